@@ -1,0 +1,1 @@
+"""Platform adapters: each translates platform input to commands and renders core messages."""

@@ -1,0 +1,81 @@
+"""The console's ChatGateway: prints every message with where it went."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from adapters.console.render import render_message
+from bot.messages import ChatMessage
+from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
+
+__all__ = ["ConsoleGateway", "PLATFORM"]
+
+PLATFORM = "console"
+
+
+class ConsoleGateway:
+    """Prints ``[#channel]``, ``[thread #3]``, ``[DM alice]``, ``[only alice sees]`` lines."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self._write = write
+        self._seq = 0
+        self.cards: dict[int, MessageRef] = {}
+        self.threads: dict[int, ThreadRef] = {}
+        self._thread_names: dict[ThreadRef, str] = {}
+        self._where: dict[MessageRef, str] = {}
+
+    def _next(self, prefix: str) -> str:
+        self._seq += 1
+        return f"{prefix}/{self._seq}"
+
+    def emit(self, where: str, message: ChatMessage, *, note: str = "") -> None:
+        lines = render_message(message)
+        head = f"[{where}]" + (f" {note}" if note else "")
+        if not lines:
+            return
+        self._write(f"{head} {lines[0]}")
+        for line in lines[1:]:
+            self._write(f"    {line}")
+
+    async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
+        ref = MessageRef(PLATFORM, self._next(channel.id))
+        if message.question_id is not None and message.kind == "card":
+            self.cards[message.question_id] = ref
+        self._where[ref] = f"#{channel.id}"
+        self.emit(f"#{channel.id}", message)
+        return ref
+
+    async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
+        self.emit(self._where.get(card, "#?"), message, note="(card updated)")
+
+    async def open_thread(
+        self,
+        *,
+        card: MessageRef | None,
+        channel: ChannelRef,
+        members: Sequence[UserRef],
+        private: bool,
+        name: str,
+    ) -> ThreadRef:
+        number = name.rsplit("#", 1)[-1]
+        ref = ThreadRef(PLATFORM, f"{'private-' if private else ''}thread-{number}")
+        label = f"{'private ' if private else ''}thread #{number}"
+        self._thread_names[ref] = label
+        if number.isdigit():
+            self.threads[int(number)] = ref
+        return ref
+
+    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
+        self.emit(self._thread_names.get(thread, thread.id), message)
+        return MessageRef(PLATFORM, self._next(thread.id))
+
+    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
+        self.emit(f"DM {user.id}", message)
+        return MessageRef(PLATFORM, self._next(f"dm-{user.id}"))
+
+    async def send_private(self, *, user: UserRef, channel: ChannelRef, message: ChatMessage) -> None:
+        self.emit(f"only {user.id} sees", message)
+
+    def thread_label(self, number: int) -> str | None:
+        ref = self.threads.get(number)
+        return self._thread_names.get(ref) if ref else None

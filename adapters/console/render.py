@@ -1,0 +1,42 @@
+"""Render core messages as terminal text (pure)."""
+
+from __future__ import annotations
+
+from bot.messages import Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
+
+__all__ = ["render_message", "render_text"]
+
+
+def render_text(t: Text) -> str:
+    out: list[str] = []
+    for span in t.spans:
+        match span:
+            case Plain(text=s) | UserText(text=s):
+                out.append(s)
+            case Bold(text=s):
+                out.append(s)
+            case Mention(name=name):
+                out.append(f"@{name}")
+            case Link(url=url, label=label):
+                out.append(f"{label} <{url}>")
+            case Jump(label=label):
+                out.append(f"{label} (thread)")
+    return "".join(out)
+
+
+def render_message(msg: ChatMessage) -> list[str]:
+    """The lines to print (without the ``[where]`` prefix)."""
+    lines: list[str] = []
+    if msg.title:
+        lines.append(render_text(msg.title))
+    body = render_text(msg.body)
+    if body:
+        lines += body.split("\n")
+    lines += [f"{name}: {render_text(value)}" for name, value in msg.fields]
+    if msg.footer:
+        lines.append(render_text(msg.footer))
+    if msg.attachment:
+        lines.append(f"(attachment: {msg.attachment.filename}, {len(msg.attachment.data)} bytes)")
+    if msg.actions:
+        lines.append(" ".join(f"[{a.label}]" for a in msg.actions))
+    return lines

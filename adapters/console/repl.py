@@ -1,0 +1,142 @@
+"""The console loop: reads lines, keeps who is acting and the clock, hands commands to the bus."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+from adapters.console.gateway import PLATFORM, ConsoleGateway
+from adapters.console.render import render_message
+from adapters.console.translate import HELP, Meta, translate
+from bot import commands as c
+from bot.clock import ManualClock
+from bot.messagebus import MessageBus
+from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from bot.textcommands import ParseError
+
+__all__ = ["WORKSPACE", "ConsoleSession", "run_console"]
+
+log = logging.getLogger(__name__)
+
+WORKSPACE = WorkspaceRef(PLATFORM, "local")
+
+
+def channel(name: str) -> ChannelRef:
+    return ChannelRef(PLATFORM, name.lstrip("#"))
+
+
+class ConsoleSession:
+    """One console: the current user, the manual clock, the gateway that prints."""
+
+    def __init__(
+        self, *, bus: MessageBus, gateway: ConsoleGateway, clock: ManualClock, write: Callable[[str], None]
+    ) -> None:
+        self.bus = bus
+        self.gateway = gateway
+        self.clock = clock
+        self.write = write
+        self.actor: c.Actor | None = None
+        self.running = True
+
+    async def setup(self) -> None:
+        cfg = self.bus.config
+        await self.bus.handle(
+            c.RegisterWorkspace(
+                WORKSPACE,
+                channel(cfg.channels.mentoring),
+                channel(cfg.channels.admin),
+                timezone=cfg.bot.timezone,
+                name="console",
+            )
+        )
+
+    def _tell(self, lines: Iterable[str], who: str | None = None) -> None:
+        where = f"[only {who} sees]" if who else "[console]"
+        for i, line in enumerate(lines):
+            self.write(f"{where} {line}" if i == 0 else f"    {line}")
+
+    async def feed(self, line: str) -> None:
+        """Handle one line; never raises."""
+        try:
+            await self._feed(line)
+        except Exception:
+            log.exception("console line failed")
+            self._tell(["Sorry, something went wrong on my side; nothing was lost. Try again."])
+
+    async def _feed(self, line: str) -> None:
+        parsed = translate(
+            line,
+            actor=self.actor,
+            now=self.clock.now(),
+            card_of=self.gateway.cards.get,
+            thread_of=self.gateway.threads.get,
+        )
+        if parsed is None:
+            return
+        if isinstance(parsed, ParseError):
+            self._tell(parsed.message.split("\n"), self.actor.name if self.actor else None)
+            if parsed.message.startswith("I don't understand"):
+                self._tell(HELP.split("\n"))
+            return
+        if isinstance(parsed, Meta):
+            await self._meta(parsed)
+            return
+        await self._run(parsed)
+
+    async def _run(self, command: c.Command) -> None:
+        replies = await self.bus.handle(command)
+        who = self.actor.name if self.actor else "console"
+        for reply in replies:
+            self._tell(render_message(reply), who)
+
+    async def _meta(self, meta: Meta) -> None:
+        if meta.kind == "help":
+            self._tell(HELP.split("\n"))
+        elif meta.kind == "quit":
+            self.running = False
+        elif meta.kind == "as":
+            self.actor = c.Actor(user=UserRef(PLATFORM, meta.name), name=meta.name, workspace=WORKSPACE)
+            self._tell([f"you are now {meta.name}"])
+        elif meta.kind == "clock":
+            assert meta.delta is not None
+            now = self.clock.advance(meta.delta)
+            self._tell([f"clock is now {now:%a %Y-%m-%d %H:%M} UTC"])
+            await self._run(c.SendDueNudges(now))
+        elif meta.kind == "say":
+            assert self.actor is not None
+            label = self.gateway.thread_label(meta.question_id)
+            if label is None:
+                self._tell([f"Question #{meta.question_id} has no open thread yet."], self.actor.name)
+                return
+            self.write(f"[{label}] {self.actor.name}: {meta.text}")
+            await self._run(c.RecordThreadActivity(self.actor, question_id=meta.question_id))
+            if meta.text.strip() in ("✅", ":white_check_mark:"):
+                await self._run(
+                    c.HandleReaction(
+                        self.actor,
+                        self.gateway.cards.get(meta.question_id) or self.gateway.threads[meta.question_id],  # type: ignore[arg-type]
+                        "✅",
+                        self.gateway.threads.get(meta.question_id),
+                    )
+                )
+
+
+async def run_console(
+    session: ConsoleSession, lines: TextIO | None = None, *, interactive: bool = False
+) -> None:
+    """Read lines from `lines` (a script) or standard input until the end or ``quit``."""
+    await session.setup()
+    source = lines or sys.stdin
+    if interactive:
+        session.write("Micromentor console. Type `help` for the grammar, `as alice` to start.")
+    loop = asyncio.get_running_loop()
+    while session.running:
+        if interactive:
+            print("> ", end="", flush=True)
+        line = await loop.run_in_executor(None, source.readline) if interactive else source.readline()
+        if not line:
+            break
+        await session.feed(line.rstrip("\n"))

@@ -1,0 +1,137 @@
+"""Console lines → commands (pure): the grammar of DESIGN.md §4."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import commands as c
+from bot.refs import MessageRef, ThreadRef
+from bot.textcommands import ParseError, parse_admin, parse_ask, parse_mentor
+
+__all__ = ["HELP", "Meta", "translate"]
+
+HELP = """\
+Lines you can type:
+  as <name>                                act as user <name> (created on first use)
+  /askmentor [--anonymous] <question>      ask a question
+  /mentor join <skill, skill, ...>         become a mentor (also: skills, hours, tz, pause [7d],
+                                           resume, me, list [skill], leaderboard, why <n>)
+  /mentoradmin digest | stats              admin commands (user `admin` is an admin)
+  react <emoji> <n>                        react to question n's card (✋ or raising_hand claims)
+  click <action> <n>                       press a button: claim, release, resolve, extend,
+                                           cancel, notmine, rate:1..rate:5, clarity:1..clarity:5
+  comment <n> <text>                       add a comment to your rating of question n
+  say <n> <text>                           write in the thread of question n (✅ resolves)
+  clock +<N>m | +<N>h | +<N>d              move the clock forward; due nudges fire
+  help | quit"""
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """A console-only instruction: ``as``, ``say``, ``clock``, ``help``, ``quit``."""
+
+    kind: str
+    name: str = ""
+    delta: timedelta | None = None
+    question_id: int = 0
+    text: str = ""
+
+
+_CLOCK = re.compile(r"^\+?(\d{1,5})\s*([mhd])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+_NAME = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+
+
+def _number(raw: str) -> int | None:
+    raw = raw.lstrip("#")
+    return int(raw) if raw.isdigit() else None
+
+
+def translate(
+    line: str,
+    *,
+    actor: c.Actor | None,
+    now: datetime,
+    card_of: Callable[[int], MessageRef | None],
+    thread_of: Callable[[int], ThreadRef | None],
+) -> c.Command | Meta | ParseError | None:
+    """One console line → a command, a console instruction, a parse error, or None (blank)."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    word, _, rest = line.partition(" ")
+    rest = rest.strip()
+    low = word.lower()
+    if low in ("help", "?", "/help"):
+        return Meta("help")
+    if low in ("quit", "exit"):
+        return Meta("quit")
+    if low == "as":
+        if not _NAME.match(rest):
+            return ParseError("Give a user name without spaces: `as alice`.")
+        return Meta("as", name=rest)
+    if low == "clock":
+        m = _CLOCK.match(rest.replace(" ", ""))
+        if not m:
+            return ParseError("Move the clock like `clock +10m`, `clock +2h` or `clock +3d`.")
+        return Meta("clock", delta=timedelta(**{_UNITS[m[2]]: int(m[1])}))
+    if actor is None:
+        return ParseError("First say who you are: `as alice`.")
+    if low == "/askmentor":
+        anonymous, question = parse_ask(rest)
+        return c.AskQuestion(actor, question, anonymous)
+    if low == "/mentor":
+        return parse_mentor(actor, rest)
+    if low == "/mentoradmin":
+        return parse_admin(actor, rest, now=now)
+    if low == "say":
+        num, _, said = rest.partition(" ")
+        n = _number(num)
+        if n is None or not said.strip():
+            return ParseError("Write in a thread like `say 3 Have you tried ...?`")
+        return Meta("say", question_id=n, text=said.strip())
+    if low == "comment":
+        num, _, said = rest.partition(" ")
+        n = _number(num)
+        if n is None:
+            return ParseError("Comment like `comment 3 Very clear, thanks!`")
+        return c.CommentOnSession(actor, n, said)
+    if low == "react":
+        parts = rest.split()
+        n = _number(parts[-1]) if len(parts) == 2 else None
+        if n is None:
+            return ParseError("React like `react ✋ 3`.")
+        card = card_of(n)
+        if card is None:
+            return ParseError(f"There is no card for question #{n} in this console session.")
+        return c.HandleReaction(actor, card, parts[0], thread_of(n))
+    if low == "click":
+        parts = rest.split()
+        n = _number(parts[-1]) if len(parts) == 2 else None
+        if n is None:
+            return ParseError("Click like `click claim 3` or `click rate:5 3`.")
+        return _click(actor, parts[0].lower(), n)
+    return ParseError(f"I don't understand `{word}`.")
+
+
+def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
+    simple: dict[str, Callable[[c.Actor, int], c.Command]] = {
+        "claim": c.ClaimQuestion,
+        "release": c.ReleaseQuestion,
+        "resolve": c.ResolveQuestion,
+        "extend": c.ExtendTimebox,
+        "cancel": c.CancelQuestion,
+        "notmine": c.MarkNotMyArea,
+    }
+    if action in simple:
+        return simple[action](actor, n)
+    kind, _, score = action.partition(":")
+    if kind in ("rate", "clarity") and score.isdigit():
+        return c.RateSession(actor, n, int(score))
+    return ParseError(
+        f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
+        "notmine, rate:1..rate:5, clarity:1..clarity:5."
+    )

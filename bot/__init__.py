@@ -1,0 +1,1 @@
+"""Micromentor: the platform-free core of the micromentoring bot."""

@@ -1,0 +1,152 @@
+"""What the bot says about questions: the card, the session intro, wrap-ups and rating prompts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.config import Config
+from bot.domain import Question, QuestionState
+from bot.messages import Action, Bold, ChatMessage, Jump, Mention, Text, UserText, lines, text
+from bot.refs import UserRef
+
+__all__ = [
+    "ANONYMOUS",
+    "feedback_prompt",
+    "question_card",
+    "session_intro",
+    "session_controls",
+    "who",
+]
+
+ANONYMOUS = "anonymous"
+
+_STATE_LINE = {
+    QuestionState.OPEN: "Open: waiting for a mentor",
+    QuestionState.CLAIMED: "Claimed",
+    QuestionState.RESOLVED: "Resolved ✅",
+    QuestionState.EXPIRED: "Closed: the time box ran out",
+    QuestionState.CANCELLED: "Cancelled by the asker",
+    QuestionState.UNANSWERED: "Closed: nobody could take it this time",
+}
+
+
+def who(user: UserRef | None, names: dict[UserRef, str], *, mention: bool = True) -> Text:
+    """A person by name: an intended mention, or plain (escaped) when `mention` is False."""
+    if user is None:
+        return text("nobody")
+    name = names.get(user, user.id)
+    return text(Mention(user, name)) if mention else text(UserText(name))
+
+
+def _hhmm(when: datetime, tz: str = "UTC") -> str:
+    from zoneinfo import ZoneInfo
+
+    return when.astimezone(ZoneInfo(tz)).strftime("%H:%M %Z")
+
+
+def question_card(
+    q: Question,
+    *,
+    names: dict[UserRef, str],
+    config: Config,
+    rating: int | None = None,
+) -> ChatMessage:
+    """The card in the mentoring channel; never shows an anonymous asker."""
+    n = q.number
+    asker = text(ANONYMOUS) if q.anonymous else who(q.asker, names, mention=False)
+    fields: list[tuple[str, Text]] = [
+        ("Asked by", asker),
+        ("Topics", text(UserText(", ".join(q.topics))) if q.topics else text("(none recognised)")),
+    ]
+    actions: list[Action] = []
+    status = text(_STATE_LINE[q.state])
+    if q.state is QuestionState.OPEN:
+        if q.suggested:
+            suggested = text()
+            for i, ref in enumerate(q.suggested):
+                suggested = suggested + (", " if i else "") + who(ref, names)
+            fields.append(("Suggested", suggested))
+        emoji = config.claim.emoji[0]
+        fields.append(("How to claim", text(f"press Claim or react with :{emoji}:")))
+        actions = [
+            Action("claim", n, "Claim", "primary"),
+            Action("notmine", n, "Not my area"),
+        ]
+    elif q.state is QuestionState.CLAIMED:
+        status = text("Claimed by ") + who(q.mentor, names, mention=False)
+    elif q.mentor is not None and q.state is QuestionState.RESOLVED:
+        status = status + " · helped by " + who(q.mentor, names, mention=False)
+        if rating is not None:
+            status = status + f" · rated {rating}/5"
+    fields.append(("Status", status))
+    footer = text(
+        "Tip for askers: say what you tried and what you expected. "
+        "Sessions are short and time-boxed."
+    )
+    return ChatMessage(
+        title=text(Bold(f"Question #{n}")),
+        body=text(UserText(q.text)),
+        fields=tuple(fields),
+        actions=tuple(actions),
+        footer=footer,
+        kind="card",
+        question_id=n,
+    )
+
+
+def session_controls(q: Question) -> tuple[Action, ...]:
+    n = q.number
+    return (
+        Action("resolve", n, "Resolve", "primary"),
+        Action("release", n, "Release"),
+        Action("extend", n, "+10 min"),
+    )
+
+
+def session_intro(
+    q: Question, *, names: dict[UserRef, str], config: Config, tz: str = "UTC"
+) -> ChatMessage:
+    """The first message of a session, naming asker and mentor, the time box and two tips."""
+    assert q.mentor is not None and q.timebox_ends_at is not None
+    minutes = config.session.timebox_minutes
+    body = lines(
+        [
+            text(who(q.asker, names), " meet ", who(q.mentor, names), f": a {minutes}-minute session on question #{q.number}."),
+            text(Bold("Question: "), UserText(q.text)),
+            text(f"Time box: until {_hhmm(q.timebox_ends_at, tz)}; +10 min if you need it."),
+            text("Tips: 1) asker, say what you tried and what you expected; "
+                 "2) mentor, aim for the next step, not the whole answer — a longer chat can follow."),
+            text("When you're done, press Resolve (or react ✅)."),
+        ]
+    )
+    return ChatMessage(body=body, actions=session_controls(q), kind="intro", question_id=q.number)
+
+
+def feedback_prompt(q: Question, *, names: dict[UserRef, str], role: str) -> ChatMessage:
+    """Rating buttons: asker rates the help, mentor rates how clear the question was."""
+    n = q.number
+    if role == "asker":
+        body = text(who(q.asker, names), f", how helpful was this session on #{n}? Rate 1–5.")
+        prefix = "rate"
+    else:
+        body = text(who(q.mentor, names), f", how clear was question #{n}? Rate 1–5.")
+        prefix = "clarity"
+    actions = tuple(Action(f"{prefix}:{i}", n, str(i)) for i in range(1, 6))
+    return ChatMessage(body=body, actions=actions + (Action("comment", n, "Add a comment"),))
+
+
+def similar_lines(similar: Sequence[Question]) -> list[Text]:
+    """Where to read already resolved questions like this one."""
+    out: list[Text] = []
+    for s in similar:
+        target = s.thread or s.card
+        label = f"#{s.number}"
+        head = text(Jump(target, label)) if target is not None else text(label)
+        out.append(text("• ", head, " ", UserText(_shorten(s.text, 90))))
+    return out
+
+
+def _shorten(s: str, n: int) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,232 @@
+"""Commands: what someone (or the clock) asks the bot to do. Every entry point builds one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
+
+__all__ = [
+    "Actor",
+    "AskQuestion",
+    "CancelQuestion",
+    "ClaimQuestion",
+    "Command",
+    "CommentOnSession",
+    "ExplainMatch",
+    "ExtendTimebox",
+    "ListMentors",
+    "MarkNotMyArea",
+    "PauseMentor",
+    "RateSession",
+    "RecordThreadActivity",
+    "RegisterMentor",
+    "RegisterWorkspace",
+    "ReleaseQuestion",
+    "ResolveQuestion",
+    "ResumeMentor",
+    "SendDigest",
+    "SendDueNudges",
+    "SetMentorHours",
+    "SetMentorTimezone",
+    "ShowHome",
+    "ShowLeaderboard",
+    "ShowMentorProfile",
+    "ShowStats",
+    "UpdateMentorSkills",
+    "HandleReaction",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who issued a command, as the platform told us."""
+
+    user: UserRef
+    name: str
+    workspace: WorkspaceRef
+    platform_admin: bool = False
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """Base of all commands."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterWorkspace(Command):
+    workspace: WorkspaceRef
+    mentoring_channel: ChannelRef
+    admin_channel: ChannelRef
+    timezone: str = "UTC"
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AskQuestion(Command):
+    actor: Actor
+    text: str
+    anonymous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimQuestion(Command):
+    actor: Actor
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class HandleReaction(Command):
+    """An emoji added to a message: a claim on a card, a resolve in a thread, or nothing."""
+
+    actor: Actor
+    message: MessageRef
+    emoji: str
+    thread: ThreadRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseQuestion(Command):
+    actor: Actor
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveQuestion(Command):
+    actor: Actor
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelQuestion(Command):
+    actor: Actor
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendTimebox(Command):
+    actor: Actor
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MarkNotMyArea(Command):
+    actor: Actor
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RateSession(Command):
+    """The asker rates the help (or the mentor rates the question's clarity), 1 to 5."""
+
+    actor: Actor
+    question_id: int
+    score: int
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CommentOnSession(Command):
+    actor: Actor
+    question_id: int
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordThreadActivity(Command):
+    """Someone wrote in a session's thread; only the time is kept, never the text."""
+
+    actor: Actor
+    thread: ThreadRef | None = None
+    question_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterMentor(Command):
+    actor: Actor
+    skills: tuple[str, ...]
+    hours: str | None = None
+    timezone: str | None = None
+    capacity_per_week: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateMentorSkills(Command):
+    actor: Actor
+    skills: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SetMentorHours(Command):
+    actor: Actor
+    hours: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetMentorTimezone(Command):
+    actor: Actor
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class PauseMentor(Command):
+    actor: Actor
+    duration: timedelta | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeMentor(Command):
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMentorProfile(Command):
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ShowLeaderboard(Command):
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ListMentors(Command):
+    actor: Actor
+    skill: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainMatch(Command):
+    actor: Actor
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowStats(Command):
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ShowHome(Command):
+    """The user's own overview (Slack App Home): open questions, profile, leaderboard."""
+
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class SendDigest(Command):
+    """Post the weekly digest: on the clock (`actor` None) or on demand."""
+
+    now: datetime
+    workspace: WorkspaceRef | None = None
+    actor: Actor | None = None
+    week: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendDueNudges(Command):
+    """A clock tick: send every nudge that is due at `now`."""
+
+    now: datetime

@@ -1,0 +1,206 @@
+"""Typed configuration: `bot.toml` loaded once, validated with messages that name file, key and fix."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.hours import HoursError, WeeklyHours, check_timezone
+
+__all__ = ["Config", "ConfigError", "EscalationStep", "load_config"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BotSection(_Section):
+    database_url: str = "sqlite+aiosqlite:///micromentor.db"
+    admins: list[str] = Field(default_factory=lambda: ["admin"])
+    timezone: str = "UTC"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            return check_timezone(v)
+        except HoursError as e:
+            raise ValueError(str(e)) from None
+
+
+class ChannelsSection(_Section):
+    mentoring: str = "mentoring"
+    admin: str = "mentor-admins"
+    escalation: str = ""
+
+
+class AskSection(_Section):
+    min_length: Annotated[int, Field(ge=1)] = 15
+    min_words: Annotated[int, Field(ge=1)] = 4
+    max_length: Annotated[int, Field(ge=20, le=3000)] = 2000
+    allow_anonymous: bool = True
+    similar_shown: Annotated[int, Field(ge=0, le=10)] = 3
+
+
+class ClaimSection(_Section):
+    emoji: list[str] = Field(default_factory=lambda: ["raising_hand", "✋"])
+    resolve_emoji: list[str] = Field(default_factory=lambda: ["white_check_mark", "✅"])
+
+
+class SessionSection(_Section):
+    timebox_minutes: Annotated[int, Field(ge=1, le=480)] = 20
+    extend_minutes: Annotated[int, Field(ge=1, le=240)] = 10
+    max_extensions: Annotated[int, Field(ge=0, le=20)] = 3
+    wrap_up_grace_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
+    stale_after_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+
+
+class MatchingSection(_Section):
+    suggest: Annotated[int, Field(ge=1, le=10)] = 3
+    topic_threshold: Annotated[float, Field(ge=50, le=100)] = 85.0
+    not_my_area_days: Annotated[int, Field(ge=0)] = 30
+
+
+class EscalationStep(_Section):
+    after_minutes: Annotated[int, Field(ge=1)]
+    action: Literal["dm_next", "channel_bump", "admins", "give_up"]
+
+
+def _default_ladder() -> list[EscalationStep]:
+    return [
+        EscalationStep(after_minutes=10, action="dm_next"),
+        EscalationStep(after_minutes=30, action="channel_bump"),
+        EscalationStep(after_minutes=120, action="admins"),
+        EscalationStep(after_minutes=1440, action="give_up"),
+    ]
+
+
+class NudgesSection(_Section):
+    sweep_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    escalation: list[EscalationStep] = Field(default_factory=_default_ladder)
+    feedback_after_minutes: Annotated[int, Field(ge=1)] = 30
+    follow_up_days: Annotated[int, Field(ge=1)] = 3
+    lease_seconds: Annotated[int, Field(ge=5)] = 60
+    max_attempts: Annotated[int, Field(ge=1, le=50)] = 5
+    retry_base_seconds: Annotated[int, Field(ge=1)] = 30
+    batch_size: Annotated[int, Field(ge=1, le=100_000)] = 500
+
+    @field_validator("escalation")
+    @classmethod
+    def _ordered(cls, v: list[EscalationStep]) -> list[EscalationStep]:
+        minutes = [s.after_minutes for s in v]
+        if minutes != sorted(minutes) or len(set(minutes)) != len(minutes):
+            raise ValueError("escalation steps must have strictly increasing after_minutes")
+        return v
+
+
+class DigestSection(_Section):
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    time: str = "09:00"
+    top_mentors: Annotated[int, Field(ge=1, le=50)] = 5
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        try:
+            WeeklyHours.parse(f"Mon {v}-24:00")
+        except HoursError:
+            raise ValueError("expected a time like 09:00") from None
+        return v
+
+
+class PointsSection(_Section):
+    claim: Annotated[int, Field(ge=0)] = 1
+    resolve: Annotated[int, Field(ge=0)] = 3
+    good_rating: Annotated[int, Field(ge=0)] = 2
+    daily_cap: Annotated[int, Field(ge=1)] = 10
+
+
+class MentorsSection(_Section):
+    default_hours: str = "Mon-Fri 09:00-17:00"
+    default_timezone: str = "UTC"
+    default_capacity_per_week: Annotated[int, Field(ge=1, le=100)] = 3
+
+    @field_validator("default_hours")
+    @classmethod
+    def _hours(cls, v: str) -> str:
+        try:
+            WeeklyHours.parse(v)
+        except HoursError as e:
+            raise ValueError(str(e)) from None
+        return v
+
+
+class SlackSection(_Section):
+    thread_mode: Literal["thread", "group_dm"] = "thread"
+
+
+class DiscordSection(_Section):
+    thread_mode: Literal["public", "private"] = "public"
+    guild_ids: list[int] = Field(default_factory=list)
+    shard_count: Annotated[int, Field(ge=0)] = 0
+
+
+class Config(_Section):
+    """The whole configuration."""
+
+    bot: BotSection = Field(default_factory=BotSection)
+    channels: ChannelsSection = Field(default_factory=ChannelsSection)
+    ask: AskSection = Field(default_factory=AskSection)
+    claim: ClaimSection = Field(default_factory=ClaimSection)
+    session: SessionSection = Field(default_factory=SessionSection)
+    matching: MatchingSection = Field(default_factory=MatchingSection)
+    nudges: NudgesSection = Field(default_factory=NudgesSection)
+    digest: DigestSection = Field(default_factory=DigestSection)
+    points: PointsSection = Field(default_factory=PointsSection)
+    mentors: MentorsSection = Field(default_factory=MentorsSection)
+    skills: dict[str, list[str]] = Field(default_factory=dict)
+    slack: SlackSection = Field(default_factory=SlackSection)
+    discord: DiscordSection = Field(default_factory=DiscordSection)
+    path: Path | None = Field(default=None, exclude=True)
+
+    def database_url(self) -> str:
+        """`DATABASE_URL` wins; a relative SQLite path is taken next to the config file."""
+        url = os.environ.get("DATABASE_URL") or self.bot.database_url
+        prefix = "sqlite+aiosqlite:///"
+        if url.startswith(prefix) and self.path is not None:
+            rest = url[len(prefix) :]
+            if rest and not rest.startswith("/") and not rest.startswith(":memory:"):
+                url = prefix + str((self.path.parent / rest).resolve())
+        return url
+
+
+class ConfigError(Exception):
+    """The configuration could not be loaded; the message says where and how to fix it."""
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load `path`, `MICROMENTOR_CONFIG`, or ``./bot.toml``; defaults when no file exists."""
+    raw = path or os.environ.get("MICROMENTOR_CONFIG") or "bot.toml"
+    file = Path(raw)
+    if not file.exists():
+        if path or os.environ.get("MICROMENTOR_CONFIG"):
+            raise ConfigError(f"{file}: the configuration file does not exist")
+        return Config(path=file.resolve())
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{file}: not valid TOML: {e}") from None
+    try:
+        return Config.model_validate({**data, "path": file.resolve()})
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            what = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                what = "unknown key (check the spelling; see the comments in the shipped bot.toml)"
+            got = err.get("input")
+            shown = f" (got {got!r})" if got is not None and err["type"] != "extra_forbidden" else ""
+            problems.append(f"{file}: [{key}] {what}{shown}")
+        raise ConfigError("\n".join(problems)) from None

@@ -1,0 +1,215 @@
+"""The domain model: questions and their lifecycle, people, mentor profiles, feedback, points, nudges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.hours import WeeklyHours
+from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
+
+__all__ = [
+    "Feedback",
+    "IllegalTransition",
+    "MentorProfile",
+    "Nudge",
+    "NudgeKind",
+    "NudgeState",
+    "Person",
+    "PointsEntry",
+    "Question",
+    "QuestionState",
+    "Transition",
+    "Workspace",
+    "next_state",
+]
+
+
+class QuestionState(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    UNANSWERED = "unanswered"
+
+    @property
+    def is_final(self) -> bool:
+        return self in _FINAL
+
+
+_FINAL = frozenset(
+    {QuestionState.RESOLVED, QuestionState.EXPIRED, QuestionState.CANCELLED, QuestionState.UNANSWERED}
+)
+
+
+class Transition(StrEnum):
+    CLAIM = "claim"
+    RELEASE = "release"
+    RESOLVE = "resolve"
+    EXPIRE = "expire"
+    CANCEL = "cancel"
+    GIVE_UP = "give_up"
+
+
+# The whole lifecycle in one table: (from, move) -> to.
+_MOVES: dict[tuple[QuestionState, Transition], QuestionState] = {
+    (QuestionState.OPEN, Transition.CLAIM): QuestionState.CLAIMED,
+    (QuestionState.OPEN, Transition.CANCEL): QuestionState.CANCELLED,
+    (QuestionState.OPEN, Transition.GIVE_UP): QuestionState.UNANSWERED,
+    (QuestionState.CLAIMED, Transition.RELEASE): QuestionState.OPEN,
+    (QuestionState.CLAIMED, Transition.RESOLVE): QuestionState.RESOLVED,
+    (QuestionState.CLAIMED, Transition.EXPIRE): QuestionState.EXPIRED,
+    (QuestionState.CLAIMED, Transition.CANCEL): QuestionState.CANCELLED,
+}
+
+
+class IllegalTransition(Exception):
+    """A move the lifecycle does not allow from the question's current state."""
+
+    def __init__(self, state: QuestionState, move: Transition) -> None:
+        super().__init__(f"cannot {move.value} a question that is {state.value}")
+        self.state = state
+        self.move = move
+
+
+def next_state(state: QuestionState, move: Transition) -> QuestionState:
+    """The state after `move`, or :class:`IllegalTransition`."""
+    try:
+        return _MOVES[(state, move)]
+    except KeyError:
+        raise IllegalTransition(state, move) from None
+
+
+@dataclass(slots=True)
+class Question:
+    """One question and where it stands."""
+
+    workspace: WorkspaceRef
+    asker: UserRef
+    text: str
+    created_at: datetime
+    anonymous: bool = False
+    topics: tuple[str, ...] = ()
+    state: QuestionState = QuestionState.OPEN
+    id: int | None = None
+    mentor: UserRef | None = None
+    suggested: tuple[UserRef, ...] = ()
+    card: MessageRef | None = None
+    thread: ThreadRef | None = None
+    claimed_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    timebox_ends_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    extensions: int = 0
+    claims: int = 0
+
+    def moved(self, move: Transition, **changes: Any) -> Question:
+        """A copy in the state after `move` (raises :class:`IllegalTransition`)."""
+        return replace(self, state=next_state(self.state, move), **changes)
+
+    @property
+    def number(self) -> int:
+        assert self.id is not None, "question not stored yet"
+        return self.id
+
+
+@dataclass(slots=True)
+class Person:
+    """Anyone the bot has seen: asker, mentor or admin."""
+
+    ref: UserRef
+    name: str
+    timezone: str | None = None
+    is_admin: bool = False
+
+
+@dataclass(slots=True)
+class MentorProfile:
+    """A volunteer's skills, hours and capacity."""
+
+    ref: UserRef
+    workspace: WorkspaceRef
+    skills: tuple[str, ...]
+    timezone: str = "UTC"
+    hours: WeeklyHours = field(default_factory=lambda: WeeklyHours.parse("Mon-Fri 09:00-17:00"))
+    capacity_per_week: int = 3
+    paused_until: datetime | None = None
+    joined_at: datetime | None = None
+    active: bool = True
+
+    def is_paused(self, now: datetime) -> bool:
+        return self.paused_until is not None and self.paused_until > now
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """A Slack workspace, Discord guild or the console, with where the bot posts."""
+
+    ref: WorkspaceRef
+    mentoring_channel: ChannelRef
+    admin_channel: ChannelRef
+    timezone: str = "UTC"
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """A rating: `role` is ``asker`` (how helpful) or ``mentor`` (how clear the question was)."""
+
+    question_id: int
+    rater: UserRef
+    role: str
+    score: int
+    created_at: datetime
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PointsEntry:
+    """Recognition points, capped per day so they stay a thank-you and not a score to game."""
+
+    workspace: WorkspaceRef
+    user: UserRef
+    points: int
+    reason: str
+    at: datetime
+    question_id: int | None = None
+
+
+class NudgeKind(StrEnum):
+    ESCALATE = "escalate"
+    WRAP_UP = "wrap_up"
+    EXPIRE = "expire"
+    STALE = "stale"
+    FEEDBACK = "feedback"
+    FOLLOW_UP = "follow_up"
+    PAUSE_END = "pause_end"
+
+
+class NudgeState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+@dataclass(slots=True)
+class Nudge:
+    """A reminder due at a time; a sweep sends it exactly once."""
+
+    kind: NudgeKind
+    workspace: WorkspaceRef
+    due_at: datetime
+    question_id: int | None = None
+    target: UserRef | None = None
+    step: int = 0
+    state: NudgeState = NudgeState.PENDING
+    attempts: int = 0
+    id: int | None = None
+    lease_until: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str = ""

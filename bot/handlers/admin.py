@@ -1,0 +1,77 @@
+"""Admin and overview commands: workspace set-up, stats, the user's home view."""
+
+from __future__ import annotations
+
+from bot.commands import RegisterWorkspace, ShowHome, ShowLeaderboard, ShowStats
+from bot.domain import QuestionState, Workspace
+from bot.handlers._common import is_admin, names_for
+from bot.handlers.mentors import leaderboard_text, profile_card
+from bot.messagebus import Context, Refusal
+from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
+from bot.stats import compute_figures, format_minutes
+
+__all__ = ["register_workspace", "show_home", "show_stats"]
+
+
+async def register_workspace(cmd: RegisterWorkspace, ctx: Context) -> None:
+    await ctx.uow.workspaces.save(
+        Workspace(
+            ref=cmd.workspace,
+            mentoring_channel=cmd.mentoring_channel,
+            admin_channel=cmd.admin_channel,
+            timezone=cmd.timezone,
+            name=cmd.name,
+        )
+    )
+
+
+async def show_stats(cmd: ShowStats, ctx: Context) -> None:
+    if not is_admin(cmd.actor, ctx.config):
+        raise Refusal("Sorry, `/mentoradmin` is for admins. Ask one of them if you need figures.")
+    questions = await ctx.uow.questions.created_between(cmd.actor.workspace, None, None)
+    feedback = await ctx.uow.feedback.for_questions([q.number for q in questions])
+    f = compute_figures(questions, feedback)
+    states = ", ".join(f"{s.value} {n}" for s, n in f.by_state.items())
+    rating = f"{f.average_rating:.1f}/5 ({f.ratings} ratings)" if f.average_rating else "n/a"
+    clarity = f"{f.average_clarity:.1f}/5" if f.average_clarity else "n/a"
+    mentors = await ctx.uow.mentors.in_workspace(cmd.actor.workspace)
+    ctx.reply(
+        ChatMessage(
+            title=text(Bold("Micromentor stats (all time)")),
+            body=lines(
+                [
+                    text(f"Questions: {f.asked} — {states}"),
+                    text(f"Median time to claim: {format_minutes(f.median_minutes_to_claim)}; "
+                         f"to resolve: {format_minutes(f.median_minutes_to_resolve)}"),
+                    text(f"Average rating: {rating}; question clarity: {clarity}"),
+                    text(f"Mentors: {len(mentors)}"),
+                ]
+            ),
+        )
+    )
+
+
+async def show_home(cmd: ShowHome, ctx: Context) -> None:
+    """The user's own overview: open questions, mentor profile, leaderboard."""
+    now = ctx.clock.now()
+    mine = await ctx.uow.questions.open_for(cmd.actor.user)
+    names = await names_for(ctx, [q.mentor for q in mine])
+    parts: list[Text] = [text(Bold("Your open questions"))]
+    if not mine:
+        parts.append(text("None. Ask with `/askmentor <question>`."))
+    for q in mine:
+        role = "you asked" if q.asker == cmd.actor.user else "you're mentoring"
+        state = q.state.value
+        if q.state is QuestionState.CLAIMED and q.asker == cmd.actor.user and q.mentor:
+            state += " by " + names.get(q.mentor, q.mentor.id)
+        parts.append(text(f"• #{q.number} ({role}, {state}): ", UserText(q.text[:120])))
+    profile = await ctx.uow.mentors.get(cmd.actor.user)
+    fields: tuple[tuple[str, Text], ...] = ()
+    if profile is not None and profile.active:
+        card = profile_card(profile, cmd.actor.name, now)
+        fields = card.fields
+    board = await leaderboard_text(ctx, ShowLeaderboard(cmd.actor))
+    parts += [text(""), board]
+    ctx.reply(ChatMessage(title=text(Bold("Micromentor")), body=lines(parts), fields=fields, kind="home"))
+
+

@@ -1,0 +1,60 @@
+"""Feedback after a session: the asker rates the help, the mentor rates the question's clarity."""
+
+from __future__ import annotations
+
+from bot.commands import CommentOnSession, RateSession
+from bot.domain import Feedback, NudgeKind, QuestionState
+from bot.events import SessionRated
+from bot.handlers._common import award_points, load_question, refresh_card
+from bot.messagebus import Context, Refusal
+
+__all__ = ["comment_on_session", "rate_session"]
+
+_RATEABLE = (QuestionState.RESOLVED, QuestionState.EXPIRED)
+
+
+async def rate_session(cmd: RateSession, ctx: Context) -> None:
+    q = await load_question(ctx, cmd.question_id)
+    if not 1 <= cmd.score <= 5:
+        raise Refusal("Ratings go from 1 (not helpful) to 5 (very helpful).")
+    if cmd.actor.user == q.asker:
+        role = "asker"
+    elif q.mentor is not None and cmd.actor.user == q.mentor:
+        role = "mentor"
+    else:
+        raise Refusal(f"Only the asker and the mentor of #{q.number} can rate it.")
+    if q.state not in _RATEABLE:
+        raise Refusal(f"#{q.number} isn't finished yet; you can rate it once it's resolved.")
+    comment = " ".join(cmd.comment.split())[:1000]
+    added = await ctx.uow.feedback.add(
+        Feedback(
+            question_id=q.number,
+            rater=cmd.actor.user,
+            role=role,
+            score=cmd.score,
+            created_at=ctx.clock.now(),
+            comment=comment,
+        )
+    )
+    if not added:
+        raise Refusal(f"You've already rated #{q.number}. Thank you!")
+    if role == "asker":
+        await ctx.uow.nudges.cancel(q.number, [NudgeKind.FEEDBACK])
+        if cmd.score >= 4 and q.mentor is not None:
+            await award_points(ctx, user=q.mentor, question=q, points=ctx.config.points.good_rating, reason="good rating")
+        await refresh_card(ctx, q, rating=cmd.score)
+        ctx.reply(f"Thanks! You rated the help on #{q.number} {cmd.score}/5. Want to add a comment? Use Add a comment.")
+    else:
+        ctx.reply(f"Thanks! You rated how clear #{q.number} was {cmd.score}/5.")
+    ctx.emit(SessionRated(q.number, cmd.actor.user, role, cmd.score))
+
+
+async def comment_on_session(cmd: CommentOnSession, ctx: Context) -> None:
+    q = await load_question(ctx, cmd.question_id)
+    role = "asker" if cmd.actor.user == q.asker else "mentor"
+    comment = " ".join(cmd.comment.split())[:1000]
+    if not comment:
+        raise Refusal("The comment is empty; write a sentence or two.")
+    if not await ctx.uow.feedback.set_comment(q.number, cmd.actor.user, role, comment):
+        raise Refusal(f"Rate #{q.number} first (1–5), then add your comment.")
+    ctx.reply(f"Thanks, your comment on #{q.number} is saved.")

@@ -1,0 +1,236 @@
+"""Mentor profiles: join, skills, hours, timezone, pause/resume, me, leaderboard, directory, why."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.commands import (
+    ExplainMatch,
+    ListMentors,
+    PauseMentor,
+    RegisterMentor,
+    ResumeMentor,
+    SetMentorHours,
+    SetMentorTimezone,
+    ShowLeaderboard,
+    ShowMentorProfile,
+    UpdateMentorSkills,
+)
+from bot.domain import MentorProfile, Nudge, NudgeKind
+from bot.events import MentorRegistered
+from bot.handlers._common import (
+    ensure_person,
+    is_admin,
+    load_question,
+    names_for,
+    require_mentor,
+    require_workspace,
+)
+from bot.handlers.asking import rank_for
+from bot.hours import HoursError, WeeklyHours, check_timezone
+from bot.messagebus import Context, Refusal
+from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
+
+__all__ = [
+    "explain_match",
+    "list_mentors",
+    "pause_mentor",
+    "profile_card",
+    "register_mentor",
+    "resume_mentor",
+    "set_mentor_hours",
+    "set_mentor_timezone",
+    "show_leaderboard",
+    "show_mentor_profile",
+    "update_mentor_skills",
+]
+
+_INDEFINITE = timedelta(days=3650)
+
+
+def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[str, ...]:
+    cleaned = tuple(s.strip() for s in raw if s.strip())
+    if not cleaned:
+        raise Refusal("Tell me at least one skill, separated by commas: `/mentor join python, sql, public speaking`.")
+    too_long = [s for s in cleaned if len(s) > 60]
+    if too_long:
+        raise Refusal("A skill is at most 60 characters; separate skills with commas.")
+    normalized: tuple[str, ...] = ctx.services.taxonomy.normalize(cleaned)
+    return normalized
+
+
+def _hours(raw: str) -> WeeklyHours:
+    try:
+        return WeeklyHours.parse(raw)
+    except HoursError as e:
+        raise Refusal(str(e)) from None
+
+
+def _tz(raw: str) -> str:
+    try:
+        return check_timezone(raw)
+    except HoursError as e:
+        raise Refusal(str(e)) from None
+
+
+def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
+    status = "active"
+    if p.is_paused(now):
+        assert p.paused_until is not None
+        status = (
+            "paused until you resume"
+            if p.paused_until - now > _INDEFINITE / 2
+            else f"paused until {p.paused_until:%Y-%m-%d %H:%M} UTC"
+        )
+    in_hours = "yes" if p.hours.contains(now, p.timezone) else "no"
+    return ChatMessage(
+        title=text(Bold("Mentor "), UserText(name)),
+        body=text(),
+        fields=(
+            ("Skills", text(UserText(", ".join(p.skills)))),
+            ("Hours", text(f"{p.hours} ({p.timezone}); in working hours now: {in_hours}")),
+            ("Capacity", text(f"{p.capacity_per_week} sessions a week")),
+            ("Status", text(status)),
+        ),
+        kind="profile",
+    )
+
+
+async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
+    ws = await require_workspace(ctx, cmd.actor)
+    await ensure_person(ctx, cmd.actor)
+    skills = _skills(ctx, cmd.skills)
+    mc = ctx.config.mentors
+    hours = _hours(cmd.hours) if cmd.hours else None
+    tz = _tz(cmd.timezone) if cmd.timezone else None
+    if cmd.capacity_per_week is not None and not 1 <= cmd.capacity_per_week <= 100:
+        raise Refusal("Weekly capacity is a number of sessions from 1 to 100.")
+    now = ctx.clock.now()
+    existing = await ctx.uow.mentors.get(cmd.actor.user)
+    if existing is not None and existing.active:
+        existing.skills = skills
+        existing.hours = hours or existing.hours
+        existing.timezone = tz or existing.timezone
+        existing.capacity_per_week = cmd.capacity_per_week or existing.capacity_per_week
+        profile = existing
+        intro = "Your mentor profile is updated."
+    else:
+        profile = MentorProfile(
+            ref=cmd.actor.user,
+            workspace=ws.ref,
+            skills=skills,
+            timezone=tz or cmd.actor.timezone or mc.default_timezone,
+            hours=hours or WeeklyHours.parse(mc.default_hours),
+            capacity_per_week=cmd.capacity_per_week or mc.default_capacity_per_week,
+            joined_at=now,
+        )
+        intro = "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you."
+    await ctx.uow.mentors.save(profile)
+    ctx.reply(_with_intro(intro, profile_card(profile, cmd.actor.name, now)))
+    ctx.emit(MentorRegistered(cmd.actor.user))
+
+
+def _with_intro(intro: str, card: ChatMessage) -> ChatMessage:
+    return ChatMessage(title=card.title, body=text(intro), fields=card.fields, kind=card.kind)
+
+
+async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:
+    profile = await require_mentor(ctx, cmd.actor)
+    profile.skills = _skills(ctx, cmd.skills)
+    await ctx.uow.mentors.save(profile)
+    ctx.reply(_with_intro("Skills updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())))
+
+
+async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:
+    profile = await require_mentor(ctx, cmd.actor)
+    profile.hours = _hours(cmd.hours)
+    await ctx.uow.mentors.save(profile)
+    ctx.reply(_with_intro("Working hours updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())))
+
+
+async def set_mentor_timezone(cmd: SetMentorTimezone, ctx: Context) -> None:
+    profile = await require_mentor(ctx, cmd.actor)
+    profile.timezone = _tz(cmd.timezone)
+    await ctx.uow.mentors.save(profile)
+    ctx.reply(_with_intro("Timezone updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())))
+
+
+async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
+    profile = await require_mentor(ctx, cmd.actor)
+    now = ctx.clock.now()
+    if cmd.duration is not None and cmd.duration <= timedelta(0):
+        raise Refusal("Pause for a positive time, e.g. `/mentor pause 7d` or `/mentor pause 12h`.")
+    profile.paused_until = now + (cmd.duration or _INDEFINITE)
+    await ctx.uow.mentors.save(profile)
+    if cmd.duration is not None:
+        await ctx.uow.nudges.add(
+            Nudge(kind=NudgeKind.PAUSE_END, workspace=profile.workspace, target=profile.ref, due_at=profile.paused_until)
+        )
+        ctx.reply(f"Paused until {profile.paused_until:%Y-%m-%d %H:%M} UTC. Enjoy the break — I won't suggest you meanwhile.")
+    else:
+        ctx.reply("Paused until you `/mentor resume`. I won't suggest you meanwhile.")
+
+
+async def resume_mentor(cmd: ResumeMentor, ctx: Context) -> None:
+    profile = await require_mentor(ctx, cmd.actor)
+    profile.paused_until = None
+    await ctx.uow.mentors.save(profile)
+    ctx.reply("Welcome back! You'll be suggested for questions again.")
+
+
+async def show_mentor_profile(cmd: ShowMentorProfile, ctx: Context) -> None:
+    profile = await require_mentor(ctx, cmd.actor)
+    ctx.reply(profile_card(profile, cmd.actor.name, ctx.clock.now()))
+
+
+async def leaderboard_text(ctx: Context, workspace_actor: ShowLeaderboard) -> Text:
+    rows = await ctx.uow.points.leaderboard(workspace_actor.actor.workspace, since=None, limit=10)
+    if not rows:
+        return text("No points yet — claim and resolve a question to get on the board.")
+    names = await names_for(ctx, [r for r, _ in rows])
+    out = [text(Bold("Leaderboard (thank-you points)"))]
+    for i, (ref, pts) in enumerate(rows, 1):
+        out.append(text(f"{i}. ", UserText(names.get(ref, ref.id)), f" — {pts}"))
+    return lines(out)
+
+
+async def show_leaderboard(cmd: ShowLeaderboard, ctx: Context) -> None:
+    ctx.reply(await leaderboard_text(ctx, cmd))
+
+
+async def list_mentors(cmd: ListMentors, ctx: Context) -> None:
+    profiles = await ctx.uow.mentors.in_workspace(cmd.actor.workspace)
+    now = ctx.clock.now()
+    skill = cmd.skill.strip()
+    if skill:
+        canon = ctx.services.taxonomy.canonical(skill) or skill.lower()
+        profiles = [p for p in profiles if canon in p.skills]
+    if not profiles:
+        ctx.reply(text("No mentors ", *(["for ", UserText(skill), " "] if skill else []), "yet."))
+        return
+    names = await names_for(ctx, [p.ref for p in profiles])
+    out = [text(Bold(f"Mentors{' for ' + skill if skill else ''}"))]
+    for p in sorted(profiles, key=lambda p: names.get(p.ref, "").lower())[:50]:
+        flag = " (paused)" if p.is_paused(now) else (" (in hours now)" if p.hours.contains(now, p.timezone) else "")
+        out.append(text("• ", UserText(names.get(p.ref, p.ref.id)), ": ", UserText(", ".join(p.skills)), flag))
+    ctx.reply(lines(out))
+
+
+async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
+    q = await load_question(ctx, cmd.question_id)
+    if not (is_admin(cmd.actor, ctx.config) or cmd.actor.user in q.suggested):
+        raise Refusal(f"Only admins and the mentors suggested for #{q.number} can see why they were suggested.")
+    ranked = await rank_for(
+        ctx, workspace=q.workspace, topics=q.topics, exclude={q.asker}, limit=max(ctx.config.matching.suggest, 5)
+    )
+    names = await names_for(ctx, [r.ref for r in ranked])
+    out = [text(Bold(f"Why these mentors for #{q.number}"), " — topics: ", UserText(", ".join(q.topics) or "none"))]
+    if not ranked:
+        out.append(text("No mentor has a skill that fits these topics."))
+    for i, r in enumerate(ranked, 1):
+        factors = ", ".join(f"{k} {v:.2f}" for k, v in r.factors.items())
+        out.append(
+            text(f"{i}. ", UserText(names.get(r.ref, r.ref.id)), f" — score {r.score:.1f}; matched: ",
+                 UserText(", ".join(r.matched_topics)), f"; {factors}")
+        )
+    ctx.reply(lines(out))

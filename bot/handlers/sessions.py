@@ -1,0 +1,293 @@
+"""Claiming and running a session: claim, release, resolve, cancel, extend, reactions, activity."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot import nudging
+from bot.cards import feedback_prompt, question_card, session_intro, who
+from bot.commands import (
+    Actor,
+    CancelQuestion,
+    ClaimQuestion,
+    ExtendTimebox,
+    HandleReaction,
+    MarkNotMyArea,
+    RecordThreadActivity,
+    ReleaseQuestion,
+    ResolveQuestion,
+)
+from bot.domain import IllegalTransition, Question, QuestionState, Transition
+from bot.events import (
+    QuestionCancelled,
+    QuestionClaimed,
+    QuestionReleased,
+    QuestionResolved,
+    TimeboxExtended,
+)
+from bot.handlers._common import (
+    award_points,
+    ensure_person,
+    is_admin,
+    load_question,
+    names_for,
+    refresh_card,
+    require_mentor,
+    require_workspace,
+)
+from bot.handlers.asking import rank_for
+from bot.messagebus import Context, Refusal
+from bot.messages import ChatMessage, text
+
+__all__ = [
+    "cancel_question",
+    "claim_question",
+    "extend_timebox",
+    "handle_reaction",
+    "mark_not_my_area",
+    "record_thread_activity",
+    "release_question",
+    "resolve_question",
+]
+
+_STATE_WORDS = {
+    QuestionState.RESOLVED: "already resolved",
+    QuestionState.EXPIRED: "closed (its time box ran out)",
+    QuestionState.CANCELLED: "cancelled",
+    QuestionState.UNANSWERED: "closed without an answer",
+    QuestionState.OPEN: "not claimed yet",
+    QuestionState.CLAIMED: "in a session",
+}
+
+
+def _refuse_move(q: Question, move: str) -> Refusal:
+    return Refusal(f"Question #{q.number} is {_STATE_WORDS[q.state]}, so it can't be {move}.")
+
+
+async def _who_won(ctx: Context, q: Question) -> str:
+    names = await names_for(ctx, [q.mentor])
+    return names.get(q.mentor, "someone else") if q.mentor else "someone else"
+
+
+async def claim_question(cmd: ClaimQuestion, ctx: Context) -> None:
+    await _claim(ctx, cmd.actor, await load_question(ctx, cmd.question_id))
+
+
+async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
+    if actor.user == q.asker:
+        raise Refusal(f"You asked #{q.number} yourself, so you can't claim it. A mentor will pick it up.")
+    if q.state is QuestionState.CLAIMED:
+        if q.mentor == actor.user:
+            raise Refusal(f"You already have #{q.number}; the session thread is open.")
+        raise Refusal(f"{await _who_won(ctx, q)} claimed #{q.number} first. Thanks for jumping in!")
+    if q.state is not QuestionState.OPEN:
+        raise _refuse_move(q, "claimed")
+    await ensure_person(ctx, actor)
+    ws = await require_workspace(ctx, actor)
+    now = ctx.clock.now()
+    claimed = q.moved(
+        Transition.CLAIM,
+        mentor=actor.user,
+        claimed_at=now,
+        timebox_ends_at=now + timedelta(minutes=ctx.config.session.timebox_minutes),
+        last_activity_at=now,
+        claims=q.claims + 1,
+    )
+    if not await ctx.uow.questions.update(claimed, expected_state=QuestionState.OPEN):
+        winner = await ctx.uow.questions.get(q.number)
+        name = await _who_won(ctx, winner) if winner else "someone else"
+        raise Refusal(f"{name} claimed #{q.number} first. Thanks for jumping in!")
+    names = await names_for(ctx, [claimed.asker, claimed.mentor, *claimed.suggested])
+    if claimed.card is not None:
+        await ctx.chat.update_card(claimed.card, question_card(claimed, names=names, config=ctx.config))
+    mentor_profile = await ctx.uow.mentors.get(actor.user)
+    claimed.thread = await ctx.chat.open_thread(
+        card=claimed.card,
+        channel=ws.mentoring_channel,
+        members=[claimed.asker, actor.user],
+        private=claimed.anonymous,
+        name=f"Question #{claimed.number}",
+    )
+    if not await ctx.uow.questions.update(claimed, expected_state=QuestionState.CLAIMED):
+        raise RuntimeError("question changed during claim")
+    tz = mentor_profile.timezone if mentor_profile else ws.timezone
+    await ctx.chat.post_in_thread(claimed.thread, session_intro(claimed, names=names, config=ctx.config, tz=tz))
+    await award_points(ctx, user=actor.user, question=claimed, points=ctx.config.points.claim, reason="claim")
+    await nudging.after_claim(ctx, claimed)
+    reply = text(f"You claimed #{claimed.number}. The session thread is open — say hello!")
+    if mentor_profile is None:
+        reply = reply + (
+            " You're not a mentor yet: `/mentor join <skills>` puts you on the list "
+            "so questions in your areas come to you."
+        )
+    ctx.reply(reply)
+    ctx.emit(QuestionClaimed(claimed.number, actor.user))
+
+
+def _may_manage(actor: Actor, q: Question, ctx: Context, *, asker: bool, mentor: bool) -> bool:
+    return (
+        (asker and actor.user == q.asker)
+        or (mentor and q.mentor is not None and actor.user == q.mentor)
+        or is_admin(actor, ctx.config)
+    )
+
+
+async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
+    q = await load_question(ctx, cmd.question_id)
+    if not _may_manage(cmd.actor, q, ctx, asker=False, mentor=True):
+        raise Refusal(f"Only the mentor who claimed #{q.number} (or an admin) can release it.")
+    try:
+        released = q.moved(Transition.RELEASE, mentor=None, claimed_at=None, timebox_ends_at=None)
+    except IllegalTransition:
+        raise _refuse_move(q, "released") from None
+    released.suggested = tuple(
+        r.ref
+        for r in await rank_for(
+            ctx,
+            workspace=q.workspace,
+            topics=q.topics,
+            exclude={q.asker, *([q.mentor] if q.mentor else [])},
+            limit=ctx.config.matching.suggest,
+        )
+    )
+    if not await ctx.uow.questions.update(released, expected_state=QuestionState.CLAIMED):
+        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+    names = await names_for(ctx, [q.asker, q.mentor, *released.suggested])
+    if q.thread is not None:
+        await ctx.chat.post_in_thread(
+            q.thread,
+            ChatMessage(
+                body=text(who(q.mentor, names, mention=False), f" released #{q.number}; it's back in the queue and other mentors are being asked.")
+            ),
+        )
+    await refresh_card(ctx, released)
+    for ref in released.suggested:
+        await ctx.chat.send_dm(
+            ref,
+            ChatMessage(body=text(f"Question #{q.number} is looking for a mentor again and fits your skills. Claim it on its card.")),
+        )
+    await nudging.after_release(ctx, released)
+    ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
+    assert q.mentor is not None
+    ctx.emit(QuestionReleased(q.number, q.mentor))
+
+
+async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
+    q = await load_question(ctx, cmd.question_id)
+    if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=True):
+        raise Refusal(f"Only the asker or mentor of #{q.number} (or an admin) can resolve it.")
+    if q.state is QuestionState.OPEN:
+        raise Refusal(
+            f"#{q.number} has not been claimed yet. If you don't need help any more, cancel it instead."
+        )
+    now = ctx.clock.now()
+    try:
+        resolved = q.moved(Transition.RESOLVE, resolved_at=now, closed_at=now)
+    except IllegalTransition:
+        raise _refuse_move(q, "resolved") from None
+    if not await ctx.uow.questions.update(resolved, expected_state=QuestionState.CLAIMED):
+        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+    await refresh_card(ctx, resolved)
+    names = await names_for(ctx, [q.asker, q.mentor, cmd.actor.user])
+    names[cmd.actor.user] = cmd.actor.name
+    if resolved.thread is not None:
+        await ctx.chat.post_in_thread(
+            resolved.thread,
+            ChatMessage(body=text(f"#{q.number} is resolved (by ", who(cmd.actor.user, names, mention=False), "). Thank you both!")),
+        )
+        await ctx.chat.post_in_thread(resolved.thread, feedback_prompt(resolved, names=names, role="asker"))
+        await ctx.chat.post_in_thread(resolved.thread, feedback_prompt(resolved, names=names, role="mentor"))
+    assert resolved.mentor is not None
+    await award_points(ctx, user=resolved.mentor, question=resolved, points=ctx.config.points.resolve, reason="resolve")
+    await nudging.after_resolve(ctx, resolved)
+    ctx.services.similar.add(resolved.number, resolved.text, resolved.topics)
+    ctx.reply(f"#{q.number} is marked resolved.")
+    ctx.emit(QuestionResolved(q.number, cmd.actor.user))
+
+
+async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
+    q = await load_question(ctx, cmd.question_id)
+    if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=False):
+        raise Refusal(f"Only the asker of #{q.number} (or an admin) can cancel it.")
+    now = ctx.clock.now()
+    try:
+        cancelled = q.moved(Transition.CANCEL, closed_at=now)
+    except IllegalTransition:
+        raise _refuse_move(q, "cancelled") from None
+    if not await ctx.uow.questions.update(cancelled, expected_state=q.state):
+        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+    await refresh_card(ctx, cancelled)
+    if q.thread is not None:
+        await ctx.chat.post_in_thread(q.thread, ChatMessage(body=text(f"The asker cancelled #{q.number}. Thanks for your time!")))
+    await nudging.on_close(ctx, cancelled)
+    ctx.reply(f"#{q.number} is cancelled. Ask again any time.")
+    ctx.emit(QuestionCancelled(q.number))
+
+
+async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
+    q = await load_question(ctx, cmd.question_id)
+    if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=True):
+        raise Refusal(f"Only the asker or mentor of #{q.number} can extend its session.")
+    if q.state is not QuestionState.CLAIMED or q.timebox_ends_at is None:
+        raise _refuse_move(q, "extended")
+    session = ctx.config.session
+    if q.extensions >= session.max_extensions:
+        raise Refusal(
+            f"#{q.number} has been extended {q.extensions} times already. "
+            "If you need longer, agree on a proper meeting and resolve this one."
+        )
+    now = ctx.clock.now()
+    q.timebox_ends_at = max(q.timebox_ends_at, now) + timedelta(minutes=session.extend_minutes)
+    q.extensions += 1
+    if not await ctx.uow.questions.update(q, expected_state=QuestionState.CLAIMED):
+        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+    if q.thread is not None:
+        await ctx.chat.post_in_thread(
+            q.thread,
+            ChatMessage(body=text(f"+{session.extend_minutes} min: the session on #{q.number} now ends at {q.timebox_ends_at:%H:%M} UTC.")),
+        )
+    await nudging.after_extend(ctx, q)
+    ctx.reply(f"Extended #{q.number} by {session.extend_minutes} minutes.")
+    ctx.emit(TimeboxExtended(q.number))
+
+
+async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
+    q = await load_question(ctx, cmd.question_id)
+    await require_mentor(ctx, cmd.actor)
+    if await ctx.uow.not_my_area.said_for(cmd.actor.user, q.number):
+        raise Refusal(f"Noted already: #{q.number} isn't your area.")
+    await ctx.uow.not_my_area.add(mentor=cmd.actor.user, question_id=q.number, topics=q.topics, at=ctx.clock.now())
+    if q.state is QuestionState.OPEN and cmd.actor.user in q.suggested:
+        ranked = await rank_for(
+            ctx, workspace=q.workspace, topics=q.topics, exclude={q.asker, cmd.actor.user},
+            limit=ctx.config.matching.suggest,
+        )
+        q.suggested = tuple(r.ref for r in ranked)
+        if await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN):
+            await refresh_card(ctx, q)
+    ctx.reply(f"Thanks — I'll suggest #{q.number} to others and ask you less about {', '.join(q.topics) or 'this'}.")
+
+
+async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
+    """✋ on a card claims; ✅ from the asker in the session thread resolves; anything else is ignored."""
+    cfg = ctx.config.claim
+    emoji = cmd.emoji.strip(":")
+    if emoji in cfg.emoji:
+        q = await ctx.uow.questions.get_by_card(cmd.message)
+        if q is not None:
+            await _claim(ctx, cmd.actor, q)
+        return
+    if emoji in cfg.resolve_emoji and cmd.thread is not None:
+        q = await ctx.uow.questions.get_by_thread(cmd.thread)
+        if q is not None and q.state is QuestionState.CLAIMED and cmd.actor.user == q.asker:
+            await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
+
+
+async def record_thread_activity(cmd: RecordThreadActivity, ctx: Context) -> None:
+    q = None
+    if cmd.question_id is not None:
+        q = await ctx.uow.questions.get(cmd.question_id)
+    elif cmd.thread is not None:
+        q = await ctx.uow.questions.get_by_thread(cmd.thread)
+    if q is not None and q.state is QuestionState.CLAIMED:
+        await ctx.uow.questions.touch(q.number, ctx.clock.now())

@@ -1,0 +1,130 @@
+"""Weekly working hours in a person's own timezone: parsing, checking and finding the next slot."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+__all__ = [
+    "DAYS",
+    "HoursError",
+    "WeeklyHours",
+    "check_timezone",
+    "known_timezones",
+]
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_INDEX = {d.lower(): i for i, d in enumerate(DAYS)}
+_SEGMENT = re.compile(
+    r"^\s*(?P<d1>[A-Za-z]{3})[a-z]*\s*(?:-\s*(?P<d2>[A-Za-z]{3})[a-z]*)?\s+"
+    r"(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*-\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})\s*$"
+)
+
+
+class HoursError(ValueError):
+    """A working-hours text or timezone that could not be understood."""
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyHours:
+    """Working windows per weekday, in minutes after local midnight: ``(day, start, end)``."""
+
+    windows: tuple[tuple[int, int, int], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> WeeklyHours:
+        """Parse ``Mon-Fri 09:00-17:00`` (several parts separated by ``,`` or ``;``)."""
+        windows: list[tuple[int, int, int]] = []
+        parts = [p for p in re.split(r"[;,]", text) if p.strip()]
+        if not parts:
+            raise HoursError(
+                "Working hours are empty. Write them like `Mon-Fri 09:00-17:00`."
+            )
+        for part in parts:
+            m = _SEGMENT.match(part)
+            if not m:
+                raise HoursError(
+                    f"I could not read `{part.strip()}` as working hours. "
+                    "Write them like `Mon-Fri 09:00-17:00` or `Mon 10:00-12:00, Wed 14:00-18:00`."
+                )
+            d1 = _DAY_INDEX.get(m["d1"].lower())
+            d2 = _DAY_INDEX.get((m["d2"] or m["d1"]).lower())
+            if d1 is None or d2 is None:
+                raise HoursError(
+                    f"`{part.strip()}` names a day I don't know. Use Mon, Tue, Wed, Thu, Fri, Sat, Sun."
+                )
+            h1, m1, h2, m2 = int(m["h1"]), int(m["m1"]), int(m["h2"]), int(m["m2"])
+            if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59 or (h1 == 24 and m1) or (h2 == 24 and m2):
+                raise HoursError(f"`{part.strip()}` has a time that does not exist on a clock.")
+            start, end = h1 * 60 + m1, h2 * 60 + m2
+            if end <= start:
+                raise HoursError(
+                    f"In `{part.strip()}` the end time must be after the start time "
+                    "(overnight shifts: write two parts, e.g. `Mon 22:00-24:00, Tue 00:00-06:00`)."
+                )
+            day = d1
+            while True:
+                windows.append((day, start, end))
+                if day == d2:
+                    break
+                day = (day + 1) % 7
+        return cls(tuple(sorted(set(windows))))
+
+    def __str__(self) -> str:
+        return ", ".join(
+            f"{DAYS[d]} {s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for d, s, e in self.windows
+        )
+
+    def contains(self, when: datetime, tz: str) -> bool:
+        """Whether the aware datetime `when` falls inside these hours in timezone `tz`."""
+        local = when.astimezone(ZoneInfo(tz))
+        minute = local.hour * 60 + local.minute
+        day = local.weekday()
+        return any(d == day and s <= minute < e for d, s, e in self.windows)
+
+    def next_start(self, when: datetime, tz: str) -> datetime:
+        """`when` itself if inside the hours, else the start of the next window (aware, UTC)."""
+        if not self.windows or self.contains(when, tz):
+            return when
+        zone = ZoneInfo(tz)
+        local = when.astimezone(zone)
+        for offset in range(0, 8):
+            day = (local + timedelta(days=offset)).date()
+            for d, s, _e in self.windows:
+                if d != day.weekday():
+                    continue
+                start = datetime(day.year, day.month, day.day, s // 60, s % 60, tzinfo=zone)
+                if start > local:
+                    return start.astimezone(when.tzinfo)
+        return when
+
+
+def check_timezone(name: str) -> str:
+    """Return the IANA name if it exists, else raise :class:`HoursError` with a suggestion."""
+    name = name.strip()
+    if not name:
+        raise HoursError("Give a timezone like `Europe/Berlin` or `America/New_York`.")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        lowered = {z.lower(): z for z in known_timezones()}
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+        hint = [z for z in known_timezones() if name.lower() in z.lower()][:3]
+        extra = f" Did you mean {', '.join(f'`{h}`' for h in hint)}?" if hint else ""
+        raise HoursError(
+            f"`{name}` is not a timezone I know. Use an IANA name like `Europe/Berlin`.{extra}"
+        ) from None
+    return name
+
+
+_ZONES: list[str] = []
+
+
+def known_timezones() -> list[str]:
+    """All IANA timezone names, sorted (cached)."""
+    if not _ZONES:
+        _ZONES.extend(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+    return _ZONES

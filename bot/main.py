@@ -1,0 +1,345 @@
+"""The composition root and command line: builds everything from the config (the one module of
+`bot/` allowed to import storage, adapters and schedules)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.clock import ManualClock, OffsetClock, SystemClock
+from bot.config import Config, ConfigError, load_config
+from bot.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
+from bot.matching import SimilarIndex, build_taxonomy
+from bot.messagebus import MessageBus, Services
+from bot.ports import ChatGateway, Clock, UnitOfWorkFactory
+from bot.routing import RoutingGateway
+
+__all__ = ["App", "build_app", "cli", "main"]
+
+log = logging.getLogger("micromentor")
+
+
+@dataclass
+class App:
+    """Everything a running bot needs, built once."""
+
+    config: Config
+    bus: MessageBus
+    uow_factory: UnitOfWorkFactory
+    chat: RoutingGateway
+    clock: Clock
+    dispose: Callable[[], object]
+
+
+async def build_app(
+    config: Config,
+    *,
+    clock: Clock,
+    gateways: dict[str, ChatGateway] | None = None,
+    database_url: str | None = None,
+) -> App:
+    """Migrate the database, open it, load shared state and wire the bus."""
+    from storage.engine import create_engine
+    from storage.migrate import upgrade
+    from storage.uow import make_uow_factory
+
+    url = database_url or config.database_url()
+    await upgrade(url)
+    engine = create_engine(url)
+    uow_factory = make_uow_factory(engine)
+    taxonomy = build_taxonomy(config.skills)
+    similar = SimilarIndex()
+    async with uow_factory() as uow:
+        for ws in await uow.workspaces.all():
+            for profile in await uow.mentors.in_workspace(ws.ref):
+                taxonomy.normalize(profile.skills)
+            for q in await uow.questions.resolved(ws.ref):
+                similar.add(q.number, q.text, q.topics)
+    chat = RoutingGateway(gateways or {})
+    bus = MessageBus(
+        uow_factory=uow_factory,
+        chat=chat,
+        clock=clock,
+        config=config,
+        services=Services({"taxonomy": taxonomy, "similar": similar}),
+        handlers=COMMAND_HANDLERS,
+        event_handlers=EVENT_HANDLERS,
+    )
+    return App(config=config, bus=bus, uow_factory=uow_factory, chat=chat, clock=clock, dispose=engine.dispose)
+
+
+# --- console -------------------------------------------------------------------------------------
+
+
+async def run_console(
+    config: Config, *, script: str | None, now: datetime | None = None, write: Callable[[str], None] = print
+) -> int:
+    from adapters.console import ConsoleSession
+    from adapters.console import run_console as loop
+    from adapters.console.gateway import PLATFORM, ConsoleGateway
+
+    clock: ManualClock = ManualClock(now) if now else OffsetClock()
+    gateway = ConsoleGateway(write)
+    app = await build_app(config, clock=clock, gateways={PLATFORM: gateway})
+    session = ConsoleSession(bus=app.bus, gateway=gateway, clock=clock, write=write)
+    try:
+        if script is None:
+            await loop(session, None, interactive=sys.stdin.isatty())
+        elif script == "-":
+            await loop(session, sys.stdin)
+        else:
+            with open(script, encoding="utf-8") as fh:
+                await loop(session, fh)
+    finally:
+        await _dispose(app)
+    return 0
+
+
+async def _dispose(app: App) -> None:
+    result = app.dispose()
+    if asyncio.iscoroutine(result):
+        await result
+
+
+DEMO_SCRIPT = """\
+# A tour of every flow. Lines starting with # are comments.
+as bob
+/mentor join python, pandas, sql
+/mentor hours Mon-Sun 00:00-24:00
+as carol
+/mentor join python, kubernetes, docker
+/mentor hours Mon-Sun 00:00-24:00
+/mentor tz Europe/Berlin
+/mentor list
+as alice
+/askmentor hi
+/askmentor How do I group a pandas DataFrame by two columns and sum one of them?
+as carol
+click notmine 1
+as bob
+react ✋ 1
+as carol
+click claim 1
+as bob
+say 1 Use df.groupby(["a", "b"])["c"].sum()
+as alice
+say 1 That works, thanks!
+click resolve 1
+click rate:5 1
+comment 1 Quick and clear.
+as bob
+click clarity:4 1
+as alice
+/askmentor --anonymous How should I prepare for a salary negotiation with my manager next week?
+as carol
+click claim 2
+click release 2
+as alice
+click cancel 2
+/askmentor How do I deploy a python app on kubernetes with a k8s ConfigMap for settings?
+as carol
+click claim 3
+click extend 3
+clock +35m
+clock +15m
+as alice
+/askmentor What is a good way to structure a pandas pipeline that reads several CSV files?
+clock +11m
+clock +25m
+as bob
+/mentor me
+/mentor pause 2d
+/mentor leaderboard
+as admin
+/mentoradmin stats
+/mentoradmin digest
+as dave
+/mentoradmin stats
+click resolve 1
+"""
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="micromentor", description="Self-hosted micromentoring bot.")
+    p.add_argument("--config", help="path of bot.toml (default: $MICROMENTOR_CONFIG or ./bot.toml)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start every platform with credentials (else the console) and the scheduler")
+    con = sub.add_parser("console", help="the local console")
+    con.add_argument("--script", help="read lines from FILE ('-' for standard input)")
+    con.add_argument("--now", help="start the console clock at this ISO time (frozen until `clock`)")
+    sub.add_parser("demo", help="a scripted tour of every flow in the console")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    dig = sub.add_parser("digest", help="print a weekly digest")
+    dig.add_argument("--week", help="ISO week like 2026-W48 (default: last full week)")
+    dig.add_argument("--png", help="also write the chart to this PNG file")
+    dig.add_argument("--workspace", help="workspace key (default: all)")
+    men = sub.add_parser("mentors", help="mentor roster in and out")
+    men_sub = men.add_subparsers(dest="action", required=True)
+    imp = men_sub.add_parser("import", help="import mentors from a CSV file")
+    imp.add_argument("file")
+    men_sub.add_parser("export", help="write the roster as CSV to standard output")
+    return p
+
+
+def _configure_logging(config: Config) -> None:
+    logging.basicConfig(
+        level=getattr(logging, os.environ.get("MICROMENTOR_LOG_LEVEL", config.bot.log_level)),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("aiosqlite", "sqlalchemy.engine", "apscheduler.executors.default", "discord.gateway"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def platforms_configured() -> list[str]:
+    """Which platforms have credentials in the environment."""
+    found = []
+    if os.environ.get("SLACK_BOT_TOKEN") and (
+        os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")
+    ):
+        found.append("slack")
+    if os.environ.get("DISCORD_TOKEN"):
+        found.append("discord")
+    return found
+
+
+async def run(config: Config) -> int:
+    """`micromentor run`: the platforms with credentials plus the scheduler; else the console."""
+    platforms = platforms_configured()
+    if not platforms:
+        log.info("no platform credentials set: starting the console")
+        return await run_console(config, script=None)
+    from schedules import start_scheduler
+
+    app = await build_app(config, clock=SystemClock())
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        if "slack" in platforms:
+            from adapters.slack import start_slack
+
+            tasks.append(asyncio.create_task(start_slack(app), name="slack"))
+        if "discord" in platforms:
+            from adapters.discord import start_discord
+
+            tasks.append(asyncio.create_task(start_discord(app), name="discord"))
+        scheduler = start_scheduler(app)
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for t in done:
+                t.result()
+        finally:
+            scheduler.shutdown(wait=False)
+    finally:
+        for t in tasks:
+            t.cancel()
+        await _dispose(app)
+    return 0
+
+
+async def _db_upgrade(config: Config) -> int:
+    from storage.engine import safe_url
+    from storage.migrate import upgrade
+
+    await upgrade(config.database_url())
+    print(f"database is up to date: {safe_url(config.database_url())}")
+    return 0
+
+
+async def _digest(config: Config, *, week: str | None, png: str | None, workspace: str | None) -> int:
+    from schedules.digest_cli import print_digest
+
+    app = await build_app(config, clock=SystemClock())
+    try:
+        return await print_digest(app, week=week, png=Path(png) if png else None, workspace=workspace)
+    finally:
+        await _dispose(app)
+
+
+async def _mentors(config: Config, *, action: str, file: str | None) -> int:
+    from bot.roster import export_roster, import_roster
+
+    app = await build_app(config, clock=SystemClock())
+    try:
+        if action == "import":
+            assert file is not None
+            return await import_roster(app.bus, app.uow_factory, Path(file), out=print)
+        return await export_roster(app.uow_factory, out=sys.stdout)
+    finally:
+        await _dispose(app)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as e:
+        print(f"micromentor: configuration error\n{e}", file=sys.stderr)
+        return 2
+    _configure_logging(config)
+    try:
+        if args.command == "run":
+            return asyncio.run(run(config))
+        if args.command == "console":
+            now = datetime.fromisoformat(args.now) if args.now else None
+            return asyncio.run(run_console(config, script=args.script, now=now))
+        if args.command == "demo":
+            return asyncio.run(_demo(config))
+        if args.command == "db":
+            return asyncio.run(_db_upgrade(config))
+        if args.command == "digest":
+            return asyncio.run(_digest(config, week=args.week, png=args.png, workspace=args.workspace))
+        if args.command == "mentors":
+            return asyncio.run(_mentors(config, action=args.action, file=getattr(args, "file", None)))
+    except KeyboardInterrupt:
+        return 130
+    except StartupError as e:
+        print(f"micromentor: {e}", file=sys.stderr)
+        return 2
+    return 2
+
+
+class StartupError(Exception):
+    """A problem that stops start-up with a clear message (e.g. a missing channel)."""
+
+
+async def _demo(config: Config) -> int:
+    """Play :data:`DEMO_SCRIPT` on a throw-away database, echoing each line."""
+    from adapters.console import ConsoleSession
+    from adapters.console.gateway import PLATFORM, ConsoleGateway
+
+    with tempfile.TemporaryDirectory() as tmp:
+        clock = ManualClock(datetime.fromisoformat("2026-11-23T10:00:00+00:00"))
+        gateway = ConsoleGateway(print)
+        app = await build_app(
+            config,
+            clock=clock,
+            gateways={PLATFORM: gateway},
+            database_url=f"sqlite+aiosqlite:///{tmp}/demo.db",
+        )
+        session = ConsoleSession(bus=app.bus, gateway=gateway, clock=clock, write=print)
+        try:
+            await session.setup()
+            for line in DEMO_SCRIPT.splitlines():
+                if line.strip() and not line.startswith("#"):
+                    print(f"\n> {line}")
+                await session.feed(line)
+        finally:
+            await _dispose(app)
+    return 0
+
+
+def cli() -> None:
+    """Entry point of the `micromentor` console script."""
+    sys.exit(main())

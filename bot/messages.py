@@ -1,0 +1,199 @@
+"""Platform-neutral outgoing messages: rich text spans (trusted vs untrusted) plus abstract actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.refs import Ref, UserRef
+
+__all__ = [
+    "Action",
+    "Attachment",
+    "Bold",
+    "Jump",
+    "ChatMessage",
+    "Link",
+    "Mention",
+    "Plain",
+    "Span",
+    "Text",
+    "UserText",
+    "lines",
+    "parse_custom_id",
+    "text",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """Text written by the bot itself (trusted); newlines allowed."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bold:
+    """Trusted bot text shown in bold."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserText:
+    """Text a user typed: renderers escape it so it can never ping or break formatting."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An intended mention of one user by the bot (the only kind of ping the bot makes)."""
+
+    user: UserRef
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link the bot made (URL trusted, label untrusted)."""
+
+    url: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Jump:
+    """A link to a message or thread the bot knows by ref; adapters turn it into a permalink."""
+
+    target: Ref
+    label: str
+
+
+Span = Plain | Bold | UserText | Mention | Link | Jump
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A sequence of spans; ``+`` concatenates, plain ``str`` becomes :class:`Plain`."""
+
+    spans: tuple[Span, ...] = ()
+
+    def __add__(self, other: Text | Span | str) -> Text:
+        return Text(self.spans + _as_spans(other))
+
+    def __radd__(self, other: Span | str) -> Text:
+        return Text(_as_spans(other) + self.spans)
+
+    def plain(self) -> str:
+        """The text without markup, mentions as ``@name`` (for logs of trusted parts and tests)."""
+        out: list[str] = []
+        for s in self.spans:
+            match s:
+                case Mention(name=name):
+                    out.append(f"@{name}")
+                case Link(label=label, url=url):
+                    out.append(f"{label} ({url})" if url else label)
+                case Jump(label=label):
+                    out.append(label)
+                case _:
+                    out.append(s.text)
+        return "".join(out)
+
+    def mentions(self) -> tuple[UserRef, ...]:
+        """The users this text intends to ping."""
+        return tuple(s.user for s in self.spans if isinstance(s, Mention))
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+
+def _as_spans(part: Text | Span | str) -> tuple[Span, ...]:
+    if isinstance(part, Text):
+        return part.spans
+    if isinstance(part, str):
+        return (Plain(part),) if part else ()
+    return (part,)
+
+
+def text(*parts: Text | Span | str) -> Text:
+    """Build a :class:`Text` from strings (trusted), spans and other texts."""
+    spans: tuple[Span, ...] = ()
+    for p in parts:
+        spans += _as_spans(p)
+    return Text(spans)
+
+
+def lines(parts: Iterable[Text]) -> Text:
+    """Join texts with newlines."""
+    out = Text()
+    for i, p in enumerate(parts):
+        out = out + ("\n" if i else "") + p
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """An abstract button: ``claim``, ``release``, ``resolve``, ``extend``, ``cancel``,
+    ``notmine``, ``rate:1``..``rate:5``, ``clarity:1``..``clarity:5``, ``comment``."""
+
+    id: str
+    question_id: int
+    label: str
+    style: str = "default"  # default | primary | danger
+
+    @property
+    def custom_id(self) -> str:
+        """Stable id that survives restarts: ``mm:<action>:<question>``."""
+        return f"mm:{self.id}:{self.question_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file to attach where the platform allows (the digest chart)."""
+
+    filename: str
+    data: bytes
+    mime: str = "image/png"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """What the bot says: a body, an optional card title and fields, and buttons."""
+
+    body: Text
+    title: Text | None = None
+    fields: tuple[tuple[str, Text], ...] = ()
+    actions: tuple[Action, ...] = ()
+    footer: Text | None = None
+    attachment: Attachment | None = None
+    kind: str = "notice"  # notice | card | intro | digest | home | profile
+    question_id: int | None = None
+
+    def plain(self) -> str:
+        """All the text of the message, plain, for the console and tests."""
+        parts = [self.title.plain()] if self.title else []
+        parts.append(self.body.plain())
+        parts += [f"{name}: {value.plain()}" for name, value in self.fields]
+        if self.footer:
+            parts.append(self.footer.plain())
+        return "\n".join(p for p in parts if p)
+
+    def mentions(self) -> tuple[UserRef, ...]:
+        found = list(self.body.mentions())
+        for _, value in self.fields:
+            found += value.mentions()
+        if self.title:
+            found += self.title.mentions()
+        return tuple(dict.fromkeys(found))
+
+
+def parse_custom_id(custom_id: str) -> tuple[str, int] | None:
+    """Inverse of :attr:`Action.custom_id`; ``None`` for ids that are not ours."""
+    parts = custom_id.split(":")
+    if len(parts) < 3 or parts[0] != "mm":
+        return None
+    try:
+        return ":".join(parts[1:-1]), int(parts[-1])
+    except ValueError:
+        return None

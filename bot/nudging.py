@@ -1,0 +1,100 @@
+"""Nudges are data: which reminder rows each step of a question's life adds or cancels."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.domain import Nudge, NudgeKind, Question
+from bot.messagebus import Context
+
+__all__ = [
+    "after_claim",
+    "after_extend",
+    "after_release",
+    "after_resolve",
+    "on_close",
+    "schedule_escalation",
+]
+
+SESSION_KINDS = (NudgeKind.WRAP_UP, NudgeKind.EXPIRE, NudgeKind.STALE)
+
+
+async def schedule_escalation(ctx: Context, q: Question, *, base: datetime, step: int = 0) -> None:
+    """Add ladder step `step`, due `after_minutes` after `base` (when the question became open)."""
+    ladder = ctx.config.nudges.escalation
+    if step >= len(ladder):
+        return
+    await ctx.uow.nudges.add(
+        Nudge(
+            kind=NudgeKind.ESCALATE,
+            workspace=q.workspace,
+            question_id=q.number,
+            step=step,
+            due_at=base + timedelta(minutes=ladder[step].after_minutes),
+        )
+    )
+
+
+async def after_claim(ctx: Context, q: Question) -> None:
+    await ctx.uow.nudges.cancel(q.number, [NudgeKind.ESCALATE])
+    await _session_nudges(ctx, q)
+
+
+async def _session_nudges(ctx: Context, q: Question) -> None:
+    assert q.timebox_ends_at is not None and q.mentor is not None
+    await ctx.uow.nudges.add(
+        Nudge(kind=NudgeKind.WRAP_UP, workspace=q.workspace, question_id=q.number, due_at=q.timebox_ends_at)
+    )
+    stale = ctx.clock.now() + timedelta(minutes=ctx.config.session.stale_after_minutes)
+    if stale < q.timebox_ends_at:
+        await ctx.uow.nudges.add(
+            Nudge(
+                kind=NudgeKind.STALE,
+                workspace=q.workspace,
+                question_id=q.number,
+                target=q.mentor,
+                due_at=stale,
+            )
+        )
+
+
+async def after_extend(ctx: Context, q: Question) -> None:
+    await ctx.uow.nudges.cancel(q.number, [NudgeKind.WRAP_UP, NudgeKind.EXPIRE])
+    assert q.timebox_ends_at is not None
+    await ctx.uow.nudges.add(
+        Nudge(kind=NudgeKind.WRAP_UP, workspace=q.workspace, question_id=q.number, due_at=q.timebox_ends_at)
+    )
+
+
+async def after_release(ctx: Context, q: Question) -> None:
+    await ctx.uow.nudges.cancel(q.number, list(SESSION_KINDS))
+    await schedule_escalation(ctx, q, base=ctx.clock.now())
+
+
+async def after_resolve(ctx: Context, q: Question) -> None:
+    await ctx.uow.nudges.cancel(q.number)
+    now = ctx.clock.now()
+    nudges = ctx.config.nudges
+    await ctx.uow.nudges.add(
+        Nudge(
+            kind=NudgeKind.FEEDBACK,
+            workspace=q.workspace,
+            question_id=q.number,
+            target=q.asker,
+            due_at=now + timedelta(minutes=nudges.feedback_after_minutes),
+        )
+    )
+    await ctx.uow.nudges.add(
+        Nudge(
+            kind=NudgeKind.FOLLOW_UP,
+            workspace=q.workspace,
+            question_id=q.number,
+            target=q.asker,
+            due_at=now + timedelta(days=nudges.follow_up_days),
+        )
+    )
+
+
+async def on_close(ctx: Context, q: Question) -> None:
+    """Cancelled, expired or unanswered: nothing about this question is due any more."""
+    await ctx.uow.nudges.cancel(q.number)

@@ -1,0 +1,258 @@
+"""Ports: what the core needs from the outside — chat, storage (unit of work) and a clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Protocol, Self
+
+from bot.domain import (
+    Feedback,
+    MentorProfile,
+    Nudge,
+    NudgeKind,
+    Person,
+    PointsEntry,
+    Question,
+    QuestionState,
+    Workspace,
+)
+from bot.messages import ChatMessage
+from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
+
+__all__ = [
+    "ChatGateway",
+    "Clock",
+    "DigestRunRepository",
+    "FeedbackRepository",
+    "MentorRepository",
+    "NotMyAreaRepository",
+    "NudgeRepository",
+    "PersonRepository",
+    "PointsRepository",
+    "ProcessedEventRepository",
+    "QuestionRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "WorkspaceRepository",
+]
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class ChatGateway(Protocol):
+    """Everything the core says, platform-neutral. Adapters implement it."""
+
+    async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
+        """Post a question card (or any channel message) and return where it is."""
+        ...
+
+    async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
+        """Replace a card's content in place."""
+        ...
+
+    async def open_thread(
+        self,
+        *,
+        card: MessageRef | None,
+        channel: ChannelRef,
+        members: Sequence[UserRef],
+        private: bool,
+        name: str,
+    ) -> ThreadRef:
+        """Open the session's conversation: a thread under the card, a private thread or a group DM."""
+        ...
+
+    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
+        ...
+
+    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
+        ...
+
+    async def send_private(self, *, user: UserRef, channel: ChannelRef, message: ChatMessage) -> None:
+        """Show a message to one user only: ephemeral where the platform has it, else a DM."""
+        ...
+
+
+class QuestionRepository(Protocol):
+    async def add(self, question: Question) -> Question:
+        """Store a new question; returns it with its id."""
+        ...
+
+    async def get(self, question_id: int) -> Question | None: ...
+
+    async def get_by_card(self, card: MessageRef) -> Question | None: ...
+
+    async def get_by_thread(self, thread: ThreadRef) -> Question | None: ...
+
+    async def update(self, question: Question, *, expected_state: QuestionState) -> bool:
+        """Write every field of `question` only if the stored state is still `expected_state`.
+
+        A single conditional UPDATE: of any number of concurrent callers expecting the same state,
+        exactly one gets True.
+        """
+        ...
+
+    async def touch(self, question_id: int, at: datetime) -> None:
+        """Record activity in the session's thread (the time only)."""
+        ...
+
+    async def open_for(self, user: UserRef) -> list[Question]:
+        """Questions the user asked or claimed that are not final, newest first."""
+        ...
+
+    async def with_state(
+        self, workspace: WorkspaceRef, states: Sequence[QuestionState]
+    ) -> list[Question]: ...
+
+    async def created_between(
+        self, workspace: WorkspaceRef, start: datetime | None, end: datetime | None
+    ) -> list[Question]:
+        """Questions created in ``[start, end)`` (open ends where None), oldest first."""
+        ...
+
+    async def resolved(self, workspace: WorkspaceRef, *, limit: int | None = None) -> list[Question]:
+        """Resolved questions, newest first."""
+        ...
+
+    async def mentor_load(
+        self, workspace: WorkspaceRef, since: datetime
+    ) -> dict[UserRef, tuple[int, int]]:
+        """Per mentor: (sessions open now, claims since `since`)."""
+        ...
+
+
+class PersonRepository(Protocol):
+    async def get(self, ref: UserRef) -> Person | None: ...
+
+    async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, Person]: ...
+
+    async def upsert(self, person: Person) -> None: ...
+
+
+class MentorRepository(Protocol):
+    async def get(self, ref: UserRef) -> MentorProfile | None: ...
+
+    async def save(self, profile: MentorProfile) -> None:
+        """Insert or update."""
+        ...
+
+    async def in_workspace(self, workspace: WorkspaceRef) -> list[MentorProfile]:
+        """All active mentor profiles of the workspace (paused included)."""
+        ...
+
+
+class FeedbackRepository(Protocol):
+    async def add(self, feedback: Feedback) -> bool:
+        """Store a rating once per question, rater and role; False if one exists already."""
+        ...
+
+    async def get(self, question_id: int, rater: UserRef, role: str) -> Feedback | None: ...
+
+    async def set_comment(self, question_id: int, rater: UserRef, role: str, comment: str) -> bool: ...
+
+    async def for_questions(self, question_ids: Sequence[int]) -> list[Feedback]: ...
+
+    async def for_mentor(self, mentor: UserRef) -> list[Feedback]:
+        """Asker ratings of sessions this mentor claimed."""
+        ...
+
+
+class PointsRepository(Protocol):
+    async def add(self, entry: PointsEntry) -> None: ...
+
+    async def total_since(self, user: UserRef, since: datetime) -> int: ...
+
+    async def leaderboard(
+        self, workspace: WorkspaceRef, *, since: datetime | None, limit: int
+    ) -> list[tuple[UserRef, int]]: ...
+
+
+class NudgeRepository(Protocol):
+    async def add(self, nudge: Nudge) -> Nudge: ...
+
+    async def cancel(self, question_id: int, kinds: Sequence[NudgeKind] | None = None) -> int:
+        """Cancel pending nudges of a question (all kinds when None); returns how many."""
+        ...
+
+    async def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
+        """Lease pending nudges due at `now` (and expired leases); each row goes to one caller."""
+        ...
+
+    async def mark_sent(self, nudge_id: int, at: datetime) -> None: ...
+
+    async def retry_later(self, nudge_id: int, *, due_at: datetime, error: str) -> None: ...
+
+    async def mark_failed(self, nudge_id: int, *, error: str) -> None: ...
+
+    async def pending_for(self, question_id: int) -> list[Nudge]: ...
+
+    async def pending_of_kind(self, kind: NudgeKind, target: UserRef) -> list[Nudge]: ...
+
+
+class NotMyAreaRepository(Protocol):
+    async def add(
+        self, *, mentor: UserRef, question_id: int, topics: Sequence[str], at: datetime
+    ) -> None: ...
+
+    async def since(self, workspace: WorkspaceRef, since: datetime) -> dict[UserRef, list[str]]:
+        """Per mentor, the topics they said "not my area" to since `since`."""
+        ...
+
+    async def said_for(self, mentor: UserRef, question_id: int) -> bool: ...
+
+
+class ProcessedEventRepository(Protocol):
+    async def first_time(self, key: str, at: datetime) -> bool:
+        """Record an incoming event id; True only for the first delivery (shared by replicas)."""
+        ...
+
+
+class WorkspaceRepository(Protocol):
+    async def get(self, ref: WorkspaceRef) -> Workspace | None: ...
+
+    async def save(self, workspace: Workspace) -> None: ...
+
+    async def all(self) -> list[Workspace]: ...
+
+
+class DigestRunRepository(Protocol):
+    async def start(self, workspace: WorkspaceRef, period: str, at: datetime) -> bool:
+        """Claim the digest of a period; True for exactly one caller per workspace and period."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: all or nothing. ``async with uow:`` rolls back unless committed."""
+
+    questions: QuestionRepository
+    people: PersonRepository
+    mentors: MentorRepository
+    feedback: FeedbackRepository
+    points: PointsRepository
+    nudges: NudgeRepository
+    not_my_area: NotMyAreaRepository
+    processed_events: ProcessedEventRepository
+    workspaces: WorkspaceRepository
+    digests: DigestRunRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

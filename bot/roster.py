@@ -1,0 +1,98 @@
+"""The mentor roster as CSV: `micromentor mentors import FILE.csv` and `mentors export`."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.commands import Actor, PauseMentor, RegisterMentor
+from bot.hours import HoursError, WeeklyHours, check_timezone
+from bot.messagebus import MessageBus
+from bot.ports import UnitOfWorkFactory
+from bot.refs import UserRef, WorkspaceRef
+from bot.textcommands import split_skills
+
+__all__ = ["COLUMNS", "export_roster", "import_roster"]
+
+COLUMNS = ["workspace", "user", "name", "skills", "timezone", "hours", "capacity_per_week"]
+
+
+def _row_problems(row: dict[str, str]) -> list[str]:
+    problems = []
+    for key in ("workspace", "user", "name", "skills"):
+        if not (row.get(key) or "").strip():
+            problems.append(f"`{key}` is empty")
+    if ":" not in (row.get("user") or "") or ":" not in (row.get("workspace") or ""):
+        problems.append("`user` and `workspace` are keys like `slack:U123` and `slack:T123`")
+    if row.get("hours"):
+        try:
+            WeeklyHours.parse(row["hours"])
+        except HoursError as e:
+            problems.append(str(e))
+    if row.get("timezone"):
+        try:
+            check_timezone(row["timezone"])
+        except HoursError as e:
+            problems.append(str(e))
+    cap = (row.get("capacity_per_week") or "").strip()
+    if cap and (not cap.isdigit() or not 1 <= int(cap) <= 100):
+        problems.append("`capacity_per_week` is a whole number from 1 to 100")
+    return problems
+
+
+async def import_roster(
+    bus: MessageBus, uow_factory: UnitOfWorkFactory, file: Path, *, out: Callable[[str], None]
+) -> int:
+    """Check every row first; import nothing if any row is wrong (all or nothing)."""
+    with file.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"workspace", "user", "name", "skills"} - set(reader.fieldnames or [])
+        if missing:
+            out(f"{file}: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(COLUMNS)}")
+            return 2
+        rows = list(reader)
+    errors = [f"{file}:{i + 2}: {p}" for i, row in enumerate(rows) for p in _row_problems(row)]
+    if errors:
+        out("Nothing was imported. Fix these rows and run it again:")
+        for e in errors:
+            out(f"  {e}")
+        return 2
+    async with uow_factory() as uow:
+        known = {ws.ref for ws in await uow.workspaces.all()}
+    unknown = sorted({r["workspace"] for r in rows} - {w.key() for w in known})
+    if unknown:
+        out(f"Nothing was imported: unknown workspace(s) {', '.join(unknown)} — start the bot there first.")
+        return 2
+    for row in rows:
+        actor = Actor(UserRef.from_key(row["user"].strip()), row["name"].strip(), WorkspaceRef.from_key(row["workspace"].strip()))
+        cap = (row.get("capacity_per_week") or "").strip()
+        await bus.handle(
+            RegisterMentor(
+                actor,
+                split_skills(row["skills"]),
+                hours=(row.get("hours") or "").strip() or None,
+                timezone=(row.get("timezone") or "").strip() or None,
+                capacity_per_week=int(cap) if cap else None,
+            )
+        )
+        if (row.get("paused") or "").strip().lower() in ("yes", "true", "1"):
+            await bus.handle(PauseMentor(actor))
+    out(f"Imported {len(rows)} mentor(s).")
+    return 0
+
+
+async def export_roster(uow_factory: UnitOfWorkFactory, *, out: TextIO) -> int:
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    async with uow_factory() as uow:
+        for ws in await uow.workspaces.all():
+            profiles = await uow.mentors.in_workspace(ws.ref)
+            people = await uow.people.get_many([p.ref for p in profiles])
+            for p in profiles:
+                name = people[p.ref].name if p.ref in people else p.ref.id
+                writer.writerow(
+                    [ws.ref.key(), p.ref.key(), name, ", ".join(p.skills), p.timezone, str(p.hours), p.capacity_per_week]
+                )
+    return 0
