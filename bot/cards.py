@@ -14,8 +14,8 @@ __all__ = [
     "ANONYMOUS",
     "feedback_prompt",
     "question_card",
-    "session_intro",
     "session_controls",
+    "session_intro",
     "who",
 ]
 
@@ -112,11 +112,18 @@ def session_intro(
     minutes = config.session.timebox_minutes
     body = lines(
         [
-            text(who(q.asker, names), " meet ", who(q.mentor, names), f": a {minutes}-minute session on question #{q.number}."),
+            text(
+                who(q.asker, names),
+                " meet ",
+                who(q.mentor, names),
+                f": a {minutes}-minute session on question #{q.number}.",
+            ),
             text(Bold("Question: "), UserText(q.text)),
             text(f"Time box: until {_hhmm(q.timebox_ends_at, tz)}; +10 min if you need it."),
-            text("Tips: 1) asker, say what you tried and what you expected; "
-                 "2) mentor, aim for the next step, not the whole answer — a longer chat can follow."),
+            text(
+                "Tips: 1) asker, say what you tried and what you expected; "
+                "2) mentor, aim for the next step, not the whole answer — a longer chat can follow."
+            ),
             text("When you're done, press Resolve (or react ✅)."),
         ]
     )
@@ -133,7 +140,7 @@ def feedback_prompt(q: Question, *, names: dict[UserRef, str], role: str) -> Cha
         body = text(who(q.mentor, names), f", how clear was question #{n}? Rate 1–5.")
         prefix = "clarity"
     actions = tuple(Action(f"{prefix}:{i}", n, str(i)) for i in range(1, 6))
-    return ChatMessage(body=body, actions=actions + (Action("comment", n, "Add a comment"),))
+    return ChatMessage(body=body, actions=(*actions, Action("comment", n, "Add a comment")))
 
 
 def similar_lines(similar: Sequence[Question]) -> list[Text]:

@@ -39,9 +39,7 @@ class WeeklyHours:
         windows: list[tuple[int, int, int]] = []
         parts = [p for p in re.split(r"[;,]", text) if p.strip()]
         if not parts:
-            raise HoursError(
-                "Working hours are empty. Write them like `Mon-Fri 09:00-17:00`."
-            )
+            raise HoursError("Working hours are empty. Write them like `Mon-Fri 09:00-17:00`.")
         for part in parts:
             m = _SEGMENT.match(part)
             if not m:
@@ -73,9 +71,23 @@ class WeeklyHours:
         return cls(tuple(sorted(set(windows))))
 
     def __str__(self) -> str:
-        return ", ".join(
-            f"{DAYS[d]} {s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for d, s, e in self.windows
-        )
+        """Compact form that :meth:`parse` reads back, e.g. ``Mon-Fri 09:00-17:00``."""
+        by_span: dict[tuple[int, int], list[int]] = {}
+        for d, s, e in self.windows:
+            by_span.setdefault((s, e), []).append(d)
+        parts: list[tuple[int, str]] = []
+        for (s, e), days in by_span.items():
+            span = f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}"
+            run_start = prev = days[0]
+            for d in [*days[1:], None]:
+                if d is not None and d == prev + 1:
+                    prev = d
+                    continue
+                label = DAYS[run_start] if run_start == prev else f"{DAYS[run_start]}-{DAYS[prev]}"
+                parts.append((run_start, f"{label} {span}"))
+                if d is not None:
+                    run_start = prev = d
+        return ", ".join(p for _, p in sorted(parts))
 
     def contains(self, when: datetime, tz: str) -> bool:
         """Whether the aware datetime `when` falls inside these hours in timezone `tz`."""

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.clock import ManualClock, OffsetClock, SystemClock
@@ -73,14 +73,25 @@ async def build_app(
         handlers=COMMAND_HANDLERS,
         event_handlers=EVENT_HANDLERS,
     )
-    return App(config=config, bus=bus, uow_factory=uow_factory, chat=chat, clock=clock, dispose=engine.dispose)
+    return App(
+        config=config,
+        bus=bus,
+        uow_factory=uow_factory,
+        chat=chat,
+        clock=clock,
+        dispose=engine.dispose,
+    )
 
 
 # --- console -------------------------------------------------------------------------------------
 
 
 async def run_console(
-    config: Config, *, script: str | None, now: datetime | None = None, write: Callable[[str], None] = print
+    config: Config,
+    *,
+    script: str | None,
+    now: datetime | None = None,
+    write: Callable[[str], None] = print,
 ) -> int:
     from adapters.console import ConsoleSession
     from adapters.console import run_console as loop
@@ -93,11 +104,8 @@ async def run_console(
     try:
         if script is None:
             await loop(session, None, interactive=sys.stdin.isatty())
-        elif script == "-":
-            await loop(session, sys.stdin)
         else:
-            with open(script, encoding="utf-8") as fh:
-                await loop(session, fh)
+            await loop(session, script)
     finally:
         await _dispose(app)
     return 0
@@ -174,10 +182,14 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="micromentor", description="Self-hosted micromentoring bot.")
     p.add_argument("--config", help="path of bot.toml (default: $MICROMENTOR_CONFIG or ./bot.toml)")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start every platform with credentials (else the console) and the scheduler")
+    sub.add_parser(
+        "run", help="start every platform with credentials (else the console) and the scheduler"
+    )
     con = sub.add_parser("console", help="the local console")
     con.add_argument("--script", help="read lines from FILE ('-' for standard input)")
-    con.add_argument("--now", help="start the console clock at this ISO time (frozen until `clock`)")
+    con.add_argument(
+        "--now", help="start the console clock at this ISO time (frozen until `clock`)"
+    )
     sub.add_parser("demo", help="a scripted tour of every flow in the console")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
@@ -193,13 +205,26 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _iso_time(value: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a time like 2026-11-23T10:00") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def _configure_logging(config: Config) -> None:
     logging.basicConfig(
         level=getattr(logging, os.environ.get("MICROMENTOR_LOG_LEVEL", config.bot.log_level)),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("aiosqlite", "sqlalchemy.engine", "apscheduler.executors.default", "discord.gateway"):
+    for noisy in (
+        "aiosqlite",
+        "sqlalchemy.engine",
+        "apscheduler.executors.default",
+        "discord.gateway",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -257,12 +282,16 @@ async def _db_upgrade(config: Config) -> int:
     return 0
 
 
-async def _digest(config: Config, *, week: str | None, png: str | None, workspace: str | None) -> int:
+async def _digest(
+    config: Config, *, week: str | None, png: str | None, workspace: str | None
+) -> int:
     from schedules.digest_cli import print_digest
 
     app = await build_app(config, clock=SystemClock())
     try:
-        return await print_digest(app, week=week, png=Path(png) if png else None, workspace=workspace)
+        return await print_digest(
+            app, week=week, png=Path(png) if png else None, workspace=workspace
+        )
     finally:
         await _dispose(app)
 
@@ -292,16 +321,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return asyncio.run(run(config))
         if args.command == "console":
-            now = datetime.fromisoformat(args.now) if args.now else None
-            return asyncio.run(run_console(config, script=args.script, now=now))
+            now = args.now
+            if args.script in (None, "-"):
+                source = sys.stdin if args.script == "-" else None
+                return asyncio.run(run_console(config, script=source, now=now))
+            with open(args.script, encoding="utf-8") as fh:
+                return asyncio.run(run_console(config, script=fh, now=now))
         if args.command == "demo":
             return asyncio.run(_demo(config))
         if args.command == "db":
             return asyncio.run(_db_upgrade(config))
         if args.command == "digest":
-            return asyncio.run(_digest(config, week=args.week, png=args.png, workspace=args.workspace))
+            return asyncio.run(
+                _digest(config, week=args.week, png=args.png, workspace=args.workspace)
+            )
         if args.command == "mentors":
-            return asyncio.run(_mentors(config, action=args.action, file=getattr(args, "file", None)))
+            return asyncio.run(
+                _mentors(config, action=args.action, file=getattr(args, "file", None))
+            )
     except KeyboardInterrupt:
         return 130
     except StartupError as e:

@@ -68,13 +68,13 @@ class ChatGateway(Protocol):
         """Open the session's conversation: a thread under the card, a private thread or a group DM."""
         ...
 
-    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
-        ...
+    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef: ...
 
-    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
-        ...
+    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef: ...
 
-    async def send_private(self, *, user: UserRef, channel: ChannelRef, message: ChatMessage) -> None:
+    async def send_private(
+        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+    ) -> None:
         """Show a message to one user only: ephemeral where the platform has it, else a DM."""
         ...
 
@@ -116,7 +116,9 @@ class QuestionRepository(Protocol):
         """Questions created in ``[start, end)`` (open ends where None), oldest first."""
         ...
 
-    async def resolved(self, workspace: WorkspaceRef, *, limit: int | None = None) -> list[Question]:
+    async def resolved(
+        self, workspace: WorkspaceRef, *, limit: int | None = None
+    ) -> list[Question]:
         """Resolved questions, newest first."""
         ...
 
@@ -154,12 +156,18 @@ class FeedbackRepository(Protocol):
 
     async def get(self, question_id: int, rater: UserRef, role: str) -> Feedback | None: ...
 
-    async def set_comment(self, question_id: int, rater: UserRef, role: str, comment: str) -> bool: ...
+    async def set_comment(
+        self, question_id: int, rater: UserRef, role: str, comment: str
+    ) -> bool: ...
 
     async def for_questions(self, question_ids: Sequence[int]) -> list[Feedback]: ...
 
     async def for_mentor(self, mentor: UserRef) -> list[Feedback]:
         """Asker ratings of sessions this mentor claimed."""
+        ...
+
+    async def mentor_ratings(self, workspace: WorkspaceRef) -> dict[UserRef, float]:
+        """Per mentor, the average asker rating of their sessions in the workspace."""
         ...
 
 

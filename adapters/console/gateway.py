@@ -8,7 +8,7 @@ from adapters.console.render import render_message
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 
-__all__ = ["ConsoleGateway", "PLATFORM"]
+__all__ = ["PLATFORM", "ConsoleGateway"]
 
 PLATFORM = "console"
 
@@ -73,7 +73,9 @@ class ConsoleGateway:
         self.emit(f"DM {user.id}", message)
         return MessageRef(PLATFORM, self._next(f"dm-{user.id}"))
 
-    async def send_private(self, *, user: UserRef, channel: ChannelRef, message: ChatMessage) -> None:
+    async def send_private(
+        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+    ) -> None:
         self.emit(f"only {user.id} sees", message)
 
     def thread_label(self, number: int) -> str | None:

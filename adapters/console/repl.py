@@ -32,7 +32,12 @@ class ConsoleSession:
     """One console: the current user, the manual clock, the gateway that prints."""
 
     def __init__(
-        self, *, bus: MessageBus, gateway: ConsoleGateway, clock: ManualClock, write: Callable[[str], None]
+        self,
+        *,
+        bus: MessageBus,
+        gateway: ConsoleGateway,
+        clock: ManualClock,
+        write: Callable[[str], None],
     ) -> None:
         self.bus = bus
         self.gateway = gateway
@@ -98,7 +103,9 @@ class ConsoleSession:
         elif meta.kind == "quit":
             self.running = False
         elif meta.kind == "as":
-            self.actor = c.Actor(user=UserRef(PLATFORM, meta.name), name=meta.name, workspace=WORKSPACE)
+            self.actor = c.Actor(
+                user=UserRef(PLATFORM, meta.name), name=meta.name, workspace=WORKSPACE
+            )
             self._tell([f"you are now {meta.name}"])
         elif meta.kind == "clock":
             assert meta.delta is not None
@@ -109,19 +116,17 @@ class ConsoleSession:
             assert self.actor is not None
             label = self.gateway.thread_label(meta.question_id)
             if label is None:
-                self._tell([f"Question #{meta.question_id} has no open thread yet."], self.actor.name)
+                self._tell(
+                    [f"Question #{meta.question_id} has no open thread yet."], self.actor.name
+                )
                 return
             self.write(f"[{label}] {self.actor.name}: {meta.text}")
             await self._run(c.RecordThreadActivity(self.actor, question_id=meta.question_id))
-            if meta.text.strip() in ("✅", ":white_check_mark:"):
-                await self._run(
-                    c.HandleReaction(
-                        self.actor,
-                        self.gateway.cards.get(meta.question_id) or self.gateway.threads[meta.question_id],  # type: ignore[arg-type]
-                        "✅",
-                        self.gateway.threads.get(meta.question_id),
-                    )
-                )
+            card = self.gateway.cards.get(meta.question_id)
+            if meta.text.strip() in ("✅", ":white_check_mark:") and card is not None:
+                # In the console a ✅ said in the thread stands for the reaction.
+                thread = self.gateway.threads.get(meta.question_id)
+                await self._run(c.HandleReaction(self.actor, card, "✅", thread))
 
 
 async def run_console(
@@ -136,7 +141,9 @@ async def run_console(
     while session.running:
         if interactive:
             print("> ", end="", flush=True)
-        line = await loop.run_in_executor(None, source.readline) if interactive else source.readline()
+        line = (
+            await loop.run_in_executor(None, source.readline) if interactive else source.readline()
+        )
         if not line:
             break
         await session.feed(line.rstrip("\n"))

@@ -55,7 +55,10 @@ async def rank_for(
     profiles: list[MentorProfile] = await ctx.uow.mentors.in_workspace(workspace)
     load = await ctx.uow.questions.mentor_load(workspace, start_of_week(now))
     days = ctx.config.matching.not_my_area_days
-    declined = await ctx.uow.not_my_area.since(workspace, now - timedelta(days=days)) if days else {}
+    declined = (
+        await ctx.uow.not_my_area.since(workspace, now - timedelta(days=days)) if days else {}
+    )
+    ratings = await ctx.uow.feedback.mentor_ratings(workspace)
     candidates = [
         MentorCandidate(
             ref=p.ref,
@@ -65,6 +68,7 @@ async def rank_for(
             claims_this_week=load.get(p.ref, (0, 0))[1],
             capacity_per_week=p.capacity_per_week,
             not_my_area=tuple(declined.get(p.ref, ())),
+            average_rating=ratings.get(p.ref),
         )
         for p in profiles
         if p.active and not p.is_paused(now) and p.ref not in exclude
@@ -92,9 +96,15 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     ws = await require_workspace(ctx, actor)
     await ensure_person(ctx, actor)
     now = ctx.clock.now()
-    topics = extract_topics(body, ctx.services.taxonomy, threshold=ctx.config.matching.topic_threshold)
+    topics = extract_topics(
+        body, ctx.services.taxonomy, threshold=ctx.config.matching.topic_threshold
+    )
     ranked = await rank_for(
-        ctx, workspace=ws.ref, topics=topics, exclude={actor.user}, limit=ctx.config.matching.suggest
+        ctx,
+        workspace=ws.ref,
+        topics=topics,
+        exclude={actor.user},
+        limit=ctx.config.matching.suggest,
     )
     q = await ctx.uow.questions.add(
         Question(
@@ -139,17 +149,34 @@ def _confirmation(
     waited: float | None,
 ) -> ChatMessage:
     parts: list[Text] = [
-        text(f"Thanks! Your question is #{q.number}"
-             + (" (posted anonymously: mentors will not see your name on the card)." if q.anonymous else ".")),
-        text("Topics I found: ", UserText(", ".join(q.topics)) if q.topics else "none I recognise — a mentor will still see it."),
+        text(
+            f"Thanks! Your question is #{q.number}"
+            + (
+                " (posted anonymously: mentors will not see your name on the card)."
+                if q.anonymous
+                else "."
+            )
+        ),
+        text(
+            "Topics I found: ",
+            UserText(", ".join(q.topics))
+            if q.topics
+            else "none I recognise — a mentor will still see it.",
+        ),
     ]
     if ranked:
         who_ = ", ".join(names.get(r.ref, r.ref.id) for r in ranked)
         parts.append(text("Suggested mentors: ", UserText(who_), "."))
     else:
-        parts.append(text("No mentor lists these topics yet; it's posted for everyone in the mentoring channel."))
+        parts.append(
+            text(
+                "No mentor lists these topics yet; it's posted for everyone in the mentoring channel."
+            )
+        )
     if waited is not None:
-        parts.append(text(f"Questions here are usually claimed in about {max(1, round(waited))} min."))
+        parts.append(
+            text(f"Questions here are usually claimed in about {max(1, round(waited))} min.")
+        )
     else:
         parts.append(text("You'll get a thread with your mentor as soon as someone claims it."))
     if similar:

@@ -51,7 +51,9 @@ _INDEFINITE = timedelta(days=3650)
 def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[str, ...]:
     cleaned = tuple(s.strip() for s in raw if s.strip())
     if not cleaned:
-        raise Refusal("Tell me at least one skill, separated by commas: `/mentor join python, sql, public speaking`.")
+        raise Refusal(
+            "Tell me at least one skill, separated by commas: `/mentor join python, sql, public speaking`."
+        )
     too_long = [s for s in cleaned if len(s) > 60]
     if too_long:
         raise Refusal("A skill is at most 60 characters; separate skills with commas.")
@@ -124,7 +126,9 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
             capacity_per_week=cmd.capacity_per_week or mc.default_capacity_per_week,
             joined_at=now,
         )
-        intro = "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you."
+        intro = (
+            "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you."
+        )
     await ctx.uow.mentors.save(profile)
     ctx.reply(_with_intro(intro, profile_card(profile, cmd.actor.name, now)))
     ctx.emit(MentorRegistered(cmd.actor.user))
@@ -138,21 +142,29 @@ async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.skills = _skills(ctx, cmd.skills)
     await ctx.uow.mentors.save(profile)
-    ctx.reply(_with_intro("Skills updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())))
+    ctx.reply(
+        _with_intro("Skills updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
+    )
 
 
 async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.hours = _hours(cmd.hours)
     await ctx.uow.mentors.save(profile)
-    ctx.reply(_with_intro("Working hours updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())))
+    ctx.reply(
+        _with_intro(
+            "Working hours updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())
+        )
+    )
 
 
 async def set_mentor_timezone(cmd: SetMentorTimezone, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.timezone = _tz(cmd.timezone)
     await ctx.uow.mentors.save(profile)
-    ctx.reply(_with_intro("Timezone updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())))
+    ctx.reply(
+        _with_intro("Timezone updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
+    )
 
 
 async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
@@ -164,9 +176,16 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
     await ctx.uow.mentors.save(profile)
     if cmd.duration is not None:
         await ctx.uow.nudges.add(
-            Nudge(kind=NudgeKind.PAUSE_END, workspace=profile.workspace, target=profile.ref, due_at=profile.paused_until)
+            Nudge(
+                kind=NudgeKind.PAUSE_END,
+                workspace=profile.workspace,
+                target=profile.ref,
+                due_at=profile.paused_until,
+            )
         )
-        ctx.reply(f"Paused until {profile.paused_until:%Y-%m-%d %H:%M} UTC. Enjoy the break — I won't suggest you meanwhile.")
+        ctx.reply(
+            f"Paused until {profile.paused_until:%Y-%m-%d %H:%M} UTC. Enjoy the break — I won't suggest you meanwhile."
+        )
     else:
         ctx.reply("Paused until you `/mentor resume`. I won't suggest you meanwhile.")
 
@@ -206,31 +225,60 @@ async def list_mentors(cmd: ListMentors, ctx: Context) -> None:
         canon = ctx.services.taxonomy.canonical(skill) or skill.lower()
         profiles = [p for p in profiles if canon in p.skills]
     if not profiles:
-        ctx.reply(text("No mentors ", *(["for ", UserText(skill), " "] if skill else []), "yet."))
+        ctx.reply(text("No mentors for ", UserText(skill), " yet.") if skill else text("No mentors yet."))
         return
     names = await names_for(ctx, [p.ref for p in profiles])
     out = [text(Bold(f"Mentors{' for ' + skill if skill else ''}"))]
     for p in sorted(profiles, key=lambda p: names.get(p.ref, "").lower())[:50]:
-        flag = " (paused)" if p.is_paused(now) else (" (in hours now)" if p.hours.contains(now, p.timezone) else "")
-        out.append(text("• ", UserText(names.get(p.ref, p.ref.id)), ": ", UserText(", ".join(p.skills)), flag))
+        flag = (
+            " (paused)"
+            if p.is_paused(now)
+            else (" (in hours now)" if p.hours.contains(now, p.timezone) else "")
+        )
+        out.append(
+            text(
+                "• ",
+                UserText(names.get(p.ref, p.ref.id)),
+                ": ",
+                UserText(", ".join(p.skills)),
+                flag,
+            )
+        )
     ctx.reply(lines(out))
 
 
 async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
     q = await load_question(ctx, cmd.question_id)
     if not (is_admin(cmd.actor, ctx.config) or cmd.actor.user in q.suggested):
-        raise Refusal(f"Only admins and the mentors suggested for #{q.number} can see why they were suggested.")
+        raise Refusal(
+            f"Only admins and the mentors suggested for #{q.number} can see why they were suggested."
+        )
     ranked = await rank_for(
-        ctx, workspace=q.workspace, topics=q.topics, exclude={q.asker}, limit=max(ctx.config.matching.suggest, 5)
+        ctx,
+        workspace=q.workspace,
+        topics=q.topics,
+        exclude={q.asker},
+        limit=max(ctx.config.matching.suggest, 5),
     )
     names = await names_for(ctx, [r.ref for r in ranked])
-    out = [text(Bold(f"Why these mentors for #{q.number}"), " — topics: ", UserText(", ".join(q.topics) or "none"))]
+    out = [
+        text(
+            Bold(f"Why these mentors for #{q.number}"),
+            " — topics: ",
+            UserText(", ".join(q.topics) or "none"),
+        )
+    ]
     if not ranked:
         out.append(text("No mentor has a skill that fits these topics."))
     for i, r in enumerate(ranked, 1):
         factors = ", ".join(f"{k} {v:.2f}" for k, v in r.factors.items())
         out.append(
-            text(f"{i}. ", UserText(names.get(r.ref, r.ref.id)), f" — score {r.score:.1f}; matched: ",
-                 UserText(", ".join(r.matched_topics)), f"; {factors}")
+            text(
+                f"{i}. ",
+                UserText(names.get(r.ref, r.ref.id)),
+                f" — score {r.score:.1f}; matched: ",
+                UserText(", ".join(r.matched_topics)),
+                f"; {factors}",
+            )
         )
     ctx.reply(lines(out))

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Micromentor schema (shipped as package data)."""

@@ -1,0 +1,168 @@
+"""Feedback, recognition points and "not my area" answers: what people did with a question."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.domain import Feedback, PointsEntry
+from bot.refs import UserRef, WorkspaceRef
+from storage.repositories._base import Repository
+from storage.tables import FeedbackRow, NotMyAreaRow, PointsRow, QuestionRow, table_of
+
+__all__ = ["SqlFeedbackRepository", "SqlNotMyAreaRepository", "SqlPointsRepository"]
+
+FEEDBACK = table_of(FeedbackRow)
+POINTS = table_of(PointsRow)
+NOT_MY_AREA = table_of(NotMyAreaRow)
+QUESTION = table_of(QuestionRow)
+
+
+def _feedback(row: sa.Row[Any]) -> Feedback:
+    return Feedback(
+        question_id=row.question_id,
+        rater=UserRef.from_key(row.rater),
+        role=row.role,
+        score=row.score,
+        created_at=row.created_at,
+        comment=row.comment,
+    )
+
+
+class SqlFeedbackRepository(Repository):
+    """`bot.ports.FeedbackRepository` over SQL."""
+
+    def _key(self, question_id: int, rater: UserRef, role: str) -> sa.ColumnElement[bool]:
+        return sa.and_(
+            FEEDBACK.c.question_id == question_id,
+            FEEDBACK.c.rater == rater.key(),
+            FEEDBACK.c.role == role,
+        )
+
+    async def add(self, feedback: Feedback) -> bool:
+        values = {
+            "question_id": feedback.question_id,
+            "rater": feedback.rater.key(),
+            "role": feedback.role,
+            "score": feedback.score,
+            "comment": feedback.comment,
+            "created_at": feedback.created_at,
+        }
+        return await self._insert_once(FEEDBACK, values)
+
+    async def get(self, question_id: int, rater: UserRef, role: str) -> Feedback | None:
+        stmt = sa.select(FEEDBACK).where(self._key(question_id, rater, role))
+        row = (await self._session.execute(stmt)).first()
+        return None if row is None else _feedback(row)
+
+    async def set_comment(self, question_id: int, rater: UserRef, role: str, comment: str) -> bool:
+        changed = await self._rowcount(
+            sa.update(FEEDBACK).where(self._key(question_id, rater, role)).values(comment=comment)
+        )
+        return changed == 1
+
+    async def for_questions(self, question_ids: Sequence[int]) -> list[Feedback]:
+        if not question_ids:
+            return []
+        rows = await self._session.execute(
+            sa.select(FEEDBACK)
+            .where(FEEDBACK.c.question_id.in_(list(question_ids)))
+            .order_by(FEEDBACK.c.created_at, FEEDBACK.c.id)
+        )
+        return [_feedback(row) for row in rows]
+
+    async def for_mentor(self, mentor: UserRef) -> list[Feedback]:
+        rows = await self._session.execute(
+            sa.select(FEEDBACK)
+            .join(QUESTION, QUESTION.c.id == FEEDBACK.c.question_id)
+            .where(QUESTION.c.mentor == mentor.key(), FEEDBACK.c.role == "asker")
+            .order_by(FEEDBACK.c.created_at, FEEDBACK.c.id)
+        )
+        return [_feedback(row) for row in rows]
+
+    async def mentor_ratings(self, workspace: WorkspaceRef) -> dict[UserRef, float]:
+        stmt = (
+            sa.select(QUESTION.c.mentor, sa.func.avg(FEEDBACK.c.score))
+            .join(QUESTION, QUESTION.c.id == FEEDBACK.c.question_id)
+            .where(
+                QUESTION.c.workspace == workspace.key(),
+                QUESTION.c.mentor.is_not(None),
+                FEEDBACK.c.role == "asker",
+            )
+            .group_by(QUESTION.c.mentor)
+        )
+        rows = await self._session.execute(stmt)
+        return {UserRef.from_key(m): float(avg) for m, avg in rows if m is not None}
+
+
+class SqlPointsRepository(Repository):
+    """`bot.ports.PointsRepository` over SQL: an append-only ledger."""
+
+    async def add(self, entry: PointsEntry) -> None:
+        await self._session.execute(
+            sa.insert(POINTS).values(
+                workspace=entry.workspace.key(),
+                user=entry.user.key(),
+                points=entry.points,
+                reason=entry.reason,
+                at=entry.at,
+                question_id=entry.question_id,
+            )
+        )
+
+    async def total_since(self, user: UserRef, since: datetime) -> int:
+        total = await self._session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(POINTS.c.points), 0)).where(
+                POINTS.c.user == user.key(), POINTS.c.at >= since
+            )
+        )
+        return int(total or 0)
+
+    async def leaderboard(
+        self, workspace: WorkspaceRef, *, since: datetime | None, limit: int
+    ) -> list[tuple[UserRef, int]]:
+        total = sa.func.sum(POINTS.c.points).label("total")
+        stmt = sa.select(POINTS.c.user, total).where(POINTS.c.workspace == workspace.key())
+        if since is not None:
+            stmt = stmt.where(POINTS.c.at >= since)
+        stmt = stmt.group_by(POINTS.c.user).order_by(total.desc(), POINTS.c.user).limit(limit)
+        return [
+            (UserRef.from_key(user), int(points))
+            for user, points in await self._session.execute(stmt)
+        ]
+
+
+class SqlNotMyAreaRepository(Repository):
+    """`bot.ports.NotMyAreaRepository` over SQL."""
+
+    async def add(
+        self, *, mentor: UserRef, question_id: int, topics: Sequence[str], at: datetime
+    ) -> None:
+        await self._session.execute(
+            sa.insert(NOT_MY_AREA).values(
+                mentor=mentor.key(), question_id=question_id, topics=list(topics), at=at
+            )
+        )
+
+    async def since(self, workspace: WorkspaceRef, since: datetime) -> dict[UserRef, list[str]]:
+        rows = await self._session.execute(
+            sa.select(NOT_MY_AREA.c.mentor, NOT_MY_AREA.c.topics)
+            .join(QUESTION, QUESTION.c.id == NOT_MY_AREA.c.question_id)
+            .where(QUESTION.c.workspace == workspace.key(), NOT_MY_AREA.c.at >= since)
+            .order_by(NOT_MY_AREA.c.at, NOT_MY_AREA.c.id)
+        )
+        said: dict[UserRef, list[str]] = {}
+        for mentor, topics in rows:
+            said.setdefault(UserRef.from_key(mentor), []).extend(topics)
+        return said
+
+    async def said_for(self, mentor: UserRef, question_id: int) -> bool:
+        found = await self._session.scalar(
+            sa.select(NOT_MY_AREA.c.id)
+            .where(NOT_MY_AREA.c.mentor == mentor.key(), NOT_MY_AREA.c.question_id == question_id)
+            .limit(1)
+        )
+        return found is not None

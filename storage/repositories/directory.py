@@ -1,0 +1,135 @@
+"""People, mentor profiles and workspaces: who is who and where the bot posts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.domain import MentorProfile, Person, Workspace
+from bot.hours import WeeklyHours
+from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from storage.repositories._base import Repository
+from storage.tables import MentorProfileRow, PersonRow, WorkspaceRow, table_of
+
+__all__ = ["SqlMentorRepository", "SqlPersonRepository", "SqlWorkspaceRepository"]
+
+PERSON = table_of(PersonRow)
+MENTOR = table_of(MentorProfileRow)
+WORKSPACE = table_of(WorkspaceRow)
+
+
+def _person(row: sa.Row[Any]) -> Person:
+    return Person(
+        ref=UserRef.from_key(row.key),
+        name=row.name,
+        timezone=row.timezone,
+        is_admin=row.is_admin,
+    )
+
+
+class SqlPersonRepository(Repository):
+    """`bot.ports.PersonRepository` over SQL."""
+
+    async def get(self, ref: UserRef) -> Person | None:
+        row = (
+            await self._session.execute(sa.select(PERSON).where(PERSON.c.key == ref.key()))
+        ).first()
+        return None if row is None else _person(row)
+
+    async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, Person]:
+        if not refs:
+            return {}
+        keys = sorted({r.key() for r in refs})
+        rows = await self._session.execute(sa.select(PERSON).where(PERSON.c.key.in_(keys)))
+        people = (_person(row) for row in rows)
+        return {p.ref: p for p in people}
+
+    async def upsert(self, person: Person) -> None:
+        values = {
+            "key": person.ref.key(),
+            "name": person.name,
+            "timezone": person.timezone,
+            "is_admin": person.is_admin,
+        }
+        await self._upsert(PERSON, values, keys=["key"])
+
+
+def _mentor(row: sa.Row[Any]) -> MentorProfile:
+    return MentorProfile(
+        ref=UserRef.from_key(row.user),
+        workspace=WorkspaceRef.from_key(row.workspace),
+        skills=tuple(row.skills),
+        timezone=row.timezone,
+        hours=WeeklyHours.parse(row.hours),
+        capacity_per_week=row.capacity_per_week,
+        paused_until=row.paused_until,
+        joined_at=row.joined_at,
+        active=row.active,
+    )
+
+
+class SqlMentorRepository(Repository):
+    """`bot.ports.MentorRepository` over SQL."""
+
+    async def get(self, ref: UserRef) -> MentorProfile | None:
+        row = (
+            await self._session.execute(sa.select(MENTOR).where(MENTOR.c.user == ref.key()))
+        ).first()
+        return None if row is None else _mentor(row)
+
+    async def save(self, profile: MentorProfile) -> None:
+        values = {
+            "user": profile.ref.key(),
+            "workspace": profile.workspace.key(),
+            "skills": list(profile.skills),
+            "timezone": profile.timezone,
+            "hours": str(profile.hours),
+            "capacity_per_week": profile.capacity_per_week,
+            "paused_until": profile.paused_until,
+            "joined_at": profile.joined_at,
+            "active": profile.active,
+        }
+        await self._upsert(MENTOR, values, keys=["user"])
+
+    async def in_workspace(self, workspace: WorkspaceRef) -> list[MentorProfile]:
+        rows = await self._session.execute(
+            sa.select(MENTOR)
+            .where(MENTOR.c.workspace == workspace.key(), MENTOR.c.active.is_(True))
+            .order_by(MENTOR.c.user)
+        )
+        return [_mentor(row) for row in rows]
+
+
+def _workspace(row: sa.Row[Any]) -> Workspace:
+    return Workspace(
+        ref=WorkspaceRef.from_key(row.key),
+        mentoring_channel=ChannelRef.from_key(row.mentoring_channel),
+        admin_channel=ChannelRef.from_key(row.admin_channel),
+        timezone=row.timezone,
+        name=row.name,
+    )
+
+
+class SqlWorkspaceRepository(Repository):
+    """`bot.ports.WorkspaceRepository` over SQL."""
+
+    async def get(self, ref: WorkspaceRef) -> Workspace | None:
+        stmt = sa.select(WORKSPACE).where(WORKSPACE.c.key == ref.key())
+        row = (await self._session.execute(stmt)).first()
+        return None if row is None else _workspace(row)
+
+    async def save(self, workspace: Workspace) -> None:
+        values = {
+            "key": workspace.ref.key(),
+            "mentoring_channel": workspace.mentoring_channel.key(),
+            "admin_channel": workspace.admin_channel.key(),
+            "timezone": workspace.timezone,
+            "name": workspace.name,
+        }
+        await self._upsert(WORKSPACE, values, keys=["key"])
+
+    async def all(self) -> list[Workspace]:
+        rows = await self._session.execute(sa.select(WORKSPACE).order_by(WORKSPACE.c.key))
+        return [_workspace(row) for row in rows]

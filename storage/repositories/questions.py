@@ -1,0 +1,163 @@
+"""Questions: storage, lookups and the conditional UPDATE that makes claims race-safe."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.domain import Question, QuestionState
+from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
+from storage.repositories._base import Repository, key_or_none, ref_or_none
+from storage.tables import QuestionRow, table_of
+
+__all__ = ["SqlQuestionRepository"]
+
+T = table_of(QuestionRow)
+_FINAL = [s.value for s in QuestionState if s.is_final]
+
+
+def _values(q: Question) -> dict[str, Any]:
+    return {
+        "workspace": q.workspace.key(),
+        "asker": q.asker.key(),
+        "text": q.text,
+        "created_at": q.created_at,
+        "anonymous": q.anonymous,
+        "topics": list(q.topics),
+        "state": q.state.value,
+        "mentor": key_or_none(q.mentor),
+        "suggested": [u.key() for u in q.suggested],
+        "card": key_or_none(q.card),
+        "thread": key_or_none(q.thread),
+        "claimed_at": q.claimed_at,
+        "resolved_at": q.resolved_at,
+        "closed_at": q.closed_at,
+        "timebox_ends_at": q.timebox_ends_at,
+        "last_activity_at": q.last_activity_at,
+        "extensions": q.extensions,
+        "claims": q.claims,
+    }
+
+
+def _question(row: sa.Row[Any]) -> Question:
+    return Question(
+        id=row.id,
+        workspace=WorkspaceRef.from_key(row.workspace),
+        asker=UserRef.from_key(row.asker),
+        text=row.text,
+        created_at=row.created_at,
+        anonymous=row.anonymous,
+        topics=tuple(row.topics),
+        state=QuestionState(row.state),
+        mentor=ref_or_none(UserRef, row.mentor),
+        suggested=tuple(UserRef.from_key(k) for k in row.suggested),
+        card=ref_or_none(MessageRef, row.card),
+        thread=ref_or_none(ThreadRef, row.thread),
+        claimed_at=row.claimed_at,
+        resolved_at=row.resolved_at,
+        closed_at=row.closed_at,
+        timebox_ends_at=row.timebox_ends_at,
+        last_activity_at=row.last_activity_at,
+        extensions=row.extensions,
+        claims=row.claims,
+    )
+
+
+class SqlQuestionRepository(Repository):
+    """`bot.ports.QuestionRepository` over SQL."""
+
+    async def add(self, question: Question) -> Question:
+        result = await self._session.execute(
+            sa.insert(T).values(**_values(question)).returning(T.c.id)
+        )
+        question.id = result.scalar_one()
+        return question
+
+    async def _one(self, where: sa.ColumnElement[bool]) -> Question | None:
+        row = (await self._session.execute(sa.select(T).where(where).limit(1))).first()
+        return None if row is None else _question(row)
+
+    async def _many(self, stmt: sa.Select[Any]) -> list[Question]:
+        return [_question(row) for row in await self._session.execute(stmt)]
+
+    async def get(self, question_id: int) -> Question | None:
+        return await self._one(T.c.id == question_id)
+
+    async def get_by_card(self, card: MessageRef) -> Question | None:
+        return await self._one(T.c.card == card.key())
+
+    async def get_by_thread(self, thread: ThreadRef) -> Question | None:
+        return await self._one(T.c.thread == thread.key())
+
+    async def update(self, question: Question, *, expected_state: QuestionState) -> bool:
+        if question.id is None:
+            raise ValueError("cannot update a question that was never stored")
+        changed = await self._rowcount(
+            sa.update(T)
+            .where(T.c.id == question.id, T.c.state == expected_state.value)
+            .values(**_values(question))
+        )
+        return changed == 1
+
+    async def touch(self, question_id: int, at: datetime) -> None:
+        await self._session.execute(
+            sa.update(T).where(T.c.id == question_id).values(last_activity_at=at)
+        )
+
+    async def open_for(self, user: UserRef) -> list[Question]:
+        key = user.key()
+        return await self._many(
+            sa.select(T)
+            .where(sa.or_(T.c.asker == key, T.c.mentor == key), T.c.state.not_in(_FINAL))
+            .order_by(T.c.created_at.desc(), T.c.id.desc())
+        )
+
+    async def with_state(
+        self, workspace: WorkspaceRef, states: Sequence[QuestionState]
+    ) -> list[Question]:
+        return await self._many(
+            sa.select(T)
+            .where(T.c.workspace == workspace.key(), T.c.state.in_([s.value for s in states]))
+            .order_by(T.c.created_at, T.c.id)
+        )
+
+    async def created_between(
+        self, workspace: WorkspaceRef, start: datetime | None, end: datetime | None
+    ) -> list[Question]:
+        stmt = sa.select(T).where(T.c.workspace == workspace.key())
+        if start is not None:
+            stmt = stmt.where(T.c.created_at >= start)
+        if end is not None:
+            stmt = stmt.where(T.c.created_at < end)
+        return await self._many(stmt.order_by(T.c.created_at, T.c.id))
+
+    async def resolved(
+        self, workspace: WorkspaceRef, *, limit: int | None = None
+    ) -> list[Question]:
+        stmt = (
+            sa.select(T)
+            .where(T.c.workspace == workspace.key(), T.c.state == QuestionState.RESOLVED.value)
+            .order_by(T.c.resolved_at.desc(), T.c.id.desc())
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return await self._many(stmt)
+
+    async def mentor_load(
+        self, workspace: WorkspaceRef, since: datetime
+    ) -> dict[UserRef, tuple[int, int]]:
+        open_now = sa.func.sum(sa.case((T.c.state == QuestionState.CLAIMED.value, 1), else_=0))
+        recent = sa.func.sum(sa.case((T.c.claimed_at >= since, 1), else_=0))
+        rows = await self._session.execute(
+            sa.select(T.c.mentor, open_now, recent)
+            .where(T.c.workspace == workspace.key(), T.c.mentor.is_not(None))
+            .group_by(T.c.mentor)
+        )
+        return {
+            UserRef.from_key(mentor): (int(n_open or 0), int(n_recent or 0))
+            for mentor, n_open, n_recent in rows
+            if n_open or n_recent
+        }

@@ -1,0 +1,225 @@
+"""The SQLModel tables: the only place the database schema is declared."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "DigestRunRow",
+    "FeedbackRow",
+    "MentorProfileRow",
+    "NotMyAreaRow",
+    "NudgeRow",
+    "PersonRow",
+    "PointsRow",
+    "ProcessedEventRow",
+    "QuestionRow",
+    "UtcDateTime",
+    "WorkspaceRow",
+    "metadata",
+    "table_of",
+]
+
+metadata = SQLModel.metadata
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """``DateTime(timezone=True)`` that always binds UTC and always returns aware UTC.
+
+    SQLite keeps no offset and compares datetimes as text, so every value is normalised to UTC
+    on the way in and tagged UTC on the way out.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        when = datetime.fromisoformat(value) if isinstance(value, str) else value
+        assert isinstance(when, datetime)
+        if when.tzinfo is None:
+            return when.replace(tzinfo=UTC)
+        return when.astimezone(UTC)
+
+
+def _dt(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=sa.Column(UtcDateTime(), nullable=nullable, index=index))
+
+
+def _json() -> Any:
+    return Field(default_factory=list, sa_column=sa.Column(sa.JSON(), nullable=False))
+
+
+def _question_fk(*, nullable: bool = True) -> Any:
+    return Field(
+        default=None,
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("question.id"), nullable=nullable),
+    )
+
+
+class WorkspaceRow(SQLModel, table=True):
+    __tablename__ = "workspace"
+
+    key: str = Field(primary_key=True)
+    mentoring_channel: str
+    admin_channel: str
+    timezone: str = "UTC"
+    name: str = ""
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+
+    key: str = Field(primary_key=True)
+    name: str
+    timezone: str | None = None
+    is_admin: bool = False
+
+
+class MentorProfileRow(SQLModel, table=True):
+    __tablename__ = "mentor_profile"
+
+    user: str = Field(primary_key=True)
+    workspace: str = Field(index=True)
+    skills: list[str] = _json()
+    timezone: str = "UTC"
+    hours: str
+    capacity_per_week: int = 3
+    paused_until: datetime | None = _dt()
+    joined_at: datetime | None = _dt()
+    active: bool = True
+
+
+class QuestionRow(SQLModel, table=True):
+    __tablename__ = "question"
+    __table_args__ = (
+        sa.Index("ix_question_workspace_state", "workspace", "state"),
+        sa.Index("ix_question_workspace_created_at", "workspace", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    asker: str = Field(index=True)
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = _dt(nullable=False)
+    anonymous: bool = False
+    topics: list[str] = _json()
+    state: str
+    mentor: str | None = Field(default=None, index=True)
+    suggested: list[str] = _json()
+    card: str | None = Field(default=None, index=True)
+    thread: str | None = Field(default=None, index=True)
+    claimed_at: datetime | None = _dt()
+    resolved_at: datetime | None = _dt()
+    closed_at: datetime | None = _dt()
+    timebox_ends_at: datetime | None = _dt()
+    last_activity_at: datetime | None = _dt()
+    extensions: int = 0
+    claims: int = 0
+
+
+class FeedbackRow(SQLModel, table=True):
+    __tablename__ = "feedback"
+    __table_args__ = (
+        sa.UniqueConstraint("question_id", "rater", "role", name="uq_feedback_question_rater_role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = _question_fk(nullable=False)
+    rater: str
+    role: str
+    score: int
+    comment: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = _dt(nullable=False)
+
+
+class PointsRow(SQLModel, table=True):
+    __tablename__ = "points_ledger"
+    __table_args__ = (
+        sa.Index("ix_points_ledger_workspace_at", "workspace", "at"),
+        sa.Index("ix_points_ledger_user_at", "user", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    user: str
+    points: int
+    reason: str
+    at: datetime = _dt(nullable=False)
+    question_id: int | None = _question_fk()
+
+
+class NudgeRow(SQLModel, table=True):
+    __tablename__ = "nudge"
+    __table_args__ = (
+        sa.Index("ix_nudge_state_due_at", "state", "due_at"),
+        sa.Index("ix_nudge_question_id", "question_id"),
+        sa.Index("ix_nudge_kind_target", "kind", "target"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    workspace: str
+    question_id: int | None = _question_fk()
+    target: str | None = None
+    step: int = 0
+    due_at: datetime = _dt(nullable=False)
+    state: str
+    attempts: int = 0
+    lease_until: datetime | None = _dt()
+    sent_at: datetime | None = _dt()
+    last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime | None = Field(
+        default=None,
+        sa_column=sa.Column(UtcDateTime(), nullable=False, server_default=sa.func.now()),
+    )
+
+
+class NotMyAreaRow(SQLModel, table=True):
+    __tablename__ = "not_my_area"
+    __table_args__ = (sa.Index("ix_not_my_area_mentor_question", "mentor", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mentor: str
+    question_id: int = _question_fk(nullable=False)
+    topics: list[str] = _json()
+    at: datetime = _dt(nullable=False, index=True)
+
+
+class ProcessedEventRow(SQLModel, table=True):
+    __tablename__ = "processed_event"
+
+    key: str = Field(primary_key=True)
+    at: datetime = _dt(nullable=False, index=True)
+
+
+class DigestRunRow(SQLModel, table=True):
+    __tablename__ = "digest_run"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace", "period", name="uq_digest_run_workspace_period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    period: str
+    started_at: datetime = _dt(nullable=False)
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a SQLModel class (repositories query tables, not ORM objects)."""
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return table

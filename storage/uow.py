@@ -1,0 +1,108 @@
+"""The SQL unit of work: one AsyncSession, one transaction, every repository over it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.ports import (
+    DigestRunRepository,
+    FeedbackRepository,
+    MentorRepository,
+    NotMyAreaRepository,
+    NudgeRepository,
+    PersonRepository,
+    PointsRepository,
+    ProcessedEventRepository,
+    QuestionRepository,
+    WorkspaceRepository,
+)
+from storage.repositories import (
+    SqlDigestRunRepository,
+    SqlFeedbackRepository,
+    SqlMentorRepository,
+    SqlNotMyAreaRepository,
+    SqlNudgeRepository,
+    SqlPersonRepository,
+    SqlPointsRepository,
+    SqlProcessedEventRepository,
+    SqlQuestionRepository,
+    SqlWorkspaceRepository,
+)
+
+__all__ = ["SqlUnitOfWork", "make_uow_factory"]
+
+
+class SqlUnitOfWork:
+    """`bot.ports.UnitOfWork` over SQL: ``async with`` opens it; leaving uncommitted rolls back."""
+
+    questions: QuestionRepository
+    people: PersonRepository
+    mentors: MentorRepository
+    feedback: FeedbackRepository
+    points: PointsRepository
+    nudges: NudgeRepository
+    not_my_area: NotMyAreaRepository
+    processed_events: ProcessedEventRepository
+    workspaces: WorkspaceRepository
+    digests: DigestRunRepository
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+        self._sessions = sessions
+        self._dialect = dialect
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already open")
+        session = self._sessions()
+        self._session = session
+        dialect = self._dialect
+        self.questions = SqlQuestionRepository(session, dialect)
+        self.people = SqlPersonRepository(session, dialect)
+        self.mentors = SqlMentorRepository(session, dialect)
+        self.feedback = SqlFeedbackRepository(session, dialect)
+        self.points = SqlPointsRepository(session, dialect)
+        self.nudges = SqlNudgeRepository(session, dialect)
+        self.not_my_area = SqlNotMyAreaRepository(session, dialect)
+        self.processed_events = SqlProcessedEventRepository(session, dialect)
+        self.workspaces = SqlWorkspaceRepository(session, dialect)
+        self.digests = SqlDigestRunRepository(session, dialect)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self._require(), None
+        try:
+            await session.rollback()  # a no-op after commit(); discards anything uncommitted
+        finally:
+            await session.close()
+
+    def _require(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `async with`")
+        return self._session
+
+    async def commit(self) -> None:
+        await self._require().commit()
+
+    async def rollback(self) -> None:
+        await self._require().rollback()
+
+
+def make_uow_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
+    """A factory of fresh units of work on `engine` (pass it where a `UnitOfWorkFactory` goes)."""
+    sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    dialect = engine.dialect.name
+
+    def factory() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions, dialect)
+
+    return factory

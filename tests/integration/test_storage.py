@@ -1,0 +1,408 @@
+"""Every repository round-trips domain objects through SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+
+from bot.domain import (
+    Feedback,
+    MentorProfile,
+    Nudge,
+    NudgeKind,
+    NudgeState,
+    Person,
+    PointsEntry,
+    Question,
+    QuestionState,
+    Transition,
+    Workspace,
+)
+from bot.hours import WeeklyHours
+from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
+from storage.uow import SqlUnitOfWork
+
+UowFactory = Callable[[], SqlUnitOfWork]
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+WS = WorkspaceRef("slack", "T1")
+ASKER = UserRef("slack", "U-ASK")
+MENTOR = UserRef("slack", "U-MEN")
+OTHER = UserRef("slack", "U-OTH")
+
+
+def _question(
+    *, at: datetime = T0, asker: UserRef = ASKER, text: str = "How do I test?"
+) -> Question:
+    return Question(workspace=WS, asker=asker, text=text, created_at=at, topics=("python",))
+
+
+async def _stored(uow_factory: UowFactory, question: Question) -> Question:
+    async with uow_factory() as uow:
+        stored = await uow.questions.add(question)
+        await uow.commit()
+    return stored
+
+
+async def test_question_round_trips_every_field(uow_factory: UowFactory) -> None:
+    question = Question(
+        workspace=WS,
+        asker=ASKER,
+        text="Why is my async test hanging?",
+        created_at=T0,
+        anonymous=True,
+        topics=("python", "asyncio"),
+        suggested=(MENTOR, OTHER),
+        card=MessageRef("slack", "C1/1700000000.000100"),
+        thread=ThreadRef("slack", "C1/1700000000.000100"),
+        timebox_ends_at=T0 + timedelta(minutes=30),
+        extensions=1,
+    )
+    stored = await _stored(uow_factory, question)
+    assert stored.id is not None
+    async with uow_factory() as uow:
+        loaded = await uow.questions.get(stored.id)
+        by_card = await uow.questions.get_by_card(MessageRef("slack", "C1/1700000000.000100"))
+        by_thread = await uow.questions.get_by_thread(ThreadRef("slack", "C1/1700000000.000100"))
+    assert loaded == stored
+    assert by_card == stored
+    assert by_thread == stored
+
+
+async def test_datetimes_come_back_aware_utc_whatever_zone_went_in(uow_factory: UowFactory) -> None:
+    paris = timezone(timedelta(hours=1))
+    stored = await _stored(uow_factory, _question(at=datetime(2025, 3, 3, 10, 0, tzinfo=paris)))
+    assert stored.id is not None
+    async with uow_factory() as uow:
+        loaded = await uow.questions.get(stored.id)
+    assert loaded is not None
+    assert loaded.created_at == T0
+    assert loaded.created_at.utcoffset() == timedelta(0)
+
+
+async def test_update_writes_when_the_expected_state_holds(uow_factory: UowFactory) -> None:
+    stored = await _stored(uow_factory, _question())
+    claimed = stored.moved(Transition.CLAIM, mentor=MENTOR, claimed_at=T0, claims=1)
+    async with uow_factory() as uow:
+        assert await uow.questions.update(claimed, expected_state=QuestionState.OPEN)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.questions.get(stored.number) == claimed
+
+
+async def test_update_refuses_when_the_state_moved_on(uow_factory: UowFactory) -> None:
+    stored = await _stored(uow_factory, _question())
+    cancelled = stored.moved(Transition.CANCEL, closed_at=T0)
+    async with uow_factory() as uow:
+        assert not await uow.questions.update(cancelled, expected_state=QuestionState.CLAIMED)
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.questions.get(stored.number)
+    assert loaded is not None and loaded.state is QuestionState.OPEN
+
+
+async def test_question_queries_filter_and_order(uow_factory: UowFactory) -> None:
+    first = await _stored(uow_factory, _question(at=T0, text="first"))
+    second = await _stored(uow_factory, _question(at=T0 + timedelta(hours=1), text="second"))
+    third = await _stored(uow_factory, _question(at=T0 + timedelta(hours=2), asker=OTHER))
+    resolved = second.moved(Transition.CLAIM, mentor=MENTOR, claimed_at=T0).moved(
+        Transition.RESOLVE, resolved_at=T0 + timedelta(hours=3)
+    )
+    claimed = third.moved(Transition.CLAIM, mentor=MENTOR, claimed_at=T0 + timedelta(hours=2))
+    async with uow_factory() as uow:
+        assert await uow.questions.update(resolved, expected_state=QuestionState.OPEN)
+        assert await uow.questions.update(claimed, expected_state=QuestionState.OPEN)
+        await uow.questions.touch(first.number, T0 + timedelta(minutes=5))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [q.id for q in await uow.questions.open_for(ASKER)] == [first.id]
+        assert [q.id for q in await uow.questions.open_for(MENTOR)] == [third.id]
+        open_ones = await uow.questions.with_state(WS, [QuestionState.OPEN, QuestionState.CLAIMED])
+        assert [q.id for q in open_ones] == [first.id, third.id]
+        window = await uow.questions.created_between(WS, T0, T0 + timedelta(hours=2))
+        assert [q.id for q in window] == [first.id, second.id]
+        assert [q.id for q in await uow.questions.created_between(WS, None, None)] == [
+            first.id,
+            second.id,
+            third.id,
+        ]
+        assert [q.id for q in await uow.questions.resolved(WS, limit=5)] == [second.id]
+        touched = await uow.questions.get(first.number)
+        assert touched is not None
+        assert touched.last_activity_at == T0 + timedelta(minutes=5)
+        load = await uow.questions.mentor_load(WS, since=T0 + timedelta(hours=1))
+    assert load == {MENTOR: (1, 1)}
+
+
+async def test_person_upsert_inserts_then_updates(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.people.upsert(Person(ref=ASKER, name="Ada"))
+        await uow.people.upsert(
+            Person(ref=ASKER, name="Ada L.", timezone="Europe/London", is_admin=True)
+        )
+        await uow.people.upsert(Person(ref=MENTOR, name="Grace"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.people.get(ASKER) == Person(
+            ref=ASKER, name="Ada L.", timezone="Europe/London", is_admin=True
+        )
+        many = await uow.people.get_many([ASKER, MENTOR, OTHER])
+        assert await uow.people.get(OTHER) is None
+    assert set(many) == {ASKER, MENTOR}
+
+
+async def test_mentor_profile_round_trips_and_lists_active_ones(uow_factory: UowFactory) -> None:
+    profile = MentorProfile(
+        ref=MENTOR,
+        workspace=WS,
+        skills=("python", "sql"),
+        timezone="Europe/Berlin",
+        hours=WeeklyHours.parse("Mon 10:00-12:00, Wed 14:00-18:00"),
+        capacity_per_week=5,
+        paused_until=T0 + timedelta(days=3),
+        joined_at=T0,
+    )
+    retired = MentorProfile(ref=OTHER, workspace=WS, skills=("go",), active=False)
+    async with uow_factory() as uow:
+        await uow.mentors.save(MentorProfile(ref=MENTOR, workspace=WS, skills=()))
+        await uow.mentors.save(profile)
+        await uow.mentors.save(retired)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.mentors.get(MENTOR) == profile
+        assert await uow.mentors.get(OTHER) == retired
+        assert await uow.mentors.in_workspace(WS) == [profile]
+
+
+async def test_workspace_save_is_an_upsert(uow_factory: UowFactory) -> None:
+    first = Workspace(
+        ref=WS, mentoring_channel=ChannelRef("slack", "C1"), admin_channel=ChannelRef("slack", "C2")
+    )
+    renamed = Workspace(
+        ref=WS,
+        mentoring_channel=ChannelRef("slack", "C1"),
+        admin_channel=ChannelRef("slack", "C3"),
+        timezone="Asia/Tokyo",
+        name="Acme",
+    )
+    async with uow_factory() as uow:
+        await uow.workspaces.save(first)
+        await uow.workspaces.save(renamed)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.workspaces.get(WS) == renamed
+        assert await uow.workspaces.all() == [renamed]
+
+
+async def test_feedback_is_stored_once_per_question_rater_and_role(uow_factory: UowFactory) -> None:
+    question = await _stored(uow_factory, _question())
+    claimed = question.moved(Transition.CLAIM, mentor=MENTOR, claimed_at=T0)
+    rating = Feedback(
+        question_id=question.number, rater=ASKER, role="asker", score=5, created_at=T0
+    )
+    async with uow_factory() as uow:
+        assert await uow.questions.update(claimed, expected_state=QuestionState.OPEN)
+        assert await uow.feedback.add(rating)
+        assert not await uow.feedback.add(rating)
+        assert await uow.feedback.add(
+            Feedback(
+                question_id=question.number, rater=MENTOR, role="mentor", score=4, created_at=T0
+            )
+        )
+        assert await uow.feedback.set_comment(question.number, ASKER, "asker", "thanks!")
+        assert not await uow.feedback.set_comment(question.number, OTHER, "asker", "nope")
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.feedback.get(question.number, ASKER, "asker")
+        both = await uow.feedback.for_questions([question.number])
+        for_mentor = await uow.feedback.for_mentor(MENTOR)
+        assert await uow.feedback.for_questions([]) == []
+    assert loaded is not None and loaded.comment == "thanks!"
+    assert {(f.rater, f.role) for f in both} == {(ASKER, "asker"), (MENTOR, "mentor")}
+    assert [(f.rater, f.score) for f in for_mentor] == [(ASKER, 5)]
+
+
+async def test_points_total_and_leaderboard_rank_highest_first(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        for user, points, at in [
+            (MENTOR, 3, T0),
+            (MENTOR, 2, T0 + timedelta(days=2)),
+            (OTHER, 4, T0 + timedelta(days=2)),
+            (ASKER, 1, T0 - timedelta(days=30)),
+        ]:
+            await uow.points.add(
+                PointsEntry(workspace=WS, user=user, points=points, reason="r", at=at)
+            )
+        await uow.points.add(
+            PointsEntry(
+                workspace=WorkspaceRef("slack", "T2"), user=OTHER, points=50, reason="r", at=T0
+            )
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.points.total_since(MENTOR, T0 + timedelta(days=1)) == 2
+        assert await uow.points.total_since(ASKER, T0) == 0
+        assert await uow.points.leaderboard(WS, since=None, limit=10) == [
+            (MENTOR, 5),
+            (OTHER, 4),
+            (ASKER, 1),
+        ]
+        assert await uow.points.leaderboard(WS, since=T0 + timedelta(days=1), limit=1) == [
+            (OTHER, 4)
+        ]
+
+
+async def test_nudge_lifecycle_from_pending_to_sent_retry_failed_and_cancelled(
+    uow_factory: UowFactory,
+) -> None:
+    question = await _stored(uow_factory, _question())
+    qid = question.number
+    async with uow_factory() as uow:
+        escalate = await uow.nudges.add(
+            Nudge(kind=NudgeKind.ESCALATE, workspace=WS, due_at=T0, question_id=qid, step=1)
+        )
+        wrap = await uow.nudges.add(
+            Nudge(kind=NudgeKind.WRAP_UP, workspace=WS, due_at=T0, question_id=qid, target=MENTOR)
+        )
+        pause = await uow.nudges.add(
+            Nudge(
+                kind=NudgeKind.PAUSE_END, workspace=WS, due_at=T0 + timedelta(days=1), target=MENTOR
+            )
+        )
+        await uow.commit()
+    assert escalate.id is not None and wrap.id is not None and pause.id is not None
+    async with uow_factory() as uow:
+        assert [n.id for n in await uow.nudges.pending_for(qid)] == [escalate.id, wrap.id]
+        assert await uow.nudges.pending_of_kind(NudgeKind.PAUSE_END, MENTOR) == [pause]
+        leased = await uow.nudges.claim_due(T0, lease=timedelta(minutes=5), limit=10)
+        assert [(n.id, n.attempts, n.lease_until) for n in leased] == [
+            (escalate.id, 1, T0 + timedelta(minutes=5)),
+            (wrap.id, 1, T0 + timedelta(minutes=5)),
+        ]
+        await uow.nudges.mark_sent(escalate.id, T0 + timedelta(seconds=1))
+        await uow.nudges.retry_later(
+            wrap.id, due_at=T0 + timedelta(minutes=1), error="rate limited"
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (
+            await uow.nudges.claim_due(
+                T0 + timedelta(seconds=30), lease=timedelta(minutes=5), limit=10
+            )
+            == []
+        )
+        again = await uow.nudges.claim_due(
+            T0 + timedelta(minutes=1), lease=timedelta(minutes=5), limit=10
+        )
+        assert [(n.id, n.attempts, n.last_error) for n in again] == [(wrap.id, 2, "rate limited")]
+        await uow.nudges.mark_failed(wrap.id, error="gone")
+        assert await uow.nudges.pending_for(qid) == []
+        assert await uow.nudges.cancel(qid) == 0
+        assert await uow.nudges.pending_of_kind(NudgeKind.PAUSE_END, MENTOR) == [pause]
+        await uow.commit()
+
+
+async def test_cancel_only_touches_pending_nudges_of_the_given_kinds(
+    uow_factory: UowFactory,
+) -> None:
+    question = await _stored(uow_factory, _question())
+    qid = question.number
+    async with uow_factory() as uow:
+        for kind in (NudgeKind.ESCALATE, NudgeKind.WRAP_UP, NudgeKind.EXPIRE):
+            await uow.nudges.add(Nudge(kind=kind, workspace=WS, due_at=T0, question_id=qid))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.nudges.cancel(qid, [NudgeKind.ESCALATE]) == 1
+        assert [n.kind for n in await uow.nudges.pending_for(qid)] == [
+            NudgeKind.WRAP_UP,
+            NudgeKind.EXPIRE,
+        ]
+        assert await uow.nudges.cancel(qid) == 2
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.nudges.pending_for(qid) == []
+
+
+async def test_an_expired_lease_is_claimed_again(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        nudge = await uow.nudges.add(Nudge(kind=NudgeKind.STALE, workspace=WS, due_at=T0))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert len(await uow.nudges.claim_due(T0, lease=timedelta(minutes=5), limit=10)) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (
+            await uow.nudges.claim_due(
+                T0 + timedelta(minutes=4), lease=timedelta(minutes=5), limit=10
+            )
+            == []
+        )
+        later = await uow.nudges.claim_due(
+            T0 + timedelta(minutes=6), lease=timedelta(minutes=5), limit=10
+        )
+    assert [(n.id, n.attempts, n.state) for n in later] == [(nudge.id, 2, NudgeState.PENDING)]
+
+
+async def test_not_my_area_collects_topics_per_mentor_in_the_workspace(
+    uow_factory: UowFactory,
+) -> None:
+    first = await _stored(uow_factory, _question())
+    second = await _stored(uow_factory, _question(at=T0 + timedelta(hours=1)))
+    async with uow_factory() as uow:
+        await uow.not_my_area.add(mentor=MENTOR, question_id=first.number, topics=["python"], at=T0)
+        await uow.not_my_area.add(
+            mentor=MENTOR,
+            question_id=second.number,
+            topics=["sql", "python"],
+            at=T0 + timedelta(hours=1),
+        )
+        await uow.not_my_area.add(
+            mentor=OTHER, question_id=first.number, topics=["go"], at=T0 - timedelta(days=1)
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.not_my_area.since(WS, T0) == {MENTOR: ["python", "sql", "python"]}
+        assert await uow.not_my_area.since(WorkspaceRef("slack", "T2"), T0) == {}
+        assert await uow.not_my_area.said_for(MENTOR, first.number)
+        assert not await uow.not_my_area.said_for(OTHER, second.number)
+
+
+async def test_processed_event_is_first_time_only_once(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.processed_events.first_time("slack:Ev123", T0)
+        assert not await uow.processed_events.first_time("slack:Ev123", T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert not await uow.processed_events.first_time("slack:Ev123", T0 + timedelta(seconds=3))
+        assert await uow.processed_events.first_time("slack:Ev124", T0)
+
+
+async def test_digest_run_starts_once_per_workspace_and_period(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.digests.start(WS, "2025-W10", T0)
+        assert not await uow.digests.start(WS, "2025-W10", T0 + timedelta(minutes=1))
+        assert await uow.digests.start(WS, "2025-W11", T0)
+        assert await uow.digests.start(WorkspaceRef("slack", "T2"), "2025-W10", T0)
+        await uow.commit()
+
+
+async def test_leaving_without_commit_writes_nothing(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        question = await uow.questions.add(_question())
+        await uow.people.upsert(Person(ref=ASKER, name="Ada"))
+        await uow.processed_events.first_time("slack:Ev1", T0)
+    async with uow_factory() as uow:
+        assert await uow.questions.get(question.number) is None
+        assert await uow.people.get(ASKER) is None
+        assert await uow.processed_events.first_time("slack:Ev1", T0)
+
+
+async def test_an_exception_inside_the_unit_of_work_rolls_back(uow_factory: UowFactory) -> None:
+    try:
+        async with uow_factory() as uow:
+            await uow.people.upsert(Person(ref=ASKER, name="Ada"))
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    async with uow_factory() as uow:
+        assert await uow.people.get(ASKER) is None

@@ -1,0 +1,80 @@
+"""Migrations: to head from nothing, idempotent, safe for replicas starting together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, pool, text
+from sqlalchemy.engine import make_url
+
+from storage.engine import create_engine
+from storage.migrate import alembic_config, upgrade
+from storage.tables import metadata
+
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def _schema(url: str) -> tuple[set[str], str | None]:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            tables = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
+            version = (
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
+            ).scalar()
+    finally:
+        await engine.dispose()
+    return tables, version
+
+
+@pytest.fixture
+async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
+    """An empty PostgreSQL database on the test server, dropped afterwards."""
+    admin = create_engine(postgres_url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
+    name = f"micromentor_fresh_{uuid.uuid4().hex[:12]}"
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+async def test_upgrading_a_migrated_database_again_changes_nothing(db_url: str) -> None:
+    before = await _schema(db_url)
+    await upgrade(db_url)
+    await upgrade(db_url)
+    assert await _schema(db_url) == before
+    assert before == ({t.name for t in metadata.sorted_tables} | {"alembic_version"}, HEAD)
+
+
+async def test_two_sqlite_starts_at_once_both_end_at_head(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    await asyncio.gather(upgrade(url), upgrade(url))
+    assert (await _schema(url))[1] == HEAD
+
+
+@pytest.mark.postgres
+async def test_two_postgres_replicas_starting_at_once_both_end_at_head(
+    fresh_postgres_url: str,
+) -> None:
+    await asyncio.gather(*(upgrade(fresh_postgres_url) for _ in range(3)))
+    assert (await _schema(fresh_postgres_url))[1] == HEAD
+
+
+@pytest.mark.postgres
+async def test_upgrade_logs_never_show_the_password(
+    fresh_postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = make_url(fresh_postgres_url).set(password="s3cret-pw")
+    caplog.set_level(logging.DEBUG)
+    await upgrade(url.render_as_string(hide_password=False))
+    assert "s3cret-pw" not in caplog.text
