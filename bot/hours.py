@@ -78,15 +78,15 @@ class WeeklyHours:
         parts: list[tuple[int, str]] = []
         for (s, e), days in by_span.items():
             span = f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}"
-            run_start = prev = days[0]
-            for d in [*days[1:], None]:
-                if d is not None and d == prev + 1:
-                    prev = d
-                    continue
-                label = DAYS[run_start] if run_start == prev else f"{DAYS[run_start]}-{DAYS[prev]}"
-                parts.append((run_start, f"{label} {span}"))
-                if d is not None:
-                    run_start = prev = d
+            runs: list[list[int]] = []
+            for d in days:
+                if runs and d == runs[-1][-1] + 1:
+                    runs[-1].append(d)
+                else:
+                    runs.append([d])
+            for run in runs:
+                label = DAYS[run[0]] if len(run) == 1 else f"{DAYS[run[0]]}-{DAYS[run[-1]]}"
+                parts.append((run[0], f"{label} {span}"))
         return ", ".join(p for _, p in sorted(parts))
 
     def contains(self, when: datetime, tz: str) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import Config, ConfigError, load_config
@@ -47,6 +48,7 @@ async def build_app(
     database_url: str | None = None,
 ) -> App:
     """Migrate the database, open it, load shared state and wire the bus."""
+    from schedules.chart import render_digest_chart
     from storage.engine import create_engine
     from storage.migrate import upgrade
     from storage.uow import make_uow_factory
@@ -69,7 +71,7 @@ async def build_app(
         chat=chat,
         clock=clock,
         config=config,
-        services=Services({"taxonomy": taxonomy, "similar": similar}),
+        services=Services({"taxonomy": taxonomy, "similar": similar, "chart": render_digest_chart}),
         handlers=COMMAND_HANDLERS,
         event_handlers=EVENT_HANDLERS,
     )
@@ -89,10 +91,11 @@ async def build_app(
 async def run_console(
     config: Config,
     *,
-    script: str | None,
+    script: TextIO | None,
     now: datetime | None = None,
     write: Callable[[str], None] = print,
 ) -> int:
+    """The console: interactive on a terminal, or reading `script` line by line."""
     from adapters.console import ConsoleSession
     from adapters.console import run_console as loop
     from adapters.console.gateway import PLATFORM, ConsoleGateway
@@ -188,7 +191,9 @@ def _parser() -> argparse.ArgumentParser:
     con = sub.add_parser("console", help="the local console")
     con.add_argument("--script", help="read lines from FILE ('-' for standard input)")
     con.add_argument(
-        "--now", help="start the console clock at this ISO time (frozen until `clock`)"
+        "--now",
+        type=_iso_time,
+        help="start the console clock at this ISO time (frozen until `clock`)",
     )
     sub.add_parser("demo", help="a scripted tour of every flow in the console")
     db = sub.add_parser("db", help="database maintenance")

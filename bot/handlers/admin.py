@@ -32,7 +32,7 @@ async def show_stats(cmd: ShowStats, ctx: Context) -> None:
     feedback = await ctx.uow.feedback.for_questions([q.number for q in questions])
     f = compute_figures(questions, feedback)
     states = ", ".join(f"{s.value} {n}" for s, n in f.by_state.items())
-    rating = f"{f.average_rating:.1f}/5 ({f.ratings} ratings)" if f.average_rating else "n/a"
+    rating = f"{f.average_rating:.1f}/5 ({f.ratings} rating{'s' if f.ratings != 1 else ''})" if f.average_rating else "n/a"
     clarity = f"{f.average_clarity:.1f}/5" if f.average_clarity else "n/a"
     mentors = await ctx.uow.mentors.in_workspace(cmd.actor.workspace)
     ctx.reply(
@@ -41,8 +41,10 @@ async def show_stats(cmd: ShowStats, ctx: Context) -> None:
             body=lines(
                 [
                     text(f"Questions: {f.asked} — {states}"),
-                    text(f"Median time to claim: {format_minutes(f.median_minutes_to_claim)}; "
-                         f"to resolve: {format_minutes(f.median_minutes_to_resolve)}"),
+                    text(
+                        f"Median time to claim: {format_minutes(f.median_minutes_to_claim)}; "
+                        f"to resolve: {format_minutes(f.median_minutes_to_resolve)}"
+                    ),
                     text(f"Average rating: {rating}; question clarity: {clarity}"),
                     text(f"Mentors: {len(mentors)}"),
                 ]
@@ -72,6 +74,6 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
         fields = card.fields
     board = await leaderboard_text(ctx, ShowLeaderboard(cmd.actor))
     parts += [text(""), board]
-    ctx.reply(ChatMessage(title=text(Bold("Micromentor")), body=lines(parts), fields=fields, kind="home"))
-
-
+    ctx.reply(
+        ChatMessage(title=text(Bold("Micromentor")), body=lines(parts), fields=fields, kind="home")
+    )

@@ -41,9 +41,17 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
     if role == "asker":
         await ctx.uow.nudges.cancel(q.number, [NudgeKind.FEEDBACK])
         if cmd.score >= 4 and q.mentor is not None:
-            await award_points(ctx, user=q.mentor, question=q, points=ctx.config.points.good_rating, reason="good rating")
+            await award_points(
+                ctx,
+                user=q.mentor,
+                question=q,
+                points=ctx.config.points.good_rating,
+                reason="good rating",
+            )
         await refresh_card(ctx, q, rating=cmd.score)
-        ctx.reply(f"Thanks! You rated the help on #{q.number} {cmd.score}/5. Want to add a comment? Use Add a comment.")
+        ctx.reply(
+            f"Thanks! You rated the help on #{q.number} {cmd.score}/5. Want to add a comment? Use Add a comment."
+        )
     else:
         ctx.reply(f"Thanks! You rated how clear #{q.number} was {cmd.score}/5.")
     ctx.emit(SessionRated(q.number, cmd.actor.user, role, cmd.score))
@@ -51,7 +59,12 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
 
 async def comment_on_session(cmd: CommentOnSession, ctx: Context) -> None:
     q = await load_question(ctx, cmd.question_id)
-    role = "asker" if cmd.actor.user == q.asker else "mentor"
+    if cmd.actor.user == q.asker:
+        role = "asker"
+    elif q.mentor is not None and cmd.actor.user == q.mentor:
+        role = "mentor"
+    else:
+        raise Refusal(f"Only the asker and the mentor of #{q.number} can comment on it.")
     comment = " ".join(cmd.comment.split())[:1000]
     if not comment:
         raise Refusal("The comment is empty; write a sentence or two.")

@@ -75,7 +75,9 @@ async def claim_question(cmd: ClaimQuestion, ctx: Context) -> None:
 
 async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
     if actor.user == q.asker:
-        raise Refusal(f"You asked #{q.number} yourself, so you can't claim it. A mentor will pick it up.")
+        raise Refusal(
+            f"You asked #{q.number} yourself, so you can't claim it. A mentor will pick it up."
+        )
     if q.state is QuestionState.CLAIMED:
         if q.mentor == actor.user:
             raise Refusal(f"You already have #{q.number}; the session thread is open.")
@@ -99,7 +101,9 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
         raise Refusal(f"{name} claimed #{q.number} first. Thanks for jumping in!")
     names = await names_for(ctx, [claimed.asker, claimed.mentor, *claimed.suggested])
     if claimed.card is not None:
-        await ctx.chat.update_card(claimed.card, question_card(claimed, names=names, config=ctx.config))
+        await ctx.chat.update_card(
+            claimed.card, question_card(claimed, names=names, config=ctx.config)
+        )
     mentor_profile = await ctx.uow.mentors.get(actor.user)
     claimed.thread = await ctx.chat.open_thread(
         card=claimed.card,
@@ -111,8 +115,12 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
     if not await ctx.uow.questions.update(claimed, expected_state=QuestionState.CLAIMED):
         raise RuntimeError("question changed during claim")
     tz = mentor_profile.timezone if mentor_profile else ws.timezone
-    await ctx.chat.post_in_thread(claimed.thread, session_intro(claimed, names=names, config=ctx.config, tz=tz))
-    await award_points(ctx, user=actor.user, question=claimed, points=ctx.config.points.claim, reason="claim")
+    await ctx.chat.post_in_thread(
+        claimed.thread, session_intro(claimed, names=names, config=ctx.config, tz=tz)
+    )
+    await award_points(
+        ctx, user=actor.user, question=claimed, points=ctx.config.points.claim, reason="claim"
+    )
     await nudging.after_claim(ctx, claimed)
     reply = text(f"You claimed #{claimed.number}. The session thread is open — say hello!")
     if mentor_profile is None:
@@ -134,8 +142,8 @@ def _may_manage(actor: Actor, q: Question, ctx: Context, *, asker: bool, mentor:
 
 async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
     q = await load_question(ctx, cmd.question_id)
-    if not _may_manage(cmd.actor, q, ctx, asker=False, mentor=True):
-        raise Refusal(f"Only the mentor who claimed #{q.number} (or an admin) can release it.")
+    if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=True):
+        raise Refusal(f"Only the asker or mentor of #{q.number} (or an admin) can release it.")
     try:
         released = q.moved(Transition.RELEASE, mentor=None, claimed_at=None, timebox_ends_at=None)
     except IllegalTransition:
@@ -152,19 +160,26 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
     )
     if not await ctx.uow.questions.update(released, expected_state=QuestionState.CLAIMED):
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
-    names = await names_for(ctx, [q.asker, q.mentor, *released.suggested])
+    names = await names_for(ctx, [q.asker, q.mentor, cmd.actor.user, *released.suggested])
     if q.thread is not None:
         await ctx.chat.post_in_thread(
             q.thread,
             ChatMessage(
-                body=text(who(q.mentor, names, mention=False), f" released #{q.number}; it's back in the queue and other mentors are being asked.")
+                body=text(
+                    who(cmd.actor.user, names, mention=False),
+                    f" released #{q.number}; it's back in the queue and other mentors are being asked.",
+                )
             ),
         )
     await refresh_card(ctx, released)
     for ref in released.suggested:
         await ctx.chat.send_dm(
             ref,
-            ChatMessage(body=text(f"Question #{q.number} is looking for a mentor again and fits your skills. Claim it on its card.")),
+            ChatMessage(
+                body=text(
+                    f"Question #{q.number} is looking for a mentor again and fits your skills. Claim it on its card."
+                )
+            ),
         )
     await nudging.after_release(ctx, released)
     ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
@@ -193,12 +208,28 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
     if resolved.thread is not None:
         await ctx.chat.post_in_thread(
             resolved.thread,
-            ChatMessage(body=text(f"#{q.number} is resolved (by ", who(cmd.actor.user, names, mention=False), "). Thank you both!")),
+            ChatMessage(
+                body=text(
+                    f"#{q.number} is resolved (by ",
+                    who(cmd.actor.user, names, mention=False),
+                    "). Thank you both!",
+                )
+            ),
         )
-        await ctx.chat.post_in_thread(resolved.thread, feedback_prompt(resolved, names=names, role="asker"))
-        await ctx.chat.post_in_thread(resolved.thread, feedback_prompt(resolved, names=names, role="mentor"))
+        await ctx.chat.post_in_thread(
+            resolved.thread, feedback_prompt(resolved, names=names, role="asker")
+        )
+        await ctx.chat.post_in_thread(
+            resolved.thread, feedback_prompt(resolved, names=names, role="mentor")
+        )
     assert resolved.mentor is not None
-    await award_points(ctx, user=resolved.mentor, question=resolved, points=ctx.config.points.resolve, reason="resolve")
+    await award_points(
+        ctx,
+        user=resolved.mentor,
+        question=resolved,
+        points=ctx.config.points.resolve,
+        reason="resolve",
+    )
     await nudging.after_resolve(ctx, resolved)
     ctx.services.similar.add(resolved.number, resolved.text, resolved.topics)
     ctx.reply(f"#{q.number} is marked resolved.")
@@ -218,7 +249,18 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
     await refresh_card(ctx, cancelled)
     if q.thread is not None:
-        await ctx.chat.post_in_thread(q.thread, ChatMessage(body=text(f"The asker cancelled #{q.number}. Thanks for your time!")))
+        await ctx.chat.post_in_thread(
+            q.thread,
+            ChatMessage(
+                body=(
+                    text("The asker")
+                    if cmd.actor.user == q.asker
+                    else who(cmd.actor.user, {cmd.actor.user: cmd.actor.name}, mention=False)
+                    + " (an admin)"
+                )
+                + f" cancelled #{q.number}. Thanks for your time!"
+            ),
+        )
     await nudging.on_close(ctx, cancelled)
     ctx.reply(f"#{q.number} is cancelled. Ask again any time.")
     ctx.emit(QuestionCancelled(q.number))
@@ -244,7 +286,11 @@ async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
     if q.thread is not None:
         await ctx.chat.post_in_thread(
             q.thread,
-            ChatMessage(body=text(f"+{session.extend_minutes} min: the session on #{q.number} now ends at {q.timebox_ends_at:%H:%M} UTC.")),
+            ChatMessage(
+                body=text(
+                    f"+{session.extend_minutes} min: the session on #{q.number} now ends at {q.timebox_ends_at:%H:%M} UTC."
+                )
+            ),
         )
     await nudging.after_extend(ctx, q)
     ctx.reply(f"Extended #{q.number} by {session.extend_minutes} minutes.")
@@ -256,16 +302,23 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
     await require_mentor(ctx, cmd.actor)
     if await ctx.uow.not_my_area.said_for(cmd.actor.user, q.number):
         raise Refusal(f"Noted already: #{q.number} isn't your area.")
-    await ctx.uow.not_my_area.add(mentor=cmd.actor.user, question_id=q.number, topics=q.topics, at=ctx.clock.now())
+    await ctx.uow.not_my_area.add(
+        mentor=cmd.actor.user, question_id=q.number, topics=q.topics, at=ctx.clock.now()
+    )
     if q.state is QuestionState.OPEN and cmd.actor.user in q.suggested:
         ranked = await rank_for(
-            ctx, workspace=q.workspace, topics=q.topics, exclude={q.asker, cmd.actor.user},
+            ctx,
+            workspace=q.workspace,
+            topics=q.topics,
+            exclude={q.asker, cmd.actor.user},
             limit=ctx.config.matching.suggest,
         )
         q.suggested = tuple(r.ref for r in ranked)
         if await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN):
             await refresh_card(ctx, q)
-    ctx.reply(f"Thanks — I'll suggest #{q.number} to others and ask you less about {', '.join(q.topics) or 'this'}.")
+    ctx.reply(
+        f"Thanks — I'll suggest #{q.number} to others and ask you less about {', '.join(q.topics) or 'this'}."
+    )
 
 
 async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:

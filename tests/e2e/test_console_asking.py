@@ -1,0 +1,96 @@
+"""Console, asking: the card in #mentoring with suggestions, the asker's confirmation, anonymity."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.console_driver import ConsoleDriver
+
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
+
+
+@pytest.fixture
+async def with_mentors(console: ConsoleDriver) -> ConsoleDriver:
+    await console("as bob", "/mentor join python, pandas", "as carol", "/mentor join kubernetes")
+    return console
+
+
+async def test_ask_posts_a_card_in_mentoring_with_the_question_and_how_to_claim(
+    with_mentors: ConsoleDriver,
+) -> None:
+    out = await with_mentors("as alice", f"/askmentor {QUESTION}")
+    card = out.one("#mentoring")
+    assert card.lines[:3] == ("Question #1", QUESTION, "Asked by: alice")
+    assert "Topics: pandas" in card.lines
+    assert "How to claim: press Claim or react with :raising_hand:" in card.lines
+    assert card.lines[-1] == "[Claim] [Not my area]"
+
+
+async def test_the_card_suggests_the_mentors_whose_skills_fit(with_mentors: ConsoleDriver) -> None:
+    out = await with_mentors("as alice", f"/askmentor {QUESTION}")
+    card = out.one("#mentoring")
+    assert "Suggested: @bob" in card.lines
+    assert "carol" not in card
+
+
+async def test_only_the_asker_sees_the_confirmation_with_number_and_mentors(
+    with_mentors: ConsoleDriver,
+) -> None:
+    out = await with_mentors("as alice", f"/askmentor {QUESTION}")
+    assert out.one("only alice sees").lines[:3] == (
+        "Thanks! Your question is #1.",
+        "Topics I found: pandas",
+        "Suggested mentors: bob.",
+    )
+
+
+async def test_questions_are_numbered_in_order(with_mentors: ConsoleDriver) -> None:
+    await with_mentors("as alice", f"/askmentor {QUESTION}")
+    out = await with_mentors("as dave", "/askmentor How do I deploy a python app on kubernetes?")
+    assert out.one("#mentoring").lines[0] == "Question #2"
+    [suggested] = [line for line in out.one("#mentoring").lines if line.startswith("Suggested:")]
+    assert "@carol" in suggested
+
+
+async def test_anonymous_question_card_hides_the_asker(with_mentors: ConsoleDriver) -> None:
+    out = await with_mentors("as alice", f"/askmentor --anonymous {QUESTION}")
+    card = out.one("#mentoring")
+    assert "Asked by: anonymous" in card.lines
+    assert "alice" not in card
+    assert "posted anonymously" in out.one("only alice sees")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("/askmentor", "Please write your question after the command, e.g. `/askmentor"),
+        ("/askmentor help", "That's a bit short for a mentor to help with."),
+        ("/askmentor " + "word " * 500, "characters; the limit is 2000. Please shorten it"),
+    ],
+    ids=["empty", "too-short", "too-long"],
+)
+async def test_a_bad_question_is_answered_privately_and_posts_nothing(
+    console: ConsoleDriver, line: str, message: str
+) -> None:
+    out = await console("as alice", line)
+    assert out.to("#mentoring") == []
+    assert message in out.one("only alice sees")
+
+
+async def test_an_answered_similar_question_is_offered_to_the_next_asker(
+    with_mentors: ConsoleDriver,
+) -> None:
+    await with_mentors(
+        "as alice",
+        f"/askmentor {QUESTION}",
+        "as bob",
+        "click claim 1",
+        "as alice",
+        "click resolve 1",
+    )
+    out = await with_mentors(
+        "as dave", "/askmentor How do I group a pandas DataFrame by two columns and count rows?"
+    )
+    said = out.one("only dave sees")
+    assert "Already answered, maybe useful meanwhile:" in said
+    assert f"• #1 (thread) {QUESTION}" in said.lines

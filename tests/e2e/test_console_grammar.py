@@ -1,0 +1,75 @@
+"""Console grammar: help, unknown lines, bad syntax — always a message, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.console.translate import HELP
+from tests.e2e.console_driver import ConsoleDriver
+
+
+async def test_help_prints_the_grammar(console: ConsoleDriver) -> None:
+    out = await console("help")
+    assert out.one("console").text == HELP
+
+
+async def test_an_unknown_line_says_so_and_prints_the_help(console: ConsoleDriver) -> None:
+    out = await console("as alice", "dance wildly")
+    assert out.one("only alice sees").text == "I don't understand `dance`."
+    assert out.one("console", "Lines you can type:").text == HELP
+    assert "Traceback" not in console.all.text
+
+
+async def test_commands_before_choosing_a_user_ask_who_you_are(console: ConsoleDriver) -> None:
+    out = await console("/askmentor How do I group a pandas DataFrame by two columns?")
+    assert out.one("console").text == "First say who you are: `as alice`."
+
+
+async def test_as_switches_the_acting_user(console: ConsoleDriver) -> None:
+    out = await console("as alice")
+    assert out.one("console").text == "you are now alice"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("as", "Give a user name without spaces: `as alice`."),
+        ("as alice smith", "Give a user name without spaces: `as alice`."),
+        ("clock soon", "Move the clock like `clock +10m`, `clock +2h` or `clock +3d`."),
+    ],
+)
+async def test_bad_console_instructions_explain_the_syntax(
+    console: ConsoleDriver, line: str, message: str
+) -> None:
+    out = await console(line)
+    assert out.one("console").text == message
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("react ✋", "React like `react ✋ 3`."),
+        ("react ✋ 7", "There is no card for question #7 in this console session."),
+        ("click claim", "Click like `click claim 3` or `click rate:5 3`."),
+        ("click dance 1", "There's no `dance` button. Buttons: claim, release, resolve"),
+        ("say 1", "Write in a thread like `say 3 Have you tried ...?`"),
+        ("say one hello", "Write in a thread like `say 3 Have you tried ...?`"),
+        ("comment x", "Comment like `comment 3 Very clear, thanks!`"),
+        ("click claim 7", "There is no question #7. Check the number and try again."),
+    ],
+)
+async def test_bad_input_gets_a_message_saying_what_to_type(
+    console: ConsoleDriver, line: str, message: str
+) -> None:
+    out = await console("as alice", line)
+    assert out.one("only alice sees").text.startswith(message)
+    assert "Traceback" not in out.text
+
+
+async def test_blank_lines_and_comments_print_nothing(console: ConsoleDriver) -> None:
+    assert await console("", "   ", "# a comment") == []
+
+
+async def test_quit_stops_reading_the_script(console: ConsoleDriver) -> None:
+    await console("quit")
+    assert console.session.running is False

@@ -1,0 +1,153 @@
+"""Console, mentors: join, skills, hours, tz, pause/resume, me, leaderboard, list, why — and the
+helpful errors for bad hours, unknown timezones and empty skill lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.console_driver import ConsoleDriver
+
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
+
+
+@pytest.fixture
+async def bob(console: ConsoleDriver) -> ConsoleDriver:
+    await console("as bob", "/mentor join python, pandas")
+    return console
+
+
+async def test_join_welcomes_the_new_mentor_with_their_profile(console: ConsoleDriver) -> None:
+    out = await console("as bob", "/mentor join python, pandas")
+    assert out.one("only bob sees").lines == (
+        "Mentor bob",
+        "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you.",
+        "Skills: python, pandas",
+        "Hours: Mon-Fri 09:00-17:00 (UTC); in working hours now: yes",
+        "Capacity: 3 sessions a week",
+        "Status: active",
+    )
+
+
+async def test_join_without_skills_says_how_to_list_them(console: ConsoleDriver) -> None:
+    out = await console("as bob", "/mentor join")
+    assert out.one("only bob sees").text == (
+        "Tell me at least one skill, separated by commas: `/mentor join python, sql, public speaking`."
+    )
+
+
+async def test_skills_replace_the_list(bob: ConsoleDriver) -> None:
+    out = await bob("/mentor skills sql, rust")
+    said = out.one("only bob sees")
+    assert "Skills updated." in said.lines
+    assert "Skills: sql, rust" in said.lines
+
+
+async def test_hours_are_shown_back_in_the_profile(bob: ConsoleDriver) -> None:
+    out = await bob("/mentor hours Mon 10:00-12:00, Wed 14:00-18:00")
+    said = out.one("only bob sees")
+    assert "Working hours updated." in said.lines
+    assert "Hours: Mon 10:00-12:00, Wed 14:00-18:00 (UTC); in working hours now: yes" in said.lines
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [
+        ("whenever", "I could not read `whenever` as working hours. Write them like"),
+        ("Mon-Fri 17:00-09:00", "the end time must be after the start time"),
+        ("", "Working hours are empty. Write them like `Mon-Fri 09:00-17:00`."),
+    ],
+)
+async def test_bad_hours_get_an_example(bob: ConsoleDriver, hours: str, message: str) -> None:
+    out = await bob(f"/mentor hours {hours}")
+    assert message in out.one("only bob sees")
+
+
+async def test_timezone_is_set(bob: ConsoleDriver) -> None:
+    out = await bob("/mentor tz Europe/Berlin")
+    assert "Hours: Mon-Fri 09:00-17:00 (Europe/Berlin); in working hours now: yes" in out.one(
+        "only bob sees"
+    )
+
+
+async def test_unknown_timezone_gets_a_suggestion(bob: ConsoleDriver) -> None:
+    out = await bob("/mentor tz Berlin")
+    assert out.one("only bob sees").text == (
+        "`Berlin` is not a timezone I know. Use an IANA name like `Europe/Berlin`. "
+        "Did you mean `Europe/Berlin`?"
+    )
+
+
+async def test_me_shows_the_profile(bob: ConsoleDriver) -> None:
+    out = await bob("/mentor me")
+    assert out.one("only bob sees").lines[:3] == (
+        "Mentor bob",
+        "Skills: python, pandas",
+        "Hours: Mon-Fri 09:00-17:00 (UTC); in working hours now: yes",
+    )
+
+
+async def test_mentor_commands_before_joining_say_how_to_join(console: ConsoleDriver) -> None:
+    out = await console("as zed", "/mentor me")
+    assert out.one("only zed sees").text.startswith("You are not a mentor yet. Join with")
+
+
+async def test_paused_mentor_is_not_suggested_and_resumed_one_is(bob: ConsoleDriver) -> None:
+    out = await bob("/mentor pause 7d")
+    assert out.one("only bob sees").text.startswith("Paused until 2026-11-30 10:00 UTC.")
+    out = await bob("as alice", f"/askmentor {QUESTION}")
+    assert "@bob" not in out.one("#mentoring")
+    out = await bob("as bob", "/mentor resume")
+    assert out.one("only bob sees").text == "Welcome back! You'll be suggested for questions again."
+    out = await bob("as alice", f"/askmentor {QUESTION} Again.")
+    assert "Suggested: @bob" in out.one("#mentoring").lines
+
+
+async def test_bad_pause_duration_is_explained(bob: ConsoleDriver) -> None:
+    out = await bob("/mentor pause a while")
+    assert out.one("only bob sees").text == (
+        "I couldn't read `a while` as a duration. Try `/mentor pause 7d`, `12h` or `2w`."
+    )
+
+
+async def test_leaderboard_lists_points(bob: ConsoleDriver) -> None:
+    await bob("as alice", f"/askmentor {QUESTION}", "as bob", "react ✋ 1")
+    await bob("as alice", "click resolve 1", "click rate:5 1")
+    out = await bob("/mentor leaderboard")
+    assert out.one("only alice sees").lines == ("Leaderboard (thank-you points)", "1. bob — 6")
+
+
+async def test_list_shows_the_mentor_directory(bob: ConsoleDriver) -> None:
+    out = await bob("as carol", "/mentor join kubernetes", "/mentor list")
+    assert out.one("only carol sees", "Mentors").lines == (
+        "Mentors",
+        "• bob: python, pandas (in hours now)",
+        "• carol: kubernetes (in hours now)",
+    )
+
+
+async def test_list_by_skill(bob: ConsoleDriver) -> None:
+    out = await bob("as carol", "/mentor join kubernetes", "/mentor list pandas")
+    assert out.one("only carol sees", "Mentors").lines == (
+        "Mentors for pandas",
+        "• bob: python, pandas (in hours now)",
+    )
+
+
+async def test_why_explains_the_suggestion_to_the_suggested_mentor(bob: ConsoleDriver) -> None:
+    await bob("as alice", f"/askmentor {QUESTION}")
+    out = await bob("as bob", "/mentor why 1")
+    said = out.one("only bob sees")
+    assert said.lines[0] == "Why these mentors for #1 — topics: pandas"
+    assert said.lines[1].startswith("1. bob — score")
+
+
+async def test_why_without_a_number_asks_which(bob: ConsoleDriver) -> None:
+    out = await bob("/mentor why")
+    assert out.one("only bob sees").text == "Which question? `/mentor why 3`"
+
+
+async def test_unknown_mentor_subcommand_lists_the_commands(bob: ConsoleDriver) -> None:
+    out = await bob("/mentor dance")
+    assert out.one("only bob sees").text.startswith(
+        "I don't know `/mentor dance`. Mentor commands: `/mentor join"
+    )

@@ -1,0 +1,115 @@
+"""The core wired on in-memory fakes, with short-hands for who does what (unit tests only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.clock import ManualClock
+from bot.commands import (
+    Actor,
+    AskQuestion,
+    ClaimQuestion,
+    Command,
+    RegisterMentor,
+    RegisterWorkspace,
+    ResolveQuestion,
+)
+from bot.config import Config
+from bot.domain import Question
+from bot.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
+from bot.matching import SimilarIndex, build_taxonomy
+from bot.messagebus import MessageBus, Services
+from bot.messages import ChatMessage
+from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from tests.unit.fake_chat import FakeChat
+from tests.unit.fakes import FakeDatabase
+
+__all__ = ["ADMIN_CHANNEL", "MENTORING", "QUESTION", "START", "WORKSPACE", "Core", "start_core"]
+
+PLATFORM = "test"
+START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday, inside default working hours
+WORKSPACE = WorkspaceRef(PLATFORM, "T1")
+MENTORING = ChannelRef(PLATFORM, "mentoring")
+ADMIN_CHANNEL = ChannelRef(PLATFORM, "mentor-admins")
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
+ALWAYS = "Mon-Sun 00:00-24:00"
+
+
+@dataclass
+class Core:
+    """A message bus on fakes; `handle` returns the issuer's replies as plain text."""
+
+    bus: MessageBus
+    db: FakeDatabase
+    chat: FakeChat
+    clock: ManualClock
+    config: Config
+
+    @staticmethod
+    def user(name: str) -> UserRef:
+        return UserRef(PLATFORM, name)
+
+    def actor(self, name: str, *, platform_admin: bool = False) -> Actor:
+        return Actor(self.user(name), name, WORKSPACE, platform_admin=platform_admin)
+
+    async def handle(self, command: Command) -> list[ChatMessage]:
+        return await self.bus.handle(command)
+
+    async def reply(self, command: Command) -> str:
+        """Everything the issuer was told, as one plain text."""
+        return "\n".join(m.plain() for m in await self.bus.handle(command))
+
+    async def join(self, name: str, *skills: str, hours: str = ALWAYS) -> None:
+        said = await self.reply(RegisterMentor(self.actor(name), skills, hours=hours))
+        assert "mentor" in said.lower(), said
+
+    async def ask(
+        self, name: str = "alice", text: str = QUESTION, *, anonymous: bool = False
+    ) -> int:
+        said = await self.reply(AskQuestion(self.actor(name), text, anonymous))
+        assert said.startswith("Thanks! Your question is #"), said
+        return int(said.removeprefix("Thanks! Your question is #").split(maxsplit=1)[0].rstrip("."))
+
+    async def claim(self, name: str, question_id: int) -> str:
+        return await self.reply(ClaimQuestion(self.actor(name), question_id))
+
+    async def resolve(self, name: str, question_id: int) -> str:
+        return await self.reply(ResolveQuestion(self.actor(name), question_id))
+
+    async def claimed(self, *, asker: str = "alice", mentor: str = "bob") -> int:
+        """A question `asker` asked and `mentor` (a pandas mentor) claimed."""
+        if self.user(mentor) not in self.db.tables["mentors"]:
+            await self.join(mentor, "python", "pandas")
+        n = await self.ask(asker)
+        said = await self.claim(mentor, n)
+        assert said.startswith(f"You claimed #{n}"), said
+        return n
+
+    async def resolved(self, *, asker: str = "alice", mentor: str = "bob") -> int:
+        n = await self.claimed(asker=asker, mentor=mentor)
+        said = await self.resolve(asker, n)
+        assert said == f"#{n} is marked resolved.", said
+        return n
+
+    def question(self, question_id: int) -> Question:
+        return self.db.question(question_id)
+
+
+async def start_core(config: Config | None = None, *, chat: FakeChat | None = None) -> Core:
+    """A fresh core on fakes with one registered workspace; the clock stands at :data:`START`."""
+    config = config or Config()
+    db = FakeDatabase()
+    chat = chat or FakeChat(platform=PLATFORM)
+    clock = ManualClock(START)
+    bus = MessageBus(
+        uow_factory=db.uow_factory(),
+        chat=chat,
+        clock=clock,
+        config=config,
+        services=Services({"taxonomy": build_taxonomy(config.skills), "similar": SimilarIndex()}),
+        handlers=COMMAND_HANDLERS,
+        event_handlers=EVENT_HANDLERS,
+    )
+    await bus.handle(RegisterWorkspace(WORKSPACE, MENTORING, ADMIN_CHANNEL, name="test"))
+    return Core(bus=bus, db=db, chat=chat, clock=clock, config=config)

@@ -1,0 +1,565 @@
+"""In-memory fakes of the core's ports: a unit of work with every repository, and a chat gateway.
+
+`FakeDatabase` holds committed rows; each `FakeUnitOfWork` reads them (read committed, plus its
+own uncommitted writes) and writes them back only on commit, like the SQL unit of work. Rows an
+open unit of work has changed are locked until it ends, so a conditional update waits for the
+other transaction and then re-checks the committed row: of any number of concurrent claims
+exactly one wins, as on PostgreSQL. `FakeChat` records every call and can be told to fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from bot import ports
+from bot.digest import WeekTally, tally_questions
+from bot.domain import (
+    Feedback,
+    MentorProfile,
+    Nudge,
+    NudgeKind,
+    NudgeState,
+    Person,
+    PointsEntry,
+    Question,
+    QuestionState,
+    Workspace,
+)
+from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
+from tests.unit.fake_chat import ChatCall, ChatFailure, FakeChat
+
+__all__ = [
+    "ChatCall",
+    "ChatFailure",
+    "FakeChat",
+    "FakeDatabase",
+    "FakeUnitOfWork",
+    "NotMyArea",
+]
+
+TABLES = (
+    "questions",
+    "people",
+    "mentors",
+    "feedback",
+    "points",
+    "nudges",
+    "not_my_area",
+    "processed_events",
+    "workspaces",
+    "digests",
+)
+_DELETED = object()
+R = TypeVar("R")
+LOCK_TIMEOUT = 2.0  # a fake lock held this long means a deadlock in the code under test
+
+
+@dataclass(frozen=True, slots=True)
+class NotMyArea:
+    mentor: UserRef
+    question_id: int
+    topics: tuple[str, ...]
+    at: datetime
+
+
+@dataclass
+class FakeDatabase:
+    """The committed rows, table by table (key -> row), and the row locks of open transactions."""
+
+    tables: dict[str, dict[Any, Any]] = field(default_factory=lambda: {t: {} for t in TABLES})
+    commits: int = 0
+    rollbacks: int = 0
+    _ids: dict[str, Iterator[int]] = field(default_factory=dict)
+    _locks: dict[tuple[str, Any], FakeUnitOfWork] = field(default_factory=dict)
+
+    def next_id(self, table: str) -> int:
+        """Sequences are not transactional, as in SQL."""
+        return next(self._ids.setdefault(table, itertools.count(1)))
+
+    def uow_factory(self) -> Callable[[], FakeUnitOfWork]:
+        return lambda: FakeUnitOfWork(self)
+
+    def question(self, question_id: int) -> Question:
+        """A committed question (a copy)."""
+        found: Question = self.tables["questions"][question_id]
+        return _copy(found)
+
+    def rows(self, table: str) -> list[Any]:
+        return [copy.deepcopy(v) for v in self.tables[table].values()]
+
+    def snapshot(self) -> dict[str, dict[Any, Any]]:
+        return copy.deepcopy(self.tables)
+
+
+class FakeUnitOfWork:
+    """`bot.ports.UnitOfWork` in memory; leaving ``async with`` uncommitted rolls back."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+        self._writes: dict[str, dict[Any, Any]] = {}
+        self._released = asyncio.Event()
+        self._open = False
+        self.questions: ports.QuestionRepository = FakeQuestionRepository(self)
+        self.people: ports.PersonRepository = FakePersonRepository(self)
+        self.mentors: ports.MentorRepository = FakeMentorRepository(self)
+        self.feedback: ports.FeedbackRepository = FakeFeedbackRepository(self)
+        self.points: ports.PointsRepository = FakePointsRepository(self)
+        self.nudges: ports.NudgeRepository = FakeNudgeRepository(self)
+        self.not_my_area: ports.NotMyAreaRepository = FakeNotMyAreaRepository(self)
+        self.processed_events: ports.ProcessedEventRepository = FakeProcessedEventRepository(self)
+        self.workspaces: ports.WorkspaceRepository = FakeWorkspaceRepository(self)
+        self.digests: ports.DigestRunRepository = FakeDigestRunRepository(self)
+
+    async def __aenter__(self) -> Self:
+        if self._open:
+            raise RuntimeError("this unit of work is already open")
+        self._open = True
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+        self._open = False
+
+    async def commit(self) -> None:
+        self._require_open()
+        for table, rows in self._writes.items():
+            for key, value in rows.items():
+                if value is _DELETED:
+                    self.db.tables[table].pop(key, None)
+                else:
+                    self.db.tables[table][key] = value
+        if self._writes:
+            self.db.commits += 1
+        self._writes = {}
+        self._unlock()
+
+    async def rollback(self) -> None:
+        if self._writes:
+            self.db.rollbacks += 1
+        self._writes = {}
+        self._unlock()
+
+    # -- what the repositories use -----------------------------------------------------------
+
+    def _require_open(self) -> None:
+        if not self._open:
+            raise RuntimeError("use the unit of work inside `async with`")
+
+    def rows(self, table: str) -> dict[Any, Any]:
+        """Committed rows with this transaction's own writes on top (not copies: read only)."""
+        self._require_open()
+        merged = dict(self.db.tables[table])
+        for key, value in self._writes.get(table, {}).items():
+            if value is _DELETED:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        return merged
+
+    def get(self, table: str, key: Any) -> Any:
+        return self.rows(table).get(key)
+
+    def put(self, table: str, key: Any, value: Any) -> None:
+        self._require_open()
+        self._writes.setdefault(table, {})[key] = copy.deepcopy(value)
+
+    async def lock(self, table: str, key: Any) -> None:
+        """Take the row lock, waiting for another open transaction that holds it."""
+        while (holder := self.db._locks.get((table, key))) not in (None, self):
+            assert holder is not None
+            try:
+                await asyncio.wait_for(holder._released.wait(), LOCK_TIMEOUT)
+            except TimeoutError:
+                raise RuntimeError(f"fake row lock on {table}[{key!r}] never released") from None
+        self.db._locks[(table, key)] = self
+
+    def locked_by_other(self, table: str, key: Any) -> bool:
+        return self.db._locks.get((table, key)) not in (None, self)
+
+    def _unlock(self) -> None:
+        for k in [k for k, holder in self.db._locks.items() if holder is self]:
+            del self.db._locks[k]
+        self._released.set()
+        self._released = asyncio.Event()
+
+
+def _copy(value: R) -> R:
+    return copy.deepcopy(value)
+
+
+class _Repository:
+    table = ""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    def _rows(self) -> dict[Any, Any]:
+        return self._uow.rows(self.table)
+
+
+class FakeQuestionRepository(_Repository):
+    table = "questions"
+
+    async def add(self, question: Question) -> Question:
+        question.id = self._uow.db.next_id(self.table)
+        self._uow.put(self.table, question.id, question)
+        await self._uow.lock(self.table, question.id)
+        return question
+
+    async def get(self, question_id: int) -> Question | None:
+        return _copy(self._rows().get(question_id))
+
+    async def _first(self, match: Callable[[Question], bool]) -> Question | None:
+        return _copy(next((q for q in self._rows().values() if match(q)), None))
+
+    async def get_by_card(self, card: MessageRef) -> Question | None:
+        return await self._first(lambda q: q.card == card)
+
+    async def get_by_thread(self, thread: ThreadRef) -> Question | None:
+        return await self._first(lambda q: q.thread == thread)
+
+    async def update(self, question: Question, *, expected_state: QuestionState) -> bool:
+        if question.id is None:
+            raise ValueError("cannot update a question that was never stored")
+        await self._uow.lock(self.table, question.id)
+        current = self._rows().get(question.id)
+        if current is None or current.state is not expected_state:
+            return False
+        self._uow.put(self.table, question.id, question)
+        return True
+
+    async def touch(self, question_id: int, at: datetime) -> None:
+        await self._uow.lock(self.table, question_id)
+        current = self._rows().get(question_id)
+        if current is not None:
+            self._uow.put(self.table, question_id, replace(current, last_activity_at=at))
+
+    def _sorted(self, match: Callable[[Question], bool], *, newest: bool = False) -> list[Question]:
+        found = sorted(
+            (q for q in self._rows().values() if match(q)), key=lambda q: (q.created_at, q.id)
+        )
+        return _copy(found[::-1] if newest else found)
+
+    async def open_for(self, user: UserRef) -> list[Question]:
+        return self._sorted(
+            lambda q: user in (q.asker, q.mentor) and not q.state.is_final, newest=True
+        )
+
+    async def with_state(
+        self, workspace: WorkspaceRef, states: Sequence[QuestionState]
+    ) -> list[Question]:
+        return self._sorted(lambda q: q.workspace == workspace and q.state in states)
+
+    async def created_between(
+        self, workspace: WorkspaceRef, start: datetime | None, end: datetime | None
+    ) -> list[Question]:
+        return self._sorted(
+            lambda q: (
+                q.workspace == workspace
+                and (start is None or q.created_at >= start)
+                and (end is None or q.created_at < end)
+            )
+        )
+
+    async def resolved(
+        self, workspace: WorkspaceRef, *, limit: int | None = None
+    ) -> list[Question]:
+        found = [
+            q
+            for q in self._rows().values()
+            if q.workspace == workspace and q.state is QuestionState.RESOLVED
+        ]
+        found.sort(key=lambda q: (q.resolved_at, q.id), reverse=True)
+        return _copy(found[:limit] if limit is not None else found)
+
+    async def mentor_load(
+        self, workspace: WorkspaceRef, since: datetime
+    ) -> dict[UserRef, tuple[int, int]]:
+        load: dict[UserRef, tuple[int, int]] = {}
+        for q in self._rows().values():
+            if q.workspace != workspace or q.mentor is None:
+                continue
+            n_open, n_recent = load.get(q.mentor, (0, 0))
+            load[q.mentor] = (
+                n_open + (q.state is QuestionState.CLAIMED),
+                n_recent + (q.claimed_at is not None and q.claimed_at >= since),
+            )
+        return {ref: counts for ref, counts in load.items() if any(counts)}
+
+
+class FakePersonRepository(_Repository):
+    table = "people"
+
+    async def get(self, ref: UserRef) -> Person | None:
+        return _copy(self._rows().get(ref))
+
+    async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, Person]:
+        rows = self._rows()
+        return {r: _copy(rows[r]) for r in refs if r in rows}
+
+    async def upsert(self, person: Person) -> None:
+        await self._uow.lock(self.table, person.ref)
+        self._uow.put(self.table, person.ref, person)
+
+
+class FakeMentorRepository(_Repository):
+    table = "mentors"
+
+    async def get(self, ref: UserRef) -> MentorProfile | None:
+        return _copy(self._rows().get(ref))
+
+    async def save(self, profile: MentorProfile) -> None:
+        await self._uow.lock(self.table, profile.ref)
+        self._uow.put(self.table, profile.ref, profile)
+
+    async def in_workspace(self, workspace: WorkspaceRef) -> list[MentorProfile]:
+        found = [p for p in self._rows().values() if p.workspace == workspace and p.active]
+        return _copy(sorted(found, key=lambda p: p.ref.key()))
+
+
+class FakeFeedbackRepository(_Repository):
+    table = "feedback"
+
+    async def add(self, feedback: Feedback) -> bool:
+        key = (feedback.question_id, feedback.rater, feedback.role)
+        await self._uow.lock(self.table, key)  # the unique index makes a concurrent insert wait
+        if key in self._rows():
+            return False
+        self._uow.put(self.table, key, feedback)
+        return True
+
+    async def get(self, question_id: int, rater: UserRef, role: str) -> Feedback | None:
+        return _copy(self._rows().get((question_id, rater, role)))
+
+    async def set_comment(self, question_id: int, rater: UserRef, role: str, comment: str) -> bool:
+        key = (question_id, rater, role)
+        await self._uow.lock(self.table, key)
+        current = self._rows().get(key)
+        if current is None:
+            return False
+        self._uow.put(self.table, key, replace(current, comment=comment))
+        return True
+
+    async def for_questions(self, question_ids: Sequence[int]) -> list[Feedback]:
+        wanted = set(question_ids)
+        found = [f for f in self._rows().values() if f.question_id in wanted]
+        return _copy(sorted(found, key=lambda f: f.created_at))
+
+    async def for_mentor(self, mentor: UserRef) -> list[Feedback]:
+        questions = self._uow.rows("questions")
+        found = [
+            f
+            for f in self._rows().values()
+            if f.role == "asker"
+            and f.question_id in questions
+            and questions[f.question_id].mentor == mentor
+        ]
+        return _copy(sorted(found, key=lambda f: f.created_at))
+
+    async def mentor_ratings(self, workspace: WorkspaceRef) -> dict[UserRef, float]:
+        questions = self._uow.rows("questions")
+        scores: dict[UserRef, list[int]] = {}
+        for f in self._rows().values():
+            q = questions.get(f.question_id)
+            if f.role == "asker" and q is not None and q.workspace == workspace and q.mentor:
+                scores.setdefault(q.mentor, []).append(f.score)
+        return {mentor: sum(s) / len(s) for mentor, s in scores.items()}
+
+
+class FakePointsRepository(_Repository):
+    table = "points"
+
+    async def add(self, entry: PointsEntry) -> None:
+        self._uow.put(self.table, self._uow.db.next_id(self.table), entry)
+
+    async def total_since(self, user: UserRef, since: datetime) -> int:
+        return sum(e.points for e in self._rows().values() if e.user == user and e.at >= since)
+
+    async def leaderboard(
+        self, workspace: WorkspaceRef, *, since: datetime | None, limit: int
+    ) -> list[tuple[UserRef, int]]:
+        totals: dict[UserRef, int] = {}
+        for e in self._rows().values():
+            if e.workspace == workspace and (since is None or e.at >= since):
+                totals[e.user] = totals.get(e.user, 0) + e.points
+        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0].key()))
+        return ranked[:limit]
+
+
+class FakeNudgeRepository(_Repository):
+    table = "nudges"
+
+    async def add(self, nudge: Nudge) -> Nudge:
+        nudge.id = self._uow.db.next_id(self.table)
+        self._uow.put(self.table, nudge.id, nudge)
+        await self._uow.lock(self.table, nudge.id)
+        return nudge
+
+    async def _change(self, nudge_id: int, **changes: Any) -> Nudge:
+        await self._uow.lock(self.table, nudge_id)
+        changed: Nudge = replace(self._rows()[nudge_id], **changes)
+        self._uow.put(self.table, nudge_id, changed)
+        return changed
+
+    async def cancel(self, question_id: int, kinds: Sequence[NudgeKind] | None = None) -> int:
+        cancelled = 0
+        for n in list(self._rows().values()):
+            if n.question_id == question_id and (kinds is None or n.kind in kinds):
+                await self._uow.lock(self.table, n.id)
+                if self._rows()[n.id].state is NudgeState.PENDING:  # re-checked after the lock
+                    await self._change(n.id, state=NudgeState.CANCELLED)
+                    cancelled += 1
+        return cancelled
+
+    @staticmethod
+    def _due(n: Nudge, now: datetime) -> bool:
+        return (
+            n.state is NudgeState.PENDING
+            and n.due_at <= now
+            and (n.lease_until is None or n.lease_until < now)
+        )
+
+    async def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
+        due = sorted(
+            (n for n in self._rows().values() if self._due(n, now)),
+            key=lambda n: (n.due_at, n.id),
+        )
+        leased: list[Nudge] = []
+        for n in due:
+            if len(leased) == limit:
+                break
+            if self._uow.locked_by_other(self.table, n.id):
+                continue  # FOR UPDATE SKIP LOCKED
+            await self._uow.lock(self.table, n.id)
+            if self._due(self._rows()[n.id], now):
+                changed = await self._change(
+                    n.id, lease_until=now + lease, attempts=self._rows()[n.id].attempts + 1
+                )
+                leased.append(_copy(changed))
+        return leased
+
+    async def mark_sent(self, nudge_id: int, at: datetime) -> None:
+        await self._change(nudge_id, state=NudgeState.SENT, sent_at=at, lease_until=None)
+
+    async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        await self._uow.lock(self.table, nudge_id)
+        current = self._rows().get(nudge_id)
+        if (
+            current is None
+            or current.state is not NudgeState.PENDING
+            or current.lease_until != lease_until
+        ):
+            return False
+        await self._change(nudge_id, lease_until=until)
+        return True
+
+    async def postpone(self, nudge_id: int, *, due_at: datetime) -> None:
+        current = self._rows()[nudge_id]
+        await self._change(
+            nudge_id, due_at=due_at, lease_until=None, attempts=max(current.attempts - 1, 0)
+        )
+
+    async def retry_later(self, nudge_id: int, *, due_at: datetime, error: str) -> None:
+        await self._change(nudge_id, due_at=due_at, lease_until=None, last_error=error)
+
+    async def mark_failed(self, nudge_id: int, *, error: str) -> None:
+        await self._change(nudge_id, state=NudgeState.FAILED, lease_until=None, last_error=error)
+
+    def _pending(self, match: Callable[[Nudge], bool]) -> list[Nudge]:
+        found = [n for n in self._rows().values() if n.state is NudgeState.PENDING and match(n)]
+        return _copy(sorted(found, key=lambda n: (n.due_at, n.id)))
+
+    async def pending_for(self, question_id: int) -> list[Nudge]:
+        return self._pending(lambda n: n.question_id == question_id)
+
+    async def pending_of_kind(self, kind: NudgeKind, target: UserRef) -> list[Nudge]:
+        return self._pending(lambda n: n.kind is kind and n.target == target)
+
+
+class FakeNotMyAreaRepository(_Repository):
+    table = "not_my_area"
+
+    async def add(
+        self, *, mentor: UserRef, question_id: int, topics: Sequence[str], at: datetime
+    ) -> None:
+        record = NotMyArea(mentor, question_id, tuple(topics), at)
+        self._uow.put(self.table, self._uow.db.next_id(self.table), record)
+
+    async def since(self, workspace: WorkspaceRef, since: datetime) -> dict[UserRef, list[str]]:
+        questions = self._uow.rows("questions")
+        said: dict[UserRef, list[str]] = {}
+        for r in sorted(self._rows().values(), key=lambda r: r.at):
+            q = questions.get(r.question_id)
+            if q is not None and q.workspace == workspace and r.at >= since:
+                said.setdefault(r.mentor, []).extend(r.topics)
+        return said
+
+    async def said_for(self, mentor: UserRef, question_id: int) -> bool:
+        return any(
+            r.mentor == mentor and r.question_id == question_id for r in self._rows().values()
+        )
+
+
+class FakeProcessedEventRepository(_Repository):
+    table = "processed_events"
+
+    async def first_time(self, key: str, at: datetime) -> bool:
+        await self._uow.lock(self.table, key)
+        if key in self._rows():
+            return False
+        self._uow.put(self.table, key, at)
+        return True
+
+
+class FakeWorkspaceRepository(_Repository):
+    table = "workspaces"
+
+    async def get(self, ref: WorkspaceRef) -> Workspace | None:
+        return _copy(self._rows().get(ref))
+
+    async def save(self, workspace: Workspace) -> None:
+        await self._uow.lock(self.table, workspace.ref)
+        self._uow.put(self.table, workspace.ref, workspace)
+
+    async def all(self) -> list[Workspace]:
+        return _copy(sorted(self._rows().values(), key=lambda w: w.ref.key()))
+
+
+class FakeDigestRunRepository(_Repository):
+    table = "digests"
+
+    async def start(self, workspace: WorkspaceRef, period: str, at: datetime) -> bool:
+        key = (workspace, period)
+        await self._uow.lock(self.table, key)
+        if key in self._rows():
+            return False
+        self._uow.put(self.table, key, at)
+        return True
+
+    async def tally(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime, *, top_mentors: int
+    ) -> WeekTally:
+        questions = [
+            q
+            for q in self._uow.rows("questions").values()
+            if q.workspace == workspace and start <= q.created_at < end
+        ]
+        points = [
+            p
+            for p in self._uow.rows("points").values()
+            if p.workspace == workspace and start <= p.at < end
+        ]
+        feedback = list(self._uow.rows("feedback").values())
+        return tally_questions(questions, feedback, points, top_mentors=top_mentors)

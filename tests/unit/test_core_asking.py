@@ -1,0 +1,130 @@
+"""Asking: validation that says what to change, the card, suggestions, anonymity, the confirmation."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import AskQuestion
+from bot.config import AskSection, Config
+from bot.messages import UserText
+from bot.refs import WorkspaceRef
+from tests.unit.core_harness import MENTORING, QUESTION, Core, start_core
+
+
+@pytest.fixture
+async def core() -> Core:
+    return await start_core()
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("", "Please write your question after the command"),
+        ("   \n\t ", "Please write your question after the command"),
+        ("help pls", "That's a bit short"),
+        ("pandas groupby broken?", "Add a sentence on what you're trying to do"),
+        ("x" * 2001, "Your question is 2001 characters; the limit is 2000"),
+    ],
+    ids=["empty", "blank", "too-short", "too-few-words", "too-long"],
+)
+async def test_invalid_question_is_refused_with_what_to_change_and_nothing_is_stored(
+    core: Core, text: str, hint: str
+) -> None:
+    said = await core.reply(AskQuestion(core.actor("alice"), text))
+    assert hint in said
+    assert core.db.tables["questions"] == {}
+    assert core.chat.calls == []
+
+
+async def test_question_is_trimmed_to_single_spaces_before_it_is_stored(core: Core) -> None:
+    n = await core.ask("alice", "  How do I   group a pandas\nDataFrame by two columns?  ")
+    assert core.question(n).text == "How do I group a pandas DataFrame by two columns?"
+
+
+async def test_limits_come_from_the_config() -> None:
+    core = await start_core(Config(ask=AskSection(min_length=1, min_words=1)))
+    assert await core.ask("alice", "pandas?") == 1
+
+
+async def test_question_is_posted_as_a_card_in_the_mentoring_channel(core: Core) -> None:
+    n = await core.ask("alice")
+    [post] = core.chat.of("post_card")
+    assert post.args["channel"] == MENTORING
+    card = core.chat.card(n)
+    assert card.kind == "card" and card.question_id == n
+    assert QUESTION in card.plain()
+    assert "Asked by: alice" in card.plain()
+    assert [a.id for a in card.actions] == ["claim", "notmine"]
+    assert core.question(n).card == post.result
+
+
+async def test_confirmation_gives_the_number_topics_and_suggested_mentors(core: Core) -> None:
+    await core.join("bob", "python", "pandas")
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
+    assert said.startswith("Thanks! Your question is #1.")
+    assert "Topics I found: pandas" in said
+    assert "Suggested mentors: bob." in said
+
+
+async def test_matching_mentors_are_suggested_on_the_card_with_a_mention(core: Core) -> None:
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "kubernetes")
+    n = await core.ask("alice")
+    card = core.chat.card(n)
+    assert "Suggested: @bob" in card.plain()
+    assert core.user("bob") in card.mentions()
+    assert core.user("carol") not in card.mentions()
+    assert core.question(n).suggested == (core.user("bob"),)
+
+
+async def test_asker_is_never_suggested_for_their_own_question(core: Core) -> None:
+    await core.join("bob", "pandas")
+    n = await core.ask("bob")
+    assert core.question(n).suggested == ()
+
+
+async def test_without_matching_mentors_the_asker_learns_it_goes_to_everyone(core: Core) -> None:
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
+    assert "No mentor lists these topics yet" in said
+
+
+async def test_anonymous_asker_is_not_on_the_card(core: Core) -> None:
+    n = await core.ask("alice", anonymous=True)
+    card = core.chat.card(n)
+    assert "Asked by: anonymous" in card.plain()
+    assert "alice" not in card.plain()
+    assert core.user("alice") not in card.mentions()
+
+
+async def test_anonymous_asker_is_told_the_card_hides_their_name(core: Core) -> None:
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, anonymous=True))
+    assert "posted anonymously" in said
+
+
+async def test_anonymous_asking_can_be_switched_off() -> None:
+    core = await start_core(Config(ask=AskSection(allow_anonymous=False)))
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, anonymous=True))
+    assert "Anonymous questions are switched off" in said
+    assert core.db.tables["questions"] == {}
+
+
+async def test_asking_in_a_workspace_that_is_not_set_up_is_refused(core: Core) -> None:
+    stranger = core.actor("alice")
+    stranger = type(stranger)(stranger.user, "alice", WorkspaceRef("test", "elsewhere"))
+    said = await core.reply(AskQuestion(stranger, QUESTION))
+    assert "not set up in this workspace" in said
+    assert core.db.tables["questions"] == {}
+
+
+async def test_asking_schedules_the_first_escalation_step(core: Core) -> None:
+    n = await core.ask("alice")
+    nudges = core.db.rows("nudges")
+    assert {(nd.kind.value, nd.question_id) for nd in nudges} == {("escalate", n)}
+    assert min(nd.step for nd in nudges) == 0
+
+
+async def test_card_shows_user_text_as_untrusted_text(core: Core) -> None:
+    n = await core.ask("alice", "How do I stop @everyone pings in <!channel> with a pandas bot?")
+    assert core.chat.card(n).body.spans == (
+        UserText("How do I stop @everyone pings in <!channel> with a pandas bot?"),
+    )

@@ -1,0 +1,143 @@
+"""Loading bot.toml: defaults, the shipped file, and errors that name the file, the key and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config, ConfigError, load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "bot.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_bot_toml_loads_and_equals_the_defaults() -> None:
+    shipped = load_config(ROOT / "bot.toml")
+    assert shipped.model_dump() == Config().model_dump()
+
+
+def test_values_in_the_file_override_the_defaults(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "[session]\ntimebox_minutes = 30\n"))
+    assert config.session.timebox_minutes == 30
+    assert config.ask.max_length == Config().ask.max_length
+
+
+def test_no_file_at_the_default_place_means_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
+    assert load_config().model_dump() == Config().model_dump()
+
+
+def test_the_config_file_can_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MICROMENTOR_CONFIG", str(write(tmp_path, "[points]\ndaily_cap = 4\n")))
+    assert load_config().points.daily_cap == 4
+
+
+@pytest.mark.parametrize("from_env", [False, True], ids=["argument", "environment"])
+def test_a_named_file_that_does_not_exist_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, from_env: bool
+) -> None:
+    missing = tmp_path / "nope.toml"
+    if from_env:
+        monkeypatch.setenv("MICROMENTOR_CONFIG", str(missing))
+    with pytest.raises(ConfigError) as error:
+        load_config(None if from_env else missing)
+    assert str(error.value) == f"{missing}: the configuration file does not exist"
+
+
+def test_invalid_toml_names_the_file_and_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "[session]\ntimebox_minutes = = 3\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value).startswith(f"{path}: not valid TOML:")
+    assert "line 2" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "[session]\ntimebox_minutes = 0\n",
+            "[session.timebox_minutes] Input should be greater than or equal to 1 (got 0)",
+        ),
+        (
+            "[session]\ntimebox_minutes = 'twenty'\n",
+            "[session.timebox_minutes] Input should be a valid integer",
+        ),
+        (
+            "[sesion]\ntimebox_minutes = 20\n",
+            "[sesion] unknown key (check the spelling; see the comments in the shipped bot.toml)",
+        ),
+        ("[ask]\nmax_len = 10\n", "[ask.max_len] unknown key"),
+        ("[bot]\ntimezone = 'Mars/Base'\n", "[bot.timezone] `Mars/Base` is not a timezone I know"),
+        ("[bot]\nlog_level = 'LOUD'\n", "[bot.log_level] Input should be 'DEBUG', 'INFO'"),
+        ("[digest]\ntime = '9 am'\n", "[digest.time] expected a time like 09:00 (got '9 am')"),
+        ("[mentors]\ndefault_hours = 'always'\n", "[mentors.default_hours] I could not read"),
+        (
+            "[[nudges.escalation]]\nafter_minutes = 30\naction = 'dm_next'\n"
+            "[[nudges.escalation]]\nafter_minutes = 10\naction = 'admins'\n",
+            "[nudges.escalation] escalation steps must have strictly increasing after_minutes",
+        ),
+        (
+            "[[nudges.escalation]]\nafter_minutes = 10\naction = 'shout'\n",
+            "[nudges.escalation.0.action] Input should be 'dm_next', 'channel_bump'",
+        ),
+        ("[slack]\nthread_mode = 'dm'\n", "[slack.thread_mode] Input should be 'thread' or"),
+    ],
+    ids=[
+        "too-small",
+        "wrong-type",
+        "unknown-section",
+        "unknown-key",
+        "bad-timezone",
+        "bad-choice",
+        "bad-time",
+        "bad-hours",
+        "unordered-ladder",
+        "bad-ladder-action",
+        "bad-thread-mode",
+    ],
+)
+def test_a_bad_value_names_the_file_the_key_and_what_is_expected(
+    tmp_path: Path, body: str, expected: str
+) -> None:
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert f"{path}: {expected}" in str(error.value)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = write(tmp_path, "[session]\ntimebox_minutes = 0\nextend_minutes = 0\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    problems = str(error.value).splitlines()
+    assert [p.split("]")[0] for p in problems] == [
+        f"{path}: [session.timebox_minutes",
+        f"{path}: [session.extend_minutes",
+    ]
+
+
+def test_a_relative_sqlite_path_is_taken_next_to_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = load_config(write(tmp_path, "[bot]\ndatabase_url = 'sqlite+aiosqlite:///mm.db'\n"))
+    assert config.database_url() == f"sqlite+aiosqlite:///{tmp_path.resolve() / 'mm.db'}"
+
+
+def test_database_url_from_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://db/mm")
+    assert load_config(write(tmp_path, "")).database_url() == "postgresql+asyncpg://db/mm"

@@ -1,0 +1,145 @@
+"""Feedback and recognition: rate once, 1–5, by asker or mentor only; points with a daily cap."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.commands import CommentOnSession, RateSession, ShowLeaderboard
+from bot.config import Config, PointsSection
+from bot.domain import NudgeKind, NudgeState
+from tests.unit.core_harness import Core, start_core
+
+
+@pytest.fixture
+async def core() -> Core:
+    return await start_core()
+
+
+async def test_asker_rates_the_help_and_the_card_shows_it(core: Core) -> None:
+    n = await core.resolved()
+    said = await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert said.startswith(f"Thanks! You rated the help on #{n} 5/5.")
+    [fb] = core.db.rows("feedback")
+    assert (fb.rater, fb.role, fb.score) == (core.user("alice"), "asker", 5)
+    assert "rated 5/5" in core.chat.card(n).plain()
+
+
+async def test_mentor_rating_is_recorded_as_question_clarity(core: Core) -> None:
+    n = await core.resolved()
+    said = await core.reply(RateSession(core.actor("bob"), n, 4))
+    assert said == f"Thanks! You rated how clear #{n} was 4/5."
+    [fb] = core.db.rows("feedback")
+    assert (fb.role, fb.score) == ("mentor", 4)
+
+
+async def test_rating_twice_is_refused_and_the_first_rating_stays(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    said = await core.reply(RateSession(core.actor("alice"), n, 1))
+    assert said == f"You've already rated #{n}. Thank you!"
+    [fb] = core.db.rows("feedback")
+    assert fb.score == 5
+
+
+@pytest.mark.parametrize("score", [0, 6, -1, 10])
+async def test_scores_outside_one_to_five_are_refused(core: Core, score: int) -> None:
+    n = await core.resolved()
+    said = await core.reply(RateSession(core.actor("alice"), n, score))
+    assert said == "Ratings go from 1 (not helpful) to 5 (very helpful)."
+    assert core.db.rows("feedback") == []
+
+
+async def test_someone_outside_the_session_cannot_rate(core: Core) -> None:
+    n = await core.resolved()
+    said = await core.reply(RateSession(core.actor("zed"), n, 5))
+    assert said == f"Only the asker and the mentor of #{n} can rate it."
+    assert core.db.rows("feedback") == []
+
+
+async def test_a_session_that_is_still_running_cannot_be_rated(core: Core) -> None:
+    n = await core.claimed()
+    said = await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert said == f"#{n} isn't finished yet; you can rate it once it's resolved."
+
+
+async def test_asker_rating_cancels_the_feedback_reminder(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 3))
+    feedback = [nd for nd in core.db.rows("nudges") if nd.kind is NudgeKind.FEEDBACK]
+    assert [nd.state for nd in feedback] == [NudgeState.CANCELLED]
+
+
+async def test_comment_is_added_to_the_raters_own_rating(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    said = await core.reply(CommentOnSession(core.actor("alice"), n, "  Quick   and clear. "))
+    assert said == f"Thanks, your comment on #{n} is saved."
+    [fb] = core.db.rows("feedback")
+    assert fb.comment == "Quick and clear."
+
+
+async def test_comment_before_rating_asks_for_the_rating_first(core: Core) -> None:
+    n = await core.resolved()
+    said = await core.reply(CommentOnSession(core.actor("alice"), n, "Great"))
+    assert said == f"Rate #{n} first (1–5), then add your comment."
+
+
+async def test_empty_comment_is_refused(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert await core.reply(CommentOnSession(core.actor("alice"), n, "   ")) == (
+        "The comment is empty; write a sentence or two."
+    )
+
+
+# --- points and leaderboard ------------------------------------------------------------------
+
+
+def points_of(core: Core, name: str) -> int:
+    return sum(e.points for e in core.db.rows("points") if e.user == core.user(name))
+
+
+async def test_mentor_earns_claim_resolve_and_good_rating_points(core: Core) -> None:
+    n = await core.resolved()
+    assert points_of(core, "bob") == 1 + 3
+    await core.reply(RateSession(core.actor("alice"), n, 4))
+    assert points_of(core, "bob") == 1 + 3 + 2
+    assert points_of(core, "alice") == 0
+
+
+@pytest.mark.parametrize("score", [1, 2, 3])
+async def test_ratings_below_four_earn_no_points(core: Core, score: int) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, score))
+    assert points_of(core, "bob") == 4
+
+
+async def test_points_stop_at_the_daily_cap(core: Core) -> None:
+    for _ in range(3):  # 3 x (1 + 3 + 2) = 18 points' worth of help
+        n = await core.resolved()
+        await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert points_of(core, "bob") == core.config.points.daily_cap == 10
+
+
+async def test_the_daily_cap_starts_afresh_the_next_day() -> None:
+    core = await start_core(Config(points=PointsSection(daily_cap=3)))
+    await core.resolved()
+    assert points_of(core, "bob") == 3
+    core.clock.advance(timedelta(days=1))
+    await core.resolved()
+    assert points_of(core, "bob") == 6
+
+
+async def test_leaderboard_ranks_people_by_points(core: Core) -> None:
+    await core.resolved(mentor="bob")
+    await core.join("carol", "pandas")
+    await core.claimed(mentor="carol")
+    said = await core.reply(ShowLeaderboard(core.actor("alice")))
+    assert said.splitlines() == ["Leaderboard (thank-you points)", "1. bob — 4", "2. carol — 1"]
+
+
+async def test_empty_leaderboard_says_how_to_get_on_it(core: Core) -> None:
+    said = await core.reply(ShowLeaderboard(core.actor("alice")))
+    assert said == "No points yet — claim and resolve a question to get on the board."

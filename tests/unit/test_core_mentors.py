@@ -1,0 +1,237 @@
+"""Mentor commands: join, skills, hours, timezone, pause and resume, profile, directory, why."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.commands import (
+    ExplainMatch,
+    ListMentors,
+    PauseMentor,
+    RegisterMentor,
+    ResumeMentor,
+    SetMentorHours,
+    SetMentorTimezone,
+    ShowMentorProfile,
+    UpdateMentorSkills,
+)
+from bot.domain import NudgeKind
+from bot.hours import WeeklyHours
+from tests.unit.core_harness import Core, start_core
+
+
+@pytest.fixture
+async def core() -> Core:
+    return await start_core()
+
+
+async def test_join_creates_a_profile_with_the_default_hours_and_says_welcome(core: Core) -> None:
+    said = await core.reply(RegisterMentor(core.actor("bob"), ("Python", " pandas ")))
+    assert said.startswith("Mentor bob\nWelcome aboard! You're a mentor now.")
+    assert "Skills: python, pandas" in said
+    profile = core.db.tables["mentors"][core.user("bob")]
+    assert profile.skills == ("python", "pandas")
+    assert profile.hours == WeeklyHours.parse("Mon-Fri 09:00-17:00")
+    assert (profile.timezone, profile.capacity_per_week) == ("UTC", 3)
+
+
+async def test_joining_again_updates_the_profile(core: Core) -> None:
+    await core.join("bob", "python")
+    said = await core.reply(RegisterMentor(core.actor("bob"), ("sql",)))
+    assert "Your mentor profile is updated." in said
+    assert core.db.tables["mentors"][core.user("bob")].skills == ("sql",)
+
+
+@pytest.mark.parametrize("skills", [(), ("",), (" ", "  ")], ids=["none", "empty", "blank"])
+async def test_join_without_skills_says_how_to_list_them(
+    core: Core, skills: tuple[str, ...]
+) -> None:
+    said = await core.reply(RegisterMentor(core.actor("bob"), skills))
+    assert said == (
+        "Tell me at least one skill, separated by commas: `/mentor join python, sql, public speaking`."
+    )
+    assert core.db.tables["mentors"] == {}
+
+
+async def test_skills_replaces_the_list(core: Core) -> None:
+    await core.join("bob", "python")
+    said = await core.reply(UpdateMentorSkills(core.actor("bob"), ("pandas", "sql")))
+    assert said.splitlines()[1] == "Skills updated."
+    assert core.db.tables["mentors"][core.user("bob")].skills == ("pandas", "sql")
+
+
+async def test_skills_with_an_empty_list_is_refused(core: Core) -> None:
+    await core.join("bob", "python")
+    said = await core.reply(UpdateMentorSkills(core.actor("bob"), ()))
+    assert "Tell me at least one skill" in said
+    assert core.db.tables["mentors"][core.user("bob")].skills == ("python",)
+
+
+async def test_hours_are_set_from_text(core: Core) -> None:
+    await core.join("bob", "python")
+    await core.reply(SetMentorHours(core.actor("bob"), "Mon 10:00-12:00, Wed 14:00-18:00"))
+    profile = core.db.tables["mentors"][core.user("bob")]
+    assert profile.hours == WeeklyHours.parse("Mon 10:00-12:00, Wed 14:00-18:00")
+
+
+@pytest.mark.parametrize(
+    ("hours", "hint"),
+    [
+        ("", "Working hours are empty. Write them like `Mon-Fri 09:00-17:00`."),
+        ("weekdays 9-5", "I could not read `weekdays 9-5` as working hours."),
+        ("Mon-Fri 17:00-09:00", "the end time must be after the start time"),
+        ("Mon 25:00-26:00", "has a time that does not exist on a clock"),
+        ("Xyz 09:00-10:00", "names a day I don't know"),
+    ],
+    ids=["empty", "unreadable", "backwards", "no-such-time", "no-such-day"],
+)
+async def test_bad_hours_are_refused_with_an_example(core: Core, hours: str, hint: str) -> None:
+    await core.join("bob", "python", hours="Mon-Fri 09:00-17:00")
+    said = await core.reply(SetMentorHours(core.actor("bob"), hours))
+    assert hint in said
+    assert core.db.tables["mentors"][core.user("bob")].hours == WeeklyHours.parse(
+        "Mon-Fri 09:00-17:00"
+    )
+
+
+async def test_timezone_is_set_by_its_iana_name(core: Core) -> None:
+    await core.join("bob", "python")
+    said = await core.reply(SetMentorTimezone(core.actor("bob"), "europe/berlin"))
+    assert said.splitlines()[1] == "Timezone updated."
+    assert core.db.tables["mentors"][core.user("bob")].timezone == "Europe/Berlin"
+
+
+@pytest.mark.parametrize(
+    ("tz", "hint"),
+    [
+        (
+            "Berlin",
+            "`Berlin` is not a timezone I know. Use an IANA name like `Europe/Berlin`. "
+            "Did you mean `Europe/Berlin`?",
+        ),
+        ("Mars/Olympus", "`Mars/Olympus` is not a timezone I know."),
+        ("", "Give a timezone like `Europe/Berlin`"),
+    ],
+    ids=["city-only", "unknown", "empty"],
+)
+async def test_unknown_timezone_is_refused_with_a_suggestion(
+    core: Core, tz: str, hint: str
+) -> None:
+    await core.join("bob", "python")
+    said = await core.reply(SetMentorTimezone(core.actor("bob"), tz))
+    assert hint in said
+    assert core.db.tables["mentors"][core.user("bob")].timezone == "UTC"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda a: UpdateMentorSkills(a, ("sql",)),
+        lambda a: SetMentorHours(a, "Mon-Fri 09:00-17:00"),
+        lambda a: SetMentorTimezone(a, "UTC"),
+        lambda a: PauseMentor(a, None),
+        ResumeMentor,
+        ShowMentorProfile,
+    ],
+    ids=["skills", "hours", "tz", "pause", "resume", "me"],
+)
+async def test_mentor_commands_before_joining_say_how_to_join(core: Core, command) -> None:  # type: ignore[no-untyped-def]
+    said = await core.reply(command(core.actor("zed")))
+    assert said.startswith("You are not a mentor yet. Join with `/mentor join <skill, skill, ...>`")
+
+
+async def test_me_shows_the_profile_card(core: Core) -> None:
+    await core.join("bob", "python", hours="Mon-Fri 09:00-17:00")
+    [card] = await core.handle(ShowMentorProfile(core.actor("bob")))
+    assert card.kind == "profile"
+    assert dict((k, v.plain()) for k, v in card.fields) == {
+        "Skills": "python",
+        "Hours": "Mon-Fri 09:00-17:00 (UTC); in working hours now: yes",
+        "Capacity": "3 sessions a week",
+        "Status": "active",
+    }
+
+
+async def test_paused_mentor_is_not_suggested(core: Core) -> None:
+    await core.join("bob", "pandas")
+    said = await core.reply(PauseMentor(core.actor("bob"), timedelta(days=7)))
+    assert said.startswith("Paused until 2026-11-30 10:00 UTC.")
+    n = await core.ask("alice")
+    assert core.question(n).suggested == ()
+
+
+async def test_resumed_mentor_is_suggested_again(core: Core) -> None:
+    await core.join("bob", "pandas")
+    await core.reply(PauseMentor(core.actor("bob"), None))
+    said = await core.reply(ResumeMentor(core.actor("bob")))
+    assert said == "Welcome back! You'll be suggested for questions again."
+    n = await core.ask("alice")
+    assert core.question(n).suggested == (core.user("bob"),)
+
+
+async def test_pause_ends_by_itself_after_the_duration(core: Core) -> None:
+    await core.join("bob", "pandas")
+    await core.reply(PauseMentor(core.actor("bob"), timedelta(days=2)))
+    core.clock.advance(timedelta(days=2, minutes=1))
+    n = await core.ask("alice")
+    assert core.question(n).suggested == (core.user("bob"),)
+
+
+async def test_timed_pause_schedules_a_welcome_back(core: Core) -> None:
+    await core.join("bob", "pandas")
+    await core.reply(PauseMentor(core.actor("bob"), timedelta(hours=12)))
+    [nudge] = core.db.rows("nudges")
+    assert (nudge.kind, nudge.target) == (NudgeKind.PAUSE_END, core.user("bob"))
+    assert nudge.due_at == core.clock.now() + timedelta(hours=12)
+
+
+async def test_paused_profile_says_so(core: Core) -> None:
+    await core.join("bob", "pandas")
+    await core.reply(PauseMentor(core.actor("bob"), None))
+    said = await core.reply(ShowMentorProfile(core.actor("bob")))
+    assert "Status: paused until you resume" in said
+
+
+async def test_list_shows_every_mentor_with_skills(core: Core) -> None:
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "kubernetes")
+    said = await core.reply(ListMentors(core.actor("alice")))
+    assert said.splitlines() == [
+        "Mentors",
+        "• bob: python, pandas (in hours now)",
+        "• carol: kubernetes (in hours now)",
+    ]
+
+
+async def test_list_filters_by_skill(core: Core) -> None:
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "kubernetes")
+    said = await core.reply(ListMentors(core.actor("alice"), "kubernetes"))
+    assert said.splitlines() == ["Mentors for kubernetes", "• carol: kubernetes (in hours now)"]
+
+
+async def test_list_for_a_skill_nobody_has_says_so(core: Core) -> None:
+    await core.join("bob", "python")
+    assert (
+        await core.reply(ListMentors(core.actor("alice"), "cobol")) == "No mentors for cobol yet."
+    )
+
+
+async def test_why_explains_the_ranking_to_a_suggested_mentor(core: Core) -> None:
+    await core.join("bob", "python", "pandas")
+    n = await core.ask("alice")
+    said = await core.reply(ExplainMatch(core.actor("bob"), n))
+    assert said.startswith(f"Why these mentors for #{n} — topics: pandas")
+    assert "1. bob — score" in said
+    assert "matched: pandas" in said
+
+
+async def test_why_is_refused_to_someone_not_suggested(core: Core) -> None:
+    await core.join("bob", "python", "pandas")
+    n = await core.ask("alice")
+    said = await core.reply(ExplainMatch(core.actor("zed"), n))
+    assert said == (
+        f"Only admins and the mentors suggested for #{n} can see why they were suggested."
+    )

@@ -1,0 +1,238 @@
+"""Running a session: release back to the queue, resolve (button or ✅), cancel, extend, activity."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.commands import (
+    AskQuestion,
+    CancelQuestion,
+    ExtendTimebox,
+    HandleReaction,
+    MarkNotMyArea,
+    RecordThreadActivity,
+    ReleaseQuestion,
+)
+from bot.domain import NudgeKind, NudgeState, QuestionState
+from tests.unit.core_harness import Core, start_core
+
+
+@pytest.fixture
+async def core() -> Core:
+    core = await start_core()
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "pandas")
+    return core
+
+
+def pending(core: Core, n: int) -> set[NudgeKind]:
+    return {
+        nd.kind
+        for nd in core.db.rows("nudges")
+        if nd.question_id == n and nd.state is NudgeState.PENDING
+    }
+
+
+# --- release ---------------------------------------------------------------------------------
+
+
+async def test_release_puts_the_question_back_to_open_without_a_mentor(core: Core) -> None:
+    n = await core.claimed(mentor="bob")
+    said = await core.reply(ReleaseQuestion(core.actor("bob"), n))
+    assert said == f"You released #{n}. Thanks for letting others pick it up."
+    q = core.question(n)
+    assert (q.state, q.mentor, q.timebox_ends_at) == (QuestionState.OPEN, None, None)
+
+
+async def test_release_re_notifies_other_matching_mentors_but_not_the_releaser(
+    core: Core,
+) -> None:
+    n = await core.claimed(mentor="bob")
+    await core.reply(ReleaseQuestion(core.actor("bob"), n))
+    assert core.chat.dms(core.user("carol")) == [
+        f"Question #{n} is looking for a mentor again and fits your skills. Claim it on its card."
+    ]
+    assert core.chat.dms(core.user("bob")) == []
+    assert core.question(n).suggested == (core.user("carol"),)
+
+
+async def test_release_tells_the_thread_and_reopens_the_card(core: Core) -> None:
+    n = await core.claimed(mentor="bob")
+    await core.reply(ReleaseQuestion(core.actor("bob"), n))
+    assert core.chat.in_thread(n)[-1].startswith(f"bob released #{n}; it's back in the queue")
+    card = core.chat.card(n)
+    assert "Open: waiting for a mentor" in card.plain()
+    assert [a.id for a in card.actions] == ["claim", "notmine"]
+
+
+async def test_release_swaps_session_reminders_for_escalation(core: Core) -> None:
+    n = await core.claimed(mentor="bob")
+    await core.reply(ReleaseQuestion(core.actor("bob"), n))
+    assert pending(core, n) == {NudgeKind.ESCALATE}
+
+
+async def test_released_question_can_be_claimed_by_another_mentor(core: Core) -> None:
+    n = await core.claimed(mentor="bob")
+    await core.reply(ReleaseQuestion(core.actor("bob"), n))
+    assert (await core.claim("carol", n)).startswith(f"You claimed #{n}")
+    assert core.question(n).claims == 2
+
+
+# --- resolve ---------------------------------------------------------------------------------
+
+
+async def test_resolve_marks_it_resolved_and_thanks_both_in_the_thread(core: Core) -> None:
+    n = await core.claimed()
+    assert await core.resolve("alice", n) == f"#{n} is marked resolved."
+    q = core.question(n)
+    assert q.state is QuestionState.RESOLVED
+    assert q.resolved_at == core.clock.now()
+    assert f"#{n} is resolved (by alice). Thank you both!" in core.chat.in_thread(n)
+
+
+async def test_resolve_asks_the_asker_to_rate_the_help_and_the_mentor_the_clarity(
+    core: Core,
+) -> None:
+    n = await core.claimed()
+    await core.resolve("bob", n)
+    *_, asker_prompt, mentor_prompt = core.chat.messages(
+        "post_in_thread", thread=core.chat.thread_of(n)
+    )
+    assert asker_prompt.body.mentions() == (core.user("alice"),)
+    assert [a.id for a in asker_prompt.actions] == [f"rate:{i}" for i in range(1, 6)] + ["comment"]
+    assert mentor_prompt.body.mentions() == (core.user("bob"),)
+    assert [a.id for a in mentor_prompt.actions][:5] == [f"clarity:{i}" for i in range(1, 6)]
+
+
+async def test_resolve_updates_the_card(core: Core) -> None:
+    n = await core.claimed()
+    await core.resolve("alice", n)
+    assert "Status: Resolved ✅ · helped by bob" in core.chat.card(n).plain()
+
+
+async def test_resolve_schedules_feedback_and_follow_up_and_nothing_else(core: Core) -> None:
+    n = await core.claimed()
+    await core.resolve("alice", n)
+    assert pending(core, n) == {NudgeKind.FEEDBACK, NudgeKind.FOLLOW_UP}
+
+
+async def test_resolved_question_is_offered_as_similar_to_later_askers(core: Core) -> None:
+    n = await core.resolved()
+    said = await core.reply(
+        AskQuestion(
+            core.actor("dave"), "How do I group a pandas DataFrame by two columns and count rows?"
+        )
+    )
+    assert "Already answered, maybe useful meanwhile:" in said
+    assert f"#{n}" in said
+
+
+@pytest.mark.parametrize("emoji", ["✅", "white_check_mark"])
+async def test_check_mark_by_the_asker_in_the_thread_resolves(core: Core, emoji: str) -> None:
+    n = await core.claimed()
+    q = core.question(n)
+    assert q.card is not None
+    said = await core.reply(HandleReaction(core.actor("alice"), q.card, emoji, q.thread))
+    assert said == f"#{n} is marked resolved."
+    assert core.question(n).state is QuestionState.RESOLVED
+
+
+@pytest.mark.parametrize("who", ["bob", "zed"], ids=["mentor", "bystander"])
+async def test_check_mark_by_anyone_but_the_asker_does_nothing(core: Core, who: str) -> None:
+    n = await core.claimed()
+    q = core.question(n)
+    assert q.card is not None
+    assert await core.handle(HandleReaction(core.actor(who), q.card, "✅", q.thread)) == []
+    assert core.question(n).state is QuestionState.CLAIMED
+
+
+async def test_check_mark_outside_a_thread_does_nothing(core: Core) -> None:
+    n = await core.claimed()
+    q = core.question(n)
+    assert q.card is not None
+    assert await core.handle(HandleReaction(core.actor("alice"), q.card, "✅", None)) == []
+    assert core.question(n).state is QuestionState.CLAIMED
+
+
+# --- cancel ----------------------------------------------------------------------------------
+
+
+async def test_asker_cancels_an_open_question(core: Core) -> None:
+    n = await core.ask("alice")
+    said = await core.reply(CancelQuestion(core.actor("alice"), n))
+    assert said == f"#{n} is cancelled. Ask again any time."
+    assert core.question(n).state is QuestionState.CANCELLED
+    assert "Cancelled by the asker" in core.chat.card(n).plain()
+    assert pending(core, n) == set()
+
+
+async def test_cancelling_a_claimed_question_tells_the_thread(core: Core) -> None:
+    n = await core.claimed()
+    await core.reply(CancelQuestion(core.actor("alice"), n))
+    assert core.chat.in_thread(n)[-1] == f"The asker cancelled #{n}. Thanks for your time!"
+
+
+# --- extend ----------------------------------------------------------------------------------
+
+
+async def test_extend_adds_ten_minutes_to_the_time_box(core: Core) -> None:
+    n = await core.claimed()
+    ends = core.question(n).timebox_ends_at
+    assert ends is not None
+    said = await core.reply(ExtendTimebox(core.actor("alice"), n))
+    assert said == f"Extended #{n} by 10 minutes."
+    assert core.question(n).timebox_ends_at == ends + timedelta(minutes=10)
+    assert core.chat.in_thread(n)[-1].startswith(f"+10 min: the session on #{n} now ends at")
+
+
+async def test_extend_is_refused_after_the_maximum_number_of_extensions(core: Core) -> None:
+    n = await core.claimed()
+    for _ in range(core.config.session.max_extensions):
+        await core.reply(ExtendTimebox(core.actor("bob"), n))
+    said = await core.reply(ExtendTimebox(core.actor("bob"), n))
+    assert said.startswith(f"#{n} has been extended 3 times already.")
+    assert core.question(n).extensions == 3
+
+
+async def test_extending_an_open_question_is_refused(core: Core) -> None:
+    n = await core.ask("alice")
+    said = await core.reply(ExtendTimebox(core.actor("alice"), n))
+    assert said == f"Question #{n} is not claimed yet, so it can't be extended."
+
+
+# --- not my area, activity -------------------------------------------------------------------
+
+
+async def test_not_my_area_takes_the_mentor_off_the_suggestions(core: Core) -> None:
+    n = await core.ask("alice")
+    assert core.user("bob") in core.question(n).suggested
+    said = await core.reply(MarkNotMyArea(core.actor("bob"), n))
+    assert said.startswith(f"Thanks — I'll suggest #{n} to others")
+    assert core.user("bob") not in core.question(n).suggested
+    assert "@bob" not in core.chat.card(n).plain()
+
+
+async def test_not_my_area_twice_is_noted_once(core: Core) -> None:
+    n = await core.ask("alice")
+    await core.reply(MarkNotMyArea(core.actor("bob"), n))
+    assert await core.reply(MarkNotMyArea(core.actor("bob"), n)) == (
+        f"Noted already: #{n} isn't your area."
+    )
+    assert len(core.db.rows("not_my_area")) == 1
+
+
+async def test_thread_activity_records_only_the_time(core: Core) -> None:
+    n = await core.claimed()
+    core.clock.advance(timedelta(minutes=3))
+    await core.handle(RecordThreadActivity(core.actor("bob"), question_id=n))
+    assert core.question(n).last_activity_at == core.clock.now()
+
+
+async def test_an_admin_cancelling_is_named_in_the_thread_not_blamed_on_the_asker(
+    core: Core,
+) -> None:
+    n = await core.claimed()
+    await core.reply(CancelQuestion(core.actor("admin"), n))
+    assert core.chat.in_thread(n)[-1] == f"admin (an admin) cancelled #{n}. Thanks for your time!"

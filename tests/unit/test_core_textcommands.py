@@ -1,0 +1,147 @@
+"""Parsing slash-command text: `/askmentor`, `/mentor …` and `/mentoradmin …` into commands."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot import commands as c
+from bot.refs import UserRef
+from bot.textcommands import (
+    ADMIN_USAGE,
+    MENTOR_USAGE,
+    ParseError,
+    parse_admin,
+    parse_ask,
+    parse_duration,
+    parse_mentor,
+    split_skills,
+)
+from tests.unit.core_harness import START, WORKSPACE
+
+ACTOR = c.Actor(UserRef("test", "bob"), "bob", WORKSPACE)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("How do I sort a list?", (False, "How do I sort a list?")),
+        ("  How do I sort?  ", (False, "How do I sort?")),
+        ("--anonymous How do I negotiate?", (True, "How do I negotiate?")),
+        ("--anon How do I negotiate?", (True, "How do I negotiate?")),
+        ("-a How do I negotiate?", (True, "How do I negotiate?")),
+        ("--anonymous", (True, "")),
+        ("--anonymously done", (False, "--anonymously done")),
+        ("What does -a do in ls?", (False, "What does -a do in ls?")),
+        ("", (False, "")),
+    ],
+)
+def test_parse_ask_reads_the_anonymous_flag_only_in_front(
+    raw: str, expected: tuple[bool, str]
+) -> None:
+    assert parse_ask(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("python, pandas", ("python", "pandas")),
+        ("python; sql\nrust", ("python", "sql", "rust")),
+        (" public speaking ,, ", ("public speaking",)),
+        ("", ()),
+    ],
+)
+def test_split_skills_splits_on_commas_semicolons_and_newlines(
+    raw: str, expected: tuple[str, ...]
+) -> None:
+    assert split_skills(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("30m", timedelta(minutes=30)),
+        ("45min", timedelta(minutes=45)),
+        ("12h", timedelta(hours=12)),
+        ("7d", timedelta(days=7)),
+        ("2w", timedelta(weeks=2)),
+        (" 3 D ", timedelta(days=3)),
+        ("soon", None),
+        ("7", None),
+        ("-1d", None),
+        ("1.5h", None),
+    ],
+)
+def test_parse_duration(raw: str, expected: timedelta | None) -> None:
+    assert parse_duration(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("join python, pandas", c.RegisterMentor(ACTOR, ("python", "pandas"))),
+        ("JOIN python", c.RegisterMentor(ACTOR, ("python",))),
+        ("join", c.RegisterMentor(ACTOR, ())),
+        ("skills sql; rust", c.UpdateMentorSkills(ACTOR, ("sql", "rust"))),
+        ("hours Mon-Fri 09:00-17:00", c.SetMentorHours(ACTOR, "Mon-Fri 09:00-17:00")),
+        ("tz Europe/Berlin", c.SetMentorTimezone(ACTOR, "Europe/Berlin")),
+        ("timezone Europe/Berlin", c.SetMentorTimezone(ACTOR, "Europe/Berlin")),
+        ("pause", c.PauseMentor(ACTOR, None)),
+        ("pause 7d", c.PauseMentor(ACTOR, timedelta(days=7))),
+        ("resume", c.ResumeMentor(ACTOR)),
+        ("me", c.ShowMentorProfile(ACTOR)),
+        ("profile", c.ShowMentorProfile(ACTOR)),
+        ("leaderboard", c.ShowLeaderboard(ACTOR)),
+        ("list", c.ListMentors(ACTOR, "")),
+        ("list kubernetes", c.ListMentors(ACTOR, "kubernetes")),
+        ("why 3", c.ExplainMatch(ACTOR, 3)),
+        ("why #3", c.ExplainMatch(ACTOR, 3)),
+    ],
+)
+def test_parse_mentor_builds_the_command(raw: str, expected: c.Command) -> None:
+    assert parse_mentor(ACTOR, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            "pause soon",
+            "I couldn't read `soon` as a duration. Try `/mentor pause 7d`, `12h` or `2w`.",
+        ),
+        ("why", "Which question? `/mentor why 3`"),
+        ("why three", "Which question? `/mentor why 3`"),
+        ("", MENTOR_USAGE),
+        ("help", MENTOR_USAGE),
+        ("dance", f"I don't know `/mentor dance`. {MENTOR_USAGE}"),
+    ],
+)
+def test_parse_mentor_explains_what_to_type(raw: str, message: str) -> None:
+    assert parse_mentor(ACTOR, raw) == ParseError(message)
+
+
+def test_parse_admin_builds_stats() -> None:
+    assert parse_admin(ACTOR, "stats", now=START) == c.ShowStats(ACTOR)
+
+
+@pytest.mark.parametrize(("raw", "week"), [("digest", None), ("digest 2026-W48", "2026-W48")])
+def test_parse_admin_builds_a_digest_stamped_now(raw: str, week: str | None) -> None:
+    assert parse_admin(ACTOR, raw, now=START) == c.SendDigest(
+        now=START, workspace=WORKSPACE, actor=ACTOR, week=week
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("digest last-week", "Give the week like `2026-W48`"),
+        ("", ADMIN_USAGE),
+        ("help", ADMIN_USAGE),
+        ("reboot", f"I don't know `/mentoradmin reboot`. {ADMIN_USAGE}"),
+    ],
+)
+def test_parse_admin_explains_what_to_type(raw: str, message: str) -> None:
+    parsed = parse_admin(ACTOR, raw, now=START)
+    assert isinstance(parsed, ParseError)
+    assert parsed.message.startswith(message)
