@@ -1,0 +1,37 @@
+"""End-to-end fixtures: the whole app on a fresh migrated SQLite database, driven line by line.
+
+``console`` is a :class:`~tests.e2e.console_driver.ConsoleDriver` with the console clock frozen
+at :data:`~tests.e2e.console_driver.START` (a Monday, 10:00 UTC).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.console import ConsoleSession
+from adapters.console.gateway import PLATFORM, ConsoleGateway
+from bot.clock import ManualClock
+from bot.config import Config
+from bot.main import build_app
+from tests.e2e.console_driver import START, ConsoleDriver
+
+
+@pytest.fixture
+async def console(sqlite_url: str) -> AsyncIterator[ConsoleDriver]:
+    printed: list[str] = []
+    clock = ManualClock(START)
+    gateway = ConsoleGateway(printed.append)
+    app = await build_app(
+        Config(), clock=clock, gateways={PLATFORM: gateway}, database_url=sqlite_url
+    )
+    session = ConsoleSession(bus=app.bus, gateway=gateway, clock=clock, write=printed.append)
+    await session.setup()
+    try:
+        yield ConsoleDriver(session, printed, app)
+    finally:
+        result = app.dispose()
+        if inspect.isawaitable(result):
+            await result
