@@ -1,0 +1,155 @@
+"""The slash commands, buttons and comment modal: each builds a command and hands it to the bus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from adapters.discord.components import COG_NAME, CommentModal
+from adapters.discord.interactions import InteractionRunner
+from adapters.discord.translate import (
+    CommentRequest,
+    admin_command,
+    button_command,
+    complete_skills,
+    complete_timezone,
+    mentor_command,
+)
+from bot import commands as c
+from bot.hours import known_timezones
+from bot.messagebus import MessageBus
+
+__all__ = ["MentoringCog"]
+
+Interaction = discord.Interaction[Any]
+Choices = list[app_commands.Choice[str]]
+
+
+def _choices(values: list[str]) -> Choices:
+    return [app_commands.Choice(name=v[:100], value=v[:100]) for v in values]
+
+
+class MentoringCog(commands.Cog, name=COG_NAME):
+    """``/askmentor``, ``/mentor …``, ``/mentoradmin …`` and every Micromentor button."""
+
+    mentor = app_commands.Group(
+        name="mentor", description="Your mentor profile and the mentor directory", guild_only=True
+    )
+    mentoradmin = app_commands.Group(
+        name="mentoradmin",
+        description="Micromentor admin commands",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bus: MessageBus, runner: InteractionRunner) -> None:
+        self.bus = bus
+        self.runner = runner
+
+    # --- asking -----------------------------------------------------------------------------
+
+    @app_commands.command(name="askmentor", description="Ask a volunteer mentor a short question")
+    @app_commands.describe(
+        question="What you want to know, what you tried and what you expected",
+        anonymous="Hide your name on the card (only the mentor who claims it sees you)",
+    )
+    @app_commands.guild_only()
+    async def askmentor(
+        self, interaction: Interaction, question: str, anonymous: bool = False
+    ) -> None:
+        await self.runner.run(interaction, lambda a: c.AskQuestion(a, question, anonymous))
+
+    # --- /mentor ----------------------------------------------------------------------------
+
+    async def _mentor(self, interaction: Interaction, sub: str, **options: Any) -> None:
+        await self.runner.run(interaction, lambda a: mentor_command(a, sub, options))
+
+    @mentor.command(name="join", description="Become a mentor for some skills")
+    @app_commands.describe(skills="Comma-separated, e.g. python, pandas, sql")
+    async def join(self, interaction: Interaction, skills: str) -> None:
+        await self._mentor(interaction, "join", skills=skills)
+
+    @mentor.command(name="skills", description="Replace your skills")
+    @app_commands.describe(skills="Comma-separated, e.g. python, pandas, sql")
+    async def skills(self, interaction: Interaction, skills: str) -> None:
+        await self._mentor(interaction, "skills", skills=skills)
+
+    @mentor.command(name="hours", description="Your working hours, e.g. Mon-Fri 09:00-17:00")
+    async def hours(self, interaction: Interaction, hours: str) -> None:
+        await self._mentor(interaction, "hours", hours=hours)
+
+    @mentor.command(name="tz", description="Your timezone, e.g. Europe/Berlin")
+    async def tz(self, interaction: Interaction, timezone: str) -> None:
+        await self._mentor(interaction, "tz", timezone=timezone)
+
+    @mentor.command(name="pause", description="Take a break from new questions")
+    @app_commands.describe(duration="How long, e.g. 12h, 7d or 2w (empty: until you resume)")
+    async def pause(self, interaction: Interaction, duration: str | None = None) -> None:
+        await self._mentor(interaction, "pause", duration=duration)
+
+    @mentor.command(name="resume", description="Take new questions again")
+    async def resume(self, interaction: Interaction) -> None:
+        await self._mentor(interaction, "resume")
+
+    @mentor.command(name="me", description="Your mentor profile")
+    async def me(self, interaction: Interaction) -> None:
+        await self._mentor(interaction, "me")
+
+    @mentor.command(name="leaderboard", description="Who helped most lately")
+    async def leaderboard(self, interaction: Interaction) -> None:
+        await self._mentor(interaction, "leaderboard")
+
+    @mentor.command(name="list", description="The mentors, optionally for one skill")
+    async def list_(self, interaction: Interaction, skill: str | None = None) -> None:
+        await self._mentor(interaction, "list", skill=skill)
+
+    @mentor.command(name="why", description="Why a question was suggested to these mentors")
+    @app_commands.describe(question="The question number, e.g. 3")
+    async def why(self, interaction: Interaction, question: app_commands.Range[int, 1]) -> None:
+        await self._mentor(interaction, "why", question=question)
+
+    @join.autocomplete("skills")
+    @skills.autocomplete("skills")
+    async def _skills_choices(self, interaction: Interaction, current: str) -> Choices:
+        return _choices(complete_skills(current, self.bus.services.taxonomy.terms()))
+
+    @list_.autocomplete("skill")
+    async def _skill_choices(self, interaction: Interaction, current: str) -> Choices:
+        terms = set(self.bus.services.taxonomy.terms().values())
+        return _choices(complete_skills(current.replace(",", " "), terms))
+
+    @tz.autocomplete("timezone")
+    async def _tz_choices(self, interaction: Interaction, current: str) -> Choices:
+        return _choices(complete_timezone(current, known_timezones()))
+
+    # --- /mentoradmin -----------------------------------------------------------------------
+
+    @mentoradmin.command(name="digest", description="Post the weekly digest now")
+    @app_commands.describe(week="An ISO week like 2026-W48 (empty: last week)")
+    async def digest(self, interaction: Interaction, week: str | None = None) -> None:
+        now = self.bus.clock.now()
+        await self.runner.run(
+            interaction, lambda a: admin_command(a, "digest", {"week": week}, now=now)
+        )
+
+    @mentoradmin.command(name="stats", description="Programme figures")
+    async def stats(self, interaction: Interaction) -> None:
+        now = self.bus.clock.now()
+        await self.runner.run(interaction, lambda a: admin_command(a, "stats", {}, now=now))
+
+    # --- buttons and the comment modal --------------------------------------------------------
+
+    async def on_action_button(self, interaction: Interaction, custom_id: str) -> None:
+        built = button_command(self.runner.actor(interaction), custom_id)
+        if isinstance(built, CommentRequest):
+            await interaction.response.send_modal(CommentModal(built.question_id, self._comment))
+            return
+        await self.runner.run(interaction, lambda _: built, thinking=False)
+
+    async def _comment(self, interaction: Interaction, question_id: int, comment: str) -> None:
+        await self.runner.run(
+            interaction, lambda a: c.CommentOnSession(a, question_id, comment), thinking=False
+        )

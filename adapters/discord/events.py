@@ -1,0 +1,136 @@
+"""Gateway events: guilds becoming ready (registration), ✋/✅ reactions and thread activity."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from adapters.discord.gateway import DiscordGateway
+from adapters.discord.guilds import MissingChannel, register_guild
+from adapters.discord.interactions import InteractionRunner
+from adapters.discord.translate import (
+    actor_for,
+    channel_ref,
+    normalize_emoji,
+    reaction_command,
+    thread_ref,
+    user_ref,
+)
+from bot import commands as c
+from bot.config import Config
+from bot.main import StartupError
+from bot.messagebus import MessageBus
+from bot.refs import WorkspaceRef
+
+__all__ = ["EventsCog"]
+
+log = logging.getLogger(__name__)
+
+
+class EventsCog(commands.Cog, name="MicromentorEvents"):
+    """Listeners; `registered` resolves once the guilds present at start-up are set up."""
+
+    def __init__(
+        self,
+        bot: discord.Client,
+        *,
+        bus: MessageBus,
+        config: Config,
+        gateway: DiscordGateway,
+        runner: InteractionRunner,
+    ) -> None:
+        self.bot = bot
+        self.bus = bus
+        self.config = config
+        self.gateway = gateway
+        self.runner = runner
+        self.workspaces: dict[int, WorkspaceRef] = {}
+        self.registered: asyncio.Future[list[WorkspaceRef]] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._emoji = {
+            normalize_emoji(e) for e in (*config.claim.emoji, *config.claim.resolve_emoji)
+        }
+
+    async def _register(self, guild: discord.Guild) -> bool:
+        try:
+            self.workspaces[guild.id] = await register_guild(self.bus, self.config, guild)
+        except MissingChannel as e:
+            log.error("%s This server is not set up until then.", e)
+            return False
+        if self.runner.home_guild is None:
+            self.runner.home_guild = guild.id
+        return True
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        guilds = list(self.bot.guilds)
+        problems = [g for g in guilds if not await self._register(g)]
+        if self.registered.done():
+            return
+        if guilds and len(problems) == len(guilds):
+            self.registered.set_exception(
+                StartupError(
+                    "Discord: no server could be set up because a configured channel is missing "
+                    "(see the error above)."
+                )
+            )
+            return
+        if not guilds:
+            log.warning(
+                "the Discord bot is in no server yet: invite it (see README, 'Run it in Discord')"
+            )
+        self.registered.set_result(list(self.workspaces.values()))
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._register(guild)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        me = self.bot.user
+        if payload.guild_id is None or (me is not None and payload.user_id == me.id):
+            return
+        emoji = payload.emoji.name or ""
+        if normalize_emoji(emoji) not in self._emoji:
+            return
+        member = payload.member
+        actor = actor_for(
+            user_id=payload.user_id,
+            name=member.display_name if member else str(payload.user_id),
+            guild_id=payload.guild_id,
+            permissions=member.guild_permissions.value if member else 0,
+        )
+        command = reaction_command(
+            actor, channel_id=payload.channel_id, message_id=payload.message_id, emoji=emoji
+        )
+        # No interaction to answer: whatever is meant for the reacting person goes by DM.
+        for reply in await self.bus.handle(command):
+            await self.gateway.send_private(
+                user=user_ref(payload.user_id),
+                channel=channel_ref(payload.channel_id),
+                message=reply,
+            )
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """A member wrote in a thread: record the time only (no message content is read)."""
+        if (
+            message.guild is None
+            or message.author.bot
+            or not isinstance(message.channel, discord.Thread)
+        ):
+            return
+        author: Any = message.author
+        permissions = author.guild_permissions.value if isinstance(author, discord.Member) else 0
+        actor = actor_for(
+            user_id=author.id,
+            name=author.display_name,
+            guild_id=message.guild.id,
+            permissions=permissions,
+        )
+        await self.bus.handle(c.RecordThreadActivity(actor, thread=thread_ref(message.channel.id)))

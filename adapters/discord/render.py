@@ -1,0 +1,173 @@
+"""Core messages → Discord message parts: escaped Markdown, embeds, safe allowed mentions (pure)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from adapters.discord.translate import PLATFORM, message_ids
+from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
+from bot.refs import MessageRef, ThreadRef
+
+__all__ = [
+    "EMBED_KINDS",
+    "GuildOf",
+    "RenderedMessage",
+    "allowed_mentions_for",
+    "escape_user_text",
+    "jump_url",
+    "render_message",
+    "render_text",
+]
+
+GuildOf = Callable[[int], int | None]
+"""Finds the guild of a channel or thread id (None: unknown / a DM)."""
+
+EMBED_KINDS = frozenset({"card", "digest", "profile", "home"})
+CONTENT_LIMIT = 2000
+DESCRIPTION_LIMIT = 4096
+FIELD_LIMIT = 1024
+TITLE_LIMIT = 256
+BLURPLE = 0x5865F2
+GREY = 0x4F545C
+
+
+def escape_user_text(raw: str) -> str:
+    """Untrusted text: no pings (@everyone, @here, <@id>, <@&role>) and no formatting."""
+    return escape_markdown(escape_mentions(raw))
+
+
+def jump_url(target: MessageRef | ThreadRef, guild_id: int | None) -> str:
+    """``https://discord.com/channels/<guild>/<channel>[/<message>]`` (``@me`` outside guilds)."""
+    guild = str(guild_id) if guild_id else "@me"
+    if isinstance(target, MessageRef):
+        channel, message = message_ids(target)
+        return f"https://discord.com/channels/{guild}/{channel}/{message}"
+    return f"https://discord.com/channels/{guild}/{target.id}"
+
+
+def _jump_guild(target: MessageRef | ThreadRef, guild_of: GuildOf) -> int | None:
+    channel = message_ids(target)[0] if isinstance(target, MessageRef) else int(target.id)
+    return guild_of(channel)
+
+
+def render_text(t: Text, *, guild_of: GuildOf, bold: bool = True) -> str:
+    """Discord Markdown for a text; user text escaped, only Mention spans become pings.
+    `bold` False drops the ``**`` (embed titles show them literally)."""
+    out: list[str] = []
+    for span in t.spans:
+        match span:
+            case Plain(text=s):
+                out.append(s)
+            case Bold(text=s):
+                out.append(f"**{s}**" if bold and s.strip() else s)
+            case UserText(text=s):
+                out.append(escape_user_text(s))
+            case Mention(user=user, name=name):
+                if user.platform == PLATFORM and user.id.isdigit():
+                    out.append(f"<@{user.id}>")
+                else:
+                    out.append("@" + escape_user_text(name))
+            case Link(url=url, label=label):
+                out.append(
+                    f"[{escape_user_text(label)}]({url})" if url else escape_user_text(label)
+                )
+            case Jump(target=target, label=label):
+                if isinstance(target, MessageRef | ThreadRef) and target.platform == PLATFORM:
+                    url = jump_url(target, _jump_guild(target, guild_of))
+                    out.append(f"[{escape_user_text(label)}]({url})")
+                else:
+                    out.append(escape_user_text(label))
+    return "".join(out)
+
+
+def allowed_mentions_for(message: ChatMessage) -> discord.AllowedMentions:
+    """Never @everyone/@here/roles; users only where the bot itself wrote a Mention."""
+    users = [
+        discord.Object(int(u.id))
+        for u in message.mentions()
+        if u.platform == PLATFORM and u.id.isdigit()
+    ]
+    return discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=False)
+
+
+def _cut(s: str, limit: int) -> str:
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+@dataclass
+class RenderedMessage:
+    """What to send or edit: content and/or an embed, buttons to attach, mentions, a file."""
+
+    content: str | None
+    embed: discord.Embed | None
+    actions: tuple[Action, ...]
+    allowed_mentions: discord.AllowedMentions
+    file: discord.File | None = None
+
+
+def _embed(message: ChatMessage, body: str, *, guild_of: GuildOf) -> discord.Embed:
+    embed = discord.Embed(
+        title=_cut(render_text(message.title, guild_of=guild_of, bold=False), TITLE_LIMIT)
+        if message.title
+        else None,
+        description=_cut(body, DESCRIPTION_LIMIT) or None,
+        colour=BLURPLE if message.actions else GREY,
+    )
+    for name, value in message.fields[:25]:
+        rendered = _cut(render_text(value, guild_of=guild_of), FIELD_LIMIT)
+        embed.add_field(
+            name=_cut(name, TITLE_LIMIT), value=rendered or "—", inline=len(rendered) < 40
+        )
+    if message.footer:
+        # Footers are not Markdown: show the plain text.
+        embed.set_footer(text=_cut(message.footer.plain(), 2048))
+    if message.attachment and message.attachment.mime.startswith("image/"):
+        embed.set_image(url=f"attachment://{message.attachment.filename}")
+    return embed
+
+
+def _content(message: ChatMessage, *, guild_of: GuildOf) -> str:
+    parts = [render_text(message.title, guild_of=guild_of)] if message.title else []
+    parts.append(render_text(message.body, guild_of=guild_of))
+    parts += [
+        f"**{escape_markdown(name)}:** {render_text(value, guild_of=guild_of)}"
+        for name, value in message.fields
+    ]
+    if message.footer:
+        parts.append("-# " + render_text(message.footer, guild_of=guild_of))
+    return "\n".join(p for p in parts if p)
+
+
+def render_message(message: ChatMessage, *, guild_of: GuildOf) -> RenderedMessage:
+    """Cards, digests and profiles become embeds (their mentions go in the content so they ping);
+    notices and intros are plain content, falling back to an embed past Discord's 2000 chars."""
+    body = render_text(message.body, guild_of=guild_of)
+    file = None
+    if message.attachment is not None:
+        file = discord.File(
+            io.BytesIO(message.attachment.data), filename=message.attachment.filename
+        )
+    pings = " ".join(
+        f"<@{u.id}>" for u in message.mentions() if u.platform == PLATFORM and u.id.isdigit()
+    )
+    if message.kind in EMBED_KINDS:
+        content: str | None = pings or None
+        embed: discord.Embed | None = _embed(message, body, guild_of=guild_of)
+    else:
+        content = _content(message, guild_of=guild_of)
+        embed = None
+        if len(content) > CONTENT_LIMIT:
+            embed = _embed(message, body, guild_of=guild_of)
+            content = pings or None
+    return RenderedMessage(
+        content=content,
+        embed=embed,
+        actions=message.actions,
+        allowed_mentions=allowed_mentions_for(message),
+        file=file,
+    )

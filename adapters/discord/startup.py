@@ -1,0 +1,153 @@
+"""Start-up: settings from the environment, API/gateway endpoints, the bot, command sync, run."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from adapters.discord.cog import MentoringCog
+from adapters.discord.components import ActionButton
+from adapters.discord.events import EventsCog
+from adapters.discord.gateway import DiscordGateway
+from adapters.discord.interactions import InteractionRunner
+from adapters.discord.translate import PLATFORM
+from bot.main import App, StartupError
+from bot.refs import WorkspaceRef
+
+__all__ = ["DEFAULT_API_BASE_URL", "DiscordAdapter", "DiscordSettings", "intents"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_BASE_URL = "https://discord.com/api/v10"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordSettings:
+    """Secrets and deployment values from the environment."""
+
+    token: str
+    api_base_url: str = DEFAULT_API_BASE_URL
+    gateway_url: str | None = None  # None: ask GET /gateway/bot
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> DiscordSettings:
+        token = env.get("DISCORD_TOKEN", "").strip()
+        if not token:
+            raise StartupError("DISCORD_TOKEN is not set")
+        return cls(
+            token=token,
+            api_base_url=(env.get("DISCORD_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/"),
+            gateway_url=env.get("DISCORD_GATEWAY_URL") or None,
+        )
+
+
+def intents() -> discord.Intents:
+    """Only what the bot needs; no privileged intents (message content is never read)."""
+    return discord.Intents(guilds=True, guild_reactions=True, guild_messages=True)
+
+
+def _claim_emoji(configured: list[str]) -> str | None:
+    """The first configured claim emoji that is a Unicode emoji (Slack names don't work here)."""
+    return next((e for e in configured if not e.isascii()), None)
+
+
+def _make_bot(
+    *, shard_count: int, guild_ready_timeout: float
+) -> commands.Bot | commands.AutoShardedBot:
+    """A plain bot, or an auto-sharded one for large installs (``[discord] shard_count``)."""
+    if shard_count:
+        return commands.AutoShardedBot(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
+            shard_count=shard_count,
+        )
+    return commands.Bot(
+        command_prefix=commands.when_mentioned,
+        help_command=None,
+        intents=intents(),
+        allowed_mentions=discord.AllowedMentions.none(),
+        guild_ready_timeout=guild_ready_timeout,
+    )
+
+
+class DiscordAdapter:
+    """One Discord bot wired to the app: ``await adapter.run()`` until cancelled."""
+
+    def __init__(
+        self, app: App, settings: DiscordSettings, *, guild_ready_timeout: float = 2.0
+    ) -> None:
+        self.app = app
+        self.settings = settings
+        cfg = app.config.discord
+        self.bot = _make_bot(shard_count=cfg.shard_count, guild_ready_timeout=guild_ready_timeout)
+        self.gateway = DiscordGateway(
+            self.bot, thread_mode=cfg.thread_mode, claim_emoji=_claim_emoji(app.config.claim.emoji)
+        )
+        self.runner = InteractionRunner(app.bus, self.gateway)
+        self.events = EventsCog(
+            self.bot, bus=app.bus, config=app.config, gateway=self.gateway, runner=self.runner
+        )
+
+    async def wait_registered(self) -> list[WorkspaceRef]:
+        """The workspaces registered at start-up (raises StartupError if none could be)."""
+        return await asyncio.shield(self.events.registered)
+
+    async def _setup(self) -> None:
+        await self.bot.login(self.settings.token)
+        gateway = self.settings.gateway_url
+        if gateway is None:
+            _, gateway, _ = await self.bot.http.get_bot_gateway()
+        # discord.py connects to this class attribute (and falls back to it after an invalid
+        # session), so it is the one hook that moves the gateway for the whole client.
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+        await self.bot.add_cog(MentoringCog(self.app.bus, self.runner))
+        await self.bot.add_cog(self.events)
+        self.bot.add_dynamic_items(ActionButton)
+        await self._sync_commands()
+
+    async def _sync_commands(self) -> None:
+        guild_ids = self.app.config.discord.guild_ids
+        tree = self.bot.tree
+        if not guild_ids:
+            synced = await tree.sync()
+            log.info("synced %d slash commands globally (may take a while to show)", len(synced))
+            return
+        for guild_id in guild_ids:
+            guild = discord.Object(guild_id)
+            tree.copy_global_to(guild=guild)
+            synced = await tree.sync(guild=guild)
+            log.info("synced %d slash commands to server %s", len(synced), guild_id)
+
+    async def run(self) -> None:
+        """Log in, sync commands, connect, register the guilds; runs until cancelled."""
+        old_base, old_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+        Route.BASE = self.settings.api_base_url
+        self.app.chat.add(PLATFORM, self.gateway)
+        try:
+            async with self.bot:
+                await self._setup()
+                connection = asyncio.create_task(self.bot.connect(), name="discord-gateway")
+                registered = self.events.registered
+                waiters: list[asyncio.Future[Any]] = [connection, registered]
+                done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                if registered in done:
+                    registered.result()  # raises StartupError for a missing channel
+                try:
+                    await connection
+                finally:
+                    connection.cancel()
+        finally:
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway

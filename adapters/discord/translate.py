@@ -1,0 +1,191 @@
+"""Discord payloads → core commands and refs (pure: plain ids, names and option dicts in)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot import commands as c
+from bot.messages import parse_custom_id
+from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef, WorkspaceRef
+from bot.textcommands import ParseError, parse_admin, parse_mentor
+
+__all__ = [
+    "ADMINISTRATOR",
+    "MANAGE_GUILD",
+    "PLATFORM",
+    "CommentRequest",
+    "actor_for",
+    "admin_command",
+    "button_command",
+    "channel_ref",
+    "complete_skills",
+    "complete_timezone",
+    "mentor_command",
+    "message_ids",
+    "message_ref",
+    "normalize_emoji",
+    "reaction_command",
+    "snowflake",
+    "thread_ref",
+    "user_ref",
+    "workspace_ref",
+]
+
+PLATFORM = "discord"
+ADMINISTRATOR = 1 << 3
+MANAGE_GUILD = 1 << 5
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRequest:
+    """The "comment" button: open a modal, then send CommentOnSession."""
+
+    actor: c.Actor
+    question_id: int
+
+
+def user_ref(user_id: int | str) -> UserRef:
+    return UserRef(PLATFORM, str(user_id))
+
+
+def workspace_ref(guild_id: int | str) -> WorkspaceRef:
+    return WorkspaceRef(PLATFORM, str(guild_id))
+
+
+def channel_ref(channel_id: int | str) -> ChannelRef:
+    return ChannelRef(PLATFORM, str(channel_id))
+
+
+def thread_ref(thread_id: int | str) -> ThreadRef:
+    return ThreadRef(PLATFORM, str(thread_id))
+
+
+def message_ref(channel_id: int | str, message_id: int | str) -> MessageRef:
+    """A message is ``"channel_id:message_id"`` (a message can't be fetched by id alone)."""
+    return MessageRef(PLATFORM, f"{channel_id}:{message_id}")
+
+
+def message_ids(ref: MessageRef) -> tuple[int, int]:
+    """Inverse of :func:`message_ref`: (channel id, message id)."""
+    channel, _, message = ref.id.partition(":")
+    return int(channel), int(message)
+
+
+def snowflake(ref: Ref) -> int:
+    """The Discord id of a user, channel, thread or guild ref."""
+    return int(ref.id)
+
+
+def actor_for(
+    *, user_id: int | str, name: str, guild_id: int | str, permissions: int = 0
+) -> c.Actor:
+    """Who acts; a member with Manage Server or Administrator is a platform admin."""
+    return c.Actor(
+        user=user_ref(user_id),
+        name=name,
+        workspace=workspace_ref(guild_id),
+        platform_admin=bool(permissions & (MANAGE_GUILD | ADMINISTRATOR)),
+    )
+
+
+_SIMPLE_BUTTONS: dict[str, type[c.Command]] = {
+    "claim": c.ClaimQuestion,
+    "release": c.ReleaseQuestion,
+    "resolve": c.ResolveQuestion,
+    "extend": c.ExtendTimebox,
+    "cancel": c.CancelQuestion,
+    "notmine": c.MarkNotMyArea,
+}
+
+
+def button_command(actor: c.Actor, custom_id: str) -> c.Command | CommentRequest | None:
+    """A button's ``mm:<action>:<question>`` custom id → command; None for ids that aren't ours."""
+    parsed = parse_custom_id(custom_id)
+    if parsed is None:
+        return None
+    action, question_id = parsed
+    if action in _SIMPLE_BUTTONS:
+        return _SIMPLE_BUTTONS[action](actor, question_id)  # type: ignore[call-arg]
+    if action == "comment":
+        return CommentRequest(actor, question_id)
+    kind, _, score = action.partition(":")
+    if kind in ("rate", "clarity") and score.isdigit() and 1 <= int(score) <= 5:
+        return c.RateSession(actor, question_id, int(score))
+    return None
+
+
+# Skin tones and the emoji variation selector: ✋🏽 and ✋️ claim like ✋.
+_EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
+
+
+def normalize_emoji(name: str) -> str:
+    return _EMOJI_MODIFIERS.sub("", name)
+
+
+def reaction_command(
+    actor: c.Actor, *, channel_id: int | str, message_id: int | str, emoji: str
+) -> c.HandleReaction:
+    """A reaction → HandleReaction. The channel is passed as the thread too: the core looks it up,
+    and a channel that holds no session finds nothing."""
+    return c.HandleReaction(
+        actor,
+        message_ref(channel_id, message_id),
+        normalize_emoji(emoji),
+        thread_ref(channel_id),
+    )
+
+
+def _option_text(options: Mapping[str, Any], name: str) -> str:
+    value = options.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def mentor_command(
+    actor: c.Actor, subcommand: str, options: Mapping[str, Any]
+) -> c.Command | ParseError:
+    """``/mentor <subcommand>`` with typed options → command (the text grammar does the checks)."""
+    argument = {
+        "join": "skills",
+        "skills": "skills",
+        "hours": "hours",
+        "tz": "timezone",
+        "pause": "duration",
+        "list": "skill",
+        "why": "question",
+    }.get(subcommand)
+    rest = _option_text(options, argument) if argument else ""
+    return parse_mentor(actor, f"{subcommand} {rest}".strip())
+
+
+def admin_command(
+    actor: c.Actor, subcommand: str, options: Mapping[str, Any], *, now: datetime
+) -> c.Command | ParseError:
+    """``/mentoradmin digest [week] | stats``."""
+    rest = _option_text(options, "week") if subcommand == "digest" else ""
+    return parse_admin(actor, f"{subcommand} {rest}".strip(), now=now)
+
+
+def complete_timezone(typed: str, zones: Iterable[str], *, limit: int = 25) -> list[str]:
+    """Timezones for autocomplete: prefix matches first, then substring matches."""
+    needle = typed.strip().lower().replace(" ", "_")
+    prefix = [z for z in zones if z.lower().startswith(needle)]
+    if len(prefix) >= limit or not needle:
+        return prefix[:limit]
+    inside = [z for z in zones if needle in z.lower() and z not in prefix]
+    return (prefix + inside)[:limit]
+
+
+def complete_skills(typed: str, terms: Iterable[str], *, limit: int = 25) -> list[str]:
+    """Complete the last skill of a comma-separated list, keeping the ones already typed."""
+    head, sep, last = typed.rpartition(",")
+    keep = f"{head.strip()}, " if sep else ""
+    needle = last.strip().lower()
+    chosen = {s.strip().lower() for s in head.split(",") if s.strip()}
+    names = sorted({t for t in terms if t not in chosen})
+    prefix = [t for t in names if t.startswith(needle)]
+    inside = [t for t in names if needle and needle in t and t not in prefix]
+    return [(keep + t)[:100] for t in (prefix + inside)[:limit]]

@@ -1,0 +1,303 @@
+"""A loopback fake of Discord: the REST API (v10) and the gateway websocket, recording requests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord_payloads as p
+from aiohttp import WSMsgType, web
+from discord_fake_rest import (
+    FakeRestApi,
+    json_response,
+    ratelimit_headers,
+    read_body,
+    too_many_requests,
+)
+
+__all__ = ["FakeDiscord", "Recorded"]
+
+API = "/api/v10"
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str  # without the /api/v10 prefix
+    query: dict[str, str]
+    body: Any
+    status: int = 200
+
+    def content(self) -> str:
+        """The message text of a JSON body ("" for anything else)."""
+        return str(self.body.get("content") or "") if isinstance(self.body, dict) else ""
+
+    def json(self) -> dict[str, Any]:
+        assert isinstance(self.body, dict), self.body
+        return self.body
+
+
+@dataclass
+class _RateLimit:
+    method: str
+    pattern: re.Pattern[str]
+    retry_after: float
+
+
+@dataclass
+class FakeDiscord(FakeRestApi):
+    """One guild with a #mentoring and a #mentor-admins channel, a bot and three members."""
+
+    ids: p.Snowflakes = field(default_factory=p.Snowflakes)
+    requests: list[Recorded] = field(default_factory=list)
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    identify: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        new = self.ids
+        self.application_id = new()
+        self.bot_user = p.user(self.application_id, "micromentor", bot=True)
+        self.guild_id = new()
+        self.mentoring_id = new()
+        self.admin_id = new()
+        self.users = {name: p.user(new(), name) for name in ("alice", "bob", "carol", "admin")}
+        self.channel_names = {self.mentoring_id: "mentoring", self.admin_id: "mentor-admins"}
+        self.threads: dict[str, dict[str, Any]] = {}
+        self.thread_members: dict[str, list[str]] = {}
+        self.dm_channels: dict[str, str] = {}  # dm channel id -> user id
+        self._changed = asyncio.Condition()
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = 0
+        self._rate_limits: list[_RateLimit] = []
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    # --- server ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", API + "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + API
+
+    @property
+    def gateway_url(self) -> str:
+        return self.base_url.replace("http://", "ws://") + "/gateway"
+
+    # --- waiting on what the bot did ---------------------------------------------------------
+
+    async def _record(self, entry: Recorded) -> None:
+        async with self._changed:
+            self.requests.append(entry)
+            self._changed.notify_all()
+
+    async def wait_for(
+        self, predicate: Callable[[Recorded], bool], *, count: int = 1, within: float = 10.0
+    ) -> list[Recorded]:
+        """The first `count` recorded requests matching `predicate`, waiting for them to arrive."""
+
+        def found() -> list[Recorded]:
+            return [r for r in self.requests if predicate(r)]
+
+        async with asyncio.timeout(within):
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(found()) >= count)
+        return found()[:count]
+
+    async def wait_request(
+        self, method: str, pattern: str, *, count: int = 1, **kw: Any
+    ) -> list[Recorded]:
+        rx = re.compile(pattern)
+        return await self.wait_for(
+            lambda r: r.method == method and rx.fullmatch(r.path) is not None, count=count, **kw
+        )
+
+    def rate_limit_next(self, method: str, pattern: str, *, retry_after: float = 0.2) -> None:
+        """Answer the next matching request with a 429, as Discord does."""
+        self._rate_limits.append(_RateLimit(method, re.compile(pattern), retry_after))
+
+    # --- gateway -------------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            frame = json.loads(msg.data)
+            if frame["op"] == 1:
+                await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif frame["op"] == 2:
+                self.identify = frame["d"]
+                await self._ready()
+        return ws
+
+    async def _ready(self) -> None:
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": self.bot_user,
+                "guilds": [{"id": self.guild_id, "unavailable": True}],
+                "session_id": "fake-session",
+                "resume_gateway_url": self.gateway_url,
+                "shard": [0, 1],
+                "application": {"id": self.application_id, "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+                "user_settings": {},
+            },
+        )
+        await self.dispatch("GUILD_CREATE", self.guild_payload())
+
+    def guild_payload(self) -> dict[str, Any]:
+        channels = [
+            p.channel(cid, name, guild_id=self.guild_id, position=i)
+            for i, (cid, name) in enumerate(self.channel_names.items())
+        ]
+        members = [p.member(self.bot_user)] + [p.member(u) for u in self.users.values()]
+        return p.guild_create(
+            self.guild_id,
+            "Acme",
+            owner_id=self.users["admin"]["id"],
+            channels=channels,
+            members=members,
+        )
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        assert self._ws is not None, "the bot has not connected to the gateway"
+        self._seq += 1
+        await self._ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
+
+    # --- driving the bot as users would ----------------------------------------------------------
+
+    def member(self, name: str) -> dict[str, Any]:
+        perms = p.ADMIN_PERMISSIONS if name == "admin" else p.MEMBER_PERMISSIONS
+        return p.member(self.users[name], permissions=perms)
+
+    def _common(self, name: str, channel_id: str | None = None) -> dict[str, Any]:
+        return {
+            "interaction_id": self.ids(),
+            "application_id": self.application_id,
+            "guild_id": self.guild_id,
+            "channel_id": channel_id or self.mentoring_id,
+            "who": self.member(name),
+        }
+
+    async def slash(
+        self, name: str, command: str, options: list[dict[str, Any]], *, autocomplete: bool = False
+    ) -> str:
+        """Run a slash command (or its autocomplete) as user `name`; returns the interaction token."""
+        payload = p.slash_interaction(command, options, command_id=self.ids(), **self._common(name))
+        if autocomplete:
+            payload["type"] = 4
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return str(payload["token"])
+
+    async def click(self, name: str, custom_id: str, message_id: str) -> str:
+        msg = self.messages[message_id]
+        common = self._common(name, msg["channel_id"])
+        payload = p.component_interaction(custom_id, message=msg, **common)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return str(payload["token"])
+
+    async def submit_modal(self, name: str, modal: dict[str, Any], value: str) -> str:
+        """Fill every text input of a modal the bot opened (a type 9 callback's data) and submit."""
+
+        def filled(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            out = []
+            for c in components:
+                if c["type"] == 1:
+                    out.append({"type": 1, "components": filled(c["components"])})
+                elif c["type"] == 18:
+                    out.append({"type": 18, "component": filled([c["component"]])[0]})
+                elif c["type"] == 4:
+                    out.append({"type": 4, "custom_id": c["custom_id"], "value": value})
+            return out
+
+        payload = p.modal_submit(
+            modal["custom_id"], filled(modal["components"]), **self._common(name)
+        )
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return str(payload["token"])
+
+    async def react(self, name: str, channel_id: str, message_id: str, emoji: str = "✋") -> None:
+        user = self.users[name]
+        await self.dispatch(
+            "MESSAGE_REACTION_ADD",
+            p.reaction_add(
+                user_id=user["id"],
+                guild_id=self.guild_id,
+                channel_id=channel_id,
+                message_id=message_id,
+                emoji=emoji,
+                who=p.member(user),
+            ),
+        )
+
+    async def say(self, name: str, channel_id: str) -> None:
+        """A member writes in a channel or thread (no content: the bot has no message intent)."""
+        user = self.users[name]
+        msg = p.message(
+            self.ids(), channel_id=channel_id, author=user, body={}, guild_id=self.guild_id
+        )
+        msg["member"] = {k: v for k, v in p.member(user).items() if k != "user"}
+        await self.dispatch("MESSAGE_CREATE", msg)
+
+    # --- what the bot sent -------------------------------------------------------------------------
+
+    def channel_messages(self, channel_id: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages.values() if m["channel_id"] == channel_id]
+
+    def interaction_callbacks(self, token: str) -> list[Recorded]:
+        return [r for r in self.requests if r.path.endswith(f"/{token}/callback")]
+
+    async def followups(
+        self, token: str, *, count: int = 1, within: float = 10.0
+    ) -> list[Recorded]:
+        return await self.wait_request(
+            "POST", rf"/webhooks/\d+/{token}", count=count, within=within
+        )
+
+    # --- REST --------------------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        body = await read_body(request)
+        entry = Recorded(request.method, path, dict(request.query), body)
+        for limit in self._rate_limits:
+            if limit.method == request.method and limit.pattern.fullmatch(path):
+                self._rate_limits.remove(limit)
+                entry.status = 429
+                await self._record(entry)
+                return too_many_requests(limit.retry_after)
+        status, data = self._answer(request.method, path, body)
+        entry.status = status
+        await self._record(entry)
+        if status == 204:
+            return web.Response(status=204)
+        response = json_response(data, status=status, headers=ratelimit_headers(remaining=4))
+        if path.startswith("/channels/") and path.endswith("/threads") and status == 201:
+            await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
+        return response

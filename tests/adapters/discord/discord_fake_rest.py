@@ -1,0 +1,217 @@
+"""The fake's REST answers (Discord API v10 routes the bot uses) and Discord-like HTTP details."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import discord_payloads as p
+from aiohttp import web
+
+__all__ = ["FakeRestApi", "json_response", "ratelimit_headers", "read_body", "too_many_requests"]
+
+
+class FakeRestApi:
+    """REST state and answers; :class:`discord_fake.FakeDiscord` adds the server and gateway."""
+
+    ids: p.Snowflakes
+    application_id: str
+    bot_user: dict[str, Any]
+    guild_id: str
+    users: dict[str, dict[str, Any]]
+    messages: dict[str, dict[str, Any]]
+    threads: dict[str, dict[str, Any]]
+    thread_members: dict[str, list[str]]
+    dm_channels: dict[str, str]
+
+    @property
+    def gateway_url(self) -> str:
+        raise NotImplementedError
+
+    def _answer(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        routes: list[tuple[str, str, Callable[..., tuple[int, Any]]]] = [
+            ("GET", r"/users/@me", lambda: (200, self.bot_user)),
+            ("GET", r"/oauth2/applications/@me", self._application),
+            ("GET", r"/gateway/bot", self._gateway_bot),
+            ("PUT", r"/applications/(\d+)/commands", lambda app: self._commands(body, None)),
+            (
+                "PUT",
+                r"/applications/(\d+)/guilds/(\d+)/commands",
+                lambda app, g: self._commands(body, g),
+            ),
+            ("POST", r"/channels/(\d+)/messages", lambda c: self._create_message(c, body)),
+            (
+                "PATCH",
+                r"/channels/(\d+)/messages/(\d+)",
+                lambda c, m: self._edit_message(c, m, body),
+            ),
+            (
+                "PUT",
+                r"/channels/(\d+)/messages/(\d+)/reactions/([^/]+)/@me",
+                lambda *a: (204, None),
+            ),
+            (
+                "POST",
+                r"/channels/(\d+)/messages/(\d+)/threads",
+                lambda c, m: self._thread(c, m, body),
+            ),
+            ("POST", r"/channels/(\d+)/threads", lambda c: self._thread(c, None, body)),
+            ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_thread_member),
+            ("POST", r"/users/@me/channels", lambda: self._dm(body)),
+            ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda i, t: self._callback(i, body)),
+            ("POST", r"/webhooks/(\d+)/([^/]+)", lambda a, t: self._followup(body)),
+        ]
+        for want_method, pattern, handler in routes:
+            m = re.fullmatch(pattern, path)
+            if m and method == want_method:
+                return handler(*m.groups())
+        return 404, {"message": "404: Not Found", "code": 0}
+
+    def _application(self) -> tuple[int, Any]:
+        return 200, {
+            "id": self.application_id,
+            "name": "Micromentor",
+            "icon": None,
+            "description": "",
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": self.users["admin"],
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "team": None,
+        }
+
+    def _gateway_bot(self) -> tuple[int, Any]:
+        limit = {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}
+        return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+
+    def _commands(self, body: Any, guild_id: str | None) -> tuple[int, Any]:
+        out = []
+        for cmd in body:
+            out.append(
+                {
+                    "id": self.ids(),
+                    "application_id": self.application_id,
+                    "version": self.ids(),
+                    "type": 1,
+                    "default_member_permissions": None,
+                    **cmd,
+                    **({"guild_id": guild_id} if guild_id else {}),
+                }
+            )
+        return 200, out
+
+    def _create_message(self, channel_id: str, body: Any, *, flags: int = 0) -> tuple[int, Any]:
+        guild_id = None if channel_id in self.dm_channels else self.guild_id
+        msg = p.message(
+            self.ids(),
+            channel_id=channel_id,
+            author=self.bot_user,
+            body=body,
+            guild_id=guild_id,
+            flags=flags,
+        )
+        msg["allowed_mentions"] = body.get("allowed_mentions")
+        self.messages[msg["id"]] = msg
+        return 200, msg
+
+    def _edit_message(self, channel_id: str, message_id: str, body: Any) -> tuple[int, Any]:
+        msg = self.messages.get(message_id)
+        if msg is None:
+            return 404, {"message": "Unknown Message", "code": 10008}
+        for key in ("content", "embeds", "components", "allowed_mentions"):
+            if key in body:
+                msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        msg["edited_timestamp"] = p.NOW
+        msg.setdefault("edits", 0)
+        msg["edits"] += 1
+        return 200, msg
+
+    def _thread(self, channel_id: str, message_id: str | None, body: Any) -> tuple[int, Any]:
+        private = message_id is None and body.get("type") == 12
+        thread_id = message_id or self.ids()
+        thread = p.thread_channel(
+            thread_id,
+            body["name"],
+            guild_id=self.guild_id,
+            parent_id=channel_id,
+            owner_id=self.application_id,
+            private=private,
+        )
+        self.threads[thread_id] = thread
+        self.thread_members[thread_id] = []
+        return 201, thread
+
+    def _add_thread_member(self, thread_id: str, user_id: str) -> tuple[int, Any]:
+        self.thread_members.setdefault(thread_id, []).append(user_id)
+        return 204, None
+
+    def _dm(self, body: Any) -> tuple[int, Any]:
+        user_id = str(body["recipient_id"])
+        dm_id = next((d for d, u in self.dm_channels.items() if u == user_id), None) or self.ids()
+        self.dm_channels[dm_id] = user_id
+        recipient = next(u for u in self.users.values() if u["id"] == user_id)
+        return 200, {"id": dm_id, "type": 1, "last_message_id": None, "recipients": [recipient]}
+
+    def _callback(self, interaction_id: str, body: Any) -> tuple[int, Any]:
+        flags = (body.get("data") or {}).get("flags", 0)
+        return 200, {
+            "interaction": {
+                "id": interaction_id,
+                "type": 2,
+                "response_message_loading": body["type"] == 5,
+                "response_message_ephemeral": bool(flags & 64),
+            },
+            "resource": {"type": body["type"]},
+        }
+
+    def _followup(self, body: Any) -> tuple[int, Any]:
+        status, msg = self._create_message("0", body, flags=(body.get("flags") or 0))
+        return status, msg
+
+
+async def read_body(request: web.Request) -> Any:
+    if request.content_type == "application/json":
+        return await request.json()
+    if request.content_type.startswith("multipart/"):
+        reader = await request.multipart()
+        payload: dict[str, Any] = {"files": []}
+        async for part in reader:
+            if part.name == "payload_json":  # type: ignore[union-attr]
+                payload.update(json.loads(await part.text()))  # type: ignore[union-attr]
+            else:
+                payload["files"].append(part.filename)  # type: ignore[union-attr]
+        return payload
+    raw = await request.read()
+    return json.loads(raw) if raw else None
+
+
+def ratelimit_headers(*, remaining: int, reset_after: float = 1.0) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+        "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+        "X-RateLimit-Bucket": "fakebucket",
+        "Via": "1.1 google",
+    }
+
+
+def too_many_requests(retry_after: float) -> web.Response:
+    headers = ratelimit_headers(remaining=0, reset_after=retry_after)
+    headers["Retry-After"] = str(max(1, round(retry_after)))
+    headers["X-RateLimit-Scope"] = "user"
+    body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+    return json_response(body, status=429, headers=headers)
+
+
+def json_response(data: Any, *, status: int, headers: dict[str, str]) -> web.Response:
+    # Exactly "application/json" (no charset), as Discord sends it; discord.py compares verbatim.
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={**headers, "Content-Type": "application/json"},
+    )

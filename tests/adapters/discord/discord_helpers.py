@@ -1,0 +1,21 @@
+"""Small look-ups over what the fake recorded."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+__all__ = ["custom_ids", "eventually"]
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    """The buttons' custom ids of a message body or message object, row by row."""
+    return [c["custom_id"] for row in message.get("components") or [] for c in row["components"]]
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, within: float = 5.0) -> None:
+    """For effects that only show in the database (no request to await): re-check until true."""
+    async with asyncio.timeout(within):
+        while not await check():  # noqa: ASYNC110 - the effect is a database row, not an event
+            await asyncio.sleep(0.02)

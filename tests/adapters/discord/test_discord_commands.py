@@ -1,0 +1,65 @@
+"""Slash commands with typed options, autocomplete, and the admin group's double check."""
+
+from __future__ import annotations
+
+from discord_harness import Harness
+
+EPHEMERAL = 64
+
+
+def sub(name: str, *options: tuple[str, int, object]) -> list[dict[str, object]]:
+    return [
+        {
+            "name": name,
+            "type": 1,
+            "options": [{"name": n, "type": t, "value": v} for n, t, v in options],
+        }
+    ]
+
+
+async def test_mentor_join_registers_skills_and_replies_ephemerally(harness: Harness) -> None:
+    token = await harness.fake.slash("bob", "mentor", sub("join", ("skills", 3, "python, pandas")))
+    (reply,) = await harness.fake.followups(token)
+    assert reply.json()["flags"] & EPHEMERAL
+    async with harness.app.uow_factory() as uow:
+        profile = await uow.mentors.get(
+            __import__("adapters.discord.translate").discord.translate.user_ref(
+                harness.fake.users["bob"]["id"]
+            )
+        )
+    assert profile is not None and "python" in profile.skills
+
+
+async def test_timezone_autocomplete_offers_known_zones(harness: Harness) -> None:
+    options = sub("tz", ("timezone", 3, "Europe/Ber"))
+    options[0]["options"][0]["focused"] = True  # type: ignore[index]
+    token = await harness.fake.slash("bob", "mentor", options, autocomplete=True)
+    (callback,) = await harness.fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    assert callback.json()["type"] == 8
+    values = [c["value"] for c in callback.json()["data"]["choices"]]
+    assert "Europe/Berlin" in values
+
+
+async def test_skills_autocomplete_completes_the_last_skill_from_the_taxonomy(
+    harness: Harness,
+) -> None:
+    options = sub("join", ("skills", 3, "python, kube"))
+    options[0]["options"][0]["focused"] = True  # type: ignore[index]
+    token = await harness.fake.slash("bob", "mentor", options, autocomplete=True)
+    (callback,) = await harness.fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    values = [c["value"] for c in callback.json()["data"]["choices"]]
+    assert values and all(v.startswith("python, ") for v in values)
+    assert any("kube" in v for v in values)
+
+
+async def test_mentoradmin_stats_answers_a_member_with_manage_server(harness: Harness) -> None:
+    token = await harness.fake.slash("admin", "mentoradmin", sub("stats"))
+    (reply,) = await harness.fake.followups(token)
+    assert reply.json()["flags"] & EPHEMERAL
+    assert "stats" in str(reply.json()).lower()
+
+
+async def test_mentoradmin_is_refused_by_the_core_for_other_members(harness: Harness) -> None:
+    token = await harness.fake.slash("carol", "mentoradmin", sub("stats"))
+    (reply,) = await harness.fake.followups(token)
+    assert "for admins" in reply.json()["content"]

@@ -1,0 +1,190 @@
+"""Ask → card → claim (reaction, button, race) → thread → resolve → rating, against the fake."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from discord_harness import Harness
+from discord_helpers import custom_ids, eventually
+
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
+EPHEMERAL = 64
+
+
+async def test_ask_posts_a_card_embed_with_claim_and_not_my_area_buttons(harness: Harness) -> None:
+    card = await harness.ask("alice", QUESTION)
+    (embed,) = card["embeds"]
+    assert embed["title"] == "Question #1"
+    assert "group a pandas DataFrame" in embed["description"]
+    assert custom_ids(card) == ["mm:claim:1", "mm:notmine:1"]
+
+
+async def test_ask_is_answered_ephemerally_within_the_interaction(harness: Harness) -> None:
+    fake = harness.fake
+    token = await fake.slash(
+        "alice", "askmentor", [{"name": "question", "type": 3, "value": QUESTION}]
+    )
+    (reply,) = await fake.followups(token)
+    (callback,) = fake.interaction_callbacks(token)
+    assert callback.json()["type"] == 5  # deferred "thinking…"
+    assert callback.json()["data"]["flags"] & EPHEMERAL
+    assert reply.json()["flags"] & EPHEMERAL
+    assert "#1" in reply.json()["content"]
+
+
+async def test_claim_reaction_is_added_to_the_card_by_the_bot(harness: Harness) -> None:
+    card = await harness.ask("alice", QUESTION)
+    (put,) = await harness.fake.wait_request(
+        "PUT", rf"/channels/\d+/messages/{card['id']}/reactions/.+/@me"
+    )
+    assert put.path.endswith("/reactions/✋/@me")
+
+
+async def test_claim_by_reaction_edits_card_and_opens_thread_from_it(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await fake.react("bob", fake.mentoring_id, card["id"])
+    await fake.wait_request("POST", rf"/channels/{fake.mentoring_id}/messages/{card['id']}/threads")
+    (edit,) = await fake.wait_request(
+        "PATCH", rf"/channels/{fake.mentoring_id}/messages/{card['id']}"
+    )
+    status = {f["name"]: f["value"] for f in edit.json()["embeds"][0]["fields"]}["Status"]
+    assert "Claimed by" in status and "bob" in status.lower()
+    assert edit.json()["components"] == []
+    (intro,) = await fake.wait_request("POST", rf"/channels/{card['id']}/messages")
+    assert custom_ids(intro.json()) == ["mm:resolve:1", "mm:release:1", "mm:extend:1"]
+    assert sorted(fake.thread_members[card["id"]]) == sorted(
+        [fake.users["alice"]["id"], fake.users["bob"]["id"]]
+    )
+    pinged = {str(u) for u in intro.json()["allowed_mentions"]["users"]}
+    assert pinged == {fake.users["alice"]["id"], fake.users["bob"]["id"]}
+
+
+async def test_claim_by_button_acknowledges_and_tells_the_mentor_ephemerally(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    token = await fake.click("bob", "mm:claim:1", card["id"])
+    (reply,) = await fake.followups(token)
+    (callback,) = fake.interaction_callbacks(token)
+    assert callback.json()["type"] == 6  # deferred update: the card itself changes
+    assert reply.json()["flags"] & EPHEMERAL
+    assert "You claimed #1" in reply.json()["content"]
+    assert card["id"] in fake.threads
+
+
+async def test_reaction_and_button_race_has_exactly_one_winner_and_the_loser_is_told(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    token, _ = await asyncio.gather(
+        fake.click("carol", "mm:claim:1", card["id"]),
+        fake.react("bob", fake.mentoring_id, card["id"]),
+    )
+    (button_reply,) = await fake.followups(token)
+    await fake.wait_request("POST", r"/channels/\d+/messages/\d+/threads")
+    carol_won = "You claimed #1" in button_reply.json()["content"]
+    if carol_won:
+        (dm,) = await fake.wait_request("POST", r"/users/@me/channels")
+        assert str(dm.json()["recipient_id"]) == fake.users["bob"]["id"]
+        told = await fake.wait_for(
+            lambda r: (
+                r.method == "POST"
+                and r.path.startswith("/channels/")
+                and "claimed #1 first" in r.content()
+            )
+        )
+        assert "Carol" in told[0].json()["content"]
+    else:
+        assert "Bob claimed #1 first" in button_reply.json()["content"]
+        assert button_reply.json()["flags"] & EPHEMERAL
+    threads = [r for r in fake.requests if r.path.endswith("/threads")]
+    assert len(threads) == 1
+
+
+async def test_resolve_edits_the_card_and_posts_rating_buttons(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    intro = fake.channel_messages(card["id"])[0]
+    token = await fake.click("alice", "mm:resolve:1", intro["id"])
+    (reply,) = await fake.followups(token)
+    assert "resolved" in reply.json()["content"]
+    edits = await fake.wait_request(
+        "PATCH", rf"/channels/{fake.mentoring_id}/messages/{card['id']}", count=2
+    )
+    status = {f["name"]: f["value"] for f in edits[-1].json()["embeds"][0]["fields"]}["Status"]
+    assert "Resolved" in status
+    prompts = [
+        m for m in fake.channel_messages(card["id"]) if "mm:rate:5:1" in str(m) or custom_ids(m)
+    ]
+    ids = [cid for m in prompts for cid in custom_ids(m)]
+    assert {f"mm:rate:{i}:1" for i in range(1, 6)} <= set(ids)
+    assert {f"mm:clarity:{i}:1" for i in range(1, 6)} <= set(ids)
+    assert "mm:comment:1" in ids
+
+
+async def _resolved(harness: Harness) -> dict[str, object]:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    intro = fake.channel_messages(card["id"])[0]
+    await fake.followups(await fake.click("alice", "mm:resolve:1", intro["id"]))
+    return next(m for m in fake.channel_messages(card["id"]) if "mm:rate:5:1" in custom_ids(m))
+
+
+async def test_rating_button_records_the_score(harness: Harness) -> None:
+    prompt = await _resolved(harness)
+    token = await harness.fake.click("alice", "mm:rate:5:1", str(prompt["id"]))
+    (reply,) = await harness.fake.followups(token)
+    assert reply.json()["flags"] & EPHEMERAL
+    async with harness.app.uow_factory() as uow:
+        feedback = await uow.feedback.for_questions([1])
+    assert [f.score for f in feedback] == [5]
+
+
+async def test_comment_button_opens_a_modal_whose_submission_is_saved(harness: Harness) -> None:
+    fake = harness.fake
+    prompt = await _resolved(harness)
+    await fake.followups(await fake.click("alice", "mm:rate:4:1", str(prompt["id"])))
+    token = await fake.click("alice", "mm:comment:1", str(prompt["id"]))
+    (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    assert callback.json()["type"] == 9  # MODAL
+    modal = callback.json()["data"]
+    submit = await fake.submit_modal("alice", modal, "Quick and clear.")
+    (reply,) = await fake.followups(submit)
+    assert reply.json()["flags"] & EPHEMERAL
+    async with harness.app.uow_factory() as uow:
+        feedback = await uow.feedback.for_questions([1])
+    assert any("Quick and clear." in (f.comment or "") for f in feedback)
+
+
+async def test_message_in_the_session_thread_counts_as_activity(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    later = harness.clock.advance(timedelta(minutes=7))
+    await fake.say("alice", card["id"])
+
+    async def touched() -> bool:
+        async with harness.app.uow_factory() as uow:
+            q = await uow.questions.get(1)
+        return q is not None and q.last_activity_at == later
+
+    await eventually(touched)
+
+
+async def test_asker_check_mark_in_the_thread_resolves(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    intro = fake.channel_messages(card["id"])[0]
+    await fake.react("alice", card["id"], intro["id"], "✅")
+    edits = await fake.wait_request(
+        "PATCH", rf"/channels/{fake.mentoring_id}/messages/{card['id']}", count=2
+    )
+    status = {f["name"]: f["value"] for f in edits[-1].json()["embeds"][0]["fields"]}["Status"]
+    assert status.startswith("Resolved")

@@ -1,0 +1,102 @@
+"""Start-up against the fake: login, gateway discovery, identify, command sync, registration."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from discord.ext import commands
+from discord_fake import FakeDiscord
+from discord_harness import Harness, start_bot, stop_bot, wait_started
+
+from adapters.discord.translate import workspace_ref
+from bot.config import Config
+from bot.main import StartupError
+
+
+async def test_bot_logs_in_and_finds_the_gateway_through_the_api(harness: Harness) -> None:
+    fake = harness.fake
+    paths = [(r.method, r.path) for r in fake.requests]
+    assert ("GET", "/users/@me") in paths
+    assert ("GET", "/gateway/bot") in paths
+
+
+async def test_identify_asks_only_for_guilds_reactions_and_guild_messages(harness: Harness) -> None:
+    identify = harness.fake.identify
+    assert identify is not None
+    assert identify["intents"] == (1 << 0) | (1 << 9) | (1 << 10)
+    assert identify["token"] == "fake-token"
+
+
+async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> None:
+    fake = harness.fake
+    (sync,) = await fake.wait_request(
+        "PUT", rf"/applications/{fake.application_id}/guilds/{fake.guild_id}/commands"
+    )
+    names = {c["name"]: c for c in sync.body}
+    assert set(names) == {"askmentor", "mentor", "mentoradmin"}
+    subcommands = {o["name"] for o in names["mentor"]["options"]}
+    assert subcommands == {
+        "join",
+        "skills",
+        "hours",
+        "tz",
+        "pause",
+        "resume",
+        "me",
+        "leaderboard",
+        "list",
+        "why",
+    }
+    assert int(names["mentoradmin"]["default_member_permissions"]) == 1 << 5
+
+
+async def test_guild_is_registered_as_a_workspace_with_its_channels(harness: Harness) -> None:
+    async with harness.app.uow_factory() as uow:
+        ws = await uow.workspaces.get(workspace_ref(harness.fake.guild_id))
+    assert ws is not None
+    assert ws.mentoring_channel.id == harness.fake.mentoring_id
+    assert ws.admin_channel.id == harness.fake.admin_id
+    assert ws.name == "Acme"
+
+
+async def test_missing_mentoring_channel_in_the_only_guild_stops_start_up(
+    fake_discord: FakeDiscord, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = Config.model_validate({"channels": {"mentoring": "#no-such-channel"}})
+    app, _, task, _ = await start_bot(fake_discord, config, sqlite_url)
+    try:
+        with pytest.raises(StartupError, match="channel is missing"):
+            async with asyncio.timeout(10):
+                await task
+        assert "no text channel '#no-such-channel'" in caplog.text
+    finally:
+        await stop_bot(app, task)
+
+
+async def test_commands_are_synced_globally_without_guild_ids(
+    fake_discord: FakeDiscord, sqlite_url: str
+) -> None:
+    app, adapter, task, _ = await start_bot(fake_discord, Config(), sqlite_url)
+    try:
+        await wait_started(adapter, task)
+        (sync,) = await fake_discord.wait_request(
+            "PUT", rf"/applications/{fake_discord.application_id}/commands"
+        )
+        assert {c["name"] for c in sync.body} == {"askmentor", "mentor", "mentoradmin"}
+    finally:
+        await stop_bot(app, task)
+
+
+async def test_shard_count_runs_an_auto_sharded_bot(
+    fake_discord: FakeDiscord, sqlite_url: str
+) -> None:
+    config = Config.model_validate({"discord": {"shard_count": 1}})
+    app, adapter, task, _ = await start_bot(fake_discord, config, sqlite_url)
+    try:
+        await wait_started(adapter, task)
+        assert isinstance(adapter.bot, commands.AutoShardedBot)
+        assert fake_discord.identify is not None
+        assert fake_discord.identify["shard"] == [0, 1]
+    finally:
+        await stop_bot(app, task)
