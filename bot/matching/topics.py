@@ -1,39 +1,151 @@
-"""Topic extraction: which taxonomy skills a question is about (rapidfuzz, word-boundary aware)."""
+"""Topic extraction: which taxonomy skills a question is about (rapidfuzz, word-boundary aware).
+
+Matching works on whole words, never inside them ("java" is not found in "javascript", "go"
+not in "going" or "ago"). Left to right, the longest run of words that names a skill wins,
+tried first exactly (also run together and inflected, see `bot.matching.taxonomy`), then with a
+typo (rapidfuzz OSA distance; never for ordinary English words, function words or short terms).
+A ``#tag`` is one word (``#k8s``, ``#MachineLearning``, ``#machine-learning``).
+
+Ambiguous spellings ("Go", "R", "C", "Excel", "React") count only with evidence: written as a
+tag; next to a cue word ("Go code", "in R"); with a related skill in the same question ("R and
+Python"); or, for words that are not one letter, capitalised as in the taxonomy mid-sentence.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from bot.matching._text import FUNCTION_WORDS, STOP_WORDS, Token, common_words, stem, tokenize
+from bot.matching.taxonomy import AmbiguousForm, Taxonomy
 
-from bot.matching.taxonomy import Taxonomy
+__all__ = ["TopicMatch", "extract_topics", "find_topics"]
 
-__all__ = ["extract_topics"]
+# Words that, right after an ambiguous name, show it names a technology ("Go code", "R script").
+_NEXT_CUES = frozenset(
+    """code coding codebase program programs programming language developer developers dev devs
+    app apps project projects script scripts module modules package packages library libraries
+    framework service services server backend api sdk compiler runtime version file files
+    component components hooks sheet sheets spreadsheet spreadsheets formula formulas macro
+    macros workbook doc docs document documents template templates crate crates gem gems
+    goroutine goroutines interface interfaces struct structs pointer pointers test tests
+    binary binaries toolchain generics syntax plugin plugins engine""".split()
+)
+# Words that, right before a one-letter language, show it names one ("in R", "using C").
+_PREV_CUES = frozenset("in using with learn learning write writing written use into of".split())
 
-_WORD = re.compile(r"[#@]?[\w+.\-]+")
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    """One skill found in a text: where, as which words, and how it was recognised."""
+
+    skill: str
+    words: str
+    position: int
+    how: str  # "exact", "fuzzy", "tag" or "ambiguous"
 
 
-def _tokens(text: str) -> list[str]:
-    return [t.lower().lstrip("#@").strip(".-") for t in _WORD.findall(text)]
+def _has_evidence(
+    form: AmbiguousForm, tokens: list[Token], i: int, found: set[str], related: set[str]
+) -> bool:
+    tok = tokens[i]
+    if tok.tag:
+        return True
+    prev = tokens[i - 1] if i > 0 else None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if prev is not None and prev.is_number:
+        return False  # "3 PM", "2 C"
+    if nxt is not None and not nxt.sentence_start and nxt.text in _NEXT_CUES:
+        return True
+    if form.form != form.form.lower() and tok.raw != form.form:
+        return False
+    if related & found:
+        return True
+    if form.strict:
+        if len(form.form) > 1 or tok.hyphenated:
+            return False  # "C-level", "R-squared"
+        return prev is not None and prev.text in _PREV_CUES and not tok.sentence_start
+    return not tok.sentence_start
+
+
+def _fuzzy_allowed(words: tuple[str, ...]) -> bool:
+    if words[0] in FUNCTION_WORDS or words[-1] in FUNCTION_WORDS:
+        return False
+    common = common_words()
+    return not all(w in common or stem(w) in common or not w.isalpha() for w in words)
+
+
+def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> list[TopicMatch]:
+    """Every skill mention in `text`, in order (a skill may appear more than once)."""
+    tokens = tokenize(text)
+    n = len(tokens)
+    matches: list[TopicMatch] = []
+    consumed = [False] * n
+    i = 0
+    while i < n:
+        hit = _match_at(tokens, i, taxonomy, threshold)
+        if hit is None:
+            i += 1
+            continue
+        matches.append(hit)
+        width = len(hit.words.split()) if not tokens[i].tag else 1
+        for j in range(i, min(i + width, n)):
+            consumed[j] = True
+        i += width
+    found = {m.skill for m in matches}
+    for i, tok in enumerate(tokens):
+        if consumed[i]:
+            continue
+        for form in taxonomy.ambiguous_forms(tok.text):
+            if _has_evidence(form, tokens, i, found, taxonomy.related_to(form.canon)):
+                matches.append(TopicMatch(form.canon, tok.raw, i, "ambiguous"))
+                break
+    matches.sort(key=lambda m: m.position)
+    return matches
+
+
+def _match_at(
+    tokens: list[Token], i: int, taxonomy: Taxonomy, threshold: float
+) -> TopicMatch | None:
+    tok = tokens[i]
+    if tok.tag:
+        return _match_tag(tok, i, taxonomy, threshold)
+    longest = min(taxonomy.max_words, len(tokens) - i)
+    spans: list[tuple[str, ...]] = []
+    for width in range(longest, 0, -1):
+        window = tokens[i : i + width]
+        if any(t.tag for t in window[1:]):
+            continue
+        words = tuple(t.text for t in window)
+        if width == 1 and (words[0] in STOP_WORDS or tok.is_number):
+            continue
+        spans.append(words)
+        skill = taxonomy.lookup(words)
+        if skill is not None:
+            return TopicMatch(skill, " ".join(words), i, "exact")
+    for words in spans:
+        if _fuzzy_allowed(words):
+            skill = taxonomy.lookup_fuzzy(words, threshold=threshold)
+            if skill is not None:
+                return TopicMatch(skill, " ".join(words), i, "fuzzy")
+    return None
+
+
+def _match_tag(tok: Token, i: int, taxonomy: Taxonomy, threshold: float) -> TopicMatch | None:
+    spelled = tok.text.replace("-", " ").replace("_", " ")
+    for words in (tuple(spelled.split()), (spelled.replace(" ", ""),)):
+        skill = taxonomy.lookup(words)
+        if skill is None and len(words) == 1 and taxonomy.ambiguous_forms(words[0]):
+            skill = taxonomy.ambiguous_forms(words[0])[0].canon
+        if skill is None and _fuzzy_allowed(words):
+            skill = taxonomy.lookup_fuzzy(words, threshold=threshold)
+        if skill is not None:
+            return TopicMatch(skill, "#" + tok.raw, i, "tag")
+    return None
 
 
 def extract_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> list[str]:
-    """Canonical skills mentioned in `text`, in order of first mention."""
-    words = [w for w in _tokens(text) if w]
-    found: list[str] = []
-    terms = taxonomy.terms()
-    max_len = max((len(t.split()) for t in terms), default=1)
-    for i in range(len(words)):
-        for n in range(min(max_len, len(words) - i), 0, -1):
-            gram = " ".join(words[i : i + n])
-            canon = terms.get(gram)
-            if canon is None and len(gram) >= 5:
-                for term, c in terms.items():
-                    if abs(len(term) - len(gram)) <= 2 and fuzz.ratio(term, gram) >= threshold:
-                        canon = c
-                        break
-            if canon is not None:
-                if canon not in found:
-                    found.append(canon)
-                break
-    return found
+    """Canonical skills mentioned in `text`, in order of first mention, each once."""
+    seen: dict[str, None] = {}
+    for m in find_topics(text, taxonomy, threshold=threshold):
+        seen.setdefault(m.skill, None)
+    return list(seen)

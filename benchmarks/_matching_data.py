@@ -1,0 +1,76 @@
+"""Synthetic but realistic inputs for the matching benchmarks: mentors, questions, the eval set."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from bot.matching import MentorCandidate, Taxonomy
+from bot.refs import UserRef
+
+__all__ = ["eval_rows", "mentors", "questions", "skill_weights"]
+
+EVAL_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching_eval.jsonl"
+
+_VERBS = (
+    "fix speed up migrate debug design test explain structure scale deploy review plan learn "
+    "improve automate measure document simplify hand over"
+).split()
+_NOUNS = (
+    "service pipeline dashboard report process query model budget contract roadmap workflow "
+    "onboarding interview release cluster database campaign forecast policy deck"
+).split()
+_ADJS = "slow flaky large legacy new remote small noisy critical internal quarterly".split()
+
+
+def eval_rows() -> list[dict[str, object]]:
+    """The labelled questions of ``tests/data/matching_eval.jsonl``."""
+    with EVAL_FILE.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def skill_weights(taxonomy: Taxonomy) -> tuple[list[str], list[float]]:
+    """Every skill with a popularity weight: skills in the eval labels are the common ones."""
+    counts: dict[str, int] = {}
+    for row in eval_rows():
+        for t in row["topics"]:  # type: ignore[attr-defined]
+            counts[t] = counts.get(t, 0) + 1
+    skills = taxonomy.skills()
+    return skills, [1.0 + 4.0 * counts.get(s, 0) for s in skills]
+
+
+def mentors(taxonomy: Taxonomy, n: int, *, seed: int = 1) -> list[MentorCandidate]:
+    """`n` mentors with 3-8 skills each (popular skills more often), varied load and hours."""
+    rnd = random.Random(seed)
+    skills, weights = skill_weights(taxonomy)
+    out = []
+    for i in range(n):
+        capacity = rnd.randint(1, 5)
+        out.append(
+            MentorCandidate(
+                ref=UserRef("bench", f"U{i:07d}"),
+                skills=tuple(dict.fromkeys(rnd.choices(skills, weights, k=rnd.randint(3, 8)))),
+                in_hours=rnd.random() < 0.6,
+                open_sessions=rnd.randint(0, 2),
+                claims_this_week=rnd.randint(0, capacity),
+                capacity_per_week=capacity,
+                average_rating=rnd.choice([None, 3.0, 4.0, 4.5, 5.0]),
+            )
+        )
+    return out
+
+
+def questions(taxonomy: Taxonomy, n: int, *, seed: int = 2) -> list[tuple[str, list[str]]]:
+    """`n` question texts with their topics, generated from templates over the taxonomy."""
+    rnd = random.Random(seed)
+    skills, weights = skill_weights(taxonomy)
+    out = []
+    for _ in range(n):
+        a, b = rnd.choices(skills, weights, k=2)
+        text = (
+            f"How do I {rnd.choice(_VERBS)} our {rnd.choice(_ADJS)} {a} {rnd.choice(_NOUNS)} "
+            f"with {b} for the {rnd.choice(_ADJS)} {rnd.choice(_NOUNS)}?"
+        )
+        out.append((text, list(dict.fromkeys([a, b]))))
+    return out

@@ -1,0 +1,109 @@
+"""The skills taxonomy: shipped data, admin extensions, mentors' free-text skills."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching import Taxonomy, build_taxonomy, default_skills
+from bot.matching._text import STOP_WORDS, term_tokens
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return build_taxonomy()
+
+
+def test_shipped_taxonomy_has_a_few_hundred_skills_across_areas() -> None:
+    entries = default_skills()
+    assert len(entries) >= 300
+    areas = {e.area for e in entries}
+    for area in (
+        "software",
+        "data",
+        "design",
+        "product",
+        "sales",
+        "finance",
+        "people",
+        "management",
+        "communication",
+        "careers",
+    ):
+        assert area in areas
+
+
+def test_related_skills_name_canonical_skills() -> None:
+    names = {e.canon for e in default_skills()}
+    for e in default_skills():
+        assert set(e.related) <= names, e.canon
+
+
+def test_no_term_is_a_stop_word(taxonomy: Taxonomy) -> None:
+    for term in taxonomy.terms():
+        assert term not in STOP_WORDS
+
+
+def test_no_alias_names_two_skills() -> None:
+    owner: dict[tuple[str, ...], str] = {}
+    for e in default_skills():
+        for term in (e.canon, *e.aliases):
+            words = term_tokens(term)
+            assert owner.setdefault(words, e.canon) == e.canon, term
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("Python", "python"),
+        ("k8s", "kubernetes"),
+        ("Kubernets", "kubernetes"),
+        ("Advanced SQL", "sql"),
+        ("Python programming", "python"),
+        ("C#", "c#"),
+        ("C", "c"),
+        ("golang", "go"),
+        ("Go", "go"),
+        ("Excel", "spreadsheets"),
+        ("public-speaking", "public speaking"),
+        ("front end", "frontend development"),
+        ("1:1s", "one-on-ones"),
+    ],
+)
+def test_free_text_skills_map_onto_the_taxonomy(
+    taxonomy: Taxonomy, typed: str, canonical: str
+) -> None:
+    assert taxonomy.canonical(typed) == canonical
+
+
+def test_unknown_skills_are_kept_and_learned() -> None:
+    tax = build_taxonomy()
+    assert tax.normalize(["Python", "Quantum Basket Weaving", "python"]) == (
+        "python",
+        "quantum basket weaving",
+    )
+    assert "quantum basket weaving" in tax
+    assert "quantum basket weaving" in tax.learned
+    assert tax.canonical("quantum basket weaving") == "quantum basket weaving"
+
+
+def test_admin_skills_from_config_add_new_skills_and_aliases() -> None:
+    tax = build_taxonomy(
+        {"Billing Portal": ["bport", "the portal"], "kubernetes": ["kube cluster"]}
+    )
+    assert tax.canonical("bport") == "billing portal"
+    assert tax.canonical("kube cluster") == "kubernetes"
+
+
+def test_admin_can_extend_a_skill_under_one_of_its_aliases() -> None:
+    tax = build_taxonomy({"k8s": ["our platform"]})
+    assert tax.canonical("our platform") == "kubernetes"
+
+
+def test_related_skills_are_symmetric(taxonomy: Taxonomy) -> None:
+    assert "django" in taxonomy.related_to("python")
+    assert "python" in taxonomy.related_to("django")
+
+
+def test_taxonomy_can_be_built_without_the_defaults() -> None:
+    tax = build_taxonomy({"widgets": ["gadgets"]}, defaults=False)
+    assert tax.skills() == ["widgets"]
