@@ -1,0 +1,80 @@
+"""Who a Slack user is (name, admin/owner, timezone) from users.info, cached briefly."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.gateway import api_error
+from adapters.slack.translate import user_ref
+from bot.commands import Actor
+from bot.refs import WorkspaceRef
+
+__all__ = ["SlackDirectory", "SlackUser"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SlackUser:
+    id: str
+    name: str
+    admin: bool = False
+    timezone: str | None = None
+
+
+class SlackDirectory:
+    """users.info look-ups with a short cache, turned into core `Actor`s."""
+
+    def __init__(
+        self, client: AsyncWebClient, *, workspace: WorkspaceRef, ttl_seconds: float = 600.0
+    ) -> None:
+        self.client = client
+        self.workspace = workspace
+        self.ttl = ttl_seconds
+        self._cache: dict[str, tuple[float, SlackUser]] = {}
+
+    async def user(self, user_id: str, *, fallback_name: str = "") -> SlackUser:
+        hit = self._cache.get(user_id)
+        now = time.monotonic()
+        if hit and hit[0] > now:
+            return hit[1]
+        try:
+            resp = await self.client.users_info(user=user_id)
+        except SlackApiError as e:
+            log.warning("users.info failed for a user: %s", api_error(e))
+            return SlackUser(user_id, fallback_name or user_id)
+        info = resp.get("user") or {}
+        profile = info.get("profile") or {}
+        name = (
+            profile.get("display_name")
+            or profile.get("real_name")
+            or info.get("real_name")
+            or info.get("name")
+            or fallback_name
+            or user_id
+        )
+        found = SlackUser(
+            id=user_id,
+            name=str(name),
+            admin=bool(
+                info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner")
+            ),
+            timezone=info.get("tz") or None,
+        )
+        self._cache[user_id] = (now + self.ttl, found)
+        return found
+
+    async def actor(self, user_id: str, *, fallback_name: str = "") -> Actor:
+        u = await self.user(user_id, fallback_name=fallback_name)
+        return Actor(
+            user=user_ref(user_id),
+            name=u.name,
+            workspace=self.workspace,
+            platform_admin=u.admin,
+            timezone=u.timezone,
+        )

@@ -1,0 +1,264 @@
+"""Render core messages as Slack Block Kit (pure): escaping user text, permalinks, buttons, views."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
+from bot.refs import Ref
+
+__all__ = [
+    "Permalink",
+    "ask_modal",
+    "blocks_for",
+    "comment_modal",
+    "escape",
+    "escape_user_text",
+    "fallback_text",
+    "home_view",
+    "join_modal",
+    "permalink_for",
+    "render_text",
+]
+
+Block = dict[str, Any]
+Permalink = Callable[[Ref], str | None]
+"""Turns a message/thread ref into a URL (or None when it can't)."""
+
+SECTION_LIMIT = 3000
+FIELD_LIMIT = 2000
+FIELDS_PER_SECTION = 10
+BUTTON_LABEL_LIMIT = 75
+ZWSP = "\u200b"
+WORD_JOINER = "\u2060"
+
+_BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+# mrkdwn has no escape character; a zero-width space next to a control character stops Slack
+# from pairing it into bold/italic/strike/code while the text still reads the same.
+_MRKDWN_CONTROL = re.compile(r"([*_~`])")
+_QUOTE_AT_LINE_START = re.compile(r"^(&gt;)", re.MULTILINE)
+
+
+def escape(s: str) -> str:
+    """Slack's three control characters (for trusted bot text)."""
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_user_text(s: str) -> str:
+    """Untrusted text: no pings (``<!channel>``, ``<@U1>``, ``@here``), no formatting, no links."""
+    out = escape(s)
+    out = _BROADCAST.sub(lambda m: f"@{WORD_JOINER}{m[1]}", out)
+    out = _MRKDWN_CONTROL.sub(ZWSP + r"\1" + ZWSP, out)
+    return _QUOTE_AT_LINE_START.sub(ZWSP + r"\1", out)
+
+
+def _url(url: str) -> str:
+    # `|` and `>` end a Slack link; a URL the bot built never needs them raw.
+    return escape(url).replace("|", "%7C")
+
+
+def permalink_for(ref: Ref, *, workspace_url: str) -> str | None:
+    """``C123:1700000000.000100`` → ``https://team.slack.com/archives/C123/p1700000000000100``;
+    a group DM (channel id only) → the conversation; None for refs of other platforms."""
+    if ref.platform != "slack" or not workspace_url:
+        return None
+    base = workspace_url.rstrip("/")
+    channel, _, ts = ref.id.partition(":")
+    if not ts:
+        return f"{base}/archives/{channel}"
+    return f"{base}/archives/{channel}/p{ts.replace('.', '')}"
+
+
+def render_text(t: Text, *, permalink: Permalink | None = None) -> str:
+    """Spans → mrkdwn: bot text escaped, user text neutralised, mentions as ``<@U…>``."""
+    out: list[str] = []
+    for span in t.spans:
+        match span:
+            case Plain(text=s):
+                out.append(escape(s))
+            case Bold(text=s):
+                out.append(f"*{escape(s)}*" if s.strip() else escape(s))
+            case UserText(text=s):
+                out.append(escape_user_text(s))
+            case Mention(user=user, name=name):
+                if user.platform == "slack":
+                    out.append(f"<@{user.id}>")
+                else:
+                    out.append("@" + escape_user_text(name))
+            case Link(url=url, label=label):
+                out.append(
+                    f"<{_url(url)}|{escape_user_text(label)}>" if url else escape_user_text(label)
+                )
+            case Jump(target=target, label=label):
+                where = permalink(target) if permalink else None
+                out.append(f"<{_url(where)}|{escape(label)}>" if where else escape(label))
+    return "".join(out)
+
+
+def _chunks(s: str, limit: int) -> list[str]:
+    """Split at newlines (else spaces) so no piece exceeds `limit` or cuts an entity or link."""
+    pieces: list[str] = []
+    while len(s) > limit:
+        cut = s.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = s.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+            amp, lt = s.rfind("&", 0, cut), s.rfind("<", 0, cut)
+            start = max(amp, lt)
+            if start > 0 and s.find(";" if start == amp else ">", start) >= cut:
+                cut = start
+        pieces.append(s[:cut])
+        s = s[cut:].lstrip("\n")
+    if s:
+        pieces.append(s)
+    return pieces
+
+
+def _mrkdwn(s: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": s}
+
+
+def _plain(s: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": s[:BUTTON_LABEL_LIMIT] or " ", "emoji": True}
+
+
+def _button(action: Action) -> Block:
+    button: Block = {
+        "type": "button",
+        "text": _plain(action.label),
+        "action_id": action.custom_id,
+        "value": action.custom_id,
+    }
+    if action.style in ("primary", "danger"):
+        button["style"] = action.style
+    return button
+
+
+def blocks_for(msg: ChatMessage, *, permalink: Permalink | None = None) -> list[Block]:
+    """A message as Block Kit blocks (sections, fields, context, buttons)."""
+    blocks: list[Block] = []
+    if msg.title:
+        blocks.append(
+            {"type": "section", "text": _mrkdwn(render_text(msg.title, permalink=permalink))}
+        )
+    body = render_text(msg.body, permalink=permalink)
+    for piece in _chunks(body, SECTION_LIMIT):
+        if piece.strip():
+            blocks.append({"type": "section", "text": _mrkdwn(piece)})
+    fields = [
+        _mrkdwn(f"*{escape(name)}*\n{render_text(value, permalink=permalink)}"[:FIELD_LIMIT])
+        for name, value in msg.fields
+    ]
+    for i in range(0, len(fields), FIELDS_PER_SECTION):
+        blocks.append({"type": "section", "fields": fields[i : i + FIELDS_PER_SECTION]})
+    if msg.attachment:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    _mrkdwn(
+                        f"(chart `{escape(msg.attachment.filename)}`: `micromentor digest --png FILE`)"
+                    )
+                ],
+            }
+        )
+    if msg.footer:
+        footer = render_text(msg.footer, permalink=permalink)[:SECTION_LIMIT]
+        blocks.append({"type": "context", "elements": [_mrkdwn(footer)]})
+    if msg.actions:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"mm:{msg.question_id or 0}:{msg.kind}",
+                "elements": [_button(a) for a in msg.actions[:25]],
+            }
+        )
+    return blocks[:50]
+
+
+def fallback_text(msg: ChatMessage, *, permalink: Permalink | None = None) -> str:
+    """The notification / screen-reader text that goes with the blocks."""
+    parts = [render_text(msg.title, permalink=permalink)] if msg.title else []
+    parts.append(render_text(msg.body, permalink=permalink))
+    return "\n".join(p for p in parts if p)[:SECTION_LIMIT] or " "
+
+
+def home_view(msg: ChatMessage, *, permalink: Permalink | None = None) -> dict[str, Any]:
+    """The App Home tab built from ShowHome's reply."""
+    return {"type": "home", "blocks": blocks_for(msg, permalink=permalink)[:100]}
+
+
+def _input(
+    block_id: str, label: str, *, multiline: bool = False, initial: str = "", optional: bool = False
+) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
+    if initial:
+        element["initial_value"] = initial
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label),
+        "element": element,
+        "optional": optional,
+    }
+
+
+def _modal(
+    callback_id: str, title: str, blocks: list[Block], metadata: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": _plain(title),
+        "submit": _plain("Submit"),
+        "close": _plain("Cancel"),
+        "private_metadata": json.dumps(metadata, separators=(",", ":"))[:3000],
+        "blocks": blocks,
+    }
+
+
+def ask_modal(metadata: dict[str, Any], *, allow_anonymous: bool) -> dict[str, Any]:
+    """`/askmentor` without text: the question and an anonymous checkbox."""
+    blocks = [
+        _input("question", "Your question (what you tried, what you expected)", multiline=True)
+    ]
+    if allow_anonymous:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": "anonymous",
+                "optional": True,
+                "label": _plain("Privacy"),
+                "element": {
+                    "type": "checkboxes",
+                    "action_id": "value",
+                    "options": [
+                        {
+                            "text": _plain("Ask anonymously (only your mentor will see your name)"),
+                            "value": "anonymous",
+                        }
+                    ],
+                },
+            }
+        )
+    return _modal("mm_ask", "Ask a mentor", blocks, metadata)
+
+
+def join_modal(metadata: dict[str, Any], *, hours: str, timezone: str) -> dict[str, Any]:
+    """`/mentor join` without text: skills, working hours and timezone."""
+    blocks = [
+        _input("skills", "Your skills, separated by commas (e.g. python, sql, docker)"),
+        _input("hours", "Working hours", initial=hours),
+        _input("timezone", "Timezone (IANA name, e.g. Europe/Berlin)", initial=timezone),
+    ]
+    return _modal("mm_join", "Become a mentor", blocks, metadata)
+
+
+def comment_modal(metadata: dict[str, Any], *, question_id: int) -> dict[str, Any]:
+    """A comment to go with a rating."""
+    blocks = [_input("comment", f"Your comment on question #{question_id}", multiline=True)]
+    return _modal("mm_comment", "Add a comment", blocks, metadata)

@@ -1,0 +1,158 @@
+"""Start-up: settings from the environment, the retrying Web API client, channel names → ids,
+workspace registration, and the Bolt app with its listeners."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.directory import SlackDirectory
+from adapters.slack.gateway import SlackGateway, api_error
+from adapters.slack.listeners import SlackBot, register_listeners
+from adapters.slack.translate import PLATFORM, channel_of, channel_ref, workspace_ref
+from bot.commands import RegisterWorkspace
+
+if TYPE_CHECKING:
+    from bot.main import App
+
+__all__ = ["DEFAULT_API_URL", "SlackSettings", "connect", "resolve_channel", "web_client"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True, slots=True)
+class SlackSettings:
+    """Deployment values from the environment (DESIGN.md §6)."""
+
+    bot_token: str
+    signing_secret: str = ""
+    app_token: str = ""
+    api_url: str = DEFAULT_API_URL
+    port: int = 3000
+    host: str = "0.0.0.0"
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.app_token)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> SlackSettings:
+        api_url = env.get("SLACK_API_URL") or DEFAULT_API_URL
+        return cls(
+            bot_token=env.get("SLACK_BOT_TOKEN", ""),
+            signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
+            app_token=env.get("SLACK_APP_TOKEN", ""),
+            api_url=api_url if api_url.endswith("/") else api_url + "/",
+            port=int(env.get("PORT") or 3000),
+            host=env.get("HOST") or "0.0.0.0",
+        )
+
+
+def web_client(settings: SlackSettings) -> AsyncWebClient:
+    """The Web API client: retries 429 (honouring Retry-After), 5xx and connection failures."""
+    return AsyncWebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) -> str:
+    """A channel id as is, or a name (``mentoring`` / ``#mentoring``) looked up page by page."""
+    from bot.main import StartupError
+
+    as_id = channel_of(configured)
+    if as_id:
+        return as_id
+    name = configured.strip().lstrip("#").lower()
+    cursor = ""
+    while True:
+        try:
+            resp = await client.conversations_list(
+                types="public_channel,private_channel",
+                exclude_archived=True,
+                limit=1000,
+                cursor=cursor,
+            )
+        except SlackApiError as e:
+            raise StartupError(
+                f"Slack: could not list channels to find #{name} ({api_error(e)}); "
+                "check the bot token and the channels:read / groups:read scopes"
+            ) from None
+        for ch in resp.get("channels") or []:
+            if str(ch.get("name", "")).lower() == name:
+                return str(ch["id"])
+        cursor = ((resp.get("response_metadata") or {}).get("next_cursor")) or ""
+        if not cursor:
+            break
+    raise StartupError(
+        f"Slack channel #{name} (bot.toml [channels] {key}) does not exist or the bot cannot see it. "
+        f"Create #{name} (for a private channel, invite the app), or set [channels] {key} "
+        "to an existing channel name or id."
+    )
+
+
+async def connect(
+    app: App, settings: SlackSettings, *, client: AsyncWebClient | None = None
+) -> AsyncApp:
+    """Check the token, resolve channels, register the workspace and build the Bolt app."""
+    from bot.main import StartupError
+
+    client = client or web_client(settings)
+    try:
+        auth = await client.auth_test()
+    except SlackApiError as e:
+        raise StartupError(f"Slack: the bot token was refused ({api_error(e)})") from None
+    team_id = str(auth["team_id"])
+    channels = app.config.channels
+    mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")
+    admin = await resolve_channel(client, channels.admin, key="admin")
+    gateway = SlackGateway(
+        client, thread_mode=app.config.slack.thread_mode, workspace_url=str(auth.get("url") or "")
+    )
+    app.chat.add(PLATFORM, gateway)
+    workspace = workspace_ref(team_id)
+    await app.bus.handle(
+        RegisterWorkspace(
+            workspace,
+            channel_ref(mentoring),
+            channel_ref(admin),
+            timezone=app.config.bot.timezone,
+            name=str(auth.get("team") or team_id),
+        )
+    )
+    log.info("Slack: workspace %s, cards in %s, admin channel %s", team_id, mentoring, admin)
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=settings.signing_secret or None,
+        request_verification_enabled=not settings.socket_mode,
+        process_before_response=False,
+    )
+    bot = SlackBot(
+        bus=app.bus,
+        gateway=gateway,
+        directory=SlackDirectory(client, workspace=workspace),
+        uow_factory=app.uow_factory,
+        clock=app.clock,
+        config=app.config,
+    )
+    register_listeners(bolt, bot)
+    return bolt

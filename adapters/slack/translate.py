@@ -1,0 +1,210 @@
+"""Slack payloads → commands (pure): slash commands, reactions, buttons, modals, thread messages."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot import commands as c
+from bot.messages import parse_custom_id
+from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
+from bot.textcommands import ParseError, parse_admin, parse_ask, parse_mentor, split_skills
+
+__all__ = [
+    "PLATFORM",
+    "OpenModal",
+    "block_action",
+    "channel_of",
+    "channel_ref",
+    "emoji_name",
+    "message_ref",
+    "metadata_of",
+    "reaction",
+    "slash_command",
+    "split_ref",
+    "thread_of_message",
+    "thread_ref",
+    "user_ref",
+    "view_submission",
+    "workspace_ref",
+]
+
+PLATFORM = "slack"
+
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenModal:
+    """The user needs a form first: ``ask``, ``join`` or ``comment`` (on `question_id`)."""
+
+    kind: str
+    question_id: int | None = None
+
+
+def user_ref(user_id: str) -> UserRef:
+    return UserRef(PLATFORM, user_id)
+
+
+def workspace_ref(team_id: str) -> WorkspaceRef:
+    return WorkspaceRef(PLATFORM, team_id)
+
+
+def channel_ref(channel_id: str) -> ChannelRef:
+    return ChannelRef(PLATFORM, channel_id)
+
+
+def message_ref(channel: str, ts: str) -> MessageRef:
+    """A Slack message is its channel plus its timestamp: ``C123:1700000000.000100``."""
+    return MessageRef(PLATFORM, f"{channel}:{ts}")
+
+
+def thread_ref(channel: str, thread_ts: str | None = None) -> ThreadRef:
+    """A reply thread (``C123:thread_ts``) or a whole group DM (``G123``)."""
+    return ThreadRef(PLATFORM, f"{channel}:{thread_ts}" if thread_ts else channel)
+
+
+def split_ref(ref_id: str) -> tuple[str, str | None]:
+    """Inverse of :func:`message_ref` / :func:`thread_ref`: (channel, ts or None)."""
+    channel, _, ts = ref_id.partition(":")
+    return channel, ts or None
+
+
+def channel_of(name_or_id: str) -> str | None:
+    """A configured channel that is already an id (``C0123ABCD``) is used as is, else None."""
+    value = name_or_id.strip()
+    return value if _CHANNEL_ID.match(value) else None
+
+
+def emoji_name(raw: str) -> str:
+    """``:raising_hand::skin-tone-2:`` or ``raising_hand::skin-tone-2`` → ``raising_hand``."""
+    return raw.strip(":").split("::", 1)[0]
+
+
+def slash_command(
+    command: str, raw_text: str, *, actor: c.Actor, now: datetime
+) -> c.Command | ParseError | OpenModal:
+    """``/askmentor``, ``/mentor``, ``/mentoradmin`` and their text → a command or a form."""
+    name = command.lstrip("/").lower()
+    body = raw_text.strip()
+    if name == "askmentor":
+        if not body:
+            return OpenModal("ask")
+        anonymous, question = parse_ask(body)
+        return c.AskQuestion(actor, question, anonymous)
+    if name == "mentor":
+        if body.lower() == "join":
+            return OpenModal("join")
+        return parse_mentor(actor, body)
+    if name == "mentoradmin":
+        return parse_admin(actor, body, now=now)
+    return ParseError(f"I don't know the command `/{name}`.")
+
+
+def reaction(
+    event: Mapping[str, Any], *, actor: c.Actor, thread: ThreadRef | None
+) -> c.Command | None:
+    """``reaction_added`` on a message → HandleReaction (the core decides if it means anything)."""
+    item = event.get("item") or {}
+    if item.get("type") != "message" or not item.get("channel") or not item.get("ts"):
+        return None
+    return c.HandleReaction(
+        actor,
+        message_ref(item["channel"], item["ts"]),
+        emoji_name(event.get("reaction", "")),
+        thread,
+    )
+
+
+_SIMPLE_ACTIONS: dict[str, Callable[[c.Actor, int], c.Command]] = {
+    "claim": c.ClaimQuestion,
+    "release": c.ReleaseQuestion,
+    "resolve": c.ResolveQuestion,
+    "extend": c.ExtendTimebox,
+    "cancel": c.CancelQuestion,
+    "notmine": c.MarkNotMyArea,
+}
+
+
+def block_action(action_id: str, *, actor: c.Actor) -> c.Command | OpenModal | None:
+    """A button ``mm:<action>:<question>`` → its command; None for ids that aren't ours."""
+    parsed = parse_custom_id(action_id)
+    if parsed is None:
+        return None
+    action, question_id = parsed
+    if action in _SIMPLE_ACTIONS:
+        return _SIMPLE_ACTIONS[action](actor, question_id)
+    if action == "comment":
+        return OpenModal("comment", question_id)
+    kind, _, score = action.partition(":")
+    if kind in ("rate", "clarity") and score.isdigit():
+        return c.RateSession(actor, question_id, int(score))
+    return None
+
+
+def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON we put in a modal's ``private_metadata``."""
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _value(values: Mapping[str, Any], block_id: str) -> str:
+    element = (values.get(block_id) or {}).get("value") or {}
+    return str(element.get("value") or "").strip()
+
+
+def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | None:
+    """A submitted modal (``mm_ask``, ``mm_join``, ``mm_comment``) → its command."""
+    values = (view.get("state") or {}).get("values") or {}
+    callback = view.get("callback_id")
+    if callback == "mm_ask":
+        selected = ((values.get("anonymous") or {}).get("value") or {}).get(
+            "selected_options"
+        ) or []
+        anonymous = any(o.get("value") == "anonymous" for o in selected)
+        return c.AskQuestion(actor, _value(values, "question"), anonymous)
+    if callback == "mm_join":
+        return c.RegisterMentor(
+            actor,
+            split_skills(_value(values, "skills")),
+            hours=_value(values, "hours") or None,
+            timezone=_value(values, "timezone") or None,
+        )
+    if callback == "mm_comment":
+        question_id = metadata_of(view).get("question_id")
+        if not isinstance(question_id, int):
+            return None
+        return c.CommentOnSession(actor, question_id, _value(values, "comment"))
+    return None
+
+
+_IGNORED_SUBTYPES = {
+    "message_changed",
+    "message_deleted",
+    "channel_join",
+    "channel_leave",
+    "group_join",
+    "group_leave",
+    "bot_message",
+}
+
+
+def thread_of_message(event: Mapping[str, Any]) -> ThreadRef | None:
+    """Where a human wrote (for session activity): a reply thread, or a group DM; else None."""
+    if event.get("bot_id") or event.get("subtype") in _IGNORED_SUBTYPES or not event.get("user"):
+        return None
+    channel = event.get("channel")
+    if not channel:
+        return None
+    if event.get("thread_ts"):
+        return thread_ref(channel, event["thread_ts"])
+    if event.get("channel_type") == "mpim":
+        return thread_ref(channel)
+    return None

@@ -1,0 +1,241 @@
+"""A loopback fake of the Slack Web API (aiohttp on port 0) that records every call and answers
+like Slack documents it; also serves response_url endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+__all__ = ["BOT_USER", "TEAM_ID", "Call", "FakeSlack"]
+
+TEAM_ID = "T0TEAM001"
+BOT_USER = "U0BOT0001"
+
+DEFAULT_CHANNELS = {
+    "general": "C0GENERAL",
+    "random": "C0RANDOM1",
+    "mentoring": "C0MENTOR1",
+    "mentor-admins": "C0ADMINS1",
+    "watercooler": "C0WATER01",
+}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+    failed: bool = False
+
+    def text(self) -> str:
+        """Everything the call would show: fallback text plus blocks, as one JSON string."""
+        return json.dumps({k: self.params.get(k) for k in ("text", "blocks", "view")})
+
+
+class FakeSlack:
+    """Records calls in `calls`; `fail_next` makes the next call of a method answer an HTTP error."""
+
+    def __init__(self, *, channels: dict[str, str] | None = None, page_size: int = 2) -> None:
+        self.channels = dict(channels or DEFAULT_CHANNELS)
+        self.page_size = page_size
+        self.users: dict[str, dict[str, Any]] = {}
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.errors: dict[str, str] = {}
+        self._failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self.changed = asyncio.Event()
+
+    # --- set-up -----------------------------------------------------------------------------
+
+    def add_user(
+        self, user_id: str, name: str, *, admin: bool = False, tz: str = "Europe/Berlin"
+    ) -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": name,
+            "real_name": name.title(),
+            "tz": tz,
+            "is_admin": admin,
+            "is_owner": False,
+            "profile": {"display_name": name, "real_name": name.title()},
+        }
+
+    def fail_next(
+        self, method: str, *, status: int = 429, headers: dict[str, str] | None = None
+    ) -> None:
+        self._failures.setdefault(method, []).append((status, headers or {"Retry-After": "1"}))
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"{self.url}/respond/{key}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{key}", self._respond)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- queries for tests --------------------------------------------------------------------
+
+    def to(self, method: str, *, failed: bool = False, **where: Any) -> list[Call]:
+        """Calls of `method` with these parameters (answered ones; the failed ones if `failed`)."""
+        return [
+            c
+            for c in self.calls
+            if c.method == method
+            and c.failed == failed
+            and all(c.params.get(k) == v for k, v in where.items())
+        ]
+
+    async def wait_for(
+        self, predicate: Callable[[], Any], *, within: float = 10.0, what: str = "condition"
+    ) -> Any:
+        """Poll `predicate` on every recorded call (no fixed sleeps); return its first truthy value."""
+        deadline = time.monotonic() + within
+        while True:
+            value = predicate()
+            if value:
+                return value
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                names = [c.method for c in self.calls]
+                raise AssertionError(f"timed out waiting for {what}; calls so far: {names}")
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), timeout=min(remaining, 0.2))
+            except TimeoutError:
+                pass
+
+    # --- handlers -----------------------------------------------------------------------------
+
+    def _record(self, method: str, params: dict[str, Any]) -> None:
+        self.calls.append(Call(method, params))
+        self.changed.set()
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self._record("response_url", {"key": request.match_info["key"], **body})
+        return web.Response(text="ok")
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.method == "GET":
+            pass
+        elif request.content_type == "application/json":
+            params.update(await request.json())
+        else:
+            params.update(dict(await request.post()))
+        for key in ("blocks", "view"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        auth = request.headers.get("Authorization", "")
+        if auth:
+            params["_token"] = auth.removeprefix("Bearer ")
+        return params
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self._record(method, params)
+        failures = self._failures.get(method)
+        if failures:
+            status, headers = failures.pop(0)
+            self.calls[-1].failed = True
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=status, headers=headers
+            )
+        if method in self.errors:
+            return web.json_response({"ok": False, "error": self.errors[method]})
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        result = handler(params) if handler else {}
+        return web.json_response({"ok": True, **result})
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": "https://fake-team.slack.com/",
+            "team": "Fake Team",
+            "user": "micromentor",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER,
+            "bot_id": "B0BOT0001",
+        }
+
+    def _conversations_list(self, p: dict[str, Any]) -> dict[str, Any]:
+        items = [
+            {"id": cid, "name": name, "is_channel": True} for name, cid in self.channels.items()
+        ]
+        start = int(p.get("cursor") or 0)
+        page = items[start : start + self.page_size]
+        nxt = start + self.page_size
+        return {
+            "channels": page,
+            "response_metadata": {"next_cursor": str(nxt) if nxt < len(items) else ""},
+        }
+
+    def _users_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        uid = p["user"]
+        user = self.users.get(uid) or {"id": uid, "name": uid.lower(), "profile": {}, "tz": "UTC"}
+        return {"user": user}
+
+    def _chat_postMessage(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel = p["channel"]
+        if channel.startswith("U"):
+            channel = "D" + channel[1:]
+        ts = self._next_ts()
+        msg = {"type": "message", "ts": ts, "text": p.get("text", ""), "blocks": p.get("blocks")}
+        if p.get("thread_ts"):
+            msg["thread_ts"] = p["thread_ts"]
+            root = self.messages.get((channel, p["thread_ts"]))
+            if root is not None:
+                root["thread_ts"] = p["thread_ts"]
+        self.messages[(channel, ts)] = msg
+        return {"channel": channel, "ts": ts, "message": msg}
+
+    def _chat_update(self, p: dict[str, Any]) -> dict[str, Any]:
+        msg = self.messages.get((p["channel"], p["ts"]))
+        if msg is not None:
+            msg.update(text=p.get("text", ""), blocks=p.get("blocks"))
+        return {"channel": p["channel"], "ts": p["ts"], "text": p.get("text", "")}
+
+    def _chat_postEphemeral(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"message_ts": self._next_ts()}
+
+    def _conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
+        users = sorted(str(p.get("users", "")).split(","))
+        return {"channel": {"id": "G" + "".join(u[-3:] for u in users).upper()}}
+
+    def _conversations_replies(self, p: dict[str, Any]) -> dict[str, Any]:
+        msg = self.messages.get((p["channel"], p["ts"]))
+        return {"messages": [msg] if msg else [], "has_more": False}
+
+    def _views_open(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"view": {"id": "V0VIEW001"}}
+
+    def _views_publish(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"view": {"id": "V0HOME001"}}

@@ -1,0 +1,112 @@
+"""render.py: Block Kit output, escaping of user text, permalinks (pure)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from adapters.slack.render import (
+    blocks_for,
+    escape_user_text,
+    fallback_text,
+    permalink_for,
+    render_text,
+)
+from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, UserText, text
+from bot.refs import MessageRef, ThreadRef, UserRef
+
+URL = "https://fake-team.slack.com/"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<!channel>",
+        "<!here>",
+        "<!everyone>",
+        "<@U0ROOT001>",
+        "<!subteam^S1>",
+        "<#C0GENERAL|general>",
+        "<https://evil|ok>",
+    ],
+)
+def test_user_text_cannot_produce_control_sequences(raw: str) -> None:
+    out = escape_user_text(f"hey {raw} there")
+    assert "<" not in out and ">" not in out
+    assert "&lt;" in out
+
+
+@pytest.mark.parametrize("word", ["@here", "@channel", "@everyone", "@HERE"])
+def test_bare_broadcast_words_are_neutralised(word: str) -> None:
+    assert word not in escape_user_text(f"ping {word} now")
+
+
+def test_user_text_cannot_start_formatting_or_quotes() -> None:
+    out = escape_user_text("> quoted\n*bold* _it_ ~s~ `code`")
+    assert not out.startswith("&gt;")
+    assert "*bold*" not in out and "`code`" not in out and "_it_" not in out
+
+
+def test_mentions_are_the_only_pings() -> None:
+    t = text(
+        Mention(UserRef("slack", "U0BOB0001"), "bob"), " meet ", UserText("<@U0EVIL>"), Bold("now")
+    )
+    assert render_text(t) == "<@U0BOB0001> meet &lt;@U0EVIL&gt;*now*"
+
+
+def test_links_and_jumps_become_slack_links() -> None:
+    link = partial_permalink()
+    t = text(
+        Link("https://example.com/a|b", "docs <x>"),
+        " ",
+        Jump(MessageRef("slack", "C1:1700000000.000100"), "#3"),
+    )
+    out = render_text(t, permalink=link)
+    assert "<https://example.com/a%7Cb|docs &lt;x&gt;>" in out
+    assert "<https://fake-team.slack.com/archives/C1/p1700000000000100|#3>" in out
+
+
+def partial_permalink():  # type: ignore[no-untyped-def]
+    return lambda ref: permalink_for(ref, workspace_url=URL)
+
+
+def test_group_dm_permalink_points_at_the_conversation() -> None:
+    assert (
+        permalink_for(ThreadRef("slack", "G0GROUP01"), workspace_url=URL)
+        == f"{URL}archives/G0GROUP01"
+    )
+    assert permalink_for(ThreadRef("discord", "1"), workspace_url=URL) is None
+
+
+def test_card_blocks_have_fields_footer_and_buttons() -> None:
+    msg = ChatMessage(
+        title=text(Bold("Question #3")),
+        body=text(UserText("Why?")),
+        fields=(("Asked by", text(UserText("alice"))),),
+        actions=(Action("claim", 3, "Claim", "primary"), Action("notmine", 3, "Not my area")),
+        footer=text("tip"),
+        kind="card",
+        question_id=3,
+    )
+    blocks = blocks_for(msg)
+    kinds = [b["type"] for b in blocks]
+    assert kinds == ["section", "section", "section", "context", "actions"]
+    buttons = blocks[-1]["elements"]
+    assert buttons[0]["action_id"] == "mm:claim:3" and buttons[0]["style"] == "primary"
+    assert "style" not in buttons[1]
+    assert fallback_text(msg).startswith("*Question #3*")
+
+
+def test_long_bodies_are_split_into_sections_under_the_limit() -> None:
+    msg = ChatMessage(body=text(UserText("word & " * 1500)))
+    blocks = blocks_for(msg)
+    assert len(blocks) > 1
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks)
+    joined = "".join(b["text"]["text"] for b in blocks)
+    assert "&amp" in joined and "&am\n" not in joined
+
+
+def test_plain_bot_text_keeps_backticks() -> None:
+    assert render_text(text(Plain("use `/mentor join`"))) == "use `/mentor join`"
+    assert json.dumps(blocks_for(ChatMessage(body=text("a < b")))).count("&lt;") == 1

@@ -1,0 +1,157 @@
+"""Slack's rules: signatures, retries de-duplicated, one claim winner, 429 retried, inert user text."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from bot.domain import QuestionState
+from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness, signed_headers
+from tests.adapters.slack.test_slack_flows import QUESTION, asked, card_updates, state_of
+
+
+async def questions(slack: SlackHarness) -> int:
+    async with slack.app.uow_factory() as uow:
+        return len(await uow.questions.created_between(slack_workspace(), None, None))
+
+
+def slack_workspace():  # type: ignore[no-untyped-def]
+    from adapters.slack.translate import workspace_ref
+    from tests.adapters.slack.fake_slack import TEAM_ID
+
+    return workspace_ref(TEAM_ID)
+
+
+async def test_a_forged_signature_is_refused_and_changes_nothing(slack: SlackHarness) -> None:
+    body = slack.command_body("alice", "/askmentor", QUESTION)
+    before = len(slack.fake.calls)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        **signed_headers(body, secret="wrong"),
+    }
+    response = await slack.http.post("/slack/events", content=body, headers=headers)
+    assert response.status_code == 401
+    assert await questions(slack) == 0
+    assert len(slack.fake.calls) == before
+
+
+async def test_a_timestamp_older_than_five_minutes_is_refused(slack: SlackHarness) -> None:
+    body = slack.command_body("alice", "/askmentor", QUESTION)
+    before = len(slack.fake.calls)
+    stale = int(time.time()) - 6 * 60
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        **signed_headers(body, timestamp=stale),
+    }
+    response = await slack.http.post("/slack/events", content=body, headers=headers)
+    assert response.status_code == 401
+    assert await questions(slack) == 0
+    assert len(slack.fake.calls) == before
+
+
+async def test_healthz_answers_without_a_signature(slack: SlackHarness) -> None:
+    response = await slack.http.get("/healthz")
+    assert response.status_code == 200 and response.text == "ok"
+
+
+async def test_an_event_delivered_three_times_claims_once_and_opens_one_thread(
+    slack: SlackHarness,
+) -> None:
+    ts = await asked(slack)
+    event = {
+        "type": "reaction_added",
+        "user": USERS["bob"],
+        "reaction": "raising_hand",
+        "item": {"type": "message", "channel": MENTORING, "ts": ts},
+        "event_ts": f"{time.time():.6f}",
+    }
+    results = await asyncio.gather(
+        slack.event(event, event_id="Ev0RETRY01"),
+        slack.event(event, event_id="Ev0RETRY01", retry=1),
+        slack.event(event, event_id="Ev0RETRY01", retry=2),
+    )
+    assert [r.status_code for r in results] == [200, 200, 200]
+    await slack.fake.wait_for(lambda: slack.fake.to("chat.postMessage", thread_ts=ts), what="intro")
+    # A fourth, later delivery after the work is done must not do anything either.
+    await slack.event(event, event_id="Ev0RETRY01", retry=3)
+    await slack.replies_to("bob", "you claimed #1")
+    assert len(slack.fake.to("chat.postMessage", thread_ts=ts)) == 1
+    assert len(card_updates(slack, ts, "Claimed by")) == 1
+    assert not [
+        c
+        for c in slack.fake.calls
+        if "claimed #1 first" in c.text() or "already have #1" in c.text()
+    ]
+
+
+async def test_two_mentors_claiming_at_once_one_wins_and_the_loser_is_told_who(
+    slack: SlackHarness,
+) -> None:
+    await slack.join("carol", "python")
+    ts = await asked(slack)
+    await asyncio.gather(
+        slack.react("bob", MENTORING, ts),
+        slack.click("carol", "mm:claim:1", channel=MENTORING, ts=ts),
+    )
+    await slack.fake.wait_for(lambda: slack.fake.to("chat.postMessage", thread_ts=ts), what="intro")
+    async with slack.app.uow_factory() as uow:
+        q = await uow.questions.get(1)
+    assert q is not None and q.mentor is not None
+    winner = next(name for name, uid in USERS.items() if uid == q.mentor.id)
+    loser = "carol" if winner == "bob" else "bob"
+    told = await slack.replies_to(loser, f"{winner} claimed #1 first")
+    assert len(told) == 1
+    await slack.replies_to(winner, "you claimed #1")
+    assert len(slack.fake.to("chat.postMessage", thread_ts=ts)) == 1
+    assert await state_of(slack, 1) is QuestionState.CLAIMED
+
+
+async def test_a_rate_limited_call_is_retried_after_retry_after(slack: SlackHarness) -> None:
+    await slack.join("bob", "python, pandas")
+    slack.fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "1"})
+    started = time.monotonic()
+    await slack.command("alice", "/askmentor", QUESTION)
+    await slack.card_of(1)
+    assert time.monotonic() - started >= 1.0
+    assert len(slack.fake.to("chat.postMessage", channel=MENTORING, failed=True)) == 1
+    assert len(slack.fake.to("chat.postMessage", channel=MENTORING)) == 1
+    async with slack.app.uow_factory() as uow:
+        q = await uow.questions.get(1)
+    assert q is not None and q.card is not None and q.card.id == f"{MENTORING}:{slack.card_ts(1)}"
+
+
+async def test_a_question_with_pings_is_posted_inert(slack: SlackHarness) -> None:
+    text = "Why does <!channel> and @here and <@U0ROOT001> *break* my `bot` <https://x.y|z> formatting?"
+    await slack.command("alice", "/askmentor", text)
+    card = await slack.card_of(1)
+    posted = json.dumps(card.params)
+    for forbidden in (
+        "<!channel>",
+        "<!here>",
+        "<!everyone>",
+        "<@U0ROOT001>",
+        "<https://x.y|z>",
+        "@here",
+    ):
+        assert forbidden not in posted
+    assert "&lt;!channel&gt;" in card.text()
+    assert "&lt;@U0ROOT001&gt;" in card.text()
+
+
+async def test_private_replies_fall_back_to_a_dm_when_the_user_is_not_in_the_channel(
+    slack: SlackHarness,
+) -> None:
+    ts = await asked(slack)
+    slack.fake.errors["chat.postEphemeral"] = "user_not_in_channel"
+    await slack.react("bob", MENTORING, ts)
+    dm = await slack.fake.wait_for(
+        lambda: [
+            c
+            for c in slack.fake.to("chat.postMessage", channel=USERS["bob"])
+            if "claimed #1" in c.text()
+        ],
+        what="DM to bob",
+    )
+    assert len(dm) == 1
+    assert [c.params["user"] for c in slack.fake.to("chat.postEphemeral")] == [USERS["bob"]]

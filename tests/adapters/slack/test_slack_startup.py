@@ -1,0 +1,104 @@
+"""Start-up: channel names resolved (paginated) or ids used as is, a missing channel stops it,
+the workspace is registered, the manifest subscribes to what the listeners handle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.slack.runtime import SlackSettings, connect, resolve_channel, web_client
+from adapters.slack.translate import workspace_ref
+from bot.clock import SystemClock
+from bot.main import StartupError, build_app
+from tests.adapters.slack.conftest import SECRET, slack_config
+from tests.adapters.slack.fake_slack import TEAM_ID, FakeSlack
+
+MANIFESTS = Path(__file__).parents[3] / "adapters" / "slack"
+
+
+def settings(fake: FakeSlack) -> SlackSettings:
+    return SlackSettings(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake.api_url)
+
+
+async def test_channel_names_are_resolved_across_pages(fake_slack: FakeSlack) -> None:
+    client = web_client(settings(fake_slack))
+    assert await resolve_channel(client, "#watercooler", key="mentoring") == "C0WATER01"
+    cursors = [c.params.get("cursor", "") for c in fake_slack.to("conversations.list")]
+    assert cursors == ["", "2", "4"]
+
+
+async def test_a_channel_id_is_used_as_is(fake_slack: FakeSlack) -> None:
+    client = web_client(settings(fake_slack))
+    assert await resolve_channel(client, "C0123ABCD", key="mentoring") == "C0123ABCD"
+    assert not fake_slack.to("conversations.list")
+
+
+async def test_a_missing_channel_stops_start_up_with_a_clear_message(
+    fake_slack: FakeSlack, sqlite_url: str
+) -> None:
+    config = slack_config(channels={"mentoring": "help-wanted"})
+    app = await build_app(config, clock=SystemClock(), database_url=sqlite_url)
+    try:
+        with pytest.raises(StartupError, match=r"#help-wanted .*\[channels\] mentoring"):
+            await connect(app, settings(fake_slack))
+    finally:
+        await app.dispose()  # type: ignore[misc]
+
+
+async def test_start_up_registers_the_workspace_with_resolved_channels(
+    fake_slack: FakeSlack, sqlite_url: str
+) -> None:
+    app = await build_app(slack_config(), clock=SystemClock(), database_url=sqlite_url)
+    try:
+        await connect(app, settings(fake_slack))
+        async with app.uow_factory() as uow:
+            ws = await uow.workspaces.get(workspace_ref(TEAM_ID))
+    finally:
+        await app.dispose()  # type: ignore[misc]
+    assert ws is not None
+    assert (ws.mentoring_channel.id, ws.admin_channel.id) == ("C0MENTOR1", "C0ADMINS1")
+
+
+def test_settings_come_from_the_environment() -> None:
+    s = SlackSettings.from_env(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": "http://x/api",
+            "PORT": "8080",
+        }
+    )
+    assert (s.api_url, s.port, s.socket_mode) == ("http://x/api/", 8080, False)
+    assert SlackSettings.from_env({"SLACK_BOT_TOKEN": "t", "SLACK_APP_TOKEN": "xapp-1"}).socket_mode
+
+
+@pytest.mark.parametrize("name", ["manifest.yml", "manifest-socket.yml"])
+def test_manifest_declares_commands_scopes_and_events(name: str) -> None:
+    manifest = (MANIFESTS / name).read_text()
+    for needed in (
+        "/askmentor",
+        "/mentor\n",
+        "/mentoradmin",
+        "home_tab_enabled: true",
+        "is_enabled: true",
+        "- reaction_added",
+        "- message.channels",
+        "- message.groups",
+        "- message.mpim",
+        "- app_home_opened",
+        "- commands",
+        "- chat:write",
+        "- reactions:read",
+        "- channels:read",
+        "- groups:read",
+        "- im:write",
+        "- mpim:write",
+        "- users:read",
+        "- channels:history",
+        "- groups:history",
+        "- mpim:history",
+        "- im:history",
+    ):
+        assert needed in manifest, needed
+    assert ("socket_mode_enabled: true" in manifest) == (name == "manifest-socket.yml")

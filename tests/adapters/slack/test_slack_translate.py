@@ -1,0 +1,133 @@
+"""translate.py with payloads recorded in the shapes Slack documents (pure, no I/O)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.slack import translate as tr
+from bot import commands as c
+from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
+from bot.textcommands import ParseError
+
+PAYLOADS = Path(__file__).parent / "payloads"
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+ALICE = c.Actor(UserRef("slack", "U0ALICE01"), "alice", WorkspaceRef("slack", "T0TEAM001"))
+
+
+def payload(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PAYLOADS / name).read_text())
+    return data
+
+
+def test_slash_askmentor_form_becomes_an_anonymous_question() -> None:
+    form = dict(urllib.parse.parse_qsl((PAYLOADS / "slash_askmentor.txt").read_text().strip()))
+    cmd = tr.slash_command(form["command"], form["text"], actor=ALICE, now=NOW)
+    assert cmd == c.AskQuestion(ALICE, "How do I profile a slow SQL query?", True)
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "expected"),
+    [
+        ("/askmentor", "", tr.OpenModal("ask")),
+        ("/askmentor", "   ", tr.OpenModal("ask")),
+        ("/mentor", "join", tr.OpenModal("join")),
+        ("/mentor", "join python, sql", c.RegisterMentor(ALICE, ("python", "sql"))),
+        ("/mentor", "pause 7d", c.PauseMentor(ALICE, __import__("datetime").timedelta(days=7))),
+        ("/mentoradmin", "stats", c.ShowStats(ALICE)),
+    ],
+)
+def test_slash_commands(command: str, text: str, expected: object) -> None:
+    assert tr.slash_command(command, text, actor=ALICE, now=NOW) == expected
+
+
+def test_unknown_mentor_subcommand_is_a_parse_error_with_usage() -> None:
+    result = tr.slash_command("/mentor", "dance", actor=ALICE, now=NOW)
+    assert isinstance(result, ParseError) and "/mentor join" in result.message
+
+
+def test_reaction_added_becomes_handle_reaction_on_the_message_without_skin_tone() -> None:
+    event = payload("reaction_added.json")["event"]
+    cmd = tr.reaction(event, actor=ALICE, thread=None)
+    assert cmd == c.HandleReaction(
+        ALICE, MessageRef("slack", "C0MENTOR1:1700000000.000004"), "raising_hand"
+    )
+
+
+def test_reaction_on_a_file_is_ignored() -> None:
+    event = {
+        "type": "reaction_added",
+        "reaction": "raising_hand",
+        "item": {"type": "file", "file": "F1"},
+    }
+    assert tr.reaction(event, actor=ALICE, thread=None) is None
+
+
+def test_thread_message_names_its_thread() -> None:
+    event = payload("message_in_thread.json")["event"]
+    assert tr.thread_of_message(event) == ThreadRef("slack", "C0MENTOR1:1700000000.000004")
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (
+            {"channel": "G0GROUP01", "channel_type": "mpim", "user": "U1", "ts": "1.2"},
+            ThreadRef("slack", "G0GROUP01"),
+        ),
+        ({"channel": "C0MENTOR1", "channel_type": "channel", "user": "U1", "ts": "1.2"}, None),
+        ({"channel": "C1", "thread_ts": "1.1", "bot_id": "B1", "user": "U1"}, None),
+        ({"channel": "C1", "thread_ts": "1.1", "subtype": "message_changed"}, None),
+    ],
+)
+def test_only_human_messages_in_threads_and_group_dms_count(
+    event: dict[str, Any], expected: object
+) -> None:
+    assert tr.thread_of_message(event) == expected
+
+
+def test_rate_button_becomes_rate_session() -> None:
+    action = payload("block_actions_rate.json")["actions"][0]
+    assert tr.block_action(action["action_id"], actor=ALICE) == c.RateSession(ALICE, 1, 5)
+
+
+@pytest.mark.parametrize(
+    ("action_id", "expected"),
+    [
+        ("mm:claim:3", c.ClaimQuestion(ALICE, 3)),
+        ("mm:release:3", c.ReleaseQuestion(ALICE, 3)),
+        ("mm:resolve:3", c.ResolveQuestion(ALICE, 3)),
+        ("mm:extend:3", c.ExtendTimebox(ALICE, 3)),
+        ("mm:clarity:2:3", c.RateSession(ALICE, 3, 2)),
+        ("mm:comment:3", tr.OpenModal("comment", 3)),
+        ("other:claim:3", None),
+        ("mm:dance:3", None),
+    ],
+)
+def test_buttons(action_id: str, expected: object) -> None:
+    assert tr.block_action(action_id, actor=ALICE) == expected
+
+
+def test_ask_modal_submission_keeps_the_anonymous_box() -> None:
+    view = payload("view_submission_ask.json")["view"]
+    cmd = tr.view_submission(view, actor=ALICE)
+    assert cmd == c.AskQuestion(ALICE, "How do I profile a slow SQL query in PostgreSQL?", True)
+    assert tr.metadata_of(view) == {"channel": "C0MENTOR1", "response_url": None}
+
+
+def test_refs_round_trip() -> None:
+    ref = tr.message_ref("C0MENTOR1", "1700000000.000004")
+    assert tr.split_ref(ref.id) == ("C0MENTOR1", "1700000000.000004")
+    assert tr.split_ref(tr.thread_ref("G0GROUP01").id) == ("G0GROUP01", None)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("C0123ABCD", "C0123ABCD"), ("#mentoring", None), ("mentoring", None)]
+)
+def test_channel_ids_are_used_as_is(value: str, expected: str | None) -> None:
+    assert tr.channel_of(value) == expected
