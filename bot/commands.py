@@ -16,6 +16,7 @@ __all__ = [
     "CommentOnSession",
     "ExplainMatch",
     "ExtendTimebox",
+    "HandleReaction",
     "ListMentors",
     "MarkNotMyArea",
     "PauseMentor",
@@ -35,7 +36,6 @@ __all__ = [
     "ShowMentorProfile",
     "ShowStats",
     "UpdateMentorSkills",
-    "HandleReaction",
 ]
 
 

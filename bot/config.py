@@ -89,6 +89,9 @@ class NudgesSection(_Section):
     max_attempts: Annotated[int, Field(ge=1, le=50)] = 5
     retry_base_seconds: Annotated[int, Field(ge=1)] = 30
     batch_size: Annotated[int, Field(ge=1, le=100_000)] = 500
+    send_concurrency: Annotated[int, Field(ge=1, le=64)] = 1
+    quiet_hours: bool = True
+    recent_action_minutes: Annotated[int, Field(ge=0)] = 60
 
     @field_validator("escalation")
     @classmethod
@@ -103,6 +106,7 @@ class DigestSection(_Section):
     weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     time: str = "09:00"
     top_mentors: Annotated[int, Field(ge=1, le=50)] = 5
+    gap_max_mentors: Annotated[int, Field(ge=0, le=50)] = 1
 
     @field_validator("time")
     @classmethod
@@ -201,6 +205,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             if err["type"] == "extra_forbidden":
                 what = "unknown key (check the spelling; see the comments in the shipped bot.toml)"
             got = err.get("input")
-            shown = f" (got {got!r})" if got is not None and err["type"] != "extra_forbidden" else ""
+            shown = (
+                f" (got {got!r})" if got is not None and err["type"] != "extra_forbidden" else ""
+            )
             problems.append(f"{file}: [{key}] {what}{shown}")
         raise ConfigError("\n".join(problems)) from None

@@ -41,7 +41,12 @@ class QuestionState(StrEnum):
 
 
 _FINAL = frozenset(
-    {QuestionState.RESOLVED, QuestionState.EXPIRED, QuestionState.CANCELLED, QuestionState.UNANSWERED}
+    {
+        QuestionState.RESOLVED,
+        QuestionState.EXPIRED,
+        QuestionState.CANCELLED,
+        QuestionState.UNANSWERED,
+    }
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,11 @@ class WeeklyHours:
     @classmethod
     def parse(cls, text: str) -> WeeklyHours:
         """Parse ``Mon-Fri 09:00-17:00`` (several parts separated by ``,`` or ``;``)."""
+        # Rosters repeat a handful of schedules; loading 10,000 profiles must not parse 10,000 times.
+        return _parse_cached(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> WeeklyHours:
         windows: list[tuple[int, int, int]] = []
         parts = [p for p in re.split(r"[;,]", text) if p.strip()]
         if not parts:
@@ -111,6 +117,11 @@ class WeeklyHours:
                 if start > local:
                     return start.astimezone(when.tzinfo)
         return when
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_cached(text: str) -> WeeklyHours:
+    return WeeklyHours._parse(text)
 
 
 def check_timezone(name: str) -> str:

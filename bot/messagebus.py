@@ -69,7 +69,9 @@ class Context:
         if isinstance(message, ChatMessage):
             self.replies.append(message)
         else:
-            self.replies.append(ChatMessage(body=message if isinstance(message, Text) else text(message)))
+            self.replies.append(
+                ChatMessage(body=message if isinstance(message, Text) else text(message))
+            )
 
     def emit(self, event: Event) -> None:
         self.events.append(event)

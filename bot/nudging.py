@@ -8,6 +8,7 @@ from bot.domain import Nudge, NudgeKind, Question
 from bot.messagebus import Context
 
 __all__ = [
+    "SESSION_KINDS",
     "after_claim",
     "after_extend",
     "after_release",
@@ -20,31 +21,32 @@ SESSION_KINDS = (NudgeKind.WRAP_UP, NudgeKind.EXPIRE, NudgeKind.STALE)
 
 
 async def schedule_escalation(ctx: Context, q: Question, *, base: datetime, step: int = 0) -> None:
-    """Add ladder step `step`, due `after_minutes` after `base` (when the question became open)."""
-    ladder = ctx.config.nudges.escalation
-    if step >= len(ladder):
-        return
-    await ctx.uow.nudges.add(
-        Nudge(
-            kind=NudgeKind.ESCALATE,
-            workspace=q.workspace,
-            question_id=q.number,
-            step=step,
-            due_at=base + timedelta(minutes=ladder[step].after_minutes),
+    """Add the ladder from `step` on, each due `after_minutes` after `base` (when q became open).
+
+    Every step is its own row with a fixed due time, so a retried or quiet-hours-delayed step
+    never shifts the later ones; a claim cancels them all.
+    """
+    for i, rung in enumerate(ctx.config.nudges.escalation[step:], start=step):
+        await ctx.uow.nudges.add(
+            Nudge(
+                kind=NudgeKind.ESCALATE,
+                workspace=q.workspace,
+                question_id=q.number,
+                step=i,
+                due_at=base + timedelta(minutes=rung.after_minutes),
+            )
         )
-    )
 
 
 async def after_claim(ctx: Context, q: Question) -> None:
-    await ctx.uow.nudges.cancel(q.number, [NudgeKind.ESCALATE])
+    """The ladder stops; the session's wrap-up (and a stale-thread check) start."""
+    await ctx.uow.nudges.cancel(q.number, [NudgeKind.ESCALATE, *SESSION_KINDS])
     await _session_nudges(ctx, q)
 
 
 async def _session_nudges(ctx: Context, q: Question) -> None:
     assert q.timebox_ends_at is not None and q.mentor is not None
-    await ctx.uow.nudges.add(
-        Nudge(kind=NudgeKind.WRAP_UP, workspace=q.workspace, question_id=q.number, due_at=q.timebox_ends_at)
-    )
+    await _wrap_up(ctx, q)
     stale = ctx.clock.now() + timedelta(minutes=ctx.config.session.stale_after_minutes)
     if stale < q.timebox_ends_at:
         await ctx.uow.nudges.add(
@@ -58,20 +60,32 @@ async def _session_nudges(ctx: Context, q: Question) -> None:
         )
 
 
-async def after_extend(ctx: Context, q: Question) -> None:
-    await ctx.uow.nudges.cancel(q.number, [NudgeKind.WRAP_UP, NudgeKind.EXPIRE])
+async def _wrap_up(ctx: Context, q: Question) -> None:
     assert q.timebox_ends_at is not None
     await ctx.uow.nudges.add(
-        Nudge(kind=NudgeKind.WRAP_UP, workspace=q.workspace, question_id=q.number, due_at=q.timebox_ends_at)
+        Nudge(
+            kind=NudgeKind.WRAP_UP,
+            workspace=q.workspace,
+            question_id=q.number,
+            due_at=q.timebox_ends_at,
+        )
     )
 
 
+async def after_extend(ctx: Context, q: Question) -> None:
+    """A new end of the time box: the wrap-up moves, a pending expiry is off."""
+    await ctx.uow.nudges.cancel(q.number, [NudgeKind.WRAP_UP, NudgeKind.EXPIRE])
+    await _wrap_up(ctx, q)
+
+
 async def after_release(ctx: Context, q: Question) -> None:
-    await ctx.uow.nudges.cancel(q.number, list(SESSION_KINDS))
+    """Back to open: the session's nudges go, the ladder starts again from now."""
+    await ctx.uow.nudges.cancel(q.number, [NudgeKind.ESCALATE, *SESSION_KINDS])
     await schedule_escalation(ctx, q, base=ctx.clock.now())
 
 
 async def after_resolve(ctx: Context, q: Question) -> None:
+    """Resolved: only the rating request and the follow-up check-in remain."""
     await ctx.uow.nudges.cancel(q.number)
     now = ctx.clock.now()
     nudges = ctx.config.nudges

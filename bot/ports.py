@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from bot.digest import WeekTally
 from bot.domain import (
     Feedback,
     MentorProfile,
@@ -194,6 +195,14 @@ class NudgeRepository(Protocol):
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None: ...
 
+    async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        """Renew a lease that is still ours (`lease_until` as leased); False if it was lost."""
+        ...
+
+    async def postpone(self, nudge_id: int, *, due_at: datetime) -> None:
+        """Release the lease and move the due time (quiet hours); not counted as an attempt."""
+        ...
+
     async def retry_later(self, nudge_id: int, *, due_at: datetime, error: str) -> None: ...
 
     async def mark_failed(self, nudge_id: int, *, error: str) -> None: ...
@@ -232,6 +241,12 @@ class WorkspaceRepository(Protocol):
 class DigestRunRepository(Protocol):
     async def start(self, workspace: WorkspaceRef, period: str, at: datetime) -> bool:
         """Claim the digest of a period; True for exactly one caller per workspace and period."""
+        ...
+
+    async def tally(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime, *, top_mentors: int
+    ) -> WeekTally:
+        """Figures of the questions created in ``[start, end)`` and the points earned then."""
         ...
 
 

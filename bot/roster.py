@@ -50,7 +50,9 @@ async def import_roster(
         reader = csv.DictReader(fh)
         missing = {"workspace", "user", "name", "skills"} - set(reader.fieldnames or [])
         if missing:
-            out(f"{file}: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(COLUMNS)}")
+            out(
+                f"{file}: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(COLUMNS)}"
+            )
             return 2
         rows = list(reader)
     errors = [f"{file}:{i + 2}: {p}" for i, row in enumerate(rows) for p in _row_problems(row)]
@@ -63,10 +65,16 @@ async def import_roster(
         known = {ws.ref for ws in await uow.workspaces.all()}
     unknown = sorted({r["workspace"] for r in rows} - {w.key() for w in known})
     if unknown:
-        out(f"Nothing was imported: unknown workspace(s) {', '.join(unknown)} — start the bot there first.")
+        out(
+            f"Nothing was imported: unknown workspace(s) {', '.join(unknown)} — start the bot there first."
+        )
         return 2
     for row in rows:
-        actor = Actor(UserRef.from_key(row["user"].strip()), row["name"].strip(), WorkspaceRef.from_key(row["workspace"].strip()))
+        actor = Actor(
+            UserRef.from_key(row["user"].strip()),
+            row["name"].strip(),
+            WorkspaceRef.from_key(row["workspace"].strip()),
+        )
         cap = (row.get("capacity_per_week") or "").strip()
         await bus.handle(
             RegisterMentor(
@@ -93,6 +101,14 @@ async def export_roster(uow_factory: UnitOfWorkFactory, *, out: TextIO) -> int:
             for p in profiles:
                 name = people[p.ref].name if p.ref in people else p.ref.id
                 writer.writerow(
-                    [ws.ref.key(), p.ref.key(), name, ", ".join(p.skills), p.timezone, str(p.hours), p.capacity_per_week]
+                    [
+                        ws.ref.key(),
+                        p.ref.key(),
+                        name,
+                        ", ".join(p.skills),
+                        p.timezone,
+                        str(p.hours),
+                        p.capacity_per_week,
+                    ]
                 )
     return 0

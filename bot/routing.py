@@ -50,5 +50,7 @@ class RoutingGateway:
     async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
         return await self._for(user).send_dm(user, message)
 
-    async def send_private(self, *, user: UserRef, channel: ChannelRef, message: ChatMessage) -> None:
+    async def send_private(
+        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+    ) -> None:
         await self._for(user).send_private(user=user, channel=channel, message=message)

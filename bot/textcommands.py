@@ -9,7 +9,16 @@ from datetime import datetime, timedelta
 
 from bot import commands as c
 
-__all__ = ["ADMIN_USAGE", "MENTOR_USAGE", "ParseError", "parse_admin", "parse_ask", "parse_duration", "parse_mentor", "split_skills"]
+__all__ = [
+    "ADMIN_USAGE",
+    "MENTOR_USAGE",
+    "ParseError",
+    "parse_admin",
+    "parse_ask",
+    "parse_duration",
+    "parse_mentor",
+    "split_skills",
+]
 
 MENTOR_USAGE = (
     "Mentor commands: `/mentor join <skill, skill, ...>` · `/mentor skills <skill, ...>` · "
@@ -68,7 +77,9 @@ def parse_mentor(actor: c.Actor, raw: str) -> c.Command | ParseError:
             return c.PauseMentor(actor, None)
         duration = parse_duration(rest)
         if duration is None:
-            return ParseError(f"I couldn't read `{rest}` as a duration. Try `/mentor pause 7d`, `12h` or `2w`.")
+            return ParseError(
+                f"I couldn't read `{rest}` as a duration. Try `/mentor pause 7d`, `12h` or `2w`."
+            )
         return c.PauseMentor(actor, duration)
     if sub == "resume":
         return c.ResumeMentor(actor)
@@ -99,7 +110,7 @@ def parse_admin(actor: c.Actor, raw: str, *, now: datetime) -> c.Command | Parse
         return c.ShowStats(actor)
     if sub == "digest":
         if rest and not _WEEK.match(rest):
-            return ParseError("Give the week like `2026-W48`, or nothing for last week.")
+            return ParseError("Give the week like `2026-W48`, or nothing for this week so far.")
         return c.SendDigest(now=now, workspace=actor.workspace, actor=actor, week=rest or None)
     if not sub or sub == "help":
         return ParseError(ADMIN_USAGE)

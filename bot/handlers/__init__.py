@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import commands as c
 from bot.handlers.admin import register_workspace, show_home, show_stats
 from bot.handlers.asking import ask_question
+from bot.handlers.digest import send_digest
 from bot.handlers.feedback import comment_on_session, rate_session
 from bot.handlers.mentors import (
     explain_match,
@@ -59,6 +60,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.ShowStats: show_stats,
     c.ShowHome: show_home,
     c.SendDueNudges: send_due_nudges,
+    c.SendDigest: send_digest,
 }
 
 EVENT_HANDLERS: dict[type, list[EventHandler]] = {}

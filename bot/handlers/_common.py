@@ -28,9 +28,7 @@ __all__ = [
 def is_admin(actor: Actor, config: Config) -> bool:
     """Workspace admins/owners as the platform says, plus the users listed in ``[bot] admins``."""
     listed = set(config.bot.admins)
-    return actor.platform_admin or bool(
-        {actor.name, actor.user.id, actor.user.key()} & listed
-    )
+    return actor.platform_admin or bool({actor.name, actor.user.id, actor.user.key()} & listed)
 
 
 async def ensure_person(ctx: Context, actor: Actor) -> Person:
@@ -40,8 +38,10 @@ async def ensure_person(ctx: Context, actor: Actor) -> Person:
     if person is None:
         person = Person(ref=actor.user, name=actor.name, timezone=actor.timezone, is_admin=admin)
         await ctx.uow.people.upsert(person)
-    elif person.name != actor.name or person.is_admin != admin or (
-        actor.timezone and person.timezone != actor.timezone
+    elif (
+        person.name != actor.name
+        or person.is_admin != admin
+        or (actor.timezone and person.timezone != actor.timezone)
     ):
         person.name = actor.name
         person.is_admin = admin
@@ -117,4 +117,6 @@ async def refresh_card(ctx: Context, q: Question, *, rating: int | None = None) 
     if q.card is None:
         return
     names = await names_for(ctx, [q.asker, q.mentor, *q.suggested])
-    await ctx.chat.update_card(q.card, question_card(q, names=names, config=ctx.config, rating=rating))
+    await ctx.chat.update_card(
+        q.card, question_card(q, names=names, config=ctx.config, rating=rating)
+    )

@@ -49,6 +49,7 @@ async def rank_for(
     topics: list[str] | tuple[str, ...],
     exclude: set[UserRef],
     limit: int,
+    seed: str | int = "",
 ) -> list[RankedMentor]:
     """Rank the workspace's available mentors for `topics` right now."""
     now = ctx.clock.now()
@@ -74,7 +75,7 @@ async def rank_for(
         if p.active and not p.is_paused(now) and p.ref not in exclude
     ]
     taxonomy = ctx.services.taxonomy
-    return rank_mentors(topics, candidates, limit=limit, related=taxonomy.related)
+    return rank_mentors(topics, candidates, limit=limit, related=taxonomy.related, seed=seed)
 
 
 async def _median_minutes_to_claim(ctx: Context, workspace: WorkspaceRef) -> float | None:
@@ -105,6 +106,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         topics=topics,
         exclude={actor.user},
         limit=ctx.config.matching.suggest,
+        seed=body,
     )
     q = await ctx.uow.questions.add(
         Question(

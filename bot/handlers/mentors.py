@@ -225,7 +225,9 @@ async def list_mentors(cmd: ListMentors, ctx: Context) -> None:
         canon = ctx.services.taxonomy.canonical(skill) or skill.lower()
         profiles = [p for p in profiles if canon in p.skills]
     if not profiles:
-        ctx.reply(text("No mentors for ", UserText(skill), " yet.") if skill else text("No mentors yet."))
+        ctx.reply(
+            text("No mentors for ", UserText(skill), " yet.") if skill else text("No mentors yet.")
+        )
         return
     names = await names_for(ctx, [p.ref for p in profiles])
     out = [text(Bold(f"Mentors{' for ' + skill if skill else ''}"))]
@@ -278,6 +280,9 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
                 UserText(names.get(r.ref, r.ref.id)),
                 f" — score {r.score:.1f}; matched: ",
                 UserText(", ".join(r.matched_topics)),
+                text("; via related skills: ", UserText(", ".join(r.related_topics)))
+                if r.related_topics
+                else text(),
                 f"; {factors}",
             )
         )

@@ -105,6 +105,29 @@ class SqlNudgeRepository(Repository):
             .values(state=NudgeState.SENT.value, sent_at=at, lease_until=None)
         )
 
+    async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        # Renew our lease before sending; False if it expired and another sweeper took the row.
+        changed = await self._rowcount(
+            sa.update(T)
+            .where(T.c.id == nudge_id, T.c.state == _PENDING, T.c.lease_until == lease_until)
+            .values(lease_until=until)
+        )
+        return changed == 1
+
+    async def postpone(self, nudge_id: int, *, due_at: datetime) -> None:
+        # Not an attempt: give back the one the lease counted.
+        await self._session.execute(
+            sa.update(T)
+            .where(T.c.id == nudge_id)
+            .values(
+                due_at=due_at,
+                lease_until=None,
+                attempts=sa.func.max(T.c.attempts - 1, 0)
+                if self._dialect == "sqlite"
+                else sa.func.greatest(T.c.attempts - 1, 0),
+            )
+        )
+
     async def retry_later(self, nudge_id: int, *, due_at: datetime, error: str) -> None:
         await self._session.execute(
             sa.update(T)

@@ -1,0 +1,305 @@
+"""The weekly digest: ISO weeks in a workspace's timezone, the week's figures and their text."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionState
+from bot.messages import Attachment, Bold, ChatMessage, Text, UserText, lines, text
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = [
+    "Digest",
+    "IsoWeek",
+    "TopicCoverage",
+    "WeekTally",
+    "build_digest",
+    "digest_message",
+    "scheduled_week",
+    "tally_questions",
+]
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class IsoWeek:
+    """An ISO week such as ``2026-W48``: Monday 00:00 to the next Monday 00:00, local time."""
+
+    year: int
+    week: int
+
+    @classmethod
+    def parse(cls, label: str) -> IsoWeek:
+        m = _WEEK.match(label.strip())
+        if not m:
+            raise ValueError(f"`{label}` is not a week like `2026-W48`")
+        year, week = int(m[1]), int(m[2])
+        try:
+            date.fromisocalendar(year, week, 1)
+        except ValueError:
+            raise ValueError(f"{year} has no week {week}") from None
+        return cls(year, week)
+
+    @classmethod
+    def containing(cls, when: datetime, tz: str) -> IsoWeek:
+        iso = when.astimezone(ZoneInfo(tz)).isocalendar()
+        return cls(iso.year, iso.week)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    def monday(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    def bounds(self, tz: str) -> tuple[datetime, datetime]:
+        """``[start, end)`` in UTC: the local midnights, so DST weeks have 167 or 169 h."""
+        zone = ZoneInfo(tz)
+        start = datetime.combine(self.monday(), time(), tzinfo=zone)
+        end = datetime.combine(self.monday() + timedelta(days=7), time(), tzinfo=zone)
+        return start.astimezone(UTC), end.astimezone(UTC)
+
+    def previous(self) -> IsoWeek:
+        iso = (self.monday() - timedelta(days=7)).isocalendar()
+        return IsoWeek(iso.year, iso.week)
+
+
+def scheduled_week(now: datetime, *, tz: str, weekday: str, at: str) -> IsoWeek | None:
+    """The week whose digest is due by `now`: the last full week, once this week's slot passed.
+
+    None before this week's slot (``weekday`` at ``at``, local time): last week's digest then
+    belongs to last week's slot, which is not caught up days later.
+    """
+    this_week = IsoWeek.containing(now, tz)
+    hour, minute = (int(p) for p in at.split(":"))
+    day = this_week.monday() + timedelta(days=WEEKDAYS.index(weekday))
+    slot = datetime.combine(day, time(hour % 24, minute), tzinfo=ZoneInfo(tz))
+    return this_week.previous() if now >= slot else None
+
+
+@dataclass(frozen=True, slots=True)
+class WeekTally:
+    """What became of the questions asked in one week (its cohort), plus the week's points."""
+
+    asked: int = 0
+    claimed: int = 0
+    resolved: int = 0
+    unanswered: int = 0
+    expired: int = 0
+    cancelled: int = 0
+    still_open: int = 0
+    median_minutes_to_claim: float | None = None
+    median_minutes_to_resolve: float | None = None
+    average_rating: float | None = None
+    ratings: int = 0
+    average_clarity: float | None = None
+    topics: tuple[tuple[str, int], ...] = ()
+    top_mentors: tuple[tuple[UserRef, int], ...] = ()
+
+
+def _minutes(later: datetime, earlier: datetime) -> float:
+    return (later - earlier).total_seconds() / 60
+
+
+def tally_questions(
+    questions: Sequence[Question],
+    feedback: Iterable[Feedback],
+    points: Iterable[PointsEntry],
+    *,
+    top_mentors: int,
+) -> WeekTally:
+    """The tally in plain Python (the SQL repositories compute the same in the database)."""
+    states = Counter(q.state for q in questions)
+    ids = {q.id for q in questions}
+    to_claim = [_minutes(q.claimed_at, q.created_at) for q in questions if q.claimed_at]
+    to_resolve = [
+        _minutes(q.resolved_at, q.created_at)
+        for q in questions
+        if q.resolved_at and q.state is QuestionState.RESOLVED
+    ]
+    mine = [f for f in feedback if f.question_id in ids]
+    helpful = [f.score for f in mine if f.role == "asker"]
+    clarity = [f.score for f in mine if f.role == "mentor"]
+    topics = Counter(t for q in questions for t in q.topics)
+    earned: Counter[UserRef] = Counter()
+    for p in points:
+        earned[p.user] += p.points
+    return WeekTally(
+        asked=len(questions),
+        claimed=sum(1 for q in questions if q.claimed_at is not None),
+        resolved=states[QuestionState.RESOLVED],
+        unanswered=states[QuestionState.UNANSWERED],
+        expired=states[QuestionState.EXPIRED],
+        cancelled=states[QuestionState.CANCELLED],
+        still_open=states[QuestionState.OPEN] + states[QuestionState.CLAIMED],
+        median_minutes_to_claim=statistics.median(to_claim) if to_claim else None,
+        median_minutes_to_resolve=statistics.median(to_resolve) if to_resolve else None,
+        average_rating=statistics.fmean(helpful) if helpful else None,
+        ratings=len(helpful),
+        average_clarity=statistics.fmean(clarity) if clarity else None,
+        topics=tuple(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))),
+        top_mentors=tuple(sorted(earned.items(), key=lambda kv: (-kv[1], kv[0].key())))[
+            :top_mentors
+        ],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCoverage:
+    topic: str
+    asked: int
+    mentors: int
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """Everything the weekly digest reports for one workspace and week."""
+
+    workspace: WorkspaceRef
+    week: IsoWeek
+    tz: str
+    this: WeekTally
+    previous: WeekTally
+    coverage: tuple[TopicCoverage, ...] = ()
+    gaps: tuple[TopicCoverage, ...] = ()
+    partial: bool = False
+    names: dict[UserRef, str] = field(default_factory=dict)
+
+
+def build_digest(
+    *,
+    workspace: WorkspaceRef,
+    week: IsoWeek,
+    tz: str,
+    this: WeekTally,
+    previous: WeekTally,
+    mentors: Sequence[MentorProfile],
+    gap_max_mentors: int,
+    partial: bool = False,
+    names: dict[UserRef, str] | None = None,
+) -> Digest:
+    """Join the tallies with mentor coverage: topics asked against how many mentors list them."""
+    per_skill = Counter(s for m in mentors if m.active for s in set(m.skills))
+    coverage = tuple(TopicCoverage(t, n, per_skill.get(t, 0)) for t, n in this.topics)
+    gaps = tuple(
+        sorted(
+            (c for c in coverage if c.mentors <= gap_max_mentors),
+            key=lambda c: (c.mentors - c.asked, c.topic),
+        )
+    )
+    return Digest(
+        workspace=workspace,
+        week=week,
+        tz=tz,
+        this=this,
+        previous=previous,
+        coverage=coverage,
+        gaps=gaps,
+        partial=partial,
+        names=dict(names or {}),
+    )
+
+
+def _minutes_text(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.0f} min" if value < 90 else f"{value / 60:.1f} h"
+
+
+def _delta(now: int, before: int) -> str:
+    d = now - before
+    return f"{'+' if d > 0 else '±' if d == 0 else '−'}{abs(d)}"
+
+
+def _rating_text(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}/5"
+
+
+def digest_message(digest: Digest, *, chart: bytes | None = None) -> ChatMessage:
+    """The digest as one message (the chart attached where the platform allows)."""
+    t, p = digest.this, digest.previous
+    monday = digest.week.monday()
+    span = f"{monday:%b %d}–{(monday + timedelta(days=6)):%b %d}"
+    title = f"Micromentor weekly digest — {digest.week.label} ({span}{', so far' if digest.partial else ''})"
+    parts: list[Text] = [
+        text(
+            Bold("Questions: "),
+            f"{t.asked} asked ({_delta(t.asked, p.asked)} vs last week) · "
+            f"{t.claimed} claimed ({_delta(t.claimed, p.claimed)}) · "
+            f"{t.resolved} resolved ({_delta(t.resolved, p.resolved)}) · "
+            f"{t.unanswered} unanswered ({_delta(t.unanswered, p.unanswered)})"
+            + (f" · {t.expired} expired" if t.expired else "")
+            + (f" · {t.cancelled} cancelled" if t.cancelled else "")
+            + (f" · {t.still_open} still open" if t.still_open else ""),
+        ),
+        text(
+            Bold("Median time: "),
+            f"to claim {_minutes_text(t.median_minutes_to_claim)} "
+            f"(last week {_minutes_text(p.median_minutes_to_claim)}) · "
+            f"to resolve {_minutes_text(t.median_minutes_to_resolve)} "
+            f"(last week {_minutes_text(p.median_minutes_to_resolve)})",
+        ),
+        text(
+            Bold("Ratings: "),
+            f"helpfulness {_rating_text(t.average_rating)} from {t.ratings} "
+            f"(last week {_rating_text(p.average_rating)}) · "
+            f"question clarity {_rating_text(t.average_clarity)}",
+        ),
+    ]
+    if t.top_mentors:
+        thanks: list[str | UserText] = []
+        for i, (ref, pts) in enumerate(t.top_mentors, 1):
+            thanks += [f"{', ' if i > 1 else ''}{i}. ", UserText(digest.names.get(ref, ref.id))]
+            thanks.append(f" ({pts} pts)")
+        parts.append(text(Bold("Top mentors: "), *thanks))
+    else:
+        parts.append(text(Bold("Top mentors: "), "nobody earned points this week."))
+    if digest.coverage:
+        shown = digest.coverage[:8]
+        parts.append(
+            text(
+                Bold("Topics asked / mentors: "),
+                *[
+                    part
+                    for i, c in enumerate(shown)
+                    for part in ((", " if i else ""), UserText(c.topic), f" {c.asked}/{c.mentors}")
+                ],
+            )
+        )
+    if digest.gaps:
+        parts.append(
+            text(
+                Bold("Skill gaps: "),
+                *[
+                    part
+                    for i, c in enumerate(digest.gaps[:5])
+                    for part in (
+                        ", " if i else "",
+                        UserText(c.topic),
+                        f" ({c.asked} asked, {'no' if not c.mentors else c.mentors} mentor{'s' if c.mentors != 1 else ''})",
+                    )
+                ],
+                " — worth recruiting mentors for.",
+            )
+        )
+    attachment = (
+        Attachment(f"digest-{digest.week.label}.png", chart, "image/png") if chart else None
+    )
+    return ChatMessage(
+        title=text(Bold(title)),
+        body=lines(parts),
+        footer=text(
+            "Counts follow the questions asked in the week; askers are never named. "
+            "`/mentoradmin digest YYYY-Www` for another week."
+        ),
+        attachment=attachment,
+        kind="digest",
+    )

@@ -1,0 +1,125 @@
+"""The weekly digest: on the clock once per workspace and week, and on demand for admins."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.commands import SendDigest
+from bot.config import Config
+from bot.digest import Digest, IsoWeek, build_digest, digest_message, scheduled_week
+from bot.domain import Workspace
+from bot.handlers._common import is_admin, require_workspace
+from bot.messagebus import Context, Refusal, Services
+from bot.messages import ChatMessage
+from bot.ports import UnitOfWork
+
+__all__ = ["load_digest", "render_digest", "send_digest"]
+
+log = logging.getLogger(__name__)
+
+
+def workspace_timezone(ws: Workspace, config: Config) -> str:
+    return ws.timezone or config.bot.timezone
+
+
+async def load_digest(
+    uow: UnitOfWork, config: Config, ws: Workspace, week: IsoWeek, *, now: datetime
+) -> Digest:
+    """Gather the figures of `week` and the week before for one workspace (SQL does the sums)."""
+    tz = workspace_timezone(ws, config)
+    top = config.digest.top_mentors
+    start, end = week.bounds(tz)
+    this = await uow.digests.tally(ws.ref, start, end, top_mentors=top)
+    p_start, p_end = week.previous().bounds(tz)
+    previous = await uow.digests.tally(ws.ref, p_start, p_end, top_mentors=top)
+    mentors = await uow.mentors.in_workspace(ws.ref)
+    people = await uow.people.get_many([ref for ref, _ in this.top_mentors])
+    return build_digest(
+        workspace=ws.ref,
+        week=week,
+        tz=tz,
+        this=this,
+        previous=previous,
+        mentors=mentors,
+        gap_max_mentors=config.digest.gap_max_mentors,
+        partial=start <= now < end,
+        names={ref: p.name for ref, p in people.items()},
+    )
+
+
+async def render_digest(services: Services, digest: Digest) -> ChatMessage:
+    """The digest message, with its chart when a chart renderer is wired in (off the loop)."""
+    chart: Callable[[Digest], bytes] | None = getattr(services, "chart", None)
+    png = None
+    if chart is not None:
+        try:
+            png = await asyncio.to_thread(chart, digest)
+        except Exception:  # a missing chart must not cost the digest
+            log.exception("digest chart failed; sending the digest without it")
+    return digest_message(digest, chart=png)
+
+
+async def send_digest(cmd: SendDigest, ctx: Context) -> None:
+    if cmd.actor is not None:
+        await _on_demand(cmd, ctx)
+    else:
+        await _on_the_clock(cmd, ctx)
+
+
+async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
+    """``/mentoradmin digest [week]``: this week so far by default; reply and post, every time."""
+    assert cmd.actor is not None
+    if not is_admin(cmd.actor, ctx.config):
+        raise Refusal("Sorry, `/mentoradmin digest` is for admins. Ask one of them for figures.")
+    ws = await require_workspace(ctx, cmd.actor)
+    current = IsoWeek.containing(cmd.now, workspace_timezone(ws, ctx.config))
+    try:
+        week = IsoWeek.parse(cmd.week) if cmd.week else current
+    except ValueError as e:
+        raise Refusal(f"{e}. Give the week like `2026-W48`, or nothing for this week.") from None
+    if week > current:
+        raise Refusal(f"{week.label} hasn't started yet; the latest week is {current.label}.")
+    digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
+    message = await render_digest(ctx.services, digest)
+    await ctx.chat.post_card(ws.admin_channel, message)
+    ctx.reply(message)
+
+
+async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
+    """The scheduled digest of the last full week, once per workspace and week across replicas."""
+    cfg = ctx.config.digest
+    # Read in a short transaction of its own: on SQLite an open one holds the write lock that
+    # each workspace's claim-and-post transaction below needs.
+    async with ctx.new_uow() as uow:
+        workspaces = await uow.workspaces.all()
+    for ws in workspaces:
+        if cmd.workspace is not None and ws.ref != cmd.workspace:
+            continue
+        tz = workspace_timezone(ws, ctx.config)
+        week = (
+            IsoWeek.parse(cmd.week)
+            if cmd.week
+            else scheduled_week(cmd.now, tz=tz, weekday=cfg.weekday, at=cfg.time)
+        )
+        if week is None:
+            continue
+        try:
+            await _post_once(ctx, ws, week, cmd.now)
+        except Exception:  # one workspace's failure must not hold up the others
+            log.exception("weekly digest for %s failed; it is retried at the next tick", ws.ref)
+
+
+async def _post_once(ctx: Context, ws: Workspace, week: IsoWeek, now: datetime) -> None:
+    # The claim row and the post share one transaction: a failed post rolls the claim back, so
+    # a later tick (or another replica) tries again; a concurrent replica waits on the unique key.
+    async with ctx.new_uow() as uow:
+        if not await uow.digests.start(ws.ref, week.label, now):
+            return
+        digest = await load_digest(uow, ctx.config, ws, week, now=now)
+        message = await render_digest(ctx.services, digest)
+        await ctx.chat.post_card(ws.admin_channel, message)
+        await uow.commit()
+    log.info("weekly digest %s posted for %s", week.label, ws.ref)

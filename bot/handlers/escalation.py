@@ -1,0 +1,190 @@
+"""The escalation ladder for an unclaimed question: DM more mentors, bump, tell admins, give up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot import nudging
+from bot.cards import similar_lines, who
+from bot.domain import Nudge, NudgeKind, Question, QuestionState, Transition, Workspace
+from bot.events import QuestionUnanswered
+from bot.handlers._common import names_for, refresh_card
+from bot.handlers.asking import rank_for
+from bot.messagebus import Context
+from bot.messages import Action, ChatMessage, Jump, Mention, Text, UserText, lines, text
+from bot.quiet_hours import Later, wait_for_working_hours
+
+__all__ = ["escalate"]
+
+log = logging.getLogger(__name__)
+
+_RANK_POOL = 50  # how many ranked mentors to look through for ones inside their hours
+_GROUP_MENTIONS = 10  # at most this many mentors are pinged by a channel bump
+
+
+def _claim(q: Question) -> tuple[Action, ...]:
+    return (Action("claim", q.number, "Claim", "primary"),)
+
+
+def _ref(q: Question) -> Text:
+    target = q.card or q.thread
+    return text(Jump(target, f"#{q.number}")) if target is not None else text(f"#{q.number}")
+
+
+async def _later_rungs(ctx: Context, nudge: Nudge) -> list[Nudge]:
+    assert nudge.question_id is not None
+    pending = await ctx.uow.nudges.pending_for(nudge.question_id)
+    return [n for n in pending if n.kind is NudgeKind.ESCALATE and n.step > nudge.step]
+
+
+async def escalate(ctx: Context, nudge: Nudge, now: datetime) -> None:
+    """Send ladder step `nudge.step` if the question is still open and the step not overtaken."""
+    q = await ctx.uow.questions.get(nudge.question_id) if nudge.question_id else None
+    ladder = ctx.config.nudges.escalation
+    if q is None or q.state is not QuestionState.OPEN or nudge.step >= len(ladder):
+        return
+    rung = ladder[nudge.step]
+    later = await _later_rungs(ctx, nudge)
+    if rung.action != "give_up" and any(n.due_at <= now for n in later):
+        # Overdue after downtime: a later step is due too, so this one is skipped, not spammed.
+        log.info("escalation step %d of #%s overtaken by a later step", nudge.step, q.number)
+        return
+    ws = await ctx.uow.workspaces.get(q.workspace)
+    if ws is None:
+        return
+    await _ACTIONS[rung.action](ctx, q, ws, nudge, now, later)
+
+
+async def _dm_next(
+    ctx: Context, q: Question, ws: Workspace, nudge: Nudge, now: datetime, later: list[Nudge]
+) -> None:
+    ranked = await rank_for(
+        ctx,
+        workspace=q.workspace,
+        topics=q.topics,
+        exclude={q.asker, *q.suggested},
+        limit=_RANK_POOL,
+    )
+    wanted = ctx.config.matching.suggest
+    awake = [r.ref for r in ranked if r.factors.get("in_hours")][:wanted]
+    if not awake and ranked and ctx.config.nudges.quiet_hours:
+        # Everyone who fits is off work: wait for the first of them, unless the ladder's next
+        # step comes sooner anyway.
+        starts = []
+        for r in ranked[:wanted]:
+            profile = await ctx.uow.mentors.get(r.ref)
+            if profile is not None:
+                starts.append(profile.hours.next_start(now, profile.timezone))
+        first = min(starts, default=None)
+        if first is not None and first > now and all(first < n.due_at for n in later):
+            raise Later(first)
+    for ref in awake:
+        await ctx.chat.send_dm(
+            ref,
+            ChatMessage(
+                body=text(
+                    "Question ",
+                    _ref(q),
+                    " is still waiting for a mentor and fits your skills: ",
+                    UserText(q.text[:200]),
+                    " — claim it if you can help.",
+                ),
+                actions=_claim(q),
+                question_id=q.number,
+            ),
+        )
+    if not awake:
+        log.info("escalation of #%s: no further mentors inside their hours to ask", q.number)
+
+
+async def _channel_bump(
+    ctx: Context, q: Question, ws: Workspace, nudge: Nudge, now: datetime, later: list[Nudge]
+) -> None:
+    topics = set(q.topics)
+    group = [
+        p.ref
+        for p in await ctx.uow.mentors.in_workspace(q.workspace)
+        if p.active
+        and not p.is_paused(now)
+        and p.ref != q.asker
+        and topics & set(p.skills)
+        and p.hours.contains(now, p.timezone)
+    ][:_GROUP_MENTIONS]
+    names = await names_for(ctx, group)
+    calling: list[str | Mention] = []
+    for i, ref in enumerate(group):
+        calling += [", " if i else " ", Mention(ref, names[ref])]
+    await ctx.chat.post_card(
+        ws.mentoring_channel,
+        ChatMessage(
+            body=text(
+                f"Still open: question #{q.number} (",
+                UserText(", ".join(q.topics) or "no topic recognised"),
+                ") needs a mentor. Can anyone help?",
+                *((" Calling", *calling) if group else ()),
+            ),
+            actions=_claim(q),
+            question_id=q.number,
+        ),
+    )
+
+
+async def _admins(
+    ctx: Context, q: Question, ws: Workspace, nudge: Nudge, now: datetime, later: list[Nudge]
+) -> None:
+    waited = round((now - q.created_at).total_seconds() / 60)
+    await ctx.chat.post_card(
+        ws.admin_channel,
+        ChatMessage(
+            body=text(
+                "Heads-up: question ",
+                _ref(q),
+                f" has had no mentor for {waited} min. Topics: ",
+                UserText(", ".join(q.topics) or "none recognised"),
+                ". Could you find someone?",
+            ),
+            question_id=q.number,
+        ),
+    )
+
+
+async def _give_up(
+    ctx: Context, q: Question, ws: Workspace, nudge: Nudge, now: datetime, later: list[Nudge]
+) -> None:
+    # Closing the question waits for the asker's working time too, so the kind note is read.
+    await wait_for_working_hours(ctx, nudge, q.asker, now)
+    closed = q.moved(Transition.GIVE_UP, closed_at=now)
+    if not await ctx.uow.questions.update(closed, expected_state=QuestionState.OPEN):
+        return
+    await refresh_card(ctx, closed)
+    await nudging.on_close(ctx, closed)
+    names = await names_for(ctx, [q.asker])
+    hits = ctx.services.similar.search(q.text, q.topics, limit=ctx.config.ask.similar_shown)
+    similar = []
+    for hit in hits:
+        found = await ctx.uow.questions.get(hit.question_id)
+        if found is not None and found.state is QuestionState.RESOLVED and found.id != q.id:
+            similar.append(found)
+    body = [
+        text(
+            who(q.asker, names),
+            f", I'm sorry: no mentor could take your question #{q.number} this time, "
+            "so I've closed it. It's not you — please ask again, perhaps with a little more "
+            "detail or other keywords: `/askmentor ...`",
+        )
+    ]
+    if similar:
+        body += [text("These answered questions may help meanwhile:"), *similar_lines(similar)]
+    await ctx.chat.send_dm(q.asker, ChatMessage(body=lines(body), question_id=q.number))
+    ctx.emit(QuestionUnanswered(q.number))
+
+
+_Action = Callable[[Context, Question, Workspace, Nudge, datetime, list[Nudge]], Awaitable[None]]
+_ACTIONS: dict[str, _Action] = {
+    "dm_next": _dm_next,
+    "channel_bump": _channel_bump,
+    "admins": _admins,
+    "give_up": _give_up,
+}

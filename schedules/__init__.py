@@ -1,0 +1,128 @@
+"""APScheduler wiring: it only ticks. The nudge sweep every few seconds, the digest on a cron.
+
+No job state lives in the scheduler: nudges and digest runs are rows in the database, so any
+number of replicas can tick at once and overdue work runs at the first tick after start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.commands import SendDigest, SendDueNudges
+from bot.handlers.digest import workspace_timezone
+
+if TYPE_CHECKING:
+    from bot.main import App
+
+__all__ = ["DIGEST_PLAN_SECONDS", "Ticker", "digest_trigger", "start_scheduler"]
+
+log = logging.getLogger(__name__)
+
+DIGEST_PLAN_SECONDS = 60  # how soon a newly registered workspace gets its digest job
+
+
+class Ticker(AsyncIOScheduler):  # type: ignore[misc]
+    """An `AsyncIOScheduler` that can also wait for the ticks still running when it stops."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.running_ticks: set[asyncio.Task[Any]] = set()
+
+    async def stop(self) -> None:
+        """Stop ticking and let the ticks in flight finish (each is one short transaction)."""
+        if self.running:
+            self.shutdown(wait=False)
+        if self.running_ticks:
+            await asyncio.gather(*self.running_ticks, return_exceptions=True)
+
+
+def _tracked(
+    scheduler: Ticker, job: Callable[..., Awaitable[None]]
+) -> Callable[..., Awaitable[None]]:
+    @wraps(job)
+    async def tick(*args: Any) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        scheduler.running_ticks.add(task)
+        try:
+            await job(*args)
+        finally:
+            scheduler.running_ticks.discard(task)
+
+    return tick
+
+
+def digest_trigger(app: App, timezone: str) -> CronTrigger:
+    """``[digest] weekday`` at ``[digest] time`` in the workspace's timezone."""
+    hour, minute = (int(p) for p in app.config.digest.time.split(":"))
+    return CronTrigger(
+        day_of_week=app.config.digest.weekday, hour=hour % 24, minute=minute, timezone=timezone
+    )
+
+
+async def _sweep(app: App) -> None:
+    await app.bus.handle(SendDueNudges(app.clock.now()))
+
+
+async def _digest(app: App, workspace_key: str) -> None:
+    from bot.refs import WorkspaceRef
+
+    await app.bus.handle(
+        SendDigest(app.clock.now(), workspace=WorkspaceRef.from_key(workspace_key))
+    )
+
+
+async def _plan_digests(app: App, scheduler: Ticker) -> None:
+    """One cron job per workspace in its timezone; a new workspace's overdue digest runs now."""
+    async with app.uow_factory() as uow:
+        workspaces = await uow.workspaces.all()
+    for ws in workspaces:
+        job_id = f"digest:{ws.ref.key()}"
+        tz = workspace_timezone(ws, app.config)
+        job = scheduler.get_job(job_id)
+        if job is not None and str(job.trigger.timezone) == tz:
+            continue
+        scheduler.add_job(
+            _tracked(scheduler, _digest),
+            digest_trigger(app, tz),
+            args=[app, ws.ref.key()],
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=3600,
+        )
+        log.info("weekly digest for %s scheduled: %s", ws.ref, digest_trigger(app, tz))
+        if job is None:  # catch up: this week's slot may have passed while we were down
+            await app.bus.handle(SendDigest(app.clock.now(), workspace=ws.ref))
+
+
+def start_scheduler(app: App) -> Ticker:
+    """Start ticking on the running event loop; stop with ``await scheduler.stop()``."""
+    scheduler = Ticker(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1})
+    first = datetime.now(UTC)
+    scheduler.add_job(
+        _tracked(scheduler, _sweep),
+        IntervalTrigger(seconds=app.config.nudges.sweep_seconds),
+        args=[app],
+        id="nudge-sweep",
+        next_run_time=first,
+        misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        _tracked(scheduler, _plan_digests),
+        IntervalTrigger(seconds=DIGEST_PLAN_SECONDS),
+        args=[app, scheduler],
+        id="digest-plan",
+        next_run_time=first,
+        misfire_grace_time=None,
+    )
+    scheduler.start()
+    return scheduler

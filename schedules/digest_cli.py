@@ -1,0 +1,52 @@
+"""`micromentor digest`: print a workspace's weekly digest and optionally write its chart."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.digest import IsoWeek, digest_message
+from bot.handlers.digest import load_digest, workspace_timezone
+from schedules.chart import render_digest_chart
+
+if TYPE_CHECKING:
+    from bot.main import App
+
+__all__ = ["print_digest"]
+
+
+def _chart_path(png: Path, workspace_id: str, several: bool) -> Path:
+    return png.with_name(f"{png.stem}-{workspace_id}{png.suffix or '.png'}") if several else png
+
+
+async def print_digest(
+    app: App, *, week: str | None, png: Path | None, workspace: str | None
+) -> int:
+    """Print the digest of `week` (default: the last full week) for each workspace; 0 on success."""
+    now = app.clock.now()
+    async with app.uow_factory() as uow:
+        workspaces = await uow.workspaces.all()
+        if workspace:
+            workspaces = [
+                ws for ws in workspaces if workspace in (ws.ref.key(), ws.ref.id, ws.name)
+            ]
+        if not workspaces:
+            which = f" named {workspace!r}" if workspace else ""
+            print(f"micromentor digest: no workspace{which} in the database yet", file=sys.stderr)
+            return 1
+        for ws in workspaces:
+            tz = workspace_timezone(ws, app.config)
+            try:
+                wanted = IsoWeek.parse(week) if week else IsoWeek.containing(now, tz).previous()
+            except ValueError as e:
+                print(f"micromentor digest: {e}", file=sys.stderr)
+                return 2
+            digest = await load_digest(uow, app.config, ws, wanted, now=now)
+            print(f"== {ws.name or ws.ref.key()} ==")
+            print(digest_message(digest).plain())
+            if png is not None:
+                path = _chart_path(png, ws.ref.id, len(workspaces) > 1)
+                path.write_bytes(render_digest_chart(digest))
+                print(f"chart written to {path}")
+    return 0

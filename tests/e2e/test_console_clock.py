@@ -1,0 +1,134 @@
+"""The console's `clock +N[m|h|d]` line fires what became due: the escalation ladder, the
+wrap-up and expiry, the stale-thread nudge, the feedback request and the follow-up; a second
+console run on the same database, started later, sends a due nudge exactly once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.console_driver import START, ConsoleDriver, group
+
+MICROMENTOR = Path(sys.executable).with_name("micromentor")
+ASK = "/askmentor How do I group a pandas DataFrame by two columns and sum one of them?"
+
+
+async def four_pandas_mentors(console: ConsoleDriver) -> None:
+    """Three are suggested on the card; the fourth is the "next-best" one the ladder DMs."""
+    for name in ("bob", "carol", "dave", "erin"):
+        await console(f"as {name}", "/mentor join pandas")
+
+
+async def session(console: ConsoleDriver) -> None:
+    await console("as bob", "/mentor join python, pandas", "as alice", ASK, "as bob", "react ✋ 1")
+
+
+async def test_clock_shows_the_escalation_ladder_step_by_step(console: ConsoleDriver) -> None:
+    await four_pandas_mentors(console)
+    await console("as alice", ASK)
+    out = await console("clock +10m")
+    [dm] = [m for m in out if m.where.startswith("DM ") and "still waiting for a mentor" in m]
+    assert dm.where not in ("DM alice", "DM bob")  # bob is suggested on the card already
+    out = await console("clock +20m")
+    assert "needs a mentor. Can anyone help?" in out.one("#mentoring", "Still open")
+    out = await console("clock +90m")
+    assert "has had no mentor for 120 min" in out.one("#mentor-admins")
+    out = await console("clock +22h")
+    assert "Closed" in out.one("#mentoring", "card updated")
+    assert "please ask again" in out.one("DM alice")
+
+
+async def test_clock_shows_the_wrap_up_and_then_the_expiry(console: ConsoleDriver) -> None:
+    await session(console)
+    out = await console("clock +20m")
+    wrap = out.one("thread #1", "time's up")
+    assert "Resolved? Need +10 min? Or need a longer chat" in wrap and "[Resolve]" in wrap
+    out = await console("clock +10m")
+    assert "its time box ran out" in out.one("thread #1")
+    assert "was closed because its time box ran out" in out.one("DM alice")
+    assert "was closed because its time box ran out" in out.one("DM bob")
+
+
+async def test_extending_at_the_wrap_up_keeps_the_session(console: ConsoleDriver) -> None:
+    await session(console)
+    await console("clock +20m", "as alice", "click extend 1")
+    out = await console("clock +10m")  # the grace period is over, but the session was extended
+    assert "ran out" not in out.text
+    assert "time's up" in out.one("thread #1")  # the new end of the time box
+
+
+async def test_clock_shows_the_stale_thread_nudge(console: ConsoleDriver) -> None:
+    await session(console)
+    out = await console("clock +15m")
+    assert "has been quiet for a while" in out.one("thread #1")
+
+
+async def test_clock_shows_the_feedback_request_and_the_follow_up(console: ConsoleDriver) -> None:
+    await session(console)
+    await console("as alice", "click resolve 1")
+    out = await console("clock +30m")
+    assert "How helpful was your session on #1" in out.one("DM alice")
+    out = await console("clock +3d")
+    follow_up = out.one("DM alice", "Checking in")
+    assert "did it work?" in follow_up and "/askmentor" in follow_up
+
+
+async def test_after_a_rating_only_the_follow_up_comes(console: ConsoleDriver) -> None:
+    await session(console)
+    await console("as alice", "click resolve 1", "click rate:5 1")
+    out = await console("clock +3d")
+    assert [s.text.split(" ", 2)[:2] for s in out.to("DM alice")] == [["Checking", "in"]]
+
+
+async def test_clock_tells_a_paused_mentor_they_are_back(console: ConsoleDriver) -> None:
+    await console("as bob", "/mentor join python", "/mentor pause 2d")
+    out = await console("clock +2d")
+    assert "welcome back" in out.one("DM bob")
+
+
+# --- restart ----------------------------------------------------------------------------------
+
+
+def run_cli(script: str, *, now: str, database_url: str, cwd: Path) -> str:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MICROMENTOR_CONFIG": "",
+        "MICROMENTOR_LOG_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [str(MICROMENTOR), "console", "--script", "-", "--now", now],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(not MICROMENTOR.exists(), reason="the micromentor script is not installed")
+def test_a_console_started_later_sends_the_due_nudge_exactly_once(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    asking = (
+        "as bob\n/mentor join pandas\nas carol\n/mentor join pandas\nas dave\n/mentor join pandas\nas erin\n/mentor join pandas\nas alice\n"
+        + ASK
+        + "\n"
+    )
+    first = run_cli(asking, now=START.isoformat(), database_url=sqlite_url, cwd=tmp_path)
+    assert "Thanks! Your question is #1" in first and "still waiting" not in first
+    later = (START + timedelta(minutes=12)).isoformat()
+    second = group(
+        run_cli("clock +0m\n", now=later, database_url=sqlite_url, cwd=tmp_path).splitlines()
+    )
+    assert sum("still waiting for a mentor" in m for m in second) == 1
+    third = run_cli("clock +0m\n", now=later, database_url=sqlite_url, cwd=tmp_path)
+    assert "still waiting" not in third

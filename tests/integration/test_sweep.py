@@ -1,0 +1,222 @@
+"""The sweep on real databases: leases, restarts, two sweepers sharing PostgreSQL, retries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from bot.clock import ManualClock
+from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace, SendDueNudges
+from bot.config import Config
+from bot.domain import MentorProfile, Nudge, NudgeKind, NudgeState, Person
+from bot.hours import WeeklyHours
+from bot.main import App, build_app
+from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from storage.engine import create_engine
+from storage.tables import NudgeRow, table_of
+from tests.unit.fake_chat import FakeChat
+
+NUDGE = table_of(NudgeRow)
+
+START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday morning
+WS = WorkspaceRef("test", "T1")
+ALWAYS = WeeklyHours.parse("Mon-Sun 00:00-24:00")
+LEASE = timedelta(seconds=60)
+ONE_SUGGESTED = Config.model_validate({"matching": {"suggest": 1}})
+
+
+def actor(name: str) -> Actor:
+    return Actor(UserRef("test", name), name, WS)
+
+
+async def start_app(
+    url: str, clock: ManualClock, config: Config | None = None
+) -> tuple[App, FakeChat]:
+    chat = FakeChat(platform="test", interleave=True)
+    app = await build_app(
+        config or Config(), clock=clock, gateways={"test": chat}, database_url=url
+    )
+    await app.bus.handle(
+        RegisterWorkspace(WS, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"))
+    )
+    return app, chat
+
+
+async def stop(app: App) -> None:
+    result = app.dispose()
+    if asyncio.iscoroutine(result):
+        await result
+
+
+async def paused_mentors(app: App, count: int, *, ended_at: datetime) -> None:
+    """`count` mentors whose pause ended at `ended_at`, each with its welcome-back nudge due."""
+    async with app.uow_factory() as uow:
+        for i in range(count):
+            ref = UserRef("test", f"m{i}")
+            await uow.people.upsert(Person(ref=ref, name=f"m{i}"))
+            await uow.mentors.save(
+                MentorProfile(
+                    ref=ref, workspace=WS, skills=("python",), hours=ALWAYS, paused_until=ended_at
+                )
+            )
+            await uow.nudges.add(
+                Nudge(kind=NudgeKind.PAUSE_END, workspace=WS, target=ref, due_at=ended_at)
+            )
+        await uow.commit()
+
+
+async def nudges_in(url: str) -> list[sa.Row[Any]]:
+    """Every nudge row as stored (read straight from the table)."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return list(await conn.execute(sa.select(NUDGE).order_by(NUDGE.c.id)))
+    finally:
+        await engine.dispose()
+
+
+# --- leases -----------------------------------------------------------------------------------
+
+
+async def test_a_leased_nudge_goes_to_one_caller_until_its_lease_runs_out(db_url: str) -> None:
+    app, _ = await start_app(db_url, ManualClock(START))
+    try:
+        await paused_mentors(app, 3, ended_at=START)
+        async with app.uow_factory() as uow:
+            first = await uow.nudges.claim_due(START, lease=LEASE, limit=2)
+            await uow.commit()
+        async with app.uow_factory() as uow:
+            second = await uow.nudges.claim_due(START, lease=LEASE, limit=10)
+            again = await uow.nudges.claim_due(
+                START + LEASE + timedelta(seconds=1), lease=LEASE, limit=10
+            )
+            await uow.commit()
+        assert len(first) == 2 and len(second) == 1
+        assert {n.id for n in first}.isdisjoint({n.id for n in second})
+        assert len(again) == 3  # every lease expired: a crashed sender's rows come back
+    finally:
+        await stop(app)
+
+
+async def test_a_lease_taken_over_by_another_sweeper_cannot_be_held_any_more(db_url: str) -> None:
+    app, _ = await start_app(db_url, ManualClock(START))
+    try:
+        await paused_mentors(app, 1, ended_at=START)
+        async with app.uow_factory() as uow:
+            [mine] = await uow.nudges.claim_due(START, lease=LEASE, limit=1)
+            await uow.commit()
+        later = START + LEASE + timedelta(seconds=1)
+        async with app.uow_factory() as uow:
+            [theirs] = await uow.nudges.claim_due(later, lease=LEASE, limit=1)
+            await uow.commit()
+        async with app.uow_factory() as uow:
+            assert mine.lease_until is not None and theirs.lease_until is not None
+            assert not await uow.nudges.hold(
+                mine.id or 0, lease_until=mine.lease_until, until=later + LEASE
+            )
+            assert await uow.nudges.hold(
+                theirs.id or 0, lease_until=theirs.lease_until, until=later + LEASE
+            )
+    finally:
+        await stop(app)
+
+
+async def test_postponing_gives_the_attempt_back(db_url: str) -> None:
+    app, _ = await start_app(db_url, ManualClock(START))
+    try:
+        await paused_mentors(app, 1, ended_at=START)
+        async with app.uow_factory() as uow:
+            [n] = await uow.nudges.claim_due(START, lease=LEASE, limit=1)
+            await uow.nudges.postpone(n.id or 0, due_at=START + timedelta(hours=5))
+            await uow.commit()
+        [row] = await nudges_in(db_url)
+        assert (row.attempts, row.state, row.due_at) == (0, "pending", START + timedelta(hours=5))
+    finally:
+        await stop(app)
+
+
+# --- restarts ---------------------------------------------------------------------------------
+
+
+async def test_a_process_started_later_sends_the_due_nudge_exactly_once(sqlite_url: str) -> None:
+    first, _ = await start_app(sqlite_url, ManualClock(START), ONE_SUGGESTED)
+    await first.bus.handle(
+        RegisterMentor(actor("bob"), ("python", "pandas"), hours="Mon-Sun 00:00-24:00")
+    )
+    await first.bus.handle(RegisterMentor(actor("carol"), ("pandas",), hours="Mon-Sun 00:00-24:00"))
+    await first.bus.handle(
+        AskQuestion(actor("alice"), "How do I group a pandas DataFrame by two columns?", False)
+    )
+    await stop(first)  # the process exits before anything is due
+
+    later = ManualClock(START + timedelta(minutes=11))
+    second, chat = await start_app(sqlite_url, later, ONE_SUGGESTED)
+    await second.bus.handle(SendDueNudges(later.now()))
+    await second.bus.handle(SendDueNudges(later.now()))
+    await stop(second)
+    third, chat3 = await start_app(sqlite_url, later, ONE_SUGGESTED)
+    await third.bus.handle(SendDueNudges(later.now()))
+    await stop(third)
+
+    escalations = [m for m in chat.messages("send_dm") if "still waiting for a mentor" in m.plain()]
+    assert len(escalations) == 1  # bob was suggested on the card; carol gets the DM
+    assert chat3.messages("send_dm") == []
+
+
+# --- two sweepers on one database ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("db", "count"), [("sqlite", 200), pytest.param("postgres", 1000, marks=pytest.mark.postgres)]
+)
+async def test_two_sweepers_send_every_due_nudge_exactly_once(
+    db: str, count: int, request: pytest.FixtureRequest
+) -> None:
+    url: str = request.getfixturevalue(f"{db}_url")
+    config = Config.model_validate({"nudges": {"batch_size": 25}})
+    clock = ManualClock(START)
+    one, chat_one = await start_app(url, clock, config)
+    two, chat_two = await start_app(url, clock, config)
+    try:
+        await paused_mentors(one, count, ended_at=START - timedelta(minutes=1))
+        await asyncio.gather(
+            one.bus.handle(SendDueNudges(START)), two.bus.handle(SendDueNudges(START))
+        )
+        sent = Counter(
+            c.args["user"].id for chat in (chat_one, chat_two) for c in chat.of("send_dm")
+        )
+        assert len(sent) == count and set(sent.values()) == {1}
+        assert {n.state for n in await nudges_in(url)} == {NudgeState.SENT.value}
+    finally:
+        await stop(one)
+        await stop(two)
+
+
+# --- retries ----------------------------------------------------------------------------------
+
+
+async def test_a_send_failing_twice_then_succeeding_is_stored_sent_with_three_attempts(
+    db_url: str,
+) -> None:
+    clock = ManualClock(START)
+    app, chat = await start_app(db_url, clock)
+    try:
+        await paused_mentors(app, 1, ended_at=START)
+        chat.fail_on.add("send_dm")
+        for at in (START, START + timedelta(seconds=30)):
+            clock.set(at)
+            await app.bus.handle(SendDueNudges(at))
+        chat.fail_on.clear()
+        clock.set(START + timedelta(seconds=90))
+        await app.bus.handle(SendDueNudges(clock.now()))
+        [row] = await nudges_in(db_url)
+        assert (row.state, row.attempts) == ("sent", 3)
+        assert row.last_error.startswith("ChatFailure")
+        assert sum(not isinstance(c.result, Exception) for c in chat.calls) == 1
+    finally:
+        await stop(app)

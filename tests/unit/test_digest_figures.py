@@ -1,0 +1,200 @@
+"""The digest's figures and text from a hand-built week: counts, medians, ratings, top mentors,
+topic coverage and skill gaps, change against last week, ISO weeks in a timezone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.digest import (
+    IsoWeek,
+    WeekTally,
+    build_digest,
+    digest_message,
+    scheduled_week,
+    tally_questions,
+)
+from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionState
+from bot.refs import UserRef, WorkspaceRef
+
+WS = WorkspaceRef("test", "T1")
+MON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 2026-W48
+
+
+def user(name: str) -> UserRef:
+    return UserRef("test", name)
+
+
+def q(
+    n: int,
+    state: QuestionState,
+    *,
+    topics: tuple[str, ...] = ("python",),
+    claim_after: int | None = None,
+    resolve_after: int | None = None,
+    asker: str = "alice",
+    anonymous: bool = False,
+) -> Question:
+    created = MON + timedelta(hours=n)
+    return Question(
+        id=n,
+        workspace=WS,
+        asker=user(asker),
+        text=f"question {n} about {' and '.join(topics)}",
+        created_at=created,
+        anonymous=anonymous,
+        topics=topics,
+        state=state,
+        claimed_at=created + timedelta(minutes=claim_after) if claim_after is not None else None,
+        resolved_at=created + timedelta(minutes=resolve_after)
+        if resolve_after is not None
+        else None,
+    )
+
+
+def hand_built_week() -> tuple[list[Question], list[Feedback], list[PointsEntry]]:
+    questions = [
+        q(1, QuestionState.RESOLVED, claim_after=4, resolve_after=30),
+        q(2, QuestionState.RESOLVED, topics=("python", "pandas"), claim_after=10, resolve_after=50),
+        q(3, QuestionState.RESOLVED, topics=("kubernetes",), claim_after=6, resolve_after=40),
+        q(4, QuestionState.UNANSWERED, topics=("kubernetes",)),
+        q(5, QuestionState.EXPIRED, topics=("rust",), claim_after=20),
+        q(6, QuestionState.OPEN, topics=("kubernetes",), asker="secret-sam", anonymous=True),
+        q(7, QuestionState.CANCELLED, topics=()),
+    ]
+    feedback = [
+        Feedback(1, user("alice"), "asker", 5, MON),
+        Feedback(2, user("alice"), "asker", 4, MON),
+        Feedback(3, user("alice"), "asker", 3, MON),
+        Feedback(1, user("bob"), "mentor", 4, MON),
+        Feedback(99, user("zed"), "asker", 1, MON),  # another week's question: not counted
+    ]
+    points = [
+        PointsEntry(WS, user("bob"), 3, "resolve", MON),
+        PointsEntry(WS, user("bob"), 2, "good rating", MON),
+        PointsEntry(WS, user("carol"), 4, "resolve", MON),
+        PointsEntry(WS, user("dave"), 1, "claim", MON),
+    ]
+    return questions, feedback, points
+
+
+def test_tally_counts_medians_ratings_topics_and_top_mentors_of_a_hand_built_week() -> None:
+    questions, feedback, points = hand_built_week()
+    t = tally_questions(questions, feedback, points, top_mentors=2)
+    assert (t.asked, t.claimed, t.resolved, t.unanswered, t.expired, t.cancelled) == (
+        7,
+        4,
+        3,
+        1,
+        1,
+        1,
+    )
+    assert t.still_open == 1
+    assert t.median_minutes_to_claim == 8.0  # 4, 6, 10, 20
+    assert t.median_minutes_to_resolve == 40.0  # 30, 40, 50
+    assert (t.average_rating, t.ratings, t.average_clarity) == (4.0, 3, 4.0)
+    assert t.topics == (("kubernetes", 3), ("python", 2), ("pandas", 1), ("rust", 1))
+    assert t.top_mentors == ((user("bob"), 5), (user("carol"), 4))
+
+
+def _mentor(name: str, *skills: str) -> MentorProfile:
+    return MentorProfile(ref=user(name), workspace=WS, skills=skills)
+
+
+def test_skill_gaps_are_topics_asked_with_few_or_no_mentors_biggest_first() -> None:
+    questions, feedback, points = hand_built_week()
+    this = tally_questions(questions, feedback, points, top_mentors=5)
+    digest = build_digest(
+        workspace=WS,
+        week=IsoWeek(2026, 48),
+        tz="UTC",
+        this=this,
+        previous=WeekTally(),
+        mentors=[_mentor("bob", "python", "pandas"), _mentor("carol", "python", "rust")],
+        gap_max_mentors=1,
+    )
+    assert [(c.topic, c.asked, c.mentors) for c in digest.coverage] == [
+        ("kubernetes", 3, 0),
+        ("python", 2, 2),
+        ("pandas", 1, 1),
+        ("rust", 1, 1),
+    ]
+    assert [c.topic for c in digest.gaps] == ["kubernetes", "pandas", "rust"]
+
+
+def test_digest_text_shows_change_against_last_week_and_never_names_askers() -> None:
+    questions, feedback, points = hand_built_week()
+    this = tally_questions(questions, feedback, points, top_mentors=5)
+    previous = WeekTally(asked=9, claimed=4, resolved=1, unanswered=1, average_rating=3.5)
+    digest = build_digest(
+        workspace=WS,
+        week=IsoWeek(2026, 48),
+        tz="UTC",
+        this=this,
+        previous=previous,
+        mentors=[_mentor("bob", "python")],
+        gap_max_mentors=1,
+        names={user("bob"): "Bob B", user("carol"): "Carol C"},
+    )
+    msg = digest_message(digest, chart=b"\x89PNG fake")
+    body = msg.plain()
+    assert "2026-W48 (Nov 23–Nov 29)" in body
+    assert (
+        "7 asked (−2 vs last week) · 4 claimed (±0) · 3 resolved (+2) · 1 unanswered (±0)" in body
+    )
+    assert "to claim 8 min (last week n/a)" in body
+    assert "helpfulness 4.0/5 from 3 (last week 3.5/5)" in body
+    assert "1. Bob B (5 pts), 2. Carol C (4 pts)" in body
+    assert "Skill gaps: kubernetes (3 asked, no mentors)" in body
+    assert "alice" not in body and "secret-sam" not in body
+    assert msg.mentions() == ()  # thanks by name, no pings in the admin channel
+    assert msg.attachment is not None and msg.attachment.filename == "digest-2026-W48.png"
+    assert msg.kind == "digest"
+
+
+@pytest.mark.parametrize(
+    ("label", "tz", "start_utc"),
+    [
+        ("2026-W48", "UTC", datetime(2026, 11, 23, 0, 0, tzinfo=UTC)),
+        ("2026-W48", "America/Los_Angeles", datetime(2026, 11, 23, 8, 0, tzinfo=UTC)),
+        ("2026-W01", "Asia/Tokyo", datetime(2025, 12, 28, 15, 0, tzinfo=UTC)),
+    ],
+)
+def test_iso_week_bounds_are_local_midnights(label: str, tz: str, start_utc: datetime) -> None:
+    start, end = IsoWeek.parse(label).bounds(tz)
+    assert start == start_utc
+    assert end - start == timedelta(days=7)
+
+
+def test_a_week_with_a_dst_change_is_an_hour_short() -> None:
+    start, end = IsoWeek.parse("2026-W13").bounds("Europe/Berlin")  # clocks go forward on Mar 29
+    assert end - start == timedelta(days=7, hours=-1)
+
+
+@pytest.mark.parametrize("bad", ["2026-48", "2026-W54", "W48", ""])
+def test_a_malformed_week_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        IsoWeek.parse(bad)
+
+
+def test_the_previous_week_crosses_the_year() -> None:
+    assert IsoWeek.parse("2026-W01").previous() == IsoWeek(2025, 52)
+
+
+@pytest.mark.parametrize(
+    ("now", "tz", "expected"),
+    [
+        (datetime(2026, 11, 30, 8, 59, tzinfo=UTC), "UTC", None),
+        (datetime(2026, 11, 30, 9, 0, tzinfo=UTC), "UTC", "2026-W48"),
+        (datetime(2026, 12, 3, 12, 0, tzinfo=UTC), "UTC", "2026-W48"),  # caught up on Thursday
+        (datetime(2026, 11, 30, 9, 0, tzinfo=UTC), "America/New_York", None),  # 04:00 there
+        (datetime(2026, 11, 30, 14, 0, tzinfo=UTC), "America/New_York", "2026-W48"),
+        (datetime(2026, 11, 30, 0, 0, tzinfo=UTC), "Asia/Tokyo", "2026-W48"),  # Mon 09:00 JST
+    ],
+)
+def test_the_scheduled_digest_is_due_from_monday_nine_in_the_workspace_timezone(
+    now: datetime, tz: str, expected: str | None
+) -> None:
+    week = scheduled_week(now, tz=tz, weekday="mon", at="09:00")
+    assert (week.label if week else None) == expected

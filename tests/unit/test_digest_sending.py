@@ -1,0 +1,129 @@
+"""Sending the digest: on the clock once per workspace and week, on demand for admins only
+(reply to the admin and post to the admin channel), in the workspace's timezone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.commands import RegisterWorkspace, SendDigest
+from bot.messagebus import Services
+from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, WORKSPACE, Core, start_core
+
+NEXT_MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # the digest slot after 2026-W48
+
+
+def digests_posted(core: Core) -> list[str]:
+    """What reached the admin channel (calls the fake chat failed on are left out)."""
+    return [
+        c.message.plain()
+        for c in core.chat.calls
+        if c.method == "post_card"
+        and c.args["channel"] == ADMIN_CHANNEL
+        and c.message is not None
+        and not isinstance(c.result, Exception)
+    ]
+
+
+async def busy_week(core: Core) -> None:
+    await core.join("bob", "python", "pandas")
+    await core.resolved(asker="alice", mentor="bob")
+    await core.ask("secret-sam", anonymous=True)
+
+
+async def test_the_scheduled_digest_is_posted_to_the_admin_channel_once_per_week() -> None:
+    core = await start_core()
+    await busy_week(core)
+    for _ in range(3):
+        assert await core.handle(SendDigest(NEXT_MONDAY_9)) == []
+    [digest] = digests_posted(core)
+    assert "weekly digest — 2026-W48" in digest
+    assert "2 asked" in digest and "1 resolved" in digest
+
+
+async def test_the_scheduled_digest_waits_for_the_slot_in_the_workspace_timezone() -> None:
+    core = await start_core()
+    await core.handle(
+        RegisterWorkspace(WORKSPACE, MENTORING, ADMIN_CHANNEL, timezone="America/Los_Angeles")
+    )
+    await core.handle(SendDigest(NEXT_MONDAY_9))  # 01:00 in Los Angeles
+    assert digests_posted(core) == []
+    await core.handle(SendDigest(datetime(2026, 11, 30, 17, 0, tzinfo=UTC)))  # 09:00 there
+    assert len(digests_posted(core)) == 1
+
+
+async def test_an_admin_gets_the_digest_on_demand_as_a_reply_and_in_the_admin_channel() -> None:
+    core = await start_core()
+    await busy_week(core)
+    replies = await core.handle(
+        SendDigest(core.clock.now(), workspace=WORKSPACE, actor=core.actor("admin"))
+    )
+    [reply] = [m.plain() for m in replies]
+    assert "2026-W48" in reply and "so far" in reply
+    assert digests_posted(core) == [reply]
+
+
+async def test_on_demand_digest_of_a_given_week_and_again_later_is_always_answered() -> None:
+    core = await start_core()
+    actor = core.actor("admin")
+    for _ in range(2):
+        [reply] = await core.handle(
+            SendDigest(NEXT_MONDAY_9, workspace=WORKSPACE, actor=actor, week="2026-W47")
+        )
+        assert "2026-W47" in reply.plain() and "so far" not in reply.plain()
+    assert len(digests_posted(core)) == 2
+
+
+async def test_someone_who_is_not_an_admin_is_refused_the_digest() -> None:
+    core = await start_core()
+    [reply] = await core.handle(
+        SendDigest(core.clock.now(), workspace=WORKSPACE, actor=core.actor("mallory"))
+    )
+    assert "is for admins" in reply.plain()
+    assert digests_posted(core) == []
+
+
+async def test_a_future_week_is_refused_politely() -> None:
+    core = await start_core()
+    [reply] = await core.handle(
+        SendDigest(
+            core.clock.now(), workspace=WORKSPACE, actor=core.actor("admin"), week="2027-W10"
+        )
+    )
+    assert "hasn't started yet" in reply.plain()
+
+
+async def test_anonymous_and_named_askers_never_appear_in_the_digest() -> None:
+    core = await start_core()
+    await busy_week(core)
+    await core.handle(SendDigest(NEXT_MONDAY_9))
+    [digest] = digests_posted(core)
+    assert "secret-sam" not in digest and "alice" not in digest
+    assert "bob" in digest  # mentors are thanked by name
+
+
+async def test_the_chart_is_attached_when_a_renderer_is_wired_in() -> None:
+    core = await start_core()
+    core.bus.services = Services({**core.bus.services.items, "chart": lambda digest: b"PNG"})
+    await core.handle(SendDigest(NEXT_MONDAY_9))
+    [message] = core.chat.messages("post_card", channel=ADMIN_CHANNEL)
+    assert message.attachment is not None and message.attachment.data == b"PNG"
+
+
+async def test_a_failing_chart_does_not_cost_the_digest() -> None:
+    def broken(digest: object) -> bytes:
+        raise RuntimeError("no fonts")
+
+    core = await start_core()
+    core.bus.services = Services({**core.bus.services.items, "chart": broken})
+    await core.handle(SendDigest(NEXT_MONDAY_9))
+    [message] = core.chat.messages("post_card", channel=ADMIN_CHANNEL)
+    assert message.attachment is None
+
+
+async def test_a_failed_post_is_retried_at_the_next_tick() -> None:
+    core = await start_core()
+    core.chat.fail_on.add("post_card")
+    await core.handle(SendDigest(NEXT_MONDAY_9))
+    core.chat.fail_on.clear()
+    await core.handle(SendDigest(NEXT_MONDAY_9))
+    assert len(digests_posted(core)) == 1

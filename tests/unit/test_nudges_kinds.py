@@ -1,0 +1,221 @@
+"""Every nudge kind on a fake clock: the escalation ladder, wrap-up and expiry, stale thread,
+feedback request, follow-up check-in and the end of a mentor's pause."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.commands import (
+    ExtendTimebox,
+    PauseMentor,
+    RateSession,
+    RecordThreadActivity,
+    ResumeMentor,
+    SendDueNudges,
+)
+from bot.config import Config
+from bot.domain import NudgeKind, NudgeState, QuestionState
+from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, Core, start_core
+
+
+async def tick(core: Core, **delta: float) -> None:
+    """Move the fake clock and run the sweep, as the scheduler (or the console) does."""
+    core.clock.advance(timedelta(**delta))
+    await core.handle(SendDueNudges(core.clock.now()))
+
+
+def channel_posts(core: Core, channel: object) -> list[str]:
+    return [m.plain() for m in core.chat.messages("post_card", channel=channel) if m.kind != "card"]
+
+
+def one_mentor_suggested() -> Config:
+    return Config.model_validate({"matching": {"suggest": 1}})
+
+
+@pytest.fixture
+async def core() -> Core:
+    core = await start_core(one_mentor_suggested())
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "pandas")
+    return core
+
+
+# --- the escalation ladder ------------------------------------------------------------------
+
+
+def not_suggested(core: Core, n: int) -> str:
+    """The pandas mentor who is not on the card: the "next-best" one the ladder DMs."""
+    [suggested] = core.question(n).suggested
+    return ({"bob", "carol"} - {suggested.id}).pop()
+
+
+async def test_after_ten_minutes_the_next_best_mentor_gets_a_dm_with_a_claim_button(
+    core: Core,
+) -> None:
+    n = await core.ask("alice")
+    other = not_suggested(core, n)
+    await tick(core, minutes=9)
+    assert core.chat.dms(core.user(other)) == []
+    await tick(core, minutes=1)
+    [dm] = core.chat.messages("send_dm", user=core.user(other))
+    assert "still waiting for a mentor" in dm.plain()
+    assert [a.custom_id for a in dm.actions] == [f"mm:claim:{n}"]
+    assert core.chat.dms(core.question(n).suggested[0]) == []
+
+
+async def test_after_thirty_minutes_the_channel_is_bumped_mentioning_the_mentors_who_fit(
+    core: Core,
+) -> None:
+    n = await core.ask("alice")
+    await tick(core, minutes=10)
+    await tick(core, minutes=20)
+    [bump] = [m for m in core.chat.messages("post_card", channel=MENTORING) if m.kind != "card"]
+    assert f"#{n}" in bump.plain() and "needs a mentor" in bump.plain()
+    assert set(bump.mentions()) == {core.user("bob"), core.user("carol")}
+
+
+async def test_after_two_hours_the_admins_are_told(core: Core) -> None:
+    n = await core.ask("alice")
+    for minutes in (10, 20, 90):
+        await tick(core, minutes=minutes)
+    [note] = channel_posts(core, ADMIN_CHANNEL)
+    assert note.startswith(f"Heads-up: question #{n} has had no mentor for 120 min.")
+
+
+async def test_after_a_day_the_question_is_unanswered_and_the_asker_is_told_kindly(
+    core: Core,
+) -> None:
+    n = await core.ask("alice")
+    for minutes in (10, 20, 90, 1320):
+        await tick(core, minutes=minutes)
+    assert core.question(n).state is QuestionState.UNANSWERED
+    [dm] = core.chat.dms(core.user("alice"))
+    assert "I'm sorry: no mentor could take your question" in dm
+    assert "please ask again" in dm and "/askmentor" in dm
+
+
+async def test_the_give_up_message_lists_similar_resolved_questions(core: Core) -> None:
+    earlier = await core.resolved(asker="dave", mentor="bob")
+    n = await core.ask("alice")
+    await tick(core, days=1)
+    dm = core.chat.dms(core.user("alice"))[-1]
+    assert "These answered questions may help meanwhile:" in dm and f"#{earlier}" in dm
+    assert core.question(n).state is QuestionState.UNANSWERED
+
+
+async def test_overdue_steps_after_downtime_send_only_the_latest_one(core: Core) -> None:
+    await core.ask("alice")
+    await tick(core, hours=3)  # down through the DM, bump and admin steps
+    assert core.chat.of("send_dm") == []
+    assert channel_posts(core, MENTORING) == []
+    assert len(channel_posts(core, ADMIN_CHANNEL)) == 1
+
+
+async def test_each_ladder_step_is_sent_exactly_once(core: Core) -> None:
+    n = await core.ask("alice")
+    for _ in range(6):
+        await tick(core, minutes=10)
+    await tick(core, minutes=1)
+    assert len(core.chat.dms(core.user(not_suggested(core, n)))) == 1
+    assert len(channel_posts(core, MENTORING)) == 1
+
+
+# --- the session: wrap-up, expiry, stale thread ---------------------------------------------
+
+
+async def test_time_up_posts_the_wrap_up_in_the_thread_with_resolve_and_extend(core: Core) -> None:
+    n = await core.claimed()
+    await tick(core, minutes=19)
+    assert not any("time's up" in m for m in core.chat.in_thread(n))
+    await tick(core, minutes=1)
+    [wrap] = [m for m in core.chat.messages("post_in_thread") if "time's up" in m.plain()]
+    assert "Resolved? Need +10 min? Or need a longer chat" in wrap.plain()
+    assert {a.id for a in wrap.actions} >= {"resolve", "extend"}
+
+
+async def test_no_answer_to_the_wrap_up_expires_the_session_and_tells_both(core: Core) -> None:
+    n = await core.claimed()
+    await tick(core, minutes=20)
+    await tick(core, minutes=10)
+    assert core.question(n).state is QuestionState.EXPIRED
+    assert any("has closed: its time box ran out" in m for m in core.chat.in_thread(n))
+    for who in ("alice", "bob"):
+        assert any(
+            "was closed because its time box ran out" in m for m in core.chat.dms(core.user(who))
+        )
+
+
+async def test_extending_during_the_grace_period_keeps_the_session_open(core: Core) -> None:
+    n = await core.claimed()
+    await tick(core, minutes=20)
+    await core.reply(ExtendTimebox(core.actor("alice"), n))
+    await tick(core, minutes=10)
+    assert core.question(n).state is QuestionState.CLAIMED
+    await tick(core, minutes=1)  # the new end: 20 + 10 after the extension at minute 20
+    assert sum("time's up" in m for m in core.chat.in_thread(n)) == 2
+
+
+async def test_a_quiet_thread_nudges_the_mentor_once(core: Core) -> None:
+    n = await core.claimed()
+    await tick(core, minutes=15)
+    stale = [m for m in core.chat.in_thread(n) if "has been quiet for a while" in m]
+    assert len(stale) == 1 and stale[0].startswith("@bob,")
+    await tick(core, minutes=4)
+    assert sum("quiet for a while" in m for m in core.chat.in_thread(n)) == 1
+
+
+async def test_activity_moves_the_stale_check_to_when_the_thread_went_quiet() -> None:
+    core = await start_core(Config.model_validate({"session": {"timebox_minutes": 60}}))
+    n = await core.claimed()
+    await tick(core, minutes=10)
+    await core.handle(RecordThreadActivity(core.actor("alice"), question_id=n))
+    await tick(core, minutes=5)  # 15 min after the claim, 5 after the last message
+    assert not any("quiet for a while" in m for m in core.chat.in_thread(n))
+    await tick(core, minutes=10)  # 15 min after the last message
+    assert sum("quiet for a while" in m for m in core.chat.in_thread(n)) == 1
+    await tick(core, minutes=30)
+    assert sum("quiet for a while" in m for m in core.chat.in_thread(n)) == 1
+
+
+# --- after the session ----------------------------------------------------------------------
+
+
+async def test_feedback_is_requested_when_no_rating_came(core: Core) -> None:
+    n = await core.resolved()
+    before = len(core.chat.dms(core.user("alice")))
+    await tick(core, minutes=30)
+    [dm] = core.chat.messages("send_dm", user=core.user("alice"))[before:]
+    assert dm.plain().startswith(f"How helpful was your session on #{n}?")
+    assert [a.id for a in dm.actions] == [f"rate:{i}" for i in range(1, 6)]
+
+
+async def test_no_feedback_request_after_the_asker_rated(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    await tick(core, minutes=30)
+    assert not any("How helpful" in m for m in core.chat.dms(core.user("alice")))
+
+
+async def test_follow_up_asks_the_asker_whether_it_worked(core: Core) -> None:
+    n = await core.resolved()
+    await tick(core, days=3)
+    [check] = [m for m in core.chat.dms(core.user("alice")) if m.startswith("Checking in")]
+    assert f"#{n}" in check and "did it work?" in check and "/askmentor" in check
+
+
+async def test_a_mentor_whose_pause_ended_is_told_they_are_back(core: Core) -> None:
+    await core.reply(PauseMentor(core.actor("bob"), timedelta(days=2)))
+    await tick(core, days=2)
+    assert any("welcome back" in m for m in core.chat.dms(core.user("bob")))
+    assert core.db.tables["mentors"][core.user("bob")].paused_until is None
+
+
+async def test_a_mentor_who_resumed_early_gets_no_welcome_back(core: Core) -> None:
+    await core.reply(PauseMentor(core.actor("bob"), timedelta(days=2)))
+    await core.reply(ResumeMentor(core.actor("bob")))
+    await tick(core, days=2)
+    assert not any("welcome back" in m for m in core.chat.dms(core.user("bob")))
+    [nudge] = [n for n in core.db.rows("nudges") if n.kind is NudgeKind.PAUSE_END]
+    assert nudge.state is NudgeState.SENT  # done: nothing left to say
