@@ -62,6 +62,7 @@ class RegisterWorkspace(Command):
     admin_channel: ChannelRef
     timezone: str = "UTC"
     name: str = ""
+    escalation_channel: ChannelRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,6 +159,7 @@ class Workspace:
     admin_channel: ChannelRef
     timezone: str = "UTC"
     name: str = ""
+    escalation_channel: ChannelRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -104,12 +106,19 @@ async def run_console(
     gateway = ConsoleGateway(write)
     app = await build_app(config, clock=clock, gateways={PLATFORM: gateway})
     session = ConsoleSession(bus=app.bus, gateway=gateway, clock=clock, write=write)
+    scheduler = None
     try:
         if script is None:
+            # Interactive: nudges also fire as real time passes, not only on `clock`.
+            from schedules import start_scheduler
+
+            scheduler = start_scheduler(app)
             await loop(session, None, interactive=sys.stdin.isatty())
         else:
             await loop(session, script)
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
         await _dispose(app)
     return 0
 
@@ -246,7 +255,11 @@ def platforms_configured() -> list[str]:
 
 
 async def run(config: Config) -> int:
-    """`micromentor run`: the platforms with credentials plus the scheduler; else the console."""
+    """`micromentor run`: the platforms with credentials plus the scheduler; else the console.
+
+    Runs until SIGINT/SIGTERM or until a platform stops with an error; shuts down cleanly
+    (ticks in flight finish, connections close).
+    """
     platforms = platforms_configured()
     if not platforms:
         log.info("no platform credentials set: starting the console")
@@ -254,7 +267,13 @@ async def run(config: Config) -> int:
     from schedules import start_scheduler
 
     app = await build_app(config, clock=SystemClock())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
     tasks: list[asyncio.Task[None]] = []
+    scheduler = None
     try:
         if "slack" in platforms:
             from adapters.slack import start_slack
@@ -265,15 +284,19 @@ async def run(config: Config) -> int:
 
             tasks.append(asyncio.create_task(start_discord(app), name="discord"))
         scheduler = start_scheduler(app)
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-            for t in done:
-                t.result()
-        finally:
-            scheduler.shutdown(wait=False)
+        stopping = asyncio.create_task(stop.wait(), name="stop")
+        done, _ = await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        for t in done:
+            if t is not stopping and not t.cancelled() and t.exception() is not None:
+                raise t.exception()  # type: ignore[misc]
+        log.info("shutting down")
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
         for t in tasks:
             t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await _dispose(app)
     return 0
 

@@ -123,6 +123,12 @@ class QuestionRepository(Protocol):
         """Resolved questions, newest first."""
         ...
 
+    async def recent_claim_waits(
+        self, workspace: WorkspaceRef, *, since: datetime, limit: int
+    ) -> list[float]:
+        """Minutes from asking to claim of the latest `limit` questions claimed since `since`."""
+        ...
+
     async def mentor_load(
         self, workspace: WorkspaceRef, since: datetime
     ) -> dict[UserRef, tuple[int, int]]:

@@ -79,6 +79,7 @@ class WorkspaceRow(SQLModel, table=True):
     admin_channel: str
     timezone: str = "UTC"
     name: str = ""
+    escalation_channel: str | None = None
 
 
 class PersonRow(SQLModel, table=True):
@@ -109,6 +110,7 @@ class QuestionRow(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_question_workspace_state", "workspace", "state"),
         sa.Index("ix_question_workspace_created_at", "workspace", "created_at"),
+        sa.Index("ix_question_workspace_claimed_at", "workspace", "claimed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

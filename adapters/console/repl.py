@@ -55,6 +55,9 @@ class ConsoleSession:
                 channel(cfg.channels.admin),
                 timezone=cfg.bot.timezone,
                 name="console",
+                escalation_channel=(
+                    channel(cfg.channels.escalation) if cfg.channels.escalation else None
+                ),
             )
         )
 

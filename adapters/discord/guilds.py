@@ -49,6 +49,11 @@ async def register_guild(bus: MessageBus, config: Config, guild: discord.Guild) 
     """Resolve the channels and send RegisterWorkspace; raises :class:`MissingChannel`."""
     mentoring = _require(guild, config.channels.mentoring, "mentoring")
     admin = _require(guild, config.channels.admin, "admin")
+    wider = (
+        _require(guild, config.channels.escalation, "escalation")
+        if config.channels.escalation
+        else None
+    )
     workspace = workspace_ref(guild.id)
     await bus.handle(
         RegisterWorkspace(
@@ -57,6 +62,7 @@ async def register_guild(bus: MessageBus, config: Config, guild: discord.Guild) 
             channel_ref(admin.id),
             timezone=config.bot.timezone,
             name=guild.name,
+            escalation_channel=channel_ref(wider.id) if wider is not None else None,
         )
     )
     log.info(

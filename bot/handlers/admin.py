@@ -21,6 +21,7 @@ async def register_workspace(cmd: RegisterWorkspace, ctx: Context) -> None:
             admin_channel=cmd.admin_channel,
             timezone=cmd.timezone,
             name=cmd.name,
+            escalation_channel=cmd.escalation_channel,
         )
     )
 
@@ -32,7 +33,11 @@ async def show_stats(cmd: ShowStats, ctx: Context) -> None:
     feedback = await ctx.uow.feedback.for_questions([q.number for q in questions])
     f = compute_figures(questions, feedback)
     states = ", ".join(f"{s.value} {n}" for s, n in f.by_state.items())
-    rating = f"{f.average_rating:.1f}/5 ({f.ratings} rating{'s' if f.ratings != 1 else ''})" if f.average_rating else "n/a"
+    rating = (
+        f"{f.average_rating:.1f}/5 ({f.ratings} rating{'s' if f.ratings != 1 else ''})"
+        if f.average_rating
+        else "n/a"
+    )
     clarity = f"{f.average_clarity:.1f}/5" if f.average_clarity else "n/a"
     mentors = await ctx.uow.mentors.in_workspace(cmd.actor.workspace)
     ctx.reply(

@@ -79,13 +79,11 @@ async def rank_for(
 
 
 async def _median_minutes_to_claim(ctx: Context, workspace: WorkspaceRef) -> float | None:
+    """From real data: the median wait of the latest claims in the last 30 days."""
     now = ctx.clock.now()
-    recent = await ctx.uow.questions.created_between(workspace, now - timedelta(days=30), None)
-    waits = [
-        (q.claimed_at - q.created_at).total_seconds() / 60
-        for q in recent
-        if q.claimed_at is not None
-    ]
+    waits = await ctx.uow.questions.recent_claim_waits(
+        workspace, since=now - timedelta(days=30), limit=200
+    )
     return statistics.median(waits) if waits else None
 
 

@@ -117,7 +117,7 @@ async def _channel_bump(
     for i, ref in enumerate(group):
         calling += [", " if i else " ", Mention(ref, names[ref])]
     await ctx.chat.post_card(
-        ws.mentoring_channel,
+        ws.escalation_channel or ws.mentoring_channel,
         ChatMessage(
             body=text(
                 f"Still open: question #{q.number} (",

@@ -109,6 +109,9 @@ def _workspace(row: sa.Row[Any]) -> Workspace:
         admin_channel=ChannelRef.from_key(row.admin_channel),
         timezone=row.timezone,
         name=row.name,
+        escalation_channel=(
+            ChannelRef.from_key(row.escalation_channel) if row.escalation_channel else None
+        ),
     )
 
 
@@ -127,6 +130,9 @@ class SqlWorkspaceRepository(Repository):
             "admin_channel": workspace.admin_channel.key(),
             "timezone": workspace.timezone,
             "name": workspace.name,
+            "escalation_channel": (
+                workspace.escalation_channel.key() if workspace.escalation_channel else None
+            ),
         }
         await self._upsert(WORKSPACE, values, keys=["key"])
 

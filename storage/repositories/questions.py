@@ -146,18 +146,44 @@ class SqlQuestionRepository(Repository):
             stmt = stmt.limit(limit)
         return await self._many(stmt)
 
+    async def recent_claim_waits(
+        self, workspace: WorkspaceRef, *, since: datetime, limit: int
+    ) -> list[float]:
+        rows = await self._session.execute(
+            sa.select(T.c.created_at, T.c.claimed_at)
+            .where(T.c.workspace == workspace.key(), T.c.claimed_at >= since)
+            .order_by(T.c.claimed_at.desc())
+            .limit(limit)
+        )
+        return [(claimed - created).total_seconds() / 60 for created, claimed in rows]
+
     async def mentor_load(
         self, workspace: WorkspaceRef, since: datetime
     ) -> dict[UserRef, tuple[int, int]]:
-        open_now = sa.func.sum(sa.case((T.c.state == QuestionState.CLAIMED.value, 1), else_=0))
-        recent = sa.func.sum(sa.case((T.c.claimed_at >= since, 1), else_=0))
-        rows = await self._session.execute(
-            sa.select(T.c.mentor, open_now, recent)
-            .where(T.c.workspace == workspace.key(), T.c.mentor.is_not(None))
+        # Two index-backed queries instead of a scan of the workspace's whole history:
+        # sessions open now (workspace, state) and claims since `since` (workspace, claimed_at).
+        load: dict[UserRef, tuple[int, int]] = {}
+        open_rows = await self._session.execute(
+            sa.select(T.c.mentor, sa.func.count())
+            .where(
+                T.c.workspace == workspace.key(),
+                T.c.state == QuestionState.CLAIMED.value,
+                T.c.mentor.is_not(None),
+            )
             .group_by(T.c.mentor)
         )
-        return {
-            UserRef.from_key(mentor): (int(n_open or 0), int(n_recent or 0))
-            for mentor, n_open, n_recent in rows
-            if n_open or n_recent
-        }
+        for mentor, n in open_rows:
+            load[UserRef.from_key(mentor)] = (int(n), 0)
+        recent_rows = await self._session.execute(
+            sa.select(T.c.mentor, sa.func.count())
+            .where(
+                T.c.workspace == workspace.key(),
+                T.c.claimed_at >= since,
+                T.c.mentor.is_not(None),
+            )
+            .group_by(T.c.mentor)
+        )
+        for mentor, n in recent_rows:
+            ref = UserRef.from_key(mentor)
+            load[ref] = (load.get(ref, (0, 0))[0], int(n))
+        return load

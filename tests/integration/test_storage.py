@@ -174,6 +174,28 @@ async def test_mentor_profile_round_trips_and_lists_active_ones(uow_factory: Uow
         assert await uow.mentors.in_workspace(WS) == [profile]
 
 
+async def test_recent_claim_waits_are_the_latest_claims_in_minutes(
+    uow_factory: UowFactory,
+) -> None:
+    waits_in = [5, 30, 12]
+    for i, wait in enumerate(waits_in):
+        q = await _stored(uow_factory, _question(at=T0 + timedelta(hours=i)))
+        claimed = q.moved(
+            Transition.CLAIM, mentor=MENTOR, claimed_at=q.created_at + timedelta(minutes=wait)
+        )
+        async with uow_factory() as uow:
+            assert await uow.questions.update(claimed, expected_state=QuestionState.OPEN)
+            await uow.commit()
+    await _stored(uow_factory, _question(at=T0 + timedelta(hours=5)))  # never claimed
+    async with uow_factory() as uow:
+        latest_two = await uow.questions.recent_claim_waits(WS, since=T0, limit=2)
+        since_later = await uow.questions.recent_claim_waits(
+            WS, since=T0 + timedelta(hours=1), limit=10
+        )
+    assert latest_two == [12.0, 30.0]
+    assert since_later == [12.0, 30.0]
+
+
 async def test_workspace_save_is_an_upsert(uow_factory: UowFactory) -> None:
     first = Workspace(
         ref=WS, mentoring_channel=ChannelRef("slack", "C1"), admin_channel=ChannelRef("slack", "C2")
@@ -184,6 +206,7 @@ async def test_workspace_save_is_an_upsert(uow_factory: UowFactory) -> None:
         admin_channel=ChannelRef("slack", "C3"),
         timezone="Asia/Tokyo",
         name="Acme",
+        escalation_channel=ChannelRef("slack", "C4"),
     )
     async with uow_factory() as uow:
         await uow.workspaces.save(first)

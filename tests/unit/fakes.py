@@ -284,6 +284,24 @@ class FakeQuestionRepository(_Repository):
         found.sort(key=lambda q: (q.resolved_at, q.id), reverse=True)
         return _copy(found[:limit] if limit is not None else found)
 
+    async def recent_claim_waits(
+        self, workspace: WorkspaceRef, *, since: datetime, limit: int
+    ) -> list[float]:
+        claimed = sorted(
+            (
+                q
+                for q in self._rows().values()
+                if q.workspace == workspace and q.claimed_at is not None and q.claimed_at >= since
+            ),
+            key=lambda q: q.claimed_at or since,
+            reverse=True,
+        )[:limit]
+        return [
+            (q.claimed_at - q.created_at).total_seconds() / 60
+            for q in claimed
+            if q.claimed_at is not None
+        ]
+
     async def mentor_load(
         self, workspace: WorkspaceRef, since: datetime
     ) -> dict[UserRef, tuple[int, int]]:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.commands import (
     ExtendTimebox,
+    RegisterWorkspace,
     PauseMentor,
     RateSession,
     RecordThreadActivity,
@@ -17,7 +18,8 @@ from bot.commands import (
 )
 from bot.config import Config
 from bot.domain import NudgeKind, NudgeState, QuestionState
-from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, Core, start_core
+from bot.refs import ChannelRef
+from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, WORKSPACE, Core, start_core
 
 
 async def tick(core: Core, **delta: float) -> None:
@@ -74,6 +76,22 @@ async def test_after_thirty_minutes_the_channel_is_bumped_mentioning_the_mentors
     [bump] = [m for m in core.chat.messages("post_card", channel=MENTORING) if m.kind != "card"]
     assert f"#{n}" in bump.plain() and "needs a mentor" in bump.plain()
     assert set(bump.mentions()) == {core.user("bob"), core.user("carol")}
+
+
+async def test_the_bump_goes_to_the_wider_escalation_channel_when_one_is_set(
+    core: Core,
+) -> None:
+    wider = ChannelRef(MENTORING.platform, "engineering")
+    await core.handle(
+        RegisterWorkspace(
+            WORKSPACE, MENTORING, ADMIN_CHANNEL, escalation_channel=wider
+        )
+    )
+    n = await core.ask("alice")
+    await tick(core, minutes=30)
+    [bump] = core.chat.messages("post_card", channel=wider)
+    assert f"#{n}" in bump.plain() and "needs a mentor" in bump.plain()
+    assert [m for m in core.chat.messages("post_card", channel=MENTORING) if m.kind != "card"] == []
 
 
 async def test_after_two_hours_the_admins_are_told(core: Core) -> None:
