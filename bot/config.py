@@ -64,6 +64,7 @@ class MatchingSection(_Section):
     suggest: Annotated[int, Field(ge=1, le=10)] = 3
     topic_threshold: Annotated[float, Field(ge=50, le=100)] = 85.0
     not_my_area_days: Annotated[int, Field(ge=0)] = 30
+    roster_cache_seconds: Annotated[float, Field(ge=0, le=3600)] = 30.0
 
 
 class EscalationStep(_Section):

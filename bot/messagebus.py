@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.commands import Command
 from bot.config import Config
 from bot.events import Event
+from bot.matching import SimilarIndex, Taxonomy
+from bot.mentor_roster import MentorRoster
 from bot.messages import ChatMessage, Text, text
 from bot.ports import ChatGateway, Clock, UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.digest import Digest
 
 __all__ = [
     "Context",
@@ -40,15 +45,13 @@ class Refusal(Exception):
 
 @dataclass
 class Services:
-    """Shared, long-lived state built once by the composition root (taxonomy, similar index)."""
+    """Shared, long-lived state built once by the composition root."""
 
-    items: dict[str, Any] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["items"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    taxonomy: Taxonomy
+    similar: SimilarIndex
+    roster: MentorRoster
+    # Renders the digest's chart (PNG bytes); None where no renderer is wired in.
+    chart: Callable[[Digest], bytes] | None = None
 
 
 @dataclass
@@ -63,6 +66,7 @@ class Context:
     new_uow: UnitOfWorkFactory
     replies: list[ChatMessage] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def reply(self, message: ChatMessage | Text | str) -> None:
         """Something only the user who issued the command sees."""
@@ -130,6 +134,8 @@ class MessageBus:
             async with uow:
                 await handler(command, ctx)
                 await uow.commit()
+            for callback in ctx.after_commit:
+                callback()
         except Refusal as refusal:
             return [ChatMessage(body=refusal.text)]
         except Exception:

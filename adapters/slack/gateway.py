@@ -1,9 +1,10 @@
-"""The Slack ChatGateway: cards, threads, group DMs, DMs and ephemeral messages over the Web API."""
+"""The Slack ChatGateway: cards, threads, group DMs, DMs, ephemerals and file uploads (Web API)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -13,7 +14,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import blocks_for, fallback_text, permalink_for
 from adapters.slack.translate import message_ref, split_ref, thread_ref
-from bot.messages import ChatMessage
+from bot.messages import Attachment, ChatMessage
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
 
 __all__ = ["SlackGateway", "api_error"]
@@ -53,15 +54,47 @@ class SlackGateway:
             "text": fallback_text(message, permalink=link),
         }
 
-    async def _post(self, channel: str, message: ChatMessage, **extra: Any) -> MessageRef:
+    async def _post(
+        self, channel: str, message: ChatMessage, *, thread_ts: str | None = None
+    ) -> MessageRef:
+        """chat.postMessage; an attachment is uploaded right after, into the same conversation."""
+        # The "use the CLI for the chart" note is only for places a file can't go (ephemerals).
+        shown = replace(message, attachment=None) if message.attachment else message
         resp = await self.client.chat_postMessage(
             channel=channel,
             unfurl_links=False,
             unfurl_media=False,
-            **self.payload(message),
-            **extra,
+            thread_ts=thread_ts,
+            **self.payload(shown),
         )
-        return message_ref(str(resp["channel"]), str(resp["ts"]))
+        posted = message_ref(str(resp["channel"]), str(resp["ts"]))
+        if message.attachment is not None:
+            await self._upload(
+                message.attachment, channel=str(resp["channel"]), thread_ts=thread_ts
+            )
+        return posted
+
+    async def _upload(self, file: Attachment, *, channel: str, thread_ts: str | None) -> None:
+        """files.getUploadURLExternal → POST the bytes → files.completeUploadExternal.
+
+        Needs the ``files:write`` scope. A failure is logged and swallowed: the message is
+        already posted and must stay the result (the chart is also ``micromentor digest --png``).
+        """
+        try:
+            await self.client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                file=file.data,
+                filename=file.filename,
+                title=file.filename,
+            )
+        except SlackApiError as e:
+            hint = " (invite the app to the channel)" if api_error(e) == "not_in_channel" else ""
+            log.warning(
+                "uploading %s to %s failed: %s%s", file.filename, channel, api_error(e), hint
+            )
+        except Exception:  # the upload URL refused the bytes, a timeout, a dropped connection
+            log.warning("uploading %s to %s failed", file.filename, channel, exc_info=True)
 
     async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
         return await self._post(channel.id, message)
@@ -89,9 +122,7 @@ class SlackGateway:
 
     async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
         channel, thread_ts = split_ref(thread.id)
-        if thread_ts:
-            return await self._post(channel, message, thread_ts=thread_ts)
-        return await self._post(channel, message)
+        return await self._post(channel, message, thread_ts=thread_ts)
 
     async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
         # Posting to a user id delivers to the app's Messages tab with that user.

@@ -125,6 +125,11 @@ async def connect(
     channels = app.config.channels
     mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")
     admin = await resolve_channel(client, channels.admin, key="admin")
+    wider = (
+        await resolve_channel(client, channels.escalation, key="escalation")
+        if channels.escalation
+        else None
+    )
     gateway = SlackGateway(
         client, thread_mode=app.config.slack.thread_mode, workspace_url=str(auth.get("url") or "")
     )
@@ -137,6 +142,7 @@ async def connect(
             channel_ref(admin),
             timezone=app.config.bot.timezone,
             name=str(auth.get("team") or team_id),
+            escalation_channel=channel_ref(wider) if wider else None,
         )
     )
     log.info("Slack: workspace %s, cards in %s, admin channel %s", team_id, mentoring, admin)

@@ -21,6 +21,7 @@ __all__ = [
     "refresh_card",
     "require_mentor",
     "require_workspace",
+    "save_mentor",
     "start_of_week",
 ]
 
@@ -74,6 +75,14 @@ async def require_mentor(ctx: Context, actor: Actor) -> MentorProfile:
             "e.g. `/mentor join python, sql`."
         )
     return profile
+
+
+async def save_mentor(ctx: Context, profile: MentorProfile) -> None:
+    """Store a profile and drop the cached roster now and once the transaction commits."""
+    await ctx.uow.mentors.save(profile)
+    roster = ctx.services.roster
+    roster.invalidate(profile.workspace)
+    ctx.after_commit.append(lambda: roster.invalidate(profile.workspace))
 
 
 async def names_for(ctx: Context, refs: Iterable[UserRef | None]) -> dict[UserRef, str]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from datetime import timedelta
 
 from bot import nudging
 from bot.cards import question_card, similar_lines
 from bot.commands import AskQuestion
-from bot.domain import MentorProfile, Question, QuestionState
+from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.handlers._common import ensure_person, names_for, require_workspace, start_of_week
 from bot.matching import MentorCandidate, RankedMentor, extract_topics, rank_mentors
+from bot.mentor_roster import RosterSnapshot
 from bot.messagebus import Context, Refusal
 from bot.messages import ChatMessage, Text, UserText, lines, text
 from bot.refs import UserRef, WorkspaceRef
@@ -53,13 +55,16 @@ async def rank_for(
 ) -> list[RankedMentor]:
     """Rank the workspace's available mentors for `topics` right now."""
     now = ctx.clock.now()
-    profiles: list[MentorProfile] = await ctx.uow.mentors.in_workspace(workspace)
+    taxonomy = ctx.services.taxonomy
+    roster: RosterSnapshot = await ctx.services.roster.snapshot(ctx.uow, workspace)
+    profiles = roster.for_topics(topics, taxonomy.related)
+    if not profiles:
+        return []
     load = await ctx.uow.questions.mentor_load(workspace, start_of_week(now))
     days = ctx.config.matching.not_my_area_days
     declined = (
         await ctx.uow.not_my_area.since(workspace, now - timedelta(days=days)) if days else {}
     )
-    ratings = await ctx.uow.feedback.mentor_ratings(workspace)
     candidates = [
         MentorCandidate(
             ref=p.ref,
@@ -69,12 +74,12 @@ async def rank_for(
             claims_this_week=load.get(p.ref, (0, 0))[1],
             capacity_per_week=p.capacity_per_week,
             not_my_area=tuple(declined.get(p.ref, ())),
-            average_rating=ratings.get(p.ref),
+            average_rating=roster.ratings.get(p.ref),
         )
         for p in profiles
-        if p.active and not p.is_paused(now) and p.ref not in exclude
+        if not p.is_paused(now) and p.ref not in exclude
     ]
-    taxonomy = ctx.services.taxonomy
+    await asyncio.sleep(0)  # two CPU-bound steps on a big roster: let acks in between
     return rank_mentors(topics, candidates, limit=limit, related=taxonomy.related, seed=seed)
 
 

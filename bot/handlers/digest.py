@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from bot.commands import SendDigest
@@ -52,7 +51,7 @@ async def load_digest(
 
 async def render_digest(services: Services, digest: Digest) -> ChatMessage:
     """The digest message, with its chart when a chart renderer is wired in (off the loop)."""
-    chart: Callable[[Digest], bytes] | None = getattr(services, "chart", None)
+    chart = services.chart
     png = None
     if chart is not None:
         try:

@@ -25,6 +25,7 @@ from bot.handlers._common import (
     names_for,
     require_mentor,
     require_workspace,
+    save_mentor,
 )
 from bot.handlers.asking import rank_for
 from bot.hours import HoursError, WeeklyHours, check_timezone
@@ -129,7 +130,7 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
         intro = (
             "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you."
         )
-    await ctx.uow.mentors.save(profile)
+    await save_mentor(ctx, profile)
     ctx.reply(_with_intro(intro, profile_card(profile, cmd.actor.name, now)))
     ctx.emit(MentorRegistered(cmd.actor.user))
 
@@ -141,7 +142,7 @@ def _with_intro(intro: str, card: ChatMessage) -> ChatMessage:
 async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.skills = _skills(ctx, cmd.skills)
-    await ctx.uow.mentors.save(profile)
+    await save_mentor(ctx, profile)
     ctx.reply(
         _with_intro("Skills updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
     )
@@ -150,7 +151,7 @@ async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:
 async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.hours = _hours(cmd.hours)
-    await ctx.uow.mentors.save(profile)
+    await save_mentor(ctx, profile)
     ctx.reply(
         _with_intro(
             "Working hours updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())
@@ -161,7 +162,7 @@ async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:
 async def set_mentor_timezone(cmd: SetMentorTimezone, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.timezone = _tz(cmd.timezone)
-    await ctx.uow.mentors.save(profile)
+    await save_mentor(ctx, profile)
     ctx.reply(
         _with_intro("Timezone updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
     )
@@ -173,7 +174,7 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
     if cmd.duration is not None and cmd.duration <= timedelta(0):
         raise Refusal("Pause for a positive time, e.g. `/mentor pause 7d` or `/mentor pause 12h`.")
     profile.paused_until = now + (cmd.duration or _INDEFINITE)
-    await ctx.uow.mentors.save(profile)
+    await save_mentor(ctx, profile)
     if cmd.duration is not None:
         await ctx.uow.nudges.add(
             Nudge(
@@ -193,7 +194,7 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
 async def resume_mentor(cmd: ResumeMentor, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.paused_until = None
-    await ctx.uow.mentors.save(profile)
+    await save_mentor(ctx, profile)
     ctx.reply("Welcome back! You'll be suggested for questions again.")
 
 

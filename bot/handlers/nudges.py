@@ -12,7 +12,7 @@ from bot.cards import session_controls, who
 from bot.commands import SendDueNudges
 from bot.domain import Nudge, NudgeKind, Question, QuestionState, Transition
 from bot.events import QuestionExpired
-from bot.handlers._common import names_for, refresh_card
+from bot.handlers._common import names_for, refresh_card, save_mentor
 from bot.handlers.escalation import escalate
 from bot.messagebus import Context
 from bot.messages import Action, ChatMessage, Jump, Text, text
@@ -80,6 +80,8 @@ async def _send_one(parent: Context, nudge: Nudge, now: datetime) -> None:
             await _SENDERS[nudge.kind](ctx, nudge, now)
             await ctx.uow.nudges.mark_sent(nudge.id, now)
             await ctx.uow.commit()
+        for callback in ctx.after_commit:
+            callback()
         parent.events.extend(ctx.events)
         return
     except Later as later:
@@ -278,7 +280,7 @@ async def _pause_end(ctx: Context, nudge: Nudge, now: datetime) -> None:
         return  # resumed early, or paused again for longer
     await wait_for_working_hours(ctx, nudge, nudge.target, now)
     profile.paused_until = None
-    await ctx.uow.mentors.save(profile)
+    await save_mentor(ctx, profile)
     names = await names_for(ctx, [nudge.target])
     await ctx.chat.send_dm(
         nudge.target,

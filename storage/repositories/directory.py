@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,9 @@ __all__ = ["SqlMentorRepository", "SqlPersonRepository", "SqlWorkspaceRepository
 PERSON = table_of(PersonRow)
 MENTOR = table_of(MentorProfileRow)
 WORKSPACE = table_of(WorkspaceRow)
+
+
+_YIELD_EVERY = 500
 
 
 def _person(row: sa.Row[Any]) -> Person:
@@ -99,7 +103,13 @@ class SqlMentorRepository(Repository):
             .where(MENTOR.c.workspace == workspace.key(), MENTOR.c.active.is_(True))
             .order_by(MENTOR.c.user)
         )
-        return [_mentor(row) for row in rows]
+        profiles: list[MentorProfile] = []
+        for i, row in enumerate(rows, 1):
+            profiles.append(_mentor(row))
+            if i % _YIELD_EVERY == 0:
+                # A large roster takes a while to convert: let acks and other work run between.
+                await asyncio.sleep(0)
+        return profiles
 
 
 def _workspace(row: sa.Row[Any]) -> Workspace:

@@ -29,7 +29,7 @@ async def test_stats_show_counts_times_and_ratings(console: ConsoleDriver) -> No
         "Micromentor stats (all time)",
         "Questions: 2 — open 1, claimed 0, resolved 1, expired 0, cancelled 0, unanswered 0",
         "Median time to claim: 6 min; to resolve: 16 min",
-        "Average rating: 4.0/5 (1 ratings); question clarity: n/a",
+        "Average rating: 4.0/5 (1 rating); question clarity: n/a",
         "Mentors: 1",
     )
 

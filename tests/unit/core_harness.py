@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.domain import Question
 from bot.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
 from bot.matching import SimilarIndex, build_taxonomy
+from bot.mentor_roster import MentorRoster
 from bot.messagebus import MessageBus, Services
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
@@ -107,7 +108,11 @@ async def start_core(config: Config | None = None, *, chat: FakeChat | None = No
         chat=chat,
         clock=clock,
         config=config,
-        services=Services({"taxonomy": build_taxonomy(config.skills), "similar": SimilarIndex()}),
+        services=Services(
+            taxonomy=build_taxonomy(config.skills),
+            similar=SimilarIndex(),
+            roster=MentorRoster(ttl_seconds=config.matching.roster_cache_seconds),
+        ),
         handlers=COMMAND_HANDLERS,
         event_handlers=EVENT_HANDLERS,
     )

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.commands import RegisterWorkspace, SendDigest
-from bot.messagebus import Services
 from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, WORKSPACE, Core, start_core
 
 NEXT_MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # the digest slot after 2026-W48
@@ -103,7 +103,7 @@ async def test_anonymous_and_named_askers_never_appear_in_the_digest() -> None:
 
 async def test_the_chart_is_attached_when_a_renderer_is_wired_in() -> None:
     core = await start_core()
-    core.bus.services = Services({**core.bus.services.items, "chart": lambda digest: b"PNG"})
+    core.bus.services = replace(core.bus.services, chart=lambda digest: b"PNG")
     await core.handle(SendDigest(NEXT_MONDAY_9))
     [message] = core.chat.messages("post_card", channel=ADMIN_CHANNEL)
     assert message.attachment is not None and message.attachment.data == b"PNG"
@@ -114,7 +114,7 @@ async def test_a_failing_chart_does_not_cost_the_digest() -> None:
         raise RuntimeError("no fonts")
 
     core = await start_core()
-    core.bus.services = Services({**core.bus.services.items, "chart": broken})
+    core.bus.services = replace(core.bus.services, chart=broken)
     await core.handle(SendDigest(NEXT_MONDAY_9))
     [message] = core.chat.messages("post_card", channel=ADMIN_CHANNEL)
     assert message.attachment is None

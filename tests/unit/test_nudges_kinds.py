@@ -9,10 +9,10 @@ import pytest
 
 from bot.commands import (
     ExtendTimebox,
-    RegisterWorkspace,
     PauseMentor,
     RateSession,
     RecordThreadActivity,
+    RegisterWorkspace,
     ResumeMentor,
     SendDueNudges,
 )
@@ -83,9 +83,7 @@ async def test_the_bump_goes_to_the_wider_escalation_channel_when_one_is_set(
 ) -> None:
     wider = ChannelRef(MENTORING.platform, "engineering")
     await core.handle(
-        RegisterWorkspace(
-            WORKSPACE, MENTORING, ADMIN_CHANNEL, escalation_channel=wider
-        )
+        RegisterWorkspace(WORKSPACE, MENTORING, ADMIN_CHANNEL, escalation_channel=wider)
     )
     n = await core.ask("alice")
     await tick(core, minutes=30)

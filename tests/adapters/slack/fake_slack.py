@@ -1,5 +1,5 @@
 """A loopback fake of the Slack Web API (aiohttp on port 0) that records every call and answers
-like Slack documents it; also serves response_url endpoints."""
+like Slack documents it; also serves response_url endpoints and file upload URLs."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ class Call:
 
 
 class FakeSlack:
-    """Records calls in `calls`; `fail_next` makes the next call of a method answer an HTTP error."""
+    """Records calls in `calls`; `fail_next` makes the next call of a method answer an HTTP error,
+    `errors[method]` makes every call of it answer ``ok: false``; `upload_status` is what the
+    upload URL answers (files land in `uploads`, file id → bytes)."""
 
     def __init__(self, *, channels: dict[str, str] | None = None, page_size: int = 2) -> None:
         self.channels = dict(channels or DEFAULT_CHANNELS)
@@ -51,6 +53,10 @@ class FakeSlack:
         self.errors: dict[str, str] = {}
         self._failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
         self._ts = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self.pending_files: dict[str, dict[str, Any]] = {}
+        self.uploads: dict[str, bytes] = {}
+        self.upload_status = 200
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.changed = asyncio.Event()
@@ -84,9 +90,10 @@ class FakeSlack:
         return f"{self.url}/respond/{key}"
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=50 * 1024**2)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_post("/upload/v1/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -140,6 +147,20 @@ class FakeSlack:
         self._record("response_url", {"key": request.match_info["key"], **body})
         return web.Response(text="ok")
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload_url of files.getUploadURLExternal: the raw bytes in the POST body."""
+        file_id = request.match_info["file_id"]
+        data = await request.read()
+        self._record("upload", {"file_id": file_id, "length": len(data)})
+        if self.upload_status != 200:
+            self.calls[-1].failed = True
+            return web.Response(status=self.upload_status, text="upload refused")
+        if file_id not in self.pending_files:
+            self.calls[-1].failed = True
+            return web.Response(status=404, text="no such upload")
+        self.uploads[file_id] = data
+        return web.Response(text=f"OK - {len(data)}")
+
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)
         if request.method == "GET":
@@ -148,7 +169,7 @@ class FakeSlack:
             params.update(await request.json())
         else:
             params.update(dict(await request.post()))
-        for key in ("blocks", "view"):
+        for key in ("blocks", "view", "files"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         auth = request.headers.get("Authorization", "")
@@ -239,3 +260,24 @@ class FakeSlack:
 
     def _views_publish(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": "V0HOME001"}}
+
+    def _files_getUploadURLExternal(self, p: dict[str, Any]) -> dict[str, Any]:
+        if not p.get("filename") or not str(p.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F0FILE{next(self._file_ids):03d}"
+        self.pending_files[file_id] = {"filename": p["filename"], "length": int(p["length"])}
+        return {"upload_url": f"{self.url}/upload/v1/{file_id}", "file_id": file_id}
+
+    def _files_completeUploadExternal(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Shares the uploaded files in `channel_id` (a reply when `thread_ts` is given)."""
+        files = p.get("files") or []
+        done = []
+        for f in files:
+            pending = self.pending_files.get(f.get("id", ""))
+            data = self.uploads.get(f.get("id", ""))
+            if pending is None or data is None or len(data) != pending["length"]:
+                return {"ok": False, "error": "file_not_found"}
+            done.append({"id": f["id"], "name": pending["filename"], "title": f.get("title", "")})
+        if not done:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"files": done}

@@ -89,6 +89,7 @@ def test_manifest_declares_commands_scopes_and_events(name: str) -> None:
         "- app_home_opened",
         "- commands",
         "- chat:write",
+        "- files:write",
         "- reactions:read",
         "- channels:read",
         "- groups:read",
