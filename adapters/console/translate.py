@@ -128,6 +128,10 @@ def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
     }
     if action in simple:
         return simple[action](actor, n)
+    if action == "comment":  # a form on the platforms; a line of its own here
+        return ParseError(
+            f"In the console, write your comment as a line: `comment {n} Very clear, thanks!`"
+        )
     kind, _, score = action.partition(":")
     if kind in ("rate", "clarity") and score.isdigit():
         return c.RateSession(actor, n, int(score))

@@ -7,6 +7,7 @@ from bot.domain import Feedback, NudgeKind, QuestionState
 from bot.events import SessionRated
 from bot.handlers._common import award_points, load_question, refresh_card
 from bot.messagebus import Context, Refusal
+from bot.messages import Action, ChatMessage, text
 
 __all__ = ["comment_on_session", "rate_session"]
 
@@ -49,11 +50,12 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
                 reason="good rating",
             )
         await refresh_card(ctx, q, rating=cmd.score)
-        ctx.reply(
-            f"Thanks! You rated the help on #{q.number} {cmd.score}/5. Want to add a comment? Use Add a comment."
-        )
+        thanks = f"Thanks! You rated the help on #{q.number} {cmd.score}/5. Want to add a comment?"
     else:
-        ctx.reply(f"Thanks! You rated how clear #{q.number} was {cmd.score}/5.")
+        thanks = f"Thanks! You rated how clear #{q.number} was {cmd.score}/5. Anything to add?"
+    ctx.reply(
+        ChatMessage(body=text(thanks), actions=(Action("comment", q.number, "Add a comment"),))
+    )
     ctx.emit(SessionRated(q.number, cmd.actor.user, role, cmd.score))
 
 

@@ -73,3 +73,10 @@ async def test_blank_lines_and_comments_print_nothing(console: ConsoleDriver) ->
 async def test_quit_stops_reading_the_script(console: ConsoleDriver) -> None:
     await console("quit")
     assert console.session.running is False
+
+
+async def test_the_comment_button_explains_the_comment_line(console: ConsoleDriver) -> None:
+    out = await console("as alice", "click comment 1")
+    assert out.one("only alice sees").text == (
+        "In the console, write your comment as a line: `comment 1 Very clear, thanks!`"
+    )

@@ -174,7 +174,9 @@ async def test_a_comment_is_saved_after_the_rating(claimed: ConsoleDriver) -> No
 async def test_mentor_rates_the_questions_clarity(claimed: ConsoleDriver) -> None:
     await claimed("as alice", "click resolve 1")
     out = await claimed("as bob", "click clarity:4 1")
-    assert out.one("only bob sees").text == "Thanks! You rated how clear #1 was 4/5."
+    assert out.one("only bob sees").text == (
+        "Thanks! You rated how clear #1 was 4/5. Anything to add?\n[Add a comment]"
+    )
 
 
 async def test_a_rating_outside_one_to_five_is_refused(claimed: ConsoleDriver) -> None:

@@ -29,7 +29,7 @@ async def test_asker_rates_the_help_and_the_card_shows_it(core: Core) -> None:
 async def test_mentor_rating_is_recorded_as_question_clarity(core: Core) -> None:
     n = await core.resolved()
     said = await core.reply(RateSession(core.actor("bob"), n, 4))
-    assert said == f"Thanks! You rated how clear #{n} was 4/5."
+    assert said == f"Thanks! You rated how clear #{n} was 4/5. Anything to add?"
     [fb] = core.db.rows("feedback")
     assert (fb.role, fb.score) == ("mentor", 4)
 
