@@ -18,11 +18,33 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+
+
+def _database_url_problem(url: str) -> str | None:
+    """Why `url` can't be used (None if it can); never repeats the URL, which may hold a password."""
+    if url.startswith(_DATABASE_SCHEMES):
+        return None
+    scheme = url.partition("://")[0] if "://" in url else url[:20]
+    return (
+        "expected `sqlite+aiosqlite:///file.db` or `postgresql+asyncpg://user@host/db` "
+        f"(got {scheme + '://…' if '://' in url else repr(scheme)})"
+    )
+
+
 class BotSection(_Section):
     database_url: str = "sqlite+aiosqlite:///micromentor.db"
     admins: list[str] = Field(default_factory=lambda: ["admin"])
     timezone: str = "UTC"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, v: str) -> str:
+        problem = _database_url_problem(v)
+        if problem:
+            raise ValueError(problem)
+        return v
 
     @field_validator("timezone")
     @classmethod
@@ -48,8 +70,12 @@ class AskSection(_Section):
 
 
 class ClaimSection(_Section):
-    emoji: list[str] = Field(default_factory=lambda: ["raising_hand", "✋"])
-    resolve_emoji: list[str] = Field(default_factory=lambda: ["white_check_mark", "✅"])
+    emoji: Annotated[list[str], Field(min_length=1)] = Field(
+        default_factory=lambda: ["raising_hand", "✋"]
+    )
+    resolve_emoji: Annotated[list[str], Field(min_length=1)] = Field(
+        default_factory=lambda: ["white_check_mark", "✅"]
+    )
 
 
 class SessionSection(_Section):
@@ -170,8 +196,13 @@ class Config(_Section):
     path: Path | None = Field(default=None, exclude=True)
 
     def database_url(self) -> str:
-        """`DATABASE_URL` wins; a relative SQLite path is taken next to the config file."""
+        """`DATABASE_URL` wins; a relative SQLite path is taken next to the config file.
+
+        Raises ConfigError when `DATABASE_URL` names a database this bot can't use."""
         url = os.environ.get("DATABASE_URL") or self.bot.database_url
+        problem = _database_url_problem(url)
+        if problem:
+            raise ConfigError(f"DATABASE_URL: {problem}")
         prefix = "sqlite+aiosqlite:///"
         if url.startswith(prefix) and self.path is not None:
             rest = url[len(prefix) :]
@@ -206,8 +237,12 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             if err["type"] == "extra_forbidden":
                 what = "unknown key (check the spelling; see the comments in the shipped bot.toml)"
             got = err.get("input")
+            # A database URL may hold a password: its message shows the scheme only.
+            secret = key == "bot.database_url"
             shown = (
-                f" (got {got!r})" if got is not None and err["type"] != "extra_forbidden" else ""
+                f" (got {got!r})"
+                if got is not None and err["type"] != "extra_forbidden" and not secret
+                else ""
             )
             problems.append(f"{file}: [{key}] {what}{shown}")
         raise ConfigError("\n".join(problems)) from None

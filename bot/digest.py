@@ -38,7 +38,7 @@ class IsoWeek:
 
     @classmethod
     def parse(cls, label: str) -> IsoWeek:
-        m = _WEEK.match(label.strip())
+        m = _WEEK.match(label.strip().upper())
         if not m:
             raise ValueError(f"`{label}` is not a week like `2026-W48`")
         year, week = int(m[1]), int(m[2])

@@ -181,12 +181,22 @@ def _iso_time(value: str) -> datetime:
 
 
 def _configure_logging(config: Config) -> None:
+    wanted = os.environ.get("MICROMENTOR_LOG_LEVEL", "").strip().upper()
+    known = ("DEBUG", "INFO", "WARNING", "ERROR")
     logging.basicConfig(
-        level=getattr(logging, os.environ.get("MICROMENTOR_LOG_LEVEL", config.bot.log_level)),
+        level=wanted if wanted in known else config.bot.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if wanted and wanted not in known:
+        log.warning(
+            "MICROMENTOR_LOG_LEVEL=%r is not one of %s; using %s",
+            wanted,
+            ", ".join(known),
+            config.bot.log_level,
+        )
     for noisy in (
+        "alembic",
         "aiosqlite",
         "sqlalchemy.engine",
         "apscheduler.executors.default",
@@ -300,6 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(args.config)
+        config.database_url()  # DATABASE_URL is checked here, before anything opens it
     except ConfigError as e:
         print(f"micromentor: configuration error\n{e}", file=sys.stderr)
         return 2
@@ -328,6 +339,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     except KeyboardInterrupt:
         return 130
+    except OSError as e:
+        # A file that can't be read or written (--script, the CSV, --png), a database that
+        # doesn't answer: one clear line, not a traceback.
+        where = f"{e.filename}: " if e.filename else ""
+        if isinstance(e, ConnectionError) and not where:
+            where = "could not connect: "
+        print(f"micromentor: {where}{e.strerror or e}", file=sys.stderr)
+        return 1
     except StartupError as e:
         print(f"micromentor: {e}", file=sys.stderr)
         return 2

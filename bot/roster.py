@@ -46,15 +46,20 @@ async def import_roster(
     bus: MessageBus, uow_factory: UnitOfWorkFactory, file: Path, *, out: Callable[[str], None]
 ) -> int:
     """Check every row first; import nothing if any row is wrong (all or nothing)."""
-    with file.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"workspace", "user", "name", "skills"} - set(reader.fieldnames or [])
-        if missing:
-            out(
-                f"{file}: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(COLUMNS)}"
-            )
-            return 2
-        rows = list(reader)
+    # utf-8-sig: spreadsheet programs often start a CSV with a byte-order mark.
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"workspace", "user", "name", "skills"} - set(reader.fieldnames or [])
+            if missing:
+                out(
+                    f"{file}: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(COLUMNS)}"
+                )
+                return 2
+            rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as unreadable:
+        out(f"Nothing was imported: {file} is not a UTF-8 CSV file ({unreadable}).")
+        return 2
     errors = [f"{file}:{i + 2}: {p}" for i, row in enumerate(rows) for p in _row_problems(row)]
     if errors:
         out("Nothing was imported. Fix these rows and run it again:")

@@ -109,6 +109,7 @@ def parse_admin(actor: c.Actor, raw: str, *, now: datetime) -> c.Command | Parse
     if sub == "stats":
         return c.ShowStats(actor)
     if sub == "digest":
+        rest = rest.upper()  # `2026-w48` is the same week
         if rest and not _WEEK.match(rest):
             return ParseError("Give the week like `2026-W48`, or nothing for this week so far.")
         return c.SendDigest(now=now, workspace=actor.workspace, actor=actor, week=rest or None)

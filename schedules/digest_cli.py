@@ -7,13 +7,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.digest import IsoWeek, digest_message
+from bot.domain import Workspace
 from bot.handlers.digest import load_digest, workspace_timezone
+from bot.refs import ChannelRef, WorkspaceRef
 from schedules.chart import render_digest_chart
 
 if TYPE_CHECKING:
     from bot.main import App
 
 __all__ = ["print_digest"]
+
+_NOBODY_YET = Workspace(
+    ref=WorkspaceRef("none", "none"),
+    mentoring_channel=ChannelRef("none", "none"),
+    admin_channel=ChannelRef("none", "none"),
+    name="no workspace yet",
+)
 
 
 def _chart_path(png: Path, workspace_id: str, several: bool) -> Path:
@@ -31,10 +40,16 @@ async def print_digest(
             workspaces = [
                 ws for ws in workspaces if workspace in (ws.ref.key(), ws.ref.id, ws.name)
             ]
-        if not workspaces:
-            which = f" named {workspace!r}" if workspace else ""
-            print(f"micromentor digest: no workspace{which} in the database yet", file=sys.stderr)
+        if not workspaces and workspace:
+            print(f"micromentor digest: no workspace named {workspace!r}", file=sys.stderr)
             return 1
+        if not workspaces:
+            # Nothing set up yet: an honest, empty digest rather than an error.
+            print(
+                "micromentor digest: no workspace has been set up yet; the digest is empty",
+                file=sys.stderr,
+            )
+            workspaces = [_NOBODY_YET]
         for ws in workspaces:
             tz = workspace_timezone(ws, app.config)
             try:

@@ -43,6 +43,14 @@ class Meta:
 _CLOCK = re.compile(r"^\+?(\d{1,5})\s*([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+# Skin tones and the emoji variation selector (✋🏽, ✋️) and Slack's ``::skin-tone-N`` suffix:
+# a console reaction claims like the same reaction on Slack or Discord.
+_EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
+
+
+def _emoji(raw: str) -> str:
+    name = raw.strip(":").split("::", 1)[0]
+    return _EMOJI_MODIFIERS.sub("", name) or raw
 
 
 def _number(raw: str) -> int | None:
@@ -107,7 +115,7 @@ def translate(
         card = card_of(n)
         if card is None:
             return ParseError(f"There is no card for question #{n} in this console session.")
-        return c.HandleReaction(actor, card, parts[0], thread_of(n))
+        return c.HandleReaction(actor, card, _emoji(parts[0]), thread_of(n))
     if low == "click":
         parts = rest.split()
         n = _number(parts[-1]) if len(parts) == 2 else None

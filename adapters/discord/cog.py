@@ -128,7 +128,7 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     # --- /mentoradmin -----------------------------------------------------------------------
 
     @mentoradmin.command(name="digest", description="Post the weekly digest now")
-    @app_commands.describe(week="An ISO week like 2026-W48 (empty: last week)")
+    @app_commands.describe(week="An ISO week like 2026-W48 (empty: this week so far)")
     async def digest(self, interaction: Interaction, week: str | None = None) -> None:
         now = self.bus.clock.now()
         await self.runner.run(

@@ -80,7 +80,10 @@ def render_text(t: Text, *, permalink: Permalink | None = None) -> str:
             case Plain(text=s):
                 out.append(escape(s))
             case Bold(text=s):
-                out.append(f"*{escape(s)}*" if s.strip() else escape(s))
+                # mrkdwn only bolds `*text*` with no space inside the asterisks.
+                core = s.strip()
+                lead, trail = s[: len(s) - len(s.lstrip())], s[len(s.rstrip()) :]
+                out.append(f"{lead}*{escape(core)}*{trail}" if core else escape(s))
             case UserText(text=s):
                 out.append(escape_user_text(s))
             case Mention(user=user, name=name):

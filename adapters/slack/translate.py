@@ -28,6 +28,7 @@ __all__ = [
     "split_ref",
     "thread_of_message",
     "thread_ref",
+    "unescape",
     "user_ref",
     "view_submission",
     "workspace_ref",
@@ -85,12 +86,18 @@ def emoji_name(raw: str) -> str:
     return raw.strip(":").split("::", 1)[0]
 
 
+def unescape(s: str) -> str:
+    """Slack sends typed ``&``, ``<`` and ``>`` as ``&amp;``, ``&lt;`` and ``&gt;``; the core
+    wants what the person typed (renderers escape it again)."""
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def slash_command(
     command: str, raw_text: str, *, actor: c.Actor, now: datetime
 ) -> c.Command | ParseError | OpenModal:
     """``/askmentor``, ``/mentor``, ``/mentoradmin`` and their text → a command or a form."""
     name = command.lstrip("/").lower()
-    body = raw_text.strip()
+    body = unescape(raw_text).strip()
     if name == "askmentor":
         if not body:
             return OpenModal("ask")

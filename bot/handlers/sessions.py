@@ -60,7 +60,15 @@ _STATE_WORDS = {
 }
 
 
+_DONE_ALREADY = {
+    (QuestionState.RESOLVED, "resolved"),
+    (QuestionState.CANCELLED, "cancelled"),
+}
+
+
 def _refuse_move(q: Question, move: str) -> Refusal:
+    if (q.state, move) in _DONE_ALREADY:
+        return Refusal(f"Question #{q.number} is already {move}; nothing more to do.")
     return Refusal(f"Question #{q.number} is {_STATE_WORDS[q.state]}, so it can't be {move}.")
 
 
@@ -75,9 +83,8 @@ async def claim_question(cmd: ClaimQuestion, ctx: Context) -> None:
 
 async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
     if actor.user == q.asker:
-        raise Refusal(
-            f"You asked #{q.number} yourself, so you can't claim it. A mentor will pick it up."
-        )
+        then = " A mentor will pick it up." if q.state is QuestionState.OPEN else ""
+        raise Refusal(f"You asked #{q.number} yourself, so you can't claim it.{then}")
     if q.state is QuestionState.CLAIMED:
         if q.mentor == actor.user:
             raise Refusal(f"You already have #{q.number}; the session thread is open.")
@@ -300,12 +307,16 @@ async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
 async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
     q = await load_question(ctx, cmd.question_id)
     await require_mentor(ctx, cmd.actor)
+    if q.state is not QuestionState.OPEN:
+        raise Refusal(
+            f"#{q.number} is no longer looking for a mentor, so there's nothing to pass on."
+        )
     if await ctx.uow.not_my_area.said_for(cmd.actor.user, q.number):
         raise Refusal(f"Noted already: #{q.number} isn't your area.")
     await ctx.uow.not_my_area.add(
         mentor=cmd.actor.user, question_id=q.number, topics=q.topics, at=ctx.clock.now()
     )
-    if q.state is QuestionState.OPEN and cmd.actor.user in q.suggested:
+    if cmd.actor.user in q.suggested:
         ranked = await rank_for(
             ctx,
             workspace=q.workspace,

@@ -200,3 +200,11 @@ async def test_anonymous_question_gets_a_private_thread_naming_the_asker_to_the_
         assert "alice" not in card
     intro = out.one("private thread #1")
     assert intro.lines[0] == "@alice meet @bob: a 20-minute session on question #1."
+
+
+@pytest.mark.parametrize("line", ["react ✋🏽 1", "react :raising_hand::skin-tone-2: 1"])
+async def test_a_claim_reaction_with_a_skin_tone_claims_too(
+    asked: ConsoleDriver, line: str
+) -> None:
+    out = await asked("as bob", line)
+    assert "Status: Claimed by bob" in out.one("#mentoring").lines

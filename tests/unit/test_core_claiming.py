@@ -73,6 +73,13 @@ async def test_asker_cannot_claim_their_own_question(core: Core) -> None:
     assert len(core.chat.calls) == calls
 
 
+async def test_an_asker_claiming_their_taken_question_is_not_promised_a_mentor(core: Core) -> None:
+    n = await core.ask("alice")
+    await core.claim("bob", n)
+    said = await core.claim("alice", n)
+    assert said == f"You asked #{n} yourself, so you can't claim it."
+
+
 async def test_second_claim_loses_and_is_told_who_won(core: Core) -> None:
     n = await core.ask("alice")
     await core.claim("bob", n)

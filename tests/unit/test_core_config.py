@@ -141,3 +141,32 @@ def test_database_url_from_the_environment_wins(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://db/mm")
     assert load_config(write(tmp_path, "")).database_url() == "postgresql+asyncpg://db/mm"
+
+
+def test_an_empty_claim_emoji_list_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "[claim]\nemoji = []\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert f"{path}: [claim.emoji] List should have at least 1 item" in str(error.value)
+
+
+def test_an_unusable_database_url_is_refused_without_showing_its_password(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "[bot]\ndatabase_url = 'mysql://u:s3cret@db/mm'\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: [bot.database_url] expected `sqlite+aiosqlite:///")
+    assert "mysql://…" in message and "s3cret" not in message
+
+
+def test_an_unusable_database_url_in_the_environment_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:s3cret@db/mm")
+    config = load_config(write(tmp_path, ""))
+    with pytest.raises(ConfigError) as error:
+        config.database_url()
+    assert str(error.value).startswith("DATABASE_URL: expected")
+    assert "s3cret" not in str(error.value)

@@ -223,6 +223,13 @@ async def test_not_my_area_twice_is_noted_once(core: Core) -> None:
     assert len(core.db.rows("not_my_area")) == 1
 
 
+async def test_not_my_area_on_a_claimed_question_records_nothing(core: Core) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    said = await core.reply(MarkNotMyArea(core.actor("bob"), n))
+    assert said == f"#{n} is no longer looking for a mentor, so there's nothing to pass on."
+    assert core.db.rows("not_my_area") == []
+
+
 async def test_thread_activity_records_only_the_time(core: Core) -> None:
     n = await core.claimed()
     core.clock.advance(timedelta(minutes=3))

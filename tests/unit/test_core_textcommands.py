@@ -125,7 +125,10 @@ def test_parse_admin_builds_stats() -> None:
     assert parse_admin(ACTOR, "stats", now=START) == c.ShowStats(ACTOR)
 
 
-@pytest.mark.parametrize(("raw", "week"), [("digest", None), ("digest 2026-W48", "2026-W48")])
+@pytest.mark.parametrize(
+    ("raw", "week"),
+    [("digest", None), ("digest 2026-W48", "2026-W48"), ("digest 2026-w48", "2026-W48")],
+)
 def test_parse_admin_builds_a_digest_stamped_now(raw: str, week: str | None) -> None:
     assert parse_admin(ACTOR, raw, now=START) == c.SendDigest(
         now=START, workspace=WORKSPACE, actor=ACTOR, week=week

@@ -110,3 +110,9 @@ def test_long_bodies_are_split_into_sections_under_the_limit() -> None:
 def test_plain_bot_text_keeps_backticks() -> None:
     assert render_text(text(Plain("use `/mentor join`"))) == "use `/mentor join`"
     assert json.dumps(blocks_for(ChatMessage(body=text("a < b")))).count("&lt;") == 1
+
+
+def test_bold_labels_keep_their_spaces_outside_the_asterisks() -> None:
+    # Slack leaves `*Question: *` unbolded, asterisks showing; `*Question:* ` is bold.
+    assert render_text(text(Bold("Question: "), "why?")) == "*Question:* why?"
+    assert render_text(text("a", Bold(" b "), "c")) == "a *b* c"

@@ -131,3 +131,14 @@ def test_refs_round_trip() -> None:
 )
 def test_channel_ids_are_used_as_is(value: str, expected: str | None) -> None:
     assert tr.channel_of(value) == expected
+
+
+def test_slash_command_text_arrives_html_escaped_and_is_unescaped_once() -> None:
+    # Slack encodes typed &, < and > in a slash command's text; the question keeps what was typed.
+    cmd = tr.slash_command(
+        "/askmentor",
+        "Why is a &lt; b &amp;&amp; c &gt; d false? &amp;lt; stays",
+        actor=ALICE,
+        now=NOW,
+    )
+    assert cmd == c.AskQuestion(ALICE, "Why is a < b && c > d false? &lt; stays", False)

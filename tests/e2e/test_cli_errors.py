@@ -1,0 +1,106 @@
+"""The command line with files and settings that are wrong: one clear line, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.main import main
+
+HEADER = "workspace,user,name,skills,timezone,hours,capacity_per_week\n"
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, pytest.CaptureFixture[str]]:
+    """A working directory with its own SQLite database and no bot.toml."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'mm.db'}")
+    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "WARNING")
+    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
+    return tmp_path, capsys
+
+
+def test_a_missing_script_file_is_named(cli: tuple[Path, pytest.CaptureFixture[str]]) -> None:
+    _, capsys = cli
+    assert main(["console", "--script", "nope.txt"]) == 1
+    err = capsys.readouterr().err
+    assert "micromentor: nope.txt: No such file or directory" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_csv_is_named(cli: tuple[Path, pytest.CaptureFixture[str]]) -> None:
+    _, capsys = cli
+    assert main(["mentors", "import", "nope.csv"]) == 1
+    assert "micromentor: nope.csv: No such file or directory" in capsys.readouterr().err
+
+
+def test_a_csv_with_a_byte_order_mark_imports(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    tmp, capsys = cli
+    (tmp / "s.txt").write_text("as alice\n")  # registers the console workspace
+    assert main(["console", "--script", str(tmp / "s.txt")]) == 0
+    row = "console:local,console:bob,Bob,python,,,\n"
+    (tmp / "excel.csv").write_bytes(b"\xef\xbb\xbf" + (HEADER + row).encode())
+    assert main(["mentors", "import", "excel.csv"]) == 0
+    assert "Imported 1 mentor(s)." in capsys.readouterr().out
+
+
+def test_a_csv_that_is_not_utf8_imports_nothing_and_says_why(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    tmp, capsys = cli
+    (tmp / "latin1.csv").write_bytes(
+        (HEADER + "console:local,console:j,Jörg,go,,,\n").encode("latin-1")
+    )
+    assert main(["mentors", "import", "latin1.csv"]) == 2
+    assert "Nothing was imported: latin1.csv is not a UTF-8 CSV file" in capsys.readouterr().out
+
+
+def test_a_chart_that_cannot_be_written_is_named(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    tmp, capsys = cli
+    (tmp / "s.txt").write_text("as alice\n")
+    assert main(["console", "--script", str(tmp / "s.txt")]) == 0
+    target = tmp / "missing-dir" / "chart.png"
+    assert main(["digest", "--week", "2026-W48", "--png", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert f"micromentor: {target}: No such file or directory" in err
+    assert "Traceback" not in err
+
+
+def test_an_unusable_database_url_stops_with_a_config_error(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, capsys = cli
+    monkeypatch.setenv("DATABASE_URL", "mysql://u:s3cret@db/mm")
+    assert main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err
+    assert "DATABASE_URL: expected `sqlite+aiosqlite:///file.db`" in err
+    assert "s3cret" not in err
+
+
+@pytest.mark.parametrize("level", ["debug", "LOUD"])
+def test_any_log_level_in_the_environment_starts(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch, level: str
+) -> None:
+    _, capsys = cli
+    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", level)
+    assert main(["db", "upgrade"]) == 0
+    assert "database is up to date" in capsys.readouterr().out
+
+
+def test_a_digest_before_any_workspace_is_empty_not_an_error(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    tmp, capsys = cli
+    assert main(["digest", "--week", "2026-w47", "--png", str(tmp / "chart.png")]) == 0
+    out, err = capsys.readouterr()
+    assert "weekly digest — 2026-W47" in out
+    assert "0 asked" in out
+    assert "no workspace has been set up yet" in err
+    assert (tmp / "chart.png").read_bytes().startswith(b"\x89PNG")
