@@ -10,7 +10,15 @@ four ways so that questions and mentor profiles meet it however it is written:
 - *fuzzy*: a typo of one edit (two for long terms) in a term of six letters or more.
 
 Some spellings are also ordinary words or letters ("Go", "R", "Excel"); they are kept apart as
-*ambiguous* forms and only count as topics with evidence (see `bot.matching.topics`).
+*ambiguous* forms and only count as topics with evidence (see `bot.matching.topics`). Three more
+kinds of term keep precision up while the vocabulary grows:
+
+- *cued* terms ("slow", "speed up") name a skill only next to another topic of the same kind
+  (technical or not): "our Django app is slow" but not "hiring is slow";
+- *weak* terms ("interview") give way to a more specific skill when a trigger skill is present
+  (``yields``): "interviews" with "hiring" is about interviewing candidates, not job interviews;
+- *ignored* phrases (``[ignore]``) are read as no topic at all, so their words cannot be:
+  "on a shoestring budget", "present to leadership" (leadership is the audience there).
 """
 
 from __future__ import annotations
@@ -27,9 +35,18 @@ from rapidfuzz.distance import OSA
 
 from bot.matching._text import FUNCTION_WORDS, STOP_WORDS, common_words, stem, term_tokens
 
-__all__ = ["AmbiguousForm", "SkillEntry", "Taxonomy", "build_taxonomy", "default_skills"]
+__all__ = [
+    "AmbiguousForm",
+    "SkillEntry",
+    "Taxonomy",
+    "build_taxonomy",
+    "default_ignored",
+    "default_skills",
+]
 
 _MIN_FUZZY_LEN = 6
+# Areas whose skills are technical; a cued term needs company of its own kind.
+TECHNICAL_AREAS = frozenset({"software", "infrastructure", "data", "more-software"})
 # Words a mentor adds around a skill ("advanced SQL", "Python programming").
 _FILLER = frozenset(
     "programming development developer dev skills skill language languages basics basic "
@@ -60,6 +77,9 @@ class SkillEntry:
     related: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
     area: str = ""
+    cued: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+    yields: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def allowed_edits(length: int, threshold: float) -> int:
@@ -97,6 +117,10 @@ class Taxonomy:
         self._compact: dict[str, str] = {}
         self._ambiguous: dict[str, list[AmbiguousForm]] = {}
         self._fuzzy: dict[tuple[int, str], list[str]] = {}
+        self._cued: dict[str, str] = {}
+        self._ignored: set[str] = set()
+        self._weak: dict[str, set[str]] = {}
+        self._yields: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for canon, names in (aliases or {}).items():
             self.add(canon, names)
         for canon, others in (related or {}).items():
@@ -120,6 +144,9 @@ class Taxonomy:
         related: Iterable[str] = (),
         ambiguous: Iterable[str] = (),
         area: str = "",
+        cued: Iterable[str] = (),
+        weak: Iterable[str] = (),
+        yields: Iterable[tuple[str, Iterable[str]]] = (),
     ) -> str:
         """Add a skill (or more aliases to a known one); returns its canonical name."""
         canon = _norm(canon)
@@ -138,8 +165,25 @@ class Taxonomy:
                 names.add(key)
             if key and key not in unsafe:
                 self._index(key, canon)
+        for term in cued:
+            words = term_tokens(_norm(term))
+            self.max_words = max(self.max_words, len(words))
+            self._cued.setdefault(" ".join(words), canon)
+            self._cued.setdefault(" ".join(stem(w) for w in words), canon)
+        for term in weak:
+            self._weak.setdefault(canon, set()).add(" ".join(stem(w) for w in term_tokens(term)))
+        for target, triggers in yields:
+            self._yields.setdefault(canon, []).append((_norm(target), frozenset(triggers)))
         self.relate(canon, related)
         return canon
+
+    def ignore(self, phrases: Iterable[str]) -> None:
+        """Phrases that name no topic; their words are not read as skills either."""
+        for phrase in phrases:
+            words = term_tokens(_norm(phrase))
+            if words:
+                self.max_words = max(self.max_words, len(words))
+                self._ignored.add(" ".join(words))
 
     def relate(self, canon: str, others: Iterable[str]) -> None:
         """Mark skills as related, both ways."""
@@ -192,6 +236,31 @@ class Taxonomy:
         if hit is None:
             hit = self._stemmed.get(" ".join(stem(w) for w in words))
         return hit
+
+    def ignored(self, words: tuple[str, ...]) -> bool:
+        """Whether these words are a phrase that names no topic."""
+        return " ".join(words) in self._ignored
+
+    def lookup_cued(self, words: tuple[str, ...]) -> str | None:
+        """The skill these words name if another topic of the same kind is also present."""
+        hit = self._cued.get(" ".join(words))
+        if hit is None and not FUNCTION_WORDS.intersection(words):
+            hit = self._cued.get(" ".join(stem(w) for w in words))
+        return hit
+
+    def technical(self, skill: str) -> bool:
+        """Whether `skill` is a technical one (software, infrastructure, data)."""
+        return self.areas.get(skill, "") in TECHNICAL_AREAS
+
+    def yielded(self, skill: str, words: str, found: set[str]) -> str:
+        """The skill a weak mention of `skill` stands for, given the other topics `found`."""
+        weak = self._weak.get(skill)
+        if not weak or " ".join(stem(w) for w in term_tokens(words)) not in weak:
+            return skill
+        for target, triggers in self._yields.get(skill, ()):
+            if triggers & found:
+                return target
+        return skill
 
     def lookup_fuzzy(self, words: tuple[str, ...], *, threshold: float) -> str | None:
         """The skill these words name allowing for a typo; None when nothing is close enough."""
@@ -253,10 +322,11 @@ class Taxonomy:
         return tuple(out)
 
 
-def _parse(text: str) -> list[SkillEntry]:
-    data: dict[str, Any] = tomllib.loads(text)
+def _parse(data: dict[str, Any]) -> list[SkillEntry]:
     entries: list[SkillEntry] = []
     for area, table in data.items():
+        if area == "ignore":
+            continue
         for canon, spec in table.items():
             entries.append(
                 SkillEntry(
@@ -265,16 +335,30 @@ def _parse(text: str) -> list[SkillEntry]:
                     tuple(spec.get("related", ())),
                     tuple(spec.get("ambiguous", ())),
                     area,
+                    tuple(spec.get("cued", ())),
+                    tuple(spec.get("weak", ())),
+                    tuple((t, tuple(trig)) for t, trig in spec.get("yields", {}).items()),
                 )
             )
     return entries
 
 
 @cache
+def _shipped() -> dict[str, Any]:
+    text = resources.files("bot.matching").joinpath("skills.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@cache
 def default_skills() -> tuple[SkillEntry, ...]:
     """The shipped taxonomy (``bot/matching/skills.toml``), parsed once."""
-    text = resources.files("bot.matching").joinpath("skills.toml").read_text("utf-8")
-    return tuple(_parse(text))
+    return tuple(_parse(_shipped()))
+
+
+@cache
+def default_ignored() -> tuple[str, ...]:
+    """The shipped phrases that name no topic (``[ignore]`` in ``skills.toml``)."""
+    return tuple(_shipped().get("ignore", {}).get("phrases", ()))
 
 
 def build_taxonomy(
@@ -285,9 +369,18 @@ def build_taxonomy(
     if defaults:
         entries = default_skills()
         for e in entries:
-            tax.add(e.canon, e.aliases, ambiguous=e.ambiguous, area=e.area)
+            tax.add(
+                e.canon,
+                e.aliases,
+                ambiguous=e.ambiguous,
+                area=e.area,
+                cued=e.cued,
+                weak=e.weak,
+                yields=e.yields,
+            )
         for e in entries:
             tax.relate(e.canon, e.related)
+        tax.ignore(default_ignored())
     for canon, aliases in (configured or {}).items():
         tax.add(canon, aliases)
     return tax

@@ -6,6 +6,10 @@ tried first exactly (also run together and inflected, see `bot.matching.taxonomy
 typo (rapidfuzz OSA distance; never for ordinary English words, function words or short terms).
 A ``#tag`` is one word (``#k8s``, ``#MachineLearning``, ``#machine-learning``).
 
+Phrases the taxonomy marks as naming no topic ("on a tight budget") are skipped whole; cued
+terms ("slow") count only beside another topic of their kind; a weak term ("interviews") gives
+way to a more specific skill when that skill's trigger is present (see `bot.matching.taxonomy`).
+
 Ambiguous spellings ("Go", "R", "C", "Excel", "React") count only with evidence: written as a
 tag; next to a cue word ("Go code", "in R"); with a related skill in the same question ("R and
 Python"); or, for words that are not one letter, capitalised as in the taxonomy mid-sentence.
@@ -41,7 +45,7 @@ class TopicMatch:
     skill: str
     words: str
     position: int
-    how: str  # "exact", "fuzzy", "tag" or "ambiguous"
+    how: str  # "exact", "fuzzy", "tag", "cued", "ambiguous" (or "ignored", never returned)
 
 
 def _has_evidence(
@@ -86,11 +90,13 @@ def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> li
         if hit is None:
             i += 1
             continue
-        matches.append(hit)
+        if hit.how != "ignored":
+            matches.append(hit)
         width = len(hit.words.split()) if not tokens[i].tag else 1
         for j in range(i, min(i + width, n)):
             consumed[j] = True
         i += width
+    matches = _settle(matches, taxonomy)
     found = {m.skill for m in matches}
     for i, tok in enumerate(tokens):
         if consumed[i]:
@@ -101,6 +107,19 @@ def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> li
                 break
     matches.sort(key=lambda m: m.position)
     return matches
+
+
+def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
+    """Drop cued terms without company of their kind; resolve weak terms against the rest."""
+    firm = [m for m in matches if m.how != "cued"]
+    kinds = {taxonomy.technical(m.skill) for m in firm}
+    kept = [m for m in matches if m.how != "cued" or taxonomy.technical(m.skill) in kinds]
+    found = {m.skill for m in kept}
+    out: list[TopicMatch] = []
+    for m in kept:
+        skill = taxonomy.yielded(m.skill, m.words, found - {m.skill})
+        out.append(m if skill == m.skill else TopicMatch(skill, m.words, m.position, m.how))
+    return out
 
 
 def _match_at(
@@ -116,12 +135,23 @@ def _match_at(
         if any(t.tag for t in window[1:]):
             continue
         words = tuple(t.text for t in window)
-        if width == 1 and (words[0] in STOP_WORDS or tok.is_number):
+        if width == 1 and words[0] in STOP_WORDS:
+            continue
+        if taxonomy.ignored(words):
+            return TopicMatch("", " ".join(words), i, "ignored")
+        if width == 1 and tok.is_number:  # "1:1" is a skill's name, "3" is not
+            skill = taxonomy.terms().get(words[0])
+            if skill is not None:
+                return TopicMatch(skill, words[0], i, "exact")
             continue
         spans.append(words)
         skill = taxonomy.lookup(words)
         if skill is not None:
             return TopicMatch(skill, " ".join(words), i, "exact")
+    for words in spans:
+        skill = taxonomy.lookup_cued(words)
+        if skill is not None:
+            return TopicMatch(skill, " ".join(words), i, "cued")
     for words in spans:
         if _fuzzy_allowed(words):
             skill = taxonomy.lookup_fuzzy(words, threshold=threshold)

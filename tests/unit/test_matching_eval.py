@@ -1,8 +1,11 @@
 """Topic extraction quality on the labelled set ``tests/data/matching_eval.jsonl``.
 
 Thresholds sit just under the figures measured on the whole set when this was written
-(precision 0.916, recall 0.828 over 488 questions; the 40-question ``holdout`` split, never tuned
-for, measured 0.862 / 0.725). `benchmarks/matching_quality.py` prints the current figures.
+(precision 0.908, recall 0.845 over 608 questions). The splits: ``tuning`` (448 questions the
+taxonomy was refined against: 0.939 / 0.864), ``holdout`` (40, never tuned for: 0.833 / 0.797) and
+``holdout2`` (120 realistic questions written and labelled before the last taxonomy revision and
+never tuned for: 0.824 / 0.789, up from 0.821 / 0.717). `benchmarks/matching_quality.py` prints
+the current figures per split.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ from bot.matching import build_taxonomy, extract_topics
 
 EVAL = Path(__file__).resolve().parent.parent / "data" / "matching_eval.jsonl"
 MIN_PRECISION = 0.90
-MIN_RECALL = 0.81
+MIN_RECALL = 0.83
+# The untuned splits together, so a change that only helps the tuning questions shows.
+MIN_HOLDOUT_PRECISION = 0.80
+MIN_HOLDOUT_RECALL = 0.77
 
 
 def _rows() -> list[dict[str, object]]:
@@ -27,19 +33,29 @@ def test_the_labelled_set_is_large_varied_and_uses_canonical_names() -> None:
     assert len(rows) >= 300
     assert sum(1 for r in rows if not r["topics"]) >= 20
     assert len({r["area"] for r in rows}) >= 10
-    assert {r["split"] for r in rows} == {"tuning", "holdout"}
+    assert {r["split"] for r in rows} == {"tuning", "holdout", "holdout2"}
     for r in rows:
         for topic in r["topics"]:  # type: ignore[attr-defined]
             assert topic in tax, (r["id"], topic)
 
 
-def test_topic_extraction_precision_and_recall() -> None:
+def _quality(rows: list[dict[str, object]]) -> tuple[float, float]:
     tax = build_taxonomy()
     tp = fp = fn = 0
-    for r in _rows():
+    for r in rows:
         got = set(extract_topics(str(r["question"]), tax))
         want = set(r["topics"])  # type: ignore[call-overload]
         tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+def test_topic_extraction_precision_and_recall() -> None:
+    precision, recall = _quality(_rows())
     assert precision >= MIN_PRECISION, f"precision {precision:.3f}"
     assert recall >= MIN_RECALL, f"recall {recall:.3f}"
+
+
+def test_topic_extraction_generalises_to_questions_it_was_not_tuned_on() -> None:
+    precision, recall = _quality([r for r in _rows() if r["split"] != "tuning"])
+    assert precision >= MIN_HOLDOUT_PRECISION, f"precision {precision:.3f}"
+    assert recall >= MIN_HOLDOUT_RECALL, f"recall {recall:.3f}"

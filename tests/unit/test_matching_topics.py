@@ -37,7 +37,7 @@ def test_aliases_map_to_canonical_skills(
     [
         ("pyhton decorators explained?", ["python"]),
         ("configuring kubernets ingress", ["kubernetes"]),
-        ("best way to learn machine lerning", ["machine learning"]),
+        ("best way to learn machine lerning", ["learning new skills", "machine learning"]),
         ("tips for sallary negotiation", ["salary negotiation"]),
         ("How can I improve my presentaton skils?", ["presentation skills"]),
     ],
@@ -80,7 +80,7 @@ def test_inflections_match(taxonomy: Taxonomy, text: str, expected: list[str]) -
         ("Is machine learning overkill here?", ["machine learning"]),
         ("Front-end or front end or frontend?", ["frontend development"]),
         ("How do I set up continuous integration?", ["ci/cd"]),
-        ("Preparing for a system design interview", ["system design"]),
+        ("Preparing for a system design interview", ["system design", "job interviews"]),
         ("How do I give constructive feedback?", ["giving feedback"]),
     ],
 )
@@ -123,7 +123,7 @@ def test_java_is_not_found_inside_javascript(taxonomy: Taxonomy) -> None:
         ("Learning C for embedded firmware", ["c", "embedded systems"]),
         ("Our Go services leak goroutines", ["go"]),
         ("My Excel pivot tables keep breaking", ["spreadsheets"]),
-        ("Our React app is slow", ["react"]),
+        ("Our React app is slow", ["react", "performance optimization"]),
         ("We have a new PM on the team", ["product management"]),
     ],
 )
