@@ -119,17 +119,29 @@ class DiscordAdapter:
         await self._sync_commands()
 
     async def _sync_commands(self) -> None:
+        """Register the slash commands; a failure is logged, not fatal (the commands registered
+        by an earlier start keep working, and buttons and reactions do not depend on it)."""
         guild_ids = self.app.config.discord.guild_ids
         tree = self.bot.tree
-        if not guild_ids:
-            synced = await tree.sync()
-            log.info("synced %d slash commands globally (may take a while to show)", len(synced))
-            return
-        for guild_id in guild_ids:
-            guild = discord.Object(guild_id)
-            tree.copy_global_to(guild=guild)
-            synced = await tree.sync(guild=guild)
-            log.info("synced %d slash commands to server %s", len(synced), guild_id)
+        try:
+            if not guild_ids:
+                synced = await tree.sync()
+                log.info(
+                    "synced %d slash commands globally (may take a while to show)", len(synced)
+                )
+                return
+            for guild_id in guild_ids:
+                guild = discord.Object(guild_id)
+                tree.copy_global_to(guild=guild)
+                synced = await tree.sync(guild=guild)
+                log.info("synced %d slash commands to server %s", len(synced), guild_id)
+        except discord.HTTPException as e:
+            log.error(
+                "could not sync the slash commands (%s %s); commands from an earlier sync still "
+                "work. Check the bot's applications.commands scope and [discord] guild_ids.",
+                e.status,
+                e.text or e.__class__.__name__,
+            )
 
     async def run(self) -> None:
         """Log in, sync commands, connect, register the guilds; runs until cancelled."""

@@ -73,6 +73,7 @@ class FakeDiscord(FakeRestApi):
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._rate_limits: list[_RateLimit] = []
+        self._refusals: list[tuple[str, re.Pattern[str]]] = []
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -134,6 +135,10 @@ class FakeDiscord(FakeRestApi):
     def rate_limit_next(self, method: str, pattern: str, *, retry_after: float = 0.2) -> None:
         """Answer the next matching request with a 429, as Discord does."""
         self._rate_limits.append(_RateLimit(method, re.compile(pattern), retry_after))
+
+    def refuse(self, method: str, pattern: str) -> None:
+        """Answer matching requests with 403 Missing Access, as Discord does without the scope."""
+        self._refusals.append((method, re.compile(pattern)))
 
     # --- gateway -------------------------------------------------------------------------------
 
@@ -292,6 +297,14 @@ class FakeDiscord(FakeRestApi):
                 entry.status = 429
                 await self._record(entry)
                 return too_many_requests(limit.retry_after)
+        if any(m == request.method and rx.fullmatch(path) for m, rx in self._refusals):
+            entry.status = 403
+            await self._record(entry)
+            return json_response(
+                {"message": "Missing Access", "code": 50001},
+                status=403,
+                headers=ratelimit_headers(remaining=4),
+            )
         status, data = self._answer(request.method, path, body)
         entry.status = status
         await self._record(entry)

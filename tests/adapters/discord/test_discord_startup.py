@@ -100,3 +100,18 @@ async def test_shard_count_runs_an_auto_sharded_bot(
         assert fake_discord.identify["shard"] == [0, 1]
     finally:
         await stop_bot(app, task)
+
+
+async def test_a_refused_command_sync_is_logged_and_the_bot_still_starts(
+    fake_discord: FakeDiscord, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.refuse("PUT", rf"/applications/{fake_discord.application_id}/commands")
+    app, adapter, task, _ = await start_bot(fake_discord, Config(), sqlite_url)
+    try:
+        await wait_started(adapter, task)
+        async with app.uow_factory() as uow:
+            ws = await uow.workspaces.get(workspace_ref(fake_discord.guild_id))
+        assert ws is not None
+        assert "could not sync the slash commands (403" in caplog.text
+    finally:
+        await stop_bot(app, task)
