@@ -16,15 +16,13 @@ log = logging.getLogger(__name__)
 async def start_slack(app: App) -> None:
     """Connect to Slack with the environment's credentials and serve until cancelled."""
     from adapters.slack.runtime import SlackSettings, connect
-    from adapters.slack.server import http_app, serve
+    from adapters.slack.server import http_app, serve, serve_socket_mode
 
     settings = SlackSettings.from_env()
     bolt = await connect(app, settings)
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
         log.info("Slack: Socket Mode")
-        await AsyncSocketModeHandler(bolt, settings.app_token).start_async()  # type: ignore[no-untyped-call]
+        await serve_socket_mode(bolt, app_token=settings.app_token)
         return
     log.info("Slack: listening on http://%s:%d/slack/events", settings.host, settings.port)
     await serve(http_app(bolt), host=settings.host, port=settings.port)

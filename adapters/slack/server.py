@@ -1,16 +1,26 @@
-"""HTTP mode: a Starlette app with ``POST /slack/events`` and ``GET /healthz``, served by uvicorn."""
+"""HTTP mode: a Starlette app with ``POST /slack/events`` and ``GET /healthz``, served by uvicorn;
+Socket Mode: one websocket opened with the app-level token."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import uvicorn
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-__all__ = ["http_app", "serve"]
+from adapters.slack.gateway import api_error
+
+__all__ = ["http_app", "serve", "serve_socket_mode"]
+
+log = logging.getLogger(__name__)
 
 
 def http_app(bolt: AsyncApp) -> Starlette:
@@ -37,3 +47,28 @@ async def serve(asgi: Starlette, *, host: str, port: int) -> None:
         asgi, host=host, port=port, log_level="warning", access_log=False, lifespan="off"
     )
     await uvicorn.Server(config).serve()
+
+
+async def serve_socket_mode(bolt: AsyncApp, *, app_token: str) -> None:
+    """Receive over Socket Mode until cancelled (slack_sdk reconnects when Slack asks), then close
+    the websocket and stop the client's tasks. A refused app-level token stops start-up."""
+    from bot.main import StartupError
+
+    try:
+        opened = await bolt.client.apps_connections_open(app_token=app_token)
+    except SlackApiError as e:
+        raise StartupError(
+            f"Slack: SLACK_APP_TOKEN was refused ({api_error(e)}); it must be an app-level "
+            "token (xapp-…) with the connections:write scope"
+        ) from None
+    handler = AsyncSocketModeHandler(bolt, app_token)
+    client = handler.client
+    client.wss_uri = str(opened["url"])  # connect with this URL instead of asking for another
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("Slack: Socket Mode connected")
+        await asyncio.Event().wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        loops = (client.message_processor, client.current_session_monitor, client.message_receiver)
+        await asyncio.gather(*(t for t in loops if t is not None), return_exceptions=True)

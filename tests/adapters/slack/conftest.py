@@ -21,7 +21,7 @@ from adapters.slack.server import http_app
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.main import App, build_app
-from tests.adapters.slack.fake_slack import TEAM_ID, Call, FakeSlack
+from tests.adapters.slack.fake_slack import APP_ID, TEAM_ID, Call, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 MENTORING = "C0MENTOR1"
@@ -61,41 +61,50 @@ class SlackHarness:
 
     # --- payloads shaped like Slack documents them -----------------------------------------
 
-    def command_body(self, user: str, command: str, text: str, *, channel: str = MENTORING) -> str:
+    def command_payload(
+        self, user: str, command: str, text: str, *, channel: str = MENTORING
+    ) -> dict[str, str]:
+        """A slash command's fields (form-encoded over HTTP, a JSON object in Socket Mode)."""
         n = next(self._ids)
-        return urllib.parse.urlencode(
-            {
-                "token": "legacy",
-                "team_id": TEAM_ID,
-                "team_domain": "fake-team",
-                "channel_id": channel,
-                "channel_name": "mentoring",
-                "user_id": USERS[user],
-                "user_name": user,
-                "command": command,
-                "text": text,
-                "api_app_id": "A0APP0001",
-                "response_url": self.fake.response_url(f"cmd{n}"),
-                "trigger_id": f"trigger.{n}",
-            }
-        )
+        return {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "team_domain": "fake-team",
+            "channel_id": channel,
+            "channel_name": "mentoring",
+            "user_id": USERS[user],
+            "user_name": user,
+            "command": command,
+            "text": text,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": self.fake.response_url(f"cmd{n}"),
+            "trigger_id": f"trigger.{n}",
+        }
+
+    def command_body(self, user: str, command: str, text: str, *, channel: str = MENTORING) -> str:
+        return urllib.parse.urlencode(self.command_payload(user, command, text, channel=channel))
 
     async def command(self, user: str, command: str, text: str = "") -> httpx.Response:
         body = self.command_body(user, command, text)
         return await self.post(body, content_type="application/x-www-form-urlencoded")
 
+    def event_payload(
+        self, event: dict[str, Any], *, event_id: str | None = None
+    ) -> dict[str, Any]:
+        """An Events API callback (the HTTP body, or an events_api envelope's payload)."""
+        return {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "api_app_id": APP_ID,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._ids):08d}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+
     def event_body(self, event: dict[str, Any], *, event_id: str | None = None) -> str:
-        return json.dumps(
-            {
-                "token": "legacy",
-                "team_id": TEAM_ID,
-                "api_app_id": "A0APP0001",
-                "type": "event_callback",
-                "event_id": event_id or f"Ev{next(self._ids):08d}",
-                "event_time": int(time.time()),
-                "event": event,
-            }
-        )
+        return json.dumps(self.event_payload(event, event_id=event_id))
 
     async def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
@@ -106,19 +115,23 @@ class SlackHarness:
         body = self.event_body(event, event_id=event_id)
         return await self.post(body, content_type="application/json", headers=headers)
 
+    @staticmethod
+    def reaction_event(
+        user: str, channel: str, ts: str, emoji: str = "raising_hand"
+    ) -> dict[str, Any]:
+        return {
+            "type": "reaction_added",
+            "user": USERS[user],
+            "reaction": emoji,
+            "item": {"type": "message", "channel": channel, "ts": ts},
+            "item_user": "U0BOT0001",
+            "event_ts": f"{time.time():.6f}",
+        }
+
     async def react(
         self, user: str, channel: str, ts: str, emoji: str = "raising_hand"
     ) -> httpx.Response:
-        return await self.event(
-            {
-                "type": "reaction_added",
-                "user": USERS[user],
-                "reaction": emoji,
-                "item": {"type": "message", "channel": channel, "ts": ts},
-                "item_user": "U0BOT0001",
-                "event_ts": f"{time.time():.6f}",
-            }
-        )
+        return await self.event(self.reaction_event(user, channel, ts, emoji))
 
     def interaction_body(self, payload: dict[str, Any]) -> str:
         return urllib.parse.urlencode({"payload": json.dumps(payload)})

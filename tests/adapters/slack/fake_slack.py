@@ -1,5 +1,6 @@
 """A loopback fake of the Slack Web API (aiohttp on port 0) that records every call and answers
-like Slack documents it; also serves response_url endpoints and file upload URLs."""
+like Slack documents it; also serves response_url endpoints, file upload URLs and a Socket Mode
+websocket (``apps.connections.open`` → ``/link/?ticket=…``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSCloseCode, WSMsgType, web
 
-__all__ = ["BOT_USER", "TEAM_ID", "Call", "FakeSlack"]
+__all__ = ["APP_ID", "BOT_USER", "TEAM_ID", "Call", "FakeSlack"]
 
 TEAM_ID = "T0TEAM001"
 BOT_USER = "U0BOT0001"
+APP_ID = "A0APP0001"
 
 DEFAULT_CHANNELS = {
     "general": "C0GENERAL",
@@ -39,10 +41,17 @@ class Call:
         return json.dumps({k: self.params.get(k) for k in ("text", "blocks", "view")})
 
 
+_DEBUG_INFO = {"host": "applink-fake-1", "build_number": 1, "approximate_connection_time": 18060}
+
+
 class FakeSlack:
     """Records calls in `calls`; `fail_next` makes the next call of a method answer an HTTP error,
     `errors[method]` makes every call of it answer ``ok: false``; `upload_status` is what the
-    upload URL answers (files land in `uploads`, file id → bytes)."""
+    upload URL answers (files land in `uploads`, file id → bytes).
+
+    Socket Mode: `push` sends an envelope over the open websocket; the client's acks are recorded
+    as calls of ``ack`` (failed when no such envelope was sent), connections as ``socket.open``
+    and ``socket.close``."""
 
     def __init__(self, *, channels: dict[str, str] | None = None, page_size: int = 2) -> None:
         self.channels = dict(channels or DEFAULT_CHANNELS)
@@ -60,6 +69,11 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.changed = asyncio.Event()
+        self.tickets: set[str] = set()
+        self.sockets: list[web.WebSocketResponse] = []
+        self.envelopes: dict[str, dict[str, Any]] = {}
+        self._tickets = itertools.count(1)
+        self._envelope_ids = itertools.count(1)
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -94,6 +108,8 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_post("/upload/v1/{file_id}", self._upload)
+        app.router.add_get("/link/", self._link)
+        app.on_shutdown.append(self._close_sockets)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -135,6 +151,94 @@ class FakeSlack:
                 await asyncio.wait_for(self.changed.wait(), timeout=min(remaining, 0.2))
             except TimeoutError:
                 pass
+
+    # --- Socket Mode ----------------------------------------------------------------------------
+
+    async def socket(self, *, within: float = 10.0) -> web.WebSocketResponse:
+        """The newest open Socket Mode connection (waiting for one)."""
+        ws: web.WebSocketResponse = await self.wait_for(
+            lambda: next((w for w in reversed(self.sockets) if not w.closed), None),
+            within=within,
+            what="a Socket Mode connection",
+        )
+        return ws
+
+    async def push(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        envelope_id: str | None = None,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+    ) -> str:
+        """Send an envelope (``slash_commands``, ``events_api`` or ``interactive``) as Slack does;
+        returns its envelope id."""
+        envelope_id = envelope_id or f"env-{next(self._envelope_ids):04d}"
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind == "slash_commands"
+            or payload.get("type") in ("view_submission", "block_suggestion"),
+        }
+        if kind == "events_api":
+            envelope.update(retry_attempt=retry_attempt, retry_reason=retry_reason)
+        ws = await self.socket()
+        self.envelopes[envelope_id] = envelope
+        await ws.send_json(envelope)
+        return envelope_id
+
+    async def ack_of(self, envelope_id: str, *, within: float = 10.0) -> Call:
+        """The client's acknowledgement of an envelope (waiting for it)."""
+        call: Call = await self.wait_for(
+            lambda: next(iter(self.to("ack", envelope_id=envelope_id)), None),
+            within=within,
+            what=f"ack of {envelope_id}",
+        )
+        return call
+
+    async def disconnect(self, reason: str = "refresh_requested") -> None:
+        """Ask the client to reconnect, as Slack does before it closes a connection."""
+        ws = await self.socket()
+        await ws.send_json({"type": "disconnect", "reason": reason, "debug_info": _DEBUG_INFO})
+
+    async def _link(self, request: web.Request) -> web.StreamResponse:
+        """The websocket URL handed out by apps.connections.open: hello, then envelopes out and
+        acks in; pings are answered (autoping)."""
+        ticket = request.query.get("ticket", "")
+        if ticket not in self.tickets:
+            return web.Response(status=401, text="invalid ticket")
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        self._record("socket.open", {"ticket": ticket})
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": sum(1 for w in self.sockets if not w.closed),
+                "debug_info": _DEBUG_INFO,
+                "connection_info": {"app_id": APP_ID},
+            }
+        )
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    ack = json.loads(msg.data)
+                except ValueError:
+                    ack = {"raw": msg.data}
+                self._record("ack", ack)
+                if ack.get("envelope_id") not in self.envelopes:
+                    self.calls[-1].failed = True
+        finally:
+            self._record("socket.close", {"ticket": ticket, "code": ws.close_code})
+        return ws
+
+    async def _close_sockets(self, _: web.Application) -> None:
+        for ws in list(self.sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
     # --- handlers -----------------------------------------------------------------------------
 
@@ -206,6 +310,15 @@ class FakeSlack:
             "user_id": BOT_USER,
             "bot_id": "B0BOT0001",
         }
+
+    def _apps_connections_open(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Only an app-level token may open a connection; answers a one-off websocket URL."""
+        if not str(p.get("_token", "")).startswith("xapp-"):
+            return {"ok": False, "error": "not_allowed_token_type"}
+        ticket = f"ticket-{next(self._tickets):04d}"
+        self.tickets.add(ticket)
+        ws_url = self.url.replace("http://", "ws://", 1)
+        return {"url": f"{ws_url}/link/?ticket={ticket}&app_id={APP_ID}"}
 
     def _conversations_list(self, p: dict[str, Any]) -> dict[str, Any]:
         items = [
