@@ -115,7 +115,7 @@ async def run_console(
 
     clock: ManualClock = ManualClock(now) if now else OffsetClock()
     gateway = ConsoleGateway(write)
-    app = await build_app(config, clock=clock, gateways={PLATFORM: gateway})
+    app = await build_app(console_config(config), clock=clock, gateways={PLATFORM: gateway})
     session = ConsoleSession(bus=app.bus, gateway=gateway, clock=clock, write=write)
     scheduler = None
     try:
@@ -132,6 +132,16 @@ async def run_console(
             await scheduler.stop()
         await _dispose(app)
     return 0
+
+
+ALWAYS = "Mon-Sun 00:00-24:00"
+
+
+def console_config(config: Config) -> Config:
+    """The console plays people with no platform profile: its mentors are available around
+    the clock until they set `/mentor hours`, so a script does the same at any time of day."""
+    mentors = config.mentors.model_copy(update={"default_hours": ALWAYS})
+    return config.model_copy(update={"mentors": mentors})
 
 
 async def _dispose(app: App) -> None:
@@ -367,7 +377,7 @@ async def _demo(config: Config) -> int:
         clock = ManualClock(datetime.fromisoformat("2026-11-23T10:00:00+00:00"))
         gateway = ConsoleGateway(print)
         app = await build_app(
-            config,
+            console_config(config),
             clock=clock,
             gateways={PLATFORM: gateway},
             database_url=f"sqlite+aiosqlite:///{tmp}/demo.db",

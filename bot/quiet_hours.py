@@ -31,19 +31,19 @@ def _valid_zone(name: str | None) -> str | None:
     return name
 
 
-async def working_hours(ctx: Context, user: UserRef, nudge: Nudge) -> tuple[WeeklyHours, str]:
-    """A mentor's own hours and timezone; anyone else: the default hours in their timezone.
-
-    Their timezone is what the platform told us, else the workspace's, else ``[bot] timezone``.
-    """
+async def working_hours(
+    ctx: Context, user: UserRef, nudge: Nudge
+) -> tuple[WeeklyHours, str] | None:
+    """A mentor's own hours and timezone; anyone else: the default hours in the timezone their
+    platform told us. None when we know neither (e.g. the console): then nothing waits, since
+    guessing someone's night would only delay what they asked for."""
     profile = await ctx.uow.mentors.get(user)
     if profile is not None and profile.active:
         return profile.hours, profile.timezone
     person = await ctx.uow.people.get(user)
     tz = _valid_zone(person.timezone if person else None)
     if tz is None:
-        ws = await ctx.uow.workspaces.get(nudge.workspace)
-        tz = _valid_zone(ws.timezone if ws else None) or ctx.config.bot.timezone
+        return None
     return WeeklyHours.parse(ctx.config.mentors.default_hours), tz
 
 
@@ -67,7 +67,10 @@ async def wait_for_working_hours(
         minutes=cfg.recent_action_minutes
     ):
         return
-    hours, tz = await working_hours(ctx, user, nudge)
+    known = await working_hours(ctx, user, nudge)
+    if known is None:
+        return
+    hours, tz = known
     when = hours.next_start(now, tz)
     if when > now:
         raise Later(when)

@@ -15,7 +15,7 @@ from adapters.console import ConsoleSession
 from adapters.console.gateway import PLATFORM, ConsoleGateway
 from bot.clock import ManualClock
 from bot.config import Config
-from bot.main import build_app
+from bot.main import build_app, console_config
 from tests.e2e.console_driver import START, ConsoleDriver
 
 
@@ -25,7 +25,10 @@ async def console(sqlite_url: str) -> AsyncIterator[ConsoleDriver]:
     clock = ManualClock(START)
     gateway = ConsoleGateway(printed.append)
     app = await build_app(
-        Config(), clock=clock, gateways={PLATFORM: gateway}, database_url=sqlite_url
+        console_config(Config()),
+        clock=clock,
+        gateways={PLATFORM: gateway},
+        database_url=sqlite_url,
     )
     session = ConsoleSession(bus=app.bus, gateway=gateway, clock=clock, write=printed.append)
     await session.setup()

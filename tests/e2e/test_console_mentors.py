@@ -22,7 +22,7 @@ async def test_join_welcomes_the_new_mentor_with_their_profile(console: ConsoleD
         "Mentor bob",
         "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you.",
         "Skills: python, pandas",
-        "Hours: Mon-Fri 09:00-17:00 (UTC); in working hours now: yes",
+        "Hours: Mon-Sun 00:00-24:00 (UTC); in working hours now: yes",
         "Capacity: 3 sessions a week",
         "Status: active",
     )
@@ -64,7 +64,7 @@ async def test_bad_hours_get_an_example(bob: ConsoleDriver, hours: str, message:
 
 async def test_timezone_is_set(bob: ConsoleDriver) -> None:
     out = await bob("/mentor tz Europe/Berlin")
-    assert "Hours: Mon-Fri 09:00-17:00 (Europe/Berlin); in working hours now: yes" in out.one(
+    assert "Hours: Mon-Sun 00:00-24:00 (Europe/Berlin); in working hours now: yes" in out.one(
         "only bob sees"
     )
 
@@ -82,7 +82,7 @@ async def test_me_shows_the_profile(bob: ConsoleDriver) -> None:
     assert out.one("only bob sees").lines[:3] == (
         "Mentor bob",
         "Skills: python, pandas",
-        "Hours: Mon-Fri 09:00-17:00 (UTC); in working hours now: yes",
+        "Hours: Mon-Sun 00:00-24:00 (UTC); in working hours now: yes",
     )
 
 

@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,35 @@ def test_a_bad_now_is_refused_with_the_expected_format(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "'yesterday' is not a time like 2026-11-23T10:00" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_console_mentors_without_hours_are_around_on_a_saturday_night(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    printed: list[str] = []
+    saturday_night = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
+    script = "\n".join(
+        [
+            "as bob",
+            "/mentor join pandas",
+            "as carol",
+            "/mentor join pandas",
+            "as alice",
+            "/askmentor How do I group a pandas DataFrame by two columns and sum one?",
+            "clock +30m",
+        ]
+    )
+    code = await run_console(
+        Config(), script=io.StringIO(script), now=saturday_night, write=printed.append
+    )
+    assert code == 0
+    out = group(printed)
+    assert "in working hours now: yes" in out.one("only bob sees").text
+    [suggested] = [
+        line for line in out.one("#mentoring", "Question #1").lines if line.startswith("Suggested")
+    ]
+    assert "@bob" in suggested and "@carol" in suggested
+    # The 30-minute bump calls the fitting mentors who are at work: both, at any hour.
+    bump = out.one("#mentoring", "Still open").text
+    assert "@bob" in bump and "@carol" in bump

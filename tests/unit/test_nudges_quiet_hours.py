@@ -65,6 +65,19 @@ async def test_the_follow_up_waits_for_the_askers_working_time(
     assert sum(m.startswith("Checking in") for m in core.chat.dms(core.user("alice"))) == 1
 
 
+async def test_an_asker_whose_timezone_is_unknown_gets_the_follow_up_at_once_even_at_night() -> (
+    None
+):
+    core = await start_core()
+    await core.join("bob", "python", "pandas")
+    n = await core.ask("alice")  # no timezone from the platform (as in the console)
+    await core.claim("bob", n)
+    await core.resolve("bob", n)
+    core.clock.set(core.clock.now().replace(hour=23) + timedelta(days=3))
+    await core.handle(SendDueNudges(core.clock.now()))
+    assert sum(m.startswith("Checking in") for m in core.chat.dms(core.user("alice"))) == 1
+
+
 async def test_the_feedback_request_right_after_a_resolve_goes_out_even_after_hours() -> None:
     core = await start_core()
     await core.join("bob", "python", "pandas")
