@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,6 +37,7 @@ __all__ = [
     "ShowMentorProfile",
     "ShowStats",
     "UpdateMentorSkills",
+    "button_command",
 ]
 
 
@@ -231,3 +233,26 @@ class SendDueNudges(Command):
     """A clock tick: send every nudge that is due at `now`."""
 
     now: datetime
+
+
+_QUESTION_BUTTONS: dict[str, Callable[[Actor, int], Command]] = {
+    "claim": ClaimQuestion,
+    "release": ReleaseQuestion,
+    "resolve": ResolveQuestion,
+    "extend": ExtendTimebox,
+    "cancel": CancelQuestion,
+    "notmine": MarkNotMyArea,
+}
+
+
+def button_command(actor: Actor, action: str, question_id: int) -> Command | None:
+    """The command behind a `bot.messages.Action` id (``claim``, ``rate:4``, ...).
+
+    None for ``comment`` (each platform answers it with its own form) and for unknown ids.
+    """
+    if action in _QUESTION_BUTTONS:
+        return _QUESTION_BUTTONS[action](actor, question_id)
+    kind, _, score = action.partition(":")
+    if kind in ("rate", "clarity") and score.isdigit():
+        return RateSession(actor, question_id, int(score))
+    return None

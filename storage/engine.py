@@ -20,6 +20,9 @@ def safe_url(url: str) -> str:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An engine for ``sqlite+aiosqlite:///path`` or ``postgresql+asyncpg://...``."""
+    # Error messages then leave out the bound values: they hold question text and user ids,
+    # which must not reach the logs (or the nudge table's last_error).
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)

@@ -126,23 +126,13 @@ def translate(
 
 
 def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
-    simple: dict[str, Callable[[c.Actor, int], c.Command]] = {
-        "claim": c.ClaimQuestion,
-        "release": c.ReleaseQuestion,
-        "resolve": c.ResolveQuestion,
-        "extend": c.ExtendTimebox,
-        "cancel": c.CancelQuestion,
-        "notmine": c.MarkNotMyArea,
-    }
-    if action in simple:
-        return simple[action](actor, n)
     if action == "comment":  # a form on the platforms; a line of its own here
         return ParseError(
             f"In the console, write your comment as a line: `comment {n} Very clear, thanks!`"
         )
-    kind, _, score = action.partition(":")
-    if kind in ("rate", "clarity") and score.isdigit():
-        return c.RateSession(actor, n, int(score))
+    command = c.button_command(actor, action, n)
+    if command is not None:
+        return command
     return ParseError(
         f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
         "notmine, rate:1..rate:5, clarity:1..clarity:5."

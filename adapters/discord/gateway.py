@@ -40,7 +40,8 @@ class DiscordGateway:
     def render(self, message: ChatMessage) -> RenderedMessage:
         return render_message(message, guild_of=self.guild_of)
 
-    def _send_kwargs(self, message: ChatMessage) -> dict[str, Any]:
+    def send_kwargs(self, message: ChatMessage) -> dict[str, Any]:
+        """The keyword arguments of ``send()`` for `message`: content, embed, view, file, mentions."""
         r = self.render(message)
         kwargs: dict[str, Any] = {"allowed_mentions": r.allowed_mentions}
         if r.content:
@@ -61,7 +62,7 @@ class DiscordGateway:
         return self._client.get_partial_messageable(channel_id)
 
     async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
-        sent = await self._messageable(snowflake(channel)).send(**self._send_kwargs(message))
+        sent = await self._messageable(snowflake(channel)).send(**self.send_kwargs(message))
         if message.kind == "card" and message.actions and self._claim_emoji:
             await self._add_claim_reaction(sent, self._claim_emoji)
         return message_ref(sent.channel.id, sent.id)
@@ -75,7 +76,7 @@ class DiscordGateway:
 
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
         channel_id, message_id = message_ids(card)
-        kwargs = self._send_kwargs(message)
+        kwargs = self.send_kwargs(message)
         kwargs.pop("file", None)
         partial = self._client.get_partial_messageable(channel_id).get_partial_message(message_id)
         await partial.edit(
@@ -125,12 +126,12 @@ class DiscordGateway:
         return channel
 
     async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
-        sent = await self._messageable(snowflake(thread)).send(**self._send_kwargs(message))
+        sent = await self._messageable(snowflake(thread)).send(**self.send_kwargs(message))
         return message_ref(sent.channel.id, sent.id)
 
     async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
         dm = await self._client.create_dm(discord.Object(snowflake(user)))
-        sent = await dm.send(**self._send_kwargs(message))
+        sent = await dm.send(**self.send_kwargs(message))
         return message_ref(dm.id, sent.id)
 
     async def send_private(
@@ -140,4 +141,4 @@ class DiscordGateway:
         try:
             await self.send_dm(user, message)
         except discord.Forbidden:
-            log.warning("could not DM user %s (DMs closed?)", user.id)
+            log.warning("could not DM a user (DMs closed?)")  # no id: it may be an anonymous asker

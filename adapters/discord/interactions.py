@@ -8,7 +8,6 @@ from typing import Any
 
 import discord
 
-from adapters.discord.components import view_for
 from adapters.discord.gateway import DiscordGateway
 from adapters.discord.translate import CommentRequest, actor_for
 from bot import commands as c
@@ -68,18 +67,7 @@ class InteractionRunner:
         self, interaction: discord.Interaction[Any], replies: Sequence[ChatMessage]
     ) -> None:
         for message in replies:
-            r = self.gateway.render(message)
-            kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": r.allowed_mentions}
-            if r.content:
-                kwargs["content"] = r.content
-            if r.embed is not None:
-                kwargs["embed"] = r.embed
-            if r.file is not None:
-                kwargs["file"] = r.file
-            view = view_for(r.actions)
-            if view is not None:
-                kwargs["view"] = view
             try:
-                await interaction.followup.send(**kwargs)
+                await interaction.followup.send(ephemeral=True, **self.gateway.send_kwargs(message))
             except discord.HTTPException as e:
                 log.warning("could not send an ephemeral reply: %s", e)

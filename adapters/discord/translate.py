@@ -92,30 +92,18 @@ def actor_for(
     )
 
 
-_SIMPLE_BUTTONS: dict[str, type[c.Command]] = {
-    "claim": c.ClaimQuestion,
-    "release": c.ReleaseQuestion,
-    "resolve": c.ResolveQuestion,
-    "extend": c.ExtendTimebox,
-    "cancel": c.CancelQuestion,
-    "notmine": c.MarkNotMyArea,
-}
-
-
 def button_command(actor: c.Actor, custom_id: str) -> c.Command | CommentRequest | None:
     """A button's ``mm:<action>:<question>`` custom id → command; None for ids that aren't ours."""
     parsed = parse_custom_id(custom_id)
     if parsed is None:
         return None
     action, question_id = parsed
-    if action in _SIMPLE_BUTTONS:
-        return _SIMPLE_BUTTONS[action](actor, question_id)  # type: ignore[call-arg]
     if action == "comment":
         return CommentRequest(actor, question_id)
-    kind, _, score = action.partition(":")
-    if kind in ("rate", "clarity") and score.isdigit() and 1 <= int(score) <= 5:
-        return c.RateSession(actor, question_id, int(score))
-    return None
+    command = c.button_command(actor, action, question_id)
+    if isinstance(command, c.RateSession) and not 1 <= command.score <= 5:
+        return None  # not a button we render: ignored, like any foreign id
+    return command
 
 
 # Skin tones and the emoji variation selector: ✋🏽 and ✋️ claim like ✋.

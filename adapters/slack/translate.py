@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -127,30 +127,15 @@ def reaction(
     )
 
 
-_SIMPLE_ACTIONS: dict[str, Callable[[c.Actor, int], c.Command]] = {
-    "claim": c.ClaimQuestion,
-    "release": c.ReleaseQuestion,
-    "resolve": c.ResolveQuestion,
-    "extend": c.ExtendTimebox,
-    "cancel": c.CancelQuestion,
-    "notmine": c.MarkNotMyArea,
-}
-
-
 def block_action(action_id: str, *, actor: c.Actor) -> c.Command | OpenModal | None:
     """A button ``mm:<action>:<question>`` → its command; None for ids that aren't ours."""
     parsed = parse_custom_id(action_id)
     if parsed is None:
         return None
     action, question_id = parsed
-    if action in _SIMPLE_ACTIONS:
-        return _SIMPLE_ACTIONS[action](actor, question_id)
     if action == "comment":
         return OpenModal("comment", question_id)
-    kind, _, score = action.partition(":")
-    if kind in ("rate", "clarity") and score.isdigit():
-        return c.RateSession(actor, question_id, int(score))
-    return None
+    return c.button_command(actor, action, question_id)
 
 
 def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:

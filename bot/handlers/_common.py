@@ -121,11 +121,18 @@ async def award_points(
     return granted
 
 
-async def refresh_card(ctx: Context, q: Question, *, rating: int | None = None) -> None:
-    """Re-render the question's card in place."""
+async def refresh_card(
+    ctx: Context,
+    q: Question,
+    *,
+    rating: int | None = None,
+    names: dict[UserRef, str] | None = None,
+) -> None:
+    """Re-render the question's card in place; pass `names` when the handler has them already."""
     if q.card is None:
         return
-    names = await names_for(ctx, [q.asker, q.mentor, *q.suggested])
+    if names is None:
+        names = await names_for(ctx, [q.asker, q.mentor, *q.suggested])
     await ctx.chat.update_card(
         q.card, question_card(q, names=names, config=ctx.config, rating=rating)
     )

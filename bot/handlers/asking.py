@@ -18,7 +18,7 @@ from bot.messagebus import Context, Refusal
 from bot.messages import ChatMessage, Text, UserText, lines, text
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["ask_question", "rank_for", "validate_question"]
+__all__ = ["ask_question", "rank_for", "similar_resolved", "validate_question"]
 
 
 def validate_question(raw: str, ctx: Context) -> str:
@@ -130,13 +130,14 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     if not await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN):
         raise RuntimeError("question changed while it was being posted")
     await nudging.schedule_escalation(ctx, q, base=now)
-    similar = await _similar(ctx, q)
+    similar = await similar_resolved(ctx, q)
     waited = await _median_minutes_to_claim(ctx, ws.ref)
     ctx.reply(_confirmation(q, ranked, names, similar, waited))
     ctx.emit(QuestionAsked(q.number))
 
 
-async def _similar(ctx: Context, q: Question) -> list[Question]:
+async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
+    """Resolved questions like `q` (knowledge reuse), best first."""
     hits = ctx.services.similar.search(q.text, q.topics, limit=ctx.config.ask.similar_shown)
     found: list[Question] = []
     for hit in hits:

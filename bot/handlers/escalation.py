@@ -11,7 +11,7 @@ from bot.cards import similar_lines, who
 from bot.domain import Nudge, NudgeKind, Question, QuestionState, Transition, Workspace
 from bot.events import QuestionUnanswered
 from bot.handlers._common import names_for, refresh_card
-from bot.handlers.asking import rank_for
+from bot.handlers.asking import rank_for, similar_resolved
 from bot.messagebus import Context
 from bot.messages import Action, ChatMessage, Jump, Mention, Text, UserText, lines, text
 from bot.quiet_hours import Later, wait_for_working_hours
@@ -158,15 +158,10 @@ async def _give_up(
     closed = q.moved(Transition.GIVE_UP, closed_at=now)
     if not await ctx.uow.questions.update(closed, expected_state=QuestionState.OPEN):
         return
-    await refresh_card(ctx, closed)
+    names = await names_for(ctx, [q.asker, q.mentor, *q.suggested])
+    await refresh_card(ctx, closed, names=names)
     await nudging.on_close(ctx, closed)
-    names = await names_for(ctx, [q.asker])
-    hits = ctx.services.similar.search(q.text, q.topics, limit=ctx.config.ask.similar_shown)
-    similar = []
-    for hit in hits:
-        found = await ctx.uow.questions.get(hit.question_id)
-        if found is not None and found.state is QuestionState.RESOLVED and found.id != q.id:
-            similar.append(found)
+    similar = await similar_resolved(ctx, q)
     body = [
         text(
             who(q.asker, names),

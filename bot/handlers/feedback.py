@@ -3,30 +3,39 @@
 from __future__ import annotations
 
 from bot.commands import CommentOnSession, RateSession
-from bot.domain import Feedback, NudgeKind, QuestionState
+from bot.domain import Feedback, NudgeKind, Question, QuestionState
 from bot.events import SessionRated
 from bot.handlers._common import award_points, load_question, refresh_card
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, text
+from bot.refs import UserRef
 
 __all__ = ["comment_on_session", "rate_session"]
 
 _RATEABLE = (QuestionState.RESOLVED, QuestionState.EXPIRED)
 
 
+def _role(q: Question, user: UserRef, *, doing: str) -> str:
+    """``asker`` or ``mentor``: whose side of the session `user` rates or comments from."""
+    if user == q.asker:
+        return "asker"
+    if q.mentor is not None and user == q.mentor:
+        return "mentor"
+    raise Refusal(f"Only the asker and the mentor of #{q.number} can {doing}.")
+
+
+def _clean_comment(raw: str) -> str:
+    return " ".join(raw.split())[:1000]
+
+
 async def rate_session(cmd: RateSession, ctx: Context) -> None:
     q = await load_question(ctx, cmd.question_id)
     if not 1 <= cmd.score <= 5:
         raise Refusal("Ratings go from 1 (not helpful) to 5 (very helpful).")
-    if cmd.actor.user == q.asker:
-        role = "asker"
-    elif q.mentor is not None and cmd.actor.user == q.mentor:
-        role = "mentor"
-    else:
-        raise Refusal(f"Only the asker and the mentor of #{q.number} can rate it.")
+    role = _role(q, cmd.actor.user, doing="rate it")
     if q.state not in _RATEABLE:
         raise Refusal(f"#{q.number} isn't finished yet; you can rate it once it's resolved.")
-    comment = " ".join(cmd.comment.split())[:1000]
+    comment = _clean_comment(cmd.comment)
     added = await ctx.uow.feedback.add(
         Feedback(
             question_id=q.number,
@@ -61,13 +70,8 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
 
 async def comment_on_session(cmd: CommentOnSession, ctx: Context) -> None:
     q = await load_question(ctx, cmd.question_id)
-    if cmd.actor.user == q.asker:
-        role = "asker"
-    elif q.mentor is not None and cmd.actor.user == q.mentor:
-        role = "mentor"
-    else:
-        raise Refusal(f"Only the asker and the mentor of #{q.number} can comment on it.")
-    comment = " ".join(cmd.comment.split())[:1000]
+    role = _role(q, cmd.actor.user, doing="comment on it")
+    comment = _clean_comment(cmd.comment)
     if not comment:
         raise Refusal("The comment is empty; write a sentence or two.")
     if not await ctx.uow.feedback.set_comment(q.number, cmd.actor.user, role, comment):

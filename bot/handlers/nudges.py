@@ -167,9 +167,9 @@ async def _expire(ctx: Context, nudge: Nudge, now: datetime) -> None:
     expired = q.moved(Transition.EXPIRE, closed_at=now)
     if not await ctx.uow.questions.update(expired, expected_state=QuestionState.CLAIMED):
         return
-    await refresh_card(ctx, expired)
+    names = await names_for(ctx, [q.asker, q.mentor, *q.suggested])
+    await refresh_card(ctx, expired, names=names)
     await nudging.on_close(ctx, expired)
-    names = await names_for(ctx, [q.asker, q.mentor])
     if q.thread is not None:
         await ctx.chat.post_in_thread(
             q.thread,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import nudging
-from bot.cards import feedback_prompt, question_card, session_intro, who
+from bot.cards import feedback_prompt, session_intro, who
 from bot.commands import (
     Actor,
     CancelQuestion,
@@ -72,6 +72,10 @@ def _refuse_move(q: Question, move: str) -> Refusal:
     return Refusal(f"Question #{q.number} is {_STATE_WORDS[q.state]}, so it can't be {move}.")
 
 
+def _changed_meanwhile(q: Question) -> Refusal:
+    return Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+
+
 async def _who_won(ctx: Context, q: Question) -> str:
     names = await names_for(ctx, [q.mentor])
     return names.get(q.mentor, "someone else") if q.mentor else "someone else"
@@ -107,10 +111,7 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
         name = await _who_won(ctx, winner) if winner else "someone else"
         raise Refusal(f"{name} claimed #{q.number} first. Thanks for jumping in!")
     names = await names_for(ctx, [claimed.asker, claimed.mentor, *claimed.suggested])
-    if claimed.card is not None:
-        await ctx.chat.update_card(
-            claimed.card, question_card(claimed, names=names, config=ctx.config)
-        )
+    await refresh_card(ctx, claimed, names=names)
     mentor_profile = await ctx.uow.mentors.get(actor.user)
     claimed.thread = await ctx.chat.open_thread(
         card=claimed.card,
@@ -166,7 +167,7 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
         )
     )
     if not await ctx.uow.questions.update(released, expected_state=QuestionState.CLAIMED):
-        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+        raise _changed_meanwhile(q)
     names = await names_for(ctx, [q.asker, q.mentor, cmd.actor.user, *released.suggested])
     if q.thread is not None:
         await ctx.chat.post_in_thread(
@@ -178,7 +179,7 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
                 )
             ),
         )
-    await refresh_card(ctx, released)
+    await refresh_card(ctx, released, names=names)
     for ref in released.suggested:
         await ctx.chat.send_dm(
             ref,
@@ -208,10 +209,10 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
     except IllegalTransition:
         raise _refuse_move(q, "resolved") from None
     if not await ctx.uow.questions.update(resolved, expected_state=QuestionState.CLAIMED):
-        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
-    await refresh_card(ctx, resolved)
-    names = await names_for(ctx, [q.asker, q.mentor, cmd.actor.user])
-    names[cmd.actor.user] = cmd.actor.name
+        raise _changed_meanwhile(q)
+    names = await names_for(ctx, [q.asker, q.mentor, cmd.actor.user, *q.suggested])
+    await refresh_card(ctx, resolved, names=names)
+    names[cmd.actor.user] = cmd.actor.name  # the thread note uses the name they act under now
     if resolved.thread is not None:
         await ctx.chat.post_in_thread(
             resolved.thread,
@@ -253,7 +254,7 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
     except IllegalTransition:
         raise _refuse_move(q, "cancelled") from None
     if not await ctx.uow.questions.update(cancelled, expected_state=q.state):
-        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+        raise _changed_meanwhile(q)
     await refresh_card(ctx, cancelled)
     if q.thread is not None:
         await ctx.chat.post_in_thread(
@@ -289,7 +290,7 @@ async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
     q.timebox_ends_at = max(q.timebox_ends_at, now) + timedelta(minutes=session.extend_minutes)
     q.extensions += 1
     if not await ctx.uow.questions.update(q, expected_state=QuestionState.CLAIMED):
-        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+        raise _changed_meanwhile(q)
     if q.thread is not None:
         await ctx.chat.post_in_thread(
             q.thread,

@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, pool, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine
 from storage.migrate import alembic_config, upgrade
@@ -78,3 +80,13 @@ async def test_upgrade_logs_never_show_the_password(
     caplog.set_level(logging.DEBUG)
     await upgrade(url.render_as_string(hide_password=False))
     assert "s3cret-pw" not in caplog.text
+
+
+async def test_database_errors_never_carry_the_users_text(db_engine: AsyncEngine) -> None:
+    secret = "my anonymous question about my manager"
+    with pytest.raises(sa.exc.DBAPIError) as failed:
+        async with db_engine.connect() as conn:
+            await conn.execute(
+                sa.text("INSERT INTO no_such_table (text) VALUES (:text)"), {"text": secret}
+            )
+    assert secret not in str(failed.value)
