@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord.components import COG_NAME, CommentModal
+from adapters.discord.components import COG_NAME, CommentModal, comment_form_submission
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
     CommentRequest,
@@ -145,9 +145,17 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     async def on_action_button(self, interaction: Interaction, custom_id: str) -> None:
         built = button_command(self.runner.actor(interaction), custom_id)
         if isinstance(built, CommentRequest):
-            await interaction.response.send_modal(CommentModal(built.question_id, self._comment))
+            await interaction.response.send_modal(CommentModal(built.question_id))
             return
         await self.runner.run(interaction, lambda _: built, thinking=False)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        submitted = comment_form_submission(interaction.data)
+        if submitted is not None:
+            await self._comment(interaction, *submitted)
 
     async def _comment(self, interaction: Interaction, question_id: int, comment: str) -> None:
         await self.runner.run(

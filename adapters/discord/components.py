@@ -4,7 +4,7 @@ comment modal; both hand the click to the interactions cog."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol, Self, cast
 
 import discord
@@ -12,7 +12,14 @@ from discord.ext import commands
 
 from bot.messages import Action
 
-__all__ = ["COG_NAME", "ActionButton", "ButtonHandler", "CommentModal", "view_for"]
+__all__ = [
+    "COG_NAME",
+    "ActionButton",
+    "ButtonHandler",
+    "CommentModal",
+    "comment_form_submission",
+    "view_for",
+]
 
 COG_NAME = "Micromentor"
 
@@ -80,11 +87,35 @@ def view_for(actions: Sequence[Action]) -> discord.ui.View | None:
     return view
 
 
-SubmitComment = Callable[[discord.Interaction[Any], int, str], Awaitable[None]]
+COMMENT_FORM = "mmform:comment:"
+
+
+def comment_form_submission(data: Any) -> tuple[int, str] | None:
+    """A submitted comment form's (question id, text), from the raw interaction data; None for
+    any other form. Read from the payload, not from a live Modal object, so a form opened before
+    a restart is still saved after it."""
+    custom_id = str((data or {}).get("custom_id", ""))
+    if not custom_id.startswith(COMMENT_FORM) or not custom_id[len(COMMENT_FORM) :].isdigit():
+        return None
+    values: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == 4 and "value" in node:
+                values.append(str(node["value"]))
+            for child in (*node.get("components", ()), node.get("component")):
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(data.get("components", []))
+    return int(custom_id[len(COMMENT_FORM) :]), "\n".join(values)
 
 
 class CommentModal(discord.ui.Modal):
-    """ "Add a comment" → a text box → CommentOnSession."""
+    """ "Add a comment" → a text box. Its submission is handled from the raw interaction by
+    :func:`comment_form_submission` (so it survives a restart), not by this object."""
 
     comment: discord.ui.TextInput[Self] = discord.ui.TextInput(
         label="Your comment",
@@ -93,12 +124,8 @@ class CommentModal(discord.ui.Modal):
         placeholder="What helped, what could be better?",
     )
 
-    def __init__(self, question_id: int, submit: SubmitComment) -> None:
+    def __init__(self, question_id: int) -> None:
         super().__init__(
-            title=f"Comment on question #{question_id}", custom_id=f"mmform:comment:{question_id}"
+            title=f"Comment on question #{question_id}", custom_id=f"{COMMENT_FORM}{question_id}"
         )
         self.question_id = question_id
-        self._submit = submit
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        await self._submit(interaction, self.question_id, self.comment.value)

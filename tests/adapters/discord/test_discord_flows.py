@@ -188,3 +188,22 @@ async def test_asker_check_mark_in_the_thread_resolves(harness: Harness) -> None
     )
     status = {f["name"]: f["value"] for f in edits[-1].json()["embeds"][0]["fields"]}["Status"]
     assert status.startswith("Resolved")
+
+
+async def test_a_comment_form_opened_before_a_restart_is_still_saved(harness: Harness) -> None:
+    fake = harness.fake
+    prompt = await _resolved(harness)
+    await fake.followups(await fake.click("alice", "mm:rate:4:1", str(prompt["id"])))
+    # No button click in this process: the form was opened by the process before the restart.
+    form = {
+        "custom_id": "mmform:comment:1",
+        "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "comment", "style": 2}]}
+        ],
+    }
+    submit = await fake.submit_modal("alice", form, "Still useful after a restart.")
+    (reply,) = await fake.followups(submit)
+    assert reply.json()["flags"] & EPHEMERAL
+    async with harness.app.uow_factory() as uow:
+        feedback = await uow.feedback.for_questions([1])
+    assert any(f.comment == "Still useful after a restart." for f in feedback)
