@@ -16,6 +16,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.directory import SlackDirectory
@@ -62,13 +65,51 @@ class SlackSettings:
         )
 
 
+# Chat calls run inside the command's database transaction (all or nothing). Waiting out a long
+# rate limit there would hold the transaction (on SQLite: the one write lock) for that long, so a
+# wait longer than this fails the call instead; the user is told to try again, a nudge retries.
+MAX_RATE_LIMIT_WAIT_SECONDS = 10
+
+
+class BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """Retries a 429 after its Retry-After, unless that is longer than `max_wait` seconds."""
+
+    def __init__(self, *, max_retry_count: int, max_wait: float) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        waits = [
+            str(v)
+            for k, vs in response.headers.items()
+            if k.lower() == "retry-after"
+            for v in (vs if isinstance(vs, list) else [vs])
+        ]
+        try:
+            wait = float(waits[0]) if waits else 1.0
+        except ValueError:
+            wait = 1.0
+        return wait <= self.max_wait
+
+
 def web_client(settings: SlackSettings) -> AsyncWebClient:
-    """The Web API client: retries 429 (honouring Retry-After), 5xx and connection failures."""
+    """The Web API client: retries 429 (honouring a short Retry-After), 5xx and connection
+    failures."""
     return AsyncWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
+        timeout=15,
         retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            BoundedRateLimitRetryHandler(max_retry_count=3, max_wait=MAX_RATE_LIMIT_WAIT_SECONDS),
             AsyncServerErrorRetryHandler(max_retry_count=2),
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
         ],

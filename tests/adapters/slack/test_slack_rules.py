@@ -155,3 +155,17 @@ async def test_private_replies_fall_back_to_a_dm_when_the_user_is_not_in_the_cha
     )
     assert len(dm) == 1
     assert [c.params["user"] for c in slack.fake.to("chat.postEphemeral")] == [USERS["bob"]]
+
+
+async def test_a_long_rate_limit_is_not_waited_out_and_nothing_is_half_written(
+    slack: SlackHarness,
+) -> None:
+    await slack.join("bob", "python, pandas")
+    slack.fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "30"})
+    started = time.monotonic()
+    await slack.command("alice", "/askmentor", QUESTION)
+    await slack.replies_to("alice", "something went wrong")
+    assert time.monotonic() - started < 10
+    assert slack.fake.to("chat.postMessage", channel=MENTORING) == []
+    async with slack.app.uow_factory() as uow:
+        assert await uow.questions.get(1) is None
