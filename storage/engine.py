@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 __all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "safe_url"]
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Longer than the longest rate-limit wait a chat call may make inside a transaction (30 s on
+# Discord, 10 s on Slack), so a writer queued behind it waits rather than fails.
+SQLITE_BUSY_TIMEOUT_MS = 45_000
 
 
 def safe_url(url: str) -> str:

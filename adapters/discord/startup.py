@@ -56,6 +56,12 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True, guild_reactions=True, guild_messages=True)
 
 
+# Chat calls run inside the command's database transaction: a rate limit longer than this raises
+# instead of holding the transaction (the user is asked to try again; nudges retry later).
+# 30 s is the smallest value discord.py accepts.
+MAX_RATE_LIMIT_WAIT_SECONDS = 30.0
+
+
 def _claim_emoji(configured: list[str]) -> str | None:
     """The first configured claim emoji that is a Unicode emoji (Slack names don't work here)."""
     return next((e for e in configured if not e.isascii()), None)
@@ -72,6 +78,7 @@ def _make_bot(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT_SECONDS,
             shard_count=shard_count,
         )
     return commands.Bot(
@@ -80,6 +87,7 @@ def _make_bot(
         intents=intents(),
         allowed_mentions=discord.AllowedMentions.none(),
         guild_ready_timeout=guild_ready_timeout,
+        max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT_SECONDS,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from discord_harness import Harness
 
@@ -83,3 +85,19 @@ async def test_asker_reacting_to_own_card_is_told_by_dm(harness: Harness) -> Non
     told = await fake.wait_for(lambda r: "yourself" in r.content())
     assert told[0].path.startswith("/channels/")
     assert not fake.threads
+
+
+async def test_a_long_rate_limit_fails_the_ask_cleanly_instead_of_waiting(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    fake.rate_limit_next("POST", rf"/channels/{fake.mentoring_id}/messages", retry_after=60)
+    started = time.monotonic()
+    options = [{"name": "question", "type": 3, "value": "How do I rebase onto main safely?"}]
+    token = await fake.slash("alice", "askmentor", options)
+    (reply,) = await fake.followups(token, within=10)
+    assert time.monotonic() - started < 10
+    assert "something went wrong" in reply.json()["content"].lower()
+    assert fake.channel_messages(fake.mentoring_id) == []
+    async with harness.app.uow_factory() as uow:
+        assert await uow.questions.get(1) is None
