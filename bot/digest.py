@@ -23,6 +23,7 @@ __all__ = [
     "digest_message",
     "scheduled_week",
     "tally_questions",
+    "uncovered_hours",
 ]
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -103,6 +104,8 @@ class WeekTally:
     average_clarity: float | None = None
     topics: tuple[tuple[str, int], ...] = ()
     top_mentors: tuple[tuple[UserRef, int], ...] = ()
+    # Questions asked per hour (the hour's start, UTC), for coverage by time of day.
+    asked_by_hour: tuple[tuple[datetime, int], ...] = ()
 
 
 def _minutes(later: datetime, earlier: datetime) -> float:
@@ -129,6 +132,9 @@ def tally_questions(
     helpful = [f.score for f in mine if f.role == "asker"]
     clarity = [f.score for f in mine if f.role == "mentor"]
     topics = Counter(t for q in questions for t in q.topics)
+    by_hour = Counter(
+        q.created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0) for q in questions
+    )
     earned: Counter[UserRef] = Counter()
     for p in points:
         earned[p.user] += p.points
@@ -149,6 +155,7 @@ def tally_questions(
         top_mentors=tuple(sorted(earned.items(), key=lambda kv: (-kv[1], kv[0].key())))[
             :top_mentors
         ],
+        asked_by_hour=tuple(sorted(by_hour.items())),
     )
 
 
@@ -170,6 +177,8 @@ class Digest:
     previous: WeekTally
     coverage: tuple[TopicCoverage, ...] = ()
     gaps: tuple[TopicCoverage, ...] = ()
+    # Hours (local start) in which questions came while no mentor was in working hours.
+    uncovered: tuple[tuple[datetime, int], ...] = ()
     partial: bool = False
     names: dict[UserRef, str] = field(default_factory=dict)
 
@@ -203,9 +212,27 @@ def build_digest(
         previous=previous,
         coverage=coverage,
         gaps=gaps,
+        uncovered=uncovered_hours(this.asked_by_hour, mentors, tz=tz),
         partial=partial,
         names=dict(names or {}),
     )
+
+
+def uncovered_hours(
+    asked_by_hour: Iterable[tuple[datetime, int]], mentors: Sequence[MentorProfile], *, tz: str
+) -> tuple[tuple[datetime, int], ...]:
+    """The hours with questions but no mentor in working hours (local time), busiest first.
+
+    Mentors share a few schedules, so each distinct (hours, timezone) is checked once an hour.
+    """
+    schedules = {(m.hours, m.timezone) for m in mentors if m.active}
+    zone = ZoneInfo(tz)
+    out: list[tuple[datetime, int]] = []
+    for hour, asked in asked_by_hour:
+        middle = hour + timedelta(minutes=30)
+        if not any(h.contains(middle, z) for h, z in schedules):
+            out.append((hour.astimezone(zone), asked))
+    return tuple(sorted(out, key=lambda hn: (-hn[1], hn[0])))
 
 
 def _minutes_text(value: float | None) -> str:
@@ -288,6 +315,16 @@ def digest_message(digest: Digest, *, chart: bytes | None = None) -> ChatMessage
                     )
                 ],
                 " — worth recruiting mentors for.",
+            )
+        )
+    if digest.uncovered:
+        missed = sum(n for _, n in digest.uncovered)
+        busiest = ", ".join(f"{h:%a %H:00} ×{n}" for h, n in digest.uncovered[:4])
+        parts.append(
+            text(
+                Bold("Coverage: "),
+                f"{missed} of {t.asked} questions came while no mentor was in working hours "
+                f"({busiest}, {digest.tz}) — mentors in other hours or timezones would help.",
             )
         )
     attachment = (

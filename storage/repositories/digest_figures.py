@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -125,6 +125,13 @@ async def week_tally(
         .order_by(total.desc(), P.c.user)
         .limit(top_mentors)
     )
+    if dialect == "postgresql":
+        hour: Any = sa.func.date_trunc("hour", sa.func.timezone("UTC", Q.c.created_at))
+    else:
+        hour = sa.func.strftime("%Y-%m-%d %H:00:00", Q.c.created_at)
+    hour_rows = await session.execute(
+        sa.select(hour, sa.func.count()).where(cohort).group_by(hour).order_by(hour)
+    )
     helpful = ratings.get("asker")
     clarity = ratings.get("mentor")
     return WeekTally(
@@ -142,4 +149,11 @@ async def week_tally(
         average_clarity=clarity[0] if clarity else None,
         topics=tuple(topics),
         top_mentors=tuple((UserRef.from_key(u), int(n)) for u, n in board),
+        asked_by_hour=tuple((_utc_hour(h), int(n)) for h, n in hour_rows),
     )
+
+
+def _utc_hour(value: Any) -> datetime:
+    """An hour bucket from either database (naive UTC datetime or ``YYYY-MM-DD HH:00:00``)."""
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when.replace(tzinfo=UTC)

@@ -14,8 +14,10 @@ from bot.digest import (
     digest_message,
     scheduled_week,
     tally_questions,
+    uncovered_hours,
 )
 from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionState
+from bot.hours import WeeklyHours
 from bot.refs import UserRef, WorkspaceRef
 
 WS = WorkspaceRef("test", "T1")
@@ -198,3 +200,32 @@ def test_the_scheduled_digest_is_due_from_monday_nine_in_the_workspace_timezone(
 ) -> None:
     week = scheduled_week(now, tz=tz, weekday="mon", at="09:00")
     assert (week.label if week else None) == expected
+
+
+def test_hours_with_questions_and_no_mentor_at_work_are_reported_in_local_time() -> None:
+    berlin = MentorProfile(
+        ref=user("bob"),
+        workspace=WS,
+        skills=("python",),
+        timezone="Europe/Berlin",
+        hours=WeeklyHours.parse("Mon-Fri 09:00-17:00"),
+    )
+    asked = [
+        (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), 4),  # Mon 10:00 in Berlin: bob is at work
+        (datetime(2026, 11, 23, 19, 0, tzinfo=UTC), 2),  # Mon 20:00 in Berlin: nobody
+        (datetime(2026, 11, 28, 10, 0, tzinfo=UTC), 3),  # Saturday: nobody
+    ]
+    uncovered = uncovered_hours(asked, [berlin], tz="Europe/Berlin")
+    assert [(f"{h:%a %H:%M}", n) for h, n in uncovered] == [("Sat 11:00", 3), ("Mon 20:00", 2)]
+    digest = build_digest(
+        workspace=WS,
+        week=IsoWeek(2026, 48),
+        tz="Europe/Berlin",
+        this=WeekTally(asked=9, asked_by_hour=tuple(asked)),
+        previous=WeekTally(),
+        mentors=[berlin],
+        gap_max_mentors=1,
+    )
+    shown = digest_message(digest).plain()
+    assert "Coverage: 5 of 9 questions came while no mentor was in working hours" in shown
+    assert "Sat 11:00 ×3, Mon 20:00 ×2" in shown
