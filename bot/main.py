@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +41,7 @@ class App:
     uow_factory: UnitOfWorkFactory
     chat: RoutingGateway
     clock: Clock
-    dispose: Callable[[], object]
+    dispose: Callable[[], Awaitable[None]]
 
 
 async def build_app(
@@ -50,8 +50,13 @@ async def build_app(
     clock: Clock,
     gateways: dict[str, ChatGateway] | None = None,
     database_url: str | None = None,
+    load_similar: bool = True,
 ) -> App:
-    """Migrate the database, open it, load shared state and wire the bus."""
+    """Migrate the database, open it, load shared state and wire the bus.
+
+    `load_similar=False` leaves the similar-question index empty: the caller fills it with
+    :func:`load_similar_index` in the background (`run`), or never needs it (CLI reports).
+    """
     from schedules.chart import render_digest_chart
     from storage.engine import create_engine
     from storage.migrate import upgrade
@@ -71,8 +76,8 @@ async def build_app(
                 taxonomy.normalize(profile.skills)
             ratings = await uow.feedback.mentor_ratings(ws.ref)
             roster.prime(ws.ref, RosterSnapshot.of(profiles, ratings))
-            for q in await uow.questions.resolved(ws.ref):
-                similar.add(q.number, q.text, q.topics)
+    if load_similar:
+        await load_similar_index(uow_factory, similar)
     chat = RoutingGateway(gateways or {})
     bus = MessageBus(
         uow_factory=uow_factory,
@@ -96,6 +101,23 @@ async def build_app(
         clock=clock,
         dispose=engine.dispose,
     )
+
+
+async def load_similar_index(
+    uow_factory: UnitOfWorkFactory, index: SimilarIndex, *, chunk: int = 500
+) -> None:
+    """Index every resolved question, yielding between chunks: at a million questions this takes
+    a while, and in the background it must not stall acks (questions resolved meanwhile are added
+    by their handlers as usual)."""
+    async with uow_factory() as uow:
+        workspaces = await uow.workspaces.all()
+    for ws in workspaces:
+        async with uow_factory() as uow:
+            rows = await uow.questions.resolved_texts(ws.ref)
+        for i in range(0, len(rows), chunk):
+            index.add_many(rows[i : i + chunk])
+            await asyncio.sleep(0)
+    log.info("similar-question index ready: %d resolved questions", len(index))
 
 
 # --- console -------------------------------------------------------------------------------------
@@ -145,9 +167,7 @@ def console_config(config: Config) -> Config:
 
 
 async def _dispose(app: App) -> None:
-    result = app.dispose()
-    if asyncio.iscoroutine(result):
-        await result
+    await app.dispose()
 
 
 # --- command line --------------------------------------------------------------------------------
@@ -239,13 +259,8 @@ async def run(config: Config) -> int:
         return await run_console(config, script=None)
     from schedules import start_scheduler
 
-    app = await build_app(config, clock=SystemClock())
-    # The indexes built at start-up are long-lived: keep them out of the cyclic GC, and collect
-    # less often, so that full collections do not stall acks under load (measured with
-    # benchmarks/slack_ack.py: p99 ack latency 149 ms → 54 ms at 10 requests in flight).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    app = await build_app(config, clock=SystemClock(), load_similar=False)
+    _settle_long_lived_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -253,6 +268,7 @@ async def run(config: Config) -> int:
             loop.add_signal_handler(sig, stop.set)
     tasks: list[asyncio.Task[None]] = []
     scheduler = None
+    indexing = asyncio.create_task(_index_in_background(app), name="similar-index")
     try:
         if "slack" in platforms:
             from adapters.slack import start_slack
@@ -273,11 +289,30 @@ async def run(config: Config) -> int:
     finally:
         if scheduler is not None:
             await scheduler.stop()
-        for t in tasks:
+        for t in [*tasks, indexing]:
             t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, indexing, return_exceptions=True)
         await _dispose(app)
     return 0
+
+
+def _settle_long_lived_objects() -> None:
+    """Keep what start-up built out of the cyclic GC, and collect less often, so that full
+    collections do not stall acks under load (benchmarks/slack_ack.py: p99 ack latency at 10
+    requests in flight went from 149 ms to 54 ms)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
+async def _index_in_background(app: App) -> None:
+    """Fill the similar-question index while the bot already serves (slow at a million)."""
+    try:
+        await load_similar_index(app.uow_factory, app.bus.services.similar)
+    except Exception:  # the index helps askers; its absence must not stop the bot
+        log.exception("could not load the similar-question index; it fills as questions resolve")
+        return
+    gc.freeze()
 
 
 async def _db_upgrade(config: Config) -> int:
@@ -294,7 +329,7 @@ async def _digest(
 ) -> int:
     from schedules.digest_cli import print_digest
 
-    app = await build_app(config, clock=SystemClock())
+    app = await build_app(config, clock=SystemClock(), load_similar=False)
     try:
         return await print_digest(
             app, week=week, png=Path(png) if png else None, workspace=workspace
@@ -306,7 +341,7 @@ async def _digest(
 async def _mentors(config: Config, *, action: str, file: str | None) -> int:
     from bot.roster import export_roster, import_roster
 
-    app = await build_app(config, clock=SystemClock())
+    app = await build_app(config, clock=SystemClock(), load_similar=False)
     try:
         if action == "import":
             assert file is not None

@@ -123,6 +123,12 @@ class QuestionRepository(Protocol):
         """Resolved questions, newest first."""
         ...
 
+    async def resolved_texts(
+        self, workspace: WorkspaceRef
+    ) -> list[tuple[int, str, tuple[str, ...]]]:
+        """(id, text, topics) of every resolved question: what the similar-question index needs."""
+        ...
+
     async def recent_claim_waits(
         self, workspace: WorkspaceRef, *, since: datetime, limit: int
     ) -> list[float]:

@@ -146,6 +146,16 @@ class SqlQuestionRepository(Repository):
             stmt = stmt.limit(limit)
         return await self._many(stmt)
 
+    async def resolved_texts(
+        self, workspace: WorkspaceRef
+    ) -> list[tuple[int, str, tuple[str, ...]]]:
+        rows = await self._session.execute(
+            sa.select(T.c.id, T.c.text, T.c.topics).where(
+                T.c.workspace == workspace.key(), T.c.state == QuestionState.RESOLVED.value
+            )
+        )
+        return [(qid, text, tuple(topics)) for qid, text, topics in rows]
+
     async def recent_claim_waits(
         self, workspace: WorkspaceRef, *, since: datetime, limit: int
     ) -> list[float]:

@@ -6,7 +6,6 @@ at :data:`~tests.e2e.console_driver.START` (a Monday, 10:00 UTC).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import AsyncIterator
 
 import pytest
@@ -35,6 +34,4 @@ async def console(sqlite_url: str) -> AsyncIterator[ConsoleDriver]:
     try:
         yield ConsoleDriver(session, printed, app)
     finally:
-        result = app.dispose()
-        if inspect.isawaitable(result):
-            await result
+        await app.dispose()

@@ -72,9 +72,7 @@ async def start_app(
 
 
 async def stop(app: App) -> None:
-    result = app.dispose()
-    if asyncio.iscoroutine(result):
-        await result
+    await app.dispose()
 
 
 # --- the scheduler ----------------------------------------------------------------------------

@@ -429,3 +429,21 @@ async def test_an_exception_inside_the_unit_of_work_rolls_back(uow_factory: UowF
         pass
     async with uow_factory() as uow:
         assert await uow.people.get(ASKER) is None
+
+
+async def test_resolved_texts_list_only_resolved_questions_of_the_workspace(
+    uow_factory: UowFactory,
+) -> None:
+    done = await _stored(uow_factory, _question(text="How do I rebase?"))
+    await _stored(uow_factory, _question(text="still open"))
+    resolved = done.moved(Transition.CLAIM, mentor=MENTOR, claimed_at=T0).moved(
+        Transition.RESOLVE, resolved_at=T0
+    )
+    async with uow_factory() as uow:
+        assert await uow.questions.update(resolved, expected_state=QuestionState.OPEN)
+        await uow.commit()
+    async with uow_factory() as uow:
+        texts = await uow.questions.resolved_texts(WS)
+        elsewhere = await uow.questions.resolved_texts(WorkspaceRef("slack", "T2"))
+    assert texts == [(done.number, "How do I rebase?", ("python",))]
+    assert elsewhere == []

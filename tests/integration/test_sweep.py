@@ -48,9 +48,7 @@ async def start_app(
 
 
 async def stop(app: App) -> None:
-    result = app.dispose()
-    if asyncio.iscoroutine(result):
-        await result
+    await app.dispose()
 
 
 async def paused_mentors(app: App, count: int, *, ended_at: datetime) -> None:

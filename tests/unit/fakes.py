@@ -284,6 +284,15 @@ class FakeQuestionRepository(_Repository):
         found.sort(key=lambda q: (q.resolved_at, q.id), reverse=True)
         return _copy(found[:limit] if limit is not None else found)
 
+    async def resolved_texts(
+        self, workspace: WorkspaceRef
+    ) -> list[tuple[int, str, tuple[str, ...]]]:
+        return [
+            (q.number, q.text, q.topics)
+            for q in self._rows().values()
+            if q.workspace == workspace and q.state is QuestionState.RESOLVED
+        ]
+
     async def recent_claim_waits(
         self, workspace: WorkspaceRef, *, since: datetime, limit: int
     ) -> list[float]:

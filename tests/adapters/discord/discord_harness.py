@@ -58,9 +58,7 @@ async def stop_bot(app: App, task: asyncio.Task[None]) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-    result = app.dispose()
-    if asyncio.iscoroutine(result):
-        await result
+    await app.dispose()
 
 
 async def wait_started(adapter: DiscordAdapter, task: asyncio.Task[None]) -> None:

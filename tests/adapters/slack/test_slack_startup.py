@@ -43,7 +43,7 @@ async def test_a_missing_channel_stops_start_up_with_a_clear_message(
         with pytest.raises(StartupError, match=r"#help-wanted .*\[channels\] mentoring"):
             await connect(app, settings(fake_slack))
     finally:
-        await app.dispose()  # type: ignore[misc]
+        await app.dispose()
 
 
 async def test_start_up_registers_the_workspace_with_resolved_channels(
@@ -55,7 +55,7 @@ async def test_start_up_registers_the_workspace_with_resolved_channels(
         async with app.uow_factory() as uow:
             ws = await uow.workspaces.get(workspace_ref(TEAM_ID))
     finally:
-        await app.dispose()  # type: ignore[misc]
+        await app.dispose()
     assert ws is not None
     assert (ws.mentoring_channel.id, ws.admin_channel.id) == ("C0MENTOR1", "C0ADMINS1")
 
