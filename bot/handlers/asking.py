@@ -9,9 +9,10 @@ from datetime import timedelta
 from bot import nudging
 from bot.cards import question_card, similar_lines
 from bot.commands import AskQuestion
-from bot.domain import Question, QuestionState
+from bot.domain import MentorProfile, Question, QuestionState
 from bot.events import QuestionAsked
 from bot.handlers._common import ensure_person, names_for, require_workspace, start_of_week
+from bot.hours import WeeklyHours
 from bot.matching import MentorCandidate, RankedMentor, extract_topics, rank_mentors
 from bot.mentor_roster import RosterSnapshot
 from bot.messagebus import Context, Refusal
@@ -65,11 +66,19 @@ async def rank_for(
     declined = (
         await ctx.uow.not_my_area.since(workspace, now - timedelta(days=days)) if days else {}
     )
+    at_work: dict[tuple[WeeklyHours, str], bool] = {}  # mentors share a few schedules
+
+    def in_hours(p: MentorProfile) -> bool:
+        key = (p.hours, p.timezone)
+        if key not in at_work:
+            at_work[key] = p.hours.contains(now, p.timezone)
+        return at_work[key]
+
     candidates = [
         MentorCandidate(
             ref=p.ref,
             skills=p.skills,
-            in_hours=p.hours.contains(now, p.timezone),
+            in_hours=in_hours(p),
             open_sessions=load.get(p.ref, (0, 0))[0],
             claims_this_week=load.get(p.ref, (0, 0))[1],
             capacity_per_week=p.capacity_per_week,
