@@ -71,10 +71,11 @@ class AskSection(_Section):
 
 class ClaimSection(_Section):
     emoji: Annotated[list[str], Field(min_length=1)] = Field(
-        default_factory=lambda: ["raising_hand", "✋"]
+        # Slack names ✋ `raised_hand` (alias `hand`); 🙋 is `raising_hand`. All of them claim.
+        default_factory=lambda: ["raising_hand", "raised_hand", "hand", "✋"]
     )
     resolve_emoji: Annotated[list[str], Field(min_length=1)] = Field(
-        default_factory=lambda: ["white_check_mark", "✅"]
+        default_factory=lambda: ["white_check_mark", "heavy_check_mark", "✅", "✔️"]
     )
 
 

@@ -117,7 +117,9 @@ async def test_unknown_question_number_is_refused_politely(core: Core) -> None:
     assert said == "There is no question #42. Check the number and try again."
 
 
-@pytest.mark.parametrize("emoji", ["✋", "raising_hand", ":raising_hand:"])
+@pytest.mark.parametrize(
+    "emoji", ["✋", "raising_hand", ":raising_hand:", "raised_hand", "hand", ":raised_hand:"]
+)
 async def test_claim_emoji_on_the_card_claims_it(core: Core, emoji: str) -> None:
     n = await core.ask("alice")
     card = core.question(n).card

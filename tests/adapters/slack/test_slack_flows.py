@@ -146,6 +146,15 @@ async def test_reaction_on_the_card_claims_updates_it_and_opens_a_thread(
     assert await state_of(slack, 1) is QuestionState.CLAIMED
 
 
+async def test_the_raised_hand_emoji_slack_sends_for_a_hand_claims_too(
+    slack: SlackHarness,
+) -> None:
+    ts = await asked(slack)
+    await slack.react("bob", MENTORING, ts, "raised_hand")
+    await intro(slack, ts)
+    assert await state_of(slack, 1) is QuestionState.CLAIMED
+
+
 async def test_other_reactions_on_the_card_do_nothing(slack: SlackHarness) -> None:
     ts = await asked(slack)
     before = len(slack.fake.calls)
