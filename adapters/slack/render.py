@@ -37,8 +37,10 @@ WORD_JOINER = "\u2060"
 
 _BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 # mrkdwn has no escape character; a zero-width space next to a control character stops Slack
-# from pairing it into bold/italic/strike/code while the text still reads the same.
-_MRKDWN_CONTROL = re.compile(r"([*_~`])")
+# from pairing it into bold/italic/strike/code while the text still reads the same. Slack only
+# formats at word edges, so characters inside a word (snake_case_names, a*b) are left alone and
+# code pasted into a question copies back out unchanged.
+_MRKDWN_CONTROL = re.compile(r"((?<!\w)[*_~`]|[*_~`](?!\w))")
 _QUOTE_AT_LINE_START = re.compile(r"^(&gt;)", re.MULTILINE)
 
 

@@ -116,3 +116,8 @@ def test_bold_labels_keep_their_spaces_outside_the_asterisks() -> None:
     # Slack leaves `*Question: *` unbolded, asterisks showing; `*Question:* ` is bold.
     assert render_text(text(Bold("Question: "), "why?")) == "*Question:* why?"
     assert render_text(text("a", Bold(" b "), "c")) == "a *b* c"
+
+
+def test_code_inside_words_is_left_as_typed_so_it_copies_back_out() -> None:
+    typed = "df.group_by(my_col) then a*b and snake_case_name"
+    assert escape_user_text(typed) == typed
