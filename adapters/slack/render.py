@@ -189,7 +189,9 @@ def fallback_text(msg: ChatMessage, *, permalink: Permalink | None = None) -> st
     """The notification / screen-reader text that goes with the blocks."""
     parts = [render_text(msg.title, permalink=permalink)] if msg.title else []
     parts.append(render_text(msg.body, permalink=permalink))
-    return "\n".join(p for p in parts if p)[:SECTION_LIMIT] or " "
+    joined = "\n".join(p for p in parts if p)
+    # Cut where _chunks would, never inside an entity (&amp;) or a link.
+    return (_chunks(joined, SECTION_LIMIT) or [" "])[0]
 
 
 def home_view(msg: ChatMessage, *, permalink: Permalink | None = None) -> dict[str, Any]:

@@ -121,3 +121,10 @@ def test_bold_labels_keep_their_spaces_outside_the_asterisks() -> None:
 def test_code_inside_words_is_left_as_typed_so_it_copies_back_out() -> None:
     typed = "df.group_by(my_col) then a*b and snake_case_name"
     assert escape_user_text(typed) == typed
+
+
+def test_the_fallback_text_is_never_cut_inside_an_entity() -> None:
+    msg = ChatMessage(body=text(UserText("a" + "&" * 2999)))
+    fallback = fallback_text(msg)
+    assert len(fallback) <= 3000
+    assert fallback.endswith("&amp;")
