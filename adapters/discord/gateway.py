@@ -19,6 +19,8 @@ __all__ = ["DiscordGateway"]
 log = logging.getLogger(__name__)
 
 ARCHIVE_AFTER_MINUTES: Literal[1440] = 1440
+# Discord error code: "A thread has already been created for this message".
+THREAD_ALREADY_EXISTS = 160004
 
 
 class DiscordGateway:
@@ -108,14 +110,28 @@ class DiscordGateway:
                 name=name, type=kind, invitable=False, auto_archive_duration=ARCHIVE_AFTER_MINUTES
             )
         else:
-            partial = parent.get_partial_message(message_ids(card)[1])
-            thread = await partial.create_thread(
-                name=name, auto_archive_duration=ARCHIVE_AFTER_MINUTES
-            )
+            message_id = message_ids(card)[1]
+            try:
+                thread = await parent.get_partial_message(message_id).create_thread(
+                    name=name, auto_archive_duration=ARCHIVE_AFTER_MINUTES
+                )
+            except discord.HTTPException as e:
+                if e.code != THREAD_ALREADY_EXISTS:
+                    raise
+                # Claimed again after a release: the card's thread exists (it has the card's id).
+                thread = await self._existing_thread(message_id)
         for member in members:
             if member.platform == PLATFORM:
                 await thread.add_user(discord.Object(snowflake(member)))
         return thread_ref(thread.id)
+
+    async def _existing_thread(self, thread_id: int) -> discord.Thread:
+        found = self._client.get_channel(thread_id) or await self._client.fetch_channel(thread_id)
+        if not isinstance(found, discord.Thread):
+            raise LookupError(f"Discord channel {thread_id} is not a thread")
+        if found.archived:
+            await found.edit(archived=False)
+        return found
 
     async def _text_channel(self, channel_id: int) -> discord.TextChannel:
         channel = self._client.get_channel(channel_id)

@@ -59,6 +59,7 @@ class FakeRestApi:
                 lambda c, m: self._thread(c, m, body),
             ),
             ("POST", r"/channels/(\d+)/threads", lambda c: self._thread(c, None, body)),
+            ("GET", r"/channels/(\d+)", self._get_channel),
             ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_thread_member),
             ("POST", r"/users/@me/channels", lambda: self._dm(body)),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda i, t: self._callback(i, body)),
@@ -130,7 +131,18 @@ class FakeRestApi:
         msg["edits"] += 1
         return 200, msg
 
+    def _get_channel(self, channel_id: str) -> tuple[int, Any]:
+        if channel_id in self.threads:
+            return 200, self.threads[channel_id]
+        return 404, {"message": "Unknown Channel", "code": 10003}
+
     def _thread(self, channel_id: str, message_id: str | None, body: Any) -> tuple[int, Any]:
+        if message_id is not None and message_id in self.threads:
+            # Discord allows one thread per message; its id is the message's id.
+            return 400, {
+                "message": "A thread has already been created for this message",
+                "code": 160004,
+            }
         private = message_id is None and body.get("type") == 12
         thread_id = message_id or self.ids()
         thread = p.thread_channel(

@@ -207,3 +207,25 @@ async def test_a_comment_form_opened_before_a_restart_is_still_saved(harness: Ha
     async with harness.app.uow_factory() as uow:
         feedback = await uow.feedback.for_questions([1])
     assert any(f.comment == "Still useful after a restart." for f in feedback)
+
+
+async def test_a_claim_after_a_release_reuses_the_cards_thread(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    await fake.wait_request("POST", rf"/channels/{card['id']}/messages")
+    [intro] = fake.channel_messages(card["id"])
+    await fake.followups(await fake.click("bob", "mm:release:1", intro["id"]))
+    token = await fake.click("carol", "mm:claim:1", card["id"])
+    (reply,) = await fake.followups(token)
+    assert "You claimed #1" in reply.json()["content"]
+    creates = [
+        r
+        for r in fake.requests
+        if r.method == "POST" and r.path.endswith(f"/messages/{card['id']}/threads")
+    ]
+    assert [r.status for r in creates] == [201, 400]
+    assert fake.users["carol"]["id"] in fake.thread_members[card["id"]]
+    posts = await fake.wait_request("POST", rf"/channels/{card['id']}/messages", count=3)
+    carol = fake.users["carol"]["id"]
+    assert any(carol in {str(u) for u in r.json()["allowed_mentions"]["users"]} for r in posts)
