@@ -151,6 +151,20 @@ async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) 
     )
 
 
+async def join_channel(client: AsyncWebClient, channel_id: str) -> None:
+    """Join a public channel, since Slack sends reactions and thread messages only from channels
+    the app is in; a private one needs `/invite @Micromentor`, which we say instead of failing."""
+    try:
+        await client.conversations_join(channel=channel_id)
+    except SlackApiError as e:
+        log.warning(
+            "Slack: could not join channel %s (%s); invite the app with /invite, or claims by "
+            "reaction and thread activity there will not reach it",
+            channel_id,
+            api_error(e),
+        )
+
+
 async def connect(
     app: App, settings: SlackSettings, *, client: AsyncWebClient | None = None
 ) -> AsyncApp:
@@ -171,6 +185,8 @@ async def connect(
         if channels.escalation
         else None
     )
+    for channel_id in dict.fromkeys(c for c in (mentoring, admin, wider) if c):
+        await join_channel(client, channel_id)
     gateway = SlackGateway(
         client, thread_mode=app.config.slack.thread_mode, workspace_url=str(auth.get("url") or "")
     )

@@ -320,6 +320,9 @@ class FakeSlack:
         ws_url = self.url.replace("http://", "ws://", 1)
         return {"url": f"{ws_url}/link/?ticket={ticket}&app_id={APP_ID}"}
 
+    def _conversations_join(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": {"id": p.get("channel"), "is_channel": True, "is_member": True}}
+
     def _conversations_list(self, p: dict[str, Any]) -> dict[str, Any]:
         items = [
             {"id": cid, "name": name, "is_channel": True} for name, cid in self.channels.items()

@@ -60,6 +60,32 @@ async def test_start_up_registers_the_workspace_with_resolved_channels(
     assert (ws.mentoring_channel.id, ws.admin_channel.id) == ("C0MENTOR1", "C0ADMINS1")
 
 
+async def test_start_up_joins_the_channels_so_reactions_reach_the_app(
+    fake_slack: FakeSlack, sqlite_url: str
+) -> None:
+    app = await build_app(slack_config(), clock=SystemClock(), database_url=sqlite_url)
+    try:
+        await connect(app, settings(fake_slack))
+    finally:
+        await app.dispose()
+    joined = [c.params.get("channel") for c in fake_slack.to("conversations.join")]
+    assert joined == ["C0MENTOR1", "C0ADMINS1"]
+
+
+async def test_a_channel_the_app_cannot_join_is_a_warning_not_a_stop(
+    fake_slack: FakeSlack, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_slack.errors["conversations.join"] = "method_not_supported_for_channel_type"
+    app = await build_app(slack_config(), clock=SystemClock(), database_url=sqlite_url)
+    try:
+        await connect(app, settings(fake_slack))
+        async with app.uow_factory() as uow:
+            assert await uow.workspaces.get(workspace_ref(TEAM_ID)) is not None
+    finally:
+        await app.dispose()
+    assert "could not join channel C0MENTOR1 (method_not_supported_for_channel_type)" in caplog.text
+
+
 def test_settings_come_from_the_environment() -> None:
     s = SlackSettings.from_env(
         {
@@ -92,6 +118,7 @@ def test_manifest_declares_commands_scopes_and_events(name: str) -> None:
         "- files:write",
         "- reactions:read",
         "- channels:read",
+        "- channels:join",
         "- groups:read",
         "- im:write",
         "- mpim:write",
