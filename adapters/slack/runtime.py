@@ -156,12 +156,13 @@ async def join_channel(client: AsyncWebClient, channel_id: str) -> None:
     the app is in; a private one needs `/invite @Micromentor`, which we say instead of failing."""
     try:
         await client.conversations_join(channel=channel_id)
-    except SlackApiError as e:
+    except Exception as e:  # joining is a convenience: never a reason not to start
+        reason = api_error(e) if isinstance(e, SlackApiError) else type(e).__name__
         log.warning(
             "Slack: could not join channel %s (%s); invite the app with /invite, or claims by "
             "reaction and thread activity there will not reach it",
             channel_id,
-            api_error(e),
+            reason,
         )
 
 
