@@ -45,8 +45,9 @@ class SlackDirectory:
             return hit[1]
         try:
             resp = await self.client.users_info(user=user_id)
-        except SlackApiError as e:
-            log.warning("users.info failed for a user: %s", api_error(e))
+        except Exception as e:  # a name from the payload will do; the command must go on
+            reason = api_error(e) if isinstance(e, SlackApiError) else type(e).__name__
+            log.warning("users.info failed for a user: %s", reason)
             return SlackUser(user_id, fallback_name or user_id)
         info = resp.get("user") or {}
         profile = info.get("profile") or {}
