@@ -121,8 +121,15 @@ class DiscordGateway:
                 # Claimed again after a release: the card's thread exists (it has the card's id).
                 thread = await self._existing_thread(message_id)
         for member in members:
-            if member.platform == PLATFORM:
+            if member.platform != PLATFORM:
+                continue
+            try:
                 await thread.add_user(discord.Object(snowflake(member)))
+            except discord.HTTPException as e:
+                if private:  # nobody could reach a private thread they are not in
+                    raise
+                # A public thread is open to all, and the intro's mention pulls them in anyway.
+                log.warning("could not add a member to a session thread: %s", e.status)
         return thread_ref(thread.id)
 
     async def _existing_thread(self, thread_id: int) -> discord.Thread:
