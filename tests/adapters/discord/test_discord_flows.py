@@ -229,3 +229,15 @@ async def test_a_claim_after_a_release_reuses_the_cards_thread(harness: Harness)
     posts = await fake.wait_request("POST", rf"/channels/{card['id']}/messages", count=3)
     carol = fake.users["carol"]["id"]
     assert any(carol in {str(u) for u in r.json()["allowed_mentions"]["users"]} for r in posts)
+
+
+async def test_a_member_who_cannot_be_added_to_a_public_thread_does_not_stop_the_claim(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    fake.refuse("PUT", r"/channels/\d+/thread-members/\d+")
+    card = await harness.ask("alice", QUESTION)
+    token = await fake.click("bob", "mm:claim:1", card["id"])
+    (reply,) = await fake.followups(token)
+    assert "You claimed #1" in reply.json()["content"]
+    await fake.wait_request("POST", rf"/channels/{card['id']}/messages")
