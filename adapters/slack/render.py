@@ -189,6 +189,12 @@ def fallback_text(msg: ChatMessage, *, permalink: Permalink | None = None) -> st
     """The notification / screen-reader text that goes with the blocks."""
     parts = [render_text(msg.title, permalink=permalink)] if msg.title else []
     parts.append(render_text(msg.body, permalink=permalink))
+    # Notifications come from this text: name everyone the blocks mention (a card's suggested
+    # mentors sit in a field), so each of them is actually pinged.
+    pinged = [f"<@{u.id}>" for u in msg.mentions() if u.platform == "slack"]
+    missing = [m for m in pinged if not any(m in p for p in parts)]
+    if missing:
+        parts.append(", ".join(missing))
     joined = "\n".join(p for p in parts if p)
     # Cut where _chunks would, never inside an entity (&amp;) or a link.
     return (_chunks(joined, SECTION_LIMIT) or [" "])[0]

@@ -128,3 +128,13 @@ def test_the_fallback_text_is_never_cut_inside_an_entity() -> None:
     fallback = fallback_text(msg)
     assert len(fallback) <= 3000
     assert fallback.endswith("&amp;")
+
+
+def test_the_fallback_text_names_the_mentors_a_card_suggests_so_they_are_notified() -> None:
+    bob, carol = UserRef("slack", "U0BOB0001"), UserRef("slack", "U0CAROL01")
+    msg = ChatMessage(
+        title=text(Bold("Question #3")),
+        body=text(UserText("How do I rebase?")),
+        fields=(("Suggested", text(Mention(bob, "bob"), ", ", Mention(carol, "carol"))),),
+    )
+    assert fallback_text(msg).endswith("<@U0BOB0001>, <@U0CAROL01>")
