@@ -17,6 +17,7 @@ __all__ = [
     "CommentOnSession",
     "ExplainMatch",
     "ExtendTimebox",
+    "HandOverQuestion",
     "HandleReaction",
     "ListMentors",
     "MarkNotMyArea",
@@ -112,6 +113,16 @@ class CancelQuestion(Command):
 class ExtendTimebox(Command):
     actor: Actor
     question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class HandOverQuestion(Command):
+    """The mentor (or an admin) passes a running session to another person."""
+
+    actor: Actor
+    question_id: int
+    to: UserRef
+    to_name: str
 
 
 @dataclass(frozen=True, slots=True)

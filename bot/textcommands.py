@@ -4,10 +4,12 @@ the console and Slack, whose slash commands arrive as text)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import commands as c
+from bot.refs import UserRef
 
 __all__ = [
     "ADMIN_USAGE",
@@ -23,7 +25,8 @@ __all__ = [
 MENTOR_USAGE = (
     "Mentor commands: `/mentor join <skill, skill, ...>` · `/mentor skills <skill, ...>` · "
     "`/mentor hours Mon-Fri 09:00-17:00` · `/mentor tz Europe/Berlin` · `/mentor pause [7d]` · "
-    "`/mentor resume` · `/mentor me` · `/mentor list [skill]` · `/mentor leaderboard` · `/mentor why <n>`"
+    "`/mentor resume` · `/mentor me` · `/mentor list [skill]` · `/mentor leaderboard` · `/mentor why <n>` · "
+    "`/mentor handover <n> @someone`"
 )
 ADMIN_USAGE = "Admin commands: `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats`"
 
@@ -60,8 +63,14 @@ def parse_duration(raw: str) -> timedelta | None:
     return timedelta(**{_UNITS[m[2].lower()]: int(m[1])})
 
 
-def parse_mentor(actor: c.Actor, raw: str) -> c.Command | ParseError:
-    """``/mentor <sub> [args]`` text → command."""
+UserLookup = Callable[[str], tuple[UserRef, str] | None]
+
+
+def parse_mentor(
+    actor: c.Actor, raw: str, *, user_named: UserLookup | None = None
+) -> c.Command | ParseError:
+    """``/mentor <sub> [args]`` text → command; `user_named` turns the platform's way of naming
+    someone (``carol``, ``<@U123|carol>``) into a user, for ``handover``."""
     sub, _, rest = raw.strip().partition(" ")
     sub, rest = sub.lower(), rest.strip()
     if sub == "join":
@@ -89,6 +98,12 @@ def parse_mentor(actor: c.Actor, raw: str) -> c.Command | ParseError:
         return c.ShowLeaderboard(actor)
     if sub in ("list", "directory"):
         return c.ListMentors(actor, rest)
+    if sub == "handover":
+        number, _, who = rest.partition(" ")
+        found = user_named(who.strip()) if user_named and who.strip() else None
+        if not number.lstrip("#").isdigit() or found is None:
+            return ParseError("Hand a session over like `/mentor handover 3 @carol`.")
+        return c.HandOverQuestion(actor, int(number.lstrip("#")), found[0], found[1])
     if sub == "why":
         number = rest.lstrip("#")
         if not number.isdigit():

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from adapters.console.gateway import PLATFORM
 from bot import commands as c
-from bot.refs import MessageRef, ThreadRef
+from bot.refs import MessageRef, ThreadRef, UserRef
 from bot.textcommands import ParseError, parse_admin, parse_ask, parse_mentor
 
 __all__ = ["HELP", "Meta", "translate"]
@@ -18,7 +19,8 @@ Lines you can type:
   as <name>                                act as user <name> (created on first use)
   /askmentor [--anonymous] <question>      ask a question
   /mentor join <skill, skill, ...>         become a mentor (also: skills, hours, tz, pause [7d],
-                                           resume, me, list [skill], leaderboard, why <n>)
+                                           resume, me, list [skill], leaderboard, why <n>,
+                                           handover <n> <name>)
   /mentoradmin digest | stats              admin commands (user `admin` is an admin)
   react <emoji> <n>                        react to question n's card (✋ or raising_hand claims)
   click <action> <n>                       press a button: claim, release, resolve, extend,
@@ -51,6 +53,12 @@ _EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
 def _emoji(raw: str) -> str:
     name = raw.strip(":").split("::", 1)[0]
     return _EMOJI_MODIFIERS.sub("", name) or raw
+
+
+def console_user(raw: str) -> tuple[UserRef, str] | None:
+    """``carol`` or ``@carol`` → the console user of that name (as `as carol` creates them)."""
+    name = raw.strip().lstrip("@")
+    return (UserRef(PLATFORM, name), name) if _NAME.match(name) else None
 
 
 def _number(raw: str) -> int | None:
@@ -92,7 +100,7 @@ def translate(
         anonymous, question = parse_ask(rest)
         return c.AskQuestion(actor, question, anonymous)
     if low == "/mentor":
-        return parse_mentor(actor, rest)
+        return parse_mentor(actor, rest, user_named=console_user)
     if low == "/mentoradmin":
         return parse_admin(actor, rest, now=now)
     if low == "say":

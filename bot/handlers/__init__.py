@@ -7,6 +7,7 @@ from bot.handlers.admin import register_workspace, show_home, show_stats
 from bot.handlers.asking import ask_question
 from bot.handlers.digest import send_digest
 from bot.handlers.feedback import comment_on_session, rate_session
+from bot.handlers.handover import hand_over_question
 from bot.handlers.mentors import (
     explain_match,
     list_mentors,
@@ -43,6 +44,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.ResolveQuestion: resolve_question,
     c.CancelQuestion: cancel_question,
     c.ExtendTimebox: extend_timebox,
+    c.HandOverQuestion: hand_over_question,
     c.MarkNotMyArea: mark_not_my_area,
     c.RateSession: rate_session,
     c.CommentOnSession: comment_on_session,

@@ -208,3 +208,13 @@ async def test_a_claim_reaction_with_a_skin_tone_claims_too(
 ) -> None:
     out = await asked("as bob", line)
     assert "Status: Claimed by bob" in out.one("#mentoring").lines
+
+
+async def test_a_mentor_hands_the_session_over_in_the_same_thread(claimed: ConsoleDriver) -> None:
+    await claimed("as carol", "/mentor join pandas")
+    out = await claimed("as bob", "/mentor handover 1 @carol")
+    assert out.one("thread #1", "handed").text == "bob handed #1 over to @carol. Thanks both!"
+    assert out.one("thread #1", "meet").lines[0].startswith("@alice meet @carol")
+    assert out.one("only bob sees").text == "#1 is now with carol. Thank you for passing it on!"
+    resolved = await claimed("as carol", "click resolve 1")
+    assert "helped by carol" in resolved.one("#mentoring").text

@@ -148,3 +148,16 @@ def test_parse_admin_explains_what_to_type(raw: str, message: str) -> None:
     parsed = parse_admin(ACTOR, raw, now=START)
     assert isinstance(parsed, ParseError)
     assert parsed.message.startswith(message)
+
+
+def test_handover_names_a_user_through_the_platforms_lookup() -> None:
+    carol = UserRef("test", "U-CAROL")
+
+    def lookup(raw: str) -> tuple[UserRef, str] | None:
+        return (carol, "carol") if raw == "<@U-CAROL|carol>" else None
+
+    assert parse_mentor(ACTOR, "handover #3 <@U-CAROL|carol>", user_named=lookup) == (
+        c.HandOverQuestion(ACTOR, 3, carol, "carol")
+    )
+    assert isinstance(parse_mentor(ACTOR, "handover 3 nobody", user_named=lookup), ParseError)
+    assert isinstance(parse_mentor(ACTOR, "handover 3 <@U-CAROL|carol>"), ParseError)
