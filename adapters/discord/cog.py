@@ -16,6 +16,7 @@ from adapters.discord.translate import (
     button_command,
     complete_skills,
     complete_timezone,
+    handover_command,
     mentor_command,
 )
 from bot import commands as c
@@ -110,6 +111,16 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     @app_commands.describe(question="The question number, e.g. 3")
     async def why(self, interaction: Interaction, question: app_commands.Range[int, 1]) -> None:
         await self._mentor(interaction, "why", question=question)
+
+    @mentor.command(name="handover", description="Pass a running session to someone else")
+    @app_commands.describe(question="The question number, e.g. 3", to="Who takes it over")
+    async def handover(
+        self, interaction: Interaction, question: app_commands.Range[int, 1], to: discord.Member
+    ) -> None:
+        await self.runner.run(
+            interaction,
+            lambda a: handover_command(a, question, to_id=to.id, to_name=to.display_name),
+        )
 
     @join.autocomplete("skills")
     @skills.autocomplete("skills")

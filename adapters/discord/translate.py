@@ -24,6 +24,7 @@ __all__ = [
     "channel_ref",
     "complete_skills",
     "complete_timezone",
+    "handover_command",
     "mentor_command",
     "message_ids",
     "message_ref",
@@ -147,6 +148,13 @@ def mentor_command(
     }.get(subcommand)
     rest = _option_text(options, argument) if argument else ""
     return parse_mentor(actor, f"{subcommand} {rest}".strip())
+
+
+def handover_command(
+    actor: c.Actor, question_id: int, *, to_id: int | str, to_name: str
+) -> c.Command:
+    """``/mentor handover question:<n> to:<member>``."""
+    return c.HandOverQuestion(actor, question_id, user_ref(to_id), to_name)
 
 
 def admin_command(

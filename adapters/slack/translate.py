@@ -21,6 +21,7 @@ __all__ = [
     "channel_of",
     "channel_ref",
     "emoji_name",
+    "mentioned_user",
     "message_ref",
     "metadata_of",
     "reaction",
@@ -106,10 +107,21 @@ def slash_command(
     if name == "mentor":
         if body.lower() == "join":
             return OpenModal("join")
-        return parse_mentor(actor, body)
+        return parse_mentor(actor, body, user_named=mentioned_user)
     if name == "mentoradmin":
         return parse_admin(actor, body, now=now)
     return ParseError(f"I don't know the command `/{name}`.")
+
+
+_USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
+
+
+def mentioned_user(raw: str) -> tuple[UserRef, str] | None:
+    """``<@U123|carol>`` (how Slack escapes an @mention in slash text) → the user and a name."""
+    m = _USER_MENTION.match(raw.strip())
+    if m is None:
+        return None
+    return user_ref(m[1]), (m[2] or m[1])
 
 
 def reaction(

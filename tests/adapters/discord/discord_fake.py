@@ -211,10 +211,28 @@ class FakeDiscord(FakeRestApi):
         }
 
     async def slash(
-        self, name: str, command: str, options: list[dict[str, Any]], *, autocomplete: bool = False
+        self,
+        name: str,
+        command: str,
+        options: list[dict[str, Any]],
+        *,
+        autocomplete: bool = False,
+        mentioning: tuple[str, ...] = (),
     ) -> str:
-        """Run a slash command (or its autocomplete) as user `name`; returns the interaction token."""
-        payload = p.slash_interaction(command, options, command_id=self.ids(), **self._common(name))
+        """Run a slash command (or its autocomplete) as user `name`; returns the interaction token.
+        `mentioning` names the users that USER options refer to (sent as ``data.resolved``)."""
+        resolved = None
+        if mentioning:
+            users = {self.users[n]["id"]: self.users[n] for n in mentioning}
+            members = {}
+            for uid, u in users.items():
+                m = p.member(u)
+                m.pop("user")
+                members[uid] = m
+            resolved = {"users": users, "members": members}
+        payload = p.slash_interaction(
+            command, options, command_id=self.ids(), resolved=resolved, **self._common(name)
+        )
         if autocomplete:
             payload["type"] = 4
         await self.dispatch("INTERACTION_CREATE", payload)

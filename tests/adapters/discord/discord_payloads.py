@@ -239,16 +239,20 @@ def slash_interaction(
     options: list[dict[str, Any]],
     *,
     command_id: str,
+    resolved: dict[str, Any] | None = None,
     **common: Any,
 ) -> dict[str, Any]:
-    """Type 2 (APPLICATION_COMMAND); `options` as Discord nests them (subcommands are type 1)."""
-    data = {
+    """Type 2 (APPLICATION_COMMAND); `options` as Discord nests them (subcommands are type 1);
+    `resolved` carries the users and members that USER options (type 6) refer to."""
+    data: dict[str, Any] = {
         "id": command_id,
         "name": name,
         "type": 1,
         "options": options,
         "guild_id": common["guild_id"],
     }
+    if resolved:
+        data["resolved"] = resolved
     return _interaction(2, data=data, **common)
 
 

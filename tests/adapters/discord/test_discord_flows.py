@@ -241,3 +241,28 @@ async def test_a_member_who_cannot_be_added_to_a_public_thread_does_not_stop_the
     (reply,) = await fake.followups(token)
     assert "You claimed #1" in reply.json()["content"]
     await fake.wait_request("POST", rf"/channels/{card['id']}/messages")
+
+
+async def test_mentor_handover_passes_the_session_to_the_chosen_member(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    carol = fake.users["carol"]["id"]
+    options = [
+        {
+            "name": "handover",
+            "type": 1,
+            "options": [
+                {"name": "question", "type": 4, "value": 1},
+                {"name": "to", "type": 6, "value": carol},
+            ],
+        }
+    ]
+    token = await fake.slash("bob", "mentor", options, mentioning=("carol",))
+    (reply,) = await fake.followups(token)
+    assert reply.json()["flags"] & EPHEMERAL
+    assert "#1 is now with" in reply.json()["content"]
+    async with harness.app.uow_factory() as uow:
+        q = await uow.questions.get(1)
+    assert q is not None and q.mentor is not None and q.mentor.id == carol
+    assert carol in fake.thread_members[card["id"]]

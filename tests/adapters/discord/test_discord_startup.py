@@ -47,6 +47,7 @@ async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> 
         "leaderboard",
         "list",
         "why",
+        "handover",
     }
     assert int(names["mentoradmin"]["default_member_permissions"]) == 1 << 5
 

@@ -170,6 +170,23 @@ async def test_claim_button_claims(slack: SlackHarness) -> None:
     await slack.replies_to("bob", "you claimed #1")
 
 
+async def test_mentor_handover_with_an_escaped_mention_passes_the_session(
+    slack: SlackHarness,
+) -> None:
+    ts = await claimed(slack)
+    await slack.command("bob", "/mentor", f"handover 1 <@{USERS['carol']}|carol>")
+    await slack.replies_to("bob", "is now with carol")
+    await slack.fake.wait_for(
+        lambda: [
+            c for c in slack.fake.to("chat.postMessage", thread_ts=ts) if "handed #1" in c.text()
+        ],
+        what="hand-over note in the thread",
+    )
+    async with slack.app.uow_factory() as uow:
+        q = await uow.questions.get(1)
+    assert q is not None and q.mentor is not None and q.mentor.id == USERS["carol"]
+
+
 async def test_release_button_puts_the_card_back_in_the_queue(slack: SlackHarness) -> None:
     ts = await claimed(slack)
     await slack.click("bob", "mm:release:1", channel=MENTORING, ts=ts)

@@ -40,6 +40,11 @@ def test_slash_askmentor_form_becomes_an_anonymous_question() -> None:
         ("/mentor", "join python, sql", c.RegisterMentor(ALICE, ("python", "sql"))),
         ("/mentor", "pause 7d", c.PauseMentor(ALICE, __import__("datetime").timedelta(days=7))),
         ("/mentoradmin", "stats", c.ShowStats(ALICE)),
+        (
+            "/mentor",
+            "handover 3 <@U0CAROL01|carol>",
+            c.HandOverQuestion(ALICE, 3, UserRef("slack", "U0CAROL01"), "carol"),
+        ),
     ],
 )
 def test_slash_commands(command: str, text: str, expected: object) -> None:
