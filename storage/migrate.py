@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import logging
 from pathlib import Path
+from typing import IO
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import pool, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from storage.engine import create_engine, safe_url
 
@@ -36,6 +39,27 @@ def _upgrade_on(connection: Connection, revision: str) -> None:
 
 async def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision`; a no-op when it is there already."""
+    database = make_url(url).database
+    if make_url(url).get_backend_name() == "sqlite" and database and database != ":memory:":
+        # SQLite can refuse two first-time schema changes outright (no waiting when the locks
+        # would deadlock), so starts on one file take turns on a lock file beside it.
+        lock = await asyncio.to_thread(_lock_file, Path(database + ".migrate-lock"))
+        try:
+            await _upgrade(url, revision)
+        finally:
+            lock.close()
+    else:
+        await _upgrade(url, revision)
+    log.info("database schema is at %s (%s)", revision, safe_url(url))
+
+
+def _lock_file(path: Path) -> IO[bytes]:
+    handle = path.open("ab")
+    fcntl.flock(handle, fcntl.LOCK_EX)  # released when the handle is closed
+    return handle
+
+
+async def _upgrade(url: str, revision: str) -> None:
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
         async with engine.begin() as connection:
@@ -47,4 +71,3 @@ async def upgrade(url: str, revision: str = "head") -> None:
             await connection.run_sync(_upgrade_on, revision)
     finally:
         await engine.dispose()
-    log.info("database schema is at %s (%s)", revision, safe_url(url))
