@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import discord
@@ -35,7 +35,7 @@ DEFAULT_API_BASE_URL = "https://discord.com/api/v10"
 class DiscordSettings:
     """Secrets and deployment values from the environment."""
 
-    token: str
+    token: str = field(repr=False)  # a secret: never in repr(), logs or tracebacks
     api_base_url: str = DEFAULT_API_BASE_URL
     gateway_url: str | None = None  # None: ask GET /gateway/bot
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncApp
@@ -41,9 +41,10 @@ DEFAULT_API_URL = "https://slack.com/api/"
 class SlackSettings:
     """Deployment values from the environment (DESIGN.md §6)."""
 
-    bot_token: str
-    signing_secret: str = ""
-    app_token: str = ""
+    # Secrets stay out of repr(), so no log line or traceback can show them.
+    bot_token: str = field(repr=False)
+    signing_secret: str = field(default="", repr=False)
+    app_token: str = field(default="", repr=False)
     api_url: str = DEFAULT_API_URL
     port: int = 3000
     host: str = "0.0.0.0"

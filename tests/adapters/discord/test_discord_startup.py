@@ -116,3 +116,9 @@ async def test_a_refused_command_sync_is_logged_and_the_bot_still_starts(
         assert "could not sync the slash commands (403" in caplog.text
     finally:
         await stop_bot(app, task)
+
+
+def test_settings_never_show_the_token() -> None:
+    from adapters.discord.startup import DiscordSettings
+
+    assert "sekrit" not in repr(DiscordSettings.from_env({"DISCORD_TOKEN": "sekrit"}))

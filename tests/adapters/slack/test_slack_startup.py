@@ -130,3 +130,10 @@ def test_manifest_declares_commands_scopes_and_events(name: str) -> None:
     ):
         assert needed in manifest, needed
     assert ("socket_mode_enabled: true" in manifest) == (name == "manifest-socket.yml")
+
+
+def test_settings_never_show_their_secrets() -> None:
+    s = SlackSettings.from_env(
+        {"SLACK_BOT_TOKEN": "xoxb-secret", "SLACK_SIGNING_SECRET": "sig-secret"}
+    )
+    assert "secret" not in repr(s)
