@@ -283,8 +283,9 @@ async def run(config: Config) -> int:
         done, _ = await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
         for t in done:
-            if t is not stopping and not t.cancelled() and t.exception() is not None:
-                raise t.exception()  # type: ignore[misc]
+            failed = None if t is stopping or t.cancelled() else t.exception()
+            if failed is not None:
+                raise failed
         log.info("shutting down")
     finally:
         if scheduler is not None:
