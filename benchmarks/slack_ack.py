@@ -270,6 +270,20 @@ async def stop(proc: asyncio.subprocess.Process) -> None:
             await proc.wait()
 
 
+async def measure(
+    args: list[str], env: dict[str, str], port: int, opts: argparse.Namespace, respond_base: str
+) -> list[float]:
+    """Start a server, warm it up, time the requests, stop it."""
+    proc = await run_server(args, env, port)
+    try:
+        await load(port, requests=opts.warmup, concurrency=5, respond_base=respond_base)
+        return await load(
+            port, requests=opts.requests, concurrency=opts.concurrency, respond_base=respond_base
+        )
+    finally:
+        await stop(proc)
+
+
 def figures(name: str, lat: list[float]) -> tuple[float, float, float]:
     ms = sorted(x * 1000 for x in lat)
     p50, p99 = statistics.median(ms), ms[min(len(ms) - 1, int(len(ms) * 0.99))]
@@ -315,31 +329,11 @@ async def main() -> None:
             "DATABASE_URL": db_url,
             "MICROMENTOR_CONFIG": str(config),
         }
-        proc = await run_server(["-m", "bot", "run"], env, port)
-        try:
-            await load(port, requests=opts.warmup, concurrency=5, respond_base=respond_base)
-            ours = await load(
-                port,
-                requests=opts.requests,
-                concurrency=opts.concurrency,
-                respond_base=respond_base,
-            )
-        finally:
-            await stop(proc)
+        ours = await measure(["-m", "bot", "run"], env, port, opts, respond_base)
         cards = fake.cards_posted("C0MENTOR1")
-
         port = free_port()
-        bare = await run_server(["-c", BARE_SERVER], {**base_env, "PORT": str(port)}, port)
-        try:
-            await load(port, requests=opts.warmup, concurrency=5, respond_base=respond_base)
-            floor = await load(
-                port,
-                requests=opts.requests,
-                concurrency=opts.concurrency,
-                respond_base=respond_base,
-            )
-        finally:
-            await stop(bare)
+        bare_env = {**base_env, "PORT": str(port)}
+        floor = await measure(["-c", BARE_SERVER], bare_env, port, opts, respond_base)
     print(f"/askmentor acks, {opts.requests} requests, {opts.concurrency} in flight:")
     _, ours_p99, _ = figures("micromentor run (10k mentors)", ours)
     _, floor_p99, _ = figures("bare AsyncApp (ack only, floor)", floor)

@@ -21,6 +21,7 @@ __all__ = [
     "WeekTally",
     "build_digest",
     "digest_message",
+    "minutes_text",
     "scheduled_week",
     "tally_questions",
     "uncovered_hours",
@@ -97,6 +98,7 @@ class WeekTally:
     expired: int = 0
     cancelled: int = 0
     still_open: int = 0
+    in_session: int = 0  # of the still open ones, those claimed (a session running)
     median_minutes_to_claim: float | None = None
     median_minutes_to_resolve: float | None = None
     average_rating: float | None = None
@@ -146,6 +148,7 @@ def tally_questions(
         expired=states[QuestionState.EXPIRED],
         cancelled=states[QuestionState.CANCELLED],
         still_open=states[QuestionState.OPEN] + states[QuestionState.CLAIMED],
+        in_session=states[QuestionState.CLAIMED],
         median_minutes_to_claim=statistics.median(to_claim) if to_claim else None,
         median_minutes_to_resolve=statistics.median(to_resolve) if to_resolve else None,
         average_rating=statistics.fmean(helpful) if helpful else None,
@@ -235,7 +238,8 @@ def uncovered_hours(
     return tuple(sorted(out, key=lambda hn: (-hn[1], hn[0])))
 
 
-def _minutes_text(value: float | None) -> str:
+def minutes_text(value: float | None) -> str:
+    """``12 min`` or ``2.5 h``; ``n/a`` when there is nothing to measure."""
     if value is None:
         return "n/a"
     return f"{value:.0f} min" if value < 90 else f"{value / 60:.1f} h"
@@ -269,10 +273,10 @@ def digest_message(digest: Digest, *, chart: bytes | None = None) -> ChatMessage
         ),
         text(
             Bold("Median time: "),
-            f"to claim {_minutes_text(t.median_minutes_to_claim)} "
-            f"(last week {_minutes_text(p.median_minutes_to_claim)}) · "
-            f"to resolve {_minutes_text(t.median_minutes_to_resolve)} "
-            f"(last week {_minutes_text(p.median_minutes_to_resolve)})",
+            f"to claim {minutes_text(t.median_minutes_to_claim)} "
+            f"(last week {minutes_text(p.median_minutes_to_claim)}) · "
+            f"to resolve {minutes_text(t.median_minutes_to_resolve)} "
+            f"(last week {minutes_text(p.median_minutes_to_resolve)})",
         ),
         text(
             Bold("Ratings: "),

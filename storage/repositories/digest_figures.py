@@ -94,6 +94,7 @@ async def week_tally(
                 _count_if(state == QuestionState.EXPIRED.value),
                 _count_if(state == QuestionState.CANCELLED.value),
                 _count_if(state.in_([QuestionState.OPEN.value, QuestionState.CLAIMED.value])),
+                _count_if(state == QuestionState.CLAIMED.value),
             ).where(cohort)
         )
     ).one()
@@ -142,6 +143,7 @@ async def week_tally(
         expired=int(counts[4]),
         cancelled=int(counts[5]),
         still_open=int(counts[6]),
+        in_session=int(counts[7]),
         median_minutes_to_claim=to_claim,
         median_minutes_to_resolve=to_resolve,
         average_rating=helpful[0] if helpful else None,

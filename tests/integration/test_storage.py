@@ -447,3 +447,19 @@ async def test_resolved_texts_list_only_resolved_questions_of_the_workspace(
         elsewhere = await uow.questions.resolved_texts(WorkspaceRef("slack", "T2"))
     assert texts == [(done.number, "How do I rebase?", ("python",))]
     assert elsewhere == []
+
+
+async def test_the_tally_tells_running_sessions_apart_from_unclaimed_questions(
+    uow_factory: UowFactory,
+) -> None:
+    await _stored(uow_factory, _question(text="waiting"))
+    running = await _stored(uow_factory, _question(text="in a session"))
+    claimed = running.moved(Transition.CLAIM, mentor=MENTOR, claimed_at=T0)
+    async with uow_factory() as uow:
+        assert await uow.questions.update(claimed, expected_state=QuestionState.OPEN)
+        await uow.commit()
+    async with uow_factory() as uow:
+        tally = await uow.digests.tally(
+            WS, T0 - timedelta(days=1), T0 + timedelta(days=1), top_mentors=1
+        )
+    assert (tally.asked, tally.still_open, tally.in_session, tally.claimed) == (2, 2, 1, 1)
