@@ -25,11 +25,11 @@ from benchmarks._databases import database
 from bot.clock import ManualClock
 from bot.commands import RegisterWorkspace
 from bot.config import Config
-from bot.digest import IsoWeek, digest_message
-from bot.handlers.digest import load_digest
+from bot.digest.chart import render_digest_chart
+from bot.digest.figures import IsoWeek, digest_message
+from bot.digest.handler import load_digest
 from bot.main import build_app
 from bot.refs import ChannelRef, WorkspaceRef
-from schedules.chart import render_digest_chart
 
 WS = WorkspaceRef("bench", "W1")
 WEEKS = 20

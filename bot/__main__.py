@@ -1,5 +1,5 @@
 """`python -m bot` runs the micromentor command line."""
 
-from bot.main import cli
+from bot.cli import cli
 
 cli()

@@ -30,7 +30,6 @@ __all__ = [
     "ResolveQuestion",
     "ResumeMentor",
     "SendDigest",
-    "SendDueNudges",
     "SetMentorHours",
     "SetMentorTimezone",
     "ShowHome",
@@ -237,13 +236,6 @@ class SendDigest(Command):
     workspace: WorkspaceRef | None = None
     actor: Actor | None = None
     week: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SendDueNudges(Command):
-    """A clock tick: send every nudge that is due at `now`."""
-
-    now: datetime
 
 
 _QUESTION_BUTTONS: dict[str, Callable[[Actor, int], Command]] = {

@@ -130,6 +130,19 @@ class NudgesSection(_Section):
         return v
 
 
+class FlowSection(_Section):
+    """The inbox (inputs to process) and the outbox (messages to send)."""
+
+    lease_seconds: Annotated[float, Field(ge=5, le=3600)] = 30.0
+    max_attempts: Annotated[int, Field(ge=1, le=50)] = 8
+    retry_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 2.0
+    retry_max_seconds: Annotated[float, Field(gt=0, le=86_400)] = 300.0
+    inbox_attempts: Annotated[int, Field(ge=1, le=20)] = 3
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    keep_hours: Annotated[float, Field(ge=1)] = 48.0
+    shutdown_seconds: Annotated[float, Field(ge=0, le=300)] = 8.0
+
+
 class DigestSection(_Section):
     weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     time: str = "09:00"
@@ -188,6 +201,7 @@ class Config(_Section):
     session: SessionSection = Field(default_factory=SessionSection)
     matching: MatchingSection = Field(default_factory=MatchingSection)
     nudges: NudgesSection = Field(default_factory=NudgesSection)
+    flow: FlowSection = Field(default_factory=FlowSection)
     digest: DigestSection = Field(default_factory=DigestSection)
     points: PointsSection = Field(default_factory=PointsSection)
     mentors: MentorsSection = Field(default_factory=MentorsSection)

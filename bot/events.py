@@ -1,10 +1,11 @@
-"""Events: past-tense facts that handlers record and other handlers react to."""
+"""Events: past-tense facts that handlers record and other handlers react to, in the same
+transaction (the card, the thread, notes, points and nudges are reactions to these)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.refs import UserRef
+from bot.refs import ThreadRef, UserRef
 
 __all__ = [
     "Event",
@@ -13,10 +14,12 @@ __all__ = [
     "QuestionCancelled",
     "QuestionClaimed",
     "QuestionExpired",
+    "QuestionHandedOver",
     "QuestionReleased",
     "QuestionResolved",
     "QuestionUnanswered",
     "SessionRated",
+    "SuggestionsChanged",
     "TimeboxExtended",
 ]
 
@@ -41,17 +44,23 @@ class QuestionClaimed(Event):
 class QuestionReleased(Event):
     question_id: int
     mentor: UserRef
+    by: UserRef
+    by_name: str
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionResolved(Event):
     question_id: int
     by: UserRef
+    by_name: str
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionCancelled(Event):
     question_id: int
+    by: UserRef
+    by_name: str
+    by_admin: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,21 @@ class QuestionUnanswered(Event):
 
 @dataclass(frozen=True, slots=True)
 class TimeboxExtended(Event):
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionHandedOver(Event):
+    question_id: int
+    previous: UserRef
+    mentor: UserRef
+    old_thread: ThreadRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionsChanged(Event):
+    """The suggested mentors of an open question changed ("not my area")."""
+
     question_id: int
 
 

@@ -1,4 +1,5 @@
-"""The message bus: one way in for every command; runs its handler in a unit of work, then events."""
+"""The message bus: one way in for every command. A command and the events it causes are decided
+in one transaction that also stores what to say (the outbox); talking happens after commit."""
 
 from __future__ import annotations
 
@@ -10,15 +11,19 @@ from typing import TYPE_CHECKING, Any
 from bot.commands import Command
 from bot.config import Config
 from bot.events import Event
+from bot.flow.inbox_item import InboxItem
+from bot.flow.outbox import Outbox, OutboxItem, ReplyTo, new_key
+from bot.flow.worker import LeaseLost
 from bot.matching import SimilarIndex, Taxonomy
-from bot.mentor_roster import MentorRoster
+from bot.mentors.roster_cache import MentorRoster
 from bot.messages import ChatMessage, Text, text
-from bot.ports import ChatGateway, Clock, UnitOfWork, UnitOfWorkFactory
+from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from bot.digest import Digest
+    from bot.digest.figures import Digest
 
 __all__ = [
+    "SOMETHING_WENT_WRONG",
     "Context",
     "EventHandler",
     "Handler",
@@ -56,14 +61,14 @@ class Services:
 
 @dataclass
 class Context:
-    """What a handler may use: one unit of work, the chat port, the clock, config and services."""
+    """What a handler may use: one unit of work, the clock, config, services, and the outbox to
+    record what to say. There is no chat here: nothing a handler does talks to a platform."""
 
     uow: UnitOfWork
-    chat: ChatGateway
     clock: Clock
     config: Config
     services: Services
-    new_uow: UnitOfWorkFactory
+    outbox: Outbox = field(default_factory=Outbox)
     replies: list[ChatMessage] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
@@ -78,6 +83,7 @@ class Context:
             )
 
     def emit(self, event: Event) -> None:
+        """A fact other handlers react to, in this same transaction."""
         self.events.append(event)
 
 
@@ -91,6 +97,10 @@ def describe(command: Command | Event) -> str:
     return type(command).__name__ + (f" {ids}" if ids else "")
 
 
+async def _nothing() -> None:
+    return None
+
+
 class MessageBus:
     """Hands each command to its handler inside a transaction, then the events it recorded."""
 
@@ -98,7 +108,6 @@ class MessageBus:
         self,
         *,
         uow_factory: UnitOfWorkFactory,
-        chat: ChatGateway,
         clock: Clock,
         config: Config,
         services: Services,
@@ -106,57 +115,102 @@ class MessageBus:
         event_handlers: Mapping[type[Event], Sequence[EventHandler]],
     ) -> None:
         self.uow_factory = uow_factory
-        self.chat = chat
         self.clock = clock
         self.config = config
         self.services = services
         self._handlers = dict(handlers)
         self._event_handlers = dict(event_handlers)
+        # Called after a commit that stored deliveries: wakes the deliverer (or, in the console
+        # and tests, delivers at once).
+        self.committed: Callable[[], Awaitable[None]] = _nothing
 
-    def _context(self, uow: UnitOfWork) -> Context:
-        return Context(
-            uow=uow,
-            chat=self.chat,
-            clock=self.clock,
-            config=self.config,
-            services=self.services,
-            new_uow=self.uow_factory,
-        )
+    async def decide(
+        self, work: Callable[[Context], Awaitable[None]], *, inbox: InboxItem | None = None
+    ) -> Context:
+        """Run `work`, then the handlers of the events it emits, in one transaction that also
+        stores the deliveries they recorded (and marks `inbox` processed); commit."""
+        uow = self.uow_factory()
+        ctx = Context(uow=uow, clock=self.clock, config=self.config, services=self.services)
+        async with uow:
+            if inbox is not None:
+                assert inbox.id is not None and inbox.lease_until is not None
+                started = await uow.inbox.start(
+                    inbox.id, lease_until=inbox.lease_until, at=self.clock.now()
+                )
+                if not started:
+                    raise LeaseLost()
+            await work(ctx)
+            await self._publish(ctx)
+            if ctx.outbox.deliveries:
+                now = self.clock.now()
+                await uow.outbox.add_many(
+                    [
+                        OutboxItem(delivery=d, key=new_key(), due_at=now)
+                        for d in ctx.outbox.deliveries
+                    ]
+                )
+            await uow.commit()
+        for callback in ctx.after_commit:
+            callback()
+        if ctx.outbox.deliveries:
+            await self.committed()
+        return ctx
 
-    async def handle(self, command: Command) -> list[ChatMessage]:
-        """Run `command`; returns what only its issuer should see (never raises for user errors)."""
+    async def _publish(self, ctx: Context) -> None:
+        done = 0
+        while done < len(ctx.events):
+            event = ctx.events[done]
+            done += 1
+            for handler in self._event_handlers.get(type(event), ()):
+                await handler(event, ctx)
+
+    async def handle(
+        self,
+        command: Command,
+        *,
+        reply_to: ReplyTo | None = None,
+        inbox: InboxItem | None = None,
+    ) -> list[ChatMessage]:
+        """Run `command`. Its replies go to `reply_to` through the outbox when given, and are
+        returned either way. User errors never raise; with an `inbox` item an unexpected error
+        does (its worker retries it), without one the user is told something went wrong."""
         handler = self._handlers.get(type(command))
         if handler is None:
             raise LookupError(f"no handler for {type(command).__name__}")
-        uow = self.uow_factory()
-        ctx = self._context(uow)
+
+        async def work(ctx: Context) -> None:
+            await handler(command, ctx)
+            if reply_to is not None:
+                for message in ctx.replies:
+                    ctx.outbox.reply(reply_to, message)
+
         try:
-            async with uow:
-                await handler(command, ctx)
-                await uow.commit()
-            for callback in ctx.after_commit:
-                callback()
+            ctx = await self.decide(work, inbox=inbox)
         except Refusal as refusal:
-            return [ChatMessage(body=refusal.text)]
+            said = ChatMessage(body=refusal.text)
+            if reply_to is not None or inbox is not None:
+                await self.answer(said, reply_to=reply_to, inbox=inbox)
+            return [said]
+        except LeaseLost:
+            raise
         except Exception:
+            if inbox is not None:
+                raise
             log.exception("handler failed for %s", describe(command))
             return [ChatMessage(body=text(SOMETHING_WENT_WRONG))]
-        for event in ctx.events:
-            await self._publish(event)
         return ctx.replies
 
-    async def _publish(self, event: Event) -> None:
-        queue = [event]
-        while queue:
-            current = queue.pop(0)
-            for handler in self._event_handlers.get(type(current), ()):
-                uow = self.uow_factory()
-                ctx = self._context(uow)
-                try:
-                    async with uow:
-                        await handler(current, ctx)
-                        await uow.commit()
-                except Exception:
-                    log.exception("event handler failed for %s", describe(current))
-                    continue
-                queue.extend(ctx.events)
+    async def answer(
+        self,
+        message: ChatMessage | None,
+        *,
+        reply_to: ReplyTo | None,
+        inbox: InboxItem | None = None,
+    ) -> None:
+        """Say `message` to `reply_to` (if any) and mark `inbox` processed, in one transaction."""
+
+        async def work(ctx: Context) -> None:
+            if reply_to is not None and message is not None:
+                ctx.outbox.reply(reply_to, message)
+
+        await self.decide(work, inbox=inbox)

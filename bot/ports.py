@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 
-from bot.digest import WeekTally
+from bot.digest.figures import WeekTally
 from bot.domain import (
     Feedback,
     MentorProfile,
@@ -19,21 +19,27 @@ from bot.domain import (
     QuestionState,
     Workspace,
 )
+from bot.flow.inbox_item import InboxItem
+from bot.flow.outbox import OutboxItem, ReplyTo
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 
 __all__ = [
     "ChatGateway",
     "Clock",
+    "DeliveryRefused",
     "DigestRunRepository",
     "FeedbackRepository",
+    "InboxRepository",
+    "LeasedQueue",
     "MentorRepository",
     "NotMyAreaRepository",
     "NudgeRepository",
+    "OutboxRepository",
     "PersonRepository",
     "PointsRepository",
-    "ProcessedEventRepository",
     "QuestionRepository",
+    "RetryAfter",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "WorkspaceRepository",
@@ -46,10 +52,32 @@ class Clock(Protocol):
         ...
 
 
-class ChatGateway(Protocol):
-    """Everything the core says, platform-neutral. Adapters implement it."""
+class DeliveryRefused(Exception):
+    """This one recipient or place can't be reached (closed DMs, a user who left, an archived
+    channel): the delivery is skipped, not retried, and nobody else is held up."""
 
-    async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
+
+class RetryAfter(Exception):
+    """The platform asked us to wait (a rate limit): try this delivery again after `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds:g} s")
+        self.seconds = seconds
+
+
+class ChatGateway(Protocol):
+    """Everything the bot says, platform-neutral. Adapters implement it; only the deliverer
+    calls it, after commit.
+
+    `key` is the delivery's idempotency key; `retry` says an earlier attempt may already have
+    sent it (its lease ran out mid-send), so a platform that can look first should.
+    Failures: :class:`DeliveryRefused` for a recipient that can't be reached,
+    :class:`RetryAfter` for a rate limit, anything else is retried with back-off.
+    """
+
+    async def post_card(
+        self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
         """Post a question card (or any channel message) and return where it is."""
         ...
 
@@ -65,18 +93,27 @@ class ChatGateway(Protocol):
         members: Sequence[UserRef],
         private: bool,
         name: str,
+        retry: bool = False,
     ) -> ThreadRef:
         """Open the session's conversation: a thread under the card, a private thread or a group DM."""
         ...
 
-    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef: ...
+    async def post_in_thread(
+        self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef: ...
 
-    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef: ...
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef: ...
 
     async def send_private(
         self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
     ) -> None:
         """Show a message to one user only: ephemeral where the platform has it, else a DM."""
+        ...
+
+    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+        """Answer one input, visible to its issuer only (response_url, interaction follow-up)."""
         ...
 
 
@@ -101,6 +138,14 @@ class QuestionRepository(Protocol):
 
     async def touch(self, question_id: int, at: datetime) -> None:
         """Record activity in the session's thread (the time only)."""
+        ...
+
+    async def set_card(self, question_id: int, card: MessageRef) -> None:
+        """Record where the card was posted (the deliverer, after posting it)."""
+        ...
+
+    async def set_thread(self, question_id: int, thread: ThreadRef) -> None:
+        """Record the session's conversation (the deliverer, after opening it)."""
         ...
 
     async def open_for(self, user: UserRef) -> list[Question]:
@@ -194,15 +239,36 @@ class PointsRepository(Protocol):
     ) -> list[tuple[UserRef, int]]: ...
 
 
-class NudgeRepository(Protocol):
+T = TypeVar("T")
+
+
+class LeasedQueue(Protocol[T]):
+    """Leased work, one machinery for the inbox, the outbox and nudges: each due row goes to one
+    worker at a time (PostgreSQL ``FOR UPDATE SKIP LOCKED``, SQLite a conditional UPDATE); a
+    worker that dies loses nothing, since its lease runs out and another takes the row."""
+
+    async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[T]:
+        """Lease due rows (and rows whose lease ran out); each row goes to one caller."""
+        ...
+
+    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
+        """Give the lease back; try again at `due_at`."""
+        ...
+
+    async def fail(self, item_id: int, *, error: str) -> None:
+        """Give up on this row for good."""
+        ...
+
+    async def release(self, item_ids: Sequence[int]) -> None:
+        """Hand leases back untouched (shutdown): not counted as attempts."""
+        ...
+
+
+class NudgeRepository(LeasedQueue[Nudge], Protocol):
     async def add(self, nudge: Nudge) -> Nudge: ...
 
     async def cancel(self, question_id: int, kinds: Sequence[NudgeKind] | None = None) -> int:
         """Cancel pending nudges of a question (all kinds when None); returns how many."""
-        ...
-
-    async def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
-        """Lease pending nudges due at `now` (and expired leases); each row goes to one caller."""
         ...
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None: ...
@@ -215,13 +281,41 @@ class NudgeRepository(Protocol):
         """Release the lease and move the due time (quiet hours); not counted as an attempt."""
         ...
 
-    async def retry_later(self, nudge_id: int, *, due_at: datetime, error: str) -> None: ...
-
-    async def mark_failed(self, nudge_id: int, *, error: str) -> None: ...
-
     async def pending_for(self, question_id: int) -> list[Nudge]: ...
 
     async def pending_of_kind(self, kind: NudgeKind, target: UserRef) -> list[Nudge]: ...
+
+
+class InboxRepository(LeasedQueue[InboxItem], Protocol):
+    async def add(self, item: InboxItem) -> bool:
+        """Store an input; False when its key is known already (a retry, a replayed event, the
+        same event at another replica)."""
+        ...
+
+    async def start(self, item_id: int, *, lease_until: datetime, at: datetime) -> bool:
+        """Mark the input processed, in the transaction that processes it, if our lease still
+        holds; False if another worker has it (then roll back)."""
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Forget processed inputs older than `before` (their keys no longer de-duplicate)."""
+        ...
+
+
+class OutboxRepository(LeasedQueue[OutboxItem], Protocol):
+    async def add_many(self, rows: Sequence[OutboxItem]) -> None: ...
+
+    async def sent(self, item_id: int, *, at: datetime, result: str | None) -> None:
+        """Delivered; `result` is the ref the platform gave back (a key), if any."""
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Forget delivered and failed rows older than `before`."""
+        ...
+
+    async def pending(self) -> int:
+        """How many deliveries are waiting (for health and tests)."""
+        ...
 
 
 class NotMyAreaRepository(Protocol):
@@ -234,12 +328,6 @@ class NotMyAreaRepository(Protocol):
         ...
 
     async def said_for(self, mentor: UserRef, question_id: int) -> bool: ...
-
-
-class ProcessedEventRepository(Protocol):
-    async def first_time(self, key: str, at: datetime) -> bool:
-        """Record an incoming event id; True only for the first delivery (shared by replicas)."""
-        ...
 
 
 class WorkspaceRepository(Protocol):
@@ -272,7 +360,8 @@ class UnitOfWork(Protocol):
     points: PointsRepository
     nudges: NudgeRepository
     not_my_area: NotMyAreaRepository
-    processed_events: ProcessedEventRepository
+    inbox: InboxRepository
+    outbox: OutboxRepository
     workspaces: WorkspaceRepository
     digests: DigestRunRepository
 
@@ -290,4 +379,7 @@ class UnitOfWork(Protocol):
     async def rollback(self) -> None: ...
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A fresh unit of work; `read_only` ones never take SQLite's write lock."""
+        ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.flow.outbox import ReplyTo
 from bot.messages import ChatMessage
 from bot.ports import ChatGateway
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
@@ -25,8 +26,10 @@ class RoutingGateway:
         except KeyError:
             raise LookupError(f"no chat gateway for platform {ref.platform!r}") from None
 
-    async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
-        return await self._for(channel).post_card(channel, message)
+    async def post_card(
+        self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        return await self._for(channel).post_card(channel, message, key=key, retry=retry)
 
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
         await self._for(card).update_card(card, message)
@@ -39,18 +42,26 @@ class RoutingGateway:
         members: Sequence[UserRef],
         private: bool,
         name: str,
+        retry: bool = False,
     ) -> ThreadRef:
         return await self._for(channel).open_thread(
-            card=card, channel=channel, members=members, private=private, name=name
+            card=card, channel=channel, members=members, private=private, name=name, retry=retry
         )
 
-    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
-        return await self._for(thread).post_in_thread(thread, message)
+    async def post_in_thread(
+        self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        return await self._for(thread).post_in_thread(thread, message, key=key, retry=retry)
 
-    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
-        return await self._for(user).send_dm(user, message)
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        return await self._for(user).send_dm(user, message, key=key, retry=retry)
 
     async def send_private(
         self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
     ) -> None:
         await self._for(user).send_private(user=user, channel=channel, message=message)
+
+    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+        await self._for(to.user).reply(to, message)

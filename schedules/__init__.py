@@ -1,7 +1,9 @@
-"""APScheduler wiring: it only ticks. The nudge sweep every few seconds, the digest on a cron.
+"""APScheduler wiring: it only ticks. Every few seconds the workers look for due work (nudges,
+retries, what a crashed process left), the digest runs on a cron, old queue rows are pruned.
 
-No job state lives in the scheduler: nudges and digest runs are rows in the database, so any
-number of replicas can tick at once and overdue work runs at the first tick after start-up.
+No job state lives in the scheduler: inputs, deliveries, nudges and digest runs are rows in the
+database, so any number of replicas can tick at once and overdue work runs at the first tick
+after start-up.
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.commands import SendDigest, SendDueNudges
-from bot.handlers.digest import workspace_timezone
+from bot.commands import SendDigest
+from bot.digest.handler import workspace_timezone
+from bot.refs import WorkspaceRef
 
 if TYPE_CHECKING:
-    from bot.main import App
+    from bot.app import App
 
-__all__ = ["DIGEST_PLAN_SECONDS", "Ticker", "digest_trigger", "start_scheduler"]
+__all__ = ["DIGEST_PLAN_SECONDS", "PRUNE_SECONDS", "Ticker", "digest_trigger", "start_scheduler"]
 
 log = logging.getLogger(__name__)
 
 DIGEST_PLAN_SECONDS = 60  # how soon a newly registered workspace gets its digest job
+PRUNE_SECONDS = 3600  # how often processed inputs and sent messages past [flow] keep_hours go
 
 
 class Ticker(AsyncIOScheduler):  # type: ignore[misc]
@@ -70,12 +74,14 @@ def digest_trigger(app: App, timezone: str) -> CronTrigger:
 
 
 async def _sweep(app: App) -> None:
-    await app.bus.handle(SendDueNudges(app.clock.now()))
+    await app.runtime.tick()
+
+
+async def _prune(app: App) -> None:
+    await app.runtime.prune(app.clock.now())
 
 
 async def _digest(app: App, workspace_key: str) -> None:
-    from bot.refs import WorkspaceRef
-
     await app.bus.handle(
         SendDigest(app.clock.now(), workspace=WorkspaceRef.from_key(workspace_key))
     )
@@ -83,7 +89,7 @@ async def _digest(app: App, workspace_key: str) -> None:
 
 async def _plan_digests(app: App, scheduler: Ticker) -> None:
     """One cron job per workspace in its timezone; a new workspace's overdue digest runs now."""
-    async with app.uow_factory() as uow:
+    async with app.uow_factory(read_only=True) as uow:
         workspaces = await uow.workspaces.all()
     for ws in workspaces:
         job_id = f"digest:{ws.ref.key()}"
@@ -121,6 +127,14 @@ def start_scheduler(app: App) -> Ticker:
         IntervalTrigger(seconds=DIGEST_PLAN_SECONDS),
         args=[app, scheduler],
         id="digest-plan",
+        next_run_time=first,
+        misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        _tracked(scheduler, _prune),
+        IntervalTrigger(seconds=PRUNE_SECONDS),
+        args=[app],
+        id="prune",
         next_run_time=first,
         misfire_grace_time=None,
     )

@@ -8,11 +8,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "safe_url"]
+__all__ = ["READ_ONLY", "SQLITE_BUSY_TIMEOUT_MS", "create_engine", "safe_url"]
 
-# Longer than the longest rate-limit wait a chat call may make inside a transaction (30 s on
-# Discord, 10 s on Slack), so a writer queued behind it waits rather than fails.
-SQLITE_BUSY_TIMEOUT_MS = 45_000
+# No transaction is open while the bot talks to a platform, so writers wait only for each other
+# (milliseconds); the timeout is generous for a burst on a slow disk, not for network calls.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option of read-only units of work: SQLite begins them DEFERRED, not IMMEDIATE.
+READ_ONLY = "micromentor_read_only"
 
 
 def safe_url(url: str) -> str:
@@ -20,19 +22,22 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An engine for ``sqlite+aiosqlite:///path`` or ``postgresql+asyncpg://...``."""
+def create_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:
+    """An engine for ``sqlite+aiosqlite:///path`` or ``postgresql+asyncpg://...``.
+
+    `foreign_keys=False` is for migrations only: SQLite rebuilds a table by copying it, and
+    enforcing references while the old one is dropped would refuse that."""
     # Error messages then leave out the bound values: they hold question text and user ids,
     # which must not reach the logs (or the nudge table's last_error).
     kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, **kwargs)
+        return _sqlite_engine(url, foreign_keys=foreign_keys, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
 
 
-def _sqlite_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def _sqlite_engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -43,7 +48,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # The busy timeout first, so that even switching the journal mode waits for others.
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -51,6 +56,10 @@ def _sqlite_engine(url: str, **kwargs: Any) -> AsyncEngine:
     def _on_begin(conn: Connection) -> None:
         # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
         # never fails with "database is locked" when it upgrades from reading to writing.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only units of work read a snapshot and never need the lock.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

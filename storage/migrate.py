@@ -60,7 +60,7 @@ def _lock_file(path: Path) -> IO[bytes]:
 
 
 async def _upgrade(url: str, revision: str) -> None:
-    engine = create_engine(url, poolclass=pool.NullPool)
+    engine = create_engine(url, poolclass=pool.NullPool, foreign_keys=False)
     try:
         async with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
@@ -69,5 +69,10 @@ async def _upgrade(url: str, revision: str) -> None:
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}
                 )
             await connection.run_sync(_upgrade_on, revision)
+            if connection.dialect.name == "sqlite":
+                # References were not enforced while tables were rebuilt: check them now.
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"migration left {len(broken)} broken references")
     finally:
         await engine.dispose()

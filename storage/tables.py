@@ -12,12 +12,13 @@ from sqlmodel import Field, SQLModel
 __all__ = [
     "DigestRunRow",
     "FeedbackRow",
+    "InboxRow",
     "MentorProfileRow",
     "NotMyAreaRow",
     "NudgeRow",
+    "OutboxRow",
     "PersonRow",
     "PointsRow",
-    "ProcessedEventRow",
     "QuestionRow",
     "UtcDateTime",
     "WorkspaceRow",
@@ -111,6 +112,8 @@ class QuestionRow(SQLModel, table=True):
         sa.Index("ix_question_workspace_state", "workspace", "state"),
         sa.Index("ix_question_workspace_created_at", "workspace", "created_at"),
         sa.Index("ix_question_workspace_claimed_at", "workspace", "claimed_at"),
+        # Question numbers are on buttons and cards: SQLite must never hand one out twice.
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -202,11 +205,72 @@ class NotMyAreaRow(SQLModel, table=True):
     at: datetime = _dt(nullable=False, index=True)
 
 
-class ProcessedEventRow(SQLModel, table=True):
-    __tablename__ = "processed_event"
+_PENDING = sa.text("state = 'pending'")
 
-    key: str = Field(primary_key=True)
-    at: datetime = _dt(nullable=False, index=True)
+
+def _queue_indexes(table: str) -> tuple[sa.Index, ...]:
+    """What leasing reads: due pending rows, and the first pending row of a lane."""
+    return (
+        sa.Index(
+            f"ix_{table}_pending_due",
+            "due_at",
+            "id",
+            sqlite_where=_PENDING,
+            postgresql_where=_PENDING,
+        ),
+        sa.Index(
+            f"ix_{table}_pending_lane",
+            "lane",
+            "id",
+            sqlite_where=_PENDING,
+            postgresql_where=_PENDING,
+        ),
+        sa.Index(f"ix_{table}_state_at", "state", "created_at"),
+    )
+
+
+class InboxRow(SQLModel, table=True):
+    """Every acknowledged input, keyed by the platform's own identity of it."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (*_queue_indexes("inbox"), {"sqlite_autoincrement": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=sa.Column(sa.String, nullable=False, unique=True))
+    kind: str
+    lane: str
+    payload: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False)
+    )
+    state: str
+    created_at: datetime = _dt(nullable=False)
+    due_at: datetime = _dt(nullable=False)
+    lease_until: datetime | None = _dt()
+    attempts: int = 0
+    last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    done_at: datetime | None = _dt()
+
+
+class OutboxRow(SQLModel, table=True):
+    """What a committed decision says, until it is delivered."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (*_queue_indexes("outbox"), {"sqlite_autoincrement": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=sa.Column(sa.String, nullable=False, unique=True))
+    lane: str
+    spec: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False)
+    )
+    state: str
+    created_at: datetime = _dt(nullable=False)
+    due_at: datetime = _dt(nullable=False)
+    lease_until: datetime | None = _dt()
+    attempts: int = 0
+    last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    sent_at: datetime | None = _dt()
+    result: str | None = None
 
 
 class DigestRunRow(SQLModel, table=True):

@@ -11,24 +11,27 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.ports import (
     DigestRunRepository,
     FeedbackRepository,
+    InboxRepository,
     MentorRepository,
     NotMyAreaRepository,
     NudgeRepository,
+    OutboxRepository,
     PersonRepository,
     PointsRepository,
-    ProcessedEventRepository,
     QuestionRepository,
     WorkspaceRepository,
 )
+from storage.engine import READ_ONLY
 from storage.repositories import (
     SqlDigestRunRepository,
     SqlFeedbackRepository,
+    SqlInboxRepository,
     SqlMentorRepository,
     SqlNotMyAreaRepository,
     SqlNudgeRepository,
+    SqlOutboxRepository,
     SqlPersonRepository,
     SqlPointsRepository,
-    SqlProcessedEventRepository,
     SqlQuestionRepository,
     SqlWorkspaceRepository,
 )
@@ -46,7 +49,8 @@ class SqlUnitOfWork:
     points: PointsRepository
     nudges: NudgeRepository
     not_my_area: NotMyAreaRepository
-    processed_events: ProcessedEventRepository
+    inbox: InboxRepository
+    outbox: OutboxRepository
     workspaces: WorkspaceRepository
     digests: DigestRunRepository
 
@@ -68,7 +72,8 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(session, dialect)
         self.nudges = SqlNudgeRepository(session, dialect)
         self.not_my_area = SqlNotMyAreaRepository(session, dialect)
-        self.processed_events = SqlProcessedEventRepository(session, dialect)
+        self.inbox = SqlInboxRepository(session, dialect)
+        self.outbox = SqlOutboxRepository(session, dialect)
         self.workspaces = SqlWorkspaceRepository(session, dialect)
         self.digests = SqlDigestRunRepository(session, dialect)
         return self
@@ -97,12 +102,18 @@ class SqlUnitOfWork:
         await self._require().rollback()
 
 
-def make_uow_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
-    """A factory of fresh units of work on `engine` (pass it where a `UnitOfWorkFactory` goes)."""
+def make_uow_factory(engine: AsyncEngine) -> Callable[..., SqlUnitOfWork]:
+    """A factory of fresh units of work on `engine` (pass it where a `UnitOfWorkFactory` goes).
+
+    ``factory(read_only=True)`` gives one whose SQLite transaction is deferred: it reads a
+    snapshot without taking the write lock, so it never waits for a writer nor holds one up."""
     sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    reading = async_sessionmaker(
+        engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, autoflush=False
+    )
     dialect = engine.dialect.name
 
-    def factory() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions, dialect)
+    def factory(*, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(reading if read_only else sessions, dialect)
 
     return factory

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from adapters.console.render import render_message
+from bot.flow.outbox import ReplyTo
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 
@@ -37,7 +38,9 @@ class ConsoleGateway:
         for line in lines[1:]:
             self._write(f"    {line}")
 
-    async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
+    async def post_card(
+        self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
         ref = MessageRef(PLATFORM, self._next(channel.id))
         if message.question_id is not None and message.kind == "card":
             self.cards[message.question_id] = ref
@@ -56,6 +59,7 @@ class ConsoleGateway:
         members: Sequence[UserRef],
         private: bool,
         name: str,
+        retry: bool = False,
     ) -> ThreadRef:
         number = name.rsplit("#", 1)[-1]
         ref = ThreadRef(PLATFORM, f"{'private-' if private else ''}thread-{number}")
@@ -65,11 +69,15 @@ class ConsoleGateway:
             self.threads[int(number)] = ref
         return ref
 
-    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
+    async def post_in_thread(
+        self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
         self.emit(self._thread_names.get(thread, thread.id), message)
         return MessageRef(PLATFORM, self._next(thread.id))
 
-    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
         self.emit(f"DM {user.id}", message)
         return MessageRef(PLATFORM, self._next(f"dm-{user.id}"))
 
@@ -77,6 +85,9 @@ class ConsoleGateway:
         self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
     ) -> None:
         self.emit(f"only {user.id} sees", message)
+
+    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+        self.emit(f"only {to.user.id} sees", message)
 
     def thread_label(self, number: int) -> str | None:
         ref = self.threads.get(number)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import sys
+import uuid
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from adapters.console.gateway import PLATFORM, ConsoleGateway
-from adapters.console.render import render_message
 from adapters.console.translate import HELP, Meta, translate
 from bot import commands as c
+from bot.app import App
 from bot.clock import ManualClock
-from bot.messagebus import MessageBus
+from bot.flow.outbox import ReplyTo
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from bot.textcommands import ParseError
 
@@ -29,22 +31,28 @@ def channel(name: str) -> ChannelRef:
 
 
 class ConsoleSession:
-    """One console: the current user, the manual clock, the gateway that prints."""
+    """One console: the current user, the manual clock, the gateway that prints.
+
+    Every line that is a command goes through the inbox like any platform's input, and is
+    processed and delivered at once, so a script reads as a conversation."""
 
     def __init__(
         self,
         *,
-        bus: MessageBus,
+        app: App,
         gateway: ConsoleGateway,
         clock: ManualClock,
         write: Callable[[str], None],
     ) -> None:
-        self.bus = bus
+        self.app = app
+        self.bus = app.bus
         self.gateway = gateway
         self.clock = clock
         self.write = write
         self.actor: c.Actor | None = None
         self.running = True
+        self._session = uuid.uuid4().hex[:12]
+        self._lines = itertools.count(1)
 
     async def setup(self) -> None:
         cfg = self.bus.config
@@ -95,10 +103,12 @@ class ConsoleSession:
         await self._run(parsed)
 
     async def _run(self, command: c.Command) -> None:
-        replies = await self.bus.handle(command)
-        who = self.actor.name if self.actor else "console"
-        for reply in replies:
-            self._tell(render_message(reply), who)
+        reply_to = None
+        if self.actor is not None:
+            reply_to = ReplyTo(self.actor.user, channel=channel(self.bus.config.channels.mentoring))
+        key = f"console:{self._session}:{next(self._lines)}"
+        await self.app.inbox.receive_command(command, key=key, reply_to=reply_to)
+        await self.app.runtime.drain()
 
     async def _meta(self, meta: Meta) -> None:
         if meta.kind == "help":
@@ -114,7 +124,7 @@ class ConsoleSession:
             assert meta.delta is not None
             now = self.clock.advance(meta.delta)
             self._tell([f"clock is now {now:%a %Y-%m-%d %H:%M} UTC"])
-            await self._run(c.SendDueNudges(now))
+            await self.app.runtime.drain()
         elif meta.kind == "say":
             assert self.actor is not None
             label = self.gateway.thread_label(meta.question_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.main import App
+from bot.app import App
 
 __all__ = ["start_discord"]
 

@@ -22,7 +22,7 @@ from adapters.discord.translate import (
 )
 from bot import commands as c
 from bot.config import Config
-from bot.main import StartupError
+from bot.errors import StartupError
 from bot.messagebus import MessageBus
 from bot.refs import WorkspaceRef
 

@@ -21,7 +21,8 @@ from adapters.discord.events import EventsCog
 from adapters.discord.gateway import DiscordGateway
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import PLATFORM
-from bot.main import App, StartupError
+from bot.app import App
+from bot.errors import StartupError
 from bot.refs import WorkspaceRef
 
 __all__ = ["DEFAULT_API_BASE_URL", "DiscordAdapter", "DiscordSettings", "intents"]

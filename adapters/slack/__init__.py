@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.main import App
+    from bot.app import App
 
 __all__ = ["start_slack"]
 

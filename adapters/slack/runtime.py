@@ -28,7 +28,7 @@ from adapters.slack.translate import PLATFORM, channel_of, channel_ref, workspac
 from bot.commands import RegisterWorkspace
 
 if TYPE_CHECKING:
-    from bot.main import App
+    from bot.app import App
 
 __all__ = ["DEFAULT_API_URL", "SlackSettings", "connect", "resolve_channel", "web_client"]
 
@@ -119,7 +119,7 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
 
 async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) -> str:
     """A channel id as is, or a name (``mentoring`` / ``#mentoring``) looked up page by page."""
-    from bot.main import StartupError
+    from bot.errors import StartupError
 
     as_id = channel_of(configured)
     if as_id:
@@ -171,7 +171,7 @@ async def connect(
     app: App, settings: SlackSettings, *, client: AsyncWebClient | None = None
 ) -> AsyncApp:
     """Check the token, resolve channels, register the workspace and build the Bolt app."""
-    from bot.main import StartupError
+    from bot.errors import StartupError
 
     client = client or web_client(settings)
     try:

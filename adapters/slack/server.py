@@ -52,7 +52,7 @@ async def serve(asgi: Starlette, *, host: str, port: int) -> None:
 async def serve_socket_mode(bolt: AsyncApp, *, app_token: str) -> None:
     """Receive over Socket Mode until cancelled (slack_sdk reconnects when Slack asks), then close
     the websocket and stop the client's tasks. A refused app-level token stops start-up."""
-    from bot.main import StartupError
+    from bot.errors import StartupError
 
     try:
         opened = await bolt.client.apps_connections_open(app_token=app_token)

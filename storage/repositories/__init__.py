@@ -11,18 +11,20 @@ from storage.repositories.directory import (
     SqlWorkspaceRepository,
 )
 from storage.repositories.nudges import SqlNudgeRepository
-from storage.repositories.once import SqlDigestRunRepository, SqlProcessedEventRepository
+from storage.repositories.once import SqlDigestRunRepository
 from storage.repositories.questions import SqlQuestionRepository
+from storage.repositories.queues import SqlInboxRepository, SqlOutboxRepository
 
 __all__ = [
     "SqlDigestRunRepository",
     "SqlFeedbackRepository",
+    "SqlInboxRepository",
     "SqlMentorRepository",
     "SqlNotMyAreaRepository",
     "SqlNudgeRepository",
+    "SqlOutboxRepository",
     "SqlPersonRepository",
     "SqlPointsRepository",
-    "SqlProcessedEventRepository",
     "SqlQuestionRepository",
     "SqlWorkspaceRepository",
 ]

@@ -41,10 +41,17 @@ class Repository:
         result = cast(sa.CursorResult[Any], await self._session.execute(stmt))
         return result.rowcount
 
-    async def _insert_once(self, table: sa.Table, values: Mapping[str, Any]) -> bool:
-        """INSERT ... ON CONFLICT DO NOTHING; True if the row was inserted."""
+    async def _insert_once(
+        self, table: sa.Table, values: Mapping[str, Any], *, conflict: Sequence[str] | None = None
+    ) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING (on `conflict` columns, else any); True if inserted."""
         first_col = next(iter(table.primary_key.columns))
-        stmt = self._insert(table).values(**values).on_conflict_do_nothing().returning(first_col)
+        stmt = (
+            self._insert(table)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=list(conflict) if conflict else None)
+            .returning(first_col)
+        )
         result = await self._session.execute(stmt)
         return result.first() is not None
 

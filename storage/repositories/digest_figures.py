@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.digest import WeekTally
+from bot.digest.figures import WeekTally
 from bot.domain import QuestionState
 from bot.refs import UserRef, WorkspaceRef
 from storage.tables import FeedbackRow, PointsRow, QuestionRow, table_of

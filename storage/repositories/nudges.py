@@ -1,4 +1,4 @@
-"""Nudges: reminders due at a time, leased to exactly one sweeper at once."""
+"""Nudges: reminders due at a time, leased to exactly one sweeper at once (the shared queue)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Nudge, NudgeKind, NudgeState
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import Repository, key_or_none, ref_or_none
+from storage.repositories._leased import LeasedRows
 from storage.tables import NudgeRow, table_of
 
 __all__ = ["SqlNudgeRepository"]
@@ -36,16 +38,12 @@ def _nudge(row: sa.Row[Any]) -> Nudge:
     )
 
 
-def _due(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        T.c.state == _PENDING,
-        T.c.due_at <= now,
-        sa.or_(T.c.lease_until.is_(None), T.c.lease_until < now),
-    )
-
-
 class SqlNudgeRepository(Repository):
     """`bot.ports.NudgeRepository` over SQL."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        super().__init__(session, dialect)
+        self._rows = LeasedRows(session, dialect, T, laned=False)
 
     async def add(self, nudge: Nudge) -> Nudge:
         result = await self._session.execute(
@@ -74,73 +72,26 @@ class SqlNudgeRepository(Repository):
             stmt = stmt.where(T.c.kind.in_([k.value for k in kinds]))
         return await self._rowcount(stmt.values(state=NudgeState.CANCELLED.value))
 
-    async def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
-        # PostgreSQL: the locked, materialised CTE picks at most `limit` rows and skips rows
-        # another sweeper is leasing right now (a plain IN-subquery may be re-run per row and
-        # overshoot the limit). SQLite: the write transaction is exclusive (BEGIN IMMEDIATE).
-        # The outer WHERE repeats the due test so a row leased meanwhile is never taken twice.
-        due = (
-            sa.select(T.c.id)
-            .where(_due(now))
-            .order_by(T.c.due_at, T.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .cte("due_nudge")
-        )
-        if self._dialect == "postgresql":
-            due = due.prefix_with("MATERIALIZED")
-        stmt = (
-            sa.update(T)
-            .where(T.c.id.in_(sa.select(due.c.id)), _due(now))
-            .values(lease_until=now + lease, attempts=T.c.attempts + 1)
-            .returning(*T.c)
-        )
-        nudges = [_nudge(row) for row in await self._session.execute(stmt)]
-        return sorted(nudges, key=lambda n: (n.due_at, n.id or 0))
+    async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
+        return [_nudge(row) for row in await self._rows.lease(now, lease=lease, limit=limit)]
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None:
-        await self._session.execute(
-            sa.update(T)
-            .where(T.c.id == nudge_id)
-            .values(state=NudgeState.SENT.value, sent_at=at, lease_until=None)
-        )
+        await self._rows.finish(nudge_id, state=NudgeState.SENT.value, sent_at=at)
 
     async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
-        # Renew our lease before sending; False if it expired and another sweeper took the row.
-        changed = await self._rowcount(
-            sa.update(T)
-            .where(T.c.id == nudge_id, T.c.state == _PENDING, T.c.lease_until == lease_until)
-            .values(lease_until=until)
-        )
-        return changed == 1
+        return await self._rows.hold(nudge_id, lease_until=lease_until, until=until)
 
     async def postpone(self, nudge_id: int, *, due_at: datetime) -> None:
-        # Not an attempt: give back the one the lease counted.
-        await self._session.execute(
-            sa.update(T)
-            .where(T.c.id == nudge_id)
-            .values(
-                due_at=due_at,
-                lease_until=None,
-                attempts=sa.func.max(T.c.attempts - 1, 0)
-                if self._dialect == "sqlite"
-                else sa.func.greatest(T.c.attempts - 1, 0),
-            )
-        )
+        await self._rows.postpone(nudge_id, due_at=due_at)
 
-    async def retry_later(self, nudge_id: int, *, due_at: datetime, error: str) -> None:
-        await self._session.execute(
-            sa.update(T)
-            .where(T.c.id == nudge_id)
-            .values(due_at=due_at, lease_until=None, last_error=error)
-        )
+    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
+        await self._rows.retry(item_id, due_at=due_at, error=error)
 
-    async def mark_failed(self, nudge_id: int, *, error: str) -> None:
-        await self._session.execute(
-            sa.update(T)
-            .where(T.c.id == nudge_id)
-            .values(state=NudgeState.FAILED.value, lease_until=None, last_error=error)
-        )
+    async def fail(self, item_id: int, *, error: str) -> None:
+        await self._rows.fail(item_id, error=error)
+
+    async def release(self, item_ids: Sequence[int]) -> None:
+        await self._rows.release(item_ids)
 
     async def pending_for(self, question_id: int) -> list[Nudge]:
         rows = await self._session.execute(

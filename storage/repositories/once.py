@@ -1,26 +1,18 @@
-"""Things that happen once across all replicas: processed events and digest runs."""
+"""Things that happen once across all replicas: digest runs."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.digest import WeekTally
+from bot.digest.figures import WeekTally
 from bot.refs import WorkspaceRef
 from storage.repositories._base import Repository
 from storage.repositories.digest_figures import week_tally
-from storage.tables import DigestRunRow, ProcessedEventRow, table_of
+from storage.tables import DigestRunRow, table_of
 
-__all__ = ["SqlDigestRunRepository", "SqlProcessedEventRepository"]
+__all__ = ["SqlDigestRunRepository"]
 
-EVENT = table_of(ProcessedEventRow)
 DIGEST = table_of(DigestRunRow)
-
-
-class SqlProcessedEventRepository(Repository):
-    """`bot.ports.ProcessedEventRepository`: INSERT ... ON CONFLICT DO NOTHING on the event key."""
-
-    async def first_time(self, key: str, at: datetime) -> bool:
-        return await self._insert_once(EVENT, {"key": key, "at": at})
 
 
 class SqlDigestRunRepository(Repository):

@@ -42,6 +42,14 @@ def _values(q: Question) -> dict[str, Any]:
     }
 
 
+def _changeable(q: Question) -> dict[str, Any]:
+    """What a handler may change: not where the card and thread are, which only the deliverer
+    records (a handler that read the question before the card went out must not erase it)."""
+    values = _values(q)
+    del values["card"], values["thread"]
+    return values
+
+
 def _question(row: sa.Row[Any]) -> Question:
     return Question(
         id=row.id,
@@ -98,13 +106,23 @@ class SqlQuestionRepository(Repository):
         changed = await self._rowcount(
             sa.update(T)
             .where(T.c.id == question.id, T.c.state == expected_state.value)
-            .values(**_values(question))
+            .values(**_changeable(question))
         )
         return changed == 1
 
     async def touch(self, question_id: int, at: datetime) -> None:
         await self._session.execute(
             sa.update(T).where(T.c.id == question_id).values(last_activity_at=at)
+        )
+
+    async def set_card(self, question_id: int, card: MessageRef) -> None:
+        await self._session.execute(
+            sa.update(T).where(T.c.id == question_id).values(card=card.key())
+        )
+
+    async def set_thread(self, question_id: int, thread: ThreadRef) -> None:
+        await self._session.execute(
+            sa.update(T).where(T.c.id == question_id).values(thread=thread.key())
         )
 
     async def open_for(self, user: UserRef) -> list[Question]:

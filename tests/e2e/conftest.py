@@ -28,8 +28,9 @@ async def console(sqlite_url: str) -> AsyncIterator[ConsoleDriver]:
         clock=clock,
         gateways={PLATFORM: gateway},
         database_url=sqlite_url,
+        deliver_now=True,
     )
-    session = ConsoleSession(bus=app.bus, gateway=gateway, clock=clock, write=printed.append)
+    session = ConsoleSession(app=app, gateway=gateway, clock=clock, write=printed.append)
     await session.setup()
     try:
         yield ConsoleDriver(session, printed, app)

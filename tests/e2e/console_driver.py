@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from adapters.console import ConsoleSession
-from bot.main import App
+from bot.app import App
 
 __all__ = ["DONE_WHEN_SCRIPT", "START", "ConsoleDriver", "Output", "Said", "group"]
 

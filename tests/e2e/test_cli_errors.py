@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.main import main
+from bot.cli import main
 
 HEADER = "workspace,user,name,skills,timezone,hours,capacity_per_week\n"
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from bot.app import App
 from bot.clock import ManualClock
 from bot.commands import RegisterWorkspace, SendDigest
 from bot.config import Config
-from bot.digest import IsoWeek, tally_questions
+from bot.digest.chart import render_digest_chart
+from bot.digest.figures import IsoWeek, tally_questions
+from bot.digest.report import print_digest
 from bot.domain import (
     Feedback,
     MentorProfile,
@@ -24,12 +28,10 @@ from bot.domain import (
     QuestionState,
 )
 from bot.hours import WeeklyHours
-from bot.main import App, build_app
+from bot.main import build_app
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, MessageRef, UserRef, WorkspaceRef
 from schedules import start_scheduler
-from schedules.chart import render_digest_chart
-from schedules.digest_cli import print_digest
 from tests.unit.fake_chat import FakeChat
 
 WS = WorkspaceRef("test", "T1")
@@ -47,13 +49,17 @@ class SignallingChat(FakeChat):
         self.dm = asyncio.Event()
         self.posted = asyncio.Event()
 
-    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
-        ref = await super().send_dm(user, message)
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        ref = await super().send_dm(user, message, key=key, retry=retry)
         self.dm.set()
         return ref
 
-    async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
-        ref = await super().post_card(channel, message)
+    async def post_card(
+        self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        ref = await super().post_card(channel, message, key=key, retry=retry)
         self.posted.set()
         return ref
 
@@ -152,6 +158,7 @@ async def test_two_replicas_post_one_digest_per_workspace_and_week(db_url: str) 
         await asyncio.gather(
             *(app.bus.handle(SendDigest(AFTER_SLOT)) for app in (one, two, one, two))
         )
+        await asyncio.gather(one.runtime.drain(), two.runtime.drain())
         posts = chat_one.messages("post_card", channel=ADMINS) + chat_two.messages(
             "post_card", channel=ADMINS
         )
@@ -271,18 +278,21 @@ async def test_micromentor_digest_prints_the_week_and_writes_the_chart(
             await uow.questions.add(question(1, QuestionState.RESOLVED, claim=3, resolve=20))
             await uow.commit()
         png = tmp_path / "digest.png"
-        assert await print_digest(app, week=None, png=png, workspace=None) == 0
+        report = partial(
+            print_digest, uow_factory=app.uow_factory, config=app.config, now=AFTER_SLOT
+        )
+        assert await report(week=None, png=png, workspace=None) == 0
         out = capsys.readouterr().out
         assert "weekly digest — 2026-W48" in out and "1 asked" in out
         assert png.read_bytes().startswith(b"\x89PNG")
-        assert await print_digest(app, week="2026-W99", png=None, workspace=None) == 2
-        assert await print_digest(app, week=None, png=None, workspace="nope") == 1
+        assert await report(week="2026-W99", png=None, workspace=None) == 2
+        assert await report(week=None, png=None, workspace="nope") == 1
     finally:
         await stop(app)
 
 
 def test_the_chart_is_a_png_even_for_an_empty_week() -> None:
-    from bot.digest import WeekTally, build_digest
+    from bot.digest.figures import WeekTally, build_digest
 
     digest = build_digest(
         workspace=WS,

@@ -18,6 +18,7 @@ from bot.domain import (
     Transition,
     Workspace,
 )
+from bot.flow.inbox_item import InboxItem
 from bot.hours import WeeklyHours
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 from storage.uow import SqlUnitOfWork
@@ -297,28 +298,24 @@ async def test_nudge_lifecycle_from_pending_to_sent_retry_failed_and_cancelled(
     async with uow_factory() as uow:
         assert [n.id for n in await uow.nudges.pending_for(qid)] == [escalate.id, wrap.id]
         assert await uow.nudges.pending_of_kind(NudgeKind.PAUSE_END, MENTOR) == [pause]
-        leased = await uow.nudges.claim_due(T0, lease=timedelta(minutes=5), limit=10)
+        leased = await uow.nudges.lease(T0, lease=timedelta(minutes=5), limit=10)
         assert [(n.id, n.attempts, n.lease_until) for n in leased] == [
             (escalate.id, 1, T0 + timedelta(minutes=5)),
             (wrap.id, 1, T0 + timedelta(minutes=5)),
         ]
         await uow.nudges.mark_sent(escalate.id, T0 + timedelta(seconds=1))
-        await uow.nudges.retry_later(
-            wrap.id, due_at=T0 + timedelta(minutes=1), error="rate limited"
-        )
+        await uow.nudges.retry(wrap.id, due_at=T0 + timedelta(minutes=1), error="rate limited")
         await uow.commit()
     async with uow_factory() as uow:
         assert (
-            await uow.nudges.claim_due(
-                T0 + timedelta(seconds=30), lease=timedelta(minutes=5), limit=10
-            )
+            await uow.nudges.lease(T0 + timedelta(seconds=30), lease=timedelta(minutes=5), limit=10)
             == []
         )
-        again = await uow.nudges.claim_due(
+        again = await uow.nudges.lease(
             T0 + timedelta(minutes=1), lease=timedelta(minutes=5), limit=10
         )
         assert [(n.id, n.attempts, n.last_error) for n in again] == [(wrap.id, 2, "rate limited")]
-        await uow.nudges.mark_failed(wrap.id, error="gone")
+        await uow.nudges.fail(wrap.id, error="gone")
         assert await uow.nudges.pending_for(qid) == []
         assert await uow.nudges.cancel(qid) == 0
         assert await uow.nudges.pending_of_kind(NudgeKind.PAUSE_END, MENTOR) == [pause]
@@ -351,16 +348,14 @@ async def test_an_expired_lease_is_claimed_again(uow_factory: UowFactory) -> Non
         nudge = await uow.nudges.add(Nudge(kind=NudgeKind.STALE, workspace=WS, due_at=T0))
         await uow.commit()
     async with uow_factory() as uow:
-        assert len(await uow.nudges.claim_due(T0, lease=timedelta(minutes=5), limit=10)) == 1
+        assert len(await uow.nudges.lease(T0, lease=timedelta(minutes=5), limit=10)) == 1
         await uow.commit()
     async with uow_factory() as uow:
         assert (
-            await uow.nudges.claim_due(
-                T0 + timedelta(minutes=4), lease=timedelta(minutes=5), limit=10
-            )
+            await uow.nudges.lease(T0 + timedelta(minutes=4), lease=timedelta(minutes=5), limit=10)
             == []
         )
-        later = await uow.nudges.claim_due(
+        later = await uow.nudges.lease(
             T0 + timedelta(minutes=6), lease=timedelta(minutes=5), limit=10
         )
     assert [(n.id, n.attempts, n.state) for n in later] == [(nudge.id, 2, NudgeState.PENDING)]
@@ -390,14 +385,20 @@ async def test_not_my_area_collects_topics_per_mentor_in_the_workspace(
         assert not await uow.not_my_area.said_for(OTHER, second.number)
 
 
-async def test_processed_event_is_first_time_only_once(uow_factory: UowFactory) -> None:
+def _input(key: str, *, lane: str = "u:slack:U1", at: datetime = T0) -> InboxItem:
+    return InboxItem(
+        key=key, kind="slack", lane=lane, payload={"text": "hi"}, received_at=at, due_at=at
+    )
+
+
+async def test_an_input_is_stored_once_per_key(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
-        assert await uow.processed_events.first_time("slack:Ev123", T0)
-        assert not await uow.processed_events.first_time("slack:Ev123", T0)
+        assert await uow.inbox.add(_input("slack:Ev123"))
+        assert not await uow.inbox.add(_input("slack:Ev123"))
         await uow.commit()
     async with uow_factory() as uow:
-        assert not await uow.processed_events.first_time("slack:Ev123", T0 + timedelta(seconds=3))
-        assert await uow.processed_events.first_time("slack:Ev124", T0)
+        assert not await uow.inbox.add(_input("slack:Ev123", at=T0 + timedelta(seconds=3)))
+        assert await uow.inbox.add(_input("slack:Ev124"))
 
 
 async def test_digest_run_starts_once_per_workspace_and_period(uow_factory: UowFactory) -> None:
@@ -413,11 +414,11 @@ async def test_leaving_without_commit_writes_nothing(uow_factory: UowFactory) ->
     async with uow_factory() as uow:
         question = await uow.questions.add(_question())
         await uow.people.upsert(Person(ref=ASKER, name="Ada"))
-        await uow.processed_events.first_time("slack:Ev1", T0)
+        await uow.inbox.add(_input("slack:Ev1"))
     async with uow_factory() as uow:
         assert await uow.questions.get(question.number) is None
         assert await uow.people.get(ASKER) is None
-        assert await uow.processed_events.first_time("slack:Ev1", T0)
+        assert await uow.inbox.add(_input("slack:Ev1"))
 
 
 async def test_an_exception_inside_the_unit_of_work_rolls_back(uow_factory: UowFactory) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.domain import Nudge, NudgeKind, PointsEntry, Question, QuestionState, Transition
+from bot.flow.inbox_item import InboxItem
 from bot.refs import UserRef, WorkspaceRef
 from storage.uow import SqlUnitOfWork
 
@@ -78,7 +79,7 @@ async def test_two_concurrent_sweepers_lease_each_due_nudge_exactly_once(
         taken: list[int] = []
         while True:
             async with uow_factory() as uow:
-                batch = await uow.nudges.claim_due(T0, lease=timedelta(minutes=5), limit=7)
+                batch = await uow.nudges.lease(T0, lease=timedelta(minutes=5), limit=7)
                 await uow.commit()
             if not batch:
                 return taken
@@ -92,7 +93,7 @@ async def test_two_concurrent_sweepers_lease_each_due_nudge_exactly_once(
     assert len(set(first) | set(second)) == 200
 
 
-async def test_claim_due_returns_the_oldest_due_first_up_to_the_limit(
+async def test_lease_returns_the_oldest_due_first_up_to_the_limit(
     uow_factory: UowFactory,
 ) -> None:
     async with uow_factory() as uow:
@@ -102,7 +103,7 @@ async def test_claim_due_returns_the_oldest_due_first_up_to_the_limit(
             )
         await uow.commit()
     async with uow_factory() as uow:
-        batch = await uow.nudges.claim_due(T0, lease=timedelta(minutes=5), limit=2)
+        batch = await uow.nudges.lease(T0, lease=timedelta(minutes=5), limit=2)
     assert [n.due_at for n in batch] == [T0 - timedelta(minutes=3), T0 - timedelta(minutes=2)]
 
 
@@ -111,7 +112,16 @@ async def test_concurrent_first_deliveries_of_one_event_record_it_once(
 ) -> None:
     async def deliver() -> bool:
         async with uow_factory() as uow:
-            first = await uow.processed_events.first_time("slack:EvDup", T0)
+            first = await uow.inbox.add(
+                InboxItem(
+                    key="slack:EvDup",
+                    kind="slack",
+                    lane="u:x",
+                    payload={},
+                    received_at=T0,
+                    due_at=T0,
+                )
+            )
             await uow.commit()
             return first
 

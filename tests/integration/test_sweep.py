@@ -1,4 +1,5 @@
-"""The sweep on real databases: leases, restarts, two sweepers sharing PostgreSQL, retries."""
+"""The sweep on real databases: leases, restarts, two sweepers sharing PostgreSQL, and the
+outbox retrying what a platform refused."""
 
 from __future__ import annotations
 
@@ -10,18 +11,20 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from bot.app import App
 from bot.clock import ManualClock
-from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace, SendDueNudges
+from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace
 from bot.config import Config
 from bot.domain import MentorProfile, Nudge, NudgeKind, NudgeState, Person
 from bot.hours import WeeklyHours
-from bot.main import App, build_app
+from bot.main import build_app
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from storage.engine import create_engine
-from storage.tables import NudgeRow, table_of
+from storage.tables import NudgeRow, OutboxRow, table_of
 from tests.unit.fake_chat import FakeChat
 
 NUDGE = table_of(NudgeRow)
+OUTBOX = table_of(OutboxRow)
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday morning
 WS = WorkspaceRef("test", "T1")
@@ -86,11 +89,11 @@ async def test_a_leased_nudge_goes_to_one_caller_until_its_lease_runs_out(db_url
     try:
         await paused_mentors(app, 3, ended_at=START)
         async with app.uow_factory() as uow:
-            first = await uow.nudges.claim_due(START, lease=LEASE, limit=2)
+            first = await uow.nudges.lease(START, lease=LEASE, limit=2)
             await uow.commit()
         async with app.uow_factory() as uow:
-            second = await uow.nudges.claim_due(START, lease=LEASE, limit=10)
-            again = await uow.nudges.claim_due(
+            second = await uow.nudges.lease(START, lease=LEASE, limit=10)
+            again = await uow.nudges.lease(
                 START + LEASE + timedelta(seconds=1), lease=LEASE, limit=10
             )
             await uow.commit()
@@ -106,11 +109,11 @@ async def test_a_lease_taken_over_by_another_sweeper_cannot_be_held_any_more(db_
     try:
         await paused_mentors(app, 1, ended_at=START)
         async with app.uow_factory() as uow:
-            [mine] = await uow.nudges.claim_due(START, lease=LEASE, limit=1)
+            [mine] = await uow.nudges.lease(START, lease=LEASE, limit=1)
             await uow.commit()
         later = START + LEASE + timedelta(seconds=1)
         async with app.uow_factory() as uow:
-            [theirs] = await uow.nudges.claim_due(later, lease=LEASE, limit=1)
+            [theirs] = await uow.nudges.lease(later, lease=LEASE, limit=1)
             await uow.commit()
         async with app.uow_factory() as uow:
             assert mine.lease_until is not None and theirs.lease_until is not None
@@ -129,7 +132,7 @@ async def test_postponing_gives_the_attempt_back(db_url: str) -> None:
     try:
         await paused_mentors(app, 1, ended_at=START)
         async with app.uow_factory() as uow:
-            [n] = await uow.nudges.claim_due(START, lease=LEASE, limit=1)
+            [n] = await uow.nudges.lease(START, lease=LEASE, limit=1)
             await uow.nudges.postpone(n.id or 0, due_at=START + timedelta(hours=5))
             await uow.commit()
         [row] = await nudges_in(db_url)
@@ -154,11 +157,11 @@ async def test_a_process_started_later_sends_the_due_nudge_exactly_once(sqlite_u
 
     later = ManualClock(START + timedelta(minutes=11))
     second, chat = await start_app(sqlite_url, later, ONE_SUGGESTED)
-    await second.bus.handle(SendDueNudges(later.now()))
-    await second.bus.handle(SendDueNudges(later.now()))
+    await second.runtime.drain()
+    await second.runtime.drain()
     await stop(second)
     third, chat3 = await start_app(sqlite_url, later, ONE_SUGGESTED)
-    await third.bus.handle(SendDueNudges(later.now()))
+    await third.runtime.drain()
     await stop(third)
 
     escalations = [m for m in chat.messages("send_dm") if "still waiting for a mentor" in m.plain()]
@@ -182,9 +185,7 @@ async def test_two_sweepers_send_every_due_nudge_exactly_once(
     two, chat_two = await start_app(url, clock, config)
     try:
         await paused_mentors(one, count, ended_at=START - timedelta(minutes=1))
-        await asyncio.gather(
-            one.bus.handle(SendDueNudges(START)), two.bus.handle(SendDueNudges(START))
-        )
+        await asyncio.gather(one.runtime.drain(), two.runtime.drain())
         sent = Counter(
             c.args["user"].id for chat in (chat_one, chat_two) for c in chat.of("send_dm")
         )
@@ -198,23 +199,36 @@ async def test_two_sweepers_send_every_due_nudge_exactly_once(
 # --- retries ----------------------------------------------------------------------------------
 
 
+async def outbox_in(url: str) -> list[sa.Row[Any]]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return list(await conn.execute(sa.select(OUTBOX).order_by(OUTBOX.c.id)))
+    finally:
+        await engine.dispose()
+
+
 async def test_a_send_failing_twice_then_succeeding_is_stored_sent_with_three_attempts(
     db_url: str,
 ) -> None:
     clock = ManualClock(START)
-    app, chat = await start_app(db_url, clock)
+    config = Config.model_validate({"flow": {"retry_base_seconds": 30}})
+    app, chat = await start_app(db_url, clock, config)
     try:
         await paused_mentors(app, 1, ended_at=START)
         chat.fail_on.add("send_dm")
         for at in (START, START + timedelta(seconds=30)):
             clock.set(at)
-            await app.bus.handle(SendDueNudges(at))
+            await app.runtime.drain()
         chat.fail_on.clear()
         clock.set(START + timedelta(seconds=90))
-        await app.bus.handle(SendDueNudges(clock.now()))
-        [row] = await nudges_in(db_url)
+        await app.runtime.drain()
+        [nudge] = await nudges_in(db_url)
+        assert (nudge.state, nudge.attempts) == ("sent", 1)  # decided once
+        [row] = await outbox_in(db_url)
         assert (row.state, row.attempts) == ("sent", 3)
         assert row.last_error.startswith("ChatFailure")
+        assert row.result is not None  # the ref the platform gave back
         assert sum(not isinstance(c.result, Exception) for c in chat.calls) == 1
     finally:
         await stop(app)

@@ -17,12 +17,12 @@ from bot.commands import (
 )
 from bot.config import Config
 from bot.domain import Question
-from bot.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
 from bot.matching import SimilarIndex, build_taxonomy
-from bot.mentor_roster import MentorRoster
+from bot.mentors.roster_cache import MentorRoster
 from bot.messagebus import MessageBus, Services
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from bot.runtime import Runtime, build_runtime
 from tests.unit.fake_chat import FakeChat
 from tests.unit.fakes import FakeDatabase
 
@@ -42,6 +42,7 @@ class Core:
     """A message bus on fakes; `handle` returns the issuer's replies as plain text."""
 
     bus: MessageBus
+    runtime: Runtime
     db: FakeDatabase
     chat: FakeChat
     clock: ManualClock
@@ -56,6 +57,10 @@ class Core:
 
     async def handle(self, command: Command) -> list[ChatMessage]:
         return await self.bus.handle(command)
+
+    async def tick(self) -> None:
+        """What the scheduler's tick does: work through whatever is due now (nudges, retries)."""
+        await self.runtime.drain()
 
     async def reply(self, command: Command) -> str:
         """Everything the issuer was told, as one plain text."""
@@ -103,7 +108,7 @@ async def start_core(config: Config | None = None, *, chat: FakeChat | None = No
     db = FakeDatabase()
     chat = chat or FakeChat(platform=PLATFORM)
     clock = ManualClock(START)
-    bus = MessageBus(
+    runtime = build_runtime(
         uow_factory=db.uow_factory(),
         chat=chat,
         clock=clock,
@@ -113,8 +118,8 @@ async def start_core(config: Config | None = None, *, chat: FakeChat | None = No
             similar=SimilarIndex(),
             roster=MentorRoster(ttl_seconds=config.matching.roster_cache_seconds),
         ),
-        handlers=COMMAND_HANDLERS,
-        event_handlers=EVENT_HANDLERS,
+        deliver_now=True,
     )
+    bus = runtime.bus
     await bus.handle(RegisterWorkspace(WORKSPACE, MENTORING, ADMIN_CHANNEL, name="test"))
-    return Core(bus=bus, db=db, chat=chat, clock=clock, config=config)
+    return Core(bus=bus, runtime=runtime, db=db, chat=chat, clock=clock, config=config)

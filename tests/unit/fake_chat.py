@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bot.flow.outbox import ReplyTo
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 
@@ -55,9 +56,11 @@ class FakeChat:
         self.calls.append(ChatCall(method, args, result))
         return result
 
-    async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
+    async def post_card(
+        self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
         ref = MessageRef(self.platform, f"{channel.id}/{next(self._seq)}")
-        return await self._record("post_card", ref, channel=channel, message=message)
+        return await self._record("post_card", ref, channel=channel, message=message, key=key)
 
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
         await self._record("update_card", None, card=card, message=message)
@@ -70,6 +73,7 @@ class FakeChat:
         members: Sequence[UserRef],
         private: bool,
         name: str,
+        retry: bool = False,
     ) -> ThreadRef:
         ref = ThreadRef(self.platform, f"thread/{next(self._seq)}")
         return await self._record(
@@ -82,18 +86,25 @@ class FakeChat:
             name=name,
         )
 
-    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
+    async def post_in_thread(
+        self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
         ref = MessageRef(self.platform, f"{thread.id}/{next(self._seq)}")
-        return await self._record("post_in_thread", ref, thread=thread, message=message)
+        return await self._record("post_in_thread", ref, thread=thread, message=message, key=key)
 
-    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
         ref = MessageRef(self.platform, f"dm/{user.id}/{next(self._seq)}")
-        return await self._record("send_dm", ref, user=user, message=message)
+        return await self._record("send_dm", ref, user=user, message=message, key=key)
 
     async def send_private(
         self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
     ) -> None:
         await self._record("send_private", None, user=user, channel=channel, message=message)
+
+    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+        await self._record("reply", None, to=to, user=to.user, message=message)
 
     # -- reading what was said ---------------------------------------------------------------
 

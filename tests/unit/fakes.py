@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from bot import ports
-from bot.digest import WeekTally, tally_questions
+from bot.digest.figures import WeekTally, tally_questions
 from bot.domain import (
     Feedback,
     MentorProfile,
@@ -32,6 +32,8 @@ from bot.domain import (
     QuestionState,
     Workspace,
 )
+from bot.flow.inbox_item import InboxItem
+from bot.flow.outbox import OutboxItem
 from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
 from tests.unit.fake_chat import ChatCall, ChatFailure, FakeChat
 
@@ -52,7 +54,8 @@ TABLES = (
     "points",
     "nudges",
     "not_my_area",
-    "processed_events",
+    "inbox",
+    "outbox",
     "workspaces",
     "digests",
 )
@@ -83,8 +86,11 @@ class FakeDatabase:
         """Sequences are not transactional, as in SQL."""
         return next(self._ids.setdefault(table, itertools.count(1)))
 
-    def uow_factory(self) -> Callable[[], FakeUnitOfWork]:
-        return lambda: FakeUnitOfWork(self)
+    def uow_factory(self) -> Callable[..., FakeUnitOfWork]:
+        def factory(*, read_only: bool = False) -> FakeUnitOfWork:
+            return FakeUnitOfWork(self)
+
+        return factory
 
     def question(self, question_id: int) -> Question:
         """A committed question (a copy)."""
@@ -113,7 +119,8 @@ class FakeUnitOfWork:
         self.points: ports.PointsRepository = FakePointsRepository(self)
         self.nudges: ports.NudgeRepository = FakeNudgeRepository(self)
         self.not_my_area: ports.NotMyAreaRepository = FakeNotMyAreaRepository(self)
-        self.processed_events: ports.ProcessedEventRepository = FakeProcessedEventRepository(self)
+        self.inbox: ports.InboxRepository = FakeInboxRepository(self)
+        self.outbox: ports.OutboxRepository = FakeOutboxRepository(self)
         self.workspaces: ports.WorkspaceRepository = FakeWorkspaceRepository(self)
         self.digests: ports.DigestRunRepository = FakeDigestRunRepository(self)
 
@@ -173,7 +180,9 @@ class FakeUnitOfWork:
 
     def put(self, table: str, key: Any, value: Any) -> None:
         self._require_open()
-        self._writes.setdefault(table, {})[key] = copy.deepcopy(value)
+        self._writes.setdefault(table, {})[key] = (
+            value if value is _DELETED else copy.deepcopy(value)
+        )
 
     async def lock(self, table: str, key: Any) -> None:
         """Take the row lock, waiting for another open transaction that holds it."""
@@ -237,14 +246,26 @@ class FakeQuestionRepository(_Repository):
         current = self._rows().get(question.id)
         if current is None or current.state is not expected_state:
             return False
-        self._uow.put(self.table, question.id, question)
+        # Where the card and thread are is the deliverer's to record, as in SQL.
+        self._uow.put(
+            self.table, question.id, replace(question, card=current.card, thread=current.thread)
+        )
         return True
 
     async def touch(self, question_id: int, at: datetime) -> None:
+        await self._set(question_id, last_activity_at=at)
+
+    async def _set(self, question_id: int, **changes: Any) -> None:
         await self._uow.lock(self.table, question_id)
         current = self._rows().get(question_id)
         if current is not None:
-            self._uow.put(self.table, question_id, replace(current, last_activity_at=at))
+            self._uow.put(self.table, question_id, replace(current, **changes))
+
+    async def set_card(self, question_id: int, card: MessageRef) -> None:
+        await self._set(question_id, card=card)
+
+    async def set_thread(self, question_id: int, thread: ThreadRef) -> None:
+        await self._set(question_id, thread=thread)
 
     def _sorted(self, match: Callable[[Question], bool], *, newest: bool = False) -> list[Question]:
         found = sorted(
@@ -458,24 +479,8 @@ class FakeNudgeRepository(_Repository):
             and (n.lease_until is None or n.lease_until < now)
         )
 
-    async def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
-        due = sorted(
-            (n for n in self._rows().values() if self._due(n, now)),
-            key=lambda n: (n.due_at, n.id),
-        )
-        leased: list[Nudge] = []
-        for n in due:
-            if len(leased) == limit:
-                break
-            if self._uow.locked_by_other(self.table, n.id):
-                continue  # FOR UPDATE SKIP LOCKED
-            await self._uow.lock(self.table, n.id)
-            if self._due(self._rows()[n.id], now):
-                changed = await self._change(
-                    n.id, lease_until=now + lease, attempts=self._rows()[n.id].attempts + 1
-                )
-                leased.append(_copy(changed))
-        return leased
+    async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
+        return await _lease(self, now, lease=lease, limit=limit, laned=False)
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None:
         await self._change(nudge_id, state=NudgeState.SENT, sent_at=at, lease_until=None)
@@ -498,11 +503,17 @@ class FakeNudgeRepository(_Repository):
             nudge_id, due_at=due_at, lease_until=None, attempts=max(current.attempts - 1, 0)
         )
 
-    async def retry_later(self, nudge_id: int, *, due_at: datetime, error: str) -> None:
-        await self._change(nudge_id, due_at=due_at, lease_until=None, last_error=error)
+    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
+        await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
 
-    async def mark_failed(self, nudge_id: int, *, error: str) -> None:
-        await self._change(nudge_id, state=NudgeState.FAILED, lease_until=None, last_error=error)
+    async def fail(self, item_id: int, *, error: str) -> None:
+        await self._change(item_id, state=NudgeState.FAILED, lease_until=None, last_error=error)
+
+    async def release(self, item_ids: Sequence[int]) -> None:
+        for item_id in item_ids:
+            current = self._rows()[item_id]
+            if current.state is NudgeState.PENDING:
+                await self._change(item_id, lease_until=None, attempts=max(current.attempts - 1, 0))
 
     def _pending(self, match: Callable[[Nudge], bool]) -> list[Nudge]:
         found = [n for n in self._rows().values() if n.state is NudgeState.PENDING and match(n)]
@@ -539,15 +550,120 @@ class FakeNotMyAreaRepository(_Repository):
         )
 
 
-class FakeProcessedEventRepository(_Repository):
-    table = "processed_events"
+async def _lease(
+    repo: Any, now: datetime, *, lease: timedelta, limit: int, laned: bool
+) -> list[Any]:
+    """Leasing as in SQL: due, unleased, not locked by another open transaction (SKIP LOCKED),
+    and in laned queues only the first pending row of each lane."""
+    uow: FakeUnitOfWork = repo._uow
+    rows = repo._rows()
+    pending = sorted((r for r in rows.values() if str(r.state) == "pending"), key=lambda r: r.id)
+    first_of_lane: dict[str, int] = {}
+    for r in pending if laned else ():
+        first_of_lane.setdefault(_lane(r), r.id)
+    due = sorted(
+        (
+            r
+            for r in pending
+            if r.due_at <= now
+            and (r.lease_until is None or r.lease_until < now)
+            and (not laned or first_of_lane[_lane(r)] == r.id)
+        ),
+        key=lambda r: (r.due_at, r.id),
+    )
+    leased = []
+    for r in due:
+        if len(leased) == limit:
+            break
+        if uow.locked_by_other(repo.table, r.id):
+            continue
+        await uow.lock(repo.table, r.id)
+        changed = replace(repo._rows()[r.id], lease_until=now + lease, attempts=r.attempts + 1)
+        uow.put(repo.table, r.id, changed)
+        leased.append(_copy(changed))
+    return leased
 
-    async def first_time(self, key: str, at: datetime) -> bool:
-        await self._uow.lock(self.table, key)
-        if key in self._rows():
+
+def _lane(row: Any) -> str:
+    lane = getattr(row, "lane", None)
+    if lane is None:
+        lane = row.delivery.lane
+    return str(lane)
+
+
+class _FakeQueue(_Repository):
+    """The queue operations the inbox and the outbox share."""
+
+    async def _change(self, item_id: int, **changes: Any) -> Any:
+        await self._uow.lock(self.table, item_id)
+        changed = replace(self._rows()[item_id], **changes)
+        self._uow.put(self.table, item_id, changed)
+        return changed
+
+    async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[Any]:
+        return await _lease(self, now, lease=lease, limit=limit, laned=True)
+
+    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
+        await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
+
+    async def fail(self, item_id: int, *, error: str) -> None:
+        await self._change(item_id, state="failed", lease_until=None, last_error=error)
+
+    async def release(self, item_ids: Sequence[int]) -> None:
+        for item_id in item_ids:
+            current = self._rows()[item_id]
+            if current.state == "pending":
+                await self._change(item_id, lease_until=None, attempts=max(current.attempts - 1, 0))
+
+    async def _prune(self, before: datetime, at: Callable[[Any], datetime]) -> int:
+        gone = [k for k, r in self._rows().items() if r.state != "pending" and at(r) < before]
+        for key in gone:
+            await self._uow.lock(self.table, key)
+            self._uow.put(self.table, key, _DELETED)
+        return len(gone)
+
+
+class FakeInboxRepository(_FakeQueue):
+    table = "inbox"
+
+    async def add(self, item: InboxItem) -> bool:
+        await self._uow.lock(self.table, ("key", item.key))  # the unique key makes others wait
+        if any(r.key == item.key for r in self._rows().values()):
             return False
-        self._uow.put(self.table, key, at)
+        item.id = self._uow.db.next_id(self.table)
+        self._uow.put(self.table, item.id, item)
+        await self._uow.lock(self.table, item.id)
         return True
+
+    async def start(self, item_id: int, *, lease_until: datetime, at: datetime) -> bool:
+        await self._uow.lock(self.table, item_id)
+        current = self._rows().get(item_id)
+        if current is None or current.state != "pending" or current.lease_until != lease_until:
+            return False
+        await self._change(item_id, state="done", lease_until=None, payload={})
+        return True
+
+    async def prune(self, before: datetime) -> int:
+        return await self._prune(before, lambda r: r.received_at)
+
+
+class FakeOutboxRepository(_FakeQueue):
+    table = "outbox"
+
+    async def add_many(self, rows: Sequence[OutboxItem]) -> None:
+        for row in rows:
+            row.id = self._uow.db.next_id(self.table)
+            self._uow.put(self.table, row.id, row)
+            await self._uow.lock(self.table, row.id)
+
+    async def sent(self, item_id: int, *, at: datetime, result: str | None) -> None:
+        await self._change(item_id, state="sent", sent_at=at, lease_until=None, result=result)
+
+    async def prune(self, before: datetime) -> int:
+        return await self._prune(before, lambda r: r.due_at)
+
+    async def pending(self) -> int:
+        return sum(r.state == "pending" for r in self._rows().values())
 
 
 class FakeWorkspaceRepository(_Repository):

@@ -18,6 +18,7 @@ from bot.domain import (
     QuestionState,
     Transition,
 )
+from bot.flow.inbox_item import InboxItem
 from bot.messages import ChatMessage, text
 from tests.unit.core_harness import START, WORKSPACE, Core
 from tests.unit.fake_chat import ChatFailure, FakeChat
@@ -32,7 +33,12 @@ REPOSITORIES = {
 
 
 def protocol_methods(protocol: type) -> list[str]:
-    return [n for n, v in vars(protocol).items() if inspect.iscoroutinefunction(v)]
+    """Every async method of a port, its base protocols' included (the queue operations)."""
+    found: dict[str, None] = {}
+    for cls in protocol.__mro__:
+        if cls.__module__ == "bot.ports":
+            found |= {n: None for n, v in vars(cls).items() if inspect.iscoroutinefunction(v)}
+    return list(found)
 
 
 @pytest.mark.parametrize("attribute", list(REPOSITORIES))
@@ -129,7 +135,7 @@ async def test_feedback_is_unique_per_question_rater_and_role() -> None:
         assert found is not None and found.score == 5
 
 
-async def test_claim_due_leases_each_due_nudge_to_one_sweeper_once() -> None:
+async def test_lease_gives_each_due_nudge_to_one_sweeper_once() -> None:
     db = FakeDatabase()
     async with FakeUnitOfWork(db) as uow:
         for minutes in (5, 10, 60):
@@ -139,27 +145,25 @@ async def test_claim_due_leases_each_due_nudge_to_one_sweeper_once() -> None:
         await uow.commit()
     now = START + timedelta(minutes=30)
     async with FakeUnitOfWork(db) as first, FakeUnitOfWork(db) as second:
-        got_first = await first.nudges.claim_due(now, lease=timedelta(seconds=60), limit=10)
-        got_second = await second.nudges.claim_due(now, lease=timedelta(seconds=60), limit=10)
+        got_first = await first.nudges.lease(now, lease=timedelta(seconds=60), limit=10)
+        got_second = await second.nudges.lease(now, lease=timedelta(seconds=60), limit=10)
     assert [n.due_at for n in got_first] == [START + timedelta(minutes=m) for m in (5, 10)]
     assert got_second == []
     assert [n.attempts for n in got_first] == [1, 1]
 
 
-async def test_claim_due_respects_a_committed_lease_until_it_runs_out() -> None:
+async def test_lease_respects_a_committed_lease_until_it_runs_out() -> None:
     db = FakeDatabase()
     async with FakeUnitOfWork(db) as uow:
         await uow.nudges.add(Nudge(NudgeKind.WRAP_UP, WORKSPACE, START, 1))
         await uow.commit()
     lease = timedelta(seconds=60)
     async with FakeUnitOfWork(db) as uow:
-        assert len(await uow.nudges.claim_due(START, lease=lease, limit=10)) == 1
+        assert len(await uow.nudges.lease(START, lease=lease, limit=10)) == 1
         await uow.commit()
     async with FakeUnitOfWork(db) as uow:
-        assert (
-            await uow.nudges.claim_due(START + timedelta(seconds=30), lease=lease, limit=10) == []
-        )
-        [again] = await uow.nudges.claim_due(START + timedelta(seconds=61), lease=lease, limit=10)
+        assert await uow.nudges.lease(START + timedelta(seconds=30), lease=lease, limit=10) == []
+        [again] = await uow.nudges.lease(START + timedelta(seconds=61), lease=lease, limit=10)
         assert again.attempts == 2
 
 
@@ -179,14 +183,20 @@ async def test_cancel_touches_only_pending_nudges_of_the_given_kinds() -> None:
     )
 
 
-async def test_processed_events_and_digests_happen_once() -> None:
+def _input(key: str) -> InboxItem:
+    return InboxItem(
+        key=key, kind="command", lane="u:x", payload={}, received_at=START, due_at=START
+    )
+
+
+async def test_inputs_and_digests_happen_once() -> None:
     db = FakeDatabase()
     async with FakeUnitOfWork(db) as uow:
-        assert await uow.processed_events.first_time("Ev1", START) is True
+        assert await uow.inbox.add(_input("Ev1")) is True
         assert await uow.digests.start(WORKSPACE, "2026-W48", START) is True
         await uow.commit()
     async with FakeUnitOfWork(db) as uow:
-        assert await uow.processed_events.first_time("Ev1", START) is False
+        assert await uow.inbox.add(_input("Ev1")) is False
         assert await uow.digests.start(WORKSPACE, "2026-W48", START) is False
         assert await uow.digests.start(WORKSPACE, "2026-W49", START) is True
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.digest import (
+from bot.digest.figures import (
     IsoWeek,
     WeekTally,
     build_digest,

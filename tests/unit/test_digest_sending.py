@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.commands import RegisterWorkspace, SendDigest
 from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, WORKSPACE, Core, start_core
@@ -120,10 +120,13 @@ async def test_a_failing_chart_does_not_cost_the_digest() -> None:
     assert message.attachment is None
 
 
-async def test_a_failed_post_is_retried_at_the_next_tick() -> None:
+async def test_a_failed_post_is_retried_later_and_the_digest_is_decided_once() -> None:
     core = await start_core()
     core.chat.fail_on.add("post_card")
     await core.handle(SendDigest(NEXT_MONDAY_9))
     core.chat.fail_on.clear()
-    await core.handle(SendDigest(NEXT_MONDAY_9))
+    await core.handle(SendDigest(NEXT_MONDAY_9))  # the next cron tick: already decided
+    assert digests_posted(core) == []
+    core.clock.advance(timedelta(minutes=1))
+    await core.tick()  # the delivery's retry
     assert len(digests_posted(core)) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import MentorProfile
-from bot.mentor_roster import MentorRoster, RosterSnapshot
+from bot.mentors.roster_cache import MentorRoster, RosterSnapshot
 from bot.refs import UserRef, WorkspaceRef
 from tests.unit.fakes import FakeDatabase, FakeUnitOfWork
 

@@ -14,7 +14,6 @@ from bot.commands import (
     PauseMentor,
     RateSession,
     ReleaseQuestion,
-    SendDueNudges,
 )
 from bot.config import Config
 from bot.domain import Nudge, NudgeKind, NudgeState
@@ -25,7 +24,7 @@ LADDER = [(0, 10), (1, 30), (2, 120), (3, 1440)]
 
 async def tick(core: Core, **delta: float) -> None:
     core.clock.advance(timedelta(**delta))
-    await core.handle(SendDueNudges(core.clock.now()))
+    await core.tick()
 
 
 def delivered_dms(core: Core, name: str) -> list[str]:
@@ -121,23 +120,34 @@ async def test_claim_after_a_ladder_step_stops_the_rest(core: Core) -> None:
 
 
 # --- failures -------------------------------------------------------------------------------
+# A nudge is decided once (the pause is over, the welcome-back recorded); sending what it said is
+# the outbox's job, retried there with back-off and given up after [flow] max_attempts.
 
 
-async def test_a_send_that_fails_twice_then_succeeds_is_sent_once_with_attempts_recorded(
-    core: Core,
-) -> None:
+def dm_row(core: Core) -> object:
+    [row] = [r for r in core.db.rows("outbox") if r.delivery.op == "dm"]
+    return row
+
+
+async def test_a_send_that_fails_twice_then_succeeds_is_sent_once_with_attempts_recorded() -> None:
+    core = await start_core(
+        Config.model_validate({"flow": {"retry_base_seconds": 30, "max_attempts": 5}})
+    )
+    await core.join("bob", "python")
     await core.reply(PauseMentor(core.actor("bob"), timedelta(hours=1)))
     core.chat.fail_on.add("send_dm")
     await tick(core, hours=1)  # attempt 1 fails: retried in 30 s
+    [nudge] = core.db.rows("nudges")
+    assert nudge.state is NudgeState.SENT  # decided once, whatever the platform does
     await tick(core, seconds=30)  # attempt 2 fails: retried in 60 s
     await tick(core, seconds=59)
-    [nudge] = core.db.rows("nudges")
-    assert (nudge.state, nudge.attempts) == (NudgeState.PENDING, 2)
+    row = dm_row(core)
+    assert (row.state, row.attempts) == ("pending", 2)
     core.chat.fail_on.clear()
     await tick(core, seconds=1)  # attempt 3 succeeds
-    [nudge] = core.db.rows("nudges")
-    assert (nudge.state, nudge.attempts) == (NudgeState.SENT, 3)
-    assert "ChatFailure" in nudge.last_error
+    row = dm_row(core)
+    assert (row.state, row.attempts) == ("sent", 3)
+    assert "ChatFailure" in row.last_error
     assert sum("welcome back" in m for m in delivered_dms(core, "bob")) == 1
     await tick(core, hours=1)
     assert sum("welcome back" in m for m in delivered_dms(core, "bob")) == 1
@@ -147,18 +157,48 @@ async def test_a_send_that_keeps_failing_gives_up_after_the_bound_and_logs_it(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     core = await start_core(
-        Config.model_validate({"nudges": {"max_attempts": 3, "retry_base_seconds": 10}})
+        Config.model_validate({"flow": {"max_attempts": 3, "retry_base_seconds": 10}})
     )
     await core.join("bob", "python")
     await core.reply(PauseMentor(core.actor("bob"), timedelta(hours=1)))
     core.chat.fail_on.add("send_dm")
-    with caplog.at_level(logging.WARNING, logger="bot.handlers.nudges"):
+    with caplog.at_level(logging.WARNING, logger="bot.flow.worker"):
         await tick(core, hours=1)
         await tick(core, seconds=10)
         await tick(core, seconds=20)
         await tick(core, hours=5)
-    [nudge] = core.db.rows("nudges")
-    assert (nudge.state, nudge.attempts) == (NudgeState.FAILED, 3)
+    row = dm_row(core)
+    assert (row.state, row.attempts) == ("failed", 3)
     assert sum(c.method == "send_dm" for c in core.chat.calls) == 3
     assert delivered_dms(core, "bob") == []
     assert any("gave up after 3 attempts" in r.getMessage() for r in caplog.records)
+    assert not any("bob" in r.getMessage() for r in caplog.records)  # no ids in the log
+
+
+async def test_a_nudge_that_fails_to_be_decided_is_retried_then_given_up(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    core = await start_core(
+        Config.model_validate({"nudges": {"max_attempts": 2, "retry_base_seconds": 10}})
+    )
+    await core.join("bob", "python")
+    await core.reply(PauseMentor(core.actor("bob"), timedelta(hours=1)))
+
+    async def broken(ctx: object, nudge: object, now: object) -> None:
+        raise RuntimeError("a bug in a nudge")
+
+    from bot.nudges import kinds
+
+    original = kinds.SENDERS[NudgeKind.PAUSE_END]
+    kinds.SENDERS[NudgeKind.PAUSE_END] = broken
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.flow.worker"):
+            await tick(core, hours=1)
+            await tick(core, seconds=10)
+            await tick(core, hours=1)
+    finally:
+        kinds.SENDERS[NudgeKind.PAUSE_END] = original
+    [nudge] = core.db.rows("nudges")
+    assert (nudge.state, nudge.attempts) == (NudgeState.FAILED, 2)
+    assert "a bug in a nudge" in nudge.last_error
+    assert any("gave up after 2 attempts" in r.getMessage() for r in caplog.records)

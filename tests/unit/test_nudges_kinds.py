@@ -14,7 +14,6 @@ from bot.commands import (
     RecordThreadActivity,
     RegisterWorkspace,
     ResumeMentor,
-    SendDueNudges,
 )
 from bot.config import Config
 from bot.domain import NudgeKind, NudgeState, QuestionState
@@ -25,7 +24,7 @@ from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, WORKSPACE, Core, s
 async def tick(core: Core, **delta: float) -> None:
     """Move the fake clock and run the sweep, as the scheduler (or the console) does."""
     core.clock.advance(timedelta(**delta))
-    await core.handle(SendDueNudges(core.clock.now()))
+    await core.tick()
 
 
 def channel_posts(core: Core, channel: object) -> list[str]:

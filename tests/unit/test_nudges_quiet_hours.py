@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.commands import Actor, AskQuestion, PauseMentor, SendDueNudges, SetMentorTimezone
+from bot.commands import Actor, AskQuestion, PauseMentor, SetMentorTimezone
 from bot.config import Config
 from bot.domain import NudgeKind, NudgeState
 from bot.hours import WeeklyHours
@@ -17,12 +17,12 @@ from tests.unit.core_harness import WORKSPACE, Core, start_core
 
 async def tick(core: Core, **delta: float) -> None:
     core.clock.advance(timedelta(**delta))
-    await core.handle(SendDueNudges(core.clock.now()))
+    await core.tick()
 
 
 async def sweep_at(core: Core, when: datetime) -> None:
     core.clock.set(when)
-    await core.handle(SendDueNudges(when))
+    await core.tick()
 
 
 def nudge_of(core: Core, kind: NudgeKind) -> object:
@@ -74,7 +74,7 @@ async def test_an_asker_whose_timezone_is_unknown_gets_the_follow_up_at_once_eve
     await core.claim("bob", n)
     await core.resolve("bob", n)
     core.clock.set(core.clock.now().replace(hour=23) + timedelta(days=3))
-    await core.handle(SendDueNudges(core.clock.now()))
+    await core.tick()
     assert sum(m.startswith("Checking in") for m in core.chat.dms(core.user("alice"))) == 1
 
 

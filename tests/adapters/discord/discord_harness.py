@@ -11,9 +11,10 @@ from typing import Any
 from discord_fake import FakeDiscord
 
 from adapters.discord.startup import DiscordAdapter, DiscordSettings
+from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Config
-from bot.main import App, build_app
+from bot.main import build_app
 
 START = datetime.fromisoformat("2026-11-23T10:00:00+00:00")
 

@@ -11,7 +11,7 @@ from discord_harness import Harness, start_bot, stop_bot, wait_started
 
 from adapters.discord.translate import workspace_ref
 from bot.config import Config
-from bot.main import StartupError
+from bot.errors import StartupError
 
 
 async def test_bot_logs_in_and_finds_the_gateway_through_the_api(harness: Harness) -> None:

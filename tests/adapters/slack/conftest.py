@@ -18,9 +18,10 @@ import pytest
 
 from adapters.slack.runtime import SlackSettings, connect
 from adapters.slack.server import http_app
+from bot.app import App
 from bot.clock import SystemClock
 from bot.config import Config
-from bot.main import App, build_app
+from bot.main import build_app
 from tests.adapters.slack.fake_slack import APP_ID, TEAM_ID, Call, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

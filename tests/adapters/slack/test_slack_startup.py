@@ -10,7 +10,8 @@ import pytest
 from adapters.slack.runtime import SlackSettings, connect, resolve_channel, web_client
 from adapters.slack.translate import workspace_ref
 from bot.clock import SystemClock
-from bot.main import StartupError, build_app
+from bot.errors import StartupError
+from bot.main import build_app
 from tests.adapters.slack.conftest import SECRET, slack_config
 from tests.adapters.slack.fake_slack import TEAM_ID, FakeSlack
 

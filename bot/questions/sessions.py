@@ -1,11 +1,18 @@
-"""Claiming and running a session: claim, release, resolve, cancel, extend, reactions, activity."""
+"""Claiming and running a session: claim, release, resolve, cancel, extend, not my area,
+reactions, thread activity. Each decides and emits an event; `reactions` says what follows."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import nudging
-from bot.cards import feedback_prompt, session_intro, who
+from bot.actors import (
+    ensure_person,
+    is_admin,
+    load_question,
+    names_for,
+    require_mentor,
+    require_workspace,
+)
 from bot.commands import (
     Actor,
     CancelQuestion,
@@ -23,21 +30,12 @@ from bot.events import (
     QuestionClaimed,
     QuestionReleased,
     QuestionResolved,
+    SuggestionsChanged,
     TimeboxExtended,
 )
-from bot.handlers._common import (
-    award_points,
-    ensure_person,
-    is_admin,
-    load_question,
-    names_for,
-    refresh_card,
-    require_mentor,
-    require_workspace,
-)
-from bot.handlers.asking import rank_for
 from bot.messagebus import Context, Refusal
-from bot.messages import ChatMessage, text
+from bot.messages import text
+from bot.questions.ranking import rank_for
 
 __all__ = [
     "cancel_question",
@@ -96,7 +94,7 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
     if q.state is not QuestionState.OPEN:
         raise _refuse_move(q, "claimed")
     await ensure_person(ctx, actor)
-    ws = await require_workspace(ctx, actor)
+    await require_workspace(ctx, actor)
     now = ctx.clock.now()
     claimed = q.moved(
         Transition.CLAIM,
@@ -110,26 +108,7 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
         winner = await ctx.uow.questions.get(q.number)
         name = await _who_won(ctx, winner) if winner else "someone else"
         raise Refusal(f"{name} claimed #{q.number} first. Thanks for jumping in!")
-    names = await names_for(ctx, [claimed.asker, claimed.mentor, *claimed.suggested])
-    await refresh_card(ctx, claimed, names=names)
     mentor_profile = await ctx.uow.mentors.get(actor.user)
-    claimed.thread = await ctx.chat.open_thread(
-        card=claimed.card,
-        channel=ws.mentoring_channel,
-        members=[claimed.asker, actor.user],
-        private=claimed.anonymous,
-        name=f"Question #{claimed.number}",
-    )
-    if not await ctx.uow.questions.update(claimed, expected_state=QuestionState.CLAIMED):
-        raise RuntimeError("question changed during claim")
-    tz = mentor_profile.timezone if mentor_profile else ws.timezone
-    await ctx.chat.post_in_thread(
-        claimed.thread, session_intro(claimed, names=names, config=ctx.config, tz=tz)
-    )
-    await award_points(
-        ctx, user=actor.user, question=claimed, points=ctx.config.points.claim, reason="claim"
-    )
-    await nudging.after_claim(ctx, claimed)
     reply = text(f"You claimed #{claimed.number}. The session thread is open — say hello!")
     if mentor_profile is None:
         reply = reply + (
@@ -168,31 +147,9 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
     )
     if not await ctx.uow.questions.update(released, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
-    names = await names_for(ctx, [q.asker, q.mentor, cmd.actor.user, *released.suggested])
-    if q.thread is not None:
-        await ctx.chat.post_in_thread(
-            q.thread,
-            ChatMessage(
-                body=text(
-                    who(cmd.actor.user, names, mention=False),
-                    f" released #{q.number}; it's back in the queue and other mentors are being asked.",
-                )
-            ),
-        )
-    await refresh_card(ctx, released, names=names)
-    for ref in released.suggested:
-        await ctx.chat.send_dm(
-            ref,
-            ChatMessage(
-                body=text(
-                    f"Question #{q.number} is looking for a mentor again and fits your skills. Claim it on its card."
-                )
-            ),
-        )
-    await nudging.after_release(ctx, released)
     ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
     assert q.mentor is not None
-    ctx.emit(QuestionReleased(q.number, q.mentor))
+    ctx.emit(QuestionReleased(q.number, q.mentor, cmd.actor.user, cmd.actor.name))
 
 
 async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
@@ -210,38 +167,8 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
         raise _refuse_move(q, "resolved") from None
     if not await ctx.uow.questions.update(resolved, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
-    names = await names_for(ctx, [q.asker, q.mentor, cmd.actor.user, *q.suggested])
-    await refresh_card(ctx, resolved, names=names)
-    names[cmd.actor.user] = cmd.actor.name  # the thread note uses the name they act under now
-    if resolved.thread is not None:
-        await ctx.chat.post_in_thread(
-            resolved.thread,
-            ChatMessage(
-                body=text(
-                    f"#{q.number} is resolved (by ",
-                    who(cmd.actor.user, names, mention=False),
-                    "). Thank you both!",
-                )
-            ),
-        )
-        await ctx.chat.post_in_thread(
-            resolved.thread, feedback_prompt(resolved, names=names, role="asker")
-        )
-        await ctx.chat.post_in_thread(
-            resolved.thread, feedback_prompt(resolved, names=names, role="mentor")
-        )
-    assert resolved.mentor is not None
-    await award_points(
-        ctx,
-        user=resolved.mentor,
-        question=resolved,
-        points=ctx.config.points.resolve,
-        reason="resolve",
-    )
-    await nudging.after_resolve(ctx, resolved)
-    ctx.services.similar.add(resolved.number, resolved.text, resolved.topics)
     ctx.reply(f"#{q.number} is marked resolved.")
-    ctx.emit(QuestionResolved(q.number, cmd.actor.user))
+    ctx.emit(QuestionResolved(q.number, cmd.actor.user, cmd.actor.name))
 
 
 async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
@@ -255,23 +182,12 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
         raise _refuse_move(q, "cancelled") from None
     if not await ctx.uow.questions.update(cancelled, expected_state=q.state):
         raise _changed_meanwhile(q)
-    await refresh_card(ctx, cancelled)
-    if q.thread is not None:
-        await ctx.chat.post_in_thread(
-            q.thread,
-            ChatMessage(
-                body=(
-                    text("The asker")
-                    if cmd.actor.user == q.asker
-                    else who(cmd.actor.user, {cmd.actor.user: cmd.actor.name}, mention=False)
-                    + " (an admin)"
-                )
-                + f" cancelled #{q.number}. Thanks for your time!"
-            ),
-        )
-    await nudging.on_close(ctx, cancelled)
     ctx.reply(f"#{q.number} is cancelled. Ask again any time.")
-    ctx.emit(QuestionCancelled(q.number))
+    ctx.emit(
+        QuestionCancelled(
+            q.number, cmd.actor.user, cmd.actor.name, by_admin=cmd.actor.user != q.asker
+        )
+    )
 
 
 async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
@@ -291,16 +207,6 @@ async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
     q.extensions += 1
     if not await ctx.uow.questions.update(q, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
-    if q.thread is not None:
-        await ctx.chat.post_in_thread(
-            q.thread,
-            ChatMessage(
-                body=text(
-                    f"+{session.extend_minutes} min: the session on #{q.number} now ends at {q.timebox_ends_at:%H:%M} UTC."
-                )
-            ),
-        )
-    await nudging.after_extend(ctx, q)
     ctx.reply(f"Extended #{q.number} by {session.extend_minutes} minutes.")
     ctx.emit(TimeboxExtended(q.number))
 
@@ -327,7 +233,7 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
         )
         q.suggested = tuple(r.ref for r in ranked)
         if await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN):
-            await refresh_card(ctx, q)
+            ctx.emit(SuggestionsChanged(q.number))
     ctx.reply(
         f"Thanks — I'll suggest #{q.number} to others and ask you less about {', '.join(q.topics) or 'this'}."
     )

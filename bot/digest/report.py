@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bot.digest import IsoWeek, digest_message
+from bot.config import Config
+from bot.digest.chart import render_digest_chart
+from bot.digest.figures import IsoWeek, digest_message
+from bot.digest.handler import load_digest, workspace_timezone
 from bot.domain import Workspace
-from bot.handlers.digest import load_digest, workspace_timezone
+from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, WorkspaceRef
-from schedules.chart import render_digest_chart
-
-if TYPE_CHECKING:
-    from bot.main import App
 
 __all__ = ["print_digest"]
 
@@ -30,11 +29,16 @@ def _chart_path(png: Path, workspace_id: str, several: bool) -> Path:
 
 
 async def print_digest(
-    app: App, *, week: str | None, png: Path | None, workspace: str | None
+    *,
+    uow_factory: UnitOfWorkFactory,
+    config: Config,
+    now: datetime,
+    week: str | None,
+    png: Path | None,
+    workspace: str | None,
 ) -> int:
     """Print the digest of `week` (default: the last full week) for each workspace; 0 on success."""
-    now = app.clock.now()
-    async with app.uow_factory() as uow:
+    async with uow_factory(read_only=True) as uow:
         workspaces = await uow.workspaces.all()
         if workspace:
             workspaces = [
@@ -51,13 +55,13 @@ async def print_digest(
             )
             workspaces = [_NOBODY_YET]
         for ws in workspaces:
-            tz = workspace_timezone(ws, app.config)
+            tz = workspace_timezone(ws, config)
             try:
                 wanted = IsoWeek.parse(week) if week else IsoWeek.containing(now, tz).previous()
             except ValueError as e:
                 print(f"micromentor digest: {e}", file=sys.stderr)
                 return 2
-            digest = await load_digest(uow, app.config, ws, wanted, now=now)
+            digest = await load_digest(uow, config, ws, wanted, now=now)
             print(f"== {ws.name or ws.ref.key()} ==")
             print(digest_message(digest).plain())
             if png is not None:

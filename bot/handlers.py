@@ -1,27 +1,29 @@
-"""Handlers: one plain async function per command, wired into the bus by the composition root."""
+"""Which handler runs each command and which react to each event (wired into the bus once)."""
 
 from __future__ import annotations
 
 from bot import commands as c
-from bot.handlers.admin import register_workspace, show_home, show_stats
-from bot.handlers.asking import ask_question
-from bot.handlers.digest import send_digest
-from bot.handlers.feedback import comment_on_session, rate_session
-from bot.handlers.handover import hand_over_question
-from bot.handlers.mentors import (
-    explain_match,
-    list_mentors,
+from bot.admin.home import show_home
+from bot.admin.stats import show_stats
+from bot.admin.workspace import register_workspace
+from bot.digest.handler import send_digest
+from bot.events import Event
+from bot.feedback.ratings import comment_on_session, rate_session
+from bot.mentors.directory import explain_match, list_mentors, show_leaderboard
+from bot.mentors.profile import (
     pause_mentor,
     register_mentor,
     resume_mentor,
     set_mentor_hours,
     set_mentor_timezone,
-    show_leaderboard,
     show_mentor_profile,
     update_mentor_skills,
 )
-from bot.handlers.nudges import send_due_nudges
-from bot.handlers.sessions import (
+from bot.messagebus import EventHandler, Handler
+from bot.questions.asking import ask_question
+from bot.questions.handover import hand_over_question
+from bot.questions.reactions import QUESTION_REACTIONS
+from bot.questions.sessions import (
     cancel_question,
     claim_question,
     extend_timebox,
@@ -31,7 +33,6 @@ from bot.handlers.sessions import (
     release_question,
     resolve_question,
 )
-from bot.messagebus import EventHandler, Handler
 
 __all__ = ["COMMAND_HANDLERS", "EVENT_HANDLERS"]
 
@@ -61,8 +62,16 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.ExplainMatch: explain_match,
     c.ShowStats: show_stats,
     c.ShowHome: show_home,
-    c.SendDueNudges: send_due_nudges,
     c.SendDigest: send_digest,
 }
 
-EVENT_HANDLERS: dict[type, list[EventHandler]] = {}
+
+def _merge(*tables: dict[type[Event], list[EventHandler]]) -> dict[type[Event], list[EventHandler]]:
+    merged: dict[type[Event], list[EventHandler]] = {}
+    for table in tables:
+        for event, handlers in table.items():
+            merged.setdefault(event, []).extend(handlers)
+    return merged
+
+
+EVENT_HANDLERS: dict[type[Event], list[EventHandler]] = _merge(QUESTION_REACTIONS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from bot.digest import Digest
+from bot.digest.figures import Digest
 
 __all__ = ["render_digest_chart"]
 

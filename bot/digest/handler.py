@@ -6,11 +6,11 @@ import asyncio
 import logging
 from datetime import datetime
 
+from bot.actors import is_admin, require_workspace
 from bot.commands import SendDigest
 from bot.config import Config
-from bot.digest import Digest, IsoWeek, build_digest, digest_message, scheduled_week
+from bot.digest.figures import Digest, IsoWeek, build_digest, digest_message, scheduled_week
 from bot.domain import Workspace
-from bot.handlers._common import is_admin, require_workspace
 from bot.messagebus import Context, Refusal, Services
 from bot.messages import ChatMessage
 from bot.ports import UnitOfWork
@@ -83,18 +83,17 @@ async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
         raise Refusal(f"{week.label} hasn't started yet; the latest week is {current.label}.")
     digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
     message = await render_digest(ctx.services, digest)
-    await ctx.chat.post_card(ws.admin_channel, message)
+    ctx.outbox.post(ws.admin_channel, message)
     ctx.reply(message)
 
 
 async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
-    """The scheduled digest of the last full week, once per workspace and week across replicas."""
+    """The scheduled digest of the last full week, once per workspace and week across replicas:
+    the digest_run row is claimed in the transaction that stores the post, so a replica that
+    loses the race on the unique key stores nothing, and a crash before commit leaves it to the
+    next tick."""
     cfg = ctx.config.digest
-    # Read in a short transaction of its own: on SQLite an open one holds the write lock that
-    # each workspace's claim-and-post transaction below needs.
-    async with ctx.new_uow() as uow:
-        workspaces = await uow.workspaces.all()
-    for ws in workspaces:
+    for ws in await ctx.uow.workspaces.all():
         if cmd.workspace is not None and ws.ref != cmd.workspace:
             continue
         tz = workspace_timezone(ws, ctx.config)
@@ -103,22 +102,8 @@ async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
             if cmd.week
             else scheduled_week(cmd.now, tz=tz, weekday=cfg.weekday, at=cfg.time)
         )
-        if week is None:
+        if week is None or not await ctx.uow.digests.start(ws.ref, week.label, cmd.now):
             continue
-        try:
-            await _post_once(ctx, ws, week, cmd.now)
-        except Exception:  # one workspace's failure must not hold up the others
-            log.exception("weekly digest for %s failed; it is retried at the next tick", ws.ref)
-
-
-async def _post_once(ctx: Context, ws: Workspace, week: IsoWeek, now: datetime) -> None:
-    # The claim row and the post share one transaction: a failed post rolls the claim back, so
-    # a later tick (or another replica) tries again; a concurrent replica waits on the unique key.
-    async with ctx.new_uow() as uow:
-        if not await uow.digests.start(ws.ref, week.label, now):
-            return
-        digest = await load_digest(uow, ctx.config, ws, week, now=now)
-        message = await render_digest(ctx.services, digest)
-        await ctx.chat.post_card(ws.admin_channel, message)
-        await uow.commit()
-    log.info("weekly digest %s posted for %s", week.label, ws.ref)
+        digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
+        ctx.outbox.post(ws.admin_channel, await render_digest(ctx.services, digest))
+        log.info("weekly digest %s decided for %s", week.label, ws.ref)

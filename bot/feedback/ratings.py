@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.actors import load_question
 from bot.commands import CommentOnSession, RateSession
-from bot.domain import Feedback, NudgeKind, Question, QuestionState
+from bot.domain import Feedback, Question, QuestionState
 from bot.events import SessionRated
-from bot.handlers._common import award_points, load_question, refresh_card
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, text
 from bot.refs import UserRef
@@ -49,16 +49,6 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
     if not added:
         raise Refusal(f"You've already rated #{q.number}. Thank you!")
     if role == "asker":
-        await ctx.uow.nudges.cancel(q.number, [NudgeKind.FEEDBACK])
-        if cmd.score >= 4 and q.mentor is not None:
-            await award_points(
-                ctx,
-                user=q.mentor,
-                question=q,
-                points=ctx.config.points.good_rating,
-                reason="good rating",
-            )
-        await refresh_card(ctx, q, rating=cmd.score)
         thanks = f"Thanks! You rated the help on #{q.number} {cmd.score}/5. Want to add a comment?"
     else:
         thanks = f"Thanks! You rated how clear #{q.number} was {cmd.score}/5. Anything to add?"

@@ -1,4 +1,4 @@
-"""What the bot says about questions: the card, the session intro, wrap-ups and rating prompts."""
+"""What the bot says about questions: the card, the session intro, controls and rating prompts."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from datetime import datetime
 from bot.config import Config
 from bot.domain import Question, QuestionState
 from bot.messages import Action, Bold, ChatMessage, Jump, Mention, Text, UserText, lines, text
+from bot.ports import UnitOfWork
 from bot.refs import UserRef
 
 __all__ = [
     "ANONYMOUS",
+    "card_view",
     "feedback_prompt",
     "question_card",
     "session_controls",
@@ -93,6 +95,17 @@ def question_card(
         kind="card",
         question_id=n,
     )
+
+
+async def card_view(uow: UnitOfWork, q: Question, config: Config) -> ChatMessage:
+    """The card as the question stands in the database now (the deliverer renders it so)."""
+    people = await uow.people.get_many([r for r in (q.asker, q.mentor, *q.suggested) if r])
+    names = {ref: p.name for ref, p in people.items()}
+    rating = None
+    if q.state is QuestionState.RESOLVED:
+        rated = await uow.feedback.get(q.number, q.asker, "asker")
+        rating = rated.score if rated is not None else None
+    return question_card(q, names=names, config=config, rating=rating)
 
 
 def session_controls(q: Question) -> tuple[Action, ...]:

@@ -6,15 +6,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot import nudging
-from bot.cards import similar_lines, who
+from bot.actors import names_for
 from bot.domain import Nudge, NudgeKind, Question, QuestionState, Transition, Workspace
 from bot.events import QuestionUnanswered
-from bot.handlers._common import names_for, refresh_card
-from bot.handlers.asking import rank_for, similar_resolved
 from bot.messagebus import Context
-from bot.messages import Action, ChatMessage, Jump, Mention, Text, UserText, lines, text
-from bot.quiet_hours import Later, wait_for_working_hours
+from bot.messages import Action, ChatMessage, Jump, Mention, Text, UserText, text
+from bot.nudges.quiet_hours import Later, wait_for_working_hours
+from bot.questions.ranking import rank_for
 
 __all__ = ["escalate"]
 
@@ -81,7 +79,7 @@ async def _dm_next(
         if first is not None and first > now and all(first < n.due_at for n in later):
             raise Later(first)
     for ref in awake:
-        await ctx.chat.send_dm(
+        ctx.outbox.dm(
             ref,
             ChatMessage(
                 body=text(
@@ -116,7 +114,7 @@ async def _channel_bump(
     calling: list[str | Mention] = []
     for i, ref in enumerate(group):
         calling += [", " if i else " ", Mention(ref, names[ref])]
-    await ctx.chat.post_card(
+    ctx.outbox.post(
         ws.escalation_channel or ws.mentoring_channel,
         ChatMessage(
             body=text(
@@ -135,7 +133,7 @@ async def _admins(
     ctx: Context, q: Question, ws: Workspace, nudge: Nudge, now: datetime, later: list[Nudge]
 ) -> None:
     waited = round((now - q.created_at).total_seconds() / 60)
-    await ctx.chat.post_card(
+    ctx.outbox.post(
         ws.admin_channel,
         ChatMessage(
             body=text(
@@ -156,24 +154,8 @@ async def _give_up(
     # Closing the question waits for the asker's working time too, so the kind note is read.
     await wait_for_working_hours(ctx, nudge, q.asker, now)
     closed = q.moved(Transition.GIVE_UP, closed_at=now)
-    if not await ctx.uow.questions.update(closed, expected_state=QuestionState.OPEN):
-        return
-    names = await names_for(ctx, [q.asker, q.mentor, *q.suggested])
-    await refresh_card(ctx, closed, names=names)
-    await nudging.on_close(ctx, closed)
-    similar = await similar_resolved(ctx, q)
-    body = [
-        text(
-            who(q.asker, names),
-            f", I'm sorry: no mentor could take your question #{q.number} this time, "
-            "so I've closed it. It's not you — please ask again, perhaps with a little more "
-            "detail or other keywords: `/askmentor ...`",
-        )
-    ]
-    if similar:
-        body += [text("These answered questions may help meanwhile:"), *similar_lines(similar)]
-    await ctx.chat.send_dm(q.asker, ChatMessage(body=lines(body), question_id=q.number))
-    ctx.emit(QuestionUnanswered(q.number))
+    if await ctx.uow.questions.update(closed, expected_state=QuestionState.OPEN):
+        ctx.emit(QuestionUnanswered(q.number))
 
 
 _Action = Callable[[Context, Question, Workspace, Nudge, datetime, list[Nudge]], Awaitable[None]]

@@ -1,25 +1,22 @@
-"""Asking: validate the question, find topics and mentors, post the card, tell the asker what next."""
+"""Asking: validate the question, find topics and mentors, store it, tell the asker what next."""
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 from datetime import timedelta
 
-from bot import nudging
-from bot.cards import question_card, similar_lines
+from bot.actors import ensure_person, names_for, require_workspace
 from bot.commands import AskQuestion
-from bot.domain import MentorProfile, Question, QuestionState
+from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
-from bot.handlers._common import ensure_person, names_for, require_workspace, start_of_week
-from bot.hours import WeeklyHours
-from bot.matching import MentorCandidate, RankedMentor, extract_topics, rank_mentors
-from bot.mentor_roster import RosterSnapshot
+from bot.matching import RankedMentor, extract_topics
 from bot.messagebus import Context, Refusal
 from bot.messages import ChatMessage, Text, UserText, lines, text
+from bot.questions.cards import similar_lines
+from bot.questions.ranking import rank_for
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["ask_question", "rank_for", "similar_resolved", "validate_question"]
+__all__ = ["ask_question", "similar_resolved", "validate_question"]
 
 
 def validate_question(raw: str, ctx: Context) -> str:
@@ -43,53 +40,6 @@ def validate_question(raw: str, ctx: Context) -> str:
             "`/askmentor How do I group a pandas DataFrame by two columns? groupby on one works.`"
         )
     return cleaned
-
-
-async def rank_for(
-    ctx: Context,
-    *,
-    workspace: WorkspaceRef,
-    topics: list[str] | tuple[str, ...],
-    exclude: set[UserRef],
-    limit: int,
-    seed: str | int = "",
-) -> list[RankedMentor]:
-    """Rank the workspace's available mentors for `topics` right now."""
-    now = ctx.clock.now()
-    taxonomy = ctx.services.taxonomy
-    roster: RosterSnapshot = await ctx.services.roster.snapshot(ctx.uow, workspace)
-    profiles = roster.for_topics(topics, taxonomy.related)
-    if not profiles:
-        return []
-    load = await ctx.uow.questions.mentor_load(workspace, start_of_week(now))
-    days = ctx.config.matching.not_my_area_days
-    declined = (
-        await ctx.uow.not_my_area.since(workspace, now - timedelta(days=days)) if days else {}
-    )
-    at_work: dict[tuple[WeeklyHours, str], bool] = {}  # mentors share a few schedules
-
-    def in_hours(p: MentorProfile) -> bool:
-        key = (p.hours, p.timezone)
-        if key not in at_work:
-            at_work[key] = p.hours.contains(now, p.timezone)
-        return at_work[key]
-
-    candidates = [
-        MentorCandidate(
-            ref=p.ref,
-            skills=p.skills,
-            in_hours=in_hours(p),
-            open_sessions=load.get(p.ref, (0, 0))[0],
-            claims_this_week=load.get(p.ref, (0, 0))[1],
-            capacity_per_week=p.capacity_per_week,
-            not_my_area=tuple(declined.get(p.ref, ())),
-            average_rating=roster.ratings.get(p.ref),
-        )
-        for p in profiles
-        if not p.is_paused(now) and p.ref not in exclude
-    ]
-    await asyncio.sleep(0)  # two CPU-bound steps on a big roster: let acks in between
-    return rank_mentors(topics, candidates, limit=limit, related=taxonomy.related, seed=seed)
 
 
 async def _median_minutes_to_claim(ctx: Context, workspace: WorkspaceRef) -> float | None:
@@ -132,13 +82,6 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         )
     )
     names = await names_for(ctx, [q.asker, *q.suggested])
-    card = await ctx.chat.post_card(
-        ws.mentoring_channel, question_card(q, names=names, config=ctx.config)
-    )
-    q.card = card
-    if not await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN):
-        raise RuntimeError("question changed while it was being posted")
-    await nudging.schedule_escalation(ctx, q, base=now)
     similar = await similar_resolved(ctx, q)
     waited = await _median_minutes_to_claim(ctx, ws.ref)
     ctx.reply(_confirmation(q, ranked, names, similar, waited))

@@ -1,24 +1,22 @@
-"""Small pieces every handler needs: look-ups that refuse politely, permissions, names, points."""
+"""Who acts, and the look-ups every handler shares: people, admins, the workspace, a question or
+a mentor profile by id (refusing politely when there is none), names for display."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from bot.cards import question_card
 from bot.commands import Actor
 from bot.config import Config
-from bot.domain import MentorProfile, Person, PointsEntry, Question, Workspace
+from bot.domain import MentorProfile, Person, Question, Workspace
 from bot.messagebus import Context, Refusal
 from bot.refs import UserRef
 
 __all__ = [
-    "award_points",
     "ensure_person",
     "is_admin",
     "load_question",
     "names_for",
-    "refresh_card",
     "require_mentor",
     "require_workspace",
     "save_mentor",
@@ -95,44 +93,3 @@ def start_of_week(now: datetime) -> datetime:
     """Monday 00:00 UTC of the week containing `now`."""
     day = now - timedelta(days=now.weekday())
     return day.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-async def award_points(
-    ctx: Context, *, user: UserRef, question: Question, points: int, reason: str
-) -> int:
-    """Give points within the daily cap; returns what was actually given."""
-    if points <= 0:
-        return 0
-    now = ctx.clock.now()
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    already = await ctx.uow.points.total_since(user, day_start)
-    granted = max(0, min(points, ctx.config.points.daily_cap - already))
-    if granted:
-        await ctx.uow.points.add(
-            PointsEntry(
-                workspace=question.workspace,
-                user=user,
-                points=granted,
-                reason=reason,
-                at=now,
-                question_id=question.id,
-            )
-        )
-    return granted
-
-
-async def refresh_card(
-    ctx: Context,
-    q: Question,
-    *,
-    rating: int | None = None,
-    names: dict[UserRef, str] | None = None,
-) -> None:
-    """Re-render the question's card in place; pass `names` when the handler has them already."""
-    if q.card is None:
-        return
-    if names is None:
-        names = await names_for(ctx, [q.asker, q.mentor, *q.suggested])
-    await ctx.chat.update_card(
-        q.card, question_card(q, names=names, config=ctx.config, rating=rating)
-    )

@@ -1,0 +1,1 @@
+"""Admin: workspace set-up, stats and the user's home view."""

@@ -1,0 +1,1 @@
+"""The weekly digest: its figures, its message and chart, posting it, and the CLI report."""

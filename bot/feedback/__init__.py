@@ -1,0 +1,1 @@
+"""Feedback after a session: ratings both ways and comments."""

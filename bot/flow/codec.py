@@ -1,0 +1,170 @@
+"""JSON for what the inbox and outbox store: refs, messages (spans keep their trust level),
+reply targets and commands."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from bot import commands as c
+from bot.messages import (
+    Action,
+    Attachment,
+    Bold,
+    ChatMessage,
+    Jump,
+    Link,
+    Mention,
+    Plain,
+    Span,
+    Text,
+    UserText,
+)
+from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef, WorkspaceRef
+
+__all__ = [
+    "command_from_json",
+    "command_to_json",
+    "message_from_json",
+    "message_to_json",
+    "ref_from_json",
+    "ref_to_json",
+]
+
+_REF_KINDS: dict[str, type[Ref]] = {
+    cls.kind: cls for cls in (Ref, UserRef, ChannelRef, MessageRef, ThreadRef, WorkspaceRef)
+}
+
+
+def ref_to_json(ref: Ref) -> str:
+    """``kind|platform:id`` (the kind keeps a Jump's target a message or a thread)."""
+    return f"{ref.kind}|{ref.key()}"
+
+
+def ref_from_json(raw: str) -> Ref:
+    kind, _, key = raw.partition("|")
+    return _REF_KINDS[kind].from_key(key)
+
+
+def _user(raw: str) -> UserRef:
+    return UserRef.from_key(raw)
+
+
+# Spans are tagged explicitly: Plain, Bold and UserText have the same shape, and mistaking a
+# user's text for the bot's own would let it ping or break formatting.
+def _span_to_json(span: Span) -> list[Any]:
+    match span:
+        case Plain(text=t):
+            return ["p", t]
+        case Bold(text=t):
+            return ["b", t]
+        case UserText(text=t):
+            return ["u", t]
+        case Mention(user=user, name=name):
+            return ["m", user.key(), name]
+        case Link(url=url, label=label):
+            return ["l", url, label]
+        case Jump(target=target, label=label):
+            return ["j", ref_to_json(target), label]
+    raise TypeError(f"not a span: {span!r}")
+
+
+def _span_from_json(raw: list[Any]) -> Span:
+    tag = raw[0]
+    if tag == "p":
+        return Plain(raw[1])
+    if tag == "b":
+        return Bold(raw[1])
+    if tag == "u":
+        return UserText(raw[1])
+    if tag == "m":
+        return Mention(_user(raw[1]), raw[2])
+    if tag == "l":
+        return Link(raw[1], raw[2])
+    if tag == "j":
+        return Jump(ref_from_json(raw[1]), raw[2])
+    raise ValueError(f"unknown span tag {tag!r}")
+
+
+def _text_to_json(t: Text | None) -> list[Any] | None:
+    return None if t is None else [_span_to_json(s) for s in t.spans]
+
+
+def _text_from_json(raw: list[Any] | None) -> Text | None:
+    return None if raw is None else Text(tuple(_span_from_json(s) for s in raw))
+
+
+def message_to_json(m: ChatMessage) -> dict[str, Any]:
+    out: dict[str, Any] = {"body": _text_to_json(m.body), "kind": m.kind}
+    if m.title is not None:
+        out["title"] = _text_to_json(m.title)
+    if m.fields:
+        out["fields"] = [[name, _text_to_json(value)] for name, value in m.fields]
+    if m.actions:
+        out["actions"] = [[a.id, a.question_id, a.label, a.style] for a in m.actions]
+    if m.footer is not None:
+        out["footer"] = _text_to_json(m.footer)
+    if m.attachment is not None:
+        a = m.attachment
+        out["attachment"] = [a.filename, base64.b64encode(a.data).decode("ascii"), a.mime]
+    if m.question_id is not None:
+        out["question_id"] = m.question_id
+    return out
+
+
+def message_from_json(raw: dict[str, Any]) -> ChatMessage:
+    body = _text_from_json(raw["body"])
+    assert body is not None
+    attachment = raw.get("attachment")
+    return ChatMessage(
+        body=body,
+        title=_text_from_json(raw.get("title")),
+        fields=tuple((name, _text_from_json(v) or Text()) for name, v in raw.get("fields", ())),
+        actions=tuple(Action(a[0], a[1], a[2], a[3]) for a in raw.get("actions", ())),
+        footer=_text_from_json(raw.get("footer")),
+        attachment=(
+            Attachment(attachment[0], base64.b64decode(attachment[1]), attachment[2])
+            if attachment
+            else None
+        ),
+        kind=raw.get("kind", "notice"),
+        question_id=raw.get("question_id"),
+    )
+
+
+def _command_types() -> dict[str, type[c.Command]]:
+    found = {}
+    for name in c.__all__:
+        obj = getattr(c, name)
+        if isinstance(obj, type) and issubclass(obj, c.Command) and obj is not c.Command:
+            found[name] = obj
+    return found
+
+
+_COMMANDS = _command_types()
+
+
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _adapter(cls: type[c.Command]) -> TypeAdapter[Any]:
+    found = _ADAPTERS.get(cls.__name__)
+    if found is None:
+        found = _ADAPTERS[cls.__name__] = TypeAdapter(cls)
+    return found
+
+
+def command_to_json(command: c.Command) -> dict[str, Any]:
+    """``{"type": "AskQuestion", "data": {...}}`` for any command in :mod:`bot.commands`."""
+    name = type(command).__name__
+    if _COMMANDS.get(name) is not type(command):
+        raise TypeError(f"{name} is not a command of bot.commands")
+    return {"type": name, "data": _adapter(type(command)).dump_python(command, mode="json")}
+
+
+def command_from_json(raw: dict[str, Any]) -> c.Command:
+    cls = _COMMANDS[raw["type"]]
+    command: c.Command = _adapter(cls).validate_python(raw["data"])
+    return command

@@ -1,0 +1,126 @@
+"""The deliverer: sends one outbox row through the chat gateway after commit and records what
+the platform gave back (the card's and the thread's refs)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.domain import Question
+from bot.flow.outbox import Delivery, Op, OutboxItem
+from bot.messages import ChatMessage
+from bot.ports import ChatGateway, Clock, DeliveryRefused, UnitOfWork, UnitOfWorkFactory
+from bot.refs import MessageRef, ThreadRef
+
+__all__ = ["CardView", "Deliverer", "describe"]
+
+log = logging.getLogger(__name__)
+
+CardView = Callable[[UnitOfWork, Question], Awaitable[ChatMessage]]
+"""Renders a question's card from what the database says now."""
+
+
+class Deliverer:
+    """`process` of the outbox worker. Reads in a read-only transaction, sends with no
+    transaction open (SQLite's write lock is never held across a network call), then records."""
+
+    def __init__(
+        self,
+        *,
+        uow_factory: UnitOfWorkFactory,
+        chat: ChatGateway,
+        clock: Clock,
+        card_view: CardView,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._chat = chat
+        self._clock = clock
+        self._card_view = card_view
+
+    async def __call__(self, row: OutboxItem) -> None:
+        assert row.id is not None
+        d = row.delivery
+        retry = row.attempts > 1
+        question = None
+        message = d.message
+        if d.question_id is not None:
+            async with self._uow_factory(read_only=True) as uow:
+                question = await uow.questions.get(d.question_id)
+                if question is not None and d.op is Op.CARD:
+                    message = await self._card_view(uow, question)
+            if question is None:
+                raise DeliveryRefused(f"question {d.question_id} no longer exists")
+        result: MessageRef | ThreadRef | None = None
+        records: str | None = None
+        if d.op is Op.CARD:
+            assert question is not None and message is not None
+            if question.card is None:
+                assert d.channel is not None
+                result = await self._chat.post_card(d.channel, message, key=row.key, retry=retry)
+                records = "card"
+            else:
+                await self._chat.update_card(question.card, message)
+        elif d.op is Op.OPEN_THREAD:
+            assert question is not None and d.channel is not None
+            result = await self._chat.open_thread(
+                card=question.card,
+                channel=d.channel,
+                members=d.members,
+                private=d.private,
+                name=d.name,
+                retry=retry,
+            )
+            records = "thread"
+        elif d.op is Op.THREAD:
+            assert message is not None
+            thread = d.thread or (question.thread if question is not None else None)
+            if thread is None:
+                raise DeliveryRefused("the session has no thread to post in")
+            result = await self._chat.post_in_thread(thread, message, key=row.key, retry=retry)
+        else:
+            result = await self._simple(d, row, retry=retry)
+        await self._record(row, d, result, records)
+
+    async def _simple(self, d: Delivery, row: OutboxItem, *, retry: bool) -> MessageRef | None:
+        message = d.message
+        assert message is not None
+        if d.op is Op.POST:
+            assert d.channel is not None
+            return await self._chat.post_card(d.channel, message, key=row.key, retry=retry)
+        if d.op is Op.DM:
+            assert d.user is not None
+            return await self._chat.send_dm(d.user, message, key=row.key, retry=retry)
+        if d.op is Op.PRIVATE:
+            assert d.user is not None and d.channel is not None
+            await self._chat.send_private(user=d.user, channel=d.channel, message=message)
+            return None
+        if d.op is Op.REPLY:
+            assert d.reply_to is not None
+            await self._chat.reply(d.reply_to, message)
+            return None
+        raise ValueError(f"unknown delivery {d.op!r}")
+
+    async def _record(
+        self,
+        row: OutboxItem,
+        d: Delivery,
+        result: MessageRef | ThreadRef | None,
+        records: str | None,
+    ) -> None:
+        assert row.id is not None
+        async with self._uow_factory() as uow:
+            await uow.outbox.sent(
+                row.id, at=self._clock.now(), result=result.key() if result else None
+            )
+            if records == "card" and isinstance(result, MessageRef):
+                assert d.question_id is not None
+                await uow.questions.set_card(d.question_id, result)
+            elif records == "thread" and isinstance(result, ThreadRef):
+                assert d.question_id is not None
+                await uow.questions.set_thread(d.question_id, result)
+            await uow.commit()
+
+
+def describe(row: OutboxItem) -> str:
+    """Log-safe: the operation and the row id, never a recipient or text."""
+    return f"{row.delivery.op.value} #{row.id}"

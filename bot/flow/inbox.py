@@ -1,0 +1,135 @@
+"""The inbox: every input is stored before it is acknowledged, then processed from there.
+
+An adapter calls :meth:`Inbox.receive` (one INSERT keyed by the platform's own identity of the
+input) and acknowledges only after it returned. A leased worker hands each row to the
+preparer of its kind (a platform payload becomes a command; the console and Discord store the
+command itself) and the command to the bus, whose transaction marks the row processed. A row in
+flight when the process dies is taken up again when its lease runs out, here or at another
+replica; the key drops retries and replays.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.commands import Command
+from bot.flow.codec import command_from_json, command_to_json
+from bot.flow.inbox_item import InboxItem
+from bot.flow.outbox import ReplyTo
+from bot.messagebus import SOMETHING_WENT_WRONG, MessageBus
+from bot.messages import ChatMessage, text
+from bot.ports import Clock, UnitOfWorkFactory
+
+__all__ = ["COMMAND", "Inbox", "InboxItem", "InboxProcessor", "Prepared", "Preparer"]
+
+log = logging.getLogger(__name__)
+
+COMMAND = "command"  # the kind of a row that holds a ready command
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What an input means: a command to run, or a message for its issuer (a typo), or nothing
+    (an event the bot does not act on)."""
+
+    command: Command | None
+    reply_to: ReplyTo | None = None
+    problem: ChatMessage | None = None
+
+
+class Preparer(Protocol):
+    """Turns one kind of stored input into a command (may look things up on its platform)."""
+
+    async def prepare(self, item: InboxItem) -> Prepared: ...
+
+    def reply_to(self, item: InboxItem) -> ReplyTo | None:
+        """Where to answer this input, without a network call (to apologise if it fails)."""
+        ...
+
+
+class CommandPreparer:
+    """Rows that hold a command already (the console, Discord)."""
+
+    async def prepare(self, item: InboxItem) -> Prepared:
+        return Prepared(command_from_json(item.payload["command"]), self.reply_to(item))
+
+    def reply_to(self, item: InboxItem) -> ReplyTo | None:
+        raw = item.payload.get("reply_to")
+        return ReplyTo.from_json(raw) if raw else None
+
+
+def lane_of(command: Command) -> str:
+    """Inputs of one person are processed in the order they came; different people's in parallel."""
+    actor = getattr(command, "actor", None)
+    return f"u:{actor.user.key()}" if actor is not None else "system"
+
+
+class Inbox:
+    """The durable front door."""
+
+    def __init__(
+        self, *, uow_factory: UnitOfWorkFactory, clock: Clock, received: Callable[[], None]
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._received = received
+
+    async def receive(self, *, key: str, kind: str, payload: dict[str, Any], lane: str) -> bool:
+        """Store one input; returns False for one seen before. Acknowledge only after this."""
+        now = self._clock.now()
+        item = InboxItem(
+            key=key, kind=kind, lane=lane, payload=payload, received_at=now, due_at=now
+        )
+        async with self._uow_factory() as uow:
+            fresh = await uow.inbox.add(item)
+            await uow.commit()
+        if fresh:
+            self._received()
+        return fresh
+
+    async def receive_command(
+        self, command: Command, *, key: str, reply_to: ReplyTo | None = None
+    ) -> bool:
+        payload = {
+            "command": command_to_json(command),
+            "reply_to": reply_to.to_json() if reply_to else None,
+        }
+        return await self.receive(key=key, kind=COMMAND, payload=payload, lane=lane_of(command))
+
+
+class InboxProcessor:
+    """`process` of the inbox worker: prepare, then run on the bus (which marks the row done)."""
+
+    def __init__(self, bus: MessageBus, preparers: Mapping[str, Preparer] | None = None) -> None:
+        self._bus = bus
+        self._preparers: dict[str, Preparer] = {COMMAND: CommandPreparer(), **(preparers or {})}
+
+    def add(self, kind: str, preparer: Preparer) -> None:
+        self._preparers[kind] = preparer
+
+    async def __call__(self, item: InboxItem) -> None:
+        preparer = self._preparers.get(item.kind)
+        if preparer is None:
+            # Stored by a platform this process does not run: leave it for one that does.
+            raise LookupError(f"no preparer for inbox kind {item.kind!r} in this process")
+        prepared = await preparer.prepare(item)
+        if prepared.command is None:
+            await self._bus.answer(prepared.problem, reply_to=prepared.reply_to, inbox=item)
+            return
+        await self._bus.handle(prepared.command, reply_to=prepared.reply_to, inbox=item)
+
+    async def give_up(self, item: InboxItem, error: str) -> None:
+        """The input could not be processed after every attempt: its issuer is told."""
+        preparer = self._preparers.get(item.kind)
+        reply_to = preparer.reply_to(item) if preparer is not None else None
+        if reply_to is None:
+            return
+        await self._bus.answer(ChatMessage(body=text(SOMETHING_WENT_WRONG)), reply_to=reply_to)
+
+
+def describe(item: InboxItem) -> str:
+    """Log-safe: the kind and the row id (a command's payload may hold what people typed)."""
+    return f"{item.kind} #{item.id}"

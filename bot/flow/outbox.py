@@ -1,0 +1,209 @@
+"""The outbox: what a transaction decided to say, stored with its commit and delivered after it.
+
+Handlers record deliveries on ``ctx.outbox``; the bus writes them in the same transaction as the
+state change. Each delivery has a *lane*: deliveries in one lane go out one at a time, in the
+order they were decided (a question's card, its thread and what is said there share the lane
+``q:<n>``, so a card update never overtakes the card and a thread message never its thread).
+Targets that do not exist yet when the decision is made (the card, the session thread) are named
+by the question and resolved when the delivery goes out.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.flow.codec import message_from_json, message_to_json
+from bot.messages import ChatMessage
+from bot.refs import ChannelRef, Ref, ThreadRef, UserRef
+
+__all__ = ["Delivery", "Op", "Outbox", "OutboxItem", "ReplyTo", "new_key"]
+
+
+class Op(StrEnum):
+    POST = "post"  # a message in a channel
+    CARD = "card"  # question n's card as it is now: posted the first time, updated after
+    OPEN_THREAD = "open_thread"  # question n's session conversation (its ref is recorded)
+    THREAD = "thread"  # a message in question n's thread (or a given thread)
+    DM = "dm"
+    PRIVATE = "private"  # only one user sees it: ephemeral in a channel where possible, else DM
+    REPLY = "reply"  # the answer to a command, to whoever issued it
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTo:
+    """Where the answer to one input goes: its issuer, and the platform's handle for answering
+    that input (Slack's response_url, a Discord interaction token) when it has one."""
+
+    user: UserRef
+    channel: ChannelRef | None = None
+    token: str | None = field(default=None, repr=False)  # a credential of sorts: never logged
+    surface: str = "ephemeral"  # ephemeral | home (Slack's App Home tab)
+    app_id: str | None = None  # Discord: the application the interaction token belongs to
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "user": self.user.key(),
+            "channel": self.channel.key() if self.channel else None,
+            "token": self.token,
+            "surface": self.surface,
+            "app_id": self.app_id,
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> ReplyTo:
+        return cls(
+            user=UserRef.from_key(raw["user"]),
+            channel=ChannelRef.from_key(raw["channel"]) if raw.get("channel") else None,
+            token=raw.get("token"),
+            surface=raw.get("surface", "ephemeral"),
+            app_id=raw.get("app_id"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One thing to say, as decided; see :class:`Op` for what each field means per operation."""
+
+    op: Op
+    lane: str
+    message: ChatMessage | None = None
+    channel: ChannelRef | None = None
+    user: UserRef | None = None
+    thread: ThreadRef | None = None
+    question_id: int | None = None
+    members: tuple[UserRef, ...] = ()
+    private: bool = False
+    name: str = ""
+    reply_to: ReplyTo | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"op": self.op.value}
+        if self.message is not None:
+            out["message"] = message_to_json(self.message)
+        for name in ("channel", "user", "thread"):
+            ref: Ref | None = getattr(self, name)
+            if ref is not None:
+                out[name] = ref.key()
+        if self.question_id is not None:
+            out["question_id"] = self.question_id
+        if self.members:
+            out["members"] = [m.key() for m in self.members]
+        if self.private:
+            out["private"] = True
+        if self.name:
+            out["name"] = self.name
+        if self.reply_to is not None:
+            out["reply_to"] = self.reply_to.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any], *, lane: str) -> Delivery:
+        return cls(
+            op=Op(raw["op"]),
+            lane=lane,
+            message=message_from_json(raw["message"]) if "message" in raw else None,
+            channel=ChannelRef.from_key(raw["channel"]) if "channel" in raw else None,
+            user=UserRef.from_key(raw["user"]) if "user" in raw else None,
+            thread=ThreadRef.from_key(raw["thread"]) if "thread" in raw else None,
+            question_id=raw.get("question_id"),
+            members=tuple(UserRef.from_key(m) for m in raw.get("members", ())),
+            private=bool(raw.get("private", False)),
+            name=raw.get("name", ""),
+            reply_to=ReplyTo.from_json(raw["reply_to"]) if "reply_to" in raw else None,
+        )
+
+
+def new_key() -> str:
+    """An idempotency key: unique, and short enough for a Discord nonce (at most 25 characters)."""
+    return "mm" + secrets.token_hex(11)
+
+
+@dataclass(slots=True)
+class OutboxItem:
+    """A stored delivery with its queue state (leased by one deliverer at a time)."""
+
+    delivery: Delivery
+    key: str
+    due_at: datetime
+    id: int | None = None
+    state: str = "pending"  # pending | sent | failed
+    attempts: int = 0
+    lease_until: datetime | None = None
+    last_error: str = ""
+    sent_at: datetime | None = None
+    result: str | None = None
+
+
+def question_lane(question_id: int) -> str:
+    return f"q:{question_id}"
+
+
+class Outbox:
+    """What one transaction will say, in order. Handlers call these; nothing is sent here."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[Delivery] = []
+
+    def _add(self, delivery: Delivery) -> None:
+        self.deliveries.append(delivery)
+
+    def post(self, channel: ChannelRef, message: ChatMessage) -> None:
+        """A message in a channel (digest, escalation bump, a heads-up to admins)."""
+        self._add(Delivery(Op.POST, f"ch:{channel.key()}", message=message, channel=channel))
+
+    def card(self, question_id: int, *, channel: ChannelRef) -> None:
+        """Show question `question_id`'s card as the question stands when it goes out."""
+        self._add(
+            Delivery(Op.CARD, question_lane(question_id), channel=channel, question_id=question_id)
+        )
+
+    def open_thread(
+        self,
+        question_id: int,
+        *,
+        channel: ChannelRef,
+        members: tuple[UserRef, ...],
+        private: bool,
+    ) -> None:
+        """Open the session's conversation (under the card where the platform allows)."""
+        self._add(
+            Delivery(
+                Op.OPEN_THREAD,
+                question_lane(question_id),
+                channel=channel,
+                question_id=question_id,
+                members=members,
+                private=private,
+                name=f"Question #{question_id}",
+            )
+        )
+
+    def in_thread(
+        self, message: ChatMessage, *, question_id: int, thread: ThreadRef | None = None
+    ) -> None:
+        """A message in question `question_id`'s thread as it is when this goes out, or in
+        `thread` when given (a thread the question had before a hand-over)."""
+        self._add(
+            Delivery(
+                Op.THREAD,
+                question_lane(question_id),
+                message=message,
+                thread=thread,
+                question_id=question_id,
+            )
+        )
+
+    def dm(self, user: UserRef, message: ChatMessage) -> None:
+        self._add(Delivery(Op.DM, f"u:{user.key()}", message=message, user=user))
+
+    def private(self, user: UserRef, channel: ChannelRef, message: ChatMessage) -> None:
+        self._add(
+            Delivery(Op.PRIVATE, f"u:{user.key()}", message=message, user=user, channel=channel)
+        )
+
+    def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+        self._add(Delivery(Op.REPLY, f"r:{to.user.key()}", message=message, reply_to=to))

@@ -1,0 +1,230 @@
+"""The one leased-work loop behind the inbox, the outbox and nudges: lease what is due, process
+each row, retry failures with back-off, hand leases back on shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Generic, Protocol, TypeVar
+
+from bot.ports import Clock, DeliveryRefused, LeasedQueue, RetryAfter, UnitOfWork, UnitOfWorkFactory
+
+__all__ = ["LeaseLost", "LeasedWorker", "WorkerSettings"]
+
+log = logging.getLogger(__name__)
+
+
+class Leased(Protocol):
+    id: int | None
+    attempts: int
+    lease_until: datetime | None
+
+
+T = TypeVar("T", bound=Leased)
+
+
+class LeaseLost(Exception):
+    """Our lease ran out and another worker has the row: leave it to them."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    lease_seconds: float = 60.0
+    batch: int = 100
+    concurrency: int = 1  # 1 keeps rows in lease order (the console; SQLite has one writer)
+    max_attempts: int = 5
+    retry_base_seconds: float = 2.0
+    retry_max_seconds: float = 600.0
+
+    def backoff(self, attempts: int) -> timedelta:
+        seconds = self.retry_base_seconds * 2 ** max(attempts - 1, 0)
+        return timedelta(seconds=min(seconds, self.retry_max_seconds))
+
+
+def _error(e: BaseException) -> str:
+    """What went wrong, for the row and the log: the type and the platform's message, cut short.
+    (Database errors never carry bound values: the engine hides them.)"""
+    return f"{type(e).__name__}: {e}"[:500]
+
+
+class LeasedWorker(Generic[T]):
+    """Processes one queue. `process` does the work of one row and marks it done in its own
+    transaction; raising :class:`RetryAfter`, :class:`DeliveryRefused`, :class:`LeaseLost` or
+    anything else decides what happens to the row.
+
+    `drain()` works until nothing is due (the console and tests call it; so does every wake-up).
+    `run()` drains whenever `wake()` is called, until `stop()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        uow_factory: UnitOfWorkFactory,
+        queue: Callable[[UnitOfWork], LeasedQueue[T]],
+        process: Callable[[T], Awaitable[None]],
+        clock: Clock,
+        settings: WorkerSettings,
+        on_give_up: Callable[[T, str], Awaitable[None]] | None = None,
+        describe: Callable[[T], str] = lambda item: str(item.id),
+    ) -> None:
+        self.name = name
+        self._uow_factory = uow_factory
+        self._queue = queue
+        self._process = process
+        self._clock = clock
+        self.settings = settings
+        self._on_give_up = on_give_up
+        self._describe = describe
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._gate = asyncio.Semaphore(settings.concurrency)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._not_started: dict[int, T] = {}
+        self.processed = 0
+
+    def wake(self) -> None:
+        """Something may be due now: drain soon (cheap; safe to call from anywhere)."""
+        self._wake.set()
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.settings.lease_seconds)
+
+    async def _lease(self) -> list[T]:
+        async with self._uow_factory() as uow:
+            leased = await self._queue(uow).lease(
+                self._clock.now(), lease=self.lease, limit=self.settings.batch
+            )
+            await uow.commit()
+        return leased
+
+    async def drain(self) -> int:
+        """Process everything due now; returns how many rows were taken."""
+        taken = 0
+        while not self._stopping:
+            batch = await self._lease()
+            if not batch:
+                break
+            taken += len(batch)
+            for item in batch:
+                assert item.id is not None
+                self._not_started[item.id] = item
+            if self.settings.concurrency == 1:
+                for item in batch:
+                    if self._stopping:
+                        break
+                    await self._one(item)
+            else:
+                await asyncio.gather(*(self._guarded(item) for item in batch))
+            # Rows behind these in their lanes may be due now: lease again until none is.
+        return taken
+
+    async def _guarded(self, item: T) -> None:
+        async with self._gate:
+            if not self._stopping:
+                await self._one(item)
+
+    async def _one(self, item: T) -> None:
+        assert item.id is not None
+        self._not_started.pop(item.id, None)
+        task = asyncio.current_task()
+        assert task is not None
+        self._in_flight.add(task)
+        try:
+            await self._attempt(item)
+        finally:
+            self._in_flight.discard(task)
+
+    async def _attempt(self, item: T) -> None:
+        assert item.id is not None
+        try:
+            await self._process(item)
+            self.processed += 1
+            return
+        except LeaseLost:
+            log.info("%s %s: lease lost, left to the worker that holds it", self.name, item.id)
+            return
+        except RetryAfter as e:
+            due = self._clock.now() + max(
+                timedelta(seconds=e.seconds), self.settings.backoff(1) / 2
+            )
+            await self._settle(item, retry_at=due, error=_error(e))
+            log.info("%s %s: rate limited, retrying in %.1f s", self.name, item.id, e.seconds)
+            return
+        except DeliveryRefused as e:
+            # One recipient that can't be reached: skipped, logged without ids, nobody held up.
+            await self._settle(item, retry_at=None, error=_error(e))
+            log.warning("%s %s skipped: %s", self.name, self._describe(item), e)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:
+            error = _error(e)
+            if item.attempts >= self.settings.max_attempts:
+                log.error(
+                    "%s %s gave up after %d attempts: %s",
+                    self.name,
+                    self._describe(item),
+                    item.attempts,
+                    error,
+                    exc_info=not isinstance(e, ConnectionError | TimeoutError | OSError),
+                )
+                await self._settle(item, retry_at=None, error=error)
+                if self._on_give_up is not None:
+                    await self._on_give_up(item, error)
+                return
+            backoff = self.settings.backoff(item.attempts)
+            log.warning(
+                "%s %s failed on attempt %d, retrying in %ds: %s",
+                self.name,
+                self._describe(item),
+                item.attempts,
+                backoff.total_seconds(),
+                error,
+            )
+            await self._settle(item, retry_at=self._clock.now() + backoff, error=error)
+
+    async def _settle(self, item: T, *, retry_at: datetime | None, error: str) -> None:
+        assert item.id is not None
+        async with self._uow_factory() as uow:
+            queue = self._queue(uow)
+            if retry_at is None:
+                await queue.fail(item.id, error=error)
+            else:
+                await queue.retry(item.id, due_at=retry_at, error=error)
+            await uow.commit()
+
+    async def run(self) -> None:
+        """Drain at every wake-up until stopped (a failing drain is logged and tried again)."""
+        while not self._stopping:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("%s: draining failed; trying again at the next wake-up", self.name)
+                await asyncio.sleep(1)
+
+    async def stop(self, *, grace: float) -> None:
+        """Take nothing new; let rows in flight finish for up to `grace` seconds; hand the
+        leases of rows not started yet back, so another worker takes them at once."""
+        self._stopping = True
+        self._wake.set()
+        if self._in_flight:
+            _, late = await asyncio.wait(set(self._in_flight), timeout=grace)
+            for task in late:  # their leases run out and another start takes them
+                task.cancel()
+        if self._not_started:
+            ids = list(self._not_started)
+            self._not_started.clear()
+            with contextlib.suppress(Exception):
+                async with self._uow_factory() as uow:
+                    await self._queue(uow).release(ids)
+                    await uow.commit()

@@ -1,0 +1,1 @@
+"""Mentors: profiles, the directory, the roster cache used for ranking, CSV import and export."""

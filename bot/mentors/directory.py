@@ -1,0 +1,88 @@
+"""The mentor directory: who mentors what, the leaderboard, and why a question went to whom."""
+
+from __future__ import annotations
+
+from bot.actors import is_admin, load_question, names_for
+from bot.commands import ExplainMatch, ListMentors, ShowLeaderboard
+from bot.messagebus import Context, Refusal
+from bot.messages import Bold, UserText, lines, text
+from bot.questions.ranking import rank_for
+from bot.recognition.points import leaderboard_text
+
+__all__ = ["explain_match", "list_mentors", "show_leaderboard"]
+
+
+async def show_leaderboard(cmd: ShowLeaderboard, ctx: Context) -> None:
+    ctx.reply(await leaderboard_text(ctx, cmd.actor.workspace))
+
+
+async def list_mentors(cmd: ListMentors, ctx: Context) -> None:
+    profiles = await ctx.uow.mentors.in_workspace(cmd.actor.workspace)
+    now = ctx.clock.now()
+    skill = cmd.skill.strip()
+    if skill:
+        canon = ctx.services.taxonomy.canonical(skill) or skill.lower()
+        profiles = [p for p in profiles if canon in p.skills]
+    if not profiles:
+        ctx.reply(
+            text("No mentors for ", UserText(skill), " yet.") if skill else text("No mentors yet.")
+        )
+        return
+    names = await names_for(ctx, [p.ref for p in profiles])
+    out = [text(Bold(f"Mentors{' for ' + skill if skill else ''}"))]
+    for p in sorted(profiles, key=lambda p: names.get(p.ref, "").lower())[:50]:
+        flag = (
+            " (paused)"
+            if p.is_paused(now)
+            else (" (in hours now)" if p.hours.contains(now, p.timezone) else "")
+        )
+        out.append(
+            text(
+                "• ",
+                UserText(names.get(p.ref, p.ref.id)),
+                ": ",
+                UserText(", ".join(p.skills)),
+                flag,
+            )
+        )
+    ctx.reply(lines(out))
+
+
+async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
+    q = await load_question(ctx, cmd.question_id)
+    if not (is_admin(cmd.actor, ctx.config) or cmd.actor.user in q.suggested):
+        raise Refusal(
+            f"Only admins and the mentors suggested for #{q.number} can see why they were suggested."
+        )
+    ranked = await rank_for(
+        ctx,
+        workspace=q.workspace,
+        topics=q.topics,
+        exclude={q.asker},
+        limit=max(ctx.config.matching.suggest, 5),
+    )
+    names = await names_for(ctx, [r.ref for r in ranked])
+    out = [
+        text(
+            Bold(f"Why these mentors for #{q.number}"),
+            " — topics: ",
+            UserText(", ".join(q.topics) or "none"),
+        )
+    ]
+    if not ranked:
+        out.append(text("No mentor has a skill that fits these topics."))
+    for i, r in enumerate(ranked, 1):
+        factors = ", ".join(f"{k} {v:.2f}" for k, v in r.factors.items())
+        out.append(
+            text(
+                f"{i}. ",
+                UserText(names.get(r.ref, r.ref.id)),
+                f" — score {r.score:.1f}; matched: ",
+                UserText(", ".join(r.matched_topics)),
+                text("; via related skills: ", UserText(", ".join(r.related_topics)))
+                if r.related_topics
+                else text(),
+                f"; {factors}",
+            )
+        )
+    ctx.reply(lines(out))

@@ -1,0 +1,1 @@
+"""Nudges: reminders as rows with a due time, the sweep that sends them, quiet hours."""

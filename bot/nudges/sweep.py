@@ -1,0 +1,50 @@
+"""The nudge sweep: each leased, due nudge is decided in its own transaction (renewing our
+lease first), which also marks it sent; quiet hours move it instead."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.domain import Nudge
+from bot.flow.worker import LeaseLost
+from bot.messagebus import Context, MessageBus
+from bot.nudges.kinds import SENDERS
+from bot.nudges.quiet_hours import Later
+
+__all__ = ["NudgeSweep", "describe"]
+
+log = logging.getLogger(__name__)
+
+
+class NudgeSweep:
+    """`process` of the nudge worker."""
+
+    def __init__(self, bus: MessageBus, *, lease: timedelta) -> None:
+        self._bus = bus
+        self._lease = lease
+
+    async def __call__(self, nudge: Nudge) -> None:
+        assert nudge.id is not None and nudge.lease_until is not None
+        now = self._bus.clock.now()
+        lease_until, nudge_id = nudge.lease_until, nudge.id
+
+        async def decide(ctx: Context) -> None:
+            if not await ctx.uow.nudges.hold(
+                nudge_id, lease_until=lease_until, until=now + self._lease
+            ):
+                raise LeaseLost()
+            await SENDERS[nudge.kind](ctx, nudge, now)
+            await ctx.uow.nudges.mark_sent(nudge_id, now)
+
+        try:
+            await self._bus.decide(decide)
+        except Later as later:
+            async with self._bus.uow_factory() as uow:
+                await uow.nudges.postpone(nudge_id, due_at=later.when)
+                await uow.commit()
+            log.debug("nudge %s (%s) waits for working hours: %s", nudge_id, nudge.kind, later.when)
+
+
+def describe(nudge: Nudge) -> str:
+    return f"nudge {nudge.id} ({nudge.kind.value})"

@@ -1,0 +1,56 @@
+"""The platform table: which chat platforms exist, when their credentials are complete, and
+where their adapter starts. Adding a platform is one row here (plus its adapter package)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["PLATFORMS", "Platform", "configured", "credential_problems"]
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """`needs`: variables that must all be set; `one_of`: at least one of them too.
+    `start`: ``module:function`` of the adapter's ``async def start(app)``."""
+
+    name: str
+    needs: tuple[str, ...]
+    start: str
+    one_of: tuple[str, ...] = ()
+
+    def is_configured(self, env: Mapping[str, str]) -> bool:
+        have = {k for k in (*self.needs, *self.one_of) if env.get(k, "").strip()}
+        return set(self.needs) <= have and (not self.one_of or bool(have & set(self.one_of)))
+
+    def problem(self, env: Mapping[str, str]) -> str | None:
+        """What is missing when some but not all of its credentials are set."""
+        have = {k for k in (*self.needs, *self.one_of) if env.get(k, "").strip()}
+        if not have or self.is_configured(env):
+            return None
+        missing = [k for k in self.needs if k not in have]
+        if self.one_of and not have & set(self.one_of):
+            missing.append(" or ".join(self.one_of))
+        return f"{self.name}: {', '.join(sorted(have))} set but {', '.join(missing)} missing"
+
+
+PLATFORMS: tuple[Platform, ...] = (
+    Platform(
+        "slack",
+        needs=("SLACK_BOT_TOKEN",),
+        one_of=("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"),
+        start="adapters.slack:start_slack",
+    ),
+    Platform("discord", needs=("DISCORD_TOKEN",), start="adapters.discord:start_discord"),
+)
+
+
+def configured(env: Mapping[str, str] = os.environ) -> list[Platform]:
+    """The platforms whose credentials are all present."""
+    return [p for p in PLATFORMS if p.is_configured(env)]
+
+
+def credential_problems(env: Mapping[str, str] = os.environ) -> list[str]:
+    """Platforms with some credentials set and others missing (a typo, a forgotten export)."""
+    return [found for p in PLATFORMS if (found := p.problem(env))]

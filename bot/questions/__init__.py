@@ -1,0 +1,1 @@
+"""Questions: asking, the card, claiming and running a short session, hand-over."""

@@ -1,0 +1,265 @@
+"""What follows each question event, in the same transaction: the card shows the new state, the
+session thread opens or hears a note, points are given, nudges are scheduled or cancelled.
+Nothing here talks to a platform: it records deliveries on the outbox."""
+
+from __future__ import annotations
+
+from bot.actors import names_for
+from bot.domain import NudgeKind, Question, Workspace
+from bot.events import (
+    Event,
+    QuestionAsked,
+    QuestionCancelled,
+    QuestionClaimed,
+    QuestionExpired,
+    QuestionHandedOver,
+    QuestionReleased,
+    QuestionResolved,
+    QuestionUnanswered,
+    SessionRated,
+    SuggestionsChanged,
+    TimeboxExtended,
+)
+from bot.messagebus import Context, EventHandler
+from bot.messages import ChatMessage, Jump, Text, lines, text
+from bot.nudges import schedule
+from bot.questions.asking import similar_resolved
+from bot.questions.cards import feedback_prompt, session_intro, similar_lines, who
+from bot.recognition.points import award_points
+
+__all__ = ["QUESTION_REACTIONS"]
+
+
+async def _question(ctx: Context, question_id: int) -> tuple[Question, Workspace]:
+    q = await ctx.uow.questions.get(question_id)
+    assert q is not None, f"question {question_id} vanished within its own transaction"
+    ws = await ctx.uow.workspaces.get(q.workspace)
+    assert ws is not None, "a question's workspace is always registered"
+    return q, ws
+
+
+def _show_card(ctx: Context, q: Question, ws: Workspace) -> None:
+    ctx.outbox.card(q.number, channel=ws.mentoring_channel)
+
+
+def _note(ctx: Context, q: Question, body: Text) -> None:
+    ctx.outbox.in_thread(ChatMessage(body=body, question_id=q.number), question_id=q.number)
+
+
+def _in_thread(q: Question) -> Text:
+    return text(Jump(q.thread, f"#{q.number}")) if q.thread else text(f"#{q.number}")
+
+
+async def asked(event: QuestionAsked, ctx: Context) -> None:
+    q, ws = await _question(ctx, event.question_id)
+    _show_card(ctx, q, ws)
+    await schedule.schedule_escalation(ctx, q, base=q.created_at)
+
+
+async def claimed(event: QuestionClaimed, ctx: Context) -> None:
+    q, ws = await _question(ctx, event.question_id)
+    _show_card(ctx, q, ws)
+    await _open_session(ctx, q, ws)
+    await award_points(
+        ctx, user=event.mentor, question=q, points=ctx.config.points.claim, reason="claim"
+    )
+    await schedule.after_claim(ctx, q)
+
+
+async def _open_session(ctx: Context, q: Question, ws: Workspace) -> None:
+    """The session's conversation (a thread under the card, or a private one for anonymous
+    questions) and its intro."""
+    assert q.mentor is not None
+    ctx.outbox.open_thread(
+        q.number,
+        channel=ws.mentoring_channel,
+        members=(q.asker, q.mentor),
+        private=q.anonymous,
+    )
+    names = await names_for(ctx, [q.asker, q.mentor])
+    profile = await ctx.uow.mentors.get(q.mentor)
+    tz = profile.timezone if profile is not None else ws.timezone
+    ctx.outbox.in_thread(
+        session_intro(q, names=names, config=ctx.config, tz=tz), question_id=q.number
+    )
+
+
+async def released(event: QuestionReleased, ctx: Context) -> None:
+    q, ws = await _question(ctx, event.question_id)
+    _note(
+        ctx,
+        q,
+        text(
+            who(event.by, {event.by: event.by_name}, mention=False),
+            f" released #{q.number}; it's back in the queue and other mentors are being asked.",
+        ),
+    )
+    _show_card(ctx, q, ws)
+    for ref in q.suggested:
+        ctx.outbox.dm(
+            ref,
+            ChatMessage(
+                body=text(
+                    f"Question #{q.number} is looking for a mentor again and fits your skills. "
+                    "Claim it on its card."
+                ),
+                question_id=q.number,
+            ),
+        )
+    await schedule.after_release(ctx, q)
+
+
+async def resolved(event: QuestionResolved, ctx: Context) -> None:
+    q, ws = await _question(ctx, event.question_id)
+    _show_card(ctx, q, ws)
+    names = await names_for(ctx, [q.asker, q.mentor])
+    names[event.by] = event.by_name  # the thread note uses the name they act under now
+    _note(
+        ctx,
+        q,
+        text(
+            f"#{q.number} is resolved (by ",
+            who(event.by, names, mention=False),
+            "). Thank you both!",
+        ),
+    )
+    for role in ("asker", "mentor"):
+        ctx.outbox.in_thread(feedback_prompt(q, names=names, role=role), question_id=q.number)
+    assert q.mentor is not None
+    await award_points(
+        ctx, user=q.mentor, question=q, points=ctx.config.points.resolve, reason="resolve"
+    )
+    await schedule.after_resolve(ctx, q)
+    similar = ctx.services.similar
+    ctx.after_commit.append(lambda: similar.add(q.number, q.text, q.topics))
+
+
+async def cancelled(event: QuestionCancelled, ctx: Context) -> None:
+    q, ws = await _question(ctx, event.question_id)
+    _show_card(ctx, q, ws)
+    if q.claims:  # a session conversation was opened at some point
+        by = (
+            who(event.by, {event.by: event.by_name}, mention=False) + " (an admin)"
+            if event.by_admin
+            else text("The asker")
+        )
+        _note(ctx, q, by + f" cancelled #{q.number}. Thanks for your time!")
+    await schedule.on_close(ctx, q)
+
+
+async def extended(event: TimeboxExtended, ctx: Context) -> None:
+    q, _ = await _question(ctx, event.question_id)
+    assert q.timebox_ends_at is not None
+    minutes = ctx.config.session.extend_minutes
+    _note(
+        ctx,
+        q,
+        text(
+            f"+{minutes} min: the session on #{q.number} now ends at {q.timebox_ends_at:%H:%M} UTC."
+        ),
+    )
+    await schedule.after_extend(ctx, q)
+
+
+async def handed_over(event: QuestionHandedOver, ctx: Context) -> None:
+    q, ws = await _question(ctx, event.question_id)
+    names = await names_for(ctx, [q.asker, event.previous, event.mentor])
+    note = ChatMessage(
+        body=text(
+            who(event.previous, names, mention=False),
+            f" handed #{q.number} over to ",
+            who(event.mentor, names),
+            ". Thanks both!",
+        ),
+        question_id=q.number,
+    )
+    # The note goes to the thread the question has now, before the new one (if any) opens.
+    ctx.outbox.in_thread(note, question_id=q.number, thread=event.old_thread)
+    await _open_session(ctx, q, ws)
+    _show_card(ctx, q, ws)
+    await schedule.after_claim(ctx, q)
+
+
+async def suggestions_changed(event: SuggestionsChanged, ctx: Context) -> None:
+    q, ws = await _question(ctx, event.question_id)
+    _show_card(ctx, q, ws)
+
+
+async def expired(event: QuestionExpired, ctx: Context) -> None:
+    q, ws = await _question(ctx, event.question_id)
+    _show_card(ctx, q, ws)
+    await schedule.on_close(ctx, q)
+    _note(
+        ctx,
+        q,
+        text(
+            f"The session on #{q.number} has closed: its time box ran out with no answer "
+            "to the wrap-up. Thanks both! Ask again any time with `/askmentor`."
+        ),
+    )
+    names = await names_for(ctx, [q.asker, q.mentor])
+    for user in (q.asker, q.mentor):
+        if user is not None:
+            ctx.outbox.dm(
+                user,
+                ChatMessage(
+                    body=text(
+                        who(user, names, mention=False),
+                        ", session ",
+                        _in_thread(q),
+                        " was closed because its time box ran out. "
+                        "If it isn't settled, `/askmentor` again with where you got to.",
+                    ),
+                    question_id=q.number,
+                ),
+            )
+
+
+async def unanswered(event: QuestionUnanswered, ctx: Context) -> None:
+    q, ws = await _question(ctx, event.question_id)
+    _show_card(ctx, q, ws)
+    await schedule.on_close(ctx, q)
+    names = await names_for(ctx, [q.asker])
+    similar = await similar_resolved(ctx, q)
+    body = [
+        text(
+            who(q.asker, names),
+            f", I'm sorry: no mentor could take your question #{q.number} this time, "
+            "so I've closed it. It's not you — please ask again, perhaps with a little more "
+            "detail or other keywords: `/askmentor ...`",
+        )
+    ]
+    if similar:
+        body += [text("These answered questions may help meanwhile:"), *similar_lines(similar)]
+    ctx.outbox.dm(q.asker, ChatMessage(body=lines(body), question_id=q.number))
+
+
+async def rated(event: SessionRated, ctx: Context) -> None:
+    if event.role != "asker":
+        return
+    q, ws = await _question(ctx, event.question_id)
+    await ctx.uow.nudges.cancel(q.number, [NudgeKind.FEEDBACK])
+    if event.score >= 4 and q.mentor is not None:
+        await award_points(
+            ctx,
+            user=q.mentor,
+            question=q,
+            points=ctx.config.points.good_rating,
+            reason="good rating",
+        )
+    _show_card(ctx, q, ws)
+
+
+QUESTION_REACTIONS: dict[type[Event], list[EventHandler]] = {
+    QuestionAsked: [asked],
+    QuestionClaimed: [claimed],
+    QuestionReleased: [released],
+    QuestionResolved: [resolved],
+    QuestionCancelled: [cancelled],
+    TimeboxExtended: [extended],
+    QuestionHandedOver: [handed_over],
+    SuggestionsChanged: [suggestions_changed],
+    QuestionExpired: [expired],
+    QuestionUnanswered: [unanswered],
+    SessionRated: [rated],
+}

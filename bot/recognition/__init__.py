@@ -1,0 +1,1 @@
+"""Recognition: thank-you points within a daily cap, and the leaderboard."""

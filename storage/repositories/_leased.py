@@ -1,0 +1,123 @@
+"""Leased work over SQL, shared by the inbox, the outbox and nudges (`bot.ports.LeasedQueue`).
+
+Leasing is one statement: PostgreSQL picks due rows with ``FOR UPDATE SKIP LOCKED`` in a
+materialised CTE (a plain IN-subquery may be re-run per row and overshoot the limit); SQLite's
+write transaction is exclusive (``BEGIN IMMEDIATE``). The outer WHERE repeats the due test, so a
+row leased meanwhile is never taken twice. Laned queues take only the first pending row of each
+lane, so a lane's rows go out one at a time, in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+__all__ = ["LeasedRows"]
+
+PENDING = "pending"
+
+
+class LeasedRows:
+    """The queue operations on one table with columns id, state, due_at, lease_until, attempts,
+    last_error (and lane, when `laned`)."""
+
+    def __init__(
+        self, session: AsyncSession, dialect: str, table: sa.Table, *, laned: bool
+    ) -> None:
+        self._session = session
+        self._dialect = dialect
+        self._t = table
+        self._laned = laned
+
+    def _due(self, now: datetime, table: sa.Table | Any = None) -> sa.ColumnElement[bool]:
+        t = self._t if table is None else table
+        return sa.and_(
+            t.c.state == PENDING,
+            t.c.due_at <= now,
+            sa.or_(t.c.lease_until.is_(None), t.c.lease_until < now),
+        )
+
+    async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[sa.Row[Any]]:
+        t = self._t
+        picked = t.alias("picked")
+        where = [self._due(now, picked)]
+        if self._laned:
+            earlier = t.alias("earlier")
+            where.append(
+                ~sa.exists().where(
+                    earlier.c.lane == picked.c.lane,
+                    earlier.c.state == PENDING,
+                    earlier.c.id < picked.c.id,
+                )
+            )
+        due = (
+            sa.select(picked.c.id)
+            .where(*where)
+            .order_by(picked.c.due_at, picked.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=picked)
+            .cte("due_rows")
+        )
+        if self._dialect == "postgresql":
+            due = due.prefix_with("MATERIALIZED")
+        stmt = (
+            sa.update(t)
+            .where(t.c.id.in_(sa.select(due.c.id)), self._due(now))
+            .values(lease_until=now + lease, attempts=t.c.attempts + 1)
+            .returning(*t.c)
+        )
+        rows = list(await self._session.execute(stmt))
+        return sorted(rows, key=lambda r: (r.due_at, r.id))
+
+    async def hold(self, item_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        """Renew a lease that is still ours; False if it ran out and another worker has it."""
+        t = self._t
+        result = await self._session.execute(
+            sa.update(t)
+            .where(t.c.id == item_id, t.c.state == PENDING, t.c.lease_until == lease_until)
+            .values(lease_until=until)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def finish(self, item_id: int, **values: Any) -> None:
+        t = self._t
+        await self._session.execute(
+            sa.update(t).where(t.c.id == item_id).values(lease_until=None, **values)
+        )
+
+    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
+        await self.finish(item_id, due_at=due_at, last_error=error)
+
+    async def fail(self, item_id: int, *, error: str) -> None:
+        await self.finish(item_id, state="failed", last_error=error)
+
+    def _one_attempt_back(self) -> Any:
+        t = self._t
+        if self._dialect == "sqlite":
+            return sa.func.max(t.c.attempts - 1, 0)
+        return sa.func.greatest(t.c.attempts - 1, 0)
+
+    async def release(self, item_ids: Sequence[int]) -> None:
+        if not item_ids:
+            return
+        t = self._t
+        await self._session.execute(
+            sa.update(t)
+            .where(t.c.id.in_(list(item_ids)), t.c.state == PENDING)
+            .values(lease_until=None, attempts=self._one_attempt_back())
+        )
+
+    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
+        """Move the due time and give the lease back; not counted as an attempt."""
+        await self.finish(item_id, due_at=due_at, attempts=self._one_attempt_back())
+
+    async def prune(self, *, done_states: Sequence[str], before: datetime, at: str) -> int:
+        t = self._t
+        result = await self._session.execute(
+            sa.delete(t).where(t.c.state.in_(list(done_states)), t.c[at] < before)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,164 @@
+"""The inbox and the outbox: leased queues of inputs to process and of deliveries to send."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.flow.inbox_item import InboxItem
+from bot.flow.outbox import Delivery, OutboxItem
+from storage.repositories._base import Repository
+from storage.repositories._leased import LeasedRows
+from storage.tables import InboxRow, OutboxRow, table_of
+
+__all__ = ["SqlInboxRepository", "SqlOutboxRepository"]
+
+INBOX = table_of(InboxRow)
+OUTBOX = table_of(OutboxRow)
+
+
+def _inbox_item(row: sa.Row[Any]) -> InboxItem:
+    return InboxItem(
+        id=row.id,
+        key=row.key,
+        kind=row.kind,
+        lane=row.lane,
+        payload=row.payload,
+        received_at=row.created_at,
+        due_at=row.due_at,
+        state=row.state,
+        attempts=row.attempts,
+        lease_until=row.lease_until,
+        last_error=row.last_error,
+    )
+
+
+class SqlInboxRepository(Repository):
+    """`bot.ports.InboxRepository` over SQL."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        super().__init__(session, dialect)
+        self._rows = LeasedRows(session, dialect, INBOX, laned=True)
+
+    async def add(self, item: InboxItem) -> bool:
+        fresh = await self._insert_once(
+            INBOX,
+            {
+                "key": item.key,
+                "kind": item.kind,
+                "lane": item.lane,
+                "payload": item.payload,
+                "state": "pending",
+                "created_at": item.received_at,
+                "due_at": item.due_at,
+                "attempts": 0,
+                "last_error": "",
+            },
+            conflict=["key"],
+        )
+        return fresh
+
+    async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[InboxItem]:
+        return [_inbox_item(r) for r in await self._rows.lease(now, lease=lease, limit=limit)]
+
+    async def start(self, item_id: int, *, lease_until: datetime, at: datetime) -> bool:
+        # Processed inputs keep only their key (to drop retries); what people typed goes.
+        changed = await self._rowcount(
+            sa.update(INBOX)
+            .where(
+                INBOX.c.id == item_id,
+                INBOX.c.state == "pending",
+                INBOX.c.lease_until == lease_until,
+            )
+            .values(state="done", done_at=at, lease_until=None, payload={})
+        )
+        return changed == 1
+
+    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
+        await self._rows.retry(item_id, due_at=due_at, error=error)
+
+    async def fail(self, item_id: int, *, error: str) -> None:
+        await self._rows.finish(item_id, state="failed", last_error=error, payload={})
+
+    async def release(self, item_ids: Sequence[int]) -> None:
+        await self._rows.release(item_ids)
+
+    async def prune(self, before: datetime) -> int:
+        return await self._rows.prune(
+            done_states=("done", "failed"), before=before, at="created_at"
+        )
+
+
+def _outbox_item(row: sa.Row[Any]) -> OutboxItem:
+    return OutboxItem(
+        id=row.id,
+        key=row.key,
+        delivery=Delivery.from_json(row.spec, lane=row.lane),
+        due_at=row.due_at,
+        state=row.state,
+        attempts=row.attempts,
+        lease_until=row.lease_until,
+        last_error=row.last_error,
+        sent_at=row.sent_at,
+        result=row.result,
+    )
+
+
+class SqlOutboxRepository(Repository):
+    """`bot.ports.OutboxRepository` over SQL."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        super().__init__(session, dialect)
+        self._rows = LeasedRows(session, dialect, OUTBOX, laned=True)
+
+    async def add_many(self, rows: Sequence[OutboxItem]) -> None:
+        if not rows:
+            return
+        result = await self._session.execute(
+            sa.insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "key": r.key,
+                    "lane": r.delivery.lane,
+                    "spec": r.delivery.to_json(),
+                    "state": "pending",
+                    "created_at": r.due_at,
+                    "due_at": r.due_at,
+                    "attempts": 0,
+                    "last_error": "",
+                }
+                for r in rows
+            ],
+        )
+        for row, new_id in zip(rows, result.scalars(), strict=True):
+            row.id = new_id
+
+    async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[OutboxItem]:
+        return [_outbox_item(r) for r in await self._rows.lease(now, lease=lease, limit=limit)]
+
+    async def sent(self, item_id: int, *, at: datetime, result: str | None) -> None:
+        await self._rows.finish(item_id, state="sent", sent_at=at, result=result)
+
+    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
+        await self._rows.retry(item_id, due_at=due_at, error=error)
+
+    async def fail(self, item_id: int, *, error: str) -> None:
+        await self._rows.fail(item_id, error=error)
+
+    async def release(self, item_ids: Sequence[int]) -> None:
+        await self._rows.release(item_ids)
+
+    async def prune(self, before: datetime) -> int:
+        return await self._rows.prune(
+            done_states=("sent", "failed"), before=before, at="created_at"
+        )
+
+    async def pending(self) -> int:
+        found = await self._session.execute(
+            sa.select(sa.func.count()).select_from(OUTBOX).where(OUTBOX.c.state == "pending")
+        )
+        return int(found.scalar_one())
