@@ -13,7 +13,7 @@ from bot.config import Config
 from bot.events import Event
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Outbox, OutboxItem, ReplyTo, new_key
-from bot.flow.worker import LeaseLost
+from bot.flow.worker import LeaseLost, NotYet
 from bot.matching import SimilarIndex, Taxonomy
 from bot.mentors.roster_cache import MentorRoster
 from bot.messages import ChatMessage, Text, text
@@ -193,6 +193,10 @@ class MessageBus:
             return [said]
         except LeaseLost:
             raise
+        except NotYet:
+            if inbox is not None:
+                raise  # its worker looks again shortly
+            return []
         except Exception:
             if inbox is not None:
                 raise

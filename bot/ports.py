@@ -301,6 +301,10 @@ class InboxRepository(LeasedQueue[InboxItem], Protocol):
         """Forget processed inputs older than `before` (their keys no longer de-duplicate)."""
         ...
 
+    async def pending(self) -> int:
+        """How many inputs wait to be processed (for health and tests)."""
+        ...
+
 
 class OutboxRepository(LeasedQueue[OutboxItem], Protocol):
     async def add_many(self, rows: Sequence[OutboxItem]) -> None: ...

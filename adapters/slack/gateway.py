@@ -1,4 +1,5 @@
-"""The Slack ChatGateway: cards, threads, group DMs, DMs, ephemerals and file uploads (Web API)."""
+"""The Slack ChatGateway: cards, threads, group DMs, DMs, ephemerals, answers and file uploads
+(Web API), with Slack's errors sorted into skip / wait / retry for the deliverer."""
 
 from __future__ import annotations
 
@@ -12,17 +13,40 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.render import blocks_for, fallback_text, permalink_for
+from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for
 from adapters.slack.translate import message_ref, split_ref, thread_ref
-from bot.messages import Attachment, ChatMessage
+from bot.flow.outbox import ReplyTo
+from bot.messages import Attachment, ChatMessage, text
+from bot.ports import DeliveryRefused, RetryAfter
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
 
-__all__ = ["SlackGateway", "api_error"]
+__all__ = ["OUTBOX_EVENT", "SlackGateway", "api_error", "classify"]
 
 log = logging.getLogger(__name__)
 
 # chat.postEphemeral fails like this when the user can't see the channel: fall back to a DM.
 _NOT_VISIBLE = {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived"}
+# Errors that no retry will change, for this one recipient or place (Slack's error codes).
+_REFUSED = {
+    "account_inactive",
+    "cannot_dm_bot",
+    "cant_update_message",
+    "channel_not_found",
+    "invalid_blocks",
+    "is_archived",
+    "message_not_found",
+    "messages_tab_disabled",
+    "msg_too_long",
+    "no_permission",
+    "not_in_channel",
+    "restricted_action",
+    "team_access_not_granted",
+    "user_disabled",
+    "user_not_found",
+    "user_not_in_channel",
+}
+# The event_type of the message metadata that carries a delivery's idempotency key.
+OUTBOX_EVENT = "micromentor_outbox"
 
 
 def api_error(e: SlackApiError) -> str:
@@ -31,6 +55,28 @@ def api_error(e: SlackApiError) -> str:
     if isinstance(data, dict):
         return str(data.get("error") or "unknown_error")
     return f"HTTP {e.response.status_code}"
+
+
+def _retry_after(e: SlackApiError) -> float:
+    for name, value in (e.response.headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(float(raw), 0.0)
+            except (TypeError, ValueError):
+                break
+    return 1.0
+
+
+def classify(e: SlackApiError) -> Exception:
+    """What the deliverer should do about a Web API error: wait (rate limit), skip (this
+    recipient can't be reached), or retry (anything else, e.g. a 5xx)."""
+    code = api_error(e)
+    if e.response.status_code == 429 or code == "ratelimited":
+        return RetryAfter(_retry_after(e))
+    if code in _REFUSED:
+        return DeliveryRefused(f"Slack: {code}")
+    return e
 
 
 class SlackGateway:
@@ -55,24 +101,73 @@ class SlackGateway:
         }
 
     async def _post(
-        self, channel: str, message: ChatMessage, *, thread_ts: str | None = None
+        self,
+        channel: str,
+        message: ChatMessage,
+        *,
+        thread_ts: str | None = None,
+        key: str = "",
+        retry: bool = False,
     ) -> MessageRef:
-        """chat.postMessage; an attachment is uploaded right after, into the same conversation."""
+        """chat.postMessage carrying the delivery's key as message metadata; when an earlier
+        attempt may have posted it, look for that key first (exactly once across a crash between
+        posting and recording). An attachment is uploaded right after."""
+        if retry and key:
+            found = await self._already_posted(channel, key, thread_ts=thread_ts)
+            if found is not None:
+                log.info("a delivery was found already posted; not posting it twice")
+                return found
         # The "use the CLI for the chart" note is only for places a file can't go (ephemerals).
         shown = replace(message, attachment=None) if message.attachment else message
-        resp = await self.client.chat_postMessage(
-            channel=channel,
-            unfurl_links=False,
-            unfurl_media=False,
-            thread_ts=thread_ts,
-            **self.payload(shown),
-        )
+        extra: dict[str, Any] = {}
+        if key:
+            extra["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"key": key}}
+        try:
+            resp = await self.client.chat_postMessage(
+                channel=channel,
+                unfurl_links=False,
+                unfurl_media=False,
+                thread_ts=thread_ts,
+                **self.payload(shown),
+                **extra,
+            )
+        except SlackApiError as e:
+            raise classify(e) from None
         posted = message_ref(str(resp["channel"]), str(resp["ts"]))
         if message.attachment is not None:
             await self._upload(
                 message.attachment, channel=str(resp["channel"]), thread_ts=thread_ts
             )
         return posted
+
+    async def _already_posted(
+        self, channel: str, key: str, *, thread_ts: str | None
+    ) -> MessageRef | None:
+        """The message of an earlier attempt, found by the key in its metadata (recent history
+        of the channel, or of the thread)."""
+        try:
+            if channel.startswith(("U", "W")):  # a DM: history is read from the IM channel
+                opened = await self.client.conversations_open(users=channel)
+                channel = str(opened["channel"]["id"])
+            if thread_ts:
+                resp = await self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+                )
+            else:
+                resp = await self.client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=100
+                )
+        except SlackApiError as e:
+            log.warning("could not look for an earlier attempt (%s); posting again", api_error(e))
+            return None
+        for found in resp.get("messages") or []:
+            meta = found.get("metadata") or {}
+            if (
+                meta.get("event_type") == OUTBOX_EVENT
+                and (meta.get("event_payload") or {}).get("key") == key
+            ):
+                return message_ref(channel, str(found["ts"]))
+        return None
 
     async def _upload(self, file: Attachment, *, channel: str, thread_ts: str | None) -> None:
         """files.getUploadURLExternal → POST the bytes → files.completeUploadExternal.
@@ -96,12 +191,17 @@ class SlackGateway:
         except Exception:  # the upload URL refused the bytes, a timeout, a dropped connection
             log.warning("uploading %s to %s failed", file.filename, channel, exc_info=True)
 
-    async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
-        return await self._post(channel.id, message)
+    async def post_card(
+        self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        return await self._post(channel.id, message, key=key, retry=retry)
 
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
         channel, ts = split_ref(card.id)
-        await self.client.chat_update(channel=channel, ts=ts or "", **self.payload(message))
+        try:
+            await self.client.chat_update(channel=channel, ts=ts or "", **self.payload(message))
+        except SlackApiError as e:
+            raise classify(e) from None
 
     async def open_thread(
         self,
@@ -111,22 +211,32 @@ class SlackGateway:
         members: Sequence[UserRef],
         private: bool,
         name: str,
+        retry: bool = False,
     ) -> ThreadRef:
-        """A reply thread under the card; a group DM (members + the bot) when private or configured."""
+        """A reply thread under the card; a group DM (members + the bot) when private or
+        configured. Both are idempotent: the thread is the card's, conversations.open returns the
+        existing group DM."""
         if card is not None and not private and self.thread_mode == "thread":
             card_channel, ts = split_ref(card.id)
             return thread_ref(card_channel, ts)
         users = ",".join(dict.fromkeys(m.id for m in members))
-        resp = await self.client.conversations_open(users=users)
+        try:
+            resp = await self.client.conversations_open(users=users)
+        except SlackApiError as e:
+            raise classify(e) from None
         return thread_ref(str(resp["channel"]["id"]))
 
-    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
+    async def post_in_thread(
+        self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
         channel, thread_ts = split_ref(thread.id)
-        return await self._post(channel, message, thread_ts=thread_ts)
+        return await self._post(channel, message, thread_ts=thread_ts, key=key, retry=retry)
 
-    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
         # Posting to a user id delivers to the app's Messages tab with that user.
-        return await self._post(user.id, message)
+        return await self._post(user.id, message, key=key, retry=retry)
 
     async def send_private(
         self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
@@ -138,9 +248,33 @@ class SlackGateway:
             )
         except SlackApiError as e:
             if api_error(e) not in _NOT_VISIBLE:
-                raise
+                raise classify(e) from None
             log.info("ephemeral not possible (%s); sending a DM instead", api_error(e))
             await self.send_dm(user, message)
+
+    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+        """To the issuer only: the App Home tab, else the command's response_url (valid 30
+        minutes), else ephemeral in the channel, else a DM."""
+        if to.surface == "home":
+            try:
+                await self.client.views_publish(
+                    user_id=to.user.id, view=home_view(message, permalink=self.permalink)
+                )
+            except SlackApiError as e:
+                raise classify(e) from None
+            return
+        if to.token and await self._via_response_url(to.token, message):
+            return
+        if to.channel is not None:
+            await self.send_private(user=to.user, channel=to.channel, message=message)
+        else:
+            await self.send_dm(to.user, message)
+
+    async def tell(self, response_url: str | None, said: str) -> None:
+        """A one-line answer through a response_url (the listener's apology when it could not
+        take an input); nothing when there is none."""
+        if response_url:
+            await self._via_response_url(response_url, ChatMessage(body=text(said)))
 
     async def thread_of(self, channel: str, ts: str) -> ThreadRef:
         """The conversation a message belongs to: its reply thread, else the whole channel (group DM)."""
@@ -153,30 +287,11 @@ class SlackGateway:
         thread_ts = messages[0].get("thread_ts") if messages else None
         return thread_ref(channel, thread_ts)
 
-    async def respond(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        user: UserRef,
-        channel: str | None = None,
-        response_url: str | None = None,
-    ) -> None:
-        """Show command replies to their issuer only: via response_url, else ephemeral, else DM."""
-        for message in messages:
-            if response_url and await self._via_response_url(response_url, message):
-                continue
-            if channel:
-                await self.send_private(
-                    user=user, channel=ChannelRef(user.platform, channel), message=message
-                )
-            else:
-                await self.send_dm(user, message)
-
     async def _via_response_url(self, url: str, message: ChatMessage) -> bool:
         body = {"response_type": "ephemeral", "replace_original": False, **self.payload(message)}
         try:
             resp = await AsyncWebhookClient(url).send_dict(body)
-        except Exception:
-            log.warning("response_url failed; falling back", exc_info=True)
+        except Exception as e:
+            log.warning("response_url failed (%s); falling back", type(e).__name__)
             return False
         return resp.status_code == 200

@@ -21,10 +21,11 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.directory import SlackDirectory
 from adapters.slack.gateway import SlackGateway, api_error
+from adapters.slack.inbox import KIND, SlackPreparer
 from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.translate import PLATFORM, channel_of, channel_ref, workspace_ref
+from adapters.slack.users import SlackDirectory
 from bot.commands import RegisterWorkspace
 
 if TYPE_CHECKING:
@@ -66,10 +67,10 @@ class SlackSettings:
         )
 
 
-# Chat calls run inside the command's database transaction (all or nothing). Waiting out a long
-# rate limit there would hold the transaction (on SQLite: the one write lock) for that long, so a
-# wait longer than this fails the call instead; the user is told to try again, a nudge retries.
-MAX_RATE_LIMIT_WAIT_SECONDS = 10
+# Only the deliverer talks to Slack, with no transaction open. A short rate limit is waited out
+# in the call; a longer one is handed back (RetryAfter) so the delivery is rescheduled and the
+# worker moves on to other conversations instead of sleeping.
+MAX_RATE_LIMIT_WAIT_SECONDS = 2
 
 
 class BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
@@ -205,19 +206,19 @@ async def connect(
         )
     )
     log.info("Slack: workspace %s, cards in %s, admin channel %s", team_id, mentoring, admin)
+    # process_before_response: Bolt acknowledges only after a listener returned, i.e. after
+    # the input is stored (by default it acks events before the listener even runs).
     bolt = AsyncApp(
         client=client,
         signing_secret=settings.signing_secret or None,
         request_verification_enabled=not settings.socket_mode,
-        process_before_response=False,
+        process_before_response=True,
     )
-    bot = SlackBot(
-        bus=app.bus,
-        gateway=gateway,
-        directory=SlackDirectory(client, workspace=workspace),
-        uow_factory=app.uow_factory,
-        clock=app.clock,
-        config=app.config,
+    directory = SlackDirectory(client, workspace=workspace)
+    app.runtime.processor.add(
+        KIND,
+        SlackPreparer(gateway=gateway, directory=directory, clock=app.clock, config=app.config),
     )
+    bot = SlackBot(inbox=app.inbox, gateway=gateway, directory=directory, config=app.config)
     register_listeners(bolt, bot)
     return bolt

@@ -4,7 +4,9 @@ Socket Mode: one websocket opened with the app-level token."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Generator
 
 import uvicorn
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -41,12 +43,35 @@ def http_app(bolt: AsyncApp) -> Starlette:
     )
 
 
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handlers: `micromentor run` owns SIGTERM and stops the
+    inputs first, then the workers (see bot.main.run)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
 async def serve(asgi: Starlette, *, host: str, port: int) -> None:
-    """Run uvicorn in this event loop until it is stopped."""
+    """Run uvicorn in this event loop until cancelled; then stop accepting connections and let
+    requests in flight finish (each only stores its input and acknowledges)."""
     config = uvicorn.Config(
-        asgi, host=host, port=port, log_level="warning", access_log=False, lifespan="off"
+        asgi,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=5,
     )
-    await uvicorn.Server(config).serve()
+    server = _Server(config)
+    serving = asyncio.ensure_future(server.serve())
+    try:
+        await asyncio.shield(serving)
+    except asyncio.CancelledError:
+        server.should_exit = True
+        await serving
+        raise
 
 
 async def serve_socket_mode(bolt: AsyncApp, *, app_token: str) -> None:

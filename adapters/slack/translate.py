@@ -24,6 +24,7 @@ __all__ = [
     "mentioned_user",
     "message_ref",
     "metadata_of",
+    "modal_for",
     "reaction",
     "slash_command",
     "split_ref",
@@ -93,20 +94,31 @@ def unescape(s: str) -> str:
     return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def modal_for(command: str, raw_text: str) -> OpenModal | None:
+    """The form a slash command opens instead of running: `/askmentor` and `/mentor join`
+    with nothing after them."""
+    name = command.lstrip("/").lower()
+    body = unescape(raw_text).strip()
+    if name == "askmentor" and not body:
+        return OpenModal("ask")
+    if name == "mentor" and body.lower() == "join":
+        return OpenModal("join")
+    return None
+
+
 def slash_command(
     command: str, raw_text: str, *, actor: c.Actor, now: datetime
 ) -> c.Command | ParseError | OpenModal:
     """``/askmentor``, ``/mentor``, ``/mentoradmin`` and their text → a command or a form."""
+    modal = modal_for(command, raw_text)
+    if modal is not None:
+        return modal
     name = command.lstrip("/").lower()
     body = unescape(raw_text).strip()
     if name == "askmentor":
-        if not body:
-            return OpenModal("ask")
         anonymous, question = parse_ask(body)
         return c.AskQuestion(actor, question, anonymous)
     if name == "mentor":
-        if body.lower() == "join":
-            return OpenModal("join")
         return parse_mentor(actor, body, user_named=mentioned_user)
     if name == "mentoradmin":
         return parse_admin(actor, body, now=now)

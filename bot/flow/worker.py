@@ -13,7 +13,7 @@ from typing import Generic, Protocol, TypeVar
 
 from bot.ports import Clock, DeliveryRefused, LeasedQueue, RetryAfter, UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["LeaseLost", "LeasedWorker", "WorkerSettings"]
+__all__ = ["LeaseLost", "LeasedWorker", "NotYet", "WorkerSettings"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,14 @@ T = TypeVar("T", bound=Leased)
 
 class LeaseLost(Exception):
     """Our lease ran out and another worker has the row: leave it to them."""
+
+
+class NotYet(Exception):
+    """The input refers to something whose platform ref is not recorded yet (a reaction on a
+    card a moment after it was posted): try again shortly; after a few tries, drop it quietly
+    (it was on something that is not ours)."""
+
+    ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,7 @@ class LeasedWorker(Generic[T]):
         self._gate = asyncio.Semaphore(settings.concurrency)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._not_started: dict[int, T] = {}
+        self._timers: list[asyncio.TimerHandle] = []
         self.processed = 0
 
     def wake(self) -> None:
@@ -149,6 +158,14 @@ class LeasedWorker(Generic[T]):
         except LeaseLost:
             log.info("%s %s: lease lost, left to the worker that holds it", self.name, item.id)
             return
+        except NotYet as e:
+            if item.attempts >= NotYet.ATTEMPTS:
+                await self._settle(item, retry_at=None, error=_error(e))
+                log.info("%s %s dropped: %s", self.name, self._describe(item), e)
+            else:
+                due = self._clock.now() + timedelta(seconds=0.5 * 2 ** (item.attempts - 1))
+                await self._settle(item, retry_at=due, error=_error(e))
+            return
         except RetryAfter as e:
             due = self._clock.now() + max(
                 timedelta(seconds=e.seconds), self.settings.backoff(1) / 2
@@ -198,6 +215,15 @@ class LeasedWorker(Generic[T]):
             else:
                 await queue.retry(item.id, due_at=retry_at, error=error)
             await uow.commit()
+        if retry_at is not None:
+            self._wake_at(retry_at)
+
+    def _wake_at(self, when: datetime) -> None:
+        """Come back for a retry on time, not only at the scheduler's next tick."""
+        loop = asyncio.get_running_loop()
+        delay = max((when - self._clock.now()).total_seconds(), 0.0)
+        self._timers = [t for t in self._timers if t.when() > loop.time()]
+        self._timers.append(loop.call_later(delay, self.wake))
 
     async def run(self) -> None:
         """Drain at every wake-up until stopped (a failing drain is logged and tried again)."""
@@ -217,6 +243,8 @@ class LeasedWorker(Generic[T]):
         leases of rows not started yet back, so another worker takes them at once."""
         self._stopping = True
         self._wake.set()
+        for timer in self._timers:
+            timer.cancel()
         if self._in_flight:
             _, late = await asyncio.wait(set(self._in_flight), timeout=grace)
             for task in late:  # their leases run out and another start takes them

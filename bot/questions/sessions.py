@@ -33,6 +33,7 @@ from bot.events import (
     SuggestionsChanged,
     TimeboxExtended,
 )
+from bot.flow.worker import NotYet
 from bot.messagebus import Context, Refusal
 from bot.messages import text
 from bot.questions.ranking import rank_for
@@ -245,13 +246,19 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
     emoji = cmd.emoji.strip(":")
     if emoji in cfg.emoji:
         q = await ctx.uow.questions.get_by_card(cmd.message)
-        if q is not None:
-            await _claim(ctx, cmd.actor, q)
+        if q is None:
+            # Maybe a card posted a moment ago whose ref is being recorded: look again shortly.
+            raise NotYet("a claim reaction on a message that is not a known card")
+        await _claim(ctx, cmd.actor, q)
         return
     if emoji in cfg.resolve_emoji and cmd.thread is not None:
         q = await ctx.uow.questions.get_by_thread(cmd.thread)
-        if q is not None and q.state is QuestionState.CLAIMED and cmd.actor.user == q.asker:
+        if q is None or q.state is not QuestionState.CLAIMED:
+            return
+        if cmd.actor.user == q.asker:
             await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
+        else:  # someone else's ✅ (a message in the thread, or a reaction) is still activity
+            await ctx.uow.questions.touch(q.number, ctx.clock.now())
 
 
 async def record_thread_activity(cmd: RecordThreadActivity, ctx: Context) -> None:

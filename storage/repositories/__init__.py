@@ -5,13 +5,13 @@ from storage.repositories.activity import (
     SqlNotMyAreaRepository,
     SqlPointsRepository,
 )
-from storage.repositories.directory import (
+from storage.repositories.nudges import SqlNudgeRepository
+from storage.repositories.once import SqlDigestRunRepository
+from storage.repositories.people import (
     SqlMentorRepository,
     SqlPersonRepository,
     SqlWorkspaceRepository,
 )
-from storage.repositories.nudges import SqlNudgeRepository
-from storage.repositories.once import SqlDigestRunRepository
 from storage.repositories.questions import SqlQuestionRepository
 from storage.repositories.queues import SqlInboxRepository, SqlOutboxRepository
 

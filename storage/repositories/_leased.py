@@ -121,3 +121,10 @@ class LeasedRows:
             sa.delete(t).where(t.c.state.in_(list(done_states)), t.c[at] < before)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def pending(self) -> int:
+        t = self._t
+        found = await self._session.execute(
+            sa.select(sa.func.count()).select_from(t).where(t.c.state == PENDING)
+        )
+        return int(found.scalar_one())

@@ -92,6 +92,9 @@ class SqlInboxRepository(Repository):
             done_states=("done", "failed"), before=before, at="created_at"
         )
 
+    async def pending(self) -> int:
+        return await self._rows.pending()
+
 
 def _outbox_item(row: sa.Row[Any]) -> OutboxItem:
     return OutboxItem(
@@ -158,7 +161,4 @@ class SqlOutboxRepository(Repository):
         )
 
     async def pending(self) -> int:
-        found = await self._session.execute(
-            sa.select(sa.func.count()).select_from(OUTBOX).where(OUTBOX.c.state == "pending")
-        )
-        return int(found.scalar_one())
+        return await self._rows.pending()

@@ -646,6 +646,9 @@ class FakeInboxRepository(_FakeQueue):
     async def prune(self, before: datetime) -> int:
         return await self._prune(before, lambda r: r.received_at)
 
+    async def pending(self) -> int:
+        return sum(r.state == "pending" for r in self._rows().values())
+
 
 class FakeOutboxRepository(_FakeQueue):
     table = "outbox"

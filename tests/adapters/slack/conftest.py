@@ -3,6 +3,7 @@ client that signs requests the way Slack does."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -181,6 +182,20 @@ class SlackHarness:
 
     # --- reading what happened --------------------------------------------------------------
 
+    async def settled(self, *, within: float = 10.0) -> None:
+        """Until every stored input is processed and every decided message delivered (or given
+        up): what a person sees once the bot has caught up."""
+
+        async def busy() -> int:
+            async with self.app.uow_factory(read_only=True) as uow:
+                return await uow.outbox.pending() + await uow.inbox.pending()
+
+        deadline = asyncio.get_running_loop().time() + within
+        while await busy():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the bot did not catch up")
+            await asyncio.sleep(0.01)
+
     async def card_of(self, number: int) -> Call:
         """The chat.postMessage of question #`number`'s card."""
         return await self.fake.wait_for(
@@ -233,13 +248,28 @@ def slack_config(**sections: Any) -> Config:
 async def start_harness(
     fake: FakeSlack, db_url: str, config: Config
 ) -> tuple[App, httpx.AsyncClient]:
+    """The app with its workers running (as `micromentor run` has them) behind the Bolt app."""
     for name, uid in USERS.items():
         fake.add_user(uid, name)
     app = await build_app(config, clock=SystemClock(), database_url=db_url)
     settings = SlackSettings(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake.api_url)
     bolt = await connect(app, settings)
+    _workers[id(app)] = asyncio.create_task(app.runtime.run())
     transport = httpx.ASGITransport(app=http_app(bolt))
     return app, httpx.AsyncClient(transport=transport, base_url="http://slack.test")
+
+
+_workers: dict[int, asyncio.Task[None]] = {}
+
+
+async def stop_harness(app: App) -> None:
+    """Stop the workers (handing back what is in flight) and close the database."""
+    await app.runtime.stop(grace=2)
+    task = _workers.pop(id(app), None)
+    if task is not None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    await app.dispose()
 
 
 @pytest.fixture
@@ -265,6 +295,4 @@ async def slack(
         yield SlackHarness(app=app, fake=fake_slack, http=http)
     finally:
         await http.aclose()
-        result = app.dispose()
-        if hasattr(result, "__await__"):
-            await result
+        await stop_harness(app)

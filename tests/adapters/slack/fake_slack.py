@@ -346,6 +346,11 @@ class FakeSlack:
             channel = "D" + channel[1:]
         ts = self._next_ts()
         msg = {"type": "message", "ts": ts, "text": p.get("text", ""), "blocks": p.get("blocks")}
+        metadata = p.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        if metadata:
+            msg["metadata"] = metadata
         if p.get("thread_ts"):
             msg["thread_ts"] = p["thread_ts"]
             root = self.messages.get((channel, p["thread_ts"]))
@@ -365,11 +370,38 @@ class FakeSlack:
 
     def _conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
         users = sorted(str(p.get("users", "")).split(","))
+        if len(users) == 1 and users[0].startswith("U"):  # an IM with the bot
+            return {"channel": {"id": "D" + users[0][1:]}}
         return {"channel": {"id": "G" + "".join(u[-3:] for u in users).upper()}}
 
+    @staticmethod
+    def _shown(msg: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+        """Message metadata is returned only with include_all_metadata, as Slack documents."""
+        if str(p.get("include_all_metadata", "")).lower() in ("1", "true"):
+            return msg
+        return {k: v for k, v in msg.items() if k != "metadata"}
+
     def _conversations_replies(self, p: dict[str, Any]) -> dict[str, Any]:
-        msg = self.messages.get((p["channel"], p["ts"]))
-        return {"messages": [msg] if msg else [], "has_more": False}
+        root = self.messages.get((p["channel"], p["ts"]))
+        if root is None:
+            return {"ok": False, "error": "thread_not_found"}
+        thread = [
+            m
+            for (channel, ts), m in sorted(self.messages.items())
+            if channel == p["channel"] and (ts == p["ts"] or m.get("thread_ts") == p["ts"])
+        ]
+        limit = int(p.get("limit") or 1000)
+        return {"messages": [self._shown(m, p) for m in thread[:limit]], "has_more": False}
+
+    def _conversations_history(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages of a channel, newest first."""
+        found = [
+            m
+            for (channel, ts), m in sorted(self.messages.items(), reverse=True)
+            if channel == p["channel"] and m.get("thread_ts") in (None, ts)
+        ]
+        limit = int(p.get("limit") or 100)
+        return {"messages": [self._shown(m, p) for m in found[:limit]], "has_more": False}
 
     def _views_open(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": "V0VIEW001"}}

@@ -61,6 +61,7 @@ async def test_a_failed_chart_upload_still_posts_the_digest_text(
     with caplog.at_level(logging.WARNING, logger="adapters.slack.gateway"):
         await slack.command("root", "/mentoradmin", "digest")
         await slack.replies_to("root", "weekly digest")
+        await slack.settled()
     posted = digest_post(slack)()
     assert posted is not None and "Questions" in posted.text()
     assert len(slack.fake.to("chat.postMessage", channel=ADMINS)) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 from bot.domain import QuestionState
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness, signed_headers
@@ -116,6 +117,7 @@ async def test_a_rate_limited_call_is_retried_after_retry_after(slack: SlackHarn
     assert time.monotonic() - started >= 1.0
     assert len(slack.fake.to("chat.postMessage", channel=MENTORING, failed=True)) == 1
     assert len(slack.fake.to("chat.postMessage", channel=MENTORING)) == 1
+    await slack.settled()
     async with slack.app.uow_factory() as uow:
         q = await uow.questions.get(1)
     assert q is not None and q.card is not None and q.card.id == f"{MENTORING}:{slack.card_ts(1)}"
@@ -157,15 +159,29 @@ async def test_private_replies_fall_back_to_a_dm_when_the_user_is_not_in_the_cha
     assert [c.params["user"] for c in slack.fake.to("chat.postEphemeral")] == [USERS["bob"]]
 
 
-async def test_a_long_rate_limit_is_not_waited_out_and_nothing_is_half_written(
+async def test_a_long_rate_limit_is_not_waited_out_and_the_question_is_kept(
     slack: SlackHarness,
 ) -> None:
     await slack.join("bob", "python, pandas")
     slack.fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "30"})
     started = time.monotonic()
     await slack.command("alice", "/askmentor", QUESTION)
-    await slack.replies_to("alice", "something went wrong")
+    await slack.replies_to("alice", "Your question is #1")
     assert time.monotonic() - started < 10
+    await slack.fake.wait_for(
+        lambda: slack.fake.to("chat.postMessage", channel=MENTORING, failed=True), what="429"
+    )
     assert slack.fake.to("chat.postMessage", channel=MENTORING) == []
     async with slack.app.uow_factory() as uow:
-        assert await uow.questions.get(1) is None
+        assert await uow.questions.get(1) is not None  # decided and kept
+    for _ in range(500):  # until the deliverer has put the card back for later
+        async with slack.app.uow_factory() as uow:
+            waiting = await uow.outbox.lease(
+                datetime.now(UTC) + timedelta(seconds=31), lease=timedelta(seconds=1), limit=5
+            )
+        cards = [row for row in waiting if row.delivery.op == "card" and row.last_error]
+        if cards:
+            break
+        await asyncio.sleep(0.01)
+    [card] = cards
+    assert card.last_error.startswith("RetryAfter") and card.due_at > datetime.now(UTC)

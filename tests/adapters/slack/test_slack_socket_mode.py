@@ -16,9 +16,12 @@ import pytest
 
 from adapters.slack import start_slack
 from adapters.slack.translate import user_ref
+from bot.app import App
 from bot.clock import SystemClock
 from bot.domain import QuestionState
-from bot.main import App, StartupError, build_app, platforms_configured
+from bot.errors import StartupError
+from bot.main import build_app
+from bot.platforms import configured
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness, slack_config
 from tests.adapters.slack.fake_slack import APP_ID, TEAM_ID, FakeSlack
 
@@ -27,7 +30,7 @@ BOT_TOKEN = "xoxb-socket"
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
 
 # Coroutines that handle one envelope: slack_sdk's dispatch, and Bolt's listener run after ack().
-HANDLING = ("run_message_listeners", "run_ack_function_asynchronously")
+HANDLING = ("run_message_listeners", "run_ack_function_asynchronously", "_attempt")
 # slack_sdk's long-lived Socket Mode tasks: none may outlive the adapter.
 CLIENT_LOOPS = ("process_messages", "monitor_current_session", "receive_messages")
 
@@ -116,8 +119,12 @@ def socket_env(fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 async def slack_app(sqlite_url: str) -> AsyncIterator[App]:
     app = await build_app(slack_config(), clock=SystemClock(), database_url=sqlite_url)
+    workers = asyncio.create_task(app.runtime.run())
     yield app
-    await app.dispose()  # type: ignore[misc]
+    await app.runtime.stop(grace=2)
+    workers.cancel()
+    await asyncio.gather(workers, return_exceptions=True)
+    await app.dispose()
 
 
 @pytest.fixture
@@ -146,7 +153,7 @@ def claims_shown(slack: SlackHarness, ts: str) -> int:
 
 
 def test_micromentor_run_starts_slack_with_a_bot_and_an_app_token_alone(socket_env: None) -> None:
-    assert platforms_configured() == ["slack"]
+    assert [p.name for p in configured()] == ["slack"]
 
 
 async def test_the_connection_is_opened_with_the_app_token(socket_slack: SocketHarness) -> None:

@@ -1,0 +1,147 @@
+"""Slack inputs in the inbox: what the listeners store before they ack, and how a stored payload
+becomes a command (looking the user up with users.info, outside any transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack import translate as tr
+from adapters.slack.gateway import SlackGateway
+from adapters.slack.users import SlackDirectory
+from bot import commands as c
+from bot.config import Config
+from bot.flow.inbox import Prepared
+from bot.flow.inbox_item import InboxItem
+from bot.flow.outbox import ReplyTo
+from bot.messages import ChatMessage, text
+from bot.ports import Clock
+from bot.textcommands import ParseError
+
+__all__ = ["KIND", "SlackPreparer", "input_key", "stored_payload"]
+
+KIND = "slack"
+
+Body = Mapping[str, Any]
+
+# Fields of a payload that are credentials of sorts or of no use later: never stored.
+_DROP = ("token", "trigger_id", "authorizations", "enterprise")
+
+
+def stored_payload(kind: str, body: Body) -> dict[str, Any]:
+    """What the inbox keeps of a request: its kind (command, event, action, view) and body."""
+    return {"type": kind, "body": {k: v for k, v in body.items() if k not in _DROP}}
+
+
+def input_key(kind: str, body: Body) -> str | None:
+    """Slack's own identity of an input: the event id (the same on every retry), else the
+    trigger id of a command, a click or a form (unique per invocation)."""
+    if kind == "event":
+        event_id = body.get("event_id")
+        return f"slack:ev:{event_id}" if event_id else None
+    trigger = body.get("trigger_id")
+    if trigger:
+        return f"slack:{kind}:{trigger}"
+    actions = body.get("actions") or [{}]
+    stamp = actions[0].get("action_ts") if isinstance(actions[0], dict) else None
+    user = user_id(body)
+    return f"slack:{kind}:{user}:{stamp}" if stamp and user else None
+
+
+def user_id(body: Body) -> str:
+    user = body.get("user")
+    if isinstance(user, dict):
+        return str(user.get("id", ""))
+    event = body.get("event")
+    if isinstance(event, dict) and event.get("user"):
+        return str(event["user"])
+    return str(body.get("user_id") or user or "")
+
+
+def lane(body: Body) -> str:
+    """One person's inputs are processed in order (the same lane as their commands' actor)."""
+    return f"u:{tr.user_ref(user_id(body)).key()}"
+
+
+@dataclass
+class SlackPreparer:
+    """`bot.flow.inbox.Preparer` for rows of kind ``slack``."""
+
+    gateway: SlackGateway
+    directory: SlackDirectory
+    clock: Clock
+    config: Config
+
+    def reply_to(self, item: InboxItem) -> ReplyTo | None:
+        kind, body = item.payload["type"], item.payload["body"]
+        uid = user_id(body)
+        if not uid:
+            return None
+        user = tr.user_ref(uid)
+        if kind == "command":
+            return ReplyTo(user, _channel(body.get("channel_id")), token=body.get("response_url"))
+        if kind == "action":
+            channel = (body.get("channel") or {}).get("id")
+            return ReplyTo(user, _channel(channel), token=body.get("response_url"))
+        if kind == "view":
+            meta = tr.metadata_of(body.get("view") or {})
+            return ReplyTo(user, _channel(meta.get("channel")), token=meta.get("response_url"))
+        event = body.get("event") or {}
+        if event.get("type") == "app_home_opened":
+            return ReplyTo(user, surface="home")
+        channel = (event.get("item") or {}).get("channel") or event.get("channel")
+        return ReplyTo(user, _channel(channel))
+
+    async def prepare(self, item: InboxItem) -> Prepared:
+        kind, body = item.payload["type"], item.payload["body"]
+        reply_to = self.reply_to(item)
+        uid = user_id(body)
+        if not uid:
+            return Prepared(None)
+        fallback = str(body.get("user_name") or "")
+        actor = await self.directory.actor(uid, fallback_name=fallback)
+        built = await self._command(kind, body, actor)
+        if isinstance(built, ParseError):
+            return Prepared(None, reply_to, ChatMessage(body=text(built.message)))
+        return Prepared(built, reply_to)
+
+    async def _command(
+        self, kind: str, body: Body, actor: c.Actor
+    ) -> c.Command | ParseError | None:
+        if kind == "command":
+            typed = tr.slash_command(
+                body["command"], body.get("text", ""), actor=actor, now=self.clock.now()
+            )
+            return None if isinstance(typed, tr.OpenModal) else typed
+        if kind == "action":
+            actions = body.get("actions") or [{}]
+            pressed = tr.block_action(actions[0].get("action_id", ""), actor=actor)
+            return None if isinstance(pressed, tr.OpenModal) else pressed
+        if kind == "view":
+            return tr.view_submission(body.get("view") or {}, actor=actor)
+        return await self._event(body.get("event") or {}, actor)
+
+    async def _event(self, event: Body, actor: c.Actor) -> c.Command | None:
+        kind = event.get("type")
+        if kind == "app_home_opened":
+            return c.ShowHome(actor)
+        if kind == "reaction_added":
+            item = event.get("item") or {}
+            thread = None
+            if tr.emoji_name(event.get("reaction", "")) in self.config.claim.resolve_emoji:
+                thread = await self.gateway.thread_of(item["channel"], item["ts"])
+            return tr.reaction(event, actor=actor, thread=thread)
+        if kind == "message":
+            thread = tr.thread_of_message(event)
+            if thread is None:
+                return None
+            if (event.get("text") or "").strip() in ("✅", ":white_check_mark:"):
+                card = tr.message_ref(event["channel"], event.get("thread_ts") or event["ts"])
+                return c.HandleReaction(actor, card, "white_check_mark", thread)
+            return c.RecordThreadActivity(actor, thread=thread)
+        return None
+
+
+def _channel(channel_id: object) -> Any:
+    return tr.channel_ref(str(channel_id)) if channel_id else None
