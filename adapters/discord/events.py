@@ -1,4 +1,6 @@
-"""Gateway events: guilds becoming ready (registration), ✋/✅ reactions and thread activity."""
+"""Gateway events: guilds becoming ready (registration), ✋/✅ reactions and thread activity.
+Reactions and thread messages are stored in the inbox (keyed by what identifies them on Discord,
+so a replayed event has one effect); a leased worker runs them."""
 
 from __future__ import annotations
 
@@ -9,21 +11,21 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from adapters.discord.gateway import DiscordGateway
 from adapters.discord.guilds import MissingChannel, register_guild
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
     actor_for,
-    channel_ref,
     normalize_emoji,
     reaction_command,
+    reaction_key,
+    thread_message_key,
     thread_ref,
     user_ref,
 )
 from bot import commands as c
-from bot.config import Config
+from bot.app import App
 from bot.errors import StartupError
-from bot.messagebus import MessageBus
+from bot.flow.outbox import ReplyTo
 from bot.refs import WorkspaceRef
 
 __all__ = ["EventsCog"]
@@ -34,37 +36,39 @@ log = logging.getLogger(__name__)
 class EventsCog(commands.Cog, name="MicromentorEvents"):
     """Listeners; `registered` resolves once the guilds present at start-up are set up."""
 
-    def __init__(
-        self,
-        bot: discord.Client,
-        *,
-        bus: MessageBus,
-        config: Config,
-        gateway: DiscordGateway,
-        runner: InteractionRunner,
-    ) -> None:
+    def __init__(self, bot: discord.Client, *, app: App, runner: InteractionRunner) -> None:
         self.bot = bot
-        self.bus = bus
-        self.config = config
-        self.gateway = gateway
+        self.app = app
+        self.config = app.config
         self.runner = runner
         self.workspaces: dict[int, WorkspaceRef] = {}
         self.registered: asyncio.Future[list[WorkspaceRef]] = (
             asyncio.get_running_loop().create_future()
         )
-        self._emoji = {
-            normalize_emoji(e) for e in (*config.claim.emoji, *config.claim.resolve_emoji)
-        }
+        claim = self.config.claim
+        self._emoji = {normalize_emoji(e) for e in (*claim.emoji, *claim.resolve_emoji)}
 
     async def _register(self, guild: discord.Guild) -> bool:
         try:
-            self.workspaces[guild.id] = await register_guild(self.bus, self.config, guild)
+            self.workspaces[guild.id] = await register_guild(self.app.bus, self.config, guild)
         except MissingChannel as e:
             log.error("%s This server is not set up until then.", e)
             return False
         if self.runner.home_guild is None:
             self.runner.home_guild = guild.id
         return True
+
+    async def _receive(self, command: c.Command, *, key: str, reply_to: ReplyTo | None) -> None:
+        """Store a gateway event's command; the gateway has no per-event acknowledgement to hold
+        back, so a failed insert is logged (without ids) and the event is lost."""
+        try:
+            with self.runner.taking_in():
+                fresh = await self.app.inbox.receive_command(command, key=key, reply_to=reply_to)
+        except Exception:
+            log.error("could not store a Discord %s event", type(command).__name__, exc_info=True)
+            return
+        if not fresh:
+            log.debug("a Discord event seen before was dropped")
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -108,13 +112,14 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         command = reaction_command(
             actor, channel_id=payload.channel_id, message_id=payload.message_id, emoji=emoji
         )
+        key = reaction_key(
+            channel_id=payload.channel_id,
+            message_id=payload.message_id,
+            user_id=payload.user_id,
+            emoji=str(payload.emoji.id or emoji),
+        )
         # No interaction to answer: whatever is meant for the reacting person goes by DM.
-        for reply in await self.bus.handle(command):
-            await self.gateway.send_private(
-                user=user_ref(payload.user_id),
-                channel=channel_ref(payload.channel_id),
-                message=reply,
-            )
+        await self._receive(command, key=key, reply_to=ReplyTo(user_ref(payload.user_id)))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -133,4 +138,5 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             guild_id=message.guild.id,
             permissions=permissions,
         )
-        await self.bus.handle(c.RecordThreadActivity(actor, thread=thread_ref(message.channel.id)))
+        command = c.RecordThreadActivity(actor, thread=thread_ref(message.channel.id))
+        await self._receive(command, key=thread_message_key(message.id), reply_to=None)

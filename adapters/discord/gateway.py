@@ -1,9 +1,11 @@
-"""The ChatGateway port over a discord.py client: cards, edits, threads, thread posts and DMs."""
+"""The ChatGateway port over a discord.py client: cards, edits, threads, thread posts, DMs and
+interaction follow-ups; Discord's errors become the port's (refused, rate limited, retry)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, Literal
 
 import discord
@@ -11,7 +13,9 @@ import discord
 from adapters.discord.components import view_for
 from adapters.discord.render import RenderedMessage, render_message
 from adapters.discord.translate import PLATFORM, message_ids, message_ref, snowflake, thread_ref
+from bot.flow.outbox import ReplyTo
 from bot.messages import ChatMessage
+from bot.ports import DeliveryRefused, RetryAfter
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 
 __all__ = ["DiscordGateway"]
@@ -21,10 +25,46 @@ log = logging.getLogger(__name__)
 ARCHIVE_AFTER_MINUTES: Literal[1440] = 1440
 # Discord error code: "A thread has already been created for this message".
 THREAD_ALREADY_EXISTS = 160004
+# Discord error codes of a recipient or place that can't be reached: retrying won't help.
+UNREACHABLE = {
+    10003: "unknown channel",
+    10007: "unknown member",
+    10008: "unknown message",
+    10013: "unknown user",
+    50007: "the user does not accept DMs from the bot",
+    50033: "invalid recipient",
+}
+MISSING_ACCESS = 50001  # on a DM: the user shares no server with the bot any more
+# An interaction token lasts 15 minutes; after that its webhook answers 401 (or 404).
+TOKEN_GONE = {401, 404}
+CLOUDFLARE_BAN_SECONDS = 60.0  # a 429 without Discord's body: back off, don't hammer
+
+
+@contextlib.asynccontextmanager
+async def _delivering(*, dm: bool = False) -> AsyncIterator[None]:
+    """Translate Discord's failures into the port's. Messages carry codes, never ids (the
+    deliverer logs them, and a recipient may be an anonymous asker)."""
+    try:
+        yield
+    except discord.RateLimited as e:  # longer than the client may wait inside a call
+        raise RetryAfter(e.retry_after) from e
+    except discord.HTTPException as e:
+        if e.status == 429:
+            raise RetryAfter(CLOUDFLARE_BAN_SECONDS) from e
+        if e.code in UNREACHABLE or (dm and e.code == MISSING_ACCESS):
+            reason = UNREACHABLE.get(e.code, "missing access")
+            raise DeliveryRefused(f"Discord refused it ({e.code}: {reason})") from e
+        raise
 
 
 class DiscordGateway:
-    """Implements :class:`bot.ports.ChatGateway`; `thread_mode` is ``public`` or ``private``."""
+    """Implements :class:`bot.ports.ChatGateway`; `thread_mode` is ``public`` or ``private``.
+
+    Every send carries the delivery's key as its ``nonce``; discord.py then sets
+    ``enforce_nonce``, so Discord answers a repeat within a few minutes with the message it
+    created the first time: a delivery retried after a crash between "sent" and "recorded"
+    still shows once.
+    """
 
     def __init__(
         self, client: discord.Client, *, thread_mode: str = "public", claim_emoji: str | None = "✋"
@@ -32,6 +72,9 @@ class DiscordGateway:
         self._client = client
         self._thread_mode = thread_mode
         self._claim_emoji = claim_emoji
+        # Private threads created by an attempt that failed afterwards (a member could not be
+        # added): its retry reuses the thread instead of opening a second one.
+        self._unfinished: dict[tuple[int, str], int] = {}
 
     def guild_of(self, channel_id: int) -> int | None:
         """The guild of a cached channel or thread (None for DMs and unknown channels)."""
@@ -63,8 +106,19 @@ class DiscordGateway:
             return channel
         return self._client.get_partial_messageable(channel_id)
 
-    async def post_card(self, channel: ChannelRef, message: ChatMessage) -> MessageRef:
-        sent = await self._messageable(snowflake(channel)).send(**self.send_kwargs(message))
+    async def _send(
+        self, where: discord.abc.Messageable, message: ChatMessage, *, key: str
+    ) -> discord.Message:
+        kwargs = self.send_kwargs(message)
+        if key:
+            kwargs["nonce"] = key
+        return await where.send(**kwargs)
+
+    async def post_card(
+        self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        async with _delivering():
+            sent = await self._send(self._messageable(snowflake(channel)), message, key=key)
         if message.kind == "card" and message.actions and self._claim_emoji:
             await self._add_claim_reaction(sent, self._claim_emoji)
         return message_ref(sent.channel.id, sent.id)
@@ -73,7 +127,7 @@ class DiscordGateway:
         # A ready-made ✋ under the card makes claiming one click; failing to add it is harmless.
         try:
             await sent.add_reaction(emoji)
-        except discord.HTTPException as e:
+        except (discord.HTTPException, discord.RateLimited) as e:
             log.warning("could not add the claim reaction to a card: %s", e)
 
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
@@ -81,12 +135,13 @@ class DiscordGateway:
         kwargs = self.send_kwargs(message)
         kwargs.pop("file", None)
         partial = self._client.get_partial_messageable(channel_id).get_partial_message(message_id)
-        await partial.edit(
-            content=kwargs.get("content"),
-            embed=kwargs.get("embed"),
-            view=kwargs.get("view"),
-            allowed_mentions=kwargs["allowed_mentions"],
-        )
+        async with _delivering():
+            await partial.edit(
+                content=kwargs.get("content"),
+                embed=kwargs.get("embed"),
+                view=kwargs.get("view"),
+                allowed_mentions=kwargs["allowed_mentions"],
+            )
 
     async def open_thread(
         self,
@@ -96,41 +151,70 @@ class DiscordGateway:
         members: Sequence[UserRef],
         private: bool,
         name: str,
+        retry: bool = False,
     ) -> ThreadRef:
         """A public thread from the card, or a private thread in the channel (configured, or
         always for anonymous questions); the asker and mentor are added."""
         private = private or self._thread_mode == "private"
-        thread: discord.Thread
-        parent = await self._text_channel(snowflake(channel))
-        if private or card is None:
-            kind = (
-                discord.ChannelType.private_thread if private else discord.ChannelType.public_thread
-            )
-            thread = await parent.create_thread(
-                name=name, type=kind, invitable=False, auto_archive_duration=ARCHIVE_AFTER_MINUTES
-            )
-        else:
-            message_id = message_ids(card)[1]
+        async with _delivering():
+            parent = await self._text_channel(snowflake(channel))
+            if private or card is None:
+                thread = await self._channel_thread(parent, private=private, name=name, retry=retry)
+            else:
+                thread = await self._card_thread(parent, message_ids(card)[1], name=name)
+            await self._add_members(thread, members, private=private)
+        self._unfinished.pop((parent.id, name), None)
+        return thread_ref(thread.id)
+
+    async def _channel_thread(
+        self, parent: discord.TextChannel, *, private: bool, name: str, retry: bool
+    ) -> discord.Thread:
+        """A thread without a starter message. A retry takes the thread its failed attempt
+        created, if this process made it. It does not search the channel by name: an earlier
+        session of the same question (claimed, released, claimed again) has that name too, and
+        reusing it would show the new session to the previous mentor. So a crash between
+        creating and recording leaves an empty thread behind; the session is not affected."""
+        earlier = self._unfinished.get((parent.id, name)) if retry else None
+        if earlier is not None:
             try:
-                thread = await parent.get_partial_message(message_id).create_thread(
-                    name=name, auto_archive_duration=ARCHIVE_AFTER_MINUTES
-                )
-            except discord.HTTPException as e:
-                if e.code != THREAD_ALREADY_EXISTS:
-                    raise
-                # Claimed again after a release: the card's thread exists (it has the card's id).
-                thread = await self._existing_thread(message_id)
+                return await self._existing_thread(earlier)
+            except discord.NotFound:
+                pass  # deleted meanwhile: open a new one
+        kind = discord.ChannelType.private_thread if private else discord.ChannelType.public_thread
+        thread = await parent.create_thread(
+            name=name, type=kind, invitable=False, auto_archive_duration=ARCHIVE_AFTER_MINUTES
+        )
+        self._unfinished[(parent.id, name)] = thread.id
+        return thread
+
+    async def _card_thread(
+        self, parent: discord.TextChannel, message_id: int, *, name: str
+    ) -> discord.Thread:
+        try:
+            return await parent.get_partial_message(message_id).create_thread(
+                name=name, auto_archive_duration=ARCHIVE_AFTER_MINUTES
+            )
+        except discord.HTTPException as e:
+            if e.code != THREAD_ALREADY_EXISTS:
+                raise
+            # Claimed again after a release, or a retry: the card's thread exists (its id is
+            # the card's), so there is never a second one.
+            return await self._existing_thread(message_id)
+
+    async def _add_members(
+        self, thread: discord.Thread, members: Sequence[UserRef], *, private: bool
+    ) -> None:
         for member in members:
             if member.platform != PLATFORM:
                 continue
             try:
                 await thread.add_user(discord.Object(snowflake(member)))
             except discord.HTTPException as e:
-                if private:  # nobody could reach a private thread they are not in
-                    raise
-                # A public thread is open to all, and the intro's mention pulls them in anyway.
+                if private and e.code not in UNREACHABLE:
+                    raise  # nobody could reach a private thread they are not in: try again
+                # Someone who left can't be added; a public thread is open to all, and the
+                # intro's mention pulls them in anyway.
                 log.warning("could not add a member to a session thread: %s", e.status)
-        return thread_ref(thread.id)
 
     async def _existing_thread(self, thread_id: int) -> discord.Thread:
         found = self._client.get_channel(thread_id) or await self._client.fetch_channel(thread_id)
@@ -148,20 +232,41 @@ class DiscordGateway:
             raise LookupError(f"Discord channel {channel_id} is not a text channel")
         return channel
 
-    async def post_in_thread(self, thread: ThreadRef, message: ChatMessage) -> MessageRef:
-        sent = await self._messageable(snowflake(thread)).send(**self.send_kwargs(message))
+    async def post_in_thread(
+        self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        async with _delivering():
+            sent = await self._send(self._messageable(snowflake(thread)), message, key=key)
         return message_ref(sent.channel.id, sent.id)
 
-    async def send_dm(self, user: UserRef, message: ChatMessage) -> MessageRef:
-        dm = await self._client.create_dm(discord.Object(snowflake(user)))
-        sent = await dm.send(**self.send_kwargs(message))
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        async with _delivering(dm=True):
+            dm = await self._client.create_dm(discord.Object(snowflake(user)))
+            sent = await self._send(dm, message, key=key)
         return message_ref(dm.id, sent.id)
 
     async def send_private(
         self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
     ) -> None:
-        """Discord has no ephemeral messages outside interactions: a DM (closed DMs are logged)."""
-        try:
-            await self.send_dm(user, message)
-        except discord.Forbidden:
-            log.warning("could not DM a user (DMs closed?)")  # no id: it may be an anonymous asker
+        """Discord has no ephemeral messages outside interactions: a DM."""
+        await self.send_dm(user, message)
+
+    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+        """An ephemeral follow-up on the interaction's token; a DM when there is no token (a
+        reaction) or it expired."""
+        if to.token and to.app_id:
+            followup = discord.Webhook.from_state(
+                {"id": int(to.app_id), "type": 3, "token": to.token},
+                state=self._client._connection,
+            )
+            try:
+                async with _delivering():
+                    await followup.send(ephemeral=True, **self.send_kwargs(message))
+                return
+            except discord.HTTPException as e:
+                if e.status not in TOKEN_GONE:
+                    raise
+                log.info("an interaction token had expired; answering by DM instead")
+        await self.send_dm(to.user, message)

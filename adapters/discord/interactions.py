@@ -1,25 +1,37 @@
-"""Answering interactions: defer within Discord's 3 seconds, run the command, reply ephemerally."""
+"""Taking interactions in: store the command in the inbox, then acknowledge within Discord's 3
+seconds; the answers follow later from the outbox, as ephemeral follow-ups on the token."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import discord
 
 from adapters.discord.gateway import DiscordGateway
-from adapters.discord.translate import CommentRequest, actor_for
+from adapters.discord.translate import (
+    CommentRequest,
+    actor_for,
+    interaction_key,
+    interaction_reply_to,
+)
 from bot import commands as c
-from bot.messagebus import MessageBus
+from bot.app import App
 from bot.messages import ChatMessage, text
 from bot.textcommands import ParseError
 
-__all__ = ["InteractionRunner", "interaction_actor"]
+__all__ = ["NOT_NOW", "InteractionRunner", "interaction_actor"]
 
 log = logging.getLogger(__name__)
 
 Built = c.Command | ParseError | CommentRequest | None
+
+NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minute."
+# Discord error code: "Interaction has already been acknowledged" (the same one delivered twice).
+ALREADY_ACKNOWLEDGED = 40060
 
 
 def interaction_actor(interaction: discord.Interaction[Any], *, home_guild: int | None) -> c.Actor:
@@ -33,12 +45,30 @@ def interaction_actor(interaction: discord.Interaction[Any], *, home_guild: int 
 
 
 class InteractionRunner:
-    """Turns one interaction into one bus command; everything the bus returns is ephemeral."""
+    """Turns one interaction into one stored command; it never runs the command itself."""
 
-    def __init__(self, bus: MessageBus, gateway: DiscordGateway) -> None:
-        self.bus = bus
+    def __init__(self, app: App, gateway: DiscordGateway) -> None:
+        self.app = app
         self.gateway = gateway
         self.home_guild: int | None = None
+        self._taking_in: set[asyncio.Task[Any]] = set()
+
+    @contextlib.contextmanager
+    def taking_in(self) -> Iterator[None]:
+        """Marks the current task as storing (and acknowledging) an input, for :meth:`settle`."""
+        task = asyncio.current_task()
+        assert task is not None  # called from a listener, always in a task
+        self._taking_in.add(task)
+        try:
+            yield
+        finally:
+            self._taking_in.discard(task)
+
+    async def settle(self, *, within: float) -> None:
+        """Shutting down: let the inputs being taken in now finish before the client closes."""
+        pending = self._taking_in - {asyncio.current_task()}
+        if pending:
+            await asyncio.wait(pending, timeout=within)
 
     def actor(self, interaction: discord.Interaction[Any]) -> c.Actor:
         return interaction_actor(interaction, home_guild=self.home_guild)
@@ -50,24 +80,56 @@ class InteractionRunner:
         *,
         thinking: bool = True,
     ) -> None:
-        """Defer first (slash commands show "thinking…", buttons just acknowledge), then work."""
-        if not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=True, thinking=thinking)
-        built = build(self.actor(interaction))
-        if built is None:
-            return
-        if isinstance(built, ParseError):
-            await self.reply(interaction, [ChatMessage(body=text(built.message))])
-            return
+        """Inbox first, then the acknowledgement (slash commands show "thinking…", buttons just
+        acknowledge). A typo is answered at once; it changes nothing, so it needs no inbox."""
+        with self.taking_in():
+            await self._take(interaction, build(self.actor(interaction)), thinking=thinking)
+
+    async def _take(
+        self, interaction: discord.Interaction[Any], built: Built, *, thinking: bool
+    ) -> None:
         if isinstance(built, CommentRequest):
             raise TypeError("a comment request opens a modal; it can't be deferred")
-        await self.reply(interaction, await self.bus.handle(built))
-
-    async def reply(
-        self, interaction: discord.Interaction[Any], replies: Sequence[ChatMessage]
-    ) -> None:
-        for message in replies:
+        if isinstance(built, ParseError):
+            await self.answer_now(interaction, built.message)
+            return
+        if built is not None:
+            reply_to = interaction_reply_to(
+                user_id=interaction.user.id,
+                channel_id=interaction.channel_id,
+                token=interaction.token,
+                application_id=interaction.application_id,
+            )
             try:
-                await interaction.followup.send(ephemeral=True, **self.gateway.send_kwargs(message))
-            except discord.HTTPException as e:
-                log.warning("could not send an ephemeral reply: %s", e)
+                fresh = await self.app.inbox.receive_command(
+                    built, key=interaction_key(interaction.id), reply_to=reply_to
+                )
+            except Exception:
+                log.error(
+                    "could not store a Discord interaction; asked to try again", exc_info=True
+                )
+                await self.answer_now(interaction, NOT_NOW)
+                return
+            if not fresh:
+                log.debug("a Discord interaction seen before was dropped")
+        await self._acknowledge(interaction, thinking=thinking)
+
+    async def _acknowledge(self, interaction: discord.Interaction[Any], *, thinking: bool) -> None:
+        if interaction.response.is_done():
+            return
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=thinking)
+        except discord.HTTPException as e:
+            # Stored already, so nothing is lost: its answer falls back to a DM if need be.
+            if e.code == ALREADY_ACKNOWLEDGED:
+                log.debug("a Discord interaction was acknowledged already")
+            else:
+                log.warning("could not acknowledge a Discord interaction: %s %s", e.status, e.code)
+
+    async def answer_now(self, interaction: discord.Interaction[Any], said: str) -> None:
+        """An ephemeral answer as the interaction's response (nothing was stored)."""
+        kwargs = self.gateway.send_kwargs(ChatMessage(body=text(said)))
+        try:
+            await interaction.response.send_message(ephemeral=True, **kwargs)
+        except discord.HTTPException as e:
+            log.warning("could not answer a Discord interaction: %s %s", e.status, e.code)

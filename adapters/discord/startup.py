@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Mapping
@@ -57,10 +58,14 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True, guild_reactions=True, guild_messages=True)
 
 
-# Chat calls run inside the command's database transaction: a rate limit longer than this raises
-# instead of holding the transaction (the user is asked to try again; nudges retry later).
-# 30 s is the smallest value discord.py accepts.
+# Start-up (login, command sync) waits out rate limits up to this long; 30 s is the smallest
+# value discord.py's constructor accepts.
 MAX_RATE_LIMIT_WAIT_SECONDS = 30.0
+# Deliveries wait at most this long inside a call: a longer limit becomes RetryAfter, and the
+# outbox row is tried again when it ends instead of holding its lease (and a worker) meanwhile.
+DELIVERY_RATE_LIMIT_WAIT_SECONDS = 5.0
+# Shutting down, inputs being stored get this long to be stored and acknowledged.
+INPUT_SETTLE_SECONDS = 3.0
 
 
 def _claim_emoji(configured: list[str]) -> str | None:
@@ -105,10 +110,8 @@ class DiscordAdapter:
         self.gateway = DiscordGateway(
             self.bot, thread_mode=cfg.thread_mode, claim_emoji=_claim_emoji(app.config.claim.emoji)
         )
-        self.runner = InteractionRunner(app.bus, self.gateway)
-        self.events = EventsCog(
-            self.bot, bus=app.bus, config=app.config, gateway=self.gateway, runner=self.runner
-        )
+        self.runner = InteractionRunner(app, self.gateway)
+        self.events = EventsCog(self.bot, app=app, runner=self.runner)
 
     async def wait_registered(self) -> list[WorkspaceRef]:
         """The workspaces registered at start-up (raises StartupError if none could be)."""
@@ -126,6 +129,10 @@ class DiscordAdapter:
         await self.bot.add_cog(self.events)
         self.bot.add_dynamic_items(ActionButton)
         await self._sync_commands()
+        # Set after start-up, below the constructor's floor; rate limit buckets made from now on
+        # (every delivery route) take it, and so does every 429 answer.
+        lease = self.app.config.flow.lease_seconds
+        self.bot.http.max_ratelimit_timeout = min(DELIVERY_RATE_LIMIT_WAIT_SECONDS, lease / 4)
 
     async def _sync_commands(self) -> None:
         """Register the slash commands; a failure is logged, not fatal (the commands registered
@@ -151,24 +158,43 @@ class DiscordAdapter:
                 e.status,
                 e.text or e.__class__.__name__,
             )
+        except discord.RateLimited as e:
+            log.error(
+                "could not sync the slash commands (rate limited for %.0f s); commands from an "
+                "earlier sync still work.",
+                e.retry_after,
+            )
 
     async def run(self) -> None:
-        """Log in, sync commands, connect, register the guilds; runs until cancelled."""
+        """Log in, sync commands, connect, register the guilds; runs until cancelled, then
+        closes the gateway connection and the HTTP session."""
         old_base, old_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
         Route.BASE = self.settings.api_base_url
         self.app.chat.add(PLATFORM, self.gateway)
         try:
-            async with self.bot:
+            async with self.bot:  # closes the client on the way out, cancelled or not
                 await self._setup()
                 connection = asyncio.create_task(self.bot.connect(), name="discord-gateway")
-                registered = self.events.registered
-                waiters: list[asyncio.Future[Any]] = [connection, registered]
-                done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-                if registered in done:
-                    registered.result()  # raises StartupError for a missing channel
                 try:
+                    registered = self.events.registered
+                    waiters: list[asyncio.Future[Any]] = [connection, registered]
+                    done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                    if registered in done:
+                        registered.result()  # raises StartupError for a missing channel
                     await connection
                 finally:
-                    connection.cancel()
+                    await self._disconnect(connection)
         finally:
             Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
+
+    async def _disconnect(self, connection: asyncio.Task[None]) -> None:
+        """Let inputs being stored finish (their acknowledgement needs the client), close the
+        websocket and the HTTP session, then end the connection task (it may be between
+        reconnect attempts), so nothing is left running when ``run()`` returns."""
+        if connection.done():
+            return
+        await self.runner.settle(within=INPUT_SETTLE_SECONDS)
+        await self.bot.close()
+        connection.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await connection

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import commands as c
+from bot.flow.outbox import ReplyTo
 from bot.messages import parse_custom_id
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef, WorkspaceRef
 from bot.textcommands import ParseError, parse_admin, parse_mentor
@@ -25,12 +26,16 @@ __all__ = [
     "complete_skills",
     "complete_timezone",
     "handover_command",
+    "interaction_key",
+    "interaction_reply_to",
     "mentor_command",
     "message_ids",
     "message_ref",
     "normalize_emoji",
     "reaction_command",
+    "reaction_key",
     "snowflake",
+    "thread_message_key",
     "thread_ref",
     "user_ref",
     "workspace_ref",
@@ -90,6 +95,41 @@ def actor_for(
         name=name,
         workspace=workspace_ref(guild_id),
         platform_admin=bool(permissions & (MANAGE_GUILD | ADMINISTRATOR)),
+    )
+
+
+# Inbox keys: the platform's own identity of an input, so a replayed gateway event (RESUME) or
+# the same interaction delivered twice is stored once.
+
+
+def interaction_key(interaction_id: int | str) -> str:
+    return f"discord:ia:{interaction_id}"
+
+
+def reaction_key(
+    *, channel_id: int | str, message_id: int | str, user_id: int | str, emoji: str
+) -> str:
+    """A reaction has no id of its own: who put which emoji on which message."""
+    return f"discord:react:{channel_id}:{message_id}:{user_id}:{emoji}"
+
+
+def thread_message_key(message_id: int | str) -> str:
+    return f"discord:msg:{message_id}"
+
+
+def interaction_reply_to(
+    *,
+    user_id: int | str,
+    channel_id: int | str | None,
+    token: str,
+    application_id: int | str,
+) -> ReplyTo:
+    """Answers to an interaction go out later as ephemeral follow-ups on its token."""
+    return ReplyTo(
+        user_ref(user_id),
+        channel=channel_ref(channel_id) if channel_id is not None else None,
+        token=token,
+        app_id=str(application_id),
     )
 
 

@@ -11,13 +11,8 @@ from typing import Any
 
 import discord_payloads as p
 from aiohttp import WSMsgType, web
-from discord_fake_rest import (
-    FakeRestApi,
-    json_response,
-    ratelimit_headers,
-    read_body,
-    too_many_requests,
-)
+from discord_fake_faults import Faults
+from discord_fake_rest import FakeRestApi, json_response, ratelimit_headers, read_body
 
 __all__ = ["FakeDiscord", "Recorded"]
 
@@ -42,14 +37,7 @@ class Recorded:
 
 
 @dataclass
-class _RateLimit:
-    method: str
-    pattern: re.Pattern[str]
-    retry_after: float
-
-
-@dataclass
-class FakeDiscord(FakeRestApi):
+class FakeDiscord(FakeRestApi, Faults):
     """One guild with a #mentoring and a #mentor-admins channel, a bot and three members."""
 
     ids: p.Snowflakes = field(default_factory=p.Snowflakes)
@@ -72,8 +60,12 @@ class FakeDiscord(FakeRestApi):
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
-        self._rate_limits: list[_RateLimit] = []
-        self._refusals: list[tuple[str, re.Pattern[str]]] = []
+        Faults.__init__(self)
+        self.closed_dms: set[str] = set()
+        self.nonces: dict[str, tuple[str, float]] = {}
+        self.acknowledged: set[str] = set()
+        self.tokens_expired = False
+        self.dispatched: list[tuple[str, dict[str, Any]]] = []
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -91,6 +83,7 @@ class FakeDiscord(FakeRestApi):
         self.base_url = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
+        self.release_holds()
         if self._ws is not None:
             await self._ws.close()
         if self._runner is not None:
@@ -132,13 +125,19 @@ class FakeDiscord(FakeRestApi):
             lambda r: r.method == method and rx.fullmatch(r.path) is not None, count=count, **kw
         )
 
-    def rate_limit_next(self, method: str, pattern: str, *, retry_after: float = 0.2) -> None:
-        """Answer the next matching request with a 429, as Discord does."""
-        self._rate_limits.append(_RateLimit(method, re.compile(pattern), retry_after))
+    async def wait_until(self, check: Callable[[], bool], *, within: float = 10.0) -> None:
+        """Until `check()` holds for the fake's state (re-checked after every request)."""
+        async with asyncio.timeout(within):
+            async with self._changed:
+                await self._changed.wait_for(check)
 
-    def refuse(self, method: str, pattern: str) -> None:
-        """Answer matching requests with 403 Missing Access, as Discord does without the scope."""
-        self._refusals.append((method, re.compile(pattern)))
+    def close_dms(self, name: str) -> None:
+        """This member does not accept DMs from the bot: sends to them get 403, code 50007."""
+        self.closed_dms.add(self.users[name]["id"])
+
+    def expire_interaction_tokens(self) -> None:
+        """From now on follow-ups answer 401, as for tokens older than 15 minutes."""
+        self.tokens_expired = True
 
     # --- gateway -------------------------------------------------------------------------------
 
@@ -193,7 +192,13 @@ class FakeDiscord(FakeRestApi):
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         assert self._ws is not None, "the bot has not connected to the gateway"
         self._seq += 1
+        self.dispatched.append((event, data))
         await self._ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
+
+    async def replay(self, event: str) -> None:
+        """Send the last `event` again, as Discord does when it replays events after a RESUME."""
+        data = next(d for e, d in reversed(self.dispatched) if e == event)
+        await self.dispatch(event, data)
 
     # --- driving the bot as users would ----------------------------------------------------------
 
@@ -309,26 +314,26 @@ class FakeDiscord(FakeRestApi):
         path = "/" + request.match_info["tail"]
         body = await read_body(request)
         entry = Recorded(request.method, path, dict(request.query), body)
-        for limit in self._rate_limits:
-            if limit.method == request.method and limit.pattern.fullmatch(path):
-                self._rate_limits.remove(limit)
-                entry.status = 429
-                await self._record(entry)
-                return too_many_requests(limit.retry_after)
-        if any(m == request.method and rx.fullmatch(path) for m, rx in self._refusals):
-            entry.status = 403
+        fault = self.fault(request.method, path)
+        if fault is not None:
+            if fault.effect:
+                await self._do(request.method, path, body)
+            entry.status = fault.status
             await self._record(entry)
-            return json_response(
-                {"message": "Missing Access", "code": 50001},
-                status=403,
-                headers=ratelimit_headers(remaining=4),
-            )
-        status, data = self._answer(request.method, path, body)
+            return fault.respond()
+        status, data = await self._do(request.method, path, body)
         entry.status = status
         await self._record(entry)
+        held = self.hold(request.method, path)
+        if held is not None:
+            await held.wait()
         if status == 204:
             return web.Response(status=204)
-        response = json_response(data, status=status, headers=ratelimit_headers(remaining=4))
+        return json_response(data, status=status, headers=ratelimit_headers(remaining=4))
+
+    async def _do(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        """What the request asks for, with the gateway event Discord sends about it."""
+        status, data = self._answer(method, path, body)
         if path.startswith("/channels/") and path.endswith("/threads") and status == 201:
             await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
-        return response
+        return status, data

@@ -11,7 +11,16 @@ from typing import Any
 import discord_payloads as p
 from aiohttp import web
 
-__all__ = ["FakeRestApi", "json_response", "ratelimit_headers", "read_body", "too_many_requests"]
+__all__ = [
+    "NONCE_MINUTES",
+    "FakeRestApi",
+    "json_response",
+    "ratelimit_headers",
+    "read_body",
+    "too_many_requests",
+]
+
+NONCE_MINUTES = 5  # Discord: a nonce is unique "in the past few minutes"
 
 
 class FakeRestApi:
@@ -26,6 +35,10 @@ class FakeRestApi:
     threads: dict[str, dict[str, Any]]
     thread_members: dict[str, list[str]]
     dm_channels: dict[str, str]
+    closed_dms: set[str]  # user ids that do not accept DMs from the bot
+    nonces: dict[str, tuple[str, float]]  # nonce -> (message id, when it was created)
+    acknowledged: set[str]  # interaction ids with a callback
+    tokens_expired: bool
 
     @property
     def gateway_url(self) -> str:
@@ -106,6 +119,15 @@ class FakeRestApi:
         return 200, out
 
     def _create_message(self, channel_id: str, body: Any, *, flags: int = 0) -> tuple[int, Any]:
+        if self.dm_channels.get(channel_id) in self.closed_dms:
+            return 403, {"message": "Cannot send messages to this user", "code": 50007}
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            # "If another message was created by the same author with the same nonce, that
+            # message will be returned and no new message will be created" (for a few minutes).
+            seen = self.nonces.get(str(nonce))
+            if seen is not None and time.monotonic() - seen[1] < NONCE_MINUTES * 60:
+                return 200, self.messages[seen[0]]
         guild_id = None if channel_id in self.dm_channels else self.guild_id
         msg = p.message(
             self.ids(),
@@ -117,6 +139,8 @@ class FakeRestApi:
         )
         msg["allowed_mentions"] = body.get("allowed_mentions")
         self.messages[msg["id"]] = msg
+        if nonce is not None and body.get("enforce_nonce"):
+            self.nonces[str(nonce)] = (msg["id"], time.monotonic())
         return 200, msg
 
     def _edit_message(self, channel_id: str, message_id: str, body: Any) -> tuple[int, Any]:
@@ -169,6 +193,9 @@ class FakeRestApi:
         return 200, {"id": dm_id, "type": 1, "last_message_id": None, "recipients": [recipient]}
 
     def _callback(self, interaction_id: str, body: Any) -> tuple[int, Any]:
+        if interaction_id in self.acknowledged:
+            return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
+        self.acknowledged.add(interaction_id)
         flags = (body.get("data") or {}).get("flags", 0)
         return 200, {
             "interaction": {
@@ -181,6 +208,8 @@ class FakeRestApi:
         }
 
     def _followup(self, body: Any) -> tuple[int, Any]:
+        if self.tokens_expired:  # an interaction token lives 15 minutes
+            return 401, {"message": "Invalid Webhook Token", "code": 50027}
         status, msg = self._create_message("0", body, flags=(body.get("flags") or 0))
         return status, msg
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from discord_fake import FakeDiscord
+from discord_helpers import custom_ids, eventually
 
 from adapters.discord.startup import DiscordAdapter, DiscordSettings
 from bot.app import App
@@ -34,9 +35,47 @@ class Harness:
             options.append({"name": "anonymous", "type": 5, "value": True})
         token = await self.fake.slash(who, "askmentor", options)
         await self.fake.followups(token)
+        # The answer and the card go out independently, after the question is stored.
+        await self.fake.wait_until(
+            lambda: len(self.fake.channel_messages(self.fake.mentoring_id)) > before
+        )
         cards = self.fake.channel_messages(self.fake.mentoring_id)
-        assert len(cards) == before + 1, "no card was posted"
+        assert len(cards) == before + 1, "more than one card was posted"
+        await self.card_recorded(cards[-1])
         return cards[-1]
+
+    async def card_recorded(self, card: dict[str, Any]) -> None:
+        """Until the bot has recorded where the card is: only then does a ✋ on it find the
+        question (the bot records the card right after posting it and adding its ✋)."""
+        number = int(card["embeds"][0]["title"].rsplit("#", 1)[1])
+
+        async def recorded() -> bool:
+            async with self.app.uow_factory(read_only=True) as uow:
+                question = await uow.questions.get(number)
+            return question is not None and question.card is not None
+
+        await eventually(recorded)
+
+    async def claim(self, who: str, card: dict[str, Any]) -> dict[str, Any]:
+        """Claim with the card's button → the session's intro (with Resolve) once it is posted."""
+        claim = next(c for c in custom_ids(card) if c.startswith("mm:claim:"))
+        await self.fake.followups(await self.fake.click(who, claim, card["id"]))
+        return await self.message_with(claim.replace("claim", "resolve"))
+
+    async def message_with(self, custom_id: str) -> dict[str, Any]:
+        """The first message the bot posted with this button, once it is there."""
+
+        def found() -> list[dict[str, Any]]:
+            return [m for m in self.fake.messages.values() if custom_id in custom_ids(m)]
+
+        await self.fake.wait_until(lambda: bool(found()))
+        return found()[0]
+
+    def later(self, seconds: float) -> None:
+        """Move the clock on and wake the workers, as the scheduler's tick does: deliveries
+        waiting for a retry that is due by then go out."""
+        self.clock.advance(timedelta(seconds=seconds))
+        self.app.runtime.wake()
 
 
 def discord_config(**discord: Any) -> Config:
@@ -50,8 +89,27 @@ async def start_bot(
     app = await build_app(config, clock=clock, database_url=database_url)
     settings = DiscordSettings(token="fake-token", api_base_url=fake.api_url)
     adapter = DiscordAdapter(app, settings, guild_ready_timeout=0.05)
-    task = asyncio.create_task(adapter.run())
+    task = asyncio.create_task(_serve(app, adapter))
     return app, adapter, task, clock
+
+
+async def _serve(app: App, adapter: DiscordAdapter) -> None:
+    """The adapter and the workers behind it, stopped in `micromentor run`'s order: input first,
+    then the work in flight."""
+    workers = asyncio.create_task(app.runtime.run())
+    try:
+        await adapter.run()
+    finally:
+        await app.runtime.stop(grace=1)
+        # Stopped workers end by themselves once their current pass is over; cancelling them
+        # in a database call would leave the connection to be cleaned up after the loop ends.
+        try:
+            async with asyncio.timeout(5):
+                await asyncio.shield(workers)
+        except TimeoutError:
+            workers.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await workers
 
 
 async def stop_bot(app: App, task: asyncio.Task[None]) -> None:

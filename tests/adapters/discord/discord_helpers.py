@@ -6,7 +6,18 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-__all__ = ["custom_ids", "eventually"]
+__all__ = ["custom_ids", "eventually", "sub"]
+
+
+def sub(name: str, *options: tuple[str, int, object]) -> list[dict[str, object]]:
+    """A subcommand's options as Discord nests them: ``sub("join", ("skills", 3, "python"))``."""
+    return [
+        {
+            "name": name,
+            "type": 1,
+            "options": [{"name": n, "type": t, "value": v} for n, t, v in options],
+        }
+    ]
 
 
 def custom_ids(message: dict[str, Any]) -> list[str]:

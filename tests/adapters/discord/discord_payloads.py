@@ -197,6 +197,8 @@ def message(
     }
     if guild_id is not None:
         data["guild_id"] = guild_id
+    if body.get("nonce") is not None:
+        data["nonce"] = body["nonce"]
     return data
 
 

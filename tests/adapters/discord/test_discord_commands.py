@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 from discord_harness import Harness
+from discord_helpers import sub
 
 EPHEMERAL = 64
-
-
-def sub(name: str, *options: tuple[str, int, object]) -> list[dict[str, object]]:
-    return [
-        {
-            "name": name,
-            "type": 1,
-            "options": [{"name": n, "type": t, "value": v} for n, t, v in options],
-        }
-    ]
 
 
 async def test_mentor_join_registers_skills_and_replies_ephemerally(harness: Harness) -> None:

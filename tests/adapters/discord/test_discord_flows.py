@@ -72,6 +72,7 @@ async def test_claim_by_button_acknowledges_and_tells_the_mentor_ephemerally(
     assert callback.json()["type"] == 6  # deferred update: the card itself changes
     assert reply.json()["flags"] & EPHEMERAL
     assert "You claimed #1" in reply.json()["content"]
+    await fake.wait_request("POST", rf"/channels/\d+/messages/{card['id']}/threads")
     assert card["id"] in fake.threads
 
 
@@ -108,8 +109,7 @@ async def test_reaction_and_button_race_has_exactly_one_winner_and_the_loser_is_
 async def test_resolve_edits_the_card_and_posts_rating_buttons(harness: Harness) -> None:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)
-    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
-    intro = fake.channel_messages(card["id"])[0]
+    intro = await harness.claim("bob", card)
     token = await fake.click("alice", "mm:resolve:1", intro["id"])
     (reply,) = await fake.followups(token)
     assert "resolved" in reply.json()["content"]
@@ -118,9 +118,7 @@ async def test_resolve_edits_the_card_and_posts_rating_buttons(harness: Harness)
     )
     status = {f["name"]: f["value"] for f in edits[-1].json()["embeds"][0]["fields"]}["Status"]
     assert "Resolved" in status
-    prompts = [
-        m for m in fake.channel_messages(card["id"]) if "mm:rate:5:1" in str(m) or custom_ids(m)
-    ]
+    prompts = [await harness.message_with(c) for c in ("mm:rate:5:1", "mm:clarity:5:1")]
     ids = [cid for m in prompts for cid in custom_ids(m)]
     assert {f"mm:rate:{i}:1" for i in range(1, 6)} <= set(ids)
     assert {f"mm:clarity:{i}:1" for i in range(1, 6)} <= set(ids)
@@ -130,10 +128,9 @@ async def test_resolve_edits_the_card_and_posts_rating_buttons(harness: Harness)
 async def _resolved(harness: Harness) -> dict[str, object]:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)
-    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
-    intro = fake.channel_messages(card["id"])[0]
+    intro = await harness.claim("bob", card)
     await fake.followups(await fake.click("alice", "mm:resolve:1", intro["id"]))
-    return next(m for m in fake.channel_messages(card["id"]) if "mm:rate:5:1" in custom_ids(m))
+    return await harness.message_with("mm:rate:5:1")
 
 
 async def test_rating_button_records_the_score(harness: Harness) -> None:
@@ -165,7 +162,7 @@ async def test_comment_button_opens_a_modal_whose_submission_is_saved(harness: H
 async def test_message_in_the_session_thread_counts_as_activity(harness: Harness) -> None:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)
-    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    await harness.claim("bob", card)
     later = harness.clock.advance(timedelta(minutes=7))
     await fake.say("alice", card["id"])
 
@@ -180,8 +177,7 @@ async def test_message_in_the_session_thread_counts_as_activity(harness: Harness
 async def test_asker_check_mark_in_the_thread_resolves(harness: Harness) -> None:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)
-    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
-    intro = fake.channel_messages(card["id"])[0]
+    intro = await harness.claim("bob", card)
     await fake.react("alice", card["id"], intro["id"], "✅")
     edits = await fake.wait_request(
         "PATCH", rf"/channels/{fake.mentoring_id}/messages/{card['id']}", count=2
@@ -212,13 +208,14 @@ async def test_a_comment_form_opened_before_a_restart_is_still_saved(harness: Ha
 async def test_a_claim_after_a_release_reuses_the_cards_thread(harness: Harness) -> None:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)
-    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
-    await fake.wait_request("POST", rf"/channels/{card['id']}/messages")
-    [intro] = fake.channel_messages(card["id"])
+    intro = await harness.claim("bob", card)
     await fake.followups(await fake.click("bob", "mm:release:1", intro["id"]))
+    await fake.wait_until(lambda: "mm:claim:1" in custom_ids(fake.messages[card["id"]]))
     token = await fake.click("carol", "mm:claim:1", card["id"])
     (reply,) = await fake.followups(token)
     assert "You claimed #1" in reply.json()["content"]
+    # The intro, the release note, the second intro.
+    posts = await fake.wait_request("POST", rf"/channels/{card['id']}/messages", count=3)
     creates = [
         r
         for r in fake.requests
@@ -226,7 +223,6 @@ async def test_a_claim_after_a_release_reuses_the_cards_thread(harness: Harness)
     ]
     assert [r.status for r in creates] == [201, 400]
     assert fake.users["carol"]["id"] in fake.thread_members[card["id"]]
-    posts = await fake.wait_request("POST", rf"/channels/{card['id']}/messages", count=3)
     carol = fake.users["carol"]["id"]
     assert any(carol in {str(u) for u in r.json()["allowed_mentions"]["users"]} for r in posts)
 
@@ -246,7 +242,7 @@ async def test_a_member_who_cannot_be_added_to_a_public_thread_does_not_stop_the
 async def test_mentor_handover_passes_the_session_to_the_chosen_member(harness: Harness) -> None:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)
-    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    await harness.claim("bob", card)
     carol = fake.users["carol"]["id"]
     options = [
         {
@@ -265,4 +261,4 @@ async def test_mentor_handover_passes_the_session_to_the_chosen_member(harness: 
     async with harness.app.uow_factory() as uow:
         q = await uow.questions.get(1)
     assert q is not None and q.mentor is not None and q.mentor.id == carol
-    assert carol in fake.thread_members[card["id"]]
+    await fake.wait_until(lambda: carol in fake.thread_members[card["id"]])

@@ -84,10 +84,14 @@ async def test_micromentor_run_serves_ask_claim_resolve_on_discord(
     )
     (confirmation,) = await fake.followups(token, within=20)
     assert "#1" in confirmation.content()
+    await fake.wait_until(lambda: bool(fake.channel_messages(fake.mentoring_id)), within=20)
     (card,) = fake.channel_messages(fake.mentoring_id)
     assert custom_ids(card) == ["mm:claim:1", "mm:notmine:1"]
 
-    await fake.react("bob", fake.mentoring_id, card["id"])
+    # The button, not ✋: its custom id names the question, so it works the moment the card
+    # shows (a ✋ needs the card's place recorded first, which this test can't see from here).
+    claimed = await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]), within=20)
+    assert "You claimed #1" in claimed[0].content()
     (intro,) = await fake.wait_request("POST", rf"/channels/{card['id']}/messages", within=20)
     assert "mm:resolve:1" in custom_ids(intro.json())
 

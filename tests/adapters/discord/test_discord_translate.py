@@ -85,3 +85,22 @@ def test_skill_completion_keeps_what_was_typed_and_skips_chosen_skills() -> None
     terms = ["python", "pandas", "postgres"]
     assert t.complete_skills("python, pa", terms) == ["python, pandas"]
     assert t.complete_skills("p", terms) == ["pandas", "postgres", "python"]
+
+
+def test_inbox_keys_are_discords_own_identity_of_each_input() -> None:
+    assert t.interaction_key(1180000000000000042) == "discord:ia:1180000000000000042"
+    assert t.thread_message_key("77") == "discord:msg:77"
+    key = t.reaction_key(channel_id=1, message_id=2, user_id=3, emoji="✋")
+    assert key == "discord:react:1:2:3:✋"
+    assert key != t.reaction_key(channel_id=1, message_id=2, user_id=4, emoji="✋")
+
+
+def test_an_interactions_answers_go_to_its_token_and_application() -> None:
+    to = t.interaction_reply_to(user_id=5, channel_id=9, token="tok", application_id=8)
+    assert to.user == t.user_ref(5) and to.channel == t.channel_ref(9)
+    assert (to.token, to.app_id, to.surface) == ("tok", "8", "ephemeral")
+    assert "tok" not in repr(to)
+    assert (
+        t.interaction_reply_to(user_id=5, channel_id=None, token="x", application_id=8).channel
+        is None
+    )

@@ -1,0 +1,201 @@
+"""Delivery through the outbox: refused recipients, rate limits, server errors, nonces, lost
+leases and expired interaction tokens, against the fake."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+from discord_harness import Harness
+from discord_helpers import custom_ids, eventually, sub
+
+from adapters.discord.translate import user_ref
+
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
+
+
+async def _join(harness: Harness, *names: str) -> None:
+    for name in names:
+        token = await harness.fake.slash(
+            name, "mentor", sub("join", ("skills", 3, "python, pandas"))
+        )
+        await harness.fake.followups(token)
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, needle: str) -> None:
+    """Until the workers logged `needle` (what they did with a failed delivery)."""
+
+    async def seen() -> bool:
+        return needle in caplog.text
+
+    await eventually(seen)
+
+
+def _dm_posts(harness: Harness, name: str) -> list[tuple[int, str]]:
+    """(status, body as text) of every message the bot tried to DM `name`."""
+    fake = harness.fake
+    dms = {d for d, u in fake.dm_channels.items() if u == fake.users[name]["id"]}
+    return [
+        (r.status, str(r.body))
+        for r in fake.requests
+        if r.method == "POST" and r.path.startswith("/channels/") and r.path.split("/")[2] in dms
+    ]
+
+
+async def test_closed_dms_of_one_member_hold_up_neither_claim_nor_release_nor_others_dms(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    await _join(harness, "bob", "carol")
+    fake.close_dms("carol")
+    card = await harness.ask("alice", QUESTION)
+    async with harness.app.uow_factory() as uow:
+        question = await uow.questions.get(1)
+    assert question is not None
+    assert {user_ref(fake.users[n]["id"]) for n in ("bob", "carol")} <= set(question.suggested)
+
+    # Claimed by ✋: its confirmation goes by DM, which Discord refuses; the session opens.
+    await fake.react("carol", fake.mentoring_id, card["id"])
+    intro = await harness.message_with("mm:resolve:1")
+    assert fake.users["carol"]["id"] in fake.thread_members[card["id"]]
+    await fake.followups(await fake.click("carol", "mm:release:1", intro["id"]))
+    # Released: the suggested mentors are asked again by DM; Bob's arrives.
+    await fake.wait_until(
+        lambda: any("looking for a mentor again" in t for _, t in _dm_posts(harness, "bob"))
+    )
+    await fake.wait_until(lambda: "mm:claim:1" in custom_ids(fake.messages[card["id"]]))
+    await _logged(caplog, "(50007: the user does not accept DMs from the bot)")
+
+    refused = _dm_posts(harness, "carol")
+    assert refused and all(status == 403 for status, _ in refused)
+    # What the bot logged (the fake's own access log aside) names no one.
+    logged = "\n".join(line for line in caplog.text.splitlines() if "aiohttp.access" not in line)
+    assert fake.users["carol"]["id"] not in logged
+    carols_dm = next(d for d, u in fake.dm_channels.items() if u == fake.users["carol"]["id"])
+    assert carols_dm not in logged
+
+
+async def test_a_long_rate_limit_on_the_card_is_retried_when_it_ends_not_waited_out(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    fake.rate_limit_next("POST", rf"/channels/{fake.mentoring_id}/messages", retry_after=60)
+    started = time.monotonic()
+    options = [{"name": "question", "type": 3, "value": "How do I rebase onto main safely?"}]
+    (reply,) = await fake.followups(await fake.slash("alice", "askmentor", options))
+    assert "#1" in reply.content()
+    await _logged(caplog, "rate limited, retrying in 60.0 s")
+    assert fake.channel_messages(fake.mentoring_id) == []
+
+    harness.later(61)
+    await fake.wait_until(lambda: bool(fake.channel_messages(fake.mentoring_id)))
+    posts = [r for r in fake.requests if r.path == f"/channels/{fake.mentoring_id}/messages"]
+    assert [p.status for p in posts] == [429, 200]
+    assert len(fake.channel_messages(fake.mentoring_id)) == 1
+    assert time.monotonic() - started < 10  # Discord's 60 s were never waited out in a call
+
+
+async def test_a_thread_post_answered_500_after_it_was_made_shows_once(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    fake.fail_next("POST", rf"/channels/{card['id']}/messages")  # the intro, made, then 500
+    await harness.claim("bob", card)
+    posts = await fake.wait_request("POST", rf"/channels/{card['id']}/messages", count=2)
+    assert [p.status for p in posts] == [500, 200]
+    assert posts[0].json()["nonce"] == posts[1].json()["nonce"]
+    assert len(fake.channel_messages(card["id"])) == 1
+
+
+async def test_every_send_carries_its_delivery_key_as_an_enforced_nonce(harness: Harness) -> None:
+    fake = harness.fake
+    await _join(harness, "bob", "carol")
+    card = await harness.ask("alice", QUESTION)
+    intro = await harness.claim("carol", card)
+    await fake.followups(await fake.click("carol", "mm:release:1", intro["id"]))
+    await fake.wait_until(lambda: bool(_dm_posts(harness, "bob")))  # "looking for a mentor"
+    sends = [
+        r
+        for r in fake.requests
+        if r.method == "POST" and r.path.startswith("/channels/") and r.path.endswith("/messages")
+    ]
+    where = {r.path.split("/")[2] for r in sends}
+    assert {fake.mentoring_id, card["id"]} <= where  # the card, the thread
+    assert where & set(fake.dm_channels)  # a DM
+    nonces = [r.json()["nonce"] for r in sends]
+    assert all(r.json()["enforce_nonce"] is True for r in sends)
+    assert all(n.startswith("mm") and len(n) <= 25 for n in nonces)
+    assert len(set(nonces)) == len(nonces)
+
+
+async def test_a_card_resent_after_its_lease_ran_out_is_the_message_made_the_first_time(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    await harness.ask("alice", QUESTION)  # the channel's rate limit bucket is known from here
+    first_answer = fake.hold_next("POST", rf"/channels/{fake.mentoring_id}/messages")
+    options = [{"name": "question", "type": 3, "value": "How do I rebase onto main safely?"}]
+    await fake.followups(await fake.slash("alice", "askmentor", options))
+    try:
+        # Discord made card #2, but its answer hangs until the delivery's lease has run out ...
+        await fake.wait_request("POST", rf"/channels/{fake.mentoring_id}/messages", count=2)
+        harness.later(harness.app.config.flow.lease_seconds + 1)
+        # ... and another worker (a replica) takes the row and sends it again, as a retry.
+        await harness.app.runtime.outbox_worker.drain()
+        posts = await fake.wait_request("POST", rf"/channels/{fake.mentoring_id}/messages", count=3)
+        assert posts[1].json()["nonce"] == posts[2].json()["nonce"]
+        assert len(fake.channel_messages(fake.mentoring_id)) == 2
+        async with harness.app.uow_factory() as uow:
+            question = await uow.questions.get(2)
+        (card,) = [m for m in fake.channel_messages(fake.mentoring_id) if "#2" in str(m["embeds"])]
+        assert question is not None and question.card is not None
+        assert question.card.id.endswith(f":{card['id']}")
+    finally:
+        first_answer.set()  # the first attempt ends too, and records the same card
+
+    async def delivered() -> bool:
+        async with harness.app.uow_factory() as uow:
+            return await uow.outbox.pending() == 0
+
+    await eventually(delivered)
+    assert len(fake.channel_messages(fake.mentoring_id)) == 2
+
+
+async def test_an_answer_whose_interaction_token_expired_comes_by_dm(harness: Harness) -> None:
+    fake = harness.fake
+    fake.expire_interaction_tokens()
+    token = await fake.slash("bob", "mentor", sub("join", ("skills", 3, "python, pandas")))
+    (expired,) = await fake.followups(token)
+    assert expired.status == 401
+    await fake.wait_until(lambda: bool(_dm_posts(harness, "bob")))
+    ((status, said),) = _dm_posts(harness, "bob")
+    assert status == 200 and "python" in said.lower()
+
+
+@pytest.mark.parametrize("thread_mode", ["private"])
+async def test_a_private_thread_retried_after_a_failed_member_add_is_not_opened_twice(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    fake.fail_next(
+        "PUT",
+        r"/channels/\d+/thread-members/\d+",
+        status=403,
+        code=50001,
+        message="Missing Access",
+        effect=False,
+    )
+    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    await _logged(caplog, "open_thread #")
+    harness.later(5)
+    await harness.message_with("mm:resolve:1")
+    creates = [r for r in fake.requests if r.path == f"/channels/{fake.mentoring_id}/threads"]
+    assert [r.status for r in creates] == [201]
+    (thread_id,) = fake.threads
+    assert sorted(fake.thread_members[thread_id]) == sorted(
+        [fake.users["alice"]["id"], fake.users["bob"]["id"]]
+    )
