@@ -103,17 +103,60 @@ class BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
         return wait <= self.max_wait
 
 
+# Calls that read (or are idempotent by nature) may be repeated blindly after a 5xx or a
+# dropped connection. A post may have gone out before its answer was lost: only the outbox
+# retries those, after looking for the key of the earlier attempt.
+_SAFE_TO_REPEAT = ("auth.test", "conversations.", "users.", "views.publish", "chat.update")
+
+
+def _safe_to_repeat(request: HttpRequest) -> bool:
+    method = request.url.rstrip("/").rsplit("/", 1)[-1]
+    return method.startswith(_SAFE_TO_REPEAT)
+
+
+class ReadServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """Retries a 5xx only for calls that are safe to repeat."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return _safe_to_repeat(request) and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class ReadConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
+    """Retries a dropped connection only for calls that are safe to repeat."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return _safe_to_repeat(request) and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
 def web_client(settings: SlackSettings) -> AsyncWebClient:
-    """The Web API client: retries 429 (honouring a short Retry-After), 5xx and connection
-    failures."""
+    """The Web API client: retries 429 (honouring a short Retry-After; a 429 was not applied),
+    and 5xx and connection failures of calls that are safe to repeat."""
     return AsyncWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
         timeout=15,
         retry_handlers=[
             BoundedRateLimitRetryHandler(max_retry_count=3, max_wait=MAX_RATE_LIMIT_WAIT_SECONDS),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            ReadServerErrorRetryHandler(max_retry_count=2),
+            ReadConnectionErrorRetryHandler(max_retry_count=2),
         ],
     )
 

@@ -60,6 +60,13 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.errors: dict[str, str] = {}
+        # Refusals for one channel or user (e.g. a closed DM): channel id or user id → error.
+        self.refuse: dict[str, str] = {}
+        # Methods whose next call is applied but answered with this status (an outcome unknown
+        # to the client: the message exists, the client sees a failure).
+        self.fail_after_apply: dict[str, int] = {}
+        # Seconds to wait before answering a method (a slow Slack).
+        self.delay: dict[str, float] = {}
         self._failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
         self._ts = itertools.count(1)
         self._file_ids = itertools.count(1)
@@ -294,8 +301,20 @@ class FakeSlack:
             )
         if method in self.errors:
             return web.json_response({"ok": False, "error": self.errors[method]})
+        target = str(params.get("channel") or params.get("users") or "")
+        if target in self.refuse:
+            self.calls[-1].failed = True
+            return web.json_response({"ok": False, "error": self.refuse[target]})
+        if method in self.delay:
+            await asyncio.sleep(self.delay[method])
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         result = handler(params) if handler else {}
+        status = self.fail_after_apply.pop(method, None)
+        if status is not None:
+            self.calls[-1].failed = True
+            return web.json_response({"ok": False, "error": "internal_error"}, status=status)
+        if result.get("ok") is False:
+            return web.json_response(result)
         return web.json_response({"ok": True, **result})
 
     def _next_ts(self) -> str:

@@ -1,0 +1,151 @@
+"""Delivery against a Slack that fails as Slack documents it: 5xx, a post applied but answered
+with an error, a closed DM, a slow Slack. State stays right, every deliverable message is
+delivered exactly once, the undeliverable one is logged (without ids) and skipped, and nobody
+else waits for it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+from adapters.slack.gateway import OUTBOX_EVENT
+from bot.domain import QuestionState
+from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
+from tests.adapters.slack.test_slack_flows import QUESTION, asked, claimed, intro, state_of
+
+
+def card_key(slack: SlackHarness) -> str:
+    """The idempotency key of the card's delivery, as the outbox stored it."""
+    [post] = [
+        c
+        for c in slack.fake.calls
+        if c.method == "chat.postMessage"
+        and "Question #1*" in c.text()
+        and not c.params.get("thread_ts")
+    ]
+    return str(post.params["metadata"]["event_payload"]["key"])
+
+
+def cards(slack: SlackHarness, number: int) -> list[dict[str, object]]:
+    """Card messages as they exist in the fake workspace (a post answered with an error may
+    still have been made)."""
+    return [
+        m
+        for (channel, ts), m in slack.fake.messages.items()
+        if channel == MENTORING
+        and f"Question #{number}*" in json.dumps(m.get("blocks"))
+        and m.get("thread_ts") in (None, ts)
+    ]
+
+
+def thread_messages(slack: SlackHarness, ts: str, needle: str) -> list[dict[str, object]]:
+    return [
+        m
+        for (channel, mts), m in slack.fake.messages.items()
+        if channel == MENTORING
+        and m.get("thread_ts") == ts
+        and mts != ts
+        and needle in json.dumps(m.get("blocks"))
+    ]
+
+
+async def test_a_server_error_on_the_card_is_retried_and_the_card_posted_once(
+    slack: SlackHarness,
+) -> None:
+    await slack.join("bob", "python, pandas")
+    slack.fake.fail_next("chat.postMessage", status=503, headers={})
+    slack.fake.fail_next("chat.postMessage", status=503, headers={})
+    slack.fake.fail_next("chat.postMessage", status=503, headers={})
+    await slack.command("alice", "/askmentor", QUESTION)
+    await slack.replies_to("alice", "your question is #1")
+    await slack.card_of(1)
+    await slack.settled(within=20)
+    assert len(cards(slack, 1)) == 1
+    async with slack.app.uow_factory() as uow:
+        q = await uow.questions.get(1)
+    assert q is not None and q.card is not None and q.card.id.endswith(slack.card_ts(1))
+
+
+async def test_a_post_that_went_out_but_answered_an_error_is_not_posted_twice(
+    slack: SlackHarness,
+) -> None:
+    await slack.join("bob", "python, pandas")
+    slack.fake.fail_after_apply["chat.postMessage"] = 500
+    await slack.command("alice", "/askmentor", QUESTION)
+    await slack.replies_to("alice", "your question is #1")
+    await slack.settled(within=20)
+    [card] = cards(slack, 1)
+    assert card["metadata"] == {
+        "event_type": OUTBOX_EVENT,
+        "event_payload": {"key": card_key(slack)},
+    }
+    looked = slack.fake.to("conversations.history", channel=MENTORING)
+    assert looked and looked[0].params.get("include_all_metadata") in (True, "true", "1")
+    async with slack.app.uow_factory() as uow:
+        q = await uow.questions.get(1)
+    assert q is not None and q.card is not None and q.card.id.endswith(slack.card_ts(1))
+    # The claim still finds the card and its thread.
+    await slack.react("bob", MENTORING, slack.card_ts(1))
+    await intro(slack, slack.card_ts(1))
+    assert await state_of(slack, 1) is QuestionState.CLAIMED
+
+
+async def test_a_thread_message_that_went_out_but_answered_an_error_is_not_posted_twice(
+    slack: SlackHarness,
+) -> None:
+    ts = await asked(slack)
+    slack.fake.fail_after_apply["chat.postMessage"] = 502
+    await slack.click("bob", "mm:claim:1", channel=MENTORING, ts=ts)
+    await slack.replies_to("bob", "you claimed #1")
+    await slack.settled(within=20)
+    assert len(thread_messages(slack, ts, " meet ")) == 1
+    assert slack.fake.to("conversations.replies", channel=MENTORING, ts=ts)
+
+
+async def test_a_closed_dm_is_skipped_logged_without_ids_and_holds_up_nobody(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await slack.join("carol", "python, pandas")
+    await slack.join("dave", "python, pandas")
+    ts = await claimed(slack, mentor="bob")
+    # carol has closed her DMs with the app; a release DMs the suggested mentors.
+    slack.fake.refuse[USERS["carol"]] = "messages_tab_disabled"
+    with caplog.at_level(logging.INFO):
+        await slack.click("bob", "mm:release:1", channel=MENTORING, ts=ts)
+        await slack.replies_to("bob", "you released #1")
+        await slack.settled()
+    assert await state_of(slack, 1) is QuestionState.OPEN
+    dms_to_dave = [
+        c
+        for c in slack.fake.to("chat.postMessage", channel=USERS["dave"])
+        if "looking for a mentor again" in c.text()
+    ]
+    assert len(dms_to_dave) == 1
+    assert slack.fake.to("chat.postMessage", channel=USERS["carol"], failed=True)
+    async with slack.app.uow_factory() as uow:
+        assert await uow.outbox.pending() == 0
+    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert skipped and all(uid not in m for m in skipped for uid in USERS.values())
+    # The card shows it open again, and a new claim works.
+    await slack.click("dave", "mm:claim:1", channel=MENTORING, ts=ts)
+    await slack.replies_to("dave", "you claimed #1")
+
+
+async def test_a_slow_slack_does_not_hold_up_another_persons_command(
+    slack: SlackHarness,
+) -> None:
+    """SQLite has one writer: no transaction is open while a Slack call takes its time."""
+    await slack.join("bob", "python, pandas")
+    slack.fake.delay["chat.postMessage"] = 3.0
+    await slack.command("alice", "/askmentor", QUESTION)
+    await slack.replies_to("alice", "your question is #1")
+    started = time.monotonic()
+    await slack.command("carol", "/mentor", "join sql")
+    await slack.replies_to("carol", "mentor")
+    assert time.monotonic() - started < 1.5
+    assert cards(slack, 1) == []  # the card is still on its slow way
+    slack.fake.delay.clear()
+    await slack.card_of(1)
