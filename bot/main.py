@@ -216,17 +216,20 @@ async def run(config: Config) -> int:
                 raise failed
         log.info("shutting down")
     finally:
-        # 1. No new input: close the HTTP server / websockets (each adapter on cancellation).
-        for t in inputs:
-            t.cancel()
-        await asyncio.gather(*inputs, return_exceptions=True)
-        # 2. No new ticks; 3. finish or hand back what is in flight.
+        # 1. No new input: listeners leave it unacknowledged (the platform retries elsewhere or
+        # later) or ask the person to try again; 2. no new ticks.
+        app.inbox.close()
         if scheduler is not None:
             await scheduler.stop()
+        # 3. Finish what is in flight, or hand its lease back, while the platforms are still
+        # connected (a delivery needs its client).
         await app.runtime.stop(grace=config.flow.shutdown_seconds)
-        for t in (workers, indexing):
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(workers, return_exceptions=True), 2)
+        # 4. Close the HTTP server and the websockets.
+        for t in [*inputs, indexing]:
             t.cancel()
-        await asyncio.gather(workers, indexing, return_exceptions=True)
+        await asyncio.gather(*inputs, indexing, return_exceptions=True)
         await app.dispose()
     log.info("stopped")
     return 0

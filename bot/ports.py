@@ -112,8 +112,11 @@ class ChatGateway(Protocol):
         """Show a message to one user only: ephemeral where the platform has it, else a DM."""
         ...
 
-    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
-        """Answer one input, visible to its issuer only (response_url, interaction follow-up)."""
+    async def reply(
+        self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> None:
+        """Answer one input, visible to its issuer only (response_url, interaction follow-up;
+        a DM where there is neither, which `key` keeps to one)."""
         ...
 
 
@@ -287,9 +290,10 @@ class NudgeRepository(LeasedQueue[Nudge], Protocol):
 
 
 class InboxRepository(LeasedQueue[InboxItem], Protocol):
-    async def add(self, item: InboxItem) -> bool:
+    async def add(self, item: InboxItem, *, renew_before: datetime | None = None) -> bool:
         """Store an input; False when its key is known already (a retry, a replayed event, the
-        same event at another replica)."""
+        same event at another replica). With `renew_before`, a processed row with that key
+        taken before then is taken again as this new input."""
         ...
 
     async def start(self, item_id: int, *, lease_until: datetime, at: datetime) -> bool:

@@ -63,5 +63,7 @@ class RoutingGateway:
     ) -> None:
         await self._for(user).send_private(user=user, channel=channel, message=message)
 
-    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
-        await self._for(to.user).reply(to, message)
+    async def reply(
+        self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> None:
+        await self._for(to.user).reply(to, message, key=key, retry=retry)

@@ -86,7 +86,9 @@ class ConsoleGateway:
     ) -> None:
         self.emit(f"only {user.id} sees", message)
 
-    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+    async def reply(
+        self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> None:
         self.emit(f"only {to.user.id} sees", message)
 
     def thread_label(self, number: int) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -31,6 +32,9 @@ from bot.refs import WorkspaceRef
 __all__ = ["EventsCog"]
 
 log = logging.getLogger(__name__)
+
+# Gateway replays (RESUME) come within minutes; a reaction re-added later is meant again.
+REACTION_REPLAY_WINDOW = timedelta(minutes=10)
 
 
 class EventsCog(commands.Cog, name="MicromentorEvents"):
@@ -58,12 +62,21 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             self.runner.home_guild = guild.id
         return True
 
-    async def _receive(self, command: c.Command, *, key: str, reply_to: ReplyTo | None) -> None:
+    async def _receive(
+        self,
+        command: c.Command,
+        *,
+        key: str,
+        reply_to: ReplyTo | None,
+        dedupe_for: timedelta | None = None,
+    ) -> None:
         """Store a gateway event's command; the gateway has no per-event acknowledgement to hold
         back, so a failed insert is logged (without ids) and the event is lost."""
         try:
             with self.runner.taking_in():
-                fresh = await self.app.inbox.receive_command(command, key=key, reply_to=reply_to)
+                fresh = await self.app.inbox.receive_command(
+                    command, key=key, reply_to=reply_to, dedupe_for=dedupe_for
+                )
         except Exception:
             log.error("could not store a Discord %s event", type(command).__name__, exc_info=True)
             return
@@ -119,7 +132,13 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             emoji=str(payload.emoji.id or emoji),
         )
         # No interaction to answer: whatever is meant for the reacting person goes by DM.
-        await self._receive(command, key=key, reply_to=ReplyTo(user_ref(payload.user_id)))
+        # The same ✋ removed and added again later has the same key: a new input after a while.
+        await self._receive(
+            command,
+            key=key,
+            reply_to=ReplyTo(user_ref(payload.user_id)),
+            dedupe_for=REACTION_REPLAY_WINDOW,
+        )
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -253,7 +253,9 @@ class DiscordGateway:
         """Discord has no ephemeral messages outside interactions: a DM."""
         await self.send_dm(user, message)
 
-    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+    async def reply(
+        self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> None:
         """An ephemeral follow-up on the interaction's token; a DM when there is no token (a
         reaction) or it expired."""
         if to.token and to.app_id:
@@ -269,4 +271,4 @@ class DiscordGateway:
                 if e.status not in TOKEN_GONE:
                     raise
                 log.info("an interaction token had expired; answering by DM instead")
-        await self.send_dm(to.user, message)
+        await self.send_dm(to.user, message, key=key, retry=retry)

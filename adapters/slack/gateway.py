@@ -252,7 +252,9 @@ class SlackGateway:
             log.info("ephemeral not possible (%s); sending a DM instead", api_error(e))
             await self.send_dm(user, message)
 
-    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+    async def reply(
+        self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> None:
         """To the issuer only: the App Home tab, else the command's response_url (valid 30
         minutes), else ephemeral in the channel, else a DM."""
         if to.surface == "home":
@@ -268,7 +270,7 @@ class SlackGateway:
         if to.channel is not None:
             await self.send_private(user=to.user, channel=to.channel, message=message)
         else:
-            await self.send_dm(to.user, message)
+            await self.send_dm(to.user, message, key=key, retry=retry)
 
     async def tell(self, response_url: str | None, said: str) -> None:
         """A one-line answer through a response_url (the listener's apology when it could not

@@ -17,7 +17,7 @@ from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
 from adapters.slack.render import ask_modal, comment_modal, join_modal
 from adapters.slack.users import SlackDirectory
 from bot.config import Config
-from bot.flow.inbox import Inbox
+from bot.flow.inbox import Inbox, InboxClosed
 from bot.messages import parse_custom_id
 
 __all__ = ["NOT_NOW", "SlackBot", "register_listeners"]
@@ -54,6 +54,9 @@ class SlackBot:
             return await self.inbox.receive(
                 key=key, kind=KIND, payload=stored_payload(kind, body), lane=lane(body)
             )
+        except InboxClosed as e:
+            log.info("shutting down: a Slack %s is not taken", kind)
+            raise NotStored(kind) from e
         except Exception as e:
             log.exception("could not store a Slack %s; it is not acknowledged", kind)
             raise NotStored(kind) from e

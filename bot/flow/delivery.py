@@ -96,7 +96,7 @@ class Deliverer:
             return None
         if d.op is Op.REPLY:
             assert d.reply_to is not None
-            await self._chat.reply(d.reply_to, message)
+            await self._chat.reply(d.reply_to, message, key=row.key, retry=retry)
             return None
         raise ValueError(f"unknown delivery {d.op!r}")
 

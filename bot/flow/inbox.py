@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
 from bot.commands import Command
@@ -23,7 +24,15 @@ from bot.messagebus import SOMETHING_WENT_WRONG, MessageBus
 from bot.messages import ChatMessage, text
 from bot.ports import Clock, UnitOfWorkFactory
 
-__all__ = ["COMMAND", "Inbox", "InboxItem", "InboxProcessor", "Prepared", "Preparer"]
+__all__ = [
+    "COMMAND",
+    "Inbox",
+    "InboxClosed",
+    "InboxItem",
+    "InboxProcessor",
+    "Prepared",
+    "Preparer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +76,11 @@ def lane_of(command: Command) -> str:
     return f"u:{actor.user.key()}" if actor is not None else "system"
 
 
+class InboxClosed(Exception):
+    """The bot is shutting down and takes no new input: leave it unacknowledged (the platform
+    retries, at another replica or after the restart) or ask the person to try again."""
+
+
 class Inbox:
     """The durable front door."""
 
@@ -76,28 +90,56 @@ class Inbox:
         self._uow_factory = uow_factory
         self._clock = clock
         self._received = received
+        self.closed = False
 
-    async def receive(self, *, key: str, kind: str, payload: dict[str, Any], lane: str) -> bool:
-        """Store one input; returns False for one seen before. Acknowledge only after this."""
+    def close(self) -> None:
+        """Take no new input (the first step of a shutdown)."""
+        self.closed = True
+
+    async def receive(
+        self,
+        *,
+        key: str,
+        kind: str,
+        payload: dict[str, Any],
+        lane: str,
+        dedupe_for: timedelta | None = None,
+    ) -> bool:
+        """Store one input; returns False for one seen before. Acknowledge only after this.
+
+        `dedupe_for`: for keys that can legitimately recur (a Discord reaction removed and added
+        again has the same key), the same key counts as a new input once that long has passed
+        since it was last taken; replays come within seconds."""
+        if self.closed:
+            raise InboxClosed()
         now = self._clock.now()
         item = InboxItem(
             key=key, kind=kind, lane=lane, payload=payload, received_at=now, due_at=now
         )
         async with self._uow_factory() as uow:
-            fresh = await uow.inbox.add(item)
+            fresh = await uow.inbox.add(
+                item, renew_before=now - dedupe_for if dedupe_for is not None else None
+            )
             await uow.commit()
         if fresh:
             self._received()
         return fresh
 
     async def receive_command(
-        self, command: Command, *, key: str, reply_to: ReplyTo | None = None
+        self,
+        command: Command,
+        *,
+        key: str,
+        reply_to: ReplyTo | None = None,
+        dedupe_for: timedelta | None = None,
     ) -> bool:
         payload = {
             "command": command_to_json(command),
             "reply_to": reply_to.to_json() if reply_to else None,
         }
-        return await self.receive(key=key, kind=COMMAND, payload=payload, lane=lane_of(command))
+        return await self.receive(
+            key=key, kind=COMMAND, payload=payload, lane=lane_of(command), dedupe_for=dedupe_for
+        )
 
 
 class InboxProcessor:

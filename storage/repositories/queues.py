@@ -44,23 +44,28 @@ class SqlInboxRepository(Repository):
         super().__init__(session, dialect)
         self._rows = LeasedRows(session, dialect, INBOX, laned=True)
 
-    async def add(self, item: InboxItem) -> bool:
-        fresh = await self._insert_once(
-            INBOX,
-            {
-                "key": item.key,
-                "kind": item.kind,
-                "lane": item.lane,
-                "payload": item.payload,
-                "state": "pending",
-                "created_at": item.received_at,
-                "due_at": item.due_at,
-                "attempts": 0,
-                "last_error": "",
-            },
-            conflict=["key"],
-        )
-        return fresh
+    async def add(self, item: InboxItem, *, renew_before: datetime | None = None) -> bool:
+        values = {
+            "key": item.key,
+            "kind": item.kind,
+            "lane": item.lane,
+            "payload": item.payload,
+            "state": "pending",
+            "created_at": item.received_at,
+            "due_at": item.due_at,
+            "attempts": 0,
+            "last_error": "",
+        }
+        if renew_before is None:
+            return await self._insert_once(INBOX, values, conflict=["key"])
+        stmt = self._insert(INBOX).values(**values)
+        renew = {name: stmt.excluded[name] for name in values if name != "key"}
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["key"],
+            set_={**renew, "lease_until": None, "done_at": None},
+            where=sa.and_(INBOX.c.state != "pending", INBOX.c.created_at < renew_before),
+        ).returning(INBOX.c.id)
+        return (await self._session.execute(stmt)).first() is not None
 
     async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[InboxItem]:
         return [_inbox_item(r) for r in await self._rows.lease(now, lease=lease, limit=limit)]

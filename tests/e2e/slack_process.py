@@ -137,8 +137,9 @@ class Sent:
 class SlackClient:
     """Sends what Slack sends (slash commands, events, button clicks), signed, to one port."""
 
-    def __init__(self, port: int, respond_base: str) -> None:
+    def __init__(self, port: int, respond_base: str, *, name: str = "") -> None:
         self.port = port
+        self.name = name  # keeps trigger ids of several clients apart
         self.respond_base = respond_base
         self._ids = itertools.count(1)
         self.sent: list[Sent] = []
@@ -178,12 +179,12 @@ class SlackClient:
         )
 
     async def command(self, user: str, command: str, text: str) -> Sent:
-        key = f"cmd{next(self._ids)}"
+        key = f"{self.name}cmd{next(self._ids)}"
         body = self.command_body(user, command, text, key=key)
         return await self._post(Sent("command", key), body, "application/x-www-form-urlencoded")
 
     async def click(self, user: str, action_id: str) -> Sent:
-        key = f"act{next(self._ids)}"
+        key = f"{self.name}act{next(self._ids)}"
         payload = {
             "type": "block_actions",
             "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},

@@ -258,3 +258,62 @@ async def test_a_burst_survives_a_crash_with_every_acknowledged_input_done_exact
     # Every reaction Slack delivered (retries included) was taken once: none left behind.
     assert not await rows(url, "SELECT id FROM inbox WHERE state <> 'done'")
     assert not await rows(url, "SELECT id FROM outbox WHERE state <> 'sent'")
+
+
+@pytest.mark.postgres
+async def test_two_replicas_on_one_postgres_share_a_burst_and_a_redelivered_event_once(
+    fake: FakeSlack, tmp_path: Path, postgres_url: str
+) -> None:
+    respond_base = fake.api_url.removesuffix("/api/")
+    replicas = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        replicas.append(BotProcess(postgres_url, fake.api_url, tmp_path / name, CONFIG))
+    await asyncio.gather(*(r.start() for r in replicas))
+    one, two = (SlackClient(r.port, respond_base, name=n) for r, n in zip(replicas, "ab"))
+    try:
+        await join_mentors(one, fake)
+        # Behind a load balancer: asks land on either replica.
+        sent = await asyncio.gather(
+            *(
+                (one if i % 2 else two).command(ASKERS[i % len(ASKERS)], "/askmentor", question(i))
+                for i in range(40)
+            )
+        )
+        await settled(postgres_url)
+        ts_of: dict[int, str] = {}
+        for (channel, ts), msg in fake.messages.items():
+            m = re.search(r"Question #(\d+)\*", str(msg.get("blocks")))
+            if channel == MENTORING and m and not msg.get("thread_ts"):
+                ts_of[int(m[1])] = ts
+        # Slack redelivers one event, and the retry reaches the other replica.
+        for n, ts in sorted(ts_of.items())[:20]:
+            mentor = MENTORS[n % len(MENTORS)]
+            both = await asyncio.gather(
+                one.react(mentor, ts, event_id=f"EvR{n}"),
+                two.react(mentor, ts, event_id=f"EvR{n}"),
+            )
+            sent += both
+        await settled(postgres_url)
+        codes = await asyncio.gather(*(r.terminate() for r in replicas))
+    finally:
+        await one.close()
+        await two.close()
+        for r in replicas:
+            if r.proc is not None and r.proc.returncode is None:
+                await r.kill()
+
+    assert all(code == 0 for code, _ in codes)
+    assert all(s.acked for s in sent)
+    texts = Counter(r.text for r in await rows(postgres_url, "SELECT text FROM question"))
+    assert all(texts[question(i)] == 1 for i in range(40))
+    cards = cards_by_question(fake)
+    assert len(cards) == 40 and set(cards.values()) == {1}
+    replies = replies_by_key(fake)
+    assert all(replies[s.key] == 1 for s in sent if s.kind == "command")
+    claimed = await rows(postgres_url, "SELECT id, card FROM question WHERE mentor IS NOT NULL")
+    assert len(claimed) == 20
+    intros = intros_by_thread(fake)
+    assert all(intros[str(r.card).rsplit(":", 1)[-1]] == 1 for r in claimed)
+    taken = await rows(postgres_url, "SELECT key FROM inbox WHERE key LIKE 'slack:ev:EvR%'")
+    assert len(taken) == 20  # each redelivered event stored once across both replicas

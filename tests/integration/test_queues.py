@@ -213,3 +213,44 @@ async def test_pruning_the_outbox_keeps_pending_rows(uow_factory: UowFactory, st
         assert await uow.outbox.prune(T0 + timedelta(days=3)) == 1
         assert await uow.outbox.pending() == 1
         await uow.commit()
+
+
+async def test_a_key_seen_long_ago_can_be_taken_again_when_asked_to(
+    uow_factory: UowFactory,
+) -> None:
+    """A Discord reaction removed and added again has the same key: within the window it is a
+    replay; after it, a new input."""
+    async with uow_factory() as uow:
+        assert await uow.inbox.add(_input("react:1"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        [item] = await uow.inbox.lease(T0, lease=LEASE, limit=1)
+        assert item.lease_until is not None
+        await uow.inbox.start(item.id or 0, lease_until=item.lease_until, at=T0)
+        await uow.commit()
+    replay = _input("react:1")
+    async with uow_factory() as uow:
+        assert not await uow.inbox.add(replay, renew_before=T0 - timedelta(minutes=10))
+        later = InboxItem(
+            key="react:1",
+            kind="slack",
+            lane="u:slack:U1",
+            payload={"n": "again"},
+            received_at=T0 + timedelta(hours=1),
+            due_at=T0 + timedelta(hours=1),
+        )
+        assert await uow.inbox.add(later, renew_before=later.received_at - timedelta(minutes=10))
+        await uow.commit()
+    async with uow_factory() as uow:
+        [again] = await uow.inbox.lease(T0 + timedelta(hours=1), lease=LEASE, limit=1)
+    assert again.payload == {"n": "again"} and again.attempts == 1
+
+
+async def test_a_pending_key_is_never_taken_twice_even_with_a_window(
+    uow_factory: UowFactory,
+) -> None:
+    async with uow_factory() as uow:
+        assert await uow.inbox.add(_input("react:2"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert not await uow.inbox.add(_input("react:2"), renew_before=T0 + timedelta(days=1))

@@ -103,7 +103,9 @@ class FakeChat:
     ) -> None:
         await self._record("send_private", None, user=user, channel=channel, message=message)
 
-    async def reply(self, to: ReplyTo, message: ChatMessage) -> None:
+    async def reply(
+        self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> None:
         await self._record("reply", None, to=to, user=to.user, message=message)
 
     # -- reading what was said ---------------------------------------------------------------

@@ -626,10 +626,19 @@ class _FakeQueue(_Repository):
 class FakeInboxRepository(_FakeQueue):
     table = "inbox"
 
-    async def add(self, item: InboxItem) -> bool:
+    async def add(self, item: InboxItem, *, renew_before: datetime | None = None) -> bool:
         await self._uow.lock(self.table, ("key", item.key))  # the unique key makes others wait
-        if any(r.key == item.key for r in self._rows().values()):
-            return False
+        known = next((r for r in self._rows().values() if r.key == item.key), None)
+        if known is not None:
+            if (
+                renew_before is None
+                or known.state == "pending"
+                or known.received_at >= renew_before
+            ):
+                return False
+            item.id = known.id
+            self._uow.put(self.table, known.id, item)
+            return True
         item.id = self._uow.db.next_id(self.table)
         self._uow.put(self.table, item.id, item)
         await self._uow.lock(self.table, item.id)

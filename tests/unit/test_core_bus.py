@@ -105,3 +105,15 @@ async def test_replies_go_only_to_the_issuer_and_not_through_the_chat() -> None:
     core = await start_core()
     await core.reply(ShowStats(core.actor("admin")))
     assert core.chat.calls == []
+
+
+async def test_a_closed_inbox_takes_no_new_input() -> None:
+    from bot.flow.inbox import InboxClosed
+
+    core = await start_core()
+    core.runtime.inbox.close()
+    with pytest.raises(InboxClosed):
+        await core.runtime.inbox.receive_command(
+            AskQuestion(core.actor("alice"), QUESTION), key="k1"
+        )
+    assert core.db.rows("inbox") == []
