@@ -270,7 +270,9 @@ async def test_two_replicas_on_one_postgres_share_a_burst_and_a_redelivered_even
         (tmp_path / name).mkdir()
         replicas.append(BotProcess(postgres_url, fake.api_url, tmp_path / name, CONFIG))
     await asyncio.gather(*(r.start() for r in replicas))
-    one, two = (SlackClient(r.port, respond_base, name=n) for r, n in zip(replicas, "ab"))
+    one, two = (
+        SlackClient(r.port, respond_base, name=n) for r, n in zip(replicas, "ab", strict=True)
+    )
     try:
         await join_mentors(one, fake)
         # Behind a load balancer: asks land on either replica.
