@@ -31,8 +31,9 @@ def is_admin(actor: Actor, config: Config) -> bool:
 
 
 async def ensure_person(ctx: Context, actor: Actor) -> Person:
-    """Create or refresh the person record of whoever issued a command."""
-    person = await ctx.uow.people.get(actor.user)
+    """Create or refresh the person record of whoever issued a command (written only when
+    something changed, so a known person costs no write)."""
+    person = await (await ctx.reads()).people.get(actor.user)
     admin = is_admin(actor, ctx.config)
     if person is None:
         person = Person(ref=actor.user, name=actor.name, timezone=actor.timezone, is_admin=admin)
@@ -57,7 +58,7 @@ async def load_question(ctx: Context, question_id: int) -> Question:
 
 
 async def require_workspace(ctx: Context, actor: Actor) -> Workspace:
-    ws = await ctx.uow.workspaces.get(actor.workspace)
+    ws = await (await ctx.reads()).workspaces.get(actor.workspace)
     if ws is None:
         raise Refusal(
             "Micromentor is not set up in this workspace yet: an admin needs to start it here."
@@ -84,8 +85,9 @@ async def save_mentor(ctx: Context, profile: MentorProfile) -> None:
 
 
 async def names_for(ctx: Context, refs: Iterable[UserRef | None]) -> dict[UserRef, str]:
+    """Display names (from the read snapshot: a name a moment old is fine)."""
     wanted = [r for r in dict.fromkeys(refs) if r is not None]
-    people = await ctx.uow.people.get_many(wanted)
+    people = await (await ctx.reads()).people.get_many(wanted)
     return {r: (people[r].name if r in people else r.id) for r in wanted}
 
 

@@ -198,7 +198,7 @@ async def run(config: Config) -> int:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     inputs: list[asyncio.Task[None]] = []
-    workers = asyncio.create_task(app.runtime.run(), name="workers")
+    workers = app.runtime.start()
     indexing = asyncio.create_task(_index_in_background(app), name="similar-index")
     scheduler = None
     try:
@@ -223,9 +223,7 @@ async def run(config: Config) -> int:
             await scheduler.stop()
         # 3. Finish what is in flight, or hand its lease back, while the platforms are still
         # connected (a delivery needs its client).
-        await app.runtime.stop(grace=config.flow.shutdown_seconds)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.gather(workers, return_exceptions=True), 2)
+        await app.runtime.shutdown(grace=config.flow.shutdown_seconds)
         # 4. Close the HTTP server and the websockets.
         for t in [*inputs, indexing]:
             t.cancel()

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.caching import Memo
 from bot.commands import Command
 from bot.config import Config
 from bot.events import Event
@@ -57,12 +58,18 @@ class Services:
     roster: MentorRoster
     # Renders the digest's chart (PNG bytes); None where no renderer is wired in.
     chart: Callable[[Digest], bytes] | None = None
+    # Figures that may be seconds old (mentor load, the usual wait for a claim).
+    figures: Memo = field(default_factory=lambda: Memo(ttl_seconds=5.0))
 
 
 @dataclass
 class Context:
     """What a handler may use: one unit of work, the clock, config, services, and the outbox to
-    record what to say. There is no chat here: nothing a handler does talks to a platform."""
+    record what to say. There is no chat here: nothing a handler does talks to a platform.
+
+    `reads` is a read-only snapshot for look-ups that tolerate being a moment old (ranking,
+    similar questions, names): on SQLite it takes no write lock, so the deciding transaction,
+    which begins at its first statement on `uow`, holds the lock only while it writes."""
 
     uow: UnitOfWork
     clock: Clock
@@ -72,6 +79,21 @@ class Context:
     replies: list[ChatMessage] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    read_factory: UnitOfWorkFactory | None = None
+    _reads: UnitOfWork | None = None
+
+    async def reads(self) -> UnitOfWork:
+        """The read-only snapshot (opened on first use, closed with the decision)."""
+        if self._reads is None:
+            if self.read_factory is None:
+                return self.uow
+            self._reads = await self.read_factory(read_only=True).__aenter__()
+        return self._reads
+
+    async def close_reads(self) -> None:
+        if self._reads is not None:
+            reads, self._reads = self._reads, None
+            await reads.__aexit__(None, None, None)
 
     def reply(self, message: ChatMessage | Text | str) -> None:
         """Something only the user who issued the command sees."""
@@ -130,26 +152,37 @@ class MessageBus:
         """Run `work`, then the handlers of the events it emits, in one transaction that also
         stores the deliveries they recorded (and marks `inbox` processed); commit."""
         uow = self.uow_factory()
-        ctx = Context(uow=uow, clock=self.clock, config=self.config, services=self.services)
-        async with uow:
-            if inbox is not None:
-                assert inbox.id is not None and inbox.lease_until is not None
-                started = await uow.inbox.start(
-                    inbox.id, lease_until=inbox.lease_until, at=self.clock.now()
-                )
-                if not started:
-                    raise LeaseLost()
-            await work(ctx)
-            await self._publish(ctx)
-            if ctx.outbox.deliveries:
-                now = self.clock.now()
-                await uow.outbox.add_many(
-                    [
-                        OutboxItem(delivery=d, key=new_key(), due_at=now)
-                        for d in ctx.outbox.deliveries
-                    ]
-                )
-            await uow.commit()
+        ctx = Context(
+            uow=uow,
+            clock=self.clock,
+            config=self.config,
+            services=self.services,
+            read_factory=self.uow_factory,
+        )
+        try:
+            async with uow:
+                await work(ctx)
+                await self._publish(ctx)
+                if ctx.outbox.deliveries:
+                    now = self.clock.now()
+                    await uow.outbox.add_many(
+                        [
+                            OutboxItem(delivery=d, key=new_key(), due_at=now)
+                            for d in ctx.outbox.deliveries
+                        ]
+                    )
+                if inbox is not None:
+                    # Last, so that SQLite's write lock is not taken before it must be; the
+                    # lease is checked in the same transaction that commits the decision.
+                    assert inbox.id is not None and inbox.lease_until is not None
+                    started = await uow.inbox.start(
+                        inbox.id, lease_until=inbox.lease_until, at=self.clock.now()
+                    )
+                    if not started:
+                        raise LeaseLost()
+                await uow.commit()
+        finally:
+            await ctx.close_reads()
         for callback in ctx.after_commit:
             callback()
         if ctx.outbox.deliveries:

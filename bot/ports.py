@@ -270,6 +270,10 @@ class LeasedQueue(Protocol[T]):
 class NudgeRepository(LeasedQueue[Nudge], Protocol):
     async def add(self, nudge: Nudge) -> Nudge: ...
 
+    async def add_many(self, nudges: Sequence[Nudge]) -> None:
+        """Store several at once (one statement)."""
+        ...
+
     async def cancel(self, question_id: int, kinds: Sequence[NudgeKind] | None = None) -> int:
         """Cancel pending nudges of a question (all kinds when None); returns how many."""
         ...
@@ -296,6 +300,10 @@ class InboxRepository(LeasedQueue[InboxItem], Protocol):
         taken before then is taken again as this new input."""
         ...
 
+    async def add_many(self, items: Sequence[InboxItem]) -> set[str]:
+        """Store several inputs in one statement; returns the keys that were new."""
+        ...
+
     async def start(self, item_id: int, *, lease_until: datetime, at: datetime) -> bool:
         """Mark the input processed, in the transaction that processes it, if our lease still
         holds; False if another worker has it (then roll back)."""
@@ -315,6 +323,10 @@ class OutboxRepository(LeasedQueue[OutboxItem], Protocol):
 
     async def sent(self, item_id: int, *, at: datetime, result: str | None) -> None:
         """Delivered; `result` is the ref the platform gave back (a key), if any."""
+        ...
+
+    async def sent_many(self, sent: Sequence[tuple[int, datetime, str | None]]) -> None:
+        """Several deliveries at once: (id, when, result) each, in one statement."""
         ...
 
     async def prune(self, before: datetime) -> int:

@@ -4,6 +4,7 @@ process), the outbox (deliveries to send) and nudges (reminders that fell due)."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ class Runtime:
     uow_factory: UnitOfWorkFactory
     config: Config
     running: bool = False
+    _task: asyncio.Task[None] | None = None
 
     @property
     def workers(self) -> tuple[LeasedWorker[Any], ...]:
@@ -78,6 +80,27 @@ class Runtime:
             await asyncio.gather(*(w.run() for w in self.workers))
         finally:
             self.running = False
+
+    def start(self) -> asyncio.Task[None]:
+        """Run the workers in the background (see :meth:`shutdown`)."""
+        self._task = asyncio.create_task(self.run(), name="workers")
+        return self._task
+
+    async def shutdown(self, *, grace: float) -> None:
+        """Stop (see :meth:`stop`), then wait for the workers to end by themselves: cancelling
+        one in the middle of a database call would leave its connection to be cleaned up
+        after the event loop is gone."""
+        await self.stop(grace=grace)
+        task, self._task = self._task, None
+        if task is None:
+            return
+        try:
+            async with asyncio.timeout(grace + 5):
+                await asyncio.shield(task)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def stop(self, *, grace: float) -> None:
         """Stop taking input first, then finish (or hand back) what is in flight."""

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 
 from bot.domain import Question
+from bot.flow.group import GroupWriter
 from bot.flow.outbox import Delivery, Op, OutboxItem
 from bot.messages import ChatMessage
 from bot.ports import ChatGateway, Clock, DeliveryRefused, UnitOfWork, UnitOfWorkFactory
@@ -36,6 +40,9 @@ class Deliverer:
         self._chat = chat
         self._clock = clock
         self._card_view = card_view
+        # A delivery returns only once it is recorded; deliveries that finish together are
+        # recorded together.
+        self._recorder: GroupWriter[_Sent, None] = GroupWriter(partial(_write_sent, uow_factory))
 
     async def __call__(self, row: OutboxItem) -> None:
         assert row.id is not None
@@ -108,17 +115,41 @@ class Deliverer:
         records: str | None,
     ) -> None:
         assert row.id is not None
-        async with self._uow_factory() as uow:
-            await uow.outbox.sent(
-                row.id, at=self._clock.now(), result=result.key() if result else None
+        await self._recorder.submit(
+            _Sent(
+                row_id=row.id,
+                at=self._clock.now(),
+                result=result,
+                card=result if records == "card" and isinstance(result, MessageRef) else None,
+                thread=result if records == "thread" and isinstance(result, ThreadRef) else None,
+                question_id=d.question_id,
             )
-            if records == "card" and isinstance(result, MessageRef):
-                assert d.question_id is not None
-                await uow.questions.set_card(d.question_id, result)
-            elif records == "thread" and isinstance(result, ThreadRef):
-                assert d.question_id is not None
-                await uow.questions.set_thread(d.question_id, result)
-            await uow.commit()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    row_id: int
+    at: datetime
+    result: MessageRef | ThreadRef | None
+    card: MessageRef | None
+    thread: ThreadRef | None
+    question_id: int | None
+
+
+async def _write_sent(uow_factory: UnitOfWorkFactory, batch: list[_Sent]) -> list[None]:
+    """One transaction for every delivery that finished meanwhile (see `GroupWriter`)."""
+    async with uow_factory() as uow:
+        await uow.outbox.sent_many(
+            [(s.row_id, s.at, s.result.key() if s.result else None) for s in batch]
+        )
+        for s in batch:
+            if s.card is not None and s.question_id is not None:
+                await uow.questions.set_card(s.question_id, s.card)
+            if s.thread is not None and s.question_id is not None:
+                await uow.questions.set_thread(s.question_id, s.thread)
+        await uow.commit()
+    return [None] * len(batch)
 
 
 def describe(row: OutboxItem) -> str:

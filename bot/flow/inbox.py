@@ -14,10 +14,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from bot.commands import Command
 from bot.flow.codec import command_from_json, command_to_json
+from bot.flow.group import GroupWriter
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import ReplyTo
 from bot.messagebus import SOMETHING_WENT_WRONG, MessageBus
@@ -90,6 +92,7 @@ class Inbox:
         self._uow_factory = uow_factory
         self._clock = clock
         self._received = received
+        self._batch: GroupWriter[InboxItem, bool] = GroupWriter(partial(_store, uow_factory))
         self.closed = False
 
     def close(self) -> None:
@@ -116,11 +119,12 @@ class Inbox:
         item = InboxItem(
             key=key, kind=kind, lane=lane, payload=payload, received_at=now, due_at=now
         )
-        async with self._uow_factory() as uow:
-            fresh = await uow.inbox.add(
-                item, renew_before=now - dedupe_for if dedupe_for is not None else None
-            )
-            await uow.commit()
+        if dedupe_for is None:
+            fresh = await self._batch.submit(item)
+        else:
+            async with self._uow_factory() as uow:
+                fresh = await uow.inbox.add(item, renew_before=now - dedupe_for)
+                await uow.commit()
         if fresh:
             self._received()
         return fresh
@@ -140,6 +144,21 @@ class Inbox:
         return await self.receive(
             key=key, kind=COMMAND, payload=payload, lane=lane_of(command), dedupe_for=dedupe_for
         )
+
+
+async def _store(uow_factory: UnitOfWorkFactory, batch: list[InboxItem]) -> list[bool]:
+    """Inputs that arrived while the previous ones were being stored, stored together (see
+    `GroupWriter`); each learns whether its key was new (a key twice in one batch: only its
+    first caller)."""
+    unique = list({item.key: item for item in reversed(batch)}.values())
+    async with uow_factory() as uow:
+        fresh = await uow.inbox.add_many(unique)
+        await uow.commit()
+    out = []
+    for item in batch:
+        out.append(item.key in fresh)
+        fresh.discard(item.key)
+    return out
 
 
 class InboxProcessor:

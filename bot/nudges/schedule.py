@@ -26,8 +26,8 @@ async def schedule_escalation(ctx: Context, q: Question, *, base: datetime, step
     Every step is its own row with a fixed due time, so a retried or quiet-hours-delayed step
     never shifts the later ones; a claim cancels them all.
     """
-    for i, rung in enumerate(ctx.config.nudges.escalation[step:], start=step):
-        await ctx.uow.nudges.add(
+    await ctx.uow.nudges.add_many(
+        [
             Nudge(
                 kind=NudgeKind.ESCALATE,
                 workspace=q.workspace,
@@ -35,7 +35,9 @@ async def schedule_escalation(ctx: Context, q: Question, *, base: datetime, step
                 step=i,
                 due_at=base + timedelta(minutes=rung.after_minutes),
             )
-        )
+            for i, rung in enumerate(ctx.config.nudges.escalation[step:], start=step)
+        ]
+    )
 
 
 async def after_claim(ctx: Context, q: Question) -> None:

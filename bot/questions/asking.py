@@ -45,10 +45,16 @@ def validate_question(raw: str, ctx: Context) -> str:
 async def _median_minutes_to_claim(ctx: Context, workspace: WorkspaceRef) -> float | None:
     """From real data: the median wait of the latest claims in the last 30 days."""
     now = ctx.clock.now()
-    waits = await ctx.uow.questions.recent_claim_waits(
-        workspace, since=now - timedelta(days=30), limit=200
-    )
-    return statistics.median(waits) if waits else None
+
+    async def load() -> float | None:
+        reads = await ctx.reads()
+        waits = await reads.questions.recent_claim_waits(
+            workspace, since=now - timedelta(days=30), limit=200
+        )
+        return statistics.median(waits) if waits else None
+
+    median: float | None = await ctx.services.figures.get(("claim_wait", workspace), load)
+    return median
 
 
 async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
@@ -56,8 +62,9 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     body = validate_question(cmd.text, ctx)
     if cmd.anonymous and not ctx.config.ask.allow_anonymous:
         raise Refusal("Anonymous questions are switched off here; ask without `--anonymous`.")
+    # Everything that only reads comes first, from the read snapshot; the decision itself (the
+    # person, the question, its card and nudges) is a short write at the end.
     ws = await require_workspace(ctx, actor)
-    await ensure_person(ctx, actor)
     now = ctx.clock.now()
     topics = extract_topics(
         body, ctx.services.taxonomy, threshold=ctx.config.matching.topic_threshold
@@ -70,20 +77,21 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         limit=ctx.config.matching.suggest,
         seed=body,
     )
-    q = await ctx.uow.questions.add(
-        Question(
-            workspace=ws.ref,
-            asker=actor.user,
-            text=body,
-            created_at=now,
-            anonymous=cmd.anonymous,
-            topics=tuple(topics),
-            suggested=tuple(r.ref for r in ranked),
-        )
+    draft = Question(
+        workspace=ws.ref,
+        asker=actor.user,
+        text=body,
+        created_at=now,
+        anonymous=cmd.anonymous,
+        topics=tuple(topics),
+        suggested=tuple(r.ref for r in ranked),
     )
-    names = await names_for(ctx, [q.asker, *q.suggested])
-    similar = await similar_resolved(ctx, q)
+    names = await names_for(ctx, draft.suggested)
+    names[actor.user] = actor.name
+    similar = await similar_resolved(ctx, draft)
     waited = await _median_minutes_to_claim(ctx, ws.ref)
+    await ensure_person(ctx, actor)
+    q = await ctx.uow.questions.add(draft)
     ctx.reply(_confirmation(q, ranked, names, similar, waited))
     ctx.emit(QuestionAsked(q.number))
 
@@ -93,7 +101,7 @@ async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
     hits = ctx.services.similar.search(q.text, q.topics, limit=ctx.config.ask.similar_shown)
     found: list[Question] = []
     for hit in hits:
-        other = await ctx.uow.questions.get(hit.question_id)
+        other = await (await ctx.reads()).questions.get(hit.question_id)
         if other is not None and other.state is QuestionState.RESOLVED and other.id != q.id:
             found.append(other)
     return found

@@ -28,15 +28,17 @@ async def rank_for(
     """Rank the workspace's available mentors for `topics` right now."""
     now = ctx.clock.now()
     taxonomy = ctx.services.taxonomy
-    roster: RosterSnapshot = await ctx.services.roster.snapshot(ctx.uow, workspace)
+    reads = await ctx.reads()
+    roster: RosterSnapshot = await ctx.services.roster.snapshot(reads, workspace)
     profiles = roster.for_topics(topics, taxonomy.related)
     if not profiles:
         return []
-    load = await ctx.uow.questions.mentor_load(workspace, start_of_week(now))
-    days = ctx.config.matching.not_my_area_days
-    declined = (
-        await ctx.uow.not_my_area.since(workspace, now - timedelta(days=days)) if days else {}
+    week = start_of_week(now)
+    load = await ctx.services.figures.get(
+        ("load", workspace, week), lambda: reads.questions.mentor_load(workspace, week)
     )
+    days = ctx.config.matching.not_my_area_days
+    declined = await reads.not_my_area.since(workspace, now - timedelta(days=days)) if days else {}
     at_work: dict[tuple[WeeklyHours, str], bool] = {}  # mentors share a few schedules
 
     def in_hours(p: MentorProfile) -> bool:

@@ -38,6 +38,13 @@ async def _question(ctx: Context, question_id: int) -> tuple[Question, Workspace
     return q, ws
 
 
+def _load_changed(ctx: Context, q: Question) -> None:
+    """A mentor's load (and the usual wait for a claim) changed: read fresh once this commits."""
+    figures = ctx.services.figures
+    ws = q.workspace
+    ctx.after_commit.append(lambda: figures.forget(lambda k: isinstance(k, tuple) and k[1] == ws))
+
+
 def _show_card(ctx: Context, q: Question, ws: Workspace) -> None:
     ctx.outbox.card(q.number, channel=ws.mentoring_channel)
 
@@ -58,6 +65,7 @@ async def asked(event: QuestionAsked, ctx: Context) -> None:
 
 async def claimed(event: QuestionClaimed, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
+    _load_changed(ctx, q)
     _show_card(ctx, q, ws)
     await _open_session(ctx, q, ws)
     await award_points(
@@ -86,6 +94,7 @@ async def _open_session(ctx: Context, q: Question, ws: Workspace) -> None:
 
 async def released(event: QuestionReleased, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
+    _load_changed(ctx, q)
     _note(
         ctx,
         q,
@@ -111,6 +120,7 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
 
 async def resolved(event: QuestionResolved, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
+    _load_changed(ctx, q)
     _show_card(ctx, q, ws)
     names = await names_for(ctx, [q.asker, q.mentor])
     names[event.by] = event.by_name  # the thread note uses the name they act under now
@@ -136,6 +146,7 @@ async def resolved(event: QuestionResolved, ctx: Context) -> None:
 
 async def cancelled(event: QuestionCancelled, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
+    _load_changed(ctx, q)
     _show_card(ctx, q, ws)
     if q.claims:  # a session conversation was opened at some point
         by = (
@@ -163,6 +174,7 @@ async def extended(event: TimeboxExtended, ctx: Context) -> None:
 
 async def handed_over(event: QuestionHandedOver, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
+    _load_changed(ctx, q)
     names = await names_for(ctx, [q.asker, event.previous, event.mentor])
     note = ChatMessage(
         body=text(
@@ -187,6 +199,7 @@ async def suggestions_changed(event: SuggestionsChanged, ctx: Context) -> None:
 
 async def expired(event: QuestionExpired, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
+    _load_changed(ctx, q)
     _show_card(ctx, q, ws)
     await schedule.on_close(ctx, q)
     _note(

@@ -38,6 +38,22 @@ def _nudge(row: sa.Row[Any]) -> Nudge:
     )
 
 
+def _values(nudge: Nudge) -> dict[str, Any]:
+    return {
+        "kind": nudge.kind.value,
+        "workspace": nudge.workspace.key(),
+        "question_id": nudge.question_id,
+        "target": key_or_none(nudge.target),
+        "step": nudge.step,
+        "due_at": nudge.due_at,
+        "state": nudge.state.value,
+        "attempts": nudge.attempts,
+        "lease_until": nudge.lease_until,
+        "sent_at": nudge.sent_at,
+        "last_error": nudge.last_error,
+    }
+
+
 class SqlNudgeRepository(Repository):
     """`bot.ports.NudgeRepository` over SQL."""
 
@@ -47,24 +63,14 @@ class SqlNudgeRepository(Repository):
 
     async def add(self, nudge: Nudge) -> Nudge:
         result = await self._session.execute(
-            sa.insert(T)
-            .values(
-                kind=nudge.kind.value,
-                workspace=nudge.workspace.key(),
-                question_id=nudge.question_id,
-                target=key_or_none(nudge.target),
-                step=nudge.step,
-                due_at=nudge.due_at,
-                state=nudge.state.value,
-                attempts=nudge.attempts,
-                lease_until=nudge.lease_until,
-                sent_at=nudge.sent_at,
-                last_error=nudge.last_error,
-            )
-            .returning(T.c.id)
+            sa.insert(T).values(**_values(nudge)).returning(T.c.id)
         )
         nudge.id = result.scalar_one()
         return nudge
+
+    async def add_many(self, nudges: Sequence[Nudge]) -> None:
+        if nudges:
+            await self._session.execute(sa.insert(T), [_values(n) for n in nudges])
 
     async def cancel(self, question_id: int, kinds: Sequence[NudgeKind] | None = None) -> int:
         stmt = sa.update(T).where(T.c.question_id == question_id, T.c.state == _PENDING)

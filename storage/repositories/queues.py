@@ -37,6 +37,20 @@ def _inbox_item(row: sa.Row[Any]) -> InboxItem:
     )
 
 
+def _inbox_values(item: InboxItem) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "kind": item.kind,
+        "lane": item.lane,
+        "payload": item.payload,
+        "state": "pending",
+        "created_at": item.received_at,
+        "due_at": item.due_at,
+        "attempts": 0,
+        "last_error": "",
+    }
+
+
 class SqlInboxRepository(Repository):
     """`bot.ports.InboxRepository` over SQL."""
 
@@ -45,17 +59,7 @@ class SqlInboxRepository(Repository):
         self._rows = LeasedRows(session, dialect, INBOX, laned=True)
 
     async def add(self, item: InboxItem, *, renew_before: datetime | None = None) -> bool:
-        values = {
-            "key": item.key,
-            "kind": item.kind,
-            "lane": item.lane,
-            "payload": item.payload,
-            "state": "pending",
-            "created_at": item.received_at,
-            "due_at": item.due_at,
-            "attempts": 0,
-            "last_error": "",
-        }
+        values = _inbox_values(item)
         if renew_before is None:
             return await self._insert_once(INBOX, values, conflict=["key"])
         stmt = self._insert(INBOX).values(**values)
@@ -66,6 +70,17 @@ class SqlInboxRepository(Repository):
             where=sa.and_(INBOX.c.state != "pending", INBOX.c.created_at < renew_before),
         ).returning(INBOX.c.id)
         return (await self._session.execute(stmt)).first() is not None
+
+    async def add_many(self, items: Sequence[InboxItem]) -> set[str]:
+        if not items:
+            return set()
+        stmt = (
+            self._insert(INBOX)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(INBOX.c.key)
+        )
+        rows = await self._session.execute(stmt, [_inbox_values(i) for i in items])
+        return {row.key for row in rows}
 
     async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[InboxItem]:
         return [_inbox_item(r) for r in await self._rows.lease(now, lease=lease, limit=limit)]
@@ -150,6 +165,24 @@ class SqlOutboxRepository(Repository):
 
     async def sent(self, item_id: int, *, at: datetime, result: str | None) -> None:
         await self._rows.finish(item_id, state="sent", sent_at=at, result=result)
+
+    async def sent_many(self, sent: Sequence[tuple[int, datetime, str | None]]) -> None:
+        if not sent:
+            return
+        stmt = (
+            sa.update(OUTBOX)
+            .where(OUTBOX.c.id == sa.bindparam("b_id"))
+            .values(
+                state="sent",
+                sent_at=sa.bindparam("b_at"),
+                result=sa.bindparam("b_result"),
+                lease_until=None,
+            )
+        )
+        # One executemany: one round trip for the whole batch.
+        await self._session.execute(
+            stmt, [{"b_id": i, "b_at": at, "b_result": result} for i, at, result in sent]
+        )
 
     async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
         await self._rows.retry(item_id, due_at=due_at, error=error)

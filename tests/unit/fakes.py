@@ -455,6 +455,10 @@ class FakeNudgeRepository(_Repository):
         await self._uow.lock(self.table, nudge.id)
         return nudge
 
+    async def add_many(self, nudges: Sequence[Nudge]) -> None:
+        for nudge in nudges:
+            await self.add(nudge)
+
     async def _change(self, nudge_id: int, **changes: Any) -> Nudge:
         await self._uow.lock(self.table, nudge_id)
         changed: Nudge = replace(self._rows()[nudge_id], **changes)
@@ -644,6 +648,9 @@ class FakeInboxRepository(_FakeQueue):
         await self._uow.lock(self.table, item.id)
         return True
 
+    async def add_many(self, items: Sequence[InboxItem]) -> set[str]:
+        return {item.key for item in items if await self.add(item)}
+
     async def start(self, item_id: int, *, lease_until: datetime, at: datetime) -> bool:
         await self._uow.lock(self.table, item_id)
         current = self._rows().get(item_id)
@@ -670,6 +677,10 @@ class FakeOutboxRepository(_FakeQueue):
 
     async def sent(self, item_id: int, *, at: datetime, result: str | None) -> None:
         await self._change(item_id, state="sent", sent_at=at, lease_until=None, result=result)
+
+    async def sent_many(self, sent: Sequence[tuple[int, datetime, str | None]]) -> None:
+        for item_id, at, result in sent:
+            await self.sent(item_id, at=at, result=result)
 
     async def prune(self, before: datetime) -> int:
         return await self._prune(before, lambda r: r.due_at)

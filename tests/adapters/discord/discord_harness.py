@@ -96,20 +96,11 @@ async def start_bot(
 async def _serve(app: App, adapter: DiscordAdapter) -> None:
     """The adapter and the workers behind it, stopped in `micromentor run`'s order: input first,
     then the work in flight."""
-    workers = asyncio.create_task(app.runtime.run())
+    app.runtime.start()
     try:
         await adapter.run()
     finally:
-        await app.runtime.stop(grace=1)
-        # Stopped workers end by themselves once their current pass is over; cancelling them
-        # in a database call would leave the connection to be cleaned up after the loop ends.
-        try:
-            async with asyncio.timeout(5):
-                await asyncio.shield(workers)
-        except TimeoutError:
-            workers.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await workers
+        await app.runtime.shutdown(grace=1)
 
 
 async def stop_bot(app: App, task: asyncio.Task[None]) -> None:

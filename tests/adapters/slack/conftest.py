@@ -254,21 +254,14 @@ async def start_harness(
     app = await build_app(config, clock=SystemClock(), database_url=db_url)
     settings = SlackSettings(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake.api_url)
     bolt = await connect(app, settings)
-    _workers[id(app)] = asyncio.create_task(app.runtime.run())
+    app.runtime.start()
     transport = httpx.ASGITransport(app=http_app(bolt))
     return app, httpx.AsyncClient(transport=transport, base_url="http://slack.test")
 
 
-_workers: dict[int, asyncio.Task[None]] = {}
-
-
 async def stop_harness(app: App) -> None:
     """Stop the workers (handing back what is in flight) and close the database."""
-    await app.runtime.stop(grace=2)
-    task = _workers.pop(id(app), None)
-    if task is not None:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+    await app.runtime.shutdown(grace=2)
     await app.dispose()
 
 

@@ -119,11 +119,9 @@ def socket_env(fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 async def slack_app(sqlite_url: str) -> AsyncIterator[App]:
     app = await build_app(slack_config(), clock=SystemClock(), database_url=sqlite_url)
-    workers = asyncio.create_task(app.runtime.run())
+    app.runtime.start()
     yield app
-    await app.runtime.stop(grace=2)
-    workers.cancel()
-    await asyncio.gather(workers, return_exceptions=True)
+    await app.runtime.shutdown(grace=2)
     await app.dispose()
 
 

@@ -1,0 +1,188 @@
+"""The durable flow end to end: signed /askmentor requests against `micromentor run` (Slack HTTP
+mode) with a fake Slack in its own process, on SQLite and PostgreSQL.
+
+    .venv/bin/python benchmarks/flow.py [--requests 1000] [--concurrency 50] [--db sqlite postgres]
+
+Prints, per database: asks/s from the first request to the last card posted; delivery lag
+(a decision's commit → its message sent, from the outbox rows) p50/p99 under the burst and when
+idle; ack p50/p99 beside a bare Bolt app's that only acks, measured in the same run.
+Targets (issue 9): ≥ 100 asks/s on SQLite, ≥ 200 on PostgreSQL, ack p99 ≤ 1.3× the floor,
+idle delivery lag p99 ≤ 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks._databases import database  # noqa: E402
+from benchmarks._slack_process import (  # noqa: E402
+    BARE_SERVER,
+    SECRET,
+    FakeProcess,
+    free_port,
+    load,
+    run_server,
+    seed,
+    stop,
+)
+from storage.engine import create_engine  # noqa: E402
+from storage.tables import OutboxRow, table_of  # noqa: E402
+
+MENTORING = "C0MENTOR1"
+OUTBOX = table_of(OutboxRow)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+async def lags(url: str, since: datetime, until: datetime | None = None) -> list[float]:
+    """Milliseconds from decision (the outbox row's commit) to sent, for rows decided in the
+    window."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            where = [OUTBOX.c.state == "sent", OUTBOX.c.created_at >= since]
+            if until is not None:
+                where.append(OUTBOX.c.created_at < until)
+            rows = await conn.execute(
+                sa.select(OUTBOX.c.created_at, OUTBOX.c.sent_at).where(*where)
+            )
+            return [(r.sent_at - r.created_at).total_seconds() * 1000 for r in rows]
+    finally:
+        await engine.dispose()
+
+
+async def wait_cards(fake: FakeProcess, count: int, within: float = 300.0) -> float:
+    deadline = time.monotonic() + within
+    while True:
+        posted, last = fake.cards(MENTORING)
+        if posted >= count:
+            return last
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {posted} of {count} cards were posted")
+        await asyncio.sleep(0.05)
+
+
+async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_url: str) -> None:
+    respond_base = api_url.removesuffix("/api/")
+    async with database(kind) as url:
+        await seed(url, mentors=opts.mentors, questions=opts.questions)
+        with tempfile.TemporaryDirectory() as tmp:
+            config = Path(tmp, "bot.toml")
+            await asyncio.to_thread(
+                config.write_text, '[bot]\nlog_level = "ERROR"\n', encoding="utf-8"
+            )
+            port = free_port()
+            env = {
+                **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))},
+                "SLACK_API_URL": api_url,
+                "SLACK_SIGNING_SECRET": SECRET,
+                "SLACK_BOT_TOKEN": "xoxb-bench",
+                "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("BENCH_EXTRA_PATH", ""),
+                "HOST": "127.0.0.1",
+                "PORT": str(port),
+                "DATABASE_URL": url,
+                "MICROMENTOR_CONFIG": str(config),
+            }
+            before, _ = fake.cards(MENTORING)
+            proc = await run_server(["-m", "bot", "run"], env, port)
+            try:
+                await load(port, requests=opts.warmup, concurrency=5, respond_base=respond_base)
+                await wait_cards(fake, before + opts.warmup)
+                burst_from = datetime.now().astimezone()
+                started = time.time()
+                acks = await load(
+                    port,
+                    requests=opts.requests,
+                    concurrency=opts.concurrency,
+                    respond_base=respond_base,
+                    first=100_000 + opts.warmup,
+                )
+                last_card = await wait_cards(fake, before + opts.warmup + opts.requests)
+                burst_lag = await lags(url, burst_from)
+                # Idle: one ask at a time, well apart.
+                idle_from = datetime.now().astimezone()
+                for i in range(opts.idle):
+                    await load(
+                        port,
+                        requests=1,
+                        concurrency=1,
+                        respond_base=respond_base,
+                        first=900_000 + i,
+                    )
+                    await asyncio.sleep(0.25)
+                await wait_cards(fake, before + opts.warmup + opts.requests + opts.idle)
+                idle_lag = await lags(url, idle_from)
+            finally:
+                await stop(proc)
+            bare_port = free_port()
+            bare = await run_server(["-c", BARE_SERVER], {**env, "PORT": str(bare_port)}, bare_port)
+            try:
+                await load(
+                    bare_port, requests=opts.warmup, concurrency=5, respond_base=respond_base
+                )
+                floor = await load(
+                    bare_port,
+                    requests=opts.requests,
+                    concurrency=opts.concurrency,
+                    respond_base=respond_base,
+                    first=500_000,
+                )
+            finally:
+                await stop(bare)
+    rate = opts.requests / (last_card - started)
+    ack = [x * 1000 for x in acks]
+    base = [x * 1000 for x in floor]
+    print(f"== {kind}: {opts.requests} /askmentor, {opts.concurrency} in flight ==")
+    print(f"  throughput: {rate:6.1f} asks/s (first request → last card posted)")
+    print(
+        f"  delivery lag under the burst: p50 {statistics.median(burst_lag):6.1f} ms, "
+        f"p99 {pct(burst_lag, 0.99):7.1f} ms ({len(burst_lag)} messages)"
+    )
+    print(
+        f"  delivery lag when idle:       p50 {statistics.median(idle_lag):6.1f} ms, "
+        f"p99 {pct(idle_lag, 0.99):7.1f} ms ({len(idle_lag)} messages)"
+    )
+    print(
+        f"  ack: p50 {statistics.median(ack):5.1f} ms, p99 {pct(ack, 0.99):6.1f} ms; bare Bolt "
+        f"(floor) p50 {statistics.median(base):5.1f} ms, p99 {pct(base, 0.99):6.1f} ms; "
+        f"p99 ratio {pct(ack, 0.99) / pct(base, 0.99):.2f}x"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else "")
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--idle", type=int, default=20)
+    parser.add_argument("--mentors", type=int, default=1000)
+    parser.add_argument("--questions", type=int, default=10_000)
+    parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
+    opts = parser.parse_args()
+    fake = FakeProcess()
+    api_url = fake.start()
+    try:
+        for kind in opts.db:
+            await run_one(kind, opts, fake, api_url)
+    finally:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
