@@ -30,6 +30,9 @@ __all__ = ["build_app", "console_config", "load_similar_index", "run", "run_cons
 
 log = logging.getLogger("micromentor")
 
+# How long a shutdown waits for inputs being received to be stored before closing the inbox.
+INPUT_GRACE_SECONDS = 2.0
+
 
 async def build_app(
     config: Config,
@@ -216,17 +219,19 @@ async def run(config: Config) -> int:
                 raise failed
         log.info("shutting down")
     finally:
-        # 1. No new input: listeners leave it unacknowledged (the platform retries elsewhere or
-        # later) or ask the person to try again; 2. no new ticks.
+        # 1. No new input: each platform stops listening (the HTTP server lets requests in
+        # flight finish storing their input; Discord keeps its client until step 3 is done).
+        for t in inputs:
+            t.cancel()
+        await asyncio.wait([*inputs], timeout=INPUT_GRACE_SECONDS) if inputs else None
+        # 2. Anything still arriving is refused (and not acknowledged); no new ticks.
         app.inbox.close()
         if scheduler is not None:
             await scheduler.stop()
-        # 3. Finish what is in flight, or hand its lease back, while the platforms are still
-        # connected (a delivery needs its client).
+        # 3. Finish what is in flight, or hand its lease back, while clients are still open.
         await app.runtime.shutdown(grace=config.flow.shutdown_seconds)
-        # 4. Close the HTTP server and the websockets.
-        for t in [*inputs, indexing]:
-            t.cancel()
+        # 4. Close the clients and websockets.
+        indexing.cancel()
         await asyncio.gather(*inputs, indexing, return_exceptions=True)
         await app.dispose()
     log.info("stopped")

@@ -83,9 +83,11 @@ class Context:
     _reads: UnitOfWork | None = None
 
     async def reads(self) -> UnitOfWork:
-        """The read-only snapshot (opened on first use, closed with the decision)."""
+        """The read-only snapshot (opened on first use, closed with the decision). Once the
+        deciding transaction has begun it reads there instead: a transaction holding SQLite's
+        write lock must never wait for another connection."""
         if self._reads is None:
-            if self.read_factory is None:
+            if self.read_factory is None or self.uow.in_transaction():
                 return self.uow
             self._reads = await self.read_factory(read_only=True).__aenter__()
         return self._reads

@@ -266,6 +266,10 @@ class LeasedQueue(Protocol[T]):
         """Hand leases back untouched (shutdown): not counted as attempts."""
         ...
 
+    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
+        """Give the lease back and look again at `due_at`; not counted as an attempt."""
+        ...
+
 
 class NudgeRepository(LeasedQueue[Nudge], Protocol):
     async def add(self, nudge: Nudge) -> Nudge: ...
@@ -282,10 +286,6 @@ class NudgeRepository(LeasedQueue[Nudge], Protocol):
 
     async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
         """Renew a lease that is still ours (`lease_until` as leased); False if it was lost."""
-        ...
-
-    async def postpone(self, nudge_id: int, *, due_at: datetime) -> None:
-        """Release the lease and move the due time (quiet hours); not counted as an attempt."""
         ...
 
     async def pending_for(self, question_id: int) -> list[Nudge]: ...
@@ -398,8 +398,13 @@ class UnitOfWork(Protocol):
 
     async def rollback(self) -> None: ...
 
+    def in_transaction(self) -> bool:
+        """Whether a statement has begun its transaction (on SQLite: it holds the write lock)."""
+        ...
+
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
-        """A fresh unit of work; `read_only` ones never take SQLite's write lock."""
+    def __call__(self, *, read_only: bool = False, urgent: bool = False) -> UnitOfWork:
+        """A fresh unit of work; `read_only` ones never take SQLite's write lock, `urgent` ones
+        get it before others (an input stored before its acknowledgement)."""
         ...

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.flow.outbox import ReplyTo
+from bot.flow.worker import NotMine
 from bot.messages import ChatMessage
 from bot.ports import ChatGateway
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
@@ -24,7 +25,8 @@ class RoutingGateway:
         try:
             return self._gateways[ref.platform]
         except KeyError:
-            raise LookupError(f"no chat gateway for platform {ref.platform!r}") from None
+            # Not connected here (yet): the delivery waits for a process where it is.
+            raise NotMine(f"no chat gateway for platform {ref.platform!r}") from None
 
     async def post_card(
         self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False

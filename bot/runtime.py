@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,6 +45,8 @@ class Runtime:
     config: Config
     running: bool = False
     _task: asyncio.Task[None] | None = None
+    # Set once the workers have stopped: platforms close their clients after this.
+    stopped: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def workers(self) -> tuple[LeasedWorker[Any], ...]:
@@ -107,6 +109,7 @@ class Runtime:
         await self.inbox_worker.stop(grace=grace)
         await self.nudge_worker.stop(grace=grace)
         await self.outbox_worker.stop(grace=grace)
+        self.stopped.set()
 
     async def prune(self, now: datetime) -> int:
         """Forget processed inputs and sent deliveries after ``[flow] keep_hours``."""

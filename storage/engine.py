@@ -34,10 +34,19 @@ def create_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Asyn
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, foreign_keys=foreign_keys, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
+    # Acks, workers and deliveries each hold a connection briefly; a burst needs more than 5.
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", 20)
+        kwargs.setdefault("max_overflow", 20)
     return create_async_engine(url, **kwargs)
 
 
 def _sqlite_engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> AsyncEngine:
+    # Every worker may hold a read snapshot while it waits for its turn to write: the pool must
+    # outnumber them, or the writer whose turn it is could wait for a connection forever.
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", 40)
+        kwargs.setdefault("max_overflow", 40)
     engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -22,6 +22,7 @@ from bot.ports import (
     WorkspaceRepository,
 )
 from storage.engine import READ_ONLY
+from storage.gate import GatedSession, WriterGate
 from storage.repositories import (
     SqlDigestRunRepository,
     SqlFeedbackRepository,
@@ -35,6 +36,7 @@ from storage.repositories import (
     SqlQuestionRepository,
     SqlWorkspaceRepository,
 )
+from storage.repositories._base import DbSession
 
 __all__ = ["SqlUnitOfWork", "make_uow_factory"]
 
@@ -54,15 +56,27 @@ class SqlUnitOfWork:
     workspaces: WorkspaceRepository
     digests: DigestRunRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        dialect: str,
+        *,
+        gate: WriterGate | None = None,
+        urgent: bool = False,
+    ) -> None:
         self._sessions = sessions
         self._dialect = dialect
-        self._session: AsyncSession | None = None
+        self._gate = gate
+        self._urgent = urgent
+        self._session: DbSession | None = None
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open")
-        session = self._sessions()
+        plain = self._sessions()
+        session: DbSession = (
+            plain if self._gate is None else GatedSession(plain, self._gate, urgent=self._urgent)
+        )
         self._session = session
         dialect = self._dialect
         self.questions = SqlQuestionRepository(session, dialect)
@@ -90,13 +104,16 @@ class SqlUnitOfWork:
         finally:
             await session.close()
 
-    def _require(self) -> AsyncSession:
+    def _require(self) -> DbSession:
         if self._session is None:
             raise RuntimeError("use the unit of work inside `async with`")
         return self._session
 
     async def commit(self) -> None:
         await self._require().commit()
+
+    def in_transaction(self) -> bool:
+        return self._session is not None and self._session.in_transaction()
 
     async def rollback(self) -> None:
         await self._require().rollback()
@@ -106,14 +123,19 @@ def make_uow_factory(engine: AsyncEngine) -> Callable[..., SqlUnitOfWork]:
     """A factory of fresh units of work on `engine` (pass it where a `UnitOfWorkFactory` goes).
 
     ``factory(read_only=True)`` gives one whose SQLite transaction is deferred: it reads a
-    snapshot without taking the write lock, so it never waits for a writer nor holds one up."""
+    snapshot without taking the write lock, so it never waits for a writer nor holds one up.
+    On SQLite, writing ones take turns at a `WriterGate`; `urgent=True` goes first (an input
+    being stored before its acknowledgement)."""
     sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
     reading = async_sessionmaker(
         engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, autoflush=False
     )
     dialect = engine.dialect.name
+    gate = WriterGate() if dialect == "sqlite" else None
 
-    def factory(*, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(reading if read_only else sessions, dialect)
+    def factory(*, read_only: bool = False, urgent: bool = False) -> SqlUnitOfWork:
+        if read_only:
+            return SqlUnitOfWork(reading, dialect)
+        return SqlUnitOfWork(sessions, dialect, gate=gate, urgent=urgent)
 
     return factory

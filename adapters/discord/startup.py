@@ -175,6 +175,7 @@ class DiscordAdapter:
             async with self.bot:  # closes the client on the way out, cancelled or not
                 await self._setup()
                 connection = asyncio.create_task(self.bot.connect(), name="discord-gateway")
+                shutting_down = False
                 try:
                     registered = self.events.registered
                     waiters: list[asyncio.Future[Any]] = [connection, registered]
@@ -182,18 +183,27 @@ class DiscordAdapter:
                     if registered in done:
                         registered.result()  # raises StartupError for a missing channel
                     await connection
+                except asyncio.CancelledError:
+                    shutting_down = True
+                    raise
                 finally:
-                    await self._disconnect(connection)
+                    await self._disconnect(connection, shutting_down=shutting_down)
         finally:
             Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
 
-    async def _disconnect(self, connection: asyncio.Task[None]) -> None:
+    async def _disconnect(self, connection: asyncio.Task[None], *, shutting_down: bool) -> None:
         """Let inputs being stored finish (their acknowledgement needs the client), close the
         websocket and the HTTP session, then end the connection task (it may be between
         reconnect attempts), so nothing is left running when ``run()`` returns."""
         if connection.done():
             return
         await self.runner.settle(within=INPUT_SETTLE_SECONDS)
+        if shutting_down and self.app.runtime.running:
+            # Deliveries in flight at a shutdown need the client: close it once the workers
+            # have stopped (`micromentor run` stops them right after the inputs).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.app.config.flow.shutdown_seconds + 5):
+                    await asyncio.shield(self.app.runtime.stopped.wait())
         await self.bot.close()
         connection.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -22,6 +22,7 @@ from bot.flow.codec import command_from_json, command_to_json
 from bot.flow.group import GroupWriter
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import ReplyTo
+from bot.flow.worker import NotMine
 from bot.messagebus import SOMETHING_WENT_WRONG, MessageBus
 from bot.messages import ChatMessage, text
 from bot.ports import Clock, UnitOfWorkFactory
@@ -151,7 +152,7 @@ async def _store(uow_factory: UnitOfWorkFactory, batch: list[InboxItem]) -> list
     `GroupWriter`); each learns whether its key was new (a key twice in one batch: only its
     first caller)."""
     unique = list({item.key: item for item in reversed(batch)}.values())
-    async with uow_factory() as uow:
+    async with uow_factory(urgent=True) as uow:
         fresh = await uow.inbox.add_many(unique)
         await uow.commit()
     out = []
@@ -174,8 +175,9 @@ class InboxProcessor:
     async def __call__(self, item: InboxItem) -> None:
         preparer = self._preparers.get(item.kind)
         if preparer is None:
-            # Stored by a platform this process does not run: leave it for one that does.
-            raise LookupError(f"no preparer for inbox kind {item.kind!r} in this process")
+            # Stored by a platform this process does not run (or has not connected yet):
+            # leave it for one that does, without counting it as a failure.
+            raise NotMine(f"no preparer for inbox kind {item.kind!r} in this process")
         prepared = await preparer.prepare(item)
         if prepared.command is None:
             await self._bus.answer(prepared.problem, reply_to=prepared.reply_to, inbox=item)

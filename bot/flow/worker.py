@@ -13,7 +13,7 @@ from typing import Generic, Protocol, TypeVar
 
 from bot.ports import Clock, DeliveryRefused, LeasedQueue, RetryAfter, UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["LeaseLost", "LeasedWorker", "NotYet", "WorkerSettings"]
+__all__ = ["LeaseLost", "LeasedWorker", "NotMine", "NotYet", "WorkerSettings"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,13 @@ T = TypeVar("T", bound=Leased)
 
 class LeaseLost(Exception):
     """Our lease ran out and another worker has the row: leave it to them."""
+
+
+class NotMine(Exception):
+    """This process can't do this row (its platform runs elsewhere, or has not connected yet):
+    hand it back for a few seconds, not counted as an attempt."""
+
+    SECONDS = 2.0
 
 
 class NotYet(Exception):
@@ -139,15 +146,22 @@ class LeasedWorker(Generic[T]):
                 await self._one(item)
 
     async def _one(self, item: T) -> None:
+        """One attempt, as its own task: a shutdown that runs out of patience cancels just
+        that (its lease runs out and another start takes the row), not the loop around it."""
         assert item.id is not None
         self._not_started.pop(item.id, None)
-        task = asyncio.current_task()
-        assert task is not None
+        task = asyncio.ensure_future(self._attempt(item))
         self._in_flight.add(task)
         try:
-            await self._attempt(item)
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.cancelled():
+                raise  # we were cancelled, not the attempt
         finally:
-            self._in_flight.discard(task)
+            if task.done():
+                self._in_flight.discard(task)
+            else:
+                task.add_done_callback(self._in_flight.discard)
 
     async def _attempt(self, item: T) -> None:
         assert item.id is not None
@@ -157,6 +171,14 @@ class LeasedWorker(Generic[T]):
             return
         except LeaseLost:
             log.info("%s %s: lease lost, left to the worker that holds it", self.name, item.id)
+            return
+        except NotMine as e:
+            due = self._clock.now() + timedelta(seconds=NotMine.SECONDS)
+            async with self._uow_factory() as uow:
+                await self._queue(uow).postpone(item.id, due_at=due)
+                await uow.commit()
+            self._wake_at(due)
+            log.debug("%s %s handed back: %s", self.name, item.id, e)
             return
         except NotYet as e:
             if item.attempts >= NotYet.ATTEMPTS:

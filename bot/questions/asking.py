@@ -91,6 +91,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     similar = await similar_resolved(ctx, draft)
     waited = await _median_minutes_to_claim(ctx, ws.ref)
     await ensure_person(ctx, actor)
+    await ctx.close_reads()  # nothing more to read: let its connection go before writing
     q = await ctx.uow.questions.add(draft)
     ctx.reply(_confirmation(q, ranked, names, similar, waited))
     ctx.emit(QuestionAsked(q.number))

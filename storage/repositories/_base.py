@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refs import Ref
 
-__all__ = ["Repository", "key_or_none", "ref_or_none"]
+__all__ = ["DbSession", "Repository", "key_or_none", "ref_or_none"]
 
 R = TypeVar("R", bound=Ref)
 
@@ -24,10 +23,27 @@ def ref_or_none(cls: type[R], key: str | None) -> R | None:
     return None if key is None else cls.from_key(key)
 
 
+class DbSession(Protocol):
+    """What repositories use of a session: an AsyncSession, or one that queues for SQLite's
+    write lock first (`storage.gate.GatedSession`)."""
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any: ...
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any: ...
+
+    def in_transaction(self) -> bool: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
 class Repository:
     """Base of the SQL repositories: one session, one dialect."""
 
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: DbSession, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.repositories._base import DbSession
 
 __all__ = ["LeasedRows"]
 
@@ -25,9 +26,7 @@ class LeasedRows:
     """The queue operations on one table with columns id, state, due_at, lease_until, attempts,
     last_error (and lane, when `laned`)."""
 
-    def __init__(
-        self, session: AsyncSession, dialect: str, table: sa.Table, *, laned: bool
-    ) -> None:
+    def __init__(self, session: DbSession, dialect: str, table: sa.Table, *, laned: bool) -> None:
         self._session = session
         self._dialect = dialect
         self._t = table

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.digest.figures import WeekTally
 from bot.domain import QuestionState
 from bot.refs import UserRef, WorkspaceRef
+from storage.repositories._base import DbSession
 from storage.tables import FeedbackRow, PointsRow, QuestionRow, table_of
 
 __all__ = ["week_tally"]
@@ -26,7 +26,7 @@ def _count_if(cond: sa.ColumnElement[bool]) -> Any:
 
 
 async def _medians(
-    session: AsyncSession, dialect: str, cohort: sa.ColumnElement[bool]
+    session: DbSession, dialect: str, cohort: sa.ColumnElement[bool]
 ) -> tuple[float | None, float | None]:
     resolved = sa.and_(Q.c.state == QuestionState.RESOLVED.value, Q.c.resolved_at.is_not(None))
     claimed = Q.c.claimed_at.is_not(None)
@@ -72,7 +72,7 @@ async def _medians(
 
 
 async def week_tally(
-    session: AsyncSession,
+    session: DbSession,
     dialect: str,
     *,
     workspace: WorkspaceRef,

@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Nudge, NudgeKind, NudgeState
 from bot.refs import UserRef, WorkspaceRef
-from storage.repositories._base import Repository, key_or_none, ref_or_none
+from storage.repositories._base import DbSession, Repository, key_or_none, ref_or_none
 from storage.repositories._leased import LeasedRows
 from storage.tables import NudgeRow, table_of
 
@@ -57,7 +56,7 @@ def _values(nudge: Nudge) -> dict[str, Any]:
 class SqlNudgeRepository(Repository):
     """`bot.ports.NudgeRepository` over SQL."""
 
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: DbSession, dialect: str) -> None:
         super().__init__(session, dialect)
         self._rows = LeasedRows(session, dialect, T, laned=False)
 

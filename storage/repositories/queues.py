@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Delivery, OutboxItem
-from storage.repositories._base import Repository
+from storage.repositories._base import DbSession, Repository
 from storage.repositories._leased import LeasedRows
 from storage.tables import InboxRow, OutboxRow, table_of
 
@@ -54,7 +53,7 @@ def _inbox_values(item: InboxItem) -> dict[str, Any]:
 class SqlInboxRepository(Repository):
     """`bot.ports.InboxRepository` over SQL."""
 
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: DbSession, dialect: str) -> None:
         super().__init__(session, dialect)
         self._rows = LeasedRows(session, dialect, INBOX, laned=True)
 
@@ -107,6 +106,9 @@ class SqlInboxRepository(Repository):
     async def release(self, item_ids: Sequence[int]) -> None:
         await self._rows.release(item_ids)
 
+    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
+        await self._rows.postpone(item_id, due_at=due_at)
+
     async def prune(self, before: datetime) -> int:
         return await self._rows.prune(
             done_states=("done", "failed"), before=before, at="created_at"
@@ -134,7 +136,7 @@ def _outbox_item(row: sa.Row[Any]) -> OutboxItem:
 class SqlOutboxRepository(Repository):
     """`bot.ports.OutboxRepository` over SQL."""
 
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: DbSession, dialect: str) -> None:
         super().__init__(session, dialect)
         self._rows = LeasedRows(session, dialect, OUTBOX, laned=True)
 
@@ -192,6 +194,9 @@ class SqlOutboxRepository(Repository):
 
     async def release(self, item_ids: Sequence[int]) -> None:
         await self._rows.release(item_ids)
+
+    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
+        await self._rows.postpone(item_id, due_at=due_at)
 
     async def prune(self, before: datetime) -> int:
         return await self._rows.prune(

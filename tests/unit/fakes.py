@@ -87,7 +87,7 @@ class FakeDatabase:
         return next(self._ids.setdefault(table, itertools.count(1)))
 
     def uow_factory(self) -> Callable[..., FakeUnitOfWork]:
-        def factory(*, read_only: bool = False) -> FakeUnitOfWork:
+        def factory(*, read_only: bool = False, urgent: bool = False) -> FakeUnitOfWork:
             return FakeUnitOfWork(self)
 
         return factory
@@ -151,6 +151,9 @@ class FakeUnitOfWork:
             self.db.commits += 1
         self._writes = {}
         self._unlock()
+
+    def in_transaction(self) -> bool:
+        return bool(self._writes)
 
     async def rollback(self) -> None:
         if self._writes:
@@ -618,6 +621,12 @@ class _FakeQueue(_Repository):
             current = self._rows()[item_id]
             if current.state == "pending":
                 await self._change(item_id, lease_until=None, attempts=max(current.attempts - 1, 0))
+
+    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
+        current = self._rows()[item_id]
+        await self._change(
+            item_id, due_at=due_at, lease_until=None, attempts=max(current.attempts - 1, 0)
+        )
 
     async def _prune(self, before: datetime, at: Callable[[Any], datetime]) -> int:
         gone = [k for k, r in self._rows().items() if r.state != "pending" and at(r) < before]

@@ -95,10 +95,21 @@ async def start_bot(
 
 async def _serve(app: App, adapter: DiscordAdapter) -> None:
     """The adapter and the workers behind it, stopped in `micromentor run`'s order: input first,
-    then the work in flight."""
+    then the work in flight (while the client is still open), then the client."""
     app.runtime.start()
+    running = asyncio.ensure_future(adapter.run())
     try:
-        await adapter.run()
+        await asyncio.shield(running)
+    except asyncio.CancelledError:
+        running.cancel()
+        await asyncio.wait([running], timeout=2)
+        close = getattr(app.inbox, "close", None)  # some tests put a stand-in inbox there
+        if close is not None:
+            close()
+        await app.runtime.shutdown(grace=1)
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        raise
     finally:
         await app.runtime.shutdown(grace=1)
 
