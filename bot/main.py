@@ -233,6 +233,7 @@ async def run(config: Config) -> int:
         # 4. Close the clients and websockets.
         indexing.cancel()
         await asyncio.gather(*inputs, indexing, return_exceptions=True)
+        await app.chat.aclose()
         await app.dispose()
     log.info("stopped")
     return 0

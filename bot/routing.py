@@ -21,6 +21,13 @@ class RoutingGateway:
     def add(self, platform: str, gateway: ChatGateway) -> None:
         self._gateways[platform] = gateway
 
+    async def aclose(self) -> None:
+        """Close every gateway that holds connections (after the last delivery)."""
+        for gateway in self._gateways.values():
+            close = getattr(gateway, "aclose", None)
+            if close is not None:
+                await close()
+
     def _for(self, ref: Ref) -> ChatGateway:
         try:
             return self._gateways[ref.platform]

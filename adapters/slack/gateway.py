@@ -9,6 +9,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -83,11 +84,22 @@ class SlackGateway:
     """Implements `bot.ports.ChatGateway` with slack_sdk's AsyncWebClient."""
 
     def __init__(
-        self, client: AsyncWebClient, *, thread_mode: str = "thread", workspace_url: str = ""
+        self,
+        client: AsyncWebClient,
+        *,
+        thread_mode: str = "thread",
+        workspace_url: str = "",
+        session: aiohttp.ClientSession | None = None,
     ) -> None:
         self.client = client
         self.thread_mode = thread_mode
         self.workspace_url = workspace_url
+        self._session = session  # shared by the Web API client and response_url answers
+
+    async def aclose(self) -> None:
+        """Close the connections (after the last delivery)."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
 
     def permalink(self, ref: Ref) -> str | None:
         return permalink_for(ref, workspace_url=self.workspace_url)
@@ -292,7 +304,7 @@ class SlackGateway:
     async def _via_response_url(self, url: str, message: ChatMessage) -> bool:
         body = {"response_type": "ephemeral", "replace_original": False, **self.payload(message)}
         try:
-            resp = await AsyncWebhookClient(url).send_dict(body)
+            resp = await AsyncWebhookClient(url, session=self._session).send_dict(body)
         except Exception as e:
             log.warning("response_url failed (%s); falling back", type(e).__name__)
             return False

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -146,12 +147,16 @@ class ReadConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
         )
 
 
-def web_client(settings: SlackSettings) -> AsyncWebClient:
+def web_client(
+    settings: SlackSettings, *, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """The Web API client: retries 429 (honouring a short Retry-After; a 429 was not applied),
-    and 5xx and connection failures of calls that are safe to repeat."""
+    and 5xx and connection failures of calls that are safe to repeat. Given a `session`, every
+    call reuses its connections (without one, slack_sdk opens a new one per call)."""
     return AsyncWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
+        session=session,
         timeout=15,
         retry_handlers=[
             BoundedRateLimitRetryHandler(max_retry_count=3, max_wait=MAX_RATE_LIMIT_WAIT_SECONDS),
@@ -215,9 +220,24 @@ async def connect(
     app: App, settings: SlackSettings, *, client: AsyncWebClient | None = None
 ) -> AsyncApp:
     """Check the token, resolve channels, register the workspace and build the Bolt app."""
+    session = aiohttp.ClientSession() if client is None else None
+    client = client or web_client(settings, session=session)
+    try:
+        return await _connect(app, settings, client, session)
+    except BaseException:
+        if session is not None:
+            await session.close()
+        raise
+
+
+async def _connect(
+    app: App,
+    settings: SlackSettings,
+    client: AsyncWebClient,
+    session: aiohttp.ClientSession | None,
+) -> AsyncApp:
     from bot.errors import StartupError
 
-    client = client or web_client(settings)
     try:
         auth = await client.auth_test()
     except SlackApiError as e:
@@ -234,7 +254,10 @@ async def connect(
     for channel_id in dict.fromkeys(c for c in (mentoring, admin, wider) if c):
         await join_channel(client, channel_id)
     gateway = SlackGateway(
-        client, thread_mode=app.config.slack.thread_mode, workspace_url=str(auth.get("url") or "")
+        client,
+        thread_mode=app.config.slack.thread_mode,
+        workspace_url=str(auth.get("url") or ""),
+        session=session,
     )
     app.chat.add(PLATFORM, gateway)
     workspace = workspace_ref(team_id)

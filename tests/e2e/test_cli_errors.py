@@ -104,3 +104,17 @@ def test_a_digest_before_any_workspace_is_empty_not_an_error(
     assert "0 asked" in out
     assert "no workspace has been set up yet" in err
     assert (tmp / "chart.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_partial_slack_credentials_stop_run_with_what_is_missing(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forgotten export must not quietly start the console (and exit 0 under systemd)."""
+    _, capsys = cli
+    for name in ("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-not-a-real-token")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN missing" in err
+    assert "xoxb-not-a-real-token" not in err and "Traceback" not in err

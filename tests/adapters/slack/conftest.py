@@ -262,6 +262,7 @@ async def start_harness(
 async def stop_harness(app: App) -> None:
     """Stop the workers (handing back what is in flight) and close the database."""
     await app.runtime.shutdown(grace=2)
+    await app.chat.aclose()
     await app.dispose()
 
 

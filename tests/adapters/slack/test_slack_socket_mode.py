@@ -122,6 +122,7 @@ async def slack_app(sqlite_url: str) -> AsyncIterator[App]:
     app.runtime.start()
     yield app
     await app.runtime.shutdown(grace=2)
+    await app.chat.aclose()
     await app.dispose()
 
 
