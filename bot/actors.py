@@ -10,7 +10,7 @@ from bot.commands import Actor
 from bot.config import Config
 from bot.domain import MentorProfile, Person, Question, Workspace
 from bot.messagebus import Context, Refusal
-from bot.refs import UserRef
+from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
     "ensure_person",
@@ -21,6 +21,7 @@ __all__ = [
     "require_workspace",
     "save_mentor",
     "start_of_week",
+    "workspace_of",
 ]
 
 
@@ -57,8 +58,18 @@ async def load_question(ctx: Context, question_id: int) -> Question:
     return q
 
 
+async def workspace_of(ctx: Context, ref: WorkspaceRef) -> Workspace | None:
+    """A workspace's settings (kept a few seconds: they change only when it is registered)."""
+
+    async def load() -> Workspace | None:
+        return await (await ctx.reads()).workspaces.get(ref)
+
+    found: Workspace | None = await ctx.services.figures.get(("workspace", ref), load)
+    return found
+
+
 async def require_workspace(ctx: Context, actor: Actor) -> Workspace:
-    ws = await (await ctx.reads()).workspaces.get(actor.workspace)
+    ws = await workspace_of(ctx, actor.workspace)
     if ws is None:
         raise Refusal(
             "Micromentor is not set up in this workspace yet: an admin needs to start it here."

@@ -33,7 +33,9 @@ def create_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Asyn
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, foreign_keys=foreign_keys, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No ping on every checkout (a round trip per transaction): a connection that went away
+    # fails its transaction, which the inbox and outbox retry; recycling keeps them fresh.
+    kwargs.setdefault("pool_recycle", 1800)
     # Acks, workers and deliveries each hold a connection briefly; a burst needs more than 5.
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 20)

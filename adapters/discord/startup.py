@@ -18,9 +18,9 @@ from discord.http import Route
 
 from adapters.discord.cog import MentoringCog
 from adapters.discord.components import ActionButton
-from adapters.discord.events import EventsCog
 from adapters.discord.gateway import DiscordGateway
 from adapters.discord.interactions import InteractionRunner
+from adapters.discord.listeners import EventsCog
 from adapters.discord.translate import PLATFORM
 from bot.app import App
 from bot.errors import StartupError

@@ -20,3 +20,5 @@ async def register_workspace(cmd: RegisterWorkspace, ctx: Context) -> None:
             escalation_channel=cmd.escalation_channel,
         )
     )
+    figures = ctx.services.figures
+    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", cmd.workspace)))

@@ -4,7 +4,7 @@ Nothing here talks to a platform: it records deliveries on the outbox."""
 
 from __future__ import annotations
 
-from bot.actors import names_for
+from bot.actors import names_for, workspace_of
 from bot.domain import NudgeKind, Question, Workspace
 from bot.events import (
     Event,
@@ -33,7 +33,7 @@ __all__ = ["QUESTION_REACTIONS"]
 async def _question(ctx: Context, question_id: int) -> tuple[Question, Workspace]:
     q = await ctx.uow.questions.get(question_id)
     assert q is not None, f"question {question_id} vanished within its own transaction"
-    ws = await ctx.uow.workspaces.get(q.workspace)
+    ws = await workspace_of(ctx, q.workspace)
     assert ws is not None, "a question's workspace is always registered"
     return q, ws
 

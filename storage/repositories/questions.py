@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 from bot.domain import Question, QuestionState
 from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
-from storage.repositories._base import Repository, key_or_none, ref_or_none
+from storage.repositories._base import DbSession, Repository, key_or_none, ref_or_none
 from storage.tables import QuestionRow, table_of
 
 __all__ = ["SqlQuestionRepository"]
@@ -75,13 +76,21 @@ def _question(row: sa.Row[Any]) -> Question:
 
 
 class SqlQuestionRepository(Repository):
-    """`bot.ports.QuestionRepository` over SQL."""
+    """`bot.ports.QuestionRepository` over SQL.
+
+    A question this transaction wrote (added, or updated under its row lock) is read back from
+    memory: the reactions to an event re-read it, and nobody else can have changed it."""
+
+    def __init__(self, session: DbSession, dialect: str) -> None:
+        super().__init__(session, dialect)
+        self._written: dict[int, Question] = {}
 
     async def add(self, question: Question) -> Question:
         result = await self._session.execute(
             sa.insert(T).values(**_values(question)).returning(T.c.id)
         )
         question.id = result.scalar_one()
+        self._written[question.id] = replace(question)
         return question
 
     async def _one(self, where: sa.ColumnElement[bool]) -> Question | None:
@@ -92,6 +101,9 @@ class SqlQuestionRepository(Repository):
         return [_question(row) for row in await self._session.execute(stmt)]
 
     async def get(self, question_id: int) -> Question | None:
+        known = self._written.get(question_id)
+        if known is not None:
+            return replace(known)
         return await self._one(T.c.id == question_id)
 
     async def get_by_card(self, card: MessageRef) -> Question | None:
@@ -108,19 +120,30 @@ class SqlQuestionRepository(Repository):
             .where(T.c.id == question.id, T.c.state == expected_state.value)
             .values(**_changeable(question))
         )
+        if changed == 1:
+            current = self._written.get(question.id)
+            # card and thread are the deliverer's: keep what was read, not what was passed
+            self._written[question.id] = replace(
+                question,
+                card=current.card if current else question.card,
+                thread=current.thread if current else question.thread,
+            )
         return changed == 1
 
     async def touch(self, question_id: int, at: datetime) -> None:
+        self._written.pop(question_id, None)
         await self._session.execute(
             sa.update(T).where(T.c.id == question_id).values(last_activity_at=at)
         )
 
     async def set_card(self, question_id: int, card: MessageRef) -> None:
+        self._written.pop(question_id, None)
         await self._session.execute(
             sa.update(T).where(T.c.id == question_id).values(card=card.key())
         )
 
     async def set_thread(self, question_id: int, thread: ThreadRef) -> None:
+        self._written.pop(question_id, None)
         await self._session.execute(
             sa.update(T).where(T.c.id == question_id).values(thread=thread.key())
         )

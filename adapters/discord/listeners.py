@@ -1,4 +1,4 @@
-"""Gateway events: guilds becoming ready (registration), ✋/✅ reactions and thread activity.
+"""Gateway listeners: guilds becoming ready (registration), ✋/✅ reactions and thread activity.
 Reactions and thread messages are stored in the inbox (keyed by what identifies them on Discord,
 so a replayed event has one effect); a leased worker runs them."""
 
