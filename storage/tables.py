@@ -229,47 +229,40 @@ def _queue_indexes(table: str) -> tuple[sa.Index, ...]:
     )
 
 
-class InboxRow(SQLModel, table=True):
+class _QueueRow(SQLModel):
+    """The columns every leased queue has (`storage.repositories._leased`)."""
+
+    # Plain field specs (no Column objects): each table builds its own columns from them.
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column_kwargs={"unique": True})
+    lane: str
+    state: str
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    due_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    lease_until: datetime | None = Field(default=None, sa_type=UtcDateTime, nullable=True)
+    attempts: int = 0
+    last_error: str = Field(default="", sa_type=sa.Text)
+
+
+class InboxRow(_QueueRow, table=True):
     """Every acknowledged input, keyed by the platform's own identity of it."""
 
     __tablename__ = "inbox"
     __table_args__ = (*_queue_indexes("inbox"), {"sqlite_autoincrement": True})
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(sa_column=sa.Column(sa.String, nullable=False, unique=True))
     kind: str
-    lane: str
-    payload: dict[str, Any] = Field(
-        default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False)
-    )
-    state: str
-    created_at: datetime = _dt(nullable=False)
-    due_at: datetime = _dt(nullable=False)
-    lease_until: datetime | None = _dt()
-    attempts: int = 0
-    last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
-    done_at: datetime | None = _dt()
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    done_at: datetime | None = Field(default=None, sa_type=UtcDateTime, nullable=True)
 
 
-class OutboxRow(SQLModel, table=True):
+class OutboxRow(_QueueRow, table=True):
     """What a committed decision says, until it is delivered."""
 
     __tablename__ = "outbox"
     __table_args__ = (*_queue_indexes("outbox"), {"sqlite_autoincrement": True})
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(sa_column=sa.Column(sa.String, nullable=False, unique=True))
-    lane: str
-    spec: dict[str, Any] = Field(
-        default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False)
-    )
-    state: str
-    created_at: datetime = _dt(nullable=False)
-    due_at: datetime = _dt(nullable=False)
-    lease_until: datetime | None = _dt()
-    attempts: int = 0
-    last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
-    sent_at: datetime | None = _dt()
+    spec: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime, nullable=True)
     result: str | None = None
 
 

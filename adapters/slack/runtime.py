@@ -115,36 +115,29 @@ def _safe_to_repeat(request: HttpRequest) -> bool:
     return method.startswith(_SAFE_TO_REPEAT)
 
 
-class ReadServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+class _OnlySafeToRepeat:
+    """Mixed into slack_sdk's retry handlers: retry only calls that are safe to repeat."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        can: bool = _safe_to_repeat(request) and await super()._can_retry_async(  # type: ignore[misc]
+            state=state, request=request, response=response, error=error
+        )
+        return can
+
+
+class ReadServerErrorRetryHandler(_OnlySafeToRepeat, AsyncServerErrorRetryHandler):
     """Retries a 5xx only for calls that are safe to repeat."""
 
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return _safe_to_repeat(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
 
-
-class ReadConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
+class ReadConnectionErrorRetryHandler(_OnlySafeToRepeat, AsyncConnectionErrorRetryHandler):
     """Retries a dropped connection only for calls that are safe to repeat."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return _safe_to_repeat(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
 
 
 def web_client(

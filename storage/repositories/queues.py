@@ -50,12 +50,40 @@ def _inbox_values(item: InboxItem) -> dict[str, Any]:
     }
 
 
-class SqlInboxRepository(Repository):
-    """`bot.ports.InboxRepository` over SQL."""
+class _Queue(Repository):
+    """The queue operations the inbox and the outbox share (see `LeasedRows`)."""
+
+    TABLE: sa.Table
+    DONE: tuple[str, ...]
 
     def __init__(self, session: DbSession, dialect: str) -> None:
         super().__init__(session, dialect)
-        self._rows = LeasedRows(session, dialect, INBOX, laned=True)
+        self._rows = LeasedRows(session, dialect, self.TABLE, laned=True)
+
+    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
+        await self._rows.retry(item_id, due_at=due_at, error=error)
+
+    async def fail(self, item_id: int, *, error: str) -> None:
+        await self._rows.fail(item_id, error=error)
+
+    async def release(self, item_ids: Sequence[int]) -> None:
+        await self._rows.release(item_ids)
+
+    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
+        await self._rows.postpone(item_id, due_at=due_at)
+
+    async def prune(self, before: datetime) -> int:
+        return await self._rows.prune(done_states=self.DONE, before=before, at="created_at")
+
+    async def pending(self) -> int:
+        return await self._rows.pending()
+
+
+class SqlInboxRepository(_Queue):
+    """`bot.ports.InboxRepository` over SQL."""
+
+    TABLE = INBOX
+    DONE = ("done", "failed")
 
     async def add(self, item: InboxItem, *, renew_before: datetime | None = None) -> bool:
         values = _inbox_values(item)
@@ -97,25 +125,9 @@ class SqlInboxRepository(Repository):
         )
         return changed == 1
 
-    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
-        await self._rows.retry(item_id, due_at=due_at, error=error)
-
     async def fail(self, item_id: int, *, error: str) -> None:
+        # What people typed goes with a failure too; the key stays (it still de-duplicates).
         await self._rows.finish(item_id, state="failed", last_error=error, payload={})
-
-    async def release(self, item_ids: Sequence[int]) -> None:
-        await self._rows.release(item_ids)
-
-    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
-        await self._rows.postpone(item_id, due_at=due_at)
-
-    async def prune(self, before: datetime) -> int:
-        return await self._rows.prune(
-            done_states=("done", "failed"), before=before, at="created_at"
-        )
-
-    async def pending(self) -> int:
-        return await self._rows.pending()
 
 
 def _outbox_item(row: sa.Row[Any]) -> OutboxItem:
@@ -133,12 +145,11 @@ def _outbox_item(row: sa.Row[Any]) -> OutboxItem:
     )
 
 
-class SqlOutboxRepository(Repository):
+class SqlOutboxRepository(_Queue):
     """`bot.ports.OutboxRepository` over SQL."""
 
-    def __init__(self, session: DbSession, dialect: str) -> None:
-        super().__init__(session, dialect)
-        self._rows = LeasedRows(session, dialect, OUTBOX, laned=True)
+    TABLE = OUTBOX
+    DONE = ("sent", "failed")
 
     async def add_many(self, rows: Sequence[OutboxItem]) -> None:
         if not rows:
@@ -185,23 +196,3 @@ class SqlOutboxRepository(Repository):
         await self._session.execute(
             stmt, [{"b_id": i, "b_at": at, "b_result": result} for i, at, result in sent]
         )
-
-    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
-        await self._rows.retry(item_id, due_at=due_at, error=error)
-
-    async def fail(self, item_id: int, *, error: str) -> None:
-        await self._rows.fail(item_id, error=error)
-
-    async def release(self, item_ids: Sequence[int]) -> None:
-        await self._rows.release(item_ids)
-
-    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
-        await self._rows.postpone(item_id, due_at=due_at)
-
-    async def prune(self, before: datetime) -> int:
-        return await self._rows.prune(
-            done_states=("sent", "failed"), before=before, at="created_at"
-        )
-
-    async def pending(self) -> int:
-        return await self._rows.pending()
