@@ -36,7 +36,7 @@ from bot.questions.sessions import (
 
 __all__ = ["COMMAND_HANDLERS", "EVENT_HANDLERS"]
 
-COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
+_CORE: dict[type[c.Command], Handler] = {
     c.RegisterWorkspace: register_workspace,
     c.AskQuestion: ask_question,
     c.ClaimQuestion: claim_question,
@@ -66,12 +66,29 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
 }
 
 
-def _merge(*tables: dict[type[Event], list[EventHandler]]) -> dict[type[Event], list[EventHandler]]:
+# Each feature's (commands, reactions) tables: a new feature adds one line here.
+_FEATURES: list[tuple[dict[type[c.Command], Handler], dict[type[Event], list[EventHandler]]]] = [
+    (_CORE, QUESTION_REACTIONS),
+]
+
+
+def _commands() -> dict[type[c.Command], Handler]:
+    merged: dict[type[c.Command], Handler] = {}
+    for commands, _ in _FEATURES:
+        for command, handler in commands.items():
+            if command in merged:
+                raise TypeError(f"two handlers for {command.__name__}")
+            merged[command] = handler
+    return merged
+
+
+def _reactions() -> dict[type[Event], list[EventHandler]]:
     merged: dict[type[Event], list[EventHandler]] = {}
-    for table in tables:
-        for event, handlers in table.items():
+    for _, reactions in _FEATURES:
+        for event, handlers in reactions.items():
             merged.setdefault(event, []).extend(handlers)
     return merged
 
 
-EVENT_HANDLERS: dict[type[Event], list[EventHandler]] = _merge(QUESTION_REACTIONS)
+COMMAND_HANDLERS = _commands()
+EVENT_HANDLERS = _reactions()

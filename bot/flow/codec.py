@@ -4,6 +4,7 @@ reply targets and commands."""
 from __future__ import annotations
 
 import base64
+import sys
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -135,15 +136,19 @@ def message_from_json(raw: dict[str, Any]) -> ChatMessage:
 
 
 def _command_types() -> dict[str, type[c.Command]]:
-    found = {}
-    for name in c.__all__:
-        obj = getattr(c, name)
-        if isinstance(obj, type) and issubclass(obj, c.Command) and obj is not c.Command:
-            found[name] = obj
+    """Every command class there is (features may define theirs next to their handlers)."""
+    found: dict[str, type[c.Command]] = {}
+    todo = list(c.Command.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        # @dataclass(slots=True) replaces the class it decorates; only the one its module
+        # exports is the command (the other lingers among the subclasses until collected).
+        if getattr(sys.modules.get(cls.__module__), cls.__name__, None) is not cls:
+            continue
+        if found.setdefault(cls.__name__, cls) is not cls:
+            raise TypeError(f"two commands are called {cls.__name__}")
     return found
-
-
-_COMMANDS = _command_types()
 
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
@@ -159,12 +164,12 @@ def _adapter(cls: type[c.Command]) -> TypeAdapter[Any]:
 def command_to_json(command: c.Command) -> dict[str, Any]:
     """``{"type": "AskQuestion", "data": {...}}`` for any command in :mod:`bot.commands`."""
     name = type(command).__name__
-    if _COMMANDS.get(name) is not type(command):
-        raise TypeError(f"{name} is not a command of bot.commands")
+    if _command_types().get(name) is not type(command):
+        raise TypeError(f"{name} is not a known command")
     return {"type": name, "data": _adapter(type(command)).dump_python(command, mode="json")}
 
 
 def command_from_json(raw: dict[str, Any]) -> c.Command:
-    cls = _COMMANDS[raw["type"]]
+    cls = _command_types()[raw["type"]]
     command: c.Command = _adapter(cls).validate_python(raw["data"])
     return command
