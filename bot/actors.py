@@ -51,10 +51,12 @@ async def ensure_person(ctx: Context, actor: Actor) -> Person:
     return person
 
 
-async def load_question(ctx: Context, question_id: int) -> Question:
-    q = await ctx.uow.questions.get(question_id)
+async def load_question(ctx: Context, actor: Actor, number: int) -> Question:
+    """Question `number` of the actor's own workspace (numbers are per workspace: no command
+    ever reaches another workspace's question)."""
+    q = await ctx.uow.questions.get_by_number(actor.workspace, number)
     if q is None:
-        raise Refusal(f"There is no question #{question_id}. Check the number and try again.")
+        raise Refusal(f"There is no question #{number}. Check the number and try again.")
     return q
 
 

@@ -111,15 +111,27 @@ class Question:
     last_activity_at: datetime | None = None
     extensions: int = 0
     claims: int = 0
+    # The number people see and type: #1 is each workspace's first question.
+    local_number: int | None = None
+    released_by: tuple[UserRef, ...] = ()  # who released it: they can't claim it again
+    notified: tuple[UserRef, ...] = ()  # mentors already told about it by DM
+    handover_to: UserRef | None = None  # a hand-over waiting for this person's Accept
 
     def moved(self, move: Transition, **changes: Any) -> Question:
         """A copy in the state after `move` (raises :class:`IllegalTransition`)."""
         return replace(self, state=next_state(self.state, move), **changes)
 
     @property
-    def number(self) -> int:
+    def pk(self) -> int:
+        """The internal id: what other rows, events and deliveries refer to."""
         assert self.id is not None, "question not stored yet"
         return self.id
+
+    @property
+    def number(self) -> int:
+        """The question's number in its workspace (shown, typed, on buttons)."""
+        assert self.local_number is not None, "question not stored yet"
+        return self.local_number
 
 
 @dataclass(slots=True)

@@ -122,10 +122,16 @@ class ChatGateway(Protocol):
 
 class QuestionRepository(Protocol):
     async def add(self, question: Question) -> Question:
-        """Store a new question; returns it with its id."""
+        """Store a new question; returns it with its id and its number in the workspace."""
         ...
 
-    async def get(self, question_id: int) -> Question | None: ...
+    async def get(self, question_id: int) -> Question | None:
+        """By internal id (what events, nudges and deliveries carry)."""
+        ...
+
+    async def get_by_number(self, workspace: WorkspaceRef, number: int) -> Question | None:
+        """By the number people see in that workspace."""
+        ...
 
     async def get_by_card(self, card: MessageRef) -> Question | None: ...
 

@@ -20,6 +20,7 @@ __all__ = [
     "PersonRow",
     "PointsRow",
     "QuestionRow",
+    "RateEventRow",
     "UtcDateTime",
     "WorkspaceRow",
     "metadata",
@@ -81,6 +82,7 @@ class WorkspaceRow(SQLModel, table=True):
     timezone: str = "UTC"
     name: str = ""
     escalation_channel: str | None = None
+    last_number: int = 0  # the highest question number handed out in this workspace
 
 
 class PersonRow(SQLModel, table=True):
@@ -112,6 +114,7 @@ class QuestionRow(SQLModel, table=True):
         sa.Index("ix_question_workspace_state", "workspace", "state"),
         sa.Index("ix_question_workspace_created_at", "workspace", "created_at"),
         sa.Index("ix_question_workspace_claimed_at", "workspace", "claimed_at"),
+        sa.Index("uq_question_workspace_number", "workspace", "number", unique=True),
         # Question numbers are on buttons and cards: SQLite must never hand one out twice.
         {"sqlite_autoincrement": True},
     )
@@ -135,6 +138,23 @@ class QuestionRow(SQLModel, table=True):
     last_activity_at: datetime | None = _dt()
     extensions: int = 0
     claims: int = 0
+    number: int
+    released_by: list[str] = _json()
+    notified: list[str] = _json()
+    handover_to: str | None = None
+
+
+class RateEventRow(SQLModel, table=True):
+    """Something a person did that is limited per time window (asks, claims)."""
+
+    __tablename__ = "rate_event"
+    __table_args__ = (sa.Index("ix_rate_event_user_kind_at", "user", "kind", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    user: str
+    kind: str
+    at: datetime = _dt(nullable=False)
 
 
 class FeedbackRow(SQLModel, table=True):

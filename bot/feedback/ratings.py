@@ -29,7 +29,7 @@ def _clean_comment(raw: str) -> str:
 
 
 async def rate_session(cmd: RateSession, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.question_id)
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not 1 <= cmd.score <= 5:
         raise Refusal("Ratings go from 1 (not helpful) to 5 (very helpful).")
     role = _role(q, cmd.actor.user, doing="rate it")
@@ -38,7 +38,7 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
     comment = _clean_comment(cmd.comment)
     added = await ctx.uow.feedback.add(
         Feedback(
-            question_id=q.number,
+            question_id=q.pk,
             rater=cmd.actor.user,
             role=role,
             score=cmd.score,
@@ -55,15 +55,15 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
     ctx.reply(
         ChatMessage(body=text(thanks), actions=(Action("comment", q.number, "Add a comment"),))
     )
-    ctx.emit(SessionRated(q.number, cmd.actor.user, role, cmd.score))
+    ctx.emit(SessionRated(q.pk, cmd.actor.user, role, cmd.score))
 
 
 async def comment_on_session(cmd: CommentOnSession, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.question_id)
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
     role = _role(q, cmd.actor.user, doing="comment on it")
     comment = _clean_comment(cmd.comment)
     if not comment:
         raise Refusal("The comment is empty; write a sentence or two.")
-    if not await ctx.uow.feedback.set_comment(q.number, cmd.actor.user, role, comment):
+    if not await ctx.uow.feedback.set_comment(q.pk, cmd.actor.user, role, comment):
         raise Refusal(f"Rate #{q.number} first (1–5), then add your comment.")
     ctx.reply(f"Thanks, your comment on #{q.number} is saved.")

@@ -16,6 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.domain import Question
 from bot.flow.codec import message_from_json, message_to_json
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, Ref, ThreadRef, UserRef
@@ -143,7 +144,8 @@ def question_lane(question_id: int) -> str:
 
 
 class Outbox:
-    """What one transaction will say, in order. Handlers call these; nothing is sent here."""
+    """What one transaction will say, in order. Handlers call these; nothing is sent here.
+    Deliveries about a question refer to it by its internal id (`Delivery.question_id`)."""
 
     def __init__(self) -> None:
         self.deliveries: list[Delivery] = []
@@ -155,15 +157,13 @@ class Outbox:
         """A message in a channel (digest, escalation bump, a heads-up to admins)."""
         self._add(Delivery(Op.POST, f"ch:{channel.key()}", message=message, channel=channel))
 
-    def card(self, question_id: int, *, channel: ChannelRef) -> None:
-        """Show question `question_id`'s card as the question stands when it goes out."""
-        self._add(
-            Delivery(Op.CARD, question_lane(question_id), channel=channel, question_id=question_id)
-        )
+    def card(self, q: Question, *, channel: ChannelRef) -> None:
+        """Show `q`'s card as the question stands when it goes out."""
+        self._add(Delivery(Op.CARD, question_lane(q.pk), channel=channel, question_id=q.pk))
 
     def open_thread(
         self,
-        question_id: int,
+        q: Question,
         *,
         channel: ChannelRef,
         members: tuple[UserRef, ...],
@@ -173,27 +173,23 @@ class Outbox:
         self._add(
             Delivery(
                 Op.OPEN_THREAD,
-                question_lane(question_id),
+                question_lane(q.pk),
                 channel=channel,
-                question_id=question_id,
+                question_id=q.pk,
                 members=members,
                 private=private,
-                name=f"Question #{question_id}",
+                name=f"Question #{q.number}",
             )
         )
 
     def in_thread(
-        self, message: ChatMessage, *, question_id: int, thread: ThreadRef | None = None
+        self, message: ChatMessage, q: Question, *, thread: ThreadRef | None = None
     ) -> None:
-        """A message in question `question_id`'s thread as it is when this goes out, or in
-        `thread` when given (a thread the question had before a hand-over)."""
+        """A message in `q`'s thread as it is when this goes out, or in `thread` when given
+        (a thread the question had before a hand-over)."""
         self._add(
             Delivery(
-                Op.THREAD,
-                question_lane(question_id),
-                message=message,
-                thread=thread,
-                question_id=question_id,
+                Op.THREAD, question_lane(q.pk), message=message, thread=thread, question_id=q.pk
             )
         )
 

@@ -49,7 +49,7 @@ async def list_mentors(cmd: ListMentors, ctx: Context) -> None:
 
 
 async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.question_id)
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not (is_admin(cmd.actor, ctx.config) or cmd.actor.user in q.suggested):
         raise Refusal(
             f"Only admins and the mentors suggested for #{q.number} can see why they were suggested."

@@ -155,7 +155,7 @@ async def _give_up(
     await wait_for_working_hours(ctx, nudge, q.asker, now)
     closed = q.moved(Transition.GIVE_UP, closed_at=now)
     if await ctx.uow.questions.update(closed, expected_state=QuestionState.OPEN):
-        ctx.emit(QuestionUnanswered(q.number))
+        ctx.emit(QuestionUnanswered(q.pk))
 
 
 _Action = Callable[[Context, Question, Workspace, Nudge, datetime, list[Nudge]], Awaitable[None]]

@@ -49,13 +49,13 @@ async def _wrap_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
             actions=session_controls(q),
             question_id=q.number,
         ),
-        question_id=q.number,
+        q,
     )
     await ctx.uow.nudges.add(
         Nudge(
             kind=NudgeKind.EXPIRE,
             workspace=q.workspace,
-            question_id=q.number,
+            question_id=q.pk,
             due_at=now + timedelta(minutes=grace),
         )
     )
@@ -69,7 +69,7 @@ async def _expire(ctx: Context, nudge: Nudge, now: datetime) -> None:
         return
     expired = q.moved(Transition.EXPIRE, closed_at=now)
     if await ctx.uow.questions.update(expired, expected_state=QuestionState.CLAIMED):
-        ctx.emit(QuestionExpired(q.number))
+        ctx.emit(QuestionExpired(q.pk))
 
 
 async def _stale(ctx: Context, nudge: Nudge, now: datetime) -> None:
@@ -98,7 +98,7 @@ async def _stale(ctx: Context, nudge: Nudge, now: datetime) -> None:
             actions=session_controls(q),
             question_id=q.number,
         ),
-        question_id=q.number,
+        q,
     )
 
 
@@ -106,7 +106,7 @@ async def _feedback(ctx: Context, nudge: Nudge, now: datetime) -> None:
     q = await _question(ctx, nudge)
     if q is None or q.state is not QuestionState.RESOLVED:
         return
-    if await ctx.uow.feedback.get(q.number, q.asker, "asker") is not None:
+    if await ctx.uow.feedback.get(q.pk, q.asker, "asker") is not None:
         return
     await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=q.resolved_at)
     ctx.outbox.dm(

@@ -31,7 +31,7 @@ async def schedule_escalation(ctx: Context, q: Question, *, base: datetime, step
             Nudge(
                 kind=NudgeKind.ESCALATE,
                 workspace=q.workspace,
-                question_id=q.number,
+                question_id=q.pk,
                 step=i,
                 due_at=base + timedelta(minutes=rung.after_minutes),
             )
@@ -42,7 +42,7 @@ async def schedule_escalation(ctx: Context, q: Question, *, base: datetime, step
 
 async def after_claim(ctx: Context, q: Question) -> None:
     """The ladder stops; the session's wrap-up (and a stale-thread check) start."""
-    await ctx.uow.nudges.cancel(q.number, [NudgeKind.ESCALATE, *SESSION_KINDS])
+    await ctx.uow.nudges.cancel(q.pk, [NudgeKind.ESCALATE, *SESSION_KINDS])
     await _session_nudges(ctx, q)
 
 
@@ -55,7 +55,7 @@ async def _session_nudges(ctx: Context, q: Question) -> None:
             Nudge(
                 kind=NudgeKind.STALE,
                 workspace=q.workspace,
-                question_id=q.number,
+                question_id=q.pk,
                 target=q.mentor,
                 due_at=stale,
             )
@@ -68,7 +68,7 @@ async def _wrap_up(ctx: Context, q: Question) -> None:
         Nudge(
             kind=NudgeKind.WRAP_UP,
             workspace=q.workspace,
-            question_id=q.number,
+            question_id=q.pk,
             due_at=q.timebox_ends_at,
         )
     )
@@ -76,26 +76,26 @@ async def _wrap_up(ctx: Context, q: Question) -> None:
 
 async def after_extend(ctx: Context, q: Question) -> None:
     """A new end of the time box: the wrap-up moves, a pending expiry is off."""
-    await ctx.uow.nudges.cancel(q.number, [NudgeKind.WRAP_UP, NudgeKind.EXPIRE])
+    await ctx.uow.nudges.cancel(q.pk, [NudgeKind.WRAP_UP, NudgeKind.EXPIRE])
     await _wrap_up(ctx, q)
 
 
 async def after_release(ctx: Context, q: Question) -> None:
     """Back to open: the session's nudges go, the ladder starts again from now."""
-    await ctx.uow.nudges.cancel(q.number, [NudgeKind.ESCALATE, *SESSION_KINDS])
+    await ctx.uow.nudges.cancel(q.pk, [NudgeKind.ESCALATE, *SESSION_KINDS])
     await schedule_escalation(ctx, q, base=ctx.clock.now())
 
 
 async def after_resolve(ctx: Context, q: Question) -> None:
     """Resolved: only the rating request and the follow-up check-in remain."""
-    await ctx.uow.nudges.cancel(q.number)
+    await ctx.uow.nudges.cancel(q.pk)
     now = ctx.clock.now()
     nudges = ctx.config.nudges
     await ctx.uow.nudges.add(
         Nudge(
             kind=NudgeKind.FEEDBACK,
             workspace=q.workspace,
-            question_id=q.number,
+            question_id=q.pk,
             target=q.asker,
             due_at=now + timedelta(minutes=nudges.feedback_after_minutes),
         )
@@ -104,7 +104,7 @@ async def after_resolve(ctx: Context, q: Question) -> None:
         Nudge(
             kind=NudgeKind.FOLLOW_UP,
             workspace=q.workspace,
-            question_id=q.number,
+            question_id=q.pk,
             target=q.asker,
             due_at=now + timedelta(days=nudges.follow_up_days),
         )
@@ -113,4 +113,4 @@ async def after_resolve(ctx: Context, q: Question) -> None:
 
 async def on_close(ctx: Context, q: Question) -> None:
     """Cancelled, expired or unanswered: nothing about this question is due any more."""
-    await ctx.uow.nudges.cancel(q.number)
+    await ctx.uow.nudges.cancel(q.pk)

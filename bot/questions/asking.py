@@ -94,17 +94,29 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     await ctx.close_reads()  # nothing more to read: let its connection go before writing
     q = await ctx.uow.questions.add(draft)
     ctx.reply(_confirmation(q, ranked, names, similar, waited))
-    ctx.emit(QuestionAsked(q.number))
+    ctx.emit(QuestionAsked(q.pk))
 
 
 async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
     """Resolved questions like `q` (knowledge reuse), best first."""
-    hits = ctx.services.similar.search(q.text, q.topics, limit=ctx.config.ask.similar_shown)
+    wanted = ctx.config.ask.similar_shown
+    if not wanted:
+        return []
+    # The index holds every workspace's questions: look further and keep this workspace's.
+    hits = ctx.services.similar.search(q.text, q.topics, limit=wanted * 5)
     found: list[Question] = []
+    reads = await ctx.reads()
     for hit in hits:
-        other = await (await ctx.reads()).questions.get(hit.question_id)
-        if other is not None and other.state is QuestionState.RESOLVED and other.id != q.id:
+        other = await reads.questions.get(hit.question_id)
+        if (
+            other is not None
+            and other.workspace == q.workspace
+            and other.state is QuestionState.RESOLVED
+            and other.id != q.id
+        ):
             found.append(other)
+            if len(found) == wanted:
+                break
     return found
 
 

@@ -103,7 +103,7 @@ async def card_view(uow: UnitOfWork, q: Question, config: Config) -> ChatMessage
     names = {ref: p.name for ref, p in people.items()}
     rating = None
     if q.state is QuestionState.RESOLVED:
-        rated = await uow.feedback.get(q.number, q.asker, "asker")
+        rated = await uow.feedback.get(q.pk, q.asker, "asker")
         rating = rated.score if rated is not None else None
     return question_card(q, names=names, config=config, rating=rating)
 

@@ -15,7 +15,7 @@ __all__ = ["hand_over_question"]
 
 
 async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.question_id)
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not (cmd.actor.user == q.mentor or is_admin(cmd.actor, ctx.config)):
         raise Refusal(f"Only the mentor of #{q.number} (or an admin) can hand it over.")
     if q.state is not QuestionState.CLAIMED or q.mentor is None:
@@ -40,4 +40,4 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     if not await ctx.uow.questions.update(handed, expected_state=QuestionState.CLAIMED):
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
     ctx.reply(f"#{q.number} is now with {cmd.to_name}. Thank you for passing it on!")
-    ctx.emit(QuestionHandedOver(q.number, previous, cmd.to, old_thread=q.thread))
+    ctx.emit(QuestionHandedOver(q.pk, previous, cmd.to, old_thread=q.thread))

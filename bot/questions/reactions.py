@@ -46,11 +46,11 @@ def _load_changed(ctx: Context, q: Question) -> None:
 
 
 def _show_card(ctx: Context, q: Question, ws: Workspace) -> None:
-    ctx.outbox.card(q.number, channel=ws.mentoring_channel)
+    ctx.outbox.card(q, channel=ws.mentoring_channel)
 
 
 def _note(ctx: Context, q: Question, body: Text) -> None:
-    ctx.outbox.in_thread(ChatMessage(body=body, question_id=q.number), question_id=q.number)
+    ctx.outbox.in_thread(ChatMessage(body=body, question_id=q.number), q)
 
 
 def _in_thread(q: Question) -> Text:
@@ -79,7 +79,7 @@ async def _open_session(ctx: Context, q: Question, ws: Workspace) -> None:
     questions) and its intro."""
     assert q.mentor is not None
     ctx.outbox.open_thread(
-        q.number,
+        q,
         channel=ws.mentoring_channel,
         members=(q.asker, q.mentor),
         private=q.anonymous,
@@ -87,9 +87,7 @@ async def _open_session(ctx: Context, q: Question, ws: Workspace) -> None:
     names = await names_for(ctx, [q.asker, q.mentor])
     profile = await ctx.uow.mentors.get(q.mentor)
     tz = profile.timezone if profile is not None else ws.timezone
-    ctx.outbox.in_thread(
-        session_intro(q, names=names, config=ctx.config, tz=tz), question_id=q.number
-    )
+    ctx.outbox.in_thread(session_intro(q, names=names, config=ctx.config, tz=tz), q)
 
 
 async def released(event: QuestionReleased, ctx: Context) -> None:
@@ -134,14 +132,14 @@ async def resolved(event: QuestionResolved, ctx: Context) -> None:
         ),
     )
     for role in ("asker", "mentor"):
-        ctx.outbox.in_thread(feedback_prompt(q, names=names, role=role), question_id=q.number)
+        ctx.outbox.in_thread(feedback_prompt(q, names=names, role=role), q)
     assert q.mentor is not None
     await award_points(
         ctx, user=q.mentor, question=q, points=ctx.config.points.resolve, reason="resolve"
     )
     await schedule.after_resolve(ctx, q)
     similar = ctx.services.similar
-    ctx.after_commit.append(lambda: similar.add(q.number, q.text, q.topics))
+    ctx.after_commit.append(lambda: similar.add(q.pk, q.text, q.topics))
 
 
 async def cancelled(event: QuestionCancelled, ctx: Context) -> None:
@@ -186,7 +184,7 @@ async def handed_over(event: QuestionHandedOver, ctx: Context) -> None:
         question_id=q.number,
     )
     # The note goes to the thread the question has now, before the new one (if any) opens.
-    ctx.outbox.in_thread(note, question_id=q.number, thread=event.old_thread)
+    ctx.outbox.in_thread(note, q, thread=event.old_thread)
     await _open_session(ctx, q, ws)
     _show_card(ctx, q, ws)
     await schedule.after_claim(ctx, q)
@@ -251,7 +249,7 @@ async def rated(event: SessionRated, ctx: Context) -> None:
     if event.role != "asker":
         return
     q, ws = await _question(ctx, event.question_id)
-    await ctx.uow.nudges.cancel(q.number, [NudgeKind.FEEDBACK])
+    await ctx.uow.nudges.cancel(q.pk, [NudgeKind.FEEDBACK])
     if event.score >= 4 and q.mentor is not None:
         await award_points(
             ctx,

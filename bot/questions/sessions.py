@@ -81,7 +81,7 @@ async def _who_won(ctx: Context, q: Question) -> str:
 
 
 async def claim_question(cmd: ClaimQuestion, ctx: Context) -> None:
-    await _claim(ctx, cmd.actor, await load_question(ctx, cmd.question_id))
+    await _claim(ctx, cmd.actor, await load_question(ctx, cmd.actor, cmd.question_id))
 
 
 async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
@@ -106,7 +106,7 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
         claims=q.claims + 1,
     )
     if not await ctx.uow.questions.update(claimed, expected_state=QuestionState.OPEN):
-        winner = await ctx.uow.questions.get(q.number)
+        winner = await ctx.uow.questions.get(q.pk)
         name = await _who_won(ctx, winner) if winner else "someone else"
         raise Refusal(f"{name} claimed #{q.number} first. Thanks for jumping in!")
     mentor_profile = await ctx.uow.mentors.get(actor.user)
@@ -117,7 +117,7 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
             "so questions in your areas come to you."
         )
     ctx.reply(reply)
-    ctx.emit(QuestionClaimed(claimed.number, actor.user))
+    ctx.emit(QuestionClaimed(claimed.pk, actor.user))
 
 
 def _may_manage(actor: Actor, q: Question, ctx: Context, *, asker: bool, mentor: bool) -> bool:
@@ -129,7 +129,7 @@ def _may_manage(actor: Actor, q: Question, ctx: Context, *, asker: bool, mentor:
 
 
 async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.question_id)
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=True):
         raise Refusal(f"Only the asker or mentor of #{q.number} (or an admin) can release it.")
     try:
@@ -150,11 +150,11 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
         raise _changed_meanwhile(q)
     ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
     assert q.mentor is not None
-    ctx.emit(QuestionReleased(q.number, q.mentor, cmd.actor.user, cmd.actor.name))
+    ctx.emit(QuestionReleased(q.pk, q.mentor, cmd.actor.user, cmd.actor.name))
 
 
 async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.question_id)
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=True):
         raise Refusal(f"Only the asker or mentor of #{q.number} (or an admin) can resolve it.")
     if q.state is QuestionState.OPEN:
@@ -169,11 +169,11 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
     if not await ctx.uow.questions.update(resolved, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
     ctx.reply(f"#{q.number} is marked resolved.")
-    ctx.emit(QuestionResolved(q.number, cmd.actor.user, cmd.actor.name))
+    ctx.emit(QuestionResolved(q.pk, cmd.actor.user, cmd.actor.name))
 
 
 async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.question_id)
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=False):
         raise Refusal(f"Only the asker of #{q.number} (or an admin) can cancel it.")
     now = ctx.clock.now()
@@ -192,7 +192,7 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
 
 
 async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.question_id)
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=True):
         raise Refusal(f"Only the asker or mentor of #{q.number} can extend its session.")
     if q.state is not QuestionState.CLAIMED or q.timebox_ends_at is None:
@@ -209,20 +209,20 @@ async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
     if not await ctx.uow.questions.update(q, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
     ctx.reply(f"Extended #{q.number} by {session.extend_minutes} minutes.")
-    ctx.emit(TimeboxExtended(q.number))
+    ctx.emit(TimeboxExtended(q.pk))
 
 
 async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.question_id)
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
     await require_mentor(ctx, cmd.actor)
     if q.state is not QuestionState.OPEN:
         raise Refusal(
             f"#{q.number} is no longer looking for a mentor, so there's nothing to pass on."
         )
-    if await ctx.uow.not_my_area.said_for(cmd.actor.user, q.number):
+    if await ctx.uow.not_my_area.said_for(cmd.actor.user, q.pk):
         raise Refusal(f"Noted already: #{q.number} isn't your area.")
     await ctx.uow.not_my_area.add(
-        mentor=cmd.actor.user, question_id=q.number, topics=q.topics, at=ctx.clock.now()
+        mentor=cmd.actor.user, question_id=q.pk, topics=q.topics, at=ctx.clock.now()
     )
     if cmd.actor.user in q.suggested:
         ranked = await rank_for(
@@ -234,7 +234,7 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
         )
         q.suggested = tuple(r.ref for r in ranked)
         if await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN):
-            ctx.emit(SuggestionsChanged(q.number))
+            ctx.emit(SuggestionsChanged(q.pk))
     ctx.reply(
         f"Thanks — I'll suggest #{q.number} to others and ask you less about {', '.join(q.topics) or 'this'}."
     )
@@ -246,6 +246,8 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
     emoji = cmd.emoji.strip(":")
     if emoji in cfg.emoji:
         q = await ctx.uow.questions.get_by_card(cmd.message)
+        if q is not None and q.workspace != cmd.actor.workspace:
+            return  # a card of another workspace: not this person's to claim
         if q is None:
             # Maybe a card posted a moment ago whose ref is being recorded: look again shortly.
             raise NotYet("a claim reaction on a message that is not a known card")
@@ -253,19 +255,19 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
         return
     if emoji in cfg.resolve_emoji and cmd.thread is not None:
         q = await ctx.uow.questions.get_by_thread(cmd.thread)
-        if q is None or q.state is not QuestionState.CLAIMED:
+        if q is None or q.state is not QuestionState.CLAIMED or q.workspace != cmd.actor.workspace:
             return
         if cmd.actor.user == q.asker:
             await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
         else:  # someone else's ✅ (a message in the thread, or a reaction) is still activity
-            await ctx.uow.questions.touch(q.number, ctx.clock.now())
+            await ctx.uow.questions.touch(q.pk, ctx.clock.now())
 
 
 async def record_thread_activity(cmd: RecordThreadActivity, ctx: Context) -> None:
     q = None
     if cmd.question_id is not None:
-        q = await ctx.uow.questions.get(cmd.question_id)
+        q = await ctx.uow.questions.get_by_number(cmd.actor.workspace, cmd.question_id)
     elif cmd.thread is not None:
         q = await ctx.uow.questions.get_by_thread(cmd.thread)
-    if q is not None and q.state is QuestionState.CLAIMED:
-        await ctx.uow.questions.touch(q.number, ctx.clock.now())
+    if q is not None and q.state is QuestionState.CLAIMED and q.workspace == cmd.actor.workspace:
+        await ctx.uow.questions.touch(q.pk, ctx.clock.now())

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from bot.domain import Question, QuestionState
 from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
 from storage.repositories._base import DbSession, Repository, key_or_none, ref_or_none
-from storage.tables import QuestionRow, table_of
+from storage.tables import QuestionRow, WorkspaceRow, table_of
 
 __all__ = ["SqlQuestionRepository"]
 
 T = table_of(QuestionRow)
+WORKSPACE = table_of(WorkspaceRow)
 _FINAL = [s.value for s in QuestionState if s.is_final]
 
 
@@ -40,6 +41,10 @@ def _values(q: Question) -> dict[str, Any]:
         "last_activity_at": q.last_activity_at,
         "extensions": q.extensions,
         "claims": q.claims,
+        "number": q.local_number,
+        "released_by": [u.key() for u in q.released_by],
+        "notified": [u.key() for u in q.notified],
+        "handover_to": key_or_none(q.handover_to),
     }
 
 
@@ -47,7 +52,7 @@ def _changeable(q: Question) -> dict[str, Any]:
     """What a handler may change: not where the card and thread are, which only the deliverer
     records (a handler that read the question before the card went out must not erase it)."""
     values = _values(q)
-    del values["card"], values["thread"]
+    del values["card"], values["thread"], values["number"], values["workspace"]
     return values
 
 
@@ -72,6 +77,10 @@ def _question(row: sa.Row[Any]) -> Question:
         last_activity_at=row.last_activity_at,
         extensions=row.extensions,
         claims=row.claims,
+        local_number=row.number,
+        released_by=tuple(UserRef.from_key(k) for k in row.released_by),
+        notified=tuple(UserRef.from_key(k) for k in row.notified),
+        handover_to=ref_or_none(UserRef, row.handover_to),
     )
 
 
@@ -86,6 +95,23 @@ class SqlQuestionRepository(Repository):
         self._written: dict[int, Question] = {}
 
     async def add(self, question: Question) -> Question:
+        # The workspace's counter hands out the next number; its row lock keeps two
+        # concurrent asks in one workspace from taking the same one.
+        numbered = await self._session.execute(
+            sa.update(WORKSPACE)
+            .where(WORKSPACE.c.key == question.workspace.key())
+            .values(last_number=WORKSPACE.c.last_number + 1)
+            .returning(WORKSPACE.c.last_number)
+        )
+        number = numbered.scalar_one_or_none()
+        if number is None:  # a workspace without its row (imports, tests): the next free one
+            found = await self._session.execute(
+                sa.select(sa.func.coalesce(sa.func.max(T.c.number), 0) + 1).where(
+                    T.c.workspace == question.workspace.key()
+                )
+            )
+            number = found.scalar_one()
+        question.local_number = number
         result = await self._session.execute(
             sa.insert(T).values(**_values(question)).returning(T.c.id)
         )
@@ -105,6 +131,9 @@ class SqlQuestionRepository(Repository):
         if known is not None:
             return replace(known)
         return await self._one(T.c.id == question_id)
+
+    async def get_by_number(self, workspace: WorkspaceRef, number: int) -> Question | None:
+        return await self._one(sa.and_(T.c.workspace == workspace.key(), T.c.number == number))
 
     async def get_by_card(self, card: MessageRef) -> Question | None:
         return await self._one(T.c.card == card.key())

@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain import Question
+from bot.domain import Question, Workspace
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Delivery, Op, OutboxItem, new_key
 from bot.messages import ChatMessage, UserText, text
-from bot.refs import UserRef, WorkspaceRef
+from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from storage.uow import SqlUnitOfWork
 
 UowFactory = Callable[[], SqlUnitOfWork]
@@ -185,15 +185,40 @@ async def test_a_committed_question_number_is_never_handed_out_again(
         return Question(workspace=WS, asker=ALICE, text="How do I ...?", created_at=T0)
 
     async with uow_factory() as uow:
+        await uow.workspaces.save(
+            Workspace(WS, ChannelRef("slack", "C1"), ChannelRef("slack", "C2"))
+        )
         await uow.questions.add(question())
         second = await uow.questions.add(question())
         await uow.commit()
     async with db_engine.begin() as conn:
-        await conn.execute(sa.text("DELETE FROM question WHERE id = :id"), {"id": second.number})
+        await conn.execute(sa.text("DELETE FROM question WHERE id = :id"), {"id": second.pk})
     async with uow_factory() as uow:
         third = await uow.questions.add(question())
         await uow.commit()
-    assert third.number > second.number
+    assert (second.number, third.number) == (2, 3)
+    assert third.pk > second.pk
+
+
+async def test_numbers_count_per_workspace(uow_factory: UowFactory) -> None:
+    other = WorkspaceRef("discord", "999")
+    async with uow_factory() as uow:
+        for ws in (WS, other):
+            await uow.workspaces.save(
+                Workspace(ws, ChannelRef(ws.platform, "C1"), ChannelRef(ws.platform, "C2"))
+            )
+        numbers = []
+        for ws in (WS, WS, other, WS, other):
+            q = await uow.questions.add(
+                Question(workspace=ws, asker=ALICE, text="How do I ...?", created_at=T0)
+            )
+            numbers.append((ws.platform, q.number))
+        await uow.commit()
+    assert numbers == [("slack", 1), ("slack", 2), ("discord", 1), ("slack", 3), ("discord", 2)]
+    async with uow_factory() as uow:
+        found = await uow.questions.get_by_number(other, 2)
+        assert found is not None and found.workspace == other
+        assert await uow.questions.get_by_number(other, 3) is None
 
 
 @pytest.mark.parametrize("state", ["sent", "failed"])

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,12 @@ from sqlalchemy import inspect, pool, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.domain import Question
+from bot.refs import UserRef, WorkspaceRef
 from storage.engine import create_engine
 from storage.migrate import alembic_config, upgrade
 from storage.tables import metadata
+from storage.uow import make_uow_factory
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -90,3 +94,76 @@ async def test_database_errors_never_carry_the_users_text(db_engine: AsyncEngine
                 sa.text("INSERT INTO no_such_table (text) VALUES (:text)"), {"text": secret}
             )
     assert secret not in str(failed.value)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database (no schema yet) of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    url: str = request.getfixturevalue("fresh_postgres_url")
+    return url
+
+
+async def test_a_database_of_the_first_release_upgrades_in_place(empty_url: str) -> None:
+    """Rows written at revision 0002 survive: questions keep their numbers (= their old ids, so
+    cards already posted still point at them), processed Slack events still drop retries."""
+    await upgrade(empty_url, "0002")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    when = "2026-11-20 10:00:00"
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO workspace (key, mentoring_channel, admin_channel, timezone, "
+                    "name) VALUES ('slack:T1', 'slack:C1', 'slack:C2', 'UTC', 'One')"
+                )
+            )
+            for qid in (3, 7):
+                await conn.execute(
+                    text(
+                        "INSERT INTO question (id, workspace, asker, text, created_at, "
+                        "anonymous, topics, state, suggested, extensions, claims) VALUES "
+                        f"({qid}, 'slack:T1', 'slack:U1', 'How do I ...?', '{when}', false, "
+                        "'[]', 'open', '[]', 0, 0)"
+                    )
+                )
+            await conn.execute(
+                text(
+                    "INSERT INTO feedback (question_id, rater, role, score, comment, created_at)"
+                    f" VALUES (7, 'slack:U1', 'asker', 5, '', '{when}')"
+                )
+            )
+            await conn.execute(
+                text(f"INSERT INTO processed_event (key, at) VALUES ('slack:Ev1', '{when}')")
+            )
+    finally:
+        await engine.dispose()
+    await upgrade(empty_url)
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as conn:
+            numbers = (await conn.execute(text("SELECT id, number FROM question"))).all()
+            last = (await conn.execute(text("SELECT last_number FROM workspace"))).scalar()
+            inbox = (await conn.execute(text("SELECT key, state FROM inbox"))).all()
+            rated = (await conn.execute(text("SELECT question_id FROM feedback"))).scalar()
+    finally:
+        await engine.dispose()
+    assert sorted(tuple(r) for r in numbers) == [(3, 3), (7, 7)]
+    assert last == 7 and rated == 7
+    assert [tuple(r) for r in inbox] == [("slack:Ev1", "done")]
+    factory_engine = create_engine(empty_url)
+    try:
+        async with make_uow_factory(factory_engine)() as uow:
+            q = await uow.questions.add(
+                Question(
+                    workspace=WorkspaceRef("slack", "T1"),
+                    asker=UserRef("slack", "U1"),
+                    text="How do I ...?",
+                    created_at=datetime.now(UTC),
+                )
+            )
+            await uow.commit()
+    finally:
+        await factory_engine.dispose()
+    assert q.number == 8

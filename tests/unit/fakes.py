@@ -225,13 +225,21 @@ class FakeQuestionRepository(_Repository):
     table = "questions"
 
     async def add(self, question: Question) -> Question:
+        await self._uow.lock("workspaces", question.workspace)  # the counter's row
         question.id = self._uow.db.next_id(self.table)
+        question.local_number = 1 + max(
+            (q.number for q in self._rows().values() if q.workspace == question.workspace),
+            default=0,
+        )
         self._uow.put(self.table, question.id, question)
         await self._uow.lock(self.table, question.id)
         return question
 
     async def get(self, question_id: int) -> Question | None:
         return _copy(self._rows().get(question_id))
+
+    async def get_by_number(self, workspace: WorkspaceRef, number: int) -> Question | None:
+        return await self._first(lambda q: q.workspace == workspace and q.number == number)
 
     async def _first(self, match: Callable[[Question], bool]) -> Question | None:
         return _copy(next((q for q in self._rows().values() if match(q)), None))
