@@ -26,9 +26,9 @@ __all__ = [
 
 
 def is_admin(actor: Actor, config: Config) -> bool:
-    """Workspace admins/owners as the platform says, plus the users listed in ``[bot] admins``."""
-    listed = set(config.bot.admins)
-    return actor.platform_admin or bool({actor.name, actor.user.id, actor.user.key()} & listed)
+    """Workspace admins/owners as the platform says, plus the users listed by platform id in
+    ``[bot] admins``. Never by name: anyone can rename themselves "admin"."""
+    return actor.platform_admin or actor.user.key() in config.bot.admins
 
 
 async def ensure_person(ctx: Context, actor: Actor) -> Person:

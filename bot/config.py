@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -32,9 +33,21 @@ def _database_url_problem(url: str) -> str | None:
     )
 
 
+_ADMIN_ID = re.compile(
+    r"^(slack:[UW][A-Z0-9]{2,}|discord:\d{5,25}|console:[A-Za-z0-9._-]{1,40}|test:\S+)$"
+)
+_ADMIN_HINT = (
+    "is not a platform user id. Admins are listed by id, never by name (anyone can change "
+    "their name): slack:U0123ABCD (Slack: open the person's profile → ⋮ → Copy member ID) or "
+    "discord:123456789012345678 (Discord: turn on Developer Mode, right-click the person → "
+    "Copy User ID). Workspace admins/owners and members with Manage Server are admins anyway."
+)
+
+
 class BotSection(_Section):
     database_url: str = "sqlite+aiosqlite:///micromentor.db"
-    admins: list[str] = Field(default_factory=lambda: ["admin"])
+    # Platform ids only; workspace admins/owners (Slack) and Manage Server (Discord) count too.
+    admins: list[str] = Field(default_factory=list)
     timezone: str = "UTC"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -53,6 +66,14 @@ class BotSection(_Section):
             return check_timezone(v)
         except HoursError as e:
             raise ValueError(str(e)) from None
+
+    @field_validator("admins")
+    @classmethod
+    def _admin_ids(cls, v: list[str]) -> list[str]:
+        for entry in v:
+            if not _ADMIN_ID.match(entry.strip()):
+                raise ValueError(f"{entry!r} {_ADMIN_HINT}")
+        return [entry.strip() for entry in v]
 
 
 class ChannelsSection(_Section):

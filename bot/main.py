@@ -116,9 +116,11 @@ ALWAYS = "Mon-Sun 00:00-24:00"
 
 def console_config(config: Config) -> Config:
     """The console plays people with no platform profile: its mentors are available around
-    the clock until they set `/mentor hours`, so a script does the same at any time of day."""
+    the clock until they set `/mentor hours`, so a script does the same at any time of day; the
+    console user `admin` is the console's admin."""
     mentors = config.mentors.model_copy(update={"default_hours": ALWAYS})
-    return config.model_copy(update={"mentors": mentors})
+    bot = config.bot.model_copy(update={"admins": [*config.bot.admins, "console:admin"]})
+    return config.model_copy(update={"mentors": mentors, "bot": bot})
 
 
 async def run_console(

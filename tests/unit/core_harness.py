@@ -103,8 +103,12 @@ class Core:
 
 
 async def start_core(config: Config | None = None, *, chat: FakeChat | None = None) -> Core:
-    """A fresh core on fakes with one registered workspace; the clock stands at :data:`START`."""
+    """A fresh core on fakes with one registered workspace; the clock stands at :data:`START`.
+    The user `admin` (id ``test:admin``) is listed as an admin, as the console's is."""
     config = config or Config()
+    if "test:admin" not in config.bot.admins:
+        bot = config.bot.model_copy(update={"admins": [*config.bot.admins, "test:admin"]})
+        config = config.model_copy(update={"bot": bot})
     db = FakeDatabase()
     chat = chat or FakeChat(platform=PLATFORM)
     clock = ManualClock(START)

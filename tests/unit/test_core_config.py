@@ -170,3 +170,28 @@ def test_an_unusable_database_url_in_the_environment_is_a_config_error(
         config.database_url()
     assert str(error.value).startswith("DATABASE_URL: expected")
     assert "s3cret" not in str(error.value)
+
+
+@pytest.mark.parametrize("name", ["admin", "alice", "U0123ABCD", "slack:alice", "discord:bob"])
+def test_an_admin_given_by_name_is_refused_with_how_to_find_the_id(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text(f'[bot]\nadmins = ["{name}"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    message = str(refused.value)
+    assert "[bot.admins]" in message and "Copy member ID" in message and "Copy User ID" in message
+
+
+@pytest.mark.parametrize(
+    "admin_id", ["slack:U0123ABCD", "slack:W012AB3CD", "discord:123456789012345678"]
+)
+def test_admins_given_by_platform_id_load(tmp_path: Path, admin_id: str) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text(f'[bot]\nadmins = ["{admin_id}"]\n', encoding="utf-8")
+    assert load_config(path).bot.admins == [admin_id]
+
+
+def test_there_is_no_default_admin() -> None:
+    assert Config().bot.admins == []

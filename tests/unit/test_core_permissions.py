@@ -9,7 +9,7 @@ import pytest
 from bot.commands import Actor, CancelQuestion, Command, ReleaseQuestion, ResolveQuestion
 from bot.config import BotSection, Config
 from bot.domain import QuestionState
-from tests.unit.core_harness import Core, start_core
+from tests.unit.core_harness import WORKSPACE, Core, start_core
 
 Build = Callable[[Actor, int], Command]
 ACTIONS: dict[str, Build] = {
@@ -90,11 +90,14 @@ async def test_platform_admins_count_as_admins(core: Core) -> None:
     assert core.question(n).state is QuestionState.RESOLVED
 
 
-async def test_admins_listed_in_the_config_count_as_admins() -> None:
-    core = await start_core(Config(bot=BotSection(admins=["dana"])))
+async def test_admins_listed_by_id_count_and_a_name_alone_never_does() -> None:
+    core = await start_core(Config(bot=BotSection(admins=["test:dana"])))
     await core.join("bob", "pandas")
     n = await core.claimed(asker="alice", mentor="bob")
-    assert "Only" in await core.reply(CancelQuestion(core.actor("admin"), n))
+    # eve renamed herself "dana" (and "admin"): names are not identities
+    for name in ("dana", "admin"):
+        impostor = Actor(core.user("eve"), name, WORKSPACE)
+        assert "Only" in await core.reply(CancelQuestion(impostor, n))
     await core.reply(CancelQuestion(core.actor("dana"), n))
     assert core.question(n).state is QuestionState.CANCELLED
 

@@ -242,7 +242,7 @@ class SlackHarness:
 
 
 def slack_config(**sections: Any) -> Config:
-    return Config.model_validate({"bot": {"admins": ["root"]}, **sections})
+    return Config.model_validate({"bot": {"admins": [f"slack:{USERS['root']}"]}, **sections})
 
 
 async def start_harness(

@@ -25,7 +25,7 @@ REPO = Path(__file__).parents[3]
 
 BOT_TOML = """\
 [bot]
-admins = ["root"]
+admins = ["slack:U0ROOT001"]
 log_level = "WARNING"
 
 [nudges]
