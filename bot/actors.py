@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from bot.commands import Actor
 from bot.config import Config
 from bot.domain import MentorProfile, Person, Question, Workspace
+from bot.hygiene import clean_line
 from bot.messagebus import Context, Refusal
 from bot.refs import UserRef, WorkspaceRef
 
@@ -36,15 +37,16 @@ async def ensure_person(ctx: Context, actor: Actor) -> Person:
     something changed, so a known person costs no write)."""
     person = await (await ctx.reads()).people.get(actor.user)
     admin = is_admin(actor, ctx.config)
+    name = clean_line(actor.name) or actor.user.id
     if person is None:
-        person = Person(ref=actor.user, name=actor.name, timezone=actor.timezone, is_admin=admin)
+        person = Person(ref=actor.user, name=name, timezone=actor.timezone, is_admin=admin)
         await ctx.uow.people.upsert(person)
     elif (
-        person.name != actor.name
+        person.name != name
         or person.is_admin != admin
         or (actor.timezone and person.timezone != actor.timezone)
     ):
-        person.name = actor.name
+        person.name = name
         person.is_admin = admin
         person.timezone = actor.timezone or person.timezone
         await ctx.uow.people.upsert(person)

@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import commands as c
+from bot.hygiene import strip_invisible
 from bot.refs import UserRef
 
 __all__ = [
     "ADMIN_USAGE",
+    "ASK_USAGE",
     "MENTOR_USAGE",
     "ParseError",
     "parse_admin",
     "parse_ask",
+    "parse_ask_command",
     "parse_duration",
     "parse_mentor",
     "split_skills",
@@ -38,13 +41,64 @@ class ParseError:
     message: str
 
 
-def parse_ask(raw: str) -> tuple[bool, str]:
-    """``[--anonymous] <question>`` → (anonymous, question)."""
-    text = raw.strip()
-    for flag in ("--anonymous", "--anon", "-a"):
-        if text == flag or text.startswith(flag + " "):
-            return True, text[len(flag) :].strip()
-    return False, text
+# A dash-word: `--word`, or `-word`, with the dashes a phone or a word processor makes of `--`
+# (— em dash, – en dash, ‐ hyphen, − minus) counted as dashes too.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_FLAG = re.compile(rf"^[{_DASHES}]{{1,2}}([A-Za-z][A-Za-z-]*)$")
+_ANONYMOUS = {"anonymous", "anon", "a", "anonymously"}
+
+
+def _flag(token: str) -> str | None:
+    """The word of a dash-word token (lower case), else None."""
+    m = _FLAG.match(token)
+    return m[1].lower() if m else None
+
+
+def parse_ask(raw: str) -> tuple[bool, str] | ParseError:
+    """``[--anonymous] <question> [--anonymous]`` → (anonymous, question).
+
+    The flag is recognised in front or at the end, in any case, with any dash (`—anonymous` from
+    a phone too). Any other dash-word in front is refused — a typo must never post a question
+    under the asker's name that was meant to be anonymous."""
+    tokens = strip_invisible(raw).split()
+    anonymous = False
+    if tokens and (word := _flag(tokens[0])) is not None:
+        if word not in _ANONYMOUS:
+            return ParseError(
+                f"I don't know the option `{tokens[0]}`. Did you mean `--anonymous`? "
+                "Nothing was posted: e.g. `/askmentor --anonymous How do I ask for a raise?`"
+            )
+        anonymous = True
+        tokens = tokens[1:]
+    if tokens and (word := _flag(tokens[-1])) is not None and word in _ANONYMOUS:
+        anonymous = True
+        tokens = tokens[:-1]
+    return anonymous, " ".join(tokens)
+
+
+
+
+ASK_USAGE = (
+    "Ask with `/askmentor [--anonymous] <question>`; cancel your question with "
+    "`/askmentor cancel <n>`."
+)
+
+
+def parse_ask_command(actor: c.Actor, raw: str, *, anonymous: bool = False) -> c.Command | ParseError:
+    """The text of `/askmentor`: ``cancel <n>``, or a question with its flags. `anonymous` is an
+    explicit choice made elsewhere (a form's checkbox, a Discord option)."""
+    words = raw.split()
+    if words and words[0].lower() == "cancel":
+        number = words[1].lstrip("#") if len(words) == 2 else ""
+        if number.isdigit():
+            return c.CancelQuestion(actor, int(number))
+        if len(words) <= 2:
+            return ParseError("Cancel like `/askmentor cancel 3` (the number of your question).")
+    parsed = parse_ask(raw)
+    if isinstance(parsed, ParseError):
+        return parsed
+    flagged, question = parsed
+    return c.AskQuestion(actor, question, anonymous or flagged)
 
 
 def split_skills(raw: str) -> tuple[str, ...]:

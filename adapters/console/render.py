@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.hygiene import strip_invisible
 from bot.messages import Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
 
 __all__ = ["render_message", "render_text"]
@@ -11,12 +12,14 @@ def render_text(t: Text) -> str:
     out: list[str] = []
     for span in t.spans:
         match span:
-            case Plain(text=s) | UserText(text=s):
+            case Plain(text=s):
                 out.append(s)
+            case UserText(text=s):
+                out.append(strip_invisible(s))
             case Bold(text=s):
                 out.append(s)
             case Mention(name=name):
-                out.append(f"@{name}")
+                out.append(f"@{strip_invisible(name)}")
             case Link(url=url, label=label):
                 out.append(f"{label} <{url}>")
             case Jump(label=label):

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from adapters.console.gateway import PLATFORM
 from bot import commands as c
 from bot.refs import MessageRef, ThreadRef, UserRef
-from bot.textcommands import ParseError, parse_admin, parse_ask, parse_mentor
+from bot.textcommands import ParseError, parse_admin, parse_ask_command, parse_mentor
 
 __all__ = ["HELP", "Meta", "translate"]
 
@@ -97,8 +97,7 @@ def translate(
     if actor is None:
         return ParseError("First say who you are: `as alice`.")
     if low == "/askmentor":
-        anonymous, question = parse_ask(rest)
-        return c.AskQuestion(actor, question, anonymous)
+        return parse_ask_command(actor, rest)
     if low == "/mentor":
         return parse_mentor(actor, rest, user_named=console_user)
     if low == "/mentoradmin":

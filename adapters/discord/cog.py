@@ -21,6 +21,7 @@ from adapters.discord.translate import (
 )
 from bot import commands as c
 from bot.hours import known_timezones
+from bot.textcommands import parse_ask_command
 from bot.messagebus import MessageBus
 
 __all__ = ["MentoringCog"]
@@ -61,7 +62,9 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     async def askmentor(
         self, interaction: Interaction, question: str, anonymous: bool = False
     ) -> None:
-        await self.runner.run(interaction, lambda a: c.AskQuestion(a, question, anonymous))
+        await self.runner.run(
+            interaction, lambda a: parse_ask_command(a, question, anonymous=anonymous)
+        )
 
     # --- /mentor ----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from adapters.discord.translate import PLATFORM, message_ids
+from bot.hygiene import strip_invisible
 from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
 from bot.refs import MessageRef, ThreadRef
 
@@ -37,8 +38,9 @@ GREY = 0x4F545C
 
 
 def escape_user_text(raw: str) -> str:
-    """Untrusted text: no pings (@everyone, @here, <@id>, <@&role>) and no formatting."""
-    return escape_markdown(escape_mentions(raw))
+    """Untrusted text: no pings (@everyone, @here, <@id>, <@&role>), no formatting, no hidden or
+    reordering characters."""
+    return escape_markdown(escape_mentions(strip_invisible(raw)))
 
 
 def jump_url(target: MessageRef | ThreadRef, guild_id: int | None) -> str:

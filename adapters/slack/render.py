@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot.hygiene import strip_invisible
 from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
 from bot.refs import Ref
 
@@ -50,8 +51,9 @@ def escape(s: str) -> str:
 
 
 def escape_user_text(s: str) -> str:
-    """Untrusted text: no pings (``<!channel>``, ``<@U1>``, ``@here``), no formatting, no links."""
-    out = escape(s)
+    """Untrusted text: no pings (``<!channel>``, ``<@U1>``, ``@here``), no formatting, no links,
+    no hidden or reordering characters."""
+    out = escape(strip_invisible(s))
     out = _BROADCAST.sub(lambda m: f"@{WORD_JOINER}{m[1]}", out)
     out = _MRKDWN_CONTROL.sub(ZWSP + r"\1" + ZWSP, out)
     return _QUOTE_AT_LINE_START.sub(ZWSP + r"\1", out)

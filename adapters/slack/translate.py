@@ -12,7 +12,13 @@ from typing import Any
 from bot import commands as c
 from bot.messages import parse_custom_id
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
-from bot.textcommands import ParseError, parse_admin, parse_ask, parse_mentor, split_skills
+from bot.textcommands import (
+    ParseError,
+    parse_admin,
+    parse_ask_command,
+    parse_mentor,
+    split_skills,
+)
 
 __all__ = [
     "PLATFORM",
@@ -116,8 +122,7 @@ def slash_command(
     name = command.lstrip("/").lower()
     body = unescape(raw_text).strip()
     if name == "askmentor":
-        anonymous, question = parse_ask(body)
-        return c.AskQuestion(actor, question, anonymous)
+        return parse_ask_command(actor, body)
     if name == "mentor":
         return parse_mentor(actor, body, user_named=mentioned_user)
     if name == "mentoradmin":

@@ -10,8 +10,9 @@ from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.matching import RankedMentor, extract_topics
+from bot.hygiene import has_visible_text, strip_invisible
 from bot.messagebus import Context, Refusal
-from bot.messages import ChatMessage, Text, UserText, lines, text
+from bot.messages import Action, ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines
 from bot.questions.ranking import rank_for
 from bot.refs import UserRef, WorkspaceRef
@@ -22,8 +23,8 @@ __all__ = ["ask_question", "similar_resolved", "validate_question"]
 def validate_question(raw: str, ctx: Context) -> str:
     """The cleaned question, or a :class:`Refusal` saying exactly what to change."""
     cfg = ctx.config.ask
-    cleaned = " ".join(raw.split())
-    if not cleaned:
+    cleaned = " ".join(strip_invisible(raw).split())
+    if not cleaned or not has_visible_text(cleaned):
         raise Refusal(
             "Please write your question after the command, e.g. "
             "`/askmentor How do I speed up a slow SQL query with a JOIN? I tried an index on ...`"
@@ -161,4 +162,9 @@ def _confirmation(
     if similar:
         parts.append(text("Already answered, maybe useful meanwhile:"))
         parts.extend(similar_lines(similar))
-    return ChatMessage(body=lines(parts))
+    parts.append(text(f"Sorted it out yourself? Cancel with `/askmentor cancel {q.number}`."))
+    return ChatMessage(
+        body=lines(parts),
+        actions=(Action("cancel", q.number, "Cancel my question", "danger"),),
+        question_id=q.number,
+    )

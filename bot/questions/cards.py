@@ -64,7 +64,9 @@ def question_card(
     actions: list[Action] = []
     status = text(_STATE_LINE[q.state])
     if q.state is QuestionState.OPEN:
-        if q.suggested:
+        # An anonymous card names nobody: who was left out of the suggestions would point at
+        # the asker (they are told by DM instead).
+        if q.suggested and not q.anonymous:
             suggested = text()
             for i, ref in enumerate(q.suggested):
                 suggested = suggested + (", " if i else "") + who(ref, names)
@@ -74,6 +76,7 @@ def question_card(
         actions = [
             Action("claim", n, "Claim", "primary"),
             Action("notmine", n, "Not my area"),
+            Action("cancel", n, "Cancel (asker)", "danger"),
         ]
     elif q.state is QuestionState.CLAIMED:
         status = text("Claimed by ") + who(q.mentor, names, mention=False)

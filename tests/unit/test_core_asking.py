@@ -54,7 +54,7 @@ async def test_question_is_posted_as_a_card_in_the_mentoring_channel(core: Core)
     assert card.kind == "card" and card.question_id == n
     assert QUESTION in card.plain()
     assert "Asked by: alice" in card.plain()
-    assert [a.id for a in card.actions] == ["claim", "notmine"]
+    assert [a.id for a in card.actions] == ["claim", "notmine", "cancel"]
     assert core.question(n).card == post.result
 
 

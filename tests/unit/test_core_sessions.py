@@ -64,7 +64,7 @@ async def test_release_tells_the_thread_and_reopens_the_card(core: Core) -> None
     assert core.chat.in_thread(n)[-1].startswith(f"bob released #{n}; it's back in the queue")
     card = core.chat.card(n)
     assert "Open: waiting for a mentor" in card.plain()
-    assert [a.id for a in card.actions] == ["claim", "notmine"]
+    assert [a.id for a in card.actions] == ["claim", "notmine", "cancel"]
 
 
 async def test_release_swaps_session_reminders_for_escalation(core: Core) -> None:

@@ -32,15 +32,32 @@ ACTOR = c.Actor(UserRef("test", "bob"), "bob", WORKSPACE)
         ("--anon How do I negotiate?", (True, "How do I negotiate?")),
         ("-a How do I negotiate?", (True, "How do I negotiate?")),
         ("--anonymous", (True, "")),
-        ("--anonymously done", (False, "--anonymously done")),
+        # a phone turns -- into a dash; people type capitals; or put the flag last
+        ("\u2014anonymous How do I negotiate?", (True, "How do I negotiate?")),
+        ("\u2013anonymous How do I negotiate?", (True, "How do I negotiate?")),
+        ("--Anonymous How do I negotiate?", (True, "How do I negotiate?")),
+        ("-A How do I negotiate?", (True, "How do I negotiate?")),
+        ("How do I negotiate? --anonymous", (True, "How do I negotiate?")),
+        ("How do I negotiate? \u2014ANONYMOUS", (True, "How do I negotiate?")),
         ("What does -a do in ls?", (False, "What does -a do in ls?")),
+        ("- How do I sort a list?", (False, "- How do I sort a list?")),
+        ("How do I\u200b\u202e sort?", (False, "How do I sort?")),
         ("", (False, "")),
     ],
 )
-def test_parse_ask_reads_the_anonymous_flag_only_in_front(
+def test_parse_ask_reads_the_anonymous_flag_in_any_form_in_front_or_last(
     raw: str, expected: tuple[bool, str]
 ) -> None:
     assert parse_ask(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["--anonymus How do I?", "\u2014anonymos How?", "--secret How do I?", "-x How?"]
+)
+def test_any_other_leading_option_is_refused_and_nothing_is_posted(raw: str) -> None:
+    refused = parse_ask(raw)
+    assert isinstance(refused, ParseError)
+    assert "Did you mean `--anonymous`?" in refused.message and "Nothing was posted" in refused.message
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ async def test_ask_posts_a_card_embed_with_claim_and_not_my_area_buttons(harness
     (embed,) = card["embeds"]
     assert embed["title"] == "Question #1"
     assert "group a pandas DataFrame" in embed["description"]
-    assert custom_ids(card) == ["mm:claim:1", "mm:notmine:1"]
+    assert custom_ids(card) == ["mm:claim:1", "mm:notmine:1", "mm:cancel:1"]
 
 
 async def test_ask_is_answered_ephemerally_within_the_interaction(harness: Harness) -> None:

@@ -86,7 +86,7 @@ async def test_micromentor_run_serves_ask_claim_resolve_on_discord(
     assert "#1" in confirmation.content()
     await fake.wait_until(lambda: bool(fake.channel_messages(fake.mentoring_id)), within=20)
     (card,) = fake.channel_messages(fake.mentoring_id)
-    assert custom_ids(card) == ["mm:claim:1", "mm:notmine:1"]
+    assert custom_ids(card) == ["mm:claim:1", "mm:notmine:1", "mm:cancel:1"]
 
     # The button, not ✋: its custom id names the question, so it works the moment the card
     # shows (a ✋ needs the card's place recorded first, which this test can't see from here).

@@ -81,6 +81,6 @@ async def test_asker_reacting_to_own_card_is_told_by_dm(harness: Harness) -> Non
     await fake.react("alice", fake.mentoring_id, card["id"])
     (dm,) = await fake.wait_request("POST", r"/users/@me/channels")
     assert str(dm.json()["recipient_id"]) == fake.users["alice"]["id"]
-    told = await fake.wait_for(lambda r: "yourself" in r.content())
+    told = await fake.wait_for(lambda r: "can't claim" in r.content())
     assert told[0].path.startswith("/channels/")
     assert not fake.threads
