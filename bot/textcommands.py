@@ -76,15 +76,15 @@ def parse_ask(raw: str) -> tuple[bool, str] | ParseError:
     return anonymous, " ".join(tokens)
 
 
-
-
 ASK_USAGE = (
     "Ask with `/askmentor [--anonymous] <question>`; cancel your question with "
     "`/askmentor cancel <n>`."
 )
 
 
-def parse_ask_command(actor: c.Actor, raw: str, *, anonymous: bool = False) -> c.Command | ParseError:
+def parse_ask_command(
+    actor: c.Actor, raw: str, *, anonymous: bool = False
+) -> c.Command | ParseError:
     """The text of `/askmentor`: ``cancel <n>``, or a question with its flags. `anonymous` is an
     explicit choice made elsewhere (a form's checkbox, a Discord option)."""
     words = raw.split()

@@ -21,8 +21,8 @@ from adapters.discord.translate import (
 )
 from bot import commands as c
 from bot.hours import known_timezones
-from bot.textcommands import parse_ask_command
 from bot.messagebus import MessageBus
+from bot.textcommands import parse_ask_command
 
 __all__ = ["MentoringCog"]
 

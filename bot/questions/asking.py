@@ -9,8 +9,8 @@ from bot.actors import ensure_person, names_for, require_workspace
 from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
-from bot.matching import RankedMentor, extract_topics
 from bot.hygiene import has_visible_text, strip_invisible
+from bot.matching import RankedMentor, extract_topics
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines

@@ -57,7 +57,9 @@ def test_parse_ask_reads_the_anonymous_flag_in_any_form_in_front_or_last(
 def test_any_other_leading_option_is_refused_and_nothing_is_posted(raw: str) -> None:
     refused = parse_ask(raw)
     assert isinstance(refused, ParseError)
-    assert "Did you mean `--anonymous`?" in refused.message and "Nothing was posted" in refused.message
+    assert (
+        "Did you mean `--anonymous`?" in refused.message and "Nothing was posted" in refused.message
+    )
 
 
 @pytest.mark.parametrize(
