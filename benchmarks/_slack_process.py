@@ -210,8 +210,10 @@ def ask_body(i: int, respond_base: str) -> str:
         {
             "team_id": TEAM_ID,
             "channel_id": "C0MENTOR1",
-            "user_id": f"UA{i % 500:07d}",
-            "user_name": f"asker{i % 500}",
+            # 499 askers (prime, so nobody asks the same text twice: that would be refused as
+            # a duplicate of their own open question), each well within the ask limit.
+            "user_id": f"UA{i % 499:07d}",
+            "user_name": f"asker{i % 499}",
             "command": "/askmentor",
             "text": QUESTIONS[i % len(QUESTIONS)],
             "response_url": f"{respond_base}/respond/bench{i}",

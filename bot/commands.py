@@ -9,12 +9,14 @@ from datetime import datetime, timedelta
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 
 __all__ = [
+    "AcceptHandOver",
     "Actor",
     "AskQuestion",
     "CancelQuestion",
     "ClaimQuestion",
     "Command",
     "CommentOnSession",
+    "DeclineHandOver",
     "ExplainMatch",
     "ExtendTimebox",
     "HandOverQuestion",
@@ -116,12 +118,25 @@ class ExtendTimebox(Command):
 
 @dataclass(frozen=True, slots=True)
 class HandOverQuestion(Command):
-    """The mentor (or an admin) passes a running session to another person."""
+    """The mentor (or an admin) asks another mentor to take a running session over."""
 
     actor: Actor
     question_id: int
     to: UserRef
-    to_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptHandOver(Command):
+    """The mentor asked to take a session over agrees: the session moves to them."""
+
+    actor: Actor
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeclineHandOver(Command):
+    actor: Actor
+    question_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +260,8 @@ _QUESTION_BUTTONS: dict[str, Callable[[Actor, int], Command]] = {
     "extend": ExtendTimebox,
     "cancel": CancelQuestion,
     "notmine": MarkNotMyArea,
+    "accept": AcceptHandOver,
+    "decline": DeclineHandOver,
 }
 
 

@@ -100,6 +100,21 @@ class ClaimSection(_Section):
     )
 
 
+class LimitsSection(_Section):
+    """Limits on abuse, per person. 0 switches a limit off."""
+
+    asks: Annotated[int, Field(ge=0, le=1000)] = 5  # questions per `ask_window_minutes`
+    ask_window_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
+    claims: Annotated[int, Field(ge=0, le=1000)] = 6  # claims per `claim_window_minutes`
+    claim_window_minutes: Annotated[int, Field(ge=1, le=1440)] = 60
+    # An ask this similar (0-100, rapidfuzz) to one of the asker's own questions still waiting
+    # or in a session is pointed to that question instead of posted again.
+    duplicate_similarity: Annotated[int, Field(ge=0, le=100)] = 90
+
+    def longest_window_minutes(self) -> int:
+        return max(self.ask_window_minutes, self.claim_window_minutes)
+
+
 class SessionSection(_Section):
     timebox_minutes: Annotated[int, Field(ge=1, le=480)] = 20
     extend_minutes: Annotated[int, Field(ge=1, le=240)] = 10
@@ -220,6 +235,7 @@ class Config(_Section):
     ask: AskSection = Field(default_factory=AskSection)
     claim: ClaimSection = Field(default_factory=ClaimSection)
     session: SessionSection = Field(default_factory=SessionSection)
+    limits: LimitsSection = Field(default_factory=LimitsSection)
     matching: MatchingSection = Field(default_factory=MatchingSection)
     nudges: NudgesSection = Field(default_factory=NudgesSection)
     flow: FlowSection = Field(default_factory=FlowSection)

@@ -46,6 +46,7 @@ class QuestionReleased(Event):
     mentor: UserRef
     by: UserRef
     by_name: str
+    notify: tuple[UserRef, ...] = ()  # suggested mentors not told about it before
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from bot.mentors.profile import (
 )
 from bot.messagebus import EventHandler, Handler
 from bot.questions.asking import ask_question
-from bot.questions.handover import hand_over_question
+from bot.questions.handover import accept_hand_over, decline_hand_over, hand_over_question
 from bot.questions.reactions import QUESTION_REACTIONS
 from bot.questions.sessions import (
     cancel_question,
@@ -46,6 +46,8 @@ _CORE: dict[type[c.Command], Handler] = {
     c.CancelQuestion: cancel_question,
     c.ExtendTimebox: extend_timebox,
     c.HandOverQuestion: hand_over_question,
+    c.AcceptHandOver: accept_hand_over,
+    c.DeclineHandOver: decline_hand_over,
     c.MarkNotMyArea: mark_not_my_area,
     c.RateSession: rate_session,
     c.CommentOnSession: comment_on_session,

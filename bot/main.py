@@ -18,11 +18,12 @@ from bot.app import App
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import Config
 from bot.errors import StartupError
-from bot.matching import SimilarIndex, build_taxonomy
+from bot.matching import SimilarIndexes, build_taxonomy
 from bot.mentors.roster_cache import MentorRoster, RosterSnapshot
 from bot.messagebus import Services
 from bot.platforms import configured, credential_problems
 from bot.ports import ChatGateway, Clock, UnitOfWorkFactory
+from bot.refs import WorkspaceRef
 from bot.routing import RoutingGateway
 from bot.runtime import build_runtime
 
@@ -60,7 +61,7 @@ async def build_app(
     engine = create_engine(url)
     uow_factory = make_uow_factory(engine)
     taxonomy = build_taxonomy(config.skills)
-    similar = SimilarIndex()
+    similar: SimilarIndexes[WorkspaceRef] = SimilarIndexes()
     roster = MentorRoster(ttl_seconds=config.matching.roster_cache_seconds)
     async with uow_factory(read_only=True) as uow:
         for ws in await uow.workspaces.all():
@@ -93,7 +94,7 @@ async def build_app(
 
 
 async def load_similar_index(
-    uow_factory: UnitOfWorkFactory, index: SimilarIndex, *, chunk: int = 500
+    uow_factory: UnitOfWorkFactory, indexes: SimilarIndexes[WorkspaceRef], *, chunk: int = 500
 ) -> None:
     """Index every resolved question, yielding between chunks: at a million questions this takes
     a while, and in the background it must not stall acks (questions resolved meanwhile are added
@@ -104,9 +105,9 @@ async def load_similar_index(
         async with uow_factory(read_only=True) as uow:
             rows = await uow.questions.resolved_texts(ws.ref)
         for i in range(0, len(rows), chunk):
-            index.add_many(rows[i : i + chunk])
+            indexes.of(ws.ref).add_many(rows[i : i + chunk])
             await asyncio.sleep(0)
-    log.info("similar-question index ready: %d resolved questions", len(index))
+    log.info("similar-question index ready: %d resolved questions", len(indexes))
 
 
 # --- console -------------------------------------------------------------------------------------

@@ -15,10 +15,11 @@ from bot.events import Event
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Outbox, OutboxItem, ReplyTo, new_key
 from bot.flow.worker import LeaseLost, NotYet
-from bot.matching import SimilarIndex, Taxonomy
+from bot.matching import SimilarIndexes, Taxonomy
 from bot.mentors.roster_cache import MentorRoster
 from bot.messages import ChatMessage, Text, text
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.refs import WorkspaceRef
 
 if TYPE_CHECKING:
     from bot.digest.figures import Digest
@@ -54,7 +55,7 @@ class Services:
     """Shared, long-lived state built once by the composition root."""
 
     taxonomy: Taxonomy
-    similar: SimilarIndex
+    similar: SimilarIndexes[WorkspaceRef]  # resolved questions, one index per workspace
     roster: MentorRoster
     # Renders the digest's chart (PNG bytes); None where no renderer is wired in.
     chart: Callable[[Digest], bytes] | None = None

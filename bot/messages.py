@@ -19,6 +19,7 @@ __all__ = [
     "Span",
     "Text",
     "UserText",
+    "custom_id_workspace",
     "lines",
     "parse_custom_id",
     "text",
@@ -141,11 +142,15 @@ class Action:
     question_id: int
     label: str
     style: str = "default"  # default | primary | danger
+    # The platform id of the question's workspace, for buttons sent where the platform does not
+    # say which workspace a click belongs to (a Discord DM is shared by every server).
+    workspace: str = ""
 
     @property
     def custom_id(self) -> str:
-        """Stable id that survives restarts: ``mm:<action>:<question>``."""
-        return f"mm:{self.id}:{self.question_id}"
+        """Stable id that survives restarts: ``mm:<action>:<question>[@<workspace>]``."""
+        at = f"@{self.workspace}" if self.workspace else ""
+        return f"mm:{self.id}:{self.question_id}{at}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +198,14 @@ def parse_custom_id(custom_id: str) -> tuple[str, int] | None:
     parts = custom_id.split(":")
     if len(parts) < 3 or parts[0] != "mm":
         return None
-    try:
-        return ":".join(parts[1:-1]), int(parts[-1])
-    except ValueError:
+    number = parts[-1].partition("@")[0]
+    if not number.isdigit():
         return None
+    return ":".join(parts[1:-1]), int(number)
+
+
+def custom_id_workspace(custom_id: str) -> str | None:
+    """The workspace a button's id names (see :attr:`Action.workspace`), if any."""
+    if parse_custom_id(custom_id) is None:
+        return None
+    return custom_id.rpartition(":")[2].partition("@")[2] or None

@@ -39,6 +39,7 @@ __all__ = [
     "PersonRepository",
     "PointsRepository",
     "QuestionRepository",
+    "RateEventRepository",
     "RetryAfter",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -356,6 +357,20 @@ class NotMyAreaRepository(Protocol):
     async def said_for(self, mentor: UserRef, question_id: int) -> bool: ...
 
 
+class RateEventRepository(Protocol):
+    """Actions limited per person and time window (``[limits]``): asks, claims."""
+
+    async def record(
+        self, workspace: WorkspaceRef, user: UserRef, kind: str, at: datetime
+    ) -> None: ...
+
+    async def count_since(self, user: UserRef, kind: str, since: datetime) -> int: ...
+
+    async def prune(self, before: datetime) -> int:
+        """Forget actions older than `before`; how many."""
+        ...
+
+
 class WorkspaceRepository(Protocol):
     async def get(self, ref: WorkspaceRef) -> Workspace | None: ...
 
@@ -390,6 +405,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     workspaces: WorkspaceRepository
     digests: DigestRunRepository
+    rate_events: RateEventRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -157,7 +157,7 @@ def parse_mentor(
         found = user_named(who.strip()) if user_named and who.strip() else None
         if not number.lstrip("#").isdigit() or found is None:
             return ParseError("Hand a session over like `/mentor handover 3 @carol`.")
-        return c.HandOverQuestion(actor, int(number.lstrip("#")), found[0], found[1])
+        return c.HandOverQuestion(actor, int(number.lstrip("#")), found[0])
     if sub == "why":
         number = rest.lstrip("#")
         if not number.isdigit():

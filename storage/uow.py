@@ -19,6 +19,7 @@ from bot.ports import (
     PersonRepository,
     PointsRepository,
     QuestionRepository,
+    RateEventRepository,
     WorkspaceRepository,
 )
 from storage.engine import READ_ONLY
@@ -34,6 +35,7 @@ from storage.repositories import (
     SqlPersonRepository,
     SqlPointsRepository,
     SqlQuestionRepository,
+    SqlRateEventRepository,
     SqlWorkspaceRepository,
 )
 from storage.repositories._base import DbSession
@@ -55,6 +57,7 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     workspaces: WorkspaceRepository
     digests: DigestRunRepository
+    rate_events: RateEventRepository
 
     def __init__(
         self,
@@ -90,6 +93,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session, dialect)
         self.workspaces = SqlWorkspaceRepository(session, dialect)
         self.digests = SqlDigestRunRepository(session, dialect)
+        self.rate_events = SqlRateEventRepository(session, dialect)
         return self
 
     async def __aexit__(

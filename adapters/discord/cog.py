@@ -22,6 +22,7 @@ from adapters.discord.translate import (
 from bot import commands as c
 from bot.hours import known_timezones
 from bot.messagebus import MessageBus
+from bot.messages import custom_id_workspace
 from bot.textcommands import parse_ask_command
 
 __all__ = ["MentoringCog"]
@@ -122,7 +123,7 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     ) -> None:
         await self.runner.run(
             interaction,
-            lambda a: handover_command(a, question, to_id=to.id, to_name=to.display_name),
+            lambda a: handover_command(a, question, to_id=to.id),
         )
 
     @join.autocomplete("skills")
@@ -157,11 +158,12 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     # --- buttons and the comment modal --------------------------------------------------------
 
     async def on_action_button(self, interaction: Interaction, custom_id: str) -> None:
-        built = button_command(self.runner.actor(interaction), custom_id)
+        named = custom_id_workspace(custom_id)
+        built = button_command(self.runner.actor(interaction, named=named), custom_id)
         if isinstance(built, CommentRequest):
-            await interaction.response.send_modal(CommentModal(built.question_id))
+            await interaction.response.send_modal(CommentModal(built.question_id, named))
             return
-        await self.runner.run(interaction, lambda _: built, thinking=False)
+        await self.runner.run(interaction, lambda _: built, thinking=False, named=named)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: Interaction) -> None:
@@ -171,7 +173,12 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         if submitted is not None:
             await self._comment(interaction, *submitted)
 
-    async def _comment(self, interaction: Interaction, question_id: int, comment: str) -> None:
+    async def _comment(
+        self, interaction: Interaction, question_id: int, comment: str, named: str | None
+    ) -> None:
         await self.runner.run(
-            interaction, lambda a: c.CommentOnSession(a, question_id, comment), thinking=False
+            interaction,
+            lambda a: c.CommentOnSession(a, question_id, comment),
+            thinking=False,
+            named=named,
         )

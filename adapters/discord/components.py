@@ -46,9 +46,10 @@ def _handler(interaction: discord.Interaction[Any]) -> ButtonHandler:
 
 class ActionButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"mm:(?P<action>[a-z]+(?::[1-5])?):(?P<question>[0-9]+)",
+    template=r"mm:(?P<action>[a-z]+(?::[1-5])?):(?P<question>[0-9]+)(?:@(?P<workspace>[0-9]+))?",
 ):
-    """Any Micromentor button, e.g. ``mm:claim:12``; discord.py matches clicks by the template."""
+    """Any Micromentor button, e.g. ``mm:claim:12``, or ``mm:accept:12@<guild id>`` where it is
+    sent by DM; discord.py matches clicks by the template."""
 
     def __init__(self, action: Action, *, row: int | None = None) -> None:
         super().__init__(
@@ -69,7 +70,12 @@ class ActionButton(
         /,
     ) -> Self:
         label = item.label if isinstance(item, discord.ui.Button) else None
-        action = Action(match["action"], int(match["question"]), label or match["action"])
+        action = Action(
+            match["action"],
+            int(match["question"]),
+            label or match["action"],
+            workspace=match["workspace"] or "",
+        )
         return cls(action)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -90,12 +96,13 @@ def view_for(actions: Sequence[Action]) -> discord.ui.View | None:
 COMMENT_FORM = "mmform:comment:"
 
 
-def comment_form_submission(data: Any) -> tuple[int, str] | None:
-    """A submitted comment form's (question id, text), from the raw interaction data; None for
-    any other form. Read from the payload, not from a live Modal object, so a form opened before
-    a restart is still saved after it."""
+def comment_form_submission(data: Any) -> tuple[int, str, str | None] | None:
+    """A submitted comment form's (question id, text, workspace it names), from the raw
+    interaction data; None for any other form. Read from the payload, not from a live Modal
+    object, so a form opened before a restart is still saved after it."""
     custom_id = str((data or {}).get("custom_id", ""))
-    if not custom_id.startswith(COMMENT_FORM) or not custom_id[len(COMMENT_FORM) :].isdigit():
+    number, _, named = custom_id[len(COMMENT_FORM) :].partition("@")
+    if not custom_id.startswith(COMMENT_FORM) or not number.isdigit():
         return None
     values: list[str] = []
 
@@ -110,7 +117,7 @@ def comment_form_submission(data: Any) -> tuple[int, str] | None:
                 walk(child)
 
     walk(data.get("components", []))
-    return int(custom_id[len(COMMENT_FORM) :]), "\n".join(values)
+    return int(number), "\n".join(values), named or None
 
 
 class CommentModal(discord.ui.Modal):
@@ -124,8 +131,10 @@ class CommentModal(discord.ui.Modal):
         placeholder="What helped, what could be better?",
     )
 
-    def __init__(self, question_id: int) -> None:
+    def __init__(self, question_id: int, workspace: str | None = None) -> None:
+        at = f"@{workspace}" if workspace else ""
         super().__init__(
-            title=f"Comment on question #{question_id}", custom_id=f"{COMMENT_FORM}{question_id}"
+            title=f"Comment on question #{question_id}",
+            custom_id=f"{COMMENT_FORM}{question_id}{at}",
         )
         self.question_id = question_id

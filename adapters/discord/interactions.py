@@ -34,10 +34,14 @@ NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minut
 ALREADY_ACKNOWLEDGED = 40060
 
 
-def interaction_actor(interaction: discord.Interaction[Any], *, home_guild: int | None) -> c.Actor:
-    """The clicking member; in DMs (buttons on a DM'd prompt) the bot's home guild stands in."""
+def interaction_actor(
+    interaction: discord.Interaction[Any], *, home_guild: int | None, named: str | None = None
+) -> c.Actor:
+    """The member who acts. A DM belongs to no server: there the server `named` by the button
+    (its custom id carries it) is the workspace, and only failing that the bot's home guild."""
     user = interaction.user
-    guild_id = interaction.guild_id or home_guild or 0
+    guild_id = interaction.guild_id or (int(named) if named and named.isdigit() else None)
+    guild_id = guild_id or home_guild or 0
     permissions = interaction.permissions.value if interaction.guild_id else 0
     return actor_for(
         user_id=user.id, name=user.display_name, guild_id=guild_id, permissions=permissions
@@ -70,8 +74,8 @@ class InteractionRunner:
         if pending:
             await asyncio.wait(pending, timeout=within)
 
-    def actor(self, interaction: discord.Interaction[Any]) -> c.Actor:
-        return interaction_actor(interaction, home_guild=self.home_guild)
+    def actor(self, interaction: discord.Interaction[Any], *, named: str | None = None) -> c.Actor:
+        return interaction_actor(interaction, home_guild=self.home_guild, named=named)
 
     async def run(
         self,
@@ -79,11 +83,14 @@ class InteractionRunner:
         build: Callable[[c.Actor], Built],
         *,
         thinking: bool = True,
+        named: str | None = None,
     ) -> None:
         """Inbox first, then the acknowledgement (slash commands show "thinking…", buttons just
-        acknowledge). A typo is answered at once; it changes nothing, so it needs no inbox."""
+        acknowledge). A typo is answered at once; it changes nothing, so it needs no inbox.
+        `named` is the workspace a button or form names, for clicks in DMs."""
         with self.taking_in():
-            await self._take(interaction, build(self.actor(interaction)), thinking=thinking)
+            actor = self.actor(interaction, named=named)
+            await self._take(interaction, build(actor), thinking=thinking)
 
     async def _take(
         self, interaction: discord.Interaction[Any], built: Built, *, thinking: bool

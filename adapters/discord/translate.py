@@ -190,11 +190,9 @@ def mentor_command(
     return parse_mentor(actor, f"{subcommand} {rest}".strip())
 
 
-def handover_command(
-    actor: c.Actor, question_id: int, *, to_id: int | str, to_name: str
-) -> c.Command:
+def handover_command(actor: c.Actor, question_id: int, *, to_id: int | str) -> c.Command:
     """``/mentor handover question:<n> to:<member>``."""
-    return c.HandOverQuestion(actor, question_id, user_ref(to_id), to_name)
+    return c.HandOverQuestion(actor, question_id, user_ref(to_id))
 
 
 def admin_command(

@@ -124,7 +124,14 @@ def slash_command(
     if name == "askmentor":
         return parse_ask_command(actor, body)
     if name == "mentor":
-        return parse_mentor(actor, body, user_named=mentioned_user)
+        # The mention is read from the text as Slack sent it: a real one is ``<@U…|name>``,
+        # while a typed look-alike arrives escaped (``&lt;@U…&gt;``) and names nobody.
+        sent = raw_text.strip().split(None, 2)
+
+        def user_named(_: str) -> tuple[UserRef, str] | None:
+            return mentioned_user(sent[2]) if len(sent) == 3 else None
+
+        return parse_mentor(actor, body, user_named=user_named)
     if name == "mentoradmin":
         return parse_admin(actor, body, now=now)
     return ParseError(f"I don't know the command `/{name}`.")

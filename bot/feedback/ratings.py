@@ -53,7 +53,10 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
     else:
         thanks = f"Thanks! You rated how clear #{q.number} was {cmd.score}/5. Anything to add?"
     ctx.reply(
-        ChatMessage(body=text(thanks), actions=(Action("comment", q.number, "Add a comment"),))
+        ChatMessage(
+            body=text(thanks),
+            actions=(Action("comment", q.number, "Add a comment", "default", q.workspace.id),),
+        )
     )
     ctx.emit(SessionRated(q.pk, cmd.actor.user, role, cmd.score))
 

@@ -104,7 +104,10 @@ def message_to_json(m: ChatMessage) -> dict[str, Any]:
     if m.fields:
         out["fields"] = [[name, _text_to_json(value)] for name, value in m.fields]
     if m.actions:
-        out["actions"] = [[a.id, a.question_id, a.label, a.style] for a in m.actions]
+        out["actions"] = [
+            [a.id, a.question_id, a.label, a.style, *([a.workspace] if a.workspace else [])]
+            for a in m.actions
+        ]
     if m.footer is not None:
         out["footer"] = _text_to_json(m.footer)
     if m.attachment is not None:
@@ -123,7 +126,7 @@ def message_from_json(raw: dict[str, Any]) -> ChatMessage:
         body=body,
         title=_text_from_json(raw.get("title")),
         fields=tuple((name, _text_from_json(v) or Text()) for name, v in raw.get("fields", ())),
-        actions=tuple(Action(a[0], a[1], a[2], a[3]) for a in raw.get("actions", ())),
+        actions=tuple(Action(*a) for a in raw.get("actions", ())),
         footer=_text_from_json(raw.get("footer")),
         attachment=(
             Attachment(attachment[0], base64.b64decode(attachment[1]), attachment[2])

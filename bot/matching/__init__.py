@@ -1,7 +1,7 @@
 """Matching: topics from questions, mentors ranked for them, similar resolved questions."""
 
 from bot.matching.ranking import MentorCandidate, RankedMentor, ScoreWeights, rank_mentors
-from bot.matching.similar import SimilarIndex, SimilarQuestion
+from bot.matching.similar import SimilarIndex, SimilarIndexes, SimilarQuestion
 from bot.matching.taxonomy import Taxonomy, build_taxonomy, default_skills
 from bot.matching.topics import TopicMatch, extract_topics, find_topics
 
@@ -10,6 +10,7 @@ __all__ = [
     "RankedMentor",
     "ScoreWeights",
     "SimilarIndex",
+    "SimilarIndexes",
     "SimilarQuestion",
     "Taxonomy",
     "TopicMatch",

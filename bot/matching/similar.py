@@ -15,6 +15,7 @@ import math
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +23,9 @@ from rapidfuzz import fuzz
 
 from bot.matching._text import content_terms
 
-__all__ = ["SimilarIndex", "SimilarQuestion"]
+__all__ = ["SimilarIndex", "SimilarIndexes", "SimilarQuestion"]
+
+K = TypeVar("K")
 
 _TOPIC_BOOST = 2.0
 _MAX_DF_SHARE = 0.33
@@ -182,3 +185,21 @@ class SimilarIndex:
                 found.append(SimilarQuestion(qid, round(score, 1)))
         found.sort(key=lambda s: (-s.score, -s.question_id))
         return found[:limit]
+
+
+class SimilarIndexes(Generic[K]):
+    """One :class:`SimilarIndex` per workspace: a question is only ever compared with questions
+    of its own workspace, and term weights are that workspace's."""
+
+    def __init__(self) -> None:
+        self._by: dict[K, SimilarIndex] = {}
+
+    def of(self, key: K) -> SimilarIndex:
+        """The index of one workspace (empty until something is added)."""
+        index = self._by.get(key)
+        if index is None:
+            index = self._by[key] = SimilarIndex()
+        return index
+
+    def __len__(self) -> int:
+        return sum(len(i) for i in self._by.values())

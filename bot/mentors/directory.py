@@ -50,7 +50,8 @@ async def list_mentors(cmd: ListMentors, ctx: Context) -> None:
 
 async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
     q = await load_question(ctx, cmd.actor, cmd.question_id)
-    if not (is_admin(cmd.actor, ctx.config) or cmd.actor.user in q.suggested):
+    admin = is_admin(cmd.actor, ctx.config)
+    if not (admin or cmd.actor.user in q.suggested):
         raise Refusal(
             f"Only admins and the mentors suggested for #{q.number} can see why they were suggested."
         )
@@ -71,6 +72,12 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
     ]
     if not ranked:
         out.append(text("No mentor has a skill that fits these topics."))
+    if not admin:
+        # Other mentors' rating and load are theirs; and who is missing from a full list could
+        # point at an anonymous asker. A suggested mentor sees why they themselves fit.
+        ranked = [r for r in ranked if r.ref == cmd.actor.user]
+        if not ranked:
+            out.append(text("You were suggested when it was asked; the picture has changed since."))
     for i, r in enumerate(ranked, 1):
         factors = ", ".join(f"{k} {v:.2f}" for k, v in r.factors.items())
         out.append(

@@ -13,6 +13,7 @@ from bot.messagebus import Context
 from bot.messages import Action, ChatMessage, Jump, Mention, Text, UserText, text
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
 from bot.questions.ranking import rank_for
+from bot.refs import UserRef
 
 __all__ = ["escalate"]
 
@@ -23,7 +24,7 @@ _GROUP_MENTIONS = 10  # at most this many mentors are pinged by a channel bump
 
 
 def _claim(q: Question) -> tuple[Action, ...]:
-    return (Action("claim", q.number, "Claim", "primary"),)
+    return (Action("claim", q.number, "Claim", "primary", q.workspace.id),)
 
 
 def _ref(q: Question) -> Text:
@@ -62,7 +63,7 @@ async def _dm_next(
         ctx,
         workspace=q.workspace,
         topics=q.topics,
-        exclude={q.asker, *q.suggested},
+        exclude={q.asker, *q.suggested, *q.notified, *q.released_by},
         limit=_RANK_POOL,
     )
     wanted = ctx.config.matching.suggest
@@ -78,7 +79,17 @@ async def _dm_next(
         first = min(starts, default=None)
         if first is not None and first > now and all(first < n.due_at for n in later):
             raise Later(first)
-    for ref in awake:
+    await _tell(ctx, q, awake)
+    if not awake:
+        log.info("escalation of #%s: no further mentors inside their hours to ask", q.number)
+
+
+async def _tell(ctx: Context, q: Question, mentors: list[UserRef]) -> None:
+    """DM each mentor not told about `q` before, and remember that they were."""
+    fresh = [ref for ref in mentors if ref not in q.notified]
+    if not fresh:
+        return
+    for ref in fresh:
         ctx.outbox.dm(
             ref,
             ChatMessage(
@@ -93,8 +104,8 @@ async def _dm_next(
                 question_id=q.number,
             ),
         )
-    if not awake:
-        log.info("escalation of #%s: no further mentors inside their hours to ask", q.number)
+    q.notified = (*q.notified, *fresh)
+    await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN)
 
 
 async def _channel_bump(
@@ -107,9 +118,15 @@ async def _channel_bump(
         if p.active
         and not p.is_paused(now)
         and p.ref != q.asker
+        and p.ref not in q.released_by
         and topics & set(p.skills)
         and p.hours.contains(now, p.timezone)
     ][:_GROUP_MENTIONS]
+    if q.anonymous:
+        # Naming who is called would point at the asker by who is missing: the bump names
+        # nobody, and the mentors who fit hear of it by DM.
+        await _tell(ctx, q, group)
+        group = []
     names = await names_for(ctx, group)
     calling: list[str | Mention] = []
     for i, ref in enumerate(group):

@@ -117,7 +117,10 @@ async def _feedback(ctx: Context, nudge: Nudge, now: datetime) -> None:
                 _in_thread(q),
                 "? One click helps your mentor and the programme.",
             ),
-            actions=tuple(Action(f"rate:{i}", q.number, str(i)) for i in range(1, 6)),
+            actions=tuple(
+                Action(f"rate:{i}", q.number, str(i), "default", q.workspace.id)
+                for i in range(1, 6)
+            ),
             question_id=q.number,
         ),
     )

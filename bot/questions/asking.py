@@ -5,6 +5,8 @@ from __future__ import annotations
 import statistics
 from datetime import timedelta
 
+from rapidfuzz import fuzz
+
 from bot.actors import ensure_person, names_for, require_workspace
 from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState
@@ -67,6 +69,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     # person, the question, its card and nudges) is a short write at the end.
     ws = await require_workspace(ctx, actor)
     now = ctx.clock.now()
+    await _within_limits(ctx, actor.user, body, ws.ref)
     topics = extract_topics(
         body, ctx.services.taxonomy, threshold=ctx.config.matching.topic_threshold
     )
@@ -87,6 +90,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         topics=tuple(topics),
         suggested=tuple(r.ref for r in ranked),
     )
+    if draft.anonymous:  # the card names nobody: the suggested mentors are told by DM
+        draft.notified = draft.suggested
     names = await names_for(ctx, draft.suggested)
     names[actor.user] = actor.name
     similar = await similar_resolved(ctx, draft)
@@ -94,8 +99,43 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     await ensure_person(ctx, actor)
     await ctx.close_reads()  # nothing more to read: let its connection go before writing
     q = await ctx.uow.questions.add(draft)
+    await ctx.uow.rate_events.record(ws.ref, actor.user, "ask", now)
     ctx.reply(_confirmation(q, ranked, names, similar, waited))
     ctx.emit(QuestionAsked(q.pk))
+
+
+async def _within_limits(ctx: Context, asker: UserRef, body: str, ws: WorkspaceRef) -> None:
+    """Refuse a burst of asks, or the same question again while the first is still running."""
+    limits = ctx.config.limits
+    reads = await ctx.reads()
+    if limits.duplicate_similarity:
+        mine = [
+            q
+            for q in await reads.questions.open_for(asker)
+            if q.asker == asker and q.workspace == ws
+        ]
+        wanted = limits.duplicate_similarity
+        for q in mine:
+            if fuzz.token_sort_ratio(q.text.lower(), body.lower()) >= wanted:
+                where = (
+                    "it's in a session now — add to it in the thread"
+                    if q.state is QuestionState.CLAIMED
+                    else "it's still waiting for a mentor"
+                )
+                raise Refusal(
+                    f"You already asked this as #{q.number} ({where}), so I haven't posted it "
+                    f"again. To change it, cancel it with `/askmentor cancel {q.number}` and ask "
+                    "anew."
+                )
+    if limits.asks:
+        window = timedelta(minutes=limits.ask_window_minutes)
+        asked = await reads.rate_events.count_since(asker, "ask", ctx.clock.now() - window)
+        if asked >= limits.asks:
+            raise Refusal(
+                f"You've asked {asked} questions in the last {limits.ask_window_minutes} minutes, "
+                "the most one person can here. Nothing was posted; please try again in a few "
+                "minutes (mentors are still working through the others)."
+            )
 
 
 async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
@@ -103,8 +143,8 @@ async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
     wanted = ctx.config.ask.similar_shown
     if not wanted:
         return []
-    # The index holds every workspace's questions: look further and keep this workspace's.
-    hits = ctx.services.similar.search(q.text, q.topics, limit=wanted * 5)
+    # Each workspace has its own index; a hit may have changed state since it was indexed.
+    hits = ctx.services.similar.of(q.workspace).search(q.text, q.topics, limit=wanted * 2)
     found: list[Question] = []
     reads = await ctx.reads()
     for hit in hits:
@@ -165,6 +205,6 @@ def _confirmation(
     parts.append(text(f"Sorted it out yourself? Cancel with `/askmentor cancel {q.number}`."))
     return ChatMessage(
         body=lines(parts),
-        actions=(Action("cancel", q.number, "Cancel my question", "danger"),),
+        actions=(Action("cancel", q.number, "Cancel my question", "danger", q.workspace.id),),
         question_id=q.number,
     )

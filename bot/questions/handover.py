@@ -1,37 +1,94 @@
-"""Hand-over: the mentor (or an admin) passes a running session to someone else."""
+"""Hand-over with consent: the mentor (or an admin) asks another active mentor of the same
+workspace to take a running session; it moves only when they press Accept."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.actors import is_admin, load_question, require_workspace
-from bot.commands import HandOverQuestion
-from bot.domain import Person, QuestionState
+from bot.actors import is_admin, load_question, names_for, require_workspace
+from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion
+from bot.domain import Question, QuestionState
 from bot.events import QuestionHandedOver
 from bot.messagebus import Context, Refusal
+from bot.messages import Action, ChatMessage, UserText, text
 
-__all__ = ["hand_over_question"]
+__all__ = ["accept_hand_over", "decline_hand_over", "hand_over_question"]
+
+
+def _running(q: Question) -> None:
+    if q.state is not QuestionState.CLAIMED or q.mentor is None:
+        raise Refusal(f"#{q.number} has no session running, so there is nothing to hand over.")
 
 
 async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not (cmd.actor.user == q.mentor or is_admin(cmd.actor, ctx.config)):
         raise Refusal(f"Only the mentor of #{q.number} (or an admin) can hand it over.")
-    if q.state is not QuestionState.CLAIMED or q.mentor is None:
-        raise Refusal(f"#{q.number} has no session running, so there is nothing to hand over.")
+    _running(q)
+    # Names come from what the bot knows about each person, never from what was typed.
+    names = await names_for(ctx, [cmd.to])
+    target = names.get(cmd.to, cmd.to.id)
     if cmd.to == q.asker:
         raise Refusal(f"The asker of #{q.number} can't mentor their own question.")
     if cmd.to == q.mentor:
-        raise Refusal(f"{cmd.to_name} already has #{q.number}.")
+        raise Refusal(f"{target} already has #{q.number}.")
+    profile = await ctx.uow.mentors.get(cmd.to)
+    if profile is None or not profile.active or profile.workspace != q.workspace:
+        raise Refusal(
+            f"A session can only go to an active mentor of this workspace, and {target} isn't "
+            "one. `/mentor list` shows who mentors what."
+        )
     await require_workspace(ctx, cmd.actor)
-    if await ctx.uow.people.get(cmd.to) is None:
-        await ctx.uow.people.upsert(Person(ref=cmd.to, name=cmd.to_name))
+    if q.handover_to == cmd.to:
+        raise Refusal(f"{target} has been asked already; #{q.number} moves when they accept.")
+    asking = replace(q, handover_to=cmd.to)
+    if not await ctx.uow.questions.update(asking, expected_state=QuestionState.CLAIMED):
+        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+    ctx.outbox.dm(
+        cmd.to,
+        ChatMessage(
+            body=text(
+                f"Could you take over the mentoring session on question #{q.number}? ",
+                UserText(q.text[:300]),
+                " — it moves to you only if you accept.",
+            ),
+            actions=(
+                Action("accept", q.number, "Accept", "primary", q.workspace.id),
+                Action("decline", q.number, "Decline", "default", q.workspace.id),
+            ),
+            question_id=q.number,
+        ),
+    )
+    ctx.reply(
+        text(
+            "Asked ",
+            UserText(target),
+            f" to take over #{q.number}. The session stays with its mentor until they accept.",
+        )
+    )
+
+
+async def _offered_to_me(cmd: AcceptHandOver | DeclineHandOver, ctx: Context) -> Question:
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
+    if q.handover_to != cmd.actor.user:
+        raise Refusal(f"There's no hand-over of #{q.number} waiting for you.")
+    return q
+
+
+async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
+    q = await _offered_to_me(cmd, ctx)
+    _running(q)
+    assert q.mentor is not None
+    profile = await ctx.uow.mentors.get(cmd.actor.user)
+    if profile is None or not profile.active or profile.workspace != q.workspace:
+        raise Refusal(f"Only active mentors can take over a session; #{q.number} stays put.")
     now = ctx.clock.now()
     previous = q.mentor
     handed = replace(
         q,
-        mentor=cmd.to,
+        mentor=cmd.actor.user,
+        handover_to=None,
         claimed_at=now,
         timebox_ends_at=now + timedelta(minutes=ctx.config.session.timebox_minutes),
         last_activity_at=now,
@@ -39,5 +96,25 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     )
     if not await ctx.uow.questions.update(handed, expected_state=QuestionState.CLAIMED):
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
-    ctx.reply(f"#{q.number} is now with {cmd.to_name}. Thank you for passing it on!")
-    ctx.emit(QuestionHandedOver(q.pk, previous, cmd.to, old_thread=q.thread))
+    ctx.reply(f"#{q.number} is now yours. Thank you for taking it on!")
+    ctx.emit(QuestionHandedOver(q.pk, previous, cmd.actor.user, old_thread=q.thread))
+
+
+async def decline_hand_over(cmd: DeclineHandOver, ctx: Context) -> None:
+    q = await _offered_to_me(cmd, ctx)
+    if not await ctx.uow.questions.update(replace(q, handover_to=None), expected_state=q.state):
+        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+    ctx.reply(f"No problem — #{q.number} stays with its mentor.")
+    if q.mentor is not None and q.state is QuestionState.CLAIMED:
+        names = await names_for(ctx, [cmd.actor.user])
+        ctx.outbox.dm(
+            q.mentor,
+            ChatMessage(
+                body=text(
+                    UserText(names.get(cmd.actor.user, "The mentor you asked")),
+                    f" can't take over #{q.number}; it stays with you. "
+                    "You can ask someone else with `/mentor handover`.",
+                ),
+                question_id=q.number,
+            ),
+        )

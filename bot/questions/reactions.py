@@ -21,7 +21,7 @@ from bot.events import (
     TimeboxExtended,
 )
 from bot.messagebus import Context, EventHandler
-from bot.messages import ChatMessage, Jump, Text, lines, text
+from bot.messages import Action, ChatMessage, Jump, Text, UserText, lines, text
 from bot.nudges import schedule
 from bot.questions.asking import similar_resolved
 from bot.questions.cards import feedback_prompt, session_intro, similar_lines, who
@@ -60,6 +60,20 @@ def _in_thread(q: Question) -> Text:
 async def asked(event: QuestionAsked, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
     _show_card(ctx, q, ws)
+    if q.anonymous:  # its card names nobody, so the suggested mentors hear of it here
+        for ref in q.notified:
+            ctx.outbox.dm(
+                ref,
+                ChatMessage(
+                    body=text(
+                        f"A question in your areas was asked anonymously (#{q.number}): ",
+                        UserText(q.text[:300]),
+                        " — claim it if you can help.",
+                    ),
+                    actions=(Action("claim", q.number, "Claim", "primary", q.workspace.id),),
+                    question_id=q.number,
+                ),
+            )
     await schedule.schedule_escalation(ctx, q, base=q.created_at)
 
 
@@ -68,9 +82,6 @@ async def claimed(event: QuestionClaimed, ctx: Context) -> None:
     _load_changed(ctx, q)
     _show_card(ctx, q, ws)
     await _open_session(ctx, q, ws)
-    await award_points(
-        ctx, user=event.mentor, question=q, points=ctx.config.points.claim, reason="claim"
-    )
     await schedule.after_claim(ctx, q)
 
 
@@ -102,13 +113,25 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
         ),
     )
     _show_card(ctx, q, ws)
-    for ref in q.suggested:
+    for ref in event.notify:
         ctx.outbox.dm(
             ref,
             ChatMessage(
                 body=text(
-                    f"Question #{q.number} is looking for a mentor again and fits your skills. "
-                    "Claim it on its card."
+                    f"Question #{q.number} is looking for a mentor again and fits your skills: ",
+                    UserText(q.text[:200]),
+                ),
+                actions=(Action("claim", q.number, "Claim", "primary", q.workspace.id),),
+                question_id=q.number,
+            ),
+        )
+    if event.by != q.asker:
+        ctx.outbox.dm(
+            q.asker,
+            ChatMessage(
+                body=text(
+                    f"Your question #{q.number} is back in the queue: your mentor had to let it "
+                    "go. Other mentors are being asked now; there's nothing you need to do."
                 ),
                 question_id=q.number,
             ),
@@ -134,12 +157,13 @@ async def resolved(event: QuestionResolved, ctx: Context) -> None:
     for role in ("asker", "mentor"):
         ctx.outbox.in_thread(feedback_prompt(q, names=names, role=role), q)
     assert q.mentor is not None
-    await award_points(
-        ctx, user=q.mentor, question=q, points=ctx.config.points.resolve, reason="resolve"
-    )
+    # Taking the question counts only now that it helped: claim-release cycles earn nothing.
+    points = ctx.config.points
+    await award_points(ctx, user=q.mentor, question=q, points=points.claim, reason="claim")
+    await award_points(ctx, user=q.mentor, question=q, points=points.resolve, reason="resolve")
     await schedule.after_resolve(ctx, q)
     similar = ctx.services.similar
-    ctx.after_commit.append(lambda: similar.add(q.pk, q.text, q.topics))
+    ctx.after_commit.append(lambda: similar.of(q.workspace).add(q.pk, q.text, q.topics))
 
 
 async def cancelled(event: QuestionCancelled, ctx: Context) -> None:

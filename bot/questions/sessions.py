@@ -94,9 +94,34 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
         raise Refusal(f"{await _who_won(ctx, q)} claimed #{q.number} first. Thanks for jumping in!")
     if q.state is not QuestionState.OPEN:
         raise _refuse_move(q, "claimed")
+    if actor.user in q.released_by:
+        raise Refusal(
+            f"You released #{q.number} earlier, so it goes to another mentor now. "
+            "Thanks for giving it a try!"
+        )
+    mentor_profile = await ctx.uow.mentors.get(actor.user)
+    if q.anonymous and (
+        mentor_profile is None
+        or not mentor_profile.active
+        or mentor_profile.workspace != q.workspace
+    ):
+        raise Refusal(
+            f"#{q.number} was asked anonymously, so only active mentors can claim it. "
+            "`/mentor join <skills>` puts you on the list."
+        )
     await ensure_person(ctx, actor)
     await require_workspace(ctx, actor)
     now = ctx.clock.now()
+    limits = ctx.config.limits
+    if limits.claims:
+        since = now - timedelta(minutes=limits.claim_window_minutes)
+        claimed_lately = await ctx.uow.rate_events.count_since(actor.user, "claim", since)
+        if claimed_lately >= limits.claims:
+            raise Refusal(
+                f"You've claimed {claimed_lately} questions in the last "
+                f"{limits.claim_window_minutes} minutes, the most one person can here. "
+                "Leave this one to another mentor, or try again a bit later."
+            )
     claimed = q.moved(
         Transition.CLAIM,
         mentor=actor.user,
@@ -109,7 +134,7 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
         winner = await ctx.uow.questions.get(q.pk)
         name = await _who_won(ctx, winner) if winner else "someone else"
         raise Refusal(f"{name} claimed #{q.number} first. Thanks for jumping in!")
-    mentor_profile = await ctx.uow.mentors.get(actor.user)
+    await ctx.uow.rate_events.record(q.workspace, actor.user, "claim", now)
     reply = text(f"You claimed #{claimed.number}. The session thread is open — say hello!")
     if mentor_profile is None:
         reply = reply + (
@@ -136,21 +161,27 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
         released = q.moved(Transition.RELEASE, mentor=None, claimed_at=None, timebox_ends_at=None)
     except IllegalTransition:
         raise _refuse_move(q, "released") from None
+    assert q.mentor is not None
+    # Whoever released it (or was released by the asker or an admin) can't take it again: no
+    # claim-release cycles, and one more mentor less who sees an anonymous asker.
+    released.released_by = tuple(dict.fromkeys([*q.released_by, q.mentor]))
     released.suggested = tuple(
         r.ref
         for r in await rank_for(
             ctx,
             workspace=q.workspace,
             topics=q.topics,
-            exclude={q.asker, *([q.mentor] if q.mentor else [])},
+            exclude={q.asker, *released.released_by},
             limit=ctx.config.matching.suggest,
         )
     )
+    # Only mentors not yet told about it hear of it again.
+    fresh = tuple(r for r in released.suggested if r not in q.notified)
+    released.notified = (*q.notified, *fresh)
     if not await ctx.uow.questions.update(released, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
     ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
-    assert q.mentor is not None
-    ctx.emit(QuestionReleased(q.pk, q.mentor, cmd.actor.user, cmd.actor.name))
+    ctx.emit(QuestionReleased(q.pk, q.mentor, cmd.actor.user, cmd.actor.name, notify=fresh))
 
 
 async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
@@ -185,9 +216,7 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
         raise _changed_meanwhile(q)
     ctx.reply(f"#{q.number} is cancelled. Ask again any time.")
     ctx.emit(
-        QuestionCancelled(
-            q.number, cmd.actor.user, cmd.actor.name, by_admin=cmd.actor.user != q.asker
-        )
+        QuestionCancelled(q.pk, cmd.actor.user, cmd.actor.name, by_admin=cmd.actor.user != q.asker)
     )
 
 

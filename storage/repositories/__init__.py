@@ -4,6 +4,7 @@ from storage.repositories.activity import (
     SqlFeedbackRepository,
     SqlNotMyAreaRepository,
     SqlPointsRepository,
+    SqlRateEventRepository,
 )
 from storage.repositories.nudges import SqlNudgeRepository
 from storage.repositories.once import SqlDigestRunRepository
@@ -26,5 +27,6 @@ __all__ = [
     "SqlPersonRepository",
     "SqlPointsRepository",
     "SqlQuestionRepository",
+    "SqlRateEventRepository",
     "SqlWorkspaceRepository",
 ]

@@ -11,14 +11,27 @@ import sqlalchemy as sa
 from bot.domain import Feedback, PointsEntry
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import Repository
-from storage.tables import FeedbackRow, NotMyAreaRow, PointsRow, QuestionRow, table_of
+from storage.tables import (
+    FeedbackRow,
+    NotMyAreaRow,
+    PointsRow,
+    QuestionRow,
+    RateEventRow,
+    table_of,
+)
 
-__all__ = ["SqlFeedbackRepository", "SqlNotMyAreaRepository", "SqlPointsRepository"]
+__all__ = [
+    "SqlFeedbackRepository",
+    "SqlNotMyAreaRepository",
+    "SqlPointsRepository",
+    "SqlRateEventRepository",
+]
 
 FEEDBACK = table_of(FeedbackRow)
 POINTS = table_of(PointsRow)
 NOT_MY_AREA = table_of(NotMyAreaRow)
 QUESTION = table_of(QuestionRow)
+RATE_EVENT = table_of(RateEventRow)
 
 
 def _feedback(row: sa.Row[Any]) -> Feedback:
@@ -166,3 +179,23 @@ class SqlNotMyAreaRepository(Repository):
             .limit(1)
         )
         return found is not None
+
+
+class SqlRateEventRepository(Repository):
+    """`bot.ports.RateEventRepository`: one row per limited action (an ask, a claim)."""
+
+    async def record(self, workspace: WorkspaceRef, user: UserRef, kind: str, at: datetime) -> None:
+        await self._session.execute(
+            sa.insert(RATE_EVENT).values(
+                workspace=workspace.key(), user=user.key(), kind=kind, at=at
+            )
+        )
+
+    async def count_since(self, user: UserRef, kind: str, since: datetime) -> int:
+        stmt = sa.select(sa.func.count()).where(
+            RATE_EVENT.c.user == user.key(), RATE_EVENT.c.kind == kind, RATE_EVENT.c.at >= since
+        )
+        return int(await self._session.scalar(stmt) or 0)
+
+    async def prune(self, before: datetime) -> int:
+        return await self._rowcount(sa.delete(RATE_EVENT).where(RATE_EVENT.c.at < before))

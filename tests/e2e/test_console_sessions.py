@@ -86,9 +86,10 @@ async def test_release_reopens_the_card_and_re_notifies_other_mentors(
     card = out.one("#mentoring")
     assert "Status: Open: waiting for a mentor" in card.lines
     assert "Suggested: @carol" in card.lines
-    assert out.one("DM carol").text == (
-        "Question #1 is looking for a mentor again and fits your skills. Claim it on its card."
-    )
+    assert list(out.one("DM carol").lines) == [
+        "Question #1 is looking for a mentor again and fits your skills: " + QUESTION,
+        "[Claim]",
+    ]
     assert out.to("DM bob") == []
     assert out.one("only bob sees").text == "You released #1. Thanks for letting others pick it up."
 
@@ -213,8 +214,13 @@ async def test_a_claim_reaction_with_a_skin_tone_claims_too(
 async def test_a_mentor_hands_the_session_over_in_the_same_thread(claimed: ConsoleDriver) -> None:
     await claimed("as carol", "/mentor join pandas")
     out = await claimed("as bob", "/mentor handover 1 @carol")
+    assert out.one("only bob sees").text == (
+        "Asked carol to take over #1. The session stays with its mentor until they accept."
+    )
+    assert out.one("DM carol").lines[-1] == "[Accept] [Decline]"
+    out = await claimed("as carol", "click accept 1")
     assert out.one("thread #1", "handed").text == "bob handed #1 over to @carol. Thanks both!"
     assert out.one("thread #1", "meet").lines[0].startswith("@alice meet @carol")
-    assert out.one("only bob sees").text == "#1 is now with carol. Thank you for passing it on!"
+    assert out.one("only carol sees").text == "#1 is now yours. Thank you for taking it on!"
     resolved = await claimed("as carol", "click resolve 1")
     assert "helped by carol" in resolved.one("#mentoring").text

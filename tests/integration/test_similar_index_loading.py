@@ -56,7 +56,7 @@ async def test_the_index_can_be_filled_later_in_chunks(sqlite_url: str) -> None:
         assert len(index) == 0
         await load_similar_index(app.uow_factory, index, chunk=500)
         assert len(index) == 1203
-        hits = index.search("merge pandas frames", ["pandas"], limit=3)
+        hits = index.of(WS).search("merge pandas frames", ["pandas"], limit=3)
         assert len(hits) == 3
     finally:
         await app.dispose()

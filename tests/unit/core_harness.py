@@ -17,7 +17,7 @@ from bot.commands import (
 )
 from bot.config import Config
 from bot.domain import Question
-from bot.matching import SimilarIndex, build_taxonomy
+from bot.matching import SimilarIndexes, build_taxonomy
 from bot.mentors.roster_cache import MentorRoster
 from bot.messagebus import MessageBus, Services
 from bot.messages import ChatMessage
@@ -119,7 +119,7 @@ async def start_core(config: Config | None = None, *, chat: FakeChat | None = No
         config=config,
         services=Services(
             taxonomy=build_taxonomy(config.skills),
-            similar=SimilarIndex(),
+            similar=SimilarIndexes(),
             roster=MentorRoster(ttl_seconds=config.matching.roster_cache_seconds),
         ),
         deliver_now=True,

@@ -58,6 +58,7 @@ TABLES = (
     "outbox",
     "workspaces",
     "digests",
+    "rate_events",
 )
 _DELETED = object()
 R = TypeVar("R")
@@ -123,6 +124,7 @@ class FakeUnitOfWork:
         self.outbox: ports.OutboxRepository = FakeOutboxRepository(self)
         self.workspaces: ports.WorkspaceRepository = FakeWorkspaceRepository(self)
         self.digests: ports.DigestRunRepository = FakeDigestRunRepository(self)
+        self.rate_events: ports.RateEventRepository = FakeRateEventRepository(self)
 
     async def __aenter__(self) -> Self:
         if self._open:
@@ -718,6 +720,33 @@ class FakeWorkspaceRepository(_Repository):
 
     async def all(self) -> list[Workspace]:
         return _copy(sorted(self._rows().values(), key=lambda w: w.ref.key()))
+
+
+@dataclass(frozen=True, slots=True)
+class RateEvent:
+    workspace: WorkspaceRef
+    user: UserRef
+    kind: str
+    at: datetime
+
+
+class FakeRateEventRepository(_Repository):
+    table = "rate_events"
+
+    async def record(self, workspace: WorkspaceRef, user: UserRef, kind: str, at: datetime) -> None:
+        key = self._uow.db.next_id(self.table)
+        self._uow.put(self.table, key, RateEvent(workspace, user, kind, at))
+
+    async def count_since(self, user: UserRef, kind: str, since: datetime) -> int:
+        return sum(
+            e.user == user and e.kind == kind and e.at >= since for e in self._rows().values()
+        )
+
+    async def prune(self, before: datetime) -> int:
+        old = [k for k, e in self._rows().items() if e.at < before]
+        for k in old:
+            self._uow.put(self.table, k, _DELETED)
+        return len(old)
 
 
 class FakeDigestRunRepository(_Repository):

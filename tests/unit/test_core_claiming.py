@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.commands import ClaimQuestion, HandleReaction
+from bot.commands import ClaimQuestion, HandleReaction, ResolveQuestion
 from bot.domain import NudgeKind, QuestionState
 from bot.refs import MessageRef
 from tests.unit.core_harness import MENTORING, QUESTION, Core, start_core
@@ -191,8 +191,10 @@ async def test_claim_replaces_escalation_with_session_reminders(core: Core) -> N
     assert NudgeKind.WRAP_UP in pending
 
 
-async def test_claim_gives_the_mentor_a_claim_point(core: Core) -> None:
+async def test_a_claim_earns_points_only_when_the_session_resolves(core: Core) -> None:
     n = await core.ask("alice")
     await core.claim("bob", n)
-    [entry] = core.db.rows("points")
-    assert (entry.user, entry.points, entry.reason) == (core.user("bob"), 1, "claim")
+    assert core.db.rows("points") == []
+    await core.reply(ResolveQuestion(core.actor("alice"), n))
+    got = sorted((e.user, e.points, e.reason) for e in core.db.rows("points"))
+    assert got == [(core.user("bob"), 1, "claim"), (core.user("bob"), 3, "resolve")]

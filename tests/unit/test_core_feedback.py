@@ -135,9 +135,10 @@ async def test_the_daily_cap_starts_afresh_the_next_day() -> None:
 async def test_leaderboard_ranks_people_by_points(core: Core) -> None:
     await core.resolved(mentor="bob")
     await core.join("carol", "pandas")
-    await core.claimed(mentor="carol")
+    await core.resolved(mentor="carol")
+    await core.resolved(mentor="bob")
     said = await core.reply(ShowLeaderboard(core.actor("alice")))
-    assert said.splitlines() == ["Leaderboard (thank-you points)", "1. bob — 4", "2. carol — 1"]
+    assert said.splitlines() == ["Leaderboard (thank-you points)", "1. bob — 8", "2. carol — 4"]
 
 
 async def test_empty_leaderboard_says_how_to_get_on_it(core: Core) -> None:

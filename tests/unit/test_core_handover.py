@@ -1,10 +1,11 @@
-"""Hand-over: a running session passes from one mentor to another, with checks and a new intro."""
+"""Hand-over with consent: a running session moves to another active mentor of the workspace
+only when they accept; checks refuse the rest without changing anything."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.commands import HandOverQuestion
+from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion
 from bot.domain import NudgeKind, NudgeState, QuestionState
 from tests.unit.core_harness import Core, start_core
 
@@ -18,24 +19,56 @@ async def core() -> Core:
 
 
 def hand_over(core: Core, by: str, n: int, to: str) -> HandOverQuestion:
-    return HandOverQuestion(core.actor(by), n, core.user(to), to)
+    return HandOverQuestion(core.actor(by), n, core.user(to))
 
 
-async def test_the_mentor_hands_the_session_to_another_mentor(core: Core) -> None:
+async def test_the_session_moves_only_when_the_other_mentor_accepts(core: Core) -> None:
     n = await core.claimed(asker="alice", mentor="bob")
     said = await core.reply(hand_over(core, "bob", n, "carol"))
-    assert said == f"#{n} is now with carol. Thank you for passing it on!"
+    assert said == (
+        f"Asked carol to take over #{n}. The session stays with its mentor until they accept."
+    )
+    assert core.question(n).mentor == core.user("bob")
+    [offer] = core.chat.messages("send_dm", user=core.user("carol"))
+    assert [a.id for a in offer.actions] == ["accept", "decline"]
+    said = await core.reply(AcceptHandOver(core.actor("carol"), n))
+    assert said == f"#{n} is now yours. Thank you for taking it on!"
     q = core.question(n)
     assert q.state is QuestionState.CLAIMED and q.mentor == core.user("carol")
+    assert q.handover_to is None
     posted = [m.plain() for m in core.chat.messages("post_in_thread")]
     assert any(f"bob handed #{n} over to @carol" in p for p in posted)
     assert any(p.startswith("@alice meet @carol") for p in posted)
     assert "Claimed by carol" in core.chat.card(n).plain()
 
 
+async def test_a_decline_leaves_the_session_and_tells_its_mentor(core: Core) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    said = await core.reply(DeclineHandOver(core.actor("carol"), n))
+    assert said == f"No problem — #{n} stays with its mentor."
+    q = core.question(n)
+    assert (q.mentor, q.handover_to) == (core.user("bob"), None)
+    assert core.chat.dms(core.user("bob"))[-1].startswith(f"carol can't take over #{n}")
+    # The offer is gone: a late Accept does nothing.
+    said = await core.reply(AcceptHandOver(core.actor("carol"), n))
+    assert said == f"There's no hand-over of #{n} waiting for you."
+    assert core.question(n).mentor == core.user("bob")
+
+
+async def test_only_the_person_asked_can_accept(core: Core) -> None:
+    await core.join("dave", "python")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    said = await core.reply(AcceptHandOver(core.actor("dave"), n))
+    assert said == f"There's no hand-over of #{n} waiting for you."
+    assert core.question(n).mentor == core.user("bob")
+
+
 async def test_the_wrap_up_is_rescheduled_for_the_new_mentor(core: Core) -> None:
     n = await core.claimed(asker="alice", mentor="bob")
     await core.reply(hand_over(core, "bob", n, "carol"))
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
     pending = [
         x
         for x in core.db.rows("nudges")
@@ -51,11 +84,24 @@ async def test_the_wrap_up_is_rescheduled_for_the_new_mentor(core: Core) -> None
         ("alice", "carol", "Only the mentor of #{n} (or an admin) can hand it over."),
         ("bob", "alice", "The asker of #{n} can't mentor their own question."),
         ("bob", "bob", "bob already has #{n}."),
+        (
+            "bob",
+            "zed",  # never seen: not a mentor, and shown by id, never by a typed name
+            "A session can only go to an active mentor of this workspace, and zed isn't one. "
+            "`/mentor list` shows who mentors what.",
+        ),
+        (
+            "bob",
+            "dave",  # known, but not a mentor
+            "A session can only go to an active mentor of this workspace, and dave isn't one. "
+            "`/mentor list` shows who mentors what.",
+        ),
     ],
 )
 async def test_a_hand_over_that_does_not_fit_is_refused_and_changes_nothing(
     core: Core, by: str, to: str, refusal: str
 ) -> None:
+    await core.ask("dave", "How do I review a pull request kindly but thoroughly?")
     n = await core.claimed(asker="alice", mentor="bob")
     before = core.db.snapshot()
     said = await core.reply(hand_over(core, by, n, to))

@@ -16,7 +16,7 @@ from bot.commands import (
     ReleaseQuestion,
 )
 from bot.domain import NudgeKind, NudgeState, QuestionState
-from tests.unit.core_harness import Core, start_core
+from tests.unit.core_harness import QUESTION, Core, start_core
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ async def test_release_re_notifies_other_matching_mentors_but_not_the_releaser(
     n = await core.claimed(mentor="bob")
     await core.reply(ReleaseQuestion(core.actor("bob"), n))
     assert core.chat.dms(core.user("carol")) == [
-        f"Question #{n} is looking for a mentor again and fits your skills. Claim it on its card."
+        f"Question #{n} is looking for a mentor again and fits your skills: {QUESTION}"
     ]
     assert core.chat.dms(core.user("bob")) == []
     assert core.question(n).suggested == (core.user("carol"),)

@@ -39,10 +39,10 @@ async def test_stats_with_no_questions_show_zeros_and_no_times(core: Core) -> No
 
 async def test_stats_count_questions_by_state(core: Core) -> None:
     await core.ask("alice")  # open
-    await core.claimed()  # claimed
-    await core.resolved()  # resolved
-    cancelled = await core.ask("alice")
-    await core.reply(CancelQuestion(core.actor("alice"), cancelled))
+    await core.claimed(asker="dave")  # claimed
+    await core.resolved(asker="erin")  # resolved
+    cancelled = await core.ask("frank")
+    await core.reply(CancelQuestion(core.actor("frank"), cancelled))
     assert (await stats(core))[1] == (
         "Questions: 4 — open 1, claimed 1, resolved 1, expired 0, cancelled 1, unanswered 0"
     )

@@ -176,7 +176,7 @@ def test_handover_names_a_user_through_the_platforms_lookup() -> None:
         return (carol, "carol") if raw == "<@U-CAROL|carol>" else None
 
     assert parse_mentor(ACTOR, "handover #3 <@U-CAROL|carol>", user_named=lookup) == (
-        c.HandOverQuestion(ACTOR, 3, carol, "carol")
+        c.HandOverQuestion(ACTOR, 3, carol)
     )
     assert isinstance(parse_mentor(ACTOR, "handover 3 nobody", user_named=lookup), ParseError)
     assert isinstance(parse_mentor(ACTOR, "handover 3 <@U-CAROL|carol>"), ParseError)

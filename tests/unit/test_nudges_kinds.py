@@ -62,7 +62,8 @@ async def test_after_ten_minutes_the_next_best_mentor_gets_a_dm_with_a_claim_but
     await tick(core, minutes=1)
     [dm] = core.chat.messages("send_dm", user=core.user(other))
     assert "still waiting for a mentor" in dm.plain()
-    assert [a.custom_id for a in dm.actions] == [f"mm:claim:{n}"]
+    # A DM button names its workspace: a DM is not inside one.
+    assert [a.custom_id for a in dm.actions] == [f"mm:claim:{n}@{WORKSPACE.id}"]
     assert core.chat.dms(core.question(n).suggested[0]) == []
 
 

@@ -247,6 +247,8 @@ class FakeDiscord(FakeRestApi, Faults):
         msg = self.messages[message_id]
         common = self._common(name, msg["channel_id"])
         payload = p.component_interaction(custom_id, message=msg, **common)
+        if msg["channel_id"] in self.dm_channels:
+            payload = p.in_dm(payload)
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["token"])
 

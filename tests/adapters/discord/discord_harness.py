@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from discord_fake import FakeDiscord
-from discord_helpers import custom_ids, eventually
+from discord_helpers import custom_ids, eventually, sub
 
 from adapters.discord.startup import DiscordAdapter, DiscordSettings
 from bot.app import App
@@ -26,6 +26,12 @@ class Harness:
     app: App
     adapter: DiscordAdapter
     clock: ManualClock
+
+    async def join(self, who: str, skills: str = "python, pandas") -> None:
+        """/mentor join: `who` becomes an active mentor."""
+        token = await self.fake.slash(who, "mentor", sub("join", ("skills", 3, skills)))
+        (reply,) = await self.fake.followups(token)
+        assert "mentor" in str(reply.json()).lower(), reply.json()
 
     async def ask(self, who: str, question: str, *, anonymous: bool = False) -> dict[str, Any]:
         """/askmentor → the card the bot posted in #mentoring."""

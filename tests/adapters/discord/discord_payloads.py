@@ -213,7 +213,7 @@ def _interaction(
     data: dict[str, Any],
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    payload = {
+    payload: dict[str, Any] = {
         "id": interaction_id,
         "application_id": application_id,
         "type": kind,
@@ -233,6 +233,24 @@ def _interaction(
         "attachment_size_limit": 10485760,
     }
     payload.update(extra or {})
+    return payload
+
+
+def in_dm(payload: dict[str, Any]) -> dict[str, Any]:
+    """The same interaction in the bot's DM with the user, as Discord documents it: no guild,
+    a ``user`` instead of a ``member``, a DM channel (type 1), the bot-DM context."""
+    member = payload.pop("member")
+    payload.pop("guild_id")
+    payload.pop("guild_locale")
+    payload["user"] = member["user"]
+    payload["channel"] = {
+        "id": payload["channel_id"],
+        "type": 1,
+        "last_message_id": None,
+        "recipients": [member["user"]],
+    }
+    payload["authorizing_integration_owners"] = {"0": "0"}
+    payload["context"] = 1
     return payload
 
 

@@ -239,8 +239,11 @@ async def test_a_member_who_cannot_be_added_to_a_public_thread_does_not_stop_the
     await fake.wait_request("POST", rf"/channels/{card['id']}/messages")
 
 
-async def test_mentor_handover_passes_the_session_to_the_chosen_member(harness: Harness) -> None:
+async def test_mentor_handover_passes_the_session_when_the_chosen_member_accepts(
+    harness: Harness,
+) -> None:
     fake = harness.fake
+    await harness.join("carol")
     card = await harness.ask("alice", QUESTION)
     await harness.claim("bob", card)
     carol = fake.users["carol"]["id"]
@@ -257,7 +260,13 @@ async def test_mentor_handover_passes_the_session_to_the_chosen_member(harness: 
     token = await fake.slash("bob", "mentor", options, mentioning=("carol",))
     (reply,) = await fake.followups(token)
     assert reply.json()["flags"] & EPHEMERAL
-    assert "#1 is now with" in reply.json()["content"]
+    assert "to take over #1" in reply.json()["content"]
+    # carol is asked by DM, with Accept and Decline; the session moves when she accepts.
+    # The buttons name the server: a DM is shared by every server the bot and carol are in.
+    accept, decline = f"mm:accept:1@{fake.guild_id}", f"mm:decline:1@{fake.guild_id}"
+    offer = await harness.message_with(accept)
+    assert custom_ids(offer) == [accept, decline]
+    await fake.followups(await fake.click("carol", accept, offer["id"]))
     async with harness.app.uow_factory() as uow:
         q = await uow.questions.get(1)
     assert q is not None and q.mentor is not None and q.mentor.id == carol

@@ -54,6 +54,7 @@ async def test_anonymous_question_gets_a_private_thread_with_both_added(harness:
         "alice", "How should I prepare for a salary talk next week?", anonymous=True
     )
     assert "alice" not in str(card["embeds"]).lower()
+    await harness.join("bob")  # only mentors may claim an anonymous question
     await harness.claim("bob", card)
     (create,) = await fake.wait_request("POST", rf"/channels/{fake.mentoring_id}/threads")
     assert create.json()["type"] == 12 and create.json()["invitable"] is False

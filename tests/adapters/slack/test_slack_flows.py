@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -170,12 +171,22 @@ async def test_claim_button_claims(slack: SlackHarness) -> None:
     await slack.replies_to("bob", "you claimed #1")
 
 
-async def test_mentor_handover_with_an_escaped_mention_passes_the_session(
+async def test_mentor_handover_with_a_mention_moves_the_session_when_accepted(
     slack: SlackHarness,
 ) -> None:
+    await slack.join("carol", "pandas")
     ts = await claimed(slack)
     await slack.command("bob", "/mentor", f"handover 1 <@{USERS['carol']}|carol>")
-    await slack.replies_to("bob", "is now with carol")
+    await slack.replies_to("bob", "asked carol to take over #1")
+    channel, offer_ts = await slack.fake.wait_for(
+        lambda: next(
+            (key for key, m in slack.fake.messages.items() if "mm:accept:1" in json.dumps(m)),
+            None,
+        ),
+        what="the hand-over offer in carol's DM",
+    )
+    assert channel.startswith("D")
+    await slack.click("carol", "mm:accept:1", channel=channel, ts=offer_ts)
     await slack.fake.wait_for(
         lambda: [
             c for c in slack.fake.to("chat.postMessage", thread_ts=ts) if "handed #1" in c.text()

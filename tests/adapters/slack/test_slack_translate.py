@@ -43,7 +43,7 @@ def test_slash_askmentor_form_becomes_an_anonymous_question() -> None:
         (
             "/mentor",
             "handover 3 <@U0CAROL01|carol>",
-            c.HandOverQuestion(ALICE, 3, UserRef("slack", "U0CAROL01"), "carol"),
+            c.HandOverQuestion(ALICE, 3, UserRef("slack", "U0CAROL01")),
         ),
     ],
 )
