@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     men_sub = men.add_subparsers(dest="action", required=True)
     imp = men_sub.add_parser("import", help="import mentors from a CSV file")
     imp.add_argument("file")
-    men_sub.add_parser("export", help="write the roster as CSV to standard output")
+    exp = men_sub.add_parser("export", help="write the roster as CSV to standard output")
+    exp.add_argument("--workspace", help="only this workspace, e.g. slack:T0123 (default: all)")
     return p
 
 
@@ -113,7 +114,9 @@ async def _digest(
         await app.dispose()
 
 
-async def _mentors(config: Config, *, action: str, file: str | None) -> int:
+async def _mentors(
+    config: Config, *, action: str, file: str | None, workspace: str | None = None
+) -> int:
     from bot.mentors.roster_csv import export_roster, import_roster
 
     app = await build_app(config, clock=SystemClock(), load_similar=False)
@@ -121,7 +124,7 @@ async def _mentors(config: Config, *, action: str, file: str | None) -> int:
         if action == "import":
             assert file is not None
             return await import_roster(app.bus, app.uow_factory, Path(file), out=print)
-        return await export_roster(app.uow_factory, out=sys.stdout)
+        return await export_roster(app.uow_factory, out=sys.stdout, workspace=workspace)
     finally:
         await app.dispose()
 
@@ -183,7 +186,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "mentors":
             return asyncio.run(
-                _mentors(config, action=args.action, file=getattr(args, "file", None))
+                _mentors(
+                    config,
+                    action=args.action,
+                    file=getattr(args, "file", None),
+                    workspace=getattr(args, "workspace", None),
+                )
             )
     except KeyboardInterrupt:
         return 130

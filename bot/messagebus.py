@@ -3,6 +3,7 @@ in one transaction that also stores what to say (the outbox); talking happens af
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,6 +127,10 @@ async def _nothing() -> None:
     return None
 
 
+class _RolledBack(Exception):
+    """Raised inside a transaction to undo it (see :meth:`MessageBus.handle_together`)."""
+
+
 class MessageBus:
     """Hands each command to its handler inside a transaction, then the events it recorded."""
 
@@ -239,6 +244,27 @@ class MessageBus:
             log.exception("handler failed for %s", describe(command))
             return [ChatMessage(body=text(SOMETHING_WENT_WRONG))]
         return ctx.replies
+
+    async def handle_together(self, commands: Sequence[Command]) -> list[Text | None]:
+        """Run `commands` in one transaction: all of them are kept, or none. Returns what each
+        was refused for (None where it was accepted); if any is refused, nothing is stored.
+        Replies are not delivered: the caller reports."""
+        refusals: list[Text | None] = []
+
+        async def work(ctx: Context) -> None:
+            for command in commands:
+                try:
+                    await self._handlers[type(command)](command, ctx)
+                except Refusal as refusal:
+                    refusals.append(refusal.text)
+                else:
+                    refusals.append(None)
+            if any(r is not None for r in refusals):
+                raise _RolledBack()
+
+        with contextlib.suppress(_RolledBack):
+            await self.decide(work)
+        return refusals
 
     async def answer(
         self,

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.commands import Actor, PauseMentor, RegisterMentor
+from bot.commands import Actor, Command, PauseMentor, RegisterMentor
 from bot.hours import HoursError, WeeklyHours, check_timezone
 from bot.messagebus import MessageBus
 from bot.ports import UnitOfWorkFactory
 from bot.refs import UserRef, WorkspaceRef
 from bot.textcommands import split_skills
 
-__all__ = ["COLUMNS", "export_roster", "import_roster"]
+__all__ = ["COLUMNS", "export_roster", "import_roster", "safe_cell"]
 
 COLUMNS = ["workspace", "user", "name", "skills", "timezone", "hours", "capacity_per_week"]
 
@@ -56,7 +57,7 @@ async def import_roster(
                     f"{file}: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(COLUMNS)}"
                 )
                 return 2
-            rows = list(reader)
+            rows = [{k: _unquoted(v) for k, v in row.items()} for row in reader]
     except (UnicodeDecodeError, csv.Error) as unreadable:
         out(f"Nothing was imported: {file} is not a UTF-8 CSV file ({unreadable}).")
         return 2
@@ -74,14 +75,16 @@ async def import_roster(
             f"Nothing was imported: unknown workspace(s) {', '.join(unknown)} — start the bot there first."
         )
         return 2
-    for row in rows:
+    commands: list[Command] = []
+    line_of: list[int] = []  # the file line each command comes from
+    for i, row in enumerate(rows):
         actor = Actor(
             UserRef.from_key(row["user"].strip()),
             row["name"].strip(),
             WorkspaceRef.from_key(row["workspace"].strip()),
         )
         cap = (row.get("capacity_per_week") or "").strip()
-        await bus.handle(
+        commands.append(
             RegisterMentor(
                 actor,
                 split_skills(row["skills"]),
@@ -90,23 +93,65 @@ async def import_roster(
                 capacity_per_week=int(cap) if cap else None,
             )
         )
+        line_of.append(i + 2)
         if (row.get("paused") or "").strip().lower() in ("yes", "true", "1"):
-            await bus.handle(PauseMentor(actor))
+            commands.append(PauseMentor(actor))
+            line_of.append(i + 2)
+    # One transaction: the bot's own checks refuse a row (say, skills it can't use), and then
+    # no row is kept, and every refusal is reported.
+    refused = await bus.handle_together(commands)
+    problems = [
+        f"{file}:{line}: {r.plain()}" for line, r in zip(line_of, refused, strict=True) if r
+    ]
+    if problems:
+        out("Nothing was imported. Fix these rows and run it again:")
+        for p in problems:
+            out(f"  {p}")
+        return 2
     out(f"Imported {len(rows)} mentor(s).")
     return 0
 
 
-async def export_roster(uow_factory: UnitOfWorkFactory, *, out: TextIO) -> int:
+# A cell a spreadsheet would run as a formula (CSV injection): shown as text instead.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unquoted(cell: str | None) -> str:
+    """Inverse of :func:`safe_cell`, so an exported roster imports as it was."""
+    cell = cell or ""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+
+
+def safe_cell(value: object) -> str:
+    """`value` as a CSV cell that opens as plain text in a spreadsheet."""
+    cell = str(value)
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+async def export_roster(
+    uow_factory: UnitOfWorkFactory, *, out: TextIO, workspace: str | None = None
+) -> int:
+    """Every mentor as a CSV row (of one workspace, given its key); names and skills people
+    typed can't run as spreadsheet formulas."""
+    async with uow_factory() as uow:
+        workspaces = await uow.workspaces.all()
+    if workspace is not None and workspace not in {ws.ref.key() for ws in workspaces}:
+        known = ", ".join(ws.ref.key() for ws in workspaces) or "none yet"
+        print(f"No workspace {workspace!r}; known: {known}.", file=sys.stderr)
+        return 2
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     async with uow_factory() as uow:
-        for ws in await uow.workspaces.all():
+        for ws in workspaces:
+            if workspace is not None and ws.ref.key() != workspace:
+                continue
             profiles = await uow.mentors.in_workspace(ws.ref)
             people = await uow.people.get_many([p.ref for p in profiles])
             for p in profiles:
                 name = people[p.ref].name if p.ref in people else p.ref.id
                 writer.writerow(
-                    [
+                    safe_cell(cell)
+                    for cell in [
                         ws.ref.key(),
                         p.ref.key(),
                         name,
