@@ -239,8 +239,7 @@ def rank_mentors(
     partial: dict[str, list[tuple[str, float]]] = {}
     for t, weight in wanted.items():
         for r in rel.get(t, ()):
-            if r not in exact:
-                partial.setdefault(r, []).append((t, weight * w.related_fit))
+            partial.setdefault(r, []).append((t, weight * w.related_fit))
     relevant = exact.keys() | partial.keys()
     total = max(sum(wanted.values()), 1.0)
     extra = words.keys() | past.keys()
@@ -259,10 +258,10 @@ def rank_mentors(
             full = exact.get(s)
             if full is not None:
                 got[s] = full
-            else:
-                for t, part in partial.get(s, ()):
-                    if part > got.get(t, 0.0):
-                        got[t] = part
+        for s in c.skills:
+            for t, part in partial.get(s, ()):
+                if part > got.get(t, 0.0):
+                    got[t] = part
         kept.append(c)
         fits.append(sum(got.values()) / total)
         lost.append(
