@@ -21,6 +21,7 @@ __all__ = [
     "HandleReaction",
     "ListMentors",
     "MarkNotMyArea",
+    "PickTopic",
     "PauseMentor",
     "RateSession",
     "RecordThreadActivity",
@@ -35,6 +36,7 @@ __all__ = [
     "ShowHome",
     "ShowLeaderboard",
     "ShowMentorProfile",
+    "SetMentorAbout",
     "ShowStats",
     "UpdateMentorSkills",
     "button_command",
@@ -131,6 +133,15 @@ class MarkNotMyArea(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class PickTopic(Command):
+    """The asker says which topic their question is about (``topic`` "other": none of those)."""
+
+    actor: Actor
+    question_id: int
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
 class RateSession(Command):
     """The asker rates the help (or the mentor rates the question's clarity), 1 to 5."""
 
@@ -169,6 +180,14 @@ class RegisterMentor(Command):
 class UpdateMentorSkills(Command):
     actor: Actor
     skills: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SetMentorAbout(Command):
+    """The mentor's own words: "I can help with…" (empty clears them)."""
+
+    actor: Actor
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,13 +268,15 @@ _QUESTION_BUTTONS: dict[str, Callable[[Actor, int], Command]] = {
 
 
 def button_command(actor: Actor, action: str, question_id: int) -> Command | None:
-    """The command behind a `bot.messages.Action` id (``claim``, ``rate:4``, ...).
+    """The command behind a `bot.messages.Action` id (``claim``, ``rate:4``, ``topic:git`` ...).
 
     None for ``comment`` (each platform answers it with its own form) and for unknown ids.
     """
     if action in _QUESTION_BUTTONS:
         return _QUESTION_BUTTONS[action](actor, question_id)
-    kind, _, score = action.partition(":")
-    if kind in ("rate", "clarity") and score.isdigit():
-        return RateSession(actor, question_id, int(score))
+    kind, _, rest = action.partition(":")
+    if kind in ("rate", "clarity") and rest.isdigit():
+        return RateSession(actor, question_id, int(rest))
+    if kind == "topic" and rest.strip():
+        return PickTopic(actor, question_id, rest.strip().lower())
     return None

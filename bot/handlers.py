@@ -23,6 +23,7 @@ from bot.messagebus import EventHandler, Handler
 from bot.questions.asking import ask_question
 from bot.questions.handover import hand_over_question
 from bot.questions.reactions import QUESTION_REACTIONS
+from bot.questions.topic_choice import TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS
 from bot.questions.sessions import (
     cancel_question,
     claim_question,
@@ -69,6 +70,7 @@ _CORE: dict[type[c.Command], Handler] = {
 # Each feature's (commands, reactions) tables: a new feature adds one line here.
 _FEATURES: list[tuple[dict[type[c.Command], Handler], dict[type[Event], list[EventHandler]]]] = [
     (_CORE, QUESTION_REACTIONS),
+    (TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS),
 ]
 
 

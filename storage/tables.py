@@ -20,6 +20,7 @@ __all__ = [
     "PersonRow",
     "PointsRow",
     "QuestionRow",
+    "TopicChoiceRow",
     "UtcDateTime",
     "WorkspaceRow",
     "metadata",
@@ -104,6 +105,8 @@ class MentorProfileRow(SQLModel, table=True):
     paused_until: datetime | None = _dt()
     joined_at: datetime | None = _dt()
     active: bool = True
+    # The mentor's own words, "I can help with…" (indexed for matching; may be empty).
+    about: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
 
 
 class QuestionRow(SQLModel, table=True):
@@ -135,6 +138,21 @@ class QuestionRow(SQLModel, table=True):
     last_activity_at: datetime | None = _dt()
     extensions: int = 0
     claims: int = 0
+
+
+class TopicChoiceRow(SQLModel, table=True):
+    """The topic an asker picked when the bot was unsure (it also teaches the matcher)."""
+
+    __tablename__ = "topic_choice"
+
+    question_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    workspace: str = Field(index=True)
+    topic: str  # a canonical skill, or "" for "something else"
+    chosen_at: datetime = _dt(nullable=False)
 
 
 class FeedbackRow(SQLModel, table=True):

@@ -62,6 +62,8 @@ async def _dm_next(
         ctx,
         workspace=q.workspace,
         topics=q.topics,
+        text=q.text,
+        question_id=q.id,
         exclude={q.asker, *q.suggested},
         limit=_RANK_POOL,
     )

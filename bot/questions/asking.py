@@ -9,11 +9,12 @@ from bot.actors import ensure_person, names_for, require_workspace
 from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
-from bot.matching import RankedMentor, extract_topics
+from bot.matching import RankedMentor, Reading
 from bot.messagebus import Context, Refusal
 from bot.messages import ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines
-from bot.questions.ranking import rank_for
+from bot.questions.ranking import rank_for, read_question
+from bot.questions.topic_choice import topic_buttons
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["ask_question", "similar_resolved", "validate_question"]
@@ -66,9 +67,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     # person, the question, its card and nudges) is a short write at the end.
     ws = await require_workspace(ctx, actor)
     now = ctx.clock.now()
-    topics = extract_topics(
-        body, ctx.services.taxonomy, threshold=ctx.config.matching.topic_threshold
-    )
+    reading = await read_question(ctx, ws.ref, body)
+    topics = list(reading.topics)
     ranked = await rank_for(
         ctx,
         workspace=ws.ref,
@@ -76,6 +76,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         exclude={actor.user},
         limit=ctx.config.matching.suggest,
         seed=body,
+        text=body,
+        reading=reading,
     )
     draft = Question(
         workspace=ws.ref,
@@ -93,7 +95,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     await ensure_person(ctx, actor)
     await ctx.close_reads()  # nothing more to read: let its connection go before writing
     q = await ctx.uow.questions.add(draft)
-    ctx.reply(_confirmation(q, ranked, names, similar, waited))
+    ctx.reply(_confirmation(q, ranked, names, similar, waited, reading, ctx))
     ctx.emit(QuestionAsked(q.number))
 
 
@@ -114,6 +116,8 @@ def _confirmation(
     names: dict[UserRef, str],
     similar: list[Question],
     waited: float | None,
+    reading: Reading,
+    ctx: Context,
 ) -> ChatMessage:
     parts: list[Text] = [
         text(
@@ -128,7 +132,7 @@ def _confirmation(
             "Topics I found: ",
             UserText(", ".join(q.topics))
             if q.topics
-            else "none I recognise — a mentor will still see it.",
+            else "none I'm sure of — a mentor will still see it.",
         ),
     ]
     if ranked:
@@ -149,4 +153,8 @@ def _confirmation(
     if similar:
         parts.append(text("Already answered, maybe useful meanwhile:"))
         parts.extend(similar_lines(similar))
+    if reading.unsure and reading.choices and ctx.config.matching.ask_when_unsure:
+        ask, actions = topic_buttons(q, reading)
+        parts.append(ask)
+        return ChatMessage(body=lines(parts), actions=actions)
     return ChatMessage(body=lines(parts))

@@ -5,6 +5,7 @@ from storage.repositories.activity import (
     SqlNotMyAreaRepository,
     SqlPointsRepository,
 )
+from storage.repositories.learning import SqlLearningRepository
 from storage.repositories.nudges import SqlNudgeRepository
 from storage.repositories.once import SqlDigestRunRepository
 from storage.repositories.people import (
@@ -19,6 +20,7 @@ __all__ = [
     "SqlDigestRunRepository",
     "SqlFeedbackRepository",
     "SqlInboxRepository",
+    "SqlLearningRepository",
     "SqlMentorRepository",
     "SqlNotMyAreaRepository",
     "SqlNudgeRepository",
