@@ -21,8 +21,8 @@ __all__ = [
     "HandleReaction",
     "ListMentors",
     "MarkNotMyArea",
-    "PickTopic",
     "PauseMentor",
+    "PickTopic",
     "RateSession",
     "RecordThreadActivity",
     "RegisterMentor",
@@ -31,12 +31,12 @@ __all__ = [
     "ResolveQuestion",
     "ResumeMentor",
     "SendDigest",
+    "SetMentorAbout",
     "SetMentorHours",
     "SetMentorTimezone",
     "ShowHome",
     "ShowLeaderboard",
     "ShowMentorProfile",
-    "SetMentorAbout",
     "ShowStats",
     "UpdateMentorSkills",
     "button_command",
@@ -174,6 +174,7 @@ class RegisterMentor(Command):
     hours: str | None = None
     timezone: str | None = None
     capacity_per_week: int | None = None
+    about: str = ""  # "I can help with…" in the mentor's own words (optional)
 
 
 @dataclass(frozen=True, slots=True)

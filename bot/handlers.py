@@ -14,6 +14,7 @@ from bot.mentors.profile import (
     pause_mentor,
     register_mentor,
     resume_mentor,
+    set_mentor_about,
     set_mentor_hours,
     set_mentor_timezone,
     show_mentor_profile,
@@ -23,7 +24,6 @@ from bot.messagebus import EventHandler, Handler
 from bot.questions.asking import ask_question
 from bot.questions.handover import hand_over_question
 from bot.questions.reactions import QUESTION_REACTIONS
-from bot.questions.topic_choice import TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS
 from bot.questions.sessions import (
     cancel_question,
     claim_question,
@@ -34,6 +34,7 @@ from bot.questions.sessions import (
     release_question,
     resolve_question,
 )
+from bot.questions.topic_choice import TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS
 
 __all__ = ["COMMAND_HANDLERS", "EVENT_HANDLERS"]
 
@@ -53,6 +54,7 @@ _CORE: dict[type[c.Command], Handler] = {
     c.RecordThreadActivity: record_thread_activity,
     c.RegisterMentor: register_mentor,
     c.UpdateMentorSkills: update_mentor_skills,
+    c.SetMentorAbout: set_mentor_about,
     c.SetMentorHours: set_mentor_hours,
     c.SetMentorTimezone: set_mentor_timezone,
     c.PauseMentor: pause_mentor,

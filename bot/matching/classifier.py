@@ -39,9 +39,7 @@ class OfflineClassifier:
     def guesses(self, text: str) -> list[TopicGuess]:
         named = extract_topics(text, self.taxonomy, threshold=self.threshold)
         found = [TopicGuess(t, 1.0, "named") for t in named]
-        return found + [
-            g for g in self.situations.guess(text) if g.skill in self.taxonomy
-        ]
+        return found + [g for g in self.situations.guess(text) if g.skill in self.taxonomy]
 
     async def classify(self, text: str) -> list[TopicGuess]:
         return self.guesses(text)

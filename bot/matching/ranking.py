@@ -38,9 +38,9 @@ Factors work on whole columns (numpy), so a factor costs microseconds even for 1
 from __future__ import annotations
 
 import zlib
-from operator import attrgetter
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np

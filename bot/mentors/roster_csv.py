@@ -16,7 +16,16 @@ from bot.textcommands import split_skills
 
 __all__ = ["COLUMNS", "export_roster", "import_roster"]
 
-COLUMNS = ["workspace", "user", "name", "skills", "timezone", "hours", "capacity_per_week"]
+COLUMNS = [
+    "workspace",
+    "user",
+    "name",
+    "skills",
+    "timezone",
+    "hours",
+    "capacity_per_week",
+    "about",
+]
 
 
 def _row_problems(row: dict[str, str]) -> list[str]:
@@ -88,6 +97,7 @@ async def import_roster(
                 hours=(row.get("hours") or "").strip() or None,
                 timezone=(row.get("timezone") or "").strip() or None,
                 capacity_per_week=int(cap) if cap else None,
+                about=(row.get("about") or "").strip(),
             )
         )
         if (row.get("paused") or "").strip().lower() in ("yes", "true", "1"):
@@ -114,6 +124,7 @@ async def export_roster(uow_factory: UnitOfWorkFactory, *, out: TextIO) -> int:
                         p.timezone,
                         str(p.hours),
                         p.capacity_per_week,
+                        p.about,
                     ]
                 )
     return 0

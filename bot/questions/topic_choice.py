@@ -91,6 +91,4 @@ async def learn_from_rating(event: SessionRated, ctx: Context) -> None:
 
 
 TOPIC_CHOICE_COMMANDS: dict[type, Handler] = {PickTopic: pick_topic}
-TOPIC_CHOICE_REACTIONS: dict[type[Event], list[EventHandler]] = {
-    SessionRated: [learn_from_rating]
-}
+TOPIC_CHOICE_REACTIONS: dict[type[Event], list[EventHandler]] = {SessionRated: [learn_from_rating]}
