@@ -90,6 +90,24 @@ class Bm25Index(Generic[K]):
                 out[key] = out.get(key, 0.0) + idf * tf * (_K1 + 1.0) / (tf + norm)
         return out
 
+    def smooth_idf(self, term: str) -> float:
+        """``ln((N + 1) / (df + 1)) + 1``: never near zero, so a word every text shares still
+        counts (used for likeness, where BM25's IDF would erase a workspace's common theme)."""
+        df = len(self._postings.get(term, ()))
+        return math.log((len(self._docs) + 1) / (df + 1)) + 1.0
+
+    def coverage(self, query: str | Iterable[str]) -> dict[K, float]:
+        """Per stored text sharing a word with `query`: the share (0-1) of the query's words,
+        weighted by `smooth_idf`, that the text holds."""
+        terms = _terms(query) if isinstance(query, str) else list(dict.fromkeys(query))
+        weights = {t: self.smooth_idf(t) for t in terms}
+        total = sum(weights.values())
+        out: dict[K, float] = {}
+        for term, weight in weights.items():
+            for key in self._postings.get(term, ()):
+                out[key] = out.get(key, 0.0) + weight
+        return {k: v / total for k, v in out.items()} if total else {}
+
     def best_possible(self, query: str | Iterable[str]) -> float:
         """The score a text holding each query word once, of average length, would get: a scale
         for turning raw scores into shares (0 when no query word is known)."""

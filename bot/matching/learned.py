@@ -3,9 +3,9 @@ workspace.
 
 Every resolved session the asker rated well is a *lesson* (the question's text, its mentor, its
 topics); so is a topic an asker picked when the bot was unsure (text and topic, no mentor). A new
-question is compared with the lessons of its own workspace (BM25, `bot.matching.bm25`); the
-`neighbours` closest count, each by its *likeness*: its BM25 score as a share of the new
-question's own information (the IDF of all its words), 0-1. A mentor's or a topic's learned
+question is compared with the lessons of its own workspace; the `neighbours` closest count, each
+by its *likeness*: the share of the new question's words (weighted by a smoothed IDF, so that a
+theme every lesson shares still counts) that the lesson holds, 0-1. A mentor's or a topic's learned
 score combines the likenesses of its lessons as independent evidence,
 ``1 − Π(1 − likeness)``, so two lessons at 0.5 make 0.75. Lessons below `min_likeness` are
 ignored. Nothing crosses workspaces. Built from the database at start; taught on every good
@@ -14,7 +14,6 @@ rating and every topic picked.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -93,22 +92,15 @@ class LearnedExpertise:
         space = self._spaces.get(workspace)
         if space is None or not space.lessons:
             return []
-        terms = content_terms(text)
-        scores = space.index.scores(terms)
-        if not scores:
-            return []
-        n = len(space.lessons)
-        unknown_idf = math.log(1.0 + (n + 0.5) / 0.5)
-        scale = sum(space.index.idf(t) if t in space.index.terms else unknown_idf for t in terms)
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))
+        likeness = space.index.coverage(content_terms(text))
+        best = sorted(likeness.items(), key=lambda kv: (-kv[1], -kv[0]))
         out: list[tuple[Lesson, float]] = []
-        for qid, score in best:
+        for qid, like in best:
             if qid == exclude:
                 continue
-            likeness = min(score / scale, 1.0) if scale else 0.0
-            if likeness < self.min_likeness or len(out) >= self.neighbours:
+            if like < self.min_likeness or len(out) >= self.neighbours:
                 break
-            out.append((space.lessons[qid], likeness))
+            out.append((space.lessons[qid], round(min(like, 1.0), 4)))
         return out
 
     def helped(
