@@ -9,9 +9,18 @@ from pathlib import Path
 from bot.matching import MentorCandidate, Taxonomy
 from bot.refs import UserRef
 
-__all__ = ["eval_rows", "mentors", "questions", "skill_weights"]
+__all__ = [
+    "eval_rows",
+    "mentors",
+    "people_roster",
+    "people_rows",
+    "questions",
+    "skill_weights",
+]
 
-EVAL_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching_eval.jsonl"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+EVAL_FILE = DATA / "matching_eval.jsonl"
+PEOPLE_ROSTER = DATA / "matching_people_roster.json"
 
 _VERBS = (
     "fix speed up migrate debug design test explain structure scale deploy review plan learn "
@@ -28,6 +37,18 @@ def eval_rows() -> list[dict[str, object]]:
     """The labelled questions of ``tests/data/matching_eval.jsonl``."""
     with EVAL_FILE.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def people_rows(name: str) -> list[dict[str, object]]:
+    """The questions of ``tests/data/matching_people_<name>.jsonl`` (``blind`` or ``tuning``)."""
+    with (DATA / f"matching_people_{name}.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def people_roster() -> list[dict[str, object]]:
+    """The 20 mentors the people sets are labelled against: name, skills and own words."""
+    rows: list[dict[str, object]] = json.loads(PEOPLE_ROSTER.read_text(encoding="utf-8"))
+    return rows
 
 
 def skill_weights(taxonomy: Taxonomy) -> tuple[list[str], list[float]]:

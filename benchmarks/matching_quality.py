@@ -28,16 +28,26 @@ import random
 from collections import Counter, deque
 from dataclasses import replace
 
-from _matching_data import eval_rows, mentors
+from _matching_data import eval_rows, mentors, people_roster, people_rows
 
 from bot.matching import (
+    LearnedExpertise,
+    Lesson,
     MentorCandidate,
+    MentorWords,
+    OfflineClassifier,
     RankedMentor,
     ScoreWeights,
+    Taxonomy,
     build_taxonomy,
     extract_topics,
+    merge_guesses,
     rank_mentors,
+    skill_words,
 )
+from bot.refs import UserRef, WorkspaceRef
+
+WORKSPACE = WorkspaceRef("eval", "T1")
 
 FIT_ONLY = ScoreWeights(in_hours=0, load=0, open_thread=0, over_capacity=0, rating=0)
 
@@ -67,6 +77,109 @@ def topic_quality(*, show_misses: bool, split: str | None = None) -> tuple[float
         if show_misses and got != want:
             print(f"  #{row['id']}: {row['question']}  +{sorted(got - want)} -{sorted(want - got)}")
     return tp / max(tp + fp, 1), tp / max(tp + fn, 1), rows
+
+
+# --- who is suggested: precision@1 and recall@3 -----------------------------------------------
+
+
+def _roster(tax: Taxonomy, rows: list[dict[str, object]]) -> list[MentorCandidate]:
+    """Mentors as `/mentor join` stores them, all at work, none busy, none rated."""
+    return [
+        MentorCandidate(
+            ref=UserRef("eval", str(m["name"])),
+            skills=tax.normalize(m["skills"]),  # type: ignore[arg-type]
+            in_hours=True,
+        )
+        for m in rows
+    ]
+
+
+class _Matcher:
+    """What `bot.questions.ranking.rank_for` does, on plain data: read the question (offline
+    classifier + what was learned), match the mentors' own words, rank."""
+
+    def __init__(self, tax: Taxonomy, roster_rows: list[dict[str, object]]) -> None:
+        self.tax = tax
+        self.roster = _roster(tax, roster_rows)
+        self.words = MentorWords(
+            (UserRef("eval", str(m["name"])), str(m.get("about", ""))) for m in roster_rows
+        )
+        self.classifier = OfflineClassifier(tax)
+        self.learned = LearnedExpertise()
+
+    def suggest(self, question: str) -> list[str]:
+        """The names of the (at most three) mentors suggested for `question`, best first."""
+        reading = merge_guesses(
+            self.classifier.guesses(question),
+            learned=self.learned.topics(WORKSPACE, question),
+            fallback=skill_words(self.tax, question),
+        )
+        ranked = rank_mentors(
+            reading.weights,
+            self.roster,
+            limit=3,
+            related=self.tax.related,
+            seed=question,
+            own_words=self.words.match(question),
+            helped=self.learned.helped(WORKSPACE, question),
+        )
+        return [r.ref.id for r in ranked]
+
+
+_NONE = [0]  # how many questions of the last measurement got no suggestion at all
+
+
+def mentor_quality(
+    cases: list[tuple[str, set[str]]],
+    roster_rows: list[dict[str, object]],
+    *,
+    show_misses: bool = False,
+    taught: list[tuple[str, set[str]]] = (),  # type: ignore[assignment]
+) -> tuple[float, float, int]:
+    """precision@1 (the first suggestion is a right mentor) and recall@3 (a right mentor is among
+    the first three), over `cases` of (question, right mentors)."""
+    matcher = _Matcher(build_taxonomy(), roster_rows)
+    for n, (question, right) in enumerate(taught):
+        # a resolved session the asker rated well: its first right mentor helped
+        matcher.learned.teach(WORKSPACE, Lesson(n, question, UserRef("eval", sorted(right)[0])))
+    first = top3 = none = 0
+    for question, right in cases:
+        got = matcher.suggest(question)
+        first += bool(got) and got[0] in right
+        top3 += bool(right.intersection(got))
+        none += not got
+        if show_misses and (not got or got[0] not in right):
+            print(f"  {question}  -> {got}  want {sorted(right)}")
+    n = max(len(cases), 1)
+    _NONE[0] = none
+    return first / n, top3 / n, len(cases)
+
+
+def _people_cases(name: str) -> list[tuple[str, set[str]]]:
+    return [(str(r["question"]), set(r["mentors"])) for r in people_rows(name)]  # type: ignore[call-overload]
+
+
+def people_quality(
+    name: str, *, show_misses: bool = False, learn_from: str | None = None
+) -> tuple[float, float, int]:
+    """Suggestion quality on the people set `name` (``blind`` or ``tuning``); with
+    `learn_from`, after learning that set's questions as well-rated sessions of their mentor."""
+    taught = _people_cases(learn_from) if learn_from else []
+    return mentor_quality(
+        _people_cases(name), people_roster(), show_misses=show_misses, taught=taught
+    )
+
+
+def keyword_quality(split: str | None = None) -> tuple[float, float, int]:
+    """Suggestion quality on the topic-labelled set against one mentor per taxonomy skill (the
+    mentor named after it): the right mentors are those of the labelled topics."""
+    roster = [{"name": s, "skills": [s], "about": ""} for s in build_taxonomy().skills()]
+    cases = [
+        (str(r["question"]), set(r["topics"]))  # type: ignore[call-overload]
+        for r in eval_rows()
+        if r["topics"] and (split is None or r["split"] == split)
+    ]
+    return mentor_quality(cases, roster)  # type: ignore[arg-type]
 
 
 def replay(*, naive: bool, weeks: int = 4, per_week: int = 300) -> float:
@@ -116,16 +229,34 @@ def main() -> None:
     parser.add_argument(
         "--misses-split", default="tuning", help="split whose misses --misses lists (tuning)"
     )
+    parser.add_argument(
+        "--people-misses",
+        action="store_true",
+        help="list the wrong suggestions of the people *tuning* set (never the blind one)",
+    )
     args = parser.parse_args()
+    for name in ("blind", "tuning"):
+        p1, r3, n = people_quality(name, show_misses=args.people_misses and name == "tuning")
+        print(
+            f"mentors suggested [people {name:>6}]: precision@1 {p1:.3f}  recall@3 {r3:.3f}  "
+            f"({n} indirectly phrased questions; {_NONE[0]} with no suggestion)"
+        )
+    p1, r3, n = people_quality("blind", learn_from="tuning")
+    print(
+        f"mentors suggested [people  blind] after learning the 85 tuning questions as resolved "
+        f"sessions: precision@1 {p1:.3f}  recall@3 {r3:.3f}"
+    )
     splits = sorted({str(r["split"]) for r in eval_rows()}, key=lambda s: (s != "tuning", s))
     for split in (None, *splits):
         precision, recall, rows = topic_quality(
             show_misses=args.misses and split == args.misses_split, split=split
         )
         name = split or "all"
+        p1, r3, n = keyword_quality(split)
         print(
             f"topic extraction [{name:>8}]: precision {precision:.3f}  recall {recall:.3f}  "
-            f"({rows} labelled questions)"
+            f"({rows} labelled questions); mentors: precision@1 {p1:.3f}  recall@3 {r3:.3f} "
+            f"({n} with topics)"
         )
     ours = replay(naive=False)
     naive = replay(naive=True)

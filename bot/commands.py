@@ -24,6 +24,7 @@ __all__ = [
     "ListMentors",
     "MarkNotMyArea",
     "PauseMentor",
+    "PickTopic",
     "RateSession",
     "RecordThreadActivity",
     "RegisterMentor",
@@ -32,6 +33,7 @@ __all__ = [
     "ResolveQuestion",
     "ResumeMentor",
     "SendDigest",
+    "SetMentorAbout",
     "SetMentorHours",
     "SetMentorTimezone",
     "ShowHome",
@@ -146,6 +148,15 @@ class MarkNotMyArea(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class PickTopic(Command):
+    """The asker says which topic their question is about (``topic`` "other": none of those)."""
+
+    actor: Actor
+    question_id: int
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
 class RateSession(Command):
     """The asker rates the help (or the mentor rates the question's clarity), 1 to 5."""
 
@@ -178,12 +189,21 @@ class RegisterMentor(Command):
     hours: str | None = None
     timezone: str | None = None
     capacity_per_week: int | None = None
+    about: str = ""  # "I can help with…" in the mentor's own words (optional)
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateMentorSkills(Command):
     actor: Actor
     skills: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SetMentorAbout(Command):
+    """The mentor's own words: "I can help with…" (empty clears them)."""
+
+    actor: Actor
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,13 +286,15 @@ _QUESTION_BUTTONS: dict[str, Callable[[Actor, int], Command]] = {
 
 
 def button_command(actor: Actor, action: str, question_id: int) -> Command | None:
-    """The command behind a `bot.messages.Action` id (``claim``, ``rate:4``, ...).
+    """The command behind a `bot.messages.Action` id (``claim``, ``rate:4``, ``topic:git`` ...).
 
     None for ``comment`` (each platform answers it with its own form) and for unknown ids.
     """
     if action in _QUESTION_BUTTONS:
         return _QUESTION_BUTTONS[action](actor, question_id)
-    kind, _, score = action.partition(":")
-    if kind in ("rate", "clarity") and score.isdigit():
-        return RateSession(actor, question_id, int(score))
+    kind, _, rest = action.partition(":")
+    if kind in ("rate", "clarity") and rest.isdigit():
+        return RateSession(actor, question_id, int(rest))
+    if kind == "topic" and rest.strip():
+        return PickTopic(actor, question_id, rest.strip().lower())
     return None

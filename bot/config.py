@@ -128,6 +128,11 @@ class MatchingSection(_Section):
     topic_threshold: Annotated[float, Field(ge=50, le=100)] = 85.0
     not_my_area_days: Annotated[int, Field(ge=0)] = 30
     roster_cache_seconds: Annotated[float, Field(ge=0, le=3600)] = 30.0
+    sure_weight: Annotated[float, Field(gt=0, le=1)] = 0.8
+    unsure_margin: Annotated[float, Field(ge=0, le=1)] = 0.05
+    ask_when_unsure: bool = True
+    learn_min_rating: Annotated[int, Field(ge=1, le=5)] = 4
+    model_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 4.0
 
 
 class EscalationStep(_Section):

@@ -157,6 +157,7 @@ class MentorProfile:
     paused_until: datetime | None = None
     joined_at: datetime | None = None
     active: bool = True
+    about: str = ""  # the mentor's own words: "I can help with…"
 
     def is_paused(self, now: datetime) -> bool:
         return self.paused_until is not None and self.paused_until > now

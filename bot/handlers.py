@@ -14,6 +14,7 @@ from bot.mentors.profile import (
     pause_mentor,
     register_mentor,
     resume_mentor,
+    set_mentor_about,
     set_mentor_hours,
     set_mentor_timezone,
     show_mentor_profile,
@@ -33,6 +34,7 @@ from bot.questions.sessions import (
     release_question,
     resolve_question,
 )
+from bot.questions.topic_choice import TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS
 
 __all__ = ["COMMAND_HANDLERS", "EVENT_HANDLERS"]
 
@@ -54,6 +56,7 @@ _CORE: dict[type[c.Command], Handler] = {
     c.RecordThreadActivity: record_thread_activity,
     c.RegisterMentor: register_mentor,
     c.UpdateMentorSkills: update_mentor_skills,
+    c.SetMentorAbout: set_mentor_about,
     c.SetMentorHours: set_mentor_hours,
     c.SetMentorTimezone: set_mentor_timezone,
     c.PauseMentor: pause_mentor,
@@ -71,6 +74,7 @@ _CORE: dict[type[c.Command], Handler] = {
 # Each feature's (commands, reactions) tables: a new feature adds one line here.
 _FEATURES: list[tuple[dict[type[c.Command], Handler], dict[type[Event], list[EventHandler]]]] = [
     (_CORE, QUESTION_REACTIONS),
+    (TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS),
 ]
 
 

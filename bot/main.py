@@ -18,7 +18,13 @@ from bot.app import App
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import Config
 from bot.errors import StartupError
-from bot.matching import SimilarIndexes, build_taxonomy
+from bot.matching import (
+    LearnedExpertise,
+    SimilarIndexes,
+    Taxonomy,
+    TopicClassifier,
+    build_taxonomy,
+)
 from bot.mentors.roster_cache import MentorRoster, RosterSnapshot
 from bot.messagebus import Services
 from bot.platforms import configured, credential_problems
@@ -63,8 +69,13 @@ async def build_app(
     taxonomy = build_taxonomy(config.skills)
     similar: SimilarIndexes[WorkspaceRef] = SimilarIndexes()
     roster = MentorRoster(ttl_seconds=config.matching.roster_cache_seconds)
+    learned = LearnedExpertise()
     async with uow_factory(read_only=True) as uow:
         for ws in await uow.workspaces.all():
+            learned.teach_many(
+                ws.ref,
+                await uow.learning.lessons(ws.ref, min_rating=config.matching.learn_min_rating),
+            )
             profiles = await uow.mentors.in_workspace(ws.ref)
             for profile in profiles:
                 taxonomy.normalize(profile.skills)
@@ -79,7 +90,12 @@ async def build_app(
         clock=clock,
         config=config,
         services=Services(
-            taxonomy=taxonomy, similar=similar, roster=roster, chart=render_digest_chart
+            taxonomy=taxonomy,
+            similar=similar,
+            roster=roster,
+            chart=render_digest_chart,
+            learned=learned,
+            classifier=topic_classifier(config, taxonomy),
         ),
         deliver_now=deliver_now,
     )
@@ -90,6 +106,22 @@ async def build_app(
         chat=chat,
         clock=clock,
         dispose=engine.dispose,
+    )
+
+
+def topic_classifier(config: Config, taxonomy: Taxonomy) -> TopicClassifier | None:
+    """The model that reads questions when ``MICROMENTOR_LLM_URL`` is set; None: offline."""
+    from adapters.llm.openai_compat import LlmSettings
+    from adapters.llm.topics import ModelClassifier
+
+    settings = LlmSettings.from_env()
+    if settings is None:
+        return None
+    return ModelClassifier(
+        settings,
+        taxonomy,
+        timeout=config.matching.model_timeout_seconds,
+        threshold=config.matching.topic_threshold,
     )
 
 

@@ -16,7 +16,7 @@ from bot.events import Event
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Outbox, OutboxItem, ReplyTo, new_key
 from bot.flow.worker import LeaseLost, NotYet
-from bot.matching import SimilarIndexes, Taxonomy
+from bot.matching import LearnedExpertise, SimilarIndexes, Taxonomy, TopicClassifier
 from bot.mentors.roster_cache import MentorRoster
 from bot.messages import ChatMessage, Text, text
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -62,6 +62,10 @@ class Services:
     chart: Callable[[Digest], bytes] | None = None
     # Figures that may be seconds old (mentor load, the usual wait for a claim).
     figures: Memo = field(default_factory=lambda: Memo(ttl_seconds=5.0))
+    # Who helped with what, per workspace (bot/matching/learned.py); an optional model that
+    # reads questions (None: the offline classifier over `taxonomy`).
+    learned: LearnedExpertise = field(default_factory=LearnedExpertise)
+    classifier: TopicClassifier | None = None
 
 
 @dataclass

@@ -21,6 +21,7 @@ from bot.domain import (
 )
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import OutboxItem, ReplyTo
+from bot.matching.learned import Lesson
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 
@@ -31,6 +32,7 @@ __all__ = [
     "DigestRunRepository",
     "FeedbackRepository",
     "InboxRepository",
+    "LearningRepository",
     "LeasedQueue",
     "MentorRepository",
     "NotMyAreaRepository",
@@ -371,6 +373,23 @@ class RateEventRepository(Protocol):
         ...
 
 
+class LearningRepository(Protocol):
+    """What matching learns from: topics askers picked, and sessions rated well."""
+
+    async def choose_topic(
+        self, *, workspace: WorkspaceRef, question_id: int, topic: str, at: datetime
+    ) -> None:
+        """Record (or replace) the topic picked for a question; "" for "something else"."""
+        ...
+
+    async def chosen_topic(self, question_id: int) -> str | None: ...
+
+    async def lessons(self, workspace: WorkspaceRef, *, min_rating: int) -> list[Lesson]:
+        """Every lesson of a workspace: resolved questions whose asker rated the help at least
+        `min_rating` (with their mentor and topics), and questions with a picked topic."""
+        ...
+
+
 class WorkspaceRepository(Protocol):
     async def get(self, ref: WorkspaceRef) -> Workspace | None: ...
 
@@ -401,6 +420,7 @@ class UnitOfWork(Protocol):
     points: PointsRepository
     nudges: NudgeRepository
     not_my_area: NotMyAreaRepository
+    learning: LearningRepository
     inbox: InboxRepository
     outbox: OutboxRepository
     workspaces: WorkspaceRepository

@@ -131,6 +131,8 @@ def parse_mentor(
         return c.RegisterMentor(actor, split_skills(rest))
     if sub == "skills":
         return c.UpdateMentorSkills(actor, split_skills(rest))
+    if sub == "about":
+        return c.SetMentorAbout(actor, rest)
     if sub == "hours":
         return c.SetMentorHours(actor, rest)
     if sub in ("tz", "timezone"):

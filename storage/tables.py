@@ -21,6 +21,7 @@ __all__ = [
     "PointsRow",
     "QuestionRow",
     "RateEventRow",
+    "TopicChoiceRow",
     "UtcDateTime",
     "WorkspaceRow",
     "metadata",
@@ -106,6 +107,8 @@ class MentorProfileRow(SQLModel, table=True):
     paused_until: datetime | None = _dt()
     joined_at: datetime | None = _dt()
     active: bool = True
+    # The mentor's own words, "I can help with…" (indexed for matching; may be empty).
+    about: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
 
 
 class QuestionRow(SQLModel, table=True):
@@ -155,6 +158,21 @@ class RateEventRow(SQLModel, table=True):
     user: str
     kind: str
     at: datetime = _dt(nullable=False)
+
+
+class TopicChoiceRow(SQLModel, table=True):
+    """The topic an asker picked when the bot was unsure (it also teaches the matcher)."""
+
+    __tablename__ = "topic_choice"
+
+    question_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    workspace: str = Field(index=True)
+    topic: str  # a canonical skill, or "" for "something else"
+    chosen_at: datetime = _dt(nullable=False)
 
 
 class FeedbackRow(SQLModel, table=True):

@@ -12,6 +12,7 @@ from bot.ports import (
     DigestRunRepository,
     FeedbackRepository,
     InboxRepository,
+    LearningRepository,
     MentorRepository,
     NotMyAreaRepository,
     NudgeRepository,
@@ -28,6 +29,7 @@ from storage.repositories import (
     SqlDigestRunRepository,
     SqlFeedbackRepository,
     SqlInboxRepository,
+    SqlLearningRepository,
     SqlMentorRepository,
     SqlNotMyAreaRepository,
     SqlNudgeRepository,
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
     points: PointsRepository
     nudges: NudgeRepository
     not_my_area: NotMyAreaRepository
+    learning: LearningRepository
     inbox: InboxRepository
     outbox: OutboxRepository
     workspaces: WorkspaceRepository
@@ -89,6 +92,7 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(session, dialect)
         self.nudges = SqlNudgeRepository(session, dialect)
         self.not_my_area = SqlNotMyAreaRepository(session, dialect)
+        self.learning = SqlLearningRepository(session, dialect)
         self.inbox = SqlInboxRepository(session, dialect)
         self.outbox = SqlOutboxRepository(session, dialect)
         self.workspaces = SqlWorkspaceRepository(session, dialect)

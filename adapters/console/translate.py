@@ -20,11 +20,12 @@ Lines you can type:
   /askmentor [--anonymous] <question>      ask a question
   /mentor join <skill, skill, ...>         become a mentor (also: skills, hours, tz, pause [7d],
                                            resume, me, list [skill], leaderboard, why <n>,
-                                           handover <n> <name>)
+                                           handover <n> <name>, about <your own words>)
   /mentoradmin digest | stats              admin commands (user `admin` is an admin)
   react <emoji> <n>                        react to question n's card (✋ or raising_hand claims)
   click <action> <n>                       press a button: claim, release, resolve, extend,
-                                           cancel, notmine, rate:1..rate:5, clarity:1..clarity:5
+                                           cancel, notmine, rate:1..rate:5, clarity:1..clarity:5,
+                                           topic:<name> (e.g. `click topic:git 3`), topic:other
   comment <n> <text>                       add a comment to your rating of question n
   say <n> <text>                           write in the thread of question n (✅ resolves)
   clock +<N>m | +<N>h | +<N>d              move the clock forward; due nudges fire
@@ -124,11 +125,12 @@ def translate(
             return ParseError(f"There is no card for question #{n} in this console session.")
         return c.HandleReaction(actor, card, _emoji(parts[0]), thread_of(n))
     if low == "click":
-        parts = rest.split()
+        # a topic's name may have spaces: `click topic:salary negotiation 3`
+        parts = rest.rsplit(maxsplit=1)
         n = _number(parts[-1]) if len(parts) == 2 else None
-        if n is None:
+        if n is None or (" " in parts[0] and not parts[0].lower().startswith("topic:")):
             return ParseError("Click like `click claim 3` or `click rate:5 3`.")
-        return _click(actor, parts[0].lower(), n)
+        return _click(actor, " ".join(parts[0].lower().split()), n)
     return ParseError(f"I don't understand `{word}`.")
 
 
@@ -142,5 +144,5 @@ def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
         return command
     return ParseError(
         f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
-        "notmine, rate:1..rate:5, clarity:1..clarity:5."
+        "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>."
     )

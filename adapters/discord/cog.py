@@ -73,9 +73,17 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         await self.runner.run(interaction, lambda a: mentor_command(a, sub, options))
 
     @mentor.command(name="join", description="Become a mentor for some skills")
-    @app_commands.describe(skills="Comma-separated, e.g. python, pandas, sql")
-    async def join(self, interaction: Interaction, skills: str) -> None:
-        await self._mentor(interaction, "join", skills=skills)
+    @app_commands.describe(
+        skills="Comma-separated, e.g. python, pandas, sql",
+        about="Optional: what you can help with, in your own words",
+    )
+    async def join(self, interaction: Interaction, skills: str, about: str | None = None) -> None:
+        await self._mentor(interaction, "join", skills=skills, about=about)
+
+    @mentor.command(name="about", description="What you can help with, in your own words")
+    @app_commands.describe(text="e.g. answering offers, asking for a raise, first-time managers")
+    async def about(self, interaction: Interaction, text: str) -> None:
+        await self._mentor(interaction, "about", text=text)
 
     @mentor.command(name="skills", description="Replace your skills")
     @app_commands.describe(skills="Comma-separated, e.g. python, pandas, sql")

@@ -46,10 +46,14 @@ def _handler(interaction: discord.Interaction[Any]) -> ButtonHandler:
 
 class ActionButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"mm:(?P<action>[a-z]+(?::[1-5])?):(?P<question>[0-9]+)(?:@(?P<workspace>[0-9]+))?",
+    template=(
+        r"mm:(?P<action>[a-z]+(?::[1-5]|(?<=topic):[^:@]+)?):(?P<question>[0-9]+)"
+        r"(?:@(?P<workspace>[0-9]+))?"
+    ),
 ):
-    """Any Micromentor button, e.g. ``mm:claim:12``, or ``mm:accept:12@<guild id>`` where it is
-    sent by DM; discord.py matches clicks by the template."""
+    """Any Micromentor button, e.g. ``mm:claim:12``, ``mm:rate:5:12``, ``mm:topic:git:12``, or
+    ``mm:accept:12@<guild id>`` where it is sent by DM; discord.py matches clicks by the
+    template."""
 
     def __init__(self, action: Action, *, row: int | None = None) -> None:
         super().__init__(

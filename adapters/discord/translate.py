@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -178,6 +178,7 @@ def mentor_command(
 ) -> c.Command | ParseError:
     """``/mentor <subcommand>`` with typed options → command (the text grammar does the checks)."""
     argument = {
+        "about": "text",
         "join": "skills",
         "skills": "skills",
         "hours": "hours",
@@ -187,7 +188,11 @@ def mentor_command(
         "why": "question",
     }.get(subcommand)
     rest = _option_text(options, argument) if argument else ""
-    return parse_mentor(actor, f"{subcommand} {rest}".strip())
+    parsed = parse_mentor(actor, f"{subcommand} {rest}".strip())
+    about = _option_text(options, "about") if subcommand == "join" else ""
+    if about and isinstance(parsed, c.RegisterMentor):
+        parsed = replace(parsed, about=about)
+    return parsed
 
 
 def handover_command(actor: c.Actor, question_id: int, *, to_id: int | str) -> c.Command:

@@ -264,11 +264,17 @@ def ask_modal(metadata: dict[str, Any], *, allow_anonymous: bool) -> dict[str, A
 
 
 def join_modal(metadata: dict[str, Any], *, hours: str, timezone: str) -> dict[str, Any]:
-    """`/mentor join` without text: skills, working hours and timezone."""
+    """`/mentor join` without text: skills, working hours, timezone and the mentor's own words."""
     blocks = [
         _input("skills", "Your skills, separated by commas (e.g. python, sql, docker)"),
         _input("hours", "Working hours", initial=hours),
         _input("timezone", "Timezone (IANA name, e.g. Europe/Berlin)", initial=timezone),
+        _input(
+            "about",
+            "I can help with… (in your own words; optional)",
+            multiline=True,
+            optional=True,
+        ),
     ]
     return _modal("mm_join", "Become a mentor", blocks, metadata)
 

@@ -204,6 +204,7 @@ def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | N
             split_skills(_value(values, "skills")),
             hours=_value(values, "hours") or None,
             timezone=_value(values, "timezone") or None,
+            about=_value(values, "about"),
         )
     if callback == "mm_comment":
         question_id = metadata_of(view).get("question_id")

@@ -59,6 +59,8 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
         ctx,
         workspace=q.workspace,
         topics=q.topics,
+        text=q.text,
+        question_id=q.id,
         exclude={q.asker},
         limit=max(ctx.config.matching.suggest, 5),
     )

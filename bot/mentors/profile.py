@@ -9,6 +9,7 @@ from bot.commands import (
     PauseMentor,
     RegisterMentor,
     ResumeMentor,
+    SetMentorAbout,
     SetMentorHours,
     SetMentorTimezone,
     ShowMentorProfile,
@@ -21,10 +22,13 @@ from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, UserText, text
 
 __all__ = [
+    "ABOUT_MAX",
+    "clean_about",
     "pause_mentor",
     "profile_card",
     "register_mentor",
     "resume_mentor",
+    "set_mentor_about",
     "set_mentor_hours",
     "set_mentor_timezone",
     "show_mentor_profile",
@@ -78,6 +82,7 @@ def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
             ("Skills", text(UserText(", ".join(p.skills)))),
             ("Hours", text(f"{p.hours} ({p.timezone}); in working hours now: {in_hours}")),
             ("Capacity", text(f"{p.capacity_per_week} sessions a week")),
+            *((("I can help with", text(UserText(p.about))),) if p.about else ()),
             ("Status", text(status)),
         ),
         kind="profile",
@@ -100,6 +105,7 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
         existing.hours = hours or existing.hours
         existing.timezone = tz or existing.timezone
         existing.capacity_per_week = cmd.capacity_per_week or existing.capacity_per_week
+        existing.about = clean_about(cmd.about) or existing.about
         profile = existing
         intro = "Your mentor profile is updated."
     else:
@@ -111,6 +117,7 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
             hours=hours or WeeklyHours.parse(mc.default_hours),
             capacity_per_week=cmd.capacity_per_week or mc.default_capacity_per_week,
             joined_at=now,
+            about=clean_about(cmd.about),
         )
         intro = (
             "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you."
@@ -122,6 +129,26 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
 
 def _with_intro(intro: str, card: ChatMessage) -> ChatMessage:
     return ChatMessage(title=card.title, body=text(intro), fields=card.fields, kind=card.kind)
+
+
+ABOUT_MAX = 500
+
+
+def clean_about(raw: str) -> str:
+    """A mentor's own words, on one line and at most `ABOUT_MAX` characters."""
+    return " ".join(raw.split())[:ABOUT_MAX]
+
+
+async def set_mentor_about(cmd: SetMentorAbout, ctx: Context) -> None:
+    profile = await require_mentor(ctx, cmd.actor)
+    profile.about = clean_about(cmd.text)
+    await save_mentor(ctx, profile)
+    intro = (
+        "Thanks — questions described in words like yours will find you too."
+        if profile.about
+        else "Your own words are cleared; matching uses your skills only."
+    )
+    ctx.reply(_with_intro(intro, profile_card(profile, cmd.actor.name, ctx.clock.now())))
 
 
 async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 from bot.domain import MentorProfile
+from bot.matching.own_words import MentorWords
 from bot.ports import UnitOfWork
 from bot.refs import UserRef, WorkspaceRef
 
@@ -27,6 +28,7 @@ class RosterSnapshot:
     profiles: tuple[MentorProfile, ...]
     ratings: Mapping[UserRef, float]
     by_skill: Mapping[str, tuple[MentorProfile, ...]] = field(default_factory=dict)
+    words: MentorWords = field(default_factory=MentorWords)
 
     @classmethod
     def of(
@@ -37,12 +39,18 @@ class RosterSnapshot:
         for p in listed:
             for skill in p.skills:
                 index.setdefault(skill, []).append(p)
-        return cls(listed, dict(ratings), {k: tuple(v) for k, v in index.items()})
+        words = MentorWords((p.ref, p.about) for p in listed if p.about)
+        return cls(listed, dict(ratings), {k: tuple(v) for k, v in index.items()}, words)
 
     def for_topics(
-        self, topics: Iterable[str], related: Mapping[str, Set[str]]
+        self,
+        topics: Iterable[str],
+        related: Mapping[str, Set[str]],
+        *,
+        also: Iterable[UserRef] = (),
     ) -> list[MentorProfile]:
-        """Mentors with any of `topics`, or a skill related to one, each once, in roster order."""
+        """Mentors with any of `topics`, or a skill related to one, or listed in `also` (their
+        own words or past help fit), each once."""
         wanted: set[str] = set()
         for t in topics:
             wanted.add(t)
@@ -54,6 +62,9 @@ class RosterSnapshot:
                 if p.ref not in seen:
                     seen.add(p.ref)
                     found.append(p)
+        extra = set(also) - seen
+        if extra:
+            found.extend(p for p in self.profiles if p.ref in extra)
         return found
 
 

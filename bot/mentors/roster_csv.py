@@ -17,7 +17,16 @@ from bot.textcommands import split_skills
 
 __all__ = ["COLUMNS", "export_roster", "import_roster", "safe_cell"]
 
-COLUMNS = ["workspace", "user", "name", "skills", "timezone", "hours", "capacity_per_week"]
+COLUMNS = [
+    "workspace",
+    "user",
+    "name",
+    "skills",
+    "timezone",
+    "hours",
+    "capacity_per_week",
+    "about",
+]
 
 
 def _row_problems(row: dict[str, str]) -> list[str]:
@@ -91,6 +100,7 @@ async def import_roster(
                 hours=(row.get("hours") or "").strip() or None,
                 timezone=(row.get("timezone") or "").strip() or None,
                 capacity_per_week=int(cap) if cap else None,
+                about=(row.get("about") or "").strip(),
             )
         )
         line_of.append(i + 2)
@@ -159,6 +169,7 @@ async def export_roster(
                         p.timezone,
                         str(p.hours),
                         p.capacity_per_week,
+                        p.about,
                     ]
                 )
     return 0

@@ -63,6 +63,8 @@ async def _dm_next(
         ctx,
         workspace=q.workspace,
         topics=q.topics,
+        text=q.text,
+        question_id=q.id,
         exclude={q.asker, *q.suggested, *q.notified, *q.released_by},
         limit=_RANK_POOL,
     )

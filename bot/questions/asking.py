@@ -12,11 +12,12 @@ from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.hygiene import has_visible_text, strip_invisible
-from bot.matching import RankedMentor, extract_topics
+from bot.matching import RankedMentor, Reading
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines
-from bot.questions.ranking import rank_for
+from bot.questions.ranking import rank_for, read_question
+from bot.questions.topic_choice import topic_buttons
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["ask_question", "similar_resolved", "validate_question"]
@@ -70,9 +71,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     ws = await require_workspace(ctx, actor)
     now = ctx.clock.now()
     await _within_limits(ctx, actor.user, body, ws.ref)
-    topics = extract_topics(
-        body, ctx.services.taxonomy, threshold=ctx.config.matching.topic_threshold
-    )
+    reading = await read_question(ctx, ws.ref, body)
+    topics = list(reading.topics)
     ranked = await rank_for(
         ctx,
         workspace=ws.ref,
@@ -80,6 +80,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         exclude={actor.user},
         limit=ctx.config.matching.suggest,
         seed=body,
+        text=body,
+        reading=reading,
     )
     draft = Question(
         workspace=ws.ref,
@@ -100,7 +102,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     await ctx.close_reads()  # nothing more to read: let its connection go before writing
     q = await ctx.uow.questions.add(draft)
     await ctx.uow.rate_events.record(ws.ref, actor.user, "ask", now)
-    ctx.reply(_confirmation(q, ranked, names, similar, waited))
+    ctx.reply(_confirmation(q, ranked, names, similar, waited, reading, ctx))
     ctx.emit(QuestionAsked(q.pk))
 
 
@@ -167,6 +169,8 @@ def _confirmation(
     names: dict[UserRef, str],
     similar: list[Question],
     waited: float | None,
+    reading: Reading,
+    ctx: Context,
 ) -> ChatMessage:
     parts: list[Text] = [
         text(
@@ -181,7 +185,7 @@ def _confirmation(
             "Topics I found: ",
             UserText(", ".join(q.topics))
             if q.topics
-            else "none I recognise — a mentor will still see it.",
+            else "none I'm sure of — a mentor will still see it.",
         ),
     ]
     if ranked:
@@ -203,8 +207,9 @@ def _confirmation(
         parts.append(text("Already answered, maybe useful meanwhile:"))
         parts.extend(similar_lines(similar))
     parts.append(text(f"Sorted it out yourself? Cancel with `/askmentor cancel {q.number}`."))
-    return ChatMessage(
-        body=lines(parts),
-        actions=(Action("cancel", q.number, "Cancel my question", "danger", q.workspace.id),),
-        question_id=q.number,
-    )
+    cancel = Action("cancel", q.number, "Cancel my question", "danger", q.workspace.id)
+    if reading.unsure and reading.choices and ctx.config.matching.ask_when_unsure:
+        ask, actions = topic_buttons(q, reading)
+        parts.insert(-1, ask)
+        return ChatMessage(body=lines(parts), actions=(*actions, cancel), question_id=q.number)
+    return ChatMessage(body=lines(parts), actions=(cancel,), question_id=q.number)

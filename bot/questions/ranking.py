@@ -1,4 +1,4 @@
-"""Ranking a workspace's available mentors for a question's topics, right now."""
+"""Reading a question and ranking a workspace's available mentors for it, right now."""
 
 from __future__ import annotations
 
@@ -8,12 +8,40 @@ from datetime import timedelta
 from bot.actors import start_of_week
 from bot.domain import MentorProfile
 from bot.hours import WeeklyHours
-from bot.matching import MentorCandidate, RankedMentor, rank_mentors
+from bot.matching import (
+    MentorCandidate,
+    OfflineClassifier,
+    RankedMentor,
+    Reading,
+    merge_guesses,
+    rank_mentors,
+    skill_words,
+)
 from bot.mentors.roster_cache import RosterSnapshot
 from bot.messagebus import Context
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["rank_for"]
+__all__ = ["rank_for", "read_question"]
+
+
+async def read_question(
+    ctx: Context, workspace: WorkspaceRef, text: str, *, question_id: int | None = None
+) -> Reading:
+    """What `text` is about: the classifier's guesses (a model's, when one is configured, else
+    the offline reading) with what this workspace learned from questions like it."""
+    cfg = ctx.config.matching
+    classifier = ctx.services.classifier or OfflineClassifier(
+        ctx.services.taxonomy, threshold=cfg.topic_threshold
+    )
+    guesses = await classifier.classify(text)
+    learned = ctx.services.learned.topics(workspace, text, exclude=question_id)
+    return merge_guesses(
+        [g for g in guesses if g.skill in ctx.services.taxonomy],
+        learned=learned,
+        fallback=skill_words(ctx.services.taxonomy, text),
+        sure=cfg.sure_weight,
+        close=cfg.unsure_margin,
+    )
 
 
 async def rank_for(
@@ -24,13 +52,28 @@ async def rank_for(
     exclude: set[UserRef],
     limit: int,
     seed: str | int = "",
+    text: str = "",
+    reading: Reading | None = None,
+    question_id: int | None = None,
 ) -> list[RankedMentor]:
-    """Rank the workspace's available mentors for `topics` right now."""
+    """Rank the workspace's available mentors right now for a question: its `topics` (each
+    weighing 1) and, given its `text`, every guess of its reading, the mentors' own words and
+    who helped with similar questions (the question itself, `question_id`, left out)."""
     now = ctx.clock.now()
     taxonomy = ctx.services.taxonomy
+    weights: dict[str, float] = {}
+    own: dict[UserRef, float] = {}
+    helped: dict[UserRef, float] = {}
     reads = await ctx.reads()
     roster: RosterSnapshot = await ctx.services.roster.snapshot(reads, workspace)
-    profiles = roster.for_topics(topics, taxonomy.related)
+    if text:
+        if reading is None:
+            reading = await read_question(ctx, workspace, text, question_id=question_id)
+        weights.update(reading.weights)
+        own = roster.words.match(text)
+        helped = ctx.services.learned.helped(workspace, text, exclude=question_id)
+    weights.update(dict.fromkeys(topics, 1.0))
+    profiles = roster.for_topics(weights, taxonomy.related, also=own.keys() | helped.keys())
     if not profiles:
         return []
     week = start_of_week(now)
@@ -62,4 +105,12 @@ async def rank_for(
         if not p.is_paused(now) and p.ref not in exclude
     ]
     await asyncio.sleep(0)  # two CPU-bound steps on a big roster: let acks in between
-    return rank_mentors(topics, candidates, limit=limit, related=taxonomy.related, seed=seed)
+    return rank_mentors(
+        weights,
+        candidates,
+        limit=limit,
+        related=taxonomy.related,
+        seed=seed,
+        own_words=own,
+        helped=helped,
+    )

@@ -171,6 +171,8 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
             ctx,
             workspace=q.workspace,
             topics=q.topics,
+            text=q.text,
+            question_id=q.id,
             exclude={q.asker, *released.released_by},
             limit=ctx.config.matching.suggest,
         )
@@ -258,6 +260,8 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
             ctx,
             workspace=q.workspace,
             topics=q.topics,
+            text=q.text,
+            question_id=q.id,
             exclude={q.asker, cmd.actor.user},
             limit=ctx.config.matching.suggest,
         )

@@ -6,6 +6,7 @@ from storage.repositories.activity import (
     SqlPointsRepository,
     SqlRateEventRepository,
 )
+from storage.repositories.learning import SqlLearningRepository
 from storage.repositories.nudges import SqlNudgeRepository
 from storage.repositories.once import SqlDigestRunRepository
 from storage.repositories.people import (
@@ -20,6 +21,7 @@ __all__ = [
     "SqlDigestRunRepository",
     "SqlFeedbackRepository",
     "SqlInboxRepository",
+    "SqlLearningRepository",
     "SqlMentorRepository",
     "SqlNotMyAreaRepository",
     "SqlNudgeRepository",

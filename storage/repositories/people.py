@@ -71,6 +71,7 @@ def _mentor(row: sa.Row[Any]) -> MentorProfile:
         paused_until=row.paused_until,
         joined_at=row.joined_at,
         active=row.active,
+        about=row.about or "",
     )
 
 
@@ -94,6 +95,7 @@ class SqlMentorRepository(Repository):
             "paused_until": profile.paused_until,
             "joined_at": profile.joined_at,
             "active": profile.active,
+            "about": profile.about,
         }
         await self._upsert(MENTOR, values, keys=["user"])
 

@@ -34,6 +34,7 @@ from bot.domain import (
 )
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import OutboxItem
+from bot.matching.learned import Lesson
 from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
 from tests.unit.fake_chat import ChatCall, ChatFailure, FakeChat
 
@@ -54,6 +55,7 @@ TABLES = (
     "points",
     "nudges",
     "not_my_area",
+    "topic_choices",
     "inbox",
     "outbox",
     "workspaces",
@@ -120,6 +122,7 @@ class FakeUnitOfWork:
         self.points: ports.PointsRepository = FakePointsRepository(self)
         self.nudges: ports.NudgeRepository = FakeNudgeRepository(self)
         self.not_my_area: ports.NotMyAreaRepository = FakeNotMyAreaRepository(self)
+        self.learning: ports.LearningRepository = FakeLearningRepository(self)
         self.inbox: ports.InboxRepository = FakeInboxRepository(self)
         self.outbox: ports.OutboxRepository = FakeOutboxRepository(self)
         self.workspaces: ports.WorkspaceRepository = FakeWorkspaceRepository(self)
@@ -565,6 +568,54 @@ class FakeNotMyAreaRepository(_Repository):
         return any(
             r.mentor == mentor and r.question_id == question_id for r in self._rows().values()
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TopicChoice:
+    workspace: WorkspaceRef
+    question_id: int
+    topic: str
+    at: datetime
+
+
+class FakeLearningRepository(_Repository):
+    table = "topic_choices"
+
+    async def choose_topic(
+        self, *, workspace: WorkspaceRef, question_id: int, topic: str, at: datetime
+    ) -> None:
+        self._uow.put(self.table, question_id, TopicChoice(workspace, question_id, topic, at))
+
+    async def chosen_topic(self, question_id: int) -> str | None:
+        found = self._rows().get(question_id)
+        return None if found is None else str(found.topic)
+
+    async def lessons(self, workspace: WorkspaceRef, *, min_rating: int) -> list[Lesson]:
+        questions = self._uow.rows("questions")
+        found: dict[int, Lesson] = {}
+        for f in self._uow.rows("feedback").values():
+            q = questions.get(f.question_id)
+            if (
+                q is not None
+                and q.workspace == workspace
+                and q.state is QuestionState.RESOLVED
+                and q.mentor is not None
+                and f.role == "asker"
+                and f.score >= min_rating
+            ):
+                found[q.id] = Lesson(q.id, q.text, q.mentor, tuple(q.topics))
+        for c in self._rows().values():
+            q = questions.get(c.question_id)
+            if c.workspace != workspace or not c.topic or q is None:
+                continue
+            known = found.get(c.question_id)
+            if known is None:
+                found[c.question_id] = Lesson(c.question_id, q.text, None, (c.topic,))
+            elif c.topic not in known.topics:
+                found[c.question_id] = Lesson(
+                    c.question_id, q.text, known.mentor, (*known.topics, c.topic)
+                )
+        return [found[k] for k in sorted(found)]
 
 
 async def _lease(

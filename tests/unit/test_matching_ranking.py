@@ -111,6 +111,8 @@ def test_the_score_is_the_sum_of_its_named_factors() -> None:
     [r] = rank_mentors(["python", "docker", "sql"], [m])
     assert set(r.factors) == {
         "skill_fit",
+        "own_words",
+        "helped_similar",
         "not_my_area",
         "in_hours",
         "load",

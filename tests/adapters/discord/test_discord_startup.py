@@ -39,6 +39,7 @@ async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> 
     assert subcommands == {
         "join",
         "skills",
+        "about",
         "hours",
         "tz",
         "pause",

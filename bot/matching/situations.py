@@ -1,0 +1,119 @@
+"""Situations: the skills a question is about when it describes a need instead of naming a skill.
+
+``situations.toml`` (beside this module) holds *ideas* — groups of words and phrases that say one
+thing ("tired": exhausted, drained, burnt out …) — and *situations*: a skill plus the ideas that,
+together in one question, describe it, with a weight (how sure that makes us). Words meet in any
+inflection (the stemmer of `bot.matching._text`); phrases must appear as written. A question that
+reads as technical (an idea listed under ``[technical] ideas``) and not about people, money or
+careers takes only technical situations, and the other way round; a mixed one takes both.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from bot.matching._text import stem, tokenize
+
+__all__ = ["Situation", "SituationBook", "TopicGuess", "default_situations"]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicGuess:
+    """A skill a question may be about, how sure we are (0-1) and what made us think so."""
+
+    skill: str
+    weight: float
+    how: str  # "named" (the taxonomy's words), "situation", "learned", "model"
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    skill: str
+    ideas: tuple[str, ...]
+    weight: float
+    technical: bool
+
+
+def _stems(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(t.text) for t in tokenize(phrase))
+
+
+class SituationBook:
+    """Compiled ideas and situations; `guess` reads a question."""
+
+    def __init__(
+        self,
+        ideas: Mapping[str, Iterable[str]],
+        situations: Iterable[tuple[str, Iterable[str], float]],
+        *,
+        technical: Iterable[str] = (),
+        people: Iterable[str] = (),
+        technical_skills: Iterable[str] = (),
+    ) -> None:
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for idea, words in ideas.items():
+            for w in words:
+                stems = _stems(w)
+                if stems:
+                    self._phrases.setdefault(stems[0], []).append((stems, idea))
+        for entries in self._phrases.values():
+            entries.sort(key=lambda e: -len(e[0]))
+        tech_skills = set(technical_skills)
+        self.situations = tuple(
+            Situation(skill, tuple(need), weight, skill in tech_skills)
+            for skill, need, weight in situations
+        )
+        unknown = {i for s in self.situations for i in s.ideas} - set(ideas)
+        if unknown:
+            raise ValueError(f"situations use unknown ideas: {sorted(unknown)}")
+        self._technical = frozenset(technical)
+        self._people = frozenset(people)
+
+    def ideas_in(self, text: str) -> set[str]:
+        """The ideas whose words or phrases appear in `text`."""
+        words = [stem(t.text) for t in tokenize(text)]
+        found: set[str] = set()
+        for i, w in enumerate(words):
+            for stems, idea in self._phrases.get(w, ()):
+                if idea not in found and tuple(words[i : i + len(stems)]) == stems:
+                    found.add(idea)
+        return found
+
+    def guess(self, text: str) -> list[TopicGuess]:
+        """Skills the situations of `text` point to, strongest first (one entry per skill)."""
+        ideas = self.ideas_in(text)
+        if not ideas:
+            return []
+        technical = bool(ideas & self._technical)
+        people = bool(ideas & self._people)
+        best: dict[str, float] = {}
+        for s in self.situations:
+            if s.technical and people and not technical:
+                continue
+            if not s.technical and technical and not people:
+                continue
+            if all(i in ideas for i in s.ideas) and s.weight > best.get(s.skill, 0.0):
+                best[s.skill] = s.weight
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [TopicGuess(skill, weight, "situation") for skill, weight in ranked]
+
+
+@cache
+def default_situations() -> SituationBook:
+    """The shipped book (``bot/matching/situations.toml``), compiled once."""
+    from bot.matching.taxonomy import TECHNICAL_AREAS, default_skills
+
+    text = resources.files("bot.matching").joinpath("situations.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    technical_skills = {e.canon for e in default_skills() if e.area in TECHNICAL_AREAS}
+    return SituationBook(
+        data["ideas"],
+        [(s["skill"], s["when"], float(s["weight"])) for s in data["situation"]],
+        technical=data["technical"]["ideas"],
+        people=data["technical"]["people"],
+        technical_skills=technical_skills,
+    )

@@ -1,0 +1,100 @@
+"""Reading a question: which topics it is about, how sure we are, and whether to ask the asker.
+
+Three kinds of evidence, merged per skill by the strongest:
+
+- *named*: the taxonomy's words for a skill appear (`bot.matching.topics`), weight 1;
+- *situations*: the question describes a need (`bot.matching.situations`), weight 0-1, halved
+  when the question also names a topic (a named topic always leads);
+- *learned*: questions like it in this workspace were about a topic (an asker's pick, or a
+  well-rated session's topics; `bot.matching.learned`), weight 0.9 × their likeness.
+
+The *sure* topics (named ones; else guesses weighing at least `sure`) are shown and stored; every
+guess weighs in the ranking with its weight. The bot is *unsure* when nothing is named and no
+guess is sure, or the two best guesses are within `close` of each other: then the asker is
+offered the best three (``choices``) to pick from. When there is no guess at all, ``choices``
+come from the skills whose names and aliases share the most words with the question (BM25), so
+the asker still has something to pick.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bot.matching.bm25 import Bm25Index
+from bot.matching.situations import TopicGuess
+from bot.matching.taxonomy import Taxonomy
+
+__all__ = ["Reading", "merge_guesses", "skill_words"]
+
+SURE = 0.8
+CLOSE = 0.05
+LEARNED_WEIGHT = 0.9
+_ALONGSIDE_NAMED = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a question is about, as far as the bot can tell."""
+
+    topics: tuple[str, ...]
+    weights: Mapping[str, float] = field(default_factory=dict)
+    choices: tuple[str, ...] = ()
+    unsure: bool = False
+
+    @property
+    def guessed(self) -> tuple[str, ...]:
+        """Every topic with a weight, strongest first."""
+        return tuple(sorted(self.weights, key=lambda t: (-self.weights[t], t)))
+
+
+def merge_guesses(
+    guesses: Iterable[TopicGuess],
+    *,
+    learned: Mapping[str, float] | None = None,
+    fallback: Iterable[str] = (),
+    sure: float = SURE,
+    close: float = CLOSE,
+) -> Reading:
+    """The reading of a question from its classifier's guesses and what was learned."""
+    named: dict[str, float] = {}
+    other: dict[str, float] = {}
+    for g in guesses:
+        into = named if g.how == "named" else other
+        if g.weight > into.get(g.skill, 0.0):
+            into[g.skill] = min(g.weight, 1.0)
+    for topic, likeness in (learned or {}).items():
+        weight = round(LEARNED_WEIGHT * likeness, 4)
+        if weight > other.get(topic, 0.0):
+            other[topic] = weight
+    if named:
+        weights = dict(named)
+        for topic, weight in other.items():
+            weights.setdefault(topic, round(weight * _ALONGSIDE_NAMED, 4))
+        return Reading(tuple(named), weights, tuple(named)[:3], unsure=False)
+    ordered = sorted(other, key=lambda t: (-other[t], t))
+    topics = tuple(t for t in ordered if other[t] >= sure)
+    unsure = not topics or (len(ordered) > 1 and other[ordered[0]] - other[ordered[1]] < close)
+    choices = tuple(ordered[:3])
+    if len(choices) < 3:
+        choices += tuple(t for t in fallback if t not in choices)[: 3 - len(choices)]
+    return Reading(topics, other, choices, unsure)
+
+
+_SKILL_WORDS: weakref.WeakKeyDictionary[Taxonomy, tuple[int, Bm25Index[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def skill_words(taxonomy: Taxonomy, text: str, *, limit: int = 3) -> list[str]:
+    """Skills whose names and aliases share the most (rare) words with `text`."""
+    cached = _SKILL_WORDS.get(taxonomy)
+    if cached is None or cached[0] != len(taxonomy):
+        index: Bm25Index[str] = Bm25Index()
+        for skill, aliases in taxonomy.aliases.items():
+            index.add(skill, " ".join((skill, *sorted(aliases))))
+        cached = (len(taxonomy), index)
+        _SKILL_WORDS[taxonomy] = cached
+    scores = cached[1].scores(text)
+    return sorted(scores, key=lambda s: (-scores[s], s))[:limit]

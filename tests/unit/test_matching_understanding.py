@@ -1,0 +1,158 @@
+"""Questions as people ask them: situations, own words, learned expertise, asking when unsure."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from bot.commands import AskQuestion, PickTopic, RateSession, SetMentorAbout
+from bot.matching import (
+    LearnedExpertise,
+    Lesson,
+    MentorCandidate,
+    MentorWords,
+    OfflineClassifier,
+    TopicGuess,
+    build_taxonomy,
+    default_situations,
+    merge_guesses,
+    rank_mentors,
+)
+from bot.refs import UserRef, WorkspaceRef
+from tests.unit.core_harness import start_core
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+W1, W2 = WorkspaceRef("test", "T1"), WorkspaceRef("test", "T2")
+
+
+def ref(name: str) -> UserRef:
+    return UserRef("test", name)
+
+
+def test_situations_name_the_skill_a_described_need_is_about() -> None:
+    book = default_situations()
+    assert book.guess("I'm exhausted and can't switch off in the evenings")[0].skill in {
+        "workplace wellbeing",
+        "boundaries",
+    }
+    assert book.guess("the pods in our cluster keep restarting")[0].skill == "kubernetes"
+
+
+def test_a_named_topic_leads_and_guesses_beside_it_weigh_half() -> None:
+    reading = merge_guesses(
+        [TopicGuess("python", 1.0, "named"), TopicGuess("debugging", 0.8, "situation")]
+    )
+    assert reading.topics == ("python",) and not reading.unsure
+    assert reading.weights["debugging"] == 0.4
+
+
+def test_the_bot_is_unsure_without_a_sure_guess_or_when_the_best_two_are_close() -> None:
+    weak = merge_guesses([TopicGuess("budgeting", 0.6, "situation")])
+    assert weak.unsure and weak.topics == ()
+    close = merge_guesses(
+        [TopicGuess("boundaries", 0.8, "situation"), TopicGuess("time management", 0.78, "s")]
+    )
+    assert close.unsure
+    clear = merge_guesses([TopicGuess("boundaries", 0.9, "s"), TopicGuess("git", 0.5, "s")])
+    assert not clear.unsure and clear.topics == ("boundaries",)
+
+
+def test_own_words_bring_a_mentor_whose_skills_do_not_fit() -> None:
+    words = MentorWords([(ref("maya"), "I help you answer an offer or a counter-offer")])
+    own = words.match("I got a counter-offer and don't know how to answer")
+    [r] = rank_mentors({}, [MentorCandidate(ref("maya"), ("sales",), True)], own_words=own)
+    assert r.ref == ref("maya") and r.factors["own_words"] > 0
+
+
+def test_helped_similar_points_go_to_the_mentor_who_helped_before() -> None:
+    both = [
+        MentorCandidate(ref("a"), ("git",), True),
+        MentorCandidate(ref("b"), ("git",), True),
+    ]
+    ranked = rank_mentors(["git"], both, helped={ref("b"): 0.5})
+    assert [r.ref for r in ranked] == [ref("b"), ref("a")]
+    assert ranked[0].factors["helped_similar"] == 30.0
+
+
+def test_what_is_learned_stays_in_its_workspace() -> None:
+    learned = LearnedExpertise()
+    learned.teach(W1, Lesson(1, "our staging deploy keeps timing out", ref("nina"), ("ci/cd",)))
+    assert learned.helped(W1, "the staging deploy is timing out again") == {ref("nina"): 1.0}
+    assert learned.helped(W2, "the staging deploy is timing out again") == {}
+    assert "ci/cd" in learned.topics(W1, "staging deploy timing out")
+
+
+def test_the_blind_set_is_large_balanced_and_names_no_skill_of_its_mentors() -> None:
+    roster = {m["name"]: m for m in json.loads((DATA / "matching_people_roster.json").read_text())}
+    rows = [json.loads(line) for line in (DATA / "matching_people_blind.jsonl").open()]
+    assert len(roster) >= 15 and len(rows) >= 150
+    assert sum(r["kind"] == "people" for r in rows) == sum(r["kind"] == "technical" for r in rows)
+    tuning = {
+        json.loads(line)["question"] for line in (DATA / "matching_people_tuning.jsonl").open()
+    }
+    for r in rows:
+        assert r["question"] not in tuning
+        for name in r["mentors"]:
+            for skill in roster[name]["skills"]:
+                assert skill not in r["question"].lower(), (r["id"], skill)
+
+
+def test_offline_classifier_reads_named_topics_and_situations() -> None:
+    guesses = OfflineClassifier(build_taxonomy()).guesses("our Django app is slow")
+    assert ("django", "named") in {(g.skill, g.how) for g in guesses}
+
+
+async def test_ten_well_rated_sessions_change_who_is_suggested() -> None:
+    core = await start_core()
+    await core.join("ana", "performance optimization")
+    await core.join("bob", "performance optimization")
+    question = "The nightly invoice export hangs for minutes before timing out"
+    first = core.question(await core.ask("carol", question)).suggested
+    mentor = "bob" if first[0] == core.user("ana") else "ana"
+    other = core.user(mentor)
+    for i in range(10):
+        n = await core.ask("dave", f"Invoice export number {i} hangs for minutes, timing out")
+        await core.claim(mentor, n)
+        await core.resolve("dave", n)
+        await core.handle(RateSession(core.actor("dave"), n, 5))
+        core.clock.advance(timedelta(minutes=15))  # spread out, as sessions are ([limits])
+    core.clock.advance(timedelta(days=7))  # a new week: this week's load is even again
+    after = core.question(await core.ask("erin", question)).suggested
+    assert after[0] == other
+
+
+async def test_unsure_asker_gets_topic_buttons_and_a_pick_resuggests_and_teaches() -> None:
+    core = await start_core()
+    await core.join("aisha", "workplace wellbeing")
+    said = await core.handle(
+        AskQuestion(
+            core.actor("bob"), "Everything feels like a lot lately and I do not know what to do"
+        )
+    )
+    [confirmation] = said
+    ids = [a.id for a in confirmation.actions]
+    *ids, cancel = ids
+    assert cancel == "cancel"
+    assert ids[-1] == "topic:other" and all(i.startswith("topic:") for i in ids)
+    reply = await core.reply(PickTopic(core.actor("bob"), 1, "workplace wellbeing"))
+    assert "aisha" in reply
+    assert core.question(1).topics[0] == "workplace wellbeing"
+    assert core.question(1).suggested == (core.user("aisha"),)
+    assert "workplace wellbeing" in core.bus.services.learned.topics(
+        core.question(1).workspace, "everything feels like a lot lately"
+    )
+
+
+async def test_only_the_asker_picks_the_topic() -> None:
+    core = await start_core()
+    n = await core.ask("alice", "Everything feels like a lot lately and I do not know what to do")
+    reply = await core.reply(PickTopic(core.actor("mallory"), n, "boundaries"))
+    assert "Only the person who asked" in reply
+
+
+async def test_mentor_about_is_stored_and_shown_on_the_profile() -> None:
+    core = await start_core()
+    await core.join("maya", "salary negotiation")
+    reply = await core.reply(SetMentorAbout(core.actor("maya"), "Answering offers and counters"))
+    assert "Answering offers and counters" in reply
