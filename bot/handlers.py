@@ -33,6 +33,7 @@ from bot.questions.sessions import (
     release_question,
     resolve_question,
 )
+from bot.recognition.wiring import COMMUNITY_COMMANDS, COMMUNITY_REACTIONS
 
 __all__ = ["COMMAND_HANDLERS", "EVENT_HANDLERS"]
 
@@ -69,6 +70,7 @@ _CORE: dict[type[c.Command], Handler] = {
 # Each feature's (commands, reactions) tables: a new feature adds one line here.
 _FEATURES: list[tuple[dict[type[c.Command], Handler], dict[type[Event], list[EventHandler]]]] = [
     (_CORE, QUESTION_REACTIONS),
+    (COMMUNITY_COMMANDS, COMMUNITY_REACTIONS),
 ]
 
 

@@ -9,9 +9,12 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.ports import (
+    BadgeRepository,
     DigestRunRepository,
     FeedbackRepository,
     InboxRepository,
+    KudosRepository,
+    LightningRepository,
     MentorRepository,
     NotMyAreaRepository,
     NudgeRepository,
@@ -19,14 +22,18 @@ from bot.ports import (
     PersonRepository,
     PointsRepository,
     QuestionRepository,
+    StreakRepository,
     WorkspaceRepository,
 )
 from storage.engine import READ_ONLY
 from storage.gate import GatedSession, WriterGate
 from storage.repositories import (
+    SqlBadgeRepository,
     SqlDigestRunRepository,
     SqlFeedbackRepository,
     SqlInboxRepository,
+    SqlKudosRepository,
+    SqlLightningRepository,
     SqlMentorRepository,
     SqlNotMyAreaRepository,
     SqlNudgeRepository,
@@ -34,6 +41,7 @@ from storage.repositories import (
     SqlPersonRepository,
     SqlPointsRepository,
     SqlQuestionRepository,
+    SqlStreakRepository,
     SqlWorkspaceRepository,
 )
 from storage.repositories._base import DbSession
@@ -55,6 +63,10 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     workspaces: WorkspaceRepository
     digests: DigestRunRepository
+    lightning: LightningRepository
+    kudos: KudosRepository
+    badges: BadgeRepository
+    streaks: StreakRepository
 
     def __init__(
         self,
@@ -90,6 +102,10 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session, dialect)
         self.workspaces = SqlWorkspaceRepository(session, dialect)
         self.digests = SqlDigestRunRepository(session, dialect)
+        self.lightning = SqlLightningRepository(session, dialect)
+        self.kudos = SqlKudosRepository(session, dialect)
+        self.badges = SqlBadgeRepository(session, dialect)
+        self.streaks = SqlStreakRepository(session, dialect)
         return self
 
     async def __aexit__(

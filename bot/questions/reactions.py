@@ -68,9 +68,7 @@ async def claimed(event: QuestionClaimed, ctx: Context) -> None:
     _load_changed(ctx, q)
     _show_card(ctx, q, ws)
     await _open_session(ctx, q, ws)
-    await award_points(
-        ctx, user=event.mentor, question=q, points=ctx.config.points.claim, reason="claim"
-    )
+    # No points here: claiming alone is not help (claim/release would farm them).
     await schedule.after_claim(ctx, q)
 
 

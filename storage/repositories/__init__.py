@@ -5,6 +5,7 @@ from storage.repositories.activity import (
     SqlNotMyAreaRepository,
     SqlPointsRepository,
 )
+from storage.repositories.lightning import SqlLightningRepository
 from storage.repositories.nudges import SqlNudgeRepository
 from storage.repositories.once import SqlDigestRunRepository
 from storage.repositories.people import (
@@ -14,11 +15,19 @@ from storage.repositories.people import (
 )
 from storage.repositories.questions import SqlQuestionRepository
 from storage.repositories.queues import SqlInboxRepository, SqlOutboxRepository
+from storage.repositories.recognition import (
+    SqlBadgeRepository,
+    SqlKudosRepository,
+    SqlStreakRepository,
+)
 
 __all__ = [
+    "SqlBadgeRepository",
     "SqlDigestRunRepository",
     "SqlFeedbackRepository",
     "SqlInboxRepository",
+    "SqlKudosRepository",
+    "SqlLightningRepository",
     "SqlMentorRepository",
     "SqlNotMyAreaRepository",
     "SqlNudgeRepository",
@@ -26,5 +35,6 @@ __all__ = [
     "SqlPersonRepository",
     "SqlPointsRepository",
     "SqlQuestionRepository",
+    "SqlStreakRepository",
     "SqlWorkspaceRepository",
 ]
