@@ -31,6 +31,7 @@ __all__ = [
     "parse_kudos",
     "parse_lightning",
     "parse_mentor",
+    "parse_when",
     "split_skills",
 ]
 

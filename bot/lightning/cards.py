@@ -104,13 +104,12 @@ def proposal_prompt(s: Lightning, *, asked: int, window_days: int) -> ChatMessag
     )
 
 
-def invitation(s: Lightning, *, speaker: str, tz: str | None, asked: bool) -> ChatMessage:
-    """A personal invitation: to the people whose questions led to it, or who asked the topic."""
+def invitation(s: Lightning, *, speaker: str, tz: str | None) -> ChatMessage:
+    """A personal invitation to someone who asked about the topic within the window."""
     assert s.starts_at is not None
-    why = "You asked about " if asked else "You may like this: "
     return ChatMessage(
         body=text(
-            why,
+            "You asked about ",
             UserText(s.topic),
             " recently — ",
             UserText(speaker),

@@ -115,16 +115,12 @@ async def _announce(ctx: Context, s: Lightning, ws: Workspace, *, speaker: str) 
     """The card, reminders, and a personal invitation to whoever asked about the topic."""
     show_card(ctx, s, ws)
     await _schedule(ctx, s)
-    cfg = ctx.config.lightning
-    asked = set(s.question_ids)
-    since = ctx.clock.now() - timedelta(days=cfg.window_days)
-    invited: dict[UserRef, bool] = {}
-    for q in await ctx.uow.lightning.topic_demand(s.workspace, s.topic, since):
-        if q.asker != s.speaker:
-            invited[q.asker] = invited.get(q.asker, False) or q.number in asked
-    for user, from_their_question in invited.items():
+    since = ctx.clock.now() - timedelta(days=ctx.config.lightning.window_days)
+    asked = await ctx.uow.lightning.topic_demand(s.workspace, s.topic, since)
+    invited = [u for u in dict.fromkeys(q.asker for q in asked) if u != s.speaker]
+    for user in invited:
         tz = await reader_timezone(ctx, user)
-        ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=tz, asked=from_their_question))
+        ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=tz))
     return len(invited)
 
 

@@ -4,7 +4,7 @@ there is one), and at its end: held, thanks to the speaker, a rating prompt to w
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.actors import names_for, workspace_of
 from bot.domain import Nudge
@@ -25,8 +25,9 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
         return
     rsvps = await ctx.uow.lightning.rsvps(s.number)
     if nudge.step in (REMIND["day"], REMIND["soon"]):
-        if now >= s.starts_at:
-            return  # too late to remind (the process was down): the end still comes
+        soon_due = s.starts_at - timedelta(minutes=15)
+        if now >= s.starts_at or (nudge.step == REMIND["day"] and now >= soon_due):
+            return  # overtaken (the process was down): the next one or the end still comes
         call = ctx.config.session.call_link
         for user in [*(r.user for r in rsvps), *([s.speaker] if s.speaker else [])]:
             tz = await reader_timezone(ctx, user)

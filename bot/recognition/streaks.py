@@ -116,8 +116,8 @@ async def send_streak_note(ctx: Context, nudge: Nudge, now: datetime) -> None:
     """A gentle "keep it going" when a streak of two weeks or more has no session this week yet;
     never during a pause, at most once a month."""
     mentor = nudge.target
-    if mentor is None:
-        return
+    if mentor is None or week_of(now) != week_of(nudge.due_at):
+        return  # meant for a week that is over (the process was down): nothing to keep going
     profile = await ctx.uow.mentors.get(mentor)
     if profile is None or not profile.active or profile.is_paused(now):
         return
