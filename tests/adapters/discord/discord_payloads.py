@@ -207,12 +207,32 @@ def _interaction(
     *,
     interaction_id: str,
     application_id: str,
-    guild_id: str,
+    guild_id: str | None,
     channel_id: str,
     who: dict[str, Any],
     data: dict[str, Any],
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    if guild_id is None:  # in the bot's DM: a user instead of a member, no guild (context 1)
+        payload = {
+            "id": interaction_id,
+            "application_id": application_id,
+            "type": kind,
+            "data": data,
+            "channel_id": channel_id,
+            "channel": {"id": channel_id, "type": 1, "recipients": [who]},
+            "user": who,
+            "token": f"token-{interaction_id}",
+            "version": 1,
+            "app_permissions": MEMBER_PERMISSIONS,
+            "locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {},
+            "context": 1,
+            "attachment_size_limit": 10485760,
+        }
+        payload.update(extra or {})
+        return payload
     payload = {
         "id": interaction_id,
         "application_id": application_id,

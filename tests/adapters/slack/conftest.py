@@ -22,8 +22,8 @@ from adapters.slack.server import http_app
 from bot.app import App
 from bot.clock import SystemClock
 from bot.config import Config
-from bot.ports import Clock
 from bot.main import build_app
+from bot.ports import Clock
 from tests.adapters.slack.fake_slack import APP_ID, TEAM_ID, Call, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
