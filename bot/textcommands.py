@@ -187,11 +187,16 @@ def parse_when(raw: str) -> datetime | None:
 
 
 def _time_and_title(rest: str) -> tuple[datetime, str] | None:
-    parts = rest.split(maxsplit=2)
-    if len(parts) < 3:
-        return None
-    when = parse_when(f"{parts[0]} {parts[1]}")
-    return None if when is None else (when, parts[2])
+    """``YYYY-MM-DD HH:MM <title>`` (or ``YYYY-MM-DDTHH:MM <title>``)."""
+    first, _, after = rest.partition(" ")
+    if "T" in first:
+        when, title = parse_when(first), after.strip()
+    else:
+        parts = rest.split(maxsplit=2)
+        if len(parts) < 3:
+            return None
+        when, title = parse_when(f"{parts[0]} {parts[1]}"), parts[2]
+    return None if when is None or not title else (when, title)
 
 
 def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
