@@ -21,7 +21,7 @@ from bot.domain import (
 )
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import OutboxItem, ReplyTo
-from bot.lightning.model import HeldSession, Lightning, Rsvp
+from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.messages import ChatMessage
 from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
@@ -391,8 +391,13 @@ class LightningRepository(Protocol):
 
     async def get(self, lightning_id: int) -> Lightning | None: ...
 
-    async def save(self, session: Lightning) -> None:
-        """Write every field of a stored session (the card ref aside: the deliverer's)."""
+    async def save(self, session: Lightning, *, expected_state: LightningState) -> bool:
+        """Write every field of a stored session (the card ref aside: the deliverer's) only if
+        its stored state is still `expected_state`: of concurrent callers one gets True."""
+        ...
+
+    async def mark_rewarded(self, lightning_id: int, at: datetime) -> bool:
+        """Record that the speaker's points were given; True for exactly one caller."""
         ...
 
     async def set_card(self, lightning_id: int, card: MessageRef) -> None: ...

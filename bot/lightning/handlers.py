@@ -195,7 +195,11 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
         title=title,
         starts_at=starts,
     )
-    await ctx.uow.lightning.save(s)
+    if not await ctx.uow.lightning.save(s, expected_state=LightningState.PROPOSED):
+        raise Refusal(
+            f"Someone took lightning session #{s.number} a moment ago. Thanks for offering! "
+            "Propose another with `/lightning propose`."
+        )
     invited = await _announce(ctx, s, ws, speaker=cmd.actor.name)
     ctx.reply(_scheduled_reply(s, tz, invited))
 
@@ -207,7 +211,7 @@ async def decline_lightning(cmd: DeclineLightning, ctx: Context) -> None:
         return
     if cmd.actor.user not in s.declined:
         s = replace(s, declined=(*s.declined, cmd.actor.user))
-        await ctx.uow.lightning.save(s)
+        await ctx.uow.lightning.save(s, expected_state=LightningState.PROPOSED)
         if set(s.invited) <= set(s.declined):
             await invite_next_mentors(ctx, s)
     ctx.reply("No problem, thanks for letting me know. Maybe another time!")
@@ -256,9 +260,7 @@ async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
     ws = await workspace_of(ctx, s.workspace)
     speaker = s.speaker
     assert ws is not None and speaker is not None
-    if s.rewarded_at is None:
-        s = replace(s, rewarded_at=now)
-        await ctx.uow.lightning.save(s)
+    if await ctx.uow.lightning.mark_rewarded(s.number, now):
         await award_points(
             ctx,
             user=speaker,

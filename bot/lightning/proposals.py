@@ -84,7 +84,8 @@ async def invite_next_mentors(ctx: Context, s: Lightning) -> None:
     if not ranked:
         return
     s = replace(s, invited=(*s.invited, *(r.ref for r in ranked)))
-    await ctx.uow.lightning.save(s)
+    if not await ctx.uow.lightning.save(s, expected_state=LightningState.PROPOSED):
+        return
     for r in ranked:
         ctx.outbox.dm(
             r.ref,

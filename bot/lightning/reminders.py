@@ -45,7 +45,8 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
     if nudge.step != REMIND["done"]:
         return
     s = replace(s, state=LightningState.HELD, held_at=now)
-    await ctx.uow.lightning.save(s)
+    if not await ctx.uow.lightning.save(s, expected_state=LightningState.SCHEDULED):
+        return
     ws = await workspace_of(ctx, s.workspace)
     if ws is not None:
         show_card(ctx, s, ws)

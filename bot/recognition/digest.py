@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.messages import Bold, Text, UserText, text
 from bot.recognition.catalogue import badge_label
-from bot.refs import WorkspaceRef
+from bot.refs import UserRef, WorkspaceRef
 
 if TYPE_CHECKING:
     from bot.ports import UnitOfWork
@@ -56,9 +56,9 @@ async def community_week(
         [h.session.speaker for h in held if h.session.speaker] + [ref for ref, _ in helpers]
     )
 
-    def name(ref: object) -> str:
-        found = people.get(ref)  # type: ignore[call-overload]
-        return found.name if found is not None else getattr(ref, "id", "?")
+    def name(ref: UserRef | None) -> str:
+        found = people.get(ref) if ref is not None else None
+        return found.name if found is not None else (ref.id if ref is not None else "?")
 
     return CommunityWeek(
         kudos=kudos,

@@ -112,11 +112,22 @@ class SqlLightningRepository(Repository):
         row = (await self._session.execute(sa.select(T).where(T.c.id == lightning_id))).first()
         return None if row is None else _session(row)
 
-    async def save(self, session: Lightning) -> None:
+    async def save(self, session: Lightning, *, expected_state: LightningState) -> bool:
         assert session.id is not None
-        await self._session.execute(
-            sa.update(T).where(T.c.id == session.id).values(**_values(session))
+        changed = await self._rowcount(
+            sa.update(T)
+            .where(T.c.id == session.id, T.c.state == expected_state.value)
+            .values(**_values(session))
         )
+        return changed == 1
+
+    async def mark_rewarded(self, lightning_id: int, at: datetime) -> bool:
+        changed = await self._rowcount(
+            sa.update(T)
+            .where(T.c.id == lightning_id, T.c.rewarded_at.is_(None))
+            .values(rewarded_at=at)
+        )
+        return changed == 1
 
     async def set_card(self, lightning_id: int, card: MessageRef) -> None:
         await self._session.execute(

@@ -86,6 +86,20 @@ async def test_one_demand_proposal_per_workspace_topic_and_period(uow_factory: U
         await uow.commit()
 
 
+async def test_saving_a_session_checks_the_state_it_was_read_in(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        s = await uow.lightning.add(_session())
+        assert s is not None
+        s.state, s.speaker, s.title = LightningState.SCHEDULED, BOB, "groupby"
+        assert await uow.lightning.save(s, expected_state=LightningState.PROPOSED)
+        s.speaker = CAROL
+        assert not await uow.lightning.save(s, expected_state=LightningState.PROPOSED)
+        await uow.commit()
+    async with uow_factory() as uow:
+        back = await uow.lightning.get(s.number)
+    assert back is not None and (back.state, back.speaker) == (LightningState.SCHEDULED, BOB)
+
+
 async def test_a_topic_was_proposed_since_a_time(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         await uow.lightning.add(_session(topic="sql"))
@@ -154,8 +168,8 @@ async def test_sign_ups_count_once_and_rate_once(uow_factory: UowFactory) -> Non
         assert await uow.lightning.rate(s.number, ALICE, 5, T0)
         assert not await uow.lightning.rate(s.number, ALICE, 1, T0)
         assert not await uow.lightning.rate(s.number, BOB, 5, T0)  # never signed up
-        s.rewarded_at = T0
-        await uow.lightning.save(s)
+        assert await uow.lightning.mark_rewarded(s.number, T0)
+        assert not await uow.lightning.mark_rewarded(s.number, T0)
         await uow.commit()
     async with uow_factory() as uow:
         rsvps = await uow.lightning.rsvps(s.number)

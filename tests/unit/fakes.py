@@ -782,11 +782,22 @@ class FakeLightningRepository(_Repository):
     async def get(self, lightning_id: int) -> Lightning | None:
         return _copy(self._rows().get(lightning_id))
 
-    async def save(self, session: Lightning) -> None:
+    async def save(self, session: Lightning, *, expected_state: LightningState) -> bool:
         assert session.id is not None
         await self._uow.lock(self.table, session.id)
         current = self._rows()[session.id]
+        if current.state is not expected_state:
+            return False
         self._uow.put(self.table, session.id, replace(session, card=current.card))
+        return True
+
+    async def mark_rewarded(self, lightning_id: int, at: datetime) -> bool:
+        await self._uow.lock(self.table, lightning_id)
+        current = self._rows()[lightning_id]
+        if current.rewarded_at is not None:
+            return False
+        self._uow.put(self.table, lightning_id, replace(current, rewarded_at=at))
+        return True
 
     async def set_card(self, lightning_id: int, card: MessageRef) -> None:
         await self._uow.lock(self.table, lightning_id)

@@ -3,6 +3,7 @@ sign-ups on the card, invitations, reminders (with the call link), held, rating,
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -210,6 +211,17 @@ async def test_a_proposal_is_taken_by_the_first_mentor_who_accepts(core: Core) -
     n = await scheduled(core)
     said = await core.reply(AcceptLightning(core.actor("carol"), n, AT, "another title"))
     assert "is taken: bob gives it" in said
+
+
+async def test_of_two_mentors_accepting_at_once_exactly_one_gets_the_session(core: Core) -> None:
+    await core.join("carol", "pandas")
+    n = await proposed(core)
+    said = await asyncio.gather(
+        core.reply(AcceptLightning(core.actor("bob"), n, AT, TITLE)),
+        core.reply(AcceptLightning(core.actor("carol"), n, AT, "other title")),
+    )
+    assert sorted(s.startswith("Thank you!") for s in said) == [False, True]
+    assert len(card_versions(core)) == 1
 
 
 async def test_times_in_the_past_or_too_soon_are_refused(core: Core) -> None:

@@ -13,7 +13,16 @@ from discord_fake import FakeDiscord
 from discord_harness import START, Harness, start_bot, stop_bot, wait_started
 from discord_helpers import custom_ids, sub
 
+from adapters.discord.components import lightning_form_submission
+from adapters.discord.translate import (
+    TeachRequest,
+    actor_for,
+    button_command,
+    lightning_command,
+    lightning_form_command,
+)
 from bot.config import Config
+from bot.lightning.commands import AcceptLightning, DeclineLightning, RateLightning
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
 CALL = "https://meet.example.com/lightning"
@@ -212,3 +221,43 @@ async def test_private_kudos_go_by_dm_on_discord(harness: Harness) -> None:
 
 def test_the_harness_clock_starts_on_a_monday() -> None:
     assert START.weekday() == 0
+
+
+# --- translating (pure) ----------------------------------------------------------------------
+
+
+ACTOR = actor_for(user_id=7, name="bob", guild_id=1)
+
+
+def test_the_teach_button_asks_for_the_form() -> None:
+    assert button_command(ACTOR, "mm:teach:4") == TeachRequest(ACTOR, 4)
+    assert button_command(ACTOR, "mm:lrate:5:4") == RateLightning(ACTOR, 4, 5)
+    assert button_command(ACTOR, "mm:notnow:4") == DeclineLightning(ACTOR, 4)
+
+
+def test_the_lightning_form_is_read_from_the_raw_payload() -> None:
+    data = {
+        "custom_id": "mmform:lightning:4",
+        "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "title", "value": "groupby"}]},
+            {
+                "type": 18,
+                "component": {"type": 4, "custom_id": "when", "value": "2026-12-03 15:00"},
+            },
+        ],
+    }
+    assert lightning_form_submission(data) == (4, "groupby", "2026-12-03 15:00")
+    assert lightning_form_submission({"custom_id": "mmform:comment:4"}) is None
+    assert lightning_form_command(ACTOR, 4, title="groupby", when="2026-12-03 15:00") == (
+        AcceptLightning(ACTOR, 4, datetime(2026, 12, 3, 15, 0), "groupby")
+    )
+
+
+def test_lightning_slash_options_become_the_text_grammar() -> None:
+    options = {"session": 4, "when": "2026-12-03 15:00", "title": "groupby basics"}
+    assert lightning_command(ACTOR, "accept", options) == AcceptLightning(
+        ACTOR, 4, datetime(2026, 12, 3, 15, 0), "groupby basics"
+    )
+    assert lightning_command(ACTOR, "rate", {"session": 4, "score": 5}) == RateLightning(
+        ACTOR, 4, 5
+    )

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from adapters.slack import translate as tr
 from adapters.slack.listeners import SLASH_COMMANDS
 from adapters.slack.translate import workspace_ref
+from bot import commands as c
 from bot.clock import ManualClock
+from bot.lightning.commands import AcceptLightning, JoinLightning
+from bot.recognition.commands import GiveKudos
 from tests.adapters.slack.conftest import (
     MENTORING,
     USERS,
@@ -205,3 +209,57 @@ def test_both_manifests_declare_every_slash_command_the_app_answers(name: str) -
     assert declared == set(SLASH_COMMANDS)
     kudos = manifest.split("- command: /kudos", 1)[1].split("- command:", 1)[0]
     assert "should_escape: true" in kudos  # mentions arrive as <@U…|name>
+
+
+# --- translating (pure) ----------------------------------------------------------------------
+
+
+def _actor() -> c.Actor:
+    return c.Actor(tr.user_ref(USERS["bob"]), "bob", tr.workspace_ref(TEAM_ID), timezone="UTC")
+
+
+def test_the_teach_button_opens_the_lightning_form_and_comment_its_own() -> None:
+    assert tr.form_for_button("mm:teach:4") == tr.OpenModal("lightning", 4)
+    assert tr.form_for_button("mm:comment:2") == tr.OpenModal("comment", 2)
+    assert tr.form_for_button("mm:join:4") is None
+    assert tr.block_action("mm:join:4", actor=_actor()) == JoinLightning(_actor(), 4)
+
+
+def test_the_submitted_lightning_form_carries_the_pickers_exact_time() -> None:
+    view = {
+        "callback_id": "mm_lightning",
+        "private_metadata": json.dumps({"lightning_id": 4}),
+        "state": {
+            "values": {
+                "title": {"value": {"type": "plain_text_input", "value": " groupby "}},
+                "starts_at": {
+                    "value": {"type": "datetimepicker", "selected_date_time": 1764082800}
+                },
+            }
+        },
+    }
+    command = tr.view_submission(view, actor=_actor())
+    assert command == AcceptLightning(
+        _actor(), 4, datetime(2025, 11, 25, 15, 0, tzinfo=UTC), "groupby"
+    )
+
+
+def test_a_lightning_form_without_a_time_is_no_command() -> None:
+    view = {
+        "callback_id": "mm_lightning",
+        "private_metadata": json.dumps({"lightning_id": 4}),
+        "state": {"values": {"title": {"value": {"value": "groupby"}}}},
+    }
+    assert tr.view_submission(view, actor=_actor()) is None
+
+
+def test_kudos_text_with_a_slack_mention_becomes_kudos() -> None:
+    command = tr.slash_command(
+        "/kudos",
+        f"--private <@{USERS['alice']}|alice> for the &lt;help&gt;",
+        actor=_actor(),
+        now=START,
+    )
+    assert command == GiveKudos(
+        _actor(), tr.user_ref(USERS["alice"]), "alice", "for the <help>", True
+    )
