@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.commands import SendDigest
+from bot.commands import SendDigest, ShowHome
 from bot.config import Config
 from bot.domain import Person
 from bot.lightning.commands import (
@@ -268,6 +268,12 @@ async def test_list_shows_what_is_coming_with_sign_ups(core: Core) -> None:
     assert "No lightning sessions are coming up" in await core.reply(
         ListLightning(core.actor("carol"))
     )
+
+
+async def test_the_home_view_shows_what_is_coming_up(core: Core) -> None:
+    await scheduled(core)
+    [home] = await core.handle(ShowHome(core.actor("asker1")))
+    assert f"#1 “{TITLE}” by bob — Wed 2026-11-25 15:00 UTC" in home.plain()
 
 
 async def test_the_digest_reports_held_sessions_and_attendance(core: Core) -> None:
