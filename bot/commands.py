@@ -236,7 +236,10 @@ class ShowMentorProfile(Command):
 
 @dataclass(frozen=True, slots=True)
 class ShowLeaderboard(Command):
+    """``month`` (this calendar month, the default) or ``all`` (all time)."""
+
     actor: Actor
+    period: str = "month"
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,9 +289,11 @@ _QUESTION_BUTTONS: dict[str, Callable[[Actor, int], Command]] = {
 
 
 def button_command(actor: Actor, action: str, question_id: int) -> Command | None:
-    """The command behind a `bot.messages.Action` id (``claim``, ``rate:4``, ``topic:git`` ...).
+    """The command behind a `bot.messages.Action` id (``claim``, ``rate:4``, ``topic:git`` ...);
+    lightning sessions' buttons (``join``, ``notnow``, ``lrate:4``) carry the session's id instead.
 
-    None for ``comment`` (each platform answers it with its own form) and for unknown ids.
+    None for ``comment`` and ``teach`` (each platform answers them with its own form) and for
+    unknown ids.
     """
     if action in _QUESTION_BUTTONS:
         return _QUESTION_BUTTONS[action](actor, question_id)
@@ -297,4 +302,7 @@ def button_command(actor: Actor, action: str, question_id: int) -> Command | Non
         return RateSession(actor, question_id, int(rest))
     if kind == "topic" and rest.strip():
         return PickTopic(actor, question_id, rest.strip().lower())
-    return None
+    # Imported here: the lightning commands subclass Command from this module.
+    from bot.lightning.commands import lightning_button
+
+    return lightning_button(actor, action, question_id)

@@ -121,6 +121,16 @@ class SessionSection(_Section):
     max_extensions: Annotated[int, Field(ge=0, le=20)] = 3
     wrap_up_grace_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
     stale_after_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    # A video call link for longer chats and lightning sessions (empty: none).
+    call_link: str = ""
+
+    @field_validator("call_link")
+    @classmethod
+    def _link(cls, v: str) -> str:
+        v = v.strip()
+        if v and not v.startswith(("https://", "http://")):
+            raise ValueError("expected a link starting with https://")
+        return v
 
 
 class MatchingSection(_Section):
@@ -201,10 +211,26 @@ class DigestSection(_Section):
 
 
 class PointsSection(_Section):
-    claim: Annotated[int, Field(ge=0)] = 1
+    # Accepted so that older bot.toml files still load; claiming alone earns nothing.
+    claim: Annotated[int, Field(ge=0)] = 0
     resolve: Annotated[int, Field(ge=0)] = 3
     good_rating: Annotated[int, Field(ge=0)] = 2
+    kudos: Annotated[int, Field(ge=0)] = 1
+    lightning: Annotated[int, Field(ge=0)] = 5
     daily_cap: Annotated[int, Field(ge=1)] = 10
+    leaderboard: bool = True
+
+
+class KudosSection(_Section):
+    daily_limit: Annotated[int, Field(ge=1, le=100)] = 5
+    max_length: Annotated[int, Field(ge=20, le=2000)] = 500
+
+
+class LightningSection(_Section):
+    min_questions: Annotated[int, Field(ge=2, le=1000)] = 5
+    window_days: Annotated[int, Field(ge=1, le=365)] = 28
+    propose_to: Annotated[int, Field(ge=1, le=10)] = 3
+    minutes: Annotated[int, Field(ge=5, le=120)] = 15
 
 
 class MentorsSection(_Section):
@@ -246,6 +272,8 @@ class Config(_Section):
     flow: FlowSection = Field(default_factory=FlowSection)
     digest: DigestSection = Field(default_factory=DigestSection)
     points: PointsSection = Field(default_factory=PointsSection)
+    kudos: KudosSection = Field(default_factory=KudosSection)
+    lightning: LightningSection = Field(default_factory=LightningSection)
     mentors: MentorsSection = Field(default_factory=MentorsSection)
     skills: dict[str, list[str]] = Field(default_factory=dict)
     slack: SlackSection = Field(default_factory=SlackSection)

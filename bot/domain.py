@@ -207,6 +207,9 @@ class NudgeKind(StrEnum):
     FEEDBACK = "feedback"
     FOLLOW_UP = "follow_up"
     PAUSE_END = "pause_end"
+    LIGHTNING = "lightning"  # a lightning session's reminders and wrap-up (step: which)
+    BADGES = "badges"  # the day's badge DM to `target`
+    STREAK = "streak"  # a "keep it going" look at `target`'s helping streak
 
 
 class NudgeState(StrEnum):
@@ -232,3 +235,4 @@ class Nudge:
     lease_until: datetime | None = None
     sent_at: datetime | None = None
     last_error: str = ""
+    subject_id: int | None = None  # what a nudge not about a question is about (a lightning id)

@@ -4,12 +4,15 @@ transaction (the card, the thread, notes, points and nudges are reactions to the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.refs import ThreadRef, UserRef
 
 __all__ = [
     "Event",
+    "MentorPaused",
     "MentorRegistered",
+    "MentorResumed",
     "QuestionAsked",
     "QuestionCancelled",
     "QuestionClaimed",
@@ -105,3 +108,18 @@ class SessionRated(Event):
 @dataclass(frozen=True, slots=True)
 class MentorRegistered(Event):
     mentor: UserRef
+
+
+@dataclass(frozen=True, slots=True)
+class MentorPaused(Event):
+    """A mentor paused from `since` until `until` (far ahead for "until I resume")."""
+
+    mentor: UserRef
+    since: datetime
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MentorResumed(Event):
+    mentor: UserRef
+    at: datetime

@@ -35,6 +35,7 @@ from bot.questions.sessions import (
     resolve_question,
 )
 from bot.questions.topic_choice import TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS
+from bot.recognition.wiring import COMMUNITY_COMMANDS, COMMUNITY_REACTIONS
 
 __all__ = ["COMMAND_HANDLERS", "EVENT_HANDLERS"]
 
@@ -75,6 +76,7 @@ _CORE: dict[type[c.Command], Handler] = {
 _FEATURES: list[tuple[dict[type[c.Command], Handler], dict[type[Event], list[EventHandler]]]] = [
     (_CORE, QUESTION_REACTIONS),
     (TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS),
+    (COMMUNITY_COMMANDS, COMMUNITY_REACTIONS),
 ]
 
 

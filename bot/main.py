@@ -18,6 +18,7 @@ from bot.app import App
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import Config
 from bot.errors import StartupError
+from bot.lightning.card_gateway import LightningCardGateway
 from bot.matching import (
     LearnedExpertise,
     SimilarIndexes,
@@ -86,7 +87,9 @@ async def build_app(
     chat = RoutingGateway(gateways or {})
     runtime = build_runtime(
         uow_factory=uow_factory,
-        chat=chat,
+        # Lightning cards are edited in place as people sign up (the deliverer edits only
+        # question cards): see bot.lightning.cards.
+        chat=LightningCardGateway(chat, uow_factory=uow_factory),
         clock=clock,
         config=config,
         services=Services(

@@ -21,19 +21,24 @@ from bot.domain import (
 )
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import OutboxItem, ReplyTo
+from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
 from bot.messages import ChatMessage
+from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 
 __all__ = [
+    "BadgeRepository",
     "ChatGateway",
     "Clock",
     "DeliveryRefused",
     "DigestRunRepository",
     "FeedbackRepository",
     "InboxRepository",
+    "KudosRepository",
     "LearningRepository",
     "LeasedQueue",
+    "LightningRepository",
     "MentorRepository",
     "NotMyAreaRepository",
     "NudgeRepository",
@@ -43,6 +48,7 @@ __all__ = [
     "QuestionRepository",
     "RateEventRepository",
     "RetryAfter",
+    "StreakRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "WorkspaceRepository",
@@ -247,8 +253,15 @@ class PointsRepository(Protocol):
     async def total_since(self, user: UserRef, since: datetime) -> int: ...
 
     async def leaderboard(
-        self, workspace: WorkspaceRef, *, since: datetime | None, limit: int
-    ) -> list[tuple[UserRef, int]]: ...
+        self,
+        workspace: WorkspaceRef,
+        *,
+        since: datetime | None,
+        limit: int,
+        until: datetime | None = None,
+    ) -> list[tuple[UserRef, int]]:
+        """Points per person earned in ``[since, until)`` (open ends where None), most first."""
+        ...
 
 
 T = TypeVar("T")
@@ -410,6 +423,116 @@ class DigestRunRepository(Protocol):
         ...
 
 
+class LightningRepository(Protocol):
+    async def add(self, session: Lightning) -> Lightning | None:
+        """Store a new session with its id; None when a demand proposal for the same workspace,
+        topic and period exists already (two questions asked at once propose once)."""
+        ...
+
+    async def get(self, lightning_id: int) -> Lightning | None: ...
+
+    async def save(self, session: Lightning, *, expected_state: LightningState) -> bool:
+        """Write every field of a stored session (the card ref aside: the deliverer's) only if
+        its stored state is still `expected_state`: of concurrent callers one gets True."""
+        ...
+
+    async def mark_rewarded(self, lightning_id: int, at: datetime) -> bool:
+        """Record that the speaker's points were given; True for exactly one caller."""
+        ...
+
+    async def set_card(self, lightning_id: int, card: MessageRef) -> None: ...
+
+    async def proposed_since(self, workspace: WorkspaceRef, topic: str, since: datetime) -> bool:
+        """Whether a session on `topic` was proposed (by anyone) at or after `since`."""
+        ...
+
+    async def topic_demand(
+        self, workspace: WorkspaceRef, topic: str, since: datetime
+    ) -> list[Question]:
+        """The questions on `topic` asked since `since`, cancelled ones aside, oldest first."""
+        ...
+
+    async def upcoming(self, workspace: WorkspaceRef, now: datetime) -> list[Lightning]:
+        """Scheduled sessions that have not ended yet, soonest first."""
+        ...
+
+    async def given_by(self, speaker: UserRef) -> int:
+        """How many sessions this speaker gave that attendees rated (the speaker's points given)."""
+        ...
+
+    async def add_rsvp(self, rsvp: Rsvp) -> bool:
+        """Sign someone up once; False if they were already."""
+        ...
+
+    async def rsvps(self, lightning_id: int) -> list[Rsvp]: ...
+
+    async def rate(self, lightning_id: int, user: UserRef, score: int, at: datetime) -> bool:
+        """Record a signed-up person's rating once; False if not signed up or rated already."""
+        ...
+
+    async def held_between(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime
+    ) -> list[HeldSession]:
+        """Sessions that took place in ``[start, end)``, with sign-ups and ratings."""
+        ...
+
+
+class KudosRepository(Protocol):
+    async def add(self, kudos: Kudos) -> None: ...
+
+    async def given_since(self, giver: UserRef, since: datetime) -> list[Kudos]:
+        """Kudos `giver` gave since `since`, oldest first."""
+        ...
+
+    async def count_between(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime
+    ) -> int: ...
+
+
+class BadgeRepository(Protocol):
+    async def add(self, badge: EarnedBadge) -> bool:
+        """Store a badge once per person; False if they had it already."""
+        ...
+
+    async def of(self, user: UserRef) -> list[EarnedBadge]:
+        """The badges someone earned, oldest first."""
+        ...
+
+    async def announce(self, user: UserRef, at: datetime) -> list[EarnedBadge]:
+        """Mark the badges not yet announced as announced at `at`; returns them."""
+        ...
+
+    async def last_announced(self, user: UserRef) -> datetime | None: ...
+
+    async def earned_between(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime
+    ) -> list[EarnedBadge]: ...
+
+    async def faq_entries_by(self, user: UserRef) -> int:
+        """How many FAQ answers this person wrote (0 where there is no FAQ)."""
+        ...
+
+
+class StreakRepository(Protocol):
+    async def sessions_of(self, mentor: UserRef, *, since: datetime | None) -> list[HelpedSession]:
+        """Sessions this mentor resolved (resolved at or after `since`), oldest first."""
+        ...
+
+    async def add_pause(self, pause: PausePeriod) -> None: ...
+
+    async def end_pauses(self, user: UserRef, at: datetime) -> None:
+        """A mentor resumed at `at`: pauses still running end then."""
+        ...
+
+    async def pauses(self, user: UserRef, *, since: datetime) -> list[PausePeriod]:
+        """Pauses that had not ended by `since`."""
+        ...
+
+    async def last_note(self, user: UserRef, kind: str) -> datetime | None: ...
+
+    async def add_note(self, user: UserRef, kind: str, at: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: all or nothing. ``async with uow:`` rolls back unless committed."""
 
@@ -426,6 +549,10 @@ class UnitOfWork(Protocol):
     workspaces: WorkspaceRepository
     digests: DigestRunRepository
     rate_events: RateEventRepository
+    lightning: LightningRepository
+    kudos: KudosRepository
+    badges: BadgeRepository
+    streaks: StreakRepository
 
     async def __aenter__(self) -> Self: ...
 

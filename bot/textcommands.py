@@ -10,25 +10,39 @@ from datetime import datetime, timedelta
 
 from bot import commands as c
 from bot.hygiene import strip_invisible
+from bot.lightning.commands import (
+    AcceptLightning,
+    JoinLightning,
+    ListLightning,
+    ProposeLightning,
+    RateLightning,
+)
+from bot.recognition.commands import GiveKudos
 from bot.refs import UserRef
 
 __all__ = [
     "ADMIN_USAGE",
     "ASK_USAGE",
+    "KUDOS_USAGE",
+    "LIGHTNING_USAGE",
     "MENTOR_USAGE",
     "ParseError",
     "parse_admin",
     "parse_ask",
     "parse_ask_command",
     "parse_duration",
+    "parse_kudos",
+    "parse_lightning",
     "parse_mentor",
+    "parse_when",
     "split_skills",
 ]
 
 MENTOR_USAGE = (
     "Mentor commands: `/mentor join <skill, skill, ...>` · `/mentor skills <skill, ...>` · "
     "`/mentor hours Mon-Fri 09:00-17:00` · `/mentor tz Europe/Berlin` · `/mentor pause [7d]` · "
-    "`/mentor resume` · `/mentor me` · `/mentor list [skill]` · `/mentor leaderboard` · `/mentor why <n>` · "
+    "`/mentor resume` · `/mentor me` · `/mentor list [skill]` · `/mentor leaderboard [month|all]` · "
+    "`/mentor why <n>` · "
     "`/mentor handover <n> @someone`"
 )
 ADMIN_USAGE = "Admin commands: `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats`"
@@ -151,7 +165,10 @@ def parse_mentor(
     if sub in ("me", "profile"):
         return c.ShowMentorProfile(actor)
     if sub == "leaderboard":
-        return c.ShowLeaderboard(actor)
+        period = rest.lower() or "month"
+        if period not in ("month", "all"):
+            return ParseError("Show the leaderboard like `/mentor leaderboard month` or `all`.")
+        return c.ShowLeaderboard(actor, period)
     if sub in ("list", "directory"):
         return c.ListMentors(actor, rest)
     if sub == "handover":
@@ -187,3 +204,91 @@ def parse_admin(actor: c.Actor, raw: str, *, now: datetime) -> c.Command | Parse
     if not sub or sub == "help":
         return ParseError(ADMIN_USAGE)
     return ParseError(f"I don't know `/mentoradmin {sub}`. {ADMIN_USAGE}")
+
+
+KUDOS_USAGE = (
+    "Thank someone: `/kudos @name <what they did>` (add `--private` before the name to send it "
+    "to them only)."
+)
+LIGHTNING_USAGE = (
+    "Lightning sessions: `/lightning propose <topic> <YYYY-MM-DD HH:MM> <title>` · "
+    "`/lightning accept <id> <YYYY-MM-DD HH:MM> <title>` · `/lightning list` · "
+    "`/lightning join <id>` · `/lightning rate <id> <1-5>` (times in your own timezone)"
+)
+
+
+def parse_kudos(
+    actor: c.Actor, raw: str, *, user_named: UserLookup | None = None
+) -> c.Command | ParseError:
+    """``[--private] <person> <why>`` → GiveKudos; `user_named` reads the platform's mention."""
+    text = raw.strip()
+    private = False
+    for flag in ("--private", "-p"):
+        if text == flag or text.startswith(flag + " "):
+            private, text = True, text[len(flag) :].strip()
+    who, _, why = text.partition(" ")
+    found = user_named(who) if user_named and who else None
+    if found is None or not why.strip():
+        return ParseError(KUDOS_USAGE)
+    return GiveKudos(actor, found[0], found[1], why.strip(), private)
+
+
+def parse_when(raw: str) -> datetime | None:
+    """``YYYY-MM-DD HH:MM`` (or ``YYYY-MM-DDTHH:MM``) → a naive wall time; None if not one."""
+    try:
+        when = datetime.strptime(raw.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+    except ValueError:
+        return None
+    return when
+
+
+def _time_and_title(rest: str) -> tuple[datetime, str] | None:
+    """``YYYY-MM-DD HH:MM <title>`` (or ``YYYY-MM-DDTHH:MM <title>``)."""
+    first, _, after = rest.partition(" ")
+    if "T" in first:
+        when, title = parse_when(first), after.strip()
+    else:
+        parts = rest.split(maxsplit=2)
+        if len(parts) < 3:
+            return None
+        when, title = parse_when(f"{parts[0]} {parts[1]}"), parts[2]
+    return None if when is None or not title else (when, title)
+
+
+def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
+    """``/lightning propose|accept|list|join|rate …`` text → command."""
+    sub, _, rest = raw.strip().partition(" ")
+    sub, rest = sub.lower(), rest.strip()
+    if sub == "list" and not rest:
+        return ListLightning(actor)
+    if sub == "propose":
+        topic, _, tail = rest.partition(" ")
+        timed = _time_and_title(tail)
+        if not topic or timed is None:
+            return ParseError(
+                "Propose like `/lightning propose pandas 2026-12-03 15:00 groupby in 15 minutes` "
+                "(the time in your own timezone)."
+            )
+        return ProposeLightning(actor, topic, timed[0], timed[1])
+    if sub in ("accept", "join", "rate"):
+        number, _, tail = rest.partition(" ")
+        n = number.lstrip("#")
+        if not n.isdigit():
+            return ParseError(f"Which session? `/lightning {sub} 3 ...` — {LIGHTNING_USAGE}")
+        if sub == "join":
+            return JoinLightning(actor, int(n))
+        if sub == "rate":
+            score = tail.strip()
+            if not score.isdigit() or not 1 <= int(score) <= 5:
+                return ParseError(f"Rate from 1 to 5: `/lightning rate {n} 5`.")
+            return RateLightning(actor, int(n), int(score))
+        timed = _time_and_title(tail)
+        if timed is None:
+            return ParseError(
+                f"Accept like `/lightning accept {n} 2026-12-03 15:00 groupby in 15 minutes` "
+                "(the time in your own timezone)."
+            )
+        return AcceptLightning(actor, int(n), timed[0], timed[1])
+    if not sub or sub == "help":
+        return ParseError(LIGHTNING_USAGE)
+    return ParseError(f"I don't know `/lightning {sub}`. {LIGHTNING_USAGE}")

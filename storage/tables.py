@@ -10,9 +10,14 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
 __all__ = [
+    "BadgeRow",
     "DigestRunRow",
     "FeedbackRow",
     "InboxRow",
+    "KudosRow",
+    "LightningRow",
+    "LightningRsvpRow",
+    "MentorPauseRow",
     "MentorProfileRow",
     "NotMyAreaRow",
     "NudgeRow",
@@ -21,6 +26,7 @@ __all__ = [
     "PointsRow",
     "QuestionRow",
     "RateEventRow",
+    "RecognitionNoteRow",
     "TopicChoiceRow",
     "UtcDateTime",
     "WorkspaceRow",
@@ -230,6 +236,8 @@ class NudgeRow(SQLModel, table=True):
         default=None,
         sa_column=sa.Column(UtcDateTime(), nullable=False, server_default=sa.func.now()),
     )
+    # What a nudge that is not about a question is about (a lightning session's id).
+    subject_id: int | None = None
 
 
 class NotMyAreaRow(SQLModel, table=True):
@@ -314,6 +322,105 @@ class DigestRunRow(SQLModel, table=True):
     workspace: str
     period: str
     started_at: datetime = _dt(nullable=False)
+
+
+class LightningRow(SQLModel, table=True):
+    __tablename__ = "lightning"
+    __table_args__ = (
+        # Demand proposals: one per workspace, topic and period (NULL for people's own).
+        sa.UniqueConstraint(
+            "workspace", "topic", "demand_period", name="uq_lightning_workspace_topic_period"
+        ),
+        sa.Index("ix_lightning_workspace_topic_created_at", "workspace", "topic", "created_at"),
+        sa.Index("ix_lightning_workspace_state_starts_at", "workspace", "state", "starts_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    topic: str
+    state: str
+    minutes: int = 15
+    title: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    speaker: str | None = Field(default=None, index=True)
+    proposed_by: str | None = None
+    starts_at: datetime | None = _dt()
+    question_ids: list[int] = _json()
+    invited: list[str] = _json()
+    declined: list[str] = _json()
+    demand_period: int | None = None
+    card: str | None = None
+    created_at: datetime = _dt(nullable=False)
+    held_at: datetime | None = _dt()
+    rewarded_at: datetime | None = _dt()
+
+
+class LightningRsvpRow(SQLModel, table=True):
+    __tablename__ = "lightning_rsvp"
+    __table_args__ = (
+        sa.UniqueConstraint("lightning_id", "user", name="uq_lightning_rsvp_lightning_user"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    lightning_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("lightning.id"), nullable=False)
+    )
+    user: str
+    at: datetime = _dt(nullable=False)
+    score: int | None = None
+    rated_at: datetime | None = _dt()
+
+
+class KudosRow(SQLModel, table=True):
+    __tablename__ = "kudos"
+    __table_args__ = (
+        sa.Index("ix_kudos_giver_at", "giver", "at"),
+        sa.Index("ix_kudos_workspace_at", "workspace", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    giver: str
+    receiver: str
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    private: bool = False
+    at: datetime = _dt(nullable=False)
+
+
+class BadgeRow(SQLModel, table=True):
+    __tablename__ = "badge"
+    __table_args__ = (
+        sa.UniqueConstraint("user", "badge", name="uq_badge_user_badge"),
+        sa.Index("ix_badge_workspace_earned_at", "workspace", "earned_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    user: str
+    badge: str
+    earned_at: datetime = _dt(nullable=False)
+    announced_at: datetime | None = _dt()
+
+
+class MentorPauseRow(SQLModel, table=True):
+    __tablename__ = "mentor_pause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user: str = Field(index=True)
+    start: datetime = _dt(nullable=False)
+    end: datetime = _dt(nullable=False)
+
+
+class RecognitionNoteRow(SQLModel, table=True):
+    """When someone was last sent a recognition note of a kind (e.g. "keep your streak")."""
+
+    __tablename__ = "recognition_note"
+    __table_args__ = (sa.Index("ix_recognition_note_user_kind_at", "user", "kind", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user: str
+    kind: str
+    at: datetime = _dt(nullable=False)
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:

@@ -9,10 +9,13 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.ports import (
+    BadgeRepository,
     DigestRunRepository,
     FeedbackRepository,
     InboxRepository,
+    KudosRepository,
     LearningRepository,
+    LightningRepository,
     MentorRepository,
     NotMyAreaRepository,
     NudgeRepository,
@@ -21,15 +24,19 @@ from bot.ports import (
     PointsRepository,
     QuestionRepository,
     RateEventRepository,
+    StreakRepository,
     WorkspaceRepository,
 )
 from storage.engine import READ_ONLY
 from storage.gate import GatedSession, WriterGate
 from storage.repositories import (
+    SqlBadgeRepository,
     SqlDigestRunRepository,
     SqlFeedbackRepository,
     SqlInboxRepository,
+    SqlKudosRepository,
     SqlLearningRepository,
+    SqlLightningRepository,
     SqlMentorRepository,
     SqlNotMyAreaRepository,
     SqlNudgeRepository,
@@ -38,6 +45,7 @@ from storage.repositories import (
     SqlPointsRepository,
     SqlQuestionRepository,
     SqlRateEventRepository,
+    SqlStreakRepository,
     SqlWorkspaceRepository,
 )
 from storage.repositories._base import DbSession
@@ -61,6 +69,10 @@ class SqlUnitOfWork:
     workspaces: WorkspaceRepository
     digests: DigestRunRepository
     rate_events: RateEventRepository
+    lightning: LightningRepository
+    kudos: KudosRepository
+    badges: BadgeRepository
+    streaks: StreakRepository
 
     def __init__(
         self,
@@ -98,6 +110,10 @@ class SqlUnitOfWork:
         self.workspaces = SqlWorkspaceRepository(session, dialect)
         self.digests = SqlDigestRunRepository(session, dialect)
         self.rate_events = SqlRateEventRepository(session, dialect)
+        self.lightning = SqlLightningRepository(session, dialect)
+        self.kudos = SqlKudosRepository(session, dialect)
+        self.badges = SqlBadgeRepository(session, dialect)
+        self.streaks = SqlStreakRepository(session, dialect)
         return self
 
     async def __aexit__(

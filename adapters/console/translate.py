@@ -10,7 +10,14 @@ from datetime import datetime, timedelta
 from adapters.console.gateway import PLATFORM
 from bot import commands as c
 from bot.refs import MessageRef, ThreadRef, UserRef
-from bot.textcommands import ParseError, parse_admin, parse_ask_command, parse_mentor
+from bot.textcommands import (
+    ParseError,
+    parse_admin,
+    parse_ask_command,
+    parse_kudos,
+    parse_lightning,
+    parse_mentor,
+)
 
 __all__ = ["HELP", "Meta", "translate"]
 
@@ -22,10 +29,18 @@ Lines you can type:
                                            resume, me, list [skill], leaderboard, why <n>,
                                            handover <n> <name>, about <your own words>)
   /mentoradmin digest | stats              admin commands (user `admin` is an admin)
+  /kudos <name> <why>                      thank someone (--private: only they see it)
+  /lightning propose <topic> <YYYY-MM-DD HH:MM> <title>
+                                           offer a 15-minute lightning session
+  /lightning accept <id> <YYYY-MM-DD HH:MM> <title>
+                                           teach a session proposed to you
+  /lightning list | join <id> | rate <id> <1-5>
+                                           what's coming; sign up; rate it afterwards
   react <emoji> <n>                        react to question n's card (✋ or raising_hand claims)
   click <action> <n>                       press a button: claim, release, resolve, extend,
                                            cancel, notmine, rate:1..rate:5, clarity:1..clarity:5,
-                                           topic:<name> (e.g. `click topic:git 3`), topic:other
+                                           topic:<name> (e.g. `click topic:git 3`), topic:other;
+                                           on lightning session n: join, notnow, lrate:1..lrate:5
   comment <n> <text>                       add a comment to your rating of question n
   say <n> <text>                           write in the thread of question n (✅ resolves)
   clock +<N>m | +<N>h | +<N>d              move the clock forward; due nudges fire
@@ -103,6 +118,10 @@ def translate(
         return parse_mentor(actor, rest, user_named=console_user)
     if low == "/mentoradmin":
         return parse_admin(actor, rest, now=now)
+    if low == "/kudos":
+        return parse_kudos(actor, rest, user_named=console_user)
+    if low == "/lightning":
+        return parse_lightning(actor, rest)
     if low == "say":
         num, _, said = rest.partition(" ")
         n = _number(num)
@@ -139,10 +158,16 @@ def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
         return ParseError(
             f"In the console, write your comment as a line: `comment {n} Very clear, thanks!`"
         )
+    if action == "teach":  # a form on the platforms; a line of its own here
+        return ParseError(
+            f"In the console, give the time and title as a line: "
+            f"`/lightning accept {n} <YYYY-MM-DD HH:MM> <title>`"
+        )
     command = c.button_command(actor, action, n)
     if command is not None:
         return command
     return ParseError(
         f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
-        "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>."
+        "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>; on a lightning session: "
+        "join, notnow, lrate:1..lrate:5."
     )

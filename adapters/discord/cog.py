@@ -1,4 +1,4 @@
-"""The slash commands, buttons and comment modal: each builds a command and hands it to the bus."""
+"""The slash commands, buttons and modals: each builds a command and hands it to the bus."""
 
 from __future__ import annotations
 
@@ -8,15 +8,25 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord.components import COG_NAME, CommentModal, comment_form_submission
+from adapters.discord.components import (
+    COG_NAME,
+    CommentModal,
+    LightningModal,
+    comment_form_submission,
+    lightning_form_submission,
+)
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
     CommentRequest,
+    TeachRequest,
     admin_command,
     button_command,
     complete_skills,
     complete_timezone,
     handover_command,
+    kudos_command,
+    lightning_command,
+    lightning_form_command,
     mentor_command,
 )
 from bot import commands as c
@@ -36,10 +46,14 @@ def _choices(values: list[str]) -> Choices:
 
 
 class MentoringCog(commands.Cog, name=COG_NAME):
-    """``/askmentor``, ``/mentor …``, ``/mentoradmin …`` and every Micromentor button."""
+    """``/askmentor``, ``/mentor …``, ``/mentoradmin …``, ``/kudos``, ``/lightning …`` and every
+    Micromentor button."""
 
     mentor = app_commands.Group(
         name="mentor", description="Your mentor profile and the mentor directory", guild_only=True
+    )
+    lightning = app_commands.Group(
+        name="lightning", description="15-minute skill-sharing sessions", guild_only=True
     )
     mentoradmin = app_commands.Group(
         name="mentoradmin",
@@ -111,9 +125,16 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     async def me(self, interaction: Interaction) -> None:
         await self._mentor(interaction, "me")
 
-    @mentor.command(name="leaderboard", description="Who helped most lately")
-    async def leaderboard(self, interaction: Interaction) -> None:
-        await self._mentor(interaction, "leaderboard")
+    @mentor.command(name="leaderboard", description="Who helped most this month or all time")
+    @app_commands.describe(period="This month (default) or all time")
+    @app_commands.choices(
+        period=[
+            app_commands.Choice(name="this month", value="month"),
+            app_commands.Choice(name="all time", value="all"),
+        ]
+    )
+    async def leaderboard(self, interaction: Interaction, period: str | None = None) -> None:
+        await self._mentor(interaction, "leaderboard", period=period)
 
     @mentor.command(name="list", description="The mentors, optionally for one skill")
     async def list_(self, interaction: Interaction, skill: str | None = None) -> None:
@@ -148,6 +169,75 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     async def _tz_choices(self, interaction: Interaction, current: str) -> Choices:
         return _choices(complete_timezone(current, known_timezones()))
 
+    # --- /kudos and /lightning ---------------------------------------------------------------
+
+    @app_commands.command(name="kudos", description="Thank someone for their help")
+    @app_commands.describe(
+        member="Who you're thanking",
+        why="What they did for you",
+        private="Send it to them only (default: in the mentoring channel)",
+    )
+    @app_commands.guild_only()
+    async def kudos(
+        self, interaction: Interaction, member: discord.Member, why: str, private: bool = False
+    ) -> None:
+        await self.runner.run(
+            interaction,
+            lambda a: kudos_command(
+                a, to_id=member.id, to_name=member.display_name, why=why, private=private
+            ),
+        )
+
+    async def _lightning(self, interaction: Interaction, sub: str, **options: Any) -> None:
+        await self.runner.run(interaction, lambda a: lightning_command(a, sub, options))
+
+    @lightning.command(name="propose", description="Offer a 15-minute session you'll give")
+    @app_commands.describe(
+        topic="The skill, e.g. pandas",
+        when="YYYY-MM-DD HH:MM in your /mentor tz timezone (else UTC)",
+        title="What you'll show",
+    )
+    async def lightning_propose(
+        self, interaction: Interaction, topic: str, when: str, title: str
+    ) -> None:
+        await self._lightning(interaction, "propose", topic=topic, when=when, title=title)
+
+    @lightning.command(name="accept", description="Teach a session proposed to you")
+    @app_commands.describe(
+        session="The session number from the proposal",
+        when="YYYY-MM-DD HH:MM in your /mentor tz timezone (else UTC)",
+        title="What you'll show",
+    )
+    async def lightning_accept(
+        self,
+        interaction: Interaction,
+        session: app_commands.Range[int, 1],
+        when: str,
+        title: str,
+    ) -> None:
+        await self._lightning(interaction, "accept", session=session, when=when, title=title)
+
+    @lightning.command(name="list", description="Lightning sessions coming up")
+    async def lightning_list(self, interaction: Interaction) -> None:
+        await self._lightning(interaction, "list")
+
+    @lightning.command(name="join", description="Sign up for a lightning session")
+    @app_commands.describe(session="The session number")
+    async def lightning_join(
+        self, interaction: Interaction, session: app_commands.Range[int, 1]
+    ) -> None:
+        await self._lightning(interaction, "join", session=session)
+
+    @lightning.command(name="rate", description="Rate a session you attended")
+    @app_commands.describe(session="The session number", score="1 (poor) to 5 (great)")
+    async def lightning_rate(
+        self,
+        interaction: Interaction,
+        session: app_commands.Range[int, 1],
+        score: app_commands.Range[int, 1, 5],
+    ) -> None:
+        await self._lightning(interaction, "rate", session=session, score=score)
+
     # --- /mentoradmin -----------------------------------------------------------------------
 
     @mentoradmin.command(name="digest", description="Post the weekly digest now")
@@ -171,6 +261,9 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         if isinstance(built, CommentRequest):
             await interaction.response.send_modal(CommentModal(built.question_id, named))
             return
+        if isinstance(built, TeachRequest):
+            await interaction.response.send_modal(LightningModal(built.lightning_id, named))
+            return
         await self.runner.run(interaction, lambda _: built, thinking=False, named=named)
 
     @commands.Cog.listener()
@@ -180,6 +273,16 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         submitted = comment_form_submission(interaction.data)
         if submitted is not None:
             await self._comment(interaction, *submitted)
+            return
+        teaching = lightning_form_submission(interaction.data)
+        if teaching is not None:
+            lightning_id, title, when, named = teaching
+            await self.runner.run(
+                interaction,
+                lambda a: lightning_form_command(a, lightning_id, title=title, when=when),
+                thinking=False,
+                named=named,
+            )
 
     async def _comment(
         self, interaction: Interaction, question_id: int, comment: str, named: str | None

@@ -1,5 +1,5 @@
-"""Persistent buttons (custom ids carry the question, so they work after a restart) and the
-comment modal; both hand the click to the interactions cog."""
+"""Persistent buttons (custom ids carry the question or lightning session, so they work after a
+restart) and the comment and lightning modals; both hand the click to the interactions cog."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ __all__ = [
     "ActionButton",
     "ButtonHandler",
     "CommentModal",
+    "LightningModal",
     "comment_form_submission",
+    "lightning_form_submission",
     "view_for",
 ]
 
@@ -98,22 +100,24 @@ def view_for(actions: Sequence[Action]) -> discord.ui.View | None:
 
 
 COMMENT_FORM = "mmform:comment:"
+LIGHTNING_FORM = "mmform:lightning:"
 
 
-def comment_form_submission(data: Any) -> tuple[int, str, str | None] | None:
-    """A submitted comment form's (question id, text, workspace it names), from the raw
-    interaction data; None for any other form. Read from the payload, not from a live Modal
-    object, so a form opened before a restart is still saved after it."""
+def _form_values(data: Any, prefix: str) -> tuple[int, list[tuple[str, str]], str | None] | None:
+    """A submitted form's number (after `prefix` in its custom id), its text inputs'
+    (custom id, value) in order, and the workspace its id names (forms opened from a DM);
+    None for another form. Read from the raw payload, not from a live Modal object, so a form
+    opened before a restart is still taken after it."""
     custom_id = str((data or {}).get("custom_id", ""))
-    number, _, named = custom_id[len(COMMENT_FORM) :].partition("@")
-    if not custom_id.startswith(COMMENT_FORM) or not number.isdigit():
+    number, _, named = custom_id[len(prefix) :].partition("@")
+    if not custom_id.startswith(prefix) or not number.isdigit():
         return None
-    values: list[str] = []
+    values: list[tuple[str, str]] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             if node.get("type") == 4 and "value" in node:
-                values.append(str(node["value"]))
+                values.append((str(node.get("custom_id", "")), str(node["value"])))
             for child in (*node.get("components", ()), node.get("component")):
                 walk(child)
         elif isinstance(node, list):
@@ -121,7 +125,26 @@ def comment_form_submission(data: Any) -> tuple[int, str, str | None] | None:
                 walk(child)
 
     walk(data.get("components", []))
-    return int(number), "\n".join(values), named or None
+    return int(number), values, named or None
+
+
+def comment_form_submission(data: Any) -> tuple[int, str, str | None] | None:
+    """A submitted comment form's (question id, text, workspace named); None for any other
+    form."""
+    found = _form_values(data, COMMENT_FORM)
+    if found is None:
+        return None
+    return found[0], "\n".join(value for _, value in found[1]), found[2]
+
+
+def lightning_form_submission(data: Any) -> tuple[int, str, str, str | None] | None:
+    """A submitted "I'll teach it" form's (session id, title, start as typed, workspace named);
+    None for any other form."""
+    found = _form_values(data, LIGHTNING_FORM)
+    if found is None:
+        return None
+    values = dict(found[1])
+    return found[0], values.get("title", ""), values.get("when", ""), found[2]
 
 
 class CommentModal(discord.ui.Modal):
@@ -142,3 +165,29 @@ class CommentModal(discord.ui.Modal):
             custom_id=f"{COMMENT_FORM}{question_id}{at}",
         )
         self.question_id = question_id
+
+
+class LightningModal(discord.ui.Modal):
+    """ "I'll teach it" → a title and a start time (Discord has no date picker: typed, in the
+    mentor's own timezone). Taken from the raw interaction by :func:`lightning_form_submission`."""
+
+    talk: discord.ui.TextInput[Self] = discord.ui.TextInput(
+        label="Title of your 15-minute session",
+        custom_id="title",
+        max_length=100,
+        placeholder="groupby in 15 minutes",
+    )
+    when: discord.ui.TextInput[Self] = discord.ui.TextInput(
+        label="Starts at (YYYY-MM-DD HH:MM)",
+        custom_id="when",
+        max_length=16,
+        placeholder="2026-12-03 15:00 (your /mentor tz timezone, else UTC)",
+    )
+
+    def __init__(self, lightning_id: int, workspace: str | None = None) -> None:
+        at = f"@{workspace}" if workspace else ""
+        super().__init__(
+            title=f"Teach lightning session #{lightning_id}",
+            custom_id=f"{LIGHTNING_FORM}{lightning_id}{at}",
+        )
+        self.lightning_id = lightning_id

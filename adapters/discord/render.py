@@ -28,7 +28,7 @@ __all__ = [
 GuildOf = Callable[[int], int | None]
 """Finds the guild of a channel or thread id (None: unknown / a DM)."""
 
-EMBED_KINDS = frozenset({"card", "digest", "profile", "home"})
+EMBED_KINDS = frozenset({"card", "digest", "profile", "home", "lightning"})
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
 FIELD_LIMIT = 1024

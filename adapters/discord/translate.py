@@ -10,15 +10,18 @@ from typing import Any
 
 from bot import commands as c
 from bot.flow.outbox import ReplyTo
+from bot.lightning.commands import AcceptLightning
 from bot.messages import parse_custom_id
+from bot.recognition.commands import GiveKudos
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef, WorkspaceRef
-from bot.textcommands import ParseError, parse_admin, parse_mentor
+from bot.textcommands import ParseError, parse_admin, parse_lightning, parse_mentor, parse_when
 
 __all__ = [
     "ADMINISTRATOR",
     "MANAGE_GUILD",
     "PLATFORM",
     "CommentRequest",
+    "TeachRequest",
     "actor_for",
     "admin_command",
     "button_command",
@@ -28,6 +31,9 @@ __all__ = [
     "handover_command",
     "interaction_key",
     "interaction_reply_to",
+    "kudos_command",
+    "lightning_command",
+    "lightning_form_command",
     "mentor_command",
     "message_ids",
     "message_ref",
@@ -52,6 +58,14 @@ class CommentRequest:
 
     actor: c.Actor
     question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TeachRequest:
+    """The "I'll teach it" button: open a modal, then send AcceptLightning."""
+
+    actor: c.Actor
+    lightning_id: int
 
 
 def user_ref(user_id: int | str) -> UserRef:
@@ -133,14 +147,18 @@ def interaction_reply_to(
     )
 
 
-def button_command(actor: c.Actor, custom_id: str) -> c.Command | CommentRequest | None:
-    """A button's ``mm:<action>:<question>`` custom id → command; None for ids that aren't ours."""
+def button_command(
+    actor: c.Actor, custom_id: str
+) -> c.Command | CommentRequest | TeachRequest | None:
+    """A button's ``mm:<action>:<number>`` custom id → command; None for ids that aren't ours."""
     parsed = parse_custom_id(custom_id)
     if parsed is None:
         return None
     action, question_id = parsed
     if action == "comment":
         return CommentRequest(actor, question_id)
+    if action == "teach":
+        return TeachRequest(actor, question_id)
     command = c.button_command(actor, action, question_id)
     if isinstance(command, c.RateSession) and not 1 <= command.score <= 5:
         return None  # not a button we render: ignored, like any foreign id
@@ -186,6 +204,7 @@ def mentor_command(
         "pause": "duration",
         "list": "skill",
         "why": "question",
+        "leaderboard": "period",
     }.get(subcommand)
     rest = _option_text(options, argument) if argument else ""
     parsed = parse_mentor(actor, f"{subcommand} {rest}".strip())
@@ -206,6 +225,41 @@ def admin_command(
     """``/mentoradmin digest [week] | stats``."""
     rest = _option_text(options, "week") if subcommand == "digest" else ""
     return parse_admin(actor, f"{subcommand} {rest}".strip(), now=now)
+
+
+def kudos_command(
+    actor: c.Actor, *, to_id: int | str, to_name: str, why: str, private: bool
+) -> c.Command:
+    """``/kudos member:<member> why:<text> private:<bool>``."""
+    return GiveKudos(actor, user_ref(to_id), to_name, why.strip(), private)
+
+
+def lightning_command(
+    actor: c.Actor, subcommand: str, options: Mapping[str, Any]
+) -> c.Command | ParseError:
+    """``/lightning <subcommand>`` with typed options → command (the text grammar checks)."""
+    order = {
+        "propose": ("topic", "when", "title"),
+        "accept": ("session", "when", "title"),
+        "join": ("session",),
+        "rate": ("session", "score"),
+        "list": (),
+    }.get(subcommand, ())
+    rest = " ".join(_option_text(options, name) for name in order)
+    return parse_lightning(actor, f"{subcommand} {rest}".strip())
+
+
+def lightning_form_command(
+    actor: c.Actor, lightning_id: int, *, title: str, when: str
+) -> c.Command | ParseError:
+    """The "I'll teach it" form → AcceptLightning (the time in the mentor's own timezone)."""
+    starts_at = parse_when(when)
+    if starts_at is None:
+        return ParseError(
+            f"I couldn't read `{when.strip()}` as a time. Use `YYYY-MM-DD HH:MM`, e.g. "
+            f"`2026-12-03 15:00`, or `/lightning accept {lightning_id} 2026-12-03 15:00 <title>`."
+        )
+    return AcceptLightning(actor, lightning_id, starts_at, title)
 
 
 def complete_timezone(typed: str, zones: Iterable[str], *, limit: int = 25) -> list[str]:

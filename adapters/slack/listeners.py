@@ -14,13 +14,12 @@ from slack_bolt.async_app import AsyncApp
 from adapters.slack import translate as tr
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
-from adapters.slack.render import ask_modal, comment_modal, join_modal
+from adapters.slack.render import ask_modal, comment_modal, join_modal, lightning_modal
 from adapters.slack.users import SlackDirectory
 from bot.config import Config
 from bot.flow.inbox import Inbox, InboxClosed
-from bot.messages import parse_custom_id
 
-__all__ = ["NOT_NOW", "SlackBot", "register_listeners"]
+__all__ = ["NOT_NOW", "SLASH_COMMANDS", "SlackBot", "register_listeners"]
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,8 @@ Ack = Callable[..., Awaitable[Any]]
 Body = dict[str, Any]
 
 NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minute."
+# The slash commands the app answers (both manifests declare each of them).
+SLASH_COMMANDS = ("/askmentor", "/mentor", "/mentoradmin", "/kudos", "/lightning")
 _ACK_TEXT = {"/askmentor": "Got it — posting your question…"}
 
 
@@ -72,6 +73,11 @@ class SlackBot:
                 hours=self.config.mentors.default_hours,
                 timezone=who.timezone or self.config.mentors.default_timezone,
             )
+        elif modal.kind == "lightning":
+            assert modal.question_id is not None
+            view = lightning_modal(
+                {**meta, "lightning_id": modal.question_id}, lightning_id=modal.question_id
+            )
         else:
             assert modal.question_id is not None
             view = comment_modal(
@@ -97,7 +103,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         said = _ACK_TEXT.get(str(body["command"]).lower())
         await (ack(text=said) if said else ack())
 
-    for name in ("/askmentor", "/mentor", "/mentoradmin"):
+    for name in SLASH_COMMANDS:
         bolt.command(name)(on_command)
 
     @bolt.event("reaction_added")
@@ -123,11 +129,11 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
 
     @bolt.action(re.compile(r"^mm:"))
     async def on_button(ack: Ack, body: Body, action: Body) -> None:
-        parsed = parse_custom_id(action.get("action_id", ""))
-        if parsed is not None and parsed[0] == "comment":
+        form = tr.form_for_button(action.get("action_id", ""))
+        if form is not None:  # a form opens first; its submission is the input
             await ack()
             channel = (body.get("channel") or {}).get("id")
-            await bot.open_modal(tr.OpenModal("comment", parsed[1]), body=body, channel=channel)
+            await bot.open_modal(form, body=body, channel=channel)
             return
         try:
             await bot.receive("action", body)

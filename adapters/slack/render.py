@@ -21,6 +21,7 @@ __all__ = [
     "fallback_text",
     "home_view",
     "join_modal",
+    "lightning_modal",
     "permalink_for",
     "render_text",
 ]
@@ -283,3 +284,18 @@ def comment_modal(metadata: dict[str, Any], *, question_id: int) -> dict[str, An
     """A comment to go with a rating."""
     blocks = [_input("comment", f"Your comment on question #{question_id}", multiline=True)]
     return _modal("mm_comment", "Add a comment", blocks, metadata)
+
+
+def lightning_modal(metadata: dict[str, Any], *, lightning_id: int) -> dict[str, Any]:
+    """ "I'll teach it": the session's title and its start (Slack's date-time picker shows and
+    returns it in the person's own timezone as a Unix time)."""
+    blocks = [
+        _input("title", f"Title of your lightning session #{lightning_id}"),
+        {
+            "type": "input",
+            "block_id": "starts_at",
+            "label": _plain("Starts at (your timezone)"),
+            "element": {"type": "datetimepicker", "action_id": "value"},
+        },
+    ]
+    return _modal("mm_lightning", "Teach a lightning session", blocks, metadata)

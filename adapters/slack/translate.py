@@ -6,16 +6,19 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot import commands as c
+from bot.lightning.commands import AcceptLightning
 from bot.messages import parse_custom_id
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 from bot.textcommands import (
     ParseError,
     parse_admin,
     parse_ask_command,
+    parse_kudos,
+    parse_lightning,
     parse_mentor,
     split_skills,
 )
@@ -27,6 +30,7 @@ __all__ = [
     "channel_of",
     "channel_ref",
     "emoji_name",
+    "form_for_button",
     "mentioned_user",
     "message_ref",
     "metadata_of",
@@ -49,7 +53,8 @@ _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 @dataclass(frozen=True, slots=True)
 class OpenModal:
-    """The user needs a form first: ``ask``, ``join`` or ``comment`` (on `question_id`)."""
+    """The user needs a form first: ``ask``, ``join``, ``comment`` (on question `question_id`)
+    or ``lightning`` (teaching lightning session `question_id`)."""
 
     kind: str
     question_id: int | None = None
@@ -115,7 +120,8 @@ def modal_for(command: str, raw_text: str) -> OpenModal | None:
 def slash_command(
     command: str, raw_text: str, *, actor: c.Actor, now: datetime
 ) -> c.Command | ParseError | OpenModal:
-    """``/askmentor``, ``/mentor``, ``/mentoradmin`` and their text → a command or a form."""
+    """``/askmentor``, ``/mentor``, ``/mentoradmin``, ``/kudos``, ``/lightning`` and their text →
+    a command or a form."""
     modal = modal_for(command, raw_text)
     if modal is not None:
         return modal
@@ -134,6 +140,10 @@ def slash_command(
         return parse_mentor(actor, body, user_named=user_named)
     if name == "mentoradmin":
         return parse_admin(actor, body, now=now)
+    if name == "kudos":
+        return parse_kudos(actor, body, user_named=mentioned_user)
+    if name == "lightning":
+        return parse_lightning(actor, body)
     return ParseError(f"I don't know the command `/{name}`.")
 
 
@@ -168,10 +178,23 @@ def block_action(action_id: str, *, actor: c.Actor) -> c.Command | OpenModal | N
     parsed = parse_custom_id(action_id)
     if parsed is None:
         return None
+    form = form_for_button(action_id)
+    if form is not None:
+        return form
     action, question_id = parsed
-    if action == "comment":
-        return OpenModal("comment", question_id)
     return c.button_command(actor, action, question_id)
+
+
+_FORM_BUTTONS = {"comment": "comment", "teach": "lightning"}
+
+
+def form_for_button(action_id: str) -> OpenModal | None:
+    """Buttons that open a form first: ``comment`` (a rating's comment) and ``teach`` (a
+    lightning session's title and time); None for every other button."""
+    parsed = parse_custom_id(action_id)
+    if parsed is None or parsed[0] not in _FORM_BUTTONS:
+        return None
+    return OpenModal(_FORM_BUTTONS[parsed[0]], parsed[1])
 
 
 def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:
@@ -211,6 +234,13 @@ def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | N
         if not isinstance(question_id, int):
             return None
         return c.CommentOnSession(actor, question_id, _value(values, "comment"))
+    if callback == "mm_lightning":
+        lightning_id = metadata_of(view).get("lightning_id")
+        picked = ((values.get("starts_at") or {}).get("value") or {}).get("selected_date_time")
+        if not isinstance(lightning_id, int) or not isinstance(picked, int):
+            return None
+        starts_at = datetime.fromtimestamp(picked, tz=UTC)
+        return AcceptLightning(actor, lightning_id, starts_at, _value(values, "title"))
     return None
 
 

@@ -1,14 +1,17 @@
-"""The user's own overview (Slack App Home): open questions, mentor profile, leaderboard."""
+"""The user's own overview (Slack App Home): open questions, profile, badges, lightning sessions
+coming up, leaderboard."""
 
 from __future__ import annotations
 
-from bot.actors import names_for
+from bot.actors import names_for, workspace_of
 from bot.commands import ShowHome
 from bot.domain import QuestionState
+from bot.lightning.handlers import upcoming_text
 from bot.mentors.profile import profile_card
 from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
 from bot.recognition.points import leaderboard_text
+from bot.recognition.profile import recognition_fields
 
 __all__ = ["show_home"]
 
@@ -29,11 +32,16 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
         parts.append(text(f"• #{q.number} ({role}, {state}): ", UserText(q.text[:120])))
     profile = await ctx.uow.mentors.get(cmd.actor.user)
     fields: tuple[tuple[str, Text], ...] = ()
-    if profile is not None and profile.active:
+    mentor = profile is not None and profile.active
+    if profile is not None and mentor:
         card = profile_card(profile, cmd.actor.name, now)
         fields = card.fields
-    board = await leaderboard_text(ctx, cmd.actor.workspace)
-    parts += [text(""), board]
+    fields += await recognition_fields(ctx, cmd.actor.user, mentor=mentor)
+    ws = await workspace_of(ctx, cmd.actor.workspace)
+    if ws is not None:
+        parts += [text(""), (await upcoming_text(ctx, ws, cmd.actor.user)).body]
+    if ctx.config.points.leaderboard:
+        parts += [text(""), await leaderboard_text(ctx, cmd.actor.workspace)]
     ctx.reply(
         ChatMessage(title=text(Bold("Micromentor")), body=lines(parts), fields=fields, kind="home")
     )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionState
 from bot.messages import Attachment, Bold, ChatMessage, Text, UserText, lines, text
+from bot.recognition.digest import CommunityWeek, community_lines
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
@@ -184,6 +185,8 @@ class Digest:
     uncovered: tuple[tuple[datetime, int], ...] = ()
     partial: bool = False
     names: dict[UserRef, str] = field(default_factory=dict)
+    # Kudos, badges, lightning sessions and the month's helpers (None where not gathered).
+    community: CommunityWeek | None = None
 
 
 def build_digest(
@@ -331,6 +334,8 @@ def digest_message(digest: Digest, *, chart: bytes | None = None) -> ChatMessage
                 f"({busiest}, {digest.tz}) — mentors in other hours or timezones would help.",
             )
         )
+    if digest.community is not None:
+        parts += community_lines(digest.community)
     attachment = (
         Attachment(f"digest-{digest.week.label}.png", chart, "image/png") if chart else None
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.actors import is_admin, require_workspace
 from bot.commands import SendDigest
@@ -14,6 +16,8 @@ from bot.domain import Workspace
 from bot.messagebus import Context, Refusal, Services
 from bot.messages import ChatMessage
 from bot.ports import UnitOfWork
+from bot.recognition.digest import community_week
+from bot.recognition.points import month_start
 
 __all__ = ["load_digest", "render_digest", "send_digest"]
 
@@ -36,7 +40,7 @@ async def load_digest(
     previous = await uow.digests.tally(ws.ref, p_start, p_end, top_mentors=top)
     mentors = await uow.mentors.in_workspace(ws.ref)
     people = await uow.people.get_many([ref for ref, _ in this.top_mentors])
-    return build_digest(
+    digest = build_digest(
         workspace=ws.ref,
         week=week,
         tz=tz,
@@ -47,6 +51,18 @@ async def load_digest(
         partial=start <= now < end,
         names={ref: p.name for ref, p in people.items()},
     )
+    # The month the week ends in: its most helpful people so far, for admins to thank.
+    last_day = end - timedelta(seconds=1)
+    community = await community_week(
+        uow,
+        ws.ref,
+        start,
+        end,
+        month_start=month_start(last_day, tz),
+        month=f"{last_day.astimezone(ZoneInfo(tz)):%B %Y}",
+        top=top,
+    )
+    return replace(digest, community=community)
 
 
 async def render_digest(services: Services, digest: Digest) -> ChatMessage:

@@ -7,13 +7,20 @@ from bot.commands import ExplainMatch, ListMentors, ShowLeaderboard
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, UserText, lines, text
 from bot.questions.ranking import rank_for
-from bot.recognition.points import leaderboard_text
+from bot.recognition.points import PERIODS, leaderboard_text
 
 __all__ = ["explain_match", "list_mentors", "show_leaderboard"]
 
 
 async def show_leaderboard(cmd: ShowLeaderboard, ctx: Context) -> None:
-    ctx.reply(await leaderboard_text(ctx, cmd.actor.workspace))
+    if not ctx.config.points.leaderboard:
+        raise Refusal(
+            "The leaderboard is switched off here. Thank someone with "
+            "`/kudos @name <what they did>` instead."
+        )
+    if cmd.period not in PERIODS:
+        raise Refusal("Show the leaderboard for `month` (the default) or `all` time.")
+    ctx.reply(await leaderboard_text(ctx, cmd.actor.workspace, period=cmd.period))
 
 
 async def list_mentors(cmd: ListMentors, ctx: Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.actors import ensure_person, require_mentor, require_workspace, save_mentor
@@ -16,10 +17,11 @@ from bot.commands import (
     UpdateMentorSkills,
 )
 from bot.domain import MentorProfile, Nudge, NudgeKind
-from bot.events import MentorRegistered
+from bot.events import MentorPaused, MentorRegistered, MentorResumed
 from bot.hours import HoursError, WeeklyHours, check_timezone
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, UserText, text
+from bot.recognition.profile import recognition_fields
 
 __all__ = [
     "ABOUT_MAX",
@@ -187,6 +189,7 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
         raise Refusal("Pause for a positive time, e.g. `/mentor pause 7d` or `/mentor pause 12h`.")
     profile.paused_until = now + (cmd.duration or _INDEFINITE)
     await save_mentor(ctx, profile)
+    ctx.emit(MentorPaused(profile.ref, since=now, until=profile.paused_until))
     if cmd.duration is not None:
         await ctx.uow.nudges.add(
             Nudge(
@@ -207,9 +210,12 @@ async def resume_mentor(cmd: ResumeMentor, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.paused_until = None
     await save_mentor(ctx, profile)
+    ctx.emit(MentorResumed(profile.ref, at=ctx.clock.now()))
     ctx.reply("Welcome back! You'll be suggested for questions again.")
 
 
 async def show_mentor_profile(cmd: ShowMentorProfile, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
-    ctx.reply(profile_card(profile, cmd.actor.name, ctx.clock.now()))
+    card = profile_card(profile, cmd.actor.name, ctx.clock.now())
+    extra = await recognition_fields(ctx, cmd.actor.user, mentor=True)
+    ctx.reply(replace(card, fields=card.fields + extra))

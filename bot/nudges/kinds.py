@@ -15,6 +15,7 @@ from bot.messages import Action, ChatMessage, Jump, Text, text
 from bot.nudges.escalation import escalate
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
 from bot.questions.cards import session_controls, who
+from bot.recognition.wiring import COMMUNITY_SENDERS
 
 __all__ = ["SENDERS"]
 
@@ -178,4 +179,5 @@ SENDERS: dict[NudgeKind, Callable[[Context, Nudge, datetime], Awaitable[None]]] 
     NudgeKind.FEEDBACK: _feedback,
     NudgeKind.FOLLOW_UP: _follow_up,
     NudgeKind.PAUSE_END: _pause_end,
+    **COMMUNITY_SENDERS,
 }

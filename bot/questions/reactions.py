@@ -82,6 +82,7 @@ async def claimed(event: QuestionClaimed, ctx: Context) -> None:
     _load_changed(ctx, q)
     _show_card(ctx, q, ws)
     await _open_session(ctx, q, ws)
+    # No points here: claiming alone is not help (claim/release would farm them).
     await schedule.after_claim(ctx, q)
 
 
@@ -157,10 +158,10 @@ async def resolved(event: QuestionResolved, ctx: Context) -> None:
     for role in ("asker", "mentor"):
         ctx.outbox.in_thread(feedback_prompt(q, names=names, role=role), q)
     assert q.mentor is not None
-    # Taking the question counts only now that it helped: claim-release cycles earn nothing.
-    points = ctx.config.points
-    await award_points(ctx, user=q.mentor, question=q, points=points.claim, reason="claim")
-    await award_points(ctx, user=q.mentor, question=q, points=points.resolve, reason="resolve")
+    # Points for help given, not for taking a question: claim-release cycles earn nothing.
+    await award_points(
+        ctx, user=q.mentor, question=q, points=ctx.config.points.resolve, reason="resolve"
+    )
     await schedule.after_resolve(ctx, q)
     similar = ctx.services.similar
     ctx.after_commit.append(lambda: similar.of(q.workspace).add(q.pk, q.text, q.topics))

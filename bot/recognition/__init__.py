@@ -1,1 +1,1 @@
-"""Recognition: thank-you points within a daily cap, and the leaderboard."""
+"""Recognition: thank-you points within a daily cap, the leaderboard, kudos, badges and streaks."""

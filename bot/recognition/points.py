@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
-from bot.actors import names_for
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.actors import names_for, workspace_of
 from bot.domain import PointsEntry, Question
 from bot.messagebus import Context
 from bot.messages import Bold, Text, UserText, lines, text
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["award_points", "leaderboard_text"]
+__all__ = ["PERIODS", "award_points", "leaderboard_text", "month_start"]
+
+PERIODS = ("month", "all")
 
 
 async def award_points(
-    ctx: Context, *, user: UserRef, question: Question, points: int, reason: str
+    ctx: Context,
+    *,
+    user: UserRef,
+    points: int,
+    reason: str,
+    question: Question | None = None,
+    workspace: WorkspaceRef | None = None,
 ) -> int:
-    """Give points within the daily cap; returns what was actually given."""
+    """Give points within the daily cap; returns what was actually given.
+
+    Points are for help: a resolved session, a good rating, kudos received, a lightning session
+    given; never for claiming alone. `workspace` defaults to the question's."""
     if points <= 0:
         return 0
+    where = workspace or (question.workspace if question is not None else None)
+    assert where is not None, "points belong to a workspace"
     now = ctx.clock.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     already = await ctx.uow.points.total_since(user, day_start)
@@ -24,23 +40,40 @@ async def award_points(
     if granted:
         await ctx.uow.points.add(
             PointsEntry(
-                workspace=question.workspace,
+                workspace=where,
                 user=user,
                 points=granted,
                 reason=reason,
                 at=now,
-                question_id=question.id,
+                question_id=question.id if question is not None else None,
             )
         )
     return granted
 
 
-async def leaderboard_text(ctx: Context, workspace: WorkspaceRef) -> Text:
-    rows = await ctx.uow.points.leaderboard(workspace, since=None, limit=10)
+def month_start(now: datetime, tz: str) -> datetime:
+    """The first of `now`'s month, midnight in `tz`, as UTC."""
+    zone = ZoneInfo(tz)
+    local = now.astimezone(zone)
+    return datetime.combine(local.date().replace(day=1), time(), tzinfo=zone).astimezone(UTC)
+
+
+async def leaderboard_text(ctx: Context, workspace: WorkspaceRef, *, period: str = "month") -> Text:
+    """The top ten by points: this calendar month (the workspace's timezone) or all time."""
+    ws = await workspace_of(ctx, workspace)
+    tz = ws.timezone if ws is not None and ws.timezone else ctx.config.bot.timezone
+    now = ctx.clock.now()
+    since = month_start(now, tz) if period == "month" else None
+    rows = await ctx.uow.points.leaderboard(workspace, since=since, limit=10)
+    label = f"{now.astimezone(ZoneInfo(tz)):%B %Y}" if since is not None else "all time"
     if not rows:
-        return text("No points yet — claim and resolve a question to get on the board.")
+        when = "this month" if since is not None else "yet"
+        return text(
+            f"No points {when} — resolve a session, give a lightning talk or get kudos "
+            "to get on the board."
+        )
     names = await names_for(ctx, [r for r, _ in rows])
-    out = [text(Bold("Leaderboard (thank-you points)"))]
+    out = [text(Bold(f"Leaderboard — {label} (thank-you points)"))]
     for i, (ref, pts) in enumerate(rows, 1):
         out.append(text(f"{i}. ", UserText(names.get(ref, ref.id)), f" — {pts}"))
     return lines(out)

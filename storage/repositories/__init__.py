@@ -7,6 +7,7 @@ from storage.repositories.activity import (
     SqlRateEventRepository,
 )
 from storage.repositories.learning import SqlLearningRepository
+from storage.repositories.lightning import SqlLightningRepository
 from storage.repositories.nudges import SqlNudgeRepository
 from storage.repositories.once import SqlDigestRunRepository
 from storage.repositories.people import (
@@ -16,12 +17,20 @@ from storage.repositories.people import (
 )
 from storage.repositories.questions import SqlQuestionRepository
 from storage.repositories.queues import SqlInboxRepository, SqlOutboxRepository
+from storage.repositories.recognition import (
+    SqlBadgeRepository,
+    SqlKudosRepository,
+    SqlStreakRepository,
+)
 
 __all__ = [
+    "SqlBadgeRepository",
     "SqlDigestRunRepository",
     "SqlFeedbackRepository",
     "SqlInboxRepository",
+    "SqlKudosRepository",
     "SqlLearningRepository",
+    "SqlLightningRepository",
     "SqlMentorRepository",
     "SqlNotMyAreaRepository",
     "SqlNudgeRepository",
@@ -30,5 +39,6 @@ __all__ = [
     "SqlPointsRepository",
     "SqlQuestionRepository",
     "SqlRateEventRepository",
+    "SqlStreakRepository",
     "SqlWorkspaceRepository",
 ]

@@ -135,12 +135,19 @@ class SqlPointsRepository(Repository):
         return int(total or 0)
 
     async def leaderboard(
-        self, workspace: WorkspaceRef, *, since: datetime | None, limit: int
+        self,
+        workspace: WorkspaceRef,
+        *,
+        since: datetime | None,
+        limit: int,
+        until: datetime | None = None,
     ) -> list[tuple[UserRef, int]]:
         total = sa.func.sum(POINTS.c.points).label("total")
         stmt = sa.select(POINTS.c.user, total).where(POINTS.c.workspace == workspace.key())
         if since is not None:
             stmt = stmt.where(POINTS.c.at >= since)
+        if until is not None:
+            stmt = stmt.where(POINTS.c.at < until)
         stmt = stmt.group_by(POINTS.c.user).order_by(total.desc(), POINTS.c.user).limit(limit)
         return [
             (UserRef.from_key(user), int(points))

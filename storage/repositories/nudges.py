@@ -34,6 +34,7 @@ def _nudge(row: sa.Row[Any]) -> Nudge:
         lease_until=row.lease_until,
         sent_at=row.sent_at,
         last_error=row.last_error,
+        subject_id=row.subject_id,
     )
 
 
@@ -50,6 +51,7 @@ def _values(nudge: Nudge) -> dict[str, Any]:
         "lease_until": nudge.lease_until,
         "sent_at": nudge.sent_at,
         "last_error": nudge.last_error,
+        "subject_id": nudge.subject_id,
     }
 
 

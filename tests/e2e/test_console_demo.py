@@ -38,6 +38,14 @@ def test_demo_tours_every_flow_without_errors(tmp_path: Path) -> None:
         "Still open",
         "[#mentor-admins] Micromentor weekly digest",
         "[only dave sees] Sorry, `/mentoradmin` is for admins.",
+        "[DM bob] ⚡ 5 questions about pandas came up in the last 28 days.",
+        "[#mentoring] ⚡ Lightning session #1: groupby, pivot and merge in 15 minutes",
+        "Going: 2 signed up",
+        "is tomorrow: Wed 2026-11-25 15:00 UTC",
+        "Held: 2 signed up; rated 4.5/5 by 2",
+        "[#mentoring] 🙌 Kudos to @bob from alice",
+        "⚡ Lightning speaker",
+        "Leaderboard — all time (thank-you points)",
     ):
         assert seen in out, f"demo output lacks {seen!r}"
     assert not list(tmp_path.glob("*.db")), "the demo must not leave a database behind"

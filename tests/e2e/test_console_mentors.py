@@ -113,7 +113,10 @@ async def test_leaderboard_lists_points(bob: ConsoleDriver) -> None:
     await bob("as alice", f"/askmentor {QUESTION}", "as bob", "react ✋ 1")
     await bob("as alice", "click resolve 1", "click rate:5 1")
     out = await bob("/mentor leaderboard")
-    assert out.one("only alice sees").lines == ("Leaderboard (thank-you points)", "1. bob — 6")
+    assert out.one("only alice sees").lines == (
+        "Leaderboard — November 2026 (thank-you points)",
+        "1. bob — 5",
+    )
 
 
 async def test_list_shows_the_mentor_directory(bob: ConsoleDriver) -> None:

@@ -17,6 +17,7 @@ from bot.commands import (
 )
 from bot.config import Config
 from bot.domain import Question
+from bot.lightning.card_gateway import LightningCardGateway
 from bot.matching import SimilarIndexes, build_taxonomy
 from bot.mentors.roster_cache import MentorRoster
 from bot.messagebus import MessageBus, Services
@@ -114,7 +115,7 @@ async def start_core(config: Config | None = None, *, chat: FakeChat | None = No
     clock = ManualClock(START)
     runtime = build_runtime(
         uow_factory=db.uow_factory(),
-        chat=chat,
+        chat=LightningCardGateway(chat, uow_factory=db.uow_factory()),
         clock=clock,
         config=config,
         services=Services(

@@ -34,7 +34,9 @@ from bot.domain import (
 )
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import OutboxItem
+from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
+from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
 from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
 from tests.unit.fake_chat import ChatCall, ChatFailure, FakeChat
 
@@ -61,6 +63,12 @@ TABLES = (
     "workspaces",
     "digests",
     "rate_events",
+    "lightning",
+    "rsvps",
+    "kudos",
+    "badges",
+    "pauses",
+    "notes",
 )
 _DELETED = object()
 R = TypeVar("R")
@@ -80,6 +88,8 @@ class FakeDatabase:
     """The committed rows, table by table (key -> row), and the row locks of open transactions."""
 
     tables: dict[str, dict[Any, Any]] = field(default_factory=lambda: {t: {} for t in TABLES})
+    # FAQ answers per author: there is no FAQ on this branch; tests set it for the badge rule.
+    faq_entries: dict[UserRef, int] = field(default_factory=dict)
     commits: int = 0
     rollbacks: int = 0
     _ids: dict[str, Iterator[int]] = field(default_factory=dict)
@@ -128,6 +138,10 @@ class FakeUnitOfWork:
         self.workspaces: ports.WorkspaceRepository = FakeWorkspaceRepository(self)
         self.digests: ports.DigestRunRepository = FakeDigestRunRepository(self)
         self.rate_events: ports.RateEventRepository = FakeRateEventRepository(self)
+        self.lightning: ports.LightningRepository = FakeLightningRepository(self)
+        self.kudos: ports.KudosRepository = FakeKudosRepository(self)
+        self.badges: ports.BadgeRepository = FakeBadgeRepository(self)
+        self.streaks: ports.StreakRepository = FakeStreakRepository(self)
 
     async def __aenter__(self) -> Self:
         if self._open:
@@ -452,11 +466,20 @@ class FakePointsRepository(_Repository):
         return sum(e.points for e in self._rows().values() if e.user == user and e.at >= since)
 
     async def leaderboard(
-        self, workspace: WorkspaceRef, *, since: datetime | None, limit: int
+        self,
+        workspace: WorkspaceRef,
+        *,
+        since: datetime | None,
+        limit: int,
+        until: datetime | None = None,
     ) -> list[tuple[UserRef, int]]:
         totals: dict[UserRef, int] = {}
         for e in self._rows().values():
-            if e.workspace == workspace and (since is None or e.at >= since):
+            if (
+                e.workspace == workspace
+                and (since is None or e.at >= since)
+                and (until is None or e.at < until)
+            ):
                 totals[e.user] = totals.get(e.user, 0) + e.points
         ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0].key()))
         return ranked[:limit]
@@ -826,3 +849,228 @@ class FakeDigestRunRepository(_Repository):
         ]
         feedback = list(self._uow.rows("feedback").values())
         return tally_questions(questions, feedback, points, top_mentors=top_mentors)
+
+
+class FakeLightningRepository(_Repository):
+    table = "lightning"
+
+    async def add(self, session: Lightning) -> Lightning | None:
+        if session.demand_period is not None:
+            key = ("demand", session.workspace, session.topic, session.demand_period)
+            await self._uow.lock(self.table, key)  # the unique index makes a concurrent one wait
+            if any(
+                (s.workspace, s.topic, s.demand_period) == key[1:] for s in self._rows().values()
+            ):
+                return None
+        session.id = self._uow.db.next_id(self.table)
+        self._uow.put(self.table, session.id, session)
+        await self._uow.lock(self.table, session.id)
+        return session
+
+    async def get(self, lightning_id: int) -> Lightning | None:
+        return _copy(self._rows().get(lightning_id))
+
+    async def save(self, session: Lightning, *, expected_state: LightningState) -> bool:
+        assert session.id is not None
+        await self._uow.lock(self.table, session.id)
+        current = self._rows()[session.id]
+        if current.state is not expected_state:
+            return False
+        self._uow.put(self.table, session.id, replace(session, card=current.card))
+        return True
+
+    async def mark_rewarded(self, lightning_id: int, at: datetime) -> bool:
+        await self._uow.lock(self.table, lightning_id)
+        current = self._rows()[lightning_id]
+        if current.rewarded_at is not None:
+            return False
+        self._uow.put(self.table, lightning_id, replace(current, rewarded_at=at))
+        return True
+
+    async def set_card(self, lightning_id: int, card: MessageRef) -> None:
+        await self._uow.lock(self.table, lightning_id)
+        current = self._rows().get(lightning_id)
+        if current is not None:
+            self._uow.put(self.table, lightning_id, replace(current, card=card))
+
+    async def proposed_since(self, workspace: WorkspaceRef, topic: str, since: datetime) -> bool:
+        return any(
+            s.workspace == workspace and s.topic == topic and s.created_at >= since
+            for s in self._rows().values()
+        )
+
+    async def topic_demand(
+        self, workspace: WorkspaceRef, topic: str, since: datetime
+    ) -> list[Question]:
+        found = sorted(
+            (
+                q
+                for q in self._uow.rows("questions").values()
+                if q.workspace == workspace
+                and q.created_at >= since
+                and q.state is not QuestionState.CANCELLED
+                and topic in q.topics
+            ),
+            key=lambda q: (q.created_at, q.id),
+        )
+        return _copy(found)
+
+    async def upcoming(self, workspace: WorkspaceRef, now: datetime) -> list[Lightning]:
+        found = [
+            s
+            for s in self._rows().values()
+            if s.workspace == workspace
+            and s.state is LightningState.SCHEDULED
+            and s.ends_at is not None
+            and s.ends_at > now
+        ]
+        return _copy(sorted(found, key=lambda s: (s.starts_at, s.id)))
+
+    async def given_by(self, speaker: UserRef) -> int:
+        return sum(
+            s.speaker == speaker and s.rewarded_at is not None for s in self._rows().values()
+        )
+
+    async def add_rsvp(self, rsvp: Rsvp) -> bool:
+        key = (rsvp.lightning_id, rsvp.user)
+        await self._uow.lock("rsvps", key)
+        if key in self._uow.rows("rsvps"):
+            return False
+        self._uow.put("rsvps", key, rsvp)
+        return True
+
+    async def rsvps(self, lightning_id: int) -> list[Rsvp]:
+        found = [r for r in self._uow.rows("rsvps").values() if r.lightning_id == lightning_id]
+        return _copy(sorted(found, key=lambda r: r.at))
+
+    async def rate(self, lightning_id: int, user: UserRef, score: int, at: datetime) -> bool:
+        key = (lightning_id, user)
+        await self._uow.lock("rsvps", key)
+        current = self._uow.rows("rsvps").get(key)
+        if current is None or current.score is not None:
+            return False
+        self._uow.put("rsvps", key, replace(current, score=score, rated_at=at))
+        return True
+
+    async def held_between(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime
+    ) -> list[HeldSession]:
+        rsvps = list(self._uow.rows("rsvps").values())
+        held = sorted(
+            (
+                s
+                for s in self._rows().values()
+                if s.workspace == workspace
+                and s.state is LightningState.HELD
+                and s.held_at is not None
+                and start <= s.held_at < end
+            ),
+            key=lambda s: (s.held_at, s.id),
+        )
+        return [
+            HeldSession(
+                _copy(s),
+                sum(r.lightning_id == s.id for r in rsvps),
+                tuple(r.score for r in rsvps if r.lightning_id == s.id and r.score is not None),
+            )
+            for s in held
+        ]
+
+
+class FakeKudosRepository(_Repository):
+    table = "kudos"
+
+    async def add(self, kudos: Kudos) -> None:
+        self._uow.put(self.table, self._uow.db.next_id(self.table), kudos)
+
+    async def given_since(self, giver: UserRef, since: datetime) -> list[Kudos]:
+        found = [k for k in self._rows().values() if k.giver == giver and k.at >= since]
+        return _copy(sorted(found, key=lambda k: k.at))
+
+    async def count_between(self, workspace: WorkspaceRef, start: datetime, end: datetime) -> int:
+        return sum(k.workspace == workspace and start <= k.at < end for k in self._rows().values())
+
+
+class FakeBadgeRepository(_Repository):
+    table = "badges"
+
+    async def add(self, badge: EarnedBadge) -> bool:
+        key = (badge.user, badge.badge)
+        await self._uow.lock(self.table, key)
+        if key in self._rows():
+            return False
+        self._uow.put(self.table, key, badge)
+        return True
+
+    async def of(self, user: UserRef) -> list[EarnedBadge]:
+        found = [b for b in self._rows().values() if b.user == user]
+        return _copy(sorted(found, key=lambda b: b.earned_at))
+
+    async def announce(self, user: UserRef, at: datetime) -> list[EarnedBadge]:
+        announced = []
+        for key, b in sorted(self._rows().items(), key=lambda kv: kv[1].earned_at):
+            if b.user == user and b.announced_at is None:
+                await self._uow.lock(self.table, key)
+                changed = replace(b, announced_at=at)
+                self._uow.put(self.table, key, changed)
+                announced.append(changed)
+        return announced
+
+    async def last_announced(self, user: UserRef) -> datetime | None:
+        times = [
+            b.announced_at
+            for b in self._rows().values()
+            if b.user == user and b.announced_at is not None
+        ]
+        return max(times, default=None)
+
+    async def earned_between(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime
+    ) -> list[EarnedBadge]:
+        found = [
+            b
+            for b in self._rows().values()
+            if b.workspace == workspace and start <= b.earned_at < end
+        ]
+        return _copy(sorted(found, key=lambda b: b.earned_at))
+
+    async def faq_entries_by(self, user: UserRef) -> int:
+        return self._uow.db.faq_entries.get(user, 0)
+
+
+class FakeStreakRepository(_Repository):
+    table = "pauses"
+
+    async def sessions_of(self, mentor: UserRef, *, since: datetime | None) -> list[HelpedSession]:
+        found = sorted(
+            (
+                q
+                for q in self._uow.rows("questions").values()
+                if q.mentor == mentor
+                and q.state is QuestionState.RESOLVED
+                and q.resolved_at is not None
+                and (since is None or q.resolved_at >= since)
+            ),
+            key=lambda q: (q.resolved_at, q.id),
+        )
+        return [HelpedSession(q.number, q.resolved_at, q.asker) for q in found]
+
+    async def add_pause(self, pause: PausePeriod) -> None:
+        self._uow.put(self.table, self._uow.db.next_id(self.table), pause)
+
+    async def end_pauses(self, user: UserRef, at: datetime) -> None:
+        for key, p in list(self._rows().items()):
+            if p.user == user and p.end > at:
+                await self._uow.lock(self.table, key)
+                self._uow.put(self.table, key, replace(p, end=at))
+
+    async def pauses(self, user: UserRef, *, since: datetime) -> list[PausePeriod]:
+        found = [p for p in self._rows().values() if p.user == user and p.end > since]
+        return _copy(sorted(found, key=lambda p: p.start))
+
+    async def last_note(self, user: UserRef, kind: str) -> datetime | None:
+        times = [at for (u, k, at) in self._uow.rows("notes").values() if u == user and k == kind]
+        return max(times, default=None)
+
+    async def add_note(self, user: UserRef, kind: str, at: datetime) -> None:
+        self._uow.put("notes", self._uow.db.next_id("notes"), (user, kind, at))

@@ -197,4 +197,4 @@ async def test_a_claim_earns_points_only_when_the_session_resolves(core: Core) -
     assert core.db.rows("points") == []
     await core.reply(ResolveQuestion(core.actor("alice"), n))
     got = sorted((e.user, e.points, e.reason) for e in core.db.rows("points"))
-    assert got == [(core.user("bob"), 1, "claim"), (core.user("bob"), 3, "resolve")]
+    assert got == [(core.user("bob"), 3, "resolve")]

@@ -84,10 +84,11 @@ async def test_resolve_leaves_only_the_feedback_request_and_the_follow_up(core: 
 
 async def test_cancel_cancels_every_nudge_of_the_question(core: Core) -> None:
     n = await core.ask("alice")
+    before = core.chat.dms(core.user("alice"))  # her first-question badge
     await core.reply(CancelQuestion(core.actor("alice"), n))
     assert pending(core, n) == []
     await tick(core, days=2)
-    assert core.chat.dms(core.user("alice")) == []
+    assert core.chat.dms(core.user("alice")) == before
 
 
 async def test_cancelling_a_claimed_question_cancels_its_wrap_up(core: Core) -> None:

@@ -244,16 +244,21 @@ class FakeDiscord(FakeRestApi, Faults):
         return str(payload["token"])
 
     async def click(self, name: str, custom_id: str, message_id: str) -> str:
+        """Press a button as `name`; on a message in the bot's DM it is a DM interaction (a user,
+        no guild), as Discord sends it."""
         msg = self.messages[message_id]
         common = self._common(name, msg["channel_id"])
-        payload = p.component_interaction(custom_id, message=msg, **common)
         if msg["channel_id"] in self.dm_channels:
-            payload = p.in_dm(payload)
+            common.update(guild_id=None, who=self.users[name])
+        payload = p.component_interaction(custom_id, message=msg, **common)
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["token"])
 
-    async def submit_modal(self, name: str, modal: dict[str, Any], value: str) -> str:
-        """Fill every text input of a modal the bot opened (a type 9 callback's data) and submit."""
+    async def submit_modal(
+        self, name: str, modal: dict[str, Any], value: str | dict[str, str]
+    ) -> str:
+        """Fill the text inputs of a modal the bot opened (a type 9 callback's data) and submit:
+        every one with `value`, or each with ``value[custom_id]``."""
 
         def filled(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out = []
@@ -263,7 +268,8 @@ class FakeDiscord(FakeRestApi, Faults):
                 elif c["type"] == 18:
                     out.append({"type": 18, "component": filled([c["component"]])[0]})
                 elif c["type"] == 4:
-                    out.append({"type": 4, "custom_id": c["custom_id"], "value": value})
+                    typed = value if isinstance(value, str) else value[c["custom_id"]]
+                    out.append({"type": 4, "custom_id": c["custom_id"], "value": typed})
             return out
 
         payload = p.modal_submit(

@@ -207,13 +207,33 @@ def _interaction(
     *,
     interaction_id: str,
     application_id: str,
-    guild_id: str,
+    guild_id: str | None,
     channel_id: str,
     who: dict[str, Any],
     data: dict[str, Any],
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    payload: dict[str, Any] = {
+    if guild_id is None:  # in the bot's DM: a user instead of a member, no guild (context 1)
+        payload = {
+            "id": interaction_id,
+            "application_id": application_id,
+            "type": kind,
+            "data": data,
+            "channel_id": channel_id,
+            "channel": {"id": channel_id, "type": 1, "recipients": [who]},
+            "user": who,
+            "token": f"token-{interaction_id}",
+            "version": 1,
+            "app_permissions": MEMBER_PERMISSIONS,
+            "locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {},
+            "context": 1,
+            "attachment_size_limit": 10485760,
+        }
+        payload.update(extra or {})
+        return payload
+    payload = {
         "id": interaction_id,
         "application_id": application_id,
         "type": kind,
@@ -233,24 +253,6 @@ def _interaction(
         "attachment_size_limit": 10485760,
     }
     payload.update(extra or {})
-    return payload
-
-
-def in_dm(payload: dict[str, Any]) -> dict[str, Any]:
-    """The same interaction in the bot's DM with the user, as Discord documents it: no guild,
-    a ``user`` instead of a ``member``, a DM channel (type 1), the bot-DM context."""
-    member = payload.pop("member")
-    payload.pop("guild_id")
-    payload.pop("guild_locale")
-    payload["user"] = member["user"]
-    payload["channel"] = {
-        "id": payload["channel_id"],
-        "type": 1,
-        "last_message_id": None,
-        "recipients": [member["user"]],
-    }
-    payload["authorizing_integration_owners"] = {"0": "0"}
-    payload["context"] = 1
     return payload
 
 

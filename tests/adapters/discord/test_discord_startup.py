@@ -34,7 +34,14 @@ async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> 
         "PUT", rf"/applications/{fake.application_id}/guilds/{fake.guild_id}/commands"
     )
     names = {c["name"]: c for c in sync.body}
-    assert set(names) == {"askmentor", "mentor", "mentoradmin"}
+    assert set(names) == {"askmentor", "mentor", "mentoradmin", "kudos", "lightning"}
+    assert {o["name"] for o in names["lightning"]["options"]} == {
+        "propose",
+        "accept",
+        "list",
+        "join",
+        "rate",
+    }
     subcommands = {o["name"] for o in names["mentor"]["options"]}
     assert subcommands == {
         "join",
@@ -85,7 +92,13 @@ async def test_commands_are_synced_globally_without_guild_ids(
         (sync,) = await fake_discord.wait_request(
             "PUT", rf"/applications/{fake_discord.application_id}/commands"
         )
-        assert {c["name"] for c in sync.body} == {"askmentor", "mentor", "mentoradmin"}
+        assert {c["name"] for c in sync.body} == {
+            "askmentor",
+            "mentor",
+            "mentoradmin",
+            "kudos",
+            "lightning",
+        }
     finally:
         await stop_bot(app, task)
 

@@ -23,6 +23,7 @@ from bot.app import App
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.main import build_app
+from bot.ports import Clock
 from tests.adapters.slack.fake_slack import APP_ID, TEAM_ID, Call, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -246,12 +247,12 @@ def slack_config(**sections: Any) -> Config:
 
 
 async def start_harness(
-    fake: FakeSlack, db_url: str, config: Config
+    fake: FakeSlack, db_url: str, config: Config, *, clock: Clock | None = None
 ) -> tuple[App, httpx.AsyncClient]:
     """The app with its workers running (as `micromentor run` has them) behind the Bolt app."""
     for name, uid in USERS.items():
         fake.add_user(uid, name)
-    app = await build_app(config, clock=SystemClock(), database_url=db_url)
+    app = await build_app(config, clock=clock or SystemClock(), database_url=db_url)
     settings = SlackSettings(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake.api_url)
     bolt = await connect(app, settings)
     app.runtime.start()

@@ -99,9 +99,16 @@ class FakeSlack:
         }
 
     def fail_next(
-        self, method: str, *, status: int = 429, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        headers: dict[str, str] | None = None,
+        channel: str | None = None,
     ) -> None:
-        self._failures.setdefault(method, []).append((status, headers or {"Retry-After": "1"}))
+        """The next call of `method` (to `channel` only, when given) answers an HTTP error."""
+        key = f"{method}@{channel}" if channel else method
+        self._failures.setdefault(key, []).append((status, headers or {"Retry-After": "1"}))
 
     @property
     def api_url(self) -> str:
@@ -292,7 +299,8 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await self._params(request)
         self._record(method, params)
-        failures = self._failures.get(method)
+        target = str(params.get("channel") or params.get("users") or "")
+        failures = self._failures.get(f"{method}@{target}") or self._failures.get(method)
         if failures:
             status, headers = failures.pop(0)
             self.calls[-1].failed = True
@@ -301,7 +309,6 @@ class FakeSlack:
             )
         if method in self.errors:
             return web.json_response({"ok": False, "error": self.errors[method]})
-        target = str(params.get("channel") or params.get("users") or "")
         if target in self.refuse:
             self.calls[-1].failed = True
             return web.json_response({"ok": False, "error": self.refuse[target]})
@@ -309,7 +316,10 @@ class FakeSlack:
             await asyncio.sleep(self.delay[method])
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         result = handler(params) if handler else {}
-        status = self.fail_after_apply.pop(method, None)
+        # `fail_after_apply` keys: a method, or "method@channel" for calls to one channel only.
+        status = self.fail_after_apply.pop(f"{method}@{target}", None)
+        if status is None:
+            status = self.fail_after_apply.pop(method, None)
         if status is not None:
             self.calls[-1].failed = True
             return web.json_response({"ok": False, "error": "internal_error"}, status=status)

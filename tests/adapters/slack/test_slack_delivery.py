@@ -73,7 +73,7 @@ async def test_a_post_that_went_out_but_answered_an_error_is_not_posted_twice(
     slack: SlackHarness,
 ) -> None:
     await slack.join("bob", "python, pandas")
-    slack.fake.fail_after_apply["chat.postMessage"] = 500
+    slack.fake.fail_after_apply[f"chat.postMessage@{MENTORING}"] = 500  # the card's post
     await slack.command("alice", "/askmentor", QUESTION)
     await slack.replies_to("alice", "your question is #1")
     await slack.settled(within=20)

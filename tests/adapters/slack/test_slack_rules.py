@@ -110,7 +110,9 @@ async def test_two_mentors_claiming_at_once_one_wins_and_the_loser_is_told_who(
 
 async def test_a_rate_limited_call_is_retried_after_retry_after(slack: SlackHarness) -> None:
     await slack.join("bob", "python, pandas")
-    slack.fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "1"})
+    slack.fake.fail_next(
+        "chat.postMessage", status=429, headers={"Retry-After": "1"}, channel=MENTORING
+    )
     started = time.monotonic()
     await slack.command("alice", "/askmentor", QUESTION)
     await slack.card_of(1)
@@ -163,7 +165,9 @@ async def test_a_long_rate_limit_is_not_waited_out_and_the_question_is_kept(
     slack: SlackHarness,
 ) -> None:
     await slack.join("bob", "python, pandas")
-    slack.fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "30"})
+    slack.fake.fail_next(
+        "chat.postMessage", status=429, headers={"Retry-After": "30"}, channel=MENTORING
+    )
     started = time.monotonic()
     await slack.command("alice", "/askmentor", QUESTION)
     await slack.replies_to("alice", "Your question is #1")

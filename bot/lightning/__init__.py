@@ -1,0 +1,1 @@
+"""Lightning sessions: short talks by the people who know a topic, proposed from repeated questions."""

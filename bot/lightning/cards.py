@@ -1,0 +1,165 @@
+"""What the bot says about a lightning session: its card in the mentoring channel (posted once,
+then edited in place as people sign up: see `bot.lightning.card_gateway`), the proposal,
+invitations, reminders and the rating prompt."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+
+from bot.lightning.model import Lightning, LightningState, Rsvp
+from bot.lightning.times import when_text
+from bot.messages import Action, Bold, ChatMessage, Link, Text, UserText, lines, text
+from bot.ports import UnitOfWork
+
+__all__ = [
+    "CARD_KIND",
+    "card_placeholder",
+    "invitation",
+    "lightning_card",
+    "lightning_card_view",
+    "proposal_prompt",
+    "rating_prompt",
+    "reminder",
+]
+
+CARD_KIND = "lightning"
+
+
+def _title(s: Lightning) -> Text:
+    return text(Bold(f"⚡ Lightning session #{s.number}: "), UserText(s.title or s.topic))
+
+
+def lightning_card(
+    s: Lightning, *, speaker: str, rsvps: Sequence[Rsvp], tz: str | None
+) -> ChatMessage:
+    """The card in the mentoring channel: what, when, who, how many are going; [I'll join]."""
+    assert s.starts_at is not None
+    going = len(rsvps)
+    scores = [r.score for r in rsvps if r.score is not None]
+    fields: list[tuple[str, Text]] = [
+        ("Topic", text(UserText(s.topic))),
+        ("When", text(when_text(s.starts_at, tz), f" · {s.minutes} min")),
+        ("Speaker", text(UserText(speaker))),
+    ]
+    actions: tuple[Action, ...] = ()
+    if s.state is LightningState.SCHEDULED:
+        fields.append(("Going", text(f"{going} signed up")))
+        body = text(
+            f"A {s.minutes}-minute talk to learn ",
+            UserText(s.topic),
+            " from someone who knows it. Press I'll join for reminders (a day and 15 minutes "
+            f"before), or `/lightning join {s.number}`.",
+        )
+        actions = (Action("join", s.number, "I'll join", "primary"),)
+    elif s.state is LightningState.HELD:
+        rated = f"; rated {statistics.fmean(scores):.1f}/5 by {len(scores)}" if scores else ""
+        fields.append(("Held", text(f"{going} signed up{rated}")))
+        body = text("This session took place. Thank you, ", UserText(speaker), "!")
+    else:
+        body = text("This session was cancelled.")
+    return ChatMessage(
+        title=_title(s),
+        body=body,
+        fields=tuple(fields),
+        actions=actions,
+        kind=CARD_KIND,
+        question_id=s.number,  # the card's subject: this session's number
+    )
+
+
+def card_placeholder(s: Lightning) -> ChatMessage:
+    """What the outbox stores for the card: it is rendered afresh when it goes out (see
+    `bot.lightning.card_gateway`), so the count on it is the one at delivery."""
+    return ChatMessage(title=_title(s), body=text(), kind=CARD_KIND, question_id=s.number)
+
+
+def _call(call_link: str) -> Text:
+    return text(" Join here: ", Link(call_link, call_link), ".") if call_link else text()
+
+
+def proposal_prompt(s: Lightning, *, asked: int, window_days: int) -> ChatMessage:
+    """The DM to a mentor who knows the topic: [I'll teach it] [Not now]."""
+    return ChatMessage(
+        body=lines(
+            [
+                text(
+                    f"⚡ {asked} questions about ",
+                    Bold(s.topic),
+                    f" came up in the last {window_days} days. Would you give a "
+                    f"{s.minutes}-minute lightning session on it? People learn a lot from a "
+                    "short demo by someone who knows.",
+                ),
+                text(
+                    "Press I'll teach it to pick a title and a time, or type "
+                    f"`/lightning accept {s.number} <YYYY-MM-DD HH:MM> <title>` "
+                    "(the time in your own timezone)."
+                ),
+            ]
+        ),
+        actions=(
+            # Sent by DM: the buttons name their workspace (a Discord DM is in no server).
+            Action("teach", s.number, "I'll teach it", "primary", s.workspace.id),
+            Action("notnow", s.number, "Not now", "default", s.workspace.id),
+        ),
+    )
+
+
+def invitation(s: Lightning, *, speaker: str, tz: str | None) -> ChatMessage:
+    """A personal invitation to someone who asked about the topic within the window."""
+    assert s.starts_at is not None
+    return ChatMessage(
+        body=text(
+            "You asked about ",
+            UserText(s.topic),
+            " recently — ",
+            UserText(speaker),
+            f" gives a {s.minutes}-minute lightning session on it: ",
+            Bold(f"“{s.title}”"),
+            f", {when_text(s.starts_at, tz)}. Want to join?",
+        ),
+        actions=(Action("join", s.number, "I'll join", "primary", s.workspace.id),),
+    )
+
+
+def reminder(
+    s: Lightning, *, tz: str | None, soon: bool, call_link: str, speaking: bool
+) -> ChatMessage:
+    """A day before, or 15 minutes before; with the call link when there is one."""
+    assert s.starts_at is not None
+    when = "starts in 15 minutes" if soon else "is tomorrow"
+    role = "you're speaking" if speaking else "you signed up"
+    return ChatMessage(
+        body=text(
+            "⏰ Lightning session ",
+            Bold(f"#{s.number} “{s.title}”"),
+            f" {when}: {when_text(s.starts_at, tz)} ({role}).",
+            _call(call_link),
+        )
+    )
+
+
+def rating_prompt(s: Lightning) -> ChatMessage:
+    return ChatMessage(
+        body=text(
+            "How was the lightning session ",
+            Bold(f"#{s.number} “{s.title}”"),
+            "? One click helps the speaker and the next sessions "
+            f"(or `/lightning rate {s.number} <1-5>`).",
+        ),
+        actions=tuple(
+            Action(f"lrate:{i}", s.number, str(i), "default", s.workspace.id) for i in range(1, 6)
+        ),
+    )
+
+
+async def lightning_card_view(uow: UnitOfWork, lightning_id: int) -> ChatMessage | None:
+    """A session's card as the database has it now (None if the session is gone)."""
+    s = await uow.lightning.get(lightning_id)
+    if s is None or s.starts_at is None:
+        return None
+    rsvps = await uow.lightning.rsvps(s.number)
+    person = await uow.people.get(s.speaker) if s.speaker is not None else None
+    speaker = person.name if person is not None else (s.speaker.id if s.speaker else "?")
+    ws = await uow.workspaces.get(s.workspace)
+    return lightning_card(s, speaker=speaker, rsvps=rsvps, tz=ws.timezone if ws else None)

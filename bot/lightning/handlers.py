@@ -1,0 +1,309 @@
+"""Lightning sessions from people: propose one, take a proposed one (title and time), say "not
+now", sign up, rate it afterwards, see what's coming."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.actors import ensure_person, names_for, require_workspace, workspace_of
+from bot.commands import Actor
+from bot.domain import Nudge, NudgeKind, Workspace
+from bot.lightning.cards import card_placeholder, invitation
+from bot.lightning.commands import (
+    AcceptLightning,
+    DeclineLightning,
+    JoinLightning,
+    ListLightning,
+    ProposeLightning,
+    RateLightning,
+)
+from bot.lightning.model import Lightning, LightningState, Rsvp
+from bot.lightning.proposals import invite_next_mentors
+from bot.lightning.times import actor_timezone, reader_timezone, to_utc, when_text
+from bot.messagebus import Context, Refusal
+from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
+from bot.recognition.badges import review_badges
+from bot.recognition.points import award_points
+from bot.refs import UserRef
+
+__all__ = [
+    "REMIND",
+    "accept_lightning",
+    "decline_lightning",
+    "join_lightning",
+    "list_lightning",
+    "propose_lightning",
+    "rate_lightning",
+    "show_card",
+]
+
+# The steps of a session's LIGHTNING nudges.
+REMIND = {"day": 0, "soon": 1, "done": 2}
+_TITLE_MIN, _TITLE_MAX = 3, 100
+_SOONEST = timedelta(minutes=20)  # far enough ahead for the 15-minute reminder to make sense
+_LATEST = timedelta(days=90)
+
+
+async def _session(ctx: Context, actor: Actor, lightning_id: int) -> Lightning:
+    """A session of the actor's workspace, or a polite refusal."""
+    s = await ctx.uow.lightning.get(lightning_id)
+    if s is None or s.workspace != actor.workspace:
+        raise Refusal(
+            f"There is no lightning session #{lightning_id}. `/lightning list` shows what's coming."
+        )
+    return s
+
+
+def _clean_title(raw: str) -> str:
+    title = " ".join(raw.split())
+    if not _TITLE_MIN <= len(title) <= _TITLE_MAX:
+        raise Refusal(
+            f"Give the session a title of {_TITLE_MIN} to {_TITLE_MAX} characters, e.g. "
+            "“groupby in 15 minutes”."
+        )
+    return title
+
+
+async def _start(
+    ctx: Context, actor: Actor, cmd: ProposeLightning | AcceptLightning
+) -> tuple[datetime, str]:
+    """The start time in UTC (a naive one is in the actor's zone) and the zone it was read in."""
+    tz = await actor_timezone(ctx, actor)
+    starts = to_utc(cmd.starts_at, tz)
+    now = ctx.clock.now()
+    if starts < now + _SOONEST:
+        raise Refusal(
+            f"Pick a time at least {int(_SOONEST.total_seconds() // 60)} minutes from now "
+            f"(I read {when_text(starts, tz)}; times are in {tz})."
+        )
+    if starts > now + _LATEST:
+        raise Refusal("Pick a time within the next 90 days.")
+    return starts, tz
+
+
+def show_card(ctx: Context, s: Lightning, ws: Workspace) -> None:
+    """Post the session's card, or bring the posted one up to date."""
+    ctx.outbox.post(ws.mentoring_channel, card_placeholder(s))
+
+
+async def _schedule(ctx: Context, s: Lightning) -> None:
+    """A day before and 15 minutes before (when still ahead), and its end."""
+    assert s.starts_at is not None and s.ends_at is not None
+    now = ctx.clock.now()
+    due = {
+        REMIND["day"]: s.starts_at - timedelta(days=1),
+        REMIND["soon"]: s.starts_at - timedelta(minutes=15),
+        REMIND["done"]: s.ends_at,
+    }
+    await ctx.uow.nudges.add_many(
+        [
+            Nudge(
+                kind=NudgeKind.LIGHTNING,
+                workspace=s.workspace,
+                due_at=when,
+                step=step,
+                subject_id=s.number,
+            )
+            for step, when in due.items()
+            if when > now
+        ]
+    )
+
+
+async def _announce(ctx: Context, s: Lightning, ws: Workspace, *, speaker: str) -> int:
+    """The card, reminders, and a personal invitation to whoever asked about the topic."""
+    show_card(ctx, s, ws)
+    await _schedule(ctx, s)
+    since = ctx.clock.now() - timedelta(days=ctx.config.lightning.window_days)
+    asked = await ctx.uow.lightning.topic_demand(s.workspace, s.topic, since)
+    invited = [u for u in dict.fromkeys(q.asker for q in asked) if u != s.speaker]
+    for user in invited:
+        tz = await reader_timezone(ctx, user)
+        ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=tz))
+    return len(invited)
+
+
+def _scheduled_reply(s: Lightning, tz: str, invited: int) -> Text:
+    assert s.starts_at is not None
+    return text(
+        "Thank you! ",
+        Bold(f"Lightning session #{s.number} “{s.title}”"),
+        f" is on {when_text(s.starts_at, tz)} for {s.minutes} minutes. I've announced it in "
+        "the mentoring channel"
+        + (f" and invited the {invited} people who asked about it." if invited else ".")
+        + " You'll get reminders a day and 15 minutes before.",
+    )
+
+
+async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
+    """Anyone offers a talk: it is scheduled at once, with them as the speaker."""
+    ws = await require_workspace(ctx, cmd.actor)
+    topic = " ".join(cmd.topic.split()).strip("#")
+    if not topic or len(topic) > 60:
+        raise Refusal("Name the topic in a word or two, e.g. `/lightning propose pandas ...`.")
+    topic = ctx.services.taxonomy.canonical(topic) or topic.lower()
+    title = _clean_title(cmd.title)
+    starts, tz = await _start(ctx, cmd.actor, cmd)
+    await ensure_person(ctx, cmd.actor)
+    s = await ctx.uow.lightning.add(
+        Lightning(
+            workspace=ws.ref,
+            topic=topic,
+            created_at=ctx.clock.now(),
+            state=LightningState.SCHEDULED,
+            minutes=ctx.config.lightning.minutes,
+            title=title,
+            speaker=cmd.actor.user,
+            proposed_by=cmd.actor.user,
+            starts_at=starts,
+        )
+    )
+    assert s is not None
+    invited = await _announce(ctx, s, ws, speaker=cmd.actor.name)
+    ctx.reply(_scheduled_reply(s, tz, invited))
+
+
+async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
+    """ "I'll teach it": the first mentor to give a title and a time gets the session."""
+    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    ws = await require_workspace(ctx, cmd.actor)
+    if s.state is not LightningState.PROPOSED:
+        if s.speaker == cmd.actor.user:
+            raise Refusal(f"Lightning session #{s.number} is yours already — thank you!")
+        names = await names_for(ctx, [s.speaker])
+        raise Refusal(
+            text(
+                f"Lightning session #{s.number} is taken: ",
+                UserText(names.get(s.speaker, "someone") if s.speaker else "someone"),
+                " gives it. Thanks for offering! Propose another with `/lightning propose`.",
+            )
+        )
+    profile = await ctx.uow.mentors.get(cmd.actor.user)
+    if cmd.actor.user not in s.invited and (profile is None or not profile.active):
+        raise Refusal(
+            "This proposal went to mentors who know the topic. Offer your own talk with "
+            "`/lightning propose <topic> <YYYY-MM-DD HH:MM> <title>`."
+        )
+    title = _clean_title(cmd.title)
+    starts, tz = await _start(ctx, cmd.actor, cmd)
+    await ensure_person(ctx, cmd.actor)
+    s = replace(
+        s,
+        state=LightningState.SCHEDULED,
+        speaker=cmd.actor.user,
+        title=title,
+        starts_at=starts,
+    )
+    if not await ctx.uow.lightning.save(s, expected_state=LightningState.PROPOSED):
+        raise Refusal(
+            f"Someone took lightning session #{s.number} a moment ago. Thanks for offering! "
+            "Propose another with `/lightning propose`."
+        )
+    invited = await _announce(ctx, s, ws, speaker=cmd.actor.name)
+    ctx.reply(_scheduled_reply(s, tz, invited))
+
+
+async def decline_lightning(cmd: DeclineLightning, ctx: Context) -> None:
+    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    if s.state is not LightningState.PROPOSED or cmd.actor.user not in s.invited:
+        ctx.reply("No problem — nothing is waiting for you there.")
+        return
+    if cmd.actor.user not in s.declined:
+        s = replace(s, declined=(*s.declined, cmd.actor.user))
+        await ctx.uow.lightning.save(s, expected_state=LightningState.PROPOSED)
+        if set(s.invited) <= set(s.declined):
+            await invite_next_mentors(ctx, s)
+    ctx.reply("No problem, thanks for letting me know. Maybe another time!")
+
+
+async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
+    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    now = ctx.clock.now()
+    if s.state is not LightningState.SCHEDULED or s.ends_at is None or s.ends_at <= now:
+        raise Refusal(f"Lightning session #{s.number} isn't taking sign-ups any more.")
+    if s.speaker == cmd.actor.user:
+        raise Refusal("You're the speaker — you'll be there anyway! 🙂")
+    await ensure_person(ctx, cmd.actor)
+    tz = await reader_timezone(ctx, cmd.actor.user)
+    assert s.starts_at is not None
+    if not await ctx.uow.lightning.add_rsvp(Rsvp(s.number, cmd.actor.user, now)):
+        ctx.reply(text(f"You're already signed up for #{s.number}: {when_text(s.starts_at, tz)}."))
+        return
+    ws = await workspace_of(ctx, s.workspace)
+    assert ws is not None
+    show_card(ctx, s, ws)
+    ctx.reply(
+        text(
+            "You're in! ",
+            Bold(f"#{s.number} “{s.title}”"),
+            f" is on {when_text(s.starts_at, tz)}. I'll remind you a day and 15 minutes before.",
+        )
+    )
+
+
+async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
+    """Attendees rate once; the first rating gives the speaker their points (within the cap)."""
+    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    if not 1 <= cmd.score <= 5:
+        raise Refusal("Rate from 1 to 5.")
+    if s.state is not LightningState.HELD:
+        raise Refusal(f"Lightning session #{s.number} hasn't taken place yet; rate it afterwards.")
+    if s.speaker == cmd.actor.user:
+        raise Refusal("Speakers don't rate their own session — the attendees' ratings are yours.")
+    now = ctx.clock.now()
+    if not await ctx.uow.lightning.rate(s.number, cmd.actor.user, cmd.score, now):
+        signed = {r.user for r in await ctx.uow.lightning.rsvps(s.number)}
+        if cmd.actor.user in signed:
+            raise Refusal(f"You've rated #{s.number} already. Thank you!")
+        raise Refusal(f"Only the people who signed up for #{s.number} rate it.")
+    ws = await workspace_of(ctx, s.workspace)
+    speaker = s.speaker
+    assert ws is not None and speaker is not None
+    if await ctx.uow.lightning.mark_rewarded(s.number, now):
+        await award_points(
+            ctx,
+            user=speaker,
+            workspace=s.workspace,
+            points=ctx.config.points.lightning,
+            reason="lightning",
+        )
+        await review_badges(ctx, speaker, s.workspace, among={"lightning_speaker"})
+    show_card(ctx, s, ws)
+    ctx.reply(f"Thanks for rating #{s.number} {cmd.score}/5 — it helps the speaker.")
+
+
+async def list_lightning(cmd: ListLightning, ctx: Context) -> None:
+    ws = await require_workspace(ctx, cmd.actor)
+    ctx.reply(await upcoming_text(ctx, ws, cmd.actor.user))
+
+
+async def upcoming_text(ctx: Context, ws: Workspace, viewer: UserRef) -> ChatMessage:
+    """What's coming up, in the viewer's zone, with how many signed up."""
+    now = ctx.clock.now()
+    upcoming = await ctx.uow.lightning.upcoming(ws.ref, now)
+    if not upcoming:
+        return ChatMessage(
+            body=text(
+                "No lightning sessions are coming up. Offer one: "
+                "`/lightning propose <topic> <YYYY-MM-DD HH:MM> <title>`."
+            )
+        )
+    tz = await reader_timezone(ctx, viewer)
+    names = await names_for(ctx, [s.speaker for s in upcoming])
+    out: list[Text] = [text(Bold("Coming up: lightning sessions"))]
+    for s in upcoming[:20]:
+        assert s.starts_at is not None and s.speaker is not None
+        going = len(await ctx.uow.lightning.rsvps(s.number))
+        mine = " (you're speaking)" if s.speaker == viewer else ""
+        out.append(
+            text(
+                f"#{s.number} ",
+                Bold(f"“{s.title}”"),
+                " by ",
+                UserText(names.get(s.speaker, s.speaker.id)),
+                f"{mine} — {when_text(s.starts_at, tz)}, {s.minutes} min, "
+                f"{going} going · `/lightning join {s.number}`",
+            )
+        )
+    return ChatMessage(body=lines(out))

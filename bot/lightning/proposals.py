@@ -1,0 +1,95 @@
+"""Sessions from demand: when a topic has been asked about often enough, the mentors who know it
+best are asked to teach it ([I'll teach it] [Not now]); one proposal per topic per window."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.domain import Question
+from bot.events import QuestionAsked
+from bot.lightning.cards import proposal_prompt
+from bot.lightning.demand import demand_period, find_demand
+from bot.lightning.model import Lightning, LightningState
+from bot.messagebus import Context
+from bot.questions.ranking import rank_for
+
+__all__ = ["invite_next_mentors", "propose_from_demand"]
+
+
+async def propose_from_demand(event: QuestionAsked, ctx: Context) -> None:
+    """After a question: for each of its topics with no session proposed in the window, count
+    the window's questions on it; at `min_questions`, propose a session to the best mentors."""
+    q = await ctx.uow.questions.get(event.question_id)
+    if q is None or not q.topics:
+        return
+    cfg = ctx.config.lightning
+    now = ctx.clock.now()
+    since = now - timedelta(days=cfg.window_days)
+    for topic in q.topics:
+        if await ctx.uow.lightning.proposed_since(q.workspace, topic, since):
+            continue
+        asked = await ctx.uow.lightning.topic_demand(q.workspace, topic, since)
+        found = find_demand(
+            asked,
+            now=now,
+            min_questions=cfg.min_questions,
+            window_days=cfg.window_days,
+            topics={topic},
+        )
+        if found:
+            await _propose(ctx, q, topic, asked)
+
+
+async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question]) -> None:
+    cfg = ctx.config.lightning
+    askers = {a.asker for a in asked}
+    ranked = await rank_for(
+        ctx, workspace=q.workspace, topics=(topic,), exclude=askers, limit=cfg.propose_to
+    )
+    if not ranked:
+        return  # nobody to teach it yet: the digest's skill gaps show it; ask again later
+    now = ctx.clock.now()
+    s = await ctx.uow.lightning.add(
+        Lightning(
+            workspace=q.workspace,
+            topic=topic,
+            created_at=now,
+            state=LightningState.PROPOSED,
+            minutes=cfg.minutes,
+            question_ids=tuple(a.pk for a in asked),
+            invited=tuple(r.ref for r in ranked),
+            demand_period=demand_period(now, cfg.window_days),
+        )
+    )
+    if s is None:
+        return  # proposed by a question asked at the same moment
+    for mentor in s.invited:
+        ctx.outbox.dm(mentor, proposal_prompt(s, asked=len(asked), window_days=cfg.window_days))
+
+
+async def invite_next_mentors(ctx: Context, s: Lightning) -> None:
+    """Everyone asked said "not now": ask the next best mentors, if there are any."""
+    cfg = ctx.config.lightning
+    asked = await ctx.uow.lightning.topic_demand(
+        s.workspace, s.topic, ctx.clock.now() - timedelta(days=cfg.window_days)
+    )
+    ranked = await rank_for(
+        ctx,
+        workspace=s.workspace,
+        topics=(s.topic,),
+        exclude={a.asker for a in asked} | set(s.invited),
+        limit=cfg.propose_to,
+    )
+    if not ranked:
+        return
+    s = replace(s, invited=(*s.invited, *(r.ref for r in ranked)))
+    if not await ctx.uow.lightning.save(s, expected_state=LightningState.PROPOSED):
+        return
+    for r in ranked:
+        ctx.outbox.dm(
+            r.ref,
+            proposal_prompt(
+                s, asked=len(asked) or len(s.question_ids), window_days=cfg.window_days
+            ),
+        )

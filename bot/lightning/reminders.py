@@ -1,0 +1,74 @@
+"""A scheduled session's nudges: reminders a day and 15 minutes before (with the call link when
+there is one), and at its end: held, thanks to the speaker, a rating prompt to who signed up."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.actors import names_for, workspace_of
+from bot.domain import Nudge
+from bot.lightning.cards import rating_prompt, reminder
+from bot.lightning.handlers import REMIND, show_card
+from bot.lightning.model import LightningState
+from bot.lightning.times import reader_timezone
+from bot.messagebus import Context
+from bot.messages import Bold, ChatMessage, text
+from bot.questions.cards import who
+
+__all__ = ["send_lightning_nudge"]
+
+
+async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> None:
+    s = await ctx.uow.lightning.get(nudge.subject_id) if nudge.subject_id else None
+    if s is None or s.state is not LightningState.SCHEDULED or s.starts_at is None:
+        return
+    rsvps = await ctx.uow.lightning.rsvps(s.number)
+    if nudge.step in (REMIND["day"], REMIND["soon"]):
+        soon_due = s.starts_at - timedelta(minutes=15)
+        if now >= s.starts_at or (nudge.step == REMIND["day"] and now >= soon_due):
+            return  # overtaken (the process was down): the next one or the end still comes
+        call = ctx.config.session.call_link
+        for user in [*(r.user for r in rsvps), *([s.speaker] if s.speaker else [])]:
+            tz = await reader_timezone(ctx, user)
+            ctx.outbox.dm(
+                user,
+                reminder(
+                    s,
+                    tz=tz,
+                    soon=nudge.step == REMIND["soon"],
+                    call_link=call,
+                    speaking=user == s.speaker,
+                ),
+            )
+        return
+    if nudge.step != REMIND["done"]:
+        return
+    s = replace(s, state=LightningState.HELD, held_at=now)
+    if not await ctx.uow.lightning.save(s, expected_state=LightningState.SCHEDULED):
+        return
+    ws = await workspace_of(ctx, s.workspace)
+    if ws is not None:
+        show_card(ctx, s, ws)
+    for r in rsvps:
+        ctx.outbox.dm(r.user, rating_prompt(s))
+    if s.speaker is not None:
+        names = await names_for(ctx, [s.speaker])
+        going = len(rsvps)
+        ctx.outbox.dm(
+            s.speaker,
+            ChatMessage(
+                body=text(
+                    "Thank you for teaching ",
+                    Bold(f"“{s.title}”"),
+                    ", ",
+                    who(s.speaker, names, mention=False),
+                    f"! {going} {'person' if going == 1 else 'people'} signed up. "
+                    + (
+                        "I've asked them to rate it; your points come with the first rating."
+                        if going
+                        else "Nobody signed up this time — thanks for offering all the same."
+                    ),
+                )
+            ),
+        )

@@ -1,0 +1,63 @@
+"""How lightning times are shown and read: one function for every reader, and whose zone a time
+someone typed is in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.commands import Actor
+from bot.messagebus import Context
+from bot.refs import UserRef
+
+__all__ = ["actor_timezone", "reader_timezone", "to_utc", "when_text"]
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def when_text(when: datetime, tz: str | None) -> str:
+    """A time as every reader sees it: UTC, plus the reader's own zone when it is known and
+    not UTC (``Tue 2026-12-01 14:00 UTC (15:00 Europe/Berlin)``). Every lightning time the bot
+    shows goes through here, so a per-reader rendering can replace it in one place."""
+    utc = when.astimezone(UTC)
+    shown = f"{utc:%a %Y-%m-%d %H:%M} UTC"
+    zone = _zone(tz)
+    if zone is None or tz == "UTC":
+        return shown
+    local = when.astimezone(zone)
+    day = "" if local.date() == utc.date() else f"{local:%a} "
+    return f"{shown} ({day}{local:%H:%M} {tz})"
+
+
+async def reader_timezone(ctx: Context, user: UserRef) -> str | None:
+    """The zone a person reads times in: their mentor profile's, else what their platform told
+    us; None when unknown."""
+    reads = await ctx.reads()
+    profile = await reads.mentors.get(user)
+    if profile is not None and profile.active and _zone(profile.timezone) is not None:
+        return profile.timezone
+    person = await reads.people.get(user)
+    tz = person.timezone if person is not None else None
+    return tz if _zone(tz) is not None else None
+
+
+async def actor_timezone(ctx: Context, actor: Actor) -> str:
+    """The zone a time `actor` typed is in: their platform's, their profile's, else UTC."""
+    if _zone(actor.timezone) is not None:
+        assert actor.timezone is not None
+        return actor.timezone
+    return await reader_timezone(ctx, actor.user) or "UTC"
+
+
+def to_utc(when: datetime, tz: str) -> datetime:
+    """A naive wall time in `tz` (or an aware time) as aware UTC."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_zone(tz) or UTC)
+    return when.astimezone(UTC)

@@ -1,0 +1,188 @@
+"""Earning badges: which rules to look at after what happened, storing a badge once, and one DM
+a day at most that names the new ones."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.actors import names_for
+from bot.domain import Nudge, NudgeKind, Person
+from bot.messagebus import Context
+from bot.messages import Bold, ChatMessage, Text, lines, text
+from bot.nudges.quiet_hours import wait_for_working_hours
+from bot.questions.cards import who
+from bot.recognition.catalogue import (
+    BADGE_BY_ID,
+    CROSS_TIMEZONE_HOURS,
+    BadgeFacts,
+    badge_label,
+    earned_badges,
+)
+from bot.recognition.model import EarnedBadge, HelpedSession
+from bot.recognition.streaks import streak_of
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = [
+    "MENTOR_BADGES",
+    "badges_text",
+    "cross_timezone_sessions",
+    "faq_answer_written",
+    "review_badges",
+    "send_badge_note",
+]
+
+# What a resolved session may earn its mentor.
+MENTOR_BADGES = frozenset(
+    {"first_session", "ten_sessions", "helping_streak", "cross_timezone", "faq_author"}
+)
+
+
+def _offset_hours(tz: str, at: datetime) -> float | None:
+    try:
+        offset = at.astimezone(ZoneInfo(tz)).utcoffset()
+    except (KeyError, ValueError):
+        return None
+    return None if offset is None else offset.total_seconds() / 3600
+
+
+def cross_timezone_sessions(
+    sessions: Sequence[HelpedSession], *, mentor_tz: str, asker_tz: dict[UserRef, str | None]
+) -> int:
+    """Sessions whose asker was at least CROSS_TIMEZONE_HOURS hours away from the mentor when it
+    was resolved (askers whose timezone we don't know don't count)."""
+    count = 0
+    for s in sessions:
+        theirs = asker_tz.get(s.asker)
+        if not theirs:
+            continue
+        mine, other = _offset_hours(mentor_tz, s.resolved_at), _offset_hours(theirs, s.resolved_at)
+        if mine is not None and other is not None and abs(mine - other) >= CROSS_TIMEZONE_HOURS:
+            count += 1
+    return count
+
+
+async def _facts(ctx: Context, user: UserRef, wanted: set[str]) -> BadgeFacts:
+    """Only the figures the wanted badges look at."""
+    uow = ctx.uow
+    facts: dict[str, int] = {}
+    if "first_question" in wanted:
+        facts["questions_asked"] = 1  # reviewed right after they asked
+    if wanted & {"first_session", "ten_sessions", "cross_timezone"}:
+        sessions = await uow.streaks.sessions_of(user, since=None)
+        facts["sessions_resolved"] = len(sessions)
+        if "cross_timezone" in wanted:
+            profile = await uow.mentors.get(user)
+            people: dict[UserRef, Person] = await uow.people.get_many(
+                list({s.asker for s in sessions})
+            )
+            facts["cross_timezone_sessions"] = cross_timezone_sessions(
+                sessions,
+                mentor_tz=profile.timezone if profile is not None else "UTC",
+                asker_tz={ref: p.timezone for ref, p in people.items()},
+            )
+    if "five_stars" in wanted:
+        ratings = await uow.feedback.for_mentor(user)
+        facts["five_star_ratings"] = sum(1 for f in ratings if f.score == 5)
+    if "helping_streak" in wanted:
+        facts["longest_streak"] = (await streak_of(ctx, user)).best
+    if "faq_author" in wanted:
+        facts["faq_entries"] = await uow.badges.faq_entries_by(user)
+    if "lightning_speaker" in wanted:
+        facts["lightning_given"] = await uow.lightning.given_by(user)
+    return BadgeFacts(**facts)
+
+
+async def review_badges(
+    ctx: Context, user: UserRef, workspace: WorkspaceRef, *, among: Collection[str]
+) -> list[str]:
+    """Give `user` the badges of `among` they now earn and don't have; returns the new ones.
+    New badges are announced by the day's one badge DM."""
+    owned = {b.badge for b in await ctx.uow.badges.of(user)}
+    wanted = set(among) - owned
+    if not wanted:
+        return []
+    now = ctx.clock.now()
+    new = []
+    for badge in sorted(earned_badges(await _facts(ctx, user, wanted), among=wanted)):
+        if await ctx.uow.badges.add(EarnedBadge(workspace, user, badge, now)):
+            new.append(badge)
+    if new:
+        await _announce_or_wait(ctx, user, workspace, now)
+    return new
+
+
+def _day_start(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+async def _announce_or_wait(
+    ctx: Context, user: UserRef, workspace: WorkspaceRef, now: datetime
+) -> None:
+    """One badge DM a day at most (UTC days): now, if none went out today, else tomorrow's
+    names every badge earned meanwhile."""
+    last = await ctx.uow.badges.last_announced(user)
+    if last is None or last < _day_start(now):
+        await _announce(ctx, user, now)
+        return
+    if await ctx.uow.nudges.pending_of_kind(NudgeKind.BADGES, user):
+        return  # tomorrow's will name this one too
+    await ctx.uow.nudges.add(
+        Nudge(
+            kind=NudgeKind.BADGES,
+            workspace=workspace,
+            target=user,
+            due_at=_day_start(now) + timedelta(days=1),
+        )
+    )
+
+
+async def _announce(ctx: Context, user: UserRef, now: datetime) -> None:
+    """The badge DM: every badge not announced yet, in one message."""
+    new = await ctx.uow.badges.announce(user, now)
+    if not new:
+        return
+    names = await names_for(ctx, [user])
+    head = "a new badge" if len(new) == 1 else f"{len(new)} new badges"
+    body: list[Text] = [text("🎉 ", who(user, names, mention=False), f", you earned {head}:")]
+    for b in new:
+        badge = BADGE_BY_ID.get(b.badge)
+        rule = f" — you {badge.rule}" if badge is not None else ""
+        body.append(text("• ", Bold(badge_label(b.badge)), rule))
+    body.append(text("Thank you! Your badges are in `/mentor me` and on your home view."))
+    ctx.outbox.dm(user, ChatMessage(body=lines(body)))
+
+
+async def send_badge_note(ctx: Context, nudge: Nudge, now: datetime) -> None:
+    """The next day's badge DM (in the person's working hours when we know them)."""
+    user = nudge.target
+    if user is None:
+        return
+    last = await ctx.uow.badges.last_announced(user)
+    if last is not None and last >= _day_start(now):
+        # Announced today already: what was earned since waits for tomorrow's.
+        if any(b.announced_at is None for b in await ctx.uow.badges.of(user)):
+            await ctx.uow.nudges.add(
+                Nudge(
+                    kind=NudgeKind.BADGES,
+                    workspace=nudge.workspace,
+                    target=user,
+                    due_at=_day_start(now) + timedelta(days=1),
+                )
+            )
+        return
+    await wait_for_working_hours(ctx, nudge, user, now)
+    await _announce(ctx, user, now)
+
+
+def badges_text(badges: Sequence[EarnedBadge]) -> Text:
+    """``🌱 First question · 🤝 First session`` (or how to earn one)."""
+    if not badges:
+        return text("none yet — help someone, ask a question or give a lightning talk")
+    return text(" · ".join(badge_label(b.badge) for b in badges))
+
+
+async def faq_answer_written(ctx: Context, author: UserRef, workspace: WorkspaceRef) -> None:
+    """Call when someone saves an FAQ answer: it may earn them the FAQ author badge."""
+    await review_badges(ctx, author, workspace, among={"faq_author"})

@@ -1,0 +1,109 @@
+"""The digest's community lines: kudos given, badges earned and lightning sessions held in the
+week, and the month's most helpful people for admins to thank (rewards stay outside the bot)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.messages import Bold, Text, UserText, text
+from bot.recognition.catalogue import badge_label
+from bot.refs import UserRef, WorkspaceRef
+
+if TYPE_CHECKING:
+    from bot.ports import UnitOfWork
+
+__all__ = ["CommunityWeek", "HeldLine", "community_lines", "community_week"]
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLine:
+    title: str
+    speaker: str
+    attendees: int
+    average_rating: float | None
+    ratings: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityWeek:
+    kudos: int = 0
+    badges: tuple[tuple[str, int], ...] = ()  # (badge id, how many earned it), most first
+    lightning: tuple[HeldLine, ...] = ()
+    month: str = ""  # e.g. "December 2026"
+    helpers: tuple[tuple[str, int], ...] = ()  # (name, points this month), most first
+
+
+async def community_week(
+    uow: UnitOfWork,
+    workspace: WorkspaceRef,
+    start: datetime,
+    end: datetime,
+    *,
+    month_start: datetime,
+    month: str,
+    top: int,
+) -> CommunityWeek:
+    """The figures of ``[start, end)``; helpers earned their points from `month_start` to `end`."""
+    kudos = await uow.kudos.count_between(workspace, start, end)
+    earned = Counter(b.badge for b in await uow.badges.earned_between(workspace, start, end))
+    held = await uow.lightning.held_between(workspace, start, end)
+    helpers = await uow.points.leaderboard(workspace, since=month_start, until=end, limit=top)
+    people = await uow.people.get_many(
+        [h.session.speaker for h in held if h.session.speaker] + [ref for ref, _ in helpers]
+    )
+
+    def name(ref: UserRef | None) -> str:
+        found = people.get(ref) if ref is not None else None
+        return found.name if found is not None else (ref.id if ref is not None else "?")
+
+    return CommunityWeek(
+        kudos=kudos,
+        badges=tuple(sorted(earned.items(), key=lambda kv: (-kv[1], kv[0]))),
+        lightning=tuple(
+            HeldLine(
+                title=h.session.title,
+                speaker=name(h.session.speaker),
+                attendees=h.attendees,
+                average_rating=statistics.fmean(h.ratings) if h.ratings else None,
+                ratings=len(h.ratings),
+            )
+            for h in held
+        ),
+        month=month,
+        helpers=tuple((name(ref), pts) for ref, pts in helpers),
+    )
+
+
+def community_lines(c: CommunityWeek) -> list[Text]:
+    """The digest's lines for `c` (askers are never named: badges are counted, not listed)."""
+    badges = ", ".join(f"{n}× {badge_label(b)}" for b, n in c.badges) or "none"
+    out = [text(Bold("Community: "), f"{c.kudos} kudos given · badges earned: {badges}")]
+    if c.lightning:
+        parts: list[str | UserText] = []
+        for i, h in enumerate(c.lightning):
+            rated = (
+                f", rated {h.average_rating:.1f}/5 by {h.ratings}"
+                if h.average_rating is not None
+                else ""
+            )
+            parts += [
+                "; " if i else "",
+                "“",
+                UserText(h.title),
+                "” by ",
+                UserText(h.speaker),
+                f" ({h.attendees} signed up{rated})",
+            ]
+        out.append(text(Bold(f"Lightning sessions held: {len(c.lightning)} — "), *parts))
+    else:
+        out.append(text(Bold("Lightning sessions held: "), "none this week"))
+    if c.helpers:
+        thanks: list[str | UserText] = []
+        for i, (who, pts) in enumerate(c.helpers, 1):
+            thanks += [f"{', ' if i > 1 else ''}{i}. ", UserText(who), f" ({pts} pts)"]
+        out.append(text(Bold(f"Most helpful in {c.month} (worth a thank-you): "), *thanks))
+    return out

@@ -1,0 +1,95 @@
+"""Kudos: public (or private) thanks that give the receiver a point; a few a day per giver, one
+per giver and receiver a day, never to oneself, and the text cleaned like a question's."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.actors import ensure_person, names_for, require_workspace
+from bot.domain import Person
+from bot.messagebus import Context, Refusal
+from bot.messages import ChatMessage, Mention, UserText, text
+from bot.recognition.commands import GiveKudos
+from bot.recognition.model import Kudos
+from bot.recognition.points import award_points
+
+__all__ = ["clean_reason", "give_kudos"]
+
+_MIN_WORDS = 2
+
+
+def clean_reason(raw: str, *, max_length: int) -> str:
+    """The reason with control and invisible formatting characters gone and spaces collapsed,
+    or a :class:`Refusal` saying what to change (like a question's hygiene)."""
+    visible = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in raw
+        if unicodedata.category(ch) != "Cf"
+    )
+    cleaned = " ".join(visible.split())
+    if len(cleaned.split()) < _MIN_WORDS:
+        raise Refusal(
+            "Say what you're thanking them for, e.g. "
+            "`/kudos @bob for untangling my pandas groupby`."
+        )
+    if len(cleaned) > max_length:
+        raise Refusal(
+            f"That's {len(cleaned)} characters; kudos are at most {max_length}. Keep it short "
+            "and sweet."
+        )
+    return cleaned
+
+
+async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
+    actor = cmd.actor
+    ws = await require_workspace(ctx, actor)
+    if cmd.to == actor.user:
+        raise Refusal("Kudos are for thanking someone else — but well done you!")
+    why = clean_reason(cmd.why, max_length=ctx.config.kudos.max_length)
+    now = ctx.clock.now()
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    today = await ctx.uow.kudos.given_since(actor.user, day_start)
+    names = await names_for(ctx, [cmd.to])
+    name = names[cmd.to] if names[cmd.to] != cmd.to.id else (cmd.to_name or cmd.to.id)
+    if any(k.receiver == cmd.to for k in today):
+        raise Refusal(
+            text(
+                "You've thanked ",
+                UserText(name),
+                " today already; one kudos per person a day keeps them special.",
+            )
+        )
+    limit = ctx.config.kudos.daily_limit
+    if len(today) >= limit:
+        raise Refusal(f"That's your {limit} kudos for today — more tomorrow!")
+    await ensure_person(ctx, actor)
+    if await (await ctx.reads()).people.get(cmd.to) is None:
+        await ctx.uow.people.upsert(Person(ref=cmd.to, name=name))
+    await ctx.uow.kudos.add(Kudos(ws.ref, actor.user, cmd.to, why, now, private=cmd.private))
+    await award_points(
+        ctx, user=cmd.to, workspace=ws.ref, points=ctx.config.points.kudos, reason="kudos"
+    )
+    said = ChatMessage(
+        body=text(
+            "🙌 Kudos to ",
+            Mention(cmd.to, name),
+            " from ",
+            UserText(actor.name),
+            ": ",
+            UserText(why),
+        )
+    )
+    if cmd.private:
+        ctx.outbox.dm(cmd.to, said)
+    else:
+        ctx.outbox.post(ws.mentoring_channel, said)
+    left = limit - len(today) - 1
+    where = "privately" if cmd.private else "in the mentoring channel"
+    ctx.reply(
+        text(
+            "Thanks sent to ",
+            UserText(name),
+            f" {where}. ",
+            f"You have {left} kudos left today." if left else "That was your last kudos today.",
+        )
+    )

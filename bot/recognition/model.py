@@ -1,0 +1,51 @@
+"""Recognition records: kudos, earned badges, helped sessions and mentor pauses (plain data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = ["EarnedBadge", "HelpedSession", "Kudos", "PausePeriod"]
+
+
+@dataclass(frozen=True, slots=True)
+class Kudos:
+    """Public (or private) thanks from one person to another."""
+
+    workspace: WorkspaceRef
+    giver: UserRef
+    receiver: UserRef
+    text: str
+    at: datetime
+    private: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EarnedBadge:
+    """A badge someone earned; `announced_at` is when their badge DM named it."""
+
+    workspace: WorkspaceRef
+    user: UserRef
+    badge: str
+    earned_at: datetime
+    announced_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HelpedSession:
+    """A session a mentor resolved: when, and for whom (streaks and the cross-timezone badge)."""
+
+    question_id: int
+    resolved_at: datetime
+    asker: UserRef
+
+
+@dataclass(frozen=True, slots=True)
+class PausePeriod:
+    """A mentor's pause; `end` is when it ends (or ended, if they resumed early)."""
+
+    user: UserRef
+    start: datetime
+    end: datetime

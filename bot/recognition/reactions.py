@@ -1,0 +1,33 @@
+"""What recognition does after question events: badges for askers and mentors, and a look at
+the helping streak next week (points for help are given where the help happens)."""
+
+from __future__ import annotations
+
+from bot.events import QuestionAsked, QuestionResolved, SessionRated
+from bot.messagebus import Context
+from bot.recognition.badges import MENTOR_BADGES, review_badges
+from bot.recognition.streaks import schedule_streak_check
+
+__all__ = ["question_asked", "question_resolved", "session_rated"]
+
+
+async def question_asked(event: QuestionAsked, ctx: Context) -> None:
+    q = await ctx.uow.questions.get(event.question_id)
+    if q is not None:
+        await review_badges(ctx, q.asker, q.workspace, among={"first_question"})
+
+
+async def question_resolved(event: QuestionResolved, ctx: Context) -> None:
+    q = await ctx.uow.questions.get(event.question_id)
+    if q is None or q.mentor is None:
+        return
+    await review_badges(ctx, q.mentor, q.workspace, among=MENTOR_BADGES)
+    await schedule_streak_check(ctx, q.mentor, q.workspace)
+
+
+async def session_rated(event: SessionRated, ctx: Context) -> None:
+    if event.role != "asker" or event.score != 5:
+        return
+    q = await ctx.uow.questions.get(event.question_id)
+    if q is not None and q.mentor is not None:
+        await review_badges(ctx, q.mentor, q.workspace, among={"five_stars"})

@@ -1,0 +1,151 @@
+"""Weekly helping streaks: a week counts when a mentor resolved at least one session; a week
+they were mostly paused neither counts nor breaks it. At most one gentle "keep it going" note a
+month, and none during a pause."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.actors import names_for
+from bot.domain import Nudge, NudgeKind
+from bot.events import MentorPaused, MentorResumed
+from bot.messagebus import Context
+from bot.messages import ChatMessage, text
+from bot.nudges.quiet_hours import wait_for_working_hours
+from bot.questions.cards import who
+from bot.recognition.model import PausePeriod
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = [
+    "Streak",
+    "helping_streak",
+    "mentor_paused",
+    "mentor_resumed",
+    "schedule_streak_check",
+    "send_streak_note",
+    "streak_of",
+    "week_of",
+]
+
+NOTE_KIND = "streak"
+NOTE_EVERY = timedelta(days=30)  # "at most one keep-it-going note a month"
+PAUSED_WEEK = timedelta(days=3.5)  # paused this long in a week: the week is excused
+_LOOK_BACK = timedelta(days=3 * 366)
+
+
+@dataclass(frozen=True, slots=True)
+class Streak:
+    current: int  # weeks in a row up to now (this week counts once it has a session)
+    best: int
+    this_week: bool  # whether this week already has a resolved session
+
+
+def week_of(when: datetime) -> date:
+    """The Monday (UTC) of the ISO week containing `when`."""
+    day = when.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
+
+
+def _paused_weeks(pauses: Iterable[PausePeriod], now: datetime) -> set[date]:
+    weeks: set[date] = set()
+    for p in pauses:
+        end = min(p.end, now)
+        monday = week_of(p.start)
+        while True:
+            start = datetime.combine(monday, time(), tzinfo=UTC)
+            if start >= end:
+                break
+            overlap = min(end, start + timedelta(days=7)) - max(p.start, start)
+            if overlap >= PAUSED_WEEK:
+                weeks.add(monday)
+            monday += timedelta(days=7)
+    return weeks
+
+
+def helping_streak(
+    resolved: Iterable[datetime], *, now: datetime, pauses: Sequence[PausePeriod] = ()
+) -> Streak:
+    """Weeks in a row with at least one resolved session (ISO weeks, UTC). This week counts once
+    it has one and doesn't break the streak before it is over; a week paused for at least half
+    of it is skipped."""
+    helped = {week_of(at) for at in resolved if at <= now}
+    this_week = week_of(now)
+    if not helped:
+        return Streak(0, 0, False)
+    excused = _paused_weeks(pauses, now) - helped
+    current = best = 0
+    week = min(helped)
+    while week <= this_week:
+        if week in helped:
+            current += 1
+            best = max(best, current)
+        elif week not in excused and week != this_week:
+            current = 0
+        week += timedelta(days=7)
+    return Streak(current, best, this_week in helped)
+
+
+async def streak_of(ctx: Context, mentor: UserRef) -> Streak:
+    now = ctx.clock.now()
+    since = now - _LOOK_BACK
+    sessions = await ctx.uow.streaks.sessions_of(mentor, since=since)
+    pauses = await ctx.uow.streaks.pauses(mentor, since=since)
+    return helping_streak([s.resolved_at for s in sessions], now=now, pauses=pauses)
+
+
+def _check_time(resolved_at: datetime) -> datetime:
+    """Thursday 12:00 UTC of the week after: late enough to matter, early enough to act on."""
+    monday = week_of(resolved_at) + timedelta(days=7)
+    return datetime.combine(monday + timedelta(days=3), time(12), tzinfo=UTC)
+
+
+async def schedule_streak_check(ctx: Context, mentor: UserRef, workspace: WorkspaceRef) -> None:
+    """After a resolve: look at the streak once next week is half over (one check per week)."""
+    due = _check_time(ctx.clock.now())
+    pending = await ctx.uow.nudges.pending_of_kind(NudgeKind.STREAK, mentor)
+    if any(n.due_at == due for n in pending):
+        return
+    await ctx.uow.nudges.add(
+        Nudge(kind=NudgeKind.STREAK, workspace=workspace, target=mentor, due_at=due)
+    )
+
+
+async def send_streak_note(ctx: Context, nudge: Nudge, now: datetime) -> None:
+    """A gentle "keep it going" when a streak of two weeks or more has no session this week yet;
+    never during a pause, at most once a month."""
+    mentor = nudge.target
+    if mentor is None or week_of(now) != week_of(nudge.due_at):
+        return  # meant for a week that is over (the process was down): nothing to keep going
+    profile = await ctx.uow.mentors.get(mentor)
+    if profile is None or not profile.active or profile.is_paused(now):
+        return
+    last = await ctx.uow.streaks.last_note(mentor, NOTE_KIND)
+    if last is not None and now - last < NOTE_EVERY:
+        return
+    streak = await streak_of(ctx, mentor)
+    if streak.this_week or streak.current < 2:
+        return
+    await wait_for_working_hours(ctx, nudge, mentor, now)
+    await ctx.uow.streaks.add_note(mentor, NOTE_KIND, now)
+    names = await names_for(ctx, [mentor])
+    ctx.outbox.dm(
+        mentor,
+        ChatMessage(
+            body=text(
+                who(mentor, names, mention=False),
+                f", you've helped {streak.current} weeks in a row 🔥 — one session this week "
+                "keeps it going. No pressure: `/mentor pause` any time you need a break.",
+            )
+        ),
+    )
+
+
+async def mentor_paused(event: MentorPaused, ctx: Context) -> None:
+    await ctx.uow.streaks.end_pauses(event.mentor, event.since)
+    await ctx.uow.streaks.add_pause(PausePeriod(event.mentor, event.since, event.until))
+
+
+async def mentor_resumed(event: MentorResumed, ctx: Context) -> None:
+    await ctx.uow.streaks.end_pauses(event.mentor, event.at)

@@ -1,0 +1,193 @@
+"""Recognition records: kudos, badges, and what streaks need (helped sessions, pauses, notes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.domain import QuestionState
+from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
+from bot.refs import UserRef, WorkspaceRef
+from storage.repositories._base import Repository
+from storage.tables import (
+    BadgeRow,
+    KudosRow,
+    MentorPauseRow,
+    QuestionRow,
+    RecognitionNoteRow,
+    table_of,
+)
+
+__all__ = ["SqlBadgeRepository", "SqlKudosRepository", "SqlStreakRepository"]
+
+KUDOS = table_of(KudosRow)
+BADGE = table_of(BadgeRow)
+PAUSE = table_of(MentorPauseRow)
+NOTE = table_of(RecognitionNoteRow)
+QUESTION = table_of(QuestionRow)
+
+
+def _kudos(row: sa.Row[Any]) -> Kudos:
+    return Kudos(
+        workspace=WorkspaceRef.from_key(row.workspace),
+        giver=UserRef.from_key(row.giver),
+        receiver=UserRef.from_key(row.receiver),
+        text=row.text,
+        at=row.at,
+        private=row.private,
+    )
+
+
+class SqlKudosRepository(Repository):
+    """`bot.ports.KudosRepository` over SQL."""
+
+    async def add(self, kudos: Kudos) -> None:
+        await self._session.execute(
+            sa.insert(KUDOS).values(
+                workspace=kudos.workspace.key(),
+                giver=kudos.giver.key(),
+                receiver=kudos.receiver.key(),
+                text=kudos.text,
+                private=kudos.private,
+                at=kudos.at,
+            )
+        )
+
+    async def given_since(self, giver: UserRef, since: datetime) -> list[Kudos]:
+        rows = await self._session.execute(
+            sa.select(KUDOS)
+            .where(KUDOS.c.giver == giver.key(), KUDOS.c.at >= since)
+            .order_by(KUDOS.c.at, KUDOS.c.id)
+        )
+        return [_kudos(row) for row in rows]
+
+    async def count_between(self, workspace: WorkspaceRef, start: datetime, end: datetime) -> int:
+        count = await self._session.scalar(
+            sa.select(sa.func.count())
+            .select_from(KUDOS)
+            .where(KUDOS.c.workspace == workspace.key(), KUDOS.c.at >= start, KUDOS.c.at < end)
+        )
+        return int(count or 0)
+
+
+def _badge(row: sa.Row[Any]) -> EarnedBadge:
+    return EarnedBadge(
+        workspace=WorkspaceRef.from_key(row.workspace),
+        user=UserRef.from_key(row.user),
+        badge=row.badge,
+        earned_at=row.earned_at,
+        announced_at=row.announced_at,
+    )
+
+
+class SqlBadgeRepository(Repository):
+    """`bot.ports.BadgeRepository` over SQL."""
+
+    async def add(self, badge: EarnedBadge) -> bool:
+        values = {
+            "workspace": badge.workspace.key(),
+            "user": badge.user.key(),
+            "badge": badge.badge,
+            "earned_at": badge.earned_at,
+            "announced_at": badge.announced_at,
+        }
+        return await self._insert_once(BADGE, values, conflict=["user", "badge"])
+
+    async def of(self, user: UserRef) -> list[EarnedBadge]:
+        rows = await self._session.execute(
+            sa.select(BADGE)
+            .where(BADGE.c.user == user.key())
+            .order_by(BADGE.c.earned_at, BADGE.c.id)
+        )
+        return [_badge(row) for row in rows]
+
+    async def announce(self, user: UserRef, at: datetime) -> list[EarnedBadge]:
+        pending = BADGE.c.user == user.key(), BADGE.c.announced_at.is_(None)
+        rows = await self._session.execute(
+            sa.select(BADGE).where(*pending).order_by(BADGE.c.earned_at, BADGE.c.id)
+        )
+        found = [_badge(row) for row in rows]
+        if found:
+            await self._session.execute(sa.update(BADGE).where(*pending).values(announced_at=at))
+        return [
+            EarnedBadge(b.workspace, b.user, b.badge, b.earned_at, announced_at=at) for b in found
+        ]
+
+    async def last_announced(self, user: UserRef) -> datetime | None:
+        row = (
+            await self._session.execute(
+                sa.select(BADGE.c.announced_at)
+                .where(BADGE.c.user == user.key(), BADGE.c.announced_at.is_not(None))
+                .order_by(BADGE.c.announced_at.desc())
+                .limit(1)
+            )
+        ).first()
+        return None if row is None else row[0]
+
+    async def earned_between(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime
+    ) -> list[EarnedBadge]:
+        rows = await self._session.execute(
+            sa.select(BADGE)
+            .where(
+                BADGE.c.workspace == workspace.key(),
+                BADGE.c.earned_at >= start,
+                BADGE.c.earned_at < end,
+            )
+            .order_by(BADGE.c.earned_at, BADGE.c.id)
+        )
+        return [_badge(row) for row in rows]
+
+    async def faq_entries_by(self, user: UserRef) -> int:
+        # There is no FAQ table on this branch yet: nobody has written an FAQ answer. Once the
+        # FAQ lands, this counts its entries by author.
+        return 0
+
+
+class SqlStreakRepository(Repository):
+    """`bot.ports.StreakRepository` over SQL."""
+
+    async def sessions_of(self, mentor: UserRef, *, since: datetime | None) -> list[HelpedSession]:
+        stmt = sa.select(QUESTION.c.id, QUESTION.c.resolved_at, QUESTION.c.asker).where(
+            QUESTION.c.mentor == mentor.key(),
+            QUESTION.c.state == QuestionState.RESOLVED.value,
+            QUESTION.c.resolved_at.is_not(None),
+        )
+        if since is not None:
+            stmt = stmt.where(QUESTION.c.resolved_at >= since)
+        rows = await self._session.execute(stmt.order_by(QUESTION.c.resolved_at, QUESTION.c.id))
+        return [HelpedSession(qid, at, UserRef.from_key(asker)) for qid, at, asker in rows]
+
+    async def add_pause(self, pause: PausePeriod) -> None:
+        await self._session.execute(
+            sa.insert(PAUSE).values(user=pause.user.key(), start=pause.start, end=pause.end)
+        )
+
+    async def end_pauses(self, user: UserRef, at: datetime) -> None:
+        await self._session.execute(
+            sa.update(PAUSE).where(PAUSE.c.user == user.key(), PAUSE.c.end > at).values(end=at)
+        )
+
+    async def pauses(self, user: UserRef, *, since: datetime) -> list[PausePeriod]:
+        rows = await self._session.execute(
+            sa.select(PAUSE.c.start, PAUSE.c.end)
+            .where(PAUSE.c.user == user.key(), PAUSE.c.end > since)
+            .order_by(PAUSE.c.start, PAUSE.c.id)
+        )
+        return [PausePeriod(user, start, end) for start, end in rows]
+
+    async def last_note(self, user: UserRef, kind: str) -> datetime | None:
+        row = (
+            await self._session.execute(
+                sa.select(NOTE.c.at)
+                .where(NOTE.c.user == user.key(), NOTE.c.kind == kind)
+                .order_by(NOTE.c.at.desc())
+                .limit(1)
+            )
+        ).first()
+        return None if row is None else row[0]
+
+    async def add_note(self, user: UserRef, kind: str, at: datetime) -> None:
+        await self._session.execute(sa.insert(NOTE).values(user=user.key(), kind=kind, at=at))

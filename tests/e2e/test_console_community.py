@@ -1,0 +1,141 @@
+"""Console, community: a lightning session from five pandas questions to its rating on the
+console's clock; kudos and their limits; badges, the streak and the leaderboard as people see them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.console_driver import ConsoleDriver
+
+QUESTIONS = (
+    "How do I group a pandas DataFrame by two columns and sum one of them?",
+    "How do I pivot a pandas DataFrame so that months become columns?",
+    "Why does pandas merge give me duplicate rows after joining two tables?",
+    "How do I read only some columns of a big CSV file with pandas quickly?",
+    "How can I fill missing values in a pandas column with the previous value?",
+)
+TITLE = "groupby, pivot and merge"
+
+
+@pytest.fixture
+async def demand(console: ConsoleDriver) -> ConsoleDriver:
+    """bob mentors pandas; ann, ben, cat, dan and eve each asked a pandas question."""
+    lines = ["as bob", "/mentor join python, pandas", "/mentor hours Mon-Sun 00:00-24:00"]
+    for name, question in zip(("ann", "ben", "cat", "dan", "eve"), QUESTIONS, strict=True):
+        lines += [f"as {name}", f"/askmentor {question}"]
+    await console(*lines)
+    return console
+
+
+async def test_the_fifth_question_proposes_a_session_to_bob(console: ConsoleDriver) -> None:
+    lines = ["as bob", "/mentor join python, pandas"]
+    for name, question in zip(("ann", "ben", "cat", "dan"), QUESTIONS[:4], strict=True):
+        lines += [f"as {name}", f"/askmentor {question}"]
+    out = await console(*lines)
+    assert not out.to("DM bob")
+    out = await console("as eve", f"/askmentor {QUESTIONS[4]}")
+    proposal = out.one("DM bob")
+    assert proposal.lines[0].startswith("⚡ 5 questions about pandas came up in the last 28 days.")
+    assert proposal.lines[-1] == "[I'll teach it] [Not now]"
+
+
+async def test_the_whole_lightning_flow_on_the_console(demand: ConsoleDriver) -> None:
+    out = await demand("as bob", f"/lightning accept 1 2026-11-25 15:00 {TITLE}")
+    card = out.one("#mentoring")
+    assert card.lines[0] == f"⚡ Lightning session #1: {TITLE}"
+    assert "When: Wed 2026-11-25 15:00 UTC · 15 min" in card.lines
+    assert "Going: 0 signed up" in card.lines and card.lines[-1] == "[I'll join]"
+    for name in ("ann", "ben", "cat", "dan", "eve"):
+        assert out.one(f"DM {name}", "You asked about pandas recently")
+    assert "is on Wed 2026-11-25 15:00 UTC" in out.one("only bob sees").text
+
+    out = await demand("as ann", "click join 1", "as ben", "/lightning join 1")
+    updates = out.to("#mentoring")
+    assert [u.lines[0] for u in updates] == [f"(card updated) ⚡ Lightning session #1: {TITLE}"] * 2
+    assert "Going: 2 signed up" in updates[-1].lines
+    assert out.one("only ann sees").text.startswith("You're in!")
+
+    out = await demand("clock +1d", "clock +5h")  # Tuesday 15:00: a day before
+    assert "is tomorrow" in out.one("DM ann", "⏰").text
+    assert "you're speaking" in out.one("DM bob", "⏰").text
+    out = await demand("clock +23h", "clock +45m")  # Wednesday 14:45
+    assert "starts in 15 minutes" in out.one("DM ben", "⏰").text
+
+    out = await demand("clock +30m")  # it has ended
+    held = out.one("#mentoring")
+    assert "Held: 2 signed up" in held.lines
+    assert out.one("DM ann", "How was the lightning session").lines[-1] == ("[1] [2] [3] [4] [5]")
+    assert "2 people signed up" in out.one("DM bob", "Thank you for teaching").text
+
+    out = await demand("as ann", "click lrate:5 1", "as ben", "/lightning rate 1 4")
+    assert out.one("only ann sees").text.startswith("Thanks for rating #1 5/5")
+    assert "Held: 2 signed up; rated 4.5/5 by 2" in out.to("#mentoring")[-1].lines
+    assert "⚡ Lightning speaker" in out.one("DM bob", "new badge").text
+
+    out = await demand("as admin", "/mentoradmin digest")
+    digest = out.one("#mentor-admins").text
+    assert (
+        f"Lightning sessions held: 1 — “{TITLE}” by bob (2 signed up, rated 4.5/5 by 2)" in digest
+    )
+    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 pts)" in digest
+
+
+async def test_a_lightning_session_anyone_proposes(console: ConsoleDriver) -> None:
+    out = await console("as dave", "/lightning propose sql 2026-11-24 12:00 window functions")
+    assert out.one("only dave sees").text.startswith(
+        "Thank you! Lightning session #1 “window functions”"
+    )
+    out = await console("as erin", "/lightning list")
+    assert out.one("only erin sees").lines == (
+        "Coming up: lightning sessions",
+        "#1 “window functions” by dave — Tue 2026-11-24 12:00 UTC, 15 min, 0 going · "
+        "`/lightning join 1`",
+    )
+
+
+async def test_teach_is_a_form_on_the_platforms_and_a_line_in_the_console(
+    demand: ConsoleDriver,
+) -> None:
+    out = await demand("as bob", "click teach 1")
+    assert out.one("only bob sees").text == (
+        "In the console, give the time and title as a line: "
+        "`/lightning accept 1 <YYYY-MM-DD HH:MM> <title>`"
+    )
+
+
+async def test_kudos_and_their_limits_on_the_console(console: ConsoleDriver) -> None:
+    out = await console("as ann", "/kudos bob for explaining merges so clearly")
+    assert (
+        out.one("#mentoring").text == "🙌 Kudos to @bob from ann: for explaining merges so clearly"
+    )
+    assert out.one("only ann sees").text == (
+        "Thanks sent to bob in the mentoring channel. You have 4 kudos left today."
+    )
+    out = await console("/kudos bob for the SQL tip as well")
+    assert "You've thanked bob today already" in out.one("only ann sees").text
+    out = await console("/kudos ann for being me")
+    assert out.one("only ann sees").text.startswith("Kudos are for thanking someone else")
+    out = await console("/kudos --private cat for the quiet help")
+    assert out.one("DM cat").text == "🙌 Kudos to @cat from ann: for the quiet help"
+    assert not out.to("#mentoring")
+
+
+async def test_badges_streak_and_leaderboard_for_a_helping_mentor(console: ConsoleDriver) -> None:
+    await console(
+        "as bob",
+        "/mentor join python, pandas",
+        "as ann",
+        f"/askmentor {QUESTIONS[0]}",
+        "as bob",
+        "click claim 1",
+        "as ann",
+        "click resolve 1",
+    )
+    out = await console("as bob", "/mentor me", "/mentor leaderboard", "/mentor leaderboard all")
+    me, month, every = out.to("only bob sees")
+    assert "Helping streak: 🔥 1 week (best 1)" in me.lines
+    assert "Badges: 🤝 First session" in me.lines
+    assert month.lines == ("Leaderboard — November 2026 (thank-you points)", "1. bob — 3")
+    assert every.lines == ("Leaderboard — all time (thank-you points)", "1. bob — 3")
+    out = await console("/mentor leaderboard forever")
+    assert "month" in out.one("only bob sees").text

@@ -1,0 +1,309 @@
+"""The community repositories on SQLite and PostgreSQL alike: lightning sessions and sign-ups,
+kudos, badges, what streaks read; nudges about a session; an existing database upgrades in place."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import pool, text
+from sqlalchemy.engine import make_url
+
+from bot.domain import Nudge, NudgeKind, PointsEntry, Question, QuestionState
+from bot.lightning.model import Lightning, LightningState, Rsvp
+from bot.recognition.model import EarnedBadge, Kudos, PausePeriod
+from bot.refs import MessageRef, UserRef, WorkspaceRef
+from storage.engine import create_engine
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWork, make_uow_factory
+
+UowFactory = Callable[[], SqlUnitOfWork]
+
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+WS = WorkspaceRef("slack", "T1")
+ALICE, BOB, CAROL = (UserRef("slack", u) for u in ("U-ALICE", "U-BOB", "U-CAROL"))
+
+
+def _session(**changes: object) -> Lightning:
+    values: dict[str, object] = {"workspace": WS, "topic": "pandas", "created_at": T0}
+    values.update(changes)
+    return Lightning(**values)  # type: ignore[arg-type]
+
+
+async def _asked(
+    uow_factory: UowFactory, *topics: str, at: datetime = T0, asker: UserRef = ALICE
+) -> int:
+    async with uow_factory() as uow:
+        q = await uow.questions.add(
+            Question(workspace=WS, asker=asker, text="How do I?", created_at=at, topics=topics)
+        )
+        await uow.commit()
+    return q.number
+
+
+async def test_a_session_round_trips_every_field(uow_factory: UowFactory) -> None:
+    session = _session(
+        state=LightningState.SCHEDULED,
+        minutes=20,
+        title="groupby “quickly”",
+        speaker=BOB,
+        proposed_by=None,
+        starts_at=T0 + timedelta(days=2),
+        question_ids=(1, 2),
+        invited=(BOB, CAROL),
+        declined=(CAROL,),
+        demand_period=7,
+        held_at=T0 + timedelta(days=3),
+        rewarded_at=T0 + timedelta(days=4),
+    )
+    async with uow_factory() as uow:
+        stored = await uow.lightning.add(session)
+        assert stored is not None
+        await uow.lightning.set_card(stored.number, MessageRef("slack", "C1:1.2"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        back = await uow.lightning.get(stored.number)
+    assert back is not None
+    assert back.card == MessageRef("slack", "C1:1.2")
+    assert back == Lightning(**{**vars_of(session), "id": stored.number, "card": back.card})
+
+
+def vars_of(s: Lightning) -> dict[str, object]:
+    return {name: getattr(s, name) for name in s.__slots__}  # type: ignore[attr-defined]
+
+
+async def test_one_demand_proposal_per_workspace_topic_and_period(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.lightning.add(_session(demand_period=5)) is not None
+        assert await uow.lightning.add(_session(demand_period=5)) is None
+        assert await uow.lightning.add(_session(demand_period=6)) is not None
+        assert await uow.lightning.add(_session()) is not None  # people's own: no period
+        assert await uow.lightning.add(_session()) is not None
+        await uow.commit()
+
+
+async def test_saving_a_session_checks_the_state_it_was_read_in(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        s = await uow.lightning.add(_session())
+        assert s is not None
+        s.state, s.speaker, s.title = LightningState.SCHEDULED, BOB, "groupby"
+        assert await uow.lightning.save(s, expected_state=LightningState.PROPOSED)
+        s.speaker = CAROL
+        assert not await uow.lightning.save(s, expected_state=LightningState.PROPOSED)
+        await uow.commit()
+    async with uow_factory() as uow:
+        back = await uow.lightning.get(s.number)
+    assert back is not None and (back.state, back.speaker) == (LightningState.SCHEDULED, BOB)
+
+
+async def test_a_topic_was_proposed_since_a_time(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.lightning.add(_session(topic="sql"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.lightning.proposed_since(WS, "sql", T0)
+        assert not await uow.lightning.proposed_since(WS, "sql", T0 + timedelta(seconds=1))
+        assert not await uow.lightning.proposed_since(WS, "pandas", T0)
+
+
+async def test_topic_demand_matches_whole_topics_only(uow_factory: UowFactory) -> None:
+    wanted = await _asked(uow_factory, "node_js", "python")
+    await _asked(uow_factory, "nodexjs")
+    await _asked(uow_factory, "node_js2")
+    await _asked(uow_factory, "node_js", at=T0 - timedelta(days=30))
+    cancelled = await _asked(uow_factory, "node_js")
+    async with uow_factory() as uow:
+        q = await uow.questions.get(cancelled)
+        assert q is not None
+        q.state = QuestionState.CANCELLED
+        await uow.questions.update(q, expected_state=QuestionState.OPEN)
+        await uow.commit()
+    async with uow_factory() as uow:
+        found = await uow.lightning.topic_demand(WS, "node_js", T0 - timedelta(days=28))
+    assert [q.number for q in found] == [wanted]
+
+
+async def test_topic_demand_finds_topics_with_quotes_and_non_ascii(uow_factory: UowFactory) -> None:
+    odd = await _asked(uow_factory, 'c "plus" 100%', "über-tool")
+    async with uow_factory() as uow:
+        assert [q.number for q in await uow.lightning.topic_demand(WS, 'c "plus" 100%', T0)] == [
+            odd
+        ]
+        assert [q.number for q in await uow.lightning.topic_demand(WS, "über-tool", T0)] == [odd]
+
+
+async def test_upcoming_lists_scheduled_sessions_until_they_end(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        later = await uow.lightning.add(
+            _session(state=LightningState.SCHEDULED, starts_at=T0 + timedelta(hours=3), speaker=BOB)
+        )
+        soon = await uow.lightning.add(
+            _session(state=LightningState.SCHEDULED, starts_at=T0 + timedelta(hours=1), speaker=BOB)
+        )
+        await uow.lightning.add(_session(state=LightningState.PROPOSED))
+        await uow.commit()
+    assert later is not None and soon is not None
+    async with uow_factory() as uow:
+        now = await uow.lightning.upcoming(WS, T0)
+        running = await uow.lightning.upcoming(WS, T0 + timedelta(hours=1, minutes=10))
+        over = await uow.lightning.upcoming(WS, T0 + timedelta(hours=1, minutes=15))
+    assert [s.number for s in now] == [soon.number, later.number]
+    assert [s.number for s in running] == [soon.number, later.number]
+    assert [s.number for s in over] == [later.number]
+
+
+async def test_sign_ups_count_once_and_rate_once(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        s = await uow.lightning.add(
+            _session(state=LightningState.HELD, speaker=BOB, held_at=T0, starts_at=T0)
+        )
+        assert s is not None
+        assert await uow.lightning.add_rsvp(Rsvp(s.number, ALICE, T0))
+        assert not await uow.lightning.add_rsvp(Rsvp(s.number, ALICE, T0))
+        assert await uow.lightning.add_rsvp(Rsvp(s.number, CAROL, T0))
+        assert await uow.lightning.rate(s.number, ALICE, 5, T0)
+        assert not await uow.lightning.rate(s.number, ALICE, 1, T0)
+        assert not await uow.lightning.rate(s.number, BOB, 5, T0)  # never signed up
+        assert await uow.lightning.mark_rewarded(s.number, T0)
+        assert not await uow.lightning.mark_rewarded(s.number, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        rsvps = await uow.lightning.rsvps(s.number)
+        [held] = await uow.lightning.held_between(WS, T0, T0 + timedelta(days=1))
+        assert await uow.lightning.given_by(BOB) == 1
+    assert [(r.user, r.score) for r in rsvps] == [(ALICE, 5), (CAROL, None)]
+    assert (held.attendees, held.ratings) == (2, (5,))
+
+
+async def test_kudos_by_giver_and_in_a_period(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.kudos.add(Kudos(WS, ALICE, BOB, "for the help", T0))
+        await uow.kudos.add(Kudos(WS, ALICE, CAROL, "for the tip", T0 + timedelta(hours=1), True))
+        await uow.kudos.add(Kudos(WS, BOB, ALICE, "back at you", T0 - timedelta(days=1)))
+        await uow.commit()
+    async with uow_factory() as uow:
+        given = await uow.kudos.given_since(ALICE, T0)
+        count = await uow.kudos.count_between(WS, T0 - timedelta(days=2), T0 + timedelta(hours=1))
+    assert [(k.receiver, k.private) for k in given] == [(BOB, False), (CAROL, True)]
+    assert count == 2
+
+
+async def test_badges_are_stored_once_and_announced_together(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.badges.add(EarnedBadge(WS, BOB, "first_session", T0))
+        assert not await uow.badges.add(EarnedBadge(WS, BOB, "first_session", T0))
+        assert await uow.badges.add(EarnedBadge(WS, BOB, "five_stars", T0 + timedelta(hours=1)))
+        assert await uow.badges.last_announced(BOB) is None
+        announced = await uow.badges.announce(BOB, T0 + timedelta(hours=2))
+        await uow.commit()
+    assert [b.badge for b in announced] == ["first_session", "five_stars"]
+    async with uow_factory() as uow:
+        assert await uow.badges.announce(BOB, T0 + timedelta(hours=3)) == []
+        assert await uow.badges.last_announced(BOB) == T0 + timedelta(hours=2)
+        earned = await uow.badges.earned_between(WS, T0, T0 + timedelta(minutes=30))
+        assert await uow.badges.faq_entries_by(BOB) == 0
+    assert [b.badge for b in earned] == ["first_session"]
+
+
+async def test_what_streaks_read(uow_factory: UowFactory) -> None:
+    n = await _asked(uow_factory, "pandas")
+    async with uow_factory() as uow:
+        q = await uow.questions.get(n)
+        assert q is not None
+        q.state, q.mentor, q.resolved_at = QuestionState.RESOLVED, BOB, T0 + timedelta(hours=1)
+        await uow.questions.update(q, expected_state=QuestionState.OPEN)
+        await uow.streaks.add_pause(PausePeriod(BOB, T0, T0 + timedelta(days=3650)))
+        await uow.streaks.end_pauses(BOB, T0 + timedelta(days=9))
+        await uow.streaks.add_note(BOB, "streak", T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        [session] = await uow.streaks.sessions_of(BOB, since=None)
+        assert await uow.streaks.sessions_of(BOB, since=T0 + timedelta(hours=2)) == []
+        [pause] = await uow.streaks.pauses(BOB, since=T0)
+        assert await uow.streaks.pauses(BOB, since=T0 + timedelta(days=9)) == []
+        assert await uow.streaks.last_note(BOB, "streak") == T0
+        assert await uow.streaks.last_note(BOB, "other") is None
+    assert (session.question_id, session.asker) == (n, ALICE)
+    assert pause.end == T0 + timedelta(days=9)
+
+
+async def test_a_nudge_about_a_session_keeps_its_subject(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.nudges.add(
+            Nudge(kind=NudgeKind.LIGHTNING, workspace=WS, due_at=T0, step=1, subject_id=42)
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        [nudge] = await uow.nudges.lease(T0, lease=timedelta(seconds=30), limit=5)
+    assert (nudge.kind, nudge.step, nudge.subject_id) == (NudgeKind.LIGHTNING, 1, 42)
+
+
+async def test_the_leaderboard_can_end_at_a_time(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        for at, user in ((T0, BOB), (T0 + timedelta(days=3), CAROL)):
+            await uow.points.add(PointsEntry(WS, user, 3, "resolve", at))
+        await uow.commit()
+    async with uow_factory() as uow:
+        board = await uow.points.leaderboard(WS, since=T0, until=T0 + timedelta(days=1), limit=5)
+    assert board == [(BOB, 3)]
+
+
+# --- upgrading a database that has data ------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database (no migrations yet) on SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+        return
+    base: str = request.getfixturevalue("postgres_url")
+    admin = create_engine(base, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
+    name = f"micromentor_old_{uuid.uuid4().hex[:12]}"
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+async def test_a_database_from_before_upgrades_in_place_keeping_its_nudges(
+    empty_url: str,
+) -> None:
+    await upgrade(empty_url, "0003")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO nudge (kind, workspace, step, due_at, state, attempts, last_error)"
+                    " VALUES ('follow_up', 'slack:T1', 0, :due, 'pending', 0, '')"
+                ),
+                {"due": T0.replace(tzinfo=None)},
+            )
+        await upgrade(empty_url)
+        async with engine.connect() as connection:
+            tables = set(await connection.run_sync(lambda c: sa.inspect(c).get_table_names()))
+        factory = make_uow_factory(engine)
+        async with factory() as uow:
+            [kept] = await uow.nudges.lease(T0, lease=timedelta(seconds=30), limit=5)
+            assert await uow.lightning.add(_session()) is not None
+            await uow.commit()
+    finally:
+        await engine.dispose()
+    assert {
+        "lightning",
+        "lightning_rsvp",
+        "kudos",
+        "badge",
+        "mentor_pause",
+        "recognition_note",
+    } <= tables
+    assert (kept.kind, kept.subject_id) == (NudgeKind.FOLLOW_UP, None)

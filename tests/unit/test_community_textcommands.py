@@ -1,0 +1,152 @@
+"""Parsing `/kudos` and `/lightning` text (the console and Slack share it), `/mentor leaderboard
+[month|all]`, and the lightning buttons; commands survive the inbox's JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot import commands as c
+from bot.flow.codec import command_from_json, command_to_json
+from bot.lightning.commands import (
+    AcceptLightning,
+    DeclineLightning,
+    JoinLightning,
+    ListLightning,
+    ProposeLightning,
+    RateLightning,
+)
+from bot.recognition.commands import GiveKudos
+from bot.refs import UserRef
+from bot.textcommands import (
+    KUDOS_USAGE,
+    ParseError,
+    parse_kudos,
+    parse_lightning,
+    parse_mentor,
+    parse_when,
+)
+from tests.unit.core_harness import WORKSPACE
+
+ACTOR = c.Actor(UserRef("test", "bob"), "bob", WORKSPACE)
+AT = datetime(2026, 12, 3, 15, 0)
+
+
+def named(raw: str) -> tuple[UserRef, str] | None:
+    name = raw.lstrip("@")
+    return (UserRef("test", name), name) if name.isalnum() else None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("alice for the help", GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the help")),
+        (
+            "@alice thanks a lot",
+            GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "thanks a lot"),
+        ),
+        (
+            "--private alice for the quiet help",
+            GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the quiet help", True),
+        ),
+        ("alice", ParseError(KUDOS_USAGE)),
+        ("", ParseError(KUDOS_USAGE)),
+        ("@@@ for nothing", ParseError(KUDOS_USAGE)),
+    ],
+)
+def test_parse_kudos(raw: str, expected: object) -> None:
+    assert parse_kudos(ACTOR, raw, user_named=named) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("list", ListLightning(ACTOR)),
+        (
+            "propose pandas 2026-12-03 15:00 groupby basics",
+            ProposeLightning(ACTOR, "pandas", AT, "groupby basics"),
+        ),
+        (
+            "accept 3 2026-12-03 15:00 groupby basics",
+            AcceptLightning(ACTOR, 3, AT, "groupby basics"),
+        ),
+        ("accept #3 2026-12-03T15:00 groupby", AcceptLightning(ACTOR, 3, AT, "groupby")),
+        ("join 3", JoinLightning(ACTOR, 3)),
+        ("rate 3 5", RateLightning(ACTOR, 3, 5)),
+    ],
+)
+def test_parse_lightning(raw: str, expected: object) -> None:
+    assert parse_lightning(ACTOR, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        ("propose pandas tomorrow groupby", "Propose like"),
+        ("propose pandas 2026-12-03 15:00", "Propose like"),
+        ("accept 3 2026-13-03 15:00 title", "Accept like"),
+        ("accept three 2026-12-03 15:00 title", "Which session?"),
+        ("rate 3 6", "Rate from 1 to 5"),
+        ("join", "Which session?"),
+        ("dance", "I don't know `/lightning dance`"),
+        ("", "Lightning sessions:"),
+    ],
+)
+def test_bad_lightning_text_says_what_to_type(raw: str, says: str) -> None:
+    parsed = parse_lightning(ACTOR, raw)
+    assert isinstance(parsed, ParseError) and says in parsed.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("leaderboard", c.ShowLeaderboard(ACTOR, "month")),
+        ("leaderboard month", c.ShowLeaderboard(ACTOR, "month")),
+        ("leaderboard ALL", c.ShowLeaderboard(ACTOR, "all")),
+    ],
+)
+def test_the_leaderboard_period(raw: str, expected: c.Command) -> None:
+    assert parse_mentor(ACTOR, raw) == expected
+
+
+def test_an_unknown_leaderboard_period_is_explained() -> None:
+    parsed = parse_mentor(ACTOR, "leaderboard week")
+    assert isinstance(parsed, ParseError) and "`all`" in parsed.message
+
+
+def test_times_are_read_as_wall_times() -> None:
+    assert parse_when("2026-12-03 15:00") == AT
+    assert parse_when("2026-12-03 25:00") is None
+    assert parse_when("soon") is None
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("join", JoinLightning(ACTOR, 4)),
+        ("notnow", DeclineLightning(ACTOR, 4)),
+        ("lrate:3", RateLightning(ACTOR, 4, 3)),
+        ("teach", None),
+        ("lrate:x", None),
+    ],
+)
+def test_lightning_buttons(action: str, expected: c.Command | None) -> None:
+    assert c.button_command(ACTOR, action, 4) == expected
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        AcceptLightning(ACTOR, 3, AT, "groupby"),
+        ProposeLightning(ACTOR, "pandas", datetime.fromisoformat("2026-12-03T14:00+00:00"), "t"),
+        GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the help", True),
+        c.ShowLeaderboard(ACTOR, "all"),
+    ],
+)
+def test_community_commands_survive_the_inbox(command: c.Command) -> None:
+    again = command_from_json(command_to_json(command))
+    assert again == command
+    starts = getattr(command, "starts_at", None)
+    if starts is not None:  # a naive time stays naive: it is read in the actor's zone
+        assert again.starts_at.tzinfo == starts.tzinfo  # type: ignore[attr-defined]

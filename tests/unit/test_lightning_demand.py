@@ -1,0 +1,158 @@
+"""Cluster detection on hand-built question sets: the threshold, the window, one proposal per
+topic; and the proposal it turns into after a question is asked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.config import Config
+from bot.domain import Question, QuestionState
+from bot.lightning.demand import demand_period, find_demand
+from bot.lightning.model import LightningState
+from tests.unit.core_harness import QUESTION, START, WORKSPACE, Core, start_core
+
+ALICE, BOB = Core.user("alice"), Core.user("bob")
+
+
+def asked(
+    n: int, *topics: str, days_ago: float = 1, state: QuestionState = QuestionState.OPEN
+) -> Question:
+    return Question(
+        workspace=WORKSPACE,
+        asker=Core.user(f"asker{n}"),
+        text=f"question {n}",
+        created_at=START - timedelta(days=days_ago),
+        topics=topics,
+        state=state,
+        id=n,
+    )
+
+
+def demand(
+    questions: list[Question], *, proposed: frozenset[str] = frozenset()
+) -> list[tuple[str, int]]:
+    """(topic, questions) found with the defaults: 5 questions within 28 days."""
+    found = find_demand(questions, now=START, min_questions=5, window_days=28, proposed=proposed)
+    return [(d.topic, len(d.question_ids)) for d in found]
+
+
+def test_five_questions_on_a_topic_are_demand_and_four_are_not() -> None:
+    assert demand([asked(i, "pandas") for i in range(1, 5)]) == []
+    assert demand([asked(i, "pandas") for i in range(1, 6)]) == [("pandas", 5)]
+
+
+def test_only_questions_inside_the_window_count() -> None:
+    inside = [asked(i, "sql", days_ago=27.9) for i in range(1, 5)]
+    outside = asked(5, "sql", days_ago=28.1)
+    assert demand([*inside, outside]) == []
+    assert demand([*inside, asked(6, "sql", days_ago=28)]) == [("sql", 5)]
+
+
+def test_cancelled_questions_are_no_demand() -> None:
+    five = [asked(i, "docker") for i in range(1, 5)]
+    cancelled = asked(5, "docker", state=QuestionState.CANCELLED)
+    assert demand([*five, cancelled]) == []
+
+
+def test_a_topic_proposed_in_the_window_is_not_proposed_again() -> None:
+    five = [asked(i, "pandas", "python") for i in range(1, 6)]
+    assert demand(five, proposed=frozenset({"pandas"})) == [("python", 5)]
+
+
+def test_each_topic_of_a_question_counts_and_the_most_asked_comes_first() -> None:
+    qs = [asked(i, "pandas", "python") for i in range(1, 6)] + [asked(9, "python")]
+    assert demand(qs) == [("python", 6), ("pandas", 5)]
+
+
+def test_a_question_listing_a_topic_twice_counts_once_and_askers_are_distinct() -> None:
+    qs = [asked(i, "git", "git") for i in range(1, 6)]
+    [found] = find_demand(qs, now=START, min_questions=5, window_days=28)
+    assert found.question_ids == (1, 2, 3, 4, 5)
+    assert len(found.askers) == 5
+
+
+def test_demand_periods_change_every_window() -> None:
+    first = demand_period(START, 28)
+    assert demand_period(START + timedelta(days=28), 28) == first + 1
+
+
+# --- the proposal after a question ------------------------------------------------------------
+
+
+@pytest.fixture
+async def core() -> Core:
+    core = await start_core()
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "pandas")
+    return core
+
+
+def proposals(core: Core) -> list[str]:
+    return [
+        m.plain() for m in core.chat.messages("send_dm") if any(a.id == "teach" for a in m.actions)
+    ]
+
+
+async def ask_times(core: Core, count: int, *, first: int = 1) -> None:
+    for i in range(first, first + count):
+        await core.ask(f"asker{i}", QUESTION)
+
+
+async def test_the_fifth_question_on_a_topic_proposes_a_session_to_the_best_mentors(
+    core: Core,
+) -> None:
+    await ask_times(core, 4)
+    assert proposals(core) == []
+    await ask_times(core, 1, first=5)
+    sent = [
+        (c.args["user"], c.message)
+        for c in core.chat.of("send_dm")
+        if c.message is not None and any(a.id == "teach" for a in c.message.actions)
+    ]
+    assert {user for user, _ in sent} == {BOB, Core.user("carol")}
+    _, message = sent[0]
+    assert "5 questions about pandas came up in the last 28 days" in message.plain()
+    assert [a.id for a in message.actions] == ["teach", "notnow"]
+    [s] = core.db.rows("lightning")
+    assert (s.topic, s.state, len(s.question_ids)) == ("pandas", LightningState.PROPOSED, 5)
+
+
+async def test_one_proposal_per_topic_per_window(core: Core) -> None:
+    await ask_times(core, 5)
+    await ask_times(core, 5, first=6)
+    assert len(core.db.rows("lightning")) == 1
+    core.clock.advance(timedelta(days=29))
+    await ask_times(core, 5, first=20)
+    assert len(core.db.rows("lightning")) == 2
+
+
+async def test_questions_outside_the_window_do_not_add_up(core: Core) -> None:
+    await ask_times(core, 4)
+    core.clock.advance(timedelta(days=29))
+    await ask_times(core, 1, first=5)
+    assert core.db.rows("lightning") == []
+
+
+async def test_no_proposal_when_no_mentor_knows_the_topic() -> None:
+    core = await start_core()
+    for i in range(5):
+        await core.ask(f"asker{i}", QUESTION)
+    assert core.db.rows("lightning") == []
+
+
+async def test_askers_of_the_clustered_questions_are_not_asked_to_teach(core: Core) -> None:
+    for i in range(4):
+        await core.ask(f"asker{i}", QUESTION)
+    await core.ask("carol", QUESTION)  # carol knows pandas, but asked about it herself
+    [s] = core.db.rows("lightning")
+    assert s.invited == (BOB,)
+
+
+async def test_the_threshold_and_window_come_from_the_config() -> None:
+    core = await start_core(Config.model_validate({"lightning": {"min_questions": 2}}))
+    await core.join("bob", "pandas")
+    await core.ask("alice", QUESTION)
+    await core.ask("dave", QUESTION)
+    assert len(core.db.rows("lightning")) == 1

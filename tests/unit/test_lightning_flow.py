@@ -1,0 +1,304 @@
+"""The whole lightning flow on a fake clock: proposal, accept (title and time), announcement with
+sign-ups on the card, invitations, reminders (with the call link), held, rating, points, digest."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.commands import SendDigest, ShowHome
+from bot.config import Config
+from bot.domain import Person
+from bot.lightning.commands import (
+    AcceptLightning,
+    DeclineLightning,
+    JoinLightning,
+    ListLightning,
+    ProposeLightning,
+    RateLightning,
+)
+from bot.lightning.model import LightningState
+from bot.lightning.times import when_text
+from bot.messages import ChatMessage
+from tests.unit.core_harness import MENTORING, QUESTION, START, Core, start_core
+
+CALL = "https://meet.example.com/lightning"
+# Wednesday 15:00, two days after the harness's Monday 10:00 start (naive: the speaker's zone).
+AT = datetime(2026, 11, 25, 15, 0)
+TITLE = "groupby in 15 minutes"
+
+
+@pytest.fixture
+async def core() -> Core:
+    core = await start_core(Config.model_validate({"session": {"call_link": CALL}}))
+    await core.join("bob", "python", "pandas")
+    return core
+
+
+async def proposed(core: Core) -> int:
+    """Five pandas questions (asker1..asker5): the session proposed to bob."""
+    for i in range(1, 6):
+        await core.ask(f"asker{i}", QUESTION)
+    [s] = core.db.rows("lightning")
+    return s.number
+
+
+async def scheduled(core: Core) -> int:
+    n = await proposed(core)
+    said = await core.reply(AcceptLightning(core.actor("bob"), n, AT, TITLE))
+    assert said.startswith("Thank you!"), said
+    return n
+
+
+def dms(core: Core, name: str) -> list[ChatMessage]:
+    return core.chat.messages("send_dm", user=core.user(name))
+
+
+def reminders(core: Core, name: str) -> list[str]:
+    return [m.plain() for m in dms(core, name) if m.plain().startswith("⏰")]
+
+
+def card_versions(core: Core) -> list[ChatMessage]:
+    """The lightning card as posted, then as each edit left it."""
+    posted = [m for m in core.chat.messages("post_card") if m.kind == "lightning"]
+    return posted + [m for m in core.chat.messages("update_card") if m.kind == "lightning"]
+
+
+def field(message: ChatMessage, name: str) -> str:
+    return dict((k, v.plain()) for k, v in message.fields)[name]
+
+
+async def at(core: Core, when: datetime) -> None:
+    core.clock.set(when.replace(tzinfo=START.tzinfo))
+    await core.tick()
+
+
+async def test_accepting_announces_the_session_with_a_join_button(core: Core) -> None:
+    n = await scheduled(core)
+    [card] = card_versions(core)
+    [call] = [c for c in core.chat.of("post_card") if c.message is card]
+    assert call.args["channel"] == MENTORING
+    assert card.title is not None and TITLE in card.title.plain()
+    assert field(card, "When") == "Wed 2026-11-25 15:00 UTC · 15 min"
+    assert field(card, "Speaker") == "bob"
+    assert field(card, "Going") == "0 signed up"
+    assert [(a.id, a.question_id) for a in card.actions] == [("join", n)]
+    [s] = core.db.rows("lightning")
+    assert (s.state, s.speaker, s.title) == (LightningState.SCHEDULED, core.user("bob"), TITLE)
+
+
+async def test_the_askers_of_the_clustered_questions_get_a_personal_invitation(
+    core: Core,
+) -> None:
+    n = await scheduled(core)
+    for i in range(1, 6):
+        [invite] = [m for m in dms(core, f"asker{i}") if any(a.id == "join" for a in m.actions)]
+        assert "You asked about pandas recently" in invite.plain()
+        assert invite.actions[0].question_id == n
+
+
+async def test_a_time_someone_typed_is_read_in_their_timezone_and_shown_in_each_readers(
+    core: Core,
+) -> None:
+    n = await proposed(core)
+    profile = core.db.tables["mentors"][core.user("bob")]
+    profile.timezone = "Europe/Berlin"
+    core.db.tables["people"][core.user("asker1")] = Person(
+        core.user("asker1"), "asker1", timezone="America/New_York"
+    )
+    said = await core.reply(AcceptLightning(core.actor("bob"), n, AT, TITLE))
+    assert "Wed 2026-11-25 14:00 UTC (15:00 Europe/Berlin)" in said
+    [invite] = [m for m in dms(core, "asker1") if m.actions]
+    assert "Wed 2026-11-25 14:00 UTC (09:00 America/New_York)" in invite.plain()
+
+
+async def test_joining_counts_on_the_card_and_twice_counts_once(core: Core) -> None:
+    n = await scheduled(core)
+    said = await core.reply(JoinLightning(core.actor("asker1"), n))
+    assert said.startswith(f"You're in! #{n} “{TITLE}” is on Wed 2026-11-25 15:00 UTC.")
+    await core.reply(JoinLightning(core.actor("carol"), n))
+    again = await core.reply(JoinLightning(core.actor("carol"), n))
+    assert again.startswith("You're already signed up")
+    assert field(card_versions(core)[-1], "Going") == "2 signed up"
+    assert len([m for m in core.chat.messages("post_card") if m.kind == "lightning"]) == 1
+
+
+async def test_the_speaker_cannot_sign_up_for_their_own_session(core: Core) -> None:
+    n = await scheduled(core)
+    said = await core.reply(JoinLightning(core.actor("bob"), n))
+    assert "You're the speaker" in said
+    assert core.db.rows("rsvps") == []
+
+
+async def test_reminders_a_day_and_fifteen_minutes_before_carry_the_call_link(
+    core: Core,
+) -> None:
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    await at(core, AT - timedelta(days=1, minutes=1))
+    assert reminders(core, "asker1") == []
+    await at(core, AT - timedelta(days=1))
+    [day] = reminders(core, "asker1")
+    assert "is tomorrow" in day and CALL in day
+    await at(core, AT - timedelta(minutes=15))
+    [_, soon] = reminders(core, "asker1")
+    assert "starts in 15 minutes" in soon and CALL in soon
+    speaker = reminders(core, "bob")
+    assert len(speaker) == 2 and all("you're speaking" in m for m in speaker)
+
+
+async def test_a_reminder_overtaken_by_the_next_one_is_not_sent(core: Core) -> None:
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    await at(core, AT - timedelta(minutes=10))  # down through both reminder times
+    [soon] = reminders(core, "asker1")
+    assert "starts in 15 minutes" in soon
+
+
+async def test_reminders_leave_out_the_call_link_when_none_is_set() -> None:
+    core = await start_core()
+    await core.join("bob", "pandas")
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    await at(core, AT - timedelta(minutes=15))
+    [soon] = reminders(core, "asker1")
+    assert "Join here" not in soon
+
+
+async def test_after_the_session_attendees_rate_it_and_the_speaker_gets_points_and_thanks(
+    core: Core,
+) -> None:
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    await core.reply(JoinLightning(core.actor("asker2"), n))
+    await at(core, AT + timedelta(minutes=15))
+    [s] = core.db.rows("lightning")
+    assert s.state is LightningState.HELD
+    [prompt] = [m for m in dms(core, "asker1") if m.actions and m.actions[0].id.startswith("lrate")]
+    assert [a.id for a in prompt.actions] == [f"lrate:{i}" for i in range(1, 6)]
+    thanks = [m.plain() for m in dms(core, "bob") if m.plain().startswith("Thank you for teaching")]
+    assert thanks and "2 people signed up" in thanks[0]
+    assert "Held" in dict(card_versions(core)[-1].fields)
+    said = await core.reply(RateLightning(core.actor("asker1"), n, 5))
+    assert said.startswith(f"Thanks for rating #{n} 5/5")
+    points = [(p.user.id, p.points, p.reason) for p in core.db.rows("points")]
+    assert points == [("bob", 5, "lightning")]
+    await core.reply(RateLightning(core.actor("asker2"), n, 4))
+    assert len(core.db.rows("points")) == 1  # the speaker's points come once
+    assert field(card_versions(core)[-1], "Held") == "2 signed up; rated 4.5/5 by 2"
+    badge = [m.plain() for m in dms(core, "bob") if "Lightning speaker" in m.plain()]
+    assert len(badge) == 1
+
+
+async def test_only_people_who_signed_up_rate_and_only_once(core: Core) -> None:
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    early = await core.reply(RateLightning(core.actor("asker1"), n, 5))
+    assert "hasn't taken place yet" in early
+    await at(core, AT + timedelta(minutes=15))
+    stranger = await core.reply(RateLightning(core.actor("dave"), n, 5))
+    assert "Only the people who signed up" in stranger
+    assert "don't rate their own" in await core.reply(RateLightning(core.actor("bob"), n, 5))
+    await core.reply(RateLightning(core.actor("asker1"), n, 5))
+    again = await core.reply(RateLightning(core.actor("asker1"), n, 1))
+    assert "rated #1 already" in again.replace(f"#{n}", "#1")
+
+
+async def test_a_proposal_is_taken_by_the_first_mentor_who_accepts(core: Core) -> None:
+    await core.join("carol", "pandas")
+    n = await scheduled(core)
+    said = await core.reply(AcceptLightning(core.actor("carol"), n, AT, "another title"))
+    assert "is taken: bob gives it" in said
+
+
+async def test_of_two_mentors_accepting_at_once_exactly_one_gets_the_session(core: Core) -> None:
+    await core.join("carol", "pandas")
+    n = await proposed(core)
+    said = await asyncio.gather(
+        core.reply(AcceptLightning(core.actor("bob"), n, AT, TITLE)),
+        core.reply(AcceptLightning(core.actor("carol"), n, AT, "other title")),
+    )
+    assert sorted(s.startswith("Thank you!") for s in said) == [False, True]
+    assert len(card_versions(core)) == 1
+
+
+async def test_times_in_the_past_or_too_soon_are_refused(core: Core) -> None:
+    n = await proposed(core)
+    said = await core.reply(
+        AcceptLightning(core.actor("bob"), n, datetime(2026, 11, 23, 10, 5), TITLE)
+    )
+    assert "at least 20 minutes from now" in said
+    [s] = core.db.rows("lightning")
+    assert s.state is LightningState.PROPOSED
+
+
+async def test_not_now_from_everyone_asks_the_next_best_mentors(core: Core) -> None:
+    n = await proposed(core)
+    await core.join("carol", "pandas")  # joined after the proposal went out
+    said = await core.reply(DeclineLightning(core.actor("bob"), n))
+    assert said.startswith("No problem")
+    [s] = core.db.rows("lightning")
+    assert s.invited == (core.user("bob"), core.user("carol"))
+    assert any(any(a.id == "teach" for a in m.actions) for m in dms(core, "carol"))
+
+
+async def test_anyone_may_propose_a_session_and_askers_of_the_topic_are_invited(
+    core: Core,
+) -> None:
+    await core.ask("asker1", QUESTION)
+    said = await core.reply(ProposeLightning(core.actor("dave"), "Pandas", AT, "pivot tables"))
+    assert said.startswith("Thank you! Lightning session #1 “pivot tables”")
+    [s] = core.db.rows("lightning")
+    assert (s.topic, s.speaker, s.state) == ("pandas", core.user("dave"), LightningState.SCHEDULED)
+    [invite] = [m for m in dms(core, "asker1") if m.actions and m.actions[0].id == "join"]
+    assert "You asked about pandas recently" in invite.plain()
+
+
+async def test_list_shows_what_is_coming_with_sign_ups(core: Core) -> None:
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    said = await core.reply(ListLightning(core.actor("carol")))
+    assert said.splitlines() == [
+        "Coming up: lightning sessions",
+        f"#{n} “{TITLE}” by bob — Wed 2026-11-25 15:00 UTC, 15 min, 1 going · `/lightning join {n}`",
+    ]
+    await at(core, AT + timedelta(minutes=15))
+    assert "No lightning sessions are coming up" in await core.reply(
+        ListLightning(core.actor("carol"))
+    )
+
+
+async def test_the_home_view_shows_what_is_coming_up(core: Core) -> None:
+    await scheduled(core)
+    [home] = await core.handle(ShowHome(core.actor("asker1")))
+    assert f"#1 “{TITLE}” by bob — Wed 2026-11-25 15:00 UTC" in home.plain()
+
+
+async def test_the_digest_reports_held_sessions_and_attendance(core: Core) -> None:
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    await at(core, AT + timedelta(minutes=15))
+    await core.reply(RateLightning(core.actor("asker1"), n, 4))
+    said = await core.reply(SendDigest(now=core.clock.now(), actor=core.actor("admin")))
+    assert f"Lightning sessions held: 1 — “{TITLE}” by bob (1 signed up, rated 4.0/5 by 1)" in said
+    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 pts)" in said
+
+
+async def test_session_numbers_are_scoped_to_the_workspace(core: Core) -> None:
+    n = await scheduled(core)
+    stranger = core.actor("eve")
+    stranger = type(stranger)(stranger.user, "eve", type(stranger.workspace)("test", "other"))
+    said = await core.reply(JoinLightning(stranger, n))
+    assert f"There is no lightning session #{n}" in said
+
+
+def test_times_show_utc_and_the_readers_zone_when_known() -> None:
+    when = START + timedelta(hours=14)  # midnight UTC: the day differs in Los Angeles
+    assert when_text(when, None) == "Tue 2026-11-24 00:00 UTC"
+    assert when_text(when, "UTC") == "Tue 2026-11-24 00:00 UTC"
+    assert when_text(when, "America/Los_Angeles") == (
+        "Tue 2026-11-24 00:00 UTC (Mon 16:00 America/Los_Angeles)"
+    )
+    assert when_text(when, "Not/AZone") == "Tue 2026-11-24 00:00 UTC"

@@ -1,0 +1,132 @@
+"""Badges: each rule at its edge, earned once, announced by one DM a day at most; shown in
+`/mentor me` and on the home view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.commands import RateSession, ShowHome, ShowMentorProfile
+from bot.domain import Person
+from bot.recognition.badges import cross_timezone_sessions
+from bot.recognition.catalogue import BADGES, BadgeFacts, earned_badges
+from bot.recognition.model import HelpedSession
+from tests.unit.core_harness import START, Core, start_core
+
+ALICE = Core.user("alice")
+
+
+@pytest.mark.parametrize(
+    ("badge", "below", "at_edge"),
+    [
+        ("first_question", BadgeFacts(questions_asked=0), BadgeFacts(questions_asked=1)),
+        ("first_session", BadgeFacts(sessions_resolved=0), BadgeFacts(sessions_resolved=1)),
+        ("ten_sessions", BadgeFacts(sessions_resolved=9), BadgeFacts(sessions_resolved=10)),
+        ("five_stars", BadgeFacts(five_star_ratings=4), BadgeFacts(five_star_ratings=5)),
+        ("helping_streak", BadgeFacts(longest_streak=3), BadgeFacts(longest_streak=4)),
+        (
+            "cross_timezone",
+            BadgeFacts(cross_timezone_sessions=4),
+            BadgeFacts(cross_timezone_sessions=5),
+        ),
+        ("faq_author", BadgeFacts(faq_entries=0), BadgeFacts(faq_entries=1)),
+        ("lightning_speaker", BadgeFacts(lightning_given=0), BadgeFacts(lightning_given=1)),
+    ],
+)
+def test_each_badge_is_earned_exactly_at_its_edge(
+    badge: str, below: BadgeFacts, at_edge: BadgeFacts
+) -> None:
+    assert badge not in earned_badges(below)
+    assert badge in earned_badges(at_edge)
+
+
+def test_every_badge_has_a_rule_in_words() -> None:
+    assert len({b.id for b in BADGES}) == len(BADGES) == 8
+    assert all(b.rule and b.emoji and b.name for b in BADGES)
+
+
+def helped(asker: str, hour: int = 12) -> HelpedSession:
+    return HelpedSession(1, START.replace(hour=hour), Core.user(asker))
+
+
+def test_an_asker_counts_across_timezones_from_four_hours_away() -> None:
+    sessions = [helped("ny"), helped("kolkata"), helped("berlin"), helped("unknown")]
+    zones = {
+        Core.user("ny"): "America/New_York",  # UTC-5 in November: 6 h from Berlin
+        Core.user("kolkata"): "Asia/Kolkata",  # UTC+5:30: 4.5 h from Berlin
+        Core.user("berlin"): "Europe/Berlin",
+        Core.user("unknown"): None,
+    }
+    assert cross_timezone_sessions(sessions, mentor_tz="Europe/Berlin", asker_tz=zones) == 2
+    # Dubai (UTC+4) is exactly four hours from UTC: it counts; Moscow (UTC+3) does not.
+    edge = {Core.user("a"): "Asia/Dubai", Core.user("b"): "Europe/Moscow"}
+    assert cross_timezone_sessions([helped("a"), helped("b")], mentor_tz="UTC", asker_tz=edge) == 1
+
+
+# --- earned in the flow ----------------------------------------------------------------------
+
+
+@pytest.fixture
+async def core() -> Core:
+    return await start_core()
+
+
+def badge_dms(core: Core, name: str) -> list[str]:
+    return [m for m in core.chat.dms(core.user(name)) if "you earned" in m]
+
+
+async def test_a_first_question_earns_a_badge_announced_by_dm(core: Core) -> None:
+    await core.ask("alice")
+    [dm] = badge_dms(core, "alice")
+    assert "🌱 First question" in dm and "you asked your first question" in dm
+    await core.ask("alice", "How do I pivot a pandas DataFrame with two index columns please?")
+    assert len(badge_dms(core, "alice")) == 1
+    assert [b.badge for b in core.db.rows("badges")] == ["first_question"]
+
+
+async def test_a_first_resolved_session_earns_the_mentor_a_badge(core: Core) -> None:
+    await core.resolved()
+    [dm] = badge_dms(core, "bob")
+    assert "🤝 First session" in dm
+
+
+async def test_at_most_one_badge_dm_a_day_and_the_next_day_names_the_rest(core: Core) -> None:
+    await core.resolved()  # bob: first session, announced at once
+    for _ in range(4):
+        core.clock.advance(timedelta(minutes=3))  # asks spread out, as [limits] expects
+        n = await core.resolved()
+        await core.reply(RateSession(core.actor("alice"), n, 5))
+    core.clock.advance(timedelta(minutes=3))
+    first = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), first, 5))  # the fifth 5/5: five stars
+    assert len(badge_dms(core, "bob")) == 1
+    assert {b.badge for b in core.db.rows("badges") if b.user == core.user("bob")} == {
+        "first_session",
+        "five_stars",
+    }
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    dms = badge_dms(core, "bob")
+    assert len(dms) == 2 and "⭐ Five stars" in dms[1]
+
+
+async def test_the_cross_timezone_badge_after_five_far_away_askers(core: Core) -> None:
+    core.db.tables["people"][ALICE] = Person(ALICE, "alice", timezone="Asia/Tokyo")
+    for _ in range(5):
+        await core.resolved()
+    assert "cross_timezone" in {b.badge for b in core.db.rows("badges")}
+
+
+async def test_the_faq_author_badge_counts_faq_answers_by_author(core: Core) -> None:
+    core.db.faq_entries[core.user("bob")] = 1
+    await core.resolved()
+    assert "faq_author" in {b.badge for b in core.db.rows("badges") if b.user == core.user("bob")}
+
+
+async def test_profile_and_home_show_the_badges(core: Core) -> None:
+    await core.resolved()
+    [card] = await core.handle(ShowMentorProfile(core.actor("bob")))
+    assert dict((k, v.plain()) for k, v in card.fields)["Badges"] == "🤝 First session"
+    [home] = await core.handle(ShowHome(core.actor("alice")))
+    assert dict((k, v.plain()) for k, v in home.fields)["Badges"] == "🌱 First question"

@@ -1,0 +1,111 @@
+"""Kudos: public or private thanks and a point; never to oneself, a few a day per giver, one per
+giver and receiver a day, the text cleaned and escaped like a question's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.config import Config
+from bot.messages import Mention, UserText
+from bot.recognition.commands import GiveKudos
+from tests.unit.core_harness import MENTORING, Core, start_core
+
+
+@pytest.fixture
+async def core() -> Core:
+    return await start_core(Config.model_validate({"kudos": {"daily_limit": 3}}))
+
+
+def kudos(
+    core: Core,
+    giver: str,
+    receiver: str,
+    why: str = "for the pandas help",
+    *,
+    private: bool = False,
+) -> GiveKudos:
+    return GiveKudos(core.actor(giver), core.user(receiver), receiver, why, private)
+
+
+def points_of(core: Core, name: str) -> int:
+    return sum(p.points for p in core.db.rows("points") if p.user == core.user(name))
+
+
+async def test_kudos_are_posted_in_the_mentoring_channel_and_give_a_point(core: Core) -> None:
+    said = await core.reply(kudos(core, "alice", "bob"))
+    assert said == "Thanks sent to bob in the mentoring channel. You have 2 kudos left today."
+    [post] = core.chat.of("post_card")
+    assert post.args["channel"] == MENTORING
+    assert post.message is not None
+    assert post.message.plain() == "🙌 Kudos to @bob from alice: for the pandas help"
+    assert points_of(core, "bob") == 1
+
+
+async def test_private_kudos_go_to_the_receiver_only(core: Core) -> None:
+    said = await core.reply(kudos(core, "alice", "bob", private=True))
+    assert said.startswith("Thanks sent to bob privately.")
+    assert core.chat.of("post_card") == []
+    [dm] = core.chat.dms(core.user("bob"))
+    assert dm == "🙌 Kudos to @bob from alice: for the pandas help"
+
+
+async def test_kudos_to_oneself_are_refused_and_earn_nothing(core: Core) -> None:
+    said = await core.reply(kudos(core, "bob", "bob"))
+    assert said.startswith("Kudos are for thanking someone else")
+    assert core.db.rows("kudos") == [] and core.db.rows("points") == []
+
+
+async def test_one_kudos_per_giver_and_receiver_a_day(core: Core) -> None:
+    await core.reply(kudos(core, "alice", "bob"))
+    said = await core.reply(kudos(core, "alice", "bob", "and for the SQL tip"))
+    assert "You've thanked bob today already" in said
+    assert len(core.db.rows("kudos")) == 1
+    core.clock.advance(timedelta(days=1))
+    assert (await core.reply(kudos(core, "alice", "bob"))).startswith("Thanks sent")
+
+
+async def test_a_giver_has_daily_limit_kudos_a_day(core: Core) -> None:
+    for name in ("bob", "carol", "dave"):
+        await core.reply(kudos(core, "alice", name))
+    said = await core.reply(kudos(core, "alice", "erin"))
+    assert said == "That's your 3 kudos for today — more tomorrow!"
+    assert len(core.db.rows("kudos")) == 3
+    core.clock.advance(timedelta(days=1))
+    assert (await core.reply(kudos(core, "alice", "erin"))).startswith("Thanks sent")
+
+
+@pytest.mark.parametrize(
+    ("why", "problem"),
+    [
+        ("", "Say what you're thanking them for"),
+        ("thanks", "Say what you're thanking them for"),
+        ("\u200b\u200b \u2060", "Say what you're thanking them for"),
+        ("x " * 300, "kudos are at most 500"),
+    ],
+)
+async def test_empty_or_overlong_reasons_are_refused(core: Core, why: str, problem: str) -> None:
+    said = await core.reply(kudos(core, "alice", "bob", why))
+    assert problem in said
+    assert core.db.rows("kudos") == []
+
+
+async def test_hostile_text_is_kept_as_the_users_text_and_pings_nobody_else(core: Core) -> None:
+    hostile = "thanks @channel <!everyone> <@U0ROOT> *bold*\u202e\x00 and\n\nmore"
+    await core.reply(kudos(core, "alice", "bob", hostile))
+    [post] = core.chat.messages("post_card")
+    assert post.mentions() == (core.user("bob"),)
+    typed = [s for s in post.body.spans if isinstance(s, UserText)]
+    assert typed[-1].text == "thanks @channel <!everyone> <@U0ROOT> *bold* and more"
+    assert [s for s in post.body.spans if isinstance(s, Mention)] == [
+        Mention(core.user("bob"), "bob")
+    ]
+    [stored] = core.db.rows("kudos")
+    assert "\x00" not in stored.text and "\u202e" not in stored.text
+
+
+async def test_the_receiver_is_named_as_the_platform_named_them(core: Core) -> None:
+    await core.reply(GiveKudos(core.actor("alice"), core.user("U0BOB"), "Bob B.", "for the help"))
+    [post] = core.chat.messages("post_card")
+    assert "Kudos to @Bob B. from alice" in post.plain()

@@ -1,0 +1,112 @@
+"""Points that mean help: nothing for claiming alone, nothing for thanking oneself, kudos rings of
+two earn no more than the caps allow; the leaderboard for this month or all time, or switched off."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.commands import ClaimQuestion, ReleaseQuestion, ShowHome, ShowLeaderboard
+from bot.config import Config
+from bot.lightning.commands import JoinLightning, ProposeLightning, RateLightning
+from bot.recognition.commands import GiveKudos
+from tests.unit.core_harness import START, Core, start_core
+
+
+def points_of(core: Core, name: str) -> int:
+    return sum(p.points for p in core.db.rows("points") if p.user == core.user(name))
+
+
+def thank(core: Core, giver: str, receiver: str) -> GiveKudos:
+    return GiveKudos(core.actor(giver), core.user(receiver), receiver, "for all the help")
+
+
+@pytest.fixture
+async def core() -> Core:
+    core = await start_core()
+    await core.join("bob", "python", "pandas")
+    return core
+
+
+async def test_claiming_and_releasing_over_and_over_earns_nothing(core: Core) -> None:
+    n = await core.ask("alice")
+    for _ in range(10):
+        await core.reply(ClaimQuestion(core.actor("bob"), n))
+        await core.reply(ReleaseQuestion(core.actor("bob"), n))
+    assert core.db.rows("points") == []
+
+
+async def test_thanking_oneself_earns_nothing(core: Core) -> None:
+    for _ in range(3):
+        await core.reply(thank(core, "bob", "bob"))
+    assert points_of(core, "bob") == 0
+
+
+async def test_a_kudos_ring_of_two_earns_one_point_each_a_day(core: Core) -> None:
+    for day in range(3):
+        for _ in range(5):
+            await core.reply(thank(core, "alice", "bob"))
+            await core.reply(thank(core, "bob", "alice"))
+        assert (points_of(core, "alice"), points_of(core, "bob")) == (day + 1, day + 1)
+        core.clock.advance(timedelta(days=1))
+
+
+async def test_help_of_every_kind_in_one_day_stops_at_the_daily_cap(core: Core) -> None:
+    await core.resolved()  # 3
+    await core.resolved()  # 6
+    for giver in ("alice", "carol", "dave", "erin"):  # +4 = 10
+        await core.reply(thank(core, giver, "bob"))
+    await core.resolved()
+    assert points_of(core, "bob") == core.config.points.daily_cap == 10
+
+
+async def test_a_friend_rating_a_session_nobody_else_came_to_earns_the_speaker_points_once(
+    core: Core,
+) -> None:
+    at = datetime(2026, 11, 24, 15, 0)
+    for title in ("one thing", "another thing"):
+        await core.reply(ProposeLightning(core.actor("bob"), "pandas", at, title))
+    for n in (1, 2):
+        await core.reply(JoinLightning(core.actor("alice"), n))
+    core.clock.set(START.replace(day=24, hour=16))
+    await core.tick()
+    await core.resolved()  # 3 points of real help first
+    for n in (1, 2):
+        await core.reply(RateLightning(core.actor("alice"), n, 5))
+        await core.reply(RateLightning(core.actor("alice"), n, 5))
+    # 3 + 5 + 5 would be 13; the second rating of each session adds nothing; the cap holds.
+    assert points_of(core, "bob") == core.config.points.daily_cap == 10
+    assert [p.reason for p in core.db.rows("points")].count("lightning") == 2
+
+
+# --- the leaderboard -------------------------------------------------------------------------
+
+
+async def test_the_leaderboard_shows_this_month_by_default_or_all_time(core: Core) -> None:
+    await core.resolved()
+    core.clock.set(START.replace(month=12, day=2))
+    await core.join("carol", "pandas")
+    await core.resolved(mentor="carol")
+    month = await core.reply(ShowLeaderboard(core.actor("alice")))
+    assert month.splitlines() == [
+        "Leaderboard — December 2026 (thank-you points)",
+        "1. carol — 3",
+    ]
+    every = await core.reply(ShowLeaderboard(core.actor("alice"), "all"))
+    assert every.splitlines() == [
+        "Leaderboard — all time (thank-you points)",
+        "1. bob — 3",
+        "2. carol — 3",
+    ]
+
+
+async def test_an_admin_can_switch_the_leaderboard_off() -> None:
+    core = await start_core(Config.model_validate({"points": {"leaderboard": False}}))
+    await core.join("bob", "pandas")
+    await core.resolved()
+    said = await core.reply(ShowLeaderboard(core.actor("alice")))
+    assert said.startswith("The leaderboard is switched off here.")
+    [home] = await core.handle(ShowHome(core.actor("bob")))
+    assert "Leaderboard" not in home.plain()
+    assert points_of(core, "bob") == 3  # points still count (for the digest's thanks)
