@@ -14,6 +14,7 @@ __all__ = [
     "Token",
     "common_words",
     "content_terms",
+    "everyday_words",
     "stem",
     "term_tokens",
     "tokenize",
@@ -203,6 +204,14 @@ def stem(word: str) -> str:
     if w.endswith("e") and _measure(w[:-1]) > 1:
         w = w[:-1]
     return w if len(w) >= 3 else word
+
+
+@cache
+def everyday_words() -> frozenset[str]:
+    """The most frequent English words (``frequent_words.txt``) and their stems."""
+    text = resources.files("bot.matching").joinpath("frequent_words.txt").read_text("utf-8")
+    words = {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
+    return frozenset(words | {stem(w) for w in words})
 
 
 @cache

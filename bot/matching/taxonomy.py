@@ -33,7 +33,14 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.matching._text import FUNCTION_WORDS, STOP_WORDS, common_words, stem, term_tokens
+from bot.matching._text import (
+    FUNCTION_WORDS,
+    STOP_WORDS,
+    common_words,
+    everyday_words,
+    stem,
+    term_tokens,
+)
 
 __all__ = [
     "AmbiguousForm",
@@ -111,6 +118,9 @@ class Taxonomy:
         self.related: dict[str, set[str]] = {}
         self.areas: dict[str, str] = {}
         self.learned: set[str] = set()
+        # Learned skills that are everyday words ("year"): a mentor keeps them, but they are
+        # not looked for in questions (every other question would be "about" them).
+        self.quiet: set[str] = set()
         self.max_words = 1
         self._exact: dict[str, str] = {}
         self._stemmed: dict[str, str] = {}
@@ -307,7 +317,9 @@ class Taxonomy:
         return hit
 
     def normalize(self, skills: Iterable[str], *, threshold: float = 85.0) -> tuple[str, ...]:
-        """Map free-text skills onto the taxonomy; unknown ones are kept and learned."""
+        """Map free-text skills onto the taxonomy; unknown ones are kept and learned. A learned
+        one-word skill that is an everyday English word is kept quiet: on the mentor's profile,
+        but not found in questions until an admin lists it under ``[skills]``."""
         out: list[str] = []
         for s in skills:
             key = _norm(s)
@@ -315,11 +327,22 @@ class Taxonomy:
                 continue
             canon = self.canonical(key, threshold=threshold)
             if canon is None:
-                canon = self.add(key)
+                if _everyday(key):
+                    canon = key
+                    self.aliases.setdefault(canon, set())
+                    self.quiet.add(canon)
+                else:
+                    canon = self.add(key)
                 self.learned.add(canon)
             if canon not in out:
                 out.append(canon)
         return tuple(out)
+
+
+def _everyday(key: str) -> bool:
+    words = term_tokens(key)
+    frequent = everyday_words()
+    return len(words) == 1 and (words[0] in frequent or stem(words[0]) in frequent)
 
 
 def _parse(data: dict[str, Any]) -> list[SkillEntry]:

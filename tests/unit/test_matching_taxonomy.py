@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching import Taxonomy, build_taxonomy, default_skills
+from bot.matching import Taxonomy, build_taxonomy, default_skills, extract_topics
 from bot.matching._text import STOP_WORDS, term_tokens
 
 
@@ -107,3 +107,19 @@ def test_related_skills_are_symmetric(taxonomy: Taxonomy) -> None:
 def test_taxonomy_can_be_built_without_the_defaults() -> None:
     tax = build_taxonomy({"widgets": ["gadgets"]}, defaults=False)
     assert tax.skills() == ["widgets"]
+
+
+def test_a_learned_everyday_word_is_not_looked_for_in_questions() -> None:
+    taxonomy = build_taxonomy({})
+    assert taxonomy.normalize(["year", "Team", "fooblang"]) == ("year", "team", "fooblang")
+    # The mentor keeps the skills; the everyday words are not read into everyone's questions.
+    assert extract_topics("How do I plan my year with the team in fooblang?", taxonomy) == [
+        "fooblang"
+    ]
+    assert taxonomy.canonical("year") == "year"
+
+
+def test_an_admin_listing_the_word_under_skills_makes_it_a_topic() -> None:
+    taxonomy = build_taxonomy({"year": ["annual planning"]})
+    assert taxonomy.normalize(["year"]) == ("year",)
+    assert extract_topics("How do I plan my year?", taxonomy) == ["year"]
