@@ -61,6 +61,11 @@ def _iso_time(value: str) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+# These print request and response bodies at DEBUG (question text, an anonymous asker's id):
+# they stay at WARNING whatever MICROMENTOR_LOG_LEVEL says.
+PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt", "discord.http", "discord.client", "discord.webhook")
+
+
 def _configure_logging(config: Config) -> None:
     wanted = os.environ.get("MICROMENTOR_LOG_LEVEL", "").strip().upper()
     known = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -82,6 +87,7 @@ def _configure_logging(config: Config) -> None:
         "sqlalchemy.engine",
         "apscheduler.executors.default",
         "discord.gateway",
+        *PAYLOAD_LOGGERS,
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

@@ -17,12 +17,41 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Message
 
 from adapters.slack.gateway import api_error
 
-__all__ = ["http_app", "serve", "serve_socket_mode"]
+__all__ = ["MAX_BODY", "bounded", "http_app", "serve", "serve_socket_mode"]
 
 log = logging.getLogger(__name__)
+
+# Slack's payloads are a few kilobytes (a modal's state, a long message's blocks); anything much
+# bigger is not Slack, and reading it whole would be a way to exhaust memory.
+MAX_BODY = 1024 * 1024
+TOO_LARGE = PlainTextResponse("Request body too large (the limit is 1 MB).", status_code=413)
+
+
+async def bounded(request: Request, limit: int = MAX_BODY) -> Request | None:
+    """`request` with its body read, or None when the body is over `limit` bytes: refused by
+    its declared length before reading, or as soon as the bytes read pass the limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+    return Request(request.scope, receive=replay)
 
 
 def http_app(bolt: AsyncApp) -> Starlette:
@@ -30,7 +59,11 @@ def http_app(bolt: AsyncApp) -> Starlette:
     handler = AsyncSlackRequestHandler(bolt)
 
     async def events(request: Request) -> Response:
-        return await handler.handle(request)
+        whole = await bounded(request)
+        if whole is None:
+            log.warning("Slack: refused a request body over %d bytes", MAX_BODY)
+            return TOO_LARGE
+        return await handler.handle(whole)
 
     async def healthz(_: Request) -> Response:
         return PlainTextResponse("ok")
