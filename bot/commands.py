@@ -76,6 +76,9 @@ class AskQuestion(Command):
     actor: Actor
     text: str
     anonymous: bool = False
+    stage: str | None = None  # the career stage asked for (`--senior`), if any
+    coached: bool = False  # posted as is after coaching: not coached again
+    draft_id: int | None = None  # an edited coached draft this question replaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +193,8 @@ class RegisterMentor(Command):
     timezone: str | None = None
     capacity_per_week: int | None = None
     about: str = ""  # "I can help with…" in the mentor's own words (optional)
+    stage: str | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +307,10 @@ def button_command(actor: Actor, action: str, question_id: int) -> Command | Non
         return RateSession(actor, question_id, int(rest))
     if kind == "topic" and rest.strip():
         return PickTopic(actor, question_id, rest.strip().lower())
-    # Imported here: the lightning commands subclass Command from this module.
+    # Imported here: these features' commands subclass Command from this module.
+    from bot.learning.commands import learning_button
     from bot.lightning.commands import lightning_button
 
-    return lightning_button(actor, action, question_id)
+    return lightning_button(actor, action, question_id) or learning_button(
+        actor, action, question_id
+    )

@@ -8,11 +8,26 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from bot.hours import HoursError, WeeklyHours, check_timezone
 
-__all__ = ["Config", "ConfigError", "EscalationStep", "load_config"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "EscalationStep",
+    "Lesson",
+    "LessonCheck",
+    "ResourceLink",
+    "load_config",
+]
 
 
 class _Section(BaseModel):
@@ -88,6 +103,8 @@ class AskSection(_Section):
     max_length: Annotated[int, Field(ge=20, le=3000)] = 2000
     allow_anonymous: bool = True
     similar_shown: Annotated[int, Field(ge=0, le=10)] = 3
+    # "suggest": a question that misses what mentors need gets a private preview with tips first.
+    coaching: Literal["suggest", "off"] = "suggest"
 
 
 class ClaimSection(_Section):
@@ -121,15 +138,23 @@ class SessionSection(_Section):
     max_extensions: Annotated[int, Field(ge=0, le=20)] = 3
     wrap_up_grace_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
     stale_after_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
-    # A video call link for longer chats and lightning sessions (empty: none).
+    # A video call link for session intros and lightning reminders (empty: none).
     call_link: str = ""
 
     @field_validator("call_link")
     @classmethod
-    def _link(cls, v: str) -> str:
+    def _call_link(cls, v: str) -> str:
         v = v.strip()
-        if v and not v.startswith(("https://", "http://")):
-            raise ValueError("expected a link starting with https://")
+        if not v:
+            return v
+        if not v.startswith(("https://", "http://")):
+            raise ValueError(
+                "expected an http(s) URL like https://meet.jit.si/micromentor-{workspace}-{number}"
+            )
+        try:
+            v.format(workspace="w", number=1)
+        except (KeyError, IndexError, ValueError):
+            raise ValueError("the only placeholders are {workspace} and {number}") from None
         return v
 
 
@@ -143,6 +168,9 @@ class MatchingSection(_Section):
     ask_when_unsure: bool = True
     learn_min_rating: Annotated[int, Field(ge=1, le=5)] = 4
     model_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 4.0
+    # Variety: someone with this many sessions in the last `variety_days` hears new voices.
+    variety_after_sessions: Annotated[int, Field(ge=1)] = 3
+    variety_days: Annotated[int, Field(ge=1)] = 90
 
 
 class EscalationStep(_Section):
@@ -199,6 +227,8 @@ class DigestSection(_Section):
     time: str = "09:00"
     top_mentors: Annotated[int, Field(ge=1, le=50)] = 5
     gap_max_mentors: Annotated[int, Field(ge=0, le=50)] = 1
+    # Topics whose average rating that week is at most this are listed as low-rated.
+    low_rating: Annotated[float, Field(ge=1, le=5)] = 3.0
 
     @field_validator("time")
     @classmethod
@@ -248,6 +278,88 @@ class MentorsSection(_Section):
         return v
 
 
+class LessonCheck(_Section):
+    """A lesson's quick check: a question, 2–4 short options, the right one (1-based), why."""
+
+    question: Annotated[str, Field(min_length=1, max_length=300)]
+    options: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=60)]], Field(min_length=2, max_length=4)
+    ]
+    answer: Annotated[int, Field(ge=1, le=4)]
+    explain: Annotated[str, Field(max_length=500)] = ""
+
+    @field_validator("answer")
+    @classmethod
+    def _answer(cls, v: int, info: ValidationInfo) -> int:
+        options = info.data.get("options") or []
+        if options and v > len(options):
+            raise ValueError(f"answer {v} is not one of the {len(options)} options")
+        return v
+
+
+class Lesson(_Section):
+    """One bite-sized lesson: a title, a few lines, and one quick check."""
+
+    title: Annotated[str, Field(min_length=1, max_length=80)]
+    body: Annotated[str, Field(min_length=1, max_length=1500)]
+    check: LessonCheck
+
+
+class LearningSection(_Section):
+    """Short courses in chat: one for askers (mentees), one for mentors."""
+
+    enabled: bool = True
+    # Days between lessons after the first (which comes with the first ask or join).
+    every_days: Annotated[int, Field(ge=1, le=30)] = 1
+    # Replace a shipped course (bot/learning/courses/*.toml) with your own 4–6 lessons.
+    mentee: list[Lesson] = Field(default_factory=list)
+    mentor: list[Lesson] = Field(default_factory=list)
+
+    @field_validator("mentee", "mentor")
+    @classmethod
+    def _length(cls, v: list[Lesson]) -> list[Lesson]:
+        if v and not 2 <= len(v) <= 8:
+            raise ValueError("a course has 2 to 8 lessons (4–6 is a good size)")
+        return v
+
+
+class FollowUpSection(_Section):
+    """Next steps after a session, and the guard against quick fixes."""
+
+    enabled: bool = True
+    # Minutes after resolve (time for the mentor's short answer and "Share summary").
+    after_minutes: Annotated[int, Field(ge=0, le=1440)] = 5
+    # The same asker's third question on one topic within this many days proposes a longer chat.
+    repeat_days: Annotated[int, Field(ge=1)] = 90
+    repeat_count: Annotated[int, Field(ge=2, le=20)] = 3
+    # The optional LLM suggester (MICROMENTOR_LLM_*) answers within this time, else the offline one.
+    llm_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 8.0
+
+
+class FaqSection(_Section):
+    # The author is asked "still accurate?" this many days after the entry was last verified;
+    # an entry left unverified for hide_after_days more is hidden.
+    verify_days: Annotated[int, Field(ge=1)] = 90
+    hide_after_days: Annotated[int, Field(ge=0)] = 14
+    # How many FAQ entries to show at ask time ("Answered before").
+    shown: Annotated[int, Field(ge=0, le=10)] = 2
+
+
+class ResourceLink(_Section):
+    """A curated resource for a skill: a title and, for reading, a link (none for a practice idea)."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    url: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        v = v.strip()
+        if v and not v.startswith(("https://", "http://")):
+            raise ValueError("expected an http(s) URL, or nothing for a practice idea")
+        return v
+
+
 class SlackSection(_Section):
     thread_mode: Literal["thread", "group_dm"] = "thread"
 
@@ -276,6 +388,10 @@ class Config(_Section):
     lightning: LightningSection = Field(default_factory=LightningSection)
     mentors: MentorsSection = Field(default_factory=MentorsSection)
     skills: dict[str, list[str]] = Field(default_factory=dict)
+    learning: LearningSection = Field(default_factory=LearningSection)
+    followup: FollowUpSection = Field(default_factory=FollowUpSection)
+    faq: FaqSection = Field(default_factory=FaqSection)
+    resources: dict[str, list[ResourceLink]] = Field(default_factory=dict)
     slack: SlackSection = Field(default_factory=SlackSection)
     discord: DiscordSection = Field(default_factory=DiscordSection)
     path: Path | None = Field(default=None, exclude=True)

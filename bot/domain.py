@@ -116,6 +116,8 @@ class Question:
     released_by: tuple[UserRef, ...] = ()  # who released it: they can't claim it again
     notified: tuple[UserRef, ...] = ()  # mentors already told about it by DM
     handover_to: UserRef | None = None  # a hand-over waiting for this person's Accept
+    # The career stage the asker asked for (`/askmentor --senior`), if any.
+    wanted_stage: str | None = None
 
     def moved(self, move: Transition, **changes: Any) -> Question:
         """A copy in the state after `move` (raises :class:`IllegalTransition`)."""
@@ -158,6 +160,9 @@ class MentorProfile:
     joined_at: datetime | None = None
     active: bool = True
     about: str = ""  # the mentor's own words: "I can help with…"
+    # Career stage (early, mid, senior, lead, executive) and a free-text region, both optional.
+    stage: str | None = None
+    region: str = ""
 
     def is_paused(self, now: datetime) -> bool:
         return self.paused_until is not None and self.paused_until > now
@@ -210,6 +215,9 @@ class NudgeKind(StrEnum):
     LIGHTNING = "lightning"  # a lightning session's reminders and wrap-up (step: which)
     BADGES = "badges"  # the day's badge DM to `target`
     STREAK = "streak"  # a "keep it going" look at `target`'s helping streak
+    LESSON = "lesson"  # the next lesson of a course (target: the learner; step: which)
+    NEXT_STEPS = "next_steps"  # follow-up suggestions after a resolved session
+    FAQ_VERIFY = "faq_verify"  # "still accurate?" to an FAQ entry's author (step: the entry)
 
 
 class NudgeState(StrEnum):

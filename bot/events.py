@@ -21,6 +21,7 @@ __all__ = [
     "QuestionReleased",
     "QuestionResolved",
     "QuestionUnanswered",
+    "SessionCommented",
     "SessionRated",
     "SuggestionsChanged",
     "TimeboxExtended",
@@ -103,6 +104,15 @@ class SessionRated(Event):
     rater: UserRef
     role: str
     score: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCommented(Event):
+    """A comment was added to a rating after it was given."""
+
+    question_id: int
+    rater: UserRef
+    role: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from bot.app import App
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import Config
 from bot.errors import StartupError
+from bot.learning.suggestions import LlmSuggester
 from bot.lightning.card_gateway import LightningCardGateway
 from bot.matching import (
     LearnedExpertise,
@@ -29,12 +30,19 @@ from bot.matching import (
 from bot.mentors.roster_cache import MentorRoster, RosterSnapshot
 from bot.messagebus import Services
 from bot.platforms import configured, credential_problems
-from bot.ports import ChatGateway, Clock, UnitOfWorkFactory
+from bot.ports import ChatGateway, Clock, Suggester, UnitOfWorkFactory
 from bot.refs import WorkspaceRef
 from bot.routing import RoutingGateway
 from bot.runtime import build_runtime
 
-__all__ = ["build_app", "console_config", "load_similar_index", "run", "run_console"]
+__all__ = [
+    "build_app",
+    "console_config",
+    "llm_suggester",
+    "load_similar_index",
+    "run",
+    "run_console",
+]
 
 log = logging.getLogger("micromentor")
 
@@ -75,7 +83,9 @@ async def build_app(
         for ws in await uow.workspaces.all():
             learned.teach_many(
                 ws.ref,
-                await uow.learning.lessons(ws.ref, min_rating=config.matching.learn_min_rating),
+                await uow.topic_choices.lessons(
+                    ws.ref, min_rating=config.matching.learn_min_rating
+                ),
             )
             profiles = await uow.mentors.in_workspace(ws.ref)
             for profile in profiles:
@@ -99,6 +109,7 @@ async def build_app(
             chart=render_digest_chart,
             learned=learned,
             classifier=topic_classifier(config, taxonomy),
+            suggester=llm_suggester(config),
         ),
         deliver_now=deliver_now,
     )
@@ -126,6 +137,22 @@ def topic_classifier(config: Config, taxonomy: Taxonomy) -> TopicClassifier | No
         timeout=config.matching.model_timeout_seconds,
         threshold=config.matching.topic_threshold,
     )
+
+
+def llm_suggester(config: Config) -> Suggester | None:
+    """The language-model suggester when ``MICROMENTOR_LLM_URL`` is set (else None: offline)."""
+    from adapters.llm.openai_compat import LlmSettings, complete
+
+    settings = LlmSettings.from_env()
+    if settings is None:
+        return None
+    timeout = config.followup.llm_timeout_seconds
+    log.info("next-step suggestions from a language model (MICROMENTOR_LLM_URL is set)")
+
+    async def ask(messages: list[dict[str, str]]) -> str:
+        return await complete(settings, messages, timeout=timeout)
+
+    return LlmSuggester(ask)
 
 
 async def load_similar_index(

@@ -19,7 +19,7 @@ from bot.flow.worker import LeaseLost, NotYet
 from bot.matching import LearnedExpertise, SimilarIndexes, Taxonomy, TopicClassifier
 from bot.mentors.roster_cache import MentorRoster
 from bot.messages import ChatMessage, Text, text
-from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.ports import Clock, Suggester, UnitOfWork, UnitOfWorkFactory
 from bot.refs import WorkspaceRef
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ class Services:
     # reads questions (None: the offline classifier over `taxonomy`).
     learned: LearnedExpertise = field(default_factory=LearnedExpertise)
     classifier: TopicClassifier | None = None
+    # Next steps after a session from a language model (None: the offline suggester only).
+    suggester: Suggester | None = None
 
 
 @dataclass

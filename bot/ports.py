@@ -21,6 +21,15 @@ from bot.domain import (
 )
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import OutboxItem, ReplyTo
+from bot.learning.model import (
+    Draft,
+    DraftState,
+    Enrollment,
+    FaqEntry,
+    NextSteps,
+    SuggestionRequest,
+    Track,
+)
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
 from bot.messages import ChatMessage
@@ -33,7 +42,10 @@ __all__ = [
     "Clock",
     "DeliveryRefused",
     "DigestRunRepository",
+    "DraftRepository",
+    "FaqRepository",
     "FeedbackRepository",
+    "FollowUpRepository",
     "InboxRepository",
     "KudosRepository",
     "LearningRepository",
@@ -49,6 +61,8 @@ __all__ = [
     "RateEventRepository",
     "RetryAfter",
     "StreakRepository",
+    "Suggester",
+    "TopicChoiceRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "WorkspaceRepository",
@@ -386,7 +400,7 @@ class RateEventRepository(Protocol):
         ...
 
 
-class LearningRepository(Protocol):
+class TopicChoiceRepository(Protocol):
     """What matching learns from: topics askers picked, and sessions rated well."""
 
     async def choose_topic(
@@ -533,6 +547,94 @@ class StreakRepository(Protocol):
     async def add_note(self, user: UserRef, kind: str, at: datetime) -> None: ...
 
 
+class LearningRepository(Protocol):
+    """Course progress (`bot.learning.training`)."""
+
+    async def get(self, user: UserRef, track: Track) -> Enrollment | None: ...
+
+    async def save(self, enrollment: Enrollment) -> None:
+        """Insert or update (one row per user and track)."""
+        ...
+
+    async def for_user(self, user: UserRef) -> list[Enrollment]: ...
+
+
+class DraftRepository(Protocol):
+    """Questions held back for coaching (`bot.learning.drafts`)."""
+
+    async def add(self, draft: Draft) -> Draft:
+        """Store a new draft; returns it with its id."""
+        ...
+
+    async def get(self, draft_id: int) -> Draft | None: ...
+
+    async def close(self, draft_id: int, state: DraftState) -> bool:
+        """Move a pending draft to `state`: one conditional UPDATE, so of two clicks on
+        [Post as is] exactly one posts; False when it was no longer pending."""
+        ...
+
+
+class FaqRepository(Protocol):
+    """FAQ entries (`bot.learning.faq`)."""
+
+    async def add(self, entry: FaqEntry) -> FaqEntry: ...
+
+    async def get(self, entry_id: int) -> FaqEntry | None: ...
+
+    async def for_question(self, question_id: int) -> FaqEntry | None: ...
+
+    async def update(self, entry: FaqEntry) -> None: ...
+
+    async def visible(self, workspace: WorkspaceRef, *, verified_since: datetime) -> list[FaqEntry]:
+        """Active entries verified at or after `verified_since`, newest first."""
+        ...
+
+    async def count_by_author(self, workspace: WorkspaceRef, author: UserRef) -> int:
+        """How many active FAQ entries `author` wrote in the workspace (e.g. for a badge)."""
+        ...
+
+
+class FollowUpRepository(Protocol):
+    """What follow-ups and ranking need to know about people's past sessions."""
+
+    async def share(self, question_id: int, user: UserRef, at: datetime) -> bool:
+        """Record that `user` pressed "Share summary"; False if they had already."""
+        ...
+
+    async def shared_by(self, question_id: int) -> list[UserRef]: ...
+
+    async def asked_topics(
+        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+    ) -> list[tuple[str, ...]]:
+        """The topics of each question `asker` asked since `since` (cancelled ones left out)."""
+        ...
+
+    async def mentors_met(
+        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+    ) -> dict[UserRef, int]:
+        """Per mentor, how many sessions `asker` had with them since `since`."""
+        ...
+
+    async def topic_ratings(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime
+    ) -> list[tuple[str, float, int]]:
+        """(topic, average asker rating, ratings) of the questions created in ``[start, end)``."""
+        ...
+
+
+class Suggester(Protocol):
+    """Suggests next steps after a session (`bot.learning.suggestions`). The offline one uses
+    the skills taxonomy and curated resources; an optional one asks a language model."""
+
+    # True when it sends text out of the bot (a language model endpoint): then the mentor's
+    # summary goes along only with both people's consent, and the buttons to give it are shown.
+    shares_text: bool
+
+    async def suggest(self, request: SuggestionRequest) -> NextSteps:
+        """Next steps for one session; raises on any failure (the caller falls back)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: all or nothing. ``async with uow:`` rolls back unless committed."""
 
@@ -543,7 +645,7 @@ class UnitOfWork(Protocol):
     points: PointsRepository
     nudges: NudgeRepository
     not_my_area: NotMyAreaRepository
-    learning: LearningRepository
+    topic_choices: TopicChoiceRepository
     inbox: InboxRepository
     outbox: OutboxRepository
     workspaces: WorkspaceRepository
@@ -553,6 +655,10 @@ class UnitOfWork(Protocol):
     kudos: KudosRepository
     badges: BadgeRepository
     streaks: StreakRepository
+    learning: LearningRepository
+    drafts: DraftRepository
+    faq: FaqRepository
+    followups: FollowUpRepository
 
     async def __aenter__(self) -> Self: ...
 

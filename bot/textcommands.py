@@ -8,8 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from rapidfuzz import fuzz, process
+
 from bot import commands as c
 from bot.hygiene import strip_invisible
+from bot.learning import commands as lc
 from bot.lightning.commands import (
     AcceptLightning,
     JoinLightning,
@@ -17,6 +20,7 @@ from bot.lightning.commands import (
     ProposeLightning,
     RateLightning,
 )
+from bot.matching.perspectives import STAGES
 from bot.recognition.commands import GiveKudos
 from bot.refs import UserRef
 
@@ -31,6 +35,7 @@ __all__ = [
     "parse_ask",
     "parse_ask_command",
     "parse_duration",
+    "parse_flags",
     "parse_kudos",
     "parse_lightning",
     "parse_mentor",
@@ -43,7 +48,8 @@ MENTOR_USAGE = (
     "`/mentor hours Mon-Fri 09:00-17:00` · `/mentor tz Europe/Berlin` · `/mentor pause [7d]` · "
     "`/mentor resume` · `/mentor me` · `/mentor list [skill]` · `/mentor leaderboard [month|all]` · "
     "`/mentor why <n>` · "
-    "`/mentor handover <n> @someone`"
+    "`/mentor handover <n> @someone` · `/mentor stage senior` · `/mentor region Europe` · "
+    "`/mentor learn [stop]` · `/mentor feedback`"
 )
 ADMIN_USAGE = "Admin commands: `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats`"
 
@@ -68,26 +74,42 @@ def _flag(token: str) -> str | None:
     return m[1].lower() if m else None
 
 
-def parse_ask(raw: str) -> tuple[bool, str] | ParseError:
-    """``[--anonymous] <question> [--anonymous]`` → (anonymous, question).
+def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
+    """``[--anonymous] [--senior] <question> [--anonymous]`` → (anonymous, career stage asked
+    for, question).
 
-    The flag is recognised in front or at the end, in any case, with any dash (`—anonymous` from
-    a phone too). Any other dash-word in front is refused — a typo must never post a question
-    under the asker's name that was meant to be anonymous."""
+    The anonymous flag is recognised in front or at the end, in any case, with any dash
+    (`—anonymous` from a phone too); a stage flag is any of `STAGES`, in front. Any other
+    dash-word in front is refused — a typo must never post a question under the asker's name
+    that was meant to be anonymous."""
     tokens = strip_invisible(raw).split()
-    anonymous = False
-    if tokens and (word := _flag(tokens[0])) is not None:
-        if word not in _ANONYMOUS:
+    anonymous, stage = False, None
+    while tokens and (word := _flag(tokens[0])) is not None:
+        if word in _ANONYMOUS:
+            anonymous = True
+        elif word in STAGES:
+            if stage is not None:
+                return ParseError("Ask for one career stage at most, e.g. `--senior`.")
+            stage = word
+        else:
+            known = ["anonymous", *STAGES]
+            close = process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=70)
             return ParseError(
-                f"I don't know the option `{tokens[0]}`. Did you mean `--anonymous`? "
-                "Nothing was posted: e.g. `/askmentor --anonymous How do I ask for a raise?`"
+                f"I don't know the option `{tokens[0]}`. "
+                f"Did you mean `--{close[0] if close else 'anonymous'}`? Nothing was posted: "
+                "e.g. `/askmentor --anonymous How do I ask for a raise?`"
             )
-        anonymous = True
         tokens = tokens[1:]
     if tokens and (word := _flag(tokens[-1])) is not None and word in _ANONYMOUS:
         anonymous = True
         tokens = tokens[:-1]
-    return anonymous, " ".join(tokens)
+    return anonymous, stage, " ".join(tokens)
+
+
+def parse_ask(raw: str) -> tuple[bool, str] | ParseError:
+    """`parse_flags` without the career stage: (anonymous, question)."""
+    parsed = parse_flags(raw)
+    return parsed if isinstance(parsed, ParseError) else (parsed[0], parsed[2])
 
 
 ASK_USAGE = (
@@ -99,20 +121,25 @@ ASK_USAGE = (
 def parse_ask_command(
     actor: c.Actor, raw: str, *, anonymous: bool = False
 ) -> c.Command | ParseError:
-    """The text of `/askmentor`: ``cancel <n>``, or a question with its flags. `anonymous` is an
-    explicit choice made elsewhere (a form's checkbox, a Discord option)."""
+    """The text of `/askmentor`: ``cancel <n>``, ``faq <words>``, or a question with its flags.
+    `anonymous` is an explicit choice made elsewhere (a form's checkbox, a Discord option)."""
     words = raw.split()
-    if words and words[0].lower() == "cancel":
+    head = words[0].lower() if words else ""
+    if head == "cancel":
         number = words[1].lstrip("#") if len(words) == 2 else ""
         if number.isdigit():
             return c.CancelQuestion(actor, int(number))
         if len(words) <= 2:
             return ParseError("Cancel like `/askmentor cancel 3` (the number of your question).")
-    parsed = parse_ask(raw)
+    if head == "faq":
+        if len(words) == 1:
+            return ParseError("Search the FAQ like `/askmentor faq pandas groupby`.")
+        return lc.SearchFaq(actor, " ".join(words[1:]))
+    parsed = parse_flags(raw)
     if isinstance(parsed, ParseError):
         return parsed
-    flagged, question = parsed
-    return c.AskQuestion(actor, question, anonymous or flagged)
+    flagged, stage, question = parsed
+    return c.AskQuestion(actor, question, anonymous or flagged, stage=stage)
 
 
 def split_skills(raw: str) -> tuple[str, ...]:
@@ -177,6 +204,22 @@ def parse_mentor(
         if not number.lstrip("#").isdigit() or found is None:
             return ParseError("Hand a session over like `/mentor handover 3 @carol`.")
         return c.HandOverQuestion(actor, int(number.lstrip("#")), found[0])
+    if sub == "stage":
+        if not rest:
+            return ParseError(
+                f"Set your career stage like `/mentor stage senior` ({', '.join(STAGES)})."
+            )
+        return lc.SetMentorStage(actor, rest)
+    if sub == "region":
+        return lc.SetMentorRegion(actor, rest)
+    if sub in ("learn", "lessons", "training"):
+        if not rest:
+            return lc.ShowLearning(actor)
+        if rest.lower() == "stop":
+            return lc.StopLearning(actor)
+        return ParseError("`/mentor learn` shows your lessons; `/mentor learn stop` ends them.")
+    if sub == "feedback":
+        return lc.ShowMentorFeedback(actor)
     if sub == "why":
         number = rest.lstrip("#")
         if not number.isdigit():

@@ -12,9 +12,11 @@ from sqlmodel import Field, SQLModel
 __all__ = [
     "BadgeRow",
     "DigestRunRow",
+    "FaqEntryRow",
     "FeedbackRow",
     "InboxRow",
     "KudosRow",
+    "LearningEnrollmentRow",
     "LightningRow",
     "LightningRsvpRow",
     "MentorPauseRow",
@@ -24,9 +26,11 @@ __all__ = [
     "OutboxRow",
     "PersonRow",
     "PointsRow",
+    "QuestionDraftRow",
     "QuestionRow",
     "RateEventRow",
     "RecognitionNoteRow",
+    "SummaryShareRow",
     "TopicChoiceRow",
     "UtcDateTime",
     "WorkspaceRow",
@@ -104,6 +108,10 @@ class PersonRow(SQLModel, table=True):
 class MentorProfileRow(SQLModel, table=True):
     __tablename__ = "mentor_profile"
 
+    stage: str | None = None
+    region: str = Field(
+        default="", sa_column=sa.Column(sa.String, nullable=False, server_default="")
+    )
     user: str = Field(primary_key=True)
     workspace: str = Field(index=True)
     skills: list[str] = _json()
@@ -135,6 +143,7 @@ class QuestionRow(SQLModel, table=True):
     created_at: datetime = _dt(nullable=False)
     anonymous: bool = False
     topics: list[str] = _json()
+    wanted_stage: str | None = None
     state: str
     mentor: str | None = Field(default=None, index=True)
     suggested: list[str] = _json()
@@ -420,6 +429,81 @@ class RecognitionNoteRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user: str
     kind: str
+    at: datetime = _dt(nullable=False)
+
+
+class LearningEnrollmentRow(SQLModel, table=True):
+    """Someone's progress through one course (`bot.learning.training`)."""
+
+    __tablename__ = "learning_enrollment"
+    __table_args__ = (
+        sa.UniqueConstraint("user", "track", name="uq_learning_enrollment_user_track"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user: str
+    workspace: str
+    track: str
+    next_lesson: int = 1
+    started_at: datetime = _dt(nullable=False)
+    last_sent_at: datetime | None = _dt()
+    completed_at: datetime | None = _dt()
+    stopped_at: datetime | None = _dt()
+    checks_right: int = 0
+    checks_answered: list[int] = _json()
+
+
+class QuestionDraftRow(SQLModel, table=True):
+    """A question held back for coaching until its asker posts or edits it."""
+
+    __tablename__ = "question_draft"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    asker: str = Field(index=True)
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    anonymous: bool = False
+    stage: str | None = None
+    state: str
+    created_at: datetime = _dt(nullable=False)
+
+
+class FaqEntryRow(SQLModel, table=True):
+    """A mentor's short answer saved from a resolved session."""
+
+    __tablename__ = "faq_entry"
+    __table_args__ = (
+        sa.UniqueConstraint("question_id", name="uq_faq_entry_question"),
+        sa.Index("ix_faq_entry_workspace_state_verified", "workspace", "state", "verified_at"),
+        sa.Index("ix_faq_entry_workspace_author", "workspace", "author"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    question_id: int = _question_fk(nullable=False)
+    author: str
+    question: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    answer: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    topics: list[str] = _json()
+    state: str
+    created_at: datetime = _dt(nullable=False)
+    updated_at: datetime | None = _dt()
+    verified_at: datetime = _dt(nullable=False)
+
+
+class SummaryShareRow(SQLModel, table=True):
+    """Someone pressed "Share summary" on a resolved session."""
+
+    __tablename__ = "summary_share"
+    __table_args__ = (
+        sa.UniqueConstraint("question_id", "user", name="uq_summary_share_question_user"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = _question_fk(nullable=False)
+    user: str
     at: datetime = _dt(nullable=False)
 
 

@@ -11,7 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.ports import (
     BadgeRepository,
     DigestRunRepository,
+    DraftRepository,
+    FaqRepository,
     FeedbackRepository,
+    FollowUpRepository,
     InboxRepository,
     KudosRepository,
     LearningRepository,
@@ -25,6 +28,7 @@ from bot.ports import (
     QuestionRepository,
     RateEventRepository,
     StreakRepository,
+    TopicChoiceRepository,
     WorkspaceRepository,
 )
 from storage.engine import READ_ONLY
@@ -32,7 +36,10 @@ from storage.gate import GatedSession, WriterGate
 from storage.repositories import (
     SqlBadgeRepository,
     SqlDigestRunRepository,
+    SqlDraftRepository,
+    SqlFaqRepository,
     SqlFeedbackRepository,
+    SqlFollowUpRepository,
     SqlInboxRepository,
     SqlKudosRepository,
     SqlLearningRepository,
@@ -46,6 +53,7 @@ from storage.repositories import (
     SqlQuestionRepository,
     SqlRateEventRepository,
     SqlStreakRepository,
+    SqlTopicChoiceRepository,
     SqlWorkspaceRepository,
 )
 from storage.repositories._base import DbSession
@@ -63,7 +71,7 @@ class SqlUnitOfWork:
     points: PointsRepository
     nudges: NudgeRepository
     not_my_area: NotMyAreaRepository
-    learning: LearningRepository
+    topic_choices: TopicChoiceRepository
     inbox: InboxRepository
     outbox: OutboxRepository
     workspaces: WorkspaceRepository
@@ -73,6 +81,10 @@ class SqlUnitOfWork:
     kudos: KudosRepository
     badges: BadgeRepository
     streaks: StreakRepository
+    learning: LearningRepository
+    drafts: DraftRepository
+    faq: FaqRepository
+    followups: FollowUpRepository
 
     def __init__(
         self,
@@ -104,7 +116,7 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(session, dialect)
         self.nudges = SqlNudgeRepository(session, dialect)
         self.not_my_area = SqlNotMyAreaRepository(session, dialect)
-        self.learning = SqlLearningRepository(session, dialect)
+        self.topic_choices = SqlTopicChoiceRepository(session, dialect)
         self.inbox = SqlInboxRepository(session, dialect)
         self.outbox = SqlOutboxRepository(session, dialect)
         self.workspaces = SqlWorkspaceRepository(session, dialect)
@@ -114,6 +126,10 @@ class SqlUnitOfWork:
         self.kudos = SqlKudosRepository(session, dialect)
         self.badges = SqlBadgeRepository(session, dialect)
         self.streaks = SqlStreakRepository(session, dialect)
+        self.learning = SqlLearningRepository(session, dialect)
+        self.drafts = SqlDraftRepository(session, dialect)
+        self.faq = SqlFaqRepository(session, dialect)
+        self.followups = SqlFollowUpRepository(session, dialect)
         return self
 
     async def __aexit__(

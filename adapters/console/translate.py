@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from adapters.console.gateway import PLATFORM
 from bot import commands as c
+from bot.learning import commands as lc
 from bot.refs import MessageRef, ThreadRef, UserRef
 from bot.textcommands import (
     ParseError,
@@ -24,10 +25,14 @@ __all__ = ["HELP", "Meta", "translate"]
 HELP = """\
 Lines you can type:
   as <name>                                act as user <name> (created on first use)
-  /askmentor [--anonymous] <question>      ask a question
+  /askmentor [--anonymous] [--senior] <question>
+                                           ask a question (a stage flag: --early, --mid,
+                                           --senior, --lead, --executive)
+  /askmentor faq <words>                   search the FAQ
   /mentor join <skill, skill, ...>         become a mentor (also: skills, hours, tz, pause [7d],
                                            resume, me, list [skill], leaderboard, why <n>,
-                                           handover <n> <name>, about <your own words>)
+                                           handover <n> <name>, about <your own words>,
+                                           stage <stage>, region <text>, learn [stop], feedback)
   /mentoradmin digest | stats              admin commands (user `admin` is an admin)
   /kudos <name> <why>                      thank someone (--private: only they see it)
   /lightning propose <topic> <YYYY-MM-DD HH:MM> <title>
@@ -41,6 +46,10 @@ Lines you can type:
                                            cancel, notmine, rate:1..rate:5, clarity:1..clarity:5,
                                            topic:<name> (e.g. `click topic:git 3`), topic:other;
                                            on lightning session n: join, notnow, lrate:1..lrate:5
+                                           share; on a coached draft n: post, edit; on FAQ
+                                           entry n: faqok, faqupdate, faqretire; a lesson's
+                                           quick check: mentee:<option> or mentor:<option> <lesson>
+  faq <n> <text>                           save resolved question n as an FAQ answer
   comment <n> <text>                       add a comment to your rating of question n
   say <n> <text>                           write in the thread of question n (✅ resolves)
   clock +<N>m | +<N>h | +<N>d              move the clock forward; due nudges fire
@@ -128,6 +137,12 @@ def translate(
         if n is None or not said.strip():
             return ParseError("Write in a thread like `say 3 Have you tried ...?`")
         return Meta("say", question_id=n, text=said.strip())
+    if low == "faq":
+        num, _, said = rest.partition(" ")
+        n = _number(num)
+        if n is None or not said.strip():
+            return ParseError("Save an FAQ answer like `faq 3 Use df.groupby([...]).sum()`.")
+        return lc.SaveFaq(actor, n, said.strip())
     if low == "comment":
         num, _, said = rest.partition(" ")
         n = _number(num)
@@ -163,11 +178,16 @@ def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
             f"In the console, give the time and title as a line: "
             f"`/lightning accept {n} <YYYY-MM-DD HH:MM> <title>`"
         )
+    if action == "faq":  # a form on the platforms too
+        return ParseError(
+            f"In the console, write the FAQ answer as a line: `faq {n} <your short answer>`"
+        )
     command = c.button_command(actor, action, n)
     if command is not None:
         return command
     return ParseError(
         f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
-        "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>; on a lightning session: "
+        "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, post, edit, "
+        "faqok, faqupdate, faqretire, mentee:<option>, mentor:<option>; on a lightning session: "
         "join, notnow, lrate:1..lrate:5."
     )

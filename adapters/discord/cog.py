@@ -9,17 +9,24 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.components import (
+    ASK_FORM,
     COG_NAME,
+    FAQ_FORM,
+    AskModal,
     CommentModal,
+    FaqModal,
     LightningModal,
     comment_form_submission,
+    form_submission,
     lightning_form_submission,
 )
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
     CommentRequest,
+    FormRequest,
     TeachRequest,
     admin_command,
+    ask_command,
     button_command,
     complete_skills,
     complete_timezone,
@@ -28,12 +35,15 @@ from adapters.discord.translate import (
     lightning_command,
     lightning_form_command,
     mentor_command,
+    user_ref,
 )
 from bot import commands as c
 from bot.hours import known_timezones
+from bot.learning import commands as lc
+from bot.learning.forms import draft_form, faq_form
+from bot.matching.perspectives import STAGES
 from bot.messagebus import MessageBus
 from bot.messages import custom_id_workspace
-from bot.textcommands import parse_ask_command
 
 __all__ = ["MentoringCog"]
 
@@ -43,6 +53,9 @@ Choices = list[app_commands.Choice[str]]
 
 def _choices(values: list[str]) -> Choices:
     return [app_commands.Choice(name=v[:100], value=v[:100]) for v in values]
+
+
+_STAGE_CHOICES = [app_commands.Choice(name=s.capitalize(), value=s) for s in STAGES]
 
 
 class MentoringCog(commands.Cog, name=COG_NAME):
@@ -70,15 +83,23 @@ class MentoringCog(commands.Cog, name=COG_NAME):
 
     @app_commands.command(name="askmentor", description="Ask a volunteer mentor a short question")
     @app_commands.describe(
-        question="What you want to know, what you tried and what you expected",
+        question="What you want to know, what you tried and what you expected "
+        "(or `faq <words>` to search the FAQ)",
         anonymous="Hide your name on the card (only the mentor who claims it sees you)",
+        stage="Hear from a mentor at this career stage",
     )
+    @app_commands.choices(stage=_STAGE_CHOICES)
     @app_commands.guild_only()
     async def askmentor(
-        self, interaction: Interaction, question: str, anonymous: bool = False
+        self,
+        interaction: Interaction,
+        question: str,
+        anonymous: bool = False,
+        stage: app_commands.Choice[str] | None = None,
     ) -> None:
+        wanted = stage.value if stage is not None else None
         await self.runner.run(
-            interaction, lambda a: parse_ask_command(a, question, anonymous=anonymous)
+            interaction, lambda a: ask_command(a, question, anonymous=anonymous, stage=wanted)
         )
 
     # --- /mentor ----------------------------------------------------------------------------
@@ -90,14 +111,49 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     @app_commands.describe(
         skills="Comma-separated, e.g. python, pandas, sql",
         about="Optional: what you can help with, in your own words",
+        stage="Your career stage",
+        region="Where you work, e.g. Europe or US East",
     )
-    async def join(self, interaction: Interaction, skills: str, about: str | None = None) -> None:
-        await self._mentor(interaction, "join", skills=skills, about=about)
+    @app_commands.choices(stage=_STAGE_CHOICES)
+    async def join(
+        self,
+        interaction: Interaction,
+        skills: str,
+        about: str | None = None,
+        stage: app_commands.Choice[str] | None = None,
+        region: str | None = None,
+    ) -> None:
+        await self._mentor(
+            interaction,
+            "join",
+            skills=skills,
+            about=about,
+            stage=stage.value if stage is not None else None,
+            region=region,
+        )
 
     @mentor.command(name="about", description="What you can help with, in your own words")
     @app_commands.describe(text="e.g. answering offers, asking for a raise, first-time managers")
     async def about(self, interaction: Interaction, text: str) -> None:
         await self._mentor(interaction, "about", text=text)
+
+    @mentor.command(name="stage", description="Your career stage")
+    @app_commands.choices(stage=_STAGE_CHOICES)
+    async def stage(self, interaction: Interaction, stage: app_commands.Choice[str]) -> None:
+        await self._mentor(interaction, "stage", stage=stage.value)
+
+    @mentor.command(name="region", description="Where you work, e.g. Europe (empty clears it)")
+    async def region(self, interaction: Interaction, region: str | None = None) -> None:
+        await self._mentor(interaction, "region", region=region)
+
+    @mentor.command(name="learn", description="Your short lessons: progress and the next one")
+    @app_commands.describe(stop="Stop the lessons")
+    async def learn(self, interaction: Interaction, stop: bool = False) -> None:
+        await self._mentor(interaction, "learn", stop=stop)
+
+    @mentor.command(name="feedback", description="Your ratings and comments as a mentor")
+    async def feedback(self, interaction: Interaction) -> None:
+        await self._mentor(interaction, "feedback")
 
     @mentor.command(name="skills", description="Replace your skills")
     @app_commands.describe(skills="Comma-separated, e.g. python, pandas, sql")
@@ -264,7 +320,37 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         if isinstance(built, TeachRequest):
             await interaction.response.send_modal(LightningModal(built.lightning_id, named))
             return
+        if isinstance(built, FormRequest):
+            await self._open_form(interaction, built, named)
+            return
         await self.runner.run(interaction, lambda _: built, thinking=False, named=named)
+
+    async def _open_form(
+        self, interaction: Interaction, form: FormRequest, named: str | None = None
+    ) -> None:
+        """Save as FAQ, [Update] an FAQ entry (its answer filled in), or [Edit] a coached draft
+        (the ask form with its text): read what is stored, then open the form at once."""
+        uow_factory = self.runner.app.uow_factory
+        if form.kind == "faq":
+            await interaction.response.send_modal(FaqModal(form.n, workspace=named))
+            return
+        if form.kind == "faqupdate":
+            entry = await faq_form(uow_factory, form.n)
+            if entry is None:
+                await self.runner.answer_now(interaction, "That FAQ entry is retired or gone.")
+                return
+            await interaction.response.send_modal(
+                FaqModal(entry.question_id, answer=entry.answer, workspace=named)
+            )
+            return
+        draft = await draft_form(uow_factory, user_ref(interaction.user.id), form.n)
+        if draft is None:
+            await self.runner.answer_now(interaction, "That draft was posted or edited already.")
+            return
+        limit = self.bus.config.ask.max_length
+        await interaction.response.send_modal(
+            AskModal(form.n, question=draft.text, max_length=limit)
+        )
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: Interaction) -> None:
@@ -283,6 +369,35 @@ class MentoringCog(commands.Cog, name=COG_NAME):
                 thinking=False,
                 named=named,
             )
+            return
+        faq = form_submission(interaction.data, FAQ_FORM)
+        if faq is not None:
+            question_id, answer, named = faq
+            await self.runner.run(
+                interaction,
+                lambda a: lc.SaveFaq(a, question_id, answer),
+                thinking=False,
+                named=named,
+            )
+            return
+        edited = form_submission(interaction.data, ASK_FORM)
+        if edited is not None:
+            await self._edited(interaction, *edited)
+
+    async def _edited(
+        self, interaction: Interaction, draft_id: int, question: str, named: str | None
+    ) -> None:
+        """The ask form reopened from [Edit]: ask again with the draft's privacy and stage."""
+        uow_factory = self.runner.app.uow_factory
+        draft = await draft_form(uow_factory, user_ref(interaction.user.id), draft_id)
+        anonymous = draft.anonymous if draft is not None else False
+        stage = draft.stage if draft is not None else None
+        await self.runner.run(
+            interaction,
+            lambda a: c.AskQuestion(a, question, anonymous, stage=stage, draft_id=draft_id),
+            thinking=False,
+            named=named,
+        )
 
     async def _comment(
         self, interaction: Interaction, question_id: int, comment: str, named: str | None

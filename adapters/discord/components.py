@@ -15,10 +15,13 @@ from bot.messages import Action
 __all__ = [
     "COG_NAME",
     "ActionButton",
+    "AskModal",
     "ButtonHandler",
     "CommentModal",
+    "FaqModal",
     "LightningModal",
     "comment_form_submission",
+    "form_submission",
     "lightning_form_submission",
     "view_for",
 ]
@@ -101,6 +104,8 @@ def view_for(actions: Sequence[Action]) -> discord.ui.View | None:
 
 COMMENT_FORM = "mmform:comment:"
 LIGHTNING_FORM = "mmform:lightning:"
+FAQ_FORM = "mmform:faq:"
+ASK_FORM = "mmform:ask:"
 
 
 def _form_values(data: Any, prefix: str) -> tuple[int, list[tuple[str, str]], str | None] | None:
@@ -147,6 +152,15 @@ def lightning_form_submission(data: Any) -> tuple[int, str, str, str | None] | N
     return found[0], values.get("title", ""), values.get("when", ""), found[2]
 
 
+def form_submission(data: Any, prefix: str) -> tuple[int, str, str | None] | None:
+    """A submitted form's (number, text, workspace named) when its custom id is `prefix` + a
+    number (the FAQ and ask forms); None for any other form."""
+    found = _form_values(data, prefix)
+    if found is None:
+        return None
+    return found[0], "\n".join(value for _, value in found[1]), found[2]
+
+
 class CommentModal(discord.ui.Modal):
     """ "Add a comment" → a text box. Its submission is handled from the raw interaction by
     :func:`comment_form_submission` (so it survives a restart), not by this object."""
@@ -191,3 +205,37 @@ class LightningModal(discord.ui.Modal):
             custom_id=f"{LIGHTNING_FORM}{lightning_id}{at}",
         )
         self.lightning_id = lightning_id
+
+
+class FaqModal(discord.ui.Modal):
+    """ "Save as FAQ" (or [Update] an entry) → the short answer. Handled from the raw
+    interaction by :func:`form_submission` with `FAQ_FORM`, like the comment form."""
+
+    def __init__(self, question_id: int, *, answer: str = "", workspace: str | None = None) -> None:
+        at = f"@{workspace}" if workspace else ""
+        super().__init__(
+            title=f"Save question #{question_id} as FAQ",
+            custom_id=f"{FAQ_FORM}{question_id}{at}",
+        )
+        self.answer: discord.ui.TextInput[Self] = discord.ui.TextInput(
+            label="A short answer for the next person who asks",
+            style=discord.TextStyle.paragraph,
+            min_length=10,
+            max_length=1000,
+            default=answer or None,
+        )
+        self.add_item(self.answer)
+
+
+class AskModal(discord.ui.Modal):
+    """[Edit] on a coached draft → the ask form again with its text (`ASK_FORM` + draft)."""
+
+    def __init__(self, draft_id: int, *, question: str, max_length: int) -> None:
+        super().__init__(title="Edit your question", custom_id=f"{ASK_FORM}{draft_id}")
+        self.question: discord.ui.TextInput[Self] = discord.ui.TextInput(
+            label="Your question (what you tried, what you expected)",
+            style=discord.TextStyle.paragraph,
+            max_length=min(max_length, 4000),
+            default=question[:4000],
+        )
+        self.add_item(self.question)

@@ -14,6 +14,7 @@ import discord
 from adapters.discord.gateway import DiscordGateway
 from adapters.discord.translate import (
     CommentRequest,
+    FormRequest,
     TeachRequest,
     actor_for,
     interaction_key,
@@ -28,7 +29,7 @@ __all__ = ["NOT_NOW", "InteractionRunner", "interaction_actor"]
 
 log = logging.getLogger(__name__)
 
-Built = c.Command | ParseError | CommentRequest | TeachRequest | None
+Built = c.Command | ParseError | CommentRequest | TeachRequest | FormRequest | None
 
 NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minute."
 # Discord error code: "Interaction has already been acknowledged" (the same one delivered twice).
@@ -96,8 +97,8 @@ class InteractionRunner:
     async def _take(
         self, interaction: discord.Interaction[Any], built: Built, *, thinking: bool
     ) -> None:
-        if isinstance(built, CommentRequest | TeachRequest):
-            raise TypeError("a form request opens a modal; it can't be deferred")
+        if isinstance(built, CommentRequest | TeachRequest | FormRequest):
+            raise TypeError("a button that opens a form can't be deferred")
         if isinstance(built, ParseError):
             await self.answer_now(interaction, built.message)
             return

@@ -10,20 +10,30 @@ from typing import Any
 
 from bot import commands as c
 from bot.flow.outbox import ReplyTo
+from bot.learning import commands as lc
 from bot.lightning.commands import AcceptLightning
 from bot.messages import parse_custom_id
 from bot.recognition.commands import GiveKudos
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef, WorkspaceRef
-from bot.textcommands import ParseError, parse_admin, parse_lightning, parse_mentor, parse_when
+from bot.textcommands import (
+    ParseError,
+    parse_admin,
+    parse_ask_command,
+    parse_lightning,
+    parse_mentor,
+    parse_when,
+)
 
 __all__ = [
     "ADMINISTRATOR",
     "MANAGE_GUILD",
     "PLATFORM",
     "CommentRequest",
+    "FormRequest",
     "TeachRequest",
     "actor_for",
     "admin_command",
+    "ask_command",
     "button_command",
     "channel_ref",
     "complete_skills",
@@ -66,6 +76,19 @@ class TeachRequest:
 
     actor: c.Actor
     lightning_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormRequest:
+    """A button that opens a form: ``faq`` (save question `n` as an FAQ answer), ``faqupdate``
+    (FAQ entry `n`'s answer) or ``edit`` (coached draft `n`, the ask form again)."""
+
+    kind: str
+    actor: c.Actor
+    n: int
+
+
+_FORMS = frozenset({"faq", "faqupdate", "edit"})
 
 
 def user_ref(user_id: int | str) -> UserRef:
@@ -149,7 +172,7 @@ def interaction_reply_to(
 
 def button_command(
     actor: c.Actor, custom_id: str
-) -> c.Command | CommentRequest | TeachRequest | None:
+) -> c.Command | CommentRequest | TeachRequest | FormRequest | None:
     """A button's ``mm:<action>:<number>`` custom id → command; None for ids that aren't ours."""
     parsed = parse_custom_id(custom_id)
     if parsed is None:
@@ -159,6 +182,8 @@ def button_command(
         return CommentRequest(actor, question_id)
     if action == "teach":
         return TeachRequest(actor, question_id)
+    if action in _FORMS:
+        return FormRequest(action, actor, question_id)
     command = c.button_command(actor, action, question_id)
     if isinstance(command, c.RateSession) and not 1 <= command.score <= 5:
         return None  # not a button we render: ignored, like any foreign id
@@ -205,13 +230,33 @@ def mentor_command(
         "list": "skill",
         "why": "question",
         "leaderboard": "period",
+        "stage": "stage",
+        "region": "region",
     }.get(subcommand)
     rest = _option_text(options, argument) if argument else ""
+    if subcommand == "learn" and options.get("stop"):
+        return lc.StopLearning(actor)
     parsed = parse_mentor(actor, f"{subcommand} {rest}".strip())
-    about = _option_text(options, "about") if subcommand == "join" else ""
-    if about and isinstance(parsed, c.RegisterMentor):
-        parsed = replace(parsed, about=about)
+    if subcommand == "join" and isinstance(parsed, c.RegisterMentor):
+        parsed = replace(
+            parsed,
+            about=_option_text(options, "about"),
+            stage=_option_text(options, "stage") or None,
+            region=_option_text(options, "region") or None,
+        )
     return parsed
+
+
+def ask_command(
+    actor: c.Actor, question: str, *, anonymous: bool = False, stage: str | None = None
+) -> c.Command | ParseError:
+    """``/askmentor question:<text> [anonymous] [stage]``: ``cancel <n>`` and ``faq <words>``
+    typed as the question work as in the text grammar, and flags typed in the text (``--senior``,
+    ``--anonymous``) count like the options."""
+    typed = parse_ask_command(actor, question, anonymous=anonymous)
+    if not isinstance(typed, c.AskQuestion):
+        return typed
+    return replace(typed, stage=stage or typed.stage)
 
 
 def handover_command(actor: c.Actor, question_id: int, *, to_id: int | str) -> c.Command:

@@ -14,10 +14,12 @@ from slack_bolt.async_app import AsyncApp
 from adapters.slack import translate as tr
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
-from adapters.slack.render import ask_modal, comment_modal, join_modal, lightning_modal
+from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
 from adapters.slack.users import SlackDirectory
 from bot.config import Config
 from bot.flow.inbox import Inbox, InboxClosed
+from bot.learning.forms import draft_form, faq_form
+from bot.ports import UnitOfWorkFactory
 
 __all__ = ["NOT_NOW", "SLASH_COMMANDS", "SlackBot", "register_listeners"]
 
@@ -29,7 +31,7 @@ Body = dict[str, Any]
 NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minute."
 # The slash commands the app answers (both manifests declare each of them).
 SLASH_COMMANDS = ("/askmentor", "/mentor", "/mentoradmin", "/kudos", "/lightning")
-_ACK_TEXT = {"/askmentor": "Got it — posting your question…"}
+_ACK_TEXT = {"/askmentor": "Got it — one moment…"}  # it may come back as a draft to improve
 
 
 class NotStored(Exception):
@@ -45,6 +47,8 @@ class SlackBot:
     gateway: SlackGateway
     directory: SlackDirectory
     config: Config
+    # Forms opened from a button start from what is stored ([Edit] a draft, [Update] an FAQ).
+    uow_factory: UnitOfWorkFactory | None = None
 
     async def receive(self, kind: str, body: Body) -> bool:
         """Store an input; False for one seen before (a retry). Raises NotStored."""
@@ -64,26 +68,60 @@ class SlackBot:
 
     async def open_modal(self, modal: tr.OpenModal, *, body: Body, channel: str | None) -> None:
         meta: dict[str, Any] = {"channel": channel, "response_url": body.get("response_url")}
+        view = await self._view(modal, meta, body)
+        if view is None:
+            await self.gateway.tell(body.get("response_url"), _GONE.get(modal.kind, NOT_NOW))
+            return
+        await self.gateway.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def _view(
+        self, modal: tr.OpenModal, meta: dict[str, Any], body: Body
+    ) -> dict[str, Any] | None:
+        """The form to open; None when what it would edit is gone (or can't be read now)."""
+        n = modal.question_id
         if modal.kind == "ask":
-            view = ask_modal(meta, allow_anonymous=self.config.ask.allow_anonymous)
-        elif modal.kind == "join":
+            return ask_modal(meta, allow_anonymous=self.config.ask.allow_anonymous)
+        if modal.kind == "join":
             who = await self.directory.user(user_id(body))
-            view = join_modal(
+            return join_modal(
                 meta,
                 hours=self.config.mentors.default_hours,
                 timezone=who.timezone or self.config.mentors.default_timezone,
             )
-        elif modal.kind == "lightning":
-            assert modal.question_id is not None
-            view = lightning_modal(
-                {**meta, "lightning_id": modal.question_id}, lightning_id=modal.question_id
+        assert n is not None
+        if modal.kind == "lightning":
+            return lightning_modal({**meta, "lightning_id": n}, lightning_id=n)
+        if modal.kind == "comment":
+            return comment_modal({**meta, "question_id": n}, question_id=n)
+        if modal.kind == "faq":
+            return faq_modal({**meta, "question_id": n}, question_id=n)
+        if self.uow_factory is None:
+            return None
+        if modal.kind == "edit":
+            draft = await draft_form(self.uow_factory, tr.user_ref(user_id(body)), n)
+            if draft is None:
+                return None
+            return ask_modal(
+                {**meta, "draft_id": draft.draft_id},
+                allow_anonymous=self.config.ask.allow_anonymous,
+                initial=draft.text,
+                anonymous=draft.anonymous,
+                stage=draft.stage,
             )
-        else:
-            assert modal.question_id is not None
-            view = comment_modal(
-                {**meta, "question_id": modal.question_id}, question_id=modal.question_id
-            )
-        await self.gateway.client.views_open(trigger_id=body["trigger_id"], view=view)
+        entry = await faq_form(self.uow_factory, n)  # faqupdate
+        if entry is None:
+            return None
+        return faq_modal(
+            {**meta, "question_id": entry.question_id},
+            question_id=entry.question_id,
+            initial=entry.answer,
+        )
+
+
+_GONE = {
+    "edit": "That draft was posted or edited already.",
+    "faqupdate": "That FAQ entry is retired or gone.",
+}
 
 
 def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.hygiene import strip_invisible
+from bot.matching.perspectives import STAGES
 from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
 from bot.refs import Ref
 
@@ -19,6 +20,7 @@ __all__ = [
     "escape",
     "escape_user_text",
     "fallback_text",
+    "faq_modal",
     "home_view",
     "join_modal",
     "lightning_modal",
@@ -237,10 +239,46 @@ def _modal(
     }
 
 
-def ask_modal(metadata: dict[str, Any], *, allow_anonymous: bool) -> dict[str, Any]:
-    """`/askmentor` without text: the question and an anonymous checkbox."""
+def _option(label: str, value: str) -> Block:
+    return {"text": _plain(label), "value": value}
+
+
+def _stage_select(block_id: str, label: str, *, any_label: str, initial: str | None) -> Block:
+    """An optional select of the career stages (``any``: none in particular)."""
+    options = [_option(any_label, "any")] + [_option(s.capitalize(), s) for s in STAGES]
+    element: Block = {"type": "static_select", "action_id": "value", "options": options}
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": True,
+        "label": _plain(label),
+        "element": element,
+    }
+
+
+def ask_modal(
+    metadata: dict[str, Any],
+    *,
+    allow_anonymous: bool,
+    initial: str = "",
+    anonymous: bool = False,
+    stage: str | None = None,
+) -> dict[str, Any]:
+    """`/askmentor` without text (or [Edit] on a coached draft, with its text): the question, a
+    career stage to ask for, and an anonymous checkbox."""
     blocks = [
-        _input("question", "Your question (what you tried, what you expected)", multiline=True)
+        _input(
+            "question",
+            "Your question (what you tried, what you expected)",
+            multiline=True,
+            initial=initial,
+        ),
+        _stage_select(
+            "stage", "Hear from someone at this career stage", any_label="Any", initial=stage
+        ),
     ]
     if allow_anonymous:
         blocks.append(
@@ -261,6 +299,8 @@ def ask_modal(metadata: dict[str, Any], *, allow_anonymous: bool) -> dict[str, A
                 },
             }
         )
+        if anonymous:
+            blocks[-1]["element"]["initial_options"] = blocks[-1]["element"]["options"]
     return _modal("mm_ask", "Ask a mentor", blocks, metadata)
 
 
@@ -276,8 +316,23 @@ def join_modal(metadata: dict[str, Any], *, hours: str, timezone: str) -> dict[s
             multiline=True,
             optional=True,
         ),
+        _stage_select("stage", "Your career stage", any_label="Rather not say", initial=None),
+        _input("region", "Your region (e.g. Europe, US East)", optional=True),
     ]
     return _modal("mm_join", "Become a mentor", blocks, metadata)
+
+
+def faq_modal(metadata: dict[str, Any], *, question_id: int, initial: str = "") -> dict[str, Any]:
+    """Save as FAQ (or [Update] an entry): the short answer."""
+    blocks = [
+        _input(
+            "answer",
+            f"A short answer to question #{question_id}, for the next person who asks",
+            multiline=True,
+            initial=initial,
+        )
+    ]
+    return _modal("mm_faq", "Save as FAQ", blocks, metadata)
 
 
 def comment_modal(metadata: dict[str, Any], *, question_id: int) -> dict[str, Any]:

@@ -278,6 +278,12 @@ async def _connect(
         KIND,
         SlackPreparer(gateway=gateway, directory=directory, clock=app.clock, config=app.config),
     )
-    bot = SlackBot(inbox=app.inbox, gateway=gateway, directory=directory, config=app.config)
+    bot = SlackBot(
+        inbox=app.inbox,
+        gateway=gateway,
+        directory=directory,
+        config=app.config,
+        uow_factory=app.uow_factory,
+    )
     register_listeners(bolt, bot)
     return bolt

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import commands as c
+from bot.learning import commands as lc
 from bot.lightning.commands import AcceptLightning
 from bot.messages import parse_custom_id
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
@@ -24,6 +25,7 @@ from bot.textcommands import (
 )
 
 __all__ = [
+    "FORM_BUTTONS",
     "PLATFORM",
     "OpenModal",
     "block_action",
@@ -53,11 +55,24 @@ _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 @dataclass(frozen=True, slots=True)
 class OpenModal:
-    """The user needs a form first: ``ask``, ``join``, ``comment`` (on question `question_id`)
-    or ``lightning`` (teaching lightning session `question_id`)."""
+    """The user needs a form first: ``ask``, ``join``, ``comment`` or ``faq`` (on question
+    `question_id`), ``edit`` (coached draft `question_id`, the ask form again with its text),
+    ``faqupdate`` (FAQ entry `question_id`, the FAQ form with its answer) or ``lightning``
+    (teaching lightning session `question_id`)."""
 
     kind: str
     question_id: int | None = None
+
+
+# Buttons that open a form instead of sending a command.
+# Buttons that open a form first (its submission is the input), and the form each opens.
+FORM_BUTTONS = {
+    "comment": "comment",
+    "faq": "faq",
+    "edit": "edit",
+    "faqupdate": "faqupdate",
+    "teach": "lightning",
+}
 
 
 def user_ref(user_id: str) -> UserRef:
@@ -182,19 +197,17 @@ def block_action(action_id: str, *, actor: c.Actor) -> c.Command | OpenModal | N
     if form is not None:
         return form
     action, question_id = parsed
+    if action in FORM_BUTTONS:
+        return OpenModal(action, question_id)
     return c.button_command(actor, action, question_id)
 
 
-_FORM_BUTTONS = {"comment": "comment", "teach": "lightning"}
-
-
 def form_for_button(action_id: str) -> OpenModal | None:
-    """Buttons that open a form first: ``comment`` (a rating's comment) and ``teach`` (a
-    lightning session's title and time); None for every other button."""
+    """The form a button opens first (`FORM_BUTTONS`); None for every other button."""
     parsed = parse_custom_id(action_id)
-    if parsed is None or parsed[0] not in _FORM_BUTTONS:
+    if parsed is None or parsed[0] not in FORM_BUTTONS:
         return None
-    return OpenModal(_FORM_BUTTONS[parsed[0]], parsed[1])
+    return OpenModal(FORM_BUTTONS[parsed[0]], parsed[1])
 
 
 def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:
@@ -211,16 +224,32 @@ def _value(values: Mapping[str, Any], block_id: str) -> str:
     return str(element.get("value") or "").strip()
 
 
+def _selected(values: Mapping[str, Any], block_id: str) -> str:
+    """The value of a static select (empty when nothing or "any" is chosen)."""
+    option = ((values.get(block_id) or {}).get("value") or {}).get("selected_option") or {}
+    chosen = str(option.get("value") or "")
+    return "" if chosen == "any" else chosen
+
+
 def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | None:
-    """A submitted modal (``mm_ask``, ``mm_join``, ``mm_comment``) → its command."""
+    """A submitted modal (``mm_ask``, ``mm_join``, ``mm_comment``, ``mm_faq``) → its command."""
     values = (view.get("state") or {}).get("values") or {}
     callback = view.get("callback_id")
+    meta = metadata_of(view)
+    question_id = meta.get("question_id")
     if callback == "mm_ask":
         selected = ((values.get("anonymous") or {}).get("value") or {}).get(
             "selected_options"
         ) or []
         anonymous = any(o.get("value") == "anonymous" for o in selected)
-        return c.AskQuestion(actor, _value(values, "question"), anonymous)
+        draft = meta.get("draft_id")
+        return c.AskQuestion(
+            actor,
+            _value(values, "question"),
+            anonymous,
+            stage=_selected(values, "stage") or None,
+            draft_id=draft if isinstance(draft, int) else None,
+        )
     if callback == "mm_join":
         return c.RegisterMentor(
             actor,
@@ -228,11 +257,12 @@ def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | N
             hours=_value(values, "hours") or None,
             timezone=_value(values, "timezone") or None,
             about=_value(values, "about"),
+            stage=_selected(values, "stage") or None,
+            region=_value(values, "region") or None,
         )
+    if not isinstance(question_id, int):
+        return None
     if callback == "mm_comment":
-        question_id = metadata_of(view).get("question_id")
-        if not isinstance(question_id, int):
-            return None
         return c.CommentOnSession(actor, question_id, _value(values, "comment"))
     if callback == "mm_lightning":
         lightning_id = metadata_of(view).get("lightning_id")
@@ -241,6 +271,8 @@ def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | N
             return None
         starts_at = datetime.fromtimestamp(picked, tz=UTC)
         return AcceptLightning(actor, lightning_id, starts_at, _value(values, "title"))
+    if callback == "mm_faq":
+        return lc.SaveFaq(actor, question_id, _value(values, "answer"))
     return None
 
 

@@ -187,6 +187,8 @@ class Digest:
     names: dict[UserRef, str] = field(default_factory=dict)
     # Kudos, badges, lightning sessions and the month's helpers (None where not gathered).
     community: CommunityWeek | None = None
+    # (topic, average asker rating, ratings) of the week's topics rated low, lowest first.
+    low_rated: tuple[tuple[str, float, int], ...] = ()
 
 
 def build_digest(
@@ -200,6 +202,7 @@ def build_digest(
     gap_max_mentors: int,
     partial: bool = False,
     names: dict[UserRef, str] | None = None,
+    low_rated: tuple[tuple[str, float, int], ...] = (),
 ) -> Digest:
     """Join the tallies with mentor coverage: topics asked against how many mentors list them."""
     per_skill = Counter(s for m in mentors if m.active for s in set(m.skills))
@@ -221,6 +224,7 @@ def build_digest(
         uncovered=uncovered_hours(this.asked_by_hour, mentors, tz=tz),
         partial=partial,
         names=dict(names or {}),
+        low_rated=low_rated,
     )
 
 
@@ -322,6 +326,22 @@ def digest_message(digest: Digest, *, chart: bytes | None = None) -> ChatMessage
                     )
                 ],
                 " — worth recruiting mentors for.",
+            )
+        )
+    if digest.low_rated:
+        parts.append(
+            text(
+                Bold("Low-rated topics: "),
+                *[
+                    part
+                    for i, (topic, avg, n) in enumerate(digest.low_rated[:5])
+                    for part in (
+                        ", " if i else "",
+                        UserText(topic),
+                        f" {avg:.1f}/5 ({n} rating{'s' if n != 1 else ''})",
+                    )
+                ],
+                " — worth a look at how those sessions go.",
             )
         )
     if digest.uncovered:

@@ -13,6 +13,7 @@ from bot.commands import SendDigest
 from bot.config import Config
 from bot.digest.figures import Digest, IsoWeek, build_digest, digest_message, scheduled_week
 from bot.domain import Workspace
+from bot.feedback.quality import low_rated_topics
 from bot.messagebus import Context, Refusal, Services
 from bot.messages import ChatMessage
 from bot.ports import UnitOfWork
@@ -40,6 +41,7 @@ async def load_digest(
     previous = await uow.digests.tally(ws.ref, p_start, p_end, top_mentors=top)
     mentors = await uow.mentors.in_workspace(ws.ref)
     people = await uow.people.get_many([ref for ref, _ in this.top_mentors])
+    low = await low_rated_topics(uow, ws.ref, start, end, at_most=config.digest.low_rating)
     digest = build_digest(
         workspace=ws.ref,
         week=week,
@@ -50,6 +52,7 @@ async def load_digest(
         gap_max_mentors=config.digest.gap_max_mentors,
         partial=start <= now < end,
         names={ref: p.name for ref, p in people.items()},
+        low_rated=low,
     )
     # The month the week ends in: its most helpful people so far, for admins to thank.
     last_day = end - timedelta(seconds=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.actors import load_question
 from bot.commands import CommentOnSession, RateSession
 from bot.domain import Feedback, Question, QuestionState
-from bot.events import SessionRated
+from bot.events import SessionCommented, SessionRated
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, text
 from bot.refs import UserRef
@@ -70,3 +70,4 @@ async def comment_on_session(cmd: CommentOnSession, ctx: Context) -> None:
     if not await ctx.uow.feedback.set_comment(q.pk, cmd.actor.user, role, comment):
         raise Refusal(f"Rate #{q.number} first (1–5), then add your comment.")
     ctx.reply(f"Thanks, your comment on #{q.number} is saved.")
+    ctx.emit(SessionCommented(q.pk, cmd.actor.user, role))

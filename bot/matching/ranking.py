@@ -21,6 +21,8 @@ factor              points
 ``open_threads``    ``−5`` per open session, at most ``−15``
 ``over_capacity``   ``−40`` once claims this week reach the weekly capacity
 ``rating``          ``+5 × (average rating − 3) / 2`` (−5 … +5; 0 when unrated)
+``stage``           only when the asker asked for a career stage: see `bot.matching.perspectives`
+``variety``         only for people who ask often: see `bot.matching.perspectives`
 ==================  =========================================================================
 
 Mentors with no fit, no matching words of their own and no similar help are left out. Full
@@ -46,6 +48,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.matching.perspectives import AskerView, perspective_factors
 from bot.refs import UserRef
 
 __all__ = [
@@ -74,6 +77,7 @@ class MentorCandidate:
     capacity_per_week: int = 3
     not_my_area: tuple[str, ...] = ()
     average_rating: float | None = None
+    stage: str | None = None  # career stage, for the ``stage`` factor
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +119,10 @@ class Pool:
         lost: Column,
         own_words: Column,
         helped: Column,
+        asker: AskerView | None = None,
     ) -> None:
         self.candidates = candidates
+        self.asker = asker  # who asks: the stage they want, whom they met (or None)
         self.fit = fit  # 0-1: weighted skill fit
         self.lost = lost  # 0-1: the part of `fit` on topics the mentor said aren't theirs
         self.own_words = own_words  # 0-1
@@ -141,7 +147,7 @@ class Pool:
         return self.column("claims_this_week") / np.maximum(self.column("capacity_per_week"), 1.0)
 
 
-Factor = Callable[[Pool, ScoreWeights], Column]
+Factor = Callable[[Pool, ScoreWeights], Column | None]
 
 
 def skill_fit(pool: Pool, w: ScoreWeights) -> Column:
@@ -181,7 +187,28 @@ def rating(pool: Pool, w: ScoreWeights) -> Column:
     return w.rating * (avg - 3.0) / 2.0
 
 
-# The factors of the score, in the order `/mentor why` lists them.
+def _perspective(pool: Pool, name: str) -> Column | None:
+    asker = pool.asker
+    if asker is None:
+        return None
+    values = [perspective_factors(c.ref, c.stage, asker).get(name) for c in pool.candidates]
+    if not values or values[0] is None:
+        return None  # the factor does not apply to this asker
+    return np.asarray(values, dtype=np.float64)
+
+
+def stage(pool: Pool, w: ScoreWeights) -> Column | None:
+    """Only when the asker asked for a career stage (`bot.matching.perspectives`)."""
+    return _perspective(pool, "stage")
+
+
+def variety(pool: Pool, w: ScoreWeights) -> Column | None:
+    """Only for an asker with many recent sessions (`bot.matching.perspectives`)."""
+    return _perspective(pool, "variety")
+
+
+# The factors of the score, in the order `/mentor why` lists them. A factor returning None
+# does not apply to this question and is left out.
 FACTORS: list[tuple[str, Factor]] = [
     ("skill_fit", skill_fit),
     ("own_words", own_words),
@@ -192,6 +219,8 @@ FACTORS: list[tuple[str, Factor]] = [
     ("open_threads", open_threads),
     ("over_capacity", over_capacity),
     ("rating", rating),
+    ("stage", stage),
+    ("variety", variety),
 ]
 
 _DEFAULT = ScoreWeights()
@@ -219,13 +248,15 @@ def rank_mentors(
     seed: str | int = "",
     own_words: Mapping[UserRef, float] | None = None,
     helped: Mapping[UserRef, float] | None = None,
+    asker: AskerView | None = None,
 ) -> list[RankedMentor]:
     """The `limit` best mentors for a question, best first (see the module docstring).
 
     `topics` are the question's topics (each weighing 1) or a topic → weight (0-1) mapping;
     `related` maps a skill to its related skills (``taxonomy.related``); `own_words` and `helped`
     give mentors' 0-1 matches of their own words and of similar past help; `seed` (e.g. the
-    question) varies the order among mentors whose score and load are exactly equal.
+    question) varies the order among mentors whose score and load are exactly equal; `asker`
+    adds the ``stage`` and ``variety`` factors that apply to them.
     """
     wanted = _weighted(topics)
     words = own_words or _NOTHING
@@ -275,8 +306,9 @@ def rank_mentors(
         lost=np.asarray(lost, dtype=np.float64),
         own_words=_lookup(kept, words),
         helped=_lookup(kept, past),
+        asker=asker,
     )
-    columns = [(name, factor(pool, w)) for name, factor in FACTORS]
+    columns = [(name, col) for name, factor in FACTORS if (col := factor(pool, w)) is not None]
     score = np.round(np.sum([col for _, col in columns], axis=0), 6)
     order = _best(pool, score, limit, str(seed))
     return [_ranked(pool, i, columns, score, wanted, rel) for i in order]

@@ -70,6 +70,8 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
         question_id=q.id,
         exclude={q.asker},
         limit=max(ctx.config.matching.suggest, 5),
+        asker=q.asker,
+        stage=q.wanted_stage,
     )
     names = await names_for(ctx, [r.ref for r in ranked])
     out = [

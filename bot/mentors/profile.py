@@ -19,6 +19,7 @@ from bot.commands import (
 from bot.domain import MentorProfile, Nudge, NudgeKind
 from bot.events import MentorPaused, MentorRegistered, MentorResumed
 from bot.hours import HoursError, WeeklyHours, check_timezone
+from bot.mentors.career import clean_region, parse_stage, stage_problem
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, UserText, text
 from bot.recognition.profile import recognition_fields
@@ -35,6 +36,7 @@ __all__ = [
     "set_mentor_timezone",
     "show_mentor_profile",
     "update_mentor_skills",
+    "with_intro",
 ]
 
 _INDEFINITE = timedelta(days=3650)
@@ -85,6 +87,8 @@ def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
             ("Hours", text(f"{p.hours} ({p.timezone}); in working hours now: {in_hours}")),
             ("Capacity", text(f"{p.capacity_per_week} sessions a week")),
             *((("I can help with", text(UserText(p.about))),) if p.about else ()),
+            ("Career stage", text(p.stage or "not set (`/mentor stage senior`)")),
+            ("Region", text(UserText(p.region)) if p.region else text("not set")),
             ("Status", text(status)),
         ),
         kind="profile",
@@ -100,6 +104,10 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
     tz = _tz(cmd.timezone) if cmd.timezone else None
     if cmd.capacity_per_week is not None and not 1 <= cmd.capacity_per_week <= 100:
         raise Refusal("Weekly capacity is a number of sessions from 1 to 100.")
+    stage = parse_stage(cmd.stage) if cmd.stage else None
+    if cmd.stage and stage is None:
+        raise Refusal(stage_problem(cmd.stage))
+    region = clean_region(cmd.region) if cmd.region is not None else None
     now = ctx.clock.now()
     existing = await ctx.uow.mentors.get(cmd.actor.user)
     if existing is not None and existing.active:
@@ -108,6 +116,8 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
         existing.timezone = tz or existing.timezone
         existing.capacity_per_week = cmd.capacity_per_week or existing.capacity_per_week
         existing.about = clean_about(cmd.about) or existing.about
+        existing.stage = stage or existing.stage
+        existing.region = existing.region if region is None else region
         profile = existing
         intro = "Your mentor profile is updated."
     else:
@@ -120,16 +130,18 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
             capacity_per_week=cmd.capacity_per_week or mc.default_capacity_per_week,
             joined_at=now,
             about=clean_about(cmd.about),
+            stage=stage,
+            region=region or "",
         )
         intro = (
             "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you."
         )
     await save_mentor(ctx, profile)
-    ctx.reply(_with_intro(intro, profile_card(profile, cmd.actor.name, now)))
+    ctx.reply(with_intro(intro, profile_card(profile, cmd.actor.name, now)))
     ctx.emit(MentorRegistered(cmd.actor.user))
 
 
-def _with_intro(intro: str, card: ChatMessage) -> ChatMessage:
+def with_intro(intro: str, card: ChatMessage) -> ChatMessage:
     return ChatMessage(title=card.title, body=text(intro), fields=card.fields, kind=card.kind)
 
 
@@ -150,16 +162,14 @@ async def set_mentor_about(cmd: SetMentorAbout, ctx: Context) -> None:
         if profile.about
         else "Your own words are cleared; matching uses your skills only."
     )
-    ctx.reply(_with_intro(intro, profile_card(profile, cmd.actor.name, ctx.clock.now())))
+    ctx.reply(with_intro(intro, profile_card(profile, cmd.actor.name, ctx.clock.now())))
 
 
 async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.skills = _skills(ctx, cmd.skills)
     await save_mentor(ctx, profile)
-    ctx.reply(
-        _with_intro("Skills updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
-    )
+    ctx.reply(with_intro("Skills updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())))
 
 
 async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:
@@ -167,9 +177,7 @@ async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:
     profile.hours = _hours(cmd.hours)
     await save_mentor(ctx, profile)
     ctx.reply(
-        _with_intro(
-            "Working hours updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())
-        )
+        with_intro("Working hours updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
     )
 
 
@@ -178,7 +186,7 @@ async def set_mentor_timezone(cmd: SetMentorTimezone, ctx: Context) -> None:
     profile.timezone = _tz(cmd.timezone)
     await save_mentor(ctx, profile)
     ctx.reply(
-        _with_intro("Timezone updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
+        with_intro("Timezone updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
     )
 
 

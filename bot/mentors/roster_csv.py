@@ -10,6 +10,7 @@ from typing import TextIO
 
 from bot.commands import Actor, Command, PauseMentor, RegisterMentor
 from bot.hours import HoursError, WeeklyHours, check_timezone
+from bot.mentors.career import MAX_REGION, parse_stage, stage_problem
 from bot.messagebus import MessageBus
 from bot.ports import UnitOfWorkFactory
 from bot.refs import UserRef, WorkspaceRef
@@ -26,6 +27,8 @@ COLUMNS = [
     "hours",
     "capacity_per_week",
     "about",
+    "stage",
+    "region",
 ]
 
 
@@ -49,6 +52,11 @@ def _row_problems(row: dict[str, str]) -> list[str]:
     cap = (row.get("capacity_per_week") or "").strip()
     if cap and (not cap.isdigit() or not 1 <= int(cap) <= 100):
         problems.append("`capacity_per_week` is a whole number from 1 to 100")
+    stage = (row.get("stage") or "").strip()
+    if stage and parse_stage(stage) is None:
+        problems.append(stage_problem(stage))
+    if len((row.get("region") or "").strip()) > MAX_REGION:
+        problems.append(f"`region` is at most {MAX_REGION} characters")
     return problems
 
 
@@ -101,6 +109,8 @@ async def import_roster(
                 timezone=(row.get("timezone") or "").strip() or None,
                 capacity_per_week=int(cap) if cap else None,
                 about=(row.get("about") or "").strip(),
+                stage=(row.get("stage") or "").strip() or None,
+                region=(row.get("region") or "").strip() or None,
             )
         )
         line_of.append(i + 2)
@@ -170,6 +180,8 @@ async def export_roster(
                         str(p.hours),
                         p.capacity_per_week,
                         p.about,
+                        p.stage or "",
+                        p.region,
                     ]
                 )
     return 0

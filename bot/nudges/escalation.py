@@ -67,6 +67,7 @@ async def _dm_next(
         question_id=q.id,
         exclude={q.asker, *q.suggested, *q.notified, *q.released_by},
         limit=_RANK_POOL,
+        stage=q.wanted_stage,
     )
     wanted = ctx.config.matching.suggest
     awake = [r.ref for r in ranked if r.factors.get("in_hours")][:wanted]

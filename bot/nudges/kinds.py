@@ -10,14 +10,17 @@ from datetime import datetime, timedelta
 from bot.actors import names_for, save_mentor
 from bot.domain import Nudge, NudgeKind, Question, QuestionState, Transition
 from bot.events import QuestionExpired
-from bot.messagebus import Context
+from bot.learning.faq import verify_faq
+from bot.learning.followup import prepare_next_steps, send_next_steps
+from bot.learning.training import send_lesson
+from bot.messagebus import Context, MessageBus
 from bot.messages import Action, ChatMessage, Jump, Text, text
 from bot.nudges.escalation import escalate
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
 from bot.questions.cards import session_controls, who
 from bot.recognition.wiring import COMMUNITY_SENDERS
 
-__all__ = ["SENDERS"]
+__all__ = ["PREPARERS", "SENDERS"]
 
 
 async def _question(ctx: Context, nudge: Nudge) -> Question | None:
@@ -180,4 +183,16 @@ SENDERS: dict[NudgeKind, Callable[[Context, Nudge, datetime], Awaitable[None]]] 
     NudgeKind.FOLLOW_UP: _follow_up,
     NudgeKind.PAUSE_END: _pause_end,
     **COMMUNITY_SENDERS,
+    NudgeKind.LESSON: send_lesson,
+    NudgeKind.NEXT_STEPS: send_next_steps,
+    NudgeKind.FAQ_VERIFY: verify_faq,
+}
+
+# Kinds that need slow I/O (a language model) first: run before the deciding transaction
+# opens, they return what to decide inside it (which replaces the kind's sender).
+PREPARERS: dict[
+    NudgeKind,
+    Callable[[MessageBus, Nudge, datetime], Awaitable[Callable[[Context], Awaitable[None]]]],
+] = {
+    NudgeKind.NEXT_STEPS: prepare_next_steps,
 }

@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.domain import Nudge
 from bot.flow.worker import LeaseLost
 from bot.messagebus import Context, MessageBus
-from bot.nudges.kinds import SENDERS
+from bot.nudges.kinds import PREPARERS, SENDERS
 from bot.nudges.quiet_hours import Later
 
 __all__ = ["NudgeSweep", "describe"]
@@ -28,13 +28,19 @@ class NudgeSweep:
         assert nudge.id is not None and nudge.lease_until is not None
         now = self._bus.clock.now()
         lease_until, nudge_id = nudge.lease_until, nudge.id
+        # Slow I/O (a language model) happens here, with no transaction open.
+        prepare = PREPARERS.get(nudge.kind)
+        prepared = await prepare(self._bus, nudge, now) if prepare is not None else None
 
         async def decide(ctx: Context) -> None:
             if not await ctx.uow.nudges.hold(
                 nudge_id, lease_until=lease_until, until=now + self._lease
             ):
                 raise LeaseLost()
-            await SENDERS[nudge.kind](ctx, nudge, now)
+            if prepared is not None:
+                await prepared(ctx)
+            else:
+                await SENDERS[nudge.kind](ctx, nudge, now)
             await ctx.uow.nudges.mark_sent(nudge_id, now)
 
         try:

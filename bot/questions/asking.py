@@ -12,7 +12,11 @@ from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.hygiene import has_visible_text, strip_invisible
+from bot.learning.drafts import hold_for_coaching
+from bot.learning.faq import answered_before, faq_lines
+from bot.learning.model import FaqEntry
 from bot.matching import RankedMentor, Reading
+from bot.matching.perspectives import STAGES
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines
@@ -66,6 +70,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     body = validate_question(cmd.text, ctx)
     if cmd.anonymous and not ctx.config.ask.allow_anonymous:
         raise Refusal("Anonymous questions are switched off here; ask without `--anonymous`.")
+    if cmd.stage is not None and cmd.stage not in STAGES:
+        raise Refusal(f"Ask for a career stage as one of: {', '.join('--' + s for s in STAGES)}.")
     # Everything that only reads comes first, from the read snapshot; the decision itself (the
     # person, the question, its card and nudges) is a short write at the end.
     ws = await require_workspace(ctx, actor)
@@ -73,6 +79,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     await _within_limits(ctx, actor.user, body, ws.ref)
     reading = await read_question(ctx, ws.ref, body)
     topics = list(reading.topics)
+    if await hold_for_coaching(cmd, body, topics, ws, ctx):
+        return
     ranked = await rank_for(
         ctx,
         workspace=ws.ref,
@@ -82,6 +90,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         seed=body,
         text=body,
         reading=reading,
+        asker=actor.user,
+        stage=cmd.stage,
     )
     draft = Question(
         workspace=ws.ref,
@@ -91,18 +101,20 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         anonymous=cmd.anonymous,
         topics=tuple(topics),
         suggested=tuple(r.ref for r in ranked),
+        wanted_stage=cmd.stage,
     )
     if draft.anonymous:  # the card names nobody: the suggested mentors are told by DM
         draft.notified = draft.suggested
     names = await names_for(ctx, draft.suggested)
     names[actor.user] = actor.name
+    faq = await answered_before(ctx, ws.ref, body, topics)
     similar = await similar_resolved(ctx, draft)
     waited = await _median_minutes_to_claim(ctx, ws.ref)
     await ensure_person(ctx, actor)
     await ctx.close_reads()  # nothing more to read: let its connection go before writing
     q = await ctx.uow.questions.add(draft)
     await ctx.uow.rate_events.record(ws.ref, actor.user, "ask", now)
-    ctx.reply(_confirmation(q, ranked, names, similar, waited, reading, ctx))
+    ctx.reply(_confirmation(q, ranked, names, similar, waited, reading, ctx, faq))
     ctx.emit(QuestionAsked(q.pk))
 
 
@@ -171,6 +183,7 @@ def _confirmation(
     waited: float | None,
     reading: Reading,
     ctx: Context,
+    faq: list[FaqEntry],
 ) -> ChatMessage:
     parts: list[Text] = [
         text(
@@ -203,6 +216,9 @@ def _confirmation(
         )
     else:
         parts.append(text("You'll get a thread with your mentor as soon as someone claims it."))
+    if faq:
+        parts.append(text("Answered before:"))
+        parts.extend(faq_lines(faq))
     if similar:
         parts.append(text("Already answered, maybe useful meanwhile:"))
         parts.extend(similar_lines(similar))

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from urllib.parse import quote
 
 from bot.config import Config
 from bot.domain import Question, QuestionState
-from bot.messages import Action, Bold, ChatMessage, Jump, Mention, Text, UserText, lines, text
+from bot.mentors.career import cross_region_mentors
+from bot.messages import (
+    Action,
+    Bold,
+    ChatMessage,
+    Jump,
+    Link,
+    Mention,
+    Text,
+    UserText,
+    lines,
+    text,
+)
 from bot.ports import UnitOfWork
 from bot.refs import UserRef
 
 __all__ = [
     "ANONYMOUS",
+    "call_link",
     "card_view",
     "feedback_prompt",
     "question_card",
@@ -53,8 +67,10 @@ def question_card(
     names: dict[UserRef, str],
     config: Config,
     rating: int | None = None,
+    cross_region: frozenset[UserRef] = frozenset(),
 ) -> ChatMessage:
-    """The card in the mentoring channel; never shows an anonymous asker."""
+    """The card in the mentoring channel; never shows an anonymous asker. Suggested mentors in
+    `cross_region` are marked so ("a view from another region")."""
     n = q.number
     asker = text(ANONYMOUS) if q.anonymous else who(q.asker, names, mention=False)
     fields: list[tuple[str, Text]] = [
@@ -70,6 +86,8 @@ def question_card(
             suggested = text()
             for i, ref in enumerate(q.suggested):
                 suggested = suggested + (", " if i else "") + who(ref, names)
+                if ref in cross_region:
+                    suggested = suggested + " (cross-region)"
             fields.append(("Suggested", suggested))
         emoji = config.claim.emoji[0]
         fields.append(("How to claim", text(f"press Claim or react with :{emoji}:")))
@@ -108,7 +126,10 @@ async def card_view(uow: UnitOfWork, q: Question, config: Config) -> ChatMessage
     if q.state is QuestionState.RESOLVED:
         rated = await uow.feedback.get(q.pk, q.asker, "asker")
         rating = rated.score if rated is not None else None
-    return question_card(q, names=names, config=config, rating=rating)
+    cross: frozenset[UserRef] = frozenset()
+    if q.state is QuestionState.OPEN:
+        cross = await cross_region_mentors(uow, q, at=q.created_at)
+    return question_card(q, names=names, config=config, rating=rating, cross_region=cross)
 
 
 def session_controls(q: Question) -> tuple[Action, ...]:
@@ -136,6 +157,7 @@ def session_intro(
             ),
             text(Bold("Question: "), UserText(q.text)),
             text(f"Time box: until {_hhmm(q.timebox_ends_at, tz)}; +10 min if you need it."),
+            *([text("Talk it through: ", link)] if (link := call_link(q, config)) else []),
             text(
                 "Tips: 1) asker, say what you tried and what you expected; "
                 "2) mentor, aim for the next step, not the whole answer — a longer chat can follow."
@@ -146,17 +168,43 @@ def session_intro(
     return ChatMessage(body=body, actions=session_controls(q), kind="intro", question_id=q.number)
 
 
-def feedback_prompt(q: Question, *, names: dict[UserRef, str], role: str) -> ChatMessage:
-    """Rating buttons: asker rates the help, mentor rates how clear the question was."""
+def call_link(q: Question, config: Config) -> Link | None:
+    """``[session] call_link`` for this session (``{workspace}`` and ``{number}`` filled in,
+    URL-safe), as a "Start a call" link; None when no call link is configured."""
+    template = config.session.call_link
+    if not template:
+        return None
+    workspace = quote(q.workspace.id.lower(), safe="")
+    return Link(template.format(workspace=workspace, number=q.number), "Start a call")
+
+
+def feedback_prompt(
+    q: Question, *, names: dict[UserRef, str], role: str, share: bool = False
+) -> ChatMessage:
+    """Rating buttons: asker rates the help, mentor rates how clear the question was; the mentor
+    may also save the answer as an FAQ entry, and with `share` (a language model suggests next
+    steps) both may agree to share the mentor's short answer with it."""
     n = q.number
+    extra: list[Action] = []
     if role == "asker":
         body = text(who(q.asker, names), f", how helpful was this session on #{n}? Rate 1–5.")
         prefix = "rate"
     else:
-        body = text(who(q.mentor, names), f", how clear was question #{n}? Rate 1–5.")
+        body = text(
+            who(q.mentor, names),
+            f", how clear was question #{n}? Rate 1–5. Will others ask this too? "
+            "Save as FAQ with a short answer, and they'll see it first.",
+        )
         prefix = "clarity"
+        extra.append(Action("faq", n, "Save as FAQ"))
+    if share:
+        body = body + (
+            " Share summary: if you both agree, the mentor's short answer helps tailor the "
+            "next-step suggestions (nothing else from the session is shared)."
+        )
+        extra.append(Action("share", n, "Share summary"))
     actions = tuple(Action(f"{prefix}:{i}", n, str(i)) for i in range(1, 6))
-    return ChatMessage(body=body, actions=(*actions, Action("comment", n, "Add a comment")))
+    return ChatMessage(body=body, actions=(*actions, Action("comment", n, "Add a comment"), *extra))
 
 
 def similar_lines(similar: Sequence[Question]) -> list[Text]:

@@ -17,6 +17,7 @@ from bot.matching import (
     rank_mentors,
     skill_words,
 )
+from bot.matching.perspectives import AskerView
 from bot.mentors.roster_cache import RosterSnapshot
 from bot.messagebus import Context
 from bot.refs import UserRef, WorkspaceRef
@@ -55,10 +56,13 @@ async def rank_for(
     text: str = "",
     reading: Reading | None = None,
     question_id: int | None = None,
+    asker: UserRef | None = None,
+    stage: str | None = None,
 ) -> list[RankedMentor]:
     """Rank the workspace's available mentors right now for a question: its `topics` (each
     weighing 1) and, given its `text`, every guess of its reading, the mentors' own words and
-    who helped with similar questions (the question itself, `question_id`, left out)."""
+    who helped with similar questions (the question itself, `question_id`, left out); with the
+    `asker` (and the `stage` they asked for) the perspective factors apply too."""
     now = ctx.clock.now()
     taxonomy = ctx.services.taxonomy
     weights: dict[str, float] = {}
@@ -100,10 +104,12 @@ async def rank_for(
             capacity_per_week=p.capacity_per_week,
             not_my_area=tuple(declined.get(p.ref, ())),
             average_rating=roster.ratings.get(p.ref),
+            stage=p.stage,
         )
         for p in profiles
         if not p.is_paused(now) and p.ref not in exclude
     ]
+    view = await _asker_view(ctx, workspace, asker, stage) if asker or stage else None
     await asyncio.sleep(0)  # two CPU-bound steps on a big roster: let acks in between
     return rank_mentors(
         weights,
@@ -113,4 +119,22 @@ async def rank_for(
         seed=seed,
         own_words=own,
         helped=helped,
+        asker=view,
     )
+
+
+async def _asker_view(
+    ctx: Context, workspace: WorkspaceRef, asker: UserRef | None, stage: str | None
+) -> AskerView | None:
+    """The stage asked for, and — for someone with enough recent sessions — whom they met."""
+    met: dict[UserRef, int] = {}
+    if asker is not None:
+        cfg = ctx.config.matching
+        since = ctx.clock.now() - timedelta(days=cfg.variety_days)
+        met = await (await ctx.reads()).followups.mentors_met(workspace, asker, since)
+        frequent = sum(met.values()) >= cfg.variety_after_sessions
+    else:
+        frequent = False
+    if not stage and not frequent:
+        return None
+    return AskerView(wanted_stage=stage, frequent=frequent, met=frozenset(met))

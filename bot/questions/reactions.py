@@ -20,6 +20,7 @@ from bot.events import (
     SuggestionsChanged,
     TimeboxExtended,
 )
+from bot.learning.suggestions import configured_suggester
 from bot.messagebus import Context, EventHandler
 from bot.messages import Action, ChatMessage, Jump, Text, UserText, lines, text
 from bot.nudges import schedule
@@ -155,8 +156,9 @@ async def resolved(event: QuestionResolved, ctx: Context) -> None:
             "). Thank you both!",
         ),
     )
+    share = configured_suggester(ctx.services) is not None
     for role in ("asker", "mentor"):
-        ctx.outbox.in_thread(feedback_prompt(q, names=names, role=role), q)
+        ctx.outbox.in_thread(feedback_prompt(q, names=names, role=role, share=share), q)
     assert q.mentor is not None
     # Points for help given, not for taking a question: claim-release cycles earn nothing.
     await award_points(

@@ -175,6 +175,8 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
             question_id=q.id,
             exclude={q.asker, *released.released_by},
             limit=ctx.config.matching.suggest,
+            asker=q.asker,
+            stage=q.wanted_stage,
         )
     )
     # Only mentors not yet told about it hear of it again.
@@ -264,6 +266,8 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
             question_id=q.id,
             exclude={q.asker, cmd.actor.user},
             limit=ctx.config.matching.suggest,
+            asker=q.asker,
+            stage=q.wanted_stage,
         )
         q.suggested = tuple(r.ref for r in ranked)
         if await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN):

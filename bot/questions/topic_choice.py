@@ -41,7 +41,7 @@ async def pick_topic(cmd: PickTopic, ctx: Context) -> None:
         raise Refusal(f"Only the person who asked #{q.number} can say what it's about.")
     topic = cmd.topic.strip().lower()
     if topic == OTHER:
-        await ctx.uow.learning.choose_topic(
+        await ctx.uow.topic_choices.choose_topic(
             workspace=q.workspace, question_id=q.pk, topic="", at=ctx.clock.now()
         )
         ctx.reply(f"Thanks — mentors will read #{q.number} as you wrote it.")
@@ -49,7 +49,7 @@ async def pick_topic(cmd: PickTopic, ctx: Context) -> None:
     canon = ctx.services.taxonomy.canonical(topic)
     if canon is None or canon not in ctx.services.taxonomy:
         raise Refusal(text("I don't know the topic ", UserText(topic), "."))
-    await ctx.uow.learning.choose_topic(
+    await ctx.uow.topic_choices.choose_topic(
         workspace=q.workspace, question_id=q.pk, topic=canon, at=ctx.clock.now()
     )
     q.topics = (canon, *(t for t in q.topics if t != canon))

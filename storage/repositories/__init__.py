@@ -6,7 +6,12 @@ from storage.repositories.activity import (
     SqlPointsRepository,
     SqlRateEventRepository,
 )
-from storage.repositories.learning import SqlLearningRepository
+from storage.repositories.learning import (
+    SqlDraftRepository,
+    SqlFaqRepository,
+    SqlFollowUpRepository,
+    SqlLearningRepository,
+)
 from storage.repositories.lightning import SqlLightningRepository
 from storage.repositories.nudges import SqlNudgeRepository
 from storage.repositories.once import SqlDigestRunRepository
@@ -22,11 +27,15 @@ from storage.repositories.recognition import (
     SqlKudosRepository,
     SqlStreakRepository,
 )
+from storage.repositories.topic_choice import SqlTopicChoiceRepository
 
 __all__ = [
     "SqlBadgeRepository",
     "SqlDigestRunRepository",
+    "SqlDraftRepository",
+    "SqlFaqRepository",
     "SqlFeedbackRepository",
+    "SqlFollowUpRepository",
     "SqlInboxRepository",
     "SqlKudosRepository",
     "SqlLearningRepository",
@@ -40,5 +49,6 @@ __all__ = [
     "SqlQuestionRepository",
     "SqlRateEventRepository",
     "SqlStreakRepository",
+    "SqlTopicChoiceRepository",
     "SqlWorkspaceRepository",
 ]

@@ -72,6 +72,8 @@ def _mentor(row: sa.Row[Any]) -> MentorProfile:
         joined_at=row.joined_at,
         active=row.active,
         about=row.about or "",
+        stage=row.stage,
+        region=row.region or "",
     )
 
 
@@ -96,6 +98,8 @@ class SqlMentorRepository(Repository):
             "joined_at": profile.joined_at,
             "active": profile.active,
             "about": profile.about,
+            "stage": profile.stage,
+            "region": profile.region,
         }
         await self._upsert(MENTOR, values, keys=["user"])
 

@@ -46,6 +46,12 @@ def test_demo_tours_every_flow_without_errors(tmp_path: Path) -> None:
         "[#mentoring] 🙌 Kudos to @bob from alice",
         "⚡ Lightning speaker",
         "Leaderboard — all time (thank-you points)",
+        "Before I post it:",
+        "Saved as FAQ 1",
+        "From the FAQ",
+        "Next steps after #1",
+        "Running a short session · lesson 2 of 5",
+        "Your feedback as a mentor",
     ):
         assert seen in out, f"demo output lacks {seen!r}"
     assert not list(tmp_path.glob("*.db")), "the demo must not leave a database behind"

@@ -24,6 +24,8 @@ async def test_join_welcomes_the_new_mentor_with_their_profile(console: ConsoleD
         "Skills: python, pandas",
         "Hours: Mon-Sun 00:00-24:00 (UTC); in working hours now: yes",
         "Capacity: 3 sessions a week",
+        "Career stage: not set (`/mentor stage senior`)",
+        "Region: not set",
         "Status: active",
     )
 

@@ -103,10 +103,27 @@ class Core:
         return self.db.question(question_id)
 
 
-async def start_core(config: Config | None = None, *, chat: FakeChat | None = None) -> Core:
+async def start_core(
+    config: Config | None = None,
+    *,
+    chat: FakeChat | None = None,
+    learning: bool = False,
+    services: Services | None = None,
+) -> Core:
     """A fresh core on fakes with one registered workspace; the clock stands at :data:`START`.
-    The user `admin` (id ``test:admin``) is listed as an admin, as the console's is."""
+
+    The lessons (``[learning]``) and the next-steps message (``[followup]``) add DMs and nudges
+    to every ask, join and resolve; they are off unless a test asks for them with `learning`
+    (the end-to-end tests run everything). `services` replaces the default shared services
+    (e.g. with a language-model suggester)."""
     config = config or Config()
+    if not learning:
+        config = config.model_copy(
+            update={
+                "learning": config.learning.model_copy(update={"enabled": False}),
+                "followup": config.followup.model_copy(update={"enabled": False}),
+            }
+        )
     if "test:admin" not in config.bot.admins:
         bot = config.bot.model_copy(update={"admins": [*config.bot.admins, "test:admin"]})
         config = config.model_copy(update={"bot": bot})
@@ -118,7 +135,8 @@ async def start_core(config: Config | None = None, *, chat: FakeChat | None = No
         chat=LightningCardGateway(chat, uow_factory=db.uow_factory()),
         clock=clock,
         config=config,
-        services=Services(
+        services=services
+        or Services(
             taxonomy=build_taxonomy(config.skills),
             similar=SimilarIndexes(),
             roster=MentorRoster(ttl_seconds=config.matching.roster_cache_seconds),

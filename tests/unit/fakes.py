@@ -34,6 +34,7 @@ from bot.domain import (
 )
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import OutboxItem
+from bot.learning.model import Draft, DraftState, Enrollment, FaqEntry, FaqState, Track
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
 from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
@@ -69,6 +70,10 @@ TABLES = (
     "badges",
     "pauses",
     "notes",
+    "learning",
+    "drafts",
+    "faq",
+    "shares",
 )
 _DELETED = object()
 R = TypeVar("R")
@@ -132,7 +137,7 @@ class FakeUnitOfWork:
         self.points: ports.PointsRepository = FakePointsRepository(self)
         self.nudges: ports.NudgeRepository = FakeNudgeRepository(self)
         self.not_my_area: ports.NotMyAreaRepository = FakeNotMyAreaRepository(self)
-        self.learning: ports.LearningRepository = FakeLearningRepository(self)
+        self.topic_choices: ports.TopicChoiceRepository = FakeTopicChoiceRepository(self)
         self.inbox: ports.InboxRepository = FakeInboxRepository(self)
         self.outbox: ports.OutboxRepository = FakeOutboxRepository(self)
         self.workspaces: ports.WorkspaceRepository = FakeWorkspaceRepository(self)
@@ -142,6 +147,10 @@ class FakeUnitOfWork:
         self.kudos: ports.KudosRepository = FakeKudosRepository(self)
         self.badges: ports.BadgeRepository = FakeBadgeRepository(self)
         self.streaks: ports.StreakRepository = FakeStreakRepository(self)
+        self.learning: ports.LearningRepository = FakeLearningRepository(self)
+        self.drafts: ports.DraftRepository = FakeDraftRepository(self)
+        self.faq: ports.FaqRepository = FakeFaqRepository(self)
+        self.followups: ports.FollowUpRepository = FakeFollowUpRepository(self)
 
     async def __aenter__(self) -> Self:
         if self._open:
@@ -601,7 +610,7 @@ class TopicChoice:
     at: datetime
 
 
-class FakeLearningRepository(_Repository):
+class FakeTopicChoiceRepository(_Repository):
     table = "topic_choices"
 
     async def choose_topic(
@@ -1074,3 +1083,137 @@ class FakeStreakRepository(_Repository):
 
     async def add_note(self, user: UserRef, kind: str, at: datetime) -> None:
         self._uow.put("notes", self._uow.db.next_id("notes"), (user, kind, at))
+
+
+class FakeLearningRepository(_Repository):
+    table = "learning"
+
+    async def get(self, user: UserRef, track: Track) -> Enrollment | None:
+        return _copy(self._rows().get((user, track)))
+
+    async def save(self, enrollment: Enrollment) -> None:
+        key = (enrollment.user, enrollment.track)
+        await self._uow.lock(self.table, key)
+        self._uow.put(self.table, key, enrollment)
+
+    async def for_user(self, user: UserRef) -> list[Enrollment]:
+        return _copy([e for (u, _), e in self._rows().items() if u == user])
+
+
+class FakeDraftRepository(_Repository):
+    table = "drafts"
+
+    async def add(self, draft: Draft) -> Draft:
+        draft.id = self._uow.db.next_id(self.table)
+        self._uow.put(self.table, draft.id, draft)
+        await self._uow.lock(self.table, draft.id)
+        return draft
+
+    async def get(self, draft_id: int) -> Draft | None:
+        return _copy(self._rows().get(draft_id))
+
+    async def close(self, draft_id: int, state: DraftState) -> bool:
+        await self._uow.lock(self.table, draft_id)  # waits for another click, then re-checks
+        current = self._rows().get(draft_id)
+        if current is None or current.state is not DraftState.PENDING:
+            return False
+        self._uow.put(self.table, draft_id, replace(current, state=state))
+        return True
+
+
+class FakeFaqRepository(_Repository):
+    table = "faq"
+
+    async def add(self, entry: FaqEntry) -> FaqEntry:
+        await self._uow.lock(self.table, ("question", entry.question_id))
+        if any(e.question_id == entry.question_id for e in self._rows().values()):
+            raise ValueError("an FAQ entry for this question exists (unique in SQL)")
+        entry.id = self._uow.db.next_id(self.table)
+        self._uow.put(self.table, entry.id, entry)
+        return entry
+
+    async def get(self, entry_id: int) -> FaqEntry | None:
+        return _copy(self._rows().get(entry_id))
+
+    async def for_question(self, question_id: int) -> FaqEntry | None:
+        return _copy(next((e for e in self._rows().values() if e.question_id == question_id), None))
+
+    async def update(self, entry: FaqEntry) -> None:
+        if entry.id is None:
+            raise ValueError("cannot update an FAQ entry that was never stored")
+        await self._uow.lock(self.table, entry.id)
+        self._uow.put(self.table, entry.id, entry)
+
+    async def visible(self, workspace: WorkspaceRef, *, verified_since: datetime) -> list[FaqEntry]:
+        found = [
+            e
+            for e in self._rows().values()
+            if e.workspace == workspace
+            and e.state is FaqState.ACTIVE
+            and e.verified_at >= verified_since
+        ]
+        return _copy(sorted(found, key=lambda e: e.number, reverse=True))
+
+    async def count_by_author(self, workspace: WorkspaceRef, author: UserRef) -> int:
+        return sum(
+            e.workspace == workspace and e.author == author and e.state is FaqState.ACTIVE
+            for e in self._rows().values()
+        )
+
+
+class FakeFollowUpRepository(_Repository):
+    table = "shares"
+
+    async def share(self, question_id: int, user: UserRef, at: datetime) -> bool:
+        key = (question_id, user)
+        await self._uow.lock(self.table, key)
+        if key in self._rows():
+            return False
+        self._uow.put(self.table, key, at)
+        return True
+
+    async def shared_by(self, question_id: int) -> list[UserRef]:
+        found = sorted((at, u.key(), u) for (q, u), at in self._rows().items() if q == question_id)
+        return [u for _, _, u in found]
+
+    def _asked(self, workspace: WorkspaceRef, asker: UserRef) -> list[Question]:
+        return [
+            q
+            for q in self._uow.rows("questions").values()
+            if q.workspace == workspace and q.asker == asker
+        ]
+
+    async def asked_topics(
+        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+    ) -> list[tuple[str, ...]]:
+        return [
+            q.topics
+            for q in self._asked(workspace, asker)
+            if q.created_at >= since and q.state is not QuestionState.CANCELLED
+        ]
+
+    async def mentors_met(
+        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+    ) -> dict[UserRef, int]:
+        met: dict[UserRef, int] = {}
+        for q in self._asked(workspace, asker):
+            if q.mentor is not None and q.claimed_at is not None and q.claimed_at >= since:
+                met[q.mentor] = met.get(q.mentor, 0) + 1
+        return met
+
+    async def topic_ratings(
+        self, workspace: WorkspaceRef, start: datetime, end: datetime
+    ) -> list[tuple[str, float, int]]:
+        questions = self._uow.rows("questions")
+        scores: dict[str, list[int]] = {}
+        for f in self._uow.rows("feedback").values():
+            q = questions.get(f.question_id)
+            if f.role != "asker" or q is None or q.workspace != workspace:
+                continue
+            if start <= q.created_at < end:
+                for t in q.topics:
+                    scores.setdefault(t, []).append(f.score)
+        return sorted(
+            ((t, sum(s) / len(s), len(s)) for t, s in scores.items()),
+            key=lambda item: (item[1], -item[2], item[0]),
+        )

@@ -42,7 +42,7 @@ async def test_question_is_trimmed_to_single_spaces_before_it_is_stored(core: Co
 
 
 async def test_limits_come_from_the_config() -> None:
-    core = await start_core(Config(ask=AskSection(min_length=1, min_words=1)))
+    core = await start_core(Config(ask=AskSection(min_length=1, min_words=1, coaching="off")))
     assert await core.ask("alice", "pandas?") == 1
 
 

@@ -150,6 +150,8 @@ async def test_me_shows_the_profile_card(core: Core) -> None:
         "Skills": "python",
         "Hours": "Mon-Fri 09:00-17:00 (UTC); in working hours now: yes",
         "Capacity": "3 sessions a week",
+        "Career stage": "not set (`/mentor stage senior`)",
+        "Region": "not set",
         "Status": "active",
         "Helping streak": ("no current streak — a week counts when you resolve a session"),
         "Badges": "none yet — help someone, ask a question or give a lightning talk",

@@ -84,8 +84,10 @@ class Harness:
         self.app.runtime.wake()
 
 
-def discord_config(**discord: Any) -> Config:
-    return Config.model_validate({"discord": discord, "bot": {"admins": []}})
+def discord_config(*, learning: bool = False, **discord: Any) -> Config:
+    """The lessons and next steps add DMs to every join, ask and resolve: off unless asked for."""
+    quiet = {} if learning else {"learning": {"enabled": False}, "followup": {"enabled": False}}
+    return Config.model_validate({"discord": discord, "bot": {"admins": []}, **quiet})
 
 
 async def start_bot(

@@ -56,6 +56,10 @@ async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> 
         "list",
         "why",
         "handover",
+        "stage",
+        "region",
+        "learn",
+        "feedback",
     }
     assert int(names["mentoradmin"]["default_member_permissions"]) == 1 << 5
 

@@ -242,8 +242,15 @@ class SlackHarness:
         await self.replies_to(user, "00:00")
 
 
+# The lessons and the next-steps message add DMs to every join, ask and resolve; adapter tests
+# switch them on where they test them (the console's end-to-end tests run everything).
+QUIET_LEARNING = {"learning": {"enabled": False}, "followup": {"enabled": False}}
+
+
 def slack_config(**sections: Any) -> Config:
-    return Config.model_validate({"bot": {"admins": [f"slack:{USERS['root']}"]}, **sections})
+    return Config.model_validate(
+        {"bot": {"admins": [f"slack:{USERS['root']}"]}, **QUIET_LEARNING, **sections}
+    )
 
 
 async def start_harness(

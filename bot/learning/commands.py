@@ -1,0 +1,162 @@
+"""The learning feature's commands — courses, coached drafts, the FAQ, sharing a summary, a
+mentor's career stage and region, their own feedback — and the buttons that send them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.commands import Actor, Command
+from bot.learning.courses import parse_check_action
+
+__all__ = [
+    "AnswerCheck",
+    "ConfirmFaq",
+    "EditDraft",
+    "PostDraft",
+    "RetireFaq",
+    "SaveFaq",
+    "SearchFaq",
+    "SetMentorRegion",
+    "SetMentorStage",
+    "ShareSummary",
+    "ShowLearning",
+    "ShowMentorFeedback",
+    "StopLearning",
+    "UpdateFaq",
+    "learning_button",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ShowLearning(Command):
+    """`/mentor learn`: progress in each course and the next lesson (starting one if none)."""
+
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class StopLearning(Command):
+    """`/mentor learn stop`: no more lessons."""
+
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCheck(Command):
+    """A quick check's button: `option` (1-based) on lesson `lesson` of course `track`."""
+
+    actor: Actor
+    track: str
+    lesson: int
+    option: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostDraft(Command):
+    """[Post as is] on a coached draft."""
+
+    actor: Actor
+    draft_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class EditDraft(Command):
+    """[Edit] on a coached draft, where no form can open (the console): the text comes back."""
+
+    actor: Actor
+    draft_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaveFaq(Command):
+    """The mentor's short answer to a resolved question, saved (or updated) as an FAQ entry."""
+
+    actor: Actor
+    question_id: int
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFaq(Command):
+    """`/askmentor faq <words>`."""
+
+    actor: Actor
+    words: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmFaq(Command):
+    """[Yes] to "still accurate?"."""
+
+    actor: Actor
+    entry_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateFaq(Command):
+    """[Update] where no form can open (the console): how to write the new answer."""
+
+    actor: Actor
+    entry_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RetireFaq(Command):
+    """[Retire]: the entry is no longer shown."""
+
+    actor: Actor
+    entry_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShareSummary(Command):
+    """[Share summary]: consent that the mentor's short answer shapes the next-steps suggestions."""
+
+    actor: Actor
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetMentorStage(Command):
+    """`/mentor stage <early|mid|senior|lead|executive>` (handled in `bot.mentors.career`)."""
+
+    actor: Actor
+    stage: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetMentorRegion(Command):
+    """`/mentor region <text>`; empty clears it (handled in `bot.mentors.career`)."""
+
+    actor: Actor
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMentorFeedback(Command):
+    """`/mentor feedback`: a mentor's own ratings and comments (handled in
+    `bot.feedback.quality`)."""
+
+    actor: Actor
+
+
+_BUTTONS: dict[str, Callable[[Actor, int], Command]] = {
+    "post": PostDraft,
+    "edit": EditDraft,
+    "faqok": ConfirmFaq,
+    "faqupdate": UpdateFaq,
+    "faqretire": RetireFaq,
+    "share": ShareSummary,
+}
+
+
+def learning_button(actor: Actor, action: str, n: int) -> Command | None:
+    """The command behind one of this feature's buttons (`n` is the draft, FAQ entry, question
+    or lesson it is on); None for ids that are not ours (``faq`` opens a form instead)."""
+    if action in _BUTTONS:
+        return _BUTTONS[action](actor, n)
+    check = parse_check_action(action)
+    if check is not None:
+        return AnswerCheck(actor, check[0].value, n, check[1])
+    return None

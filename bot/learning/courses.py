@@ -1,0 +1,81 @@
+"""The two courses as content: the shipped lessons (`bot/learning/courses/*.toml`), or an
+admin's own from ``[learning] mentee`` / ``mentor`` in bot.toml, and how a lesson reads in chat."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from bot.config import Config, Lesson
+from bot.learning.model import Track
+from bot.messages import Action, Bold, ChatMessage, Text, lines, text
+
+__all__ = ["Course", "check_action", "course", "lesson_message", "parse_check_action"]
+
+_TITLES = {Track.MENTEE: "Asking well", Track.MENTOR: "Running a short session"}
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    track: Track
+    title: str
+    lessons: tuple[Lesson, ...]
+
+    def __len__(self) -> int:
+        return len(self.lessons)
+
+    def lesson(self, number: int) -> Lesson | None:
+        """Lesson `number` (1-based), or None past the end."""
+        return self.lessons[number - 1] if 1 <= number <= len(self.lessons) else None
+
+
+@cache
+def _shipped(track: Track) -> Course:
+    raw = resources.files("bot.learning").joinpath(f"courses/{track.value}.toml").read_text("utf-8")
+    data = tomllib.loads(raw)
+    lessons = tuple(Lesson.model_validate(lesson) for lesson in data["lessons"])
+    return Course(track, str(data.get("title") or _TITLES[track]), lessons)
+
+
+def course(track: Track, config: Config) -> Course:
+    """The course of `track`: the admin's lessons from bot.toml when given, else the shipped."""
+    own = config.learning.mentee if track is Track.MENTEE else config.learning.mentor
+    if own:
+        return Course(track, _TITLES[track], tuple(own))
+    return _shipped(track)
+
+
+def check_action(track: Track, option: int) -> str:
+    """A quick check's button: ``mentee:2`` (on lesson 3 its id is ``mm:mentee:2:3``)."""
+    return f"{track.value}:{option}"
+
+
+def parse_check_action(action: str) -> tuple[Track, int] | None:
+    """``mentee:2`` → (mentee, option 2); None for any other action."""
+    kind, _, option = action.partition(":")
+    if kind not in (Track.MENTEE.value, Track.MENTOR.value) or not option.isdigit():
+        return None
+    return Track(kind), int(option)
+
+
+def lesson_message(c: Course, number: int, *, intro: str = "") -> ChatMessage:
+    """Lesson `number` with its quick check as buttons."""
+    lesson = c.lesson(number)
+    assert lesson is not None, f"{c.track.value} lesson {number} does not exist"
+    body: list[Text] = []
+    if intro:
+        body.append(text(intro))
+    body.append(text(lesson.body.strip()))
+    body.append(text(Bold("Quick check: "), lesson.check.question))
+    actions = tuple(
+        Action(check_action(c.track, i), number, option)
+        for i, option in enumerate(lesson.check.options, start=1)
+    )
+    return ChatMessage(
+        title=text(Bold(f"{c.title} · lesson {number} of {len(c)}: {lesson.title}")),
+        body=lines(body),
+        actions=actions,
+        footer=text("`/mentor learn` shows your progress · `/mentor learn stop` ends the course"),
+    )

@@ -1,0 +1,106 @@
+"""Question coaching before posting: a question that misses what mentors need is kept as a
+draft only its asker sees, with one or two suggestions and [Post as is] [Edit] (Slack and
+Discord reopen the ask form with the text; the console answers `click edit <draft>` with the
+text to send again). ``[ask] coaching = "off"`` posts every question at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.commands import AskQuestion
+from bot.domain import Workspace
+from bot.learning.coaching import coach
+from bot.learning.commands import EditDraft, PostDraft
+from bot.learning.faq import answered_before, faq_lines
+from bot.learning.model import Draft, DraftState
+from bot.messagebus import Context, Refusal
+from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
+
+__all__ = ["edit_draft", "hold_for_coaching", "post_draft"]
+
+
+async def hold_for_coaching(
+    cmd: AskQuestion, body: str, topics: Sequence[str], ws: Workspace, ctx: Context
+) -> bool:
+    """Keep the question as a draft when it needs coaching (True: the preview is the reply).
+
+    A question sent from an edited draft's form replaces that draft either way."""
+    if cmd.draft_id is not None:
+        old = await ctx.uow.drafts.get(cmd.draft_id)
+        if old is not None and old.asker == cmd.actor.user:
+            await ctx.uow.drafts.close(old.number, DraftState.EDITED)
+    if ctx.config.ask.coaching == "off" or cmd.coached:
+        return False
+    verdict = coach(body, topics)
+    if not verdict.needed:
+        return False
+    draft = await ctx.uow.drafts.add(
+        Draft(
+            workspace=ws.ref,
+            asker=cmd.actor.user,
+            text=body,
+            created_at=ctx.clock.now(),
+            anonymous=cmd.anonymous,
+            stage=cmd.stage,
+        )
+    )
+    faq = await answered_before(ctx, ws.ref, body, topics)
+    ctx.reply(_preview(draft, verdict.suggestions, faq_lines(faq)))
+    return True
+
+
+def _preview(draft: Draft, suggestions: Sequence[str], faq: list[Text]) -> ChatMessage:
+    n = draft.number
+    parts: list[Text] = [
+        text(
+            "Before I post it: mentors answer fastest when a question has a goal, some context "
+            "and what you tried. "
+            + ("A suggestion:" if len(suggestions) == 1 else "Two suggestions:")
+        ),
+        *(text("• ", s) for s in suggestions),
+        text(Bold(f"Draft {n}"), " (only you see it): ", UserText(draft.text)),
+    ]
+    if faq:
+        parts += [text("Answered before, maybe it's already here:"), *faq]
+    return ChatMessage(
+        body=lines(parts),
+        actions=(Action("post", n, "Post as is"), Action("edit", n, "Edit", "primary")),
+    )
+
+
+async def _own_pending(ctx: Context, draft_id: int, cmd: PostDraft | EditDraft) -> Draft:
+    draft = await ctx.uow.drafts.get(draft_id)
+    if draft is None or draft.asker != cmd.actor.user:
+        raise Refusal(f"There is no draft {draft_id} of yours.")
+    if draft.state is not DraftState.PENDING:
+        done = "posted" if draft.state is DraftState.POSTED else "replaced by an edit"
+        raise Refusal(f"Draft {draft_id} was {done} already.")
+    return draft
+
+
+async def post_draft(cmd: PostDraft, ctx: Context) -> None:
+    """[Post as is]: the draft is asked as it stands (closed first, so two clicks post once)."""
+    from bot.questions.asking import ask_question  # asking imports this module
+
+    draft = await _own_pending(ctx, cmd.draft_id, cmd)
+    if not await ctx.uow.drafts.close(draft.number, DraftState.POSTED):
+        raise Refusal(f"Draft {draft.number} was posted already.")
+    await ask_question(
+        AskQuestion(cmd.actor, draft.text, draft.anonymous, stage=draft.stage, coached=True), ctx
+    )
+
+
+async def edit_draft(cmd: EditDraft, ctx: Context) -> None:
+    """[Edit] where no form opens: the text comes back, to change and send again."""
+    draft = await _own_pending(ctx, cmd.draft_id, cmd)
+    await ctx.uow.drafts.close(draft.number, DraftState.EDITED)
+    flags = ("--anonymous " if draft.anonymous else "") + (
+        f"--{draft.stage} " if draft.stage else ""
+    )
+    ctx.reply(
+        text(
+            f"Here is draft {draft.number} to edit. Change it and send it again with "
+            f"`/askmentor {flags}<question>`:\n",
+            UserText(draft.text),
+        )
+    )

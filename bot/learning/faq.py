@@ -1,0 +1,307 @@
+"""An FAQ that stays true: a mentor saves a resolved session's short answer ("Save as FAQ",
+`faq <n> <text>`); entries are searched at ask time and shown first ("Answered before"), and by
+`/askmentor faq <words>`; ``[faq] verify_days`` after it was last verified the author is asked
+"still accurate?" [Yes] [Update] [Retire], and an entry left unverified ``hide_after_days`` more
+is hidden."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz
+
+from bot.actors import is_admin, load_question, require_workspace
+from bot.commands import Actor
+from bot.domain import Nudge, NudgeKind, QuestionState
+from bot.learning.commands import ConfirmFaq, RetireFaq, SaveFaq, SearchFaq, UpdateFaq
+from bot.learning.model import FaqEntry, FaqState
+from bot.messagebus import Context, Refusal
+from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
+from bot.nudges.quiet_hours import wait_for_working_hours
+from bot.refs import WorkspaceRef
+
+__all__ = [
+    "answered_before",
+    "confirm_faq",
+    "faq_lines",
+    "rank_faq",
+    "retire_faq",
+    "save_faq",
+    "search_faq",
+    "update_faq",
+    "verify_faq",
+    "visible_faq",
+]
+
+MIN_ANSWER = 10
+MAX_ANSWER = 1000
+_WORDS = re.compile(r"[a-z0-9][a-z0-9+#]*")
+_IGNORE = frozenset(
+    """a an and are as at be by can do does for from how i in is it me my of on or our should
+    the to we what when where which who why with you your faq please help""".split()
+)
+_AT_ASK = 55.0  # an entry must score this much to be shown when someone asks
+_SEARCH = 30.0  # ...and this much for `/askmentor faq <words>`
+
+
+def _terms(s: str) -> set[str]:
+    """Lower-case words without filler; a trailing plural "s" dropped, so "columns" meets "column"."""
+    out: set[str] = set()
+    for w in _WORDS.findall(s.lower()):
+        if w in _IGNORE or len(w) < 2:
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+def rank_faq(
+    entries: Sequence[FaqEntry],
+    query: str,
+    topics: Sequence[str] = (),
+    *,
+    limit: int,
+    min_score: float,
+) -> list[FaqEntry]:
+    """The entries most like `query` (0–100: half the share of its words and topics an entry
+    holds, topics counting double; half fuzzy similarity with the entry's question)."""
+    wanted = _terms(query)
+    wanted_topics = set(topics)
+    if not (wanted or wanted_topics) or limit <= 0:
+        return []
+    total = len(wanted) + 2 * len(wanted_topics)
+    scored: list[tuple[float, int, FaqEntry]] = []
+    for e in entries:
+        held = _terms(f"{e.question} {e.answer} {' '.join(e.topics)}")
+        hits = len(wanted & held) + 2 * len(wanted_topics & set(e.topics))
+        if not hits:
+            continue
+        cover = 100.0 * hits / total
+        similar = fuzz.token_set_ratio(
+            " ".join(sorted(wanted)), " ".join(sorted(_terms(e.question)))
+        )
+        score = 0.5 * cover + 0.5 * similar
+        if score >= min_score:
+            scored.append((score, e.number, e))
+    scored.sort(key=lambda s: (-s[0], -s[1]))
+    return [e for _, _, e in scored[:limit]]
+
+
+def _cutoff(ctx: Context) -> datetime:
+    cfg = ctx.config.faq
+    return ctx.clock.now() - timedelta(days=cfg.verify_days + cfg.hide_after_days)
+
+
+async def visible_faq(ctx: Context, workspace: WorkspaceRef) -> list[FaqEntry]:
+    """The workspace's shown entries (kept a few seconds, like other figures)."""
+
+    async def load() -> list[FaqEntry]:
+        reads = await ctx.reads()
+        return await reads.faq.visible(workspace, verified_since=_cutoff(ctx))
+
+    found: list[FaqEntry] = await ctx.services.figures.get(("faq", workspace), load)
+    return found
+
+
+def _forget(ctx: Context, workspace: WorkspaceRef) -> None:
+    figures = ctx.services.figures
+    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("faq", workspace)))
+
+
+async def answered_before(
+    ctx: Context, workspace: WorkspaceRef, question: str, topics: Sequence[str]
+) -> list[FaqEntry]:
+    """FAQ entries that may answer `question` (shown before similar questions)."""
+    shown = ctx.config.faq.shown
+    if not shown:
+        return []
+    entries = await visible_faq(ctx, workspace)
+    return rank_faq(entries, question, topics, limit=shown, min_score=_AT_ASK)
+
+
+def _short(s: str, n: int) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def faq_lines(entries: Sequence[FaqEntry], *, answer_chars: int = 300) -> list[Text]:
+    """One line per entry: its number, the question, the short answer."""
+    return [
+        text(
+            "• ",
+            Bold(f"FAQ {e.number}"),
+            " ",
+            UserText(_short(e.question, 100)),
+            " — ",
+            UserText(_short(e.answer, answer_chars)),
+        )
+        for e in entries
+    ]
+
+
+def _clean_answer(raw: str) -> str:
+    answer = " ".join(raw.split())
+    if len(answer) < MIN_ANSWER:
+        raise Refusal(
+            "Write the answer in a sentence or two, so the next person can use it "
+            "without the thread."
+        )
+    if len(answer) > MAX_ANSWER:
+        raise Refusal(f"Keep it short: at most {MAX_ANSWER} characters (yours has {len(answer)}).")
+    return answer
+
+
+async def _schedule_check(ctx: Context, entry: FaqEntry) -> None:
+    await ctx.uow.nudges.add(
+        Nudge(
+            kind=NudgeKind.FAQ_VERIFY,
+            workspace=entry.workspace,
+            target=entry.author,
+            step=entry.number,
+            due_at=entry.verified_at + timedelta(days=ctx.config.faq.verify_days),
+        )
+    )
+
+
+async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
+    """The mentor (or an admin) saves a resolved question's short answer; saving again updates it."""
+    q = await load_question(ctx, cmd.actor, cmd.question_id)
+    actor = cmd.actor
+    if actor.user != q.mentor and not is_admin(actor, ctx.config):
+        raise Refusal(f"Only the mentor of #{q.number} (or an admin) can save it as an FAQ entry.")
+    if q.state is not QuestionState.RESOLVED:
+        raise Refusal(f"#{q.number} isn't resolved, so there's no answer to save yet.")
+    answer = _clean_answer(cmd.answer)
+    now = ctx.clock.now()
+    entry = await ctx.uow.faq.for_question(q.pk)
+    if entry is not None and entry.author != actor.user and not is_admin(actor, ctx.config):
+        raise Refusal(f"#{q.number} is FAQ {entry.number} already, written by someone else.")
+    if entry is None:
+        entry = await ctx.uow.faq.add(
+            FaqEntry(
+                workspace=q.workspace,
+                question_id=q.pk,
+                author=actor.user,
+                question=q.text,
+                answer=answer,
+                created_at=now,
+                verified_at=now,
+                topics=q.topics,
+            )
+        )
+        said = (
+            f"Saved as FAQ {entry.number}: people asking something like #{q.number} see it first."
+        )
+    else:
+        entry.answer, entry.updated_at, entry.verified_at = answer, now, now
+        entry.state = FaqState.ACTIVE
+        await ctx.uow.faq.update(entry)
+        said = f"FAQ {entry.number} is updated."
+    await _schedule_check(ctx, entry)
+    _forget(ctx, q.workspace)
+    days = ctx.config.faq.verify_days
+    ctx.reply(f"{said} In {days} days I'll ask you whether it's still accurate.")
+
+
+async def search_faq(cmd: SearchFaq, ctx: Context) -> None:
+    ws = await require_workspace(ctx, cmd.actor)
+    words = " ".join(cmd.words.split())
+    if not _terms(words):
+        raise Refusal("Search the FAQ with a few words, e.g. `/askmentor faq pandas groupby`.")
+    found = rank_faq(await visible_faq(ctx, ws.ref), words, limit=5, min_score=_SEARCH)
+    if not found:
+        ctx.reply(
+            text(
+                "Nothing in the FAQ matches “",
+                UserText(_short(words, 80)),
+                "”. Ask a mentor with `/askmentor <question>`.",
+            )
+        )
+        return
+    ctx.reply(
+        ChatMessage(
+            title=text(Bold("From the FAQ"), " (“", UserText(_short(words, 80)), "”)"),
+            body=lines(faq_lines(found, answer_chars=600)),
+        )
+    )
+
+
+async def _entry_for(ctx: Context, entry_id: int, actor: Actor) -> FaqEntry:
+    entry = await ctx.uow.faq.get(entry_id)
+    if entry is None or entry.workspace != actor.workspace:
+        raise Refusal(f"There is no FAQ {entry_id}.")
+    if entry.author != actor.user and not is_admin(actor, ctx.config):
+        raise Refusal(f"Only the author of FAQ {entry.number} (or an admin) can change it.")
+    return entry
+
+
+async def confirm_faq(cmd: ConfirmFaq, ctx: Context) -> None:
+    entry = await _entry_for(ctx, cmd.entry_id, cmd.actor)
+    if entry.state is FaqState.RETIRED:
+        raise Refusal(f"FAQ {entry.number} is retired; save the answer again to bring it back.")
+    entry.verified_at = ctx.clock.now()
+    await ctx.uow.faq.update(entry)
+    await _schedule_check(ctx, entry)
+    _forget(ctx, entry.workspace)
+    days = ctx.config.faq.verify_days
+    ctx.reply(f"Thanks! FAQ {entry.number} stays up; I'll check with you again in {days} days.")
+
+
+async def update_faq(cmd: UpdateFaq, ctx: Context) -> None:
+    """[Update] where no form opens: say how to write the new answer."""
+    entry = await _entry_for(ctx, cmd.entry_id, cmd.actor)
+    q = await ctx.uow.questions.get(entry.question_id)
+    number = q.number if q is not None else "<n>"
+    ctx.reply(
+        f"Write the new answer of FAQ {entry.number} as a line: `faq {number} <the new answer>`."
+    )
+
+
+async def retire_faq(cmd: RetireFaq, ctx: Context) -> None:
+    entry = await _entry_for(ctx, cmd.entry_id, cmd.actor)
+    if entry.state is FaqState.RETIRED:
+        raise Refusal(f"FAQ {entry.number} is retired already.")
+    entry.state = FaqState.RETIRED
+    entry.updated_at = ctx.clock.now()
+    await ctx.uow.faq.update(entry)
+    _forget(ctx, entry.workspace)
+    ctx.reply(f"FAQ {entry.number} is retired and no longer shown. Thanks for keeping it true!")
+
+
+async def verify_faq(ctx: Context, nudge: Nudge, now: datetime) -> None:
+    """The "still accurate?" nudge, unless the entry was verified (or retired) meanwhile."""
+    entry = await ctx.uow.faq.get(nudge.step)
+    if entry is None or entry.state is not FaqState.ACTIVE or nudge.target is None:
+        return
+    cfg = ctx.config.faq
+    if entry.verified_at + timedelta(days=cfg.verify_days) > now:
+        return  # verified again since this was scheduled: a later check is due
+    await wait_for_working_hours(ctx, nudge, nudge.target, now)
+    n = entry.number
+    q = await ctx.uow.questions.get(entry.question_id)
+    asked = f" (from question #{q.number})" if q is not None else ""
+    ws = entry.workspace.id  # sent by DM: the buttons name their workspace
+    ctx.outbox.dm(
+        nudge.target,
+        ChatMessage(
+            body=lines(
+                [
+                    text(
+                        f"Is FAQ {n} still accurate? You wrote it {cfg.verify_days}+ days "
+                        f"ago{asked}."
+                    ),
+                    *faq_lines([entry], answer_chars=600),
+                    text(
+                        f"If nobody confirms it within {cfg.hide_after_days} days it is hidden "
+                        "until someone does."
+                    ),
+                ]
+            ),
+            actions=(
+                Action("faqok", n, "Yes, still accurate", "primary", ws),
+                Action("faqupdate", n, "Update", "default", ws),
+                Action("faqretire", n, "Retire", "danger", ws),
+            ),
+        ),
+    )

@@ -1,0 +1,49 @@
+"""What a form opened from a button starts with: [Edit] on a coached draft reopens the ask form
+with the draft's text; [Update] on an FAQ entry opens the FAQ form with its answer. Platforms
+must open a form within seconds of the click, so they read this directly (a read-only snapshot)
+rather than through the inbox; the submitted form goes through the inbox as usual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.learning.model import DraftState, FaqState
+from bot.ports import UnitOfWorkFactory
+from bot.refs import UserRef
+
+__all__ = ["DraftForm", "FaqForm", "draft_form", "faq_form"]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftForm:
+    draft_id: int
+    text: str
+    anonymous: bool
+    stage: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FaqForm:
+    question_id: int  # the question's number in its workspace (what the form's submission names)
+    answer: str
+
+
+async def draft_form(
+    uow_factory: UnitOfWorkFactory, user: UserRef, draft_id: int
+) -> DraftForm | None:
+    """The pending draft `draft_id` of `user`, or None (someone else's, or posted already)."""
+    async with uow_factory(read_only=True) as uow:
+        draft = await uow.drafts.get(draft_id)
+    if draft is None or draft.asker != user or draft.state is not DraftState.PENDING:
+        return None
+    return DraftForm(draft.number, draft.text, draft.anonymous, draft.stage)
+
+
+async def faq_form(uow_factory: UnitOfWorkFactory, entry_id: int) -> FaqForm | None:
+    """FAQ entry `entry_id`'s question and answer (who may change it is checked on submit)."""
+    async with uow_factory(read_only=True) as uow:
+        entry = await uow.faq.get(entry_id)
+        q = await uow.questions.get(entry.question_id) if entry is not None else None
+    if entry is None or entry.state is not FaqState.ACTIVE or q is None:
+        return None
+    return FaqForm(q.number, entry.answer)

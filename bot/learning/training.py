@@ -1,0 +1,196 @@
+"""Training in bite-sized steps: the first lesson arrives with someone's first `/askmentor`
+(the askers' course) or `/mentor join` (the mentors' course); the next ones come as nudges every
+``[learning] every_days``, at the start of the learner's working time (quiet hours); `/mentor
+learn` shows progress and the next lesson; `/mentor learn stop` ends it; quick checks are
+buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.actors import ensure_person, require_workspace
+from bot.domain import Nudge, NudgeKind
+from bot.learning.commands import AnswerCheck, ShowLearning, StopLearning
+from bot.learning.courses import Course, course, lesson_message
+from bot.learning.model import Enrollment, Track
+from bot.messagebus import Context, Refusal
+from bot.messages import Bold, ChatMessage, Text, lines, text
+from bot.nudges.quiet_hours import wait_for_working_hours
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = [
+    "answer_check",
+    "enroll",
+    "lesson_step",
+    "send_lesson",
+    "show_learning",
+    "stop_learning",
+]
+
+_MENTOR_STEP = 100  # a lesson nudge's step: the lesson number, +100 in the mentors' course
+_WELCOME = {
+    Track.MENTEE: (
+        "Welcome! While you wait for a mentor, here is the first of five short lessons on "
+        "getting the most out of micromentoring — one a day, a minute each."
+    ),
+    Track.MENTOR: (
+        "Thanks for mentoring! Here is the first of five short lessons on running a short "
+        "session — one a day, a minute each."
+    ),
+}
+
+
+def lesson_step(track: Track, number: int) -> int:
+    return number + (_MENTOR_STEP if track is Track.MENTOR else 0)
+
+
+def _from_step(step: int) -> tuple[Track, int]:
+    if step > _MENTOR_STEP:
+        return Track.MENTOR, step - _MENTOR_STEP
+    return Track.MENTEE, step
+
+
+async def enroll(ctx: Context, *, user: UserRef, workspace: WorkspaceRef, track: Track) -> None:
+    """Start `track` for `user` the first time only (a course once stopped stays stopped until
+    they ask for it with `/mentor learn`)."""
+    if not ctx.config.learning.enabled:
+        return
+    if await ctx.uow.learning.get(user, track) is not None:
+        return
+    enrollment = Enrollment(user, workspace, track, started_at=ctx.clock.now())
+    await _deliver(ctx, enrollment, course(track, ctx.config), intro=_WELCOME[track])
+
+
+async def _deliver(
+    ctx: Context, e: Enrollment, c: Course, *, intro: str = "", as_reply: bool = False
+) -> None:
+    """Send lesson `e.next_lesson` (by DM, or as the answer to `/mentor learn`), advance, and
+    schedule the next one (or finish the course)."""
+    now = ctx.clock.now()
+    number = e.next_lesson
+    message = lesson_message(c, number, intro=intro)
+    e.next_lesson = number + 1
+    e.last_sent_at = now
+    if number >= len(c):
+        e.completed_at = now
+        message = _with_footer(message, "That was the last lesson: course complete. Thank you! 🎓")
+    await ctx.uow.learning.save(e)
+    if as_reply:
+        ctx.reply(message)
+    else:
+        ctx.outbox.dm(e.user, message)
+    if e.completed_at is None:
+        await ctx.uow.nudges.add(
+            Nudge(
+                kind=NudgeKind.LESSON,
+                workspace=e.workspace,
+                target=e.user,
+                step=lesson_step(e.track, e.next_lesson),
+                due_at=now + timedelta(days=ctx.config.learning.every_days),
+            )
+        )
+
+
+def _with_footer(message: ChatMessage, line: str) -> ChatMessage:
+    return ChatMessage(
+        title=message.title,
+        body=message.body + "\n" + line,
+        actions=message.actions,
+        footer=message.footer,
+    )
+
+
+async def send_lesson(ctx: Context, nudge: Nudge, now: datetime) -> None:
+    """The lesson nudge: sends the lesson it was scheduled for, unless the learner stopped, or
+    already read it with `/mentor learn`; waits for the learner's working time."""
+    if nudge.target is None or not ctx.config.learning.enabled:
+        return
+    track, number = _from_step(nudge.step)
+    e = await ctx.uow.learning.get(nudge.target, track)
+    if e is None or not e.active or e.next_lesson != number:
+        return
+    await wait_for_working_hours(ctx, nudge, nudge.target, now)
+    await _deliver(ctx, e, course(track, ctx.config))
+
+
+def _progress(e: Enrollment, c: Course) -> Text:
+    done = min(e.next_lesson - 1, len(c))
+    checks = f"quick checks {e.checks_right}/{len(e.checks_answered)} right"
+    if e.completed_at is not None:
+        state = f"complete ({done} of {len(c)} lessons, {checks})"
+    elif e.stopped_at is not None:
+        state = f"stopped after {done} of {len(c)} lessons — picking up again now"
+    else:
+        state = f"{done} of {len(c)} lessons, {checks}"
+    return text("• ", Bold(c.title), f": {state}")
+
+
+async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
+    """Progress in every course, then the next lesson of each running one, at once. Someone
+    with no course starts the askers' one (and the mentors' one if they mentor); a stopped
+    course starts again where it stopped."""
+    if not ctx.config.learning.enabled:
+        raise Refusal("Lessons are switched off here.")
+    ws = await require_workspace(ctx, cmd.actor)
+    await ensure_person(ctx, cmd.actor)
+    user = cmd.actor.user
+    mine = {e.track: e for e in await ctx.uow.learning.for_user(user)}
+    if not mine:
+        mine[Track.MENTEE] = Enrollment(user, ws.ref, Track.MENTEE, started_at=ctx.clock.now())
+        profile = await ctx.uow.mentors.get(user)
+        if profile is not None and profile.active:
+            mine[Track.MENTOR] = Enrollment(user, ws.ref, Track.MENTOR, started_at=ctx.clock.now())
+    courses = {track: course(track, ctx.config) for track in mine}
+    ctx.reply(
+        ChatMessage(
+            title=text(Bold("Your lessons")),
+            body=lines(_progress(e, courses[e.track]) for e in mine.values()),
+        )
+    )
+    for e in mine.values():
+        e.stopped_at = None
+        if e.completed_at is None:
+            await _deliver(ctx, e, courses[e.track], as_reply=True)
+        else:
+            await ctx.uow.learning.save(e)
+
+
+async def stop_learning(cmd: StopLearning, ctx: Context) -> None:
+    """No more lessons (pending lesson nudges find the course stopped and do nothing)."""
+    stopped = 0
+    for e in await ctx.uow.learning.for_user(cmd.actor.user):
+        if e.active:
+            e.stopped_at = ctx.clock.now()
+            await ctx.uow.learning.save(e)
+            stopped += 1
+    if not stopped:
+        ctx.reply("You have no lessons running. `/mentor learn` starts them again any time.")
+        return
+    ctx.reply("Done: no more lessons. `/mentor learn` picks up where you stopped, any time.")
+
+
+async def answer_check(cmd: AnswerCheck, ctx: Context) -> None:
+    try:
+        track = Track(cmd.track)
+    except ValueError:
+        raise Refusal("That quick check is not one of ours.") from None
+    c = course(track, ctx.config)
+    lesson = c.lesson(cmd.lesson)
+    e = await ctx.uow.learning.get(cmd.actor.user, track)
+    if lesson is None or e is None or cmd.lesson >= e.next_lesson:
+        raise Refusal("That lesson isn't one you've had yet. `/mentor learn` shows where you are.")
+    if not 1 <= cmd.option <= len(lesson.check.options):
+        raise Refusal("That answer isn't one of the options.")
+    right = cmd.option == lesson.check.answer
+    if cmd.lesson in e.checks_answered:
+        verdict = "You answered this one already"
+    else:
+        e.checks_answered = (*e.checks_answered, cmd.lesson)
+        e.checks_right += int(right)
+        await ctx.uow.learning.save(e)
+        verdict = "Right!" if right else "Not quite."
+    correct = lesson.check.options[lesson.check.answer - 1]
+    said = f"{verdict} The answer is “{correct}”."
+    if lesson.check.explain:
+        said += " " + lesson.check.explain
+    ctx.reply(said)

@@ -1,0 +1,112 @@
+"""Experience and place: a mentor's career stage and region (`/mentor stage`, `/mentor region`,
+the join forms, the roster CSV), and which suggested mentors work in another region than the
+asker (the card says "cross-region")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.actors import require_mentor, save_mentor
+from bot.domain import Question
+from bot.learning.commands import SetMentorRegion, SetMentorStage
+from bot.matching.perspectives import STAGES, Place, cross_region
+from bot.messagebus import Context, Refusal
+from bot.ports import UnitOfWork
+from bot.refs import UserRef
+
+__all__ = [
+    "MAX_REGION",
+    "clean_region",
+    "cross_region_mentors",
+    "parse_stage",
+    "set_mentor_region",
+    "set_mentor_stage",
+    "stage_problem",
+]
+
+MAX_REGION = 60
+_ALIASES = {
+    "junior": "early",
+    "entry": "early",
+    "graduate": "early",
+    "intermediate": "mid",
+    "middle": "mid",
+    "mid-level": "mid",
+    "experienced": "senior",
+    "staff": "lead",
+    "principal": "lead",
+    "manager": "lead",
+    "exec": "executive",
+    "director": "executive",
+    "vp": "executive",
+}
+
+
+def parse_stage(raw: str) -> str | None:
+    """``Senior``, ``junior``, ``staff`` → a stage of `STAGES`; None if it names none."""
+    word = raw.strip().lower().lstrip("-")
+    if word in STAGES:
+        return word
+    return _ALIASES.get(word)
+
+
+def stage_problem(raw: str) -> str:
+    return f"`{raw}` is not a career stage. Use one of: {', '.join(STAGES)}."
+
+
+async def set_mentor_stage(cmd: SetMentorStage, ctx: Context) -> None:
+    from bot.mentors.profile import profile_card, with_intro  # profile imports this module
+
+    profile = await require_mentor(ctx, cmd.actor)
+    stage = parse_stage(cmd.stage)
+    if stage is None:
+        raise Refusal(stage_problem(cmd.stage))
+    profile.stage = stage
+    await save_mentor(ctx, profile)
+    card = profile_card(profile, cmd.actor.name, ctx.clock.now())
+    ctx.reply(with_intro(f"Career stage set to {stage}.", card))
+
+
+def clean_region(raw: str) -> str:
+    region = " ".join(raw.split())
+    if region.lower() in ("none", "-", "clear"):
+        return ""
+    if len(region) > MAX_REGION:
+        raise Refusal(f"A region is at most {MAX_REGION} characters, e.g. `Europe` or `US East`.")
+    return region
+
+
+async def set_mentor_region(cmd: SetMentorRegion, ctx: Context) -> None:
+    from bot.mentors.profile import profile_card, with_intro
+
+    profile = await require_mentor(ctx, cmd.actor)
+    profile.region = clean_region(cmd.region)
+    await save_mentor(ctx, profile)
+    card = profile_card(profile, cmd.actor.name, ctx.clock.now())
+    said = f"Region set to {profile.region}." if profile.region else "Region cleared."
+    ctx.reply(with_intro(said, card))
+
+
+async def cross_region_mentors(uow: UnitOfWork, q: Question, *, at: datetime) -> frozenset[UserRef]:
+    """The suggested mentors of `q` who work in another region than its asker (never for an
+    anonymous question: it would say something about where the asker is)."""
+    if q.anonymous or not q.suggested:
+        return frozenset()
+    asker_profile = await uow.mentors.get(q.asker)
+    person = await uow.people.get(q.asker)
+    asker = Place(
+        region=asker_profile.region if asker_profile is not None else "",
+        timezone=asker_profile.timezone
+        if asker_profile is not None
+        else (person.timezone if person is not None else None),
+    )
+    if not asker.region and not asker.timezone:
+        return frozenset()
+    found: set[UserRef] = set()
+    for ref in q.suggested:
+        profile = await uow.mentors.get(ref)
+        if profile is not None and cross_region(
+            asker, Place(profile.region, profile.timezone), at=at
+        ):
+            found.add(ref)
+    return frozenset(found)

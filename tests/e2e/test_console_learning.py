@@ -1,0 +1,305 @@
+"""Learning that lasts, through the console: a new mentee's and a new mentor's first week of
+lessons, coaching a vague question, next steps after a session, the FAQ staying true, career
+stage and region, the call link, quality control, and next steps from a language model that
+never hears the thread."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from adapters.console import ConsoleSession
+from adapters.console.gateway import PLATFORM, ConsoleGateway
+from bot.clock import ManualClock
+from bot.config import Config
+from bot.main import build_app, console_config
+from tests.adapters.llm.fake_openai import FakeOpenAI
+from tests.e2e.console_driver import START, ConsoleDriver, Output
+
+ASK = "/askmentor How do I group a pandas DataFrame by two columns and sum one of them?"
+LIKE_IT = "/askmentor How can I group a pandas DataFrame by two columns and get the sum?"
+ANSWER = 'Use df.groupby(["a", "b"])["c"].sum(): it returns a Series indexed by both columns.'
+SESSION = ("as bob", "/mentor join python, pandas", "as alice", ASK, "as bob", "react ✋ 1")
+
+
+def lessons(out: Output, who: str) -> list[str]:
+    return [s.lines[0] for s in out.to(f"DM {who}") if " · lesson " in s.lines[0]]
+
+
+@asynccontextmanager
+async def console_with(sqlite_url: str, config: Config) -> AsyncIterator[ConsoleDriver]:
+    printed: list[str] = []
+    clock = ManualClock(START)
+    gateway = ConsoleGateway(printed.append)
+    app = await build_app(
+        console_config(config),
+        clock=clock,
+        gateways={PLATFORM: gateway},
+        database_url=sqlite_url,
+        deliver_now=True,
+    )
+    session = ConsoleSession(app=app, gateway=gateway, clock=clock, write=printed.append)
+    await session.setup()
+    try:
+        yield ConsoleDriver(session, printed, app)
+    finally:
+        await app.dispose()
+
+
+# --- training ------------------------------------------------------------------------------
+
+
+async def test_a_new_mentee_and_a_new_mentor_are_walked_through_their_first_week(
+    console: ConsoleDriver,
+) -> None:
+    out = await console(*SESSION)
+    assert lessons(out, "bob") == ["Running a short session · lesson 1 of 5: Your first claim"]
+    assert lessons(out, "alice") == ["Asking well · lesson 1 of 5: What a 20-minute session can do"]
+    week = Output()
+    for _ in range(7):
+        week += await console("clock +1d")
+    assert [line.split(": ", 1)[1] for line in lessons(week, "alice")] == [
+        "Give context",
+        "Say what you tried",
+        "Say what you expect",
+        "After the session",
+    ]
+    assert len(lessons(week, "bob")) == 4
+    assert "course complete" in week.one("DM bob", "lesson 5 of 5").text
+
+
+async def test_a_quick_check_learn_and_stop_in_the_console(console: ConsoleDriver) -> None:
+    await console("as bob", "/mentor join pandas")
+    out = await console("click mentor:2 1")
+    assert out.one("only bob sees").text.startswith("Right! The answer is “Release it")
+    out = await console("/mentor learn")
+    assert "Running a short session: 1 of 5 lessons, quick checks 1/1 right" in out.text
+    assert "lesson 2 of 5: Twenty minutes, one next step" in out.text
+    out = await console("/mentor learn stop")
+    assert out.one("only bob sees").text.startswith("Done: no more lessons.")
+    out = await console("clock +3d")
+    assert lessons(out, "bob") == []
+
+
+# --- coaching ------------------------------------------------------------------------------
+
+
+async def test_a_vague_question_is_coached_then_posted_as_is(console: ConsoleDriver) -> None:
+    out = await console(
+        "as bob", "/mentor join pandas", "as alice", "/askmentor Can someone help me with pandas?"
+    )
+    preview = out.one("only alice sees", "Before I post it")
+    assert "Draft 1 (only you see it): Can someone help me with pandas?" in preview
+    assert preview.lines[-1] == "[Post as is] [Edit]"
+    assert out.to("#mentoring") == []
+    out = await console("click post 1")
+    assert "Thanks! Your question is #1." in out.one("only alice sees").text
+    assert "Can someone help me with pandas?" in out.one("#mentoring")
+
+
+async def test_edit_hands_the_draft_back_to_improve(console: ConsoleDriver) -> None:
+    await console("as alice", "/askmentor --anonymous Can someone help me with pandas?")
+    out = await console("click edit 1")
+    said = out.one("only alice sees").text
+    assert "`/askmentor --anonymous <question>`" in said and said.endswith(
+        "Can someone help me with pandas?"
+    )
+    out = await console("click post 1")
+    assert out.one("only alice sees").text == "Draft 1 was replaced by an edit already."
+
+
+# --- next steps ----------------------------------------------------------------------------
+
+
+async def test_every_resolved_session_ends_with_next_steps(console: ConsoleDriver) -> None:
+    await console(*SESSION, "as alice", "click resolve 1")
+    out = await console("clock +5m")
+    steps = out.one("DM alice", "Next steps")
+    assert steps.lines[0] == "Next steps after #1 (thread) (pandas)"
+    assert "Explore next:" in steps and "10 minutes to pandas <https://pandas.pydata.org" in steps
+
+
+async def test_the_third_question_on_one_topic_proposes_a_longer_chat(
+    console: ConsoleDriver,
+) -> None:
+    await console("as bob", "/mentor join python, pandas")
+    for n, question in enumerate(
+        (ASK, LIKE_IT, "/askmentor How do I pivot a pandas DataFrame with two index columns?"), 1
+    ):
+        await console(
+            "as alice", question, "as bob", f"react ✋ {n}", "as alice", f"click resolve {n}"
+        )
+        out = await console("clock +5m")
+    assert "This was your third question about pandas lately." in out.one("DM alice", "Next steps")
+    assert "bob mentors pandas" in out.one("DM alice", "Next steps")
+
+
+# --- the FAQ -------------------------------------------------------------------------------
+
+
+async def test_the_faq_answers_a_repeat_question_and_stays_verified(console: ConsoleDriver) -> None:
+    await console(*SESSION, "as alice", "click resolve 1", "as bob")
+    out = await console("click faq 1")
+    assert (
+        out.one("only bob sees").text
+        == "In the console, write the FAQ answer as a line: `faq 1 <your short answer>`"
+    )
+    out = await console(f"faq 1 {ANSWER}")
+    assert out.one("only bob sees").text.startswith("Saved as FAQ 1")
+    out = await console("as dave", LIKE_IT)
+    said = out.one("only dave sees", "Thanks!").text
+    assert said.index("Answered before:") < said.index("FAQ 1 How do I group")
+    out = await console("/askmentor faq groupby")
+    assert "FAQ 1" in out.one("only dave sees", "From the FAQ")
+    out = await console("clock +90d")
+    asked = out.one("DM bob", "still accurate")
+    assert asked.lines[-1] == "[Yes, still accurate] [Update] [Retire]"
+    out = await console("as bob", "click faqok 1")
+    assert out.one("only bob sees").text.startswith("Thanks! FAQ 1 stays up")
+    out = await console("click faqretire 1", "as erin", "/askmentor faq groupby")
+    assert out.one("only erin sees").text.startswith("Nothing in the FAQ matches")
+
+
+# --- experience, place, calls and quality --------------------------------------------------
+
+
+async def test_askmentor_senior_prefers_a_senior_mentor_and_the_card_says_cross_region(
+    console: ConsoleDriver,
+) -> None:
+    await console(
+        "as bob",
+        "/mentor join pandas",
+        "/mentor stage senior",
+        "/mentor region Europe",
+        "as carol",
+        "/mentor join pandas",
+        "/mentor stage early",
+        "/mentor region Europe",
+        "as alice",
+        "/mentor join python",
+        "/mentor region Americas",
+    )
+    out = await console(f"/askmentor --senior {ASK.removeprefix('/askmentor ')}")
+    assert "Suggested mentors: bob, carol." in out.one("only alice sees", "Thanks!")
+    assert "Suggested: @bob (cross-region), @carol (cross-region)" in out.one("#mentoring")
+    out = await console("as admin", "/mentor why 1")
+    assert "stage 25.00" in out.text
+
+
+async def test_every_session_intro_has_the_configured_call_link(sqlite_url: str) -> None:
+    from bot.config import SessionSection
+
+    config = Config(
+        session=SessionSection(call_link="https://meet.jit.si/micromentor-{workspace}-{number}")
+    )
+    async with console_with(sqlite_url, config) as console:
+        out = await console(*SESSION)
+    intro = out.one("thread #1", "meet")
+    assert "Talk it through: Start a call <https://meet.jit.si/micromentor-local-1>" in intro
+
+
+async def test_a_low_rating_reaches_the_admins_and_the_mentor_sees_their_feedback(
+    console: ConsoleDriver,
+) -> None:
+    await console(*SESSION, "as alice", "click resolve 1")
+    out = await console("click rate:2 1", "comment 1 It went too fast for me.")
+    [low, comment] = out.to("#mentor-admins")
+    assert low.text.startswith(
+        "Low rating: the help on #1 (thread) was rated 2/5 by its asker (alice)"
+    )
+    assert comment.text.endswith("It went too fast for me.")
+    out = await console("as bob", "/mentor feedback")
+    feedback = out.one("only bob sees").text
+    assert "1 rating, average 2.0/5" in feedback and "It went too fast for me." in feedback
+    out = await console("as admin", "/mentoradmin digest")
+    assert "Low-rated topics: pandas 2.0/5 (1 rating)" in out.one("#mentor-admins").text
+
+
+# --- next steps from a language model ------------------------------------------------------
+
+
+@pytest.fixture
+async def fake_openai() -> AsyncIterator[FakeOpenAI]:
+    fake = FakeOpenAI(
+        reply='{"topics": ["pivot tables"], "resources": [{"title": "Practice: one pivot a day", "url": ""}]}'
+    )
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+def llm_env(fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    def point() -> None:
+        monkeypatch.setenv("MICROMENTOR_LLM_URL", fake_openai.url)
+        monkeypatch.setenv("MICROMENTOR_LLM_API_KEY", "sk-console-key")
+        monkeypatch.setenv("MICROMENTOR_LLM_MODEL", "tiny-1")
+
+    return point
+
+
+async def test_next_steps_from_a_model_see_the_question_and_shared_summary_never_the_thread(
+    sqlite_url: str, fake_openai: FakeOpenAI, llm_env: Callable[[], None]
+) -> None:
+    llm_env()
+    secret = "THREAD-ONLY: our customer Acme's API key is in vault path kv/acme"
+    async with console_with(sqlite_url, Config()) as console:
+        await console(*SESSION, f"say 1 {secret}", "as alice", "click resolve 1")
+        prompts = [s for s in console.all.to("thread #1") if "[Share summary]" in s.text]
+        assert len(prompts) == 2  # both the asker's and the mentor's prompt offer it
+        await console("click share 1", "as bob", "click share 1", f"faq 1 {ANSWER}")
+        out = await console("clock +5m")
+    steps = out.one("DM alice", "Next steps")
+    assert "Explore next: pivot tables" in steps and "Practice: one pivot a day" in steps
+    [sent] = fake_openai.received
+    assert sent.headers["Authorization"] == "Bearer sk-console-key"
+    told = sent.body["messages"][1]["content"]
+    assert "How do I group a pandas DataFrame" in told
+    assert f"Mentor's short summary of the answer: {ANSWER}" in told
+    assert "THREAD-ONLY" not in sent.text and "Acme" not in sent.text
+
+
+async def test_a_failing_model_still_ends_the_session_with_offline_next_steps(
+    sqlite_url: str, fake_openai: FakeOpenAI, llm_env: Callable[[], None]
+) -> None:
+    llm_env()
+    fake_openai.status = 500
+    async with console_with(sqlite_url, Config()) as console:
+        await console(*SESSION, "as alice", "click resolve 1")
+        out = await console("clock +5m")
+    assert "10 minutes to pandas" in out.one("DM alice", "Next steps")
+    assert len(fake_openai.received) == 1
+
+
+# --- the roster CSV ------------------------------------------------------------------------
+
+
+def test_the_roster_csv_carries_career_stage_and_region(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'mm.db'}")
+    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "WARNING")
+    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
+    (tmp_path / "s.txt").write_text("as alice\n")  # registers the console workspace
+    assert main(["console", "--script", str(tmp_path / "s.txt")]) == 0
+    header = "workspace,user,name,skills,timezone,hours,capacity_per_week,stage,region\n"
+    (tmp_path / "bad.csv").write_text(header + "console:local,console:bob,Bob,python,,,,wizard,\n")
+    assert main(["mentors", "import", "bad.csv"]) == 2
+    assert "bad.csv:2: `wizard` is not a career stage." in capsys.readouterr().out
+    (tmp_path / "good.csv").write_text(
+        header + "console:local,console:bob,Bob,python,,,,Senior,EMEA\n"
+    )
+    assert main(["mentors", "import", "good.csv"]) == 0
+    capsys.readouterr()
+    assert main(["mentors", "export"]) == 0
+    exported = capsys.readouterr().out.splitlines()
+    assert exported[0] == header.strip()
+    assert exported[1].endswith(",senior,EMEA")

@@ -1,0 +1,239 @@
+"""The two courses in chat: lesson 1 with the first ask or join, the next ones one a day as
+nudges (quiet hours respected), `/mentor learn` (progress and the next lesson), `/mentor learn
+stop`, quick checks, completion, and an admin's own lessons from bot.toml."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.commands import Actor, AskQuestion
+from bot.config import Config, LearningSection, Lesson
+from bot.domain import NudgeKind, NudgeState
+from bot.learning.commands import AnswerCheck, ShowLearning, StopLearning
+from bot.learning.courses import course, lesson_message
+from bot.learning.model import Track
+from bot.refs import UserRef
+from tests.unit.core_harness import QUESTION, START, WORKSPACE, Core, start_core
+
+
+@pytest.fixture
+async def core() -> Core:
+    return await start_core(learning=True)
+
+
+def lessons_to(core: Core, user: UserRef) -> list[str]:
+    return [m for m in core.chat.dms(user) if " · lesson " in m.split("\n", 1)[0]]
+
+
+def titles(core: Core, user: UserRef) -> list[str]:
+    return [m.split("\n", 1)[0] for m in lessons_to(core, user)]
+
+
+def pending_lessons(core: Core, user: UserRef) -> list[int]:
+    return [
+        n.step
+        for n in core.db.rows("nudges")
+        if n.kind is NudgeKind.LESSON and n.target == user and n.state is NudgeState.PENDING
+    ]
+
+
+@pytest.mark.parametrize("track", list(Track))
+def test_each_shipped_course_has_four_to_six_short_lessons_with_a_quick_check(
+    track: Track,
+) -> None:
+    c = course(track, Config())
+    assert 4 <= len(c) <= 6
+    for lesson in c.lessons:
+        assert 2 <= len(lesson.body.strip().splitlines()) <= 5
+        assert 2 <= len(lesson.check.options) <= 4
+        assert all(len(option) <= 60 for option in lesson.check.options)  # fits a button
+
+
+def test_a_lesson_message_has_one_button_per_option_on_its_lesson() -> None:
+    c = course(Track.MENTEE, Config())
+    msg = lesson_message(c, 2)
+    assert [a.custom_id for a in msg.actions] == ["mm:mentee:1:2", "mm:mentee:2:2", "mm:mentee:3:2"]
+    assert msg.title is not None and "lesson 2 of 5" in msg.title.plain()
+
+
+async def test_the_first_question_brings_the_first_askers_lesson(core: Core) -> None:
+    await core.join("bob", "pandas")
+    await core.ask("alice")
+    assert titles(core, core.user("alice")) == [
+        "Asking well · lesson 1 of 5: What a 20-minute session can do"
+    ]
+    assert pending_lessons(core, core.user("alice")) == [2]
+
+
+async def test_joining_as_a_mentor_brings_the_first_mentors_lesson(core: Core) -> None:
+    await core.join("bob", "pandas")
+    assert titles(core, core.user("bob")) == [
+        "Running a short session · lesson 1 of 5: Your first claim"
+    ]
+    assert pending_lessons(core, core.user("bob")) == [102]
+
+
+async def test_asking_again_does_not_start_the_course_again(core: Core) -> None:
+    await core.ask("alice")
+    await core.ask("alice", QUESTION + " Again, with sums.")
+    assert len(lessons_to(core, core.user("alice"))) == 1
+
+
+async def test_the_next_lessons_come_one_a_day_until_the_course_is_complete(core: Core) -> None:
+    await core.ask("alice")
+    for day in range(2, 6):
+        core.clock.advance(timedelta(hours=23))
+        await core.tick()
+        assert len(lessons_to(core, core.user("alice"))) == day - 1  # not before the day is up
+        core.clock.advance(timedelta(hours=1))
+        await core.tick()
+        assert len(lessons_to(core, core.user("alice"))) == day
+    last = lessons_to(core, core.user("alice"))[-1]
+    assert "lesson 5 of 5" in last and "course complete" in last
+    core.clock.advance(timedelta(days=10))
+    await core.tick()
+    assert len(lessons_to(core, core.user("alice"))) == 5
+    assert pending_lessons(core, core.user("alice")) == []
+    [enrollment] = core.db.rows("learning")
+    assert enrollment.completed_at is not None
+
+
+async def test_a_lesson_due_at_night_waits_for_the_learners_working_morning(core: Core) -> None:
+    # alice's platform says she is in New York: 10:00 UTC is 05:00 there.
+    alice = Actor(core.user("alice"), "alice", WORKSPACE, timezone="America/New_York")
+    await core.handle(AskQuestion(alice, QUESTION))
+    core.clock.advance(timedelta(days=1))  # Tuesday 10:00 UTC = 05:00 in New York
+    await core.tick()
+    assert len(lessons_to(core, alice.user)) == 1
+    core.clock.advance(timedelta(hours=3, minutes=59))  # 08:59 in New York
+    await core.tick()
+    assert len(lessons_to(core, alice.user)) == 1
+    core.clock.advance(timedelta(minutes=1))  # 09:00, the default working hours begin
+    await core.tick()
+    assert len(lessons_to(core, alice.user)) == 2
+
+
+async def test_stopping_the_course_stops_the_lessons(core: Core) -> None:
+    await core.ask("alice")
+    said = await core.reply(StopLearning(core.actor("alice")))
+    assert said.startswith("Done: no more lessons.")
+    core.clock.advance(timedelta(days=7))
+    await core.tick()
+    assert len(lessons_to(core, core.user("alice"))) == 1
+
+
+async def test_stopping_with_nothing_running_says_so(core: Core) -> None:
+    said = await core.reply(StopLearning(core.actor("zed")))
+    assert said.startswith("You have no lessons running.")
+
+
+async def test_learn_shows_progress_and_the_next_lesson_at_once(core: Core) -> None:
+    await core.ask("alice")
+    said = await core.reply(ShowLearning(core.actor("alice")))
+    assert "Asking well: 1 of 5 lessons, quick checks 0/0 right" in said
+    assert "lesson 2 of 5: Give context" in said
+    # the nudge that was due for lesson 2 finds it read and sends nothing; lesson 3 follows
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert titles(core, core.user("alice"))[1:] == [
+        "Asking well · lesson 3 of 5: Say what you tried"
+    ]
+
+
+async def test_learn_after_stopping_picks_up_where_it_stopped(core: Core) -> None:
+    await core.ask("alice")
+    await core.handle(StopLearning(core.actor("alice")))
+    said = await core.reply(ShowLearning(core.actor("alice")))
+    assert "stopped after 1 of 5 lessons" in said and "lesson 2 of 5" in said
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert "lesson 3 of 5" in lessons_to(core, core.user("alice"))[-1]
+
+
+async def test_learn_with_no_course_starts_the_askers_one(core: Core) -> None:
+    said = await core.reply(ShowLearning(core.actor("zed")))
+    assert "lesson 1 of 5: What a 20-minute session can do" in said
+    assert "Running a short session" not in said
+
+
+async def test_a_mentor_who_joined_before_the_lessons_existed_gets_both_courses(
+    core: Core,
+) -> None:
+    await core.join("bob", "pandas")
+    core.db.tables["learning"].clear()  # as after upgrading a bot that had no lessons
+    said = await core.reply(ShowLearning(core.actor("bob")))
+    assert "lesson 1 of 5: What a 20-minute session can do" in said
+    assert "Running a short session · lesson 1 of 5" in said
+
+
+async def test_learn_says_so_when_lessons_are_switched_off() -> None:
+    off = await start_core(Config(learning=LearningSection(enabled=False)), learning=True)
+    assert await off.reply(ShowLearning(off.actor("zed"))) == "Lessons are switched off here."
+
+
+async def test_quick_checks_count_right_answers_once(core: Core) -> None:
+    await core.ask("alice")
+    alice = core.actor("alice")
+    assert (await core.reply(AnswerCheck(alice, "mentee", 1, 2))).startswith("Right!")
+    again = await core.reply(AnswerCheck(alice, "mentee", 1, 1))
+    assert again.startswith("You answered this one already")
+    said = await core.reply(ShowLearning(alice))
+    assert "quick checks 1/1 right" in said
+
+
+async def test_a_wrong_answer_is_told_the_right_one_and_why(core: Core) -> None:
+    await core.ask("alice")
+    said = await core.reply(AnswerCheck(core.actor("alice"), "mentee", 1, 1))
+    assert said.startswith("Not quite. The answer is “Why this one query is slow”.")
+    assert "One focused problem fits." in said
+
+
+async def test_a_lesson_not_had_yet_cannot_be_answered(core: Core) -> None:
+    await core.ask("alice")
+    said = await core.reply(AnswerCheck(core.actor("alice"), "mentee", 3, 1))
+    assert said.startswith("That lesson isn't one you've had yet.")
+
+
+async def test_quick_check_buttons_send_the_answer(core: Core) -> None:
+    from bot.commands import button_command
+
+    assert button_command(core.actor("alice"), "mentor:3", 4) == AnswerCheck(
+        core.actor("alice"), "mentor", 4, 3
+    )
+
+
+async def test_an_admins_own_lessons_from_bot_toml_replace_the_shipped_course() -> None:
+    own = [
+        Lesson.model_validate(
+            {
+                "title": f"Our way {i}",
+                "body": "Ask in #help first.\nThen here.",
+                "check": {"question": "Where first?", "options": ["#help", "DM"], "answer": 1},
+            }
+        )
+        for i in range(1, 5)
+    ]
+    core = await start_core(Config(learning=LearningSection(mentee=own)), learning=True)
+    await core.ask("alice")
+    assert titles(core, core.user("alice")) == ["Asking well · lesson 1 of 4: Our way 1"]
+
+
+def test_a_lesson_whose_answer_is_not_an_option_is_refused_at_start_up() -> None:
+    with pytest.raises(ValueError, match="answer 3 is not one of the 2 options"):
+        Lesson.model_validate(
+            {
+                "title": "t",
+                "body": "b",
+                "check": {"question": "q", "options": ["a", "b"], "answer": 3},
+            }
+        )
+
+
+async def test_lessons_switched_off_send_nothing() -> None:
+    core = await start_core(Config(learning=LearningSection(enabled=False)), learning=True)
+    await core.join("bob", "pandas")
+    await core.ask("alice")
+    assert lessons_to(core, core.user("alice")) == lessons_to(core, core.user("bob")) == []
+    assert START == core.clock.now()

@@ -1,0 +1,186 @@
+"""The FAQ: saved from a resolved session by its mentor, shown first at ask time, searched with
+`/askmentor faq`, re-verified by its author after ``verify_days`` and hidden when nobody does."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.commands import AskQuestion
+from bot.config import Config, FaqSection
+from bot.learning.commands import ConfirmFaq, RetireFaq, SaveFaq, SearchFaq, UpdateFaq
+from bot.learning.faq import rank_faq
+from bot.learning.model import FaqEntry, FaqState
+from tests.unit.core_harness import START, WORKSPACE, Core, start_core
+
+ANSWER = 'Use df.groupby(["a", "b"])["c"].sum(): it returns a Series indexed by both columns.'
+LATER = "How can I group a pandas DataFrame by two columns and get the sum?"
+
+
+@pytest.fixture
+async def core() -> Core:
+    return await start_core()
+
+
+async def saved(core: Core) -> int:
+    n = await core.resolved()
+    said = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER))
+    assert said.startswith("Saved as FAQ 1"), said
+    return n
+
+
+def entry(n: int, question: str, answer: str, topics: tuple[str, ...] = ()) -> FaqEntry:
+    return FaqEntry(WORKSPACE, n, Core.user("bob"), question, answer, START, START, topics, id=n)
+
+
+def test_ranking_prefers_the_entry_sharing_words_and_topics() -> None:
+    entries = [
+        entry(1, "How do I undo a git commit?", "git reset --soft HEAD~1", ("git",)),
+        entry(
+            2, "How do I group a DataFrame by two columns?", "df.groupby([...]).sum()", ("pandas",)
+        ),
+    ]
+    found = rank_faq(entries, LATER, ("pandas",), limit=2, min_score=55)
+    assert [e.number for e in found] == [2]
+    assert rank_faq(entries, "reset a commit", limit=2, min_score=30)[0].number == 1
+    assert rank_faq(entries, "kubernetes ingress", limit=2, min_score=30) == []
+
+
+async def test_the_mentor_saves_a_resolved_session_as_an_faq_entry(core: Core) -> None:
+    n = await saved(core)
+    [e] = core.db.rows("faq")
+    assert (e.question_id, e.author, e.answer, e.topics) == (
+        n,
+        core.user("bob"),
+        ANSWER,
+        ("pandas",),
+    )
+    assert e.state is FaqState.ACTIVE and e.verified_at == START
+
+
+async def test_only_the_mentor_or_an_admin_may_save_it(core: Core) -> None:
+    n = await core.resolved()
+    said = await core.reply(SaveFaq(core.actor("alice"), n, ANSWER))
+    assert said == f"Only the mentor of #{n} (or an admin) can save it as an FAQ entry."
+    assert (await core.reply(SaveFaq(core.actor("admin"), n, ANSWER))).startswith("Saved as FAQ")
+
+
+async def test_an_unresolved_question_has_no_answer_to_save(core: Core) -> None:
+    n = await core.claimed()
+    said = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER))
+    assert said == f"#{n} isn't resolved, so there's no answer to save yet."
+
+
+async def test_a_one_word_answer_is_refused(core: Core) -> None:
+    n = await core.resolved()
+    said = await core.reply(SaveFaq(core.actor("bob"), n, "groupby"))
+    assert said.startswith("Write the answer in a sentence or two")
+
+
+async def test_saving_again_updates_the_entry(core: Core) -> None:
+    n = await saved(core)
+    core.clock.advance(timedelta(days=10))
+    said = await core.reply(
+        SaveFaq(core.actor("bob"), n, ANSWER + " Add .reset_index() for a frame.")
+    )
+    assert said.startswith("FAQ 1 is updated.")
+    [e] = core.db.rows("faq")
+    assert e.answer.endswith("for a frame.") and e.verified_at == START + timedelta(days=10)
+
+
+async def test_entries_are_shown_first_when_someone_asks_something_like_it(core: Core) -> None:
+    await saved(core)
+    said = await core.reply(AskQuestion(core.actor("dave"), LATER))
+    answered = said.index("Answered before:")
+    assert said.index("FAQ 1 How do I group a pandas DataFrame") > answered
+    assert said.index("Already answered, maybe useful meanwhile:") > answered
+
+
+async def test_the_faq_is_searched_with_askmentor_faq(core: Core) -> None:
+    await saved(core)
+    said = await core.reply(SearchFaq(core.actor("dave"), "groupby sum"))
+    assert said.startswith("From the FAQ (“groupby sum”)")
+    assert "FAQ 1 How do I group a pandas DataFrame" in said and "reset_index" not in said
+    nothing = await core.reply(SearchFaq(core.actor("dave"), "kubernetes ingress"))
+    assert nothing.startswith("Nothing in the FAQ matches “kubernetes ingress”.")
+
+
+async def test_after_verify_days_the_author_is_asked_whether_it_is_still_accurate(
+    core: Core,
+) -> None:
+    await saved(core)
+    core.clock.advance(timedelta(days=90) - timedelta(minutes=1))
+    await core.tick()
+    assert not [m for m in core.chat.dms(core.user("bob")) if "still accurate" in m]
+    core.clock.advance(timedelta(minutes=1))
+    await core.tick()
+    [dm] = [
+        m
+        for m in core.chat.messages("send_dm", user=core.user("bob"))
+        if "still accurate" in m.plain()
+    ]
+    assert [a.custom_id for a in dm.actions] == ["mm:faqok:1", "mm:faqupdate:1", "mm:faqretire:1"]
+
+
+async def test_an_entry_nobody_confirms_is_hidden_fourteen_days_later(core: Core) -> None:
+    await saved(core)
+    core.clock.advance(timedelta(days=90 + 14) - timedelta(minutes=1))
+    assert "FAQ 1" in await core.reply(SearchFaq(core.actor("dave"), "groupby"))
+    core.clock.advance(timedelta(minutes=2))
+    core.bus.services.figures.forget()
+    said = await core.reply(SearchFaq(core.actor("dave"), "groupby"))
+    assert said.startswith("Nothing in the FAQ matches")
+
+
+async def test_yes_keeps_it_shown_for_another_period_and_asks_again_then(core: Core) -> None:
+    await saved(core)
+    core.clock.advance(timedelta(days=90))
+    await core.tick()
+    said = await core.reply(ConfirmFaq(core.actor("bob"), 1))
+    assert said == "Thanks! FAQ 1 stays up; I'll check with you again in 90 days."
+    core.clock.advance(timedelta(days=60))
+    core.bus.services.figures.forget()
+    assert "FAQ 1" in await core.reply(SearchFaq(core.actor("dave"), "groupby"))
+    core.clock.advance(timedelta(days=30))
+    await core.tick()
+    asked = [m for m in core.chat.dms(core.user("bob")) if "still accurate" in m]
+    assert len(asked) == 2
+
+
+async def test_retire_hides_the_entry_at_once(core: Core) -> None:
+    await saved(core)
+    said = await core.reply(RetireFaq(core.actor("bob"), 1))
+    assert said.startswith("FAQ 1 is retired and no longer shown.")
+    assert (await core.reply(SearchFaq(core.actor("dave"), "groupby"))).startswith("Nothing")
+    core.clock.advance(timedelta(days=90))
+    await core.tick()
+    assert not [m for m in core.chat.dms(core.user("bob")) if "still accurate" in m]
+
+
+async def test_update_says_how_to_write_the_new_answer(core: Core) -> None:
+    n = await saved(core)
+    said = await core.reply(UpdateFaq(core.actor("bob"), 1))
+    assert said == f"Write the new answer of FAQ 1 as a line: `faq {n} <the new answer>`."
+
+
+async def test_only_the_author_or_an_admin_may_confirm_update_or_retire(core: Core) -> None:
+    await saved(core)
+    for command in (ConfirmFaq, UpdateFaq, RetireFaq):
+        said = await core.reply(command(core.actor("mallory"), 1))
+        assert said == "Only the author of FAQ 1 (or an admin) can change it."
+    assert (await core.reply(RetireFaq(core.actor("admin"), 1))).startswith("FAQ 1 is retired")
+
+
+async def test_entries_are_counted_by_author(core: Core) -> None:
+    await saved(core)
+    async with core.db.uow_factory()() as uow:
+        assert await uow.faq.count_by_author(WORKSPACE, core.user("bob")) == 1
+        assert await uow.faq.count_by_author(WORKSPACE, core.user("alice")) == 0
+
+
+async def test_showing_none_at_ask_time_is_allowed() -> None:
+    core = await start_core(Config(faq=FaqSection(shown=0)))
+    await saved(core)
+    said = await core.reply(AskQuestion(core.actor("dave"), LATER))
+    assert "Answered before" not in said

@@ -1,0 +1,134 @@
+"""Quality control: low ratings and their comments reach the admins (anonymous askers stay
+anonymous), `/mentor feedback` shows a mentor their own ratings, the digest lists low-rated
+topics; and the call link in every session intro."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.commands import CommentOnSession, RateSession, SendDigest
+from bot.config import Config, SessionSection
+from bot.learning.commands import ShowMentorFeedback
+from tests.unit.core_harness import ADMIN_CHANNEL, Core, start_core
+
+
+@pytest.fixture
+async def core() -> Core:
+    return await start_core()
+
+
+def to_admins(core: Core) -> list[str]:
+    return [m.plain() for m in core.chat.messages("post_card", channel=ADMIN_CHANNEL)]
+
+
+async def test_a_rating_of_two_or_less_reaches_the_admins_with_its_comment(core: Core) -> None:
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 2, comment="Felt rushed."))
+    [post] = to_admins(core)
+    assert post.startswith(
+        f"Low rating: the help on #{n} was rated 2/5 by its asker (alice) — mentor bob."
+    )
+    assert "Comment: Felt rushed." in post
+
+
+async def test_a_rating_of_three_stays_between_the_two(core: Core) -> None:
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 3))
+    assert to_admins(core) == []
+
+
+async def test_an_anonymous_askers_low_rating_keeps_them_anonymous(core: Core) -> None:
+    await core.join("bob", "python", "pandas")
+    n = await core.ask("alice", anonymous=True)
+    await core.claim("bob", n)
+    await core.resolve("alice", n)
+    await core.handle(RateSession(core.actor("alice"), n, 1))
+    await core.handle(CommentOnSession(core.actor("alice"), n, "Not what I needed."))
+    posts = to_admins(core)
+    assert "by its asker (anonymous asker)" in posts[0]
+    assert all("alice" not in p for p in posts)
+    assert posts[1] == f"Comment on a low rating of #{n} (1/5, by its asker): Not what I needed."
+
+
+async def test_a_mentors_low_clarity_rating_reaches_the_admins_too(core: Core) -> None:
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("bob"), n, 1))
+    [post] = to_admins(core)
+    assert post.startswith(f"Low rating: mentor bob rated the clarity of #{n} 1/5 (asker: alice).")
+
+
+async def test_a_comment_on_a_good_rating_stays_between_the_two(core: Core) -> None:
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 5))
+    await core.handle(CommentOnSession(core.actor("alice"), n, "Great!"))
+    assert to_admins(core) == []
+
+
+async def test_mentor_feedback_shows_their_own_ratings_and_comments_only(core: Core) -> None:
+    first = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), first, 5, comment="Spot on."))
+    second = await core.resolved(asker="dave")
+    await core.handle(RateSession(core.actor("dave"), second, 2, comment="Too fast."))
+    other = await core.resolved(asker="erin", mentor="carol")
+    await core.handle(RateSession(core.actor("erin"), other, 1, comment="Carol's comment."))
+    said = await core.reply(ShowMentorFeedback(core.actor("bob")))
+    assert said.startswith("Your feedback as a mentor\n2 ratings, average 3.5/5 · 5★ ×1 · 2★ ×1")
+    assert f"• 2/5 on #{second}: Too fast." in said and f"• 5/5 on #{first}: Spot on." in said
+    assert "Carol's comment." not in said and "dave" not in said and "alice" not in said
+
+
+async def test_mentor_feedback_without_ratings_says_so(core: Core) -> None:
+    said = await core.reply(ShowMentorFeedback(core.actor("bob")))
+    assert said.startswith("No ratings yet.")
+
+
+async def test_the_digest_lists_topics_with_low_average_ratings(core: Core) -> None:
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 2))
+    said = await core.reply(SendDigest(now=core.clock.now(), actor=core.actor("admin")))
+    assert "Low-rated topics: pandas 2.0/5 (1 rating) — worth a look" in said
+
+
+async def test_a_well_rated_week_lists_no_low_rated_topics(core: Core) -> None:
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 5))
+    said = await core.reply(SendDigest(now=core.clock.now(), actor=core.actor("admin")))
+    assert "Low-rated topics" not in said
+
+
+async def test_every_session_intro_has_the_call_link() -> None:
+    template = "https://meet.jit.si/micromentor-{workspace}-{number}"
+    core = await start_core(Config(session=SessionSection(call_link=template)))
+    n = await core.claimed()
+    intro = core.chat.messages("post_in_thread", thread=core.chat.thread_of(n))[0]
+    assert (
+        f"Talk it through: Start a call (https://meet.jit.si/micromentor-t1-{n})" in intro.plain()
+    )
+
+
+async def test_without_a_call_link_the_intro_has_none(core: Core) -> None:
+    n = await core.claimed()
+    assert "Start a call" not in core.chat.in_thread(n)[0]
+
+
+@pytest.mark.parametrize(
+    "bad", ["meet.jit.si/{number}", "https://meet.jit.si/{room}", "https://x/{0}"]
+)
+def test_a_call_link_that_is_not_an_http_url_with_known_placeholders_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        SessionSection(call_link=bad)
+
+
+async def test_low_rated_topics_are_counted_in_the_week_asked() -> None:
+    core = await start_core()
+    n = await core.resolved()
+    core.clock.advance(timedelta(days=8))
+    await core.handle(RateSession(core.actor("alice"), n, 1))
+    said = await core.reply(SendDigest(now=core.clock.now(), actor=core.actor("admin")))
+    assert "Low-rated topics" not in said  # this week's questions had none
+    last_week = await core.reply(
+        SendDigest(now=core.clock.now(), actor=core.actor("admin"), week="2026-W48")
+    )
+    assert "Low-rated topics: pandas 1.0/5" in last_week
