@@ -232,7 +232,8 @@ def _selected(values: Mapping[str, Any], block_id: str) -> str:
 
 
 def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | None:
-    """A submitted modal (``mm_ask``, ``mm_join``, ``mm_comment``, ``mm_faq``) → its command."""
+    """A submitted modal (``mm_ask``, ``mm_join``, ``mm_lightning``, ``mm_comment``, ``mm_faq``)
+    → its command."""
     values = (view.get("state") or {}).get("values") or {}
     callback = view.get("callback_id")
     meta = metadata_of(view)
@@ -260,17 +261,17 @@ def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | N
             stage=_selected(values, "stage") or None,
             region=_value(values, "region") or None,
         )
-    if not isinstance(question_id, int):
-        return None
-    if callback == "mm_comment":
-        return c.CommentOnSession(actor, question_id, _value(values, "comment"))
     if callback == "mm_lightning":
-        lightning_id = metadata_of(view).get("lightning_id")
+        lightning_id = meta.get("lightning_id")
         picked = ((values.get("starts_at") or {}).get("value") or {}).get("selected_date_time")
         if not isinstance(lightning_id, int) or not isinstance(picked, int):
             return None
         starts_at = datetime.fromtimestamp(picked, tz=UTC)
         return AcceptLightning(actor, lightning_id, starts_at, _value(values, "title"))
+    if not isinstance(question_id, int):
+        return None
+    if callback == "mm_comment":
+        return c.CommentOnSession(actor, question_id, _value(values, "comment"))
     if callback == "mm_faq":
         return lc.SaveFaq(actor, question_id, _value(values, "answer"))
     return None

@@ -28,6 +28,9 @@ async def test_an_unsure_ask_offers_topic_buttons_and_a_click_resuggests(
 ) -> None:
     await console("as aisha", "/mentor join workplace wellbeing")
     out = await console("as bob", f"/askmentor {VAGUE}")
+    # No goal, no context: coaching offers a preview first; posting it as is goes on as before.
+    assert out.one("only bob sees").lines[-1] == "[Post as is] [Edit]"
+    out = await console("click post 1")
     confirmation = out.one("only bob sees")
     assert "Which fits your question best? I'll suggest mentors for it." in confirmation.lines
     assert confirmation.lines[-1].endswith("[Something else] [Cancel my question]")
@@ -37,6 +40,6 @@ async def test_an_unsure_ask_offers_topic_buttons_and_a_click_resuggests(
 
 
 async def test_something_else_keeps_the_question_as_written(console: ConsoleDriver) -> None:
-    await console("as bob", f"/askmentor {VAGUE}")
+    await console("as bob", f"/askmentor {VAGUE}", "click post 1")
     out = await console("click topic:other 1")
     assert "mentors will read #1 as you wrote it" in out.one("only bob sees")

@@ -120,7 +120,9 @@ async def test_after_verify_days_the_author_is_asked_whether_it_is_still_accurat
         for m in core.chat.messages("send_dm", user=core.user("bob"))
         if "still accurate" in m.plain()
     ]
-    assert [a.custom_id for a in dm.actions] == ["mm:faqok:1", "mm:faqupdate:1", "mm:faqretire:1"]
+    # A DM's buttons carry the workspace the entry belongs to.
+    ids = ["mm:faqok:1@T1", "mm:faqupdate:1@T1", "mm:faqretire:1@T1"]
+    assert [a.custom_id for a in dm.actions] == ids
 
 
 async def test_an_entry_nobody_confirms_is_hidden_fourteen_days_later(core: Core) -> None:

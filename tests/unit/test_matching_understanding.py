@@ -19,8 +19,13 @@ from bot.matching import (
     merge_guesses,
     rank_mentors,
 )
+from bot.config import AskSection, Config
 from bot.refs import UserRef, WorkspaceRef
 from tests.unit.core_harness import start_core
+
+# These questions are phrased as people talk, without a stated goal: coaching (tested in
+# test_learning_coaching) would hold them for a preview before matching ever ran.
+NO_COACHING = Config(ask=AskSection(coaching="off"))
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 W1, W2 = WorkspaceRef("test", "T1"), WorkspaceRef("test", "T2")
@@ -104,7 +109,7 @@ def test_offline_classifier_reads_named_topics_and_situations() -> None:
 
 
 async def test_ten_well_rated_sessions_change_who_is_suggested() -> None:
-    core = await start_core()
+    core = await start_core(NO_COACHING)
     await core.join("ana", "performance optimization")
     await core.join("bob", "performance optimization")
     question = "The nightly invoice export hangs for minutes before timing out"
@@ -123,7 +128,7 @@ async def test_ten_well_rated_sessions_change_who_is_suggested() -> None:
 
 
 async def test_unsure_asker_gets_topic_buttons_and_a_pick_resuggests_and_teaches() -> None:
-    core = await start_core()
+    core = await start_core(NO_COACHING)
     await core.join("aisha", "workplace wellbeing")
     said = await core.handle(
         AskQuestion(
@@ -145,14 +150,14 @@ async def test_unsure_asker_gets_topic_buttons_and_a_pick_resuggests_and_teaches
 
 
 async def test_only_the_asker_picks_the_topic() -> None:
-    core = await start_core()
+    core = await start_core(NO_COACHING)
     n = await core.ask("alice", "Everything feels like a lot lately and I do not know what to do")
     reply = await core.reply(PickTopic(core.actor("mallory"), n, "boundaries"))
     assert "Only the person who asked" in reply
 
 
 async def test_mentor_about_is_stored_and_shown_on_the_profile() -> None:
-    core = await start_core()
+    core = await start_core(NO_COACHING)
     await core.join("maya", "salary negotiation")
     reply = await core.reply(SetMentorAbout(core.actor("maya"), "Answering offers and counters"))
     assert "Answering offers and counters" in reply

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,10 +29,18 @@ def thread_mode() -> str:
 
 
 @pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    """Override in a module to change bot.toml sections for the harness."""
+    return {}
+
+
+@pytest.fixture
 async def harness(
-    fake_discord: FakeDiscord, sqlite_url: str, thread_mode: str
+    fake_discord: FakeDiscord, sqlite_url: str, thread_mode: str, bot_settings: dict[str, Any]
 ) -> AsyncIterator[Harness]:
-    config = discord_config(thread_mode=thread_mode, guild_ids=[int(fake_discord.guild_id)])
+    config = discord_config(
+        thread_mode=thread_mode, guild_ids=[int(fake_discord.guild_id)], sections=bot_settings
+    )
     app, adapter, task, clock = await start_bot(fake_discord, config, sqlite_url)
     try:
         await wait_started(adapter, task)

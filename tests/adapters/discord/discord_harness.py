@@ -72,7 +72,12 @@ class Harness:
         """The first message the bot posted with this button, once it is there."""
 
         def found() -> list[dict[str, Any]]:
-            return [m for m in self.fake.messages.values() if custom_id in custom_ids(m)]
+            # A button in a DM carries its workspace: ``mm:faqok:1@<guild id>``.
+            return [
+                m
+                for m in self.fake.messages.values()
+                if any(c == custom_id or c.startswith(f"{custom_id}@") for c in custom_ids(m))
+            ]
 
         await self.fake.wait_until(lambda: bool(found()))
         return found()[0]
@@ -84,10 +89,15 @@ class Harness:
         self.app.runtime.wake()
 
 
-def discord_config(*, learning: bool = False, **discord: Any) -> Config:
-    """The lessons and next steps add DMs to every join, ask and resolve: off unless asked for."""
+def discord_config(
+    *, learning: bool = False, sections: dict[str, Any] | None = None, **discord: Any
+) -> Config:
+    """The lessons and next steps add DMs to every join, ask and resolve: off unless asked for.
+    `sections` are other bot.toml sections (``{"ask": {"coaching": "off"}}``)."""
     quiet = {} if learning else {"learning": {"enabled": False}, "followup": {"enabled": False}}
-    return Config.model_validate({"discord": discord, "bot": {"admins": []}, **quiet})
+    return Config.model_validate(
+        {"discord": discord, "bot": {"admins": []}, **quiet, **(sections or {})}
+    )
 
 
 async def start_bot(

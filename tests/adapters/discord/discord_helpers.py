@@ -25,6 +25,11 @@ def custom_ids(message: dict[str, Any]) -> list[str]:
     return [c["custom_id"] for row in message.get("components") or [] for c in row["components"]]
 
 
+def actions(message: dict[str, Any]) -> list[str]:
+    """The buttons' custom ids without the workspace a DM's buttons carry (``…@<guild id>``)."""
+    return [c.split("@", 1)[0] for c in custom_ids(message)]
+
+
 async def eventually(check: Callable[[], Awaitable[bool]], *, within: float = 5.0) -> None:
     """For effects that only show in the database (no request to await): re-check until true."""
     async with asyncio.timeout(within):

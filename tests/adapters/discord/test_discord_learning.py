@@ -5,7 +5,7 @@ stage option and `faq <words>`, and `/mentor stage`."""
 from __future__ import annotations
 
 from discord_harness import Harness
-from discord_helpers import custom_ids
+from discord_helpers import actions, custom_ids
 
 from bot.learning.model import DraftState
 
@@ -56,10 +56,11 @@ async def test_the_still_accurate_prompt_s_update_opens_the_faq_form_with_its_an
     await fake.followups(await fake.submit_modal("bob", callback.json()["data"], ANSWER))
     harness.later(90 * 24 * 3600)  # the "still accurate?" DM to the author
     asked = await harness.message_with("mm:faqupdate:1")
-    assert custom_ids(asked) == ["mm:faqok:1", "mm:faqupdate:1", "mm:faqretire:1"]
+    assert actions(asked) == ["mm:faqok:1", "mm:faqupdate:1", "mm:faqretire:1"]
+    assert all(c.endswith(f"@{fake.guild_id}") for c in custom_ids(asked))  # a DM's buttons
     # The fake takes clicks in guild channels only; where the button is doesn't matter here.
     asked["channel_id"] = fake.mentoring_id
-    token = await fake.click("bob", "mm:faqupdate:1", str(asked["id"]))
+    token = await fake.click("bob", custom_ids(asked)[1], str(asked["id"]))
     (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
     [answer] = text_inputs(callback.json()["data"])
     assert answer["value"] == ANSWER

@@ -3,12 +3,22 @@ mentor's own words through /mentor join and /mentor about."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from discord_harness import Harness
 from discord_helpers import custom_ids, eventually, sub
 
 from adapters.discord.translate import user_ref
 
 CLOSE_CALL = "I feel tired and keep answering messages every evening"
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    # Questions phrased as people talk have no stated goal; coaching (tested in
+    # test_discord_learning) would hold them for a preview before the topic buttons.
+    return {"ask": {"coaching": "off"}}
 
 
 async def test_a_close_call_shows_topic_buttons_and_a_click_sets_the_topic(

@@ -3,9 +3,20 @@ from the join form."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
 
 VAGUE = "Everything feels like a lot lately and I don't know what to do about it"
+
+
+@pytest.fixture
+def slack_settings() -> dict[str, Any]:
+    # Questions phrased as people talk have no stated goal; coaching (tested in
+    # test_slack_learning) would hold them for a preview before the topic buttons.
+    return {"ask": {"coaching": "off"}}
 
 
 async def test_unsure_ask_shows_topic_buttons_and_a_click_resuggests(slack: SlackHarness) -> None:
