@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.commands import AskQuestion, PickTopic, RateSession, SetMentorAbout
+from bot.config import AskSection, Config
 from bot.matching import (
     LearnedExpertise,
     Lesson,
@@ -19,7 +20,6 @@ from bot.matching import (
     merge_guesses,
     rank_mentors,
 )
-from bot.config import AskSection, Config
 from bot.refs import UserRef, WorkspaceRef
 from tests.unit.core_harness import start_core
 
