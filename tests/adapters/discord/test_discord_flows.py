@@ -89,8 +89,14 @@ async def test_reaction_and_button_race_has_exactly_one_winner_and_the_loser_is_
     await fake.wait_request("POST", r"/channels/\d+/messages/\d+/threads")
     carol_won = "You claimed #1" in button_reply.json()["content"]
     if carol_won:
-        (dm,) = await fake.wait_request("POST", r"/users/@me/channels")
-        assert str(dm.json()["recipient_id"]) == fake.users["bob"]["id"]
+        # bob's DM channel (alice's may open too: her first-question badge)
+        await fake.wait_for(
+            lambda r: (
+                r.method == "POST"
+                and r.path == "/users/@me/channels"
+                and str(r.json()["recipient_id"]) == fake.users["bob"]["id"]
+            )
+        )
         told = await fake.wait_for(
             lambda r: (
                 r.method == "POST"
