@@ -19,6 +19,7 @@ from bot.commands import (
 from bot.domain import MentorProfile, Nudge, NudgeKind
 from bot.events import MentorPaused, MentorRegistered, MentorResumed
 from bot.hours import HoursError, WeeklyHours, check_timezone
+from bot.hygiene import clean_line, has_visible_text
 from bot.mentors.career import clean_region, parse_stage, stage_problem
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, UserText, text
@@ -43,7 +44,9 @@ _INDEFINITE = timedelta(days=3650)
 
 
 def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[str, ...]:
-    cleaned = tuple(s.strip() for s in raw if s.strip())
+    # Skills are shown on profiles and cards and learned as topics: hidden and reordering
+    # characters go first, and a skill with nothing visible left is no skill.
+    cleaned = tuple(c for c in (clean_line(s, limit=len(s)) for s in raw) if has_visible_text(c))
     if not cleaned:
         raise Refusal(
             "Tell me at least one skill, separated by commas: `/mentor join python, sql, public speaking`."
