@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.commands import Actor
 from bot.config import Config
 from bot.domain import MentorProfile, Person, Question, Workspace
-from bot.hygiene import clean_line
+from bot.hygiene import clean_line, has_visible_text
 from bot.messagebus import Context, Refusal
 from bot.refs import UserRef, WorkspaceRef
 
@@ -37,7 +37,9 @@ async def ensure_person(ctx: Context, actor: Actor) -> Person:
     something changed, so a known person costs no write)."""
     person = await (await ctx.reads()).people.get(actor.user)
     admin = is_admin(actor, ctx.config)
-    name = clean_line(actor.name) or actor.user.id
+    name = clean_line(actor.name)
+    if not has_visible_text(name):  # a name of blanks or combining marks shows as nothing
+        name = actor.user.id
     if person is None:
         person = Person(ref=actor.user, name=name, timezone=actor.timezone, is_admin=admin)
         await ctx.uow.people.upsert(person)
