@@ -13,7 +13,14 @@ from adapters.console.gateway import PLATFORM, ConsoleGateway
 from bot.clock import ManualClock
 from bot.config import Config
 from bot.main import build_app, console_config
+from tests.adapters.slack.conftest import (  # the Slack harness's fixtures, for this tier too
+    fake_slack,
+    slack,
+    slack_settings,
+)
 from tests.e2e.console_driver import START, ConsoleDriver
+
+__all__ = ["QUIET", "fake_slack", "quiet_config", "slack", "slack_settings"]
 
 QUIET: dict[str, Any] = {
     "ask": {"coaching": "off"},
