@@ -14,6 +14,7 @@ from bot.messagebus import Context, Refusal
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
+    "ELSEWHERE",
     "ensure_person",
     "is_admin",
     "load_question",
@@ -90,7 +91,16 @@ async def require_mentor(ctx: Context, actor: Actor) -> MentorProfile:
             "You are not a mentor yet. Join with `/mentor join <skill, skill, ...>`, "
             "e.g. `/mentor join python, sql`."
         )
+    if profile.workspace != actor.workspace:
+        raise Refusal(ELSEWHERE)
     return profile
+
+
+# A profile belongs to one workspace: a command from another one must never change it.
+ELSEWHERE = (
+    "You mentor in another workspace, and a mentor profile serves one workspace. "
+    "Change it there, or leave there first (`/mentor leave`) to mentor here."
+)
 
 
 async def save_mentor(ctx: Context, profile: MentorProfile) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.actors import ensure_person, require_mentor, require_workspace, save_mentor
+from bot.actors import ELSEWHERE, ensure_person, require_mentor, require_workspace, save_mentor
 from bot.commands import (
     PauseMentor,
     RegisterMentor,
@@ -113,6 +113,8 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
     region = clean_region(cmd.region) if cmd.region is not None else None
     now = ctx.clock.now()
     existing = await ctx.uow.mentors.get(cmd.actor.user)
+    if existing is not None and existing.active and existing.workspace != ws.ref:
+        raise Refusal(ELSEWHERE)
     if existing is not None and existing.active:
         existing.skills = skills
         existing.hours = hours or existing.hours
