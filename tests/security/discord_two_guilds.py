@@ -13,14 +13,24 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1] / "adapters" / "discord"))
 
 import discord_payloads as p
-from discord_fake import FakeDiscord
+from discord_fake import FakeDiscord, Recorded
 from discord_harness import Harness, start_bot, stop_bot, wait_started
-from discord_helpers import custom_ids, sub
+from discord_helpers import custom_ids, eventually, sub
 
 from bot.config import Config
 from tests.security.conftest import QUIET
 
-__all__ = ["EPHEMERAL", "Harness", "TwoGuilds", "custom_ids", "running", "security_config", "sub"]
+__all__ = [
+    "EPHEMERAL",
+    "Harness",
+    "Recorded",
+    "TwoGuilds",
+    "custom_ids",
+    "eventually",
+    "running",
+    "security_config",
+    "sub",
+]
 
 EPHEMERAL = 64
 
