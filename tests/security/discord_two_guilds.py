@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "adapters" / "discord"))
 import discord_payloads as p
 from discord_fake import FakeDiscord, Recorded
 from discord_harness import Harness, start_bot, stop_bot, wait_started
+from discord_harness import _serve as serve
 from discord_helpers import custom_ids, eventually, sub
 
 from bot.config import Config
@@ -22,6 +23,7 @@ from tests.security.conftest import QUIET
 
 __all__ = [
     "EPHEMERAL",
+    "FakeDiscord",
     "Harness",
     "Recorded",
     "TwoGuilds",
@@ -29,7 +31,9 @@ __all__ = [
     "eventually",
     "running",
     "security_config",
+    "serve",
     "sub",
+    "wait_started",
 ]
 
 EPHEMERAL = 64
