@@ -97,6 +97,29 @@ async def test_the_anonymous_card_pings_nobody_and_the_suggested_hear_by_dm(
     assert fake.dm_channels[dm["channel_id"]] == fake.users["bob"]["id"]
 
 
+async def test_the_channel_bump_of_an_anonymous_question_pings_and_names_nobody(
+    discord: Harness,
+) -> None:
+    fake = discord.fake
+    await discord.join("bob", "negotiation, salary")
+    await discord.ask("alice", RAISE, anonymous=True)
+    discord.later(31 * 60)  # past the DM to the next mentor and the bump in the channel
+
+    def posts() -> list[dict[str, Any]]:
+        return [
+            r.json()
+            for r in fake.requests
+            if r.method == "POST" and r.path == f"/channels/{fake.mentoring_id}/messages"
+        ]
+
+    await fake.wait_until(lambda: len(posts()) > 1)  # the card, then the bump
+    await settled(discord)
+    for body in posts():
+        assert body["allowed_mentions"]["users"] == [], body
+        assert "<@" not in str(body.get("content") or "")
+        assert "alice" not in str(body).lower()
+
+
 async def test_a_non_mentor_cannot_claim_an_anonymous_question(discord: Harness) -> None:
     fake = discord.fake
     card = await discord.ask("alice", RAISE, anonymous=True)
