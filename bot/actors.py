@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from bot.commands import Actor
 from bot.config import Config
 from bot.domain import MentorProfile, Person, Question, Workspace
-from bot.hygiene import clean_line
+from bot.hygiene import clean_line, has_visible_text
 from bot.messagebus import Context, Refusal
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
+    "ELSEWHERE",
     "ensure_person",
     "is_admin",
     "load_question",
@@ -37,7 +38,9 @@ async def ensure_person(ctx: Context, actor: Actor) -> Person:
     something changed, so a known person costs no write)."""
     person = await (await ctx.reads()).people.get(actor.user)
     admin = is_admin(actor, ctx.config)
-    name = clean_line(actor.name) or actor.user.id
+    name = clean_line(actor.name)
+    if not has_visible_text(name):  # a name of blanks or combining marks shows as nothing
+        name = actor.user.id
     if person is None:
         person = Person(ref=actor.user, name=name, timezone=actor.timezone, is_admin=admin)
         await ctx.uow.people.upsert(person)
@@ -88,7 +91,16 @@ async def require_mentor(ctx: Context, actor: Actor) -> MentorProfile:
             "You are not a mentor yet. Join with `/mentor join <skill, skill, ...>`, "
             "e.g. `/mentor join python, sql`."
         )
+    if profile.workspace != actor.workspace:
+        raise Refusal(ELSEWHERE)
     return profile
+
+
+# A profile belongs to one workspace: a command from another one must never change it.
+ELSEWHERE = (
+    "You mentor in another workspace, and a mentor profile serves one workspace. "
+    "Change it there, or leave there first (`/mentor leave`) to mentor here."
+)
 
 
 async def save_mentor(ctx: Context, profile: MentorProfile) -> None:

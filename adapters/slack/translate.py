@@ -156,7 +156,14 @@ def slash_command(
     if name == "mentoradmin":
         return parse_admin(actor, body, now=now)
     if name == "kudos":
-        return parse_kudos(actor, body, user_named=mentioned_user)
+        # As for a hand-over: only a mention Slack sent counts (it arrives unescaped in the raw
+        # text); a typed ``<@U…|Any Name>`` arrives escaped and thanks nobody.
+        raw_words = raw_text.split()
+
+        def sent_mention(who: str) -> tuple[UserRef, str] | None:
+            return mentioned_user(who) if who in raw_words else None
+
+        return parse_kudos(actor, body, user_named=sent_mention)
     if name == "lightning":
         return parse_lightning(actor, body)
     return ParseError(f"I don't know the command `/{name}`.")

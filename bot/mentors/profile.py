@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.actors import ensure_person, require_mentor, require_workspace, save_mentor
+from bot.actors import ELSEWHERE, ensure_person, require_mentor, require_workspace, save_mentor
 from bot.commands import (
     PauseMentor,
     RegisterMentor,
@@ -19,6 +19,7 @@ from bot.commands import (
 from bot.domain import MentorProfile, Nudge, NudgeKind
 from bot.events import MentorPaused, MentorRegistered, MentorResumed
 from bot.hours import HoursError, WeeklyHours, check_timezone
+from bot.hygiene import clean_line, has_visible_text
 from bot.mentors.career import clean_region, parse_stage, stage_problem
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, UserText, text
@@ -43,7 +44,9 @@ _INDEFINITE = timedelta(days=3650)
 
 
 def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[str, ...]:
-    cleaned = tuple(s.strip() for s in raw if s.strip())
+    # Skills are shown on profiles and cards and learned as topics: hidden and reordering
+    # characters go first, and a skill with nothing visible left is no skill.
+    cleaned = tuple(c for c in (clean_line(s, limit=len(s)) for s in raw) if has_visible_text(c))
     if not cleaned:
         raise Refusal(
             "Tell me at least one skill, separated by commas: `/mentor join python, sql, public speaking`."
@@ -110,6 +113,8 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
     region = clean_region(cmd.region) if cmd.region is not None else None
     now = ctx.clock.now()
     existing = await ctx.uow.mentors.get(cmd.actor.user)
+    if existing is not None and existing.active and existing.workspace != ws.ref:
+        raise Refusal(ELSEWHERE)
     if existing is not None and existing.active:
         existing.skills = skills
         existing.hours = hours or existing.hours
