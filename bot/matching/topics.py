@@ -21,6 +21,9 @@ is settled by the other topics the question names firmly (not loose, not cued):
   (`bot.matching.classifier`), so "parking permit renewal" asks rather than says "account
   management".
 
+A general skill gives way to a related narrower one named in the same question ("negotiation"
+to "salary negotiation", "python" to "python packaging").
+
 Ambiguous spellings ("Go", "R", "C", "Excel", "React") count only with evidence: written as a
 tag; next to a cue word ("Go code", "in R"); with a related skill in the same question ("R and
 Python"); or, for words that are not one letter, capitalised as in the taxonomy mid-sentence.
@@ -133,7 +136,22 @@ def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
     for m in kept:
         skill = taxonomy.yielded(m.skill, m.words, found - {m.skill})
         out.append(m if skill == m.skill else TopicMatch(skill, m.words, m.position, m.how))
-    return _settle_loose(out, taxonomy)
+    return _narrowest(_settle_loose(out, taxonomy), taxonomy)
+
+
+def _narrowest(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
+    """Drop a general skill when a related, narrower one is named firmly: "negotiate a
+    counteroffer" is salary negotiation, not negotiation as well ("salary negotiation" holds every
+    word of "negotiation"; likewise python and python packaging)."""
+    named = {m.skill for m in matches if m.sure}
+
+    def narrower(skill: str) -> bool:
+        words = set(skill.split())
+        return any(
+            other in taxonomy.related_to(skill) and words < set(other.split()) for other in named
+        )
+
+    return [m for m in matches if not narrower(m.skill)]
 
 
 def _settle_loose(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:

@@ -184,3 +184,27 @@ async def test_an_unsure_question_gets_pick_one_buttons_not_a_wrong_topic() -> N
     ids = [a.id for a in confirmation.actions]
     assert ids[0] == "topic:account management" and ids[-2:] == ["topic:other", "cancel"]
     assert core.question(1).topics == ()
+
+
+# --- word forms and narrower skills ---------------------------------------------------------------
+
+
+def test_british_spellings_meet_american_terms(tax: Taxonomy) -> None:
+    assert extract_topics("How do I prep for a behavioural interview?", tax) == ["job interviews"]
+    assert "financial modeling" in extract_topics("financial modelling for a seed round", tax)
+    assert extract_topics("Is our colour contrast enough for WCAG?", tax) == ["web accessibility"]
+
+
+def test_promotion_patterns_name_the_level(tax: Taxonomy) -> None:
+    assert extract_topics("What does it take to be promoted to staff?", tax) == ["promotion"]
+    assert extract_topics("My senior promotion was denied again", tax) == ["promotion"]
+
+
+def test_a_general_skill_gives_way_to_a_related_narrower_one(tax: Taxonomy) -> None:
+    topics = extract_topics("How do I negotiate a counteroffer from my employer?", tax)
+    assert topics == ["salary negotiation"]
+    # unrelated or not narrower: both stay
+    assert extract_topics("negotiation tips for a sales call", tax) == [
+        "negotiation",
+        "sales demos",
+    ]
