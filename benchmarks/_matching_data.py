@@ -20,6 +20,8 @@ __all__ = [
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 EVAL_FILE = DATA / "matching_eval.jsonl"
+# Labelled later and kept apart (split ``holdout3``): never tuned for, measured only to report.
+HOLDOUT_FILES = (DATA / "matching_eval_holdout3.jsonl",)
 PEOPLE_ROSTER = DATA / "matching_people_roster.json"
 
 _VERBS = (
@@ -34,9 +36,13 @@ _ADJS = "slow flaky large legacy new remote small noisy critical internal quarte
 
 
 def eval_rows() -> list[dict[str, object]]:
-    """The labelled questions of ``tests/data/matching_eval.jsonl``."""
-    with EVAL_FILE.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    """The labelled questions of ``tests/data/matching_eval.jsonl`` and the later holdout files
+    (``matching_eval_holdout3.jsonl``), each row with its ``split``."""
+    rows: list[dict[str, object]] = []
+    for path in (EVAL_FILE, *HOLDOUT_FILES):
+        with path.open(encoding="utf-8") as fh:
+            rows.extend(json.loads(line) for line in fh if line.strip())
+    return rows
 
 
 def people_rows(name: str) -> list[dict[str, object]]:

@@ -1,6 +1,6 @@
 """Matching: what questions are about, mentors ranked for them, similar resolved questions."""
 
-from bot.matching.classifier import OfflineClassifier, TopicClassifier
+from bot.matching.classifier import TENTATIVE, OfflineClassifier, TopicClassifier
 from bot.matching.learned import LearnedExpertise, Lesson
 from bot.matching.own_words import MentorWords
 from bot.matching.ranking import (
@@ -14,11 +14,12 @@ from bot.matching.ranking import (
 from bot.matching.similar import SimilarIndex, SimilarIndexes, SimilarQuestion
 from bot.matching.situations import SituationBook, TopicGuess, default_situations
 from bot.matching.taxonomy import Taxonomy, build_taxonomy, default_skills
-from bot.matching.topics import TopicMatch, extract_topics, find_topics
+from bot.matching.topics import TopicMatch, extract_topics, find_topics, unsure_topics
 from bot.matching.understanding import Reading, merge_guesses, skill_words
 
 __all__ = [
     "FACTORS",
+    "TENTATIVE",
     "LearnedExpertise",
     "Lesson",
     "MentorCandidate",
@@ -44,4 +45,5 @@ __all__ = [
     "merge_guesses",
     "rank_mentors",
     "skill_words",
+    "unsure_topics",
 ]

@@ -153,16 +153,55 @@ _BRITISH = (
 )
 
 
+# British spellings whose root differs from the American one (beyond -ise/-isation): a word that
+# starts with the British root is stemmed as the American word, so "behavioural interview" meets
+# "behavioral interview" and "modelling" meets "modeling".
+_BRITISH_ROOTS = (
+    ("behaviour", "behavior"),
+    ("colour", "color"),
+    ("favour", "favor"),
+    ("honour", "honor"),
+    ("humour", "humor"),
+    ("labour", "labor"),
+    ("neighbour", "neighbor"),
+    ("programme", "program"),
+    ("licence", "license"),
+    ("defence", "defense"),
+    ("offence", "offense"),
+    ("judgement", "judgment"),
+    ("catalogue", "catalog"),
+    ("dialogue", "dialog"),
+    ("centre", "center"),
+    ("modell", "model"),
+    ("levell", "level"),
+    ("labell", "label"),
+    ("travell", "travel"),
+    ("cancell", "cancel"),
+    ("signall", "signal"),
+)
+_BRITISH_WORDS = {"analyse": "analyze", "analysed": "analyzed", "analysing": "analyzing"}
+
+
+def _american(word: str) -> str:
+    if word in _BRITISH_WORDS:
+        return _BRITISH_WORDS[word]
+    for uk, us in _BRITISH_ROOTS:
+        if word.startswith(uk):
+            return us + word[len(uk) :]
+    return word
+
+
 @cache
 def stem(word: str) -> str:
-    """Reduce an inflected word to a stem: 'negotiating', 'negotiation' -> 'negotiat'.
+    """Reduce an inflected word to a stem: 'negotiating', 'negotiation' -> 'negotiat'; British
+    spellings meet American ones ('behavioural' -> 'behavior', 'prioritise' -> 'prioritiz').
 
     Only alphabetic words of four letters or more are touched, and a stem is never shorter than
     three letters, so 'going' stays 'going' and never meets the skill 'go'.
     """
     if len(word) < 4 or not word.isalpha():
         return word
-    w = word
+    w = _american(word)
     if len(w) >= 6:
         for uk, us in _BRITISH:
             if w.endswith(uk):

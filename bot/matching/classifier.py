@@ -11,9 +11,13 @@ from typing import Protocol
 
 from bot.matching.situations import SituationBook, TopicGuess, default_situations
 from bot.matching.taxonomy import Taxonomy
-from bot.matching.topics import extract_topics
+from bot.matching.topics import find_topics
 
-__all__ = ["OfflineClassifier", "TopicClassifier"]
+__all__ = ["TENTATIVE", "OfflineClassifier", "TopicClassifier"]
+
+# The weight of a topic named only loosely ("renewal", "retries" with nothing to support them):
+# under `bot.matching.understanding.SURE`, so such a question asks its asker to pick.
+TENTATIVE = 0.6
 
 
 class TopicClassifier(Protocol):
@@ -23,7 +27,9 @@ class TopicClassifier(Protocol):
 
 
 class OfflineClassifier:
-    """Named topics (weight 1) and the situations the question describes (their weights)."""
+    """Named topics (weight 1), loosely named ones (`TENTATIVE`: a guess for the asker to
+    confirm, see `bot.matching.topics`) and the situations the question describes (their
+    weights)."""
 
     def __init__(
         self,
@@ -37,8 +43,11 @@ class OfflineClassifier:
         self.threshold = threshold
 
     def guesses(self, text: str) -> list[TopicGuess]:
-        named = extract_topics(text, self.taxonomy, threshold=self.threshold)
+        matches = find_topics(text, self.taxonomy, threshold=self.threshold)
+        named = list(dict.fromkeys(m.skill for m in matches if m.sure))
+        loose = [s for s in dict.fromkeys(m.skill for m in matches if not m.sure) if s not in named]
         found = [TopicGuess(t, 1.0, "named") for t in named]
+        found += [TopicGuess(t, TENTATIVE, "tentative") for t in loose]
         return found + [g for g in self.situations.guess(text) if g.skill in self.taxonomy]
 
     async def classify(self, text: str) -> list[TopicGuess]:

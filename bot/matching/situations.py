@@ -27,7 +27,8 @@ class TopicGuess:
 
     skill: str
     weight: float
-    how: str  # "named" (the taxonomy's words), "situation", "learned", "model"
+    how: str  # "named" (the taxonomy's words), "tentative" (named loosely), "situation",
+    # "learned", "model"
 
 
 @dataclass(frozen=True, slots=True)

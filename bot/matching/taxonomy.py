@@ -18,11 +18,20 @@ kinds of term keep precision up while the vocabulary grows:
 - *weak* terms ("interview") give way to a more specific skill when a trigger skill is present
   (``yields``): "interviews" with "hiring" is about interviewing candidates, not job interviews;
 - *ignored* phrases (``[ignore]``) are read as no topic at all, so their words cannot be:
-  "on a shoestring budget", "present to leadership" (leadership is the audience there).
+  "on a shoestring budget", "present to leadership" (leadership is the audience there);
+- *loose* terms (``loose``) are one-word names with another everyday sense at work
+  ("arguments" of a function, a parking permit's "renewal", a function's "retries"): they count
+  only with support, and are otherwise a guess the asker is asked to confirm (see
+  `bot.matching.topics`);
+- *gapped*: a two-word term also meets its words with up to two possessives or pronouns between
+  them ("negotiate *my* salary", "give *them* feedback", "review *our* code");
+- *patterns* (``[patterns]``) are phrases with slots ("{level} to {level}") expanded into every
+  alias their slot words make ("junior to senior", "mid-level to staff" …).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -52,6 +61,10 @@ __all__ = [
 ]
 
 _MIN_FUZZY_LEN = 6
+# Words that may stand between the two words of a two-word term ("negotiate my salary"):
+# possessives and object pronouns, never articles ("booking a meeting room" is no sales call).
+_GAP_WORDS = frozenset("my our your his her their its me him them us you".split())
+_MAX_GAP = 2
 # Areas whose skills are technical; a cued term needs company of its own kind.
 TECHNICAL_AREAS = frozenset({"software", "infrastructure", "data", "more-software"})
 # Words a mentor adds around a skill ("advanced SQL", "Python programming").
@@ -87,6 +100,7 @@ class SkillEntry:
     cued: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
     yields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    loose: tuple[str, ...] = ()
 
 
 def allowed_edits(length: int, threshold: float) -> int:
@@ -131,6 +145,8 @@ class Taxonomy:
         self._ignored: set[str] = set()
         self._weak: dict[str, set[str]] = {}
         self._yields: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._loose: set[tuple[str, str]] = set()
+        self._pairs: dict[str, dict[str, str]] = {}
         for canon, names in (aliases or {}).items():
             self.add(canon, names)
         for canon, others in (related or {}).items():
@@ -157,6 +173,7 @@ class Taxonomy:
         cued: Iterable[str] = (),
         weak: Iterable[str] = (),
         yields: Iterable[tuple[str, Iterable[str]]] = (),
+        loose: Iterable[str] = (),
     ) -> str:
         """Add a skill (or more aliases to a known one); returns its canonical name."""
         canon = _norm(canon)
@@ -184,6 +201,8 @@ class Taxonomy:
             self._weak.setdefault(canon, set()).add(" ".join(stem(w) for w in term_tokens(term)))
         for target, triggers in yields:
             self._yields.setdefault(canon, []).append((_norm(target), frozenset(triggers)))
+        for term in loose:
+            self._loose.add((canon, " ".join(term_tokens(_norm(term)))))
         self.relate(canon, related)
         return canon
 
@@ -222,6 +241,8 @@ class Taxonomy:
             if len(key) >= _MIN_FUZZY_LEN and key not in common_words():
                 self._fuzzy.setdefault((len(words), key[0]), []).append(key)
         stemmed = " ".join(stem(w) for w in words)
+        if len(words) == 2 and not FUNCTION_WORDS.intersection(words):
+            self._pairs.setdefault(stem(words[0]), {}).setdefault(stem(words[1]), canon)
         if len(words) > 1 or stemmed == key or stemmed not in common_words():
             # a one-word term whose stem is an everyday word ("meetings" -> "meeting") must be
             # written as is
@@ -247,6 +268,20 @@ class Taxonomy:
             hit = self._stemmed.get(" ".join(stem(w) for w in words))
         return hit
 
+    def lookup_gapped(self, words: tuple[str, ...]) -> tuple[str, int] | None:
+        """A two-word term met by ``words[0]`` and a later word with only determiners or
+        pronouns between: its skill and how many words it spans."""
+        pairs = self._pairs.get(stem(words[0])) if words else None
+        if not pairs:
+            return None
+        for gap in range(1, min(_MAX_GAP, len(words) - 2) + 1):
+            if words[gap] not in _GAP_WORDS:
+                return None
+            hit = pairs.get(stem(words[gap + 1]))
+            if hit is not None:
+                return hit, gap + 2
+        return None
+
     def ignored(self, words: tuple[str, ...]) -> bool:
         """Whether these words are a phrase that names no topic."""
         return " ".join(words) in self._ignored
@@ -271,6 +306,21 @@ class Taxonomy:
             if triggers & found:
                 return target
         return skill
+
+    def loose(self, skill: str, words: str) -> bool:
+        """Whether `words` name `skill` only loosely (another everyday sense is common). Loose
+        terms are listed in each form that is loose ("argument", "arguments"), so "estimate" can be
+        loose while "estimation" is not."""
+        return (skill, " ".join(term_tokens(words.lower()))) in self._loose
+
+    def kin(self, skill: str, other: str) -> bool:
+        """Whether `other` supports a loose mention of `skill`: the same skill, a related one, or
+        one of the same area."""
+        return (
+            skill == other
+            or other in self.related_to(skill)
+            or (bool(self.areas.get(skill)) and self.areas.get(skill) == self.areas.get(other))
+        )
 
     def lookup_fuzzy(self, words: tuple[str, ...], *, threshold: float) -> str | None:
         """The skill these words name allowing for a typo; None when nothing is close enough."""
@@ -348,7 +398,7 @@ def _everyday(key: str) -> bool:
 def _parse(data: dict[str, Any]) -> list[SkillEntry]:
     entries: list[SkillEntry] = []
     for area, table in data.items():
-        if area == "ignore":
+        if area in ("ignore", "patterns", "loose"):
             continue
         for canon, spec in table.items():
             entries.append(
@@ -361,6 +411,7 @@ def _parse(data: dict[str, Any]) -> list[SkillEntry]:
                     tuple(spec.get("cued", ())),
                     tuple(spec.get("weak", ())),
                     tuple((t, tuple(trig)) for t, trig in spec.get("yields", {}).items()),
+                    tuple(spec.get("loose", ())),
                 )
             )
     return entries
@@ -376,6 +427,32 @@ def _shipped() -> dict[str, Any]:
 def default_skills() -> tuple[SkillEntry, ...]:
     """The shipped taxonomy (``bot/matching/skills.toml``), parsed once."""
     return tuple(_parse(_shipped()))
+
+
+@cache
+def default_loose() -> dict[str, tuple[str, ...]]:
+    """The shipped loose terms (``[loose]`` in ``skills.toml``): skill -> its loose names."""
+    return {k: tuple(v) for k, v in _shipped().get("loose", {}).items()}
+
+
+def expand_patterns(patterns: Mapping[str, Any]) -> dict[str, list[str]]:
+    """``[patterns]``: each skill's phrases with ``{slot}``s, expanded with the slots' words."""
+    slots: dict[str, list[str]] = dict(patterns.get("slots", {}))
+    out: dict[str, list[str]] = {}
+    for skill, phrases in patterns.get("skills", {}).items():
+        for phrase in phrases:
+            expanded = [""]
+            for part in re.split(r"(\{\w+\})", phrase):
+                words = slots[part[1:-1]] if part.startswith("{") else [part]
+                expanded = [e + w for e in expanded for w in words]
+            out.setdefault(skill, []).extend(expanded)
+    return out
+
+
+@cache
+def default_patterns() -> dict[str, list[str]]:
+    """The shipped pattern phrases (``[patterns]`` in ``skills.toml``), expanded."""
+    return expand_patterns(_shipped().get("patterns", {}))
 
 
 @cache
@@ -400,9 +477,18 @@ def build_taxonomy(
                 cued=e.cued,
                 weak=e.weak,
                 yields=e.yields,
+                loose=e.loose,
             )
         for e in entries:
             tax.relate(e.canon, e.related)
+        for canon, phrases in default_patterns().items():
+            if canon not in tax:
+                raise ValueError(f"[patterns] names an unknown skill: {canon!r}")
+            tax.add(canon, phrases)
+        for canon, terms in default_loose().items():
+            if canon not in tax:
+                raise ValueError(f"[loose] names an unknown skill: {canon!r}")
+            tax.add(canon, loose=terms)
         tax.ignore(default_ignored())
     for canon, aliases in (configured or {}).items():
         tax.add(canon, aliases)

@@ -10,6 +10,20 @@ Phrases the taxonomy marks as naming no topic ("on a tight budget") are skipped 
 terms ("slow") count only beside another topic of their kind; a weak term ("interviews") gives
 way to a more specific skill when that skill's trigger is present (see `bot.matching.taxonomy`).
 
+A *loose* term (a one-word name with another everyday sense: "arguments", "renewal", "retries")
+is settled by the other topics the question names firmly (not loose, not cued):
+
+- one of them is its own skill, a related skill or a skill of its area: the term counts;
+- all of them are of the other kind (technical or not): the word is used in its other sense and
+  is dropped ("parse *command line* arguments" is not about conflict resolution);
+- there are none: the term is *unsure* (``TopicMatch.sure`` is false). `extract_topics` leaves
+  it out; the classifier offers it as a guess for the asker to confirm
+  (`bot.matching.classifier`), so "parking permit renewal" asks rather than says "account
+  management".
+
+A general skill gives way to a related narrower one named in the same question ("negotiation"
+to "salary negotiation", "python" to "python packaging").
+
 Ambiguous spellings ("Go", "R", "C", "Excel", "React") count only with evidence: written as a
 tag; next to a cue word ("Go code", "in R"); with a related skill in the same question ("R and
 Python"); or, for words that are not one letter, capitalised as in the taxonomy mid-sentence.
@@ -22,7 +36,7 @@ from dataclasses import dataclass
 from bot.matching._text import FUNCTION_WORDS, STOP_WORDS, Token, common_words, stem, tokenize
 from bot.matching.taxonomy import AmbiguousForm, Taxonomy
 
-__all__ = ["TopicMatch", "extract_topics", "find_topics"]
+__all__ = ["TopicMatch", "extract_topics", "find_topics", "unsure_topics"]
 
 # Words that, right after an ambiguous name, show it names a technology ("Go code", "R script").
 _NEXT_CUES = frozenset(
@@ -34,6 +48,8 @@ _NEXT_CUES = frozenset(
     goroutine goroutines interface interfaces struct structs pointer pointers test tests
     binary binaries toolchain generics syntax plugin plugins engine""".split()
 )
+# A two-word term with up to two determiners between its words spans at most four words.
+_GAPPED_SPAN = 4
 # Words that, right before a one-letter language, show it names one ("in R", "using C").
 _PREV_CUES = frozenset("in using with learn learning write writing written use into of".split())
 
@@ -46,6 +62,7 @@ class TopicMatch:
     words: str
     position: int
     how: str  # "exact", "fuzzy", "tag", "cued", "ambiguous" (or "ignored", never returned)
+    sure: bool = True  # False for a loose term nothing else in the question supports
 
 
 def _has_evidence(
@@ -97,7 +114,7 @@ def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> li
             consumed[j] = True
         i += width
     matches = _settle(matches, taxonomy)
-    found = {m.skill for m in matches}
+    found = {m.skill for m in matches if m.sure}
     for i, tok in enumerate(tokens):
         if consumed[i]:
             continue
@@ -119,6 +136,39 @@ def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
     for m in kept:
         skill = taxonomy.yielded(m.skill, m.words, found - {m.skill})
         out.append(m if skill == m.skill else TopicMatch(skill, m.words, m.position, m.how))
+    return _narrowest(_settle_loose(out, taxonomy), taxonomy)
+
+
+def _narrowest(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
+    """Drop a general skill when a related, narrower one is named firmly: "negotiate a
+    counteroffer" is salary negotiation, not negotiation as well ("salary negotiation" holds every
+    word of "negotiation"; likewise python and python packaging)."""
+    named = {m.skill for m in matches if m.sure}
+
+    def narrower(skill: str) -> bool:
+        words = set(skill.split())
+        return any(
+            other in taxonomy.related_to(skill) and words < set(other.split()) for other in named
+        )
+
+    return [m for m in matches if not narrower(m.skill)]
+
+
+def _settle_loose(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
+    """Keep a loose term the other firm topics support; drop it beside only topics of the other
+    kind; mark it unsure when nothing else is named."""
+    loose = [m.how != "tag" and taxonomy.loose(m.skill, m.words) for m in matches]
+    firm = [m for m, lo in zip(matches, loose, strict=True) if not lo and m.how != "cued"]
+    out: list[TopicMatch] = []
+    for m, lo in zip(matches, loose, strict=True):
+        if not lo:
+            out.append(m)
+        elif any(taxonomy.kin(m.skill, f.skill) for f in firm):
+            out.append(m)
+        elif firm and all(taxonomy.technical(f.skill) != taxonomy.technical(m.skill) for f in firm):
+            continue
+        else:
+            out.append(TopicMatch(m.skill, m.words, m.position, m.how, sure=False))
     return out
 
 
@@ -130,7 +180,16 @@ def _match_at(
         return _match_tag(tok, i, taxonomy, threshold)
     longest = min(taxonomy.max_words, len(tokens) - i)
     spans: list[tuple[str, ...]] = []
+    ahead = tokens[i : i + _GAPPED_SPAN]
+    gapped = None
+    if not any(t.tag or t.sentence_start for t in ahead[1:]):
+        gapped = taxonomy.lookup_gapped(tuple(t.text for t in ahead))
     for width in range(longest, 0, -1):
+        if gapped is not None and width < gapped[1]:
+            words = tuple(t.text for t in tokens[i : i + gapped[1]])
+            if not taxonomy.ignored(words):
+                return TopicMatch(gapped[0], " ".join(words), i, "exact")
+            gapped = None
         window = tokens[i : i + width]
         if any(t.tag for t in window[1:]):
             continue
@@ -177,5 +236,18 @@ def extract_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) ->
     """Canonical skills mentioned in `text`, in order of first mention, each once."""
     seen: dict[str, None] = {}
     for m in find_topics(text, taxonomy, threshold=threshold):
-        seen.setdefault(m.skill, None)
+        if m.sure:
+            seen.setdefault(m.skill, None)
+    return list(seen)
+
+
+def unsure_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> list[str]:
+    """Skills `text` names only loosely, with nothing to support them (see the module's notes):
+    guesses to confirm with the asker, never topics on their own."""
+    matches = find_topics(text, taxonomy, threshold=threshold)
+    sure = {m.skill for m in matches if m.sure}
+    seen: dict[str, None] = {}
+    for m in matches:
+        if not m.sure and m.skill not in sure:
+            seen.setdefault(m.skill, None)
     return list(seen)

@@ -2,7 +2,10 @@
 
 Three kinds of evidence, merged per skill by the strongest:
 
-- *named*: the taxonomy's words for a skill appear (`bot.matching.topics`), weight 1;
+- *named*: the taxonomy's words for a skill appear (`bot.matching.topics`), weight 1; a skill
+  named only by a loose word with nothing to support it ("parking permit renewal") is a
+  *tentative* guess instead (`bot.matching.classifier.TENTATIVE`, under `sure`), so the asker
+  picks rather than getting a wrong topic;
 - *situations*: the question describes a need (`bot.matching.situations`), weight 0-1, halved
   when the question also names a topic (a named topic always leads);
 - *learned*: questions like it in this workspace were about a topic (an asker's pick, or a

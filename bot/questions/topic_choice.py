@@ -15,12 +15,14 @@ __all__ = [
     "OTHER",
     "TOPIC_CHOICE_COMMANDS",
     "TOPIC_CHOICE_REACTIONS",
+    "UNSURE_PROMPT",
     "learn_from_rating",
     "pick_topic",
     "topic_buttons",
 ]
 
 OTHER = "other"
+UNSURE_PROMPT = "I'm not sure which area this is — pick one, and I'll suggest mentors for it."
 # Discord allows 100 characters in a button's custom id (``mm:topic:<name>:<n>``).
 _MAX_ID = 100
 
@@ -32,7 +34,7 @@ def topic_buttons(q: Question, reading: Reading) -> tuple[Text, tuple[Action, ..
     ]
     actions = tuple(Action(f"topic:{t}", q.number, t) for t in choices)
     actions += (Action(f"topic:{OTHER}", q.number, "Something else"),)
-    return text("Which fits your question best? I'll suggest mentors for it."), actions
+    return text(UNSURE_PROMPT), actions
 
 
 async def pick_topic(cmd: PickTopic, ctx: Context) -> None:

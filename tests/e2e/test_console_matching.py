@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.questions.topic_choice import UNSURE_PROMPT
 from tests.e2e.console_driver import ConsoleDriver
 
 VAGUE = "Everything feels like a lot lately and I don't know what to do about it"
@@ -32,7 +33,7 @@ async def test_an_unsure_ask_offers_topic_buttons_and_a_click_resuggests(
     assert out.one("only bob sees").lines[-1] == "[Post as is] [Edit]"
     out = await console("click post 1")
     confirmation = out.one("only bob sees")
-    assert "Which fits your question best? I'll suggest mentors for it." in confirmation.lines
+    assert UNSURE_PROMPT in confirmation.lines
     assert confirmation.lines[-1].endswith("[Something else] [Cancel my question]")
     out = await console("click topic:workplace wellbeing 1")
     assert "aisha" in out.one("only bob sees")

@@ -22,7 +22,7 @@ def slack_settings() -> dict[str, Any]:
 async def test_unsure_ask_shows_topic_buttons_and_a_click_resuggests(slack: SlackHarness) -> None:
     await slack.join("bob", "workplace wellbeing")
     await slack.command("alice", "/askmentor", VAGUE)
-    [confirmation] = await slack.replies_to("alice", "Which fits your question best")
+    [confirmation] = await slack.replies_to("alice", "not sure which area this is")
     assert "mm:topic:other:1" in confirmation.text()
     assert "mm:topic:" in confirmation.text().replace("mm:topic:other:1", "")
     await slack.card_of(1)

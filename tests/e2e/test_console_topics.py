@@ -1,0 +1,32 @@
+"""Console: a question named only loosely ("renewal") asks the asker to pick an area instead of
+showing a wrong topic; the pick sets the topic and re-suggests."""
+
+from __future__ import annotations
+
+from bot.questions.topic_choice import UNSURE_PROMPT
+from tests.e2e.console_driver import ConsoleDriver
+
+LOOSE = "Where do I do the parking permit renewal for the office garage in Berlin?"
+
+
+async def test_a_loosely_named_question_offers_pick_one_buttons(console: ConsoleDriver) -> None:
+    await console("as ana", "/mentor join account management")
+    out = await console("as bob", f"/askmentor {LOOSE}")
+    confirmation = out.one("only bob sees")
+    assert "Topics I found: none I'm sure of — a mentor will still see it." in confirmation.lines
+    assert UNSURE_PROMPT in confirmation.lines
+    assert confirmation.lines[-1].startswith("[account management]")
+    assert confirmation.lines[-1].endswith("[Something else] [Cancel my question]")
+    out = await console("click topic:other 1")
+    assert "mentors will read #1 as you wrote it" in out.one("only bob sees")
+
+
+async def test_a_supported_loose_word_is_a_topic_without_asking(console: ConsoleDriver) -> None:
+    out = await console(
+        "as bob",
+        "/askmentor Our biggest customer's renewal is in May and their account manager left. "
+        "How do I plan the renewal conversation?",
+    )
+    confirmation = out.one("only bob sees")
+    assert "Topics I found: account management" in confirmation.lines
+    assert UNSURE_PROMPT not in confirmation.lines
