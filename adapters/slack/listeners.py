@@ -17,6 +17,7 @@ from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
 from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
 from adapters.slack.users import SlackDirectory
 from bot.config import Config
+from bot.emoji import canonical_emoji, emoji_set
 from bot.flow.inbox import Inbox, InboxClosed
 from bot.learning.forms import draft_form, faq_form
 from bot.ports import UnitOfWorkFactory
@@ -147,9 +148,10 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
     @bolt.event("reaction_added")
     async def on_reaction(ack: Ack, body: Body, event: Body) -> None:
         claim = bot.config.claim
-        emoji = tr.emoji_name(event.get("reaction", ""))
+        emoji = canonical_emoji(event.get("reaction", ""))
         item = event.get("item") or {}
-        if emoji in (*claim.emoji, *claim.resolve_emoji) and item.get("channel"):
+        wanted = emoji_set(claim.emoji) | emoji_set(claim.resolve_emoji)
+        if emoji in wanted and item.get("channel"):
             await bot.receive("event", body)  # NotStored: no ack, Slack retries
         await ack()
 

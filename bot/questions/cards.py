@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from bot.config import Config
 from bot.domain import Question, QuestionState
+from bot.emoji import shown_emoji
 from bot.mentors.career import cross_region_mentors
 from bot.messages import (
     Action,
@@ -89,8 +90,8 @@ def question_card(
                 if ref in cross_region:
                     suggested = suggested + " (cross-region)"
             fields.append(("Suggested", suggested))
-        emoji = config.claim.emoji[0]
-        fields.append(("How to claim", text(f"press Claim or react with :{emoji}:")))
+        emoji = shown_emoji(config.claim.emoji)
+        fields.append(("How to claim", text(f"press Claim or react with {emoji}")))
         actions = [
             Action("claim", n, "Claim", "primary"),
             Action("notmine", n, "Not my area"),
