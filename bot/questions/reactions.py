@@ -187,11 +187,13 @@ async def extended(event: TimeboxExtended, ctx: Context) -> None:
     q, _ = await _question(ctx, event.question_id)
     assert q.timebox_ends_at is not None
     minutes = ctx.config.session.extend_minutes
+    why = "You're still talking, so I've added time. " if event.automatic else ""
     _note(
         ctx,
         q,
         text(
-            f"+{minutes} min: the session on #{q.number} now ends at {q.timebox_ends_at:%H:%M} UTC."
+            f"{why}+{minutes} min: the session on #{q.number} now ends at "
+            f"{q.timebox_ends_at:%H:%M} UTC."
         ),
     )
     await schedule.after_extend(ctx, q)
@@ -231,11 +233,20 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
         ctx,
         q,
         text(
-            f"The session on #{q.number} has closed: its time box ran out with no answer "
-            "to the wrap-up. Thanks both! Ask again any time with `/askmentor`."
+            f"The session on #{q.number} has closed: "
+            + (
+                "its time box and every extension ran out. "
+                if event.still_talking
+                else "its time box ran out with no answer to the wrap-up. "
+            )
+            + "Thanks both! Ask again any time with `/askmentor`."
         ),
     )
     names = await names_for(ctx, [q.asker, q.mentor])
+    advice = {
+        q.asker: "If it isn't settled, `/askmentor` again with where you got to.",
+        q.mentor: "Thanks for your time! If you agreed to carry on, a DM or a call works.",
+    }
     for user in (q.asker, q.mentor):
         if user is not None:
             ctx.outbox.dm(
@@ -245,8 +256,8 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
                         who(user, names, mention=False),
                         ", session ",
                         _in_thread(q),
-                        " was closed because its time box ran out. "
-                        "If it isn't settled, `/askmentor` again with where you got to.",
+                        " was closed because its time box ran out. ",
+                        advice[user],
                     ),
                     question_id=q.number,
                 ),

@@ -1,0 +1,122 @@
+"""Rough edges a first week of real use found (issue 15), each as a person sees it in the console."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from adapters.console import ConsoleSession
+from adapters.console.gateway import PLATFORM, ConsoleGateway
+from bot.clock import ManualClock
+from bot.config import Config
+from bot.main import build_app, console_config
+from tests.e2e.console_driver import START, ConsoleDriver
+
+ASK = "/askmentor How do I group a pandas DataFrame by two columns and sum one of them?"
+
+ConsoleFactory = Callable[..., Any]
+
+
+@pytest.fixture
+async def configured(sqlite_url: str) -> AsyncIterator[ConsoleFactory]:
+    """A console with `bot.toml` sections overridden: ``await configured(session={...})``."""
+    apps = []
+
+    async def make(**sections: dict[str, Any]) -> ConsoleDriver:
+        printed: list[str] = []
+        clock = ManualClock(START)
+        gateway = ConsoleGateway(printed.append)
+        app = await build_app(
+            console_config(Config.model_validate(sections)),
+            clock=clock,
+            gateways={PLATFORM: gateway},
+            database_url=sqlite_url,
+            deliver_now=True,
+        )
+        apps.append(app)
+        session = ConsoleSession(app=app, gateway=gateway, clock=clock, write=printed.append)
+        await session.setup()
+        return ConsoleDriver(session, printed, app)
+
+    yield make
+    for app in apps:
+        await app.dispose()
+
+
+async def session(console: ConsoleDriver) -> None:
+    await console("as bob", "/mentor join python, pandas", "as alice", ASK, "as bob", "react ✋ 1")
+
+
+# --- 2. the expiry DM ------------------------------------------------------------------------
+
+
+async def test_the_expiry_dm_gives_the_asker_and_the_mentor_their_own_advice(
+    console: ConsoleDriver,
+) -> None:
+    await session(console)
+    out = await console("clock +20m", "clock +10m")
+    assert "`/askmentor` again with where you got to" in out.one("DM alice", "closed")
+    to_bob = out.one("DM bob", "closed")
+    assert "/askmentor" not in to_bob and "Thanks for your time" in to_bob
+
+
+# --- 3. activity after the wrap-up; the stale check after an extension ------------------------
+
+
+async def test_writing_after_the_wrap_up_extends_once_and_asks_again(
+    console: ConsoleDriver,
+) -> None:
+    await session(console)
+    await console("clock +20m", "as alice", "say 1 One more thing: what about the index?")
+    await console("as bob", "say 1 Add .reset_index() at the end.")
+    out = await console("clock +10m")
+    assert "no answer to the wrap-up" not in out.text
+    assert "still talking" in out.one("thread #1", "+10 min")
+    out = await console("clock +10m")
+    assert "time's up" in out.one("thread #1")  # asked again at the new end
+    out = await console("clock +10m")  # and nobody wrote this time
+    assert "no answer to the wrap-up" in out.one("thread #1", "closed")
+
+
+async def test_a_session_still_talking_when_every_extension_is_used_says_so(
+    configured: ConsoleFactory,
+) -> None:
+    console = await configured(session={"max_extensions": 1})
+    await session(console)
+    await console("clock +20m", "as alice", "say 1 Still here")
+    await console("clock +10m", "clock +10m", "say 1 And still here")
+    out = await console("clock +10m")
+    closed = out.one("thread #1", "closed")
+    assert "every extension ran out" in closed and "no answer" not in closed
+
+
+async def test_the_stale_thread_check_moves_with_an_extension(
+    configured: ConsoleFactory,
+) -> None:
+    console = await configured(session={"timebox_minutes": 20, "extend_minutes": 30})
+    await session(console)
+    await console("as alice", "click extend 1")  # ends at 10:50 now
+    out = await console("clock +15m")
+    assert "quiet for a while" in out.one("thread #1")  # the claim-time check still holds
+    await console("as bob", "say 1 Let me look")
+    await console("as alice", "click extend 1")  # at 10:15 → ends at 11:20
+    out = await console("clock +14m")
+    assert "quiet for a while" not in out.text
+    out = await console("clock +1m")
+    assert "quiet for a while" in out.one("thread #1")  # 15 min after the extension
+
+
+# --- 8. the extension length ------------------------------------------------------------------
+
+
+async def test_the_intro_and_button_name_the_configured_extension(
+    configured: ConsoleFactory,
+) -> None:
+    console = await configured(session={"extend_minutes": 15})
+    await console("as bob", "/mentor join python, pandas", "as alice", ASK)
+    out = await console("as bob", "react ✋ 1")
+    intro = out.one("thread #1", "meet")
+    assert "+15 min if you need it" in intro and "[+15 min]" in intro
+    assert "10 min" not in intro
