@@ -209,7 +209,8 @@ class QuestionRepository(Protocol):
     async def recent_claim_waits(
         self, workspace: WorkspaceRef, *, since: datetime, limit: int
     ) -> list[float]:
-        """Minutes from asking to claim of the latest `limit` questions claimed since `since`."""
+        """Minutes from asking to claim of the latest `limit` questions asked since `since` and
+        claimed: the same cohort as the digest's and stats' median time to claim."""
         ...
 
     async def mentor_load(

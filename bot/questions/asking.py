@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from datetime import timedelta
 
 from rapidfuzz import fuzz
@@ -20,9 +21,10 @@ from bot.matching.perspectives import STAGES
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines
-from bot.questions.ranking import rank_for, read_question
+from bot.questions.ranking import away_for, rank_for, read_question
 from bot.questions.topic_choice import topic_buttons
 from bot.refs import UserRef, WorkspaceRef
+from bot.wording import duration_text
 
 __all__ = ["ask_question", "similar_resolved", "validate_question"]
 
@@ -63,6 +65,11 @@ async def _median_minutes_to_claim(ctx: Context, workspace: WorkspaceRef) -> flo
 
     median: float | None = await ctx.services.figures.get(("claim_wait", workspace), load)
     return median
+
+
+def _about(minutes: float) -> str:
+    said = duration_text(minutes)
+    return said if said == "under a minute" else f"about {said}"
 
 
 async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
@@ -110,11 +117,12 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     faq = await answered_before(ctx, ws.ref, body, topics)
     similar = await similar_resolved(ctx, draft)
     waited = await _median_minutes_to_claim(ctx, ws.ref)
+    away = [] if ranked else await away_for(ctx, workspace=ws.ref, topics=topics, asker=actor.user)
     await ensure_person(ctx, actor)
     await ctx.close_reads()  # nothing more to read: let its connection go before writing
     q = await ctx.uow.questions.add(draft)
     await ctx.uow.rate_events.record(ws.ref, actor.user, "ask", now)
-    ctx.reply(_confirmation(q, ranked, names, similar, waited, reading, ctx, faq))
+    ctx.reply(_confirmation(q, ranked, names, similar, waited, reading, ctx, faq, away=away))
     ctx.emit(QuestionAsked(q.pk))
 
 
@@ -184,6 +192,8 @@ def _confirmation(
     reading: Reading,
     ctx: Context,
     faq: list[FaqEntry],
+    *,
+    away: Sequence[UserRef] = (),
 ) -> ChatMessage:
     parts: list[Text] = [
         text(
@@ -204,16 +214,24 @@ def _confirmation(
     if ranked:
         who_ = ", ".join(names.get(r.ref, r.ref.id) for r in ranked)
         parts.append(text("Suggested mentors: ", UserText(who_), "."))
+    elif not q.topics:
+        parts.append(text("It's posted for every mentor in the mentoring channel."))
+    elif away:
+        parts.append(
+            text(
+                "The mentors for these topics are away right now; it's posted for every mentor "
+                "in the mentoring channel meanwhile."
+            )
+        )
     else:
         parts.append(
             text(
-                "No mentor lists these topics yet; it's posted for everyone in the mentoring channel."
+                "No mentor lists these topics yet; it's posted for every mentor in the mentoring "
+                "channel."
             )
         )
     if waited is not None:
-        parts.append(
-            text(f"Questions here are usually claimed in about {max(1, round(waited))} min.")
-        )
+        parts.append(text(f"Questions here are usually claimed in {_about(waited)}."))
     else:
         parts.append(text("You'll get a thread with your mentor as soon as someone claims it."))
     if faq:

@@ -106,12 +106,18 @@ async def _open_session(ctx: Context, q: Question, ws: Workspace) -> None:
 async def released(event: QuestionReleased, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
     _load_changed(ctx, q)
+    # Nobody else fits (q.suggested is the new ranking): say so rather than promise others.
+    queue = (
+        "it's back in the queue and other mentors are being asked."
+        if q.suggested
+        else "it's back in the queue, open to every mentor in the mentoring channel."
+    )
     _note(
         ctx,
         q,
         text(
             who(event.by, {event.by: event.by_name}, mention=False),
-            f" released #{q.number}; it's back in the queue and other mentors are being asked.",
+            f" released #{q.number}; {queue}",
         ),
     )
     _show_card(ctx, q, ws)
@@ -133,7 +139,14 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
             ChatMessage(
                 body=text(
                     f"Your question #{q.number} is back in the queue: your mentor had to let it "
-                    "go. Other mentors are being asked now; there's nothing you need to do."
+                    "go. "
+                    + (
+                        "Other mentors are being asked now"
+                        if q.suggested
+                        else "No other mentor lists its topics, but every mentor in the "
+                        "mentoring channel can still take it"
+                    )
+                    + "; there's nothing you need to do."
                 ),
                 question_id=q.number,
             ),

@@ -120,3 +120,83 @@ async def test_the_intro_and_button_name_the_configured_extension(
     intro = out.one("thread #1", "meet")
     assert "+15 min if you need it" in intro and "[+15 min]" in intro
     assert "10 min" not in intro
+
+
+# --- 4. links, durations, plurals, a release with nobody else --------------------------------
+
+
+async def test_a_link_to_a_question_without_a_thread_says_card(console: ConsoleDriver) -> None:
+    for name in ("bob", "carol", "dave", "erin"):
+        await console(f"as {name}", "/mentor join pandas")
+    await console("as alice", ASK)
+    out = await console("clock +10m")
+    [dm] = [m for m in out if m.where.startswith("DM ") and "still waiting" in m]
+    assert "#1 (card)" in dm and "(thread)" not in dm
+
+
+async def test_a_long_wait_is_said_in_hours(console: ConsoleDriver) -> None:
+    await console("as bob", "/mentor join pandas", "as alice", ASK)
+    out = await console("clock +2h")
+    assert "has had no mentor for 2 h." in out.one("#mentor-admins")
+
+
+async def test_points_are_counted_in_words_in_the_digest(console: ConsoleDriver) -> None:
+    await console("as bob", "/mentor join pandas", "as alice", ASK, "as bob", "react ✋ 1")
+    await console("as alice", "click resolve 1")
+    out = await console("as admin", "/mentoradmin digest")
+    digest = out.to("#mentor-admins")[0]
+    assert "pts" not in digest.text
+    assert " point)" in digest.text or " points)" in digest.text
+
+
+async def test_releasing_when_no_other_mentor_fits_does_not_promise_others(
+    console: ConsoleDriver,
+) -> None:
+    await console("as bob", "/mentor join pandas", "as alice", ASK, "as bob", "react ✋ 1")
+    out = await console("click release 1")
+    note = out.one("thread #1", "released")
+    assert "other mentors are being asked" not in note
+    assert "open to every mentor in the mentoring channel" in note
+    assert "Other mentors are being asked" not in out.one("DM alice", "back in the queue")
+
+
+# --- 5. nobody fits: paused, or no topics ------------------------------------------------------
+
+
+async def test_a_question_whose_only_mentor_is_paused_says_they_are_away(
+    console: ConsoleDriver,
+) -> None:
+    await console("as bob", "/mentor join kubernetes", "/mentor pause 2d")
+    out = await console(
+        "as alice", "/askmentor How do I roll back a kubernetes deployment after a bad release?"
+    )
+    said = out.one("only alice sees", "Your question is #1")
+    assert "away right now" in said and "No mentor lists" not in said
+
+
+async def test_a_question_without_topics_does_not_blame_the_topics(
+    configured: ConsoleFactory,
+) -> None:
+    console = await configured(ask={"coaching": "off"})
+    out = await console(
+        "as alice", "/askmentor Where is the nearest good lunch place to the Berlin office?"
+    )
+    said = out.one("only alice sees", "Your question is #1")
+    assert "Topics I found: none" in said
+    assert "these topics" not in said
+    assert "posted for every mentor in the mentoring channel" in said
+
+
+# --- 9. one median, said the same way ----------------------------------------------------------
+
+
+async def test_the_claim_wait_reads_the_same_for_the_asker_and_in_stats(
+    console: ConsoleDriver,
+) -> None:
+    await console("as bob", "/mentor join pandas", "as alice", ASK, "as bob", "react ✋ 1")
+    out = await console(
+        "as alice", "/askmentor How do I pivot a pandas DataFrame so that months become columns?"
+    )
+    assert "usually claimed in under a minute" in out.one("only alice sees", "#2")
+    out = await console("as admin", "/mentoradmin stats")
+    assert "Median time to claim: under a minute" in out.one("only admin sees")

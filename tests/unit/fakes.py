@@ -360,9 +360,9 @@ class FakeQuestionRepository(_Repository):
             (
                 q
                 for q in self._rows().values()
-                if q.workspace == workspace and q.claimed_at is not None and q.claimed_at >= since
+                if q.workspace == workspace and q.claimed_at is not None and q.created_at >= since
             ),
-            key=lambda q: q.claimed_at or since,
+            key=lambda q: q.created_at,
             reverse=True,
         )[:limit]
         return [

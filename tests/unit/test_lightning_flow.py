@@ -283,7 +283,7 @@ async def test_the_digest_reports_held_sessions_and_attendance(core: Core) -> No
     await core.reply(RateLightning(core.actor("asker1"), n, 4))
     said = await core.reply(SendDigest(now=core.clock.now(), actor=core.actor("admin")))
     assert f"Lightning sessions held: 1 — “{TITLE}” by bob (1 signed up, rated 4.0/5 by 1)" in said
-    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 pts)" in said
+    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points)" in said
 
 
 async def test_session_numbers_are_scoped_to_the_workspace(core: Core) -> None:
