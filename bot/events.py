@@ -108,6 +108,7 @@ class SessionRated(Event):
     rater: UserRef
     role: str
     score: int
+    previous: int | None = None  # a changed rating: what it was before
 
 
 @dataclass(frozen=True, slots=True)

@@ -247,6 +247,12 @@ class FeedbackRepository(Protocol):
 
     async def get(self, question_id: int, rater: UserRef, role: str) -> Feedback | None: ...
 
+    async def change_score(
+        self, question_id: int, rater: UserRef, role: str, score: int, *, given_since: datetime
+    ) -> bool:
+        """Change a rating given at or after `given_since`; False if there is none that recent."""
+        ...
+
     async def set_comment(
         self, question_id: int, rater: UserRef, role: str, comment: str
     ) -> bool: ...
@@ -266,6 +272,10 @@ class PointsRepository(Protocol):
     async def add(self, entry: PointsEntry) -> None: ...
 
     async def total_since(self, user: UserRef, since: datetime) -> int: ...
+
+    async def given_for(self, user: UserRef, question_id: int, reason: str) -> bool:
+        """Whether `user` had points for `reason` on this question already."""
+        ...
 
     async def leaderboard(
         self,

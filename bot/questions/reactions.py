@@ -301,7 +301,11 @@ async def rated(event: SessionRated, ctx: Context) -> None:
         return
     q, ws = await _question(ctx, event.question_id)
     await ctx.uow.nudges.cancel(q.pk, [NudgeKind.FEEDBACK])
-    if event.score >= 4 and q.mentor is not None:
+    # A changed rating gives the good-rating points at most once (a 1 corrected to 5 still does).
+    good = event.score >= 4 and (event.previous is None or event.previous < 4)
+    if good and q.mentor is not None and event.previous is not None:
+        good = not await ctx.uow.points.given_for(q.mentor, q.pk, "good rating")
+    if good and q.mentor is not None:
         await award_points(
             ctx,
             user=q.mentor,

@@ -200,3 +200,28 @@ async def test_the_claim_wait_reads_the_same_for_the_asker_and_in_stats(
     assert "usually claimed in under a minute" in out.one("only alice sees", "#2")
     out = await console("as admin", "/mentoradmin stats")
     assert "Median time to claim: under a minute" in out.one("only admin sees")
+
+
+# --- 6. each rating prompt is its own person's; a wrong click can be corrected ----------------
+
+
+async def test_the_mentor_pressing_the_askers_rating_is_refused_politely(
+    console: ConsoleDriver,
+) -> None:
+    await session(console)
+    await console("as alice", "click resolve 1")
+    out = await console("as bob", "click rate:1 1")
+    assert "Those buttons are for the other person" in out.one("only bob sees")
+    out = await console("click clarity:4 1")
+    assert "how clear #1 was 4/5" in out.one("only bob sees")
+
+
+async def test_the_asker_corrects_a_wrong_click_within_ten_minutes(console: ConsoleDriver) -> None:
+    await session(console)
+    await console("as alice", "click resolve 1", "click rate:1 1", "clock +5m")
+    out = await console("click rate:5 1")
+    assert "Changed: you rated the help on #1 5/5 (was 1/5)" in out.one("only alice sees")
+    assert "rated 5/5" in out.one("#mentoring", "card updated")
+    await console("clock +10m")
+    out = await console("click rate:4 1")
+    assert "can be changed within 10 minutes" in out.one("only alice sees")
