@@ -225,3 +225,17 @@ async def test_the_asker_corrects_a_wrong_click_within_ten_minutes(console: Cons
     await console("clock +10m")
     out = await console("click rate:4 1")
     assert "can be changed within 10 minutes" in out.one("only alice sees")
+
+
+# --- 10. the digest on demand is shown once ----------------------------------------------------
+
+
+async def test_the_digest_on_demand_is_posted_once_and_the_admin_told_where(
+    console: ConsoleDriver,
+) -> None:
+    out = await console("as admin", "/mentoradmin digest")
+    assert len([s for s in out if "weekly digest" in s]) == 1
+    assert "weekly digest" in out.one("#mentor-admins")
+    assert out.one("only admin sees").text == (
+        "Posted the digest of 2026-W48 (this week so far) in #mentor-admins."
+    )
