@@ -48,9 +48,10 @@ def test_every_legend_colour_is_a_colour_of_the_bars_it_names(digest: Digest) ->
         }
         assert set(entries.values()) <= bar_colours, (entries, bar_colours)
     topics = fig.axes[1]
+    legend = topics.get_legend()
     entries = {
         t.get_text(): to_hex(h.get_facecolor())
-        for t, h in zip(topics.get_legend().get_texts(), topics.get_legend().legend_handles)
+        for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
     }
     # Gap bars are red and the legend says so; the other mentor bars have their own colour.
     gap_colour = entries["mentors: skill gap"]
