@@ -239,3 +239,36 @@ async def test_the_digest_on_demand_is_posted_once_and_the_admin_told_where(
     assert out.one("only admin sees").text == (
         "Posted the digest of 2026-W48 (this week so far) in #mentor-admins."
     )
+
+
+# --- 12. the console's tags, also for what an earlier run posted -------------------------------
+
+
+async def test_a_later_console_run_names_cards_and_threads_of_an_earlier_one(
+    configured: ConsoleFactory,
+) -> None:
+    first = await configured()
+    await session(first)
+    second = await configured()  # a new process on the same database
+    out = await second("as alice", "say 1 Thanks, that worked", "click resolve 1")
+    assert [s.where for s in out if s.where.startswith(("#", "thread", "private"))] == [
+        "thread #1",
+        "#mentoring",
+        "thread #1",
+        "thread #1",
+        "thread #1",
+    ]
+    assert "Resolved" in out.one("#mentoring", "card updated")
+    assert not any("?" in s.where or "thread-" in s.where for s in out)
+
+
+async def test_a_claim_by_reaction_works_on_a_card_from_an_earlier_run(
+    configured: ConsoleFactory,
+) -> None:
+    first = await configured()
+    await first("as bob", "/mentor join python, pandas", "as alice", ASK)
+    second = await configured()
+    out = await second("as bob", "react ✋ 1")
+    assert "You claimed #1" in out.one("only bob sees")
+    assert "Claimed by bob" in out.one("#mentoring", "card updated")
+    assert "meet" in out.one("thread #1")
