@@ -175,3 +175,5 @@ async def run_console(
         if not line:
             break
         await session.feed(line.rstrip("\n"))
+    if interactive or not session.running:  # typed `quit`, or left a terminal session
+        session.write("[console] Bye!")
