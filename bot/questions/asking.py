@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from bot.actors import ensure_person, names_for, require_workspace
 from bot.commands import AskQuestion
+from bot.config import AskSection
 from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.hygiene import has_visible_text, strip_invisible
@@ -26,30 +27,55 @@ from bot.questions.topic_choice import topic_buttons
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import duration_text
 
-__all__ = ["ask_question", "similar_resolved", "validate_question"]
+__all__ = [
+    "ask_question",
+    "clean_question",
+    "question_problem",
+    "similar_resolved",
+    "validate_question",
+]
 
 
 def validate_question(raw: str, ctx: Context) -> str:
     """The cleaned question, or a :class:`Refusal` saying exactly what to change."""
-    cfg = ctx.config.ask
-    cleaned = " ".join(strip_invisible(raw).split())
+    problem = question_problem(raw, ctx.config.ask)
+    if problem is not None:
+        raise Refusal(problem)
+    return clean_question(raw)
+
+
+def clean_question(raw: str) -> str:
+    return " ".join(strip_invisible(raw).split())
+
+
+def question_problem(raw: str, cfg: AskSection, *, in_form: bool = False) -> str | None:
+    """What to change for the question to be asked, or None (a form says it without the
+    command's example, under the field)."""
+    cleaned = clean_question(raw)
     if not cleaned or not has_visible_text(cleaned):
-        raise Refusal(
+        if in_form:
+            return "Please write your question."
+        return (
             "Please write your question after the command, e.g. "
             "`/askmentor How do I speed up a slow SQL query with a JOIN? I tried an index on ...`"
         )
     if len(cleaned) > cfg.max_length:
-        raise Refusal(
+        return (
             f"Your question is {len(cleaned)} characters; the limit is {cfg.max_length}. "
             "Please shorten it to the essentials — a mentor can ask for details in the thread."
         )
     if len(cleaned) < cfg.min_length or len(cleaned.split()) < cfg.min_words:
-        raise Refusal(
+        if in_form:
+            return (
+                "That's a bit short for a mentor to help with. Add a sentence on what you're "
+                "trying to do, what you tried and what you expected."
+            )
+        return (
             "That's a bit short for a mentor to help with. Add a sentence on what you're trying "
             "to do, what you tried and what you expected, e.g. "
             "`/askmentor How do I group a pandas DataFrame by two columns? groupby on one works.`"
         )
-    return cleaned
+    return None
 
 
 async def _median_minutes_to_claim(ctx: Context, workspace: WorkspaceRef) -> float | None:
