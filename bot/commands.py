@@ -161,12 +161,16 @@ class PickTopic(Command):
 
 @dataclass(frozen=True, slots=True)
 class RateSession(Command):
-    """The asker rates the help (or the mentor rates the question's clarity), 1 to 5."""
+    """The asker rates the help (or the mentor rates the question's clarity), 1 to 5.
+
+    `role` is whose prompt the button was on (``rate:N`` the asker's, ``clarity:N`` the
+    mentor's); None means the rater's own side."""
 
     actor: Actor
     question_id: int
     score: int
     comment: str = ""
+    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +308,8 @@ def button_command(actor: Actor, action: str, question_id: int) -> Command | Non
         return _QUESTION_BUTTONS[action](actor, question_id)
     kind, _, rest = action.partition(":")
     if kind in ("rate", "clarity") and rest.isdigit():
-        return RateSession(actor, question_id, int(rest))
+        role = "asker" if kind == "rate" else "mentor"
+        return RateSession(actor, question_id, int(rest), role=role)
     if kind == "topic" and rest.strip():
         return PickTopic(actor, question_id, rest.strip().lower())
     # Imported here: these features' commands subclass Command from this module.

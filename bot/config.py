@@ -109,8 +109,9 @@ class AskSection(_Section):
 
 class ClaimSection(_Section):
     emoji: Annotated[list[str], Field(min_length=1)] = Field(
-        # Slack names ✋ `raised_hand` (alias `hand`); 🙋 is `raising_hand`. All of them claim.
-        default_factory=lambda: ["raising_hand", "raised_hand", "hand", "✋"]
+        # The first is named on the card (as Unicode). Slack names ✋ `raised_hand` (alias
+        # `hand`) and 🙋 `raising_hand`; names and Unicode are the same emoji on every platform.
+        default_factory=lambda: ["✋", "raised_hand", "hand", "🙋", "raising_hand"]
     )
     resolve_emoji: Annotated[list[str], Field(min_length=1)] = Field(
         default_factory=lambda: ["white_check_mark", "heavy_check_mark", "✅", "✔️"]

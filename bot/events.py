@@ -71,6 +71,8 @@ class QuestionCancelled(Event):
 @dataclass(frozen=True, slots=True)
 class QuestionExpired(Event):
     question_id: int
+    # True when people were still writing but every extension was used up.
+    still_talking: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,8 @@ class QuestionUnanswered(Event):
 @dataclass(frozen=True, slots=True)
 class TimeboxExtended(Event):
     question_id: int
+    # True when the bot extended it because people kept writing after the wrap-up.
+    automatic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,7 @@ class SessionRated(Event):
     rater: UserRef
     role: str
     score: int
+    previous: int | None = None  # a changed rating: what it was before
 
 
 @dataclass(frozen=True, slots=True)

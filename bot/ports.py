@@ -209,7 +209,8 @@ class QuestionRepository(Protocol):
     async def recent_claim_waits(
         self, workspace: WorkspaceRef, *, since: datetime, limit: int
     ) -> list[float]:
-        """Minutes from asking to claim of the latest `limit` questions claimed since `since`."""
+        """Minutes from asking to claim of the latest `limit` questions asked since `since` and
+        claimed: the same cohort as the digest's and stats' median time to claim."""
         ...
 
     async def mentor_load(
@@ -246,6 +247,12 @@ class FeedbackRepository(Protocol):
 
     async def get(self, question_id: int, rater: UserRef, role: str) -> Feedback | None: ...
 
+    async def change_score(
+        self, question_id: int, rater: UserRef, role: str, score: int, *, given_since: datetime
+    ) -> bool:
+        """Change a rating given at or after `given_since`; False if there is none that recent."""
+        ...
+
     async def set_comment(
         self, question_id: int, rater: UserRef, role: str, comment: str
     ) -> bool: ...
@@ -265,6 +272,10 @@ class PointsRepository(Protocol):
     async def add(self, entry: PointsEntry) -> None: ...
 
     async def total_since(self, user: UserRef, since: datetime) -> int: ...
+
+    async def given_for(self, user: UserRef, question_id: int, reason: str) -> bool:
+        """Whether `user` had points for `reason` on this question already."""
+        ...
 
     async def leaderboard(
         self,

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -32,37 +31,39 @@ log = logging.getLogger(__name__)
 
 DIGEST_PLAN_SECONDS = 60  # how soon a newly registered workspace gets its digest job
 PRUNE_SECONDS = 3600  # how often processed inputs and sent messages past [flow] keep_hours go
+STOP_GRACE_SECONDS = 10.0  # stopping, a tick in flight gets this long to finish
+
+
+class _FinishingExecutor(AsyncIOExecutor):  # type: ignore[misc]
+    """APScheduler's asyncio executor cancels the jobs still running when the scheduler shuts
+    down (a `CancelledError` traceback at every exit); this one lets them finish instead."""
+
+    def shutdown(self, wait: bool = True) -> None:
+        pass  # `Ticker.stop` waits for what is running
+
+    async def finish(self, grace: float) -> None:
+        running = [f for f in self._pending_futures if not f.done()]
+        if not running:
+            return
+        _, late = await asyncio.wait(running, timeout=grace)
+        for f in late:  # a tick stuck past the grace: it is one transaction, rolled back
+            f.cancel()
+        if late:
+            await asyncio.wait(late)
 
 
 class Ticker(AsyncIOScheduler):  # type: ignore[misc]
-    """An `AsyncIOScheduler` that can also wait for the ticks still running when it stops."""
+    """An `AsyncIOScheduler` that lets the ticks still running finish when it stops."""
 
     def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.running_ticks: set[asyncio.Task[Any]] = set()
+        self._ticks = _FinishingExecutor()
+        super().__init__(executors={"default": self._ticks}, **options)
 
-    async def stop(self) -> None:
+    async def stop(self, *, grace: float = STOP_GRACE_SECONDS) -> None:
         """Stop ticking and let the ticks in flight finish (each is one short transaction)."""
         if self.running:
             self.shutdown(wait=False)
-        if self.running_ticks:
-            await asyncio.gather(*self.running_ticks, return_exceptions=True)
-
-
-def _tracked(
-    scheduler: Ticker, job: Callable[..., Awaitable[None]]
-) -> Callable[..., Awaitable[None]]:
-    @wraps(job)
-    async def tick(*args: Any) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        scheduler.running_ticks.add(task)
-        try:
-            await job(*args)
-        finally:
-            scheduler.running_ticks.discard(task)
-
-    return tick
+        await self._ticks.finish(grace)
 
 
 def digest_trigger(app: App, timezone: str) -> CronTrigger:
@@ -98,7 +99,7 @@ async def _plan_digests(app: App, scheduler: Ticker) -> None:
         if job is not None and str(job.trigger.timezone) == tz:
             continue
         scheduler.add_job(
-            _tracked(scheduler, _digest),
+            _digest,
             digest_trigger(app, tz),
             args=[app, ws.ref.key()],
             id=job_id,
@@ -115,7 +116,7 @@ def start_scheduler(app: App) -> Ticker:
     scheduler = Ticker(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1})
     first = datetime.now(UTC)
     scheduler.add_job(
-        _tracked(scheduler, _sweep),
+        _sweep,
         IntervalTrigger(seconds=app.config.nudges.sweep_seconds),
         args=[app],
         id="nudge-sweep",
@@ -123,7 +124,7 @@ def start_scheduler(app: App) -> Ticker:
         misfire_grace_time=None,
     )
     scheduler.add_job(
-        _tracked(scheduler, _plan_digests),
+        _plan_digests,
         IntervalTrigger(seconds=DIGEST_PLAN_SECONDS),
         args=[app, scheduler],
         id="digest-plan",
@@ -131,7 +132,7 @@ def start_scheduler(app: App) -> Ticker:
         misfire_grace_time=None,
     )
     scheduler.add_job(
-        _tracked(scheduler, _prune),
+        _prune,
         IntervalTrigger(seconds=PRUNE_SECONDS),
         args=[app],
         id="prune",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 
 from adapters.console.render import render_message
@@ -20,6 +21,9 @@ class ConsoleGateway:
     def __init__(self, write: Callable[[str], None]) -> None:
         self._write = write
         self._seq = 0
+        # Message ids are unique across console runs on one database (a card of an earlier run
+        # keeps its own id): ``mentoring/<run>.<n>``.
+        self._run = uuid.uuid4().hex[:8]
         self.cards: dict[int, MessageRef] = {}
         self.threads: dict[int, ThreadRef] = {}
         self._thread_names: dict[ThreadRef, str] = {}
@@ -27,7 +31,7 @@ class ConsoleGateway:
 
     def _next(self, prefix: str) -> str:
         self._seq += 1
-        return f"{prefix}/{self._seq}"
+        return f"{prefix}/{self._run}.{self._seq}"
 
     def emit(self, where: str, message: ChatMessage, *, note: str = "") -> None:
         lines = render_message(message)
@@ -49,7 +53,7 @@ class ConsoleGateway:
         return ref
 
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
-        self.emit(self._where.get(card, "#?"), message, note="(card updated)")
+        self.emit(self._where.get(card) or _card_where(card), message, note="(card updated)")
 
     async def open_thread(
         self,
@@ -63,16 +67,23 @@ class ConsoleGateway:
     ) -> ThreadRef:
         number = name.rsplit("#", 1)[-1]
         ref = ThreadRef(PLATFORM, f"{'private-' if private else ''}thread-{number}")
-        label = f"{'private ' if private else ''}thread #{number}"
-        self._thread_names[ref] = label
+        self._thread_names[ref] = _thread_label(ref)
         if number.isdigit():
             self.threads[int(number)] = ref
         return ref
 
+    def remember(self, number: int, *, card: MessageRef | None, thread: ThreadRef | None) -> None:
+        """A question's card and thread from the database (posted by an earlier console run)."""
+        if card is not None and card.platform == PLATFORM:
+            self.cards.setdefault(number, card)
+        if thread is not None and thread.platform == PLATFORM:
+            self.threads.setdefault(number, thread)
+            self._thread_names.setdefault(thread, _thread_label(thread))
+
     async def post_in_thread(
         self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
-        self.emit(self._thread_names.get(thread, thread.id), message)
+        self.emit(self._thread_names.get(thread) or _thread_label(thread), message)
         return MessageRef(PLATFORM, self._next(thread.id))
 
     async def send_dm(
@@ -93,4 +104,16 @@ class ConsoleGateway:
 
     def thread_label(self, number: int) -> str | None:
         ref = self.threads.get(number)
-        return self._thread_names.get(ref) if ref else None
+        return (self._thread_names.get(ref) or _thread_label(ref)) if ref else None
+
+
+def _thread_label(ref: ThreadRef) -> str:
+    """``thread-2`` → ``thread #2``, ``private-thread-2`` → ``private thread #2``: the one form."""
+    private, _, number = ref.id.rpartition("thread-")
+    return f"{'private ' if private else ''}thread #{number}"
+
+
+def _card_where(card: MessageRef) -> str:
+    """A card's channel from its ref (``mentoring/7`` was posted in ``#mentoring``)."""
+    channel, _, _ = card.id.rpartition("/")
+    return f"#{channel}" if channel else "#mentoring"

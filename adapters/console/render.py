@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.hygiene import strip_invisible
 from bot.messages import Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
+from bot.refs import ThreadRef
 
 __all__ = ["render_message", "render_text"]
 
@@ -22,8 +23,9 @@ def render_text(t: Text) -> str:
                 out.append(f"@{strip_invisible(name)}")
             case Link(url=url, label=label):
                 out.append(f"{label} <{url}>")
-            case Jump(label=label):
-                out.append(f"{label} (thread)")
+            case Jump(target=target, label=label):
+                # Jumps point at a session thread or, before one exists, at the question's card.
+                out.append(f"{label} ({'thread' if isinstance(target, ThreadRef) else 'card'})")
     return "".join(out)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import re
 import sys
 import uuid
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ __all__ = ["WORKSPACE", "ConsoleSession", "run_console"]
 log = logging.getLogger(__name__)
 
 WORKSPACE = WorkspaceRef(PLATFORM, "local")
+_NUMBER = re.compile(r"(?<![\w.:+-])#?(\d{1,9})\b")
 
 
 def channel(name: str) -> ChannelRef:
@@ -82,7 +84,20 @@ class ConsoleSession:
             log.exception("console line failed")
             self._tell(["Sorry, something went wrong on my side; nothing was lost. Try again."])
 
+    async def _recall(self, line: str) -> None:
+        """Cards and threads of the questions `line` names that an earlier run posted: from the
+        database, so `react`, `say` and card updates work across console runs."""
+        numbers = {int(n) for n in _NUMBER.findall(line)} - self.gateway.cards.keys()
+        if not numbers:
+            return
+        async with self.app.uow_factory() as uow:
+            for n in sorted(numbers):
+                q = await uow.questions.get_by_number(WORKSPACE, n)
+                if q is not None:
+                    self.gateway.remember(n, card=q.card, thread=q.thread)
+
     async def _feed(self, line: str) -> None:
+        await self._recall(line)
         parsed = translate(
             line,
             actor=self.actor,
@@ -160,3 +175,5 @@ async def run_console(
         if not line:
             break
         await session.feed(line.rstrip("\n"))
+    if interactive or not session.running:  # typed `quit`, or left a terminal session
+        session.write("[console] Bye!")

@@ -41,7 +41,7 @@ Lines you can type:
                                            teach a session proposed to you
   /lightning list | join <id> | rate <id> <1-5>
                                            what's coming; sign up; rate it afterwards
-  react <emoji> <n>                        react to question n's card (✋ or raising_hand claims)
+  react <emoji> <n>                        react to question n's card (✋ or 🙋 claims)
   click <action> <n>                       press a button: claim, release, resolve, extend,
                                            cancel, notmine, rate:1..rate:5, clarity:1..clarity:5,
                                            topic:<name> (e.g. `click topic:git 3`), topic:other;

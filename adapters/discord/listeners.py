@@ -16,7 +16,6 @@ from adapters.discord.guilds import MissingChannel, register_guild
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
     actor_for,
-    normalize_emoji,
     reaction_command,
     reaction_key,
     thread_message_key,
@@ -25,6 +24,7 @@ from adapters.discord.translate import (
 )
 from bot import commands as c
 from bot.app import App
+from bot.emoji import canonical_emoji, emoji_set
 from bot.errors import StartupError
 from bot.flow.outbox import ReplyTo
 from bot.refs import WorkspaceRef
@@ -50,7 +50,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             asyncio.get_running_loop().create_future()
         )
         claim = self.config.claim
-        self._emoji = {normalize_emoji(e) for e in (*claim.emoji, *claim.resolve_emoji)}
+        self._emoji = emoji_set(claim.emoji) | emoji_set(claim.resolve_emoji)
 
     async def _register(self, guild: discord.Guild) -> bool:
         try:
@@ -113,7 +113,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         if payload.guild_id is None or (me is not None and payload.user_id == me.id):
             return
         emoji = payload.emoji.name or ""
-        if normalize_emoji(emoji) not in self._emoji:
+        if canonical_emoji(emoji) not in self._emoji:
             return
         member = payload.member
         actor = actor_for(

@@ -23,6 +23,7 @@ from adapters.discord.interactions import InteractionRunner
 from adapters.discord.listeners import EventsCog
 from adapters.discord.translate import PLATFORM
 from bot.app import App
+from bot.emoji import shown_emoji
 from bot.errors import StartupError
 from bot.refs import WorkspaceRef
 
@@ -69,8 +70,9 @@ INPUT_SETTLE_SECONDS = 3.0
 
 
 def _claim_emoji(configured: list[str]) -> str | None:
-    """The first configured claim emoji that is a Unicode emoji (Slack names don't work here)."""
-    return next((e for e in configured if not e.isascii()), None)
+    """The emoji the card names (a Slack name becomes its Unicode), if Discord can show it."""
+    shown = shown_emoji(configured)
+    return None if shown.isascii() else shown
 
 
 def _make_bot(

@@ -12,6 +12,7 @@ from adapters.slack.gateway import SlackGateway
 from adapters.slack.users import SlackDirectory
 from bot import commands as c
 from bot.config import Config
+from bot.emoji import canonical_emoji, emoji_set
 from bot.flow.inbox import Prepared
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import ReplyTo
@@ -129,7 +130,8 @@ class SlackPreparer:
         if kind == "reaction_added":
             item = event.get("item") or {}
             thread = None
-            if tr.emoji_name(event.get("reaction", "")) in self.config.claim.resolve_emoji:
+            resolving = emoji_set(self.config.claim.resolve_emoji)
+            if canonical_emoji(event.get("reaction", "")) in resolving:
                 thread = await self.gateway.thread_of(item["channel"], item["ts"])
             return tr.reaction(event, actor=actor, thread=thread)
         if kind == "message":

@@ -16,8 +16,11 @@ from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
 from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
 from adapters.slack.users import SlackDirectory
+from bot import commands as c
 from bot.config import Config
+from bot.emoji import canonical_emoji, emoji_set
 from bot.flow.inbox import Inbox, InboxClosed
+from bot.forms import form_problems
 from bot.learning.forms import draft_form, faq_form
 from bot.ports import UnitOfWorkFactory
 
@@ -65,6 +68,15 @@ class SlackBot:
         except Exception as e:
             log.exception("could not store a Slack %s; it is not acknowledged", kind)
             raise NotStored(kind) from e
+
+    def form_problems(self, body: Body, view: Body) -> dict[str, str]:
+        """What to fix in a submitted ask or join form, by block id (Slack shows plain text)."""
+        actor = c.Actor(tr.user_ref(user_id(body)), "", self.directory.workspace)
+        command = tr.view_submission(view, actor=actor)
+        if command is None:
+            return {}
+        found = form_problems(command, self.config)
+        return {block: problem.replace("`", "") for block, problem in found.items()}
 
     async def open_modal(self, modal: tr.OpenModal, *, body: Body, channel: str | None) -> None:
         meta: dict[str, Any] = {"channel": channel, "response_url": body.get("response_url")}
@@ -147,9 +159,10 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
     @bolt.event("reaction_added")
     async def on_reaction(ack: Ack, body: Body, event: Body) -> None:
         claim = bot.config.claim
-        emoji = tr.emoji_name(event.get("reaction", ""))
+        emoji = canonical_emoji(event.get("reaction", ""))
         item = event.get("item") or {}
-        if emoji in (*claim.emoji, *claim.resolve_emoji) and item.get("channel"):
+        wanted = emoji_set(claim.emoji) | emoji_set(claim.resolve_emoji)
+        if emoji in wanted and item.get("channel"):
             await bot.receive("event", body)  # NotStored: no ack, Slack retries
         await ack()
 
@@ -184,6 +197,12 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
 
     @bolt.view(re.compile(r"^mm_"))
     async def on_view(ack: Ack, body: Body, view: Body) -> None:
+        # Mistakes the person can fix in the form keep it open, their text kept, the message
+        # under the field (Slack: `response_action: "errors"` in the ack).
+        problems = bot.form_problems(body, view)
+        if problems:
+            await ack(response_action="errors", errors=problems)
+            return
         try:
             await bot.receive("view", body)
         except NotStored:

@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from bot.digest.figures import Digest
 
-__all__ = ["render_digest_chart"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-_THIS = "#2b8a5e"
-_BEFORE = "#b8c2cc"
-_GAP = "#d9534f"
+__all__ = ["GAP_STUB", "draw_digest_chart", "render_digest_chart"]
+
+_THIS = "#2b8a5e"  # this week; topics: asked
+_BEFORE = "#b8c2cc"  # last week
+_MENTORS = "#4a6fa5"  # topics: mentors who list it
+_GAP = "#d9534f"  # topics: mentors, where that is a skill gap
+# A topic nobody mentors still gets a visible bar this long (labelled 0), not an invisible one.
+GAP_STUB = 0.12
 
 
 def render_digest_chart(digest: Digest) -> bytes:
+    """The chart as PNG bytes."""
+    out = BytesIO()
+    draw_digest_chart(digest).savefig(out, format="png")
+    return out.getvalue()
+
+
+def draw_digest_chart(digest: Digest) -> Figure:
     """Questions this week against last week, and topics asked against mentors who list them."""
     # Imported here: matplotlib is heavy and only the digest needs it.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(10, 4.2), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
@@ -33,28 +49,37 @@ def render_digest_chart(digest: Digest) -> bytes:
     bars = counts.bar([x + 0.2 for x in xs], now, 0.4, label=digest.week.label, color=_THIS)
     counts.bar_label(bars, fontsize=8)
     counts.set_xticks(list(xs), labels)
+    counts.yaxis.set_major_locator(MaxNLocator(integer=True))  # questions come whole
+    counts.set_ylim(bottom=0, top=max(1, *now, *before) * 1.15)
     counts.set_title("Questions")
     counts.legend(frameon=False, fontsize=8)
     shown = list(digest.coverage[:8])[::-1]
     if shown:
         ys = range(len(shown))
-        topics.barh(
-            [y + 0.2 for y in ys], [c.asked for c in shown], 0.4, label="asked", color=_THIS
-        )
-        topics.barh(
+        gaps = set(digest.gaps)
+        asked = topics.barh([y + 0.2 for y in ys], [c.asked for c in shown], 0.4, color=_THIS)
+        mentors = topics.barh(
             [y - 0.2 for y in ys],
-            [c.mentors for c in shown],
+            [max(c.mentors, GAP_STUB) for c in shown],
             0.4,
-            label="mentors",
-            color=[_GAP if c in digest.gaps else _BEFORE for c in shown],
+            color=[_GAP if c in gaps else _MENTORS for c in shown],
         )
+        topics.bar_label(asked, fontsize=8)
+        topics.bar_label(mentors, labels=[str(c.mentors) for c in shown], fontsize=8)
         topics.set_yticks(list(ys), [c.topic for c in shown])
-        topics.legend(frameon=False, fontsize=8, loc="lower right")
+        topics.xaxis.set_major_locator(MaxNLocator(integer=True))
+        topics.set_xlim(
+            left=0, right=max(1, *(c.asked for c in shown), *(c.mentors for c in shown)) * 1.15
+        )
+        # The legend names each colour the bars use (a per-bar colour list would otherwise
+        # lend the legend whichever colour the first bar had).
+        handles = [Patch(color=_THIS, label="asked"), Patch(color=_MENTORS, label="mentors")]
+        if gaps & set(shown):
+            handles.append(Patch(color=_GAP, label="mentors: skill gap"))
+        topics.legend(handles=handles, frameon=False, fontsize=8, loc="lower right")
     else:
         topics.text(0.5, 0.5, "no topics asked", ha="center", va="center")
         topics.set_axis_off()
-    topics.set_title("Topics: asked vs mentors (red: skill gap)")
+    topics.set_title("Topics: questions asked and mentors who list them")
     fig.suptitle(f"Micromentor {digest.week.label}")
-    out = BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
+    return fig

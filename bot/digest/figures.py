@@ -14,6 +14,7 @@ from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionS
 from bot.messages import Attachment, Bold, ChatMessage, Text, UserText, lines, text
 from bot.recognition.digest import CommunityWeek, community_lines
 from bot.refs import UserRef, WorkspaceRef
+from bot.wording import duration_text, plural
 
 __all__ = [
     "Digest",
@@ -246,10 +247,8 @@ def uncovered_hours(
 
 
 def minutes_text(value: float | None) -> str:
-    """``12 min`` or ``2.5 h``; ``n/a`` when there is nothing to measure."""
-    if value is None:
-        return "n/a"
-    return f"{value:.0f} min" if value < 90 else f"{value / 60:.1f} h"
+    """``under a minute``, ``12 min``, ``2 h 30 min``; ``n/a`` when there is nothing to measure."""
+    return duration_text(value)
 
 
 def _delta(now: int, before: int) -> str:
@@ -296,7 +295,7 @@ def digest_message(digest: Digest, *, chart: bytes | None = None) -> ChatMessage
         thanks: list[str | UserText] = []
         for i, (ref, pts) in enumerate(t.top_mentors, 1):
             thanks += [f"{', ' if i > 1 else ''}{i}. ", UserText(digest.names.get(ref, ref.id))]
-            thanks.append(f" ({pts} pts)")
+            thanks.append(f" ({plural(pts, 'point')})")
         parts.append(text(Bold("Top mentors: "), *thanks))
     else:
         parts.append(text(Bold("Top mentors: "), "nobody earned points this week."))

@@ -103,7 +103,16 @@ async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
     digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
     message = await render_digest(ctx.services, digest)
     ctx.outbox.post(ws.admin_channel, message)
-    ctx.reply(message)
+    # The admin reads it there: one copy, and a word on where it went.
+    so_far = " (this week so far)" if week == current else ""
+    ctx.reply(f"Posted the digest of {week.label}{so_far} in {_channel_name(ctx.config)}.")
+
+
+def _channel_name(config: Config) -> str:
+    """``#mentor-admins``; "the admin channel" when it is configured by id."""
+    name = config.channels.admin.strip().lstrip("#")
+    is_id = name.isdigit() or (name.isupper() and name.isalnum())
+    return "the admin channel" if is_id or not name else f"#{name}"
 
 
 async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:

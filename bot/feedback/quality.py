@@ -39,8 +39,8 @@ def _where(q: Question) -> Text:
 
 
 async def low_rating_to_admins(event: SessionRated, ctx: Context) -> None:
-    if event.score > LOW:
-        return
+    if event.score > LOW or (event.previous is not None and event.previous <= LOW):
+        return  # not low, or the admins heard about it already
     q = await ctx.uow.questions.get(event.question_id)  # events carry the internal id
     if q is None:
         return

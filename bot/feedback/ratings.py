@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.actors import load_question
 from bot.commands import CommentOnSession, RateSession
 from bot.domain import Feedback, Question, QuestionState
@@ -10,9 +12,11 @@ from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, text
 from bot.refs import UserRef
 
-__all__ = ["comment_on_session", "rate_session"]
+__all__ = ["CHANGE_MINUTES", "comment_on_session", "rate_session"]
 
 _RATEABLE = (QuestionState.RESOLVED, QuestionState.EXPIRED)
+# A wrong click can be corrected for this long after the first one.
+CHANGE_MINUTES = 10
 
 
 def _role(q: Question, user: UserRef, *, doing: str) -> str:
@@ -33,32 +37,62 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
     if not 1 <= cmd.score <= 5:
         raise Refusal("Ratings go from 1 (not helpful) to 5 (very helpful).")
     role = _role(q, cmd.actor.user, doing="rate it")
+    if cmd.role is not None and cmd.role != role:
+        # Both prompts sit in the same thread: a click on the other person's is theirs to give.
+        theirs = (
+            "the asker rates the help"
+            if cmd.role == "asker"
+            else "the mentor rates how clear it was"
+        )
+        yours = "how helpful it was" if role == "asker" else "how clear the question was"
+        raise Refusal(
+            f"Those buttons are for the other person: with them {theirs} on #{q.number}. "
+            f"Yours are on the prompt addressed to you ({yours})."
+        )
     if q.state not in _RATEABLE:
         raise Refusal(f"#{q.number} isn't finished yet; you can rate it once it's resolved.")
     comment = _clean_comment(cmd.comment)
+    now = ctx.clock.now()
     added = await ctx.uow.feedback.add(
         Feedback(
             question_id=q.pk,
             rater=cmd.actor.user,
             role=role,
             score=cmd.score,
-            created_at=ctx.clock.now(),
+            created_at=now,
             comment=comment,
         )
     )
+    previous = None
     if not added:
-        raise Refusal(f"You've already rated #{q.number}. Thank you!")
-    if role == "asker":
-        thanks = f"Thanks! You rated the help on #{q.number} {cmd.score}/5. Want to add a comment?"
+        before = await ctx.uow.feedback.get(q.pk, cmd.actor.user, role)
+        assert before is not None
+        window = timedelta(minutes=CHANGE_MINUTES)
+        if before.score == cmd.score:
+            raise Refusal(f"You rated #{q.number} {cmd.score}/5 already. Thank you!")
+        if not await ctx.uow.feedback.change_score(
+            q.pk, cmd.actor.user, role, cmd.score, given_since=now - window
+        ):
+            raise Refusal(
+                f"You rated #{q.number} {before.score}/5 already; a rating can be changed "
+                f"within {CHANGE_MINUTES} minutes of giving it. Thank you!"
+            )
+        previous = before.score
+    what = "the help on" if role == "asker" else "how clear"
+    if previous is not None:
+        said = f"the help on #{q.number}" if role == "asker" else f"how clear #{q.number} was"
+        thanks = f"Changed: you rated {said} {cmd.score}/5 (was {previous}/5)."
+    elif role == "asker":
+        thanks = f"Thanks! You rated {what} #{q.number} {cmd.score}/5. Want to add a comment?"
     else:
-        thanks = f"Thanks! You rated how clear #{q.number} was {cmd.score}/5. Anything to add?"
+        thanks = f"Thanks! You rated {what} #{q.number} was {cmd.score}/5. Anything to add?"
     ctx.reply(
         ChatMessage(
             body=text(thanks),
             actions=(Action("comment", q.number, "Add a comment", "default", q.workspace.id),),
         )
     )
-    ctx.emit(SessionRated(q.pk, cmd.actor.user, role, cmd.score))
+    ctx.emit(SessionRated(q.pk, cmd.actor.user, role, cmd.score, previous=previous))
 
 
 async def comment_on_session(cmd: CommentOnSession, ctx: Context) -> None:

@@ -68,11 +68,15 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
         topics=q.topics,
         text=q.text,
         question_id=q.id,
-        exclude={q.asker},
+        exclude={q.asker, *q.released_by},
         limit=max(ctx.config.matching.suggest, 5),
+        seed=q.text,  # as when it was asked: equal scores fall the same way
         asker=q.asker,
         stage=q.wanted_stage,
     )
+    # The card's order first (it was decided when the card was posted), then the rest.
+    on_card = {ref: i for i, ref in enumerate(q.suggested)}
+    ranked = sorted(ranked, key=lambda r: on_card.get(r.ref, len(on_card)))
     names = await names_for(ctx, [r.ref for r in ranked])
     out = [
         text(
@@ -89,18 +93,44 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
         ranked = [r for r in ranked if r.ref == cmd.actor.user]
         if not ranked:
             out.append(text("You were suggested when it was asked; the picture has changed since."))
-    for i, r in enumerate(ranked, 1):
-        factors = ", ".join(f"{k} {v:.2f}" for k, v in r.factors.items())
+    for r in ranked:
+        place = on_card.get(r.ref)
+        head = f"{place + 1}. " if place is not None else "• "
+        why = text(f" — score {r.score:.0f}")
+        if r.matched_topics:
+            why = why + text("; skills: ", UserText(", ".join(r.matched_topics)))
+        if r.related_topics:
+            why = why + text("; a related skill for: ", UserText(", ".join(r.related_topics)))
+        factors = ", ".join(_factor(k, v) for k, v in r.factors.items() if round(v))
         out.append(
             text(
-                f"{i}. ",
+                head,
                 UserText(names.get(r.ref, r.ref.id)),
-                f" — score {r.score:.1f}; matched: ",
-                UserText(", ".join(r.matched_topics)),
-                text("; via related skills: ", UserText(", ".join(r.related_topics)))
-                if r.related_topics
-                else text(),
-                f"; {factors}",
+                why,
+                f"; {factors}" if factors else "",
+                "" if place is not None else " (not on the card)",
             )
         )
     ctx.reply(lines(out))
+
+
+# `/mentor why` in words: the ranking's factors (`bot.matching.ranking.FACTORS`).
+_FACTOR_WORDS = {
+    "skill_fit": "skill fit",
+    "own_words": "their own words",
+    "helped_similar": "helped with similar questions",
+    "not_my_area": 'said "not my area" lately',
+    "in_hours": "in working hours",
+    "load": "busy this week",
+    "open_threads": "open sessions",
+    "over_capacity": "at capacity",
+    "rating": "ratings",
+    "stage": "career stage",
+    "variety": "someone new to the asker",
+}
+
+
+def _factor(name: str, value: float) -> str:
+    """``skill fit +100``, ``busy this week −5``."""
+    sign = "+" if value > 0 else "−"
+    return f"{_FACTOR_WORDS.get(name, name.replace('_', ' '))} {sign}{abs(value):.0f}"

@@ -221,6 +221,9 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
 
 async def resume_mentor(cmd: ResumeMentor, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
+    if not profile.is_paused(ctx.clock.now()):
+        ctx.reply("You're not paused: you're being suggested for questions already.")
+        return
     profile.paused_until = None
     await save_mentor(ctx, profile)
     ctx.emit(MentorResumed(profile.ref, at=ctx.clock.now()))

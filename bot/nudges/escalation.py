@@ -14,6 +14,7 @@ from bot.messages import Action, ChatMessage, Jump, Mention, Text, UserText, tex
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
 from bot.questions.ranking import rank_for
 from bot.refs import UserRef
+from bot.wording import duration_text
 
 __all__ = ["escalate"]
 
@@ -152,14 +153,14 @@ async def _channel_bump(
 async def _admins(
     ctx: Context, q: Question, ws: Workspace, nudge: Nudge, now: datetime, later: list[Nudge]
 ) -> None:
-    waited = round((now - q.created_at).total_seconds() / 60)
+    waited = duration_text((now - q.created_at).total_seconds() / 60)
     ctx.outbox.post(
         ws.admin_channel,
         ChatMessage(
             body=text(
                 "Heads-up: question ",
                 _ref(q),
-                f" has had no mentor for {waited} min. Topics: ",
+                f" has had no mentor for {waited}. Topics: ",
                 UserText(", ".join(q.topics) or "none recognised"),
                 ". Could you find someone?",
             ),

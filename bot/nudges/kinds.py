@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.actors import names_for, save_mentor
 from bot.domain import Nudge, NudgeKind, Question, QuestionState, Transition
-from bot.events import QuestionExpired
+from bot.events import QuestionExpired, TimeboxExtended
 from bot.learning.faq import verify_faq
 from bot.learning.followup import prepare_next_steps, send_next_steps
 from bot.learning.training import send_lesson
@@ -50,7 +50,7 @@ async def _wrap_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
                 "chat — agree on a call, then resolve this one. "
                 f"If I hear nothing in {grace} min I'll close the session.",
             ),
-            actions=session_controls(q),
+            actions=session_controls(q, ctx.config),
             question_id=q.number,
         ),
         q,
@@ -71,9 +71,23 @@ async def _expire(ctx: Context, nudge: Nudge, now: datetime) -> None:
         return
     if q.timebox_ends_at is not None and q.timebox_ends_at > now:
         return
+    session = ctx.config.session
+    # Writing in the thread after the wrap-up is an answer to it: they are still at it. Extend
+    # once (the wrap-up comes again at the new end), as long as extensions are left.
+    talking = (
+        q.last_activity_at is not None
+        and q.timebox_ends_at is not None
+        and q.last_activity_at >= q.timebox_ends_at
+    )
+    if talking and q.extensions < session.max_extensions:
+        q.timebox_ends_at = now + timedelta(minutes=session.extend_minutes)
+        q.extensions += 1
+        if await ctx.uow.questions.update(q, expected_state=QuestionState.CLAIMED):
+            ctx.emit(TimeboxExtended(q.pk, automatic=True))
+        return
     expired = q.moved(Transition.EXPIRE, closed_at=now)
     if await ctx.uow.questions.update(expired, expected_state=QuestionState.CLAIMED):
-        ctx.emit(QuestionExpired(q.pk))
+        ctx.emit(QuestionExpired(q.pk, still_talking=talking))
 
 
 async def _stale(ctx: Context, nudge: Nudge, now: datetime) -> None:
@@ -99,7 +113,7 @@ async def _stale(ctx: Context, nudge: Nudge, now: datetime) -> None:
                 f", the thread on #{q.number} has been quiet for a while. Still on it? "
                 "Release it if you can't continue.",
             ),
-            actions=session_controls(q),
+            actions=session_controls(q, ctx.config),
             question_id=q.number,
         ),
         q,

@@ -75,9 +75,10 @@ async def _wrap_up(ctx: Context, q: Question) -> None:
 
 
 async def after_extend(ctx: Context, q: Question) -> None:
-    """A new end of the time box: the wrap-up moves, a pending expiry is off."""
-    await ctx.uow.nudges.cancel(q.pk, [NudgeKind.WRAP_UP, NudgeKind.EXPIRE])
-    await _wrap_up(ctx, q)
+    """A new end of the time box: the wrap-up moves, a pending expiry is off, and the
+    stale-thread check starts again for the time that is left."""
+    await ctx.uow.nudges.cancel(q.pk, [NudgeKind.WRAP_UP, NudgeKind.EXPIRE, NudgeKind.STALE])
+    await _session_nudges(ctx, q)
 
 
 async def after_release(ctx: Context, q: Question) -> None:

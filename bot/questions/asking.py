@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from datetime import timedelta
 
 from rapidfuzz import fuzz
 
 from bot.actors import ensure_person, names_for, require_workspace
 from bot.commands import AskQuestion
+from bot.config import AskSection
 from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.hygiene import has_visible_text, strip_invisible
@@ -20,34 +22,60 @@ from bot.matching.perspectives import STAGES
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines
-from bot.questions.ranking import rank_for, read_question
+from bot.questions.ranking import away_for, rank_for, read_question
 from bot.questions.topic_choice import topic_buttons
 from bot.refs import UserRef, WorkspaceRef
+from bot.wording import duration_text
 
-__all__ = ["ask_question", "similar_resolved", "validate_question"]
+__all__ = [
+    "ask_question",
+    "clean_question",
+    "question_problem",
+    "similar_resolved",
+    "validate_question",
+]
 
 
 def validate_question(raw: str, ctx: Context) -> str:
     """The cleaned question, or a :class:`Refusal` saying exactly what to change."""
-    cfg = ctx.config.ask
-    cleaned = " ".join(strip_invisible(raw).split())
+    problem = question_problem(raw, ctx.config.ask)
+    if problem is not None:
+        raise Refusal(problem)
+    return clean_question(raw)
+
+
+def clean_question(raw: str) -> str:
+    return " ".join(strip_invisible(raw).split())
+
+
+def question_problem(raw: str, cfg: AskSection, *, in_form: bool = False) -> str | None:
+    """What to change for the question to be asked, or None (a form says it without the
+    command's example, under the field)."""
+    cleaned = clean_question(raw)
     if not cleaned or not has_visible_text(cleaned):
-        raise Refusal(
+        if in_form:
+            return "Please write your question."
+        return (
             "Please write your question after the command, e.g. "
             "`/askmentor How do I speed up a slow SQL query with a JOIN? I tried an index on ...`"
         )
     if len(cleaned) > cfg.max_length:
-        raise Refusal(
+        return (
             f"Your question is {len(cleaned)} characters; the limit is {cfg.max_length}. "
             "Please shorten it to the essentials — a mentor can ask for details in the thread."
         )
     if len(cleaned) < cfg.min_length or len(cleaned.split()) < cfg.min_words:
-        raise Refusal(
+        if in_form:
+            return (
+                "That's a bit short for a mentor to help with. Add a sentence on what you're "
+                "trying to do, what you tried and what you expected."
+            )
+        return (
             "That's a bit short for a mentor to help with. Add a sentence on what you're trying "
             "to do, what you tried and what you expected, e.g. "
             "`/askmentor How do I group a pandas DataFrame by two columns? groupby on one works.`"
         )
-    return cleaned
+    return None
 
 
 async def _median_minutes_to_claim(ctx: Context, workspace: WorkspaceRef) -> float | None:
@@ -63,6 +91,11 @@ async def _median_minutes_to_claim(ctx: Context, workspace: WorkspaceRef) -> flo
 
     median: float | None = await ctx.services.figures.get(("claim_wait", workspace), load)
     return median
+
+
+def _about(minutes: float) -> str:
+    said = duration_text(minutes)
+    return said if said == "under a minute" else f"about {said}"
 
 
 async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
@@ -110,11 +143,12 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     faq = await answered_before(ctx, ws.ref, body, topics)
     similar = await similar_resolved(ctx, draft)
     waited = await _median_minutes_to_claim(ctx, ws.ref)
+    away = [] if ranked else await away_for(ctx, workspace=ws.ref, topics=topics, asker=actor.user)
     await ensure_person(ctx, actor)
     await ctx.close_reads()  # nothing more to read: let its connection go before writing
     q = await ctx.uow.questions.add(draft)
     await ctx.uow.rate_events.record(ws.ref, actor.user, "ask", now)
-    ctx.reply(_confirmation(q, ranked, names, similar, waited, reading, ctx, faq))
+    ctx.reply(_confirmation(q, ranked, names, similar, waited, reading, ctx, faq, away=away))
     ctx.emit(QuestionAsked(q.pk))
 
 
@@ -184,6 +218,8 @@ def _confirmation(
     reading: Reading,
     ctx: Context,
     faq: list[FaqEntry],
+    *,
+    away: Sequence[UserRef] = (),
 ) -> ChatMessage:
     parts: list[Text] = [
         text(
@@ -204,16 +240,24 @@ def _confirmation(
     if ranked:
         who_ = ", ".join(names.get(r.ref, r.ref.id) for r in ranked)
         parts.append(text("Suggested mentors: ", UserText(who_), "."))
+    elif not q.topics:
+        parts.append(text("It's posted for every mentor in the mentoring channel."))
+    elif away:
+        parts.append(
+            text(
+                "The mentors for these topics are away right now; it's posted for every mentor "
+                "in the mentoring channel meanwhile."
+            )
+        )
     else:
         parts.append(
             text(
-                "No mentor lists these topics yet; it's posted for everyone in the mentoring channel."
+                "No mentor lists these topics yet; it's posted for every mentor in the mentoring "
+                "channel."
             )
         )
     if waited is not None:
-        parts.append(
-            text(f"Questions here are usually claimed in about {max(1, round(waited))} min.")
-        )
+        parts.append(text(f"Questions here are usually claimed in {_about(waited)}."))
     else:
         parts.append(text("You'll get a thread with your mentor as soon as someone claims it."))
     if faq:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from bot.config import Config
 from bot.domain import Question, QuestionState
+from bot.emoji import shown_emoji
 from bot.mentors.career import cross_region_mentors
 from bot.messages import (
     Action,
@@ -89,8 +90,8 @@ def question_card(
                 if ref in cross_region:
                     suggested = suggested + " (cross-region)"
             fields.append(("Suggested", suggested))
-        emoji = config.claim.emoji[0]
-        fields.append(("How to claim", text(f"press Claim or react with :{emoji}:")))
+        emoji = shown_emoji(config.claim.emoji)
+        fields.append(("How to claim", text(f"press Claim or react with {emoji}")))
         actions = [
             Action("claim", n, "Claim", "primary"),
             Action("notmine", n, "Not my area"),
@@ -132,12 +133,13 @@ async def card_view(uow: UnitOfWork, q: Question, config: Config) -> ChatMessage
     return question_card(q, names=names, config=config, rating=rating, cross_region=cross)
 
 
-def session_controls(q: Question) -> tuple[Action, ...]:
+def session_controls(q: Question, config: Config) -> tuple[Action, ...]:
+    """Resolve, Release and +N min (``[session] extend_minutes``)."""
     n = q.number
     return (
         Action("resolve", n, "Resolve", "primary"),
         Action("release", n, "Release"),
-        Action("extend", n, "+10 min"),
+        Action("extend", n, f"+{config.session.extend_minutes} min"),
     )
 
 
@@ -156,7 +158,10 @@ def session_intro(
                 f": a {minutes}-minute session on question #{q.number}.",
             ),
             text(Bold("Question: "), UserText(q.text)),
-            text(f"Time box: until {_hhmm(q.timebox_ends_at, tz)}; +10 min if you need it."),
+            text(
+                f"Time box: until {_hhmm(q.timebox_ends_at, tz)}; "
+                f"+{config.session.extend_minutes} min if you need it."
+            ),
             *([text("Talk it through: ", link)] if (link := call_link(q, config)) else []),
             text(
                 "Tips: 1) asker, say what you tried and what you expected; "
@@ -165,7 +170,9 @@ def session_intro(
             text("When you're done, press Resolve (or react ✅)."),
         ]
     )
-    return ChatMessage(body=body, actions=session_controls(q), kind="intro", question_id=q.number)
+    return ChatMessage(
+        body=body, actions=session_controls(q, config), kind="intro", question_id=q.number
+    )
 
 
 def call_link(q: Question, config: Config) -> Link | None:

@@ -123,6 +123,18 @@ async def rank_for(
     )
 
 
+async def away_for(
+    ctx: Context, *, workspace: WorkspaceRef, topics: list[str] | tuple[str, ...], asker: UserRef
+) -> list[UserRef]:
+    """Mentors who list one of `topics` (or a related one) but are paused right now."""
+    if not topics:
+        return []
+    now = ctx.clock.now()
+    roster = await ctx.services.roster.snapshot(await ctx.reads(), workspace)
+    profiles = roster.for_topics(dict.fromkeys(topics, 1.0), ctx.services.taxonomy.related)
+    return [p.ref for p in profiles if p.is_paused(now) and p.ref != asker]
+
+
 async def _asker_view(
     ctx: Context, workspace: WorkspaceRef, asker: UserRef | None, stage: str | None
 ) -> AskerView | None:

@@ -106,12 +106,18 @@ async def _open_session(ctx: Context, q: Question, ws: Workspace) -> None:
 async def released(event: QuestionReleased, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
     _load_changed(ctx, q)
+    # Nobody else fits (q.suggested is the new ranking): say so rather than promise others.
+    queue = (
+        "it's back in the queue and other mentors are being asked."
+        if q.suggested
+        else "it's back in the queue, open to every mentor in the mentoring channel."
+    )
     _note(
         ctx,
         q,
         text(
             who(event.by, {event.by: event.by_name}, mention=False),
-            f" released #{q.number}; it's back in the queue and other mentors are being asked.",
+            f" released #{q.number}; {queue}",
         ),
     )
     _show_card(ctx, q, ws)
@@ -133,7 +139,14 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
             ChatMessage(
                 body=text(
                     f"Your question #{q.number} is back in the queue: your mentor had to let it "
-                    "go. Other mentors are being asked now; there's nothing you need to do."
+                    "go. "
+                    + (
+                        "Other mentors are being asked now"
+                        if q.suggested
+                        else "No other mentor lists its topics, but every mentor in the "
+                        "mentoring channel can still take it"
+                    )
+                    + "; there's nothing you need to do."
                 ),
                 question_id=q.number,
             ),
@@ -187,11 +200,13 @@ async def extended(event: TimeboxExtended, ctx: Context) -> None:
     q, _ = await _question(ctx, event.question_id)
     assert q.timebox_ends_at is not None
     minutes = ctx.config.session.extend_minutes
+    why = "You're still talking, so I've added time. " if event.automatic else ""
     _note(
         ctx,
         q,
         text(
-            f"+{minutes} min: the session on #{q.number} now ends at {q.timebox_ends_at:%H:%M} UTC."
+            f"{why}+{minutes} min: the session on #{q.number} now ends at "
+            f"{q.timebox_ends_at:%H:%M} UTC."
         ),
     )
     await schedule.after_extend(ctx, q)
@@ -231,11 +246,20 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
         ctx,
         q,
         text(
-            f"The session on #{q.number} has closed: its time box ran out with no answer "
-            "to the wrap-up. Thanks both! Ask again any time with `/askmentor`."
+            f"The session on #{q.number} has closed: "
+            + (
+                "its time box and every extension ran out. "
+                if event.still_talking
+                else "its time box ran out with no answer to the wrap-up. "
+            )
+            + "Thanks both! Ask again any time with `/askmentor`."
         ),
     )
     names = await names_for(ctx, [q.asker, q.mentor])
+    advice = {
+        q.asker: "If it isn't settled, `/askmentor` again with where you got to.",
+        q.mentor: "Thanks for your time! If you agreed to carry on, a DM or a call works.",
+    }
     for user in (q.asker, q.mentor):
         if user is not None:
             ctx.outbox.dm(
@@ -245,8 +269,8 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
                         who(user, names, mention=False),
                         ", session ",
                         _in_thread(q),
-                        " was closed because its time box ran out. "
-                        "If it isn't settled, `/askmentor` again with where you got to.",
+                        " was closed because its time box ran out. ",
+                        advice[user],
                     ),
                     question_id=q.number,
                 ),
@@ -277,7 +301,11 @@ async def rated(event: SessionRated, ctx: Context) -> None:
         return
     q, ws = await _question(ctx, event.question_id)
     await ctx.uow.nudges.cancel(q.pk, [NudgeKind.FEEDBACK])
-    if event.score >= 4 and q.mentor is not None:
+    # A changed rating gives the good-rating points at most once (a 1 corrected to 5 still does).
+    good = event.score >= 4 and (event.previous is None or event.previous < 4)
+    if good and q.mentor is not None and event.previous is not None:
+        good = not await ctx.uow.points.given_for(q.mentor, q.pk, "good rating")
+    if good and q.mentor is not None:
         await award_points(
             ctx,
             user=q.mentor,

@@ -25,6 +25,7 @@ from bot.commands import (
     ResolveQuestion,
 )
 from bot.domain import IllegalTransition, Question, QuestionState, Transition
+from bot.emoji import canonical_emoji, emoji_set
 from bot.events import (
     QuestionCancelled,
     QuestionClaimed,
@@ -280,8 +281,8 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
 async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
     """✋ on a card claims; ✅ from the asker in the session thread resolves; anything else is ignored."""
     cfg = ctx.config.claim
-    emoji = cmd.emoji.strip(":")
-    if emoji in cfg.emoji:
+    emoji = canonical_emoji(cmd.emoji)
+    if emoji in emoji_set(cfg.emoji):
         q = await ctx.uow.questions.get_by_card(cmd.message)
         if q is not None and q.workspace != cmd.actor.workspace:
             return  # a card of another workspace: not this person's to claim
@@ -290,7 +291,7 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
             raise NotYet("a claim reaction on a message that is not a known card")
         await _claim(ctx, cmd.actor, q)
         return
-    if emoji in cfg.resolve_emoji and cmd.thread is not None:
+    if emoji in emoji_set(cfg.resolve_emoji) and cmd.thread is not None:
         q = await ctx.uow.questions.get_by_thread(cmd.thread)
         if q is None or q.state is not QuestionState.CLAIMED or q.workspace != cmd.actor.workspace:
             return

@@ -83,8 +83,11 @@ async def pick_topic(cmd: PickTopic, ctx: Context) -> None:
 
 async def learn_from_rating(event: SessionRated, ctx: Context) -> None:
     """A resolved session its asker rated well teaches who helps with questions like it."""
-    if event.role != "asker" or event.score < ctx.config.matching.learn_min_rating:
+    least = ctx.config.matching.learn_min_rating
+    if event.role != "asker" or event.score < least:
         return
+    if event.previous is not None and event.previous >= least:
+        return  # learnt from it already
     q = await ctx.uow.questions.get(event.question_id)
     if q is None or q.state is not QuestionState.RESOLVED or q.mentor is None:
         return

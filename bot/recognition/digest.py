@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.messages import Bold, Text, UserText, text
 from bot.recognition.catalogue import badge_label
 from bot.refs import UserRef, WorkspaceRef
+from bot.wording import plural
 
 if TYPE_CHECKING:
     from bot.ports import UnitOfWork
@@ -104,6 +105,6 @@ def community_lines(c: CommunityWeek) -> list[Text]:
     if c.helpers:
         thanks: list[str | UserText] = []
         for i, (who, pts) in enumerate(c.helpers, 1):
-            thanks += [f"{', ' if i > 1 else ''}{i}. ", UserText(who), f" ({pts} pts)"]
+            thanks += [f"{', ' if i > 1 else ''}{i}. ", UserText(who), f" ({plural(pts, 'point')})"]
         out.append(text(Bold(f"Most helpful in {c.month} (worth a thank-you): "), *thanks))
     return out

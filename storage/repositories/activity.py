@@ -71,6 +71,16 @@ class SqlFeedbackRepository(Repository):
         row = (await self._session.execute(stmt)).first()
         return None if row is None else _feedback(row)
 
+    async def change_score(
+        self, question_id: int, rater: UserRef, role: str, score: int, *, given_since: datetime
+    ) -> bool:
+        changed = await self._rowcount(
+            sa.update(FEEDBACK)
+            .where(self._key(question_id, rater, role), FEEDBACK.c.created_at >= given_since)
+            .values(score=score)
+        )
+        return changed == 1
+
     async def set_comment(self, question_id: int, rater: UserRef, role: str, comment: str) -> bool:
         changed = await self._rowcount(
             sa.update(FEEDBACK).where(self._key(question_id, rater, role)).values(comment=comment)
@@ -133,6 +143,18 @@ class SqlPointsRepository(Repository):
             )
         )
         return int(total or 0)
+
+    async def given_for(self, user: UserRef, question_id: int, reason: str) -> bool:
+        found = await self._session.scalar(
+            sa.select(POINTS.c.id)
+            .where(
+                POINTS.c.user == user.key(),
+                POINTS.c.question_id == question_id,
+                POINTS.c.reason == reason,
+            )
+            .limit(1)
+        )
+        return found is not None
 
     async def leaderboard(
         self,

@@ -232,9 +232,15 @@ class SqlQuestionRepository(Repository):
         self, workspace: WorkspaceRef, *, since: datetime, limit: int
     ) -> list[float]:
         rows = await self._session.execute(
+            # The digest's and stats' definition: questions asked since `since` that were
+            # claimed, from asking to claim.
             sa.select(T.c.created_at, T.c.claimed_at)
-            .where(T.c.workspace == workspace.key(), T.c.claimed_at >= since)
-            .order_by(T.c.claimed_at.desc())
+            .where(
+                T.c.workspace == workspace.key(),
+                T.c.created_at >= since,
+                T.c.claimed_at.is_not(None),
+            )
+            .order_by(T.c.created_at.desc())
             .limit(limit)
         )
         return [(claimed - created).total_seconds() / 60 for created, claimed in rows]

@@ -22,7 +22,7 @@ async def test_ask_posts_a_card_in_mentoring_with_the_question_and_how_to_claim(
     card = out.one("#mentoring")
     assert card.lines[:3] == ("Question #1", QUESTION, "Asked by: alice")
     assert "Topics: pandas" in card.lines
-    assert "How to claim: press Claim or react with :raising_hand:" in card.lines
+    assert "How to claim: press Claim or react with ✋" in card.lines
     assert card.lines[-1] == "[Claim] [Not my area] [Cancel (asker)]"
 
 

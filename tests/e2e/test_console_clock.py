@@ -37,7 +37,7 @@ async def test_clock_shows_the_escalation_ladder_step_by_step(console: ConsoleDr
     out = await console("clock +20m")
     assert "needs a mentor. Can anyone help?" in out.one("#mentoring", "Still open")
     out = await console("clock +90m")
-    assert "has had no mentor for 120 min" in out.one("#mentor-admins")
+    assert "has had no mentor for 2 h" in out.one("#mentor-admins")
     out = await console("clock +22h")
     assert "Closed" in out.one("#mentoring", "card updated")
     assert "please ask again" in out.one("DM alice", "no mentor could take")

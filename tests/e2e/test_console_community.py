@@ -77,7 +77,7 @@ async def test_the_whole_lightning_flow_on_the_console(demand: ConsoleDriver) ->
     assert (
         f"Lightning sessions held: 1 — “{TITLE}” by bob (2 signed up, rated 4.5/5 by 2)" in digest
     )
-    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 pts)" in digest
+    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points)" in digest
 
 
 async def test_a_lightning_session_anyone_proposes(console: ConsoleDriver) -> None:

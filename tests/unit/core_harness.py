@@ -14,6 +14,7 @@ from bot.commands import (
     RegisterMentor,
     RegisterWorkspace,
     ResolveQuestion,
+    SendDigest,
 )
 from bot.config import Config
 from bot.domain import Question
@@ -98,6 +99,14 @@ class Core:
         said = await self.resolve(asker, n)
         assert said == f"#{n} is marked resolved.", said
         return n
+
+    async def digest(self, week: str | None = None) -> str:
+        """`/mentoradmin digest [week]` by the admin: the digest as posted in the admin channel."""
+        said = await self.reply(
+            SendDigest(now=self.clock.now(), actor=self.actor("admin"), week=week)
+        )
+        assert said.startswith("Posted the digest of "), said
+        return self.chat.messages("post_card")[-1].plain()
 
     def question(self, question_id: int) -> Question:
         return self.db.question(question_id)

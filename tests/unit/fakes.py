@@ -360,9 +360,9 @@ class FakeQuestionRepository(_Repository):
             (
                 q
                 for q in self._rows().values()
-                if q.workspace == workspace and q.claimed_at is not None and q.claimed_at >= since
+                if q.workspace == workspace and q.claimed_at is not None and q.created_at >= since
             ),
-            key=lambda q: q.claimed_at or since,
+            key=lambda q: q.created_at,
             reverse=True,
         )[:limit]
         return [
@@ -430,6 +430,17 @@ class FakeFeedbackRepository(_Repository):
     async def get(self, question_id: int, rater: UserRef, role: str) -> Feedback | None:
         return _copy(self._rows().get((question_id, rater, role)))
 
+    async def change_score(
+        self, question_id: int, rater: UserRef, role: str, score: int, *, given_since: datetime
+    ) -> bool:
+        key = (question_id, rater, role)
+        await self._uow.lock(self.table, key)
+        current = self._rows().get(key)
+        if current is None or current.created_at < given_since:
+            return False
+        self._uow.put(self.table, key, replace(current, score=score))
+        return True
+
     async def set_comment(self, question_id: int, rater: UserRef, role: str, comment: str) -> bool:
         key = (question_id, rater, role)
         await self._uow.lock(self.table, key)
@@ -473,6 +484,12 @@ class FakePointsRepository(_Repository):
 
     async def total_since(self, user: UserRef, since: datetime) -> int:
         return sum(e.points for e in self._rows().values() if e.user == user and e.at >= since)
+
+    async def given_for(self, user: UserRef, question_id: int, reason: str) -> bool:
+        return any(
+            e.user == user and e.question_id == question_id and e.reason == reason
+            for e in self._rows().values()
+        )
 
     async def leaderboard(
         self,

@@ -34,13 +34,57 @@ async def test_mentor_rating_is_recorded_as_question_clarity(core: Core) -> None
     assert (fb.role, fb.score) == ("mentor", 4)
 
 
-async def test_rating_twice_is_refused_and_the_first_rating_stays(core: Core) -> None:
+async def test_a_rating_can_be_changed_within_ten_minutes(core: Core) -> None:
     n = await core.resolved()
-    await core.reply(RateSession(core.actor("alice"), n, 5))
-    said = await core.reply(RateSession(core.actor("alice"), n, 1))
-    assert said == f"You've already rated #{n}. Thank you!"
+    await core.reply(RateSession(core.actor("alice"), n, 1, role="asker"))
+    core.clock.advance(timedelta(minutes=9))
+    said = await core.reply(RateSession(core.actor("alice"), n, 5, role="asker"))
+    assert said.startswith(f"Changed: you rated the help on #{n} 5/5 (was 1/5).")
     [fb] = core.db.rows("feedback")
     assert fb.score == 5
+    assert "rated 5/5" in core.chat.card(n).plain()
+
+
+async def test_a_rating_is_final_after_ten_minutes(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    core.clock.advance(timedelta(minutes=11))
+    said = await core.reply(RateSession(core.actor("alice"), n, 1))
+    assert said == (
+        f"You rated #{n} 5/5 already; a rating can be changed within 10 minutes of giving it. "
+        "Thank you!"
+    )
+    [fb] = core.db.rows("feedback")
+    assert fb.score == 5
+
+
+async def test_the_same_rating_again_changes_nothing(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    said = await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert said == f"You rated #{n} 5/5 already. Thank you!"
+
+
+@pytest.mark.parametrize(("clicker", "role"), [("bob", "asker"), ("alice", "mentor")])
+async def test_a_click_on_the_other_persons_rating_prompt_is_refused(
+    core: Core, clicker: str, role: str
+) -> None:
+    n = await core.resolved()
+    said = await core.reply(RateSession(core.actor(clicker), n, 1, role=role))
+    assert said.startswith("Those buttons are for the other person")
+    assert core.db.rows("feedback") == []
+
+
+async def test_a_wrong_click_corrected_to_five_gives_the_good_rating_points_once(
+    core: Core,
+) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 1))
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert points_of(core, "bob") == 3 + 2
+    await core.reply(RateSession(core.actor("alice"), n, 3))
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert points_of(core, "bob") == 3 + 2
 
 
 @pytest.mark.parametrize("score", [0, 6, -1, 10])

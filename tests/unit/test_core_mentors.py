@@ -175,6 +175,13 @@ async def test_resumed_mentor_is_suggested_again(core: Core) -> None:
     assert core.question(n).suggested == (core.user("bob"),)
 
 
+async def test_resume_when_never_paused_says_so_without_a_welcome_back(core: Core) -> None:
+    await core.join("bob", "pandas")
+    said = await core.reply(ResumeMentor(core.actor("bob")))
+    assert said == "You're not paused: you're being suggested for questions already."
+    assert "Welcome back" not in said
+
+
 async def test_pause_ends_by_itself_after_the_duration(core: Core) -> None:
     await core.join("bob", "pandas")
     await core.reply(PauseMentor(core.actor("bob"), timedelta(days=2)))
@@ -229,7 +236,30 @@ async def test_why_explains_the_ranking_to_a_suggested_mentor(core: Core) -> Non
     said = await core.reply(ExplainMatch(core.actor("bob"), n))
     assert said.startswith(f"Why these mentors for #{n} — topics: pandas")
     assert "1. bob — score" in said
-    assert "matched: pandas" in said
+    assert "skills: pandas" in said
+
+
+@pytest.mark.parametrize("names", [("bob", "carol", "dave"), ("erin", "frank", "gina")])
+async def test_why_lists_the_mentors_in_the_cards_order_in_words(
+    core: Core, names: tuple[str, ...]
+) -> None:
+    for name in names:
+        await core.join(name, "pandas")
+    n = await core.ask("alice")
+    said = await core.reply(ExplainMatch(core.actor("admin"), n))
+    listed = [line.split(" — ")[0].split(". ", 1)[1] for line in said.splitlines()[1:]]
+    card = [ref.id for ref in core.question(n).suggested]  # the harness's ids are names
+    assert listed == card
+    assert "skill_fit" not in said and "skill fit +100" in said
+    assert "." not in said.split(" — score ")[1].split(";")[0]  # whole points
+
+
+async def test_why_leaves_out_the_skills_part_when_only_a_related_skill_fits(core: Core) -> None:
+    await core.join("bob", "python")  # related to pandas, not pandas itself
+    n = await core.ask("alice")
+    said = await core.reply(ExplainMatch(core.actor("admin"), n))
+    assert "1. bob — score" in said and "a related skill for: pandas" in said
+    assert "matched" not in said and "skills: ;" not in said
 
 
 async def test_why_is_refused_to_someone_not_suggested(core: Core) -> None:

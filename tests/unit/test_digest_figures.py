@@ -147,7 +147,7 @@ def test_digest_text_shows_change_against_last_week_and_never_names_askers() -> 
     )
     assert "to claim 8 min (last week n/a)" in body
     assert "helpfulness 4.0/5 from 3 (last week 3.5/5)" in body
-    assert "1. Bob B (5 pts), 2. Carol C (4 pts)" in body
+    assert "1. Bob B (5 points), 2. Carol C (4 points)" in body
     assert "Skill gaps: kubernetes (3 asked, no mentors)" in body
     assert "alice" not in body and "secret-sam" not in body
     assert msg.mentions() == ()  # thanks by name, no pings in the admin channel

@@ -51,15 +51,16 @@ async def test_the_scheduled_digest_waits_for_the_slot_in_the_workspace_timezone
     assert len(digests_posted(core)) == 1
 
 
-async def test_an_admin_gets_the_digest_on_demand_as_a_reply_and_in_the_admin_channel() -> None:
+async def test_an_admin_gets_the_digest_on_demand_in_the_admin_channel_and_told_where() -> None:
     core = await start_core()
     await busy_week(core)
     replies = await core.handle(
         SendDigest(core.clock.now(), workspace=WORKSPACE, actor=core.actor("admin"))
     )
     [reply] = [m.plain() for m in replies]
-    assert "2026-W48" in reply and "so far" in reply
-    assert digests_posted(core) == [reply]
+    assert reply == "Posted the digest of 2026-W48 (this week so far) in #mentor-admins."
+    [posted] = digests_posted(core)
+    assert "2026-W48" in posted and "so far" in posted
 
 
 async def test_on_demand_digest_of_a_given_week_and_again_later_is_always_answered() -> None:
@@ -69,7 +70,7 @@ async def test_on_demand_digest_of_a_given_week_and_again_later_is_always_answer
         [reply] = await core.handle(
             SendDigest(NEXT_MONDAY_9, workspace=WORKSPACE, actor=actor, week="2026-W47")
         )
-        assert "2026-W47" in reply.plain() and "so far" not in reply.plain()
+        assert reply.plain() == "Posted the digest of 2026-W47 in #mentor-admins."
     assert len(digests_posted(core)) == 2
 
 

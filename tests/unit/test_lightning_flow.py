@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.commands import SendDigest, ShowHome
+from bot.commands import ShowHome
 from bot.config import Config
 from bot.domain import Person
 from bot.lightning.commands import (
@@ -281,9 +281,9 @@ async def test_the_digest_reports_held_sessions_and_attendance(core: Core) -> No
     await core.reply(JoinLightning(core.actor("asker1"), n))
     await at(core, AT + timedelta(minutes=15))
     await core.reply(RateLightning(core.actor("asker1"), n, 4))
-    said = await core.reply(SendDigest(now=core.clock.now(), actor=core.actor("admin")))
+    said = await core.digest()
     assert f"Lightning sessions held: 1 — “{TITLE}” by bob (1 signed up, rated 4.0/5 by 1)" in said
-    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 pts)" in said
+    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points)" in said
 
 
 async def test_session_numbers_are_scoped_to_the_workspace(core: Core) -> None:

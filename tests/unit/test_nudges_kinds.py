@@ -97,7 +97,7 @@ async def test_after_two_hours_the_admins_are_told(core: Core) -> None:
     for minutes in (10, 20, 90):
         await tick(core, minutes=minutes)
     [note] = channel_posts(core, ADMIN_CHANNEL)
-    assert note.startswith(f"Heads-up: question #{n} has had no mentor for 120 min.")
+    assert note.startswith(f"Heads-up: question #{n} has had no mentor for 2 h.")
 
 
 async def test_after_a_day_the_question_is_unanswered_and_the_asker_is_told_kindly(

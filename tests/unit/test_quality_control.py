@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.commands import CommentOnSession, RateSession, SendDigest
+from bot.commands import CommentOnSession, RateSession
 from bot.config import Config, SessionSection
 from bot.learning.commands import ShowMentorFeedback
 from tests.unit.core_harness import ADMIN_CHANNEL, Core, start_core
@@ -87,14 +87,14 @@ async def test_mentor_feedback_without_ratings_says_so(core: Core) -> None:
 async def test_the_digest_lists_topics_with_low_average_ratings(core: Core) -> None:
     n = await core.resolved()
     await core.handle(RateSession(core.actor("alice"), n, 2))
-    said = await core.reply(SendDigest(now=core.clock.now(), actor=core.actor("admin")))
+    said = await core.digest()
     assert "Low-rated topics: pandas 2.0/5 (1 rating) — worth a look" in said
 
 
 async def test_a_well_rated_week_lists_no_low_rated_topics(core: Core) -> None:
     n = await core.resolved()
     await core.handle(RateSession(core.actor("alice"), n, 5))
-    said = await core.reply(SendDigest(now=core.clock.now(), actor=core.actor("admin")))
+    said = await core.digest()
     assert "Low-rated topics" not in said
 
 
@@ -126,9 +126,7 @@ async def test_low_rated_topics_are_counted_in_the_week_asked() -> None:
     n = await core.resolved()
     core.clock.advance(timedelta(days=8))
     await core.handle(RateSession(core.actor("alice"), n, 1))
-    said = await core.reply(SendDigest(now=core.clock.now(), actor=core.actor("admin")))
+    said = await core.digest()
     assert "Low-rated topics" not in said  # this week's questions had none
-    last_week = await core.reply(
-        SendDigest(now=core.clock.now(), actor=core.actor("admin"), week="2026-W48")
-    )
+    last_week = await core.digest("2026-W48")
     assert "Low-rated topics: pandas 1.0/5" in last_week

@@ -104,7 +104,7 @@ async def test_askmentor_senior_prefers_the_senior_mentor_and_why_shows_it(core:
     assert "Suggested mentors: sam, ann." in said
     assert core.question(1).wanted_stage == "senior"
     why = await core.reply(ExplainMatch(core.actor("admin"), 1))
-    assert "stage 25.00" in why and "stage -25.00" in why
+    assert "career stage +25" in why and "career stage −25" in why
 
 
 async def test_an_unknown_stage_is_refused(core: Core) -> None:

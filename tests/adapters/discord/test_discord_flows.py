@@ -61,6 +61,19 @@ async def test_claim_by_reaction_edits_card_and_opens_thread_from_it(harness: Ha
     assert pinged == {fake.users["alice"]["id"], fake.users["bob"]["id"]}
 
 
+async def test_the_card_names_the_claim_emoji_as_discord_shows_it(harness: Harness) -> None:
+    card = await harness.ask("alice", QUESTION)
+    fields = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}
+    assert fields["How to claim"] == "press Claim or react with ✋"
+
+
+async def test_the_raising_hand_claims_on_discord_as_it_does_on_slack(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await fake.react("bob", fake.mentoring_id, card["id"], emoji="🙋🏽")
+    await fake.wait_request("POST", rf"/channels/{fake.mentoring_id}/messages/{card['id']}/threads")
+
+
 async def test_claim_by_button_acknowledges_and_tells_the_mentor_ephemerally(
     harness: Harness,
 ) -> None:

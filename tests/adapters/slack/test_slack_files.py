@@ -47,7 +47,7 @@ async def test_admin_digest_uploads_the_chart_png_to_the_admin_channel(
     assert data.startswith(PNG) and int(asked[0].params["length"]) == len(data)
     assert "thread_ts" not in completed[0].params
     assert slack.fake.calls.index(posted) < slack.fake.calls.index(completed[0])
-    await slack.replies_to("root", "weekly digest")
+    await slack.replies_to("root", "Posted the digest of")
 
 
 @pytest.mark.parametrize("failure", ["complete_refused", "upload_url_refused"])
@@ -60,7 +60,7 @@ async def test_a_failed_chart_upload_still_posts_the_digest_text(
         slack.fake.upload_status = 403
     with caplog.at_level(logging.WARNING, logger="adapters.slack.gateway"):
         await slack.command("root", "/mentoradmin", "digest")
-        await slack.replies_to("root", "weekly digest")
+        await slack.replies_to("root", "Posted the digest of")
         await slack.settled()
     posted = digest_post(slack)()
     assert posted is not None and "Questions" in posted.text()

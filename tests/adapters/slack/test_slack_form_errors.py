@@ -1,0 +1,85 @@
+"""A form with a mistake the person can fix stays open: the ack of the `view_submission` is
+``{"response_action": "errors", "errors": {block_id: message}}`` (Slack keeps what they typed),
+and nothing is stored or asked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from adapters.slack.translate import workspace_ref
+from tests.adapters.slack.conftest import TEAM_ID, SlackHarness
+
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
+
+
+async def opened_form(slack: SlackHarness, user: str, command: str, text: str) -> dict[str, Any]:
+    await slack.command(user, command, text)
+    opened = await slack.fake.wait_for(lambda: slack.fake.to("views.open"), what="views.open")
+    view: dict[str, Any] = opened[-1].params["view"]
+    return view
+
+
+async def submit(
+    slack: SlackHarness, user: str, view: dict[str, Any], values: dict[str, Any]
+) -> httpx.Response:
+    return await slack.submit(
+        user,
+        {
+            "callback_id": view["callback_id"],
+            "private_metadata": view["private_metadata"],
+            "state": {"values": values},
+        },
+    )
+
+
+def errors_of(response: httpx.Response) -> dict[str, str]:
+    assert response.status_code == 200
+    body = json.loads(response.text)
+    assert body["response_action"] == "errors"
+    errors: dict[str, str] = body["errors"]
+    return errors
+
+
+async def test_a_too_short_question_keeps_the_ask_form_open_with_the_reason(
+    slack: SlackHarness,
+) -> None:
+    view = await opened_form(slack, "alice", "/askmentor", "")
+    response = await submit(
+        slack, "alice", view, {"question": {"value": {"type": "plain_text_input", "value": "hi"}}}
+    )
+    errors = errors_of(response)
+    assert list(errors) == ["question"]
+    assert errors["question"].startswith("That's a bit short")
+    assert "`" not in errors["question"]  # plain text under the field
+    await slack.settled()
+    async with slack.app.uow_factory(read_only=True) as uow:
+        assert await uow.questions.get_by_number(workspace_ref(TEAM_ID), 1) is None
+
+
+async def test_an_unknown_timezone_keeps_the_join_form_open_under_that_field(
+    slack: SlackHarness,
+) -> None:
+    view = await opened_form(slack, "bob", "/mentor", "join")
+    values = {
+        "skills": {"value": {"value": "python, sql"}},
+        "hours": {"value": {"value": "Mon-Fri 08:00-16:00"}},
+        "timezone": {"value": {"value": "Mars/Olympus"}},
+    }
+    errors = errors_of(await submit(slack, "bob", view, values))
+    assert list(errors) == ["timezone"]
+    assert "Mars/Olympus" in errors["timezone"] and "Europe/Berlin" in errors["timezone"]
+
+
+async def test_a_good_form_is_acknowledged_empty_and_asks(slack: SlackHarness) -> None:
+    view = await opened_form(slack, "alice", "/askmentor", "")
+    response = await submit(
+        slack,
+        "alice",
+        view,
+        {"question": {"value": {"type": "plain_text_input", "value": QUESTION}}},
+    )
+    assert response.status_code == 200 and response.text == ""
+    await slack.card_of(1)

@@ -1,0 +1,84 @@
+"""The digest chart, read from matplotlib's figure: legend colours are the bars' colours, a
+topic nobody mentors still shows a bar, and counts are ticked in whole numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.patches import Rectangle
+
+from bot.digest.chart import GAP_STUB, draw_digest_chart, render_digest_chart
+from bot.digest.figures import Digest, IsoWeek, TopicCoverage, WeekTally
+from bot.refs import WorkspaceRef
+
+COVERAGE = (
+    TopicCoverage("kubernetes", 3, 0),
+    TopicCoverage("python", 2, 2),
+    TopicCoverage("rust", 1, 1),
+)
+
+
+@pytest.fixture
+def digest() -> Digest:
+    return Digest(
+        workspace=WorkspaceRef("test", "T1"),
+        week=IsoWeek(2026, 48),
+        tz="UTC",
+        this=WeekTally(asked=3, claimed=2, resolved=1, unanswered=1),
+        previous=WeekTally(asked=1, claimed=1, resolved=1),
+        coverage=COVERAGE,
+        gaps=(COVERAGE[0], COVERAGE[2]),
+    )
+
+
+def _bars(ax: object) -> list[Rectangle]:
+    return [p for p in ax.patches if isinstance(p, Rectangle)]  # type: ignore[attr-defined]
+
+
+def test_every_legend_colour_is_a_colour_of_the_bars_it_names(digest: Digest) -> None:
+    fig = draw_digest_chart(digest)
+    for ax in fig.axes:
+        bar_colours = {to_hex(b.get_facecolor()) for b in _bars(ax)}
+        legend = ax.get_legend()
+        entries = {
+            t.get_text(): to_hex(h.get_facecolor())
+            for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+        }
+        assert set(entries.values()) <= bar_colours, (entries, bar_colours)
+    topics = fig.axes[1]
+    legend = topics.get_legend()
+    entries = {
+        t.get_text(): to_hex(h.get_facecolor())
+        for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    # Gap bars are red and the legend says so; the other mentor bars have their own colour.
+    gap_colour = entries["mentors: skill gap"]
+    mentor_bars = sorted(_bars(topics), key=lambda b: b.get_y())[::2]  # the lower of each pair
+    by_topic = dict(zip(["rust", "python", "kubernetes"], mentor_bars, strict=True))
+    assert to_hex(by_topic["kubernetes"].get_facecolor()) == gap_colour
+    assert to_hex(by_topic["python"].get_facecolor()) == entries["mentors"]
+
+
+def test_a_topic_without_mentors_still_has_a_visible_bar_labelled_zero(digest: Digest) -> None:
+    topics = draw_digest_chart(digest).axes[1]
+    widths = [b.get_width() for b in _bars(topics)]
+    assert min(widths) >= GAP_STUB > 0
+    labels = [t.get_text() for t in topics.texts]
+    assert "0" in labels
+
+
+def test_count_axes_have_whole_number_ticks(digest: Digest) -> None:
+    fig = draw_digest_chart(digest)
+    fig.canvas.draw()
+    counts, topics = fig.axes
+    for ticks in (counts.get_yticks(), topics.get_xticks()):
+        assert len(ticks) >= 2
+        assert all(float(t).is_integer() for t in ticks), ticks
+
+
+def test_the_chart_is_a_png(digest: Digest, tmp_path: Path) -> None:
+    png = render_digest_chart(digest)
+    assert png.startswith(b"\x89PNG")
+    (tmp_path / "digest.png").write_bytes(png)
