@@ -132,6 +132,27 @@ async def test_every_spelling_of_the_flag_posts_anonymously(slack: SlackHarness,
     assert "-anonymous" not in card.text().lower() and "—" not in card.text()
 
 
+async def test_the_ask_forms_anonymous_option_posts_anonymously(slack: SlackHarness) -> None:
+    await slack.join("bob", "negotiation")
+    await slack.command("alice", "/askmentor", "")
+    [opened] = await slack.fake.wait_for(lambda: slack.fake.to("views.open"), what="the form")
+    view = opened.params["view"]
+    values = {
+        "question": {"value": {"type": "plain_text_input", "value": RAISE}},
+        "anonymous": {
+            "value": {"type": "checkboxes", "selected_options": [{"value": "anonymous"}]}
+        },
+    }
+    state = {"values": values}
+    await slack.submit(
+        "alice",
+        {"callback_id": "mm_ask", "private_metadata": view["private_metadata"], "state": state},
+    )
+    card = await slack.card_of(1)
+    assert "anonymous" in card.text() and "<@" not in card.text()
+    assert "alice" not in card.text().lower() and USERS["alice"] not in card.text()
+
+
 async def test_a_dash_word_typo_is_refused_and_nothing_is_posted(slack: SlackHarness) -> None:
     await slack.command("alice", "/askmentor", f"--anonymus {RAISE}")
     await slack.replies_to("alice", "Did you mean `--anonymous`\\?.*Nothing was posted")
