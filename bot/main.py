@@ -58,6 +58,7 @@ async def build_app(
     database_url: str | None = None,
     load_similar: bool = True,
     deliver_now: bool = False,
+    migrate: bool = True,
 ) -> App:
     """Migrate the database, open it, load shared state and wire the bus and its workers.
 
@@ -65,14 +66,18 @@ async def build_app(
     :func:`load_similar_index` in the background (`run`), or never needs it (CLI reports).
     `deliver_now` processes inputs and delivers messages within the call that caused them
     (the console and tests); otherwise workers do, started by :meth:`App.runtime.run`.
+    `migrate=False` (read-only commands) refuses a schema that is behind instead of upgrading.
     """
     from bot.digest.chart import render_digest_chart
     from storage.engine import create_engine
-    from storage.migrate import upgrade
+    from storage.migrate import schema_behind, upgrade
     from storage.uow import make_uow_factory
 
     url = database_url or config.database_url()
-    await upgrade(url)
+    if migrate:
+        await upgrade(url)
+    elif problem := await schema_behind(url):
+        raise StartupError(problem)
     engine = create_engine(url)
     uow_factory = make_uow_factory(engine)
     taxonomy = build_taxonomy(config.skills)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from storage.engine import create_engine, safe_url
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "upgrade"]
+__all__ = ["MIGRATIONS_DIR", "alembic_config", "check_database", "schema_behind", "upgrade"]
 
 log = logging.getLogger(__name__)
 
@@ -76,3 +76,42 @@ async def _upgrade(url: str, revision: str) -> None:
                     raise RuntimeError(f"migration left {len(broken)} broken references")
     finally:
         await engine.dispose()
+
+
+async def schema_behind(url: str) -> str | None:
+    """None when the database at `url` is at the newest revision; else what to do about it.
+
+    For read-only commands (`digest`, `mentors export`, `check`): they never migrate."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    def current(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            at = await connection.run_sync(current)
+    finally:
+        await engine.dispose()
+    if at == head:
+        return None
+    where = "has no tables yet" if at is None else f"is at revision {at}, the code needs {head}"
+    return f"the database {where}; run `micromentor db upgrade` first (this command never migrates)"
+
+
+async def check_database(url: str) -> list[str]:
+    """`micromentor check`: the database answers and its schema is current (changes nothing)."""
+    try:
+        behind = await schema_behind(url)
+    except Exception as e:  # any driver error: it does not answer
+        return [f"database {safe_url(url)} does not answer: {describe_connect_error(e)}"]
+    return [behind] if behind else []
+
+
+def describe_connect_error(e: BaseException) -> str:
+    """A driver's failure to connect as one line, without a password."""
+    reason = str(getattr(e, "orig", None) or e).strip().splitlines()
+    return f"{type(e).__name__}: {reason[0]}" if reason and reason[0] else type(e).__name__
