@@ -128,7 +128,7 @@ def run_async(work: Coroutine[Any, Any, int]) -> int:
     except KeyboardInterrupt:
         return 130
     except StartupError as e:
-        raise _fail(str(e), EXIT_USAGE) from None
+        raise _fail(str(e), e.code) from None
     except OSError as e:
         # A file that can't be read or written (--script, the CSV, --png), a database that
         # doesn't answer: one clear line, not a traceback.

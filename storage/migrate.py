@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine, safe_url
 
@@ -53,6 +54,19 @@ async def upgrade(url: str, revision: str = "head") -> None:
     log.info("database schema is at %s (%s)", revision, safe_url(url))
 
 
+async def _reachable(engine: AsyncEngine, url: str) -> None:
+    """A StartupError (one line, no password) unless the database accepts a connection."""
+    from bot.errors import StartupError
+
+    try:
+        async with engine.connect():
+            pass
+    except Exception as e:
+        raise StartupError(
+            f"database {safe_url(url)} does not answer: {describe_connect_error(e)}", code=1
+        ) from None
+
+
 def _lock_file(path: Path) -> IO[bytes]:
     handle = path.open("ab")
     fcntl.flock(handle, fcntl.LOCK_EX)  # released when the handle is closed
@@ -62,6 +76,7 @@ def _lock_file(path: Path) -> IO[bytes]:
 async def _upgrade(url: str, revision: str) -> None:
     engine = create_engine(url, poolclass=pool.NullPool, foreign_keys=False)
     try:
+        await _reachable(engine, url)
         async with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 # Held until commit, so a second process waits, then finds the schema at head.

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -118,7 +119,21 @@ class DiscordAdapter:
         return await asyncio.shield(self.events.registered)
 
     async def _setup(self) -> None:
-        await self.bot.login(self.settings.token)
+        try:
+            await self.bot.login(self.settings.token)
+        except discord.LoginFailure:
+            raise StartupError(
+                "Discord: DISCORD_TOKEN was refused (401 Unauthorized); copy the bot token "
+                "again from the Developer Portal (Bot → Reset Token)"
+            ) from None
+        except discord.HTTPException as e:
+            raise StartupError(
+                f"Discord: could not log in ({e.status} {e.text or type(e).__name__})", code=1
+            ) from None
+        except aiohttp.ClientError as e:
+            raise StartupError(
+                f"Discord: cannot reach {self.settings.api_base_url} ({type(e).__name__})", code=1
+            ) from None
         gateway = self.settings.gateway_url
         if gateway is None:
             _, gateway, _ = await self.bot.http.get_bot_gateway()
@@ -171,6 +186,8 @@ class DiscordAdapter:
         old_base, old_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
         Route.BASE = self.settings.api_base_url
         self.app.chat.add(PLATFORM, self.gateway)
+        self.app.web.expect(PLATFORM)
+        self.app.web.connection(PLATFORM, lambda: self.bot.is_ready() and not self.bot.is_closed())
         try:
             async with self.bot:  # closes the client on the way out, cancelled or not
                 await self._setup()
