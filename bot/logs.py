@@ -39,6 +39,20 @@ _NOISY = (
     "aiohttp.access",
 )
 
+# Warnings every start prints that say nothing to fix: the bot never joins voice channels.
+_STARTUP_NOISE = {"discord.client": ("voice will NOT be supported",)}
+
+
+class _DropNoise(logging.Filter):
+    def __init__(self, phrases: tuple[str, ...]) -> None:
+        super().__init__()
+        self.phrases = phrases
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(p in message for p in self.phrases)
+
+
 _command: ContextVar[tuple[str, int | None] | None] = ContextVar("mm_command", default=None)
 
 
@@ -109,3 +123,7 @@ def configure_logging(config: Config) -> None:
         log.warning("MICROMENTOR_LOG_FORMAT=%r is not text or json; using text", fmt)
     for noisy in (*_NOISY, *PAYLOAD_LOGGERS):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name, phrases in _STARTUP_NOISE.items():
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _DropNoise) for f in logger.filters):
+            logger.addFilter(_DropNoise(phrases))

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +99,34 @@ def _make_bot(
     )
 
 
+def _measure_requests(bot: commands.Bot | commands.AutoShardedBot, app: App) -> None:
+    """Report each REST call's duration and status (by route template) to the bot's metrics."""
+    original = bot.http.request
+
+    async def measured(route: Route, **kwargs: Any) -> Any:
+        started = time.monotonic()
+        status = 0
+        try:
+            result = await original(route, **kwargs)
+            status = 200
+            return result
+        except discord.RateLimited:
+            status = 429
+            raise
+        except discord.HTTPException as e:
+            status = e.status
+            raise
+        finally:
+            app.metrics.api_call(
+                platform=PLATFORM,
+                method=f"{route.method} {route.path}",
+                seconds=time.monotonic() - started,
+                status=status,
+            )
+
+    bot.http.request = measured  # type: ignore[method-assign]
+
+
 class DiscordAdapter:
     """One Discord bot wired to the app: ``await adapter.run()`` until cancelled."""
 
@@ -112,6 +141,7 @@ class DiscordAdapter:
             self.bot, thread_mode=cfg.thread_mode, claim_emoji=_claim_emoji(app.config.claim.emoji)
         )
         self.runner = InteractionRunner(app, self.gateway)
+        _measure_requests(self.bot, app)
         self.events = EventsCog(self.bot, app=app, runner=self.runner)
 
     async def wait_registered(self) -> list[WorkspaceRef]:
