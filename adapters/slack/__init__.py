@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,4 +38,11 @@ async def start_slack(app: App) -> None:
     app.web.add_routes(*slack_routes(bolt))
     app.web.connection(PLATFORM_NAME, lambda: True)
     log.info("Slack: ready for requests at /slack/events on port %d", settings.port)
+    public = os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or "https://<your-public-host>"
+    log.info(
+        "Slack: the request URL to paste into the app manifest (adapters/slack/manifest.yml) is "
+        "%s/slack/events; Slack verifies it only while the bot is up, so now open the app's "
+        "Event Subscriptions page and click Retry (or Verify)",
+        public,
+    )
     await asyncio.Event().wait()

@@ -6,7 +6,17 @@ from io import BytesIO
 
 from bot.digest.figures import Digest
 
-__all__ = ["render_digest_chart"]
+__all__ = ["CHART_HINT", "ChartUnavailable", "render_digest_chart"]
+
+CHART_HINT = (
+    "The weekly chart needs the charts extra: `pip install 'micromentor[charts]'` "
+    "(or build the image with `--build-arg EXTRAS=charts`)."
+)
+
+
+class ChartUnavailable(RuntimeError):
+    """matplotlib is not installed (the ``[charts]`` extra); the message says how to get it."""
+
 
 _THIS = "#2b8a5e"
 _BEFORE = "#b8c2cc"
@@ -15,9 +25,12 @@ _GAP = "#d9534f"
 
 def render_digest_chart(digest: Digest) -> bytes:
     """Questions this week against last week, and topics asked against mentors who list them."""
-    # Imported here: matplotlib is heavy and only the digest needs it.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    # Imported here: matplotlib is heavy, optional, and only the digest needs it.
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ChartUnavailable(CHART_HINT) from None
 
     fig = Figure(figsize=(10, 4.2), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
