@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.hygiene import strip_invisible
-from bot.messages import Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
+from bot.messages import Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText, When
 
 __all__ = ["render_message", "render_text"]
 
@@ -24,6 +24,10 @@ def render_text(t: Text) -> str:
                 out.append(f"{label} <{url}>")
             case Jump(label=label):
                 out.append(f"{label} (thread)")
+            case When(at=at, with_date=with_date):
+                # The viewer's timezone: the machine's (or $TZ).
+                local = at.astimezone()
+                out.append(f"{local:%Y-%m-%d %H:%M %Z}" if with_date else f"{local:%H:%M %Z}")
     return "".join(out)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from urllib.parse import quote
 
 from bot.config import Config
@@ -20,6 +19,7 @@ from bot.messages import (
     UserText,
     lines,
     text,
+    when,
 )
 from bot.ports import UnitOfWork
 from bot.refs import UserRef
@@ -53,12 +53,6 @@ def who(user: UserRef | None, names: dict[UserRef, str], *, mention: bool = True
         return text("nobody")
     name = names.get(user, user.id)
     return text(Mention(user, name)) if mention else text(UserText(name))
-
-
-def _hhmm(when: datetime, tz: str = "UTC") -> str:
-    from zoneinfo import ZoneInfo
-
-    return when.astimezone(ZoneInfo(tz)).strftime("%H:%M %Z")
 
 
 def question_card(
@@ -156,7 +150,11 @@ def session_intro(
                 f": a {minutes}-minute session on question #{q.number}.",
             ),
             text(Bold("Question: "), UserText(q.text)),
-            text(f"Time box: until {_hhmm(q.timebox_ends_at, tz)}; +10 min if you need it."),
+            text(
+                "Time box: until ",
+                when(q.timebox_ends_at, tz),
+                "; +10 min if you need it.",
+            ),
             *([text("Talk it through: ", link)] if (link := call_link(q, config)) else []),
             text(
                 "Tips: 1) asker, say what you tried and what you expected; "
