@@ -15,11 +15,12 @@ errors above turned into one line and an exit code.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -34,7 +35,7 @@ from bot.errors import StartupError
 from bot.logs import PAYLOAD_LOGGERS, configure_logging
 from bot.main import build_app, console_config, run, run_console
 
-__all__ = ["PAYLOAD_LOGGERS", "cli", "cli_app", "config", "main", "run_async"]
+__all__ = ["PAYLOAD_LOGGERS", "cli", "cli_app", "config", "main", "progress", "run_async"]
 
 _configure_logging = configure_logging  # the name tests/security knows
 
@@ -136,6 +137,19 @@ def run_async(work: Coroutine[Any, Any, int]) -> int:
         if isinstance(e, ConnectionError) and not where:
             where = "could not connect: "
         raise _fail(f"{where}{e.strerror or e}", EXIT_FAILURE) from None
+
+
+@contextlib.contextmanager
+def progress(description: str) -> Iterator[None]:
+    """A spinner with `description` on a terminal's stderr while long work runs (nothing when
+    stderr is a file or a pipe, so logs and scripts stay clean)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(description):
+        yield
 
 
 def _iso_time(value: str | None) -> datetime | None:
@@ -241,7 +255,8 @@ async def _db_upgrade(cfg: Config) -> int:
     from storage.engine import safe_url
     from storage.migrate import upgrade
 
-    await upgrade(cfg.database_url())
+    with progress("Migrating the database…"):
+        await upgrade(cfg.database_url())
     print(f"database is up to date: {safe_url(cfg.database_url())}")
     return 0
 
@@ -314,9 +329,10 @@ async def _mentors_import(cfg: Config, file: Path) -> int:
 
     app = await build_app(cfg, clock=SystemClock(), load_similar=False)
     try:
-        return await import_roster(
-            app.bus, app.uow_factory, file, out=print, err=lambda s: print(s, file=sys.stderr)
-        )
+        with progress(f"Importing {file}…"):
+            return await import_roster(
+                app.bus, app.uow_factory, file, out=print, err=lambda s: print(s, file=sys.stderr)
+            )
     finally:
         await app.dispose()
 
