@@ -37,6 +37,30 @@ class _Section(BaseModel):
 _DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 
 
+_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def _asyncpg_url(url: str) -> str:
+    """A libpq-style PostgreSQL URL in the form asyncpg takes (see Config.database_url)."""
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            url = "postgresql+asyncpg://" + url[len(plain) :]
+    if not url.startswith("postgresql+asyncpg://") or "?" not in url:
+        return url
+    base, _, query = url.partition("?")
+    params = []
+    for part in query.split("&"):
+        key, _, value = part.partition("=")
+        if key == "sslmode":
+            if value not in _SSL_MODES:
+                raise ConfigError(
+                    f"DATABASE_URL: sslmode={value!r} is not one of {', '.join(_SSL_MODES)}"
+                )
+            part = f"ssl={value}"
+        params.append(part)
+    return base + "?" + "&".join(params)
+
+
 def _database_url_problem(url: str) -> str | None:
     """Why `url` can't be used (None if it can); never repeats the URL, which may hold a password."""
     if url.startswith(_DATABASE_SCHEMES):
@@ -400,8 +424,10 @@ class Config(_Section):
     def database_url(self) -> str:
         """`DATABASE_URL` wins; a relative SQLite path is taken next to the config file.
 
+        ``postgres://`` and ``postgresql://`` (as hosting platforms give them) mean asyncpg;
+        libpq's ``sslmode=`` becomes asyncpg's ``ssl=`` with the same value.
         Raises ConfigError when `DATABASE_URL` names a database this bot can't use."""
-        url = os.environ.get("DATABASE_URL") or self.bot.database_url
+        url = _asyncpg_url(os.environ.get("DATABASE_URL") or self.bot.database_url)
         problem = _database_url_problem(url)
         if problem:
             raise ConfigError(f"DATABASE_URL: {problem}")

@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -99,6 +101,34 @@ def _make_bot(
     )
 
 
+def _measure_requests(bot: commands.Bot | commands.AutoShardedBot, app: App) -> None:
+    """Report each REST call's duration and status (by route template) to the bot's metrics."""
+    original = bot.http.request
+
+    async def measured(route: Route, **kwargs: Any) -> Any:
+        started = time.monotonic()
+        status = 0
+        try:
+            result = await original(route, **kwargs)
+            status = 200
+            return result
+        except discord.RateLimited:
+            status = 429
+            raise
+        except discord.HTTPException as e:
+            status = e.status
+            raise
+        finally:
+            app.metrics.api_call(
+                platform=PLATFORM,
+                method=f"{route.method} {route.path}",
+                seconds=time.monotonic() - started,
+                status=status,
+            )
+
+    bot.http.request = measured  # type: ignore[method-assign]
+
+
 class DiscordAdapter:
     """One Discord bot wired to the app: ``await adapter.run()`` until cancelled."""
 
@@ -113,6 +143,7 @@ class DiscordAdapter:
             self.bot, thread_mode=cfg.thread_mode, claim_emoji=_claim_emoji(app.config.claim.emoji)
         )
         self.runner = InteractionRunner(app, self.gateway)
+        _measure_requests(self.bot, app)
         self.events = EventsCog(self.bot, app=app, runner=self.runner)
 
     async def wait_registered(self) -> list[WorkspaceRef]:
@@ -120,7 +151,21 @@ class DiscordAdapter:
         return await asyncio.shield(self.events.registered)
 
     async def _setup(self) -> None:
-        await self.bot.login(self.settings.token)
+        try:
+            await self.bot.login(self.settings.token)
+        except discord.LoginFailure:
+            raise StartupError(
+                "Discord: DISCORD_TOKEN was refused (401 Unauthorized); copy the bot token "
+                "again from the Developer Portal (Bot → Reset Token)"
+            ) from None
+        except discord.HTTPException as e:
+            raise StartupError(
+                f"Discord: could not log in ({e.status} {e.text or type(e).__name__})", code=1
+            ) from None
+        except aiohttp.ClientError as e:
+            raise StartupError(
+                f"Discord: cannot reach {self.settings.api_base_url} ({type(e).__name__})", code=1
+            ) from None
         gateway = self.settings.gateway_url
         if gateway is None:
             _, gateway, _ = await self.bot.http.get_bot_gateway()
@@ -173,6 +218,8 @@ class DiscordAdapter:
         old_base, old_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
         Route.BASE = self.settings.api_base_url
         self.app.chat.add(PLATFORM, self.gateway)
+        self.app.web.expect(PLATFORM)
+        self.app.web.connection(PLATFORM, lambda: self.bot.is_ready() and not self.bot.is_closed())
         try:
             async with self.bot:  # closes the client on the way out, cancelled or not
                 await self._setup()

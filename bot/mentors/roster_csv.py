@@ -61,9 +61,16 @@ def _row_problems(row: dict[str, str]) -> list[str]:
 
 
 async def import_roster(
-    bus: MessageBus, uow_factory: UnitOfWorkFactory, file: Path, *, out: Callable[[str], None]
+    bus: MessageBus,
+    uow_factory: UnitOfWorkFactory,
+    file: Path,
+    *,
+    out: Callable[[str], None],
+    err: Callable[[str], None] | None = None,
 ) -> int:
-    """Check every row first; import nothing if any row is wrong (all or nothing)."""
+    """Check every row first; import nothing if any row is wrong (all or nothing). The result
+    goes to `out`, problems to `err` (default: `out` too)."""
+    ok, out = out, err or out
     # utf-8-sig: spreadsheet programs often start a CSV with a byte-order mark.
     try:
         with file.open(newline="", encoding="utf-8-sig") as fh:
@@ -128,7 +135,7 @@ async def import_roster(
         for p in problems:
             out(f"  {p}")
         return 2
-    out(f"Imported {len(rows)} mentor(s).")
+    ok(f"Imported {len(rows)} mentor(s).")
     return 0
 
 
