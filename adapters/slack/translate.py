@@ -154,7 +154,15 @@ def slash_command(
 
         return parse_mentor(actor, body, user_named=user_named)
     if name == "mentoradmin":
-        return parse_admin(actor, body, now=now)
+        parts = raw_text.strip().split(None, 1)
+        tail = parts[1] if len(parts) == 2 else ""
+
+        def admin_named(_: str) -> tuple[UserRef, str] | None:
+            # `<@U…|name>` as Slack sent it (a typed look-alike arrives escaped: nobody).
+            mention = tail[: -len(" confirm")] if tail.lower().endswith(" confirm") else tail
+            return mentioned_user(mention)
+
+        return parse_admin(actor, body, now=now, user_named=admin_named)
     if name == "kudos":
         return parse_kudos(actor, body, user_named=mentioned_user)
     if name == "lightning":
