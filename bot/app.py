@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.config import Config
 from bot.flow.inbox import Inbox
@@ -25,6 +26,8 @@ class App:
     chat: RoutingGateway
     clock: Clock
     dispose: Callable[[], Awaitable[None]]
+    # Routes (Starlette's) served beside a platform's own on the HTTP port: the dashboard.
+    http_routes: list[Any] = field(default_factory=list)
 
     @property
     def bus(self) -> MessageBus:

@@ -50,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     exp = men_sub.add_parser("export", help="write the roster as CSV to standard output")
     exp.add_argument("--workspace", help="only this workspace, e.g. slack:T0123 (default: all)")
+    dash = sub.add_parser("dashboard", help="serve the admin web dashboard")
+    dash.add_argument("--port", type=int, default=3001, help="HTTP port (default 3001)")
+    dash.add_argument("--link", metavar="ADMIN_ID", help="print a one-time sign-in link and exit")
+    ppl = sub.add_parser("people", help="one person's data: export or erase")
+    ppl_sub = ppl.add_subparsers(dest="action", required=True)
+    ppl_sub.add_parser("export", help="write everything stored about ID as JSON").add_argument("id")
+    pdel = ppl_sub.add_parser("delete", help="erase ID's name, texts and comments")
+    pdel.add_argument("id")
+    pdel.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return p
 
 
@@ -135,6 +144,35 @@ async def _mentors(
         await app.dispose()
 
 
+async def _dashboard(config: Config, *, port: int, link: str | None) -> int:
+    from adapters.dashboard.cli import print_signin_link, serve_dashboard
+
+    app = await build_app(config, clock=SystemClock(), load_similar=False)
+    try:
+        if link:
+            return await print_signin_link(app, link, port=port)
+        print(f"dashboard: http://localhost:{port}/admin (sign in with a link)", file=sys.stderr)
+        return await serve_dashboard(app, port=port)
+    finally:
+        await app.dispose()
+
+
+async def _people(config: Config, *, action: str, person: str, yes: bool) -> int:
+    from bot.privacy.people_cli import delete_person, export_person
+
+    app = await build_app(config, clock=SystemClock(), load_similar=False)
+    try:
+        if action == "export":
+            return await export_person(app, person)
+
+        def confirm(question: str) -> bool:
+            return yes or input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+        return await delete_person(app, person, confirm=confirm)
+    finally:
+        await app.dispose()
+
+
 async def _demo(config: Config) -> int:
     """Play the console tour (`adapters/console/demo.txt`) on a throw-away database."""
     from adapters.console import ConsoleSession
@@ -198,6 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=getattr(args, "file", None),
                     workspace=getattr(args, "workspace", None),
                 )
+            )
+        if args.command == "dashboard":
+            return asyncio.run(_dashboard(config, port=args.port, link=args.link))
+        if args.command == "people":
+            return asyncio.run(
+                _people(config, action=args.action, person=args.id, yes=getattr(args, "yes", False))
             )
     except KeyboardInterrupt:
         return 130

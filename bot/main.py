@@ -259,6 +259,9 @@ async def run(config: Config) -> int:
     from schedules import start_scheduler
 
     app = await build_app(config, clock=SystemClock(), load_similar=False)
+    from adapters.dashboard import dashboard_routes
+
+    app.http_routes = dashboard_routes(app)  # /admin, on the HTTP port where there is one
     _settle_long_lived_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

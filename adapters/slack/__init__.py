@@ -25,4 +25,4 @@ async def start_slack(app: App) -> None:
         await serve_socket_mode(bolt, app_token=settings.app_token)
         return
     log.info("Slack: listening on http://%s:%d/slack/events", settings.host, settings.port)
-    await serve(http_app(bolt), host=settings.host, port=settings.port)
+    await serve(http_app(bolt, app.http_routes), host=settings.host, port=settings.port)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 
 import uvicorn
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Message
 
 from adapters.slack.gateway import api_error
@@ -54,8 +54,9 @@ async def bounded(request: Request, limit: int = MAX_BODY) -> Request | None:
     return Request(request.scope, receive=replay)
 
 
-def http_app(bolt: AsyncApp) -> Starlette:
-    """Slash commands, events and interactivity on one URL; Bolt verifies every signature."""
+def http_app(bolt: AsyncApp, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """Slash commands, events and interactivity on one URL; Bolt verifies every signature.
+    `extra_routes` are served beside them (the admin dashboard at ``/admin``)."""
     handler = AsyncSlackRequestHandler(bolt)
 
     async def events(request: Request) -> Response:
@@ -72,6 +73,7 @@ def http_app(bolt: AsyncApp) -> Starlette:
         routes=[
             Route("/slack/events", events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *extra_routes,
         ]
     )
 
