@@ -391,6 +391,9 @@ class DiscordSection(_Section):
     thread_mode: Literal["public", "private"] = "public"
     guild_ids: list[int] = Field(default_factory=list)
     shard_count: Annotated[int, Field(ge=0)] = 0
+    # Hear of members who leave the server (offboarding: claims released, never suggested
+    # again). Needs the privileged Server Members intent switched on in the Developer Portal.
+    member_events: bool = False
 
 
 class Config(_Section):
