@@ -17,6 +17,7 @@ from bot.clock import ManualClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.errors import StartupError
 from bot.main import build_app, console_config, run, run_console
+from bot.mentors.roster_csv import EmailLookup
 
 __all__ = ["cli", "main"]
 
@@ -138,8 +139,17 @@ async def _mentors(
     try:
         if action == "import":
             assert file is not None
-            return await import_roster(app.bus, app.uow_factory, Path(file), out=print)
-        return await export_roster(app.uow_factory, out=sys.stdout, workspace=workspace)
+            return await import_roster(
+                app.bus,
+                app.uow_factory,
+                Path(file),
+                out=print,
+                by_email=_slack_email_lookup(),
+                progress=sys.stderr.isatty(),
+            )
+        return await export_roster(
+            app.uow_factory, out=sys.stdout, workspace=workspace, now=app.clock.now()
+        )
     finally:
         await app.dispose()
 
@@ -171,6 +181,19 @@ async def _people(config: Config, *, action: str, person: str, yes: bool) -> int
         return await delete_person(app, person, confirm=confirm)
     finally:
         await app.dispose()
+
+
+def _slack_email_lookup() -> EmailLookup | None:
+    """users.lookupByEmail for roster rows with an e-mail, when a Slack bot token is set."""
+    token = os.environ.get("SLACK_BOT_TOKEN")
+    if not token:
+        return None
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from adapters.slack.users import email_lookup
+
+    base = os.environ.get("SLACK_API_URL") or "https://slack.com/api/"
+    return email_lookup(AsyncWebClient(token=token, base_url=base))
 
 
 async def _demo(config: Config) -> int:

@@ -7,12 +7,22 @@ from bot.actors import is_admin
 from bot.commands import Actor
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
-from bot.privacy.commands import ShowAudit
+from bot.privacy.commands import AuditRosterImport, ShowAudit
 from bot.privacy.model import AuditEntry
+from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["AUDIT_SHOWN", "audit", "audit_line", "show_audit"]
+__all__ = [
+    "AUDIT_SHOWN",
+    "OPERATOR",
+    "audit",
+    "audit_line",
+    "audit_roster_import",
+    "show_audit",
+]
 
 AUDIT_SHOWN = 20  # entries `/mentoradmin audit` shows
+# Who the command line acts as in the audit trail.
+OPERATOR = Actor(UserRef("cli", "operator"), "operator (CLI)", WorkspaceRef("cli", "-"))
 
 
 async def audit(
@@ -52,3 +62,9 @@ async def show_audit(cmd: ShowAudit, ctx: Context) -> None:
     ctx.reply(
         ChatMessage(title=text(Bold(f"Audit trail (latest {AUDIT_SHOWN})")), body=lines(body))
     )
+
+
+async def audit_roster_import(cmd: AuditRosterImport, ctx: Context) -> None:
+    operator = Actor(OPERATOR.user, OPERATOR.name, cmd.workspace)
+    detail = f"{cmd.mentors} mentor(s) from {cmd.source}" if cmd.source else f"{cmd.mentors}"
+    await audit(ctx, operator, "roster import", detail=detail)

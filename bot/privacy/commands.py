@@ -11,6 +11,7 @@ from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
     "ApplyRetention",
+    "AuditRosterImport",
     "ExportPerson",
     "ForgetPerson",
     "LeaveProgramme",
@@ -86,3 +87,13 @@ class ManageMentor(Command):
     mentor: UserRef
     action: str
     capacity: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRosterImport(Command):
+    """A roster import by the operator (`micromentor mentors import`), recorded in the same
+    transaction as the mentors it registers."""
+
+    workspace: WorkspaceRef
+    mentors: int
+    source: str = ""

@@ -6,7 +6,7 @@ from bot.commands import Command
 from bot.events import Event
 from bot.messagebus import EventHandler, Handler
 from bot.privacy import commands as pc
-from bot.privacy.audit import show_audit
+from bot.privacy.audit import audit_roster_import, show_audit
 from bot.privacy.manage import manage_mentor
 from bot.privacy.retention import apply_retention
 from bot.privacy.rights import export_person, forget_person, leave_programme, person_left
@@ -23,6 +23,7 @@ PRIVACY_COMMANDS: dict[type[Command], Handler] = {
     pc.OpenDashboard: open_dashboard,
     pc.ApplyRetention: apply_retention,
     pc.ManageMentor: manage_mentor,
+    pc.AuditRosterImport: audit_roster_import,
 }
 
 PRIVACY_REACTIONS: dict[type[Event], list[EventHandler]] = {}
