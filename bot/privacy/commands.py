@@ -19,6 +19,7 @@ __all__ = [
     "OpenDashboard",
     "PersonLeft",
     "ShowAudit",
+    "SyncMentorGroup",
 ]
 
 
@@ -97,3 +98,13 @@ class AuditRosterImport(Command):
     workspace: WorkspaceRef
     mentors: int
     source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncMentorGroup(Command):
+    """The members of the platform's mentor group (`[slack] mentor_group`) now: active mentors
+    outside it leave the list; members the bot has never met are invited once."""
+
+    workspace: WorkspaceRef
+    members: tuple[UserRef, ...]
+    group: str = ""

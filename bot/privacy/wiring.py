@@ -8,6 +8,7 @@ from bot.messagebus import EventHandler, Handler
 from bot.privacy import commands as pc
 from bot.privacy.audit import audit_roster_import, show_audit
 from bot.privacy.manage import manage_mentor
+from bot.privacy.mentor_group import sync_mentor_group
 from bot.privacy.retention import apply_retention
 from bot.privacy.rights import export_person, forget_person, leave_programme, person_left
 from bot.privacy.signin import open_dashboard
@@ -24,6 +25,7 @@ PRIVACY_COMMANDS: dict[type[Command], Handler] = {
     pc.ApplyRetention: apply_retention,
     pc.ManageMentor: manage_mentor,
     pc.AuditRosterImport: audit_roster_import,
+    pc.SyncMentorGroup: sync_mentor_group,
 }
 
 PRIVACY_REACTIONS: dict[type[Event], list[EventHandler]] = {}

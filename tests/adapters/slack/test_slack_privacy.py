@@ -4,6 +4,7 @@ a JSON file uploaded to the admin's DM (files upload v2); the home's buttons wor
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -148,3 +149,57 @@ async def test_an_export_is_a_json_file_uploaded_to_the_admins_dm(slack: SlackHa
 async def test_a_typed_look_alike_mention_exports_nobody(slack: SlackHarness) -> None:
     await slack.command("root", "/mentoradmin", f"export &lt;@{USERS['alice']}&gt;")
     await slack.replies_to("root", "Name the person")
+
+
+async def test_the_mentor_group_defines_the_mentors(slack: SlackHarness) -> None:
+    from adapters.slack.mentor_group import sync_once
+
+    await slack.join("bob", "pandas")
+    await slack.join("carol", "python")
+    group = {
+        "id": "S0MENTORS",
+        "handle": "mentors",
+        "users": [USERS["bob"], "U0NEWBIE1"],
+        "date_delete": 0,
+    }
+    slack.fake._usergroups_list = lambda _: {"usergroups": [group]}  # type: ignore[attr-defined]
+    ws = WorkspaceRef("slack", TEAM_ID)
+    config = slack.app.config.model_copy(
+        update={"slack": slack.app.config.slack.model_copy(update={"mentor_group": "mentors"})}
+    )
+    app = slack.app
+    app.config = config
+    for _ in range(500):  # both joins processed (the inbox works in the background)
+        async with app.uow_factory() as uow:
+            if len(await uow.mentors.in_workspace(ws)) == 2:
+                break
+        await asyncio.sleep(0.01)
+    assert await sync_once(app, app.chat._gateways["slack"].client, ws)  # type: ignore[attr-defined]
+    async with app.uow_factory() as uow:
+        bob = await uow.mentors.get(UserRef("slack", USERS["bob"]))
+        carol = await uow.mentors.get(UserRef("slack", USERS["carol"]))
+        [entry] = await uow.audit.recent([ws], limit=5, action="roster remove")
+    assert bob is not None and bob.active
+    assert carol is not None and not carol.active
+    assert entry.subject == f"slack:{USERS['carol']}"
+    invited = await slack.fake.wait_for(
+        lambda: [
+            c
+            for c in slack.fake.to("chat.postMessage")
+            if "mentors group" in json.dumps(c.params.get("blocks"))
+        ],
+        what="the invitation",
+    )
+    assert len(invited) == 1
+    assert await sync_once(app, app.chat._gateways["slack"].client, ws)  # type: ignore[attr-defined]
+    await app.runtime.drain()
+    assert (
+        len(
+            [
+                c
+                for c in slack.fake.to("chat.postMessage")
+                if "mentors group" in json.dumps(c.params.get("blocks"))
+            ]
+        )
+        == 1
+    )
