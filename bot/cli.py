@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
@@ -34,6 +35,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.errors import StartupError
 from bot.logs import PAYLOAD_LOGGERS, configure_logging
 from bot.main import build_app, console_config, run, run_console
+from bot.mentors.roster_csv import EmailLookup
 
 __all__ = ["PAYLOAD_LOGGERS", "cli", "cli_app", "config", "main", "progress", "run_async"]
 
@@ -329,10 +331,15 @@ async def _mentors_import(cfg: Config, file: Path) -> int:
 
     app = await build_app(cfg, clock=SystemClock(), load_similar=False)
     try:
-        with progress(f"Importing {file}…"):
-            return await import_roster(
-                app.bus, app.uow_factory, file, out=print, err=lambda s: print(s, file=sys.stderr)
-            )
+        return await import_roster(
+            app.bus,
+            app.uow_factory,
+            file,
+            out=print,
+            err=lambda s: print(s, file=sys.stderr),
+            by_email=_slack_email_lookup(),
+            progress=sys.stderr.isatty(),
+        )
     finally:
         await app.dispose()
 
@@ -342,9 +349,94 @@ async def _mentors_export(cfg: Config, *, workspace: str | None) -> int:
 
     app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
     try:
-        return await export_roster(app.uow_factory, out=sys.stdout, workspace=workspace)
+        return await export_roster(
+            app.uow_factory, out=sys.stdout, workspace=workspace, now=app.clock.now()
+        )
     finally:
         await app.dispose()
+
+
+# --- dashboard and people ---------------------------------------------------------------------
+
+
+@cli_app.command("dashboard")
+def dashboard_command(
+    port: Annotated[int, typer.Option(help="HTTP port of the dashboard.")] = 3001,
+    link: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADMIN_ID",
+            help="Print a one-time sign-in link for this admin (e.g. slack:U0123) and exit.",
+        ),
+    ] = None,
+) -> int:
+    """Serve the admin web dashboard at /admin (for deployments without Slack HTTP mode, whose
+    port serves it already); sign in with a link from /mentoradmin dashboard or --link."""
+    return run_async(_dashboard(config(), port=port, link=link))
+
+
+async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
+    from adapters.dashboard.cli import print_signin_link, serve_dashboard
+
+    app = await build_app(cfg, clock=SystemClock(), load_similar=False)
+    try:
+        if link:
+            return await print_signin_link(app, link, port=port)
+        print(f"dashboard: http://localhost:{port}/admin (sign in with a link)", file=sys.stderr)
+        return await serve_dashboard(app, port=port)
+    finally:
+        await app.dispose()
+
+
+people_app = typer.Typer(help="One person's data: export or erase.", no_args_is_help=True)
+cli_app.add_typer(people_app, name="people")
+
+
+@people_app.command("export")
+def people_export_command(
+    person: Annotated[str, typer.Argument(metavar="ID", help="Platform id, e.g. slack:U0123.")],
+) -> int:
+    """Write everything stored about one person as JSON to standard output."""
+    return run_async(_people(config(), action="export", person=person, yes=True))
+
+
+@people_app.command("delete")
+def people_delete_command(
+    person: Annotated[str, typer.Argument(metavar="ID", help="Platform id, e.g. slack:U0123.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> int:
+    """Erase one person's name, question texts and comments (aggregates stay, attributed to
+    nobody)."""
+    return run_async(_people(config(), action="delete", person=person, yes=yes))
+
+
+async def _people(cfg: Config, *, action: str, person: str, yes: bool) -> int:
+    from bot.privacy.people_cli import delete_person, export_person
+
+    app = await build_app(cfg, clock=SystemClock(), load_similar=False)
+    try:
+        if action == "export":
+            return await export_person(app, person)
+
+        def confirm(question: str) -> bool:
+            return yes or input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+        return await delete_person(app, person, confirm=confirm)
+    finally:
+        await app.dispose()
+
+
+def _slack_email_lookup() -> EmailLookup | None:
+    """users.lookupByEmail for roster rows with an e-mail, when a Slack bot token is set."""
+    token = os.environ.get("SLACK_BOT_TOKEN")
+    if not token:
+        return None
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from adapters.slack.users import email_lookup
+
+    base = os.environ.get("SLACK_API_URL") or "https://slack.com/api/"
+    return email_lookup(AsyncWebClient(token=token, base_url=base))
 
 
 async def _demo(cfg: Config) -> int:

@@ -387,12 +387,38 @@ class ResourceLink(_Section):
 
 class SlackSection(_Section):
     thread_mode: Literal["thread", "group_dm"] = "thread"
+    # A user group (handle like `mentors`, or its id S0123) whose members are the mentors:
+    # members who are not mentors yet are registered, and those removed from it stop being
+    # suggested. Empty: mentors join with `/mentor join`.
+    mentor_group: str = ""
+
+
+class PrivacySection(_Section):
+    """How long personal data is kept (see the README's data inventory)."""
+
+    # Question texts and rating comments become "[removed after N days]".
+    keep_text_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    # Processed inputs, delivered messages and finished reminders are deleted.
+    keep_log_days: Annotated[int, Field(ge=1, le=365)] = 7
+
+
+class DashboardSection(_Section):
+    """The admin web dashboard (`/admin`)."""
+
+    # Where admins reach it, for the sign-in links (e.g. https://mentor.example.com). Empty:
+    # http://localhost on the HTTP port.
+    public_url: str = ""
+    link_minutes: Annotated[int, Field(ge=1, le=60)] = 10
+    session_hours: Annotated[float, Field(gt=0, le=24)] = 8.0
 
 
 class DiscordSection(_Section):
     thread_mode: Literal["public", "private"] = "public"
     guild_ids: list[int] = Field(default_factory=list)
     shard_count: Annotated[int, Field(ge=0)] = 0
+    # Hear of members who leave the server (offboarding: claims released, never suggested
+    # again). Needs the privileged Server Members intent switched on in the Developer Portal.
+    member_events: bool = False
 
 
 class Config(_Section):
@@ -419,6 +445,8 @@ class Config(_Section):
     resources: dict[str, list[ResourceLink]] = Field(default_factory=dict)
     slack: SlackSection = Field(default_factory=SlackSection)
     discord: DiscordSection = Field(default_factory=DiscordSection)
+    privacy: PrivacySection = Field(default_factory=PrivacySection)
+    dashboard: DashboardSection = Field(default_factory=DashboardSection)
     path: Path | None = Field(default=None, exclude=True)
 
     def database_url(self) -> str:

@@ -271,7 +271,7 @@ def _starter(path: str) -> Callable[[App], Any]:
 
 # Extra pages on the HTTP port: ``module:function`` of ``def routes(app: App) -> list[route]``
 # (Starlette routes, e.g. ``[Mount("/admin", ...)]``), added before the platforms start.
-WEB_ROUTES: list[str] = []
+WEB_ROUTES: list[str] = ["adapters.dashboard:dashboard_routes"]
 
 
 def _port(env: dict[str, str]) -> tuple[str, int]:

@@ -56,9 +56,11 @@ class DiscordSettings:
         )
 
 
-def intents() -> discord.Intents:
-    """Only what the bot needs; no privileged intents (message content is never read)."""
-    return discord.Intents(guilds=True, guild_reactions=True, guild_messages=True)
+def intents(*, members: bool = False) -> discord.Intents:
+    """Only what the bot needs; no privileged intents (message content is never read). The
+    members intent (privileged: switched on in the Developer Portal too) only with
+    ``[discord] member_events``, to hear of members who leave (offboarding)."""
+    return discord.Intents(guilds=True, guild_reactions=True, guild_messages=True, members=members)
 
 
 # Start-up (login, command sync) waits out rate limits up to this long; 30 s is the smallest
@@ -78,14 +80,14 @@ def _claim_emoji(configured: list[str]) -> str | None:
 
 
 def _make_bot(
-    *, shard_count: int, guild_ready_timeout: float
+    *, shard_count: int, guild_ready_timeout: float, members: bool = False
 ) -> commands.Bot | commands.AutoShardedBot:
     """A plain bot, or an auto-sharded one for large installs (``[discord] shard_count``)."""
     if shard_count:
         return commands.AutoShardedBot(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=intents(),
+            intents=intents(members=members),
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
             max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT_SECONDS,
@@ -94,7 +96,7 @@ def _make_bot(
     return commands.Bot(
         command_prefix=commands.when_mentioned,
         help_command=None,
-        intents=intents(),
+        intents=intents(members=members),
         allowed_mentions=discord.AllowedMentions.none(),
         guild_ready_timeout=guild_ready_timeout,
         max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT_SECONDS,
@@ -138,7 +140,11 @@ class DiscordAdapter:
         self.app = app
         self.settings = settings
         cfg = app.config.discord
-        self.bot = _make_bot(shard_count=cfg.shard_count, guild_ready_timeout=guild_ready_timeout)
+        self.bot = _make_bot(
+            shard_count=cfg.shard_count,
+            guild_ready_timeout=guild_ready_timeout,
+            members=cfg.member_events,
+        )
         self.gateway = DiscordGateway(
             self.bot, thread_mode=cfg.thread_mode, claim_emoji=_claim_emoji(app.config.claim.emoji)
         )

@@ -18,6 +18,7 @@ from bot.feedback.quality import low_rated_topics
 from bot.messagebus import Context, Refusal, Services
 from bot.messages import ChatMessage
 from bot.ports import UnitOfWork
+from bot.privacy.audit import audit
 from bot.recognition.digest import community_week
 from bot.recognition.points import month_start
 
@@ -106,6 +107,7 @@ async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
         raise Refusal(f"{week.label} hasn't started yet; the latest week is {current.label}.")
     digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
     message = await render_digest(ctx.services, digest)
+    await audit(ctx, cmd.actor, "digest", detail=week.label)
     ctx.outbox.post(ws.admin_channel, message)
     # The admin reads it there: one copy, and a word on where it went.
     so_far = " (this week so far)" if week == current else ""
