@@ -12,9 +12,10 @@ export MICROMENTOR_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,charts]'
 	touch $(STAMP)
 
+# `make run` for a try-out; production installs only the runtime (README: Run with systemd).
 run: $(STAMP)
 	$(BIN)/micromentor run
 

@@ -229,8 +229,13 @@ async def wait_healthy(port: int, proc: asyncio.subprocess.Process, within: floa
             if proc.returncode is not None:
                 raise SystemExit(f"server exited with {proc.returncode}")
             try:
-                if (await http.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                # /readyz: the bot is connected to Slack (the bare Bolt server has /healthz only).
+                ready = await http.get(f"http://127.0.0.1:{port}/readyz")
+                if ready.status_code == 200:
                     return
+                if ready.status_code == 404:
+                    if (await http.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                        return
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.1)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.config import Config
 from bot.flow.inbox import Inbox
 from bot.messagebus import MessageBus
+from bot.metrics import Metrics, NullMetrics
 from bot.ports import Clock, UnitOfWorkFactory
 from bot.routing import RoutingGateway
 from bot.runtime import Runtime
+from bot.web import Web
 
 __all__ = ["App"]
 
@@ -25,6 +28,13 @@ class App:
     chat: RoutingGateway
     clock: Clock
     dispose: Callable[[], Awaitable[None]]
+    # The HTTP port's routes and the connections /readyz reports (bot/web.py).
+    web: Web = field(default_factory=Web)
+    metrics: Metrics = field(default_factory=NullMetrics)
+    # Raises when the database does not answer (/readyz).
+    ping: Callable[[], Awaitable[None]] | None = None
+    # The database engine, for the operator's queries (storage/ops.py); opaque to the core.
+    engine: Any = None
 
     @property
     def bus(self) -> MessageBus:

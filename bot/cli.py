@@ -1,116 +1,297 @@
-"""The command line (`micromentor`, `python -m bot`): parses arguments, loads the config, runs
-what was asked. Part of the composition root with `bot.main`."""
+"""The command line (`micromentor`, `python -m bot`), built with Typer: parses arguments, loads
+the config, runs what was asked. Part of the composition root with `bot.main`.
+
+Exit codes: 0 ok · 1 failure (a file or the database could not be used, a check failed) ·
+2 usage or configuration error (unknown option, bad bot.toml or DATABASE_URL, missing
+credentials, refused rows). Errors go to standard error, one line each; results to standard
+output.
+
+Adding a command: a function decorated with ``@cli_app.command()`` (or a group:
+``group = typer.Typer(help=...)`` then ``cli_app.add_typer(group, name="people")``). Inside it,
+:func:`config` is the loaded configuration and :func:`run_async` runs a coroutine with the
+errors above turned into one line and an exit code.
+"""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
+import contextlib
+import importlib
 import logging
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import Annotated, Any
+
+import typer
 
 from bot.clock import ManualClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.errors import StartupError
+from bot.logs import PAYLOAD_LOGGERS, configure_logging
 from bot.main import build_app, console_config, run, run_console
+from bot.mentors.roster_csv import EmailLookup
 
-__all__ = ["cli", "main"]
+__all__ = ["PAYLOAD_LOGGERS", "cli", "cli_app", "config", "main", "progress", "run_async"]
+
+_configure_logging = configure_logging  # the name tests/security knows
+
+try:  # Typer 0.2x carries its own Click
+    from typer._click import exceptions as _click_errors
+except ImportError:  # pragma: no cover - an older Typer on plain Click
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
 
 log = logging.getLogger("micromentor")
 
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="micromentor", description="Self-hosted micromentoring bot.")
-    p.add_argument("--config", help="path of bot.toml (default: $MICROMENTOR_CONFIG or ./bot.toml)")
-    sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser(
-        "run", help="start every platform with credentials (else the console) and the scheduler"
-    )
-    con = sub.add_parser("console", help="the local console")
-    con.add_argument("--script", help="read lines from FILE ('-' for standard input)")
-    con.add_argument(
-        "--now",
-        type=_iso_time,
-        help="start the console clock at this ISO time (frozen until `clock`)",
-    )
-    sub.add_parser("demo", help="a scripted tour of every flow in the console")
-    db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"])
-    dig = sub.add_parser("digest", help="print a weekly digest")
-    dig.add_argument("--week", help="ISO week like 2026-W48 (default: last full week)")
-    dig.add_argument("--png", help="also write the chart to this PNG file")
-    dig.add_argument("--workspace", help="workspace key (default: all)")
-    men = sub.add_parser("mentors", help="mentor roster in and out")
-    men_sub = men.add_subparsers(dest="action", required=True)
-    imp = men_sub.add_parser("import", help="import mentors from a CSV file")
-    imp.add_argument("file")
-    exp = men_sub.add_parser("export", help="write the roster as CSV to standard output")
-    exp.add_argument("--workspace", help="only this workspace, e.g. slack:T0123 (default: all)")
-    return p
+cli_app = typer.Typer(
+    name="micromentor",
+    help=(
+        "Self-hosted micromentoring bot for Slack, Discord and a local console.\n\n"
+        "Exit codes: 0 ok, 1 failure, 2 usage or configuration error. "
+        "--config FILE is accepted before or after any command."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
-def _iso_time(value: str) -> datetime:
+class _State:
+    config_path: str | None = None
+    config: Config | None = None
+
+
+_state = _State()
+
+
+def _version() -> str:
+    try:
+        return package_version("micromentor")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"micromentor {_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@cli_app.callback()
+def _root(
+    config_file: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Path of bot.toml (default: $MICROMENTOR_CONFIG or ./bot.toml).",
+        ),
+    ] = None,
+    _version_flag: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_show_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    if config_file:
+        _state.config_path = config_file
+
+
+def config() -> Config:
+    """The configuration (loaded once, checked, logging set up): for commands."""
+    if _state.config is None:
+        loaded = load_config(_state.config_path)
+        loaded.database_url()  # DATABASE_URL is checked here, before anything opens it
+        configure_logging(loaded)
+        _state.config = loaded
+    return _state.config
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"micromentor: {message}", err=True)
+    return typer.Exit(code)
+
+
+def run_async(work: Coroutine[Any, Any, int]) -> int:
+    """Run `work`; its result is the exit code. Known failures become one line on stderr."""
+    try:
+        return asyncio.run(work)
+    except KeyboardInterrupt:
+        return 130
+    except StartupError as e:
+        raise _fail(str(e), e.code) from None
+    except OSError as e:
+        # A file that can't be read or written (--script, the CSV, --png), a database that
+        # doesn't answer: one clear line, not a traceback.
+        where = f"{e.filename}: " if e.filename else ""
+        if isinstance(e, ConnectionError) and not where:
+            where = "could not connect: "
+        raise _fail(f"{where}{e.strerror or e}", EXIT_FAILURE) from None
+
+
+@contextlib.contextmanager
+def progress(description: str) -> Iterator[None]:
+    """A spinner with `description` on a terminal's stderr while long work runs (nothing when
+    stderr is a file or a pipe, so logs and scripts stay clean)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(description):
+        yield
+
+
+def _iso_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a time like 2026-11-23T10:00") from None
+        raise typer.BadParameter(f"{value!r} is not a time like 2026-11-23T10:00") from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-# These print request and response bodies at DEBUG (question text, an anonymous asker's id):
-# they stay at WARNING whatever MICROMENTOR_LOG_LEVEL says.
-PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt", "discord.http", "discord.client", "discord.webhook")
+# --- run, console, demo, check ---------------------------------------------------------------
 
 
-def _configure_logging(config: Config) -> None:
-    wanted = os.environ.get("MICROMENTOR_LOG_LEVEL", "").strip().upper()
-    known = ("DEBUG", "INFO", "WARNING", "ERROR")
-    logging.basicConfig(
-        level=wanted if wanted in known else config.bot.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if wanted and wanted not in known:
-        log.warning(
-            "MICROMENTOR_LOG_LEVEL=%r is not one of %s; using %s",
-            wanted,
-            ", ".join(known),
-            config.bot.log_level,
+@cli_app.command("run")
+def run_command() -> int:
+    """Start every platform with credentials, the workers, the scheduler and the HTTP port
+    (PORT: /healthz, /readyz, /metrics). With no platform variable set at all: the console."""
+    return run_async(run(config()))
+
+
+@cli_app.command("console")
+def console_command(
+    script: Annotated[
+        str | None,
+        typer.Option("--script", metavar="FILE", help="Read lines from FILE ('-': stdin)."),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            metavar="TIME",
+            help="Start the console clock at this ISO time (frozen until `clock`).",
+        ),
+    ] = None,
+) -> int:
+    """The local console: play several users in a terminal (its own console.db)."""
+    start = _iso_time(now)
+    cfg = config()
+    if script in (None, "-"):
+        source = sys.stdin if script == "-" else None
+        return run_async(run_console(cfg, script=source, now=start))
+    try:
+        fh = open(script, encoding="utf-8")
+    except OSError as e:
+        raise _fail(f"{e.filename}: {e.strerror}", EXIT_FAILURE) from None
+    with fh:
+        return run_async(run_console(cfg, script=fh, now=start))
+
+
+@cli_app.command("demo")
+def demo_command() -> int:
+    """A scripted tour of every flow in the console, on a throw-away database."""
+    return run_async(_demo(config()))
+
+
+@cli_app.command("check")
+def check_command() -> int:
+    """Check the configuration, the platform tokens and scopes, the channels and the database:
+    one line per problem; exit 1 when there is any. Changes nothing."""
+    return run_async(_check(config()))
+
+
+async def _check(cfg: Config) -> int:
+    """Each part checks itself (storage, then every configured platform's adapter)."""
+    from bot.platforms import configured, credential_problems
+    from storage.migrate import check_database
+
+    problems = [f"credentials: {p}" for p in credential_problems()]
+    problems += await check_database(cfg.database_url())
+    for platform in configured():
+        checker = _starter(platform.check)
+        problems += await checker(cfg)
+    for p in problems:
+        typer.echo(f"micromentor check: {p}", err=True)
+    if not problems:
+        typer.echo(
+            "micromentor check: configuration, credentials, channels and database are usable"
         )
-    for noisy in (
-        "alembic",
-        "aiosqlite",
-        "sqlalchemy.engine",
-        "apscheduler.executors.default",
-        "discord.gateway",
-        *PAYLOAD_LOGGERS,
-    ):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return EXIT_FAILURE if problems else EXIT_OK
 
 
-async def _db_upgrade(config: Config) -> int:
+def _starter(path: str) -> Callable[[Config], Awaitable[list[str]]]:
+    module, _, name = path.partition(":")
+    found: Callable[[Config], Awaitable[list[str]]] = getattr(importlib.import_module(module), name)
+    return found
+
+
+# --- db ----------------------------------------------------------------------------------------
+
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+cli_app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade_command() -> int:
+    """Apply the migrations up to the newest schema (`run` does this at start too)."""
+    return run_async(_db_upgrade(config()))
+
+
+async def _db_upgrade(cfg: Config) -> int:
     from storage.engine import safe_url
     from storage.migrate import upgrade
 
-    await upgrade(config.database_url())
-    print(f"database is up to date: {safe_url(config.database_url())}")
+    with progress("Migrating the database…"):
+        await upgrade(cfg.database_url())
+    print(f"database is up to date: {safe_url(cfg.database_url())}")
     return 0
 
 
-async def _digest(
-    config: Config, *, week: str | None, png: str | None, workspace: str | None
+# --- digest ------------------------------------------------------------------------------------
+
+
+@cli_app.command("digest")
+def digest_command(
+    week: Annotated[
+        str | None,
+        typer.Option(help="ISO week like 2026-W48 (default: the last full week)."),
+    ] = None,
+    png: Annotated[
+        str | None,
+        typer.Option(metavar="FILE", help="Also write the chart to this PNG file ([charts])."),
+    ] = None,
+    workspace: Annotated[
+        str | None, typer.Option(help="Workspace key or name (default: all).")
+    ] = None,
 ) -> int:
+    """Print a weekly digest (read-only: never migrates the database)."""
+    return run_async(_digest(config(), week=week, png=png, workspace=workspace))
+
+
+async def _digest(cfg: Config, *, week: str | None, png: str | None, workspace: str | None) -> int:
     from bot.digest.report import print_digest
 
-    app = await build_app(config, clock=SystemClock(), load_similar=False)
+    app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
     try:
         return await print_digest(
             uow_factory=app.uow_factory,
-            config=config,
+            config=cfg,
             now=app.clock.now(),
             week=week,
             png=Path(png) if png else None,
@@ -120,22 +301,145 @@ async def _digest(
         await app.dispose()
 
 
-async def _mentors(
-    config: Config, *, action: str, file: str | None, workspace: str | None = None
-) -> int:
-    from bot.mentors.roster_csv import export_roster, import_roster
+# --- mentors -----------------------------------------------------------------------------------
 
-    app = await build_app(config, clock=SystemClock(), load_similar=False)
+mentors_app = typer.Typer(help="The mentor roster in and out (CSV).", no_args_is_help=True)
+cli_app.add_typer(mentors_app, name="mentors")
+
+
+@mentors_app.command("import")
+def mentors_import_command(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The CSV file to import.")],
+) -> int:
+    """Import mentors from a CSV file: all rows or none (problems on stderr, exit 2)."""
+    return run_async(_mentors_import(config(), Path(file)))
+
+
+@mentors_app.command("export")
+def mentors_export_command(
+    workspace: Annotated[
+        str | None,
+        typer.Option(help="Only this workspace, e.g. slack:T0123 (default: all)."),
+    ] = None,
+) -> int:
+    """Write the roster as CSV to standard output (read-only: never migrates)."""
+    return run_async(_mentors_export(config(), workspace=workspace))
+
+
+async def _mentors_import(cfg: Config, file: Path) -> int:
+    from bot.mentors.roster_csv import import_roster
+
+    app = await build_app(cfg, clock=SystemClock(), load_similar=False)
     try:
-        if action == "import":
-            assert file is not None
-            return await import_roster(app.bus, app.uow_factory, Path(file), out=print)
-        return await export_roster(app.uow_factory, out=sys.stdout, workspace=workspace)
+        return await import_roster(
+            app.bus,
+            app.uow_factory,
+            file,
+            out=print,
+            err=lambda s: print(s, file=sys.stderr),
+            by_email=_slack_email_lookup(),
+            progress=sys.stderr.isatty(),
+        )
     finally:
         await app.dispose()
 
 
-async def _demo(config: Config) -> int:
+async def _mentors_export(cfg: Config, *, workspace: str | None) -> int:
+    from bot.mentors.roster_csv import export_roster
+
+    app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
+    try:
+        return await export_roster(
+            app.uow_factory, out=sys.stdout, workspace=workspace, now=app.clock.now()
+        )
+    finally:
+        await app.dispose()
+
+
+# --- dashboard and people ---------------------------------------------------------------------
+
+
+@cli_app.command("dashboard")
+def dashboard_command(
+    port: Annotated[int, typer.Option(help="HTTP port of the dashboard.")] = 3001,
+    link: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADMIN_ID",
+            help="Print a one-time sign-in link for this admin (e.g. slack:U0123) and exit.",
+        ),
+    ] = None,
+) -> int:
+    """Serve the admin web dashboard at /admin (for deployments without Slack HTTP mode, whose
+    port serves it already); sign in with a link from /mentoradmin dashboard or --link."""
+    return run_async(_dashboard(config(), port=port, link=link))
+
+
+async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
+    from adapters.dashboard.cli import print_signin_link, serve_dashboard
+
+    app = await build_app(cfg, clock=SystemClock(), load_similar=False)
+    try:
+        if link:
+            return await print_signin_link(app, link, port=port)
+        print(f"dashboard: http://localhost:{port}/admin (sign in with a link)", file=sys.stderr)
+        return await serve_dashboard(app, port=port)
+    finally:
+        await app.dispose()
+
+
+people_app = typer.Typer(help="One person's data: export or erase.", no_args_is_help=True)
+cli_app.add_typer(people_app, name="people")
+
+
+@people_app.command("export")
+def people_export_command(
+    person: Annotated[str, typer.Argument(metavar="ID", help="Platform id, e.g. slack:U0123.")],
+) -> int:
+    """Write everything stored about one person as JSON to standard output."""
+    return run_async(_people(config(), action="export", person=person, yes=True))
+
+
+@people_app.command("delete")
+def people_delete_command(
+    person: Annotated[str, typer.Argument(metavar="ID", help="Platform id, e.g. slack:U0123.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> int:
+    """Erase one person's name, question texts and comments (aggregates stay, attributed to
+    nobody)."""
+    return run_async(_people(config(), action="delete", person=person, yes=yes))
+
+
+async def _people(cfg: Config, *, action: str, person: str, yes: bool) -> int:
+    from bot.privacy.people_cli import delete_person, export_person
+
+    app = await build_app(cfg, clock=SystemClock(), load_similar=False)
+    try:
+        if action == "export":
+            return await export_person(app, person)
+
+        def confirm(question: str) -> bool:
+            return yes or input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+        return await delete_person(app, person, confirm=confirm)
+    finally:
+        await app.dispose()
+
+
+def _slack_email_lookup() -> EmailLookup | None:
+    """users.lookupByEmail for roster rows with an e-mail, when a Slack bot token is set."""
+    token = os.environ.get("SLACK_BOT_TOKEN")
+    if not token:
+        return None
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from adapters.slack.users import email_lookup
+
+    base = os.environ.get("SLACK_API_URL") or "https://slack.com/api/"
+    return email_lookup(AsyncWebClient(token=token, base_url=base))
+
+
+async def _demo(cfg: Config) -> int:
     """Play the console tour (`adapters/console/demo.txt`) on a throw-away database."""
     from adapters.console import ConsoleSession
     from adapters.console.demo import demo_script
@@ -145,7 +449,7 @@ async def _demo(config: Config) -> int:
         clock = ManualClock(datetime.fromisoformat("2026-11-23T10:00:00+00:00"))
         gateway = ConsoleGateway(print)
         app = await build_app(
-            console_config(config),
+            console_config(cfg),
             clock=clock,
             gateways={PLATFORM: gateway},
             database_url=f"sqlite+aiosqlite:///{tmp}/demo.db",
@@ -163,56 +467,52 @@ async def _demo(config: Config) -> int:
     return 0
 
 
+# --- entry -------------------------------------------------------------------------------------
+
+
+def _take_config(argv: list[str]) -> tuple[list[str], str | None]:
+    """Pull ``--config FILE`` / ``--config=FILE`` out from anywhere on the line, so it may come
+    before or after the command (Click only accepts a group's options before it)."""
+    rest: list[str] = []
+    found: str | None = None
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg == "--config" and i + 1 < len(argv):
+            found = argv[i + 1]
+            i += 2
+            continue
+        if arg.startswith("--config="):
+            found = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    return rest, found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """Run the command line on `argv` (default: sys.argv[1:]); returns the exit code."""
+    args, config_path = _take_config(list(sys.argv[1:] if argv is None else argv))
+    _state.config_path = config_path
+    _state.config = None
+    command = typer.main.get_command(cli_app)
     try:
-        config = load_config(args.config)
-        config.database_url()  # DATABASE_URL is checked here, before anything opens it
+        result = command.main(args=args, prog_name="micromentor", standalone_mode=False)
     except ConfigError as e:
         print(f"micromentor: configuration error\n{e}", file=sys.stderr)
-        return 2
-    _configure_logging(config)
-    try:
-        if args.command == "run":
-            return asyncio.run(run(config))
-        if args.command == "console":
-            now = args.now
-            if args.script in (None, "-"):
-                source = sys.stdin if args.script == "-" else None
-                return asyncio.run(run_console(config, script=source, now=now))
-            with open(args.script, encoding="utf-8") as fh:
-                return asyncio.run(run_console(config, script=fh, now=now))
-        if args.command == "demo":
-            return asyncio.run(_demo(config))
-        if args.command == "db":
-            return asyncio.run(_db_upgrade(config))
-        if args.command == "digest":
-            return asyncio.run(
-                _digest(config, week=args.week, png=args.png, workspace=args.workspace)
-            )
-        if args.command == "mentors":
-            return asyncio.run(
-                _mentors(
-                    config,
-                    action=args.action,
-                    file=getattr(args, "file", None),
-                    workspace=getattr(args, "workspace", None),
-                )
-            )
-    except KeyboardInterrupt:
+        return EXIT_USAGE
+    except typer.Exit as e:
+        return e.exit_code
+    except _click_errors.ClickException as e:
+        e.show(file=sys.stderr)
+        return e.exit_code
+    except typer.Abort:
+        print("micromentor: aborted", file=sys.stderr)
         return 130
-    except OSError as e:
-        # A file that can't be read or written (--script, the CSV, --png), a database that
-        # doesn't answer: one clear line, not a traceback.
-        where = f"{e.filename}: " if e.filename else ""
-        if isinstance(e, ConnectionError) and not where:
-            where = "could not connect: "
-        print(f"micromentor: {where}{e.strerror or e}", file=sys.stderr)
-        return 1
-    except StartupError as e:
-        print(f"micromentor: {e}", file=sys.stderr)
-        return 2
-    return 2
+    return result if isinstance(result, int) else EXIT_OK
 
 
 def cli() -> None:

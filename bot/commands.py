@@ -297,12 +297,27 @@ _QUESTION_BUTTONS: dict[str, Callable[[Actor, int], Command]] = {
 }
 
 
+def _open_dashboard(actor: Actor) -> Command:
+    from bot.privacy.commands import OpenDashboard  # a feature's command, defined beside it
+
+    return OpenDashboard(actor)
+
+
+# The home view's buttons (no question: their number is 0).
+_HOME_BUTTONS: dict[str, Callable[[Actor], Command]] = {
+    "pause": lambda actor: PauseMentor(actor),
+    "resume": ResumeMentor,
+    "dashboard": _open_dashboard,
+}
+
+
 def button_command(actor: Actor, action: str, question_id: int) -> Command | None:
     """The command behind a `bot.messages.Action` id (``claim``, ``rate:4``, ``topic:git`` ...);
     lightning sessions' buttons (``join``, ``notnow``, ``lrate:4``) carry the session's id instead.
 
-    None for ``comment`` and ``teach`` (each platform answers them with its own form) and for
-    unknown ids.
+    None for ``comment``, ``teach``, ``ask`` and ``skills`` (each platform answers them with its
+    own form) and for unknown ids. The home view's ``pause``, ``resume`` and ``dashboard`` carry
+    no question.
     """
     if action in _QUESTION_BUTTONS:
         return _QUESTION_BUTTONS[action](actor, question_id)
@@ -312,6 +327,8 @@ def button_command(actor: Actor, action: str, question_id: int) -> Command | Non
         return RateSession(actor, question_id, int(rest), role=role)
     if kind == "topic" and rest.strip():
         return PickTopic(actor, question_id, rest.strip().lower())
+    if action in _HOME_BUTTONS:
+        return _HOME_BUTTONS[action](actor)
     # Imported here: these features' commands subclass Command from this module.
     from bot.learning.commands import learning_button
     from bot.lightning.commands import lightning_button

@@ -37,6 +37,30 @@ class _Section(BaseModel):
 _DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 
 
+_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def _asyncpg_url(url: str) -> str:
+    """A libpq-style PostgreSQL URL in the form asyncpg takes (see Config.database_url)."""
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            url = "postgresql+asyncpg://" + url[len(plain) :]
+    if not url.startswith("postgresql+asyncpg://") or "?" not in url:
+        return url
+    base, _, query = url.partition("?")
+    params = []
+    for part in query.split("&"):
+        key, _, value = part.partition("=")
+        if key == "sslmode":
+            if value not in _SSL_MODES:
+                raise ConfigError(
+                    f"DATABASE_URL: sslmode={value!r} is not one of {', '.join(_SSL_MODES)}"
+                )
+            part = f"ssl={value}"
+        params.append(part)
+    return base + "?" + "&".join(params)
+
+
 def _database_url_problem(url: str) -> str | None:
     """Why `url` can't be used (None if it can); never repeats the URL, which may hold a password."""
     if url.startswith(_DATABASE_SCHEMES):
@@ -363,12 +387,38 @@ class ResourceLink(_Section):
 
 class SlackSection(_Section):
     thread_mode: Literal["thread", "group_dm"] = "thread"
+    # A user group (handle like `mentors`, or its id S0123) whose members are the mentors:
+    # members who are not mentors yet are registered, and those removed from it stop being
+    # suggested. Empty: mentors join with `/mentor join`.
+    mentor_group: str = ""
+
+
+class PrivacySection(_Section):
+    """How long personal data is kept (see the README's data inventory)."""
+
+    # Question texts and rating comments become "[removed after N days]".
+    keep_text_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    # Processed inputs, delivered messages and finished reminders are deleted.
+    keep_log_days: Annotated[int, Field(ge=1, le=365)] = 7
+
+
+class DashboardSection(_Section):
+    """The admin web dashboard (`/admin`)."""
+
+    # Where admins reach it, for the sign-in links (e.g. https://mentor.example.com). Empty:
+    # http://localhost on the HTTP port.
+    public_url: str = ""
+    link_minutes: Annotated[int, Field(ge=1, le=60)] = 10
+    session_hours: Annotated[float, Field(gt=0, le=24)] = 8.0
 
 
 class DiscordSection(_Section):
     thread_mode: Literal["public", "private"] = "public"
     guild_ids: list[int] = Field(default_factory=list)
     shard_count: Annotated[int, Field(ge=0)] = 0
+    # Hear of members who leave the server (offboarding: claims released, never suggested
+    # again). Needs the privileged Server Members intent switched on in the Developer Portal.
+    member_events: bool = False
 
 
 class Config(_Section):
@@ -395,13 +445,17 @@ class Config(_Section):
     resources: dict[str, list[ResourceLink]] = Field(default_factory=dict)
     slack: SlackSection = Field(default_factory=SlackSection)
     discord: DiscordSection = Field(default_factory=DiscordSection)
+    privacy: PrivacySection = Field(default_factory=PrivacySection)
+    dashboard: DashboardSection = Field(default_factory=DashboardSection)
     path: Path | None = Field(default=None, exclude=True)
 
     def database_url(self) -> str:
         """`DATABASE_URL` wins; a relative SQLite path is taken next to the config file.
 
+        ``postgres://`` and ``postgresql://`` (as hosting platforms give them) mean asyncpg;
+        libpq's ``sslmode=`` becomes asyncpg's ``ssl=`` with the same value.
         Raises ConfigError when `DATABASE_URL` names a database this bot can't use."""
-        url = os.environ.get("DATABASE_URL") or self.bot.database_url
+        url = _asyncpg_url(os.environ.get("DATABASE_URL") or self.bot.database_url)
         problem = _database_url_problem(url)
         if problem:
             raise ConfigError(f"DATABASE_URL: {problem}")

@@ -22,6 +22,7 @@ from bot.mentors.profile import (
     update_mentor_skills,
 )
 from bot.messagebus import EventHandler, Handler
+from bot.privacy.wiring import PRIVACY_COMMANDS, PRIVACY_REACTIONS
 from bot.questions.asking import ask_question
 from bot.questions.handover import accept_hand_over, decline_hand_over, hand_over_question
 from bot.questions.reactions import QUESTION_REACTIONS
@@ -79,6 +80,7 @@ _FEATURES: list[tuple[dict[type[c.Command], Handler], dict[type[Event], list[Eve
     (TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS),
     (COMMUNITY_COMMANDS, COMMUNITY_REACTIONS),
     (LEARNING_COMMANDS, LEARNING_REACTIONS),
+    (PRIVACY_COMMANDS, PRIVACY_REACTIONS),
 ]
 
 

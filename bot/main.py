@@ -10,14 +10,16 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.app import App
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import Config
 from bot.errors import StartupError
+from bot.events import Event
+from bot.handlers import EVENT_HANDLERS
 from bot.learning.suggestions import LlmSuggester
 from bot.lightning.card_gateway import LightningCardGateway
 from bot.matching import (
@@ -28,7 +30,8 @@ from bot.matching import (
     build_taxonomy,
 )
 from bot.mentors.roster_cache import MentorRoster, RosterSnapshot
-from bot.messagebus import Services
+from bot.messagebus import EventHandler, Services
+from bot.metrics import Metrics, NullMetrics, metric_handlers
 from bot.platforms import configured, credential_problems
 from bot.ports import ChatGateway, Clock, Suggester, UnitOfWorkFactory
 from bot.refs import WorkspaceRef
@@ -36,8 +39,10 @@ from bot.routing import RoutingGateway
 from bot.runtime import build_runtime
 
 __all__ = [
+    "WEB_ROUTES",
     "build_app",
     "console_config",
+    "console_database_url",
     "llm_suggester",
     "load_similar_index",
     "run",
@@ -58,6 +63,8 @@ async def build_app(
     database_url: str | None = None,
     load_similar: bool = True,
     deliver_now: bool = False,
+    migrate: bool = True,
+    metrics: Metrics | None = None,
 ) -> App:
     """Migrate the database, open it, load shared state and wire the bus and its workers.
 
@@ -65,14 +72,20 @@ async def build_app(
     :func:`load_similar_index` in the background (`run`), or never needs it (CLI reports).
     `deliver_now` processes inputs and delivers messages within the call that caused them
     (the console and tests); otherwise workers do, started by :meth:`App.runtime.run`.
+    `migrate=False` (read-only commands) refuses a schema that is behind instead of upgrading.
+    `metrics` (``run``) counts questions and times claims and resolutions.
     """
     from bot.digest.chart import render_digest_chart
     from storage.engine import create_engine
-    from storage.migrate import upgrade
+    from storage.migrate import schema_behind, upgrade
+    from storage.ops import ping
     from storage.uow import make_uow_factory
 
     url = database_url or config.database_url()
-    await upgrade(url)
+    if migrate:
+        await upgrade(url)
+    elif problem := await schema_behind(url):
+        raise StartupError(problem)
     engine = create_engine(url)
     uow_factory = make_uow_factory(engine)
     taxonomy = build_taxonomy(config.skills)
@@ -95,6 +108,10 @@ async def build_app(
     if load_similar:
         await load_similar_index(uow_factory, similar)
     chat = RoutingGateway(gateways or {})
+    event_handlers: dict[type[Event], Sequence[EventHandler]] = dict(EVENT_HANDLERS)
+    if metrics is not None:
+        for kind, observers in metric_handlers(metrics).items():
+            event_handlers[kind] = [*event_handlers.get(kind, ()), *observers]
     runtime = build_runtime(
         uow_factory=uow_factory,
         # Lightning cards are edited in place as people sign up (the deliverer edits only
@@ -112,6 +129,7 @@ async def build_app(
             suggester=llm_suggester(config),
         ),
         deliver_now=deliver_now,
+        event_handlers=event_handlers,
     )
     return App(
         config=config,
@@ -120,6 +138,9 @@ async def build_app(
         chat=chat,
         clock=clock,
         dispose=engine.dispose,
+        metrics=metrics or NullMetrics(),
+        ping=lambda: ping(engine),
+        engine=engine,
     )
 
 
@@ -186,6 +207,18 @@ def console_config(config: Config) -> Config:
     return config.model_copy(update={"mentors": mentors, "bot": bot})
 
 
+def console_database_url(config: Config) -> str:
+    """`DATABASE_URL` when set; else ``console.db`` beside the config, never the production
+    database (a try-out must not leave a console workspace there)."""
+    import os
+
+    if os.environ.get("DATABASE_URL"):
+        return config.database_url()
+    folder = config.path.parent if config.path is not None else None
+    file = (folder / "console.db") if folder is not None else "console.db"
+    return f"sqlite+aiosqlite:///{file}"
+
+
 async def run_console(
     config: Config,
     *,
@@ -205,7 +238,7 @@ async def run_console(
         console_config(config),
         clock=clock,
         gateways={PLATFORM: gateway},
-        database_url=database_url,
+        database_url=database_url or console_database_url(config),
         deliver_now=True,
     )
     session = ConsoleSession(app=app, gateway=gateway, clock=clock, write=write)
@@ -229,22 +262,36 @@ async def run_console(
 # --- run -----------------------------------------------------------------------------------------
 
 
-def _starter(path: str) -> Callable[[App], Coroutine[None, None, None]]:
+def _starter(path: str) -> Callable[[App], Any]:
+    """The function at ``module:function`` (a platform's start, a page's routes)."""
     module, _, name = path.partition(":")
-    start: Callable[[App], Coroutine[None, None, None]] = getattr(
-        importlib.import_module(module), name
-    )
-    return start
+    found: Callable[[App], Any] = getattr(importlib.import_module(module), name)
+    return found
 
 
-async def run(config: Config) -> int:
-    """`micromentor run`: the platforms with credentials, the workers and the scheduler; with no
-    credentials at all, the console.
+# Extra pages on the HTTP port: ``module:function`` of ``def routes(app: App) -> list[route]``
+# (Starlette routes, e.g. ``[Mount("/admin", ...)]``), added before the platforms start.
+WEB_ROUTES: list[str] = ["adapters.dashboard:dashboard_routes"]
+
+
+def _port(env: dict[str, str]) -> tuple[str, int]:
+    raw = (env.get("PORT") or "3000").strip()
+    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+        raise StartupError(f"PORT={raw!r} is not a port number (0-65535)")
+    return (env.get("HOST") or "0.0.0.0").strip(), int(raw)
+
+
+async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
+    """`micromentor run`: the platforms with credentials, the workers, the scheduler and the
+    HTTP port (``PORT``: /healthz, /readyz, /metrics and the platforms' and `web_routes`'
+    pages); with no platform variable set at all, the console.
 
     Runs until SIGINT/SIGTERM or until a platform stops with an error. Shutting down, it stops
     taking input first, then lets work in flight finish for ``[flow] shutdown_seconds`` and
     hands the rest back (its leases released) for the next start; exit status 0.
     """
+    import os
+
     problems = credential_problems()
     if problems:
         raise StartupError(
@@ -254,11 +301,37 @@ async def run(config: Config) -> int:
         )
     platforms = configured()
     if not platforms:
-        log.info("no platform credentials set: starting the console")
+        log.info("no platform credentials set: starting the console (its own console.db)")
         return await run_console(config, script=None)
+    from adapters.web import bind, ops_app, serve_web
+    from adapters.web.metrics import PrometheusMetrics, Snapshot
     from schedules import start_scheduler
+    from storage.ops import backlog, question_counts
 
-    app = await build_app(config, clock=SystemClock(), load_similar=False)
+    host, port = _port(dict(os.environ))
+    sock = bind(host, port)  # a busy port stops start-up before anything else is opened
+    metrics = PrometheusMetrics()
+    try:
+        app = await build_app(config, clock=SystemClock(), load_similar=False, metrics=metrics)
+    except BaseException:
+        sock.close()
+        raise
+    snapshot = Snapshot()
+    metrics.add_snapshot(snapshot)
+
+    async def refresh() -> None:
+        snapshot.questions = await question_counts(app.engine)
+        snapshot.queues = [
+            (b.queue, b.states, b.oldest_due_seconds)
+            for b in await backlog(app.engine, now=app.clock.now())
+        ]
+
+    for platform in platforms:
+        app.web.expect(platform.name)
+    for path in [*WEB_ROUTES, *web_routes]:
+        app.web.add_routes(*_starter(path)(app))
+    assert app.ping is not None
+    asgi = ops_app(app.web, ping=app.ping, registry=metrics.registry, refresh=refresh)
     _settle_long_lived_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -270,6 +343,16 @@ async def run(config: Config) -> int:
     indexing = asyncio.create_task(_index_in_background(app), name="similar-index")
     scheduler = None
     try:
+        inputs.append(asyncio.create_task(serve_web(asgi, sock), name="http"))
+        bound = sock.getsockname()
+        log.info(
+            "HTTP port %s:%d: /healthz, /readyz, /metrics%s",
+            bound[0],
+            bound[1],
+            "".join(
+                f", {getattr(r, 'path', '')}" for r in app.web.routes if getattr(r, "path", "")
+            ),
+        )
         for platform in platforms:
             inputs.append(asyncio.create_task(_starter(platform.start)(app), name=platform.name))
         scheduler = start_scheduler(app)
@@ -300,6 +383,7 @@ async def run(config: Config) -> int:
         await asyncio.gather(*inputs, indexing, return_exceptions=True)
         await app.chat.aclose()
         await app.dispose()
+        sock.close()
     log.info("stopped")
     return 0
 

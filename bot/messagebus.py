@@ -16,6 +16,7 @@ from bot.events import Event
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Outbox, OutboxItem, ReplyTo, new_key
 from bot.flow.worker import LeaseLost, NotYet
+from bot.logs import command_context
 from bot.matching import LearnedExpertise, SimilarIndexes, Taxonomy, TopicClassifier
 from bot.mentors.roster_cache import MentorRoster
 from bot.messages import ChatMessage, Text, text
@@ -232,7 +233,8 @@ class MessageBus:
                     ctx.outbox.reply(reply_to, message)
 
         try:
-            ctx = await self.decide(work, inbox=inbox)
+            with command_context(command):
+                ctx = await self.decide(work, inbox=inbox)
         except Refusal as refusal:
             said = ChatMessage(body=refusal.text)
             if reply_to is not None or inbox is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.refs import Ref, UserRef
 
@@ -19,10 +21,12 @@ __all__ = [
     "Span",
     "Text",
     "UserText",
+    "When",
     "custom_id_workspace",
     "lines",
     "parse_custom_id",
     "text",
+    "when",
 ]
 
 
@@ -71,7 +75,25 @@ class Jump:
     label: str
 
 
-Span = Plain | Bold | UserText | Mention | Link | Jump
+@dataclass(frozen=True, slots=True)
+class When:
+    """A moment each reader sees in their own timezone (Slack ``<!date^…>``, Discord
+    ``<t:…>``, the console in the viewer's zone); `fallback` is the text where that can't be
+    done (notifications, logs, tests), in the zone the message was written for."""
+
+    at: datetime
+    fallback: str
+    with_date: bool = False
+
+
+def when(at: datetime, tz: str = "UTC", *, with_date: bool = False) -> When:
+    """`at` for each reader's own zone; the fallback in `tz` (``10:20 CET``)."""
+    local = at.astimezone(ZoneInfo(tz))
+    shown = f"{local:%Y-%m-%d %H:%M %Z}" if with_date else f"{local:%H:%M %Z}"
+    return When(at, shown, with_date)
+
+
+Span = Plain | Bold | UserText | Mention | Link | Jump | When
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +119,8 @@ class Text:
                     out.append(f"{label} ({url})" if url else label)
                 case Jump(label=label):
                     out.append(label)
+                case When(fallback=fallback):
+                    out.append(fallback)
                 case _:
                     out.append(s.text)
         return "".join(out)

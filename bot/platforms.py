@@ -13,11 +13,13 @@ __all__ = ["PLATFORMS", "Platform", "configured", "credential_problems"]
 @dataclass(frozen=True, slots=True)
 class Platform:
     """`needs`: variables that must all be set; `one_of`: at least one of them too.
-    `start`: ``module:function`` of the adapter's ``async def start(app)``."""
+    `start`: ``module:function`` of the adapter's ``async def start(app)``; `check`: of its
+    ``async def check(config) -> list[str]`` (`micromentor check`: one line per problem)."""
 
     name: str
     needs: tuple[str, ...]
     start: str
+    check: str
     one_of: tuple[str, ...] = ()
 
     def is_configured(self, env: Mapping[str, str]) -> bool:
@@ -41,8 +43,14 @@ PLATFORMS: tuple[Platform, ...] = (
         needs=("SLACK_BOT_TOKEN",),
         one_of=("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"),
         start="adapters.slack:start_slack",
+        check="adapters.slack.check:check_slack",
     ),
-    Platform("discord", needs=("DISCORD_TOKEN",), start="adapters.discord:start_discord"),
+    Platform(
+        "discord",
+        needs=("DISCORD_TOKEN",),
+        start="adapters.discord:start_discord",
+        check="adapters.discord.check:check_discord",
+    ),
 )
 
 

@@ -33,10 +33,12 @@ from bot.learning.model import (
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
 from bot.messages import ChatMessage
+from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
 from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 
 __all__ = [
+    "AuditRepository",
     "BadgeRepository",
     "ChatGateway",
     "Clock",
@@ -57,6 +59,7 @@ __all__ = [
     "OutboxRepository",
     "PersonRepository",
     "PointsRepository",
+    "PrivacyRepository",
     "QuestionRepository",
     "RateEventRepository",
     "RetryAfter",
@@ -646,6 +649,68 @@ class Suggester(Protocol):
         ...
 
 
+class AuditRepository(Protocol):
+    """The audit trail of admin actions."""
+
+    async def add(self, entry: AuditEntry) -> None: ...
+
+    async def recent(
+        self, workspaces: Sequence[WorkspaceRef], *, limit: int, action: str = ""
+    ) -> list[AuditEntry]:
+        """The latest entries of these workspaces (of one action when given), newest first."""
+        ...
+
+
+class PrivacyRepository(Protocol):
+    """People's data rights, retention and dashboard sign-ins (`bot.privacy`)."""
+
+    async def person_data(self, user: UserRef) -> PersonData:
+        """Everything stored about `user`: profile, questions, ratings given and received,
+        points, kudos, badges, courses."""
+        ...
+
+    async def forget(self, user: UserRef, *, tombstone: UserRef, removed: str) -> int:
+        """Erase `user`'s name, question texts and comments (replaced by `removed`) and hand
+        what stays for the figures to `tombstone`; how many rows changed."""
+        ...
+
+    async def mark_left(self, user: UserRef, at: datetime) -> None:
+        """Record that someone left (the programme or the company)."""
+        ...
+
+    async def left_at(self, user: UserRef) -> datetime | None: ...
+
+    async def redact_texts(self, before: datetime, *, removed: str) -> tuple[int, int]:
+        """Replace question texts (and drafts) created before `before`, and rating comments,
+        by `removed`; (texts, comments) changed."""
+        ...
+
+    async def prune_logs(self, before: datetime) -> int:
+        """Forget processed inputs, delivered or failed outbox rows and finished nudges older
+        than `before`; how many."""
+        ...
+
+    async def search_people(
+        self, workspaces: Sequence[WorkspaceRef], query: str, *, limit: int
+    ) -> list[tuple[UserRef, str, bool, datetime | None]]:
+        """People seen in these workspaces whose name or id contains `query`:
+        (ref, name, is a mentor, left at)."""
+        ...
+
+    async def add_grant(
+        self, token_hash: str, kind: str, grant: DashboardGrant, at: datetime
+    ) -> None:
+        """Store a sign-in link (`kind` "link") or a session ("session") by its token's hash."""
+        ...
+
+    async def use_grant(self, token_hash: str, kind: str, at: datetime) -> DashboardGrant | None:
+        """A link: taken once (a conditional UPDATE; a second use gets None). A session: read.
+        None when unknown or expired."""
+        ...
+
+    async def end_grant(self, token_hash: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: all or nothing. ``async with uow:`` rolls back unless committed."""
 
@@ -670,6 +735,8 @@ class UnitOfWork(Protocol):
     drafts: DraftRepository
     faq: FaqRepository
     followups: FollowUpRepository
+    audit: AuditRepository
+    privacy: PrivacyRepository
 
     async def __aenter__(self) -> Self: ...
 

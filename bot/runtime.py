@@ -112,9 +112,13 @@ class Runtime:
         self.stopped.set()
 
     async def prune(self, now: datetime) -> int:
-        """Forget processed inputs and sent deliveries after ``[flow] keep_hours``, and limited
-        actions once no window can count them."""
-        before = now - timedelta(hours=self.config.flow.keep_hours)
+        """Forget processed inputs and sent deliveries after ``[flow] keep_hours`` (never later
+        than ``[privacy] keep_log_days``), and limited actions once no window can count them."""
+        keep = min(
+            timedelta(hours=self.config.flow.keep_hours),
+            timedelta(days=self.config.privacy.keep_log_days),
+        )
+        before = now - keep
         longest = timedelta(minutes=self.config.limits.longest_window_minutes())
         async with self.uow_factory() as uow:
             gone = await uow.inbox.prune(before) + await uow.outbox.prune(before)

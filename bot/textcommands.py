@@ -21,6 +21,7 @@ from bot.lightning.commands import (
     RateLightning,
 )
 from bot.matching.perspectives import STAGES
+from bot.privacy import commands as pc
 from bot.recognition.commands import GiveKudos
 from bot.refs import UserRef
 
@@ -49,9 +50,13 @@ MENTOR_USAGE = (
     "`/mentor resume` · `/mentor me` · `/mentor list [skill]` · `/mentor leaderboard [month|all]` · "
     "`/mentor why <n>` · "
     "`/mentor handover <n> @someone` · `/mentor stage senior` · `/mentor region Europe` · "
-    "`/mentor learn [stop]` · `/mentor feedback`"
+    "`/mentor learn [stop]` · `/mentor feedback` · `/mentor home` · `/mentor leave`"
 )
-ADMIN_USAGE = "Admin commands: `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats`"
+ADMIN_USAGE = (
+    "Admin commands: `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats` · "
+    "`/mentoradmin audit` · `/mentoradmin dashboard` · `/mentoradmin export @someone` · "
+    "`/mentoradmin forget @someone`"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +225,10 @@ def parse_mentor(
         return ParseError("`/mentor learn` shows your lessons; `/mentor learn stop` ends them.")
     if sub == "feedback":
         return lc.ShowMentorFeedback(actor)
+    if sub == "leave":
+        return pc.LeaveProgramme(actor)
+    if sub == "home":
+        return c.ShowHome(actor)
     if sub == "why":
         number = rest.lstrip("#")
         if not number.isdigit():
@@ -233,12 +242,29 @@ def parse_mentor(
 _WEEK = re.compile(r"^\d{4}-W\d{2}$")
 
 
-def parse_admin(actor: c.Actor, raw: str, *, now: datetime) -> c.Command | ParseError:
-    """``/mentoradmin <sub>`` text → command; `now` stamps an on-demand digest."""
+def parse_admin(
+    actor: c.Actor, raw: str, *, now: datetime, user_named: UserLookup | None = None
+) -> c.Command | ParseError:
+    """``/mentoradmin <sub>`` text → command; `now` stamps an on-demand digest; `user_named`
+    reads the person of ``export`` and ``forget``."""
     sub, _, rest = raw.strip().partition(" ")
     sub, rest = sub.lower(), rest.strip()
     if sub == "stats":
         return c.ShowStats(actor)
+    if sub == "audit":
+        return pc.ShowAudit(actor)
+    if sub == "dashboard":
+        return pc.OpenDashboard(actor)
+    if sub in ("export", "forget"):
+        who, confirm = rest, False
+        if sub == "forget" and rest.lower().endswith(" confirm"):
+            who, confirm = rest[: -len(" confirm")].strip(), True
+        found = user_named(who) if user_named and who else None
+        if found is None:
+            return ParseError(f"Name the person like `/mentoradmin {sub} @someone`.")
+        if sub == "export":
+            return pc.ExportPerson(actor, found[0], found[1])
+        return pc.ForgetPerson(actor, found[0], found[1], confirmed=confirm)
     if sub == "digest":
         rest = rest.upper()  # `2026-w48` is the same week
         if rest and not _WEEK.match(rest):

@@ -1,5 +1,6 @@
 """APScheduler wiring: it only ticks. Every few seconds the workers look for due work (nudges,
-retries, what a crashed process left), the digest runs on a cron, old queue rows are pruned.
+retries, what a crashed process left), the digest runs on a cron, old queue rows are pruned,
+and once a day the retention run (`[privacy]`) is queued.
 
 No job state lives in the scheduler: inputs, deliveries, nudges and digest runs are rows in the
 database, so any number of replicas can tick at once and overdue work runs at the first tick
@@ -20,12 +21,21 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.commands import SendDigest
 from bot.digest.handler import workspace_timezone
+from bot.privacy.commands import ApplyRetention
+from bot.privacy.retention import retention_key
 from bot.refs import WorkspaceRef
 
 if TYPE_CHECKING:
     from bot.app import App
 
-__all__ = ["DIGEST_PLAN_SECONDS", "PRUNE_SECONDS", "Ticker", "digest_trigger", "start_scheduler"]
+__all__ = [
+    "DIGEST_PLAN_SECONDS",
+    "PRUNE_SECONDS",
+    "Ticker",
+    "digest_trigger",
+    "queue_retention",
+    "start_scheduler",
+]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +90,14 @@ async def _sweep(app: App) -> None:
 
 async def _prune(app: App) -> None:
     await app.runtime.prune(app.clock.now())
+    await queue_retention(app)
+
+
+async def queue_retention(app: App) -> bool:
+    """Store today's retention run in the inbox under the day's key: every replica tries each
+    hour, the key lets exactly one in, and a leased worker runs it (retried if it fails)."""
+    now = app.clock.now()
+    return await app.inbox.receive_command(ApplyRetention(now), key=retention_key(now))
 
 
 async def _digest(app: App, workspace_key: str) -> None:

@@ -12,10 +12,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine, safe_url
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "upgrade"]
+__all__ = ["MIGRATIONS_DIR", "alembic_config", "check_database", "schema_behind", "upgrade"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,19 @@ async def upgrade(url: str, revision: str = "head") -> None:
     log.info("database schema is at %s (%s)", revision, safe_url(url))
 
 
+async def _reachable(engine: AsyncEngine, url: str) -> None:
+    """A StartupError (one line, no password) unless the database accepts a connection."""
+    from bot.errors import StartupError
+
+    try:
+        async with engine.connect():
+            pass
+    except Exception as e:
+        raise StartupError(
+            f"database {safe_url(url)} does not answer: {describe_connect_error(e)}", code=1
+        ) from None
+
+
 def _lock_file(path: Path) -> IO[bytes]:
     handle = path.open("ab")
     fcntl.flock(handle, fcntl.LOCK_EX)  # released when the handle is closed
@@ -62,6 +76,7 @@ def _lock_file(path: Path) -> IO[bytes]:
 async def _upgrade(url: str, revision: str) -> None:
     engine = create_engine(url, poolclass=pool.NullPool, foreign_keys=False)
     try:
+        await _reachable(engine, url)
         async with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 # Held until commit, so a second process waits, then finds the schema at head.
@@ -76,3 +91,42 @@ async def _upgrade(url: str, revision: str) -> None:
                     raise RuntimeError(f"migration left {len(broken)} broken references")
     finally:
         await engine.dispose()
+
+
+async def schema_behind(url: str) -> str | None:
+    """None when the database at `url` is at the newest revision; else what to do about it.
+
+    For read-only commands (`digest`, `mentors export`, `check`): they never migrate."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    def current(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            at = await connection.run_sync(current)
+    finally:
+        await engine.dispose()
+    if at == head:
+        return None
+    where = "has no tables yet" if at is None else f"is at revision {at}, the code needs {head}"
+    return f"the database {where}; run `micromentor db upgrade` first (this command never migrates)"
+
+
+async def check_database(url: str) -> list[str]:
+    """`micromentor check`: the database answers and its schema is current (changes nothing)."""
+    try:
+        behind = await schema_behind(url)
+    except Exception as e:  # any driver error: it does not answer
+        return [f"database {safe_url(url)} does not answer: {describe_connect_error(e)}"]
+    return [behind] if behind else []
+
+
+def describe_connect_error(e: BaseException) -> str:
+    """A driver's failure to connect as one line, without a password."""
+    reason = str(getattr(e, "orig", None) or e).strip().splitlines()
+    return f"{type(e).__name__}: {reason[0]}" if reason and reason[0] else type(e).__name__

@@ -10,7 +10,9 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
 __all__ = [
+    "AuditRow",
     "BadgeRow",
+    "DashboardTokenRow",
     "DigestRunRow",
     "FaqEntryRow",
     "FeedbackRow",
@@ -103,6 +105,7 @@ class PersonRow(SQLModel, table=True):
     name: str
     timezone: str | None = None
     is_admin: bool = False
+    left_at: datetime | None = _dt()  # left the programme or the company (offboarding)
 
 
 class MentorProfileRow(SQLModel, table=True):
@@ -505,6 +508,38 @@ class SummaryShareRow(SQLModel, table=True):
     question_id: int = _question_fk(nullable=False)
     user: str
     at: datetime = _dt(nullable=False)
+
+
+class AuditRow(SQLModel, table=True):
+    """One admin action (`bot.privacy.audit`)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_workspace_at", "workspace", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str
+    actor: str
+    actor_name: str = ""
+    action: str
+    subject: str = ""
+    detail: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    at: datetime = _dt(nullable=False)
+
+
+class DashboardTokenRow(SQLModel, table=True):
+    """A dashboard sign-in link or session, by the SHA-256 of its random token (the token
+    itself is only ever in the link or the cookie)."""
+
+    __tablename__ = "dashboard_token"
+
+    token_hash: str = Field(primary_key=True)
+    kind: str  # "link" (single use, minutes) or "session" (hours)
+    admin: str
+    admin_name: str = ""
+    workspaces: list[str] = _json()
+    created_at: datetime = _dt(nullable=False)
+    expires_at: datetime = _dt(nullable=False, index=True)
+    used_at: datetime | None = _dt()
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:

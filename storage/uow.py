@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.ports import (
+    AuditRepository,
     BadgeRepository,
     DigestRunRepository,
     DraftRepository,
@@ -25,6 +26,7 @@ from bot.ports import (
     OutboxRepository,
     PersonRepository,
     PointsRepository,
+    PrivacyRepository,
     QuestionRepository,
     RateEventRepository,
     StreakRepository,
@@ -34,6 +36,7 @@ from bot.ports import (
 from storage.engine import READ_ONLY
 from storage.gate import GatedSession, WriterGate
 from storage.repositories import (
+    SqlAuditRepository,
     SqlBadgeRepository,
     SqlDigestRunRepository,
     SqlDraftRepository,
@@ -50,6 +53,7 @@ from storage.repositories import (
     SqlOutboxRepository,
     SqlPersonRepository,
     SqlPointsRepository,
+    SqlPrivacyRepository,
     SqlQuestionRepository,
     SqlRateEventRepository,
     SqlStreakRepository,
@@ -85,6 +89,8 @@ class SqlUnitOfWork:
     drafts: DraftRepository
     faq: FaqRepository
     followups: FollowUpRepository
+    audit: AuditRepository
+    privacy: PrivacyRepository
 
     def __init__(
         self,
@@ -130,6 +136,8 @@ class SqlUnitOfWork:
         self.drafts = SqlDraftRepository(session, dialect)
         self.faq = SqlFaqRepository(session, dialect)
         self.followups = SqlFollowUpRepository(session, dialect)
+        self.audit = SqlAuditRepository(session, dialect)
+        self.privacy = SqlPrivacyRepository(session, dialect)
         return self
 
     async def __aexit__(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from adapters.console.render import render_message
 from bot.flow.outbox import ReplyTo
@@ -35,6 +37,13 @@ class ConsoleGateway:
 
     def emit(self, where: str, message: ChatMessage, *, note: str = "") -> None:
         lines = render_message(message)
+        if message.attachment is not None and message.attachment.mime == "application/json":
+            # A data export: written to a file whose path is printed (the JSON may be long).
+            folder = Path(tempfile.gettempdir()) / "micromentor-exports"
+            folder.mkdir(exist_ok=True)
+            path = folder / message.attachment.filename
+            path.write_bytes(message.attachment.data)
+            lines.append(f"(saved to {path})")
         head = f"[{where}]" + (f" {note}" if note else "")
         if not lines:
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.hygiene import strip_invisible
-from bot.messages import Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
+from bot.messages import Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText, When
 from bot.refs import ThreadRef
 
 __all__ = ["render_message", "render_text"]
@@ -26,6 +26,10 @@ def render_text(t: Text) -> str:
             case Jump(target=target, label=label):
                 # Jumps point at a session thread or, before one exists, at the question's card.
                 out.append(f"{label} ({'thread' if isinstance(target, ThreadRef) else 'card'})")
+            case When(at=at, with_date=with_date):
+                # The viewer's timezone: the machine's (or $TZ).
+                local = at.astimezone()
+                out.append(f"{local:%Y-%m-%d %H:%M %Z}" if with_date else f"{local:%H:%M %Z}")
     return "".join(out)
 
 

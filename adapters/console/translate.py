@@ -126,7 +126,7 @@ def translate(
     if low == "/mentor":
         return parse_mentor(actor, rest, user_named=console_user)
     if low == "/mentoradmin":
-        return parse_admin(actor, rest, now=now)
+        return parse_admin(actor, rest, now=now, user_named=console_user)
     if low == "/kudos":
         return parse_kudos(actor, rest, user_named=console_user)
     if low == "/lightning":

@@ -177,6 +177,14 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     async def resume(self, interaction: Interaction) -> None:
         await self._mentor(interaction, "resume")
 
+    @mentor.command(name="home", description="Your overview: questions, sessions, buttons")
+    async def home(self, interaction: Interaction) -> None:
+        await self._mentor(interaction, "home")
+
+    @mentor.command(name="leave", description="Leave the mentor list (your sessions are released)")
+    async def leave(self, interaction: Interaction) -> None:
+        await self._mentor(interaction, "leave")
+
     @mentor.command(name="me", description="Your mentor profile")
     async def me(self, interaction: Interaction) -> None:
         await self._mentor(interaction, "me")
@@ -309,6 +317,31 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         now = self.bus.clock.now()
         await self.runner.run(interaction, lambda a: admin_command(a, "stats", {}, now=now))
 
+    @mentoradmin.command(name="audit", description="The latest admin actions")
+    async def audit(self, interaction: Interaction) -> None:
+        now = self.bus.clock.now()
+        await self.runner.run(interaction, lambda a: admin_command(a, "audit", {}, now=now))
+
+    @mentoradmin.command(name="dashboard", description="A sign-in link to the web dashboard")
+    async def dashboard(self, interaction: Interaction) -> None:
+        now = self.bus.clock.now()
+        await self.runner.run(interaction, lambda a: admin_command(a, "dashboard", {}, now=now))
+
+    @mentoradmin.command(name="export", description="Everything stored about someone, as JSON")
+    async def export(self, interaction: Interaction, member: discord.Member) -> None:
+        now = self.bus.clock.now()
+        options = {"member_id": member.id, "member_name": member.display_name}
+        await self.runner.run(interaction, lambda a: admin_command(a, "export", options, now=now))
+
+    @mentoradmin.command(name="forget", description="Erase someone's name, texts and comments")
+    @app_commands.describe(confirm="Erase for good (without it, only what would go is shown)")
+    async def forget(
+        self, interaction: Interaction, member: discord.Member, confirm: bool = False
+    ) -> None:
+        now = self.bus.clock.now()
+        options = {"member_id": member.id, "member_name": member.display_name, "confirm": confirm}
+        await self.runner.run(interaction, lambda a: admin_command(a, "forget", options, now=now))
+
     # --- buttons and the comment modal --------------------------------------------------------
 
     async def on_action_button(self, interaction: Interaction, custom_id: str) -> None:
@@ -331,6 +364,10 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         """Save as FAQ, [Update] an FAQ entry (its answer filled in), or [Edit] a coached draft
         (the ask form with its text): read what is stored, then open the form at once."""
         uow_factory = self.runner.app.uow_factory
+        if form.kind == "ask":  # the home view's [Ask a question]: an empty ask form
+            limit = self.bus.config.ask.max_length
+            await interaction.response.send_modal(AskModal(0, question="", max_length=limit))
+            return
         if form.kind == "faq":
             await interaction.response.send_modal(FaqModal(form.n, workspace=named))
             return
@@ -394,7 +431,7 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         stage = draft.stage if draft is not None else None
         await self.runner.run(
             interaction,
-            lambda a: c.AskQuestion(a, question, anonymous, stage=stage, draft_id=draft_id),
+            lambda a: c.AskQuestion(a, question, anonymous, stage=stage, draft_id=draft_id or None),
             thinking=False,
             named=named,
         )

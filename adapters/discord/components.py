@@ -231,7 +231,9 @@ class AskModal(discord.ui.Modal):
     """[Edit] on a coached draft → the ask form again with its text (`ASK_FORM` + draft)."""
 
     def __init__(self, draft_id: int, *, question: str, max_length: int) -> None:
-        super().__init__(title="Edit your question", custom_id=f"{ASK_FORM}{draft_id}")
+        # Draft 0: a new question (the home view's [Ask a question]).
+        title = "Edit your question" if draft_id else "Ask a mentor"
+        super().__init__(title=title, custom_id=f"{ASK_FORM}{draft_id}")
         self.question: discord.ui.TextInput[Self] = discord.ui.TextInput(
             label="Your question (what you tried, what you expected)",
             style=discord.TextStyle.paragraph,

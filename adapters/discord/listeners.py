@@ -16,6 +16,7 @@ from adapters.discord.guilds import MissingChannel, register_guild
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
     actor_for,
+    member_left,
     reaction_command,
     reaction_key,
     thread_message_key,
@@ -106,6 +107,16 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self._register(guild)
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """Offboarding (needs ``[discord] member_events``): claims released, never suggested."""
+        await self._receive(
+            member_left(user_id=payload.user.id, guild_id=payload.guild_id),
+            key=f"discord:left:{payload.guild_id}:{payload.user.id}",
+            reply_to=None,
+            dedupe_for=REACTION_REPLAY_WINDOW,
+        )
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

@@ -11,7 +11,18 @@ from discord.utils import escape_markdown, escape_mentions
 
 from adapters.discord.translate import PLATFORM, message_ids
 from bot.hygiene import strip_invisible
-from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
+from bot.messages import (
+    Action,
+    Bold,
+    ChatMessage,
+    Jump,
+    Link,
+    Mention,
+    Plain,
+    Text,
+    UserText,
+    When,
+)
 from bot.refs import MessageRef, ThreadRef
 
 __all__ = [
@@ -84,6 +95,9 @@ def render_text(t: Text, *, guild_of: GuildOf, bold: bool = True) -> str:
                     out.append(f"[{escape_user_text(label)}]({url})")
                 else:
                     out.append(escape_user_text(label))
+            case When(at=at, with_date=with_date):
+                # Discord shows it in each reader's own timezone.
+                out.append(f"<t:{int(at.timestamp())}:{'f' if with_date else 't'}>")
     return "".join(out)
 
 

@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -54,9 +56,11 @@ class DiscordSettings:
         )
 
 
-def intents() -> discord.Intents:
-    """Only what the bot needs; no privileged intents (message content is never read)."""
-    return discord.Intents(guilds=True, guild_reactions=True, guild_messages=True)
+def intents(*, members: bool = False) -> discord.Intents:
+    """Only what the bot needs; no privileged intents (message content is never read). The
+    members intent (privileged: switched on in the Developer Portal too) only with
+    ``[discord] member_events``, to hear of members who leave (offboarding)."""
+    return discord.Intents(guilds=True, guild_reactions=True, guild_messages=True, members=members)
 
 
 # Start-up (login, command sync) waits out rate limits up to this long; 30 s is the smallest
@@ -76,14 +80,14 @@ def _claim_emoji(configured: list[str]) -> str | None:
 
 
 def _make_bot(
-    *, shard_count: int, guild_ready_timeout: float
+    *, shard_count: int, guild_ready_timeout: float, members: bool = False
 ) -> commands.Bot | commands.AutoShardedBot:
     """A plain bot, or an auto-sharded one for large installs (``[discord] shard_count``)."""
     if shard_count:
         return commands.AutoShardedBot(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=intents(),
+            intents=intents(members=members),
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
             max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT_SECONDS,
@@ -92,11 +96,39 @@ def _make_bot(
     return commands.Bot(
         command_prefix=commands.when_mentioned,
         help_command=None,
-        intents=intents(),
+        intents=intents(members=members),
         allowed_mentions=discord.AllowedMentions.none(),
         guild_ready_timeout=guild_ready_timeout,
         max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT_SECONDS,
     )
+
+
+def _measure_requests(bot: commands.Bot | commands.AutoShardedBot, app: App) -> None:
+    """Report each REST call's duration and status (by route template) to the bot's metrics."""
+    original = bot.http.request
+
+    async def measured(route: Route, **kwargs: Any) -> Any:
+        started = time.monotonic()
+        status = 0
+        try:
+            result = await original(route, **kwargs)
+            status = 200
+            return result
+        except discord.RateLimited:
+            status = 429
+            raise
+        except discord.HTTPException as e:
+            status = e.status
+            raise
+        finally:
+            app.metrics.api_call(
+                platform=PLATFORM,
+                method=f"{route.method} {route.path}",
+                seconds=time.monotonic() - started,
+                status=status,
+            )
+
+    bot.http.request = measured  # type: ignore[method-assign]
 
 
 class DiscordAdapter:
@@ -108,11 +140,16 @@ class DiscordAdapter:
         self.app = app
         self.settings = settings
         cfg = app.config.discord
-        self.bot = _make_bot(shard_count=cfg.shard_count, guild_ready_timeout=guild_ready_timeout)
+        self.bot = _make_bot(
+            shard_count=cfg.shard_count,
+            guild_ready_timeout=guild_ready_timeout,
+            members=cfg.member_events,
+        )
         self.gateway = DiscordGateway(
             self.bot, thread_mode=cfg.thread_mode, claim_emoji=_claim_emoji(app.config.claim.emoji)
         )
         self.runner = InteractionRunner(app, self.gateway)
+        _measure_requests(self.bot, app)
         self.events = EventsCog(self.bot, app=app, runner=self.runner)
 
     async def wait_registered(self) -> list[WorkspaceRef]:
@@ -120,7 +157,21 @@ class DiscordAdapter:
         return await asyncio.shield(self.events.registered)
 
     async def _setup(self) -> None:
-        await self.bot.login(self.settings.token)
+        try:
+            await self.bot.login(self.settings.token)
+        except discord.LoginFailure:
+            raise StartupError(
+                "Discord: DISCORD_TOKEN was refused (401 Unauthorized); copy the bot token "
+                "again from the Developer Portal (Bot → Reset Token)"
+            ) from None
+        except discord.HTTPException as e:
+            raise StartupError(
+                f"Discord: could not log in ({e.status} {e.text or type(e).__name__})", code=1
+            ) from None
+        except aiohttp.ClientError as e:
+            raise StartupError(
+                f"Discord: cannot reach {self.settings.api_base_url} ({type(e).__name__})", code=1
+            ) from None
         gateway = self.settings.gateway_url
         if gateway is None:
             _, gateway, _ = await self.bot.http.get_bot_gateway()
@@ -173,6 +224,8 @@ class DiscordAdapter:
         old_base, old_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
         Route.BASE = self.settings.api_base_url
         self.app.chat.add(PLATFORM, self.gateway)
+        self.app.web.expect(PLATFORM)
+        self.app.web.connection(PLATFORM, lambda: self.bot.is_ready() and not self.bot.is_closed())
         try:
             async with self.bot:  # closes the client on the way out, cancelled or not
                 await self._setup()

@@ -13,6 +13,7 @@ from bot.flow.outbox import ReplyTo
 from bot.learning import commands as lc
 from bot.lightning.commands import AcceptLightning
 from bot.messages import parse_custom_id
+from bot.privacy.commands import ExportPerson, ForgetPerson, PersonLeft
 from bot.recognition.commands import GiveKudos
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef, WorkspaceRef
 from bot.textcommands import (
@@ -44,6 +45,7 @@ __all__ = [
     "kudos_command",
     "lightning_command",
     "lightning_form_command",
+    "member_left",
     "mentor_command",
     "message_ids",
     "message_ref",
@@ -88,7 +90,7 @@ class FormRequest:
     n: int
 
 
-_FORMS = frozenset({"faq", "faqupdate", "edit"})
+_FORMS = frozenset({"faq", "faqupdate", "edit", "ask"})
 
 
 def user_ref(user_id: int | str) -> UserRef:
@@ -172,7 +174,7 @@ def interaction_reply_to(
 
 def button_command(
     actor: c.Actor, custom_id: str
-) -> c.Command | CommentRequest | TeachRequest | FormRequest | None:
+) -> c.Command | CommentRequest | TeachRequest | FormRequest | ParseError | None:
     """A button's ``mm:<action>:<number>`` custom id → command; None for ids that aren't ours."""
     parsed = parse_custom_id(custom_id)
     if parsed is None:
@@ -184,6 +186,8 @@ def button_command(
         return TeachRequest(actor, question_id)
     if action in _FORMS:
         return FormRequest(action, actor, question_id)
+    if action == "skills":  # the home view's [Edit skills]: Discord has the slash command
+        return ParseError("Change your skills with `/mentor skills`, e.g. `python, sql`.")
     command = c.button_command(actor, action, question_id)
     if isinstance(command, c.RateSession) and not 1 <= command.score <= 5:
         return None  # not a button we render: ignored, like any foreign id
@@ -267,7 +271,14 @@ def handover_command(actor: c.Actor, question_id: int, *, to_id: int | str) -> c
 def admin_command(
     actor: c.Actor, subcommand: str, options: Mapping[str, Any], *, now: datetime
 ) -> c.Command | ParseError:
-    """``/mentoradmin digest [week] | stats``."""
+    """``/mentoradmin digest [week] | stats | audit | dashboard | export member |
+    forget member [confirm]``."""
+    if subcommand in ("export", "forget") and options.get("member_id") is not None:
+        member = user_ref(options["member_id"])
+        name = str(options.get("member_name") or member.id)
+        if subcommand == "export":
+            return ExportPerson(actor, member, name)
+        return ForgetPerson(actor, member, name, confirmed=bool(options.get("confirm")))
     rest = _option_text(options, "week") if subcommand == "digest" else ""
     return parse_admin(actor, f"{subcommand} {rest}".strip(), now=now)
 
@@ -327,3 +338,8 @@ def complete_skills(typed: str, terms: Iterable[str], *, limit: int = 25) -> lis
     prefix = [t for t in names if t.startswith(needle)]
     inside = [t for t in names if needle and needle in t and t not in prefix]
     return [(keep + t)[:100] for t in (prefix + inside)[:limit]]
+
+
+def member_left(*, user_id: int | str, guild_id: int | str) -> PersonLeft:
+    """``GUILD_MEMBER_REMOVE``: someone left (or was removed from) the server."""
+    return PersonLeft(user_ref(user_id), WorkspaceRef(PLATFORM, str(guild_id)))

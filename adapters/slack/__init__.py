@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,17 +14,50 @@ __all__ = ["start_slack"]
 
 log = logging.getLogger(__name__)
 
+PLATFORM_NAME = "slack"
+
 
 async def start_slack(app: App) -> None:
     """Connect to Slack with the environment's credentials and serve until cancelled."""
+
     from adapters.slack.runtime import SlackSettings, connect
-    from adapters.slack.server import http_app, serve, serve_socket_mode
+    from adapters.slack.server import serve_socket_mode, slack_routes
 
     settings = SlackSettings.from_env()
+    app.web.expect(PLATFORM_NAME)
     bolt = await connect(app, settings)
-    if settings.socket_mode:
-        log.info("Slack: Socket Mode")
-        await serve_socket_mode(bolt, app_token=settings.app_token)
-        return
-    log.info("Slack: listening on http://%s:%d/slack/events", settings.host, settings.port)
-    await serve(http_app(bolt), host=settings.host, port=settings.port)
+    group = None
+    if app.config.slack.mentor_group:
+        from adapters.slack.mentor_group import keep_mentor_group
+        from adapters.slack.translate import workspace_ref
+
+        team = str((await bolt.client.auth_test())["team_id"])
+        group = asyncio.create_task(
+            keep_mentor_group(app, bolt.client, workspace_ref(team)), name="mentor-group"
+        )
+    try:
+        if settings.socket_mode:
+            log.info("Slack: Socket Mode")
+            await serve_socket_mode(
+                bolt,
+                app_token=settings.app_token,
+                on_connected=lambda check: app.web.connection(PLATFORM_NAME, check),
+            )
+            return
+        # HTTP mode: Slack's URL joins the bot's HTTP port (served by `micromentor run`).
+        app.web.add_routes(*slack_routes(bolt))
+        app.web.connection(PLATFORM_NAME, lambda: True)
+        log.info("Slack: ready for requests at /slack/events on port %d", settings.port)
+        public = (
+            os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or "https://<your-public-host>"
+        )
+        log.info(
+            "Slack: the request URL to paste into the app manifest (adapters/slack/manifest.yml) "
+            "is %s/slack/events; Slack verifies it only while the bot is up, so now open the "
+            "app's Event Subscriptions page and click Retry (or Verify)",
+            public,
+        )
+        await asyncio.Event().wait()
+    finally:
+        if group is not None:
+            group.cancel()

@@ -55,6 +55,8 @@ def user_id(body: Body) -> str:
     if isinstance(user, dict):
         return str(user.get("id", ""))
     event = body.get("event")
+    if isinstance(event, dict) and isinstance(event.get("user"), dict):  # user_change
+        return str(event["user"].get("id", ""))
     if isinstance(event, dict) and event.get("user"):
         return str(event["user"])
     return str(body.get("user_id") or user or "")
@@ -91,6 +93,8 @@ class SlackPreparer:
         event = body.get("event") or {}
         if event.get("type") == "app_home_opened":
             return ReplyTo(user, surface="home")
+        if event.get("type") == "user_change":
+            return None  # nobody to answer: the person has left
         channel = (event.get("item") or {}).get("channel") or event.get("channel")
         return ReplyTo(user, _channel(channel))
 
@@ -100,6 +104,9 @@ class SlackPreparer:
         uid = user_id(body)
         if not uid:
             return Prepared(None)
+        left = tr.user_left(body)
+        if left is not None:  # no look-up: a deactivated user can't be read any more
+            return Prepared(left)
         fallback = str(body.get("user_name") or "")
         actor = await self.directory.actor(uid, fallback_name=fallback)
         built = await self._command(kind, body, actor)

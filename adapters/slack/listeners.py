@@ -178,6 +178,12 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             await bot.receive("event", body)
         await ack()
 
+    @bolt.event("user_change")
+    async def on_user_change(ack: Ack, body: Body) -> None:
+        if tr.user_left(body) is not None:  # offboarding; other profile changes are ignored
+            await bot.receive("event", body)
+        await ack()
+
     @bolt.action(re.compile(r"^mm:"))
     async def on_button(ack: Ack, body: Body, action: Body) -> None:
         form = tr.form_for_button(action.get("action_id", ""))

@@ -9,7 +9,18 @@ from typing import Any
 
 from bot.hygiene import strip_invisible
 from bot.matching.perspectives import STAGES
-from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText
+from bot.messages import (
+    Action,
+    Bold,
+    ChatMessage,
+    Jump,
+    Link,
+    Mention,
+    Plain,
+    Text,
+    UserText,
+    When,
+)
 from bot.refs import Ref
 
 __all__ = [
@@ -105,6 +116,10 @@ def render_text(t: Text, *, permalink: Permalink | None = None) -> str:
             case Jump(target=target, label=label):
                 where = permalink(target) if permalink else None
                 out.append(f"<{_url(where)}|{escape(label)}>" if where else escape(label))
+            case When(at=at, fallback=fallback, with_date=with_date):
+                # Slack shows it in each reader's own timezone.
+                shape = "{date_short_pretty} {time}" if with_date else "{time}"
+                out.append(f"<!date^{int(at.timestamp())}^{shape}|{escape(fallback)}>")
     return "".join(out)
 
 

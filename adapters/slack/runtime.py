@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -21,6 +22,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import KIND, SlackPreparer
@@ -28,6 +30,7 @@ from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.translate import PLATFORM, channel_of, channel_ref, workspace_ref
 from adapters.slack.users import SlackDirectory
 from bot.commands import RegisterWorkspace
+from bot.metrics import Metrics, NullMetrics
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -140,13 +143,40 @@ class ReadConnectionErrorRetryHandler(_OnlySafeToRepeat, AsyncConnectionErrorRet
     """Retries a dropped connection only for calls that are safe to repeat."""
 
 
+class MeasuredWebClient(AsyncWebClient):
+    """Reports each call's duration and status to the bot's metrics."""
+
+    metrics: Metrics = NullMetrics()
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        started = time.monotonic()
+        status = 0
+        try:
+            response = await super().api_call(api_method, **kwargs)
+            status = response.status_code
+            return response
+        except SlackApiError as e:
+            status = e.response.status_code
+            raise
+        finally:
+            self.metrics.api_call(
+                platform="slack",
+                method=api_method,
+                seconds=time.monotonic() - started,
+                status=status,
+            )
+
+
 def web_client(
-    settings: SlackSettings, *, session: aiohttp.ClientSession | None = None
+    settings: SlackSettings,
+    *,
+    session: aiohttp.ClientSession | None = None,
+    metrics: Metrics | None = None,
 ) -> AsyncWebClient:
     """The Web API client: retries 429 (honouring a short Retry-After; a 429 was not applied),
     and 5xx and connection failures of calls that are safe to repeat. Given a `session`, every
     call reuses its connections (without one, slack_sdk opens a new one per call)."""
-    return AsyncWebClient(
+    client = MeasuredWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
         session=session,
@@ -157,6 +187,9 @@ def web_client(
             ReadConnectionErrorRetryHandler(max_retry_count=2),
         ],
     )
+    if metrics is not None:
+        client.metrics = metrics
+    return client
 
 
 async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) -> str:
@@ -214,7 +247,7 @@ async def connect(
 ) -> AsyncApp:
     """Check the token, resolve channels, register the workspace and build the Bolt app."""
     session = aiohttp.ClientSession() if client is None else None
-    client = client or web_client(settings, session=session)
+    client = client or web_client(settings, session=session, metrics=app.metrics)
     try:
         return await _connect(app, settings, client, session)
     except BaseException:

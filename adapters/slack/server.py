@@ -1,14 +1,12 @@
-"""HTTP mode: a Starlette app with ``POST /slack/events`` and ``GET /healthz``, served by uvicorn;
+"""HTTP mode: the route ``POST /slack/events`` (served on the bot's HTTP port, adapters/web);
 Socket Mode: one websocket opened with the app-level token."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Generator
+from collections.abc import Callable
 
-import uvicorn
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -16,12 +14,12 @@ from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Message
 
 from adapters.slack.gateway import api_error
 
-__all__ = ["MAX_BODY", "bounded", "http_app", "serve", "serve_socket_mode"]
+__all__ = ["MAX_BODY", "bounded", "http_app", "serve_socket_mode", "slack_routes"]
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +52,7 @@ async def bounded(request: Request, limit: int = MAX_BODY) -> Request | None:
     return Request(request.scope, receive=replay)
 
 
-def http_app(bolt: AsyncApp) -> Starlette:
+def slack_routes(bolt: AsyncApp) -> list[BaseRoute]:
     """Slash commands, events and interactivity on one URL; Bolt verifies every signature."""
     handler = AsyncSlackRequestHandler(bolt)
 
@@ -65,49 +63,24 @@ def http_app(bolt: AsyncApp) -> Starlette:
             return TOO_LARGE
         return await handler.handle(whole)
 
+    return [Route("/slack/events", events, methods=["POST"])]
+
+
+def http_app(bolt: AsyncApp) -> Starlette:
+    """The Slack routes alone with ``/healthz`` (tests; `run` serves them on the bot's port)."""
+
     async def healthz(_: Request) -> Response:
         return PlainTextResponse("ok")
 
-    return Starlette(
-        routes=[
-            Route("/slack/events", events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ]
-    )
+    return Starlette(routes=[*slack_routes(bolt), Route("/healthz", healthz, methods=["GET"])])
 
 
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handlers: `micromentor run` owns SIGTERM and stops the
-    inputs first, then the workers (see bot.main.run)."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        yield
-
-
-async def serve(asgi: Starlette, *, host: str, port: int) -> None:
-    """Run uvicorn in this event loop until cancelled; then stop accepting connections and let
-    requests in flight finish (each only stores its input and acknowledges)."""
-    config = uvicorn.Config(
-        asgi,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        timeout_graceful_shutdown=5,
-    )
-    server = _Server(config)
-    serving = asyncio.ensure_future(server.serve())
-    try:
-        await asyncio.shield(serving)
-    except asyncio.CancelledError:
-        server.should_exit = True
-        await serving
-        raise
-
-
-async def serve_socket_mode(bolt: AsyncApp, *, app_token: str) -> None:
+async def serve_socket_mode(
+    bolt: AsyncApp,
+    *,
+    app_token: str,
+    on_connected: Callable[[Callable[[], bool]], None] | None = None,
+) -> None:
     """Receive over Socket Mode until cancelled (slack_sdk reconnects when Slack asks), then close
     the websocket and stop the client's tasks. A refused app-level token stops start-up."""
     from bot.errors import StartupError
@@ -125,6 +98,14 @@ async def serve_socket_mode(bolt: AsyncApp, *, app_token: str) -> None:
     try:
         await handler.connect_async()  # type: ignore[no-untyped-call]
         log.info("Slack: Socket Mode connected")
+        if on_connected is not None:
+            session = client
+
+            def connected() -> bool:
+                current = session.current_session
+                return current is not None and not current.closed
+
+            on_connected(connected)
         await asyncio.Event().wait()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]

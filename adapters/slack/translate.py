@@ -13,6 +13,7 @@ from bot import commands as c
 from bot.learning import commands as lc
 from bot.lightning.commands import AcceptLightning
 from bot.messages import parse_custom_id
+from bot.privacy.commands import PersonLeft
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 from bot.textcommands import (
     ParseError,
@@ -43,6 +44,7 @@ __all__ = [
     "thread_of_message",
     "thread_ref",
     "unescape",
+    "user_left",
     "user_ref",
     "view_submission",
     "workspace_ref",
@@ -72,6 +74,8 @@ FORM_BUTTONS = {
     "edit": "edit",
     "faqupdate": "faqupdate",
     "teach": "lightning",
+    "ask": "ask",  # the home view's [Ask a question]
+    "skills": "join",  # the home view's [Edit skills]: the join form sets them again
 }
 
 
@@ -154,7 +158,15 @@ def slash_command(
 
         return parse_mentor(actor, body, user_named=user_named)
     if name == "mentoradmin":
-        return parse_admin(actor, body, now=now)
+        parts = raw_text.strip().split(None, 1)
+        tail = parts[1] if len(parts) == 2 else ""
+
+        def admin_named(_: str) -> tuple[UserRef, str] | None:
+            # `<@U…|name>` as Slack sent it (a typed look-alike arrives escaped: nobody).
+            mention = tail[: -len(" confirm")] if tail.lower().endswith(" confirm") else tail
+            return mentioned_user(mention)
+
+        return parse_admin(actor, body, now=now, user_named=admin_named)
     if name == "kudos":
         # As for a hand-over: only a mention Slack sent counts (it arrives unescaped in the raw
         # text); a typed ``<@U…|Any Name>`` arrives escaped and thanks nobody.
@@ -215,6 +227,18 @@ def form_for_button(action_id: str) -> OpenModal | None:
     if parsed is None or parsed[0] not in FORM_BUTTONS:
         return None
     return OpenModal(FORM_BUTTONS[parsed[0]], parsed[1])
+
+
+def user_left(body: Mapping[str, Any]) -> PersonLeft | None:
+    """``user_change`` with ``deleted``: someone was deactivated (left the company)."""
+    event = body.get("event") or {}
+    user = event.get("user") if isinstance(event, dict) else None
+    if event.get("type") != "user_change" or not isinstance(user, dict):
+        return None
+    if not user.get("deleted") or not user.get("id"):
+        return None
+    team = str(user.get("team_id") or body.get("team_id") or "")
+    return PersonLeft(user_ref(str(user["id"])), workspace_ref(team))
 
 
 def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:

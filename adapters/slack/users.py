@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
@@ -12,9 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.gateway import api_error
 from adapters.slack.translate import user_ref
 from bot.commands import Actor
-from bot.refs import WorkspaceRef
+from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["SlackDirectory", "SlackUser"]
+__all__ = ["SlackDirectory", "SlackUser", "email_lookup"]
 
 log = logging.getLogger(__name__)
 
@@ -79,3 +80,27 @@ class SlackDirectory:
             platform_admin=u.admin,
             timezone=u.timezone,
         )
+
+
+def email_lookup(
+    client: AsyncWebClient,
+) -> Callable[[WorkspaceRef, str], Awaitable[tuple[UserRef, str] | None]]:
+    """users.lookupByEmail (scope ``users:read.email``) for roster rows that give an e-mail."""
+
+    async def lookup(workspace: WorkspaceRef, email: str) -> tuple[UserRef, str] | None:
+        if workspace.platform != "slack":
+            return None
+        try:
+            resp = await client.users_lookupByEmail(email=email)
+        except SlackApiError as e:
+            if api_error(e) != "users_not_found":
+                log.warning("users.lookupByEmail failed: %s", api_error(e))
+            return None
+        info = resp.get("user") or {}
+        if not info.get("id") or info.get("deleted"):
+            return None
+        profile = info.get("profile") or {}
+        name = profile.get("display_name") or profile.get("real_name") or info.get("name") or ""
+        return user_ref(str(info["id"])), str(name or info["id"])
+
+    return lookup

@@ -1,19 +1,27 @@
-"""The user's own overview (Slack App Home): open questions, profile, badges, lightning sessions
-coming up, leaderboard."""
+"""The user's own overview (Slack App Home, Discord `/mentor home`): an Ask button and their open
+questions; for mentors Pause/Resume/Edit skills and their sessions; for admins the queue and a
+Dashboard button; profile, badges, lightning sessions coming up, leaderboard."""
 
 from __future__ import annotations
 
-from bot.actors import names_for, workspace_of
+from datetime import datetime
+
+from bot.actors import is_admin, names_for, workspace_of
 from bot.commands import ShowHome
 from bot.domain import QuestionState
 from bot.lightning.handlers import upcoming_text
 from bot.mentors.profile import profile_card
 from bot.messagebus import Context
-from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
+from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
+from bot.ports import UnitOfWork
 from bot.recognition.points import leaderboard_text
 from bot.recognition.profile import recognition_fields
+from bot.refs import WorkspaceRef
 
-__all__ = ["show_home"]
+__all__ = ["HOME_QUESTIONS", "queue_summary", "show_home"]
+
+# Questions listed on the home view (Block Kit allows 100 blocks and 3000 characters a section).
+HOME_QUESTIONS = 15
 
 
 async def show_home(cmd: ShowHome, ctx: Context) -> None:
@@ -24,13 +32,30 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
     parts: list[Text] = [text(Bold("Your open questions"))]
     if not mine:
         parts.append(text("None. Ask with `/askmentor <question>`."))
-    for q in mine:
+    for q in mine[:HOME_QUESTIONS]:
         role = "you asked" if q.asker == cmd.actor.user else "you're mentoring"
         state = q.state.value
         if q.state is QuestionState.CLAIMED and q.asker == cmd.actor.user and q.mentor:
             state += " by " + names.get(q.mentor, q.mentor.id)
         parts.append(text(f"• #{q.number} ({role}, {state}): ", UserText(q.text[:120])))
+    if len(mine) > HOME_QUESTIONS:
+        parts.append(text(f"… and {len(mine) - HOME_QUESTIONS} more."))
     profile = await ctx.uow.mentors.get(cmd.actor.user)
+    ws_id = cmd.actor.workspace.id
+    actions = [Action("ask", 0, "Ask a question", "primary", ws_id)]
+    if profile is not None and profile.active:
+        if profile.is_paused(now):
+            actions.append(Action("resume", 0, "Resume", "default", ws_id))
+        else:
+            actions.append(Action("pause", 0, "Pause", "default", ws_id))
+        actions.append(Action("skills", 0, "Edit skills", "default", ws_id))
+    if is_admin(cmd.actor, ctx.config):
+        parts += [
+            text(""),
+            text(Bold("Queue (admin)")),
+            await queue_summary(ctx.uow, cmd.actor.workspace, now),
+        ]
+        actions.append(Action("dashboard", 0, "Dashboard", "default", ws_id))
     fields: tuple[tuple[str, Text], ...] = ()
     mentor = profile is not None and profile.active
     if profile is not None and mentor:
@@ -43,5 +68,24 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
     if ctx.config.points.leaderboard:
         parts += [text(""), await leaderboard_text(ctx, cmd.actor.workspace)]
     ctx.reply(
-        ChatMessage(title=text(Bold("Micromentor")), body=lines(parts), fields=fields, kind="home")
+        ChatMessage(
+            title=text(Bold("Micromentor")),
+            body=lines(parts),
+            fields=fields,
+            kind="home",
+            actions=tuple(actions),
+        )
     )
+
+
+async def queue_summary(uow: UnitOfWork, workspace: WorkspaceRef, now: datetime) -> Text:
+    """``3 open (oldest waiting 2 h), 1 in a session``."""
+    waiting = await uow.questions.with_state(workspace, [QuestionState.OPEN])
+    running = await uow.questions.with_state(workspace, [QuestionState.CLAIMED])
+    if not waiting and not running:
+        return text("Nothing waiting.")
+    oldest = ""
+    if waiting:
+        minutes = int((now - min(q.created_at for q in waiting)).total_seconds() // 60)
+        oldest = f" (oldest waiting {minutes // 60} h {minutes % 60} min)"
+    return text(f"{len(waiting)} open{oldest}, {len(running)} in a session.")

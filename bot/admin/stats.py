@@ -10,6 +10,7 @@ from bot.digest.figures import minutes_text
 from bot.domain import QuestionState
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, lines, text
+from bot.privacy.audit import audit
 
 __all__ = ["show_stats"]
 
@@ -40,6 +41,7 @@ async def show_stats(cmd: ShowStats, ctx: Context) -> None:
     )
     clarity = f"{f.average_clarity:.1f}/5" if f.average_clarity else "n/a"
     roster = await ctx.services.roster.snapshot(ctx.uow, cmd.actor.workspace)
+    await audit(ctx, cmd.actor, "stats")
     ctx.reply(
         ChatMessage(
             title=text(Bold("Micromentor stats (all time)")),

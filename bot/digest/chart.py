@@ -10,7 +10,17 @@ from bot.digest.figures import Digest
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["GAP_STUB", "draw_digest_chart", "render_digest_chart"]
+CHART_HINT = (
+    "The weekly chart needs the charts extra: `pip install 'micromentor[charts]'` "
+    "(or build the image with `--build-arg EXTRAS=charts`)."
+)
+
+
+class ChartUnavailable(RuntimeError):
+    """matplotlib is not installed (the ``[charts]`` extra); the message says how to get it."""
+
+
+__all__ = ["CHART_HINT", "GAP_STUB", "ChartUnavailable", "draw_digest_chart", "render_digest_chart"]
 
 _THIS = "#2b8a5e"  # this week; topics: asked
 _BEFORE = "#b8c2cc"  # last week
@@ -29,11 +39,14 @@ def render_digest_chart(digest: Digest) -> bytes:
 
 def draw_digest_chart(digest: Digest) -> Figure:
     """Questions this week against last week, and topics asked against mentors who list them."""
-    # Imported here: matplotlib is heavy and only the digest needs it.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
+    # Imported here: matplotlib is heavy, optional, and only the digest needs it.
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.patches import Patch
+        from matplotlib.ticker import MaxNLocator
+    except ImportError:
+        raise ChartUnavailable(CHART_HINT) from None
 
     fig = Figure(figsize=(10, 4.2), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)

@@ -260,7 +260,9 @@ def _rating_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}/5"
 
 
-def digest_message(digest: Digest, *, chart: bytes | None = None) -> ChatMessage:
+def digest_message(
+    digest: Digest, *, chart: bytes | None = None, note: str | None = None
+) -> ChatMessage:
     """The digest as one message (the chart attached where the platform allows)."""
     t, p = digest.this, digest.previous
     monday = digest.week.monday()
@@ -355,6 +357,8 @@ def digest_message(digest: Digest, *, chart: bytes | None = None) -> ChatMessage
         )
     if digest.community is not None:
         parts += community_lines(digest.community)
+    if note:
+        parts.append(text(note))
     attachment = (
         Attachment(f"digest-{digest.week.label}.png", chart, "image/png") if chart else None
     )

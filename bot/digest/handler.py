@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 from bot.actors import is_admin, require_workspace
 from bot.commands import SendDigest
 from bot.config import Config
+from bot.digest.chart import ChartUnavailable
 from bot.digest.figures import Digest, IsoWeek, build_digest, digest_message, scheduled_week
 from bot.domain import Workspace
 from bot.feedback.quality import low_rated_topics
 from bot.messagebus import Context, Refusal, Services
 from bot.messages import ChatMessage
 from bot.ports import UnitOfWork
+from bot.privacy.audit import audit
 from bot.recognition.digest import community_week
 from bot.recognition.points import month_start
 
@@ -72,12 +74,15 @@ async def render_digest(services: Services, digest: Digest) -> ChatMessage:
     """The digest message, with its chart when a chart renderer is wired in (off the loop)."""
     chart = services.chart
     png = None
+    note = None
     if chart is not None:
         try:
             png = await asyncio.to_thread(chart, digest)
+        except ChartUnavailable as missing:
+            note = str(missing)
         except Exception:  # a missing chart must not cost the digest
             log.exception("digest chart failed; sending the digest without it")
-    return digest_message(digest, chart=png)
+    return digest_message(digest, chart=png, note=note)
 
 
 async def send_digest(cmd: SendDigest, ctx: Context) -> None:
@@ -102,6 +107,7 @@ async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
         raise Refusal(f"{week.label} hasn't started yet; the latest week is {current.label}.")
     digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
     message = await render_digest(ctx.services, digest)
+    await audit(ctx, cmd.actor, "digest", detail=week.label)
     ctx.outbox.post(ws.admin_channel, message)
     # The admin reads it there: one copy, and a word on where it went.
     so_far = " (this week so far)" if week == current else ""
@@ -113,6 +119,11 @@ def _channel_name(config: Config) -> str:
     name = config.channels.admin.strip().lstrip("#")
     is_id = name.isdigit() or (name.isupper() and name.isalnum())
     return "the admin channel" if is_id or not name else f"#{name}"
+
+
+def _nothing_happened(digest: Digest) -> bool:
+    t = digest.this
+    return not (t.asked or t.claimed or t.resolved or t.ratings or t.unanswered)
 
 
 async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
@@ -133,5 +144,10 @@ async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
         if week is None or not await ctx.uow.digests.start(ws.ref, week.label, cmd.now):
             continue
         digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
+        if _nothing_happened(digest):
+            # A fresh install's first week (or a quiet one): no post of zeros; the week is
+            # still marked done, and `/mentoradmin digest` shows it on demand.
+            log.info("weekly digest %s skipped for %s: nothing happened", week.label, ws.ref)
+            continue
         ctx.outbox.post(ws.admin_channel, await render_digest(ctx.services, digest))
         log.info("weekly digest %s decided for %s", week.label, ws.ref)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.config import Config
-from bot.digest.chart import render_digest_chart
+from bot.digest.chart import ChartUnavailable, render_digest_chart
 from bot.digest.figures import IsoWeek, digest_message
 from bot.digest.handler import load_digest, workspace_timezone
 from bot.domain import Workspace
@@ -66,6 +66,11 @@ async def print_digest(
             print(digest_message(digest).plain())
             if png is not None:
                 path = _chart_path(png, ws.ref.id, len(workspaces) > 1)
-                path.write_bytes(render_digest_chart(digest))
+                try:
+                    drawn = render_digest_chart(digest)
+                except ChartUnavailable as missing:
+                    print(f"micromentor digest: no chart written: {missing}", file=sys.stderr)
+                    return 1
+                path.write_bytes(drawn)
                 print(f"chart written to {path}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import sys
+from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -22,6 +23,7 @@ from bot.messages import (
     Span,
     Text,
     UserText,
+    When,
 )
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef, WorkspaceRef
 
@@ -69,6 +71,8 @@ def _span_to_json(span: Span) -> list[Any]:
             return ["l", url, label]
         case Jump(target=target, label=label):
             return ["j", ref_to_json(target), label]
+        case When(at=at, fallback=fallback, with_date=with_date):
+            return ["w", at.isoformat(), fallback, with_date]
     raise TypeError(f"not a span: {span!r}")
 
 
@@ -86,6 +90,8 @@ def _span_from_json(raw: list[Any]) -> Span:
         return Link(raw[1], raw[2])
     if tag == "j":
         return Jump(ref_from_json(raw[1]), raw[2])
+    if tag == "w":
+        return When(datetime.fromisoformat(raw[1]), raw[2], bool(raw[3]))
     raise ValueError(f"unknown span tag {tag!r}")
 
 

@@ -22,7 +22,7 @@ from bot.hours import HoursError, WeeklyHours, check_timezone
 from bot.hygiene import clean_line, has_visible_text
 from bot.mentors.career import clean_region, parse_stage, stage_problem
 from bot.messagebus import Context, Refusal
-from bot.messages import Bold, ChatMessage, UserText, text
+from bot.messages import Bold, ChatMessage, Text, UserText, text, when
 from bot.recognition.profile import recognition_fields
 
 __all__ = [
@@ -73,13 +73,13 @@ def _tz(raw: str) -> str:
 
 
 def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
-    status = "active"
+    status: str | Text = "active"
     if p.is_paused(now):
         assert p.paused_until is not None
         status = (
             "paused until you resume"
             if p.paused_until - now > _INDEFINITE / 2
-            else f"paused until {p.paused_until:%Y-%m-%d %H:%M} UTC"
+            else text("paused until ", when(p.paused_until, p.timezone, with_date=True))
         )
     in_hours = "yes" if p.hours.contains(now, p.timezone) else "no"
     return ChatMessage(
@@ -213,7 +213,11 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
             )
         )
         ctx.reply(
-            f"Paused until {profile.paused_until:%Y-%m-%d %H:%M} UTC. Enjoy the break — I won't suggest you meanwhile."
+            text(
+                "Paused until ",
+                when(profile.paused_until, profile.timezone, with_date=True),
+                ". Enjoy the break — I won't suggest you meanwhile.",
+            )
         )
     else:
         ctx.reply("Paused until you `/mentor resume`. I won't suggest you meanwhile.")

@@ -1,22 +1,33 @@
-"""The mentor roster as CSV: `micromentor mentors import FILE.csv` and `mentors export`."""
+"""The mentor roster as CSV: `micromentor mentors import FILE.csv` and `mentors export`.
+
+A row names its mentor by platform id (`user`, e.g. ``slack:U0123``) or by `email` (looked up
+on the platform: Slack's users.lookupByEmail); `paused` (yes/no) goes both ways. An import
+applies every row or none, with a progress bar, and is recorded in the audit trail."""
 
 from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
+
+from rich.progress import Progress
 
 from bot.commands import Actor, Command, PauseMentor, RegisterMentor
 from bot.hours import HoursError, WeeklyHours, check_timezone
 from bot.mentors.career import MAX_REGION, parse_stage, stage_problem
 from bot.messagebus import MessageBus
 from bot.ports import UnitOfWorkFactory
+from bot.privacy.commands import AuditRosterImport
 from bot.refs import UserRef, WorkspaceRef
 from bot.textcommands import split_skills
 
-__all__ = ["COLUMNS", "export_roster", "import_roster", "safe_cell"]
+__all__ = ["COLUMNS", "EmailLookup", "export_roster", "import_roster", "safe_cell"]
+
+# (workspace, e-mail) → (the user, their name), or None when nobody has that address.
+EmailLookup = Callable[[WorkspaceRef, str], Awaitable[tuple[UserRef, str] | None]]
 
 COLUMNS = [
     "workspace",
@@ -29,16 +40,27 @@ COLUMNS = [
     "about",
     "stage",
     "region",
+    "paused",
 ]
 
 
 def _row_problems(row: dict[str, str]) -> list[str]:
     problems = []
-    for key in ("workspace", "user", "name", "skills"):
+    for key in ("workspace", "skills"):
         if not (row.get(key) or "").strip():
             problems.append(f"`{key}` is empty")
-    if ":" not in (row.get("user") or "") or ":" not in (row.get("workspace") or ""):
+    user, email = (row.get("user") or "").strip(), (row.get("email") or "").strip()
+    if not user and not email:
+        problems.append("give the mentor's `user` id or their `email`")
+    if user and not (row.get("name") or "").strip():
+        problems.append("`name` is empty")
+    if email and "@" not in email:
+        problems.append(f"`{email}` is not an e-mail address")
+    if (user and ":" not in user) or ":" not in (row.get("workspace") or ""):
         problems.append("`user` and `workspace` are keys like `slack:U123` and `slack:T123`")
+    paused = (row.get("paused") or "").strip().lower()
+    if paused not in _YES + _NO:
+        problems.append(f"`paused` is yes or no, not `{paused}`")
     if row.get("hours"):
         try:
             WeeklyHours.parse(row["hours"])
@@ -60,15 +82,32 @@ def _row_problems(row: dict[str, str]) -> list[str]:
     return problems
 
 
+_YES = ("yes", "true", "1", "y")
+_NO = ("", "no", "false", "0", "n")
+
+
 async def import_roster(
-    bus: MessageBus, uow_factory: UnitOfWorkFactory, file: Path, *, out: Callable[[str], None]
+    bus: MessageBus,
+    uow_factory: UnitOfWorkFactory,
+    file: Path,
+    *,
+    out: Callable[[str], None],
+    err: Callable[[str], None] | None = None,
+    by_email: EmailLookup | None = None,
+    progress: bool = False,
 ) -> int:
-    """Check every row first; import nothing if any row is wrong (all or nothing)."""
+    """Check every row first; import nothing if any row is wrong (all or nothing). The result
+    goes to `out`, problems to `err` (default: `out` too). `by_email` finds the mentors of rows
+    that give an e-mail; `progress` shows a bar (on stderr)."""
+    ok, out = out, err or out
     # utf-8-sig: spreadsheet programs often start a CSV with a byte-order mark.
     try:
         with file.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
-            missing = {"workspace", "user", "name", "skills"} - set(reader.fieldnames or [])
+            columns = set(reader.fieldnames or [])
+            missing = {"workspace", "skills"} - columns
+            if not columns & {"user", "email"}:
+                missing |= {"user"}
             if missing:
                 out(
                     f"{file}: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(COLUMNS)}"
@@ -94,12 +133,21 @@ async def import_roster(
         return 2
     commands: list[Command] = []
     line_of: list[int] = []  # the file line each command comes from
-    for i, row in enumerate(rows):
-        actor = Actor(
-            UserRef.from_key(row["user"].strip()),
-            row["name"].strip(),
-            WorkspaceRef.from_key(row["workspace"].strip()),
-        )
+    not_found: list[str] = []
+    with Progress(transient=True, disable=not progress) as bar:
+        task = bar.add_task("Reading the roster", total=len(rows))
+        actors = []
+        for i, row in enumerate(rows):
+            actors.append(await _actor(row, by_email, file=file, line=i + 2, problems=not_found))
+            bar.advance(task)
+    if not_found:
+        out("Nothing was imported. Fix these rows and run it again:")
+        for p in not_found:
+            out(f"  {p}")
+        return 2
+    for i, (row, found) in enumerate(zip(rows, actors, strict=True)):
+        assert found is not None
+        actor = found
         cap = (row.get("capacity_per_week") or "").strip()
         commands.append(
             RegisterMentor(
@@ -114,9 +162,13 @@ async def import_roster(
             )
         )
         line_of.append(i + 2)
-        if (row.get("paused") or "").strip().lower() in ("yes", "true", "1"):
+        if (row.get("paused") or "").strip().lower() in _YES:
             commands.append(PauseMentor(actor))
             line_of.append(i + 2)
+    for ws in sorted({a.workspace for a in actors if a is not None}, key=lambda w: w.key()):
+        count = sum(1 for a in actors if a is not None and a.workspace == ws)
+        commands.append(AuditRosterImport(ws, count, file.name))
+        line_of.append(0)
     # One transaction: the bot's own checks refuse a row (say, skills it can't use), and then
     # no row is kept, and every refusal is reported.
     refused = await bus.handle_together(commands)
@@ -128,8 +180,30 @@ async def import_roster(
         for p in problems:
             out(f"  {p}")
         return 2
-    out(f"Imported {len(rows)} mentor(s).")
+    ok(f"Imported {len(rows)} mentor(s).")
     return 0
+
+
+async def _actor(
+    row: dict[str, str],
+    by_email: EmailLookup | None,
+    *,
+    file: Path,
+    line: int,
+    problems: list[str],
+) -> Actor | None:
+    """The mentor a row names: by id, or by e-mail on the platform."""
+    workspace = WorkspaceRef.from_key(row["workspace"].strip())
+    user = (row.get("user") or "").strip()
+    if user:
+        return Actor(UserRef.from_key(user), row["name"].strip(), workspace)
+    email = (row.get("email") or "").strip()
+    found = await by_email(workspace, email) if by_email is not None else None
+    if found is None:
+        why = "nobody has that address" if by_email else "look-up by e-mail needs Slack"
+        problems.append(f"{file}:{line}: `{email}`: {why}")
+        return None
+    return Actor(found[0], (row.get("name") or "").strip() or found[1], workspace)
 
 
 # A cell a spreadsheet would run as a formula (CSV injection): shown as text instead.
@@ -149,7 +223,11 @@ def safe_cell(value: object) -> str:
 
 
 async def export_roster(
-    uow_factory: UnitOfWorkFactory, *, out: TextIO, workspace: str | None = None
+    uow_factory: UnitOfWorkFactory,
+    *,
+    out: TextIO,
+    workspace: str | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Every mentor as a CSV row (of one workspace, given its key); names and skills people
     typed can't run as spreadsheet formulas."""
@@ -182,6 +260,12 @@ async def export_roster(
                         p.about,
                         p.stage or "",
                         p.region,
+                        "yes" if _paused(p.paused_until, now) else "no",
                     ]
                 )
     return 0
+
+
+def _paused(until: datetime | None, now: datetime | None) -> bool:
+    """Paused at `now` (without a time: any pause on record)."""
+    return until is not None and (now is None or until > now)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from urllib.parse import quote
 
 from bot.config import Config
@@ -21,6 +20,7 @@ from bot.messages import (
     UserText,
     lines,
     text,
+    when,
 )
 from bot.ports import UnitOfWork
 from bot.refs import UserRef
@@ -54,12 +54,6 @@ def who(user: UserRef | None, names: dict[UserRef, str], *, mention: bool = True
         return text("nobody")
     name = names.get(user, user.id)
     return text(Mention(user, name)) if mention else text(UserText(name))
-
-
-def _hhmm(when: datetime, tz: str = "UTC") -> str:
-    from zoneinfo import ZoneInfo
-
-    return when.astimezone(ZoneInfo(tz)).strftime("%H:%M %Z")
 
 
 def question_card(
@@ -159,8 +153,9 @@ def session_intro(
             ),
             text(Bold("Question: "), UserText(q.text)),
             text(
-                f"Time box: until {_hhmm(q.timebox_ends_at, tz)}; "
-                f"+{config.session.extend_minutes} min if you need it."
+                "Time box: until ",
+                when(q.timebox_ends_at, tz),
+                f"; +{config.session.extend_minutes} min if you need it.",
             ),
             *([text("Talk it through: ", link)] if (link := call_link(q, config)) else []),
             text(

@@ -12,6 +12,7 @@ from bot.domain import Question, QuestionState
 from bot.events import QuestionHandedOver
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, UserText, text
+from bot.privacy.audit import audit
 
 __all__ = ["accept_hand_over", "decline_hand_over", "hand_over_question"]
 
@@ -45,6 +46,8 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     asking = replace(q, handover_to=cmd.to)
     if not await ctx.uow.questions.update(asking, expected_state=QuestionState.CLAIMED):
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+    if cmd.actor.user != q.mentor:
+        await audit(ctx, cmd.actor, "handover", subject=f"#{q.number}", detail=f"to {cmd.to.key()}")
     ctx.outbox.dm(
         cmd.to,
         ChatMessage(

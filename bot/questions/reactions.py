@@ -22,7 +22,7 @@ from bot.events import (
 )
 from bot.learning.suggestions import configured_suggester
 from bot.messagebus import Context, EventHandler
-from bot.messages import Action, ChatMessage, Jump, Text, UserText, lines, text
+from bot.messages import Action, ChatMessage, Jump, Text, UserText, lines, text, when
 from bot.nudges import schedule
 from bot.questions.asking import similar_resolved
 from bot.questions.cards import feedback_prompt, session_intro, similar_lines, who
@@ -197,16 +197,20 @@ async def cancelled(event: QuestionCancelled, ctx: Context) -> None:
 
 
 async def extended(event: TimeboxExtended, ctx: Context) -> None:
-    q, _ = await _question(ctx, event.question_id)
+    q, ws = await _question(ctx, event.question_id)
     assert q.timebox_ends_at is not None
+    # The fallback in the same zone as the session's first message (each reader sees theirs).
+    profile = await ctx.uow.mentors.get(q.mentor) if q.mentor is not None else None
+    ws_tz = profile.timezone if profile is not None else ws.timezone
     minutes = ctx.config.session.extend_minutes
     why = "You're still talking, so I've added time. " if event.automatic else ""
     _note(
         ctx,
         q,
         text(
-            f"{why}+{minutes} min: the session on #{q.number} now ends at "
-            f"{q.timebox_ends_at:%H:%M} UTC."
+            f"{why}+{minutes} min: the session on #{q.number} now ends at ",
+            when(q.timebox_ends_at, ws_tz),
+            ".",
         ),
     )
     await schedule.after_extend(ctx, q)

@@ -37,6 +37,7 @@ from bot.events import (
 from bot.flow.worker import NotYet
 from bot.messagebus import Context, Refusal
 from bot.messages import text
+from bot.privacy.audit import audit
 from bot.questions.ranking import rank_for
 
 __all__ = [
@@ -185,6 +186,8 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
     released.notified = (*q.notified, *fresh)
     if not await ctx.uow.questions.update(released, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
+    if cmd.actor.user not in (q.asker, q.mentor):
+        await audit(ctx, cmd.actor, "release", subject=f"#{q.number}")
     ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
     ctx.emit(QuestionReleased(q.pk, q.mentor, cmd.actor.user, cmd.actor.name, notify=fresh))
 
@@ -204,6 +207,8 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
         raise _refuse_move(q, "resolved") from None
     if not await ctx.uow.questions.update(resolved, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
+    if cmd.actor.user not in (q.asker, q.mentor):
+        await audit(ctx, cmd.actor, "resolve", subject=f"#{q.number}")
     ctx.reply(f"#{q.number} is marked resolved.")
     ctx.emit(QuestionResolved(q.pk, cmd.actor.user, cmd.actor.name))
 
@@ -219,6 +224,8 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
         raise _refuse_move(q, "cancelled") from None
     if not await ctx.uow.questions.update(cancelled, expected_state=q.state):
         raise _changed_meanwhile(q)
+    if cmd.actor.user != q.asker:
+        await audit(ctx, cmd.actor, "cancel", subject=f"#{q.number}")
     ctx.reply(f"#{q.number} is cancelled. Ask again any time.")
     ctx.emit(
         QuestionCancelled(q.pk, cmd.actor.user, cmd.actor.name, by_admin=cmd.actor.user != q.asker)

@@ -20,6 +20,7 @@ from storage.repositories.people import (
     SqlPersonRepository,
     SqlWorkspaceRepository,
 )
+from storage.repositories.privacy import SqlAuditRepository, SqlPrivacyRepository
 from storage.repositories.questions import SqlQuestionRepository
 from storage.repositories.queues import SqlInboxRepository, SqlOutboxRepository
 from storage.repositories.recognition import (
@@ -30,6 +31,7 @@ from storage.repositories.recognition import (
 from storage.repositories.topic_choice import SqlTopicChoiceRepository
 
 __all__ = [
+    "SqlAuditRepository",
     "SqlBadgeRepository",
     "SqlDigestRunRepository",
     "SqlDraftRepository",
@@ -46,6 +48,7 @@ __all__ = [
     "SqlOutboxRepository",
     "SqlPersonRepository",
     "SqlPointsRepository",
+    "SqlPrivacyRepository",
     "SqlQuestionRepository",
     "SqlRateEventRepository",
     "SqlStreakRepository",

@@ -96,13 +96,13 @@ class BotProcess:
                         f"the bot exited with {self.proc.returncode}:\n{self.log.read_text()}"
                     )
                 try:
-                    resp = await http.get(f"http://127.0.0.1:{self.port}/healthz")
+                    resp = await http.get(f"http://127.0.0.1:{self.port}/readyz")
                     if resp.status_code == 200:
                         return
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.05)
-        raise AssertionError(f"the bot never answered /healthz:\n{self.log.read_text()}")
+        raise AssertionError(f"the bot never answered /readyz:\n{self.log.read_text()}")
 
     async def kill(self) -> None:
         """kill -9: no chance to finish anything."""

@@ -57,7 +57,7 @@ def test_a_csv_that_is_not_utf8_imports_nothing_and_says_why(
         (HEADER + "console:local,console:j,Jörg,go,,,\n").encode("latin-1")
     )
     assert main(["mentors", "import", "latin1.csv"]) == 2
-    assert "Nothing was imported: latin1.csv is not a UTF-8 CSV file" in capsys.readouterr().out
+    assert "Nothing was imported: latin1.csv is not a UTF-8 CSV file" in capsys.readouterr().err
 
 
 def test_a_chart_that_cannot_be_written_is_named(
@@ -98,6 +98,7 @@ def test_a_digest_before_any_workspace_is_empty_not_an_error(
     cli: tuple[Path, pytest.CaptureFixture[str]],
 ) -> None:
     tmp, capsys = cli
+    assert main(["db", "upgrade"]) == 0
     assert main(["digest", "--week", "2026-w47", "--png", str(tmp / "chart.png")]) == 0
     out, err = capsys.readouterr()
     assert "weekly digest — 2026-W47" in out

@@ -134,8 +134,16 @@ async def test_each_workspace_gets_a_digest_cron_job_in_its_own_timezone(sqlite_
         await stop(app)
 
 
+async def a_question_in_the_week(app: App) -> None:
+    """The digest of a week with nothing in it is not posted: give it something."""
+    async with app.uow_factory() as uow:
+        await uow.questions.add(question(1, QuestionState.OPEN))
+        await uow.commit()
+
+
 async def test_an_overdue_digest_is_posted_right_after_start_up(sqlite_url: str) -> None:
     app, chat = await start_app(sqlite_url, ManualClock(AFTER_SLOT))
+    await a_question_in_the_week(app)
     scheduler = start_scheduler(app)
     try:
         await asyncio.wait_for(chat.posted.wait(), timeout=10)
@@ -154,6 +162,7 @@ async def test_two_replicas_post_one_digest_per_workspace_and_week(db_url: str) 
     clock = ManualClock(AFTER_SLOT)
     one, chat_one = await start_app(db_url, clock)
     two, chat_two = await start_app(db_url, clock)
+    await a_question_in_the_week(one)
     try:
         await asyncio.gather(
             *(app.bus.handle(SendDigest(AFTER_SLOT)) for app in (one, two, one, two))

@@ -37,6 +37,7 @@ from bot.flow.outbox import OutboxItem
 from bot.learning.model import Draft, DraftState, Enrollment, FaqEntry, FaqState, Track
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
+from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
 from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
 from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
 from tests.unit.fake_chat import ChatCall, ChatFailure, FakeChat
@@ -51,6 +52,9 @@ __all__ = [
 ]
 
 TABLES = (
+    "audit",
+    "left",
+    "grants",
     "questions",
     "people",
     "mentors",
@@ -151,6 +155,8 @@ class FakeUnitOfWork:
         self.drafts: ports.DraftRepository = FakeDraftRepository(self)
         self.faq: ports.FaqRepository = FakeFaqRepository(self)
         self.followups: ports.FollowUpRepository = FakeFollowUpRepository(self)
+        self.audit: ports.AuditRepository = FakeAuditRepository(self)
+        self.privacy: ports.PrivacyRepository = FakePrivacyRepository(self)
 
     async def __aenter__(self) -> Self:
         if self._open:
@@ -1234,3 +1240,93 @@ class FakeFollowUpRepository(_Repository):
             ((t, sum(s) / len(s), len(s)) for t, s in scores.items()),
             key=lambda item: (item[1], -item[2], item[0]),
         )
+
+
+class FakeAuditRepository(_Repository):
+    table = "audit"
+
+    async def add(self, entry: AuditEntry) -> None:
+        key = self._uow.db.next_id(self.table)
+        self._uow.put(self.table, key, replace(entry, id=key))
+
+    async def recent(
+        self, workspaces: Sequence[WorkspaceRef], *, limit: int, action: str = ""
+    ) -> list[AuditEntry]:
+        found = [
+            e
+            for e in self._rows().values()
+            if e.workspace in workspaces and (not action or e.action == action)
+        ]
+        return sorted(found, key=lambda e: (e.at, e.id), reverse=True)[:limit]
+
+
+class FakePrivacyRepository(_Repository):
+    """Only what the core's unit tests reach; the SQL one is tested on real databases."""
+
+    table = "left"
+
+    async def person_data(self, user: UserRef) -> PersonData:
+        asked = [q for q in self._uow.rows("questions").values() if q.asker == user]
+        person = self._uow.rows("people").get(user)
+        return PersonData(
+            user=user,
+            sections={
+                "person": [{"key": user.key(), "name": person.name}] if person else [],
+                "questions_asked": [{"number": q.number, "text": q.text} for q in asked],
+            },
+        )
+
+    async def forget(self, user: UserRef, *, tombstone: UserRef, removed: str) -> int:
+        changed = 0
+        for key, q in self._uow.rows("questions").items():
+            if q.asker == user:
+                self._uow.put("questions", key, replace(q, text=removed, asker=tombstone))
+                changed += 1
+        for table in ("people", "mentors"):
+            if user in self._uow.rows(table):
+                self._uow.put(table, user, _DELETED)
+                changed += 1
+        return changed
+
+    async def mark_left(self, user: UserRef, at: datetime) -> None:
+        if user not in self._rows():
+            self._uow.put(self.table, user, at)
+
+    async def left_at(self, user: UserRef) -> datetime | None:
+        found: datetime | None = self._rows().get(user)
+        return found
+
+    async def redact_texts(self, before: datetime, *, removed: str) -> tuple[int, int]:
+        texts = 0
+        for key, q in self._uow.rows("questions").items():
+            if q.created_at < before and not q.text.startswith("[removed"):
+                self._uow.put("questions", key, replace(q, text=removed))
+                texts += 1
+        return texts, 0
+
+    async def prune_logs(self, before: datetime) -> int:
+        return 0
+
+    async def search_people(
+        self, workspaces: Sequence[WorkspaceRef], query: str, *, limit: int
+    ) -> list[tuple[UserRef, str, bool, datetime | None]]:
+        return []
+
+    async def add_grant(
+        self, token_hash: str, kind: str, grant: DashboardGrant, at: datetime
+    ) -> None:
+        self._uow.put("grants", token_hash, (kind, grant, None))
+
+    async def use_grant(self, token_hash: str, kind: str, at: datetime) -> DashboardGrant | None:
+        found = self._uow.rows("grants").get(token_hash)
+        if found is None or found[0] != kind or found[1].expires_at <= at:
+            return None
+        if kind == "link":
+            if found[2] is not None:
+                return None
+            self._uow.put("grants", token_hash, (kind, found[1], at))
+        grant: DashboardGrant = found[1]
+        return grant
+
+    async def end_grant(self, token_hash: str) -> None:
+        self._uow.put("grants", token_hash, _DELETED)

@@ -164,12 +164,30 @@ def test_an_unusable_database_url_is_refused_without_showing_its_password(
 def test_an_unusable_database_url_in_the_environment_is_a_config_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql://u:s3cret@db/mm")
+    monkeypatch.setenv("DATABASE_URL", "mysql://u:s3cret@db/mm")
     config = load_config(write(tmp_path, ""))
     with pytest.raises(ConfigError) as error:
         config.database_url()
     assert str(error.value).startswith("DATABASE_URL: expected")
     assert "s3cret" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://u:pw@db/mm", "postgresql+asyncpg://u:pw@db/mm"),
+        ("postgresql://u:pw@db/mm?sslmode=require", "postgresql+asyncpg://u:pw@db/mm?ssl=require"),
+        (
+            "postgresql+asyncpg://u:pw@db/mm?application_name=mm&sslmode=verify-full",
+            "postgresql+asyncpg://u:pw@db/mm?application_name=mm&ssl=verify-full",
+        ),
+    ],
+)
+def test_a_libpq_style_postgres_url_is_taken_as_asyncpg_with_ssl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str, used: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", given)
+    assert load_config(write(tmp_path, "")).database_url() == used
 
 
 @pytest.mark.parametrize("name", ["admin", "alice", "U0123ABCD", "slack:alice", "discord:bob"])

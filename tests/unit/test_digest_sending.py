@@ -45,6 +45,7 @@ async def test_the_scheduled_digest_waits_for_the_slot_in_the_workspace_timezone
     await core.handle(
         RegisterWorkspace(WORKSPACE, MENTORING, ADMIN_CHANNEL, timezone="America/Los_Angeles")
     )
+    await core.ask("alice")
     await core.handle(SendDigest(NEXT_MONDAY_9))  # 01:00 in Los Angeles
     assert digests_posted(core) == []
     await core.handle(SendDigest(datetime(2026, 11, 30, 17, 0, tzinfo=UTC)))  # 09:00 there
@@ -105,6 +106,7 @@ async def test_anonymous_and_named_askers_never_appear_in_the_digest() -> None:
 async def test_the_chart_is_attached_when_a_renderer_is_wired_in() -> None:
     core = await start_core()
     core.bus.services = replace(core.bus.services, chart=lambda digest: b"PNG")
+    await core.ask("alice")
     await core.handle(SendDigest(NEXT_MONDAY_9))
     [message] = core.chat.messages("post_card", channel=ADMIN_CHANNEL)
     assert message.attachment is not None and message.attachment.data == b"PNG"
@@ -116,6 +118,7 @@ async def test_a_failing_chart_does_not_cost_the_digest() -> None:
 
     core = await start_core()
     core.bus.services = replace(core.bus.services, chart=broken)
+    await core.ask("alice")
     await core.handle(SendDigest(NEXT_MONDAY_9))
     [message] = core.chat.messages("post_card", channel=ADMIN_CHANNEL)
     assert message.attachment is None
@@ -123,6 +126,7 @@ async def test_a_failing_chart_does_not_cost_the_digest() -> None:
 
 async def test_a_failed_post_is_retried_later_and_the_digest_is_decided_once() -> None:
     core = await start_core()
+    await core.ask("alice")
     core.chat.fail_on.add("post_card")
     await core.handle(SendDigest(NEXT_MONDAY_9))
     core.chat.fail_on.clear()
@@ -131,3 +135,24 @@ async def test_a_failed_post_is_retried_later_and_the_digest_is_decided_once() -
     core.clock.advance(timedelta(minutes=1))
     await core.tick()  # the delivery's retry
     assert len(digests_posted(core)) == 1
+
+
+async def test_a_week_with_nothing_in_it_posts_no_digest() -> None:
+    """A fresh install must not greet its admins with a digest of zeros."""
+    core = await start_core()
+    await core.handle(SendDigest(NEXT_MONDAY_9))
+    assert digests_posted(core) == []
+
+
+async def test_without_matplotlib_the_digest_says_how_to_get_the_chart() -> None:
+    from bot.digest.chart import CHART_HINT, ChartUnavailable
+
+    def missing(digest: object) -> bytes:
+        raise ChartUnavailable(CHART_HINT)
+
+    core = await start_core()
+    core.bus.services = replace(core.bus.services, chart=missing)
+    await core.ask("alice")
+    await core.handle(SendDigest(NEXT_MONDAY_9))
+    [digest] = digests_posted(core)
+    assert "pip install 'micromentor[charts]'" in digest

@@ -60,6 +60,16 @@ async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> 
         "region",
         "learn",
         "feedback",
+        "home",
+        "leave",
+    }
+    assert {o["name"] for o in names["mentoradmin"]["options"]} == {
+        "digest",
+        "stats",
+        "audit",
+        "dashboard",
+        "export",
+        "forget",
     }
     assert int(names["mentoradmin"]["default_member_permissions"]) == 1 << 5
 

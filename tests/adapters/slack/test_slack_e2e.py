@@ -73,7 +73,7 @@ async def running(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[tuple[
                     f"micromentor run exited: {(tmp_path / 'run.log').read_text()}"
                 )
             try:
-                if (await http.get("/healthz")).status_code == 200:
+                if (await http.get("/readyz")).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

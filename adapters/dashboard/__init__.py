@@ -1,0 +1,295 @@
+"""The admin web dashboard at ``/admin``: server-rendered pages (Starlette + Jinja2, a little
+CSS, no JavaScript) over the same database as the bot. Sign-in is by one-time link only; every
+page needs a session, every form its CSRF token, and an admin sees only their workspaces.
+
+`dashboard_routes(app)` is mounted by `micromentor run` on its HTTP port and served on its own
+by `micromentor dashboard`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from adapters.dashboard import views
+from adapters.dashboard.session import COOKIE, Signed, check_csrf, signed_in
+from bot.app import App
+from bot.privacy.commands import ForgetPerson, ManageMentor
+from bot.privacy.model import AuditEntry
+from bot.privacy.rights import export_json
+from bot.privacy.signin import sign_in, token_hash
+from bot.refs import UserRef
+
+__all__ = ["dashboard_routes"]
+
+log = logging.getLogger(__name__)
+
+_HERE = Path(__file__).parent
+_ACTIONS = ("pause", "resume", "remove", "capacity")
+
+
+def _templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(_HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["plain"] = lambda t: t.plain()
+    return env
+
+
+def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute]:
+    """The dashboard's routes, all under ``/admin``. `secure_cookie`: the session cookie is
+    only sent over HTTPS (set when the public URL is https)."""
+    env = _templates()
+    secure = secure_cookie or app.config.dashboard.public_url.startswith("https://")
+
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(name).render(**context)
+        return HTMLResponse(html, status_code=status, headers=_NO_STORE)
+
+    def refused(status: int, why: str) -> HTMLResponse:
+        return page("refused.html", status=status, why=why)
+
+    async def session_or_none(request: Request) -> Signed | None:
+        return await signed_in(app, request)
+
+    def common(signed: Signed, here: str, **more: Any) -> dict[str, Any]:
+        return {
+            "signed": signed,
+            "here": here,
+            "ws": signed.workspace.key(),
+            "workspaces": [w.key() for w in signed.grant.workspaces],
+            "said": more.pop("said", ""),
+            **more,
+        }
+
+    def back(path: str, signed: Signed, **query: str) -> RedirectResponse:
+        params = urlencode({"ws": signed.workspace.key(), **{k: v for k, v in query.items() if v}})
+        return RedirectResponse(f"/admin/{path}?{params}", status_code=303)
+
+    # -- sign-in ----------------------------------------------------------------------------
+
+    async def signin_form(request: Request) -> Response:
+        # A GET never uses the link (link previews and scanners fetch it): a button POSTs it.
+        token = request.query_params.get("token", "")
+        if not token:
+            return refused(401, "This sign-in link is incomplete.")
+        return page("signin.html", token=token)
+
+    async def signin(request: Request) -> Response:
+        token = str((await request.form()).get("token", ""))
+        async with app.uow_factory() as uow:
+            started = await sign_in(uow, token, now=app.clock.now(), config=app.config)
+            await uow.commit()
+        if started is None:
+            return refused(
+                401,
+                "This sign-in link was used already or has expired. "
+                "Ask for a new one with /mentoradmin dashboard.",
+            )
+        session, _ = started
+        response = RedirectResponse("/admin/queue", status_code=303)
+        response.set_cookie(
+            COOKIE,
+            session,
+            max_age=int(app.config.dashboard.session_hours * 3600),
+            path="/admin",
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+        )
+        return response
+
+    async def signout(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None or not await check_csrf(request, signed):
+            return refused(403, "This form has expired. Reload the page and try again.")
+        async with app.uow_factory() as uow:
+            await uow.privacy.end_grant(token_hash(signed.token))
+            await uow.commit()
+        response = page("refused.html", why="You are signed out.")
+        response.delete_cookie(COOKIE, path="/admin")
+        return response
+
+    # -- pages ------------------------------------------------------------------------------
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/admin/queue", status_code=303)
+
+    async def queue(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        rows = await views.queue_page(app, signed.workspace)
+        return page("queue.html", **common(signed, "queue", rows=rows))
+
+    async def week(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        data = await views.week_page(app, signed.workspace)
+        return page("week.html", **common(signed, "week", **data))
+
+    async def week_csv(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        data = await views.week_page(app, signed.workspace)
+        name = f"micromentor-{signed.workspace.id}-{data.get('week', 'trends')}.csv"
+        return Response(
+            views.trends_csv(data),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"', **_NO_STORE},
+        )
+
+    async def week_chart(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        digest = await views.week_digest(app, signed.workspace)
+        services = app.bus.services
+        if digest is None or services.chart is None:
+            return Response(status_code=404)
+        png = await asyncio.to_thread(services.chart, digest)
+        return Response(png, media_type="image/png", headers=_NO_STORE)
+
+    async def mentors(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        rows = await views.mentors_page(app, signed.workspace)
+        said = request.query_params.get("said", "")
+        return page("mentors.html", **common(signed, "mentors", rows=rows, said=said))
+
+    async def mentor_action(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        if not await check_csrf(request, signed):
+            return refused(403, "This form has expired. Reload the page and try again.")
+        form = await request.form()
+        action = str(form.get("action", ""))
+        capacity = str(form.get("capacity", "")).strip()
+        if action not in _ACTIONS:
+            return refused(400, "Unknown action.")
+        command = ManageMentor(
+            signed.actor(),
+            UserRef.from_key(str(form.get("mentor", ""))),
+            action,
+            int(capacity) if capacity.isdigit() else None,
+        )
+        replies = await app.bus.handle(command)
+        said = " ".join(r.body.plain() for r in replies)
+        return back("mentors", signed, said=said)
+
+    async def people(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        query = request.query_params.get("q", "")
+        rows = await views.people_page(app, signed.workspace, query)
+        said = request.query_params.get("said", "")
+        return page("people.html", **common(signed, "people", rows=rows, q=query, said=said))
+
+    async def people_export(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        if not await check_csrf(request, signed):
+            return refused(403, "This form has expired. Reload the page and try again.")
+        person = UserRef.from_key(str((await request.form()).get("person", "")))
+        if not any(
+            r["key"] == person.key()
+            for r in await views.people_page(app, signed.workspace, person.key())
+        ):
+            return refused(404, "That person is not in this workspace.")
+        now = app.clock.now()
+        async with app.uow_factory() as uow:
+            data = await uow.privacy.person_data(person)
+            await uow.audit.add(
+                AuditEntry(
+                    workspace=signed.workspace,
+                    actor=signed.grant.admin,
+                    actor_name=signed.grant.admin_name,
+                    action="export",
+                    subject=person.key(),
+                    at=now,
+                )
+            )
+            await uow.commit()
+        name = f"micromentor-export-{person.id}-{now:%Y%m%d}.json"
+        return Response(
+            export_json(data, now=now),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{name}"', **_NO_STORE},
+        )
+
+    async def people_delete(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        if not await check_csrf(request, signed):
+            return refused(403, "This form has expired. Reload the page and try again.")
+        form = await request.form()
+        person = UserRef.from_key(str(form.get("person", "")))
+        if form.get("confirm") != "yes":
+            return back("people", signed, said="Tick the box to confirm the erasure.")
+        if not any(
+            r["key"] == person.key()
+            for r in await views.people_page(app, signed.workspace, person.key())
+        ):
+            return refused(404, "That person is not in this workspace.")
+        replies = await app.bus.handle(ForgetPerson(signed.actor(), person, confirmed=True))
+        return back("people", signed, said=" ".join(r.body.plain() for r in replies))
+
+    async def audit(request: Request) -> Response:
+        signed = await session_or_none(request)
+        if signed is None:
+            return refused(401, _SIGN_IN)
+        entries = await views.audit_page(app, signed.workspace)
+        return page("audit.html", **common(signed, "audit", entries=entries))
+
+    async def style(request: Request) -> Response:
+        return Response((_HERE / "style.css").read_text(), media_type="text/css")
+
+    return [
+        Mount(
+            "/admin",
+            routes=[
+                Route("/", home),
+                Route("/signin", signin_form, methods=["GET"]),
+                Route("/signin", signin, methods=["POST"]),
+                Route("/signout", signout, methods=["POST"]),
+                Route("/queue", queue),
+                Route("/week", week),
+                Route("/week.csv", week_csv),
+                Route("/week.png", week_chart),
+                Route("/mentors", mentors, methods=["GET"]),
+                Route("/mentors", mentor_action, methods=["POST"]),
+                Route("/people", people, methods=["GET"]),
+                Route("/people/export", people_export, methods=["POST"]),
+                Route("/people/delete", people_delete, methods=["POST"]),
+                Route("/audit", audit),
+                Route("/style.css", style),
+            ],
+        )
+    ]
+
+
+_SIGN_IN = (
+    "Please sign in: type /mentoradmin dashboard in Slack or Discord and open the link I DM you."
+)
+_NO_STORE = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}

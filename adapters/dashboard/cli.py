@@ -1,0 +1,79 @@
+"""`micromentor dashboard [--port N] [--link ID]`: serve the dashboard on its own (Discord,
+Socket Mode, the console: deployments without an HTTP port) and print sign-in links for the
+operator. Functions take a built app and plain arguments and return an exit status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from adapters.dashboard import dashboard_routes
+from bot.app import App
+from bot.privacy.signin import dashboard_base_url, issue_link, signin_url
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = ["DEFAULT_PORT", "dashboard_app", "print_signin_link", "serve_dashboard"]
+
+DEFAULT_PORT = 3001
+
+
+def dashboard_app(app: App) -> Starlette:
+    """The dashboard alone, with ``/`` sending to it and ``/healthz``."""
+
+    async def root(_: Request) -> Response:
+        return RedirectResponse("/admin/queue", status_code=303)
+
+    async def healthz(_: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    return Starlette(routes=[Route("/", root), Route("/healthz", healthz), *dashboard_routes(app)])
+
+
+async def print_signin_link(
+    app: App, admin_id: str, *, port: int = DEFAULT_PORT, out: Callable[[str], None] = print
+) -> int:
+    """Print a one-time sign-in link for `admin_id` (``slack:U…``, ``discord:…``): admins listed
+    in ``[bot] admins`` or known to the bot as admins; their platform's workspaces."""
+    if ":" not in admin_id:
+        out(f"micromentor: {admin_id!r} is not a platform id like slack:U0123ABCD")
+        return 2
+    admin = UserRef.from_key(admin_id)
+    async with app.uow_factory() as uow:
+        person = await uow.people.get(admin)
+        if admin_id not in app.config.bot.admins and not (person and person.is_admin):
+            out(f"micromentor: {admin_id} is not an admin ([bot] admins in bot.toml)")
+            return 2
+        workspaces: tuple[WorkspaceRef, ...] = tuple(
+            w.ref for w in await uow.workspaces.all() if w.ref.platform == admin.platform
+        )
+        if not workspaces:
+            out(f"micromentor: no {admin.platform} workspace is set up in this database yet")
+            return 2
+        token = await issue_link(
+            uow,
+            admin=admin,
+            name=person.name if person else admin.id,
+            workspaces=workspaces,
+            now=app.clock.now(),
+            config=app.config,
+        )
+        await uow.commit()
+    minutes = app.config.dashboard.link_minutes
+    out(signin_url(dashboard_base_url(app.config, port=port), token))
+    out(f"(works once, for {minutes} minutes)")
+    return 0
+
+
+async def serve_dashboard(app: App, *, port: int = DEFAULT_PORT, host: str = "0.0.0.0") -> int:
+    """Serve the dashboard until interrupted."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        dashboard_app(app), host=host, port=port, log_level="warning", access_log=False
+    )
+    await uvicorn.Server(config).serve()
+    return 0

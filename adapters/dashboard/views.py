@@ -1,0 +1,253 @@
+"""What each dashboard page shows, read from the database for one workspace (plain dicts and
+rows for the templates; the templates escape every value)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.app import App
+from bot.digest.figures import Digest, IsoWeek, minutes_text
+from bot.digest.handler import load_digest, workspace_timezone
+from bot.domain import QuestionState
+from bot.privacy.model import AuditEntry
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = [
+    "TREND_WEEKS",
+    "audit_page",
+    "mentors_page",
+    "people_page",
+    "queue_page",
+    "trends_csv",
+    "week_digest",
+    "week_page",
+]
+
+TREND_WEEKS = 8
+
+
+def _waited(now: datetime, since: datetime) -> str:
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes // 1440} days"
+
+
+async def _names(app: App, refs: Sequence[UserRef | None]) -> dict[UserRef, str]:
+    wanted = [r for r in dict.fromkeys(refs) if r is not None]
+    async with app.uow_factory(read_only=True) as uow:
+        people = await uow.people.get_many(wanted)
+    return {r: people[r].name if r in people else r.id for r in wanted}
+
+
+async def queue_page(app: App, ws: WorkspaceRef) -> list[dict[str, Any]]:
+    """Open and claimed questions, longest waiting first; anonymous askers stay anonymous."""
+    async with app.uow_factory(read_only=True) as uow:
+        questions = await uow.questions.with_state(ws, [QuestionState.OPEN, QuestionState.CLAIMED])
+    names = await _names(app, [q.asker for q in questions] + [q.mentor for q in questions])
+    now = app.clock.now()
+    rows = []
+    for q in sorted(questions, key=lambda q: q.created_at):
+        rows.append(
+            {
+                "number": q.number,
+                "text": q.text if len(q.text) <= 160 else q.text[:159] + "…",
+                "asker": "anonymous" if q.anonymous else names.get(q.asker, q.asker.id),
+                "state": q.state.value,
+                "mentor": names.get(q.mentor, "") if q.mentor else "",
+                "waiting": _waited(now, q.created_at),
+                "topics": ", ".join(q.topics),
+            }
+        )
+    return rows
+
+
+async def week_digest(app: App, ws: WorkspaceRef, week: IsoWeek | None = None) -> Digest | None:
+    async with app.uow_factory(read_only=True) as uow:
+        workspace = await uow.workspaces.get(ws)
+        if workspace is None:
+            return None
+        now = app.clock.now()
+        week = week or IsoWeek.containing(now, workspace_timezone(workspace, app.config))
+        return await load_digest(uow, app.config, workspace, week, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendRow:
+    week: str
+    asked: int
+    claimed: int
+    resolved: int
+    unanswered: int
+    median_claim: str
+    median_resolve: str
+    rating: str
+    claim_minutes: float | None = None
+    resolve_minutes: float | None = None
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+async def _trends(app: App, ws: WorkspaceRef) -> list[TrendRow]:
+    async with app.uow_factory(read_only=True) as uow:
+        workspace = await uow.workspaces.get(ws)
+        if workspace is None:
+            return []
+        tz = workspace_timezone(workspace, app.config)
+        week = IsoWeek.containing(app.clock.now(), tz)
+        rows = []
+        for _ in range(TREND_WEEKS):
+            start, end = week.bounds(tz)
+            t = await uow.digests.tally(ws, start, end, top_mentors=0)
+            rows.append(
+                TrendRow(
+                    week=week.label,
+                    asked=t.asked,
+                    claimed=t.claimed,
+                    resolved=t.resolved,
+                    unanswered=t.unanswered,
+                    median_claim=minutes_text(t.median_minutes_to_claim),
+                    median_resolve=minutes_text(t.median_minutes_to_resolve),
+                    rating=f"{t.average_rating:.1f}" if t.average_rating else "",
+                    claim_minutes=t.median_minutes_to_claim,
+                    resolve_minutes=t.median_minutes_to_resolve,
+                )
+            )
+            week = week.previous()
+    return rows
+
+
+async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
+    digest = await week_digest(app, ws)
+    trends = await _trends(app, ws)
+    if digest is None:
+        return {"digest": None, "trends": trends}
+    this, before = digest.this, digest.previous
+    figures = [
+        ("Questions asked", this.asked, before.asked),
+        ("Claimed", this.claimed, before.claimed),
+        ("Resolved", this.resolved, before.resolved),
+        ("Unanswered", this.unanswered, before.unanswered),
+        ("Still open", this.still_open, before.still_open),
+        (
+            "Median time to claim",
+            minutes_text(this.median_minutes_to_claim),
+            minutes_text(before.median_minutes_to_claim),
+        ),
+        (
+            "Median time to resolve",
+            minutes_text(this.median_minutes_to_resolve),
+            minutes_text(before.median_minutes_to_resolve),
+        ),
+        (
+            "Average rating",
+            f"{this.average_rating:.1f}/5" if this.average_rating else "n/a",
+            f"{before.average_rating:.1f}/5" if before.average_rating else "n/a",
+        ),
+    ]
+    return {
+        "digest": digest,
+        "week": digest.week.label,
+        "figures": figures,
+        "gaps": [(g.topic, g.asked, g.mentors) for g in digest.gaps],
+        "uncovered": [(f"{h:%a %H:00}", n) for h, n in digest.uncovered],
+        "trends": trends,
+    }
+
+
+def trends_csv(page: dict[str, Any]) -> str:
+    """The week page as CSV: the weekly trend, then skill gaps and uncovered hours."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(
+        [
+            "week",
+            "asked",
+            "claimed",
+            "resolved",
+            "unanswered",
+            "median_minutes_to_claim",
+            "median_minutes_to_resolve",
+            "average_rating",
+        ]
+    )
+    for r in page["trends"]:
+        w.writerow(
+            [
+                r.week,
+                r.asked,
+                r.claimed,
+                r.resolved,
+                r.unanswered,
+                _num(r.claim_minutes),
+                _num(r.resolve_minutes),
+                r.rating,
+            ]
+        )
+    w.writerow([])
+    w.writerow(["skill_gap_topic", "asked", "mentors"])
+    for row in page.get("gaps", []):
+        w.writerow(row)
+    w.writerow([])
+    w.writerow(["uncovered_hour", "asked"])
+    for row in page.get("uncovered", []):
+        w.writerow(row)
+    return out.getvalue()
+
+
+async def mentors_page(app: App, ws: WorkspaceRef) -> list[dict[str, Any]]:
+    now = app.clock.now()
+    async with app.uow_factory(read_only=True) as uow:
+        profiles = await uow.mentors.in_workspace(ws)
+        load = await uow.questions.mentor_load(ws, now - timedelta(days=7))
+    names = await _names(app, [p.ref for p in profiles])
+    rows = []
+    for p in sorted(profiles, key=lambda p: names.get(p.ref, "").lower()):
+        open_now, this_week = load.get(p.ref, (0, 0))
+        paused = p.is_paused(now)
+        rows.append(
+            {
+                "key": p.ref.key(),
+                "name": names.get(p.ref, p.ref.id),
+                "skills": ", ".join(p.skills),
+                "hours": str(p.hours),
+                "timezone": p.timezone,
+                "capacity": p.capacity_per_week,
+                "load": f"{this_week} this week, {open_now} open",
+                "paused": paused,
+                "paused_until": (
+                    f"{p.paused_until:%Y-%m-%d}"
+                    if paused and p.paused_until and p.paused_until < now + timedelta(days=3000)
+                    else ""
+                ),
+            }
+        )
+    return rows
+
+
+async def people_page(app: App, ws: WorkspaceRef, query: str) -> list[dict[str, Any]]:
+    async with app.uow_factory(read_only=True) as uow:
+        found = await uow.privacy.search_people([ws], query, limit=100)
+    return [
+        {
+            "key": ref.key(),
+            "name": name,
+            "mentor": mentor,
+            "left": f"{left:%Y-%m-%d}" if left else "",
+        }
+        for ref, name, mentor, left in found
+    ]
+
+
+async def audit_page(app: App, ws: WorkspaceRef) -> list[AuditEntry]:
+    async with app.uow_factory(read_only=True) as uow:
+        return await uow.audit.recent([ws], limit=200)

@@ -1,0 +1,31 @@
+"""`micromentor check` for Discord: the token logs in (a REST call, no gateway connection)."""
+
+from __future__ import annotations
+
+import aiohttp
+import discord
+from discord.http import Route
+
+from adapters.discord.startup import DiscordSettings
+from bot.config import Config
+
+__all__ = ["check_discord"]
+
+
+async def check_discord(config: Config) -> list[str]:
+    """One line per problem (an empty list: Discord is usable). Channels are per server and
+    found when the bot joins one, so they are checked at `run`."""
+    settings = DiscordSettings.from_env()
+    old_base = Route.BASE
+    Route.BASE = settings.api_base_url
+    client = discord.Client(intents=discord.Intents.none())
+    try:
+        await client.login(settings.token)
+    except discord.LoginFailure:
+        return ["Discord: DISCORD_TOKEN was refused (401); copy the bot token again"]
+    except (discord.HTTPException, aiohttp.ClientError) as e:
+        return [f"Discord: cannot log in ({type(e).__name__})"]
+    finally:
+        await client.close()
+        Route.BASE = old_base
+    return []

@@ -1,0 +1,56 @@
+"""What admins change about mentors from the dashboard: pause, resume, remove, capacity
+(each one an audited action of the admin's own workspace)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.actors import is_admin, names_for, save_mentor
+from bot.events import MentorPaused, MentorResumed
+from bot.messagebus import Context, Refusal
+from bot.messages import UserText, text
+from bot.privacy.audit import audit
+from bot.privacy.commands import ManageMentor
+from bot.privacy.rights import step_down
+
+__all__ = ["MAX_CAPACITY", "manage_mentor"]
+
+MAX_CAPACITY = 50
+_INDEFINITE = timedelta(days=3650)
+
+
+async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
+    if not is_admin(cmd.actor, ctx.config):
+        raise Refusal("Sorry, only admins can change other mentors.")
+    profile = await ctx.uow.mentors.get(cmd.mentor)
+    if profile is None or not profile.active or profile.workspace != cmd.actor.workspace:
+        raise Refusal("That mentor is not on this workspace's list.")
+    name = (await names_for(ctx, [cmd.mentor]))[cmd.mentor]
+    now = ctx.clock.now()
+    detail = ""
+    if cmd.action == "pause":
+        profile.paused_until = now + _INDEFINITE
+        await save_mentor(ctx, profile)
+        ctx.emit(MentorPaused(profile.ref, since=now, until=profile.paused_until))
+        said = "is paused until resumed"
+    elif cmd.action == "resume":
+        profile.paused_until = None
+        await save_mentor(ctx, profile)
+        ctx.emit(MentorResumed(profile.ref, at=now))
+        said = "is suggested again"
+    elif cmd.action == "remove":
+        released = await step_down(
+            ctx, profile.ref, profile.workspace, name=name, why="was taken off the mentor list"
+        )
+        said = f"is off the mentor list ({released} session(s) released)"
+    elif cmd.action == "capacity":
+        if cmd.capacity is None or not 1 <= cmd.capacity <= MAX_CAPACITY:
+            raise Refusal(f"Capacity is a number of sessions a week, 1 to {MAX_CAPACITY}.")
+        detail = f"{profile.capacity_per_week} → {cmd.capacity} a week"
+        profile.capacity_per_week = cmd.capacity
+        await save_mentor(ctx, profile)
+        said = f"now takes {cmd.capacity} session(s) a week"
+    else:
+        raise Refusal(f"I don't know how to {cmd.action} a mentor.")
+    await audit(ctx, cmd.actor, f"mentor {cmd.action}", subject=profile.ref.key(), detail=detail)
+    ctx.reply(text(UserText(name), f" {said}."))

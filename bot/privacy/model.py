@@ -1,0 +1,55 @@
+"""The privacy feature's plain data: audit entries, dashboard sign-ins, one person's stored data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = ["AuditEntry", "DashboardGrant", "PersonData", "RetentionResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One admin action: who did what to which question or person, when."""
+
+    workspace: WorkspaceRef
+    actor: UserRef
+    action: str  # stats, digest, export, forget, dashboard, roster, handover, resolve, ...
+    at: datetime
+    actor_name: str = ""
+    subject: str = ""  # "#3" for a question, a person's platform id, or ""
+    detail: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardGrant:
+    """A sign-in link or a session: which admin, for which workspaces, until when."""
+
+    admin: UserRef
+    admin_name: str
+    workspaces: tuple[WorkspaceRef, ...]
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PersonData:
+    """Everything stored about one person (what `/mentoradmin export` sends), as JSON-ready dicts."""
+
+    user: UserRef
+    sections: dict[str, Any] = field(default_factory=dict)
+
+    def found(self) -> bool:
+        return any(bool(v) for v in self.sections.values())
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionResult:
+    """What one retention run did."""
+
+    texts_removed: int = 0
+    comments_removed: int = 0
+    log_rows_pruned: int = 0

@@ -1,0 +1,150 @@
+"""People's data rights: leaving (`/mentor leave`), offboarding when someone leaves the
+company, export (`/mentoradmin export`) and forget (`/mentoradmin forget`)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from bot.actors import is_admin, names_for, save_mentor
+from bot.commands import Actor, ReleaseQuestion
+from bot.domain import QuestionState
+from bot.messagebus import Context, Refusal
+from bot.messages import Attachment, Bold, ChatMessage, UserText, text
+from bot.privacy.audit import audit
+from bot.privacy.commands import ExportPerson, ForgetPerson, LeaveProgramme, PersonLeft
+from bot.privacy.model import PersonData
+from bot.questions.sessions import release_question
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = [
+    "FORGOTTEN",
+    "export_json",
+    "export_person",
+    "forget_person",
+    "leave_programme",
+    "person_left",
+    "step_down",
+]
+
+FORGOTTEN = "[removed on request]"
+
+
+async def step_down(
+    ctx: Context, user: UserRef, workspace: WorkspaceRef, *, name: str, why: str
+) -> int:
+    """End someone's mentoring: the profile is deactivated (never suggested again), their
+    claimed sessions are released (each asker is told `why`); how many were released."""
+    await ctx.uow.privacy.mark_left(user, ctx.clock.now())
+    profile = await ctx.uow.mentors.get(user)
+    if profile is not None and profile.active:
+        await save_mentor(ctx, replace(profile, active=False))
+    released = 0
+    replies = len(ctx.replies)
+    for q in await ctx.uow.questions.open_for(user):
+        if q.mentor != user or q.state is not QuestionState.CLAIMED:
+            continue
+        actor = Actor(user=user, name=name, workspace=q.workspace)
+        await release_question(ReleaseQuestion(actor, q.number), ctx)
+        ctx.outbox.dm(
+            q.asker,
+            ChatMessage(
+                body=text(
+                    f"Your mentor for #{q.number} {why}, so the question is open again: "
+                    "another mentor can pick it up."
+                )
+            ),
+        )
+        released += 1
+    del ctx.replies[replies:]  # "you released #n" is not what a leaver needs to read
+    return released
+
+
+async def leave_programme(cmd: LeaveProgramme, ctx: Context) -> None:
+    profile = await ctx.uow.mentors.get(cmd.actor.user)
+    if profile is None or not profile.active:
+        raise Refusal(
+            "You are not on the mentor list, so there is nothing to leave. Your questions stay "
+            "yours; an admin can export or erase your data."
+        )
+    released = await step_down(
+        ctx, cmd.actor.user, cmd.actor.workspace, name=cmd.actor.name, why="has left mentoring"
+    )
+    also = f" {released} session(s) you had claimed are open again for others." if released else ""
+    ctx.reply(
+        "You have left the mentor list: you won't be suggested or asked any more." + also + " "
+        "Thank you for helping! Come back any time with `/mentor join <skills>`."
+    )
+
+
+async def person_left(cmd: PersonLeft, ctx: Context) -> None:
+    """Offboarding: the platform told us the person is gone."""
+    await step_down(ctx, cmd.user, cmd.workspace, name=cmd.user.id, why="is no longer here")
+
+
+def _require_admin(actor: Actor, ctx: Context, what: str) -> None:
+    if not is_admin(actor, ctx.config):
+        raise Refusal(f"Sorry, `/mentoradmin {what}` is for admins.")
+
+
+def _same_platform(actor: Actor, person: UserRef) -> None:
+    # Admins act inside their own workspace's platform: a Slack admin can't reach Discord people.
+    if person.platform != actor.workspace.platform:
+        raise Refusal("That person is not in this workspace.")
+
+
+def export_json(data: PersonData, *, now: datetime) -> bytes:
+    """The export file: what is stored, table by table, with the time it was made."""
+    whole: dict[str, Any] = {
+        "exported_at": now.isoformat(),
+        "user": data.user.key(),
+        **data.sections,
+    }
+    return json.dumps(whole, indent=2, ensure_ascii=False, sort_keys=False).encode("utf-8")
+
+
+async def export_person(cmd: ExportPerson, ctx: Context) -> None:
+    _require_admin(cmd.actor, ctx, "export")
+    _same_platform(cmd.actor, cmd.person)
+    data = await ctx.uow.privacy.person_data(cmd.person)
+    name = cmd.name or (await names_for(ctx, [cmd.person])).get(cmd.person, cmd.person.id)
+    if not data.found():
+        raise Refusal(text("I have nothing stored about ", UserText(name), "."))
+    now = ctx.clock.now()
+    filename = f"micromentor-export-{cmd.person.id}-{now:%Y%m%d}.json"
+    ctx.outbox.dm(
+        cmd.actor.user,
+        ChatMessage(
+            title=text(Bold("Data export")),
+            body=text("Everything Micromentor stores about ", UserText(name), " is attached."),
+            attachment=Attachment(filename, export_json(data, now=now), "application/json"),
+        ),
+    )
+    await audit(ctx, cmd.actor, "export", subject=cmd.person.key())
+    ctx.reply(text("The export of ", UserText(name), " is on its way to you by DM."))
+
+
+async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
+    _require_admin(cmd.actor, ctx, "forget")
+    _same_platform(cmd.actor, cmd.person)
+    name = cmd.name or (await names_for(ctx, [cmd.person])).get(cmd.person, cmd.person.id)
+    if not cmd.confirmed:
+        ctx.reply(
+            text(
+                "This erases ",
+                UserText(name),
+                "'s name, question texts and comments for good, ends their mentoring and "
+                "releases their sessions; the figures stay, attributed to nobody. "
+                "To go ahead, repeat the command with `confirm` at the end.",
+            )
+        )
+        return
+    await step_down(ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here")
+    tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")
+    changed = await ctx.uow.privacy.forget(cmd.person, tombstone=tombstone, removed=FORGOTTEN)
+    ctx.services.roster.invalidate(cmd.actor.workspace)
+    await audit(ctx, cmd.actor, "forget", subject=tombstone.key(), detail=f"{changed} rows")
+    ctx.reply(text("Done: ", UserText(name), f" is forgotten ({changed} records changed)."))

@@ -1,0 +1,121 @@
+"""Dashboard sign-in without shared passwords: a one-time link (random, 10 minutes, single use)
+DM'd to an admin starts a session (8 hours). Only the SHA-256 of a token is stored, so the
+database alone opens nothing; a link is taken by one conditional UPDATE, so it works once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.actors import is_admin
+from bot.config import Config
+from bot.messagebus import Context, Refusal
+from bot.messages import Bold, ChatMessage, Link, text
+from bot.ports import UnitOfWork
+from bot.privacy.audit import audit
+from bot.privacy.commands import OpenDashboard
+from bot.privacy.model import AuditEntry, DashboardGrant
+from bot.refs import UserRef, WorkspaceRef
+
+__all__ = [
+    "csrf_token",
+    "dashboard_base_url",
+    "issue_link",
+    "open_dashboard",
+    "sign_in",
+    "signin_url",
+    "token_hash",
+]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def csrf_token(session_token: str) -> str:
+    """The token every form of a session carries (derived from the secret session token)."""
+    return hmac.new(session_token.encode("utf-8"), b"csrf", hashlib.sha256).hexdigest()
+
+
+def dashboard_base_url(config: Config, *, port: int = 3000) -> str:
+    return config.dashboard.public_url.rstrip("/") or f"http://localhost:{port}"
+
+
+def signin_url(base: str, token: str) -> str:
+    return f"{base}/admin/signin?token={token}"
+
+
+async def issue_link(
+    uow: UnitOfWork,
+    *,
+    admin: UserRef,
+    name: str,
+    workspaces: tuple[WorkspaceRef, ...],
+    now: datetime,
+    config: Config,
+) -> str:
+    """Store a new one-time link for `admin`; returns its token (stored hashed only)."""
+    token = secrets.token_urlsafe(32)
+    grant = DashboardGrant(
+        admin=admin,
+        admin_name=name,
+        workspaces=workspaces,
+        expires_at=now + timedelta(minutes=config.dashboard.link_minutes),
+    )
+    await uow.privacy.add_grant(token_hash(token), "link", grant, now)
+    return token
+
+
+async def sign_in(
+    uow: UnitOfWork, link_token: str, *, now: datetime, config: Config
+) -> tuple[str, DashboardGrant] | None:
+    """Take a link (once) and start a session; None for a used, expired or unknown link.
+    The caller commits."""
+    grant = await uow.privacy.use_grant(token_hash(link_token), "link", now)
+    if grant is None:
+        return None
+    session = secrets.token_urlsafe(32)
+    grant = replace(grant, expires_at=now + timedelta(hours=config.dashboard.session_hours))
+    await uow.privacy.add_grant(token_hash(session), "session", grant, now)
+    for ws in grant.workspaces:
+        await uow.audit.add(
+            AuditEntry(
+                workspace=ws,
+                actor=grant.admin,
+                actor_name=grant.admin_name,
+                action="dashboard sign-in",
+                at=now,
+            )
+        )
+    return session, grant
+
+
+async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
+    if not is_admin(cmd.actor, ctx.config):
+        raise Refusal("Sorry, the dashboard is for admins.")
+    now = ctx.clock.now()
+    token = await issue_link(
+        ctx.uow,
+        admin=cmd.actor.user,
+        name=cmd.actor.name,
+        workspaces=(cmd.actor.workspace,),
+        now=now,
+        config=ctx.config,
+    )
+    url = signin_url(dashboard_base_url(ctx.config), token)
+    minutes = ctx.config.dashboard.link_minutes
+    ctx.outbox.dm(
+        cmd.actor.user,
+        ChatMessage(
+            title=text(Bold("Micromentor dashboard")),
+            body=text(
+                Link(url, "Sign in to the dashboard"),
+                f" — this link works once, for {minutes} minutes. Don't forward it.",
+            ),
+        ),
+    )
+    await audit(ctx, cmd.actor, "dashboard link")
+    ctx.reply("I sent you a sign-in link for the dashboard by DM.")

@@ -1,0 +1,350 @@
+"""People's data rights, retention, the audit trail and dashboard sign-ins, over SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
+from bot.refs import UserRef, WorkspaceRef
+from storage.repositories._base import Repository
+from storage.tables import (
+    AuditRow,
+    BadgeRow,
+    DashboardTokenRow,
+    FaqEntryRow,
+    FeedbackRow,
+    InboxRow,
+    KudosRow,
+    LearningEnrollmentRow,
+    LightningRow,
+    LightningRsvpRow,
+    MentorPauseRow,
+    MentorProfileRow,
+    NotMyAreaRow,
+    NudgeRow,
+    PersonRow,
+    PointsRow,
+    QuestionDraftRow,
+    QuestionRow,
+    RateEventRow,
+    RecognitionNoteRow,
+    SummaryShareRow,
+    table_of,
+)
+
+__all__ = ["SqlAuditRepository", "SqlPrivacyRepository"]
+
+AUDIT = table_of(AuditRow)
+TOKEN = table_of(DashboardTokenRow)
+PERSON = table_of(PersonRow)
+MENTOR = table_of(MentorProfileRow)
+QUESTION = table_of(QuestionRow)
+FEEDBACK = table_of(FeedbackRow)
+DRAFT = table_of(QuestionDraftRow)
+NUDGE = table_of(NudgeRow)
+
+# Columns that name a person, and what forgetting does with them: "keep" hands the row to the
+# tombstone (the figures stay, attributed to nobody), "delete" drops rows that only matter to
+# the person themselves.
+_PERSON_COLUMNS: tuple[tuple[sa.Table, str, str], ...] = (
+    (QUESTION, "asker", "keep"),
+    (QUESTION, "mentor", "keep"),
+    (FEEDBACK, "rater", "keep"),
+    (table_of(PointsRow), "user", "keep"),
+    (table_of(NotMyAreaRow), "mentor", "keep"),
+    (table_of(KudosRow), "giver", "keep"),
+    (table_of(KudosRow), "receiver", "keep"),
+    (table_of(BadgeRow), "user", "keep"),
+    (table_of(FaqEntryRow), "author", "keep"),
+    (table_of(SummaryShareRow), "user", "keep"),
+    (table_of(LightningRow), "speaker", "keep"),
+    (table_of(LightningRow), "proposed_by", "keep"),
+    (table_of(LightningRsvpRow), "user", "keep"),
+    (AUDIT, "actor", "keep"),
+    (AUDIT, "subject", "keep"),
+    (NUDGE, "target", "keep"),
+    (table_of(RateEventRow), "user", "delete"),
+    (table_of(MentorPauseRow), "user", "delete"),
+    (table_of(RecognitionNoteRow), "user", "delete"),
+    (table_of(LearningEnrollmentRow), "user", "delete"),
+    (DRAFT, "asker", "delete"),
+    (MENTOR, "user", "delete"),
+    (TOKEN, "admin", "delete"),
+    (PERSON, "key", "delete"),
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _dicts(rows: Any, *, drop: Sequence[str] = ()) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row._mapping.items() if k not in drop} for row in rows]
+
+
+def _audit(row: sa.Row[Any]) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        workspace=WorkspaceRef.from_key(row.workspace),
+        actor=UserRef.from_key(row.actor),
+        actor_name=row.actor_name,
+        action=row.action,
+        subject=row.subject,
+        detail=row.detail,
+        at=row.at,
+    )
+
+
+class SqlAuditRepository(Repository):
+    """`bot.ports.AuditRepository` over SQL."""
+
+    async def add(self, entry: AuditEntry) -> None:
+        await self._session.execute(
+            sa.insert(AUDIT).values(
+                workspace=entry.workspace.key(),
+                actor=entry.actor.key(),
+                actor_name=entry.actor_name,
+                action=entry.action,
+                subject=entry.subject,
+                detail=entry.detail,
+                at=entry.at,
+            )
+        )
+
+    async def recent(
+        self, workspaces: Sequence[WorkspaceRef], *, limit: int, action: str = ""
+    ) -> list[AuditEntry]:
+        stmt = sa.select(AUDIT).where(AUDIT.c.workspace.in_([w.key() for w in workspaces]))
+        if action:
+            stmt = stmt.where(AUDIT.c.action == action)
+        rows = await self._session.execute(
+            stmt.order_by(AUDIT.c.at.desc(), AUDIT.c.id.desc()).limit(limit)
+        )
+        return [_audit(row) for row in rows]
+
+
+class SqlPrivacyRepository(Repository):
+    """`bot.ports.PrivacyRepository` over SQL."""
+
+    async def _rows(
+        self, stmt: sa.Select[Any], *, drop: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        return _dicts(await self._session.execute(stmt), drop=drop)
+
+    async def person_data(self, user: UserRef) -> PersonData:
+        key = user.key()
+        q = QUESTION
+        mine = sa.select(q.c.id).where(q.c.asker == key)
+        mentored = sa.select(q.c.id).where(q.c.mentor == key)
+        sections: dict[str, Any] = {
+            "person": await self._rows(sa.select(PERSON).where(PERSON.c.key == key)),
+            "mentor_profile": await self._rows(sa.select(MENTOR).where(MENTOR.c.user == key)),
+            # Their own questions, whole; what `card`/`thread` say is where they were posted.
+            "questions_asked": await self._rows(
+                sa.select(q).where(q.c.asker == key).order_by(q.c.id),
+                drop=("suggested", "notified", "released_by"),
+            ),
+            # Sessions they mentored: not the asker's words, only what they did.
+            "sessions_mentored": await self._rows(
+                sa.select(
+                    q.c.workspace,
+                    q.c.number,
+                    q.c.state,
+                    q.c.topics,
+                    q.c.claimed_at,
+                    q.c.resolved_at,
+                    q.c.closed_at,
+                )
+                .where(q.c.mentor == key)
+                .order_by(q.c.id)
+            ),
+            "ratings_given": await self._rows(
+                sa.select(FEEDBACK).where(FEEDBACK.c.rater == key).order_by(FEEDBACK.c.id)
+            ),
+            # Scores others gave them (askers of their sessions; mentors on their questions'
+            # clarity), without who gave them or their comments.
+            "ratings_received": await self._rows(
+                sa.select(
+                    FEEDBACK.c.question_id, FEEDBACK.c.role, FEEDBACK.c.score, FEEDBACK.c.created_at
+                )
+                .where(
+                    sa.or_(
+                        sa.and_(FEEDBACK.c.role == "asker", FEEDBACK.c.question_id.in_(mentored)),
+                        sa.and_(FEEDBACK.c.role == "mentor", FEEDBACK.c.question_id.in_(mine)),
+                    )
+                )
+                .order_by(FEEDBACK.c.id)
+            ),
+        }
+        for name, table, column in (
+            ("points", table_of(PointsRow), "user"),
+            ("kudos_given", table_of(KudosRow), "giver"),
+            ("kudos_received", table_of(KudosRow), "receiver"),
+            ("badges", table_of(BadgeRow), "user"),
+            ("courses", table_of(LearningEnrollmentRow), "user"),
+            ("drafts", DRAFT, "asker"),
+            ("faq_entries", table_of(FaqEntryRow), "author"),
+            ("not_my_area", table_of(NotMyAreaRow), "mentor"),
+            ("pauses", table_of(MentorPauseRow), "user"),
+            ("lightning_given", table_of(LightningRow), "speaker"),
+            ("lightning_signups", table_of(LightningRsvpRow), "user"),
+        ):
+            sections[name] = await self._rows(
+                sa.select(table).where(table.c[column] == key).order_by(*table.primary_key.columns)
+            )
+        return PersonData(user=user, sections=sections)
+
+    async def forget(self, user: UserRef, *, tombstone: UserRef, removed: str) -> int:
+        key, nobody = user.key(), tombstone.key()
+        changed = await self._rowcount(
+            sa.update(QUESTION).where(QUESTION.c.asker == key).values(text=removed)
+        )
+        changed += await self._rowcount(
+            sa.update(QUESTION).where(QUESTION.c.handover_to == key).values(handover_to=None)
+        )
+        changed += await self._rowcount(
+            sa.update(FEEDBACK)
+            .where(FEEDBACK.c.rater == key, FEEDBACK.c.comment != "")
+            .values(comment=removed)
+        )
+        kudos = table_of(KudosRow)
+        changed += await self._rowcount(
+            sa.update(kudos)
+            .where(sa.or_(kudos.c.giver == key, kudos.c.receiver == key))
+            .values(text=removed)
+        )
+        changed += await self._rowcount(
+            sa.update(AUDIT).where(AUDIT.c.actor == key).values(actor_name="")
+        )
+        # What they typed waits in processed inputs until those are pruned: drop theirs now.
+        inbox = table_of(InboxRow)
+        changed += await self._rowcount(
+            sa.delete(inbox).where(
+                inbox.c.lane == f"u:{key}", inbox.c.state.in_(("done", "failed"))
+            )
+        )
+        for table, column, what in _PERSON_COLUMNS:
+            col = table.c[column]
+            if what == "delete":
+                changed += await self._rowcount(sa.delete(table).where(col == key))
+            else:
+                changed += await self._rowcount(
+                    sa.update(table).where(col == key).values({column: nobody})
+                )
+        return changed
+
+    async def mark_left(self, user: UserRef, at: datetime) -> None:
+        await self._session.execute(
+            sa.update(PERSON)
+            .where(PERSON.c.key == user.key(), PERSON.c.left_at.is_(None))
+            .values(left_at=at)
+        )
+
+    async def left_at(self, user: UserRef) -> datetime | None:
+        found: datetime | None = await self._session.scalar(
+            sa.select(PERSON.c.left_at).where(PERSON.c.key == user.key())
+        )
+        return found
+
+    async def redact_texts(self, before: datetime, *, removed: str) -> tuple[int, int]:
+        texts = await self._rowcount(
+            sa.update(QUESTION)
+            .where(QUESTION.c.created_at < before, ~QUESTION.c.text.startswith("[removed"))
+            .values(text=removed)
+        )
+        texts += await self._rowcount(
+            sa.update(DRAFT)
+            .where(DRAFT.c.created_at < before, ~DRAFT.c.text.startswith("[removed"))
+            .values(text=removed)
+        )
+        comments = await self._rowcount(
+            sa.update(FEEDBACK)
+            .where(
+                FEEDBACK.c.created_at < before,
+                FEEDBACK.c.comment != "",
+                ~FEEDBACK.c.comment.startswith("[removed"),
+            )
+            .values(comment=removed)
+        )
+        return texts, comments
+
+    async def prune_logs(self, before: datetime) -> int:
+        finished = NUDGE.c.state.in_(("sent", "cancelled", "failed"))
+        gone = await self._rowcount(
+            sa.delete(NUDGE).where(
+                finished, sa.func.coalesce(NUDGE.c.sent_at, NUDGE.c.due_at) < before
+            )
+        )
+        gone += await self._rowcount(sa.delete(TOKEN).where(TOKEN.c.expires_at < before))
+        return gone
+
+    async def search_people(
+        self, workspaces: Sequence[WorkspaceRef], query: str, *, limit: int
+    ) -> list[tuple[UserRef, str, bool, datetime | None]]:
+        keys = [w.key() for w in workspaces]
+        seen = sa.union(
+            sa.select(QUESTION.c.asker.label("k")).where(QUESTION.c.workspace.in_(keys)),
+            sa.select(QUESTION.c.mentor.label("k")).where(
+                QUESTION.c.workspace.in_(keys), QUESTION.c.mentor.is_not(None)
+            ),
+            sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace.in_(keys)),
+        ).subquery()
+        stmt = (
+            sa.select(PERSON.c.key, PERSON.c.name, PERSON.c.left_at, MENTOR.c.active)
+            .select_from(PERSON.outerjoin(MENTOR, MENTOR.c.user == PERSON.c.key))
+            .where(PERSON.c.key.in_(sa.select(seen.c.k)))
+            .order_by(PERSON.c.name)
+            .limit(limit)
+        )
+        if query.strip():
+            like = f"%{query.strip().lower()}%"
+            stmt = stmt.where(
+                sa.or_(sa.func.lower(PERSON.c.name).like(like), PERSON.c.key.like(like))
+            )
+        rows = await self._session.execute(stmt)
+        return [(UserRef.from_key(r.key), r.name, bool(r.active), r.left_at) for r in rows]
+
+    async def add_grant(
+        self, token_hash: str, kind: str, grant: DashboardGrant, at: datetime
+    ) -> None:
+        await self._session.execute(
+            sa.insert(TOKEN).values(
+                token_hash=token_hash,
+                kind=kind,
+                admin=grant.admin.key(),
+                admin_name=grant.admin_name,
+                workspaces=[w.key() for w in grant.workspaces],
+                created_at=at,
+                expires_at=grant.expires_at,
+            )
+        )
+
+    async def use_grant(self, token_hash: str, kind: str, at: datetime) -> DashboardGrant | None:
+        live = (TOKEN.c.token_hash == token_hash, TOKEN.c.kind == kind, TOKEN.c.expires_at > at)
+        if kind == "link":
+            # One conditional UPDATE: of two uses of the same link (even at once) one wins.
+            taken = await self._rowcount(
+                sa.update(TOKEN).where(*live, TOKEN.c.used_at.is_(None)).values(used_at=at)
+            )
+            if not taken:
+                return None
+        row = (await self._session.execute(sa.select(TOKEN).where(*live))).first()
+        if row is None:
+            return None
+        return DashboardGrant(
+            admin=UserRef.from_key(row.admin),
+            admin_name=row.admin_name,
+            workspaces=tuple(WorkspaceRef.from_key(w) for w in row.workspaces),
+            expires_at=row.expires_at,
+        )
+
+    async def end_grant(self, token_hash: str) -> None:
+        await self._session.execute(sa.delete(TOKEN).where(TOKEN.c.token_hash == token_hash))

@@ -1,0 +1,243 @@
+"""The admin dashboard in a real browser (Debian's chromium driven by Playwright): sign in with a
+one-time link, see the queue, pause a mentor, download the CSV; a reused link, a page without a
+session and a form without its CSRF token are refused. Screenshots go to a folder it prints."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.async_api import Browser, async_playwright
+
+from adapters.dashboard.cli import dashboard_app
+from bot.app import App
+from bot.clock import ManualClock
+from bot.commands import (
+    Actor,
+    AskQuestion,
+    ClaimQuestion,
+    RegisterMentor,
+    RegisterWorkspace,
+)
+from bot.config import Config
+from bot.main import build_app
+from bot.privacy.commands import OpenDashboard
+from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from tests.unit.fake_chat import FakeChat
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is needed (.ci/run installs it)"
+)
+
+WS = WorkspaceRef("test", "T1")
+OTHER = WorkspaceRef("test", "T2")
+ADMIN = Actor(UserRef("test", "A1"), "Ada Admin", WS)
+T0 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+
+
+@dataclass
+class Served:
+    app: App
+    chat: FakeChat
+    base: str
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+async def _seed(app: App) -> None:
+    bus = app.bus
+    for ws in (WS, OTHER):
+        await bus.handle(
+            RegisterWorkspace(ws, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"))
+        )
+    bob = Actor(UserRef("test", "bob"), "Bob Builder", WS)
+    carol = Actor(UserRef("test", "carol"), "Carol <b>Danvers</b>", WS)
+    alice = Actor(UserRef("test", "alice"), "Alice", WS)
+    dave = Actor(UserRef("test", "dave"), "Dave", WS)
+    await bus.handle(RegisterMentor(bob, ("pandas", "python"), capacity_per_week=3))
+    await bus.handle(RegisterMentor(carol, ("kubernetes", "docker")))
+    await bus.handle(
+        AskQuestion(alice, "How do I group a pandas DataFrame by two columns and sum one?")
+    )
+    await bus.handle(
+        AskQuestion(dave, "Why does my Kubernetes pod restart every few minutes?", anonymous=True)
+    )
+    await bus.handle(AskQuestion(alice, "<script>alert(1)</script> How do I read a CSV file?"))
+    await bus.handle(ClaimQuestion(bob, 1))
+    # Another workspace's question must never show.
+    stranger = Actor(UserRef("test", "zed"), "Zed", OTHER)
+    await bus.handle(AskQuestion(stranger, "A question from the other workspace entirely"))
+
+
+@pytest.fixture
+async def served(sqlite_url: str) -> AsyncIterator[Served]:
+    sock = _free_socket()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    config = Config.model_validate(
+        {"bot": {"admins": ["test:A1"]}, "dashboard": {"public_url": base}}
+    )
+    chat = FakeChat(platform="test")
+    app = await build_app(
+        config,
+        clock=ManualClock(T0),
+        gateways={"test": chat},
+        database_url=sqlite_url,
+        deliver_now=True,
+    )
+    await _seed(app)
+    server = uvicorn.Server(uvicorn.Config(dashboard_app(app), log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:  # noqa: ASYNC110 (uvicorn has no event for it)
+        await asyncio.sleep(0.01)
+    try:
+        yield Served(app, chat, base)
+    finally:
+        server.should_exit = True
+        await task
+        await app.dispose()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as pw:
+        launched = await pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+def screens(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dashboard-screenshots")
+    print(f"\ndashboard screenshots: {folder}")
+    return folder
+
+
+async def _link(served: Served) -> str:
+    """Ask for a link as the admin does in chat; it comes by DM."""
+    await served.app.bus.handle(OpenDashboard(ADMIN))
+    dms = [c for c in served.chat.calls if c.method == "send_dm" and c.args["user"] == ADMIN.user]
+    found = re.search(r"(http://[^\s']+/admin/signin\?token=[\w-]+)", str(dms[-1].message))
+    assert found is not None, dms
+    return found[1]
+
+
+async def test_an_admin_signs_in_sees_the_queue_pauses_a_mentor_and_downloads_the_csv(
+    served: Served, browser: Browser, screens: Path
+) -> None:
+    link = await _link(served)
+    context = await browser.new_context(
+        accept_downloads=True, viewport={"width": 1280, "height": 800}
+    )
+    page = await context.new_page()
+
+    # A page without a session is refused.
+    response = await page.goto(f"{served.base}/admin/queue")
+    assert response is not None and response.status == 401
+    assert "Please sign in" in await page.inner_text("main")
+    await page.screenshot(path=screens / "0-no-session.png")
+
+    # The one-time link: a GET shows a button, the POST signs in and lands on the queue.
+    await page.goto(link)
+    await page.screenshot(path=screens / "1-sign-in.png")
+    await page.click("text=Sign in to the dashboard")
+    await page.wait_for_url(re.compile(r"/admin/queue"))
+    cookies = {c["name"]: c for c in await context.cookies()}
+    session = cookies["mm_session"]
+    assert session["httpOnly"] and session["sameSite"] == "Lax"
+
+    main = await page.inner_text("main")
+    assert "How do I group a pandas DataFrame" in main
+    assert "Bob Builder" in main and "claimed" in main
+    assert "anonymous" in main and "Dave" not in main  # an anonymous asker stays anonymous
+    assert "<script>alert(1)</script>" in main  # shown as text, never run
+    assert "other workspace" not in main
+    await page.screenshot(path=screens / "2-queue.png", full_page=True)
+
+    # Pause a mentor.
+    await page.click("nav >> text=Mentors")
+    await page.click("button[aria-label='Pause Bob Builder']")
+    await page.wait_for_selector("text=is paused until resumed")
+    assert "Carol <b>Danvers</b>" in await page.inner_text("main")
+    await page.screenshot(path=screens / "3-mentors-paused.png", full_page=True)
+    async with served.app.uow_factory() as uow:
+        bob = await uow.mentors.get(UserRef("test", "bob"))
+        [entry] = await uow.audit.recent([WS], limit=1, action="mentor pause")
+    assert bob is not None and bob.is_paused(T0)
+    assert entry.actor == ADMIN.user and entry.subject == "test:bob"
+
+    # Edit a capacity.
+    await page.fill("input[aria-label='Capacity of Bob Builder']", "5")
+    await page.click("input[aria-label='Capacity of Bob Builder'] ~ button")
+    await page.wait_for_selector("text=now takes 5 session(s) a week")
+
+    # This week: figures, chart, and the CSV.
+    await page.click("nav >> text=This week")
+    await page.wait_for_selector("text=Skill gaps")
+    chart = page.locator("img[alt^='Questions this week']")
+    await chart.wait_for()
+    await page.wait_for_function("document.querySelector('img').complete")
+    assert await chart.evaluate("img => img.naturalWidth") > 300  # the digest's chart
+    await page.screenshot(path=screens / "4-week.png", full_page=True)
+    async with page.expect_download() as waiting:
+        await page.click("text=Download CSV")
+    download = await waiting.value
+    saved = screens / download.suggested_filename
+    await download.save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_text())))
+    assert rows[0][:3] == ["week", "asked", "claimed"]
+    assert rows[1][:3] == ["2026-W48", "3", "1"]
+    assert rows[1][5] == "0.0"  # minutes, as numbers
+    assert ["skill_gap_topic", "asked", "mentors"] in rows
+
+    # The audit trail shows the sign-in and the changes.
+    await page.click("nav >> text=Audit trail")
+    audit = await page.inner_text("main")
+    for action in ("dashboard link", "dashboard sign-in", "mentor pause", "mentor capacity"):
+        assert action in audit
+    await page.screenshot(path=screens / "5-audit.png", full_page=True)
+
+    # A form without its CSRF token is refused (the session cookie alone is not enough).
+    forged = await page.request.post(
+        f"{served.base}/admin/mentors",
+        form={"mentor": "test:carol", "action": "pause", "ws": WS.key()},
+    )
+    assert forged.status == 403
+    async with served.app.uow_factory() as uow:
+        carol = await uow.mentors.get(UserRef("test", "carol"))
+    assert carol is not None and not carol.is_paused(T0)
+
+    # Another workspace is never shown, even when asked for.
+    other = await page.goto(f"{served.base}/admin/queue?ws={OTHER.key()}")
+    assert other is not None and other.status == 401
+
+    # The link works once: a second browser gets a refusal.
+    stranger = await browser.new_context()
+    again = await stranger.new_page()
+    await again.goto(link)
+    await again.click("text=Sign in to the dashboard")
+    assert "used already or has expired" in await again.inner_text("main")
+    await again.screenshot(path=screens / "6-reused-link.png")
+    no_cookie = await stranger.cookies()
+    assert not [c for c in no_cookie if c["name"] == "mm_session"]
+    await stranger.close()
+    await context.close()

@@ -1,0 +1,205 @@
+"""Slack, admins and privacy: the App Home has the buttons of each role and stays inside Block
+Kit's limits; a deactivated user (``user_change`` with ``deleted``) is offboarded; an export is
+a JSON file uploaded to the admin's DM (files upload v2); the home's buttons work."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from bot.refs import UserRef, WorkspaceRef
+from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
+from tests.adapters.slack.fake_slack import TEAM_ID
+from tests.adapters.slack.test_slack_limits import limit_problems, nasty
+
+
+@pytest.fixture
+def slack_settings() -> dict[str, Any]:
+    # Twenty questions in a row from one person: no rate limit, none taken for a duplicate.
+    return {"limits": {"asks": 0, "duplicate_similarity": 100}}
+
+
+def _home_blocks(slack: SlackHarness) -> list[dict[str, Any]]:
+    view = slack.fake.to("views.publish")[-1].params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["type"] == "home"
+    blocks: list[dict[str, Any]] = view["blocks"]
+    return blocks
+
+
+def _buttons(blocks: list[dict[str, Any]]) -> dict[str, str]:
+    return {
+        e["text"]["text"]: e["action_id"]
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+
+
+async def _open_home(slack: SlackHarness, user: str) -> list[dict[str, Any]]:
+    before = len(slack.fake.to("views.publish"))
+    await slack.event({"type": "app_home_opened", "user": USERS[user], "tab": "home"})
+    await slack.fake.wait_for(
+        lambda: len(slack.fake.to("views.publish")) > before, what="views.publish"
+    )
+    return _home_blocks(slack)
+
+
+async def test_the_home_of_an_admin_mentor_with_many_questions_stays_within_block_kit(
+    slack: SlackHarness,
+) -> None:
+    await slack.join("root", "python, pandas")
+    for i in range(20):
+        await slack.command("root", "/askmentor", nasty(1900) + f" pandas {i}")
+        await slack.replies_to("root", f"your question is #{i + 1}")
+    blocks = await _open_home(slack, "root")
+    assert limit_problems(blocks, max_blocks=100) == []
+    buttons = _buttons(blocks)
+    assert set(buttons) == {"Ask a question", "Pause", "Edit skills", "Dashboard"}
+    assert buttons["Dashboard"] == f"mm:dashboard:0@{TEAM_ID}"
+    shown = json.dumps(blocks)
+    assert "Queue (admin)" in shown and "20 open" in shown
+    assert "and 5 more" in shown
+    assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown  # escaped, never a ping
+
+
+async def test_everyone_gets_ask_and_nothing_else(slack: SlackHarness) -> None:
+    buttons = _buttons(await _open_home(slack, "alice"))
+    assert set(buttons) == {"Ask a question"}
+
+
+async def test_home_buttons_pause_then_offer_resume_and_send_a_dashboard_link(
+    slack: SlackHarness,
+) -> None:
+    await slack.join("root", "python")
+    buttons = _buttons(await _open_home(slack, "root"))
+    await slack.click("root", buttons["Pause"], channel="D0ROOT", ts="1.1")
+    await slack.replies_to("root", "Paused until you")
+    assert "Resume" in _buttons(await _open_home(slack, "root"))
+    await slack.click("root", buttons["Dashboard"], channel="D0ROOT", ts="1.1")
+    await slack.replies_to("root", "sign-in link")
+    await slack.fake.wait_for(
+        lambda: [
+            c
+            for c in slack.fake.to("chat.postMessage")
+            if "/admin/signin?token=" in json.dumps(c.params.get("blocks"))
+        ],
+        what="the link by DM",
+    )
+
+
+async def test_a_deactivated_user_is_offboarded(slack: SlackHarness) -> None:
+    await slack.join("bob", "pandas")
+    await slack.command("alice", "/askmentor", "How do I group a pandas DataFrame by two columns?")
+    await slack.card_of(1)
+    await slack.react("bob", MENTORING, slack.card_ts(1))
+    await slack.replies_to("bob", "#1")
+    user = {"id": USERS["bob"], "team_id": TEAM_ID, "name": "bob", "deleted": True}
+    response = await slack.event({"type": "user_change", "user": user, "event_ts": "9.9"})
+    assert response.status_code == 200
+    bob = UserRef("slack", USERS["bob"])
+
+    async def released() -> bool:
+        async with slack.app.uow_factory() as uow:
+            profile = await uow.mentors.get(bob)
+            return profile is not None and not profile.active
+
+    await slack.fake.wait_for(lambda: slack.fake.to("chat.postMessage"), what="anything")
+    for _ in range(200):
+        if await released():
+            break
+        await slack.app.runtime.drain()
+    assert await released()
+    async with slack.app.uow_factory() as uow:
+        q = await uow.questions.get_by_number(WorkspaceRef("slack", TEAM_ID), 1)
+    assert q is not None and q.mentor is None and q.state.value == "open"
+
+
+async def test_a_profile_change_that_is_not_a_deactivation_is_ignored(
+    slack: SlackHarness,
+) -> None:
+    await slack.join("bob", "pandas")
+    user = {"id": USERS["bob"], "team_id": TEAM_ID, "name": "bobby", "deleted": False}
+    await slack.event({"type": "user_change", "user": user, "event_ts": "9.9"})
+    await slack.app.runtime.drain()
+    async with slack.app.uow_factory() as uow:
+        profile = await uow.mentors.get(UserRef("slack", USERS["bob"]))
+    assert profile is not None and profile.active
+
+
+async def test_an_export_is_a_json_file_uploaded_to_the_admins_dm(slack: SlackHarness) -> None:
+    await slack.command("alice", "/askmentor", "How do I group a pandas DataFrame by two columns?")
+    await slack.replies_to("alice", "your question is #1")
+    await slack.command("root", "/mentoradmin", f"export <@{USERS['alice']}|alice>")
+    await slack.replies_to("root", "on its way")
+    await slack.fake.wait_for(lambda: slack.fake.uploads, what="the upload")
+    [data] = slack.fake.uploads.values()
+    exported = json.loads(data)
+    assert exported["user"] == f"slack:{USERS['alice']}"
+    assert exported["questions_asked"][0]["text"].startswith("How do I group")
+    [complete] = await slack.fake.wait_for(
+        lambda: slack.fake.to("files.completeUploadExternal"), what="the file shared"
+    )
+    assert str(complete.params["files"]).count(".json") == 1
+
+
+async def test_a_typed_look_alike_mention_exports_nobody(slack: SlackHarness) -> None:
+    await slack.command("root", "/mentoradmin", f"export &lt;@{USERS['alice']}&gt;")
+    await slack.replies_to("root", "Name the person")
+
+
+async def test_the_mentor_group_defines_the_mentors(slack: SlackHarness) -> None:
+    from adapters.slack.mentor_group import sync_once
+
+    await slack.join("bob", "pandas")
+    await slack.join("carol", "python")
+    group = {
+        "id": "S0MENTORS",
+        "handle": "mentors",
+        "users": [USERS["bob"], "U0NEWBIE1"],
+        "date_delete": 0,
+    }
+    slack.fake._usergroups_list = lambda _: {"usergroups": [group]}  # type: ignore[attr-defined]
+    ws = WorkspaceRef("slack", TEAM_ID)
+    config = slack.app.config.model_copy(
+        update={"slack": slack.app.config.slack.model_copy(update={"mentor_group": "mentors"})}
+    )
+    app = slack.app
+    app.config = config
+    for _ in range(500):  # both joins processed (the inbox works in the background)
+        async with app.uow_factory() as uow:
+            if len(await uow.mentors.in_workspace(ws)) == 2:
+                break
+        await asyncio.sleep(0.01)
+    assert await sync_once(app, app.chat._gateways["slack"].client, ws)  # type: ignore[attr-defined]
+    async with app.uow_factory() as uow:
+        bob = await uow.mentors.get(UserRef("slack", USERS["bob"]))
+        carol = await uow.mentors.get(UserRef("slack", USERS["carol"]))
+        [entry] = await uow.audit.recent([ws], limit=5, action="roster remove")
+    assert bob is not None and bob.active
+    assert carol is not None and not carol.active
+    assert entry.subject == f"slack:{USERS['carol']}"
+    invited = await slack.fake.wait_for(
+        lambda: [
+            c
+            for c in slack.fake.to("chat.postMessage")
+            if "mentors group" in json.dumps(c.params.get("blocks"))
+        ],
+        what="the invitation",
+    )
+    assert len(invited) == 1
+    assert await sync_once(app, app.chat._gateways["slack"].client, ws)  # type: ignore[attr-defined]
+    await app.runtime.drain()
+    assert (
+        len(
+            [
+                c
+                for c in slack.fake.to("chat.postMessage")
+                if "mentors group" in json.dumps(c.params.get("blocks"))
+            ]
+        )
+        == 1
+    )

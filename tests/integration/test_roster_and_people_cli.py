@@ -1,0 +1,145 @@
+"""The roster CSV by e-mail or id, `paused` both ways, all rows or none, audited; and the
+operator's `micromentor people export|delete` and `dashboard --link`."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.commands import RegisterWorkspace
+from bot.config import Config
+from bot.main import build_app
+from bot.mentors.roster_csv import export_roster, import_roster
+from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from tests.unit.fake_chat import FakeChat
+
+WS = WorkspaceRef("slack", "T1")
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+HEADER = "workspace,user,email,name,skills,paused\n"
+DIRECTORY = {"bob@example.com": (UserRef("slack", "U0BOB"), "Bob B")}
+
+
+async def by_email(workspace: WorkspaceRef, email: str) -> tuple[UserRef, str] | None:
+    return DIRECTORY.get(email)
+
+
+async def _app(url: str):  # type: ignore[no-untyped-def]
+    app = await build_app(
+        Config(),
+        clock=ManualClock(T0),
+        gateways={"slack": FakeChat(platform="slack")},
+        database_url=url,
+    )
+    await app.bus.handle(
+        RegisterWorkspace(WS, ChannelRef("slack", "C1"), ChannelRef("slack", "C2"))
+    )
+    return app
+
+
+async def test_rows_by_email_and_by_id_import_with_paused_and_are_audited(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    app = await _app(sqlite_url)
+    try:
+        csv = tmp_path / "roster.csv"
+        csv.write_text(
+            HEADER
+            + "slack:T1,,bob@example.com,,python,yes\n"
+            + "slack:T1,slack:U0CAROL,,Carol,sql,no\n"
+        )
+        said: list[str] = []
+        code = await import_roster(
+            app.bus, app.uow_factory, csv, out=said.append, by_email=by_email, progress=True
+        )
+        assert code == 0, said
+        async with app.uow_factory() as uow:
+            bob = await uow.mentors.get(UserRef("slack", "U0BOB"))
+            carol = await uow.mentors.get(UserRef("slack", "U0CAROL"))
+            person = await uow.people.get(UserRef("slack", "U0BOB"))
+            [entry] = await uow.audit.recent([WS], limit=5)
+        assert bob is not None and bob.is_paused(T0) and bob.skills == ("python",)
+        assert person is not None and person.name == "Bob B"
+        assert carol is not None and not carol.is_paused(T0)
+        assert entry.action == "roster import" and entry.detail == "2 mentor(s) from roster.csv"
+        out = io.StringIO()
+        assert await export_roster(app.uow_factory, out=out, now=T0) == 0
+        rows = out.getvalue().splitlines()
+        assert rows[0].endswith(",paused")
+        paused = {r.split(",")[1]: r.rsplit(",", 1)[1] for r in rows[1:]}
+        assert paused == {"slack:U0BOB": "yes", "slack:U0CAROL": "no"}
+    finally:
+        await app.dispose()
+
+
+async def test_an_unknown_email_imports_nothing(sqlite_url: str, tmp_path: Path) -> None:
+    app = await _app(sqlite_url)
+    try:
+        csv = tmp_path / "roster.csv"
+        csv.write_text(
+            HEADER
+            + "slack:T1,slack:U0CAROL,,Carol,sql,no\n"
+            + "slack:T1,,nobody@example.com,,python,\n"
+        )
+        said: list[str] = []
+        code = await import_roster(
+            app.bus, app.uow_factory, csv, out=said.append, by_email=by_email
+        )
+        assert code == 2
+        assert "roster.csv:3: `nobody@example.com`: nobody has that address" in "\n".join(said)
+        async with app.uow_factory() as uow:
+            assert await uow.mentors.get(UserRef("slack", "U0CAROL")) is None
+            assert await uow.audit.recent([WS], limit=5) == []
+    finally:
+        await app.dispose()
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'mm.db'}")
+    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "WARNING")
+    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
+    (tmp_path / "bot.toml").write_text('[bot]\nadmins = ["console:admin"]\n')
+    (tmp_path / "s.txt").write_text(
+        "as alice\n/askmentor How do I group a pandas DataFrame by two columns?\nas admin\n"
+    )
+    return tmp_path
+
+
+def test_people_export_writes_json_and_delete_asks_first(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import main
+
+    assert main(["console", "--script", "s.txt"]) == 0
+    capsys.readouterr()
+    assert main(["people", "export", "console:alice"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["user"] == "console:alice"
+    assert data["questions_asked"][0]["text"].startswith("How do I group")
+    monkeypatch.setattr("builtins.input", lambda _: "n")
+    assert main(["people", "delete", "console:alice"]) == 1
+    assert "Nothing was changed" in capsys.readouterr().out
+    assert main(["people", "delete", "console:alice", "--yes"]) == 0
+    assert "is forgotten" in capsys.readouterr().out
+    assert main(["people", "export", "console:alice"]) == 1
+    assert "nothing is stored" in capsys.readouterr().out
+
+
+def test_dashboard_link_is_printed_for_an_admin_only(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    assert main(["console", "--script", "s.txt"]) == 0
+    capsys.readouterr()
+    assert main(["dashboard", "--link", "console:admin", "--port", "3999"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("http://localhost:3999/admin/signin?token=")
+    assert main(["dashboard", "--link", "console:alice"]) == 2
+    assert "not an admin" in capsys.readouterr().out

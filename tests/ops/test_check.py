@@ -1,0 +1,55 @@
+"""`micromentor check` against the loopback Slack fake: usable credentials pass; a refused
+token and a missing channel are one line each, exit 1; nothing is changed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.adapters.slack.fake_slack import FakeSlack
+from tests.ops.process import clean_env
+from tests.ops.test_startup_failures import run
+
+pytestmark = pytest.mark.timeout(90)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+def slack_env(tmp: Path, fake: FakeSlack) -> dict[str, str]:
+    return clean_env(
+        tmp, SLACK_BOT_TOKEN="xoxb-check", SLACK_SIGNING_SECRET="s", SLACK_API_URL=fake.api_url
+    )
+
+
+async def test_a_usable_slack_setup_passes(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = slack_env(tmp_path, fake_slack)
+    assert (await asyncio.to_thread(run, env, tmp_path, "db", "upgrade")).returncode == 0
+    result = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert result.returncode == 0, result.stderr
+    assert "usable" in result.stdout
+    assert not fake_slack.to("chat.postMessage") and not fake_slack.to("conversations.join")
+
+
+async def test_each_problem_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    (tmp_path / "bot.toml").write_text('[channels]\nmentoring = "mentorship"\n', encoding="utf-8")
+    env = slack_env(tmp_path, fake_slack)
+    result = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, result.stderr
+    assert "database has no tables yet" in lines[0]
+    assert "#mentorship" in lines[1] and "does not exist" in lines[1]
+    fake_slack.errors["auth.test"] = "invalid_auth"
+    refused = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert refused.returncode == 1
+    assert "SLACK_BOT_TOKEN was refused by auth.test (invalid_auth)" in refused.stderr
+    assert "xoxb-check" not in refused.stderr

@@ -1,0 +1,172 @@
+"""Every misconfiguration stops `micromentor run` with one line on stderr and a non-zero exit:
+never a traceback, never the console (which would exit 0 under systemd and loop)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from tests.adapters.slack.fake_slack import FakeSlack
+from tests.ops.process import MICROMENTOR, clean_env
+
+pytestmark = pytest.mark.timeout(90)
+
+
+def run(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*MICROMENTOR, *(args or ("run",))],
+        env=env,
+        cwd=cwd,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "console" not in result.stdout.lower()
+    return lines[0]
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+def test_partial_slack_credentials(tmp_path: Path) -> None:
+    result = run(clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-123-secret"), tmp_path)
+    assert result.returncode == 2
+    line = one_line(result)
+    assert "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN missing" in line
+    assert "xoxb-123-secret" not in result.stderr
+
+
+def test_only_an_app_token(tmp_path: Path) -> None:
+    result = run(clean_env(tmp_path, SLACK_APP_TOKEN="xapp-1"), tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in one_line(result)
+
+
+async def test_a_refused_slack_token(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    fake_slack.errors["auth.test"] = "invalid_auth"
+    env = clean_env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-refused",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=fake_slack.api_url,
+        PORT="0",
+    )
+    result = await asyncio.to_thread(run, env, tmp_path)
+    assert result.returncode == 2
+    assert "the bot token was refused (invalid_auth)" in one_line(result)
+
+
+@pytest.fixture
+async def refusing_discord() -> AsyncIterator[str]:
+    """A Discord API that answers 401 to everything, as for a wrong bot token."""
+
+    async def refuse(_: web.Request) -> web.Response:
+        return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", refuse)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}/api/v10"
+    await runner.cleanup()
+
+
+async def test_a_refused_discord_token(tmp_path: Path, refusing_discord: str) -> None:
+    env = clean_env(
+        tmp_path, DISCORD_TOKEN="wrong", DISCORD_API_BASE_URL=refusing_discord, PORT="0"
+    )
+    result = await asyncio.to_thread(run, env, tmp_path)
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN was refused" in one_line(result)
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "says"),
+    [
+        ("mysql://u:s3cret@db/mm", 2, "DATABASE_URL: expected"),
+        ("postgresql://u:s3cret@127.0.0.1:5432/x?sslmode=sometimes", 2, "sslmode='sometimes'"),
+        ("postgresql+asyncpg://u:s3cret@127.0.0.1:1/mm?sslmode=require", 1, "does not answer"),
+    ],
+)
+def test_a_bad_database_url(tmp_path: Path, url: str, code: int, says: str) -> None:
+    env = clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", PORT="0")
+    env["DATABASE_URL"] = url
+    result = run(env, tmp_path)
+    assert result.returncode == code
+    assert says in result.stderr
+    assert "s3cret" not in result.stderr
+    if code == 1:
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_busy_port(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        env = clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")
+        env["PORT"] = str(port)
+        result = run(env, tmp_path)
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in one_line(result)
+
+
+def test_version_and_usage_errors(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    version = run(env, tmp_path, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("micromentor ")
+    wrong = run(env, tmp_path, "run", "--nope")
+    assert wrong.returncode == 2 and "No such option" in wrong.stderr
+    anywhere = run(env, tmp_path, "db", "upgrade", "--config", str(tmp_path / "missing.toml"))
+    assert anywhere.returncode == 2 and "missing.toml" in anywhere.stderr
+
+
+def test_read_only_commands_do_not_migrate(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    for args in (("digest",), ("mentors", "export")):
+        result = run(env, tmp_path, *args)
+        assert result.returncode == 2, result.stderr
+        assert "run `micromentor db upgrade` first" in one_line(result)
+    assert run(env, tmp_path, "db", "upgrade").returncode == 0
+    assert run(env, tmp_path, "mentors", "export").returncode == 0
+
+
+def test_the_console_keeps_its_own_database(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    del env["DATABASE_URL"]
+    result = subprocess.run(
+        [*MICROMENTOR, "console", "--script", "-"],
+        env=env,
+        cwd=tmp_path,
+        input="as alice\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "console.db").exists()
+    assert not (tmp_path / "micromentor.db").exists()
