@@ -20,7 +20,7 @@ import httpx
 
 from storage.engine import create_engine
 from storage.migrate import upgrade
-from storage.tables import MentorProfileRow, PersonRow, QuestionRow, table_of
+from storage.tables import MentorProfileRow, PersonRow, QuestionRow, WorkspaceRow, table_of
 from tests.adapters.slack.fake_slack import TEAM_ID, FakeSlack
 
 __all__ = [
@@ -138,9 +138,18 @@ async def seed(url: str, *, mentors: int, questions: int) -> None:
                 "closed_at": created + timedelta(minutes=20),
                 "extensions": 0,
                 "claims": 1,
+                "number": i + 1,
             }
         )
+    # The workspace's row carries its question counter (registering it at start-up keeps it).
+    workspace = {
+        "key": ws,
+        "mentoring_channel": "slack:C0MENTOR1",
+        "admin_channel": "slack:C0ADMINS1",
+        "last_number": questions,
+    }
     async with engine.begin() as conn:
+        await conn.execute(table_of(WorkspaceRow).insert(), [workspace])
         await conn.execute(table_of(PersonRow).insert(), people)
         await conn.execute(table_of(MentorProfileRow).insert(), profiles)
         for start in range(0, len(rows), 20_000):

@@ -155,6 +155,10 @@ class QuestionRepository(Protocol):
         """By internal id (what events, nudges and deliveries carry)."""
         ...
 
+    async def get_many(self, question_ids: Sequence[int]) -> dict[int, Question]:
+        """By internal id, in one look-up; ids that do not exist are left out."""
+        ...
+
     async def get_by_number(self, workspace: WorkspaceRef, number: int) -> Question | None:
         """By the number people see in that workspace."""
         ...
@@ -233,6 +237,10 @@ class PersonRepository(Protocol):
 
 class MentorRepository(Protocol):
     async def get(self, ref: UserRef) -> MentorProfile | None: ...
+
+    async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, MentorProfile]:
+        """Profiles of those of `refs` who have one, in one look-up."""
+        ...
 
     async def save(self, profile: MentorProfile) -> None:
         """Insert or update."""
@@ -369,7 +377,10 @@ class InboxRepository(LeasedQueue[InboxItem], Protocol):
 
 
 class OutboxRepository(LeasedQueue[OutboxItem], Protocol):
-    async def add_many(self, rows: Sequence[OutboxItem]) -> None: ...
+    async def add_many(self, rows: Sequence[OutboxItem]) -> None:
+        """Store deliveries in this order (a lane's rows go out in it); their ids are not
+        read back (leasing returns them)."""
+        ...
 
     async def sent(self, item_id: int, *, at: datetime, result: str | None) -> None:
         """Delivered; `result` is the ref the platform gave back (a key), if any."""

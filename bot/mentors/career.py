@@ -4,10 +4,11 @@ asker (the card says "cross-region")."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from bot.actors import require_mentor, save_mentor
-from bot.domain import Question
+from bot.domain import Person, Question
 from bot.learning.commands import SetMentorRegion, SetMentorStage
 from bot.matching.perspectives import STAGES, Place, cross_region
 from bot.messagebus import Context, Refusal
@@ -87,24 +88,35 @@ async def set_mentor_region(cmd: SetMentorRegion, ctx: Context) -> None:
     ctx.reply(with_intro(said, card))
 
 
-async def cross_region_mentors(uow: UnitOfWork, q: Question, *, at: datetime) -> frozenset[UserRef]:
+async def cross_region_mentors(
+    uow: UnitOfWork,
+    q: Question,
+    *,
+    at: datetime,
+    people: Mapping[UserRef, Person] | None = None,
+) -> frozenset[UserRef]:
     """The suggested mentors of `q` who work in another region than its asker (never for an
-    anonymous question: it would say something about where the asker is)."""
+    anonymous question: it would say something about where the asker is). `people`: what the
+    caller read already (the asker's timezone is taken from there when it holds them)."""
     if q.anonymous or not q.suggested:
         return frozenset()
-    asker_profile = await uow.mentors.get(q.asker)
-    person = await uow.people.get(q.asker)
-    asker = Place(
-        region=asker_profile.region if asker_profile is not None else "",
-        timezone=asker_profile.timezone
-        if asker_profile is not None
-        else (person.timezone if person is not None else None),
-    )
+    # One look-up for the asker's and the suggested mentors' profiles (a card is drawn each
+    # time it goes out: this is on every delivery of one).
+    profiles = await uow.mentors.get_many([q.asker, *q.suggested])
+    asker_profile = profiles.get(q.asker)
+    if asker_profile is not None:
+        asker = Place(region=asker_profile.region, timezone=asker_profile.timezone)
+    else:
+        if people is not None and q.asker in people:
+            person: Person | None = people[q.asker]
+        else:
+            person = await uow.people.get(q.asker)
+        asker = Place(region="", timezone=person.timezone if person is not None else None)
     if not asker.region and not asker.timezone:
         return frozenset()
     found: set[UserRef] = set()
     for ref in q.suggested:
-        profile = await uow.mentors.get(ref)
+        profile = profiles.get(ref)
         if profile is not None and cross_region(
             asker, Place(profile.region, profile.timezone), at=at
         ):

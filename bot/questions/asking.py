@@ -195,8 +195,10 @@ async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
     hits = ctx.services.similar.of(q.workspace).search(q.text, q.topics, limit=wanted * 2)
     found: list[Question] = []
     reads = await ctx.reads()
+    # One look-up for every hit (the index may offer twice as many as are shown).
+    known = await reads.questions.get_many([hit.question_id for hit in hits]) if hits else {}
     for hit in hits:
-        other = await reads.questions.get(hit.question_id)
+        other = known.get(hit.question_id)
         if (
             other is not None
             and other.workspace == q.workspace

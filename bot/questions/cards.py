@@ -123,7 +123,7 @@ async def card_view(uow: UnitOfWork, q: Question, config: Config) -> ChatMessage
         rating = rated.score if rated is not None else None
     cross: frozenset[UserRef] = frozenset()
     if q.state is QuestionState.OPEN:
-        cross = await cross_region_mentors(uow, q, at=q.created_at)
+        cross = await cross_region_mentors(uow, q, at=q.created_at, people=people)
     return question_card(q, names=names, config=config, rating=rating, cross_region=cross)
 
 

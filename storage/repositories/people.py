@@ -86,6 +86,14 @@ class SqlMentorRepository(Repository):
         ).first()
         return None if row is None else _mentor(row)
 
+    async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, MentorProfile]:
+        if not refs:
+            return {}
+        keys = sorted({r.key() for r in refs})
+        rows = await self._session.execute(sa.select(MENTOR).where(MENTOR.c.user.in_(keys)))
+        profiles = (_mentor(row) for row in rows)
+        return {p.ref: p for p in profiles}
+
     async def save(self, profile: MentorProfile) -> None:
         values = {
             "user": profile.ref.key(),

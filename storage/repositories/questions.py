@@ -134,6 +134,15 @@ class SqlQuestionRepository(Repository):
             return replace(known)
         return await self._one(T.c.id == question_id)
 
+    async def get_many(self, question_ids: Sequence[int]) -> dict[int, Question]:
+        found = {i: replace(self._written[i]) for i in question_ids if i in self._written}
+        wanted = sorted({i for i in question_ids if i not in found})
+        if wanted:
+            for q in await self._many(sa.select(T).where(T.c.id.in_(wanted))):
+                assert q.id is not None
+                found[q.id] = q
+        return found
+
     async def get_by_number(self, workspace: WorkspaceRef, number: int) -> Question | None:
         return await self._one(sa.and_(T.c.workspace == workspace.key(), T.c.number == number))
 

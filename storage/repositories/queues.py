@@ -154,8 +154,11 @@ class SqlOutboxRepository(_Queue):
     async def add_many(self, rows: Sequence[OutboxItem]) -> None:
         if not rows:
             return
-        result = await self._session.execute(
-            sa.insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True),
+        # One executemany, in order (ids, and so each lane's order, follow it); no RETURNING:
+        # SQLite can't say which id went to which row in one statement, so asking for them
+        # made SQLAlchemy send one INSERT per row. Nobody reads them before leasing.
+        await self._session.execute(
+            sa.insert(OUTBOX),
             [
                 {
                     "key": r.key,
@@ -170,8 +173,6 @@ class SqlOutboxRepository(_Queue):
                 for r in rows
             ],
         )
-        for row, new_id in zip(rows, result.scalars(), strict=True):
-            row.id = new_id
 
     async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[OutboxItem]:
         return [_outbox_item(r) for r in await self._rows.lease(now, lease=lease, limit=limit)]

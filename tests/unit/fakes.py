@@ -272,6 +272,10 @@ class FakeQuestionRepository(_Repository):
     async def get(self, question_id: int) -> Question | None:
         return _copy(self._rows().get(question_id))
 
+    async def get_many(self, question_ids: Sequence[int]) -> dict[int, Question]:
+        rows = self._rows()
+        return {i: q for i in question_ids if (q := _copy(rows.get(i))) is not None}
+
     async def get_by_number(self, workspace: WorkspaceRef, number: int) -> Question | None:
         return await self._first(lambda q: q.workspace == workspace and q.number == number)
 
@@ -412,6 +416,10 @@ class FakeMentorRepository(_Repository):
 
     async def get(self, ref: UserRef) -> MentorProfile | None:
         return _copy(self._rows().get(ref))
+
+    async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, MentorProfile]:
+        rows = self._rows()
+        return {r: p for r in refs if (p := _copy(rows.get(r))) is not None}
 
     async def save(self, profile: MentorProfile) -> None:
         await self._uow.lock(self.table, profile.ref)
