@@ -98,7 +98,9 @@ def test_only_human_messages_in_threads_and_group_dms_count(
 
 def test_rate_button_becomes_rate_session() -> None:
     action = payload("block_actions_rate.json")["actions"][0]
-    assert tr.block_action(action["action_id"], actor=ALICE) == c.RateSession(ALICE, 1, 5, role="asker")
+    assert tr.block_action(action["action_id"], actor=ALICE) == c.RateSession(
+        ALICE, 1, 5, role="asker"
+    )
 
 
 @pytest.mark.parametrize(
