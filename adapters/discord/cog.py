@@ -12,10 +12,13 @@ from adapters.discord.components import (
     ASK_FORM,
     COG_NAME,
     FAQ_FORM,
+    NEW_ASK_FORM,
     AskModal,
     CommentModal,
     FaqModal,
     LightningModal,
+    NewAskModal,
+    ask_form_choices,
     comment_form_submission,
     form_submission,
     lightning_form_submission,
@@ -55,6 +58,8 @@ def _choices(values: list[str]) -> Choices:
     return [app_commands.Choice(name=v[:100], value=v[:100]) for v in values]
 
 
+# Longer than this, a question typed in the one-line option opens the form to be checked there.
+LONG_QUESTION = 300
 _STAGE_CHOICES = [app_commands.Choice(name=s.capitalize(), value=s) for s in STAGES]
 
 
@@ -93,13 +98,22 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     async def askmentor(
         self,
         interaction: Interaction,
-        question: str,
+        question: str | None = None,
         anonymous: bool = False,
         stage: app_commands.Choice[str] | None = None,
     ) -> None:
         wanted = stage.value if stage is not None else None
+        typed = (question or "").strip()
+        if not typed or len(typed) > LONG_QUESTION:
+            # The option is one line: no text, or a long question, gets a paragraph field
+            # (the long one already in it, to break into lines), as the Slack form does.
+            limit = self.bus.config.ask.max_length
+            await interaction.response.send_modal(
+                NewAskModal(question=typed, anonymous=anonymous, stage=wanted, max_length=limit)
+            )
+            return
         await self.runner.run(
-            interaction, lambda a: ask_command(a, question, anonymous=anonymous, stage=wanted)
+            interaction, lambda a: ask_command(a, typed, anonymous=anonymous, stage=wanted)
         )
 
     # --- /mentor ----------------------------------------------------------------------------
@@ -420,6 +434,17 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         edited = form_submission(interaction.data, ASK_FORM)
         if edited is not None:
             await self._edited(interaction, *edited)
+            return
+        asked = form_submission(interaction.data, NEW_ASK_FORM)
+        if asked is not None:
+            options, text, named = asked
+            anonymous, stage = ask_form_choices(options)
+            await self.runner.run(
+                interaction,
+                lambda a: ask_command(a, text, anonymous=anonymous, stage=stage),
+                thinking=False,
+                named=named,
+            )
 
     async def _edited(
         self, interaction: Interaction, draft_id: int, question: str, named: str | None

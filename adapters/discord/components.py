@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self, cast
 import discord
 from discord.ext import commands
 
+from bot.matching.perspectives import STAGES
 from bot.messages import Action
 
 __all__ = [
@@ -20,6 +21,9 @@ __all__ = [
     "CommentModal",
     "FaqModal",
     "LightningModal",
+    "NewAskModal",
+    "ask_form_choices",
+    "ask_form_options",
     "comment_form_submission",
     "form_submission",
     "lightning_form_submission",
@@ -106,6 +110,7 @@ COMMENT_FORM = "mmform:comment:"
 LIGHTNING_FORM = "mmform:lightning:"
 FAQ_FORM = "mmform:faq:"
 ASK_FORM = "mmform:ask:"
+NEW_ASK_FORM = "mmform:newask:"
 
 
 def _form_values(data: Any, prefix: str) -> tuple[int, list[tuple[str, str]], str | None] | None:
@@ -225,6 +230,38 @@ class FaqModal(discord.ui.Modal):
             default=answer or None,
         )
         self.add_item(self.answer)
+
+
+def ask_form_options(*, anonymous: bool, stage: str | None) -> int:
+    """The ask form's options as the number in its custom id (modals hold only text inputs):
+    bit 0 anonymous, the rest the career stage's place in `STAGES` plus one (0: any)."""
+    place = STAGES.index(stage) + 1 if stage in STAGES else 0
+    return int(anonymous) + 2 * place
+
+
+def ask_form_choices(number: int) -> tuple[bool, str | None]:
+    """`ask_form_options` read back: (anonymous, stage)."""
+    place = number // 2
+    return bool(number & 1), STAGES[place - 1] if 0 < place <= len(STAGES) else None
+
+
+class NewAskModal(discord.ui.Modal):
+    """`/askmentor` with no text, or a long one: the question in a paragraph field (as the Slack
+    form), the command's other options carried in the custom id (`NEW_ASK_FORM` + options)."""
+
+    def __init__(
+        self, *, question: str = "", anonymous: bool, stage: str | None, max_length: int
+    ) -> None:
+        options = ask_form_options(anonymous=anonymous, stage=stage)
+        super().__init__(title="Ask a mentor", custom_id=f"{NEW_ASK_FORM}{options}")
+        self.question: discord.ui.TextInput[Self] = discord.ui.TextInput(
+            label="Your question",
+            style=discord.TextStyle.paragraph,
+            placeholder="What you want to know, what you tried and what you expected",
+            max_length=min(max_length, 4000),
+            default=question[:4000] or None,
+        )
+        self.add_item(self.question)
 
 
 class AskModal(discord.ui.Modal):

@@ -92,7 +92,9 @@ class SlackBot:
         """The form to open; None when what it would edit is gone (or can't be read now)."""
         n = modal.question_id
         if modal.kind == "ask":
-            return ask_modal(meta, allow_anonymous=self.config.ask.allow_anonymous)
+            return ask_modal(
+                meta, allow_anonymous=self.config.ask.allow_anonymous, initial=modal.initial
+            )
         if modal.kind == "join":
             who = await self.directory.user(user_id(body))
             return join_modal(
@@ -200,6 +202,14 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             await bot.gateway.tell(body.get("response_url"), NOT_NOW)
             return
         await ack()
+
+    @bolt.message_shortcut(tr.ASK_ABOUT_SHORTCUT)
+    async def on_ask_about(ack: Ack, body: Body) -> None:
+        # "Ask a mentor about this" on a message: the ask form, the message quoted in it.
+        await ack()
+        quoted = tr.quoted_for_ask((body.get("message") or {}).get("text", ""))
+        channel = (body.get("channel") or {}).get("id")
+        await bot.open_modal(tr.OpenModal("ask", initial=quoted), body=body, channel=channel)
 
     @bolt.view(re.compile(r"^mm_"))
     async def on_view(ack: Ack, body: Body, view: Body) -> None:

@@ -64,6 +64,31 @@ class OpenModal:
 
     kind: str
     question_id: int | None = None
+    initial: str = ""  # text the form starts with (the ask form from a message shortcut)
+
+
+# The message shortcut "Ask a mentor about this" (both manifests declare it).
+ASK_ABOUT_SHORTCUT = "mm_ask_about"
+_QUOTE_LIMIT = 1200  # of the 2000 a question may have: room for the person's own words
+_SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def _plain_link(m: re.Match[str]) -> str:
+    target, label = m.group(1), m.group(2)
+    if target.startswith(("@", "#", "!")):  # <@U1>, <#C1|name>, <!here>: never a ping again
+        sigil = "#" if target.startswith("#") else "@"
+        return f"{sigil}{label or target.lstrip('@#!')}"
+    return f"{label} ({target})" if label and label != target else target
+
+
+def quoted_for_ask(message_text: str) -> str:
+    """The ask form's start from a message shortcut: the message quoted (``> ``), mentions and
+    links as plain words, then an empty line for the question."""
+    plain = unescape(_SLACK_LINK.sub(_plain_link, message_text or "")).strip()
+    if len(plain) > _QUOTE_LIMIT:
+        plain = plain[: _QUOTE_LIMIT - 1].rstrip() + "…"
+    quoted = "\n".join(f"> {line}" if line else ">" for line in plain.splitlines())
+    return f"{quoted}\n\n" if quoted else ""
 
 
 # Buttons that open a form instead of sending a command.

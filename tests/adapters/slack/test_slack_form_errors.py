@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from adapters.slack.translate import workspace_ref
-from tests.adapters.slack.conftest import TEAM_ID, SlackHarness
+from adapters.slack.translate import ASK_ABOUT_SHORTCUT, quoted_for_ask, workspace_ref
+from tests.adapters.slack.conftest import MENTORING, TEAM_ID, USERS, SlackHarness
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
 
@@ -83,3 +83,54 @@ async def test_a_good_form_is_acknowledged_empty_and_asks(slack: SlackHarness) -
     )
     assert response.status_code == 200 and response.text == ""
     await slack.card_of(1)
+
+
+# --- the message shortcut "Ask a mentor about this" -------------------------------------------
+
+
+def message_action(user: str, text: str) -> dict[str, Any]:
+    """A message shortcut's payload as Slack documents it (type ``message_action``)."""
+    return {
+        "type": "message_action",
+        "token": "legacy",
+        "action_ts": "1700000100.000001",
+        "team": {"id": TEAM_ID, "domain": "fake-team"},
+        "user": {"id": USERS[user], "name": user},
+        "channel": {"id": MENTORING, "name": "mentoring"},
+        "callback_id": ASK_ABOUT_SHORTCUT,
+        "trigger_id": "trigger.shortcut.1",
+        "message_ts": "1700000000.000100",
+        "message": {
+            "type": "message",
+            "user": USERS["bob"],
+            "ts": "1700000000.000100",
+            "text": text,
+        },
+        "response_url": "https://hooks.slack.com/app/T0/1/abc",
+    }
+
+
+async def test_the_message_shortcut_opens_the_ask_form_with_the_message_quoted(
+    slack: SlackHarness,
+) -> None:
+    said = "Deploys fail with &lt;timeout&gt; since <@U0BOB0001> changed it\nsee <!here>"
+    response = await slack.post(
+        slack.interaction_body(message_action("alice", said)),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    opened = await slack.fake.wait_for(lambda: slack.fake.to("views.open"), what="views.open")
+    assert opened[0].params["trigger_id"] == "trigger.shortcut.1"
+    view = opened[0].params["view"]
+    assert view["callback_id"] == "mm_ask"
+    question = next(b for b in view["blocks"] if b["block_id"] == "question")
+    assert question["element"]["initial_value"] == (
+        "> Deploys fail with <timeout> since @U0BOB0001 changed it\n> see @here\n\n"
+    )
+
+
+def test_a_quote_keeps_no_mention_and_stays_short() -> None:
+    quoted = quoted_for_ask("<!channel> look at <https://x.example/a|the runbook> " + "x" * 3000)
+    assert "<!" not in quoted and "@channel" in quoted
+    assert "the runbook (https://x.example/a)" in quoted
+    assert len(quoted) < 1300 and quoted.endswith("…\n\n")

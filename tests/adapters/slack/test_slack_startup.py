@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from adapters.slack.runtime import SlackSettings, connect, resolve_channel, web_client
-from adapters.slack.translate import workspace_ref
+from adapters.slack.translate import ASK_ABOUT_SHORTCUT, workspace_ref
 from bot.clock import SystemClock
 from bot.errors import StartupError
 from bot.main import build_app
@@ -131,6 +131,17 @@ def test_manifest_declares_commands_scopes_and_events(name: str) -> None:
     ):
         assert needed in manifest, needed
     assert ("socket_mode_enabled: true" in manifest) == (name == "manifest-socket.yml")
+
+
+@pytest.mark.parametrize("name", ["manifest.yml", "manifest-socket.yml"])
+def test_manifest_asks_for_no_scope_it_does_not_use_and_has_the_ask_shortcut(name: str) -> None:
+    manifest = (MANIFESTS / name).read_text()
+    assert "chat:write.public" not in manifest  # the app joins its channels (channels:join)
+    shortcut = manifest.split("  shortcuts:\n", 1)[1].split("oauth_config:", 1)[0]
+    assert "name: Ask a mentor about this" in shortcut
+    assert "type: message" in shortcut
+    assert f"callback_id: {ASK_ABOUT_SHORTCUT}" in shortcut
+    assert "description: " in shortcut
 
 
 def test_settings_never_show_their_secrets() -> None:

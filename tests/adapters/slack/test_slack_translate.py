@@ -98,7 +98,9 @@ def test_only_human_messages_in_threads_and_group_dms_count(
 
 def test_rate_button_becomes_rate_session() -> None:
     action = payload("block_actions_rate.json")["actions"][0]
-    assert tr.block_action(action["action_id"], actor=ALICE) == c.RateSession(ALICE, 1, 5)
+    assert tr.block_action(action["action_id"], actor=ALICE) == c.RateSession(
+        ALICE, 1, 5, role="asker"
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,7 +110,7 @@ def test_rate_button_becomes_rate_session() -> None:
         ("mm:release:3", c.ReleaseQuestion(ALICE, 3)),
         ("mm:resolve:3", c.ResolveQuestion(ALICE, 3)),
         ("mm:extend:3", c.ExtendTimebox(ALICE, 3)),
-        ("mm:clarity:2:3", c.RateSession(ALICE, 3, 2)),
+        ("mm:clarity:2:3", c.RateSession(ALICE, 3, 2, role="mentor")),
         ("mm:comment:3", tr.OpenModal("comment", 3)),
         ("other:claim:3", None),
         ("mm:dance:3", None),

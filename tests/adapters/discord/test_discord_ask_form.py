@@ -1,0 +1,71 @@
+"""`/askmentor` with no text, or a long one, opens a form with a paragraph field (as Slack's
+form does); the form's submission asks, with the command's other options kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discord_harness import Harness
+
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one?\nI tried groupby('a')."
+MODAL = 9
+PARAGRAPH = 2
+
+
+def text_inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for row in modal["components"]:
+        found += row.get("components") or [row.get("component")]
+    return [c for c in found if c and c["type"] == 4]
+
+
+async def opened_form(harness: Harness, options: list[dict[str, Any]]) -> dict[str, Any]:
+    fake = harness.fake
+    token = await fake.slash("alice", "askmentor", options)
+    (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    assert callback.json()["type"] == MODAL
+    modal: dict[str, Any] = callback.json()["data"]
+    return modal
+
+
+async def test_askmentor_without_text_opens_a_paragraph_form_whose_submission_asks(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    modal = await opened_form(harness, [{"name": "anonymous", "type": 5, "value": True}])
+    (field,) = text_inputs(modal)
+    assert field["style"] == PARAGRAPH
+    assert not field.get("value")
+    before = len(fake.channel_messages(fake.mentoring_id))
+    submit = await fake.submit_modal("alice", modal, QUESTION)
+    (reply,) = await fake.followups(submit)
+    assert "#1" in reply.json()["content"]
+    await fake.wait_until(lambda: len(fake.channel_messages(fake.mentoring_id)) > before)
+    card = fake.channel_messages(fake.mentoring_id)[-1]
+    fields = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}
+    assert fields["Asked by"] == "anonymous"  # the command's option came through the form
+    assert "groupby('a')" in card["embeds"][0]["description"]
+
+
+async def test_a_long_question_opens_the_form_with_the_text_in_it(harness: Harness) -> None:
+    long = "How do I make our nightly pandas job faster? " + "It reads many CSV files. " * 20
+    modal = await opened_form(harness, [{"name": "question", "type": 3, "value": long}])
+    (field,) = text_inputs(modal)
+    assert field["style"] == PARAGRAPH and field["value"] == long.strip()
+
+
+async def test_a_short_question_is_asked_at_once(harness: Harness) -> None:
+    card = await harness.ask("alice", "How do I group a pandas DataFrame by two columns and sum?")
+    assert card["embeds"][0]["title"] == "Question #1"
+
+
+def test_the_question_option_is_optional_and_the_form_keeps_the_other_options() -> None:
+    from adapters.discord.cog import MentoringCog
+    from adapters.discord.components import ask_form_choices, ask_form_options
+
+    question = next(p for p in MentoringCog.askmentor.parameters if p.name == "question")
+    assert question.required is False
+    for anonymous in (False, True):
+        for stage in (None, "early", "senior", "executive"):
+            number = ask_form_options(anonymous=anonymous, stage=stage)
+            assert ask_form_choices(number) == (anonymous, stage)
