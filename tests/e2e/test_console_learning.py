@@ -186,7 +186,7 @@ async def test_askmentor_senior_prefers_a_senior_mentor_and_the_card_says_cross_
     assert "Suggested mentors: bob, carol." in out.one("only alice sees", "Thanks!")
     assert "Suggested: @bob (cross-region), @carol (cross-region)" in out.one("#mentoring")
     out = await console("as admin", "/mentor why 1")
-    assert "stage 25.00" in out.text
+    assert "career stage +25" in out.text and "career stage −25" in out.text
 
 
 async def test_every_session_intro_has_the_configured_call_link(sqlite_url: str) -> None:
@@ -300,7 +300,8 @@ def test_the_roster_csv_carries_career_stage_and_region(
     header = "workspace,user,name,skills,timezone,hours,capacity_per_week,about,stage,region\n"
     (tmp_path / "bad.csv").write_text(header + "console:local,console:bob,Bob,python,,,,,wizard,\n")
     assert main(["mentors", "import", "bad.csv"]) == 2
-    assert "bad.csv:2: `wizard` is not a career stage." in capsys.readouterr().out
+    # Problems go to stderr.
+    assert "bad.csv:2: `wizard` is not a career stage." in capsys.readouterr().err
     (tmp_path / "good.csv").write_text(
         header + "console:local,console:bob,Bob,python,,,,,Senior,EMEA\n"
     )
@@ -308,5 +309,5 @@ def test_the_roster_csv_carries_career_stage_and_region(
     capsys.readouterr()
     assert main(["mentors", "export"]) == 0
     exported = capsys.readouterr().out.splitlines()
-    assert exported[0] == header.strip()
-    assert exported[1].endswith(",senior,EMEA")
+    assert exported[0] == header.strip() + ",paused"  # the export adds whether they are paused
+    assert exported[1].endswith(",senior,EMEA,no")

