@@ -646,6 +646,7 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
             ]
         )
         await uow.commit()
+    app.runtime.wake()  # deliver the welcome now
     log.info("Slack: installed in workspace %s; the installer is its first admin", team_id)
 
 
