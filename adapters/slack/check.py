@@ -31,7 +31,7 @@ def manifest_scopes(manifest: Path = MANIFEST) -> set[str]:
         if inside:
             if stripped.startswith("- "):
                 scopes.add(stripped[2:].strip())
-            elif stripped:
+            elif stripped and not stripped.startswith("#"):
                 break
     return scopes
 
