@@ -15,6 +15,7 @@ __all__ = ["start_slack", "start_slack_oauth"]
 log = logging.getLogger(__name__)
 
 PLATFORM_NAME = "slack"
+OAUTH_PLATFORM_NAME = "slack-oauth"  # bot/platforms.py: multi-workspace Slack
 
 
 async def start_slack(app: App) -> None:
@@ -70,10 +71,10 @@ async def start_slack_oauth(app: App) -> None:
     from adapters.slack.server import slack_routes
 
     env = OAuthEnv.from_env()
-    app.web.expect(PLATFORM_NAME)
+    app.web.expect(OAUTH_PLATFORM_NAME)
     bolt = await connect_oauth(app, env)
     app.web.add_routes(*slack_routes(bolt), *oauth_routes(bolt))
-    app.web.connection(PLATFORM_NAME, lambda: True)
+    app.web.connection(OAUTH_PLATFORM_NAME, lambda: True)
     public = os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or "https://<your-public-host>"
     log.info(
         'Slack (OAuth): the "Add to Slack" link is %s/slack/install; set the app\'s redirect URL '
