@@ -61,7 +61,7 @@ from bot.domain import Person
 from bot.flow.inbox import Prepared
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Delivery, Op, OutboxItem, ReplyTo, new_key
-from bot.messages import ChatMessage, text
+from bot.messages import Bold, ChatMessage, Mention, text
 from bot.ports import DeliveryRefused
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
 from storage.slack_installations import SlackInstallation, SlackInstallations
@@ -85,6 +85,8 @@ OAUTH_VARS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 # Errors meaning the workspace's token is gone (uninstalled, revoked): stop delivering there.
 _TOKEN_GONE = {"invalid_auth", "token_revoked", "account_inactive", "not_authed", "team_not_found"}
 _CACHE_SECONDS = 60.0
+# Added to a request's body: the team whose installation authorized it.
+AUTHORIZED_TEAM = "micromentor_team_id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +290,8 @@ class Teams:
         self._teams: dict[str, Team] = {}
         self._ids: dict[str, str] = {}
         self._workspace_urls: dict[str, str] = {}
+        self.registered: set[str] = set()  # teams with a settings row
+        self.tried: dict[str, float] = {}  # team → when registering may be tried again
 
     def forget(self, team_id: str) -> None:
         self._teams.pop(team_id, None)
@@ -357,7 +361,7 @@ class Teams:
 
 def team_of_body(body: Mapping[str, Any]) -> str:
     """The workspace a request came from (commands, events, interactions)."""
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    team = body.get(AUTHORIZED_TEAM) or body.get("team_id") or (body.get("team") or {}).get("id")
     if not team and isinstance(body.get("user"), dict):
         team = body["user"].get("team_id")
     if not team and isinstance(body.get("view"), dict):
@@ -555,28 +559,87 @@ class TeamPreparer:
 # --- install ----------------------------------------------------------------------------------
 
 
-def welcome(installer: str, *, mentoring: str, admin: str, missing: str | None) -> ChatMessage:
-    lines = [
-        f"Thanks for installing Micromentor, <@{installer}>! You are this workspace's first "
-        "Micromentor admin.",
-        "",
-        "Next steps:",
-    ]
+def welcome(
+    installer: UserRef, name: str, *, mentoring: str, admin: str, missing: bool
+) -> ChatMessage:
+    """The installer's DM: they are the first admin, and what to do next."""
     if missing:
-        lines.append(
-            f"• Create #{mentoring} (where questions are posted) and #{admin} (for admins), "
-            "invite the app to both with `/invite @Micromentor`, then run `/mentor help`."
+        channels = (
+            f"• Create #{mentoring} (where questions are posted) and #{admin} (digest and "
+            "escalations), invite the app to both with `/invite @Micromentor`, then run "
+            "`/mentor help`: the bot picks them up by name."
         )
     else:
-        lines.append(
-            f"• Questions are posted in #{mentoring}; admin notices go to #{admin}. For a private "
-            "channel, invite the app with `/invite @Micromentor`."
+        channels = (
+            f"• Questions are posted in #{mentoring}; the digest and escalations go to #{admin}. "
+            "For a private channel, invite the app with `/invite @Micromentor`."
         )
-    lines += [
-        "• Invite the people who can help: they join as mentors with `/mentor join <skills>`.",
-        "• Anyone asks with `/ask <question>`; `/mentor help` lists everything else.",
-    ]
-    return ChatMessage(body=text("\n".join(lines)))
+    return ChatMessage(
+        body=text(
+            "Thanks for installing Micromentor, ",
+            Mention(installer, name),
+            "! You are this workspace's first Micromentor admin.\n\n",
+            Bold("Next steps"),
+            "\n" + channels + "\n",
+            "• Invite the people who can help: they join as mentors with "
+            "`/mentor join <skills>`.\n",
+            "• Anyone asks with `/askmentor <question>`; `/mentor help` lists everything else, "
+            "and `/mentoradmin` is yours.",
+        )
+    )
+
+
+async def register(app: App, teams: Teams, team: Team, *, name: str = "") -> str | None:
+    """Find the workspace's configured channels (joining the public ones) and store its settings
+    row; what is missing when a channel does not exist there yet (None: registered)."""
+    from bot.errors import StartupError
+
+    channels = app.config.channels
+    client = team.gateway.client
+    try:
+        mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")
+        admin = await resolve_channel(client, channels.admin, key="admin")
+        wider = (
+            await resolve_channel(client, channels.escalation, key="escalation")
+            if channels.escalation
+            else None
+        )
+    except StartupError as e:
+        log.info("Slack: workspace %s needs its channels set up: %s", team.team_id, e)
+        return str(e)
+    found = [c for c in (mentoring, admin, wider) if c]
+    await teams.remember(team.team_id, found)
+    for channel_id in dict.fromkeys(found):
+        await join_channel(client, channel_id)
+    await app.bus.handle(
+        RegisterWorkspace(
+            tr.workspace_ref(team.team_id),
+            tr.channel_ref(mentoring),
+            tr.channel_ref(admin),
+            timezone=app.config.bot.timezone,
+            name=name or team.team_id,
+            escalation_channel=tr.channel_ref(wider) if wider else None,
+        )
+    )
+    teams.registered.add(team.team_id)
+    return None
+
+
+async def ensure_registered(app: App, teams: Teams, team: Team) -> None:
+    """A workspace whose channels were missing at install is registered once they exist
+    (tried again at most once a minute, on its requests)."""
+    if team.team_id in teams.registered:
+        return
+    async with app.uow_factory(read_only=True) as uow:
+        known = await uow.workspaces.get(tr.workspace_ref(team.team_id))
+    if known is not None:
+        teams.registered.add(team.team_id)
+        return
+    now = time.monotonic()
+    if teams.tried.get(team.team_id, 0.0) > now:
+        return
+    teams.tried[team.team_id] = now + _CACHE_SECONDS
+    await register(app, teams, team)
 
 
 async def on_installed(app: App, teams: Teams, installation: Installation) -> None:
@@ -589,46 +652,18 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
         log.warning("Slack: workspace %s was installed but its token cannot be read", team_id)
         return
     await teams.remember(team_id, [installer])
+    missing = await register(app, teams, team, name=str(installation.team_name or team_id))
     channels = app.config.channels
-    client = team.gateway.client
-    missing: str | None = None
-    from bot.errors import StartupError
-
-    try:
-        mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")
-        admin = await resolve_channel(client, channels.admin, key="admin")
-        wider = (
-            await resolve_channel(client, channels.escalation, key="escalation")
-            if channels.escalation
-            else None
-        )
-    except StartupError as e:
-        missing = str(e)
-        log.info("Slack: workspace %s needs its channels set up: %s", team_id, missing)
-    else:
-        found = [c for c in (mentoring, admin, wider) if c]
-        await teams.remember(team_id, found)
-        for channel_id in dict.fromkeys(found):
-            await join_channel(client, channel_id)
-        await app.bus.handle(
-            RegisterWorkspace(
-                tr.workspace_ref(team_id),
-                tr.channel_ref(mentoring),
-                tr.channel_ref(admin),
-                timezone=app.config.bot.timezone,
-                name=str(installation.team_name or team_id),
-                escalation_channel=tr.channel_ref(wider) if wider else None,
-            )
-        )
     if not installer:
         return
     who = await team.directory.user(installer)
     user = tr.user_ref(installer)
     message = welcome(
-        installer,
+        user,
+        who.name,
         mentoring=channels.mentoring.lstrip("#"),
         admin=channels.admin.lstrip("#"),
-        missing=missing,
+        missing=missing is not None,
     )
     async with app.uow_factory() as uow:
         person = await uow.people.get(user)
@@ -694,11 +729,16 @@ async def connect_oauth(app: App, env: OAuthEnv) -> AsyncApp:
     )
 
     @bolt.middleware
-    async def per_workspace(body: dict[str, Any], next: Any) -> Any:
+    async def per_workspace(body: dict[str, Any], context: Any, next: Any) -> Any:
+        # The installation that authorized the request (in a channel shared with another
+        # workspace, the body's team may be the other one): kept with the stored input.
+        if context.team_id:
+            body[AUTHORIZED_TEAM] = context.team_id
         team_id = team_of_body(body)
         team = await teams.get(team_id) if team_id else None
         if team is not None:
             await teams.remember(team_id, ids_of_body(body))
+            await ensure_registered(app, teams, team)
             _current.set(team)
         return await next()
 

@@ -286,3 +286,32 @@ def test_oauth_credentials_select_the_oauth_mode_and_partial_ones_are_one_line()
     assert "SLACK_SIGNING_SECRET missing" in unsigned
     [both] = credential_problems({**full, "SLACK_BOT_TOKEN": "xoxb-1"})
     assert "not both" in both
+
+
+async def test_a_workspace_without_the_channels_is_told_and_registered_once_they_exist(
+    oauth: OAuthHarness,
+) -> None:
+    fake = oauth.fake
+    gamma = Ws("T0GAMMA01", "Gamma", "xoxb-gamma", "U0GINST01", "U0GASK001", "C0GMENTOR",
+               "C0GADMINS", "code-gamma")  # fmt: skip
+    fake.add_workspace(
+        gamma.team, gamma.name, token=gamma.token, installer=gamma.installer, code=gamma.code,
+        channels={"general": "C0GGENERAL"},
+    )  # fmt: skip
+    assert (await oauth.install(gamma)).status_code == 200
+    [dm] = await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", gamma.token, channel=gamma.installer),
+        what="welcome DM",
+    )
+    assert "Create #mentoring" in dm.text()
+    async with oauth.app.uow_factory(read_only=True) as uow:
+        assert await uow.workspaces.get(workspace_ref(gamma.team)) is None
+
+    fake.workspaces[gamma.token]["channels"].update(
+        {"mentoring": gamma.mentoring, "mentor-admins": gamma.admins}
+    )
+    await oauth.command(gamma, gamma.asker, "/askmentor", QUESTION)
+    await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", gamma.token, channel=gamma.mentoring),
+        what="card in Gamma",
+    )
