@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, cast
 import aiohttp
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.error import BoltError
 from slack_bolt.oauth.async_callback_options import (
     AsyncCallbackOptions,
     AsyncFailureArgs,
@@ -167,7 +168,7 @@ class DbInstallationStore(AsyncInstallationStore):
 
     async def async_save(self, installation: Installation) -> None:
         if not installation.team_id:
-            raise ValueError(
+            raise BoltError(  # Bolt answers its failure page (storage_error)
                 "Slack: organisation-wide (Enterprise Grid) installs are not supported"
             )
         scopes = installation.bot_scopes
@@ -718,7 +719,6 @@ async def connect_oauth(app: App, env: OAuthEnv) -> AsyncApp:
         installation_store_bot_only=True,
         state_store=SignedStateStore(env.state_secret),
         callback_options=AsyncCallbackOptions(success=success, failure=failure),
-        logger=log,
     )
     bolt = AsyncApp(
         client=client,

@@ -4,6 +4,7 @@ refused with one line."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 from collections.abc import AsyncIterator
@@ -77,6 +78,17 @@ async def test_run_installs_a_workspace_through_the_oauth_flow(
         assert "first Micromentor admin" in dm.text()
     finally:
         await running.stop()
+    # `micromentor check` accepts the OAuth mode (on the database `run` migrated).
+    check = await asyncio.create_subprocess_exec(
+        *MICROMENTOR,
+        "check",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(check.communicate(), 60)
+    assert check.returncode == 0, err.decode()
     logged = running.log.read_text()
     assert "/slack/install" in logged
     for secret in ("xoxb-gamma-secret", *OAUTH.values()):
