@@ -13,32 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.tables import SlackInstallationRow, SlackObjectRow, table_of
+
 __all__ = ["SlackInstallation", "SlackInstallations"]
 
-_meta = sa.MetaData()
-
-installation_table = sa.Table(
-    "slack_installation",
-    _meta,
-    sa.Column("team_id", sa.String(), primary_key=True),
-    sa.Column("enterprise_id", sa.String(), nullable=True),
-    sa.Column("app_id", sa.String(), nullable=True),
-    sa.Column("team_name", sa.String(), nullable=False, default=""),
-    sa.Column("bot_token", sa.String(), nullable=True),
-    sa.Column("bot_id", sa.String(), nullable=True),
-    sa.Column("bot_user_id", sa.String(), nullable=True),
-    sa.Column("bot_scopes", sa.String(), nullable=False, default=""),
-    sa.Column("installer_user_id", sa.String(), nullable=True),
-    sa.Column("installed_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("active", sa.Boolean(), nullable=False, default=True),
-)
-
-object_table = sa.Table(
-    "slack_object",
-    _meta,
-    sa.Column("slack_id", sa.String(), primary_key=True),
-    sa.Column("team_id", sa.String(), nullable=False),
-)
+installation_table = table_of(SlackInstallationRow)
+object_table = table_of(SlackObjectRow)
 
 
 @dataclass(frozen=True, slots=True)
