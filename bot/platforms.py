@@ -45,6 +45,13 @@ PLATFORMS: tuple[Platform, ...] = (
         start="adapters.slack:start_slack",
         check="adapters.slack.check:check_slack",
     ),
+    # Multi-workspace Slack: Bolt's OAuth install flow (SLACK_SIGNING_SECRET is needed too).
+    Platform(
+        "slack-oauth",
+        needs=("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"),  # = _OAUTH
+        start="adapters.slack:start_slack_oauth",
+        check="adapters.slack.check:check_slack_oauth",
+    ),
     Platform(
         "discord",
         needs=("DISCORD_TOKEN",),
@@ -54,6 +61,9 @@ PLATFORMS: tuple[Platform, ...] = (
 )
 
 
+_OAUTH = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
+
+
 def configured(env: Mapping[str, str] = os.environ) -> list[Platform]:
     """The platforms whose credentials are all present."""
     return [p for p in PLATFORMS if p.is_configured(env)]
@@ -61,4 +71,26 @@ def configured(env: Mapping[str, str] = os.environ) -> list[Platform]:
 
 def credential_problems(env: Mapping[str, str] = os.environ) -> list[str]:
     """Platforms with some credentials set and others missing (a typo, a forgotten export)."""
-    return [found for p in PLATFORMS if (found := p.problem(env))]
+    names = {p.name for p in configured(env)}
+    oauth = "slack-oauth" in names
+    some_oauth = any(env.get(k, "").strip() for k in _OAUTH)
+    single = any(env.get(k, "").strip() for k in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
+    problems = [
+        found
+        for p in PLATFORMS
+        # With OAuth variables, SLACK_SIGNING_SECRET belongs to that mode, not to a missing
+        # SLACK_BOT_TOKEN.
+        if not (p.name == "slack" and some_oauth and not single)
+        if (found := p.problem(env))
+    ]
+    if oauth and "slack" in names:
+        problems.append(
+            "slack: set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, "
+            "SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (OAuth, many workspaces), not both"
+        )
+    elif oauth and not env.get("SLACK_SIGNING_SECRET", "").strip():
+        problems.append(
+            "slack-oauth: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET set but "
+            "SLACK_SIGNING_SECRET missing"
+        )
+    return problems

@@ -32,6 +32,8 @@ __all__ = [
     "QuestionRow",
     "RateEventRow",
     "RecognitionNoteRow",
+    "SlackInstallationRow",
+    "SlackObjectRow",
     "SummaryShareRow",
     "TopicChoiceRow",
     "UtcDateTime",
@@ -540,6 +542,35 @@ class DashboardTokenRow(SQLModel, table=True):
     created_at: datetime = _dt(nullable=False)
     expires_at: datetime = _dt(nullable=False, index=True)
     used_at: datetime | None = _dt()
+
+
+class SlackInstallationRow(SQLModel, table=True):
+    """A workspace that installed the Slack app through OAuth (multi-workspace mode): its bot
+    token, forgotten (and the row made inactive) on uninstall. Used by adapters/slack only."""
+
+    __tablename__ = "slack_installation"
+
+    team_id: str = Field(primary_key=True)
+    enterprise_id: str | None = None
+    app_id: str | None = None
+    team_name: str = ""
+    bot_token: str | None = Field(default=None, repr=False)
+    bot_id: str | None = None
+    bot_user_id: str | None = None
+    bot_scopes: str = ""
+    installer_user_id: str | None = None
+    installed_at: datetime = _dt(nullable=False)
+    active: bool = True
+
+
+class SlackObjectRow(SQLModel, table=True):
+    """Which workspace a Slack channel or user id belongs to (multi-workspace mode): a
+    delivery goes out with that workspace's token."""
+
+    __tablename__ = "slack_object"
+
+    slack_id: str = Field(primary_key=True)
+    team_id: str = Field(index=True)
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.app import App
 
-__all__ = ["start_slack"]
+__all__ = ["start_slack", "start_slack_oauth"]
 
 log = logging.getLogger(__name__)
 
 PLATFORM_NAME = "slack"
+OAUTH_PLATFORM_NAME = "slack-oauth"  # bot/platforms.py: multi-workspace Slack
 
 
 async def start_slack(app: App) -> None:
@@ -61,3 +62,25 @@ async def start_slack(app: App) -> None:
     finally:
         if group is not None:
             group.cancel()
+
+
+async def start_slack_oauth(app: App) -> None:
+    """Multi-workspace Slack: serve Bolt's install flow and the events of every installed
+    workspace on the bot's HTTP port until cancelled."""
+    from adapters.slack.oauth import OAuthEnv, connect_oauth, oauth_routes
+    from adapters.slack.server import slack_routes
+
+    env = OAuthEnv.from_env()
+    app.web.expect(OAUTH_PLATFORM_NAME)
+    bolt = await connect_oauth(app, env)
+    app.web.add_routes(*slack_routes(bolt), *oauth_routes(bolt))
+    app.web.connection(OAUTH_PLATFORM_NAME, lambda: True)
+    public = os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or "https://<your-public-host>"
+    log.info(
+        'Slack (OAuth): the "Add to Slack" link is %s/slack/install; set the app\'s redirect URL '
+        "to %s/slack/oauth_redirect and its request URLs to %s/slack/events",
+        public,
+        public,
+        public,
+    )
+    await asyncio.Event().wait()

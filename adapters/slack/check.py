@@ -13,7 +13,7 @@ from adapters.slack.runtime import SlackSettings, resolve_channel, web_client
 from bot.config import Config
 from bot.errors import StartupError
 
-__all__ = ["check_slack", "manifest_scopes"]
+__all__ = ["check_slack", "check_slack_oauth", "manifest_scopes"]
 
 MANIFEST = Path(__file__).with_name("manifest.yml")
 
@@ -31,7 +31,7 @@ def manifest_scopes(manifest: Path = MANIFEST) -> set[str]:
         if inside:
             if stripped.startswith("- "):
                 scopes.add(stripped[2:].strip())
-            elif stripped:
+            elif stripped and not stripped.startswith("#"):
                 break
     return scopes
 
@@ -75,4 +75,17 @@ async def check_slack(config: Config) -> list[str]:
                 await resolve_channel(client, name, key=key)
             except StartupError as e:
                 problems.append(str(e))
+    return problems
+
+
+async def check_slack_oauth(config: Config) -> list[str]:
+    """OAuth mode: the credentials are present (each workspace's token is checked as it is
+    installed); the bot scopes asked for come from the manifest."""
+    import os
+
+    problems: list[str] = []
+    if not os.environ.get("SLACK_SIGNING_SECRET", "").strip():
+        problems.append("Slack (OAuth): SLACK_SIGNING_SECRET is missing (Basic Information page)")
+    if not manifest_scopes():
+        problems.append(f"Slack (OAuth): no bot scopes found in {MANIFEST}")
     return problems

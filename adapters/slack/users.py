@@ -32,10 +32,16 @@ class SlackDirectory:
     """users.info look-ups with a short cache, turned into core `Actor`s."""
 
     def __init__(
-        self, client: AsyncWebClient, *, workspace: WorkspaceRef, ttl_seconds: float = 600.0
+        self,
+        client: AsyncWebClient,
+        *,
+        workspace: WorkspaceRef,
+        ttl_seconds: float = 600.0,
+        admins: frozenset[str] = frozenset(),
     ) -> None:
         self.client = client
         self.workspace = workspace
+        self.admins = admins  # user ids that are admins here besides Slack's (the installer)
         self.ttl = ttl_seconds
         self._cache: dict[str, tuple[float, SlackUser]] = {}
 
@@ -77,7 +83,7 @@ class SlackDirectory:
             user=user_ref(user_id),
             name=u.name,
             workspace=self.workspace,
-            platform_admin=u.admin,
+            platform_admin=u.admin or user_id in self.admins,
             timezone=u.timezone,
         )
 

@@ -5,6 +5,7 @@ websocket (``apps.connections.open`` → ``/link/?ticket=…``)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
@@ -81,6 +82,10 @@ class FakeSlack:
         self.envelopes: dict[str, dict[str, Any]] = {}
         self._tickets = itertools.count(1)
         self._envelope_ids = itertools.count(1)
+        # OAuth: one-time codes → the grant oauth.v2.access answers; bot token → its workspace.
+        self.oauth_client: tuple[str, str] | None = None
+        self.grants: dict[str, dict[str, Any]] = {}
+        self.workspaces: dict[str, dict[str, Any]] = {}
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -97,6 +102,40 @@ class FakeSlack:
             "is_owner": False,
             "profile": {"display_name": name, "real_name": name.title()},
         }
+
+    def add_workspace(
+        self,
+        team_id: str,
+        name: str,
+        *,
+        token: str,
+        installer: str,
+        code: str,
+        channels: dict[str, str] | None = None,
+        bot_user: str = BOT_USER,
+    ) -> None:
+        """A workspace that installs the app: `code` is what Slack hands the redirect, the grant
+        gives `token`; calls made with that token see the workspace's own channels."""
+        self.workspaces[token] = {
+            "team_id": team_id,
+            "team": name,
+            "bot_user_id": bot_user,
+            "channels": dict(channels or self.channels),
+        }
+        self.grants[code] = {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "chat:write,commands,users:read",
+            "bot_user_id": bot_user,
+            "app_id": APP_ID,
+            "team": {"id": team_id, "name": name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": installer},
+        }
+
+    def token_of(self, call: Call) -> str:
+        return str(call.params.get("_token", ""))
 
     def fail_next(
         self,
@@ -291,7 +330,10 @@ class FakeSlack:
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         auth = request.headers.get("Authorization", "")
-        if auth:
+        if auth.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+            user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+            params["_client"] = (user, password)
+        elif auth:
             params["_token"] = auth.removeprefix("Bearer ")
         return params
 
@@ -330,7 +372,27 @@ class FakeSlack:
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
 
-    def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
+    def _oauth_v2_access(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Exchanges a one-time code for the workspace's bot token, as Slack documents."""
+        client = p.get("_client") or (p.get("client_id"), p.get("client_secret"))
+        if self.oauth_client is not None and tuple(client) != self.oauth_client:
+            return {"ok": False, "error": "invalid_client_id"}
+        grant = self.grants.pop(str(p.get("code", "")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        return grant
+
+    def _auth_test(self, p: dict[str, Any]) -> dict[str, Any]:
+        ws = self.workspaces.get(str(p.get("_token", "")))
+        if ws is not None:
+            return {
+                "url": f"https://{ws['team_id'].lower()}.slack.com/",
+                "team": ws["team"],
+                "user": "micromentor",
+                "team_id": ws["team_id"],
+                "user_id": ws["bot_user_id"],
+                "bot_id": "B" + ws["team_id"][1:],
+            }
         return {
             "url": "https://fake-team.slack.com/",
             "team": "Fake Team",
@@ -353,9 +415,9 @@ class FakeSlack:
         return {"channel": {"id": p.get("channel"), "is_channel": True, "is_member": True}}
 
     def _conversations_list(self, p: dict[str, Any]) -> dict[str, Any]:
-        items = [
-            {"id": cid, "name": name, "is_channel": True} for name, cid in self.channels.items()
-        ]
+        ws = self.workspaces.get(str(p.get("_token", "")))
+        channels = ws["channels"] if ws is not None else self.channels
+        items = [{"id": cid, "name": name, "is_channel": True} for name, cid in channels.items()]
         start = int(p.get("cursor") or 0)
         page = items[start : start + self.page_size]
         nxt = start + self.page_size

@@ -1,0 +1,121 @@
+"""The Slack adapter's own tables (migration 0006): one installation per workspace (its bot
+token, from Bolt's OAuth flow) and which workspace each Slack channel or user id belongs to, so a
+delivery goes out with the token of its workspace. Read and written on the engine directly: they
+are the adapter's bookkeeping, not the core's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.tables import SlackInstallationRow, SlackObjectRow, table_of
+
+__all__ = ["SlackInstallation", "SlackInstallations"]
+
+installation_table = table_of(SlackInstallationRow)
+object_table = table_of(SlackObjectRow)
+
+
+@dataclass(frozen=True, slots=True)
+class SlackInstallation:
+    team_id: str
+    bot_token: str | None = field(default=None, repr=False)  # a secret: never in repr or logs
+    enterprise_id: str | None = None
+    app_id: str | None = None
+    team_name: str = ""
+    bot_id: str | None = None
+    bot_user_id: str | None = None
+    bot_scopes: str = ""
+    installer_user_id: str | None = None
+    installed_at: datetime | None = None
+    active: bool = True
+
+
+class SlackInstallations:
+    """Installations and the Slack id → workspace map, on the bot's database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
+        if self.engine.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    async def save(self, inst: SlackInstallation) -> None:
+        """Insert or replace the workspace's installation (a reinstall reactivates it)."""
+        values = {
+            "team_id": inst.team_id,
+            "enterprise_id": inst.enterprise_id,
+            "app_id": inst.app_id,
+            "team_name": inst.team_name,
+            "bot_token": inst.bot_token,
+            "bot_id": inst.bot_id,
+            "bot_user_id": inst.bot_user_id,
+            "bot_scopes": inst.bot_scopes,
+            "installer_user_id": inst.installer_user_id,
+            "installed_at": inst.installed_at or datetime.now(UTC),
+            "active": True,
+        }
+        stmt = self._insert(installation_table).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["team_id"], set_={k: v for k, v in values.items() if k != "team_id"}
+        )
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def find(self, team_id: str) -> SlackInstallation | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(installation_table).where(installation_table.c.team_id == team_id)
+                )
+            ).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return SlackInstallation(
+            team_id=m["team_id"],
+            bot_token=m["bot_token"],
+            enterprise_id=m["enterprise_id"],
+            app_id=m["app_id"],
+            team_name=m["team_name"],
+            bot_id=m["bot_id"],
+            bot_user_id=m["bot_user_id"],
+            bot_scopes=m["bot_scopes"],
+            installer_user_id=m["installer_user_id"],
+            installed_at=m["installed_at"],
+            active=bool(m["active"]),
+        )
+
+    async def deactivate(self, team_id: str) -> None:
+        """Uninstalled or tokens revoked: forget the token, keep the row as inactive."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                sa.update(installation_table)
+                .where(installation_table.c.team_id == team_id)
+                .values(bot_token=None, active=False)
+            )
+
+    async def remember(self, ids: Mapping[str, str]) -> None:
+        """Record which workspace (team id) each Slack id belongs to (first sighting wins)."""
+        rows = [{"slack_id": k, "team_id": v} for k, v in ids.items() if k and v]
+        if not rows:
+            return
+        async with self.engine.begin() as conn:
+            for row in rows:
+                await conn.execute(
+                    self._insert(object_table).values(**row).on_conflict_do_nothing()
+                )
+
+    async def team_of(self, slack_id: str) -> str | None:
+        async with self.engine.connect() as conn:
+            found = await conn.scalar(
+                sa.select(object_table.c.team_id).where(object_table.c.slack_id == slack_id)
+            )
+        return str(found) if found is not None else None

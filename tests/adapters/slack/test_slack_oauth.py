@@ -1,0 +1,317 @@
+"""Multi-workspace Slack (OAuth) against the loopback fake: two workspaces installed through
+``/slack/install`` → ``/slack/oauth_redirect``, each one's requests answered with its own bot
+token, the installer made admin and welcomed, and an uninstall that stops deliveries there."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import urllib.parse
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from adapters.slack.oauth import OAuthEnv, SignedStateStore, connect_oauth, oauth_routes
+from adapters.slack.server import slack_routes
+from adapters.slack.translate import workspace_ref
+from bot.app import App
+from bot.clock import SystemClock
+from bot.flow.outbox import Delivery, Op, OutboxItem, new_key
+from bot.main import build_app
+from bot.messages import ChatMessage, text
+from bot.platforms import configured, credential_problems
+from bot.refs import UserRef
+from storage.slack_installations import SlackInstallations
+from tests.adapters.slack.conftest import SECRET, signed_headers, slack_config
+from tests.adapters.slack.fake_slack import APP_ID, Call, FakeSlack
+
+CLIENT = ("1111.2222", "client-secret-value")
+QUESTION = "How do I group a pandas DataFrame by two columns and sum?"
+
+
+@dataclass(frozen=True)
+class Ws:
+    team: str
+    name: str
+    token: str
+    installer: str
+    asker: str
+    mentoring: str
+    admins: str
+    code: str
+
+
+ALPHA = Ws(
+    "T0ALPHA01", "Alpha", "xoxb-alpha-token", "U0AINST01", "U0AASK001", "C0AMENTOR", "C0AADMINS",
+    "code-alpha",
+)  # fmt: skip
+BETA = Ws(
+    "T0BETA001", "Beta", "xoxb-beta-token", "U0BINST01", "U0BASK001", "C0BMENTOR", "C0BADMINS",
+    "code-beta",
+)  # fmt: skip
+
+
+class OAuthHarness:
+    def __init__(self, app: App, fake: FakeSlack, http: httpx.AsyncClient) -> None:
+        self.app = app
+        self.fake = fake
+        self.http = http
+        self._n = 0
+
+    async def install(self, ws: Ws) -> httpx.Response:
+        page = await self.http.get("/slack/install")
+        assert page.status_code == 200, page.text
+        state = re.search(r"state=([A-Za-z0-9_.\-]+)", page.text)
+        assert state is not None and CLIENT[0] in page.text
+        cookie = page.headers["set-cookie"].split(";")[0]  # Secure: not sent back over http
+        return await self.http.get(
+            "/slack/oauth_redirect",
+            params={"code": ws.code, "state": state.group(1)},
+            headers={"Cookie": cookie},
+        )
+
+    async def post(self, body: str, content_type: str) -> httpx.Response:
+        headers = {"Content-Type": content_type, **signed_headers(body)}
+        return await self.http.post("/slack/events", content=body, headers=headers)
+
+    async def command(self, ws: Ws, user: str, command: str, said: str) -> httpx.Response:
+        self._n += 1
+        body = {
+            "token": "legacy",
+            "team_id": ws.team,
+            "team_domain": ws.name.lower(),
+            "channel_id": ws.mentoring,
+            "channel_name": "mentoring",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": said,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": self.fake.response_url(f"cmd{self._n}"),
+            "trigger_id": f"trigger.{self._n}",
+        }
+        return await self.post(urllib.parse.urlencode(body), "application/x-www-form-urlencoded")
+
+    async def event(self, ws: Ws, event: dict[str, Any]) -> httpx.Response:
+        self._n += 1
+        body = {
+            "token": "legacy",
+            "team_id": ws.team,
+            "api_app_id": APP_ID,
+            "type": "event_callback",
+            "event_id": f"Ev{self._n:08d}",
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": ws.team, "user_id": "U0BOT0001", "is_bot": True}],
+        }
+        return await self.post(json.dumps(body), "application/json")
+
+    async def settled(self) -> None:
+        async def busy() -> int:
+            async with self.app.uow_factory(read_only=True) as uow:
+                return await uow.outbox.pending() + await uow.inbox.pending()
+
+        deadline = time.monotonic() + 10
+        while await busy():
+            assert time.monotonic() < deadline, "the bot did not catch up"
+            await asyncio.sleep(0.01)  # polling the queues, as the other Slack harness does
+
+    def with_token(self, method: str, token: str, **where: Any) -> list[Call]:
+        return [c for c in self.fake.to(method, **where) if self.fake.token_of(c) == token]
+
+
+@pytest.fixture
+async def oauth(sqlite_url: str) -> AsyncIterator[OAuthHarness]:
+    fake = FakeSlack()
+    await fake.start()
+    fake.oauth_client = CLIENT
+    for ws in (ALPHA, BETA):
+        fake.add_workspace(
+            ws.team,
+            ws.name,
+            token=ws.token,
+            installer=ws.installer,
+            code=ws.code,
+            channels={"general": f"C0{ws.team[2:6]}GEN", "mentoring": ws.mentoring,
+                      "mentor-admins": ws.admins},
+        )  # fmt: skip
+    app = await build_app(slack_config(), clock=SystemClock(), database_url=sqlite_url)
+    env = OAuthEnv(
+        client_id=CLIENT[0],
+        client_secret=CLIENT[1],
+        state_secret="state-secret-value",
+        signing_secret=SECRET,
+        api_url=fake.api_url,
+    )
+    bolt = await connect_oauth(app, env)
+    app.runtime.start()
+    web = Starlette(routes=[*slack_routes(bolt), *oauth_routes(bolt)])
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://slack.test")
+    try:
+        yield OAuthHarness(app, fake, http)
+    finally:
+        await http.aclose()
+        await app.runtime.shutdown(grace=2)
+        await app.chat.aclose()
+        await app.dispose()
+        await fake.stop()
+
+
+async def test_two_workspaces_each_answered_with_its_own_token(oauth: OAuthHarness) -> None:
+    fake = oauth.fake
+    for ws in (ALPHA, BETA):
+        done = await oauth.install(ws)
+        assert done.status_code == 200, done.text
+    assert len(fake.to("oauth.v2.access")) == 2
+
+    # Each installer is welcomed in a DM sent with their workspace's token, as its first admin.
+    for ws in (ALPHA, BETA):
+        [dm] = await fake.wait_for(
+            lambda ws=ws: oauth.with_token("chat.postMessage", ws.token, channel=ws.installer),
+            what=f"welcome DM in {ws.name}",
+        )
+        assert "first Micromentor admin" in dm.text()
+        async with oauth.app.uow_factory(read_only=True) as uow:
+            person = await uow.people.get(UserRef("slack", ws.installer))
+            workspace = await uow.workspaces.get(workspace_ref(ws.team))
+        assert person is not None and person.is_admin
+        assert workspace is not None and workspace.mentoring_channel.id == ws.mentoring
+
+    # A command from each workspace: the card goes to that workspace's channel, with its token.
+    for ws in (ALPHA, BETA):
+        asked = await oauth.command(ws, ws.asker, "/askmentor", QUESTION)
+        assert asked.status_code == 200
+    for ws in (ALPHA, BETA):
+        await fake.wait_for(
+            lambda ws=ws: oauth.with_token("chat.postMessage", ws.token, channel=ws.mentoring),
+            what=f"card in {ws.name}",
+        )
+    # An event from each: the App Home is published with the workspace's own token.
+    for ws in (ALPHA, BETA):
+        opened = await oauth.event(
+            ws, {"type": "app_home_opened", "user": ws.asker, "tab": "home", "channel": "D0X"}
+        )
+        assert opened.status_code == 200
+        await fake.wait_for(
+            lambda ws=ws: oauth.with_token("views.publish", ws.token, user_id=ws.asker),
+            what=f"home in {ws.name}",
+        )
+    # No call to a workspace's channels or people ever carried the other workspace's token.
+    for ws, other in ((ALPHA, BETA), (BETA, ALPHA)):
+        for c in fake.calls:
+            target = c.params.get("channel") or c.params.get("user_id") or c.params.get("user")
+            if target in (ws.mentoring, ws.installer, ws.asker):
+                assert fake.token_of(c) != other.token, c
+    # Tokens never reach the logs' repr of an installation.
+    installs = SlackInstallations(oauth.app.engine)
+    found = await installs.find(ALPHA.team)
+    assert found is not None and ALPHA.token not in repr(found)
+
+
+async def test_uninstall_stops_deliveries_to_that_workspace(oauth: OAuthHarness) -> None:
+    fake = oauth.fake
+    for ws in (ALPHA, BETA):
+        assert (await oauth.install(ws)).status_code == 200
+    await oauth.settled()
+
+    gone = await oauth.event(BETA, {"type": "app_uninstalled"})
+    assert gone.status_code == 200
+    found = await SlackInstallations(oauth.app.engine).find(BETA.team)
+    assert found is not None and not found.active and found.bot_token is None
+    calls_before = len(oauth.with_token("chat.postMessage", BETA.token))
+
+    # A request from the uninstalled workspace is not taken, and a message already decided for
+    # it is not delivered (refused, not retried); the other workspace carries on.
+    await oauth.command(BETA, BETA.asker, "/askmentor", QUESTION)
+    user = UserRef("slack", BETA.installer)
+    async with oauth.app.uow_factory() as uow:
+        await uow.outbox.add_many(
+            [
+                OutboxItem(
+                    Delivery(
+                        op=Op.DM,
+                        lane=f"u:{user.key()}",
+                        message=ChatMessage(body=text("still there?")),
+                        user=user,
+                    ),
+                    key=new_key(),
+                    due_at=oauth.app.clock.now(),
+                )
+            ]
+        )
+        await uow.commit()
+    oauth.app.runtime.wake()
+    await oauth.command(ALPHA, ALPHA.asker, "/askmentor", QUESTION)
+    await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", ALPHA.token, channel=ALPHA.mentoring),
+        what="card in Alpha",
+    )
+    await oauth.settled()
+    assert len(oauth.with_token("chat.postMessage", BETA.token)) == calls_before
+
+    # tokens_revoked for a workspace that is already gone does not crash either.
+    again = await oauth.event(BETA, {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT0001"]}})
+    assert again.status_code == 200
+
+
+async def test_a_forged_or_expired_state_is_refused() -> None:
+    store = SignedStateStore("secret", expires_in=600)
+    state = await store.async_issue()
+    assert await store.async_consume(state)
+    assert not await SignedStateStore("other").async_consume(state)
+    assert not await store.async_consume(state[:-1] + ("0" if state[-1] != "0" else "1"))
+    expired = await SignedStateStore("secret", expires_in=-1).async_issue()
+    assert not await store.async_consume(expired)
+
+
+def test_oauth_credentials_select_the_oauth_mode_and_partial_ones_are_one_line() -> None:
+    full = {
+        "SLACK_CLIENT_ID": "1.2",
+        "SLACK_CLIENT_SECRET": "s",
+        "SLACK_STATE_SECRET": "t",
+        "SLACK_SIGNING_SECRET": "u",
+    }
+    assert [p.name for p in configured(full)] == ["slack-oauth"]
+    assert credential_problems(full) == []
+    [partial] = credential_problems({"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "u"})
+    assert partial.startswith("slack-oauth:") and "SLACK_CLIENT_SECRET" in partial
+    [unsigned] = credential_problems({k: v for k, v in full.items() if k != "SLACK_SIGNING_SECRET"})
+    assert "SLACK_SIGNING_SECRET missing" in unsigned
+    [both] = credential_problems({**full, "SLACK_BOT_TOKEN": "xoxb-1"})
+    assert "not both" in both
+
+
+async def test_a_workspace_without_the_channels_is_told_and_registered_once_they_exist(
+    oauth: OAuthHarness,
+) -> None:
+    fake = oauth.fake
+    gamma = Ws("T0GAMMA01", "Gamma", "xoxb-gamma", "U0GINST01", "U0GASK001", "C0GMENTOR",
+               "C0GADMINS", "code-gamma")  # fmt: skip
+    fake.add_workspace(
+        gamma.team, gamma.name, token=gamma.token, installer=gamma.installer, code=gamma.code,
+        channels={"general": "C0GGENERAL"},
+    )  # fmt: skip
+    assert (await oauth.install(gamma)).status_code == 200
+    [dm] = await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", gamma.token, channel=gamma.installer),
+        what="welcome DM",
+    )
+    assert "Create #mentoring" in dm.text()
+    async with oauth.app.uow_factory(read_only=True) as uow:
+        assert await uow.workspaces.get(workspace_ref(gamma.team)) is None
+
+    fake.workspaces[gamma.token]["channels"].update(
+        {"mentoring": gamma.mentoring, "mentor-admins": gamma.admins}
+    )
+    await oauth.command(gamma, gamma.asker, "/askmentor", QUESTION)
+    await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", gamma.token, channel=gamma.mentoring),
+        what="card in Gamma",
+    )
