@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -62,6 +63,21 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     async def session_or_none(request: Request) -> Signed | None:
         return await signed_in(app, request)
 
+    def signed_only(
+        handler: Callable[[Request, Signed], Awaitable[Response]], *, form: bool = False
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A page (or, with `form`, a POST that needs its CSRF token) for signed-in admins."""
+
+        async def endpoint(request: Request) -> Response:
+            signed = await session_or_none(request)
+            if signed is None:
+                return refused(401, _SIGN_IN)
+            if form and not await check_csrf(request, signed):
+                return refused(403, _EXPIRED)
+            return await handler(request, signed)
+
+        return endpoint
+
     def common(signed: Signed, here: str, **more: Any) -> dict[str, Any]:
         return {
             "signed": signed,
@@ -112,7 +128,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     async def signout(request: Request) -> Response:
         signed = await session_or_none(request)
         if signed is None or not await check_csrf(request, signed):
-            return refused(403, "This form has expired. Reload the page and try again.")
+            return refused(403, _EXPIRED)
         async with app.uow_factory() as uow:
             await uow.privacy.end_grant(token_hash(signed.token))
             await uow.commit()
@@ -125,24 +141,15 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     async def home(request: Request) -> Response:
         return RedirectResponse("/admin/queue", status_code=303)
 
-    async def queue(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
+    async def queue(request: Request, signed: Signed) -> Response:
         rows = await views.queue_page(app, signed.workspace)
         return page("queue.html", **common(signed, "queue", rows=rows))
 
-    async def week(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
+    async def week(request: Request, signed: Signed) -> Response:
         data = await views.week_page(app, signed.workspace)
         return page("week.html", **common(signed, "week", **data))
 
-    async def week_csv(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
+    async def week_csv(request: Request, signed: Signed) -> Response:
         data = await views.week_page(app, signed.workspace)
         name = f"micromentor-{signed.workspace.id}-{data.get('week', 'trends')}.csv"
         return Response(
@@ -151,10 +158,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             headers={"Content-Disposition": f'attachment; filename="{name}"', **_NO_STORE},
         )
 
-    async def week_chart(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
+    async def week_chart(request: Request, signed: Signed) -> Response:
         digest = await views.week_digest(app, signed.workspace)
         services = app.bus.services
         if digest is None or services.chart is None:
@@ -162,20 +166,12 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         png = await asyncio.to_thread(services.chart, digest)
         return Response(png, media_type="image/png", headers=_NO_STORE)
 
-    async def mentors(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
+    async def mentors(request: Request, signed: Signed) -> Response:
         rows = await views.mentors_page(app, signed.workspace)
         said = request.query_params.get("said", "")
         return page("mentors.html", **common(signed, "mentors", rows=rows, said=said))
 
-    async def mentor_action(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
-        if not await check_csrf(request, signed):
-            return refused(403, "This form has expired. Reload the page and try again.")
+    async def mentor_action(request: Request, signed: Signed) -> Response:
         form = await request.form()
         action = str(form.get("action", ""))
         capacity = str(form.get("capacity", "")).strip()
@@ -191,21 +187,13 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         said = " ".join(r.body.plain() for r in replies)
         return back("mentors", signed, said=said)
 
-    async def people(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
+    async def people(request: Request, signed: Signed) -> Response:
         query = request.query_params.get("q", "")
         rows = await views.people_page(app, signed.workspace, query)
         said = request.query_params.get("said", "")
         return page("people.html", **common(signed, "people", rows=rows, q=query, said=said))
 
-    async def people_export(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
-        if not await check_csrf(request, signed):
-            return refused(403, "This form has expired. Reload the page and try again.")
+    async def people_export(request: Request, signed: Signed) -> Response:
         person = UserRef.from_key(str((await request.form()).get("person", "")))
         if not any(
             r["key"] == person.key()
@@ -233,12 +221,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             headers={"Content-Disposition": f'attachment; filename="{name}"', **_NO_STORE},
         )
 
-    async def people_delete(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
-        if not await check_csrf(request, signed):
-            return refused(403, "This form has expired. Reload the page and try again.")
+    async def people_delete(request: Request, signed: Signed) -> Response:
         form = await request.form()
         person = UserRef.from_key(str(form.get("person", "")))
         if form.get("confirm") != "yes":
@@ -251,10 +234,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         replies = await app.bus.handle(ForgetPerson(signed.actor(), person, confirmed=True))
         return back("people", signed, said=" ".join(r.body.plain() for r in replies))
 
-    async def audit(request: Request) -> Response:
-        signed = await session_or_none(request)
-        if signed is None:
-            return refused(401, _SIGN_IN)
+    async def audit(request: Request, signed: Signed) -> Response:
         entries = await views.audit_page(app, signed.workspace)
         return page("audit.html", **common(signed, "audit", entries=entries))
 
@@ -269,16 +249,16 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
                 Route("/signin", signin_form, methods=["GET"]),
                 Route("/signin", signin, methods=["POST"]),
                 Route("/signout", signout, methods=["POST"]),
-                Route("/queue", queue),
-                Route("/week", week),
-                Route("/week.csv", week_csv),
-                Route("/week.png", week_chart),
-                Route("/mentors", mentors, methods=["GET"]),
-                Route("/mentors", mentor_action, methods=["POST"]),
-                Route("/people", people, methods=["GET"]),
-                Route("/people/export", people_export, methods=["POST"]),
-                Route("/people/delete", people_delete, methods=["POST"]),
-                Route("/audit", audit),
+                Route("/queue", signed_only(queue)),
+                Route("/week", signed_only(week)),
+                Route("/week.csv", signed_only(week_csv)),
+                Route("/week.png", signed_only(week_chart)),
+                Route("/mentors", signed_only(mentors), methods=["GET"]),
+                Route("/mentors", signed_only(mentor_action, form=True), methods=["POST"]),
+                Route("/people", signed_only(people), methods=["GET"]),
+                Route("/people/export", signed_only(people_export, form=True), methods=["POST"]),
+                Route("/people/delete", signed_only(people_delete, form=True), methods=["POST"]),
+                Route("/audit", signed_only(audit)),
                 Route("/style.css", style),
             ],
         )
@@ -288,6 +268,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
 _SIGN_IN = (
     "Please sign in: type /mentoradmin dashboard in Slack or Discord and open the link I DM you."
 )
+_EXPIRED = "This form has expired. Reload the page and try again."
 _NO_STORE = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
