@@ -9,6 +9,7 @@ ids of each request, the channels resolved at install, conversations it opens or
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import hmac
@@ -16,7 +17,7 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from logging import Logger
@@ -414,6 +415,15 @@ class TeamGateway:
             raise DeliveryRefused("Slack: the app is no longer installed in this workspace")
         return team
 
+    @contextlib.asynccontextmanager
+    async def _on(self, ref: Ref) -> AsyncIterator[Team]:
+        """The workspace `ref` is in; a token the workspace revoked makes the call a refusal."""
+        team = await self._team(ref)
+        try:
+            yield team
+        except SlackApiError as e:
+            raise self._gone(team, e) from None
+
     async def _seen(self, team: Team, ref: Ref) -> None:
         await self.teams.remember(team.team_id, [tr.split_ref(ref.id)[0]])
 
@@ -431,20 +441,14 @@ class TeamGateway:
     async def post_card(
         self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
-        team = await self._team(channel)
-        try:
+        async with self._on(channel) as team:
             posted = await team.gateway.post_card(channel, message, key=key, retry=retry)
-        except SlackApiError as e:
-            raise self._gone(team, e) from None
         await self._seen(team, posted)
         return posted
 
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
-        team = await self._team(card)
-        try:
+        async with self._on(card) as team:
             await team.gateway.update_card(card, message)
-        except SlackApiError as e:
-            raise self._gone(team, e) from None
 
     async def open_thread(
         self,
@@ -456,53 +460,39 @@ class TeamGateway:
         name: str,
         retry: bool = False,
     ) -> ThreadRef:
-        team = await self._team(channel)
-        try:
+        async with self._on(channel) as team:
             thread = await team.gateway.open_thread(
                 card=card, channel=channel, members=members, private=private, name=name, retry=retry
             )
-        except SlackApiError as e:
-            raise self._gone(team, e) from None
         await self._seen(team, thread)
         return thread
 
     async def post_in_thread(
         self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
-        team = await self._team(thread)
-        try:
-            return await team.gateway.post_in_thread(thread, message, key=key, retry=retry)
-        except SlackApiError as e:
-            raise self._gone(team, e) from None
+        async with self._on(thread) as team:
+            posted = await team.gateway.post_in_thread(thread, message, key=key, retry=retry)
+        return posted
 
     async def send_dm(
         self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
-        team = await self._team(user)
-        try:
+        async with self._on(user) as team:
             posted = await team.gateway.send_dm(user, message, key=key, retry=retry)
-        except SlackApiError as e:
-            raise self._gone(team, e) from None
         await self._seen(team, posted)
         return posted
 
     async def send_private(
         self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
     ) -> None:
-        team = await self._team(user)
-        try:
+        async with self._on(user) as team:
             await team.gateway.send_private(user=user, channel=channel, message=message)
-        except SlackApiError as e:
-            raise self._gone(team, e) from None
 
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> None:
-        team = await self._team(to.user)
-        try:
+        async with self._on(to.user) as team:
             await team.gateway.reply(to, message, key=key, retry=retry)
-        except SlackApiError as e:
-            raise self._gone(team, e) from None
 
     async def tell(self, response_url: str | None, said: str) -> None:
         await self._tokenless.tell(response_url, said)
