@@ -214,15 +214,18 @@ def signed(body: str) -> dict[str, str]:
     }
 
 
-def ask_body(i: int, respond_base: str) -> str:
+def ask_body(i: int, respond_base: str, *, fresh: bool = False) -> str:
+    """Request `i`: one of 499 askers (prime, so nobody asks the same text twice: that would be
+    refused as a duplicate of their own open question), each well within the ask limit; or,
+    `fresh`, someone who has not asked yet (asks after a burst, whose askers' questions are all
+    still open)."""
+    user = f"UF{i:07d}" if fresh else f"UA{i % 499:07d}"
     return urllib.parse.urlencode(
         {
             "team_id": TEAM_ID,
             "channel_id": "C0MENTOR1",
-            # 499 askers (prime, so nobody asks the same text twice: that would be refused as
-            # a duplicate of their own open question), each well within the ask limit.
-            "user_id": f"UA{i % 499:07d}",
-            "user_name": f"asker{i % 499}",
+            "user_id": user,
+            "user_name": f"asker-{user}",
             "command": "/askmentor",
             "text": QUESTIONS[i % len(QUESTIONS)],
             "response_url": f"{respond_base}/respond/bench{i}",
@@ -252,10 +255,17 @@ async def wait_healthy(port: int, proc: asyncio.subprocess.Process, within: floa
 
 
 async def load(
-    port: int, *, requests: int, concurrency: int, respond_base: str, first: int = 0
+    port: int,
+    *,
+    requests: int,
+    concurrency: int,
+    respond_base: str,
+    first: int = 0,
+    fresh: bool = False,
 ) -> list[float]:
     """N signed /askmentor posts, C in flight, numbered from `first` (each has its own trigger
-    id, as Slack gives every invocation); returns each ack's latency in seconds."""
+    id, as Slack gives every invocation), by `fresh` askers or the burst's 499; returns each
+    ack's latency in seconds."""
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
@@ -265,7 +275,7 @@ async def load(
 
         async def worker() -> None:
             for i in counter:
-                body = ask_body(i, respond_base)
+                body = ask_body(i, respond_base, fresh=fresh)
                 started = time.perf_counter()
                 resp = await http.post("/slack/events", content=body, headers=signed(body))
                 latencies.append(time.perf_counter() - started)

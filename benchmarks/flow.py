@@ -124,6 +124,7 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                         concurrency=1,
                         respond_base=respond_base,
                         first=900_000 + i,
+                        fresh=True,
                     )
                     await asyncio.sleep(0.25)
                 await wait_cards(fake, before + opts.warmup + opts.requests + opts.idle)
