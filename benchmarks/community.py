@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
-import sqlite3
 import statistics
 import sys
 import time
@@ -27,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from benchmarks._databases import database
+from benchmarks._databases import bulk_insert, database
 from bot.refs import UserRef, WorkspaceRef
 from storage.engine import create_engine
 from storage.uow import make_uow_factory
@@ -39,73 +37,30 @@ TOPICS = [f"topic{i}" for i in range(300)]
 BUSY_MENTOR = "bench:mentor0"  # resolved a fifth of everything
 
 
-def rows(n: int) -> list[tuple[Any, ...]]:
+def rows(n: int) -> list[dict[str, Any]]:
     rnd = random.Random(14)
     out = []
     for i in range(n):
         created = NOW - WINDOW + WINDOW * i / n
         resolved = i % 5 == 0
-        topics = rnd.sample(TOPICS[:200], 2)  # topics 200..299 are never asked
         out.append(
-            (
-                WS.key(),
-                f"bench:asker{i % 5000}",
-                f"question {i}",
-                created,
-                json.dumps(topics),
-                "resolved" if resolved else "open",
-                BUSY_MENTOR if resolved else None,
-                created + timedelta(minutes=30) if resolved else None,
-            )
+            {
+                "workspace": WS.key(),
+                "asker": f"bench:asker{i % 5000}",
+                "text": f"question {i}",
+                "created_at": created,
+                "anonymous": False,
+                "topics": rnd.sample(TOPICS[:200], 2),  # topics 200..299 are never asked
+                "state": "resolved" if resolved else "open",
+                "mentor": BUSY_MENTOR if resolved else None,
+                "suggested": [],
+                "resolved_at": created + timedelta(minutes=30) if resolved else None,
+                "extensions": 0,
+                "claims": 0,
+                "number": i + 1,
+            }
         )
     return out
-
-
-def _t(when: datetime | None) -> str | None:
-    return None if when is None else when.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def seed_sqlite(path: str, data: list[tuple[Any, ...]]) -> None:
-    db = sqlite3.connect(path)
-    db.executemany(
-        "INSERT INTO question (workspace, asker, text, created_at, anonymous, topics, state,"
-        " mentor, suggested, resolved_at, extensions, claims)"
-        " VALUES (?, ?, ?, ?, 0, ?, ?, ?, '[]', ?, 0, 0)",
-        ((w, a, t, _t(c), tp, s, m, _t(r)) for w, a, t, c, tp, s, m, r in data),
-    )
-    db.commit()
-    db.execute("ANALYZE")
-    db.close()
-
-
-async def seed_postgres(url: str, data: list[tuple[Any, ...]]) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.copy_records_to_table(
-            "question",
-            records=(
-                (w, a, t, c, False, tp, s, m, "[]", r, 0, 0) for w, a, t, c, tp, s, m, r in data
-            ),
-            columns=[
-                "workspace",
-                "asker",
-                "text",
-                "created_at",
-                "anonymous",
-                "topics",
-                "state",
-                "mentor",
-                "suggested",
-                "resolved_at",
-                "extensions",
-                "claims",
-            ],
-        )
-        await conn.execute("ANALYZE")
-    finally:
-        await conn.close()
 
 
 async def timed(run: Callable[[], Awaitable[object]], times: int) -> tuple[float, float]:
@@ -121,10 +76,7 @@ async def timed(run: Callable[[], Awaitable[object]], times: int) -> tuple[float
 async def bench(kind: str, n: int) -> None:
     data = rows(n)
     async with database(kind) as url:
-        if kind == "sqlite":
-            seed_sqlite(url.split("///", 1)[1], data)
-        else:
-            await seed_postgres(url, data)
+        await bulk_insert(url, {"question": data})
         engine = create_engine(url)
         factory = make_uow_factory(engine)
         since = NOW - WINDOW

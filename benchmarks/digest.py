@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
-import sqlite3
 import sys
 import time
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._databases import database
+from benchmarks._databases import bulk_insert, database
 from bot.clock import ManualClock
 from bot.commands import RegisterWorkspace
 from bot.config import Config
@@ -40,9 +39,8 @@ STATES = ["resolved"] * 6 + ["unanswered", "expired", "cancelled", "open"]
 MENTORS = [f"bench:mentor{i}" for i in range(200)]
 
 
-def questions(n: int) -> list[tuple[Any, ...]]:
-    """Rows (workspace, asker, text, created_at, anonymous, topics, state, mentor, claimed_at,
-    resolved_at, closed_at) spread evenly over the weeks, deterministic."""
+def questions(n: int) -> list[dict[str, Any]]:
+    """Question rows spread evenly over the weeks, deterministic."""
     rnd = random.Random(48)
     span = WEEKS * 7 * 24 * 3600
     rows = []
@@ -56,101 +54,56 @@ def questions(n: int) -> list[tuple[Any, ...]]:
             if state == "resolved" and claimed_at
             else None
         )
-        topics = rnd.sample(TOPICS, rnd.randint(0, 2))
         rows.append(
-            (
-                WS.key(),
-                f"bench:asker{i % 5000}",
-                f"question {i}",
-                created,
-                i % 10 == 0,
-                topics,
-                state,
-                MENTORS[i % len(MENTORS)] if claimed else None,
-                claimed_at,
-                resolved_at,
-                resolved_at or (created + timedelta(days=1) if state != "open" else None),
-            )
+            {
+                "workspace": WS.key(),
+                "asker": f"bench:asker{i % 5000}",
+                "text": f"question {i}",
+                "created_at": created,
+                "anonymous": i % 10 == 0,
+                "topics": rnd.sample(TOPICS, rnd.randint(0, 2)),
+                "state": state,
+                "mentor": MENTORS[i % len(MENTORS)] if claimed else None,
+                "suggested": [],
+                "claimed_at": claimed_at,
+                "resolved_at": resolved_at,
+                "closed_at": resolved_at
+                or (created + timedelta(days=1) if state != "open" else None),
+                "extensions": 0,
+                "claims": 0,
+                "number": i + 1,
+            }
         )
     return rows
 
 
-def _sqlite_time(when: datetime | None) -> str | None:
-    return None if when is None else when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def seed_sqlite(path: str, rows: list[tuple[Any, ...]]) -> None:
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=OFF")
-    db.executemany(
-        "INSERT INTO question (workspace, asker, text, created_at, anonymous, topics, state, mentor,"
-        " suggested, claimed_at, resolved_at, closed_at, extensions, claims)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, 0, 0)",
-        (
-            (w, a, t, _sqlite_time(c), an, json.dumps(tp), s, m, *map(_sqlite_time, (ca, ra, cl)))
-            for w, a, t, c, an, tp, s, m, ca, ra, cl in rows
-        ),
-    )
-    rated = [(i + 1, r) for i, r in enumerate(rows) if r[6] == "resolved" and i % 3 != 0]
-    db.executemany(
-        "INSERT INTO feedback (question_id, rater, role, score, comment, created_at)"
-        " VALUES (?, ?, 'asker', ?, '', ?)",
-        ((qid, r[1], 3 + qid % 3, _sqlite_time(r[9])) for qid, r in rated),
-    )
-    db.executemany(
-        "INSERT INTO points_ledger (workspace, user, points, reason, at, question_id)"
-        " VALUES (?, ?, 3, 'resolve', ?, ?)",
-        ((r[0], r[7], _sqlite_time(r[9]), qid) for qid, r in rated),
-    )
-    db.commit()
-    db.execute("ANALYZE")
-    db.close()
-
-
-async def seed_postgres(url: str, rows: list[tuple[Any, ...]]) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.copy_records_to_table(
-            "question",
-            records=(
-                (w, a, t, c, an, json.dumps(tp), s, m, "[]", ca, ra, cl, 0, 0)
-                for w, a, t, c, an, tp, s, m, ca, ra, cl in rows
-            ),
-            columns=[
-                "workspace",
-                "asker",
-                "text",
-                "created_at",
-                "anonymous",
-                "topics",
-                "state",
-                "mentor",
-                "suggested",
-                "claimed_at",
-                "resolved_at",
-                "closed_at",
-                "extensions",
-                "claims",
-            ],
-        )
-        ids = [r["id"] for r in await conn.fetch("SELECT id FROM question ORDER BY id")]
-        rated = [(ids[i], r) for i, r in enumerate(rows) if r[6] == "resolved" and i % 3 != 0]
-        await conn.copy_records_to_table(
-            "feedback",
-            records=((qid, r[1], "asker", 3 + qid % 3, "", r[9]) for qid, r in rated),
-            columns=["question_id", "rater", "role", "score", "comment", "created_at"],
-        )
-        await conn.copy_records_to_table(
-            "points_ledger",
-            records=((r[0], r[7], 3, "resolve", r[9], qid) for qid, r in rated),
-            columns=["workspace", "user", "points", "reason", "at", "question_id"],
-        )
-        await conn.execute("ANALYZE")
-    finally:
-        await conn.close()
+def seed(url: str, rows: list[dict[str, Any]]) -> Awaitable[None]:
+    """The questions, an asker's rating of two in three resolved ones and the mentor's points
+    (question ids are 1, 2, 3… in a fresh database)."""
+    rated = [(i + 1, r) for i, r in enumerate(rows) if r["state"] == "resolved" and i % 3 != 0]
+    feedback = [
+        {
+            "question_id": qid,
+            "rater": r["asker"],
+            "role": "asker",
+            "score": 3 + qid % 3,
+            "comment": "",
+            "created_at": r["resolved_at"],
+        }
+        for qid, r in rated
+    ]
+    points = [
+        {
+            "workspace": r["workspace"],
+            "user": r["mentor"],
+            "points": 3,
+            "reason": "resolve",
+            "at": r["resolved_at"],
+            "question_id": qid,
+        }
+        for qid, r in rated
+    ]
+    return bulk_insert(url, {"question": rows, "feedback": feedback, "points_ledger": points})
 
 
 async def bench(kind: str, n: int) -> None:
@@ -161,10 +114,7 @@ async def bench(kind: str, n: int) -> None:
         )
         t0 = time.perf_counter()
         rows = questions(n)
-        if kind == "sqlite":
-            await asyncio.to_thread(seed_sqlite, url.removeprefix("sqlite+aiosqlite:///"), rows)
-        else:
-            await seed_postgres(url, rows)
+        await seed(url, rows)
         del rows
         print(
             f"\n== {kind}: {n:,} questions over {WEEKS} weeks (seeded in {time.perf_counter() - t0:.1f} s)"
