@@ -33,7 +33,7 @@ import typer
 from bot.clock import ManualClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.errors import StartupError
-from bot.logs import PAYLOAD_LOGGERS, configure_logging
+from bot.logs import PAYLOAD_LOGGERS, configure_logging, quiet_for_console
 from bot.main import build_app, console_config, run, run_console
 from bot.mentors.roster_csv import EmailLookup
 
@@ -192,6 +192,7 @@ def console_command(
     """The local console: play several users in a terminal (its own console.db)."""
     start = _iso_time(now)
     cfg = config()
+    quiet_for_console(cfg)
     if script in (None, "-"):
         source = sys.stdin if script == "-" else None
         return run_async(run_console(cfg, script=source, now=start))
@@ -206,7 +207,9 @@ def console_command(
 @cli_app.command("demo")
 def demo_command() -> int:
     """A scripted tour of every flow in the console, on a throw-away database."""
-    return run_async(_demo(config()))
+    cfg = config()
+    quiet_for_console(cfg)
+    return run_async(_demo(cfg))
 
 
 @cli_app.command("check")

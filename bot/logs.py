@@ -17,7 +17,13 @@ from typing import Any
 
 from bot.config import Config
 
-__all__ = ["PAYLOAD_LOGGERS", "JsonFormatter", "command_context", "configure_logging"]
+__all__ = [
+    "PAYLOAD_LOGGERS",
+    "JsonFormatter",
+    "command_context",
+    "configure_logging",
+    "quiet_for_console",
+]
 
 log = logging.getLogger("micromentor")
 
@@ -91,6 +97,19 @@ class JsonFormatter(logging.Formatter):
             entry["error"] = record.exc_info[0].__name__
             entry["trace"] = "".join(traceback.format_tb(record.exc_info[2]))
         return json.dumps(entry, ensure_ascii=False)
+
+
+def quiet_for_console(config: Config) -> None:
+    """The console is a conversation on a terminal: the operator's INFO lines (escalations,
+    retries) would interleave with it, so it logs warnings and errors only, unless a level was
+    chosen (MICROMENTOR_LOG_LEVEL, or `log_level` in bot.toml)."""
+    if os.environ.get("MICROMENTOR_LOG_LEVEL", "").strip():
+        return
+    if "log_level" in config.bot.model_fields_set:
+        return
+    root = logging.getLogger()
+    if root.level < logging.WARNING:
+        root.setLevel(logging.WARNING)
 
 
 def configure_logging(config: Config) -> None:

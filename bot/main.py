@@ -302,6 +302,9 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
     platforms = configured()
     if not platforms:
         log.info("no platform credentials set: starting the console (its own console.db)")
+        from bot.logs import quiet_for_console
+
+        quiet_for_console(config)
         return await run_console(config, script=None)
     from adapters.web import bind, ops_app, serve_web
     from adapters.web.metrics import PrometheusMetrics, Snapshot

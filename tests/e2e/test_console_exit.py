@@ -14,9 +14,17 @@ MICROMENTOR = Path(sys.executable).with_name("micromentor")
 PLATFORM_VARIABLES = ("SLACK_", "DISCORD_")
 
 
-def run(stdin: str, *, database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(PLATFORM_VARIABLES)}
-    env |= {"DATABASE_URL": database_url, "MICROMENTOR_CONFIG": "", "MICROMENTOR_LOG_LEVEL": "INFO"}
+def run(
+    stdin: str, *, database_url: str, cwd: Path, level: str | None = "INFO"
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(PLATFORM_VARIABLES) and k != "MICROMENTOR_LOG_LEVEL"
+    }
+    env |= {"DATABASE_URL": database_url, "MICROMENTOR_CONFIG": ""}
+    if level is not None:
+        env["MICROMENTOR_LOG_LEVEL"] = level
     return subprocess.run(
         [str(MICROMENTOR), "run"],
         input=stdin,
@@ -42,3 +50,20 @@ def test_run_ends_at_quit_or_end_of_input_without_a_traceback(
         assert "Traceback" not in output and "CancelledError" not in output, output
         assert " ERROR " not in output, output
     assert done.stdout.rstrip().endswith("[console] Bye!") is goodbye, done.stdout
+
+
+@pytest.mark.skipif(not MICROMENTOR.exists(), reason="the micromentor script is not installed")
+def test_the_console_shows_the_conversation_not_the_operators_info_lines(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """No level chosen: after the line that says why the console started, warnings only (its
+    output is the conversation); a level chosen in the environment is kept."""
+    script = "as bob\n/askmentor how do I undo a git rebase that went wrong\nquit\n"
+    quiet = run(script, database_url=sqlite_url, cwd=tmp_path, level=None)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "Your question is #1" in quiet.stdout
+    info = [line for line in quiet.stderr.splitlines() if " INFO " in line]
+    assert len(info) == 1 and "starting the console" in info[0], quiet.stderr
+    chosen = run(script, database_url=sqlite_url, cwd=tmp_path, level="INFO")
+    assert chosen.returncode == 0, chosen.stderr
+    assert "database schema is at head" in chosen.stderr
