@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -76,6 +77,10 @@ _PERSON_COLUMNS: tuple[tuple[sa.Table, str, str], ...] = (
     (TOKEN, "admin", "delete"),
     (PERSON, "key", "delete"),
 )
+
+
+# Question columns that list people (JSON lists of user keys).
+_PERSON_LISTS = ("suggested", "notified", "released_by")
 
 
 def _plain(value: Any) -> Any:
@@ -224,6 +229,14 @@ class SqlPrivacyRepository(Repository):
         changed += await self._rowcount(
             sa.update(AUDIT).where(AUDIT.c.actor == key).values(actor_name="")
         )
+        # An FAQ entry keeps a copy of the question it answers: the asker's words go too.
+        faq = table_of(FaqEntryRow)
+        changed += await self._rowcount(
+            sa.update(faq)
+            .where(faq.c.question_id.in_(sa.select(QUESTION.c.id).where(QUESTION.c.asker == key)))
+            .values(question=removed)
+        )
+        changed += await self._replace_in_lists(key, nobody)
         # What they typed waits in processed inputs until those are pruned: drop theirs now.
         inbox = table_of(InboxRow)
         changed += await self._rowcount(
@@ -238,6 +251,29 @@ class SqlPrivacyRepository(Repository):
             else:
                 changed += await self._rowcount(
                     sa.update(table).where(col == key).values({column: nobody})
+                )
+        return changed
+
+    async def _replace_in_lists(self, key: str, nobody: str) -> int:
+        """The questions that list the person as suggested, notified or released: the tombstone
+        in their place (JSON lists, so read, rewritten and written back)."""
+        columns = [QUESTION.c[name] for name in _PERSON_LISTS]
+        quoted = json.dumps(key)
+        rows = await self._session.execute(
+            sa.select(QUESTION.c.id, *columns).where(
+                sa.or_(*(sa.cast(c, sa.Text).contains(quoted, autoescape=True) for c in columns))
+            )
+        )
+        changed = 0
+        for row in rows.all():
+            values = {
+                name: [nobody if k == key else k for k in row._mapping[name]]
+                for name in _PERSON_LISTS
+                if key in row._mapping[name]
+            }
+            if values:
+                changed += await self._rowcount(
+                    sa.update(QUESTION).where(QUESTION.c.id == row.id).values(values)
                 )
         return changed
 

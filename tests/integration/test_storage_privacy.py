@@ -9,8 +9,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import ManualClock
-from bot.commands import Actor, AskQuestion, ClaimQuestion, RegisterMentor, RegisterWorkspace
+from bot.commands import (
+    Actor,
+    AskQuestion,
+    ClaimQuestion,
+    RegisterMentor,
+    RegisterWorkspace,
+    ReleaseQuestion,
+    ResolveQuestion,
+)
 from bot.config import Config
+from bot.learning.commands import SaveFaq
 from bot.main import build_app
 from bot.privacy.commands import ForgetPerson, PersonLeft
 from bot.privacy.signin import issue_link, sign_in, token_hash
@@ -109,6 +118,58 @@ async def test_a_member_who_left_is_released_and_no_longer_suggested(db_url: str
         assert q is not None and q.state.value == "open" and q.mentor is None
         assert profile is not None and not profile.active
         assert mentors == []
+    finally:
+        await app.dispose()
+
+
+async def test_forgetting_reaches_the_lists_that_name_someone_and_the_faqs_copy(
+    db_url: str,
+) -> None:
+    """Suggested, notified and released lists hold the tombstone instead of the person; an FAQ
+    entry's copy of a forgotten asker's question is removed with the question."""
+    clock = ManualClock(T0)
+    config = Config.model_validate({"bot": {"admins": ["test:A1"]}})
+    app = await build_app(
+        config, clock=clock, gateways={"test": FakeChat(platform="test")}, database_url=db_url
+    )
+    try:
+        await app.bus.handle(
+            RegisterWorkspace(WS, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"))
+        )
+        bob = Actor(UserRef("test", "bob"), "bob", WS)
+        cleo = Actor(UserRef("test", "cleo"), "cleo", WS)
+        alice = Actor(UserRef("test", "alice"), "alice", WS)
+        admin = Actor(ADMIN, "ada", WS)
+        await app.bus.handle(RegisterMentor(bob, ("pandas",)))
+        await app.bus.handle(RegisterMentor(cleo, ("pandas",)))
+        asked = "How do I group a pandas DataFrame by two columns?"
+        await app.bus.handle(AskQuestion(alice, asked))
+        await app.bus.handle(ClaimQuestion(cleo, 1))
+        await app.bus.handle(ResolveQuestion(alice, 1))
+        await app.bus.handle(SaveFaq(cleo, 1, "df.groupby(['a', 'b']) — then .agg()."))
+        await app.bus.handle(AskQuestion(alice, "How do I pivot a pandas DataFrame wide?"))
+        await app.bus.handle(ClaimQuestion(bob, 2))
+        await app.bus.handle(ReleaseQuestion(bob, 2))
+        async with app.uow_factory() as uow:
+            q1 = await uow.questions.get_by_number(WS, 1)
+            q2 = await uow.questions.get_by_number(WS, 2)
+        assert q1 is not None and {bob.user, cleo.user} <= set(q1.suggested)
+        assert q2 is not None and bob.user in q2.released_by
+        await app.bus.handle(ForgetPerson(admin, bob.user, "bob", confirmed=True))
+        await app.bus.handle(ForgetPerson(admin, alice.user, "alice", confirmed=True))
+        async with app.uow_factory() as uow:
+            q1 = await uow.questions.get_by_number(WS, 1)
+            q2 = await uow.questions.get_by_number(WS, 2)
+            faq = await uow.faq.for_question(1)
+        assert q1 is not None and q2 is not None
+        for q in (q1, q2):
+            assert bob.user not in {*q.suggested, *q.released_by, *q.notified}
+        assert any(u.id.startswith("forgotten-") for u in q1.suggested)
+        assert any(u.id.startswith("forgotten-") for u in q2.released_by)
+        assert cleo.user in q1.suggested  # the others stay
+        assert faq is not None
+        assert asked not in faq.question and faq.question.startswith("[removed")
+        assert faq.answer.startswith("df.groupby")  # the mentor's answer is theirs
     finally:
         await app.dispose()
 
