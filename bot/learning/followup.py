@@ -139,7 +139,7 @@ async def send_next_steps(
             )
         )
     head = text(Jump(q.thread, f"#{q.number}")) if q.thread else text(f"#{q.number}")
-    topics = text(" (", UserText(", ".join(q.topics)), ")") if q.topics else text()
+    topics = text(" · ", UserText(", ".join(q.topics))) if q.topics else text()
     ctx.outbox.dm(
         q.asker,
         ChatMessage(

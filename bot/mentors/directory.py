@@ -100,7 +100,7 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
         if r.matched_topics:
             why = why + text("; skills: ", UserText(", ".join(r.matched_topics)))
         if r.related_topics:
-            why = why + text("; a related skill for: ", UserText(", ".join(r.related_topics)))
+            why = why + text("; related skills cover: ", UserText(", ".join(r.related_topics)))
         factors = ", ".join(_factor(k, v) for k, v in r.factors.items() if round(v))
         out.append(
             text(

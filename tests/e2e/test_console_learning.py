@@ -118,7 +118,7 @@ async def test_every_resolved_session_ends_with_next_steps(console: ConsoleDrive
     await console(*SESSION, "as alice", "click resolve 1")
     out = await console("clock +5m")
     steps = out.one("DM alice", "Next steps")
-    assert steps.lines[0] == "Next steps after #1 (thread) (pandas)"
+    assert steps.lines[0] == "Next steps after #1 (thread) · pandas"
     assert "Explore next:" in steps and "10 minutes to pandas <https://pandas.pydata.org" in steps
 
 

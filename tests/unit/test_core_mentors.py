@@ -258,7 +258,7 @@ async def test_why_leaves_out_the_skills_part_when_only_a_related_skill_fits(cor
     await core.join("bob", "python")  # related to pandas, not pandas itself
     n = await core.ask("alice")
     said = await core.reply(ExplainMatch(core.actor("admin"), n))
-    assert "1. bob — score" in said and "a related skill for: pandas" in said
+    assert "1. bob — score" in said and "related skills cover: pandas" in said
     assert "matched" not in said and "skills: ;" not in said
 
 

@@ -114,7 +114,7 @@ async def test_next_steps_reach_the_asker_a_few_minutes_after_resolve() -> None:
     core.clock.advance(timedelta(minutes=1))
     await core.tick()
     [said] = next_steps(core)
-    assert said.startswith("Next steps after #1 (pandas)")
+    assert said.startswith("Next steps after #1 · pandas")
     assert "Explore next: " in said and "10 minutes to pandas (https://pandas.pydata.org" in said
 
 
