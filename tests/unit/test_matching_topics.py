@@ -24,6 +24,9 @@ def topics(taxonomy: Taxonomy, text: str) -> list[str]:
         ("Our ReactJS bundle is huge", ["react"]),
         ("How do I use Postgres JSON columns?", ["postgresql"]),
         ("What is a good SLO for an API?", ["site reliability engineering", "rest api"]),
+        # one skill for every form of a phrase ("write docs" and "writing docs" once differed)
+        ("Who can help me write docs?", ["technical writing"]),
+        ("Any tips on writing docs for the platform team?", ["technical writing"]),
     ],
 )
 def test_aliases_map_to_canonical_skills(
