@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.matching import Taxonomy, build_taxonomy, default_skills, extract_topics
-from bot.matching._text import STOP_WORDS, term_tokens
+from bot.matching._text import STOP_WORDS, stem, term_tokens
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,33 @@ def test_no_alias_names_two_skills() -> None:
         for term in (e.canon, *e.aliases):
             words = term_tokens(term)
             assert owner.setdefault(words, e.canon) == e.canon, term
+
+
+# Words whose forms meet only by the stemmer, with different meanings: "embedded" systems and
+# "embeddings" of text, "bootstrap" (the CSS kit) and "bootstrapping" a company, "rtos" and
+# "rto" (return to office), SOPS (a secrets tool) and an SOP, TLS "certificates" and a course
+# "certificate", legal "contracts" and "contracting" (freelancing).
+_DIFFERENT_MEANINGS = {
+    frozenset({"embedded systems", "generative ai"}),
+    frozenset({"html and css", "startup founding"}),
+    frozenset({"embedded systems", "remote work"}),
+    frozenset({"secrets management", "process improvement"}),
+    frozenset({"cryptography", "learning new skills"}),
+    frozenset({"freelancing", "contracts"}),
+}
+
+
+def test_every_form_of_an_alias_names_one_skill() -> None:
+    """Terms are also matched by word form ("salary range" meets "salary ranges"): two skills
+    sharing a form would send the singular one way and the plural the other."""
+    owner: dict[tuple[str, ...], str] = {}
+    for e in default_skills():
+        for term in (e.canon, *e.aliases):
+            forms = tuple(stem(w) for w in term_tokens(term))
+            first = owner.setdefault(forms, e.canon)
+            assert first == e.canon or frozenset({first, e.canon}) in _DIFFERENT_MEANINGS, (
+                f"{term!r} ({e.canon}) has the word forms of an alias of {first}"
+            )
 
 
 @pytest.mark.parametrize(

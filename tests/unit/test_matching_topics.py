@@ -27,6 +27,14 @@ def topics(taxonomy: Taxonomy, text: str) -> list[str]:
         # one skill for every form of a phrase ("write docs" and "writing docs" once differed)
         ("Who can help me write docs?", ["technical writing"]),
         ("Any tips on writing docs for the platform team?", ["technical writing"]),
+        ("What salary range should I ask for?", ["compensation and benefits"]),
+        ("Our salary ranges look low", ["compensation and benefits"]),
+        # "performance issues" is about people, unless a technical topic says otherwise
+        ("One of my reports has performance issues", ["performance management"]),
+        (
+            "The postgres database has a performance issue",
+            ["postgresql", "performance optimization"],
+        ),
     ],
 )
 def test_aliases_map_to_canonical_skills(
