@@ -47,6 +47,7 @@ SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 FIELDS_PER_SECTION = 10
 BUTTON_LABEL_LIMIT = 75
+VIEW_TITLE_LIMIT = 24  # a modal's title, submit and close
 ZWSP = "\u200b"
 WORD_JOINER = "\u2060"
 
@@ -123,19 +124,29 @@ def render_text(t: Text, *, permalink: Permalink | None = None) -> str:
     return "".join(out)
 
 
+def _cut_at(s: str, limit: int, *, not_before: int = 0) -> int:
+    """Where to cut `s` to at most `limit`: the last newline, else space, from `not_before` on,
+    else at `limit`; never inside an entity (``&amp;``) or a link (``<url|a label>``)."""
+    cut = s.rfind("\n", not_before, limit)
+    if cut <= 0:
+        cut = s.rfind(" ", not_before, limit)
+    if cut <= 0:
+        cut = limit
+        amp = s.rfind("&", 0, cut)
+        if amp > 0 and s.find(";", amp) >= cut:
+            cut = amp
+    # Only the bot writes `<` (user text arrives escaped), and it always closes it.
+    lt = s.rfind("<", 0, cut)
+    if lt > 0 and s.find(">", lt) >= cut:
+        cut = lt
+    return cut
+
+
 def _chunks(s: str, limit: int) -> list[str]:
     """Split at newlines (else spaces) so no piece exceeds `limit` or cuts an entity or link."""
     pieces: list[str] = []
     while len(s) > limit:
-        cut = s.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = s.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-            amp, lt = s.rfind("&", 0, cut), s.rfind("<", 0, cut)
-            start = max(amp, lt)
-            if start > 0 and s.find(";" if start == amp else ">", start) >= cut:
-                cut = start
+        cut = _cut_at(s, limit)
         pieces.append(s[:cut])
         s = s[cut:].lstrip("\n")
     if s:
@@ -143,12 +154,21 @@ def _chunks(s: str, limit: int) -> list[str]:
     return pieces
 
 
+def _cut(s: str, limit: int) -> str:
+    """`s` if it fits, else its start and "…" in at most `limit` (cut as `_chunks` would, at a
+    line or word end in the second half when there is one)."""
+    if len(s) <= limit:
+        return s
+    return s[: _cut_at(s, limit - 1, not_before=limit // 2)].rstrip() + "…"
+
+
 def _mrkdwn(s: str) -> dict[str, str]:
     return {"type": "mrkdwn", "text": s}
 
 
-def _plain(s: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": s[:BUTTON_LABEL_LIMIT] or " ", "emoji": True}
+def _plain(s: str, limit: int = BUTTON_LABEL_LIMIT) -> dict[str, Any]:
+    shown = s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+    return {"type": "plain_text", "text": shown or " ", "emoji": True}
 
 
 def _button(action: Action) -> Block:
@@ -166,16 +186,16 @@ def _button(action: Action) -> Block:
 def blocks_for(msg: ChatMessage, *, permalink: Permalink | None = None) -> list[Block]:
     """A message as Block Kit blocks (sections, fields, context, buttons)."""
     blocks: list[Block] = []
-    if msg.title:
-        blocks.append(
-            {"type": "section", "text": _mrkdwn(render_text(msg.title, permalink=permalink))}
-        )
+    # Slack refuses an empty text object, and a title or footer over its limit (invalid_blocks).
+    title = _cut(render_text(msg.title, permalink=permalink), SECTION_LIMIT) if msg.title else ""
+    if title.strip():
+        blocks.append({"type": "section", "text": _mrkdwn(title)})
     body = render_text(msg.body, permalink=permalink)
     for piece in _chunks(body, SECTION_LIMIT):
         if piece.strip():
             blocks.append({"type": "section", "text": _mrkdwn(piece)})
     fields = [
-        _mrkdwn(f"*{escape(name)}*\n{render_text(value, permalink=permalink)}"[:FIELD_LIMIT])
+        _mrkdwn(_cut(f"*{escape(name)}*\n{render_text(value, permalink=permalink)}", FIELD_LIMIT))
         for name, value in msg.fields
     ]
     for i in range(0, len(fields), FIELDS_PER_SECTION):
@@ -191,8 +211,8 @@ def blocks_for(msg: ChatMessage, *, permalink: Permalink | None = None) -> list[
                 ],
             }
         )
-    if msg.footer:
-        footer = render_text(msg.footer, permalink=permalink)[:SECTION_LIMIT]
+    footer = _cut(render_text(msg.footer, permalink=permalink), SECTION_LIMIT) if msg.footer else ""
+    if footer.strip():
         blocks.append({"type": "context", "elements": [_mrkdwn(footer)]})
     if msg.actions:
         blocks.append(
@@ -209,15 +229,13 @@ def fallback_text(msg: ChatMessage, *, permalink: Permalink | None = None) -> st
     """The notification / screen-reader text that goes with the blocks."""
     parts = [render_text(msg.title, permalink=permalink)] if msg.title else []
     parts.append(render_text(msg.body, permalink=permalink))
-    # Notifications come from this text: name everyone the blocks mention (a card's suggested
-    # mentors sit in a field), so each of them is actually pinged.
+    # A long question is cut (never inside an entity or a link), well under Slack's 40,000...
+    said = _cut("\n".join(p for p in parts if p), SECTION_LIMIT)
+    # ...and after the cut come everyone the blocks mention (a card's suggested mentors sit in a
+    # field): notifications come from this text, so each of them is actually pinged.
     pinged = [f"<@{u.id}>" for u in msg.mentions() if u.platform == "slack"]
-    missing = [m for m in pinged if not any(m in p for p in parts)]
-    if missing:
-        parts.append(", ".join(missing))
-    joined = "\n".join(p for p in parts if p)
-    # Cut where _chunks would, never inside an entity (&amp;) or a link.
-    return (_chunks(joined, SECTION_LIMIT) or [" "])[0]
+    missing = ", ".join(m for m in pinged if m not in said)
+    return "\n".join(p for p in (said, missing) if p) or " "
 
 
 def home_view(msg: ChatMessage, *, permalink: Permalink | None = None) -> dict[str, Any]:
@@ -246,9 +264,9 @@ def _modal(
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": _plain(title),
-        "submit": _plain("Submit"),
-        "close": _plain("Cancel"),
+        "title": _plain(title, VIEW_TITLE_LIMIT),
+        "submit": _plain("Submit", VIEW_TITLE_LIMIT),
+        "close": _plain("Cancel", VIEW_TITLE_LIMIT),
         "private_metadata": json.dumps(metadata, separators=(",", ":"))[:3000],
         "blocks": blocks,
     }
@@ -368,4 +386,4 @@ def lightning_modal(metadata: dict[str, Any], *, lightning_id: int) -> dict[str,
             "element": {"type": "datetimepicker", "action_id": "value"},
         },
     ]
-    return _modal("mm_lightning", "Teach a lightning session", blocks, metadata)
+    return _modal("mm_lightning", "Teach this session", blocks, metadata)

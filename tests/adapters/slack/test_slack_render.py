@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from adapters.slack.render import (
+    ask_modal,
     blocks_for,
+    comment_modal,
     escape_user_text,
     fallback_text,
+    faq_modal,
+    join_modal,
+    lightning_modal,
     permalink_for,
     render_text,
 )
@@ -127,7 +133,7 @@ def test_the_fallback_text_is_never_cut_inside_an_entity() -> None:
     msg = ChatMessage(body=text(UserText("a" + "&" * 2999)))
     fallback = fallback_text(msg)
     assert len(fallback) <= 3000
-    assert fallback.endswith("&amp;")
+    assert fallback.endswith("&amp;…")
 
 
 def test_the_fallback_text_names_the_mentors_a_card_suggests_so_they_are_notified() -> None:
@@ -138,3 +144,72 @@ def test_the_fallback_text_names_the_mentors_a_card_suggests_so_they_are_notifie
         fields=(("Suggested", text(Mention(bob, "bob"), ", ", Mention(carol, "carol"))),),
     )
     assert fallback_text(msg).endswith("<@U0BOB0001>, <@U0CAROL01>")
+
+
+def test_a_long_card_still_pings_the_mentors_it_suggests() -> None:
+    # A question of some 2000 characters full of `&` and `*` renders to over 3000 of mrkdwn.
+    bob = UserRef("slack", "U0BOB0001")
+    msg = ChatMessage(
+        title=text(Bold("Question #3")),
+        body=text(UserText("pandas & *merge* " * 120)),
+        fields=(("Suggested", text(Mention(bob, "bob"))),),
+    )
+    fallback = fallback_text(msg)
+    assert fallback.endswith("…\n<@U0BOB0001>")
+    assert fallback.startswith("*Question #3*\npandas &amp;")
+    assert len(fallback) <= 40_000
+
+
+@pytest.mark.parametrize(
+    "modal",
+    [
+        ask_modal({}, allow_anonymous=True),
+        join_modal({}, hours="Mon-Fri 09-17", timezone="Europe/Berlin"),
+        faq_modal({}, question_id=123456),
+        comment_modal({}, question_id=123456),
+        lightning_modal({}, lightning_id=123456),
+    ],
+    ids=lambda m: m["callback_id"],
+)
+def test_every_form_title_and_button_fits_slacks_24_characters(modal: dict[str, Any]) -> None:
+    for key in ("title", "submit", "close"):
+        shown = modal[key]["text"]
+        assert 0 < len(shown) <= 24, (key, shown)
+
+
+def test_a_very_long_title_is_cut_with_an_ellipsis_under_the_section_limit() -> None:
+    name = "Tom & <!channel> *x* " * 500
+    blocks = blocks_for(ChatMessage(title=text(Bold("Mentor "), UserText(name)), body=text()))
+    title = blocks[0]["text"]["text"]
+    assert title.startswith("*Mentor* Tom &amp; &lt;!channel&gt;")
+    assert len(title) <= 3000 and title.endswith("…")
+
+
+def test_long_fields_and_footers_are_cut_with_an_ellipsis_never_inside_an_entity() -> None:
+    msg = ChatMessage(
+        body=text("x"),
+        fields=(("Skills", text(UserText("&" * 1999))),),
+        footer=text(UserText("&" * 2999)),
+    )
+    field = blocks_for(msg)[1]["fields"][0]["text"]
+    footer = blocks_for(msg)[2]["elements"][0]["text"]
+    assert len(field) <= 2000 and field.endswith("&amp;…")
+    assert len(footer) <= 3000 and footer.endswith("&amp;…")
+
+
+def test_a_title_or_footer_with_nothing_to_show_adds_no_empty_block() -> None:
+    # Slack refuses a text object with an empty text (invalid_blocks).
+    msg = ChatMessage(title=text(UserText("\u200b")), body=text("x"), footer=text(UserText("")))
+    blocks = blocks_for(msg)
+    assert [b["type"] for b in blocks] == ["section"]
+    assert blocks[0]["text"]["text"] == "x"
+
+
+def test_sections_are_never_split_inside_a_link() -> None:
+    # The link's label has spaces; the 3000th character falls inside it.
+    msg = ChatMessage(
+        body=text("x" * 2960, " ", Link("https://example.com/docs", "the docs page for this topic"))
+    )
+    sections = [b["text"]["text"] for b in blocks_for(msg)]
+    assert all(len(s) <= 3000 and s.count("<") == s.count(">") for s in sections)
+    assert sections[-1] == "<https://example.com/docs|the docs page for this topic>"
