@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack import translate as tr
-from adapters.slack.gateway import SlackGateway
+from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
 from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
 from adapters.slack.users import SlackDirectory
@@ -32,6 +33,7 @@ Ack = Callable[..., Awaitable[Any]]
 Body = dict[str, Any]
 
 NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minute."
+FORM_FAILED = "Sorry, Slack didn't let me open that form in time. Please try again."
 # The slash commands the app answers (both manifests declare each of them).
 SLASH_COMMANDS = ("/askmentor", "/mentor", "/mentoradmin", "/kudos", "/lightning")
 _ACK_TEXT = {"/askmentor": "Got it — one moment…"}  # it may come back as a draft to improve
@@ -84,7 +86,12 @@ class SlackBot:
         if view is None:
             await self.gateway.tell(body.get("response_url"), _GONE.get(modal.kind, NOT_NOW))
             return
-        await self.gateway.client.views_open(trigger_id=body["trigger_id"], view=view)
+        try:
+            await self.gateway.client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as e:
+            # Most often expired_trigger_id: a form must open within 3 s of the click.
+            log.warning("a Slack form could not open: %s", api_error(e))
+            await self.gateway.tell(body.get("response_url"), FORM_FAILED)
 
     async def _view(
         self, modal: tr.OpenModal, meta: dict[str, Any], body: Body

@@ -134,3 +134,11 @@ def test_a_quote_keeps_no_mention_and_stays_short() -> None:
     assert "<!" not in quoted and "@channel" in quoted
     assert "the runbook (https://x.example/a)" in quoted
     assert len(quoted) < 1300 and quoted.endswith("…\n\n")
+
+
+async def test_a_form_slack_will_not_open_is_answered_not_dropped(slack: SlackHarness) -> None:
+    """views.open refused (a trigger older than Slack's 3 s): the person is told to try again."""
+    slack.fake.errors["views.open"] = "expired_trigger_id"
+    await slack.command("alice", "/askmentor", "")
+    await slack.fake.wait_for(lambda: slack.fake.to("views.open"), what="views.open")
+    await slack.replies_to("alice", "didn't let me open that form in time")
