@@ -4,7 +4,7 @@ the console and Slack, whose slash commands arrive as text)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -236,7 +236,7 @@ def parse_mentor(
         return c.ExplainMatch(actor, int(number))
     if not sub or sub == "help":
         return ParseError(MENTOR_USAGE)
-    return ParseError(f"I don't know `/mentor {sub}`. {MENTOR_USAGE}")
+    return _unknown("/mentor", sub, _MENTOR_WORDS, MENTOR_USAGE)
 
 
 _WEEK = re.compile(r"^\d{4}-W\d{2}$")
@@ -272,7 +272,7 @@ def parse_admin(
         return c.SendDigest(now=now, workspace=actor.workspace, actor=actor, week=rest or None)
     if not sub or sub == "help":
         return ParseError(ADMIN_USAGE)
-    return ParseError(f"I don't know `/mentoradmin {sub}`. {ADMIN_USAGE}")
+    return _unknown("/mentoradmin", sub, _ADMIN_WORDS, ADMIN_USAGE)
 
 
 KUDOS_USAGE = (
@@ -360,4 +360,20 @@ def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
         return AcceptLightning(actor, int(n), timed[0], timed[1])
     if not sub or sub == "help":
         return ParseError(LIGHTNING_USAGE)
-    return ParseError(f"I don't know `/lightning {sub}`. {LIGHTNING_USAGE}")
+    return _unknown("/lightning", sub, _LIGHTNING_WORDS, LIGHTNING_USAGE)
+
+
+_MENTOR_WORDS = (
+    "join", "skills", "about", "hours", "tz", "timezone", "pause", "resume", "me", "profile",
+    "leaderboard", "list", "directory", "handover", "stage", "region", "learn", "feedback",
+    "leave", "home", "why",
+)  # fmt: skip
+_ADMIN_WORDS = ("digest", "stats", "audit", "dashboard", "export", "forget")
+_LIGHTNING_WORDS = ("propose", "accept", "list", "join", "rate")
+
+
+def _unknown(command: str, sub: str, known: Sequence[str], usage: str) -> ParseError:
+    """An unknown subcommand: the likeliest one it was meant to be (a typo), then the usage."""
+    close = process.extractOne(sub, known, scorer=fuzz.ratio, score_cutoff=70)
+    guess = f" Did you mean `{command} {close[0]}`?" if close else ""
+    return ParseError(f"I don't know `{command} {sub}`.{guess} {usage}")

@@ -90,6 +90,7 @@ def test_parse_lightning(raw: str, expected: object) -> None:
         ("rate 3 6", "Rate from 1 to 5"),
         ("join", "Which session?"),
         ("dance", "I don't know `/lightning dance`"),
+        ("propse x", "I don't know `/lightning propse`. Did you mean `/lightning propose`?"),
         ("", "Lightning sessions:"),
     ],
 )

@@ -134,6 +134,11 @@ def test_parse_mentor_builds_the_command(raw: str, expected: c.Command) -> None:
         ("", MENTOR_USAGE),
         ("help", MENTOR_USAGE),
         ("dance", f"I don't know `/mentor dance`. {MENTOR_USAGE}"),
+        (
+            "jion python",
+            f"I don't know `/mentor jion`. Did you mean `/mentor join`? {MENTOR_USAGE}",
+        ),
+        ("resum", f"I don't know `/mentor resum`. Did you mean `/mentor resume`? {MENTOR_USAGE}"),
     ],
 )
 def test_parse_mentor_explains_what_to_type(raw: str, message: str) -> None:
@@ -161,6 +166,7 @@ def test_parse_admin_builds_a_digest_stamped_now(raw: str, week: str | None) -> 
         ("", ADMIN_USAGE),
         ("help", ADMIN_USAGE),
         ("reboot", f"I don't know `/mentoradmin reboot`. {ADMIN_USAGE}"),
+        ("digets", "I don't know `/mentoradmin digets`. Did you mean `/mentoradmin digest`?"),
     ],
 )
 def test_parse_admin_explains_what_to_type(raw: str, message: str) -> None:
