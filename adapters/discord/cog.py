@@ -390,8 +390,10 @@ class MentoringCog(commands.Cog, name=COG_NAME):
             if entry is None:
                 await self.runner.answer_now(interaction, "That FAQ entry is retired or gone.")
                 return
+            # The entry knows its server; a DM button from before DM buttons named theirs
+            # does not, and the home server's guess would save over another question.
             await interaction.response.send_modal(
-                FaqModal(entry.question_id, answer=entry.answer, workspace=named)
+                FaqModal(entry.question_id, answer=entry.answer, workspace=entry.workspace.id)
             )
             return
         draft = await draft_form(uow_factory, user_ref(interaction.user.id), form.n)

@@ -232,6 +232,12 @@ class FaqModal(discord.ui.Modal):
         self.add_item(self.answer)
 
 
+def _prefilled(value: str, limit: int) -> str:
+    """A text box's starting value within its `limit` (Discord refuses to open a form whose
+    value is longer than the box allows): cut with an ellipsis, to be shortened there."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def ask_form_options(*, anonymous: bool, stage: str | None) -> int:
     """The ask form's options as the number in its custom id (modals hold only text inputs):
     bit 0 anonymous, the rest the career stage's place in `STAGES` plus one (0: any)."""
@@ -254,12 +260,13 @@ class NewAskModal(discord.ui.Modal):
     ) -> None:
         options = ask_form_options(anonymous=anonymous, stage=stage)
         super().__init__(title="Ask a mentor", custom_id=f"{NEW_ASK_FORM}{options}")
+        limit = min(max_length, 4000)
         self.question: discord.ui.TextInput[Self] = discord.ui.TextInput(
             label="Your question",
             style=discord.TextStyle.paragraph,
             placeholder="What you want to know, what you tried and what you expected",
-            max_length=min(max_length, 4000),
-            default=question[:4000] or None,
+            max_length=limit,
+            default=_prefilled(question, limit) or None,
         )
         self.add_item(self.question)
 
@@ -271,10 +278,11 @@ class AskModal(discord.ui.Modal):
         # Draft 0: a new question (the home view's [Ask a question]).
         title = "Edit your question" if draft_id else "Ask a mentor"
         super().__init__(title=title, custom_id=f"{ASK_FORM}{draft_id}")
+        limit = min(max_length, 4000)
         self.question: discord.ui.TextInput[Self] = discord.ui.TextInput(
-            label="Your question (what you tried, what you expected)",
+            label="Your question (what you tried and expected)",  # Discord: 45 characters
             style=discord.TextStyle.paragraph,
-            max_length=min(max_length, 4000),
-            default=question[:4000],
+            max_length=limit,
+            default=_prefilled(question, limit),
         )
         self.add_item(self.question)

@@ -44,6 +44,8 @@ CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
 FIELD_LIMIT = 1024
 TITLE_LIMIT = 256
+FOOTER_LIMIT = 2048
+EMBED_LIMIT = 6000  # an embed's title, description, fields and footer together
 BLURPLE = 0x5865F2
 GREY = 0x4F545C
 
@@ -112,7 +114,9 @@ def allowed_mentions_for(message: ChatMessage) -> discord.AllowedMentions:
 
 
 def _cut(s: str, limit: int) -> str:
-    return s if len(s) <= limit else s[: limit - 1] + "…"
+    if len(s) <= limit:
+        return s
+    return s[: limit - 1] + "…" if limit > 0 else ""
 
 
 @dataclass
@@ -127,21 +131,32 @@ class RenderedMessage:
 
 
 def _embed(message: ChatMessage, body: str, *, guild_of: GuildOf) -> discord.Embed:
-    embed = discord.Embed(
-        title=_cut(render_text(message.title, guild_of=guild_of, bold=False), TITLE_LIMIT)
+    title = (
+        _cut(render_text(message.title, guild_of=guild_of, bold=False), TITLE_LIMIT)
         if message.title
-        else None,
-        description=_cut(body, DESCRIPTION_LIMIT) or None,
+        else ""
+    )
+    # Footers are not Markdown: show the plain text.
+    footer = _cut(message.footer.plain(), FOOTER_LIMIT) if message.footer else ""
+    fields = [
+        (_cut(name, TITLE_LIMIT), _cut(render_text(value, guild_of=guild_of), FIELD_LIMIT) or "—")
+        for name, value in message.fields[:25]
+    ]
+    # Discord refuses a whole embed past EMBED_LIMIT: the description gives way first, then
+    # the last fields.
+    room = EMBED_LIMIT - len(title) - len(footer)
+    while fields and sum(len(n) + len(v) for n, v in fields) > room:
+        fields.pop()
+    room -= sum(len(n) + len(v) for n, v in fields)
+    embed = discord.Embed(
+        title=title or None,
+        description=_cut(body, min(DESCRIPTION_LIMIT, room)) or None,
         colour=BLURPLE if message.actions else GREY,
     )
-    for name, value in message.fields[:25]:
-        rendered = _cut(render_text(value, guild_of=guild_of), FIELD_LIMIT)
-        embed.add_field(
-            name=_cut(name, TITLE_LIMIT), value=rendered or "—", inline=len(rendered) < 40
-        )
-    if message.footer:
-        # Footers are not Markdown: show the plain text.
-        embed.set_footer(text=_cut(message.footer.plain(), 2048))
+    for name, value in fields:
+        embed.add_field(name=name, value=value, inline=len(value) < 40)
+    if footer:
+        embed.set_footer(text=footer)
     if message.attachment and message.attachment.mime.startswith("image/"):
         embed.set_image(url=f"attachment://{message.attachment.filename}")
     return embed

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.learning.model import DraftState, FaqState
 from bot.ports import UnitOfWorkFactory
-from bot.refs import UserRef
+from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["DraftForm", "FaqForm", "draft_form", "faq_form"]
 
@@ -26,6 +26,7 @@ class DraftForm:
 class FaqForm:
     question_id: int  # the question's number in its workspace (what the form's submission names)
     answer: str
+    workspace: WorkspaceRef  # whose number it is: a form opened from a DM must say so
 
 
 async def draft_form(
@@ -46,4 +47,4 @@ async def faq_form(uow_factory: UnitOfWorkFactory, entry_id: int) -> FaqForm | N
         q = await uow.questions.get(entry.question_id) if entry is not None else None
     if entry is None or entry.state is not FaqState.ACTIVE or q is None:
         return None
-    return FaqForm(q.number, entry.answer)
+    return FaqForm(q.number, entry.answer, entry.workspace)

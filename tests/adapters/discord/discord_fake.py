@@ -255,10 +255,16 @@ class FakeDiscord(FakeRestApi, Faults):
         return str(payload["token"])
 
     async def submit_modal(
-        self, name: str, modal: dict[str, Any], value: str | dict[str, str]
+        self,
+        name: str,
+        modal: dict[str, Any],
+        value: str | dict[str, str],
+        *,
+        channel_id: str | None = None,
     ) -> str:
         """Fill the text inputs of a modal the bot opened (a type 9 callback's data) and submit:
-        every one with `value`, or each with ``value[custom_id]``."""
+        every one with `value`, or each with ``value[custom_id]``; from the bot's DM channel
+        `channel_id` it is a DM interaction, as for :meth:`click`."""
 
         def filled(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out = []
@@ -272,9 +278,10 @@ class FakeDiscord(FakeRestApi, Faults):
                     out.append({"type": 4, "custom_id": c["custom_id"], "value": typed})
             return out
 
-        payload = p.modal_submit(
-            modal["custom_id"], filled(modal["components"]), **self._common(name)
-        )
+        common = self._common(name, channel_id)
+        if channel_id in self.dm_channels:
+            common.update(guild_id=None, who=self.users[name])
+        payload = p.modal_submit(modal["custom_id"], filled(modal["components"]), **common)
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["token"])
 

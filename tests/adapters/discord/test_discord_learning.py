@@ -4,6 +4,8 @@ stage option and `faq <words>`, and `/mentor stage`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from discord_harness import Harness
 from discord_helpers import actions, custom_ids
 
@@ -46,16 +48,22 @@ async def test_save_as_faq_opens_a_form_whose_answer_is_saved(harness: Harness) 
     assert "FAQ 1" in found.json()["content"]
 
 
-async def test_the_still_accurate_prompt_s_update_opens_the_faq_form_with_its_answer(
-    harness: Harness,
-) -> None:
+async def still_accurate(harness: Harness) -> dict[str, Any]:
+    """FAQ 1 saved by bob, and 90 days on the "still accurate?" DM asking him about it."""
     fake = harness.fake
     prompt = await resolved(harness)
     token = await fake.click("bob", "mm:faq:1", str(prompt["id"]))
     (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
     await fake.followups(await fake.submit_modal("bob", callback.json()["data"], ANSWER))
-    harness.later(90 * 24 * 3600)  # the "still accurate?" DM to the author
-    asked = await harness.message_with("mm:faqupdate:1")
+    harness.later(90 * 24 * 3600)
+    return await harness.message_with("mm:faqupdate:1")
+
+
+async def test_the_still_accurate_prompt_s_update_opens_the_faq_form_with_its_answer(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    asked = await still_accurate(harness)
     assert actions(asked) == ["mm:faqok:1", "mm:faqupdate:1", "mm:faqretire:1"]
     assert all(c.endswith(f"@{fake.guild_id}") for c in custom_ids(asked))  # a DM's buttons
     # The fake takes clicks in guild channels only; where the button is doesn't matter here.
@@ -64,6 +72,25 @@ async def test_the_still_accurate_prompt_s_update_opens_the_faq_form_with_its_an
     (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
     [answer] = text_inputs(callback.json()["data"])
     assert answer["value"] == ANSWER
+
+
+async def test_update_on_a_dm_button_naming_no_server_updates_the_entry_s_own_server(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    asked = await still_accurate(harness)
+    for row in asked["components"]:  # as DM buttons were before they named their server
+        for button in row["components"]:
+            button["custom_id"] = button["custom_id"].split("@")[0]
+    harness.adapter.runner.home_guild = int(fake.ids())  # another server, set up first
+    token = await fake.click("bob", "mm:faqupdate:1", str(asked["id"]))
+    (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    modal = callback.json()["data"]
+    assert modal["custom_id"] == f"mmform:faq:1@{fake.guild_id}"
+    better = ANSWER + " Add .reset_index() for a DataFrame."
+    submit = await fake.submit_modal("bob", modal, better, channel_id=asked["channel_id"])
+    (reply,) = await fake.followups(submit)
+    assert "FAQ 1 is updated" in reply.json()["content"]
 
 
 async def test_edit_on_a_coached_draft_reopens_the_ask_form_with_its_text(harness: Harness) -> None:
