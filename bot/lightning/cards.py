@@ -17,6 +17,7 @@ __all__ = [
     "card_placeholder",
     "invitation",
     "lightning_card",
+    "named",
     "lightning_card_view",
     "proposal_prompt",
     "rating_prompt",
@@ -24,6 +25,15 @@ __all__ = [
 ]
 
 CARD_KIND = "lightning"
+
+
+def named(s: Lightning, *, number: str = "") -> Text:
+    """A session as `number` “its title” (bold number, the title as the speaker typed it)."""
+    return (
+        text(Bold(number), " “", UserText(s.title), "”")
+        if number
+        else text("“", UserText(s.title), "”")
+    )
 
 
 def _title(s: Lightning) -> Text:
@@ -85,7 +95,7 @@ def proposal_prompt(s: Lightning, *, asked: int, window_days: int) -> ChatMessag
             [
                 text(
                     f"⚡ {asked} questions about ",
-                    Bold(s.topic),
+                    UserText(s.topic),
                     f" came up in the last {window_days} days. Would you give a "
                     f"{s.minutes}-minute lightning session on it? People learn a lot from a "
                     "short demo by someone who knows.",
@@ -115,7 +125,7 @@ def invitation(s: Lightning, *, speaker: str, tz: str | None) -> ChatMessage:
             " recently — ",
             UserText(speaker),
             f" gives a {s.minutes}-minute lightning session on it: ",
-            Bold(f"“{s.title}”"),
+            named(s),
             f", {when_text(s.starts_at, tz)}. Want to join?",
         ),
         actions=(Action("join", s.number, "I'll join", "primary", s.workspace.id),),
@@ -132,7 +142,7 @@ def reminder(
     return ChatMessage(
         body=text(
             "⏰ Lightning session ",
-            Bold(f"#{s.number} “{s.title}”"),
+            named(s, number=f"#{s.number}"),
             f" {when}: {when_text(s.starts_at, tz)} ({role}).",
             _call(call_link),
         )
@@ -143,7 +153,7 @@ def rating_prompt(s: Lightning) -> ChatMessage:
     return ChatMessage(
         body=text(
             "How was the lightning session ",
-            Bold(f"#{s.number} “{s.title}”"),
+            named(s, number=f"#{s.number}"),
             "? One click helps the speaker and the next sessions "
             f"(or `/lightning rate {s.number} <1-5>`).",
         ),

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.actors import ensure_person, names_for, require_workspace, workspace_of
 from bot.commands import Actor
 from bot.domain import Nudge, NudgeKind, Workspace
-from bot.lightning.cards import card_placeholder, invitation
+from bot.lightning.cards import card_placeholder, invitation, named
 from bot.lightning.commands import (
     AcceptLightning,
     DeclineLightning,
@@ -128,7 +128,7 @@ def _scheduled_reply(s: Lightning, tz: str, invited: int) -> Text:
     assert s.starts_at is not None
     return text(
         "Thank you! ",
-        Bold(f"Lightning session #{s.number} “{s.title}”"),
+        named(s, number=f"Lightning session #{s.number}"),
         f" is on {when_text(s.starts_at, tz)} for {s.minutes} minutes. I've announced it in "
         "the mentoring channel"
         + (f" and invited the {invited} people who asked about it." if invited else ".")
@@ -236,7 +236,7 @@ async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     ctx.reply(
         text(
             "You're in! ",
-            Bold(f"#{s.number} “{s.title}”"),
+            named(s, number=f"#{s.number}"),
             f" is on {when_text(s.starts_at, tz)}. I'll remind you a day and 15 minutes before.",
         )
     )
@@ -299,7 +299,7 @@ async def upcoming_text(ctx: Context, ws: Workspace, viewer: UserRef) -> ChatMes
         out.append(
             text(
                 f"#{s.number} ",
-                Bold(f"“{s.title}”"),
+                named(s),
                 " by ",
                 UserText(names.get(s.speaker, s.speaker.id)),
                 f"{mine} — {when_text(s.starts_at, tz)}, {s.minutes} min, "

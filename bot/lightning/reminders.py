@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 from bot.actors import names_for, workspace_of
 from bot.domain import Nudge
-from bot.lightning.cards import rating_prompt, reminder
+from bot.lightning.cards import named, rating_prompt, reminder
 from bot.lightning.handlers import REMIND, show_card
 from bot.lightning.model import LightningState
 from bot.lightning.times import reader_timezone
 from bot.messagebus import Context
-from bot.messages import Bold, ChatMessage, text
+from bot.messages import ChatMessage, text
 from bot.questions.cards import who
 
 __all__ = ["send_lightning_nudge"]
@@ -60,7 +60,7 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
             ChatMessage(
                 body=text(
                     "Thank you for teaching ",
-                    Bold(f"“{s.title}”"),
+                    named(s),
                     ", ",
                     who(s.speaker, names, mention=False),
                     f"! {going} {'person' if going == 1 else 'people'} signed up. "

@@ -36,7 +36,7 @@ async def list_mentors(cmd: ListMentors, ctx: Context) -> None:
         )
         return
     names = await names_for(ctx, [p.ref for p in profiles])
-    out = [text(Bold(f"Mentors{' for ' + skill if skill else ''}"))]
+    out = [text(Bold("Mentors for "), UserText(skill)) if skill else text(Bold("Mentors"))]
     for p in sorted(profiles, key=lambda p: names.get(p.ref, "").lower())[:50]:
         flag = (
             " (paused)"

@@ -21,7 +21,7 @@ from bot.lightning.commands import (
 )
 from bot.lightning.model import LightningState
 from bot.lightning.times import when_text
-from bot.messages import ChatMessage
+from bot.messages import Bold, ChatMessage, UserText
 from tests.unit.core_harness import MENTORING, QUESTION, START, Core, start_core
 
 CALL = "https://meet.example.com/lightning"
@@ -302,3 +302,19 @@ def test_times_show_utc_and_the_readers_zone_when_known() -> None:
         "Tue 2026-11-24 00:00 UTC (Mon 16:00 America/Los_Angeles)"
     )
     assert when_text(when, "Not/AZone") == "Tue 2026-11-24 00:00 UTC"
+
+
+async def test_a_session_title_is_shown_as_the_speaker_typed_it_never_as_markup(
+    core: Core,
+) -> None:
+    """The title is the speaker's text: every message quotes it as user text (escaped by each
+    platform), so `**`, a masked link or @everyone in it can't format, link or ping."""
+    n = await proposed(core)
+    title = "**big** [click](https://example.com) @everyone"
+    replies = await core.bus.handle(AcceptLightning(core.actor("bob"), n, AT, title))
+    for message in [*replies, *dms(core, "asker1")]:
+        spans = [s for t in (message.title, message.body) if t for s in t.spans]
+        if title in message.plain():
+            assert any(isinstance(s, UserText) and s.text == title for s in spans), message
+            assert not any(isinstance(s, Bold) and title in s.text for s in spans), message
+    assert any(title in m.plain() for m in dms(core, "asker1"))  # the invitation names it

@@ -173,7 +173,7 @@ async def test_lightning_propose_list_and_join_slash_commands(harness: Harness) 
         ("title", 3, "pivot tables"),
     )
     (reply,) = await fake.followups(await fake.slash("carol", "lightning", options))
-    assert "Lightning session #1 “pivot tables”" in reply.json()["content"]
+    assert "**Lightning session #1** “pivot tables”" in reply.json()["content"]
     (joined,) = await fake.followups(
         await fake.slash("alice", "lightning", sub("join", ("session", 4, 1)))
     )

@@ -166,7 +166,7 @@ async def test_not_now_is_a_button_that_answers_privately(slack: SlackHarness) -
 
 async def test_lightning_slash_commands_propose_and_list(slack: SlackHarness) -> None:
     await slack.command("dave", "/lightning", "propose pandas 2026-11-25 15:00 pivot tables")
-    await slack.replies_to("dave", "Lightning session #1 .{1,8}pivot tables")
+    await slack.replies_to("dave", r"\*Lightning session #1\*.{1,8}pivot tables")
     # dave's Slack timezone is Europe/Berlin: 15:00 there is 14:00 UTC.
     await slack.replies_to("dave", "Wed 2026-11-25 14:00 UTC \\(15:00 Europe/Berlin\\)")
     await slack.command("alice", "/lightning", "list")
