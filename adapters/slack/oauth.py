@@ -321,6 +321,9 @@ class Teams:
                 log.warning("Slack: auth.test failed for workspace %s (%s)", team_id, api_error(e))
                 url = ""
             self._workspace_urls[team_id] = url
+        # Who people are is cached for minutes (users.info): that outlives this minute's look at
+        # the token, unless the token changed.
+        kept = hit.directory if hit and hit.directory.client.token == found.bot_token else None
         team = Team(
             team_id,
             SlackGateway(
@@ -329,7 +332,8 @@ class Teams:
                 workspace_url=url,
                 session=self.session,
             ),
-            SlackDirectory(
+            kept
+            or SlackDirectory(
                 client,
                 workspace=tr.workspace_ref(team_id),
                 admins=frozenset({found.installer_user_id} if found.installer_user_id else ()),

@@ -319,4 +319,24 @@ async def _connect(
         uow_factory=app.uow_factory,
     )
     register_listeners(bolt, bot)
+    _note_uninstall(bolt)
     return bolt
+
+
+def _note_uninstall(bolt: AsyncApp) -> None:
+    """The manifest subscribes to `app_uninstalled` and `tokens_revoked` (the OAuth mode forgets
+    the workspace's token on them). With one workspace the token is the environment's: the event
+    is acknowledged (unhandled, Slack would send it again) and said loudly."""
+
+    async def gone(ack: Any, event: dict[str, Any]) -> None:
+        await ack()
+        if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
+            return  # only user tokens: the bot's is still good
+        log.error(
+            "Slack: the app was uninstalled or its bot token revoked (%s); nothing reaches Slack "
+            "until it is reinstalled and SLACK_BOT_TOKEN is set to the new token",
+            event.get("type"),
+        )
+
+    bolt.event("app_uninstalled")(gone)
+    bolt.event("tokens_revoked")(gone)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.gateway import api_error
+from adapters.slack.gateway import api_error, classify
 from adapters.slack.translate import user_ref
 from bot.commands import Actor
+from bot.ports import RetryAfter
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["SlackDirectory", "SlackUser", "email_lookup"]
@@ -44,18 +45,27 @@ class SlackDirectory:
         self.admins = admins  # user ids that are admins here besides Slack's (the installer)
         self.ttl = ttl_seconds
         self._cache: dict[str, tuple[float, SlackUser]] = {}
+        self._quiet_until = 0.0  # a rate limit's Retry-After: no users.info call before then
 
     async def user(self, user_id: str, *, fallback_name: str = "") -> SlackUser:
         hit = self._cache.get(user_id)
         now = time.monotonic()
         if hit and hit[0] > now:
             return hit[1]
+        # Without an answer, what Slack said earlier (expired) beats a stand-in: the stand-in has
+        # no name and no admin flag, and the person's record would be rewritten with both.
+        known = hit[1] if hit else SlackUser(user_id, fallback_name or user_id)
+        if now < self._quiet_until:
+            return known
         try:
             resp = await self.client.users_info(user=user_id)
-        except Exception as e:  # a name from the payload will do; the command must go on
+        except Exception as e:  # the command must go on
             reason = api_error(e) if isinstance(e, SlackApiError) else type(e).__name__
             log.warning("users.info failed for a user: %s", reason)
-            return SlackUser(user_id, fallback_name or user_id)
+            wait = classify(e) if isinstance(e, SlackApiError) else None
+            if isinstance(wait, RetryAfter):
+                self._quiet_until = now + wait.seconds
+            return known
         info = resp.get("user") or {}
         profile = info.get("profile") or {}
         name = (

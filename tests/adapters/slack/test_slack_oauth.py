@@ -17,7 +17,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from adapters.slack.oauth import OAuthEnv, SignedStateStore, connect_oauth, oauth_routes
+from adapters.slack.oauth import OAuthEnv, SignedStateStore, Teams, connect_oauth, oauth_routes
 from adapters.slack.server import slack_routes
 from adapters.slack.translate import workspace_ref
 from bot.app import App
@@ -315,3 +315,21 @@ async def test_a_workspace_without_the_channels_is_told_and_registered_once_they
         lambda: oauth.with_token("chat.postMessage", gamma.token, channel=gamma.mentoring),
         what="card in Gamma",
     )
+
+
+async def test_a_workspaces_user_look_ups_stay_cached_past_its_token_check(
+    oauth: OAuthHarness,
+) -> None:
+    assert (await oauth.install(ALPHA)).status_code == 200
+    teams = Teams(
+        oauth.app, SlackInstallations(oauth.app.engine), api_url=oauth.fake.api_url, session=None
+    )
+    first = await teams.get(ALPHA.team)
+    assert first is not None
+    await first.directory.user(ALPHA.asker)
+    first.expires = 0.0  # a minute later the installation is read again (it may be gone)
+    again = await teams.get(ALPHA.team)
+    assert again is not None and again is not first
+    await again.directory.user(ALPHA.asker)
+    # users.info answers are kept for minutes, not thrown away with each token check.
+    assert len(oauth.fake.to("users.info", user=ALPHA.asker)) == 1

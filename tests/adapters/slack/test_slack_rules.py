@@ -1,4 +1,5 @@
-"""Slack's rules: signatures, retries de-duplicated, one claim winner, 429 retried, inert user text."""
+"""Slack's rules: signatures, retries de-duplicated, one claim winner, 429 retried (a user look-up
+waits its Retry-After), inert user text."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 
+from adapters.slack.runtime import SlackSettings, web_client
+from adapters.slack.translate import workspace_ref
+from adapters.slack.users import SlackDirectory
 from bot.domain import QuestionState
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness, signed_headers
+from tests.adapters.slack.fake_slack import TEAM_ID, FakeSlack
 from tests.adapters.slack.test_slack_flows import QUESTION, asked, card_updates, state_of
 
 
@@ -189,3 +194,22 @@ async def test_a_long_rate_limit_is_not_waited_out_and_the_question_is_kept(
         await asyncio.sleep(0.01)
     [card] = cards
     assert card.last_error.startswith("RetryAfter") and card.due_at > datetime.now(UTC)
+
+
+async def test_a_rate_limited_user_lookup_keeps_what_slack_said_and_waits_its_retry_after(
+    fake_slack: FakeSlack,
+) -> None:
+    dave = USERS["dave"]
+    fake_slack.add_user(dave, "dave", admin=True)
+    client = web_client(SlackSettings(bot_token="xoxb-test", api_url=fake_slack.api_url))
+    directory = SlackDirectory(client, workspace=workspace_ref(TEAM_ID), ttl_seconds=0)
+    assert (await directory.actor(dave)).platform_admin  # the cache expires at once
+
+    fake_slack.fail_next("users.info", status=429, headers={"Retry-After": "30"})
+    later = await directory.actor(dave)
+    # Not a stand-in named "U0DAVE001" who is no admin (their record would be rewritten so).
+    assert (later.name, later.platform_admin) == ("dave", True)
+    asked = len(fake_slack.calls)
+    again = await directory.actor(dave)
+    assert again.platform_admin
+    assert len(fake_slack.calls) == asked  # Slack said wait 30 s: no users.info meanwhile

@@ -1,9 +1,12 @@
 """Start-up: channel names resolved (paginated) or ids used as is, a missing channel stops it,
-the workspace is registered, the manifest subscribes to what the listeners handle."""
+the workspace is registered, the manifest subscribes to what the listeners handle (an uninstall
+too)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +15,7 @@ from adapters.slack.translate import ASK_ABOUT_SHORTCUT, workspace_ref
 from bot.clock import SystemClock
 from bot.errors import StartupError
 from bot.main import build_app
-from tests.adapters.slack.conftest import SECRET, slack_config
+from tests.adapters.slack.conftest import SECRET, SlackHarness, slack_config
 from tests.adapters.slack.fake_slack import TEAM_ID, FakeSlack
 
 MANIFESTS = Path(__file__).parents[3] / "adapters" / "slack"
@@ -149,3 +152,26 @@ def test_settings_never_show_their_secrets() -> None:
         {"SLACK_BOT_TOKEN": "xoxb-secret", "SLACK_SIGNING_SECRET": "sig-secret"}
     )
     assert "secret" not in repr(s)
+
+
+@pytest.mark.parametrize("name", ["manifest.yml", "manifest-socket.yml"])
+def test_manifest_subscribes_to_uninstall_and_token_revocation(name: str) -> None:
+    # Slack sends both only to an app subscribed to them; without them an uninstalled
+    # workspace's installation stays active and every delivery there tries a dead token.
+    manifest = (MANIFESTS / name).read_text()
+    events = manifest.split("    bot_events:\n", 1)[1].split("  interactivity:", 1)[0]
+    assert "      - app_uninstalled\n" in events
+    assert "      - tokens_revoked\n" in events
+
+
+@pytest.mark.parametrize(
+    "event",
+    [{"type": "app_uninstalled"}, {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT0001"]}}],
+)
+async def test_an_uninstall_is_acknowledged_and_logged_with_one_workspace(
+    slack: SlackHarness, event: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="adapters.slack.runtime"):
+        response = await slack.event(event)
+    assert response.status_code == 200  # unhandled, it would be a 404 Slack sends again
+    assert any("SLACK_BOT_TOKEN" in r.getMessage() for r in caplog.records)
