@@ -333,20 +333,15 @@ def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | N
     return None
 
 
-_IGNORED_SUBTYPES = {
-    "message_changed",
-    "message_deleted",
-    "channel_join",
-    "channel_leave",
-    "group_join",
-    "group_leave",
-    "bot_message",
-}
+# What a person writes: a plain message (no subtype), a reply also sent to the channel, a file
+# with a comment, a /me message. Everything else (edits, deletions, joins, topic and purpose
+# changes, pins, bots, Slackbot, subtypes Slack adds later) is not a person talking.
+_PERSON_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
 
 def thread_of_message(event: Mapping[str, Any]) -> ThreadRef | None:
     """Where a human wrote (for session activity): a reply thread, or a group DM; else None."""
-    if event.get("bot_id") or event.get("subtype") in _IGNORED_SUBTYPES or not event.get("user"):
+    if event.get("bot_id") or event.get("subtype") not in _PERSON_SUBTYPES or not event.get("user"):
         return None
     channel = event.get("channel")
     if not channel:

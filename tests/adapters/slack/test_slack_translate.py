@@ -88,6 +88,18 @@ def test_thread_message_names_its_thread() -> None:
         ({"channel": "C0MENTOR1", "channel_type": "channel", "user": "U1", "ts": "1.2"}, None),
         ({"channel": "C1", "thread_ts": "1.1", "bot_id": "B1", "user": "U1"}, None),
         ({"channel": "C1", "thread_ts": "1.1", "subtype": "message_changed"}, None),
+        # a subtype that carries a user but is no one talking: pins, topic changes, Slackbot
+        ({"channel": "C1", "thread_ts": "1.1", "subtype": "pinned_item", "user": "U1"}, None),
+        ({"channel": "C1", "thread_ts": "1.1", "subtype": "channel_topic", "user": "U1"}, None),
+        ({"channel": "C1", "thread_ts": "1.1", "subtype": "reminder_add", "user": "U1"}, None),
+        (
+            {"channel": "C1", "thread_ts": "1.1", "subtype": "thread_broadcast", "user": "U1"},
+            ThreadRef("slack", "C1:1.1"),
+        ),
+        (
+            {"channel": "C1", "thread_ts": "1.1", "subtype": "file_share", "user": "U1"},
+            ThreadRef("slack", "C1:1.1"),
+        ),
     ],
 )
 def test_only_human_messages_in_threads_and_group_dms_count(
