@@ -39,8 +39,10 @@ async def ensure_person(ctx: Context, actor: Actor) -> Person:
     person = await (await ctx.reads()).people.get(actor.user)
     admin = is_admin(actor, ctx.config)
     name = clean_line(actor.name)
-    if not has_visible_text(name):  # a name of blanks or combining marks shows as nothing
-        name = actor.user.id
+    if not has_visible_text(name) or name == actor.user.id:
+        # No name (blanks or combining marks; or the platform's look-up failed and the adapter
+        # could only give the id): the name we know stays.
+        name = person.name if person is not None else actor.user.id
     if person is None:
         person = Person(ref=actor.user, name=name, timezone=actor.timezone, is_admin=admin)
         await ctx.uow.people.upsert(person)

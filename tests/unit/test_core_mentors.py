@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.commands import (
+    Actor,
     ExplainMatch,
     ListMentors,
     PauseMentor,
@@ -19,6 +20,7 @@ from bot.commands import (
 )
 from bot.domain import NudgeKind
 from bot.hours import WeeklyHours
+from bot.refs import UserRef
 from tests.unit.core_harness import Core, start_core
 
 
@@ -269,3 +271,16 @@ async def test_why_is_refused_to_someone_not_suggested(core: Core) -> None:
     assert said == (
         f"Only admins and the mentors suggested for #{n} can see why they were suggested."
     )
+
+
+async def test_a_name_the_platform_could_not_look_up_keeps_the_known_one(core: Core) -> None:
+    """An adapter whose look-up failed can only give the user id as the name: the stored name
+    stays (it is what cards and the digest show)."""
+    me = core.actor("bob")
+    bob = Actor(UserRef(me.user.platform, "U0BOB0001"), "bob", me.workspace)
+    await core.reply(RegisterMentor(bob, ("python",)))
+    stand_in = Actor(bob.user, bob.user.id, bob.workspace)
+    await core.reply(RegisterMentor(stand_in, ("python", "sql")))
+    assert core.db.tables["people"][bob.user].name == "bob"
+    await core.reply(RegisterMentor(Actor(bob.user, "Bob B.", bob.workspace), ("python",)))
+    assert core.db.tables["people"][bob.user].name == "Bob B."  # a real new name is taken
