@@ -113,10 +113,12 @@ class Runtime:
 
     async def prune(self, now: datetime) -> int:
         """Forget processed inputs and sent deliveries after ``[flow] keep_hours`` (never later
-        than ``[privacy] keep_log_days``), and limited actions once no window can count them."""
+        than ``[privacy] keep_log_days`` or, since they hold what people wrote,
+        ``keep_text_days``), and limited actions once no window can count them."""
         keep = min(
             timedelta(hours=self.config.flow.keep_hours),
             timedelta(days=self.config.privacy.keep_log_days),
+            timedelta(days=self.config.privacy.keep_text_days),
         )
         before = now - keep
         longest = timedelta(minutes=self.config.limits.longest_window_minutes())

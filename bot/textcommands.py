@@ -69,14 +69,33 @@ class ParseError:
 # A dash-word: `--word`, or `-word`, with the dashes a phone or a word processor makes of `--`
 # (— em dash, – en dash, ‐ hyphen, − minus) counted as dashes too.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-_FLAG = re.compile(rf"^[{_DASHES}]{{1,2}}([A-Za-z][A-Za-z-]*)$")
+_FLAG = re.compile(rf"^[{_DASHES}]{{1,3}}([A-Za-z][A-Za-z-]*)$")
+_ONLY_DASHES = re.compile(rf"^[{_DASHES}]{{1,3}}$")
 _ANONYMOUS = {"anonymous", "anon", "a", "anonymously"}
+# What a flag picks up in a sentence: `(--anonymous)`, `--anonymous:`, `… --anonymous.`
+_AROUND = "()[]{}<>.,:;!?\"'“”‘’"
+
+
+def _near_anonymous(word: str) -> bool:
+    """`anonymous`, `anon`, `anonymously`, or a typo of one."""
+    spelled = _ANONYMOUS - {"a"}
+    return process.extractOne(word, spelled, scorer=fuzz.ratio, score_cutoff=80) is not None
+
+
+def _spelled_out(token: str) -> bool:
+    """`anonymous` or `anon` as a word of its own (after a lone `--`)."""
+    return token.strip(_AROUND).lower() in _ANONYMOUS - {"a"}
 
 
 def _flag(token: str) -> str | None:
-    """The word of a dash-word token (lower case), else None."""
+    """The word of a dash-word token (lower case), else None. The anonymous flag (or a typo of
+    it) counts in brackets or with punctuation too; other options (and `ls -a?`) stay text."""
     m = _FLAG.match(token)
-    return m[1].lower() if m else None
+    if m is None:
+        m = _FLAG.match(token.strip(_AROUND))
+        if m is None or not _near_anonymous(m[1].lower()):
+            return None
+    return m[1].lower()
 
 
 def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
@@ -84,10 +103,16 @@ def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
     for, question).
 
     The anonymous flag is recognised in front or at the end, in any case, with any dash
-    (`—anonymous` from a phone too); a stage flag is any of `STAGES`, in front. Any other
-    dash-word in front is refused — a typo must never post a question under the asker's name
-    that was meant to be anonymous."""
+    (`—anonymous` from a phone too, `-- anonymous`, `--anonymous:`); a stage flag is any of
+    `STAGES`, in front. Any other dash-word in front, and a typo of the flag at the end, is
+    refused — a typo must never post a question under the asker's name that was meant to be
+    anonymous."""
     tokens = strip_invisible(raw).split()
+    # `-- anonymous`: the space a phone puts after a dash.
+    if len(tokens) > 1 and _ONLY_DASHES.match(tokens[0]) and _spelled_out(tokens[1]):
+        tokens[:2] = [tokens[0] + tokens[1]]
+    if len(tokens) > 1 and _ONLY_DASHES.match(tokens[-2]) and _spelled_out(tokens[-1]):
+        tokens[-2:] = [tokens[-2] + tokens[-1]]
     anonymous, stage = False, None
     while tokens and (word := _flag(tokens[0])) is not None:
         if word in _ANONYMOUS:
@@ -105,9 +130,15 @@ def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
                 "e.g. `/askmentor --anonymous How do I ask for a raise?`"
             )
         tokens = tokens[1:]
-    if tokens and (word := _flag(tokens[-1])) is not None and word in _ANONYMOUS:
-        anonymous = True
-        tokens = tokens[:-1]
+    if tokens and (word := _flag(tokens[-1])) is not None:
+        if word in _ANONYMOUS:
+            anonymous = True
+            tokens = tokens[:-1]
+        elif _near_anonymous(word):
+            return ParseError(
+                f"I don't know the option `{tokens[-1]}`. Did you mean `--anonymous`? Nothing "
+                "was posted: e.g. `/askmentor How do I ask for a raise? --anonymous`"
+            )
     return anonymous, stage, " ".join(tokens)
 
 

@@ -71,7 +71,8 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
         exclude={q.asker, *q.released_by},
         limit=max(ctx.config.matching.suggest, 5),
         seed=q.text,  # as when it was asked: equal scores fall the same way
-        asker=q.asker,
+        # "Someone new to the asker" says whom an anonymous asker has met: not for them.
+        asker=None if q.anonymous else q.asker,
         stage=q.wanted_stage,
     )
     # The card's order first (it was decided when the card was posted), then the rest.

@@ -172,8 +172,10 @@ async def _admins(
 async def _give_up(
     ctx: Context, q: Question, ws: Workspace, nudge: Nudge, now: datetime, later: list[Nudge]
 ) -> None:
-    # Closing the question waits for the asker's working time too, so the kind note is read.
-    await wait_for_working_hours(ctx, nudge, q.asker, now)
+    # Closing the question waits for the asker's working time too, so the kind note is read;
+    # not an anonymous one's: the card closing as their day starts would say who they are.
+    if not q.anonymous:
+        await wait_for_working_hours(ctx, nudge, q.asker, now)
     closed = q.moved(Transition.GIVE_UP, closed_at=now)
     if await ctx.uow.questions.update(closed, expected_state=QuestionState.OPEN):
         ctx.emit(QuestionUnanswered(q.pk))

@@ -1,6 +1,7 @@
 """Retention (`[privacy]`): question texts and rating comments are removed after
 `keep_text_days`; processed inputs, delivered messages and finished reminders are deleted after
-`keep_log_days`. A daily run, stored in the inbox under the day's key, so that of any number of
+`keep_log_days` (inputs and messages, which hold texts too, after `keep_text_days` at the
+latest). A daily run, stored in the inbox under the day's key, so that of any number of
 replicas ticking at once exactly one runs it."""
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ async def retention(ctx: Context, now: datetime) -> RetentionResult:
         now - timedelta(days=cfg.keep_text_days), removed=removed_text(cfg.keep_text_days)
     )
     before = now - timedelta(days=cfg.keep_log_days)
-    pruned = await ctx.uow.inbox.prune(before) + await ctx.uow.outbox.prune(before)
+    # Inputs and sent messages hold what people wrote: never kept longer than the texts are.
+    said = now - timedelta(days=min(cfg.keep_log_days, cfg.keep_text_days))
+    pruned = await ctx.uow.inbox.prune(said) + await ctx.uow.outbox.prune(said)
     pruned += await ctx.uow.privacy.prune_logs(before)
     return RetentionResult(texts_removed=texts, comments_removed=comments, log_rows_pruned=pruned)
 

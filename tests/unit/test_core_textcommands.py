@@ -52,9 +52,40 @@ def test_parse_ask_reads_the_anonymous_flag_in_any_form_in_front_or_last(
 
 
 @pytest.mark.parametrize(
-    "raw", ["--anonymus How do I?", "\u2014anonymos How?", "--secret How do I?", "-x How?"]
+    ("raw", "expected"),
+    [
+        # punctuation, brackets, a space after the dash, a third dash: still anonymous
+        ("--anonymous: How do I negotiate?", (True, "How do I negotiate?")),
+        ("(--anonymous) How do I negotiate?", (True, "How do I negotiate?")),
+        ("How do I negotiate? --anonymous.", (True, "How do I negotiate?")),
+        ("How do I negotiate? (anonymous) --anon!", (True, "How do I negotiate? (anonymous)")),
+        ("-- anonymous How do I negotiate?", (True, "How do I negotiate?")),
+        ("How do I negotiate? \u2014 anonymous", (True, "How do I negotiate?")),
+        ("---anonymous How do I negotiate?", (True, "How do I negotiate?")),
+        # other punctuated options, and `-a` in a question, stay text
+        ("How do I list hidden files, ls -a?", (False, "How do I list hidden files, ls -a?")),
+        ("What does git push --force?", (False, "What does git push --force?")),
+    ],
 )
-def test_any_other_leading_option_is_refused_and_nothing_is_posted(raw: str) -> None:
+def test_parse_ask_never_misses_the_anonymous_flag_in_a_sentence(
+    raw: str, expected: tuple[bool, str]
+) -> None:
+    assert parse_ask(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "--anonymus How do I?",
+        "\u2014anonymos How?",
+        "--secret How do I?",
+        "-x How?",
+        "--anonymus: How do I?",
+        "How do I ask for a raise? --anonymus",
+        "How do I ask for a raise? (\u2014anonimous)",
+    ],
+)
+def test_an_unknown_option_in_front_or_a_misspelt_flag_last_is_refused(raw: str) -> None:
     refused = parse_ask(raw)
     assert isinstance(refused, ParseError)
     assert (

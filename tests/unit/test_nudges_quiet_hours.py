@@ -10,7 +10,7 @@ import pytest
 
 from bot.commands import Actor, AskQuestion, PauseMentor, SetMentorTimezone
 from bot.config import Config
-from bot.domain import NudgeKind, NudgeState
+from bot.domain import NudgeKind, NudgeState, QuestionState
 from bot.hours import WeeklyHours
 from tests.unit.core_harness import WORKSPACE, Core, start_core
 
@@ -30,11 +30,11 @@ def nudge_of(core: Core, kind: NudgeKind) -> object:
     return nudge
 
 
-async def ask_from(core: Core, name: str, tz: str) -> int:
+async def ask_from(core: Core, name: str, tz: str, *, anonymous: bool = False) -> int:
     """Someone whose platform reports timezone `tz` asks (they are not a mentor)."""
     actor = Actor(core.user(name), name, WORKSPACE, timezone=tz)
     said = await core.reply(
-        AskQuestion(actor, "How do I group a pandas DataFrame by two columns?", False)
+        AskQuestion(actor, "How do I group a pandas DataFrame by two columns?", anonymous)
     )
     return int(said.split("#")[1].split(maxsplit=1)[0].rstrip("."))
 
@@ -163,6 +163,26 @@ async def test_escalation_dms_wait_when_every_fitting_mentor_is_off_work() -> No
     assert core.chat.dms(core.user("kenji")) == []
     await sweep_at(core, datetime(2026, 11, 24, 0, 0, tzinfo=UTC))  # Tue 09:00 in Tokyo
     assert len(core.chat.dms(core.user("kenji"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("anonymous", "closed_at"),
+    [
+        # Tue 10:00 UTC is 19:00 in Tokyo: the kind note waits for Wednesday 09:00 there...
+        (False, datetime(2026, 11, 25, 0, 0, tzinfo=UTC)),
+        # ...but an anonymous card must not close as its asker's day starts: it says where they are.
+        (True, datetime(2026, 11, 24, 10, 0, tzinfo=UTC)),
+    ],
+)
+async def test_giving_up_waits_for_the_askers_morning_unless_they_asked_anonymously(
+    anonymous: bool, closed_at: datetime
+) -> None:
+    core = await start_core()
+    n = await ask_from(core, "alice", "Asia/Tokyo", anonymous=anonymous)  # nobody mentors it
+    await sweep_at(core, closed_at - timedelta(minutes=1))  # the ladder gives up after a day
+    assert core.question(n).state is QuestionState.OPEN
+    await sweep_at(core, closed_at)
+    assert core.question(n).state is QuestionState.UNANSWERED
 
 
 async def test_quiet_hours_can_be_switched_off() -> None:

@@ -123,6 +123,25 @@ async def test_a_frequent_asker_is_suggested_a_mentor_they_have_not_met(core: Co
     assert "Suggested mentors: carol, bob." in said
 
 
+@pytest.mark.parametrize("viewer", ["carol", "admin"])
+async def test_mentor_why_on_an_anonymous_question_says_nothing_of_whom_its_asker_met(
+    core: Core, viewer: str
+) -> None:
+    # "Someone new to the asker" on carol and not on bob would say: a frequent asker who has
+    # met bob lately (and not carol) asked this.
+    await core.join("bob", "pandas")
+    await core.join("carol", "pandas")
+    for _ in range(3):
+        n = await core.ask("alice")
+        await core.claim("bob", n)
+        await core.resolve("alice", n)
+    n = await core.ask("alice", QUESTION + " Once more.", anonymous=True)
+    assert core.user("carol") in core.question(n).suggested
+    why = await core.reply(ExplainMatch(core.actor(viewer), n))
+    assert "carol — score" in why
+    assert "new to the asker" not in why
+
+
 async def test_mentor_stage_and_region_show_on_the_profile(core: Core) -> None:
     await core.join("bob", "pandas")
     said = await core.reply(SetMentorStage(core.actor("bob"), "Staff"))
