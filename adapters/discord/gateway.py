@@ -33,17 +33,48 @@ UNREACHABLE = {
     10013: "unknown user",
     50007: "the user does not accept DMs from the bot",
     50033: "invalid recipient",
+    50083: "the thread is archived",
+    50278: "the user shares no server with the bot any more",
+    160005: "the thread is locked",
 }
 MISSING_ACCESS = 50001  # on a DM: the user shares no server with the bot any more
+# In a server: the bot can't see the channel, or lacks a permission for what it tried. Only an
+# admin can change that, and Discord counts every repeated 403 towards a temporary IP ban.
+FORBIDDEN = {MISSING_ACCESS: "missing access", 50013: "missing permissions"}
+ARCHIVED_THREAD = 50083
 # An interaction token lasts 15 minutes; after that its webhook answers 401 (or 404).
 TOKEN_GONE = {401, 404}
 CLOUDFLARE_BAN_SECONDS = 60.0  # a 429 without Discord's body: back off, don't hammer
 
+# What the bot tried, as the operator reads it, and the permissions that takes (Discord's names).
+POST = "post in a channel"
+EDIT = "edit its card"
+PUBLIC_THREAD = "open a session thread under a card"
+PRIVATE_THREAD = "open a private session thread"
+THREAD_POST = "post in a session thread"
+_PERMISSIONS = {
+    POST: "View Channel, Send Messages, Embed Links and Attach Files",
+    EDIT: "View Channel",
+    PUBLIC_THREAD: "Create Public Threads and Send Messages in Threads",
+    PRIVATE_THREAD: "Create Private Threads and Send Messages in Threads",
+    THREAD_POST: "Send Messages in Threads",
+}
+
+
+class MissingPermission(DeliveryRefused):
+    """The bot may not do this in a server's channel: skipped, and the operator told once."""
+
+    def __init__(self, code: int, *, needs: str) -> None:
+        super().__init__(f"Discord refused it ({code}: {FORBIDDEN[code]})")
+        self.code = code
+        self.needs = needs
+
 
 @contextlib.asynccontextmanager
-async def _delivering(*, dm: bool = False) -> AsyncIterator[None]:
+async def _delivering(*, dm: bool = False, needs: str = "") -> AsyncIterator[None]:
     """Translate Discord's failures into the port's. Messages carry codes, never ids (the
-    deliverer logs them, and a recipient may be an anonymous asker)."""
+    deliverer logs them, and a recipient may be an anonymous asker). `needs` names the
+    permissions the call takes, for the operator when Discord says the bot lacks one."""
     try:
         yield
     except discord.RateLimited as e:  # longer than the client may wait inside a call
@@ -54,6 +85,8 @@ async def _delivering(*, dm: bool = False) -> AsyncIterator[None]:
         if e.code in UNREACHABLE or (dm and e.code == MISSING_ACCESS):
             reason = UNREACHABLE.get(e.code, "missing access")
             raise DeliveryRefused(f"Discord refused it ({e.code}: {reason})") from e
+        if e.code in FORBIDDEN and not dm:
+            raise MissingPermission(e.code, needs=needs) from e
         raise
 
 
@@ -75,6 +108,52 @@ class DiscordGateway:
         # Private threads created by an attempt that failed afterwards (a member could not be
         # added): its retry reuses the thread instead of opening a second one.
         self._unfinished: dict[tuple[int, str], int] = {}
+        # The channels and threads of servers that removed the bot, by server.
+        self._gone: dict[int, frozenset[int]] = {}
+        # The permission problems the operator was told about: (channel, what the bot needs).
+        self._told: set[tuple[int, str]] = set()
+
+    def guild_gone(self, guild: discord.Guild) -> None:
+        """The bot was removed from `guild`: its channels are refused without asking Discord."""
+        places = [*guild.channels, *guild.threads]
+        self._gone[guild.id] = frozenset(p.id for p in places)
+
+    def guild_back(self, guild_id: int) -> None:
+        self._gone.pop(guild_id, None)
+
+    @contextlib.asynccontextmanager
+    async def _in(self, channel_id: int, *, needs: str) -> AsyncIterator[None]:
+        """Delivering in a server's channel or thread: refused at once in a server the bot was
+        removed from; a permission Discord says it lacks is logged once per channel (a thread's
+        are its channel's), for the operator, with what to grant."""
+        if any(channel_id in places for places in self._gone.values()):
+            raise DeliveryRefused("the bot is no longer in that Discord server")
+        try:
+            async with _delivering(needs=needs):
+                yield
+        except MissingPermission as e:
+            where, place = self._place(channel_id)
+            if (where, e.needs) not in self._told:
+                self._told.add((where, e.needs))
+                log.error(
+                    "Discord: the bot may not %s (%s: %s). Give its role %s there, or invite it "
+                    "again if it was removed; until then this is skipped, not retried.",
+                    e.needs,
+                    place,
+                    FORBIDDEN[e.code],
+                    _PERMISSIONS[e.needs],
+                )
+            raise
+
+    def _place(self, channel_id: int) -> tuple[int, str]:
+        """The channel whose permissions apply (a thread's parent), as the operator finds it:
+        ``#mentoring in server Acme``, else its id."""
+        channel = self._client.get_channel(channel_id)
+        if isinstance(channel, discord.Thread) and channel.parent is not None:
+            channel = channel.parent
+        if isinstance(channel, discord.abc.GuildChannel):
+            return channel.id, f"#{channel.name} in server {channel.guild.name}"
+        return channel_id, f"channel {channel_id}"
 
     def guild_of(self, channel_id: int) -> int | None:
         """The guild of a cached channel or thread (None for DMs and unknown channels)."""
@@ -117,7 +196,7 @@ class DiscordGateway:
     async def post_card(
         self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
-        async with _delivering():
+        async with self._in(snowflake(channel), needs=POST):
             sent = await self._send(self._messageable(snowflake(channel)), message, key=key)
         if message.kind == "card" and message.actions and self._claim_emoji:
             await self._add_claim_reaction(sent, self._claim_emoji)
@@ -135,7 +214,7 @@ class DiscordGateway:
         kwargs = self.send_kwargs(message)
         kwargs.pop("file", None)
         partial = self._client.get_partial_messageable(channel_id).get_partial_message(message_id)
-        async with _delivering():
+        async with self._in(channel_id, needs=EDIT):
             await partial.edit(
                 content=kwargs.get("content"),
                 embed=kwargs.get("embed"),
@@ -156,7 +235,8 @@ class DiscordGateway:
         """A public thread from the card, or a private thread in the channel (configured, or
         always for anonymous questions); the asker and mentor are added."""
         private = private or self._thread_mode == "private"
-        async with _delivering():
+        needs = PRIVATE_THREAD if private or card is None else PUBLIC_THREAD
+        async with self._in(snowflake(channel), needs=needs):
             parent = await self._text_channel(snowflake(channel))
             if private or card is None:
                 thread = await self._channel_thread(parent, private=private, name=name, retry=retry)
@@ -220,6 +300,8 @@ class DiscordGateway:
         found = self._client.get_channel(thread_id) or await self._client.fetch_channel(thread_id)
         if not isinstance(found, discord.Thread):
             raise LookupError(f"Discord channel {thread_id} is not a thread")
+        if found.locked:  # a moderator closed it: the bot does not reopen it
+            raise DeliveryRefused("Discord refused it (160005: the thread is locked)")
         if found.archived:
             await found.edit(archived=False)
         return found
@@ -235,8 +317,16 @@ class DiscordGateway:
     async def post_in_thread(
         self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
-        async with _delivering():
-            sent = await self._send(self._messageable(snowflake(thread)), message, key=key)
+        thread_id = snowflake(thread)
+        async with self._in(thread_id, needs=THREAD_POST):
+            try:
+                sent = await self._send(self._messageable(thread_id), message, key=key)
+            except discord.HTTPException as e:
+                if e.code != ARCHIVED_THREAD:
+                    raise
+                # Sending reopens an archived thread, yet Discord has refused one: reopen it
+                # (unless a moderator locked it) and send once more.
+                sent = await self._send(await self._existing_thread(thread_id), message, key=key)
         return message_ref(sent.channel.id, sent.id)
 
     async def send_dm(

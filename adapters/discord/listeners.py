@@ -1,6 +1,7 @@
-"""Gateway listeners: guilds becoming ready (registration), ✋/✅ reactions and thread activity.
-Reactions and thread messages are stored in the inbox (keyed by what identifies them on Discord,
-so a replayed event has one effect); a leased worker runs them."""
+"""Gateway listeners: guilds becoming ready (registration) or removing the bot, ✋/✅ reactions,
+members who leave and thread activity. Reactions and thread messages are stored in the inbox
+(keyed by what identifies them on Discord, so a replayed event has one effect); a leased worker
+runs them."""
 
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 
 # Gateway replays (RESUME) come within minutes; a reaction re-added later is meant again.
 REACTION_REPLAY_WINDOW = timedelta(minutes=10)
+# Reactions taken back that are remembered (so the same one given again is a new input).
+REMEMBERED_REMOVALS = 10_000
 
 
 class EventsCog(commands.Cog, name="MicromentorEvents"):
@@ -52,6 +55,8 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         )
         claim = self.config.claim
         self._emoji = emoji_set(claim.emoji) | emoji_set(claim.resolve_emoji)
+        # How often each reaction was taken back: given again, it is a new input, not a replay.
+        self._removals: dict[str, int] = {}
 
     async def _register(self, guild: discord.Guild) -> bool:
         try:
@@ -61,6 +66,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             return False
         if self.runner.home_guild is None:
             self.runner.home_guild = guild.id
+        self.runner.gateway.guild_back(guild.id)
         return True
 
     async def _receive(
@@ -109,6 +115,21 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         await self._register(guild)
 
     @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """The bot was kicked or the server deleted (not an outage: that is `guild_unavailable`):
+        nothing more is sent there, instead of Discord answering 403 to every retry."""
+        self.runner.gateway.guild_gone(guild)
+        self.workspaces.pop(guild.id, None)
+        if self.runner.home_guild == guild.id:
+            self.runner.home_guild = next(iter(self.workspaces), None)
+        log.warning(
+            "the bot was removed from Discord server %s (%s): nothing more is posted there until "
+            "it is invited again",
+            guild.name,
+            guild.id,
+        )
+
+    @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         """Offboarding (needs ``[discord] member_events``): claims released, never suggested."""
         await self._receive(
@@ -118,15 +139,41 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             dedupe_for=REACTION_REPLAY_WINDOW,
         )
 
-    @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+    def _reaction_key(self, payload: discord.RawReactionActionEvent) -> str | None:
+        """The inbox key of a ✋/✅ from someone else than the bot, in a server; None for any
+        other reaction."""
         me = self.bot.user
         if payload.guild_id is None or (me is not None and payload.user_id == me.id):
-            return
+            return None
         emoji = payload.emoji.name or ""
         if canonical_emoji(emoji) not in self._emoji:
+            return None
+        return reaction_key(
+            channel_id=payload.channel_id,
+            message_id=payload.message_id,
+            user_id=payload.user_id,
+            emoji=str(payload.emoji.id or emoji),
+        )
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        """A reaction taken back: the same one given again is meant again, however soon."""
+        key = self._reaction_key(payload)
+        if key is None:
             return
+        self._removals[key] = self._removals.pop(key, 0) + 1
+        if len(self._removals) > REMEMBERED_REMOVALS:
+            del self._removals[next(iter(self._removals))]
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        key = self._reaction_key(payload)
         member = payload.member
+        if key is None or payload.guild_id is None or (member is not None and member.bot):
+            return  # not ours, or another bot's (an auto-reacting bot claims nothing)
+        removed = self._removals.get(key, 0)
+        key = f"{key}:{removed}" if removed else key
+        emoji = payload.emoji.name or ""
         actor = actor_for(
             user_id=payload.user_id,
             name=member.display_name if member else str(payload.user_id),
@@ -136,14 +183,9 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         command = reaction_command(
             actor, channel_id=payload.channel_id, message_id=payload.message_id, emoji=emoji
         )
-        key = reaction_key(
-            channel_id=payload.channel_id,
-            message_id=payload.message_id,
-            user_id=payload.user_id,
-            emoji=str(payload.emoji.id or emoji),
-        )
         # No interaction to answer: whatever is meant for the reacting person goes by DM.
-        # The same ✋ removed and added again later has the same key: a new input after a while.
+        # A ✋ taken back and given again has a new key; after a restart, which forgets the
+        # removals, the same key is a new input again once the replay window has passed.
         await self._receive(
             command,
             key=key,
@@ -153,10 +195,14 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """A member wrote in a thread: record the time only (no message content is read)."""
+        """A member wrote in a thread: record the time only (no message content is read). Bots,
+        webhooks and Discord's own notes (a pin, someone added, the thread renamed) are not a
+        person's activity."""
         if (
             message.guild is None
             or message.author.bot
+            or message.webhook_id is not None
+            or message.is_system()
             or not isinstance(message.channel, discord.Thread)
         ):
             return

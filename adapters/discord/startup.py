@@ -63,6 +63,14 @@ def intents(*, members: bool = False) -> discord.Intents:
     return discord.Intents(guilds=True, guild_reactions=True, guild_messages=True, members=members)
 
 
+# Discord closes the gateway (4014) when the bot asks for a privileged intent that is switched
+# off for it; the only one it can ask for is Server Members.
+PRIVILEGED_INTENT_OFF = (
+    "Discord: [discord] member_events = true needs the Server Members intent, which is switched "
+    "off for this bot. Switch it on in the Developer Portal (your application → Bot → Privileged "
+    "Gateway Intents → Server Members Intent), or set member_events = false in bot.toml."
+)
+
 # Start-up (login, command sync) waits out rate limits up to this long; 30 s is the smallest
 # value discord.py's constructor accepts.
 MAX_RATE_LIMIT_WAIT_SECONDS = 30.0
@@ -238,6 +246,8 @@ class DiscordAdapter:
                     if registered in done:
                         registered.result()  # raises StartupError for a missing channel
                     await connection
+                except discord.PrivilegedIntentsRequired:
+                    raise StartupError(PRIVILEGED_INTENT_OFF) from None
                 except asyncio.CancelledError:
                     shutting_down = True
                     raise

@@ -34,18 +34,32 @@ FORGOTTEN = "[removed on request]"
 
 
 async def step_down(
-    ctx: Context, user: UserRef, workspace: WorkspaceRef, *, name: str, why: str
+    ctx: Context,
+    user: UserRef,
+    workspace: WorkspaceRef,
+    *,
+    name: str,
+    why: str,
+    only_there: bool = False,
 ) -> int:
     """End someone's mentoring: the profile is deactivated (never suggested again), their
-    claimed sessions are released (each asker is told `why`); how many were released."""
+    claimed sessions are released (each asker is told `why`); how many were released.
+    `only_there`: only what they do in `workspace` ends (they left it, but a Discord user is
+    the same person in every server the bot serves)."""
     await ctx.uow.privacy.mark_left(user, ctx.clock.now())
     profile = await ctx.uow.mentors.get(user)
-    if profile is not None and profile.active:
+    if (
+        profile is not None
+        and profile.active
+        and (not only_there or profile.workspace == workspace)
+    ):
         await save_mentor(ctx, replace(profile, active=False))
     released = 0
     replies = len(ctx.replies)
     for q in await ctx.uow.questions.open_for(user):
         if q.mentor != user or q.state is not QuestionState.CLAIMED:
+            continue
+        if only_there and q.workspace != workspace:
             continue
         actor = Actor(user=user, name=name, workspace=q.workspace)
         await release_question(ReleaseQuestion(actor, q.number), ctx)
@@ -81,8 +95,11 @@ async def leave_programme(cmd: LeaveProgramme, ctx: Context) -> None:
 
 
 async def person_left(cmd: PersonLeft, ctx: Context) -> None:
-    """Offboarding: the platform told us the person is gone."""
-    await step_down(ctx, cmd.user, cmd.workspace, name=cmd.user.id, why="is no longer here")
+    """Offboarding: the platform told us the person left this workspace; their mentoring and
+    sessions in another one go on."""
+    await step_down(
+        ctx, cmd.user, cmd.workspace, name=cmd.user.id, why="is no longer here", only_there=True
+    )
 
 
 def _require_admin(actor: Actor, ctx: Context, what: str) -> None:

@@ -17,6 +17,8 @@ from discord_fake_rest import FakeRestApi, json_response, ratelimit_headers, rea
 __all__ = ["FakeDiscord", "Recorded"]
 
 API = "/api/v10"
+# Gateway intents Discord calls privileged: Server Members, Presences, Message Content.
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
 
 
 @dataclass
@@ -62,6 +64,8 @@ class FakeDiscord(FakeRestApi, Faults):
         self._seq = 0
         Faults.__init__(self)
         self.closed_dms: set[str] = set()
+        self.strangers: set[str] = set()
+        self.privileged_intents = 0  # those switched on in the Developer Portal
         self.nonces: dict[str, tuple[str, float]] = {}
         self.acknowledged: set[str] = set()
         self.tokens_expired = False
@@ -135,6 +139,16 @@ class FakeDiscord(FakeRestApi, Faults):
         """This member does not accept DMs from the bot: sends to them get 403, code 50007."""
         self.closed_dms.add(self.users[name]["id"])
 
+    def leave_every_server(self, name: str) -> None:
+        """This member shares no server with the bot any more: DMs get 403, code 50278."""
+        self.strangers.add(self.users[name]["id"])
+
+    async def archive_thread(self, thread_id: str, *, locked: bool = False) -> None:
+        """The thread archives (after inactivity), or a moderator locks it; Discord tells the bot."""
+        meta = self.threads[thread_id]["thread_metadata"]
+        meta.update(archived=True, locked=locked)
+        await self.dispatch("THREAD_UPDATE", self.threads[thread_id])
+
     def expire_interaction_tokens(self) -> None:
         """From now on follow-ups answer 401, as for tokens older than 15 minutes."""
         self.tokens_expired = True
@@ -154,6 +168,9 @@ class FakeDiscord(FakeRestApi, Faults):
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif frame["op"] == 2:
                 self.identify = frame["d"]
+                if frame["d"]["intents"] & PRIVILEGED_INTENTS & ~self.privileged_intents:
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
                 await self._ready()
         return ws
 
@@ -299,13 +316,39 @@ class FakeDiscord(FakeRestApi, Faults):
             ),
         )
 
-    async def say(self, name: str, channel_id: str) -> None:
-        """A member writes in a channel or thread (no content: the bot has no message intent)."""
+    async def unreact(self, name: str, channel_id: str, message_id: str, emoji: str = "✋") -> None:
+        """MESSAGE_REACTION_REMOVE: Discord sends no member with it."""
+        data = p.reaction_add(
+            user_id=self.users[name]["id"],
+            guild_id=self.guild_id,
+            channel_id=channel_id,
+            message_id=message_id,
+            emoji=emoji,
+            who={},
+        )
+        data.pop("member")
+        await self.dispatch("MESSAGE_REACTION_REMOVE", data)
+
+    async def say(self, name: str, channel_id: str, *, kind: int = 0) -> None:
+        """A member writes in a channel or thread (no content: the bot has no message intent);
+        a `kind` other than 0 is a system message Discord makes for what they did (6: a pin,
+        7: someone added to the thread, 4: the thread renamed)."""
         user = self.users[name]
         msg = p.message(
             self.ids(), channel_id=channel_id, author=user, body={}, guild_id=self.guild_id
         )
+        msg["type"] = kind
         msg["member"] = {k: v for k, v in p.member(user).items() if k != "user"}
+        await self.dispatch("MESSAGE_CREATE", msg)
+
+    async def webhook_says(self, channel_id: str) -> None:
+        """A webhook posts (an integration): its author is the webhook, not a user or a bot."""
+        webhook_id = self.ids()
+        author = {"id": webhook_id, "username": "Deploys", "avatar": None, "discriminator": "0000"}
+        msg = p.message(
+            self.ids(), channel_id=channel_id, author=author, body={}, guild_id=self.guild_id
+        )
+        msg["webhook_id"] = webhook_id
         await self.dispatch("MESSAGE_CREATE", msg)
 
     # --- what the bot sent -------------------------------------------------------------------------

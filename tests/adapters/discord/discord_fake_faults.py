@@ -54,9 +54,12 @@ class Faults:
         fault = Fault(429, lambda: too_many_requests(retry_after))
         self._faults.append(_Rule(method, re.compile(pattern), once=True, fault=fault))
 
-    def refuse(self, method: str, pattern: str) -> None:
-        """Answer matching requests with 403 Missing Access, as Discord does without the scope."""
-        fault = Fault(403, lambda: _error(403, 50001, "Missing Access"))
+    def refuse(
+        self, method: str, pattern: str, *, code: int = 50001, message: str = "Missing Access"
+    ) -> None:
+        """Answer matching requests with 403: Missing Access (50001), as Discord does without the
+        scope or a channel the bot can't see, or Missing Permissions (50013)."""
+        fault = Fault(403, lambda: _error(403, code, message))
         self._faults.append(_Rule(method, re.compile(pattern), once=False, fault=fault))
 
     def fail_next(

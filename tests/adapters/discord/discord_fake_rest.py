@@ -36,6 +36,7 @@ class FakeRestApi:
     thread_members: dict[str, list[str]]
     dm_channels: dict[str, str]
     closed_dms: set[str]  # user ids that do not accept DMs from the bot
+    strangers: set[str]  # user ids that share no server with the bot any more
     nonces: dict[str, tuple[str, float]]  # nonce -> (message id, when it was created)
     acknowledged: set[str]  # interaction ids with a callback
     tokens_expired: bool
@@ -73,6 +74,7 @@ class FakeRestApi:
             ),
             ("POST", r"/channels/(\d+)/threads", lambda c: self._thread(c, None, body)),
             ("GET", r"/channels/(\d+)", self._get_channel),
+            ("PATCH", r"/channels/(\d+)", lambda c: self._edit_thread(c, body)),
             ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_thread_member),
             ("POST", r"/users/@me/channels", lambda: self._dm(body)),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda i, t: self._callback(i, body)),
@@ -121,6 +123,17 @@ class FakeRestApi:
     def _create_message(self, channel_id: str, body: Any, *, flags: int = 0) -> tuple[int, Any]:
         if self.dm_channels.get(channel_id) in self.closed_dms:
             return 403, {"message": "Cannot send messages to this user", "code": 50007}
+        if self.dm_channels.get(channel_id) in self.strangers:
+            return 403, {
+                "message": "Cannot send messages to this user due to having no mutual guilds",
+                "code": 50278,
+            }
+        thread = self.threads.get(channel_id)
+        if thread is not None:
+            meta = thread["thread_metadata"]
+            if meta["locked"]:  # only members with Manage Threads may write in a locked thread
+                return 400, {"message": "Thread is locked", "code": 160005}
+            meta["archived"] = False  # "Sending a message will automatically unarchive the thread"
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
             # "If another message was created by the same author with the same nonce, that
@@ -159,6 +172,16 @@ class FakeRestApi:
         if channel_id in self.threads:
             return 200, self.threads[channel_id]
         return 404, {"message": "Unknown Channel", "code": 10003}
+
+    def _edit_thread(self, channel_id: str, body: Any) -> tuple[int, Any]:
+        thread = self.threads.get(channel_id)
+        if thread is None:
+            return 404, {"message": "Unknown Channel", "code": 10003}
+        meta = thread["thread_metadata"]
+        for key in ("archived", "locked"):
+            if key in body:
+                meta[key] = bool(body[key])
+        return 200, thread
 
     def _thread(self, channel_id: str, message_id: str | None, body: Any) -> tuple[int, Any]:
         if message_id is not None and message_id in self.threads:

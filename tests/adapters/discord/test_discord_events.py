@@ -1,0 +1,182 @@
+"""Gateway events against the fake: which reactions and thread messages are a person's input,
+a reaction taken back and given again, a member who leaves one of two servers, and the bot
+removed from a server."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord_payloads as p
+import pytest
+from discord_harness import Harness
+from discord_helpers import eventually
+
+from adapters.discord.translate import channel_ref, thread_ref, user_ref, workspace_ref
+from bot import commands as c
+from bot.flow.inbox import Inbox
+from bot.messages import ChatMessage, text
+from bot.ports import DeliveryRefused
+
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
+
+
+class RecordedInbox:
+    """The real inbox, keeping the commands the listeners stored, in order."""
+
+    def __init__(self, inner: Inbox) -> None:
+        self._inner = inner
+        self.commands: list[c.Command] = []
+
+    async def receive_command(self, command: c.Command, **kwargs: Any) -> bool:
+        self.commands.append(command)
+        return await self._inner.receive_command(command, **kwargs)
+
+    def of(self, kind: type[c.Command]) -> list[Any]:
+        return [command for command in self.commands if isinstance(command, kind)]
+
+
+def _recorded(harness: Harness) -> RecordedInbox:
+    recorded = RecordedInbox(harness.app.inbox)
+    harness.app.runtime.inbox = recorded  # type: ignore[assignment]
+    return recorded
+
+
+async def _stored(recorded: RecordedInbox, kind: type[c.Command], count: int = 1) -> list[Any]:
+    async def enough() -> bool:
+        return len(recorded.of(kind)) >= count
+
+    await eventually(enough)
+    return recorded.of(kind)
+
+
+@pytest.mark.parametrize(
+    "kind", [6, 7, 4], ids=["pinned a message", "added someone", "renamed the thread"]
+)
+async def test_a_system_message_in_a_session_thread_is_not_activity(
+    harness: Harness, kind: int
+) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    recorded = _recorded(harness)
+    await fake.say("alice", card["id"], kind=kind)  # Discord's note of what Alice did
+    await fake.say("carol", card["id"])  # then someone writes
+    (activity,) = await _stored(recorded, c.RecordThreadActivity)
+    assert activity.actor.user == user_ref(fake.users["carol"]["id"])
+
+
+async def test_a_webhook_post_in_a_session_thread_is_not_activity(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    recorded = _recorded(harness)
+    await fake.webhook_says(card["id"])
+    await fake.say("carol", card["id"])
+    (activity,) = await _stored(recorded, c.RecordThreadActivity)
+    assert activity.actor.user == user_ref(fake.users["carol"]["id"])
+
+
+async def test_a_raised_hand_from_another_bot_is_not_a_claim(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    recorded = _recorded(harness)
+    other_bot = p.user(fake.ids(), "autoreact", bot=True)
+    await fake.dispatch(
+        "MESSAGE_REACTION_ADD",
+        p.reaction_add(
+            user_id=other_bot["id"],
+            guild_id=fake.guild_id,
+            channel_id=fake.mentoring_id,
+            message_id=card["id"],
+            emoji="✋",
+            who=p.member(other_bot),
+        ),
+    )
+    await fake.react("bob", fake.mentoring_id, card["id"])
+    (claim,) = await _stored(recorded, c.HandleReaction)
+    assert claim.actor.user == user_ref(fake.users["bob"]["id"])
+
+
+async def test_a_skin_toned_raised_hand_claims(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await fake.react("bob", fake.mentoring_id, card["id"], emoji="✋🏽")
+    await harness.message_with("mm:resolve:1")
+    assert fake.users["bob"]["id"] in fake.thread_members[card["id"]]
+
+
+async def test_a_raised_hand_taken_back_and_given_again_claims_once_the_question_is_free(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    intro = await harness.claim("bob", card)
+    await fake.react("carol", fake.mentoring_id, card["id"])  # too late: Bob has it
+    await fake.wait_for(lambda r: "Bob claimed #1 first" in r.content())
+    await fake.followups(await fake.click("bob", "mm:release:1", intro["id"]))
+    await fake.wait_until(lambda: "mm:claim:1" in str(fake.messages[card["id"]]["components"]))
+    # At once, well within the window that drops replayed events: Carol takes her ✋ back
+    # and gives it again, which Discord tells as a removal and a new reaction.
+    await fake.unreact("carol", fake.mentoring_id, card["id"])
+    await fake.react("carol", fake.mentoring_id, card["id"])
+    await fake.wait_until(lambda: fake.users["carol"]["id"] in fake.thread_members[card["id"]])
+
+
+async def test_a_member_who_leaves_another_server_keeps_mentoring_here(harness: Harness) -> None:
+    fake = harness.fake
+    other = fake.ids()  # a second server the bot serves; Bob is a member of both
+    await harness.app.bus.handle(
+        c.RegisterWorkspace(
+            workspace_ref(other), channel_ref(fake.ids()), channel_ref(fake.ids()), name="Other"
+        )
+    )
+    await harness.join("bob")
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    await fake.dispatch("GUILD_MEMBER_REMOVE", {"guild_id": other, "user": fake.users["bob"]})
+    bob = user_ref(fake.users["bob"]["id"])
+
+    async def noted() -> bool:
+        async with harness.app.uow_factory(read_only=True) as uow:
+            return await uow.privacy.left_at(bob) is not None
+
+    await eventually(noted)
+    async with harness.app.uow_factory(read_only=True) as uow:
+        profile = await uow.mentors.get(bob)
+        question = await uow.questions.get_by_number(workspace_ref(fake.guild_id), 1)
+    assert profile is not None and profile.active
+    assert question is not None and question.mentor == bob
+
+
+async def test_removed_from_a_server_the_bot_stops_posting_there_at_once(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapters.discord")
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    await fake.dispatch("GUILD_DELETE", {"id": fake.guild_id})
+    # Discord answers 403 Missing Access from now on; the bot does not even ask.
+    fake.refuse("POST", r"/channels/\d+/messages")
+
+    async def told() -> bool:
+        return "removed from Discord server" in caplog.text
+
+    await eventually(told)
+    before = len(fake.requests)
+    gateway = harness.adapter.gateway
+    with pytest.raises(DeliveryRefused):
+        await gateway.post_card(channel_ref(fake.mentoring_id), ChatMessage(body=text("Digest")))
+    with pytest.raises(DeliveryRefused):
+        await gateway.post_in_thread(thread_ref(card["id"]), ChatMessage(body=text("Nudge")))
+    assert len(fake.requests) == before
+
+
+async def test_a_server_that_is_only_unavailable_is_still_served(harness: Harness) -> None:
+    fake = harness.fake
+    await fake.dispatch("GUILD_DELETE", {"id": fake.guild_id, "unavailable": True})
+    sent = await harness.adapter.gateway.post_card(
+        channel_ref(fake.mentoring_id), ChatMessage(body=text("Digest"))
+    )
+    assert sent.id.startswith(f"{fake.mentoring_id}:")

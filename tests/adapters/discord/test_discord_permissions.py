@@ -1,0 +1,155 @@
+"""What Discord refuses for good, against the fake: a permission the bot lacks (skipped and told
+to the operator once, never retried into a 403 storm), DMs to people it can't reach, locked and
+archived session threads, and a privileged intent switched off."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+from discord_fake import FakeDiscord
+from discord_harness import Harness, discord_config, start_bot, stop_bot
+from discord_helpers import eventually
+
+from adapters.discord.translate import channel_ref, thread_ref, user_ref
+from bot.errors import StartupError
+from bot.flow.outbox import ReplyTo
+from bot.messages import ChatMessage, text
+from bot.ports import DeliveryRefused
+
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
+OTHER = "How do I rebase a feature branch onto main without losing commits?"
+
+
+async def _settled(harness: Harness) -> None:
+    """Until no delivery waits for a retry."""
+
+    async def nothing_pending() -> bool:
+        async with harness.app.uow_factory(read_only=True) as uow:
+            return await uow.outbox.pending() == 0
+
+    await eventually(nothing_pending)
+
+
+@pytest.mark.parametrize(
+    ("thread_mode", "refused", "needs"),
+    [
+        (
+            "private",
+            r"/channels/\d+/threads",
+            "Create Private Threads and Send Messages in Threads",
+        ),
+        (
+            "public",
+            r"/channels/\d+/messages/\d+/threads",
+            "Create Public Threads and Send Messages in Threads",
+        ),
+        ("public", r"/channels/{card}/messages", "Send Messages in Threads"),
+    ],
+    ids=["private thread", "thread under the card", "post in the thread"],
+)
+async def test_a_permission_the_bot_lacks_is_told_once_and_not_retried(
+    harness: Harness, caplog: pytest.LogCaptureFixture, refused: str, needs: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    first = await harness.ask("alice", QUESTION)
+    second = await harness.ask("alice", OTHER)
+    for card in (first, second):
+        pattern = refused.format(card=card["id"])
+        fake.refuse("POST", pattern, code=50013, message="Missing Permissions")
+    for n, card in enumerate((first, second), start=1):
+        (reply,) = await fake.followups(await fake.click("bob", f"mm:claim:{n}", card["id"]))
+        assert f"You claimed #{n}" in reply.content()
+    await _settled(harness)
+    harness.later(60)  # long past the first retry's back-off: nothing refused is tried again
+    await _settled(harness)
+
+    told = [r for r in caplog.records if needs in r.getMessage()]
+    assert len(told) == 1, caplog.text  # one line for the operator, not one per session
+    assert told[0].levelno == logging.ERROR
+    assert "#mentoring in server Acme" in told[0].getMessage()
+    assert len([r for r in fake.requests if r.status == 403]) == 2  # one per session
+
+
+@pytest.mark.parametrize("code", [50007, 50278], ids=["closed DMs", "no server in common"])
+@pytest.mark.parametrize("way", ["dm", "private", "expired reply"])
+async def test_a_dm_discord_refuses_is_skipped_whichever_way_it_goes(
+    harness: Harness, code: int, way: str
+) -> None:
+    fake = harness.fake
+    if code == 50007:
+        fake.close_dms("carol")
+    else:
+        fake.leave_every_server("carol")
+    fake.expire_interaction_tokens()
+    gateway = harness.adapter.gateway
+    carol = user_ref(fake.users["carol"]["id"])
+    message = ChatMessage(body=text("Your question is looking for a mentor again."))
+    sends: dict[str, Any] = {
+        "dm": lambda: gateway.send_dm(carol, message),
+        "private": lambda: gateway.send_private(
+            user=carol, channel=channel_ref(fake.mentoring_id), message=message
+        ),
+        "expired reply": lambda: gateway.reply(
+            ReplyTo(carol, token="token-1", app_id=fake.application_id), message
+        ),
+    }
+    with pytest.raises(DeliveryRefused, match=str(code)):
+        await sends[way]()
+
+
+async def test_a_locked_session_thread_is_skipped_not_reopened(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    await fake.archive_thread(card["id"], locked=True)  # a moderator closed it
+    before = len(fake.requests)
+    with pytest.raises(DeliveryRefused, match="locked"):
+        await harness.adapter.gateway.post_in_thread(
+            thread_ref(card["id"]), ChatMessage(body=text("How did it go?"))
+        )
+    assert [r.method for r in fake.requests[before:]] == ["POST"]
+    assert fake.threads[card["id"]]["thread_metadata"]["archived"]
+
+
+async def test_an_archived_thread_discord_refuses_a_post_in_is_reopened_and_posted_in(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    await fake.archive_thread(card["id"])
+    fake.fail_next(
+        "POST",
+        rf"/channels/{card['id']}/messages",
+        status=400,
+        code=50083,
+        message="Thread is archived",
+        effect=False,
+    )
+    sent = await harness.adapter.gateway.post_in_thread(
+        thread_ref(card["id"]), ChatMessage(body=text("How did it go?")), key="mmwrapup1"
+    )
+    assert sent.id.startswith(f"{card['id']}:")
+    (reopened,) = [
+        r for r in fake.requests if (r.method, r.path) == ("PATCH", f"/channels/{card['id']}")
+    ]
+    assert reopened.json()["archived"] is False
+    assert [m["content"] for m in fake.channel_messages(card["id"])][-1] == "How did it go?"
+
+
+async def test_member_events_without_the_server_members_intent_stop_start_up_clearly(
+    fake_discord: FakeDiscord, sqlite_url: str
+) -> None:
+    config = discord_config(member_events=True)
+    app, _, task, _ = await start_bot(fake_discord, config, sqlite_url)
+    try:
+        with pytest.raises(StartupError, match="Server Members Intent") as stopped:
+            async with asyncio.timeout(10):
+                await task
+        assert "member_events = false" in str(stopped.value)
+    finally:
+        await stop_bot(app, task)
