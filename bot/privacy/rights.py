@@ -11,7 +11,8 @@ from typing import Any
 
 from bot.actors import is_admin, names_for, save_mentor
 from bot.commands import Actor, ReleaseQuestion
-from bot.domain import QuestionState
+from bot.domain import IllegalTransition, QuestionState, Transition
+from bot.events import QuestionCancelled
 from bot.messagebus import Context, Refusal
 from bot.messages import Attachment, Bold, ChatMessage, UserText, text
 from bot.privacy.audit import audit
@@ -160,8 +161,25 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
         )
         return
     await step_down(ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here")
+    await _cancel_open_questions(ctx, cmd)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")
     changed = await ctx.uow.privacy.forget(cmd.person, tombstone=tombstone, removed=FORGOTTEN)
     ctx.services.roster.invalidate(cmd.actor.workspace)
     await audit(ctx, cmd.actor, "forget", subject=tombstone.key(), detail=f"{changed} rows")
     ctx.reply(text("Done: ", UserText(name), f" is forgotten ({changed} records changed)."))
+
+
+async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> None:
+    """A forgotten person's questions still waiting or in a session end (cancelled by the
+    admin): nobody is asked about them any more, and their cards, redrawn once this commits,
+    show neither the text nor the name."""
+    now = ctx.clock.now()
+    for q in await ctx.uow.questions.open_for(cmd.person):
+        if q.asker != cmd.person:
+            continue
+        try:
+            cancelled = q.moved(Transition.CANCEL, closed_at=now)
+        except IllegalTransition:
+            continue
+        if await ctx.uow.questions.update(cancelled, expected_state=q.state):
+            ctx.emit(QuestionCancelled(q.pk, cmd.actor.user, cmd.actor.name, by_admin=True))

@@ -129,6 +129,24 @@ async def test_forget_asks_first_then_erases_name_texts_and_comments(
     assert not data.found()
 
 
+async def test_forgetting_an_asker_ends_their_open_questions_and_redraws_the_cards(
+    console: ConsoleDriver,
+) -> None:
+    """A question still waiting is cancelled (nobody is asked about it any more) and its card,
+    redrawn, shows neither the words nor the name of the forgotten asker."""
+    await console("as bob", "/mentor join pandas", "as alice", f"/askmentor {QUESTION}")
+    out = await console("as admin", "/mentoradmin forget alice confirm")
+    assert "is forgotten" in out.one("only admin sees").text
+    [card] = out.to("#mentoring")
+    assert "(card updated)" in card.text
+    assert QUESTION not in card.text and "alice" not in card.text
+    async with console.app.uow_factory() as uow:
+        q = await uow.questions.get_by_number(WS, 1)
+    assert q is not None and q.state.value == "cancelled"
+    out = await console("as bob", "click claim 1")
+    assert "You claimed" not in out.one("only bob sees").text
+
+
 async def test_every_admin_action_is_in_the_audit_trail(console: ConsoleDriver) -> None:
     await _session(console)
     await console(
