@@ -105,7 +105,7 @@ async def low_comment_to_admins(event: SessionCommented, ctx: Context) -> None:
     )
 
 
-def _feedback_summary(ratings: list[Feedback]) -> ChatMessage:
+def _feedback_summary(ratings: list[Feedback], numbers: dict[int, int]) -> ChatMessage:
     scores = [f.score for f in ratings]
     spread = Counter(scores)
     parts: list[Text] = [
@@ -119,7 +119,7 @@ def _feedback_summary(ratings: list[Feedback]) -> ChatMessage:
     if comments:
         parts.append(text(Bold("Comments"), " (newest first; askers are not named):"))
         parts += [
-            text(f"• {f.score}/5 on #{f.question_id}: ", UserText(f.comment))
+            text(f"• {f.score}/5 on #{numbers.get(f.question_id, '?')}: ", UserText(f.comment))
             for f in comments[:COMMENTS_SHOWN]
         ]
     else:
@@ -133,7 +133,9 @@ async def show_mentor_feedback(cmd: ShowMentorFeedback, ctx: Context) -> None:
     if not ratings:
         ctx.reply("No ratings yet. They appear here after askers rate your sessions.")
         return
-    ctx.reply(_feedback_summary(ratings))
+    # Comments name the question by its number in the workspace, as people know it.
+    asked = await ctx.uow.questions.get_many([f.question_id for f in ratings])
+    ctx.reply(_feedback_summary(ratings, {i: q.number for i, q in asked.items()}))
 
 
 async def low_rated_topics(

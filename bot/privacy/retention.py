@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def removed_text(days: int) -> str:
-    return f"[removed after {days} days]"
+    return f"[removed after {days} day{'' if days == 1 else 's'}]"
 
 
 def retention_key(now: datetime) -> str:

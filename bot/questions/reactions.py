@@ -4,6 +4,8 @@ Nothing here talks to a platform: it records deliveries on the outbox."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.actors import names_for, workspace_of
 from bot.domain import NudgeKind, Question, Workspace
 from bot.events import (
@@ -27,6 +29,7 @@ from bot.nudges import schedule
 from bot.questions.asking import similar_resolved
 from bot.questions.cards import feedback_prompt, session_intro, similar_lines, who
 from bot.recognition.points import award_points
+from bot.refs import UserRef
 
 __all__ = ["QUESTION_REACTIONS"]
 
@@ -58,23 +61,28 @@ def _in_thread(q: Question) -> Text:
     return text(Jump(q.thread, f"#{q.number}")) if q.thread else text(f"#{q.number}")
 
 
+def _tell_suggested(ctx: Context, q: Question, mentors: Sequence[UserRef]) -> None:
+    """An anonymous question's card names nobody: its suggested mentors hear of it by DM."""
+    for ref in mentors:
+        ctx.outbox.dm(
+            ref,
+            ChatMessage(
+                body=text(
+                    f"A question in your areas was asked anonymously (#{q.number}): ",
+                    UserText(q.text[:300]),
+                    " — claim it if you can help.",
+                ),
+                actions=(Action("claim", q.number, "Claim", "primary", q.workspace.id),),
+                question_id=q.number,
+            ),
+        )
+
+
 async def asked(event: QuestionAsked, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
     _show_card(ctx, q, ws)
-    if q.anonymous:  # its card names nobody, so the suggested mentors hear of it here
-        for ref in q.notified:
-            ctx.outbox.dm(
-                ref,
-                ChatMessage(
-                    body=text(
-                        f"A question in your areas was asked anonymously (#{q.number}): ",
-                        UserText(q.text[:300]),
-                        " — claim it if you can help.",
-                    ),
-                    actions=(Action("claim", q.number, "Claim", "primary", q.workspace.id),),
-                    question_id=q.number,
-                ),
-            )
+    if q.anonymous:
+        _tell_suggested(ctx, q, q.notified)
     await schedule.schedule_escalation(ctx, q, base=q.created_at)
 
 
@@ -239,6 +247,11 @@ async def handed_over(event: QuestionHandedOver, ctx: Context) -> None:
 async def suggestions_changed(event: SuggestionsChanged, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
     _show_card(ctx, q, ws)
+    fresh = [r for r in q.suggested if r not in q.notified]
+    if q.anonymous and fresh:  # newly suggested ("not my area", a topic picked): tell them
+        q.notified = (*q.notified, *fresh)
+        if await ctx.uow.questions.update(q, expected_state=q.state):
+            _tell_suggested(ctx, q, fresh)
 
 
 async def expired(event: QuestionExpired, ctx: Context) -> None:

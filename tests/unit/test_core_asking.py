@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import AskQuestion
+from bot.commands import Actor, AskQuestion, MarkNotMyArea
 from bot.config import AskSection, Config
 from bot.messages import UserText
 from bot.refs import WorkspaceRef
@@ -128,3 +128,20 @@ async def test_card_shows_user_text_as_untrusted_text(core: Core) -> None:
     assert core.chat.card(n).body.spans == (
         UserText("How do I stop @everyone pings in <!channel> with a pandas bot?"),
     )
+
+
+async def test_a_mentor_newly_suggested_for_an_anonymous_question_is_told_by_dm() -> None:
+    """The card names nobody: after "not my area" the mentor suggested instead hears of it."""
+    core = await start_core(Config.model_validate({"matching": {"suggest": 1}}))
+    await core.join("bob", "pandas")
+    await core.join("carol", "pandas")
+    n = await core.ask("alice", anonymous=True)
+    [first] = core.db.tables["questions"][n].suggested
+    other = "carol" if first == core.user("bob") else "bob"
+    before = [m for m in core.chat.dms(core.user(other)) if "asked anonymously" in m]
+    assert before == []
+    said = await core.reply(MarkNotMyArea(Actor(first, first.id, core.actor("bob").workspace), n))
+    assert "suggest" in said
+    told = [m for m in core.chat.dms(core.user(other)) if "asked anonymously" in m]
+    assert len(told) == 1 and f"#{n}" in told[0]
+    assert "alice" not in told[0]

@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Config
 from bot.privacy.commands import ApplyRetention
+from bot.privacy.retention import removed_text
 from tests.unit.core_harness import QUESTION, Core, start_core
 
 
@@ -34,3 +35,10 @@ async def test_sent_messages_quoting_a_question_go_when_its_text_does(run: str) 
     else:
         await core.runtime.prune(core.clock.now())
     assert quoting_the_question(core) == 0
+
+
+@pytest.mark.parametrize(
+    ("days", "said"), [(1, "[removed after 1 day]"), (90, "[removed after 90 days]")]
+)
+def test_the_removed_marker_counts_its_days(days: int, said: str) -> None:
+    assert removed_text(days) == said

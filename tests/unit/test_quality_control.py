@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.commands import CommentOnSession, RateSession
+from bot.commands import Actor, AskQuestion, CommentOnSession, RateSession, RegisterWorkspace
 from bot.config import Config, SessionSection
 from bot.learning.commands import ShowMentorFeedback
-from tests.unit.core_harness import ADMIN_CHANNEL, Core, start_core
+from bot.refs import ChannelRef, WorkspaceRef
+from tests.unit.core_harness import ADMIN_CHANNEL, WORKSPACE, Core, start_core
 
 
 @pytest.fixture
@@ -77,6 +78,23 @@ async def test_mentor_feedback_shows_their_own_ratings_and_comments_only(core: C
     assert said.startswith("Your feedback as a mentor\n2 ratings, average 3.5/5 · 5★ ×1 · 2★ ×1")
     assert f"• 2/5 on #{second}: Too fast." in said and f"• 5/5 on #{first}: Spot on." in said
     assert "Carol's comment." not in said and "dave" not in said and "alice" not in said
+
+
+async def test_mentor_feedback_names_questions_by_their_number_in_the_workspace(
+    core: Core,
+) -> None:
+    """Numbers are per workspace; the stored id is not what anyone sees on a card."""
+    other = WorkspaceRef(WORKSPACE.platform, "T2")
+    await core.handle(
+        RegisterWorkspace(other, ChannelRef(other.platform, "m2"), ChannelRef(other.platform, "a2"))
+    )
+    elsewhere = Actor(core.user("zed"), "zed", other)
+    await core.handle(AskQuestion(elsewhere, "How do I pivot a pandas frame into columns?"))
+    n = await core.resolved(asker="dave")
+    await core.handle(RateSession(core.actor("dave"), n, 2, comment="Too fast."))
+    said = await core.reply(ShowMentorFeedback(core.actor("bob")))
+    assert f"• 2/5 on #{n}: Too fast." in said
+    assert n == 1  # the workspace's first question, stored second
 
 
 async def test_mentor_feedback_without_ratings_says_so(core: Core) -> None:
