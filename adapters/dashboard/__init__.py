@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from adapters.dashboard import views
-from adapters.dashboard.session import COOKIE, Signed, check_csrf, signed_in
+from adapters.dashboard.session import COOKIE, Signed, check_csrf, form_too_large, signed_in
 from bot.app import App
 from bot.privacy.commands import ForgetPerson, ManageMentor
 from bot.privacy.model import AuditEntry
@@ -55,13 +55,25 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = env.get_template(name).render(**context)
-        return HTMLResponse(html, status_code=status, headers=_NO_STORE)
+        return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
 
     def refused(status: int, why: str) -> HTMLResponse:
         return page("refused.html", status=status, why=why)
 
     async def session_or_none(request: Request) -> Signed | None:
         return await signed_in(app, request)
+
+    def bounded(
+        handler: Callable[[Request], Awaitable[Response]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A POST whose body is refused unread when it is bigger than any form of ours."""
+
+        async def endpoint(request: Request) -> Response:
+            if form_too_large(request):
+                return refused(413, "That form is too large.")
+            return await handler(request)
+
+        return endpoint
 
     def signed_only(
         handler: Callable[[Request, Signed], Awaitable[Response]], *, form: bool = False
@@ -88,9 +100,17 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             **more,
         }
 
-    def back(path: str, signed: Signed, **query: str) -> RedirectResponse:
-        params = urlencode({"ws": signed.workspace.key(), **{k: v for k, v in query.items() if v}})
-        return RedirectResponse(f"/admin/{path}?{params}", status_code=303)
+    def back(path: str, signed: Signed, *, said: str) -> RedirectResponse:
+        query = {"ws": signed.workspace.key()}
+        if said:
+            query |= {"said": said, "seal": signed.seal(said)}
+        return RedirectResponse(f"/admin/{path}?{urlencode(query)}", status_code=303)
+
+    def outcome(request: Request, signed: Signed) -> str:
+        """What the last form did, shown only when this session's redirect said it: a link
+        can't put words of its own into the dashboard."""
+        said = request.query_params.get("said", "")
+        return said if signed.sealed(said, request.query_params.get("seal", "")) else ""
 
     # -- sign-in ----------------------------------------------------------------------------
 
@@ -155,7 +175,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         return Response(
             views.trends_csv(data),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"', **_NO_STORE},
+            headers={"Content-Disposition": f'attachment; filename="{name}"', **_PAGE_HEADERS},
         )
 
     async def week_chart(request: Request, signed: Signed) -> Response:
@@ -164,11 +184,11 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         if digest is None or services.chart is None:
             return Response(status_code=404)
         png = await asyncio.to_thread(services.chart, digest)
-        return Response(png, media_type="image/png", headers=_NO_STORE)
+        return Response(png, media_type="image/png", headers=_PAGE_HEADERS)
 
     async def mentors(request: Request, signed: Signed) -> Response:
         rows = await views.mentors_page(app, signed.workspace)
-        said = request.query_params.get("said", "")
+        said = outcome(request, signed)
         return page("mentors.html", **common(signed, "mentors", rows=rows, said=said))
 
     async def mentor_action(request: Request, signed: Signed) -> Response:
@@ -181,7 +201,10 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             signed.actor(),
             UserRef.from_key(str(form.get("mentor", ""))),
             action,
-            int(capacity) if capacity.isdigit() else None,
+            # ASCII digits only: "²" is a digit to isdigit() but not to int().
+            int(capacity)
+            if capacity.isascii() and capacity.isdigit() and len(capacity) < 4
+            else None,
         )
         replies = await app.bus.handle(command)
         said = " ".join(r.body.plain() for r in replies)
@@ -190,7 +213,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     async def people(request: Request, signed: Signed) -> Response:
         query = request.query_params.get("q", "")
         rows = await views.people_page(app, signed.workspace, query)
-        said = request.query_params.get("said", "")
+        said = outcome(request, signed)
         return page("people.html", **common(signed, "people", rows=rows, q=query, said=said))
 
     async def people_export(request: Request, signed: Signed) -> Response:
@@ -218,7 +241,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         return Response(
             export_json(data, now=now),
             media_type="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{name}"', **_NO_STORE},
+            headers={"Content-Disposition": f'attachment; filename="{name}"', **_PAGE_HEADERS},
         )
 
     async def people_delete(request: Request, signed: Signed) -> Response:
@@ -239,7 +262,11 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         return page("audit.html", **common(signed, "audit", entries=entries))
 
     async def style(request: Request) -> Response:
-        return Response((_HERE / "style.css").read_text(), media_type="text/css")
+        return Response(
+            (_HERE / "style.css").read_text(),
+            media_type="text/css",
+            headers={"X-Content-Type-Options": "nosniff"},
+        )
 
     return [
         Mount(
@@ -247,17 +274,25 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             routes=[
                 Route("/", home),
                 Route("/signin", signin_form, methods=["GET"]),
-                Route("/signin", signin, methods=["POST"]),
-                Route("/signout", signout, methods=["POST"]),
+                Route("/signin", bounded(signin), methods=["POST"]),
+                Route("/signout", bounded(signout), methods=["POST"]),
                 Route("/queue", signed_only(queue)),
                 Route("/week", signed_only(week)),
                 Route("/week.csv", signed_only(week_csv)),
                 Route("/week.png", signed_only(week_chart)),
                 Route("/mentors", signed_only(mentors), methods=["GET"]),
-                Route("/mentors", signed_only(mentor_action, form=True), methods=["POST"]),
+                Route("/mentors", bounded(signed_only(mentor_action, form=True)), methods=["POST"]),
                 Route("/people", signed_only(people), methods=["GET"]),
-                Route("/people/export", signed_only(people_export, form=True), methods=["POST"]),
-                Route("/people/delete", signed_only(people_delete, form=True), methods=["POST"]),
+                Route(
+                    "/people/export",
+                    bounded(signed_only(people_export, form=True)),
+                    methods=["POST"],
+                ),
+                Route(
+                    "/people/delete",
+                    bounded(signed_only(people_delete, form=True)),
+                    methods=["POST"],
+                ),
                 Route("/audit", signed_only(audit)),
                 Route("/style.css", style),
             ],
@@ -269,8 +304,15 @@ _SIGN_IN = (
     "Please sign in: type /mentoradmin dashboard in Slack or Discord and open the link I DM you."
 )
 _EXPIRED = "This form has expired. Reload the page and try again."
-_NO_STORE = {
+# Every page holds personal data or a token: never cached, never framed, never a Referer (the
+# sign-in page's address is its token), no script at all, and nothing loaded from elsewhere.
+_PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
 }

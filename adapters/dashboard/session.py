@@ -1,8 +1,9 @@
 """Who is signed in to the dashboard: the session cookie (HttpOnly, SameSite=Lax, 8 hours), the
-CSRF token every form carries, and the workspace an admin is looking at."""
+CSRF token every form carries, the workspace an admin is looking at, and the size a form may be."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 
@@ -14,9 +15,12 @@ from bot.privacy.model import DashboardGrant
 from bot.privacy.signin import csrf_token, token_hash
 from bot.refs import WorkspaceRef
 
-__all__ = ["COOKIE", "Signed", "check_csrf", "signed_in"]
+__all__ = ["COOKIE", "MAX_FORM", "Signed", "check_csrf", "form_too_large", "signed_in"]
 
 COOKIE = "mm_session"
+# The dashboard's forms are a few hundred bytes; a bigger body is refused unread (the sign-in
+# form takes requests from anyone).
+MAX_FORM = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +35,19 @@ class Signed:
     def csrf(self) -> str:
         return csrf_token(self.token)
 
+    def seal(self, said: str) -> str:
+        """What vouches that `said` (the outcome shown after a form) came from this session's
+        own redirect, not from a link someone else wrote."""
+        return hmac.new(
+            self.token.encode("utf-8"), b"said:" + said.encode("utf-8"), hashlib.sha256
+        ).hexdigest()
+
+    def sealed(self, said: str, seal: str) -> bool:
+        return _same(seal, self.seal(said))
+
     def actor(self) -> Actor:
-        """The admin as the bus sees them (checked an admin when the link was issued)."""
+        """The admin as the bus sees them (an admin when the link was issued, and still by the
+        bot's record: see `signed_in`)."""
         return Actor(
             user=self.grant.admin,
             name=self.grant.admin_name or self.grant.admin.id,
@@ -42,13 +57,18 @@ class Signed:
 
 
 async def signed_in(app: App, request: Request) -> Signed | None:
-    """The request's session, or None (no cookie, unknown, expired, or a workspace not its own)."""
+    """The request's session, or None (no cookie, unknown, expired, a workspace not its own, or
+    an admin no longer: neither in ``[bot] admins`` nor recorded as one, e.g. forgotten, or seen
+    without the platform's admin rights since)."""
     token = request.cookies.get(COOKIE, "")
     if not token:
         return None
     async with app.uow_factory(read_only=True) as uow:
         grant = await uow.privacy.use_grant(token_hash(token), "session", app.clock.now())
+        person = await uow.people.get(grant.admin) if grant is not None else None
     if grant is None or not grant.workspaces:
+        return None
+    if grant.admin.key() not in app.config.bot.admins and not (person and person.is_admin):
         return None
     wanted = request.query_params.get("ws", "")
     if not wanted and request.method == "POST":
@@ -65,4 +85,17 @@ async def signed_in(app: App, request: Request) -> Signed | None:
 async def check_csrf(request: Request, signed: Signed) -> bool:
     """Whether a POSTed form carries this session's token."""
     sent = str((await request.form()).get("csrf", ""))
-    return bool(sent) and hmac.compare_digest(sent, signed.csrf)
+    return _same(sent, signed.csrf)
+
+
+def _same(sent: str, expected: str) -> bool:
+    # As bytes: compare_digest raises on a str with non-ASCII characters, which anyone can send.
+    return bool(sent) and hmac.compare_digest(sent.encode("utf-8"), expected.encode("utf-8"))
+
+
+def form_too_large(request: Request) -> bool:
+    """Whether a POST's body is over `MAX_FORM` (or of no declared length: browsers declare it)."""
+    declared = request.headers.get("content-length", "")
+    if not (declared.isascii() and declared.isdigit() and len(declared) <= 9):
+        return True
+    return int(declared) > MAX_FORM

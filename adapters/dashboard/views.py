@@ -14,6 +14,7 @@ from bot.app import App
 from bot.digest.figures import Digest, IsoWeek, minutes_text
 from bot.digest.handler import load_digest, workspace_timezone
 from bot.domain import QuestionState
+from bot.mentors.roster_csv import safe_cell
 from bot.privacy.model import AuditEntry
 from bot.refs import UserRef, WorkspaceRef
 
@@ -165,10 +166,15 @@ async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
 
 
 def trends_csv(page: dict[str, Any]) -> str:
-    """The week page as CSV: the weekly trend, then skill gaps and uncovered hours."""
+    """The week page as CSV: the weekly trend, then skill gaps and uncovered hours. Topics are
+    mentors' own words, so no cell may start a spreadsheet formula."""
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(
+
+    def row(cells: Sequence[object]) -> None:
+        w.writerow([safe_cell(c) for c in cells])
+
+    row(
         [
             "week",
             "asked",
@@ -181,7 +187,7 @@ def trends_csv(page: dict[str, Any]) -> str:
         ]
     )
     for r in page["trends"]:
-        w.writerow(
+        row(
             [
                 r.week,
                 r.asked,
@@ -193,14 +199,14 @@ def trends_csv(page: dict[str, Any]) -> str:
                 r.rating,
             ]
         )
-    w.writerow([])
-    w.writerow(["skill_gap_topic", "asked", "mentors"])
-    for row in page.get("gaps", []):
-        w.writerow(row)
-    w.writerow([])
-    w.writerow(["uncovered_hour", "asked"])
-    for row in page.get("uncovered", []):
-        w.writerow(row)
+    row([])
+    row(["skill_gap_topic", "asked", "mentors"])
+    for gap in page.get("gaps", []):
+        row(gap)
+    row([])
+    row(["uncovered_hour", "asked"])
+    for hour in page.get("uncovered", []):
+        row(hour)
     return out.getvalue()
 
 

@@ -149,6 +149,12 @@ async def test_an_admin_signs_in_sees_the_queue_pauses_a_mentor_and_downloads_th
         accept_downloads=True, viewport={"width": 1280, "height": 800}
     )
     page = await context.new_page()
+    # The pages' Content-Security-Policy must block nothing of their own (style, chart, forms).
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
 
     # A page without a session is refused.
     response = await page.goto(f"{served.base}/admin/queue")
@@ -215,6 +221,9 @@ async def test_an_admin_signs_in_sees_the_queue_pauses_a_mentor_and_downloads_th
     for action in ("dashboard link", "dashboard sign-in", "mentor pause", "mentor capacity"):
         assert action in audit
     await page.screenshot(path=screens / "5-audit.png", full_page=True)
+    here = "getComputedStyle(document.querySelector('nav a.here')).backgroundColor"
+    assert await page.evaluate(here) == "rgb(238, 242, 255)"  # style.css applies
+    assert blocked == []
 
     # A form without its CSRF token is refused (the session cookie alone is not enough).
     forged = await page.request.post(

@@ -1,0 +1,296 @@
+"""The admin dashboard over HTTP (httpx against the ASGI app, as served behind https): what an
+attacker can send it — forms from elsewhere, hostile text, odd and oversized bodies, another
+workspace's ids — and what a page must never do (run script, be framed, show words a link
+wrote, outlive its admin's rights). The happy path in a real browser is test_dashboard_browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from adapters.dashboard.cli import dashboard_app, print_signin_link
+from adapters.dashboard.session import MAX_FORM
+from bot.app import App
+from bot.clock import ManualClock
+from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace
+from bot.config import Config
+from bot.main import build_app
+from bot.privacy.commands import OpenDashboard
+from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from tests.unit.fake_chat import FakeChat
+
+BASE = "https://mentor.example.com"
+WS = WorkspaceRef("test", "T1")
+OTHER = WorkspaceRef("test", "T2")
+ADMIN = Actor(UserRef("test", "A1"), "Ada Admin", WS)  # in [bot] admins
+T0 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+FORMULAS = ("=cmd|' /c calc'!a0", "@sum(1+1)", "+1+1", "-2+3")
+
+
+@dataclass
+class Served:
+    app: App
+    chat: FakeChat
+
+
+async def _serve(database_url: str) -> Served:
+    config = Config.model_validate(
+        {"bot": {"admins": [ADMIN.user.key()]}, "dashboard": {"public_url": BASE}}
+    )
+    chat = FakeChat(platform="test")
+    app = await build_app(
+        config,
+        clock=ManualClock(T0),
+        gateways={"test": chat},
+        database_url=database_url,
+        deliver_now=True,
+    )
+    for ws in (WS, OTHER):
+        await app.bus.handle(
+            RegisterWorkspace(ws, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"))
+        )
+    bob = Actor(UserRef("test", "bob"), "Bob Builder", WS)
+    await app.bus.handle(RegisterMentor(bob, ("pandas", "python")))
+    alice = Actor(UserRef("test", "alice"), "Alice", WS)
+    await app.bus.handle(AskQuestion(alice, "How do I group a pandas DataFrame by two columns?"))
+    zed = Actor(UserRef("test", "zed"), "Zed", OTHER)  # another workspace's mentor and asker
+    await app.bus.handle(RegisterMentor(zed, ("rust",)))
+    await app.bus.handle(AskQuestion(zed, "How do I share a struct between two threads in Rust?"))
+    return Served(app, chat)
+
+
+@pytest.fixture
+async def served(sqlite_url: str) -> AsyncIterator[Served]:
+    s = await _serve(sqlite_url)
+    try:
+        yield s
+    finally:
+        await s.app.dispose()
+
+
+def _client(served: Served) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=dashboard_app(served.app), raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url=BASE)
+
+
+@asynccontextmanager
+async def _signed_in(served: Served, admin: Actor = ADMIN) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in as `admin` with the link `/mentoradmin dashboard` DMs them."""
+    await served.app.bus.handle(OpenDashboard(admin))
+    [dm, *_] = [
+        c
+        for c in reversed(served.chat.calls)
+        if c.method == "send_dm" and c.args["user"] == admin.user
+    ]
+    found = re.search(r"/admin/signin\?token=([\w-]+)", str(dm.args["message"]))
+    assert found is not None
+    async with _client(served) as client:
+        signed = await client.post("/admin/signin", data={"token": found[1]})
+        assert signed.status_code == 303 and "mm_session" in client.cookies
+        yield client
+
+
+async def _csrf(client: httpx.AsyncClient) -> str:
+    page = await client.get("/admin/mentors")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found[1]
+
+
+# -- headers ----------------------------------------------------------------------------------
+
+
+async def test_a_page_may_run_no_script_be_framed_by_no_one_and_not_be_sniffed(
+    served: Served,
+) -> None:
+    async with _signed_in(served) as client:
+        page = await client.get("/admin/queue")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy  # so no script at all
+    assert "frame-ancestors 'none'" in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["cache-control"] == "no-store"
+
+
+async def test_an_admin_of_two_workspaces_switches_between_them_without_script(
+    served: Served,
+) -> None:
+    # The operator's link (`micromentor dashboard --link`) covers every workspace of a platform.
+    printed: list[str] = []
+    await print_signin_link(served.app, ADMIN.user.key(), out=printed.append)
+    async with _client(served) as client:
+        token = printed[0].partition("token=")[2]
+        await client.post("/admin/signin", data={"token": token})
+        page = await client.get("/admin/queue")
+    chooser = page.text[page.text.index('<select name="ws"') :]
+    chooser = chooser[: chooser.index("</form>")]
+    assert "<button>Show</button>" in chooser and "noscript" not in chooser
+    assert not re.search(r"\son[a-z]+=", page.text)  # the policy would block an inline handler
+
+
+# -- hostile text -----------------------------------------------------------------------------
+
+
+async def test_the_week_csv_writes_topics_that_look_like_formulas_as_text(served: Served) -> None:
+    eve = Actor(UserRef("test", "eve"), "Eve", WS)
+    await served.app.bus.handle(RegisterMentor(eve, FORMULAS))
+    alice = Actor(UserRef("test", "alice"), "Alice", WS)
+    await served.app.bus.handle(
+        AskQuestion(alice, "How do I use " + " and ".join(FORMULAS) + " in my sheet?")
+    )
+    async with _signed_in(served) as client:
+        download = await client.get("/admin/week.csv")
+    rows = list(csv.reader(io.StringIO(download.text)))
+    topics = [r[0] for r in rows[rows.index(["skill_gap_topic", "asked", "mentors"]) + 1 :] if r]
+    assert "'" + FORMULAS[0] in topics  # still readable, but as text
+    assert not [c for r in rows for c in r if c[:1] in ("=", "+", "-", "@")]
+
+
+async def test_a_link_cannot_put_words_of_its_own_on_a_page(served: Served) -> None:
+    lure = "Your session was compromised: sign in again at https://evil.example"
+    async with _signed_in(served) as client:
+        page = await client.get("/admin/people", params={"said": lure})
+    assert page.status_code == 200 and "evil.example" not in page.text
+
+
+async def test_what_a_form_did_is_shown_on_the_page_it_leads_back_to(served: Served) -> None:
+    async with _signed_in(served) as client:
+        form = {"csrf": await _csrf(client), "mentor": "test:bob", "action": "pause"}
+        done = await client.post("/admin/mentors", data=form, follow_redirects=True)
+    assert done.status_code == 200 and "Bob Builder is paused until resumed." in done.text
+
+
+# -- malformed and oversized forms -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("capacity", ["²", "9" * 5000], ids=["superscript two", "5000 digits"])
+async def test_a_capacity_that_is_not_a_plain_number_is_refused_with_a_reason(
+    served: Served, capacity: str
+) -> None:
+    async with _signed_in(served) as client:
+        form = {
+            "csrf": await _csrf(client),
+            "mentor": "test:bob",
+            "action": "capacity",
+            "capacity": capacity,
+        }
+        done = await client.post("/admin/mentors", data=form, follow_redirects=True)
+    assert done.status_code == 200 and "Capacity is a number of sessions a week" in done.text
+
+
+async def test_a_csrf_token_with_other_than_ascii_is_refused_not_an_error(served: Served) -> None:
+    async with _signed_in(served) as client:
+        form = {"csrf": "é", "mentor": "test:bob", "action": "pause"}
+        forged = await client.post("/admin/mentors", data=form)
+    assert forged.status_code == 403
+
+
+async def _chunks() -> AsyncIterator[bytes]:  # no Content-Length: sent chunked
+    for _ in range(4):
+        yield b"x" * MAX_FORM
+
+
+@pytest.mark.parametrize(
+    "body",
+    # Many fields, each under Starlette's own limit of 1 MB a field, 1000 fields a form.
+    ["&".join(f"f{i}=" + "x" * 2000 for i in range(900)).encode(), _chunks],
+    ids=["declared length", "chunked"],
+)
+async def test_a_sign_in_body_bigger_than_any_form_is_refused_unread(
+    served: Served, body: object
+) -> None:
+    content = body() if callable(body) else body
+    async with _client(served) as client:
+        refused = await client.post(
+            "/admin/signin",
+            content=content,  # type: ignore[arg-type]
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    assert refused.status_code == 413
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+
+async def test_a_session_ends_when_its_admin_is_seen_without_admin_rights(served: Served) -> None:
+    pat = Actor(UserRef("test", "P1"), "Pat", WS, platform_admin=True)  # not in [bot] admins
+    async with _signed_in(served, pat) as client:
+        assert (await client.get("/admin/queue")).status_code == 200
+        # Pat is no longer a workspace admin; the next command they send shows it.
+        demoted = Actor(pat.user, "Pat", WS, platform_admin=False)
+        await served.app.bus.handle(RegisterMentor(demoted, ("python",)))
+        assert (await client.get("/admin/queue")).status_code == 401
+
+
+async def test_signing_out_ends_the_session_where_it_is_kept_not_only_the_cookie(
+    served: Served,
+) -> None:
+    async with _signed_in(served) as client, _client(served) as copy:
+        # A copy of the cookie (kept by someone who saw it) works until the admin signs out.
+        copy.cookies.set("mm_session", client.cookies["mm_session"], path="/admin")
+        assert (await copy.get("/admin/queue")).status_code == 200
+        out = await client.post("/admin/signout", data={"csrf": await _csrf(client)})
+        assert out.status_code == 200 and "mm_session" not in client.cookies
+        assert (await copy.get("/admin/queue")).status_code == 401
+
+
+async def test_the_session_cookie_is_secure_http_only_same_site_and_kept_to_admin(
+    served: Served,
+) -> None:
+    async with _signed_in(served) as client:
+        pass
+    [cookie] = [c for c in client.cookies.jar if c.name == "mm_session"]
+    assert cookie.secure and cookie.path == "/admin"
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    assert (cookie.get_nonstandard_attr("SameSite") or "").lower() == "lax"
+    assert cookie.expires is not None and cookie.expires - T0.timestamp() > 0
+
+
+# -- workspaces -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "status"),
+    [
+        ("/admin/mentors", {"mentor": "test:zed", "action": "pause"}, 303),
+        ("/admin/mentors", {"mentor": "test:zed", "action": "pause", "ws": OTHER.key()}, 401),
+        ("/admin/people/export", {"person": "test:zed"}, 404),
+        ("/admin/people/delete", {"person": "test:zed", "confirm": "yes"}, 404),
+    ],
+    ids=["pause", "pause with ws", "export", "erase"],
+)
+async def test_a_form_naming_another_workspaces_person_changes_and_shows_nothing(
+    served: Served, path: str, form: dict[str, str], status: int
+) -> None:
+    async with _signed_in(served) as client:
+        sent = await client.post(path, data={"csrf": await _csrf(client), **form})
+    assert sent.status_code == status and "Zed" not in sent.text
+    async with served.app.uow_factory() as uow:
+        zed = await uow.mentors.get(UserRef("test", "zed"))
+        person = await uow.people.get(UserRef("test", "zed"))
+    assert zed is not None and zed.active and not zed.is_paused(T0)
+    assert person is not None and person.name == "Zed"
+
+
+async def test_an_admin_exports_a_person_whose_id_has_capitals(db_url: str) -> None:
+    # Slack ids are upper case: the search behind Export and Erase must find them on PostgreSQL.
+    served = await _serve(db_url)
+    try:
+        upper = Actor(UserRef("test", "U0ABCDEF"), "Uma", WS)
+        await served.app.bus.handle(AskQuestion(upper, "How do I write a SQL window function?"))
+        async with _signed_in(served) as client:
+            form = {"csrf": await _csrf(client), "person": upper.user.key()}
+            export = await client.post("/admin/people/export", data=form)
+        assert export.status_code == 200 and '"user": "test:U0ABCDEF"' in export.text
+    finally:
+        await served.app.dispose()
