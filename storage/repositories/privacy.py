@@ -79,8 +79,11 @@ _PERSON_COLUMNS: tuple[tuple[sa.Table, str, str], ...] = (
 )
 
 
-# Question columns that list people (JSON lists of user keys).
-_PERSON_LISTS = ("suggested", "notified", "released_by")
+# Columns that list people (JSON lists of user keys), by table.
+_PERSON_LISTS: tuple[tuple[sa.Table, tuple[str, ...]], ...] = (
+    (QUESTION, ("suggested", "notified", "released_by")),
+    (table_of(LightningRow), ("invited", "declined")),
+)
 
 
 def _plain(value: Any) -> Any:
@@ -255,26 +258,30 @@ class SqlPrivacyRepository(Repository):
         return changed
 
     async def _replace_in_lists(self, key: str, nobody: str) -> int:
-        """The questions that list the person as suggested, notified or released: the tombstone
-        in their place (JSON lists, so read, rewritten and written back)."""
-        columns = [QUESTION.c[name] for name in _PERSON_LISTS]
+        """Rows that list the person (a question's suggested, notified and released mentors; a
+        lightning session's invited and declined): the tombstone in their place (JSON lists, so
+        read, rewritten and written back)."""
         quoted = json.dumps(key)
-        rows = await self._session.execute(
-            sa.select(QUESTION.c.id, *columns).where(
-                sa.or_(*(sa.cast(c, sa.Text).contains(quoted, autoescape=True) for c in columns))
-            )
-        )
         changed = 0
-        for row in rows.all():
-            values = {
-                name: [nobody if k == key else k for k in row._mapping[name]]
-                for name in _PERSON_LISTS
-                if key in row._mapping[name]
-            }
-            if values:
-                changed += await self._rowcount(
-                    sa.update(QUESTION).where(QUESTION.c.id == row.id).values(values)
+        for table, names in _PERSON_LISTS:
+            columns = [table.c[name] for name in names]
+            rows = await self._session.execute(
+                sa.select(table.c.id, *columns).where(
+                    sa.or_(
+                        *(sa.cast(c, sa.Text).contains(quoted, autoescape=True) for c in columns)
+                    )
                 )
+            )
+            for row in rows.all():
+                values = {
+                    name: [nobody if k == key else k for k in row._mapping[name]]
+                    for name in names
+                    if key in row._mapping[name]
+                }
+                if values:
+                    changed += await self._rowcount(
+                        sa.update(table).where(table.c.id == row.id).values(values)
+                    )
         return changed
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:
@@ -343,7 +350,9 @@ class SqlPrivacyRepository(Repository):
         if query.strip():
             like = f"%{query.strip().lower()}%"
             stmt = stmt.where(
-                sa.or_(sa.func.lower(PERSON.c.name).like(like), PERSON.c.key.like(like))
+                sa.or_(
+                    sa.func.lower(PERSON.c.name).like(like), sa.func.lower(PERSON.c.key).like(like)
+                )
             )
         rows = await self._session.execute(stmt)
         return [(UserRef.from_key(r.key), r.name, bool(r.active), r.left_at) for r in rows]

@@ -20,6 +20,7 @@ from bot.commands import (
 )
 from bot.config import Config
 from bot.learning.commands import SaveFaq
+from bot.lightning.model import Lightning
 from bot.main import build_app
 from bot.privacy.commands import ForgetPerson, PersonLeft
 from bot.privacy.signin import issue_link, sign_in, token_hash
@@ -153,6 +154,10 @@ async def test_forgetting_reaches_the_lists_that_name_someone_and_the_faqs_copy(
         async with app.uow_factory() as uow:
             q1 = await uow.questions.get_by_number(WS, 1)
             q2 = await uow.questions.get_by_number(WS, 2)
+            talk = await uow.lightning.add(
+                Lightning(WS, "pandas", T0, invited=(bob.user, cleo.user), declined=(bob.user,))
+            )
+            await uow.commit()
         assert q1 is not None and {bob.user, cleo.user} <= set(q1.suggested)
         assert q2 is not None and bob.user in q2.released_by
         await app.bus.handle(ForgetPerson(admin, bob.user, "bob", confirmed=True))
@@ -161,6 +166,9 @@ async def test_forgetting_reaches_the_lists_that_name_someone_and_the_faqs_copy(
             q1 = await uow.questions.get_by_number(WS, 1)
             q2 = await uow.questions.get_by_number(WS, 2)
             faq = await uow.faq.for_question(1)
+            session = await uow.lightning.get(talk.number)
+        assert session is not None and bob.user not in {*session.invited, *session.declined}
+        assert cleo.user in session.invited and len(session.declined) == 1
         assert q1 is not None and q2 is not None
         for q in (q1, q2):
             assert bob.user not in {*q.suggested, *q.released_by, *q.notified}
