@@ -8,7 +8,7 @@ import logging
 import re
 import sys
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from adapters.console.gateway import PLATFORM, ConsoleGateway
@@ -16,6 +16,7 @@ from adapters.console.translate import HELP, Meta, translate
 from bot import commands as c
 from bot.app import App
 from bot.clock import ManualClock
+from bot.errors import StartupError
 from bot.flow.outbox import ReplyTo
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from bot.textcommands import ParseError
@@ -140,6 +141,10 @@ class ConsoleSession:
             now = self.clock.advance(meta.delta)
             self._tell([f"clock is now {now:%a %Y-%m-%d %H:%M} UTC"])
             await self.app.runtime.drain()
+            # `run` posts the weekly digest from a cron on the real clock; here it is due on the
+            # console's clock like any nudge. Once per week: the digest run row says if it went.
+            await self.bus.handle(c.SendDigest(now, workspace=WORKSPACE))
+            await self.app.runtime.drain()
         elif meta.kind == "say":
             assert self.actor is not None
             label = self.gateway.thread_label(meta.question_id)
@@ -165,15 +170,59 @@ async def run_console(
     source = lines or sys.stdin
     if interactive:
         session.write("Micromentor console. Type `help` for the grammar, `as alice` to start.")
-    loop = asyncio.get_running_loop()
-    while session.running:
-        if interactive:
-            print("> ", end="", flush=True)
-        line = (
-            await loop.run_in_executor(None, source.readline) if interactive else source.readline()
-        )
-        if not line:
-            break
-        await session.feed(line.rstrip("\n"))
+        await _read_terminal(session, source)
+    else:
+        for line in _script_lines(source):
+            await session.feed(line)
+            if not session.running:
+                break
     if interactive or not session.running:  # typed `quit`, or left a terminal session
         session.write("[console] Bye!")
+
+
+async def _read_terminal(session: ConsoleSession, source: TextIO) -> None:
+    loop = asyncio.get_running_loop()
+    while session.running:
+        print("> ", end="", flush=True)
+        try:
+            line = await loop.run_in_executor(None, source.readline)
+            line.encode("utf-8")  # a C/POSIX locale's stdin turns bad bytes into surrogates
+        except UnicodeError:
+            session.write("[console] That line is not UTF-8 text; please type it again.")
+            continue
+        if not line:
+            return
+        await session.feed(line.rstrip("\r\n"))
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _script_lines(source: TextIO) -> Iterator[str]:
+    """A script's lines (``\\n``, ``\\r\\n`` or ``\\r`` ends), read as they are needed, each
+    decoded on its own: a line that is not UTF-8 raises `StartupError` naming the file and the
+    line (exit status 1) before anything of it reaches the bot. (A file object decodes a block
+    at a time, so its own error could not say which line.)"""
+    raw = getattr(source, "buffer", None)
+    reads: Iterator[bytes | str] = (
+        iter(raw.readline, b"") if raw is not None else iter(source.readline, "")
+    )
+    number = 0
+    for read in reads:
+        try:
+            text = read.decode("utf-8") if isinstance(read, bytes) else read
+            text.encode("utf-8")  # a C/POSIX locale's stdin turns bad bytes into surrogates
+        except UnicodeError:
+            raise StartupError(
+                f"{_source_name(source)}: line {number + 1} is not UTF-8 text; "
+                "save the script as UTF-8",
+                code=1,
+            ) from None
+        for line in _LINE_END.split(text.removesuffix("\r\n").removesuffix("\n")):
+            number += 1
+            yield line
+
+
+def _source_name(source: TextIO) -> str:
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) and not name.startswith("<") else "standard input"

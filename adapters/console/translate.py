@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,35 +25,44 @@ __all__ = ["HELP", "Meta", "translate"]
 
 HELP = """\
 Lines you can type:
-  as <name>                                act as user <name> (created on first use)
+  as <name>                                act as user <name> (created on first use; `admin` is
+                                           an admin)
   /askmentor [--anonymous] [--senior] <question>
-                                           ask a question (a stage flag: --early, --mid,
-                                           --senior, --lead, --executive)
-  /askmentor faq <words>                   search the FAQ
-  /mentor join <skill, skill, ...>         become a mentor (also: skills, hours, tz, pause [7d],
-                                           resume, me, list [skill], leaderboard, why <n>,
-                                           handover <n> <name>, about <your own words>,
-                                           stage <stage>, region <text>, learn [stop], feedback)
-  /mentoradmin digest | stats              admin commands (user `admin` is an admin)
-  /kudos <name> <why>                      thank someone (--private: only they see it)
+                                           ask a question; prints its number, e.g. #3 (a stage
+                                           flag: --early, --mid, --senior, --lead, --executive)
+  /askmentor cancel <n> | faq <words>      cancel your question n; search the FAQ
+  /mentor join <skill, skill, ...>         become a mentor; then /mentor skills <skill, ...>,
+                                           about <your own words>, hours <Mon-Fri 09:00-17:00>,
+                                           tz <Area/City>, pause [7d], resume, me, list [skill],
+                                           leaderboard [month|all], why <n>, handover <n> <name>
+  /mentor stage <early|mid|senior|lead|executive>
+                                           your career stage; also /mentor region <text>,
+                                           learn [stop], feedback, home, leave
+  /mentoradmin digest [YYYY-Www]           admin commands (user `admin` is an admin); also
+                                           stats, audit, dashboard, export <name>,
+                                           forget <name> [confirm]
+  /kudos [--private] <name> <why>          thank someone (--private: only they see it)
   /lightning propose <topic> <YYYY-MM-DD HH:MM> <title>
                                            offer a 15-minute lightning session
   /lightning accept <id> <YYYY-MM-DD HH:MM> <title>
                                            teach a session proposed to you
   /lightning list | join <id> | rate <id> <1-5>
                                            what's coming; sign up; rate it afterwards
-  react <emoji> <n>                        react to question n's card (✋ or 🙋 claims)
+  react <emoji> <n>                        react to question n's card: ✋ or 🙋 claims, the
+                                           asker's ✅ resolves
   click <action> <n>                       press a button: claim, release, resolve, extend,
                                            cancel, notmine, rate:1..rate:5, clarity:1..clarity:5,
                                            topic:<name> (e.g. `click topic:git 3`), topic:other;
-                                           on lightning session n: join, notnow, lrate:1..lrate:5
+                                           accept, decline (a hand-over offered to you);
+                                           on lightning session n: join, notnow, lrate:1..lrate:5,
                                            share; on a coached draft n: post, edit; on FAQ
                                            entry n: faqok, faqupdate, faqretire; a lesson's
                                            quick check: mentee:<option> or mentor:<option> <lesson>
   faq <n> <text>                           save resolved question n as an FAQ answer
   comment <n> <text>                       add a comment to your rating of question n
   say <n> <text>                           write in the thread of question n (✅ resolves)
-  clock +<N>m | +<N>h | +<N>d              move the clock forward; due nudges fire
+  clock +<N>m | +<N>h | +<N>d              move the clock forward; due nudges and the weekly
+                                           digest fire at once
   help | quit"""
 
 
@@ -69,7 +79,6 @@ class Meta:
 
 _CLOCK = re.compile(r"^\+?(\d{1,5})\s*([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-_NAME = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 # Skin tones and the emoji variation selector (✋🏽, ✋️) and Slack's ``::skin-tone-N`` suffix:
 # a console reaction claims like the same reaction on Slack or Discord.
 _EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
@@ -80,10 +89,26 @@ def _emoji(raw: str) -> str:
     return _EMOJI_MODIFIERS.sub("", name) or raw
 
 
+def user_name(raw: str) -> str | None:
+    """``Zoë`` or ``@Zoë`` → the console user's name, None if it can't be one. Names are compared
+    as typed (``Bob`` and ``bob`` are two people, as two platform ids are), in one Unicode form:
+    an ``ë`` typed as one character or as ``e`` plus a combining mark is one name."""
+    name = unicodedata.normalize("NFC", raw.strip().lstrip("@"))
+    return name if _is_name(name) else None
+
+
+def _is_name(name: str) -> bool:
+    """Letters of any script (with their marks), digits, ``_``, ``.`` and ``-``, at most 40:
+    ``alice``, ``Zoë``, ``李雷``, ``प्रिया``, ``anne-marie.o``; no spaces, no ``]`` or ``@``."""
+    return 0 < len(name) <= 40 and all(
+        ch in "_.-" or unicodedata.category(ch)[0] in "LMN" for ch in name
+    )
+
+
 def console_user(raw: str) -> tuple[UserRef, str] | None:
     """``carol`` or ``@carol`` → the console user of that name (as `as carol` creates them)."""
-    name = raw.strip().lstrip("@")
-    return (UserRef(PLATFORM, name), name) if _NAME.match(name) else None
+    name = user_name(raw)
+    return (UserRef(PLATFORM, name), name) if name is not None else None
 
 
 def _number(raw: str) -> int | None:
@@ -100,7 +125,8 @@ def translate(
     thread_of: Callable[[int], ThreadRef | None],
 ) -> c.Command | Meta | ParseError | None:
     """One console line → a command, a console instruction, a parse error, or None (blank)."""
-    line = line.strip()
+    # A script saved as "UTF-8 with BOM" (Windows Notepad) starts with U+FEFF: not part of the line.
+    line = line.strip().lstrip("\ufeff").strip()
     if not line or line.startswith("#"):
         return None
     word, _, rest = line.partition(" ")
@@ -111,9 +137,10 @@ def translate(
     if low in ("quit", "exit"):
         return Meta("quit")
     if low == "as":
-        if not _NAME.match(rest):
+        name = user_name(rest)
+        if name is None:
             return ParseError("Give a user name without spaces: `as alice`.")
-        return Meta("as", name=rest)
+        return Meta("as", name=name)
     if low == "clock":
         m = _CLOCK.match(rest.replace(" ", ""))
         if not m:

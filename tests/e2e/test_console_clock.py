@@ -95,6 +95,23 @@ async def test_clock_tells_a_paused_mentor_they_are_back(console: ConsoleDriver)
     assert "welcome back" in out.one("DM bob", "welcome back")
 
 
+async def test_the_weekly_digest_is_posted_once_when_the_clock_passes_its_time(
+    console: ConsoleDriver,
+) -> None:
+    """`[digest]` Monday 09:00: the week of the session (W48) is posted when the clock gets
+    there, like any due nudge, and only once."""
+    await session(console)
+    await console("as alice", "click resolve 1", "click rate:5 1")
+    out = await console("clock +6d", "clock +22h")  # Mon 2026-11-30 08:00
+    assert out.to("#mentor-admins") == []
+    out = await console("clock +1h")  # 09:00
+    digest = out.one("#mentor-admins")
+    assert digest.lines[0] == "Micromentor weekly digest — 2026-W48 (Nov 23–Nov 29)"
+    assert "1 resolved" in digest.text
+    out = await console("clock +1d")
+    assert out.to("#mentor-admins") == []
+
+
 # --- restart ----------------------------------------------------------------------------------
 
 
