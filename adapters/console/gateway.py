@@ -117,9 +117,10 @@ class ConsoleGateway:
 
 
 def _thread_label(ref: ThreadRef) -> str:
-    """``thread-2`` → ``thread #2``, ``private-thread-2`` → ``private thread #2``: the one form."""
-    private, _, number = ref.id.rpartition("thread-")
-    return f"{'private ' if private else ''}thread #{number}"
+    """``thread-2`` and ``private-thread-2`` → ``thread #2``: the one form the console grammar
+    documents, for a private thread (an anonymous question's) too."""
+    _, _, number = ref.id.rpartition("thread-")
+    return f"thread #{number}"
 
 
 def _card_where(card: MessageRef) -> str:

@@ -31,7 +31,7 @@ def test_demo_tours_every_flow_without_errors(tmp_path: Path) -> None:
         "[thread #1] @alice meet @bob",
         "[only carol sees] bob claimed #1 first",
         "rated 5/5",
-        "[private thread #2] @alice meet @carol",
+        "[thread #2] @alice meet @carol",
         "Status: Cancelled",
         "time's up on #3",
         "Closed: the time box ran out",

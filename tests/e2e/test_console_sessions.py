@@ -199,7 +199,7 @@ async def test_anonymous_question_gets_a_private_thread_naming_the_asker_to_the_
     )
     for card in out.to("#mentoring"):
         assert "alice" not in card
-    intro = out.one("private thread #1")
+    intro = out.one("thread #1")
     assert intro.lines[0] == "@alice meet @bob: a 20-minute session on question #1."
 
 
