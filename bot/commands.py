@@ -101,6 +101,7 @@ class HandleReaction(Command):
 class ReleaseQuestion(Command):
     actor: Actor
     question_id: int
+    why: str = ""  # what the asker is told happened to their mentor (default: let it go)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ class QuestionReleased(Event):
     by: UserRef
     by_name: str
     notify: tuple[UserRef, ...] = ()  # suggested mentors not told about it before
+    why: str = ""  # "has left mentoring": what the asker is told (default: had to let it go)
 
 
 @dataclass(frozen=True, slots=True)

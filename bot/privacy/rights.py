@@ -63,16 +63,8 @@ async def step_down(
         if only_there and q.workspace != workspace:
             continue
         actor = Actor(user=user, name=name, workspace=q.workspace)
-        await release_question(ReleaseQuestion(actor, q.number), ctx)
-        ctx.outbox.dm(
-            q.asker,
-            ChatMessage(
-                body=text(
-                    f"Your mentor for #{q.number} {why}, so the question is open again: "
-                    "another mentor can pick it up."
-                )
-            ),
-        )
+        # One DM tells the asker (the release's own, saying why).
+        await release_question(ReleaseQuestion(actor, q.number, why=why), ctx)
         released += 1
     del ctx.replies[replies:]  # "you released #n" is not what a leaver needs to read
     return released

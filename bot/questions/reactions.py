@@ -146,8 +146,9 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
             q.asker,
             ChatMessage(
                 body=text(
-                    f"Your question #{q.number} is back in the queue: your mentor had to let it "
-                    "go. "
+                    f"Your question #{q.number} is back in the queue: your mentor "
+                    + (event.why or "had to let it go")
+                    + ". "
                     + (
                         "Other mentors are being asked now"
                         if q.suggested

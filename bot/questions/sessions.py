@@ -189,7 +189,9 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
     if cmd.actor.user not in (q.asker, q.mentor):
         await audit(ctx, cmd.actor, "release", subject=f"#{q.number}")
     ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
-    ctx.emit(QuestionReleased(q.pk, q.mentor, cmd.actor.user, cmd.actor.name, notify=fresh))
+    ctx.emit(
+        QuestionReleased(q.pk, q.mentor, cmd.actor.user, cmd.actor.name, notify=fresh, why=cmd.why)
+    )
 
 
 async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:

@@ -56,7 +56,9 @@ async def test_leaving_releases_claims_and_stops_suggestions(console: ConsoleDri
     )
     out = await console("/mentor leave")
     assert "You have left the mentor list" in out.one("only bob sees").text
-    assert "open again" in out.one("DM alice", "has left mentoring").text
+    told = out.one("DM alice", "has left mentoring").text  # one DM, saying why
+    assert "back in the queue" in told
+    assert len(out.to("DM alice")) == 1, out
     async with console.app.uow_factory() as uow:
         q = await uow.questions.get_by_number(WS, 1)
         profile = await uow.mentors.get(BOB)
