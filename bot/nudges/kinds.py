@@ -156,9 +156,9 @@ async def _follow_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
             body=text(
                 "Checking in on ",
                 _in_thread(q),
-                " (with ",
+                " with ",
                 who(q.mentor, names, mention=False),
-                "): did it work? If you're stuck again, ask again with `/askmentor` "
+                ": did it work? If you're stuck again, ask again with `/askmentor` "
                 "and what you tried since.",
             ),
             question_id=q.number,

@@ -243,3 +243,11 @@ async def test_an_admin_cancelling_is_named_in_the_thread_not_blamed_on_the_aske
     n = await core.claimed()
     await core.reply(CancelQuestion(core.actor("admin"), n))
     assert core.chat.in_thread(n)[-1] == f"admin (an admin) cancelled #{n}. Thanks for your time!"
+
+
+async def test_the_follow_up_reads_as_one_sentence(core: Core) -> None:
+    n = await core.resolved()
+    core.clock.advance(timedelta(days=4))
+    await core.tick()
+    [check] = [m for m in core.chat.dms(core.user("alice")) if m.startswith("Checking in on")]
+    assert check.startswith(f"Checking in on #{n} with bob: did it work?"), check
