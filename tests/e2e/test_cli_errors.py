@@ -11,18 +11,6 @@ from bot.cli import main
 HEADER = "workspace,user,name,skills,timezone,hours,capacity_per_week\n"
 
 
-@pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[Path, pytest.CaptureFixture[str]]:
-    """A working directory with its own SQLite database and no bot.toml."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'mm.db'}")
-    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "WARNING")
-    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
-    return tmp_path, capsys
-
-
 def test_a_missing_script_file_is_named(cli: tuple[Path, pytest.CaptureFixture[str]]) -> None:
     _, capsys = cli
     assert main(["console", "--script", "nope.txt"]) == 1

@@ -17,18 +17,6 @@ ASK = "/askmentor How do I group a pandas DataFrame by two columns and sum one o
 SCRIPT = ["# saved by Notepad", "as bob", "/mentor join pandas", "", "as alice", ASK, "quit"]
 
 
-@pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[Path, pytest.CaptureFixture[str]]:
-    """A working directory with its own SQLite database and no bot.toml."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'mm.db'}")
-    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "WARNING")
-    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
-    return tmp_path, capsys
-
-
 def console(*args: str) -> int:
     return main(["console", *args, "--now", START.isoformat()])
 

@@ -5,9 +5,11 @@ offboarding releases claims on the real database."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
+from bot.app import App
 from bot.clock import ManualClock
 from bot.commands import (
     Actor,
@@ -33,6 +35,25 @@ WS = WorkspaceRef("test", "T1")
 ADMIN = UserRef("test", "A1")
 UowFactory = Callable[[], SqlUnitOfWork]
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+@asynccontextmanager
+async def _admins_app(db_url: str) -> AsyncIterator[App]:
+    """The bot on `db_url` with workspace WS set up and ADMIN one of its admins."""
+    config = Config.model_validate({"bot": {"admins": [ADMIN.key()]}})
+    app = await build_app(
+        config,
+        clock=ManualClock(T0),
+        gateways={"test": FakeChat(platform="test")},
+        database_url=db_url,
+    )
+    try:
+        await app.bus.handle(
+            RegisterWorkspace(WS, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"))
+        )
+        yield app
+    finally:
+        await app.dispose()
 
 
 async def test_a_link_signs_in_once_even_when_used_twice_at_once(uow_factory: UowFactory) -> None:
@@ -128,15 +149,7 @@ async def test_forgetting_reaches_the_lists_that_name_someone_and_the_faqs_copy(
 ) -> None:
     """Suggested, notified and released lists hold the tombstone instead of the person; an FAQ
     entry's copy of a forgotten asker's question is removed with the question."""
-    clock = ManualClock(T0)
-    config = Config.model_validate({"bot": {"admins": ["test:A1"]}})
-    app = await build_app(
-        config, clock=clock, gateways={"test": FakeChat(platform="test")}, database_url=db_url
-    )
-    try:
-        await app.bus.handle(
-            RegisterWorkspace(WS, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"))
-        )
+    async with _admins_app(db_url) as app:
         bob = Actor(UserRef("test", "bob"), "bob", WS)
         cleo = Actor(UserRef("test", "cleo"), "cleo", WS)
         alice = Actor(UserRef("test", "alice"), "alice", WS)
@@ -178,20 +191,10 @@ async def test_forgetting_reaches_the_lists_that_name_someone_and_the_faqs_copy(
         assert faq is not None
         assert asked not in faq.question and faq.question.startswith("[removed")
         assert faq.answer.startswith("df.groupby")  # the mentor's answer is theirs
-    finally:
-        await app.dispose()
 
 
 async def test_forget_and_export_on_the_real_database(db_url: str) -> None:
-    clock = ManualClock(T0)
-    config = Config.model_validate({"bot": {"admins": ["test:A1"]}})
-    app = await build_app(
-        config, clock=clock, gateways={"test": FakeChat(platform="test")}, database_url=db_url
-    )
-    try:
-        await app.bus.handle(
-            RegisterWorkspace(WS, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"))
-        )
+    async with _admins_app(db_url) as app:
         bob = Actor(UserRef("test", "bob"), "bob", WS)
         alice = Actor(UserRef("test", "alice"), "alice", WS)
         admin = Actor(ADMIN, "ada", WS)
@@ -211,5 +214,3 @@ async def test_forget_and_export_on_the_real_database(db_url: str) -> None:
         assert not after.found()
         assert q is not None and q.state.value == "open" and q.mentor is None
         assert entry.subject.startswith("test:forgotten-")
-    finally:
-        await app.dispose()
