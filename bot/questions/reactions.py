@@ -61,21 +61,27 @@ def _in_thread(q: Question) -> Text:
     return text(Jump(q.thread, f"#{q.number}")) if q.thread else text(f"#{q.number}")
 
 
-def _tell_suggested(ctx: Context, q: Question, mentors: Sequence[UserRef]) -> None:
-    """An anonymous question's card names nobody: its suggested mentors hear of it by DM."""
+def _invite(ctx: Context, q: Question, mentors: Sequence[UserRef], said: Text) -> None:
+    """A DM to each of `mentors` about `q`, with its Claim button (naming its workspace)."""
     for ref in mentors:
         ctx.outbox.dm(
             ref,
             ChatMessage(
-                body=text(
-                    f"A question in your areas was asked anonymously (#{q.number}): ",
-                    UserText(q.text[:300]),
-                    " — claim it if you can help.",
-                ),
+                body=said,
                 actions=(Action("claim", q.number, "Claim", "primary", q.workspace.id),),
                 question_id=q.number,
             ),
         )
+
+
+def _tell_suggested(ctx: Context, q: Question, mentors: Sequence[UserRef]) -> None:
+    """An anonymous question's card names nobody: its suggested mentors hear of it by DM."""
+    said = text(
+        f"A question in your areas was asked anonymously (#{q.number}): ",
+        UserText(q.text[:300]),
+        " — claim it if you can help.",
+    )
+    _invite(ctx, q, mentors, said)
 
 
 async def asked(event: QuestionAsked, ctx: Context) -> None:
@@ -129,18 +135,11 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
         ),
     )
     _show_card(ctx, q, ws)
-    for ref in event.notify:
-        ctx.outbox.dm(
-            ref,
-            ChatMessage(
-                body=text(
-                    f"Question #{q.number} is looking for a mentor again and fits your skills: ",
-                    UserText(q.text[:200]),
-                ),
-                actions=(Action("claim", q.number, "Claim", "primary", q.workspace.id),),
-                question_id=q.number,
-            ),
-        )
+    again = text(
+        f"Question #{q.number} is looking for a mentor again and fits your skills: ",
+        UserText(q.text[:200]),
+    )
+    _invite(ctx, q, event.notify, again)
     if event.by != q.asker:
         ctx.outbox.dm(
             q.asker,
