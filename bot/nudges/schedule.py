@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.domain import Nudge, NudgeKind, Question
 from bot.messagebus import Context
+from bot.refs import UserRef
 
 __all__ = [
     "SESSION_KINDS",
@@ -13,6 +14,7 @@ __all__ = [
     "after_extend",
     "after_release",
     "after_resolve",
+    "forget_target",
     "on_close",
     "schedule_escalation",
 ]
@@ -115,3 +117,13 @@ async def after_resolve(ctx: Context, q: Question) -> None:
 async def on_close(ctx: Context, q: Question) -> None:
     """Cancelled, expired or unanswered: nothing about this question is due any more."""
     await ctx.uow.nudges.cancel(q.pk)
+
+
+async def forget_target(ctx: Context, user: UserRef) -> None:
+    """A forgotten person is reminded of nothing: their pending question nudges (the rating
+    request and follow-up of a resolved question above all) are cancelled before their ref
+    becomes a tombstone, which the senders could not tell from a real person."""
+    for kind in NudgeKind:
+        for nudge in await ctx.uow.nudges.pending_of_kind(kind, user):
+            if nudge.question_id is not None:
+                await ctx.uow.nudges.cancel(nudge.question_id, [kind])

@@ -15,6 +15,7 @@ from bot.domain import IllegalTransition, QuestionState, Transition
 from bot.events import QuestionCancelled
 from bot.messagebus import Context, Refusal
 from bot.messages import Attachment, Bold, ChatMessage, UserText, text
+from bot.nudges.schedule import forget_target
 from bot.privacy.audit import audit
 from bot.privacy.commands import ExportPerson, ForgetPerson, LeaveProgramme, PersonLeft
 from bot.privacy.model import PersonData
@@ -154,6 +155,7 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
         return
     await step_down(ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here")
     await _cancel_open_questions(ctx, cmd)
+    await forget_target(ctx, cmd.person)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")
     changed = await ctx.uow.privacy.forget(cmd.person, tombstone=tombstone, removed=FORGOTTEN)
     ctx.services.roster.invalidate(cmd.actor.workspace)

@@ -17,6 +17,7 @@ from bot.commands import (
 )
 from bot.config import Config
 from bot.domain import Nudge, NudgeKind, NudgeState
+from bot.privacy.commands import ForgetPerson
 from tests.unit.core_harness import START, Core, start_core
 
 LADDER = [(0, 10), (1, 30), (2, 120), (3, 1440)]
@@ -118,6 +119,19 @@ async def test_claim_after_a_ladder_step_stops_the_rest(core: Core) -> None:
     await tick(core, days=1)
     assert all("needs a mentor" not in m.plain() for m in core.chat.messages("post_card"))
     assert not any("I'm sorry" in m for m in core.chat.dms(core.user("alice")))
+
+
+async def test_forgetting_the_asker_of_a_resolved_question_cancels_its_feedback_and_follow_up(
+    core: Core,
+) -> None:
+    n = await core.resolved()
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    assert said.startswith("Done: alice is forgotten"), said
+    assert pending(core, n) == []
+    before = len(core.chat.of("send_dm"))
+    await tick(core, days=5)
+    # Nobody is left to ask: no rating request or check-in to the tombstone in her place.
+    assert core.chat.of("send_dm")[before:] == []
 
 
 # --- failures -------------------------------------------------------------------------------
