@@ -34,7 +34,7 @@ from bot.clock import ManualClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.errors import StartupError
 from bot.logs import PAYLOAD_LOGGERS, configure_logging, quiet_for_console
-from bot.main import build_app, console_config, run, run_console
+from bot.main import build_app, console_config, listen_address, run, run_console
 from bot.mentors.roster_csv import EmailLookup
 
 __all__ = ["PAYLOAD_LOGGERS", "cli", "cli_app", "config", "main", "progress", "run_async"]
@@ -113,10 +113,25 @@ def config() -> Config:
     """The configuration (loaded once, checked, logging set up): for commands."""
     if _state.config is None:
         loaded = load_config(_state.config_path)
-        loaded.database_url()  # DATABASE_URL is checked here, before anything opens it
+        _parsable(loaded.database_url())  # DATABASE_URL is checked here, before anything opens it
         configure_logging(loaded)
         _state.config = loaded
     return _state.config
+
+
+def _parsable(url: str) -> None:
+    """A URL that passed bot.config's checks may still not parse (``host:notaport``): say so in
+    one line, without the URL (it may hold a password), instead of a traceback later."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url).port  # noqa: B018 - parsing is the check
+    except (ArgumentError, ValueError):
+        raise ConfigError(
+            "DATABASE_URL: cannot be parsed (a port that is not a number, or a stray character?); "
+            "expected e.g. `postgresql+asyncpg://user:password@host:5432/db`"
+        ) from None
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -225,10 +240,19 @@ async def _check(cfg: Config) -> int:
     from storage.migrate import check_database
 
     problems = [f"credentials: {p}" for p in credential_problems()]
+    try:
+        listen_address(dict(os.environ))
+    except StartupError as e:
+        problems.append(str(e))
     problems += await check_database(cfg.database_url())
     for platform in configured():
+        if any(p.startswith(f"credentials: {platform.name}:") for p in problems):
+            continue  # said already; its token as set would only be refused
         checker = _starter(platform.check)
-        problems += await checker(cfg)
+        try:
+            problems += await checker(cfg)
+        except StartupError as e:  # a setting the adapter cannot even read
+            problems.append(str(e))
     for p in problems:
         typer.echo(f"micromentor check: {p}", err=True)
     if not problems:

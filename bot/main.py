@@ -274,7 +274,7 @@ def _starter(path: str) -> Callable[[App], Any]:
 WEB_ROUTES: list[str] = ["adapters.dashboard:dashboard_routes"]
 
 
-def _port(env: dict[str, str]) -> tuple[str, int]:
+def listen_address(env: dict[str, str]) -> tuple[str, int]:
     raw = (env.get("PORT") or "3000").strip()
     if not raw.isdigit() or not 0 <= int(raw) <= 65535:
         raise StartupError(f"PORT={raw!r} is not a port number (0-65535)")
@@ -311,7 +311,7 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
     from schedules import start_scheduler
     from storage.ops import backlog, question_counts
 
-    host, port = _port(dict(os.environ))
+    host, port = listen_address(dict(os.environ))
     sock = bind(host, port)  # a busy port stops start-up before anything else is opened
     metrics = PrometheusMetrics()
     try:

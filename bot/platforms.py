@@ -64,6 +64,57 @@ PLATFORMS: tuple[Platform, ...] = (
 _OAUTH = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 
 
+# Which platform each secret belongs to (the prefix of its problem line).
+_SECRETS = {
+    "SLACK_BOT_TOKEN": "slack",
+    "SLACK_SIGNING_SECRET": "slack",
+    "SLACK_APP_TOKEN": "slack",
+    "SLACK_CLIENT_ID": "slack-oauth",
+    "SLACK_CLIENT_SECRET": "slack-oauth",
+    "SLACK_STATE_SECRET": "slack-oauth",
+    "DISCORD_TOKEN": "discord",
+}
+
+
+def _malformed(env: Mapping[str, str]) -> list[str]:
+    """Values that can never work, said before any platform refuses them with a bare
+    ``invalid_auth``: quotes or spaces kept from a .env file, the wrong kind of token. A line
+    names the variable, never its value."""
+    problems: list[str] = []
+    for name, platform in _SECRETS.items():
+        value = env.get(name, "")
+        bare = value.strip()
+        if bare and (value != bare or bare[0] in "\"'" or bare[-1] in "\"'"):
+            problems.append(
+                f"{platform}: {name} has spaces or quotes around it (copied from a .env file?); "
+                "set the value alone"
+            )
+    bot = env.get("SLACK_BOT_TOKEN", "").strip().strip("\"'")
+    if bot.startswith("xoxp-"):
+        problems.append(
+            "slack: SLACK_BOT_TOKEN is a user token (xoxp-…); set it to the Bot User OAuth Token "
+            "(xoxb-…) from the app's OAuth & Permissions page"
+        )
+    elif bot.startswith("xapp-"):
+        problems.append(
+            "slack: SLACK_BOT_TOKEN is an app-level token (xapp-…); that one goes in "
+            "SLACK_APP_TOKEN, and SLACK_BOT_TOKEN is the Bot User OAuth Token (xoxb-…)"
+        )
+    app = env.get("SLACK_APP_TOKEN", "").strip().strip("\"'")
+    if app.startswith(("xoxb-", "xoxp-")):
+        problems.append(
+            "slack: SLACK_APP_TOKEN is not an app-level token (xapp-…); generate one with the "
+            "connections:write scope under Basic Information → App-Level Tokens"
+        )
+    discord = env.get("DISCORD_TOKEN", "").strip().strip("\"'")
+    if discord.lower().startswith("bot "):
+        problems.append(
+            'discord: DISCORD_TOKEN starts with "Bot "; set the token alone (the bot adds '
+            '"Bot " itself)'
+        )
+    return problems
+
+
 def configured(env: Mapping[str, str] = os.environ) -> list[Platform]:
     """The platforms whose credentials are all present."""
     return [p for p in PLATFORMS if p.is_configured(env)]
@@ -83,6 +134,7 @@ def credential_problems(env: Mapping[str, str] = os.environ) -> list[str]:
         if not (p.name == "slack" and some_oauth and not single)
         if (found := p.problem(env))
     ]
+    problems += _malformed(env)
     if oauth and "slack" in names:
         problems.append(
             "slack: set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, "

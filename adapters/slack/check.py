@@ -7,9 +7,16 @@ from pathlib import Path
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.gateway import api_error
-from adapters.slack.runtime import SlackSettings, resolve_channel, web_client
+from adapters.slack.runtime import (
+    SlackSettings,
+    channel_gone,
+    refusal,
+    resolve_channel,
+    web_client,
+)
 from bot.config import Config
 from bot.errors import StartupError
 
@@ -45,7 +52,7 @@ async def check_slack(config: Config) -> list[str]:
         try:
             auth = await client.auth_test()
         except SlackApiError as e:
-            return [f"Slack: SLACK_BOT_TOKEN was refused by auth.test ({api_error(e)})"]
+            return [f"Slack: SLACK_BOT_TOKEN was refused by auth.test {refusal(e)}"]
         except aiohttp.ClientError as e:
             return [f"Slack: cannot reach {settings.api_url} ({type(e).__name__})"]
         granted = {s.strip() for s in str(auth.headers.get("x-oauth-scopes", "")).split(",")}
@@ -72,10 +79,34 @@ async def check_slack(config: Config) -> list[str]:
             wanted.append(("escalation", channels.escalation))
         for key, name in wanted:
             try:
-                await resolve_channel(client, name, key=key)
+                channel_id = await resolve_channel(client, name, key=key)
             except StartupError as e:
                 problems.append(str(e))
+                continue
+            problems += await _usable(client, channel_id, key=key)
     return problems
+
+
+async def _usable(client: AsyncWebClient, channel_id: str, *, key: str) -> list[str]:
+    """A configured channel exists, is not archived, and (when private) has the app in it:
+    `run` would stop, or its posts be refused, otherwise. Names were found by listing; ids
+    only here."""
+    try:
+        info = await client.conversations_info(channel=channel_id)
+    except SlackApiError as e:
+        code = api_error(e)
+        if code in ("channel_not_found", "is_archived"):
+            return [channel_gone(channel_id, code).replace("[channels]", f"[channels] {key}")]
+        return [f"Slack: could not look up channel {channel_id} {refusal(e)}"]
+    channel = info.get("channel") or {}
+    if channel.get("is_archived"):
+        return [channel_gone(channel_id, "is_archived").replace("[channels]", f"[channels] {key}")]
+    if channel.get("is_private") and channel.get("is_member") is False:
+        return [
+            f"Slack channel {channel_id} (bot.toml [channels] {key}) is private and the app is "
+            "not in it; invite it there with /invite @Micromentor"
+        ]
+    return []
 
 
 async def check_slack_oauth(config: Config) -> list[str]:

@@ -35,7 +35,15 @@ from bot.metrics import Metrics, NullMetrics
 if TYPE_CHECKING:
     from bot.app import App
 
-__all__ = ["DEFAULT_API_URL", "SlackSettings", "connect", "resolve_channel", "web_client"]
+__all__ = [
+    "DEFAULT_API_URL",
+    "SlackSettings",
+    "channel_gone",
+    "connect",
+    "refusal",
+    "resolve_channel",
+    "web_client",
+]
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +74,18 @@ class SlackSettings:
             signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
             app_token=env.get("SLACK_APP_TOKEN", ""),
             api_url=api_url if api_url.endswith("/") else api_url + "/",
-            port=int(env.get("PORT") or 3000),
+            port=_port(env.get("PORT")),
             host=env.get("HOST") or "0.0.0.0",
         )
+
+
+def _port(raw: str | None) -> int:
+    from bot.errors import StartupError
+
+    value = (raw or "3000").strip()
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise StartupError(f"PORT={value!r} is not a port number (0-65535)")
+    return int(value)
 
 
 # Only the deliverer talks to Slack, with no transaction open. A short rate limit is waited out
@@ -192,6 +209,30 @@ def web_client(
     return client
 
 
+_BAD_TOKEN = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
+
+
+def refusal(e: SlackApiError) -> str:
+    """Slack's error code in parentheses, then what to do about it: the scope to add
+    (``missing_scope`` names it in `needed`), or where to copy a token again."""
+    code = api_error(e)
+    data = e.response.data if isinstance(e.response.data, dict) else {}
+    if code == "missing_scope":
+        needed = str(data.get("needed") or "").strip()
+        what = f"the {needed} scope" if needed else "a scope it needs"
+        return (
+            f"(missing_scope); the app lacks {what}: add it under OAuth & Permissions (or from "
+            "adapters/slack/manifest.yml) and reinstall the app to the workspace"
+        )
+    if code in _BAD_TOKEN:
+        return (
+            f"({code}); the token is wrong, revoked or its app was uninstalled: copy the Bot "
+            "User OAuth Token (xoxb-…) again from OAuth & Permissions, reinstalling the app if "
+            "needed"
+        )
+    return f"({code})"
+
+
 async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) -> str:
     """A channel id as is, or a name (``mentoring`` / ``#mentoring``) looked up page by page."""
     from bot.errors import StartupError
@@ -211,8 +252,7 @@ async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) 
             )
         except SlackApiError as e:
             raise StartupError(
-                f"Slack: could not list channels to find #{name} ({api_error(e)}); "
-                "check the bot token and the channels:read / groups:read scopes"
+                f"Slack: could not list channels to find #{name} {refusal(e)}"
             ) from None
         for ch in resp.get("channels") or []:
             if str(ch.get("name", "")).lower() == name:
@@ -227,13 +267,41 @@ async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) 
     )
 
 
+_GONE = ("channel_not_found", "is_archived")
+
+
+def channel_gone(channel_id: str, code: str) -> str:
+    """The line for a configured channel id that does not exist (or is archived)."""
+    if code == "is_archived":
+        return (
+            f"Slack channel {channel_id} (bot.toml [channels]) is archived; unarchive it or "
+            "set [channels] to another channel name or id"
+        )
+    return (
+        f"Slack channel {channel_id} (bot.toml [channels]) does not exist or the bot cannot see "
+        "it (for a private channel, invite the app); set [channels] to an existing channel "
+        "name or id"
+    )
+
+
 async def join_channel(client: AsyncWebClient, channel_id: str) -> None:
     """Join a public channel, since Slack sends reactions and thread messages only from channels
     the app is in; a private one needs `/invite @Micromentor`, which we say instead of failing."""
     try:
         await client.conversations_join(channel=channel_id)
+    except SlackApiError as e:
+        if api_error(e) in _GONE:
+            from bot.errors import StartupError
+
+            raise StartupError(channel_gone(channel_id, api_error(e))) from None
+        log.warning(
+            "Slack: could not join channel %s (%s); invite the app with /invite, or claims by "
+            "reaction and thread activity there will not reach it",
+            channel_id,
+            api_error(e),
+        )
     except Exception as e:  # joining is a convenience: never a reason not to start
-        reason = api_error(e) if isinstance(e, SlackApiError) else type(e).__name__
+        reason = type(e).__name__
         log.warning(
             "Slack: could not join channel %s (%s); invite the app with /invite, or claims by "
             "reaction and thread activity there will not reach it",
@@ -267,7 +335,7 @@ async def _connect(
     try:
         auth = await client.auth_test()
     except SlackApiError as e:
-        raise StartupError(f"Slack: the bot token was refused ({api_error(e)})") from None
+        raise StartupError(f"Slack: SLACK_BOT_TOKEN was refused {refusal(e)}") from None
     team_id = str(auth["team_id"])
     channels = app.config.channels
     mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")

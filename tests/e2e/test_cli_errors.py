@@ -107,3 +107,44 @@ def test_partial_slack_credentials_stop_run_with_what_is_missing(
     err = capsys.readouterr().err
     assert "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN missing" in err
     assert "xoxb-not-a-real-token" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["run", "check", "db"])
+def test_a_database_url_that_does_not_parse_is_one_line_without_the_password(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    _, capsys = cli
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u:pa55w0rd@db:notaport/mm")
+    args = ["db", "upgrade"] if command == "db" else [command]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "DATABASE_URL: cannot be parsed" in err
+    assert "pa55w0rd" not in err and "Traceback" not in err
+
+
+def test_check_names_a_port_that_is_not_a_number_without_a_traceback(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, capsys = cli
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    monkeypatch.setenv("PORT", "abc")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "micromentor check: PORT='abc' is not a port number" in err
+    assert "Traceback" not in err
+
+
+def test_check_names_a_user_token_in_slack_bot_token_without_echoing_it(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, capsys = cli
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-u53r-t0ken")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "SLACK_BOT_TOKEN is a user token (xoxp-" in err
+    assert "u53r-t0ken" not in err and "cannot reach" not in err

@@ -72,7 +72,7 @@ async def test_a_refused_slack_token(tmp_path: Path, fake_slack: FakeSlack) -> N
     )
     result = await asyncio.to_thread(run, env, tmp_path)
     assert result.returncode == 2
-    assert "the bot token was refused (invalid_auth)" in one_line(result)
+    assert "SLACK_BOT_TOKEN was refused (invalid_auth)" in one_line(result)
 
 
 @pytest.fixture

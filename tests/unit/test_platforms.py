@@ -47,3 +47,22 @@ def test_every_platform_names_a_start_function_that_exists() -> None:
     for platform in PLATFORMS:
         module, _, name = platform.start.partition(":")
         assert callable(getattr(importlib.import_module(module), name))
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxp-u53r", "SLACK_SIGNING_SECRET": "s"}, "user token (xoxp-"),
+        ({"SLACK_BOT_TOKEN": "xapp-4pp", "SLACK_SIGNING_SECRET": "s"}, "app-level token"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, "not an app-level token"),
+        ({"SLACK_BOT_TOKEN": '"xoxb-qu0t3d"', "SLACK_SIGNING_SECRET": "s"}, "quotes around"),
+        ({"SLACK_BOT_TOKEN": "xoxb-sp4c3 \n", "SLACK_SIGNING_SECRET": "s"}, "spaces or quotes"),
+        ({"DISCORD_TOKEN": "Bot abc.d3f.ghi"}, 'starts with "Bot "'),
+    ],
+)
+def test_a_token_that_can_never_work_is_named_without_its_value(
+    env: dict[str, str], expected: str
+) -> None:
+    problems = credential_problems(env)
+    assert len(problems) == 1 and expected in problems[0]
+    assert not any(v.strip().strip("\"'") in problems[0] for v in env.values() if len(v) > 2)

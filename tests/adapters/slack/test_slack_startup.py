@@ -175,3 +175,50 @@ async def test_an_uninstall_is_acknowledged_and_logged_with_one_workspace(
         response = await slack.event(event)
     assert response.status_code == 200  # unhandled, it would be a 404 Slack sends again
     assert any("SLACK_BOT_TOKEN" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_missing_scope_is_named_with_a_reinstall(
+    fake_slack: FakeSlack, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        fake_slack,
+        "_conversations_list",
+        lambda p: {
+            "ok": False,
+            "error": "missing_scope",
+            "needed": "groups:read",
+            "provided": "channels:read,chat:write",
+        },
+    )
+    app = await build_app(slack_config(), clock=SystemClock(), database_url=sqlite_url)
+    try:
+        with pytest.raises(StartupError, match=r"missing_scope.*groups:read scope.*reinstall"):
+            await connect(app, settings(fake_slack))
+    finally:
+        await app.dispose()
+
+
+@pytest.mark.parametrize("code", ["channel_not_found", "is_archived"])
+async def test_a_channel_id_that_is_gone_stops_start_up(
+    fake_slack: FakeSlack, sqlite_url: str, code: str
+) -> None:
+    fake_slack.errors["conversations.join"] = code
+    config = slack_config(channels={"mentoring": "C0GONE0001"})
+    app = await build_app(config, clock=SystemClock(), database_url=sqlite_url)
+    try:
+        with pytest.raises(StartupError, match=r"C0GONE0001 \(bot.toml \[channels\]\)"):
+            await connect(app, settings(fake_slack))
+    finally:
+        await app.dispose()
+
+
+async def test_a_refused_token_says_where_to_copy_it_again(
+    fake_slack: FakeSlack, sqlite_url: str
+) -> None:
+    fake_slack.errors["auth.test"] = "invalid_auth"
+    app = await build_app(slack_config(), clock=SystemClock(), database_url=sqlite_url)
+    try:
+        with pytest.raises(StartupError, match=r"SLACK_BOT_TOKEN.*invalid_auth.*OAuth & Perm"):
+            await connect(app, settings(fake_slack))
+    finally:
+        await app.dispose()
