@@ -3,7 +3,7 @@
 #   docker compose up                     (the bot with PostgreSQL; see compose.yaml)
 FROM python:3.12-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md constraints.txt ./
+COPY pyproject.toml README.md LICENSE constraints.txt ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY storage ./storage
