@@ -46,7 +46,11 @@ _NOISY = (
 )
 
 # Warnings every start prints that say nothing to fix: the bot never joins voice channels.
-_STARTUP_NOISE = {"discord.client": ("voice will NOT be supported",)}
+_STARTUP_NOISE = {
+    "discord.client": ("voice will NOT be supported",),
+    # Bolt reads SLACK_BOT_TOKEN itself and warns that the client we give it wins (it has it).
+    "slack_bolt.AsyncApp": ("`token` will be unused",),
+}
 
 
 class _DropNoise(logging.Filter):

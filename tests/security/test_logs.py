@@ -44,6 +44,20 @@ def test_payload_loggers_stay_at_warning_whatever_the_level(
             logging.getLogger(name).setLevel(level)
 
 
+def test_known_startup_noise_is_dropped_and_other_warnings_stay(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Bolt warns on every start that the client we give it wins over SLACK_BOT_TOKEN (it has
+    the token): not a warning an operator can act on. Its other warnings still show."""
+    _configure_logging(Config())
+    bolt = logging.getLogger("slack_bolt.AsyncApp")
+    with caplog.at_level(logging.WARNING):
+        bolt.warning("As you gave `client` as well, `token` will be unused.")
+        bolt.warning("Unhandled request ({'type': 'event_callback'})")
+    said = [r.getMessage() for r in caplog.records if r.name == "slack_bolt.AsyncApp"]
+    assert said == ["Unhandled request ({'type': 'event_callback'})"]
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
     slack = FakeSlack()
