@@ -18,7 +18,9 @@ async def check_discord(config: Config) -> list[str]:
     settings = DiscordSettings.from_env()
     old_base = Route.BASE
     Route.BASE = settings.api_base_url
-    client = discord.Client(intents=discord.Intents.none())
+    # No gateway connection, so intents don't matter; with none at all discord.py warns that the
+    # guilds intent is off, which would read as a problem to fix.
+    client = discord.Client(intents=discord.Intents(guilds=True))
     try:
         await client.login(settings.token)
     except discord.LoginFailure:

@@ -4,6 +4,7 @@ never a traceback, never the console (which would exit 0 under systemd and loop)
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import subprocess
 from collections.abc import AsyncIterator
@@ -91,6 +92,51 @@ async def refusing_discord() -> AsyncIterator[str]:
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     yield f"http://127.0.0.1:{port}/api/v10"
     await runner.cleanup()
+
+
+@pytest.fixture
+async def accepting_discord() -> AsyncIterator[str]:
+    """A Discord API that knows the bot's token: GET /users/@me answers the bot user."""
+
+    user = {"id": "1000", "username": "micromentor", "discriminator": "0", "bot": True}
+    user |= {"avatar": None, "global_name": None}
+    application = {"id": "2000", "name": "Micromentor", "icon": None, "description": ""}
+    application |= {"bot_public": True, "bot_require_code_grant": False, "owner": user}
+    application |= {"verify_key": "0" * 64, "flags": 0, "team": None}
+
+    def answer(data: dict[str, object]) -> web.Response:
+        # Exactly Discord's content type (discord.py reads JSON only under this one).
+        body = json.dumps(data).encode()
+        return web.Response(body=body, headers={"Content-Type": "application/json"})
+
+    async def me(_: web.Request) -> web.Response:
+        return answer(user)
+
+    async def app_info(_: web.Request) -> web.Response:
+        return answer(application)
+
+    app = web.Application()
+    app.router.add_get("/api/v10/users/@me", me)
+    app.router.add_get("/api/v10/oauth2/applications/@me", app_info)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}/api/v10"
+    await runner.cleanup()
+
+
+async def test_check_logs_in_to_discord_without_stray_warnings(
+    tmp_path: Path, accepting_discord: str
+) -> None:
+    """`check` only logs in (REST): nothing about gateway intents it never uses."""
+    env = clean_env(tmp_path, DISCORD_TOKEN="good", DISCORD_API_BASE_URL=accepting_discord)
+    await asyncio.to_thread(run, env, tmp_path, "db", "upgrade")
+    result = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert "Discord:" not in result.stderr, result.stderr
+    assert "intent" not in result.stderr.lower(), result.stderr
+    assert result.returncode == 0, result.stderr
 
 
 async def test_a_refused_discord_token(tmp_path: Path, refusing_discord: str) -> None:
