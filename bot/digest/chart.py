@@ -86,7 +86,9 @@ def draw_digest_chart(digest: Digest) -> Figure:
         )
         # The legend names each colour the bars use (a per-bar colour list would otherwise
         # lend the legend whichever colour the first bar had).
-        handles = [Patch(color=_THIS, label="asked"), Patch(color=_MENTORS, label="mentors")]
+        handles = [Patch(color=_THIS, label="asked")]
+        if any(c not in gaps for c in shown):
+            handles.append(Patch(color=_MENTORS, label="mentors"))
         if gaps & set(shown):
             handles.append(Patch(color=_GAP, label="mentors: skill gap"))
         topics.legend(handles=handles, frameon=False, fontsize=8, loc="lower right")

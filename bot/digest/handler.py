@@ -122,8 +122,12 @@ def _channel_name(config: Config) -> str:
 
 
 def _nothing_happened(digest: Digest) -> bool:
-    t = digest.this
-    return not (t.asked or t.claimed or t.resolved or t.ratings or t.unanswered)
+    """No question asked, no points earned (a carried-over question resolved earns them) and
+    nothing from the community: a week whose digest would thank nobody for anything."""
+    t, c = digest.this, digest.community
+    community = c is not None and bool(c.kudos or c.badges or c.lightning)
+    questions = t.asked or t.claimed or t.resolved or t.ratings or t.unanswered
+    return not (questions or t.top_mentors or community)
 
 
 async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:

@@ -82,3 +82,28 @@ def test_the_chart_is_a_png(digest: Digest, tmp_path: Path) -> None:
     png = render_digest_chart(digest)
     assert png.startswith(b"\x89PNG")
     (tmp_path / "digest.png").write_bytes(png)
+
+
+def test_when_every_topic_is_a_skill_gap_the_legend_names_no_unused_colour(
+    digest: Digest,
+) -> None:
+    all_gaps = (TopicCoverage("kubernetes", 3, 0), TopicCoverage("rust", 1, 1))
+    topics = draw_digest_chart(
+        Digest(
+            workspace=digest.workspace,
+            week=digest.week,
+            tz="UTC",
+            this=digest.this,
+            previous=digest.previous,
+            coverage=all_gaps,
+            gaps=all_gaps,
+        )
+    ).axes[1]
+    bar_colours = {to_hex(b.get_facecolor()) for b in _bars(topics)}
+    legend = topics.get_legend()
+    entries = {
+        t.get_text(): to_hex(h.get_facecolor())
+        for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    assert set(entries) == {"asked", "mentors: skill gap"}
+    assert set(entries.values()) <= bar_colours, (entries, bar_colours)

@@ -156,3 +156,15 @@ async def test_without_matplotlib_the_digest_says_how_to_get_the_chart() -> None
     await core.handle(SendDigest(NEXT_MONDAY_9))
     [digest] = digests_posted(core)
     assert "pip install 'micromentor[charts]'" in digest
+
+
+async def test_a_week_with_no_new_question_still_thanks_who_resolved_an_old_one() -> None:
+    """Points earned for last week's question are this week's news: the digest is posted."""
+    core = await start_core()
+    n = await core.claimed(asker="alice", mentor="bob")  # asked and claimed in 2026-W48
+    core.clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # Tuesday of 2026-W49
+    await core.resolve("alice", n)
+    await core.handle(SendDigest(datetime(2026, 12, 7, 9, 0, tzinfo=UTC)))  # 2026-W49's slot
+    posted = [d for d in digests_posted(core) if "2026-W49" in d]
+    assert len(posted) == 1, digests_posted(core)
+    assert "0 asked" in posted[0] and "1. bob (3 points)" in posted[0]
