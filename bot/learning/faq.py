@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from bot.actors import is_admin, load_question, require_workspace
+from bot.actors import is_admin, load_question, require_workspace, workspace_of
 from bot.commands import Actor
 from bot.domain import Nudge, NudgeKind, QuestionState
 from bot.learning.commands import ConfirmFaq, RetireFaq, SaveFaq, SearchFaq, UpdateFaq
@@ -125,14 +125,18 @@ def _short(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _removed(question: str) -> bool:
+    """The asker was forgotten: their words were replaced by the privacy marker."""
+    return not question.strip() or question.startswith("[removed")
+
+
 def faq_lines(entries: Sequence[FaqEntry], *, answer_chars: int = 300) -> list[Text]:
     """One line per entry: its number, the question, the short answer."""
     return [
         text(
             "• ",
             Bold(f"FAQ {e.number}"),
-            " ",
-            UserText(_short(e.question, 100)),
+            *(() if _removed(e.question) else (" ", UserText(_short(e.question, 100)))),
             " — ",
             UserText(_short(e.answer, answer_chars)),
         )
@@ -277,31 +281,42 @@ async def verify_faq(ctx: Context, nudge: Nudge, now: datetime) -> None:
     cfg = ctx.config.faq
     if entry.verified_at + timedelta(days=cfg.verify_days) > now:
         return  # verified again since this was scheduled: a later check is due
-    await wait_for_working_hours(ctx, nudge, nudge.target, now)
     n = entry.number
     q = await ctx.uow.questions.get(entry.question_id)
     asked = f" (from question #{q.number})" if q is not None else ""
+    # An author who left mentoring (or was forgotten) is asked nothing any more: the admins
+    # keep the entry true instead, in their channel (they may confirm, update or retire it).
+    author = await ctx.uow.mentors.get(nudge.target)
+    admins = None
+    if author is None or not author.active or author.workspace != entry.workspace:
+        admins = await workspace_of(ctx, entry.workspace)
+    if admins is None:
+        await wait_for_working_hours(ctx, nudge, nudge.target, now)
     ws = entry.workspace.id  # sent by DM: the buttons name their workspace
-    ctx.outbox.dm(
-        nudge.target,
-        ChatMessage(
-            body=lines(
-                [
-                    text(
-                        f"Is FAQ {n} still accurate? You wrote it {cfg.verify_days}+ days "
-                        f"ago{asked}."
-                    ),
-                    *faq_lines([entry], answer_chars=600),
-                    text(
-                        f"If nobody confirms it within {cfg.hide_after_days} days it is hidden "
-                        "until someone does."
-                    ),
-                ]
-            ),
-            actions=(
-                Action("faqok", n, "Yes, still accurate", "primary", ws),
-                Action("faqupdate", n, "Update", "default", ws),
-                Action("faqretire", n, "Retire", "danger", ws),
-            ),
+    ask = (
+        f"Is FAQ {n} still accurate? You wrote it {cfg.verify_days}+ days ago{asked}."
+        if admins is None
+        else f"Is FAQ {n} still accurate? It was written {cfg.verify_days}+ days ago{asked} by "
+        "someone who no longer mentors here — could an admin check it?"
+    )
+    message = ChatMessage(
+        body=lines(
+            [
+                text(ask),
+                *faq_lines([entry], answer_chars=600),
+                text(
+                    f"If nobody confirms it within {cfg.hide_after_days} days it is hidden "
+                    "until someone does."
+                ),
+            ]
+        ),
+        actions=(
+            Action("faqok", n, "Yes, still accurate", "primary", ws),
+            Action("faqupdate", n, "Update", "default", ws),
+            Action("faqretire", n, "Retire", "danger", ws),
         ),
     )
+    if admins is None:
+        ctx.outbox.dm(nudge.target, message)
+    else:
+        ctx.outbox.post(admins.admin_channel, message)

@@ -25,11 +25,12 @@ from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
 from bot.recognition.badges import review_badges
 from bot.recognition.points import award_points
-from bot.refs import UserRef
+from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
     "REMIND",
     "accept_lightning",
+    "cancel_speaker_sessions",
     "decline_lightning",
     "join_lightning",
     "list_lightning",
@@ -271,6 +272,36 @@ async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
         await review_badges(ctx, speaker, s.workspace, among={"lightning_speaker"})
     show_card(ctx, s, ws)
     ctx.reply(f"Thanks for rating #{s.number} {cmd.score}/5 — it helps the speaker.")
+
+
+async def cancel_speaker_sessions(ctx: Context, speaker: UserRef, workspace: WorkspaceRef) -> int:
+    """A speaker who is forgotten or left the workspace can't give their coming sessions: each
+    is cancelled (its reminders and "held" step then do nothing), its card says so, and whoever
+    signed up is told. How many were cancelled."""
+    cancelled = 0
+    ws = await workspace_of(ctx, workspace)
+    for s in await ctx.uow.lightning.upcoming(workspace, ctx.clock.now()):
+        if s.speaker != speaker:
+            continue
+        gone = replace(s, state=LightningState.CANCELLED)
+        if not await ctx.uow.lightning.save(gone, expected_state=LightningState.SCHEDULED):
+            continue
+        cancelled += 1
+        if ws is not None:
+            show_card(ctx, gone, ws)
+        for r in await ctx.uow.lightning.rsvps(s.number):
+            ctx.outbox.dm(
+                r.user,
+                ChatMessage(
+                    body=text(
+                        f"Lightning session #{s.number} ",
+                        named(s),
+                        " is cancelled: its speaker can't give it any more. Sorry! "
+                        "`/lightning list` shows what else is coming.",
+                    )
+                ),
+            )
+    return cancelled
 
 
 async def list_lightning(cmd: ListLightning, ctx: Context) -> None:

@@ -13,6 +13,7 @@ from bot.actors import is_admin, names_for, save_mentor
 from bot.commands import Actor, ReleaseQuestion
 from bot.domain import IllegalTransition, QuestionState, Transition
 from bot.events import QuestionCancelled
+from bot.lightning.handlers import cancel_speaker_sessions
 from bot.messagebus import Context, Refusal
 from bot.messages import Attachment, Bold, ChatMessage, UserText, text
 from bot.nudges.schedule import forget_target
@@ -94,6 +95,7 @@ async def person_left(cmd: PersonLeft, ctx: Context) -> None:
     await step_down(
         ctx, cmd.user, cmd.workspace, name=cmd.user.id, why="is no longer here", only_there=True
     )
+    await cancel_speaker_sessions(ctx, cmd.user, cmd.workspace)
 
 
 def _require_admin(actor: Actor, ctx: Context, what: str) -> None:
@@ -155,6 +157,7 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
         return
     await step_down(ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here")
     await _cancel_open_questions(ctx, cmd)
+    await cancel_speaker_sessions(ctx, cmd.person, cmd.actor.workspace)
     await forget_target(ctx, cmd.person)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")
     changed = await ctx.uow.privacy.forget(cmd.person, tombstone=tombstone, removed=FORGOTTEN)

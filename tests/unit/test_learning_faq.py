@@ -186,3 +186,51 @@ async def test_showing_none_at_ask_time_is_allowed() -> None:
     await saved(core)
     said = await core.reply(AskQuestion(core.actor("dave"), LATER))
     assert "Answered before" not in said
+
+
+async def test_when_the_author_is_forgotten_the_admins_check_the_entry_not_the_tombstone(
+    core: Core,
+) -> None:
+    from bot.privacy.commands import ForgetPerson
+    from tests.unit.core_harness import ADMIN_CHANNEL
+
+    await saved(core)
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    core.clock.advance(timedelta(days=90))
+    await core.tick()
+    dms = [m for m in core.chat.messages("send_dm") if "still accurate" in m.plain()]
+    assert dms == []
+    [asked] = [
+        m
+        for m in core.chat.messages("post_card", channel=ADMIN_CHANNEL)
+        if "still accurate" in m.plain()
+    ]
+    assert "could an admin check it" in asked.plain()
+    said = await core.reply(ConfirmFaq(core.actor("admin"), 1))
+    assert said.startswith("Thanks! FAQ 1 stays up")
+
+
+async def test_a_mentor_who_left_is_not_asked_the_admins_are(core: Core) -> None:
+    from bot.privacy.commands import LeaveProgramme
+    from tests.unit.core_harness import ADMIN_CHANNEL
+
+    await saved(core)
+    await core.handle(LeaveProgramme(core.actor("bob")))
+    core.clock.advance(timedelta(days=90))
+    await core.tick()
+    assert not [m for m in core.chat.dms(core.user("bob")) if "still accurate" in m]
+    assert [
+        m
+        for m in core.chat.messages("post_card", channel=ADMIN_CHANNEL)
+        if "still accurate" in m.plain()
+    ]
+
+
+def test_an_entry_whose_askers_words_were_removed_shows_no_removed_marker() -> None:
+    # Forgetting the asker replaces the entry's copy of the question with the privacy marker.
+    from bot.learning.faq import faq_lines
+
+    [line] = faq_lines([entry(1, "[removed on request]", ANSWER)])
+    assert line.plain() == "• FAQ 1 — " + ANSWER
+    [kept] = faq_lines([entry(2, LATER, ANSWER)])
+    assert kept.plain().startswith("• FAQ 2 How can I group")

@@ -318,3 +318,35 @@ async def test_a_session_title_is_shown_as_the_speaker_typed_it_never_as_markup(
             assert any(isinstance(s, UserText) and s.text == title for s in spans), message
             assert not any(isinstance(s, Bold) and title in s.text for s in spans), message
     assert any(title in m.plain() for m in dms(core, "asker1"))  # the invitation names it
+
+
+async def test_a_forgotten_speakers_coming_session_is_cancelled_and_sign_ups_told(
+    core: Core,
+) -> None:
+    from bot.privacy.commands import ForgetPerson
+
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("ann"), n))
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    assert said.startswith("Done"), said
+    [s] = core.db.rows("lightning")
+    assert s.state is LightningState.CANCELLED
+    assert "cancelled" in card_versions(core)[-1].plain()
+    assert any("is cancelled" in m.plain() for m in dms(core, "ann"))
+    listed = await core.reply(ListLightning(core.actor("ann")))
+    assert "No lightning sessions are coming up" in listed
+    for when in (AT - timedelta(hours=23), AT - timedelta(minutes=10), AT + timedelta(hours=1)):
+        await at(core, when)  # no reminders, no "held", no rating prompt
+    assert reminders(core, "ann") == []
+    assert not any("How was" in m.plain() for m in dms(core, "ann"))
+
+
+async def test_a_speaker_who_leaves_the_workspace_has_their_session_cancelled(core: Core) -> None:
+    from bot.privacy.commands import PersonLeft
+
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("ann"), n))
+    await core.handle(PersonLeft(core.user("bob"), core.actor("bob").workspace))
+    [s] = core.db.rows("lightning")
+    assert s.state is LightningState.CANCELLED
+    assert any("is cancelled" in m.plain() for m in dms(core, "ann"))
