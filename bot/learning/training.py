@@ -183,7 +183,7 @@ async def answer_check(cmd: AnswerCheck, ctx: Context) -> None:
         raise Refusal("That answer isn't one of the options.")
     right = cmd.option == lesson.check.answer
     if cmd.lesson in e.checks_answered:
-        verdict = "You answered this one already"
+        verdict = "You answered this one already."
     else:
         e.checks_answered = (*e.checks_answered, cmd.lesson)
         e.checks_right += int(right)
