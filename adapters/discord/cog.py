@@ -262,7 +262,12 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         await self.runner.run(
             interaction,
             lambda a: kudos_command(
-                a, to_id=member.id, to_name=member.display_name, why=why, private=private
+                a,
+                to_id=member.id,
+                to_name=member.display_name,
+                why=why,
+                private=private,
+                to_bot=member.bot,
             ),
         )
 

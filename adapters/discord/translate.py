@@ -284,10 +284,16 @@ def admin_command(
 
 
 def kudos_command(
-    actor: c.Actor, *, to_id: int | str, to_name: str, why: str, private: bool
+    actor: c.Actor,
+    *,
+    to_id: int | str,
+    to_name: str,
+    why: str,
+    private: bool,
+    to_bot: bool = False,
 ) -> c.Command:
-    """``/kudos member:<member> why:<text> private:<bool>``."""
-    return GiveKudos(actor, user_ref(to_id), to_name, why.strip(), private)
+    """``/kudos member:<member> why:<text> private:<bool>`` (`to_bot`: the member is a bot)."""
+    return GiveKudos(actor, user_ref(to_id), to_name, why.strip(), private, to_bot=to_bot)
 
 
 def lightning_command(

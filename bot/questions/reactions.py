@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.actors import names_for, workspace_of
-from bot.domain import NudgeKind, Question, Workspace
+from bot.domain import NudgeKind, Question, QuestionState, Workspace
 from bot.events import (
     Event,
     QuestionAsked,
@@ -181,10 +181,13 @@ async def resolved(event: QuestionResolved, ctx: Context) -> None:
     for role in ("asker", "mentor"):
         ctx.outbox.in_thread(feedback_prompt(q, names=names, role=role, share=share), q)
     assert q.mentor is not None
-    # Points for help given, not for taking a question: claim-release cycles earn nothing.
-    await award_points(
-        ctx, user=q.mentor, question=q, points=ctx.config.points.resolve, reason="resolve"
-    )
+    # Points for help given, not for taking a question: claim-release cycles earn nothing, and
+    # a session its mentor closed themselves earns them when the asker rates it (claim and
+    # resolve at once is no way to farm points).
+    if event.by != q.mentor:
+        await award_points(
+            ctx, user=q.mentor, question=q, points=ctx.config.points.resolve, reason="resolve"
+        )
     await schedule.after_resolve(ctx, q)
     similar = ctx.services.similar
     ctx.after_commit.append(lambda: similar.of(q.workspace).add(q.pk, q.text, q.topics))
@@ -318,6 +321,16 @@ async def rated(event: SessionRated, ctx: Context) -> None:
         return
     q, ws = await _question(ctx, event.question_id)
     await ctx.uow.nudges.cancel(q.pk, [NudgeKind.FEEDBACK])
+    if (
+        event.previous is None
+        and q.mentor is not None
+        and q.state is QuestionState.RESOLVED
+        and not await ctx.uow.points.given_for(q.mentor, q.pk, "resolve")
+    ):
+        # The mentor resolved it themselves: the asker's first rating confirms the session.
+        await award_points(
+            ctx, user=q.mentor, question=q, points=ctx.config.points.resolve, reason="resolve"
+        )
     # A changed rating gives the good-rating points at most once (a 1 corrected to 5 still does).
     good = event.score >= 4 and (event.previous is None or event.previous < 4)
     if good and q.mentor is not None and event.previous is not None:

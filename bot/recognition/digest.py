@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.messages import Bold, Text, UserText, text
 from bot.recognition.catalogue import badge_label
+from bot.recognition.model import FORGOTTEN_NAME
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import plural
 
@@ -75,7 +76,10 @@ async def community_week(
             for h in held
         ),
         month=month,
-        helpers=tuple((name(ref), pts) for ref, pts in helpers),
+        # A forgotten person's points stay, attributed to nobody: never their tombstone id.
+        helpers=tuple(
+            (people[ref].name if ref in people else FORGOTTEN_NAME, pts) for ref, pts in helpers
+        ),
     )
 
 

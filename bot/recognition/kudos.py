@@ -45,6 +45,8 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
     ws = await require_workspace(ctx, actor)
     if cmd.to == actor.user:
         raise Refusal("Kudos are for thanking someone else — but well done you!")
+    if cmd.to_bot:
+        raise Refusal("Kudos are for people — thank the person who helped you instead.")
     why = clean_reason(cmd.why, max_length=ctx.config.kudos.max_length)
     now = ctx.clock.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -7,7 +7,11 @@ from datetime import datetime
 
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["EarnedBadge", "HelpedSession", "Kudos", "PausePeriod"]
+__all__ = ["FORGOTTEN_NAME", "EarnedBadge", "HelpedSession", "Kudos", "PausePeriod"]
+
+# How the leaderboard and the digest name someone whose data was erased (their points stay,
+# attributed to nobody): never their tombstone id.
+FORGOTTEN_NAME = "someone forgotten"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.actors import names_for, workspace_of
+from bot.actors import workspace_of
 from bot.domain import PointsEntry, Question
 from bot.messagebus import Context
 from bot.messages import Bold, Text, UserText, lines, text
+from bot.recognition.model import FORGOTTEN_NAME
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["PERIODS", "award_points", "leaderboard_text", "month_start"]
@@ -72,8 +73,11 @@ async def leaderboard_text(ctx: Context, workspace: WorkspaceRef, *, period: str
             f"No points {when} — resolve a session, give a lightning talk or get kudos "
             "to get on the board."
         )
-    names = await names_for(ctx, [r for r, _ in rows])
+    people = await (await ctx.reads()).people.get_many([r for r, _ in rows])
     out = [text(Bold(f"Leaderboard — {label} (thank-you points)"))]
     for i, (ref, pts) in enumerate(rows, 1):
-        out.append(text(f"{i}. ", UserText(names.get(ref, ref.id)), f" — {pts}"))
+        # A forgotten person's points stay, attributed to nobody: never their tombstone id.
+        person = people.get(ref)
+        name = UserText(person.name) if person is not None else FORGOTTEN_NAME
+        out.append(text(f"{i}. ", name, f" — {pts}"))
     return lines(out)

@@ -109,3 +109,17 @@ async def test_the_receiver_is_named_as_the_platform_named_them(core: Core) -> N
     await core.reply(GiveKudos(core.actor("alice"), core.user("U0BOB"), "Bob B.", "for the help"))
     [post] = core.chat.messages("post_card")
     assert "Kudos to @Bob B. from alice" in post.plain()
+
+
+async def test_kudos_to_a_bot_are_refused_and_earn_nothing(core: Core) -> None:
+    to_bot = GiveKudos(
+        core.actor("alice"),
+        core.user("helperbot"),
+        "helperbot",
+        "for the quick answer",
+        to_bot=True,
+    )
+    said = await core.reply(to_bot)
+    assert said.startswith("Kudos are for people"), said
+    assert points_of(core, "helperbot") == 0
+    assert core.db.rows("kudos") == []

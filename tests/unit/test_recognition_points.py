@@ -7,9 +7,16 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.commands import ClaimQuestion, ReleaseQuestion, ShowHome, ShowLeaderboard
+from bot.commands import (
+    ClaimQuestion,
+    RateSession,
+    ReleaseQuestion,
+    ShowHome,
+    ShowLeaderboard,
+)
 from bot.config import Config
 from bot.lightning.commands import JoinLightning, ProposeLightning, RateLightning
+from bot.privacy.commands import ForgetPerson
 from bot.recognition.commands import GiveKudos
 from tests.unit.core_harness import START, Core, start_core
 
@@ -110,3 +117,47 @@ async def test_an_admin_can_switch_the_leaderboard_off() -> None:
     [home] = await core.handle(ShowHome(core.actor("bob")))
     assert "Leaderboard" not in home.plain()
     assert points_of(core, "bob") == 3  # points still count (for the digest's thanks)
+
+
+# --- review: sessions the mentor closed themselves, forgotten people on the board ----------
+
+
+async def test_a_mentor_resolving_their_own_session_earns_nothing_until_the_asker_rates(
+    core: Core,
+) -> None:
+    # Claim-and-resolve straight away must not be a way to farm points: the asker confirms.
+    for _ in range(3):
+        n = await core.claimed()
+        assert await core.resolve("bob", n) == f"#{n} is marked resolved."
+    assert points_of(core, "bob") == 0
+    await core.reply(RateSession(core.actor("alice"), n, 3))
+    assert points_of(core, "bob") == core.config.points.resolve
+    await core.reply(RateSession(core.actor("alice"), n, 5))  # a corrected click: +2, once
+    assert points_of(core, "bob") == core.config.points.resolve + core.config.points.good_rating
+
+
+async def test_a_session_the_asker_resolved_still_earns_at_once_and_only_once(
+    core: Core,
+) -> None:
+    n = await core.resolved()
+    assert points_of(core, "bob") == 3
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert points_of(core, "bob") == 3 + 2
+
+
+async def test_a_forgotten_person_on_the_leaderboard_is_not_shown_by_a_bare_id(
+    core: Core,
+) -> None:
+    await core.resolved()
+    await core.reply(ForgetPerson(core.actor("admin"), core.user("bob"), "bob", confirmed=True))
+    board = await core.reply(ShowLeaderboard(core.actor("alice"), "all"))
+    assert board.splitlines()[1] == "1. someone forgotten — 3", board
+
+
+async def test_a_forgotten_person_among_the_digests_helpers_is_not_shown_by_a_bare_id(
+    core: Core,
+) -> None:
+    await core.resolved()
+    await core.reply(ForgetPerson(core.actor("admin"), core.user("bob"), "bob", confirmed=True))
+    digest = await core.digest()
+    assert "1. someone forgotten (3 points)" in digest, digest
