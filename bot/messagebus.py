@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.caching import Memo
-from bot.commands import Command
+from bot.commands import Command, ShowHome
 from bot.config import Config
 from bot.events import Event
 from bot.flow.inbox_item import InboxItem
@@ -231,6 +231,8 @@ class MessageBus:
             if reply_to is not None:
                 for message in ctx.replies:
                     ctx.outbox.reply(reply_to, message)
+                if reply_to.from_home:
+                    await self._show_home_again(command, reply_to, ctx)
 
         try:
             with command_context(command):
@@ -252,6 +254,20 @@ class MessageBus:
             log.exception("handler failed for %s", describe(command))
             return [ChatMessage(body=text(SOMETHING_WENT_WRONG))]
         return ctx.replies
+
+    async def _show_home_again(self, command: Command, reply_to: ReplyTo, ctx: Context) -> None:
+        """A button pressed on the home view changed what it shows ([Pause] → [Resume]): the home
+        is built again in the same transaction and published to its owner, as on opening it."""
+        actor = getattr(command, "actor", None)
+        show_home = self._handlers.get(ShowHome)
+        if actor is None or show_home is None or isinstance(command, ShowHome):
+            return
+        said = len(ctx.replies)
+        await show_home(ShowHome(actor), ctx)
+        home = ReplyTo(reply_to.user, surface="home")
+        for message in ctx.replies[said:]:
+            ctx.outbox.reply(home, message)
+        del ctx.replies[said:]
 
     async def handle_together(self, commands: Sequence[Command]) -> list[Text | None]:
         """Run `commands` in one transaction: all of them are kept, or none. Returns what each

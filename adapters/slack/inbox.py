@@ -85,6 +85,10 @@ class SlackPreparer:
         if kind == "command":
             return ReplyTo(user, _channel(body.get("channel_id")), token=body.get("response_url"))
         if kind == "action":
+            if (body.get("view") or {}).get("type") == "home":
+                # The App Home tab: no channel, no response_url; the answer goes by DM and the
+                # tab is published again (see MessageBus.handle).
+                return ReplyTo(user, from_home=True)
             channel = (body.get("channel") or {}).get("id")
             return ReplyTo(user, _channel(channel), token=body.get("response_url"))
         if kind == "view":

@@ -44,6 +44,9 @@ class ReplyTo:
     token: str | None = field(default=None, repr=False)  # a credential of sorts: never logged
     surface: str = "ephemeral"  # ephemeral | home (Slack's App Home tab)
     app_id: str | None = None  # Discord: the application the interaction token belongs to
+    # The input was pressed on the issuer's home view (Slack's App Home tab, which has no channel
+    # to answer in): the bus shows that home again once the command is decided.
+    from_home: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +55,7 @@ class ReplyTo:
             "token": self.token,
             "surface": self.surface,
             "app_id": self.app_id,
+            "from_home": self.from_home,
         }
 
     @classmethod
@@ -62,6 +66,7 @@ class ReplyTo:
             token=raw.get("token"),
             surface=raw.get("surface", "ephemeral"),
             app_id=raw.get("app_id"),
+            from_home=bool(raw.get("from_home", False)),
         )
 
 

@@ -167,6 +167,33 @@ class SlackHarness:
             self.interaction_body(payload), content_type="application/x-www-form-urlencoded"
         )
 
+    async def click_in_home(self, user: str, action_id: str) -> httpx.Response:
+        """A button pressed in the App Home tab: a view container, no channel, no response_url."""
+        n = next(self._ids)
+        payload = {
+            "type": "block_actions",
+            "user": {"id": USERS[user], "username": user, "team_id": TEAM_ID},
+            "api_app_id": "A0APP0001",
+            "token": "legacy",
+            "container": {"type": "view", "view_id": "V0HOME001"},
+            "trigger_id": f"trigger.{n}",
+            "team": {"id": TEAM_ID, "domain": "fake-team"},
+            "view": {"id": "V0HOME001", "team_id": TEAM_ID, "type": "home", "blocks": []},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "mm",
+                    "value": action_id,
+                    "text": {"type": "plain_text", "text": "x"},
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return await self.post(
+            self.interaction_body(payload), content_type="application/x-www-form-urlencoded"
+        )
+
     async def submit(self, user: str, view: dict[str, Any]) -> httpx.Response:
         payload = {
             "type": "view_submission",

@@ -91,6 +91,22 @@ async def test_home_buttons_pause_then_offer_resume_and_send_a_dashboard_link(
     )
 
 
+async def test_pause_pressed_in_the_home_tab_republishes_that_home_with_resume(
+    slack: SlackHarness,
+) -> None:
+    await slack.join("root", "python")
+    buttons = _buttons(await _open_home(slack, "root"))
+    before = len(slack.fake.to("views.publish"))
+    await slack.click_in_home("root", buttons["Pause"])
+    published = await slack.fake.wait_for(
+        lambda: slack.fake.to("views.publish")[before:], what="the home published again"
+    )
+    assert published[-1].params["user_id"] == USERS["root"]
+    after = _buttons(_home_blocks(slack))
+    assert "Resume" in after and "Pause" not in after
+    await slack.replies_to("root", "Paused until you")  # the confirmation still comes by DM
+
+
 async def test_a_deactivated_user_is_offboarded(slack: SlackHarness) -> None:
     await slack.join("bob", "pandas")
     await slack.command("alice", "/askmentor", "How do I group a pandas DataFrame by two columns?")
