@@ -108,8 +108,9 @@ class WeekTally:
     average_clarity: float | None = None
     topics: tuple[tuple[str, int], ...] = ()
     top_mentors: tuple[tuple[UserRef, int], ...] = ()
-    # Questions asked per hour (the hour's start, UTC), for coverage by time of day.
-    asked_by_hour: tuple[tuple[datetime, int], ...] = ()
+    # Questions asked per minute (the minute's start, UTC), for coverage by local time of day:
+    # a minute, unlike an hour, stays whole in every timezone (+05:30, +05:45, −03:30 too).
+    asked_by_minute: tuple[tuple[datetime, int], ...] = ()
 
 
 def _minutes(later: datetime, earlier: datetime) -> float:
@@ -136,8 +137,8 @@ def tally_questions(
     helpful = [f.score for f in mine if f.role == "asker"]
     clarity = [f.score for f in mine if f.role == "mentor"]
     topics = Counter(t for q in questions for t in q.topics)
-    by_hour = Counter(
-        q.created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0) for q in questions
+    by_minute = Counter(
+        q.created_at.astimezone(UTC).replace(second=0, microsecond=0) for q in questions
     )
     earned: Counter[UserRef] = Counter()
     for p in points:
@@ -160,7 +161,7 @@ def tally_questions(
         top_mentors=tuple(sorted(earned.items(), key=lambda kv: (-kv[1], kv[0].key())))[
             :top_mentors
         ],
-        asked_by_hour=tuple(sorted(by_hour.items())),
+        asked_by_minute=tuple(sorted(by_minute.items())),
     )
 
 
@@ -222,7 +223,7 @@ def build_digest(
         previous=previous,
         coverage=coverage,
         gaps=gaps,
-        uncovered=uncovered_hours(this.asked_by_hour, mentors, tz=tz),
+        uncovered=uncovered_hours(this.asked_by_minute, mentors, tz=tz),
         partial=partial,
         names=dict(names or {}),
         low_rated=low_rated,
@@ -230,20 +231,28 @@ def build_digest(
 
 
 def uncovered_hours(
-    asked_by_hour: Iterable[tuple[datetime, int]], mentors: Sequence[MentorProfile], *, tz: str
+    asked_by_minute: Iterable[tuple[datetime, int]], mentors: Sequence[MentorProfile], *, tz: str
 ) -> tuple[tuple[datetime, int], ...]:
-    """The hours with questions but no mentor in working hours (local time), busiest first.
+    """The local hours with questions asked while no mentor was in working hours, busiest first.
 
-    Mentors share a few schedules, so each distinct (hours, timezone) is checked once an hour.
+    Each question is judged at its own minute and listed under its local hour, so timezones 30 or
+    45 minutes off UTC come out right. Mentors share a few schedules, so each distinct
+    (hours, timezone) is checked once a minute with questions.
     """
     schedules = {(m.hours, m.timezone) for m in mentors if m.active}
     zone = ZoneInfo(tz)
-    out: list[tuple[datetime, int]] = []
-    for hour, asked in asked_by_hour:
-        middle = hour + timedelta(minutes=30)
-        if not any(h.contains(middle, z) for h, z in schedules):
-            out.append((hour.astimezone(zone), asked))
-    return tuple(sorted(out, key=lambda hn: (-hn[1], hn[0])))
+    # Keyed by local hour and UTC offset: a DST fall-back's two 01:00 hours stay apart.
+    missed: dict[tuple[datetime, timedelta | None], tuple[datetime, datetime, int]] = {}
+    for minute, asked in asked_by_minute:
+        if any(h.contains(minute, z) for h, z in schedules):
+            continue
+        local = minute.astimezone(zone)
+        hour = local.replace(minute=0, second=0, microsecond=0)
+        key = (hour.replace(tzinfo=None), local.utcoffset())
+        _, first, n = missed.get(key, (hour, minute, 0))
+        missed[key] = (hour, min(first, minute), n + asked)
+    ranked = sorted(missed.values(), key=lambda hfn: (-hfn[2], hfn[1]))
+    return tuple((hour, n) for hour, _, n in ranked)
 
 
 def minutes_text(value: float | None) -> str:

@@ -126,12 +126,13 @@ async def week_tally(
         .order_by(total.desc(), P.c.user)
         .limit(top_mentors)
     )
+    # By minute, not hour: a UTC hour straddles two local hours in +05:30 or +05:45.
     if dialect == "postgresql":
-        hour: Any = sa.func.date_trunc("hour", sa.func.timezone("UTC", Q.c.created_at))
+        minute: Any = sa.func.date_trunc("minute", sa.func.timezone("UTC", Q.c.created_at))
     else:
-        hour = sa.func.strftime("%Y-%m-%d %H:00:00", Q.c.created_at)
-    hour_rows = await session.execute(
-        sa.select(hour, sa.func.count()).where(cohort).group_by(hour).order_by(hour)
+        minute = sa.func.strftime("%Y-%m-%d %H:%M:00", Q.c.created_at)
+    minute_rows = await session.execute(
+        sa.select(minute, sa.func.count()).where(cohort).group_by(minute).order_by(minute)
     )
     helpful = ratings.get("asker")
     clarity = ratings.get("mentor")
@@ -151,11 +152,11 @@ async def week_tally(
         average_clarity=clarity[0] if clarity else None,
         topics=tuple(topics),
         top_mentors=tuple((UserRef.from_key(u), int(n)) for u, n in board),
-        asked_by_hour=tuple((_utc_hour(h), int(n)) for h, n in hour_rows),
+        asked_by_minute=tuple((_utc_minute(m), int(n)) for m, n in minute_rows),
     )
 
 
-def _utc_hour(value: Any) -> datetime:
-    """An hour bucket from either database (naive UTC datetime or ``YYYY-MM-DD HH:00:00``)."""
+def _utc_minute(value: Any) -> datetime:
+    """A minute bucket from either database (naive UTC datetime or ``YYYY-MM-DD HH:MM:00``)."""
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return when.replace(tzinfo=UTC)

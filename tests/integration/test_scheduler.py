@@ -269,8 +269,8 @@ async def test_sql_figures_match_a_hand_built_week(db_url: str) -> None:
         in_week_points = [p for p in points if p.workspace == WS and start <= p.at < end]
         expected = tally_questions(week, feedback, in_week_points, top_mentors=2)
         assert got.topics == expected.topics and got.top_mentors == expected.top_mentors
-        assert got.asked_by_hour == expected.asked_by_hour
-        assert sum(n for _, n in got.asked_by_hour) == 7
+        assert got.asked_by_minute == expected.asked_by_minute
+        assert sum(n for _, n in got.asked_by_minute) == 7
     finally:
         await stop(app)
 

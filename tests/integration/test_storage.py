@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
+from bot.digest.figures import uncovered_hours
 from bot.domain import (
     Feedback,
     MentorProfile,
@@ -464,3 +466,27 @@ async def test_the_tally_tells_running_sessions_apart_from_unclaimed_questions(
             WS, T0 - timedelta(days=1), T0 + timedelta(days=1), top_mentors=1
         )
     assert (tally.asked, tally.still_open, tally.in_session, tally.claimed) == (2, 2, 1, 1)
+
+
+async def test_the_tally_lets_coverage_go_by_local_time_in_a_half_hour_timezone(
+    uow_factory: UowFactory,
+) -> None:
+    """Asia/Kolkata is UTC+05:30: questions at 08:40 and 17:10 there fall outside 09:00–17:00."""
+    kolkata = ZoneInfo("Asia/Kolkata")
+    monday = datetime(2025, 3, 3, tzinfo=kolkata)
+    for hour, minute in [(8, 40), (9, 10), (16, 50), (17, 10)]:
+        await _stored(uow_factory, _question(at=monday.replace(hour=hour, minute=minute)))
+    mentor = MentorProfile(
+        ref=MENTOR,
+        workspace=WS,
+        skills=("python",),
+        timezone="Asia/Kolkata",
+        hours=WeeklyHours.parse("Mon-Fri 09:00-17:00"),
+    )
+    async with uow_factory() as uow:
+        tally = await uow.digests.tally(
+            WS, monday.astimezone(UTC), (monday + timedelta(days=7)).astimezone(UTC), top_mentors=1
+        )
+    assert tally.asked == 4
+    uncovered = uncovered_hours(tally.asked_by_minute, [mentor], tz="Asia/Kolkata")
+    assert [(f"{h:%a %H:00}", n) for h, n in uncovered] == [("Mon 08:00", 1), ("Mon 17:00", 1)]

@@ -4,6 +4,7 @@ topic coverage and skill gaps, change against last week, ISO weeks in a timezone
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +20,7 @@ from bot.digest.figures import (
 from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionState
 from bot.hours import WeeklyHours
 from bot.refs import UserRef, WorkspaceRef
+from tests.unit.fakes import FakeDatabase, FakeUnitOfWork
 
 WS = WorkspaceRef("test", "T1")
 MON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 2026-W48
@@ -221,7 +223,7 @@ def test_hours_with_questions_and_no_mentor_at_work_are_reported_in_local_time()
         workspace=WS,
         week=IsoWeek(2026, 48),
         tz="Europe/Berlin",
-        this=WeekTally(asked=9, asked_by_hour=tuple(asked)),
+        this=WeekTally(asked=9, asked_by_minute=tuple(asked)),
         previous=WeekTally(),
         mentors=[berlin],
         gap_max_mentors=1,
@@ -229,3 +231,36 @@ def test_hours_with_questions_and_no_mentor_at_work_are_reported_in_local_time()
     shown = digest_message(digest).plain()
     assert "Coverage: 5 of 9 questions came while no mentor was in working hours" in shown
     assert "Sat 11:00 ×3, Mon 20:00 ×2" in shown
+
+
+@pytest.mark.parametrize(
+    ("local", "expected"),
+    [
+        ("08:40", [("Mon 08:00", 1)]),  # before the mentor starts at 09:00
+        ("09:10", []),
+        ("16:50", []),
+        ("17:10", [("Mon 17:00", 1)]),  # after the mentor stopped at 17:00
+    ],
+)
+async def test_coverage_in_a_half_hour_timezone_goes_by_each_question_s_local_time(
+    local: str, expected: list[tuple[str, int]]
+) -> None:
+    """Asia/Kolkata is UTC+05:30: a UTC hour there spans two local hours."""
+    kolkata = ZoneInfo("Asia/Kolkata")
+    mentor = MentorProfile(
+        ref=user("bob"),
+        workspace=WS,
+        skills=("python",),
+        timezone="Asia/Kolkata",
+        hours=WeeklyHours.parse("Mon-Fri 09:00-17:00"),
+    )
+    hour, minute = (int(p) for p in local.split(":"))
+    asked_at = datetime(2026, 11, 23, hour, minute, 20, tzinfo=kolkata)  # a Monday
+    start, end = IsoWeek(2026, 48).bounds("Asia/Kolkata")
+    async with FakeUnitOfWork(FakeDatabase()) as uow:
+        await uow.questions.add(
+            Question(workspace=WS, asker=user("ann"), text="?", created_at=asked_at)
+        )
+        tally = await uow.digests.tally(WS, start, end, top_mentors=1)
+    uncovered = uncovered_hours(tally.asked_by_minute, [mentor], tz="Asia/Kolkata")
+    assert [(f"{h:%a %H:00}", n) for h, n in uncovered] == expected
