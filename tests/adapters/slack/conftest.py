@@ -152,16 +152,7 @@ class SlackHarness:
             "channel": {"id": channel, "name": "mentoring"},
             "message": {"type": "message", "ts": ts, "text": "card"},
             "response_url": self.fake.response_url(f"act{n}"),
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": action_id,
-                    "block_id": "mm",
-                    "value": action_id,
-                    "text": {"type": "plain_text", "text": "x"},
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
+            "actions": [_button(action_id)],
         }
         return await self.post(
             self.interaction_body(payload), content_type="application/x-www-form-urlencoded"
@@ -179,16 +170,7 @@ class SlackHarness:
             "trigger_id": f"trigger.{n}",
             "team": {"id": TEAM_ID, "domain": "fake-team"},
             "view": {"id": "V0HOME001", "team_id": TEAM_ID, "type": "home", "blocks": []},
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": action_id,
-                    "block_id": "mm",
-                    "value": action_id,
-                    "text": {"type": "plain_text", "text": "x"},
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
+            "actions": [_button(action_id)],
         }
         return await self.post(
             self.interaction_body(payload), content_type="application/x-www-form-urlencoded"
@@ -325,3 +307,15 @@ async def slack(
     finally:
         await http.aclose()
         await stop_harness(app)
+
+
+def _button(action_id: str) -> dict[str, Any]:
+    """The pressed button as block_actions carries it."""
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "block_id": "mm",
+        "value": action_id,
+        "text": {"type": "plain_text", "text": "x"},
+        "action_ts": f"{time.time():.6f}",
+    }
