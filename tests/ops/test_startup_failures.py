@@ -8,6 +8,7 @@ import json
 import socket
 import subprocess
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,20 @@ async def test_a_refused_slack_token(tmp_path: Path, fake_slack: FakeSlack) -> N
     assert "SLACK_BOT_TOKEN was refused (invalid_auth)" in one_line(result)
 
 
+@asynccontextmanager
+async def _serving(app: web.Application) -> AsyncIterator[str]:
+    """`app` on a free loopback port, as a Discord API base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}/api/v10"
+    finally:
+        await runner.cleanup()
+
+
 @pytest.fixture
 async def refusing_discord() -> AsyncIterator[str]:
     """A Discord API that answers 401 to everything, as for a wrong bot token."""
@@ -85,13 +100,8 @@ async def refusing_discord() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", refuse)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}/api/v10"
-    await runner.cleanup()
+    async with _serving(app) as base:
+        yield base
 
 
 @pytest.fixture
@@ -118,13 +128,8 @@ async def accepting_discord() -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/api/v10/users/@me", me)
     app.router.add_get("/api/v10/oauth2/applications/@me", app_info)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}/api/v10"
-    await runner.cleanup()
+    async with _serving(app) as base:
+        yield base
 
 
 async def test_check_logs_in_to_discord_without_stray_warnings(
