@@ -141,35 +141,36 @@ class SlackHarness:
 
     async def click(self, user: str, action_id: str, *, channel: str, ts: str) -> httpx.Response:
         n = next(self._ids)
-        payload = {
-            "type": "block_actions",
-            "user": {"id": USERS[user], "username": user, "team_id": TEAM_ID},
-            "api_app_id": "A0APP0001",
-            "token": "legacy",
-            "container": {"type": "message", "message_ts": ts, "channel_id": channel},
-            "trigger_id": f"trigger.{n}",
-            "team": {"id": TEAM_ID, "domain": "fake-team"},
-            "channel": {"id": channel, "name": "mentoring"},
-            "message": {"type": "message", "ts": ts, "text": "card"},
-            "response_url": self.fake.response_url(f"act{n}"),
-            "actions": [_button(action_id)],
-        }
-        return await self.post(
-            self.interaction_body(payload), content_type="application/x-www-form-urlencoded"
+        return await self._press(
+            user,
+            action_id,
+            n,
+            container={"type": "message", "message_ts": ts, "channel_id": channel},
+            channel={"id": channel, "name": "mentoring"},
+            message={"type": "message", "ts": ts, "text": "card"},
+            response_url=self.fake.response_url(f"act{n}"),
         )
 
     async def click_in_home(self, user: str, action_id: str) -> httpx.Response:
         """A button pressed in the App Home tab: a view container, no channel, no response_url."""
-        n = next(self._ids)
+        return await self._press(
+            user,
+            action_id,
+            next(self._ids),
+            container={"type": "view", "view_id": "V0HOME001"},
+            view={"id": "V0HOME001", "team_id": TEAM_ID, "type": "home", "blocks": []},
+        )
+
+    async def _press(self, user: str, action_id: str, n: int, **where: Any) -> httpx.Response:
+        """block_actions for one button, with where it was pressed (container, channel…)."""
         payload = {
             "type": "block_actions",
             "user": {"id": USERS[user], "username": user, "team_id": TEAM_ID},
             "api_app_id": "A0APP0001",
             "token": "legacy",
-            "container": {"type": "view", "view_id": "V0HOME001"},
             "trigger_id": f"trigger.{n}",
             "team": {"id": TEAM_ID, "domain": "fake-team"},
-            "view": {"id": "V0HOME001", "team_id": TEAM_ID, "type": "home", "blocks": []},
+            **where,
             "actions": [_button(action_id)],
         }
         return await self.post(
