@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "HoursError",
     "WeeklyHours",
     "check_timezone",
+    "first_instant_at",
     "known_timezones",
 ]
 
@@ -103,20 +104,60 @@ class WeeklyHours:
         return any(d == day and s <= minute < e for d, s, e in self.windows)
 
     def next_start(self, when: datetime, tz: str) -> datetime:
-        """`when` itself if inside the hours, else the start of the next window (aware, UTC)."""
+        """`when` itself if inside the hours, else the first real instant at which a window
+        begins (aware, in `when`'s zone).
+
+        A start in a spring-forward gap (02:30 on the night clocks jump from 02:00 to 03:00)
+        begins when the clocks jump, not an hour later; a window wholly inside the gap does not
+        happen that day; a start in a fall-back hour is the first of its two instants still to
+        come."""
         if not self.windows or self.contains(when, tz):
             return when
         zone = ZoneInfo(tz)
-        local = when.astimezone(zone)
+        first_day = when.astimezone(zone).date()
+        found: list[datetime] = []
         for offset in range(0, 8):
-            day = (local + timedelta(days=offset)).date()
-            for d, s, _e in self.windows:
+            # One day past the first with a start: a fall-back hour around midnight can make
+            # the next local day's start come first in real time; no later day's can.
+            had_one = bool(found)
+            day = first_day + timedelta(days=offset)
+            for d, s, e in self.windows:
                 if d != day.weekday():
                     continue
-                start = datetime(day.year, day.month, day.day, s // 60, s % 60, tzinfo=zone)
-                if start > local:
-                    return start.astimezone(when.tzinfo)
-        return when
+                midnight = datetime.combine(day, time())
+                end = _instants(midnight + timedelta(minutes=e), zone)[-1]
+                starts = _instants(midnight + timedelta(minutes=s), zone)
+                found += [t for t in starts if when <= t < end]
+            if had_one:
+                break
+        return min(found).astimezone(when.tzinfo) if found else when
+
+
+def first_instant_at(wall: datetime, tz: str) -> datetime:
+    """The first real instant (aware, UTC) at which clocks in `tz` read the naive `wall` or
+    later: the first of two in a fall-back hour, the moment clocks jump in a spring-forward gap."""
+    return _instants(wall, ZoneInfo(tz))[0]
+
+
+def _instants(wall: datetime, zone: ZoneInfo) -> tuple[datetime, ...]:
+    """The instants (UTC) at which clocks in `zone` reach the naive `wall`: one as a rule, two
+    in a fall-back hour, and in a spring-forward gap the instant clocks jump."""
+    early = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    late = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if early == late:
+        return (early,)
+    if early < late:  # a repeated hour: fold=0 is the first time clocks show it
+        return (early, late)
+    # A gap: fold=1 (the offset after) lands before the jump, fold=0 (the offset before) after
+    # it. The jump is the first instant whose clock reading is at or past `wall`.
+    lo, hi = int(late.timestamp()), int(early.timestamp())
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, zone).replace(tzinfo=None) >= wall:
+            hi = mid
+        else:
+            lo = mid
+    return (datetime.fromtimestamp(hi, UTC),)
 
 
 @functools.lru_cache(maxsize=1024)

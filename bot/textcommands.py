@@ -3,6 +3,7 @@ the console and Slack, whose slash commands arrive as text)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ __all__ = [
     "parse_mentor",
     "parse_when",
     "split_skills",
+    "when_problem",
 ]
 
 MENTOR_USAGE = (
@@ -342,17 +344,43 @@ def parse_when(raw: str) -> datetime | None:
     return when
 
 
-def _time_and_title(rest: str) -> tuple[datetime, str] | None:
-    """``YYYY-MM-DD HH:MM <title>`` (or ``YYYY-MM-DDTHH:MM <title>``)."""
+_WHEN_SHAPE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{1,2})$")
+
+
+def when_problem(raw: str) -> str | None:
+    """Why text shaped like ``YYYY-MM-DD HH:MM`` is not a real time (``2026-02-30``: February
+    2026 has 28 days), in one polite sentence naming the bad part; None when it is not that
+    shape (the usage says what to type) or is a real time."""
+    m = _WHEN_SHAPE.match(raw.strip())
+    if m is None:
+        return None
+    year, month, day, hour, minute = (int(g) for g in m.groups())
+    date = f"{m[1]}-{m[2]}-{m[3]}"
+    if not 1 <= month <= 12:
+        return f"Sorry, `{date}` isn't a date: there is no month {month} (months go 01 to 12)."
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"Sorry, `{date}` isn't a date: {calendar.month_name[month]} {year} has {days} days."
+    if hour > 23 or minute > 59:
+        return f"Sorry, `{m[4]}:{m[5]}` isn't a time of day: use 00:00 to 23:59."
+    return None
+
+
+def _time_and_title(rest: str) -> tuple[datetime, str] | str:
+    """``YYYY-MM-DD HH:MM <title>`` (or ``YYYY-MM-DDTHH:MM <title>``); else why not, as a
+    sentence to put before the usage ("" when there is nothing more specific to say)."""
     first, _, after = rest.partition(" ")
     if "T" in first:
-        when, title = parse_when(first), after.strip()
+        raw, title = first, after.strip()
     else:
         parts = rest.split(maxsplit=2)
-        if len(parts) < 3:
-            return None
-        when, title = parse_when(f"{parts[0]} {parts[1]}"), parts[2]
-    return None if when is None or not title else (when, title)
+        if len(parts) < 2:
+            return ""
+        raw, title = f"{parts[0]} {parts[1]}", parts[2] if len(parts) > 2 else ""
+    when = parse_when(raw)
+    if when is None:
+        return when_problem(raw) or ""
+    return (when, title) if title else ""
 
 
 def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
@@ -364,9 +392,11 @@ def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
     if sub == "propose":
         topic, _, tail = rest.partition(" ")
         timed = _time_and_title(tail)
-        if not topic or timed is None:
+        if not topic or isinstance(timed, str):
+            problem = f"{timed} " if topic and timed else ""
             return ParseError(
-                "Propose like `/lightning propose pandas 2026-12-03 15:00 groupby in 15 minutes` "
+                f"{problem}Propose like "
+                "`/lightning propose pandas 2026-12-03 15:00 groupby in 15 minutes` "
                 "(the time in your own timezone)."
             )
         return ProposeLightning(actor, topic, timed[0], timed[1])
@@ -383,9 +413,11 @@ def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
                 return ParseError(f"Rate from 1 to 5: `/lightning rate {n} 5`.")
             return RateLightning(actor, int(n), int(score))
         timed = _time_and_title(tail)
-        if timed is None:
+        if isinstance(timed, str):
+            problem = f"{timed} " if timed else ""
             return ParseError(
-                f"Accept like `/lightning accept {n} 2026-12-03 15:00 groupby in 15 minutes` "
+                f"{problem}Accept like "
+                f"`/lightning accept {n} 2026-12-03 15:00 groupby in 15 minutes` "
                 "(the time in your own timezone)."
             )
         return AcceptLightning(actor, int(n), timed[0], timed[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
+import socket
 from pathlib import Path
 from typing import IO
 
@@ -40,6 +41,7 @@ def _upgrade_on(connection: Connection, revision: str) -> None:
 
 async def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision`; a no-op when it is there already."""
+    _check_sqlite_folder(url)
     database = make_url(url).database
     if make_url(url).get_backend_name() == "sqlite" and database and database != ":memory:":
         # SQLite can refuse two first-time schema changes outright (no waiting when the locks
@@ -62,9 +64,36 @@ async def _reachable(engine: AsyncEngine, url: str) -> None:
         async with engine.connect():
             pass
     except Exception as e:
-        raise StartupError(
-            f"database {safe_url(url)} does not answer: {describe_connect_error(e)}", code=1
-        ) from None
+        raise StartupError(unreachable(url, e), code=1) from None
+
+
+def _sqlite_folder_problem(url: str) -> str | None:
+    """Why a SQLite file can't be created where `url` puts it (its folder is missing), in the
+    operator's terms; SQLite itself only says "unable to open database file". The folder is not
+    created for them: a typo in the path would quietly start an empty database elsewhere."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:") or parsed.query.get("uri"):
+        return None  # an SQLite URI: its own rules
+    folder = Path(database).parent
+    if folder.is_dir():
+        return None
+    what = "is not a folder" if folder.exists() else "does not exist"
+    return (
+        f"the folder {folder} for the SQLite database {Path(database).name} {what}; create it "
+        f"(mkdir -p {folder}) or set DATABASE_URL (or [bot] database_url) to a file in an "
+        "existing folder"
+    )
+
+
+def _check_sqlite_folder(url: str) -> None:
+    from bot.errors import StartupError
+
+    problem = _sqlite_folder_problem(url)
+    if problem:
+        raise StartupError(f"database: {problem}", code=1)
 
 
 def _lock_file(path: Path) -> IO[bytes]:
@@ -105,8 +134,10 @@ async def schema_behind(url: str) -> str | None:
     def current(connection: Connection) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
+    _check_sqlite_folder(url)
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
+        await _reachable(engine, url)
         async with engine.connect() as connection:
             at = await connection.run_sync(current)
     finally:
@@ -119,11 +150,38 @@ async def schema_behind(url: str) -> str | None:
 
 async def check_database(url: str) -> list[str]:
     """`micromentor check`: the database answers and its schema is current (changes nothing)."""
+    from bot.errors import StartupError
+
     try:
         behind = await schema_behind(url)
+    except StartupError as e:
+        return [str(e)]
     except Exception as e:  # any driver error: it does not answer
-        return [f"database {safe_url(url)} does not answer: {describe_connect_error(e)}"]
+        return [unreachable(url, e)]
     return [behind] if behind else []
+
+
+def unreachable(url: str, e: BaseException) -> str:
+    """The line for a database that could not be reached: a host name that does not resolve is
+    named with what to check; other failures give the driver's reason. Never the password."""
+    if _caused_by(e, socket.gaierror):
+        host = make_url(url).host or "localhost"
+        return (
+            f"database host {host} was not found (its name does not resolve); check the host "
+            "in DATABASE_URL (or [bot] database_url) and this machine's DNS and network"
+        )
+    return f"database {safe_url(url)} does not answer: {describe_connect_error(e)}"
+
+
+def _caused_by(e: BaseException, kind: type[BaseException]) -> bool:
+    seen: set[int] = set()
+    found: BaseException | None = e
+    while found is not None and id(found) not in seen:
+        if isinstance(found, kind):
+            return True
+        seen.add(id(found))
+        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
+    return False
 
 
 def describe_connect_error(e: BaseException) -> str:

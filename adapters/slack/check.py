@@ -11,12 +11,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.gateway import api_error
 from adapters.slack.runtime import (
+    ChannelListRefused,
     SlackSettings,
     channel_gone,
     refusal,
     resolve_channel,
     web_client,
 )
+from adapters.slack.translate import channel_of
 from bot.config import Config
 from bot.errors import StartupError
 
@@ -77,13 +79,26 @@ async def check_slack(config: Config) -> list[str]:
         wanted = [("mentoring", channels.mentoring), ("admin", channels.admin)]
         if channels.escalation:
             wanted.append(("escalation", channels.escalation))
+        # A refused channel listing is the same refusal for every name: said once, naming them.
+        unlisted: list[str] = []
+        refused = ""
         for key, name in wanted:
+            if refused and not channel_of(name):
+                unlisted.append(name)
+                continue
             try:
                 channel_id = await resolve_channel(client, name, key=key)
+            except ChannelListRefused as e:
+                refused = e.reason
+                unlisted.append(name)
+                continue
             except StartupError as e:
                 problems.append(str(e))
                 continue
             problems += await _usable(client, channel_id, key=key)
+        if unlisted:
+            names = ", ".join(f"#{n.strip().lstrip('#').lower()}" for n in unlisted)
+            problems.append(f"Slack: could not list channels to find {names} {refused}")
     return problems
 
 

@@ -30,6 +30,7 @@ from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.translate import PLATFORM, channel_of, channel_ref, workspace_ref
 from adapters.slack.users import SlackDirectory
 from bot.commands import RegisterWorkspace
+from bot.errors import StartupError
 from bot.metrics import Metrics, NullMetrics
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_API_URL",
+    "ChannelListRefused",
     "SlackSettings",
     "channel_gone",
     "connect",
@@ -233,10 +235,17 @@ def refusal(e: SlackApiError) -> str:
     return f"({code})"
 
 
+class ChannelListRefused(StartupError):
+    """Slack refused to list channels, so no configured channel name can be found; `reason` is
+    Slack's error and what to do about it (the same for every name)."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) -> str:
     """A channel id as is, or a name (``mentoring`` / ``#mentoring``) looked up page by page."""
-    from bot.errors import StartupError
-
     as_id = channel_of(configured)
     if as_id:
         return as_id
@@ -251,8 +260,8 @@ async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) 
                 cursor=cursor,
             )
         except SlackApiError as e:
-            raise StartupError(
-                f"Slack: could not list channels to find #{name} {refusal(e)}"
+            raise ChannelListRefused(
+                f"Slack: could not list channels to find #{name} {refusal(e)}", reason=refusal(e)
             ) from None
         for ch in resp.get("channels") or []:
             if str(ch.get("name", "")).lower() == name:

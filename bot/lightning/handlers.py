@@ -20,7 +20,7 @@ from bot.lightning.commands import (
 )
 from bot.lightning.model import Lightning, LightningState, Rsvp
 from bot.lightning.proposals import invite_next_mentors
-from bot.lightning.times import actor_timezone, reader_timezone, to_utc, when_text
+from bot.lightning.times import actor_timezone, day_before, reader_timezone, to_utc, when_text
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
 from bot.recognition.badges import review_badges
@@ -88,12 +88,13 @@ def show_card(ctx: Context, s: Lightning, ws: Workspace) -> None:
     ctx.outbox.post(ws.mentoring_channel, card_placeholder(s))
 
 
-async def _schedule(ctx: Context, s: Lightning) -> None:
-    """A day before and 15 minutes before (when still ahead), and its end."""
+async def _schedule(ctx: Context, s: Lightning, tz: str) -> None:
+    """A day before (same local time in `tz`) and 15 minutes before (when still ahead), and its
+    end."""
     assert s.starts_at is not None and s.ends_at is not None
     now = ctx.clock.now()
     due = {
-        REMIND["day"]: s.starts_at - timedelta(days=1),
+        REMIND["day"]: day_before(s.starts_at, tz),
         REMIND["soon"]: s.starts_at - timedelta(minutes=15),
         REMIND["done"]: s.ends_at,
     }
@@ -112,16 +113,17 @@ async def _schedule(ctx: Context, s: Lightning) -> None:
     )
 
 
-async def _announce(ctx: Context, s: Lightning, ws: Workspace, *, speaker: str) -> int:
-    """The card, reminders, and a personal invitation to whoever asked about the topic."""
+async def _announce(ctx: Context, s: Lightning, ws: Workspace, *, speaker: str, tz: str) -> int:
+    """The card, reminders (`tz`: the zone the speaker gave the time in), and a personal
+    invitation to whoever asked about the topic."""
     show_card(ctx, s, ws)
-    await _schedule(ctx, s)
+    await _schedule(ctx, s, tz)
     since = ctx.clock.now() - timedelta(days=ctx.config.lightning.window_days)
     asked = await ctx.uow.lightning.topic_demand(s.workspace, s.topic, since)
     invited = [u for u in dict.fromkeys(q.asker for q in asked) if u != s.speaker]
     for user in invited:
-        tz = await reader_timezone(ctx, user)
-        ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=tz))
+        reads_in = await reader_timezone(ctx, user)
+        ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=reads_in))
     return len(invited)
 
 
@@ -161,7 +163,7 @@ async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
         )
     )
     assert s is not None
-    invited = await _announce(ctx, s, ws, speaker=cmd.actor.name)
+    invited = await _announce(ctx, s, ws, speaker=cmd.actor.name, tz=tz)
     ctx.reply(_scheduled_reply(s, tz, invited))
 
 
@@ -201,7 +203,7 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
             f"Someone took lightning session #{s.number} a moment ago. Thanks for offering! "
             "Propose another with `/lightning propose`."
         )
-    invited = await _announce(ctx, s, ws, speaker=cmd.actor.name)
+    invited = await _announce(ctx, s, ws, speaker=cmd.actor.name, tz=tz)
     ctx.reply(_scheduled_reply(s, tz, invited))
 
 

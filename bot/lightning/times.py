@@ -3,14 +3,15 @@ someone typed is in."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import Actor
+from bot.hours import first_instant_at
 from bot.messagebus import Context
 from bot.refs import UserRef
 
-__all__ = ["actor_timezone", "reader_timezone", "to_utc", "when_text"]
+__all__ = ["actor_timezone", "day_before", "reader_timezone", "to_utc", "when_text"]
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -61,3 +62,13 @@ def to_utc(when: datetime, tz: str) -> datetime:
     if when.tzinfo is None:
         when = when.replace(tzinfo=_zone(tz) or UTC)
     return when.astimezone(UTC)
+
+
+def day_before(starts_at: datetime, tz: str) -> datetime:
+    """The same wall-clock time the day before in `tz` (the zone the time was given in), as
+    aware UTC: across a DST change "a day before" keeps the session's hour; 24 hours would not."""
+    zone = _zone(tz)
+    if zone is None:
+        return starts_at - timedelta(days=1)
+    local = starts_at.astimezone(zone).replace(tzinfo=None)
+    return first_instant_at(local - timedelta(days=1), tz)

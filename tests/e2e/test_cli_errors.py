@@ -148,3 +148,53 @@ def test_check_names_a_user_token_in_slack_bot_token_without_echoing_it(
     err = capsys.readouterr().err
     assert "SLACK_BOT_TOKEN is a user token (xoxp-" in err
     assert "u53r-t0ken" not in err and "cannot reach" not in err
+
+
+_PLATFORM_VARIABLES = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_STATE_SECRET",
+    "DISCORD_TOKEN",
+)
+_DATABASE_COMMANDS = {
+    "run": ["run"],
+    "check": ["check"],
+    "db": ["db", "upgrade"],
+    "digest": ["digest"],
+}
+
+
+@pytest.mark.parametrize("command", list(_DATABASE_COMMANDS))
+def test_an_unknown_database_host_is_one_line_naming_it_without_the_password(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    _, capsys = cli
+    for name in _PLATFORM_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u:pa55w0rd@no-such-host.invalid/db")
+    assert main(_DATABASE_COMMANDS[command]) == 1
+    err = capsys.readouterr().err
+    [line] = [e for e in err.splitlines() if "no-such-host.invalid" in e]
+    assert "database host no-such-host.invalid was not found" in line
+    assert "check the host in DATABASE_URL" in line
+    assert "pa55w0rd" not in err and "gaierror" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", list(_DATABASE_COMMANDS))
+def test_a_sqlite_file_in_a_missing_folder_names_the_folder(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    tmp, capsys = cli
+    for name in _PLATFORM_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp / "nope" / "dir"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{folder / 'bot.db'}")
+    assert main(_DATABASE_COMMANDS[command]) == 1
+    err = capsys.readouterr().err
+    assert f"the folder {folder} for the SQLite database bot.db does not exist" in err
+    assert f"mkdir -p {folder}" in err
+    assert "migrate-lock" not in err and "Traceback" not in err
+    assert not folder.exists()  # a typo in the path must not start an empty database elsewhere

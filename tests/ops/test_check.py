@@ -53,3 +53,15 @@ async def test_each_problem_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -
     assert refused.returncode == 1
     assert "SLACK_BOT_TOKEN was refused by auth.test (invalid_auth)" in refused.stderr
     assert "xoxb-check" not in refused.stderr
+
+
+async def test_a_refused_channel_listing_is_said_once_for_all_channels(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    env = slack_env(tmp_path, fake_slack)
+    assert (await asyncio.to_thread(run, env, tmp_path, "db", "upgrade")).returncode == 0
+    fake_slack.errors["conversations.list"] = "missing_scope"
+    result = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "could not list channels to find #mentoring, #mentor-admins (missing_scope)" in line

@@ -116,6 +116,29 @@ def test_an_unknown_leaderboard_period_is_explained() -> None:
     assert isinstance(parsed, ParseError) and "`all`" in parsed.message
 
 
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        (
+            "propose pandas 2026-02-30 15:00 groupby basics",
+            "Sorry, `2026-02-30` isn't a date: February 2026 has 28 days. Propose like",
+        ),
+        (
+            "accept 3 2028-02-30T15:00 groupby",
+            "Sorry, `2028-02-30` isn't a date: February 2028 has 29 days. Accept like",
+        ),
+        ("propose pandas 2026-04-31 10:00 x", "`2026-04-31` isn't a date: April 2026 has 30 days"),
+        ("propose pandas 2026-13-01 10:00 x", "`2026-13-01` isn't a date: there is no month 13"),
+        ("propose pandas 2026-12-03 24:30 x", "`24:30` isn't a time of day"),
+    ],
+    ids=["feb-30", "leap-year", "april-31", "month-13", "hour-24"],
+)
+def test_an_impossible_date_or_time_is_named_before_the_usage(raw: str, says: str) -> None:
+    parsed = parse_lightning(ACTOR, raw)
+    assert isinstance(parsed, ParseError) and says in parsed.message
+    assert "(the time in your own timezone)" in parsed.message
+
+
 def test_times_are_read_as_wall_times() -> None:
     assert parse_when("2026-12-03 15:00") == AT
     assert parse_when("2026-12-03 25:00") is None

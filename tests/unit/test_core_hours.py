@@ -135,6 +135,52 @@ def test_next_start_over_the_us_dst_change() -> None:
     assert WORKDAYS.next_start(utc(2026, 3, 7, 15, 0), "America/New_York") == utc(2026, 3, 9, 13, 0)
 
 
+@pytest.mark.parametrize(
+    ("hours", "tz", "when", "expected"),
+    [
+        # Berlin, Sun 29 March 2026: 02:00 CET jumps to 03:00 CEST (01:00 UTC)
+        ("Sun 02:30-05:00", "Europe/Berlin", utc(2026, 3, 28, 23, 0), utc(2026, 3, 29, 1, 0)),
+        # New York, Sun 8 March 2026: 02:00 EST jumps to 03:00 EDT (07:00 UTC)
+        ("Sun 02:30-05:00", "America/New_York", utc(2026, 3, 8, 5, 0), utc(2026, 3, 8, 7, 0)),
+        # Lord Howe, Sun 4 October 2026: 02:00 (+10:30) jumps half an hour to 02:30 (+11)
+        (
+            "Sun 02:15-05:00",
+            "Australia/Lord_Howe",
+            utc(2026, 10, 3, 14, 0),
+            utc(2026, 10, 3, 15, 30),
+        ),
+        # A window wholly inside the gap does not happen that day: next Sunday 02:00 CEST
+        ("Sun 02:00-02:45", "Europe/Berlin", utc(2026, 3, 28, 23, 0), utc(2026, 4, 5, 0, 0)),
+    ],
+    ids=["berlin", "new-york", "lord-howe-half-hour", "window-inside-the-gap"],
+)
+def test_next_start_in_a_spring_forward_gap_is_the_moment_clocks_jump(
+    hours: str, tz: str, when: datetime, expected: datetime
+) -> None:
+    assert WeeklyHours.parse(hours).next_start(when, tz) == expected
+
+
+@pytest.mark.parametrize(
+    ("hours", "tz", "when", "expected"),
+    [
+        # Berlin, Sun 25 October 2026: 02:00-03:00 happens twice; 01:30 UTC is the second 02:30
+        ("Sun 02:45-04:00", "Europe/Berlin", utc(2026, 10, 25, 1, 30), utc(2026, 10, 25, 1, 45)),
+        # New York, Sun 1 November 2026: 06:00 UTC is the second 01:00 (EST)
+        ("Sun 01:30-03:00", "America/New_York", utc(2026, 11, 1, 6, 0), utc(2026, 11, 1, 6, 30)),
+        # Lord Howe, Sun 5 April 2026: 02:00 (+11) goes back to 01:30 (+10:30); 15:00 UTC is
+        # the second 01:30
+        ("Sun 01:45-03:00", "Australia/Lord_Howe", utc(2026, 4, 4, 15, 0), utc(2026, 4, 4, 15, 15)),
+        # Before the repeated hour: the first 02:45 (CEST)
+        ("Sun 02:45-04:00", "Europe/Berlin", utc(2026, 10, 24, 23, 0), utc(2026, 10, 25, 0, 45)),
+    ],
+    ids=["berlin", "new-york", "lord-howe-half-hour", "first-of-the-two"],
+)
+def test_next_start_in_a_fall_back_hour_is_the_next_time_clocks_show_it(
+    hours: str, tz: str, when: datetime, expected: datetime
+) -> None:
+    assert WeeklyHours.parse(hours).next_start(when, tz) == expected
+
+
 def test_next_start_wraps_to_the_same_weekday_next_week() -> None:
     mondays = WeeklyHours.parse("Mon 09:00-10:00")
     assert mondays.next_start(utc(2026, 11, 23, 11, 0), "UTC") == utc(2026, 11, 30, 9, 0)

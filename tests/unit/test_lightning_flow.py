@@ -149,6 +149,30 @@ async def test_reminders_a_day_and_fifteen_minutes_before_carry_the_call_link(
     assert len(speaker) == 2 and all("you're speaking" in m for m in speaker)
 
 
+@pytest.mark.parametrize(
+    ("starts", "day_reminder"),
+    [
+        # Sun 29 March 2026 15:00 CEST; the day before, 15:00 was CET (14:00 UTC, not 13:00)
+        (datetime(2026, 3, 29, 15, 0), datetime(2026, 3, 28, 14, 0)),
+        # Sun 25 October 2026 15:00 CET; the day before, 15:00 was CEST (13:00 UTC, not 14:00)
+        (datetime(2026, 10, 25, 15, 0), datetime(2026, 10, 24, 13, 0)),
+    ],
+    ids=["spring-forward", "fall-back"],
+)
+async def test_the_day_before_reminder_keeps_the_sessions_local_time_across_a_dst_change(
+    core: Core, starts: datetime, day_reminder: datetime
+) -> None:
+    core.db.tables["mentors"][core.user("bob")].timezone = "Europe/Berlin"
+    await at(core, starts - timedelta(days=5))
+    said = await core.reply(ProposeLightning(core.actor("bob"), "pandas", starts, TITLE))
+    assert said.startswith("Thank you!"), said
+    await at(core, day_reminder - timedelta(minutes=1))
+    assert reminders(core, "bob") == []
+    await at(core, day_reminder)
+    [day] = reminders(core, "bob")
+    assert "is tomorrow" in day
+
+
 async def test_a_reminder_overtaken_by_the_next_one_is_not_sent(core: Core) -> None:
     n = await scheduled(core)
     await core.reply(JoinLightning(core.actor("asker1"), n))
