@@ -106,6 +106,7 @@ class Question:
     thread: ThreadRef | None = None
     claimed_at: datetime | None = None
     resolved_at: datetime | None = None
+    resolved_by: UserRef | None = None  # who marked it resolved (asker, mentor or an admin)
     closed_at: datetime | None = None
     timebox_ends_at: datetime | None = None
     last_activity_at: datetime | None = None

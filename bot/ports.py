@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
-from bot.digest.figures import WeekTally
+from bot.digest.tally import WeekTally
 from bot.domain import (
     Feedback,
     MentorProfile,
@@ -288,6 +288,10 @@ class PointsRepository(Protocol):
         """Whether `user` had points for `reason` on this question already."""
         ...
 
+    async def held_for(self, user: UserRef, question_id: int, reason: str) -> int:
+        """The points `user` holds for `reason` on this question: given less taken back."""
+        ...
+
     async def leaderboard(
         self,
         workspace: WorkspaceRef,
@@ -296,7 +300,8 @@ class PointsRepository(Protocol):
         limit: int,
         until: datetime | None = None,
     ) -> list[tuple[UserRef, int]]:
-        """Points per person earned in ``[since, until)`` (open ends where None), most first."""
+        """Points per person earned in ``[since, until)`` (open ends where None), most first;
+        nobody whose points there come to nothing (or less)."""
         ...
 
 
@@ -554,7 +559,8 @@ class BadgeRepository(Protocol):
 
 class StreakRepository(Protocol):
     async def sessions_of(self, mentor: UserRef, *, since: datetime | None) -> list[HelpedSession]:
-        """Sessions this mentor resolved (resolved at or after `since`), oldest first."""
+        """Sessions of this mentor resolved at or after `since`, oldest first, each with who
+        resolved it and the asker's rating (whether it counts as help is the core's call)."""
         ...
 
     async def add_pause(self, pause: PausePeriod) -> None: ...

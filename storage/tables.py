@@ -156,6 +156,7 @@ class QuestionRow(SQLModel, table=True):
     thread: str | None = Field(default=None, index=True)
     claimed_at: datetime | None = _dt()
     resolved_at: datetime | None = _dt()
+    resolved_by: str | None = None
     closed_at: datetime | None = _dt()
     timebox_ends_at: datetime | None = _dt()
     last_activity_at: datetime | None = _dt()

@@ -4,7 +4,7 @@ becomes a command (looking the user up with users.info, outside any transaction)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from adapters.slack import translate as tr
@@ -18,6 +18,7 @@ from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import ReplyTo
 from bot.messages import ChatMessage, text
 from bot.ports import Clock
+from bot.recognition.commands import GiveKudos
 from bot.textcommands import ParseError
 
 __all__ = ["KIND", "SlackPreparer", "input_key", "stored_payload"]
@@ -125,6 +126,10 @@ class SlackPreparer:
             typed = tr.slash_command(
                 body["command"], body.get("text", ""), actor=actor, now=self.clock.now()
             )
+            if isinstance(typed, GiveKudos) and not typed.to_bot:
+                # As on Discord: kudos are for people, never a bot (nor Slackbot).
+                to = await self.directory.user(typed.to.id, fallback_name=typed.to_name)
+                typed = replace(typed, to_bot=to.bot)
             return None if isinstance(typed, tr.OpenModal) else typed
         if kind == "action":
             actions = body.get("actions") or [{}]

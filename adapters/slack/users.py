@@ -16,9 +16,12 @@ from bot.commands import Actor
 from bot.ports import RetryAfter
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["SlackDirectory", "SlackUser", "email_lookup"]
+__all__ = ["SLACKBOT", "SlackDirectory", "SlackUser", "email_lookup"]
 
 log = logging.getLogger(__name__)
+
+# Slackbot's user id in every workspace (users.info says ``is_bot: false`` for it).
+SLACKBOT = "USLACKBOT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class SlackUser:
     name: str
     admin: bool = False
     timezone: str | None = None
+    bot: bool = False  # a bot user (an app's, or Slackbot)
 
 
 class SlackDirectory:
@@ -83,6 +87,7 @@ class SlackDirectory:
                 info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner")
             ),
             timezone=info.get("tz") or None,
+            bot=bool(info.get("is_bot")) or user_id == SLACKBOT,
         )
         self._cache[user_id] = (now + self.ttl, found)
         return found

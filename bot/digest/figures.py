@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.digest.tally import WeekTally
 from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionState
 from bot.messages import Attachment, Bold, ChatMessage, Text, UserText, lines, text
 from bot.recognition.digest import CommunityWeek, community_lines
@@ -89,30 +90,6 @@ def scheduled_week(now: datetime, *, tz: str, weekday: str, at: str) -> IsoWeek 
     return this_week.previous() if now >= slot else None
 
 
-@dataclass(frozen=True, slots=True)
-class WeekTally:
-    """What became of the questions asked in one week (its cohort), plus the week's points."""
-
-    asked: int = 0
-    claimed: int = 0
-    resolved: int = 0
-    unanswered: int = 0
-    expired: int = 0
-    cancelled: int = 0
-    still_open: int = 0
-    in_session: int = 0  # of the still open ones, those claimed (a session running)
-    median_minutes_to_claim: float | None = None
-    median_minutes_to_resolve: float | None = None
-    average_rating: float | None = None
-    ratings: int = 0
-    average_clarity: float | None = None
-    topics: tuple[tuple[str, int], ...] = ()
-    top_mentors: tuple[tuple[UserRef, int], ...] = ()
-    # Questions asked per minute (the minute's start, UTC), for coverage by local time of day:
-    # a minute, unlike an hour, stays whole in every timezone (+05:30, +05:45, −03:30 too).
-    asked_by_minute: tuple[tuple[datetime, int], ...] = ()
-
-
 def _minutes(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 60
 
@@ -158,9 +135,13 @@ def tally_questions(
         ratings=len(helpful),
         average_clarity=statistics.fmean(clarity) if clarity else None,
         topics=tuple(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))),
-        top_mentors=tuple(sorted(earned.items(), key=lambda kv: (-kv[1], kv[0].key())))[
-            :top_mentors
-        ],
+        # Points given and taken back (a corrected rating) come to nothing: nobody to thank.
+        top_mentors=tuple(
+            sorted(
+                ((ref, n) for ref, n in earned.items() if n > 0),
+                key=lambda kv: (-kv[1], kv[0].key()),
+            )
+        )[:top_mentors],
         asked_by_minute=tuple(sorted(by_minute.items())),
     )
 

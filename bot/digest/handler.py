@@ -16,11 +16,12 @@ from bot.digest.figures import Digest, IsoWeek, build_digest, digest_message, sc
 from bot.domain import Workspace
 from bot.feedback.quality import low_rated_topics
 from bot.messagebus import Context, Refusal, Services
-from bot.messages import ChatMessage
+from bot.messages import ChatMessage, Jump, Text, text
 from bot.ports import UnitOfWork
 from bot.privacy.audit import audit
 from bot.recognition.digest import community_week
 from bot.recognition.points import month_start
+from bot.refs import ChannelRef
 
 __all__ = ["load_digest", "render_digest", "send_digest"]
 
@@ -111,14 +112,22 @@ async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
     ctx.outbox.post(ws.admin_channel, message)
     # The admin reads it there: one copy, and a word on where it went.
     so_far = " (this week so far)" if week == current else ""
-    ctx.reply(f"Posted the digest of {week.label}{so_far} in {_channel_name(ctx.config)}.")
+    ctx.reply(
+        text(
+            f"Posted the digest of {week.label}{so_far} in ", _channel_named(ws.admin_channel), "."
+        )
+    )
 
 
-def _channel_name(config: Config) -> str:
-    """``#mentor-admins``; "the admin channel" when it is configured by id."""
-    name = config.channels.admin.strip().lstrip("#")
+def _channel_named(channel: ChannelRef) -> Text:
+    """The channel the digest was posted to, this workspace's own (each workspace has its own,
+    found when it was registered): ``#mentor-admins`` where the ref is a name (the console);
+    where it is a platform id, "the admin channel" as a link to it (Slack links a channel)."""
+    name = channel.id.strip().lstrip("#")
     is_id = name.isdigit() or (name.isupper() and name.isalnum())
-    return "the admin channel" if is_id or not name else f"#{name}"
+    if is_id or not name:
+        return text(Jump(channel, "the admin channel"))
+    return text(f"#{name}")
 
 
 def _nothing_happened(digest: Digest) -> bool:

@@ -28,7 +28,8 @@ from bot.messages import Action, ChatMessage, Jump, Text, UserText, lines, text,
 from bot.nudges import schedule
 from bot.questions.asking import similar_resolved
 from bot.questions.cards import feedback_prompt, session_intro, similar_lines, who
-from bot.recognition.points import award_points
+from bot.recognition.model import GOOD_RATING
+from bot.recognition.points import award_points, take_back_points
 from bot.refs import UserRef
 
 __all__ = ["QUESTION_REACTIONS"]
@@ -331,18 +332,22 @@ async def rated(event: SessionRated, ctx: Context) -> None:
         await award_points(
             ctx, user=q.mentor, question=q, points=ctx.config.points.resolve, reason="resolve"
         )
-    # A changed rating gives the good-rating points at most once (a 1 corrected to 5 still does).
-    good = event.score >= 4 and (event.previous is None or event.previous < 4)
-    if good and q.mentor is not None and event.previous is not None:
-        good = not await ctx.uow.points.given_for(q.mentor, q.pk, "good rating")
-    if good and q.mentor is not None:
-        await award_points(
-            ctx,
-            user=q.mentor,
-            question=q,
-            points=ctx.config.points.good_rating,
-            reason="good rating",
-        )
+    # The good-rating points follow the rating as corrected: a 5 corrected to 1 takes them back,
+    # a 1 corrected to 5 gives them; the mentor holds them once at most.
+    good = event.score >= GOOD_RATING
+    was_good = event.previous is not None and event.previous >= GOOD_RATING
+    if q.mentor is not None and (event.previous is None or good != was_good):
+        held = await ctx.uow.points.held_for(q.mentor, q.pk, "good rating")
+        if good and held <= 0:
+            await award_points(
+                ctx,
+                user=q.mentor,
+                question=q,
+                points=ctx.config.points.good_rating,
+                reason="good rating",
+            )
+        elif not good and held > 0:
+            await take_back_points(ctx, user=q.mentor, question=q, reason="good rating")
     _show_card(ctx, q, ws)
 
 

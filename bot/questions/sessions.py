@@ -204,7 +204,9 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
         )
     now = ctx.clock.now()
     try:
-        resolved = q.moved(Transition.RESOLVE, resolved_at=now, closed_at=now)
+        resolved = q.moved(
+            Transition.RESOLVE, resolved_at=now, closed_at=now, resolved_by=cmd.actor.user
+        )
     except IllegalTransition:
         raise _refuse_move(q, "resolved") from None
     if not await ctx.uow.questions.update(resolved, expected_state=QuestionState.CLAIMED):

@@ -21,7 +21,7 @@ from bot.recognition.catalogue import (
     earned_badges,
 )
 from bot.recognition.model import EarnedBadge, HelpedSession
-from bot.recognition.streaks import streak_of
+from bot.recognition.streaks import helped_sessions, streak_of
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
@@ -70,7 +70,7 @@ async def _facts(ctx: Context, user: UserRef, wanted: set[str]) -> BadgeFacts:
     if "first_question" in wanted:
         facts["questions_asked"] = 1  # reviewed right after they asked
     if wanted & {"first_session", "ten_sessions", "cross_timezone"}:
-        sessions = await uow.streaks.sessions_of(user, since=None)
+        sessions = await helped_sessions(ctx, user, since=None)
         facts["sessions_resolved"] = len(sessions)
         if "cross_timezone" in wanted:
             profile = await uow.mentors.get(user)

@@ -7,11 +7,22 @@ from datetime import datetime
 
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["FORGOTTEN_NAME", "EarnedBadge", "HelpedSession", "Kudos", "PausePeriod"]
+__all__ = [
+    "FORGOTTEN_NAME",
+    "GOOD_RATING",
+    "EarnedBadge",
+    "HelpedSession",
+    "Kudos",
+    "PausePeriod",
+]
 
 # How the leaderboard and the digest name someone whose data was erased (their points stay,
 # attributed to nobody): never their tombstone id.
 FORGOTTEN_NAME = "someone forgotten"
+
+# An asker's rating this high or higher is good: it earns the mentor the good-rating points, and
+# it confirms a session the mentor marked resolved themselves.
+GOOD_RATING = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +55,14 @@ class HelpedSession:
     question_id: int
     resolved_at: datetime
     asker: UserRef
+    by_mentor: bool = False  # the mentor marked it resolved themselves
+    asker_score: int | None = None  # the asker's rating of the help, if they gave one
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether it counts as help: resolved by the asker (or an admin), or, when its mentor
+        closed it themselves, rated well by the asker (no farming by claim-and-resolve)."""
+        return not self.by_mentor or (self.asker_score or 0) >= GOOD_RATING
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from bot.messages import Bold, Text, UserText, lines, text
 from bot.recognition.model import FORGOTTEN_NAME
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["PERIODS", "award_points", "leaderboard_text", "month_start"]
+__all__ = ["PERIODS", "award_points", "leaderboard_text", "month_start", "take_back_points"]
 
 PERIODS = ("month", "all")
 
@@ -50,6 +50,25 @@ async def award_points(
             )
         )
     return granted
+
+
+async def take_back_points(ctx: Context, *, user: UserRef, question: Question, reason: str) -> int:
+    """Take back the points `user` holds for `reason` on `question` (a corrected rating); returns
+    how many. The ledger keeps both entries: the take-back is a negative one."""
+    held = await ctx.uow.points.held_for(user, question.pk, reason)
+    if held <= 0:
+        return 0
+    await ctx.uow.points.add(
+        PointsEntry(
+            workspace=question.workspace,
+            user=user,
+            points=-held,
+            reason=reason,
+            at=ctx.clock.now(),
+            question_id=question.pk,
+        )
+    )
+    return held
 
 
 def month_start(now: datetime, tz: str) -> datetime:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.events import QuestionAsked, QuestionResolved, SessionRated
 from bot.messagebus import Context
 from bot.recognition.badges import MENTOR_BADGES, review_badges
+from bot.recognition.model import GOOD_RATING
 from bot.recognition.streaks import schedule_streak_check
 
 __all__ = ["question_asked", "question_resolved", "session_rated"]
@@ -26,8 +27,14 @@ async def question_resolved(event: QuestionResolved, ctx: Context) -> None:
 
 
 async def session_rated(event: SessionRated, ctx: Context) -> None:
-    if event.role != "asker" or event.score != 5:
+    if event.role != "asker" or event.score < GOOD_RATING:
         return
     q = await ctx.uow.questions.get(event.question_id)
-    if q is not None and q.mentor is not None:
-        await review_badges(ctx, q.mentor, q.workspace, among={"five_stars"})
+    if q is None or q.mentor is None:
+        return
+    among = {"five_stars"} if event.score == 5 else set()
+    if q.resolved_by == q.mentor:
+        # A session its mentor closed themselves counts once the asker rates it well.
+        among |= MENTOR_BADGES
+    if among:
+        await review_badges(ctx, q.mentor, q.workspace, among=among)

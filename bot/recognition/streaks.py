@@ -1,5 +1,6 @@
-"""Weekly helping streaks: a week counts when a mentor resolved at least one session; a week
-they were mostly paused neither counts nor breaks it. At most one gentle "keep it going" note a
+"""Weekly helping streaks: a week counts when a mentor resolved at least one session (one they
+closed themselves once the asker rated it well); a week they were mostly paused neither counts
+nor breaks it. At most one gentle "keep it going" note a
 month, and none during a pause."""
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from bot.messagebus import Context
 from bot.messages import ChatMessage, text
 from bot.nudges.quiet_hours import wait_for_working_hours
 from bot.questions.cards import who
-from bot.recognition.model import PausePeriod
+from bot.recognition.model import HelpedSession, PausePeriod
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
     "Streak",
+    "helped_sessions",
     "helping_streak",
     "mentor_paused",
     "mentor_resumed",
@@ -87,10 +89,17 @@ def helping_streak(
     return Streak(current, best, this_week in helped)
 
 
+async def helped_sessions(
+    ctx: Context, mentor: UserRef, *, since: datetime | None
+) -> list[HelpedSession]:
+    """The sessions that count as this mentor's help (see `HelpedSession.confirmed`)."""
+    return [s for s in await ctx.uow.streaks.sessions_of(mentor, since=since) if s.confirmed]
+
+
 async def streak_of(ctx: Context, mentor: UserRef) -> Streak:
     now = ctx.clock.now()
     since = now - _LOOK_BACK
-    sessions = await ctx.uow.streaks.sessions_of(mentor, since=since)
+    sessions = await helped_sessions(ctx, mentor, since=since)
     pauses = await ctx.uow.streaks.pauses(mentor, since=since)
     return helping_streak([s.resolved_at for s in sessions], now=now, pauses=pauses)
 

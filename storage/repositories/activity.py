@@ -156,6 +156,16 @@ class SqlPointsRepository(Repository):
         )
         return found is not None
 
+    async def held_for(self, user: UserRef, question_id: int, reason: str) -> int:
+        held = await self._session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(POINTS.c.points), 0)).where(
+                POINTS.c.user == user.key(),
+                POINTS.c.question_id == question_id,
+                POINTS.c.reason == reason,
+            )
+        )
+        return int(held or 0)
+
     async def leaderboard(
         self,
         workspace: WorkspaceRef,
@@ -170,7 +180,12 @@ class SqlPointsRepository(Repository):
             stmt = stmt.where(POINTS.c.at >= since)
         if until is not None:
             stmt = stmt.where(POINTS.c.at < until)
-        stmt = stmt.group_by(POINTS.c.user).order_by(total.desc(), POINTS.c.user).limit(limit)
+        stmt = (
+            stmt.group_by(POINTS.c.user)
+            .having(total > 0)
+            .order_by(total.desc(), POINTS.c.user)
+            .limit(limit)
+        )
         return [
             (UserRef.from_key(user), int(points))
             for user, points in await self._session.execute(stmt)

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.digest.figures import WeekTally
+from bot.digest.tally import WeekTally
 from bot.domain import QuestionState
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import DbSession
@@ -123,6 +123,7 @@ async def week_tally(
         sa.select(P.c.user, total)
         .where(P.c.workspace == ws, P.c.at >= start, P.c.at < end)
         .group_by(P.c.user)
+        .having(total > 0)  # points given and taken back (a corrected rating) thank nobody
         .order_by(total.desc(), P.c.user)
         .limit(top_mentors)
     )

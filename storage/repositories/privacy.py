@@ -54,6 +54,7 @@ NUDGE = table_of(NudgeRow)
 _PERSON_COLUMNS: tuple[tuple[sa.Table, str, str], ...] = (
     (QUESTION, "asker", "keep"),
     (QUESTION, "mentor", "keep"),
+    (QUESTION, "resolved_by", "keep"),
     (FEEDBACK, "rater", "keep"),
     (table_of(PointsRow), "user", "keep"),
     (table_of(NotMyAreaRow), "mentor", "keep"),

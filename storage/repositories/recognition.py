@@ -13,6 +13,7 @@ from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import Repository
 from storage.tables import (
     BadgeRow,
+    FeedbackRow,
     KudosRow,
     MentorPauseRow,
     QuestionRow,
@@ -27,6 +28,7 @@ BADGE = table_of(BadgeRow)
 PAUSE = table_of(MentorPauseRow)
 NOTE = table_of(RecognitionNoteRow)
 QUESTION = table_of(QuestionRow)
+FEEDBACK = table_of(FeedbackRow)
 
 
 def _kudos(row: sa.Row[Any]) -> Kudos:
@@ -150,15 +152,33 @@ class SqlStreakRepository(Repository):
     """`bot.ports.StreakRepository` over SQL."""
 
     async def sessions_of(self, mentor: UserRef, *, since: datetime | None) -> list[HelpedSession]:
-        stmt = sa.select(QUESTION.c.id, QUESTION.c.resolved_at, QUESTION.c.asker).where(
-            QUESTION.c.mentor == mentor.key(),
-            QUESTION.c.state == QuestionState.RESOLVED.value,
-            QUESTION.c.resolved_at.is_not(None),
+        q = QUESTION
+        # The asker's rating (one per question: the asker rates once, and may correct it).
+        rated = FEEDBACK.c.question_id == q.c.id
+        rated &= FEEDBACK.c.role == "asker"
+        rated &= FEEDBACK.c.rater == q.c.asker
+        stmt = (
+            sa.select(q.c.id, q.c.resolved_at, q.c.asker, q.c.resolved_by, FEEDBACK.c.score)
+            .select_from(q.outerjoin(FEEDBACK, rated))
+            .where(
+                q.c.mentor == mentor.key(),
+                q.c.state == QuestionState.RESOLVED.value,
+                q.c.resolved_at.is_not(None),
+            )
         )
         if since is not None:
-            stmt = stmt.where(QUESTION.c.resolved_at >= since)
-        rows = await self._session.execute(stmt.order_by(QUESTION.c.resolved_at, QUESTION.c.id))
-        return [HelpedSession(qid, at, UserRef.from_key(asker)) for qid, at, asker in rows]
+            stmt = stmt.where(q.c.resolved_at >= since)
+        rows = await self._session.execute(stmt.order_by(q.c.resolved_at, q.c.id))
+        return [
+            HelpedSession(
+                qid,
+                at,
+                UserRef.from_key(asker),
+                by_mentor=resolved_by == mentor.key(),
+                asker_score=score,
+            )
+            for qid, at, asker, resolved_by, score in rows
+        ]
 
     async def add_pause(self, pause: PausePeriod) -> None:
         await self._session.execute(

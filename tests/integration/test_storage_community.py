@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import pool, text
 from sqlalchemy.engine import make_url
 
-from bot.domain import Nudge, NudgeKind, PointsEntry, Question, QuestionState
+from bot.domain import Feedback, Nudge, NudgeKind, PointsEntry, Question, QuestionState
 from bot.lightning.model import Lightning, LightningState, Rsvp
 from bot.recognition.model import EarnedBadge, Kudos, PausePeriod
 from bot.refs import MessageRef, UserRef, WorkspaceRef
@@ -229,6 +229,54 @@ async def test_what_streaks_read(uow_factory: UowFactory) -> None:
         assert await uow.streaks.last_note(BOB, "other") is None
     assert (session.question_id, session.asker) == (n, ALICE)
     assert pause.end == T0 + timedelta(days=9)
+
+
+async def test_streaks_read_who_resolved_each_session_and_the_askers_rating(
+    uow_factory: UowFactory,
+) -> None:
+    by_asker, by_mentor, rated = [await _asked(uow_factory, "pandas") for _ in range(3)]
+    at = T0 + timedelta(hours=1)
+    async with uow_factory() as uow:
+        for n, by in ((by_asker, ALICE), (by_mentor, BOB), (rated, BOB)):
+            q = await uow.questions.get(n)
+            assert q is not None
+            q.state, q.mentor, q.resolved_at, q.resolved_by = QuestionState.RESOLVED, BOB, at, by
+            await uow.questions.update(q, expected_state=QuestionState.OPEN)
+        await uow.feedback.add(Feedback(rated, ALICE, "asker", 5, at))
+        await uow.feedback.add(Feedback(rated, BOB, "mentor", 1, at))  # the mentor's: not it
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.questions.get(by_mentor)).resolved_by == BOB  # type: ignore[union-attr]
+        sessions = await uow.streaks.sessions_of(BOB, since=None)
+    assert [(s.question_id, s.by_mentor, s.asker_score) for s in sessions] == [
+        (by_asker, False, None),
+        (by_mentor, True, None),
+        (rated, True, 5),
+    ]
+    assert [s.confirmed for s in sessions] == [True, False, True]
+
+
+async def test_points_given_and_taken_back_come_to_nothing_on_the_board_and_in_the_digest(
+    uow_factory: UowFactory,
+) -> None:
+    n = await _asked(uow_factory, "pandas")
+    async with uow_factory() as uow:
+        for entry in (
+            PointsEntry(WS, BOB, 2, "good rating", T0, question_id=n),
+            PointsEntry(WS, BOB, -2, "good rating", T0 + timedelta(minutes=1), question_id=n),
+            PointsEntry(WS, CAROL, 1, "kudos", T0),
+        ):
+            await uow.points.add(entry)
+        await uow.commit()
+    async with uow_factory() as uow:
+        held = await uow.points.held_for(BOB, n, "good rating")
+        board = await uow.points.leaderboard(WS, since=None, limit=10)
+        tally = await uow.digests.tally(
+            WS, T0 - timedelta(days=1), T0 + timedelta(days=1), top_mentors=5
+        )
+    assert held == 0
+    assert board == [(CAROL, 1)]
+    assert tally.top_mentors == ((CAROL, 1),)
 
 
 async def test_a_nudge_about_a_session_keeps_its_subject(uow_factory: UowFactory) -> None:

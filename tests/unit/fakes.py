@@ -505,6 +505,13 @@ class FakePointsRepository(_Repository):
             for e in self._rows().values()
         )
 
+    async def held_for(self, user: UserRef, question_id: int, reason: str) -> int:
+        return sum(
+            e.points
+            for e in self._rows().values()
+            if e.user == user and e.question_id == question_id and e.reason == reason
+        )
+
     async def leaderboard(
         self,
         workspace: WorkspaceRef,
@@ -522,7 +529,7 @@ class FakePointsRepository(_Repository):
             ):
                 totals[e.user] = totals.get(e.user, 0) + e.points
         ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0].key()))
-        return ranked[:limit]
+        return [(ref, total) for ref, total in ranked if total > 0][:limit]
 
 
 class FakeNudgeRepository(_Repository):
@@ -1093,7 +1100,19 @@ class FakeStreakRepository(_Repository):
             ),
             key=lambda q: (q.resolved_at, q.id),
         )
-        return [HelpedSession(q.number, q.resolved_at, q.asker) for q in found]
+        scores = {
+            f.question_id: f.score for f in self._uow.rows("feedback").values() if f.role == "asker"
+        }
+        return [
+            HelpedSession(
+                q.pk,
+                q.resolved_at,
+                q.asker,
+                by_mentor=q.resolved_by == mentor,
+                asker_score=scores.get(q.pk),
+            )
+            for q in found
+        ]
 
     async def add_pause(self, pause: PausePeriod) -> None:
         self._uow.put(self.table, self._uow.db.next_id(self.table), pause)

@@ -264,3 +264,28 @@ async def test_coverage_in_a_half_hour_timezone_goes_by_each_question_s_local_ti
         tally = await uow.digests.tally(WS, start, end, top_mentors=1)
     uncovered = uncovered_hours(tally.asked_by_minute, [mentor], tz="Asia/Kolkata")
     assert [(f"{h:%a %H:00}", n) for h, n in uncovered] == expected
+
+
+def test_a_mentor_whose_points_of_the_week_come_to_nothing_is_no_top_mentor() -> None:
+    points = [
+        PointsEntry(WS, user("bob"), 2, "good rating", MON, question_id=1),
+        PointsEntry(WS, user("bob"), -2, "good rating", MON, question_id=1),  # 5 corrected to 1
+        PointsEntry(WS, user("carol"), 1, "kudos", MON),
+    ]
+    assert tally_questions([], [], points, top_mentors=5).top_mentors == ((user("carol"), 1),)
+    alone = tally_questions([], [], points[:2], top_mentors=5)
+    assert alone.top_mentors == ()
+    week = IsoWeek(2026, 48)
+    digest = build_digest(
+        workspace=WS,
+        week=week,
+        tz="UTC",
+        this=alone,
+        previous=WeekTally(),
+        mentors=[],
+        gap_max_mentors=1,
+        partial=False,
+        names={},
+        low_rated=(),
+    )
+    assert "Top mentors: nobody earned points this week." in digest_message(digest).plain()

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.commands import RegisterWorkspace, SendDigest
+from bot.messages import Jump
+from bot.refs import ChannelRef, WorkspaceRef
 from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, WORKSPACE, Core, start_core
 
 NEXT_MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # the digest slot after 2026-W48
@@ -168,3 +170,25 @@ async def test_a_week_with_no_new_question_still_thanks_who_resolved_an_old_one(
     posted = [d for d in digests_posted(core) if "2026-W49" in d]
     assert len(posted) == 1, digests_posted(core)
     assert "0 asked" in posted[0] and "1. bob (3 points)" in posted[0]
+
+
+async def test_the_on_demand_reply_names_the_channel_this_workspace_posted_it_to() -> None:
+    """Each workspace has its own admin channel (found when it was registered): the reply names
+    that one, not the channel the configuration names."""
+    core = await start_core()
+    other = WorkspaceRef(WORKSPACE.platform, "T2")
+    ops = ChannelRef(WORKSPACE.platform, "ops-admins")
+    await core.handle(RegisterWorkspace(other, MENTORING, ops))
+    admin = replace(core.actor("admin"), workspace=other)
+    [reply] = await core.handle(SendDigest(core.clock.now(), workspace=other, actor=admin))
+    assert reply.plain() == "Posted the digest of 2026-W48 (this week so far) in #ops-admins."
+    assert [c.args["channel"] for c in core.chat.calls if c.method == "post_card"] == [ops]
+
+
+async def test_an_admin_channel_known_by_id_is_linked_not_named_from_the_configuration() -> None:
+    core = await start_core()
+    by_id = ChannelRef(WORKSPACE.platform, "C0OPS0001")
+    await core.handle(RegisterWorkspace(WORKSPACE, MENTORING, by_id))
+    [reply] = await core.handle(SendDigest(core.clock.now(), actor=core.actor("admin")))
+    assert reply.plain() == "Posted the digest of 2026-W48 (this week so far) in the admin channel."
+    assert Jump(by_id, "the admin channel") in reply.body.spans

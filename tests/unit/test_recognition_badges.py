@@ -130,3 +130,14 @@ async def test_profile_and_home_show_the_badges(core: Core) -> None:
     assert dict((k, v.plain()) for k, v in card.fields)["Badges"] == "🤝 First session"
     [home] = await core.handle(ShowHome(core.actor("alice")))
     assert dict((k, v.plain()) for k, v in home.fields)["Badges"] == "🌱 First question"
+
+
+async def test_a_session_its_mentor_resolved_earns_no_badge_until_the_asker_rates_it_well(
+    core: Core,
+) -> None:
+    n = await core.claimed()
+    await core.resolve("bob", n)
+    await core.reply(RateSession(core.actor("alice"), n, 3))
+    assert "first_session" not in {b.badge for b in core.db.rows("badges")}
+    await core.reply(RateSession(core.actor("alice"), n, 4))  # corrected within the window
+    assert "first_session" in {b.badge for b in core.db.rows("badges")}

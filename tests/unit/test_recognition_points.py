@@ -161,3 +161,52 @@ async def test_a_forgotten_person_among_the_digests_helpers_is_not_shown_by_a_ba
     await core.reply(ForgetPerson(core.actor("admin"), core.user("bob"), "bob", confirmed=True))
     digest = await core.digest()
     assert "1. someone forgotten (3 points)" in digest, digest
+
+
+# --- a corrected rating: the good-rating points follow it ------------------------------------
+
+
+async def test_a_five_corrected_to_one_takes_the_good_rating_points_back(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert points_of(core, "bob") == 3 + 2
+    core.clock.advance(timedelta(minutes=5))
+    said = await core.reply(RateSession(core.actor("alice"), n, 1))
+    assert said.startswith("Changed:"), said
+    assert points_of(core, "bob") == 3
+
+
+@pytest.mark.parametrize(
+    ("scores", "held"),
+    [
+        ((1, 5), 2),
+        ((5, 1, 5), 2),
+        ((1, 5, 1), 0),
+        ((5, 4, 1, 2, 5, 4), 2),
+    ],
+)
+async def test_the_good_rating_points_are_held_once_however_often_it_is_corrected(
+    core: Core, scores: tuple[int, ...], held: int
+) -> None:
+    n = await core.resolved()
+    for score in scores:
+        core.clock.advance(timedelta(seconds=30))
+        await core.reply(RateSession(core.actor("alice"), n, score))
+    assert points_of(core, "bob") == 3 + held
+    good = [p.points for p in core.db.rows("points") if p.reason == "good rating"]
+    assert sum(good) == held and all(abs(p) == 2 for p in good)
+
+
+async def test_a_mentor_whose_good_rating_was_taken_back_is_not_on_the_leaderboard(
+    core: Core,
+) -> None:
+    n = await core.claimed()
+    await core.resolve("bob", n)
+    await core.reply(RateSession(core.actor("alice"), n, 5))  # resolve + good rating
+    core.db.tables["points"] = {
+        k: p for k, p in core.db.tables["points"].items() if p.reason != "resolve"
+    }
+    await core.reply(RateSession(core.actor("alice"), n, 1))
+    assert points_of(core, "bob") == 0
+    said = await core.reply(ShowLeaderboard(core.actor("alice")))
+    assert said.startswith("No points this month"), said

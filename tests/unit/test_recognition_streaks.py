@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.commands import PauseMentor, ResumeMentor, ShowMentorProfile
+from bot.commands import PauseMentor, RateSession, ResumeMentor, ShowMentorProfile
 from bot.recognition.model import PausePeriod
 from bot.recognition.streaks import helping_streak
 from tests.unit.core_harness import START, Core, start_core
@@ -145,3 +145,23 @@ async def test_a_pause_keeps_the_streak_alive(core: Core) -> None:
     assert dict((k, v.plain()) for k, v in card.fields)["Helping streak"].startswith(
         "🔥 3 weeks in a row"
     )
+
+
+async def test_sessions_the_mentor_resolved_count_only_once_the_asker_rates_them_well(
+    core: Core,
+) -> None:
+    rated = []
+    for i in range(3):
+        if i:
+            core.clock.advance(WEEK)
+            await core.tick()
+        n = await core.claimed()
+        await core.resolve("bob", n)
+        rated.append(n)
+    [card] = await core.handle(ShowMentorProfile(core.actor("bob")))
+    assert "weeks in a row" not in dict((k, v.plain()) for k, v in card.fields)["Helping streak"]
+    for n in rated:
+        await core.reply(RateSession(core.actor("alice"), n, 5))
+    [card] = await core.handle(ShowMentorProfile(core.actor("bob")))
+    shown = dict((k, v.plain()) for k, v in card.fields)["Helping streak"]
+    assert shown == "🔥 3 weeks in a row (best 3)"

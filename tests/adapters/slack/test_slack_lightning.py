@@ -263,3 +263,17 @@ def test_kudos_text_with_a_slack_mention_becomes_kudos() -> None:
     assert command == GiveKudos(
         _actor(), tr.user_ref(USERS["alice"]), "alice", "for the <help>", True
     )
+
+
+@pytest.mark.parametrize(
+    ("user_id", "is_bot"),
+    [("U0SOMEBOT", True), ("USLACKBOT", False)],  # users.info says is_bot: false for Slackbot
+)
+async def test_kudos_to_a_bot_is_refused_politely_on_slack(
+    slack: SlackHarness, user_id: str, is_bot: bool
+) -> None:
+    slack.fake.add_user(user_id, "somebot")
+    slack.fake.users[user_id]["is_bot"] = is_bot
+    await slack.command("alice", "/kudos", f"<@{user_id}|somebot> for the great answers")
+    await slack.replies_to("alice", "Kudos are for people")
+    assert not any("Kudos to" in c.text() for c in slack.fake.to("chat.postMessage"))
