@@ -7,13 +7,16 @@ import asyncio
 import hashlib
 import hmac
 import multiprocessing
+import os
 import random
 import signal
 import socket
 import sys
 import time
 import urllib.parse
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,6 +32,7 @@ __all__ = [
     "SECRET",
     "FakeProcess",
     "ask_body",
+    "cpu_seconds",
     "free_port",
     "load",
     "run_server",
@@ -87,6 +91,30 @@ async def healthz(request):
 app = Starlette(routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", healthz)])
 uvicorn.run(app, host="127.0.0.1", port=int(os.environ["PORT"]), log_level="warning", access_log=False)
 """
+
+
+def cpu_seconds(*, pids: Sequence[int] = (), cmdline_has: str = "") -> float:
+    """CPU time (user + system) used so far by `pids` and by every process whose command line
+    contains `cmdline_has` (PostgreSQL names its backends' database there); Linux /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    chosen = set(pids)
+    if cmdline_has:
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    raw = Path("/proc", entry, "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if cmdline_has.encode() in raw:
+                    chosen.add(int(entry))
+    total = 0
+    for pid in chosen:
+        try:
+            fields = Path("/proc", str(pid), "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def free_port() -> int:

@@ -32,6 +32,7 @@ from benchmarks._slack_process import (  # noqa: E402
     BARE_SERVER,
     SECRET,
     FakeProcess,
+    cpu_seconds,
     free_port,
     load,
     run_server,
@@ -65,6 +66,17 @@ async def lags(url: str, since: datetime, until: datetime | None = None) -> list
             return [(r.sent_at - r.created_at).total_seconds() * 1000 for r in rows]
     finally:
         await engine.dispose()
+
+
+def _cpu(server: int, fake: FakeProcess, url: str) -> dict[str, float]:
+    """CPU seconds used so far by each process of the run."""
+    database = url.rsplit("/", 1)[-1] if url.startswith("postgresql") else ""
+    return {
+        "bot": cpu_seconds(pids=[server]),
+        "database": cpu_seconds(cmdline_has=f" {database} ") if database else 0.0,
+        "fake Slack": cpu_seconds(pids=[fake.proc.pid]),
+        "load client": time.process_time(),
+    }
 
 
 async def wait_cards(fake: FakeProcess, count: int, within: float = 300.0) -> float:
@@ -105,6 +117,7 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                 await load(port, requests=opts.warmup, concurrency=5, respond_base=respond_base)
                 await wait_cards(fake, before + opts.warmup)
                 burst_from = datetime.now().astimezone()
+                cpu_from = _cpu(proc.pid, fake, url)
                 started = time.time()
                 acks = await load(
                     port,
@@ -114,6 +127,7 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                     first=100_000 + opts.warmup,
                 )
                 last_card = await wait_cards(fake, before + opts.warmup + opts.requests)
+                cpu = {k: v - cpu_from[k] for k, v in _cpu(proc.pid, fake, url).items()}
                 burst_lag = await lags(url, burst_from)
                 # Idle: one ask at a time, well apart.
                 idle_from = datetime.now().astimezone()
@@ -137,6 +151,7 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                 await load(
                     bare_port, requests=opts.warmup, concurrency=5, respond_base=respond_base
                 )
+                bare_from = cpu_seconds(pids=[bare.pid])
                 floor = await load(
                     bare_port,
                     requests=opts.requests,
@@ -144,6 +159,7 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                     respond_base=respond_base,
                     first=500_000,
                 )
+                bare_cpu = cpu_seconds(pids=[bare.pid]) - bare_from
             finally:
                 await stop(bare)
     rate = opts.requests / (last_card - started)
@@ -163,6 +179,13 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
         f"  ack: p50 {statistics.median(ack):5.1f} ms, p99 {pct(ack, 0.99):6.1f} ms; bare Bolt "
         f"(floor) p50 {statistics.median(base):5.1f} ms, p99 {pct(base, 0.99):6.1f} ms; "
         f"p99 ratio {pct(ack, 0.99) / pct(base, 0.99):.2f}x"
+    )
+    per_ask = {k: v * 1000 / opts.requests for k, v in cpu.items()}
+    print(
+        "  CPU per ask (burst, ms): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in per_ask.items())
+        + f"; bare Bolt only acking {bare_cpu * 1000 / opts.requests:.1f}"
+        + f"; {os.cpu_count()} CPUs"
     )
 
 
