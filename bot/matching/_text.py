@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import snowballstemmer
+
 __all__ = [
     "FUNCTION_WORDS",
     "STOP_WORDS",
@@ -15,6 +17,8 @@ __all__ = [
     "common_words",
     "content_terms",
     "everyday_words",
+    "known_word",
+    "root",
     "stem",
     "term_tokens",
     "tokenize",
@@ -251,6 +255,36 @@ def everyday_words() -> frozenset[str]:
     text = resources.files("bot.matching").joinpath("frequent_words.txt").read_text("utf-8")
     words = {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
     return frozenset(words | {stem(w) for w in words})
+
+
+_SNOWBALL = snowballstemmer.stemmer("english")
+
+
+@cache
+def root(word: str) -> str:
+    """A word's derivational root (the Snowball English stemmer on the American spelling): a verb
+    meets its nouns ('manage', 'managing', 'management' -> 'manag'; 'visualise', 'visualization'
+    -> 'visual'). Coarser than `stem`, so used only where two or more words must all meet."""
+    if len(word) < 4 or not word.isalpha():
+        return word
+    w = _american(word)
+    if len(w) >= 6:
+        for uk, us in _BRITISH:
+            if w.endswith(uk):
+                w = w[: -len(uk)] + us
+                break
+    r: str = _SNOWBALL.stemWord(w)
+    return r if len(r) >= 3 else word
+
+
+@cache
+def known_word(word: str) -> bool:
+    """Whether `word` (lower case) is a word of an English dictionary (simplemma's, shipped in its
+    wheel), in any inflection. A known word is never read as a typo of another ("production" is
+    not "projection"); a misspelling ("managment", "postgress") is unknown."""
+    import simplemma  # loaded on first use: its dictionary takes a moment
+
+    return bool(word.isalpha()) and simplemma.is_known(word, lang="en")
 
 
 @cache

@@ -75,13 +75,23 @@ class SituationBook:
         self._people = frozenset(people)
 
     def ideas_in(self, text: str) -> set[str]:
-        """The ideas whose words or phrases appear in `text`."""
+        """The ideas whose words or phrases appear in `text`.
+
+        Left to right, the longest phrase at a word wins and its words are not read again: in
+        "checking email" (always on) neither "checking" (tests) nor "email" (writing) is an idea
+        of its own. Ideas sharing that longest phrase all count."""
         words = [stem(t.text) for t in tokenize(text)]
         found: set[str] = set()
-        for i, w in enumerate(words):
-            for stems, idea in self._phrases.get(w, ()):
-                if idea not in found and tuple(words[i : i + len(stems)]) == stems:
+        i = 0
+        while i < len(words):
+            longest = 0
+            for stems, idea in self._phrases.get(words[i], ()):  # longest phrases first
+                if longest and len(stems) < longest:
+                    break
+                if tuple(words[i : i + len(stems)]) == stems:
+                    longest = len(stems)
                     found.add(idea)
+            i += max(longest, 1)
         return found
 
     def guess(self, text: str) -> list[TopicGuess]:

@@ -25,6 +25,9 @@ kinds of term keep precision up while the vocabulary grows:
   `bot.matching.topics`);
 - *gapped*: a two-word term also meets its words with up to two possessives or pronouns between
   them ("negotiate *my* salary", "give *them* feedback", "review *our* code");
+- *roots*: a term of two or more words also meets its words' derivational roots (Snowball), and a
+  two-word term ending in an action noun meets verb + object, also across a possessive or pronoun
+  ("manage *my* stakeholders" is stakeholder management, "plan capacity" capacity planning);
 - *patterns* (``[patterns]``) are phrases with slots ("{level} to {level}") expanded into every
   alias their slot words make ("junior to senior", "mid-level to staff" …).
 """
@@ -47,6 +50,7 @@ from bot.matching._text import (
     STOP_WORDS,
     common_words,
     everyday_words,
+    root,
     stem,
     term_tokens,
 )
@@ -65,6 +69,10 @@ _MIN_FUZZY_LEN = 6
 # possessives and object pronouns, never articles ("booking a meeting room" is no sales call).
 _GAP_WORDS = frozenset("my our your his her their its me him them us you".split())
 _MAX_GAP = 2
+# Endings of an action noun ("management", "negotiation", "analysis", "planning"): a two-word term
+# ending in one ("stakeholder management") is also met as verb + object ("manage stakeholders",
+# "managing my stakeholders").
+_ACTION_NOUN = re.compile(r"(tion|sion|ment|ing|ysis|ance|ence)$")
 # Areas whose skills are technical; a cued term needs company of its own kind.
 TECHNICAL_AREAS = frozenset({"software", "infrastructure", "data", "more-software"})
 # Words a mentor adds around a skill ("advanced SQL", "Python programming").
@@ -147,6 +155,8 @@ class Taxonomy:
         self._yields: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self._loose: set[tuple[str, str]] = set()
         self._pairs: dict[str, dict[str, str]] = {}
+        self._roots: dict[str, str] = {}
+        self._verb_object: dict[str, dict[str, tuple[str, str]]] = {}
         for canon, names in (aliases or {}).items():
             self.add(canon, names)
         for canon, others in (related or {}).items():
@@ -243,6 +253,12 @@ class Taxonomy:
         stemmed = " ".join(stem(w) for w in words)
         if len(words) == 2 and not FUNCTION_WORDS.intersection(words):
             self._pairs.setdefault(stem(words[0]), {}).setdefault(stem(words[1]), canon)
+        if len(words) > 1 and all(w.isalpha() for w in words):
+            roots = [root(w) for w in words]
+            self._roots.setdefault(" ".join(roots), canon)
+            if len(words) == 2 and _ACTION_NOUN.search(words[1]) and roots[0] != roots[1]:
+                # verb + object: "manage stakeholders" for "stakeholder management"
+                self._verb_object.setdefault(roots[1], {}).setdefault(roots[0], (canon, words[1]))
         if len(words) > 1 or stemmed == key or stemmed not in common_words():
             # a one-word term whose stem is an everyday word ("meetings" -> "meeting") must be
             # written as is
@@ -266,18 +282,39 @@ class Taxonomy:
             hit = self._compact.get("".join(words))
         if hit is None:
             hit = self._stemmed.get(" ".join(stem(w) for w in words))
+        if hit is None and len(words) > 1 and not FUNCTION_WORDS.intersection(words):
+            roots = [root(w) for w in words]
+            hit = self._roots.get(" ".join(roots))
+            if hit is None and len(words) == 2:
+                hit = self._verb_object_hit(words[0], roots[0], roots[1])
         return hit
+
+    def _verb_object_hit(self, verb: str, verb_root: str, object_root: str) -> str | None:
+        """The two-word term "<object> <action noun>" that `verb` + an object of root
+        `object_root` says as verb + object; the verb must not be the noun itself
+        ("management stakeholders" is no such phrase; "planning capacity" is)."""
+        found = self._verb_object.get(verb_root, {}).get(object_root)
+        if found is None:
+            return None
+        noun = found[1]
+        if verb in (noun, noun + "s") and not noun.endswith("ing"):
+            return None
+        return found[0]
 
     def lookup_gapped(self, words: tuple[str, ...]) -> tuple[str, int] | None:
         """A two-word term met by ``words[0]`` and a later word with only determiners or
         pronouns between: its skill and how many words it spans."""
-        pairs = self._pairs.get(stem(words[0])) if words else None
-        if not pairs:
+        if not words:
+            return None
+        pairs = self._pairs.get(stem(words[0]))
+        if not pairs and (not words[0].isalpha() or root(words[0]) not in self._verb_object):
             return None
         for gap in range(1, min(_MAX_GAP, len(words) - 2) + 1):
             if words[gap] not in _GAP_WORDS:
                 return None
-            hit = pairs.get(stem(words[gap + 1]))
+            hit = pairs.get(stem(words[gap + 1])) if pairs else None
+            if hit is None and words[gap + 1].isalpha():
+                hit = self._verb_object_hit(words[0], root(words[0]), root(words[gap + 1]))
             if hit is not None:
                 return hit, gap + 2
         return None

@@ -21,6 +21,10 @@ is settled by the other topics the question names firmly (not loose, not cued):
   (`bot.matching.classifier`), so "parking permit renewal" asks rather than says "account
   management".
 
+A typo is read only in a word no English dictionary knows ("production" is never "projection").
+A role ("product manager") right after "to", "with", "for" or "from" is the audience, not a topic,
+when the question names another topic ("explain significance to a product manager").
+
 A general skill gives way to a related narrower one named in the same question ("negotiation"
 to "salary negotiation", "python" to "python packaging").
 
@@ -33,7 +37,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.matching._text import FUNCTION_WORDS, STOP_WORDS, Token, common_words, stem, tokenize
+from bot.matching._text import (
+    FUNCTION_WORDS,
+    STOP_WORDS,
+    Token,
+    common_words,
+    known_word,
+    stem,
+    tokenize,
+)
 from bot.matching.taxonomy import AmbiguousForm, Taxonomy
 
 __all__ = ["TopicMatch", "extract_topics", "find_topics", "unsure_topics"]
@@ -50,6 +62,17 @@ _NEXT_CUES = frozenset(
 )
 # A two-word term with up to two determiners between its words spans at most four words.
 _GAPPED_SPAN = 4
+# A term ending in one of these names a person ("product manager", "data scientist"); after "to",
+# "with", "for" or "from" it is who the asker deals with (the audience), not what the question is
+# about: "explain significance *to a product manager*" is about statistics, not product management.
+_ROLE_NOUNS = frozenset(
+    """manager managers engineer engineers designer designers developer developers researcher
+    researchers scientist scientists analyst analysts recruiter recruiters owner owners lead leads
+    leader leaders writer writers master accountant accountants marketer marketers lawyer
+    lawyers coach coaches director directors""".split()
+)
+_AUDIENCE_CUES = frozenset("to with for from".split())
+_DETERMINERS = frozenset("a an the my our your his her their this that our".split())
 # Words that, right before a one-letter language, show it names one ("in R", "using C").
 _PREV_CUES = frozenset("in using with learn learning write writing written use into of".split())
 
@@ -89,10 +112,16 @@ def _has_evidence(
 
 
 def _fuzzy_allowed(words: tuple[str, ...]) -> bool:
+    """Whether `words` may be a typo of a term: not framed by function words, and holding a word
+    that no English dictionary knows (a real word is that word, not a misspelling of another:
+    "production" is not "projection", "pattern" is not "patent")."""
     if words[0] in FUNCTION_WORDS or words[-1] in FUNCTION_WORDS:
         return False
     common = common_words()
-    return not all(w in common or stem(w) in common or not w.isalpha() for w in words)
+    return any(
+        w.isalpha() and w not in common and stem(w) not in common and not known_word(w)
+        for w in words
+    )
 
 
 def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> list[TopicMatch]:
@@ -113,7 +142,7 @@ def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> li
         for j in range(i, min(i + width, n)):
             consumed[j] = True
         i += width
-    matches = _settle(matches, taxonomy)
+    matches = _without_audience(_settle(matches, taxonomy), tokens)
     found = {m.skill for m in matches if m.sure}
     for i, tok in enumerate(tokens):
         if consumed[i]:
@@ -137,6 +166,28 @@ def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
         skill = taxonomy.yielded(m.skill, m.words, found - {m.skill})
         out.append(m if skill == m.skill else TopicMatch(skill, m.words, m.position, m.how))
     return _narrowest(_settle_loose(out, taxonomy), taxonomy)
+
+
+def _audience(m: TopicMatch, tokens: list[Token]) -> bool:
+    """Whether `m` names a person the asker deals with: a role ("product manager") right after
+    "to", "with", "for" or "from" and at most one determiner ("to a product manager")."""
+    if m.how == "tag" or m.words.split()[-1].lower() not in _ROLE_NOUNS:
+        return False
+    i = m.position - 1
+    if i >= 0 and tokens[i].text in _DETERMINERS:
+        i -= 1
+    return i >= 0 and tokens[i].text in _AUDIENCE_CUES
+
+
+def _without_audience(matches: list[TopicMatch], tokens: list[Token]) -> list[TopicMatch]:
+    """Drop roles named as the audience when the question names another topic firmly."""
+    audience = [_audience(m, tokens) for m in matches]
+    if not any(audience) or all(audience):
+        return matches
+    others = {m.skill for m, a in zip(matches, audience, strict=True) if not a and m.sure}
+    if not others:
+        return matches
+    return [m for m, a in zip(matches, audience, strict=True) if not a or m.skill in others]
 
 
 def _narrowest(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
