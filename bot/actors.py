@@ -14,7 +14,6 @@ from bot.messagebus import Context, Refusal
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
-    "ELSEWHERE",
     "ensure_person",
     "is_admin",
     "load_question",
@@ -87,22 +86,15 @@ async def require_workspace(ctx: Context, actor: Actor) -> Workspace:
 
 
 async def require_mentor(ctx: Context, actor: Actor) -> MentorProfile:
-    profile = await ctx.uow.mentors.get(actor.user)
+    """The actor's active profile in the workspace the command came from (a profile in another
+    workspace is another profile: it is never read or changed from here)."""
+    profile = await ctx.uow.mentors.get(actor.user, actor.workspace)
     if profile is None or not profile.active:
         raise Refusal(
             "You are not a mentor yet. Join with `/mentor join <skill, skill, ...>`, "
             "e.g. `/mentor join python, sql`."
         )
-    if profile.workspace != actor.workspace:
-        raise Refusal(ELSEWHERE)
     return profile
-
-
-# A profile belongs to one workspace: a command from another one must never change it.
-ELSEWHERE = (
-    "You mentor in another workspace, and a mentor profile serves one workspace. "
-    "Change it there, or leave there first (`/mentor leave`) to mentor here."
-)
 
 
 async def save_mentor(ctx: Context, profile: MentorProfile) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.refs import ThreadRef, UserRef
+from bot.refs import ThreadRef, UserRef, WorkspaceRef
 
 __all__ = [
     "Event",
@@ -124,6 +124,7 @@ class SessionCommented(Event):
 @dataclass(frozen=True, slots=True)
 class MentorRegistered(Event):
     mentor: UserRef
+    workspace: WorkspaceRef
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,8 +117,10 @@ class MentorProfileRow(SQLModel, table=True):
     region: str = Field(
         default="", sa_column=sa.Column(sa.String, nullable=False, server_default="")
     )
+    # One profile per person and workspace: a Discord (or Enterprise Grid) user id is the same
+    # in every server the bot serves, and mentoring in one says nothing about another.
     user: str = Field(primary_key=True)
-    workspace: str = Field(index=True)
+    workspace: str = Field(primary_key=True, index=True)
     skills: list[str] = _json()
     timezone: str = "UTC"
     hours: str

@@ -40,7 +40,7 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
         parts.append(text(f"• #{q.number} ({role}, {state}): ", UserText(q.text[:120])))
     if len(mine) > HOME_QUESTIONS:
         parts.append(text(f"… and {len(mine) - HOME_QUESTIONS} more."))
-    profile = await ctx.uow.mentors.get(cmd.actor.user)
+    profile = await ctx.uow.mentors.get(cmd.actor.user, cmd.actor.workspace)
     ws_id = cmd.actor.workspace.id
     actions = [Action("ask", 0, "Ask a question", "primary", ws_id)]
     if profile is not None and profile.active:

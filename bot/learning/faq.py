@@ -286,9 +286,9 @@ async def verify_faq(ctx: Context, nudge: Nudge, now: datetime) -> None:
     asked = f" (from question #{q.number})" if q is not None else ""
     # An author who left mentoring (or was forgotten) is asked nothing any more: the admins
     # keep the entry true instead, in their channel (they may confirm, update or retire it).
-    author = await ctx.uow.mentors.get(nudge.target)
+    author = await ctx.uow.mentors.get(nudge.target, entry.workspace)
     admins = None
-    if author is None or not author.active or author.workspace != entry.workspace:
+    if author is None or not author.active:
         admins = await workspace_of(ctx, entry.workspace)
     if admins is None:
         await wait_for_working_hours(ctx, nudge, nudge.target, now)

@@ -165,7 +165,7 @@ async def _longer_chat(ctx: Context, q: Question, now: datetime) -> Text | None:
         return None
     topic = repeated[0]
     mentor = q.mentor
-    profile = await ctx.uow.mentors.get(mentor) if mentor is not None else None
+    profile = await ctx.uow.mentors.get(mentor, q.workspace) if mentor is not None else None
     if profile is None or topic not in profile.skills:
         ranked = await rank_for(
             ctx, workspace=q.workspace, topics=[topic], exclude={q.asker}, limit=1

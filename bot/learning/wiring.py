@@ -34,7 +34,7 @@ async def _first_question(event: QuestionAsked, ctx: Context) -> None:
 
 async def _new_mentor(event: MentorRegistered, ctx: Context) -> None:
     """The mentors' course starts when someone joins as a mentor."""
-    profile = await ctx.uow.mentors.get(event.mentor)
+    profile = await ctx.uow.mentors.get(event.mentor, event.workspace)
     if profile is not None:
         await enroll(ctx, user=profile.ref, workspace=profile.workspace, track=Track.MENTOR)
 

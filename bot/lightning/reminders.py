@@ -30,7 +30,7 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
             return  # overtaken (the process was down): the next one or the end still comes
         call = ctx.config.session.call_link
         for user in [*(r.user for r in rsvps), *([s.speaker] if s.speaker else [])]:
-            tz = await reader_timezone(ctx, user)
+            tz = await reader_timezone(ctx, user, s.workspace)
             ctx.outbox.dm(
                 user,
                 reminder(

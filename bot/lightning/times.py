@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.commands import Actor
 from bot.hours import first_instant_at
 from bot.messagebus import Context
-from bot.refs import UserRef
+from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["actor_timezone", "day_before", "reader_timezone", "to_utc", "when_text"]
 
@@ -37,11 +37,11 @@ def when_text(when: datetime, tz: str | None) -> str:
     return f"{shown} ({day}{local:%H:%M} {tz})"
 
 
-async def reader_timezone(ctx: Context, user: UserRef) -> str | None:
-    """The zone a person reads times in: their mentor profile's, else what their platform told
-    us; None when unknown."""
+async def reader_timezone(ctx: Context, user: UserRef, workspace: WorkspaceRef) -> str | None:
+    """The zone a person reads times in: their mentor profile's in `workspace`, else what their
+    platform told us; None when unknown."""
     reads = await ctx.reads()
-    profile = await reads.mentors.get(user)
+    profile = await reads.mentors.get(user, workspace)
     if profile is not None and profile.active and _zone(profile.timezone) is not None:
         return profile.timezone
     person = await reads.people.get(user)
@@ -54,7 +54,7 @@ async def actor_timezone(ctx: Context, actor: Actor) -> str:
     if _zone(actor.timezone) is not None:
         assert actor.timezone is not None
         return actor.timezone
-    return await reader_timezone(ctx, actor.user) or "UTC"
+    return await reader_timezone(ctx, actor.user, actor.workspace) or "UTC"
 
 
 def to_utc(when: datetime, tz: str) -> datetime:

@@ -102,7 +102,7 @@ async def cross_region_mentors(
         return frozenset()
     # One look-up for the asker's and the suggested mentors' profiles (a card is drawn each
     # time it goes out: this is on every delivery of one).
-    profiles = await uow.mentors.get_many([q.asker, *q.suggested])
+    profiles = await uow.mentors.get_many([q.asker, *q.suggested], q.workspace)
     asker_profile = profiles.get(q.asker)
     if asker_profile is not None:
         asker = Place(region=asker_profile.region, timezone=asker_profile.timezone)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.actors import ELSEWHERE, ensure_person, require_mentor, require_workspace, save_mentor
+from bot.actors import ensure_person, require_mentor, require_workspace, save_mentor
 from bot.commands import (
     PauseMentor,
     RegisterMentor,
@@ -112,9 +112,8 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
         raise Refusal(stage_problem(cmd.stage))
     region = clean_region(cmd.region) if cmd.region is not None else None
     now = ctx.clock.now()
-    existing = await ctx.uow.mentors.get(cmd.actor.user)
-    if existing is not None and existing.active and existing.workspace != ws.ref:
-        raise Refusal(ELSEWHERE)
+    # The profile of this workspace only: one elsewhere is another one, left as it is.
+    existing = await ctx.uow.mentors.get(cmd.actor.user, ws.ref)
     if existing is not None and existing.active:
         existing.skills = skills
         existing.hours = hours or existing.hours
@@ -143,7 +142,7 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
         )
     await save_mentor(ctx, profile)
     ctx.reply(with_intro(intro, profile_card(profile, cmd.actor.name, now)))
-    ctx.emit(MentorRegistered(cmd.actor.user))
+    ctx.emit(MentorRegistered(cmd.actor.user, ws.ref))
 
 
 def with_intro(intro: str, card: ChatMessage) -> ChatMessage:

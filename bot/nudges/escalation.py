@@ -77,7 +77,7 @@ async def _dm_next(
         # step comes sooner anyway.
         starts = []
         for r in ranked[:wanted]:
-            profile = await ctx.uow.mentors.get(r.ref)
+            profile = await ctx.uow.mentors.get(r.ref, q.workspace)
             if profile is not None:
                 starts.append(profile.hours.next_start(now, profile.timezone))
         first = min(starts, default=None)

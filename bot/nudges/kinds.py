@@ -169,7 +169,7 @@ async def _follow_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
 async def _pause_end(ctx: Context, nudge: Nudge, now: datetime) -> None:
     if nudge.target is None:
         return
-    profile = await ctx.uow.mentors.get(nudge.target)
+    profile = await ctx.uow.mentors.get(nudge.target, nudge.workspace)
     if profile is None or profile.paused_until is None or profile.paused_until > now:
         return  # resumed early, or paused again for longer
     await wait_for_working_hours(ctx, nudge, nudge.target, now)

@@ -34,10 +34,11 @@ def _valid_zone(name: str | None) -> str | None:
 async def working_hours(
     ctx: Context, user: UserRef, nudge: Nudge
 ) -> tuple[WeeklyHours, str] | None:
-    """A mentor's own hours and timezone; anyone else: the default hours in the timezone their
-    platform told us. None when we know neither (e.g. the console): then nothing waits, since
-    guessing someone's night would only delay what they asked for."""
-    profile = await ctx.uow.mentors.get(user)
+    """A mentor's own hours and timezone (their profile in the nudge's workspace); anyone
+    else: the default hours in the timezone their platform told us. None when we know neither
+    (e.g. the console): then nothing waits, since guessing someone's night would only delay
+    what they asked for."""
+    profile = await ctx.uow.mentors.get(user, nudge.workspace)
     if profile is not None and profile.active:
         return profile.hours, profile.timezone
     person = await ctx.uow.people.get(user)

@@ -34,8 +34,8 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
         raise Refusal(f"The asker of #{q.number} can't mentor their own question.")
     if cmd.to == q.mentor:
         raise Refusal(f"{target} already has #{q.number}.")
-    profile = await ctx.uow.mentors.get(cmd.to)
-    if profile is None or not profile.active or profile.workspace != q.workspace:
+    profile = await ctx.uow.mentors.get(cmd.to, q.workspace)
+    if profile is None or not profile.active:
         raise Refusal(
             f"A session can only go to an active mentor of this workspace, and {target} isn't "
             "one. `/mentor list` shows who mentors what."
@@ -83,8 +83,8 @@ async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
     q = await _offered_to_me(cmd, ctx)
     _running(q)
     assert q.mentor is not None
-    profile = await ctx.uow.mentors.get(cmd.actor.user)
-    if profile is None or not profile.active or profile.workspace != q.workspace:
+    profile = await ctx.uow.mentors.get(cmd.actor.user, q.workspace)
+    if profile is None or not profile.active:
         raise Refusal(f"Only active mentors can take over a session; #{q.number} stays put.")
     now = ctx.clock.now()
     previous = q.mentor
@@ -116,7 +116,7 @@ async def decline_hand_over(cmd: DeclineHandOver, ctx: Context) -> None:
                 body=text(
                     UserText(names.get(cmd.actor.user, "The mentor you asked")),
                     f" can't take over #{q.number}; it stays with you. "
-                    "You can ask someone else with `/mentor handover`.",
+                    f"You can ask someone else with `/mentor handover {q.number} @someone`.",
                 ),
                 question_id=q.number,
             ),

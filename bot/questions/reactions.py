@@ -113,7 +113,7 @@ async def _open_session(ctx: Context, q: Question, ws: Workspace) -> None:
         private=q.anonymous,
     )
     names = await names_for(ctx, [q.asker, q.mentor])
-    profile = await ctx.uow.mentors.get(q.mentor)
+    profile = await ctx.uow.mentors.get(q.mentor, q.workspace)
     tz = profile.timezone if profile is not None else ws.timezone
     ctx.outbox.in_thread(session_intro(q, names=names, config=ctx.config, tz=tz), q)
 
@@ -212,7 +212,7 @@ async def extended(event: TimeboxExtended, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
     assert q.timebox_ends_at is not None
     # The fallback in the same zone as the session's first message (each reader sees theirs).
-    profile = await ctx.uow.mentors.get(q.mentor) if q.mentor is not None else None
+    profile = await ctx.uow.mentors.get(q.mentor, q.workspace) if q.mentor is not None else None
     ws_tz = profile.timezone if profile is not None else ws.timezone
     minutes = ctx.config.session.extend_minutes
     why = "You're still talking, so I've added time. " if event.automatic else ""
@@ -306,7 +306,7 @@ async def unanswered(event: QuestionUnanswered, ctx: Context) -> None:
     similar = await similar_resolved(ctx, q)
     body = [
         text(
-            who(q.asker, names),
+            who(q.asker, names, mention=False),  # a DM: no need to ping them by name
             f", I'm sorry: no mentor could take your question #{q.number} this time, "
             "so I've closed it. It's not you — please ask again, perhaps with a little more "
             "detail or other keywords: `/askmentor ...`",

@@ -101,12 +101,8 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
             f"You released #{q.number} earlier, so it goes to another mentor now. "
             "Thanks for giving it a try!"
         )
-    mentor_profile = await ctx.uow.mentors.get(actor.user)
-    if q.anonymous and (
-        mentor_profile is None
-        or not mentor_profile.active
-        or mentor_profile.workspace != q.workspace
-    ):
+    mentor_profile = await ctx.uow.mentors.get(actor.user, q.workspace)
+    if q.anonymous and (mentor_profile is None or not mentor_profile.active):
         raise Refusal(
             f"#{q.number} was asked anonymously, so only active mentors can claim it. "
             "`/mentor join <skills>` puts you on the list."
@@ -137,7 +133,10 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
         name = await _who_won(ctx, winner) if winner else "someone else"
         raise Refusal(f"{name} claimed #{q.number} first. Thanks for jumping in!")
     await ctx.uow.rate_events.record(q.workspace, actor.user, "claim", now)
-    reply = text(f"You claimed #{claimed.number}. The session thread is open — say hello!")
+    reply = text(
+        f"You claimed #{claimed.number}. I'm opening your session thread with the asker — "
+        "say hello there!"
+    )
     if mentor_profile is None:
         reply = reply + (
             " You're not a mentor yet: `/mentor join <skills>` puts you on the list "

@@ -63,8 +63,11 @@ def cross_timezone_sessions(
     return count
 
 
-async def _facts(ctx: Context, user: UserRef, wanted: set[str]) -> BadgeFacts:
-    """Only the figures the wanted badges look at."""
+async def _facts(
+    ctx: Context, user: UserRef, workspace: WorkspaceRef, wanted: set[str]
+) -> BadgeFacts:
+    """Only the figures the wanted badges look at (the mentor's timezone: their profile in
+    `workspace`)."""
     uow = ctx.uow
     facts: dict[str, int] = {}
     if "first_question" in wanted:
@@ -73,7 +76,7 @@ async def _facts(ctx: Context, user: UserRef, wanted: set[str]) -> BadgeFacts:
         sessions = await helped_sessions(ctx, user, since=None)
         facts["sessions_resolved"] = len(sessions)
         if "cross_timezone" in wanted:
-            profile = await uow.mentors.get(user)
+            profile = await uow.mentors.get(user, workspace)
             people: dict[UserRef, Person] = await uow.people.get_many(
                 list({s.asker for s in sessions})
             )
@@ -105,7 +108,7 @@ async def review_badges(
         return []
     now = ctx.clock.now()
     new = []
-    for badge in sorted(earned_badges(await _facts(ctx, user, wanted), among=wanted)):
+    for badge in sorted(earned_badges(await _facts(ctx, user, workspace, wanted), among=wanted)):
         if await ctx.uow.badges.add(EarnedBadge(workspace, user, badge, now)):
             new.append(badge)
     if new:

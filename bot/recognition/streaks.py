@@ -127,7 +127,7 @@ async def send_streak_note(ctx: Context, nudge: Nudge, now: datetime) -> None:
     mentor = nudge.target
     if mentor is None or week_of(now) != week_of(nudge.due_at):
         return  # meant for a week that is over (the process was down): nothing to keep going
-    profile = await ctx.uow.mentors.get(mentor)
+    profile = await ctx.uow.mentors.get(mentor, nudge.workspace)
     if profile is None or not profile.active or profile.is_paused(now):
         return
     last = await ctx.uow.streaks.last_note(mentor, NOTE_KIND)

@@ -80,19 +80,30 @@ def _mentor(row: sa.Row[Any]) -> MentorProfile:
 class SqlMentorRepository(Repository):
     """`bot.ports.MentorRepository` over SQL."""
 
-    async def get(self, ref: UserRef) -> MentorProfile | None:
-        row = (
-            await self._session.execute(sa.select(MENTOR).where(MENTOR.c.user == ref.key()))
-        ).first()
+    async def get(self, ref: UserRef, workspace: WorkspaceRef) -> MentorProfile | None:
+        stmt = sa.select(MENTOR).where(
+            MENTOR.c.user == ref.key(), MENTOR.c.workspace == workspace.key()
+        )
+        row = (await self._session.execute(stmt)).first()
         return None if row is None else _mentor(row)
 
-    async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, MentorProfile]:
+    async def get_many(
+        self, refs: Sequence[UserRef], workspace: WorkspaceRef
+    ) -> dict[UserRef, MentorProfile]:
         if not refs:
             return {}
         keys = sorted({r.key() for r in refs})
-        rows = await self._session.execute(sa.select(MENTOR).where(MENTOR.c.user.in_(keys)))
+        rows = await self._session.execute(
+            sa.select(MENTOR).where(MENTOR.c.workspace == workspace.key(), MENTOR.c.user.in_(keys))
+        )
         profiles = (_mentor(row) for row in rows)
         return {p.ref: p for p in profiles}
+
+    async def of_person(self, ref: UserRef) -> list[MentorProfile]:
+        rows = await self._session.execute(
+            sa.select(MENTOR).where(MENTOR.c.user == ref.key()).order_by(MENTOR.c.workspace)
+        )
+        return [_mentor(row) for row in rows]
 
     async def save(self, profile: MentorProfile) -> None:
         values = {
@@ -109,7 +120,7 @@ class SqlMentorRepository(Repository):
             "stage": profile.stage,
             "region": profile.region,
         }
-        await self._upsert(MENTOR, values, keys=["user"])
+        await self._upsert(MENTOR, values, keys=["user", "workspace"])
 
     async def in_workspace(self, workspace: WorkspaceRef) -> list[MentorProfile]:
         rows = await self._session.execute(

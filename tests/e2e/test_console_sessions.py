@@ -40,7 +40,7 @@ async def test_claim_by_reaction_or_click_updates_the_card_and_tells_the_mentor(
     assert card.lines[0] == "(card updated) Question #1"
     assert "Status: Claimed by bob" in card.lines
     assert out.one("only bob sees").text == (
-        "You claimed #1. The session thread is open — say hello!"
+        "You claimed #1. I'm opening your session thread with the asker — say hello there!"
     )
 
 

@@ -58,8 +58,8 @@ async def test_rows_by_email_and_by_id_import_with_paused_and_are_audited(
         )
         assert code == 0, said
         async with app.uow_factory() as uow:
-            bob = await uow.mentors.get(UserRef("slack", "U0BOB"))
-            carol = await uow.mentors.get(UserRef("slack", "U0CAROL"))
+            bob = await uow.mentors.get(UserRef("slack", "U0BOB"), WS)
+            carol = await uow.mentors.get(UserRef("slack", "U0CAROL"), WS)
             person = await uow.people.get(UserRef("slack", "U0BOB"))
             [entry] = await uow.audit.recent([WS], limit=5)
         assert bob is not None and bob.is_paused(T0) and bob.skills == ("python",)
@@ -92,7 +92,7 @@ async def test_an_unknown_email_imports_nothing(sqlite_url: str, tmp_path: Path)
         assert code == 2
         assert "roster.csv:3: `nobody@example.com`: nobody has that address" in "\n".join(said)
         async with app.uow_factory() as uow:
-            assert await uow.mentors.get(UserRef("slack", "U0CAROL")) is None
+            assert await uow.mentors.get(UserRef("slack", "U0CAROL"), WS) is None
             assert await uow.audit.recent([WS], limit=5) == []
     finally:
         await app.dispose()

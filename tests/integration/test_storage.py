@@ -172,8 +172,8 @@ async def test_mentor_profile_round_trips_and_lists_active_ones(uow_factory: Uow
         await uow.mentors.save(retired)
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.mentors.get(MENTOR) == profile
-        assert await uow.mentors.get(OTHER) == retired
+        assert await uow.mentors.get(MENTOR, WS) == profile
+        assert await uow.mentors.get(OTHER, WS) == retired
         assert await uow.mentors.in_workspace(WS) == [profile]
 
 

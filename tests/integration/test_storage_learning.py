@@ -170,7 +170,7 @@ async def test_stage_and_region_round_trip_on_profiles(uow_factory: UowFactory) 
         await uow.mentors.save(profile)
         await uow.commit()
     async with uow_factory() as uow:
-        got = await uow.mentors.get(MENTOR)
+        got = await uow.mentors.get(MENTOR, WS)
     assert got is not None and (got.stage, got.region) == ("lead", "Europe")
 
 
@@ -203,7 +203,10 @@ async def _read_back(url: str) -> tuple[MentorProfile | None, Question | None]:
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
         async with make_uow_factory(engine)() as uow:
-            return await uow.mentors.get(UserRef("slack", "U1")), await uow.questions.get(1)
+            return (
+                await uow.mentors.get(UserRef("slack", "U1"), WS),
+                await uow.questions.get(1),
+            )
     finally:
         await engine.dispose()
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -167,3 +168,61 @@ async def test_a_database_of_the_first_release_upgrades_in_place(empty_url: str)
     finally:
         await factory_engine.dispose()
     assert q.number == 8
+
+
+async def test_mentor_profiles_survive_0011_and_one_person_may_then_mentor_in_two_workspaces(
+    empty_url: str,
+) -> None:
+    """Profiles written when a person had one (revision 0010) keep every value; afterwards the
+    same Discord user can have a second profile, in another server, beside the first."""
+    await upgrade(empty_url, "0010")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as conn:
+            for user, guild, skills in (("1", "G1", "python"), ("2", "G1", "sql")):
+                await conn.execute(
+                    text(
+                        'INSERT INTO mentor_profile ("user", workspace, skills, timezone, hours, '
+                        "capacity_per_week, joined_at, active, about, stage, region) VALUES "
+                        f"('discord:{user}', 'discord:{guild}', '[\"{skills}\"]', "
+                        "'Europe/Berlin', 'Mon-Fri 10:00-16:00', 4, '2026-11-20 10:00:00', "
+                        "true, 'Happy to help', 'senior', 'Europe')"
+                    )
+                )
+    finally:
+        await engine.dispose()
+    await upgrade(empty_url)
+    bob, carol = UserRef("discord", "1"), UserRef("discord", "2")
+    g1, g2 = WorkspaceRef("discord", "G1"), WorkspaceRef("discord", "G2")
+    engine = create_engine(empty_url)
+    try:
+        factory = make_uow_factory(engine)
+        async with factory() as uow:
+            before = await uow.mentors.in_workspace(g1)
+            there = await uow.mentors.get(bob, g1)
+            assert there is not None
+            await uow.mentors.save(replace(there, workspace=g2, skills=("kubernetes",)))
+            await uow.commit()
+        async with factory(read_only=True) as uow:
+            in_g1 = await uow.mentors.in_workspace(g1)
+            in_g2 = await uow.mentors.in_workspace(g2)
+            bobs = await uow.mentors.of_person(bob)
+    finally:
+        await engine.dispose()
+    assert [(p.ref, p.skills) for p in before] == [(bob, ("python",)), (carol, ("sql",))]
+    kept = before[0]
+    assert (kept.timezone, str(kept.hours), kept.capacity_per_week) == (
+        "Europe/Berlin",
+        "Mon-Fri 10:00-16:00",
+        4,
+    )
+    assert (kept.about, kept.stage, kept.region, kept.active) == (
+        "Happy to help",
+        "senior",
+        "Europe",
+        True,
+    )
+    assert kept.joined_at == datetime(2026, 11, 20, 10, tzinfo=UTC)
+    assert in_g1 == before  # the second profile changed nothing of the first
+    assert [(p.ref, p.skills) for p in in_g2] == [(bob, ("kubernetes",))]
+    assert [(p.workspace, p.skills) for p in bobs] == [(g1, ("python",)), (g2, ("kubernetes",))]

@@ -77,7 +77,7 @@ async def test_an_exported_roster_imports_back_as_it_was(
     assert await import_roster(console.app.bus, console.app.uow_factory, file, out=said.append) == 0
     async with console.app.uow_factory(read_only=True) as uow:
         person = await uow.people.get(UserRef("console", "m1"))
-        profile = await uow.mentors.get(UserRef("console", "m1"))
+        profile = await uow.mentors.get(UserRef("console", "m1"), CONSOLE)
     assert person is not None and person.name == "=1+1"
     assert profile is not None and profile.about == "-help"
 

@@ -167,7 +167,7 @@ async def test_the_roster_export_of_one_server_lists_only_its_mentors(two: Harne
     assert "python" not in out.getvalue()
 
 
-async def test_joining_as_mentor_in_server_b_never_changes_the_profile_in_server_a(
+async def test_a_mentor_in_two_servers_has_a_profile_in_each_and_b_never_changes_a(
     two: Harness,
 ) -> None:
     f = fake(two)
@@ -176,10 +176,11 @@ async def test_joining_as_mentor_in_server_b_never_changes_the_profile_in_server
     with f.acting_in(f.guild_b):
         told = [
             await reply(two, "bob", "mentor", sub("join", ("skills", 3, "kubernetes"))),
-            await reply(two, "bob", "mentor", sub("skills", ("skills", 3, "kubernetes"))),
+            await reply(two, "bob", "mentor", sub("skills", ("skills", 3, "kubernetes, sql"))),
             await reply(two, "bob", "mentor", sub("pause")),
         ]
-    assert all("You mentor in another workspace" in t for t in told), told
+    assert "Welcome aboard" in told[0] and "Skills updated" in told[1], told
+    assert "Paused" in told[2], told
     async with two.app.uow_factory(read_only=True) as uow:
         workspaces = {w.ref.id: w.ref for w in await uow.workspaces.all()}
         in_a = await uow.mentors.in_workspace(workspaces[f.guild_a])
@@ -187,4 +188,6 @@ async def test_joining_as_mentor_in_server_b_never_changes_the_profile_in_server
     assert [(p.skills, p.active, p.paused_until) for p in in_a] == [
         (("python", "pandas"), True, None)
     ]
-    assert in_b == []
+    assert [(p.ref, p.skills, p.paused_until is not None) for p in in_b] == [
+        (in_a[0].ref, ("kubernetes", "sql"), True)
+    ]

@@ -17,7 +17,7 @@ from bot.commands import (
     SendDigest,
 )
 from bot.config import Config
-from bot.domain import Question
+from bot.domain import MentorProfile, Question
 from bot.lightning.card_gateway import LightningCardGateway
 from bot.matching import SimilarIndexes, build_taxonomy
 from bot.mentors.roster_cache import MentorRoster
@@ -57,6 +57,11 @@ class Core:
     def actor(self, name: str, *, platform_admin: bool = False) -> Actor:
         return Actor(self.user(name), name, WORKSPACE, platform_admin=platform_admin)
 
+    def profile(self, name: str, workspace: WorkspaceRef = WORKSPACE) -> MentorProfile:
+        """`name`'s committed mentor profile in `workspace` (the row itself: tests may edit it)."""
+        found: MentorProfile = self.db.tables["mentors"][self.user(name), workspace]
+        return found
+
     async def handle(self, command: Command) -> list[ChatMessage]:
         return await self.bus.handle(command)
 
@@ -87,7 +92,7 @@ class Core:
 
     async def claimed(self, *, asker: str = "alice", mentor: str = "bob") -> int:
         """A question `asker` asked and `mentor` (a pandas mentor) claimed."""
-        if self.user(mentor) not in self.db.tables["mentors"]:
+        if (self.user(mentor), WORKSPACE) not in self.db.tables["mentors"]:
             await self.join(mentor, "python", "pandas")
         n = await self.ask(asker)
         said = await self.claim(mentor, n)

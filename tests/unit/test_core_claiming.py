@@ -24,7 +24,10 @@ async def core() -> Core:
 async def test_claim_moves_the_question_to_claimed_with_the_mentor(core: Core) -> None:
     n = await core.ask("alice")
     said = await core.claim("bob", n)
-    assert said == f"You claimed #{n}. The session thread is open — say hello!"
+    assert (
+        said
+        == f"You claimed #{n}. I'm opening your session thread with the asker — say hello there!"
+    )
     q = core.question(n)
     assert (q.state, q.mentor, q.claims) == (QuestionState.CLAIMED, core.user("bob"), 1)
 

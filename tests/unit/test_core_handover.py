@@ -49,7 +49,9 @@ async def test_a_decline_leaves_the_session_and_tells_its_mentor(core: Core) -> 
     assert said == f"No problem — #{n} stays with its mentor."
     q = core.question(n)
     assert (q.mentor, q.handover_to) == (core.user("bob"), None)
-    assert core.chat.dms(core.user("bob"))[-1].startswith(f"carol can't take over #{n}")
+    told = core.chat.dms(core.user("bob"))[-1]
+    assert told.startswith(f"carol can't take over #{n}")
+    assert f"`/mentor handover {n} @someone`" in told  # the whole command to ask someone else
     # The offer is gone: a late Accept does nothing.
     said = await core.reply(AcceptHandOver(core.actor("carol"), n))
     assert said == f"There's no hand-over of #{n} waiting for you."

@@ -33,7 +33,7 @@ async def test_join_creates_a_profile_with_the_default_hours_and_says_welcome(co
     said = await core.reply(RegisterMentor(core.actor("bob"), ("Python", " pandas ")))
     assert said.startswith("Mentor bob\nWelcome aboard! You're a mentor now.")
     assert "Skills: python, pandas" in said
-    profile = core.db.tables["mentors"][core.user("bob")]
+    profile = core.profile("bob")
     assert profile.skills == ("python", "pandas")
     assert profile.hours == WeeklyHours.parse("Mon-Fri 09:00-17:00")
     assert (profile.timezone, profile.capacity_per_week) == ("UTC", 3)
@@ -43,7 +43,7 @@ async def test_joining_again_updates_the_profile(core: Core) -> None:
     await core.join("bob", "python")
     said = await core.reply(RegisterMentor(core.actor("bob"), ("sql",)))
     assert "Your mentor profile is updated." in said
-    assert core.db.tables["mentors"][core.user("bob")].skills == ("sql",)
+    assert core.profile("bob").skills == ("sql",)
 
 
 @pytest.mark.parametrize("skills", [(), ("",), (" ", "  ")], ids=["none", "empty", "blank"])
@@ -61,20 +61,20 @@ async def test_skills_replaces_the_list(core: Core) -> None:
     await core.join("bob", "python")
     said = await core.reply(UpdateMentorSkills(core.actor("bob"), ("pandas", "sql")))
     assert said.splitlines()[1] == "Skills updated."
-    assert core.db.tables["mentors"][core.user("bob")].skills == ("pandas", "sql")
+    assert core.profile("bob").skills == ("pandas", "sql")
 
 
 async def test_skills_with_an_empty_list_is_refused(core: Core) -> None:
     await core.join("bob", "python")
     said = await core.reply(UpdateMentorSkills(core.actor("bob"), ()))
     assert "Tell me at least one skill" in said
-    assert core.db.tables["mentors"][core.user("bob")].skills == ("python",)
+    assert core.profile("bob").skills == ("python",)
 
 
 async def test_hours_are_set_from_text(core: Core) -> None:
     await core.join("bob", "python")
     await core.reply(SetMentorHours(core.actor("bob"), "Mon 10:00-12:00, Wed 14:00-18:00"))
-    profile = core.db.tables["mentors"][core.user("bob")]
+    profile = core.profile("bob")
     assert profile.hours == WeeklyHours.parse("Mon 10:00-12:00, Wed 14:00-18:00")
 
 
@@ -93,16 +93,14 @@ async def test_bad_hours_are_refused_with_an_example(core: Core, hours: str, hin
     await core.join("bob", "python", hours="Mon-Fri 09:00-17:00")
     said = await core.reply(SetMentorHours(core.actor("bob"), hours))
     assert hint in said
-    assert core.db.tables["mentors"][core.user("bob")].hours == WeeklyHours.parse(
-        "Mon-Fri 09:00-17:00"
-    )
+    assert core.profile("bob").hours == WeeklyHours.parse("Mon-Fri 09:00-17:00")
 
 
 async def test_timezone_is_set_by_its_iana_name(core: Core) -> None:
     await core.join("bob", "python")
     said = await core.reply(SetMentorTimezone(core.actor("bob"), "europe/berlin"))
     assert said.splitlines()[1] == "Timezone updated."
-    assert core.db.tables["mentors"][core.user("bob")].timezone == "Europe/Berlin"
+    assert core.profile("bob").timezone == "Europe/Berlin"
 
 
 @pytest.mark.parametrize(
@@ -124,7 +122,7 @@ async def test_unknown_timezone_is_refused_with_a_suggestion(
     await core.join("bob", "python")
     said = await core.reply(SetMentorTimezone(core.actor("bob"), tz))
     assert hint in said
-    assert core.db.tables["mentors"][core.user("bob")].timezone == "UTC"
+    assert core.profile("bob").timezone == "UTC"
 
 
 @pytest.mark.parametrize(

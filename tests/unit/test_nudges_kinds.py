@@ -113,6 +113,17 @@ async def test_after_a_day_the_question_is_unanswered_and_the_asker_is_told_kind
     assert "please ask again" in dm and "/askmentor" in dm
 
 
+async def test_the_give_up_dm_greets_the_asker_by_name_without_pinging_them(core: Core) -> None:
+    n = await core.ask("alice")
+    before = len(core.chat.dms(core.user("alice")))
+    for minutes in (10, 20, 90, 1320):
+        await tick(core, minutes=minutes)
+    assert core.question(n).state is QuestionState.UNANSWERED
+    [dm] = core.chat.messages("send_dm", user=core.user("alice"))[before:]
+    assert dm.plain().startswith("alice, I'm sorry")
+    assert not dm.mentions()
+
+
 async def test_the_give_up_message_lists_similar_resolved_questions(core: Core) -> None:
     earlier = await core.resolved(asker="dave", mentor="bob")
     n = await core.ask("alice")
@@ -227,7 +238,7 @@ async def test_a_mentor_whose_pause_ended_is_told_they_are_back(core: Core) -> N
     await core.reply(PauseMentor(core.actor("bob"), timedelta(days=2)))
     await tick(core, days=2)
     assert any("welcome back" in m for m in core.chat.dms(core.user("bob")))
-    assert core.db.tables["mentors"][core.user("bob")].paused_until is None
+    assert core.profile("bob").paused_until is None
 
 
 async def test_a_mentor_who_resumed_early_gets_no_welcome_back(core: Core) -> None:

@@ -161,7 +161,7 @@ async def test_joining_with_a_stage_and_region(core: Core) -> None:
     await core.handle(
         RegisterMentor(core.actor("bob"), ("pandas",), stage="senior", region="Europe")
     )
-    profile = core.db.tables["mentors"][core.user("bob")]
+    profile = core.profile("bob")
     assert (profile.stage, profile.region) == ("senior", "Europe")
 
 

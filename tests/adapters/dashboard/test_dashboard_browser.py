@@ -186,7 +186,7 @@ async def test_an_admin_signs_in_sees_the_queue_pauses_a_mentor_and_downloads_th
     assert "Carol <b>Danvers</b>" in await page.inner_text("main")
     await page.screenshot(path=screens / "3-mentors-paused.png", full_page=True)
     async with served.app.uow_factory() as uow:
-        bob = await uow.mentors.get(UserRef("test", "bob"))
+        bob = await uow.mentors.get(UserRef("test", "bob"), WS)
         [entry] = await uow.audit.recent([WS], limit=1, action="mentor pause")
     assert bob is not None and bob.is_paused(T0)
     assert entry.actor == ADMIN.user and entry.subject == "test:bob"
@@ -232,7 +232,7 @@ async def test_an_admin_signs_in_sees_the_queue_pauses_a_mentor_and_downloads_th
     )
     assert forged.status == 403
     async with served.app.uow_factory() as uow:
-        carol = await uow.mentors.get(UserRef("test", "carol"))
+        carol = await uow.mentors.get(UserRef("test", "carol"), WS)
     assert carol is not None and not carol.is_paused(T0)
 
     # Another workspace is never shown, even when asked for.

@@ -276,7 +276,7 @@ async def test_a_form_naming_another_workspaces_person_changes_and_shows_nothing
         sent = await client.post(path, data={"csrf": await _csrf(client), **form})
     assert sent.status_code == status and "Zed" not in sent.text
     async with served.app.uow_factory() as uow:
-        zed = await uow.mentors.get(UserRef("test", "zed"))
+        zed = await uow.mentors.get(UserRef("test", "zed"), OTHER)
         person = await uow.people.get(UserRef("test", "zed"))
     assert zed is not None and zed.active and not zed.is_paused(T0)
     assert person is not None and person.name == "Zed"
