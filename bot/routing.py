@@ -68,9 +68,17 @@ class RoutingGateway:
         return await self._for(user).send_dm(user, message, key=key, retry=retry)
 
     async def send_private(
-        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+        self,
+        *,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        key: str = "",
+        retry: bool = False,
     ) -> None:
-        await self._for(user).send_private(user=user, channel=channel, message=message)
+        await self._for(user).send_private(
+            user=user, channel=channel, message=message, key=key, retry=retry
+        )
 
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False

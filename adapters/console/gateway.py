@@ -102,7 +102,13 @@ class ConsoleGateway:
         return MessageRef(PLATFORM, self._next(f"dm-{user.id}"))
 
     async def send_private(
-        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+        self,
+        *,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        key: str = "",
+        retry: bool = False,
     ) -> None:
         self.emit(f"only {user.id} sees", message)
 

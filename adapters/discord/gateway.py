@@ -6,12 +6,15 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
+from functools import partial
 from typing import Any, Literal
 
 import discord
 
 from adapters.discord.components import view_for
+from adapters.discord.ratelimits import retry_after_seconds
 from adapters.discord.render import RenderedMessage, render_message
+from adapters.discord.thread_refused import notice_key, refused_by_dm, refused_in_channel
 from adapters.discord.translate import PLATFORM, message_ids, message_ref, snowflake, thread_ref
 from bot.flow.outbox import ReplyTo
 from bot.messages import ChatMessage
@@ -44,7 +47,6 @@ FORBIDDEN = {MISSING_ACCESS: "missing access", 50013: "missing permissions"}
 ARCHIVED_THREAD = 50083
 # An interaction token lasts 15 minutes; after that its webhook answers 401 (or 404).
 TOKEN_GONE = {401, 404}
-CLOUDFLARE_BAN_SECONDS = 60.0  # a 429 without Discord's body: back off, don't hammer
 
 # What the bot tried, as the operator reads it, and the permissions that takes (Discord's names).
 POST = "post in a channel"
@@ -80,8 +82,8 @@ async def _delivering(*, dm: bool = False, needs: str = "") -> AsyncIterator[Non
     except discord.RateLimited as e:  # longer than the client may wait inside a call
         raise RetryAfter(e.retry_after) from e
     except discord.HTTPException as e:
-        if e.status == 429:
-            raise RetryAfter(CLOUDFLARE_BAN_SECONDS) from e
+        if e.status == 429:  # not Discord's (discord.py handles those): Cloudflare, a proxy
+            raise RetryAfter(retry_after_seconds(e)) from e
         if e.code in UNREACHABLE or (dm and e.code == MISSING_ACCESS):
             reason = UNREACHABLE.get(e.code, "missing access")
             raise DeliveryRefused(f"Discord refused it ({e.code}: {reason})") from e
@@ -236,15 +238,65 @@ class DiscordGateway:
         always for anonymous questions); the asker and mentor are added."""
         private = private or self._thread_mode == "private"
         needs = PRIVATE_THREAD if private or card is None else PUBLIC_THREAD
-        async with self._in(snowflake(channel), needs=needs):
-            parent = await self._text_channel(snowflake(channel))
-            if private or card is None:
-                thread = await self._channel_thread(parent, private=private, name=name, retry=retry)
-            else:
-                thread = await self._card_thread(parent, message_ids(card)[1], name=name)
-            await self._add_members(thread, members, private=private)
-        self._unfinished.pop((parent.id, name), None)
-        return thread_ref(thread.id)
+        refused: DeliveryRefused
+        try:
+            async with self._in(snowflake(channel), needs=needs):
+                parent = await self._text_channel(snowflake(channel))
+                if private or card is None:
+                    thread = await self._channel_thread(
+                        parent, private=private, name=name, retry=retry
+                    )
+                else:
+                    thread = await self._card_thread(parent, message_ids(card)[1], name=name)
+                await self._add_members(thread, members, private=private)
+        except DeliveryRefused as e:
+            refused = e
+        except discord.HTTPException as e:
+            if not 400 <= e.status < 500:
+                raise  # Discord's trouble, not a refusal: tried again
+            refused = DeliveryRefused(f"Discord refused the thread ({e.status}, code {e.code})")
+            refused.__cause__ = e
+        else:
+            self._unfinished.pop((parent.id, name), None)
+            return thread_ref(thread.id)
+        grant = _PERMISSIONS[needs] if isinstance(refused, MissingPermission) else None
+        await self._tell_thread_refused(
+            channel=channel, members=members, name=name, private=private, grant=grant
+        )
+        raise refused
+
+    async def _tell_thread_refused(
+        self,
+        *,
+        channel: ChannelRef,
+        members: Sequence[UserRef],
+        name: str,
+        private: bool,
+        grant: str | None,
+    ) -> None:
+        """No session thread: the asker and mentor hear it (else they'd wait in a thread that
+        isn't there), by DM, or in the channel when their DMs are closed. Best effort: a notice
+        that can't go out is logged without ids, and the refusal stands either way."""
+        people = [m for m in members if m.platform == PLATFORM]
+        _, place = self._place(snowflake(channel))
+        place = place.split(" in server ")[0]
+        for person in people:
+            others = [p for p in people if p != person]
+            key = partial(notice_key, channel=channel, name=name, user=person, pair=people)
+            dm = refused_by_dm(name=name, others=others, place=place, private=private, grant=grant)
+            try:
+                await self.send_dm(person, dm, key=key("dm"))
+                continue
+            except DeliveryRefused:
+                pass  # closed DMs: say it in the channel instead
+            except (RetryAfter, discord.HTTPException) as e:
+                log.warning("could not tell a member their session thread was refused: %s", e)
+                continue
+            said = refused_in_channel(user=person, grant=grant)
+            try:
+                await self.post_card(channel, said, key=key("channel"))
+            except (DeliveryRefused, RetryAfter, discord.HTTPException) as e:
+                log.warning("could not tell a member their session thread was refused: %s", e)
 
     async def _channel_thread(
         self, parent: discord.TextChannel, *, private: bool, name: str, retry: bool
@@ -338,10 +390,17 @@ class DiscordGateway:
         return message_ref(dm.id, sent.id)
 
     async def send_private(
-        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+        self,
+        *,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        key: str = "",
+        retry: bool = False,
     ) -> None:
-        """Discord has no ephemeral messages outside interactions: a DM."""
-        await self.send_dm(user, message)
+        """Discord has no ephemeral messages outside interactions: a DM, with the delivery's
+        key as its nonce like every other send (a retry after a timeout shows it once)."""
+        await self.send_dm(user, message, key=key, retry=retry)
 
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False

@@ -23,6 +23,7 @@ from adapters.discord.components import ActionButton
 from adapters.discord.gateway import DiscordGateway
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.listeners import EventsCog
+from adapters.discord.ratelimits import GlobalLimit
 from adapters.discord.translate import PLATFORM
 from bot.app import App
 from bot.emoji import shown_emoji
@@ -88,7 +89,11 @@ def _claim_emoji(configured: list[str]) -> str | None:
 
 
 def _make_bot(
-    *, shard_count: int, guild_ready_timeout: float, members: bool = False
+    *,
+    shard_count: int,
+    guild_ready_timeout: float,
+    members: bool = False,
+    http_trace: aiohttp.TraceConfig,
 ) -> commands.Bot | commands.AutoShardedBot:
     """A plain bot, or an auto-sharded one for large installs (``[discord] shard_count``)."""
     if shard_count:
@@ -100,6 +105,7 @@ def _make_bot(
             guild_ready_timeout=guild_ready_timeout,
             max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT_SECONDS,
             shard_count=shard_count,
+            http_trace=http_trace,
         )
     return commands.Bot(
         command_prefix=commands.when_mentioned,
@@ -108,14 +114,19 @@ def _make_bot(
         allowed_mentions=discord.AllowedMentions.none(),
         guild_ready_timeout=guild_ready_timeout,
         max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT_SECONDS,
+        http_trace=http_trace,
     )
 
 
-def _measure_requests(bot: commands.Bot | commands.AutoShardedBot, app: App) -> None:
-    """Report each REST call's duration and status (by route template) to the bot's metrics."""
+def _measure_requests(
+    bot: commands.Bot | commands.AutoShardedBot, app: App, *, global_limit: GlobalLimit
+) -> None:
+    """Report each REST call's duration and status (by route template) to the bot's metrics;
+    every call first waits for a global rate limit that is in force (see `GlobalLimit`)."""
     original = bot.http.request
 
     async def measured(route: Route, **kwargs: Any) -> Any:
+        await global_limit.before_request()
         started = time.monotonic()
         status = 0
         try:
@@ -148,16 +159,18 @@ class DiscordAdapter:
         self.app = app
         self.settings = settings
         cfg = app.config.discord
+        self.global_limit = GlobalLimit(longest_wait=lambda: self.bot.http.max_ratelimit_timeout)
         self.bot = _make_bot(
             shard_count=cfg.shard_count,
             guild_ready_timeout=guild_ready_timeout,
             members=cfg.member_events,
+            http_trace=self.global_limit.trace,
         )
         self.gateway = DiscordGateway(
             self.bot, thread_mode=cfg.thread_mode, claim_emoji=_claim_emoji(app.config.claim.emoji)
         )
         self.runner = InteractionRunner(app, self.gateway)
-        _measure_requests(self.bot, app)
+        _measure_requests(self.bot, app, global_limit=self.global_limit)
         self.events = EventsCog(self.bot, app=app, runner=self.runner)
 
     async def wait_registered(self) -> list[WorkspaceRef]:

@@ -23,6 +23,7 @@ from bot.textcommands import (
     parse_lightning,
     parse_mentor,
     parse_when,
+    when_problem,
 )
 
 __all__ = [
@@ -317,9 +318,11 @@ def lightning_form_command(
     """The "I'll teach it" form → AcceptLightning (the time in the mentor's own timezone)."""
     starts_at = parse_when(when)
     if starts_at is None:
+        # A real-looking but impossible time (2026-02-30, 24:30) is named, not "unreadable".
+        problem = when_problem(when) or f"I couldn't read `{when.strip()}` as a time."
         return ParseError(
-            f"I couldn't read `{when.strip()}` as a time. Use `YYYY-MM-DD HH:MM`, e.g. "
-            f"`2026-12-03 15:00`, or `/lightning accept {lightning_id} 2026-12-03 15:00 <title>`."
+            f"{problem} Use `YYYY-MM-DD HH:MM`, e.g. `2026-12-03 15:00`, or "
+            f"`/lightning accept {lightning_id} 2026-12-03 15:00 <title>`."
         )
     return AcceptLightning(actor, lightning_id, starts_at, title)
 

@@ -73,9 +73,17 @@ class LightningCardGateway:
         return await self._inner.send_dm(user, message, key=key, retry=retry)
 
     async def send_private(
-        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+        self,
+        *,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        key: str = "",
+        retry: bool = False,
     ) -> None:
-        await self._inner.send_private(user=user, channel=channel, message=message)
+        await self._inner.send_private(
+            user=user, channel=channel, message=message, key=key, retry=retry
+        )
 
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False

@@ -99,9 +99,17 @@ class FakeChat:
         return await self._record("send_dm", ref, user=user, message=message, key=key)
 
     async def send_private(
-        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+        self,
+        *,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        key: str = "",
+        retry: bool = False,
     ) -> None:
-        await self._record("send_private", None, user=user, channel=channel, message=message)
+        await self._record(
+            "send_private", None, user=user, channel=channel, message=message, key=key
+        )
 
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False

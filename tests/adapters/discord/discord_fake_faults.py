@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from discord_fake_rest import json_response, ratelimit_headers, too_many_requests
+from discord_fake_rest import (
+    cloudflare_too_many_requests,
+    global_too_many_requests,
+    json_response,
+    ratelimit_headers,
+    too_many_requests,
+)
 
 __all__ = ["Fault", "Faults"]
 
@@ -48,6 +55,18 @@ class Faults:
     def __init__(self) -> None:
         self._faults: list[_Rule] = []
         self._holds: list[_Rule] = []
+        self._global_until = 0.0  # time.monotonic() when a global rate limit ends
+
+    def rate_limit_globally(self, seconds: float) -> None:
+        """The bot's global rate limit is hit: for `seconds`, every request is answered with a
+        global 429 (interactions aside: "Interaction endpoints are not bound to the bot's
+        Global Rate Limit")."""
+        self._global_until = time.monotonic() + seconds
+
+    def cloudflare_ban_next(self, method: str, pattern: str, *, retry_after: int | None) -> None:
+        """Answer the next matching request with Cloudflare's 429 (HTML, not Discord's JSON)."""
+        fault = Fault(429, lambda: cloudflare_too_many_requests(retry_after))
+        self._faults.append(_Rule(method, re.compile(pattern), once=True, fault=fault))
 
     def rate_limit_next(self, method: str, pattern: str, *, retry_after: float = 0.2) -> None:
         """Answer the next matching request with a 429, as Discord does."""
@@ -90,6 +109,9 @@ class Faults:
 
     def fault(self, method: str, path: str) -> Fault | None:
         """How this request goes wrong, if it does (a one-shot fault is used up)."""
+        left = self._global_until - time.monotonic()
+        if left > 0 and not path.startswith("/interactions/"):
+            return Fault(429, lambda: global_too_many_requests(left))
         rule = self._first(self._faults, method, path)
         return rule.fault if rule is not None else None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from aiohttp import web
 __all__ = [
     "NONCE_MINUTES",
     "FakeRestApi",
+    "cloudflare_too_many_requests",
+    "global_too_many_requests",
     "json_response",
     "ratelimit_headers",
     "read_body",
@@ -270,6 +273,27 @@ def too_many_requests(retry_after: float) -> web.Response:
     headers["X-RateLimit-Scope"] = "user"
     body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
     return json_response(body, status=429, headers=headers)
+
+
+def global_too_many_requests(retry_after: float) -> web.Response:
+    """Discord's global rate limit: no bucket headers, ``X-RateLimit-Global`` and the global
+    scope, Retry-After in whole seconds (rounded up) and the exact wait in the body."""
+    headers = {
+        "Retry-After": str(math.ceil(retry_after)),
+        "X-RateLimit-Global": "true",
+        "X-RateLimit-Scope": "global",
+        "Via": "1.1 google",
+    }
+    body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": True}
+    return json_response(body, status=429, headers=headers)
+
+
+def cloudflare_too_many_requests(retry_after: int | None) -> web.Response:
+    """A 429 from Cloudflare in front of the API (an IP banned for too many invalid requests):
+    an HTML page, none of Discord's headers, a Retry-After only sometimes."""
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    page = "<html><body><h1>Error 1015</h1><p>You are being rate limited.</p></body></html>"
+    return web.Response(text=page, status=429, content_type="text/html", headers=headers)
 
 
 def json_response(data: Any, *, status: int, headers: dict[str, str]) -> web.Response:

@@ -13,10 +13,10 @@ async def test_mentor_join_registers_skills_and_replies_ephemerally(harness: Har
     (reply,) = await harness.fake.followups(token)
     assert reply.json()["flags"] & EPHEMERAL
     async with harness.app.uow_factory() as uow:
+        translate = __import__("adapters.discord.translate").discord.translate
         profile = await uow.mentors.get(
-            __import__("adapters.discord.translate").discord.translate.user_ref(
-                harness.fake.users["bob"]["id"]
-            )
+            translate.user_ref(harness.fake.users["bob"]["id"]),
+            translate.workspace_ref(harness.fake.guild_id),
         )
     assert profile is not None and "python" in profile.skills
 

@@ -10,7 +10,11 @@ import pytest
 from discord_harness import Harness
 from discord_helpers import custom_ids, eventually, sub
 
-from adapters.discord.translate import user_ref
+from adapters.discord.ratelimits import NOT_DISCORDS_BACKOFF_SECONDS
+from adapters.discord.translate import channel_ref, user_ref
+from bot.flow.outbox import Delivery, Op, OutboxItem, new_key
+from bot.messages import ChatMessage, text
+from bot.ports import RetryAfter
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
 
@@ -199,3 +203,69 @@ async def test_a_private_thread_retried_after_a_failed_member_add_is_not_opened_
     assert sorted(fake.thread_members[thread_id]) == sorted(
         [fake.users["alice"]["id"], fake.users["bob"]["id"]]
     )
+
+
+async def test_a_private_message_answered_500_after_it_was_made_shows_once(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    carol = user_ref(fake.users["carol"]["id"])
+    said = ChatMessage(body=text("Only you see this: your draft is saved."))
+    private = Delivery(
+        Op.PRIVATE,
+        f"u:{carol.key()}",
+        message=said,
+        user=carol,
+        channel=channel_ref(fake.mentoring_id),
+    )
+    fake.fail_next("POST", r"/channels/\d+/messages")  # the DM is made, then Discord says 500
+    async with harness.app.uow_factory() as uow:
+        row = OutboxItem(private, key=new_key(), due_at=harness.clock.now())
+        await uow.outbox.add_many([row])
+        await uow.commit()
+    harness.app.runtime.wake()
+    posts = await fake.wait_request("POST", r"/channels/\d+/messages", count=2)
+    assert [p.status for p in posts] == [500, 200]
+    assert posts[0].json()["nonce"] == posts[1].json()["nonce"] == row.key
+    assert all(p.json()["enforce_nonce"] is True for p in posts)
+    (body,) = [b for s, b in _dm_posts(harness, "carol") if s == 200]
+    assert "draft is saved" in body
+    (dm,) = {p.path.split("/")[2] for p in posts}
+    assert len(fake.channel_messages(dm)) == 1
+
+
+async def test_a_long_global_rate_limit_holds_back_every_request_not_only_the_one_that_met_it(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    gateway = harness.adapter.gateway
+    fake.rate_limit_globally(60)
+    with pytest.raises(RetryAfter):
+        await gateway.post_card(channel_ref(fake.mentoring_id), ChatMessage(body=text("Digest")))
+    asked = len(fake.requests)
+    carol = user_ref(fake.users["carol"]["id"])
+    with pytest.raises(RetryAfter) as held:
+        await gateway.send_dm(carol, ChatMessage(body=text("Your question has a mentor.")))
+    assert 50 < held.value.seconds <= 60  # what is left of Discord's global wait
+    # Not asked at all meanwhile: every 429 counts towards Cloudflare's ban on invalid requests.
+    assert fake.requests[asked:] == []
+    assert [r.status for r in fake.requests if r.status == 429] == [429]
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waits"),
+    [(120, 120.0), (None, NOT_DISCORDS_BACKOFF_SECONDS)],
+    ids=["with Retry-After", "without Retry-After"],
+)
+async def test_a_429_that_is_not_discords_waits_its_retry_after_else_briefly(
+    harness: Harness, retry_after: int | None, waits: float
+) -> None:
+    fake = harness.fake
+    fake.cloudflare_ban_next(
+        "POST", rf"/channels/{fake.mentoring_id}/messages", retry_after=retry_after
+    )
+    with pytest.raises(RetryAfter) as told:
+        await harness.adapter.gateway.post_card(
+            channel_ref(fake.mentoring_id), ChatMessage(body=text("Digest"))
+        )
+    assert told.value.seconds == waits  # not a blind minute

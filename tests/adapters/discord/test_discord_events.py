@@ -143,7 +143,7 @@ async def test_a_member_who_leaves_another_server_keeps_mentoring_here(harness: 
 
     await eventually(noted)
     async with harness.app.uow_factory(read_only=True) as uow:
-        profile = await uow.mentors.get(bob)
+        profile = await uow.mentors.get(bob, workspace_ref(fake.guild_id))
         question = await uow.questions.get_by_number(workspace_ref(fake.guild_id), 1)
     assert profile is not None and profile.active
     assert question is not None and question.mentor == bob

@@ -23,6 +23,7 @@ from adapters.discord.translate import (
 )
 from bot.config import Config
 from bot.lightning.commands import AcceptLightning, DeclineLightning, RateLightning
+from bot.textcommands import ParseError
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
 CALL = "https://meet.example.com/lightning"
@@ -271,3 +272,27 @@ def test_lightning_slash_options_become_the_text_grammar() -> None:
     assert lightning_command(ACTOR, "rate", {"session": 4, "score": 5}) == RateLightning(
         ACTOR, 4, 5
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [
+        ("2026-02-30 15:00", "February 2026 has 28 days"),
+        ("2026-13-03 15:00", "there is no month 13"),
+        ("2026-12-03 24:30", "`24:30` isn't a time of day"),
+    ],
+    ids=["no such day", "no such month", "no such hour"],
+)
+def test_an_impossible_time_in_the_teach_form_names_what_is_wrong(typed: str, named: str) -> None:
+    refused = lightning_form_command(ACTOR, 4, title="groupby", when=typed)
+    assert isinstance(refused, ParseError)
+    assert named in refused.message
+    assert "couldn't read" not in refused.message
+    assert "`/lightning accept 4 2026-12-03 15:00 <title>`" in refused.message
+
+
+def test_an_unreadable_time_in_the_teach_form_still_shows_the_shape_to_use() -> None:
+    refused = lightning_form_command(ACTOR, 4, title="groupby", when="next tuesday")
+    assert isinstance(refused, ParseError)
+    assert refused.message.startswith("I couldn't read `next tuesday` as a time.")
+    assert "`YYYY-MM-DD HH:MM`" in refused.message

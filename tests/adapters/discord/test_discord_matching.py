@@ -9,7 +9,7 @@ import pytest
 from discord_harness import Harness
 from discord_helpers import custom_ids, eventually, sub
 
-from adapters.discord.translate import user_ref
+from adapters.discord.translate import user_ref, workspace_ref
 
 CLOSE_CALL = "I feel tired and keep answering messages every evening"
 
@@ -55,13 +55,13 @@ async def test_join_and_about_take_the_mentors_own_words(harness: Harness) -> No
     fake = harness.fake
     options = sub("join", ("skills", 3, "negotiation"), ("about", 3, "Answering offers"))
     await fake.followups(await fake.slash("bob", "mentor", options))
-    bob = user_ref(fake.users["bob"]["id"])
+    bob, guild = user_ref(fake.users["bob"]["id"]), workspace_ref(fake.guild_id)
     async with harness.app.uow_factory(read_only=True) as uow:
-        profile = await uow.mentors.get(bob)
+        profile = await uow.mentors.get(bob, guild)
     assert profile is not None and profile.about == "Answering offers"
     await fake.followups(
         await fake.slash("bob", "mentor", sub("about", ("text", 3, "Counter-offers too")))
     )
     async with harness.app.uow_factory(read_only=True) as uow:
-        profile = await uow.mentors.get(bob)
+        profile = await uow.mentors.get(bob, guild)
     assert profile is not None and profile.about == "Counter-offers too"

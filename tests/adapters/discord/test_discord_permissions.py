@@ -153,3 +153,69 @@ async def test_member_events_without_the_server_members_intent_stop_start_up_cle
         assert "member_events = false" in str(stopped.value)
     finally:
         await stop_bot(app, task)
+
+
+def _dms_to(fake: FakeDiscord, name: str) -> list[str]:
+    """The text of every message the bot made in `name`'s DM channel."""
+    dms = {d for d, u in fake.dm_channels.items() if u == fake.users[name]["id"]}
+    return [m["content"] for m in fake.messages.values() if m["channel_id"] in dms]
+
+
+@pytest.mark.parametrize(
+    ("thread_mode", "refused", "code", "grant"),
+    [
+        ("private", r"/channels/\d+/threads", 50013, "Create Private Threads"),
+        ("public", r"/channels/\d+/messages/\d+/threads", 50001, "Create Public Threads"),
+    ],
+    ids=["private thread, missing permissions", "thread under the card, missing access"],
+)
+async def test_a_refused_session_thread_is_told_to_asker_and_mentor_by_dm(
+    harness: Harness, caplog: pytest.LogCaptureFixture, refused: str, code: int, grant: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    fake.refuse("POST", refused, code=code, message="Missing Permissions")
+    (reply,) = await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    assert "You claimed #1" in reply.content()
+    await fake.wait_until(lambda: bool(_dms_to(fake, "alice") and _dms_to(fake, "bob")))
+    await _settled(harness)
+    alice, bob = fake.users["alice"]["id"], fake.users["bob"]["id"]
+    for name, other in (("alice", bob), ("bob", alice)):
+        (told,) = [t for t in _dms_to(fake, name) if "couldn't open" in t]
+        assert "Question #1" in told and "#mentoring" in told
+        assert f"<@{other}>" in told and "direct messages" in told
+        assert grant in told and "Send Messages in Threads" in told
+    assert not fake.threads  # and nothing pretends otherwise: no intro anywhere
+    # The operator: one line naming what to grant, and no one's id or words.
+    (line,) = [r.getMessage() for r in caplog.records if grant in r.getMessage()]
+    assert "#mentoring in server Acme" in line
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "aiohttp.access")
+    assert alice not in logged and bob not in logged and "pandas" not in logged
+
+
+async def test_a_refused_thread_is_said_in_the_channel_to_someone_whose_dms_are_closed(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION, anonymous=True)
+    fake.close_dms("alice")
+    fake.refuse("POST", r"/channels/\d+/threads", code=50013, message="Missing Permissions")
+    await harness.join("bob")
+    await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    alice = fake.users["alice"]["id"]
+
+    def said_in_channel() -> list[str]:
+        return [
+            m["content"]
+            for m in fake.channel_messages(fake.mentoring_id)
+            if "couldn't open" in (m.get("content") or "")
+        ]
+
+    await fake.wait_until(lambda: bool(said_in_channel()))
+    await _settled(harness)
+    (said,) = said_in_channel()
+    assert said.startswith(f"<@{alice}>") and "direct message" in said
+    # An anonymous asker stays anonymous: neither the question nor the mentor is named.
+    assert "#1" not in said and fake.users["bob"]["id"] not in said
+    assert any("couldn't open" in t for t in _dms_to(fake, "bob"))

@@ -46,7 +46,7 @@ async def test_leave_releases_the_session_and_deactivates_the_mentor(harness: Ha
     assert "left the mentor list" in reply.json()["content"]
     bob = UserRef("discord", harness.fake.users["bob"]["id"])
     async with harness.app.uow_factory() as uow:
-        profile = await uow.mentors.get(bob)
+        profile = await uow.mentors.get(bob, WorkspaceRef("discord", harness.fake.guild_id))
         q = await uow.questions.get(1)
     assert profile is not None and not profile.active
     assert q is not None and q.mentor is None
@@ -64,7 +64,7 @@ async def test_a_member_who_leaves_the_server_is_offboarded(harness: Harness) ->
 
     async def offboarded() -> bool:
         async with harness.app.uow_factory() as uow:
-            profile = await uow.mentors.get(bob)
+            profile = await uow.mentors.get(bob, WorkspaceRef("discord", fake.guild_id))
             q = await uow.questions.get_by_number(WorkspaceRef("discord", fake.guild_id), 1)
         return bool(profile and not profile.active and q and q.mentor is None)
 
