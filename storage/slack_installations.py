@@ -93,14 +93,17 @@ class SlackInstallations:
             active=bool(m["active"]),
         )
 
-    async def deactivate(self, team_id: str) -> None:
-        """Uninstalled or tokens revoked: forget the token, keep the row as inactive."""
+    async def deactivate(self, team_id: str, *, token: str | None = None) -> bool:
+        """Uninstalled or tokens revoked: forget the token, keep the row as inactive. With
+        `token`, only while that is still the workspace's token (a reinstall since brought a new
+        one). True when this call deactivated it (it was active)."""
+        t = installation_table
+        stmt = sa.update(t).where(t.c.team_id == team_id, t.c.active.is_(True))
+        if token is not None:
+            stmt = stmt.where(t.c.bot_token == token)
         async with self.engine.begin() as conn:
-            await conn.execute(
-                sa.update(installation_table)
-                .where(installation_table.c.team_id == team_id)
-                .values(bot_token=None, active=False)
-            )
+            done = await conn.execute(stmt.values(bot_token=None, active=False))
+        return bool(done.rowcount)
 
     async def remember(self, ids: Mapping[str, str]) -> None:
         """Record which workspace (team id) each Slack id belongs to (first sighting wins)."""

@@ -21,7 +21,7 @@ from bot.messages import Attachment, ChatMessage, text
 from bot.ports import DeliveryRefused, RetryAfter
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
 
-__all__ = ["OUTBOX_EVENT", "SlackGateway", "api_error", "classify"]
+__all__ = ["OUTBOX_EVENT", "TOKEN_GONE", "SlackGateway", "TokenRefused", "api_error", "classify"]
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 _NOT_VISIBLE = {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived"}
 # Errors that no retry will change, for this one recipient or place (Slack's error codes).
 _REFUSED = {
-    "account_inactive",
     "cannot_dm_bot",
     "cant_update_message",
     "channel_not_found",
@@ -46,6 +45,11 @@ _REFUSED = {
     "user_not_found",
     "user_not_in_channel",
 }
+# Errors about the token itself, whatever the call (Slack's docs: the app was uninstalled, its
+# token revoked, or the workspace or bot user deactivated): no call with it will work again.
+TOKEN_GONE = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "team_not_found"}
+)
 # The event_type of the message metadata that carries a delivery's idempotency key.
 OUTBOX_EVENT = "micromentor_outbox"
 
@@ -69,12 +73,26 @@ def _retry_after(e: SlackApiError) -> float:
     return 1.0
 
 
+class TokenRefused(DeliveryRefused):
+    """Slack refused the token itself (`TOKEN_GONE`): the workspace's installation is gone."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Slack: {code} (the workspace's token is gone)")
+        self.code = code
+
+
 def classify(e: SlackApiError) -> Exception:
     """What the deliverer should do about a Web API error: wait (rate limit), skip (this
-    recipient can't be reached), or retry (anything else, e.g. a 5xx)."""
+    recipient can't be reached), or retry (anything else, e.g. a 5xx).
+
+    A dead token is `TokenRefused` for ``account_inactive`` (skipped, as always) and left to
+    retry otherwise: with one workspace the token is the environment's and an operator may put
+    a new one in place; the OAuth mode turns every `TOKEN_GONE` code into an uninstall."""
     code = api_error(e)
     if e.response.status_code == 429 or code == "ratelimited":
         return RetryAfter(_retry_after(e))
+    if code == "account_inactive":
+        return TokenRefused(code)
     if code in _REFUSED:
         return DeliveryRefused(f"Slack: {code}")
     return e
@@ -251,7 +269,13 @@ class SlackGateway:
         return await self._post(user.id, message, key=key, retry=retry)
 
     async def send_private(
-        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+        self,
+        *,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        key: str = "",
+        retry: bool = False,
     ) -> None:
         """Ephemeral in `channel`; a DM when the user can't see the channel."""
         try:
@@ -262,7 +286,7 @@ class SlackGateway:
             if api_error(e) not in _NOT_VISIBLE:
                 raise classify(e) from None
             log.info("ephemeral not possible (%s); sending a DM instead", api_error(e))
-            await self.send_dm(user, message)
+            await self.send_dm(user, message, key=key, retry=retry)
 
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False

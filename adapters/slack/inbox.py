@@ -27,6 +27,8 @@ KIND = "slack"
 
 Body = Mapping[str, Any]
 
+NO_SUCH_PERSON = "I can't find that person in this workspace; mention them with @ to thank them."
+
 # Fields of a payload that are credentials of sorts or of no use later: never stored.
 _DROP = ("token", "trigger_id", "authorizations", "enterprise")
 
@@ -94,6 +96,10 @@ class SlackPreparer:
             return ReplyTo(user, _channel(channel), token=body.get("response_url"))
         if kind == "view":
             meta = tr.metadata_of(body.get("view") or {})
+            if meta.get("home"):
+                # A form opened from a button on the App Home tab: what it saved shows there,
+                # so the tab is published again (as for a button pressed on it).
+                return ReplyTo(user, from_home=True)
             return ReplyTo(user, _channel(meta.get("channel")), token=meta.get("response_url"))
         event = body.get("event") or {}
         if event.get("type") == "app_home_opened":
@@ -127,8 +133,11 @@ class SlackPreparer:
                 body["command"], body.get("text", ""), actor=actor, now=self.clock.now()
             )
             if isinstance(typed, GiveKudos) and not typed.to_bot:
-                # As on Discord: kudos are for people, never a bot (nor Slackbot).
+                # As on Discord: kudos are for people, never a bot (nor Slackbot), and for
+                # someone in this workspace (Slack knows nobody by that id, or they left).
                 to = await self.directory.user(typed.to.id, fallback_name=typed.to_name)
+                if to.missing:
+                    return ParseError(NO_SUCH_PERSON)
                 typed = replace(typed, to_bot=to.bot)
             return None if isinstance(typed, tr.OpenModal) else typed
         if kind == "action":

@@ -3,20 +3,22 @@ the inbox (`adapters.slack.inbox`). Forms are opened here, since a trigger lasts
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate as tr
 from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
 from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
-from adapters.slack.users import SlackDirectory
+from adapters.slack.users import SlackDirectory, SlackUser
 from bot import commands as c
 from bot.config import Config
 from bot.emoji import canonical_emoji, emoji_set
@@ -54,6 +56,8 @@ class SlackBot:
     config: Config
     # Forms opened from a button start from what is stored ([Edit] a draft, [Update] an FAQ).
     uow_factory: UnitOfWorkFactory | None = None
+    # Work started after a form opened (filling it in); kept so it is not garbage-collected.
+    _later: set[asyncio.Task[None]] = field(default_factory=set, repr=False)
 
     async def receive(self, kind: str, body: Body) -> bool:
         """Store an input; False for one seen before (a retry). Raises NotStored."""
@@ -81,17 +85,61 @@ class SlackBot:
         return {block: problem.replace("`", "") for block, problem in found.items()}
 
     async def open_modal(self, modal: tr.OpenModal, *, body: Body, channel: str | None) -> None:
+        """Open a form on the input's trigger_id, which Slack accepts for 3 seconds: nothing that
+        may be slow (a Web API call) comes before views.open; what only Slack knows (the
+        person's timezone) is filled in afterwards with views.update."""
         meta: dict[str, Any] = {"channel": channel, "response_url": body.get("response_url")}
+        if (body.get("view") or {}).get("type") == "home":
+            meta["home"] = True  # its submission shows the App Home again (see SlackPreparer)
         view = await self._view(modal, meta, body)
         if view is None:
             await self.gateway.tell(body.get("response_url"), _GONE.get(modal.kind, NOT_NOW))
             return
+        client = self.gateway.client
         try:
-            await self.gateway.client.views_open(trigger_id=body["trigger_id"], view=view)
+            opened = await client.views_open(trigger_id=body["trigger_id"], view=view)
         except SlackApiError as e:
             # Most often expired_trigger_id: a form must open within 3 s of the click.
             log.warning("a Slack form could not open: %s", api_error(e))
             await self.gateway.tell(body.get("response_url"), FORM_FAILED)
+            return
+        uid = user_id(body)
+        if modal.kind == "join" and self.directory.known(uid) is None:
+            # Bolt answers Slack only once the listener returns (process_before_response): the
+            # look-up runs on its own, not in the way of the acknowledgement.
+            shown = opened.get("view") or {}
+            task = asyncio.create_task(
+                self._show_slack_timezone(client, self.directory.user, uid, meta=meta, shown=shown)
+            )
+            self._later.add(task)
+            task.add_done_callback(self._later.discard)
+
+    async def _show_slack_timezone(
+        self,
+        client: AsyncWebClient,
+        lookup: Callable[[str], Awaitable[SlackUser]],
+        uid: str,
+        *,
+        meta: dict[str, Any],
+        shown: Body,
+    ) -> None:
+        """The open join form, updated with the person's Slack timezone as its placeholder."""
+        who = await lookup(uid)  # never raises: a failed look-up is logged and a stand-in given
+        if not who.timezone or not shown.get("id"):
+            return
+        view = join_modal(
+            meta,
+            hours=self.config.mentors.default_hours,
+            timezone=None,
+            slack_timezone=who.timezone,
+        )
+        try:
+            await client.views_update(view_id=shown["id"], hash=shown.get("hash"), view=view)
+        except SlackApiError as e:
+            # not_found: submitted or closed meanwhile; hash_conflict: changed meanwhile.
+            log.info("the join form was not updated with the Slack timezone: %s", api_error(e))
+        except Exception:
+            log.warning("the join form was not updated with the Slack timezone", exc_info=True)
 
     async def _view(
         self, modal: tr.OpenModal, meta: dict[str, Any], body: Body
@@ -103,11 +151,13 @@ class SlackBot:
                 meta, allow_anonymous=self.config.ask.allow_anonymous, initial=modal.initial
             )
         if modal.kind == "join":
-            who = await self.directory.user(user_id(body))
+            # Only what is known without asking Slack (users.info may be slow or rate limited,
+            # and the trigger lasts 3 s); an empty timezone means the Slack profile's.
+            who = self.directory.known(user_id(body))
             return join_modal(
                 meta,
                 hours=self.config.mentors.default_hours,
-                timezone=who.timezone or self.config.mentors.default_timezone,
+                timezone=who.timezone if who is not None else None,
             )
         assert n is not None
         if modal.kind == "lightning":

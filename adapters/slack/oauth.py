@@ -47,7 +47,7 @@ from starlette.routing import BaseRoute, Route
 
 from adapters.slack import translate as tr
 from adapters.slack.check import manifest_scopes
-from adapters.slack.gateway import SlackGateway, api_error
+from adapters.slack.gateway import TOKEN_GONE, SlackGateway, TokenRefused, api_error
 from adapters.slack.inbox import KIND, SlackPreparer, user_id
 from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.runtime import (
@@ -84,8 +84,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 OAUTH_VARS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
-# Errors meaning the workspace's token is gone (uninstalled, revoked): stop delivering there.
-_TOKEN_GONE = {"invalid_auth", "token_revoked", "account_inactive", "not_authed", "team_not_found"}
 _CACHE_SECONDS = 60.0
 # Added to a request's body: the team whose installation authorized it.
 AUTHORIZED_TEAM = "micromentor_team_id"
@@ -298,6 +296,20 @@ class Teams:
     def forget(self, team_id: str) -> None:
         self._teams.pop(team_id, None)
 
+    async def token_gone(self, team: Team, code: str) -> None:
+        """Slack refused the workspace's token (`TOKEN_GONE`) while delivering: the app is as
+        good as uninstalled there, so the installation is marked so (as on ``app_uninstalled``)
+        and what is queued for it is refused without a call. Said once, by whoever marks it."""
+        self.forget(team.team_id)
+        token = team.gateway.client.token
+        if await self.installations.deactivate(team.team_id, token=token):
+            log.error(
+                "Slack: workspace %s refused the app's token (%s); marked uninstalled, and what "
+                "is queued for it is skipped until the app is installed there again",
+                team.team_id,
+                code,
+            )
+
     async def get(self, team_id: str) -> Team | None:
         """The workspace's gateway, or None when it is not (or no longer) installed."""
         now = time.monotonic()
@@ -421,21 +433,23 @@ class TeamGateway:
 
     @contextlib.asynccontextmanager
     async def _on(self, ref: Ref) -> AsyncIterator[Team]:
-        """The workspace `ref` is in; a token the workspace revoked makes the call a refusal."""
+        """The workspace `ref` is in; a token the workspace revoked makes the call a refusal and
+        the installation uninstalled (only this workspace's deliveries stop)."""
         team = await self._team(ref)
         try:
             yield team
+        except TokenRefused as e:
+            await self.teams.token_gone(team, e.code)
+            raise
         except SlackApiError as e:
-            raise self._gone(team, e) from None
+            code = api_error(e)
+            if code not in TOKEN_GONE:
+                raise
+            await self.teams.token_gone(team, code)
+            raise TokenRefused(code) from None
 
     async def _seen(self, team: Team, ref: Ref) -> None:
         await self.teams.remember(team.team_id, [tr.split_ref(ref.id)[0]])
-
-    def _gone(self, team: Team, e: SlackApiError) -> Exception:
-        if api_error(e) in _TOKEN_GONE:
-            self.teams.forget(team.team_id)
-            return DeliveryRefused(f"Slack: {api_error(e)} (the workspace's token is gone)")
-        return e
 
     def permalink(self, ref: Ref) -> str | None:
         team_id = self.teams.cached_team_of(tr.split_ref(ref.id)[0])
@@ -487,10 +501,18 @@ class TeamGateway:
         return posted
 
     async def send_private(
-        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+        self,
+        *,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        key: str = "",
+        retry: bool = False,
     ) -> None:
         async with self._on(user) as team:
-            await team.gateway.send_private(user=user, channel=channel, message=message)
+            await team.gateway.send_private(
+                user=user, channel=channel, message=message, key=key, retry=retry
+            )
 
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False

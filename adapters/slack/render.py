@@ -337,12 +337,26 @@ def ask_modal(
     return _modal("mm_ask", "Ask a mentor", blocks, metadata)
 
 
-def join_modal(metadata: dict[str, Any], *, hours: str, timezone: str) -> dict[str, Any]:
-    """`/mentor join` without text: skills, working hours, timezone and the mentor's own words."""
+def join_modal(
+    metadata: dict[str, Any], *, hours: str, timezone: str | None, slack_timezone: str | None = None
+) -> dict[str, Any]:
+    """`/mentor join` without text: skills, working hours, timezone and the mentor's own words.
+
+    The form must open within a trigger's 3 seconds, before the person's Slack timezone may be
+    known: the field may stay empty (their Slack timezone is used), and `slack_timezone` shows
+    it as the field's placeholder once it is known (views.update keeps what was typed)."""
+    tz = _input(
+        "timezone",
+        "Timezone (IANA name, e.g. Europe/Berlin; leave empty for your Slack timezone)",
+        initial=timezone or "",
+        optional=True,
+    )
+    if slack_timezone:
+        tz["element"]["placeholder"] = _plain(slack_timezone)
     blocks = [
         _input("skills", "Your skills, separated by commas (e.g. python, sql, docker)"),
         _input("hours", "Working hours", initial=hours),
-        _input("timezone", "Timezone (IANA name, e.g. Europe/Berlin)", initial=timezone),
+        tz,
         _input(
             "about",
             "I can help with… (in your own words; optional)",

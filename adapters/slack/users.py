@@ -20,6 +20,9 @@ __all__ = ["SLACKBOT", "SlackDirectory", "SlackUser", "email_lookup"]
 
 log = logging.getLogger(__name__)
 
+# users.info's answer for an id that names nobody in this workspace.
+_NO_SUCH_USER = ("user_not_found", "user_not_visible")
+
 # Slackbot's user id in every workspace (users.info says ``is_bot: false`` for it).
 SLACKBOT = "USLACKBOT"
 
@@ -31,6 +34,9 @@ class SlackUser:
     admin: bool = False
     timezone: str | None = None
     bot: bool = False  # a bot user (an app's, or Slackbot)
+    # Slack says there is no such user here (user_not_found) or they were deactivated; False
+    # when that is merely unknown (a look-up failed: the stand-in is used).
+    missing: bool = False
 
 
 class SlackDirectory:
@@ -51,6 +57,12 @@ class SlackDirectory:
         self._cache: dict[str, tuple[float, SlackUser]] = {}
         self._quiet_until = 0.0  # a rate limit's Retry-After: no users.info call before then
 
+    def known(self, user_id: str) -> SlackUser | None:
+        """What users.info said about the user a short while ago, without asking again (for
+        the 3 seconds of a trigger_id, where no call can be afforded)."""
+        hit = self._cache.get(user_id)
+        return hit[1] if hit and hit[0] > time.monotonic() else None
+
     async def user(self, user_id: str, *, fallback_name: str = "") -> SlackUser:
         hit = self._cache.get(user_id)
         now = time.monotonic()
@@ -63,12 +75,18 @@ class SlackDirectory:
             return known
         try:
             resp = await self.client.users_info(user=user_id)
-        except Exception as e:  # the command must go on
-            reason = api_error(e) if isinstance(e, SlackApiError) else type(e).__name__
-            log.warning("users.info failed for a user: %s", reason)
-            wait = classify(e) if isinstance(e, SlackApiError) else None
+        except SlackApiError as e:
+            if api_error(e) in _NO_SUCH_USER:
+                gone = SlackUser(user_id, fallback_name or user_id, missing=True)
+                self._cache[user_id] = (now + self.ttl, gone)
+                return gone
+            log.warning("users.info failed for a user: %s", api_error(e))
+            wait = classify(e)
             if isinstance(wait, RetryAfter):
                 self._quiet_until = now + wait.seconds
+            return known
+        except Exception as e:  # the command must go on (a timeout, a dropped connection)
+            log.warning("users.info failed for a user: %s", type(e).__name__)
             return known
         info = resp.get("user") or {}
         profile = info.get("profile") or {}
@@ -88,6 +106,7 @@ class SlackDirectory:
             ),
             timezone=info.get("tz") or None,
             bot=bool(info.get("is_bot")) or user_id == SLACKBOT,
+            missing=bool(info.get("deleted")),
         )
         self._cache[user_id] = (now + self.ttl, found)
         return found

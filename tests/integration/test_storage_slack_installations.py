@@ -30,3 +30,19 @@ async def test_installations_and_the_id_map(db_engine: AsyncEngine) -> None:
     assert await store.team_of("C1") == "T1"
     assert await store.team_of("C2") == "T2"
     assert await store.team_of("C3") is None
+
+
+async def test_a_dead_token_deactivates_only_while_it_is_still_the_installed_one(
+    db_engine: AsyncEngine,
+) -> None:
+    store = SlackInstallations(db_engine)
+    await store.save(SlackInstallation("T1", bot_token="xoxb-old"))
+    await store.save(SlackInstallation("T1", bot_token="xoxb-new"))  # reinstalled meanwhile
+    assert not await store.deactivate("T1", token="xoxb-old")  # a late failure of the old one
+    kept = await store.find("T1")
+    assert kept is not None and kept.active and kept.bot_token == "xoxb-new"
+
+    assert await store.deactivate("T1", token="xoxb-new")
+    assert not await store.deactivate("T1", token="xoxb-new")  # said once: already inactive
+    gone = await store.find("T1")
+    assert gone is not None and not gone.active and gone.bot_token is None

@@ -82,7 +82,7 @@ class SlackHarness:
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": self.fake.response_url(f"cmd{n}"),
-            "trigger_id": f"trigger.{n}",
+            "trigger_id": self.fake.issue_trigger(f"trigger.{n}"),
         }
 
     def command_body(self, user: str, command: str, text: str, *, channel: str = MENTORING) -> str:
@@ -168,7 +168,7 @@ class SlackHarness:
             "user": {"id": USERS[user], "username": user, "team_id": TEAM_ID},
             "api_app_id": "A0APP0001",
             "token": "legacy",
-            "trigger_id": f"trigger.{n}",
+            "trigger_id": self.fake.issue_trigger(f"trigger.{n}"),
             "team": {"id": TEAM_ID, "domain": "fake-team"},
             **where,
             "actions": [_button(action_id)],

@@ -58,6 +58,9 @@ class FakeSlack:
         self.channels = dict(channels or DEFAULT_CHANNELS)
         self.page_size = page_size
         self.users: dict[str, dict[str, Any]] = {}
+        # Ids that name nobody here: users.info answers ``user_not_found`` for them (other ids
+        # not added with `add_user` get a made-up profile, as older tests expect).
+        self.unknown_users: set[str] = set()
         self.calls: list[Call] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.errors: dict[str, str] = {}
@@ -86,6 +89,16 @@ class FakeSlack:
         self.oauth_client: tuple[str, str] | None = None
         self.grants: dict[str, dict[str, Any]] = {}
         self.workspaces: dict[str, dict[str, Any]] = {}
+        # Bot tokens Slack no longer accepts (uninstalled, revoked, workspace deleted): every
+        # call made with one answers ``ok: false`` with this error (HTTP 200, as Slack does).
+        self.dead_tokens: dict[str, str] = {}
+        # trigger_ids Slack handed out (`issue_trigger`): views.open accepts each once, within
+        # `trigger_seconds` of the interaction (unknown trigger ids are accepted, for old tests).
+        self.trigger_seconds = 3.0
+        self.triggers: dict[str, float] = {}
+        self._used_triggers: set[str] = set()
+        self.views: dict[str, dict[str, Any]] = {}  # open modals by view id (views.open/update)
+        self._view_ids = itertools.count(1)
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -133,6 +146,11 @@ class FakeSlack:
             "is_enterprise_install": False,
             "authed_user": {"id": installer},
         }
+
+    def issue_trigger(self, trigger_id: str) -> str:
+        """A trigger_id as Slack puts it in an interaction payload (its 3 seconds start now)."""
+        self.triggers[trigger_id] = time.monotonic()
+        return trigger_id
 
     def token_of(self, call: Call) -> str:
         return str(call.params.get("_token", ""))
@@ -351,6 +369,10 @@ class FakeSlack:
             )
         if method in self.errors:
             return web.json_response({"ok": False, "error": self.errors[method]})
+        dead = self.dead_tokens.get(str(params.get("_token", "")))
+        if dead is not None:
+            self.calls[-1].failed = True
+            return web.json_response({"ok": False, "error": dead})
         if target in self.refuse:
             self.calls[-1].failed = True
             return web.json_response({"ok": False, "error": self.refuse[target]})
@@ -428,6 +450,8 @@ class FakeSlack:
 
     def _users_info(self, p: dict[str, Any]) -> dict[str, Any]:
         uid = p["user"]
+        if uid in self.unknown_users:
+            return {"ok": False, "error": "user_not_found"}
         user = self.users.get(uid) or {"id": uid, "name": uid.lower(), "profile": {}, "tz": "UTC"}
         return {"user": user}
 
@@ -494,8 +518,30 @@ class FakeSlack:
         limit = int(p.get("limit") or 100)
         return {"messages": [self._shown(m, p) for m in found[:limit]], "has_more": False}
 
-    def _views_open(self, _: dict[str, Any]) -> dict[str, Any]:
-        return {"view": {"id": "V0VIEW001"}}
+    def _views_open(self, p: dict[str, Any]) -> dict[str, Any]:
+        """A trigger_id works once, for 3 seconds (``expired_trigger_id``, ``trigger_exchanged``)."""
+        trigger = str(p.get("trigger_id", ""))
+        issued = self.triggers.get(trigger)
+        if issued is not None and time.monotonic() - issued > self.trigger_seconds:
+            return {"ok": False, "error": "expired_trigger_id"}
+        if trigger in self._used_triggers:
+            return {"ok": False, "error": "trigger_exchanged"}
+        self._used_triggers.add(trigger)
+        view_id = f"V0VIEW{next(self._view_ids):03d}"
+        shown = {**p["view"], "id": view_id, "hash": f"{time.time():.6f}.{len(self.views)}"}
+        self.views[view_id] = shown
+        return {"view": shown}
+
+    def _views_update(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Replaces an open modal; a stale `hash` answers ``hash_conflict``, as Slack does."""
+        current = self.views.get(str(p.get("view_id", "")))
+        if current is None:
+            return {"ok": False, "error": "not_found"}
+        if p.get("hash") and p["hash"] != current["hash"]:
+            return {"ok": False, "error": "hash_conflict"}
+        shown = {**p["view"], "id": current["id"], "hash": f"{time.time():.6f}.u"}
+        self.views[current["id"]] = shown
+        return {"view": shown}
 
     def _views_publish(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": "V0HOME001"}}

@@ -107,8 +107,12 @@ async def test_mentor_join_without_text_opens_a_modal_with_the_slack_timezone(
     opened = await slack.fake.wait_for(lambda: slack.fake.to("views.open"), what="views.open")
     view = opened[0].params["view"]
     assert view["callback_id"] == "mm_join"
-    tz_block = next(b for b in view["blocks"] if b["block_id"] == "timezone")
-    assert tz_block["element"]["initial_value"] == "Europe/Berlin"
+    # The form opens at once (the trigger lasts 3 s); the Slack timezone, looked up after,
+    # is shown in it with views.update.
+    await slack.fake.wait_for(lambda: slack.fake.to("views.update"), what="views.update")
+    shown = slack.fake.views["V0VIEW001"]
+    tz_block = next(b for b in shown["blocks"] if b["block_id"] == "timezone")
+    assert tz_block["element"]["placeholder"]["text"] == "Europe/Berlin"
     values = {
         "skills": {"value": {"value": "python, sql"}},
         "hours": {"value": {"value": "Mon-Fri 08:00-16:00"}},
@@ -124,7 +128,7 @@ async def test_mentor_join_without_text_opens_a_modal_with_the_slack_timezone(
     )
     await slack.replies_to("bob", "python")
     async with slack.app.uow_factory() as uow:
-        profile = await uow.mentors.get(slack_user("bob"))
+        profile = await uow.mentors.get(slack_user("bob"), slack_team())
     assert profile is not None and profile.timezone == "Europe/Berlin"
 
 
@@ -132,6 +136,13 @@ def slack_user(name: str) -> Any:
     from adapters.slack.translate import user_ref
 
     return user_ref(USERS[name])
+
+
+def slack_team() -> Any:
+    from adapters.slack.translate import workspace_ref
+    from tests.adapters.slack.fake_slack import TEAM_ID
+
+    return workspace_ref(TEAM_ID)
 
 
 async def test_reaction_on_the_card_claims_updates_it_and_opens_a_thread(

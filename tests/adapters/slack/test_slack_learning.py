@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.translate import user_ref
+from adapters.slack.translate import user_ref, workspace_ref
 from bot.learning.model import DraftState
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
+from tests.adapters.slack.fake_slack import TEAM_ID
 from tests.adapters.slack.test_slack_flows import QUESTION, claimed, eventually, state_of
 
 VAGUE = "Can someone help me with pandas?"
@@ -154,7 +155,7 @@ async def test_the_join_form_takes_a_career_stage_and_a_region(slack: SlackHarne
     )
     await slack.replies_to("bob", "Career stage")
     async with slack.app.uow_factory() as uow:
-        profile = await uow.mentors.get(user_ref(USERS["bob"]))
+        profile = await uow.mentors.get(user_ref(USERS["bob"]), workspace_ref(TEAM_ID))
     assert profile is not None and (profile.stage, profile.region) == ("lead", "Europe")
 
 

@@ -202,6 +202,22 @@ async def test_kudos_to_oneself_is_refused_on_slack(slack: SlackHarness) -> None
     await slack.replies_to("alice", "Kudos are for thanking someone else")
 
 
+@pytest.mark.parametrize("deleted", [False, True])
+async def test_kudos_to_someone_slack_does_not_know_here_is_refused(
+    slack: SlackHarness, deleted: bool
+) -> None:
+    ghost = "U0GHOST01"
+    if deleted:  # deactivated: users.info still answers, with ``deleted: true``
+        slack.fake.add_user(ghost, "ghost")
+        slack.fake.users[ghost]["deleted"] = True
+    else:  # an id from another workspace, or made up: users.info says user_not_found
+        slack.fake.unknown_users.add(ghost)
+    await slack.command("alice", "/kudos", f"<@{ghost}|ghost> for the help")
+    await slack.replies_to("alice", "can't find that person")
+    await slack.settled()
+    assert not [c for c in slack.fake.to("chat.postMessage") if "Kudos" in c.text()]
+
+
 @pytest.mark.parametrize("name", ["manifest.yml", "manifest-socket.yml"])
 def test_both_manifests_declare_every_slash_command_the_app_answers(name: str) -> None:
     manifest = (MANIFESTS / name).read_text()

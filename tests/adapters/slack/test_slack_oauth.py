@@ -333,3 +333,51 @@ async def test_a_workspaces_user_look_ups_stay_cached_past_its_token_check(
     await again.directory.user(ALPHA.asker)
     # users.info answers are kept for minutes, not thrown away with each token check.
     assert len(oauth.fake.to("users.info", user=ALPHA.asker)) == 1
+
+
+def _dm(user: UserRef, said: str) -> OutboxItem:
+    return OutboxItem(
+        Delivery(op=Op.DM, lane=f"u:{user.key()}", message=ChatMessage(body=text(said)), user=user),
+        key=new_key(),
+        due_at=SystemClock().now(),
+    )
+
+
+@pytest.mark.parametrize(
+    "code", ["invalid_auth", "account_inactive", "token_revoked", "not_authed"]
+)
+async def test_a_dead_token_found_while_delivering_uninstalls_only_that_workspace(
+    oauth: OAuthHarness, code: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = oauth.fake
+    for ws in (ALPHA, BETA):
+        assert (await oauth.install(ws)).status_code == 200
+    await oauth.settled()
+    # Beta's token stops working without an app_uninstalled event reaching us (missed while
+    # down, or the workspace was deleted).
+    fake.dead_tokens[BETA.token] = code
+    beta_user, alpha_user = UserRef("slack", BETA.installer), UserRef("slack", ALPHA.installer)
+    async with oauth.app.uow_factory() as uow:
+        await uow.outbox.add_many(
+            [_dm(beta_user, "first"), _dm(beta_user, "second"), _dm(alpha_user, "hello")]
+        )
+        await uow.commit()
+    calls_before = len([c for c in fake.calls if fake.token_of(c) == BETA.token])
+    with caplog.at_level("INFO"):
+        oauth.app.runtime.wake()
+        await oauth.settled()
+
+    found = await SlackInstallations(oauth.app.engine).find(BETA.team)
+    assert found is not None and not found.active and found.bot_token is None
+    # The first delivery found the token dead; the one queued behind it was not tried with it.
+    tried = [c for c in fake.calls if fake.token_of(c) == BETA.token][calls_before:]
+    assert [c.method for c in tried] == ["chat.postMessage"]
+    # The other workspace is not affected.
+    assert [c for c in oauth.with_token("chat.postMessage", ALPHA.token) if "hello" in c.text()]
+    alpha = await SlackInstallations(oauth.app.engine).find(ALPHA.team)
+    assert alpha is not None and alpha.active
+    # One line for the operator: the workspace and Slack's error, no user ids nor text.
+    said = [r.getMessage() for r in caplog.records if r.name == "adapters.slack.oauth"]
+    gone = [m for m in said if "refused the app's token" in m]
+    assert len(gone) == 1 and BETA.team in gone[0] and code in gone[0]
+    assert BETA.installer not in gone[0] and "first" not in gone[0]

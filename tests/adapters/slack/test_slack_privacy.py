@@ -120,7 +120,7 @@ async def test_a_deactivated_user_is_offboarded(slack: SlackHarness) -> None:
 
     async def released() -> bool:
         async with slack.app.uow_factory() as uow:
-            profile = await uow.mentors.get(bob)
+            profile = await uow.mentors.get(bob, WorkspaceRef("slack", TEAM_ID))
             return profile is not None and not profile.active
 
     await slack.fake.wait_for(lambda: slack.fake.to("chat.postMessage"), what="anything")
@@ -142,7 +142,9 @@ async def test_a_profile_change_that_is_not_a_deactivation_is_ignored(
     await slack.event({"type": "user_change", "user": user, "event_ts": "9.9"})
     await slack.app.runtime.drain()
     async with slack.app.uow_factory() as uow:
-        profile = await uow.mentors.get(UserRef("slack", USERS["bob"]))
+        profile = await uow.mentors.get(
+            UserRef("slack", USERS["bob"]), WorkspaceRef("slack", TEAM_ID)
+        )
     assert profile is not None and profile.active
 
 
@@ -192,8 +194,8 @@ async def test_the_mentor_group_defines_the_mentors(slack: SlackHarness) -> None
         await asyncio.sleep(0.01)
     assert await sync_once(app, app.chat._gateways["slack"].client, ws)  # type: ignore[attr-defined]
     async with app.uow_factory() as uow:
-        bob = await uow.mentors.get(UserRef("slack", USERS["bob"]))
-        carol = await uow.mentors.get(UserRef("slack", USERS["carol"]))
+        bob = await uow.mentors.get(UserRef("slack", USERS["bob"]), ws)
+        carol = await uow.mentors.get(UserRef("slack", USERS["carol"]), ws)
         [entry] = await uow.audit.recent([ws], limit=5, action="roster remove")
     assert bob is not None and bob.active
     assert carol is not None and not carol.active

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from adapters.slack import start_slack
-from adapters.slack.translate import user_ref
+from adapters.slack.translate import user_ref, workspace_ref
 from bot.app import App
 from bot.clock import SystemClock
 from bot.domain import QuestionState
@@ -173,7 +173,7 @@ async def test_a_slash_command_envelope_is_acked_at_once_and_answered(
     assert ack.params == {"envelope_id": envelope_id}
     await socket_slack.replies_to("bob", "python")
     async with socket_slack.app.uow_factory() as uow:
-        mentor = await uow.mentors.get(user_ref(USERS["bob"]))
+        mentor = await uow.mentors.get(user_ref(USERS["bob"]), workspace_ref(TEAM_ID))
     assert mentor is not None and "python" in mentor.skills
     assert not socket_slack.fake.to("ack", failed=True)
 
