@@ -52,12 +52,13 @@ Lines you can type:
                                            asker's ✅ resolves
   click <action> <n>                       press a button: claim, release, resolve, extend,
                                            cancel, notmine, rate:1..rate:5, clarity:1..clarity:5,
-                                           topic:<name> (e.g. `click topic:git 3`), topic:other;
-                                           accept, decline (a hand-over offered to you);
-                                           on lightning session n: join, notnow, lrate:1..lrate:5,
-                                           share; on a coached draft n: post, edit; on FAQ
-                                           entry n: faqok, faqupdate, faqretire; a lesson's
-                                           quick check: mentee:<option> or mentor:<option> <lesson>
+                                           share (a resolved question's summary), topic:<name>
+                                           (e.g. `click topic:git 3`), topic:other; accept,
+                                           decline (a hand-over offered to you); on lightning
+                                           session n: join, notnow, lrate:1..lrate:5; on a coached
+                                           draft n: post, edit; on FAQ entry n: faqok, faqupdate,
+                                           faqretire; a lesson's quick check: mentee:<option> or
+                                           mentor:<option> <lesson>
   faq <n> <text>                           save resolved question n as an FAQ answer
   comment <n> <text>                       add a comment to your rating of question n
   say <n> <text>                           write in the thread of question n (✅ resolves)

@@ -278,8 +278,12 @@ def digest_message(
         ),
         text(
             Bold("Ratings: "),
-            f"helpfulness {_rating_text(t.average_rating)} from {t.ratings} "
-            f"(last week {_rating_text(p.average_rating)}) · "
+            (
+                f"helpfulness {_rating_text(t.average_rating)} from {plural(t.ratings, 'rating')} "
+                if t.ratings
+                else "helpfulness: no ratings this week "
+            )
+            + f"(last week {_rating_text(p.average_rating)}) · "
             f"question clarity {_rating_text(t.average_clarity)}",
         ),
     ]

@@ -71,7 +71,10 @@ def _preview(draft: Draft, suggestions: Sequence[str], faq: list[Text]) -> ChatM
 async def _own_pending(ctx: Context, draft_id: int, cmd: PostDraft | EditDraft) -> Draft:
     draft = await ctx.uow.drafts.get(draft_id)
     if draft is None or draft.asker != cmd.actor.user:
-        raise Refusal(f"There is no draft {draft_id} of yours.")
+        raise Refusal(
+            f"There is no draft {draft_id} of yours. Use the number after “Draft” in the message "
+            "that showed your draft, or ask again with `/askmentor <question>`."
+        )
     if draft.state is not DraftState.PENDING:
         done = "posted" if draft.state is DraftState.POSTED else "replaced by an edit"
         raise Refusal(f"Draft {draft_id} was {done} already.")

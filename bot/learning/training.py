@@ -115,7 +115,12 @@ async def send_lesson(ctx: Context, nudge: Nudge, now: datetime) -> None:
 
 def _progress(e: Enrollment, c: Course) -> Text:
     done = min(e.next_lesson - 1, len(c))
-    checks = f"quick checks {e.checks_right}/{len(e.checks_answered)} right"
+    answered = len(e.checks_answered)
+    checks = (
+        f"quick checks {e.checks_right}/{answered} right"
+        if answered
+        else "no quick checks answered yet"
+    )
     if e.completed_at is not None:
         state = f"complete ({done} of {len(c)} lessons, {checks})"
     elif e.stopped_at is not None:
@@ -137,7 +142,7 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
     mine = {e.track: e for e in await ctx.uow.learning.for_user(user)}
     if not mine:
         mine[Track.MENTEE] = Enrollment(user, ws.ref, Track.MENTEE, started_at=ctx.clock.now())
-        profile = await ctx.uow.mentors.get(user)
+        profile = await ctx.uow.mentors.get(user, ws.ref)
         if profile is not None and profile.active:
             mine[Track.MENTOR] = Enrollment(user, ws.ref, Track.MENTOR, started_at=ctx.clock.now())
     courses = {track: course(track, ctx.config) for track in mine}

@@ -122,7 +122,7 @@ async def _announce(ctx: Context, s: Lightning, ws: Workspace, *, speaker: str, 
     asked = await ctx.uow.lightning.topic_demand(s.workspace, s.topic, since)
     invited = [u for u in dict.fromkeys(q.asker for q in asked) if u != s.speaker]
     for user in invited:
-        reads_in = await reader_timezone(ctx, user)
+        reads_in = await reader_timezone(ctx, user, s.workspace)
         ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=reads_in))
     return len(invited)
 
@@ -182,7 +182,7 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
                 " gives it. Thanks for offering! Propose another with `/lightning propose`.",
             )
         )
-    profile = await ctx.uow.mentors.get(cmd.actor.user)
+    profile = await ctx.uow.mentors.get(cmd.actor.user, s.workspace)
     if cmd.actor.user not in s.invited and (profile is None or not profile.active):
         raise Refusal(
             "This proposal went to mentors who know the topic. Offer your own talk with "
@@ -228,7 +228,7 @@ async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     if s.speaker == cmd.actor.user:
         raise Refusal("You're the speaker — you'll be there anyway! 🙂")
     await ensure_person(ctx, cmd.actor)
-    tz = await reader_timezone(ctx, cmd.actor.user)
+    tz = await reader_timezone(ctx, cmd.actor.user, cmd.actor.workspace)
     assert s.starts_at is not None
     if not await ctx.uow.lightning.add_rsvp(Rsvp(s.number, cmd.actor.user, now)):
         ctx.reply(text(f"You're already signed up for #{s.number}: {when_text(s.starts_at, tz)}."))
@@ -322,7 +322,7 @@ async def upcoming_text(ctx: Context, ws: Workspace, viewer: UserRef) -> ChatMes
                 "`/lightning propose <topic> <YYYY-MM-DD HH:MM> <title>`."
             )
         )
-    tz = await reader_timezone(ctx, viewer)
+    tz = await reader_timezone(ctx, viewer, ws.ref)
     names = await names_for(ctx, [s.speaker for s in upcoming])
     out: list[Text] = [text(Bold("Coming up: lightning sessions"))]
     for s in upcoming[:20]:
@@ -335,8 +335,9 @@ async def upcoming_text(ctx: Context, ws: Workspace, viewer: UserRef) -> ChatMes
                 named(s),
                 " by ",
                 UserText(names.get(s.speaker, s.speaker.id)),
-                f"{mine} — {when_text(s.starts_at, tz)}, {s.minutes} min, "
-                f"{going} going · `/lightning join {s.number}`",
+                f"{mine} — {when_text(s.starts_at, tz)}, {s.minutes} min, {going} going",
+                # the speaker has nothing to sign up for
+                "" if mine else f" · `/lightning join {s.number}`",
             )
         )
     return ChatMessage(body=lines(out))

@@ -239,6 +239,13 @@ def _confirmation(
             else "none I'm sure of — a mentor will still see it.",
         ),
     ]
+    if q.wanted_stage:
+        parts.append(
+            text(
+                f"You asked to hear from someone at the {q.wanted_stage} career stage or beyond; "
+                "I suggest such mentors first."
+            )
+        )
     if ranked:
         who_ = ", ".join(names.get(r.ref, r.ref.id) for r in ranked)
         parts.append(text("Suggested mentors: ", UserText(who_), "."))

@@ -94,3 +94,21 @@ async def test_an_answered_similar_question_is_offered_to_the_next_asker(
     said = out.one("only dave sees")
     assert "Already answered, maybe useful meanwhile:" in said
     assert f"• #1 (thread) {QUESTION}" in said.lines
+
+
+async def test_asking_for_a_career_stage_is_acknowledged_in_the_confirmation(
+    with_mentors: ConsoleDriver,
+) -> None:
+    out = await with_mentors("as alice", f"/askmentor --senior {QUESTION}")
+    confirmation = out.one("only alice sees", "Your question is #1")
+    assert (
+        "You asked to hear from someone at the senior career stage or beyond; "
+        "I suggest such mentors first." in confirmation
+    )
+
+
+async def test_a_plain_question_says_nothing_about_career_stages(
+    with_mentors: ConsoleDriver,
+) -> None:
+    out = await with_mentors("as alice", f"/askmentor {QUESTION}")
+    assert "career stage" not in out.one("only alice sees", "Your question is #1")

@@ -93,6 +93,18 @@ async def test_a_lightning_session_anyone_proposes(console: ConsoleDriver) -> No
     )
 
 
+async def test_the_speaker_sees_their_own_session_listed_without_a_join_hint(
+    console: ConsoleDriver,
+) -> None:
+    await console("as dave", "/lightning propose sql 2026-11-24 12:00 window functions")
+    out = await console("/lightning list")
+    assert out.one("only dave sees").lines == (
+        "Coming up: lightning sessions",
+        "#1 “window functions” by dave (you're speaking) — Tue 2026-11-24 12:00 UTC, 15 min, "
+        "0 going",
+    )
+
+
 async def test_teach_is_a_form_on_the_platforms_and_a_line_in_the_console(
     demand: ConsoleDriver,
 ) -> None:

@@ -13,6 +13,16 @@ async def test_help_prints_the_grammar(console: ConsoleDriver) -> None:
     assert out.one("console").text == HELP
 
 
+async def test_help_lists_share_with_a_questions_buttons_where_it_works(
+    console: ConsoleDriver,
+) -> None:
+    out = await console("help")
+    said = " ".join(out.one("console").text.split())
+    assert "share (a resolved question's summary)" in said
+    lightning = said[said.index("on lightning session n:") : said.index("on a coached draft")]
+    assert "share" not in lightning  # `click share <n>` shares question n's summary
+
+
 async def test_an_unknown_line_says_so_and_prints_the_help(console: ConsoleDriver) -> None:
     out = await console("as alice", "dance wildly")
     assert out.one("only alice sees").text == "I don't understand `dance`."

@@ -148,13 +148,29 @@ def test_digest_text_shows_change_against_last_week_and_never_names_askers() -> 
         "7 asked (−2 vs last week) · 4 claimed (±0) · 3 resolved (+2) · 1 unanswered (±0)" in body
     )
     assert "to claim 8 min (last week n/a)" in body
-    assert "helpfulness 4.0/5 from 3 (last week 3.5/5)" in body
+    assert "helpfulness 4.0/5 from 3 ratings (last week 3.5/5)" in body
     assert "1. Bob B (5 points), 2. Carol C (4 points)" in body
     assert "Skill gaps: kubernetes (3 asked, no mentors)" in body
     assert "alice" not in body and "secret-sam" not in body
     assert msg.mentions() == ()  # thanks by name, no pings in the admin channel
     assert msg.attachment is not None and msg.attachment.filename == "digest-2026-W48.png"
     assert msg.kind == "digest"
+
+
+def test_a_week_without_ratings_says_so_instead_of_n_a_from_0() -> None:
+    digest = build_digest(
+        workspace=WS,
+        week=IsoWeek(2026, 48),
+        tz="UTC",
+        this=WeekTally(asked=1),
+        previous=WeekTally(),
+        mentors=[],
+        gap_max_mentors=1,
+        names={},
+    )
+    body = digest_message(digest).plain()
+    assert "helpfulness: no ratings this week (last week n/a)" in body
+    assert "from 0" not in body
 
 
 @pytest.mark.parametrize(

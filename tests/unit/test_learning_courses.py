@@ -132,7 +132,7 @@ async def test_stopping_with_nothing_running_says_so(core: Core) -> None:
 async def test_learn_shows_progress_and_the_next_lesson_at_once(core: Core) -> None:
     await core.ask("alice")
     said = await core.reply(ShowLearning(core.actor("alice")))
-    assert "Asking well: 1 of 5 lessons, quick checks 0/0 right" in said
+    assert "Asking well: 1 of 5 lessons, no quick checks answered yet" in said
     assert "lesson 2 of 5: Give context" in said
     # the nudge that was due for lesson 2 finds it read and sends nothing; lesson 3 follows
     core.clock.advance(timedelta(days=1))

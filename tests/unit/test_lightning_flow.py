@@ -103,7 +103,7 @@ async def test_a_time_someone_typed_is_read_in_their_timezone_and_shown_in_each_
     core: Core,
 ) -> None:
     n = await proposed(core)
-    profile = core.db.tables["mentors"][core.user("bob")]
+    profile = core.profile("bob")
     profile.timezone = "Europe/Berlin"
     core.db.tables["people"][core.user("asker1")] = Person(
         core.user("asker1"), "asker1", timezone="America/New_York"
@@ -162,7 +162,7 @@ async def test_reminders_a_day_and_fifteen_minutes_before_carry_the_call_link(
 async def test_the_day_before_reminder_keeps_the_sessions_local_time_across_a_dst_change(
     core: Core, starts: datetime, day_reminder: datetime
 ) -> None:
-    core.db.tables["mentors"][core.user("bob")].timezone = "Europe/Berlin"
+    core.profile("bob").timezone = "Europe/Berlin"
     await at(core, starts - timedelta(days=5))
     said = await core.reply(ProposeLightning(core.actor("bob"), "pandas", starts, TITLE))
     assert said.startswith("Thank you!"), said
