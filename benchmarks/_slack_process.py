@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 
 from storage.engine import create_engine
@@ -293,35 +294,42 @@ async def load(
 ) -> list[float]:
     """N signed /askmentor posts, C in flight, numbered from `first` (each has its own trigger
     id, as Slack gives every invocation), by `fresh` askers or the burst's 499; returns each
-    ack's latency in seconds."""
+    ack's latency in seconds. aiohttp: a lighter client than httpx (this process shares the
+    machine with the server it measures)."""
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
-    ) as http:
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    timeout = aiohttp.ClientTimeout(total=30)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         counter = iter(range(first, first + requests))
 
         async def worker() -> None:
             for i in counter:
                 body = ask_body(i, respond_base, fresh=fresh)
                 started = time.perf_counter()
-                resp = await http.post("/slack/events", content=body, headers=signed(body))
-                latencies.append(time.perf_counter() - started)
-                if resp.status_code != 200:
-                    raise SystemExit(f"request {i}: HTTP {resp.status_code}")
+                async with http.post(url, data=body.encode(), headers=signed(body)) as resp:
+                    await resp.read()
+                    latencies.append(time.perf_counter() - started)
+                    if resp.status != 200:
+                        raise SystemExit(f"request {i}: HTTP {resp.status}")
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return latencies
 
 
 async def run_server(args: list[str], env: dict[str, str], port: int) -> asyncio.subprocess.Process:
+    # BENCH_LOG_DIR: keep each server's output there (to see why a run went wrong).
+    log_dir = os.environ.get("BENCH_LOG_DIR")
+    out = open(Path(log_dir, f"server-{port}.log"), "wb") if log_dir else None  # noqa: ASYNC230
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         *args,
         env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stdout=out or asyncio.subprocess.DEVNULL,
+        stderr=out or asyncio.subprocess.DEVNULL,
     )
+    if out is not None:
+        out.close()  # the child has its own copy
     await wait_healthy(port, proc)
     return proc
 

@@ -2,6 +2,7 @@
 mode) with a fake Slack in its own process, on SQLite and PostgreSQL.
 
     .venv/bin/python benchmarks/flow.py [--requests 1000] [--concurrency 50] [--db sqlite postgres]
+                                        [--replicas N]  (PostgreSQL: N processes share it)
 
 Prints, per database: asks/s from the first request to the last card posted; delivery lag
 (a decision's commit → its message sent, from the outbox rows) p50/p99 under the burst and when
@@ -68,11 +69,11 @@ async def lags(url: str, since: datetime, until: datetime | None = None) -> list
         await engine.dispose()
 
 
-def _cpu(server: int, fake: FakeProcess, url: str) -> dict[str, float]:
+def _cpu(servers: list[int], fake: FakeProcess, url: str) -> dict[str, float]:
     """CPU seconds used so far by each process of the run."""
     database = url.rsplit("/", 1)[-1] if url.startswith("postgresql") else ""
     return {
-        "bot": cpu_seconds(pids=[server]),
+        "bot": cpu_seconds(pids=servers),
         "database": cpu_seconds(cmdline_has=f" {database} ") if database else 0.0,
         "fake Slack": cpu_seconds(pids=[fake.proc.pid]),
         "load client": time.process_time(),
@@ -97,7 +98,14 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
         with tempfile.TemporaryDirectory() as tmp:
             config = Path(tmp, "bot.toml")
             await asyncio.to_thread(
-                config.write_text, '[bot]\nlog_level = "ERROR"\n', encoding="utf-8"
+                config.write_text,
+                '[bot]\nlog_level = "ERROR"\n'
+                + (
+                    f"[flow]\nconcurrency = {opts.flow_concurrency}\n"
+                    if opts.flow_concurrency
+                    else ""
+                ),
+                encoding="utf-8",
             )
             port = free_port()
             env = {
@@ -113,11 +121,19 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
             }
             before, _ = fake.cards(MENTORING)
             proc = await run_server(["-m", "bot", "run"], env, port)
+            # PostgreSQL scales out: more replicas on the same database share the inbox (the
+            # burst is sent to the first; the others take their part of the work from the
+            # database, as replicas behind a load balancer would).
+            replicas = [
+                await run_server(["-m", "bot", "run"], {**env, "PORT": str(p)}, p)
+                for p in (free_port() for _ in range(opts.replicas - 1 if kind != "sqlite" else 0))
+            ]
+            pids = [proc.pid, *(r.pid for r in replicas)]
             try:
                 await load(port, requests=opts.warmup, concurrency=5, respond_base=respond_base)
                 await wait_cards(fake, before + opts.warmup)
                 burst_from = datetime.now().astimezone()
-                cpu_from = _cpu(proc.pid, fake, url)
+                cpu_from = _cpu(pids, fake, url)
                 started = time.time()
                 acks = await load(
                     port,
@@ -127,7 +143,7 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                     first=100_000 + opts.warmup,
                 )
                 last_card = await wait_cards(fake, before + opts.warmup + opts.requests)
-                cpu = {k: v - cpu_from[k] for k, v in _cpu(proc.pid, fake, url).items()}
+                cpu = {k: v - cpu_from[k] for k, v in _cpu(pids, fake, url).items()}
                 burst_lag = await lags(url, burst_from)
                 # Idle: one ask at a time, well apart.
                 idle_from = datetime.now().astimezone()
@@ -144,7 +160,8 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                 await wait_cards(fake, before + opts.warmup + opts.requests + opts.idle)
                 idle_lag = await lags(url, idle_from)
             finally:
-                await stop(proc)
+                for server in (proc, *replicas):
+                    await stop(server)
             bare_port = free_port()
             bare = await run_server(["-c", BARE_SERVER], {**env, "PORT": str(bare_port)}, bare_port)
             try:
@@ -165,7 +182,8 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
     rate = opts.requests / (last_card - started)
     ack = [x * 1000 for x in acks]
     base = [x * 1000 for x in floor]
-    print(f"== {kind}: {opts.requests} /askmentor, {opts.concurrency} in flight ==")
+    shared = f", {opts.replicas} replicas" if opts.replicas > 1 and kind != "sqlite" else ""
+    print(f"== {kind}: {opts.requests} /askmentor, {opts.concurrency} in flight{shared} ==")
     print(f"  throughput: {rate:6.1f} asks/s (first request → last card posted)")
     print(
         f"  delivery lag under the burst: p50 {statistics.median(burst_lag):6.1f} ms, "
@@ -198,6 +216,18 @@ async def main() -> None:
     parser.add_argument("--mentors", type=int, default=1000)
     parser.add_argument("--questions", type=int, default=10_000)
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument(
+        "--flow-concurrency",
+        type=int,
+        default=0,
+        help="the bot's [flow] concurrency (default: the bot's own default)",
+    )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="`micromentor run` processes on PostgreSQL sharing the database (SQLite: always 1)",
+    )
     opts = parser.parse_args()
     fake = FakeProcess()
     api_url = fake.start()
