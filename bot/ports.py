@@ -20,7 +20,7 @@ from bot.domain import (
     Workspace,
 )
 from bot.flow.inbox_item import InboxItem
-from bot.flow.outbox import OutboxItem, ReplyTo
+from bot.flow.outbox import Delivery, OutboxItem, ReplyTo
 from bot.learning.model import (
     Draft,
     DraftState,
@@ -133,9 +133,16 @@ class ChatGateway(Protocol):
     ) -> MessageRef: ...
 
     async def send_private(
-        self, *, user: UserRef, channel: ChannelRef, message: ChatMessage
+        self,
+        *,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        key: str = "",
+        retry: bool = False,
     ) -> None:
-        """Show a message to one user only: ephemeral where the platform has it, else a DM."""
+        """Show a message to one user only: ephemeral where the platform has it, else a DM
+        (which `key` keeps to one, as for `send_dm`)."""
         ...
 
     async def reply(
@@ -236,18 +243,29 @@ class PersonRepository(Protocol):
 
 
 class MentorRepository(Protocol):
-    async def get(self, ref: UserRef) -> MentorProfile | None: ...
+    """Mentor profiles, one per person and workspace (a Discord or Enterprise Grid user is the
+    same person in every server or workspace, and may mentor in several)."""
 
-    async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, MentorProfile]:
-        """Profiles of those of `refs` who have one, in one look-up."""
+    async def get(self, ref: UserRef, workspace: WorkspaceRef) -> MentorProfile | None:
+        """`ref`'s profile in `workspace` (active or not)."""
+        ...
+
+    async def get_many(
+        self, refs: Sequence[UserRef], workspace: WorkspaceRef
+    ) -> dict[UserRef, MentorProfile]:
+        """Profiles in `workspace` of those of `refs` who have one there, in one look-up."""
         ...
 
     async def save(self, profile: MentorProfile) -> None:
-        """Insert or update."""
+        """Insert or update the profile of its person in its workspace."""
         ...
 
     async def in_workspace(self, workspace: WorkspaceRef) -> list[MentorProfile]:
         """All active mentor profiles of the workspace (paused included)."""
+        ...
+
+    async def of_person(self, ref: UserRef) -> list[MentorProfile]:
+        """Every profile of `ref`, in any workspace, active or not (by workspace)."""
         ...
 
 
@@ -393,6 +411,11 @@ class OutboxRepository(LeasedQueue[OutboxItem], Protocol):
 
     async def sent_many(self, sent: Sequence[tuple[int, datetime, str | None]]) -> None:
         """Several deliveries at once: (id, when, result) each, in one statement."""
+        ...
+
+    async def scrub(self, rows: Sequence[tuple[int, Delivery]]) -> None:
+        """Store these deliveries in place of what the rows held (a secret, once it went
+        out)."""
         ...
 
     async def prune(self, before: datetime) -> int:
@@ -681,14 +704,32 @@ class AuditRepository(Protocol):
 class PrivacyRepository(Protocol):
     """People's data rights, retention and dashboard sign-ins (`bot.privacy`)."""
 
-    async def person_data(self, user: UserRef) -> PersonData:
+    async def person_data(
+        self, user: UserRef, *, workspace: WorkspaceRef | None = None
+    ) -> PersonData:
         """Everything stored about `user`: profile, questions, ratings given and received,
-        points, kudos, badges, courses."""
+        points, kudos, badges, courses. With `workspace` (an admin's export), the person row
+        and only the rows of that workspace (ratings and not-my-area marks by their question,
+        lightning sign-ups by their session; pauses, which have no workspace, left out);
+        None: everywhere (the operator's)."""
+        ...
+
+    async def workspaces_of(self, user: UserRef) -> set[WorkspaceRef]:
+        """Every workspace where `user` has records a forget would change: questions asked,
+        mentored, resolved or handed to them, mentor profiles, points, kudos given or
+        received, badges, courses, drafts, FAQ entries, lightning sessions given, proposed or
+        signed up for, ratings, not-my-area marks and summary consents (by their question),
+        admin actions they took."""
         ...
 
     async def forget(self, user: UserRef, *, tombstone: UserRef, removed: str) -> int:
         """Erase `user`'s name, question texts and comments (replaced by `removed`) and hand
         what stays for the figures to `tombstone`; how many rows changed."""
+        ...
+
+    async def asked_by(self, user: UserRef) -> list[tuple[WorkspaceRef, int]]:
+        """(workspace, question id) of every question `user` asked: what the in-memory indexes
+        may hold of theirs."""
         ...
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:

@@ -99,7 +99,9 @@ class Deliverer:
             return await self._chat.send_dm(d.user, message, key=row.key, retry=retry)
         if d.op is Op.PRIVATE:
             assert d.user is not None and d.channel is not None
-            await self._chat.send_private(user=d.user, channel=d.channel, message=message)
+            await self._chat.send_private(
+                user=d.user, channel=d.channel, message=message, key=row.key, retry=retry
+            )
             return None
         if d.op is Op.REPLY:
             assert d.reply_to is not None
@@ -123,6 +125,7 @@ class Deliverer:
                 card=result if records == "card" and isinstance(result, MessageRef) else None,
                 thread=result if records == "thread" and isinstance(result, ThreadRef) else None,
                 question_id=d.question_id,
+                scrubbed=d.scrubbed() if d.secret else None,
             )
         )
 
@@ -135,6 +138,7 @@ class _Sent:
     card: MessageRef | None
     thread: ThreadRef | None
     question_id: int | None
+    scrubbed: Delivery | None = None  # a secret went out: the row keeps this instead
 
 
 async def _write_sent(uow_factory: UnitOfWorkFactory, batch: list[_Sent]) -> list[None]:
@@ -143,6 +147,9 @@ async def _write_sent(uow_factory: UnitOfWorkFactory, batch: list[_Sent]) -> lis
         await uow.outbox.sent_many(
             [(s.row_id, s.at, s.result.key() if s.result else None) for s in batch]
         )
+        scrubbed = [(s.row_id, s.scrubbed) for s in batch if s.scrubbed is not None]
+        if scrubbed:
+            await uow.outbox.scrub(scrubbed)
         for s in batch:
             if s.card is not None and s.question_id is not None:
                 await uow.questions.set_card(s.question_id, s.card)

@@ -11,17 +11,19 @@ by the question and resolved when the delivery goes out.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from bot.domain import Question
 from bot.flow.codec import message_from_json, message_to_json
-from bot.messages import ChatMessage
+from bot.messages import ChatMessage, text
 from bot.refs import ChannelRef, Ref, ThreadRef, UserRef
 
-__all__ = ["Delivery", "Op", "Outbox", "OutboxItem", "ReplyTo", "new_key"]
+__all__ = ["SCRUBBED", "Delivery", "Op", "Outbox", "OutboxItem", "ReplyTo", "new_key"]
+
+SCRUBBED = "[removed once delivered: it held a one-time secret]"
 
 
 class Op(StrEnum):
@@ -85,6 +87,13 @@ class Delivery:
     private: bool = False
     name: str = ""
     reply_to: ReplyTo | None = None
+    # The message carries a secret (a sign-in link, a data export): once it has gone out (or
+    # failed for good), the stored row keeps only `scrubbed()`.
+    secret: bool = False
+
+    def scrubbed(self) -> Delivery:
+        """The same delivery without its message: what its row keeps once it is done."""
+        return replace(self, message=ChatMessage(body=text(SCRUBBED)))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"op": self.op.value}
@@ -104,6 +113,8 @@ class Delivery:
             out["name"] = self.name
         if self.reply_to is not None:
             out["reply_to"] = self.reply_to.to_json()
+        if self.secret:
+            out["secret"] = True
         return out
 
     @classmethod
@@ -120,6 +131,7 @@ class Delivery:
             private=bool(raw.get("private", False)),
             name=raw.get("name", ""),
             reply_to=ReplyTo.from_json(raw["reply_to"]) if "reply_to" in raw else None,
+            secret=bool(raw.get("secret", False)),
         )
 
 
@@ -198,8 +210,10 @@ class Outbox:
             )
         )
 
-    def dm(self, user: UserRef, message: ChatMessage) -> None:
-        self._add(Delivery(Op.DM, f"u:{user.key()}", message=message, user=user))
+    def dm(self, user: UserRef, message: ChatMessage, *, secret: bool = False) -> None:
+        """A direct message; `secret` when it carries one (its stored copy is scrubbed once it
+        went out)."""
+        self._add(Delivery(Op.DM, f"u:{user.key()}", message=message, user=user, secret=secret))
 
     def private(self, user: UserRef, channel: ChannelRef, message: ChatMessage) -> None:
         self._add(

@@ -82,6 +82,17 @@ class LearnedExpertise:
         space.index.remove(question_id)
         return True
 
+    def forget_mentor(self, mentor: UserRef) -> int:
+        """A forgotten mentor's name leaves every lesson (each lesson's text and topics stay:
+        they are the asker's); how many lessons named them."""
+        changed = 0
+        for space in self._spaces.values():
+            for qid, lesson in list(space.lessons.items()):
+                if lesson.mentor == mentor:
+                    space.lessons[qid] = Lesson(qid, lesson.text, None, lesson.topics)
+                    changed += 1
+        return changed
+
     def forget_workspace(self, workspace: WorkspaceRef) -> None:
         self._spaces.pop(workspace, None)
 

@@ -201,5 +201,10 @@ class SimilarIndexes(Generic[K]):
             index = self._by[key] = SimilarIndex()
         return index
 
+    def remove(self, key: K, question_id: int) -> bool:
+        """Forget a question of one workspace (erased, reopened); False if it was not stored."""
+        index = self._by.get(key)
+        return index is not None and index.remove(question_id)
+
     def __len__(self) -> int:
         return sum(len(i) for i in self._by.values())

@@ -25,7 +25,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class LeaveProgramme(Command):
-    """`/mentor leave`: the person's mentor profile ends and their sessions are released."""
+    """`/mentor leave`: the person's mentor profile in this workspace ends and their sessions
+    there are released (mentoring in another workspace goes on)."""
 
     actor: Actor
 
@@ -50,12 +51,15 @@ class ExportPerson(Command):
 
 @dataclass(frozen=True, slots=True)
 class ForgetPerson(Command):
-    """`/mentoradmin forget <person> [confirm]`: without `confirmed`, only says what would go."""
+    """`/mentoradmin forget <person> [confirm]`: without `confirmed`, only says what would go.
+    An admin erases only someone whose every record is in the admin's workspace; `everywhere`
+    (the operator's `micromentor people delete`) erases them wherever they are."""
 
     actor: Actor
     person: UserRef
     name: str = ""
     confirmed: bool = False
+    everywhere: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,8 @@ _INDEFINITE = timedelta(days=3650)
 async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
     if not is_admin(cmd.actor, ctx.config):
         raise Refusal("Sorry, only admins can change other mentors.")
-    profile = await ctx.uow.mentors.get(cmd.mentor)
-    if profile is None or not profile.active or profile.workspace != cmd.actor.workspace:
+    profile = await ctx.uow.mentors.get(cmd.mentor, cmd.actor.workspace)
+    if profile is None or not profile.active:
         raise Refusal("That mentor is not on this workspace's list.")
     name = (await names_for(ctx, [cmd.mentor]))[cmd.mentor]
     now = ctx.clock.now()

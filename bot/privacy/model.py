@@ -41,9 +41,15 @@ class PersonData:
 
     user: UserRef
     sections: dict[str, Any] = field(default_factory=dict)
+    # The one workspace it covers (an admin's export), or None: everywhere (the operator's).
+    workspace: WorkspaceRef | None = None
 
     def found(self) -> bool:
-        return any(bool(v) for v in self.sections.values())
+        """Anything stored; in one workspace's data, anything besides the person row (their
+        name is not a record of that workspace)."""
+        return any(
+            bool(v) for k, v in self.sections.items() if self.workspace is None or k != "person"
+        )
 
 
 @dataclass(frozen=True, slots=True)

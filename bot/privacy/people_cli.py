@@ -34,7 +34,7 @@ async def _workspace(app: App, user: UserRef) -> WorkspaceRef:
 
 
 async def export_person(app: App, person_id: str, *, out: Callable[[str], None] = print) -> int:
-    """Write the person's data as JSON to `out` (standard output)."""
+    """Write the person's data, in every workspace, as JSON to `out` (standard output)."""
     user = _user(person_id, out)
     if user is None:
         return 2
@@ -88,8 +88,11 @@ async def delete_person(
         workspace=await _workspace(app, user),
         platform_admin=True,
     )
-    # The same command as `/mentoradmin forget`; the operator acts on any platform.
-    replies = await app.bus.handle(ForgetPerson(operator, user, person_id, confirmed=True))
+    # The same command as `/mentoradmin forget`; the operator acts on any platform, and in
+    # every workspace.
+    replies = await app.bus.handle(
+        ForgetPerson(operator, user, person_id, confirmed=True, everywhere=True)
+    )
     for reply in replies:
         out(reply.body.plain())
     return 0

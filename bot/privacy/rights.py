@@ -14,7 +14,7 @@ from bot.commands import Actor, ReleaseQuestion
 from bot.domain import IllegalTransition, QuestionState, Transition
 from bot.events import QuestionCancelled
 from bot.lightning.handlers import cancel_speaker_sessions
-from bot.messagebus import Context, Refusal
+from bot.messagebus import Context, Refusal, Services
 from bot.messages import Attachment, Bold, ChatMessage, UserText, text
 from bot.nudges.schedule import forget_target
 from bot.privacy.audit import audit
@@ -43,26 +43,27 @@ async def step_down(
     *,
     name: str,
     why: str,
-    only_there: bool = False,
+    everywhere: bool = False,
 ) -> int:
-    """End someone's mentoring: the profile is deactivated (never suggested again), their
-    claimed sessions are released (each asker is told `why`); how many were released.
-    `only_there`: only what they do in `workspace` ends (they left it, but a Discord user is
-    the same person in every server the bot serves)."""
-    await ctx.uow.privacy.mark_left(user, ctx.clock.now())
-    profile = await ctx.uow.mentors.get(user)
-    if (
-        profile is not None
-        and profile.active
-        and (not only_there or profile.workspace == workspace)
-    ):
-        await save_mentor(ctx, replace(profile, active=False))
+    """End someone's mentoring in `workspace`: the profile there is deactivated (never
+    suggested again), their claimed sessions there are released (each asker is told `why`);
+    how many were released. A Discord (or Enterprise Grid) user is the same person in every
+    server the bot serves, and mentoring elsewhere goes on, unless `everywhere` (forget).
+    They have left (`left_at`, what the dashboard shows) once no active profile is left."""
+    still_mentoring = False
+    for profile in await ctx.uow.mentors.of_person(user):
+        if profile.active and (everywhere or profile.workspace == workspace):
+            await save_mentor(ctx, replace(profile, active=False))
+        elif profile.active:
+            still_mentoring = True
+    if not still_mentoring:
+        await ctx.uow.privacy.mark_left(user, ctx.clock.now())
     released = 0
     replies = len(ctx.replies)
     for q in await ctx.uow.questions.open_for(user):
         if q.mentor != user or q.state is not QuestionState.CLAIMED:
             continue
-        if only_there and q.workspace != workspace:
+        if not everywhere and q.workspace != workspace:
             continue
         actor = Actor(user=user, name=name, workspace=q.workspace)
         # One DM tells the asker (the release's own, saying why).
@@ -73,7 +74,8 @@ async def step_down(
 
 
 async def leave_programme(cmd: LeaveProgramme, ctx: Context) -> None:
-    profile = await ctx.uow.mentors.get(cmd.actor.user)
+    """`/mentor leave`: off the mentor list of this workspace (mentoring elsewhere goes on)."""
+    profile = await ctx.uow.mentors.get(cmd.actor.user, cmd.actor.workspace)
     if profile is None or not profile.active:
         raise Refusal(
             "You are not on the mentor list, so there is nothing to leave. Your questions stay "
@@ -92,9 +94,7 @@ async def leave_programme(cmd: LeaveProgramme, ctx: Context) -> None:
 async def person_left(cmd: PersonLeft, ctx: Context) -> None:
     """Offboarding: the platform told us the person left this workspace; their mentoring and
     sessions in another one go on."""
-    await step_down(
-        ctx, cmd.user, cmd.workspace, name=cmd.user.id, why="is no longer here", only_there=True
-    )
+    await step_down(ctx, cmd.user, cmd.workspace, name=cmd.user.id, why="is no longer here")
     await cancel_speaker_sessions(ctx, cmd.user, cmd.workspace)
 
 
@@ -110,10 +110,12 @@ def _same_platform(actor: Actor, person: UserRef) -> None:
 
 
 def export_json(data: PersonData, *, now: datetime) -> bytes:
-    """The export file: what is stored, table by table, with the time it was made."""
+    """The export file: what is stored, table by table, with the time it was made (and the
+    workspace it covers, when it covers one)."""
     whole: dict[str, Any] = {
         "exported_at": now.isoformat(),
         "user": data.user.key(),
+        **({"workspace": data.workspace.key()} if data.workspace is not None else {}),
         **data.sections,
     }
     return json.dumps(whole, indent=2, ensure_ascii=False, sort_keys=False).encode("utf-8")
@@ -122,19 +124,27 @@ def export_json(data: PersonData, *, now: datetime) -> bytes:
 async def export_person(cmd: ExportPerson, ctx: Context) -> None:
     _require_admin(cmd.actor, ctx, "export")
     _same_platform(cmd.actor, cmd.person)
-    data = await ctx.uow.privacy.person_data(cmd.person)
+    # A Discord (or Enterprise Grid) user id is the same in every server the bot serves, and
+    # an admin of one is nobody in another: their export holds this workspace's rows only.
+    # (The operator's `micromentor people export` is the one of everything.)
+    data = await ctx.uow.privacy.person_data(cmd.person, workspace=cmd.actor.workspace)
     name = cmd.name or (await names_for(ctx, [cmd.person])).get(cmd.person, cmd.person.id)
     if not data.found():
-        raise Refusal(text("I have nothing stored about ", UserText(name), "."))
+        raise Refusal(text("I have nothing stored about ", UserText(name), " in this workspace."))
     now = ctx.clock.now()
     filename = f"micromentor-export-{cmd.person.id}-{now:%Y%m%d}.json"
     ctx.outbox.dm(
         cmd.actor.user,
         ChatMessage(
             title=text(Bold("Data export")),
-            body=text("Everything Micromentor stores about ", UserText(name), " is attached."),
+            body=text(
+                "Everything Micromentor stores about ",
+                UserText(name),
+                " in this workspace is attached.",
+            ),
             attachment=Attachment(filename, export_json(data, now=now), "application/json"),
         ),
+        secret=True,  # a whole person's data: the stored copy loses it once it went out
     )
     await audit(ctx, cmd.actor, "export", subject=cmd.person.key())
     ctx.reply(text("The export of ", UserText(name), " is on its way to you by DM."))
@@ -144,6 +154,8 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     _require_admin(cmd.actor, ctx, "forget")
     _same_platform(cmd.actor, cmd.person)
     name = cmd.name or (await names_for(ctx, [cmd.person])).get(cmd.person, cmd.person.id)
+    if not cmd.everywhere:
+        await _only_here(ctx, cmd, name)
     if not cmd.confirmed:
         ctx.reply(
             text(
@@ -155,15 +167,51 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
             )
         )
         return
-    await step_down(ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here")
+    await step_down(
+        ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here", everywhere=True
+    )
     await _cancel_open_questions(ctx, cmd)
     await cancel_speaker_sessions(ctx, cmd.person, cmd.actor.workspace)
     await forget_target(ctx, cmd.person)
+    asked = await ctx.uow.privacy.asked_by(cmd.person)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")
     changed = await ctx.uow.privacy.forget(cmd.person, tombstone=tombstone, removed=FORGOTTEN)
     ctx.services.roster.invalidate(cmd.actor.workspace)
+    ctx.after_commit.append(lambda: _forget_in_memory(ctx.services, cmd.person, asked))
     await audit(ctx, cmd.actor, "forget", subject=tombstone.key(), detail=f"{changed} rows")
     ctx.reply(text("Done: ", UserText(name), f" is forgotten ({changed} records changed)."))
+
+
+async def _only_here(ctx: Context, cmd: ForgetPerson, name: str) -> None:
+    """An admin erases a person only when every record of theirs is in the admin's workspace:
+    a Discord (or Enterprise Grid) user is the same person in every server the bot serves, and
+    what they did in another one is not this admin's to erase. The operator can."""
+    elsewhere = await ctx.uow.privacy.workspaces_of(cmd.person) - {cmd.actor.workspace}
+    if elsewhere:
+        raise Refusal(
+            text(
+                UserText(name),
+                " also has records in another workspace, so I can't erase them from here. "
+                "The operator who runs Micromentor can erase them everywhere with "
+                f"`micromentor people delete {cmd.person.key()}`. Here, you can end their "
+                "mentoring (Remove on the dashboard's Mentors page, `/mentoradmin dashboard`) "
+                "and get what this workspace stores about them with `/mentoradmin export`.",
+            )
+        )
+
+
+def _forget_in_memory(
+    services: Services, person: UserRef, asked: list[tuple[WorkspaceRef, int]]
+) -> None:
+    """What this process keeps in memory of a forgotten person goes with their rows: their
+    questions leave the similar-question index and the learned lessons, and lessons stop naming
+    them as the mentor who helped. (Mentors' own words live in the roster snapshots, which
+    `save_mentor` dropped.) Other replicas rebuild these indexes from the database at their
+    next start."""
+    for workspace, question_id in asked:
+        services.similar.remove(workspace, question_id)
+        services.learned.forget(workspace, question_id)
+    services.learned.forget_mentor(person)
 
 
 async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> None:

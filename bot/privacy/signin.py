@@ -117,6 +117,7 @@ async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
                 f" — this link works once, for {minutes} minutes. Don't forward it.",
             ),
         ),
+        secret=True,  # the stored copy loses the link once it went out
     )
     await audit(ctx, cmd.actor, "dashboard link")
     ctx.reply("I sent you a sign-in link for the dashboard by DM.")

@@ -99,6 +99,18 @@ def _dicts(rows: Any, *, drop: Sequence[str] = ()) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in row._mapping.items() if k not in drop} for row in rows]
 
 
+def _resolver(question: dict[str, Any], asker: str) -> str | None:
+    """Who resolved an asker's question, as the asker knows them."""
+    by = question.get("resolved_by")
+    if by is None:
+        return None
+    if by == asker:
+        return "you"
+    if by == question.get("mentor"):
+        return "your mentor"
+    return "an admin"
+
+
 def _audit(row: sa.Row[Any]) -> AuditEntry:
     return AuditEntry(
         id=row.id,
@@ -148,19 +160,37 @@ class SqlPrivacyRepository(Repository):
     ) -> list[dict[str, Any]]:
         return _dicts(await self._session.execute(stmt), drop=drop)
 
-    async def person_data(self, user: UserRef) -> PersonData:
+    async def person_data(
+        self, user: UserRef, *, workspace: WorkspaceRef | None = None
+    ) -> PersonData:
         key = user.key()
         q = QUESTION
-        mine = sa.select(q.c.id).where(q.c.asker == key)
-        mentored = sa.select(q.c.id).where(q.c.mentor == key)
+        # Scoped to one workspace (an admin's export): rows of that workspace only; tables
+        # without a workspace column go by their question (ratings, not-my-area) or their
+        # session (lightning sign-ups); pauses belong to no workspace and are left out.
+        here: Any = sa.true() if workspace is None else q.c.workspace == workspace.key()
+        in_here = sa.select(q.c.id).where(here)
+        mine = sa.select(q.c.id).where(q.c.asker == key, here)
+        mentored = sa.select(q.c.id).where(q.c.mentor == key, here)
+
+        def scoped(table: sa.Table) -> Any:
+            return sa.true() if workspace is None else table.c.workspace == workspace.key()
+
         sections: dict[str, Any] = {
             "person": await self._rows(sa.select(PERSON).where(PERSON.c.key == key)),
-            "mentor_profile": await self._rows(sa.select(MENTOR).where(MENTOR.c.user == key)),
-            # Their own questions, whole; what `card`/`thread` say is where they were posted.
-            "questions_asked": await self._rows(
-                sa.select(q).where(q.c.asker == key).order_by(q.c.id),
-                drop=("suggested", "notified", "released_by"),
+            "mentor_profile": await self._rows(
+                sa.select(MENTOR).where(MENTOR.c.user == key, scoped(MENTOR))
             ),
+            # Their own questions, whole; what `card`/`thread` say is where they were posted.
+            # Nobody they were not shown: not the mentors suggested, told or who let it go, not
+            # one asked to take it over, and who resolved it as they saw it (no admin's id).
+            "questions_asked": [
+                {**row, "resolved_by": _resolver(row, key)}
+                for row in await self._rows(
+                    sa.select(q).where(q.c.asker == key, here).order_by(q.c.id),
+                    drop=("suggested", "notified", "released_by", "handover_to"),
+                )
+            ],
             # Sessions they mentored: not the asker's words, only what they did.
             "sessions_mentored": await self._rows(
                 sa.select(
@@ -172,11 +202,13 @@ class SqlPrivacyRepository(Repository):
                     q.c.resolved_at,
                     q.c.closed_at,
                 )
-                .where(q.c.mentor == key)
+                .where(q.c.mentor == key, here)
                 .order_by(q.c.id)
             ),
             "ratings_given": await self._rows(
-                sa.select(FEEDBACK).where(FEEDBACK.c.rater == key).order_by(FEEDBACK.c.id)
+                sa.select(FEEDBACK)
+                .where(FEEDBACK.c.rater == key, FEEDBACK.c.question_id.in_(in_here))
+                .order_by(FEEDBACK.c.id)
             ),
             # Scores others gave them (askers of their sessions; mentors on their questions'
             # clarity), without who gave them or their comments.
@@ -193,23 +225,37 @@ class SqlPrivacyRepository(Repository):
                 .order_by(FEEDBACK.c.id)
             ),
         }
-        for name, table, column in (
-            ("points", table_of(PointsRow), "user"),
-            ("kudos_given", table_of(KudosRow), "giver"),
-            ("kudos_received", table_of(KudosRow), "receiver"),
-            ("badges", table_of(BadgeRow), "user"),
-            ("courses", table_of(LearningEnrollmentRow), "user"),
-            ("drafts", DRAFT, "asker"),
-            ("faq_entries", table_of(FaqEntryRow), "author"),
-            ("not_my_area", table_of(NotMyAreaRow), "mentor"),
-            ("pauses", table_of(MentorPauseRow), "user"),
-            ("lightning_given", table_of(LightningRow), "speaker"),
-            ("lightning_signups", table_of(LightningRsvpRow), "user"),
+        lightning = table_of(LightningRow)
+        rsvp = table_of(LightningRsvpRow)
+        not_mine = table_of(NotMyAreaRow)
+        for name, table, column, where in (
+            ("points", table_of(PointsRow), "user", None),
+            ("kudos_given", table_of(KudosRow), "giver", None),
+            ("kudos_received", table_of(KudosRow), "receiver", None),
+            ("badges", table_of(BadgeRow), "user", None),
+            ("courses", table_of(LearningEnrollmentRow), "user", None),
+            ("drafts", DRAFT, "asker", None),
+            ("faq_entries", table_of(FaqEntryRow), "author", None),
+            ("not_my_area", not_mine, "mentor", not_mine.c.question_id.in_(in_here)),
+            ("pauses", table_of(MentorPauseRow), "user", None),
+            ("lightning_given", lightning, "speaker", None),
+            (
+                "lightning_signups",
+                rsvp,
+                "user",
+                rsvp.c.lightning_id.in_(sa.select(lightning.c.id).where(scoped(lightning))),
+            ),
         ):
+            if workspace is not None and "workspace" not in table.c and where is None:
+                continue  # pauses: no workspace to tell, only in the export of everything
             sections[name] = await self._rows(
-                sa.select(table).where(table.c[column] == key).order_by(*table.primary_key.columns)
+                sa.select(table)
+                .where(table.c[column] == key, scoped(table) if where is None else where)
+                .order_by(*table.primary_key.columns),
+                # Who else was asked to give the session, and who said no, is theirs.
+                drop=("invited", "declined") if name == "lightning_given" else (),
             )
-        return PersonData(user=user, sections=sections)
+        return PersonData(user=user, sections=sections, workspace=workspace)
 
     async def forget(self, user: UserRef, *, tombstone: UserRef, removed: str) -> int:
         key, nobody = user.key(), tombstone.key()
@@ -285,6 +331,59 @@ class SqlPrivacyRepository(Repository):
                     )
         return changed
 
+    async def asked_by(self, user: UserRef) -> list[tuple[WorkspaceRef, int]]:
+        rows = await self._session.execute(
+            sa.select(QUESTION.c.workspace, QUESTION.c.id)
+            .where(QUESTION.c.asker == user.key())
+            .order_by(QUESTION.c.id)
+        )
+        return [(WorkspaceRef.from_key(ws), qid) for ws, qid in rows]
+
+    async def workspaces_of(self, user: UserRef) -> set[WorkspaceRef]:
+        key = user.key()
+        q = QUESTION
+        lightning, rsvp = table_of(LightningRow), table_of(LightningRsvpRow)
+        parts: list[sa.Select[Any]] = [
+            sa.select(q.c.workspace).where(
+                sa.or_(
+                    q.c.asker == key,
+                    q.c.mentor == key,
+                    q.c.resolved_by == key,
+                    q.c.handover_to == key,
+                )
+            ),
+            sa.select(lightning.c.workspace).where(
+                sa.or_(lightning.c.speaker == key, lightning.c.proposed_by == key)
+            ),
+            sa.select(lightning.c.workspace)
+            .join(rsvp, rsvp.c.lightning_id == lightning.c.id)
+            .where(rsvp.c.user == key),
+            sa.select(AUDIT.c.workspace).where(AUDIT.c.actor == key),
+        ]
+        for table, column in (
+            (MENTOR, "user"),
+            (table_of(PointsRow), "user"),
+            (table_of(KudosRow), "giver"),
+            (table_of(KudosRow), "receiver"),
+            (table_of(BadgeRow), "user"),
+            (table_of(LearningEnrollmentRow), "user"),
+            (DRAFT, "asker"),
+            (table_of(FaqEntryRow), "author"),
+        ):
+            parts.append(sa.select(table.c.workspace).where(table.c[column] == key))
+        for table, column in (
+            (FEEDBACK, "rater"),
+            (table_of(NotMyAreaRow), "mentor"),
+            (table_of(SummaryShareRow), "user"),
+        ):
+            parts.append(
+                sa.select(q.c.workspace)
+                .join(table, table.c.question_id == q.c.id)
+                .where(table.c[column] == key)
+            )
+        rows = await self._session.execute(sa.union(*parts))
+        return {WorkspaceRef.from_key(ws) for (ws,) in rows}
+
     async def mark_left(self, user: UserRef, at: datetime) -> None:
         await self._session.execute(
             sa.update(PERSON)
@@ -341,9 +440,19 @@ class SqlPrivacyRepository(Repository):
             ),
             sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace.in_(keys)),
         ).subquery()
+        # A person may mentor in several of these workspaces: one row each, mentoring if active
+        # in any of them.
+        mentoring = (
+            sa.select(MENTOR.c.user)
+            .where(
+                MENTOR.c.user == PERSON.c.key,
+                MENTOR.c.workspace.in_(keys),
+                MENTOR.c.active.is_(True),
+            )
+            .exists()
+        )
         stmt = (
-            sa.select(PERSON.c.key, PERSON.c.name, PERSON.c.left_at, MENTOR.c.active)
-            .select_from(PERSON.outerjoin(MENTOR, MENTOR.c.user == PERSON.c.key))
+            sa.select(PERSON.c.key, PERSON.c.name, PERSON.c.left_at, mentoring.label("active"))
             .where(PERSON.c.key.in_(sa.select(seen.c.k)))
             .order_by(PERSON.c.name)
             .limit(limit)

@@ -180,6 +180,19 @@ class SqlOutboxRepository(_Queue):
     async def sent(self, item_id: int, *, at: datetime, result: str | None) -> None:
         await self._rows.finish(item_id, state="sent", sent_at=at, result=result)
 
+    async def scrub(self, rows: Sequence[tuple[int, Delivery]]) -> None:
+        for item_id, delivery in rows:
+            await self._session.execute(
+                sa.update(OUTBOX).where(OUTBOX.c.id == item_id).values(spec=delivery.to_json())
+            )
+
+    async def fail(self, item_id: int, *, error: str) -> None:
+        await self._rows.fail(item_id, error=error)
+        # A secret that will never go out need not wait for the prune either.
+        spec = await self._session.scalar(sa.select(OUTBOX.c.spec).where(OUTBOX.c.id == item_id))
+        if spec and spec.get("secret"):
+            await self.scrub([(item_id, Delivery.from_json(spec, lane="").scrubbed())])
+
     async def sent_many(self, sent: Sequence[tuple[int, datetime, str | None]]) -> None:
         if not sent:
             return

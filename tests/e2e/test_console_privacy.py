@@ -61,7 +61,7 @@ async def test_leaving_releases_claims_and_stops_suggestions(console: ConsoleDri
     assert len(out.to("DM alice")) == 1, out
     async with console.app.uow_factory() as uow:
         q = await uow.questions.get_by_number(WS, 1)
-        profile = await uow.mentors.get(BOB)
+        profile = await uow.mentors.get(BOB, WS)
         left = await uow.privacy.left_at(BOB)
     assert q is not None and q.state.value == "open" and q.mentor is None
     assert profile is not None and not profile.active

@@ -143,3 +143,34 @@ def test_dashboard_link_is_printed_for_an_admin_only(
     assert printed.startswith("http://localhost:3999/admin/signin?token=")
     assert main(["dashboard", "--link", "console:alice"]) == 2
     assert "not an admin" in capsys.readouterr().out
+
+
+async def test_the_operators_export_and_delete_cover_every_workspace(sqlite_url: str) -> None:
+    """An admin's export and forget stay in their workspace; the operator's reach them all."""
+    from bot.commands import Actor, AskQuestion, RegisterMentor
+    from bot.privacy.people_cli import delete_person, export_person
+
+    other = WorkspaceRef("slack", "T2")
+    bob = UserRef("slack", "U0BOB")
+    app = await _app(sqlite_url)
+    try:
+        await app.bus.handle(
+            RegisterWorkspace(other, ChannelRef("slack", "C3"), ChannelRef("slack", "C4"))
+        )
+        await app.bus.handle(RegisterMentor(Actor(bob, "bob", WS), ("pandas",)))
+        await app.bus.handle(
+            AskQuestion(Actor(bob, "bob", other), "How do I roll back a kubernetes deployment?")
+        )
+        said: list[str] = []
+        assert await export_person(app, bob.key(), out=said.append) == 0
+        data = json.loads(said[-1])
+        assert "workspace" not in data
+        assert [p["workspace"] for p in data["mentor_profile"]] == [WS.key()]
+        assert [q["workspace"] for q in data["questions_asked"]] == [other.key()]
+        assert await delete_person(app, bob.key(), confirm=lambda _: True, out=said.append) == 0
+        assert "is forgotten" in said[-1]
+        async with app.uow_factory(read_only=True) as uow:
+            assert not (await uow.privacy.person_data(bob)).found()
+            assert await uow.mentors.of_person(bob) == []
+    finally:
+        await app.dispose()

@@ -5,9 +5,12 @@ offboarding releases claims on the real database."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
 
 from bot.app import App
 from bot.clock import ManualClock
@@ -15,17 +18,22 @@ from bot.commands import (
     Actor,
     AskQuestion,
     ClaimQuestion,
+    RateSession,
     RegisterMentor,
     RegisterWorkspace,
     ReleaseQuestion,
     ResolveQuestion,
 )
 from bot.config import Config
+from bot.domain import PointsEntry
+from bot.flow.outbox import SCRUBBED, Delivery, Op, OutboxItem
 from bot.learning.commands import SaveFaq
-from bot.lightning.model import Lightning
+from bot.lightning.model import Lightning, Rsvp
 from bot.main import build_app
-from bot.privacy.commands import ForgetPerson, PersonLeft
+from bot.messages import ChatMessage, text
+from bot.privacy.commands import ForgetPerson, OpenDashboard, PersonLeft
 from bot.privacy.signin import issue_link, sign_in, token_hash
+from bot.recognition.model import Kudos, PausePeriod
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from schedules import queue_retention
 from storage.uow import SqlUnitOfWork
@@ -134,7 +142,7 @@ async def test_a_member_who_left_is_released_and_no_longer_suggested(db_url: str
         await app.bus.handle(PersonLeft(bob.user, WS))
         async with app.uow_factory() as uow:
             q = await uow.questions.get_by_number(WS, 1)
-            profile = await uow.mentors.get(bob.user)
+            profile = await uow.mentors.get(bob.user, WS)
             mentors = await uow.mentors.in_workspace(WS)
             assert await uow.privacy.left_at(bob.user) == T0
         assert q is not None and q.state.value == "open" and q.mentor is None
@@ -214,3 +222,180 @@ async def test_forget_and_export_on_the_real_database(db_url: str) -> None:
         assert not after.found()
         assert q is not None and q.state.value == "open" and q.mentor is None
         assert entry.subject.startswith("test:forgotten-")
+
+
+async def test_a_mentor_of_two_workspaces_is_exported_listed_once_and_forgotten_in_both(
+    db_url: str,
+) -> None:
+    other = WorkspaceRef("test", "T2")
+    async with _admins_app(db_url) as app:
+        await app.bus.handle(
+            RegisterWorkspace(other, ChannelRef("test", "m2"), ChannelRef("test", "a2"))
+        )
+        bob = UserRef("test", "bob")
+        await app.bus.handle(RegisterMentor(Actor(bob, "bob", WS), ("pandas",)))
+        await app.bus.handle(RegisterMentor(Actor(bob, "bob", other), ("kubernetes",)))
+        async with app.uow_factory() as uow:
+            data = await uow.privacy.person_data(bob)
+            listed = await uow.privacy.search_people([WS, other], "bob", limit=10)
+        profiles = data.sections["mentor_profile"]
+        assert sorted((p["workspace"], tuple(p["skills"])) for p in profiles) == [
+            ("test:T1", ("pandas",)),
+            ("test:T2", ("kubernetes",)),
+        ]
+        assert [(ref, active) for ref, _, active, _ in listed] == [(bob, True)]
+        # An admin of one workspace can't erase them in the other; the operator can.
+        admin = Actor(ADMIN, "ada", WS)
+        [refused] = await app.bus.handle(ForgetPerson(admin, bob, "bob", confirmed=True))
+        assert "another workspace" in refused.plain()
+        async with app.uow_factory() as uow:
+            assert len(await uow.mentors.of_person(bob)) == 2
+        await app.bus.handle(ForgetPerson(admin, bob, "bob", confirmed=True, everywhere=True))
+        async with app.uow_factory() as uow:
+            left = await uow.mentors.of_person(bob)
+            in_other = await uow.mentors.in_workspace(other)
+        assert left == [] and in_other == []
+
+
+async def test_one_workspaces_data_holds_only_its_rows_and_workspaces_of_names_each(
+    db_url: str,
+) -> None:
+    """bob asks, mentors, is rated, thanked, scored and signs up for a lightning session in two
+    workspaces (one Discord user in two servers): `person_data(workspace=...)` holds the rows of
+    that one, by their own column, their question or their session; pauses (no workspace) only
+    in the data of everywhere."""
+    other = WorkspaceRef("test", "T2")
+    async with _admins_app(db_url) as app:
+        await app.bus.handle(
+            RegisterWorkspace(other, ChannelRef("test", "m2"), ChannelRef("test", "a2"))
+        )
+        bob, cleo = UserRef("test", "bob"), UserRef("test", "cleo")
+        ids: dict[WorkspaceRef, int] = {}
+        talks: dict[WorkspaceRef, int] = {}
+        for ws, skill, asked in (
+            (WS, "pandas", "How do I group a pandas DataFrame by two columns?"),
+            (other, "kubernetes", "How do I roll back a kubernetes deployment?"),
+        ):
+            await app.bus.handle(RegisterMentor(Actor(bob, "bob", ws), (skill,)))
+            await app.bus.handle(RegisterMentor(Actor(cleo, "cleo", ws), (skill,)))
+            # bob asks one (cleo mentors, rates its clarity) and mentors one of cleo's.
+            await app.bus.handle(AskQuestion(Actor(bob, "bob", ws), asked))
+            await app.bus.handle(ClaimQuestion(Actor(cleo, "cleo", ws), 1))
+            await app.bus.handle(ResolveQuestion(Actor(bob, "bob", ws), 1))
+            await app.bus.handle(RateSession(Actor(bob, "bob", ws), 1, 5))
+            await app.bus.handle(RateSession(Actor(cleo, "cleo", ws), 1, 4))
+            await app.bus.handle(AskQuestion(Actor(cleo, "cleo", ws), asked + " Again?"))
+            await app.bus.handle(ClaimQuestion(Actor(bob, "bob", ws), 2))
+            async with app.uow_factory() as uow:
+                q1 = await uow.questions.get_by_number(ws, 1)
+                q2 = await uow.questions.get_by_number(ws, 2)
+                assert q1 is not None and q1.pk is not None and q2 is not None and q2.pk
+                ids[ws] = q1.pk
+                await uow.kudos.add(Kudos(ws, cleo, bob, f"thanks in {ws.id}", T0))
+                await uow.kudos.add(Kudos(ws, bob, cleo, f"thanks back in {ws.id}", T0))
+                await uow.points.add(PointsEntry(ws, bob, 3, "test", T0, q2.pk))
+                await uow.not_my_area.add(mentor=bob, question_id=q1.pk, topics=[skill], at=T0)
+                talk = await uow.lightning.add(Lightning(ws, skill, T0, speaker=cleo))
+                assert talk is not None
+                talks[ws] = talk.number
+                await uow.lightning.add_rsvp(Rsvp(talk.number, bob, T0))
+                await uow.commit()
+        async with app.uow_factory() as uow:
+            await uow.streaks.add_pause(PausePeriod(bob, T0, T0 + timedelta(days=7)))
+            await uow.commit()
+        async with app.uow_factory(read_only=True) as uow:
+            everywhere = await uow.privacy.person_data(bob)
+            here = await uow.privacy.person_data(bob, workspace=WS)
+            there = await uow.privacy.person_data(bob, workspace=other)
+            nobody = await uow.privacy.person_data(UserRef("test", "zed"), workspace=WS)
+            where = await uow.privacy.workspaces_of(bob)
+            where_cleo = await uow.privacy.workspaces_of(cleo)
+            assert await uow.privacy.workspaces_of(UserRef("test", "zed")) == set()
+        assert where == {WS, other} and where_cleo == {WS, other}
+        assert everywhere.workspace is None and here.workspace == WS
+        assert not nobody.found() and here.found()
+        assert here.sections["person"] == everywhere.sections["person"] != []
+        assert everywhere.sections["pauses"] and "pauses" not in here.sections
+        for name, rows in everywhere.sections.items():
+            if name in ("person", "pauses"):
+                continue
+            # Every row in exactly one of the two; each has its own rows.
+            assert len(here.sections[name]) + len(there.sections[name]) == len(rows), name
+            for data, ws in ((here, WS), (there, other)):
+                assert all(r.get("workspace", ws.key()) == ws.key() for r in data.sections[name])
+        for name in (
+            "mentor_profile",
+            "questions_asked",
+            "sessions_mentored",
+            "ratings_given",
+            "ratings_received",
+            "points",
+            "kudos_given",
+            "kudos_received",
+            "not_my_area",
+            "lightning_signups",
+        ):
+            assert here.sections[name] and there.sections[name], name
+        assert json.dumps(here.sections).count("kubernetes") == 0
+        assert json.dumps(there.sections).count("pandas") == 0
+        assert [r["question_id"] for r in here.sections["ratings_given"]] == [ids[WS]]
+        assert [r["question_id"] for r in there.sections["not_my_area"]] == [ids[other]]
+        assert [r["lightning_id"] for r in there.sections["lightning_signups"]] == [talks[other]]
+        for rows in (here.sections["questions_asked"], here.sections["mentor_profile"]):
+            assert [r["workspace"] for r in rows] == [WS.key()]
+
+
+async def test_an_askers_export_says_who_resolved_as_they_know_them_and_names_no_admin(
+    db_url: str,
+) -> None:
+    async with _admins_app(db_url) as app:
+        bob = Actor(UserRef("test", "bob"), "bob", WS)
+        alice = Actor(UserRef("test", "alice"), "alice", WS)
+        await app.bus.handle(RegisterMentor(bob, ("pandas",)))
+        for text in (
+            "How do I group a pandas DataFrame by two columns?",
+            "How do I pivot a pandas DataFrame wide?",
+            "How do I melt a pandas DataFrame long?",
+        ):
+            await app.bus.handle(AskQuestion(alice, text))
+        for n, by in ((1, alice), (2, bob), (3, Actor(ADMIN, "ada", WS))):
+            await app.bus.handle(ClaimQuestion(bob, n))
+            await app.bus.handle(ResolveQuestion(by, n))
+        async with app.uow_factory() as uow:
+            data = await uow.privacy.person_data(alice.user)
+        asked = data.sections["questions_asked"]
+        assert [q["resolved_by"] for q in asked] == ["you", "your mentor", "an admin"]
+        assert all(q["mentor"] == bob.user.key() for q in asked)  # shown in their session
+        assert ADMIN.key() not in json.dumps(data.sections)
+
+
+async def test_a_sign_in_link_leaves_the_outbox_once_sent_or_failed_on_the_real_database(
+    db_url: str,
+) -> None:
+    async with _admins_app(db_url) as app:
+        await app.bus.handle(OpenDashboard(Actor(ADMIN, "ada", WS)))
+        await app.runtime.drain()
+        async with app.uow_factory() as uow:
+            refused = OutboxItem(
+                Delivery(
+                    Op.DM,
+                    f"u:{ADMIN.key()}",
+                    message=ChatMessage(body=text("https://x/admin/signin?token=abc123")),
+                    user=ADMIN,
+                    secret=True,
+                ),
+                key="mm-refused",
+                due_at=T0,
+            )
+            await uow.outbox.add_many([refused])
+            await uow.commit()
+        async with app.uow_factory() as uow:
+            [leased] = await uow.outbox.lease(T0, lease=timedelta(minutes=1), limit=10)
+            assert leased.id is not None
+            await uow.outbox.fail(leased.id, error="refused")
+            await uow.commit()
+        async with app.engine.connect() as conn:
+            rows = (await conn.execute(sa.text("SELECT state, spec FROM outbox"))).all()
+        secrets = [(state, str(spec)) for state, spec in rows if "secret" in str(spec)]
+        assert sorted(state for state, _ in secrets) == ["failed", "sent"]
+        assert all("token=" not in spec and SCRUBBED in spec for _, spec in secrets)

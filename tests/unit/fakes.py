@@ -33,7 +33,7 @@ from bot.domain import (
     Workspace,
 )
 from bot.flow.inbox_item import InboxItem
-from bot.flow.outbox import OutboxItem
+from bot.flow.outbox import Delivery, OutboxItem
 from bot.learning.model import Draft, DraftState, Enrollment, FaqEntry, FaqState, Track
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
@@ -412,18 +412,27 @@ class FakePersonRepository(_Repository):
 
 
 class FakeMentorRepository(_Repository):
+    """Keyed by (user, workspace), as the SQL table: one profile per person and workspace."""
+
     table = "mentors"
 
-    async def get(self, ref: UserRef) -> MentorProfile | None:
-        return _copy(self._rows().get(ref))
+    async def get(self, ref: UserRef, workspace: WorkspaceRef) -> MentorProfile | None:
+        return _copy(self._rows().get((ref, workspace)))
 
-    async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, MentorProfile]:
+    async def get_many(
+        self, refs: Sequence[UserRef], workspace: WorkspaceRef
+    ) -> dict[UserRef, MentorProfile]:
         rows = self._rows()
-        return {r: p for r in refs if (p := _copy(rows.get(r))) is not None}
+        return {r: p for r in refs if (p := _copy(rows.get((r, workspace)))) is not None}
 
     async def save(self, profile: MentorProfile) -> None:
-        await self._uow.lock(self.table, profile.ref)
-        self._uow.put(self.table, profile.ref, profile)
+        key = (profile.ref, profile.workspace)
+        await self._uow.lock(self.table, key)
+        self._uow.put(self.table, key, profile)
+
+    async def of_person(self, ref: UserRef) -> list[MentorProfile]:
+        found = [p for (user, _), p in self._rows().items() if user == ref]
+        return _copy(sorted(found, key=lambda p: p.workspace.key()))
 
     async def in_workspace(self, workspace: WorkspaceRef) -> list[MentorProfile]:
         found = [p for p in self._rows().values() if p.workspace == workspace and p.active]
@@ -821,6 +830,15 @@ class FakeOutboxRepository(_FakeQueue):
     async def sent_many(self, sent: Sequence[tuple[int, datetime, str | None]]) -> None:
         for item_id, at, result in sent:
             await self.sent(item_id, at=at, result=result)
+
+    async def scrub(self, rows: Sequence[tuple[int, Delivery]]) -> None:
+        for item_id, delivery in rows:
+            await self._change(item_id, delivery=delivery)
+
+    async def fail(self, item_id: int, *, error: str) -> None:
+        row = await self._change(item_id, state="failed", lease_until=None, last_error=error)
+        if row.delivery.secret:
+            await self._change(item_id, delivery=row.delivery.scrubbed())
 
     async def prune(self, before: datetime) -> int:
         return await self._prune(before, lambda r: r.due_at)
@@ -1292,16 +1310,53 @@ class FakePrivacyRepository(_Repository):
 
     table = "left"
 
-    async def person_data(self, user: UserRef) -> PersonData:
-        asked = [q for q in self._uow.rows("questions").values() if q.asker == user]
+    async def person_data(
+        self, user: UserRef, *, workspace: WorkspaceRef | None = None
+    ) -> PersonData:
+        def here(ws: WorkspaceRef) -> bool:
+            return workspace is None or ws == workspace
+
+        questions = [q for q in self._uow.rows("questions").values() if here(q.workspace)]
         person = self._uow.rows("people").get(user)
+        profiles = [
+            p for (ref, ws), p in self._uow.rows("mentors").items() if ref == user and here(ws)
+        ]
         return PersonData(
             user=user,
             sections={
                 "person": [{"key": user.key(), "name": person.name}] if person else [],
-                "questions_asked": [{"number": q.number, "text": q.text} for q in asked],
+                "mentor_profile": [
+                    {"workspace": p.workspace.key(), "skills": list(p.skills)}
+                    for p in sorted(profiles, key=lambda p: p.workspace.key())
+                ],
+                "questions_asked": [
+                    {"workspace": q.workspace.key(), "number": q.number, "text": q.text}
+                    for q in questions
+                    if q.asker == user
+                ],
+                "sessions_mentored": [
+                    {"workspace": q.workspace.key(), "number": q.number}
+                    for q in questions
+                    if q.mentor == user
+                ],
             },
+            workspace=workspace,
         )
+
+    async def workspaces_of(self, user: UserRef) -> set[WorkspaceRef]:
+        # Any stored row with a workspace that names them (the SQL one lists its columns).
+        people = (
+            "asker", "mentor", "resolved_by", "handover_to", "user", "giver", "receiver",
+            "speaker", "proposed_by", "author",
+        )  # fmt: skip
+        found = {ws for ref, ws in self._uow.rows("mentors") if ref == user}
+        tables = ("questions", "points", "kudos", "badges", "lightning", "learning")
+        for table in (*tables, "drafts", "faq"):
+            for row in self._uow.rows(table).values():
+                ws = getattr(row, "workspace", None)
+                if ws is not None and any(getattr(row, a, None) == user for a in people):
+                    found.add(ws)
+        return found
 
     async def forget(self, user: UserRef, *, tombstone: UserRef, removed: str) -> int:
         changed = 0
@@ -1309,11 +1364,17 @@ class FakePrivacyRepository(_Repository):
             if q.asker == user:
                 self._uow.put("questions", key, replace(q, text=removed, asker=tombstone))
                 changed += 1
-        for table in ("people", "mentors"):
-            if user in self._uow.rows(table):
-                self._uow.put(table, user, _DELETED)
-                changed += 1
+        if user in self._uow.rows("people"):
+            self._uow.put("people", user, _DELETED)
+            changed += 1
+        for key in [k for k in self._uow.rows("mentors") if k[0] == user]:
+            self._uow.put("mentors", key, _DELETED)
+            changed += 1
         return changed
+
+    async def asked_by(self, user: UserRef) -> list[tuple[WorkspaceRef, int]]:
+        asked = [q for q in self._uow.rows("questions").values() if q.asker == user]
+        return [(q.workspace, q.pk) for q in sorted(asked, key=lambda q: q.pk)]
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:
         if user not in self._rows():

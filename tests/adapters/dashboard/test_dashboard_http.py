@@ -294,3 +294,20 @@ async def test_an_admin_exports_a_person_whose_id_has_capitals(db_url: str) -> N
         assert export.status_code == 200 and '"user": "test:U0ABCDEF"' in export.text
     finally:
         await served.app.dispose()
+
+
+async def test_a_dashboard_export_holds_only_what_this_workspace_stores(served: Served) -> None:
+    # A Discord id is one person in every server: this workspace's admin exports what was asked
+    # here, never what the same person asked in another workspace.
+    both = UserRef("test", "bea")
+    await served.app.bus.handle(
+        AskQuestion(Actor(both, "Bea", WS), "How do I write a SQL window function for ranking?")
+    )
+    await served.app.bus.handle(
+        AskQuestion(Actor(both, "Bea", OTHER), "How do I prepare for a salary negotiation talk?")
+    )
+    async with _signed_in(served) as client:
+        form = {"csrf": await _csrf(client), "person": both.key()}
+        export = await client.post("/admin/people/export", data=form)
+    assert export.status_code == 200
+    assert "window function" in export.text and "salary negotiation" not in export.text

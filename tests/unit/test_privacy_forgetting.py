@@ -1,0 +1,92 @@
+"""Forgetting someone reaches what this process keeps in memory, and leaving one workspace is
+not leaving the programme."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import Actor, RateSession, RegisterMentor, RegisterWorkspace
+from bot.privacy.commands import ForgetPerson, LeaveProgramme
+from bot.refs import ChannelRef, WorkspaceRef
+from tests.unit.core_harness import QUESTION, WORKSPACE, Core, start_core
+
+OTHER = WorkspaceRef("test", "T2")
+
+
+@pytest.fixture
+async def core() -> Core:
+    return await start_core()
+
+
+async def _rated(core: Core) -> int:
+    """alice's question, mentored by bob, resolved and rated 5 (a lesson of who helped)."""
+    n = await core.resolved(asker="alice", mentor="bob")
+    await core.handle(RateSession(core.actor("alice"), n, 5))
+    return n
+
+
+async def test_forgetting_an_asker_takes_their_questions_out_of_the_in_memory_indexes(
+    core: Core,
+) -> None:
+    n = await _rated(core)
+    pk = core.question(n).pk
+    services = core.bus.services
+    assert pk in services.similar.of(WORKSPACE)
+    assert services.learned.nearest(WORKSPACE, QUESTION)
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    assert said.startswith("Done:"), said
+    assert pk not in services.similar.of(WORKSPACE)
+    assert services.similar.of(WORKSPACE).search(QUESTION, ["pandas"]) == []
+    assert services.learned.nearest(WORKSPACE, QUESTION) == []
+
+
+async def test_forgetting_a_mentor_takes_their_name_out_of_the_learned_lessons(
+    core: Core,
+) -> None:
+    await _rated(core)
+    learned = core.bus.services.learned
+    assert core.user("bob") in learned.helped(WORKSPACE, QUESTION)
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    assert learned.helped(WORKSPACE, QUESTION) == {}
+    assert learned.nearest(WORKSPACE, QUESTION)  # alice's question still teaches its topics
+
+
+async def test_a_forgotten_mentors_own_words_are_not_matched_in_any_workspace(
+    core: Core,
+) -> None:
+    await core.handle(
+        RegisterWorkspace(OTHER, ChannelRef("test", "m2"), ChannelRef("test", "a2"), name="b")
+    )
+    bob = Actor(core.user("bob"), "bob", OTHER)
+    await core.handle(
+        RegisterMentor(bob, ("python",), about="I untangle gnarly pandas groupby questions")
+    )
+    roster = core.bus.services.roster
+    async with core.runtime.uow_factory(read_only=True) as uow:
+        before = await roster.snapshot(uow, OTHER)
+    assert core.user("bob") in before.words.match("a gnarly groupby")
+    # Erased everywhere, as the operator's `micromentor people delete` does (an admin of one
+    # workspace erases only what is all in theirs).
+    operator = core.actor("admin", platform_admin=True)
+    await core.handle(ForgetPerson(operator, core.user("bob"), confirmed=True, everywhere=True))
+    async with core.runtime.uow_factory(read_only=True) as uow:
+        after = await roster.snapshot(uow, OTHER)
+    assert after.words.match("a gnarly groupby") == {}
+
+
+async def _left_at(core: Core, name: str) -> object:
+    return core.db.tables.get("left", {}).get(core.user(name))
+
+
+async def test_leaving_one_workspace_is_not_leaving_while_mentoring_in_another(
+    core: Core,
+) -> None:
+    await core.handle(
+        RegisterWorkspace(OTHER, ChannelRef("test", "m2"), ChannelRef("test", "a2"), name="b")
+    )
+    await core.join("bob", "python")
+    await core.handle(RegisterMentor(Actor(core.user("bob"), "bob", OTHER), ("kubernetes",)))
+    await core.handle(LeaveProgramme(core.actor("bob")))
+    assert await _left_at(core, "bob") is None
+    await core.handle(LeaveProgramme(Actor(core.user("bob"), "bob", OTHER)))
+    assert await _left_at(core, "bob") is not None

@@ -1,0 +1,132 @@
+"""Export and forget by an admin stay in the admin's workspace: one Discord bot in two servers
+with different admins (or Slack OAuth across workspaces) sees the same user id in both, and an
+admin of one is nobody in the other. The operator's `micromentor people export/delete` is the
+one that reaches everywhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace
+from bot.privacy.commands import ExportPerson, ForgetPerson
+from bot.refs import ChannelRef, WorkspaceRef
+from tests.unit.core_harness import WORKSPACE, Core, start_core
+
+A = WORKSPACE
+B = WorkspaceRef(A.platform, "T2")
+IN_A = "How do I group a pandas DataFrame by two columns and sum one of them?"
+IN_B = "How do I roll back a kubernetes deployment after a bad release in server B?"
+
+
+@pytest.fixture
+async def core() -> Core:
+    core = await start_core()
+    await core.handle(
+        RegisterWorkspace(B, ChannelRef(B.platform, "m2"), ChannelRef(B.platform, "a2"))
+    )
+    return core
+
+
+def in_b(core: Core, name: str, *, platform_admin: bool = False) -> Actor:
+    return Actor(core.user(name), name, B, platform_admin=platform_admin)
+
+
+async def asks_in_b(core: Core, name: str = "dave") -> None:
+    said = await core.reply(AskQuestion(in_b(core, name), IN_B))
+    assert said.startswith("Thanks! Your question is #"), said
+
+
+async def exported(core: Core, admin: Actor, name: str) -> dict[str, object]:
+    said = await core.reply(ExportPerson(admin, core.user(name)))
+    assert "on its way" in said, said
+    message = core.chat.messages("send_dm", user=admin.user)[-1]
+    assert message.attachment is not None
+    whole: dict[str, object] = json.loads(message.attachment.data)
+    return whole
+
+
+def b_admin(core: Core) -> Actor:
+    return in_b(core, "berta", platform_admin=True)
+
+
+async def test_an_admins_export_holds_only_their_workspaces_records(core: Core) -> None:
+    await core.join("dave", "python")  # a mentor in A
+    await core.ask("dave", IN_A)
+    await asks_in_b(core)
+    await core.handle(RegisterMentor(in_b(core, "dave"), ("kubernetes",)))
+    data = await exported(core, core.actor("admin"), "dave")
+    text = json.dumps(data)
+    assert data["workspace"] == A.key()
+    assert IN_A in text and "python" in text
+    assert IN_B not in text and "kubernetes" not in text and B.key() not in text
+
+
+async def test_an_admin_of_another_workspace_cannot_export_what_was_done_here(
+    core: Core,
+) -> None:
+    await core.ask("dave", IN_A)
+    said = await core.reply(ExportPerson(b_admin(core), core.user("dave")))
+    assert "nothing stored about" in said and "this workspace" in said, said
+    assert core.chat.messages("send_dm", user=b_admin(core).user) == []
+
+
+async def test_the_admins_export_of_a_person_seen_in_both_shows_each_admin_their_own(
+    core: Core,
+) -> None:
+    await core.ask("dave", IN_A)
+    await asks_in_b(core)
+    in_b_data = json.dumps(await exported(core, b_admin(core), "dave"))
+    assert IN_B in in_b_data and IN_A not in in_b_data
+
+
+async def test_an_admin_cannot_forget_someone_with_records_in_another_workspace(
+    core: Core,
+) -> None:
+    await core.ask("dave", IN_A)
+    await asks_in_b(core)
+    for confirmed in (False, True):
+        said = await core.reply(
+            ForgetPerson(core.actor("admin"), core.user("dave"), "dave", confirmed)
+        )
+        assert "records in another workspace" in said, said
+        assert "micromentor people delete test:dave" in said and "Remove" in said, said
+    texts = {q.text for q in core.db.tables["questions"].values()}
+    assert {IN_A, IN_B} <= texts  # nothing erased, here or there
+
+
+async def test_an_admin_cannot_end_mentoring_elsewhere_by_forgetting(core: Core) -> None:
+    await core.handle(RegisterMentor(in_b(core, "dave"), ("kubernetes",)))
+    await core.ask("dave", IN_A)
+    said = await core.reply(
+        ForgetPerson(core.actor("admin"), core.user("dave"), "dave", confirmed=True)
+    )
+    assert "records in another workspace" in said, said
+    assert core.profile("dave", B).active
+
+
+async def test_an_admin_forgets_someone_whose_records_are_all_here(core: Core) -> None:
+    await core.ask("dave", IN_A)
+    await asks_in_b(core, "erin")  # someone else's question in B stays as it is
+    said = await core.reply(
+        ForgetPerson(core.actor("admin"), core.user("dave"), "dave", confirmed=True)
+    )
+    assert said.startswith("Done:"), said
+    texts = {q.text for q in core.db.tables["questions"].values()}
+    assert IN_A not in texts and IN_B in texts
+
+
+async def test_the_operator_forgets_everywhere(core: Core) -> None:
+    await core.join("dave", "python")
+    await core.ask("dave", IN_A)
+    await asks_in_b(core)
+    await core.handle(RegisterMentor(in_b(core, "dave"), ("kubernetes",)))
+    operator = Actor(core.user("operator"), "operator (CLI)", A, platform_admin=True)
+    said = await core.reply(
+        ForgetPerson(operator, core.user("dave"), "dave", confirmed=True, everywhere=True)
+    )
+    assert said.startswith("Done:"), said
+    texts = {q.text for q in core.db.tables["questions"].values()}
+    assert IN_A not in texts and IN_B not in texts
+    assert core.db.tables["mentors"] == {}
