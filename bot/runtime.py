@@ -199,7 +199,7 @@ def build_runtime(
         settings=WorkerSettings(
             lease_seconds=flow.lease_seconds,
             batch=200,
-            concurrency=concurrency,
+            concurrency=1 if deliver_now else flow.decide_concurrency,
             max_attempts=1 if deliver_now else flow.inbox_attempts,
             retry_base_seconds=1.0,
             retry_max_seconds=30.0,
