@@ -307,7 +307,7 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
             return
         if cmd.actor.user == q.asker:
             await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
-        else:  # someone else's ✅ (a message in the thread, or a reaction) is still activity
+        elif cmd.actor.user == q.mentor:  # the mentor's ✅ is activity, not a resolve
             await ctx.uow.questions.touch(q.pk, ctx.clock.now())
 
 
@@ -317,5 +317,12 @@ async def record_thread_activity(cmd: RecordThreadActivity, ctx: Context) -> Non
         q = await ctx.uow.questions.get_by_number(cmd.actor.workspace, cmd.question_id)
     elif cmd.thread is not None:
         q = await ctx.uow.questions.get_by_thread(cmd.thread)
-    if q is not None and q.state is QuestionState.CLAIMED and q.workspace == cmd.actor.workspace:
+    if (
+        q is not None
+        and q.state is QuestionState.CLAIMED
+        and q.workspace == cmd.actor.workspace
+        # The session is the asker's and the mentor's: a bystander writing in a public thread
+        # neither keeps it alive nor answers its wrap-up.
+        and cmd.actor.user in (q.asker, q.mentor)
+    ):
         await ctx.uow.questions.touch(q.pk, ctx.clock.now())

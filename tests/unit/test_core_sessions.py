@@ -237,6 +237,16 @@ async def test_thread_activity_records_only_the_time(core: Core) -> None:
     assert core.question(n).last_activity_at == core.clock.now()
 
 
+async def test_a_bystander_writing_in_the_thread_is_not_session_activity(core: Core) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    before = core.question(n).last_activity_at
+    core.clock.advance(timedelta(minutes=3))
+    await core.handle(RecordThreadActivity(core.actor("carol"), question_id=n))
+    assert core.question(n).last_activity_at == before
+    await core.handle(RecordThreadActivity(core.actor("alice"), question_id=n))
+    assert core.question(n).last_activity_at == core.clock.now()
+
+
 async def test_an_admin_cancelling_is_named_in_the_thread_not_blamed_on_the_asker(
     core: Core,
 ) -> None:
