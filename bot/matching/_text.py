@@ -187,11 +187,18 @@ _BRITISH_WORDS = {"analyse": "analyze", "analysed": "analyzed", "analysing": "an
 
 
 def _american(word: str) -> str:
+    """The American spelling: whole words and roots ('behaviour'), then endings ('-ise')."""
     if word in _BRITISH_WORDS:
-        return _BRITISH_WORDS[word]
-    for uk, us in _BRITISH_ROOTS:
-        if word.startswith(uk):
-            return us + word[len(uk) :]
+        word = _BRITISH_WORDS[word]
+    else:
+        for uk, us in _BRITISH_ROOTS:
+            if word.startswith(uk):
+                word = us + word[len(uk) :]
+                break
+    if len(word) >= 6:
+        for uk, us in _BRITISH:
+            if word.endswith(uk):
+                return word[: -len(uk)] + us
     return word
 
 
@@ -206,11 +213,6 @@ def stem(word: str) -> str:
     if len(word) < 4 or not word.isalpha():
         return word
     w = _american(word)
-    if len(w) >= 6:
-        for uk, us in _BRITISH:
-            if w.endswith(uk):
-                w = w[: -len(uk)] + us
-                break
     if w.endswith("sses"):
         w = w[:-2]
     elif w.endswith("ies") and len(w) > 4:
@@ -268,11 +270,6 @@ def root(word: str) -> str:
     if len(word) < 4 or not word.isalpha():
         return word
     w = _american(word)
-    if len(w) >= 6:
-        for uk, us in _BRITISH:
-            if w.endswith(uk):
-                w = w[: -len(uk)] + us
-                break
     r: str = _SNOWBALL.stemWord(w)
     return r if len(r) >= 3 else word
 

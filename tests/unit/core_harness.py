@@ -28,11 +28,22 @@ from bot.runtime import Runtime, build_runtime
 from tests.unit.fake_chat import FakeChat
 from tests.unit.fakes import FakeDatabase
 
-__all__ = ["ADMIN_CHANNEL", "MENTORING", "QUESTION", "START", "WORKSPACE", "Core", "start_core"]
+__all__ = [
+    "ADMIN_CHANNEL",
+    "MENTORING",
+    "QUESTION",
+    "SECOND_WORKSPACE",
+    "START",
+    "WORKSPACE",
+    "Core",
+    "start_core",
+    "start_core_in_two_workspaces",
+]
 
 PLATFORM = "test"
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday, inside default working hours
 WORKSPACE = WorkspaceRef(PLATFORM, "T1")
+SECOND_WORKSPACE = WorkspaceRef(PLATFORM, "T2")  # the same people's other server or workspace
 MENTORING = ChannelRef(PLATFORM, "mentoring")
 ADMIN_CHANNEL = ChannelRef(PLATFORM, "mentor-admins")
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
@@ -54,8 +65,10 @@ class Core:
     def user(name: str) -> UserRef:
         return UserRef(PLATFORM, name)
 
-    def actor(self, name: str, *, platform_admin: bool = False) -> Actor:
-        return Actor(self.user(name), name, WORKSPACE, platform_admin=platform_admin)
+    def actor(
+        self, name: str, *, platform_admin: bool = False, workspace: WorkspaceRef = WORKSPACE
+    ) -> Actor:
+        return Actor(self.user(name), name, workspace, platform_admin=platform_admin)
 
     def profile(self, name: str, workspace: WorkspaceRef = WORKSPACE) -> MentorProfile:
         """`name`'s committed mentor profile in `workspace` (the row itself: tests may edit it)."""
@@ -160,3 +173,16 @@ async def start_core(
     bus = runtime.bus
     await bus.handle(RegisterWorkspace(WORKSPACE, MENTORING, ADMIN_CHANNEL, name="test"))
     return Core(bus=bus, runtime=runtime, db=db, chat=chat, clock=clock, config=config)
+
+
+async def start_core_in_two_workspaces() -> Core:
+    """:func:`start_core` with :data:`SECOND_WORKSPACE` registered too (one person may be in both,
+    as a Discord user is in every server they joined)."""
+    core = await start_core()
+    second = SECOND_WORKSPACE
+    await core.handle(
+        RegisterWorkspace(
+            second, ChannelRef(second.platform, "m2"), ChannelRef(second.platform, "a2")
+        )
+    )
+    return core

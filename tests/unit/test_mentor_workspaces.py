@@ -14,32 +14,27 @@ from bot.commands import (
     ListMentors,
     PauseMentor,
     RegisterMentor,
-    RegisterWorkspace,
     ShowMentorProfile,
     UpdateMentorSkills,
 )
 from bot.hours import WeeklyHours
 from bot.privacy.commands import ExportPerson, ForgetPerson, LeaveProgramme
-from bot.refs import ChannelRef, UserRef, WorkspaceRef
-from tests.unit.core_harness import WORKSPACE, Core, start_core
+from bot.refs import UserRef
+from tests.unit.core_harness import SECOND_WORKSPACE, WORKSPACE, Core, start_core_in_two_workspaces
 
 A = WORKSPACE
-B = WorkspaceRef(A.platform, "T2")
+B = SECOND_WORKSPACE
 PYTHON_QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
 KUBERNETES_QUESTION = "How do I roll back a kubernetes deployment after a bad release?"
 
 
 @pytest.fixture
 async def core() -> Core:
-    core = await start_core()
-    await core.handle(
-        RegisterWorkspace(B, ChannelRef(B.platform, "m2"), ChannelRef(B.platform, "a2"))
-    )
-    return core
+    return await start_core_in_two_workspaces()
 
 
 def in_b(core: Core, name: str, *, platform_admin: bool = False) -> Actor:
-    return Actor(core.user(name), name, B, platform_admin=platform_admin)
+    return core.actor(name, platform_admin=platform_admin, workspace=B)
 
 
 async def suggested(core: Core, actor: Actor, text: str) -> tuple[UserRef, ...]:

@@ -9,28 +9,23 @@ import json
 
 import pytest
 
-from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace
+from bot.commands import Actor, AskQuestion, RegisterMentor
 from bot.privacy.commands import ExportPerson, ForgetPerson
-from bot.refs import ChannelRef, WorkspaceRef
-from tests.unit.core_harness import WORKSPACE, Core, start_core
+from tests.unit.core_harness import SECOND_WORKSPACE, WORKSPACE, Core, start_core_in_two_workspaces
 
 A = WORKSPACE
-B = WorkspaceRef(A.platform, "T2")
+B = SECOND_WORKSPACE
 IN_A = "How do I group a pandas DataFrame by two columns and sum one of them?"
 IN_B = "How do I roll back a kubernetes deployment after a bad release in server B?"
 
 
 @pytest.fixture
 async def core() -> Core:
-    core = await start_core()
-    await core.handle(
-        RegisterWorkspace(B, ChannelRef(B.platform, "m2"), ChannelRef(B.platform, "a2"))
-    )
-    return core
+    return await start_core_in_two_workspaces()
 
 
 def in_b(core: Core, name: str, *, platform_admin: bool = False) -> Actor:
-    return Actor(core.user(name), name, B, platform_admin=platform_admin)
+    return core.actor(name, platform_admin=platform_admin, workspace=B)
 
 
 async def asks_in_b(core: Core, name: str = "dave") -> None:
