@@ -129,14 +129,19 @@ class MentorRegistered(Event):
 
 @dataclass(frozen=True, slots=True)
 class MentorPaused(Event):
-    """A mentor paused from `since` until `until` (far ahead for "until I resume")."""
+    """A mentor paused in `workspace` from `since` until `until` (far ahead for "until I
+    resume"); their profiles in other workspaces are not paused."""
 
     mentor: UserRef
     since: datetime
     until: datetime
+    workspace: WorkspaceRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class MentorResumed(Event):
+    """A mentor resumed in `workspace` (their pauses elsewhere go on)."""
+
     mentor: UserRef
     at: datetime
+    workspace: WorkspaceRef | None = None

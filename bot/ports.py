@@ -588,12 +588,14 @@ class StreakRepository(Protocol):
 
     async def add_pause(self, pause: PausePeriod) -> None: ...
 
-    async def end_pauses(self, user: UserRef, at: datetime) -> None:
-        """A mentor resumed at `at`: pauses still running end then."""
+    async def end_pauses(self, user: UserRef, at: datetime, *, workspace: WorkspaceRef) -> None:
+        """A mentor resumed (or paused afresh) in `workspace` at `at`: their pauses still
+        running there end then, and so do those of no workspace (recorded before pauses were
+        per workspace, they applied everywhere); pauses in other workspaces go on."""
         ...
 
     async def pauses(self, user: UserRef, *, since: datetime) -> list[PausePeriod]:
-        """Pauses that had not ended by `since`."""
+        """Pauses in any workspace that had not ended by `since`, each with its workspace."""
         ...
 
     async def last_note(self, user: UserRef, kind: str) -> datetime | None: ...
@@ -710,7 +712,8 @@ class PrivacyRepository(Protocol):
         """Everything stored about `user`: profile, questions, ratings given and received,
         points, kudos, badges, courses. With `workspace` (an admin's export), the person row
         and only the rows of that workspace (ratings and not-my-area marks by their question,
-        lightning sign-ups by their session; pauses, which have no workspace, left out);
+        lightning sign-ups by their session; pauses of that workspace, not those recorded
+        before pauses had one);
         None: everywhere (the operator's)."""
         ...
 

@@ -100,10 +100,19 @@ async def queue_retention(app: App) -> bool:
     return await app.inbox.receive_command(ApplyRetention(now), key=retention_key(now))
 
 
-async def _digest(app: App, workspace_key: str) -> None:
-    await app.bus.handle(
-        SendDigest(app.clock.now(), workspace=WorkspaceRef.from_key(workspace_key))
-    )
+async def _digest(app: App, scheduler: Ticker, workspace_key: str) -> None:
+    """The cron slot of one workspace. Should deciding fail (the database away for a moment),
+    the job goes, so the next plan tick adds it again and catches the digest up (the unique
+    digest_run row keeps that to once), instead of waiting for next week's slot."""
+    try:
+        await app.bus.handle(
+            SendDigest(app.clock.now(), workspace=WorkspaceRef.from_key(workspace_key))
+        )
+    except Exception:
+        log.exception("weekly digest for %s failed; trying again shortly", workspace_key)
+        job = scheduler.get_job(f"digest:{workspace_key}")
+        if job is not None:
+            job.remove()
 
 
 async def _plan_digests(app: App, scheduler: Ticker) -> None:
@@ -119,14 +128,14 @@ async def _plan_digests(app: App, scheduler: Ticker) -> None:
         scheduler.add_job(
             _digest,
             digest_trigger(app, tz),
-            args=[app, ws.ref.key()],
+            args=[app, scheduler, ws.ref.key()],
             id=job_id,
             replace_existing=True,
             misfire_grace_time=3600,
         )
         log.info("weekly digest for %s scheduled: %s", ws.ref, digest_trigger(app, tz))
         if job is None:  # catch up: this week's slot may have passed while we were down
-            await app.bus.handle(SendDigest(app.clock.now(), workspace=ws.ref))
+            await _digest(app, scheduler, ws.ref.key())
 
 
 def start_scheduler(app: App) -> Ticker:

@@ -420,12 +420,16 @@ class BadgeRow(SQLModel, table=True):
 
 
 class MentorPauseRow(SQLModel, table=True):
+    """A mentor's pause in one workspace; `workspace` NULL: recorded before pauses were per
+    workspace (revision 0012), it applies in every workspace."""
+
     __tablename__ = "mentor_pause"
 
     id: int | None = Field(default=None, primary_key=True)
     user: str = Field(index=True)
     start: datetime = _dt(nullable=False)
     end: datetime = _dt(nullable=False)
+    workspace: str | None = None
 
 
 class RecognitionNoteRow(SQLModel, table=True):

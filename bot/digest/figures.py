@@ -77,17 +77,29 @@ class IsoWeek:
         return IsoWeek(iso.year, iso.week)
 
 
+LATE_GRACE = timedelta(days=1)  # a digest missed at its slot is still sent this long after it
+
+
+def _slot(week: IsoWeek, *, tz: str, weekday: str, hour: int, minute: int) -> datetime:
+    day = week.monday() + timedelta(days=WEEKDAYS.index(weekday))
+    return datetime.combine(day, time(hour % 24, minute), tzinfo=ZoneInfo(tz))
+
+
 def scheduled_week(now: datetime, *, tz: str, weekday: str, at: str) -> IsoWeek | None:
     """The week whose digest is due by `now`: the last full week, once this week's slot passed.
 
-    None before this week's slot (``weekday`` at ``at``, local time): last week's digest then
-    belongs to last week's slot, which is not caught up days later.
+    Before this week's slot, last week's digest belongs to last week's slot: it is caught up
+    only within :data:`LATE_GRACE` of that slot (a slot late in the week, e.g. Sunday 23:00,
+    whose replicas were all down at the time and back after midnight), not days later.
     """
     this_week = IsoWeek.containing(now, tz)
     hour, minute = (int(p) for p in at.split(":"))
-    day = this_week.monday() + timedelta(days=WEEKDAYS.index(weekday))
-    slot = datetime.combine(day, time(hour % 24, minute), tzinfo=ZoneInfo(tz))
-    return this_week.previous() if now >= slot else None
+    if now >= _slot(this_week, tz=tz, weekday=weekday, hour=hour, minute=minute):
+        return this_week.previous()
+    last_week = this_week.previous()
+    if now < _slot(last_week, tz=tz, weekday=weekday, hour=hour, minute=minute) + LATE_GRACE:
+        return last_week.previous()
+    return None
 
 
 def _minutes(later: datetime, earlier: datetime) -> float:

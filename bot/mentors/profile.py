@@ -201,7 +201,11 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
         raise Refusal("Pause for a positive time, e.g. `/mentor pause 7d` or `/mentor pause 12h`.")
     profile.paused_until = now + (cmd.duration or _INDEFINITE)
     await save_mentor(ctx, profile)
-    ctx.emit(MentorPaused(profile.ref, since=now, until=profile.paused_until))
+    ctx.emit(
+        MentorPaused(
+            profile.ref, since=now, until=profile.paused_until, workspace=profile.workspace
+        )
+    )
     if cmd.duration is not None:
         await ctx.uow.nudges.add(
             Nudge(
@@ -229,7 +233,7 @@ async def resume_mentor(cmd: ResumeMentor, ctx: Context) -> None:
         return
     profile.paused_until = None
     await save_mentor(ctx, profile)
-    ctx.emit(MentorResumed(profile.ref, at=ctx.clock.now()))
+    ctx.emit(MentorResumed(profile.ref, at=ctx.clock.now(), workspace=profile.workspace))
     ctx.reply("Welcome back! You'll be suggested for questions again.")
 
 

@@ -31,12 +31,16 @@ async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
     if cmd.action == "pause":
         profile.paused_until = now + _INDEFINITE
         await save_mentor(ctx, profile)
-        ctx.emit(MentorPaused(profile.ref, since=now, until=profile.paused_until))
+        ctx.emit(
+            MentorPaused(
+                profile.ref, since=now, until=profile.paused_until, workspace=profile.workspace
+            )
+        )
         said = "is paused until resumed"
     elif cmd.action == "resume":
         profile.paused_until = None
         await save_mentor(ctx, profile)
-        ctx.emit(MentorResumed(profile.ref, at=now))
+        ctx.emit(MentorResumed(profile.ref, at=now, workspace=profile.workspace))
         said = "is suggested again"
     elif cmd.action == "remove":
         released = await step_down(

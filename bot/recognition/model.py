@@ -67,8 +67,11 @@ class HelpedSession:
 
 @dataclass(frozen=True, slots=True)
 class PausePeriod:
-    """A mentor's pause; `end` is when it ends (or ended, if they resumed early)."""
+    """A mentor's pause in one workspace; `end` is when it ends (or ended, if they resumed
+    early). `workspace` None: a pause recorded before pauses were per workspace, which applies
+    in every workspace."""
 
     user: UserRef
     start: datetime
     end: datetime
+    workspace: WorkspaceRef | None = None

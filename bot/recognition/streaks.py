@@ -5,7 +5,7 @@ month, and none during a pause."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -50,16 +50,62 @@ def week_of(when: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _paused_weeks(pauses: Iterable[PausePeriod], now: datetime) -> set[date]:
+Interval = tuple[datetime, datetime]
+
+
+def _merged(spans: Iterable[Interval]) -> list[Interval]:
+    out: list[Interval] = []
+    for start, end in sorted(s for s in spans if s[0] < s[1]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _intersected(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _paused_everywhere(
+    pauses: Iterable[PausePeriod], workspaces: Collection[WorkspaceRef] | None
+) -> list[Interval]:
+    """The times the mentor was paused in every one of `workspaces` (a pause of no workspace,
+    recorded before pauses had one, counts in each). None or empty: any pause counts."""
+    pauses = list(pauses)
+    if not workspaces:
+        return _merged((p.start, p.end) for p in pauses)
+    common: list[Interval] | None = None
+    for ws in workspaces:
+        here = _merged((p.start, p.end) for p in pauses if p.workspace in (None, ws))
+        common = here if common is None else _intersected(common, here)
+    return common or []
+
+
+def _paused_weeks(
+    pauses: Iterable[PausePeriod],
+    now: datetime,
+    workspaces: Collection[WorkspaceRef] | None = None,
+) -> set[date]:
     weeks: set[date] = set()
-    for p in pauses:
-        end = min(p.end, now)
-        monday = week_of(p.start)
+    for p_start, p_end in _paused_everywhere(pauses, workspaces):
+        end = min(p_end, now)
+        monday = week_of(p_start)
         while True:
             start = datetime.combine(monday, time(), tzinfo=UTC)
             if start >= end:
                 break
-            overlap = min(end, start + timedelta(days=7)) - max(p.start, start)
+            overlap = min(end, start + timedelta(days=7)) - max(p_start, start)
             if overlap >= PAUSED_WEEK:
                 weeks.add(monday)
             monday += timedelta(days=7)
@@ -67,16 +113,22 @@ def _paused_weeks(pauses: Iterable[PausePeriod], now: datetime) -> set[date]:
 
 
 def helping_streak(
-    resolved: Iterable[datetime], *, now: datetime, pauses: Sequence[PausePeriod] = ()
+    resolved: Iterable[datetime],
+    *,
+    now: datetime,
+    pauses: Sequence[PausePeriod] = (),
+    workspaces: Collection[WorkspaceRef] | None = None,
 ) -> Streak:
     """Weeks in a row with at least one resolved session (ISO weeks, UTC). This week counts once
     it has one and doesn't break the streak before it is over; a week paused for at least half
-    of it is skipped."""
+    of it is skipped. Paused means paused in every one of `workspaces` (where the mentor has an
+    active profile): a break in one workspace while they mentor on in another excuses nothing.
+    """
     helped = {week_of(at) for at in resolved if at <= now}
     this_week = week_of(now)
     if not helped:
         return Streak(0, 0, False)
-    excused = _paused_weeks(pauses, now) - helped
+    excused = _paused_weeks(pauses, now, workspaces) - helped
     current = best = 0
     week = min(helped)
     while week <= this_week:
@@ -101,7 +153,10 @@ async def streak_of(ctx: Context, mentor: UserRef) -> Streak:
     since = now - _LOOK_BACK
     sessions = await helped_sessions(ctx, mentor, since=since)
     pauses = await ctx.uow.streaks.pauses(mentor, since=since)
-    return helping_streak([s.resolved_at for s in sessions], now=now, pauses=pauses)
+    active = {p.workspace for p in await ctx.uow.mentors.of_person(mentor) if p.active}
+    return helping_streak(
+        [s.resolved_at for s in sessions], now=now, pauses=pauses, workspaces=active
+    )
 
 
 def _check_time(resolved_at: datetime) -> datetime:
@@ -151,10 +206,34 @@ async def send_streak_note(ctx: Context, nudge: Nudge, now: datetime) -> None:
     )
 
 
+async def _end_pauses(
+    ctx: Context, mentor: UserRef, workspace: WorkspaceRef | None, at: datetime
+) -> None:
+    """End `mentor`'s pauses running in `workspace` at `at`. A running pause of no workspace
+    (recorded before pauses were per workspace) ends too, and goes on as a pause of each other
+    workspace where their profile is still paused."""
+    if workspace is None:  # an event from before events named their workspace
+        for ws in {p.workspace for p in await ctx.uow.mentors.of_person(mentor)}:
+            await ctx.uow.streaks.end_pauses(mentor, at, workspace=ws)
+        return
+    old = [p for p in await ctx.uow.streaks.pauses(mentor, since=at) if p.workspace is None]
+    await ctx.uow.streaks.end_pauses(mentor, at, workspace=workspace)
+    if not old:
+        return
+    for profile in await ctx.uow.mentors.of_person(mentor):
+        if profile.workspace != workspace and profile.active and profile.is_paused(at):
+            for p in old:
+                await ctx.uow.streaks.add_pause(
+                    PausePeriod(mentor, max(p.start, at), p.end, workspace=profile.workspace)
+                )
+
+
 async def mentor_paused(event: MentorPaused, ctx: Context) -> None:
-    await ctx.uow.streaks.end_pauses(event.mentor, event.since)
-    await ctx.uow.streaks.add_pause(PausePeriod(event.mentor, event.since, event.until))
+    await _end_pauses(ctx, event.mentor, event.workspace, event.since)
+    await ctx.uow.streaks.add_pause(
+        PausePeriod(event.mentor, event.since, event.until, workspace=event.workspace)
+    )
 
 
 async def mentor_resumed(event: MentorResumed, ctx: Context) -> None:
-    await ctx.uow.streaks.end_pauses(event.mentor, event.at)
+    await _end_pauses(ctx, event.mentor, event.workspace, event.at)

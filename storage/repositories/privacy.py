@@ -167,7 +167,7 @@ class SqlPrivacyRepository(Repository):
         q = QUESTION
         # Scoped to one workspace (an admin's export): rows of that workspace only; tables
         # without a workspace column go by their question (ratings, not-my-area) or their
-        # session (lightning sign-ups); pauses belong to no workspace and are left out.
+        # session (lightning sign-ups); pauses recorded before they had a workspace are left out.
         here: Any = sa.true() if workspace is None else q.c.workspace == workspace.key()
         in_here = sa.select(q.c.id).where(here)
         mine = sa.select(q.c.id).where(q.c.asker == key, here)
@@ -247,7 +247,7 @@ class SqlPrivacyRepository(Repository):
             ),
         ):
             if workspace is not None and "workspace" not in table.c and where is None:
-                continue  # pauses: no workspace to tell, only in the export of everything
+                continue  # a table with no way to tell its workspace
             sections[name] = await self._rows(
                 sa.select(table)
                 .where(table.c[column] == key, scoped(table) if where is None else where)

@@ -182,21 +182,32 @@ class SqlStreakRepository(Repository):
 
     async def add_pause(self, pause: PausePeriod) -> None:
         await self._session.execute(
-            sa.insert(PAUSE).values(user=pause.user.key(), start=pause.start, end=pause.end)
+            sa.insert(PAUSE).values(
+                user=pause.user.key(),
+                start=pause.start,
+                end=pause.end,
+                workspace=pause.workspace.key() if pause.workspace is not None else None,
+            )
         )
 
-    async def end_pauses(self, user: UserRef, at: datetime) -> None:
+    async def end_pauses(self, user: UserRef, at: datetime, *, workspace: WorkspaceRef) -> None:
+        here = sa.or_(PAUSE.c.workspace == workspace.key(), PAUSE.c.workspace.is_(None))
         await self._session.execute(
-            sa.update(PAUSE).where(PAUSE.c.user == user.key(), PAUSE.c.end > at).values(end=at)
+            sa.update(PAUSE)
+            .where(PAUSE.c.user == user.key(), PAUSE.c.end > at, here)
+            .values(end=at)
         )
 
     async def pauses(self, user: UserRef, *, since: datetime) -> list[PausePeriod]:
         rows = await self._session.execute(
-            sa.select(PAUSE.c.start, PAUSE.c.end)
+            sa.select(PAUSE.c.start, PAUSE.c.end, PAUSE.c.workspace)
             .where(PAUSE.c.user == user.key(), PAUSE.c.end > since)
             .order_by(PAUSE.c.start, PAUSE.c.id)
         )
-        return [PausePeriod(user, start, end) for start, end in rows]
+        return [
+            PausePeriod(user, start, end, WorkspaceRef.from_key(ws) if ws else None)
+            for start, end, ws in rows
+        ]
 
     async def last_note(self, user: UserRef, kind: str) -> datetime | None:
         row = (

@@ -5,6 +5,7 @@ the SQL figures match a hand-built week, the chart and `micromentor digest` writ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -31,7 +32,7 @@ from bot.hours import WeeklyHours
 from bot.main import build_app
 from bot.messages import ChatMessage
 from bot.refs import ChannelRef, MessageRef, UserRef, WorkspaceRef
-from schedules import start_scheduler
+from schedules import Ticker, _plan_digests, start_scheduler
 from tests.unit.fake_chat import FakeChat
 
 WS = WorkspaceRef("test", "T1")
@@ -152,6 +153,40 @@ async def test_an_overdue_digest_is_posted_right_after_start_up(sqlite_url: str)
         assert digest.attachment is not None and digest.attachment.data.startswith(b"\x89PNG")
     finally:
         await scheduler.stop()
+        await stop(app)
+
+
+async def test_a_digest_slot_that_fails_is_caught_up_at_the_next_plan_tick(
+    sqlite_url: str,
+) -> None:
+    """The database away at the cron slot: the digest is not lost until next week's slot; the
+    plan tick a minute later decides it (once)."""
+    clock = ManualClock(MON)
+    app, chat = await start_app(sqlite_url, clock)
+    await a_question_in_the_week(app)
+    scheduler = Ticker(timezone=UTC)  # not started: the test runs its jobs by hand
+    try:
+        await _plan_digests(app, scheduler)  # Monday 09:00 of 2026-W48: nothing due yet
+        job = scheduler.get_job(f"digest:{WS.key()}")
+        assert job is not None
+        handle = app.bus.handle
+
+        async def database_away(*args: object, **kwargs: object) -> object:
+            raise ConnectionError("the database is away")
+
+        clock.set(AFTER_SLOT)
+        app.bus.handle = database_away  # type: ignore[method-assign]
+        with contextlib.suppress(ConnectionError):
+            await job.func(*job.args)
+        app.bus.handle = handle  # type: ignore[method-assign]
+        await app.runtime.drain()
+        assert chat.messages("post_card", channel=ADMINS) == []
+        await _plan_digests(app, scheduler)
+        await _plan_digests(app, scheduler)
+        await app.runtime.drain()
+        [digest] = chat.messages("post_card", channel=ADMINS)
+        assert "weekly digest — 2026-W48" in digest.plain()
+    finally:
         await stop(app)
 
 

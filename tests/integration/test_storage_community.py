@@ -217,7 +217,7 @@ async def test_what_streaks_read(uow_factory: UowFactory) -> None:
         q.state, q.mentor, q.resolved_at = QuestionState.RESOLVED, BOB, T0 + timedelta(hours=1)
         await uow.questions.update(q, expected_state=QuestionState.OPEN)
         await uow.streaks.add_pause(PausePeriod(BOB, T0, T0 + timedelta(days=3650)))
-        await uow.streaks.end_pauses(BOB, T0 + timedelta(days=9))
+        await uow.streaks.end_pauses(BOB, T0 + timedelta(days=9), workspace=WS)
         await uow.streaks.add_note(BOB, "streak", T0)
         await uow.commit()
     async with uow_factory() as uow:

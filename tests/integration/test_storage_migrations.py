@@ -226,3 +226,53 @@ async def test_mentor_profiles_survive_0011_and_one_person_may_then_mentor_in_tw
     assert in_g1 == before  # the second profile changed nothing of the first
     assert [(p.ref, p.skills) for p in in_g2] == [(bob, ("kubernetes",))]
     assert [(p.workspace, p.skills) for p in bobs] == [(g1, ("python",)), (g2, ("kubernetes",))]
+
+
+async def test_pauses_survive_0012_as_pauses_everywhere_and_then_belong_to_one_workspace(
+    empty_url: str,
+) -> None:
+    """A pause written when it applied to every workspace (revision 0011) keeps its times and
+    reads back with no workspace; afterwards a pause is of one workspace, and a resume there
+    ends it and the old one but not a pause in another workspace."""
+    from bot.recognition.model import PausePeriod
+
+    await upgrade(empty_url, "0011")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    'INSERT INTO mentor_pause ("user", start, "end") VALUES '
+                    "('discord:1', '2026-11-20 10:00:00', '2036-11-20 10:00:00')"
+                )
+            )
+    finally:
+        await engine.dispose()
+    await upgrade(empty_url)
+    bob = UserRef("discord", "1")
+    g1, g2 = WorkspaceRef("discord", "G1"), WorkspaceRef("discord", "G2")
+    start = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    engine = create_engine(empty_url)
+    try:
+        factory = make_uow_factory(engine)
+        async with factory(read_only=True) as uow:
+            [old] = await uow.streaks.pauses(bob, since=start)
+        later = datetime(2026, 12, 1, tzinfo=UTC)
+        async with factory() as uow:
+            await uow.streaks.add_pause(PausePeriod(bob, later, later.replace(year=2027), g2))
+            await uow.streaks.add_pause(PausePeriod(bob, later, later.replace(year=2027), g1))
+            await uow.streaks.end_pauses(bob, later.replace(day=5), workspace=g1)
+            await uow.commit()
+        async with factory(read_only=True) as uow:
+            pauses = await uow.streaks.pauses(bob, since=start)
+    finally:
+        await engine.dispose()
+    assert old == PausePeriod(bob, start, start.replace(year=2036), None)
+    ended = later.replace(day=5)
+    assert sorted(
+        (p.workspace is not None, p.workspace and p.workspace.id, p.end) for p in pauses
+    ) == [
+        (False, None, ended),
+        (True, "G1", ended),
+        (True, "G2", later.replace(year=2027)),
+    ]

@@ -1135,9 +1135,9 @@ class FakeStreakRepository(_Repository):
     async def add_pause(self, pause: PausePeriod) -> None:
         self._uow.put(self.table, self._uow.db.next_id(self.table), pause)
 
-    async def end_pauses(self, user: UserRef, at: datetime) -> None:
+    async def end_pauses(self, user: UserRef, at: datetime, *, workspace: WorkspaceRef) -> None:
         for key, p in list(self._rows().items()):
-            if p.user == user and p.end > at:
+            if p.user == user and p.end > at and p.workspace in (None, workspace):
                 await self._uow.lock(self.table, key)
                 self._uow.put(self.table, key, replace(p, end=at))
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.commands import RegisterWorkspace, SendDigest
+from bot.config import Config
 from bot.messages import Jump
 from bot.refs import ChannelRef, WorkspaceRef
 from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, WORKSPACE, Core, start_core
@@ -192,3 +193,30 @@ async def test_an_admin_channel_known_by_id_is_linked_not_named_from_the_configu
     [reply] = await core.handle(SendDigest(core.clock.now(), actor=core.actor("admin")))
     assert reply.plain() == "Posted the digest of 2026-W48 (this week so far) in the admin channel."
     assert Jump(by_id, "the admin channel") in reply.body.spans
+
+
+async def test_a_digest_missed_at_a_late_sunday_slot_is_sent_after_midnight_once() -> None:
+    """All replicas down at Sunday 23:00 and back at 01:00: the digest of the week before is
+    caught up (the new week's slot is six days off), once; not days later."""
+    config = Config()
+    config = config.model_copy(
+        update={"digest": config.digest.model_copy(update={"weekday": "sun", "time": "23:00"})}
+    )
+    core = await start_core(config)
+    await busy_week(core)  # in 2026-W48, reported at the slot of W49: Sunday 6 Dec 23:00
+    back = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+    await core.handle(SendDigest(back))
+    await core.handle(SendDigest(back + timedelta(hours=1)))
+    [digest] = digests_posted(core)
+    assert "weekly digest — 2026-W48" in digest
+
+
+async def test_a_digest_missed_by_more_than_the_grace_is_not_caught_up_later() -> None:
+    config = Config()
+    config = config.model_copy(
+        update={"digest": config.digest.model_copy(update={"weekday": "sun", "time": "23:00"})}
+    )
+    core = await start_core(config)
+    await busy_week(core)
+    await core.handle(SendDigest(datetime(2026, 12, 9, 12, 0, tzinfo=UTC)))  # Wednesday
+    assert digests_posted(core) == []

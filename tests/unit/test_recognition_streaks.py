@@ -7,10 +7,19 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.commands import PauseMentor, RateSession, ResumeMentor, ShowMentorProfile
+from bot.commands import (
+    Actor,
+    PauseMentor,
+    RateSession,
+    RegisterMentor,
+    RegisterWorkspace,
+    ResumeMentor,
+    ShowMentorProfile,
+)
 from bot.recognition.model import PausePeriod
 from bot.recognition.streaks import helping_streak
-from tests.unit.core_harness import START, Core, start_core
+from bot.refs import ChannelRef, WorkspaceRef
+from tests.unit.core_harness import START, WORKSPACE, Core, start_core
 
 BOB = Core.user("bob")
 WEEK = timedelta(days=7)
@@ -165,3 +174,87 @@ async def test_sessions_the_mentor_resolved_count_only_once_the_asker_rates_them
     [card] = await core.handle(ShowMentorProfile(core.actor("bob")))
     shown = dict((k, v.plain()) for k, v in card.fields)["Helping streak"]
     assert shown == "🔥 3 weeks in a row (best 3)"
+
+
+# --- pauses are per workspace ----------------------------------------------------------------
+
+A = WORKSPACE
+B = WorkspaceRef(A.platform, "T2")
+
+
+def test_a_week_paused_in_only_one_of_two_workspaces_is_not_excused() -> None:
+    in_b = PausePeriod(BOB, START + WEEK, START + 2 * WEEK, B)
+    s = helping_streak(weeks(0, 2), now=START + 2 * WEEK, pauses=[in_b], workspaces={A, B})
+    assert s.current == 1
+
+
+def test_a_week_paused_in_every_workspace_is_excused_even_in_pieces() -> None:
+    in_a = PausePeriod(BOB, START + WEEK, START + 2 * WEEK, A)
+    in_b = [  # two pauses in B that together cover the week
+        PausePeriod(BOB, START + WEEK, START + WEEK + timedelta(days=3), B),
+        PausePeriod(BOB, START + WEEK + timedelta(days=3), START + 2 * WEEK, B),
+    ]
+    s = helping_streak(weeks(0, 2), now=START + 2 * WEEK, pauses=[in_a, *in_b], workspaces={A, B})
+    assert s.current == 2
+
+
+def test_a_pause_of_no_workspace_from_before_applies_in_every_workspace() -> None:
+    old = PausePeriod(BOB, START + WEEK, START + 2 * WEEK)
+    s = helping_streak(weeks(0, 2), now=START + 2 * WEEK, pauses=[old], workspaces={A, B})
+    assert s.current == 2
+
+
+@pytest.fixture
+async def two_workspaces(core: Core) -> Core:
+    """bob mentors in A (the harness's workspace) and in B."""
+    await core.handle(
+        RegisterWorkspace(B, ChannelRef(B.platform, "m2"), ChannelRef(B.platform, "a2"))
+    )
+    await core.handle(RegisterMentor(in_b(core, "bob"), ("kubernetes",)))
+    return core
+
+
+def in_b(core: Core, name: str) -> Actor:
+    return Actor(core.user(name), name, B)
+
+
+async def streak_shown(core: Core) -> str:
+    [card] = await core.handle(ShowMentorProfile(core.actor("bob")))
+    return dict((k, v.plain()) for k, v in card.fields)["Helping streak"]
+
+
+async def test_pausing_in_another_workspace_does_not_keep_the_streak_alive(
+    two_workspaces: Core,
+) -> None:
+    core = two_workspaces
+    await resolve_in_weeks(core, 2)
+    core.clock.advance(timedelta(days=1))
+    await core.reply(PauseMentor(in_b(core, "bob"), None))  # a break in B only; A goes on
+    core.clock.advance(timedelta(days=13))  # all of the next week without a session in A
+    await core.resolved()
+    assert (await streak_shown(core)).startswith("🔥 1 week")
+
+
+async def test_pausing_in_every_workspace_keeps_the_streak_alive(two_workspaces: Core) -> None:
+    core = two_workspaces
+    await resolve_in_weeks(core, 2)
+    core.clock.advance(timedelta(days=1))
+    await core.reply(PauseMentor(in_b(core, "bob"), None))
+    await core.reply(PauseMentor(core.actor("bob"), None))
+    core.clock.advance(timedelta(days=13))
+    await core.reply(ResumeMentor(core.actor("bob")))
+    await core.resolved()
+    assert (await streak_shown(core)).startswith("🔥 3 weeks in a row")
+
+
+async def test_resuming_in_one_workspace_leaves_the_pause_in_another_running(
+    two_workspaces: Core,
+) -> None:
+    core = two_workspaces
+    await core.reply(PauseMentor(core.actor("bob"), None))
+    await core.reply(PauseMentor(in_b(core, "bob"), timedelta(days=14)))
+    core.clock.advance(timedelta(days=2))
+    await core.reply(ResumeMentor(in_b(core, "bob")))
+    pauses = {p.workspace: p for p in core.db.tables["pauses"].values()}
+    assert pauses[B].end == core.clock.now()
+    assert pauses[A].end > core.clock.now() + timedelta(days=365)  # until bob resumes in A
