@@ -13,6 +13,7 @@ from adapters.discord.components import (
     COG_NAME,
     FAQ_FORM,
     NEW_ASK_FORM,
+    ActionButton,
     AskModal,
     CommentModal,
     FaqModal,
@@ -23,7 +24,7 @@ from adapters.discord.components import (
     form_submission,
     lightning_form_submission,
 )
-from adapters.discord.interactions import InteractionRunner
+from adapters.discord.interactions import NOT_NOW, InteractionRunner
 from adapters.discord.translate import (
     CommentRequest,
     FormRequest,
@@ -56,6 +57,19 @@ Choices = list[app_commands.Choice[str]]
 
 def _choices(values: list[str]) -> Choices:
     return [app_commands.Choice(name=v[:100], value=v[:100]) for v in values]
+
+
+# A button or form whose custom id this version does not know: one on a message posted by an
+# earlier version (Discord keeps sending clicks on every button still shown, however old).
+OLDER_VERSION = (
+    "This button is from an older version of Micromentor and does nothing any more. "
+    "Use the newest message, or the slash commands (`/askmentor`, `/mentor home`)."
+)
+
+
+def _ours(custom_id: str) -> bool:
+    """A component custom id that discord.py hands to :class:`ActionButton`."""
+    return ActionButton.__discord_ui_compiled_template__.fullmatch(custom_id) is not None
 
 
 # Longer than this, a question typed in the one-line option opens the form to be checked there.
@@ -346,8 +360,10 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         now = self.bus.clock.now()
         await self.runner.run(interaction, lambda a: admin_command(a, "dashboard", {}, now=now))
 
+    # Export and forget take a user, not a member: someone who has left the server is the usual
+    # case, and Discord resolves only their user then (a `discord.Member` would refuse them).
     @mentoradmin.command(name="export", description="Everything stored about someone, as JSON")
-    async def export(self, interaction: Interaction, member: discord.Member) -> None:
+    async def export(self, interaction: Interaction, member: discord.User) -> None:
         now = self.bus.clock.now()
         options = {"member_id": member.id, "member_name": member.display_name}
         await self.runner.run(interaction, lambda a: admin_command(a, "export", options, now=now))
@@ -355,11 +371,27 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     @mentoradmin.command(name="forget", description="Erase someone's name, texts and comments")
     @app_commands.describe(confirm="Erase for good (without it, only what would go is shown)")
     async def forget(
-        self, interaction: Interaction, member: discord.Member, confirm: bool = False
+        self, interaction: Interaction, member: discord.User, confirm: bool = False
     ) -> None:
         now = self.bus.clock.now()
         options = {"member_id": member.id, "member_name": member.display_name, "confirm": confirm}
         await self.runner.run(interaction, lambda a: admin_command(a, "forget", options, now=now))
+
+    async def cog_app_command_error(
+        self, interaction: Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """A command that failed before it was stored still gets an answer (else Discord shows
+        "The application did not respond"): a member option naming someone who is not in the
+        server, or anything unexpected (logged by the command tree as well)."""
+        if interaction.response.is_done():
+            return
+        if isinstance(error, app_commands.TransformerError) and (
+            error.type is discord.AppCommandOptionType.user
+        ):
+            said = f"{error.value} is not a member of this server."
+        else:
+            said = NOT_NOW
+        await self.runner.answer_now(interaction, said)
 
     # --- buttons and the comment modal --------------------------------------------------------
 
@@ -374,6 +406,9 @@ class MentoringCog(commands.Cog, name=COG_NAME):
             return
         if isinstance(built, FormRequest):
             await self._open_form(interaction, built, named)
+            return
+        if built is None:  # the template's shape, but an action this version does not have
+            await self.runner.answer_now(interaction, OLDER_VERSION)
             return
         await self.runner.run(interaction, lambda _: built, thinking=False, named=named)
 
@@ -412,6 +447,12 @@ class MentoringCog(commands.Cog, name=COG_NAME):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: Interaction) -> None:
+        if interaction.type is discord.InteractionType.component:
+            data: Any = interaction.data or {}
+            custom_id = str(data.get("custom_id", ""))
+            if not _ours(custom_id):  # discord.py has no handler for it: answer it here
+                await self.runner.answer_now(interaction, OLDER_VERSION)
+            return
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         submitted = comment_form_submission(interaction.data)
@@ -452,6 +493,8 @@ class MentoringCog(commands.Cog, name=COG_NAME):
                 thinking=False,
                 named=named,
             )
+            return
+        await self.runner.answer_now(interaction, OLDER_VERSION)
 
     async def _edited(
         self, interaction: Interaction, draft_id: int, question: str, named: str | None

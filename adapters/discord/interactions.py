@@ -34,6 +34,11 @@ Built = c.Command | ParseError | CommentRequest | TeachRequest | FormRequest | N
 NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minute."
 # Discord error code: "Interaction has already been acknowledged" (the same one delivered twice).
 ALREADY_ACKNOWLEDGED = 40060
+# Discord wants the initial response within 3 seconds of the event, else the token is void and
+# the member sees "The application did not respond". A store still running after this long (a
+# slow or locked database: SQLite waits up to its busy timeout) is acknowledged meanwhile, and
+# a store that then fails is told on the token, as the answer would have been.
+STORE_BEFORE_ACK_SECONDS = 2.0
 
 
 def interaction_actor(
@@ -109,10 +114,17 @@ class InteractionRunner:
                 token=interaction.token,
                 application_id=interaction.application_id,
             )
-            try:
-                fresh = await self.app.inbox.receive_command(
+            storing = asyncio.ensure_future(
+                self.app.inbox.receive_command(
                     built, key=interaction_key(interaction.id), reply_to=reply_to
                 )
+            )
+            done, _ = await asyncio.wait([storing], timeout=STORE_BEFORE_ACK_SECONDS)
+            if not done:
+                log.warning("storing a Discord interaction is slow; acknowledged meanwhile")
+                await self._acknowledge(interaction, thinking=thinking)
+            try:
+                fresh = await storing
             except Exception:
                 log.error(
                     "could not store a Discord interaction; asked to try again", exc_info=True
@@ -136,9 +148,13 @@ class InteractionRunner:
                 log.warning("could not acknowledge a Discord interaction: %s %s", e.status, e.code)
 
     async def answer_now(self, interaction: discord.Interaction[Any], said: str) -> None:
-        """An ephemeral answer as the interaction's response (nothing was stored)."""
+        """An ephemeral answer as the interaction's response (nothing was stored); a follow-up
+        on its token when it was acknowledged already."""
         kwargs = self.gateway.send_kwargs(ChatMessage(body=text(said)))
         try:
+            if interaction.response.is_done():
+                await interaction.followup.send(ephemeral=True, **kwargs)
+                return
             await interaction.response.send_message(ephemeral=True, **kwargs)
         except discord.HTTPException as e:
             log.warning("could not answer a Discord interaction: %s %s", e.status, e.code)

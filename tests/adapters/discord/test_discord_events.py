@@ -134,15 +134,19 @@ async def test_a_member_who_leaves_another_server_keeps_mentoring_here(harness: 
     await harness.join("bob")
     card = await harness.ask("alice", QUESTION)
     await harness.claim("bob", card)
+    worker = harness.app.runtime.inbox_worker
+    taken = worker.processed
     await fake.dispatch("GUILD_MEMBER_REMOVE", {"guild_id": other, "user": fake.users["bob"]})
     bob = user_ref(fake.users["bob"]["id"])
 
-    async def noted() -> bool:
+    async def processed() -> bool:
         async with harness.app.uow_factory(read_only=True) as uow:
-            return await uow.privacy.left_at(bob) is not None
+            return worker.processed > taken and await uow.inbox.pending() == 0
 
-    await eventually(noted)
+    await eventually(processed)
     async with harness.app.uow_factory(read_only=True) as uow:
+        # Still mentoring here, so not someone who has left.
+        assert await uow.privacy.left_at(bob) is None
         profile = await uow.mentors.get(bob, workspace_ref(fake.guild_id))
         question = await uow.questions.get_by_number(workspace_ref(fake.guild_id), 1)
     assert profile is not None and profile.active

@@ -4,7 +4,9 @@ gets an honest "try again"."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -132,3 +134,50 @@ async def test_a_replayed_reaction_event_has_one_effect(
     await eventually(dropped)
     assert len([r for r in fake.requests if r.path.endswith("/threads")]) == 1
     assert len([r for r in fake.requests if "claimed #1" in r.content()]) == 1
+
+
+class SlowInbox:
+    """A database that is slow or locked (SQLite waits up to its busy timeout for the lock):
+    storing takes longer than Discord's 3 seconds; `fails` then, or stores in the end."""
+
+    def __init__(self, inner: Inbox, *, seconds: float, fails: bool = False) -> None:
+        self._inner = inner
+        self._seconds = seconds
+        self._fails = fails
+
+    async def receive_command(self, command: Command, **kwargs: Any) -> bool:
+        await asyncio.sleep(self._seconds)
+        if self._fails:
+            raise TimeoutError("database is locked")
+        return await self._inner.receive_command(command, **kwargs)
+
+
+async def test_a_slow_database_still_gets_the_interaction_acknowledged_within_3_seconds(
+    harness: Harness,
+) -> None:
+    """Discord: "you must send an initial response within 3 seconds of receiving the event" —
+    else the token is invalid and the member sees "The application did not respond"."""
+    fake = harness.fake
+    harness.app.runtime.inbox = SlowInbox(harness.app.inbox, seconds=3.5)  # type: ignore[assignment]
+    started = time.monotonic()
+    token = await fake.slash("bob", "mentor", sub("join", ("skills", 3, "python")))
+    (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    assert time.monotonic() - started < 2.8
+    assert callback.json()["type"] == DEFERRED
+    (answer,) = await fake.followups(token)  # stored in the end: answered as usual
+    assert "mentor" in str(answer.json()).lower()
+
+
+async def test_a_store_that_fails_after_the_acknowledgement_asks_to_try_again(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    slow = SlowInbox(harness.app.inbox, seconds=2.5, fails=True)
+    harness.app.runtime.inbox = slow  # type: ignore[assignment]
+    options = [{"name": "question", "type": 3, "value": QUESTION}]
+    token = await fake.slash("alice", "askmentor", options)
+    (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    assert callback.json()["type"] == DEFERRED
+    (answer,) = await fake.followups(token)
+    assert answer.content() == NOT_NOW
+    assert answer.json()["flags"] & EPHEMERAL
