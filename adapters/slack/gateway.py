@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for
+from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for, text_only
 from adapters.slack.translate import message_ref, split_ref, thread_ref
 from bot.flow.outbox import ReplyTo
 from bot.messages import Attachment, ChatMessage, text
@@ -33,9 +33,11 @@ _REFUSED = {
     "cant_update_message",
     "channel_not_found",
     "invalid_blocks",
+    "invalid_blocks_format",
     "is_archived",
     "message_not_found",
     "messages_tab_disabled",
+    "msg_blocks_too_long",
     "msg_too_long",
     "no_permission",
     "not_in_channel",
@@ -52,6 +54,13 @@ TOKEN_GONE = frozenset(
 )
 # The event_type of the message metadata that carries a delivery's idempotency key.
 OUTBOX_EVENT = "micromentor_outbox"
+# Slack refused the message's blocks (chat.postMessage / chat.update / chat.postEphemeral
+# errors: the blocks are invalid or too long, or the text is too long): the message is sent
+# again as text alone (`render.text_only`: every part of it, within 4,000 characters) rather
+# than lost. A second refusal is final (`_REFUSED`).
+_BAD_CONTENT = frozenset(
+    {"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long", "msg_too_long"}
+)
 
 
 def api_error(e: SlackApiError) -> str:
@@ -130,6 +139,24 @@ class SlackGateway:
             "text": fallback_text(message, permalink=link),
         }
 
+    async def _send(
+        self, call: Any, message: ChatMessage, *, clear_blocks: bool = False, **args: Any
+    ) -> Any:
+        """A chat.* call with `message`; when Slack refuses its blocks (or its length), the
+        message as text alone (with `clear_blocks`, an empty block list: chat.update keeps the
+        old blocks without one). Other errors are raised as they are (`SlackApiError`)."""
+        try:
+            return await call(**args, **self.payload(message))
+        except SlackApiError as e:
+            code = api_error(e)
+            if code not in _BAD_CONTENT:
+                raise
+            log.warning("Slack refused a message (%s); sending it as text alone", code)
+        said = text_only(
+            message, permalink=partial(permalink_for, workspace_url=self.workspace_url)
+        )
+        return await call(**args, text=said, **({"blocks": []} if clear_blocks else {}))
+
     async def _post(
         self,
         channel: str,
@@ -152,15 +179,25 @@ class SlackGateway:
         extra: dict[str, Any] = {}
         if key:
             extra["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"key": key}}
+        post = partial(
+            self._send,
+            self.client.chat_postMessage,
+            shown,
+            channel=channel,
+            unfurl_links=False,
+            unfurl_media=False,
+            thread_ts=thread_ts,
+            **extra,
+        )
         try:
-            resp = await self.client.chat_postMessage(
-                channel=channel,
-                unfurl_links=False,
-                unfurl_media=False,
-                thread_ts=thread_ts,
-                **self.payload(shown),
-                **extra,
-            )
+            try:
+                resp = await post()
+            except SlackApiError as e:
+                # A public channel the app was removed from: join it again (channels:join), then
+                # post (Slack: not_in_channel; a private one answers channel_not_found instead).
+                if api_error(e) != "not_in_channel" or not await self._rejoin(channel):
+                    raise
+                resp = await post()
         except SlackApiError as e:
             raise classify(e) from None
         posted = message_ref(str(resp["channel"]), str(resp["ts"]))
@@ -169,6 +206,24 @@ class SlackGateway:
                 message.attachment, channel=str(resp["channel"]), thread_ts=thread_ts
             )
         return posted
+
+    async def _rejoin(self, channel: str) -> bool:
+        """Join `channel` after a post was refused with not_in_channel; False (and a line for the
+        operator) when Slack does not let the app join it (a private channel: invite the app)."""
+        if not channel.startswith("C"):
+            return False
+        try:
+            await self.client.conversations_join(channel=channel)
+        except SlackApiError as e:
+            log.error(
+                "Slack: the app is not in channel %s and could not join it (%s); invite it with "
+                "/invite @Micromentor there",
+                channel,
+                api_error(e),
+            )
+            return False
+        log.info("Slack: joined channel %s again to post there", channel)
+        return True
 
     async def _already_posted(
         self, channel: str, key: str, *, thread_ts: str | None
@@ -229,7 +284,13 @@ class SlackGateway:
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
         channel, ts = split_ref(card.id)
         try:
-            await self.client.chat_update(channel=channel, ts=ts or "", **self.payload(message))
+            await self._send(
+                self.client.chat_update,
+                message,
+                clear_blocks=True,
+                channel=channel,
+                ts=ts or "",
+            )
         except SlackApiError as e:
             raise classify(e) from None
 
@@ -279,8 +340,8 @@ class SlackGateway:
     ) -> None:
         """Ephemeral in `channel`; a DM when the user can't see the channel."""
         try:
-            await self.client.chat_postEphemeral(
-                channel=channel.id, user=user.id, **self.payload(message)
+            await self._send(
+                self.client.chat_postEphemeral, message, channel=channel.id, user=user.id
             )
         except SlackApiError as e:
             if api_error(e) not in _NOT_VISIBLE:

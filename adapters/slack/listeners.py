@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -197,6 +198,21 @@ _GONE = {
 
 def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
     """Wire every listener; each is a few lines: store, then acknowledge."""
+
+    @bolt.middleware
+    async def on_app_rate_limited(body: Body, next: Callable[[], Awaitable[Any]]) -> Any:
+        # Slack's `app_rate_limited` (no inner event, so no event listener matches it): the
+        # workspace sent over 30,000 events in an hour and Slack is dropping some. Answered 200
+        # (Slack disables the subscriptions of an app that fails over 5% of deliveries) and said.
+        if body.get("type") != "app_rate_limited":
+            return await next()
+        log.warning(
+            "Slack: events from workspace %s are rate limited since %s (over 30,000 an hour); "
+            "some events (reactions, thread messages) are not delivered",
+            body.get("team_id"),
+            body.get("minute_rate_limited"),
+        )
+        return BoltResponse(status=200, body="")
 
     async def on_command(ack: Ack, body: Body) -> None:
         modal = tr.modal_for(body["command"], body.get("text", ""))

@@ -238,6 +238,22 @@ def fallback_text(msg: ChatMessage, *, permalink: Permalink | None = None) -> st
     return "\n".join(p for p in (said, missing) if p) or " "
 
 
+# Slack's advice for a message's text (it truncates at 40,000 characters).
+TEXT_ONLY_LIMIT = 4000
+
+
+def text_only(msg: ChatMessage, *, permalink: Permalink | None = None) -> str:
+    """The whole message as mrkdwn text, for when Slack refuses its blocks: title, body,
+    fields (``*name*: value``) and footer, within `TEXT_ONLY_LIMIT`; no buttons (a card is
+    still claimed by reaction)."""
+    parts = [render_text(msg.title, permalink=permalink)] if msg.title else []
+    parts.append(render_text(msg.body, permalink=permalink))
+    parts += [f"*{escape(n)}*: {render_text(v, permalink=permalink)}" for n, v in msg.fields]
+    if msg.footer:
+        parts.append(render_text(msg.footer, permalink=permalink))
+    return _cut("\n".join(p for p in parts if p.strip()), TEXT_ONLY_LIMIT) or " "
+
+
 def home_view(msg: ChatMessage, *, permalink: Permalink | None = None) -> dict[str, Any]:
     """The App Home tab built from ShowHome's reply."""
     return {"type": "home", "blocks": blocks_for(msg, permalink=permalink)[:100]}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -94,6 +95,7 @@ async def serve_socket_mode(
         ) from None
     handler = AsyncSocketModeHandler(bolt, app_token)
     client = handler.client
+    _note_disconnects(client)
     client.wss_uri = str(opened["url"])  # connect with this URL instead of asking for another
     try:
         await handler.connect_async()  # type: ignore[no-untyped-call]
@@ -111,3 +113,26 @@ async def serve_socket_mode(
         await handler.close_async()  # type: ignore[no-untyped-call]
         loops = (client.message_processor, client.current_session_monitor, client.message_receiver)
         await asyncio.gather(*(t for t in loops if t is not None), return_exceptions=True)
+
+
+def _note_disconnects(client: Any) -> None:
+    """Say why Slack asked the websocket to close (its ``disconnect`` message; slack_sdk then
+    opens a new connection). ``link_disabled`` means Socket Mode was turned off in the app's
+    settings: no connection receives anything until it is on again, which the operator must
+    hear; ``refresh_requested`` and ``warning`` are routine."""
+    listeners = client.run_message_listeners
+
+    async def noted(message: dict[str, Any], raw_message: str) -> None:
+        if message.get("type") == "disconnect":
+            reason = message.get("reason")
+            if reason == "link_disabled":
+                log.error(
+                    "Slack: Socket Mode was turned off in the app's settings (disconnect: "
+                    "link_disabled); nothing arrives until it is turned on again under "
+                    "Socket Mode at api.slack.com/apps, or the app runs in HTTP mode"
+                )
+            else:
+                log.info("Slack: Socket Mode asked to reconnect (%s); reconnecting", reason)
+        await listeners(message, raw_message)
+
+    client.run_message_listeners = noted

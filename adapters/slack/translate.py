@@ -85,9 +85,9 @@ def quoted_for_ask(message_text: str) -> str:
     """The ask form's start from a message shortcut: the message quoted (``> ``), mentions and
     links as plain words, then an empty line for the question."""
     plain = unescape(_SLACK_LINK.sub(_plain_link, message_text or "")).strip()
-    if len(plain) > _QUOTE_LIMIT:
-        plain = plain[: _QUOTE_LIMIT - 1].rstrip() + "…"
     quoted = "\n".join(f"> {line}" if line else ">" for line in plain.splitlines())
+    if len(quoted) > _QUOTE_LIMIT:  # the ``> `` of many short lines counts too
+        quoted = quoted[: _QUOTE_LIMIT - 1].rstrip() + "…"
     return f"{quoted}\n\n" if quoted else ""
 
 

@@ -66,6 +66,14 @@ class FakeSlack:
         self.errors: dict[str, str] = {}
         # Refusals for one channel or user (e.g. a closed DM): channel id or user id → error.
         self.refuse: dict[str, str] = {}
+        # Channels the bot is not a member of: chat.postMessage there answers `not_in_channel`
+        # until conversations.join succeeds, which it does not for the `private` ones
+        # (`method_not_supported_for_channel_type`, as Slack answers for a private channel).
+        self.not_member: set[str] = set()
+        self.private: set[str] = set()
+        # Blocks Slack refuses: chat.postMessage/update/postEphemeral with non-empty blocks answer
+        # this error (e.g. ``invalid_blocks``, ``msg_blocks_too_long``); text alone is accepted.
+        self.refuse_blocks: str | None = None
         # Methods whose next call is applied but answered with this status (an outcome unknown
         # to the client: the message exists, the client sees a failure).
         self.fail_after_apply: dict[str, int] = {}
@@ -320,6 +328,9 @@ class FakeSlack:
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()
         self._record("response_url", {"key": request.match_info["key"], **body})
+        if self.refuse_blocks and _blocks(body.get("blocks")):
+            self.calls[-1].failed = True  # as Slack answers a response_url: 400 and the error
+            return web.Response(status=400, text=self.refuse_blocks)
         return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
@@ -376,6 +387,13 @@ class FakeSlack:
         if target in self.refuse:
             self.calls[-1].failed = True
             return web.json_response({"ok": False, "error": self.refuse[target]})
+        if method == "chat.postMessage" and target in self.not_member:
+            self.calls[-1].failed = True
+            return web.json_response({"ok": False, "error": "not_in_channel"})
+        chat = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+        if method in chat and self.refuse_blocks and _blocks(params.get("blocks")):
+            self.calls[-1].failed = True
+            return web.json_response({"ok": False, "error": self.refuse_blocks})
         if method in self.delay:
             await asyncio.sleep(self.delay[method])
         handler = getattr(self, "_" + method.replace(".", "_"), None)
@@ -434,6 +452,9 @@ class FakeSlack:
         return {"url": f"{ws_url}/link/?ticket={ticket}&app_id={APP_ID}"}
 
     def _conversations_join(self, p: dict[str, Any]) -> dict[str, Any]:
+        if p.get("channel") in self.private:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        self.not_member.discard(str(p.get("channel")))
         return {"channel": {"id": p.get("channel"), "is_channel": True, "is_member": True}}
 
     def _conversations_list(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -566,3 +587,10 @@ class FakeSlack:
         if not done:
             return {"ok": False, "error": "invalid_arguments"}
         return {"files": done}
+
+
+def _blocks(raw: object) -> list[Any]:
+    """A call's ``blocks`` (a JSON string in a form-encoded call, a list in a JSON one)."""
+    if isinstance(raw, str):
+        raw = json.loads(raw or "[]")
+    return list(raw) if isinstance(raw, list) else []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 import time
 import warnings
 from collections.abc import AsyncIterator
@@ -257,6 +258,21 @@ async def test_a_disconnect_request_reconnects_and_envelopes_keep_flowing(
     assert len(fake.to("apps.connections.open")) == 2
     await fake.ack_of(await socket_slack.send_command("bob", "/mentor", "join python"))
     await socket_slack.replies_to("bob", "python")
+
+
+async def test_socket_mode_turned_off_in_the_app_settings_is_said_clearly(
+    socket_slack: SocketHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack's `disconnect` with reason `link_disabled`: Socket Mode was switched off for the
+    app; an operator must hear it (the reconnect that follows receives nothing)."""
+    with caplog.at_level(logging.INFO, logger="adapters.slack.server"):
+        await socket_slack.fake.disconnect("link_disabled")
+        await socket_slack.fake.wait_for(
+            lambda: [r for r in caplog.records if "link_disabled" in r.getMessage()],
+            what="the log line",
+        )
+    [said] = [r for r in caplog.records if "link_disabled" in r.getMessage()]
+    assert said.levelno == logging.ERROR and "Socket Mode was turned off" in said.getMessage()
 
 
 async def test_cancelling_the_adapter_closes_the_websocket_and_leaves_no_tasks(
