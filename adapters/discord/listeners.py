@@ -148,6 +148,9 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         emoji = payload.emoji.name or ""
         if canonical_emoji(emoji) not in self._emoji:
             return None
+        if payload.emoji.id is not None and canonical_emoji(emoji) != emoji:
+            # A server's own emoji named after a standard one ("raised_hand") is not that emoji.
+            return None
         return reaction_key(
             channel_id=payload.channel_id,
             message_id=payload.message_id,

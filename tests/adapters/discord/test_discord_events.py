@@ -98,6 +98,27 @@ async def test_a_raised_hand_from_another_bot_is_not_a_claim(harness: Harness) -
     assert claim.actor.user == user_ref(fake.users["bob"]["id"])
 
 
+async def test_a_server_emoji_named_like_the_raised_hand_is_not_a_claim(harness: Harness) -> None:
+    # A custom emoji has an id and a name its server chose: one called "raised_hand" is not ✋.
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    recorded = _recorded(harness)
+    carol = fake.users["carol"]
+    custom = p.reaction_add(
+        user_id=carol["id"],
+        guild_id=fake.guild_id,
+        channel_id=fake.mentoring_id,
+        message_id=card["id"],
+        emoji="raised_hand",
+        who=p.member(carol),
+    )
+    custom["emoji"] = {"id": fake.ids(), "name": "raised_hand", "animated": False}
+    await fake.dispatch("MESSAGE_REACTION_ADD", custom)
+    await fake.react("bob", fake.mentoring_id, card["id"])
+    (claim,) = await _stored(recorded, c.HandleReaction)
+    assert claim.actor.user == user_ref(fake.users["bob"]["id"])
+
+
 async def test_a_skin_toned_raised_hand_claims(harness: Harness) -> None:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)
