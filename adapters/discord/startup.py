@@ -225,6 +225,10 @@ class DiscordAdapter:
                 tree.copy_global_to(guild=guild)
                 synced = await tree.sync(guild=guild)
                 log.info("synced %d slash commands to server %s", len(synced), guild_id)
+            # Commands of an earlier global sync would show beside the servers' own (Discord
+            # lists both): take them back. The servers' copies keep answering.
+            tree.clear_commands(guild=None)
+            await tree.sync()
         except discord.HTTPException as e:
             log.error(
                 "could not sync the slash commands (%s %s); commands from an earlier sync still "

@@ -117,6 +117,26 @@ async def test_commands_are_synced_globally_without_guild_ids(
         await stop_bot(app, task)
 
 
+async def test_with_guild_ids_the_commands_go_to_those_servers_and_none_stay_global(
+    fake_discord: FakeDiscord, sqlite_url: str
+) -> None:
+    # Discord lists a global command and a server's command of the same name side by side: a
+    # bot moved to per-server commands must take its global ones back, or each shows twice.
+    config = Config.model_validate({"discord": {"guild_ids": [int(fake_discord.guild_id)]}})
+    app, adapter, task, _ = await start_bot(fake_discord, config, sqlite_url)
+    try:
+        await wait_started(adapter, task)
+        app_id, guild = fake_discord.application_id, fake_discord.guild_id
+        (server,) = await fake_discord.wait_request(
+            "PUT", rf"/applications/{app_id}/guilds/{guild}/commands"
+        )
+        (everywhere,) = await fake_discord.wait_request("PUT", rf"/applications/{app_id}/commands")
+        assert "askmentor" in {c["name"] for c in server.body}
+        assert everywhere.body == []
+    finally:
+        await stop_bot(app, task)
+
+
 async def test_shard_count_runs_an_auto_sharded_bot(
     fake_discord: FakeDiscord, sqlite_url: str
 ) -> None:
