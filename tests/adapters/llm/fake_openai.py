@@ -1,5 +1,6 @@
 """A loopback fake of an OpenAI-compatible chat-completions endpoint (port 0 on 127.0.0.1):
-records every request and answers as told — a reply, an HTTP error, a delay, or junk."""
+records every request and answers as told — a reply, an HTTP error, a delay, junk, a body
+trickled out slowly, a huge body, or a redirect."""
 
 from __future__ import annotations
 
@@ -31,7 +32,14 @@ class FakeOpenAI:
     status: int = 200
     delay: float = 0.0
     raw: str | None = None  # a body sent as is instead of a chat completion
+    headers: dict[str, str] = field(default_factory=dict)  # extra response headers
+    trickle: float = 0.0  # > 0: the body goes out one byte every `trickle` seconds
+    huge: int = 0  # > 0: a 200 body of this many bytes, streamed without a length
+    redirect_to: str = ""  # answer 307 to this URL
     received: list[Received] = field(default_factory=list)
+    in_flight: int = 0
+    most_in_flight: int = 0
+    sent_bytes: int = 0
     url: str = ""
     _runner: web.AppRunner | None = None
 
@@ -49,26 +57,57 @@ class FakeOpenAI:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    async def _complete(self, request: web.Request) -> web.Response:
+    async def _complete(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         self.received.append(Received(request.path, dict(request.headers), body))
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            return await self._answer(request, body)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, request: web.Request, body: dict[str, Any]) -> web.StreamResponse:
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.redirect_to:
+            raise web.HTTPTemporaryRedirect(self.redirect_to)
         if self.status != 200:
-            return web.json_response({"error": {"message": "upstream trouble"}}, status=self.status)
+            return web.json_response(
+                {"error": {"message": "upstream trouble"}}, status=self.status, headers=self.headers
+            )
+        if self.huge:
+            stream = web.StreamResponse(headers={"Content-Type": "application/json"})
+            await stream.prepare(request)
+            chunk = b" " * 65536
+            while self.sent_bytes < self.huge:
+                await stream.write(chunk)
+                self.sent_bytes += len(chunk)
+            await stream.write_eof()
+            return stream
         if self.raw is not None:
-            return web.Response(text=self.raw, content_type="application/json")
-        return web.json_response(
-            {
-                "id": "chatcmpl-1",
-                "object": "chat.completion",
-                "model": body.get("model", ""),
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": self.reply},
-                        "finish_reason": "stop",
-                    }
-                ],
-            }
-        )
+            text = self.raw
+        else:
+            text = json.dumps(
+                {
+                    "id": "chatcmpl-1",
+                    "object": "chat.completion",
+                    "model": body.get("model", ""),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": self.reply},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                }
+            )
+        if not self.trickle:
+            return web.Response(text=text, content_type="application/json", headers=self.headers)
+        stream = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await stream.prepare(request)
+        for byte in text.encode():
+            await stream.write(bytes([byte]))
+            await asyncio.sleep(self.trickle)
+        await stream.write_eof()
+        return stream
