@@ -438,8 +438,11 @@ def people_delete_command(
 
 
 async def _people(cfg: Config, *, action: str, person: str, yes: bool) -> int:
-    from bot.privacy.people_cli import delete_person, export_person
+    from bot.privacy.people_cli import delete_person, export_person, person_ref
 
+    problem = person_ref(person)
+    if isinstance(problem, str):  # said before the database is opened (or migrated)
+        raise _fail(problem, EXIT_USAGE)
     app = await build_app(cfg, clock=SystemClock(), load_similar=False)
     try:
         if action == "export":

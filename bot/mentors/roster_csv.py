@@ -46,6 +46,8 @@ COLUMNS = [
 
 def _row_problems(row: dict[str, str]) -> list[str]:
     problems = []
+    if _EXTRA in row:
+        problems.append(f'{row[_EXTRA]}: quote a cell that holds the separator, e.g. "python, go"')
     for key in ("workspace", "skills"):
         if not (row.get(key) or "").strip():
             problems.append(f"`{key}` is empty")
@@ -65,12 +67,12 @@ def _row_problems(row: dict[str, str]) -> list[str]:
         try:
             WeeklyHours.parse(row["hours"])
         except HoursError as e:
-            problems.append(str(e))
+            problems.append(f"`hours`: {e}")
     if row.get("timezone"):
         try:
             check_timezone(row["timezone"])
         except HoursError as e:
-            problems.append(str(e))
+            problems.append(f"`timezone`: {e}")
     cap = (row.get("capacity_per_week") or "").strip()
     if cap and (not cap.isdigit() or not 1 <= int(cap) <= 100):
         problems.append("`capacity_per_week` is a whole number from 1 to 100")
@@ -79,6 +81,90 @@ def _row_problems(row: dict[str, str]) -> list[str]:
         problems.append(stage_problem(stage))
     if len((row.get("region") or "").strip()) > MAX_REGION:
         problems.append(f"`region` is at most {MAX_REGION} characters")
+    return problems
+
+
+_DELIMITERS = (",", ";", "\t")
+
+
+def _column(name: str) -> str:
+    """A header cell as a column name: `Capacity per week` and ` USER ` read as the columns
+    `capacity_per_week` and `user` (spreadsheets capitalise, people type spaces)."""
+    column = "_".join(name.strip().lower().replace("-", " ").split())
+    return _ALIASES.get(column, column)
+
+
+_ALIASES = {
+    "time_zone": "timezone",
+    "tz": "timezone",
+    "e_mail": "email",
+    "capacity": "capacity_per_week",
+}
+
+
+def _read_rows(file: Path) -> str | tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The rows of `file`, each with the line it starts on, and the unknown columns (ignored);
+    or what is wrong with the header. What spreadsheets write is read as meant: a byte-order
+    mark, CRLF line ends, `;` (European Excel) or tab separators, header names in any case and
+    order, and blank rows (`,,,,`) at the end or in between, which are skipped."""
+    # utf-8-sig: spreadsheet programs often start a CSV with a byte-order mark.
+    with file.open(newline="", encoding="utf-8-sig") as fh:
+        first = fh.readline()
+        # The header's separator is the file's: a header cell never holds `,`, `;` or a tab.
+        delimiter = max(_DELIMITERS, key=first.count)
+        fh.seek(0)
+        reader = csv.reader(fh, delimiter=delimiter)
+        header = next(reader, [])
+        names = [_column(h) for h in header]
+        doubled = sorted({n for n in names if n and names.count(n) > 1})
+        if doubled:
+            return f"{file}: column(s) {', '.join(doubled)} appear more than once in the header"
+        columns = set(names)
+        missing = {"workspace", "skills"} - columns
+        if not columns & {"user", "email"}:
+            missing |= {"user"}
+        if missing:
+            return (
+                f"{file}: missing column(s) {', '.join(sorted(missing))}; "
+                f"expected {', '.join(COLUMNS)} (`email` may stand for `user`)"
+            )
+        ignored = [h.strip() for h, n in zip(header, names, strict=True) if n and n not in _KNOWN]
+        rows: list[tuple[int, dict[str, str]]] = []
+        line = reader.line_num + 1
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            row = {n: _unquoted(c) for n, c in zip(names, cells, strict=False) if n}
+            if len(cells) > len(names):
+                # Not a problem of the row's own: _row_problems says it with the others.
+                row[_EXTRA] = f"{len(cells)} cells under a header of {len(names)} columns"
+            rows.append((start, row))
+    return ignored, rows
+
+
+_KNOWN = {*COLUMNS, "email"}
+_EXTRA = "\0extra"  # never a column name
+
+
+def _duplicates(rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A mentor named on two rows (by id, or by e-mail) of the same workspace: which rows."""
+    first: dict[tuple[str, str], int] = {}
+    problems = []
+    for line, row in rows:
+        workspace = (row.get("workspace") or "").strip()
+        for column in ("user", "email"):
+            who = (row.get(column) or "").strip()
+            if not who:
+                continue
+            key = (workspace, f"{column}:{who.lower() if column == 'email' else who}")
+            if key in first:
+                problems.append(
+                    f"{line}: `{column}` {who} is already on line {first[key]}; "
+                    "keep one row per mentor"
+                )
+            else:
+                first[key] = line
     return problems
 
 
@@ -100,24 +186,21 @@ async def import_roster(
     goes to `out`, problems to `err` (default: `out` too). `by_email` finds the mentors of rows
     that give an e-mail; `progress` shows a bar (on stderr)."""
     ok, out = out, err or out
-    # utf-8-sig: spreadsheet programs often start a CSV with a byte-order mark.
     try:
-        with file.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            columns = set(reader.fieldnames or [])
-            missing = {"workspace", "skills"} - columns
-            if not columns & {"user", "email"}:
-                missing |= {"user"}
-            if missing:
-                out(
-                    f"{file}: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(COLUMNS)}"
-                )
-                return 2
-            rows = [{k: _unquoted(v) for k, v in row.items()} for row in reader]
+        read = _read_rows(file)
     except (UnicodeDecodeError, csv.Error) as unreadable:
         out(f"Nothing was imported: {file} is not a UTF-8 CSV file ({unreadable}).")
         return 2
-    errors = [f"{file}:{i + 2}: {p}" for i, row in enumerate(rows) for p in _row_problems(row)]
+    if isinstance(read, str):
+        out(read)
+        return 2
+    ignored, numbered = read
+    if ignored:
+        out(f"{file}: ignoring unknown column(s) {', '.join(ignored)}; known: {', '.join(COLUMNS)}")
+    rows = [row for _, row in numbered]
+    lines = [line for line, _ in numbered]
+    errors = [f"{file}:{line}: {p}" for line, row in numbered for p in _row_problems(row)]
+    errors += [f"{file}:{p}" for p in _duplicates(numbered)]
     if errors:
         out("Nothing was imported. Fix these rows and run it again:")
         for e in errors:
@@ -138,7 +221,7 @@ async def import_roster(
         task = bar.add_task("Reading the roster", total=len(rows))
         actors = []
         for i, row in enumerate(rows):
-            actors.append(await _actor(row, by_email, file=file, line=i + 2, problems=not_found))
+            actors.append(await _actor(row, by_email, file=file, line=lines[i], problems=not_found))
             bar.advance(task)
     if not_found:
         out("Nothing was imported. Fix these rows and run it again:")
@@ -161,10 +244,10 @@ async def import_roster(
                 region=(row.get("region") or "").strip() or None,
             )
         )
-        line_of.append(i + 2)
+        line_of.append(lines[i])
         if (row.get("paused") or "").strip().lower() in _YES:
             commands.append(PauseMentor(actor))
-            line_of.append(i + 2)
+            line_of.append(lines[i])
     for ws in sorted({a.workspace for a in actors if a is not None}, key=lambda w: w.key()):
         count = sum(1 for a in actors if a is not None and a.workspace == ws)
         commands.append(AuditRosterImport(ws, count, file.name))

@@ -3,6 +3,8 @@ for the operator. Each takes a built app and plain arguments and returns an exit
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Callable
 
 from bot.app import App
@@ -12,16 +14,51 @@ from bot.privacy.model import AuditEntry
 from bot.privacy.rights import export_json
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["OPERATOR", "delete_person", "export_person"]
+__all__ = ["OPERATOR", "delete_person", "export_person", "person_ref"]
 
 OPERATOR = "operator (CLI)"
 
 
-def _user(person_id: str, out: Callable[[str], None]) -> UserRef | None:
-    if ":" not in person_id or person_id.endswith(":"):
-        out(f"micromentor: {person_id!r} is not a platform id like slack:U0123ABCD")
+PLATFORM_NAMES = ("slack", "discord", "console")
+_EXAMPLE = "a platform id like slack:U0123ABCD or discord:123456789012345678"
+_HOW = (
+    "Slack: the person's profile → ⋮ → Copy member ID; Discord: Developer Mode, then "
+    "right-click the person → Copy User ID"
+)
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def person_ref(text: str) -> UserRef | str:
+    """The person `text` names (``slack:U0123``), or a one-line message saying what is wrong
+    with it, with the id it probably meant (``U0123`` → ``slack:U0123``)."""
+    key = text.strip()
+    platform, sep, ident = key.partition(":")
+    if not sep:
+        if "@" in key:
+            return f"{key!r} is an e-mail address; give {_EXAMPLE} ({_HOW})"
+        if re.fullmatch(r"[UW][A-Z0-9]{2,}", key):
+            return f"{key!r} has no platform; did you mean slack:{key}?"
+        if re.fullmatch(r"[0-9]{15,21}", key):
+            return f"{key!r} has no platform; did you mean discord:{key}?"
+        return f"{key!r} is not {_EXAMPLE} ({_HOW})"
+    platform, ident = platform.strip().lower(), ident.strip()
+    if platform not in PLATFORM_NAMES or not ident:
+        return (
+            f"{key!r} is not {_EXAMPLE}: it starts with one of "
+            f"{', '.join(p + ':' for p in PLATFORM_NAMES)}"
+        )
+    return UserRef(platform, ident)
+
+
+def _user(person_id: str, err: Callable[[str], None]) -> UserRef | None:
+    found = person_ref(person_id)
+    if isinstance(found, str):
+        err(f"micromentor: {found}")
         return None
-    return UserRef.from_key(person_id)
+    return found
 
 
 async def _workspace(app: App, user: UserRef) -> WorkspaceRef:
@@ -33,17 +70,25 @@ async def _workspace(app: App, user: UserRef) -> WorkspaceRef:
     return WorkspaceRef(user.platform, "cli")
 
 
-async def export_person(app: App, person_id: str, *, out: Callable[[str], None] = print) -> int:
-    """Write the person's data, in every workspace, as JSON to `out` (standard output)."""
-    user = _user(person_id, out)
+async def export_person(
+    app: App,
+    person_id: str,
+    *,
+    out: Callable[[str], None] = print,
+    err: Callable[[str], None] = _stderr,
+) -> int:
+    """Write the person's data, in every workspace, as JSON to `out` (standard output);
+    problems go to `err` (standard error), so `> alice.json` never holds an error."""
+    user = _user(person_id, err)
     if user is None:
         return 2
+    person_id = user.key()
     workspace = await _workspace(app, user)
     now = app.clock.now()
     async with app.uow_factory() as uow:
         data = await uow.privacy.person_data(user)
         if not data.found():
-            out(f"micromentor: nothing is stored about {person_id}")
+            err(f"micromentor: nothing is stored about {person_id}")
             return 1
         await uow.audit.add(
             AuditEntry(
@@ -66,15 +111,18 @@ async def delete_person(
     *,
     confirm: Callable[[str], bool],
     out: Callable[[str], None] = print,
+    err: Callable[[str], None] = _stderr,
 ) -> int:
-    """Erase the person (after `confirm` says yes to the question it is shown)."""
-    user = _user(person_id, out)
+    """Erase the person (after `confirm` says yes to the question it is shown); problems go
+    to `err` (standard error)."""
+    user = _user(person_id, err)
     if user is None:
         return 2
+    person_id = user.key()
     async with app.uow_factory(read_only=True) as uow:
         found = (await uow.privacy.person_data(user)).found()
     if not found:
-        out(f"micromentor: nothing is stored about {person_id}")
+        err(f"micromentor: nothing is stored about {person_id}")
         return 1
     if not confirm(
         f"Erase {person_id}'s name, question texts and comments for good "

@@ -198,3 +198,180 @@ def test_a_sqlite_file_in_a_missing_folder_names_the_folder(
     assert f"mkdir -p {folder}" in err
     assert "migrate-lock" not in err and "Traceback" not in err
     assert not folder.exists()  # a typo in the path must not start an empty database elsewhere
+
+
+# --- the roster CSV as spreadsheets write it -------------------------------------------------
+
+
+def _workspace_and(tmp: Path, name: str, data: bytes) -> Path:
+    """The console workspace registered, and `data` written to `name`."""
+    (tmp / "s.txt").write_text("as alice\n")
+    assert main(["console", "--script", str(tmp / "s.txt")]) == 0
+    (tmp / name).write_bytes(data)
+    return tmp / name
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # European Excel: `;` between cells, a BOM, CRLF
+        b"\xef\xbb\xbfworkspace;user;name;skills;timezone\r\n"
+        b"console:local;console:bob;Bob;python, go;Europe/Berlin\r\n",
+        # tab-separated, copied out of a sheet
+        b"workspace\tuser\tname\tskills\nconsole:local\tconsole:bob\tBob\tpython, go\n",
+        # headers capitalised, in another order, `Time zone` spelt as people say it
+        b'Name,Skills,Time zone,User,Workspace\nBob,"python, go",Europe/Berlin,console:bob,'
+        b"console:local\n",
+        # the blank rows a spreadsheet leaves at the end (and one in between)
+        b'workspace,user,name,skills\nconsole:local,console:bob,Bob,"python, go"\n,,,\n'
+        b"console:local,console:carl,Carl,rust\n,,,\r\n , ,,\n\n",
+    ],
+    ids=["semicolons-bom-crlf", "tabs", "header-case-and-order", "blank-rows"],
+)
+def test_a_roster_as_spreadsheets_save_it_imports(
+    cli: tuple[Path, pytest.CaptureFixture[str]], data: bytes
+) -> None:
+    tmp, capsys = cli
+    _workspace_and(tmp, "roster.csv", data)
+    capsys.readouterr()
+    assert main(["mentors", "import", "roster.csv"]) == 0, capsys.readouterr().err
+    assert "Imported" in capsys.readouterr().out
+    assert main(["mentors", "export"]) == 0
+    exported = capsys.readouterr().out
+    assert 'console:local,console:bob,Bob,"python, go",' in exported
+
+
+def test_a_row_with_more_cells_than_the_header_is_named_not_a_traceback(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    tmp, capsys = cli
+    _workspace_and(
+        tmp,
+        "r.csv",
+        (
+            HEADER + "console:local,console:bob,Bob,python,,,\n"
+            "console:local,console:carl,Carl,python, go,,,3\n"
+        ).encode(),
+    )
+    capsys.readouterr()
+    assert main(["mentors", "import", "r.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "r.csv:3: 8 cells under a header of 7 columns" in err
+    assert "Traceback" not in err
+    assert main(["mentors", "export"]) == 0
+    assert "console:bob" not in capsys.readouterr().out  # all or nothing
+
+
+def test_a_bad_row_names_its_line_and_column_and_nothing_is_imported(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    tmp, capsys = cli
+    _workspace_and(
+        tmp,
+        "r.csv",
+        (
+            HEADER + "console:local,console:bob,Bob,python,Europe/Berlin,,\n"
+            "console:local,console:carl,Carl,go,Europe/Berln,,\n"
+            "console:local,console:dan,Dan,go,,Mon-Fri 9-25,\n"
+        ).encode(),
+    )
+    capsys.readouterr()
+    assert main(["mentors", "import", "r.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "Nothing was imported" in err
+    assert "r.csv:3: `timezone`: `Europe/Berln`" in err
+    assert "r.csv:4: `hours`: " in err
+    assert main(["mentors", "export"]) == 0
+    assert "console:bob" not in capsys.readouterr().out
+
+
+def test_a_mentor_on_two_rows_is_refused_naming_both_lines(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    tmp, capsys = cli
+    _workspace_and(
+        tmp,
+        "r.csv",
+        (
+            HEADER + "console:local,console:bob,Bob,python,,,\n"
+            "console:local,console:carl,Carl,go,,,\n"
+            "console:local,console:bob,Robert,go,,,\n"
+        ).encode(),
+    )
+    capsys.readouterr()
+    assert main(["mentors", "import", "r.csv"]) == 2
+    assert "r.csv:4: `user` console:bob is already on line 2" in capsys.readouterr().err
+
+
+def test_an_exported_roster_imports_as_it_was(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    tmp, capsys = cli
+    _workspace_and(
+        tmp,
+        "r.csv",
+        (
+            HEADER + 'console:local,console:bob,"=Bob, the ""dev""","python, go",'
+            "Europe/Berlin,Mon-Fri 09:00-17:00,4\n"
+        ).encode(),
+    )
+    assert main(["mentors", "import", "r.csv"]) == 0
+    capsys.readouterr()
+    assert main(["mentors", "export"]) == 0
+    first = capsys.readouterr().out
+    (tmp / "again.csv").write_text(first)
+    assert main(["mentors", "import", "again.csv"]) == 0
+    capsys.readouterr()
+    assert main(["mentors", "export"]) == 0
+    assert capsys.readouterr().out == first
+
+
+# --- people export / delete with the ids people paste ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("U0123ABCD", "'U0123ABCD' has no platform; did you mean slack:U0123ABCD?"),
+        ("alice@example.com", "'alice@example.com' is an e-mail address; give a platform id"),
+        ("123456789012345678", "did you mean discord:123456789012345678?"),
+        ("slack:", "'slack:' is not a platform id like slack:U0123ABCD"),
+        (":U0123", "it starts with one of slack:, discord:, console:"),
+        ("teams:U0123", "it starts with one of slack:, discord:, console:"),
+    ],
+)
+@pytest.mark.parametrize("action", ["export", "delete"])
+def test_a_person_id_in_the_wrong_form_is_a_usage_error_before_the_database(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    given: str,
+    said: str,
+    action: str,
+) -> None:
+    """Said on stderr (so `people export … > file.json` holds no error), exit 2, and before
+    the database is opened: a database that is down does not hide the real mistake."""
+    _, capsys = cli
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u:p@no-such-host.invalid/db")
+    assert (
+        main(
+            ["people", action, given, "--yes"] if action == "delete" else ["people", action, given]
+        )
+        == 2
+    )
+    out, err = capsys.readouterr()
+    assert said in err
+    assert out == "" and "Traceback" not in err and "no-such-host" not in err
+
+
+@pytest.mark.parametrize("action", ["export", "delete"])
+def test_a_person_not_found_is_said_on_stderr_and_exits_1(
+    cli: tuple[Path, pytest.CaptureFixture[str]], action: str
+) -> None:
+    _, capsys = cli
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    args = ["people", action, " Slack:U0999 "] + (["--yes"] if action == "delete" else [])
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "micromentor: nothing is stored about slack:U0999" in err

@@ -128,7 +128,7 @@ def test_people_export_writes_json_and_delete_asks_first(
     assert main(["people", "delete", "console:alice", "--yes"]) == 0
     assert "is forgotten" in capsys.readouterr().out
     assert main(["people", "export", "console:alice"]) == 1
-    assert "nothing is stored" in capsys.readouterr().out
+    assert "nothing is stored" in capsys.readouterr().err
 
 
 def test_dashboard_link_is_printed_for_an_admin_only(
