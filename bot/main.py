@@ -207,6 +207,21 @@ def console_config(config: Config) -> Config:
     return config.model_copy(update={"mentors": mentors, "bot": bot})
 
 
+def _input_is_nothing() -> bool:
+    """Standard input is /dev/null (or another device that is no terminal), as a service manager
+    gives it: there is nobody to type to the console. A pipe or a file is a script."""
+    import os
+    import stat
+    import sys
+
+    try:
+        fd = sys.stdin.fileno()
+        mode = os.fstat(fd).st_mode
+    except (AttributeError, OSError, ValueError):
+        return False  # not a file (an embedding program's stand-in): can't tell, so read it
+    return stat.S_ISCHR(mode) and not os.isatty(fd)
+
+
 def console_database_url(config: Config) -> str:
     """`DATABASE_URL` when set; else ``console.db`` beside the config, never the production
     database (a try-out must not leave a console workspace there)."""
@@ -301,7 +316,17 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
         )
     platforms = configured()
     if not platforms:
-        log.info("no platform credentials set: starting the console (its own console.db)")
+        if _input_is_nothing():
+            # A service (Docker, systemd) with its .env forgotten: a console that reads nothing
+            # would end at once with status 0, and the service manager start it again, silently.
+            raise StartupError(
+                "no platform credentials set (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or "
+                "SLACK_APP_TOKEN; or DISCORD_TOKEN), and no terminal or script for the console "
+                "to read. Set the platform's variables (README: Run it in Slack / Discord), or "
+                "run `micromentor run` in a terminal to try the console."
+            )
+        where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "its own console.db"
+        log.info("no platform credentials set: starting the console (%s)", where)
         from bot.logs import quiet_for_console
 
         quiet_for_console(config)

@@ -67,3 +67,26 @@ def test_the_console_shows_the_conversation_not_the_operators_info_lines(
     chosen = run(script, database_url=sqlite_url, cwd=tmp_path, level="INFO")
     assert chosen.returncode == 0, chosen.stderr
     assert "database schema is at head" in chosen.stderr
+
+
+@pytest.mark.skipif(not MICROMENTOR.exists(), reason="the micromentor script is not installed")
+def test_run_as_a_service_without_credentials_says_so_instead_of_a_silent_console(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    # Docker and systemd give /dev/null as standard input: with the .env forgotten, the console
+    # would read nothing and exit 0, and the service manager restart it, without a word.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PLATFORM_VARIABLES)}
+    env |= {"DATABASE_URL": sqlite_url, "MICROMENTOR_CONFIG": ""}
+    done = subprocess.run(
+        [str(MICROMENTOR), "run"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "no platform credentials set" in done.stderr and "DISCORD_TOKEN" in done.stderr
+    assert "Traceback" not in done.stderr
