@@ -660,9 +660,15 @@ class FollowUpRepository(Protocol):
     async def shared_by(self, question_id: int) -> list[UserRef]: ...
 
     async def asked_topics(
-        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+        self,
+        workspace: WorkspaceRef,
+        asker: UserRef,
+        since: datetime,
+        *,
+        until: datetime | None = None,
     ) -> list[tuple[str, ...]]:
-        """The topics of each question `asker` asked since `since` (cancelled ones left out)."""
+        """The topics of each question `asker` asked since `since` (and up to `until`, when
+        given; cancelled ones left out)."""
         ...
 
     async def mentors_met(

@@ -128,7 +128,7 @@ async def send_next_steps(
         parts.append(text("• ", label))
     if faq:
         parts += [text(Bold("Answered before:")), *faq_lines(faq)]
-    longer = await _longer_chat(ctx, q, now)
+    longer = await _longer_chat(ctx, q)
     if longer is not None:
         parts.append(longer)
     if not parts:
@@ -154,11 +154,13 @@ def _ordinal(n: int) -> str:
     return {2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
 
 
-async def _longer_chat(ctx: Context, q: Question, now: datetime) -> Text | None:
-    """The guard against quick fixes: the `repeat_count`-th question on one topic lately."""
+async def _longer_chat(ctx: Context, q: Question) -> Text | None:
+    """The guard against quick fixes: the `repeat_count`-th question on one topic lately —
+    counted up to this question (a later one, asked before these next steps went out, is not
+    part of "this was your n-th")."""
     cfg = ctx.config.followup
-    since = now - timedelta(days=cfg.repeat_days)
-    asked = await ctx.uow.followups.asked_topics(q.workspace, q.asker, since)
+    since = q.created_at - timedelta(days=cfg.repeat_days)
+    asked = await ctx.uow.followups.asked_topics(q.workspace, q.asker, since, until=q.created_at)
     counts = Counter(t for topics in asked for t in set(topics))
     repeated = [t for t in q.topics if counts[t] >= cfg.repeat_count]
     if not repeated:
@@ -166,7 +168,8 @@ async def _longer_chat(ctx: Context, q: Question, now: datetime) -> Text | None:
     topic = repeated[0]
     mentor = q.mentor
     profile = await ctx.uow.mentors.get(mentor, q.workspace) if mentor is not None else None
-    if profile is None or topic not in profile.skills:
+    if profile is None or not profile.active or topic not in profile.skills:
+        # Their mentor no longer mentors here (left, or was forgotten): someone who does.
         ranked = await rank_for(
             ctx, workspace=q.workspace, topics=[topic], exclude={q.asker}, limit=1
         )

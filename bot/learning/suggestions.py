@@ -54,6 +54,27 @@ def _shipped() -> dict[str, tuple[Resource, ...]]:
     }
 
 
+def _same(r: Resource) -> str:
+    """What makes two resources one: the link without scheme, ``www.``, fragment and trailing
+    slash (an admin's "Pandas docs" and the shipped "pandas user guide" may be one page), or
+    for a practice idea its words."""
+    if r.url:
+        url = re.sub(r"^https?://(www\.)?", "", r.url.strip().lower()).split("#", 1)[0]
+        return "url:" + url.rstrip("/")
+    return "idea:" + " ".join(r.title.lower().split())
+
+
+def _distinct(resources: Sequence[Resource]) -> tuple[Resource, ...]:
+    """Each resource once (the first of those that are the same), in order."""
+    seen: set[str] = set()
+    out: list[Resource] = []
+    for r in resources:
+        if _same(r) not in seen:
+            seen.add(_same(r))
+            out.append(r)
+    return tuple(out)
+
+
 def curated_resources(config: Config, taxonomy: Taxonomy) -> dict[str, tuple[Resource, ...]]:
     """Per skill: the admin's resources (``[resources]``, keys mapped onto the taxonomy) first,
     then the shipped ones."""
@@ -61,7 +82,7 @@ def curated_resources(config: Config, taxonomy: Taxonomy) -> dict[str, tuple[Res
     for key, entries in config.resources.items():
         skill = taxonomy.canonical(key) or key.strip().lower()
         own = tuple(Resource(r.title, r.url) for r in entries)
-        merged[skill] = own + merged.get(skill, ())
+        merged[skill] = _distinct(own + merged.get(skill, ()))
     return merged
 
 
@@ -83,12 +104,10 @@ class OfflineSuggester:
         explore = sorted(related, key=lambda s: (-related[s], s not in self._resources, s))
         picked: list[Resource] = []
         for skill in (*request.topics, *explore):
-            for resource in self._resources.get(skill, ())[:2]:
-                if resource not in picked:
-                    picked.append(resource)
+            picked.extend(_distinct(self._resources.get(skill, ()))[:2])
         return NextSteps(
             topics=tuple(explore[:MAX_TOPICS]),
-            resources=tuple(picked[:MAX_RESOURCES]),
+            resources=_distinct(picked)[:MAX_RESOURCES],
             source="offline",
         )
 
@@ -140,7 +159,8 @@ def parse_reply(reply: str) -> NextSteps:
             resources.append(Resource(title, url if url.startswith("https://") else ""))
     if not topics and not resources:
         raise ValueError("the reply suggests nothing")
-    return NextSteps(tuple(topics[:MAX_TOPICS]), tuple(resources[:MAX_RESOURCES]), source="llm")
+    topics = [t for i, t in enumerate(topics) if t.lower() not in {u.lower() for u in topics[:i]}]
+    return NextSteps(tuple(topics[:MAX_TOPICS]), _distinct(resources)[:MAX_RESOURCES], source="llm")
 
 
 class LlmSuggester:

@@ -109,8 +109,26 @@ async def send_lesson(ctx: Context, nudge: Nudge, now: datetime) -> None:
     e = await ctx.uow.learning.get(nudge.target, track)
     if e is None or not e.active or e.next_lesson != number:
         return
+    if await _gone(ctx, e):
+        # Left mentoring (the mentors' course) or the workspace: no more lessons. The course
+        # counts as stopped, so `/mentor learn` picks it up again should they come back.
+        e.stopped_at = now
+        await ctx.uow.learning.save(e)
+        return
     await wait_for_working_hours(ctx, nudge, nudge.target, now)
     await _deliver(ctx, e, course(track, ctx.config))
+
+
+async def _gone(ctx: Context, e: Enrollment) -> bool:
+    """Whether the learner is no longer someone to teach: a mentor-course learner with no
+    active mentor profile in the course's workspace (they ran `/mentor leave`, or left), or
+    anyone who left after the course began (offboarding marks it)."""
+    if e.track is Track.MENTOR:
+        profile = await ctx.uow.mentors.get(e.user, e.workspace)
+        if profile is None or not profile.active:
+            return True
+    left = await ctx.uow.privacy.left_at(e.user)
+    return left is not None and left >= e.started_at
 
 
 def _progress(e: Enrollment, c: Course) -> Text:

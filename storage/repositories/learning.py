@@ -234,16 +234,22 @@ class SqlFollowUpRepository(Repository):
         return [UserRef.from_key(user) for (user,) in rows]
 
     async def asked_topics(
-        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+        self,
+        workspace: WorkspaceRef,
+        asker: UserRef,
+        since: datetime,
+        *,
+        until: datetime | None = None,
     ) -> list[tuple[str, ...]]:
-        rows = await self._session.execute(
-            sa.select(QUESTION.c.topics).where(
-                QUESTION.c.asker == asker.key(),
-                QUESTION.c.workspace == workspace.key(),
-                QUESTION.c.created_at >= since,
-                QUESTION.c.state != QuestionState.CANCELLED.value,
-            )
+        query = sa.select(QUESTION.c.topics).where(
+            QUESTION.c.asker == asker.key(),
+            QUESTION.c.workspace == workspace.key(),
+            QUESTION.c.created_at >= since,
+            QUESTION.c.state != QuestionState.CANCELLED.value,
         )
+        if until is not None:
+            query = query.where(QUESTION.c.created_at <= until)
+        rows = await self._session.execute(query)
         return [tuple(topics) for (topics,) in rows]
 
     async def mentors_met(

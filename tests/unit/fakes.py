@@ -1252,12 +1252,19 @@ class FakeFollowUpRepository(_Repository):
         ]
 
     async def asked_topics(
-        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+        self,
+        workspace: WorkspaceRef,
+        asker: UserRef,
+        since: datetime,
+        *,
+        until: datetime | None = None,
     ) -> list[tuple[str, ...]]:
         return [
             q.topics
             for q in self._asked(workspace, asker)
-            if q.created_at >= since and q.state is not QuestionState.CANCELLED
+            if q.created_at >= since
+            and (until is None or q.created_at <= until)
+            and q.state is not QuestionState.CANCELLED
         ]
 
     async def mentors_met(

@@ -101,6 +101,27 @@ def test_questions_with_goal_and_context_pass(question: str) -> None:
     assert not coach(question).needed
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does anyone know how to mock datetime.now in pytest?",
+        "Could you help me understand how Kubernetes liveness probes differ from readiness probes?",
+        "Can someone help me figure out why git rebase -i drops my merge commits?",
+    ],
+)
+def test_a_polite_opening_before_a_real_question_is_not_a_plea(question: str) -> None:
+    # "Does anyone know how …", "help me understand how …": the question follows the courtesy.
+    assert not coach(question).needed
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Does anyone here use Kafka at work?", "Does anyone know Terraform?", "Can someone help me?"],
+)
+def test_a_bare_plea_still_gets_coached(question: str) -> None:
+    assert any(s.startswith("Say what you want") for s in coach(question).suggestions)
+
+
 @pytest.fixture
 async def core() -> Core:
     c = await start_core()

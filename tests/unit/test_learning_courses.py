@@ -14,6 +14,7 @@ from bot.domain import NudgeKind, NudgeState
 from bot.learning.commands import AnswerCheck, ShowLearning, StopLearning
 from bot.learning.courses import course, lesson_message
 from bot.learning.model import Track
+from bot.privacy.commands import LeaveProgramme, PersonLeft
 from bot.refs import UserRef
 from tests.unit.core_harness import QUESTION, START, WORKSPACE, Core, start_core
 
@@ -119,6 +120,27 @@ async def test_stopping_the_course_stops_the_lessons(core: Core) -> None:
     await core.ask("alice")
     said = await core.reply(StopLearning(core.actor("alice")))
     assert said.startswith("Done: no more lessons.")
+    core.clock.advance(timedelta(days=7))
+    await core.tick()
+    assert len(lessons_to(core, core.user("alice"))) == 1
+
+
+async def test_a_mentor_who_left_mentoring_gets_no_more_mentor_lessons(core: Core) -> None:
+    await core.join("bob", "pandas")
+    said = await core.reply(LeaveProgramme(core.actor("bob")))
+    assert "you won't be suggested or asked any more" in said
+    core.clock.advance(timedelta(days=7))
+    await core.tick()
+    assert len(lessons_to(core, core.user("bob"))) == 1
+    # Should they come back, `/mentor learn` picks up where it stopped.
+    await core.join("bob", "pandas")
+    said = await core.reply(ShowLearning(core.actor("bob")))
+    assert "stopped after 1 of 5 lessons" in said
+
+
+async def test_someone_who_left_the_workspace_gets_no_more_lessons(core: Core) -> None:
+    await core.ask("alice")
+    await core.handle(PersonLeft(core.user("alice"), WORKSPACE))
     core.clock.advance(timedelta(days=7))
     await core.tick()
     assert len(lessons_to(core, core.user("alice"))) == 1

@@ -12,7 +12,14 @@ from bot.config import Config, FaqSection
 from bot.learning.commands import ConfirmFaq, RetireFaq, SaveFaq, SearchFaq, UpdateFaq
 from bot.learning.faq import rank_faq
 from bot.learning.model import FaqEntry, FaqState
-from tests.unit.core_harness import START, WORKSPACE, Core, start_core
+from tests.unit.core_harness import (
+    SECOND_WORKSPACE,
+    START,
+    WORKSPACE,
+    Core,
+    start_core,
+    start_core_in_two_workspaces,
+)
 
 ANSWER = 'Use df.groupby(["a", "b"])["c"].sum(): it returns a Series indexed by both columns.'
 LATER = "How can I group a pandas DataFrame by two columns and get the sum?"
@@ -234,3 +241,16 @@ def test_an_entry_whose_askers_words_were_removed_shows_no_removed_marker() -> N
     assert line.plain() == "• FAQ 1 — " + ANSWER
     [kept] = faq_lines([entry(2, LATER, ANSWER)])
     assert kept.plain().startswith("• FAQ 2 How can I group")
+
+
+async def test_another_workspace_neither_finds_nor_changes_the_faq() -> None:
+    core = await start_core_in_two_workspaces()
+    await saved(core)
+    elsewhere = core.actor("dave", workspace=SECOND_WORKSPACE)
+    said = await core.reply(SearchFaq(elsewhere, "groupby sum"))
+    assert said.startswith("Nothing in the FAQ matches")
+    admin = core.actor("erin", platform_admin=True, workspace=SECOND_WORKSPACE)
+    for command in (ConfirmFaq(admin, 1), UpdateFaq(admin, 1), RetireFaq(admin, 1)):
+        assert await core.reply(command) == "There is no FAQ 1."
+    here = await core.reply(SearchFaq(core.actor("dave"), "groupby sum"))
+    assert "FAQ 1" in here

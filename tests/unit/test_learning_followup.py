@@ -23,6 +23,7 @@ from bot.learning.suggestions import (
 from bot.matching import SimilarIndexes, build_taxonomy
 from bot.mentors.roster_cache import MentorRoster
 from bot.messagebus import Services
+from bot.privacy.commands import LeaveProgramme
 from tests.unit.core_harness import Core, start_core
 
 ANSWER = 'Use df.groupby(["a", "b"])["c"].sum(): it returns a Series indexed by both columns.'
@@ -97,6 +98,31 @@ async def test_admins_resources_come_before_the_shipped_ones() -> None:
     resources = curated_resources(config, taxonomy)
     assert resources["pandas"][0] == Resource("Our wiki", "https://wiki/pd")
     assert len(resources["pandas"]) == 4
+
+
+async def test_a_resource_the_admin_also_listed_is_suggested_once() -> None:
+    # The admin's own title for the shipped "10 minutes to pandas" (same page, other name).
+    taxonomy = build_taxonomy()
+    url = "https://pandas.pydata.org/docs/user_guide/10min.html"
+    config = Config(resources={"pandas": [ResourceLink(title="Pandas in 10 minutes", url=url)]})
+    suggester = OfflineSuggester(taxonomy, curated_resources(config, taxonomy))
+    steps = await suggester.suggest(SuggestionRequest("How do I group?", ("pandas",)))
+    assert [r.url for r in steps.resources].count(url) == 1
+    assert steps.resources[0] == Resource("Pandas in 10 minutes", url)
+
+
+def test_a_model_reply_suggests_each_resource_and_topic_once() -> None:
+    steps = parse_reply(
+        '{"topics": ["SQL joins", "sql joins", "indexes"], "resources": ['
+        '{"title": "Use the index, Luke", "url": "https://use-the-index-luke.com/"},'
+        '{"title": "Use The Index, Luke!", "url": "https://use-the-index-luke.com"},'
+        '{"title": "Practice: rewrite one slow query", "url": ""}]}'
+    )
+    assert steps.topics == ("SQL joins", "indexes")
+    assert [r.title for r in steps.resources] == [
+        "Use the index, Luke",
+        "Practice: rewrite one slow query",
+    ]
 
 
 async def test_with_no_topic_there_is_nothing_to_relate() -> None:
@@ -178,6 +204,34 @@ async def test_the_longer_chat_names_a_mentor_of_the_topic_when_the_session_ment
     await core.tick()
     said = next_steps(core)[-1]
     assert "carol mentors pandas" in said or "bob mentors pandas" in said
+
+
+async def test_only_the_third_question_is_called_the_third_even_when_next_steps_wait() -> None:
+    # Three sessions before any next steps go out (say, quiet hours held them back): only the
+    # third question's message proposes the longer chat; the first was no one's "third".
+    core = await core_with(None, Config(followup=FollowUpSection(after_minutes=60)))
+    for _ in range(3):
+        await core.resolved()
+        core.clock.advance(timedelta(minutes=10))
+    core.clock.advance(timedelta(minutes=60))
+    await core.tick()
+    said = next_steps(core)
+    assert len(said) == 3
+    assert ["longer mentoring chat" in s for s in said] == [False, False, True]
+
+
+async def test_the_longer_chat_never_names_a_mentor_who_has_left_mentoring() -> None:
+    core = await core_with(None)
+    await core.join("carol", "pandas")
+    for _ in range(3):
+        await core.resolved()  # alice's three pandas sessions, all with bob
+    await core.reply(LeaveProgramme(core.actor("bob")))
+    core.clock.advance(timedelta(minutes=5))
+    await core.tick()
+    said = next_steps(core)[-1]
+    assert "longer mentoring chat" in said
+    assert "bob" not in said
+    assert "carol mentors pandas" in said
 
 
 # --- the language model ----------------------------------------------------------------------
