@@ -11,6 +11,7 @@ from bot.lightning.model import Lightning, LightningState, Rsvp
 from bot.lightning.times import when_text
 from bot.messages import Action, Bold, ChatMessage, Link, Text, UserText, lines, text
 from bot.ports import UnitOfWork
+from bot.recognition.model import FORGOTTEN_NAME
 
 __all__ = [
     "CARD_KIND",
@@ -170,6 +171,7 @@ async def lightning_card_view(uow: UnitOfWork, lightning_id: int) -> ChatMessage
         return None
     rsvps = await uow.lightning.rsvps(s.number)
     person = await uow.people.get(s.speaker) if s.speaker is not None else None
-    speaker = person.name if person is not None else (s.speaker.id if s.speaker else "?")
+    # A forgotten speaker's ref is a tombstone with no person behind it: never show its id.
+    speaker = person.name if person is not None else FORGOTTEN_NAME
     ws = await uow.workspaces.get(s.workspace)
     return lightning_card(s, speaker=speaker, rsvps=rsvps, tz=ws.timezone if ws else None)

@@ -34,6 +34,7 @@ __all__ = [
     "decline_lightning",
     "join_lightning",
     "list_lightning",
+    "present",
     "propose_lightning",
     "rate_lightning",
     "show_card",
@@ -83,6 +84,13 @@ async def _start(
     return starts, tz
 
 
+async def present(ctx: Context, rsvps: list[Rsvp]) -> list[Rsvp]:
+    """The sign-ups of people still known: a forgotten person's ref is a tombstone with no
+    person behind it (every sign-up made sure of one), nobody to send anything to."""
+    known = await ctx.uow.people.get_many([r.user for r in rsvps])
+    return [r for r in rsvps if r.user in known]
+
+
 def show_card(ctx: Context, s: Lightning, ws: Workspace) -> None:
     """Post the session's card, or bring the posted one up to date."""
     ctx.outbox.post(ws.mentoring_channel, card_placeholder(s))
@@ -120,7 +128,10 @@ async def _announce(ctx: Context, s: Lightning, ws: Workspace, *, speaker: str, 
     await _schedule(ctx, s, tz)
     since = ctx.clock.now() - timedelta(days=ctx.config.lightning.window_days)
     asked = await ctx.uow.lightning.topic_demand(s.workspace, s.topic, since)
-    invited = [u for u in dict.fromkeys(q.asker for q in asked) if u != s.speaker]
+    askers = [u for u in dict.fromkeys(q.asker for q in asked) if u != s.speaker]
+    # A forgotten asker's questions stay under a tombstone ref: nobody to invite.
+    known = await ctx.uow.people.get_many(askers)
+    invited = [u for u in askers if u in known]
     for user in invited:
         reads_in = await reader_timezone(ctx, user, s.workspace)
         ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=reads_in))
@@ -236,13 +247,27 @@ async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     ws = await workspace_of(ctx, s.workspace)
     assert ws is not None
     show_card(ctx, s, ws)
-    ctx.reply(
-        text(
-            "You're in! ",
-            named(s, number=f"#{s.number}"),
-            f" is on {when_text(s.starts_at, tz)}. I'll remind you a day and 15 minutes before.",
+    ctx.reply(text("You're in! ", named(s, number=f"#{s.number}"), _what_comes(s, now, tz)))
+
+
+def _what_comes(s: Lightning, now: datetime, tz: str | None) -> str:
+    """What a sign-up will hear of the session: only the reminders still ahead of it (a late
+    sign-up is reminded of nothing already past; one while it runs is asked to rate it)."""
+    assert s.starts_at is not None
+    when = when_text(s.starts_at, tz)
+    if now >= s.starts_at:
+        return f" started at {when} — join now! I'll ask you to rate it afterwards."
+    ahead = [
+        label
+        for label, due in (
+            ("a day", s.starts_at - timedelta(days=1)),
+            ("15 minutes", s.starts_at - timedelta(minutes=15)),
         )
-    )
+        if due > now
+    ]
+    if not ahead:
+        return f" is on {when} — it starts in a few minutes."
+    return f" is on {when}. I'll remind you {' and '.join(ahead)} before."
 
 
 async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
@@ -263,7 +288,9 @@ async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
     ws = await workspace_of(ctx, s.workspace)
     speaker = s.speaker
     assert ws is not None and speaker is not None
-    if await ctx.uow.lightning.mark_rewarded(s.number, now):
+    # A speaker forgotten since it was held is a tombstone ref: no points, no badge DM to it.
+    known = await ctx.uow.people.get(speaker) is not None
+    if known and await ctx.uow.lightning.mark_rewarded(s.number, now):
         await award_points(
             ctx,
             user=speaker,
@@ -291,7 +318,7 @@ async def cancel_speaker_sessions(ctx: Context, speaker: UserRef, workspace: Wor
         cancelled += 1
         if ws is not None:
             show_card(ctx, gone, ws)
-        for r in await ctx.uow.lightning.rsvps(s.number):
+        for r in await present(ctx, await ctx.uow.lightning.rsvps(s.number)):
             ctx.outbox.dm(
                 r.user,
                 ChatMessage(

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.actors import names_for, workspace_of
 from bot.domain import Nudge
 from bot.lightning.cards import named, rating_prompt, reminder
-from bot.lightning.handlers import REMIND, show_card
+from bot.lightning.handlers import REMIND, present, show_card
 from bot.lightning.model import LightningState
 from bot.lightning.times import reader_timezone
 from bot.messagebus import Context
@@ -23,7 +23,9 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
     s = await ctx.uow.lightning.get(nudge.subject_id) if nudge.subject_id else None
     if s is None or s.state is not LightningState.SCHEDULED or s.starts_at is None:
         return
-    rsvps = await ctx.uow.lightning.rsvps(s.number)
+    # A forgotten attendee's sign-up stays (the count is a figure) under a tombstone ref,
+    # which is nobody to remind or ask for a rating.
+    rsvps = await present(ctx, await ctx.uow.lightning.rsvps(s.number))
     if nudge.step in (REMIND["day"], REMIND["soon"]):
         soon_due = s.starts_at - timedelta(minutes=15)
         if now >= s.starts_at or (nudge.step == REMIND["day"] and now >= soon_due):
@@ -54,7 +56,7 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
         ctx.outbox.dm(r.user, rating_prompt(s))
     if s.speaker is not None:
         names = await names_for(ctx, [s.speaker])
-        going = len(rsvps)
+        going = len(await ctx.uow.lightning.rsvps(s.number))
         ctx.outbox.dm(
             s.speaker,
             ChatMessage(

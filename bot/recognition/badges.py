@@ -141,8 +141,22 @@ async def _announce_or_wait(
     )
 
 
+async def _gone(ctx: Context, user: UserRef) -> bool:
+    """Whether `user` is nobody to congratulate any more: forgotten (their ref is a tombstone
+    with no person behind it) or gone (left, and no active mentor profile anywhere: someone
+    who left and came back to mentor is here again)."""
+    if await ctx.uow.people.get(user) is None:
+        return True
+    if await ctx.uow.privacy.left_at(user) is None:
+        return False
+    return not any(p.active for p in await ctx.uow.mentors.of_person(user))
+
+
 async def _announce(ctx: Context, user: UserRef, now: datetime) -> None:
-    """The badge DM: every badge not announced yet, in one message."""
+    """The badge DM: every badge not announced yet, in one message (none to someone gone: the
+    badges stay, for the figures)."""
+    if await _gone(ctx, user):
+        return
     new = await ctx.uow.badges.announce(user, now)
     if not new:
         return

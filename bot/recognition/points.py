@@ -94,9 +94,13 @@ async def leaderboard_text(ctx: Context, workspace: WorkspaceRef, *, period: str
         )
     people = await (await ctx.reads()).people.get_many([r for r, _ in rows])
     out = [text(Bold(f"Leaderboard — {label} (thank-you points)"))]
+    rank = 0
     for i, (ref, pts) in enumerate(rows, 1):
+        # Equal points, equal place ("1, 1, 3"): who is listed first in a tie is no ranking.
+        if i == 1 or pts != rows[i - 2][1]:
+            rank = i
         # A forgotten person's points stay, attributed to nobody: never their tombstone id.
         person = people.get(ref)
         name = UserText(person.name) if person is not None else FORGOTTEN_NAME
-        out.append(text(f"{i}. ", name, f" — {pts}"))
+        out.append(text(f"{rank}. ", name, f" — {pts}"))
     return lines(out)

@@ -374,3 +374,88 @@ async def test_a_speaker_who_leaves_the_workspace_has_their_session_cancelled(co
     [s] = core.db.rows("lightning")
     assert s.state is LightningState.CANCELLED
     assert any("is cancelled" in m.plain() for m in dms(core, "ann"))
+
+
+def tombstone_dms(core: Core) -> list[str]:
+    """DMs that went to a forgotten person's tombstone ref (nobody is there to read them)."""
+    return [
+        c.message.plain()
+        for c in core.chat.of("send_dm")
+        if c.message is not None and c.args["user"].id.startswith("forgotten-")
+    ]
+
+
+async def test_a_cancelled_card_names_a_forgotten_speaker_as_forgotten_never_by_their_tombstone(
+    core: Core,
+) -> None:
+    from bot.privacy.commands import ForgetPerson
+
+    await scheduled(core)
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    card = card_versions(core)[-1]
+    assert "cancelled" in card.plain()
+    assert field(card, "Speaker") == "someone forgotten"
+    assert "forgotten-" not in card.plain()
+
+
+async def test_a_forgotten_attendee_gets_no_reminders_nor_rating_prompt(core: Core) -> None:
+    from bot.privacy.commands import ForgetPerson
+
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("ann"), n))
+    await core.handle(JoinLightning(core.actor("cat"), n))
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("ann"), confirmed=True))
+    before = len(dms(core, "ann"))
+    for when in (AT - timedelta(hours=23), AT - timedelta(minutes=10), AT + timedelta(hours=1)):
+        await at(core, when)
+    assert len(reminders(core, "cat")) == 2  # the others are reminded as before
+    assert any("How was" in m.plain() for m in dms(core, "cat"))
+    assert tombstone_dms(core) == [] and len(dms(core, "ann")) == before
+    # The speaker's thanks still counts everyone who signed up (a figure, naming nobody).
+    assert any("2 people signed up" in m.plain() for m in dms(core, "bob"))
+
+
+async def test_a_forgotten_asker_of_the_topic_is_not_invited(core: Core) -> None:
+    from bot.privacy.commands import ForgetPerson
+
+    n = await proposed(core)
+    # asker1's question was answered (a forgotten person's open ones are cancelled, and
+    # cancelled questions are no demand): it still counts, under a tombstone.
+    [first] = [q for q in core.db.rows("questions") if q.asker == core.user("asker1")]
+    await core.claim("bob", first.pk)
+    await core.resolve("asker1", first.pk)
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("asker1"), confirmed=True))
+    said = await core.reply(AcceptLightning(core.actor("bob"), n, AT, TITLE))
+    assert "invited the 4 people" in said, said
+    assert tombstone_dms(core) == []
+
+
+async def test_a_speaker_forgotten_after_the_session_earns_no_points_nor_badge_dm(
+    core: Core,
+) -> None:
+    from bot.privacy.commands import ForgetPerson
+
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("ann"), n))
+    await at(core, AT + timedelta(hours=1))
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    said = await core.reply(RateLightning(core.actor("ann"), n, 5))
+    assert said.startswith("Thanks for rating"), said
+    assert tombstone_dms(core) == []
+    assert not [p for p in core.db.rows("points") if p.reason == "lightning"]
+    assert field(card_versions(core)[-1], "Speaker") == "someone forgotten"
+
+
+async def test_a_late_sign_up_is_promised_only_the_reminders_still_ahead(core: Core) -> None:
+    n = await scheduled(core)
+    said = await core.reply(JoinLightning(core.actor("ann"), n))
+    assert said.endswith("I'll remind you a day and 15 minutes before."), said
+    await at(core, AT - timedelta(hours=2))
+    said = await core.reply(JoinLightning(core.actor("cat"), n))
+    assert said.endswith("I'll remind you 15 minutes before."), said
+    await at(core, AT - timedelta(minutes=5))
+    said = await core.reply(JoinLightning(core.actor("dan"), n))
+    assert "starts in a few minutes" in said and "remind" not in said, said
+    await at(core, AT + timedelta(minutes=5))
+    said = await core.reply(JoinLightning(core.actor("eve"), n))
+    assert "started at Wed 2026-11-25 15:00 UTC" in said and "remind" not in said, said

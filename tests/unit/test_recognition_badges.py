@@ -141,3 +141,50 @@ async def test_a_session_its_mentor_resolved_earns_no_badge_until_the_asker_rate
     assert "first_session" not in {b.badge for b in core.db.rows("badges")}
     await core.reply(RateSession(core.actor("alice"), n, 4))  # corrected within the window
     assert "first_session" in {b.badge for b in core.db.rows("badges")}
+
+
+async def earn_two_badges_in_a_day(core: Core) -> None:
+    """bob earns First session (announced at once) and Five stars (announced tomorrow)."""
+    await core.resolved()
+    for _ in range(5):
+        core.clock.advance(timedelta(minutes=3))
+        n = await core.resolved()
+        await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert len(badge_dms(core, "bob")) == 1
+    assert "five_stars" in {b.badge for b in core.db.rows("badges") if b.user == core.user("bob")}
+
+
+async def test_the_next_days_badge_dm_is_not_sent_to_someone_who_left(core: Core) -> None:
+    from bot.privacy.commands import PersonLeft
+
+    await earn_two_badges_in_a_day(core)
+    await core.handle(PersonLeft(core.user("bob"), core.actor("bob").workspace))
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert len(badge_dms(core, "bob")) == 1
+
+
+async def test_the_next_days_badge_dm_is_not_sent_to_someone_forgotten(core: Core) -> None:
+    from bot.privacy.commands import ForgetPerson
+
+    await earn_two_badges_in_a_day(core)
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert len(badge_dms(core, "bob")) == 1
+    assert not [
+        c
+        for c in core.chat.of("send_dm")
+        if c.message is not None and c.args["user"].id.startswith("forgotten-")
+    ]
+
+
+async def test_a_mentor_who_left_and_came_back_gets_their_badge_dm(core: Core) -> None:
+    from bot.privacy.commands import LeaveProgramme
+
+    await earn_two_badges_in_a_day(core)
+    await core.handle(LeaveProgramme(core.actor("bob")))
+    await core.join("bob", "python", "pandas")
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert len(badge_dms(core, "bob")) == 2

@@ -104,7 +104,7 @@ async def test_the_leaderboard_shows_this_month_by_default_or_all_time(core: Cor
     assert every.splitlines() == [
         "Leaderboard — all time (thank-you points)",
         "1. bob — 3",
-        "2. carol — 3",
+        "1. carol — 3",  # a tie shares its place
     ]
 
 
@@ -210,3 +210,15 @@ async def test_a_mentor_whose_good_rating_was_taken_back_is_not_on_the_leaderboa
     assert points_of(core, "bob") == 0
     said = await core.reply(ShowLeaderboard(core.actor("alice")))
     assert said.startswith("No points this month"), said
+
+
+async def test_people_with_equal_points_share_a_place_and_the_next_place_skips(core: Core) -> None:
+    await core.join("carol", "pandas")
+    await core.join("dave", "pandas")
+    await core.resolved()  # bob 3
+    await core.resolved(mentor="carol")  # carol 3
+    core.clock.advance(timedelta(minutes=5))
+    await core.resolved(mentor="carol")  # carol 6
+    await core.resolved(mentor="dave")  # dave 3
+    board = await core.reply(ShowLeaderboard(core.actor("alice"), "all"))
+    assert board.splitlines()[1:] == ["1. carol — 6", "2. bob — 3", "2. dave — 3"]
