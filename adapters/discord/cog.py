@@ -40,6 +40,7 @@ from adapters.discord.translate import (
     lightning_form_command,
     mentor_command,
     user_ref,
+    workspace_ref,
 )
 from bot import commands as c
 from bot.hours import known_timezones
@@ -426,9 +427,17 @@ class MentoringCog(commands.Cog, name=COG_NAME):
             await interaction.response.send_modal(FaqModal(form.n, workspace=named))
             return
         if form.kind == "faqupdate":
-            entry = await faq_form(uow_factory, form.n)
-            if entry is None:
-                await self.runner.answer_now(interaction, "That FAQ entry is retired or gone.")
+            # Only an entry of the clicker's server: where the click is, or the one its button
+            # names (a DM's); a DM button naming none opens its own entry for its author only.
+            here = interaction.guild_id or (int(named) if named and named.isdigit() else None)
+            entry = await faq_form(
+                uow_factory,
+                form.n,
+                workspace=workspace_ref(here) if here else None,
+                user=user_ref(interaction.user.id),
+            )
+            if isinstance(entry, str):
+                await self.runner.answer_now(interaction, entry)
                 return
             # The entry knows its server; a DM button from before DM buttons named theirs
             # does not, and the home server's guess would save over another question.

@@ -25,8 +25,9 @@ from bot.config import Config
 from bot.emoji import canonical_emoji, emoji_set
 from bot.flow.inbox import Inbox, InboxClosed
 from bot.forms import form_problems
-from bot.learning.forms import draft_form, faq_form
+from bot.learning.forms import FAQ_GONE, draft_form, faq_form
 from bot.ports import UnitOfWorkFactory
+from bot.refs import WorkspaceRef
 
 __all__ = ["NOT_NOW", "SLASH_COMMANDS", "SlackBot", "register_listeners"]
 
@@ -93,8 +94,9 @@ class SlackBot:
         if (body.get("view") or {}).get("type") == "home":
             meta["home"] = True  # its submission shows the App Home again (see SlackPreparer)
         view = await self._view(modal, meta, body)
-        if view is None:
-            await self.gateway.tell(body.get("response_url"), _GONE.get(modal.kind, NOT_NOW))
+        if view is None or isinstance(view, str):
+            said = view if isinstance(view, str) else _GONE.get(modal.kind, NOT_NOW)
+            await self.gateway.tell(body.get("response_url"), said)
             return
         client = self.gateway.client
         try:
@@ -142,10 +144,18 @@ class SlackBot:
         except Exception:
             log.warning("the join form was not updated with the Slack timezone", exc_info=True)
 
+    def _workspace_of(self, body: Body) -> WorkspaceRef:
+        """The clicker's workspace: the one that authorized the request, else this bot's."""
+        from adapters.slack.oauth import team_of_body  # oauth imports this module
+
+        team = team_of_body(body)
+        return tr.workspace_ref(team) if team else self.directory.workspace
+
     async def _view(
         self, modal: tr.OpenModal, meta: dict[str, Any], body: Body
-    ) -> dict[str, Any] | None:
-        """The form to open; None when what it would edit is gone (or can't be read now)."""
+    ) -> dict[str, Any] | str | None:
+        """The form to open; None when what it would edit is gone (or can't be read now), or
+        what to answer instead of opening it."""
         n = modal.question_id
         if modal.kind == "ask":
             return ask_modal(
@@ -180,9 +190,12 @@ class SlackBot:
                 anonymous=draft.anonymous,
                 stage=draft.stage,
             )
-        entry = await faq_form(self.uow_factory, n)  # faqupdate
-        if entry is None:
-            return None
+        # faqupdate: only an entry of the clicker's workspace (else what to say instead)
+        entry = await faq_form(
+            self.uow_factory, n, workspace=self._workspace_of(body), user=tr.user_ref(user_id(body))
+        )
+        if isinstance(entry, str):
+            return entry
         return faq_modal(
             {**meta, "question_id": entry.question_id},
             question_id=entry.question_id,
@@ -192,7 +205,7 @@ class SlackBot:
 
 _GONE = {
     "edit": "That draft was posted or edited already.",
-    "faqupdate": "That FAQ entry is retired or gone.",
+    "faqupdate": FAQ_GONE,
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.commands import AskQuestion
-from bot.domain import Workspace
+from bot.domain import Question, QuestionState, Workspace
 from bot.learning.coaching import coach
 from bot.learning.commands import EditDraft, PostDraft
 from bot.learning.faq import answered_before, faq_lines
@@ -24,11 +24,14 @@ async def hold_for_coaching(
 ) -> bool:
     """Keep the question as a draft when it needs coaching (True: the preview is the reply).
 
-    A question sent from an edited draft's form replaces that draft either way."""
+    A question sent from an edited draft's form replaces that draft either way, but only while
+    it is pending: a draft is posted once, so the edit of a draft already posted as it was (or
+    already replaced by another edit) posts nothing and says what to do instead."""
     if cmd.draft_id is not None:
         old = await ctx.uow.drafts.get(cmd.draft_id)
         if old is not None and old.asker == cmd.actor.user:
-            await ctx.uow.drafts.close(old.number, DraftState.EDITED)
+            if not await ctx.uow.drafts.close(old.number, DraftState.EDITED):
+                raise Refusal(await _not_posted_again(ctx, old.number))
     if ctx.config.ask.coaching == "off" or cmd.coached:
         return False
     verdict = coach(body, topics)
@@ -47,6 +50,49 @@ async def hold_for_coaching(
     faq = await answered_before(ctx, ws.ref, body, topics)
     ctx.reply(_preview(draft, verdict.suggestions, faq_lines(faq)))
     return True
+
+
+async def _not_posted_again(ctx: Context, draft_id: int, *, edited: bool = True) -> str:
+    """Why an edit of a draft posts nothing: the draft was posted or replaced already
+    (`edited`: an edited question was sent; otherwise [Edit] was pressed)."""
+    draft = await ctx.uow.drafts.get(draft_id)  # as it is now (a click may have just closed it)
+    if (draft is None or draft.state is not DraftState.POSTED) and not edited:
+        return f"Draft {draft_id} was replaced by an edit already."
+    if draft is None or draft.state is not DraftState.POSTED:
+        return (
+            f"Draft {draft_id} was already replaced by an edit, so I haven't posted this one "
+            "too. To ask something else, use `/askmentor <question>`."
+        )
+    q = await _posted_from(ctx, draft)
+    said = f"Draft {draft_id} was already posted as it was"
+    not_again = ", so I haven't posted your edit too" if edited else ""
+    if q is None:
+        return (
+            f"{said}{not_again}. To change it, cancel that question with "
+            "`/askmentor cancel <number>` and ask anew, or add the details in its thread once a "
+            "mentor claims it."
+        )
+    if q.state.is_final:
+        return (
+            f"{said}, as #{q.number} (now {q.state.value}){not_again}. To ask again, use "
+            "`/askmentor <question>`."
+        )
+    thread = (
+        "add the details in its thread"
+        if q.state is QuestionState.CLAIMED
+        else "add the details in its thread once a mentor claims it"
+    )
+    return (
+        f"{said}, as #{q.number}{not_again}. To change it, cancel it with "
+        f"`/askmentor cancel {q.number}` and ask anew, or {thread}."
+    )
+
+
+async def _posted_from(ctx: Context, draft: Draft) -> Question | None:
+    """The question [Post as is] made of `draft`: the asker's first with its text since."""
+    reads = await ctx.reads()
+    since = await reads.questions.created_between(draft.workspace, draft.created_at, None)
+    return next((q for q in since if q.asker == draft.asker and q.text == draft.text), None)
 
 
 def _preview(draft: Draft, suggestions: Sequence[str], faq: list[Text]) -> ChatMessage:
@@ -94,9 +140,14 @@ async def post_draft(cmd: PostDraft, ctx: Context) -> None:
 
 
 async def edit_draft(cmd: EditDraft, ctx: Context) -> None:
-    """[Edit] where no form opens: the text comes back, to change and send again."""
+    """[Edit] where no form opens: the text comes back, to change and send again (once: a draft
+    posted as it was meanwhile says where it is instead)."""
+    draft = await ctx.uow.drafts.get(cmd.draft_id)
+    if draft is not None and draft.asker == cmd.actor.user and draft.state is DraftState.POSTED:
+        raise Refusal(await _not_posted_again(ctx, draft.number, edited=False))
     draft = await _own_pending(ctx, cmd.draft_id, cmd)
-    await ctx.uow.drafts.close(draft.number, DraftState.EDITED)
+    if not await ctx.uow.drafts.close(draft.number, DraftState.EDITED):
+        raise Refusal(await _not_posted_again(ctx, draft.number, edited=False))
     flags = ("--anonymous " if draft.anonymous else "") + (
         f"--{draft.stage} " if draft.stage else ""
     )

@@ -11,7 +11,7 @@ from bot.learning.model import DraftState, FaqState
 from bot.ports import UnitOfWorkFactory
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["DraftForm", "FaqForm", "draft_form", "faq_form"]
+__all__ = ["FAQ_GONE", "FAQ_NOT_HERE", "DraftForm", "FaqForm", "draft_form", "faq_form"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +40,28 @@ async def draft_form(
     return DraftForm(draft.number, draft.text, draft.anonymous, draft.stage)
 
 
-async def faq_form(uow_factory: UnitOfWorkFactory, entry_id: int) -> FaqForm | None:
-    """FAQ entry `entry_id`'s question and answer (who may change it is checked on submit)."""
+FAQ_GONE = "That FAQ entry is retired or gone."
+FAQ_NOT_HERE = "That FAQ entry isn't in this workspace."
+
+
+async def faq_form(
+    uow_factory: UnitOfWorkFactory,
+    entry_id: int,
+    *,
+    workspace: WorkspaceRef | None,
+    user: UserRef,
+) -> FaqForm | str:
+    """FAQ entry `entry_id`'s question and answer, or what to answer instead (:data:`FAQ_GONE`,
+    :data:`FAQ_NOT_HERE`). Only an entry of the clicker's `workspace` opens; None where the click
+    names none (a DM button from before DM buttons named their workspace), and then only for
+    the entry's author, whom that DM was sent to. Who may change it is checked again on submit."""
     async with uow_factory(read_only=True) as uow:
         entry = await uow.faq.get(entry_id)
         q = await uow.questions.get(entry.question_id) if entry is not None else None
-    if entry is None or entry.state is not FaqState.ACTIVE or q is None:
-        return None
+    if entry is None:
+        return FAQ_GONE
+    if entry.workspace != workspace and (workspace is not None or entry.author != user):
+        return FAQ_NOT_HERE
+    if entry.state is not FaqState.ACTIVE or q is None:
+        return FAQ_GONE
     return FaqForm(q.number, entry.answer, entry.workspace)

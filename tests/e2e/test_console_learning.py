@@ -111,6 +111,17 @@ async def test_edit_hands_the_draft_back_to_improve(console: ConsoleDriver) -> N
     assert out.one("only alice sees").text == "Draft 1 was replaced by an edit already."
 
 
+async def test_edit_after_post_as_is_says_where_the_question_is(console: ConsoleDriver) -> None:
+    await console("as alice", "/askmentor Can someone help me with pandas?", "click post 1")
+    out = await console("click edit 1")
+    assert out.one("only alice sees").text == (
+        "Draft 1 was already posted as it was, as #1. To change it, cancel it with "
+        "`/askmentor cancel 1` and ask anew, or add the details in its thread once a mentor "
+        "claims it."
+    )
+    assert out.to("#mentoring") == []
+
+
 # --- next steps ----------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import AskQuestion
+from bot.commands import AskQuestion, CancelQuestion
 from bot.config import AskSection, Config
 from bot.domain import QuestionState
 from bot.learning.coaching import coach
@@ -177,6 +177,53 @@ async def test_an_edited_question_from_the_form_replaces_its_draft(core: Core) -
     assert said.startswith("Thanks! Your question is #1")
     assert core.db.tables["drafts"][1].state is DraftState.EDITED
     assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith("Draft 1 was replaced")
+
+
+async def test_an_edit_submitted_after_post_as_is_posts_nothing_and_says_where_it_is(
+    core: Core,
+) -> None:
+    # [Edit] opened the form, then [Post as is] was pressed, then the form was submitted.
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE))
+    assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith("Thanks! Your")
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
+    assert said.startswith("Draft 1 was already posted as it was, as #1, so I haven't posted")
+    assert "`/askmentor cancel 1`" in said and "thread once a mentor claims it" in said
+    assert len(core.db.tables["questions"]) == 1
+    assert core.question(1).text == VAGUE
+    assert core.db.tables["drafts"][1].state is DraftState.POSTED
+    await core.claim("bob", 1)  # once claimed, the thread is the place for details
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
+    assert said.endswith("or add the details in its thread.")
+    assert len(core.db.tables["questions"]) == 1
+
+
+async def test_an_edit_of_a_draft_posted_and_cancelled_since_posts_nothing(core: Core) -> None:
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE))
+    await core.handle(PostDraft(core.actor("alice"), 1))
+    await core.handle(CancelQuestion(core.actor("alice"), 1))
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
+    assert said.startswith("Draft 1 was already posted as it was, as #1 (now cancelled)")
+    assert "`/askmentor <question>`" in said
+    assert len(core.db.tables["questions"]) == 1
+
+
+async def test_a_late_post_as_is_after_the_edit_was_submitted_posts_once(core: Core) -> None:
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE))
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
+    assert said.startswith("Thanks! Your question is #1")
+    assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith("Draft 1 was replaced")
+    assert len(core.db.tables["questions"]) == 1
+    assert core.question(1).text == QUESTION
+
+
+async def test_a_second_edit_form_of_the_same_draft_posts_nothing(core: Core) -> None:
+    # [Edit] pressed twice opens two forms; only the first submission replaces the draft.
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE))
+    await core.handle(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
+    other = "How do I pivot a pandas DataFrame by month? I tried pivot_table but got NaN rows."
+    said = await core.reply(AskQuestion(core.actor("alice"), other, draft_id=1))
+    assert said.startswith("Draft 1 was already replaced by an edit, so I haven't posted")
+    assert len(core.db.tables["questions"]) == 1
 
 
 async def test_a_good_question_posts_at_once(core: Core) -> None:

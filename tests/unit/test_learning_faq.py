@@ -11,6 +11,7 @@ from bot.commands import AskQuestion
 from bot.config import Config, FaqSection
 from bot.learning.commands import ConfirmFaq, RetireFaq, SaveFaq, SearchFaq, UpdateFaq
 from bot.learning.faq import rank_faq
+from bot.learning.forms import FAQ_GONE, FAQ_NOT_HERE, FaqForm, faq_form
 from bot.learning.model import FaqEntry, FaqState
 from tests.unit.core_harness import (
     SECOND_WORKSPACE,
@@ -254,3 +255,17 @@ async def test_another_workspace_neither_finds_nor_changes_the_faq() -> None:
         assert await core.reply(command) == "There is no FAQ 1."
     here = await core.reply(SearchFaq(core.actor("dave"), "groupby sum"))
     assert "FAQ 1" in here
+
+
+async def test_the_update_form_opens_only_for_an_entry_of_the_clicker_s_workspace(
+    core: Core,
+) -> None:
+    n = await saved(core)
+    uows, bob, carol = core.db.uow_factory(), core.user("bob"), core.user("carol")
+    form = await faq_form(uows, 1, workspace=WORKSPACE, user=carol)
+    assert isinstance(form, FaqForm) and (form.question_id, form.answer) == (n, ANSWER)
+    assert await faq_form(uows, 1, workspace=SECOND_WORKSPACE, user=bob) == FAQ_NOT_HERE
+    # A DM button naming no workspace: only the author, whom the DM was sent to, opens it.
+    assert isinstance(await faq_form(uows, 1, workspace=None, user=bob), FaqForm)
+    assert await faq_form(uows, 1, workspace=None, user=carol) == FAQ_NOT_HERE
+    assert await faq_form(uows, 2, workspace=WORKSPACE, user=bob) == FAQ_GONE

@@ -9,7 +9,9 @@ from typing import Any
 from discord_harness import Harness
 from discord_helpers import actions, custom_ids
 
-from bot.learning.model import DraftState
+from adapters.discord.translate import user_ref, workspace_ref
+from bot.domain import Question
+from bot.learning.model import DraftState, FaqEntry
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
 VAGUE = "Can someone help me with pandas?"
@@ -93,6 +95,27 @@ async def test_update_on_a_dm_button_naming_no_server_updates_the_entry_s_own_se
     assert "FAQ 1 is updated" in reply.json()["content"]
 
 
+async def test_update_on_an_faq_entry_of_another_server_opens_no_form(harness: Harness) -> None:
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    other = workspace_ref(fake.ids())  # another server's entry, under the same number
+    async with harness.app.uow_factory() as uow:
+        now = harness.app.clock.now()
+        asker, author = user_ref(fake.ids()), user_ref(fake.ids())
+        q = await uow.questions.add(Question(other, asker, QUESTION, now))
+        assert q.id is not None
+        entry = FaqEntry(other, q.id, author, QUESTION, "Their private answer.", now, now)
+        assert (await uow.faq.add(entry)).id == 1
+        await uow.commit()
+    for custom_id in ("mm:faqupdate:1", f"mm:faqupdate:1@{fake.guild_id}"):
+        button = {"type": 2, "style": 2, "label": "Update", "custom_id": custom_id}
+        card["components"] = [{"type": 1, "components": [button]}]  # the click's message has it
+        token = await fake.click("alice", custom_id, str(card["id"]))
+        (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+        assert callback.json()["type"] != MODAL
+        assert callback.json()["data"]["content"] == "That FAQ entry isn't in this workspace."
+
+
 async def test_edit_on_a_coached_draft_reopens_the_ask_form_with_its_text(harness: Harness) -> None:
     fake = harness.fake
     token = await fake.slash(
@@ -120,6 +143,26 @@ async def test_edit_on_a_coached_draft_reopens_the_ask_form_with_its_text(harnes
         draft = await uow.drafts.get(1)
     assert q is not None and (q.text, q.wanted_stage) == (QUESTION, "senior")
     assert draft is not None and draft.state is DraftState.EDITED
+
+
+async def test_an_edit_form_submitted_after_post_as_is_posts_nothing(harness: Harness) -> None:
+    fake = harness.fake
+    await fake.followups(
+        await fake.slash("alice", "askmentor", [{"name": "question", "type": 3, "value": VAGUE}])
+    )
+    preview = await harness.message_with("mm:edit:1")
+    preview["channel_id"] = fake.mentoring_id  # an ephemeral follow-up lives where /askmentor ran
+    token = await fake.click("alice", "mm:edit:1", str(preview["id"]))
+    (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    modal = callback.json()["data"]
+    await fake.followups(await fake.click("alice", "mm:post:1", str(preview["id"])))
+    await harness.message_with("mm:claim:1")
+    (reply,) = await fake.followups(await fake.submit_modal("alice", modal, QUESTION))
+    assert "Draft 1 was already posted as it was, as #1" in reply.json()["content"]
+    async with harness.app.uow_factory() as uow:
+        assert await uow.questions.get(2) is None
+        draft = await uow.drafts.get(1)
+    assert draft is not None and draft.state is DraftState.POSTED
 
 
 async def test_mentor_stage_sets_the_career_stage(harness: Harness) -> None:

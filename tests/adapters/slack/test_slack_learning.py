@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from adapters.slack.translate import user_ref, workspace_ref
-from bot.learning.model import DraftState
+from bot.domain import Question
+from bot.learning.model import DraftState, FaqEntry
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
 from tests.adapters.slack.fake_slack import TEAM_ID
 from tests.adapters.slack.test_slack_flows import QUESTION, claimed, eventually, state_of
@@ -102,6 +103,31 @@ async def test_edit_on_a_draft_posted_already_says_so(slack: SlackHarness) -> No
     assert slack.fake.to("views.open") == []
 
 
+async def test_an_edit_form_submitted_after_post_as_is_posts_nothing(slack: SlackHarness) -> None:
+    await slack.join("bob", "python, pandas")
+    await slack.command("alice", "/askmentor", VAGUE)
+    await slack.replies_to("alice", "Before I post it")
+    await slack.click("alice", "mm:edit:1", channel=MENTORING, ts="1.000")
+    view = await opened_view(slack, "mm_ask")
+    await slack.click("alice", "mm:post:1", channel=MENTORING, ts="1.000")
+    await slack.card_of(1)
+    values = {"question": {"value": {"type": "plain_text_input", "value": QUESTION}}}
+    await slack.submit(
+        "alice",
+        {
+            "callback_id": "mm_ask",
+            "private_metadata": view["private_metadata"],
+            "state": {"values": values},
+        },
+    )
+    await slack.replies_to("alice", r"Draft 1 was already posted as it was, as #1")
+    assert await eventually(lambda: _is(draft_state(slack, 1), DraftState.POSTED))
+    async with slack.app.uow_factory() as uow:
+        assert await uow.questions.get(2) is None
+    cards = [c for c in slack.fake.to("chat.postMessage", channel=MENTORING) if "#2" in c.text()]
+    assert cards == []
+
+
 async def test_save_as_faq_opens_a_form_whose_answer_is_saved_and_update_reopens_it(
     slack: SlackHarness,
 ) -> None:
@@ -125,6 +151,24 @@ async def test_save_as_faq_opens_a_form_whose_answer_is_saved_and_update_reopens
     await slack.click("bob", "mm:faqupdate:1", channel=MENTORING, ts=ts)
     again = await opened_view(slack, "mm_faq")
     assert block(again, "answer")["element"]["initial_value"] == ANSWER
+
+
+async def test_update_on_an_faq_entry_of_another_workspace_opens_no_form(
+    slack: SlackHarness,
+) -> None:
+    other = workspace_ref("T0OTHER01")
+    async with slack.app.uow_factory() as uow:
+        now = slack.app.clock.now()
+        asker, author = user_ref("U0OTHER01"), user_ref("U0OTHER02")
+        q = await uow.questions.add(Question(other, asker, QUESTION, now))
+        assert q.id is not None
+        entry = FaqEntry(other, q.id, author, QUESTION, "Their private answer.", now, now)
+        assert (await uow.faq.add(entry)).id == 1
+        await uow.commit()
+    await slack.click("alice", "mm:faqupdate:1", channel=MENTORING, ts="1.000")
+    await slack.replies_to("alice", "That FAQ entry isn't in this workspace.")
+    assert slack.fake.to("views.open") == []
+    assert not any("Their private answer" in c.text() for c in slack.fake.calls)
 
 
 async def test_the_join_form_takes_a_career_stage_and_a_region(slack: SlackHarness) -> None:
