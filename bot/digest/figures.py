@@ -14,6 +14,7 @@ from bot.digest.tally import WeekTally
 from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionState
 from bot.messages import Attachment, Bold, ChatMessage, Text, UserText, lines, text
 from bot.recognition.digest import CommunityWeek, community_lines
+from bot.recognition.model import places
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import duration_text, plural
 
@@ -301,8 +302,10 @@ def digest_message(
     ]
     if t.top_mentors:
         thanks: list[str | UserText] = []
-        for i, (ref, pts) in enumerate(t.top_mentors, 1):
-            thanks += [f"{', ' if i > 1 else ''}{i}. ", UserText(digest.names.get(ref, ref.id))]
+        # Equal points, equal place ("1, 1, 3"), as on the leaderboard.
+        ranks = places(pts for _, pts in t.top_mentors)
+        for i, (rank, (ref, pts)) in enumerate(zip(ranks, t.top_mentors, strict=True)):
+            thanks += [f"{', ' if i else ''}{rank}. ", UserText(digest.names.get(ref, ref.id))]
             thanks.append(f" ({plural(pts, 'point')})")
         parts.append(text(Bold("Top mentors: "), *thanks))
     else:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.messages import Bold, Text, UserText, text
 from bot.recognition.catalogue import badge_label
-from bot.recognition.model import FORGOTTEN_NAME
+from bot.recognition.model import FORGOTTEN_NAME, places
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import plural
 
@@ -108,7 +108,9 @@ def community_lines(c: CommunityWeek) -> list[Text]:
         out.append(text(Bold("Lightning sessions held: "), "none this week"))
     if c.helpers:
         thanks: list[str | UserText] = []
-        for i, (who, pts) in enumerate(c.helpers, 1):
-            thanks += [f"{', ' if i > 1 else ''}{i}. ", UserText(who), f" ({plural(pts, 'point')})"]
+        # Equal points, equal place ("1, 1, 3"), as on the leaderboard.
+        ranks = places(pts for _, pts in c.helpers)
+        for i, (rank, (who, pts)) in enumerate(zip(ranks, c.helpers, strict=True)):
+            thanks += [f"{', ' if i else ''}{rank}. ", UserText(who), f" ({plural(pts, 'point')})"]
         out.append(text(Bold(f"Most helpful in {c.month} (worth a thank-you): "), *thanks))
     return out

@@ -1,7 +1,9 @@
-"""Recognition records: kudos, earned badges, helped sessions and mentor pauses (plain data)."""
+"""Recognition records: kudos, earned badges, helped sessions and mentor pauses (plain data), and
+the places of a ranked list, shared by the leaderboard and the weekly digest."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,11 +16,25 @@ __all__ = [
     "HelpedSession",
     "Kudos",
     "PausePeriod",
+    "places",
 ]
 
 # How the leaderboard and the digest name someone whose data was erased (their points stay,
 # attributed to nobody): never their tombstone id.
 FORGOTTEN_NAME = "someone forgotten"
+
+
+def places(scores: Iterable[int]) -> list[int]:
+    """The place of each of `scores` (most first): equal scores share a place and the next place
+    skips ("1, 1, 3"), for who is listed first in a tie is no ranking. The leaderboard and the
+    digest's lists number people with this, so they never disagree."""
+    out: list[int] = []
+    previous: int | None = None
+    for i, score in enumerate(scores, 1):
+        out.append(out[-1] if out and score == previous else i)
+        previous = score
+    return out
+
 
 # An asker's rating this high or higher is good: it earns the mentor the good-rating points, and
 # it confirms a session the mentor marked resolved themselves.

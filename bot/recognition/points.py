@@ -9,7 +9,7 @@ from bot.actors import workspace_of
 from bot.domain import PointsEntry, Question
 from bot.messagebus import Context
 from bot.messages import Bold, Text, UserText, lines, text
-from bot.recognition.model import FORGOTTEN_NAME
+from bot.recognition.model import FORGOTTEN_NAME, places
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["PERIODS", "award_points", "leaderboard_text", "month_start", "take_back_points"]
@@ -94,11 +94,8 @@ async def leaderboard_text(ctx: Context, workspace: WorkspaceRef, *, period: str
         )
     people = await (await ctx.reads()).people.get_many([r for r, _ in rows])
     out = [text(Bold(f"Leaderboard — {label} (thank-you points)"))]
-    rank = 0
-    for i, (ref, pts) in enumerate(rows, 1):
-        # Equal points, equal place ("1, 1, 3"): who is listed first in a tie is no ranking.
-        if i == 1 or pts != rows[i - 2][1]:
-            rank = i
+    # Equal points, equal place ("1, 1, 3"): who is listed first in a tie is no ranking.
+    for rank, (ref, pts) in zip(places(pts for _, pts in rows), rows, strict=True):
         # A forgotten person's points stay, attributed to nobody: never their tombstone id.
         person = people.get(ref)
         name = UserText(person.name) if person is not None else FORGOTTEN_NAME

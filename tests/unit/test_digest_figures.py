@@ -19,6 +19,7 @@ from bot.digest.figures import (
 )
 from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionState
 from bot.hours import WeeklyHours
+from bot.recognition.digest import CommunityWeek, community_lines
 from bot.refs import UserRef, WorkspaceRef
 from tests.unit.fakes import FakeDatabase, FakeUnitOfWork
 
@@ -305,3 +306,41 @@ def test_a_mentor_whose_points_of_the_week_come_to_nothing_is_no_top_mentor() ->
         low_rated=(),
     )
     assert "Top mentors: nobody earned points this week." in digest_message(digest).plain()
+
+
+def test_top_mentors_with_equal_points_share_a_place_and_the_next_place_skips() -> None:
+    points = [
+        PointsEntry(WS, user(name), n, "kudos", MON)
+        for name, n in (("bob", 3), ("carol", 3), ("dave", 2), ("erin", 1), ("fay", 1))
+    ]
+    tally = tally_questions([], [], points, top_mentors=5)
+    digest = build_digest(
+        workspace=WS,
+        week=IsoWeek(2026, 48),
+        tz="UTC",
+        this=tally,
+        previous=WeekTally(),
+        mentors=[],
+        gap_max_mentors=1,
+        partial=False,
+        names={},
+        low_rated=(),
+    )
+    line = next(
+        ln for ln in digest_message(digest).plain().splitlines() if ln.startswith("Top mentors:")
+    )
+    assert line == (
+        "Top mentors: 1. bob (3 points), 1. carol (3 points), 3. dave (2 points), "
+        "4. erin (1 point), 4. fay (1 point)"
+    )
+
+
+def test_the_most_helpful_of_the_month_share_places_as_on_the_leaderboard() -> None:
+    week = CommunityWeek(
+        month="November 2026", helpers=(("bob", 5), ("carol", 5), ("dave", 5), ("erin", 2))
+    )
+    said = "\n".join(line.plain() for line in community_lines(week))
+    assert (
+        "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points), "
+        "1. carol (5 points), 1. dave (5 points), 4. erin (2 points)"
+    ) in said

@@ -222,3 +222,25 @@ async def test_people_with_equal_points_share_a_place_and_the_next_place_skips(c
     await core.resolved(mentor="dave")  # dave 3
     board = await core.reply(ShowLeaderboard(core.actor("alice"), "all"))
     assert board.splitlines()[1:] == ["1. carol — 6", "2. bob — 3", "2. dave — 3"]
+
+
+async def test_the_digest_ranks_ties_among_the_top_mentors_and_most_helpful_as_the_leaderboard(
+    core: Core,
+) -> None:
+    await core.join("carol", "pandas")
+    await core.join("dave", "pandas")
+    await core.resolved()  # bob 3
+    await core.resolved(mentor="carol")  # carol 3
+    core.clock.advance(timedelta(minutes=5))
+    await core.resolved(mentor="carol")  # carol 6
+    await core.resolved(mentor="dave")  # dave 3
+    board = await core.reply(ShowLeaderboard(core.actor("alice"), "all"))
+    assert board.splitlines()[1:] == ["1. carol — 6", "2. bob — 3", "2. dave — 3"]
+    digest = await core.digest()
+    # The week's top mentors and the month's most helpful: the leaderboard's places, not 1, 2, 3.
+    assert "Top mentors: 1. carol (6 points), 2. bob (3 points), 2. dave (3 points)" in digest, (
+        digest
+    )
+    assert "thank-you): 1. carol (6 points), 2. bob (3 points), 2. dave (3 points)" in digest, (
+        digest
+    )
