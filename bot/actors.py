@@ -34,7 +34,8 @@ def is_admin(actor: Actor, config: Config) -> bool:
 
 async def ensure_person(ctx: Context, actor: Actor) -> Person:
     """Create or refresh the person record of whoever issued a command (written only when
-    something changed, so a known person costs no write)."""
+    something changed, so a known person costs no write). Someone recorded as having left the
+    workspace who acts in one is here again: their `left_at` is cleared."""
     person = await (await ctx.reads()).people.get(actor.user)
     admin = is_admin(actor, ctx.config)
     name = clean_line(actor.name)
@@ -54,6 +55,9 @@ async def ensure_person(ctx: Context, actor: Actor) -> Person:
         person.is_admin = admin
         person.timezone = actor.timezone or person.timezone
         await ctx.uow.people.upsert(person)
+    if person.left_at is not None:
+        await ctx.uow.privacy.mark_back(actor.user)
+        person.left_at = None
     return person
 
 

@@ -145,6 +145,10 @@ class Person:
     name: str
     timezone: str | None = None
     is_admin: bool = False
+    # When the platform said they left the workspace (offboarding); None while they are here.
+    # Only storage sets it (`PrivacyRepository.mark_left`/`mark_back`): saving a person never
+    # changes it.
+    left_at: datetime | None = None
 
 
 @dataclass(slots=True)

@@ -742,7 +742,12 @@ class PrivacyRepository(Protocol):
         ...
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:
-        """Record that someone left (the programme or the company)."""
+        """Record that someone left the workspace (the platform's offboarding signal), unless
+        it is recorded already. Leaving mentoring is not leaving: that is the mentor profile."""
+        ...
+
+    async def mark_back(self, user: UserRef) -> None:
+        """Someone who left is here again (seen acting in a workspace): forget `left_at`."""
         ...
 
     async def left_at(self, user: UserRef) -> datetime | None: ...

@@ -107,7 +107,7 @@ class PersonRow(SQLModel, table=True):
     name: str
     timezone: str | None = None
     is_admin: bool = False
-    left_at: datetime | None = _dt()  # left the programme or the company (offboarding)
+    left_at: datetime | None = _dt()  # left the workspace (offboarding); not leaving mentoring
 
 
 class MentorProfileRow(SQLModel, table=True):

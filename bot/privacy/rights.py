@@ -49,15 +49,10 @@ async def step_down(
     suggested again), their claimed sessions there are released (each asker is told `why`);
     how many were released. A Discord (or Enterprise Grid) user is the same person in every
     server the bot serves, and mentoring elsewhere goes on, unless `everywhere` (forget).
-    They have left (`left_at`, what the dashboard shows) once no active profile is left."""
-    still_mentoring = False
+    Ending mentoring is not leaving the workspace: `left_at` is offboarding's (`person_left`)."""
     for profile in await ctx.uow.mentors.of_person(user):
         if profile.active and (everywhere or profile.workspace == workspace):
             await save_mentor(ctx, replace(profile, active=False))
-        elif profile.active:
-            still_mentoring = True
-    if not still_mentoring:
-        await ctx.uow.privacy.mark_left(user, ctx.clock.now())
     released = 0
     replies = len(ctx.replies)
     for q in await ctx.uow.questions.open_for(user):
@@ -93,8 +88,12 @@ async def leave_programme(cmd: LeaveProgramme, ctx: Context) -> None:
 
 async def person_left(cmd: PersonLeft, ctx: Context) -> None:
     """Offboarding: the platform told us the person left this workspace; their mentoring and
-    sessions in another one go on."""
+    sessions in another one go on. They have left (`left_at`: what the dashboard shows, and
+    what stops their lessons and DMs) unless they still mentor in another workspace, which
+    says they are still around; acting in a workspace again clears it (`ensure_person`)."""
     await step_down(ctx, cmd.user, cmd.workspace, name=cmd.user.id, why="is no longer here")
+    if not any(p.active for p in await ctx.uow.mentors.of_person(cmd.user)):
+        await ctx.uow.privacy.mark_left(cmd.user, ctx.clock.now())
     await cancel_speaker_sessions(ctx, cmd.user, cmd.workspace)
 
 
@@ -171,7 +170,13 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
         ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here", everywhere=True
     )
     await _cancel_open_questions(ctx, cmd)
-    await cancel_speaker_sessions(ctx, cmd.person, cmd.actor.workspace)
+    # Their coming talks in every workspace they have records in (only the admin's own, unless
+    # the operator forgets everywhere: an admin is refused when there are records elsewhere).
+    for workspace in sorted(
+        {cmd.actor.workspace} | await ctx.uow.privacy.workspaces_of(cmd.person),
+        key=WorkspaceRef.key,
+    ):
+        await cancel_speaker_sessions(ctx, cmd.person, workspace)
     await forget_target(ctx, cmd.person)
     asked = await ctx.uow.privacy.asked_by(cmd.person)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")

@@ -30,6 +30,7 @@ def _person(row: sa.Row[Any]) -> Person:
         name=row.name,
         timezone=row.timezone,
         is_admin=row.is_admin,
+        left_at=row.left_at,
     )
 
 

@@ -391,6 +391,13 @@ class SqlPrivacyRepository(Repository):
             .values(left_at=at)
         )
 
+    async def mark_back(self, user: UserRef) -> None:
+        await self._session.execute(
+            sa.update(PERSON)
+            .where(PERSON.c.key == user.key(), PERSON.c.left_at.is_not(None))
+            .values(left_at=None)
+        )
+
     async def left_at(self, user: UserRef) -> datetime | None:
         found: datetime | None = await self._session.scalar(
             sa.select(PERSON.c.left_at).where(PERSON.c.key == user.key())

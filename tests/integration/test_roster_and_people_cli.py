@@ -174,3 +174,58 @@ async def test_the_operators_export_and_delete_cover_every_workspace(sqlite_url:
             assert await uow.mentors.of_person(bob) == []
     finally:
         await app.dispose()
+
+
+async def test_the_operators_delete_cancels_their_talks_and_questions_in_every_workspace(
+    sqlite_url: str,
+) -> None:
+    """`people delete` forgets everywhere: the person's coming lightning talks and open
+    questions end in each workspace, not only in the one the operator's action is recorded in."""
+    from datetime import timedelta
+
+    from bot.commands import Actor, AskQuestion
+    from bot.domain import QuestionState
+    from bot.lightning.commands import ProposeLightning
+    from bot.lightning.model import LightningState
+    from bot.privacy.people_cli import delete_person
+
+    other = WorkspaceRef("slack", "T2")
+    bob = UserRef("slack", "U0BOB")
+    app = await _app(sqlite_url)
+    try:
+        await app.bus.handle(
+            RegisterWorkspace(other, ChannelRef("slack", "C3"), ChannelRef("slack", "C4"))
+        )
+        for ws in (WS, other):
+            await app.bus.handle(
+                ProposeLightning(
+                    Actor(bob, "bob", ws), "pandas", T0 + timedelta(days=3), "Pandas in 10"
+                )
+            )
+            await app.bus.handle(
+                AskQuestion(Actor(bob, "bob", ws), "How do I roll back a kubernetes deployment?")
+            )
+        async with app.uow_factory(read_only=True) as uow:
+            talks = [s for ws in (WS, other) for s in await uow.lightning.upcoming(ws, T0)]
+            asked = await uow.questions.open_for(bob)
+        assert sorted(s.workspace.key() for s in talks) == sorted([WS.key(), other.key()])
+        assert sorted(q.workspace.key() for q in asked) == sorted([WS.key(), other.key()])
+        said: list[str] = []
+        assert await delete_person(app, bob.key(), confirm=lambda _: True, out=said.append) == 0
+        assert "is forgotten" in said[-1]
+        async with app.uow_factory(read_only=True) as uow:
+            for s in talks:
+                assert s.id is not None
+                now = await uow.lightning.get(s.id)
+                assert now is not None and now.state is LightningState.CANCELLED, (
+                    s.workspace,
+                    now,
+                )
+            for q in asked:
+                now_q = await uow.questions.get(q.pk)
+                assert now_q is not None and now_q.state is QuestionState.CANCELLED, (
+                    q.workspace,
+                    now_q,
+                )
+    finally:
+        await app.dispose()

@@ -152,6 +152,33 @@ async def test_a_member_who_left_is_released_and_no_longer_suggested(db_url: str
         await app.dispose()
 
 
+async def test_someone_who_left_and_acts_again_is_back(db_url: str) -> None:
+    """Offboarding is recorded on the person; their next command (here joining again as a
+    mentor) clears it. Stopping mentoring records nothing."""
+    clock = ManualClock(T0)
+    app = await build_app(
+        Config(), clock=clock, gateways={"test": FakeChat(platform="test")}, database_url=db_url
+    )
+    try:
+        await app.bus.handle(
+            RegisterWorkspace(WS, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"))
+        )
+        bob = Actor(UserRef("test", "bob"), "bob", WS)
+        await app.bus.handle(RegisterMentor(bob, ("pandas",)))
+        await app.bus.handle(PersonLeft(bob.user, WS))
+        async with app.uow_factory() as uow:
+            person = await uow.people.get(bob.user)
+        assert person is not None and person.left_at == T0
+        clock.advance(timedelta(days=1))
+        await app.bus.handle(RegisterMentor(bob, ("pandas",)))
+        async with app.uow_factory() as uow:
+            assert await uow.privacy.left_at(bob.user) is None
+            profile = await uow.mentors.get(bob.user, WS)
+        assert profile is not None and profile.active
+    finally:
+        await app.dispose()
+
+
 async def test_forgetting_reaches_the_lists_that_name_someone_and_the_faqs_copy(
     db_url: str,
 ) -> None:

@@ -399,16 +399,22 @@ class FakeQuestionRepository(_Repository):
 class FakePersonRepository(_Repository):
     table = "people"
 
+    def _with_left(self, person: Person) -> Person:
+        # `left_at` lives in the privacy repository's table, as the column the SQL one reads.
+        return replace(person, left_at=self._uow.rows("left").get(person.ref))
+
     async def get(self, ref: UserRef) -> Person | None:
-        return _copy(self._rows().get(ref))
+        found = self._rows().get(ref)
+        return None if found is None else self._with_left(_copy(found))
 
     async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, Person]:
         rows = self._rows()
-        return {r: _copy(rows[r]) for r in refs if r in rows}
+        return {r: self._with_left(_copy(rows[r])) for r in refs if r in rows}
 
     async def upsert(self, person: Person) -> None:
         await self._uow.lock(self.table, person.ref)
-        self._uow.put(self.table, person.ref, person)
+        # Saving a person never changes `left_at` (as the SQL upsert leaves the column alone).
+        self._uow.put(self.table, person.ref, replace(person, left_at=None))
 
 
 class FakeMentorRepository(_Repository):
@@ -1386,6 +1392,10 @@ class FakePrivacyRepository(_Repository):
     async def mark_left(self, user: UserRef, at: datetime) -> None:
         if user not in self._rows():
             self._uow.put(self.table, user, at)
+
+    async def mark_back(self, user: UserRef) -> None:
+        if user in self._rows():
+            self._uow.put(self.table, user, _DELETED)
 
     async def left_at(self, user: UserRef) -> datetime | None:
         found: datetime | None = self._rows().get(user)

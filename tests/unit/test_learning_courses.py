@@ -138,6 +138,18 @@ async def test_a_mentor_who_left_mentoring_gets_no_more_mentor_lessons(core: Cor
     assert "stopped after 1 of 5 lessons" in said
 
 
+async def test_a_mentor_who_left_mentoring_still_gets_the_askers_lessons(core: Core) -> None:
+    await core.join("bob", "pandas")
+    await core.ask("bob")
+    assert len(lessons_to(core, core.user("bob"))) == 2  # lesson 1 of each course
+    await core.handle(LeaveProgramme(core.actor("bob")))
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    new = lessons_to(core, core.user("bob"))[2:]
+    # Stopping mentoring stops the mentors' course, not the askers' one.
+    assert len(new) == 1 and "lesson 2 of 5: Give context" in new[0], new
+
+
 async def test_someone_who_left_the_workspace_gets_no_more_lessons(core: Core) -> None:
     await core.ask("alice")
     await core.handle(PersonLeft(core.user("alice"), WORKSPACE))

@@ -1,12 +1,13 @@
-"""Forgetting someone reaches what this process keeps in memory, and leaving one workspace is
-not leaving the programme."""
+"""Forgetting someone reaches what this process keeps in memory; leaving mentoring is not
+leaving the workspace, leaving one workspace is not leaving while mentoring in another, and
+someone who left and acts again is back."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.commands import Actor, RateSession, RegisterMentor, RegisterWorkspace
-from bot.privacy.commands import ForgetPerson, LeaveProgramme
+from bot.privacy.commands import ForgetPerson, LeaveProgramme, ManageMentor, PersonLeft
 from bot.refs import ChannelRef, WorkspaceRef
 from tests.unit.core_harness import QUESTION, WORKSPACE, Core, start_core
 
@@ -78,6 +79,25 @@ async def _left_at(core: Core, name: str) -> object:
     return core.db.tables.get("left", {}).get(core.user(name))
 
 
+async def test_leaving_mentoring_everywhere_is_not_leaving_the_workspace(core: Core) -> None:
+    await core.handle(
+        RegisterWorkspace(OTHER, ChannelRef("test", "m2"), ChannelRef("test", "a2"), name="b")
+    )
+    await core.join("bob", "python")
+    await core.handle(RegisterMentor(Actor(core.user("bob"), "bob", OTHER), ("kubernetes",)))
+    await core.handle(LeaveProgramme(core.actor("bob")))
+    await core.handle(LeaveProgramme(Actor(core.user("bob"), "bob", OTHER)))
+    assert not any(p.active for p in core.db.rows("mentors"))
+    assert await _left_at(core, "bob") is None
+
+
+async def test_an_admin_taking_a_mentor_off_the_list_is_not_offboarding(core: Core) -> None:
+    await core.join("bob", "python")
+    said = await core.reply(ManageMentor(core.actor("admin"), core.user("bob"), "remove"))
+    assert "is off the mentor list" in said, said
+    assert await _left_at(core, "bob") is None
+
+
 async def test_leaving_one_workspace_is_not_leaving_while_mentoring_in_another(
     core: Core,
 ) -> None:
@@ -86,7 +106,23 @@ async def test_leaving_one_workspace_is_not_leaving_while_mentoring_in_another(
     )
     await core.join("bob", "python")
     await core.handle(RegisterMentor(Actor(core.user("bob"), "bob", OTHER), ("kubernetes",)))
-    await core.handle(LeaveProgramme(core.actor("bob")))
+    await core.handle(PersonLeft(core.user("bob"), WORKSPACE))
     assert await _left_at(core, "bob") is None
-    await core.handle(LeaveProgramme(Actor(core.user("bob"), "bob", OTHER)))
+    await core.handle(PersonLeft(core.user("bob"), OTHER))
     assert await _left_at(core, "bob") is not None
+
+
+async def test_someone_who_left_and_asks_again_is_back(core: Core) -> None:
+    await core.ask("alice")
+    await core.handle(PersonLeft(core.user("alice"), WORKSPACE))
+    assert await _left_at(core, "alice") is not None
+    await core.ask("alice", "How do I pivot a pandas DataFrame from long to wide format?")
+    assert await _left_at(core, "alice") is None
+
+
+async def test_someone_who_left_and_rejoins_as_a_mentor_is_back(core: Core) -> None:
+    await core.join("bob", "python")
+    await core.handle(PersonLeft(core.user("bob"), WORKSPACE))
+    assert await _left_at(core, "bob") is not None
+    await core.join("bob", "python")
+    assert await _left_at(core, "bob") is None

@@ -179,6 +179,16 @@ async def test_the_next_days_badge_dm_is_not_sent_to_someone_forgotten(core: Cor
     ]
 
 
+async def test_a_mentor_who_stopped_mentoring_still_gets_their_badge_dm(core: Core) -> None:
+    from bot.privacy.commands import LeaveProgramme
+
+    await earn_two_badges_in_a_day(core)
+    await core.handle(LeaveProgramme(core.actor("bob")))  # still here, just not mentoring
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert len(badge_dms(core, "bob")) == 2
+
+
 async def test_a_mentor_who_left_and_came_back_gets_their_badge_dm(core: Core) -> None:
     from bot.privacy.commands import LeaveProgramme
 
