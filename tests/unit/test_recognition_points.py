@@ -212,7 +212,8 @@ async def test_a_mentor_whose_good_rating_was_taken_back_is_not_on_the_leaderboa
     assert said.startswith("No points this month"), said
 
 
-async def test_people_with_equal_points_share_a_place_and_the_next_place_skips(core: Core) -> None:
+async def _carol_six_bob_and_dave_three(core: Core) -> None:
+    """Three mentors' points, two of them equal; the leaderboard gives those one place."""
     await core.join("carol", "pandas")
     await core.join("dave", "pandas")
     await core.resolved()  # bob 3
@@ -222,20 +223,16 @@ async def test_people_with_equal_points_share_a_place_and_the_next_place_skips(c
     await core.resolved(mentor="dave")  # dave 3
     board = await core.reply(ShowLeaderboard(core.actor("alice"), "all"))
     assert board.splitlines()[1:] == ["1. carol — 6", "2. bob — 3", "2. dave — 3"]
+
+
+async def test_people_with_equal_points_share_a_place_on_the_leaderboard(core: Core) -> None:
+    await _carol_six_bob_and_dave_three(core)
 
 
 async def test_the_digest_ranks_ties_among_the_top_mentors_and_most_helpful_as_the_leaderboard(
     core: Core,
 ) -> None:
-    await core.join("carol", "pandas")
-    await core.join("dave", "pandas")
-    await core.resolved()  # bob 3
-    await core.resolved(mentor="carol")  # carol 3
-    core.clock.advance(timedelta(minutes=5))
-    await core.resolved(mentor="carol")  # carol 6
-    await core.resolved(mentor="dave")  # dave 3
-    board = await core.reply(ShowLeaderboard(core.actor("alice"), "all"))
-    assert board.splitlines()[1:] == ["1. carol — 6", "2. bob — 3", "2. dave — 3"]
+    await _carol_six_bob_and_dave_three(core)
     digest = await core.digest()
     # The week's top mentors and the month's most helpful: the leaderboard's places, not 1, 2, 3.
     assert "Top mentors: 1. carol (6 points), 2. bob (3 points), 2. dave (3 points)" in digest, (
