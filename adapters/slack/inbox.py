@@ -105,7 +105,7 @@ class SlackPreparer:
         if event.get("type") == "app_home_opened":
             return ReplyTo(user, surface="home")
         if event.get("type") == "user_change":
-            return None  # nobody to answer: the person has left
+            return None  # nobody to answer: the person has left (or is back, unaware of it)
         channel = (event.get("item") or {}).get("channel") or event.get("channel")
         return ReplyTo(user, _channel(channel))
 
@@ -115,9 +115,9 @@ class SlackPreparer:
         uid = user_id(body)
         if not uid:
             return Prepared(None)
-        left = tr.user_left(body)
-        if left is not None:  # no look-up: a deactivated user can't be read any more
-            return Prepared(left)
+        change = tr.user_change(body)
+        if change is not None:  # no look-up: a deactivated user can't be read any more
+            return Prepared(change)
         fallback = str(body.get("user_name") or "")
         actor = await self.directory.actor(uid, fallback_name=fallback)
         built = await self._command(kind, body, actor)

@@ -27,6 +27,7 @@ from bot.flow.inbox import Inbox, InboxClosed
 from bot.forms import form_problems
 from bot.learning.forms import FAQ_GONE, draft_form, faq_form
 from bot.ports import UnitOfWorkFactory
+from bot.privacy.commands import PersonBack, PersonLeft
 from bot.refs import WorkspaceRef
 
 __all__ = ["NOT_NOW", "SLASH_COMMANDS", "SlackBot", "register_listeners"]
@@ -76,6 +77,23 @@ class SlackBot:
         except Exception as e:
             log.exception("could not store a Slack %s; it is not acknowledged", kind)
             raise NotStored(kind) from e
+
+    async def news(self, change: PersonLeft | PersonBack) -> bool:
+        """Whether a ``user_change`` changes anything, read before storing it: Slack sends one
+        for every profile edit (of a deactivated user too), and most change nothing here. A
+        deactivation is news unless the person is recorded as having left already; a
+        reactivation only for someone recorded as having left. When that can't be read, it is
+        stored (its handler changes nothing that is already so); without a store to read,
+        only a deactivation is."""
+        if self.uow_factory is None:
+            return isinstance(change, PersonLeft)
+        try:
+            async with self.uow_factory(read_only=True) as uow:
+                left_at = await uow.privacy.left_at(change.user)
+        except Exception:
+            log.exception("could not read whether a Slack user had left; the change is stored")
+            return True
+        return (left_at is None) == isinstance(change, PersonLeft)
 
     def form_problems(self, body: Body, view: Body) -> dict[str, str]:
         """What to fix in a submitted ask or join form, by block id (Slack shows plain text)."""
@@ -268,7 +286,9 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
 
     @bolt.event("user_change")
     async def on_user_change(ack: Ack, body: Body) -> None:
-        if tr.user_left(body) is not None:  # offboarding; other profile changes are ignored
+        # Offboarding (deactivated) or back (reactivated); stored only when it changes something.
+        change = tr.user_change(body)
+        if change is not None and await bot.news(change):
             await bot.receive("event", body)
         await ack()
 

@@ -13,7 +13,7 @@ from bot import commands as c
 from bot.learning import commands as lc
 from bot.lightning.commands import AcceptLightning
 from bot.messages import parse_custom_id
-from bot.privacy.commands import PersonLeft
+from bot.privacy.commands import PersonBack, PersonLeft
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 from bot.textcommands import (
     ParseError,
@@ -44,6 +44,7 @@ __all__ = [
     "thread_of_message",
     "thread_ref",
     "unescape",
+    "user_change",
     "user_left",
     "user_ref",
     "view_submission",
@@ -256,14 +257,26 @@ def form_for_button(action_id: str) -> OpenModal | None:
 
 def user_left(body: Mapping[str, Any]) -> PersonLeft | None:
     """``user_change`` with ``deleted``: someone was deactivated (left the company)."""
+    change = user_change(body)
+    return change if isinstance(change, PersonLeft) else None
+
+
+def user_change(body: Mapping[str, Any]) -> PersonLeft | PersonBack | None:
+    """What a ``user_change`` event says about a person: deactivated (``deleted``: they left the
+    company) or active (back, if they had left; most are mere profile edits, which the listener
+    stores only for someone recorded as having left). None for any other event, and for a bot
+    user (an app's, or Slackbot): bots are never people the bot mentors or asks."""
     event = body.get("event") or {}
     user = event.get("user") if isinstance(event, dict) else None
     if event.get("type") != "user_change" or not isinstance(user, dict):
         return None
-    if not user.get("deleted") or not user.get("id"):
+    uid = str(user.get("id") or "")
+    if not uid or user.get("is_bot") or uid == "USLACKBOT":
         return None
     team = str(user.get("team_id") or body.get("team_id") or "")
-    return PersonLeft(user_ref(str(user["id"])), workspace_ref(team))
+    if user.get("deleted"):
+        return PersonLeft(user_ref(uid), workspace_ref(team))
+    return PersonBack(user_ref(uid), workspace_ref(team))
 
 
 def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:

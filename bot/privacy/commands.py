@@ -17,6 +17,7 @@ __all__ = [
     "LeaveProgramme",
     "ManageMentor",
     "OpenDashboard",
+    "PersonBack",
     "PersonLeft",
     "ShowAudit",
     "SyncMentorGroup",
@@ -35,6 +36,15 @@ class LeaveProgramme(Command):
 class PersonLeft(Command):
     """The platform says someone left (a deactivated Slack user, a member who left the
     Discord server): no longer suggested, open claims released."""
+
+    user: UserRef
+    workspace: WorkspaceRef
+
+
+@dataclass(frozen=True, slots=True)
+class PersonBack(Command):
+    """The platform says someone who had left is active again (a reactivated Slack user): they
+    are no longer recorded as having left. Their mentoring stays ended (`/mentor join`)."""
 
     user: UserRef
     workspace: WorkspaceRef

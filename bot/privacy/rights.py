@@ -18,7 +18,13 @@ from bot.messagebus import Context, Refusal, Services
 from bot.messages import Attachment, Bold, ChatMessage, UserText, text
 from bot.nudges.schedule import forget_target
 from bot.privacy.audit import audit
-from bot.privacy.commands import ExportPerson, ForgetPerson, LeaveProgramme, PersonLeft
+from bot.privacy.commands import (
+    ExportPerson,
+    ForgetPerson,
+    LeaveProgramme,
+    PersonBack,
+    PersonLeft,
+)
 from bot.privacy.model import PersonData
 from bot.questions.sessions import release_question
 from bot.refs import UserRef, WorkspaceRef
@@ -29,6 +35,7 @@ __all__ = [
     "export_person",
     "forget_person",
     "leave_programme",
+    "person_back",
     "person_left",
     "step_down",
 ]
@@ -95,6 +102,15 @@ async def person_left(cmd: PersonLeft, ctx: Context) -> None:
     if not any(p.active for p in await ctx.uow.mentors.of_person(cmd.user)):
         await ctx.uow.privacy.mark_left(cmd.user, ctx.clock.now())
     await cancel_speaker_sessions(ctx, cmd.user, cmd.workspace)
+
+
+async def person_back(cmd: PersonBack, ctx: Context) -> None:
+    """The platform says someone who had left is active again (reactivated): `left_at` is
+    cleared without waiting for them to act. Nothing is written for someone who had not left
+    (most such signals are profile edits). What offboarding ended stays ended: their mentor
+    profile is inactive until they `/mentor join` again; released sessions stay released."""
+    if await ctx.uow.privacy.left_at(cmd.user) is not None:
+        await ctx.uow.privacy.mark_back(cmd.user)
 
 
 def _require_admin(actor: Actor, ctx: Context, what: str) -> None:

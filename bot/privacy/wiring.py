@@ -10,7 +10,13 @@ from bot.privacy.audit import audit_roster_import, show_audit
 from bot.privacy.manage import manage_mentor
 from bot.privacy.mentor_group import sync_mentor_group
 from bot.privacy.retention import apply_retention
-from bot.privacy.rights import export_person, forget_person, leave_programme, person_left
+from bot.privacy.rights import (
+    export_person,
+    forget_person,
+    leave_programme,
+    person_back,
+    person_left,
+)
 from bot.privacy.signin import open_dashboard
 
 __all__ = ["PRIVACY_COMMANDS", "PRIVACY_REACTIONS"]
@@ -18,6 +24,7 @@ __all__ = ["PRIVACY_COMMANDS", "PRIVACY_REACTIONS"]
 PRIVACY_COMMANDS: dict[type[Command], Handler] = {
     pc.LeaveProgramme: leave_programme,
     pc.PersonLeft: person_left,
+    pc.PersonBack: person_back,
     pc.ExportPerson: export_person,
     pc.ForgetPerson: forget_person,
     pc.ShowAudit: show_audit,

@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import Actor, RateSession, RegisterMentor, RegisterWorkspace
-from bot.privacy.commands import ForgetPerson, LeaveProgramme, ManageMentor, PersonLeft
+from bot.privacy.commands import (
+    ForgetPerson,
+    LeaveProgramme,
+    ManageMentor,
+    PersonBack,
+    PersonLeft,
+)
 from bot.refs import ChannelRef, WorkspaceRef
 from tests.unit.core_harness import QUESTION, WORKSPACE, Core, start_core
 
@@ -126,3 +132,14 @@ async def test_someone_who_left_and_rejoins_as_a_mentor_is_back(core: Core) -> N
     assert await _left_at(core, "bob") is not None
     await core.join("bob", "python")
     assert await _left_at(core, "bob") is None
+
+
+async def test_someone_the_platform_says_is_back_is_no_longer_recorded_as_left(core: Core) -> None:
+    # A reactivated Slack user: back before they act; their mentoring stays ended.
+    await core.join("bob", "python")
+    await core.handle(PersonLeft(core.user("bob"), WORKSPACE))
+    assert await _left_at(core, "bob") is not None
+    await core.handle(PersonBack(core.user("bob"), WORKSPACE))
+    assert await _left_at(core, "bob") is None
+    await core.handle(PersonBack(core.user("alice"), WORKSPACE))  # never left: nothing to do
+    assert await _left_at(core, "alice") is None

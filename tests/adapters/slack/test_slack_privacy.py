@@ -9,8 +9,10 @@ import json
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.refs import UserRef, WorkspaceRef
+from storage.repositories.queues import INBOX
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
 from tests.adapters.slack.fake_slack import TEAM_ID
 from tests.adapters.slack.test_slack_limits import limit_problems, nasty
@@ -146,6 +148,81 @@ async def test_a_profile_change_that_is_not_a_deactivation_is_ignored(
             UserRef("slack", USERS["bob"]), WorkspaceRef("slack", TEAM_ID)
         )
     assert profile is not None and profile.active
+
+
+def _bob_changed(**fields: Any) -> dict[str, Any]:
+    user = {"id": USERS["bob"], "team_id": TEAM_ID, "name": "bob", "deleted": False, **fields}
+    return {"type": "user_change", "user": user, "event_ts": "9.9"}
+
+
+async def _left_at(slack: SlackHarness) -> Any:
+    async with slack.app.uow_factory(read_only=True) as uow:
+        return await uow.privacy.left_at(UserRef("slack", USERS["bob"]))
+
+
+async def _stored(slack: SlackHarness, event_id: str) -> bool:
+    """Whether the input of Slack event `event_id` is in the inbox (an input costs a write)."""
+    async with slack.app.uow_factory(read_only=True) as uow:
+        found = await uow.inbox._session.scalar(  # type: ignore[attr-defined]
+            sa.select(sa.func.count())
+            .select_from(INBOX)
+            .where(INBOX.c.key == f"slack:ev:{event_id}")
+        )
+    return bool(found)
+
+
+async def _bob_deactivated(slack: SlackHarness) -> None:
+    await slack.join("bob", "pandas")  # bob is known to the bot
+    await slack.event(_bob_changed(deleted=True), event_id="EvGONE")
+    await slack.settled()
+    assert await _stored(slack, "EvGONE")
+    assert await _left_at(slack) is not None
+
+
+async def test_a_reactivated_user_is_no_longer_recorded_as_left(slack: SlackHarness) -> None:
+    await _bob_deactivated(slack)
+    response = await slack.event(_bob_changed(deleted=False), event_id="EvBACK")
+    assert response.status_code == 200
+    await slack.settled()
+    assert await _stored(slack, "EvBACK")  # through the inbox, like any other input
+    assert await _left_at(slack) is None
+    # Once back, a profile edit is nothing to store again.
+    await slack.event(_bob_changed(deleted=False, name="bobby"), event_id="EvEDIT")
+    await slack.settled()
+    assert not await _stored(slack, "EvEDIT")
+
+
+async def test_a_profile_edit_of_an_active_user_costs_no_write(slack: SlackHarness) -> None:
+    await slack.join("bob", "pandas")
+    response = await slack.event(_bob_changed(name="bobby"), event_id="EvEDIT")
+    assert response.status_code == 200
+    await slack.settled()
+    assert not await _stored(slack, "EvEDIT")
+    assert await _left_at(slack) is None
+
+
+async def test_profile_edits_of_a_deactivated_user_are_offboarded_once(
+    slack: SlackHarness,
+) -> None:
+    await _bob_deactivated(slack)
+    first = await _left_at(slack)
+    for i in range(3):  # an admin (or SCIM) edits the deactivated profile: a user_change each
+        await slack.event(_bob_changed(deleted=True, name=f"bob{i}"), event_id=f"EvEDIT{i}")
+    await slack.settled()
+    assert [await _stored(slack, f"EvEDIT{i}") for i in range(3)] == [False] * 3
+    assert await _left_at(slack) == first
+
+
+async def test_a_deactivated_bot_user_is_nothing(slack: SlackHarness) -> None:
+    app_bot = {"id": "B0BOTUSER", "team_id": TEAM_ID, "name": "somebot"}
+    for i, fields in enumerate([{"is_bot": True}, {"id": "USLACKBOT"}]):
+        user = {**app_bot, "deleted": True, **fields}
+        response = await slack.event(
+            {"type": "user_change", "user": user, "event_ts": "9.9"}, event_id=f"EvBOT{i}"
+        )
+        assert response.status_code == 200
+        await slack.settled()
+        assert not await _stored(slack, f"EvBOT{i}")
 
 
 async def test_an_export_is_a_json_file_uploaded_to_the_admins_dm(slack: SlackHarness) -> None:

@@ -161,3 +161,34 @@ def test_slash_command_text_arrives_html_escaped_and_is_unescaped_once() -> None
         now=NOW,
     )
     assert cmd == c.AskQuestion(ALICE, "Why is a < b && c > d false? &lt; stays", False)
+
+
+def _user_change(**user: Any) -> dict[str, Any]:
+    fields = {"id": "U0BOB0001", "team_id": "T0TEAM001", "name": "bob", **user}
+    return {"team_id": "T0TEAM001", "event": {"type": "user_change", "user": fields}}
+
+
+def test_user_change_says_left_when_deactivated_and_back_when_active() -> None:
+    from bot.privacy.commands import PersonBack, PersonLeft
+
+    bob, team = UserRef("slack", "U0BOB0001"), WorkspaceRef("slack", "T0TEAM001")
+    assert tr.user_change(_user_change(deleted=True)) == PersonLeft(bob, team)
+    assert tr.user_change(_user_change(deleted=False)) == PersonBack(bob, team)
+    # A guest (single- or multi-channel) is a person like any other.
+    guest = _user_change(deleted=True, is_restricted=True, is_ultra_restricted=True)
+    assert tr.user_change(guest) == PersonLeft(bob, team)
+    assert tr.user_left(_user_change(deleted=False)) is None
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"deleted": True, "is_bot": True},
+        {"deleted": False, "is_bot": True},
+        {"deleted": True, "id": "USLACKBOT"},
+        {"deleted": True, "id": ""},
+    ],
+)
+def test_user_change_of_a_bot_user_or_without_an_id_says_nothing(user: dict[str, Any]) -> None:
+    assert tr.user_change(_user_change(**user)) is None
+    assert tr.user_left(_user_change(**user)) is None
