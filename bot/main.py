@@ -317,13 +317,13 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
     platforms = configured()
     if not platforms:
         if _input_is_nothing():
-            # A service (Docker, systemd) with its .env forgotten: a console that reads nothing
-            # would end at once with status 0, and the service manager start it again, silently.
-            raise StartupError(
+            # A service (Docker, systemd) with its .env forgotten: the console reads nothing and
+            # ends at once; say why in the service's log instead of ending without a word.
+            log.warning(
                 "no platform credentials set (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or "
                 "SLACK_APP_TOKEN; or DISCORD_TOKEN), and no terminal or script for the console "
-                "to read. Set the platform's variables (README: Run it in Slack / Discord), or "
-                "run `micromentor run` in a terminal to try the console."
+                "to read, so it ends at once. Set the platform's variables (README: Run it in "
+                "Slack / Discord), or run `micromentor run` in a terminal to try the console."
             )
         where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "its own console.db"
         log.info("no platform credentials set: starting the console (%s)", where)
