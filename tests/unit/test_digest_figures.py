@@ -4,11 +4,13 @@ topic coverage and skill gaps, change against last week, ISO weeks in a timezone
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.digest.figures import (
+    Digest,
     IsoWeek,
     WeekTally,
     build_digest,
@@ -158,17 +160,15 @@ def test_digest_text_shows_change_against_last_week_and_never_names_askers() -> 
     assert msg.kind == "digest"
 
 
+def _week_digest(this: WeekTally, **given: Any) -> Digest:
+    """Week 48's digest of `this` in UTC, against an empty week before, with no mentors unless
+    `given` says otherwise."""
+    given = {"tz": "UTC", "previous": WeekTally(), "mentors": [], "gap_max_mentors": 1, **given}
+    return build_digest(workspace=WS, week=IsoWeek(2026, 48), this=this, **given)
+
+
 def test_a_week_without_ratings_says_so_instead_of_n_a_from_0() -> None:
-    digest = build_digest(
-        workspace=WS,
-        week=IsoWeek(2026, 48),
-        tz="UTC",
-        this=WeekTally(asked=1),
-        previous=WeekTally(),
-        mentors=[],
-        gap_max_mentors=1,
-        names={},
-    )
+    digest = _week_digest(WeekTally(asked=1))
     body = digest_message(digest).plain()
     assert "helpfulness: no ratings this week (last week n/a)" in body
     assert "from 0" not in body
@@ -292,19 +292,7 @@ def test_a_mentor_whose_points_of_the_week_come_to_nothing_is_no_top_mentor() ->
     assert tally_questions([], [], points, top_mentors=5).top_mentors == ((user("carol"), 1),)
     alone = tally_questions([], [], points[:2], top_mentors=5)
     assert alone.top_mentors == ()
-    week = IsoWeek(2026, 48)
-    digest = build_digest(
-        workspace=WS,
-        week=week,
-        tz="UTC",
-        this=alone,
-        previous=WeekTally(),
-        mentors=[],
-        gap_max_mentors=1,
-        partial=False,
-        names={},
-        low_rated=(),
-    )
+    digest = _week_digest(alone)
     assert "Top mentors: nobody earned points this week." in digest_message(digest).plain()
 
 
@@ -313,19 +301,7 @@ def test_top_mentors_with_equal_points_share_a_place_and_the_next_place_skips() 
         PointsEntry(WS, user(name), n, "kudos", MON)
         for name, n in (("bob", 3), ("carol", 3), ("dave", 2), ("erin", 1), ("fay", 1))
     ]
-    tally = tally_questions([], [], points, top_mentors=5)
-    digest = build_digest(
-        workspace=WS,
-        week=IsoWeek(2026, 48),
-        tz="UTC",
-        this=tally,
-        previous=WeekTally(),
-        mentors=[],
-        gap_max_mentors=1,
-        partial=False,
-        names={},
-        low_rated=(),
-    )
+    digest = _week_digest(tally_questions([], [], points, top_mentors=5))
     line = next(
         ln for ln in digest_message(digest).plain().splitlines() if ln.startswith("Top mentors:")
     )
