@@ -8,6 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage.sqlite_driver import one_trip_dbapi
+
 __all__ = ["READ_ONLY", "SQLITE_BUSY_TIMEOUT_MS", "create_engine", "safe_url"]
 
 # No transaction is open while the bot talks to a platform, so writers wait only for each other
@@ -49,6 +51,8 @@ def _sqlite_engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> AsyncEngin
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 40)
         kwargs.setdefault("max_overflow", 40)
+    if make_url(url).get_driver_name() == "aiosqlite":
+        kwargs.setdefault("module", one_trip_dbapi())  # a statement is one trip to its thread
     engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")

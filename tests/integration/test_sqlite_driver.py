@@ -1,0 +1,78 @@
+"""The SQLite engine's statements: one trip each to aiosqlite's thread, and otherwise what the stock
+driver does (rows, counts, many rows at once, errors, transactions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from storage.engine import create_engine
+
+METADATA = sa.MetaData()
+ITEM = sa.Table(
+    "item",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+)
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> Any:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    async with engine.begin() as conn:
+        await conn.run_sync(METADATA.create_all)
+    yield engine
+    await engine.dispose()
+
+
+async def test_a_select_is_one_trip_to_the_driver_thread(
+    engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(sa.insert(ITEM), [{"id": i, "name": f"n{i}"} for i in range(3)])
+    trips = 0
+    stock = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal trips
+        trips += 1
+        return await stock(self, fn, *args, **kwargs)
+
+    async with engine.connect() as conn:
+        await conn.execute(sa.text("SELECT 1"))  # the connection's BEGIN, outside the count
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        rows = (await conn.execute(sa.select(ITEM.c.name).order_by(ITEM.c.id))).all()
+        assert trips == 1  # the stock adapter takes four: cursor, enter, execute, fetch
+    assert [r.name for r in rows] == ["n0", "n1", "n2"]
+    assert trips == 2  # and the rollback as the connection goes back to the pool
+
+
+async def test_counts_ids_and_many_rows_are_the_drivers(engine: Any) -> None:
+    async with engine.begin() as conn:
+        added = await conn.execute(sa.insert(ITEM).values(name="first"))
+        assert added.inserted_primary_key == (1,)
+        await conn.execute(sa.insert(ITEM), [{"name": "second"}, {"name": "third"}])
+        changed = await conn.execute(sa.update(ITEM).where(ITEM.c.id > 1).values(name="later"))
+        assert changed.rowcount == 2
+        nothing = await conn.execute(sa.select(ITEM).where(ITEM.c.id > 10))
+        assert nothing.all() == []
+        names = await conn.execute(sa.select(ITEM.c.name).order_by(ITEM.c.id))
+        assert names.scalars().all() == ["first", "later", "later"]
+
+
+async def test_errors_and_rollbacks_behave_as_before(engine: Any) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(sa.insert(ITEM).values(id=1, name="kept"))
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:
+            await conn.execute(sa.insert(ITEM).values(id=2, name="rolled back"))
+            await conn.execute(sa.insert(ITEM).values(id=1, name="twice"))
+    async with engine.connect() as conn:
+        names = (await conn.execute(sa.select(ITEM.c.name))).scalars().all()
+    assert names == ["kept"]
