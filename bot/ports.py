@@ -514,9 +514,11 @@ class LightningRepository(Protocol):
         ...
 
     async def topic_demand(
-        self, workspace: WorkspaceRef, topic: str, since: datetime
+        self, workspace: WorkspaceRef, topic: str, since: datetime, *, at_least: int = 0
     ) -> list[Question]:
-        """The questions on `topic` asked since `since`, cancelled ones aside, oldest first."""
+        """The questions on `topic` asked since `since`, cancelled ones aside, oldest first;
+        none when there are fewer than `at_least` (counted without loading them: most asks
+        are on topics without demand, and a topic's window can hold thousands)."""
         ...
 
     async def upcoming(self, workspace: WorkspaceRef, now: datetime) -> list[Lightning]:

@@ -29,7 +29,9 @@ async def propose_from_demand(event: QuestionAsked, ctx: Context) -> None:
     for topic in q.topics:
         if await ctx.uow.lightning.proposed_since(q.workspace, topic, since):
             continue
-        asked = await ctx.uow.lightning.topic_demand(q.workspace, topic, since)
+        asked = await ctx.uow.lightning.topic_demand(
+            q.workspace, topic, since, at_least=cfg.min_questions
+        )
         found = find_demand(
             asked,
             now=now,

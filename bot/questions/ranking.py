@@ -85,7 +85,14 @@ async def rank_for(
         ("load", workspace, week), lambda: reads.questions.mentor_load(workspace, week)
     )
     days = ctx.config.matching.not_my_area_days
-    declined = await reads.not_my_area.since(workspace, now - timedelta(days=days)) if days else {}
+    declined: dict[UserRef, list[str]] = (
+        await ctx.services.figures.get(
+            ("not_my_area", workspace),
+            lambda: reads.not_my_area.since(workspace, now - timedelta(days=days)),
+        )
+        if days
+        else {}
+    )
     at_work: dict[tuple[WeeklyHours, str], bool] = {}  # mentors share a few schedules
 
     def in_hours(p: MentorProfile) -> bool:

@@ -268,6 +268,8 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
     await ctx.uow.not_my_area.add(
         mentor=cmd.actor.user, question_id=q.pk, topics=q.topics, at=ctx.clock.now()
     )
+    figures, key = ctx.services.figures, ("not_my_area", q.workspace)
+    ctx.after_commit.append(lambda: figures.forget(lambda k: k == key))
     if cmd.actor.user in q.suggested:
         ranked = await rank_for(
             ctx,

@@ -143,17 +143,22 @@ class SqlLightningRepository(Repository):
         return found is not None
 
     async def topic_demand(
-        self, workspace: WorkspaceRef, topic: str, since: datetime
+        self, workspace: WorkspaceRef, topic: str, since: datetime, *, at_least: int = 0
     ) -> list[Question]:
-        rows = await self._session.execute(
-            sa.select(QUESTION)
-            .where(
-                QUESTION.c.workspace == workspace.key(),
-                QUESTION.c.created_at >= since,
-                QUESTION.c.state != QuestionState.CANCELLED.value,
-                like_json_element(QUESTION.c.topics, topic),
+        on_topic = (
+            QUESTION.c.workspace == workspace.key(),
+            QUESTION.c.created_at >= since,
+            QUESTION.c.state != QuestionState.CANCELLED.value,
+            like_json_element(QUESTION.c.topics, topic),
+        )
+        if at_least > 1:
+            counted = await self._session.scalar(
+                sa.select(sa.func.count()).select_from(QUESTION).where(*on_topic)
             )
-            .order_by(QUESTION.c.created_at, QUESTION.c.id)
+            if (counted or 0) < at_least:
+                return []
+        rows = await self._session.execute(
+            sa.select(QUESTION).where(*on_topic).order_by(QUESTION.c.created_at, QUESTION.c.id)
         )
         return [_question(row) for row in rows]
 

@@ -127,6 +127,17 @@ async def test_topic_demand_matches_whole_topics_only(uow_factory: UowFactory) -
     assert [q.number for q in found] == [wanted]
 
 
+async def test_topic_demand_below_the_threshold_loads_nothing(uow_factory: UowFactory) -> None:
+    first = await _asked(uow_factory, "sql")
+    second = await _asked(uow_factory, "sql", "python")
+    await _asked(uow_factory, "python")
+    since = T0 - timedelta(days=28)
+    async with uow_factory() as uow:
+        assert await uow.lightning.topic_demand(WS, "sql", since, at_least=3) == []
+        at_two = await uow.lightning.topic_demand(WS, "sql", since, at_least=2)
+        assert [q.number for q in at_two] == [first, second]
+
+
 async def test_topic_demand_finds_topics_with_quotes_and_non_ascii(uow_factory: UowFactory) -> None:
     odd = await _asked(uow_factory, 'c "plus" 100%', "über-tool")
     async with uow_factory() as uow:

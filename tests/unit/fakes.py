@@ -971,7 +971,7 @@ class FakeLightningRepository(_Repository):
         )
 
     async def topic_demand(
-        self, workspace: WorkspaceRef, topic: str, since: datetime
+        self, workspace: WorkspaceRef, topic: str, since: datetime, *, at_least: int = 0
     ) -> list[Question]:
         found = sorted(
             (
@@ -984,7 +984,7 @@ class FakeLightningRepository(_Repository):
             ),
             key=lambda q: (q.created_at, q.id),
         )
-        return _copy(found)
+        return _copy(found) if len(found) >= at_least else []
 
     async def upcoming(self, workspace: WorkspaceRef, now: datetime) -> list[Lightning]:
         found = [

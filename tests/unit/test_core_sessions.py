@@ -214,6 +214,16 @@ async def test_not_my_area_takes_the_mentor_off_the_suggestions(core: Core) -> N
     assert "@bob" not in core.chat.card(n).plain()
 
 
+async def test_not_my_area_counts_for_the_next_question_at_once(core: Core) -> None:
+    first = await core.ask("alice")
+    top, other = core.question(first).suggested[:2]
+    await core.reply(MarkNotMyArea(core.actor(top.id), first))
+    # Asked a moment later (the ranking's memo of who declined what is seconds old at most):
+    # the "not my area" already counts.
+    second = await core.ask("dave", "How do I pivot a pandas DataFrame with two index columns?")
+    assert core.question(second).suggested[0] == other
+
+
 async def test_not_my_area_twice_is_noted_once(core: Core) -> None:
     n = await core.ask("alice")
     await core.reply(MarkNotMyArea(core.actor("bob"), n))
