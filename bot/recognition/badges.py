@@ -7,7 +7,6 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.actors import names_for
 from bot.domain import Nudge, NudgeKind, Person
 from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Text, lines, text
@@ -141,26 +140,28 @@ async def _announce_or_wait(
     )
 
 
-async def _gone(ctx: Context, user: UserRef) -> bool:
-    """Whether `user` is nobody to congratulate any more: forgotten (their ref is a tombstone
-    with no person behind it) or gone (left, and no active mentor profile anywhere: someone
-    who left and came back to mentor is here again)."""
-    if await ctx.uow.people.get(user) is None:
-        return True
-    if await ctx.uow.privacy.left_at(user) is None:
-        return False
-    return not any(p.active for p in await ctx.uow.mentors.of_person(user))
+async def _here(ctx: Context, user: UserRef) -> Person | None:
+    """`user`, unless they are nobody to congratulate any more: forgotten (their ref is a
+    tombstone with no person behind it) or gone (left, and no active mentor profile anywhere:
+    someone who left and came back to mentor is here again)."""
+    person = await ctx.uow.people.get(user)
+    if person is None or person.left_at is None:
+        return person
+    if any(p.active for p in await ctx.uow.mentors.of_person(user)):
+        return person
+    return None
 
 
 async def _announce(ctx: Context, user: UserRef, now: datetime) -> None:
     """The badge DM: every badge not announced yet, in one message (none to someone gone: the
     badges stay, for the figures)."""
-    if await _gone(ctx, user):
+    person = await _here(ctx, user)
+    if person is None:
         return
     new = await ctx.uow.badges.announce(user, now)
     if not new:
         return
-    names = await names_for(ctx, [user])
+    names = {user: person.name}
     head = "a new badge" if len(new) == 1 else f"{len(new)} new badges"
     body: list[Text] = [text("🎉 ", who(user, names, mention=False), f", you earned {head}:")]
     for b in new:
