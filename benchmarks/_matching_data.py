@@ -22,6 +22,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 EVAL_FILE = DATA / "matching_eval.jsonl"
 # Labelled later and kept apart (split ``holdout3``): never tuned for, measured only to report.
 HOLDOUT_FILES = (DATA / "matching_eval_holdout3.jsonl",)
+# A second tuning set (split ``tuning2``: 283 chat-style questions, most outside software), written
+# for the issue-15 revision; like ``tuning`` it may be looked at and tuned against.
+TUNING_FILES = (DATA / "matching_eval_tuning2.jsonl",)
 PEOPLE_ROSTER = DATA / "matching_people_roster.json"
 
 _VERBS = (
@@ -36,10 +39,11 @@ _ADJS = "slow flaky large legacy new remote small noisy critical internal quarte
 
 
 def eval_rows() -> list[dict[str, object]]:
-    """The labelled questions of ``tests/data/matching_eval.jsonl`` and the later holdout files
-    (``matching_eval_holdout3.jsonl``), each row with its ``split``."""
+    """The labelled questions of ``tests/data/matching_eval.jsonl``, the later holdout files
+    (``matching_eval_holdout3.jsonl``) and tuning files (``matching_eval_tuning2.jsonl``), each
+    row with its ``split``."""
     rows: list[dict[str, object]] = []
-    for path in (EVAL_FILE, *HOLDOUT_FILES):
+    for path in (EVAL_FILE, *HOLDOUT_FILES, *TUNING_FILES):
         with path.open(encoding="utf-8") as fh:
             rows.extend(json.loads(line) for line in fh if line.strip())
     return rows

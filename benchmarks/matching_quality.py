@@ -4,14 +4,17 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/matching_quality.py [--misses]
 
-*Precision/recall* are micro-averaged over ``tests/data/matching_eval.jsonl`` and
-``tests/data/matching_eval_holdout3.jsonl`` (every labelled topic of every question; questions
-labelled with no topic count their false positives), for the whole set, for each split and for
-the unseen splits together (``unseen``): ``tuning`` (the questions the taxonomy's aliases were refined
-against), ``holdout``, ``holdout2`` and ``holdout3`` (written afterwards, labelled by what the
-question is about and never tuned for: the honest figures; ``holdout3`` is 200 questions, most
-outside software, written before the issue-15 revision of the extractor). ``--misses`` lists the
-wrong questions of ``tuning`` only (``--misses-split`` picks another), so the holdouts stay unseen
+*Precision/recall* are micro-averaged over ``tests/data/matching_eval.jsonl``,
+``tests/data/matching_eval_holdout3.jsonl`` and ``tests/data/matching_eval_tuning2.jsonl`` (every
+labelled topic of every question; questions labelled with no topic count their false positives),
+for the whole set, for each split and for the unseen splits together (``unseen``). The tuning
+splits, every split whose name starts with ``tuning``: ``tuning`` (the questions the taxonomy's
+aliases were refined against) and ``tuning2`` (283 chat-style questions, most outside software,
+written for the issue-15 revision). The unseen ones: ``holdout``, ``holdout2`` and ``holdout3``
+(written afterwards, labelled by what the question is about and never tuned for: the honest
+figures; ``holdout3`` is 200 questions, most outside software, written before the issue-15
+revision of the extractor). ``--misses`` lists the wrong questions of ``tuning`` (``--misses-split
+tuning2`` picks the other tuning split; an unseen split is refused), so the holdouts stay unseen
 while tuning. Each line also says how many questions the bot is unsure about (the asker gets
 "pick one" buttons instead of a topic; `bot.matching.understanding`) and for how many of those a
 labelled topic is among the buttons (a question labelled with no topic counts as offered).
@@ -68,14 +71,19 @@ def _fit_only(
     return ranked[:3]
 
 
-UNSEEN = "unseen"  # every split but tuning, together
+UNSEEN = "unseen"  # every split but the tuning ones, together
+
+
+def _tuning(split: str) -> bool:
+    """Whether `split` may be tuned against (``tuning``, ``tuning2`` …); the rest stay unseen."""
+    return split.startswith("tuning")
 
 
 def _in_split(row: dict[str, object], split: str | None) -> bool:
     if split is None:
         return True
     if split == UNSEEN:
-        return row["split"] != "tuning"
+        return not _tuning(str(row["split"]))
     return row["split"] == split
 
 
@@ -191,7 +199,7 @@ def _people_cases(name: str) -> list[tuple[str, set[str]]]:
 def people_quality(
     name: str, *, show_misses: bool = False, learn_from: str | None = None
 ) -> tuple[float, float, int]:
-    """Suggestion quality on the people set `name` (``blind`` or ``tuning``); with
+    """Suggestion quality on the people set `name` (``blind``, ``tuning`` or ``tuning2``); with
     `learn_from`, after learning that set's questions as well-rated sessions of their mentor."""
     taught = _people_cases(learn_from) if learn_from else []
     return mentor_quality(
@@ -256,16 +264,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the wrong questions")
     parser.add_argument(
-        "--misses-split", default="tuning", help="split whose misses --misses lists (tuning)"
+        "--misses-split",
+        default="tuning",
+        help="tuning split whose misses --misses lists (tuning, tuning2); never an unseen one",
     )
     parser.add_argument(
         "--people-misses",
         action="store_true",
-        help="list the wrong suggestions of the people *tuning* set (never the blind one)",
+        help="list the wrong suggestions of the people tuning sets (never the blind one)",
     )
     args = parser.parse_args()
-    for name in ("blind", "tuning"):
-        p1, r3, n = people_quality(name, show_misses=args.people_misses and name == "tuning")
+    if args.misses and not _tuning(args.misses_split):
+        parser.error("--misses lists the misses of a tuning split only; the others stay unseen")
+    for name in ("blind", "tuning", "tuning2"):
+        if args.people_misses and name != "blind":
+            print(f"misses of [people {name}]:")
+        p1, r3, n = people_quality(name, show_misses=args.people_misses and name != "blind")
         print(
             f"mentors suggested [people {name:>6}]: precision@1 {p1:.3f}  recall@3 {r3:.3f}  "
             f"({n} indirectly phrased questions; {_NONE[0]} with no suggestion)"
@@ -275,7 +289,7 @@ def main() -> None:
         f"mentors suggested [people  blind] after learning the 85 tuning questions as resolved "
         f"sessions: precision@1 {p1:.3f}  recall@3 {r3:.3f}"
     )
-    splits = sorted({str(r["split"]) for r in eval_rows()}, key=lambda s: (s != "tuning", s))
+    splits = sorted({str(r["split"]) for r in eval_rows()}, key=lambda s: (not _tuning(s), s))
     for split in (None, *splits, UNSEEN):
         precision, recall, rows = topic_quality(
             show_misses=args.misses and split == args.misses_split, split=split

@@ -14,7 +14,9 @@ Some spellings are also ordinary words or letters ("Go", "R", "Excel"); they are
 kinds of term keep precision up while the vocabulary grows:
 
 - *cued* terms ("slow", "speed up") name a skill only next to another topic of the same kind
-  (technical or not): "our Django app is slow" but not "hiring is slow";
+  (technical or not): "our Django app is slow" but not "hiring is slow"; a cue may be listed for
+  one skill of each kind ("speed up" the build: performance optimization; "speed up" month-end
+  close: process improvement);
 - *weak* terms ("interview") give way to a more specific skill when a trigger skill is present
   (``yields``): "interviews" with "hiring" is about interviewing candidates, not job interviews;
 - *ignored* phrases (``[ignore]``) are read as no topic at all, so their words cannot be:
@@ -150,6 +152,9 @@ class Taxonomy:
         self._ambiguous: dict[str, list[AmbiguousForm]] = {}
         self._fuzzy: dict[tuple[int, str], list[str]] = {}
         self._cued: dict[str, str] = {}
+        # the same cue may name one skill of each kind: "speed up" a build (performance) or a
+        # month-end close (process improvement)
+        self._cued_kinds: dict[str, dict[bool, str]] = {}
         self._ignored: set[str] = set()
         self._weak: dict[str, set[str]] = {}
         self._yields: dict[str, list[tuple[str, frozenset[str]]]] = {}
@@ -205,8 +210,9 @@ class Taxonomy:
         for term in cued:
             words = term_tokens(_norm(term))
             self.max_words = max(self.max_words, len(words))
-            self._cued.setdefault(" ".join(words), canon)
-            self._cued.setdefault(" ".join(stem(w) for w in words), canon)
+            for key in (" ".join(words), " ".join(stem(w) for w in words)):
+                self._cued.setdefault(key, canon)
+                self._cued_kinds.setdefault(key, {}).setdefault(self.technical(canon), canon)
         for term in weak:
             self._weak.setdefault(canon, set()).add(" ".join(stem(w) for w in term_tokens(term)))
         for target, triggers in yields:
@@ -310,9 +316,10 @@ class Taxonomy:
         if not pairs and (not words[0].isalpha() or root(words[0]) not in self._verb_object):
             return None
         for gap in range(1, min(_MAX_GAP, len(words) - 2) + 1):
-            if words[gap] not in _GAP_WORDS:
+            article = gap == 1 and words[gap] == "the"
+            if words[gap] not in _GAP_WORDS and not article:
                 return None
-            hit = pairs.get(stem(words[gap + 1])) if pairs else None
+            hit = pairs.get(stem(words[gap + 1])) if pairs and not article else None
             if hit is None and words[gap + 1].isalpha():
                 hit = self._verb_object_hit(words[0], root(words[0]), root(words[gap + 1]))
             if hit is not None:
@@ -329,6 +336,16 @@ class Taxonomy:
         if hit is None and not FUNCTION_WORDS.intersection(words):
             hit = self._cued.get(" ".join(stem(w) for w in words))
         return hit
+
+    def cued_of_kind(self, words: str, technical: bool) -> str | None:
+        """The skill of the given kind (technical or not) that the cue `words` names, if any: a cue
+        listed for one skill of each kind names the one whose kind the question's topics are."""
+        tokens = term_tokens(words.lower())
+        for key in (" ".join(tokens), " ".join(stem(w) for w in tokens)):
+            hit = self._cued_kinds.get(key, {}).get(technical)
+            if hit is not None:
+                return hit
+        return None
 
     def technical(self, skill: str) -> bool:
         """Whether `skill` is a technical one (software, infrastructure, data)."""

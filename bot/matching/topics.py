@@ -7,8 +7,10 @@ typo (rapidfuzz OSA distance; never for ordinary English words, function words o
 A ``#tag`` is one word (``#k8s``, ``#MachineLearning``, ``#machine-learning``).
 
 Phrases the taxonomy marks as naming no topic ("on a tight budget") are skipped whole; cued
-terms ("slow") count only beside another topic of their kind; a weak term ("interviews") gives
-way to a more specific skill when that skill's trigger is present (see `bot.matching.taxonomy`).
+terms ("slow") count only beside another topic of their kind (a cue listed for a skill of each
+kind names the one of the other topics' kind: "speed up" a build or a month-end close); a weak
+term ("interviews") gives way to a more specific skill when that skill's trigger is present
+(see `bot.matching.taxonomy`).
 
 A *loose* term (a one-word name with another everyday sense: "arguments", "renewal", "retries")
 is settled by the other topics the question names firmly (not loose, not cued):
@@ -71,6 +73,9 @@ _ROLE_NOUNS = frozenset(
     leader leaders writer writers master accountant accountants marketer marketers lawyer
     lawyers coach coaches director directors""".split()
 )
+# A group the asker talks to: "explain a p-value *to my marketing team*" is about statistics, not
+# marketing. Only after "to": "for a growth team", "with a remote team" say what the work is.
+_TEAM_NOUNS = frozenset("team teams department departments".split())
 _AUDIENCE_CUES = frozenset("to with for from".split())
 _DETERMINERS = frozenset("a an the my our your his her their this that our".split())
 # Words that, right before a one-letter language, show it names one ("in R", "using C").
@@ -159,7 +164,16 @@ def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
     """Drop cued terms without company of their kind; resolve weak terms against the rest."""
     firm = [m for m in matches if m.how != "cued"]
     kinds = {taxonomy.technical(m.skill) for m in firm}
-    kept = [m for m in matches if m.how != "cued" or taxonomy.technical(m.skill) in kinds]
+    kept: list[TopicMatch] = []
+    for m in matches:
+        if m.how != "cued" or taxonomy.technical(m.skill) in kinds:
+            kept.append(m)
+            continue
+        # the cue of the other kind, if the question's topics are of that kind
+        kind = not taxonomy.technical(m.skill)
+        other = taxonomy.cued_of_kind(m.words, kind) if kind in kinds else None
+        if other is not None:
+            kept.append(TopicMatch(other, m.words, m.position, m.how))
     found = {m.skill for m in kept}
     out: list[TopicMatch] = []
     for m in kept:
@@ -170,13 +184,16 @@ def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
 
 def _audience(m: TopicMatch, tokens: list[Token]) -> bool:
     """Whether `m` names a person the asker deals with: a role ("product manager") right after
-    "to", "with", "for" or "from" and at most one determiner ("to a product manager")."""
-    if m.how == "tag" or m.words.split()[-1].lower() not in _ROLE_NOUNS:
+    "to", "with", "for" or "from" and at most one determiner ("to a product manager"), or a team
+    right after "to" ("to my marketing team")."""
+    last = m.words.split()[-1].lower()
+    if m.how == "tag" or last not in _ROLE_NOUNS | _TEAM_NOUNS:
         return False
     i = m.position - 1
     if i >= 0 and tokens[i].text in _DETERMINERS:
         i -= 1
-    return i >= 0 and tokens[i].text in _AUDIENCE_CUES
+    cues = _AUDIENCE_CUES if last in _ROLE_NOUNS else {"to"}
+    return i >= 0 and tokens[i].text in cues
 
 
 def _without_audience(matches: list[TopicMatch], tokens: list[Token]) -> list[TopicMatch]:
