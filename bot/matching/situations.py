@@ -3,7 +3,9 @@
 ``situations.toml`` (beside this module) holds *ideas* — groups of words and phrases that say one
 thing ("tired": exhausted, drained, burnt out …) — and *situations*: a skill plus the ideas that,
 together in one question, describe it, with a weight (how sure that makes us). Words meet in any
-inflection (the stemmer of `bot.matching._text`); phrases must appear as written. A question that
+inflection (the stemmer of `bot.matching._text`, and the regular -s/-ed/-ing forms of a phrase's
+last word, which that stemmer may keep apart: "raise", "raises"); phrases must appear as written.
+A compound error name ("KeyError", "NullPointerException") reads as "error" / "exception". A question that
 reads as technical (an idea listed under ``[technical] ideas``) and not about people, money or
 careers takes only technical situations, and the other way round; a mixed one takes both.
 """
@@ -43,6 +45,25 @@ def _stems(phrase: str) -> tuple[str, ...]:
     return tuple(stem(t.text) for t in tokenize(phrase))
 
 
+def _forms(phrase: str) -> set[tuple[str, ...]]:
+    """The stems of `phrase` and of its last word's regular forms ("raise": "raises", "raised",
+    "raising"), so a word whose forms the stemmer does not bring together still meets them."""
+    stems = _stems(phrase)
+    out = {stems} if stems else set()
+    words = [t.text for t in tokenize(phrase)]
+    if not words or not words[-1].isalpha() or len(words[-1]) < 3:
+        return out
+    last = words[-1]
+    base = last[:-1] if last.endswith("e") else last
+    for form in (last + "s", last + "es", base + "ed", base + "ing"):
+        out.add((*stems[:-1], stem(form)))
+    return out
+
+
+# A word ending in one of these ("KeyError", "NullPointerException") reads as the word itself.
+_COMPOUND_ENDINGS = ("error", "exception")
+
+
 class SituationBook:
     """Compiled ideas and situations; `guess` reads a question."""
 
@@ -58,9 +79,11 @@ class SituationBook:
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for idea, words in ideas.items():
             for w in words:
-                stems = _stems(w)
-                if stems:
-                    self._phrases.setdefault(stems[0], []).append((stems, idea))
+                for stems in _forms(w):
+                    entry = (stems, idea)
+                    entries = self._phrases.setdefault(stems[0], [])
+                    if entry not in entries:
+                        entries.append(entry)
         for entries in self._phrases.values():
             entries.sort(key=lambda e: -len(e[0]))
         tech_skills = set(technical_skills)
@@ -80,7 +103,7 @@ class SituationBook:
         Left to right, the longest phrase at a word wins and its words are not read again: in
         "checking email" (always on) neither "checking" (tests) nor "email" (writing) is an idea
         of its own. Ideas sharing that longest phrase all count."""
-        words = [stem(t.text) for t in tokenize(text)]
+        words = [_word(t.text) for t in tokenize(text)]
         found: set[str] = set()
         i = 0
         while i < len(words):
@@ -111,6 +134,14 @@ class SituationBook:
                 best[s.skill] = s.weight
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
         return [TopicGuess(skill, weight, "situation") for skill, weight in ranked]
+
+
+def _word(text: str) -> str:
+    low = text.lower()
+    for ending in _COMPOUND_ENDINGS:
+        if low.endswith(ending) and len(low) > len(ending) + 2 and low.isalpha():
+            return stem(ending)
+    return stem(text)
 
 
 @cache

@@ -6,7 +6,7 @@ Three kinds of evidence, merged per skill by the strongest:
   named only by a loose word with nothing to support it ("parking permit renewal") is a
   *tentative* guess instead (`bot.matching.classifier.TENTATIVE`, under `sure`), so the asker
   picks rather than getting a wrong topic;
-- *situations*: the question describes a need (`bot.matching.situations`), weight 0-1, halved
+- *situations*: the question describes a need (`bot.matching.situations`), weight 0-1, × 0.7
   when the question also names a topic (a named topic always leads);
 - *learned*: questions like it in this workspace were about a topic (an asker's pick, or a
   well-rated session's topics; `bot.matching.learned`), weight 0.9 × their likeness.
@@ -34,7 +34,7 @@ __all__ = ["Reading", "merge_guesses", "skill_words"]
 SURE = 0.8
 CLOSE = 0.05
 LEARNED_WEIGHT = 0.9
-_ALONGSIDE_NAMED = 0.5
+_ALONGSIDE_NAMED = 0.7
 
 
 @dataclass(frozen=True, slots=True)
