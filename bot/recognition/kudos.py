@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.actors import ensure_person, names_for, require_workspace
+from bot.actors import ensure_person, require_workspace
 from bot.domain import Person
 from bot.messagebus import Context, Refusal
 from bot.messages import ChatMessage, Mention, UserText, text
@@ -51,8 +51,17 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
     now = ctx.clock.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     today = await ctx.uow.kudos.given_since(actor.user, day_start)
-    names = await names_for(ctx, [cmd.to])
-    name = names[cmd.to] if names[cmd.to] != cmd.to.id else (cmd.to_name or cmd.to.id)
+    receiver = await (await ctx.reads()).people.get(cmd.to)
+    known = receiver.name if receiver is not None and receiver.name != cmd.to.id else None
+    name = known or cmd.to_name or cmd.to.id
+    if receiver is not None and receiver.left_at is not None:
+        raise Refusal(
+            text(
+                UserText(name),
+                " has left, so kudos can't reach them any more — nothing was posted. "
+                "Thank someone who's still here, or tell the team in the channel.",
+            )
+        )
     if any(k.receiver == cmd.to for k in today):
         raise Refusal(
             text(
@@ -65,7 +74,7 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
     if len(today) >= limit:
         raise Refusal(f"That's your {limit} kudos for today — more tomorrow!")
     await ensure_person(ctx, actor)
-    if await (await ctx.reads()).people.get(cmd.to) is None:
+    if receiver is None:
         await ctx.uow.people.upsert(Person(ref=cmd.to, name=name))
     await ctx.uow.kudos.add(Kudos(ws.ref, actor.user, cmd.to, why, now, private=cmd.private))
     await award_points(

@@ -9,8 +9,9 @@ import pytest
 
 from bot.config import Config
 from bot.messages import Mention, UserText
+from bot.privacy.commands import PersonLeft
 from bot.recognition.commands import GiveKudos
-from tests.unit.core_harness import MENTORING, Core, start_core
+from tests.unit.core_harness import MENTORING, WORKSPACE, Core, start_core
 
 
 @pytest.fixture
@@ -123,3 +124,12 @@ async def test_kudos_to_a_bot_are_refused_and_earn_nothing(core: Core) -> None:
     assert said.startswith("Kudos are for people"), said
     assert points_of(core, "helperbot") == 0
     assert core.db.rows("kudos") == []
+
+
+async def test_kudos_to_someone_who_left_are_refused_and_earn_nothing(core: Core) -> None:
+    await core.reply(kudos(core, "bob", "carol"))  # carol is known to the bot
+    await core.handle(PersonLeft(core.user("carol"), WORKSPACE))
+    said = await core.reply(kudos(core, "alice", "carol"))
+    assert said.startswith("carol has left, so kudos can't reach them"), said
+    assert points_of(core, "carol") == 1  # bob's, from before she left
+    assert len(core.db.rows("kudos")) == 1
