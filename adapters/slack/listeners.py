@@ -287,6 +287,10 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
     @bolt.event("user_change")
     async def on_user_change(ack: Ack, body: Body) -> None:
         # Offboarding (deactivated) or back (reactivated); stored only when it changes something.
+        # Any edit (a new name, admin rights taken away) is what the directory knows from now on.
+        user = (body.get("event") or {}).get("user")
+        if isinstance(user, dict):
+            bot.directory.refresh(user)
         change = tr.user_change(body)
         if change is not None and await bot.news(change):
             await bot.receive("event", body)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -16,7 +17,7 @@ from bot.commands import Actor
 from bot.ports import RetryAfter
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["SLACKBOT", "SlackDirectory", "SlackUser", "email_lookup"]
+__all__ = ["SLACKBOT", "SlackDirectory", "SlackUser", "email_lookup", "slack_user"]
 
 log = logging.getLogger(__name__)
 
@@ -88,28 +89,17 @@ class SlackDirectory:
         except Exception as e:  # the command must go on (a timeout, a dropped connection)
             log.warning("users.info failed for a user: %s", type(e).__name__)
             return known
-        info = resp.get("user") or {}
-        profile = info.get("profile") or {}
-        name = (
-            profile.get("display_name")
-            or profile.get("real_name")
-            or info.get("real_name")
-            or info.get("name")
-            or fallback_name
-            or user_id
-        )
-        found = SlackUser(
-            id=user_id,
-            name=str(name),
-            admin=bool(
-                info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner")
-            ),
-            timezone=info.get("tz") or None,
-            bot=bool(info.get("is_bot")) or user_id == SLACKBOT,
-            missing=bool(info.get("deleted")),
-        )
+        found = slack_user(user_id, resp.get("user") or {}, fallback_name=fallback_name)
         self._cache[user_id] = (now + self.ttl, found)
         return found
+
+    def refresh(self, info: Mapping[str, Any]) -> None:
+        """A ``user_change`` event's user object replaces what users.info said about someone we
+        know, at once: a rename shows, and an admin who no longer is one stops being one now
+        rather than when the cache expires."""
+        user_id = str(info.get("id") or "")
+        if user_id in self._cache:
+            self._cache[user_id] = (time.monotonic() + self.ttl, slack_user(user_id, info))
 
     async def actor(self, user_id: str, *, fallback_name: str = "") -> Actor:
         u = await self.user(user_id, fallback_name=fallback_name)
@@ -120,6 +110,27 @@ class SlackDirectory:
             platform_admin=u.admin or user_id in self.admins,
             timezone=u.timezone,
         )
+
+
+def slack_user(user_id: str, info: Mapping[str, Any], *, fallback_name: str = "") -> SlackUser:
+    """A Slack user object (users.info's ``user``, a ``user_change`` event's) as we keep it."""
+    profile = info.get("profile") or {}
+    name = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or info.get("real_name")
+        or info.get("name")
+        or fallback_name
+        or user_id
+    )
+    return SlackUser(
+        id=user_id,
+        name=str(name),
+        admin=bool(info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner")),
+        timezone=info.get("tz") or None,
+        bot=bool(info.get("is_bot")) or user_id == SLACKBOT,
+        missing=bool(info.get("deleted")),
+    )
 
 
 def email_lookup(

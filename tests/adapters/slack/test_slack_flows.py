@@ -316,6 +316,22 @@ async def test_admin_commands_follow_workspace_admins_and_bot_toml(slack: SlackH
     await slack.replies_to("carol", "is for admins")
 
 
+async def test_an_admin_whose_rights_slack_takes_away_is_no_admin_from_that_moment(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.add_user(USERS["dave"], "dave", admin=True)
+    await slack.command("dave", "/mentoradmin", "stats")
+    await slack.replies_to("dave", "Micromentor stats")
+    # A workspace owner demotes dave: Slack sends user_change with the whole user object.
+    slack.fake.add_user(USERS["dave"], "dave", admin=False)
+    response = await slack.event(
+        {"type": "user_change", "user": slack.fake.users[USERS["dave"]], "event_ts": "9.9"}
+    )
+    assert response.status_code == 200
+    await slack.command("dave", "/mentoradmin", "stats")
+    await slack.replies_to("dave", "is for admins")
+
+
 class TestPrivateSessions:
     @pytest.fixture
     def slack_settings(self) -> dict[str, Any]:
