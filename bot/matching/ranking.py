@@ -6,10 +6,14 @@ The score (points; higher is better) is the sum of the factors in `FACTORS`, eac
 ==================  =========================================================================
 factor              points
 ==================  =========================================================================
-``skill_fit``       ``100 × Σ weight(t) × fit(t) / max(Σ weight(t), 1)`` over the question's
-                    topics, where fit is 1 for a skill the mentor has, 0.5 for a *related*
-                    skill, 0 otherwise, and a topic's weight is 1 when the question names it and
-                    0-1 for a guess (see `bot.matching.understanding`)
+``skill_fit``       ``100 × (top + 0.5 × (Σ − top)) / max(Σ weight(t), 1)``, where Σ sums
+                    ``weight(t) × fit(t)`` over the question's topics and ``top`` is its largest
+                    term: the strongest topic a mentor covers counts fully, each further one
+                    half (``more_fit``), so two guesses drawn from one clue (containers:
+                    kubernetes, docker) don't outweigh a mentor of the strongest guess. Fit is 1
+                    for a skill the mentor has, 0.5 for a *related* skill, 0 otherwise; a
+                    topic's weight is 1 when the question names it and 0-1 for a guess (see
+                    `bot.matching.understanding`)
 ``own_words``       ``+40 × share``: how well the mentor's own "I can help with…" words match
                     the question (BM25, as a share of the best possible match, 0-1)
 ``helped_similar``  ``+60 × likeness``: the mentor helped with similar questions here before and
@@ -97,6 +101,7 @@ class ScoreWeights:
 
     skill_fit: float = 100.0
     related_fit: float = 0.5
+    more_fit: float = 0.5
     own_words: float = 40.0
     helped_similar: float = 60.0
     not_my_area_keep: float = 0.2
@@ -294,10 +299,15 @@ def rank_mentors(
                 if part > got.get(t, 0.0):
                     got[t] = part
         kept.append(c)
-        fits.append(sum(got.values()) / total)
-        lost.append(
-            sum(v for t, v in got.items() if t in c.not_my_area) / total if c.not_my_area else 0.0
-        )
+        whole = fit = sum(got.values())
+        if len(got) > 1:  # the strongest topic fully, each further one `more_fit` of its weight
+            top = max(got.values())
+            fit = top + w.more_fit * (whole - top)
+        fits.append(fit / total)
+        if c.not_my_area and whole:  # the part of the fit on those topics
+            lost.append(fit * sum(v for t, v in got.items() if t in c.not_my_area) / whole / total)
+        else:
+            lost.append(0.0)
     if not kept:
         return []
     pool = Pool(

@@ -45,19 +45,30 @@ def _stems(phrase: str) -> tuple[str, ...]:
     return tuple(stem(t.text) for t in tokenize(phrase))
 
 
-def _forms(phrase: str) -> set[tuple[str, ...]]:
+def _forms(phrase: str) -> dict[tuple[str, ...], dict[tuple[str, ...], int]]:
     """The stems of `phrase` and of its last word's regular forms ("raise": "raises", "raised",
-    "raising"), so a word whose forms the stemmer does not bring together still meets them."""
+    "raising"), so a word whose forms the stemmer does not bring together still meets them; for
+    each, the words as written that spell it (`_LISTED` for the phrase itself, `_FORM` for a
+    regular form)."""
     stems = _stems(phrase)
-    out = {stems} if stems else set()
-    words = [t.text for t in tokenize(phrase)]
-    if not words or not words[-1].isalpha() or len(words[-1]) < 3:
+    words = tuple(t.text.lower() for t in tokenize(phrase))
+    out: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {}
+    if not stems:
+        return out
+    out[stems] = {words: _LISTED}
+    if not words[-1].isalpha() or len(words[-1]) < 3:
         return out
     last = words[-1]
     base = last[:-1] if last.endswith("e") else last
     for form in (last + "s", last + "es", base + "ed", base + "ing"):
-        out.add((*stems[:-1], stem(form)))
+        spelt = out.setdefault((*stems[:-1], stem(form)), {})
+        spelt.setdefault((*words[:-1], form), _FORM)
     return out
+
+
+# How closely a phrase's words as written meet an idea's word: as listed, as one of its regular
+# forms, or only through the stemmer. When ideas share the stems of a phrase, the closest wins.
+_LISTED, _FORM, _STEM = 2, 1, 0
 
 
 # A word ending in one of these ("KeyError", "NullPointerException") reads as the word itself.
@@ -76,14 +87,19 @@ class SituationBook:
         people: Iterable[str] = (),
         technical_skills: Iterable[str] = (),
     ) -> None:
-        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # first stem -> (stems, idea, {words as written: how closely}), longest phrases first
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str, dict[tuple[str, ...], int]]]]
+        self._phrases = {}
         for idea, words in ideas.items():
             for w in words:
-                for stems in _forms(w):
-                    entry = (stems, idea)
+                for stems, spelt in _forms(w).items():
                     entries = self._phrases.setdefault(stems[0], [])
-                    if entry not in entries:
-                        entries.append(entry)
+                    entry = next((e for e in entries if e[0] == stems and e[1] == idea), None)
+                    if entry is None:
+                        entries.append((stems, idea, dict(spelt)))
+                        continue
+                    for written, how in spelt.items():
+                        entry[2][written] = max(how, entry[2].get(written, _STEM))
         for entries in self._phrases.values():
             entries.sort(key=lambda e: -len(e[0]))
         tech_skills = set(technical_skills)
@@ -102,18 +118,27 @@ class SituationBook:
 
         Left to right, the longest phrase at a word wins and its words are not read again: in
         "checking email" (always on) neither "checking" (tests) nor "email" (writing) is an idea
-        of its own. Ideas sharing that longest phrase all count."""
-        words = [_word(t.text) for t in tokenize(text)]
+        of its own. Ideas sharing that longest phrase all count, unless one lists the words as
+        written and another meets them only through the stemmer or a regular form: "pages" is a
+        screen and "paged" an alert, though both stem to "page"."""
+        tokens = tokenize(text)
+        written = [t.text.lower() for t in tokens]
+        words = [_word(t.text) for t in tokens]
         found: set[str] = set()
         i = 0
         while i < len(words):
             longest = 0
-            for stems, idea in self._phrases.get(words[i], ()):  # longest phrases first
+            here: dict[str, int] = {}
+            for stems, idea, spelt in self._phrases.get(words[i], ()):  # longest phrases first
                 if longest and len(stems) < longest:
                     break
                 if tuple(words[i : i + len(stems)]) == stems:
                     longest = len(stems)
-                    found.add(idea)
+                    how = spelt.get(tuple(written[i : i + longest]), _STEM)
+                    here[idea] = max(how, here.get(idea, _STEM))
+            if here:
+                closest = max(here.values())
+                found.update(idea for idea, how in here.items() if how == closest)
             i += max(longest, 1)
         return found
 

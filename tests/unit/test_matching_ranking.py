@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from bot.matching import MentorCandidate, RankedMentor, rank_mentors
+from bot.matching import MentorCandidate, RankedMentor, ScoreWeights, rank_mentors
 from bot.refs import UserRef
 
 RELATED = {"python": {"django"}, "django": {"python"}}
@@ -48,6 +48,22 @@ def test_covering_more_topics_ranks_higher() -> None:
     ranked = rank_mentors(["python", "docker"], [one, both])
     assert names(ranked) == ["both", "one"]
     assert ranked[0].matched_topics == ("python", "docker")
+
+
+def test_the_strongest_topic_a_mentor_covers_counts_fully_further_ones_half() -> None:
+    # two guesses from one piece of evidence (containers: kubernetes, docker) should not
+    # outweigh the strongest guess ("the page jumps around while images load": html and css)
+    topics = {"html and css": 0.9, "kubernetes": 0.6, "docker": 0.5}
+    css = mentor("css", "html and css")
+    platform = mentor("platform", "kubernetes", "docker")
+    ranked = rank_mentors(topics, [platform, css])
+    assert names(ranked) == ["css", "platform"]
+    assert ranked[1].factors["skill_fit"] == round(100 * (0.6 + 0.5 * 0.5) / 2.0, 2)
+    # all of it counts again with more_fit = 1
+    assert names(rank_mentors(topics, [platform, css], weights=ScoreWeights(more_fit=1.0))) == [
+        "platform",
+        "css",
+    ]
 
 
 def test_in_working_hours_beats_out_of_hours() -> None:
