@@ -138,6 +138,8 @@ class QuestionRow(SQLModel, table=True):
         sa.Index("ix_question_workspace_state", "workspace", "state"),
         sa.Index("ix_question_workspace_created_at", "workspace", "created_at"),
         sa.Index("ix_question_workspace_claimed_at", "workspace", "claimed_at"),
+        # The asker's questions, and the mentors they met lately (migration 0013).
+        sa.Index("ix_question_asker_workspace_claimed_at", "asker", "workspace", "claimed_at"),
         sa.Index("uq_question_workspace_number", "workspace", "number", unique=True),
         # Question numbers are on buttons and cards: SQLite must never hand one out twice.
         {"sqlite_autoincrement": True},
@@ -145,7 +147,7 @@ class QuestionRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     workspace: str
-    asker: str = Field(index=True)
+    asker: str
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = _dt(nullable=False)
     anonymous: bool = False

@@ -164,6 +164,34 @@ async def test_past_sessions_give_topics_asked_mentors_met_and_topic_ratings(
     assert q is not None and q.wanted_stage == "senior"
 
 
+async def test_mentors_met_reads_the_askers_questions_not_the_workspaces_claims(
+    sqlite_url: str,
+) -> None:
+    """On a migrated SQLite database without statistics the look-up (on every ask) goes through
+    the asker's index (migration 0013), not the workspace's claims since the date."""
+    engine = create_engine(sqlite_url)
+    plans: list[str] = []
+    statement = ""
+
+    @sa.event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _seen(_conn: object, _cur: object, sql: str, *_: object) -> None:
+        nonlocal statement
+        if "count(*)" in sql and "question.asker" in sql:
+            statement = sql
+
+    try:
+        async with make_uow_factory(engine)() as uow:
+            await uow.followups.mentors_met(WS, ASKER, T0)
+        async with engine.connect() as conn:
+            rows = await conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", ("x", "y", T0.isoformat())
+            )
+            plans = [str(row[-1]) for row in rows]
+    finally:
+        await engine.dispose()
+    assert any("USING INDEX ix_question_asker_workspace_claimed_at" in p for p in plans), plans
+
+
 async def test_stage_and_region_round_trip_on_profiles(uow_factory: UowFactory) -> None:
     profile = MentorProfile(MENTOR, WS, ("python",), stage="lead", region="Europe", joined_at=T0)
     async with uow_factory() as uow:

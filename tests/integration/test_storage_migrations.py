@@ -63,6 +63,37 @@ async def test_upgrading_a_migrated_database_again_changes_nothing(db_url: str) 
     assert before == ({t.name for t in metadata.sorted_tables} | {"alembic_version"}, HEAD)
 
 
+async def test_a_migrated_database_has_the_models_columns_and_indexes(db_url: str) -> None:
+    """What the migrations build is what `storage.tables` declares (tests and tools that create
+    tables from the models see the same schema as a deployed database)."""
+    await upgrade(db_url)
+    engine = create_engine(db_url, poolclass=pool.NullPool)
+
+    def read(connection: sa.Connection) -> dict[str, tuple[set[str], set[str]]]:
+        found = {}
+        inspector = inspect(connection)
+        for table in metadata.sorted_tables:
+            columns = {c["name"] for c in inspector.get_columns(table.name)}
+            indexes = {
+                str(i["name"])
+                for i in inspector.get_indexes(table.name)
+                if not i.get("duplicates_constraint")  # PostgreSQL: a unique constraint's
+            }
+            found[table.name] = (columns, indexes)
+        return found
+
+    try:
+        async with engine.connect() as connection:
+            migrated = await connection.run_sync(read)
+    finally:
+        await engine.dispose()
+    declared = {
+        t.name: ({c.name for c in t.columns}, {str(i.name) for i in t.indexes})
+        for t in metadata.sorted_tables
+    }
+    assert migrated == declared
+
+
 async def test_two_sqlite_starts_at_once_both_end_at_head(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
     await asyncio.gather(upgrade(url), upgrade(url))
