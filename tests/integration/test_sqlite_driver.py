@@ -76,3 +76,22 @@ async def test_errors_and_rollbacks_behave_as_before(engine: Any) -> None:
     async with engine.connect() as conn:
         names = (await conn.execute(sa.select(ITEM.c.name))).scalars().all()
     assert names == ["kept"]
+
+
+def test_the_declared_versions_have_the_adapter_api_the_driver_builds_on() -> None:
+    """The driver subclasses SQLAlchemy 2.1's shared asyncio cursor (`_cursor_cls`, the
+    connection's `_execute_mutex`, `util.concurrency.await_`) and calls aiosqlite's
+    `Connection._execute` and `_conn`: SQLAlchemy 2.0 has none of the former, so an install
+    that resolves to 2.0 must not satisfy the requirement."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    declared = {
+        r.name.lower(): r.specifier
+        for r in map(Requirement, tomllib.loads(pyproject.read_text())["project"]["dependencies"])
+    }
+    assert not declared["sqlalchemy"].contains("2.0.49")
+    assert declared["sqlalchemy"].contains("2.1.9")
+    assert not declared["aiosqlite"].contains("0.19.0")  # 0.20 has `_execute` and `_conn`
