@@ -56,6 +56,9 @@ class SlackDirectory:
         self.admins = admins  # user ids that are admins here besides Slack's (the installer)
         self.ttl = ttl_seconds
         self._cache: dict[str, tuple[float, SlackUser]] = {}
+        # The user object's `updated` (Slack's time of its last change) behind a cached entry: a
+        # user_change that Slack redelivers late must not undo a newer one (an admin demoted).
+        self._updated: dict[str, float] = {}
         self._quiet_until = 0.0  # a rate limit's Retry-After: no users.info call before then
 
     def known(self, user_id: str) -> SlackUser | None:
@@ -89,8 +92,10 @@ class SlackDirectory:
         except Exception as e:  # the command must go on (a timeout, a dropped connection)
             log.warning("users.info failed for a user: %s", type(e).__name__)
             return known
-        found = slack_user(user_id, resp.get("user") or {}, fallback_name=fallback_name)
+        info = resp.get("user") or {}
+        found = slack_user(user_id, info, fallback_name=fallback_name)
         self._cache[user_id] = (now + self.ttl, found)
+        self._note_updated(user_id, info)
         return found
 
     def refresh(self, info: Mapping[str, Any]) -> None:
@@ -98,8 +103,18 @@ class SlackDirectory:
         know, at once: a rename shows, and an admin who no longer is one stops being one now
         rather than when the cache expires."""
         user_id = str(info.get("id") or "")
-        if user_id in self._cache:
-            self._cache[user_id] = (time.monotonic() + self.ttl, slack_user(user_id, info))
+        if user_id not in self._cache:
+            return
+        stamp, seen = _updated(info), self._updated.get(user_id)
+        if stamp is not None and seen is not None and stamp < seen:
+            return  # an older change, redelivered after a newer one
+        self._cache[user_id] = (time.monotonic() + self.ttl, slack_user(user_id, info))
+        self._note_updated(user_id, info)
+
+    def _note_updated(self, user_id: str, info: Mapping[str, Any]) -> None:
+        stamp = _updated(info)
+        if stamp is not None:
+            self._updated[user_id] = max(stamp, self._updated.get(user_id, stamp))
 
     async def actor(self, user_id: str, *, fallback_name: str = "") -> Actor:
         u = await self.user(user_id, fallback_name=fallback_name)
@@ -110,6 +125,14 @@ class SlackDirectory:
             platform_admin=u.admin or user_id in self.admins,
             timezone=u.timezone,
         )
+
+
+def _updated(info: Mapping[str, Any]) -> float | None:
+    """A user object's ``updated`` (seconds since the epoch), when Slack gave one."""
+    value = info.get("updated")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
 def slack_user(user_id: str, info: Mapping[str, Any], *, fallback_name: str = "") -> SlackUser:

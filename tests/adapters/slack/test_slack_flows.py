@@ -332,6 +332,23 @@ async def test_an_admin_whose_rights_slack_takes_away_is_no_admin_from_that_mome
     await slack.replies_to("dave", "is for admins")
 
 
+async def test_an_older_user_change_delivered_late_does_not_give_admin_rights_back(
+    slack: SlackHarness,
+) -> None:
+    """Slack redelivers an event it saw no timely ack for (a minute, five minutes later): the
+    user object of a change made before the demotion must not undo it."""
+    slack.fake.add_user(USERS["dave"], "dave", admin=True)
+    await slack.command("dave", "/mentoradmin", "stats")
+    await slack.replies_to("dave", "Micromentor stats")
+    before = {**slack.fake.users[USERS["dave"]], "updated": 1_700_000_000}
+    slack.fake.add_user(USERS["dave"], "dave", admin=False)
+    demoted = {**slack.fake.users[USERS["dave"]], "updated": 1_700_000_060}
+    await slack.event({"type": "user_change", "user": demoted, "event_ts": "9.9"})
+    await slack.event({"type": "user_change", "user": before, "event_ts": "9.8"}, retry=1)
+    await slack.command("dave", "/mentoradmin", "stats")
+    await slack.replies_to("dave", "is for admins")
+
+
 class TestPrivateSessions:
     @pytest.fixture
     def slack_settings(self) -> dict[str, Any]:
