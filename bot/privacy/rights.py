@@ -226,13 +226,15 @@ def _forget_in_memory(
 ) -> None:
     """What this process keeps in memory of a forgotten person goes with their rows: their
     questions leave the similar-question index and the learned lessons, and lessons stop naming
-    them as the mentor who helped. (Mentors' own words live in the roster snapshots, which
+    them as the mentor who helped; the seconds-old figures (mentor load, who declined which
+    topic) are read again. (Mentors' own words live in the roster snapshots, which
     `save_mentor` dropped.) Other replicas rebuild these indexes from the database at their
     next start."""
     for workspace, question_id in asked:
         services.similar.remove(workspace, question_id)
         services.learned.forget(workspace, question_id)
     services.learned.forget_mentor(person)
+    services.figures.forget()
 
 
 async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> None:

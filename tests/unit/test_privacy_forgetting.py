@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import Actor, RateSession, RegisterMentor, RegisterWorkspace
+from bot.commands import Actor, MarkNotMyArea, RateSession, RegisterMentor, RegisterWorkspace
 from bot.privacy.commands import (
     ForgetPerson,
     LeaveProgramme,
@@ -45,6 +45,24 @@ async def test_forgetting_an_asker_takes_their_questions_out_of_the_in_memory_in
     assert pk not in services.similar.of(WORKSPACE)
     assert services.similar.of(WORKSPACE).search(QUESTION, ["pandas"]) == []
     assert services.learned.nearest(WORKSPACE, QUESTION) == []
+
+
+async def test_forgetting_a_mentor_drops_the_seconds_old_figures_that_name_them(
+    core: Core,
+) -> None:
+    await core.join("bob", "pandas")
+    n = await core.ask("alice")
+    await core.handle(MarkNotMyArea(core.actor("bob"), n))
+    await core.ask("dave", "How do I pivot a pandas DataFrame with two index columns?")
+    figures = core.bus.services.figures
+
+    async def fresh() -> str:
+        return "read again"
+
+    kept = await figures.get(("not_my_area", WORKSPACE), fresh)
+    assert core.user("bob") in kept  # the ranking's memo of who declined what
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    assert await figures.get(("not_my_area", WORKSPACE), fresh) == "read again"
 
 
 async def test_forgetting_a_mentor_takes_their_name_out_of_the_learned_lessons(
