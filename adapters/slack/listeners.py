@@ -290,7 +290,10 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         # Any edit (a new name, admin rights taken away) is what the directory knows from now on.
         user = (body.get("event") or {}).get("user")
         if isinstance(user, dict):
-            bot.directory.refresh(user)
+            try:
+                bot.directory.refresh(user)
+            except Exception:  # a cache refresh never stands in the way of offboarding
+                log.warning("the Slack user directory could not take a user_change", exc_info=True)
         change = tr.user_change(body)
         if change is not None and await bot.news(change):
             await bot.receive("event", body)

@@ -136,6 +136,29 @@ async def test_a_deactivated_user_is_offboarded(slack: SlackHarness) -> None:
     assert q is not None and q.mentor is None and q.state.value == "open"
 
 
+async def test_a_deactivation_is_stored_even_when_the_user_cache_cannot_take_it(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapters.slack.users import SlackDirectory
+
+    def broken(self: SlackDirectory, info: dict[str, Any]) -> None:
+        raise LookupError("no workspace for this request")
+
+    monkeypatch.setattr(SlackDirectory, "refresh", broken)
+    await slack.join("bob", "pandas")
+    user = {"id": USERS["bob"], "team_id": TEAM_ID, "name": "bob", "deleted": True}
+    response = await slack.event({"type": "user_change", "user": user, "event_ts": "9.9"})
+    assert response.status_code == 200
+    bob = UserRef("slack", USERS["bob"])
+    for _ in range(200):
+        await slack.app.runtime.drain()
+        async with slack.app.uow_factory() as uow:
+            profile = await uow.mentors.get(bob, WorkspaceRef("slack", TEAM_ID))
+        if profile is not None and not profile.active:
+            break
+    assert profile is not None and not profile.active
+
+
 async def test_a_profile_change_that_is_not_a_deactivation_is_ignored(
     slack: SlackHarness,
 ) -> None:
