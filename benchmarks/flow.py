@@ -3,6 +3,7 @@ mode) with a fake Slack in its own process, on SQLite and PostgreSQL.
 
     .venv/bin/python benchmarks/flow.py [--requests 1000] [--concurrency 50] [--db sqlite postgres]
                                         [--replicas N]  (PostgreSQL: N processes share it)
+                                        [--count-sql]  (SQL statements per ask)
 
 Prints, per database: asks/s from the first request to the last card posted; delivery lag
 (a decision's commit → its message sent, from the outbox rows) p50/p99 under the burst and when
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -44,6 +47,7 @@ from storage.engine import create_engine  # noqa: E402
 from storage.tables import OutboxRow, table_of  # noqa: E402
 
 MENTORING = "C0MENTOR1"
+SQL_COUNT = REPO / "benchmarks" / "_sql_count"  # a sitecustomize for --count-sql
 OUTBOX = table_of(OutboxRow)
 
 
@@ -113,12 +117,21 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                 "SLACK_API_URL": api_url,
                 "SLACK_SIGNING_SECRET": SECRET,
                 "SLACK_BOT_TOKEN": "xoxb-bench",
-                "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("BENCH_EXTRA_PATH", ""),
+                "PYTHONPATH": os.pathsep.join(
+                    [
+                        str(REPO),
+                        *([str(SQL_COUNT)] if opts.count_sql else []),
+                        os.environ.get("BENCH_EXTRA_PATH", ""),
+                    ]
+                ),
                 "HOST": "127.0.0.1",
                 "PORT": str(port),
                 "DATABASE_URL": url,
                 "MICROMENTOR_CONFIG": str(config),
             }
+            counting = Path(tmp, "counting")
+            if opts.count_sql:
+                env["MICROMENTOR_BENCH_SQL_DIR"] = tmp
             before, _ = fake.cards(MENTORING)
             proc = await run_server(["-m", "bot", "run"], env, port)
             # PostgreSQL scales out: more replicas on the same database share the inbox (the
@@ -134,6 +147,8 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                 await wait_cards(fake, before + opts.warmup)
                 burst_from = datetime.now().astimezone()
                 cpu_from = _cpu(pids, fake, url)
+                if opts.count_sql:
+                    await asyncio.to_thread(counting.touch)
                 started = time.time()
                 acks = await load(
                     port,
@@ -143,6 +158,8 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                     first=100_000 + opts.warmup,
                 )
                 last_card = await wait_cards(fake, before + opts.warmup + opts.requests)
+                if opts.count_sql:
+                    await asyncio.to_thread(counting.unlink)
                 cpu = {k: v - cpu_from[k] for k, v in _cpu(pids, fake, url).items()}
                 burst_lag = await lags(url, burst_from)
                 # Idle: one ask at a time, well apart.
@@ -162,6 +179,7 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
             finally:
                 for server in (proc, *replicas):
                     await stop(server)
+            sql = _sql_counts(Path(tmp)) if opts.count_sql else None
             bare_port = free_port()
             bare = await run_server(["-c", BARE_SERVER], {**env, "PORT": str(bare_port)}, bare_port)
             try:
@@ -205,6 +223,32 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
         + f"; bare Bolt only acking {bare_cpu * 1000 / opts.requests:.1f}"
         + f"; {os.cpu_count()} CPUs"
     )
+    if sql is not None:
+        counts, thread_cpu = sql
+        per_ask = sum(counts.values()) / opts.requests
+        print(
+            f"  SQL per ask (burst): {per_ask:.1f} statements"
+            + (
+                f", {sum(thread_cpu.values()) * 1000 / opts.requests:.1f} ms of CPU on SQLite's "
+                "thread"
+                if thread_cpu
+                else ""
+            )
+            + "; the most frequent:"
+        )
+        for statement, n in counts.most_common(5):
+            print(f"    {n / opts.requests:4.1f}  {statement[:100]}")
+
+
+def _sql_counts(folder: Path) -> tuple[Counter[str], Counter[str]]:
+    """What `benchmarks/_sql_count` recorded in the bot processes during the burst."""
+    counts: Counter[str] = Counter()
+    thread_cpu: Counter[str] = Counter()
+    for path in folder.glob("sql.*.json"):
+        found = json.loads(path.read_text(encoding="utf-8"))
+        counts.update(found["counts"])
+        thread_cpu.update(found["sqlite_thread_cpu"])
+    return counts, thread_cpu
 
 
 async def main() -> None:
@@ -221,6 +265,11 @@ async def main() -> None:
         type=int,
         default=0,
         help="the bot's [flow] concurrency (default: the bot's own default)",
+    )
+    parser.add_argument(
+        "--count-sql",
+        action="store_true",
+        help="also print the SQL statements per ask during the burst (and SQLite's CPU)",
     )
     parser.add_argument(
         "--replicas",
