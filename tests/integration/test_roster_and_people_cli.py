@@ -41,6 +41,18 @@ async def _app(url: str):  # type: ignore[no-untyped-def]
     return app
 
 
+OTHER = WorkspaceRef("slack", "T2")
+
+
+async def _app_in_two_workspaces(url: str):  # type: ignore[no-untyped-def]
+    """`_app` with a second Slack workspace, `OTHER`, registered too."""
+    app = await _app(url)
+    await app.bus.handle(
+        RegisterWorkspace(OTHER, ChannelRef("slack", "C3"), ChannelRef("slack", "C4"))
+    )
+    return app
+
+
 async def test_rows_by_email_and_by_id_import_with_paused_and_are_audited(
     sqlite_url: str, tmp_path: Path
 ) -> None:
@@ -150,23 +162,19 @@ async def test_the_operators_export_and_delete_cover_every_workspace(sqlite_url:
     from bot.commands import Actor, AskQuestion, RegisterMentor
     from bot.privacy.people_cli import delete_person, export_person
 
-    other = WorkspaceRef("slack", "T2")
     bob = UserRef("slack", "U0BOB")
-    app = await _app(sqlite_url)
+    app = await _app_in_two_workspaces(sqlite_url)
     try:
-        await app.bus.handle(
-            RegisterWorkspace(other, ChannelRef("slack", "C3"), ChannelRef("slack", "C4"))
-        )
         await app.bus.handle(RegisterMentor(Actor(bob, "bob", WS), ("pandas",)))
         await app.bus.handle(
-            AskQuestion(Actor(bob, "bob", other), "How do I roll back a kubernetes deployment?")
+            AskQuestion(Actor(bob, "bob", OTHER), "How do I roll back a kubernetes deployment?")
         )
         said: list[str] = []
         assert await export_person(app, bob.key(), out=said.append) == 0
         data = json.loads(said[-1])
         assert "workspace" not in data
         assert [p["workspace"] for p in data["mentor_profile"]] == [WS.key()]
-        assert [q["workspace"] for q in data["questions_asked"]] == [other.key()]
+        assert [q["workspace"] for q in data["questions_asked"]] == [OTHER.key()]
         assert await delete_person(app, bob.key(), confirm=lambda _: True, out=said.append) == 0
         assert "is forgotten" in said[-1]
         async with app.uow_factory(read_only=True) as uow:
@@ -189,14 +197,10 @@ async def test_the_operators_delete_cancels_their_talks_and_questions_in_every_w
     from bot.lightning.model import LightningState
     from bot.privacy.people_cli import delete_person
 
-    other = WorkspaceRef("slack", "T2")
     bob = UserRef("slack", "U0BOB")
-    app = await _app(sqlite_url)
+    app = await _app_in_two_workspaces(sqlite_url)
     try:
-        await app.bus.handle(
-            RegisterWorkspace(other, ChannelRef("slack", "C3"), ChannelRef("slack", "C4"))
-        )
-        for ws in (WS, other):
+        for ws in (WS, OTHER):
             await app.bus.handle(
                 ProposeLightning(
                     Actor(bob, "bob", ws), "pandas", T0 + timedelta(days=3), "Pandas in 10"
@@ -206,10 +210,10 @@ async def test_the_operators_delete_cancels_their_talks_and_questions_in_every_w
                 AskQuestion(Actor(bob, "bob", ws), "How do I roll back a kubernetes deployment?")
             )
         async with app.uow_factory(read_only=True) as uow:
-            talks = [s for ws in (WS, other) for s in await uow.lightning.upcoming(ws, T0)]
+            talks = [s for ws in (WS, OTHER) for s in await uow.lightning.upcoming(ws, T0)]
             asked = await uow.questions.open_for(bob)
-        assert sorted(s.workspace.key() for s in talks) == sorted([WS.key(), other.key()])
-        assert sorted(q.workspace.key() for q in asked) == sorted([WS.key(), other.key()])
+        assert sorted(s.workspace.key() for s in talks) == sorted([WS.key(), OTHER.key()])
+        assert sorted(q.workspace.key() for q in asked) == sorted([WS.key(), OTHER.key()])
         said: list[str] = []
         assert await delete_person(app, bob.key(), confirm=lambda _: True, out=said.append) == 0
         assert "is forgotten" in said[-1]
