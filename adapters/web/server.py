@@ -78,7 +78,9 @@ def ops_app(
 def bind(host: str, port: int) -> socket.socket:
     """The listening socket, or a StartupError that says which port is taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # Named TCP, asyncio sets TCP_NODELAY on every accepted connection (it checks the proto):
+    # without it each answer waits ~40 ms for the client's delayed ACK (Nagle's algorithm).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
