@@ -19,6 +19,7 @@ from bot.flow import delivery
 from bot.flow import inbox as inbox_flow
 from bot.flow.delivery import Deliverer
 from bot.flow.inbox import Inbox, InboxItem, InboxProcessor
+from bot.flow.intake import Intake
 from bot.flow.outbox import OutboxItem
 from bot.flow.worker import LeasedWorker, WorkerSettings
 from bot.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
@@ -167,6 +168,10 @@ def build_runtime(
         event_handlers=event_handlers,
     )
     concurrency = 1 if deliver_now else flow.concurrency
+    intake = Intake()
+    # Inputs being taken in go first (see bot.flow.intake); the console decides within the
+    # call that took its line in, so it has nobody to wait for.
+    turn = None if deliver_now else intake.turn
     deliverer = Deliverer(
         uow_factory=uow_factory,
         chat=chat,
@@ -188,6 +193,7 @@ def build_runtime(
             retry_max_seconds=flow.retry_max_seconds,
         ),
         describe=delivery.describe,
+        turn=turn,
     )
     processor = InboxProcessor(bus)
     inbox_worker: LeasedWorker[InboxItem] = LeasedWorker(
@@ -206,6 +212,7 @@ def build_runtime(
         ),
         on_give_up=processor.give_up,
         describe=inbox_flow.describe,
+        turn=turn,
     )
     nudge_worker: LeasedWorker[Nudge] = LeasedWorker(
         name="nudges",
@@ -221,6 +228,7 @@ def build_runtime(
             retry_base_seconds=nudges.retry_base_seconds,
         ),
         describe=sweep.describe,
+        turn=turn,
     )
 
     async def committed() -> None:
@@ -230,7 +238,7 @@ def build_runtime(
             outbox_worker.wake()
 
     bus.committed = committed
-    inbox = Inbox(uow_factory=uow_factory, clock=clock, received=inbox_worker.wake)
+    inbox = Inbox(uow_factory=uow_factory, clock=clock, received=inbox_worker.wake, intake=intake)
     return Runtime(
         bus=bus,
         inbox=inbox,

@@ -46,7 +46,7 @@ async def start_slack(app: App) -> None:
             )
             return
         # HTTP mode: Slack's URL joins the bot's HTTP port (served by `micromentor run`).
-        app.web.add_routes(*slack_routes(bolt))
+        app.web.add_routes(*slack_routes(bolt, app.inbox.intake))
         app.web.connection(PLATFORM_NAME, lambda: True)
         log.info("Slack: ready for requests at /slack/events on port %d", settings.port)
         public = (
@@ -73,7 +73,7 @@ async def start_slack_oauth(app: App) -> None:
     env = OAuthEnv.from_env()
     app.web.expect(OAUTH_PLATFORM_NAME)
     bolt = await connect_oauth(app, env)
-    app.web.add_routes(*slack_routes(bolt), *oauth_routes(bolt))
+    app.web.add_routes(*slack_routes(bolt, app.inbox.intake), *oauth_routes(bolt))
     app.web.connection(OAUTH_PLATFORM_NAME, lambda: True)
     public = os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or "https://<your-public-host>"
     log.info(

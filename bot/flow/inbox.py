@@ -21,6 +21,7 @@ from bot.commands import Command
 from bot.flow.codec import command_from_json, command_to_json
 from bot.flow.group import GroupWriter
 from bot.flow.inbox_item import InboxItem
+from bot.flow.intake import Intake
 from bot.flow.outbox import ReplyTo
 from bot.flow.worker import NotMine
 from bot.messagebus import SOMETHING_WENT_WRONG, MessageBus
@@ -88,11 +89,17 @@ class Inbox:
     """The durable front door."""
 
     def __init__(
-        self, *, uow_factory: UnitOfWorkFactory, clock: Clock, received: Callable[[], None]
+        self,
+        *,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        received: Callable[[], None],
+        intake: Intake | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._received = received
+        self.intake = intake or Intake()
         self._batch: GroupWriter[InboxItem, bool] = GroupWriter(partial(_store, uow_factory))
         self.closed = False
 
@@ -120,12 +127,13 @@ class Inbox:
         item = InboxItem(
             key=key, kind=kind, lane=lane, payload=payload, received_at=now, due_at=now
         )
-        if dedupe_for is None:
-            fresh = await self._batch.submit(item)
-        else:
-            async with self._uow_factory() as uow:
-                fresh = await uow.inbox.add(item, renew_before=now - dedupe_for)
-                await uow.commit()
+        with self.intake.taking_in():
+            if dedupe_for is None:
+                fresh = await self._batch.submit(item)
+            else:
+                async with self._uow_factory() as uow:
+                    fresh = await uow.inbox.add(item, renew_before=now - dedupe_for)
+                    await uow.commit()
         if fresh:
             self._received()
         return fresh

@@ -86,6 +86,7 @@ class LeasedWorker(Generic[T]):
         settings: WorkerSettings,
         on_give_up: Callable[[T, str], Awaitable[None]] | None = None,
         describe: Callable[[T], str] = lambda item: str(item.id),
+        turn: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.name = name
         self._uow_factory = uow_factory
@@ -95,6 +96,7 @@ class LeasedWorker(Generic[T]):
         self.settings = settings
         self._on_give_up = on_give_up
         self._describe = describe
+        self._turn = turn  # awaited before each row: inputs being taken in go first
         self._wake = asyncio.Event()
         self._stopping = False
         self._gate = asyncio.Semaphore(settings.concurrency)
@@ -132,6 +134,8 @@ class LeasedWorker(Generic[T]):
                 self._not_started[item.id] = item
             if self.settings.concurrency == 1:
                 for item in batch:
+                    if self._turn is not None:
+                        await self._turn()
                     if self._stopping:
                         break
                     await self._one(item)
@@ -142,6 +146,8 @@ class LeasedWorker(Generic[T]):
 
     async def _guarded(self, item: T) -> None:
         async with self._gate:
+            if self._turn is not None:
+                await self._turn()
             if not self._stopping:
                 await self._one(item)
 
