@@ -101,21 +101,26 @@ async def rank_for(
             at_work[key] = p.hours.contains(now, p.timezone)
         return at_work[key]
 
-    candidates = [
-        MentorCandidate(
-            ref=p.ref,
-            skills=p.skills,
-            in_hours=in_hours(p),
-            open_sessions=load.get(p.ref, (0, 0))[0],
-            claims_this_week=load.get(p.ref, (0, 0))[1],
-            capacity_per_week=p.capacity_per_week,
-            not_my_area=tuple(declined.get(p.ref, ())),
-            average_rating=roster.ratings.get(p.ref),
-            stage=p.stage,
+    none = (0, 0)
+    candidates = []
+    for p in profiles:
+        if p.is_paused(now) or p.ref in exclude:
+            continue
+        sessions, claims = load.get(p.ref, none)
+        refused = declined.get(p.ref)
+        candidates.append(
+            MentorCandidate(
+                p.ref,
+                p.skills,
+                in_hours(p),
+                sessions,
+                claims,
+                p.capacity_per_week,
+                tuple(refused) if refused else (),
+                roster.ratings.get(p.ref),
+                p.stage,
+            )
         )
-        for p in profiles
-        if not p.is_paused(now) and p.ref not in exclude
-    ]
     view = await _asker_view(ctx, workspace, asker, stage) if asker or stage else None
     await asyncio.sleep(0)  # two CPU-bound steps on a big roster: let acks in between
     return rank_mentors(
