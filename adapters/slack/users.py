@@ -93,7 +93,7 @@ class SlackDirectory:
             log.warning("users.info failed for a user: %s", type(e).__name__)
             return known
         info = resp.get("user") or {}
-        found = slack_user(user_id, info, fallback_name=fallback_name)
+        found = slack_user(user_id, info, fallback_name=fallback_name, team=self.workspace.id)
         self._cache[user_id] = (now + self.ttl, found)
         self._note_updated(user_id, info)
         return found
@@ -108,7 +108,8 @@ class SlackDirectory:
         stamp, seen = _updated(info), self._updated.get(user_id)
         if stamp is not None and seen is not None and stamp < seen:
             return  # an older change, redelivered after a newer one
-        self._cache[user_id] = (time.monotonic() + self.ttl, slack_user(user_id, info))
+        found = slack_user(user_id, info, team=self.workspace.id)
+        self._cache[user_id] = (time.monotonic() + self.ttl, found)
         self._note_updated(user_id, info)
 
     def _note_updated(self, user_id: str, info: Mapping[str, Any]) -> None:
@@ -135,8 +136,13 @@ def _updated(info: Mapping[str, Any]) -> float | None:
     return float(value)
 
 
-def slack_user(user_id: str, info: Mapping[str, Any], *, fallback_name: str = "") -> SlackUser:
-    """A Slack user object (users.info's ``user``, a ``user_change`` event's) as we keep it."""
+def slack_user(
+    user_id: str, info: Mapping[str, Any], *, fallback_name: str = "", team: str | None = None
+) -> SlackUser:
+    """A Slack user object (users.info's ``user``, a ``user_change`` event's) as we keep it.
+
+    Admin and owner flags count only for a member of `team` (this workspace): someone from
+    another organisation in a Slack Connect channel is an admin of *their* workspace, not here."""
     profile = info.get("profile") or {}
     name = (
         profile.get("display_name")
@@ -149,11 +155,26 @@ def slack_user(user_id: str, info: Mapping[str, Any], *, fallback_name: str = ""
     return SlackUser(
         id=user_id,
         name=str(name),
-        admin=bool(info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner")),
+        admin=_flagged_admin(info) and (team is None or _member_of(info, team)),
         timezone=info.get("tz") or None,
         bot=bool(info.get("is_bot")) or user_id == SLACKBOT,
         missing=bool(info.get("deleted")),
     )
+
+
+def _flagged_admin(info: Mapping[str, Any]) -> bool:
+    return bool(info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner"))
+
+
+def _member_of(info: Mapping[str, Any], team: str) -> bool:
+    """Whether the user belongs to `team`: their home ``team_id`` is it or, on Enterprise Grid,
+    it is one of their organisation's workspaces they are in (``enterprise_user.teams``). A user
+    object without a ``team_id`` is not taken as an outsider."""
+    home = info.get("team_id")
+    if not home or home == team:
+        return True
+    grid = info.get("enterprise_user") or {}
+    return isinstance(grid, Mapping) and team in (grid.get("teams") or ())
 
 
 def email_lookup(

@@ -213,3 +213,32 @@ async def test_a_rate_limited_user_lookup_keeps_what_slack_said_and_waits_its_re
     again = await directory.actor(dave)
     assert again.platform_admin
     assert len(fake_slack.calls) == asked  # Slack said wait 30 s: no users.info meanwhile
+
+
+async def test_an_admin_of_another_organisation_in_a_shared_channel_is_no_admin_here(
+    fake_slack: FakeSlack,
+) -> None:
+    """Slack Connect: users.info shows an external person's own workspace (``team_id``) and
+    their flags there. Only a member of this workspace can be an admin of the bot here; on
+    Enterprise Grid, a member of another workspace of the organisation who is in this one too
+    (``enterprise_user.teams``) counts."""
+    outsider, grid = "U0OUTSIDE", "U0GRIDADM"
+    fake_slack.add_user(outsider, "oscar", admin=True)
+    fake_slack.users[outsider]["team_id"] = "T0OTHERORG"
+    fake_slack.add_user(grid, "greta", admin=True)
+    fake_slack.users[grid]["team_id"] = "T0SISTERWS"
+    fake_slack.users[grid]["enterprise_user"] = {
+        "enterprise_id": "E0ORG",
+        "is_admin": True,
+        "teams": ["T0SISTERWS", TEAM_ID],
+    }
+    client = web_client(SlackSettings(bot_token="xoxb-test", api_url=fake_slack.api_url))
+    directory = SlackDirectory(client, workspace=workspace_ref(TEAM_ID), ttl_seconds=0)
+    assert not (await directory.actor(outsider)).platform_admin
+    assert (await directory.actor(grid)).platform_admin
+
+    # A user_change for them (sent to shared-channel members too) keeps it so.
+    directory.ttl = 600
+    await directory.actor(outsider)
+    directory.refresh({**fake_slack.users[outsider], "updated": int(time.time())})
+    assert not (await directory.actor(outsider)).platform_admin
