@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.digest.figures import uncovered_hours
 from bot.domain import (
     Feedback,
@@ -23,6 +25,7 @@ from bot.domain import (
 from bot.flow.inbox_item import InboxItem
 from bot.hours import WeeklyHours
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
+from storage.repositories import people as people_repository
 from storage.uow import SqlUnitOfWork
 
 UowFactory = Callable[[], SqlUnitOfWork]
@@ -32,6 +35,7 @@ WS = WorkspaceRef("slack", "T1")
 ASKER = UserRef("slack", "U-ASK")
 MENTOR = UserRef("slack", "U-MEN")
 OTHER = UserRef("slack", "U-OTH")
+OTHER_WS = WorkspaceRef("slack", "T2")
 
 
 def _question(
@@ -175,6 +179,26 @@ async def test_mentor_profile_round_trips_and_lists_active_ones(uow_factory: Uow
         assert await uow.mentors.get(MENTOR, WS) == profile
         assert await uow.mentors.get(OTHER, WS) == retired
         assert await uow.mentors.in_workspace(WS) == [profile]
+
+
+async def test_a_roster_longer_than_a_page_is_read_whole_in_order(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big rosters are read a page at a time (acks run between pages): every active mentor
+    comes back once, in order, whatever the page size."""
+    monkeypatch.setattr(people_repository, "_PAGE", 2)
+    refs = [UserRef("slack", f"U{i:02d}") for i in range(7)]
+    async with uow_factory() as uow:
+        for i, ref in enumerate(reversed(refs)):
+            await uow.mentors.save(
+                MentorProfile(ref=ref, workspace=WS, skills=("go",), active=i != 3)
+            )
+        await uow.mentors.save(MentorProfile(ref=refs[0], workspace=OTHER_WS, skills=("sql",)))
+        await uow.commit()
+    async with uow_factory() as uow:
+        listed = await uow.mentors.in_workspace(WS)
+    assert [p.ref for p in listed] == [r for r in refs if r != refs[3]]
+    assert {p.workspace for p in listed} == {WS}
 
 
 async def test_recent_claim_waits_are_the_latest_claims_in_minutes(
