@@ -120,7 +120,6 @@ _SYSTEM = (
     '"url": "https://... or an empty string for a practice idea"}]} '
     "with at most 3 resources. Never invent URLs you are not sure of; use an empty url then."
 )
-_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
 
 
 def prompt_for(request: SuggestionRequest) -> list[dict[str, str]]:
@@ -142,12 +141,7 @@ def _clip(value: Any, limit: int) -> str:
 
 def parse_reply(reply: str) -> NextSteps:
     """The model's JSON → next steps; ValueError when there is nothing usable in it."""
-    found = _JSON_OBJECT.search(reply)
-    if found is None:
-        raise ValueError("no JSON object in the reply")
-    data = json.loads(found.group(0))
-    if not isinstance(data, dict):
-        raise ValueError("the reply is not a JSON object")
+    data = _first_object(reply)
     topics = [t for t in (_clip(v, 60) for v in data.get("topics") or []) if t]
     resources: list[Resource] = []
     for item in data.get("resources") or []:
@@ -161,6 +155,22 @@ def parse_reply(reply: str) -> NextSteps:
         raise ValueError("the reply suggests nothing")
     topics = [t for i, t in enumerate(topics) if t.lower() not in {u.lower() for u in topics[:i]}]
     return NextSteps(tuple(topics[:MAX_TOPICS]), _distinct(resources)[:MAX_RESOURCES], source="llm")
+
+
+def _first_object(reply: str) -> dict[str, Any]:
+    """The first JSON object in `reply` that has what was asked for (models wrap it in prose or
+    a code fence, and may add more braces after it)."""
+    decoder = json.JSONDecoder()
+    start = reply.find("{")
+    while start != -1:
+        try:
+            data, _ = decoder.raw_decode(reply, start)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and ("topics" in data or "resources" in data):
+            return data
+        start = reply.find("{", start + 1)
+    raise ValueError("no JSON object with topics or resources in the reply")
 
 
 class LlmSuggester:

@@ -256,6 +256,18 @@ def test_a_model_reply_is_parsed_and_unsafe_links_dropped() -> None:
     assert steps.resources[2] == Resource("Shady", "")
 
 
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "Here are the next steps:\n```json\n{reply}\n```\nHope that helps {{:)}}",
+        "{{note: draft}} {reply} and one more thing {{x}}",
+    ],
+)
+def test_a_model_reply_wrapped_in_prose_and_braces_is_still_read(wrapped: str) -> None:
+    steps = parse_reply(wrapped.format(reply=GOOD_REPLY))
+    assert steps.topics == ("pivot tables", "window functions")
+
+
 @pytest.mark.parametrize("reply", ["no json here", "[1, 2]", '{"topics": [], "resources": []}'])
 def test_a_reply_with_nothing_usable_is_an_error(reply: str) -> None:
     with pytest.raises(ValueError):
