@@ -284,7 +284,7 @@ async def wait_healthy(port: int, proc: asyncio.subprocess.Process, within: floa
 
 
 async def load(
-    port: int,
+    port: int | Sequence[int],
     *,
     requests: int,
     concurrency: int,
@@ -294,12 +294,14 @@ async def load(
 ) -> list[float]:
     """N signed /askmentor posts, C in flight, numbered from `first` (each has its own trigger
     id, as Slack gives every invocation), by `fresh` askers or the burst's 499; returns each
-    ack's latency in seconds. aiohttp: a lighter client than httpx (this process shares the
-    machine with the server it measures)."""
+    ack's latency in seconds. Several ports: request i goes to port i mod n, as a load balancer
+    spreads requests over replicas. aiohttp: a lighter client than httpx (this process shares
+    the machine with the server it measures)."""
     latencies: list[float] = []
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=30)
-    url = f"http://127.0.0.1:{port}/slack/events"
+    ports = [port] if isinstance(port, int) else list(port)
+    urls = [f"http://127.0.0.1:{p}/slack/events" for p in ports]
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         counter = iter(range(first, first + requests))
 
@@ -307,6 +309,7 @@ async def load(
             for i in counter:
                 body = ask_body(i, respond_base, fresh=fresh)
                 started = time.perf_counter()
+                url = urls[i % len(urls)]
                 async with http.post(url, data=body.encode(), headers=signed(body)) as resp:
                     await resp.read()
                     latencies.append(time.perf_counter() - started)

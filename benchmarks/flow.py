@@ -134,16 +134,20 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                 env["MICROMENTOR_BENCH_SQL_DIR"] = tmp
             before, _ = fake.cards(MENTORING)
             proc = await run_server(["-m", "bot", "run"], env, port)
-            # PostgreSQL scales out: more replicas on the same database share the inbox (the
-            # burst is sent to the first; the others take their part of the work from the
-            # database, as replicas behind a load balancer would).
+            # PostgreSQL scales out: more replicas on the same database, the burst spread over
+            # them as a load balancer would (each takes in, decides and delivers its share;
+            # what one leaves undone, another takes up from the database).
+            ports = [
+                port,
+                *(free_port() for _ in range(opts.replicas - 1 if kind != "sqlite" else 0)),
+            ]
             replicas = [
                 await run_server(["-m", "bot", "run"], {**env, "PORT": str(p)}, p)
-                for p in (free_port() for _ in range(opts.replicas - 1 if kind != "sqlite" else 0))
+                for p in ports[1:]
             ]
             pids = [proc.pid, *(r.pid for r in replicas)]
             try:
-                await load(port, requests=opts.warmup, concurrency=5, respond_base=respond_base)
+                await load(ports, requests=opts.warmup, concurrency=5, respond_base=respond_base)
                 await wait_cards(fake, before + opts.warmup)
                 burst_from = datetime.now().astimezone()
                 cpu_from = _cpu(pids, fake, url)
@@ -151,7 +155,7 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
                     await asyncio.to_thread(counting.touch)
                 started = time.time()
                 acks = await load(
-                    port,
+                    ports,
                     requests=opts.requests,
                     concurrency=opts.concurrency,
                     respond_base=respond_base,
