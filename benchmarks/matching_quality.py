@@ -19,6 +19,11 @@ while tuning. Each line also says how many questions the bot is unsure about (th
 "pick one" buttons instead of a topic; `bot.matching.understanding`) and for how many of those a
 labelled topic is among the buttons (a question labelled with no topic counts as offered).
 
+*Who is suggested* (precision@1, recall@3) is measured on the people sets against the 20-mentor
+roster ``tests/data/matching_people_roster.json``: ``blind`` (never tuned for) and the tuning sets
+``tuning``, ``tuning2`` and ``tuning3`` (114 chat-style questions with typos, written before any
+of their misses were looked at); ``--people-misses`` lists the misses of the tuning ones only.
+
 *Fairness* replays four weeks of the labelled questions (300 a week) against 400 mentors. For
 each question the top three suggestions are offered; the first claims it 60 % of the time, the
 second 25 %, the third 15 %; a claim adds to that mentor's weekly count and open threads (a
@@ -199,7 +204,8 @@ def _people_cases(name: str) -> list[tuple[str, set[str]]]:
 def people_quality(
     name: str, *, show_misses: bool = False, learn_from: str | None = None
 ) -> tuple[float, float, int]:
-    """Suggestion quality on the people set `name` (``blind``, ``tuning`` or ``tuning2``); with
+    """Suggestion quality on the people set `name` (``blind``, ``tuning``, ``tuning2`` or
+    ``tuning3``); with
     `learn_from`, after learning that set's questions as well-rated sessions of their mentor."""
     taught = _people_cases(learn_from) if learn_from else []
     return mentor_quality(
@@ -276,7 +282,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.misses and not _tuning(args.misses_split):
         parser.error("--misses lists the misses of a tuning split only; the others stay unseen")
-    for name in ("blind", "tuning", "tuning2"):
+    for name in ("blind", "tuning", "tuning2", "tuning3"):
         if args.people_misses and name != "blind":
             print(f"misses of [people {name}]:")
         p1, r3, n = people_quality(name, show_misses=args.people_misses and name != "blind")

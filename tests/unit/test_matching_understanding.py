@@ -146,6 +146,25 @@ def test_the_second_tuning_set_is_large_balanced_new_and_names_no_skill_of_its_m
                 assert skill not in r["question"].lower(), (r["id"], skill)
 
 
+def test_the_third_tuning_set_is_chat_style_balanced_and_names_no_skill_of_its_mentors() -> None:
+    roster = {m["name"]: m for m in json.loads((DATA / "matching_people_roster.json").read_text())}
+    rows = [json.loads(line) for line in (DATA / "matching_people_tuning3.jsonl").open()]
+    assert len(rows) >= 100
+    people = sum(r["kind"] == "people" for r in rows)
+    assert abs(people - (len(rows) - people)) <= 2
+    earlier = {
+        json.loads(line)["question"]
+        for name in ("tuning", "tuning2", "blind")
+        for line in (DATA / f"matching_people_{name}.jsonl").open()
+    }
+    for r in rows:
+        assert r["question"] not in earlier and r["mentors"]
+        assert set(r["mentors"]) <= set(roster)
+        for name in r["mentors"]:
+            for skill in roster[name]["skills"]:
+                assert skill not in r["question"].lower(), (r["id"], skill)
+
+
 def test_offline_classifier_reads_named_topics_and_situations() -> None:
     guesses = OfflineClassifier(build_taxonomy()).guesses("our Django app is slow")
     assert ("django", "named") in {(g.skill, g.how) for g in guesses}
