@@ -5,9 +5,14 @@ thing ("tired": exhausted, drained, burnt out …) — and *situations*: a skill
 together in one question, describe it, with a weight (how sure that makes us). Words meet in any
 inflection (the stemmer of `bot.matching._text`, and the regular -s/-ed/-ing forms of a phrase's
 last word, which that stemmer may keep apart: "raise", "raises"); phrases must appear as written.
-A compound error name ("KeyError", "NullPointerException") reads as "error" / "exception". A question that
-reads as technical (an idea listed under ``[technical] ideas``) and not about people, money or
-careers takes only technical situations, and the other way round; a mixed one takes both.
+A compound error name ("KeyError", "NullPointerException") reads as "error" / "exception". A stop
+word ("even") meets an idea only as written, never through the stemmer ("evening"). A question
+that reads as technical (an idea listed under ``[technical] ideas``) and not about people, money
+or careers takes only technical situations, and the other way round; when phrases of both kinds
+appear, the kind more of them speak for decides ("installed the package": one "package" of pay
+against an install), and only a tie leaves the question mixed, taking both (`SituationBook.sides`).
+Ideas no situation uses ("make_product": "agreed to build") are sinks: as the longest phrase at a
+word they keep its everyday sense from being read as a technical one.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from bot.matching._text import stem, tokenize
+from bot.matching._text import STOP_WORDS, stem, tokenize
 
 __all__ = ["Situation", "SituationBook", "TopicGuess", "default_situations"]
 
@@ -120,11 +125,16 @@ class SituationBook:
         "checking email" (always on) neither "checking" (tests) nor "email" (writing) is an idea
         of its own. Ideas sharing that longest phrase all count, unless one lists the words as
         written and another meets them only through the stemmer or a regular form: "pages" is a
-        screen and "paged" an alert, though both stem to "page"."""
+        screen and "paged" an alert, though both stem to "page". A stop word meets an idea only
+        as written: "even" is no form of "evening"."""
+        return {idea for found in self._read(text) for idea in found}
+
+    def _read(self, text: str) -> list[set[str]]:
+        """The ideas of each phrase of `text` that evokes any, in order (see `ideas_in`)."""
         tokens = tokenize(text)
         written = [t.text.lower() for t in tokens]
         words = [_word(t.text) for t in tokens]
-        found: set[str] = set()
+        out: list[set[str]] = []
         i = 0
         while i < len(words):
             longest = 0
@@ -133,22 +143,37 @@ class SituationBook:
                 if longest and len(stems) < longest:
                     break
                 if tuple(words[i : i + len(stems)]) == stems:
+                    as_written = tuple(written[i : i + len(stems)])
+                    how = spelt.get(as_written, _STEM)
+                    if how == _STEM and any(w in STOP_WORDS for w in as_written):
+                        continue
                     longest = len(stems)
-                    how = spelt.get(tuple(written[i : i + longest]), _STEM)
                     here[idea] = max(how, here.get(idea, _STEM))
             if here:
                 closest = max(here.values())
-                found.update(idea for idea, how in here.items() if how == closest)
+                out.append({idea for idea, how in here.items() if how == closest})
             i += max(longest, 1)
-        return found
+        return out
+
+    def sides(self, text: str) -> tuple[set[str], bool, bool]:
+        """The ideas of `text` and whether it reads as technical, as about people (or both).
+
+        When phrases of both kinds appear, the kind more of them speak for wins ("installed the
+        package", "the app … an image": two technical phrases outweigh one "package" of pay);
+        a tie leaves the question mixed."""
+        read = self._read(text)
+        technical = sum(bool(found & self._technical) for found in read)
+        people = sum(bool(found & self._people) for found in read)
+        ideas = {idea for found in read for idea in found}
+        if technical and people and technical != people:
+            return ideas, technical > people, people > technical
+        return ideas, bool(technical), bool(people)
 
     def guess(self, text: str) -> list[TopicGuess]:
         """Skills the situations of `text` point to, strongest first (one entry per skill)."""
-        ideas = self.ideas_in(text)
+        ideas, technical, people = self.sides(text)
         if not ideas:
             return []
-        technical = bool(ideas & self._technical)
-        people = bool(ideas & self._people)
         best: dict[str, float] = {}
         for s in self.situations:
             if s.technical and people and not technical:

@@ -208,3 +208,12 @@ def test_a_general_skill_gives_way_to_a_related_narrower_one(tax: Taxonomy) -> N
         "negotiation",
         "sales demos",
     ]
+
+
+def test_conflicts_alone_are_loose_a_merge_is_not_a_quarrel(tax: Taxonomy) -> None:
+    # "conflicts" has two senses at work; with nothing to settle it, it is only a guess
+    text = "I have conflicts every time I pull"
+    assert "conflict resolution" not in extract_topics(text, tax)
+    assert "conflict resolution" in unsure_topics(text, tax)
+    supported = "team conflicts keep coming up in my one-on-ones"
+    assert "conflict resolution" in extract_topics(supported, tax)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.matching import SituationBook
+from bot.matching import SituationBook, default_situations
 
 
 def _book() -> SituationBook:
@@ -54,3 +54,60 @@ def test_an_error_message_is_a_failure_not_writing() -> None:
     ideas = default_situations().ideas_in("The program crashes randomly with no error message")
     assert "failure" in ideas
     assert "writing" not in ideas
+
+
+def test_a_stop_word_meets_an_idea_only_as_written() -> None:
+    # "even" and "evening" share a stem, but "even" is a stop word: it is no evening
+    book = SituationBook(
+        {"intrusion": ["evening"]},
+        [("boundaries", ["intrusion"], 0.6)],
+    )
+    assert book.ideas_in("what else could i even do") == set()
+    assert book.ideas_in("they message me every evening") == {"intrusion"}
+
+
+def test_the_kind_more_phrases_speak_for_decides_a_mixed_question() -> None:
+    # one "package" of pay against an app and its image: the question is technical
+    book = SituationBook(
+        {"money": ["package"], "container": ["image"], "service": ["app"]},
+        [("salary negotiation", ["money"], 0.9), ("docker", ["container"], 0.7)],
+        technical=["container", "service"],
+        people=["money"],
+        technical_skills=["docker"],
+    )
+    text = "the app works but not once we package it into an image"
+    assert book.sides(text)[1:] == (True, False)
+    assert [g.skill for g in book.guess(text)] == ["docker"]
+    # as many of each kind: mixed, both kinds of situation count
+    both = "the package they offered and the image"
+    assert book.sides(both)[1:] == (True, True)
+    assert {g.skill for g in book.guess(both)} == {"salary negotiation", "docker"}
+
+
+def test_shipped_sink_ideas_keep_everyday_senses_out_of_technical_ones() -> None:
+    # "build" as a verb, "feel lost", how long something lasted, keeping a site up, "package"
+    # of software: none of them reads as the technical (or pay) idea their words share
+    book = default_situations()
+    cases = {
+        "Sales keeps promising customers features we never agreed to build": "ci/cd",
+        "I manage managers now and feel lost about what my job actually is": "debugging",
+        "the site was down for an hour and now i have to write up what happened": (
+            "web performance"
+        ),
+        "we need to add a column to a huge table without taking the site down": (
+            "incident management"
+        ),
+        "getting ModuleNotFoundError even though i installed the package with pip": (
+            "salary negotiation"
+        ),
+    }
+    for text, wrong in cases.items():
+        assert wrong not in {g.skill for g in book.guess(text)}, text
+
+
+def test_access_and_review_phrases_vote_technical() -> None:
+    # admin rights on production weigh as much as the people words "interns" and "scares me"
+    book = default_situations()
+    text = "interns have full admin rights on production and that scares me"
+    assert book.sides(text)[1:] == (True, True)
+    assert "identity and access management" in {g.skill for g in book.guess(text)}
