@@ -28,6 +28,7 @@ from bot.matching import (
     Taxonomy,
     TopicClassifier,
     build_taxonomy,
+    warm_up,
 )
 from bot.mentors.roster_cache import MentorRoster, RosterSnapshot
 from bot.messagebus import EventHandler, Services
@@ -360,6 +361,7 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
         app.web.add_routes(*_starter(path)(app))
     assert app.ping is not None
     asgi = ops_app(app.web, ping=app.ping, registry=metrics.registry, refresh=refresh)
+    warm_up(app.bus.services.taxonomy)  # before serving: the first ask's decision stays short
     _settle_long_lived_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

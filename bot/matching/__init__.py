@@ -15,7 +15,7 @@ from bot.matching.similar import SimilarIndex, SimilarIndexes, SimilarQuestion
 from bot.matching.situations import SituationBook, TopicGuess, default_situations
 from bot.matching.taxonomy import Taxonomy, build_taxonomy, default_skills
 from bot.matching.topics import TopicMatch, extract_topics, find_topics, unsure_topics
-from bot.matching.understanding import Reading, merge_guesses, skill_words
+from bot.matching.understanding import Reading, merge_guesses, skill_words, warm_up
 
 __all__ = [
     "FACTORS",
@@ -46,4 +46,5 @@ __all__ = [
     "rank_mentors",
     "skill_words",
     "unsure_topics",
+    "warm_up",
 ]

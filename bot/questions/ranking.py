@@ -24,6 +24,8 @@ from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["rank_for", "read_question"]
 
+_YIELD_EVERY = 1000  # mentors looked at between two turns of the event loop
+
 
 async def read_question(
     ctx: Context, workspace: WorkspaceRef, text: str, *, question_id: int | None = None
@@ -103,7 +105,9 @@ async def rank_for(
 
     none = (0, 0)
     candidates = []
-    for p in profiles:
+    for i, p in enumerate(profiles, 1):
+        if i % _YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # thousands of mentors take a while: let acks in between
         if p.is_paused(now) or p.ref in exclude:
             continue
         sessions, claims = load.get(p.ref, none)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -223,3 +225,23 @@ async def test_mentor_about_is_stored_and_shown_on_the_profile() -> None:
     await core.join("maya", "salary negotiation")
     reply = await core.reply(SetMentorAbout(core.actor("maya"), "Answering offers and counters"))
     assert "Answering offers and counters" in reply
+
+
+def test_warm_up_loads_the_lazy_parts_before_the_first_question() -> None:
+    """`micromentor run` warms the reading before it serves: the first question's decision must
+    not load the English dictionary (~0.3 s holding the event loop, and every ack behind it).
+    In a fresh process, since the dictionary is cached process-wide once loaded."""
+    script = (
+        "from simplemma.strategies.dictionaries import dictionary_factory as f\n"
+        "from bot.matching import OfflineClassifier, build_taxonomy, warm_up\n"
+        "tax = build_taxonomy()\n"
+        "warm_up(tax)\n"
+        "def refuse(*a, **k):\n"
+        "    raise AssertionError('the dictionary was loaded by a question')\n"
+        "f._load_dictionary_from_disk = refuse\n"
+        "print(OfflineClassifier(tax).guesses('my postgress managment job keeps failing'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
