@@ -83,7 +83,7 @@ async def main() -> None:
             **os.environ,
             "SLACK_API_URL": api_url,
             "SLACK_SIGNING_SECRET": SECRET,
-            "PYTHONPATH": str(REPO),
+            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("BENCH_EXTRA_PATH", "")]),
             "HOST": "127.0.0.1",
         }
         base_env.pop("SLACK_APP_TOKEN", None)

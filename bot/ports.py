@@ -215,9 +215,10 @@ class QuestionRepository(Protocol):
         ...
 
     async def resolved_texts(
-        self, workspace: WorkspaceRef
+        self, workspace: WorkspaceRef, *, after: int = 0, limit: int | None = None
     ) -> list[tuple[int, str, tuple[str, ...]]]:
-        """(id, text, topics) of every resolved question: what the similar-question index needs."""
+        """(id, text, topics) of the resolved questions, by id: what the similar-question index
+        needs (a page of `limit` after the id `after`, or all)."""
         ...
 
     async def recent_claim_waits(

@@ -230,12 +230,17 @@ class SqlQuestionRepository(Repository):
         return await self._many(stmt)
 
     async def resolved_texts(
-        self, workspace: WorkspaceRef
+        self, workspace: WorkspaceRef, *, after: int = 0, limit: int | None = None
     ) -> list[tuple[int, str, tuple[str, ...]]]:
         rows = await self._session.execute(
-            sa.select(T.c.id, T.c.text, T.c.topics).where(
-                T.c.workspace == workspace.key(), T.c.state == QuestionState.RESOLVED.value
+            sa.select(T.c.id, T.c.text, T.c.topics)
+            .where(
+                T.c.workspace == workspace.key(),
+                T.c.state == QuestionState.RESOLVED.value,
+                T.c.id > after,
             )
+            .order_by(T.c.id)
+            .limit(limit)
         )
         return [(qid, text, tuple(topics)) for qid, text, topics in rows]
 

@@ -46,7 +46,7 @@ async def test_start_up_indexes_every_resolved_question(sqlite_url: str) -> None
         await app.dispose()
 
 
-async def test_the_index_can_be_filled_later_in_chunks(sqlite_url: str) -> None:
+async def test_the_index_can_be_filled_later_in_pages_and_chunks(sqlite_url: str) -> None:
     await _seed(sqlite_url, 1203)
     app = await build_app(
         Config(), clock=ManualClock(T0), database_url=sqlite_url, load_similar=False
@@ -54,7 +54,7 @@ async def test_the_index_can_be_filled_later_in_chunks(sqlite_url: str) -> None:
     try:
         index = app.bus.services.similar
         assert len(index) == 0
-        await load_similar_index(app.uow_factory, index, chunk=500)
+        await load_similar_index(app.uow_factory, index, chunk=70, page=500)  # 3 pages
         assert len(index) == 1203
         hits = index.of(WS).search("merge pandas frames", ["pandas"], limit=3)
         assert len(hits) == 3

@@ -476,6 +476,25 @@ async def test_resolved_texts_list_only_resolved_questions_of_the_workspace(
     assert elsewhere == []
 
 
+async def test_resolved_texts_come_a_page_at_a_time_by_id(uow_factory: UowFactory) -> None:
+    ids = []
+    for i in range(5):
+        q = await _stored(uow_factory, _question(text=f"question {i}"))
+        done = q.moved(Transition.CLAIM, mentor=MENTOR, claimed_at=T0).moved(
+            Transition.RESOLVE, resolved_at=T0
+        )
+        async with uow_factory() as uow:
+            assert await uow.questions.update(done, expected_state=QuestionState.OPEN)
+            await uow.commit()
+        assert q.id is not None
+        ids.append(q.id)
+    async with uow_factory() as uow:
+        first = await uow.questions.resolved_texts(WS, limit=2)
+        rest = await uow.questions.resolved_texts(WS, after=first[-1][0], limit=10)
+    assert [r[0] for r in first] == ids[:2]
+    assert [r[0] for r in rest] == ids[2:]
+
+
 async def test_the_tally_tells_running_sessions_apart_from_unclaimed_questions(
     uow_factory: UowFactory,
 ) -> None:

@@ -355,13 +355,14 @@ class FakeQuestionRepository(_Repository):
         return _copy(found[:limit] if limit is not None else found)
 
     async def resolved_texts(
-        self, workspace: WorkspaceRef
+        self, workspace: WorkspaceRef, *, after: int = 0, limit: int | None = None
     ) -> list[tuple[int, str, tuple[str, ...]]]:
-        return [
+        found = sorted(
             (q.number, q.text, q.topics)
             for q in self._rows().values()
-            if q.workspace == workspace and q.state is QuestionState.RESOLVED
-        ]
+            if q.workspace == workspace and q.state is QuestionState.RESOLVED and q.number > after
+        )
+        return found[:limit] if limit is not None else found
 
     async def recent_claim_waits(
         self, workspace: WorkspaceRef, *, since: datetime, limit: int
