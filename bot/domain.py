@@ -218,6 +218,8 @@ class NudgeKind(StrEnum):
     FOLLOW_UP = "follow_up"
     PAUSE_END = "pause_end"
     LIGHTNING = "lightning"  # a lightning session's reminders and wrap-up (step: which)
+    # Whether a question's topics now call for a lightning session (question_id)
+    LIGHTNING_DEMAND = "lightning_demand"
     BADGES = "badges"  # the day's badge DM to `target`
     STREAK = "streak"  # a "keep it going" look at `target`'s helping streak
     LESSON = "lesson"  # the next lesson of a course (target: the learner; step: which)

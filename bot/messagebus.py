@@ -88,6 +88,9 @@ class Context:
     replies: list[ChatMessage] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # Set by a handler that stored a nudge due at once: the nudge worker is woken after commit
+    # instead of at the scheduler's next tick.
+    nudge_now: bool = False
     read_factory: UnitOfWorkFactory | None = None
     _reads: UnitOfWork | None = None
 
@@ -160,6 +163,9 @@ class MessageBus:
         # Called after a commit that stored deliveries: wakes the deliverer (or, in the console
         # and tests, delivers at once).
         self.committed: Callable[[], Awaitable[None]] = _nothing
+        # Called after a commit that stored a nudge due at once (`Context.nudge_now`): wakes the
+        # nudge worker (or, in the console and tests, works through what is due at once).
+        self.nudged: Callable[[], Awaitable[None]] = _nothing
 
     async def decide(
         self, work: Callable[[Context], Awaitable[None]], *, inbox: InboxItem | None = None
@@ -202,6 +208,8 @@ class MessageBus:
             callback()
         if ctx.outbox.deliveries:
             await self.committed()
+        if ctx.nudge_now:
+            await self.nudged()
         return ctx
 
     async def _publish(self, ctx: Context) -> None:

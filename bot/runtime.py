@@ -237,7 +237,14 @@ def build_runtime(
         else:
             outbox_worker.wake()
 
+    async def nudged() -> None:
+        if deliver_now:
+            await nudge_worker.drain()
+        else:
+            nudge_worker.wake()
+
     bus.committed = committed
+    bus.nudged = nudged
     inbox = Inbox(uow_factory=uow_factory, clock=clock, received=inbox_worker.wake, intake=intake)
     return Runtime(
         bus=bus,

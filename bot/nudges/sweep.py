@@ -33,14 +33,16 @@ class NudgeSweep:
         prepared = await prepare(self._bus, nudge, now) if prepare is not None else None
 
         async def decide(ctx: Context) -> None:
-            if not await ctx.uow.nudges.hold(
-                nudge_id, lease_until=lease_until, until=now + self._lease
-            ):
-                raise LeaseLost()
             if prepared is not None:
                 await prepared(ctx)
             else:
                 await SENDERS[nudge.kind](ctx, nudge, now)
+            # Last, as the inbox does: what a sender reads from the read snapshot comes before
+            # SQLite's write lock is taken; a lease lost meanwhile undoes the whole decision.
+            if not await ctx.uow.nudges.hold(
+                nudge_id, lease_until=lease_until, until=now + self._lease
+            ):
+                raise LeaseLost()
             await ctx.uow.nudges.mark_sent(nudge_id, now)
 
         try:

@@ -25,7 +25,7 @@ from bot.lightning.commands import (
     ProposeLightning,
     RateLightning,
 )
-from bot.lightning.proposals import propose_from_demand
+from bot.lightning.proposals import check_demand, schedule_demand_check
 from bot.lightning.reminders import send_lightning_nudge
 from bot.messagebus import Context, EventHandler, Handler
 from bot.recognition import reactions
@@ -47,7 +47,7 @@ COMMUNITY_COMMANDS: dict[type[Command], Handler] = {
 }
 
 COMMUNITY_REACTIONS: dict[type[Event], list[EventHandler]] = {
-    QuestionAsked: [reactions.question_asked, propose_from_demand],
+    QuestionAsked: [reactions.question_asked, schedule_demand_check],
     QuestionResolved: [reactions.question_resolved],
     SessionRated: [reactions.session_rated],
     MentorPaused: [mentor_paused],
@@ -56,6 +56,7 @@ COMMUNITY_REACTIONS: dict[type[Event], list[EventHandler]] = {
 
 COMMUNITY_SENDERS: dict[NudgeKind, Callable[[Context, Nudge, datetime], Awaitable[None]]] = {
     NudgeKind.LIGHTNING: send_lightning_nudge,
+    NudgeKind.LIGHTNING_DEMAND: check_demand,
     NudgeKind.BADGES: send_badge_note,
     NudgeKind.STREAK: send_streak_note,
 }

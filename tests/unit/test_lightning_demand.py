@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.config import Config
-from bot.domain import Question, QuestionState
+from bot.domain import NudgeKind, NudgeState, Question, QuestionState
 from bot.lightning.demand import demand_period, find_demand
 from bot.lightning.model import LightningState
 from tests.unit.core_harness import QUESTION, START, WORKSPACE, Core, start_core
@@ -156,3 +156,21 @@ async def test_the_threshold_and_window_come_from_the_config() -> None:
     await core.ask("alice", QUESTION)
     await core.ask("dave", QUESTION)
     assert len(core.db.rows("lightning")) == 1
+
+
+async def test_the_demand_check_is_a_step_of_its_own_after_the_ask(core: Core) -> None:
+    """Counting a topic's questions and ranking its mentors are no part of the ask's decision
+    (on SQLite they would hold the write lock, and every acknowledgement waiting to store its
+    input, while they run): the ask stores a check due at once, decided on its own."""
+
+    async def not_yet() -> None:  # as when the nudge worker has not come round to it yet
+        return None
+
+    await ask_times(core, 4)
+    core.runtime.bus.nudged = not_yet
+    await ask_times(core, 1, first=5)
+    assert proposals(core) == [] and core.db.rows("lightning") == []
+    checks = [n for n in core.db.rows("nudges") if n.kind is NudgeKind.LIGHTNING_DEMAND]
+    assert [n.state for n in checks].count(NudgeState.PENDING) == 1
+    await core.tick()
+    assert len(core.db.rows("lightning")) == 1 and len(proposals(core)) == 2
