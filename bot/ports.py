@@ -484,10 +484,6 @@ class DigestRunRepository(Protocol):
         """Claim the digest of a period; True for exactly one caller per workspace and period."""
         ...
 
-    async def started(self, workspace: WorkspaceRef, period: str) -> bool:
-        """Whether the digest of a period was claimed already (a read: `start` decides)."""
-        ...
-
     async def tally(
         self, workspace: WorkspaceRef, start: datetime, end: datetime, *, top_mentors: int
     ) -> WeekTally:

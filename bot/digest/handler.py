@@ -106,9 +106,7 @@ async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
         raise Refusal(f"{e}. Give the week like `2026-W48`, or nothing for this week.") from None
     if week > current:
         raise Refusal(f"{week.label} hasn't started yet; the latest week is {current.label}.")
-    # Read from the snapshot and drawn before anything is written: on SQLite the write lock
-    # (and every input waiting to be stored) is held only for the audit row and the post.
-    digest = await load_digest(await ctx.reads(), ctx.config, ws, week, now=cmd.now)
+    digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
     message = await render_digest(ctx.services, digest)
     await audit(ctx, cmd.actor, "digest", detail=week.label)
     ctx.outbox.post(ws.admin_channel, message)
@@ -145,14 +143,9 @@ async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
     """The scheduled digest of the last full week, once per workspace and week across replicas:
     the digest_run row is claimed in the transaction that stores the post, so a replica that
     loses the race on the unique key stores nothing, and a crash before commit leaves it to the
-    next tick. The figures are read from the snapshot and the chart drawn first, the claim
-    last: on SQLite the write lock (and every input waiting to be stored behind it) is held
-    only for the claim and the post, not for the week's figures (~0.3 s at a million
-    questions) and the chart."""
+    next tick."""
     cfg = ctx.config.digest
-    reads = await ctx.reads()
-    ready: list[tuple[Workspace, IsoWeek, ChatMessage | None]] = []
-    for ws in await reads.workspaces.all():
+    for ws in await ctx.uow.workspaces.all():
         if cmd.workspace is not None and ws.ref != cmd.workspace:
             continue
         tz = workspace_timezone(ws, ctx.config)
@@ -161,18 +154,13 @@ async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
             if cmd.week
             else scheduled_week(cmd.now, tz=tz, weekday=cfg.weekday, at=cfg.time)
         )
-        if week is None or await reads.digests.started(ws.ref, week.label):
+        if week is None or not await ctx.uow.digests.start(ws.ref, week.label, cmd.now):
             continue
-        digest = await load_digest(reads, ctx.config, ws, week, now=cmd.now)
-        quiet = _nothing_happened(digest)
-        ready.append((ws, week, None if quiet else await render_digest(ctx.services, digest)))
-    for ws, week, message in ready:
-        if not await ctx.uow.digests.start(ws.ref, week.label, cmd.now):
-            continue  # another replica took it meanwhile
-        if message is None:
+        digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
+        if _nothing_happened(digest):
             # A fresh install's first week (or a quiet one): no post of zeros; the week is
             # still marked done, and `/mentoradmin digest` shows it on demand.
             log.info("weekly digest %s skipped for %s: nothing happened", week.label, ws.ref)
             continue
-        ctx.outbox.post(ws.admin_channel, message)
+        ctx.outbox.post(ws.admin_channel, await render_digest(ctx.services, digest))
         log.info("weekly digest %s decided for %s", week.label, ws.ref)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from bot.digest.figures import WeekTally
 from bot.refs import WorkspaceRef
 from storage.repositories._base import Repository
@@ -23,14 +21,6 @@ class SqlDigestRunRepository(Repository):
     async def start(self, workspace: WorkspaceRef, period: str, at: datetime) -> bool:
         values = {"workspace": workspace.key(), "period": period, "started_at": at}
         return await self._insert_once(DIGEST, values)
-
-    async def started(self, workspace: WorkspaceRef, period: str) -> bool:
-        found = await self._session.scalar(
-            sa.select(DIGEST.c.period)
-            .where(DIGEST.c.workspace == workspace.key(), DIGEST.c.period == period)
-            .limit(1)
-        )
-        return found is not None
 
     async def tally(
         self, workspace: WorkspaceRef, start: datetime, end: datetime, *, top_mentors: int

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import httpx
@@ -15,13 +14,11 @@ from starlette.applications import Starlette
 
 from adapters.slack.server import slack_routes
 from bot.clock import ManualClock
-from bot.commands import Actor, SendDigest, ShowLeaderboard
+from bot.commands import Actor, ShowLeaderboard
 from bot.config import Config
-from bot.digest.figures import IsoWeek
-from bot.domain import Question, Workspace
 from bot.flow.intake import Intake
 from bot.main import build_app
-from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from bot.refs import UserRef, WorkspaceRef
 from tests.adapters.slack.conftest import signed_headers
 from tests.unit.fake_chat import FakeChat
 
@@ -127,57 +124,3 @@ async def test_a_slack_request_counts_as_taken_in_from_its_arrival_to_its_answer
         )
     assert answer.status_code == 200
     assert seen == [1] and intake.taking == 0
-
-
-async def test_inputs_are_stored_while_the_weekly_digest_is_computed_and_drawn(
-    sqlite_url: str,
-) -> None:
-    """The digest reads a week of figures and draws its chart (a second or so at a million
-    questions) before it writes anything: meanwhile, on SQLite, an input is stored (and could be
-    acknowledged) at once instead of waiting for the write lock."""
-    drawing, drawn = threading.Event(), threading.Event()
-
-    def slow_chart(_: object) -> bytes:
-        drawing.set()
-        assert drawn.wait(10), "the test never let the chart finish"
-        return b"png"
-
-    now = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
-    app = await build_app(
-        Config(),
-        clock=ManualClock(now),
-        gateways={"test": FakeChat(platform="test")},
-        database_url=sqlite_url,
-    )
-    app.bus.services.chart = slow_chart
-    ws = WorkspaceRef("test", "W1")
-    try:
-        async with app.uow_factory() as uow:
-            await uow.workspaces.save(
-                Workspace(ws, ChannelRef("test", "m"), ChannelRef("test", "a"), name="w")
-            )
-            await uow.questions.add(
-                Question(
-                    workspace=ws,
-                    asker=UserRef("test", "U1"),
-                    text="How do I merge two pandas frames on a date column?",
-                    created_at=now - timedelta(days=7),
-                    topics=("pandas",),
-                )
-            )
-            await uow.commit()
-        week = IsoWeek.containing(now - timedelta(days=7), "UTC").label
-        digest = asyncio.create_task(app.bus.handle(SendDigest(now, workspace=ws, week=week)))
-        assert await asyncio.to_thread(drawing.wait, 10)
-        ann = Actor(UserRef("test", "U2"), "Ann", ws)
-        stored = await asyncio.wait_for(
-            app.inbox.receive_command(ShowLeaderboard(ann), key="while-drawing"), 5
-        )
-        drawn.set()
-        await asyncio.wait_for(digest, 10)
-        assert stored
-        async with app.uow_factory(read_only=True) as uow:
-            assert await uow.digests.started(ws, week)
-    finally:
-        drawn.set()
-        await app.dispose()

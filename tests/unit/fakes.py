@@ -906,9 +906,6 @@ class FakeDigestRunRepository(_Repository):
         self._uow.put(self.table, key, at)
         return True
 
-    async def started(self, workspace: WorkspaceRef, period: str) -> bool:
-        return (workspace, period) in self._rows()
-
     async def tally(
         self, workspace: WorkspaceRef, start: datetime, end: datetime, *, top_mentors: int
     ) -> WeekTally:
