@@ -24,9 +24,17 @@ __all__ = ["check_demand", "invite_next_mentors", "schedule_demand_check"]
 
 
 async def schedule_demand_check(event: QuestionAsked, ctx: Context) -> None:
-    """After a question with topics: check the demand for them (`check_demand`) right away."""
+    """After a question with topics: check the demand for them (`check_demand`) right away,
+    unless each already has a session proposed in the window (the usual case, one indexed
+    look-up per topic: a step of its own for every ask would cost more than it saves)."""
     q = await ctx.uow.questions.get(event.question_id)
     if q is None or not q.topics:
+        return
+    since = ctx.clock.now() - timedelta(days=ctx.config.lightning.window_days)
+    for topic in q.topics:
+        if not await ctx.uow.lightning.proposed_since(q.workspace, topic, since):
+            break
+    else:
         return
     await ctx.uow.nudges.add(
         Nudge(
