@@ -1,11 +1,11 @@
 """Sessions from demand: when a topic has been asked about often enough, the mentors who know it
 best are asked to teach it ([I'll teach it] [Not now]); one proposal per topic per window.
 
-The check is a nudge of its own, due as the question is asked, not a part of the ask's decision:
-counting a topic's questions and ranking a workspace's mentors are reads, done from the read
-snapshot before the short write that records a proposal. Inside the ask's transaction they held
-SQLite's write lock, and every input waiting to be stored (and acknowledged) behind it, for as
-long as they took (~100-200 ms at 10,000 mentors and 100,000 questions)."""
+When one of its topics has no session proposed in the window, an ask stores a check due at
+once (a nudge of its own) instead of deciding it in its own transaction: counting a topic's
+questions and ranking a workspace's mentors are reads, done from the read snapshot before the
+short write that records a proposal. Inside the ask's transaction they held SQLite's write lock,
+and every input waiting to be stored (and acknowledged) behind it, for as long as they took."""
 
 from __future__ import annotations
 
