@@ -60,6 +60,10 @@ class WorkerSettings:
         return timedelta(seconds=min(seconds, self.retry_max_seconds))
 
 
+async def _no_wait() -> None:
+    return None
+
+
 def _error(e: BaseException) -> str:
     """What went wrong, for the row and the log: the type and the platform's message, cut short.
     (Database errors never carry bound values: the engine hides them.)"""
@@ -96,7 +100,7 @@ class LeasedWorker(Generic[T]):
         self.settings = settings
         self._on_give_up = on_give_up
         self._describe = describe
-        self._turn = turn  # awaited before each row: inputs being taken in go first
+        self._turn = turn or _no_wait  # awaited before each row: inputs being taken in go first
         self._wake = asyncio.Event()
         self._stopping = False
         self._gate = asyncio.Semaphore(settings.concurrency)
@@ -134,8 +138,7 @@ class LeasedWorker(Generic[T]):
                 self._not_started[item.id] = item
             if self.settings.concurrency == 1:
                 for item in batch:
-                    if self._turn is not None:
-                        await self._turn()
+                    await self._turn()
                     if self._stopping:
                         break
                     await self._one(item)
@@ -146,8 +149,7 @@ class LeasedWorker(Generic[T]):
 
     async def _guarded(self, item: T) -> None:
         async with self._gate:
-            if self._turn is not None:
-                await self._turn()
+            await self._turn()
             if not self._stopping:
                 await self._one(item)
 

@@ -114,15 +114,15 @@ async def rank_for(
         refused = declined.get(p.ref)
         candidates.append(
             MentorCandidate(
-                p.ref,
-                p.skills,
-                in_hours(p),
-                sessions,
-                claims,
-                p.capacity_per_week,
-                tuple(refused) if refused else (),
-                roster.ratings.get(p.ref),
-                p.stage,
+                ref=p.ref,
+                skills=p.skills,
+                in_hours=in_hours(p),
+                open_sessions=sessions,
+                claims_this_week=claims,
+                capacity_per_week=p.capacity_per_week,
+                not_my_area=tuple(refused) if refused else (),
+                average_rating=roster.ratings.get(p.ref),
+                stage=p.stage,
             )
         )
     view = await _asker_view(ctx, workspace, asker, stage) if asker or stage else None

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import httpx
+import pytest
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from starlette.applications import Starlette
@@ -32,11 +33,12 @@ async def _until(condition, *, tries: int = 500) -> None:  # type: ignore[no-unt
     raise AssertionError("the condition never held")
 
 
+@pytest.mark.parametrize("at_once", [1, 2])  # one at a time, or a few under a semaphore
 async def test_a_stored_input_waits_to_be_decided_while_another_is_being_taken_in(
-    sqlite_url: str,
+    sqlite_url: str, at_once: int
 ) -> None:
     app = await build_app(
-        Config(),
+        Config.model_validate({"flow": {"decide_concurrency": at_once}}),
         clock=ManualClock(datetime(2026, 11, 25, 14, 0, tzinfo=UTC)),
         gateways={"test": FakeChat(platform="test")},
         database_url=sqlite_url,
