@@ -66,6 +66,9 @@ __all__ = [
     "default_skills",
 ]
 
+# Terms of at least this many letters are matched with a typo too, everyday words among them: a
+# typo is read only in a word no dictionary knows (`bot.matching.topics`), so "intervew" is an
+# interview while "interval" is never one.
 _MIN_FUZZY_LEN = 6
 # Words that may stand between the two words of a two-word term ("negotiate my salary"):
 # possessives and object pronouns, never articles ("booking a meeting room" is no sales call).
@@ -254,7 +257,7 @@ class Taxonomy:
         self.max_words = max(self.max_words, len(words))
         if key not in self._exact:
             self._exact[key] = canon
-            if len(key) >= _MIN_FUZZY_LEN and key not in common_words():
+            if len(key) >= _MIN_FUZZY_LEN:
                 self._fuzzy.setdefault((len(words), key[0]), []).append(key)
         stemmed = " ".join(stem(w) for w in words)
         if len(words) == 2 and not FUNCTION_WORDS.intersection(words):

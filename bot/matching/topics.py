@@ -27,6 +27,12 @@ A typo is read only in a word no English dictionary knows ("production" is never
 A role ("product manager") right after "to", "with", "for" or "from" is the audience, not a topic,
 when the question names another topic ("explain significance to a product manager").
 
+A role after a "to" that ends another term is where the asker is going, not the audience: "from
+analyst to data scientist" is a career change into data science. A move verb with "from" + a
+field or role and "to"/"into" is a career change too ("transition from engineering into product
+management"; never a move between tools). Writing a document ("write a status report") is
+written communication unless a writing skill is named already.
+
 A general skill gives way to a related narrower one named in the same question ("negotiation"
 to "salary negotiation", "python" to "python packaging").
 
@@ -60,7 +66,8 @@ _NEXT_CUES = frozenset(
     component components hooks sheet sheets spreadsheet spreadsheets formula formulas macro
     macros workbook doc docs document documents template templates crate crates gem gems
     goroutine goroutines interface interfaces struct structs pointer pointers test tests
-    binary binaries toolchain generics syntax plugin plugins engine""".split()
+    binary binaries toolchain generics syntax plugin plugins engine http handler handlers
+    routine routines""".split()
 )
 # A two-word term with up to two determiners between its words spans at most four words.
 _GAPPED_SPAN = 4
@@ -78,6 +85,46 @@ _ROLE_NOUNS = frozenset(
 _TEAM_NOUNS = frozenset("team teams department departments".split())
 _AUDIENCE_CUES = frozenset("to with for from".split())
 _DETERMINERS = frozenset("a an the my our your his her their this that our".split())
+# A career move said with a verb: "transition from engineering into product management", "get
+# into UX from teaching". The move must start from a field or a role, so "move from REST to
+# GraphQL" or "switch from HubSpot to Salesforce" (tools) is no career change.
+_MOVE_VERBS = frozenset(
+    """move moving moved switch switching switched transition transitioning transitioned pivot
+    pivoting pivoted go going get getting break breaking shift shifting jump jumping""".split()
+)
+_FIELDS = frozenset(
+    """engineering teaching sales marketing support finance design academia consulting nursing
+    law accounting hr research operations ops journalism retail hospitality military qa
+    testing development management analytics education healthcare medicine science coding
+    programming software it recruiting banking print agency agencies customer""".split()
+)
+_ROLE_WORDS = frozenset(
+    """teacher teachers nurse nurses analyst analysts dev devs pm pms consultant consultants
+    lawyer accountant engineer engineers developer developers designer designers scientist
+    researcher marketer recruiter manager writer tester support""".split()
+)
+# Writing a document is written communication ("write a status report execs will read", "write a
+# strategy doc"), whatever else the document is about, unless a writing skill is named already
+# (a job description is hiring's).
+_WRITE_VERBS = frozenset("write writing wrote draft drafting structure structuring".split())
+_DOCUMENTS = frozenset(
+    """doc docs document documents report reports description descriptions memo memos update
+    updates proposal proposals summary summaries brief briefs writeup writeups write-up""".split()
+)
+_WRITING = frozenset(
+    (
+        "written communication",
+        "technical writing",
+        "copywriting",
+        "requirements writing",
+        "content design",
+        "resume writing",
+    )
+)
+_WRITE_SPAN = 5  # the document's noun within this many words after the verb
+# Skills that already say the move: a career change, or a narrower one (academia to industry).
+_MOVES = frozenset(("career change", "academic to industry", "returning to work"))
+_MOVE_SPAN = 9  # words from the verb within which "from <field>" and "to"/"into" must stand
 # Words that, right before a one-letter language, show it names one ("in R", "using C").
 _PREV_CUES = frozenset("in using with learn learning write writing written use into of".split())
 
@@ -156,8 +203,48 @@ def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> li
             if _has_evidence(form, tokens, i, found, taxonomy.related_to(form.canon)):
                 matches.append(TopicMatch(form.canon, tok.raw, i, "ambiguous"))
                 break
+    if "career change" in taxonomy and not {m.skill for m in matches} & _MOVES:
+        at = _career_move(tokens)
+        if at is not None:
+            matches.append(TopicMatch("career change", tokens[at].raw, at, "exact"))
+    if "written communication" in taxonomy and not {m.skill for m in matches} & _WRITING:
+        at = _writing_a_document(tokens)
+        if at is not None:
+            matches.append(TopicMatch("written communication", tokens[at].raw, at, "exact"))
     matches.sort(key=lambda m: m.position)
     return matches
+
+
+def _writing_a_document(tokens: list[Token]) -> int | None:
+    """Where the asker writes a document: a writing verb with a document noun a few words on
+    ("write a *status report*", "draft the quarterly *update*"). None when there is none."""
+    for i, tok in enumerate(tokens):
+        after = tokens[i + 1 : i + 1 + _WRITE_SPAN]
+        if tok.text in _WRITE_VERBS and any(
+            t.text in _DOCUMENTS and (k == 0 or after[k - 1].text != "job")
+            for k, t in enumerate(after)
+        ):
+            return i
+    return None
+
+
+def _career_move(tokens: list[Token]) -> int | None:
+    """Where a move between fields or roles starts ("transition *from engineering into* product",
+    "get into UX *from teaching*"): a move verb, then within a few words "to" or "into" and "from"
+    + (a determiner +) a field or role word. None when there is no such move."""
+    for i, tok in enumerate(tokens):
+        if tok.text not in _MOVE_VERBS:
+            continue
+        window = tokens[i + 1 : i + 1 + _MOVE_SPAN]
+        texts = [t.text for t in window]
+        if "from" not in texts or not {"to", "into"} & set(texts):
+            continue
+        j = texts.index("from") + 1
+        if j < len(texts) and texts[j] in _DETERMINERS:
+            j += 1
+        if j < len(texts) and texts[j] in _FIELDS | _ROLE_WORDS:
+            return i
+    return None
 
 
 def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
@@ -182,10 +269,12 @@ def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
     return _narrowest(_settle_loose(out, taxonomy), taxonomy)
 
 
-def _audience(m: TopicMatch, tokens: list[Token]) -> bool:
+def _audience(m: TopicMatch, tokens: list[Token], spanned: set[int]) -> bool:
     """Whether `m` names a person the asker deals with: a role ("product manager") right after
     "to", "with", "for" or "from" and at most one determiner ("to a product manager"), or a team
-    right after "to" ("to my marketing team")."""
+    right after "to" ("to my marketing team"). A "to" that ends another term (`spanned`: the
+    positions of every match's words) is not such a cue: in "from analyst *to* data scientist"
+    (a career change) the role is where the asker is going, what the question is about."""
     last = m.words.split()[-1].lower()
     if m.how == "tag" or last not in _ROLE_NOUNS | _TEAM_NOUNS:
         return False
@@ -193,12 +282,15 @@ def _audience(m: TopicMatch, tokens: list[Token]) -> bool:
     if i >= 0 and tokens[i].text in _DETERMINERS:
         i -= 1
     cues = _AUDIENCE_CUES if last in _ROLE_NOUNS else {"to"}
-    return i >= 0 and tokens[i].text in cues
+    return i >= 0 and tokens[i].text in cues and i not in spanned
 
 
 def _without_audience(matches: list[TopicMatch], tokens: list[Token]) -> list[TopicMatch]:
     """Drop roles named as the audience when the question names another topic firmly."""
-    audience = [_audience(m, tokens) for m in matches]
+    spanned = {
+        m.position + k for m in matches if m.how != "tag" for k in range(len(m.words.split()))
+    }
+    audience = [_audience(m, tokens, spanned) for m in matches]
     if not any(audience) or all(audience):
         return matches
     others = {m.skill for m, a in zip(matches, audience, strict=True) if not a and m.sure}

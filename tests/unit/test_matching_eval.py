@@ -16,6 +16,12 @@ tuned on. All unseen splits together went from 0.817 / 0.724 to 0.834 / 0.707 wi
 outside software, 14 with no topic) was written for the next revision and may be tuned on; it
 measured 0.864 / 0.718 before that revision (unseen 0.844 / 0.709) and 0.897 / 0.829 after it
 (unseen 0.844 / 0.742).
+
+``tests/data/matching_eval_tuning3.jsonl`` (split ``tuning3``: 212 Slack-style questions, 134
+outside software, 11 with no topic) was written for issue 15 item 17 before any of its misses
+were looked at; it measured 0.735 / 0.651 before that revision and 0.792 / 0.754 after it
+(tuning2 0.898 / 0.834 -> 0.915 / 0.847; unseen 0.843 / 0.746 -> 0.847 / 0.750; the whole of
+``matching_eval.jsonl`` 0.920 / 0.851).
 """
 
 from __future__ import annotations
@@ -28,17 +34,21 @@ from bot.matching import build_taxonomy, extract_topics
 EVAL = Path(__file__).resolve().parent.parent / "data" / "matching_eval.jsonl"
 HOLDOUT3 = EVAL.with_name("matching_eval_holdout3.jsonl")
 TUNING2 = EVAL.with_name("matching_eval_tuning2.jsonl")
-MIN_PRECISION = 0.90
-MIN_RECALL = 0.83
+TUNING3 = EVAL.with_name("matching_eval_tuning3.jsonl")
+MIN_PRECISION = 0.91
+MIN_RECALL = 0.84
 # The untuned splits together, so a change that only helps the tuning questions shows.
-MIN_HOLDOUT_PRECISION = 0.80
-MIN_HOLDOUT_RECALL = 0.77
+MIN_HOLDOUT_PRECISION = 0.83
+MIN_HOLDOUT_RECALL = 0.79
 # Every unseen split, holdout3 included.
-MIN_UNSEEN_PRECISION = 0.83
-MIN_UNSEEN_RECALL = 0.73
+MIN_UNSEEN_PRECISION = 0.84
+MIN_UNSEEN_RECALL = 0.74
 # The second tuning set (split ``tuning2``).
-MIN_TUNING2_PRECISION = 0.88
-MIN_TUNING2_RECALL = 0.81
+MIN_TUNING2_PRECISION = 0.90
+MIN_TUNING2_RECALL = 0.83
+# The third tuning set (split ``tuning3``).
+MIN_TUNING3_PRECISION = 0.78
+MIN_TUNING3_RECALL = 0.74
 
 
 def _rows(path: Path = EVAL) -> list[dict[str, object]]:
@@ -118,3 +128,25 @@ def test_topic_extraction_on_the_second_tuning_set() -> None:
     precision, recall = _quality(_rows(TUNING2))
     assert precision >= MIN_TUNING2_PRECISION, f"precision {precision:.3f}"
     assert recall >= MIN_TUNING2_RECALL, f"recall {recall:.3f}"
+
+
+def test_tuning3_is_large_mostly_outside_software_and_uses_canonical_names() -> None:
+    rows = _rows(TUNING3)
+    tax = build_taxonomy()
+    assert len(rows) >= 150 and {r["split"] for r in rows} == {"tuning3"}
+    technical = {"software", "data", "infra", "noisy", "none"}
+    assert sum(r["area"] not in technical for r in rows) >= len(rows) / 2
+    assert sum(1 for r in rows if not r["topics"]) >= 10
+    ids = {r["id"] for r in rows}
+    assert len(ids) == len(rows) and min(ids) == 3001
+    others = [*_rows(), *_rows(HOLDOUT3), *_rows(TUNING2)]
+    assert not ids & {r["id"] for r in others}
+    for r in rows:
+        for topic in r["topics"]:  # type: ignore[attr-defined]
+            assert topic in tax, (r["id"], topic)
+
+
+def test_topic_extraction_on_the_third_tuning_set() -> None:
+    precision, recall = _quality(_rows(TUNING3))
+    assert precision >= MIN_TUNING3_PRECISION, f"precision {precision:.3f}"
+    assert recall >= MIN_TUNING3_RECALL, f"recall {recall:.3f}"
