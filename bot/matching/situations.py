@@ -12,7 +12,10 @@ or careers takes only technical situations, and the other way round; when phrase
 appear, the kind more of them speak for decides ("installed the package": one "package" of pay
 against an install), and only a tie leaves the question mixed, taking both (`SituationBook.sides`).
 Ideas no situation uses ("make_product": "agreed to build") are sinks: as the longest phrase at a
-word they keep its everyday sense from being read as a technical one.
+word they keep its everyday sense from being read as a technical one. A situation of several
+ideas needs as many phrases evoking them: one word two ideas list is one clue (`_clues`). A
+situation marked ``explains = true`` that matches leaves out the situations of other skills, no
+surer, whose ideas are all among its own (`_explained`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class Situation:
     ideas: tuple[str, ...]
     weight: float
     technical: bool
+    explains: bool = False  # when matched, leaves out other skills' situations on fewer ideas
 
 
 def _stems(phrase: str) -> tuple[str, ...]:
@@ -86,12 +90,15 @@ class SituationBook:
     def __init__(
         self,
         ideas: Mapping[str, Iterable[str]],
-        situations: Iterable[tuple[str, Iterable[str], float]],
+        situations: Iterable[
+            tuple[str, Iterable[str], float] | tuple[str, Iterable[str], float, bool]
+        ],
         *,
         technical: Iterable[str] = (),
         people: Iterable[str] = (),
         technical_skills: Iterable[str] = (),
     ) -> None:
+        # a situation: (skill, ideas, weight) or (skill, ideas, weight, explains)
         # first stem -> (stems, idea, {words as written: how closely}), longest phrases first
         self._phrases: dict[str, list[tuple[tuple[str, ...], str, dict[tuple[str, ...], int]]]]
         self._phrases = {}
@@ -109,8 +116,7 @@ class SituationBook:
             entries.sort(key=lambda e: -len(e[0]))
         tech_skills = set(technical_skills)
         self.situations = tuple(
-            Situation(skill, tuple(need), weight, skill in tech_skills)
-            for skill, need, weight in situations
+            Situation(s[0], tuple(s[1]), s[2], s[0] in tech_skills, any(s[3:])) for s in situations
         )
         unknown = {i for s in self.situations for i in s.ideas} - set(ideas)
         if unknown:
@@ -161,7 +167,9 @@ class SituationBook:
         When phrases of both kinds appear, the kind more of them speak for wins ("installed the
         package", "the app … an image": two technical phrases outweigh one "package" of pay);
         a tie leaves the question mixed."""
-        read = self._read(text)
+        return self._sides(self._read(text))
+
+    def _sides(self, read: list[set[str]]) -> tuple[set[str], bool, bool]:
         technical = sum(bool(found & self._technical) for found in read)
         people = sum(bool(found & self._people) for found in read)
         ideas = {idea for found in read for idea in found}
@@ -171,19 +179,44 @@ class SituationBook:
 
     def guess(self, text: str) -> list[TopicGuess]:
         """Skills the situations of `text` point to, strongest first (one entry per skill)."""
-        ideas, technical, people = self.sides(text)
+        read = self._read(text)
+        ideas, technical, people = self._sides(read)
         if not ideas:
             return []
+        matched = [
+            s
+            for s in self.situations
+            if not (s.technical and people and not technical)
+            and not (not s.technical and technical and not people)
+            and all(i in ideas for i in s.ideas)
+            and _clues(s, read) >= len(s.ideas)
+        ]
         best: dict[str, float] = {}
-        for s in self.situations:
-            if s.technical and people and not technical:
-                continue
-            if not s.technical and technical and not people:
-                continue
-            if all(i in ideas for i in s.ideas) and s.weight > best.get(s.skill, 0.0):
+        for s in matched:
+            if s.weight > best.get(s.skill, 0.0) and not _explained(s, matched):
                 best[s.skill] = s.weight
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
         return [TopicGuess(skill, weight, "situation") for skill, weight in ranked]
+
+
+def _clues(s: Situation, read: list[set[str]]) -> int:
+    """How many phrases of the question evoke an idea of `s`: one phrase is one clue, so a word
+    two ideas list ("checks": a pipeline's, a test suite's) cannot alone meet a situation that
+    needs both."""
+    if len(s.ideas) < 2:
+        return 1
+    return sum(not found.isdisjoint(s.ideas) for found in read)
+
+
+def _explained(s: Situation, matched: Iterable[Situation]) -> bool:
+    """Whether a matched situation marked ``explains`` of another skill, at least as sure, needs
+    all of `s`'s ideas and more: that more specific reading explains those clues ("rejected after
+    the last round" + "losing motivation" is the job hunt, not the team's morale)."""
+    mine = set(s.ideas)
+    return any(
+        t.explains and t.skill != s.skill and t.weight >= s.weight and mine < set(t.ideas)
+        for t in matched
+    )
 
 
 def _word(text: str) -> str:
@@ -204,7 +237,10 @@ def default_situations() -> SituationBook:
     technical_skills = {e.canon for e in default_skills() if e.area in TECHNICAL_AREAS}
     return SituationBook(
         data["ideas"],
-        [(s["skill"], s["when"], float(s["weight"])) for s in data["situation"]],
+        [
+            (s["skill"], s["when"], float(s["weight"]), bool(s.get("explains", False)))
+            for s in data["situation"]
+        ],
         technical=data["technical"]["ideas"],
         people=data["technical"]["people"],
         technical_skills=technical_skills,

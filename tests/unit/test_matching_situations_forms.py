@@ -111,3 +111,100 @@ def test_access_and_review_phrases_vote_technical() -> None:
     text = "interns have full admin rights on production and that scares me"
     assert book.sides(text)[1:] == (True, True)
     assert "identity and access management" in {g.skill for g in book.guess(text)}
+
+
+def test_an_explaining_situation_leaves_out_readings_of_its_own_clues() -> None:
+    # "rejected" + "losing motivation": the job hunt explains the low spirits; morale alone
+    # (the team's culture) is not what is asked; an unmarked situation explains nothing
+    def book(explains: bool) -> SituationBook:
+        return SituationBook(
+            {"job_hunt": ["rejected"], "morale": ["motivation"]},
+            [
+                ("job search", ["job_hunt", "morale"], 0.9, explains),
+                ("team culture", ["morale"], 0.8),
+                ("job search", ["job_hunt"], 0.7),
+            ],
+        )
+
+    text = "rejected again and losing motivation"
+    assert [g.skill for g in book(True).guess(text)] == ["job search"]
+    assert [g.skill for g in book(False).guess(text)] == ["job search", "team culture"]
+    # the morale reading stays when the explaining situation does not match
+    assert [g.skill for g in book(True).guess("team motivation is low")] == ["team culture"]
+
+
+def test_shipped_explaining_situations() -> None:
+    book = default_situations()
+    got = [g.skill for g in book.guess("got rejected after the last round, losing motivation")]
+    assert got[0] == "job search" and "team culture" not in got
+    got = [g.skill for g in book.guess("layoffs were announced and my team is scared")]
+    assert {"team culture", "leadership"} <= set(got) and "people management" not in got
+
+
+def test_shipped_sinks_for_idioms_and_hearsay() -> None:
+    # "test the waters" is no test suite; "we got a report that" is no report of numbers;
+    # "what do i tell them" asks what to say, it is no critique
+    book = default_situations()
+    assert "tests" not in book.ideas_in("how do i test the waters before quitting")
+    assert "numbers" not in book.ideas_in("we got a report that logins fail")
+    assert "critique" not in book.ideas_in("layoffs were announced, what do i tell them")
+
+
+def test_shipped_phrasings_of_situations() -> None:
+    # situations as people type them, each read through an idea phrase added for it
+    book = default_situations()
+    cases = {
+        "the new guy makes more than me for the same work": "salary negotiation",
+        "i do tons of glue work that nobody notices": "personal branding",
+        "want to get out of accounting into something else": "career change",
+        "the platform team ignores our tickets": "conflict resolution",
+        "how do i get them to buy into my proposal": "influencing",
+        "report query does a full table scan": "performance optimization",
+        "someone clicked a link in a weird email and typed their password": "security",
+        "people can log in without the second factor": "identity and access management",
+        "my script dies with 'NoneType object has no attribute'": "debugging",
+        "we ran an a/b test, is that real or noise": "statistics",
+        "which service is slow when a request takes 5 seconds end to end": "observability",
+        "disk filled up over the weekend and nobody got warned": "observability",
+        "how do i answer tell me about yourself without rambling": "job interviews",
+        "users see other invoices if they change the number in the url": (
+            "identity and access management"
+        ),
+        "interns have full admin rights on production": "identity and access management",
+        "the new guy makes more than me, how do i bring that up": "salary negotiation",
+    }
+    for text, skill in cases.items():
+        got = [g.skill for g in book.guess(text)]
+        assert got and got[0] == skill, (text, got)
+
+
+def test_one_phrase_is_one_clue_for_a_situation_of_several_ideas() -> None:
+    # "checks" is a pipeline's and a test suite's word: alone it cannot meet both ideas
+    book = SituationBook(
+        {"build": ["checks", "pipeline"], "tests": ["checks", "tests"]},
+        [("ci/cd", ["build", "tests"], 0.9), ("unit testing", ["tests"], 0.8)],
+        technical=["build", "tests"],
+        technical_skills=["ci/cd", "unit testing"],
+    )
+    assert [g.skill for g in book.guess("nothing checks it")] == ["unit testing"]
+    assert next(g.skill for g in book.guess("the pipeline runs the tests")) == "ci/cd"
+
+
+def test_shipped_situations_of_combined_clues() -> None:
+    book = default_situations()
+    cases = {
+        "how do i set it up so tests run automatically every time someone pushes": "ci/cd",
+        "scared to touch this module, nothing checks it still works": "unit testing",
+        "have to write the yearly review for someone who's been coasting": (
+            "performance management"
+        ),
+        "the api takes 5+ secs, i think its the db calls": "performance optimization",
+        "two users save at the same time and one change gets lost": "databases",
+        "one big client asked for it, how do i check if others even need it": "user research",
+        "a bug shows up at random and the logs dont say anything useful": "debugging",
+    }
+    for text, skill in cases.items():
+        got = [g.skill for g in book.guess(text)]
+        assert got and got[0] == skill, (text, got)
+    got = {g.skill for g in book.guess("tests run automatically every time someone pushes")}
+    assert "unit testing" not in got  # the pipeline explains the tests
