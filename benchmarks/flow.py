@@ -241,7 +241,7 @@ async def run_one(kind: str, opts: argparse.Namespace, fake: FakeProcess, api_ur
             + "; the most frequent:"
         )
         for statement, n in counts.most_common(5):
-            print(f"    {n / opts.requests:4.1f}  {statement[:100]}")
+            print(f"    {n / opts.requests:4.1f}  {statement[:110]}")
         if thread_cpu:
             print("  the most CPU on SQLite's thread (ms per ask, statements per ask):")
             for statement, spent in thread_cpu.most_common(5):

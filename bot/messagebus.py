@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.caching import Memo
@@ -67,6 +68,9 @@ class Services:
     # reads questions (None: the offline classifier over `taxonomy`).
     learned: LearnedExpertise = field(default_factory=LearnedExpertise)
     classifier: TopicClassifier | None = None
+    # Topics in demand that nobody in the workspace could teach, by (workspace key, topic): the
+    # clock time until which the demand check skips them (bot/lightning/proposals.py).
+    untaught: dict[tuple[str, str], datetime] = field(default_factory=dict)
     # Next steps after a session from a language model (None: the offline suggester only).
     suggester: Suggester | None = None
 

@@ -5,7 +5,13 @@ When one of its topics has no session proposed in the window, an ask stores a ch
 once (a nudge of its own) instead of deciding it in its own transaction: counting a topic's
 questions and ranking a workspace's mentors are reads, done from the read snapshot before the
 short write that records a proposal. Inside the ask's transaction they held SQLite's write lock,
-and every input waiting to be stored (and acknowledged) behind it, for as long as they took."""
+and every input waiting to be stored (and acknowledged) behind it, for as long as they took.
+
+A topic in demand that nobody can teach (no mentor holds it, or only its askers do) is left
+alone for `UNTAUGHT_RECHECK`, or until a mentor joins, updates their profile or comes back in
+the workspace: otherwise every further ask on it would count its questions, load them and rank
+the whole roster again, only to find nobody again. The digest's skill gaps show it meanwhile.
+This memory is the process's own and lost on restart: it only saves work."""
 
 from __future__ import annotations
 
@@ -13,14 +19,36 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.domain import Nudge, NudgeKind, Question
-from bot.events import QuestionAsked
+from bot.events import MentorRegistered, MentorResumed, QuestionAsked
 from bot.lightning.cards import proposal_prompt
 from bot.lightning.demand import demand_period, find_demand
 from bot.lightning.model import Lightning, LightningState
 from bot.messagebus import Context
 from bot.questions.ranking import rank_for
+from bot.refs import WorkspaceRef
 
-__all__ = ["check_demand", "invite_next_mentors", "schedule_demand_check"]
+__all__ = [
+    "UNTAUGHT_RECHECK",
+    "check_demand",
+    "forget_untaught",
+    "invite_next_mentors",
+    "schedule_demand_check",
+]
+
+UNTAUGHT_RECHECK = timedelta(hours=1)
+
+
+def _untaught(ctx: Context, workspace: WorkspaceRef, topic: str) -> bool:
+    until = ctx.services.untaught.get((workspace.key(), topic))
+    return until is not None and ctx.clock.now() < until
+
+
+async def forget_untaught(event: MentorRegistered | MentorResumed, ctx: Context) -> None:
+    """A mentor joined, changed their skills or came back: check untaught topics again."""
+    memo = ctx.services.untaught
+    prefix = event.workspace.key() if event.workspace is not None else None
+    for key in [k for k in memo if prefix is None or k[0] == prefix]:
+        del memo[key]
 
 
 async def schedule_demand_check(event: QuestionAsked, ctx: Context) -> None:
@@ -32,7 +60,9 @@ async def schedule_demand_check(event: QuestionAsked, ctx: Context) -> None:
         return
     since = ctx.clock.now() - timedelta(days=ctx.config.lightning.window_days)
     for topic in q.topics:
-        if not await ctx.uow.lightning.proposed_since(q.workspace, topic, since):
+        if not _untaught(ctx, q.workspace, topic) and not await ctx.uow.lightning.proposed_since(
+            q.workspace, topic, since
+        ):
             break
     else:
         return
@@ -57,7 +87,9 @@ async def check_demand(ctx: Context, nudge: Nudge, now: datetime) -> None:
     cfg = ctx.config.lightning
     since = now - timedelta(days=cfg.window_days)
     for topic in q.topics:
-        if await reads.lightning.proposed_since(q.workspace, topic, since):
+        if _untaught(ctx, q.workspace, topic) or await reads.lightning.proposed_since(
+            q.workspace, topic, since
+        ):
             continue
         asked = await reads.lightning.topic_demand(
             q.workspace, topic, since, at_least=cfg.min_questions
@@ -79,9 +111,10 @@ async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question])
     ranked = await rank_for(
         ctx, workspace=q.workspace, topics=(topic,), exclude=askers, limit=cfg.propose_to
     )
-    if not ranked:
-        return  # nobody to teach it yet: the digest's skill gaps show it; ask again later
     now = ctx.clock.now()
+    if not ranked:  # nobody to teach it yet: the digest's skill gaps show it; ask again later
+        ctx.services.untaught[(q.workspace.key(), topic)] = now + UNTAUGHT_RECHECK
+        return
     s = await ctx.uow.lightning.add(
         Lightning(
             workspace=q.workspace,

@@ -11,6 +11,7 @@ from bot.config import Config
 from bot.domain import NudgeKind, NudgeState, Question, QuestionState
 from bot.lightning.demand import demand_period, find_demand
 from bot.lightning.model import LightningState
+from bot.lightning.proposals import UNTAUGHT_RECHECK
 from tests.unit.core_harness import QUESTION, START, WORKSPACE, Core, start_core
 
 ALICE, BOB = Core.user("alice"), Core.user("bob")
@@ -174,3 +175,29 @@ async def test_the_demand_check_is_a_step_of_its_own_after_the_ask(core: Core) -
     assert [n.state for n in checks].count(NudgeState.PENDING) == 1
     await core.tick()
     assert len(core.db.rows("lightning")) == 1 and len(proposals(core)) == 2
+
+
+def demand_checks(core: Core) -> int:
+    return sum(n.kind is NudgeKind.LIGHTNING_DEMAND for n in core.db.rows("nudges"))
+
+
+async def test_a_topic_nobody_can_teach_is_not_checked_again_on_every_ask() -> None:
+    """Finding nobody to teach a topic is remembered for a while: the asks after it store no
+    check (each would count, load and rank again only to find nobody)."""
+    core = await start_core()
+    await ask_times(core, 5)  # one check each: the fifth finds the demand, and nobody to teach
+    assert demand_checks(core) == 5 and core.db.rows("lightning") == []
+    await ask_times(core, 3, first=6)
+    assert demand_checks(core) == 5
+    core.clock.advance(UNTAUGHT_RECHECK + timedelta(minutes=1))
+    await ask_times(core, 1, first=9)
+    assert demand_checks(core) == 6 and core.db.rows("lightning") == []
+
+
+async def test_a_mentor_joining_makes_an_untaught_topic_checked_again() -> None:
+    core = await start_core()
+    await ask_times(core, 5)
+    await core.join("bob", "pandas")
+    await ask_times(core, 1, first=6)
+    [s] = core.db.rows("lightning")
+    assert (s.topic, s.invited) == ("pandas", (BOB,))
