@@ -55,8 +55,9 @@ def eval_rows() -> list[dict[str, object]]:
 def people_rows(name: str) -> list[dict[str, object]]:
     """The questions of ``tests/data/matching_people_<name>.jsonl`` (``blind``, or a tuning set:
     ``tuning``, ``tuning2``, ``tuning3``, 114 chat-style questions with typos written for the
-    second issue-16 revision before any of its misses were looked at, or ``tuning4``, 105 more
-    written the same way for the third)."""
+    second issue-16 revision before any of its misses were looked at, ``tuning4``, 105 more
+    written the same way for the third, or ``tuning5``, 88 more written the same way for the
+    fourth)."""
     with (DATA / f"matching_people_{name}.jsonl").open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 

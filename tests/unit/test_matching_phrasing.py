@@ -116,3 +116,26 @@ def test_the_fourth_people_tuning_set_is_chat_style_balanced_and_names_no_skill(
         for name in r["mentors"]:
             for skill in roster[name]["skills"]:
                 assert skill not in r["question"].lower(), (r["id"], skill)
+
+
+def test_the_fifth_people_tuning_set_is_chat_style_balanced_and_names_no_skill() -> None:
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    roster = {m["name"]: m for m in json.loads((data / "matching_people_roster.json").read_text())}
+    rows = [json.loads(line) for line in (data / "matching_people_tuning5.jsonl").open()]
+    assert len(rows) >= 80 and [r["id"] for r in rows] == list(range(1, len(rows) + 1))
+    people = sum(r["kind"] == "people" for r in rows)
+    assert abs(people - (len(rows) - people)) <= 2
+    earlier = {
+        json.loads(line)["question"].lower()
+        for name in ("tuning", "tuning2", "tuning3", "tuning4", "blind")
+        for line in (data / f"matching_people_{name}.jsonl").open()
+    }
+    for r in rows:
+        assert r["question"].lower() not in earlier and r["mentors"]
+        assert set(r["mentors"]) <= set(roster)
+        for name in r["mentors"]:
+            for skill in roster[name]["skills"]:
+                assert skill not in r["question"].lower(), (r["id"], skill)

@@ -208,3 +208,51 @@ def test_shipped_situations_of_combined_clues() -> None:
         assert got and got[0] == skill, (text, got)
     got = {g.skill for g in book.guess("tests run automatically every time someone pushes")}
     assert "unit testing" not in got  # the pipeline explains the tests
+
+
+def test_a_chart_for_the_boss_is_still_about_data() -> None:
+    # chart and significance words vote technical: "for my director" does not make a chart a
+    # people question, so the data situations still fire; plain numbers stay neutral
+    book = default_situations()
+    assert "data visualization" in [g.skill for g in book.guess("need a chart for my director")]
+    assert "statistics" in [g.skill for g in book.guess("my boss asks if the lift is significant")]
+    assert "data visualization" in [
+        g.skill for g in book.guess("my vp wants one page showing how sales do")
+    ]
+    _, technical, people = book.sides("my review numbers look bad")
+    assert people and not technical
+
+
+def test_staff_as_the_people_who_work_here_is_no_career_level() -> None:
+    book = default_situations()
+    assert "level" not in book.ideas_in("our staff keep sharing one password")
+    assert "level" in book.ideas_in("how do i get to staff")
+    got = [g.skill for g in book.guess("staff keep reusing the same password on every site")]
+    assert got and got[0] == "security" and "promotion" not in got
+
+
+def test_shipped_phrasings_of_the_fifth_round() -> None:
+    # everyday phrasings read through idea phrases added for them (none is a tuning question)
+    book = default_situations()
+    cases = {
+        "i think the offer lowballed me": "salary negotiation",
+        "they asked where i see myself in 3 yrs": "career growth",
+        "a guy on my team only does the bare minimum": "performance management",
+        "sales keeps promising customers things we cant hit": "difficult conversations",
+        "how do i get another team to use our library": "influencing",
+        "we need two senior engineers fast": "hiring",
+        "people we bring on keep leaving after a few months": "hiring",
+        "my boss pings me at 11pm": "boundaries",
+        "i feel i must answer right away even on sundays": "boundaries",
+        "half the machines sit idle all weekend": "cloud infrastructure",
+        "i want to run everything locally without installing everything": "docker",
+        "we both edited the same file and now there are weird markers": "git",
+        "someone pretending to be our cfo asked for a transfer": "security",
+        "users stay logged in after they are removed": "identity and access management",
+        "support can see payroll data": "identity and access management",
+        "my code gives a different result every run": "debugging",
+        "how are sales doing per region": "data analysis",
+    }
+    for text, skill in cases.items():
+        got = [g.skill for g in book.guess(text)]
+        assert skill in got, (text, got)
