@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from bot.matching import Taxonomy, build_taxonomy, extract_topics, find_topics
@@ -95,47 +98,30 @@ def test_an_admin_can_still_extend_a_taxonomy_without_the_shipped_data() -> None
     assert extract_topics("The portal is slow", tax) == ["internal portal"]
 
 
-def test_the_fourth_people_tuning_set_is_chat_style_balanced_and_names_no_skill() -> None:
-    import json
-    from pathlib import Path
-
+@pytest.mark.parametrize(
+    ("name", "at_least", "earlier"),
+    [
+        ("tuning4", 100, ("tuning", "tuning2", "tuning3", "blind")),
+        ("tuning5", 80, ("tuning", "tuning2", "tuning3", "tuning4", "blind")),
+    ],
+)
+def test_later_people_tuning_sets_are_chat_style_balanced_new_and_name_no_skill(
+    name: str, at_least: int, earlier: tuple[str, ...]
+) -> None:
     data = Path(__file__).resolve().parents[1] / "data"
     roster = {m["name"]: m for m in json.loads((data / "matching_people_roster.json").read_text())}
-    rows = [json.loads(line) for line in (data / "matching_people_tuning4.jsonl").open()]
-    assert len(rows) >= 100 and [r["id"] for r in rows] == list(range(1, len(rows) + 1))
+    rows = [json.loads(line) for line in (data / f"matching_people_{name}.jsonl").open()]
+    assert len(rows) >= at_least and [r["id"] for r in rows] == list(range(1, len(rows) + 1))
     people = sum(r["kind"] == "people" for r in rows)
     assert abs(people - (len(rows) - people)) <= 2
-    earlier = {
+    seen = {
         json.loads(line)["question"].lower()
-        for name in ("tuning", "tuning2", "tuning3", "blind")
-        for line in (data / f"matching_people_{name}.jsonl").open()
+        for other in earlier
+        for line in (data / f"matching_people_{other}.jsonl").open()
     }
     for r in rows:
-        assert r["question"].lower() not in earlier and r["mentors"]
+        assert r["question"].lower() not in seen and r["mentors"]
         assert set(r["mentors"]) <= set(roster)
-        for name in r["mentors"]:
-            for skill in roster[name]["skills"]:
-                assert skill not in r["question"].lower(), (r["id"], skill)
-
-
-def test_the_fifth_people_tuning_set_is_chat_style_balanced_and_names_no_skill() -> None:
-    import json
-    from pathlib import Path
-
-    data = Path(__file__).resolve().parents[1] / "data"
-    roster = {m["name"]: m for m in json.loads((data / "matching_people_roster.json").read_text())}
-    rows = [json.loads(line) for line in (data / "matching_people_tuning5.jsonl").open()]
-    assert len(rows) >= 80 and [r["id"] for r in rows] == list(range(1, len(rows) + 1))
-    people = sum(r["kind"] == "people" for r in rows)
-    assert abs(people - (len(rows) - people)) <= 2
-    earlier = {
-        json.loads(line)["question"].lower()
-        for name in ("tuning", "tuning2", "tuning3", "tuning4", "blind")
-        for line in (data / f"matching_people_{name}.jsonl").open()
-    }
-    for r in rows:
-        assert r["question"].lower() not in earlier and r["mentors"]
-        assert set(r["mentors"]) <= set(roster)
-        for name in r["mentors"]:
-            for skill in roster[name]["skills"]:
+        for mentor in r["mentors"]:
+            for skill in roster[mentor]["skills"]:
                 assert skill not in r["question"].lower(), (r["id"], skill)
