@@ -69,8 +69,9 @@ class Services:
     learned: LearnedExpertise = field(default_factory=LearnedExpertise)
     classifier: TopicClassifier | None = None
     # Topics in demand that nobody in the workspace could teach, by (workspace key, topic): the
-    # clock time until which the demand check skips them (bot/lightning/proposals.py).
-    untaught: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # clock time until which the demand check skips them, and the roster's change count then
+    # (bot/lightning/proposals.py).
+    untaught: dict[tuple[str, str], tuple[datetime, int]] = field(default_factory=dict)
     # Next steps after a session from a language model (None: the offline suggester only).
     suggester: Suggester | None = None
 

@@ -8,8 +8,8 @@ short write that records a proposal. Inside the ask's transaction they held SQLi
 and every input waiting to be stored (and acknowledged) behind it, for as long as they took.
 
 A topic in demand that nobody can teach (no mentor holds it, or only its askers do) is left
-alone for `UNTAUGHT_RECHECK`, or until a mentor joins, updates their profile or comes back in
-the workspace: otherwise every further ask on it would count its questions, load them and rank
+alone for `UNTAUGHT_RECHECK`, or until a mentor profile of the workspace changes (a join, new
+skills, a pause or return: `MentorRoster.changes`): otherwise every further ask on it would count its questions, load them and rank
 the whole roster again, only to find nobody again. The digest's skill gaps show it meanwhile.
 This memory is the process's own and lost on restart: it only saves work."""
 
@@ -19,18 +19,18 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.domain import Nudge, NudgeKind, Question
-from bot.events import MentorRegistered, MentorResumed, QuestionAsked
+from bot.events import QuestionAsked
 from bot.lightning.cards import proposal_prompt
 from bot.lightning.demand import demand_period, find_demand
 from bot.lightning.model import Lightning, LightningState
 from bot.messagebus import Context
+from bot.ports import UnitOfWork
 from bot.questions.ranking import rank_for
 from bot.refs import WorkspaceRef
 
 __all__ = [
     "UNTAUGHT_RECHECK",
     "check_demand",
-    "forget_untaught",
     "invite_next_mentors",
     "schedule_demand_check",
 ]
@@ -39,16 +39,21 @@ UNTAUGHT_RECHECK = timedelta(hours=1)
 
 
 def _untaught(ctx: Context, workspace: WorkspaceRef, topic: str) -> bool:
-    until = ctx.services.untaught.get((workspace.key(), topic))
-    return until is not None and ctx.clock.now() < until
+    found = ctx.services.untaught.get((workspace.key(), topic))
+    if found is None:
+        return False
+    until, roster_changes = found
+    return ctx.clock.now() < until and roster_changes == ctx.services.roster.changes(workspace)
 
 
-async def forget_untaught(event: MentorRegistered | MentorResumed, ctx: Context) -> None:
-    """A mentor joined, changed their skills or came back: check untaught topics again."""
-    memo = ctx.services.untaught
-    prefix = event.workspace.key() if event.workspace is not None else None
-    for key in [k for k in memo if prefix is None or k[0] == prefix]:
-        del memo[key]
+async def _settled(
+    ctx: Context, uow: UnitOfWork, workspace: WorkspaceRef, topic: str, since: datetime
+) -> bool:
+    """Whether the topic needs no demand check: a session was proposed on it in the window, or
+    nobody could teach it a moment ago."""
+    return _untaught(ctx, workspace, topic) or await uow.lightning.proposed_since(
+        workspace, topic, since
+    )
 
 
 async def schedule_demand_check(event: QuestionAsked, ctx: Context) -> None:
@@ -60,9 +65,7 @@ async def schedule_demand_check(event: QuestionAsked, ctx: Context) -> None:
         return
     since = ctx.clock.now() - timedelta(days=ctx.config.lightning.window_days)
     for topic in q.topics:
-        if not _untaught(ctx, q.workspace, topic) and not await ctx.uow.lightning.proposed_since(
-            q.workspace, topic, since
-        ):
+        if not await _settled(ctx, ctx.uow, q.workspace, topic, since):
             break
     else:
         return
@@ -87,9 +90,7 @@ async def check_demand(ctx: Context, nudge: Nudge, now: datetime) -> None:
     cfg = ctx.config.lightning
     since = now - timedelta(days=cfg.window_days)
     for topic in q.topics:
-        if _untaught(ctx, q.workspace, topic) or await reads.lightning.proposed_since(
-            q.workspace, topic, since
-        ):
+        if await _settled(ctx, reads, q.workspace, topic, since):
             continue
         asked = await reads.lightning.topic_demand(
             q.workspace, topic, since, at_least=cfg.min_questions
@@ -113,7 +114,10 @@ async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question])
     )
     now = ctx.clock.now()
     if not ranked:  # nobody to teach it yet: the digest's skill gaps show it; ask again later
-        ctx.services.untaught[(q.workspace.key(), topic)] = now + UNTAUGHT_RECHECK
+        ctx.services.untaught[(q.workspace.key(), topic)] = (
+            now + UNTAUGHT_RECHECK,
+            ctx.services.roster.changes(q.workspace),
+        )
         return
     s = await ctx.uow.lightning.add(
         Lightning(

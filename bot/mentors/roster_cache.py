@@ -78,6 +78,10 @@ class MentorRoster:
         self._monotonic = monotonic
         self._cached: dict[WorkspaceRef, tuple[float, RosterSnapshot]] = {}
         self._loading: dict[WorkspaceRef, asyncio.Lock] = {}
+        # Local profile writes so far, per workspace and to all: what was learned from a roster
+        # (e.g. "nobody here teaches X") holds while its count is unchanged.
+        self._changes: dict[WorkspaceRef, int] = {}
+        self._changes_to_all = 0
 
     def _fresh(self, workspace: WorkspaceRef) -> RosterSnapshot | None:
         hit = self._cached.get(workspace)
@@ -108,5 +112,11 @@ class MentorRoster:
         """Forget one workspace's snapshot (all when None)."""
         if workspace is None:
             self._cached.clear()
+            self._changes_to_all += 1
         else:
             self._cached.pop(workspace, None)
+            self._changes[workspace] = self._changes.get(workspace, 0) + 1
+
+    def changes(self, workspace: WorkspaceRef) -> int:
+        """How many times the workspace's roster was invalidated by a local write."""
+        return self._changes_to_all + self._changes.get(workspace, 0)

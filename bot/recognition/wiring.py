@@ -11,7 +11,6 @@ from bot.domain import Nudge, NudgeKind
 from bot.events import (
     Event,
     MentorPaused,
-    MentorRegistered,
     MentorResumed,
     QuestionAsked,
     QuestionResolved,
@@ -26,7 +25,7 @@ from bot.lightning.commands import (
     ProposeLightning,
     RateLightning,
 )
-from bot.lightning.proposals import check_demand, forget_untaught, schedule_demand_check
+from bot.lightning.proposals import check_demand, schedule_demand_check
 from bot.lightning.reminders import send_lightning_nudge
 from bot.messagebus import Context, EventHandler, Handler
 from bot.recognition import reactions
@@ -52,8 +51,7 @@ COMMUNITY_REACTIONS: dict[type[Event], list[EventHandler]] = {
     QuestionResolved: [reactions.question_resolved],
     SessionRated: [reactions.session_rated],
     MentorPaused: [mentor_paused],
-    MentorResumed: [mentor_resumed, forget_untaught],
-    MentorRegistered: [forget_untaught],
+    MentorResumed: [mentor_resumed],
 }
 
 COMMUNITY_SENDERS: dict[NudgeKind, Callable[[Context, Nudge, datetime], Awaitable[None]]] = {

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.commands import UpdateMentorSkills
 from bot.config import Config
 from bot.domain import NudgeKind, NudgeState, Question, QuestionState
 from bot.lightning.demand import demand_period, find_demand
@@ -198,6 +199,18 @@ async def test_a_mentor_joining_makes_an_untaught_topic_checked_again() -> None:
     core = await start_core()
     await ask_times(core, 5)
     await core.join("bob", "pandas")
+    await ask_times(core, 1, first=6)
+    [s] = core.db.rows("lightning")
+    assert (s.topic, s.invited) == ("pandas", (BOB,))
+
+
+async def test_a_mentor_taking_up_the_topic_makes_it_checked_again() -> None:
+    """Any change to the roster counts (`/mentor skills` here, which announces no event)."""
+    core = await start_core()
+    await core.join("bob", "negotiation")
+    await ask_times(core, 5)
+    assert core.db.rows("lightning") == []
+    await core.reply(UpdateMentorSkills(core.actor("bob"), ("negotiation", "pandas")))
     await ask_times(core, 1, first=6)
     [s] = core.db.rows("lightning")
     assert (s.topic, s.invited) == ("pandas", (BOB,))
