@@ -280,10 +280,17 @@ def main() -> None:
         action="store_true",
         help="list the wrong suggestions of the people tuning sets (never the blind one)",
     )
+    parser.add_argument(
+        "--tuning-only",
+        action="store_true",
+        help="print the tuning sets' figures only (no blind or unseen figure is computed)",
+    )
     args = parser.parse_args()
     if args.misses and not _tuning(args.misses_split):
         parser.error("--misses lists the misses of a tuning split only; the others stay unseen")
     for name in ("blind", "tuning", "tuning2", "tuning3", "tuning4", "tuning5"):
+        if args.tuning_only and name == "blind":
+            continue
         if args.people_misses and name != "blind":
             print(f"misses of [people {name}]:")
         p1, r3, n = people_quality(name, show_misses=args.people_misses and name != "blind")
@@ -291,13 +298,16 @@ def main() -> None:
             f"mentors suggested [people {name:>6}]: precision@1 {p1:.3f}  recall@3 {r3:.3f}  "
             f"({n} indirectly phrased questions; {_NONE[0]} with no suggestion)"
         )
-    p1, r3, n = people_quality("blind", learn_from="tuning")
-    print(
-        f"mentors suggested [people  blind] after learning the 85 tuning questions as resolved "
-        f"sessions: precision@1 {p1:.3f}  recall@3 {r3:.3f}"
-    )
+    if not args.tuning_only:
+        p1, r3, n = people_quality("blind", learn_from="tuning")
+        print(
+            f"mentors suggested [people  blind] after learning the 85 tuning questions as "
+            f"resolved sessions: precision@1 {p1:.3f}  recall@3 {r3:.3f}"
+        )
     splits = sorted({str(r["split"]) for r in eval_rows()}, key=lambda s: (not _tuning(s), s))
-    for split in (None, *splits, UNSEEN):
+    if args.tuning_only:
+        splits = [s for s in splits if _tuning(s)]
+    for split in (None, *splits, UNSEEN) if not args.tuning_only else splits:
         precision, recall, rows = topic_quality(
             show_misses=args.misses and split == args.misses_split, split=split
         )
@@ -309,6 +319,8 @@ def main() -> None:
             f"({rows} labelled questions; {asked} asked to pick, a right area offered to "
             f"{offered}); mentors: precision@1 {p1:.3f}  recall@3 {r3:.3f} ({n} with topics)"
         )
+    if args.tuning_only:
+        return
     ours = replay(naive=False)
     naive = replay(naive=True)
     print(
