@@ -364,6 +364,11 @@ class NudgeRepository(LeasedQueue[Nudge], Protocol):
         """Cancel pending nudges of a question (all kinds when None); returns how many."""
         ...
 
+    async def cancel_subject(self, kind: NudgeKind, subject_id: int) -> int:
+        """Cancel the pending nudges of `kind` about something other than a question (a
+        lightning session's reminders, by its number); returns how many."""
+        ...
+
     async def mark_sent(self, nudge_id: int, at: datetime) -> None: ...
 
     async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:

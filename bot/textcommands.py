@@ -16,8 +16,10 @@ from bot.hygiene import strip_invisible
 from bot.learning import commands as lc
 from bot.lightning.commands import (
     AcceptLightning,
+    CancelLightning,
     JoinLightning,
     ListLightning,
+    MoveLightning,
     ProposeLightning,
     RateLightning,
 )
@@ -315,7 +317,9 @@ KUDOS_USAGE = (
 LIGHTNING_USAGE = (
     "Lightning sessions: `/lightning propose <topic> <YYYY-MM-DD HH:MM> <title>` · "
     "`/lightning accept <id> <YYYY-MM-DD HH:MM> <title>` · `/lightning list` · "
-    "`/lightning join <id>` · `/lightning rate <id> <1-5>` (times in your own timezone)"
+    "`/lightning join <id>` · `/lightning rate <id> <1-5>` · your own session: "
+    "`/lightning move <id> <YYYY-MM-DD HH:MM>` · `/lightning cancel <id>` "
+    "(times in your own timezone)"
 )
 
 
@@ -384,7 +388,7 @@ def _time_and_title(rest: str) -> tuple[datetime, str] | str:
 
 
 def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
-    """``/lightning propose|accept|list|join|rate …`` text → command."""
+    """``/lightning propose|accept|list|join|rate|move|cancel …`` text → command."""
     sub, _, rest = raw.strip().partition(" ")
     sub, rest = sub.lower(), rest.strip()
     if sub == "list" and not rest:
@@ -400,13 +404,26 @@ def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
                 "(the time in your own timezone)."
             )
         return ProposeLightning(actor, topic, timed[0], timed[1])
-    if sub in ("accept", "join", "rate"):
+    if sub in ("accept", "join", "rate", "move", "cancel"):
         number, _, tail = rest.partition(" ")
         n = number.lstrip("#")
         if not n.isdigit():
             return ParseError(f"Which session? `/lightning {sub} 3 ...` — {LIGHTNING_USAGE}")
         if sub == "join":
             return JoinLightning(actor, int(n))
+        if sub == "cancel":
+            return CancelLightning(actor, int(n))
+        if sub == "move":
+            when = parse_when(tail)
+            if when is None:
+                problem = when_problem(tail) or (
+                    "That isn't a time I can read." if tail.strip() else "Give the new time."
+                )
+                return ParseError(
+                    f"{problem} Move like `/lightning move {n} 2026-12-03 15:00` "
+                    "(the time in your own timezone)."
+                )
+            return MoveLightning(actor, int(n), when)
         if sub == "rate":
             score = tail.strip()
             if not score.isdigit() or not 1 <= int(score) <= 5:
@@ -432,7 +449,7 @@ _MENTOR_WORDS = (
     "leave", "home", "why",
 )  # fmt: skip
 _ADMIN_WORDS = ("digest", "stats", "audit", "dashboard", "export", "forget")
-_LIGHTNING_WORDS = ("propose", "accept", "list", "join", "rate")
+_LIGHTNING_WORDS = ("propose", "accept", "list", "join", "rate", "move", "cancel")
 
 
 def _unknown(command: str, sub: str, known: Sequence[str], usage: str) -> ParseError:

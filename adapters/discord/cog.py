@@ -336,6 +336,23 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     ) -> None:
         await self._lightning(interaction, "rate", session=session, score=score)
 
+    @lightning.command(name="move", description="Give your session a new time")
+    @app_commands.describe(
+        session="The session number",
+        when="YYYY-MM-DD HH:MM in your /mentor tz timezone (else UTC)",
+    )
+    async def lightning_move(
+        self, interaction: Interaction, session: app_commands.Range[int, 1], when: str
+    ) -> None:
+        await self._lightning(interaction, "move", session=session, when=when)
+
+    @lightning.command(name="cancel", description="Call off your session")
+    @app_commands.describe(session="The session number")
+    async def lightning_cancel(
+        self, interaction: Interaction, session: app_commands.Range[int, 1]
+    ) -> None:
+        await self._lightning(interaction, "cancel", session=session)
+
     # --- /mentoradmin -----------------------------------------------------------------------
 
     @mentoradmin.command(name="digest", description="Post the weekly digest now")

@@ -307,6 +307,8 @@ def lightning_command(
         "join": ("session",),
         "rate": ("session", "score"),
         "list": (),
+        "move": ("session", "when"),
+        "cancel": ("session",),
     }.get(subcommand, ())
     rest = " ".join(_option_text(options, name) for name in order)
     return parse_lightning(actor, f"{subcommand} {rest}".strip())

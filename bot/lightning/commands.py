@@ -1,4 +1,5 @@
-"""Lightning commands: propose, accept (with a title and a time), decline, join, rate, list."""
+"""Lightning commands: propose, accept (with a title and a time), decline, join, rate, list, and
+the speaker's (or an admin's) cancel and move."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from bot.commands import Actor, Command
 
 __all__ = [
     "AcceptLightning",
+    "CancelLightning",
     "DeclineLightning",
     "JoinLightning",
     "ListLightning",
+    "MoveLightning",
     "ProposeLightning",
     "RateLightning",
     "lightning_button",
@@ -62,6 +65,23 @@ class RateLightning(Command):
     actor: Actor
     lightning_id: int
     score: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelLightning(Command):
+    """The speaker (or an admin) calls off a scheduled session that has not started."""
+
+    actor: Actor
+    lightning_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MoveLightning(Command):
+    """The speaker (or an admin) gives a scheduled session a new time (as for accept)."""
+
+    actor: Actor
+    lightning_id: int
+    starts_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

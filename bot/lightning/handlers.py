@@ -6,15 +6,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.actors import ensure_person, names_for, require_workspace, workspace_of
+from bot.actors import ensure_person, is_admin, names_for, require_workspace, workspace_of
 from bot.commands import Actor
 from bot.domain import Nudge, NudgeKind, Workspace
 from bot.lightning.cards import card_placeholder, invitation, named
 from bot.lightning.commands import (
     AcceptLightning,
+    CancelLightning,
     DeclineLightning,
     JoinLightning,
     ListLightning,
+    MoveLightning,
     ProposeLightning,
     RateLightning,
 )
@@ -30,10 +32,12 @@ from bot.refs import UserRef, WorkspaceRef
 __all__ = [
     "REMIND",
     "accept_lightning",
+    "cancel_lightning",
     "cancel_speaker_sessions",
     "decline_lightning",
     "join_lightning",
     "list_lightning",
+    "move_lightning",
     "present",
     "propose_lightning",
     "rate_lightning",
@@ -68,7 +72,7 @@ def _clean_title(raw: str) -> str:
 
 
 async def _start(
-    ctx: Context, actor: Actor, cmd: ProposeLightning | AcceptLightning
+    ctx: Context, actor: Actor, cmd: ProposeLightning | AcceptLightning | MoveLightning
 ) -> tuple[datetime, str]:
     """The start time in UTC (a naive one is in the actor's zone) and the zone it was read in."""
     tz = await actor_timezone(ctx, actor)
@@ -312,25 +316,132 @@ async def cancel_speaker_sessions(ctx: Context, speaker: UserRef, workspace: Wor
     for s in await ctx.uow.lightning.upcoming(workspace, ctx.clock.now()):
         if s.speaker != speaker:
             continue
-        gone = replace(s, state=LightningState.CANCELLED)
-        if not await ctx.uow.lightning.save(gone, expected_state=LightningState.SCHEDULED):
-            continue
-        cancelled += 1
-        if ws is not None:
-            show_card(ctx, gone, ws)
-        for r in await present(ctx, await ctx.uow.lightning.rsvps(s.number)):
-            ctx.outbox.dm(
-                r.user,
-                ChatMessage(
-                    body=text(
-                        f"Lightning session #{s.number} ",
-                        named(s),
-                        " is cancelled: its speaker can't give it any more. Sorry! "
-                        "`/lightning list` shows what else is coming.",
-                    )
-                ),
-            )
+        if await _call_off(ctx, s, ws, why="its speaker can't give it any more") is not None:
+            cancelled += 1
     return cancelled
+
+
+async def _call_off(ctx: Context, s: Lightning, ws: Workspace | None, *, why: str) -> int | None:
+    """Cancel a scheduled session: its card says so, its reminders are dropped, whoever signed
+    up is told (`why`). How many were told; None when it was no longer scheduled."""
+    gone = replace(s, state=LightningState.CANCELLED)
+    if not await ctx.uow.lightning.save(gone, expected_state=LightningState.SCHEDULED):
+        return None
+    await ctx.uow.nudges.cancel_subject(NudgeKind.LIGHTNING, s.number)
+    if ws is not None:
+        show_card(ctx, gone, ws)
+    told = await present(ctx, await ctx.uow.lightning.rsvps(s.number))
+    for r in told:
+        ctx.outbox.dm(
+            r.user,
+            ChatMessage(
+                body=text(
+                    f"Lightning session #{s.number} ",
+                    named(s),
+                    f" is cancelled: {why}. Sorry! `/lightning list` shows what else is coming.",
+                )
+            ),
+        )
+    return len(told)
+
+
+async def _speakers_session(ctx: Context, actor: Actor, lightning_id: int, verb: str) -> Lightning:
+    """A scheduled session that has not started, which the actor may change: its speaker's, or
+    any of the workspace's for an admin."""
+    s = await _session(ctx, actor, lightning_id)
+    if s.speaker != actor.user and not is_admin(actor, ctx.config):
+        raise Refusal(
+            f"Sorry, only the speaker of lightning session #{s.number} (or an admin) can {verb} it. "
+            "`/lightning list` shows what's coming."
+        )
+    if s.state is LightningState.PROPOSED:
+        raise Refusal(f"Nobody has taken lightning session #{s.number} yet: nothing to {verb}.")
+    if s.state is not LightningState.SCHEDULED:
+        raise Refusal(f"Lightning session #{s.number} is {s.state.value} already.")
+    assert s.starts_at is not None
+    if s.starts_at <= ctx.clock.now():
+        raise Refusal(f"Lightning session #{s.number} has started; it ends on its own.")
+    return s
+
+
+def _by(s: Lightning, actor: Actor) -> str:
+    return "its speaker" if s.speaker == actor.user else "an admin"
+
+
+def _told(n: int) -> str:
+    if not n:
+        return "Nobody had signed up yet."
+    return f"I've told the {n} {'person' if n == 1 else 'people'} who signed up."
+
+
+async def cancel_lightning(cmd: CancelLightning, ctx: Context) -> None:
+    """``/lightning cancel <id>``: the speaker (or an admin) calls a coming session off."""
+    s = await _speakers_session(ctx, cmd.actor, cmd.lightning_id, "cancel")
+    ws = await workspace_of(ctx, s.workspace)
+    told = await _call_off(ctx, s, ws, why=f"{_by(s, cmd.actor)} called it off")
+    if told is None:
+        raise Refusal(f"Lightning session #{s.number} changed a moment ago; have another look.")
+    if s.speaker is not None and s.speaker != cmd.actor.user:
+        ctx.outbox.dm(
+            s.speaker,
+            ChatMessage(
+                body=text(
+                    f"An admin cancelled your lightning session #{s.number} ",
+                    named(s),
+                    ". Thank you for offering it!",
+                )
+            ),
+        )
+    ctx.reply(text(f"Cancelled lightning session #{s.number} ", named(s), ". ", _told(told)))
+
+
+async def move_lightning(cmd: MoveLightning, ctx: Context) -> None:
+    """``/lightning move <id> <YYYY-MM-DD HH:MM>``: a new time (in the actor's zone); the card
+    shows it, the reminders follow it, and whoever signed up is told in their own zone."""
+    s = await _speakers_session(ctx, cmd.actor, cmd.lightning_id, "move")
+    starts, tz = await _start(ctx, cmd.actor, cmd)
+    assert s.starts_at is not None
+    if starts == s.starts_at:
+        ctx.reply(text(f"Lightning session #{s.number} is on {when_text(starts, tz)} already."))
+        return
+    moved = replace(s, starts_at=starts)
+    if not await ctx.uow.lightning.save(moved, expected_state=LightningState.SCHEDULED):
+        raise Refusal(f"Lightning session #{s.number} changed a moment ago; have another look.")
+    await ctx.uow.nudges.cancel_subject(NudgeKind.LIGHTNING, s.number)
+    await _schedule(ctx, moved, tz)
+    ws = await workspace_of(ctx, s.workspace)
+    if ws is not None:
+        show_card(ctx, moved, ws)
+    told = await present(ctx, await ctx.uow.lightning.rsvps(s.number))
+    audience = [r.user for r in told]
+    if moved.speaker is not None and moved.speaker != cmd.actor.user:
+        audience.append(moved.speaker)
+    for user in audience:
+        reads_in = await reader_timezone(ctx, user, s.workspace)
+        ctx.outbox.dm(
+            user,
+            ChatMessage(
+                body=text(
+                    f"Lightning session #{s.number} ",
+                    named(s),
+                    f" has moved to {when_text(starts, reads_in)} ({_by(s, cmd.actor)} moved it)."
+                    + (
+                        " You're still signed up; the reminders follow the new time."
+                        if user != moved.speaker
+                        else ""
+                    ),
+                )
+            ),
+        )
+    ctx.reply(
+        text(
+            f"Moved lightning session #{s.number} ",
+            named(s),
+            f" to {when_text(starts, tz)}. ",
+            _told(len(told)),
+            " The reminders follow the new time.",
+        )
+    )
 
 
 async def list_lightning(cmd: ListLightning, ctx: Context) -> None:

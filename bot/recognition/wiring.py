@@ -19,9 +19,11 @@ from bot.events import (
 from bot.lightning import handlers as lightning
 from bot.lightning.commands import (
     AcceptLightning,
+    CancelLightning,
     DeclineLightning,
     JoinLightning,
     ListLightning,
+    MoveLightning,
     ProposeLightning,
     RateLightning,
 )
@@ -43,6 +45,8 @@ COMMUNITY_COMMANDS: dict[type[Command], Handler] = {
     JoinLightning: lightning.join_lightning,
     RateLightning: lightning.rate_lightning,
     ListLightning: lightning.list_lightning,
+    CancelLightning: lightning.cancel_lightning,
+    MoveLightning: lightning.move_lightning,
     GiveKudos: give_kudos,
 }
 

@@ -79,6 +79,13 @@ class SqlNudgeRepository(Repository):
             stmt = stmt.where(T.c.kind.in_([k.value for k in kinds]))
         return await self._rowcount(stmt.values(state=NudgeState.CANCELLED.value))
 
+    async def cancel_subject(self, kind: NudgeKind, subject_id: int) -> int:
+        return await self._rowcount(
+            sa.update(T)
+            .where(T.c.kind == kind.value, T.c.subject_id == subject_id, T.c.state == _PENDING)
+            .values(state=NudgeState.CANCELLED.value)
+        )
+
     async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
         return [_nudge(row) for row in await self._rows.lease(now, lease=lease, limit=limit)]
 

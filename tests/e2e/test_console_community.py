@@ -93,6 +93,30 @@ async def test_a_lightning_session_anyone_proposes(console: ConsoleDriver) -> No
     )
 
 
+async def test_the_speaker_moves_then_cancels_a_session_and_sign_ups_hear_of_it(
+    console: ConsoleDriver,
+) -> None:
+    await console("as dave", "/lightning propose sql 2026-11-24 12:00 window functions")
+    await console("as erin", "/lightning join 1")
+    out = await console("/lightning cancel 1")
+    assert out.one("only erin sees").text.startswith(
+        "Sorry, only the speaker of lightning session #1 (or an admin) can cancel it."
+    )
+    out = await console("as dave", "/lightning move 1 2026-11-26 16:30")
+    assert out.one("only dave sees").text == (
+        "Moved lightning session #1 “window functions” to Thu 2026-11-26 16:30 UTC. "
+        "I've told the 1 person who signed up. The reminders follow the new time."
+    )
+    assert "has moved to Thu 2026-11-26 16:30 UTC" in out.one("DM erin").text
+    assert "Thu 2026-11-26 16:30 UTC" in out.one("#mentoring").text
+    out = await console("/lightning cancel 1")
+    assert "I've told the 1 person who signed up." in out.one("only dave sees").text
+    assert "is cancelled: its speaker called it off" in out.one("DM erin").text
+    assert "This session was cancelled." in out.one("#mentoring").text
+    out = await console("clock +3d")
+    assert not [line for line in out.to("DM erin") if "⏰" in line.text]
+
+
 async def test_the_speaker_sees_their_own_session_listed_without_a_join_hint(
     console: ConsoleDriver,
 ) -> None:

@@ -301,6 +301,31 @@ async def test_a_nudge_about_a_session_keeps_its_subject(uow_factory: UowFactory
     assert (nudge.kind, nudge.step, nudge.subject_id) == (NudgeKind.LIGHTNING, 1, 42)
 
 
+async def test_a_sessions_pending_nudges_are_cancelled_by_subject(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.nudges.add_many(
+            [
+                Nudge(kind=NudgeKind.LIGHTNING, workspace=WS, due_at=T0, step=0, subject_id=42),
+                Nudge(kind=NudgeKind.LIGHTNING, workspace=WS, due_at=T0, step=1, subject_id=42),
+                Nudge(kind=NudgeKind.LIGHTNING, workspace=WS, due_at=T0, step=0, subject_id=43),
+            ]
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        [first, *_] = await uow.nudges.lease(T0, lease=timedelta(seconds=30), limit=1)
+        await uow.nudges.mark_sent(first.id or 0, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.nudges.cancel_subject(NudgeKind.BADGES, 42) == 0
+        assert await uow.nudges.cancel_subject(NudgeKind.LIGHTNING, 42) == (
+            1 if first.subject_id == 42 else 2
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        left = await uow.nudges.lease(T0, lease=timedelta(seconds=30), limit=5)
+    assert [n.subject_id for n in left] == ([43] if first.subject_id == 42 else [])
+
+
 async def test_the_leaderboard_can_end_at_a_time(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         for at, user in ((T0, BOB), (T0 + timedelta(days=3), CAROL)):

@@ -577,6 +577,16 @@ class FakeNudgeRepository(_Repository):
                     cancelled += 1
         return cancelled
 
+    async def cancel_subject(self, kind: NudgeKind, subject_id: int) -> int:
+        cancelled = 0
+        for n in list(self._rows().values()):
+            if n.kind is kind and n.subject_id == subject_id:
+                await self._uow.lock(self.table, n.id)
+                if self._rows()[n.id].state is NudgeState.PENDING:  # re-checked after the lock
+                    await self._change(n.id, state=NudgeState.CANCELLED)
+                    cancelled += 1
+        return cancelled
+
     @staticmethod
     def _due(n: Nudge, now: datetime) -> bool:
         return (

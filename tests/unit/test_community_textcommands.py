@@ -11,9 +11,11 @@ from bot import commands as c
 from bot.flow.codec import command_from_json, command_to_json
 from bot.lightning.commands import (
     AcceptLightning,
+    CancelLightning,
     DeclineLightning,
     JoinLightning,
     ListLightning,
+    MoveLightning,
     ProposeLightning,
     RateLightning,
 )
@@ -74,6 +76,8 @@ def test_parse_kudos(raw: str, expected: object) -> None:
         ("accept #3 2026-12-03T15:00 groupby", AcceptLightning(ACTOR, 3, AT, "groupby")),
         ("join 3", JoinLightning(ACTOR, 3)),
         ("rate 3 5", RateLightning(ACTOR, 3, 5)),
+        ("cancel #3", CancelLightning(ACTOR, 3)),
+        ("move 3 2026-12-03 15:00", MoveLightning(ACTOR, 3, AT)),
     ],
 )
 def test_parse_lightning(raw: str, expected: object) -> None:
@@ -89,6 +93,11 @@ def test_parse_lightning(raw: str, expected: object) -> None:
         ("accept three 2026-12-03 15:00 title", "Which session?"),
         ("rate 3 6", "Rate from 1 to 5"),
         ("join", "Which session?"),
+        ("cancel", "Which session?"),
+        ("move 3", "Give the new time. Move like `/lightning move 3 2026-12-03 15:00`"),
+        ("move 3 friday", "That isn't a time I can read. Move like"),
+        ("move 3 2026-02-30 10:00", "`2026-02-30` isn't a date: February 2026 has 28 days"),
+        ("cancle 3", "Did you mean `/lightning cancel`?"),
         ("dance", "I don't know `/lightning dance`"),
         ("propse x", "I don't know `/lightning propse`. Did you mean `/lightning propose`?"),
         ("", "Lightning sessions:"),
@@ -163,6 +172,8 @@ def test_lightning_buttons(action: str, expected: c.Command | None) -> None:
     "command",
     [
         AcceptLightning(ACTOR, 3, AT, "groupby"),
+        MoveLightning(ACTOR, 3, AT),
+        CancelLightning(ACTOR, 3),
         ProposeLightning(ACTOR, "pandas", datetime.fromisoformat("2026-12-03T14:00+00:00"), "t"),
         GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the help", True),
         c.ShowLeaderboard(ACTOR, "all"),

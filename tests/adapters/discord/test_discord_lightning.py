@@ -22,7 +22,13 @@ from adapters.discord.translate import (
     lightning_form_command,
 )
 from bot.config import Config
-from bot.lightning.commands import AcceptLightning, DeclineLightning, RateLightning
+from bot.lightning.commands import (
+    AcceptLightning,
+    CancelLightning,
+    DeclineLightning,
+    MoveLightning,
+    RateLightning,
+)
 from bot.textcommands import ParseError
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
@@ -272,6 +278,9 @@ def test_lightning_slash_options_become_the_text_grammar() -> None:
     assert lightning_command(ACTOR, "rate", {"session": 4, "score": 5}) == RateLightning(
         ACTOR, 4, 5
     )
+    moved = lightning_command(ACTOR, "move", {"session": 4, "when": "2026-12-03 15:00"})
+    assert moved == MoveLightning(ACTOR, 4, datetime(2026, 12, 3, 15, 0))
+    assert lightning_command(ACTOR, "cancel", {"session": 4}) == CancelLightning(ACTOR, 4)
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,8 @@ async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> 
         "list",
         "join",
         "rate",
+        "move",
+        "cancel",
     }
     subcommands = {o["name"] for o in names["mentor"]["options"]}
     assert subcommands == {

@@ -1,0 +1,169 @@
+"""A scheduled lightning session changed by its speaker or an admin: `/lightning move` (a new
+time: card, reminders and the end follow it; sign-ups are told in their own zone) and
+`/lightning cancel` (card, reminders dropped, sign-ups told); anyone else is refused."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.config import Config
+from bot.domain import NudgeKind, NudgeState, Person
+from bot.lightning.commands import (
+    AcceptLightning,
+    CancelLightning,
+    JoinLightning,
+    ListLightning,
+    MoveLightning,
+    RateLightning,
+)
+from bot.lightning.model import LightningState
+from tests.unit.core_harness import Core, start_core
+from tests.unit.test_lightning_flow import (
+    AT,
+    CALL,
+    TITLE,
+    at,
+    card_versions,
+    dms,
+    field,
+    proposed,
+    reminders,
+)
+
+LATER = datetime(2026, 11, 27, 11, 0)  # Friday 11:00, two days after AT
+
+
+@pytest.fixture
+async def core() -> Core:
+    core = await start_core(Config.model_validate({"session": {"call_link": CALL}}))
+    await core.join("bob", "python", "pandas")
+    return core
+
+
+async def scheduled_with_one_sign_up(core: Core) -> int:
+    n = await proposed(core)
+    said = await core.reply(AcceptLightning(core.actor("bob"), n, AT, TITLE))
+    assert said.startswith("Thank you!"), said
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    return n
+
+
+def told(core: Core, name: str, words: str) -> list[str]:
+    return [m.plain() for m in dms(core, name) if words in m.plain()]
+
+
+async def test_moving_tells_sign_ups_and_the_card_the_reminders_and_the_end_follow(
+    core: Core,
+) -> None:
+    n = await scheduled_with_one_sign_up(core)
+    said = await core.reply(MoveLightning(core.actor("bob"), n, LATER))
+    assert said.startswith(f"Moved lightning session #{n} “{TITLE}” to Fri 2026-11-27 11:00 UTC.")
+    assert "I've told the 1 person who signed up." in said
+    [moved] = told(core, "asker1", "has moved to")
+    assert "Fri 2026-11-27 11:00 UTC" in moved and "still signed up" in moved
+    assert field(card_versions(core)[-1], "When") == "Fri 2026-11-27 11:00 UTC · 15 min"
+    # Nothing at the old times: no reminder, and the session is not "held" at the old end.
+    await at(core, AT + timedelta(minutes=20))
+    assert reminders(core, "asker1") == []
+    [s] = core.db.rows("lightning")
+    assert s.state is LightningState.SCHEDULED and s.starts_at == LATER.replace(
+        tzinfo=s.starts_at.tzinfo
+    )
+    await at(core, LATER - timedelta(days=1))
+    [day] = reminders(core, "asker1")
+    assert "is tomorrow" in day
+    await at(core, LATER - timedelta(minutes=15))
+    assert len(reminders(core, "asker1")) == 2
+    await at(core, LATER + timedelta(minutes=15))
+    [s] = core.db.rows("lightning")
+    assert s.state is LightningState.HELD
+    assert "Thanks for rating" in await core.reply(RateLightning(core.actor("asker1"), n, 5))
+
+
+async def test_a_move_is_read_in_the_movers_zone_and_told_in_each_readers(core: Core) -> None:
+    n = await scheduled_with_one_sign_up(core)
+    core.profile("bob").timezone = "Europe/Berlin"
+    core.db.tables["people"][core.user("asker1")] = Person(
+        core.user("asker1"), "asker1", timezone="America/New_York"
+    )
+    said = await core.reply(MoveLightning(core.actor("bob"), n, LATER))
+    assert "Fri 2026-11-27 10:00 UTC (11:00 Europe/Berlin)" in said
+    [moved] = told(core, "asker1", "has moved to")
+    assert "Fri 2026-11-27 10:00 UTC (05:00 America/New_York)" in moved
+
+
+async def test_cancelling_tells_sign_ups_marks_the_card_and_drops_the_reminders(
+    core: Core,
+) -> None:
+    n = await scheduled_with_one_sign_up(core)
+    said = await core.reply(CancelLightning(core.actor("bob"), n))
+    assert (
+        said == f"Cancelled lightning session #{n} “{TITLE}”. I've told the 1 person who signed up."
+    )
+    [gone] = told(core, "asker1", "is cancelled")
+    assert "its speaker called it off" in gone
+    assert "cancelled" in card_versions(core)[-1].plain()
+    assert card_versions(core)[-1].actions == ()
+    pending = [
+        x
+        for x in core.db.rows("nudges")
+        if x.kind is NudgeKind.LIGHTNING and x.state is NudgeState.PENDING
+    ]
+    assert pending == []
+    await at(core, AT + timedelta(minutes=20))
+    assert reminders(core, "asker1") == [] and reminders(core, "bob") == []
+    assert "No lightning sessions are coming up" in await core.reply(
+        ListLightning(core.actor("asker1"))
+    )
+    again = await core.reply(CancelLightning(core.actor("bob"), n))
+    assert again == f"Lightning session #{n} is cancelled already."
+
+
+async def test_only_the_speaker_or_an_admin_changes_a_session(core: Core) -> None:
+    n = await scheduled_with_one_sign_up(core)
+    for command in (
+        MoveLightning(core.actor("asker1"), n, LATER),
+        CancelLightning(core.actor("asker1"), n),
+    ):
+        said = await core.reply(command)
+        assert said.startswith(f"Sorry, only the speaker of lightning session #{n} (or an admin)")
+    [s] = core.db.rows("lightning")
+    assert s.state is LightningState.SCHEDULED and told(core, "asker1", "moved") == []
+    # An admin may, and the speaker hears of it.
+    said = await core.reply(MoveLightning(core.actor("admin"), n, LATER))
+    assert said.startswith(f"Moved lightning session #{n}")
+    [speaker] = told(core, "bob", "has moved to")
+    assert "an admin moved it" in speaker and "still signed up" not in speaker
+    said = await core.reply(CancelLightning(core.actor("admin"), n))
+    assert said.startswith(f"Cancelled lightning session #{n}")
+    assert told(core, "bob", "An admin cancelled your lightning session")
+    assert "an admin called it off" in told(core, "asker1", "is cancelled")[0]
+
+
+async def test_a_session_that_has_started_or_is_not_taken_cannot_be_changed(core: Core) -> None:
+    n = await proposed(core)
+    said = await core.reply(CancelLightning(core.actor("admin"), n))
+    assert said == f"Nobody has taken lightning session #{n} yet: nothing to cancel."
+    await core.reply(AcceptLightning(core.actor("bob"), n, AT, TITLE))
+    await at(core, AT + timedelta(minutes=1))
+    said = await core.reply(MoveLightning(core.actor("bob"), n, LATER))
+    assert said == f"Lightning session #{n} has started; it ends on its own."
+
+
+async def test_a_new_time_too_soon_or_the_same_changes_nothing(core: Core) -> None:
+    n = await scheduled_with_one_sign_up(core)
+    soon = core.clock.now().replace(tzinfo=None) + timedelta(minutes=5)
+    said = await core.reply(MoveLightning(core.actor("bob"), n, soon))
+    assert said.startswith("Pick a time at least 20 minutes from now")
+    same = await core.reply(MoveLightning(core.actor("bob"), n, AT))
+    assert same == f"Lightning session #{n} is on Wed 2026-11-25 15:00 UTC already."
+    assert told(core, "asker1", "moved") == []
+    [s] = core.db.rows("lightning")
+    assert s.starts_at is not None and s.starts_at.replace(tzinfo=None) == AT
+
+
+async def test_another_workspaces_session_is_not_found(core: Core) -> None:
+    said = await core.reply(CancelLightning(core.actor("bob"), 99))
+    assert said.startswith("There is no lightning session #99.")
