@@ -46,6 +46,7 @@ async def scheduled_with_one_sign_up(core: Core) -> int:
     n = await proposed(core)
     said = await core.reply(AcceptLightning(core.actor("bob"), n, AT, TITLE))
     assert said.startswith("Thank you!"), said
+    assert said.endswith(f"`/lightning move {n} <YYYY-MM-DD HH:MM>` or `/lightning cancel {n}`.")
     await core.reply(JoinLightning(core.actor("asker1"), n))
     return n
 
