@@ -56,8 +56,9 @@ def people_rows(name: str) -> list[dict[str, object]]:
     """The questions of ``tests/data/matching_people_<name>.jsonl`` (``blind``, or a tuning set:
     ``tuning``, ``tuning2``, ``tuning3``, 114 chat-style questions with typos written for the
     second issue-16 revision before any of its misses were looked at, ``tuning4``, 105 more
-    written the same way for the third, or ``tuning5``, 88 more written the same way for the
-    fourth)."""
+    written the same way for the third, ``tuning5``, 88 more written the same way for the
+    fourth, or ``tuning6``, 100 more written the same way for the fifth, many naming a topic in
+    passing inside a situation about something else)."""
     with (DATA / f"matching_people_{name}.jsonl").open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 

@@ -7,11 +7,19 @@ nothing outside this package. An adapter may offer a model behind the same port 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
-from bot.matching.situations import SituationBook, TopicGuess, default_situations
+from bot.matching._text import tokenize
+from bot.matching.situations import (
+    PEOPLE_HEADS,
+    SOFTWARE_HEADS,
+    SituationBook,
+    TopicGuess,
+    default_situations,
+)
 from bot.matching.taxonomy import Taxonomy
-from bot.matching.topics import find_topics
+from bot.matching.topics import TopicMatch, find_topics
 
 __all__ = ["TENTATIVE", "OfflineClassifier", "TopicClassifier"]
 
@@ -29,7 +37,9 @@ class TopicClassifier(Protocol):
 class OfflineClassifier:
     """Named topics (weight 1), loosely named ones (`TENTATIVE`: a guess for the asker to
     confirm, see `bot.matching.topics`) and the situations the question describes (their
-    weights)."""
+    weights). A topic named only in passing is loose too, so a situation the question describes
+    can lead: as the kind of a thing of the other world ("a cloud company", "the hiring portal":
+    `_passing_as_loose`) or inside a phrase naming a person ("my tech lead": `_roles_as_loose`)."""
 
     def __init__(
         self,
@@ -44,6 +54,8 @@ class OfflineClassifier:
 
     def guesses(self, text: str) -> list[TopicGuess]:
         matches = find_topics(text, self.taxonomy, threshold=self.threshold)
+        matches = _passing_as_loose(matches, text, self.taxonomy)
+        matches = _roles_as_loose(matches, self.situations.roles_at(text))
         named = list(dict.fromkeys(m.skill for m in matches if m.sure))
         loose = [s for s in dict.fromkeys(m.skill for m in matches if not m.sure) if s not in named]
         found = [TopicGuess(t, 1.0, "named") for t in named]
@@ -52,3 +64,33 @@ class OfflineClassifier:
 
     async def classify(self, text: str) -> list[TopicGuess]:
         return self.guesses(text)
+
+
+def _passing_as_loose(matches: list[TopicMatch], text: str, taxonomy: Taxonomy) -> list[TopicMatch]:
+    """`matches`, a topic named only as the kind of a thing of the other world made loose (see
+    `bot.matching.situations.PEOPLE_HEADS`): "a cloud company" is no question about the cloud."""
+    if not matches:
+        return matches
+    words = [t.text.lower() for t in tokenize(text)]
+    out = []
+    for m in matches:
+        after = m.position + len(tokenize(m.words))
+        head = words[after] if m.sure and after < len(words) else ""
+        heads = PEOPLE_HEADS if taxonomy.technical(m.skill) else SOFTWARE_HEADS
+        out.append(replace(m, sure=False) if head in heads else m)
+    return out
+
+
+def _roles_as_loose(matches: list[TopicMatch], roles: list[tuple[int, int]]) -> list[TopicMatch]:
+    """`matches`, a topic named only inside a phrase that names a person someone works with (a
+    situation book's ``roles``: "my tech lead", "the marketing team") made loose: the question
+    is about that person, not the topic. A skill's own name ("leadership") stays named."""
+    if not roles:
+        return matches
+    out = []
+    for m in matches:
+        end = m.position + len(tokenize(m.words))
+        inside = any(i <= m.position and end <= i + n for i, n in roles)
+        own_name = m.words.lower() == m.skill
+        out.append(replace(m, sure=False) if m.sure and inside and not own_name else m)
+    return out

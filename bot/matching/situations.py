@@ -28,7 +28,29 @@ from importlib import resources
 
 from bot.matching._text import STOP_WORDS, stem, tokenize
 
-__all__ = ["Situation", "SituationBook", "TopicGuess", "default_situations"]
+__all__ = [
+    "PEOPLE_HEADS",
+    "SOFTWARE_HEADS",
+    "Situation",
+    "SituationBook",
+    "TopicGuess",
+    "default_situations",
+]
+
+# Words that, right after a phrase, make it the kind of a thing of the other world rather than
+# what the question is about: technical words describing people or a place ("a cloud company",
+# "the security folks", "the backend role"), words of people or money describing software ("the
+# hiring portal", "the budget export", "our interview scheduling service"). Such a phrase is a
+# passing mention: it evokes none of its ideas (`SituationBook.ideas_in`), and a topic it names
+# is only a loose one (`bot.matching.classifier`).
+PEOPLE_HEADS = frozenset(
+    "company companies firm firms startup startups vendor vendors agency folks guys people "
+    "person role roles position positions".split()
+)
+SOFTWARE_HEADS = frozenset(
+    "portal portals service services app apps system systems console bot export exports job "
+    "jobs api endpoint database db scheduling page website site".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +119,7 @@ class SituationBook:
         technical: Iterable[str] = (),
         people: Iterable[str] = (),
         technical_skills: Iterable[str] = (),
+        roles: Iterable[str] = (),
     ) -> None:
         # a situation: (skill, ideas, weight) or (skill, ideas, weight, explains)
         # first stem -> (stems, idea, {words as written: how closely}), longest phrases first
@@ -123,6 +146,7 @@ class SituationBook:
             raise ValueError(f"situations use unknown ideas: {sorted(unknown)}")
         self._technical = frozenset(technical)
         self._people = frozenset(people)
+        self._roles = frozenset(roles)
 
     def ideas_in(self, text: str) -> set[str]:
         """The ideas whose words or phrases appear in `text`.
@@ -132,15 +156,25 @@ class SituationBook:
         of its own. Ideas sharing that longest phrase all count, unless one lists the words as
         written and another meets them only through the stemmer or a regular form: "pages" is a
         screen and "paged" an alert, though both stem to "page". A stop word meets an idea only
-        as written: "even" is no form of "evening"."""
+        as written: "even" is no form of "evening". A phrase in passing ("the hiring portal", "a
+        cloud company": see `PEOPLE_HEADS`) evokes nothing."""
         return {idea for found in self._read(text) for idea in found}
 
     def _read(self, text: str) -> list[set[str]]:
         """The ideas of each phrase of `text` that evokes any, in order (see `ideas_in`)."""
+        return [found for _, _, found in self._spans(text)]
+
+    def roles_at(self, text: str) -> list[tuple[int, int]]:
+        """The (first token, token count) of each phrase of `text` that names a person someone
+        works with (``roles``: "my tech lead", "the marketing team") and evokes nothing else."""
+        return [(i, n) for i, n, found in self._spans(text) if found <= self._roles]
+
+    def _spans(self, text: str) -> list[tuple[int, int, set[str]]]:
+        """Each phrase of `text` that evokes any idea: first token, token count, its ideas."""
         tokens = tokenize(text)
         written = [t.text.lower() for t in tokens]
         words = [_word(t.text) for t in tokens]
-        out: list[set[str]] = []
+        out: list[tuple[int, int, set[str]]] = []
         i = 0
         while i < len(words):
             longest = 0
@@ -155,11 +189,24 @@ class SituationBook:
                         continue
                     longest = len(stems)
                     here[idea] = max(how, here.get(idea, _STEM))
+            if here and self._passing(here, written[i + longest : i + longest + 1]):
+                here = {}
             if here:
                 closest = max(here.values())
-                out.append({idea for idea, how in here.items() if how == closest})
+                out.append((i, longest, {idea for idea, how in here.items() if how == closest}))
             i += max(longest, 1)
         return out
+
+    def _passing(self, ideas: Iterable[str], after: list[str]) -> bool:
+        """Whether a phrase of `ideas` followed by the word `after` is a passing mention: all
+        technical before a word of people (`PEOPLE_HEADS`), or all of people before one of
+        software (`SOFTWARE_HEADS`)."""
+        if not after:
+            return False
+        found = set(ideas)
+        if after[0] in PEOPLE_HEADS and found <= self._technical:
+            return True
+        return after[0] in SOFTWARE_HEADS and found <= self._people
 
     def sides(self, text: str) -> tuple[set[str], bool, bool]:
         """The ideas of `text` and whether it reads as technical, as about people (or both).
@@ -244,4 +291,5 @@ def default_situations() -> SituationBook:
         technical=data["technical"]["ideas"],
         people=data["technical"]["people"],
         technical_skills=technical_skills,
+        roles=data["technical"].get("roles", ()),
     )
