@@ -25,8 +25,13 @@ HOLDOUT_FILES = (DATA / "matching_eval_holdout3.jsonl",)
 # A second tuning set (split ``tuning2``: 283 chat-style questions, most outside software), written
 # for the issue-15 revision; like ``tuning`` it may be looked at and tuned against. A third (split
 # ``tuning3``: 212 Slack-style questions, written for issue 15 item 17 before any of its misses
-# were looked at).
-TUNING_FILES = (DATA / "matching_eval_tuning2.jsonl", DATA / "matching_eval_tuning3.jsonl")
+# were looked at). A fourth (split ``tuning4``: 211 chat/Slack-style questions, 137 outside
+# software, written and labelled before the next revision looked at any of its misses).
+TUNING_FILES = (
+    DATA / "matching_eval_tuning2.jsonl",
+    DATA / "matching_eval_tuning3.jsonl",
+    DATA / "matching_eval_tuning4.jsonl",
+)
 PEOPLE_ROSTER = DATA / "matching_people_roster.json"
 
 _VERBS = (
@@ -43,8 +48,8 @@ _ADJS = "slow flaky large legacy new remote small noisy critical internal quarte
 def eval_rows() -> list[dict[str, object]]:
     """The labelled questions of ``tests/data/matching_eval.jsonl``, the later holdout files
     (``matching_eval_holdout3.jsonl``) and tuning files (``matching_eval_tuning2.jsonl``,
-    ``matching_eval_tuning3.jsonl``), each
-    row with its ``split``."""
+    ``matching_eval_tuning3.jsonl``, ``matching_eval_tuning4.jsonl``), each row with its
+    ``split``."""
     rows: list[dict[str, object]] = []
     for path in (EVAL_FILE, *HOLDOUT_FILES, *TUNING_FILES):
         with path.open(encoding="utf-8") as fh:

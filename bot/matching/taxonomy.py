@@ -162,6 +162,9 @@ class Taxonomy:
         self._weak: dict[str, set[str]] = {}
         self._yields: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self._loose: set[tuple[str, str]] = set()
+        # area -> stems of everyday words that place a question in that area ("invoice" for
+        # finance, "reps" for sales): a loose term of the area counts beside one of them
+        self._context: dict[str, set[str]] = {}
         self._pairs: dict[str, dict[str, str]] = {}
         self._roots: dict[str, str] = {}
         self._verb_object: dict[str, dict[str, tuple[str, str]]] = {}
@@ -370,6 +373,18 @@ class Taxonomy:
         loose while "estimation" is not."""
         return (skill, " ".join(term_tokens(words.lower()))) in self._loose
 
+    def add_context(self, area: str, words: Iterable[str]) -> None:
+        """Everyday words that place a question in `area` (``[context]`` in ``skills.toml``)."""
+        found = self._context.setdefault(area, set())
+        for word in words:
+            found.update(stem(w) for w in term_tokens(_norm(word)))
+
+    def in_context(self, skill: str, words: Iterable[str]) -> bool:
+        """Whether one of `words` (lower case) is a context word of `skill`'s area: "renewal"
+        beside "customer" is account management, as "renewal" beside a skill of sales would be."""
+        context = self._context.get(self.areas.get(skill, ""))
+        return context is not None and any(stem(w) in context for w in words)
+
     def kin(self, skill: str, other: str) -> bool:
         """Whether `other` supports a loose mention of `skill`: the same skill, a related one, or
         one of the same area."""
@@ -455,7 +470,7 @@ def _everyday(key: str) -> bool:
 def _parse(data: dict[str, Any]) -> list[SkillEntry]:
     entries: list[SkillEntry] = []
     for area, table in data.items():
-        if area in ("ignore", "patterns", "loose"):
+        if area in ("ignore", "patterns", "loose", "context"):
             continue
         for canon, spec in table.items():
             entries.append(
@@ -507,6 +522,12 @@ def expand_patterns(patterns: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 @cache
+def default_context() -> dict[str, tuple[str, ...]]:
+    """The shipped area-context words (``[context]`` in ``skills.toml``): area -> words."""
+    return {k: tuple(v) for k, v in _shipped().get("context", {}).items()}
+
+
+@cache
 def default_patterns() -> dict[str, list[str]]:
     """The shipped pattern phrases (``[patterns]`` in ``skills.toml``), expanded."""
     return expand_patterns(_shipped().get("patterns", {}))
@@ -545,7 +566,9 @@ def build_taxonomy(
         for canon, terms in default_loose().items():
             if canon not in tax:
                 raise ValueError(f"[loose] names an unknown skill: {canon!r}")
-            tax.add(canon, loose=terms)
+            tax.add(canon, terms, loose=terms)
+        for area, words in default_context().items():
+            tax.add_context(area, words)
         tax.ignore(default_ignored())
     for canon, aliases in (configured or {}).items():
         tax.add(canon, aliases)

@@ -103,6 +103,8 @@ _ROLE_WORDS = frozenset(
     lawyer accountant engineer engineers developer developers designer designers scientist
     researcher marketer recruiter manager writer tester support""".split()
 )
+# Where a career move may start: a field or a role.
+_MOVE_ORIGINS = _FIELDS | _ROLE_WORDS
 # Writing a document is written communication ("write a status report execs will read", "write a
 # strategy doc"), whatever else the document is about, unless a writing skill is named already
 # (a job description is hiring's).
@@ -194,7 +196,7 @@ def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> li
         for j in range(i, min(i + width, n)):
             consumed[j] = True
         i += width
-    matches = _without_audience(_settle(matches, taxonomy), tokens)
+    matches = _without_audience(_settle(matches, taxonomy, tokens), tokens)
     found = {m.skill for m in matches if m.sure}
     for i, tok in enumerate(tokens):
         if consumed[i]:
@@ -231,7 +233,8 @@ def _writing_a_document(tokens: list[Token]) -> int | None:
 def _career_move(tokens: list[Token]) -> int | None:
     """Where a move between fields or roles starts ("transition *from engineering into* product",
     "get into UX *from teaching*"): a move verb, then within a few words "to" or "into" and "from"
-    + (a determiner +) a field or role word. None when there is no such move."""
+    + (a determiner +) a field or role word, or a move "into" after a field or role the asker
+    named (`_move_into`). None when there is no such move."""
     for i, tok in enumerate(tokens):
         if tok.text not in _MOVE_VERBS:
             continue
@@ -242,12 +245,25 @@ def _career_move(tokens: list[Token]) -> int | None:
         j = texts.index("from") + 1
         if j < len(texts) and texts[j] in _DETERMINERS:
             j += 1
-        if j < len(texts) and texts[j] in _FIELDS | _ROLE_WORDS:
+        if j < len(texts) and texts[j] in _MOVE_ORIGINS:
             return i
+    return _move_into(tokens)
+
+
+def _move_into(tokens: list[Token]) -> int | None:
+    """Where a move "into" something starts after the asker named the field or role they are in:
+    "*teacher* for 8 years, want to *get into* UX". None when there is no such move."""
+    for i, tok in enumerate(tokens[1:-2], start=1):
+        if tok.text not in _MOVE_VERBS or tokens[i + 1].text != "into":
+            continue
+        where = tokens[i + 2].text  # a field, not "the details" or "it"
+        if where not in _DETERMINERS and where not in FUNCTION_WORDS:
+            if any(t.text in _MOVE_ORIGINS for t in tokens[:i]):
+                return i
     return None
 
 
-def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
+def _settle(matches: list[TopicMatch], taxonomy: Taxonomy, tokens: list[Token]) -> list[TopicMatch]:
     """Drop cued terms without company of their kind; resolve weak terms against the rest."""
     firm = [m for m in matches if m.how != "cued"]
     kinds = {taxonomy.technical(m.skill) for m in firm}
@@ -266,7 +282,7 @@ def _settle(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
     for m in kept:
         skill = taxonomy.yielded(m.skill, m.words, found - {m.skill})
         out.append(m if skill == m.skill else TopicMatch(skill, m.words, m.position, m.how))
-    return _narrowest(_settle_loose(out, taxonomy), taxonomy)
+    return _narrowest(_settle_loose(out, taxonomy, tokens), taxonomy)
 
 
 def _audience(m: TopicMatch, tokens: list[Token], spanned: set[int]) -> bool:
@@ -314,9 +330,12 @@ def _narrowest(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch
     return [m for m in matches if not narrower(m.skill)]
 
 
-def _settle_loose(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
+def _settle_loose(
+    matches: list[TopicMatch], taxonomy: Taxonomy, tokens: list[Token]
+) -> list[TopicMatch]:
     """Keep a loose term the other firm topics support; drop it beside only topics of the other
-    kind; mark it unsure when nothing else is named."""
+    kind; with nothing else named, keep it when a context word of its area stands in the
+    question ("renewal" beside "customer"), else mark it unsure."""
     loose = [m.how != "tag" and taxonomy.loose(m.skill, m.words) for m in matches]
     firm = [m for m, lo in zip(matches, loose, strict=True) if not lo and m.how != "cued"]
     out: list[TopicMatch] = []
@@ -327,9 +346,17 @@ def _settle_loose(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMa
             out.append(m)
         elif firm and all(taxonomy.technical(f.skill) != taxonomy.technical(m.skill) for f in firm):
             continue
+        elif not firm and taxonomy.in_context(m.skill, _words_outside(tokens, m)):
+            out.append(m)
         else:
             out.append(TopicMatch(m.skill, m.words, m.position, m.how, sure=False))
     return out
+
+
+def _words_outside(tokens: list[Token], m: TopicMatch) -> list[str]:
+    """The question's words other than those of match `m`."""
+    width = len(m.words.split())
+    return [t.text for k, t in enumerate(tokens) if not m.position <= k < m.position + width]
 
 
 def _match_at(

@@ -22,6 +22,12 @@ outside software, 11 with no topic) was written for issue 15 item 17 before any 
 were looked at; it measured 0.735 / 0.651 before that revision and 0.792 / 0.754 after it
 (tuning2 0.898 / 0.834 -> 0.915 / 0.847; unseen 0.843 / 0.746 -> 0.847 / 0.750; the whole of
 ``matching_eval.jsonl`` 0.920 / 0.851).
+
+``tests/data/matching_eval_tuning4.jsonl`` (split ``tuning4``: 211 chat/Slack-style questions, 137
+outside software, 11 with no topic) was written and labelled for the next revision before any of
+its misses were looked at; it measured 0.714 / 0.496 before that revision and 0.807 / 0.754 after
+it (area-context words, loose terms as names, a move "into" a field, everyday phrases; tuning2
+0.915 / 0.847 -> 0.915 / 0.850, tuning3 0.792 / 0.754 -> 0.796 / 0.758).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ EVAL = Path(__file__).resolve().parent.parent / "data" / "matching_eval.jsonl"
 HOLDOUT3 = EVAL.with_name("matching_eval_holdout3.jsonl")
 TUNING2 = EVAL.with_name("matching_eval_tuning2.jsonl")
 TUNING3 = EVAL.with_name("matching_eval_tuning3.jsonl")
+TUNING4 = EVAL.with_name("matching_eval_tuning4.jsonl")
 MIN_PRECISION = 0.91
 MIN_RECALL = 0.84
 # The untuned splits together, so a change that only helps the tuning questions shows.
@@ -44,11 +51,14 @@ MIN_HOLDOUT_RECALL = 0.79
 MIN_UNSEEN_PRECISION = 0.84
 MIN_UNSEEN_RECALL = 0.74
 # The second tuning set (split ``tuning2``).
-MIN_TUNING2_PRECISION = 0.90
-MIN_TUNING2_RECALL = 0.83
+MIN_TUNING2_PRECISION = 0.91
+MIN_TUNING2_RECALL = 0.84
 # The third tuning set (split ``tuning3``).
-MIN_TUNING3_PRECISION = 0.78
-MIN_TUNING3_RECALL = 0.74
+MIN_TUNING3_PRECISION = 0.79
+MIN_TUNING3_RECALL = 0.75
+# The fourth tuning set (split ``tuning4``).
+MIN_TUNING4_PRECISION = 0.80
+MIN_TUNING4_RECALL = 0.75
 
 
 def _rows(path: Path = EVAL) -> list[dict[str, object]]:
@@ -150,3 +160,27 @@ def test_topic_extraction_on_the_third_tuning_set() -> None:
     precision, recall = _quality(_rows(TUNING3))
     assert precision >= MIN_TUNING3_PRECISION, f"precision {precision:.3f}"
     assert recall >= MIN_TUNING3_RECALL, f"recall {recall:.3f}"
+
+
+def test_tuning4_is_large_mostly_outside_software_and_uses_canonical_names() -> None:
+    rows = _rows(TUNING4)
+    tax = build_taxonomy()
+    assert len(rows) >= 200 and {r["split"] for r in rows} == {"tuning4"}
+    technical = {"software", "data", "infra", "noisy", "none"}
+    assert sum(r["area"] not in technical for r in rows) >= len(rows) / 2
+    assert sum(1 for r in rows if not r["topics"]) >= 10
+    ids = {r["id"] for r in rows}
+    assert len(ids) == len(rows) and min(ids) == 4001
+    others = [*_rows(), *_rows(HOLDOUT3), *_rows(TUNING2), *_rows(TUNING3)]
+    assert not ids & {r["id"] for r in others}
+    questions = {str(r["question"]).lower() for r in others}
+    assert not {str(r["question"]).lower() for r in rows} & questions
+    for r in rows:
+        for topic in r["topics"]:  # type: ignore[attr-defined]
+            assert topic in tax, (r["id"], topic)
+
+
+def test_topic_extraction_on_the_fourth_tuning_set() -> None:
+    precision, recall = _quality(_rows(TUNING4))
+    assert precision >= MIN_TUNING4_PRECISION, f"precision {precision:.3f}"
+    assert recall >= MIN_TUNING4_RECALL, f"recall {recall:.3f}"
