@@ -357,8 +357,10 @@ async def _speakers_session(ctx: Context, actor: Actor, lightning_id: int, verb:
         )
     if s.state is LightningState.PROPOSED:
         raise Refusal(f"Nobody has taken lightning session #{s.number} yet: nothing to {verb}.")
+    if s.state is LightningState.HELD:
+        raise Refusal(f"Lightning session #{s.number} has taken place already.")
     if s.state is not LightningState.SCHEDULED:
-        raise Refusal(f"Lightning session #{s.number} is {s.state.value} already.")
+        raise Refusal(f"Lightning session #{s.number} is cancelled already.")
     assert s.starts_at is not None
     if s.starts_at <= ctx.clock.now():
         raise Refusal(f"Lightning session #{s.number} has started; it ends on its own.")
