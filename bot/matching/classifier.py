@@ -16,6 +16,7 @@ from bot.matching.situations import (
     SOFTWARE_HEADS,
     SituationBook,
     TopicGuess,
+    asked_sentence,
     default_situations,
 )
 from bot.matching.taxonomy import Taxonomy
@@ -39,7 +40,9 @@ class OfflineClassifier:
     confirm, see `bot.matching.topics`) and the situations the question describes (their
     weights). A topic named only in passing is loose too, so a situation the question describes
     can lead: as the kind of a thing of the other world ("a cloud company", "the hiring portal":
-    `_passing_as_loose`) or inside a phrase naming a person ("my tech lead": `_roles_as_loose`)."""
+    `_passing_as_loose`) or inside a phrase naming a person ("my tech lead": `_roles_as_loose`),
+    and so is a topic named only in the story a long question tells before what it asks
+    (`_backstory_as_loose`)."""
 
     def __init__(
         self,
@@ -56,6 +59,7 @@ class OfflineClassifier:
         matches = find_topics(text, self.taxonomy, threshold=self.threshold)
         matches = _passing_as_loose(matches, text, self.taxonomy)
         matches = _roles_as_loose(matches, self.situations.roles_at(text))
+        matches = _backstory_as_loose(matches, asked_sentence(text))
         named = list(dict.fromkeys(m.skill for m in matches if m.sure))
         loose = [s for s in dict.fromkeys(m.skill for m in matches if not m.sure) if s not in named]
         found = [TopicGuess(t, 1.0, "named") for t in named]
@@ -64,6 +68,19 @@ class OfflineClassifier:
 
     async def classify(self, text: str) -> list[TopicGuess]:
         return self.guesses(text)
+
+
+def _backstory_as_loose(
+    matches: list[TopicMatch], asked: tuple[int, int] | None
+) -> list[TopicMatch]:
+    """`matches`, a topic named only in the story a long question tells before what it asks
+    (`asked_sentence`) made loose: "i got promoted three months ago … what should i say to him"
+    is no question about promotions. A topic the asking sentence names stays named."""
+    if asked is None:
+        return matches
+    first, end = asked
+    in_question = {m.skill for m in matches if first <= m.position < end}
+    return [replace(m, sure=False) if m.sure and m.skill not in in_question else m for m in matches]
 
 
 def _passing_as_loose(matches: list[TopicMatch], text: str, taxonomy: Taxonomy) -> list[TopicMatch]:

@@ -10,7 +10,14 @@ word ("even") meets an idea only as written, never through the stemmer ("evening
 that reads as technical (an idea listed under ``[technical] ideas``) and not about people, money
 or careers takes only technical situations, and the other way round; when phrases of both kinds
 appear, the kind more of them speak for decides ("installed the package": one "package" of pay
-against an install), and only a tie leaves the question mixed, taking both (`SituationBook.sides`).
+against an install), and only a tie leaves the question mixed, taking both (`SituationBook.sides`);
+a phrase saying only who is involved (``who``: "the ceo") casts no vote there. A count in a
+phrase meets any count ("spend 2 hours": "spent 40 hours", "spending three hours"). In a long
+question that tells a story before it asks (`asked_sentence`), a situation none of whose ideas
+the asking sentence evokes is `STORY_ONLY` as sure: the story says where the asker is, the
+asking sentence what they need (`bot.matching.classifier` makes a topic named only in the story
+loose the same way). A situation the question keeps coming back to is surer: each further
+phrase evoking its ideas (two at most) adds `RECURRING`.
 Ideas no situation uses ("make_product": "agreed to build") are sinks: as the longest phrase at a
 word they keep its everyday sense from being read as a technical one. A situation of several
 ideas needs as many phrases evoking them: one word two ideas list is one clue (`_clues`). A
@@ -25,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from bot.matching._text import STOP_WORDS, stem, tokenize
 
@@ -34,6 +42,7 @@ __all__ = [
     "Situation",
     "SituationBook",
     "TopicGuess",
+    "asked_sentence",
     "default_situations",
 ]
 
@@ -51,6 +60,28 @@ SOFTWARE_HEADS = frozenset(
     "portal portals service services app apps system systems console bot export exports job "
     "jobs api endpoint database db scheduling page website site".split()
 )
+
+
+# Word pairs that open or carry what a question asks ("how do i …", "should i …", "any tips"):
+# in a long question, the sentence holding the last of them is the question, the rest its story.
+_ASKING = frozenset(
+    tuple(pair.split("+"))
+    for pair in """
+    how+do how+can how+should how+would how+to how+much how+many how+often how+long
+    what+should what+do what+would what+are what+is what+can what+to
+    where+do where+should where+can where+to should+i should+we is+it is+there is+that
+    do+i do+we can+i can+we any+tips any+advice any+ideas what+am am+i why+do why+does why+is
+    why+are help+me tips+on tips+for advice+on
+    """.split()
+)
+# A story shorter than this many words is no backstory: the question is one thought.
+_STORY_WORDS = 15
+# A situation whose clues all lie in a long question's story, none in what it asks, is this
+# much less sure: the story says where the asker is, the asking sentence what they need.
+STORY_ONLY = 0.8
+# Each further phrase (two at most) evoking a situation's ideas makes it this much surer: the
+# thread a long question keeps coming back to ("almost there", "next cycle", "the next level").
+RECURRING = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +103,19 @@ class Situation:
     explains: bool = False  # when matched, leaves out other skills' situations on fewer ideas
 
 
+# A count written in digits or as a word ("3 hours", "two weeks") meets any other count: a phrase
+# listed as "spend 2 hours" reads "spent 40 hours" and "spending three hours" too.
+_COUNT = "#"
+_COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
+
+
+def _count(word: str) -> str:
+    """`word` (lower case), or `_COUNT` for a count."""
+    return _COUNT if word.isdigit() or word in _COUNT_WORDS else word
+
+
 def _stems(phrase: str) -> tuple[str, ...]:
-    return tuple(stem(t.text) for t in tokenize(phrase))
+    return tuple(_word(t.text) for t in tokenize(phrase))
 
 
 def _forms(phrase: str) -> dict[tuple[str, ...], dict[tuple[str, ...], int]]:
@@ -82,7 +124,7 @@ def _forms(phrase: str) -> dict[tuple[str, ...], dict[tuple[str, ...], int]]:
     each, the words as written that spell it (`_LISTED` for the phrase itself, `_FORM` for a
     regular form)."""
     stems = _stems(phrase)
-    words = tuple(t.text.lower() for t in tokenize(phrase))
+    words = tuple(_count(t.text.lower()) for t in tokenize(phrase))
     out: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {}
     if not stems:
         return out
@@ -120,6 +162,7 @@ class SituationBook:
         people: Iterable[str] = (),
         technical_skills: Iterable[str] = (),
         roles: Iterable[str] = (),
+        who: Iterable[str] = (),
     ) -> None:
         # a situation: (skill, ideas, weight) or (skill, ideas, weight, explains)
         # first stem -> (stems, idea, {words as written: how closely}), longest phrases first
@@ -147,6 +190,7 @@ class SituationBook:
         self._technical = frozenset(technical)
         self._people = frozenset(people)
         self._roles = frozenset(roles)
+        self._who = frozenset(who)
 
     def ideas_in(self, text: str) -> set[str]:
         """The ideas whose words or phrases appear in `text`.
@@ -172,7 +216,7 @@ class SituationBook:
     def _spans(self, text: str) -> list[tuple[int, int, set[str]]]:
         """Each phrase of `text` that evokes any idea: first token, token count, its ideas."""
         tokens = tokenize(text)
-        written = [t.text.lower() for t in tokens]
+        written = [_count(t.text.lower()) for t in tokens]
         words = [_word(t.text) for t in tokens]
         out: list[tuple[int, int, set[str]]] = []
         i = 0
@@ -185,7 +229,7 @@ class SituationBook:
                 if tuple(words[i : i + len(stems)]) == stems:
                     as_written = tuple(written[i : i + len(stems)])
                     how = spelt.get(as_written, _STEM)
-                    if how == _STEM and any(w in STOP_WORDS for w in as_written):
+                    if how == _STEM and not _stop_words_as_written(as_written, spelt):
                         continue
                     longest = len(stems)
                     here[idea] = max(how, here.get(idea, _STEM))
@@ -220,16 +264,27 @@ class SituationBook:
         technical = sum(bool(found & self._technical) for found in read)
         people = sum(bool(found & self._people) for found in read)
         ideas = {idea for found in read for idea in found}
-        if technical and people and technical != people:
-            return ideas, technical > people, people > technical
+        if technical and people:
+            # who is involved ("the ceo", "my manager") is no vote on what it is about
+            people = sum(bool((found & self._people) - self._who) for found in read)
+            if technical != people:
+                return ideas, technical > people, people > technical
         return ideas, bool(technical), bool(people)
 
     def guess(self, text: str) -> list[TopicGuess]:
         """Skills the situations of `text` point to, strongest first (one entry per skill)."""
-        read = self._read(text)
+        spans = self._spans(text)
+        read = [found for _, _, found in spans]
         ideas, technical, people = self._sides(read)
         if not ideas:
             return []
+        asked = asked_sentence(text)
+        # the ideas the asking sentence of a long question evokes (None: all of it asks)
+        asking = (
+            None
+            if asked is None
+            else {i for at, _, found in spans if asked[0] <= at < asked[1] for i in found}
+        )
         matched = [
             s
             for s in self.situations
@@ -240,10 +295,33 @@ class SituationBook:
         ]
         best: dict[str, float] = {}
         for s in matched:
-            if s.weight > best.get(s.skill, 0.0) and not _explained(s, matched):
-                best[s.skill] = s.weight
+            weight = s.weight
+            extra = _clues(s, read) - len(s.ideas) if len(s.ideas) > 1 else _mentions(s, read) - 1
+            weight = round(min(weight + RECURRING * min(extra, 2), 1.0), 4)
+            if asking is not None and asking.isdisjoint(s.ideas):
+                weight = round(weight * STORY_ONLY, 4)
+            if weight > best.get(s.skill, 0.0) and not _explained(s, matched):
+                best[s.skill] = weight
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
         return [TopicGuess(skill, weight, "situation") for skill, weight in ranked]
+
+
+def asked_sentence(text: str) -> tuple[int, int] | None:
+    """The (first token, end token) of the sentence a long question asks in (the last one holding
+    an asking pair of `_ASKING`), when the other sentences tell a story of at least `_STORY_WORDS`
+    words before or around it; else None (a short or one-sentence question is all question)."""
+    tokens = tokenize(text)
+    starts = [i for i, t in enumerate(tokens) if t.sentence_start]
+    if len(starts) < 2:
+        return None
+    spans = list(zip(starts, [*starts[1:], len(tokens)], strict=True))
+    for first, end in reversed(spans):
+        words = [t.text for t in tokens[first:end]]
+        if any(pair in _ASKING for pair in pairwise(words)):
+            if len(tokens) - (end - first) >= _STORY_WORDS:
+                return first, end
+            return None
+    return None
 
 
 def _clues(s: Situation, read: list[set[str]]) -> int:
@@ -252,6 +330,19 @@ def _clues(s: Situation, read: list[set[str]]) -> int:
     needs both."""
     if len(s.ideas) < 2:
         return 1
+    return sum(not found.isdisjoint(s.ideas) for found in read)
+
+
+def _stop_words_as_written(written: tuple[str, ...], spelt: Iterable[tuple[str, ...]]) -> bool:
+    """Whether every stop word of `written` stands as one spelling of the phrase has it: only
+    the other words meet through the stemmer ("times out" meets "timing out"; "even" never meets
+    "evening")."""
+    stops = [k for k, w in enumerate(written) if w in STOP_WORDS]
+    return not stops or any(all(w[k] == written[k] for k in stops) for w in spelt)
+
+
+def _mentions(s: Situation, read: list[set[str]]) -> int:
+    """How many phrases of the question evoke an idea of `s`."""
     return sum(not found.isdisjoint(s.ideas) for found in read)
 
 
@@ -268,6 +359,8 @@ def _explained(s: Situation, matched: Iterable[Situation]) -> bool:
 
 def _word(text: str) -> str:
     low = text.lower()
+    if _count(low) == _COUNT:
+        return _COUNT
     for ending in _COMPOUND_ENDINGS:
         if low.endswith(ending) and len(low) > len(ending) + 2 and low.isalpha():
             return stem(ending)
@@ -292,4 +385,5 @@ def default_situations() -> SituationBook:
         people=data["technical"]["people"],
         technical_skills=technical_skills,
         roles=data["technical"].get("roles", ()),
+        who=data["technical"].get("who", ()),
     )

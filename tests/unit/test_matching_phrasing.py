@@ -104,6 +104,11 @@ def test_an_admin_can_still_extend_a_taxonomy_without_the_shipped_data() -> None
         ("tuning4", 100, ("tuning", "tuning2", "tuning3", "blind")),
         ("tuning5", 80, ("tuning", "tuning2", "tuning3", "tuning4", "blind")),
         ("tuning6", 100, ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "blind")),
+        (
+            "tuning7",
+            100,
+            ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "blind"),
+        ),
     ],
 )
 def test_later_people_tuning_sets_are_chat_style_balanced_new_and_name_no_skill(
