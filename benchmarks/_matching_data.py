@@ -26,11 +26,14 @@ HOLDOUT_FILES = (DATA / "matching_eval_holdout3.jsonl",)
 # for the issue-15 revision; like ``tuning`` it may be looked at and tuned against. A third (split
 # ``tuning3``: 212 Slack-style questions, written for issue 15 item 17 before any of its misses
 # were looked at). A fourth (split ``tuning4``: 211 chat/Slack-style questions, 137 outside
-# software, written and labelled before the next revision looked at any of its misses).
+# software, written and labelled before the next revision looked at any of its misses). A fifth
+# (split ``tuning5``: 235 chat/Slack-style questions, 160 outside software, labelled with 227
+# distinct skills, written and labelled before the next revision looked at any of its misses).
 TUNING_FILES = (
     DATA / "matching_eval_tuning2.jsonl",
     DATA / "matching_eval_tuning3.jsonl",
     DATA / "matching_eval_tuning4.jsonl",
+    DATA / "matching_eval_tuning5.jsonl",
 )
 PEOPLE_ROSTER = DATA / "matching_people_roster.json"
 
@@ -48,7 +51,8 @@ _ADJS = "slow flaky large legacy new remote small noisy critical internal quarte
 def eval_rows() -> list[dict[str, object]]:
     """The labelled questions of ``tests/data/matching_eval.jsonl``, the later holdout files
     (``matching_eval_holdout3.jsonl``) and tuning files (``matching_eval_tuning2.jsonl``,
-    ``matching_eval_tuning3.jsonl``, ``matching_eval_tuning4.jsonl``), each row with its
+    ``matching_eval_tuning3.jsonl``, ``matching_eval_tuning4.jsonl``,
+    ``matching_eval_tuning5.jsonl``), each row with its
     ``split``."""
     rows: list[dict[str, object]] = []
     for path in (EVAL_FILE, *HOLDOUT_FILES, *TUNING_FILES):

@@ -29,9 +29,19 @@ when the question names another topic ("explain significance to a product manage
 
 A role after a "to" that ends another term is where the asker is going, not the audience: "from
 analyst to data scientist" is a career change into data science. A move verb with "from" + a
-field or role and "to"/"into" is a career change too ("transition from engineering into product
+field or role (the first or second word after "from" and a determiner: "from a data analyst
+role") and "to"/"into" is a career change too ("transition from engineering into product
 management"; never a move between tools). Writing a document ("write a status report") is
 written communication unless a writing skill is named already.
+
+Four more readings of everyday phrasing: "my report" (or "one of my reports") followed by a
+person's verb ("keeps", "cried", "quit") is someone the asker manages, people
+management, unless a management skill already says how (coaching, delegation …; "my report is
+due friday" is a document); telling someone bad news
+("tell my team their project is *cancelled*") is a difficult conversation, and telling someone
+about their own work ("tell him *his code* …") is giving feedback; a run time after "takes" or
+"from … to" ("startup takes 90s", "went from 50ms to 8s") beside a technical topic is performance
+optimization unless a skill with its own speed (build tools, web performance …) is named.
 
 A general skill gives way to a related narrower one named in the same question ("negotiation"
 to "salary negotiation", "python" to "python packaging").
@@ -43,6 +53,7 @@ Python"); or, for words that are not one letter, capitalised as in the taxonomy 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.matching._text import (
@@ -127,6 +138,52 @@ _WRITE_SPAN = 5  # the document's noun within this many words after the verb
 # Skills that already say the move: a career change, or a narrower one (academia to industry).
 _MOVES = frozenset(("career change", "academic to industry", "returning to work"))
 _MOVE_SPAN = 9  # words from the verb within which "from <field>" and "to"/"into" must stand
+# A person the asker manages, called by the noun "report": "*my report* keeps missing deadlines",
+# "one of *my reports* quit". Only with an owner and a person's verb right after, so "my report is
+# due friday" or "finish my report" (a document) is not one.
+_REPORT_OWNERS = frozenset("my our his her direct".split())
+_REPORT_NOUNS = frozenset("report reports".split())
+_PERSON_VERBS = frozenset(
+    """keeps keep kept who wants wanted asked asks told tells says said cried cries doesn't
+    doesnt didn't didnt does never always won't wont isn't isnt just seems seem missed misses
+    missing quit resigned thinks thought feels felt refuses refused complained complains
+    struggles struggling aren't arent don't dont are came comes went""".split()
+)
+# A skill of this area already says how the asker manages the person ("my report keeps asking me
+# for answers" is coaching); another topic beside "my report" ("seem burnt out") does not.
+_MANAGING_AREA = "management"
+# Telling someone bad news ("tell *my team* their project is *cancelled*", "inform the candidate
+# they were *rejected*"): a telling verb, a person within a few words, then a word of bad news.
+_TELL_VERBS = frozenset(
+    "tell telling told inform informing informed break breaking announce announcing".split()
+)
+_TOLD = frozenset(
+    """my our the a team them him her someone people everyone staff employees client clients
+    customer customers candidate candidates colleague colleagues report reports""".split()
+)
+_BAD_NEWS = frozenset(
+    """cancelled canceled cancelling canceling scrapped axed laid layoffs layoff redundant
+    redundancy redundancies rejected fired denied cut cuts demoted shelved dropped closing
+    unsuccessful shut shutting sunset sunsetting discontinued killed""".split()
+)
+_TELL_SPAN = 10  # the bad-news word within this many words after the verb
+# Telling someone about their own work is feedback: "tell someone *their work* is sloppy", "tell
+# him his code needs tests".
+_THEIR = frozenset("their his her your".split())
+_OWN_WORK = frozenset(
+    """work performance attitude code writing behaviour behavior output presentation designs
+    tone""".split()
+)
+# A run time after a "take"/"from … to" in a technical question is a speed problem: "startup
+# *takes 90s*", "the query *went from 50ms to 8s*" (beside a technical topic only: "hiring takes
+# 3 months" is not about performance).
+_DURATION = re.compile(r"^\d+(?:\.\d+)?(?:ms|s|sec|secs|min|mins|hrs)$")
+_DURATION_UNITS = frozenset("ms sec secs second seconds min mins minute minutes hours hrs".split())
+_TAKE_WORDS = frozenset("take takes took taking to load loads".split())
+# A speed problem of these is theirs, not a performance topic ("the build takes 40 min").
+_OWN_SPEED = frozenset(
+    ("build tools", "ci/cd", "process improvement", "performance optimization", "web performance")
+)
 # Words that, right before a one-letter language, show it names one ("in R", "using C").
 _PREV_CUES = frozenset("in using with learn learning write writing written use into of".split())
 
@@ -209,12 +266,89 @@ def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> li
         at = _career_move(tokens)
         if at is not None:
             matches.append(TopicMatch("career change", tokens[at].raw, at, "exact"))
+    named = {m.skill for m in matches if m.sure}
+    if "people management" in taxonomy and not any(
+        taxonomy.areas.get(s) == _MANAGING_AREA for s in named
+    ):
+        at = _report_person(tokens)
+        if at is not None:
+            matches.append(TopicMatch("people management", tokens[at].raw, at, "exact"))
+    if "difficult conversations" in taxonomy and "difficult conversations" not in named:
+        at = _telling_bad_news(tokens)
+        if at is not None:
+            matches.append(TopicMatch("difficult conversations", tokens[at].raw, at, "exact"))
+    if "giving feedback" in taxonomy and "giving feedback" not in named:
+        at = _telling_about_their_work(tokens)
+        if at is not None:
+            matches.append(TopicMatch("giving feedback", tokens[at].raw, at, "exact"))
+    technical = any(taxonomy.technical(s) for s in named)
+    if "performance optimization" in taxonomy and technical and not named & _OWN_SPEED:
+        at = _run_time(tokens)
+        if at is not None:
+            matches.append(TopicMatch("performance optimization", tokens[at].raw, at, "exact"))
     if "written communication" in taxonomy and not {m.skill for m in matches} & _WRITING:
         at = _writing_a_document(tokens)
         if at is not None:
             matches.append(TopicMatch("written communication", tokens[at].raw, at, "exact"))
     matches.sort(key=lambda m: m.position)
     return matches
+
+
+def _report_person(tokens: list[Token]) -> int | None:
+    """Where the asker names someone they manage as "my report" ("*my report* keeps missing
+    deadlines", "one of *my reports* quit"): an owner, "report(s)", then a person's verb. None
+    when there is none."""
+    for i, tok in enumerate(tokens[1:-1], start=1):
+        if (
+            tok.text in _REPORT_NOUNS
+            and tokens[i - 1].text in _REPORT_OWNERS
+            and tokens[i + 1].text in _PERSON_VERBS
+        ):
+            return i - 1
+    return None
+
+
+def _telling_bad_news(tokens: list[Token]) -> int | None:
+    """Where the asker has to tell someone bad news ("*tell my team* their project is
+    *cancelled*"): a telling verb, a person within three words, a bad-news word a few words on.
+    None when there is none."""
+    for i, tok in enumerate(tokens):
+        if tok.text not in _TELL_VERBS:
+            continue
+        if not any(t.text in _TOLD for t in tokens[i + 1 : i + 4]):
+            continue
+        if any(t.text in _BAD_NEWS for t in tokens[i + 1 : i + 1 + _TELL_SPAN]):
+            return i
+    return None
+
+
+def _telling_about_their_work(tokens: list[Token]) -> int | None:
+    """Where the asker tells someone about their own work ("*tell someone their work* is
+    sloppy"): a telling verb, a person, then "their"/"his"/"her" + a word of work. None when
+    there is none."""
+    for i, tok in enumerate(tokens):
+        if tok.text not in _TELL_VERBS:
+            continue
+        after = [t.text for t in tokens[i + 1 : i + 5]]
+        for k in range(1, len(after) - 1):
+            if after[k] in _THEIR and after[k + 1] in _OWN_WORK and after[0] not in _THEIR:
+                return i
+    return None
+
+
+def _run_time(tokens: list[Token]) -> int | None:
+    """Where a run time follows a "take" or "from … to" ("startup *takes 90s*", "went from 50ms
+    *to 8s*", "takes 40 minutes"). None when there is none."""
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.text not in _TAKE_WORDS:
+            continue
+        nxt = tokens[i + 1]
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        if _DURATION.match(nxt.text) or (
+            nxt.is_number and after is not None and after.text in _DURATION_UNITS
+        ):
+            return i
+    return None
 
 
 def _writing_a_document(tokens: list[Token]) -> int | None:
@@ -245,8 +379,8 @@ def _career_move(tokens: list[Token]) -> int | None:
         j = texts.index("from") + 1
         if j < len(texts) and texts[j] in _DETERMINERS:
             j += 1
-        if j < len(texts) and texts[j] in _MOVE_ORIGINS:
-            return i
+        if any(t in _MOVE_ORIGINS for t in texts[j : j + 2]):
+            return i  # "from teaching", "from a data analyst role"
     return _move_into(tokens)
 
 

@@ -28,6 +28,14 @@ outside software, 11 with no topic) was written and labelled for the next revisi
 its misses were looked at; it measured 0.714 / 0.496 before that revision and 0.807 / 0.754 after
 it (area-context words, loose terms as names, a move "into" a field, everyday phrases; tuning2
 0.915 / 0.847 -> 0.915 / 0.850, tuning3 0.792 / 0.754 -> 0.796 / 0.758).
+
+``tests/data/matching_eval_tuning5.jsonl`` (split ``tuning5``: 235 chat/Slack-style questions, 160
+outside software, 11 with no topic, 227 distinct labelled skills) was written and labelled for the
+next revision before any change; 54 questions too close to earlier tuning questions were then
+rewritten. It measured 0.676 / 0.482 before that revision and 0.769 / 0.693 after it ("my report"
+as a person, telling someone bad news or about their work, a run time in a technical question,
+sprint/standup and "joins" as loose terms, everyday phrases; tuning2 0.915 / 0.850 -> 0.915 /
+0.853, tuning3 0.796 / 0.758 -> 0.807 / 0.782, tuning4 0.807 / 0.754 -> 0.819 / 0.779).
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ HOLDOUT3 = EVAL.with_name("matching_eval_holdout3.jsonl")
 TUNING2 = EVAL.with_name("matching_eval_tuning2.jsonl")
 TUNING3 = EVAL.with_name("matching_eval_tuning3.jsonl")
 TUNING4 = EVAL.with_name("matching_eval_tuning4.jsonl")
+TUNING5 = EVAL.with_name("matching_eval_tuning5.jsonl")
 MIN_PRECISION = 0.91
 MIN_RECALL = 0.84
 # The untuned splits together, so a change that only helps the tuning questions shows.
@@ -54,11 +63,14 @@ MIN_UNSEEN_RECALL = 0.74
 MIN_TUNING2_PRECISION = 0.91
 MIN_TUNING2_RECALL = 0.84
 # The third tuning set (split ``tuning3``).
-MIN_TUNING3_PRECISION = 0.79
-MIN_TUNING3_RECALL = 0.75
+MIN_TUNING3_PRECISION = 0.80
+MIN_TUNING3_RECALL = 0.77
 # The fourth tuning set (split ``tuning4``).
-MIN_TUNING4_PRECISION = 0.80
-MIN_TUNING4_RECALL = 0.75
+MIN_TUNING4_PRECISION = 0.81
+MIN_TUNING4_RECALL = 0.77
+# The fifth tuning set (split ``tuning5``).
+MIN_TUNING5_PRECISION = 0.76
+MIN_TUNING5_RECALL = 0.68
 
 
 def _rows(path: Path = EVAL) -> list[dict[str, object]]:
@@ -184,3 +196,29 @@ def test_topic_extraction_on_the_fourth_tuning_set() -> None:
     precision, recall = _quality(_rows(TUNING4))
     assert precision >= MIN_TUNING4_PRECISION, f"precision {precision:.3f}"
     assert recall >= MIN_TUNING4_RECALL, f"recall {recall:.3f}"
+
+
+def test_tuning5_is_large_varied_mostly_outside_software_and_uses_canonical_names() -> None:
+    rows = _rows(TUNING5)
+    tax = build_taxonomy()
+    assert len(rows) >= 200 and {r["split"] for r in rows} == {"tuning5"}
+    technical = {"software", "data", "infra", "noisy", "none"}
+    assert sum(r["area"] not in technical for r in rows) >= 0.6 * len(rows)
+    assert sum(1 for r in rows if not r["topics"]) >= 10
+    assert len({t for r in rows for t in r["topics"]}) >= 100  # type: ignore[attr-defined]
+    ids = {r["id"] for r in rows}
+    assert len(ids) == len(rows) and min(ids) == 5001
+    others = [*_rows(), *_rows(HOLDOUT3), *_rows(TUNING2), *_rows(TUNING3), *_rows(TUNING4)]
+    assert not ids & {r["id"] for r in others}
+    questions = {str(r["question"]).lower() for r in others}
+    own = [str(r["question"]).lower() for r in rows]
+    assert len(set(own)) == len(own) and not set(own) & questions
+    for r in rows:
+        for topic in r["topics"]:  # type: ignore[attr-defined]
+            assert topic in tax, (r["id"], topic)
+
+
+def test_topic_extraction_on_the_fifth_tuning_set() -> None:
+    precision, recall = _quality(_rows(TUNING5))
+    assert precision >= MIN_TUNING5_PRECISION, f"precision {precision:.3f}"
+    assert recall >= MIN_TUNING5_RECALL, f"recall {recall:.3f}"
