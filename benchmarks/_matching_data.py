@@ -28,12 +28,17 @@ HOLDOUT_FILES = (DATA / "matching_eval_holdout3.jsonl",)
 # were looked at). A fourth (split ``tuning4``: 211 chat/Slack-style questions, 137 outside
 # software, written and labelled before the next revision looked at any of its misses). A fifth
 # (split ``tuning5``: 235 chat/Slack-style questions, 160 outside software, labelled with 227
-# distinct skills, written and labelled before the next revision looked at any of its misses).
+# distinct skills, written and labelled before the next revision looked at any of its misses). A
+# sixth (split ``tuning6``: 161 chat-style questions, 83 outside software, 16 with no topic,
+# written to catch false positives: skill words in their everyday sense, a topic named only as
+# context, single-topic questions full of tempting words; labelled before any of its misses were
+# looked at).
 TUNING_FILES = (
     DATA / "matching_eval_tuning2.jsonl",
     DATA / "matching_eval_tuning3.jsonl",
     DATA / "matching_eval_tuning4.jsonl",
     DATA / "matching_eval_tuning5.jsonl",
+    DATA / "matching_eval_tuning6.jsonl",
 )
 PEOPLE_ROSTER = DATA / "matching_people_roster.json"
 
@@ -52,7 +57,7 @@ def eval_rows() -> list[dict[str, object]]:
     """The labelled questions of ``tests/data/matching_eval.jsonl``, the later holdout files
     (``matching_eval_holdout3.jsonl``) and tuning files (``matching_eval_tuning2.jsonl``,
     ``matching_eval_tuning3.jsonl``, ``matching_eval_tuning4.jsonl``,
-    ``matching_eval_tuning5.jsonl``), each row with its
+    ``matching_eval_tuning5.jsonl``, ``matching_eval_tuning6.jsonl``), each row with its
     ``split``."""
     rows: list[dict[str, object]] = []
     for path in (EVAL_FILE, *HOLDOUT_FILES, *TUNING_FILES):

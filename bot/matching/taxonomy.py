@@ -25,6 +25,10 @@ kinds of term keep precision up while the vocabulary grows:
   ("arguments" of a function, a parking permit's "renewal", a function's "retries"): they count
   only with support, and are otherwise a guess the asker is asked to confirm (see
   `bot.matching.topics`);
+- *backdrop* terms (``[backdrop]``) name what a question is often only set against: a department
+  ("from marketing"), a thing worked on ("the prod database", "an internal api", "their emails")
+  or a document ("the contract"). Alone they are the topic; beside another topic named firmly
+  they are its backdrop and dropped ("deploy a model behind an api" is about deploying the model);
 - *gapped*: a two-word term also meets its words with up to two possessives or pronouns between
   them ("negotiate *my* salary", "give *them* feedback", "review *our* code");
 - *roots*: a term of two or more words also meets its words' derivational roots (Snowball), and a
@@ -162,6 +166,7 @@ class Taxonomy:
         self._weak: dict[str, set[str]] = {}
         self._yields: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self._loose: set[tuple[str, str]] = set()
+        self._backdrop: set[tuple[str, str]] = set()
         # area -> stems of everyday words that place a question in that area ("invoice" for
         # finance, "reps" for sales): a loose term of the area counts beside one of them
         self._context: dict[str, set[str]] = {}
@@ -195,6 +200,7 @@ class Taxonomy:
         weak: Iterable[str] = (),
         yields: Iterable[tuple[str, Iterable[str]]] = (),
         loose: Iterable[str] = (),
+        backdrop: Iterable[str] = (),
     ) -> str:
         """Add a skill (or more aliases to a known one); returns its canonical name."""
         canon = _norm(canon)
@@ -225,6 +231,8 @@ class Taxonomy:
             self._yields.setdefault(canon, []).append((_norm(target), frozenset(triggers)))
         for term in loose:
             self._loose.add((canon, " ".join(term_tokens(_norm(term)))))
+        for term in backdrop:
+            self._backdrop.add((canon, " ".join(term_tokens(_norm(term)))))
         self.relate(canon, related)
         return canon
 
@@ -373,6 +381,16 @@ class Taxonomy:
         loose while "estimation" is not."""
         return (skill, " ".join(term_tokens(words.lower()))) in self._loose
 
+    def add_backdrop(self, skill: str, terms: Iterable[str]) -> None:
+        """Mark names of `skill` as backdrop terms (``[backdrop]``); adds no alias."""
+        for term in terms:
+            self._backdrop.add((_norm(skill), " ".join(term_tokens(_norm(term)))))
+
+    def backdrop(self, skill: str, words: str) -> bool:
+        """Whether `words` name `skill` as a backdrop term (``[backdrop]``): the topic when
+        nothing else is named, the setting of another topic otherwise."""
+        return (skill, " ".join(term_tokens(words.lower()))) in self._backdrop
+
     def add_context(self, area: str, words: Iterable[str]) -> None:
         """Everyday words that place a question in `area` (``[context]`` in ``skills.toml``)."""
         found = self._context.setdefault(area, set())
@@ -470,7 +488,7 @@ def _everyday(key: str) -> bool:
 def _parse(data: dict[str, Any]) -> list[SkillEntry]:
     entries: list[SkillEntry] = []
     for area, table in data.items():
-        if area in ("ignore", "patterns", "loose", "context"):
+        if area in ("ignore", "patterns", "loose", "context", "backdrop"):
             continue
         for canon, spec in table.items():
             entries.append(
@@ -522,6 +540,12 @@ def expand_patterns(patterns: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 @cache
+def default_backdrop() -> dict[str, tuple[str, ...]]:
+    """The shipped backdrop terms (``[backdrop]`` in ``skills.toml``): skill -> its terms."""
+    return {k: tuple(v) for k, v in _shipped().get("backdrop", {}).items()}
+
+
+@cache
 def default_context() -> dict[str, tuple[str, ...]]:
     """The shipped area-context words (``[context]`` in ``skills.toml``): area -> words."""
     return {k: tuple(v) for k, v in _shipped().get("context", {}).items()}
@@ -567,6 +591,10 @@ def build_taxonomy(
             if canon not in tax:
                 raise ValueError(f"[loose] names an unknown skill: {canon!r}")
             tax.add(canon, terms, loose=terms)
+        for canon, terms in default_backdrop().items():
+            if canon not in tax:
+                raise ValueError(f"[backdrop] names an unknown skill: {canon!r}")
+            tax.add_backdrop(canon, terms)
         for area, words in default_context().items():
             tax.add_context(area, words)
         tax.ignore(default_ignored())

@@ -43,6 +43,13 @@ about their own work ("tell him *his code* …") is giving feedback; a run time 
 "from … to" ("startup takes 90s", "went from 50ms to 8s") beside a technical topic is performance
 optimization unless a skill with its own speed (build tools, web performance …) is named.
 
+A *backdrop* term (a department, a thing worked on or a document: "from *marketing*", "the prod
+*db*", "behind an *api*"; ``[backdrop]`` in ``skills.toml``) beside another topic named firmly is
+only where the question is set: it is marked ``TopicMatch.setting`` and left out by
+`extract_topics` (the classifier still weighs it: a mentor who knows the setting can help), as is
+a topic named before "the real problem is" when one is named after it ("our python service is
+fine, *the real issue is* our kubernetes pods").
+
 A general skill gives way to a related narrower one named in the same question ("negotiation"
 to "salary negotiation", "python" to "python packaging").
 
@@ -54,7 +61,7 @@ Python"); or, for words that are not one letter, capitalised as in the taxonomy 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.matching._text import (
     FUNCTION_WORDS,
@@ -184,6 +191,9 @@ _TAKE_WORDS = frozenset("take takes took taking to load loads".split())
 _OWN_SPEED = frozenset(
     ("build tools", "ci/cd", "process improvement", "performance optimization", "web performance")
 )
+# "X is fine, *the real problem is* Y": what comes before is the setting, Y what is asked.
+_REAL_OWNERS = frozenset("the my our".split())
+_REAL_NOUNS = frozenset("problem problems issue issues question challenge thing".split())
 # Words that, right before a one-letter language, show it names one ("in R", "using C").
 _PREV_CUES = frozenset("in using with learn learning write writing written use into of".split())
 
@@ -197,6 +207,9 @@ class TopicMatch:
     position: int
     how: str  # "exact", "fuzzy", "tag", "cued", "ambiguous" (or "ignored", never returned)
     sure: bool = True  # False for a loose term nothing else in the question supports
+    # True for a backdrop term beside another topic: where the question is set, not what it asks
+    # (still evidence for the classifier: a mentor who knows the setting can help)
+    setting: bool = False
 
 
 def _has_evidence(
@@ -291,6 +304,26 @@ def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> li
         if at is not None:
             matches.append(TopicMatch("written communication", tokens[at].raw, at, "exact"))
     matches.sort(key=lambda m: m.position)
+    return _before_the_real_issue(matches, tokens)
+
+
+def _before_the_real_issue(matches: list[TopicMatch], tokens: list[Token]) -> list[TopicMatch]:
+    """Mark topics named before "the real problem is" (or issue, question …) as the setting when
+    the question names a topic after it: "our python service is fine, *the real issue is* our
+    kubernetes pods" asks about Kubernetes."""
+    for i in range(len(tokens) - 2):
+        if (
+            tokens[i].text in _REAL_OWNERS
+            and tokens[i + 1].text == "real"
+            and tokens[i + 2].text in _REAL_NOUNS
+        ):
+            after = {m.skill for m in matches if m.position > i + 2 and m.sure and not m.setting}
+            if not after:
+                return matches
+            return [
+                replace(m, setting=True) if m.position < i and m.skill not in after else m
+                for m in matches
+            ]
     return matches
 
 
@@ -416,7 +449,23 @@ def _settle(matches: list[TopicMatch], taxonomy: Taxonomy, tokens: list[Token]) 
     for m in kept:
         skill = taxonomy.yielded(m.skill, m.words, found - {m.skill})
         out.append(m if skill == m.skill else TopicMatch(skill, m.words, m.position, m.how))
-    return _narrowest(_settle_loose(out, taxonomy, tokens), taxonomy)
+    return _narrowest(_without_backdrop(_settle_loose(out, taxonomy, tokens), taxonomy), taxonomy)
+
+
+def _without_backdrop(matches: list[TopicMatch], taxonomy: Taxonomy) -> list[TopicMatch]:
+    """Mark backdrop terms ("from *marketing*", "the prod *db*") as the question's setting beside
+    another topic named firmly (not a backdrop, loose or cued term): that topic is what the
+    question asks about. A backdrop term alone, or as a #tag, stays a topic."""
+    backdrop = [m.how != "tag" and taxonomy.backdrop(m.skill, m.words) for m in matches]
+    firm = {
+        m.skill
+        for m, b in zip(matches, backdrop, strict=True)
+        if not b and m.sure and m.how != "cued"
+    }
+    return [
+        replace(m, setting=True) if b and m.sure and firm - {m.skill} and m.skill not in firm else m
+        for m, b in zip(matches, backdrop, strict=True)
+    ]
 
 
 def _audience(m: TopicMatch, tokens: list[Token], spanned: set[int]) -> bool:
@@ -556,8 +605,10 @@ def _match_tag(tok: Token, i: int, taxonomy: Taxonomy, threshold: float) -> Topi
 def extract_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> list[str]:
     """Canonical skills mentioned in `text`, in order of first mention, each once."""
     seen: dict[str, None] = {}
-    for m in find_topics(text, taxonomy, threshold=threshold):
-        if m.sure:
+    matches = find_topics(text, taxonomy, threshold=threshold)
+    named = {m.skill for m in matches if m.sure and not m.setting}
+    for m in matches:
+        if m.skill in named:
             seen.setdefault(m.skill, None)
     return list(seen)
 

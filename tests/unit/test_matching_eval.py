@@ -36,6 +36,16 @@ rewritten. It measured 0.676 / 0.482 before that revision and 0.769 / 0.693 afte
 as a person, telling someone bad news or about their work, a run time in a technical question,
 sprint/standup and "joins" as loose terms, everyday phrases; tuning2 0.915 / 0.850 -> 0.915 /
 0.853, tuning3 0.796 / 0.758 -> 0.807 / 0.782, tuning4 0.807 / 0.754 -> 0.819 / 0.779).
+
+``tests/data/matching_eval_tuning6.jsonl`` (split ``tuning6``: 161 chat-style questions, 83
+outside software, 16 with no topic) was written and labelled before any change to catch false
+positives: skill words in their everyday sense ("a budget airline", "my manager's manager"), a
+topic named only as the setting of another, single-topic questions full of tempting words; 13
+questions too close to earlier tuning questions were rewritten. It measured 0.580 / 0.704 before
+that revision and 0.711 / 0.711 after it (backdrop terms, everyday idioms in ``[ignore]``, loose
+words needing company of their kind, "the real problem is"; tuning 0.947 / 0.870 -> 0.972 /
+0.864, tuning2 0.915 / 0.853 -> 0.955 / 0.845, tuning3 0.807 / 0.782 -> 0.863 / 0.778, tuning4
+0.819 / 0.779 -> 0.883 / 0.779, tuning5 0.769 / 0.693 -> 0.826 / 0.690).
 """
 
 from __future__ import annotations
@@ -51,6 +61,7 @@ TUNING2 = EVAL.with_name("matching_eval_tuning2.jsonl")
 TUNING3 = EVAL.with_name("matching_eval_tuning3.jsonl")
 TUNING4 = EVAL.with_name("matching_eval_tuning4.jsonl")
 TUNING5 = EVAL.with_name("matching_eval_tuning5.jsonl")
+TUNING6 = EVAL.with_name("matching_eval_tuning6.jsonl")
 MIN_PRECISION = 0.91
 MIN_RECALL = 0.84
 # The untuned splits together, so a change that only helps the tuning questions shows.
@@ -71,6 +82,9 @@ MIN_TUNING4_RECALL = 0.77
 # The fifth tuning set (split ``tuning5``).
 MIN_TUNING5_PRECISION = 0.76
 MIN_TUNING5_RECALL = 0.68
+# The sixth tuning set (split ``tuning6``), written to catch false positives.
+MIN_TUNING6_PRECISION = 0.70
+MIN_TUNING6_RECALL = 0.70
 
 
 def _rows(path: Path = EVAL) -> list[dict[str, object]]:
@@ -222,3 +236,35 @@ def test_topic_extraction_on_the_fifth_tuning_set() -> None:
     precision, recall = _quality(_rows(TUNING5))
     assert precision >= MIN_TUNING5_PRECISION, f"precision {precision:.3f}"
     assert recall >= MIN_TUNING5_RECALL, f"recall {recall:.3f}"
+
+
+def test_tuning6_is_varied_half_outside_software_and_uses_canonical_names() -> None:
+    rows = _rows(TUNING6)
+    tax = build_taxonomy()
+    assert len(rows) >= 150 and {r["split"] for r in rows} == {"tuning6"}
+    technical = {"software", "data", "infra", "noisy", "none"}
+    assert sum(r["area"] not in technical for r in rows) >= 0.5 * len(rows)
+    assert sum(1 for r in rows if not r["topics"]) >= 15
+    ids = {r["id"] for r in rows}
+    assert len(ids) == len(rows) and min(ids) == 6001
+    others = [
+        *_rows(),
+        *_rows(HOLDOUT3),
+        *_rows(TUNING2),
+        *_rows(TUNING3),
+        *_rows(TUNING4),
+        *_rows(TUNING5),
+    ]
+    assert not ids & {r["id"] for r in others}
+    questions = {str(r["question"]).lower() for r in others}
+    own = [str(r["question"]).lower() for r in rows]
+    assert len(set(own)) == len(own) and not set(own) & questions
+    for r in rows:
+        for topic in r["topics"]:  # type: ignore[attr-defined]
+            assert topic in tax, (r["id"], topic)
+
+
+def test_topic_extraction_on_the_sixth_tuning_set() -> None:
+    precision, recall = _quality(_rows(TUNING6))
+    assert precision >= MIN_TUNING6_PRECISION, f"precision {precision:.3f}"
+    assert recall >= MIN_TUNING6_RECALL, f"recall {recall:.3f}"

@@ -23,7 +23,9 @@ def topics(taxonomy: Taxonomy, text: str) -> list[str]:
         ("Tips for golang error handling", ["go"]),
         ("Our ReactJS bundle is huge", ["react"]),
         ("How do I use Postgres JSON columns?", ["postgresql"]),
-        ("What is a good SLO for an API?", ["site reliability engineering", "rest api"]),
+        # the api is what the SLO is set on, a backdrop term (see test_matching_false_positives)
+        ("What is a good SLO for an API?", ["site reliability engineering"]),
+        ("How should we version our public API?", ["rest api"]),
         # one skill for every form of a phrase ("write docs" and "writing docs" once differed)
         ("Who can help me write docs?", ["technical writing"]),
         ("Any tips on writing docs for the platform team?", ["technical writing"]),
