@@ -25,7 +25,7 @@ labelled topic is among the buttons (a question labelled with no topic counts as
 
 *Who is suggested* (precision@1, recall@3) is measured on the people sets against the 20-mentor
 roster ``tests/data/matching_people_roster.json``: ``blind`` (never tuned for) and the tuning sets
-``tuning`` to ``tuning7`` (chat-style questions with typos, written
+``tuning`` to ``tuning8`` (chat-style questions with typos, written
 before any of their misses were looked at); ``--people-misses`` lists the misses of the tuning ones only.
 
 *Fairness* replays four weeks of the labelled questions (300 a week) against 400 mentors. For
@@ -209,7 +209,7 @@ def people_quality(
     name: str, *, show_misses: bool = False, learn_from: str | None = None
 ) -> tuple[float, float, int]:
     """Suggestion quality on the people set `name` (``blind`` or a tuning set, ``tuning`` to
-    ``tuning7``); with
+    ``tuning8``); with
     `learn_from`, after learning that set's questions as well-rated sessions of their mentor."""
     taught = _people_cases(learn_from) if learn_from else []
     return mentor_quality(
@@ -300,6 +300,7 @@ def main() -> None:
         "tuning5",
         "tuning6",
         "tuning7",
+        "tuning8",
     ):
         if args.tuning_only and name == "blind":
             continue
