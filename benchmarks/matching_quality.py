@@ -100,7 +100,8 @@ _ASKED = [0, 0]  # of the last measurement: questions asked to pick, and those o
 
 
 def topic_quality(*, show_misses: bool, split: str | None = None) -> tuple[float, float, int]:
-    """Micro precision and recall over the labelled set (or one split of it, or ``unseen``).
+    """Micro precision and recall over the labelled set (or one split of it, or ``unseen``) of
+    the topics the bot stores for each question: its offline reading, not the named topics alone.
 
     Also counts (in `_ASKED`) the questions whose reading is unsure, so the asker gets "pick one"
     buttons, and how many of those offer a labelled topic (or, labelled with none, any)."""
@@ -112,10 +113,12 @@ def topic_quality(*, show_misses: bool, split: str | None = None) -> tuple[float
             continue
         rows += 1
         question = str(row["question"])
-        got = set(extract_topics(question, tax))
+        # What the bot stores as the question's topics: the offline reading (named topics, and
+        # sure situations when none is named), as `read_question` makes it with nothing learned.
+        reading = merge_guesses(classifier.guesses(question), fallback=skill_words(tax, question))
+        got = set(reading.topics)
         want = set(row["topics"])  # type: ignore[call-overload]
         tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
-        reading = merge_guesses(classifier.guesses(question), fallback=skill_words(tax, question))
         if reading.unsure and reading.choices:
             asked += 1
             offered += not want or bool(want & set(reading.choices))
