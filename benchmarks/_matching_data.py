@@ -73,7 +73,9 @@ def people_rows(name: str) -> list[dict[str, object]]:
     written the same way for the third, ``tuning5``, 88 more written the same way for the
     fourth, or ``tuning6``, 100 more written the same way for the fifth, many naming a topic in
     passing inside a situation about something else, or ``tuning7``, 100 more for the sixth,
-    spread over all 20 mentors, from one-liners to long stories ending in the question)."""
+    spread over all 20 mentors, from one-liners to long stories ending in the question, or
+    ``tuning8``, 100 more for the seventh, varying the form: three-word questions, non-native
+    English, Slack markup, two concerns in one message, what the asker does not need, negations)."""
     with (DATA / f"matching_people_{name}.jsonl").open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 

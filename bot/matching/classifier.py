@@ -18,6 +18,7 @@ from bot.matching.situations import (
     TopicGuess,
     asked_sentence,
     default_situations,
+    plain_question,
 )
 from bot.matching.taxonomy import Taxonomy
 from bot.matching.topics import TopicMatch, find_topics
@@ -42,7 +43,8 @@ class OfflineClassifier:
     can lead: as the kind of a thing of the other world ("a cloud company", "the hiring portal":
     `_passing_as_loose`) or inside a phrase naming a person ("my tech lead": `_roles_as_loose`),
     and so is a topic named only in the story a long question tells before what it asks
-    (`_backstory_as_loose`)."""
+    (`_backstory_as_loose`). It reads the message as `plain_question` leaves it: no Slack
+    markup, nothing it says it is not about ("not a tech question, but …")."""
 
     def __init__(
         self,
@@ -56,6 +58,7 @@ class OfflineClassifier:
         self.threshold = threshold
 
     def guesses(self, text: str) -> list[TopicGuess]:
+        text = plain_question(text)
         matches = find_topics(text, self.taxonomy, threshold=self.threshold)
         matches = _passing_as_loose(matches, text, self.taxonomy)
         matches = _roles_as_loose(matches, self.situations.roles_at(text))

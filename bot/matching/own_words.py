@@ -9,7 +9,9 @@ Words are not the only way to meet: a mentor who wrote "overload, feeling draine
 who writes "I'm swamped and exhausted" share no word but two *ideas* of
 `bot.matching.situations` (overload, tired). The ideas of a question a mentor's text also holds,
 each weighted by how rare it is among the mentors' texts (BM25's IDF), give a second share;
-the match is the word share plus `_IDEA_SHARE` × the idea share, at most 1.
+the match is the word share plus `_IDEA_SHARE` × the idea share, at most 1. The question is read
+as `bot.matching.situations.plain_question` leaves it (no Slack markup, nothing it says it is not
+about: "not a backend issue" meets no backend person).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Iterable
 
 from bot.matching._text import content_terms
 from bot.matching.bm25 import Bm25Index
-from bot.matching.situations import SituationBook, default_situations
+from bot.matching.situations import SituationBook, default_situations, plain_question
 from bot.refs import UserRef
 
 __all__ = ["MentorWords"]
@@ -68,6 +70,7 @@ class MentorWords:
         """Mentors whose own words meet `question`, each with a 0-1 share."""
         if not len(self._index):
             return {}
+        question = plain_question(question)
         shares = self._idea_shares(question)
         terms = content_terms(question)
         known = [t for t in terms if t in self._index.terms]

@@ -23,10 +23,17 @@ word they keep its everyday sense from being read as a technical one. A situatio
 ideas needs as many phrases evoking them: one word two ideas list is one clue (`_clues`). A
 situation marked ``explains = true`` that matches leaves out the situations of other skills, no
 surer, whose ideas are all among its own (`_explained`).
+
+What is read is the message as `plain_question` leaves it: Slack markup gone, and what it says
+it is not about dropped ("not a tech question, but …", "i'm not burned out, just bored", an
+aside in brackets, the numbered concerns it does not point at). Filler words between a phrase's
+words ("what users *really* need") do not break it, a phrase's articles may be missing from the
+text ("give talk at conference"), and "zero" says "no".
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -44,6 +51,7 @@ __all__ = [
     "TopicGuess",
     "asked_sentence",
     "default_situations",
+    "plain_question",
 ]
 
 # Words that, right after a phrase, make it the kind of a thing of the other world rather than
@@ -60,6 +68,98 @@ SOFTWARE_HEADS = frozenset(
     "portal portals service services app apps system systems console bot export exports job "
     "jobs api endpoint database db scheduling page website site".split()
 )
+
+
+# Slack markup around the words an asker wrote: emoji (":fire:" is no outage, ":pager:" no alert),
+# mentions and links, quote and list marks at a line's start, emphasis and code marks (the code
+# itself stays: "`KeyError`" reads as the error it names).
+_SHORTCODE = re.compile(r"(?<![\w:]):[a-z0-9_+'-]+:(?::skin-tone-\d:)?(?![\w:])", re.IGNORECASE)
+_EMOJI = re.compile(
+    "[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]"
+)
+_MENTION = re.compile(r"<[@#!][^>]*>")
+_LINK = re.compile(r"<(?:https?|mailto):[^>|]*(?:\|([^>]*))?>")
+_LINE_MARK = re.compile(r"(?m)^[ \t]*(?:&gt;|>+|[\u2022\u25e6\u25aa\u2023*-]|\d+[.)])[ \t]+")
+_EMPHASIS = re.compile(r"(?<!\w)[*_~]+(?=\w)|(?<=\w)[*_~]+(?!\w)")
+_CODE_MARK = re.compile(r"`+")
+
+# What a question says it is not about. A negation ("not", "don't", "isn't" …; not "not sure",
+# "not only", "not just" …) opens a span that runs to the next clause boundary; the span is
+# dropped when it disclaims ("not a tech question", "not about the content", "not asking how to
+# fix it", "don't need a redesign", "not the frontend") or when what follows contrasts with it
+# ("i'm not burned out, just bored", "i don't want to manage, but i want to grow"). An aside in
+# brackets that opens with "also", "btw" or "side note" is dropped too: the message's main
+# concern is elsewhere.
+_NEGATION = re.compile(
+    r"\b(?:not|(?:do|does|did|is|are|was|were)n'?t|dont|doesnt|didnt|isnt|arent|wasnt)\b"
+    r"(?!\s+(?:sure|only|just|even|yet|that|too|so|quite|always|much|enough)\b)",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(
+    r"[,.;:!?()\u2026\n]|\s-+\s|\s\u2014\s|\b(?:but|just|rather|instead)\b", re.IGNORECASE
+)
+_DISCLAIMS = re.compile(
+    r"^\S+\s+(?:(?:really|exactly|strictly|actually|even)\s+)*"
+    r"(?:about|asking|looking|talking|trying|need|needing|after|the\b)"
+    r"|^not\s+(?:(?:really|exactly|a|an|just)\s+)*(?:[\w/-]+\s+){0,2}"
+    r"(?:question|issue|problem|bug|thing|topic)s?\b",
+    re.IGNORECASE,
+)
+_CONTRASTS = re.compile(
+    r"^\W*(?:but|just|rather|instead|more\s+like|mainly|mostly|it'?s|that'?s"
+    r"|(?:\w+\s+){0,3}(?:just|really|actually)\b|(?:i|we)\s+(?:need|want))\b",
+    re.IGNORECASE,
+)
+_ASIDE = re.compile(r"\(\s*(?:also|side\s+note|btw|unrelated|ps|p\.s\.)\b[^()]*\)", re.IGNORECASE)
+
+
+# A message listing its concerns ("1) … 2) …") that says which one it is mostly about ("two
+# things, mostly the second") is about that one: the others are dropped.
+_POINTER = re.compile(
+    r"\b(?:mostly|mainly|mainly about|especially|main one is|the main one is)\s+(?:the\s+)?"
+    r"(first|second|third|last)\b",
+    re.IGNORECASE,
+)
+_ITEM = re.compile(r"(?:^|(?<=\s))\(?[1-9][).]\s")
+_ORDINALS = {"first": 0, "second": 1, "third": 2, "last": -1}
+
+
+def _main_concern(text: str) -> str:
+    """`text`, when it numbers its concerns and points at one, as its opening and that one."""
+    pointer = _POINTER.search(text)
+    items = list(_ITEM.finditer(text))
+    if pointer is None or len(items) < 2:
+        return text
+    pick = _ORDINALS[pointer.group(1).lower()]
+    if pick >= len(items):
+        return text
+    bounds = [m.start() for m in items] + [len(text)]
+    spans = list(pairwise(bounds))
+    start, end = spans[pick]
+    return text[: bounds[0]] + " " + text[start:end]
+
+
+def plain_question(text: str) -> str:
+    """`text` as the words of what it asks: Slack markup gone (emoji, quote and list marks,
+    emphasis and code marks), and what it says it is not about dropped (a disclaimed or
+    contrasted negation, an aside in brackets, the concerns it numbers but does not point at). A dropped span leaves a blank, so the words
+    on either side never meet as one phrase."""
+    text = _MENTION.sub(" ", text)
+    text = _LINK.sub(lambda m: m.group(1) or " ", text)
+    text = _EMOJI.sub(" ", _SHORTCODE.sub(" ", text))
+    text = _EMPHASIS.sub("", _LINE_MARK.sub("", _CODE_MARK.sub(" ", text)))
+    text = _main_concern(_ASIDE.sub(" ", text))
+    kept: list[str] = []
+    at = 0
+    for m in _NEGATION.finditer(text):
+        if m.start() < at:
+            continue
+        boundary = _CLAUSE_END.search(text, m.end())
+        end = boundary.start() if boundary else len(text)
+        if _DISCLAIMS.search(text[m.start() : end]) or _CONTRASTS.match(text[end:]):
+            kept += [text[at : m.start()], " , "]
+            at = end
+    return "".join([*kept, text[at:]])
 
 
 # Word pairs that open or carry what a question asks ("how do i …", "should i …", "any tips"):
@@ -109,9 +209,13 @@ _COUNT = "#"
 _COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
 
 
+# Words that say what a listed word says: "zero energy" is "no energy".
+_SAME = {"zero": "no"}
+
+
 def _count(word: str) -> str:
-    """`word` (lower case), or `_COUNT` for a count."""
-    return _COUNT if word.isdigit() or word in _COUNT_WORDS else word
+    """`word` (lower case), or `_COUNT` for a count, or the listed word it means (`_SAME`)."""
+    return _COUNT if word.isdigit() or word in _COUNT_WORDS else _SAME.get(word, word)
 
 
 def _stems(phrase: str) -> tuple[str, ...]:
@@ -168,7 +272,8 @@ class SituationBook:
         # first stem -> (stems, idea, {words as written: how closely}), longest phrases first
         self._phrases: dict[str, list[tuple[tuple[str, ...], str, dict[tuple[str, ...], int]]]]
         self._phrases = {}
-        for idea, words in ideas.items():
+        for idea, listed in ideas.items():
+            words = [*listed, *filter(None, map(_without_articles, listed))]
             for w in words:
                 for stems, spelt in _forms(w).items():
                     entries = self._phrases.setdefault(stems[0], [])
@@ -223,22 +328,26 @@ class SituationBook:
         while i < len(words):
             longest = 0
             here: dict[str, int] = {}
+            end = i + 1
             for stems, idea, spelt in self._phrases.get(words[i], ()):  # longest phrases first
                 if longest and len(stems) < longest:
                     break
-                if tuple(words[i : i + len(stems)]) == stems:
-                    as_written = tuple(written[i : i + len(stems)])
+                at = _phrase_at(words, i, stems)
+                if at is not None:
+                    as_written = tuple(written[k] for k in at)
                     how = spelt.get(as_written, _STEM)
                     if how == _STEM and not _stop_words_as_written(as_written, spelt):
                         continue
+                    if not longest:
+                        end = at[-1] + 1
                     longest = len(stems)
                     here[idea] = max(how, here.get(idea, _STEM))
-            if here and self._passing(here, written[i + longest : i + longest + 1]):
+            if here and self._passing(here, written[end : end + 1]):
                 here = {}
             if here:
                 closest = max(here.values())
-                out.append((i, longest, {idea for idea, how in here.items() if how == closest}))
-            i += max(longest, 1)
+                out.append((i, end - i, {idea for idea, how in here.items() if how == closest}))
+            i = end if longest else i + 1
         return out
 
     def _passing(self, ideas: Iterable[str], after: list[str]) -> bool:
@@ -333,6 +442,37 @@ def _clues(s: Situation, read: list[set[str]]) -> int:
     return sum(not found.isdisjoint(s.ideas) for found in read)
 
 
+# Words an asker puts inside a phrase without changing it ("what users *really* need", "we
+# *just* shipped"): a phrase meets the text with any of these between its words (never an
+# article: "on a call" is no "on call"). And the articles a
+# phrase lists may be missing from the text, as non-native English often drops them ("give talk
+# at conference"): each phrase is also listed without its articles (`_without_articles`).
+_FILLERS = frozenset(stem(w) for w in "really actually truly just even also".split())
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _phrase_at(words: list[str], i: int, stems: tuple[str, ...]) -> list[int] | None:
+    """The token positions at which `stems` appear from `words[i]` on, fillers between them
+    skipped (`_FILLERS`), or None."""
+    at = []
+    j = i
+    for k, s in enumerate(stems):
+        while k and j < len(words) and words[j] != s and words[j] in _FILLERS:
+            j += 1
+        if j >= len(words) or words[j] != s:
+            return None
+        at.append(j)
+        j += 1
+    return at
+
+
+def _without_articles(phrase: str) -> str | None:
+    """`phrase` without its articles, when it has any between other words."""
+    words = phrase.split()
+    kept = [w for w in words if w.lower() not in _ARTICLES]
+    return " ".join(kept) if 1 < len(kept) < len(words) else None
+
+
 def _stop_words_as_written(written: tuple[str, ...], spelt: Iterable[tuple[str, ...]]) -> bool:
     """Whether every stop word of `written` stands as one spelling of the phrase has it: only
     the other words meet through the stemmer ("times out" meets "timing out"; "even" never meets
@@ -358,13 +498,13 @@ def _explained(s: Situation, matched: Iterable[Situation]) -> bool:
 
 
 def _word(text: str) -> str:
-    low = text.lower()
-    if _count(low) == _COUNT:
+    low = _count(text.lower())
+    if low == _COUNT:
         return _COUNT
     for ending in _COMPOUND_ENDINGS:
         if low.endswith(ending) and len(low) > len(ending) + 2 and low.isalpha():
             return stem(ending)
-    return stem(text)
+    return stem(low if low in _SAME.values() else text)
 
 
 @cache

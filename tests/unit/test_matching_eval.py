@@ -37,6 +37,13 @@ as a person, telling someone bad news or about their work, a run time in a techn
 sprint/standup and "joins" as loose terms, everyday phrases; tuning2 0.915 / 0.850 -> 0.915 /
 0.853, tuning3 0.796 / 0.758 -> 0.807 / 0.782, tuning4 0.807 / 0.754 -> 0.819 / 0.779).
 
+Until then these figures measured `extract_topics` (the named topics alone). Since, they measure
+what the bot stores as a question's topics: the offline reading, which also holds the situations
+it is sure of when nothing is named and leaves out a topic named only in passing. On the same
+code the two differ little (unseen 0.842 / 0.771 named alone, 0.836 / 0.778 as read; tuning2
+0.915 / 0.853 and 0.902 / 0.850; tuning3 0.807 / 0.782 and 0.791 / 0.794; tuning5 0.769 / 0.693
+and 0.754 / 0.696); the floors below were lowered by those differences (the whole of ``matching_eval.jsonl``: 0.908 as read).
+
 ``tests/data/matching_eval_tuning6.jsonl`` (split ``tuning6``: 161 chat-style questions, 83
 outside software, 16 with no topic) was written and labelled before any change to catch false
 positives: skill words in their everyday sense ("a budget airline", "my manager's manager"), a
@@ -53,7 +60,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.matching import build_taxonomy, extract_topics
+from bot.matching import OfflineClassifier, build_taxonomy, merge_guesses, skill_words
 
 EVAL = Path(__file__).resolve().parent.parent / "data" / "matching_eval.jsonl"
 HOLDOUT3 = EVAL.with_name("matching_eval_holdout3.jsonl")
@@ -62,25 +69,25 @@ TUNING3 = EVAL.with_name("matching_eval_tuning3.jsonl")
 TUNING4 = EVAL.with_name("matching_eval_tuning4.jsonl")
 TUNING5 = EVAL.with_name("matching_eval_tuning5.jsonl")
 TUNING6 = EVAL.with_name("matching_eval_tuning6.jsonl")
-MIN_PRECISION = 0.91
+MIN_PRECISION = 0.90
 MIN_RECALL = 0.84
 # The untuned splits together, so a change that only helps the tuning questions shows.
 MIN_HOLDOUT_PRECISION = 0.83
 MIN_HOLDOUT_RECALL = 0.79
 # Every unseen split, holdout3 included.
-MIN_UNSEEN_PRECISION = 0.84
+MIN_UNSEEN_PRECISION = 0.83
 MIN_UNSEEN_RECALL = 0.74
 # The second tuning set (split ``tuning2``).
-MIN_TUNING2_PRECISION = 0.91
+MIN_TUNING2_PRECISION = 0.90
 MIN_TUNING2_RECALL = 0.84
 # The third tuning set (split ``tuning3``).
-MIN_TUNING3_PRECISION = 0.80
+MIN_TUNING3_PRECISION = 0.78
 MIN_TUNING3_RECALL = 0.77
 # The fourth tuning set (split ``tuning4``).
 MIN_TUNING4_PRECISION = 0.81
 MIN_TUNING4_RECALL = 0.77
 # The fifth tuning set (split ``tuning5``).
-MIN_TUNING5_PRECISION = 0.76
+MIN_TUNING5_PRECISION = 0.75
 MIN_TUNING5_RECALL = 0.68
 # The sixth tuning set (split ``tuning6``), written to catch false positives.
 MIN_TUNING6_PRECISION = 0.70
@@ -104,10 +111,16 @@ def test_the_labelled_set_is_large_varied_and_uses_canonical_names() -> None:
 
 
 def _quality(rows: list[dict[str, object]]) -> tuple[float, float]:
+    """Micro precision and recall of the topics the bot stores for each question: the offline
+    reading (`merge_guesses` over the classifier's guesses), as `benchmarks/matching_quality.py`
+    measures them."""
     tax = build_taxonomy()
+    classifier = OfflineClassifier(tax)
     tp = fp = fn = 0
     for r in rows:
-        got = set(extract_topics(str(r["question"]), tax))
+        question = str(r["question"])
+        reading = merge_guesses(classifier.guesses(question), fallback=skill_words(tax, question))
+        got = set(reading.topics)
         want = set(r["topics"])  # type: ignore[call-overload]
         tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
     return tp / (tp + fp), tp / (tp + fn)

@@ -109,6 +109,11 @@ def test_an_admin_can_still_extend_a_taxonomy_without_the_shipped_data() -> None
             100,
             ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "blind"),
         ),
+        (
+            "tuning8",
+            100,
+            ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7", "blind"),
+        ),
     ],
 )
 def test_later_people_tuning_sets_are_chat_style_balanced_new_and_name_no_skill(
