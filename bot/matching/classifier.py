@@ -63,6 +63,8 @@ class OfflineClassifier:
         matches = _passing_as_loose(matches, text, self.taxonomy)
         matches = _roles_as_loose(matches, self.situations.roles_at(text))
         matches = _backstory_as_loose(matches, asked_sentence(text))
+        # Only the setting of another named topic ("from marketing", "behind an api"): a guess.
+        matches = [replace(m, sure=False) if m.setting else m for m in matches]
         named = list(dict.fromkeys(m.skill for m in matches if m.sure))
         loose = [s for s in dict.fromkeys(m.skill for m in matches if not m.sure) if s not in named]
         found = [TopicGuess(t, 1.0, "named") for t in named]

