@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
@@ -81,7 +81,16 @@ def _clean(word: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split `text` into tokens; `#tags` are single tokens and marked as tags."""
+    """Split `text` into tokens; `#tags` are single tokens and marked as tags.
+
+    Reading one question tokenizes it (and its matched phrases) about ten times over: the topic
+    finder, the situation book, the passing-mention and asking-sentence rules, the own-words
+    index. The tokens (frozen) of the latest texts are kept, so each is split once."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=2048)
+def _tokens(text: str) -> tuple[Token, ...]:
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
     tokens: list[Token] = []
     prev_end = 0
@@ -98,7 +107,7 @@ def tokenize(text: str) -> list[Token]:
         prev_end = m.start() + len(m.group().rstrip(_TRAILING))
         hyphen = text[m.end() : m.end() + 1] == "-" or text[m.start() - 1 : m.start()] == "-"
         tokens.append(Token(raw.lower(), raw, tag, start, hyphen))
-    return tokens
+    return tuple(tokens)
 
 
 def term_tokens(term: str) -> tuple[str, ...]:

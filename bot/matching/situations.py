@@ -295,6 +295,7 @@ class SituationBook:
         self._technical = frozenset(technical)
         self._people = frozenset(people)
         self._roles = frozenset(roles)
+        self._last: tuple[str, list[tuple[int, int, frozenset[str]]]] | None = None
         self._who = frozenset(who)
 
     def ideas_in(self, text: str) -> set[str]:
@@ -309,7 +310,7 @@ class SituationBook:
         cloud company": see `PEOPLE_HEADS`) evokes nothing."""
         return {idea for found in self._read(text) for idea in found}
 
-    def _read(self, text: str) -> list[set[str]]:
+    def _read(self, text: str) -> list[frozenset[str]]:
         """The ideas of each phrase of `text` that evokes any, in order (see `ideas_in`)."""
         return [found for _, _, found in self._spans(text)]
 
@@ -318,12 +319,21 @@ class SituationBook:
         works with (``roles``: "my tech lead", "the marketing team") and evokes nothing else."""
         return [(i, n) for i, n, found in self._spans(text) if found <= self._roles]
 
-    def _spans(self, text: str) -> list[tuple[int, int, set[str]]]:
-        """Each phrase of `text` that evokes any idea: first token, token count, its ideas."""
+    def _spans(self, text: str) -> list[tuple[int, int, frozenset[str]]]:
+        """Each phrase of `text` that evokes any idea: first token, token count, its ideas.
+        The latest text's are kept: a question is read for its roles, then for its situations."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        spans = self._find_spans(text)
+        self._last = (text, spans)
+        return spans
+
+    def _find_spans(self, text: str) -> list[tuple[int, int, frozenset[str]]]:
         tokens = tokenize(text)
         written = [_count(t.text.lower()) for t in tokens]
         words = [_word(t.text) for t in tokens]
-        out: list[tuple[int, int, set[str]]] = []
+        out: list[tuple[int, int, frozenset[str]]] = []
         i = 0
         while i < len(words):
             longest = 0
@@ -346,7 +356,9 @@ class SituationBook:
                 here = {}
             if here:
                 closest = max(here.values())
-                out.append((i, end - i, {idea for idea, how in here.items() if how == closest}))
+                out.append(
+                    (i, end - i, frozenset(idea for idea, h in here.items() if h == closest))
+                )
             i = end if longest else i + 1
         return out
 
@@ -369,7 +381,7 @@ class SituationBook:
         a tie leaves the question mixed."""
         return self._sides(self._read(text))
 
-    def _sides(self, read: list[set[str]]) -> tuple[set[str], bool, bool]:
+    def _sides(self, read: list[frozenset[str]]) -> tuple[set[str], bool, bool]:
         technical = sum(bool(found & self._technical) for found in read)
         people = sum(bool(found & self._people) for found in read)
         ideas = {idea for found in read for idea in found}
@@ -433,7 +445,7 @@ def asked_sentence(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _clues(s: Situation, read: list[set[str]]) -> int:
+def _clues(s: Situation, read: list[frozenset[str]]) -> int:
     """How many phrases of the question evoke an idea of `s`: one phrase is one clue, so a word
     two ideas list ("checks": a pipeline's, a test suite's) cannot alone meet a situation that
     needs both."""
@@ -481,7 +493,7 @@ def _stop_words_as_written(written: tuple[str, ...], spelt: Iterable[tuple[str, 
     return not stops or any(all(w[k] == written[k] for k in stops) for w in spelt)
 
 
-def _mentions(s: Situation, read: list[set[str]]) -> int:
+def _mentions(s: Situation, read: list[frozenset[str]]) -> int:
     """How many phrases of the question evoke an idea of `s`."""
     return sum(not found.isdisjoint(s.ideas) for found in read)
 

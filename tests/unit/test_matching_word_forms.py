@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.matching import Taxonomy, extract_topics
-from bot.matching._text import known_word, root
+from bot.matching._text import known_word, root, tokenize
 from bot.matching.situations import SituationBook
 
 
@@ -85,3 +85,13 @@ def test_a_role_is_a_topic_when_it_is_not_the_audience_or_alone(roles: Taxonomy)
         "product management",
         "statistics",
     ]
+
+
+def test_a_text_tokenized_again_gives_a_fresh_list_of_the_same_tokens() -> None:
+    """Tokens are kept per text (a question is read about ten times over); what a caller does
+    with its list never reaches the next caller."""
+    first = tokenize("Our #k8s pods keep restarting.")
+    first.pop()
+    again = tokenize("Our #k8s pods keep restarting.")
+    assert [t.text for t in again] == ["our", "k8s", "pods", "keep", "restarting"]
+    assert again[1].tag and again[0].sentence_start
