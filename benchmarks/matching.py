@@ -1,11 +1,13 @@
-"""Matching speed: rank 1k/10k/100k mentors, similar questions among 100k/1M, with the cdist floor.
+"""Matching speed: read a question, rank 1k/10k/100k mentors, similar questions among 100k/1M.
 
 Run from the repository root::
 
     .venv/bin/python benchmarks/matching.py            # full run, about two minutes
     .venv/bin/python benchmarks/matching.py --quick    # smaller sizes, a few seconds
 
-For every size it prints p50/p99 of one call and, in the same run, the time of one bare
+First, reading one question (the offline classifier and `merge_guesses`, as every ask does) over
+the labelled questions: p50/p99 and the mean. For every size it prints p50/p99 of one call and,
+in the same run, the time of one bare
 ``rapidfuzz.process.cdist`` over the same strings (single worker, ``fuzz.ratio``): the floor that
 brute-force fuzzy matching could not beat. Targets on a 2-core machine: ranking 10,000 mentors
 under 20 ms p50; similar questions among 1,000,000 under 50 ms p50.
@@ -20,7 +22,15 @@ import time
 from _matching_data import eval_rows, mentors, questions
 from rapidfuzz import fuzz, process
 
-from bot.matching import SimilarIndex, build_taxonomy, extract_topics, rank_mentors
+from bot.matching import (
+    OfflineClassifier,
+    SimilarIndex,
+    build_taxonomy,
+    extract_topics,
+    merge_guesses,
+    rank_mentors,
+    skill_words,
+)
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -37,6 +47,24 @@ def _cdist_floor(query: str, choices: list[str], repeat: int) -> float:
         process.cdist([query], choices, scorer=fuzz.ratio, workers=1)
         samples.append(time.perf_counter() - t0)
     return statistics.median(samples)
+
+
+def bench_reading() -> None:
+    """One question read as an ask reads it, for every labelled question (each once, cold)."""
+    tax = build_taxonomy()
+    classifier = OfflineClassifier(tax)
+    texts = [str(r["question"]) for r in eval_rows()]
+    for text in texts[:20]:  # warm the taxonomy's and the classifier's lazy parts
+        merge_guesses(classifier.guesses(text), fallback=skill_words(tax, text))
+    samples = []
+    for text in texts:
+        t0 = time.perf_counter()
+        merge_guesses(classifier.guesses(text), fallback=skill_words(tax, text))
+        samples.append(time.perf_counter() - t0)
+    p50, p99 = _percentiles(samples)
+    mean = statistics.fmean(samples) * 1e3
+    print(f"reading one question ({len(texts):,} labelled questions)")
+    print(f"    p50 {p50:.2f} ms   p99 {p99:.2f} ms   mean {mean:.2f} ms")
 
 
 def bench_ranking(sizes: list[int], repeat: int) -> None:
@@ -95,6 +123,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
     args = parser.parse_args()
     started = time.perf_counter()
+    bench_reading()
     if args.quick:
         bench_ranking([1_000, 10_000], repeat=50)
         bench_similar([10_000, 100_000], repeat=50)
