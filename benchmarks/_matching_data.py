@@ -32,13 +32,16 @@ HOLDOUT_FILES = (DATA / "matching_eval_holdout3.jsonl",)
 # sixth (split ``tuning6``: 161 chat-style questions, 83 outside software, 16 with no topic,
 # written to catch false positives: skill words in their everyday sense, a topic named only as
 # context, single-topic questions full of tempting words; labelled before any of its misses were
-# looked at).
+# looked at). A seventh (split ``tuning7``: 160 chat-style questions, 100 outside software, 10
+# with no topic, 150 distinct skills, each topic said in everyday words rather than the skill's
+# name or obvious aliases; labelled before any of its misses were looked at).
 TUNING_FILES = (
     DATA / "matching_eval_tuning2.jsonl",
     DATA / "matching_eval_tuning3.jsonl",
     DATA / "matching_eval_tuning4.jsonl",
     DATA / "matching_eval_tuning5.jsonl",
     DATA / "matching_eval_tuning6.jsonl",
+    DATA / "matching_eval_tuning7.jsonl",
 )
 PEOPLE_ROSTER = DATA / "matching_people_roster.json"
 
@@ -57,7 +60,7 @@ def eval_rows() -> list[dict[str, object]]:
     """The labelled questions of ``tests/data/matching_eval.jsonl``, the later holdout files
     (``matching_eval_holdout3.jsonl``) and tuning files (``matching_eval_tuning2.jsonl``,
     ``matching_eval_tuning3.jsonl``, ``matching_eval_tuning4.jsonl``,
-    ``matching_eval_tuning5.jsonl``, ``matching_eval_tuning6.jsonl``), each row with its
+    ``matching_eval_tuning5.jsonl``, ``matching_eval_tuning6.jsonl``, ``matching_eval_tuning7.jsonl``), each row with its
     ``split``."""
     rows: list[dict[str, object]] = []
     for path in (EVAL_FILE, *HOLDOUT_FILES, *TUNING_FILES):

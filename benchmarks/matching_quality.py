@@ -7,7 +7,8 @@ Run from the repository root::
 *Precision/recall* are micro-averaged over ``tests/data/matching_eval.jsonl``,
 ``tests/data/matching_eval_holdout3.jsonl``, ``tests/data/matching_eval_tuning2.jsonl``,
 ``tests/data/matching_eval_tuning3.jsonl``, ``tests/data/matching_eval_tuning4.jsonl`` and
-``tests/data/matching_eval_tuning5.jsonl`` and ``tests/data/matching_eval_tuning6.jsonl`` (every labelled topic of every question; questions labelled with no topic count their false positives),
+``tests/data/matching_eval_tuning5.jsonl``, ``tests/data/matching_eval_tuning6.jsonl`` and
+``tests/data/matching_eval_tuning7.jsonl`` (every labelled topic of every question; questions labelled with no topic count their false positives),
 for the whole set, for each split and for the unseen splits together (``unseen``). The tuning
 splits, every split whose name starts with ``tuning``: ``tuning`` (the questions the taxonomy's
 aliases were refined against) and ``tuning2`` (283 chat-style questions, most outside software,
@@ -16,11 +17,13 @@ item 17 before any of its misses were looked at), ``tuning4`` (211 chat/Slack-st
 137 outside software, written the same way for the next revision) and ``tuning5`` (235 more, 160
 outside software, 227 distinct skills, written the same way for the revision after) and ``tuning6``
 (161 more, 83 outside software, 16 with no topic, written to catch false positives: skill words
-in their everyday sense, topics named only as context). The unseen ones: ``holdout``, ``holdout2`` and ``holdout3``
+in their everyday sense, topics named only as context) and ``tuning7`` (160 more, 100 outside
+software, 10 with no topic, 150 distinct skills, each topic said in everyday words rather than
+the skill's name). The unseen ones: ``holdout``, ``holdout2`` and ``holdout3``
 (written afterwards, labelled by what the question is about and never tuned for: the honest
 figures; ``holdout3`` is 200 questions, most outside software, written before the issue-15
 revision of the extractor). ``--misses`` lists the wrong questions of ``tuning`` (``--misses-split
-tuning2`` to ``tuning6`` picks another tuning split; an unseen split is refused), so the holdouts stay unseen
+tuning2`` to ``tuning7`` picks another tuning split; an unseen split is refused), so the holdouts stay unseen
 while tuning. Each line also says how many questions the bot is unsure about (the asker gets
 "pick one" buttons instead of a topic; `bot.matching.understanding`) and for how many of those a
 labelled topic is among the buttons (a question labelled with no topic counts as offered).
@@ -281,7 +284,7 @@ def main() -> None:
     parser.add_argument(
         "--misses-split",
         default="tuning",
-        help="tuning split whose misses --misses lists (tuning, tuning2 … tuning6); never unseen",
+        help="tuning split whose misses --misses lists (tuning, tuning2 … tuning7); never unseen",
     )
     parser.add_argument(
         "--people-misses",

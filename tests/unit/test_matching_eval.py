@@ -53,6 +53,13 @@ that revision and 0.711 / 0.711 after it (backdrop terms, everyday idioms in ``[
 words needing company of their kind, "the real problem is"; tuning 0.947 / 0.870 -> 0.972 /
 0.864, tuning2 0.915 / 0.853 -> 0.955 / 0.845, tuning3 0.807 / 0.782 -> 0.863 / 0.778, tuning4
 0.819 / 0.779 -> 0.883 / 0.779, tuning5 0.769 / 0.693 -> 0.826 / 0.690).
+
+``tests/data/matching_eval_tuning7.jsonl`` (split ``tuning7``: 160 chat-style questions, 100
+outside software, 10 with no topic, 150 distinct skills) says each topic in everyday words
+rather than the skill's name; written and labelled before any change (4 questions too close to
+earlier tuning questions were rewritten). It measured 0.505 / 0.373 before that revision and
+0.825 / 0.973 after it (families of everyday phrasings as aliases; the other tuning splits held
+or rose: tuning5 0.805 / 0.693 -> 0.811 / 0.710, tuning6 0.657 / 0.736 -> 0.659 / 0.742).
 """
 
 from __future__ import annotations
@@ -69,6 +76,7 @@ TUNING3 = EVAL.with_name("matching_eval_tuning3.jsonl")
 TUNING4 = EVAL.with_name("matching_eval_tuning4.jsonl")
 TUNING5 = EVAL.with_name("matching_eval_tuning5.jsonl")
 TUNING6 = EVAL.with_name("matching_eval_tuning6.jsonl")
+TUNING7 = EVAL.with_name("matching_eval_tuning7.jsonl")
 MIN_PRECISION = 0.90
 MIN_RECALL = 0.84
 # The untuned splits together, so a change that only helps the tuning questions shows.
@@ -92,6 +100,9 @@ MIN_TUNING5_RECALL = 0.68
 # The sixth tuning set (split ``tuning6``), written to catch false positives.
 MIN_TUNING6_PRECISION = 0.65
 MIN_TUNING6_RECALL = 0.72
+# The seventh tuning set (split ``tuning7``), topics said in everyday words.
+MIN_TUNING7_PRECISION = 0.82
+MIN_TUNING7_RECALL = 0.96
 
 
 def _rows(path: Path = EVAL) -> list[dict[str, object]]:
@@ -281,3 +292,37 @@ def test_topic_extraction_on_the_sixth_tuning_set() -> None:
     precision, recall = _quality(_rows(TUNING6))
     assert precision >= MIN_TUNING6_PRECISION, f"precision {precision:.3f}"
     assert recall >= MIN_TUNING6_RECALL, f"recall {recall:.3f}"
+
+
+def test_tuning7_is_varied_mostly_outside_software_and_uses_canonical_names() -> None:
+    rows = _rows(TUNING7)
+    tax = build_taxonomy()
+    assert len(rows) >= 150 and {r["split"] for r in rows} == {"tuning7"}
+    technical = {"software", "data", "infra", "noisy", "none"}
+    assert sum(r["area"] not in technical for r in rows) >= 0.6 * len(rows)
+    assert sum(1 for r in rows if not r["topics"]) >= 10
+    assert len({t for r in rows for t in r["topics"]}) >= 140  # type: ignore[attr-defined]
+    ids = {r["id"] for r in rows}
+    assert len(ids) == len(rows) and min(ids) == 7001
+    others = [
+        *_rows(),
+        *_rows(HOLDOUT3),
+        *_rows(TUNING2),
+        *_rows(TUNING3),
+        *_rows(TUNING4),
+        *_rows(TUNING5),
+        *_rows(TUNING6),
+    ]
+    assert not ids & {r["id"] for r in others}
+    questions = {str(r["question"]).lower() for r in others}
+    own = [str(r["question"]).lower() for r in rows]
+    assert len(set(own)) == len(own) and not set(own) & questions
+    for r in rows:
+        for topic in r["topics"]:  # type: ignore[attr-defined]
+            assert topic in tax, (r["id"], topic)
+
+
+def test_topic_extraction_on_the_seventh_tuning_set() -> None:
+    precision, recall = _quality(_rows(TUNING7))
+    assert precision >= MIN_TUNING7_PRECISION, f"precision {precision:.3f}"
+    assert recall >= MIN_TUNING7_RECALL, f"recall {recall:.3f}"
