@@ -138,7 +138,17 @@ async def test_a_card_resent_after_its_lease_ran_out_is_the_message_made_the_fir
     harness: Harness,
 ) -> None:
     fake = harness.fake
-    await harness.ask("alice", QUESTION)  # the channel's rate limit bucket is known from here
+
+    async def delivered() -> bool:
+        async with harness.app.uow_factory() as uow:
+            return await uow.outbox.pending() == 0
+
+    await harness.ask("alice", QUESTION)
+    # Everything of the first ask delivered, its answers read: the channel's rate limit bucket
+    # is known from here. (Before it is, discord.py sends one request of an unknown bucket at a
+    # time, and the resend below would queue behind the answer held back: on a loaded machine
+    # the card could go out before the bucket was learned.)
+    await eventually(delivered)
     first_answer = fake.hold_next("POST", rf"/channels/{fake.mentoring_id}/messages")
     options = [{"name": "question", "type": 3, "value": "How do I rebase onto main safely?"}]
     await fake.followups(await fake.slash("alice", "askmentor", options))
@@ -158,11 +168,6 @@ async def test_a_card_resent_after_its_lease_ran_out_is_the_message_made_the_fir
         assert question.card.id.endswith(f":{card['id']}")
     finally:
         first_answer.set()  # the first attempt ends too, and records the same card
-
-    async def delivered() -> bool:
-        async with harness.app.uow_factory() as uow:
-            return await uow.outbox.pending() == 0
-
     await eventually(delivered)
     assert len(fake.channel_messages(fake.mentoring_id)) == 2
 
