@@ -48,6 +48,9 @@ FIELD_LIMIT = 2000
 FIELDS_PER_SECTION = 10
 BUTTON_LABEL_LIMIT = 75
 VIEW_TITLE_LIMIT = 24  # a modal's title, submit and close
+INPUT_LABEL_LIMIT = 2000  # an input block's label (an option's text stays at 75)
+PLACEHOLDER_LIMIT = 150
+METADATA_LIMIT = 3000  # a view's private_metadata
 ZWSP = "\u200b"
 WORD_JOINER = "\u2060"
 
@@ -268,7 +271,7 @@ def _input(
     return {
         "type": "input",
         "block_id": block_id,
-        "label": _plain(label),
+        "label": _plain(label, INPUT_LABEL_LIMIT),
         "element": element,
         "optional": optional,
     }
@@ -283,9 +286,22 @@ def _modal(
         "title": _plain(title, VIEW_TITLE_LIMIT),
         "submit": _plain("Submit", VIEW_TITLE_LIMIT),
         "close": _plain("Cancel", VIEW_TITLE_LIMIT),
-        "private_metadata": json.dumps(metadata, separators=(",", ":"))[:3000],
+        "private_metadata": _metadata(metadata),
         "blocks": blocks,
     }
+
+
+def _metadata(metadata: dict[str, Any]) -> str:
+    """The view's private_metadata as JSON within Slack's limit. Cutting the JSON would lose all
+    of it, so what is only a convenience goes first: the response_url (replies then go by DM)."""
+    encoded = json.dumps(metadata, separators=(",", ":"))
+    if len(encoded) > METADATA_LIMIT and "response_url" in metadata:
+        encoded = json.dumps(
+            {k: v for k, v in metadata.items() if k != "response_url"}, separators=(",", ":")
+        )
+    if len(encoded) > METADATA_LIMIT:
+        raise ValueError(f"a form's metadata is {len(encoded)} characters, over Slack's limit")
+    return encoded
 
 
 def _option(label: str, value: str) -> Block:
@@ -303,7 +319,7 @@ def _stage_select(block_id: str, label: str, *, any_label: str, initial: str | N
         "type": "input",
         "block_id": block_id,
         "optional": True,
-        "label": _plain(label),
+        "label": _plain(label, INPUT_LABEL_LIMIT),
         "element": element,
     }
 
@@ -335,7 +351,7 @@ def ask_modal(
                 "type": "input",
                 "block_id": "anonymous",
                 "optional": True,
-                "label": _plain("Privacy"),
+                "label": _plain("Privacy", INPUT_LABEL_LIMIT),
                 "element": {
                     "type": "checkboxes",
                     "action_id": "value",
@@ -368,7 +384,7 @@ def join_modal(
         optional=True,
     )
     if slack_timezone:
-        tz["element"]["placeholder"] = _plain(slack_timezone)
+        tz["element"]["placeholder"] = _plain(slack_timezone, PLACEHOLDER_LIMIT)
     blocks = [
         _input("skills", "Your skills, separated by commas (e.g. python, sql, docker)"),
         _input("hours", "Working hours", initial=hours),
@@ -412,7 +428,7 @@ def lightning_modal(metadata: dict[str, Any], *, lightning_id: int) -> dict[str,
         {
             "type": "input",
             "block_id": "starts_at",
-            "label": _plain("Starts at (your timezone)"),
+            "label": _plain("Starts at (your timezone)", INPUT_LABEL_LIMIT),
             "element": {"type": "datetimepicker", "action_id": "value"},
         },
     ]

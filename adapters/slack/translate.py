@@ -171,6 +171,24 @@ def slash_command(
     if modal is not None:
         return modal
     name = command.lstrip("/").lower()
+    parsed = _slash_command(name, raw_text, actor=actor, now=now)
+    if isinstance(parsed, ParseError) and _TYPED_MENTION.search(raw_text):
+        # "@alice" as plain text: typed rather than picked, or the app's manifest does not
+        # escape this command (`should_escape: false`), so Slack sent no user id.
+        return ParseError(
+            f"{parsed.message} Pick the person from Slack's @ list, so that I get who they "
+            "are, not only a name."
+        )
+    return parsed
+
+
+# A plain "@name" that is not Slack's escaped mention (``<@U…|name>``).
+_TYPED_MENTION = re.compile(r"(?:^|\s)@\w")
+
+
+def _slash_command(
+    name: str, raw_text: str, *, actor: c.Actor, now: datetime
+) -> c.Command | ParseError:
     body = unescape(raw_text).strip()
     if name == "askmentor":
         return parse_ask_command(actor, body)

@@ -98,8 +98,8 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
         raise _refuse_move(q, "claimed")
     if actor.user in q.released_by:
         raise Refusal(
-            f"You released #{q.number} earlier, so it goes to another mentor now. "
-            "Thanks for giving it a try!"
+            f"#{q.number} was released from your session earlier, so it goes to another mentor "
+            "now. Thanks for giving it a try!"
         )
     mentor_profile = await ctx.uow.mentors.get(actor.user, q.workspace)
     if q.anonymous and (mentor_profile is None or not mentor_profile.active):
@@ -187,7 +187,15 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
         raise _changed_meanwhile(q)
     if cmd.actor.user not in (q.asker, q.mentor):
         await audit(ctx, cmd.actor, "release", subject=f"#{q.number}")
-    ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
+    if cmd.actor.user == q.asker:  # the asker let their mentor go: it's their question again
+        others = (
+            "other mentors who fit are being asked"
+            if fresh or released.suggested
+            else "every mentor in the mentoring channel can pick it up"
+        )
+        ctx.reply(f"#{q.number} is back in the queue: {others}.")
+    else:
+        ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
     ctx.emit(
         QuestionReleased(q.pk, q.mentor, cmd.actor.user, cmd.actor.name, notify=fresh, why=cmd.why)
     )

@@ -46,6 +46,18 @@ async def test_release_puts_the_question_back_to_open_without_a_mentor(core: Cor
     assert (q.state, q.mentor, q.timebox_ends_at) == (QuestionState.OPEN, None, None)
 
 
+async def test_the_asker_letting_their_mentor_go_is_told_what_happens_next_and_not_blamed(
+    core: Core,
+) -> None:
+    n = await core.claimed(mentor="bob")
+    said = await core.reply(ReleaseQuestion(core.actor("alice"), n))
+    assert said == f"#{n} is back in the queue: other mentors who fit are being asked."
+    # bob did not release it himself; he is told it moved on, not that he let it go
+    again = await core.claim("bob", n)
+    assert again.startswith(f"#{n} was released from your session earlier"), again
+    assert "You released" not in again
+
+
 async def test_release_re_notifies_other_matching_mentors_but_not_the_releaser(
     core: Core,
 ) -> None:

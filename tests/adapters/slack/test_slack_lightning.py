@@ -223,8 +223,26 @@ def test_both_manifests_declare_every_slash_command_the_app_answers(name: str) -
     manifest = (MANIFESTS / name).read_text()
     declared = set(re.findall(r"^\s*- command: (/\S+)$", manifest, re.MULTILINE))
     assert declared == set(SLASH_COMMANDS)
-    kudos = manifest.split("- command: /kudos", 1)[1].split("- command:", 1)[0]
-    assert "should_escape: true" in kudos  # mentions arrive as <@U…|name>
+    # Each command that names a person needs Slack to send the mention as <@U…|name>: without
+    # escaping it arrives as a plain "@name", and nobody can be exported, forgotten or thanked.
+    for command in ("/mentor", "/mentoradmin", "/kudos"):
+        entry = manifest.split(f"- command: {command}\n", 1)[1].split("- command:", 1)[0]
+        assert "should_escape: true" in entry, command
+
+
+@pytest.mark.parametrize(
+    ("command", "text"),
+    [
+        ("/mentoradmin", "export @alice"),
+        ("/mentoradmin", "forget @alice confirm"),
+        ("/kudos", "@alice for the help"),
+        ("/mentor", "handover 3 @carol"),
+    ],
+)
+def test_a_typed_at_name_is_told_to_pick_the_person_from_slack(command: str, text: str) -> None:
+    parsed = tr.slash_command(command, text, actor=_actor(), now=datetime(2026, 11, 30, tzinfo=UTC))
+    assert isinstance(parsed, tr.ParseError)
+    assert "Pick the person from Slack's @ list" in parsed.message
 
 
 # --- translating (pure) ----------------------------------------------------------------------

@@ -177,6 +177,25 @@ def test_every_form_title_and_button_fits_slacks_24_characters(modal: dict[str, 
         assert 0 < len(shown) <= 24, (key, shown)
 
 
+def test_input_labels_are_shown_whole_not_cut_at_a_buttons_75_characters() -> None:
+    modal = join_modal({}, hours="Mon-Fri 09-17", timezone=None, slack_timezone="Europe/Berlin")
+    labels = [b["label"]["text"] for b in modal["blocks"] if b["type"] == "input"]
+    assert any(len(label) > 75 for label in labels), labels  # the timezone's explanation
+    assert not any(label.endswith("…") for label in labels), labels
+
+
+def test_form_metadata_over_slacks_limit_drops_the_response_url_and_stays_valid_json() -> None:
+    meta = {
+        "channel": "C1",
+        "question_id": 7,
+        "response_url": "https://hooks.slack.com/" + "x" * 3000,
+    }
+    stored = json.loads(comment_modal(meta, question_id=7)["private_metadata"])
+    assert stored == {"channel": "C1", "question_id": 7}
+    short = {**meta, "response_url": "https://hooks.slack.com/actions/T1/1/abc"}
+    assert json.loads(comment_modal(short, question_id=7)["private_metadata"]) == short
+
+
 def test_a_very_long_title_is_cut_with_an_ellipsis_under_the_section_limit() -> None:
     name = "Tom & <!channel> *x* " * 500
     blocks = blocks_for(ChatMessage(title=text(Bold("Mentor "), UserText(name)), body=text()))
