@@ -93,10 +93,14 @@ async def require_mentor(ctx: Context, actor: Actor) -> MentorProfile:
     """The actor's active profile in the workspace the command came from (a profile in another
     workspace is another profile: it is never read or changed from here)."""
     profile = await ctx.uow.mentors.get(actor.user, actor.workspace)
-    if profile is None or not profile.active:
+    if profile is None:
         raise Refusal(
             "You are not a mentor yet. Join with `/mentor join <skill, skill, ...>`, "
             "e.g. `/mentor join python, sql`."
+        )
+    if not profile.active:  # they left: joining again keeps their history
+        raise Refusal(
+            "You left the mentor list. `/mentor join <skill, skill, ...>` brings you back."
         )
     return profile
 

@@ -177,10 +177,12 @@ def check_timezone(name: str) -> str:
         if name.lower() in lowered:
             return lowered[name.lower()]
         hint = [z for z in known_timezones() if name.lower() in z.lower()][:3]
-        extra = f" Did you mean {', '.join(f'`{h}`' for h in hint)}?" if hint else ""
-        raise HoursError(
-            f"`{name}` is not a timezone I know. Use an IANA name like `Europe/Berlin`.{extra}"
-        ) from None
+        advice = (
+            f"Did you mean {', '.join(f'`{h}`' for h in hint)}?"
+            if hint
+            else "Use an IANA name like `Europe/Berlin`."
+        )
+        raise HoursError(f"`{name}` is not a timezone I know. {advice}") from None
     return name
 
 

@@ -30,6 +30,7 @@ from bot.refs import UserRef
 
 __all__ = [
     "ADMIN_USAGE",
+    "ASK_HELP",
     "ASK_USAGE",
     "KUDOS_USAGE",
     "LIGHTNING_USAGE",
@@ -156,6 +157,15 @@ ASK_USAGE = (
     "Ask with `/askmentor [--anonymous] <question>`; cancel your question with "
     "`/askmentor cancel <n>`."
 )
+ASK_HELP = (
+    "`/askmentor <your question>` finds mentors who know the topic and are at work now. "
+    "Say what you tried and where you're stuck.\n"
+    "• `--anonymous` first: only the mentor who takes it sees your name.\n"
+    "• `--senior` (or " + ", ".join(f"`--{s}`" for s in STAGES if s != "senior") + ") first: "
+    "a mentor at that career stage.\n"
+    "• `/askmentor faq <words>` searches answers given before.\n"
+    "• `/askmentor cancel <n>` takes your question back."
+)
 
 
 def parse_ask_command(
@@ -165,6 +175,8 @@ def parse_ask_command(
     `anonymous` is an explicit choice made elsewhere (a form's checkbox, a Discord option)."""
     words = raw.split()
     head = words[0].lower() if words else ""
+    if len(words) == 1 and head.lstrip("-") in ("help", "h", "?"):
+        return ParseError(ASK_HELP)
     if head == "cancel":
         number = words[1].lstrip("#") if len(words) == 2 else ""
         if number.isdigit():

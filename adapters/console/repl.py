@@ -110,7 +110,9 @@ class ConsoleSession:
             return
         if isinstance(parsed, ParseError):
             self._tell(parsed.message.split("\n"), self.actor.name if self.actor else None)
-            if parsed.message.startswith("I don't understand"):
+            if parsed.message.startswith("I don't understand") and "Did you mean" not in (
+                parsed.message
+            ):
                 self._tell(HELP.split("\n"))
             return
         if isinstance(parsed, Meta):
@@ -149,9 +151,13 @@ class ConsoleSession:
             assert self.actor is not None
             label = self.gateway.thread_label(meta.question_id)
             if label is None:
-                self._tell(
-                    [f"Question #{meta.question_id} has no open thread yet."], self.actor.name
+                n = meta.question_id
+                said = (
+                    f"Question #{n} has no session thread yet: it opens when a mentor claims it."
+                    if self.gateway.cards.get(n) is not None
+                    else f"There is no thread for question #{n}. Check the number and try again."
                 )
+                self._tell([said], self.actor.name)
                 return
             self.write(f"[{label}] {self.actor.name}: {meta.text}")
             await self._run(c.RecordThreadActivity(self.actor, question_id=meta.question_id))

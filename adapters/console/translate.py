@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from rapidfuzz import fuzz, process
+
 from adapters.console.gateway import PLATFORM
 from bot import commands as c
 from bot.learning import commands as lc
@@ -48,6 +50,9 @@ Lines you can type:
                                            teach a session proposed to you
   /lightning list | join <id> | rate <id> <1-5>
                                            what's coming; sign up; rate it afterwards
+  /lightning move <id> <YYYY-MM-DD HH:MM> | cancel <id>
+                                           the speaker (or an admin) moves or calls off a
+                                           session; who signed up is told
   react <emoji> <n>                        react to question n's card: ✋ or 🙋 claims, the
                                            asker's ✅ resolves
   click <action> <n>                       press a button: claim, release, resolve, extend,
@@ -140,7 +145,9 @@ def translate(
     if low == "as":
         name = user_name(rest)
         if name is None:
-            return ParseError("Give a user name without spaces: `as alice`.")
+            return ParseError(
+                "Give a user name of letters, digits, `_`, `.` or `-` (no spaces): `as alice`."
+            )
         return Meta("as", name=name)
     if low == "clock":
         m = _CLOCK.match(rest.replace(" ", ""))
@@ -193,7 +200,34 @@ def translate(
         if n is None or (" " in parts[0] and not parts[0].lower().startswith("topic:")):
             return ParseError("Click like `click claim 3` or `click rate:5 3`.")
         return _click(actor, " ".join(parts[0].lower().split()), n)
-    return ParseError(f"I don't understand `{word}`.")
+    return _not_understood(word)
+
+
+# What a line may start with (`translate` reads them in this order).
+_FIRST_WORDS = (
+    "help",
+    "quit",
+    "as",
+    "clock",
+    "/askmentor",
+    "/mentor",
+    "/mentoradmin",
+    "/kudos",
+    "/lightning",
+    "say",
+    "faq",
+    "comment",
+    "react",
+    "click",
+)
+
+
+def _not_understood(word: str) -> ParseError:
+    """An unknown first word: the likeliest one it was meant to be (a typo) when there is one;
+    the console prints the whole help only when there is none."""
+    close = process.extractOne(word.lower(), _FIRST_WORDS, scorer=fuzz.ratio, score_cutoff=70)
+    guess = f" Did you mean `{close[0]}`?" if close else ""
+    return ParseError(f"I don't understand `{word}`.{guess}")
 
 
 def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:

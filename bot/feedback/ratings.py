@@ -34,9 +34,14 @@ def _clean_comment(raw: str) -> str:
 
 async def rate_session(cmd: RateSession, ctx: Context) -> None:
     q = await load_question(ctx, cmd.actor, cmd.question_id)
-    if not 1 <= cmd.score <= 5:
-        raise Refusal("Ratings go from 1 (not helpful) to 5 (very helpful).")
     role = _role(q, cmd.actor.user, doing="rate it")
+    if not 1 <= cmd.score <= 5:
+        scale = (
+            "1 (not helpful) to 5 (very helpful)"
+            if (cmd.role or role) == "asker"
+            else "1 (hard to follow) to 5 (very clear)"
+        )
+        raise Refusal(f"Ratings go from {scale}.")
     if cmd.role is not None and cmd.role != role:
         # Both prompts sit in the same thread: a click on the other person's is theirs to give.
         theirs = (

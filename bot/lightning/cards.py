@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.lightning.model import Lightning, LightningState, Rsvp
-from bot.lightning.times import when_text
+from bot.lightning.times import day_word, when_text
 from bot.messages import Action, Bold, ChatMessage, Link, Text, UserText, lines, text
 from bot.ports import UnitOfWork
 from bot.recognition.model import FORGOTTEN_NAME
@@ -134,11 +135,11 @@ def invitation(s: Lightning, *, speaker: str, tz: str | None) -> ChatMessage:
 
 
 def reminder(
-    s: Lightning, *, tz: str | None, soon: bool, call_link: str, speaking: bool
+    s: Lightning, *, tz: str | None, soon: bool, call_link: str, speaking: bool, now: datetime
 ) -> ChatMessage:
     """A day before, or 15 minutes before; with the call link when there is one."""
     assert s.starts_at is not None
-    when = "starts in 15 minutes" if soon else "is tomorrow"
+    when = "starts in 15 minutes" if soon else f"is {day_word(s.starts_at, now, tz)}"
     role = "you're speaking" if speaking else "you signed up"
     return ChatMessage(
         body=text(

@@ -41,6 +41,7 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
                     soon=nudge.step == REMIND["soon"],
                     call_link=call,
                     speaking=user == s.speaker,
+                    now=now,
                 ),
             )
         return

@@ -11,7 +11,14 @@ from bot.hours import first_instant_at
 from bot.messagebus import Context
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["actor_timezone", "day_before", "reader_timezone", "to_utc", "when_text"]
+__all__ = [
+    "actor_timezone",
+    "day_before",
+    "day_word",
+    "reader_timezone",
+    "to_utc",
+    "when_text",
+]
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -35,6 +42,16 @@ def when_text(when: datetime, tz: str | None) -> str:
     local = when.astimezone(zone)
     day = "" if local.date() == utc.date() else f"{local:%a} "
     return f"{shown} ({day}{local:%H:%M} {tz})"
+
+
+def day_word(when: datetime, now: datetime, tz: str | None) -> str:
+    """ "today", "tomorrow" or "on Wed" as the reader counts days (their zone, else UTC): a day
+    reminder sent late, after a restart, must not say "tomorrow" on the day itself."""
+    zone = _zone(tz) or UTC
+    days = (when.astimezone(zone).date() - now.astimezone(zone).date()).days
+    if days <= 0:
+        return "today"
+    return "tomorrow" if days == 1 else f"on {when.astimezone(zone):%a}"
 
 
 async def reader_timezone(ctx: Context, user: UserRef, workspace: WorkspaceRef) -> str | None:

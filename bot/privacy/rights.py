@@ -172,12 +172,14 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     if not cmd.everywhere:
         await _only_here(ctx, cmd, name)
     if not cmd.confirmed:
+        mentoring = any(p.active for p in await ctx.uow.mentors.of_person(cmd.person))
         ctx.reply(
             text(
                 "This erases ",
                 UserText(name),
-                "'s name, question texts and comments for good, ends their mentoring and "
-                "releases their sessions; the figures stay, attributed to nobody. "
+                "'s name, question texts and comments for good"
+                + (", ends their mentoring and releases their sessions" if mentoring else "")
+                + "; the figures stay, attributed to nobody. "
                 "To go ahead, repeat the command with `confirm` at the end.",
             )
         )
@@ -200,6 +202,9 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     ctx.services.roster.invalidate(cmd.actor.workspace)
     ctx.after_commit.append(lambda: _forget_in_memory(ctx.services, cmd.person, asked))
     await audit(ctx, cmd.actor, "forget", subject=tombstone.key(), detail=f"{changed} rows")
+    if not changed:  # forgotten before, or never used the bot here
+        ctx.reply(text("There was nothing of ", UserText(name), " left to erase."))
+        return
     ctx.reply(text("Done: ", UserText(name), f" is forgotten ({changed} records changed)."))
 
 

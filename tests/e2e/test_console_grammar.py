@@ -7,6 +7,8 @@ import pytest
 from adapters.console.translate import HELP
 from tests.e2e.console_driver import ConsoleDriver
 
+AS_USAGE = "Give a user name of letters, digits, `_`, `.` or `-` (no spaces): `as alice`."
+
 
 async def test_help_prints_the_grammar(console: ConsoleDriver) -> None:
     out = await console("help")
@@ -30,6 +32,37 @@ async def test_an_unknown_line_says_so_and_prints_the_help(console: ConsoleDrive
     assert "Traceback" not in console.all.text
 
 
+@pytest.mark.parametrize(
+    ("line", "meant"),
+    [("/mentr join python", "/mentor"), ("/kudo bob thanks", "/kudos"), ("hlep", "help")],
+)
+async def test_a_typo_in_the_first_word_suggests_what_was_meant_without_the_whole_help(
+    console: ConsoleDriver, line: str, meant: str
+) -> None:
+    out = await console("as alice", line)
+    word = line.split()[0]
+    assert (
+        out.one("only alice sees").text == f"I don't understand `{word}`. Did you mean `{meant}`?"
+    )
+    assert "Lines you can type:" not in out.text
+
+
+async def test_askmentor_help_shows_how_to_ask_rather_than_asking_help(
+    console: ConsoleDriver,
+) -> None:
+    out = await console("as alice", "/askmentor help")
+    said = out.one("only alice sees").text
+    assert said.startswith("`/askmentor <your question>` finds mentors"), said
+    assert "--anonymous" in said and "/askmentor faq <words>" in said
+    assert "Thanks! Your question is" not in out.text
+
+
+async def test_help_names_every_lightning_subcommand(console: ConsoleDriver) -> None:
+    said = " ".join((await console("help")).one("console").text.split())
+    for sub in ("propose", "accept", "list", "join", "rate", "move", "cancel"):
+        assert f"{sub} <" in said or f"| {sub}" in said or f"/lightning {sub}" in said, sub
+
+
 async def test_commands_before_choosing_a_user_ask_who_you_are(console: ConsoleDriver) -> None:
     out = await console("/askmentor How do I group a pandas DataFrame by two columns?")
     assert out.one("console").text == "First say who you are: `as alice`."
@@ -43,8 +76,9 @@ async def test_as_switches_the_acting_user(console: ConsoleDriver) -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("as", "Give a user name without spaces: `as alice`."),
-        ("as alice smith", "Give a user name without spaces: `as alice`."),
+        ("as", AS_USAGE),
+        ("as alice smith", AS_USAGE),
+        ("as bob!", AS_USAGE),
         ("clock soon", "Move the clock like `clock +10m`, `clock +2h` or `clock +3d`."),
     ],
 )

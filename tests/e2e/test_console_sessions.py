@@ -75,7 +75,13 @@ async def test_say_writes_in_the_thread_as_the_current_user(claimed: ConsoleDriv
 
 async def test_say_before_a_thread_exists_says_so(asked: ConsoleDriver) -> None:
     out = await asked("say 1 hello?")
-    assert out.one("only alice sees").text == "Question #1 has no open thread yet."
+    assert out.one("only alice sees").text == (
+        "Question #1 has no session thread yet: it opens when a mentor claims it."
+    )
+    out = await asked("say 4 hello?")
+    assert out.one("only alice sees").text == (
+        "There is no thread for question #4. Check the number and try again."
+    )
 
 
 async def test_release_reopens_the_card_and_re_notifies_other_mentors(

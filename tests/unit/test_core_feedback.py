@@ -95,6 +95,13 @@ async def test_scores_outside_one_to_five_are_refused(core: Core, score: int) ->
     assert core.db.rows("feedback") == []
 
 
+async def test_the_mentor_out_of_range_is_told_the_clarity_scale(core: Core) -> None:
+    n = await core.resolved()
+    said = await core.reply(RateSession(core.actor("bob"), n, 6))
+    assert said == "Ratings go from 1 (hard to follow) to 5 (very clear)."
+    assert core.db.rows("feedback") == []
+
+
 async def test_someone_outside_the_session_cannot_rate(core: Core) -> None:
     n = await core.resolved()
     said = await core.reply(RateSession(core.actor("zed"), n, 5))

@@ -204,9 +204,8 @@ def test_check_timezone_accepts_iana_names_in_any_case(raw: str, expected: str) 
     ("raw", "message"),
     [
         ("", "Give a timezone like `Europe/Berlin` or `America/New_York`."),
-        ("Berlin", "`Berlin` is not a timezone I know. Use an IANA name like `Europe/Berlin`."),
-        ("Berlin", "Did you mean `Europe/Berlin`?"),
-        ("Atlantis/Capital", "`Atlantis/Capital` is not a timezone I know."),
+        ("Berlin", "`Berlin` is not a timezone I know. Did you mean `Europe/Berlin`?"),
+        ("Atlantis/Capital", "`Atlantis/Capital` is not a timezone I know. Use an IANA name"),
     ],
 )
 def test_check_timezone_refuses_unknown_names_with_a_hint(raw: str, message: str) -> None:

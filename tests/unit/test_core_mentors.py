@@ -20,6 +20,7 @@ from bot.commands import (
 )
 from bot.domain import NudgeKind
 from bot.hours import WeeklyHours
+from bot.privacy.commands import LeaveProgramme
 from bot.refs import UserRef
 from tests.unit.core_harness import Core, start_core
 
@@ -108,8 +109,7 @@ async def test_timezone_is_set_by_its_iana_name(core: Core) -> None:
     [
         (
             "Berlin",
-            "`Berlin` is not a timezone I know. Use an IANA name like `Europe/Berlin`. "
-            "Did you mean `Europe/Berlin`?",
+            "`Berlin` is not a timezone I know. Did you mean `Europe/Berlin`?",
         ),
         ("Mars/Olympus", "`Mars/Olympus` is not a timezone I know."),
         ("", "Give a timezone like `Europe/Berlin`"),
@@ -140,6 +140,13 @@ async def test_unknown_timezone_is_refused_with_a_suggestion(
 async def test_mentor_commands_before_joining_say_how_to_join(core: Core, command) -> None:  # type: ignore[no-untyped-def]
     said = await core.reply(command(core.actor("zed")))
     assert said.startswith("You are not a mentor yet. Join with `/mentor join <skill, skill, ...>`")
+
+
+async def test_mentor_commands_after_leaving_say_how_to_come_back(core: Core) -> None:
+    await core.join("zed", "python")
+    await core.reply(LeaveProgramme(core.actor("zed")))
+    said = await core.reply(ShowMentorProfile(core.actor("zed")))
+    assert said.startswith("You left the mentor list. `/mentor join <skill, skill, ...>`"), said
 
 
 async def test_me_shows_the_profile_card(core: Core) -> None:

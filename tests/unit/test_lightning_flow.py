@@ -149,6 +149,15 @@ async def test_reminders_a_day_and_fifteen_minutes_before_carry_the_call_link(
     assert len(speaker) == 2 and all("you're speaking" in m for m in speaker)
 
 
+async def test_a_day_reminder_sent_late_on_the_day_itself_says_today(core: Core) -> None:
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    # the process was down over the day reminder's time and comes back on the morning of it
+    await at(core, AT - timedelta(hours=5))
+    [day] = reminders(core, "asker1")
+    assert "is today" in day and "tomorrow" not in day
+
+
 @pytest.mark.parametrize(
     ("starts", "day_reminder"),
     [

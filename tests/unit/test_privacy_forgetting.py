@@ -47,6 +47,20 @@ async def test_forgetting_an_asker_takes_their_questions_out_of_the_in_memory_in
     assert services.learned.nearest(WORKSPACE, QUESTION) == []
 
 
+async def test_the_warning_names_what_forgetting_ends_and_a_second_forget_finds_nothing(
+    core: Core,
+) -> None:
+    await _rated(core)
+    asker = await core.reply(ForgetPerson(core.actor("admin"), core.user("alice")))
+    assert "comments for good; the figures stay" in asker  # alice mentors nobody
+    mentor = await core.reply(ForgetPerson(core.actor("admin"), core.user("bob")))
+    assert "ends their mentoring and releases their sessions" in mentor
+    first = await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    assert first.startswith("Done:"), first
+    again = await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    assert again.startswith("There was nothing of ") and again.endswith(" left to erase."), again
+
+
 async def test_forgetting_a_mentor_drops_the_seconds_old_figures_that_name_them(
     core: Core,
 ) -> None:
