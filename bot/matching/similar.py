@@ -127,15 +127,18 @@ class SimilarIndex:
             return []
         terms = dict.fromkeys([*(f"t:{t}" for t in topics), *words])
         weighted: list[tuple[array[int], float]] = []
+        # The whole question weighs in, its words no stored question has too (at their rarest):
+        # one shared common word ("tried") must not count as covering the question.
+        query_weight = 0.0
         for term in terms:
             posting = self._postings.get(term)
-            if posting is None:
-                continue
-            weight = math.log((total + 1) / (len(posting) + 0.5))
+            weight = math.log((total + 1) / ((len(posting) if posting else 0) + 0.5))
             if term.startswith("t:"):
                 weight *= _TOPIC_BOOST
-            weighted.append((posting, weight))
-        query_weight = sum(w for _, w in weighted) or 1.0
+            query_weight += weight
+            if posting is not None:
+                weighted.append((posting, weight))
+        query_weight = query_weight or 1.0
         usable = [(p, w) for p, w in weighted if len(p) <= _MAX_DF_SHARE * total] or weighted
         if not usable:
             return []

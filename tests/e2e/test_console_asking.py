@@ -64,7 +64,7 @@ async def test_anonymous_question_card_hides_the_asker(with_mentors: ConsoleDriv
     ("line", "message"),
     [
         ("/askmentor", "Please write your question after the command, e.g. `/askmentor"),
-        ("/askmentor help", "That's a bit short for a mentor to help with."),
+        ("/askmentor pandas?", "That's a bit short for a mentor to help with."),
         ("/askmentor " + "word " * 500, "characters; the limit is 2000. Please shorten it"),
     ],
     ids=["empty", "too-short", "too-long"],

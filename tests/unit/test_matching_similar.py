@@ -36,6 +36,24 @@ def test_unrelated_questions_are_not_suggested() -> None:
     assert filled().search("How do I plan a marketing campaign?", ["marketing strategy"]) == []
 
 
+def test_one_shared_common_word_in_a_small_workspace_is_not_a_match() -> None:
+    # Two questions stored: every word is "rare", and "tried" is in both. The new question's
+    # other words, which no stored question has, count against the match too.
+    index = SimilarIndex()
+    index.add(1, "How do I speed up a pandas merge on 10M rows? I tried an index.", ["pandas"])
+    index.add(
+        2,
+        "How do I tell my team lead I am burning out from meetings? I tried focus time.",
+        ["workplace wellbeing"],
+    )
+    flask = "How do I write unit tests for a Flask app? I tried pytest fixtures but the DB leaks."
+    assert index.search(flask, ["unit testing", "flask"]) == []
+    again = index.search(
+        "How can I speed up merging big pandas frames? I tried an index", ["pandas"]
+    )
+    assert [h.question_id for h in again] == [1]
+
+
 def test_the_prefilter_only_scores_questions_sharing_a_term() -> None:
     index = filled()
     for i in range(100, 5100):
