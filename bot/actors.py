@@ -18,6 +18,7 @@ __all__ = [
     "is_admin",
     "load_question",
     "names_for",
+    "require_admin",
     "require_mentor",
     "require_workspace",
     "save_mentor",
@@ -30,6 +31,13 @@ def is_admin(actor: Actor, config: Config) -> bool:
     """Workspace admins/owners as the platform says, plus the users listed by platform id in
     ``[bot] admins``. Never by name: anyone can rename themselves "admin"."""
     return actor.platform_admin or actor.user.key() in config.bot.admins
+
+
+def require_admin(actor: Actor, config: Config, what: str) -> None:
+    """Refuse `what` (``/mentoradmin stats``, ``the dashboard``) to anyone but an admin, in the
+    same words wherever it is refused."""
+    if not is_admin(actor, config):
+        raise Refusal(f"Sorry, {what} is for admins. Ask one of them if you need it.")
 
 
 async def ensure_person(ctx: Context, actor: Actor) -> Person:

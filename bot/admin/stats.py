@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.actors import is_admin
+from bot.actors import require_admin
 from bot.commands import ShowStats
 from bot.digest.figures import minutes_text
 from bot.domain import QuestionState
-from bot.messagebus import Context, Refusal
+from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, lines, text
 from bot.privacy.audit import audit
 
@@ -20,8 +20,7 @@ _BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 async def show_stats(cmd: ShowStats, ctx: Context) -> None:
-    if not is_admin(cmd.actor, ctx.config):
-        raise Refusal("Sorry, `/mentoradmin` is for admins. Ask one of them if you need figures.")
+    require_admin(cmd.actor, ctx.config, "`/mentoradmin stats`")
     # The digest's figures, summed in the database over all time: no question is loaded.
     end = ctx.clock.now() + timedelta(days=1)
     f = await ctx.uow.digests.tally(cmd.actor.workspace, _BEGINNING, end, top_mentors=1)

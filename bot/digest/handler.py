@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.actors import is_admin, require_workspace
+from bot.actors import require_admin, require_workspace
 from bot.commands import SendDigest
 from bot.config import Config
 from bot.digest.chart import ChartUnavailable
@@ -96,8 +96,7 @@ async def send_digest(cmd: SendDigest, ctx: Context) -> None:
 async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
     """``/mentoradmin digest [week]``: this week so far by default; reply and post, every time."""
     assert cmd.actor is not None
-    if not is_admin(cmd.actor, ctx.config):
-        raise Refusal("Sorry, `/mentoradmin digest` is for admins. Ask one of them for figures.")
+    require_admin(cmd.actor, ctx.config, "`/mentoradmin digest`")
     ws = await require_workspace(ctx, cmd.actor)
     current = IsoWeek.containing(cmd.now, workspace_timezone(ws, ctx.config))
     try:

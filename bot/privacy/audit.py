@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from bot.actors import is_admin
+from bot.actors import require_admin
 from bot.commands import Actor
-from bot.messagebus import Context, Refusal
+from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
 from bot.privacy.commands import AuditRosterImport, ShowAudit
 from bot.privacy.model import AuditEntry
@@ -55,8 +55,7 @@ def audit_line(entry: AuditEntry) -> Text:
 
 
 async def show_audit(cmd: ShowAudit, ctx: Context) -> None:
-    if not is_admin(cmd.actor, ctx.config):
-        raise Refusal("Sorry, `/mentoradmin audit` is for admins.")
+    require_admin(cmd.actor, ctx.config, "`/mentoradmin audit`")
     entries = await ctx.uow.audit.recent([cmd.actor.workspace], limit=AUDIT_SHOWN)
     body = [audit_line(e) for e in entries] or [text("No admin actions recorded yet.")]
     ctx.reply(

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.actors import is_admin, names_for, save_mentor
+from bot.actors import names_for, require_admin, save_mentor
 from bot.commands import Actor, ReleaseQuestion
 from bot.domain import IllegalTransition, QuestionState, Transition
 from bot.events import QuestionCancelled
@@ -114,8 +114,7 @@ async def person_back(cmd: PersonBack, ctx: Context) -> None:
 
 
 def _require_admin(actor: Actor, ctx: Context, what: str) -> None:
-    if not is_admin(actor, ctx.config):
-        raise Refusal(f"Sorry, `/mentoradmin {what}` is for admins.")
+    require_admin(actor, ctx.config, f"`/mentoradmin {what}`")
 
 
 def _same_platform(actor: Actor, person: UserRef) -> None:

@@ -10,9 +10,9 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.actors import ensure_person, is_admin
+from bot.actors import ensure_person, require_admin
 from bot.config import Config
-from bot.messagebus import Context, Refusal
+from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Link, text
 from bot.ports import UnitOfWork
 from bot.privacy.audit import audit
@@ -94,8 +94,7 @@ async def sign_in(
 
 
 async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
-    if not is_admin(cmd.actor, ctx.config):
-        raise Refusal("Sorry, the dashboard is for admins.")
+    require_admin(cmd.actor, ctx.config, "the dashboard")
     await ensure_person(ctx, cmd.actor)  # the dashboard's sessions last while this says admin
     now = ctx.clock.now()
     token = await issue_link(

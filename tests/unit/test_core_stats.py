@@ -24,7 +24,7 @@ async def stats(core: Core) -> list[str]:
 @pytest.mark.parametrize("who", ["alice", "bob"], ids=["asker", "mentor"])
 async def test_non_admins_are_refused_politely(core: Core, who: str) -> None:
     said = await core.reply(ShowStats(core.actor(who)))
-    assert said == "Sorry, `/mentoradmin` is for admins. Ask one of them if you need figures."
+    assert said == "Sorry, `/mentoradmin stats` is for admins. Ask one of them if you need it."
 
 
 async def test_stats_with_no_questions_show_zeros_and_no_times(core: Core) -> None:
