@@ -1,9 +1,9 @@
 """Bolt listeners: each stores its input in the inbox, then acknowledges; the work happens from
-the inbox (`adapters.slack.inbox`). Forms are opened here, since a trigger lasts 3 seconds."""
+the inbox (`adapters.slack.inbox`). Forms are opened here, right after the acknowledgement,
+since a trigger lasts 3 seconds."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate as tr
+from adapters.slack.background import Background
 from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
 from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
@@ -59,8 +60,8 @@ class SlackBot:
     config: Config
     # Forms opened from a button start from what is stored ([Edit] a draft, [Update] an FAQ).
     uow_factory: UnitOfWorkFactory | None = None
-    # Work started after a form opened (filling it in); kept so it is not garbage-collected.
-    _later: set[asyncio.Task[None]] = field(default_factory=set, repr=False)
+    # Forms opened (and filled in) after the acknowledgement.
+    background: Background = field(default_factory=Background, repr=False)
 
     async def receive(self, kind: str, body: Body) -> bool:
         """Store an input; False for one seen before (a retry). Raises NotStored."""
@@ -104,6 +105,19 @@ class SlackBot:
         found = form_problems(command, self.config)
         return {block: problem.replace("`", "") for block, problem in found.items()}
 
+    def open_soon(self, modal: tr.OpenModal, *, body: Body, channel: str | None) -> None:
+        """Open a form once Slack has its acknowledgement: a form stores nothing (its submission
+        is the input), so Slack's HTTP response need not wait for views.open or for the reads
+        that build the form; the trigger's 3 seconds are still ahead."""
+        self.background.start(self._open(modal, body=body, channel=channel), what="opening a form")
+
+    async def _open(self, modal: tr.OpenModal, *, body: Body, channel: str | None) -> None:
+        try:
+            await self.open_modal(modal, body=body, channel=channel)
+        except Exception:
+            await self.gateway.tell(body.get("response_url"), NOT_NOW)
+            raise
+
     async def open_modal(self, modal: tr.OpenModal, *, body: Body, channel: str | None) -> None:
         """Open a form on the input's trigger_id, which Slack accepts for 3 seconds: nothing that
         may be slow (a Web API call) comes before views.open; what only Slack knows (the
@@ -126,14 +140,12 @@ class SlackBot:
             return
         uid = user_id(body)
         if modal.kind == "join" and self.directory.known(uid) is None:
-            # Bolt answers Slack only once the listener returns (process_before_response): the
-            # look-up runs on its own, not in the way of the acknowledgement.
+            # The look-up runs on its own: the form is open already and may be filled in.
             shown = opened.get("view") or {}
-            task = asyncio.create_task(
-                self._show_slack_timezone(client, self.directory.user, uid, meta=meta, shown=shown)
+            self.background.start(
+                self._show_slack_timezone(client, self.directory.user, uid, meta=meta, shown=shown),
+                what="showing the Slack timezone in the join form",
             )
-            self._later.add(task)
-            task.add_done_callback(self._later.discard)
 
     async def _show_slack_timezone(
         self,
@@ -177,7 +189,10 @@ class SlackBot:
         n = modal.question_id
         if modal.kind == "ask":
             return ask_modal(
-                meta, allow_anonymous=self.config.ask.allow_anonymous, initial=modal.initial
+                meta,
+                allow_anonymous=self.config.ask.allow_anonymous,
+                max_length=self.config.ask.max_length,
+                initial=modal.initial,
             )
         if modal.kind == "join":
             # Only what is known without asking Slack (users.info may be slow or rate limited,
@@ -204,6 +219,7 @@ class SlackBot:
             return ask_modal(
                 {**meta, "draft_id": draft.draft_id},
                 allow_anonymous=self.config.ask.allow_anonymous,
+                max_length=self.config.ask.max_length,
                 initial=draft.text,
                 anonymous=draft.anonymous,
                 stage=draft.stage,
@@ -249,7 +265,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         modal = tr.modal_for(body["command"], body.get("text", ""))
         if modal is not None:
             await ack()
-            await bot.open_modal(modal, body=body, channel=body.get("channel_id"))
+            bot.open_soon(modal, body=body, channel=body.get("channel_id"))
             return
         try:
             await bot.receive("command", body)
@@ -305,7 +321,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         if form is not None:  # a form opens first; its submission is the input
             await ack()
             channel = (body.get("channel") or {}).get("id")
-            await bot.open_modal(form, body=body, channel=channel)
+            bot.open_soon(form, body=body, channel=channel)
             return
         try:
             await bot.receive("action", body)
@@ -320,9 +336,11 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
     async def on_ask_about(ack: Ack, body: Body) -> None:
         # "Ask a mentor about this" on a message: the ask form, the message quoted in it.
         await ack()
-        quoted = tr.quoted_for_ask((body.get("message") or {}).get("text", ""))
+        quoted = tr.quoted_for_ask(
+            (body.get("message") or {}).get("text", ""), max_length=bot.config.ask.max_length
+        )
         channel = (body.get("channel") or {}).get("id")
-        await bot.open_modal(tr.OpenModal("ask", initial=quoted), body=body, channel=channel)
+        bot.open_soon(tr.OpenModal("ask", initial=quoted), body=body, channel=channel)
 
     @bolt.view(re.compile(r"^mm_"))
     async def on_view(ack: Ack, body: Body, view: Body) -> None:

@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +47,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from adapters.slack import translate as tr
+from adapters.slack.background import Background
 from adapters.slack.check import manifest_scopes
 from adapters.slack.gateway import TOKEN_GONE, SlackGateway, TokenRefused, api_error
 from adapters.slack.inbox import KIND, SlackPreparer, user_id
@@ -85,6 +87,9 @@ log = logging.getLogger(__name__)
 
 OAUTH_VARS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 _CACHE_SECONDS = 60.0
+# How long an input waits for its workspace's registration (listing channels page by page):
+# well inside the inbox's lease (30 s by default), so the input is not handed to another worker.
+_REGISTER_WAIT = 10.0
 # Added to a request's body: the team whose installation authorized it.
 AUTHORIZED_TEAM = "micromentor_team_id"
 
@@ -125,12 +130,17 @@ def oauth_mode(env: Mapping[str, str] = os.environ) -> bool:
 
 
 class SignedStateStore(AsyncOAuthStateStore):
-    """The OAuth ``state``: a nonce and an expiry signed with SLACK_STATE_SECRET (HMAC-SHA256).
-    Bolt also binds it to the browser with a cookie, and Slack's code is single-use."""
+    """The OAuth ``state``: a nonce and an expiry signed with SLACK_STATE_SECRET (HMAC-SHA256),
+    used once: a consumed state is remembered until it expires, in this process (a replay that
+    reaches another replica is still bound to the browser by Bolt's cookie, and Slack's code is
+    single-use)."""
 
-    def __init__(self, secret: str, *, expires_in: int = 600) -> None:
+    def __init__(self, secret: str, *, expires_in: int = 600, remembered: int = 10_000) -> None:
         self._secret = secret.encode()
         self.expires_in = expires_in
+        self._remembered = remembered
+        # consumed state → when it expires; in consumption order, which is nearly expiry order
+        self._consumed: OrderedDict[str, float] = OrderedDict()
 
     @property
     def logger(self) -> Logger:
@@ -148,7 +158,18 @@ class SignedStateStore(AsyncOAuthStateStore):
         if not payload or not hmac.compare_digest(self._sign(payload), signature):
             return False
         _, _, expires = payload.rpartition(".")
-        return expires.isdigit() and int(expires) >= time.time()
+        now = time.time()
+        if not expires.isdigit() or int(expires) < now:
+            return False
+        while self._consumed and (
+            next(iter(self._consumed.values())) < now or len(self._consumed) >= self._remembered
+        ):
+            self._consumed.popitem(last=False)
+        if payload in self._consumed:
+            log.warning("Slack: an OAuth state was presented again; refused")
+            return False
+        self._consumed[payload] = int(expires)
+        return True
 
 
 # --- installations ---------------------------------------------------------------------------
@@ -292,6 +313,9 @@ class Teams:
         self._workspace_urls: dict[str, str] = {}
         self.registered: set[str] = set()  # teams with a settings row
         self.tried: dict[str, float] = {}  # team → when registering may be tried again
+        # Slack calls a request's workspace may need (registering it, its URL), made after
+        # the acknowledgement.
+        self.background = Background()
 
     def forget(self, team_id: str) -> None:
         self._teams.pop(team_id, None)
@@ -310,8 +334,10 @@ class Teams:
                 code,
             )
 
-    async def get(self, team_id: str) -> Team | None:
-        """The workspace's gateway, or None when it is not (or no longer) installed."""
+    async def get(self, team_id: str, *, quick: bool = False) -> Team | None:
+        """The workspace's gateway, or None when it is not (or no longer) installed. `quick`
+        (before an acknowledgement): no Slack call; the workspace's URL, for permalinks, is
+        read afterwards when not known yet."""
         now = time.monotonic()
         hit = self._teams.get(team_id)
         if hit is not None and hit.expires > now:
@@ -326,13 +352,8 @@ class Teams:
             metrics=self.app.metrics,
         )
         url = self._workspace_urls.get(team_id)
-        if url is None:
-            try:
-                url = str((await client.auth_test()).get("url") or "")
-            except SlackApiError as e:
-                log.warning("Slack: auth.test failed for workspace %s (%s)", team_id, api_error(e))
-                url = ""
-            self._workspace_urls[team_id] = url
+        if url is None and not quick:
+            url = await self._workspace_url(client, team_id)
         # Who people are is cached for minutes (users.info): that outlives this minute's look at
         # the token, unless the token changed.
         kept = hit.directory if hit and hit.directory.client.token == found.bot_token else None
@@ -341,7 +362,7 @@ class Teams:
             SlackGateway(
                 client,
                 thread_mode=self.app.config.slack.thread_mode,
-                workspace_url=url,
+                workspace_url=url or "",
                 session=self.session,
             ),
             kept
@@ -353,7 +374,26 @@ class Teams:
             now + _CACHE_SECONDS,
         )
         self._teams[team_id] = team
+        if url is None:
+            self.background.start(
+                self._learn_url(team), what="reading a workspace's URL", key=f"url:{team_id}"
+            )
         return team
+
+    async def _workspace_url(self, client: AsyncWebClient, team_id: str) -> str:
+        try:
+            url = str((await client.auth_test()).get("url") or "")
+        except SlackApiError as e:
+            log.warning("Slack: auth.test failed for workspace %s (%s)", team_id, api_error(e))
+            url = ""
+        self._workspace_urls[team_id] = url
+        return url
+
+    async def _learn_url(self, team: Team) -> None:
+        url = await self._workspace_url(team.gateway.client, team.team_id)
+        for known in (team, self._teams.get(team.team_id)):  # rebuilt meanwhile, perhaps
+            if known is not None and not known.gateway.workspace_url:
+                known.gateway.workspace_url = url
 
     async def remember(self, team_id: str, ids: Sequence[str]) -> None:
         new = {i: team_id for i in ids if i and self._ids.get(i) != team_id}
@@ -567,7 +607,11 @@ class TeamPreparer:
         return preparer.reply_to(item)
 
     async def prepare(self, item: InboxItem) -> Prepared:
-        team = await self.teams.get(team_of_body(item.payload["body"]))
+        team_id = team_of_body(item.payload["body"])
+        # An input that arrived while its workspace was being registered is handled once that
+        # is done (it ran after the acknowledgement), as if it had been done before.
+        await self.teams.background.finished(_registering(team_id), within=_REGISTER_WAIT)
+        team = await self.teams.get(team_id)
         if team is None:
             return Prepared(None)  # uninstalled since: nobody to answer with
         return await self._for(team).prepare(item)
@@ -657,6 +701,22 @@ async def ensure_registered(app: App, teams: Teams, team: Team) -> None:
         return
     teams.tried[team.team_id] = now + _CACHE_SECONDS
     await register(app, teams, team)
+
+
+def register_soon(app: App, teams: Teams, team: Team) -> None:
+    """`ensure_registered` after the acknowledgement (it lists and joins channels), one at a
+    time per workspace; nothing when the workspace is known to be registered."""
+    if team.team_id in teams.registered:
+        return
+    teams.background.start(
+        ensure_registered(app, teams, team),
+        what="registering a workspace",
+        key=_registering(team.team_id),
+    )
+
+
+def _registering(team_id: str) -> str:
+    return f"register:{team_id}"
 
 
 async def on_installed(app: App, teams: Teams, installation: Installation) -> None:
@@ -750,11 +810,14 @@ async def connect_oauth(app: App, env: OAuthEnv) -> AsyncApp:
         # workspace, the body's team may be the other one): kept with the stored input.
         if context.team_id:
             body[AUTHORIZED_TEAM] = context.team_id
+        # Before the acknowledgement (Slack waits 3 s for it): reads, and the workspace of new
+        # ids (a row or two, as the inbox writes; the answer to this request needs them), but
+        # no Slack call.
         team_id = team_of_body(body)
-        team = await teams.get(team_id) if team_id else None
+        team = await teams.get(team_id, quick=True) if team_id else None
         if team is not None:
             await teams.remember(team_id, ids_of_body(body))
-            await ensure_registered(app, teams, team)
+            register_soon(app, teams, team)
             _current.set(team)
         return await next()
 

@@ -7,8 +7,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot.hours import known_timezones
 from bot.hygiene import strip_invisible
+from bot.learning.faq import MAX_ANSWER
+from bot.lightning.handlers import _TITLE_MAX
 from bot.matching.perspectives import STAGES
+from bot.mentors.career import MAX_REGION
+from bot.mentors.profile import ABOUT_MAX
 from bot.messages import (
     Action,
     Bold,
@@ -51,6 +56,13 @@ VIEW_TITLE_LIMIT = 24  # a modal's title, submit and close
 INPUT_LABEL_LIMIT = 2000  # an input block's label (an option's text stays at 75)
 PLACEHOLDER_LIMIT = 150
 METADATA_LIMIT = 3000  # a view's private_metadata
+# A plain_text_input's max_length (Slack: 1-3000; it counts down and stops the typing there).
+# Each form field stops where the core would refuse or cut what was typed, so nothing is turned
+# down (or shortened) after the form closed.
+INPUT_LIMIT = 3000
+COMMENT_LIMIT = 1000  # bot.feedback.ratings keeps a comment's first 1000 characters
+# No length is refused for these (each skill's 60 is checked in the form, before it closes).
+SKILLS_LIMIT = HOURS_LIMIT = INPUT_LIMIT
 ZWSP = "\u200b"
 WORD_JOINER = "\u2060"
 
@@ -263,11 +275,23 @@ def home_view(msg: ChatMessage, *, permalink: Permalink | None = None) -> dict[s
 
 
 def _input(
-    block_id: str, label: str, *, multiline: bool = False, initial: str = "", optional: bool = False
+    block_id: str,
+    label: str,
+    *,
+    max_length: int,
+    multiline: bool = False,
+    initial: str = "",
+    optional: bool = False,
 ) -> Block:
-    element: Block = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
+    limit = max(1, min(max_length, INPUT_LIMIT))
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": multiline,
+        "max_length": limit,
+    }
     if initial:
-        element["initial_value"] = initial
+        element["initial_value"] = initial[:limit]
     return {
         "type": "input",
         "block_id": block_id,
@@ -328,16 +352,18 @@ def ask_modal(
     metadata: dict[str, Any],
     *,
     allow_anonymous: bool,
+    max_length: int,
     initial: str = "",
     anonymous: bool = False,
     stage: str | None = None,
 ) -> dict[str, Any]:
     """`/askmentor` without text (or [Edit] on a coached draft, with its text): the question, a
-    career stage to ask for, and an anonymous checkbox."""
+    career stage to ask for, and an anonymous checkbox; `max_length` is ``[ask] max_length``."""
     blocks = [
         _input(
             "question",
             "Your question (what you tried, what you expected)",
+            max_length=max_length,
             multiline=True,
             initial=initial,
         ),
@@ -380,23 +406,31 @@ def join_modal(
     tz = _input(
         "timezone",
         "Timezone (IANA name, e.g. Europe/Berlin; leave empty for your Slack timezone)",
+        max_length=max(len(z) for z in known_timezones()),
         initial=timezone or "",
         optional=True,
     )
     if slack_timezone:
         tz["element"]["placeholder"] = _plain(slack_timezone, PLACEHOLDER_LIMIT)
     blocks = [
-        _input("skills", "Your skills, separated by commas (e.g. python, sql, docker)"),
-        _input("hours", "Working hours", initial=hours),
+        _input(
+            "skills",
+            "Your skills, separated by commas (e.g. python, sql, docker)",
+            max_length=SKILLS_LIMIT,
+        ),
+        _input("hours", "Working hours", max_length=HOURS_LIMIT, initial=hours),
         tz,
         _input(
             "about",
             "I can help with… (in your own words; optional)",
+            max_length=ABOUT_MAX,
             multiline=True,
             optional=True,
         ),
         _stage_select("stage", "Your career stage", any_label="Rather not say", initial=None),
-        _input("region", "Your region (e.g. Europe, US East)", optional=True),
+        _input(
+            "region", "Your region (e.g. Europe, US East)", max_length=MAX_REGION, optional=True
+        ),
     ]
     return _modal("mm_join", "Become a mentor", blocks, metadata)
 
@@ -407,6 +441,7 @@ def faq_modal(metadata: dict[str, Any], *, question_id: int, initial: str = "") 
         _input(
             "answer",
             f"A short answer to question #{question_id}, for the next person who asks",
+            max_length=MAX_ANSWER,
             multiline=True,
             initial=initial,
         )
@@ -416,7 +451,14 @@ def faq_modal(metadata: dict[str, Any], *, question_id: int, initial: str = "") 
 
 def comment_modal(metadata: dict[str, Any], *, question_id: int) -> dict[str, Any]:
     """A comment to go with a rating."""
-    blocks = [_input("comment", f"Your comment on question #{question_id}", multiline=True)]
+    blocks = [
+        _input(
+            "comment",
+            f"Your comment on question #{question_id}",
+            max_length=COMMENT_LIMIT,
+            multiline=True,
+        )
+    ]
     return _modal("mm_comment", "Add a comment", blocks, metadata)
 
 
@@ -424,7 +466,7 @@ def lightning_modal(metadata: dict[str, Any], *, lightning_id: int) -> dict[str,
     """ "I'll teach it": the session's title and its start (Slack's date-time picker shows and
     returns it in the person's own timezone as a Unix time)."""
     blocks = [
-        _input("title", f"Title of your lightning session #{lightning_id}"),
+        _input("title", f"Title of your lightning session #{lightning_id}", max_length=_TITLE_MAX),
         {
             "type": "input",
             "block_id": "starts_at",

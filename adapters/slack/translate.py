@@ -70,7 +70,8 @@ class OpenModal:
 
 # The message shortcut "Ask a mentor about this" (both manifests declare it).
 ASK_ABOUT_SHORTCUT = "mm_ask_about"
-_QUOTE_LIMIT = 1200  # of the 2000 a question may have: room for the person's own words
+# of the 2000 a question may have (of a shorter limit, as much less): room for the person's words
+_QUOTE_LIMIT = 1200
 _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 
 
@@ -82,13 +83,14 @@ def _plain_link(m: re.Match[str]) -> str:
     return f"{label} ({target})" if label and label != target else target
 
 
-def quoted_for_ask(message_text: str) -> str:
+def quoted_for_ask(message_text: str, *, max_length: int = 2000) -> str:
     """The ask form's start from a message shortcut: the message quoted (``> ``), mentions and
-    links as plain words, then an empty line for the question."""
+    links as plain words, then an empty line for the question (`max_length`: a question's)."""
     plain = unescape(_SLACK_LINK.sub(_plain_link, message_text or "")).strip()
     quoted = "\n".join(f"> {line}" if line else ">" for line in plain.splitlines())
-    if len(quoted) > _QUOTE_LIMIT:  # the ``> `` of many short lines counts too
-        quoted = quoted[: _QUOTE_LIMIT - 1].rstrip() + "…"
+    limit = min(_QUOTE_LIMIT, max_length * _QUOTE_LIMIT // 2000)
+    if len(quoted) > limit:  # the ``> `` of many short lines counts too
+        quoted = quoted[: limit - 1].rstrip() + "…"
     return f"{quoted}\n\n" if quoted else ""
 
 

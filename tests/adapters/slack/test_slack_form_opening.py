@@ -5,6 +5,7 @@ form opened from the App Home tab shows its result there once it is saved."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from adapters.slack.listeners import FORM_FAILED
@@ -95,3 +96,18 @@ async def test_a_form_opened_from_the_home_tab_republishes_it_once_saved(
     )
     assert published[-1].params["user_id"] == USERS["root"]
     assert "kotlin" in json.dumps(_home_blocks(slack)).lower()
+
+
+async def test_a_slow_views_open_does_not_hold_the_commands_acknowledgement(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.delay["views.open"] = 1.0  # Slack slow to open the form
+    started = time.monotonic()
+    answered = await slack.command("bob", "/askmentor")
+    took = time.monotonic() - started
+    assert answered.status_code == 200
+    assert took < 0.5, f"the acknowledgement waited {took:.2f}s for views.open"
+    # The form still opens, on the same trigger, right after the acknowledgement.
+    [opened] = await slack.fake.wait_for(lambda: slack.fake.to("views.open"), what="views.open")
+    assert opened.params["view"]["callback_id"] == "mm_ask"
+    assert not [c for c in slack.fake.to("response_url") if FORM_FAILED in c.text()]

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from adapters.slack.background import Background
 from adapters.slack.oauth import OAuthEnv, SignedStateStore, Teams, connect_oauth, oauth_routes
 from adapters.slack.server import slack_routes
 from adapters.slack.translate import workspace_ref
@@ -381,3 +382,68 @@ async def test_a_dead_token_found_while_delivering_uninstalls_only_that_workspac
     gone = [m for m in said if "refused the app's token" in m]
     assert len(gone) == 1 and BETA.team in gone[0] and code in gone[0]
     assert BETA.installer not in gone[0] and "first" not in gone[0]
+
+
+async def test_a_slow_registration_does_not_hold_the_commands_acknowledgement(
+    oauth: OAuthHarness,
+) -> None:
+    fake = oauth.fake
+    gamma = Ws("T0GAMMA01", "Gamma", "xoxb-gamma", "U0GINST01", "U0GASK001", "C0GMENTOR",
+               "C0GADMINS", "code-gamma")  # fmt: skip
+    fake.add_workspace(
+        gamma.team, gamma.name, token=gamma.token, installer=gamma.installer, code=gamma.code,
+        channels={"general": "C0GGENERAL"},
+    )  # fmt: skip
+    assert (await oauth.install(gamma)).status_code == 200
+    await oauth.settled()
+    fake.workspaces[gamma.token]["channels"].update(
+        {"mentoring": gamma.mentoring, "mentor-admins": gamma.admins}
+    )
+    fake.page_size = 10  # one conversations.list a channel name...
+    fake.delay["conversations.list"] = 1.5  # ...each slow: registering takes 3 s
+    listed = len(fake.to("conversations.list"))
+
+    started = time.monotonic()
+    first, second = await asyncio.gather(
+        oauth.command(gamma, gamma.asker, "/askmentor", QUESTION),
+        oauth.command(gamma, gamma.installer, "/mentor", "help"),
+    )
+    took = time.monotonic() - started
+    assert first.status_code == second.status_code == 200
+    assert took < 1.0, f"the acknowledgements waited {took:.2f}s for the registration"
+
+    # The question is still handled as in a registered workspace, once registering is done,
+    # and the two requests registered it once.
+    await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", gamma.token, channel=gamma.mentoring),
+        what="card in Gamma",
+    )
+    assert len(fake.to("conversations.list")) - listed == 2
+
+
+async def test_an_oauth_state_is_accepted_once() -> None:
+    store = SignedStateStore("secret", expires_in=600)
+    state = await store.async_issue()
+    assert await store.async_consume(state)
+    assert not await store.async_consume(state)  # a replayed callback
+    assert await store.async_consume(await store.async_issue())  # a new one is fine
+
+
+async def test_a_second_registration_is_not_started_while_one_runs() -> None:
+    background = Background()
+    release = asyncio.Event()
+    runs: list[str] = []
+
+    async def register(n: str) -> None:
+        runs.append(n)
+        await release.wait()
+
+    assert background.start(register("first"), what="registering", key="register:T1")
+    assert not background.start(register("second"), what="registering", key="register:T1")
+    assert background.start(register("other team"), what="registering", key="register:T2")
+    await asyncio.sleep(0)
+    release.set()
+    await background.wait()
+    assert runs == ["first", "other team"]
+    assert background.start(register("again"), what="registering", key="register:T1")
+    await background.wait()

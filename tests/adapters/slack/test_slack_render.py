@@ -19,6 +19,11 @@ from adapters.slack.render import (
     permalink_for,
     render_text,
 )
+from adapters.slack.translate import quoted_for_ask
+from bot.hours import known_timezones
+from bot.learning.faq import MAX_ANSWER
+from bot.mentors.career import MAX_REGION
+from bot.mentors.profile import ABOUT_MAX
 from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, UserText, text
 from bot.refs import MessageRef, ThreadRef, UserRef
 
@@ -163,7 +168,7 @@ def test_a_long_card_still_pings_the_mentors_it_suggests() -> None:
 @pytest.mark.parametrize(
     "modal",
     [
-        ask_modal({}, allow_anonymous=True),
+        ask_modal({}, allow_anonymous=True, max_length=2000),
         join_modal({}, hours="Mon-Fri 09-17", timezone="Europe/Berlin"),
         faq_modal({}, question_id=123456),
         comment_modal({}, question_id=123456),
@@ -175,6 +180,53 @@ def test_every_form_title_and_button_fits_slacks_24_characters(modal: dict[str, 
     for key in ("title", "submit", "close"):
         shown = modal[key]["text"]
         assert 0 < len(shown) <= 24, (key, shown)
+
+
+def _text_inputs(modal: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        b["block_id"]: b["element"]
+        for b in modal["blocks"]
+        if b["type"] == "input" and b["element"]["type"] == "plain_text_input"
+    }
+
+
+@pytest.mark.parametrize(
+    ("modal", "limits"),
+    [
+        (ask_modal({}, allow_anonymous=True, max_length=700), {"question": 700}),
+        (
+            join_modal({}, hours="Mon-Fri 09:00-17:00", timezone=None),
+            {
+                "skills": 3000,
+                "hours": 3000,
+                "timezone": max(len(z) for z in known_timezones()),
+                "about": ABOUT_MAX,
+                "region": MAX_REGION,
+            },
+        ),
+        (faq_modal({}, question_id=7), {"answer": MAX_ANSWER}),
+        (comment_modal({}, question_id=7), {"comment": 1000}),
+        (lightning_modal({}, lightning_id=7), {"title": 100}),
+    ],
+    ids=lambda m: m["callback_id"] if "callback_id" in m else "",
+)
+def test_every_text_input_stops_typing_where_the_core_would_refuse_or_cut(
+    modal: dict[str, Any], limits: dict[str, int]
+) -> None:
+    found = {block: element.get("max_length") for block, element in _text_inputs(modal).items()}
+    assert found == limits
+
+
+def test_a_question_limit_over_slacks_3000_is_held_at_3000_and_the_start_text_fits() -> None:
+    modal = ask_modal({}, allow_anonymous=False, max_length=5000, initial="x" * 4000)
+    question = _text_inputs(modal)["question"]
+    assert question["max_length"] == 3000
+    assert len(question["initial_value"]) <= 3000
+
+
+def test_a_quoted_message_leaves_room_under_a_short_question_limit() -> None:
+    quoted = quoted_for_ask("word " * 400, max_length=500)
+    assert len(quoted) < 500
 
 
 def test_input_labels_are_shown_whole_not_cut_at_a_buttons_75_characters() -> None:
