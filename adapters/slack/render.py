@@ -7,10 +7,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot.feedback.ratings import COMMENT_MAX
 from bot.hours import known_timezones
 from bot.hygiene import strip_invisible
 from bot.learning.faq import MAX_ANSWER
-from bot.lightning.handlers import _TITLE_MAX
+from bot.lightning.handlers import TITLE_MAX
 from bot.matching.perspectives import STAGES
 from bot.mentors.career import MAX_REGION
 from bot.mentors.profile import ABOUT_MAX
@@ -60,7 +61,6 @@ METADATA_LIMIT = 3000  # a view's private_metadata
 # Each form field stops where the core would refuse or cut what was typed, so nothing is turned
 # down (or shortened) after the form closed.
 INPUT_LIMIT = 3000
-COMMENT_LIMIT = 1000  # bot.feedback.ratings keeps a comment's first 1000 characters
 # No length is refused for these (each skill's 60 is checked in the form, before it closes).
 SKILLS_LIMIT = HOURS_LIMIT = INPUT_LIMIT
 ZWSP = "\u200b"
@@ -455,7 +455,7 @@ def comment_modal(metadata: dict[str, Any], *, question_id: int) -> dict[str, An
         _input(
             "comment",
             f"Your comment on question #{question_id}",
-            max_length=COMMENT_LIMIT,
+            max_length=COMMENT_MAX,
             multiline=True,
         )
     ]
@@ -466,7 +466,7 @@ def lightning_modal(metadata: dict[str, Any], *, lightning_id: int) -> dict[str,
     """ "I'll teach it": the session's title and its start (Slack's date-time picker shows and
     returns it in the person's own timezone as a Unix time)."""
     blocks = [
-        _input("title", f"Title of your lightning session #{lightning_id}", max_length=_TITLE_MAX),
+        _input("title", f"Title of your lightning session #{lightning_id}", max_length=TITLE_MAX),
         {
             "type": "input",
             "block_id": "starts_at",

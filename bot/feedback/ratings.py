@@ -12,7 +12,9 @@ from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, text
 from bot.refs import UserRef
 
-__all__ = ["CHANGE_MINUTES", "comment_on_session", "rate_session"]
+__all__ = ["CHANGE_MINUTES", "COMMENT_MAX", "comment_on_session", "rate_session"]
+
+COMMENT_MAX = 1000  # a comment's first characters kept
 
 _RATEABLE = (QuestionState.RESOLVED, QuestionState.EXPIRED)
 # A wrong click can be corrected for this long after the first one.
@@ -29,7 +31,7 @@ def _role(q: Question, user: UserRef, *, doing: str) -> str:
 
 
 def _clean_comment(raw: str) -> str:
-    return " ".join(raw.split())[:1000]
+    return " ".join(raw.split())[:COMMENT_MAX]
 
 
 async def rate_session(cmd: RateSession, ctx: Context) -> None:

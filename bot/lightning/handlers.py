@@ -31,6 +31,7 @@ from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
     "REMIND",
+    "TITLE_MAX",
     "accept_lightning",
     "cancel_lightning",
     "cancel_speaker_sessions",
@@ -46,7 +47,7 @@ __all__ = [
 
 # The steps of a session's LIGHTNING nudges.
 REMIND = {"day": 0, "soon": 1, "done": 2}
-_TITLE_MIN, _TITLE_MAX = 3, 100
+_TITLE_MIN, TITLE_MAX = 3, 100
 _SOONEST = timedelta(minutes=20)  # far enough ahead for the 15-minute reminder to make sense
 _LATEST = timedelta(days=90)
 
@@ -63,9 +64,9 @@ async def _session(ctx: Context, actor: Actor, lightning_id: int) -> Lightning:
 
 def _clean_title(raw: str) -> str:
     title = " ".join(raw.split())
-    if not _TITLE_MIN <= len(title) <= _TITLE_MAX:
+    if not _TITLE_MIN <= len(title) <= TITLE_MAX:
         raise Refusal(
-            f"Give the session a title of {_TITLE_MIN} to {_TITLE_MAX} characters, e.g. "
+            f"Give the session a title of {_TITLE_MIN} to {TITLE_MAX} characters, e.g. "
             "“groupby in 15 minutes”."
         )
     return title
