@@ -62,11 +62,17 @@ async def share_summary(cmd: ShareSummary, ctx: Context) -> None:
     if not await ctx.uow.followups.share(q.pk, cmd.actor.user, ctx.clock.now()):
         raise Refusal(f"You've agreed to share the summary of #{q.number} already. Thanks!")
     both = set(await ctx.uow.followups.shared_by(q.pk)) >= {q.asker, q.mentor}
+    # The mentor's short answer is their FAQ entry: the mentor hears of it as theirs to write.
+    answer = (
+        "your short answer (Save as FAQ)"
+        if cmd.actor.user == q.mentor
+        else ("the mentor's short answer")
+    )
     ctx.reply(
-        f"Thanks! The mentor's short answer on #{q.number} will shape the next-step suggestions."
+        f"Thanks! On #{q.number}, {answer} will shape the next-step suggestions."
         if both
-        else f"Noted. Once the other person of #{q.number} agrees too, the mentor's short "
-        "answer will shape the next-step suggestions."
+        else f"Noted. Once the other person of #{q.number} agrees too, {answer} will shape "
+        "the next-step suggestions."
     )
 
 

@@ -326,6 +326,7 @@ async def test_the_summary_goes_to_the_model_only_when_both_pressed_share() -> N
     await core.handle(SaveFaq(core.actor("bob"), n, ANSWER))
     said = await core.reply(ShareSummary(core.actor("alice"), n))
     assert said.startswith("Noted. Once the other person")
+    assert "the mentor's short answer" in said
     core.clock.advance(timedelta(minutes=30))
     await core.tick()
     assert "summary" not in model.sent[-1][1]["content"]
@@ -334,7 +335,11 @@ async def test_the_summary_goes_to_the_model_only_when_both_pressed_share() -> N
     await core.handle(SaveFaq(core.actor("bob"), n, ANSWER))
     await core.handle(ShareSummary(core.actor("alice"), n))
     said = await core.reply(ShareSummary(core.actor("bob"), n))
-    assert said.startswith("Thanks! The mentor's short answer")
+    # the mentor is told of the answer as their own to write (the FAQ entry)
+    assert (
+        said
+        == f"Thanks! On #{n}, your short answer (Save as FAQ) will shape the next-step suggestions."
+    )
     core.clock.advance(timedelta(minutes=30))
     await core.tick()
     assert f"Mentor's short summary of the answer: {ANSWER}" in model.sent[-1][1]["content"]
