@@ -307,9 +307,9 @@ def digest_message(
         for i, (rank, (ref, pts)) in enumerate(zip(ranks, t.top_mentors, strict=True)):
             thanks += [f"{', ' if i else ''}{rank}. ", UserText(digest.names.get(ref, ref.id))]
             thanks.append(f" ({plural(pts, 'point')})")
-        parts.append(text(Bold("Top mentors: "), *thanks))
+        parts.append(text(Bold("Most thanked: "), *thanks))
     else:
-        parts.append(text(Bold("Top mentors: "), "nobody earned points this week."))
+        parts.append(text(Bold("Most thanked: "), "nobody earned points this week."))
     if digest.coverage:
         shown = digest.coverage[:8]
         parts.append(
@@ -332,7 +332,7 @@ def digest_message(
                     for part in (
                         ", " if i else "",
                         UserText(c.topic),
-                        f" ({c.asked} asked, {'no' if not c.mentors else c.mentors} mentor{'s' if c.mentors != 1 else ''})",
+                        f" ({c.asked} asked, {'no mentors' if not c.mentors else 'only 1 mentor' if c.mentors == 1 else f'{c.mentors} mentors'})",
                     )
                 ],
                 " — worth recruiting mentors for.",

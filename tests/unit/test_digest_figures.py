@@ -153,7 +153,8 @@ def test_digest_text_shows_change_against_last_week_and_never_names_askers() -> 
     assert "to claim 8 min (last week n/a)" in body
     assert "helpfulness 4.0/5 from 3 ratings (last week 3.5/5)" in body
     assert "1. Bob B (5 points), 2. Carol C (4 points)" in body
-    assert "Skill gaps: kubernetes (3 asked, no mentors)" in body
+    assert "Skill gaps: kubernetes (3 asked, no mentors), pandas (1 asked, no mentors), " in body
+    assert "python (2 asked, only 1 mentor)" in body  # a gap with a mentor says why it is one
     assert "alice" not in body and "secret-sam" not in body
     assert msg.mentions() == ()  # thanks by name, no pings in the admin channel
     assert msg.attachment is not None and msg.attachment.filename == "digest-2026-W48.png"
@@ -293,7 +294,7 @@ def test_a_mentor_whose_points_of_the_week_come_to_nothing_is_no_top_mentor() ->
     alone = tally_questions([], [], points[:2], top_mentors=5)
     assert alone.top_mentors == ()
     digest = _week_digest(alone)
-    assert "Top mentors: nobody earned points this week." in digest_message(digest).plain()
+    assert "Most thanked: nobody earned points this week." in digest_message(digest).plain()
 
 
 def test_top_mentors_with_equal_points_share_a_place_and_the_next_place_skips() -> None:
@@ -303,10 +304,10 @@ def test_top_mentors_with_equal_points_share_a_place_and_the_next_place_skips() 
     ]
     digest = _week_digest(tally_questions([], [], points, top_mentors=5))
     line = next(
-        ln for ln in digest_message(digest).plain().splitlines() if ln.startswith("Top mentors:")
+        ln for ln in digest_message(digest).plain().splitlines() if ln.startswith("Most thanked:")
     )
     assert line == (
-        "Top mentors: 1. bob (3 points), 1. carol (3 points), 3. dave (2 points), "
+        "Most thanked: 1. bob (3 points), 1. carol (3 points), 3. dave (2 points), "
         "4. erin (1 point), 4. fay (1 point)"
     )
 

@@ -235,7 +235,7 @@ async def test_the_digest_ranks_ties_among_the_top_mentors_and_most_helpful_as_t
     await _carol_six_bob_and_dave_three(core)
     digest = await core.digest()
     # The week's top mentors and the month's most helpful: the leaderboard's places, not 1, 2, 3.
-    assert "Top mentors: 1. carol (6 points), 2. bob (3 points), 2. dave (3 points)" in digest, (
+    assert "Most thanked: 1. carol (6 points), 2. bob (3 points), 2. dave (3 points)" in digest, (
         digest
     )
     assert "thank-you): 1. carol (6 points), 2. bob (3 points), 2. dave (3 points)" in digest, (
