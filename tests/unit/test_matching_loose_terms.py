@@ -80,6 +80,25 @@ def test_ml_experiment_tracking_is_mlops_not_ab_testing(tax: Taxonomy) -> None:
 # --- loose terms ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        # seen in a first week: dates in different time zones are a data question
+        (
+            "How do I merge two pandas DataFrames on a date column when the dates have "
+            "different time zones? I tried tz_localize.",
+            ("pandas",),
+        ),
+        ("How do we work well with colleagues in different time zones?", ("remote work",)),
+        ("Half my team is in a different time zone, how do we collaborate?", ("remote work",)),
+    ],
+)
+def test_time_zones_are_remote_work_only_beside_people(
+    tax: Taxonomy, question: str, topics: tuple[str, ...]
+) -> None:
+    assert _reading(tax, question).topics == topics
+
+
 def test_a_loose_term_counts_beside_its_own_skill_a_related_one_or_its_area(
     tax: Taxonomy,
 ) -> None:
