@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.components import (
-    ASK_FORM,
     COG_NAME,
     FAQ_FORM,
     NEW_ASK_FORM,
@@ -20,6 +19,7 @@ from adapters.discord.components import (
     LightningModal,
     NewAskModal,
     ask_form_choices,
+    ask_form_submission,
     comment_form_submission,
     form_submission,
     lightning_form_submission,
@@ -414,6 +414,7 @@ class MentoringCog(commands.Cog, name=COG_NAME):
     # --- buttons and the comment modal --------------------------------------------------------
 
     async def on_action_button(self, interaction: Interaction, custom_id: str) -> None:
+        since = self.runner.arrived()
         named = custom_id_workspace(custom_id)
         built = button_command(self.runner.actor(interaction, named=named), custom_id)
         if isinstance(built, CommentRequest):
@@ -423,7 +424,10 @@ class MentoringCog(commands.Cog, name=COG_NAME):
             await interaction.response.send_modal(LightningModal(built.lightning_id, named))
             return
         if isinstance(built, FormRequest):
-            await self._open_form(interaction, built, named)
+            try:
+                await self._open_form(interaction, built, named, since=since)
+            except TimeoutError:  # what the form opens with could not be read in time
+                await self.runner.answer_now(interaction, NOT_NOW)
             return
         if built is None:  # the template's shape, but an action this version does not have
             await self.runner.answer_now(interaction, OLDER_VERSION)
@@ -431,10 +435,11 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         await self.runner.run(interaction, lambda _: built, thinking=False, named=named)
 
     async def _open_form(
-        self, interaction: Interaction, form: FormRequest, named: str | None = None
+        self, interaction: Interaction, form: FormRequest, named: str | None, *, since: float
     ) -> None:
         """Save as FAQ, [Update] an FAQ entry (its answer filled in), or [Edit] a coached draft
-        (the ask form with its text): read what is stored, then open the form at once."""
+        (the ask form with its text): read what is stored, then open the form at once. A form
+        can't be deferred: a read that would miss Discord's 3 seconds raises TimeoutError."""
         uow_factory = self.runner.app.uow_factory
         if form.kind == "ask":  # the home view's [Ask a question]: an empty ask form
             limit = self.bus.config.ask.max_length
@@ -447,11 +452,14 @@ class MentoringCog(commands.Cog, name=COG_NAME):
             # Only an entry of the clicker's server: where the click is, or the one its button
             # names (a DM's); a DM button naming none opens its own entry for its author only.
             here = interaction.guild_id or (int(named) if named and named.isdigit() else None)
-            entry = await faq_form(
-                uow_factory,
-                form.n,
-                workspace=workspace_ref(here) if here else None,
-                user=user_ref(interaction.user.id),
+            entry = await self.runner.in_time(
+                faq_form(
+                    uow_factory,
+                    form.n,
+                    workspace=workspace_ref(here) if here else None,
+                    user=user_ref(interaction.user.id),
+                ),
+                since=since,
             )
             if isinstance(entry, str):
                 await self.runner.answer_now(interaction, entry)
@@ -462,17 +470,26 @@ class MentoringCog(commands.Cog, name=COG_NAME):
                 FaqModal(entry.question_id, answer=entry.answer, workspace=entry.workspace.id)
             )
             return
-        draft = await draft_form(uow_factory, user_ref(interaction.user.id), form.n)
+        draft = await self.runner.in_time(
+            draft_form(uow_factory, user_ref(interaction.user.id), form.n), since=since
+        )
         if draft is None:
             await self.runner.answer_now(interaction, "That draft was posted or edited already.")
             return
         limit = self.bus.config.ask.max_length
         await interaction.response.send_modal(
-            AskModal(form.n, question=draft.text, max_length=limit)
+            AskModal(
+                form.n,
+                question=draft.text,
+                max_length=limit,
+                anonymous=draft.anonymous,
+                stage=draft.stage,
+            )
         )
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: Interaction) -> None:
+        since = self.runner.arrived()
         if interaction.type is discord.InteractionType.component:
             data: Any = interaction.data or {}
             custom_id = str(data.get("custom_id", ""))
@@ -505,9 +522,9 @@ class MentoringCog(commands.Cog, name=COG_NAME):
                 named=named,
             )
             return
-        edited = form_submission(interaction.data, ASK_FORM)
+        edited = ask_form_submission(interaction.data)
         if edited is not None:
-            await self._edited(interaction, *edited)
+            await self._edited(interaction, *edited, since=since)
             return
         asked = form_submission(interaction.data, NEW_ASK_FORM)
         if asked is not None:
@@ -523,18 +540,38 @@ class MentoringCog(commands.Cog, name=COG_NAME):
         await self.runner.answer_now(interaction, OLDER_VERSION)
 
     async def _edited(
-        self, interaction: Interaction, draft_id: int, question: str, named: str | None
+        self,
+        interaction: Interaction,
+        draft_id: int,
+        options: int | None,
+        question: str,
+        named: str | None,
+        *,
+        since: float,
     ) -> None:
-        """The ask form reopened from [Edit]: ask again with the draft's privacy and stage."""
-        uow_factory = self.runner.app.uow_factory
-        draft = await draft_form(uow_factory, user_ref(interaction.user.id), draft_id)
-        anonymous = draft.anonymous if draft is not None else False
-        stage = draft.stage if draft is not None else None
+        """The ask form reopened from [Edit]: ask again with the draft's privacy and stage, which
+        its custom id carries (read from the draft only for a form opened before it did)."""
+        if options is None:
+            try:
+                draft = await self.runner.in_time(
+                    draft_form(
+                        self.runner.app.uow_factory, user_ref(interaction.user.id), draft_id
+                    ),
+                    since=since,
+                )
+            except TimeoutError:
+                await self.runner.answer_now(interaction, NOT_NOW)
+                return
+            anonymous = draft.anonymous if draft is not None else False
+            stage = draft.stage if draft is not None else None
+        else:
+            anonymous, stage = ask_form_choices(options)
         await self.runner.run(
             interaction,
             lambda a: c.AskQuestion(a, question, anonymous, stage=stage, draft_id=draft_id or None),
             thinking=False,
             named=named,
+            since=since,
         )
 
     async def _comment(

@@ -24,6 +24,7 @@ __all__ = [
     "NewAskModal",
     "ask_form_choices",
     "ask_form_options",
+    "ask_form_submission",
     "comment_form_submission",
     "form_submission",
     "lightning_form_submission",
@@ -136,6 +137,22 @@ def _form_values(data: Any, prefix: str) -> tuple[int, list[tuple[str, str]], st
 
     walk(data.get("components", []))
     return int(number), values, named or None
+
+
+def ask_form_submission(data: Any) -> tuple[int, int | None, str, str | None] | None:
+    """A submitted ask form's (draft, options, text, workspace named): ``mmform:ask:<draft>:
+    <options>`` (see :func:`ask_form_options`); options None from a form opened before they were
+    carried. None for any other form."""
+    custom_id = str((data or {}).get("custom_id", ""))
+    head, at, named = custom_id.partition("@")
+    draft, colon, options = head[len(ASK_FORM) :].partition(":")
+    if not head.startswith(ASK_FORM) or (colon and not options.isdigit()):
+        return None
+    found = _form_values({**data, "custom_id": f"{ASK_FORM}{draft}{at}{named}"}, ASK_FORM)
+    if found is None:
+        return None
+    text = "\n".join(value for _, value in found[1])
+    return found[0], int(options) if colon else None, text, found[2]
 
 
 def comment_form_submission(data: Any) -> tuple[int, str, str | None] | None:
@@ -272,12 +289,22 @@ class NewAskModal(discord.ui.Modal):
 
 
 class AskModal(discord.ui.Modal):
-    """[Edit] on a coached draft → the ask form again with its text (`ASK_FORM` + draft)."""
+    """[Edit] on a coached draft → the ask form again with its text (`ASK_FORM` + draft + the
+    draft's options, so its submission needs no look-up before it is acknowledged)."""
 
-    def __init__(self, draft_id: int, *, question: str, max_length: int) -> None:
+    def __init__(
+        self,
+        draft_id: int,
+        *,
+        question: str,
+        max_length: int,
+        anonymous: bool = False,
+        stage: str | None = None,
+    ) -> None:
         # Draft 0: a new question (the home view's [Ask a question]).
         title = "Edit your question" if draft_id else "Ask a mentor"
-        super().__init__(title=title, custom_id=f"{ASK_FORM}{draft_id}")
+        options = ask_form_options(anonymous=anonymous, stage=stage)
+        super().__init__(title=title, custom_id=f"{ASK_FORM}{draft_id}:{options}")
         limit = min(max_length, 4000)
         self.question: discord.ui.TextInput[Self] = discord.ui.TextInput(
             label="Your question (what you tried and expected)",  # Discord: 45 characters

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
 from functools import partial
 from typing import Any, Literal
 
@@ -18,7 +19,7 @@ from adapters.discord.thread_refused import notice_key, refused_by_dm, refused_i
 from adapters.discord.translate import PLATFORM, message_ids, message_ref, snowflake, thread_ref
 from bot.flow.outbox import ReplyTo
 from bot.messages import ChatMessage
-from bot.ports import DeliveryRefused, RetryAfter
+from bot.ports import Clock, DeliveryRefused, RetryAfter
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 
 __all__ = ["DiscordGateway"]
@@ -47,6 +48,10 @@ FORBIDDEN = {MISSING_ACCESS: "missing access", 50013: "missing permissions"}
 ARCHIVED_THREAD = 50083
 # An interaction token lasts 15 minutes; after that its webhook answers 401 (or 404).
 TOKEN_GONE = {401, 404}
+# An interaction token takes follow-ups for 15 minutes; past that each try is a 401, and 401s
+# count toward Discord's limit on invalid requests, past which it bars the bot's IP for a while.
+# A minute short of the 15: the token was issued a moment before the input was stored.
+FOLLOWUP_LIFETIME = timedelta(minutes=14)
 
 # What the bot tried, as the operator reads it, and the permissions that takes (Discord's names).
 POST = "post in a channel"
@@ -102,9 +107,15 @@ class DiscordGateway:
     """
 
     def __init__(
-        self, client: discord.Client, *, thread_mode: str = "public", claim_emoji: str | None = "✋"
+        self,
+        client: discord.Client,
+        *,
+        clock: Clock,
+        thread_mode: str = "public",
+        claim_emoji: str | None = "✋",
     ) -> None:
         self._client = client
+        self._clock = clock
         self._thread_mode = thread_mode
         self._claim_emoji = claim_emoji
         # Private threads created by an attempt that failed afterwards (a member could not be
@@ -406,8 +417,10 @@ class DiscordGateway:
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> None:
         """An ephemeral follow-up on the interaction's token; a DM when there is no token (a
-        reaction) or it expired."""
-        if to.token and to.app_id:
+        reaction) or it expired (known to be too old: not even tried)."""
+        if to.token and to.token_outlived(FOLLOWUP_LIFETIME, now=self._clock.now()):
+            log.info("an interaction token is too old for a follow-up; answering by DM instead")
+        elif to.token and to.app_id:
             followup = discord.Webhook.from_state(
                 {"id": int(to.app_id), "type": 3, "token": to.token},
                 state=self._client._connection,

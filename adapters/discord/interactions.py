@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 import discord
 
@@ -29,6 +29,8 @@ __all__ = ["NOT_NOW", "InteractionRunner", "interaction_actor"]
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 Built = c.Command | ParseError | CommentRequest | TeachRequest | FormRequest | None
 
 NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minute."
@@ -37,7 +39,8 @@ ALREADY_ACKNOWLEDGED = 40060
 # Discord wants the initial response within 3 seconds of the event, else the token is void and
 # the member sees "The application did not respond". A store still running after this long (a
 # slow or locked database: SQLite waits up to its busy timeout) is acknowledged meanwhile, and
-# a store that then fails is told on the token, as the answer would have been.
+# a store that then fails is told on the token, as the answer would have been. A look-up before
+# the response (what a form opens with) spends the same budget: a form can't be deferred.
 STORE_BEFORE_ACK_SECONDS = 2.0
 
 
@@ -62,6 +65,8 @@ class InteractionRunner:
         self.app = app
         self.gateway = gateway
         self.home_guild: int | None = None
+        # How long after an interaction arrived its first response may wait for the database.
+        self.answer_within = STORE_BEFORE_ACK_SECONDS
         self._taking_in: set[asyncio.Task[Any]] = set()
 
     @contextlib.contextmanager
@@ -84,6 +89,24 @@ class InteractionRunner:
     def actor(self, interaction: discord.Interaction[Any], *, named: str | None = None) -> c.Actor:
         return interaction_actor(interaction, home_guild=self.home_guild, named=named)
 
+    @staticmethod
+    def arrived() -> float:
+        """Now, on the clock :meth:`in_time` and :meth:`run` count an interaction's budget by."""
+        return asyncio.get_running_loop().time()
+
+    def _left(self, since: float) -> float:
+        return max(since + self.answer_within - self.arrived(), 0.0)
+
+    async def in_time(self, reading: Awaitable[T], *, since: float) -> T:
+        """`reading` (a look-up before the first response), given what is left of the budget of
+        the interaction that arrived at `since`; TimeoutError when it takes longer (answer
+        :data:`NOT_NOW` then, while Discord still takes an answer)."""
+        try:
+            return await asyncio.wait_for(reading, timeout=self._left(since))
+        except TimeoutError:
+            log.warning("a look-up for a Discord interaction is slow; asked to try again")
+            raise
+
     async def run(
         self,
         interaction: discord.Interaction[Any],
@@ -91,16 +114,19 @@ class InteractionRunner:
         *,
         thinking: bool = True,
         named: str | None = None,
+        since: float | None = None,
     ) -> None:
         """Inbox first, then the acknowledgement (slash commands show "thinking…", buttons just
         acknowledge). A typo is answered at once; it changes nothing, so it needs no inbox.
-        `named` is the workspace a button or form names, for clicks in DMs."""
+        `named` is the workspace a button or form names, for clicks in DMs; `since` when the
+        interaction arrived (:meth:`arrived`), when something was read for it before."""
+        since = self.arrived() if since is None else since
         with self.taking_in():
             actor = self.actor(interaction, named=named)
-            await self._take(interaction, build(actor), thinking=thinking)
+            await self._take(interaction, build(actor), thinking=thinking, since=since)
 
     async def _take(
-        self, interaction: discord.Interaction[Any], built: Built, *, thinking: bool
+        self, interaction: discord.Interaction[Any], built: Built, *, thinking: bool, since: float
     ) -> None:
         if isinstance(built, CommentRequest | TeachRequest | FormRequest):
             raise TypeError("a button that opens a form can't be deferred")
@@ -119,7 +145,7 @@ class InteractionRunner:
                     built, key=interaction_key(interaction.id), reply_to=reply_to
                 )
             )
-            done, _ = await asyncio.wait([storing], timeout=STORE_BEFORE_ACK_SECONDS)
+            done, _ = await asyncio.wait([storing], timeout=self._left(since))
             if not done:
                 log.warning("storing a Discord interaction is slow; acknowledged meanwhile")
                 await self._acknowledge(interaction, thinking=thinking)

@@ -167,7 +167,10 @@ class DiscordAdapter:
             http_trace=self.global_limit.trace,
         )
         self.gateway = DiscordGateway(
-            self.bot, thread_mode=cfg.thread_mode, claim_emoji=_claim_emoji(app.config.claim.emoji)
+            self.bot,
+            clock=app.clock,
+            thread_mode=cfg.thread_mode,
+            claim_emoji=_claim_emoji(app.config.claim.emoji),
         )
         self.runner = InteractionRunner(app, self.gateway)
         _measure_requests(self.bot, app, global_limit=self.global_limit)

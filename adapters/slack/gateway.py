@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -18,7 +19,7 @@ from adapters.slack.render import blocks_for, fallback_text, home_view, permalin
 from adapters.slack.translate import message_ref, split_ref, thread_ref
 from bot.flow.outbox import ReplyTo
 from bot.messages import Attachment, ChatMessage, text
-from bot.ports import DeliveryRefused, RetryAfter
+from bot.ports import Clock, DeliveryRefused, RetryAfter
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
 
 __all__ = ["OUTBOX_EVENT", "TOKEN_GONE", "SlackGateway", "TokenRefused", "api_error", "classify"]
@@ -54,6 +55,9 @@ TOKEN_GONE = frozenset(
 )
 # The event_type of the message metadata that carries a delivery's idempotency key.
 OUTBOX_EVENT = "micromentor_outbox"
+# A response_url takes answers for 30 minutes (at most five): a minute short of it, as the
+# input was stored a moment after Slack issued it.
+RESPONSE_URL_LIFETIME = timedelta(minutes=29)
 # Slack refused the message's blocks (chat.postMessage / chat.update / chat.postEphemeral
 # errors: the blocks are invalid or too long, or the text is too long): the message is sent
 # again as text alone (`render.text_only`: every part of it, within 4,000 characters) rather
@@ -117,11 +121,14 @@ class SlackGateway:
         thread_mode: str = "thread",
         workspace_url: str = "",
         session: aiohttp.ClientSession | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.client = client
         self.thread_mode = thread_mode
         self.workspace_url = workspace_url
         self._session = session  # shared by the Web API client and response_url answers
+        # Without a clock a response_url's age is not known: it is tried, however old.
+        self._clock = clock
 
     async def aclose(self) -> None:
         """Close the connections (after the last delivery)."""
@@ -362,7 +369,9 @@ class SlackGateway:
             except SlackApiError as e:
                 raise classify(e) from None
             return
-        if to.token and await self._via_response_url(to.token, message):
+        if to.token and self._outlived(to):
+            log.info("a response_url is too old to answer on; answering another way")
+        elif to.token and await self._via_response_url(to.token, message):
             return
         if to.channel is not None:
             await self.send_private(user=to.user, channel=to.channel, message=message)
@@ -385,6 +394,11 @@ class SlackGateway:
         messages = resp.get("messages") or []
         thread_ts = messages[0].get("thread_ts") if messages else None
         return thread_ref(channel, thread_ts)
+
+    def _outlived(self, to: ReplyTo) -> bool:
+        if self._clock is None:
+            return False
+        return to.token_outlived(RESPONSE_URL_LIFETIME, now=self._clock.now())
 
     async def _via_response_url(self, url: str, message: ChatMessage) -> bool:
         body = {"response_type": "ephemeral", "replace_original": False, **self.payload(message)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 from typing import Any, Protocol
@@ -187,18 +187,28 @@ class InboxProcessor:
             # leave it for one that does, without counting it as a failure.
             raise NotMine(f"no preparer for inbox kind {item.kind!r} in this process")
         prepared = await preparer.prepare(item)
+        reply_to = _issued(prepared.reply_to, item)
         if prepared.command is None:
-            await self._bus.answer(prepared.problem, reply_to=prepared.reply_to, inbox=item)
+            await self._bus.answer(prepared.problem, reply_to=reply_to, inbox=item)
             return
-        await self._bus.handle(prepared.command, reply_to=prepared.reply_to, inbox=item)
+        await self._bus.handle(prepared.command, reply_to=reply_to, inbox=item)
 
     async def give_up(self, item: InboxItem, error: str) -> None:
         """The input could not be processed after every attempt: its issuer is told."""
         preparer = self._preparers.get(item.kind)
-        reply_to = preparer.reply_to(item) if preparer is not None else None
+        reply_to = _issued(preparer.reply_to(item) if preparer is not None else None, item)
         if reply_to is None:
             return
         await self._bus.answer(ChatMessage(body=text(SOMETHING_WENT_WRONG)), reply_to=reply_to)
+
+
+def _issued(reply_to: ReplyTo | None, item: InboxItem) -> ReplyTo | None:
+    """`reply_to` with when its token was issued, taken as the input's receipt: a platform
+    sends its token with the input. (A Slack form carries the token of the click that opened it,
+    older by however long the form was open: that one may still be tried after it lapsed.)"""
+    if reply_to is None or reply_to.token is None or reply_to.issued_at is not None:
+        return reply_to
+    return replace(reply_to, issued_at=item.received_at)
 
 
 def describe(item: InboxItem) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -49,6 +49,15 @@ class ReplyTo:
     # The input was pressed on the issuer's home view (Slack's App Home tab, which has no channel
     # to answer in): the bus shows that home again once the command is decided.
     from_home: bool = False
+    # When the platform issued `token` (the input's receipt): tokens expire (a Discord
+    # interaction's after 15 minutes, a Slack response_url's after 30). None: not known (rows
+    # stored before this was recorded), and the token is tried.
+    issued_at: datetime | None = None
+
+    def token_outlived(self, lifetime: timedelta, *, now: datetime) -> bool:
+        """Whether the token is known to be older than `lifetime`: using it would only be
+        refused (and refusals count against the bot on some platforms)."""
+        return self.issued_at is not None and now - self.issued_at > lifetime
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +67,7 @@ class ReplyTo:
             "surface": self.surface,
             "app_id": self.app_id,
             "from_home": self.from_home,
+            "issued_at": self.issued_at.isoformat() if self.issued_at else None,
         }
 
     @classmethod
@@ -69,6 +79,7 @@ class ReplyTo:
             surface=raw.get("surface", "ephemeral"),
             app_id=raw.get("app_id"),
             from_home=bool(raw.get("from_home", False)),
+            issued_at=datetime.fromisoformat(raw["issued_at"]) if raw.get("issued_at") else None,
         )
 
 

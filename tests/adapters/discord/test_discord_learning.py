@@ -9,6 +9,7 @@ from typing import Any
 from discord_harness import Harness
 from discord_helpers import actions, custom_ids
 
+from adapters.discord.components import ask_form_options
 from adapters.discord.translate import user_ref, workspace_ref
 from bot.domain import Question
 from bot.learning.model import DraftState, FaqEntry
@@ -133,7 +134,9 @@ async def test_edit_on_a_coached_draft_reopens_the_ask_form_with_its_text(harnes
     token = await fake.click("alice", "mm:edit:1", str(preview["id"]))
     (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
     modal = callback.json()["data"]
-    assert callback.json()["type"] == MODAL and modal["custom_id"] == "mmform:ask:1"
+    # The draft's privacy and stage ride in the form's id: its submission reads nothing first.
+    options = ask_form_options(anonymous=False, stage="senior")
+    assert callback.json()["type"] == MODAL and modal["custom_id"] == f"mmform:ask:1:{options}"
     [question] = text_inputs(modal)
     assert question["value"] == VAGUE
     await fake.followups(await fake.submit_modal("alice", modal, QUESTION))
