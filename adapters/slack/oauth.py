@@ -364,6 +364,7 @@ class Teams:
                 thread_mode=self.app.config.slack.thread_mode,
                 workspace_url=url or "",
                 session=self.session,
+                clock=self.app.clock,
             ),
             kept
             or SlackDirectory(
@@ -454,7 +455,9 @@ class TeamGateway:
         self._session = session
         # No token: answers through response_urls only (they carry their own authority).
         self._tokenless = SlackGateway(
-            AsyncWebClient(base_url=teams.api_url, session=session), session=session
+            AsyncWebClient(base_url=teams.api_url, session=session),
+            session=session,
+            clock=teams.app.clock,
         )
 
     async def aclose(self) -> None:

@@ -361,6 +361,7 @@ async def _connect(
         thread_mode=app.config.slack.thread_mode,
         workspace_url=str(auth.get("url") or ""),
         session=session,
+        clock=app.clock,
     )
     app.chat.add(PLATFORM, gateway)
     workspace = workspace_ref(team_id)
