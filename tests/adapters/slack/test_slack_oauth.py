@@ -289,17 +289,25 @@ def test_oauth_credentials_select_the_oauth_mode_and_partial_ones_are_one_line()
     assert "not both" in both
 
 
+GAMMA = Ws("T0GAMMA01", "Gamma", "xoxb-gamma", "U0GINST01", "U0GASK001", "C0GMENTOR",
+           "C0GADMINS", "code-gamma")  # fmt: skip
+
+
+async def install_without_channels(oauth: OAuthHarness) -> Ws:
+    """A third workspace, installed before its mentoring channels exist."""
+    oauth.fake.add_workspace(
+        GAMMA.team, GAMMA.name, token=GAMMA.token, installer=GAMMA.installer, code=GAMMA.code,
+        channels={"general": "C0GGENERAL"},
+    )  # fmt: skip
+    assert (await oauth.install(GAMMA)).status_code == 200
+    return GAMMA
+
+
 async def test_a_workspace_without_the_channels_is_told_and_registered_once_they_exist(
     oauth: OAuthHarness,
 ) -> None:
     fake = oauth.fake
-    gamma = Ws("T0GAMMA01", "Gamma", "xoxb-gamma", "U0GINST01", "U0GASK001", "C0GMENTOR",
-               "C0GADMINS", "code-gamma")  # fmt: skip
-    fake.add_workspace(
-        gamma.team, gamma.name, token=gamma.token, installer=gamma.installer, code=gamma.code,
-        channels={"general": "C0GGENERAL"},
-    )  # fmt: skip
-    assert (await oauth.install(gamma)).status_code == 200
+    gamma = await install_without_channels(oauth)
     [dm] = await fake.wait_for(
         lambda: oauth.with_token("chat.postMessage", gamma.token, channel=gamma.installer),
         what="welcome DM",
@@ -388,13 +396,7 @@ async def test_a_slow_registration_does_not_hold_the_commands_acknowledgement(
     oauth: OAuthHarness,
 ) -> None:
     fake = oauth.fake
-    gamma = Ws("T0GAMMA01", "Gamma", "xoxb-gamma", "U0GINST01", "U0GASK001", "C0GMENTOR",
-               "C0GADMINS", "code-gamma")  # fmt: skip
-    fake.add_workspace(
-        gamma.team, gamma.name, token=gamma.token, installer=gamma.installer, code=gamma.code,
-        channels={"general": "C0GGENERAL"},
-    )  # fmt: skip
-    assert (await oauth.install(gamma)).status_code == 200
+    gamma = await install_without_channels(oauth)
     await oauth.settled()
     fake.workspaces[gamma.token]["channels"].update(
         {"mentoring": gamma.mentoring, "mentor-admins": gamma.admins}
