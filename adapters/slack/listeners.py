@@ -176,7 +176,7 @@ class SlackBot:
 
     def _workspace_of(self, body: Body) -> WorkspaceRef:
         """The clicker's workspace: the one that authorized the request, else this bot's."""
-        from adapters.slack.oauth import team_of_body  # oauth imports this module
+        from adapters.slack.teams import team_of_body  # teams imports this module (runtime)
 
         team = team_of_body(body)
         return tr.workspace_ref(team) if team else self.directory.workspace

@@ -18,8 +18,10 @@ import pytest
 from starlette.applications import Starlette
 
 from adapters.slack.background import Background
-from adapters.slack.oauth import OAuthEnv, SignedStateStore, Teams, connect_oauth, oauth_routes
+from adapters.slack.oauth import OAuthEnv, connect_oauth, oauth_routes
+from adapters.slack.oauth_state import SignedStateStore
 from adapters.slack.server import slack_routes
+from adapters.slack.teams import Teams
 from adapters.slack.translate import workspace_ref
 from bot.app import App
 from bot.clock import SystemClock
@@ -386,7 +388,7 @@ async def test_a_dead_token_found_while_delivering_uninstalls_only_that_workspac
     alpha = await SlackInstallations(oauth.app.engine).find(ALPHA.team)
     assert alpha is not None and alpha.active
     # One line for the operator: the workspace and Slack's error, no user ids nor text.
-    said = [r.getMessage() for r in caplog.records if r.name == "adapters.slack.oauth"]
+    said = [r.getMessage() for r in caplog.records if r.name == "adapters.slack.teams"]
     gone = [m for m in said if "refused the app's token" in m]
     assert len(gone) == 1 and BETA.team in gone[0] and code in gone[0]
     assert BETA.installer not in gone[0] and "first" not in gone[0]

@@ -1,0 +1,125 @@
+"""Bolt's installation store on the bot's database: an installation saved at the end of the
+install flow, the bot token Bolt authorizes each request with, and the workspace marked
+uninstalled when the app is removed there (bot tokens only; no per-user installs)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from logging import Logger
+
+from slack_bolt.error import BoltError
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.installation_store.models.bot import Bot
+from slack_sdk.oauth.installation_store.models.installation import Installation
+
+from adapters.slack.teams import Teams
+from storage.slack_installations import SlackInstallation, SlackInstallations
+
+__all__ = ["DbInstallationStore"]
+
+log = logging.getLogger(__name__)
+
+
+class DbInstallationStore(AsyncInstallationStore):
+    """Bolt's installation store on the bot's database (bot tokens only)."""
+
+    def __init__(self, installations: SlackInstallations, teams: Teams | None = None) -> None:
+        self.installations = installations
+        self.teams = teams
+
+    @property
+    def logger(self) -> Logger:
+        return log
+
+    async def async_save(self, installation: Installation) -> None:
+        if not installation.team_id:
+            raise BoltError(  # Bolt answers its failure page (storage_error)
+                "Slack: organisation-wide (Enterprise Grid) installs are not supported"
+            )
+        scopes = installation.bot_scopes
+        await self.installations.save(
+            SlackInstallation(
+                team_id=installation.team_id,
+                bot_token=installation.bot_token,
+                enterprise_id=installation.enterprise_id,
+                app_id=installation.app_id,
+                team_name=installation.team_name or "",
+                bot_id=installation.bot_id,
+                bot_user_id=installation.bot_user_id,
+                bot_scopes=",".join(scopes) if isinstance(scopes, list) else str(scopes or ""),
+                installer_user_id=installation.user_id,
+                installed_at=datetime.now(UTC),
+            )
+        )
+        if self.teams is not None:
+            self.teams.forget(installation.team_id)
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        raise NotImplementedError("bots are saved with their installation")
+
+    async def async_find_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
+        found = await self.installations.find(team_id or "")
+        if found is None or not found.active or not found.bot_token:
+            return None
+        return Bot(
+            app_id=found.app_id,
+            enterprise_id=found.enterprise_id,
+            team_id=found.team_id,
+            team_name=found.team_name,
+            bot_token=found.bot_token,
+            bot_id=found.bot_id or "",
+            bot_user_id=found.bot_user_id or "",
+            bot_scopes=found.bot_scopes,
+            installed_at=(found.installed_at or datetime.now(UTC)).timestamp(),
+        )
+
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
+        bot = await self.async_find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        if bot is None or user_id is not None:
+            return None
+        return Installation(
+            app_id=bot.app_id,
+            enterprise_id=bot.enterprise_id,
+            team_id=bot.team_id,
+            team_name=bot.team_name,
+            bot_token=bot.bot_token,
+            bot_id=bot.bot_id,
+            bot_user_id=bot.bot_user_id,
+            bot_scopes=bot.bot_scopes,
+            user_id="",
+            installed_at=bot.installed_at,
+        )
+
+    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        await self._remove(team_id)
+
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        if user_id is None:
+            await self._remove(team_id)
+
+    async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        await self._remove(team_id)
+
+    async def _remove(self, team_id: str | None) -> None:
+        if not team_id:
+            return
+        await self.installations.deactivate(team_id)
+        if self.teams is not None:
+            self.teams.forget(team_id)
+        log.info("Slack: workspace %s uninstalled; nothing more is delivered there", team_id)

@@ -1,0 +1,223 @@
+"""Registering a workspace: at install (`on_installed`: its settings row, the installer made
+admin, a welcome DM), or later, once its channels exist (`ensure_registered`, started after a
+request's acknowledgement by `register_soon`); and the inbox preparer that lets an input wait for
+its workspace's registration before it is handled."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from slack_sdk.oauth.installation_store.models.installation import Installation
+
+from adapters.slack import translate as tr
+from adapters.slack.gateway import SlackGateway
+from adapters.slack.inbox import SlackPreparer
+from adapters.slack.runtime import join_channel, resolve_channel
+from adapters.slack.teams import CACHE_SECONDS, Team, Teams, team_of_body
+from adapters.slack.users import SlackDirectory
+from bot.commands import RegisterWorkspace
+from bot.domain import Person
+from bot.flow.inbox import Prepared
+from bot.flow.inbox_item import InboxItem
+from bot.flow.outbox import Delivery, Op, OutboxItem, ReplyTo, new_key
+from bot.messages import Bold, ChatMessage, Mention, text
+from bot.refs import UserRef
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+__all__ = [
+    "TeamPreparer",
+    "ensure_registered",
+    "on_installed",
+    "register",
+    "register_soon",
+    "welcome",
+]
+
+log = logging.getLogger(__name__)
+
+# How long an input waits for its workspace's registration (listing channels page by page):
+# well inside the inbox's lease (30 s by default), so the input is not handed to another worker.
+_REGISTER_WAIT = 10.0
+
+
+@dataclass
+class TeamPreparer:
+    """`bot.flow.inbox.Preparer` for Slack rows of any installed workspace."""
+
+    teams: Teams
+    app: App
+
+    def _for(self, team: Team) -> SlackPreparer:
+        return SlackPreparer(
+            gateway=team.gateway,
+            directory=team.directory,
+            clock=self.app.clock,
+            config=self.app.config,
+        )
+
+    def reply_to(self, item: InboxItem) -> ReplyTo | None:
+        # Where to answer needs no workspace (it is read from the payload alone).
+        preparer = SlackPreparer(
+            gateway=cast(SlackGateway, None),
+            directory=cast(SlackDirectory, None),
+            clock=self.app.clock,
+            config=self.app.config,
+        )
+        return preparer.reply_to(item)
+
+    async def prepare(self, item: InboxItem) -> Prepared:
+        team_id = team_of_body(item.payload["body"])
+        # An input that arrived while its workspace was being registered is handled once that
+        # is done (it ran after the acknowledgement), as if it had been done before.
+        await self.teams.background.finished(_registering(team_id), within=_REGISTER_WAIT)
+        team = await self.teams.get(team_id)
+        if team is None:
+            return Prepared(None)  # uninstalled since: nobody to answer with
+        return await self._for(team).prepare(item)
+
+
+def welcome(
+    installer: UserRef, name: str, *, mentoring: str, admin: str, missing: bool
+) -> ChatMessage:
+    """The installer's DM: they are the first admin, and what to do next."""
+    if missing:
+        channels = (
+            f"• Create #{mentoring} (where questions are posted) and #{admin} (digest and "
+            "escalations), invite the app to both with `/invite @Micromentor`, then run "
+            "`/mentor help`: the bot picks them up by name."
+        )
+    else:
+        channels = (
+            f"• Questions are posted in #{mentoring}; the digest and escalations go to #{admin}. "
+            "For a private channel, invite the app with `/invite @Micromentor`."
+        )
+    return ChatMessage(
+        body=text(
+            "Thanks for installing Micromentor, ",
+            Mention(installer, name),
+            "! You are this workspace's first Micromentor admin.\n\n",
+            Bold("Next steps"),
+            "\n" + channels + "\n",
+            "• Invite the people who can help: they join as mentors with "
+            "`/mentor join <skills>`.\n",
+            "• Anyone asks with `/askmentor <question>`; `/mentor help` lists everything else, "
+            "and `/mentoradmin` is yours.",
+        )
+    )
+
+
+async def register(app: App, teams: Teams, team: Team, *, name: str = "") -> str | None:
+    """Find the workspace's configured channels (joining the public ones) and store its settings
+    row; what is missing when a channel does not exist there yet (None: registered)."""
+    from bot.errors import StartupError
+
+    channels = app.config.channels
+    client = team.gateway.client
+    try:
+        mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")
+        admin = await resolve_channel(client, channels.admin, key="admin")
+        wider = (
+            await resolve_channel(client, channels.escalation, key="escalation")
+            if channels.escalation
+            else None
+        )
+    except StartupError as e:
+        log.info("Slack: workspace %s needs its channels set up: %s", team.team_id, e)
+        return str(e)
+    found = [c for c in (mentoring, admin, wider) if c]
+    await teams.remember(team.team_id, found)
+    for channel_id in dict.fromkeys(found):
+        await join_channel(client, channel_id)
+    await app.bus.handle(
+        RegisterWorkspace(
+            tr.workspace_ref(team.team_id),
+            tr.channel_ref(mentoring),
+            tr.channel_ref(admin),
+            timezone=app.config.bot.timezone,
+            name=name or team.team_id,
+            escalation_channel=tr.channel_ref(wider) if wider else None,
+        )
+    )
+    teams.registered.add(team.team_id)
+    return None
+
+
+async def ensure_registered(app: App, teams: Teams, team: Team) -> None:
+    """A workspace whose channels were missing at install is registered once they exist
+    (tried again at most once a minute, on its requests)."""
+    if team.team_id in teams.registered:
+        return
+    async with app.uow_factory(read_only=True) as uow:
+        known = await uow.workspaces.get(tr.workspace_ref(team.team_id))
+    if known is not None:
+        teams.registered.add(team.team_id)
+        return
+    now = time.monotonic()
+    if teams.tried.get(team.team_id, 0.0) > now:
+        return
+    teams.tried[team.team_id] = now + CACHE_SECONDS
+    await register(app, teams, team)
+
+
+def register_soon(app: App, teams: Teams, team: Team) -> None:
+    """`ensure_registered` after the acknowledgement (it lists and joins channels), one at a
+    time per workspace; nothing when the workspace is known to be registered."""
+    if team.team_id in teams.registered:
+        return
+    teams.background.start(
+        ensure_registered(app, teams, team),
+        what="registering a workspace",
+        key=_registering(team.team_id),
+    )
+
+
+def _registering(team_id: str) -> str:
+    return f"register:{team_id}"
+
+
+async def on_installed(app: App, teams: Teams, installation: Installation) -> None:
+    """A settings row for the new workspace, its installer made admin, and a welcome DM."""
+    team_id = str(installation.team_id or "")
+    installer = str(installation.user_id or "")
+    teams.forget(team_id)
+    team = await teams.get(team_id)
+    if team is None:
+        log.warning("Slack: workspace %s was installed but its token cannot be read", team_id)
+        return
+    await teams.remember(team_id, [installer])
+    missing = await register(app, teams, team, name=str(installation.team_name or team_id))
+    channels = app.config.channels
+    if not installer:
+        return
+    who = await team.directory.user(installer)
+    user = tr.user_ref(installer)
+    message = welcome(
+        user,
+        who.name,
+        mentoring=channels.mentoring.lstrip("#"),
+        admin=channels.admin.lstrip("#"),
+        missing=missing is not None,
+    )
+    async with app.uow_factory() as uow:
+        person = await uow.people.get(user)
+        if person is None:
+            person = Person(ref=user, name=who.name, timezone=who.timezone)
+        person.is_admin = True
+        await uow.people.upsert(person)
+        await uow.outbox.add_many(
+            [
+                OutboxItem(
+                    Delivery(op=Op.DM, lane=f"u:{user.key()}", message=message, user=user),
+                    key=new_key(),
+                    due_at=app.clock.now(),
+                )
+            ]
+        )
+        await uow.commit()
+    app.runtime.wake()  # deliver the welcome now
+    log.info("Slack: installed in workspace %s; the installer is its first admin", team_id)

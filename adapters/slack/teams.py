@@ -1,0 +1,198 @@
+"""The installed workspaces of the OAuth mode: each one's gateway and user directory, built
+from its installation and cached briefly (`Teams`), and the map of Slack ids to the workspace
+they belong to; with what a request's body says about its workspace and the ids in it."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import translate as tr
+from adapters.slack.background import Background
+from adapters.slack.gateway import SlackGateway, api_error
+from adapters.slack.inbox import user_id
+from adapters.slack.runtime import SlackSettings, web_client
+from adapters.slack.users import SlackDirectory
+from storage.slack_installations import SlackInstallations
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+__all__ = ["AUTHORIZED_TEAM", "CACHE_SECONDS", "Team", "Teams", "ids_of_body", "team_of_body"]
+
+log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 60.0
+# Added to a request's body: the team whose installation authorized it.
+AUTHORIZED_TEAM = "micromentor_team_id"
+
+
+@dataclass(slots=True)
+class Team:
+    """One installed workspace's gateway and user directory (its token inside the client)."""
+
+    team_id: str
+    gateway: SlackGateway
+    directory: SlackDirectory
+    expires: float
+
+
+class Teams:
+    """Per-workspace gateways built from the installation store, cached briefly; and the map of
+    Slack ids to their workspace (memory, then the database)."""
+
+    def __init__(
+        self,
+        app: App,
+        installations: SlackInstallations,
+        *,
+        api_url: str,
+        session: aiohttp.ClientSession | None,
+    ) -> None:
+        self.app = app
+        self.installations = installations
+        self.api_url = api_url
+        self.session = session
+        self._teams: dict[str, Team] = {}
+        self._ids: dict[str, str] = {}
+        self._workspace_urls: dict[str, str] = {}
+        self.registered: set[str] = set()  # teams with a settings row
+        self.tried: dict[str, float] = {}  # team → when registering may be tried again
+        # Slack calls a request's workspace may need (registering it, its URL), made after
+        # the acknowledgement.
+        self.background = Background()
+
+    def forget(self, team_id: str) -> None:
+        self._teams.pop(team_id, None)
+
+    async def token_gone(self, team: Team, code: str) -> None:
+        """Slack refused the workspace's token (`TOKEN_GONE`) while delivering: the app is as
+        good as uninstalled there, so the installation is marked so (as on ``app_uninstalled``)
+        and what is queued for it is refused without a call. Said once, by whoever marks it."""
+        self.forget(team.team_id)
+        token = team.gateway.client.token
+        if await self.installations.deactivate(team.team_id, token=token):
+            log.error(
+                "Slack: workspace %s refused the app's token (%s); marked uninstalled, and what "
+                "is queued for it is skipped until the app is installed there again",
+                team.team_id,
+                code,
+            )
+
+    async def get(self, team_id: str, *, quick: bool = False) -> Team | None:
+        """The workspace's gateway, or None when it is not (or no longer) installed. `quick`
+        (before an acknowledgement): no Slack call; the workspace's URL, for permalinks, is
+        read afterwards when not known yet."""
+        now = time.monotonic()
+        hit = self._teams.get(team_id)
+        if hit is not None and hit.expires > now:
+            return hit
+        found = await self.installations.find(team_id)
+        if found is None or not found.active or not found.bot_token:
+            self._teams.pop(team_id, None)
+            return None
+        client = web_client(
+            SlackSettings(bot_token=found.bot_token, api_url=self.api_url),
+            session=self.session,
+            metrics=self.app.metrics,
+        )
+        url = self._workspace_urls.get(team_id)
+        if url is None and not quick:
+            url = await self._workspace_url(client, team_id)
+        # Who people are is cached for minutes (users.info): that outlives this minute's look at
+        # the token, unless the token changed.
+        kept = hit.directory if hit and hit.directory.client.token == found.bot_token else None
+        team = Team(
+            team_id,
+            SlackGateway(
+                client,
+                thread_mode=self.app.config.slack.thread_mode,
+                workspace_url=url or "",
+                session=self.session,
+                clock=self.app.clock,
+            ),
+            kept
+            or SlackDirectory(
+                client,
+                workspace=tr.workspace_ref(team_id),
+                admins=frozenset({found.installer_user_id} if found.installer_user_id else ()),
+            ),
+            now + CACHE_SECONDS,
+        )
+        self._teams[team_id] = team
+        if url is None:
+            self.background.start(
+                self._learn_url(team), what="reading a workspace's URL", key=f"url:{team_id}"
+            )
+        return team
+
+    async def _workspace_url(self, client: AsyncWebClient, team_id: str) -> str:
+        try:
+            url = str((await client.auth_test()).get("url") or "")
+        except SlackApiError as e:
+            log.warning("Slack: auth.test failed for workspace %s (%s)", team_id, api_error(e))
+            url = ""
+        self._workspace_urls[team_id] = url
+        return url
+
+    async def _learn_url(self, team: Team) -> None:
+        url = await self._workspace_url(team.gateway.client, team.team_id)
+        for known in (team, self._teams.get(team.team_id)):  # rebuilt meanwhile, perhaps
+            if known is not None and not known.gateway.workspace_url:
+                known.gateway.workspace_url = url
+
+    async def remember(self, team_id: str, ids: Sequence[str]) -> None:
+        new = {i: team_id for i in ids if i and self._ids.get(i) != team_id}
+        if not new:
+            return
+        await self.installations.remember(new)
+        self._ids.update(new)
+
+    async def team_of(self, slack_id: str) -> str | None:
+        found = self._ids.get(slack_id)
+        if found is None:
+            found = await self.installations.team_of(slack_id)
+            if found is not None:
+                self._ids[slack_id] = found
+        return found
+
+    def cached_team_of(self, slack_id: str) -> str | None:
+        return self._ids.get(slack_id)
+
+    def cached(self, team_id: str) -> Team | None:
+        return self._teams.get(team_id)
+
+
+def team_of_body(body: Mapping[str, Any]) -> str:
+    """The workspace a request came from (commands, events, interactions)."""
+    team = body.get(AUTHORIZED_TEAM) or body.get("team_id") or (body.get("team") or {}).get("id")
+    if not team and isinstance(body.get("user"), dict):
+        team = body["user"].get("team_id")
+    if not team and isinstance(body.get("view"), dict):
+        team = body["view"].get("team_id")
+    return str(team or "")
+
+
+def ids_of_body(body: Mapping[str, Any]) -> list[str]:
+    """The Slack ids in a request that a later delivery may be addressed to."""
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    assert isinstance(event, dict)
+    channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
+    assert isinstance(channel, dict)
+    item = event.get("item") if isinstance(event.get("item"), dict) else {}
+    assert isinstance(item, dict)
+    found = [
+        user_id(body),
+        str(body.get("channel_id") or ""),
+        str(channel.get("id") or ""),
+        str(event.get("channel") or ""),
+        str(item.get("channel") or ""),
+    ]
+    return [i for i in dict.fromkeys(found) if i]
