@@ -174,7 +174,11 @@ def slash_command(
         return modal
     name = command.lstrip("/").lower()
     parsed = _slash_command(name, raw_text, actor=actor, now=now)
-    if isinstance(parsed, ParseError) and _TYPED_MENTION.search(raw_text):
+    if (
+        isinstance(parsed, ParseError)
+        and name in _NAMES_A_PERSON
+        and _TYPED_MENTION.search(raw_text)
+    ):
         # "@alice" as plain text: typed rather than picked, or the app's manifest does not
         # escape this command (`should_escape: false`), so Slack sent no user id.
         return ParseError(
@@ -184,8 +188,10 @@ def slash_command(
     return parsed
 
 
-# A plain "@name" that is not Slack's escaped mention (``<@U…|name>``).
+# A plain "@name" that is not Slack's escaped mention (``<@U…|name>``), in the commands whose
+# text names a person (a hand-over, export and forget, kudos); in a question it is just text.
 _TYPED_MENTION = re.compile(r"(?:^|\s)@\w")
+_NAMES_A_PERSON = frozenset({"mentor", "mentoradmin", "kudos"})
 
 
 def _slash_command(

@@ -245,6 +245,13 @@ def test_a_typed_at_name_is_told_to_pick_the_person_from_slack(command: str, tex
     assert "Pick the person from Slack's @ list" in parsed.message
 
 
+def test_an_at_name_in_a_question_with_a_mistyped_flag_gets_no_hint_about_people() -> None:
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    parsed = tr.slash_command("/askmentor", "--anonymus how do I ask @bob", actor=_actor(), now=now)
+    assert isinstance(parsed, tr.ParseError)
+    assert "--anonymous" in parsed.message and "Slack's @ list" not in parsed.message
+
+
 # --- translating (pure) ----------------------------------------------------------------------
 
 
