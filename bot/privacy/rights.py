@@ -113,10 +113,6 @@ async def person_back(cmd: PersonBack, ctx: Context) -> None:
         await ctx.uow.privacy.mark_back(cmd.user)
 
 
-def _require_admin(actor: Actor, ctx: Context, what: str) -> None:
-    require_admin(actor, ctx.config, f"`/mentoradmin {what}`")
-
-
 def _same_platform(actor: Actor, person: UserRef) -> None:
     # Admins act inside their own workspace's platform: a Slack admin can't reach Discord people.
     if person.platform != actor.workspace.platform:
@@ -136,7 +132,7 @@ def export_json(data: PersonData, *, now: datetime) -> bytes:
 
 
 async def export_person(cmd: ExportPerson, ctx: Context) -> None:
-    _require_admin(cmd.actor, ctx, "export")
+    require_admin(cmd.actor, ctx.config, "`/mentoradmin export`")
     _same_platform(cmd.actor, cmd.person)
     # A Discord (or Enterprise Grid) user id is the same in every server the bot serves, and
     # an admin of one is nobody in another: their export holds this workspace's rows only.
@@ -165,7 +161,7 @@ async def export_person(cmd: ExportPerson, ctx: Context) -> None:
 
 
 async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
-    _require_admin(cmd.actor, ctx, "forget")
+    require_admin(cmd.actor, ctx.config, "`/mentoradmin forget`")
     _same_platform(cmd.actor, cmd.person)
     name = cmd.name or (await names_for(ctx, [cmd.person])).get(cmd.person, cmd.person.id)
     if not cmd.everywhere:
