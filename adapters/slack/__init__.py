@@ -16,17 +16,22 @@ log = logging.getLogger(__name__)
 
 PLATFORM_NAME = "slack"
 OAUTH_PLATFORM_NAME = "slack-oauth"  # bot/platforms.py: multi-workspace Slack
+# At shutdown, how long work started after an acknowledgement (a form opening: Slack honours
+# its trigger for 3 s) may still run before the client closes; within the run's input grace.
+BACKGROUND_GRACE_SECONDS = 1.5
 
 
 async def start_slack(app: App) -> None:
     """Connect to Slack with the environment's credentials and serve until cancelled."""
 
+    from adapters.slack.background import Background
     from adapters.slack.runtime import SlackSettings, connect
     from adapters.slack.server import serve_socket_mode, slack_routes
 
     settings = SlackSettings.from_env()
     app.web.expect(PLATFORM_NAME)
-    bolt = await connect(app, settings)
+    background = Background()
+    bolt = await connect(app, settings, background=background)
     group = None
     if app.config.slack.mentor_group:
         from adapters.slack.mentor_group import keep_mentor_group
@@ -62,17 +67,20 @@ async def start_slack(app: App) -> None:
     finally:
         if group is not None:
             group.cancel()
+        await background.drain(within=BACKGROUND_GRACE_SECONDS)
 
 
 async def start_slack_oauth(app: App) -> None:
     """Multi-workspace Slack: serve Bolt's install flow and the events of every installed
     workspace on the bot's HTTP port until cancelled."""
+    from adapters.slack.background import Background
     from adapters.slack.oauth import OAuthEnv, connect_oauth, oauth_routes
     from adapters.slack.server import slack_routes
 
     env = OAuthEnv.from_env()
     app.web.expect(OAUTH_PLATFORM_NAME)
-    bolt = await connect_oauth(app, env)
+    background = Background()
+    bolt = await connect_oauth(app, env, background=background)
     app.web.add_routes(*slack_routes(bolt, app.inbox.intake), *oauth_routes(bolt))
     app.web.connection(OAUTH_PLATFORM_NAME, lambda: True)
     public = os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or "https://<your-public-host>"
@@ -83,4 +91,7 @@ async def start_slack_oauth(app: App) -> None:
         public,
         public,
     )
-    await asyncio.Event().wait()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await background.drain(within=BACKGROUND_GRACE_SECONDS)

@@ -42,9 +42,20 @@ class Background:
             await asyncio.wait({task}, timeout=within)
 
     async def wait(self) -> None:
-        """Until every task started so far has ended (tests; shutdown)."""
+        """Until every task started so far has ended (tests)."""
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def drain(self, *, within: float) -> None:
+        """At shutdown, before the Slack client closes: let what runs end (a form being opened
+        on a trigger Slack honours for 3 s) for at most `within` seconds, then cancel the rest."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=within)
+        left = set(self._tasks)
+        for task in left:
+            task.cancel()
+        if left:
+            await asyncio.gather(*left, return_exceptions=True)
 
     @staticmethod
     async def _logged(work: Coroutine[Any, Any, None], what: str) -> None:

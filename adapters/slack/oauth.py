@@ -36,6 +36,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from adapters.slack import translate as tr
+from adapters.slack.background import Background
 from adapters.slack.check import manifest_scopes
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND
@@ -111,11 +112,15 @@ class _CurrentDirectory:
 # --- the Bolt app -----------------------------------------------------------------------------
 
 
-async def connect_oauth(app: App, env: OAuthEnv) -> AsyncApp:
-    """The Bolt app of the OAuth mode: install routes, per-workspace authorization, uninstall."""
+async def connect_oauth(
+    app: App, env: OAuthEnv, *, background: Background | None = None
+) -> AsyncApp:
+    """The Bolt app of the OAuth mode: install routes, per-workspace authorization, uninstall
+    (its work after acknowledgements runs in `background`)."""
     session = aiohttp.ClientSession()
     installations = SlackInstallations(app.engine)
-    teams = Teams(app, installations, api_url=env.api_url, session=session)
+    background = background or Background()
+    teams = Teams(app, installations, api_url=env.api_url, session=session, background=background)
     store = DbInstallationStore(installations, teams)
     gateway = TeamGateway(teams, session=session)
     app.chat.add(tr.PLATFORM, gateway)
@@ -183,6 +188,7 @@ async def connect_oauth(app: App, env: OAuthEnv) -> AsyncApp:
         directory=cast(SlackDirectory, _CurrentDirectory()),
         config=app.config,
         uow_factory=app.uow_factory,
+        background=background,
     )
     register_listeners(bolt, bot)
     return bolt

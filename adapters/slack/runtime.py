@@ -24,6 +24,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.slack.background import Background
 from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import KIND, SlackPreparer
 from adapters.slack.listeners import SlackBot, register_listeners
@@ -320,13 +321,18 @@ async def join_channel(client: AsyncWebClient, channel_id: str) -> None:
 
 
 async def connect(
-    app: App, settings: SlackSettings, *, client: AsyncWebClient | None = None
+    app: App,
+    settings: SlackSettings,
+    *,
+    client: AsyncWebClient | None = None,
+    background: Background | None = None,
 ) -> AsyncApp:
-    """Check the token, resolve channels, register the workspace and build the Bolt app."""
+    """Check the token, resolve channels, register the workspace and build the Bolt app (its
+    work after acknowledgements runs in `background`)."""
     session = aiohttp.ClientSession() if client is None else None
     client = client or web_client(settings, session=session, metrics=app.metrics)
     try:
-        return await _connect(app, settings, client, session)
+        return await _connect(app, settings, client, session, background or Background())
     except BaseException:
         if session is not None:
             await session.close()
@@ -338,6 +344,7 @@ async def _connect(
     settings: SlackSettings,
     client: AsyncWebClient,
     session: aiohttp.ClientSession | None,
+    background: Background,
 ) -> AsyncApp:
     from bot.errors import StartupError
 
@@ -395,6 +402,7 @@ async def _connect(
         directory=directory,
         config=app.config,
         uow_factory=app.uow_factory,
+        background=background,
     )
     register_listeners(bolt, bot)
     _note_uninstall(bolt)

@@ -55,6 +55,7 @@ class Teams:
         *,
         api_url: str,
         session: aiohttp.ClientSession | None,
+        background: Background | None = None,
     ) -> None:
         self.app = app
         self.installations = installations
@@ -67,7 +68,7 @@ class Teams:
         self.tried: dict[str, float] = {}  # team → when registering may be tried again
         # Slack calls a request's workspace may need (registering it, its URL), made after
         # the acknowledgement.
-        self.background = Background()
+        self.background = background or Background()
 
     def forget(self, team_id: str) -> None:
         self._teams.pop(team_id, None)

@@ -451,3 +451,28 @@ async def test_a_second_registration_is_not_started_while_one_runs() -> None:
     assert runs == ["first", "other team"]
     assert background.start(register("again"), what="registering", key="register:T1")
     await background.wait()
+
+
+async def test_draining_at_shutdown_lets_quick_work_end_and_cancels_what_hangs() -> None:
+    background = Background()
+    ended: list[str] = []
+
+    async def quick() -> None:
+        await asyncio.sleep(0.05)
+        ended.append("quick")
+
+    async def hangs() -> None:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            ended.append("hung, cancelled")
+
+    background.start(quick(), what="opening a form")
+    background.start(hangs(), what="registering", key="register:T1")
+    started = asyncio.get_running_loop().time()
+    await background.drain(within=0.3)
+    took = asyncio.get_running_loop().time() - started
+    assert ended == ["quick", "hung, cancelled"]
+    assert 0.25 <= took < 1.0
+    assert background.start(quick(), what="again", key="register:T1")  # its key was freed
+    await background.drain(within=1.0)
