@@ -24,6 +24,7 @@ from bot.digest.handler import workspace_timezone
 from bot.privacy.commands import ApplyRetention
 from bot.privacy.retention import retention_key
 from bot.refs import WorkspaceRef
+from storage.ops import optimize
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -91,6 +92,7 @@ async def _sweep(app: App) -> None:
 async def _prune(app: App) -> None:
     await app.runtime.prune(app.clock.now())
     await queue_retention(app)
+    await optimize(app.engine)
 
 
 async def queue_retention(app: App) -> bool:

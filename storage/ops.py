@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.tables import InboxRow, NudgeRow, OutboxRow, QuestionRow
 
-__all__ = ["Backlog", "backlog", "ping", "question_counts"]
+__all__ = ["Backlog", "backlog", "optimize", "ping", "question_counts"]
 
 PING_TIMEOUT_SECONDS = 3.0
 
@@ -22,6 +22,18 @@ async def ping(engine: AsyncEngine) -> None:
 
     async with asyncio.timeout(PING_TIMEOUT_SECONDS), engine.connect() as connection:
         await connection.execute(sa.text("SELECT 1"))
+
+
+async def optimize(engine: AsyncEngine) -> None:
+    """SQLite: refresh the query planner's statistics where they are missing or stale, as
+    SQLite advises for long-lived connections (``PRAGMA optimize`` every few hours, each ANALYZE
+    bounded by ``analysis_limit``); the hourly prune runs it. PostgreSQL's autovacuum does this
+    itself."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("PRAGMA analysis_limit=400")
+        await connection.exec_driver_sql("PRAGMA optimize")
 
 
 async def question_counts(engine: AsyncEngine) -> dict[tuple[str, str], int]:

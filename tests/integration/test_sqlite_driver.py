@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from storage.engine import create_engine
+from storage.ops import optimize
 
 METADATA = sa.MetaData()
 ITEM = sa.Table(
@@ -95,3 +96,37 @@ def test_the_declared_versions_have_the_adapter_api_the_driver_builds_on() -> No
     assert not declared["sqlalchemy"].contains("2.0.49")
     assert declared["sqlalchemy"].contains("2.1.9")
     assert not declared["aiosqlite"].contains("0.19.0")  # 0.20 has `_execute` and `_conn`
+
+
+async def test_optimize_gives_the_planner_statistics_for_a_table_it_searched(
+    tmp_path: Path,
+) -> None:
+    # One connection, as SQLite's `PRAGMA optimize` looks at what that connection queried.
+    engine = create_engine(
+        f"sqlite+aiosqlite:///{tmp_path / 'stats.db'}", pool_size=1, max_overflow=0
+    )
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(METADATA.create_all)
+            await conn.exec_driver_sql("CREATE INDEX ix_item_name ON item (name)")
+            await conn.execute(sa.insert(ITEM), [{"name": f"n{i % 50}"} for i in range(2000)])
+        async with engine.connect() as conn:
+            await conn.execute(sa.select(ITEM.c.id).where(ITEM.c.name == "n7"))
+            stats = "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            assert (await conn.exec_driver_sql(stats)).scalar_one() == 0
+        await optimize(engine)
+        async with engine.connect() as conn:
+            indexed = await conn.exec_driver_sql("SELECT idx FROM sqlite_stat1 WHERE tbl = 'item'")
+            assert "ix_item_name" in {r.idx for r in indexed}
+    finally:
+        await engine.dispose()
+
+
+async def test_optimize_leaves_postgresql_to_its_autovacuum(postgres_url: str) -> None:
+    engine = create_engine(postgres_url)
+    try:
+        await optimize(engine)  # no PRAGMA sent: it would be a syntax error there
+        async with engine.connect() as conn:
+            assert (await conn.exec_driver_sql("SELECT 1")).scalar_one() == 1
+    finally:
+        await engine.dispose()
