@@ -237,6 +237,8 @@ class NudgeRow(SQLModel, table=True):
         sa.Index("ix_nudge_state_due_at", "state", "due_at"),
         sa.Index("ix_nudge_question_id", "question_id"),
         sa.Index("ix_nudge_kind_target", "kind", "target"),
+        # Pruned nudges' ids must not come back (migration 0014).
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

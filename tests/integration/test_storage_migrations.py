@@ -307,3 +307,33 @@ async def test_pauses_survive_0012_as_pauses_everywhere_and_then_belong_to_one_w
         (True, "G1", ended),
         (True, "G2", later.replace(year=2027)),
     ]
+
+
+async def test_nudges_survive_0014_and_a_pruned_nudges_id_is_not_handed_out_again(
+    empty_url: str,
+) -> None:
+    await upgrade(empty_url, "0013")
+    insert = text(
+        "INSERT INTO nudge (kind, workspace, step, due_at, state, attempts, last_error, "
+        "created_at) VALUES ('wrap_up', 'slack:T1', 0, '2026-11-20 10:00:00', :state, 0, '', "
+        "'2026-11-20 09:00:00')"
+    )
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as conn:
+            for state in ("pending", "sent", "sent"):
+                await conn.execute(insert, {"state": state})
+    finally:
+        await engine.dispose()
+    await upgrade(empty_url)
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as conn:
+            kept = (await conn.execute(text("SELECT id, state FROM nudge ORDER BY id"))).all()
+            assert [tuple(r) for r in kept] == [(1, "pending"), (2, "sent"), (3, "sent")]
+            await conn.execute(text("DELETE FROM nudge WHERE state = 'sent'"))  # the prune
+            await conn.execute(insert, {"state": "pending"})
+            ids = (await conn.execute(text("SELECT id FROM nudge ORDER BY id"))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert ids == [1, 4]
