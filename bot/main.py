@@ -328,13 +328,14 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
     platforms = configured()
     if not platforms:
         if _input_is_nothing():
-            # A service (Docker, systemd) with its .env forgotten: the console reads nothing and
-            # ends at once; say why in the service's log instead of ending without a word.
-            log.warning(
+            # A service (Docker, systemd) with its .env forgotten: a console would read nothing,
+            # end at once (exit 0, so it looks fine) and leave a console workspace in the
+            # service's database. Refuse, as for any configuration error (exit 2).
+            raise StartupError(
                 "no platform credentials set (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or "
                 "SLACK_APP_TOKEN; or DISCORD_TOKEN), and no terminal or script for the console "
-                "to read, so it ends at once. Set the platform's variables (README: Run it in "
-                "Slack / Discord), or run `micromentor run` in a terminal to try the console."
+                "to read. Set the platform's variables (README: Run it in Slack / Discord), or "
+                "run `micromentor run` in a terminal to try the console."
             )
         where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "its own console.db"
         log.info("no platform credentials set: starting the console (%s)", where)
@@ -412,12 +413,15 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
         for t in inputs:
             t.cancel()
         await asyncio.wait([*inputs], timeout=INPUT_GRACE_SECONDS) if inputs else None
-        # 2. Anything still arriving is refused (and not acknowledged); no new ticks.
+        # 2. Anything still arriving is refused (and not acknowledged); no new ticks. From
+        # here on, everything shares `[flow] shutdown_seconds` (a tick is short).
         app.inbox.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + config.flow.shutdown_seconds
         if scheduler is not None:
-            await scheduler.stop()
+            await scheduler.stop(grace=config.flow.shutdown_seconds / 2)
         # 3. Finish what is in flight, or hand its lease back, while clients are still open.
-        await app.runtime.shutdown(grace=config.flow.shutdown_seconds)
+        await app.runtime.shutdown(grace=max(deadline - loop.time(), 0.0))
         # 4. Close the clients and websockets.
         indexing.cancel()
         await asyncio.gather(*inputs, indexing, return_exceptions=True)

@@ -336,19 +336,32 @@ class LeasedQueue(Protocol[T]):
         """Lease due rows (and rows whose lease ran out); each row goes to one caller."""
         ...
 
-    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
+    async def hold(self, item_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        """Renew a lease that is still ours (`lease_until` as leased); False if it was lost."""
+        ...
+
+    # What ends an attempt takes the lease as leased (`lease_until`, None: whoever holds it):
+    # a worker whose lease ran out, and whose row another worker took meanwhile, changes nothing.
+
+    async def retry(
+        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
+    ) -> None:
         """Give the lease back; try again at `due_at`."""
         ...
 
-    async def fail(self, item_id: int, *, error: str) -> None:
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
         """Give up on this row for good."""
         ...
 
-    async def release(self, item_ids: Sequence[int]) -> None:
+    async def release(
+        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
+    ) -> None:
         """Hand leases back untouched (shutdown): not counted as attempts."""
         ...
 
-    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
+    async def postpone(
+        self, item_id: int, *, due_at: datetime, lease_until: datetime | None = None
+    ) -> None:
         """Give the lease back and look again at `due_at`; not counted as an attempt."""
         ...
 
@@ -370,10 +383,6 @@ class NudgeRepository(LeasedQueue[Nudge], Protocol):
         ...
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None: ...
-
-    async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
-        """Renew a lease that is still ours (`lease_until` as leased); False if it was lost."""
-        ...
 
     async def pending_for(self, question_id: int) -> list[Nudge]: ...
 

@@ -33,6 +33,10 @@ __all__ = ["Runtime", "build_runtime"]
 
 log = logging.getLogger(__name__)
 
+# After the workers were stopped, how long their loops get to end by themselves (what was in
+# flight is finished, handed back or cancelled by then: only a last database call may be left).
+SETTLE_SECONDS = 1.0
+
 
 @dataclass
 class Runtime:
@@ -90,15 +94,15 @@ class Runtime:
         return self._task
 
     async def shutdown(self, *, grace: float) -> None:
-        """Stop (see :meth:`stop`), then wait for the workers to end by themselves: cancelling
-        one in the middle of a database call would leave its connection to be cleaned up
-        after the event loop is gone."""
+        """Stop (see :meth:`stop`) within `grace` seconds, then wait a moment for the workers
+        to end by themselves: cancelling one in the middle of a database call would leave its
+        connection to be cleaned up after the event loop is gone."""
         await self.stop(grace=grace)
         task, self._task = self._task, None
         if task is None:
             return
         try:
-            async with asyncio.timeout(grace + 5):
+            async with asyncio.timeout(SETTLE_SECONDS):
                 await asyncio.shield(task)
         except TimeoutError:
             task.cancel()
@@ -106,10 +110,13 @@ class Runtime:
                 await task
 
     async def stop(self, *, grace: float) -> None:
-        """Stop taking input first, then finish (or hand back) what is in flight."""
-        await self.inbox_worker.stop(grace=grace)
-        await self.nudge_worker.stop(grace=grace)
-        await self.outbox_worker.stop(grace=grace)
+        """Stop taking input first, then finish (or hand back) what is in flight: the three
+        workers share `grace` seconds (inputs first: the messages their decisions write can
+        still go out while the outbox worker runs)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        for worker in (self.inbox_worker, self.nudge_worker, self.outbox_worker):
+            await worker.stop(grace=max(deadline - loop.time(), 0.0))
         self.stopped.set()
 
     async def prune(self, now: datetime) -> int:
@@ -177,6 +184,8 @@ def build_runtime(
         chat=chat,
         clock=clock,
         card_view=lambda uow, q: card_view(uow, q, config),
+        # A send ends this long before its lease would run out (see Deliverer._time_left).
+        lease_margin=timedelta(seconds=flow.lease_seconds / 10),
     )
     outbox_worker: LeasedWorker[OutboxItem] = LeasedWorker(
         name="outbox",

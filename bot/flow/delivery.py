@@ -3,10 +3,11 @@ the platform gave back (the card's and the thread's refs)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from bot.domain import Question
@@ -35,11 +36,13 @@ class Deliverer:
         chat: ChatGateway,
         clock: Clock,
         card_view: CardView,
+        lease_margin: timedelta = timedelta(seconds=2),
     ) -> None:
         self._uow_factory = uow_factory
         self._chat = chat
         self._clock = clock
         self._card_view = card_view
+        self._lease_margin = lease_margin
         # A delivery returns only once it is recorded; deliveries that finish together are
         # recorded together.
         self._recorder: GroupWriter[_Sent, None] = GroupWriter(partial(_write_sent, uow_factory))
@@ -57,6 +60,29 @@ class Deliverer:
                     message = await self._card_view(uow, question)
             if question is None:
                 raise DeliveryRefused(f"question {d.question_id} no longer exists")
+        async with asyncio.timeout(self._time_left(row)):
+            result, records = await self._send(row, d, question, message, retry=retry)
+        await self._record(row, d, result, records)
+
+    def _time_left(self, row: OutboxItem) -> float | None:
+        """How long a send may take: it must end while the lease is ours (a margin before it
+        runs out), or another worker could take the row and send it while ours still goes.
+        A send cut short is retried, and the retry looks for it before sending again."""
+        if row.lease_until is None:
+            return None
+        left = row.lease_until - self._clock.now() - self._lease_margin
+        return max(left.total_seconds(), 0.0)
+
+    async def _send(
+        self,
+        row: OutboxItem,
+        d: Delivery,
+        question: Question | None,
+        message: ChatMessage | None,
+        *,
+        retry: bool,
+    ) -> tuple[MessageRef | ThreadRef | None, str | None]:
+        """Send the row; what the platform gave back, and what it is ("card", "thread")."""
         result: MessageRef | ThreadRef | None = None
         records: str | None = None
         if d.op is Op.CARD:
@@ -86,7 +112,7 @@ class Deliverer:
             result = await self._chat.post_in_thread(thread, message, key=row.key, retry=retry)
         else:
             result = await self._simple(d, row, retry=retry)
-        await self._record(row, d, result, records)
+        return result, records
 
     async def _simple(self, d: Delivery, row: OutboxItem, *, retry: bool) -> MessageRef | None:
         message = d.message

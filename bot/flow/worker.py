@@ -4,7 +4,6 @@ each row, retry failures with back-off, hand leases back on shutdown."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -132,6 +131,9 @@ class LeasedWorker(Generic[T]):
             batch = await self._lease()
             if not batch:
                 break
+            if self._stopping:  # stopped while leasing: hand the batch back at once
+                await self._release(batch)
+                break
             taken += len(batch)
             for item in batch:
                 assert item.id is not None
@@ -171,9 +173,26 @@ class LeasedWorker(Generic[T]):
             else:
                 task.add_done_callback(self._in_flight.discard)
 
+    async def _fresh(self, item: T) -> bool:
+        """Renew the lease of a row that waited its turn (late in a batch) until less than half
+        of it is left, so no other worker takes it while it is processed; False if it is lost."""
+        assert item.id is not None
+        now = self._clock.now()
+        if item.lease_until is None or item.lease_until - now >= self.lease / 2:
+            return True
+        until = now + self.lease
+        async with self._uow_factory() as uow:
+            held = await self._queue(uow).hold(item.id, lease_until=item.lease_until, until=until)
+            await uow.commit()
+        if held:
+            item.lease_until = until
+        return held
+
     async def _attempt(self, item: T) -> None:
         assert item.id is not None
         try:
+            if not await self._fresh(item):
+                raise LeaseLost()
             await self._process(item)
             self.processed += 1
             return
@@ -182,10 +201,7 @@ class LeasedWorker(Generic[T]):
             return
         except NotMine as e:
             due = self._clock.now() + timedelta(seconds=NotMine.SECONDS)
-            async with self._uow_factory() as uow:
-                await self._queue(uow).postpone(item.id, due_at=due)
-                await uow.commit()
-            self._wake_at(due)
+            await self._postpone(item, due)
             log.debug("%s %s handed back: %s", self.name, item.id, e)
             return
         except NotYet as e:
@@ -197,10 +213,12 @@ class LeasedWorker(Generic[T]):
                 await self._settle(item, retry_at=due, error=_error(e))
             return
         except RetryAfter as e:
+            # Not counted as an attempt: a platform's rate limit says nothing about the row,
+            # and nothing was sent (so the next attempt need not look for an earlier send).
             due = self._clock.now() + max(
                 timedelta(seconds=e.seconds), self.settings.backoff(1) / 2
             )
-            await self._settle(item, retry_at=due, error=_error(e))
+            await self._postpone(item, due)
             log.info("%s %s: rate limited, retrying in %.1f s", self.name, item.id, e.seconds)
             return
         except DeliveryRefused as e:
@@ -237,16 +255,44 @@ class LeasedWorker(Generic[T]):
             await self._settle(item, retry_at=self._clock.now() + backoff, error=error)
 
     async def _settle(self, item: T, *, retry_at: datetime | None, error: str) -> None:
+        """End the attempt with a retry at `retry_at` (None: failed for good) — while the lease
+        is still ours: a worker that outlived its lease leaves the row to its new holder."""
         assert item.id is not None
         async with self._uow_factory() as uow:
             queue = self._queue(uow)
             if retry_at is None:
-                await queue.fail(item.id, error=error)
+                await queue.fail(item.id, error=error, lease_until=item.lease_until)
             else:
-                await queue.retry(item.id, due_at=retry_at, error=error)
+                await queue.retry(
+                    item.id, due_at=retry_at, error=error, lease_until=item.lease_until
+                )
             await uow.commit()
         if retry_at is not None:
             self._wake_at(retry_at)
+
+    async def _postpone(self, item: T, due: datetime) -> None:
+        """Hand the row back until `due`, not counted as an attempt (while the lease is ours)."""
+        assert item.id is not None
+        async with self._uow_factory() as uow:
+            await self._queue(uow).postpone(item.id, due_at=due, lease_until=item.lease_until)
+            await uow.commit()
+        self._wake_at(due)
+
+    async def _release(self, items: list[T]) -> None:
+        """Hand leases back untouched (each batch was leased in one statement, so its rows
+        share one lease time), so that another worker takes the rows at once."""
+        batches: dict[datetime | None, list[int]] = {}
+        for item in items:
+            assert item.id is not None
+            batches.setdefault(item.lease_until, []).append(item.id)
+        try:
+            async with self._uow_factory() as uow:
+                for lease_until, ids in batches.items():
+                    await self._queue(uow).release(ids, lease_until=lease_until)
+                await uow.commit()
+        except Exception as e:
+            # Their leases run out instead and another worker takes them then.
+            log.warning("%s: %d leases not handed back: %s", self.name, len(items), _error(e))
 
     def _wake_at(self, when: datetime) -> None:
         """Come back for a retry on time, not only at the scheduler's next tick."""
@@ -280,9 +326,6 @@ class LeasedWorker(Generic[T]):
             for task in late:  # their leases run out and another start takes them
                 task.cancel()
         if self._not_started:
-            ids = list(self._not_started)
+            items = list(self._not_started.values())
             self._not_started.clear()
-            with contextlib.suppress(Exception):
-                async with self._uow_factory() as uow:
-                    await self._queue(uow).release(ids)
-                    await uow.commit()
+            await self._release(items)

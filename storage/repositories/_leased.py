@@ -82,17 +82,31 @@ class LeasedRows:
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
-    async def finish(self, item_id: int, **values: Any) -> None:
+    def _ours(self, item_id: int, lease_until: datetime | None) -> list[sa.ColumnElement[bool]]:
+        """The row, and — given the lease as leased — only while that lease is still ours."""
         t = self._t
-        await self._session.execute(
-            sa.update(t).where(t.c.id == item_id).values(lease_until=None, **values)
+        where = [t.c.id == item_id]
+        if lease_until is not None:
+            where += [t.c.state == PENDING, t.c.lease_until == lease_until]
+        return where
+
+    async def finish(
+        self, item_id: int, *, lease_until: datetime | None = None, **values: Any
+    ) -> bool:
+        """End an attempt (the lease given back); False when the lease was no longer ours."""
+        t = self._t
+        result = await self._session.execute(
+            sa.update(t).where(*self._ours(item_id, lease_until)).values(lease_until=None, **values)
         )
+        return bool(getattr(result, "rowcount", 0) == 1)
 
-    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
-        await self.finish(item_id, due_at=due_at, last_error=error)
+    async def retry(
+        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
+    ) -> bool:
+        return await self.finish(item_id, lease_until=lease_until, due_at=due_at, last_error=error)
 
-    async def fail(self, item_id: int, *, error: str) -> None:
-        await self.finish(item_id, state="failed", last_error=error)
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
+        return await self.finish(item_id, lease_until=lease_until, state="failed", last_error=error)
 
     def _one_attempt_back(self) -> Any:
         t = self._t
@@ -100,19 +114,26 @@ class LeasedRows:
             return sa.func.max(t.c.attempts - 1, 0)
         return sa.func.greatest(t.c.attempts - 1, 0)
 
-    async def release(self, item_ids: Sequence[int]) -> None:
+    async def release(
+        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
+    ) -> None:
         if not item_ids:
             return
         t = self._t
+        where = [t.c.id.in_(list(item_ids)), t.c.state == PENDING]
+        if lease_until is not None:
+            where.append(t.c.lease_until == lease_until)
         await self._session.execute(
-            sa.update(t)
-            .where(t.c.id.in_(list(item_ids)), t.c.state == PENDING)
-            .values(lease_until=None, attempts=self._one_attempt_back())
+            sa.update(t).where(*where).values(lease_until=None, attempts=self._one_attempt_back())
         )
 
-    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
+    async def postpone(
+        self, item_id: int, *, due_at: datetime, lease_until: datetime | None = None
+    ) -> bool:
         """Move the due time and give the lease back; not counted as an attempt."""
-        await self.finish(item_id, due_at=due_at, attempts=self._one_attempt_back())
+        return await self.finish(
+            item_id, lease_until=lease_until, due_at=due_at, attempts=self._one_attempt_back()
+        )
 
     async def prune(self, *, done_states: Sequence[str], before: datetime, at: str) -> int:
         t = self._t

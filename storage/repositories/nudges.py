@@ -95,17 +95,23 @@ class SqlNudgeRepository(Repository):
     async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
         return await self._rows.hold(nudge_id, lease_until=lease_until, until=until)
 
-    async def postpone(self, nudge_id: int, *, due_at: datetime) -> None:
-        await self._rows.postpone(nudge_id, due_at=due_at)
+    async def postpone(
+        self, nudge_id: int, *, due_at: datetime, lease_until: datetime | None = None
+    ) -> None:
+        await self._rows.postpone(nudge_id, due_at=due_at, lease_until=lease_until)
 
-    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
-        await self._rows.retry(item_id, due_at=due_at, error=error)
+    async def retry(
+        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
+    ) -> None:
+        await self._rows.retry(item_id, due_at=due_at, error=error, lease_until=lease_until)
 
-    async def fail(self, item_id: int, *, error: str) -> None:
-        await self._rows.fail(item_id, error=error)
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
+        await self._rows.fail(item_id, error=error, lease_until=lease_until)
 
-    async def release(self, item_ids: Sequence[int]) -> None:
-        await self._rows.release(item_ids)
+    async def release(
+        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
+    ) -> None:
+        await self._rows.release(item_ids, lease_until=lease_until)
 
     async def pending_for(self, question_id: int) -> list[Nudge]:
         rows = await self._session.execute(

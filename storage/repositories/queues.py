@@ -60,17 +60,26 @@ class _Queue(Repository):
         super().__init__(session, dialect)
         self._rows = LeasedRows(session, dialect, self.TABLE, laned=True)
 
-    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
-        await self._rows.retry(item_id, due_at=due_at, error=error)
+    async def hold(self, item_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        return await self._rows.hold(item_id, lease_until=lease_until, until=until)
 
-    async def fail(self, item_id: int, *, error: str) -> None:
-        await self._rows.fail(item_id, error=error)
+    async def retry(
+        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
+    ) -> None:
+        await self._rows.retry(item_id, due_at=due_at, error=error, lease_until=lease_until)
 
-    async def release(self, item_ids: Sequence[int]) -> None:
-        await self._rows.release(item_ids)
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
+        await self._rows.fail(item_id, error=error, lease_until=lease_until)
 
-    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
-        await self._rows.postpone(item_id, due_at=due_at)
+    async def release(
+        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
+    ) -> None:
+        await self._rows.release(item_ids, lease_until=lease_until)
+
+    async def postpone(
+        self, item_id: int, *, due_at: datetime, lease_until: datetime | None = None
+    ) -> None:
+        await self._rows.postpone(item_id, due_at=due_at, lease_until=lease_until)
 
     async def prune(self, before: datetime) -> int:
         return await self._rows.prune(done_states=self.DONE, before=before, at="created_at")
@@ -125,9 +134,11 @@ class SqlInboxRepository(_Queue):
         )
         return changed == 1
 
-    async def fail(self, item_id: int, *, error: str) -> None:
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
         # What people typed goes with a failure too; the key stays (it still de-duplicates).
-        await self._rows.finish(item_id, state="failed", last_error=error, payload={})
+        await self._rows.finish(
+            item_id, lease_until=lease_until, state="failed", last_error=error, payload={}
+        )
 
 
 def _outbox_item(row: sa.Row[Any]) -> OutboxItem:
@@ -186,8 +197,9 @@ class SqlOutboxRepository(_Queue):
                 sa.update(OUTBOX).where(OUTBOX.c.id == item_id).values(spec=delivery.to_json())
             )
 
-    async def fail(self, item_id: int, *, error: str) -> None:
-        await self._rows.fail(item_id, error=error)
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
+        if not await self._rows.fail(item_id, error=error, lease_until=lease_until):
+            return  # another worker has it (and may still send the secret)
         # A secret that will never go out need not wait for the prune either.
         spec = await self._session.scalar(sa.select(OUTBOX.c.spec).where(OUTBOX.c.id == item_id))
         if spec and spec.get("secret"):

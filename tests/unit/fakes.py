@@ -601,34 +601,49 @@ class FakeNudgeRepository(_Repository):
     async def mark_sent(self, nudge_id: int, at: datetime) -> None:
         await self._change(nudge_id, state=NudgeState.SENT, sent_at=at, lease_until=None)
 
-    async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
-        await self._uow.lock(self.table, nudge_id)
+    def _lost(self, nudge_id: int, lease_until: datetime | None) -> bool:
+        if lease_until is None:
+            return False
         current = self._rows().get(nudge_id)
-        if (
+        return (
             current is None
             or current.state is not NudgeState.PENDING
             or current.lease_until != lease_until
-        ):
+        )
+
+    async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        await self._uow.lock(self.table, nudge_id)
+        if self._lost(nudge_id, lease_until):
             return False
         await self._change(nudge_id, lease_until=until)
         return True
 
-    async def postpone(self, nudge_id: int, *, due_at: datetime) -> None:
+    async def postpone(
+        self, nudge_id: int, *, due_at: datetime, lease_until: datetime | None = None
+    ) -> None:
+        if self._lost(nudge_id, lease_until):
+            return
         current = self._rows()[nudge_id]
         await self._change(
             nudge_id, due_at=due_at, lease_until=None, attempts=max(current.attempts - 1, 0)
         )
 
-    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
-        await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
+    async def retry(
+        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
+    ) -> None:
+        if not self._lost(item_id, lease_until):
+            await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
 
-    async def fail(self, item_id: int, *, error: str) -> None:
-        await self._change(item_id, state=NudgeState.FAILED, lease_until=None, last_error=error)
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
+        if not self._lost(item_id, lease_until):
+            await self._change(item_id, state=NudgeState.FAILED, lease_until=None, last_error=error)
 
-    async def release(self, item_ids: Sequence[int]) -> None:
+    async def release(
+        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
+    ) -> None:
         for item_id in item_ids:
             current = self._rows()[item_id]
-            if current.state is NudgeState.PENDING:
+            if current.state is NudgeState.PENDING and not self._lost(item_id, lease_until):
                 await self._change(item_id, lease_until=None, attempts=max(current.attempts - 1, 0))
 
     def _pending(self, match: Callable[[Nudge], bool]) -> list[Nudge]:
@@ -767,19 +782,43 @@ class _FakeQueue(_Repository):
     async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[Any]:
         return await _lease(self, now, lease=lease, limit=limit, laned=True)
 
-    async def retry(self, item_id: int, *, due_at: datetime, error: str) -> None:
-        await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
+    def _lost(self, item_id: int, lease_until: datetime | None) -> bool:
+        """Given the lease as leased: True when it is no longer ours (see `LeasedQueue`)."""
+        if lease_until is None:
+            return False
+        current = self._rows().get(item_id)
+        return current is None or current.state != "pending" or current.lease_until != lease_until
 
-    async def fail(self, item_id: int, *, error: str) -> None:
-        await self._change(item_id, state="failed", lease_until=None, last_error=error)
+    async def hold(self, item_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        await self._uow.lock(self.table, item_id)
+        if self._lost(item_id, lease_until):
+            return False
+        await self._change(item_id, lease_until=until)
+        return True
 
-    async def release(self, item_ids: Sequence[int]) -> None:
+    async def retry(
+        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
+    ) -> None:
+        if not self._lost(item_id, lease_until):
+            await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
+
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
+        if not self._lost(item_id, lease_until):
+            await self._change(item_id, state="failed", lease_until=None, last_error=error)
+
+    async def release(
+        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
+    ) -> None:
         for item_id in item_ids:
             current = self._rows()[item_id]
-            if current.state == "pending":
+            if current.state == "pending" and not self._lost(item_id, lease_until):
                 await self._change(item_id, lease_until=None, attempts=max(current.attempts - 1, 0))
 
-    async def postpone(self, item_id: int, *, due_at: datetime) -> None:
+    async def postpone(
+        self, item_id: int, *, due_at: datetime, lease_until: datetime | None = None
+    ) -> None:
+        if self._lost(item_id, lease_until):
+            return
         current = self._rows()[item_id]
         await self._change(
             item_id, due_at=due_at, lease_until=None, attempts=max(current.attempts - 1, 0)
@@ -852,7 +891,9 @@ class FakeOutboxRepository(_FakeQueue):
         for item_id, delivery in rows:
             await self._change(item_id, delivery=delivery)
 
-    async def fail(self, item_id: int, *, error: str) -> None:
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
+        if self._lost(item_id, lease_until):
+            return
         row = await self._change(item_id, state="failed", lease_until=None, last_error=error)
         if row.delivery.secret:
             await self._change(item_id, delivery=row.delivery.scrubbed())
