@@ -76,10 +76,15 @@ def test_the_console_shows_the_conversation_not_the_operators_info_lines(
 def test_run_as_a_service_without_credentials_says_why_it_ends(
     sqlite_url: str, tmp_path: Path
 ) -> None:
-    # Docker and systemd give /dev/null as standard input: with the .env forgotten, the console
-    # reads nothing and ends at once; the service's log must say why, not nothing.
+    # Docker and systemd give /dev/null as standard input: with the .env forgotten, a console
+    # would read nothing and end at once. The service's log says why, the exit status is a
+    # configuration error (systemd's unit does not restart on it), and the service's database
+    # gets no console workspace.
+    database = Path(sqlite_url.removeprefix("sqlite+aiosqlite:///"))
+    before = database.read_bytes() if database.exists() else None
     done = run(None, database_url=sqlite_url, cwd=tmp_path, level=None)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 2, done.stderr
     assert "no terminal or script for the console" in done.stderr
     assert "DISCORD_TOKEN" in done.stderr
     assert "Traceback" not in done.stderr
+    assert (database.read_bytes() if database.exists() else None) == before
