@@ -3,8 +3,8 @@ the config, runs what was asked. Part of the composition root with `bot.main`.
 
 Exit codes: 0 ok · 1 failure (a file or the database could not be used, a check failed) ·
 2 usage or configuration error (unknown option, bad bot.toml or DATABASE_URL, missing
-credentials, refused rows). Errors go to standard error, one line each; results to standard
-output.
+credentials, refused rows, a database newer than this release). Errors go to standard error,
+one line each; results to standard output.
 
 Adding a command: a function decorated with ``@cli_app.command()`` (or a group:
 ``group = typer.Typer(help=...)`` then ``cli_app.add_typer(group, name="people")``). Inside it,
@@ -240,6 +240,13 @@ async def _check(cfg: Config) -> int:
     from storage.migrate import check_database
 
     problems = [f"credentials: {p}" for p in credential_problems()]
+    if not problems and not configured():
+        # `run` would quietly start the console: under Docker or systemd, a forgotten .env.
+        problems.append(
+            "no platform credentials set: `micromentor run` would open the local console, not "
+            "Slack or Discord (set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, "
+            "or DISCORD_TOKEN)"
+        )
     try:
         listen_address(dict(os.environ))
     except StartupError as e:
@@ -301,7 +308,7 @@ def digest_command(
     ] = None,
     png: Annotated[
         str | None,
-        typer.Option(metavar="FILE", help="Also write the chart to this PNG file ([charts])."),
+        typer.Option(metavar="FILE", help="Also write the chart to this PNG file (\\[charts])."),
     ] = None,
     workspace: Annotated[
         str | None, typer.Option(help="Workspace key or name (default: all).")
@@ -404,13 +411,23 @@ def dashboard_command(
 
 async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
     from adapters.dashboard.cli import print_signin_link, serve_dashboard
+    from adapters.web import bind
 
-    app = await build_app(cfg, clock=SystemClock(), load_similar=False)
-    try:
-        if link:
+    if link:
+        app = await build_app(cfg, clock=SystemClock(), load_similar=False)
+        try:
             return await print_signin_link(app, link, port=port)
+        finally:
+            await app.dispose()
+    sock = bind("0.0.0.0", port)  # a busy port stops start-up before the database is opened
+    try:
+        app = await build_app(cfg, clock=SystemClock(), load_similar=False)
+    except BaseException:
+        sock.close()
+        raise
+    try:
         print(f"dashboard: http://localhost:{port}/admin (sign in with a link)", file=sys.stderr)
-        return await serve_dashboard(app, port=port)
+        return await serve_dashboard(app, sock)
     finally:
         await app.dispose()
 
@@ -439,10 +456,12 @@ def people_delete_command(
 
 async def _people(cfg: Config, *, action: str, person: str, yes: bool) -> int:
     from bot.privacy.people_cli import delete_person, export_person, person_ref
+    from storage.migrate import require_database
 
     problem = person_ref(person)
     if isinstance(problem, str):  # said before the database is opened (or migrated)
         raise _fail(problem, EXIT_USAGE)
+    require_database(cfg.database_url())  # a person is looked up, never a database created
     app = await build_app(cfg, clock=SystemClock(), load_similar=False)
     try:
         if action == "export":

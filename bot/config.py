@@ -484,7 +484,16 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             raise ConfigError(f"{file}: the configuration file does not exist")
         return Config(path=file.resolve())
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors may start the file with a byte order mark.
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{file}: not UTF-8 text; save it as UTF-8") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{file}: is a folder, not a file; give the path of bot.toml") from None
+    except OSError as e:
+        raise ConfigError(f"{file}: cannot be read ({e.strerror or e})") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{file}: not valid TOML: {e}") from None
     try:

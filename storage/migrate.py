@@ -17,7 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine, safe_url
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "check_database", "schema_behind", "upgrade"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "check_database",
+    "require_database",
+    "schema_behind",
+    "upgrade",
+]
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +40,43 @@ def alembic_config() -> Config:
     return config
 
 
+def _current(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _newer_than_code(at: str | None) -> str | None:
+    """What to do when the database is at a revision this release does not know: one written
+    by a newer release (the code was rolled back). Alembic would only say it can't locate it;
+    `db upgrade` can't help, so the advice is the newer release or a backup."""
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    if at is None:
+        return None
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        script.get_revision(at)
+    except CommandError:
+        return (
+            f"the database is at revision {at}, newer than this release knows (it needs "
+            f"{script.get_current_head()}): run the newer release of micromentor, or restore a "
+            "backup"
+        )
+    return None
+
+
+def _refuse_newer(connection: Connection) -> None:
+    from bot.errors import StartupError
+
+    problem = _newer_than_code(_current(connection))
+    if problem:
+        raise StartupError(problem, code=2)
+
+
 def _upgrade_on(connection: Connection, revision: str) -> None:
+    _refuse_newer(connection)
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
@@ -67,22 +110,31 @@ async def _reachable(engine: AsyncEngine, url: str) -> None:
         raise StartupError(unreachable(url, e), code=1) from None
 
 
-def _sqlite_folder_problem(url: str) -> str | None:
-    """Why a SQLite file can't be created where `url` puts it (its folder is missing), in the
-    operator's terms; SQLite itself only says "unable to open database file". The folder is not
-    created for them: a typo in the path would quietly start an empty database elsewhere."""
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database at `url` (None for other databases, memory, and SQLite URIs,
+    which have their own rules)."""
     parsed = make_url(url)
     database = parsed.database
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return None
     if database.startswith("file:") or parsed.query.get("uri"):
-        return None  # an SQLite URI: its own rules
-    folder = Path(database).parent
+        return None
+    return Path(database)
+
+
+def _sqlite_folder_problem(url: str) -> str | None:
+    """Why a SQLite file can't be created where `url` puts it (its folder is missing), in the
+    operator's terms; SQLite itself only says "unable to open database file". The folder is not
+    created for them: a typo in the path would quietly start an empty database elsewhere."""
+    file = _sqlite_file(url)
+    if file is None:
+        return None
+    folder = file.parent
     if folder.is_dir():
         return None
     what = "is not a folder" if folder.exists() else "does not exist"
     return (
-        f"the folder {folder} for the SQLite database {Path(database).name} {what}; create it "
+        f"the folder {folder} for the SQLite database {file.name} {what}; create it "
         f"(mkdir -p {folder}) or set DATABASE_URL (or [bot] database_url) to a file in an "
         "existing folder"
     )
@@ -94,6 +146,23 @@ def _check_sqlite_folder(url: str) -> None:
     problem = _sqlite_folder_problem(url)
     if problem:
         raise StartupError(f"database: {problem}", code=1)
+
+
+def require_database(url: str) -> None:
+    """A StartupError unless the SQLite file at `url` exists (other databases: nothing to see).
+
+    For commands that only read (`check`, `digest`, exports, `people`): opening a missing file
+    would create an empty one, so a typo in the path would leave a stray file and a puzzling
+    "no tables yet". `run`, `console` and `db upgrade` create it by design."""
+    from bot.errors import StartupError
+
+    _check_sqlite_folder(url)
+    file = _sqlite_file(url)
+    if file is not None and not file.exists():
+        raise StartupError(
+            f"no database at {file}: start the bot (or run `micromentor db upgrade`) to create it",
+            code=2,
+        )
 
 
 def _lock_file(path: Path) -> IO[bytes]:
@@ -125,25 +194,27 @@ async def _upgrade(url: str, revision: str) -> None:
 async def schema_behind(url: str) -> str | None:
     """None when the database at `url` is at the newest revision; else what to do about it.
 
-    For read-only commands (`digest`, `mentors export`, `check`): they never migrate."""
-    from alembic.runtime.migration import MigrationContext
+    For read-only commands (`digest`, `mentors export`, `check`): they never migrate. A missing
+    SQLite file or a revision newer than the code is a StartupError (exit 2)."""
     from alembic.script import ScriptDirectory
+
+    from bot.errors import StartupError
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
-    def current(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
-
-    _check_sqlite_folder(url)
+    require_database(url)
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
         await _reachable(engine, url)
         async with engine.connect() as connection:
-            at = await connection.run_sync(current)
+            at = await connection.run_sync(_current)
     finally:
         await engine.dispose()
     if at == head:
         return None
+    newer = _newer_than_code(at)
+    if newer:
+        raise StartupError(newer, code=2)
     where = "has no tables yet" if at is None else f"is at revision {at}, the code needs {head}"
     return f"the database {where}; run `micromentor db upgrade` first (this command never migrates)"
 

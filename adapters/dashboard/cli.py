@@ -4,6 +4,7 @@ operator. Functions take a built app and plain arguments and return an exit stat
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 
 from starlette.applications import Starlette
@@ -68,12 +69,15 @@ async def print_signin_link(
     return 0
 
 
-async def serve_dashboard(app: App, *, port: int = DEFAULT_PORT, host: str = "0.0.0.0") -> int:
-    """Serve the dashboard until interrupted."""
+async def serve_dashboard(app: App, sock: socket.socket) -> int:
+    """Serve the dashboard on `sock` until interrupted. The socket comes from
+    :func:`adapters.web.bind`, as for `micromentor run`: a busy port is one line and exit 1
+    before the database is opened, not uvicorn's own error and exit 3."""
     import uvicorn
 
-    config = uvicorn.Config(
-        dashboard_app(app), host=host, port=port, log_level="warning", access_log=False
-    )
-    await uvicorn.Server(config).serve()
+    config = uvicorn.Config(dashboard_app(app), log_level="warning", access_log=False)
+    try:
+        await uvicorn.Server(config).serve(sockets=[sock])
+    finally:
+        sock.close()
     return 0

@@ -46,7 +46,7 @@ async def test_each_problem_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2, result.stderr
-    assert "database has no tables yet" in lines[0]
+    assert "no database at" in lines[0] and not (tmp_path / "mm.db").exists()
     assert "#mentorship" in lines[1] and "does not exist" in lines[1]
     fake_slack.errors["auth.test"] = "invalid_auth"
     refused = await asyncio.to_thread(run, env, tmp_path, "check")

@@ -197,6 +197,7 @@ def test_version_and_usage_errors(tmp_path: Path) -> None:
 
 def test_read_only_commands_do_not_migrate(tmp_path: Path) -> None:
     env = clean_env(tmp_path)
+    (tmp_path / "mm.db").touch()  # an empty SQLite database: no tables yet
     for args in (("digest",), ("mentors", "export")):
         result = run(env, tmp_path, *args)
         assert result.returncode == 2, result.stderr

@@ -51,14 +51,22 @@ def test_the_wheel_installs_with_the_constraints_and_runs(tmp_path: Path) -> Non
     work.mkdir()
     version = sh(exe, "--version", env=env, cwd=work)
     assert version.returncode == 0 and version.stdout.strip() == "micromentor 0.1.0"
-    # A database that was never migrated: check says so, on one line, and changes nothing.
+    # No credentials and no database yet: check says both, one line each, and creates nothing.
+    no_credentials = (
+        "micromentor check: no platform credentials set: `micromentor run` would open the local "
+        "console, not Slack or Discord (set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or "
+        "SLACK_APP_TOKEN, or DISCORD_TOKEN)"
+    )
+    database = work.resolve() / "micromentor.db"
     check = sh(exe, "check", env=env, cwd=work)
     assert check.returncode == 1, check.stderr
     assert check.stderr.strip().splitlines() == [
-        "micromentor check: the database has no tables yet; run `micromentor db upgrade` "
-        "first (this command never migrates)"
+        no_credentials,
+        f"micromentor check: no database at {database}: start the bot (or run "
+        "`micromentor db upgrade`) to create it",
     ]
+    assert not database.exists()
     assert sh(exe, "db", "upgrade", env=env, cwd=work).returncode == 0
     check = sh(exe, "check", env=env, cwd=work)
-    assert check.returncode == 0, check.stderr
-    assert "usable" in check.stdout
+    assert check.returncode == 1, check.stderr
+    assert check.stderr.strip().splitlines() == [no_credentials]  # the database is usable now
