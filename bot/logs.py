@@ -53,6 +53,21 @@ _STARTUP_NOISE = {
 }
 
 
+class _PayloadGuard(logging.Filter):
+    """Below WARNING, nothing from the payload loggers, whatever their own level says: Bolt
+    gives each of its loggers the root's level when it creates it (so holding its parent at
+    WARNING is not enough), and at INFO it logs a refused request's whole body — a question, a
+    user id, a live response_url — when a signature or timestamp is off (a drifting clock)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        name = record.name
+        return not any(
+            name == p or name.startswith((p + ".", p + ":")) for p in PAYLOAD_LOGGERS
+        )
+
+
 class _DropNoise(logging.Filter):
     def __init__(self, phrases: tuple[str, ...]) -> None:
         super().__init__()
@@ -132,6 +147,7 @@ def configure_logging(config: Config) -> None:
     for old in [h for h in root.handlers if getattr(h, "_micromentor", False)]:
         root.removeHandler(old)
     handler._micromentor = True  # type: ignore[attr-defined]
+    handler.addFilter(_PayloadGuard())
     if not root.handlers:  # as logging.basicConfig: a host's handlers (pytest's) stay alone
         root.addHandler(handler)
     root.setLevel(wanted if wanted in known else config.bot.log_level)

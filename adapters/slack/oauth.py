@@ -44,7 +44,7 @@ from adapters.slack.installation_store import DbInstallationStore
 from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.oauth_state import SignedStateStore
 from adapters.slack.registration import TeamPreparer, on_installed, register_soon
-from adapters.slack.runtime import DEFAULT_API_URL, SlackSettings
+from adapters.slack.runtime import BOLT_NAME, DEFAULT_API_URL, SlackSettings
 from adapters.slack.team_gateway import TeamGateway
 from adapters.slack.teams import AUTHORIZED_TEAM, Team, Teams, ids_of_body, team_of_body
 from adapters.slack.users import SlackDirectory
@@ -148,6 +148,7 @@ async def connect_oauth(
         callback_options=AsyncCallbackOptions(success=success, failure=failure),
     )
     bolt = AsyncApp(
+        name=BOLT_NAME,
         client=client,
         signing_secret=env.signing_secret,
         installation_store=store,

@@ -50,6 +50,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Bolt names the loggers of its listeners and middleware after the app ("<name>:<function>"),
+# by default after the file that built it: under slack_bolt, bot.logs holds them below WARNING.
+BOLT_NAME = "slack_bolt.micromentor"
+
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
@@ -386,6 +390,7 @@ async def _connect(
     # process_before_response: Bolt acknowledges only after a listener returned, i.e. after
     # the input is stored (by default it acks events before the listener even runs).
     bolt = AsyncApp(
+        name=BOLT_NAME,
         client=client,
         signing_secret=settings.signing_secret or None,
         request_verification_enabled=not settings.socket_mode,
