@@ -16,6 +16,7 @@ from adapters.slack.runtime import (
     channel_gone,
     refusal,
     resolve_channel,
+    unreachable,
     web_client,
 )
 from adapters.slack.translate import channel_of
@@ -55,8 +56,8 @@ async def check_slack(config: Config) -> list[str]:
             auth = await client.auth_test()
         except SlackApiError as e:
             return [f"Slack: SLACK_BOT_TOKEN was refused by auth.test {refusal(e)}"]
-        except aiohttp.ClientError as e:
-            return [f"Slack: cannot reach {settings.api_url} ({type(e).__name__})"]
+        except (aiohttp.ClientError, TimeoutError) as e:
+            return [unreachable(settings.api_url, e)]
         granted = {s.strip() for s in str(auth.headers.get("x-oauth-scopes", "")).split(",")}
         granted.discard("")
         if granted:

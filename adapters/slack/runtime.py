@@ -219,6 +219,15 @@ def web_client(
 _BAD_TOKEN = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
 
 
+def unreachable(api_url: str, e: BaseException) -> str:
+    """Slack's Web API did not answer at all (a network, DNS or proxy problem, a wrong
+    SLACK_API_URL): say where it was tried, not only the socket's own words."""
+    return (
+        f"Slack: cannot reach {api_url} ({type(e).__name__}); check the network (and a proxy), "
+        "or SLACK_API_URL if it is set"
+    )
+
+
 def refusal(e: SlackApiError) -> str:
     """Slack's error code in parentheses, then what to do about it: the scope to add
     (``missing_scope`` names it in `needed`), or where to copy a token again."""
@@ -356,6 +365,8 @@ async def _connect(
         auth = await client.auth_test()
     except SlackApiError as e:
         raise StartupError(f"Slack: SLACK_BOT_TOKEN was refused {refusal(e)}") from None
+    except (aiohttp.ClientError, TimeoutError) as e:
+        raise StartupError(unreachable(settings.api_url, e), code=1) from None
     team_id = str(auth["team_id"])
     channels = app.config.channels
     mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -191,6 +192,12 @@ def email_lookup(
             if api_error(e) != "users_not_found":
                 log.warning("users.lookupByEmail failed: %s", api_error(e))
             return None
+        except (aiohttp.ClientError, TimeoutError) as e:
+            from adapters.slack.runtime import unreachable
+            from bot.errors import StartupError
+
+            # Every e-mail row would fail alike: stop the import (it applies all rows or none).
+            raise StartupError(unreachable(client.base_url, e), code=1) from None
         info = resp.get("user") or {}
         if not info.get("id") or info.get("deleted"):
             return None

@@ -77,6 +77,24 @@ async def test_a_refused_slack_token(tmp_path: Path, fake_slack: FakeSlack) -> N
     assert "SLACK_BOT_TOKEN was refused (invalid_auth)" in one_line(result)
 
 
+def test_slack_out_of_reach_says_where_it_was_tried(tmp_path: Path) -> None:
+    with socket.socket() as s:  # a port nobody listens on: connection refused
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/api/"
+    env = clean_env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-unreachable",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=closed,
+        PORT="0",
+    )
+    result = run(env, tmp_path)
+    assert result.returncode == 1
+    line = one_line(result)
+    assert f"Slack: cannot reach {closed} (" in line and "SLACK_API_URL" in line, line
+    assert "xoxb-unreachable" not in result.stderr
+
+
 @asynccontextmanager
 async def _serving(app: web.Application) -> AsyncIterator[str]:
     """`app` on a free loopback port, as a Discord API base URL."""
