@@ -321,9 +321,10 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
     problems = credential_problems()
     if problems:
         raise StartupError(
-            "incomplete platform credentials: "
+            "platform credentials to fix: "
             + "; ".join(problems)
-            + ". Set the missing variables (see README), or unset the others to use the console."
+            + ". Fix them (README: Run it in Slack / Discord), or unset them all to try the "
+            "console."
         )
     platforms = configured()
     if not platforms:

@@ -57,6 +57,17 @@ def test_partial_slack_credentials(tmp_path: Path) -> None:
     assert "xoxb-123-secret" not in result.stderr
 
 
+def test_a_discord_token_with_its_prefix_is_a_mistake_to_fix_not_a_missing_variable(
+    tmp_path: Path,
+) -> None:
+    result = run(clean_env(tmp_path, DISCORD_TOKEN="Bot abc.d3f.ghi"), tmp_path)
+    assert result.returncode == 2
+    line = one_line(result)
+    assert 'DISCORD_TOKEN starts with "Bot "' in line
+    assert "missing" not in line and "incomplete" not in line, line
+    assert "abc.d3f.ghi" not in result.stderr
+
+
 def test_only_an_app_token(tmp_path: Path) -> None:
     result = run(clean_env(tmp_path, SLACK_APP_TOKEN="xapp-1"), tmp_path)
     assert result.returncode == 2
