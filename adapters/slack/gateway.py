@@ -55,6 +55,10 @@ TOKEN_GONE = frozenset(
 )
 # The event_type of the message metadata that carries a delivery's idempotency key.
 OUTBOX_EVENT = "micromentor_outbox"
+# A retry looks for its earlier attempt this deep (pages of conversations.history/replies;
+# Slack advises at most 200 a page): 1,000 messages posted meanwhile.
+_LOOKBACK_PAGE = 200
+_LOOKBACK_PAGES = 5
 # A response_url takes answers for 30 minutes (at most five): a minute short of it, as the
 # input was stored a moment after Slack issued it.
 RESPONSE_URL_LIFETIME = timedelta(minutes=29)
@@ -235,30 +239,42 @@ class SlackGateway:
     async def _already_posted(
         self, channel: str, key: str, *, thread_ts: str | None
     ) -> MessageRef | None:
-        """The message of an earlier attempt, found by the key in its metadata (recent history
-        of the channel, or of the thread)."""
+        """The message of an earlier attempt, found by the key in its metadata: in the recent
+        history of the channel (or of the thread), newest first, a few pages deep — in a busy
+        channel more than a page may have been posted between the attempt and this retry."""
         try:
             if channel.startswith(("U", "W")):  # a DM: history is read from the IM channel
                 opened = await self.client.conversations_open(users=channel)
                 channel = str(opened["channel"]["id"])
-            if thread_ts:
-                resp = await self.client.conversations_replies(
-                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
-                )
-            else:
-                resp = await self.client.conversations_history(
-                    channel=channel, include_all_metadata=True, limit=100
-                )
+            cursor: str | None = None
+            for _ in range(_LOOKBACK_PAGES):
+                if thread_ts:
+                    resp = await self.client.conversations_replies(
+                        channel=channel,
+                        ts=thread_ts,
+                        include_all_metadata=True,
+                        limit=_LOOKBACK_PAGE,
+                        cursor=cursor,
+                    )
+                else:
+                    resp = await self.client.conversations_history(
+                        channel=channel,
+                        include_all_metadata=True,
+                        limit=_LOOKBACK_PAGE,
+                        cursor=cursor,
+                    )
+                for found in resp.get("messages") or []:
+                    meta = found.get("metadata") or {}
+                    if (
+                        meta.get("event_type") == OUTBOX_EVENT
+                        and (meta.get("event_payload") or {}).get("key") == key
+                    ):
+                        return message_ref(channel, str(found["ts"]))
+                cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    break
         except SlackApiError as e:
             log.warning("could not look for an earlier attempt (%s); posting again", api_error(e))
-            return None
-        for found in resp.get("messages") or []:
-            meta = found.get("metadata") or {}
-            if (
-                meta.get("event_type") == OUTBOX_EVENT
-                and (meta.get("event_payload") or {}).get("key") == key
-            ):
-                return message_ref(channel, str(found["ts"]))
         return None
 
     async def _upload(self, file: Attachment, *, channel: str, thread_ts: str | None) -> None:
@@ -374,7 +390,9 @@ class SlackGateway:
         elif to.token and await self._via_response_url(to.token, message):
             return
         if to.channel is not None:
-            await self.send_private(user=to.user, channel=to.channel, message=message)
+            await self.send_private(
+                user=to.user, channel=to.channel, message=message, key=key, retry=retry
+            )
         else:
             await self.send_dm(to.user, message, key=key, retry=retry)
 

@@ -526,8 +526,7 @@ class FakeSlack:
             for (channel, ts), m in sorted(self.messages.items())
             if channel == p["channel"] and (ts == p["ts"] or m.get("thread_ts") == p["ts"])
         ]
-        limit = int(p.get("limit") or 1000)
-        return {"messages": [self._shown(m, p) for m in thread[:limit]], "has_more": False}
+        return self._page(thread, p, default_limit=1000)
 
     def _conversations_history(self, p: dict[str, Any]) -> dict[str, Any]:
         """Top-level messages of a channel, newest first."""
@@ -536,8 +535,26 @@ class FakeSlack:
             for (channel, ts), m in sorted(self.messages.items(), reverse=True)
             if channel == p["channel"] and m.get("thread_ts") in (None, ts)
         ]
-        limit = int(p.get("limit") or 100)
-        return {"messages": [self._shown(m, p) for m in found[:limit]], "has_more": False}
+        return self._page(found, p, default_limit=100)
+
+    def _page(
+        self, messages: list[dict[str, Any]], p: dict[str, Any], *, default_limit: int
+    ) -> dict[str, Any]:
+        """One page, as Slack's cursor pagination documents it: `limit` (at most 999),
+        `cursor` from the previous page's `response_metadata.next_cursor` (opaque; empty at
+        the end) and `has_more`."""
+        limit = min(int(p.get("limit") or default_limit), 999)
+        cursor = str(p.get("cursor") or "")
+        start = int(base64.b64decode(cursor).decode().removeprefix("next:")) if cursor else 0
+        end = start + limit
+        more = end < len(messages)
+        return {
+            "messages": [self._shown(m, p) for m in messages[start:end]],
+            "has_more": more,
+            "response_metadata": {
+                "next_cursor": base64.b64encode(f"next:{end}".encode()).decode() if more else ""
+            },
+        }
 
     def _views_open(self, p: dict[str, Any]) -> dict[str, Any]:
         """A trigger_id works once, for 3 seconds (``expired_trigger_id``, ``trigger_exchanged``)."""

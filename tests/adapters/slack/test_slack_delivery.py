@@ -149,3 +149,23 @@ async def test_a_slow_slack_does_not_hold_up_another_persons_command(
     assert cards(slack, 1) == []  # the card is still on its slow way
     slack.fake.delay.clear()
     await slack.card_of(1)
+
+
+async def test_a_post_that_went_out_is_found_again_behind_a_page_of_newer_messages(
+    slack: SlackHarness,
+) -> None:
+    """A busy channel: more than a page of messages came after the attempt that went out but
+    answered an error; the retry pages back through the history and still finds it."""
+    await slack.join("bob", "python, pandas")
+    slack.fake.fail_after_apply[f"chat.postMessage@{MENTORING}"] = 500
+    await slack.command("alice", "/askmentor", QUESTION)
+    await slack.fake.wait_for(lambda: cards(slack, 1), what="the card's first attempt")
+    for n in range(450):  # others talk in the channel before the retry (it backs off)
+        slack.fake.messages[(MENTORING, f"1800000000.{n:06d}")] = {"text": f"chatter {n}"}
+    await slack.settled(within=20)
+    assert len(cards(slack, 1)) == 1
+    pages = slack.fake.to("conversations.history", channel=MENTORING)
+    assert len(pages) >= 3 and all(int(p.params["limit"]) <= 200 for p in pages)
+    async with slack.app.uow_factory() as uow:
+        q = await uow.questions.get(1)
+    assert q is not None and q.card is not None and q.card.id.endswith(slack.card_ts(1))
