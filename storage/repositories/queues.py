@@ -77,9 +77,14 @@ class _Queue(Repository):
         await self._rows.release(item_ids, lease_until=lease_until)
 
     async def postpone(
-        self, item_id: int, *, due_at: datetime, lease_until: datetime | None = None
+        self,
+        item_id: int,
+        *,
+        due_at: datetime,
+        lease_until: datetime | None = None,
+        error: str | None = None,
     ) -> None:
-        await self._rows.postpone(item_id, due_at=due_at, lease_until=lease_until)
+        await self._rows.postpone(item_id, due_at=due_at, lease_until=lease_until, error=error)
 
     async def prune(self, before: datetime) -> int:
         return await self._rows.prune(done_states=self.DONE, before=before, at="created_at")
@@ -95,17 +100,17 @@ class SqlInboxRepository(_Queue):
     DONE = ("done", "failed")
 
     async def add(self, item: InboxItem, *, renew_before: datetime | None = None) -> bool:
-        values = _inbox_values(item)
-        if renew_before is None:
-            return await self._insert_once(INBOX, values, conflict=["key"])
-        stmt = self._insert(INBOX).values(**values)
-        renew = {name: stmt.excluded[name] for name in values if name != "key"}
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["key"],
-            set_={**renew, "lease_until": None, "done_at": None},
-            where=sa.and_(INBOX.c.state != "pending", INBOX.c.created_at < renew_before),
-        ).returning(INBOX.c.id)
-        return (await self._session.execute(stmt)).first() is not None
+        if renew_before is not None:
+            # The input seen long ago makes room for this one, which takes a new id: a lane
+            # goes in id order, so it must not jump ahead of its sender's inputs still waiting.
+            await self._session.execute(
+                sa.delete(INBOX).where(
+                    INBOX.c.key == item.key,
+                    INBOX.c.state != "pending",
+                    INBOX.c.created_at < renew_before,
+                )
+            )
+        return await self._insert_once(INBOX, _inbox_values(item), conflict=["key"])
 
     async def add_many(self, items: Sequence[InboxItem]) -> set[str]:
         if not items:

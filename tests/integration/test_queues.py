@@ -271,6 +271,44 @@ async def test_a_key_seen_long_ago_can_be_taken_again_when_asked_to(
     assert again.payload == {"n": "again"} and again.attempts == 1
 
 
+async def test_an_input_taken_again_waits_behind_its_senders_earlier_inputs(
+    uow_factory: UowFactory,
+) -> None:
+    """A reaction added again long after the first time is a new input: it goes after what its
+    sender did before it (a button still waiting), not before it under its old id."""
+    async with uow_factory() as uow:
+        assert await uow.inbox.add(_input("react:1"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        [first] = await uow.inbox.lease(T0, lease=LEASE, limit=1)
+        await uow.inbox.start(first.id or 0, lease_until=first.lease_until or T0, at=T0)
+        await uow.commit()
+    later = T0 + timedelta(hours=1)
+
+    def at_later(key: str) -> InboxItem:
+        return InboxItem(
+            key=key,
+            kind="slack",
+            lane="u:slack:U1",
+            payload={"n": key},
+            received_at=later,
+            due_at=later,
+        )
+
+    async with uow_factory() as uow:
+        assert await uow.inbox.add(at_later("button:release"))
+        assert await uow.inbox.add(at_later("react:1"), renew_before=later - timedelta(minutes=10))
+        await uow.commit()
+    order = []
+    for _ in range(2):
+        async with uow_factory() as uow:
+            [item] = await uow.inbox.lease(later, lease=LEASE, limit=9)  # one per lane
+            await uow.inbox.start(item.id or 0, lease_until=item.lease_until or T0, at=later)
+            await uow.commit()
+        order.append(item.key)
+    assert order == ["button:release", "react:1"]
+
+
 async def test_a_pending_key_is_never_taken_twice_even_with_a_window(
     uow_factory: UowFactory,
 ) -> None:
