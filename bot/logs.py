@@ -63,9 +63,7 @@ class _PayloadGuard(logging.Filter):
         if record.levelno >= logging.WARNING:
             return True
         name = record.name
-        return not any(
-            name == p or name.startswith((p + ".", p + ":")) for p in PAYLOAD_LOGGERS
-        )
+        return not any(name == p or name.startswith((p + ".", p + ":")) for p in PAYLOAD_LOGGERS)
 
 
 class _DropNoise(logging.Filter):

@@ -409,18 +409,18 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
                 raise failed
         log.info("shutting down")
     finally:
+        # Steps 1 to 3 share `[flow] shutdown_seconds` (default 8: with closing, under 10 s).
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + config.flow.shutdown_seconds
         # 1. No new input: each platform stops listening (the HTTP server lets requests in
         # flight finish storing their input; Discord keeps its client until step 3 is done).
         for t in inputs:
             t.cancel()
         await asyncio.wait([*inputs], timeout=INPUT_GRACE_SECONDS) if inputs else None
-        # 2. Anything still arriving is refused (and not acknowledged); no new ticks. From
-        # here on, everything shares `[flow] shutdown_seconds` (a tick is short).
+        # 2. Anything still arriving is refused (and not acknowledged); no new ticks.
         app.inbox.close()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + config.flow.shutdown_seconds
         if scheduler is not None:
-            await scheduler.stop(grace=config.flow.shutdown_seconds / 2)
+            await scheduler.stop(grace=max(deadline - loop.time(), 0.0) / 2)
         # 3. Finish what is in flight, or hand its lease back, while clients are still open.
         await app.runtime.shutdown(grace=max(deadline - loop.time(), 0.0))
         # 4. Close the clients and websockets.

@@ -360,9 +360,15 @@ class LeasedQueue(Protocol[T]):
         ...
 
     async def postpone(
-        self, item_id: int, *, due_at: datetime, lease_until: datetime | None = None
+        self,
+        item_id: int,
+        *,
+        due_at: datetime,
+        lease_until: datetime | None = None,
+        error: str | None = None,
     ) -> None:
-        """Give the lease back and look again at `due_at`; not counted as an attempt."""
+        """Give the lease back and look again at `due_at`; not counted as an attempt (`error`:
+        why, kept as the row's last error)."""
         ...
 
 

@@ -218,7 +218,7 @@ class LeasedWorker(Generic[T]):
             due = self._clock.now() + max(
                 timedelta(seconds=e.seconds), self.settings.backoff(1) / 2
             )
-            await self._postpone(item, due)
+            await self._postpone(item, due, error=_error(e))
             log.info("%s %s: rate limited, retrying in %.1f s", self.name, item.id, e.seconds)
             return
         except DeliveryRefused as e:
@@ -270,11 +270,13 @@ class LeasedWorker(Generic[T]):
         if retry_at is not None:
             self._wake_at(retry_at)
 
-    async def _postpone(self, item: T, due: datetime) -> None:
+    async def _postpone(self, item: T, due: datetime, *, error: str | None = None) -> None:
         """Hand the row back until `due`, not counted as an attempt (while the lease is ours)."""
         assert item.id is not None
         async with self._uow_factory() as uow:
-            await self._queue(uow).postpone(item.id, due_at=due, lease_until=item.lease_until)
+            await self._queue(uow).postpone(
+                item.id, due_at=due, lease_until=item.lease_until, error=error
+            )
             await uow.commit()
         self._wake_at(due)
 

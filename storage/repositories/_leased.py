@@ -128,11 +128,21 @@ class LeasedRows:
         )
 
     async def postpone(
-        self, item_id: int, *, due_at: datetime, lease_until: datetime | None = None
+        self,
+        item_id: int,
+        *,
+        due_at: datetime,
+        lease_until: datetime | None = None,
+        error: str | None = None,
     ) -> bool:
         """Move the due time and give the lease back; not counted as an attempt."""
+        why = {} if error is None else {"last_error": error}
         return await self.finish(
-            item_id, lease_until=lease_until, due_at=due_at, attempts=self._one_attempt_back()
+            item_id,
+            lease_until=lease_until,
+            due_at=due_at,
+            attempts=self._one_attempt_back(),
+            **why,
         )
 
     async def prune(self, *, done_states: Sequence[str], before: datetime, at: str) -> int:

@@ -96,9 +96,14 @@ class SqlNudgeRepository(Repository):
         return await self._rows.hold(nudge_id, lease_until=lease_until, until=until)
 
     async def postpone(
-        self, nudge_id: int, *, due_at: datetime, lease_until: datetime | None = None
+        self,
+        nudge_id: int,
+        *,
+        due_at: datetime,
+        lease_until: datetime | None = None,
+        error: str | None = None,
     ) -> None:
-        await self._rows.postpone(nudge_id, due_at=due_at, lease_until=lease_until)
+        await self._rows.postpone(nudge_id, due_at=due_at, lease_until=lease_until, error=error)
 
     async def retry(
         self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None

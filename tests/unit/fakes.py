@@ -619,13 +619,23 @@ class FakeNudgeRepository(_Repository):
         return True
 
     async def postpone(
-        self, nudge_id: int, *, due_at: datetime, lease_until: datetime | None = None
+        self,
+        nudge_id: int,
+        *,
+        due_at: datetime,
+        lease_until: datetime | None = None,
+        error: str | None = None,
     ) -> None:
         if self._lost(nudge_id, lease_until):
             return
         current = self._rows()[nudge_id]
+        why = {} if error is None else {"last_error": error}
         await self._change(
-            nudge_id, due_at=due_at, lease_until=None, attempts=max(current.attempts - 1, 0)
+            nudge_id,
+            due_at=due_at,
+            lease_until=None,
+            attempts=max(current.attempts - 1, 0),
+            **why,
         )
 
     async def retry(
@@ -815,13 +825,23 @@ class _FakeQueue(_Repository):
                 await self._change(item_id, lease_until=None, attempts=max(current.attempts - 1, 0))
 
     async def postpone(
-        self, item_id: int, *, due_at: datetime, lease_until: datetime | None = None
+        self,
+        item_id: int,
+        *,
+        due_at: datetime,
+        lease_until: datetime | None = None,
+        error: str | None = None,
     ) -> None:
         if self._lost(item_id, lease_until):
             return
         current = self._rows()[item_id]
+        why = {} if error is None else {"last_error": error}
         await self._change(
-            item_id, due_at=due_at, lease_until=None, attempts=max(current.attempts - 1, 0)
+            item_id,
+            due_at=due_at,
+            lease_until=None,
+            attempts=max(current.attempts - 1, 0),
+            **why,
         )
 
     async def _prune(self, before: datetime, at: Callable[[Any], datetime]) -> int:
@@ -845,9 +865,8 @@ class FakeInboxRepository(_FakeQueue):
                 or known.received_at >= renew_before
             ):
                 return False
-            item.id = known.id
-            self._uow.put(self.table, known.id, item)
-            return True
+            await self._uow.lock(self.table, known.id)
+            self._uow.put(self.table, known.id, _DELETED)  # taken again under a new id
         item.id = self._uow.db.next_id(self.table)
         self._uow.put(self.table, item.id, item)
         await self._uow.lock(self.table, item.id)
