@@ -461,6 +461,11 @@ async def _people(cfg: Config, *, action: str, person: str, yes: bool) -> int:
     problem = person_ref(person)
     if isinstance(problem, str):  # said before the database is opened (or migrated)
         raise _fail(problem, EXIT_USAGE)
+    if action == "delete" and not yes and not sys.stdin.isatty():
+        raise _fail(
+            "people delete: no terminal to confirm on; add --yes to erase without asking",
+            EXIT_USAGE,
+        )
     require_database(cfg.database_url())  # a person is looked up, never a database created
     app = await build_app(cfg, clock=SystemClock(), load_similar=False)
     try:

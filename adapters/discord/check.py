@@ -25,8 +25,13 @@ async def check_discord(config: Config) -> list[str]:
         await client.login(settings.token)
     except discord.LoginFailure:
         return ["Discord: DISCORD_TOKEN was refused (401); copy the bot token again"]
-    except (discord.HTTPException, aiohttp.ClientError) as e:
-        return [f"Discord: cannot log in ({type(e).__name__})"]
+    except discord.HTTPException as e:
+        return [f"Discord: logging in failed ({e.status}); try again, or see Discord's status page"]
+    except (aiohttp.ClientError, TimeoutError) as e:
+        return [
+            f"Discord: cannot reach {settings.api_base_url} ({type(e).__name__}); check the "
+            "network (and a proxy)"
+        ]
     finally:
         await client.close()
         Route.BASE = old_base

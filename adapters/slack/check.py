@@ -61,7 +61,10 @@ async def check_slack(config: Config) -> list[str]:
         granted = {s.strip() for s in str(auth.headers.get("x-oauth-scopes", "")).split(",")}
         granted.discard("")
         if granted:
-            missing = sorted(manifest_scopes() - granted)
+            needed = manifest_scopes()
+            if not config.slack.mentor_group:
+                needed.discard("usergroups:read")  # only `[slack] mentor_group` reads groups
+            missing = sorted(needed - granted)
             if missing:
                 problems.append(
                     "Slack: the bot token lacks scope(s) "

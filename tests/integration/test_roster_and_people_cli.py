@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -134,6 +135,11 @@ def test_people_export_writes_json_and_delete_asks_first(
     data = json.loads(capsys.readouterr().out)
     assert data["user"] == "console:alice"
     assert data["questions_asked"][0]["text"].startswith("How do I group")
+    # No terminal to ask on (a script, a container): refused before anything is opened.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["people", "delete", "console:alice"]) == 2
+    assert "add --yes" in capsys.readouterr().err
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)  # a person at a terminal
     monkeypatch.setattr("builtins.input", lambda _: "n")
     assert main(["people", "delete", "console:alice"]) == 1
     assert "Nothing was changed" in capsys.readouterr().out

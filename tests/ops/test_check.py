@@ -65,3 +65,19 @@ async def test_a_refused_channel_listing_is_said_once_for_all_channels(
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert "could not list channels to find #mentoring, #mentor-admins (missing_scope)" in line
+
+
+async def test_the_mentor_group_scope_is_asked_for_only_when_the_group_is_used(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    from adapters.slack.check import manifest_scopes
+
+    fake_slack.scopes = manifest_scopes() - {"usergroups:read"}
+    env = slack_env(tmp_path, fake_slack)
+    assert (await asyncio.to_thread(run, env, tmp_path, "db", "upgrade")).returncode == 0
+    result = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "bot.toml").write_text('[slack]\nmentor_group = "mentors"\n', encoding="utf-8")
+    grouped = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert grouped.returncode == 1
+    assert "lacks scope(s) usergroups:read" in grouped.stderr

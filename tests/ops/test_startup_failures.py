@@ -173,6 +173,18 @@ async def test_check_logs_in_to_discord_without_stray_warnings(
     assert result.returncode == 0, result.stderr
 
 
+def test_check_says_discord_is_out_of_reach_not_that_logging_in_failed(tmp_path: Path) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/api/v10"
+    env = clean_env(tmp_path, DISCORD_TOKEN="good", DISCORD_API_BASE_URL=closed)
+    run(env, tmp_path, "db", "upgrade")
+    result = run(env, tmp_path, "check")
+    assert result.returncode == 1
+    [line] = [x for x in result.stderr.splitlines() if "Discord:" in x]
+    assert f"Discord: cannot reach {closed} (" in line, line
+
+
 async def test_a_refused_discord_token(tmp_path: Path, refusing_discord: str) -> None:
     env = clean_env(
         tmp_path, DISCORD_TOKEN="wrong", DISCORD_API_BASE_URL=refusing_discord, PORT="0"

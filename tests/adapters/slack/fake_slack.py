@@ -107,6 +107,9 @@ class FakeSlack:
         self._used_triggers: set[str] = set()
         self.views: dict[str, dict[str, Any]] = {}  # open modals by view id (views.open/update)
         self._view_ids = itertools.count(1)
+        # The token's scopes, sent as Slack does on every Web API answer (`X-OAuth-Scopes`);
+        # None sends no header.
+        self.scopes: set[str] | None = None
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -183,7 +186,7 @@ class FakeSlack:
         return f"{self.url}/respond/{key}"
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=50 * 1024**2)
+        app = web.Application(client_max_size=50 * 1024**2, middlewares=[self._scopes_header])
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_post("/upload/v1/{file_id}", self._upload)
@@ -195,6 +198,13 @@ class FakeSlack:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
+
+    @web.middleware
+    async def _scopes_header(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        response: web.StreamResponse = await handler(request)
+        if self.scopes is not None and request.path.startswith("/api/"):
+            response.headers["X-OAuth-Scopes"] = ",".join(sorted(self.scopes))
+        return response
 
     async def stop(self) -> None:
         if self._runner is not None:
