@@ -419,7 +419,8 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
             return await print_signin_link(app, link, port=port)
         finally:
             await app.dispose()
-    sock = bind("0.0.0.0", port)  # a busy port stops start-up before the database is opened
+    # A busy port stops start-up before the database is opened.
+    sock = bind("0.0.0.0", port, setting="use --port")
     try:
         app = await build_app(cfg, clock=SystemClock(), load_similar=False)
     except BaseException:

@@ -75,8 +75,9 @@ def ops_app(
     return asgi
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """The listening socket, or a StartupError that says which port is taken."""
+def bind(host: str, port: int, *, setting: str = "set PORT") -> socket.socket:
+    """The listening socket, or a StartupError that says which port is taken (and how to
+    choose another: `setting`)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # Named TCP, asyncio sets TCP_NODELAY on every accepted connection (it checks the proto):
     # without it each answer waits ~40 ms for the client's delayed ACK (Nagle's algorithm).
@@ -88,7 +89,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         if e.errno == errno.EADDRINUSE:
             raise StartupError(
-                f"port {port} on {host} is already in use; stop what uses it or set PORT "
+                f"port {port} on {host} is already in use; stop what uses it or {setting} "
                 "to a free port",
                 code=1,
             ) from None
