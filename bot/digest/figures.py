@@ -263,10 +263,18 @@ def _rating_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}/5"
 
 
+ANOTHER_WEEK = "`/mentoradmin digest YYYY-Www`"  # how a reader of the digest asks for another
+
+
 def digest_message(
-    digest: Digest, *, chart: bytes | None = None, note: str | None = None
+    digest: Digest,
+    *,
+    chart: bytes | None = None,
+    note: str | None = None,
+    another_week: str = ANOTHER_WEEK,
 ) -> ChatMessage:
-    """The digest as one message (the chart attached where the platform allows)."""
+    """The digest as one message (the chart attached where the platform allows); its footer
+    says how to see `another_week` (in chat the command, at the terminal the CLI's option)."""
     t, p = digest.this, digest.previous
     monday = digest.week.monday()
     span = f"{monday:%b %d}–{(monday + timedelta(days=6)):%b %d}"
@@ -376,7 +384,7 @@ def digest_message(
         body=lines(parts),
         footer=text(
             "Counts follow the questions asked in the week; askers are never named. "
-            "`/mentoradmin digest YYYY-Www` for another week."
+            f"{another_week} for another week."
         ),
         attachment=attachment,
         kind="digest",

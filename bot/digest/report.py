@@ -63,7 +63,9 @@ async def print_digest(
                 return 2
             digest = await load_digest(uow, config, ws, wanted, now=now)
             print(f"== {ws.name or ws.ref.key()} ==")
-            print(digest_message(digest).plain())
+            print(
+                digest_message(digest, another_week="`micromentor digest --week YYYY-Www`").plain()
+            )
             if png is not None:
                 path = _chart_path(png, ws.ref.id, len(workspaces) > 1)
                 try:

@@ -236,6 +236,7 @@ async def test_the_digest_on_demand_is_posted_once_and_the_admin_told_where(
     out = await console("as admin", "/mentoradmin digest")
     assert len([s for s in out if "weekly digest" in s]) == 1
     assert "weekly digest" in out.one("#mentor-admins")
+    assert "`/mentoradmin digest YYYY-Www` for another week" in out.one("#mentor-admins")
     assert out.one("only admin sees").text == (
         "Posted the digest of 2026-W48 (this week so far) in #mentor-admins."
     )

@@ -328,6 +328,9 @@ async def test_micromentor_digest_prints_the_week_and_writes_the_chart(
         assert await report(week=None, png=png, workspace=None) == 0
         out = capsys.readouterr().out
         assert "weekly digest — 2026-W48" in out and "1 asked" in out
+        # At the terminal, another week is asked for with the CLI's option, not a chat command.
+        assert "`micromentor digest --week YYYY-Www` for another week" in out
+        assert "/mentoradmin" not in out
         assert png.read_bytes().startswith(b"\x89PNG")
         assert await report(week="2026-W99", png=None, workspace=None) == 2
         assert await report(week=None, png=None, workspace="nope") == 1
