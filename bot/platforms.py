@@ -100,6 +100,11 @@ def _malformed(env: Mapping[str, str]) -> list[str]:
             "slack: SLACK_BOT_TOKEN is an app-level token (xapp-…); that one goes in "
             "SLACK_APP_TOKEN, and SLACK_BOT_TOKEN is the Bot User OAuth Token (xoxb-…)"
         )
+    elif bot and not bot.startswith("xox"):  # xoxb-…, or xoxe.xoxb-… with token rotation
+        problems.append(
+            "slack: SLACK_BOT_TOKEN is not a Slack token (a bot token starts with xoxb-); copy "
+            "the Bot User OAuth Token from the app's OAuth & Permissions page"
+        )
     app = env.get("SLACK_APP_TOKEN", "").strip().strip("\"'")
     if app.startswith(("xoxb-", "xoxp-")):
         problems.append(
