@@ -345,12 +345,12 @@ class LeasedQueue(Protocol[T]):
 
     async def retry(
         self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
-    ) -> None:
-        """Give the lease back; try again at `due_at`."""
+    ) -> bool:
+        """Give the lease back; try again at `due_at`. False: the lease was no longer ours."""
         ...
 
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
-        """Give up on this row for good."""
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
+        """Give up on this row for good. False: the lease was no longer ours (nothing changed)."""
         ...
 
     async def release(

@@ -33,7 +33,9 @@ async def optimize(engine: AsyncEngine) -> None:
         return
     async with engine.begin() as connection:
         await connection.exec_driver_sql("PRAGMA analysis_limit=400")
-        await connection.exec_driver_sql("PRAGMA optimize")
+        # 0x10002: every table, not only those this pooled connection queried (SQLite 3.46+;
+        # older versions read the 0x02 and look at this connection's tables).
+        await connection.exec_driver_sql("PRAGMA optimize=0x10002")
 
 
 async def question_counts(engine: AsyncEngine) -> dict[tuple[str, str], int]:

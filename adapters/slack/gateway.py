@@ -239,9 +239,10 @@ class SlackGateway:
     async def _already_posted(
         self, channel: str, key: str, *, thread_ts: str | None
     ) -> MessageRef | None:
-        """The message of an earlier attempt, found by the key in its metadata: in the recent
-        history of the channel (or of the thread), newest first, a few pages deep — in a busy
-        channel more than a page may have been posted between the attempt and this retry."""
+        """The message of an earlier attempt, found by the key in its metadata, a few pages
+        deep: the channel's history newest first (in a busy channel more than a page may have
+        been posted between the attempt and this retry), or the thread's replies, which Slack
+        gives oldest first (a session's thread is far shorter than the pages read)."""
         try:
             if channel.startswith(("U", "W")):  # a DM: history is read from the IM channel
                 opened = await self.client.conversations_open(users=channel)

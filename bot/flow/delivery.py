@@ -50,7 +50,9 @@ class Deliverer:
     async def __call__(self, row: OutboxItem) -> None:
         assert row.id is not None
         d = row.delivery
-        retry = row.attempts > 1
+        # An earlier attempt may have done part of the work (a thread opened, then a member
+        # refused by a rate limit, which is not counted as an attempt): look before acting.
+        retry = row.attempts > 1 or bool(row.last_error)
         question = None
         message = d.message
         if d.question_id is not None:

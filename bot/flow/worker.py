@@ -231,6 +231,8 @@ class LeasedWorker(Generic[T]):
         except Exception as e:
             error = _error(e)
             if item.attempts >= self.settings.max_attempts:
+                if not await self._settle(item, retry_at=None, error=error):
+                    return  # another worker holds it now: theirs to finish (or give up)
                 log.error(
                     "%s %s gave up after %d attempts: %s",
                     self.name,
@@ -239,7 +241,6 @@ class LeasedWorker(Generic[T]):
                     error,
                     exc_info=not isinstance(e, ConnectionError | TimeoutError | OSError),
                 )
-                await self._settle(item, retry_at=None, error=error)
                 if self._on_give_up is not None:
                     await self._on_give_up(item, error)
                 return
@@ -254,21 +255,25 @@ class LeasedWorker(Generic[T]):
             )
             await self._settle(item, retry_at=self._clock.now() + backoff, error=error)
 
-    async def _settle(self, item: T, *, retry_at: datetime | None, error: str) -> None:
+    async def _settle(self, item: T, *, retry_at: datetime | None, error: str) -> bool:
         """End the attempt with a retry at `retry_at` (None: failed for good) — while the lease
-        is still ours: a worker that outlived its lease leaves the row to its new holder."""
+        is still ours: a worker that outlived its lease leaves the row to its new holder (and
+        gets False)."""
         assert item.id is not None
         async with self._uow_factory() as uow:
             queue = self._queue(uow)
             if retry_at is None:
-                await queue.fail(item.id, error=error, lease_until=item.lease_until)
+                ours = await queue.fail(item.id, error=error, lease_until=item.lease_until)
             else:
-                await queue.retry(
+                ours = await queue.retry(
                     item.id, due_at=retry_at, error=error, lease_until=item.lease_until
                 )
             await uow.commit()
-        if retry_at is not None:
+        if not ours:
+            log.info("%s %s: lease lost, left to the worker that holds it", self.name, item.id)
+        elif retry_at is not None:
             self._wake_at(retry_at)
+        return ours
 
     async def _postpone(self, item: T, due: datetime, *, error: str | None = None) -> None:
         """Hand the row back until `due`, not counted as an attempt (while the lease is ours)."""

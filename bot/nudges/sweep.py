@@ -49,7 +49,7 @@ class NudgeSweep:
             await self._bus.decide(decide)
         except Later as later:
             async with self._bus.uow_factory() as uow:
-                await uow.nudges.postpone(nudge_id, due_at=later.when)
+                await uow.nudges.postpone(nudge_id, due_at=later.when, lease_until=lease_until)
                 await uow.commit()
             log.debug("nudge %s (%s) waits for working hours: %s", nudge_id, nudge.kind, later.when)
 

@@ -107,11 +107,11 @@ class SqlNudgeRepository(Repository):
 
     async def retry(
         self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
-    ) -> None:
-        await self._rows.retry(item_id, due_at=due_at, error=error, lease_until=lease_until)
+    ) -> bool:
+        return await self._rows.retry(item_id, due_at=due_at, error=error, lease_until=lease_until)
 
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
-        await self._rows.fail(item_id, error=error, lease_until=lease_until)
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
+        return await self._rows.fail(item_id, error=error, lease_until=lease_until)
 
     async def release(
         self, item_ids: Sequence[int], *, lease_until: datetime | None = None

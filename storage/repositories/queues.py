@@ -65,11 +65,11 @@ class _Queue(Repository):
 
     async def retry(
         self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
-    ) -> None:
-        await self._rows.retry(item_id, due_at=due_at, error=error, lease_until=lease_until)
+    ) -> bool:
+        return await self._rows.retry(item_id, due_at=due_at, error=error, lease_until=lease_until)
 
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
-        await self._rows.fail(item_id, error=error, lease_until=lease_until)
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
+        return await self._rows.fail(item_id, error=error, lease_until=lease_until)
 
     async def release(
         self, item_ids: Sequence[int], *, lease_until: datetime | None = None
@@ -139,9 +139,9 @@ class SqlInboxRepository(_Queue):
         )
         return changed == 1
 
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
         # What people typed goes with a failure too; the key stays (it still de-duplicates).
-        await self._rows.finish(
+        return await self._rows.finish(
             item_id, lease_until=lease_until, state="failed", last_error=error, payload={}
         )
 
@@ -202,13 +202,14 @@ class SqlOutboxRepository(_Queue):
                 sa.update(OUTBOX).where(OUTBOX.c.id == item_id).values(spec=delivery.to_json())
             )
 
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
         if not await self._rows.fail(item_id, error=error, lease_until=lease_until):
-            return  # another worker has it (and may still send the secret)
+            return False  # another worker has it (and may still send the secret)
         # A secret that will never go out need not wait for the prune either.
         spec = await self._session.scalar(sa.select(OUTBOX.c.spec).where(OUTBOX.c.id == item_id))
         if spec and spec.get("secret"):
             await self.scrub([(item_id, Delivery.from_json(spec, lane="").scrubbed())])
+        return True
 
     async def sent_many(self, sent: Sequence[tuple[int, datetime, str | None]]) -> None:
         if not sent:

@@ -254,3 +254,71 @@ async def test_the_workers_share_one_shutdown_grace(sqlite_url: str) -> None:
         await app.dispose()
     assert len(given) == 3 and given[0] == pytest.approx(0.6, abs=0.05)
     assert sum(given) < 0.7 and took < 1.0  # not 3 × 0.6
+
+
+async def test_a_worker_that_lost_the_row_does_not_give_up_on_it(
+    uow_factory: UowFactory,
+) -> None:
+    """The last attempt outlives its lease and fails; another replica has the row by then:
+    it is theirs to finish, so nobody is told "something went wrong" and it stays pending."""
+    clock = ManualClock(T0)
+    await _add(uow_factory, _dm("U1"))
+    gave_up: list[int | None] = []
+
+    async def process(item: OutboxItem) -> None:
+        clock.advance(LEASE + timedelta(seconds=5))
+        async with uow_factory() as uow:  # the other replica takes it meanwhile
+            assert await uow.outbox.lease(clock.now(), lease=LEASE, limit=9)
+            await uow.commit()
+        raise RuntimeError("the platform failed")
+
+    async def give_up(item: OutboxItem, error: str) -> None:
+        gave_up.append(item.id)
+
+    worker: LeasedWorker[OutboxItem] = LeasedWorker(
+        name="outbox",
+        uow_factory=uow_factory,
+        queue=lambda uow: uow.outbox,
+        process=process,
+        clock=clock,
+        settings=WorkerSettings(lease_seconds=LEASE.total_seconds(), max_attempts=1),
+        on_give_up=give_up,
+    )
+    await worker.drain()
+    assert gave_up == []
+    async with uow_factory() as uow:
+        assert await uow.outbox.pending() == 1
+        assert await uow.outbox.lease(clock.now(), lease=LEASE, limit=9) == []  # still theirs
+
+
+class _Recorder(FakeChat):
+    def __init__(self) -> None:
+        super().__init__(platform="slack")
+        self.retries: list[bool] = []
+
+    async def send_dm(self, user: UserRef, message: ChatMessage, **kwargs: Any) -> Any:
+        self.retries.append(bool(kwargs.get("retry")))
+        return None
+
+
+async def test_a_row_that_met_an_error_before_looks_before_sending_again(
+    uow_factory: UowFactory,
+) -> None:
+    """A rate limit is not counted as an attempt, but the attempt it cut may have done part of
+    the work (a thread opened before a member was refused): the next one looks first."""
+    chat = _Recorder()
+    deliverer = Deliverer(
+        uow_factory=uow_factory,
+        chat=chat,
+        clock=ManualClock(T0),
+        card_view=lambda uow, q: None,  # type: ignore[arg-type,return-value]
+    )
+    await _add(uow_factory, _dm("U1"), _dm("U2"))
+    async with uow_factory() as uow:
+        fresh, limited = await uow.outbox.lease(T0, lease=LEASE, limit=9)
+        await uow.commit()
+    limited.last_error = "RetryAfter: retry after 40 s"
+    await deliverer(fresh)
+    await deliverer(limited)
+    assert (fresh.attempts, limited.attempts) == (1, 1)
+    assert chat.retries == [False, True]

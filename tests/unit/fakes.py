@@ -640,9 +640,11 @@ class FakeNudgeRepository(_Repository):
 
     async def retry(
         self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
-    ) -> None:
-        if not self._lost(item_id, lease_until):
-            await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
+    ) -> bool:
+        if self._lost(item_id, lease_until):
+            return False
+        await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
+        return True
 
     async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
         if not self._lost(item_id, lease_until):
@@ -808,13 +810,17 @@ class _FakeQueue(_Repository):
 
     async def retry(
         self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
-    ) -> None:
-        if not self._lost(item_id, lease_until):
-            await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
+    ) -> bool:
+        if self._lost(item_id, lease_until):
+            return False
+        await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
+        return True
 
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
-        if not self._lost(item_id, lease_until):
-            await self._change(item_id, state="failed", lease_until=None, last_error=error)
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
+        if self._lost(item_id, lease_until):
+            return False
+        await self._change(item_id, state="failed", lease_until=None, last_error=error)
+        return True
 
     async def release(
         self, item_ids: Sequence[int], *, lease_until: datetime | None = None
@@ -910,12 +916,13 @@ class FakeOutboxRepository(_FakeQueue):
         for item_id, delivery in rows:
             await self._change(item_id, delivery=delivery)
 
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
         if self._lost(item_id, lease_until):
-            return
+            return False
         row = await self._change(item_id, state="failed", lease_until=None, last_error=error)
         if row.delivery.secret:
             await self._change(item_id, delivery=row.delivery.scrubbed())
+        return True
 
     async def prune(self, before: datetime) -> int:
         return await self._prune(before, lambda r: r.due_at)
