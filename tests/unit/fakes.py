@@ -646,9 +646,11 @@ class FakeNudgeRepository(_Repository):
         await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
         return True
 
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> None:
-        if not self._lost(item_id, lease_until):
-            await self._change(item_id, state=NudgeState.FAILED, lease_until=None, last_error=error)
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
+        if self._lost(item_id, lease_until):
+            return False
+        await self._change(item_id, state=NudgeState.FAILED, lease_until=None, last_error=error)
+        return True
 
     async def release(
         self, item_ids: Sequence[int], *, lease_until: datetime | None = None

@@ -157,11 +157,13 @@ async def test_a_post_that_went_out_is_found_again_behind_a_page_of_newer_messag
     """A busy channel: more than a page of messages came after the attempt that went out but
     answered an error; the retry pages back through the history and still finds it."""
     await slack.join("bob", "python, pandas")
+    # Others' messages, all newer than the card will be (their ts is later): the history reads
+    # them first, as if they had been posted between the card's attempt and its retry.
+    for n in range(450):
+        slack.fake.messages[(MENTORING, f"1800000000.{n:06d}")] = {"text": f"chatter {n}"}
     slack.fake.fail_after_apply[f"chat.postMessage@{MENTORING}"] = 500
     await slack.command("alice", "/askmentor", QUESTION)
     await slack.fake.wait_for(lambda: cards(slack, 1), what="the card's first attempt")
-    for n in range(450):  # others talk in the channel before the retry (it backs off)
-        slack.fake.messages[(MENTORING, f"1800000000.{n:06d}")] = {"text": f"chatter {n}"}
     await slack.settled(within=20)
     assert len(cards(slack, 1)) == 1
     pages = slack.fake.to("conversations.history", channel=MENTORING)
