@@ -147,7 +147,7 @@ _KNOWN = {*COLUMNS, "email"}
 _EXTRA = "\0extra"  # never a column name
 
 
-def _duplicates(rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+def _duplicates(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, str]]:
     """A mentor named on two rows (by id, or by e-mail) of the same workspace: which rows."""
     first: dict[tuple[str, str], int] = {}
     problems = []
@@ -160,8 +160,11 @@ def _duplicates(rows: list[tuple[int, dict[str, str]]]) -> list[str]:
             key = (workspace, f"{column}:{who.lower() if column == 'email' else who}")
             if key in first:
                 problems.append(
-                    f"{line}: `{column}` {who} is already on line {first[key]}; "
-                    "keep one row per mentor"
+                    (
+                        line,
+                        f"`{column}` {who} is already on line {first[key]}; keep one row per "
+                        "mentor",
+                    )
                 )
             else:
                 first[key] = line
@@ -199,20 +202,19 @@ async def import_roster(
         out(f"{file}: ignoring unknown column(s) {', '.join(ignored)}; known: {', '.join(COLUMNS)}")
     rows = [row for _, row in numbered]
     lines = [line for line, _ in numbered]
-    errors = [f"{file}:{line}: {p}" for line, row in numbered for p in _row_problems(row)]
-    errors += [f"{file}:{p}" for p in _duplicates(numbered)]
-    if errors:
-        out("Nothing was imported. Fix these rows and run it again:")
-        for e in errors:
-            out(f"  {e}")
-        return 2
     async with uow_factory() as uow:
-        known = {ws.ref for ws in await uow.workspaces.all()}
-    unknown = sorted({r["workspace"] for r in rows} - {w.key() for w in known})
-    if unknown:
-        out(
-            f"Nothing was imported: unknown workspace(s) {', '.join(unknown)} — start the bot there first."
-        )
+        known = {ws.ref.key() for ws in await uow.workspaces.all()}
+    # Every problem of every row at once, in line order: one pass fixes the file.
+    wrong = [(line, p) for line, row in numbered for p in _row_problems(row)]
+    wrong += _duplicates(numbered)
+    for line, row in numbered:
+        workspace = (row.get("workspace") or "").strip()
+        if ":" in workspace and workspace not in known:
+            wrong.append((line, f"unknown workspace `{workspace}`: start the bot there first"))
+    if wrong:
+        out("Nothing was imported. Fix these rows and run it again:")
+        for line, p in sorted(wrong, key=lambda lp: lp[0]):
+            out(f"  {file}:{line}: {p}")
         return 2
     commands: list[Command] = []
     line_of: list[int] = []  # the file line each command comes from

@@ -291,6 +291,24 @@ def test_a_mentor_on_two_rows_is_refused_naming_both_lines(
     assert "r.csv:4: `user` console:bob is already on line 2" in err
 
 
+def test_every_problem_of_a_roster_is_said_at_once_in_line_order(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    """One pass fixes the file: a duplicate (found on its second line), a bad timezone and an
+    unknown workspace come together, in the order of the file's lines."""
+    err = _refused_import(
+        cli,
+        "console:local,console:bob,Bob,python,,,\n"
+        "console:elsewhere,console:erin,Erin,go,,,\n"
+        "console:local,console:bob,Robert,go,,,\n"
+        "console:local,console:carl,Carl,go,Europe/Berln,,\n",
+    )
+    said = [line.strip() for line in err.splitlines() if line.strip().startswith("r.csv:")]
+    assert [s.split(":")[1] for s in said] == ["3", "4", "5"], err
+    assert "unknown workspace `console:elsewhere`" in said[0]
+    assert "already on line 2" in said[1] and "`timezone`" in said[2]
+
+
 def test_an_exported_roster_imports_as_it_was(
     cli: tuple[Path, pytest.CaptureFixture[str]],
 ) -> None:
