@@ -94,6 +94,8 @@ class QuestionHandedOver(Event):
     previous: UserRef
     mentor: UserRef
     old_thread: ThreadRef | None
+    # True when an admin (not the session's mentor) asked for the hand-over.
+    by_admin: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,13 @@ from bot.events import QuestionHandedOver
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, UserText, text
 from bot.privacy.audit import audit
+from bot.refs import UserRef
 
 __all__ = ["accept_hand_over", "decline_hand_over", "hand_over_question"]
+
+# How many of the workspace's latest hand-over audit entries an Accept looks through to learn
+# whether an admin asked for it.
+_AUDIT_LOOKBACK = 200
 
 
 def _running(q: Question) -> None:
@@ -30,16 +35,21 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     # Names come from what the bot knows about each person, never from what was typed.
     names = await names_for(ctx, [cmd.to])
     target = names.get(cmd.to, cmd.to.id)
+    not_a_mentor = Refusal(
+        f"A session can only go to an active mentor of this workspace, and {target} isn't "
+        "one. `/mentor list` shows who mentors what."
+    )
     if cmd.to == q.asker:
+        # An anonymous asker must not be found by trying names one by one: the refusal is the
+        # one anybody who is no mentor here gets.
+        if q.anonymous:
+            raise not_a_mentor
         raise Refusal(f"The asker of #{q.number} can't mentor their own question.")
     if cmd.to == q.mentor:
         raise Refusal(f"{target} already has #{q.number}.")
     profile = await ctx.uow.mentors.get(cmd.to, q.workspace)
     if profile is None or not profile.active:
-        raise Refusal(
-            f"A session can only go to an active mentor of this workspace, and {target} isn't "
-            "one. `/mentor list` shows who mentors what."
-        )
+        raise not_a_mentor
     await require_workspace(ctx, cmd.actor)
     if q.handover_to == cmd.to:
         raise Refusal(f"{target} has been asked already; #{q.number} moves when they accept.")
@@ -79,6 +89,23 @@ async def _offered_to_me(cmd: AcceptHandOver | DeclineHandOver, ctx: Context) ->
     return q
 
 
+async def _offered_by_admin(ctx: Context, q: Question, to: UserRef) -> bool:
+    """Whether the hand-over waiting for `to` was asked for by an admin rather than the mentor.
+
+    Only an admin's offer leaves a trace (its audit entry, written with the offer): the newest
+    one for this question since the current mentor took the session must be the offer to `to`.
+    """
+    since = q.claimed_at
+    subject, detail = f"#{q.number}", f"to {to.key()}"
+    for entry in await ctx.uow.audit.recent(
+        [q.workspace], limit=_AUDIT_LOOKBACK, action="handover"
+    ):
+        if entry.subject != subject:
+            continue
+        return entry.detail == detail and (since is None or entry.at >= since)
+    return False
+
+
 async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
     q = await _offered_to_me(cmd, ctx)
     _running(q)
@@ -86,6 +113,7 @@ async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
     profile = await ctx.uow.mentors.get(cmd.actor.user, q.workspace)
     if profile is None or not profile.active:
         raise Refusal(f"Only active mentors can take over a session; #{q.number} stays put.")
+    by_admin = await _offered_by_admin(ctx, q, cmd.actor.user)
     now = ctx.clock.now()
     previous = q.mentor
     handed = replace(
@@ -100,7 +128,9 @@ async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
     if not await ctx.uow.questions.update(handed, expected_state=QuestionState.CLAIMED):
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
     ctx.reply(f"#{q.number} is now yours. Thank you for taking it on!")
-    ctx.emit(QuestionHandedOver(q.pk, previous, cmd.actor.user, old_thread=q.thread))
+    ctx.emit(
+        QuestionHandedOver(q.pk, previous, cmd.actor.user, old_thread=q.thread, by_admin=by_admin)
+    )
 
 
 async def decline_hand_over(cmd: DeclineHandOver, ctx: Context) -> None:

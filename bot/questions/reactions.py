@@ -232,15 +232,24 @@ async def handed_over(event: QuestionHandedOver, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
     _load_changed(ctx, q)
     names = await names_for(ctx, [q.asker, event.previous, event.mentor])
+    # Whoever asked for it: the mentor, or an admin (never credited to the mentor).
+    by = text("An admin") if event.by_admin else who(event.previous, names, mention=False)
     note = ChatMessage(
-        body=text(
-            who(event.previous, names, mention=False),
-            f" handed #{q.number} over to ",
-            who(event.mentor, names),
-            ". Thanks both!",
-        ),
+        body=by + text(f" handed #{q.number} over to ", who(event.mentor, names), ". Thanks both!"),
         question_id=q.number,
     )
+    if event.by_admin:  # the mentor did not ask for it: tell them, so they can stop working on it
+        ctx.outbox.dm(
+            event.previous,
+            ChatMessage(
+                body=text(
+                    f"An admin handed your session on #{q.number} over to ",
+                    who(event.mentor, names, mention=False),
+                    ", so it is theirs now and you can stop working on it. Thank you for your help!",
+                ),
+                question_id=q.number,
+            ),
+        )
     # The note goes to the thread the question has now, before the new one (if any) opens.
     ctx.outbox.in_thread(note, q, thread=event.old_thread)
     await _open_session(ctx, q, ws)

@@ -230,3 +230,30 @@ async def test_a_mentor_hands_the_session_over_in_the_same_thread(claimed: Conso
     assert out.one("only carol sees").text == "#1 is now yours. Thank you for taking it on!"
     resolved = await claimed("as carol", "click resolve 1")
     assert "helped by carol" in resolved.one("#mentoring").text
+
+
+async def test_an_anonymous_asker_cannot_be_found_by_trying_hand_overs(
+    console: ConsoleDriver,
+) -> None:
+    await console(
+        "as bob",
+        "/mentor join python, pandas",
+        "as alice",
+        f"/askmentor --anonymous {QUESTION} I tried groupby on one column.",
+        "as bob",
+        "react ✋ 1",
+    )
+    out = await console("as admin", "/mentor handover 1 alice", "/mentor handover 1 dave")
+    to_asker, to_nobody = (s.text for s in out.to("only admin sees"))
+    assert to_asker == to_nobody.replace("dave", "alice")
+    assert "asker" not in to_asker
+
+
+async def test_an_admins_hand_over_says_an_admin_did_it_and_tells_the_mentor(
+    claimed: ConsoleDriver,
+) -> None:
+    out = await claimed("as admin", "/mentor handover 1 carol", "as carol", "click accept 1")
+    assert out.one("thread #1", "handed").text == "An admin handed #1 over to @carol. Thanks both!"
+    told = out.one("DM bob").text
+    assert told.startswith("An admin handed your session on #1 over to carol")
+    assert "stop working on it" in told

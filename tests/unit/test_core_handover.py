@@ -3,6 +3,8 @@ only when they accept; checks refuse the rest without changing anything."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion
@@ -115,3 +117,86 @@ async def test_an_open_question_cannot_be_handed_over(core: Core) -> None:
     n = await core.ask("alice")
     said = await core.reply(hand_over(core, "admin", n, "carol"))
     assert said == f"#{n} has no session running, so there is nothing to hand over."
+
+
+async def anonymous_claimed(core: Core) -> int:
+    n = await core.ask("alice", anonymous=True)
+    said = await core.claim("bob", n)
+    assert said.startswith(f"You claimed #{n}"), said
+    return n
+
+
+@pytest.mark.parametrize("by", ["admin", "bob"])
+async def test_an_anonymous_asker_is_refused_like_anyone_who_is_no_mentor(
+    core: Core, by: str
+) -> None:
+    # Trying names one by one must not tell who asked: the asker gets the refusal of a
+    # person who mentors nothing here, word for word.
+    await core.ask("dave", "How do I review a pull request kindly but thoroughly?")
+    n = await anonymous_claimed(core)
+    before = core.db.snapshot()
+    to_asker = await core.reply(hand_over(core, by, n, "alice"))
+    to_nobody = await core.reply(hand_over(core, by, n, "dave"))
+    assert to_asker == to_nobody.replace("dave", "alice")
+    assert to_asker == (
+        "A session can only go to an active mentor of this workspace, and alice isn't one. "
+        "`/mentor list` shows who mentors what."
+    )
+    assert "asker" not in to_asker
+    assert core.db.snapshot() == before
+
+
+async def test_an_admins_hand_over_is_credited_to_an_admin_and_the_mentor_is_told(
+    core: Core,
+) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "admin", n, "carol"))
+    assert core.chat.dms(core.user("bob")) == []  # asking moves nothing yet
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
+    assert core.question(n).mentor == core.user("carol")
+    posted = [m.plain() for m in core.chat.messages("post_in_thread")]
+    assert f"An admin handed #{n} over to @carol. Thanks both!" in posted
+    assert not any("bob handed" in p for p in posted)
+    [told] = core.chat.dms(core.user("bob"))
+    assert told.startswith(f"An admin handed your session on #{n} over to carol")
+    assert "stop working on it" in told
+
+
+async def test_the_mentors_own_hand_over_is_credited_to_them_and_sends_them_nothing(
+    core: Core,
+) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
+    posted = [m.plain() for m in core.chat.messages("post_in_thread")]
+    assert f"bob handed #{n} over to @carol. Thanks both!" in posted
+    assert not any(p.startswith("An admin") for p in posted)
+    assert core.chat.dms(core.user("bob")) == []
+
+
+async def test_an_admins_offer_the_mentor_replaced_is_credited_to_the_mentor(core: Core) -> None:
+    await core.join("dave", "pandas")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "admin", n, "dave"))
+    await core.reply(hand_over(core, "bob", n, "carol"))  # the mentor asks someone else
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
+    posted = [m.plain() for m in core.chat.messages("post_in_thread")]
+    assert f"bob handed #{n} over to @carol. Thanks both!" in posted
+    assert core.chat.dms(core.user("bob")) == []
+
+
+async def test_an_admins_earlier_hand_over_does_not_credit_a_later_one(core: Core) -> None:
+    await core.join("dave", "pandas")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "admin", n, "carol"))
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
+    core.clock.advance(timedelta(minutes=1))
+    await core.reply(hand_over(core, "carol", n, "dave"))
+    await core.reply(AcceptHandOver(core.actor("dave"), n))
+    core.clock.advance(timedelta(minutes=1))
+    await core.reply(hand_over(core, "dave", n, "carol"))  # back to carol, by dave himself
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
+    posted = [m.plain() for m in core.chat.messages("post_in_thread")]
+    assert f"carol handed #{n} over to @dave. Thanks both!" in posted
+    assert f"dave handed #{n} over to @carol. Thanks both!" in posted
+    assert not any(d.startswith("An admin") for d in core.chat.dms(core.user("dave")))
