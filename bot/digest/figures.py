@@ -14,7 +14,7 @@ from bot.digest.tally import WeekTally
 from bot.domain import Feedback, MentorProfile, PointsEntry, Question, QuestionState
 from bot.messages import Attachment, Bold, ChatMessage, Text, UserText, lines, text
 from bot.recognition.digest import CommunityWeek, community_lines
-from bot.recognition.model import places
+from bot.recognition.model import FORGOTTEN_NAME, places
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import duration_text, plural
 
@@ -313,7 +313,11 @@ def digest_message(
         # Equal points, equal place ("1, 1, 3"), as on the leaderboard.
         ranks = places(pts for _, pts in t.top_mentors)
         for i, (rank, (ref, pts)) in enumerate(zip(ranks, t.top_mentors, strict=True)):
-            thanks += [f"{', ' if i else ''}{rank}. ", UserText(digest.names.get(ref, ref.id))]
+            # A forgotten person (no name left) is named as everywhere else: never their
+            # tombstone id.
+            name = digest.names.get(ref)
+            named: str | UserText = UserText(name) if name is not None else FORGOTTEN_NAME
+            thanks += [f"{', ' if i else ''}{rank}. ", named]
             thanks.append(f" ({plural(pts, 'point')})")
         parts.append(text(Bold("Most thanked: "), *thanks))
     else:

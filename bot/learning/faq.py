@@ -157,12 +157,15 @@ def _clean_answer(raw: str) -> str:
 
 
 async def _schedule_check(ctx: Context, entry: FaqEntry) -> None:
+    """One pending check per entry: a new one (saved again, confirmed) replaces the one due."""
+    await ctx.uow.nudges.cancel_subject(NudgeKind.FAQ_VERIFY, entry.number)
     await ctx.uow.nudges.add(
         Nudge(
             kind=NudgeKind.FAQ_VERIFY,
             workspace=entry.workspace,
             target=entry.author,
             step=entry.number,
+            subject_id=entry.number,
             due_at=entry.verified_at + timedelta(days=ctx.config.faq.verify_days),
         )
     )
@@ -269,6 +272,7 @@ async def retire_faq(cmd: RetireFaq, ctx: Context) -> None:
     entry.state = FaqState.RETIRED
     entry.updated_at = ctx.clock.now()
     await ctx.uow.faq.update(entry)
+    await ctx.uow.nudges.cancel_subject(NudgeKind.FAQ_VERIFY, entry.number)
     _forget(ctx, entry.workspace)
     ctx.reply(f"FAQ {entry.number} is retired and no longer shown. Thanks for keeping it true!")
 

@@ -126,7 +126,7 @@ async def _announce_or_wait(
     names every badge earned meanwhile."""
     last = await ctx.uow.badges.last_announced(user)
     if last is None or last < _day_start(now):
-        await _announce(ctx, user, now)
+        await _announce(ctx, user, workspace, now)
         return
     if await ctx.uow.nudges.pending_of_kind(NudgeKind.BADGES, user):
         return  # tomorrow's will name this one too
@@ -152,9 +152,10 @@ async def _here(ctx: Context, user: UserRef) -> Person | None:
     return None
 
 
-async def _announce(ctx: Context, user: UserRef, now: datetime) -> None:
+async def _announce(ctx: Context, user: UserRef, workspace: WorkspaceRef, now: datetime) -> None:
     """The badge DM: every badge not announced yet, in one message (none to someone gone: the
-    badges stay, for the figures)."""
+    badges stay, for the figures). It points only at views that show them to this person:
+    `/mentor me` answers only an active mentor of `workspace`; the home view answers anyone."""
     person = await _here(ctx, user)
     if person is None:
         return
@@ -168,7 +169,11 @@ async def _announce(ctx: Context, user: UserRef, now: datetime) -> None:
         badge = BADGE_BY_ID.get(b.badge)
         rule = f" — you {badge.rule}" if badge is not None else ""
         body.append(text("• ", Bold(badge_label(b.badge)), rule))
-    body.append(text("Thank you! Your badges are in `/mentor me` and on your home view."))
+    profile = await ctx.uow.mentors.get(user, workspace)
+    if profile is not None and profile.active:
+        body.append(text("Thank you! Your badges are in `/mentor me` and on your home view."))
+    else:
+        body.append(text("Thank you! Your badges are on your home view (`/mentor home`)."))
     ctx.outbox.dm(user, ChatMessage(body=lines(body)))
 
 
@@ -191,7 +196,7 @@ async def send_badge_note(ctx: Context, nudge: Nudge, now: datetime) -> None:
             )
         return
     await wait_for_working_hours(ctx, nudge, user, now)
-    await _announce(ctx, user, now)
+    await _announce(ctx, user, nudge.workspace, now)
 
 
 def badges_text(badges: Sequence[EarnedBadge]) -> Text:

@@ -59,8 +59,11 @@ async def community_week(
     )
 
     def name(ref: UserRef | None) -> str:
-        found = people.get(ref) if ref is not None else None
-        return found.name if found is not None else (ref.id if ref is not None else "?")
+        # A forgotten speaker is named as on the leaderboard: never their tombstone id.
+        if ref is None:
+            return "?"
+        found = people.get(ref)
+        return found.name if found is not None else FORGOTTEN_NAME
 
     return CommunityWeek(
         kudos=kudos,

@@ -298,11 +298,14 @@ def test_a_mentor_whose_points_of_the_week_come_to_nothing_is_no_top_mentor() ->
 
 
 def test_top_mentors_with_equal_points_share_a_place_and_the_next_place_skips() -> None:
+    names = ("bob", "carol", "dave", "erin", "fay")
     points = [
         PointsEntry(WS, user(name), n, "kudos", MON)
-        for name, n in (("bob", 3), ("carol", 3), ("dave", 2), ("erin", 1), ("fay", 1))
+        for name, n in zip(names, (3, 3, 2, 1, 1), strict=True)
     ]
-    digest = _week_digest(tally_questions([], [], points, top_mentors=5))
+    digest = _week_digest(
+        tally_questions([], [], points, top_mentors=5), names={user(n): n for n in names}
+    )
     line = next(
         ln for ln in digest_message(digest).plain().splitlines() if ln.startswith("Most thanked:")
     )
@@ -310,6 +313,19 @@ def test_top_mentors_with_equal_points_share_a_place_and_the_next_place_skips() 
         "Most thanked: 1. bob (3 points), 1. carol (3 points), 3. dave (2 points), "
         "4. erin (1 point), 4. fay (1 point)"
     )
+
+
+def test_a_top_mentor_with_no_name_left_is_named_as_forgotten_never_by_their_id() -> None:
+    points = [
+        PointsEntry(WS, user("bob"), 3, "kudos", MON),
+        PointsEntry(WS, user("forgotten-7947cec9"), 4, "kudos", MON),
+    ]
+    digest = _week_digest(
+        tally_questions([], [], points, top_mentors=5), names={user("bob"): "Bob B"}
+    )
+    body = digest_message(digest).plain()
+    assert "Most thanked: 1. someone forgotten (4 points), 2. Bob B (3 points)" in body, body
+    assert "forgotten-" not in body
 
 
 def test_the_most_helpful_of_the_month_share_places_as_on_the_leaderboard() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.commands import AskQuestion
 from bot.config import Config, FaqSection
+from bot.domain import NudgeKind, NudgeState
 from bot.learning.commands import ConfirmFaq, RetireFaq, SaveFaq, SearchFaq, UpdateFaq
 from bot.learning.faq import rank_faq
 from bot.learning.forms import FAQ_GONE, FAQ_NOT_HERE, FaqForm, faq_form
@@ -95,6 +96,36 @@ async def test_saving_again_updates_the_entry(core: Core) -> None:
     assert said.startswith("FAQ 1 is updated.")
     [e] = core.db.rows("faq")
     assert e.answer.endswith("for a frame.") and e.verified_at == START + timedelta(days=10)
+
+
+async def test_saving_again_replaces_the_scheduled_check_so_the_author_is_asked_once(
+    core: Core,
+) -> None:
+    n = await saved(core)
+    said = await core.reply(
+        SaveFaq(core.actor("bob"), n, ANSWER + " Add .reset_index() for a frame.")
+    )
+    assert said.startswith("FAQ 1 is updated.")
+    pending = [
+        x
+        for x in core.db.rows("nudges")
+        if x.kind is NudgeKind.FAQ_VERIFY and x.state is NudgeState.PENDING
+    ]
+    assert len(pending) == 1
+    core.clock.advance(timedelta(days=90))
+    await core.tick()
+    asked = [m for m in core.chat.dms(core.user("bob")) if "still accurate" in m]
+    assert len(asked) == 1
+
+
+async def test_a_retired_entry_has_no_check_pending(core: Core) -> None:
+    await saved(core)
+    await core.reply(RetireFaq(core.actor("bob"), 1))
+    assert not [
+        x
+        for x in core.db.rows("nudges")
+        if x.kind is NudgeKind.FAQ_VERIFY and x.state is NudgeState.PENDING
+    ]
 
 
 async def test_entries_are_shown_first_when_someone_asks_something_like_it(core: Core) -> None:

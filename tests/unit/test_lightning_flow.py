@@ -319,6 +319,20 @@ async def test_the_digest_reports_held_sessions_and_attendance(core: Core) -> No
     assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points)" in said
 
 
+async def test_the_digest_names_a_forgotten_speaker_as_forgotten_never_by_their_tombstone(
+    core: Core,
+) -> None:
+    from bot.privacy.commands import ForgetPerson
+
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    await at(core, AT + timedelta(minutes=15))
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    said = await core.digest()
+    assert f"“{TITLE}” by someone forgotten (1 signed up)" in said, said
+    assert "forgotten-" not in said, said
+
+
 async def test_session_numbers_are_scoped_to_the_workspace(core: Core) -> None:
     n = await scheduled(core)
     stranger = core.actor("eve")

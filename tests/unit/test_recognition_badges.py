@@ -85,6 +85,32 @@ async def test_a_first_question_earns_a_badge_announced_by_dm(core: Core) -> Non
     assert [b.badge for b in core.db.rows("badges")] == ["first_question"]
 
 
+async def test_the_badge_dm_points_a_non_mentor_only_at_what_answers_them(core: Core) -> None:
+    await core.ask("alice")  # an asker, not a mentor: `/mentor me` would turn her away
+    [dm] = badge_dms(core, "alice")
+    assert "/mentor me" not in dm
+    assert "Your badges are on your home view (`/mentor home`)." in dm
+    [home] = await core.handle(ShowHome(core.actor("alice")))
+    assert dict((k, v.plain()) for k, v in home.fields)["Badges"] == "🌱 First question"
+
+
+async def test_the_badge_dm_points_a_mentor_at_mentor_me_too(core: Core) -> None:
+    await core.resolved()
+    [dm] = badge_dms(core, "bob")
+    assert "Your badges are in `/mentor me` and on your home view." in dm
+
+
+async def test_a_mentor_who_stopped_is_not_sent_to_mentor_me(core: Core) -> None:
+    from bot.privacy.commands import LeaveProgramme
+
+    await earn_two_badges_in_a_day(core)
+    await core.handle(LeaveProgramme(core.actor("bob")))  # `/mentor me`: "You left the list"
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    latest = badge_dms(core, "bob")[-1]
+    assert "/mentor me" not in latest and "`/mentor home`" in latest
+
+
 async def test_a_first_resolved_session_earns_the_mentor_a_badge(core: Core) -> None:
     await core.resolved()
     [dm] = badge_dms(core, "bob")

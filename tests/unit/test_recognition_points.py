@@ -163,6 +163,17 @@ async def test_a_forgotten_person_among_the_digests_helpers_is_not_shown_by_a_ba
     assert "1. someone forgotten (3 points)" in digest, digest
 
 
+async def test_the_digests_most_thanked_names_a_forgotten_person_as_forgotten_too(
+    core: Core,
+) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    await core.reply(ForgetPerson(core.actor("admin"), core.user("bob"), "bob", confirmed=True))
+    digest = await core.digest()
+    assert "Most thanked: 1. someone forgotten (5 points)" in digest, digest
+    assert "forgotten-" not in digest, digest
+
+
 # --- a corrected rating: the good-rating points follow it ------------------------------------
 
 
