@@ -250,4 +250,5 @@ class Nudge:
     lease_until: datetime | None = None
     sent_at: datetime | None = None
     last_error: str = ""
-    subject_id: int | None = None  # what a nudge not about a question is about (a lightning id)
+    # What a nudge not about a question is about: a lightning session's id, an FAQ entry's number.
+    subject_id: int | None = None

@@ -385,7 +385,7 @@ class NudgeRepository(LeasedQueue[Nudge], Protocol):
 
     async def cancel_subject(self, kind: NudgeKind, subject_id: int) -> int:
         """Cancel the pending nudges of `kind` about something other than a question (a
-        lightning session's reminders, by its number); returns how many."""
+        lightning session's reminders, an FAQ entry's check, by its number); returns how many."""
         ...
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None: ...
