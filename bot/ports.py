@@ -554,6 +554,10 @@ class LightningRepository(Protocol):
         """Sign someone up once; False if they were already."""
         ...
 
+    async def remove_rsvp(self, lightning_id: int, user: UserRef) -> bool:
+        """Take someone off a session's sign-ups; False if they were not signed up."""
+        ...
+
     async def rsvps(self, lightning_id: int) -> list[Rsvp]: ...
 
     async def rate(self, lightning_id: int, user: UserRef, score: int, at: datetime) -> bool:

@@ -14,6 +14,7 @@ from bot.messages import Action, Bold, ChatMessage, Text, lines, text
 
 __all__ = ["Course", "check_action", "course", "lesson_message", "parse_check_action"]
 
+_LAST = "That was the last lesson: course complete. Thank you! 🎓"
 _TITLES = {Track.MENTEE: "Asking well", Track.MENTOR: "Running a short session"}
 
 
@@ -61,7 +62,8 @@ def parse_check_action(action: str) -> tuple[Track, int] | None:
 
 
 def lesson_message(c: Course, number: int, *, intro: str = "") -> ChatMessage:
-    """Lesson `number` with its quick check as buttons."""
+    """Lesson `number` with its quick check as buttons; the last one ends with the course's
+    completion (after its quick check, and with no `/mentor learn stop` to offer)."""
     lesson = c.lesson(number)
     assert lesson is not None, f"{c.track.value} lesson {number} does not exist"
     body: list[Text] = []
@@ -77,5 +79,9 @@ def lesson_message(c: Course, number: int, *, intro: str = "") -> ChatMessage:
         title=text(Bold(f"{c.title} · lesson {number} of {len(c)}: {lesson.title}")),
         body=lines(body),
         actions=actions,
-        footer=text("`/mentor learn` shows your progress · `/mentor learn stop` ends the course"),
+        footer=text(
+            _LAST
+            if number >= len(c)
+            else "`/mentor learn` shows your progress · `/mentor learn stop` ends the course"
+        ),
     )

@@ -1,8 +1,8 @@
 """Training in bite-sized steps: the first lesson arrives with someone's first `/askmentor`
 (the askers' course) or `/mentor join` (the mentors' course); the next ones come as nudges every
 ``[learning] every_days``, at the start of the learner's working time (quiet hours); `/mentor
-learn` shows progress and the next lesson; `/mentor learn stop` ends it; quick checks are
-buttons."""
+learn` shows where they are and when the next lesson comes (never sending it before its day);
+`/mentor learn stop` ends it; quick checks are buttons."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.learning.commands import AnswerCheck, ShowLearning, StopLearning
 from bot.learning.courses import Course, course, lesson_message
 from bot.learning.model import Enrollment, Track
 from bot.messagebus import Context, Refusal
-from bot.messages import Bold, ChatMessage, Text, lines, text
+from bot.messages import Bold, ChatMessage, Text, lines, text, when
 from bot.nudges.quiet_hours import wait_for_working_hours
 from bot.refs import UserRef, WorkspaceRef
 
@@ -64,16 +64,15 @@ async def enroll(ctx: Context, *, user: UserRef, workspace: WorkspaceRef, track:
 async def _deliver(
     ctx: Context, e: Enrollment, c: Course, *, intro: str = "", as_reply: bool = False
 ) -> None:
-    """Send lesson `e.next_lesson` (by DM, or as the answer to `/mentor learn`), advance, and
-    schedule the next one (or finish the course)."""
+    """Send lesson `e.next_lesson` (by DM, or as the answer to `/mentor learn` when it is due),
+    advance, and schedule the next one (or finish the course)."""
     now = ctx.clock.now()
     number = e.next_lesson
     message = lesson_message(c, number, intro=intro)
     e.next_lesson = number + 1
     e.last_sent_at = now
     if number >= len(c):
-        e.completed_at = now
-        message = _with_footer(message, "That was the last lesson: course complete. Thank you! 🎓")
+        e.completed_at = now  # the lesson's footer says so
     await ctx.uow.learning.save(e)
     if as_reply:
         ctx.reply(message)
@@ -91,18 +90,9 @@ async def _deliver(
         )
 
 
-def _with_footer(message: ChatMessage, line: str) -> ChatMessage:
-    return ChatMessage(
-        title=message.title,
-        body=message.body + "\n" + line,
-        actions=message.actions,
-        footer=message.footer,
-    )
-
-
 async def send_lesson(ctx: Context, nudge: Nudge, now: datetime) -> None:
     """The lesson nudge: sends the lesson it was scheduled for, unless the learner stopped, or
-    already read it with `/mentor learn`; waits for the learner's working time."""
+    already had it (from `/mentor learn` once it was due); waits for the learner's working time."""
     if nudge.target is None or not ctx.config.learning.enabled:
         return
     track, number = _from_step(nudge.step)
@@ -131,51 +121,107 @@ async def _gone(ctx: Context, e: Enrollment) -> bool:
     return left is not None and left >= e.started_at
 
 
-def _progress(e: Enrollment, c: Course) -> Text:
-    done = min(e.next_lesson - 1, len(c))
+def _checks(e: Enrollment) -> str:
     answered = len(e.checks_answered)
-    checks = (
-        f"quick checks {e.checks_right}/{answered} right"
-        if answered
-        else "no quick checks answered yet"
+    if not answered:
+        return "no quick checks answered yet"
+    return f"quick checks {e.checks_right}/{answered} right"
+
+
+def _where(e: Enrollment, c: Course) -> str:
+    """Where a running course is: the lesson they last had and whether its quick check is
+    answered."""
+    had = min(e.next_lesson - 1, len(c))
+    if had < 1:
+        return "starting now"
+    notes = [] if had in e.checks_answered else ["the buttons are on the lesson"]
+    if e.checks_answered:
+        notes.append(_checks(e))
+    answered = "answered" if had in e.checks_answered else "not answered yet"
+    return f"lesson {had} of {len(c)}, its quick check {answered} ({'; '.join(notes)})"
+
+
+async def _next_due(ctx: Context, e: Enrollment, pending: dict[int, Nudge]) -> datetime | None:
+    """When lesson `e.next_lesson` comes by DM: its pending nudge's time (scheduling one at
+    the last lesson plus ``every_days`` should none be waiting, as after a stop); None when it is
+    due already (its nudge then finds it had and sends nothing)."""
+    now = ctx.clock.now()
+    step = lesson_step(e.track, e.next_lesson)
+    if step in pending:
+        return pending[step].due_at if pending[step].due_at > now else None
+    if e.last_sent_at is None:
+        return None
+    due = e.last_sent_at + timedelta(days=ctx.config.learning.every_days)
+    if due <= now:
+        return None
+    await ctx.uow.nudges.add(
+        Nudge(kind=NudgeKind.LESSON, workspace=e.workspace, target=e.user, step=step, due_at=due)
     )
-    if e.completed_at is not None:
-        state = f"complete ({done} of {len(c)} lessons, {checks})"
-    elif e.stopped_at is not None:
-        state = f"stopped after {done} of {len(c)} lessons — picking up again now"
-    else:
-        state = f"{done} of {len(c)} lessons, {checks}"
-    return text("• ", Bold(c.title), f": {state}")
+    return due
 
 
 async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
-    """Progress in every course, then the next lesson of each running one, at once. Someone
-    with no course starts the askers' one (and the mentors' one if they mentor); a stopped
-    course starts again where it stopped."""
+    """Where someone is in each course, without sending a lesson before its day: someone with
+    no course starts the askers' one (and the mentors' one if they mentor) with lesson 1; a
+    stopped course picks up again (its next lesson at once if its day has come, else by DM on
+    its day); a running one says when its next lesson comes."""
     if not ctx.config.learning.enabled:
         raise Refusal("Lessons are switched off here.")
     ws = await require_workspace(ctx, cmd.actor)
     await ensure_person(ctx, cmd.actor)
     user = cmd.actor.user
+    now = ctx.clock.now()
     mine = {e.track: e for e in await ctx.uow.learning.for_user(user)}
     if not mine:
-        mine[Track.MENTEE] = Enrollment(user, ws.ref, Track.MENTEE, started_at=ctx.clock.now())
+        mine[Track.MENTEE] = Enrollment(user, ws.ref, Track.MENTEE, started_at=now)
         profile = await ctx.uow.mentors.get(user, ws.ref)
         if profile is not None and profile.active:
-            mine[Track.MENTOR] = Enrollment(user, ws.ref, Track.MENTOR, started_at=ctx.clock.now())
+            mine[Track.MENTOR] = Enrollment(user, ws.ref, Track.MENTOR, started_at=now)
     courses = {track: course(track, ctx.config) for track in mine}
+    pending = {n.step: n for n in await ctx.uow.nudges.pending_of_kind(NudgeKind.LESSON, user)}
+    summary: list[Text] = []
+    now_due: list[Enrollment] = []
+    for e in mine.values():
+        c = courses[e.track]
+        head: tuple[Bold | str, ...] = ("• ", Bold(c.title), ": ")
+        if e.completed_at is not None:
+            done = min(e.next_lesson - 1, len(c))
+            summary.append(text(*head, f"complete ({done} of {len(c)} lessons, {_checks(e)})"))
+            if e.stopped_at is not None:
+                e.stopped_at = None
+                await ctx.uow.learning.save(e)
+            continue
+        if e.stopped_at is not None:
+            where = f"stopped after {min(e.next_lesson - 1, len(c))} of {len(c)} lessons"
+            e.stopped_at = None
+            await ctx.uow.learning.save(e)
+            again = " — picking up again"
+        else:
+            where, again = _where(e, c), ""
+        due = await _next_due(ctx, e, pending)
+        if due is None:
+            now_due.append(e)
+            summary.append(text(*head, where, again, f"; lesson {e.next_lesson} is below"))
+        else:
+            summary.append(
+                text(
+                    *head,
+                    where,
+                    again,
+                    f"; lesson {e.next_lesson} comes by DM from ",
+                    when(due, with_date=True),
+                )
+            )
+    running = any(e.completed_at is None for e in mine.values())
     ctx.reply(
         ChatMessage(
             title=text(Bold("Your lessons")),
-            body=lines(_progress(e, courses[e.track]) for e in mine.values()),
+            body=lines(summary),
+            footer=text("`/mentor learn stop` ends the lessons") if running else None,
         )
     )
-    for e in mine.values():
-        e.stopped_at = None
-        if e.completed_at is None:
-            await _deliver(ctx, e, courses[e.track], as_reply=True)
-        else:
-            await ctx.uow.learning.save(e)
+    for e in now_due:
+        await _deliver(ctx, e, courses[e.track], as_reply=True)
 
 
 async def stop_learning(cmd: StopLearning, ctx: Context) -> None:

@@ -225,7 +225,11 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
 
 
 async def decline_lightning(cmd: DeclineLightning, ctx: Context) -> None:
+    """ "Not now": a mentor asked to teach a proposed session passes it on; someone signed up
+    for a coming session is taken off its list (no reminders, no rating prompt)."""
     s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    if await _leave(ctx, cmd.actor, s):
+        return
     if s.state is not LightningState.PROPOSED or cmd.actor.user not in s.invited:
         ctx.reply("No problem — nothing is waiting for you there.")
         return
@@ -235,6 +239,27 @@ async def decline_lightning(cmd: DeclineLightning, ctx: Context) -> None:
         if set(s.invited) <= set(s.declined):
             await invite_next_mentors(ctx, s)
     ctx.reply("No problem, thanks for letting me know. Maybe another time!")
+
+
+async def _leave(ctx: Context, actor: Actor, s: Lightning) -> bool:
+    """Take `actor` off the sign-ups of a session that has not ended (the reminders and the
+    rating prompt go to whoever is signed up when they are due); False when they weren't on it."""
+    now = ctx.clock.now()
+    if s.state is not LightningState.SCHEDULED or s.ends_at is None or s.ends_at <= now:
+        return False
+    if not await ctx.uow.lightning.remove_rsvp(s.number, actor.user):
+        return False
+    ws = await workspace_of(ctx, s.workspace)
+    if ws is not None:
+        show_card(ctx, s, ws)
+    assert s.starts_at is not None
+    again = (
+        "; join again any time before it starts."
+        if now < s.starts_at
+        else f"; `/lightning join {s.number}` brings you back while it runs."
+    )
+    ctx.reply(text("You're off the list for ", named(s, number=f"#{s.number}"), again))
+    return True
 
 
 async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:

@@ -188,6 +188,12 @@ class SqlLightningRepository(Repository):
         values = {"lightning_id": rsvp.lightning_id, "user": rsvp.user.key(), "at": rsvp.at}
         return await self._insert_once(RSVP, values, conflict=["lightning_id", "user"])
 
+    async def remove_rsvp(self, lightning_id: int, user: UserRef) -> bool:
+        removed = await self._rowcount(
+            sa.delete(RSVP).where(RSVP.c.lightning_id == lightning_id, RSVP.c.user == user.key())
+        )
+        return removed == 1
+
     async def rsvps(self, lightning_id: int) -> list[Rsvp]:
         rows = await self._session.execute(
             sa.select(RSVP)

@@ -117,6 +117,27 @@ async def test_the_speaker_moves_then_cancels_a_session_and_sign_ups_hear_of_it(
     assert not [line for line in out.to("DM erin") if "⏰" in line.text]
 
 
+async def test_not_now_after_joining_takes_you_off_the_list(console: ConsoleDriver) -> None:
+    await console(
+        "as ann", "/mentor join pandas", f"/lightning propose pandas 2026-11-25 15:00 {TITLE}"
+    )
+    out = await console("as dan", "click join 1", "as eve", "click join 1")
+    assert "Going: 2 signed up" in out.to("#mentoring")[-1].lines
+    out = await console("as dan", "click notnow 1")
+    assert out.one("only dan sees").text == (
+        f"You're off the list for #1 “{TITLE}”; join again any time before it starts."
+    )
+    assert "Going: 1 signed up" in out.one("#mentoring").lines
+    out = await console("click notnow 1")  # said twice: nothing is waiting any more
+    assert out.one("only dan sees").text == "No problem — nothing is waiting for you there."
+    out = await console("clock +1d", "clock +5h", "clock +23h", "clock +45m", "clock +30m")
+    assert len([s for s in out.to("DM eve") if "⏰" in s.text]) == 2
+    assert out.one("DM eve", "How was the lightning session")
+    assert out.to("DM dan") == []  # neither reminder nor rating prompt
+    assert "Held: 1 signed up" in out.to("#mentoring")[-1].lines
+    assert "1 person signed up" in out.one("DM ann", "Thank you for teaching").text
+
+
 async def test_the_speaker_sees_their_own_session_listed_without_a_join_hint(
     console: ConsoleDriver,
 ) -> None:

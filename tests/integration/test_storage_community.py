@@ -190,6 +190,26 @@ async def test_sign_ups_count_once_and_rate_once(uow_factory: UowFactory) -> Non
     assert (held.attendees, held.ratings) == (2, (5,))
 
 
+async def test_a_sign_up_taken_back_is_gone_and_may_come_again(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        s = await uow.lightning.add(
+            _session(state=LightningState.SCHEDULED, speaker=BOB, starts_at=T0)
+        )
+        assert s is not None
+        assert await uow.lightning.add_rsvp(Rsvp(s.number, ALICE, T0))
+        assert await uow.lightning.add_rsvp(Rsvp(s.number, CAROL, T0))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.lightning.remove_rsvp(s.number, ALICE)
+        assert not await uow.lightning.remove_rsvp(s.number, ALICE)
+        assert not await uow.lightning.remove_rsvp(s.number, BOB)  # never signed up
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [r.user for r in await uow.lightning.rsvps(s.number)] == [CAROL]
+        assert await uow.lightning.add_rsvp(Rsvp(s.number, ALICE, T0))
+        await uow.commit()
+
+
 async def test_kudos_by_giver_and_in_a_period(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         await uow.kudos.add(Kudos(WS, ALICE, BOB, "for the help", T0))

@@ -1090,6 +1090,14 @@ class FakeLightningRepository(_Repository):
         self._uow.put("rsvps", key, rsvp)
         return True
 
+    async def remove_rsvp(self, lightning_id: int, user: UserRef) -> bool:
+        key = (lightning_id, user)
+        await self._uow.lock("rsvps", key)
+        if key not in self._uow.rows("rsvps"):
+            return False
+        self._uow.put("rsvps", key, _DELETED)
+        return True
+
     async def rsvps(self, lightning_id: int) -> list[Rsvp]:
         found = [r for r in self._uow.rows("rsvps").values() if r.lightning_id == lightning_id]
         return _copy(sorted(found, key=lambda r: r.at))

@@ -1,6 +1,6 @@
 """The two courses in chat: lesson 1 with the first ask or join, the next ones one a day as
-nudges (quiet hours respected), `/mentor learn` (progress and the next lesson), `/mentor learn
-stop`, quick checks, completion, and an admin's own lessons from bot.toml."""
+nudges (quiet hours respected), `/mentor learn` (where you are, never a lesson before its day),
+`/mentor learn stop`, quick checks, completion, and an admin's own lessons from bot.toml."""
 
 from __future__ import annotations
 
@@ -93,6 +93,11 @@ async def test_the_next_lessons_come_one_a_day_until_the_course_is_complete(core
         assert len(lessons_to(core, core.user("alice"))) == day
     last = lessons_to(core, core.user("alice"))[-1]
     assert "lesson 5 of 5" in last and "course complete" in last
+    # The completion comes after the quick check, and a complete course offers no `stop`.
+    assert last.index("Quick check:") < last.index("course complete")
+    assert last.rstrip().endswith("That was the last lesson: course complete. Thank you! 🎓")
+    assert "/mentor learn stop" not in last
+    assert "/mentor learn stop" in lessons_to(core, core.user("alice"))[-2]
     core.clock.advance(timedelta(days=10))
     await core.tick()
     assert len(lessons_to(core, core.user("alice"))) == 5
@@ -163,27 +168,77 @@ async def test_stopping_with_nothing_running_says_so(core: Core) -> None:
     assert said.startswith("You have no lessons running.")
 
 
-async def test_learn_shows_progress_and_the_next_lesson_at_once(core: Core) -> None:
+async def test_learn_shows_where_you_are_and_never_sends_a_lesson_early(core: Core) -> None:
     await core.ask("alice")
-    said = await core.reply(ShowLearning(core.actor("alice")))
-    assert "Asking well: 1 of 5 lessons, no quick checks answered yet" in said
-    assert "lesson 2 of 5: Give context" in said
-    # the nudge that was due for lesson 2 finds it read and sends nothing; lesson 3 follows
+    alice = core.actor("alice")
+    for _ in range(3):  # checking where you are, again and again, moves nothing forward
+        said = await core.reply(ShowLearning(alice))
+        assert "Asking well: lesson 1 of 5, its quick check not answered yet" in said, said
+        assert "lesson 2 comes by DM from 2026-11-24 10:00 UTC" in said
+        assert "`/mentor learn stop` ends the lessons" in said
+        assert "· lesson 2 of 5" not in said
+    assert len(lessons_to(core, alice.user)) == 1
+    await core.handle(AnswerCheck(alice, "mentee", 1, 2))
+    said = await core.reply(ShowLearning(alice))
+    assert "lesson 1 of 5, its quick check answered (quick checks 1/1 right)" in said
+    [enrollment] = core.db.rows("learning")
+    assert enrollment.next_lesson == 2
+    assert pending_lessons(core, alice.user) == [2]
+    # lesson 2 comes on its day, by DM, as it would have without `/mentor learn`
     core.clock.advance(timedelta(days=1))
     await core.tick()
-    assert titles(core, core.user("alice"))[1:] == [
-        "Asking well · lesson 3 of 5: Say what you tried"
-    ]
+    assert titles(core, alice.user)[1:] == ["Asking well · lesson 2 of 5: Give context"]
+    said = await core.reply(ShowLearning(alice))
+    assert "lesson 2 of 5, its quick check not answered yet" in said
+    assert "lesson 3 comes by DM from 2026-11-25 10:00 UTC" in said
+
+
+async def test_learn_on_a_complete_course_says_so_and_offers_no_stop(core: Core) -> None:
+    await core.ask("alice")
+    for _ in range(4):
+        core.clock.advance(timedelta(days=1))
+        await core.tick()
+    said = await core.reply(ShowLearning(core.actor("alice")))
+    assert "Asking well: complete (5 of 5 lessons, no quick checks answered yet)" in said
+    assert "stop" not in said
+    assert len(lessons_to(core, core.user("alice"))) == 5
 
 
 async def test_learn_after_stopping_picks_up_where_it_stopped(core: Core) -> None:
     await core.ask("alice")
     await core.handle(StopLearning(core.actor("alice")))
+    core.clock.advance(timedelta(days=2))
+    await core.tick()  # the lesson nudge finds the course stopped
     said = await core.reply(ShowLearning(core.actor("alice")))
-    assert "stopped after 1 of 5 lessons" in said and "lesson 2 of 5" in said
+    # lesson 2's day has come: it comes at once
+    assert "stopped after 1 of 5 lessons — picking up again" in said and "lesson 2 of 5" in said
     core.clock.advance(timedelta(days=1))
     await core.tick()
     assert "lesson 3 of 5" in lessons_to(core, core.user("alice"))[-1]
+
+
+async def test_learn_right_after_stopping_picks_up_on_the_next_lessons_day(core: Core) -> None:
+    await core.ask("alice")
+    await core.handle(StopLearning(core.actor("alice")))
+    core.clock.advance(timedelta(hours=2))
+    said = await core.reply(ShowLearning(core.actor("alice")))
+    assert "stopped after 1 of 5 lessons — picking up again" in said
+    assert "lesson 2 comes by DM from 2026-11-24 10:00 UTC" in said
+    assert "· lesson 2 of 5" not in said
+    core.clock.advance(timedelta(hours=22))
+    await core.tick()
+    assert titles(core, core.user("alice"))[1:] == ["Asking well · lesson 2 of 5: Give context"]
+
+
+async def test_learn_schedules_a_next_lesson_that_went_missing(core: Core) -> None:
+    await core.ask("alice")
+    core.db.tables["nudges"].clear()  # as if the lesson's nudge were lost
+    said = await core.reply(ShowLearning(core.actor("alice")))
+    assert "lesson 2 comes by DM from 2026-11-24 10:00 UTC" in said
+    assert pending_lessons(core, core.user("alice")) == [2]
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert len(lessons_to(core, core.user("alice"))) == 2
 
 
 async def test_learn_with_no_course_starts_the_askers_one(core: Core) -> None:

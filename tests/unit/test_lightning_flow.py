@@ -482,3 +482,54 @@ async def test_a_late_sign_up_is_promised_only_the_reminders_still_ahead(core: C
     await at(core, AT + timedelta(minutes=5))
     said = await core.reply(JoinLightning(core.actor("eve"), n))
     assert "started at Wed 2026-11-25 15:00 UTC" in said and "remind" not in said, said
+
+
+async def test_not_now_after_joining_takes_them_off_the_list(core: Core) -> None:
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("dan"), n))
+    await core.handle(JoinLightning(core.actor("cat"), n))
+    assert field(card_versions(core)[-1], "Going") == "2 signed up"
+    said = await core.reply(DeclineLightning(core.actor("dan"), n))
+    assert said == (
+        f"You're off the list for #{n} “{TITLE}”; join again any time before it starts."
+    ), said
+    assert field(card_versions(core)[-1], "Going") == "1 signed up"
+    assert [r.user for r in core.db.rows("rsvps")] == [core.user("cat")]
+    listed = await core.reply(ListLightning(core.actor("dan")))
+    assert "1 going" in listed
+    # Saying it again: nothing is waiting for them any more.
+    again = await core.reply(DeclineLightning(core.actor("dan"), n))
+    assert again == "No problem — nothing is waiting for you there."
+    before = len(dms(core, "dan"))
+    for when in (AT - timedelta(hours=23), AT - timedelta(minutes=10), AT + timedelta(hours=1)):
+        await at(core, when)
+    assert len(reminders(core, "cat")) == 2 and any(
+        "How was" in m.plain() for m in dms(core, "cat")
+    )
+    assert len(dms(core, "dan")) == before  # no reminders, no rating prompt
+    assert any("1 person signed up" in m.plain() for m in dms(core, "bob"))
+    assert field(card_versions(core)[-1], "Held") == "1 signed up"
+    refused = await core.reply(RateLightning(core.actor("dan"), n, 5))
+    assert "Only the people who signed up" in refused
+
+
+async def test_after_not_now_joining_again_brings_the_reminders_back(core: Core) -> None:
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("dan"), n))
+    await core.handle(DeclineLightning(core.actor("dan"), n))
+    said = await core.reply(JoinLightning(core.actor("dan"), n))
+    assert said.startswith("You're in!"), said
+    assert field(card_versions(core)[-1], "Going") == "1 signed up"
+    for when in (AT - timedelta(hours=23), AT - timedelta(minutes=15)):
+        await at(core, when)
+    assert len(reminders(core, "dan")) == 2
+
+
+async def test_not_now_from_someone_who_had_not_joined_changes_nothing(core: Core) -> None:
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("cat"), n))
+    cards = len(card_versions(core))
+    said = await core.reply(DeclineLightning(core.actor("dan"), n))
+    assert said == "No problem — nothing is waiting for you there."
+    assert len(card_versions(core)) == cards
+    assert [r.user for r in core.db.rows("rsvps")] == [core.user("cat")]
