@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from storage.repositories._base import DbSession
 
-__all__ = ["LeasedRows"]
+__all__ = ["LeasedQueueOps", "LeasedRows"]
 
 PENDING = "pending"
 
@@ -158,3 +158,36 @@ class LeasedRows:
             sa.select(sa.func.count()).select_from(t).where(t.c.state == PENDING)
         )
         return int(found.scalar_one())
+
+
+class LeasedQueueOps:
+    """The `bot.ports.LeasedQueue` operations a repository passes straight to its `LeasedRows`
+    (the inbox, the outbox and nudges; a repository overrides what it does more for)."""
+
+    _rows: LeasedRows
+
+    async def hold(self, item_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        return await self._rows.hold(item_id, lease_until=lease_until, until=until)
+
+    async def retry(
+        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
+    ) -> bool:
+        return await self._rows.retry(item_id, due_at=due_at, error=error, lease_until=lease_until)
+
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
+        return await self._rows.fail(item_id, error=error, lease_until=lease_until)
+
+    async def release(
+        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
+    ) -> None:
+        await self._rows.release(item_ids, lease_until=lease_until)
+
+    async def postpone(
+        self,
+        item_id: int,
+        *,
+        due_at: datetime,
+        lease_until: datetime | None = None,
+        error: str | None = None,
+    ) -> None:
+        await self._rows.postpone(item_id, due_at=due_at, lease_until=lease_until, error=error)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from bot.domain import Nudge, NudgeKind, NudgeState
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import DbSession, Repository, key_or_none, ref_or_none
-from storage.repositories._leased import LeasedRows
+from storage.repositories._leased import LeasedQueueOps, LeasedRows
 from storage.tables import NudgeRow, table_of
 
 __all__ = ["SqlNudgeRepository"]
@@ -55,7 +55,7 @@ def _values(nudge: Nudge) -> dict[str, Any]:
     }
 
 
-class SqlNudgeRepository(Repository):
+class SqlNudgeRepository(LeasedQueueOps, Repository):
     """`bot.ports.NudgeRepository` over SQL."""
 
     def __init__(self, session: DbSession, dialect: str) -> None:
@@ -91,32 +91,6 @@ class SqlNudgeRepository(Repository):
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None:
         await self._rows.finish(nudge_id, state=NudgeState.SENT.value, sent_at=at)
-
-    async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
-        return await self._rows.hold(nudge_id, lease_until=lease_until, until=until)
-
-    async def postpone(
-        self,
-        nudge_id: int,
-        *,
-        due_at: datetime,
-        lease_until: datetime | None = None,
-        error: str | None = None,
-    ) -> None:
-        await self._rows.postpone(nudge_id, due_at=due_at, lease_until=lease_until, error=error)
-
-    async def retry(
-        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
-    ) -> bool:
-        return await self._rows.retry(item_id, due_at=due_at, error=error, lease_until=lease_until)
-
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
-        return await self._rows.fail(item_id, error=error, lease_until=lease_until)
-
-    async def release(
-        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
-    ) -> None:
-        await self._rows.release(item_ids, lease_until=lease_until)
 
     async def pending_for(self, question_id: int) -> list[Nudge]:
         rows = await self._session.execute(

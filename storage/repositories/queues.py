@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Delivery, OutboxItem
 from storage.repositories._base import DbSession, Repository
-from storage.repositories._leased import LeasedRows
+from storage.repositories._leased import LeasedQueueOps, LeasedRows
 from storage.tables import InboxRow, OutboxRow, table_of
 
 __all__ = ["SqlInboxRepository", "SqlOutboxRepository"]
@@ -50,7 +50,7 @@ def _inbox_values(item: InboxItem) -> dict[str, Any]:
     }
 
 
-class _Queue(Repository):
+class _Queue(LeasedQueueOps, Repository):
     """The queue operations the inbox and the outbox share (see `LeasedRows`)."""
 
     TABLE: sa.Table
@@ -59,32 +59,6 @@ class _Queue(Repository):
     def __init__(self, session: DbSession, dialect: str) -> None:
         super().__init__(session, dialect)
         self._rows = LeasedRows(session, dialect, self.TABLE, laned=True)
-
-    async def hold(self, item_id: int, *, lease_until: datetime, until: datetime) -> bool:
-        return await self._rows.hold(item_id, lease_until=lease_until, until=until)
-
-    async def retry(
-        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
-    ) -> bool:
-        return await self._rows.retry(item_id, due_at=due_at, error=error, lease_until=lease_until)
-
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
-        return await self._rows.fail(item_id, error=error, lease_until=lease_until)
-
-    async def release(
-        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
-    ) -> None:
-        await self._rows.release(item_ids, lease_until=lease_until)
-
-    async def postpone(
-        self,
-        item_id: int,
-        *,
-        due_at: datetime,
-        lease_until: datetime | None = None,
-        error: str | None = None,
-    ) -> None:
-        await self._rows.postpone(item_id, due_at=due_at, lease_until=lease_until, error=error)
 
     async def prune(self, before: datetime) -> int:
         return await self._rows.prune(done_states=self.DONE, before=before, at="created_at")
