@@ -548,8 +548,78 @@ class FakePointsRepository(_Repository):
         return [(ref, total) for ref, total in ranked if total > 0][:limit]
 
 
-class FakeNudgeRepository(_Repository):
+class _FakeLeased(_Repository):
+    """The leased-queue operations of the inbox, the outbox and nudges (as
+    `storage.repositories._leased`): ending an attempt takes the lease as leased."""
+
+    FAILED: Any = "failed"
+
+    async def _change(self, item_id: int, **changes: Any) -> Any:
+        await self._uow.lock(self.table, item_id)
+        changed = replace(self._rows()[item_id], **changes)
+        self._uow.put(self.table, item_id, changed)
+        return changed
+
+    def _lost(self, item_id: int, lease_until: datetime | None) -> bool:
+        """Given the lease as leased: True when it is no longer ours (see `LeasedQueue`)."""
+        if lease_until is None:
+            return False
+        current = self._rows().get(item_id)
+        return current is None or current.state != "pending" or current.lease_until != lease_until
+
+    async def hold(self, item_id: int, *, lease_until: datetime, until: datetime) -> bool:
+        await self._uow.lock(self.table, item_id)
+        if self._lost(item_id, lease_until):
+            return False
+        await self._change(item_id, lease_until=until)
+        return True
+
+    async def retry(
+        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
+    ) -> bool:
+        if self._lost(item_id, lease_until):
+            return False
+        await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
+        return True
+
+    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
+        if self._lost(item_id, lease_until):
+            return False
+        await self._change(item_id, state=self.FAILED, lease_until=None, last_error=error)
+        return True
+
+    async def release(
+        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
+    ) -> None:
+        for item_id in item_ids:
+            current = self._rows()[item_id]
+            if current.state == "pending" and not self._lost(item_id, lease_until):
+                await self._change(item_id, lease_until=None, attempts=max(current.attempts - 1, 0))
+
+    async def postpone(
+        self,
+        item_id: int,
+        *,
+        due_at: datetime,
+        lease_until: datetime | None = None,
+        error: str | None = None,
+    ) -> None:
+        if self._lost(item_id, lease_until):
+            return
+        current = self._rows()[item_id]
+        why = {} if error is None else {"last_error": error}
+        await self._change(
+            item_id,
+            due_at=due_at,
+            lease_until=None,
+            attempts=max(current.attempts - 1, 0),
+            **why,
+        )
+
+
+class FakeNudgeRepository(_FakeLeased):
     table = "nudges"
+    FAILED = NudgeState.FAILED
 
     async def add(self, nudge: Nudge) -> Nudge:
         nudge.id = self._uow.db.next_id(self.table)
@@ -560,12 +630,6 @@ class FakeNudgeRepository(_Repository):
     async def add_many(self, nudges: Sequence[Nudge]) -> None:
         for nudge in nudges:
             await self.add(nudge)
-
-    async def _change(self, nudge_id: int, **changes: Any) -> Nudge:
-        await self._uow.lock(self.table, nudge_id)
-        changed: Nudge = replace(self._rows()[nudge_id], **changes)
-        self._uow.put(self.table, nudge_id, changed)
-        return changed
 
     async def cancel(self, question_id: int, kinds: Sequence[NudgeKind] | None = None) -> int:
         cancelled = 0
@@ -600,65 +664,6 @@ class FakeNudgeRepository(_Repository):
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None:
         await self._change(nudge_id, state=NudgeState.SENT, sent_at=at, lease_until=None)
-
-    def _lost(self, nudge_id: int, lease_until: datetime | None) -> bool:
-        if lease_until is None:
-            return False
-        current = self._rows().get(nudge_id)
-        return (
-            current is None
-            or current.state is not NudgeState.PENDING
-            or current.lease_until != lease_until
-        )
-
-    async def hold(self, nudge_id: int, *, lease_until: datetime, until: datetime) -> bool:
-        await self._uow.lock(self.table, nudge_id)
-        if self._lost(nudge_id, lease_until):
-            return False
-        await self._change(nudge_id, lease_until=until)
-        return True
-
-    async def postpone(
-        self,
-        nudge_id: int,
-        *,
-        due_at: datetime,
-        lease_until: datetime | None = None,
-        error: str | None = None,
-    ) -> None:
-        if self._lost(nudge_id, lease_until):
-            return
-        current = self._rows()[nudge_id]
-        why = {} if error is None else {"last_error": error}
-        await self._change(
-            nudge_id,
-            due_at=due_at,
-            lease_until=None,
-            attempts=max(current.attempts - 1, 0),
-            **why,
-        )
-
-    async def retry(
-        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
-    ) -> bool:
-        if self._lost(item_id, lease_until):
-            return False
-        await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
-        return True
-
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
-        if self._lost(item_id, lease_until):
-            return False
-        await self._change(item_id, state=NudgeState.FAILED, lease_until=None, last_error=error)
-        return True
-
-    async def release(
-        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
-    ) -> None:
-        for item_id in item_ids:
-            current = self._rows()[item_id]
-            if current.state is NudgeState.PENDING and not self._lost(item_id, lease_until):
-                await self._change(item_id, lease_until=None, attempts=max(current.attempts - 1, 0))
 
     def _pending(self, match: Callable[[Nudge], bool]) -> list[Nudge]:
         found = [n for n in self._rows().values() if n.state is NudgeState.PENDING and match(n)]
@@ -784,73 +789,11 @@ def _lane(row: Any) -> str:
     return str(lane)
 
 
-class _FakeQueue(_Repository):
+class _FakeQueue(_FakeLeased):
     """The queue operations the inbox and the outbox share."""
-
-    async def _change(self, item_id: int, **changes: Any) -> Any:
-        await self._uow.lock(self.table, item_id)
-        changed = replace(self._rows()[item_id], **changes)
-        self._uow.put(self.table, item_id, changed)
-        return changed
 
     async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[Any]:
         return await _lease(self, now, lease=lease, limit=limit, laned=True)
-
-    def _lost(self, item_id: int, lease_until: datetime | None) -> bool:
-        """Given the lease as leased: True when it is no longer ours (see `LeasedQueue`)."""
-        if lease_until is None:
-            return False
-        current = self._rows().get(item_id)
-        return current is None or current.state != "pending" or current.lease_until != lease_until
-
-    async def hold(self, item_id: int, *, lease_until: datetime, until: datetime) -> bool:
-        await self._uow.lock(self.table, item_id)
-        if self._lost(item_id, lease_until):
-            return False
-        await self._change(item_id, lease_until=until)
-        return True
-
-    async def retry(
-        self, item_id: int, *, due_at: datetime, error: str, lease_until: datetime | None = None
-    ) -> bool:
-        if self._lost(item_id, lease_until):
-            return False
-        await self._change(item_id, due_at=due_at, lease_until=None, last_error=error)
-        return True
-
-    async def fail(self, item_id: int, *, error: str, lease_until: datetime | None = None) -> bool:
-        if self._lost(item_id, lease_until):
-            return False
-        await self._change(item_id, state="failed", lease_until=None, last_error=error)
-        return True
-
-    async def release(
-        self, item_ids: Sequence[int], *, lease_until: datetime | None = None
-    ) -> None:
-        for item_id in item_ids:
-            current = self._rows()[item_id]
-            if current.state == "pending" and not self._lost(item_id, lease_until):
-                await self._change(item_id, lease_until=None, attempts=max(current.attempts - 1, 0))
-
-    async def postpone(
-        self,
-        item_id: int,
-        *,
-        due_at: datetime,
-        lease_until: datetime | None = None,
-        error: str | None = None,
-    ) -> None:
-        if self._lost(item_id, lease_until):
-            return
-        current = self._rows()[item_id]
-        why = {} if error is None else {"last_error": error}
-        await self._change(
-            item_id,
-            due_at=due_at,
-            lease_until=None,
-            attempts=max(current.attempts - 1, 0),
-            **why,
-        )
 
     async def _prune(self, before: datetime, at: Callable[[Any], datetime]) -> int:
         gone = [k for k, r in self._rows().items() if r.state != "pending" and at(r) < before]
