@@ -104,6 +104,21 @@ def postgres_url(_postgres_database: str) -> str:
     return _postgres_database
 
 
+@pytest.fixture
+async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
+    """An empty PostgreSQL database on the test server (no schema), dropped afterwards."""
+    admin = create_engine(postgres_url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
+    name = f"micromentor_fresh_{uuid.uuid4().hex[:12]}"
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
 @pytest.fixture(
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
 )

@@ -15,7 +15,7 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from adapters.slack import translate as tr
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import SlackPreparer
-from adapters.slack.runtime import join_channel, resolve_channel
+from adapters.slack.runtime import join_channel, resolve_channels
 from adapters.slack.teams import CACHE_SECONDS, Team, Teams, team_of_body
 from adapters.slack.users import SlackDirectory
 from bot.commands import RegisterWorkspace
@@ -116,16 +116,9 @@ async def register(app: App, teams: Teams, team: Team, *, name: str = "") -> str
     row; what is missing when a channel does not exist there yet (None: registered)."""
     from bot.errors import StartupError
 
-    channels = app.config.channels
     client = team.gateway.client
     try:
-        mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")
-        admin = await resolve_channel(client, channels.admin, key="admin")
-        wider = (
-            await resolve_channel(client, channels.escalation, key="escalation")
-            if channels.escalation
-            else None
-        )
+        mentoring, admin, wider = await resolve_channels(client, app.config.channels)
     except StartupError as e:
         log.info("Slack: workspace %s needs its channels set up: %s", team.team_id, e)
         return str(e)

@@ -36,6 +36,7 @@ from bot.metrics import Metrics, NullMetrics
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.config import ChannelsSection
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -307,6 +308,21 @@ def channel_gone(channel_id: str, code: str) -> str:
     )
 
 
+async def resolve_channels(
+    client: AsyncWebClient, channels: ChannelsSection
+) -> tuple[str, str, str | None]:
+    """The ids of the configured mentoring, admin and (when set) escalation channels; a
+    StartupError names one Slack does not have."""
+    mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")
+    admin = await resolve_channel(client, channels.admin, key="admin")
+    wider = (
+        await resolve_channel(client, channels.escalation, key="escalation")
+        if channels.escalation
+        else None
+    )
+    return mentoring, admin, wider
+
+
 async def join_channel(client: AsyncWebClient, channel_id: str) -> None:
     """Join a public channel, since Slack sends reactions and thread messages only from channels
     the app is in; a private one needs `/invite @Micromentor`, which we say instead of failing."""
@@ -368,14 +384,7 @@ async def _connect(
     except (aiohttp.ClientError, TimeoutError) as e:
         raise StartupError(unreachable(settings.api_url, e), code=1) from None
     team_id = str(auth["team_id"])
-    channels = app.config.channels
-    mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")
-    admin = await resolve_channel(client, channels.admin, key="admin")
-    wider = (
-        await resolve_channel(client, channels.escalation, key="escalation")
-        if channels.escalation
-        else None
-    )
+    mentoring, admin, wider = await resolve_channels(client, app.config.channels)
     for channel_id in dict.fromkeys(c for c in (mentoring, admin, wider) if c):
         await join_channel(client, channel_id)
     gateway = SlackGateway(

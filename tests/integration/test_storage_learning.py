@@ -20,7 +20,6 @@ from bot.refs import UserRef, WorkspaceRef
 from storage.engine import create_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork, make_uow_factory
-from tests.integration.test_storage_migrations import fresh_postgres_url  # noqa: F401 (a fixture)
 
 UowFactory = Callable[[], SqlUnitOfWork]
 
@@ -253,7 +252,7 @@ async def test_migration_0007_upgrades_a_sqlite_database_with_data_in_place(tmp_
 
 @pytest.mark.postgres
 async def test_migration_0007_upgrades_a_postgres_database_with_data_in_place(
-    fresh_postgres_url: str,  # noqa: F811 (the imported fixture)
+    fresh_postgres_url: str,
 ) -> None:
     await _upgrade_with_data(fresh_postgres_url)
     profile, question = await _read_back(fresh_postgres_url)

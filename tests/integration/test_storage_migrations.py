@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,21 +36,6 @@ async def _schema(url: str) -> tuple[set[str], str | None]:
     finally:
         await engine.dispose()
     return tables, version
-
-
-@pytest.fixture
-async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
-    """An empty PostgreSQL database on the test server, dropped afterwards."""
-    admin = create_engine(postgres_url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
-    name = f"micromentor_fresh_{uuid.uuid4().hex[:12]}"
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 async def test_upgrading_a_migrated_database_again_changes_nothing(db_url: str) -> None:

@@ -9,14 +9,12 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import pool, text
-from sqlalchemy.engine import make_url
 
 from storage.engine import create_engine
 from storage.migrate import upgrade
@@ -32,21 +30,6 @@ NEWER = (
     "newer release of micromentor, or restore a backup"
 )
 NO_CREDENTIALS = "no platform credentials set: `micromentor run` would open the local console"
-
-
-@pytest.fixture
-async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
-    """An empty PostgreSQL database on the test server, dropped afterwards."""
-    admin = create_engine(postgres_url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
-    name = f"micromentor_newer_{uuid.uuid4().hex[:12]}"
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 async def _at_revision_0099(url: str) -> None:
