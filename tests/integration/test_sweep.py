@@ -141,6 +141,39 @@ async def test_postponing_gives_the_attempt_back(db_url: str) -> None:
         await stop(app)
 
 
+async def test_a_sweeper_that_lost_its_lease_hands_nothing_back_until_working_hours(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow sender outlives its lease, another sweeper takes the nudge, then the slow one's
+    sender says "later" (quiet hours): the other's lease and attempt stand untouched."""
+    from bot.nudges import kinds
+    from bot.nudges.quiet_hours import Later
+    from bot.nudges.sweep import NudgeSweep
+
+    app, _ = await start_app(db_url, ManualClock(START))
+    try:
+        await paused_mentors(app, 1, ended_at=START)
+        async with app.uow_factory() as uow:
+            [mine] = await uow.nudges.lease(START, lease=LEASE, limit=1)
+            await uow.commit()
+        assert isinstance(app.clock, ManualClock)
+        app.clock.set(START + LEASE + timedelta(seconds=1))
+        async with app.uow_factory() as uow:
+            [theirs] = await uow.nudges.lease(app.clock.now(), lease=LEASE, limit=1)
+            await uow.commit()
+
+        async def quiet(*_: Any) -> None:
+            raise Later(START + timedelta(hours=5))
+
+        monkeypatch.setitem(kinds.SENDERS, NudgeKind.PAUSE_END, quiet)
+        await NudgeSweep(app.bus, lease=LEASE)(mine)
+        [row] = await nudges_in(db_url)
+        assert (row.attempts, row.state) == (2, "pending")
+        assert row.lease_until == theirs.lease_until and row.due_at == START
+    finally:
+        await stop(app)
+
+
 # --- restarts ---------------------------------------------------------------------------------
 
 
