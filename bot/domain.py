@@ -117,6 +117,7 @@ class Question:
     released_by: tuple[UserRef, ...] = ()  # who released it: they can't claim it again
     notified: tuple[UserRef, ...] = ()  # mentors already told about it by DM
     handover_to: UserRef | None = None  # a hand-over waiting for this person's Accept
+    handover_by: UserRef | None = None  # who asked for it: the mentor or an admin
     # The career stage the asker asked for (`/askmentor --senior`), if any.
     wanted_stage: str | None = None
 

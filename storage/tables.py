@@ -170,6 +170,7 @@ class QuestionRow(SQLModel, table=True):
     released_by: list[str] = _json()
     notified: list[str] = _json()
     handover_to: str | None = None
+    handover_by: str | None = None
 
 
 class RateEventRow(SQLModel, table=True):

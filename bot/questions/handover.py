@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.actors import is_admin, load_question, names_for, require_workspace
+from bot.actors import ensure_person, is_admin, load_question, names_for, require_workspace
 from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion
 from bot.domain import Question, QuestionState
 from bot.events import QuestionHandedOver
@@ -16,10 +16,6 @@ from bot.privacy.audit import audit
 from bot.refs import UserRef
 
 __all__ = ["accept_hand_over", "decline_hand_over", "hand_over_question"]
-
-# How many of the workspace's latest hand-over audit entries an Accept looks through to learn
-# whether an admin asked for it.
-_AUDIT_LOOKBACK = 200
 
 
 def _running(q: Question) -> None:
@@ -39,21 +35,21 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
         f"A session can only go to an active mentor of this workspace, and {target} isn't "
         "one. `/mentor list` shows who mentors what."
     )
-    if cmd.to == q.asker:
-        # An anonymous asker must not be found by trying names one by one: the refusal is the
-        # one anybody who is no mentor here gets.
-        if q.anonymous:
-            raise not_a_mentor
+    if cmd.to == q.asker and not q.anonymous:
         raise Refusal(f"The asker of #{q.number} can't mentor their own question.")
     if cmd.to == q.mentor:
         raise Refusal(f"{target} already has #{q.number}.")
+    # An anonymous asker must not be found by trying names one by one: they are treated as
+    # anyone else here (no mentor: refused; a mentor: asked, and their Accept turns into a
+    # "can't", which the one who asked hears as any other).
     profile = await ctx.uow.mentors.get(cmd.to, q.workspace)
     if profile is None or not profile.active:
         raise not_a_mentor
     await require_workspace(ctx, cmd.actor)
+    await ensure_person(ctx, cmd.actor)  # whoever asked is told if it is declined
     if q.handover_to == cmd.to:
         raise Refusal(f"{target} has been asked already; #{q.number} moves when they accept.")
-    asking = replace(q, handover_to=cmd.to)
+    asking = replace(q, handover_to=cmd.to, handover_by=cmd.actor.user)
     if not await ctx.uow.questions.update(asking, expected_state=QuestionState.CLAIMED):
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
     if cmd.actor.user != q.mentor:
@@ -89,37 +85,34 @@ async def _offered_to_me(cmd: AcceptHandOver | DeclineHandOver, ctx: Context) ->
     return q
 
 
-async def _offered_by_admin(ctx: Context, q: Question, to: UserRef) -> bool:
-    """Whether the hand-over waiting for `to` was asked for by an admin rather than the mentor.
-
-    Only an admin's offer leaves a trace (its audit entry, written with the offer): the newest
-    one for this question since the current mentor took the session must be the offer to `to`.
-    """
-    since = q.claimed_at
-    subject, detail = f"#{q.number}", f"to {to.key()}"
-    for entry in await ctx.uow.audit.recent(
-        [q.workspace], limit=_AUDIT_LOOKBACK, action="handover"
-    ):
-        if entry.subject != subject:
-            continue
-        return entry.detail == detail and (since is None or entry.at >= since)
-    return False
+def _by_admin(q: Question) -> bool:
+    """Whether the hand-over waiting on `q` was asked for by someone other than its mentor (an
+    admin). One stored before anybody recorded who asked counts as the mentor's."""
+    return q.handover_by is not None and q.handover_by != q.mentor
 
 
 async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
     q = await _offered_to_me(cmd, ctx)
     _running(q)
     assert q.mentor is not None
+    if cmd.actor.user == q.asker:
+        # Only an anonymous question's asker can have been asked (see hand_over_question).
+        await _refuse_offer(ctx, q, cmd.actor.user)
+        ctx.reply(
+            f"#{q.number} is your own question, so it can't move to you; it stays with its "
+            "mentor, and whoever asked you hears only that you can't take it."
+        )
+        return
     profile = await ctx.uow.mentors.get(cmd.actor.user, q.workspace)
     if profile is None or not profile.active:
         raise Refusal(f"Only active mentors can take over a session; #{q.number} stays put.")
-    by_admin = await _offered_by_admin(ctx, q, cmd.actor.user)
     now = ctx.clock.now()
     previous = q.mentor
     handed = replace(
         q,
         mentor=cmd.actor.user,
         handover_to=None,
+        handover_by=None,
         claimed_at=now,
         timebox_ends_at=now + timedelta(minutes=ctx.config.session.timebox_minutes),
         last_activity_at=now,
@@ -129,25 +122,39 @@ async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
     ctx.reply(f"#{q.number} is now yours. Thank you for taking it on!")
     ctx.emit(
-        QuestionHandedOver(q.pk, previous, cmd.actor.user, old_thread=q.thread, by_admin=by_admin)
+        QuestionHandedOver(
+            q.pk, previous, cmd.actor.user, old_thread=q.thread, by_admin=_by_admin(q)
+        )
     )
 
 
 async def decline_hand_over(cmd: DeclineHandOver, ctx: Context) -> None:
     q = await _offered_to_me(cmd, ctx)
-    if not await ctx.uow.questions.update(replace(q, handover_to=None), expected_state=q.state):
-        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+    await _refuse_offer(ctx, q, cmd.actor.user)
     ctx.reply(f"No problem — #{q.number} stays with its mentor.")
-    if q.mentor is not None and q.state is QuestionState.CLAIMED:
-        names = await names_for(ctx, [cmd.actor.user])
-        ctx.outbox.dm(
-            q.mentor,
-            ChatMessage(
-                body=text(
-                    UserText(names.get(cmd.actor.user, "The mentor you asked")),
-                    f" can't take over #{q.number}; it stays with you. "
-                    f"You can ask someone else with `/mentor handover {q.number} @someone`.",
-                ),
-                question_id=q.number,
+
+
+async def _refuse_offer(ctx: Context, q: Question, declined_by: UserRef) -> None:
+    """Withdraw the hand-over waiting on `q` and tell whoever asked for it (the mentor, or the
+    admin who did) that `declined_by` can't take it."""
+    withdrawn = replace(q, handover_to=None, handover_by=None)
+    if not await ctx.uow.questions.update(withdrawn, expected_state=q.state):
+        raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
+    if q.mentor is None or q.state is not QuestionState.CLAIMED:
+        return
+    asked_by = q.handover_by or q.mentor
+    if asked_by != q.mentor and not await ctx.uow.people.get_many([asked_by]):
+        return  # the admin who asked has been forgotten since: nobody to tell
+    names = await names_for(ctx, [declined_by])
+    stays = "with you" if asked_by == q.mentor else "with its mentor"
+    ctx.outbox.dm(
+        asked_by,
+        ChatMessage(
+            body=text(
+                UserText(names.get(declined_by, "The mentor you asked")),
+                f" can't take over #{q.number}; it stays {stays}. "
+                f"You can ask someone else with `/mentor handover {q.number} @someone`.",
             ),
-        )
+            question_id=q.number,
+        ),
+    )

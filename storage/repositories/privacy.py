@@ -55,6 +55,7 @@ _PERSON_COLUMNS: tuple[tuple[sa.Table, str, str], ...] = (
     (QUESTION, "asker", "keep"),
     (QUESTION, "mentor", "keep"),
     (QUESTION, "resolved_by", "keep"),
+    (QUESTION, "handover_by", "keep"),
     (FEEDBACK, "rater", "keep"),
     (table_of(PointsRow), "user", "keep"),
     (table_of(NotMyAreaRow), "mentor", "keep"),
@@ -188,7 +189,7 @@ class SqlPrivacyRepository(Repository):
                 {**row, "resolved_by": _resolver(row, key)}
                 for row in await self._rows(
                     sa.select(q).where(q.c.asker == key, here).order_by(q.c.id),
-                    drop=("suggested", "notified", "released_by", "handover_to"),
+                    drop=("suggested", "notified", "released_by", "handover_to", "handover_by"),
                 )
             ],
             # Sessions they mentored: not the asker's words, only what they did.
@@ -263,7 +264,9 @@ class SqlPrivacyRepository(Repository):
             sa.update(QUESTION).where(QUESTION.c.asker == key).values(text=removed)
         )
         changed += await self._rowcount(
-            sa.update(QUESTION).where(QUESTION.c.handover_to == key).values(handover_to=None)
+            sa.update(QUESTION)
+            .where(QUESTION.c.handover_to == key)
+            .values(handover_to=None, handover_by=None)
         )
         changed += await self._rowcount(
             sa.update(FEEDBACK)
@@ -350,6 +353,7 @@ class SqlPrivacyRepository(Repository):
                     q.c.mentor == key,
                     q.c.resolved_by == key,
                     q.c.handover_to == key,
+                    q.c.handover_by == key,
                 )
             ),
             sa.select(lightning.c.workspace).where(

@@ -46,6 +46,7 @@ def _values(q: Question) -> dict[str, Any]:
         "released_by": [u.key() for u in q.released_by],
         "notified": [u.key() for u in q.notified],
         "handover_to": key_or_none(q.handover_to),
+        "handover_by": key_or_none(q.handover_by),
         "wanted_stage": q.wanted_stage,
     }
 
@@ -84,6 +85,7 @@ def _question(row: sa.Row[Any]) -> Question:
         released_by=tuple(UserRef.from_key(k) for k in row.released_by),
         notified=tuple(UserRef.from_key(k) for k in row.notified),
         handover_to=ref_or_none(UserRef, row.handover_to),
+        handover_by=ref_or_none(UserRef, row.handover_by),
         wanted_stage=row.wanted_stage,
     )
 

@@ -320,3 +320,46 @@ async def test_nudges_survive_0014_and_a_pruned_nudges_id_is_not_handed_out_agai
     finally:
         await engine.dispose()
     assert ids == [1, 4]
+
+
+async def test_0015_credits_a_waiting_hand_over_to_whoever_asked_for_it(empty_url: str) -> None:
+    """A hand-over waiting when 0015 runs is credited as the audit trail told it before: to the
+    admin whose entry is the newest for the question since its claim and names the same mentor,
+    else to the question's mentor; a question with no hand-over waiting has nobody."""
+    await upgrade(empty_url, "0014")
+    question = text(
+        "INSERT INTO question (id, workspace, asker, text, created_at, anonymous, topics, "
+        "state, suggested, extensions, claims, number, released_by, notified, mentor, "
+        "claimed_at, handover_to) VALUES (:n, 'slack:T1', 'slack:U1', 'How do I ...?', "
+        "'2026-11-20 09:00:00', false, '[]', 'claimed', '[]', 0, 1, :n, '[]', '[]', "
+        "'slack:UM', '2026-11-20 10:00:00', :to)"
+    )
+    entry = (
+        "INSERT INTO audit_event (workspace, actor, actor_name, action, subject, detail, at) "
+        "VALUES ('slack:T1', :actor, '', 'handover', :subject, :detail, '{at}')"
+    )
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as conn:
+            for n, to in ((1, "slack:U3"), (2, "slack:U3"), (3, "slack:U3"), (4, None)):
+                await conn.execute(question, {"n": n, "to": to})
+            for actor, subject, detail, at in (
+                ("slack:UA", "#1", "to slack:U3", "2026-11-20 10:05:00"),  # the admin's offer
+                ("slack:UA", "#3", "to slack:U3", "2026-11-20 09:30:00"),  # before this claim
+                ("slack:UA", "#2", "to slack:U4", "2026-11-20 10:05:00"),  # to someone else
+            ):
+                await conn.execute(
+                    text(entry.format(at=at)),
+                    {"actor": actor, "subject": subject, "detail": detail},
+                )
+    finally:
+        await engine.dispose()
+    await upgrade(empty_url)
+    engine = create_engine(empty_url)
+    try:
+        async with make_uow_factory(engine)(read_only=True) as uow:
+            asked = [await uow.questions.get(n) for n in (1, 2, 3, 4)]
+    finally:
+        await engine.dispose()
+    by = [q.handover_by.key() if q and q.handover_by else None for q in asked]
+    assert by == ["slack:UA", "slack:UM", "slack:UM", None]

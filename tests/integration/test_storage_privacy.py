@@ -15,9 +15,12 @@ import sqlalchemy as sa
 from bot.app import App
 from bot.clock import ManualClock
 from bot.commands import (
+    AcceptHandOver,
     Actor,
     AskQuestion,
     ClaimQuestion,
+    DeclineHandOver,
+    HandOverQuestion,
     RateSession,
     RegisterMentor,
     RegisterWorkspace,
@@ -46,9 +49,10 @@ T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 @asynccontextmanager
-async def _admins_app(db_url: str) -> AsyncIterator[App]:
-    """The bot on `db_url` with workspace WS set up and ADMIN one of its admins."""
-    config = Config.model_validate({"bot": {"admins": [ADMIN.key()]}})
+async def _admins_app(db_url: str, *more_admins: UserRef) -> AsyncIterator[App]:
+    """The bot on `db_url` with workspace WS set up and ADMIN (and `more_admins`) its admins."""
+    admins = [a.key() for a in (ADMIN, *more_admins)]
+    config = Config.model_validate({"bot": {"admins": admins}})
     app = await build_app(
         config,
         clock=ManualClock(T0),
@@ -226,6 +230,39 @@ async def test_forgetting_reaches_the_lists_that_name_someone_and_the_faqs_copy(
         assert faq is not None
         assert asked not in faq.question and faq.question.startswith("[removed")
         assert faq.answer.startswith("df.groupby")  # the mentor's answer is theirs
+
+
+async def test_a_forgotten_admins_hand_over_offer_stands_and_its_decline_tells_nobody(
+    db_url: str,
+) -> None:
+    """Who asked for a waiting hand-over becomes the tombstone: the offer stands, and its
+    Decline has nobody to tell (no DM to a tombstone); a later offer replaces it."""
+    other = UserRef("test", "A2")
+    async with _admins_app(db_url, other) as app:
+        bob, cleo, dan, alice = (
+            Actor(UserRef("test", n), n, WS) for n in ("bob", "cleo", "dan", "alice")
+        )
+        ada, olga = Actor(ADMIN, "ada", WS), Actor(other, "olga", WS)
+        for mentor in (bob, cleo, dan):
+            await app.bus.handle(RegisterMentor(mentor, ("pandas",)))
+        await app.bus.handle(AskQuestion(alice, "How do I group a pandas DataFrame by two keys?"))
+        await app.bus.handle(ClaimQuestion(bob, 1))
+        await app.bus.handle(HandOverQuestion(ada, 1, cleo.user))
+        await app.bus.handle(ForgetPerson(olga, ADMIN, "ada", confirmed=True))
+        async with app.uow_factory() as uow:
+            q = await uow.questions.get_by_number(WS, 1)
+        assert q is not None and q.handover_to == cleo.user
+        assert q.handover_by is not None and q.handover_by.id.startswith("forgotten-")
+        async with app.uow_factory() as uow:
+            waiting = await uow.outbox.pending()
+        await app.bus.handle(DeclineHandOver(cleo, 1))
+        async with app.uow_factory() as uow:
+            assert await uow.outbox.pending() == waiting  # no DM to a tombstone
+        await app.bus.handle(HandOverQuestion(olga, 1, dan.user))
+        await app.bus.handle(AcceptHandOver(dan, 1))
+        async with app.uow_factory() as uow:
+            q = await uow.questions.get_by_number(WS, 1)
+        assert q is not None and q.mentor == dan.user and q.handover_by is None
 
 
 async def test_forget_and_export_on_the_real_database(db_url: str) -> None:

@@ -1390,7 +1390,7 @@ class FakePrivacyRepository(_Repository):
     async def workspaces_of(self, user: UserRef) -> set[WorkspaceRef]:
         # Any stored row with a workspace that names them (the SQL one lists its columns).
         people = (
-            "asker", "mentor", "resolved_by", "handover_to", "user", "giver", "receiver",
+            "asker", "mentor", "resolved_by", "handover_to", "handover_by", "user", "giver", "receiver",
             "speaker", "proposed_by", "author",
         )  # fmt: skip
         found = {ws for ref, ws in self._uow.rows("mentors") if ref == user}

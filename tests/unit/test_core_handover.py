@@ -200,3 +200,51 @@ async def test_an_admins_earlier_hand_over_does_not_credit_a_later_one(core: Cor
     assert f"carol handed #{n} over to @dave. Thanks both!" in posted
     assert f"dave handed #{n} over to @carol. Thanks both!" in posted
     assert not any(d.startswith("An admin") for d in core.chat.dms(core.user("dave")))
+
+
+async def test_an_admins_declined_offer_does_not_credit_the_mentors_own_later_one(
+    core: Core,
+) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "admin", n, "carol"))
+    await core.reply(DeclineHandOver(core.actor("carol"), n))
+    core.clock.advance(timedelta(minutes=1))
+    await core.reply(hand_over(core, "bob", n, "carol"))  # the mentor asks carol himself
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
+    posted = [m.plain() for m in core.chat.messages("post_in_thread")]
+    assert f"bob handed #{n} over to @carol. Thanks both!" in posted
+    assert not any(p.startswith("An admin") for p in posted)
+    assert not any(d.startswith("An admin") for d in core.chat.dms(core.user("bob")))
+
+
+async def test_declining_an_admins_offer_is_told_to_the_admin_not_the_mentor(core: Core) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "admin", n, "carol"))
+    said = await core.reply(DeclineHandOver(core.actor("carol"), n))
+    assert said == f"No problem — #{n} stays with its mentor."
+    assert core.chat.dms(core.user("bob")) == []  # never asked, so nothing to be told
+    [told] = core.chat.dms(core.user("admin"))
+    assert told.startswith(f"carol can't take over #{n}; it stays with its mentor.")
+    q = core.question(n)
+    assert (q.mentor, q.handover_to, q.handover_by) == (core.user("bob"), None, None)
+
+
+@pytest.mark.parametrize("by", ["admin", "bob"])
+async def test_an_anonymous_asker_who_mentors_is_asked_like_any_mentor_and_cannot_accept(
+    core: Core, by: str
+) -> None:
+    # Refusing would single the asker out among the mentors `/mentor list` shows: they are
+    # asked as anyone, and their Accept reads to whoever asked as any mentor's "can't".
+    await core.join("alice", "pandas")
+    await core.join("dave", "pandas")
+    n = await anonymous_claimed(core)
+    to_asker = await core.reply(hand_over(core, by, n, "alice"))
+    said = await core.reply(AcceptHandOver(core.actor("alice"), n))
+    assert said is not None and said.startswith(f"#{n} is your own question")
+    q = core.question(n)
+    assert (q.mentor, q.handover_to) == (core.user("bob"), None)
+    to_dave = await core.reply(hand_over(core, by, n, "dave"))
+    assert to_asker == to_dave.replace("dave", "alice")
+    await core.reply(DeclineHandOver(core.actor("dave"), n))
+    told = [t for t in core.chat.dms(core.user(by)) if "can't take over" in t]
+    assert len(told) == 2 and told[0] == told[1].replace("dave", "alice")
