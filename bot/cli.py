@@ -6,8 +6,9 @@ Exit codes: 0 ok · 1 failure (a file or the database could not be used, a check
 credentials, refused rows, a database newer than this release). Errors go to standard error,
 one line each; results to standard output.
 
-Adding a command: a function decorated with ``@cli_app.command()`` (or a group:
-``group = typer.Typer(help=...)`` then ``cli_app.add_typer(group, name="people")``). Inside it,
+Adding a command: a function decorated with ``@cli_app.command("name", cls=_Command)`` (or a
+group: ``group = typer.Typer(cls=_Group, help=...)`` then ``cli_app.add_typer(group,
+name="people")``; the classes keep Typer's type placeholders out of the help). Inside it,
 :func:`config` is the loaded configuration and :func:`run_async` runs a coroutine with the
 errors above turned into one line and an exit code.
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from bot.clock import ManualClock, SystemClock
 from bot.config import Config, ConfigError, load_config
@@ -42,15 +44,48 @@ __all__ = ["PAYLOAD_LOGGERS", "cli", "cli_app", "config", "main", "progress", "r
 _configure_logging = configure_logging  # the name tests/security knows
 
 try:  # Typer 0.2x carries its own Click
+    from typer._click import Context as _ClickContext
+    from typer._click import Parameter as _Parameter
     from typer._click import exceptions as _click_errors
 except ImportError:  # pragma: no cover - an older Typer on plain Click
+    from click import Context as _ClickContext  # type: ignore[assignment]
+    from click import Parameter as _Parameter  # type: ignore[assignment]
     from click import exceptions as _click_errors  # type: ignore[no-redef]
 
 log = logging.getLogger("micromentor")
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
+
+# Typer's help prints each parameter's Python type as a placeholder: `--yes <bool>`,
+# `FILE <str>`. Ours reads as written: a flag shows none, an option its metavar (FILE, PORT,
+# WEEK), an argument its name only. Every command and group is made with these classes.
+class _NamedArgument(TyperArgument):
+    def display_type_rich(self, ctx: _ClickContext) -> str | None:
+        return None
+
+
+def _without_type_placeholders(params: list[_Parameter]) -> list[_Parameter]:
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""  # --help and --version come without one
+        elif isinstance(param, TyperArgument):
+            param.__class__ = _NamedArgument  # display only; parsing is TyperArgument's
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: _ClickContext) -> list[_Parameter]:
+        return _without_type_placeholders(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: _ClickContext) -> list[_Parameter]:
+        return _without_type_placeholders(super().get_params(ctx))
+
+
 cli_app = typer.Typer(
+    cls=_Group,
     name="micromentor",
     help=(
         "Self-hosted micromentoring bot for Slack, Discord and a local console.\n\n"
@@ -182,14 +217,14 @@ def _iso_time(value: str | None) -> datetime | None:
 # --- run, console, demo, check ---------------------------------------------------------------
 
 
-@cli_app.command("run")
+@cli_app.command("run", cls=_Command)
 def run_command() -> int:
     """Start every platform with credentials, the workers, the scheduler and the HTTP port
     (PORT: /healthz, /readyz, /metrics). With no platform variable set at all: the console."""
     return run_async(run(config()))
 
 
-@cli_app.command("console")
+@cli_app.command("console", cls=_Command)
 def console_command(
     script: Annotated[
         str | None,
@@ -219,7 +254,7 @@ def console_command(
         return run_async(run_console(cfg, script=fh, now=start))
 
 
-@cli_app.command("demo")
+@cli_app.command("demo", cls=_Command)
 def demo_command() -> int:
     """A scripted tour of every flow in the console, on a throw-away database."""
     cfg = config()
@@ -227,15 +262,17 @@ def demo_command() -> int:
     return run_async(_demo(cfg))
 
 
-@cli_app.command("check")
+@cli_app.command("check", cls=_Command)
 def check_command() -> int:
-    """Check the configuration, the platform tokens and scopes, the channels and the database:
-    one line per problem; exit 1 when there is any. Changes nothing."""
+    """Check the configuration, the platform tokens and scopes, the channels, the database and
+    the optional language model: one line per problem; exit 1 when there is any. Changes
+    nothing."""
     return run_async(_check(config()))
 
 
 async def _check(cfg: Config) -> int:
-    """Each part checks itself (storage, then every configured platform's adapter)."""
+    """Each part checks itself (storage, every configured platform's adapter, the model)."""
+    from adapters.llm.check import check_llm, llm_state
     from bot.platforms import configured, credential_problems
     from storage.migrate import check_database
 
@@ -260,8 +297,12 @@ async def _check(cfg: Config) -> int:
             problems += await checker(cfg)
         except StartupError as e:  # a setting the adapter cannot even read
             problems.append(str(e))
+    model_problems = await check_llm()
+    problems += model_problems
     for p in problems:
         typer.echo(f"micromentor check: {p}", err=True)
+    if not model_problems:  # optional, so its state is said either way
+        typer.echo(f"micromentor check: {llm_state()}")
     if not problems:
         typer.echo(
             "micromentor check: configuration, credentials, channels and database are usable"
@@ -277,11 +318,11 @@ def _starter(path: str) -> Callable[[Config], Awaitable[list[str]]]:
 
 # --- db ----------------------------------------------------------------------------------------
 
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+db_app = typer.Typer(cls=_Group, help="Database maintenance.", no_args_is_help=True)
 cli_app.add_typer(db_app, name="db")
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", cls=_Command)
 def db_upgrade_command() -> int:
     """Apply the migrations up to the newest schema (`run` does this at start too)."""
     return run_async(_db_upgrade(config()))
@@ -300,18 +341,19 @@ async def _db_upgrade(cfg: Config) -> int:
 # --- digest ------------------------------------------------------------------------------------
 
 
-@cli_app.command("digest")
+@cli_app.command("digest", cls=_Command)
 def digest_command(
     week: Annotated[
         str | None,
-        typer.Option(help="ISO week like 2026-W48 (default: the last full week)."),
+        typer.Option(metavar="WEEK", help="ISO week like 2026-W48 (default: the last full week)."),
     ] = None,
     png: Annotated[
         str | None,
         typer.Option(metavar="FILE", help="Also write the chart to this PNG file (\\[charts])."),
     ] = None,
     workspace: Annotated[
-        str | None, typer.Option(help="Workspace key or name (default: all).")
+        str | None,
+        typer.Option(metavar="WORKSPACE", help="Workspace key or name (default: all)."),
     ] = None,
 ) -> int:
     """Print a weekly digest (read-only: never migrates the database)."""
@@ -337,11 +379,13 @@ async def _digest(cfg: Config, *, week: str | None, png: str | None, workspace: 
 
 # --- mentors -----------------------------------------------------------------------------------
 
-mentors_app = typer.Typer(help="The mentor roster in and out (CSV).", no_args_is_help=True)
+mentors_app = typer.Typer(
+    cls=_Group, help="The mentor roster in and out (CSV).", no_args_is_help=True
+)
 cli_app.add_typer(mentors_app, name="mentors")
 
 
-@mentors_app.command("import")
+@mentors_app.command("import", cls=_Command)
 def mentors_import_command(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The CSV file to import.")],
 ) -> int:
@@ -349,11 +393,13 @@ def mentors_import_command(
     return run_async(_mentors_import(config(), Path(file)))
 
 
-@mentors_app.command("export")
+@mentors_app.command("export", cls=_Command)
 def mentors_export_command(
     workspace: Annotated[
         str | None,
-        typer.Option(help="Only this workspace, e.g. slack:T0123 (default: all)."),
+        typer.Option(
+            metavar="WORKSPACE", help="Only this workspace, e.g. slack:T0123 (default: all)."
+        ),
     ] = None,
 ) -> int:
     """Write the roster as CSV to standard output (read-only: never migrates)."""
@@ -393,9 +439,11 @@ async def _mentors_export(cfg: Config, *, workspace: str | None) -> int:
 # --- dashboard and people ---------------------------------------------------------------------
 
 
-@cli_app.command("dashboard")
+@cli_app.command("dashboard", cls=_Command)
 def dashboard_command(
-    port: Annotated[int, typer.Option(help="HTTP port of the dashboard.")] = 3001,
+    port: Annotated[
+        int, typer.Option(metavar="PORT", help="HTTP port of the dashboard (0: any free port).")
+    ] = 3001,
     link: Annotated[
         str | None,
         typer.Option(
@@ -414,6 +462,13 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
     from adapters.web import bind
 
     if link:
+        if port == 0 and not cfg.dashboard.public_url:
+            # Nothing listens here: the link is to a dashboard served elsewhere, on its port.
+            raise _fail(
+                "dashboard --link: --port 0 names no port to link to; give the port the "
+                "dashboard listens on (or set [dashboard] public_url)",
+                EXIT_USAGE,
+            )
         app = await build_app(cfg, clock=SystemClock(), load_similar=False)
         try:
             return await print_signin_link(app, link, port=port)
@@ -427,17 +482,20 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
         sock.close()
         raise
     try:
-        print(f"dashboard: http://localhost:{port}/admin (sign in with a link)", file=sys.stderr)
+        bound = sock.getsockname()[1]  # --port 0: the port the system chose
+        print(f"dashboard: http://localhost:{bound}/admin (sign in with a link)", file=sys.stderr)
         return await serve_dashboard(app, sock)
     finally:
         await app.dispose()
 
 
-people_app = typer.Typer(help="One person's data: export or erase.", no_args_is_help=True)
+people_app = typer.Typer(
+    cls=_Group, help="One person's data: export or erase.", no_args_is_help=True
+)
 cli_app.add_typer(people_app, name="people")
 
 
-@people_app.command("export")
+@people_app.command("export", cls=_Command)
 def people_export_command(
     person: Annotated[str, typer.Argument(metavar="ID", help="Platform id, e.g. slack:U0123.")],
 ) -> int:
@@ -445,7 +503,7 @@ def people_export_command(
     return run_async(_people(config(), action="export", person=person, yes=True))
 
 
-@people_app.command("delete")
+@people_app.command("delete", cls=_Command)
 def people_delete_command(
     person: Annotated[str, typer.Argument(metavar="ID", help="Platform id, e.g. slack:U0123.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,

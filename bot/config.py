@@ -6,7 +6,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -83,12 +83,16 @@ _ADMIN_HINT = (
 )
 
 
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+_LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)
+
+
 class BotSection(_Section):
     database_url: str = "sqlite+aiosqlite:///micromentor.db"
     # Platform ids only; workspace admins/owners (Slack) and Manage Server (Discord) count too.
     admins: list[str] = Field(default_factory=list)
     timezone: str = "UTC"
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: LogLevel = "INFO"
 
     @field_validator("database_url")
     @classmethod
@@ -469,6 +473,19 @@ class Config(_Section):
             if rest and not rest.startswith("/") and not rest.startswith(":memory:"):
                 url = prefix + str((self.path.parent / rest).resolve())
         return url
+
+    def log_level(self) -> LogLevel:
+        """`MICROMENTOR_LOG_LEVEL` (any case) wins over `[bot] log_level`. Raises ConfigError
+        when it is not a level, as a wrong `log_level` in bot.toml does."""
+        wanted = os.environ.get("MICROMENTOR_LOG_LEVEL", "").strip()
+        if not wanted:
+            return self.bot.log_level
+        for level in _LOG_LEVELS:
+            if wanted.upper() == level:
+                return level
+        raise ConfigError(
+            f"MICROMENTOR_LOG_LEVEL: {wanted!r} is not one of {', '.join(_LOG_LEVELS)}"
+        )
 
 
 class ConfigError(Exception):

@@ -130,10 +130,10 @@ def quiet_for_console(config: Config) -> None:
 
 
 def configure_logging(config: Config) -> None:
-    """Level from MICROMENTOR_LOG_LEVEL (else bot.toml), format from MICROMENTOR_LOG_FORMAT
-    (``text`` or ``json``), on standard error; libraries held at WARNING."""
-    wanted = os.environ.get("MICROMENTOR_LOG_LEVEL", "").strip().upper()
-    known = ("DEBUG", "INFO", "WARNING", "ERROR")
+    """Level from MICROMENTOR_LOG_LEVEL (else bot.toml; a wrong one raises ConfigError), format
+    from MICROMENTOR_LOG_FORMAT (``text`` or ``json``), on standard error; libraries held at
+    WARNING."""
+    level = config.log_level()  # before anything changes: a wrong level stops start-up
     fmt = os.environ.get("MICROMENTOR_LOG_FORMAT", "").strip().lower()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
@@ -148,14 +148,7 @@ def configure_logging(config: Config) -> None:
     handler.addFilter(_PayloadGuard())
     if not root.handlers:  # as logging.basicConfig: a host's handlers (pytest's) stay alone
         root.addHandler(handler)
-    root.setLevel(wanted if wanted in known else config.bot.log_level)
-    if wanted and wanted not in known:
-        log.warning(
-            "MICROMENTOR_LOG_LEVEL=%r is not one of %s; using %s",
-            wanted,
-            ", ".join(known),
-            config.bot.log_level,
-        )
+    root.setLevel(level)
     if fmt and fmt not in ("text", "json"):
         log.warning("MICROMENTOR_LOG_FORMAT=%r is not text or json; using text", fmt)
     for noisy in (*_NOISY, *PAYLOAD_LOGGERS):

@@ -72,14 +72,39 @@ def test_an_unusable_database_url_stops_with_a_config_error(
     assert "s3cret" not in err
 
 
-@pytest.mark.parametrize("level", ["debug", "LOUD"])
-def test_any_log_level_in_the_environment_starts(
-    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch, level: str
+def test_a_log_level_in_the_environment_may_be_lower_case(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, capsys = cli
-    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", level)
+    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "debug")
     assert main(["db", "upgrade"]) == 0
     assert "database is up to date" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("environment", "MICROMENTOR_LOG_LEVEL: 'LOUD' is not one of DEBUG, INFO, WARNING, ERROR"),
+        ("bot.toml", "bot.toml: [bot.log_level] Input should be 'DEBUG', 'INFO', 'WARNING' or"),
+    ],
+)
+def test_a_wrong_log_level_stops_as_a_configuration_error_wherever_it_is_set(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    said: str,
+) -> None:
+    tmp, capsys = cli
+    if where == "environment":
+        monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "LOUD")
+    else:
+        monkeypatch.delenv("MICROMENTOR_LOG_LEVEL")
+        (tmp / "bot.toml").write_text("[bot]\nlog_level = 'LOUD'\n", encoding="utf-8")
+    assert main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["micromentor: configuration error", err.splitlines()[1]]
+    assert said in err and "Traceback" not in err
+    assert not (tmp / "mm.db").exists()  # stopped before the database was opened
 
 
 def test_a_digest_before_any_workspace_is_empty_not_an_error(
@@ -381,3 +406,30 @@ def test_a_person_not_found_is_said_on_stderr_and_exits_1(
     out, err = capsys.readouterr()
     assert out == ""
     assert "micromentor: nothing is stored about slack:U0999" in err
+
+
+def test_check_says_the_model_is_optional_when_it_is_not_configured(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, capsys = cli
+    for name in ("URL", "API_KEY", "MODEL"):
+        monkeypatch.delenv(f"MICROMENTOR_LLM_{name}", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    main(["check"])  # exit 1: no platform credentials here
+    out, err = capsys.readouterr()
+    assert "micromentor check: language model: not configured (optional:" in out
+    assert "language model" not in err
+
+
+def test_check_names_an_incomplete_model_setting_without_the_key(
+    cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, capsys = cli
+    monkeypatch.setenv("MICROMENTOR_LLM_URL", "llm.example.com/v1")  # no scheme
+    monkeypatch.setenv("MICROMENTOR_LLM_API_KEY", "sk-s3cret")
+    monkeypatch.setenv("MICROMENTOR_LLM_MODEL", "tiny-1")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["check"]) == 1
+    out, err = capsys.readouterr()
+    assert "micromentor check: language model: MICROMENTOR_LLM_URL is not an http(s) URL" in err
+    assert "language model" not in out and "sk-s3cret" not in out + err

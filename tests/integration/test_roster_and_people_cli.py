@@ -163,6 +163,25 @@ def test_dashboard_link_is_printed_for_an_admin_only(
     assert "not an admin" in capsys.readouterr().out
 
 
+def test_a_dashboard_link_to_port_0_is_refused_unless_a_public_url_is_set(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Port 0 means "any free port" when serving; a printed link to localhost:0 leads nowhere."""
+    from bot.cli import main
+
+    assert main(["console", "--script", "s.txt"]) == 0
+    capsys.readouterr()
+    assert main(["dashboard", "--link", "console:admin", "--port", "0"]) == 2
+    out, err = capsys.readouterr()
+    assert "localhost:0" not in out
+    assert "--port 0 names no port to link to" in err
+    (cli_env / "bot.toml").write_text(
+        '[bot]\nadmins = ["console:admin"]\n[dashboard]\npublic_url = "https://mm.example.com"\n'
+    )
+    assert main(["dashboard", "--link", "console:admin", "--port", "0"]) == 0
+    assert capsys.readouterr().out.startswith("https://mm.example.com/admin/signin?token=")
+
+
 async def test_the_operators_export_and_delete_cover_every_workspace(sqlite_url: str) -> None:
     """An admin's export and forget stay in their workspace; the operator's reach them all."""
     from bot.commands import Actor, AskQuestion, RegisterMentor

@@ -5,6 +5,7 @@ SQLite path, a bot.toml that is not UTF-8 or is a folder, a busy dashboard port.
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import socket
 import subprocess
@@ -195,6 +196,28 @@ def test_the_dashboard_serves_on_its_port(tmp_path: Path) -> None:
                 except httpx.TransportError:
                     time.sleep(0.1)
             assert answer is not None and answer.text == "ok", proc.stderr
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=20)
+
+
+def test_the_dashboard_on_port_0_says_the_port_it_was_given(tmp_path: Path) -> None:
+    with subprocess.Popen(
+        [*MICROMENTOR, "dashboard", "--port", "0"],
+        env=clean_env(tmp_path),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            assert proc.stderr is not None
+            line = proc.stderr.readline()  # said once the port is bound and the app built
+            found = re.search(r"dashboard: http://localhost:(\d+)/admin", line)
+            assert found, line
+            port = int(found.group(1))
+            assert port != 0
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).text == "ok"
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=20)

@@ -1,6 +1,6 @@
 """A loopback fake of an OpenAI-compatible chat-completions endpoint (port 0 on 127.0.0.1):
 records every request and answers as told — a reply, an HTTP error, a delay, junk, a body
-trickled out slowly, a huge body, or a redirect."""
+trickled out slowly, a huge body, or a redirect. Its model list answers `micromentor check`."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ class FakeOpenAI:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._complete)
+        app.router.add_get("/v1/models", self._models)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -56,6 +57,12 @@ class FakeOpenAI:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def _models(self, request: web.Request) -> web.StreamResponse:
+        self.received.append(Received(request.path, dict(request.headers), {}))
+        if self.status != 200:
+            return web.json_response({"error": {"message": "no"}}, status=self.status)
+        return web.json_response({"object": "list", "data": [{"id": "m", "object": "model"}]})
 
     async def _complete(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
