@@ -27,6 +27,7 @@ from bot.refs import UserRef
 
 __all__ = [
     "ANONYMOUS",
+    "TIMED_OUT_ADVICE",
     "call_link",
     "card_view",
     "feedback_prompt",
@@ -35,6 +36,13 @@ __all__ = [
     "session_intro",
     "who",
 ]
+
+# What the asker and the mentor of a session closed because its time ran out are told to do
+# next (when it closes, and if they write in its thread afterwards).
+TIMED_OUT_ADVICE = {
+    "asker": "If it isn't settled, `/askmentor` again with where you got to.",
+    "mentor": "If you agreed to carry on, a DM or a call works.",
+}
 
 ANONYMOUS = "anonymous"
 

@@ -27,7 +27,13 @@ from bot.messagebus import Context, EventHandler
 from bot.messages import Action, ChatMessage, Jump, Text, UserText, lines, text, when
 from bot.nudges import schedule
 from bot.questions.asking import similar_resolved
-from bot.questions.cards import feedback_prompt, session_intro, similar_lines, who
+from bot.questions.cards import (
+    TIMED_OUT_ADVICE,
+    feedback_prompt,
+    session_intro,
+    similar_lines,
+    who,
+)
 from bot.recognition.model import GOOD_RATING
 from bot.recognition.points import award_points, take_back_points
 from bot.refs import UserRef
@@ -287,8 +293,8 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
     )
     names = await names_for(ctx, [q.asker, q.mentor])
     advice = {
-        q.asker: "If it isn't settled, `/askmentor` again with where you got to.",
-        q.mentor: "Thanks for your time! If you agreed to carry on, a DM or a call works.",
+        q.asker: TIMED_OUT_ADVICE["asker"],
+        q.mentor: "Thanks for your time! " + TIMED_OUT_ADVICE["mentor"],
     }
     for user in (q.asker, q.mentor):
         if user is not None:

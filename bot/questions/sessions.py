@@ -36,9 +36,11 @@ from bot.events import (
 )
 from bot.flow.worker import NotYet
 from bot.messagebus import Context, Refusal
-from bot.messages import text
+from bot.messages import ChatMessage, text
 from bot.privacy.audit import audit
+from bot.questions.cards import TIMED_OUT_ADVICE
 from bot.questions.ranking import rank_for
+from bot.refs import UserRef
 
 __all__ = [
     "cancel_question",
@@ -328,11 +330,35 @@ async def record_thread_activity(cmd: RecordThreadActivity, ctx: Context) -> Non
     elif cmd.thread is not None:
         q = await ctx.uow.questions.get_by_thread(cmd.thread)
     if (
-        q is not None
-        and q.state is QuestionState.CLAIMED
-        and q.workspace == cmd.actor.workspace
+        q is None
+        or q.workspace != cmd.actor.workspace
         # The session is the asker's and the mentor's: a bystander writing in a public thread
         # neither keeps it alive nor answers its wrap-up.
-        and cmd.actor.user in (q.asker, q.mentor)
+        or cmd.actor.user not in (q.asker, q.mentor)
     ):
+        return
+    if q.state is QuestionState.CLAIMED:
         await ctx.uow.questions.touch(q.pk, ctx.clock.now())
+    elif q.state is QuestionState.EXPIRED:
+        await _tell_thread_ended(ctx, q, cmd.actor.user)
+
+
+async def _tell_thread_ended(ctx: Context, q: Question, user: UserRef) -> None:
+    """Someone wrote in the thread of a session closed when its time ran out: nobody watches it
+    any more (their words reach the other person only if they look), so say so, once."""
+    kind, now = f"thread_ended:{q.pk}", ctx.clock.now()
+    if await ctx.uow.rate_events.count_since(user, kind, q.closed_at or q.created_at):
+        return
+    await ctx.uow.rate_events.record(q.workspace, user, kind, now)
+    advice = TIMED_OUT_ADVICE["asker" if user == q.asker else "mentor"]
+    ctx.outbox.dm(
+        user,
+        ChatMessage(
+            body=text(
+                f"The session on #{q.number} closed when its time ran out, so the bot no longer "
+                "follows its thread: a message there may go unread. ",
+                advice,
+            ),
+            question_id=q.number,
+        ),
+    )

@@ -164,6 +164,26 @@ async def test_time_up_posts_the_wrap_up_in_the_thread_with_resolve_and_extend(c
     assert {a.id for a in wrap.actions} >= {"resolve", "extend"}
 
 
+async def test_writing_in_a_timed_out_sessions_thread_says_once_that_nobody_follows_it(
+    core: Core,
+) -> None:
+    n = await core.claimed()
+    await tick(core, minutes=20)
+    await tick(core, minutes=10)
+    assert core.question(n).state is QuestionState.EXPIRED
+    before = {who: len(core.chat.dms(core.user(who))) for who in ("alice", "bob", "carol")}
+    for _ in range(2):  # told once, however often they write
+        for who in ("alice", "bob", "carol"):  # carol: a bystander, nothing to tell
+            await core.handle(RecordThreadActivity(core.actor(who), question_id=n))
+    told = {who: core.chat.dms(core.user(who))[before[who] :] for who in before}
+    assert told["carol"] == []
+    [asker] = told["alice"]
+    assert asker.startswith(f"The session on #{n} closed when its time ran out")
+    assert "`/askmentor` again with where you got to" in asker
+    [mentor] = told["bob"]
+    assert "a DM or a call works" in mentor and "/askmentor" not in mentor
+
+
 async def test_no_answer_to_the_wrap_up_expires_the_session_and_tells_both(core: Core) -> None:
     n = await core.claimed()
     await tick(core, minutes=20)
