@@ -37,16 +37,25 @@ def dashboard_app(app: App) -> Starlette:
 async def print_signin_link(
     app: App, admin_id: str, *, port: int = DEFAULT_PORT, out: Callable[[str], None] = print
 ) -> int:
-    """Print a one-time sign-in link for `admin_id` (``slack:U…``, ``discord:…``): admins listed
-    in ``[bot] admins`` or known to the bot as admins; their platform's workspaces."""
+    """Print a one-time sign-in link for `admin_id` (``slack:U…``, ``discord:…``), an admin of
+    ``[bot] admins``: it covers every workspace of their platform. A workspace's own admin (the
+    platform's admin role) gets a link for that workspace only, from ``/mentoradmin dashboard``
+    there: the bot knows they are an admin, not of which workspace."""
     if ":" not in admin_id:
         out(f"micromentor: {admin_id!r} is not a platform id like slack:U0123ABCD")
         return 2
     admin = UserRef.from_key(admin_id)
     async with app.uow_factory() as uow:
         person = await uow.people.get(admin)
-        if admin_id not in app.config.bot.admins and not (person and person.is_admin):
-            out(f"micromentor: {admin_id} is not an admin ([bot] admins in bot.toml)")
+        if admin_id not in app.config.bot.admins:
+            if person is not None and person.is_admin:
+                out(
+                    f"micromentor: {admin_id} is a workspace admin, not one of [bot] admins in "
+                    "bot.toml: their link comes from `/mentoradmin dashboard` in their "
+                    "workspace (it covers that workspace only)"
+                )
+            else:
+                out(f"micromentor: {admin_id} is not an admin ([bot] admins in bot.toml)")
             return 2
         workspaces: tuple[WorkspaceRef, ...] = tuple(
             w.ref for w in await uow.workspaces.all() if w.ref.platform == admin.platform

@@ -232,6 +232,24 @@ async def test_a_session_ends_when_its_admin_is_seen_without_admin_rights(served
         assert (await client.get("/admin/queue")).status_code == 401
 
 
+async def test_a_workspace_admins_link_comes_from_chat_not_the_operators_command(
+    served: Served,
+) -> None:
+    # The bot knows Pat is an admin (the platform's role), not of which workspace: the
+    # operator's link covers every workspace of the platform, so it is for [bot] admins only.
+    pat = Actor(UserRef("test", "P1"), "Pat", WS, platform_admin=True)
+    await served.app.bus.handle(OpenDashboard(pat))  # known to the bot as an admin now
+    printed: list[str] = []
+    assert await print_signin_link(served.app, pat.user.key(), out=printed.append) == 2
+    [said] = printed
+    assert "not one of [bot] admins" in said and "`/mentoradmin dashboard`" in said
+    async with _signed_in(served, pat) as client:  # the chat link: this workspace only
+        page = await client.get("/admin/queue")
+        other = await client.get("/admin/queue", params={"ws": OTHER.key()})
+    assert page.status_code == 200 and '<select name="ws"' not in page.text
+    assert other.status_code == 401
+
+
 async def test_signing_out_ends_the_session_where_it_is_kept_not_only_the_cookie(
     served: Served,
 ) -> None:
