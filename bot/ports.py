@@ -740,14 +740,16 @@ class PrivacyRepository(Protocol):
     """People's data rights, retention and dashboard sign-ins (`bot.privacy`)."""
 
     async def person_data(
-        self, user: UserRef, *, workspace: WorkspaceRef | None = None
+        self, user: UserRef, *, workspace: WorkspaceRef | None = None, anonymous: bool = True
     ) -> PersonData:
         """Everything stored about `user`: profile, questions, ratings given and received,
         points, kudos, badges, courses. With `workspace` (an admin's export), the person row
         and only the rows of that workspace (ratings and not-my-area marks by their question,
         lightning sign-ups by their session; pauses of that workspace, not those recorded
         before pauses had one);
-        None: everywhere (the operator's)."""
+        None: everywhere (the operator's, and the person's own). Without `anonymous` (an
+        admin's export: someone else reads it), nothing of a question they asked anonymously:
+        not the question, their draft of it, their rating of its session or its points."""
         ...
 
     async def workspaces_of(self, user: UserRef) -> set[WorkspaceRef]:

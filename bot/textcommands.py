@@ -55,7 +55,8 @@ MENTOR_USAGE = (
     "`/mentor resume` · `/mentor me` · `/mentor list [skill]` · `/mentor leaderboard [month|all]` · "
     "`/mentor why <n>` · "
     "`/mentor handover <n> @someone` · `/mentor stage senior` · `/mentor region Europe` · "
-    "`/mentor learn [stop]` · `/mentor feedback` · `/mentor home` · `/mentor leave`"
+    "`/mentor learn [stop]` · `/mentor feedback` · `/mentor home` · `/mentor leave` · "
+    "`/mentor mydata`"
 )
 ADMIN_USAGE = (
     "Admin commands: `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats` · "
@@ -274,6 +275,8 @@ def parse_mentor(
         return lc.ShowMentorFeedback(actor)
     if sub == "leave":
         return pc.LeaveProgramme(actor)
+    if sub == "mydata":
+        return pc.ExportMyData(actor)
     if sub == "home":
         return c.ShowHome(actor)
     if sub == "why":
@@ -458,7 +461,7 @@ def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
 _MENTOR_WORDS = (
     "join", "skills", "about", "hours", "tz", "timezone", "pause", "resume", "me", "profile",
     "leaderboard", "list", "directory", "handover", "stage", "region", "learn", "feedback",
-    "leave", "home", "why",
+    "leave", "home", "why", "mydata",
 )  # fmt: skip
 _ADMIN_WORDS = ("digest", "stats", "audit", "dashboard", "export", "forget")
 _LIGHTNING_WORDS = ("propose", "accept", "list", "join", "rate", "move", "cancel")

@@ -39,7 +39,7 @@ Lines you can type:
                                            leaderboard [month|all], why <n>, handover <n> <name>
   /mentor stage <early|mid|senior|lead|executive>
                                            your career stage; also /mentor region <text>,
-                                           learn [stop], feedback, home, leave
+                                           learn [stop], feedback, home, leave, mydata
   /mentoradmin digest [YYYY-Www]           admin commands (user `admin` is an admin); also
                                            stats, audit, dashboard, export <name>,
                                            forget <name> [confirm]

@@ -225,7 +225,10 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             return refused(404, "That person is not in this workspace.")
         now = app.clock.now()
         async with app.uow_factory() as uow:
-            data = await uow.privacy.person_data(person, workspace=signed.workspace)
+            # Questions they asked anonymously stay theirs: not in what an admin reads.
+            data = await uow.privacy.person_data(
+                person, workspace=signed.workspace, anonymous=False
+            )
             await uow.audit.add(
                 AuditEntry(
                     workspace=signed.workspace,

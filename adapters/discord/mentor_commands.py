@@ -126,6 +126,10 @@ class MentorCommands(commands.Cog):
     async def leave(self, interaction: Interaction) -> None:
         await self._mentor(interaction, "leave")
 
+    @mentor.command(name="mydata", description="Everything stored about you, sent to you by DM")
+    async def mydata(self, interaction: Interaction) -> None:
+        await self._mentor(interaction, "mydata")
+
     @mentor.command(name="me", description="Your mentor profile")
     async def me(self, interaction: Interaction) -> None:
         await self._mentor(interaction, "me")

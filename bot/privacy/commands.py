@@ -12,6 +12,7 @@ from bot.refs import UserRef, WorkspaceRef
 __all__ = [
     "ApplyRetention",
     "AuditRosterImport",
+    "ExportMyData",
     "ExportPerson",
     "ForgetPerson",
     "LeaveProgramme",
@@ -28,6 +29,14 @@ __all__ = [
 class LeaveProgramme(Command):
     """`/mentor leave`: the person's mentor profile in this workspace ends and their sessions
     there are released (mentoring in another workspace goes on)."""
+
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ExportMyData(Command):
+    """`/mentor mydata`: everything stored about the person who asks, sent to them by DM,
+    their anonymous questions included (an admin's export leaves those out)."""
 
     actor: Actor
 

@@ -15,10 +15,11 @@ from bot.domain import IllegalTransition, QuestionState, Transition
 from bot.events import QuestionCancelled
 from bot.lightning.handlers import cancel_speaker_sessions
 from bot.messagebus import Context, Refusal, Services
-from bot.messages import Attachment, Bold, ChatMessage, UserText, text
+from bot.messages import Attachment, Bold, ChatMessage, Text, UserText, text
 from bot.nudges.schedule import forget_target
 from bot.privacy.audit import audit
 from bot.privacy.commands import (
+    ExportMyData,
     ExportPerson,
     ForgetPerson,
     LeaveProgramme,
@@ -32,6 +33,7 @@ from bot.refs import UserRef, WorkspaceRef
 __all__ = [
     "FORGOTTEN",
     "export_json",
+    "export_my_data",
     "export_person",
     "forget_person",
     "leave_programme",
@@ -81,7 +83,7 @@ async def leave_programme(cmd: LeaveProgramme, ctx: Context) -> None:
     if profile is None or not profile.active:
         raise Refusal(
             "You are not on the mentor list, so there is nothing to leave. Your questions stay "
-            "yours; an admin can export or erase your data."
+            "yours: `/mentor mydata` sends you what is stored about you; an admin can erase it."
         )
     released = await step_down(
         ctx, cmd.actor.user, cmd.actor.workspace, name=cmd.actor.name, why="has left mentoring"
@@ -137,27 +139,57 @@ async def export_person(cmd: ExportPerson, ctx: Context) -> None:
     # A Discord (or Enterprise Grid) user id is the same in every server the bot serves, and
     # an admin of one is nobody in another: their export holds this workspace's rows only.
     # (The operator's `micromentor people export` is the one of everything.)
-    data = await ctx.uow.privacy.person_data(cmd.person, workspace=cmd.actor.workspace)
+    # Questions they asked anonymously stay theirs: not in what an admin reads.
+    data = await ctx.uow.privacy.person_data(
+        cmd.person, workspace=cmd.actor.workspace, anonymous=False
+    )
     name = cmd.name or (await names_for(ctx, [cmd.person])).get(cmd.person, cmd.person.id)
     if not data.found():
         raise Refusal(text("I have nothing stored about ", UserText(name), " in this workspace."))
-    now = ctx.clock.now()
-    filename = f"micromentor-export-{cmd.person.id}-{now:%Y%m%d}.json"
-    ctx.outbox.dm(
+    _send_export(
+        ctx,
         cmd.actor.user,
+        data,
+        text(
+            "Everything Micromentor stores about ",
+            UserText(name),
+            " in this workspace is attached (not the questions they asked anonymously: "
+            "those are theirs, with `/mentor mydata`).",
+        ),
+    )
+    await audit(ctx, cmd.actor, "export", subject=cmd.person.key())
+    ctx.reply(text("The export of ", UserText(name), " is on its way to you by DM."))
+
+
+async def export_my_data(cmd: ExportMyData, ctx: Context) -> None:
+    """`/mentor mydata`: the person's own export, of every workspace, anonymous questions too."""
+    data = await ctx.uow.privacy.person_data(cmd.actor.user)
+    if not data.found():
+        raise Refusal("I have nothing stored about you.")
+    _send_export(
+        ctx,
+        cmd.actor.user,
+        data,
+        text(
+            "Everything Micromentor stores about you is attached, the questions you asked "
+            "anonymously included (an admin's export of you leaves those out)."
+        ),
+    )
+    ctx.reply("Your data is on its way to you by DM.")
+
+
+def _send_export(ctx: Context, to: UserRef, data: PersonData, body: Text) -> None:
+    now = ctx.clock.now()
+    filename = f"micromentor-export-{data.user.id}-{now:%Y%m%d}.json"
+    ctx.outbox.dm(
+        to,
         ChatMessage(
             title=text(Bold("Data export")),
-            body=text(
-                "Everything Micromentor stores about ",
-                UserText(name),
-                " in this workspace is attached.",
-            ),
+            body=body,
             attachment=Attachment(filename, export_json(data, now=now), "application/json"),
         ),
         secret=True,  # a whole person's data: the stored copy loses it once it went out
     )
-    await audit(ctx, cmd.actor, "export", subject=cmd.person.key())
-    ctx.reply(text("The export of ", UserText(name), " is on its way to you by DM."))
 
 
 async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:

@@ -11,6 +11,7 @@ from bot.privacy.manage import manage_mentor
 from bot.privacy.mentor_group import sync_mentor_group
 from bot.privacy.retention import apply_retention
 from bot.privacy.rights import (
+    export_my_data,
     export_person,
     forget_person,
     leave_programme,
@@ -26,6 +27,7 @@ PRIVACY_COMMANDS: dict[type[Command], Handler] = {
     pc.PersonLeft: person_left,
     pc.PersonBack: person_back,
     pc.ExportPerson: export_person,
+    pc.ExportMyData: export_my_data,
     pc.ForgetPerson: forget_person,
     pc.ShowAudit: show_audit,
     pc.OpenDashboard: open_dashboard,

@@ -162,7 +162,7 @@ class SqlPrivacyRepository(Repository):
         return _dicts(await self._session.execute(stmt), drop=drop)
 
     async def person_data(
-        self, user: UserRef, *, workspace: WorkspaceRef | None = None
+        self, user: UserRef, *, workspace: WorkspaceRef | None = None, anonymous: bool = True
     ) -> PersonData:
         key = user.key()
         q = QUESTION
@@ -170,9 +170,23 @@ class SqlPrivacyRepository(Repository):
         # without a workspace column go by their question (ratings, not-my-area) or their
         # session (lightning sign-ups); pauses recorded before they had a workspace are left out.
         here: Any = sa.true() if workspace is None else q.c.workspace == workspace.key()
+        # Without `anonymous` (an export someone else reads): no question they asked
+        # anonymously, and nothing that points at one (a rating, points, the draft).
+        shown: Any = sa.true() if anonymous else q.c.anonymous == sa.false()
+        hidden = sa.select(q.c.id).where(q.c.asker == key, q.c.anonymous == sa.true())
         in_here = sa.select(q.c.id).where(here)
-        mine = sa.select(q.c.id).where(q.c.asker == key, here)
+        mine = sa.select(q.c.id).where(q.c.asker == key, here, shown)
         mentored = sa.select(q.c.id).where(q.c.mentor == key, here)
+
+        def not_hidden(table: sa.Table) -> Any:
+            if anonymous:
+                return sa.true()
+            if "anonymous" in table.c:
+                return table.c.anonymous == sa.false()
+            if "question_id" in table.c:
+                qid = table.c.question_id
+                return sa.or_(qid.is_(None), qid.not_in(hidden))
+            return sa.true()
 
         def scoped(table: sa.Table) -> Any:
             return sa.true() if workspace is None else table.c.workspace == workspace.key()
@@ -188,7 +202,7 @@ class SqlPrivacyRepository(Repository):
             "questions_asked": [
                 {**row, "resolved_by": _resolver(row, key)}
                 for row in await self._rows(
-                    sa.select(q).where(q.c.asker == key, here).order_by(q.c.id),
+                    sa.select(q).where(q.c.asker == key, here, shown).order_by(q.c.id),
                     drop=("suggested", "notified", "released_by", "handover_to", "handover_by"),
                 )
             ],
@@ -208,7 +222,11 @@ class SqlPrivacyRepository(Repository):
             ),
             "ratings_given": await self._rows(
                 sa.select(FEEDBACK)
-                .where(FEEDBACK.c.rater == key, FEEDBACK.c.question_id.in_(in_here))
+                .where(
+                    FEEDBACK.c.rater == key,
+                    FEEDBACK.c.question_id.in_(in_here),
+                    not_hidden(FEEDBACK),
+                )
                 .order_by(FEEDBACK.c.id)
             ),
             # Scores others gave them (askers of their sessions; mentors on their questions'
@@ -251,7 +269,11 @@ class SqlPrivacyRepository(Repository):
                 continue  # a table with no way to tell its workspace
             sections[name] = await self._rows(
                 sa.select(table)
-                .where(table.c[column] == key, scoped(table) if where is None else where)
+                .where(
+                    table.c[column] == key,
+                    scoped(table) if where is None else where,
+                    not_hidden(table),
+                )
                 .order_by(*table.primary_key.columns),
                 # Who else was asked to give the session, and who said no, is theirs.
                 drop=("invited", "declined") if name == "lightning_given" else (),

@@ -35,6 +35,7 @@ from bot.lightning.model import Lightning, Rsvp
 from bot.main import build_app
 from bot.messages import ChatMessage, text
 from bot.privacy.commands import ForgetPerson, OpenDashboard, PersonLeft
+from bot.privacy.model import PersonData
 from bot.privacy.signin import issue_link, sign_in, token_hash
 from bot.recognition.model import Kudos, PausePeriod
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
@@ -286,6 +287,42 @@ async def test_forget_and_export_on_the_real_database(db_url: str) -> None:
         assert not after.found()
         assert q is not None and q.state.value == "open" and q.mentor is None
         assert entry.subject.startswith("test:forgotten-")
+
+
+async def test_an_admins_export_leaves_out_what_someone_asked_anonymously_their_own_has_it(
+    db_url: str,
+) -> None:
+    """Not the question, nor what points at it (their rating of the session, its points, the
+    mentor's clarity score of it): an admin reading it could match them to the card."""
+    async with _admins_app(db_url) as app:
+        bob = Actor(UserRef("test", "bob"), "bob", WS)
+        alice = Actor(UserRef("test", "alice"), "alice", WS)
+        await app.bus.handle(RegisterMentor(bob, ("pandas",)))
+        await app.bus.handle(AskQuestion(alice, "How do I group a pandas DataFrame by two keys?"))
+        await app.bus.handle(
+            AskQuestion(alice, "How do I pivot a pandas DataFrame wide?", anonymous=True)
+        )
+        for n in (1, 2):
+            await app.bus.handle(ClaimQuestion(bob, n))
+            await app.bus.handle(ResolveQuestion(alice, n))
+            await app.bus.handle(RateSession(alice, n, 5))
+            await app.bus.handle(RateSession(bob, n, 4))
+        async with app.uow_factory() as uow:
+            ids = {n: (await uow.questions.get_by_number(WS, n)) for n in (1, 2)}
+            shown = await uow.privacy.person_data(alice.user, workspace=WS, anonymous=False)
+            whole = await uow.privacy.person_data(alice.user)
+        public, secret = (ids[n].pk for n in (1, 2) if ids[n] is not None)
+
+        def question_ids(data: PersonData) -> set[int]:
+            found = {r["id"] for r in data.sections["questions_asked"]}
+            for section in ("ratings_given", "ratings_received", "points"):
+                found |= {r["question_id"] for r in data.sections[section] if r["question_id"]}
+            return found
+
+        assert question_ids(whole) == {public, secret}
+        assert question_ids(shown) == {public}
+        assert "pivot" not in json.dumps(shown.sections, default=str)
+        assert [r["question_id"] for r in shown.sections["ratings_received"]] == [public]
 
 
 async def test_a_mentor_of_two_workspaces_is_exported_listed_once_and_forgotten_in_both(

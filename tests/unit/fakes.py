@@ -1355,7 +1355,7 @@ class FakePrivacyRepository(_Repository):
     table = "left"
 
     async def person_data(
-        self, user: UserRef, *, workspace: WorkspaceRef | None = None
+        self, user: UserRef, *, workspace: WorkspaceRef | None = None, anonymous: bool = True
     ) -> PersonData:
         def here(ws: WorkspaceRef) -> bool:
             return workspace is None or ws == workspace
@@ -1376,7 +1376,7 @@ class FakePrivacyRepository(_Repository):
                 "questions_asked": [
                     {"workspace": q.workspace.key(), "number": q.number, "text": q.text}
                     for q in questions
-                    if q.asker == user
+                    if q.asker == user and (anonymous or not q.anonymous)
                 ],
                 "sessions_mentored": [
                     {"workspace": q.workspace.key(), "number": q.number}

@@ -11,6 +11,7 @@ import pytest
 
 from bot.commands import Actor, AskQuestion, RegisterMentor
 from bot.privacy.commands import ExportPerson, ForgetPerson
+from bot.textcommands import parse_mentor
 from tests.unit.core_harness import SECOND_WORKSPACE, WORKSPACE, Core, start_core_in_two_workspaces
 
 A = WORKSPACE
@@ -125,3 +126,29 @@ async def test_the_operator_forgets_everywhere(core: Core) -> None:
     texts = {q.text for q in core.db.tables["questions"].values()}
     assert IN_A not in texts and IN_B not in texts
     assert core.db.tables["mentors"] == {}
+
+
+async def test_mydata_sends_someone_everything_of_theirs_anonymous_questions_too(
+    core: Core,
+) -> None:
+    # Their own: every workspace, and what they asked anonymously, which an admin's export
+    # of them leaves out.
+    await core.join("dave", "python")
+    await core.ask("dave", IN_A, anonymous=True)
+    await asks_in_b(core)
+    said = await core.reply(parse_mentor(core.actor("dave"), "mydata"))
+    assert said == "Your data is on its way to you by DM."
+    message = core.chat.messages("send_dm", user=core.user("dave"))[-1]
+    assert message.attachment is not None
+    mine = message.attachment.data.decode()
+    assert IN_A in mine and IN_B in mine
+    assert "asked anonymously included" in message.plain()
+    admins = await exported(core, core.actor("admin"), "dave")
+    assert IN_A not in json.dumps(admins)
+    assert core.chat.messages("send_dm", user=core.user("admin"))[-1].plain().count("mydata") == 1
+
+
+async def test_mydata_of_someone_never_seen_says_nothing_is_stored(core: Core) -> None:
+    said = await core.reply(parse_mentor(core.actor("zoe"), "mydata"))
+    assert said == "I have nothing stored about you."
+    assert core.chat.messages("send_dm", user=core.user("zoe")) == []

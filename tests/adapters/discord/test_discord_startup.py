@@ -64,6 +64,7 @@ async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> 
         "feedback",
         "home",
         "leave",
+        "mydata",
     }
     assert {o["name"] for o in names["mentoradmin"]["options"]} == {
         "digest",
