@@ -290,7 +290,8 @@ class NewAskModal(discord.ui.Modal):
 
 class AskModal(discord.ui.Modal):
     """[Edit] on a coached draft → the ask form again with its text (`ASK_FORM` + draft + the
-    draft's options, so its submission needs no look-up before it is acknowledged)."""
+    draft's options, so its submission needs no look-up before it is acknowledged, and
+    ``@<guild id>`` when it names its server: a form opened from a DM has no other)."""
 
     def __init__(
         self,
@@ -300,11 +301,13 @@ class AskModal(discord.ui.Modal):
         max_length: int,
         anonymous: bool = False,
         stage: str | None = None,
+        workspace: str | None = None,
     ) -> None:
         # Draft 0: a new question (the home view's [Ask a question]).
         title = "Edit your question" if draft_id else "Ask a mentor"
         options = ask_form_options(anonymous=anonymous, stage=stage)
-        super().__init__(title=title, custom_id=f"{ASK_FORM}{draft_id}:{options}")
+        at = f"@{workspace}" if workspace else ""
+        super().__init__(title=title, custom_id=f"{ASK_FORM}{draft_id}:{options}{at}")
         limit = min(max_length, 4000)
         self.question: discord.ui.TextInput[Self] = discord.ui.TextInput(
             label="Your question (what you tried and expected)",  # Discord: 45 characters

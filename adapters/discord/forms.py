@@ -36,7 +36,10 @@ async def open_form(
     uow_factory = runner.app.uow_factory
     if form.kind == "ask":  # the home view's [Ask a question]: an empty ask form
         limit = bus.config.ask.max_length
-        await interaction.response.send_modal(AskModal(0, question="", max_length=limit))
+        # In a DM the server the home view was for is only in its button: the form names it.
+        await interaction.response.send_modal(
+            AskModal(0, question="", max_length=limit, workspace=named)
+        )
         return
     if form.kind == "faq":
         await interaction.response.send_modal(FaqModal(form.n, workspace=named))
@@ -77,5 +80,6 @@ async def open_form(
             max_length=limit,
             anonymous=draft.anonymous,
             stage=draft.stage,
+            workspace=draft.workspace.id,  # the draft's server, wherever [Edit] was clicked
         )
     )

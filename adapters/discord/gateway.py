@@ -56,7 +56,7 @@ FOLLOWUP_LIFETIME = timedelta(minutes=14)
 # What the bot tried, as the operator reads it, and the permissions that takes (Discord's names).
 POST = "post in a channel"
 EDIT = "edit its card"
-PUBLIC_THREAD = "open a session thread under a card"
+PUBLIC_THREAD = "open a session thread"
 PRIVATE_THREAD = "open a private session thread"
 THREAD_POST = "post in a session thread"
 _PERMISSIONS = {
@@ -248,7 +248,8 @@ class DiscordGateway:
         """A public thread from the card, or a private thread in the channel (configured, or
         always for anonymous questions); the asker and mentor are added."""
         private = private or self._thread_mode == "private"
-        needs = PRIVATE_THREAD if private or card is None else PUBLIC_THREAD
+        # A public thread takes Create Public Threads with or without the card to start from.
+        needs = PRIVATE_THREAD if private else PUBLIC_THREAD
         refused: DeliveryRefused
         try:
             async with self._in(snowflake(channel), needs=needs):

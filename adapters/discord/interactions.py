@@ -116,8 +116,9 @@ class InteractionRunner:
         named: str | None = None,
         since: float | None = None,
     ) -> None:
-        """Inbox first, then the acknowledgement (slash commands show "thinking…", buttons just
-        acknowledge). A typo is answered at once; it changes nothing, so it needs no inbox.
+        """Inbox first, then the acknowledgement (slash commands show "thinking…", buttons and
+        forms opened from a message just acknowledge). A typo is answered at once; it changes
+        nothing, so it needs no inbox.
         `named` is the workspace a button or form names, for clicks in DMs; `since` when the
         interaction arrived (:meth:`arrived`), when something was read for it before."""
         since = self.arrived() if since is None else since
@@ -164,6 +165,11 @@ class InteractionRunner:
     async def _acknowledge(self, interaction: discord.Interaction[Any], *, thinking: bool) -> None:
         if interaction.response.is_done():
             return
+        # Without "thinking" discord.py defers a button or form with type 6 (deferred update
+        # message), which Discord documents for component-based interactions only; a form
+        # opened from a slash command (`/askmentor` with no text) has no message to update, so
+        # it takes type 5, an ephemeral "thinking…" that its answer replaces.
+        thinking = thinking or interaction.message is None
         try:
             await interaction.response.defer(ephemeral=True, thinking=thinking)
         except discord.HTTPException as e:

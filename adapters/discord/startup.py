@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 import discord
 import yarl
+from discord import app_commands
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
@@ -213,38 +214,63 @@ class DiscordAdapter:
 
     async def _sync_commands(self) -> None:
         """Register the slash commands; a failure is logged, not fatal (the commands registered
-        by an earlier start keep working, and buttons and reactions do not depend on it)."""
+        by an earlier start keep working, and buttons and reactions do not depend on it). Each
+        server is synced on its own: one that refuses does not keep the others from theirs."""
         guild_ids = self.app.config.discord.guild_ids
         tree = self.bot.tree
+        if not guild_ids:
+            await self._sync(tree, None)
+            return
+        for guild_id in guild_ids:
+            guild = discord.Object(guild_id)
+            tree.copy_global_to(guild=guild)
+            await self._sync(tree, guild)
+        # Commands of an earlier global sync would show beside the servers' own (Discord
+        # lists both): take them back. The servers' copies keep answering.
+        tree.clear_commands(guild=None)
+        await self._sync(tree, None, clearing=True)
+
+    @staticmethod
+    async def _sync(
+        tree: app_commands.CommandTree[Any], guild: discord.Object | None, *, clearing: bool = False
+    ) -> None:
+        """One sync: a server's commands (`guild`), or the global ones; a failure logged with
+        what the operator can do about it."""
+        if guild is None:
+            where = "globally"
+            fix = "Check that the bot was invited with the applications.commands scope."
+        else:
+            where = f"to server {guild.id}"
+            fix = (
+                f"Re-invite the bot to server {guild.id} with the applications.commands scope, "
+                "or remove the server from [discord] guild_ids."
+            )
         try:
-            if not guild_ids:
-                synced = await tree.sync()
-                log.info(
-                    "synced %d slash commands globally (may take a while to show)", len(synced)
-                )
-                return
-            for guild_id in guild_ids:
-                guild = discord.Object(guild_id)
-                tree.copy_global_to(guild=guild)
-                synced = await tree.sync(guild=guild)
-                log.info("synced %d slash commands to server %s", len(synced), guild_id)
-            # Commands of an earlier global sync would show beside the servers' own (Discord
-            # lists both): take them back. The servers' copies keep answering.
-            tree.clear_commands(guild=None)
-            await tree.sync()
+            synced = await tree.sync(guild=guild)
         except discord.HTTPException as e:
             log.error(
-                "could not sync the slash commands (%s %s); commands from an earlier sync still "
-                "work. Check the bot's applications.commands scope and [discord] guild_ids.",
+                "could not sync the slash commands %s (%s %s); commands from an earlier sync "
+                "still work. %s",
+                where,
                 e.status,
                 e.text or e.__class__.__name__,
+                fix,
             )
+            return
         except discord.RateLimited as e:
             log.error(
-                "could not sync the slash commands (rate limited for %.0f s); commands from an "
-                "earlier sync still work.",
+                "could not sync the slash commands %s (rate limited for %.0f s); commands from "
+                "an earlier sync still work.",
+                where,
                 e.retry_after,
             )
+            return
+        if clearing:
+            log.info("took back the global slash commands (each server has its own)")
+        elif guild is None:
+            log.info("synced %d slash commands globally (may take a while to show)", len(synced))
+        else:
+            log.info("synced %d slash commands to server %s", len(synced), guild.id)
 
     async def run(self) -> None:
         """Log in, sync commands, connect, register the guilds; runs until cancelled, then

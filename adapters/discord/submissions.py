@@ -1,6 +1,8 @@
 """Form (modal) submissions: the comment, lightning, FAQ, edited-draft and new-question forms,
 told apart by their custom ids, each become a command for the bus; a form this version does not
-know is answered with a pointer to the newest message. An edited draft's privacy and stage come
+know is answered with a pointer to the newest message. Each is acknowledged without a loading
+state where Discord allows it (a form opened from a button's message); a form opened from a slash
+command has no message, and shows "thinking…" until its answer (see the runner's acknowledgement). An edited draft's privacy and stage come
 from its custom id, or (for a form opened by an earlier version) from the stored draft, read
 within Discord's 3 seconds. The cog's ``on_interaction`` listener hands submissions here."""
 
@@ -87,8 +89,8 @@ async def _edited(
     runner: InteractionRunner,
     since: float,
 ) -> None:
-    """The ask form reopened from [Edit]: ask again with the draft's privacy and stage, which
-    its custom id carries (read from the draft only for a form opened before it did)."""
+    """The ask form reopened from [Edit]: ask again with the draft's privacy, stage and server,
+    which its custom id carries (read from the draft only for a form opened before it did)."""
     if options is None:
         try:
             draft = await runner.in_time(
@@ -100,6 +102,7 @@ async def _edited(
             return
         anonymous = draft.anonymous if draft is not None else False
         stage = draft.stage if draft is not None else None
+        named = named or (draft.workspace.id if draft is not None else None)
     else:
         anonymous, stage = ask_form_choices(options)
     await runner.run(

@@ -20,6 +20,7 @@ class DraftForm:
     text: str
     anonymous: bool
     stage: str | None
+    workspace: WorkspaceRef  # the draft's own: an edit opened from a DM asks there again
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ async def draft_form(
         draft = await uow.drafts.get(draft_id)
     if draft is None or draft.asker != user or draft.state is not DraftState.PENDING:
         return None
-    return DraftForm(draft.number, draft.text, draft.anonymous, draft.stage)
+    return DraftForm(draft.number, draft.text, draft.anonymous, draft.stage, draft.workspace)
 
 
 FAQ_GONE = "That FAQ entry is retired or gone."

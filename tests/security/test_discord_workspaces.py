@@ -19,6 +19,7 @@ from tests.security.discord_two_guilds import (
 PANDAS = "How do I group a pandas DataFrame by two columns and sum one of them? I tried groupby."
 PAYROLL = "How do I migrate our payroll service database to PostgreSQL without any downtime?"
 RAISE = "How should I negotiate a raise with my manager after a strong year of results?"
+VAGUE = "Can someone help me with pandas?"
 
 
 @pytest.fixture
@@ -191,3 +192,52 @@ async def test_a_mentor_in_two_servers_has_a_profile_in_each_and_b_never_changes
     assert [(p.ref, p.skills, p.paused_until is not None) for p in in_b] == [
         (in_a[0].ref, ("kubernetes", "sql"), True)
     ]
+
+
+async def test_the_dm_home_views_ask_form_asks_in_the_server_it_was_for(two: Harness) -> None:
+    # dora is only in server B; her home view comes by DM (the token expired), where a click
+    # has no server: the form must name B, or her question lands in the bot's first server.
+    f = fake(two)
+    f.expire_interaction_tokens()
+    with f.acting_in(f.guild_b):
+        await f.slash("dora", "mentor", sub("home"))
+    ask = f"mm:ask:0@{f.guild_b}"
+    dm = await two.message_with(ask)
+    assert dm["channel_id"] in f.dm_channels
+    f.tokens_expired = False
+    token = await f.click("dora", ask, dm["id"])
+    (opened,) = await f.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    modal = opened.json()["data"]
+    assert modal["custom_id"].endswith(f"@{f.guild_b}")
+    submit = await f.submit_modal("dora", modal, PAYROLL, channel_id=dm["channel_id"])
+    (answer,) = await f.followups(submit)
+    assert "#1" in answer.content()
+    await f.wait_until(lambda: bool(f.channel_messages(f.mentoring_b)))
+    (card,) = f.channel_messages(f.mentoring_b)
+    assert "PostgreSQL" in card["embeds"][0]["description"]
+    assert not f.channel_messages(f.mentoring_a)
+
+
+async def test_edit_on_a_dm_draft_preview_asks_in_the_drafts_server(sqlite_url: str) -> None:
+    # dora (only in server B) gets her coached draft by DM; [Edit] there opens the ask form,
+    # which must name the draft's server B, or the edited question lands in the first server.
+    f = TwoGuilds()
+    async with running(f, sqlite_url, ask={"coaching": "suggest"}) as two:
+        f.expire_interaction_tokens()  # the coached draft's preview comes by DM
+        with f.acting_in(f.guild_b):
+            await f.slash("dora", "askmentor", [{"name": "question", "type": 3, "value": VAGUE}])
+        edit = "mm:edit:1"  # a reply that fell back to a DM: its buttons name no server
+        preview = await two.message_with(edit)
+        assert preview["channel_id"] in f.dm_channels
+        f.tokens_expired = False
+        token = await f.click("dora", edit, preview["id"])
+        (opened,) = await f.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+        modal = opened.json()["data"]
+        assert modal["custom_id"].endswith(f"@{f.guild_b}")
+        submit = await f.submit_modal("dora", modal, PAYROLL, channel_id=preview["channel_id"])
+        (answer,) = await f.followups(submit)
+        assert "#1" in answer.content()
+        await f.wait_until(lambda: bool(f.channel_messages(f.mentoring_b)))
+        (card,) = f.channel_messages(f.mentoring_b)
+        assert "PostgreSQL" in card["embeds"][0]["description"]
+        assert not f.channel_messages(f.mentoring_a)

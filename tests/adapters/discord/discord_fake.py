@@ -68,6 +68,7 @@ class FakeDiscord(FakeRestApi, Faults):
         self.privileged_intents = 0  # those switched on in the Developer Portal
         self.nonces: dict[str, tuple[str, float]] = {}
         self.acknowledged: set[str] = set()
+        self.modal_messages: dict[str, dict[str, Any] | None] = {}
         self.tokens_expired = False
         self.dispatched: list[tuple[str, dict[str, Any]]] = []
         self._runner: web.AppRunner | None = None
@@ -281,7 +282,9 @@ class FakeDiscord(FakeRestApi, Faults):
     ) -> str:
         """Fill the text inputs of a modal the bot opened (a type 9 callback's data) and submit:
         every one with `value`, or each with ``value[custom_id]``; from the bot's DM channel
-        `channel_id` it is a DM interaction, as for :meth:`click`."""
+        `channel_id` it is a DM interaction, as for :meth:`click`. A modal a button opened is
+        submitted with the button's message, as Discord does; one a slash command opened has
+        none."""
 
         def filled(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out = []
@@ -298,7 +301,10 @@ class FakeDiscord(FakeRestApi, Faults):
         common = self._common(name, channel_id)
         if channel_id in self.dm_channels:
             common.update(guild_id=None, who=self.users[name])
-        payload = p.modal_submit(modal["custom_id"], filled(modal["components"]), **common)
+        message = self.modal_messages.get(modal["custom_id"])
+        payload = p.modal_submit(
+            modal["custom_id"], filled(modal["components"]), message=message, **common
+        )
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["token"])
 

@@ -42,6 +42,8 @@ class FakeRestApi:
     strangers: set[str]  # user ids that share no server with the bot any more
     nonces: dict[str, tuple[str, float]]  # nonce -> (message id, when it was created)
     acknowledged: set[str]  # interaction ids with a callback
+    dispatched: list[tuple[str, dict[str, Any]]]  # gateway events sent, in order
+    modal_messages: dict[str, dict[str, Any] | None]  # modal custom id -> message it came from
     tokens_expired: bool
 
     @property
@@ -218,9 +220,22 @@ class FakeRestApi:
         recipient = next(u for u in self.users.values() if u["id"] == user_id)
         return 200, {"id": dm_id, "type": 1, "last_message_id": None, "recipients": [recipient]}
 
+    def _interaction(self, interaction_id: str) -> dict[str, Any]:
+        """The interaction the fake sent with this id ({} for one it did not send)."""
+        sent = (d for e, d in reversed(self.dispatched) if e == "INTERACTION_CREATE")
+        return next((d for d in sent if d.get("id") == interaction_id), {})
+
     def _callback(self, interaction_id: str, body: Any) -> tuple[int, Any]:
         if interaction_id in self.acknowledged:
             return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
+        interaction = self._interaction(interaction_id)
+        if body["type"] in (6, 7) and interaction and "message" not in interaction:
+            # DEFERRED_UPDATE_MESSAGE and UPDATE_MESSAGE are "only valid for component-based
+            # interactions": a slash command, or a form it opened, has no message to update.
+            # (Discord documents the rule, not its error: this answer is the fake's own.)
+            return 400, {"message": "Interaction has no message to update", "code": 50035}
+        if body["type"] == 9:  # a form: its submission comes with the message, if there is one
+            self.modal_messages[body["data"]["custom_id"]] = interaction.get("message")
         self.acknowledged.add(interaction_id)
         flags = (body.get("data") or {}).get("flags", 0)
         return 200, {

@@ -286,9 +286,17 @@ def component_interaction(
     return _interaction(3, data=data, extra={"message": message}, **common)
 
 
-def modal_submit(custom_id: str, components: list[dict[str, Any]], **common: Any) -> dict[str, Any]:
-    """Type 5 (MODAL_SUBMIT)."""
-    return _interaction(5, data={"custom_id": custom_id, "components": components}, **common)
+def modal_submit(
+    custom_id: str,
+    components: list[dict[str, Any]],
+    *,
+    message: dict[str, Any] | None = None,
+    **common: Any,
+) -> dict[str, Any]:
+    """Type 5 (MODAL_SUBMIT); `message` the one whose button opened the form (none when a slash
+    command did)."""
+    data = {"custom_id": custom_id, "components": components}
+    return _interaction(5, data=data, extra={"message": message} if message else None, **common)
 
 
 def reaction_add(

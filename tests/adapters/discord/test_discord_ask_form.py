@@ -9,6 +9,8 @@ from discord_harness import Harness
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?\nI tried groupby('a')."
 MODAL = 9
+DEFERRED_WITH_THINKING = 5
+EPHEMERAL = 64
 PARAGRAPH = 2
 
 
@@ -45,6 +47,21 @@ async def test_askmentor_without_text_opens_a_paragraph_form_whose_submission_as
     fields = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}
     assert fields["Asked by"] == "anonymous"  # the command's option came through the form
     assert "groupby('a')" in card["embeds"][0]["description"]
+
+
+async def test_the_forms_submission_is_deferred_with_thinking_as_it_has_no_message(
+    harness: Harness,
+) -> None:
+    # A form opened by a slash command comes back without a message; Discord's deferred
+    # update (type 6) is "only valid for component-based interactions": the fake refuses it.
+    fake = harness.fake
+    modal = await opened_form(harness, [])
+    submit = await fake.submit_modal("alice", modal, QUESTION)
+    (reply,) = await fake.followups(submit)
+    assert "#1" in reply.json()["content"]
+    (callback,) = fake.interaction_callbacks(submit)
+    assert callback.status == 200
+    assert callback.json() == {"type": DEFERRED_WITH_THINKING, "data": {"flags": EPHEMERAL}}
 
 
 async def test_a_long_question_opens_the_form_with_the_text_in_it(harness: Harness) -> None:

@@ -134,9 +134,11 @@ async def test_edit_on_a_coached_draft_reopens_the_ask_form_with_its_text(harnes
     token = await fake.click("alice", "mm:edit:1", str(preview["id"]))
     (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
     modal = callback.json()["data"]
-    # The draft's privacy and stage ride in the form's id: its submission reads nothing first.
+    # The draft's privacy, stage and server ride in the form's id: its submission reads
+    # nothing first.
     options = ask_form_options(anonymous=False, stage="senior")
-    assert callback.json()["type"] == MODAL and modal["custom_id"] == f"mmform:ask:1:{options}"
+    assert callback.json()["type"] == MODAL
+    assert modal["custom_id"] == f"mmform:ask:1:{options}@{fake.guild_id}"
     [question] = text_inputs(modal)
     assert question["value"] == VAGUE
     await fake.followups(await fake.submit_modal("alice", modal, QUESTION))

@@ -219,3 +219,28 @@ async def test_a_refused_thread_is_said_in_the_channel_to_someone_whose_dms_are_
     # An anonymous asker stays anonymous: neither the question nor the mentor is named.
     assert "#1" not in said and fake.users["bob"]["id"] not in said
     assert any("couldn't open" in t for t in _dms_to(fake, "bob"))
+
+
+async def test_a_refused_public_thread_without_a_card_names_the_public_thread_permission(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A question whose card was never posted gets its public thread in the channel, not under a
+    # card: that takes Create Public Threads, as under a card, not Create Private Threads.
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    fake.refuse("POST", r"/channels/\d+/threads", code=50013, message="Missing Permissions")
+    members = [user_ref(fake.users[n]["id"]) for n in ("alice", "bob")]
+    with pytest.raises(DeliveryRefused, match="50013"):
+        await harness.adapter.gateway.open_thread(
+            card=None,
+            channel=channel_ref(fake.mentoring_id),
+            members=members,
+            private=False,
+            name="Question #1",
+        )
+    (line,) = [r.getMessage() for r in caplog.records if "may not" in r.getMessage()]
+    assert "Create Public Threads and Send Messages in Threads" in line
+    assert "Private" not in line
+    for name in ("alice", "bob"):
+        (told,) = [t for t in _dms_to(fake, name) if "couldn't open" in t]
+        assert "Create Public Threads" in told and "Private" not in told

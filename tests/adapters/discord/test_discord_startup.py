@@ -140,6 +140,30 @@ async def test_with_guild_ids_the_commands_go_to_those_servers_and_none_stay_glo
         await stop_bot(app, task)
 
 
+async def test_a_server_that_refuses_its_commands_does_not_stop_the_others(
+    fake_discord: FakeDiscord, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Missing Access (50001) on one server's commands: the bot was added there without the
+    # applications.commands scope. The next server and the global clear-out still go ahead.
+    app_id, refusing, other = fake_discord.application_id, fake_discord.guild_id, "4242"
+    fake_discord.refuse("PUT", rf"/applications/{app_id}/guilds/{refusing}/commands")
+    config = Config.model_validate({"discord": {"guild_ids": [int(refusing), int(other)]}})
+    app, adapter, task, _ = await start_bot(fake_discord, config, sqlite_url)
+    try:
+        await wait_started(adapter, task)
+        (synced,) = await fake_discord.wait_request(
+            "PUT", rf"/applications/{app_id}/guilds/{other}/commands"
+        )
+        assert synced.status == 200 and "askmentor" in {c["name"] for c in synced.body}
+        (everywhere,) = await fake_discord.wait_request("PUT", rf"/applications/{app_id}/commands")
+        assert everywhere.body == []
+        (line,) = [r.getMessage() for r in caplog.records if "could not sync" in r.getMessage()]
+        assert f"server {refusing} (403" in line and "applications.commands" in line
+        assert other not in line
+    finally:
+        await stop_bot(app, task)
+
+
 async def test_shard_count_runs_an_auto_sharded_bot(
     fake_discord: FakeDiscord, sqlite_url: str
 ) -> None:
@@ -164,7 +188,7 @@ async def test_a_refused_command_sync_is_logged_and_the_bot_still_starts(
         async with app.uow_factory() as uow:
             ws = await uow.workspaces.get(workspace_ref(fake_discord.guild_id))
         assert ws is not None
-        assert "could not sync the slash commands (403" in caplog.text
+        assert "could not sync the slash commands globally (403" in caplog.text
     finally:
         await stop_bot(app, task)
 
