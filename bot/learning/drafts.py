@@ -6,6 +6,7 @@ text to send again). ``[ask] coaching = "off"`` posts every question at once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState, Workspace
@@ -134,8 +135,11 @@ async def post_draft(cmd: PostDraft, ctx: Context) -> None:
     draft = await _own_pending(ctx, cmd.draft_id, cmd)
     if not await ctx.uow.drafts.close(draft.number, DraftState.POSTED):
         raise Refusal(f"Draft {draft.number} was posted already.")
+    # Asked where it was drafted: a click in a DM may come with another workspace (a Discord
+    # member of two servers whose button named none).
+    asker = replace(cmd.actor, workspace=draft.workspace)
     await ask_question(
-        AskQuestion(cmd.actor, draft.text, draft.anonymous, stage=draft.stage, coached=True), ctx
+        AskQuestion(asker, draft.text, draft.anonymous, stage=draft.stage, coached=True), ctx
     )
 
 

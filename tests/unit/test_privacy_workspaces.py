@@ -10,6 +10,7 @@ import json
 import pytest
 
 from bot.commands import Actor, AskQuestion, RegisterMentor
+from bot.learning.commands import PostDraft
 from bot.privacy.commands import ExportPerson, ForgetPerson
 from bot.textcommands import parse_mentor
 from tests.unit.core_harness import SECOND_WORKSPACE, WORKSPACE, Core, start_core_in_two_workspaces
@@ -152,3 +153,17 @@ async def test_mydata_of_someone_never_seen_says_nothing_is_stored(core: Core) -
     said = await core.reply(parse_mentor(core.actor("zoe"), "mydata"))
     assert said == "I have nothing stored about you."
     assert core.chat.messages("send_dm", user=core.user("zoe")) == []
+
+
+async def test_a_draft_posted_from_a_click_naming_another_workspace_is_asked_where_drafted(
+    core: Core,
+) -> None:
+    # A DM's [Post as is] whose button named no server comes in with the home one.
+    [preview] = await core.handle(
+        AskQuestion(in_b(core, "dave"), "Can someone help me with pandas?")
+    )
+    assert preview.plain().startswith("Before I post it:")
+    said = await core.reply(PostDraft(core.actor("dave"), 1))  # arrives as workspace A
+    assert said.startswith("Thanks! Your question is #1")
+    [asked] = core.db.tables["questions"].values()
+    assert asked.workspace == B
