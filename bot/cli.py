@@ -20,6 +20,7 @@ import contextlib
 import importlib
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
@@ -74,7 +75,19 @@ def _without_type_placeholders(params: list[_Parameter]) -> list[_Parameter]:
     return params
 
 
+def _flowing(help_text: str | None) -> str | None:
+    """A docstring's paragraphs each on one line: Typer keeps a docstring's line breaks, so a
+    sentence broken across two source lines showed broken in the command list too."""
+    if help_text is None:
+        return None
+    paragraphs = re.split(r"\n\s*\n", help_text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
 class _Command(TyperCommand):
+    def __init__(self, *args: Any, help: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, help=_flowing(help), **kwargs)
+
     def get_params(self, ctx: _ClickContext) -> list[_Parameter]:
         return _without_type_placeholders(super().get_params(ctx))
 

@@ -47,3 +47,14 @@ def test_flags_show_no_value_and_values_a_name() -> None:
     assert re.search(r"--week\s+WEEK\s", digest) and re.search(r"--workspace\s+WORKSPACE", digest)
     dashboard = runner.invoke(cli_app, ["dashboard", "--help"], env={"COLUMNS": "200"}).output
     assert re.search(r"--port\s+PORT\s", dashboard), dashboard
+
+
+def test_a_commands_help_breaks_only_where_the_screen_ends() -> None:
+    # Wide enough for any line: a command whose help still takes a second line in the list
+    # carried its docstring's line break (it read "…the database and" / "the optional…").
+    result = CliRunner().invoke(cli_app, ["--help"], env={"COLUMNS": "400"})
+    box = result.output[result.output.index("Commands") :]
+    rows = [line for line in box.splitlines()[1:] if line.startswith("│")]
+    assert len(rows) >= 9
+    continued = [row for row in rows if re.match(r"│\s{3,}\S", row)]
+    assert continued == [], continued
