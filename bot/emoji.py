@@ -7,22 +7,28 @@ from collections.abc import Iterable
 
 __all__ = ["canonical_emoji", "emoji_set", "shown_emoji"]
 
-# Slack's names for the emoji the bot reacts to, and the Unicode every platform shows.
+# Slack's names for the emoji the bot reacts to, and the Unicode every platform shows. Slack
+# names a gendered emoji on its own (🙋‍♀️ is ``woman-raising-hand``, not ``raising_hand`` with a
+# tail): each is listed with the emoji it is a form of.
 _NAMED = {
     "raised_hand": "✋",
     "hand": "✋",
     "raising_hand": "🙋",
+    "woman-raising-hand": "🙋",
+    "man-raising-hand": "🙋",
     "white_check_mark": "✅",
     "heavy_check_mark": "✔",
     "ballot_box_with_check": "☑",
 }
 # Skin tones, the emoji variation selector and gendered ZWJ tails: 🙋🏽‍♀️ claims like 🙋.
 _MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]|\u200d[\u2640\u2642]")
-_SLACK_SKIN_TONE = re.compile(r"::skin-tone-\d$")
+# Slack adds a skin tone to the name (one per person shown: ``::skin-tone-2::skin-tone-5``).
+_SLACK_SKIN_TONE = re.compile(r"(::skin-tone-\d)+$")
 
 
 def canonical_emoji(raw: str) -> str:
-    """``:raising_hand::skin-tone-2:``, ``raising_hand``, ``🙋🏽`` → ``🙋``; unknown names stay names."""
+    """``:raising_hand::skin-tone-2:``, ``woman-raising-hand``, ``🙋🏽`` → ``🙋``; unknown names stay
+    names."""
     name = _SLACK_SKIN_TONE.sub("", raw.strip().strip(":"))
     name = _MODIFIERS.sub("", name)
     return _NAMED.get(name, name)

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.gateway import api_error
 from adapters.slack.runtime import (
     ChannelListRefused,
+    ListingPatience,
     SlackSettings,
     channel_gone,
     refusal,
@@ -86,12 +87,13 @@ async def check_slack(config: Config) -> list[str]:
         # A refused channel listing is the same refusal for every name: said once, naming them.
         unlisted: list[str] = []
         refused = ""
+        patience = ListingPatience()  # rate limits waited out for all names together
         for key, name in wanted:
             if refused and not channel_of(name):
                 unlisted.append(name)
                 continue
             try:
-                channel_id = await resolve_channel(client, name, key=key)
+                channel_id = await resolve_channel(client, name, key=key, patience=patience)
             except ChannelListRefused as e:
                 refused = e.reason
                 unlisted.append(name)

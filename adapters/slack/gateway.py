@@ -28,25 +28,34 @@ log = logging.getLogger(__name__)
 
 # chat.postEphemeral fails like this when the user can't see the channel: fall back to a DM.
 _NOT_VISIBLE = {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived"}
-# Errors that no retry will change, for this one recipient or place (Slack's error codes).
+# Errors that no retry will change, for this one recipient or place (Slack's error codes). From
+# conversations.open (a group DM or a DM's channel) too: a user the app may not see (a guest, an
+# external or restricted account), people Slack won't put in one conversation, a list too short
+# or too long for a group DM (2 to 8 people), a bot, a user deactivated or unknown.
 _REFUSED = {
     "cannot_dm_bot",
     "cant_update_message",
     "channel_not_found",
     "invalid_blocks",
     "invalid_blocks_format",
+    "invalid_user_combination",
     "is_archived",
     "message_not_found",
     "messages_tab_disabled",
+    "method_not_supported_for_channel_type",
     "msg_blocks_too_long",
     "msg_too_long",
     "no_permission",
+    "not_enough_users",
     "not_in_channel",
     "restricted_action",
     "team_access_not_granted",
+    "too_many_users",
     "user_disabled",
     "user_not_found",
     "user_not_in_channel",
+    "user_not_visible",
+    "users_list_not_supplied",
 }
 # Errors about the token itself, whatever the call (Slack's docs: the app was uninstalled, its
 # token revoked, or the workspace or bot user deactivated): no call with it will work again.
@@ -68,6 +77,19 @@ RESPONSE_URL_LIFETIME = timedelta(minutes=29)
 # than lost. A second refusal is final (`_REFUSED`).
 _BAD_CONTENT = frozenset(
     {"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long", "msg_too_long"}
+)
+
+
+# Errors of the look for an earlier attempt (conversations.open/history/replies) that no wait
+# will change: the app cannot read there (a scope it lacks, e.g. an installation from before the
+# history scopes; a channel it is not in or that is gone; a thread deleted since). The delivery
+# is posted again rather than never; any other failure is waited out (`_cannot_look`).
+_CANNOT_LOOK = frozenset(
+    {
+        "missing_scope",
+        "not_allowed_token_type",
+        "thread_not_found",
+    }
 )
 
 
@@ -113,6 +135,19 @@ def classify(e: SlackApiError) -> Exception:
     if code in _REFUSED:
         return DeliveryRefused(f"Slack: {code}")
     return e
+
+
+def _cannot_look(e: SlackApiError) -> bool:
+    """A look-up failure that no retry will change (posting again is the only way forward):
+    a refusal for this place or recipient (`_REFUSED`, which the post then meets as well) or a
+    read the app is not allowed (`_CANNOT_LOOK`). A rate limit, a 5xx or Slack's own transient
+    errors (``internal_error``, ``fatal_error``, ``service_unavailable``, …) are not: the earlier
+    attempt may be there all the same; nor is a dead token (`TOKEN_GONE`), which no post gets
+    past."""
+    code = api_error(e)
+    if e.response.status_code == 429 or e.response.status_code >= 500 or code in TOKEN_GONE:
+        return False  # a dead token: the post would meet it too (and the OAuth mode uninstalls)
+    return code in _CANNOT_LOOK or isinstance(classify(e), DeliveryRefused)
 
 
 class SlackGateway:
@@ -275,6 +310,14 @@ class SlackGateway:
                 if not cursor:
                     break
         except SlackApiError as e:
+            if not _cannot_look(e):
+                # A rate limit, a 5xx, Slack's internal_error: the earlier attempt may be there
+                # all the same; posting now could post it twice. The delivery is tried again
+                # later (after Retry-After for a rate limit), looking first again.
+                log.info(
+                    "could not look for an earlier attempt (%s); trying again later", api_error(e)
+                )
+                raise classify(e) from None
             log.warning("could not look for an earlier attempt (%s); posting again", api_error(e))
         return None
 

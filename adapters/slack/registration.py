@@ -15,7 +15,7 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from adapters.slack import translate as tr
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import SlackPreparer
-from adapters.slack.runtime import join_channel, resolve_channels
+from adapters.slack.runtime import ChannelListRefused, join_channel, resolve_channels
 from adapters.slack.teams import CACHE_SECONDS, Team, Teams, team_of_body
 from adapters.slack.users import SlackDirectory
 from bot.commands import RegisterWorkspace
@@ -119,6 +119,11 @@ async def register(app: App, teams: Teams, team: Team, *, name: str = "") -> str
     client = team.gateway.client
     try:
         mentoring, admin, wider = await resolve_channels(client, app.config.channels)
+    except ChannelListRefused as e:
+        # Not the workspace's channels: Slack would not list them (a scope, a rate limit that
+        # outlasted the wait). Tried again on a later request of the workspace.
+        log.warning("Slack: workspace %s could not be registered yet: %s", team.team_id, e)
+        return str(e)
     except StartupError as e:
         log.info("Slack: workspace %s needs its channels set up: %s", team.team_id, e)
         return str(e)

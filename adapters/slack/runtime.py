@@ -3,10 +3,11 @@ workspace registration, and the Bolt app with its listeners."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.background import Background
-from adapters.slack.gateway import SlackGateway, api_error
+from adapters.slack.gateway import SlackGateway, api_error, classify
 from adapters.slack.inbox import KIND, SlackPreparer
 from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.translate import PLATFORM, channel_of, channel_ref, workspace_ref
@@ -33,6 +34,7 @@ from adapters.slack.users import SlackDirectory
 from bot.commands import RegisterWorkspace
 from bot.errors import StartupError
 from bot.metrics import Metrics, NullMetrics
+from bot.ports import RetryAfter
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_API_URL",
     "ChannelListRefused",
+    "ListingPatience",
     "SlackSettings",
     "channel_gone",
     "connect",
@@ -259,12 +262,54 @@ class ChannelListRefused(StartupError):
         self.reason = reason
 
 
-async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) -> str:
-    """A channel id as is, or a name (``mentoring`` / ``#mentoring``) looked up page by page."""
+# conversations.list is a Tier 2 method (about 20 calls a minute): a Retry-After longer than the
+# client waits by itself is waited out here, continuing from the same page, up to this long in
+# all (one start-up, or one registration of a workspace); then Slack is said to keep
+# rate-limiting.
+CHANNEL_LIST_PATIENCE_SECONDS = 90.0
+
+
+@dataclass(slots=True)
+class ListingPatience:
+    """How long the channel listing waits out Slack's rate limits, shared by the names looked up
+    together (`seconds` in all), and how it waits (`sleep`; a test's needs no real time)."""
+
+    seconds: float = CHANNEL_LIST_PATIENCE_SECONDS
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+    waited: float = 0.0
+
+    async def wait_out(self, e: SlackApiError, *, name: str) -> None:
+        """Wait what a rate limit asks; ChannelListRefused when that would go past `seconds`."""
+        wait = classify(e)
+        assert isinstance(wait, RetryAfter)
+        if self.waited + wait.seconds > self.seconds:
+            reason = (
+                f"({api_error(e)}); Slack kept rate-limiting the channel listing "
+                f"(conversations.list) after {self.waited:g} s of waiting, asking for "
+                f"{wait.seconds:g} s more: start again in a few minutes"
+            )
+            raise ChannelListRefused(
+                f"Slack: could not list channels to find #{name} {reason}", reason=reason
+            )
+        log.info("Slack: listing channels is rate limited; going on in %g s", wait.seconds)
+        await self.sleep(wait.seconds)
+        self.waited += wait.seconds
+
+
+async def resolve_channel(
+    client: AsyncWebClient,
+    configured: str,
+    *,
+    key: str,
+    patience: ListingPatience | None = None,
+) -> str:
+    """A channel id as is, or a name (``mentoring`` / ``#mentoring``) looked up page by page,
+    waiting out Slack's rate limits (`patience`)."""
     as_id = channel_of(configured)
     if as_id:
         return as_id
     name = configured.strip().lstrip("#").lower()
+    patience = patience or ListingPatience()
     cursor = ""
     while True:
         try:
@@ -275,9 +320,13 @@ async def resolve_channel(client: AsyncWebClient, configured: str, *, key: str) 
                 cursor=cursor,
             )
         except SlackApiError as e:
-            raise ChannelListRefused(
-                f"Slack: could not list channels to find #{name} {refusal(e)}", reason=refusal(e)
-            ) from None
+            if not isinstance(classify(e), RetryAfter):
+                raise ChannelListRefused(
+                    f"Slack: could not list channels to find #{name} {refusal(e)}",
+                    reason=refusal(e),
+                ) from None
+            await patience.wait_out(e, name=name)
+            continue  # the same page again
         for ch in resp.get("channels") or []:
             if str(ch.get("name", "")).lower() == name:
                 return str(ch["id"])
@@ -309,14 +358,18 @@ def channel_gone(channel_id: str, code: str) -> str:
 
 
 async def resolve_channels(
-    client: AsyncWebClient, channels: ChannelsSection
+    client: AsyncWebClient, channels: ChannelsSection, *, patience: ListingPatience | None = None
 ) -> tuple[str, str, str | None]:
     """The ids of the configured mentoring, admin and (when set) escalation channels; a
-    StartupError names one Slack does not have."""
-    mentoring = await resolve_channel(client, channels.mentoring, key="mentoring")
-    admin = await resolve_channel(client, channels.admin, key="admin")
+    StartupError names one Slack does not have. Rate limits are waited out for all three
+    together (`patience`)."""
+    patience = patience or ListingPatience()
+    mentoring = await resolve_channel(
+        client, channels.mentoring, key="mentoring", patience=patience
+    )
+    admin = await resolve_channel(client, channels.admin, key="admin", patience=patience)
     wider = (
-        await resolve_channel(client, channels.escalation, key="escalation")
+        await resolve_channel(client, channels.escalation, key="escalation", patience=patience)
         if channels.escalation
         else None
     )

@@ -27,6 +27,23 @@ def test_every_spelling_of_an_emoji_is_one_emoji(raw: str, canonical: str) -> No
     assert canonical_emoji(raw) == canonical
 
 
+@pytest.mark.parametrize(
+    "slack_name",
+    [
+        "woman-raising-hand",
+        "man-raising-hand",
+        ":woman-raising-hand::skin-tone-3:",
+        "man-raising-hand::skin-tone-6",
+        "raising_hand::skin-tone-2::skin-tone-5",
+    ],
+)
+def test_slack_s_gendered_raising_hands_claim_like_the_raising_hand(slack_name: str) -> None:
+    """Slack names 🙋‍♀️ and 🙋‍♂️ on their own (its reaction_added sends the name, never the
+    Unicode): they are the 🙋 of the default claim set, with any skin tone."""
+    assert canonical_emoji(slack_name) == "🙋"
+    assert canonical_emoji(slack_name) in emoji_set(Config().claim.emoji)
+
+
 def test_the_default_claim_set_is_the_same_whichever_platform_sends_it() -> None:
     claim = emoji_set(Config().claim.emoji)
     assert claim == {"✋", "🙋"}

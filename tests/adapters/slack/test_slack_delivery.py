@@ -10,10 +10,16 @@ import logging
 import time
 
 import pytest
+from slack_sdk.errors import SlackApiError
 
-from adapters.slack.gateway import OUTBOX_EVENT
+from adapters.slack.gateway import OUTBOX_EVENT, SlackGateway
+from adapters.slack.runtime import SlackSettings, web_client
+from adapters.slack.translate import channel_ref, user_ref
 from bot.domain import QuestionState
+from bot.messages import ChatMessage, text
+from bot.ports import DeliveryRefused, RetryAfter
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
+from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.test_slack_flows import QUESTION, asked, claimed, intro, state_of
 
 
@@ -171,3 +177,106 @@ async def test_a_post_that_went_out_is_found_again_behind_a_page_of_newer_messag
     async with slack.app.uow_factory() as uow:
         q = await uow.questions.get(1)
     assert q is not None and q.card is not None and q.card.id.endswith(slack.card_ts(1))
+
+
+async def test_a_rate_limited_look_for_the_earlier_attempt_waits_and_posts_once(
+    slack: SlackHarness,
+) -> None:
+    """The card's post went out but answered 500; its retry's conversations.history is rate
+    limited (Retry-After longer than the client waits): the delivery waits, looks again and
+    finds the card instead of posting it blind."""
+    await slack.join("bob", "python, pandas")
+    slack.fake.fail_after_apply[f"chat.postMessage@{MENTORING}"] = 500
+    slack.fake.fail_next("conversations.history", status=429, headers={"Retry-After": "3"})
+    await slack.command("alice", "/askmentor", QUESTION)
+    await slack.fake.wait_for(lambda: cards(slack, 1), what="the card's first attempt")
+    await slack.settled(within=20)
+    assert len(cards(slack, 1)) == 1
+    assert slack.fake.to("conversations.history", channel=MENTORING, failed=True)
+    assert slack.fake.to("conversations.history", channel=MENTORING)  # looked again, found it
+    async with slack.app.uow_factory() as uow:
+        q = await uow.questions.get(1)
+    assert q is not None and q.card is not None and q.card.id.endswith(slack.card_ts(1))
+
+
+def _gateway(fake: FakeSlack) -> SlackGateway:
+    return SlackGateway(web_client(SlackSettings(bot_token="xoxb-test", api_url=fake.api_url)))
+
+
+async def _posted_once_unknown(fake: FakeSlack, gateway: SlackGateway) -> None:
+    """A card posted whose answer was lost (applied, answered 500)."""
+    fake.fail_after_apply["chat.postMessage"] = 500
+    with pytest.raises(SlackApiError):
+        await gateway.post_card(channel_ref(MENTORING), CARD, key="k1")
+    assert len(fake.messages) == 1
+
+
+CARD = ChatMessage(body=text("Question #1"))
+
+
+@pytest.mark.parametrize(
+    "failure",
+    ["429", "503", "internal_error", "service_unavailable"],
+)
+async def test_a_retry_that_cannot_look_for_now_does_not_post_blind(
+    fake_slack: FakeSlack, failure: str
+) -> None:
+    gateway = _gateway(fake_slack)
+    await _posted_once_unknown(fake_slack, gateway)
+    if failure == "429":
+        fake_slack.fail_next("conversations.history", status=429, headers={"Retry-After": "30"})
+    elif failure == "503":
+        for _ in range(3):  # the client repeats a read twice after a 5xx
+            fake_slack.fail_next("conversations.history", status=503, headers={"X": "y"})
+    else:
+        fake_slack.errors["conversations.history"] = failure
+    with pytest.raises(Exception) as raised:
+        await gateway.post_card(channel_ref(MENTORING), CARD, key="k1", retry=True)
+    assert not isinstance(raised.value, DeliveryRefused)  # retried later, not skipped
+    if failure == "429":
+        assert isinstance(raised.value, RetryAfter) and raised.value.seconds == 30
+    assert len(fake_slack.to("chat.postMessage", channel=MENTORING)) == 0  # only the failed one
+    assert len(fake_slack.messages) == 1
+    # Once Slack answers again, the retry finds the card.
+    fake_slack.errors.clear()
+    found = await gateway.post_card(channel_ref(MENTORING), CARD, key="k1", retry=True)
+    assert len(fake_slack.messages) == 1 and found.id.endswith(next(iter(fake_slack.messages))[1])
+
+
+@pytest.mark.parametrize("code", ["missing_scope", "channel_not_found"])
+async def test_a_retry_that_may_never_look_posts_again(fake_slack: FakeSlack, code: str) -> None:
+    """The app cannot read the channel's history (an installation without the scope): posting
+    again is the only way the message arrives at all."""
+    gateway = _gateway(fake_slack)
+    fake_slack.errors["conversations.history"] = code
+    posted = await gateway.post_card(channel_ref(MENTORING), CARD, key="k1", retry=True)
+    assert posted.id.startswith(f"{MENTORING}:")
+    assert len(fake_slack.to("chat.postMessage", channel=MENTORING)) == 1
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "user_not_visible",
+        "invalid_user_combination",
+        "not_enough_users",
+        "too_many_users",
+        "users_list_not_supplied",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+    ],
+)
+async def test_a_group_dm_slack_will_not_open_for_these_people_is_refused_at_once(
+    fake_slack: FakeSlack, code: str
+) -> None:
+    """conversations.open's documented errors for the people asked: no retry changes them, so
+    the delivery is skipped (`DeliveryRefused`) instead of holding up its lane five times."""
+    gateway = _gateway(fake_slack)
+    members = [user_ref(USERS["alice"]), user_ref(USERS["bob"])]
+    fake_slack.refuse[",".join(m.id for m in members)] = code
+    with pytest.raises(DeliveryRefused, match=code):
+        await gateway.open_thread(
+            card=None, channel=channel_ref(MENTORING), members=members, private=True, name="s"
+        )
+    assert len(fake_slack.to("conversations.open", failed=True)) == 1

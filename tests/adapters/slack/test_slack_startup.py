@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.runtime import SlackSettings, connect, resolve_channel, web_client
+from adapters.slack.runtime import (
+    ChannelListRefused,
+    ListingPatience,
+    SlackSettings,
+    connect,
+    resolve_channel,
+    resolve_channels,
+    web_client,
+)
 from adapters.slack.translate import ASK_ABOUT_SHORTCUT, workspace_ref
 from bot.clock import SystemClock
 from bot.errors import StartupError
@@ -30,6 +38,84 @@ async def test_channel_names_are_resolved_across_pages(fake_slack: FakeSlack) ->
     assert await resolve_channel(client, "#watercooler", key="mentoring") == "C0WATER01"
     cursors = [c.params.get("cursor", "") for c in fake_slack.to("conversations.list")]
     assert cursors == ["", "2", "4"]
+
+
+class NoSleep:
+    """The waits asked for, without waiting."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+async def test_a_rate_limited_channel_listing_waits_and_goes_on_from_the_same_page(
+    fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """conversations.list is Tier 2: a Retry-After longer than the client waits (30 s on the
+    second page) is waited out, and the listing goes on where it was."""
+    listing = fake_slack._conversations_list
+
+    def first_page_then_a_limit(p: dict[str, Any]) -> dict[str, Any]:
+        if not p.get("cursor"):
+            fake_slack.fail_next("conversations.list", status=429, headers={"Retry-After": "30"})
+        return listing(p)
+
+    monkeypatch.setattr(fake_slack, "_conversations_list", first_page_then_a_limit)
+    sleep = NoSleep()
+    client = web_client(settings(fake_slack))
+    found = await resolve_channel(
+        client, "#watercooler", key="mentoring", patience=ListingPatience(sleep=sleep)
+    )
+    assert found == "C0WATER01"
+    assert sleep.waits == [30.0]
+    cursors = [
+        c.params.get("cursor", "") for c in fake_slack.calls if c.method == "conversations.list"
+    ]
+    assert cursors == ["", "2", "2", "4"]
+    assert fake_slack.to("conversations.list", failed=True, cursor="2")
+
+
+async def test_a_channel_listing_slack_keeps_rate_limiting_says_so(fake_slack: FakeSlack) -> None:
+    for _ in range(5):
+        fake_slack.fail_next("conversations.list", status=429, headers={"Retry-After": "30"})
+    sleep = NoSleep()
+    client = web_client(settings(fake_slack))
+    with pytest.raises(ChannelListRefused, match=r"kept rate-limiting .* after 90 s") as refused:
+        await resolve_channel(
+            client,
+            "#watercooler",
+            key="mentoring",
+            patience=ListingPatience(seconds=90, sleep=sleep),
+        )
+    assert sleep.waits == [30.0, 30.0, 30.0]
+    assert "ratelimited" in refused.value.reason
+
+
+async def test_the_channels_of_one_start_share_the_wait_for_rate_limits(
+    fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each configured name is looked up in its own listing: their waits add up to one cap."""
+    fake_slack.fail_next("conversations.list", status=429, headers={"Retry-After": "30"})
+    listing = fake_slack._conversations_list
+
+    def limit_the_second_listing(p: dict[str, Any]) -> dict[str, Any]:
+        answer = listing(p)
+        if any(c["name"] == "mentoring" for c in answer["channels"]):  # the first one's end
+            fake_slack.fail_next("conversations.list", status=429, headers={"Retry-After": "30"})
+        return answer
+
+    monkeypatch.setattr(fake_slack, "_conversations_list", limit_the_second_listing)
+    sleep = NoSleep()
+    client = web_client(settings(fake_slack))
+    with pytest.raises(ChannelListRefused, match=r"#mentor-admins .*kept rate-limiting"):
+        await resolve_channels(
+            client,
+            slack_config().channels,
+            patience=ListingPatience(seconds=45, sleep=sleep),
+        )
+    assert sleep.waits == [30.0]
 
 
 async def test_a_channel_id_is_used_as_is(fake_slack: FakeSlack) -> None:
