@@ -8,14 +8,19 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from adapters.slack import translate as tr
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import SlackPreparer
-from adapters.slack.runtime import ChannelListRefused, join_channel, resolve_channels
+from adapters.slack.runtime import (
+    ChannelListRefused,
+    ListingPatience,
+    join_channel,
+    resolve_channels,
+)
 from adapters.slack.teams import CACHE_SECONDS, Team, Teams, team_of_body
 from adapters.slack.users import SlackDirectory
 from bot.commands import RegisterWorkspace
@@ -82,10 +87,22 @@ class TeamPreparer:
 
 
 def welcome(
-    installer: UserRef, name: str, *, mentoring: str, admin: str, missing: bool
+    installer: UserRef,
+    name: str,
+    *,
+    mentoring: str,
+    admin: str,
+    missing: Literal["missing", "later"] | None,
 ) -> ChatMessage:
     """The installer's DM: they are the first admin, and what to do next."""
-    if missing:
+    if missing == "later":
+        channels = (
+            f"• Slack would not let me look at the channels just now; I'll find #{mentoring} "
+            f"(where questions are posted) and #{admin} (digest and escalations) as soon as "
+            "someone uses the app. If they don't exist yet, create them; for private ones, "
+            "invite the app with `/invite @Micromentor`."
+        )
+    elif missing:
         channels = (
             f"• Create #{mentoring} (where questions are posted) and #{admin} (digest and "
             "escalations), invite the app to both with `/invite @Micromentor`, then run "
@@ -111,22 +128,37 @@ def welcome(
     )
 
 
-async def register(app: App, teams: Teams, team: Team, *, name: str = "") -> str | None:
+# At install the channels are listed inside the browser's OAuth redirect: rate limits are waited
+# out this long there (the workspace's next request tries again, with the usual patience).
+INSTALL_LISTING_SECONDS = 10.0
+
+
+async def register(
+    app: App,
+    teams: Teams,
+    team: Team,
+    *,
+    name: str = "",
+    patience: ListingPatience | None = None,
+) -> Literal["missing", "later"] | None:
     """Find the workspace's configured channels (joining the public ones) and store its settings
-    row; what is missing when a channel does not exist there yet (None: registered)."""
+    row. None: registered; "missing": a channel does not exist there yet; "later": Slack would
+    not list the channels now (a rate limit that outlasted `patience`, a scope)."""
     from bot.errors import StartupError
 
     client = team.gateway.client
     try:
-        mentoring, admin, wider = await resolve_channels(client, app.config.channels)
+        mentoring, admin, wider = await resolve_channels(
+            client, app.config.channels, patience=patience
+        )
     except ChannelListRefused as e:
         # Not the workspace's channels: Slack would not list them (a scope, a rate limit that
         # outlasted the wait). Tried again on a later request of the workspace.
         log.warning("Slack: workspace %s could not be registered yet: %s", team.team_id, e)
-        return str(e)
+        return "later"
     except StartupError as e:
         log.info("Slack: workspace %s needs its channels set up: %s", team.team_id, e)
-        return str(e)
+        return "missing"
     found = [c for c in (mentoring, admin, wider) if c]
     await teams.remember(team.team_id, found)
     for channel_id in dict.fromkeys(found):
@@ -188,7 +220,13 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
         log.warning("Slack: workspace %s was installed but its token cannot be read", team_id)
         return
     await teams.remember(team_id, [installer])
-    missing = await register(app, teams, team, name=str(installation.team_name or team_id))
+    missing = await register(
+        app,
+        teams,
+        team,
+        name=str(installation.team_name or team_id),
+        patience=ListingPatience(seconds=INSTALL_LISTING_SECONDS),
+    )
     channels = app.config.channels
     if not installer:
         return
@@ -199,7 +237,7 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
         who.name,
         mentoring=channels.mentoring.lstrip("#"),
         admin=channels.admin.lstrip("#"),
-        missing=missing is not None,
+        missing=missing,
     )
     async with app.uow_factory() as uow:
         person = await uow.people.get(user)

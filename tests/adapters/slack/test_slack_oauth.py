@@ -328,6 +328,33 @@ async def test_a_workspace_without_the_channels_is_told_and_registered_once_they
     )
 
 
+async def test_an_install_slack_rate_limits_is_not_held_and_not_told_to_create_channels(
+    oauth: OAuthHarness,
+) -> None:
+    # The listing runs inside the browser's redirect: a long Retry-After is not waited out
+    # there, and the installer is told the truth (the channels may well exist).
+    fake = oauth.fake
+    fake.add_workspace(
+        GAMMA.team, GAMMA.name, token=GAMMA.token, installer=GAMMA.installer, code=GAMMA.code,
+        channels={"mentoring": GAMMA.mentoring, "mentor-admins": GAMMA.admins},
+    )  # fmt: skip
+    fake.fail_next("conversations.list", status=429, headers={"Retry-After": "30"})
+    started = time.monotonic()
+    assert (await oauth.install(GAMMA)).status_code == 200
+    assert time.monotonic() - started < 5
+    [dm] = await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", GAMMA.token, channel=GAMMA.installer),
+        what="welcome DM",
+    )
+    assert "would not let me look at the channels just now" in dm.text()
+    assert "Create #mentoring" not in dm.text()
+    await oauth.command(GAMMA, GAMMA.asker, "/askmentor", QUESTION)  # registered now
+    await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", GAMMA.token, channel=GAMMA.mentoring),
+        what="card in Gamma",
+    )
+
+
 async def test_a_workspaces_user_look_ups_stay_cached_past_its_token_check(
     oauth: OAuthHarness,
 ) -> None:
