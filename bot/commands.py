@@ -314,7 +314,8 @@ _HOME_BUTTONS: dict[str, Callable[[Actor], Command]] = {
 
 def button_command(actor: Actor, action: str, question_id: int) -> Command | None:
     """The command behind a `bot.messages.Action` id (``claim``, ``rate:4``, ``topic:git`` ...);
-    lightning sessions' buttons (``join``, ``notnow``, ``lrate:4``) carry the session's id instead.
+    lightning sessions' buttons (``join``, ``leave``, ``notnow``, ``lrate:4``) carry the session's
+    id instead.
 
     None for ``comment``, ``teach``, ``ask`` and ``skills`` (each platform answers them with its
     own form) and for unknown ids. The home view's ``pause``, ``resume`` and ``dashboard`` carry

@@ -18,6 +18,7 @@ from bot.lightning.commands import (
     AcceptLightning,
     CancelLightning,
     JoinLightning,
+    LeaveLightning,
     ListLightning,
     MoveLightning,
     ProposeLightning,
@@ -332,8 +333,8 @@ KUDOS_USAGE = (
 LIGHTNING_USAGE = (
     "Lightning sessions: `/lightning propose <topic> <YYYY-MM-DD HH:MM> <title>` · "
     "`/lightning accept <id> <YYYY-MM-DD HH:MM> <title>` · `/lightning list` · "
-    "`/lightning join <id>` · `/lightning rate <id> <1-5>` · your own session: "
-    "`/lightning move <id> <YYYY-MM-DD HH:MM>` · `/lightning cancel <id>` "
+    "`/lightning join <id>` · `/lightning leave <id>` · `/lightning rate <id> <1-5>` · "
+    "your own session: `/lightning move <id> <YYYY-MM-DD HH:MM>` · `/lightning cancel <id>` "
     "(times in your own timezone)"
 )
 
@@ -403,7 +404,7 @@ def _time_and_title(rest: str) -> tuple[datetime, str] | str:
 
 
 def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
-    """``/lightning propose|accept|list|join|rate|move|cancel …`` text → command."""
+    """``/lightning propose|accept|list|join|leave|rate|move|cancel …`` text → command."""
     sub, _, rest = raw.strip().partition(" ")
     sub, rest = sub.lower(), rest.strip()
     if sub == "list" and not rest:
@@ -419,13 +420,15 @@ def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
                 "(the time in your own timezone)."
             )
         return ProposeLightning(actor, topic, timed[0], timed[1])
-    if sub in ("accept", "join", "rate", "move", "cancel"):
+    if sub in ("accept", "join", "leave", "rate", "move", "cancel"):
         number, _, tail = rest.partition(" ")
         n = number.lstrip("#")
         if not n.isdigit():
             return ParseError(f"Which session? `/lightning {sub} 3 ...` — {LIGHTNING_USAGE}")
         if sub == "join":
             return JoinLightning(actor, int(n))
+        if sub == "leave":
+            return LeaveLightning(actor, int(n))
         if sub == "cancel":
             return CancelLightning(actor, int(n))
         if sub == "move":
@@ -464,7 +467,7 @@ _MENTOR_WORDS = (
     "leave", "home", "why", "mydata",
 )  # fmt: skip
 _ADMIN_WORDS = ("digest", "stats", "audit", "dashboard", "export", "forget")
-_LIGHTNING_WORDS = ("propose", "accept", "list", "join", "rate", "move", "cancel")
+_LIGHTNING_WORDS = ("propose", "accept", "list", "join", "leave", "rate", "move", "cancel")
 
 
 def _unknown(command: str, sub: str, known: Sequence[str], usage: str) -> ParseError:

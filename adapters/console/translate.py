@@ -48,8 +48,9 @@ Lines you can type:
                                            offer a 15-minute lightning session
   /lightning accept <id> <YYYY-MM-DD HH:MM> <title>
                                            teach a session proposed to you
-  /lightning list | join <id> | rate <id> <1-5>
-                                           what's coming; sign up; rate it afterwards
+  /lightning list | join <id> | leave <id> | rate <id> <1-5>
+                                           what's coming; sign up; take yourself off its
+                                           list; rate it afterwards
   /lightning move <id> <YYYY-MM-DD HH:MM> | cancel <id>
                                            the speaker (or an admin) moves or calls off a
                                            session; who signed up is told
@@ -60,10 +61,10 @@ Lines you can type:
                                            share (a resolved question's summary), topic:<name>
                                            (e.g. `click topic:git 3`), topic:other; accept,
                                            decline (a hand-over offered to you); on lightning
-                                           session n: join, notnow, lrate:1..lrate:5; on a coached
-                                           draft n: post, edit; on FAQ entry n: faqok, faqupdate,
-                                           faqretire; a lesson's quick check: mentee:<option> or
-                                           mentor:<option> <lesson>
+                                           session n: join, leave, notnow, lrate:1..lrate:5; on a
+                                           coached draft n: post, edit; on FAQ entry n: faqok,
+                                           faqupdate, faqretire; a lesson's quick check:
+                                           mentee:<option> or mentor:<option> <lesson>
   faq <n> <text>                           save resolved question n as an FAQ answer
   comment <n> <text>                       add a comment to your rating of question n
   say <n> <text>                           write in the thread of question n (✅ resolves)
@@ -251,5 +252,5 @@ def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
         f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
         "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, post, edit, "
         "faqok, faqupdate, faqretire, mentee:<option>, mentor:<option>; on a lightning session: "
-        "join, notnow, lrate:1..lrate:5."
+        "join, leave, notnow, lrate:1..lrate:5."
     )

@@ -132,6 +132,13 @@ class MemberCommands(commands.Cog):
     ) -> None:
         await self._lightning(interaction, "join", session=session)
 
+    @lightning.command(name="leave", description="Take yourself off a session's list")
+    @app_commands.describe(session="The session number")
+    async def lightning_leave(
+        self, interaction: Interaction, session: app_commands.Range[int, 1]
+    ) -> None:
+        await self._lightning(interaction, "leave", session=session)
+
     @lightning.command(name="rate", description="Rate a session you attended")
     @app_commands.describe(session="The session number", score="1 (poor) to 5 (great)")
     async def lightning_rate(

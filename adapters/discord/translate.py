@@ -305,6 +305,7 @@ def lightning_command(
         "propose": ("topic", "when", "title"),
         "accept": ("session", "when", "title"),
         "join": ("session",),
+        "leave": ("session",),
         "rate": ("session", "score"),
         "list": (),
         "move": ("session", "when"),

@@ -18,6 +18,7 @@ __all__ = [
     "CARD_KIND",
     "card_placeholder",
     "invitation",
+    "leave_button",
     "lightning_card",
     "lightning_card_view",
     "named",
@@ -134,10 +135,17 @@ def invitation(s: Lightning, *, speaker: str, tz: str | None) -> ChatMessage:
     )
 
 
+def leave_button(s: Lightning) -> Action:
+    """[Leave] for someone signed up: off the list, no reminders nor rating prompt."""
+    # Sent by DM too: the button names its workspace (a Discord DM is in no server).
+    return Action("leave", s.number, "Leave", "default", s.workspace.id)
+
+
 def reminder(
     s: Lightning, *, tz: str | None, soon: bool, call_link: str, speaking: bool, now: datetime
 ) -> ChatMessage:
-    """A day before, or 15 minutes before; with the call link when there is one."""
+    """A day before, or 15 minutes before; with the call link when there is one, and [Leave]
+    for a sign-up (the speaker cancels instead)."""
     assert s.starts_at is not None
     when = "starts in 15 minutes" if soon else f"is {day_word(s.starts_at, now, tz)}"
     role = "you're speaking" if speaking else "you signed up"
@@ -147,7 +155,8 @@ def reminder(
             named(s, number=f"#{s.number}"),
             f" {when}: {when_text(s.starts_at, tz)} ({role}).",
             _call(call_link),
-        )
+        ),
+        actions=() if speaking else (leave_button(s),),
     )
 
 

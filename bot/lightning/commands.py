@@ -1,5 +1,5 @@
-"""Lightning commands: propose, accept (with a title and a time), decline, join, rate, list, and
-the speaker's (or an admin's) cancel and move."""
+"""Lightning commands: propose, accept (with a title and a time), decline, join, leave, rate, list,
+and the speaker's (or an admin's) cancel and move."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ __all__ = [
     "CancelLightning",
     "DeclineLightning",
     "JoinLightning",
+    "LeaveLightning",
     "ListLightning",
     "MoveLightning",
     "ProposeLightning",
@@ -61,6 +62,14 @@ class JoinLightning(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class LeaveLightning(Command):
+    """ "Leave": off the list of a coming session (no reminders, no rating prompt)."""
+
+    actor: Actor
+    lightning_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class RateLightning(Command):
     actor: Actor
     lightning_id: int
@@ -92,10 +101,12 @@ class ListLightning(Command):
 
 
 def lightning_button(actor: Actor, action: str, lightning_id: int) -> Command | None:
-    """The lightning buttons: ``join``, ``notnow``, ``lrate:1``..``lrate:5``; None otherwise
-    (``teach`` opens a form first)."""
+    """The lightning buttons: ``join``, ``leave``, ``notnow``, ``lrate:1``..``lrate:5``; None
+    otherwise (``teach`` opens a form first)."""
     if action == "join":
         return JoinLightning(actor, lightning_id)
+    if action == "leave":
+        return LeaveLightning(actor, lightning_id)
     if action == "notnow":
         return DeclineLightning(actor, lightning_id)
     kind, _, score = action.partition(":")

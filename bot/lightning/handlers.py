@@ -1,5 +1,5 @@
 """Lightning sessions from people: propose one, take a proposed one (title and time), say "not
-now", sign up, rate it afterwards, see what's coming."""
+now", sign up (and leave), rate it afterwards, see what's coming."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from bot.actors import ensure_person, is_admin, names_for, require_workspace, workspace_of
 from bot.commands import Actor
 from bot.domain import Nudge, NudgeKind, Workspace
-from bot.lightning.cards import card_placeholder, invitation, named
+from bot.lightning.cards import card_placeholder, invitation, leave_button, named
 from bot.lightning.commands import (
     AcceptLightning,
     CancelLightning,
     DeclineLightning,
     JoinLightning,
+    LeaveLightning,
     ListLightning,
     MoveLightning,
     ProposeLightning,
@@ -37,6 +38,7 @@ __all__ = [
     "cancel_speaker_sessions",
     "decline_lightning",
     "join_lightning",
+    "leave_lightning",
     "list_lightning",
     "move_lightning",
     "present",
@@ -262,6 +264,23 @@ async def _leave(ctx: Context, actor: Actor, s: Lightning) -> bool:
     return True
 
 
+async def leave_lightning(cmd: LeaveLightning, ctx: Context) -> None:
+    """``/lightning leave <id>`` or Leave on a reminder: off the list of a session that has not
+    ended."""
+    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    if s.state is LightningState.CANCELLED:
+        raise Refusal(f"Lightning session #{s.number} is cancelled already: nothing to leave.")
+    if s.state is LightningState.HELD or (s.ends_at is not None and s.ends_at <= ctx.clock.now()):
+        raise Refusal(f"Lightning session #{s.number} has already ended.")
+    if s.speaker == cmd.actor.user:
+        raise Refusal(
+            f"You're the speaker of #{s.number}. Can't give it after all? "
+            f"`/lightning cancel {s.number}` calls it off and tells whoever signed up."
+        )
+    if not await _leave(ctx, cmd.actor, s):
+        raise Refusal(f"You're not signed up for #{s.number}.")
+
+
 async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     s = await _session(ctx, cmd.actor, cmd.lightning_id)
     now = ctx.clock.now()
@@ -278,7 +297,12 @@ async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     ws = await workspace_of(ctx, s.workspace)
     assert ws is not None
     show_card(ctx, s, ws)
-    ctx.reply(text("You're in! ", named(s, number=f"#{s.number}"), _what_comes(s, now, tz)))
+    ctx.reply(
+        ChatMessage(
+            body=text("You're in! ", named(s, number=f"#{s.number}"), _what_comes(s, now, tz)),
+            actions=(leave_button(s),),
+        )
+    )
 
 
 def _what_comes(s: Lightning, now: datetime, tz: str | None) -> str:

@@ -138,6 +138,27 @@ async def test_not_now_after_joining_takes_you_off_the_list(console: ConsoleDriv
     assert "1 person signed up" in out.one("DM ann", "Thank you for teaching").text
 
 
+async def test_leave_from_a_reminder_or_as_a_command_takes_you_off_the_list(
+    console: ConsoleDriver,
+) -> None:
+    await console(
+        "as ann", "/mentor join pandas", f"/lightning propose pandas 2026-11-25 15:00 {TITLE}"
+    )
+    out = await console("as dan", "click join 1")
+    assert out.one("only dan sees").lines[-1] == "[Leave]"
+    out = await console("as eve", "click join 1", "as cat", "/lightning leave 1")
+    assert out.one("only cat sees").text == "You're not signed up for #1."
+    out = await console("clock +1d", "clock +5h")  # Tuesday 15:00: a day before
+    assert out.one("DM dan", "⏰").lines[-1] == "[Leave]"
+    assert "[Leave]" not in out.one("DM ann", "⏰").text  # the speaker cancels instead
+    out = await console("as dan", "click leave 1", "as eve", "/lightning leave 1")
+    off = f"You're off the list for #1 “{TITLE}”; join again any time before it starts."
+    assert out.one("only dan sees").text == off and out.one("only eve sees").text == off
+    out = await console("clock +23h", "clock +45m", "clock +30m")
+    assert out.to("DM dan") == [] and out.to("DM eve") == []  # no reminder, no rating prompt
+    assert "Held: 0 signed up" in out.to("#mentoring")[-1].lines
+
+
 async def test_the_speaker_sees_their_own_session_listed_without_a_join_hint(
     console: ConsoleDriver,
 ) -> None:

@@ -59,7 +59,7 @@ async def test_askmentor_help_shows_how_to_ask_rather_than_asking_help(
 
 async def test_help_names_every_lightning_subcommand(console: ConsoleDriver) -> None:
     said = " ".join((await console("help")).one("console").text.split())
-    for sub in ("propose", "accept", "list", "join", "rate", "move", "cancel"):
+    for sub in ("propose", "accept", "list", "join", "leave", "rate", "move", "cancel"):
         assert f"{sub} <" in said or f"| {sub}" in said or f"/lightning {sub}" in said, sub
 
 

@@ -26,6 +26,7 @@ from bot.lightning.commands import (
     AcceptLightning,
     CancelLightning,
     DeclineLightning,
+    LeaveLightning,
     MoveLightning,
     RateLightning,
 )
@@ -152,6 +153,35 @@ async def test_the_whole_lightning_flow_on_discord(harness: Harness) -> None:
     await fake.wait_until(lambda: "rated 5.0/5 by 1" in str(fake.messages[card["id"]]["embeds"]))
 
 
+async def test_leave_on_the_youre_in_answer_and_a_reminder_dm_on_discord(harness: Harness) -> None:
+    fake = harness.fake
+    leave = f"mm:leave:1@{fake.guild_id}"
+    await taught(harness)
+    (joined,) = await fake.followups(
+        await fake.slash("alice", "lightning", sub("join", ("session", 4, 1)))
+    )
+    assert custom_ids(joined.json()) == [leave]
+    at(harness, STARTS - timedelta(days=1))
+    reminder = await dm_to(harness, "alice", "is tomorrow")
+    assert custom_ids(reminder) == [leave]
+    assert custom_ids(await dm_to(harness, "bob", "is tomorrow")) == []
+    (left,) = await fake.followups(await fake.click("alice", leave, reminder["id"]))
+    assert left.json()["content"].startswith("You're off the list for **#1**"), left.json()
+    at(harness, STARTS - timedelta(minutes=15))
+    await dm_to(harness, "bob", "starts in 15 minutes")
+    assert dms_to(harness, "alice", "starts in 15 minutes") == []
+
+
+async def test_lightning_leave_slash_command_tells_the_speaker_to_cancel(harness: Harness) -> None:
+    fake = harness.fake
+    await taught(harness)
+    (said,) = await fake.followups(
+        await fake.slash("bob", "lightning", sub("leave", ("session", 4, 1)))
+    )
+    assert "You're the speaker of #1." in said.json()["content"]
+    assert "`/lightning cancel 1`" in said.json()["content"]
+
+
 async def test_not_now_on_discord(harness: Harness) -> None:
     proposal = await proposed(harness)
     token = await harness.fake.click("bob", f"mm:notnow:1@{harness.fake.guild_id}", proposal["id"])
@@ -243,6 +273,7 @@ def test_the_teach_button_asks_for_the_form() -> None:
     assert button_command(ACTOR, "mm:teach:4") == TeachRequest(ACTOR, 4)
     assert button_command(ACTOR, "mm:lrate:5:4") == RateLightning(ACTOR, 4, 5)
     assert button_command(ACTOR, "mm:notnow:4") == DeclineLightning(ACTOR, 4)
+    assert button_command(ACTOR, "mm:leave:4@77") == LeaveLightning(ACTOR, 4)
 
 
 def test_the_lightning_form_is_read_from_the_raw_payload() -> None:
@@ -281,6 +312,7 @@ def test_lightning_slash_options_become_the_text_grammar() -> None:
     moved = lightning_command(ACTOR, "move", {"session": 4, "when": "2026-12-03 15:00"})
     assert moved == MoveLightning(ACTOR, 4, datetime(2026, 12, 3, 15, 0))
     assert lightning_command(ACTOR, "cancel", {"session": 4}) == CancelLightning(ACTOR, 4)
+    assert lightning_command(ACTOR, "leave", {"session": 4}) == LeaveLightning(ACTOR, 4)
 
 
 @pytest.mark.parametrize(

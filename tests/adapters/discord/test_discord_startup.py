@@ -40,6 +40,7 @@ async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> 
         "accept",
         "list",
         "join",
+        "leave",
         "rate",
         "move",
         "cancel",

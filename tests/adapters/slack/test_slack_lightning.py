@@ -158,6 +158,35 @@ async def test_the_whole_lightning_flow_on_slack(slack: SlackHarness, clock: Man
     assert [(u.id, pts) for u, pts in board] == [(USERS["bob"], 5)]
 
 
+async def test_leave_on_the_youre_in_answer_and_a_reminder_takes_you_off_the_list(
+    slack: SlackHarness, clock: ManualClock
+) -> None:
+    await taught(slack)
+    card = lightning_card(slack)
+    await slack.click("alice", "mm:join:1", channel=MENTORING, ts=str(card["ts"]))
+    [joined] = await slack.replies_to("alice", "You're in!")
+    assert f"mm:leave:1@{TEAM_ID}" in json.dumps(joined.params.get("blocks"))
+    await later(slack, clock, STARTS - timedelta(days=1))
+    reminder = await dm_to(slack, "alice", "is tomorrow")
+    assert f"mm:leave:1@{TEAM_ID}" in json.dumps(reminder.params.get("blocks"))
+    assert "mm:leave" not in json.dumps((await dm_to(slack, "bob", "is tomorrow")).params)
+    await slack.click("alice", f"mm:leave:1@{TEAM_ID}", channel=USERS["alice"], ts="1.3")
+    await slack.replies_to("alice", r"You're off the list for \*#1\*")
+    await later(slack, clock, STARTS - timedelta(minutes=15))
+    await dm_to(slack, "bob", "starts in 15 minutes")
+    await slack.settled()
+    assert dms_to(slack, "alice", "starts in 15 minutes") == []
+
+
+async def test_lightning_leave_as_a_slash_command(slack: SlackHarness) -> None:
+    await slack.command("dave", "/lightning", "propose pandas 2026-11-25 15:00 pivot tables")
+    await slack.replies_to("dave", "Thank you!")
+    await slack.command("alice", "/lightning", "leave 1")
+    await slack.replies_to("alice", "You're not signed up for #1.")
+    await slack.command("dave", "/lightning", "leave 1")
+    await slack.replies_to("dave", "You're the speaker of #1.")
+
+
 async def test_not_now_is_a_button_that_answers_privately(slack: SlackHarness) -> None:
     await proposed(slack)
     await slack.click("bob", "mm:notnow:1", channel="D0BOB0001", ts="1.1")
