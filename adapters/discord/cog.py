@@ -61,7 +61,26 @@ class MentoringCog(MemberCommands, MentorCommands, AdminCommands, name=COG_NAME)
             custom_id = str(data.get("custom_id", ""))
             if not ours(custom_id):  # discord.py has no handler for it: answer it here
                 await self.runner.answer_now(interaction, OLDER_VERSION)
+            elif not _on_its_message(interaction, custom_id):
+                # discord.py hands a click to its button only when the message it came with
+                # still shows that button; a card updated meanwhile (claimed: no buttons) would
+                # leave the click unanswered ("This interaction failed"). Taken here instead.
+                await self.on_action_button(interaction, custom_id)
             return
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         await take_submission(interaction, runner=self.runner, since=since)
+
+
+def _on_its_message(interaction: Interaction, custom_id: str) -> bool:
+    """Whether the message a click came with shows the button clicked (then discord.py's
+    dynamic item takes it)."""
+    if interaction.message is None:
+        return False
+
+    def ids(components: Any) -> Any:
+        for component in components or ():
+            yield getattr(component, "custom_id", None)
+            yield from ids(getattr(component, "children", None))
+
+    return custom_id in ids(interaction.message.components)

@@ -125,6 +125,25 @@ async def test_reaction_and_button_race_has_exactly_one_winner_and_the_loser_is_
     assert len(threads) == 1
 
 
+async def test_a_click_on_a_card_that_lost_its_buttons_meanwhile_is_still_answered(
+    harness: Harness,
+) -> None:
+    # Discord sends the message as it is when the click is delivered: claimed already, so the
+    # card shows no Claim button, and discord.py passes such a click to no button.
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    first = await fake.click("bob", "mm:claim:1", card["id"])
+    await fake.followups(first)
+    await fake.wait_for(
+        lambda r: r.method == "PATCH" and r.path.endswith(f"/messages/{card['id']}")
+    )
+    assert not fake.messages[card["id"]].get("components")
+    late = await fake.click("carol", "mm:claim:1", card["id"])
+    (reply,) = await fake.followups(late)
+    assert "Bob claimed #1 first" in reply.json()["content"]
+    assert reply.json()["flags"] & EPHEMERAL
+
+
 async def test_resolve_edits_the_card_and_posts_rating_buttons(harness: Harness) -> None:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)
