@@ -214,7 +214,9 @@ def feedback_prompt(
         )
         extra.append(Action("share", n, "Share summary"))
     actions = tuple(Action(f"{prefix}:{i}", n, str(i)) for i in range(1, 6))
-    return ChatMessage(body=body, actions=(*actions, Action("comment", n, "Add a comment"), *extra))
+    # No [Add a comment] yet: a comment belongs to a rating (what was typed before one would
+    # be turned away); the reply to the rating offers it.
+    return ChatMessage(body=body, actions=(*actions, *extra))
 
 
 def similar_lines(similar: Sequence[Question]) -> list[Text]:

@@ -12,6 +12,7 @@ from bot.commands import (
     ExtendTimebox,
     HandleReaction,
     MarkNotMyArea,
+    RateSession,
     RecordThreadActivity,
     ReleaseQuestion,
 )
@@ -113,9 +114,13 @@ async def test_resolve_asks_the_asker_to_rate_the_help_and_the_mentor_the_clarit
         "post_in_thread", thread=core.chat.thread_of(n)
     )
     assert asker_prompt.body.mentions() == (core.user("alice"),)
-    assert [a.id for a in asker_prompt.actions] == [f"rate:{i}" for i in range(1, 6)] + ["comment"]
+    # No [Add a comment] before a rating: a comment typed then would be turned away.
+    assert [a.id for a in asker_prompt.actions] == [f"rate:{i}" for i in range(1, 6)]
     assert mentor_prompt.body.mentions() == (core.user("bob"),)
     assert [a.id for a in mentor_prompt.actions][:5] == [f"clarity:{i}" for i in range(1, 6)]
+    assert "comment" not in [a.id for a in mentor_prompt.actions]
+    said = await core.reply(RateSession(core.actor("alice"), n, 4))
+    assert said.endswith("Want to add a comment?")  # the rating's reply offers it
 
 
 async def test_resolve_updates_the_card(core: Core) -> None:

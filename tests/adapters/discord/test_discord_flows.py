@@ -160,7 +160,7 @@ async def test_resolve_edits_the_card_and_posts_rating_buttons(harness: Harness)
     ids = [cid for m in prompts for cid in custom_ids(m)]
     assert {f"mm:rate:{i}:1" for i in range(1, 6)} <= set(ids)
     assert {f"mm:clarity:{i}:1" for i in range(1, 6)} <= set(ids)
-    assert "mm:comment:1" in ids
+    assert "mm:comment:1" not in ids  # offered with the reply to a rating
 
 
 async def _resolved(harness: Harness) -> dict[str, object]:
