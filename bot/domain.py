@@ -106,7 +106,8 @@ class Question:
     thread: ThreadRef | None = None
     claimed_at: datetime | None = None
     resolved_at: datetime | None = None
-    resolved_by: UserRef | None = None  # who marked it resolved (asker, mentor or an admin)
+    # Who marked it resolved (asker, mentor or an admin), or who cancelled it (asker or admin).
+    resolved_by: UserRef | None = None
     closed_at: datetime | None = None
     timebox_ends_at: datetime | None = None
     last_activity_at: datetime | None = None

@@ -82,6 +82,8 @@ def question_card(
     ]
     actions: list[Action] = []
     status = text(_STATE_LINE[q.state])
+    if q.state is QuestionState.CANCELLED and q.resolved_by not in (None, q.asker):
+        status = text("Cancelled by an admin")
     if q.state is QuestionState.OPEN:
         # An anonymous card names nobody: who was left out of the suggestions would point at
         # the asker (they are told by DM instead).

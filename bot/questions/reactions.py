@@ -211,6 +211,19 @@ async def cancelled(event: QuestionCancelled, ctx: Context) -> None:
             else text("The asker")
         )
         _note(ctx, q, by + f" cancelled #{q.number}. Thanks for your time!")
+    # The asker did not do it: tell them (someone forgotten meanwhile is nobody to tell).
+    if event.by_admin and event.by != q.asker and await ctx.uow.people.get_many([q.asker]):
+        ctx.outbox.dm(
+            q.asker,
+            ChatMessage(
+                body=text(
+                    f"An admin cancelled your question #{q.number}: ",
+                    UserText(q.text[:200]),
+                    " If you still need help, `/askmentor` again — or ask the admins why.",
+                ),
+                question_id=q.number,
+            ),
+        )
     await schedule.on_close(ctx, q)
 
 

@@ -232,14 +232,16 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
         raise Refusal(f"Only the asker of #{q.number} (or an admin) can cancel it.")
     now = ctx.clock.now()
     try:
-        cancelled = q.moved(Transition.CANCEL, closed_at=now)
+        cancelled = q.moved(Transition.CANCEL, closed_at=now, resolved_by=cmd.actor.user)
     except IllegalTransition:
         raise _refuse_move(q, "cancelled") from None
     if not await ctx.uow.questions.update(cancelled, expected_state=q.state):
         raise _changed_meanwhile(q)
     if cmd.actor.user != q.asker:
         await audit(ctx, cmd.actor, "cancel", subject=f"#{q.number}")
-    ctx.reply(f"#{q.number} is cancelled. Ask again any time.")
+        ctx.reply(f"#{q.number} is cancelled; its asker is told.")
+    else:
+        ctx.reply(f"#{q.number} is cancelled. Ask again any time.")
     ctx.emit(
         QuestionCancelled(q.pk, cmd.actor.user, cmd.actor.name, by_admin=cmd.actor.user != q.asker)
     )

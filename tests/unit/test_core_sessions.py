@@ -185,6 +185,20 @@ async def test_asker_cancels_an_open_question(core: Core) -> None:
     assert pending(core, n) == set()
 
 
+async def test_an_admin_cancelling_an_open_question_tells_its_asker_and_the_card_says_who(
+    core: Core,
+) -> None:
+    n = await core.ask("alice")
+    said = await core.reply(CancelQuestion(core.actor("admin"), n))
+    assert said == f"#{n} is cancelled; its asker is told."
+    assert core.question(n).state is QuestionState.CANCELLED
+    card = core.chat.card(n).plain()
+    assert "Cancelled by an admin" in card and "by the asker" not in card
+    [told] = core.chat.dms(core.user("alice"))[-1:]
+    assert told.startswith(f"An admin cancelled your question #{n}: ")
+    assert "`/askmentor` again" in told
+
+
 async def test_cancelling_a_claimed_question_tells_the_thread(core: Core) -> None:
     n = await core.claimed()
     await core.reply(CancelQuestion(core.actor("alice"), n))
