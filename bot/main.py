@@ -387,6 +387,7 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
     try:
         inputs.append(asyncio.create_task(serve_web(asgi, sock), name="http"))
         bound = sock.getsockname()
+        app.bus.services.web_port = bound[1]  # sign-in links lead to this port's dashboard
         log.info(
             "HTTP port %s:%d: /healthz, /readyz, /metrics%s",
             bound[0],

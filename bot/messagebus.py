@@ -74,6 +74,9 @@ class Services:
     untaught: dict[tuple[str, str], tuple[datetime, int]] = field(default_factory=dict)
     # Next steps after a session from a language model (None: the offline suggester only).
     suggester: Suggester | None = None
+    # The HTTP port `run` serves (the dashboard's too, for sign-in links when [dashboard]
+    # public_url is empty); None where nothing is served.
+    web_port: int | None = None
 
 
 @dataclass

@@ -40,8 +40,10 @@ def csrf_token(session_token: str) -> str:
     return hmac.new(session_token.encode("utf-8"), b"csrf", hashlib.sha256).hexdigest()
 
 
-def dashboard_base_url(config: Config, *, port: int = 3000) -> str:
-    return config.dashboard.public_url.rstrip("/") or f"http://localhost:{port}"
+def dashboard_base_url(config: Config, *, port: int | None = None) -> str:
+    """Where admins open the dashboard: [dashboard] public_url, else this machine on `port`
+    (the HTTP port `run` serves; 3000, its default, when unknown)."""
+    return config.dashboard.public_url.rstrip("/") or f"http://localhost:{port or 3000}"
 
 
 def signin_url(base: str, token: str) -> str:
@@ -105,7 +107,7 @@ async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
         now=now,
         config=ctx.config,
     )
-    url = signin_url(dashboard_base_url(ctx.config), token)
+    url = signin_url(dashboard_base_url(ctx.config, port=ctx.services.web_port), token)
     minutes = ctx.config.dashboard.link_minutes
     ctx.outbox.dm(
         cmd.actor.user,
