@@ -199,8 +199,19 @@ class QuestionRepository(Protocol):
         ...
 
     async def with_state(
+        self,
+        workspace: WorkspaceRef,
+        states: Sequence[QuestionState],
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Question]:
+        """Questions in these states, oldest first (a page of `limit` after `offset`, or all)."""
+        ...
+
+    async def count_with_state(
         self, workspace: WorkspaceRef, states: Sequence[QuestionState]
-    ) -> list[Question]: ...
+    ) -> int: ...
 
     async def created_between(
         self, workspace: WorkspaceRef, start: datetime | None, end: datetime | None
@@ -241,6 +252,14 @@ class PersonRepository(Protocol):
     async def get_many(self, refs: Sequence[UserRef]) -> dict[UserRef, Person]: ...
 
     async def upsert(self, person: Person) -> None: ...
+
+    async def seen_in(
+        self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0
+    ) -> tuple[list[tuple[UserRef, str, bool, datetime | None]], int]:
+        """A page of the people seen in a workspace (asked, mentored or signed up to mentor)
+        whose name or id contains `query`, by name: (ref, name, is a mentor, left at) after
+        `offset`, at most `limit`; and how many match in all."""
+        ...
 
 
 class MentorRepository(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -63,6 +64,13 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     async def session_or_none(request: Request) -> Signed | None:
         return await signed_in(app, request)
 
+    async def elsewhere(request: Request) -> Signed | None:
+        """The session of a page asked for with ``?ws=`` of a workspace not the admin's own (or
+        no workspace at all): then it is refused with the admin's own header."""
+        if request.method != "GET" or "ws" not in request.query_params:
+            return None
+        return await signed_in(app, Request({**request.scope, "query_string": b""}))
+
     def bounded(
         handler: Callable[[Request], Awaitable[Response]],
     ) -> Callable[[Request], Awaitable[Response]]:
@@ -83,6 +91,10 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         async def endpoint(request: Request) -> Response:
             signed = await session_or_none(request)
             if signed is None:
+                mine = await elsewhere(request)
+                if mine is not None:
+                    here = request.url.path.removeprefix("/admin/").split(".")[0]
+                    return page("refused.html", status=403, **common(mine, here, why=_NOT_YOURS))
                 return refused(401, _SIGN_IN)
             if form and not await check_csrf(request, signed):
                 return refused(403, _EXPIRED)
@@ -100,17 +112,29 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             **more,
         }
 
-    def back(path: str, signed: Signed, *, said: str) -> RedirectResponse:
-        query = {"ws": signed.workspace.key()}
+    def back(path: str, signed: Signed, *, said: str, **keep: str) -> RedirectResponse:
+        query = {"ws": signed.workspace.key(), **{k: v for k, v in keep.items() if v}}
         if said:
-            query |= {"said": said, "seal": signed.seal(said)}
+            at = app.clock.now().isoformat()
+            query |= {"said": said, "at": at, "seal": signed.seal(f"{at} {said}")}
         return RedirectResponse(f"/admin/{path}?{urlencode(query)}", status_code=303)
 
-    def outcome(request: Request, signed: Signed) -> str:
-        """What the last form did, shown only when this session's redirect said it: a link
-        can't put words of its own into the dashboard."""
+    async def outcome(request: Request, signed: Signed) -> str:
+        """What the last form did, shown only when this session's redirect said it (a link
+        can't put words of its own into the dashboard), and only while it is news: for
+        `_SAID_FOR` after, and not once a later admin action in this workspace made it stale
+        (Back to a "paused" page after Resume, or a reload much later, shows no banner)."""
         said = request.query_params.get("said", "")
-        return said if signed.sealed(said, request.query_params.get("seal", "")) else ""
+        at = request.query_params.get("at", "")
+        if not said or not signed.sealed(f"{at} {said}", request.query_params.get("seal", "")):
+            return ""
+        when = datetime.fromisoformat(at)  # sealed: written by `back`
+        now = app.clock.now()
+        if not now - _SAID_FOR <= when <= now + timedelta(seconds=5):
+            return ""
+        async with app.uow_factory(read_only=True) as uow:
+            latest = await uow.audit.recent([signed.workspace], limit=1)
+        return "" if latest and latest[0].at > when else said
 
     # -- sign-in ----------------------------------------------------------------------------
 
@@ -162,8 +186,8 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         return RedirectResponse("/admin/queue", status_code=303)
 
     async def queue(request: Request, signed: Signed) -> Response:
-        rows = await views.queue_page(app, signed.workspace)
-        return page("queue.html", **common(signed, "queue", rows=rows))
+        data = await views.queue_page(app, signed.workspace, request.query_params.get("page", ""))
+        return page("queue.html", **common(signed, "queue", **data))
 
     async def week(request: Request, signed: Signed) -> Response:
         data = await views.week_page(app, signed.workspace)
@@ -188,7 +212,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
 
     async def mentors(request: Request, signed: Signed) -> Response:
         rows = await views.mentors_page(app, signed.workspace)
-        said = outcome(request, signed)
+        said = await outcome(request, signed)
         return page("mentors.html", **common(signed, "mentors", rows=rows, said=said))
 
     async def mentor_action(request: Request, signed: Signed) -> Response:
@@ -197,6 +221,8 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         capacity = str(form.get("capacity", "")).strip()
         if action not in _ACTIONS:
             return refused(400, "Unknown action.")
+        if action == "remove" and form.get("confirm") != "yes":
+            return back("mentors", signed, said="Tick the box to confirm the removal.")
         command = ManageMentor(
             signed.actor(),
             UserRef.from_key(str(form.get("mentor", ""))),
@@ -212,9 +238,11 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
 
     async def people(request: Request, signed: Signed) -> Response:
         query = request.query_params.get("q", "")
-        rows = await views.people_page(app, signed.workspace, query)
-        said = outcome(request, signed)
-        return page("people.html", **common(signed, "people", rows=rows, q=query, said=said))
+        data = await views.people_listing(
+            app, signed.workspace, query, request.query_params.get("page", "")
+        )
+        said = await outcome(request, signed)
+        return page("people.html", **common(signed, "people", q=query, said=said, **data))
 
     async def people_export(request: Request, signed: Signed) -> Response:
         person = UserRef.from_key(str((await request.form()).get("person", "")))
@@ -250,15 +278,16 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     async def people_delete(request: Request, signed: Signed) -> Response:
         form = await request.form()
         person = UserRef.from_key(str(form.get("person", "")))
+        q = str(form.get("q", ""))[:200]
         if form.get("confirm") != "yes":
-            return back("people", signed, said="Tick the box to confirm the erasure.")
+            return back("people", signed, said="Tick the box to confirm the erasure.", q=q)
         if not any(
             r["key"] == person.key()
             for r in await views.people_page(app, signed.workspace, person.key())
         ):
             return refused(404, "That person is not in this workspace.")
         replies = await app.bus.handle(ForgetPerson(signed.actor(), person, confirmed=True))
-        return back("people", signed, said=" ".join(r.body.plain() for r in replies))
+        return back("people", signed, said=" ".join(r.body.plain() for r in replies), q=q)
 
     async def audit(request: Request, signed: Signed) -> Response:
         entries = await views.audit_page(app, signed.workspace)
@@ -307,6 +336,10 @@ _SIGN_IN = (
     "Please sign in: type /mentoradmin dashboard in Slack or Discord and open the link I DM you."
 )
 _EXPIRED = "This form has expired. Reload the page and try again."
+_NOT_YOURS = "That isn't one of your workspaces."
+# How long after a form its outcome is shown on the page it leads back to (a reload then, or
+# Back to it later, shows the page without it).
+_SAID_FOR = timedelta(minutes=2)
 # Every page holds personal data or a token: never cached, never framed, never a Referer (the
 # sign-in page's address is its token), no script at all, and nothing loaded from elsewhere.
 _PAGE_HEADERS = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,9 +20,12 @@ from bot.privacy.model import AuditEntry
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
+    "PAGE_SIZE",
     "TREND_WEEKS",
+    "Paging",
     "audit_page",
     "mentors_page",
+    "people_listing",
     "people_page",
     "queue_page",
     "trends_csv",
@@ -30,6 +34,7 @@ __all__ = [
 ]
 
 TREND_WEEKS = 8
+PAGE_SIZE = 100
 
 
 def _waited(now: datetime, since: datetime) -> str:
@@ -48,14 +53,56 @@ async def _names(app: App, refs: Sequence[UserRef | None]) -> dict[UserRef, str]
     return {r: people[r].name if r in people else r.id for r in wanted}
 
 
-async def queue_page(app: App, ws: WorkspaceRef) -> list[dict[str, Any]]:
-    """Open and claimed questions, longest waiting first; anonymous askers stay anonymous."""
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """Which page of a long list is shown: `number` counts from 1, `total` is every row."""
+
+    number: int
+    total: int
+    size: int
+
+    @classmethod
+    def of(cls, asked: str, total: int, size: int | None = None) -> Paging:
+        """The page asked for in ``?page=``, within the pages there are (1 when not a number)."""
+        size = size or PAGE_SIZE
+        wanted = int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 7 else 1
+        last = max(1, -(-total // size))
+        return cls(number=min(max(1, wanted), last), total=total, size=size)
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def first(self) -> int:
+        return self.offset + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.offset + self.size, self.total)
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.last < self.total else None
+
+
+async def queue_page(app: App, ws: WorkspaceRef, page: str = "") -> dict[str, Any]:
+    """Open and claimed questions, longest waiting first, a page at a time; anonymous askers
+    stay anonymous."""
+    states = [QuestionState.OPEN, QuestionState.CLAIMED]
     async with app.uow_factory(read_only=True) as uow:
-        questions = await uow.questions.with_state(ws, [QuestionState.OPEN, QuestionState.CLAIMED])
+        paging = Paging.of(page, await uow.questions.count_with_state(ws, states))
+        questions = await uow.questions.with_state(
+            ws, states, limit=paging.size, offset=paging.offset
+        )
     names = await _names(app, [q.asker for q in questions] + [q.mentor for q in questions])
     now = app.clock.now()
     rows = []
-    for q in sorted(questions, key=lambda q: q.created_at):
+    for q in questions:
         rows.append(
             {
                 "number": q.number,
@@ -67,7 +114,7 @@ async def queue_page(app: App, ws: WorkspaceRef) -> list[dict[str, Any]]:
                 "topics": ", ".join(q.topics),
             }
         )
-    return rows
+    return {"rows": rows, "paging": paging}
 
 
 async def week_digest(app: App, ws: WorkspaceRef, week: IsoWeek | None = None) -> Digest | None:
@@ -158,6 +205,7 @@ async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
     return {
         "digest": digest,
         "week": digest.week.label,
+        "asked_this_week": this.asked,
         "figures": figures,
         "gaps": [(g.topic, g.asked, g.mentors) for g in digest.gaps],
         "uncovered": [(f"{h:%a %H:00}", n) for h, n in digest.uncovered],
@@ -240,9 +288,9 @@ async def mentors_page(app: App, ws: WorkspaceRef) -> list[dict[str, Any]]:
     return rows
 
 
-async def people_page(app: App, ws: WorkspaceRef, query: str) -> list[dict[str, Any]]:
-    async with app.uow_factory(read_only=True) as uow:
-        found = await uow.privacy.search_people([ws], query, limit=100)
+def _person_rows(
+    found: Sequence[tuple[UserRef, str, bool, datetime | None]],
+) -> list[dict[str, Any]]:
     return [
         {
             "key": ref.key(),
@@ -252,6 +300,26 @@ async def people_page(app: App, ws: WorkspaceRef, query: str) -> list[dict[str, 
         }
         for ref, name, mentor, left in found
     ]
+
+
+async def people_listing(app: App, ws: WorkspaceRef, query: str, page: str = "") -> dict[str, Any]:
+    """The people page: a page of the people seen in the workspace whose name or id contains
+    `query`, by name, and how many there are in all."""
+    asked = Paging.of(page, sys.maxsize)
+    async with app.uow_factory(read_only=True) as uow:
+        found, total = await uow.people.seen_in(ws, query, limit=asked.size, offset=asked.offset)
+        paging = Paging.of(page, total)
+        if paging.number != asked.number:  # past the last page: show the last one
+            found, total = await uow.people.seen_in(
+                ws, query, limit=paging.size, offset=paging.offset
+            )
+    return {"rows": _person_rows(found), "paging": paging}
+
+
+async def people_page(app: App, ws: WorkspaceRef, query: str) -> list[dict[str, Any]]:
+    async with app.uow_factory(read_only=True) as uow:
+        found = await uow.privacy.search_people([ws], query, limit=100)
+    return _person_rows(found)
 
 
 async def audit_page(app: App, ws: WorkspaceRef) -> list[AuditEntry]:

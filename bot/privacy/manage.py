@@ -28,6 +28,15 @@ async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
     name = (await names_for(ctx, [cmd.mentor]))[cmd.mentor]
     now = ctx.clock.now()
     detail = ""
+    if cmd.action in ("pause", "resume") and profile.is_paused(now) == (cmd.action == "pause"):
+        # Nothing changes: no second audit entry, no second event.
+        ctx.reply(
+            text(
+                UserText(name),
+                " is already paused." if profile.is_paused(now) else " is not paused.",
+            )
+        )
+        return
     if cmd.action == "pause":
         profile.paused_until = now + _INDEFINITE
         await save_mentor(ctx, profile)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,13 +13,14 @@ from bot.domain import MentorProfile, Person, Workspace
 from bot.hours import WeeklyHours
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from storage.repositories._base import Repository
-from storage.tables import MentorProfileRow, PersonRow, WorkspaceRow, table_of
+from storage.tables import MentorProfileRow, PersonRow, QuestionRow, WorkspaceRow, table_of
 
 __all__ = ["SqlMentorRepository", "SqlPersonRepository", "SqlWorkspaceRepository"]
 
 PERSON = table_of(PersonRow)
 MENTOR = table_of(MentorProfileRow)
 WORKSPACE = table_of(WorkspaceRow)
+QUESTION = table_of(QuestionRow)
 
 
 _PAGE = 500  # mentor profiles read per statement (see in_workspace)
@@ -59,6 +61,49 @@ class SqlPersonRepository(Repository):
             "is_admin": person.is_admin,
         }
         await self._upsert(PERSON, values, keys=["key"])
+
+    async def seen_in(
+        self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0
+    ) -> tuple[list[tuple[UserRef, str, bool, datetime | None]], int]:
+        ws = workspace.key()
+        seen = sa.union(
+            sa.select(QUESTION.c.asker.label("k")).where(QUESTION.c.workspace == ws),
+            sa.select(QUESTION.c.mentor.label("k")).where(
+                QUESTION.c.workspace == ws, QUESTION.c.mentor.is_not(None)
+            ),
+            sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace == ws),
+        ).subquery()
+        where: list[sa.ColumnElement[bool]] = [PERSON.c.key.in_(sa.select(seen.c.k))]
+        if query.strip():
+            like = f"%{query.strip().lower()}%"
+            where.append(
+                sa.or_(
+                    sa.func.lower(PERSON.c.name).like(like), sa.func.lower(PERSON.c.key).like(like)
+                )
+            )
+        mentoring = (
+            sa.select(MENTOR.c.user)
+            .where(
+                MENTOR.c.user == PERSON.c.key,
+                MENTOR.c.workspace == ws,
+                MENTOR.c.active.is_(True),
+            )
+            .exists()
+        )
+        total = (
+            await self._session.execute(
+                sa.select(sa.func.count()).select_from(PERSON).where(*where)
+            )
+        ).scalar_one()
+        rows = await self._session.execute(
+            sa.select(PERSON.c.key, PERSON.c.name, PERSON.c.left_at, mentoring.label("active"))
+            .where(*where)
+            .order_by(PERSON.c.name, PERSON.c.key)
+            .limit(limit)
+            .offset(offset)
+        )
+        found = [(UserRef.from_key(r.key), r.name, bool(r.active), r.left_at) for r in rows]
+        return found, int(total)
 
 
 def _mentor(row: sa.Row[Any]) -> MentorProfile:

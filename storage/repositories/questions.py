@@ -201,13 +201,33 @@ class SqlQuestionRepository(Repository):
         )
 
     async def with_state(
-        self, workspace: WorkspaceRef, states: Sequence[QuestionState]
+        self,
+        workspace: WorkspaceRef,
+        states: Sequence[QuestionState],
+        *,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[Question]:
-        return await self._many(
+        stmt = (
             sa.select(T)
             .where(T.c.workspace == workspace.key(), T.c.state.in_([s.value for s in states]))
             .order_by(T.c.created_at, T.c.id)
         )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        if offset:
+            stmt = stmt.offset(offset)
+        return await self._many(stmt)
+
+    async def count_with_state(
+        self, workspace: WorkspaceRef, states: Sequence[QuestionState]
+    ) -> int:
+        found = await self._session.execute(
+            sa.select(sa.func.count())
+            .select_from(T)
+            .where(T.c.workspace == workspace.key(), T.c.state.in_([s.value for s in states]))
+        )
+        return int(found.scalar_one())
 
     async def created_between(
         self, workspace: WorkspaceRef, start: datetime | None, end: datetime | None

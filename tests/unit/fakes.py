@@ -328,9 +328,20 @@ class FakeQuestionRepository(_Repository):
         )
 
     async def with_state(
-        self, workspace: WorkspaceRef, states: Sequence[QuestionState]
+        self,
+        workspace: WorkspaceRef,
+        states: Sequence[QuestionState],
+        *,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[Question]:
-        return self._sorted(lambda q: q.workspace == workspace and q.state in states)
+        found = self._sorted(lambda q: q.workspace == workspace and q.state in states)
+        return found[offset:] if limit is None else found[offset : offset + limit]
+
+    async def count_with_state(
+        self, workspace: WorkspaceRef, states: Sequence[QuestionState]
+    ) -> int:
+        return len(await self.with_state(workspace, states))
 
     async def created_between(
         self, workspace: WorkspaceRef, start: datetime | None, end: datetime | None
@@ -416,6 +427,11 @@ class FakePersonRepository(_Repository):
         await self._uow.lock(self.table, person.ref)
         # Saving a person never changes `left_at` (as the SQL upsert leaves the column alone).
         self._uow.put(self.table, person.ref, replace(person, left_at=None))
+
+    async def seen_in(
+        self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0
+    ) -> tuple[list[tuple[UserRef, str, bool, datetime | None]], int]:
+        return [], 0
 
 
 class FakeMentorRepository(_Repository):

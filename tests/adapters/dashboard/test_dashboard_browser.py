@@ -237,7 +237,10 @@ async def test_an_admin_signs_in_sees_the_queue_pauses_a_mentor_and_downloads_th
 
     # Another workspace is never shown, even when asked for.
     other = await page.goto(f"{served.base}/admin/queue?ws={OTHER.key()}")
-    assert other is not None and other.status == 401
+    assert other is not None and other.status == 403
+    refusal = await page.inner_text("main")
+    assert "isn't one of your workspaces" in refusal and "other workspace" not in refusal
+    assert await page.locator("nav >> text=Mentors").count() == 1  # still a way back
 
     # The link works once: a second browser gets a refusal.
     stranger = await browser.new_context()
@@ -249,4 +252,55 @@ async def test_an_admin_signs_in_sees_the_queue_pauses_a_mentor_and_downloads_th
     no_cookie = await stranger.cookies()
     assert not [c for c in no_cookie if c["name"] == "mm_session"]
     await stranger.close()
+    await context.close()
+
+
+LONG_URL = "https://example.com/" + "a" * 300
+
+
+async def test_no_page_scrolls_sideways_on_a_laptop_or_a_phone_even_with_long_words(
+    served: Served, browser: Browser, screens: Path
+) -> None:
+    bus = served.app.bus
+    long = Actor(
+        UserRef("test", "longm"),
+        "Maximilian Alexander Wolfeschlegelsteinhausenbergerdorff-Longnamington the Third",
+        WS,
+    )
+    skills = ("javascript", "typescript", "react", "vue", "angular", "svelte", "nodejs", "deno")
+    await bus.handle(
+        RegisterMentor(long, skills, hours="Mon-Fri 09:00-17:00", timezone="America/New_York")
+    )
+    await bus.handle(AskQuestion(long, f"Why does {LONG_URL} not load in my app at all?"))
+    link = await _link(served)
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    await page.goto(link)
+    await page.click("text=Sign in to the dashboard")
+    await page.wait_for_url(re.compile(r"/admin/queue"))
+    fits = "document.documentElement.scrollWidth <= window.innerWidth"
+    for width in (1280, 375):
+        await page.set_viewport_size({"width": width, "height": 800})
+        for path in ("queue", "week", "mentors", "people", "audit"):
+            await page.goto(f"{served.base}/admin/{path}")
+            await page.screenshot(path=screens / f"fit-{width}-{path}.png", full_page=True)
+            wide = await page.evaluate("document.documentElement.scrollWidth")
+            assert await page.evaluate(fits), (width, path, wide)
+        # The long link breaks inside its own cell instead of pushing the others aside.
+        await page.goto(f"{served.base}/admin/queue")
+        cell = page.locator("td.text", has_text="example.com")
+        assert await cell.evaluate("td => td.scrollWidth <= td.clientWidth")
+        assert (await cell.bounding_box() or {"width": 9999})["width"] < 640  # not 300 a's wide
+        # Tabbing to a button at the end of a wide table scrolls the table, not the page.
+        await page.goto(f"{served.base}/admin/mentors")
+        await page.focus("button[aria-label^='Remove Maximilian']")
+        assert await page.evaluate("window.scrollX") == 0
+        if width == 1280:  # on a laptop the mentors table fits whole, Remove in sight
+            table = page.locator(".scroll", has=page.locator("td", has_text="Maximilian"))
+            assert await table.evaluate("box => box.scrollWidth <= box.clientWidth")
+        # This week's chart keeps the width there is, not a thumbnail.
+        await page.goto(f"{served.base}/admin/week")
+        await page.wait_for_function("document.querySelector('.chart img').complete")
+        chart = await page.locator(".chart img").bounding_box()
+        assert chart is not None and chart["width"] >= min(width, 1000) - 100
     await context.close()

@@ -11,17 +11,19 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
+from adapters.dashboard import views
 from adapters.dashboard.cli import dashboard_app, print_signin_link
 from adapters.dashboard.session import MAX_FORM
 from bot.app import App
 from bot.clock import ManualClock
 from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace
 from bot.config import Config
+from bot.domain import QuestionState
 from bot.main import build_app
 from bot.privacy.commands import OpenDashboard
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
@@ -247,7 +249,7 @@ async def test_a_workspace_admins_link_comes_from_chat_not_the_operators_command
         page = await client.get("/admin/queue")
         other = await client.get("/admin/queue", params={"ws": OTHER.key()})
     assert page.status_code == 200 and '<select name="ws"' not in page.text
-    assert other.status_code == 401
+    assert other.status_code == 403 and "Zed" not in other.text
 
 
 async def test_signing_out_ends_the_session_where_it_is_kept_not_only_the_cookie(
@@ -329,3 +331,165 @@ async def test_a_dashboard_export_holds_only_what_this_workspace_stores(served: 
         export = await client.post("/admin/people/export", data=form)
     assert export.status_code == 200
     assert "window function" in export.text and "salary negotiation" not in export.text
+
+
+# -- paging -----------------------------------------------------------------------------------
+
+
+async def _ask_more(served: Served, n: int) -> None:
+    for i in range(n):
+        asker = Actor(UserRef("test", f"u{i}"), f"User {i:02d}", WS)
+        await served.app.bus.handle(AskQuestion(asker, f"How do I fix flaky test number {i}?"))
+
+
+async def test_the_queue_shows_a_page_at_a_time_with_how_many_and_links_keeping_the_workspace(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    await _ask_more(served, 3)  # 4 questions in this workspace, oldest is Alice's
+    async with _signed_in(served) as client:
+        first = await client.get("/admin/queue", params={"ws": WS.key()})
+        second = await client.get("/admin/queue", params={"ws": WS.key(), "page": "2"})
+        past = await client.get("/admin/queue", params={"page": "99"})
+        odd = await client.get("/admin/queue", params={"page": "²"})
+    assert "Showing 1–2 of 4" in first.text and "4 open or claimed" in first.text
+    assert "group a pandas DataFrame" in first.text and "flaky test number 2" not in first.text
+    assert 'href="/admin/queue?ws=test%3AT1&amp;page=2"' in first.text
+    assert "Previous" not in first.text
+    assert "Showing 3–4 of 4" in second.text and "flaky test number 2" in second.text
+    assert "group a pandas DataFrame" not in second.text
+    assert (
+        'href="/admin/queue?ws=test%3AT1&amp;page=1"' in second.text and "Next" not in second.text
+    )
+    assert "Showing 3–4 of 4" in past.text  # past the end: the last page
+    assert odd.status_code == 200 and "Showing 1–2 of 4" in odd.text
+
+
+async def test_people_are_paged_with_how_many_in_all_and_links_keeping_the_search(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    await _ask_more(served, 5)  # Users 00 to 04, Alice, Bob Builder: 7 people here
+    async with _signed_in(served) as client:
+        everyone = await client.get("/admin/people")
+        users = await client.get("/admin/people", params={"q": "user", "page": "3"})
+    assert "Showing 1–2 of 7 people" in everyone.text and "Alice" in everyone.text
+    assert "Zed" not in everyone.text  # another workspace's person
+    assert "Showing 5–5 of 5 people" in users.text and "User 04" in users.text
+    assert "User 00" not in users.text and "Alice" not in users.text
+    assert 'href="/admin/people?ws=test%3AT1&amp;q=user&amp;page=2"' in users.text
+
+
+async def test_the_queue_and_people_pages_are_read_a_page_at_a_time_from_the_database(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    await _ask_more(served, 5)
+    async with served.app.uow_factory(read_only=True) as uow:
+        states = [QuestionState.OPEN, QuestionState.CLAIMED]
+        page = await uow.questions.with_state(WS, states, limit=2, offset=2)
+        total = await uow.questions.count_with_state(WS, states)
+        people, everyone = await uow.people.seen_in(WS, "", limit=2, offset=6)
+    assert [q.text for q in page] == [
+        "How do I fix flaky test number 1?",
+        "How do I fix flaky test number 2?",
+    ]
+    assert total == 6
+    assert everyone == 7 and [name for _, name, _, _ in people] == ["User 04"]
+
+
+# -- confirmations and outcomes --------------------------------------------------------------
+
+
+async def test_removing_a_mentor_needs_the_tick_box_like_erasing(served: Served) -> None:
+    async with _signed_in(served) as client:
+        form = {"csrf": await _csrf(client), "mentor": "test:bob", "action": "remove"}
+        unticked = await client.post("/admin/mentors", data=form, follow_redirects=True)
+        async with served.app.uow_factory() as uow:
+            kept = await uow.mentors.get(UserRef("test", "bob"), WS)
+        ticked = await client.post(
+            "/admin/mentors", data={**form, "confirm": "yes"}, follow_redirects=True
+        )
+    assert "Tick the box to confirm the removal." in unticked.text
+    assert kept is not None and kept.active
+    assert 'name="confirm" value="yes"' in unticked.text  # the box is on the page
+    assert "Bob Builder is off the mentor list" in ticked.text
+    async with served.app.uow_factory() as uow:
+        gone = await uow.mentors.get(UserRef("test", "bob"), WS)
+    assert gone is None or not gone.active
+
+
+async def test_erasing_without_the_tick_keeps_the_search(served: Served) -> None:
+    async with _signed_in(served) as client:
+        form = {"csrf": await _csrf(client), "person": "test:alice", "q": "ali"}
+        sent = await client.post("/admin/people/delete", data=form)
+        shown = await client.get(sent.headers["location"])
+    assert sent.status_code == 303 and "q=ali" in sent.headers["location"]
+    assert "Tick the box to confirm the erasure." in shown.text
+    assert 'value="ali"' in shown.text and "Bob Builder" not in shown.text
+
+
+async def test_pausing_a_paused_mentor_changes_nothing_and_says_so(served: Served) -> None:
+    async with _signed_in(served) as client:
+        form = {"csrf": await _csrf(client), "mentor": "test:bob", "action": "pause"}
+        await client.post("/admin/mentors", data=form)
+        again = await client.post("/admin/mentors", data=form, follow_redirects=True)
+        await client.post("/admin/mentors", data={**form, "action": "resume"})
+        resumed = await client.post(
+            "/admin/mentors", data={**form, "action": "resume"}, follow_redirects=True
+        )
+    assert "Bob Builder is already paused." in again.text
+    assert "Bob Builder is not paused." in resumed.text
+    async with served.app.uow_factory() as uow:
+        entries = await uow.audit.recent([WS], limit=10)
+    assert [e.action for e in entries if e.action.startswith("mentor")] == [
+        "mentor resume",
+        "mentor pause",
+    ]
+
+
+async def test_an_outcome_is_not_shown_again_once_stale(served: Served) -> None:
+    clock = served.app.clock
+    assert isinstance(clock, ManualClock)
+    async with _signed_in(served) as client:
+        form = {"csrf": await _csrf(client), "mentor": "test:bob", "action": "pause"}
+        paused = await client.post("/admin/mentors", data=form)
+        assert "paused until resumed" in (await client.get(paused.headers["location"])).text
+        clock.advance(timedelta(seconds=10))
+        resumed = await client.post("/admin/mentors", data={**form, "action": "resume"})
+        # Back to the page the pause led to: the banner would be wrong now.
+        back = await client.get(paused.headers["location"])
+        now = await client.get(resumed.headers["location"])
+        clock.advance(timedelta(minutes=5))
+        later = await client.get(resumed.headers["location"])  # a reload much later
+    assert "paused until resumed" not in back.text
+    assert "is suggested again" in now.text
+    assert later.status_code == 200 and "is suggested again" not in later.text
+
+
+# -- workspaces and empty states ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ws", [OTHER.key(), "garbage", ""], ids=["another", "garbage", "empty"])
+async def test_a_workspace_not_ones_own_is_refused_with_the_header_kept(
+    served: Served, ws: str
+) -> None:
+    async with _signed_in(served) as client:
+        page = await client.get("/admin/mentors", params={"ws": ws})
+    if not ws:  # no workspace named: one's own
+        assert page.status_code == 200
+        return
+    assert page.status_code == 403 and "t one of your workspaces." in page.text
+    assert 'href="/admin/queue?ws=test%3AT1"' in page.text  # the nav, back to one's own
+    assert "Zed" not in page.text and "rust" not in page.text
+
+
+async def test_the_week_of_a_fresh_workspace_says_no_questions_yet(served: Served) -> None:
+    fresh = WorkspaceRef("test", "T3")
+    await served.app.bus.handle(
+        RegisterWorkspace(fresh, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"))
+    )
+    async with _signed_in(served, Actor(ADMIN.user, ADMIN.name, fresh)) as client:
+        page = await client.get("/admin/week", params={"ws": fresh.key()})
+    assert page.status_code == 200 and page.text.count("No questions yet this week.") == 2
+    assert "No topic lacks mentors" not in page.text and "Every question came" not in page.text
