@@ -152,7 +152,13 @@ def _scheduled_reply(s: Lightning, tz: str, invited: int) -> Text:
         named(s, number=f"Lightning session #{s.number}"),
         f" is on {when_text(s.starts_at, tz)} for {s.minutes} minutes. I've announced it in "
         "the mentoring channel"
-        + (f" and invited the {invited} people who asked about it." if invited else ".")
+        + (
+            " and invited the person who asked about it."
+            if invited == 1
+            else f" and invited the {invited} people who asked about it."
+            if invited
+            else "."
+        )
         + " You'll get reminders a day and 15 minutes before. Plans change? "
         f"`/lightning move {s.number} <YYYY-MM-DD HH:MM>` or `/lightning cancel {s.number}`.",
     )

@@ -533,3 +533,23 @@ async def test_not_now_from_someone_who_had_not_joined_changes_nothing(core: Cor
     assert said == "No problem — nothing is waiting for you there."
     assert len(card_versions(core)) == cards
     assert [r.user for r in core.db.rows("rsvps")] == [core.user("cat")]
+
+
+@pytest.mark.parametrize(
+    ("invited", "said"),
+    [
+        (0, "announced it in the mentoring channel. You'll"),
+        (1, "and invited the person who asked about it."),
+        (3, "and invited the 3 people who asked about it."),
+    ],
+)
+def test_the_speakers_answer_counts_whom_it_invited_in_words(invited: int, said: str) -> None:
+    from bot.lightning.handlers import _scheduled_reply
+    from bot.lightning.model import Lightning, LightningState
+    from bot.refs import WorkspaceRef
+
+    s = Lightning(
+        WorkspaceRef("test", "T1"), "pandas", AT, state=LightningState.SCHEDULED, starts_at=AT
+    )
+    s.id = 3
+    assert said in _scheduled_reply(s, "UTC", invited).plain()
