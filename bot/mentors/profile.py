@@ -54,6 +54,17 @@ def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[str, ...]:
     too_long = [s for s in cleaned if len(s) > 60]
     if too_long:
         raise Refusal("A skill is at most 60 characters; separate skills with commas.")
+    # A mention (`@everyone`, `<@&123>`, Slack's `<!here>`) or a link is no skill: it would
+    # only sit on profiles and in `/mentor list` looking like one.
+    odd = [s for s in cleaned if s.startswith("@") or "<" in s or ">" in s or "://" in s]
+    if odd:
+        raise Refusal(
+            text(
+                UserText(odd[0]),
+                " doesn't look like a skill (a mention or a link?). Skills are words like "
+                "`python, sql, public speaking`.",
+            )
+        )
     normalized: tuple[str, ...] = ctx.services.taxonomy.normalize(cleaned)
     return normalized
 

@@ -58,6 +58,23 @@ async def test_join_without_skills_says_how_to_list_them(
     assert core.db.tables["mentors"] == {}
 
 
+@pytest.mark.parametrize(
+    "odd", ["@everyone", "<@&555>", "<!here>", "https://example.com/me", "<#C123|general>"]
+)
+async def test_a_mention_or_a_link_is_not_taken_as_a_skill(core: Core, odd: str) -> None:
+    said = await core.reply(RegisterMentor(core.actor("bob"), ("python", odd)))
+    assert said.endswith(
+        "doesn't look like a skill (a mention or a link?). Skills are words like "
+        "`python, sql, public speaking`."
+    )
+    assert core.db.tables["mentors"] == {}
+
+
+async def test_skills_that_merely_use_symbols_are_kept(core: Core) -> None:
+    await core.join("bob", "c#", "c++", "ci/cd", "r&d")
+    assert set(core.profile("bob").skills) >= {"c++", "ci/cd"}
+
+
 async def test_skills_replaces_the_list(core: Core) -> None:
     await core.join("bob", "python")
     said = await core.reply(UpdateMentorSkills(core.actor("bob"), ("pandas", "sql")))
