@@ -1,4 +1,5 @@
-"""`micromentor check` for Discord: the token logs in (a REST call, no gateway connection)."""
+"""`micromentor check` for Discord: the token logs in (a REST call, no gateway connection), and
+the Server Members intent is switched on when ``[discord] member_events`` needs it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import aiohttp
 import discord
 from discord.http import Route
 
-from adapters.discord.startup import DiscordSettings
+from adapters.discord.startup import PRIVILEGED_INTENT_OFF, DiscordSettings
 from bot.config import Config
 
 __all__ = ["check_discord"]
@@ -23,6 +24,11 @@ async def check_discord(config: Config) -> list[str]:
     client = discord.Client(intents=discord.Intents(guilds=True))
     try:
         await client.login(settings.token)
+        if config.discord.member_events:
+            # `run` would be refused at the gateway (4014): the application's flags say it first.
+            flags = (await client.application_info()).flags
+            if not (flags.gateway_guild_members or flags.gateway_guild_members_limited):
+                return [PRIVILEGED_INTENT_OFF]
     except discord.LoginFailure:
         return ["Discord: DISCORD_TOKEN was refused (401); copy the bot token again"]
     except discord.HTTPException as e:

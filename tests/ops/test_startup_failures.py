@@ -136,12 +136,25 @@ async def refusing_discord() -> AsyncIterator[str]:
 @pytest.fixture
 async def accepting_discord() -> AsyncIterator[str]:
     """A Discord API that knows the bot's token: GET /users/@me answers the bot user."""
+    async with _accepting_discord(flags=0) as base:
+        yield base
 
+
+@pytest.fixture
+async def members_intent_on_discord() -> AsyncIterator[str]:
+    """As `accepting_discord`, for an application with the Server Members intent switched on
+    (its GATEWAY_GUILD_MEMBERS flag, 1 << 14)."""
+    async with _accepting_discord(flags=1 << 14) as base:
+        yield base
+
+
+@asynccontextmanager
+async def _accepting_discord(*, flags: int) -> AsyncIterator[str]:
     user = {"id": "1000", "username": "micromentor", "discriminator": "0", "bot": True}
     user |= {"avatar": None, "global_name": None}
     application = {"id": "2000", "name": "Micromentor", "icon": None, "description": ""}
     application |= {"bot_public": True, "bot_require_code_grant": False, "owner": user}
-    application |= {"verify_key": "0" * 64, "flags": 0, "team": None}
+    application |= {"verify_key": "0" * 64, "flags": flags, "team": None}
 
     def answer(data: dict[str, object]) -> web.Response:
         # Exactly Discord's content type (discord.py reads JSON only under this one).
@@ -171,6 +184,23 @@ async def test_check_logs_in_to_discord_without_stray_warnings(
     assert "Discord:" not in result.stderr, result.stderr
     assert "intent" not in result.stderr.lower(), result.stderr
     assert result.returncode == 0, result.stderr
+
+
+async def test_check_says_member_events_need_the_server_members_intent(
+    tmp_path: Path, accepting_discord: str, members_intent_on_discord: str
+) -> None:
+    """`run` would be closed at the gateway (4014) for it: `check` says so first."""
+    (tmp_path / "bot.toml").write_text("[discord]\nmember_events = true\n", encoding="utf-8")
+    env = clean_env(tmp_path, DISCORD_TOKEN="good", DISCORD_API_BASE_URL=accepting_discord)
+    await asyncio.to_thread(run, env, tmp_path, "db", "upgrade")
+    result = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert result.returncode == 1
+    [line] = [x for x in result.stderr.splitlines() if "Discord:" in x]
+    assert "needs the Server Members intent, which is switched off" in line, line
+    env["DISCORD_API_BASE_URL"] = members_intent_on_discord
+    switched_on = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert "Discord:" not in switched_on.stderr, switched_on.stderr
+    assert switched_on.returncode == 0, switched_on.stderr
 
 
 def test_check_says_discord_is_out_of_reach_not_that_logging_in_failed(tmp_path: Path) -> None:
