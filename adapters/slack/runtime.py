@@ -271,12 +271,16 @@ CHANNEL_LIST_PATIENCE_SECONDS = 90.0
 
 @dataclass(slots=True)
 class ListingPatience:
-    """How long the channel listing waits out Slack's rate limits, shared by the names looked up
-    together (`seconds` in all), and how it waits (`sleep`; a test's needs no real time)."""
+    """One listing of the channels for the names looked up together: how long it waits out
+    Slack's rate limits (`seconds` in all) and how (`sleep`; a test's needs no real time), and
+    the names it has read so far (`seen`, `cursor`: the next page, "" once read to the end), so
+    that finding three names reads the pages once, not once per name."""
 
     seconds: float = CHANNEL_LIST_PATIENCE_SECONDS
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
     waited: float = 0.0
+    seen: dict[str, str] = field(default_factory=dict)
+    cursor: str | None = None
 
     async def wait_out(self, e: SlackApiError, *, name: str) -> None:
         """Wait what a rate limit asks; ChannelListRefused when that would go past `seconds`."""
@@ -309,15 +313,14 @@ async def resolve_channel(
     if as_id:
         return as_id
     name = configured.strip().lstrip("#").lower()
-    patience = patience or ListingPatience()
-    cursor = ""
-    while True:
+    listing = patience or ListingPatience()
+    while name not in listing.seen and listing.cursor != "":
         try:
             resp = await client.conversations_list(
                 types="public_channel,private_channel",
                 exclude_archived=True,
                 limit=1000,
-                cursor=cursor,
+                cursor=listing.cursor or "",
             )
         except SlackApiError as e:
             if not isinstance(classify(e), RetryAfter):
@@ -325,14 +328,13 @@ async def resolve_channel(
                     f"Slack: could not list channels to find #{name} {refusal(e)}",
                     reason=refusal(e),
                 ) from None
-            await patience.wait_out(e, name=name)
+            await listing.wait_out(e, name=name)
             continue  # the same page again
         for ch in resp.get("channels") or []:
-            if str(ch.get("name", "")).lower() == name:
-                return str(ch["id"])
-        cursor = ((resp.get("response_metadata") or {}).get("next_cursor")) or ""
-        if not cursor:
-            break
+            listing.seen.setdefault(str(ch.get("name", "")).lower(), str(ch["id"]))
+        listing.cursor = ((resp.get("response_metadata") or {}).get("next_cursor")) or ""
+    if name in listing.seen:
+        return listing.seen[name]
     raise StartupError(
         f"Slack channel #{name} (bot.toml [channels] {key}) does not exist or the bot cannot see it. "
         f"Create #{name} (for a private channel, invite the app), or set [channels] {key} "
