@@ -69,8 +69,8 @@ async def open_form(
     draft = await runner.in_time(
         draft_form(uow_factory, user_ref(interaction.user.id), form.n), since=since
     )
-    if draft is None:
-        await runner.answer_now(interaction, "That draft was posted or edited already.")
+    if isinstance(draft, str):
+        await runner.answer_now(interaction, draft)
         return
     limit = bus.config.ask.max_length
     await interaction.response.send_modal(

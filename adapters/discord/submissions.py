@@ -100,9 +100,10 @@ async def _edited(
         except TimeoutError:
             await runner.answer_now(interaction, NOT_NOW)
             return
-        anonymous = draft.anonymous if draft is not None else False
-        stage = draft.stage if draft is not None else None
-        named = named or (draft.workspace.id if draft is not None else None)
+        known = draft if not isinstance(draft, str) else None  # else the ask says what is wrong
+        anonymous = known.anonymous if known is not None else False
+        stage = known.stage if known is not None else None
+        named = named or (known.workspace.id if known is not None else None)
     else:
         anonymous, stage = ask_form_choices(options)
     await runner.run(

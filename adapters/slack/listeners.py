@@ -214,8 +214,8 @@ class SlackBot:
             return None
         if modal.kind == "edit":
             draft = await draft_form(self.uow_factory, tr.user_ref(user_id(body)), n)
-            if draft is None:
-                return None
+            if isinstance(draft, str):
+                return draft
             return ask_modal(
                 {**meta, "draft_id": draft.draft_id},
                 allow_anonymous=self.config.ask.allow_anonymous,
@@ -237,10 +237,7 @@ class SlackBot:
         )
 
 
-_GONE = {
-    "edit": "That draft was posted or edited already.",
-    "faqupdate": FAQ_GONE,
-}
+_GONE = {"faqupdate": FAQ_GONE}
 
 
 def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:

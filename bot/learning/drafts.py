@@ -13,6 +13,7 @@ from bot.domain import Question, QuestionState, Workspace
 from bot.learning.coaching import coach
 from bot.learning.commands import EditDraft, PostDraft
 from bot.learning.faq import answered_before, faq_lines
+from bot.learning.forms import draft_done, no_draft
 from bot.learning.model import Draft, DraftState
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
@@ -118,13 +119,9 @@ def _preview(draft: Draft, suggestions: Sequence[str], faq: list[Text]) -> ChatM
 async def _own_pending(ctx: Context, draft_id: int, cmd: PostDraft | EditDraft) -> Draft:
     draft = await ctx.uow.drafts.get(draft_id)
     if draft is None or draft.asker != cmd.actor.user:
-        raise Refusal(
-            f"There is no draft {draft_id} of yours. Use the number after “Draft” in the message "
-            "that showed your draft, or ask again with `/askmentor <question>`."
-        )
+        raise Refusal(no_draft(draft_id))
     if draft.state is not DraftState.PENDING:
-        done = "posted" if draft.state is DraftState.POSTED else "replaced by an edit"
-        raise Refusal(f"Draft {draft_id} was {done} already.")
+        raise Refusal(draft_done(draft_id, draft.state))
     return draft
 
 

@@ -11,7 +11,16 @@ from bot.learning.model import DraftState, FaqState
 from bot.ports import UnitOfWorkFactory
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["FAQ_GONE", "FAQ_NOT_HERE", "DraftForm", "FaqForm", "draft_form", "faq_form"]
+__all__ = [
+    "FAQ_GONE",
+    "FAQ_NOT_HERE",
+    "DraftForm",
+    "FaqForm",
+    "draft_done",
+    "draft_form",
+    "faq_form",
+    "no_draft",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +39,31 @@ class FaqForm:
     workspace: WorkspaceRef  # whose number it is: a form opened from a DM must say so
 
 
+def no_draft(draft_id: int) -> str:
+    """What someone is told for a draft number that is not one of theirs."""
+    return (
+        f"There is no draft {draft_id} of yours. Use the number after “Draft” in the message "
+        "that showed your draft, or ask again with `/askmentor <question>`."
+    )
+
+
+def draft_done(draft_id: int, state: DraftState) -> str:
+    """What someone is told for their draft posted or edited already."""
+    done = "posted" if state is DraftState.POSTED else "replaced by an edit"
+    return f"Draft {draft_id} was {done} already."
+
+
 async def draft_form(
     uow_factory: UnitOfWorkFactory, user: UserRef, draft_id: int
-) -> DraftForm | None:
-    """The pending draft `draft_id` of `user`, or None (someone else's, or posted already)."""
+) -> DraftForm | str:
+    """The pending draft `draft_id` of `user`, or what to answer instead (someone else's or no
+    such draft: :func:`no_draft`; posted or edited already: :func:`draft_done`)."""
     async with uow_factory(read_only=True) as uow:
         draft = await uow.drafts.get(draft_id)
-    if draft is None or draft.asker != user or draft.state is not DraftState.PENDING:
-        return None
+    if draft is None or draft.asker != user:
+        return no_draft(draft_id)
+    if draft.state is not DraftState.PENDING:
+        return draft_done(draft_id, draft.state)
     return DraftForm(draft.number, draft.text, draft.anonymous, draft.stage, draft.workspace)
 
 

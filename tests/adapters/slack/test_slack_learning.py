@@ -99,7 +99,17 @@ async def test_edit_on_a_draft_posted_already_says_so(slack: SlackHarness) -> No
     await slack.click("alice", "mm:post:1", channel=MENTORING, ts="1.000")
     await slack.card_of(1)
     await slack.click("alice", "mm:edit:1", channel=MENTORING, ts="1.000")
-    await slack.replies_to("alice", "That draft was posted or edited already.")
+    await slack.replies_to("alice", "Draft 1 was posted already.")
+    assert slack.fake.to("views.open") == []
+
+
+async def test_edit_on_a_draft_that_is_not_yours_says_so_as_post_does(
+    slack: SlackHarness,
+) -> None:
+    await slack.click("alice", "mm:edit:7", channel=MENTORING, ts="1.000")
+    await slack.replies_to("alice", "There is no draft 7 of yours.")
+    await slack.click("alice", "mm:post:7", channel=MENTORING, ts="1.000")
+    await slack.replies_to("alice", "There is no draft 7 of yours.", count=2)
     assert slack.fake.to("views.open") == []
 
 
