@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from urllib.parse import quote
 
 from bot.config import Config
@@ -23,6 +24,7 @@ from bot.messages import (
     when,
 )
 from bot.ports import UnitOfWork
+from bot.recognition.model import FORGOTTEN_NAME
 from bot.refs import UserRef
 
 __all__ = [
@@ -127,6 +129,12 @@ async def card_view(uow: UnitOfWork, q: Question, config: Config) -> ChatMessage
     """The card as the question stands in the database now (the deliverer renders it so)."""
     people = await uow.people.get_many([r for r in (q.asker, q.mentor, *q.suggested) if r])
     names = {ref: p.name for ref, p in people.items()}
+    # Someone forgotten is a tombstone ref with no person behind it: never shown by its id
+    # (nor mentioned, when suggested: nobody to ping).
+    for ref in (q.asker, q.mentor):
+        if ref is not None and ref not in people:
+            names[ref] = FORGOTTEN_NAME
+    q = replace(q, suggested=tuple(r for r in q.suggested if r in people))
     rating = None
     if q.state is QuestionState.RESOLVED:
         rated = await uow.feedback.get(q.pk, q.asker, "asker")
