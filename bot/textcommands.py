@@ -185,6 +185,10 @@ def parse_ask_command(
             return c.CancelQuestion(actor, int(number))
         if len(words) <= 2:
             return ParseError("Cancel like `/askmentor cancel 3` (the number of your question).")
+    elif len(words) == 2 and words[1].lstrip("#").isdigit() and fuzz.ratio(head, "cancel") >= 70:
+        # `cancle 3` is no question anyone asks: a typo of `cancel 3`, not "too short".
+        n = words[1].lstrip("#")
+        return ParseError(f"Did you mean `/askmentor cancel {n}`? {ASK_USAGE}")
     if head == "faq":
         if len(words) == 1:
             return ParseError("Search the FAQ like `/askmentor faq pandas groupby`.")

@@ -32,6 +32,7 @@ ACTOR = c.Actor(UserRef("test", "bob"), "bob", WORKSPACE)
         ("FAQ  git  ", lc.SearchFaq(ACTOR, "git")),
         ("- a list item?", c.AskQuestion(ACTOR, "- a list item?")),
         ("What does -a do in ls?", c.AskQuestion(ACTOR, "What does -a do in ls?")),
+        ("chapter 11", c.AskQuestion(ACTOR, "chapter 11")),  # not close to `cancel`
     ],
 )
 def test_askmentor_text_becomes_a_question_or_an_faq_search(raw: str, expected: object) -> None:
@@ -44,6 +45,8 @@ def test_askmentor_text_becomes_a_question_or_an_faq_search(raw: str, expected: 
         ("faq", "Search the FAQ like `/askmentor faq pandas groupby`."),
         ("--senior --lead How?", "Ask for one career stage at most, e.g. `--senior`."),
         ("--senoir How do I grow?", "I don't know the option `--senoir`. Did you mean `--senior`?"),
+        ("cancle 1", "Did you mean `/askmentor cancel 1`?"),
+        ("Cancell #12", "Did you mean `/askmentor cancel 12`?"),
     ],
 )
 def test_askmentor_mistakes_say_what_to_type(raw: str, message: str) -> None:
