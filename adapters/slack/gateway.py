@@ -80,16 +80,10 @@ _BAD_CONTENT = frozenset(
 )
 
 
-# Errors of the look for an earlier attempt (conversations.open/history/replies) that no wait
-# will change: the app cannot read there (a scope it lacks, e.g. an installation from before the
-# history scopes; a channel it is not in or that is gone; a thread deleted since). The delivery
-# is posted again rather than never; any other failure is waited out (`_cannot_look`).
-_CANNOT_LOOK = frozenset(
-    {
-        "missing_scope",
-        "not_allowed_token_type",
-        "thread_not_found",
-    }
+# Slack's own passing trouble (its docs: retry later), besides a 429 or a 5xx: the look for an
+# earlier attempt that meets one is tried again later rather than posting blind (`_cannot_look`).
+_TRANSIENT = frozenset(
+    {"fatal_error", "internal_error", "ratelimited", "request_timeout", "service_unavailable"}
 )
 
 
@@ -138,16 +132,15 @@ def classify(e: SlackApiError) -> Exception:
 
 
 def _cannot_look(e: SlackApiError) -> bool:
-    """A look-up failure that no retry will change (posting again is the only way forward):
-    a refusal for this place or recipient (`_REFUSED`, which the post then meets as well) or a
-    read the app is not allowed (`_CANNOT_LOOK`). A rate limit, a 5xx or Slack's own transient
-    errors (``internal_error``, ``fatal_error``, ``service_unavailable``, …) are not: the earlier
-    attempt may be there all the same; nor is a dead token (`TOKEN_GONE`), which no post gets
-    past."""
+    """A look-up failure that waiting will not change, so posting again is the only way forward
+    (a scope the app lacks, e.g. an installation from before the history scopes; a channel it
+    is not in or that is gone; a thread deleted since; any error Slack does not call passing).
+    A rate limit, a 5xx or Slack's passing trouble (`_TRANSIENT`) is waited out: the earlier
+    attempt may be there all the same; so is a dead token (`TOKEN_GONE`), which no post gets
+    past (and which the OAuth mode turns into an uninstall)."""
     code = api_error(e)
-    if e.response.status_code == 429 or e.response.status_code >= 500 or code in TOKEN_GONE:
-        return False  # a dead token: the post would meet it too (and the OAuth mode uninstalls)
-    return code in _CANNOT_LOOK or isinstance(classify(e), DeliveryRefused)
+    status = e.response.status_code
+    return not (status == 429 or status >= 500 or code in _TRANSIENT or code in TOKEN_GONE)
 
 
 class SlackGateway:

@@ -243,10 +243,11 @@ async def test_a_retry_that_cannot_look_for_now_does_not_post_blind(
     assert len(fake_slack.messages) == 1 and found.id.endswith(next(iter(fake_slack.messages))[1])
 
 
-@pytest.mark.parametrize("code", ["missing_scope", "channel_not_found"])
+@pytest.mark.parametrize("code", ["missing_scope", "channel_not_found", "invalid_cursor"])
 async def test_a_retry_that_may_never_look_posts_again(fake_slack: FakeSlack, code: str) -> None:
-    """The app cannot read the channel's history (an installation without the scope): posting
-    again is the only way the message arrives at all."""
+    """The app cannot read the channel's history (an installation without the scope), or Slack
+    answers an error it does not call passing: waiting would give the message up after its
+    attempts, so posting again is the only way it arrives at all."""
     gateway = _gateway(fake_slack)
     fake_slack.errors["conversations.history"] = code
     posted = await gateway.post_card(channel_ref(MENTORING), CARD, key="k1", retry=True)
