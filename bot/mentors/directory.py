@@ -88,7 +88,16 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
     ]
     if not ranked:
         out.append(text("No mentor has a skill that fits these topics."))
-    if not admin:
+    if q.anonymous and admin and cmd.actor.user not in q.suggested:
+        # Whoever fits but is missing from the ranking (or from the card) would be the asker.
+        out.append(
+            text(
+                f"#{q.number} was asked anonymously: which mentors fit it, and why, is not "
+                "shown, since whoever is missing from the list would be the asker."
+            )
+        )
+        ranked = []
+    elif not admin or q.anonymous:
         # Other mentors' rating and load are theirs; and who is missing from a full list could
         # point at an anonymous asker. A suggested mentor sees why they themselves fit.
         ranked = [r for r in ranked if r.ref == cmd.actor.user]

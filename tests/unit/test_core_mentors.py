@@ -286,6 +286,18 @@ async def test_why_leaves_out_the_skills_part_when_only_a_related_skill_fits(cor
     assert "matched" not in said and "skills: ;" not in said
 
 
+async def test_why_of_an_anonymous_question_lists_no_mentor_for_an_admin(core: Core) -> None:
+    # carol fits as well as bob and erin: missing from the list, she would be the asker.
+    for name in ("bob", "carol", "erin"):
+        await core.join(name, "pandas")
+    n = await core.ask("carol", anonymous=True)
+    said = await core.reply(ExplainMatch(core.actor("admin"), n))
+    assert "was asked anonymously" in said
+    assert not any(name in said for name in ("bob", "carol", "erin"))
+    mine = await core.reply(ExplainMatch(core.actor("bob"), n))  # a suggested mentor: theirs
+    assert "bob — score" in mine and "erin" not in mine and "carol" not in mine
+
+
 async def test_why_is_refused_to_someone_not_suggested(core: Core) -> None:
     await core.join("bob", "python", "pandas")
     n = await core.ask("alice")
