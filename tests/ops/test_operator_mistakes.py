@@ -15,10 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import pool, text
 
 from storage.engine import create_engine
-from storage.migrate import upgrade
+from storage.migrate import alembic_config, upgrade
 from tests.conftest import run_sync
 from tests.e2e.slack_process import free_port
 from tests.ops.process import MICROMENTOR, clean_env
@@ -27,7 +28,8 @@ from tests.ops.test_startup_failures import one_line, run
 pytestmark = pytest.mark.timeout(180)
 
 NEWER = (
-    "the database is at revision 0099, newer than this release knows (it needs 0014): run the "
+    "the database is at revision 0099, newer than this release knows (it needs "
+    f"{ScriptDirectory.from_config(alembic_config()).get_current_head()}): run the "
     "newer release of micromentor, or restore a backup"
 )
 NO_CREDENTIALS = "no platform credentials set: `micromentor run` would open the local console"
