@@ -15,7 +15,12 @@ from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from storage.repositories._base import Repository
 from storage.tables import MentorProfileRow, PersonRow, QuestionRow, WorkspaceRow, table_of
 
-__all__ = ["SqlMentorRepository", "SqlPersonRepository", "SqlWorkspaceRepository"]
+__all__ = [
+    "SqlMentorRepository",
+    "SqlPersonRepository",
+    "SqlWorkspaceRepository",
+    "seen_in_workspaces",
+]
 
 PERSON = table_of(PersonRow)
 MENTOR = table_of(MentorProfileRow)
@@ -34,6 +39,21 @@ def _person(row: sa.Row[Any]) -> Person:
         is_admin=row.is_admin,
         left_at=row.left_at,
     )
+
+
+def seen_in_workspaces(keys: list[str]) -> sa.Subquery:
+    """Who an admin of these workspaces may find (column ``k``): who asked there by name,
+    mentored there, or has a mentor profile there. Someone who only asked anonymously is not
+    among them: their appearing would point at the anonymous question asked then."""
+    return sa.union(
+        sa.select(QUESTION.c.asker.label("k")).where(
+            QUESTION.c.workspace.in_(keys), QUESTION.c.anonymous == sa.false()
+        ),
+        sa.select(QUESTION.c.mentor.label("k")).where(
+            QUESTION.c.workspace.in_(keys), QUESTION.c.mentor.is_not(None)
+        ),
+        sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace.in_(keys)),
+    ).subquery()
 
 
 class SqlPersonRepository(Repository):
@@ -66,13 +86,7 @@ class SqlPersonRepository(Repository):
         self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0
     ) -> tuple[list[tuple[UserRef, str, bool, datetime | None]], int]:
         ws = workspace.key()
-        seen = sa.union(
-            sa.select(QUESTION.c.asker.label("k")).where(QUESTION.c.workspace == ws),
-            sa.select(QUESTION.c.mentor.label("k")).where(
-                QUESTION.c.workspace == ws, QUESTION.c.mentor.is_not(None)
-            ),
-            sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace == ws),
-        ).subquery()
+        seen = seen_in_workspaces([ws])
         where: list[sa.ColumnElement[bool]] = [PERSON.c.key.in_(sa.select(seen.c.k))]
         if query.strip():
             like = f"%{query.strip().lower()}%"

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import Repository
+from storage.repositories.people import seen_in_workspaces
 from storage.tables import (
     AuditRow,
     BadgeRow,
@@ -466,13 +467,7 @@ class SqlPrivacyRepository(Repository):
         self, workspaces: Sequence[WorkspaceRef], query: str, *, limit: int
     ) -> list[tuple[UserRef, str, bool, datetime | None]]:
         keys = [w.key() for w in workspaces]
-        seen = sa.union(
-            sa.select(QUESTION.c.asker.label("k")).where(QUESTION.c.workspace.in_(keys)),
-            sa.select(QUESTION.c.mentor.label("k")).where(
-                QUESTION.c.workspace.in_(keys), QUESTION.c.mentor.is_not(None)
-            ),
-            sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace.in_(keys)),
-        ).subquery()
+        seen = seen_in_workspaces(keys)
         # A person may mentor in several of these workspaces: one row each, mentoring if active
         # in any of them.
         mentoring = (

@@ -325,6 +325,28 @@ async def test_an_admins_export_leaves_out_what_someone_asked_anonymously_their_
         assert [r["question_id"] for r in shown.sections["ratings_received"]] == [public]
 
 
+async def test_someone_who_only_asked_anonymously_is_not_found_among_the_people(
+    db_url: str,
+) -> None:
+    """A new name on People at the moment an anonymous card appears would say who asked."""
+    async with _admins_app(db_url) as app:
+        alice = Actor(UserRef("test", "alice"), "alice", WS)
+        await app.bus.handle(RegisterMentor(Actor(UserRef("test", "bob"), "bob", WS), ("pandas",)))
+        await app.bus.handle(
+            AskQuestion(alice, "How do I pivot a pandas DataFrame wide?", anonymous=True)
+        )
+
+        async def found() -> tuple[set[str], set[str]]:
+            async with app.uow_factory(read_only=True) as uow:
+                searched = await uow.privacy.search_people([WS], "", limit=10)
+                paged, _ = await uow.people.seen_in(WS, "", limit=10)
+            return {r[0].id for r in searched}, {r[0].id for r in paged}
+
+        assert await found() == ({"bob"}, {"bob"})
+        await app.bus.handle(AskQuestion(alice, "How do I group a pandas DataFrame by two keys?"))
+        assert await found() == ({"alice", "bob"}, {"alice", "bob"})
+
+
 async def test_a_mentor_of_two_workspaces_is_exported_listed_once_and_forgotten_in_both(
     db_url: str,
 ) -> None:

@@ -51,8 +51,10 @@ FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "-2+3
 async def test_the_export_writes_formula_like_cells_as_text(console: ConsoleDriver) -> None:
     for i, formula in enumerate(FORMULAS):
         actor = Actor(UserRef("console", f"m{i}"), formula, CONSOLE)
+        # As a skill, a link or a leading @ is refused (no skill is a mention or a link).
+        skill = formula[:60] if "://" not in formula and formula[0] != "@" else f"={i}+{i}"
         said = await console.app.bus.handle(
-            RegisterMentor(actor, (formula[:60], "python"), hours=None, about=formula)
+            RegisterMentor(actor, (skill, "python"), hours=None, about=formula)
         )
         assert "mentor" in said[0].plain().lower(), said[0].plain()
     out = io.StringIO()
