@@ -279,7 +279,34 @@ class SqlPrivacyRepository(Repository):
                 # Who else was asked to give the session, and who said no, is theirs.
                 drop=("invited", "declined") if name == "lightning_given" else (),
             )
+        if not anonymous:
+            # The first-question badge and the askers' course start with someone's first
+            # question: when that was anonymous, their dates would point at its card.
+            first = await self._first_asked_anonymously(key, here)
+            sections["badges"] = [
+                b
+                for b in sections["badges"]
+                if not (b["badge"] == "first_question" and b["workspace"] in first)
+            ]
+            sections["courses"] = [
+                c
+                for c in sections["courses"]
+                if not (c["track"] == "mentee" and c["workspace"] in first)
+            ]
         return PersonData(user=user, sections=sections, workspace=workspace)
+
+    async def _first_asked_anonymously(self, key: str, here: Any) -> set[str]:
+        """The workspaces where the first question `key` asked was anonymous."""
+        q = QUESTION
+        rows = await self._session.execute(
+            sa.select(q.c.workspace, q.c.anonymous)
+            .where(q.c.asker == key, here)
+            .order_by(q.c.workspace, q.c.created_at, q.c.id)
+        )
+        first: dict[str, bool] = {}
+        for workspace, anonymous in rows:
+            first.setdefault(workspace, bool(anonymous))
+        return {workspace for workspace, anonymous in first.items() if anonymous}
 
     async def forget(self, user: UserRef, *, tombstone: UserRef, removed: str) -> int:
         key, nobody = user.key(), tombstone.key()

@@ -325,6 +325,27 @@ async def test_an_admins_export_leaves_out_what_someone_asked_anonymously_their_
         assert [r["question_id"] for r in shown.sections["ratings_received"]] == [public]
 
 
+async def test_an_admins_export_has_no_first_question_dates_when_it_was_anonymous(
+    db_url: str,
+) -> None:
+    """The first-question badge and the askers' course begin with the first question: their
+    dates would point at its anonymous card."""
+    async with _admins_app(db_url) as app:
+        alice = Actor(UserRef("test", "alice"), "alice", WS)
+        await app.bus.handle(RegisterMentor(Actor(UserRef("test", "bob"), "bob", WS), ("pandas",)))
+        await app.bus.handle(
+            AskQuestion(alice, "How do I pivot a pandas DataFrame wide?", anonymous=True)
+        )
+        await app.bus.handle(AskQuestion(alice, "How do I group a pandas DataFrame by two keys?"))
+        async with app.uow_factory(read_only=True) as uow:
+            shown = await uow.privacy.person_data(alice.user, workspace=WS, anonymous=False)
+            whole = await uow.privacy.person_data(alice.user)
+        assert [b["badge"] for b in whole.sections["badges"]] == ["first_question"]
+        assert [c["track"] for c in whole.sections["courses"]] == ["mentee"]
+        assert shown.sections["badges"] == [] and shown.sections["courses"] == []
+        assert len(shown.sections["questions_asked"]) == 1  # the named one
+
+
 async def test_someone_who_only_asked_anonymously_is_not_found_among_the_people(
     db_url: str,
 ) -> None:
