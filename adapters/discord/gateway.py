@@ -304,6 +304,14 @@ class DiscordGateway:
             except (RetryAfter, discord.HTTPException) as e:
                 log.warning("could not tell a member their session thread was refused: %s", e)
                 continue
+            if private:
+                # A private session may be an anonymous question's: a mention in the channel
+                # just as its card says "Claimed" would point at the asker.
+                log.warning(
+                    "could not tell a member their private session thread was refused: their "
+                    "direct messages are closed"
+                )
+                continue
             said = refused_in_channel(user=person, grant=grant)
             try:
                 await self.post_card(channel, said, key=key("channel"))

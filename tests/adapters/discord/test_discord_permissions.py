@@ -244,3 +244,28 @@ async def test_a_refused_public_thread_without_a_card_names_the_public_thread_pe
     for name in ("alice", "bob"):
         (told,) = [t for t in _dms_to(fake, name) if "couldn't open" in t]
         assert "Create Public Threads" in told and "Private" not in told
+
+
+@pytest.mark.parametrize("private", [False, True])
+async def test_someone_with_closed_dms_is_told_in_the_channel_only_for_a_public_session(
+    harness: Harness, private: bool
+) -> None:
+    # A private session may be an anonymous question's: a mention in the channel just as its
+    # card says "Claimed" would point at the asker.
+    fake = harness.fake
+    fake.close_dms("alice")
+    fake.refuse("POST", r"/channels/\d+/threads", code=50013, message="Missing Permissions")
+    members = [user_ref(fake.users[n]["id"]) for n in ("alice", "bob")]
+    with pytest.raises(DeliveryRefused, match="50013"):
+        await harness.adapter.gateway.open_thread(
+            card=None,
+            channel=channel_ref(fake.mentoring_id),
+            members=members,
+            private=private,
+            name="Question #1",
+        )
+    in_channel = [
+        m for m in fake.channel_messages(fake.mentoring_id) if "couldn't open the thread" in str(m)
+    ]
+    assert len(in_channel) == (0 if private else 1)
+    assert [t for t in _dms_to(fake, "bob") if "couldn't open" in t]  # bob's DMs are open
