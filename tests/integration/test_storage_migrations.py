@@ -363,3 +363,55 @@ async def test_0015_credits_a_waiting_hand_over_to_whoever_asked_for_it(empty_ur
         await engine.dispose()
     by = [q.handover_by.key() if q and q.handover_by else None for q in asked]
     assert by == ["slack:UA", "slack:UM", "slack:UM", None]
+
+
+async def test_0015_goes_back_keeping_the_hand_over_and_sqlites_autoincrement(
+    empty_url: str,
+) -> None:
+    """Down to 0014 and up again: the waiting hand-over stays, and on SQLite the rebuilt
+    question table still never hands an id out twice."""
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    def downgrade_to_0014(connection: sa.Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014")
+
+    await upgrade(empty_url)
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO question (id, workspace, asker, text, created_at, anonymous, "
+                    "topics, state, suggested, extensions, claims, number, released_by, "
+                    "notified, mentor, handover_to, handover_by) VALUES (1, 'slack:T1', "
+                    "'slack:U1', 'How do I ...?', '2026-11-20 09:00:00', false, '[]', "
+                    "'claimed', '[]', 0, 1, 1, '[]', '[]', 'slack:UM', 'slack:U3', 'slack:UA')"
+                )
+            )
+        async with engine.begin() as conn:
+            await conn.run_sync(downgrade_to_0014)
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("question")}
+            )
+            kept = (await conn.execute(text("SELECT handover_to FROM question"))).scalar()
+            ddl = (
+                (
+                    await conn.execute(
+                        text("SELECT sql FROM sqlite_master WHERE name = 'question'")
+                    )
+                ).scalar()
+                if conn.dialect.name == "sqlite"
+                else "AUTOINCREMENT"
+            )
+    finally:
+        await engine.dispose()
+    assert "handover_by" not in columns and kept == "slack:U3"
+    assert "AUTOINCREMENT" in str(ddl)
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD

@@ -46,8 +46,12 @@ _audit = sa.table(
 )
 
 
+# On SQLite a batch that rebuilds the table must keep its AUTOINCREMENT (ids never reused).
+_KEEP = {"sqlite_autoincrement": True}
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("question") as batch:
+    with op.batch_alter_table("question", table_kwargs=_KEEP) as batch:
         batch.add_column(sa.Column("handover_by", sa.String(), nullable=True))
     bind = op.get_bind()
     waiting = bind.execute(
@@ -84,5 +88,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("question") as batch:
+    with op.batch_alter_table("question", table_kwargs=_KEEP) as batch:
         batch.drop_column("handover_by")
