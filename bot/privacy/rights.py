@@ -278,7 +278,7 @@ async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> None:
         if q.asker != cmd.person:
             continue
         try:
-            cancelled = q.moved(Transition.CANCEL, closed_at=now)
+            cancelled = q.moved(Transition.CANCEL, closed_at=now, resolved_by=cmd.actor.user)
         except IllegalTransition:
             continue
         if await ctx.uow.questions.update(cancelled, expected_state=q.state):

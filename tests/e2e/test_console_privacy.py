@@ -143,6 +143,7 @@ async def test_forgetting_an_asker_ends_their_open_questions_and_redraws_the_car
     assert "(card updated)" in card.text
     assert QUESTION not in card.text and "alice" not in card.text
     assert "Asked by: someone forgotten" in card.text and "forgotten-" not in card.text
+    assert "Status: Cancelled by an admin" in card.text  # not "by the asker"
     async with console.app.uow_factory() as uow:
         q = await uow.questions.get_by_number(WS, 1)
     assert q is not None and q.state.value == "cancelled"
