@@ -261,6 +261,10 @@ class PersonRepository(Protocol):
         `offset`, at most `limit`; and how many match in all."""
         ...
 
+    async def is_seen_in(self, workspace: WorkspaceRef, user: UserRef) -> bool:
+        """Whether `user` is one of the people `seen_in` lists for the workspace."""
+        ...
+
 
 class MentorRepository(Protocol):
     """Mentor profiles, one per person and workspace (a Discord or Enterprise Grid user is the
@@ -808,13 +812,6 @@ class PrivacyRepository(Protocol):
     async def prune_logs(self, before: datetime) -> int:
         """Forget processed inputs, delivered or failed outbox rows and finished nudges older
         than `before`; how many."""
-        ...
-
-    async def search_people(
-        self, workspaces: Sequence[WorkspaceRef], query: str, *, limit: int
-    ) -> list[tuple[UserRef, str, bool, datetime | None]]:
-        """People seen in these workspaces whose name or id contains `query`:
-        (ref, name, is a mentor, left at)."""
         ...
 
     async def add_grant(

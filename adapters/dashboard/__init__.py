@@ -246,10 +246,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
 
     async def people_export(request: Request, signed: Signed) -> Response:
         person = UserRef.from_key(str((await request.form()).get("person", "")))
-        if not any(
-            r["key"] == person.key()
-            for r in await views.people_page(app, signed.workspace, person.key())
-        ):
+        if not await views.is_seen_in(app, signed.workspace, person):
             return refused(404, "That person is not in this workspace.")
         now = app.clock.now()
         async with app.uow_factory() as uow:
@@ -281,10 +278,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         q = str(form.get("q", ""))[:200]
         if form.get("confirm") != "yes":
             return back("people", signed, said="Tick the box to confirm the erasure.", q=q)
-        if not any(
-            r["key"] == person.key()
-            for r in await views.people_page(app, signed.workspace, person.key())
-        ):
+        if not await views.is_seen_in(app, signed.workspace, person):
             return refused(404, "That person is not in this workspace.")
         replies = await app.bus.handle(ForgetPerson(signed.actor(), person, confirmed=True))
         return back("people", signed, said=" ".join(r.body.plain() for r in replies), q=q)

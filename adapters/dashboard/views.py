@@ -24,9 +24,9 @@ __all__ = [
     "TREND_WEEKS",
     "Paging",
     "audit_page",
+    "is_seen_in",
     "mentors_page",
     "people_listing",
-    "people_page",
     "queue_page",
     "trends_csv",
     "week_digest",
@@ -316,10 +316,10 @@ async def people_listing(app: App, ws: WorkspaceRef, query: str, page: str = "")
     return {"rows": _person_rows(found), "paging": paging}
 
 
-async def people_page(app: App, ws: WorkspaceRef, query: str) -> list[dict[str, Any]]:
+async def is_seen_in(app: App, ws: WorkspaceRef, person: UserRef) -> bool:
+    """Whether `person` is on the workspace's people page (an export or erase asks only there)."""
     async with app.uow_factory(read_only=True) as uow:
-        found = await uow.privacy.search_people([ws], query, limit=100)
-    return _person_rows(found)
+        return await uow.people.is_seen_in(ws, person)
 
 
 async def audit_page(app: App, ws: WorkspaceRef) -> list[AuditEntry]:

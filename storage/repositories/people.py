@@ -19,7 +19,6 @@ __all__ = [
     "SqlMentorRepository",
     "SqlPersonRepository",
     "SqlWorkspaceRepository",
-    "seen_in_workspaces",
 ]
 
 PERSON = table_of(PersonRow)
@@ -41,7 +40,7 @@ def _person(row: sa.Row[Any]) -> Person:
     )
 
 
-def seen_in_workspaces(keys: list[str]) -> sa.Subquery:
+def _seen_in_workspaces(keys: list[str]) -> sa.Subquery:
     """Who an admin of these workspaces may find (column ``k``): who asked there by name,
     mentored there, or has a mentor profile there. Someone who only asked anonymously is not
     among them: their appearing would point at the anonymous question asked then."""
@@ -86,13 +85,14 @@ class SqlPersonRepository(Repository):
         self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0
     ) -> tuple[list[tuple[UserRef, str, bool, datetime | None]], int]:
         ws = workspace.key()
-        seen = seen_in_workspaces([ws])
+        seen = _seen_in_workspaces([ws])
         where: list[sa.ColumnElement[bool]] = [PERSON.c.key.in_(sa.select(seen.c.k))]
         if query.strip():
-            like = f"%{query.strip().lower()}%"
+            typed = query.strip().lower()  # `%` and `_` are what was typed, not wildcards
             where.append(
                 sa.or_(
-                    sa.func.lower(PERSON.c.name).like(like), sa.func.lower(PERSON.c.key).like(like)
+                    sa.func.lower(PERSON.c.name).contains(typed, autoescape=True),
+                    sa.func.lower(PERSON.c.key).contains(typed, autoescape=True),
                 )
             )
         mentoring = (
@@ -118,6 +118,13 @@ class SqlPersonRepository(Repository):
         )
         found = [(UserRef.from_key(r.key), r.name, bool(r.active), r.left_at) for r in rows]
         return found, int(total)
+
+    async def is_seen_in(self, workspace: WorkspaceRef, user: UserRef) -> bool:
+        seen = _seen_in_workspaces([workspace.key()])
+        found = await self._session.execute(
+            sa.select(seen.c.k).where(seen.c.k == user.key()).limit(1)
+        )
+        return found.first() is not None
 
 
 def _mentor(row: sa.Row[Any]) -> MentorProfile:

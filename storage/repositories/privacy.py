@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import Repository
-from storage.repositories.people import seen_in_workspaces
 from storage.tables import (
     AuditRow,
     BadgeRow,
@@ -489,38 +488,6 @@ class SqlPrivacyRepository(Repository):
         )
         gone += await self._rowcount(sa.delete(TOKEN).where(TOKEN.c.expires_at < before))
         return gone
-
-    async def search_people(
-        self, workspaces: Sequence[WorkspaceRef], query: str, *, limit: int
-    ) -> list[tuple[UserRef, str, bool, datetime | None]]:
-        keys = [w.key() for w in workspaces]
-        seen = seen_in_workspaces(keys)
-        # A person may mentor in several of these workspaces: one row each, mentoring if active
-        # in any of them.
-        mentoring = (
-            sa.select(MENTOR.c.user)
-            .where(
-                MENTOR.c.user == PERSON.c.key,
-                MENTOR.c.workspace.in_(keys),
-                MENTOR.c.active.is_(True),
-            )
-            .exists()
-        )
-        stmt = (
-            sa.select(PERSON.c.key, PERSON.c.name, PERSON.c.left_at, mentoring.label("active"))
-            .where(PERSON.c.key.in_(sa.select(seen.c.k)))
-            .order_by(PERSON.c.name)
-            .limit(limit)
-        )
-        if query.strip():
-            like = f"%{query.strip().lower()}%"
-            stmt = stmt.where(
-                sa.or_(
-                    sa.func.lower(PERSON.c.name).like(like), sa.func.lower(PERSON.c.key).like(like)
-                )
-            )
-        rows = await self._session.execute(stmt)
-        return [(UserRef.from_key(r.key), r.name, bool(r.active), r.left_at) for r in rows]
 
     async def add_grant(
         self, token_hash: str, kind: str, grant: DashboardGrant, at: datetime

@@ -357,15 +357,29 @@ async def test_someone_who_only_asked_anonymously_is_not_found_among_the_people(
             AskQuestion(alice, "How do I pivot a pandas DataFrame wide?", anonymous=True)
         )
 
-        async def found() -> tuple[set[str], set[str]]:
+        async def found() -> tuple[set[str], bool]:
             async with app.uow_factory(read_only=True) as uow:
-                searched = await uow.privacy.search_people([WS], "", limit=10)
                 paged, _ = await uow.people.seen_in(WS, "", limit=10)
-            return {r[0].id for r in searched}, {r[0].id for r in paged}
+                return {r[0].id for r in paged}, await uow.people.is_seen_in(WS, alice.user)
 
-        assert await found() == ({"bob"}, {"bob"})
+        assert await found() == ({"bob"}, False)
         await app.bus.handle(AskQuestion(alice, "How do I group a pandas DataFrame by two keys?"))
-        assert await found() == ({"alice", "bob"}, {"alice", "bob"})
+        assert await found() == ({"alice", "bob"}, True)
+
+
+async def test_a_search_for_people_takes_percent_and_underscore_as_typed(db_url: str) -> None:
+    async with _admins_app(db_url) as app:
+        for name in ("bob", "ann_lee"):
+            actor = Actor(UserRef("test", name), name, WS)
+            await app.bus.handle(RegisterMentor(actor, ("pandas",)))
+        async with app.uow_factory(read_only=True) as uow:
+            found = {
+                typed: {r[0].id for r in (await uow.people.seen_in(WS, typed, limit=10))[0]}
+                for typed in ("%", "_", "n_l", "")
+            }
+            assert await uow.people.is_seen_in(WS, UserRef("test", "bob"))
+            assert not await uow.people.is_seen_in(WS, UserRef("test", "bo"))
+    assert found == {"%": set(), "_": {"ann_lee"}, "n_l": {"ann_lee"}, "": {"bob", "ann_lee"}}
 
 
 async def test_a_mentor_of_two_workspaces_is_exported_listed_once_and_forgotten_in_both(
@@ -381,13 +395,14 @@ async def test_a_mentor_of_two_workspaces_is_exported_listed_once_and_forgotten_
         await app.bus.handle(RegisterMentor(Actor(bob, "bob", other), ("kubernetes",)))
         async with app.uow_factory() as uow:
             data = await uow.privacy.person_data(bob)
-            listed = await uow.privacy.search_people([WS, other], "bob", limit=10)
+            listed = [(await uow.people.seen_in(ws, "bob", limit=10))[0] for ws in (WS, other)]
         profiles = data.sections["mentor_profile"]
         assert sorted((p["workspace"], tuple(p["skills"])) for p in profiles) == [
             ("test:T1", ("pandas",)),
             ("test:T2", ("kubernetes",)),
         ]
-        assert [(ref, active) for ref, _, active, _ in listed] == [(bob, True)]
+        for rows in listed:  # once in each workspace's list, mentoring there
+            assert [(ref, active) for ref, _, active, _ in rows] == [(bob, True)]
         # An admin of one workspace can't erase them in the other; the operator can.
         admin = Actor(ADMIN, "ada", WS)
         [refused] = await app.bus.handle(ForgetPerson(admin, bob, "bob", confirmed=True))

@@ -433,6 +433,9 @@ class FakePersonRepository(_Repository):
     ) -> tuple[list[tuple[UserRef, str, bool, datetime | None]], int]:
         return [], 0
 
+    async def is_seen_in(self, workspace: WorkspaceRef, user: UserRef) -> bool:
+        return False
+
 
 class FakeMentorRepository(_Repository):
     """Keyed by (user, workspace), as the SQL table: one profile per person and workspace."""
@@ -1458,11 +1461,6 @@ class FakePrivacyRepository(_Repository):
 
     async def prune_logs(self, before: datetime) -> int:
         return 0
-
-    async def search_people(
-        self, workspaces: Sequence[WorkspaceRef], query: str, *, limit: int
-    ) -> list[tuple[UserRef, str, bool, datetime | None]]:
-        return []
 
     async def add_grant(
         self, token_hash: str, kind: str, grant: DashboardGrant, at: datetime
