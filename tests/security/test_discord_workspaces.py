@@ -205,7 +205,13 @@ async def test_the_dm_home_views_ask_form_asks_in_the_server_it_was_for(two: Har
     dm = await two.message_with(ask)
     assert dm["channel_id"] in f.dm_channels
     f.tokens_expired = False
-    token = await f.click("dora", ask, dm["id"])
+    await _the_dm_buttons_form_asks_in_b(f, ask, dm)
+
+
+async def _the_dm_buttons_form_asks_in_b(f: TwoGuilds, button: str, dm: dict[str, Any]) -> None:
+    """dora presses `button` on `dm`: the form it opens names server B, and the question it
+    sends is asked there, not in the first server."""
+    token = await f.click("dora", button, dm["id"])
     (opened,) = await f.wait_request("POST", rf"/interactions/\d+/{token}/callback")
     modal = opened.json()["data"]
     assert modal["custom_id"].endswith(f"@{f.guild_b}")
@@ -230,14 +236,4 @@ async def test_edit_on_a_dm_draft_preview_asks_in_the_drafts_server(sqlite_url: 
         preview = await two.message_with(edit)
         assert preview["channel_id"] in f.dm_channels
         f.tokens_expired = False
-        token = await f.click("dora", edit, preview["id"])
-        (opened,) = await f.wait_request("POST", rf"/interactions/\d+/{token}/callback")
-        modal = opened.json()["data"]
-        assert modal["custom_id"].endswith(f"@{f.guild_b}")
-        submit = await f.submit_modal("dora", modal, PAYROLL, channel_id=preview["channel_id"])
-        (answer,) = await f.followups(submit)
-        assert "#1" in answer.content()
-        await f.wait_until(lambda: bool(f.channel_messages(f.mentoring_b)))
-        (card,) = f.channel_messages(f.mentoring_b)
-        assert "PostgreSQL" in card["embeds"][0]["description"]
-        assert not f.channel_messages(f.mentoring_a)
+        await _the_dm_buttons_form_asks_in_b(f, edit, preview)
