@@ -71,7 +71,11 @@ async def test_why_shows_other_mentors_factors_to_admins_only(console: ConsoleDr
     assert "bob" not in own.text
     stranger = await console("as eve", "/mentor why 1")
     assert "score" not in stranger.text and "bob" not in stranger.text
-    admin = await console("as admin", "/mentor why 1")
+    # An anonymous question: who is missing from a full ranking would be the asker.
+    hidden = await console("as admin", "/mentor why 1")
+    assert "asked anonymously" in hidden.text and "score" not in hidden.text
+    await console("as alice", f"/askmentor {PANDAS}")  # #2, by name
+    admin = await console("as admin", "/mentor why 2")
     assert {"carol — score", "bob — score"} <= {
         line.split(" — ")[0].split(". ", 1)[-1] + " — score"
         for line in admin.one("only admin sees").lines[1:]
