@@ -3,15 +3,13 @@ kudos, badges, what streaks read; nudges about a session; an existing database u
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import pool, text
-from sqlalchemy.engine import make_url
 
 from bot.domain import Feedback, Nudge, NudgeKind, PointsEntry, Question, QuestionState
 from bot.lightning.model import Lightning, LightningState, Rsvp
@@ -360,22 +358,12 @@ async def test_the_leaderboard_can_end_at_a_time(uow_factory: UowFactory) -> Non
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database (no migrations yet) on SQLite or PostgreSQL."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-        return
-    base: str = request.getfixturevalue("postgres_url")
-    admin = create_engine(base, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
-    name = f"micromentor_old_{uuid.uuid4().hex[:12]}"
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+        return f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    url: str = request.getfixturevalue("fresh_postgres_url")
+    return url
 
 
 async def test_a_database_from_before_upgrades_in_place_keeping_its_nudges(
