@@ -40,18 +40,18 @@ def _person(row: sa.Row[Any]) -> Person:
     )
 
 
-def _seen_in_workspaces(keys: list[str]) -> sa.Subquery:
-    """Who an admin of these workspaces may find (column ``k``): who asked there by name,
+def _seen_in(ws: str) -> sa.Subquery:
+    """Who an admin of workspace `ws` may find (column ``k``): who asked there by name,
     mentored there, or has a mentor profile there. Someone who only asked anonymously is not
     among them: their appearing would point at the anonymous question asked then."""
     return sa.union(
         sa.select(QUESTION.c.asker.label("k")).where(
-            QUESTION.c.workspace.in_(keys), QUESTION.c.anonymous == sa.false()
+            QUESTION.c.workspace == ws, QUESTION.c.anonymous == sa.false()
         ),
         sa.select(QUESTION.c.mentor.label("k")).where(
-            QUESTION.c.workspace.in_(keys), QUESTION.c.mentor.is_not(None)
+            QUESTION.c.workspace == ws, QUESTION.c.mentor.is_not(None)
         ),
-        sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace.in_(keys)),
+        sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace == ws),
     ).subquery()
 
 
@@ -85,7 +85,7 @@ class SqlPersonRepository(Repository):
         self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0
     ) -> tuple[list[tuple[UserRef, str, bool, datetime | None]], int]:
         ws = workspace.key()
-        seen = _seen_in_workspaces([ws])
+        seen = _seen_in(ws)
         where: list[sa.ColumnElement[bool]] = [PERSON.c.key.in_(sa.select(seen.c.k))]
         if query.strip():
             typed = query.strip().lower()  # `%` and `_` are what was typed, not wildcards
@@ -120,7 +120,7 @@ class SqlPersonRepository(Repository):
         return found, int(total)
 
     async def is_seen_in(self, workspace: WorkspaceRef, user: UserRef) -> bool:
-        seen = _seen_in_workspaces([workspace.key()])
+        seen = _seen_in(workspace.key())
         found = await self._session.execute(
             sa.select(seen.c.k).where(seen.c.k == user.key()).limit(1)
         )
