@@ -5,17 +5,18 @@ are the adapter's bookkeeping, not the core's."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.tables import SlackInstallationRow, SlackObjectRow, table_of
 
-__all__ = ["SlackInstallation", "SlackInstallations"]
+__all__ = ["Rotated", "SlackInstallation", "SlackInstallations"]
 
 installation_table = table_of(SlackInstallationRow)
 object_table = table_of(SlackObjectRow)
@@ -25,6 +26,9 @@ object_table = table_of(SlackObjectRow)
 class SlackInstallation:
     team_id: str
     bot_token: str | None = field(default=None, repr=False)  # a secret: never in repr or logs
+    # Token rotation: the refresh token (a secret too) and when the bot token expires.
+    bot_refresh_token: str | None = field(default=None, repr=False)
+    bot_token_expires_at: datetime | None = None
     enterprise_id: str | None = None
     app_id: str | None = None
     team_name: str = ""
@@ -55,6 +59,8 @@ class SlackInstallations:
             "app_id": inst.app_id,
             "team_name": inst.team_name,
             "bot_token": inst.bot_token,
+            "bot_refresh_token": inst.bot_refresh_token,
+            "bot_token_expires_at": inst.bot_token_expires_at,
             "bot_id": inst.bot_id,
             "bot_user_id": inst.bot_user_id,
             "bot_scopes": inst.bot_scopes,
@@ -76,21 +82,42 @@ class SlackInstallations:
                     sa.select(installation_table).where(installation_table.c.team_id == team_id)
                 )
             ).first()
-        if row is None:
-            return None
-        m = row._mapping
-        return SlackInstallation(
-            team_id=m["team_id"],
-            bot_token=m["bot_token"],
-            enterprise_id=m["enterprise_id"],
-            app_id=m["app_id"],
-            team_name=m["team_name"],
-            bot_id=m["bot_id"],
-            bot_user_id=m["bot_user_id"],
-            bot_scopes=m["bot_scopes"],
-            installer_user_id=m["installer_user_id"],
-            installed_at=m["installed_at"],
-            active=bool(m["active"]),
+        return _installation(row._mapping) if row is not None else None
+
+    async def rotate(
+        self,
+        team_id: str,
+        due: Callable[[SlackInstallation], bool],
+        refresh: Callable[[SlackInstallation], Awaitable[Rotated]],
+    ) -> SlackInstallation | None:
+        """Trade the workspace's bot token for the next one when `due` says so, holding the row
+        meanwhile: each refresh token works once, so of two replicas (or two tasks) finding the
+        token due together, one refreshes and the other reads what it stored. `refresh` calls
+        Slack; what it raises leaves the row as it was. The installation as it is afterwards."""
+        t = installation_table
+        # PostgreSQL: the row is locked until commit (SQLite: BEGIN IMMEDIATE, the database).
+        async with self.engine.begin() as conn:
+            row = (
+                await conn.execute(sa.select(t).where(t.c.team_id == team_id).with_for_update())
+            ).first()
+            found = _installation(row._mapping) if row is not None else None
+            if found is None or not found.active or not found.bot_token or not due(found):
+                return found
+            new = await refresh(found)
+            await conn.execute(
+                sa.update(t)
+                .where(t.c.team_id == team_id)
+                .values(
+                    bot_token=new.bot_token,
+                    bot_refresh_token=new.refresh_token,
+                    bot_token_expires_at=new.expires_at,
+                )
+            )
+        return replace(
+            found,
+            bot_token=new.bot_token,
+            bot_refresh_token=new.refresh_token,
+            bot_token_expires_at=new.expires_at,
         )
 
     async def deactivate(self, team_id: str, *, token: str | None = None) -> bool:
@@ -102,7 +129,9 @@ class SlackInstallations:
         if token is not None:
             stmt = stmt.where(t.c.bot_token == token)
         async with self.engine.begin() as conn:
-            done = await conn.execute(stmt.values(bot_token=None, active=False))
+            done = await conn.execute(
+                stmt.values(bot_token=None, bot_refresh_token=None, active=False)
+            )
         return bool(done.rowcount)
 
     async def remember(self, ids: Mapping[str, str]) -> None:
@@ -122,3 +151,30 @@ class SlackInstallations:
                 sa.select(object_table.c.team_id).where(object_table.c.slack_id == slack_id)
             )
         return str(found) if found is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Rotated:
+    """What Slack's refresh (``oauth.v2.access``, ``grant_type=refresh_token``) handed out."""
+
+    bot_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_at: datetime
+
+
+def _installation(m: RowMapping) -> SlackInstallation:
+    return SlackInstallation(
+        team_id=str(m["team_id"]),
+        bot_token=m["bot_token"],
+        bot_refresh_token=m["bot_refresh_token"],
+        bot_token_expires_at=m["bot_token_expires_at"],
+        enterprise_id=m["enterprise_id"],
+        app_id=m["app_id"],
+        team_name=str(m["team_name"]),
+        bot_id=m["bot_id"],
+        bot_user_id=m["bot_user_id"],
+        bot_scopes=str(m["bot_scopes"]),
+        installer_user_id=m["installer_user_id"],
+        installed_at=m["installed_at"],
+        active=bool(m["active"]),
+    )

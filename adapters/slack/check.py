@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.gateway import api_error
 from adapters.slack.runtime import (
+    ROTATING_TOKEN,
     ChannelListRefused,
     ListingPatience,
     SlackSettings,
@@ -59,6 +60,8 @@ async def check_slack(config: Config) -> list[str]:
             return [f"Slack: SLACK_BOT_TOKEN was refused by auth.test {refusal(e)}"]
         except (aiohttp.ClientError, TimeoutError) as e:
             return [unreachable(settings.api_url, e)]
+        if settings.rotating:
+            problems.append(ROTATING_TOKEN)
         granted = {s.strip() for s in str(auth.headers.get("x-oauth-scopes", "")).split(",")}
         granted.discard("")
         if granted:

@@ -22,7 +22,15 @@ from bot.messages import Attachment, ChatMessage, text
 from bot.ports import Clock, DeliveryRefused, RetryAfter
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
 
-__all__ = ["OUTBOX_EVENT", "TOKEN_GONE", "SlackGateway", "TokenRefused", "api_error", "classify"]
+__all__ = [
+    "OUTBOX_EVENT",
+    "TOKEN_EXPIRED",
+    "TOKEN_GONE",
+    "SlackGateway",
+    "TokenRefused",
+    "api_error",
+    "classify",
+]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +70,9 @@ _REFUSED = {
 TOKEN_GONE = frozenset(
     {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "team_not_found"}
 )
+# A rotating token used past its expiry (the app rotates its tokens): retried, as the OAuth mode
+# trades the token before the retry (`TokenKeeper`); never an uninstall.
+TOKEN_EXPIRED = "token_expired"
 # The event_type of the message metadata that carries a delivery's idempotency key.
 OUTBOX_EVENT = "micromentor_outbox"
 # A retry looks for its earlier attempt this deep (pages of conversations.history/replies;
@@ -137,10 +148,12 @@ def _cannot_look(e: SlackApiError) -> bool:
     is not in or that is gone; a thread deleted since; any error Slack does not call passing).
     A rate limit, a 5xx or Slack's passing trouble (`_TRANSIENT`) is waited out: the earlier
     attempt may be there all the same; so is a dead token (`TOKEN_GONE`), which no post gets
-    past (and which the OAuth mode turns into an uninstall)."""
+    past (and which the OAuth mode turns into an uninstall), and an expired one, which it
+    trades before the retry."""
     code = api_error(e)
     status = e.response.status_code
-    return not (status == 429 or status >= 500 or code in _TRANSIENT or code in TOKEN_GONE)
+    waits = code in _TRANSIENT or code in TOKEN_GONE or code == TOKEN_EXPIRED
+    return not (status == 429 or status >= 500 or waits)
 
 
 class SlackGateway:

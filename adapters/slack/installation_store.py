@@ -1,6 +1,8 @@
 """Bolt's installation store on the bot's database: an installation saved at the end of the
-install flow, the bot token Bolt authorizes each request with, and the workspace marked
-uninstalled when the app is removed there (bot tokens only; no per-user installs)."""
+install flow, the bot token Bolt authorizes each request with (traded for the next one first
+when the app rotates its tokens and this one is about to expire: `TokenKeeper`), and the
+workspace marked uninstalled when the app is removed there (bot tokens only; no per-user
+installs)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from adapters.slack.teams import Teams
+from adapters.slack.token_rotation import TokenKeeper
 from storage.slack_installations import SlackInstallation, SlackInstallations
 
 __all__ = ["DbInstallationStore"]
@@ -24,9 +27,16 @@ log = logging.getLogger(__name__)
 class DbInstallationStore(AsyncInstallationStore):
     """Bolt's installation store on the bot's database (bot tokens only)."""
 
-    def __init__(self, installations: SlackInstallations, teams: Teams | None = None) -> None:
+    def __init__(
+        self,
+        installations: SlackInstallations,
+        teams: Teams | None = None,
+        *,
+        keeper: TokenKeeper | None = None,
+    ) -> None:
         self.installations = installations
         self.teams = teams
+        self.keeper = keeper
 
     @property
     def logger(self) -> Logger:
@@ -38,10 +48,13 @@ class DbInstallationStore(AsyncInstallationStore):
                 "Slack: organisation-wide (Enterprise Grid) installs are not supported"
             )
         scopes = installation.bot_scopes
+        expires = installation.bot_token_expires_at  # seconds since the epoch, with rotation
         await self.installations.save(
             SlackInstallation(
                 team_id=installation.team_id,
                 bot_token=installation.bot_token,
+                bot_refresh_token=installation.bot_refresh_token,
+                bot_token_expires_at=datetime.fromtimestamp(expires, UTC) if expires else None,
                 enterprise_id=installation.enterprise_id,
                 app_id=installation.app_id,
                 team_name=installation.team_name or "",
@@ -66,8 +79,14 @@ class DbInstallationStore(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
         found = await self.installations.find(team_id or "")
+        if found is not None and self.keeper is not None:
+            token = found.bot_token
+            found = await self.keeper.fresh(found)
+            if found.bot_token != token and self.teams is not None:
+                self.teams.forget(found.team_id)  # its deliveries take the new token too
         if found is None or not found.active or not found.bot_token:
             return None
+        # Without its refresh token: Bolt rotates a bot that has one, beside the keeper.
         return Bot(
             app_id=found.app_id,
             enterprise_id=found.enterprise_id,

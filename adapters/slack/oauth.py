@@ -47,6 +47,7 @@ from adapters.slack.registration import TeamPreparer, on_installed, register_soo
 from adapters.slack.runtime import BOLT_NAME, DEFAULT_API_URL, SlackSettings
 from adapters.slack.team_gateway import TeamGateway
 from adapters.slack.teams import AUTHORIZED_TEAM, Team, Teams, ids_of_body, team_of_body
+from adapters.slack.token_rotation import TokenKeeper
 from adapters.slack.users import SlackDirectory
 from storage.slack_installations import SlackInstallations
 
@@ -120,11 +121,25 @@ async def connect_oauth(
     session = aiohttp.ClientSession()
     installations = SlackInstallations(app.engine)
     background = background or Background()
-    teams = Teams(app, installations, api_url=env.api_url, session=session, background=background)
-    store = DbInstallationStore(installations, teams)
+    client = AsyncWebClient(base_url=env.api_url, session=session)
+    keeper = TokenKeeper(
+        installations,
+        client=client,
+        client_id=env.client_id,
+        client_secret=env.client_secret,
+        clock=app.clock,
+    )
+    teams = Teams(
+        app,
+        installations,
+        api_url=env.api_url,
+        session=session,
+        background=background,
+        keeper=keeper,
+    )
+    store = DbInstallationStore(installations, teams, keeper=keeper)
     gateway = TeamGateway(teams, session=session)
     app.chat.add(tr.PLATFORM, gateway)
-    client = AsyncWebClient(base_url=env.api_url, session=session)
 
     async def success(args: AsyncSuccessArgs) -> BoltResponse:
         try:

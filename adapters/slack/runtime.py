@@ -61,6 +61,16 @@ BOLT_NAME = "slack_bolt.micromentor"
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
+# Said by `check` (a problem) and at start (a warning) when SLACK_BOT_TOKEN is a rotating token.
+ROTATING_TOKEN = (
+    "Slack: SLACK_BOT_TOKEN is a rotating token (xoxe.xoxb-…: the app has token rotation on), "
+    "which Slack expires 12 hours after issuing it; this single-workspace mode has no refresh "
+    "token to trade it for the next one. Install through the OAuth mode instead (SLACK_CLIENT_ID, "
+    "SLACK_CLIENT_SECRET, SLACK_STATE_SECRET; README: Install into several workspaces), which "
+    "trades it before it expires"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class SlackSettings:
     """Deployment values from the environment (DESIGN.md §6)."""
@@ -72,6 +82,12 @@ class SlackSettings:
     api_url: str = DEFAULT_API_URL
     port: int = 3000
     host: str = "0.0.0.0"
+
+    @property
+    def rotating(self) -> bool:
+        """The bot token is one of an app with token rotation on (``xoxe.xoxb-…``): Slack
+        expires it 12 hours after issuing it, and this mode holds no refresh token."""
+        return self.bot_token.startswith("xoxe.")
 
     @property
     def socket_mode(self) -> bool:
@@ -439,6 +455,8 @@ async def _connect(
     except (aiohttp.ClientError, TimeoutError) as e:
         raise StartupError(unreachable(settings.api_url, e), code=1) from None
     team_id = str(auth["team_id"])
+    if settings.rotating:
+        log.warning(ROTATING_TOKEN)
     mentoring, admin, wider = await resolve_channels(client, app.config.channels)
     for channel_id in dict.fromkeys(c for c in (mentoring, admin, wider) if c):
         await join_channel(client, channel_id)

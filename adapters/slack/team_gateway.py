@@ -12,7 +12,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate as tr
-from adapters.slack.gateway import TOKEN_GONE, SlackGateway, TokenRefused, api_error
+from adapters.slack.gateway import (
+    TOKEN_EXPIRED,
+    TOKEN_GONE,
+    SlackGateway,
+    TokenRefused,
+    api_error,
+)
 from adapters.slack.teams import Team, Teams
 from bot.flow.outbox import ReplyTo
 from bot.messages import ChatMessage
@@ -62,6 +68,8 @@ class TeamGateway:
             raise
         except SlackApiError as e:
             code = api_error(e)
+            if code == TOKEN_EXPIRED:
+                self.teams.token_expired(team)  # traded at the retry
             if code not in TOKEN_GONE:
                 raise
             await self.teams.token_gone(team, code)

@@ -19,6 +19,7 @@ from adapters.slack.background import Background
 from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import user_id
 from adapters.slack.runtime import SlackSettings, web_client
+from adapters.slack.token_rotation import TokenKeeper
 from adapters.slack.users import SlackDirectory
 from storage.slack_installations import SlackInstallations
 
@@ -56,9 +57,12 @@ class Teams:
         api_url: str,
         session: aiohttp.ClientSession | None,
         background: Background | None = None,
+        keeper: TokenKeeper | None = None,
     ) -> None:
         self.app = app
         self.installations = installations
+        self.keeper = keeper  # trades a rotating token before it expires
+        self._expired: dict[str, str] = {}  # team → the token Slack called expired
         self.api_url = api_url
         self.session = session
         self._teams: dict[str, Team] = {}
@@ -72,6 +76,15 @@ class Teams:
 
     def forget(self, team_id: str) -> None:
         self._teams.pop(team_id, None)
+
+    def token_expired(self, team: Team) -> None:
+        """Slack called the workspace's token expired (`token_expired`; the app rotates its
+        tokens and this one was not traded in time, e.g. the bot was down): the next use trades
+        it first, whatever its recorded expiry says."""
+        token = team.gateway.client.token
+        if token:
+            self._expired[team.team_id] = token
+        self.forget(team.team_id)
 
     async def token_gone(self, team: Team, code: str) -> None:
         """Slack refused the workspace's token (`TOKEN_GONE`) while delivering: the app is as
@@ -96,6 +109,9 @@ class Teams:
         if hit is not None and hit.expires > now:
             return hit
         found = await self.installations.find(team_id)
+        if found is not None and self.keeper is not None:
+            expired = self._expired.pop(team_id, None)
+            found = await self.keeper.fresh(found, expired=expired == found.bot_token)
         if found is None or not found.active or not found.bot_token:
             self._teams.pop(team_id, None)
             return None

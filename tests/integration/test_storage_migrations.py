@@ -415,3 +415,48 @@ async def test_0015_goes_back_keeping_the_hand_over_and_sqlites_autoincrement(
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD
+
+
+async def test_0016_keeps_installations_whose_tokens_do_not_expire_and_goes_back(
+    empty_url: str,
+) -> None:
+    """An installation from before token rotation keeps its token and is read as one that never
+    expires; down to 0015 the rotation columns go and the installation stays."""
+    from alembic import command
+
+    from storage.migrate import alembic_config
+    from storage.slack_installations import SlackInstallations
+
+    def downgrade_to_0015(connection: sa.Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0015")
+
+    await upgrade(empty_url, "0015")
+    insert = text(
+        "INSERT INTO slack_installation (team_id, team_name, bot_token, bot_scopes, "
+        "installed_at, active) VALUES ('T1', 'Alpha', 'xoxb-1', 'chat:write', "
+        "'2026-11-20 09:00:00', true)"
+    )
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(insert)
+        await upgrade(empty_url)
+        found = await SlackInstallations(engine).find("T1")
+        assert found is not None and found.active and found.bot_token == "xoxb-1"
+        assert found.bot_refresh_token is None and found.bot_token_expires_at is None
+        async with engine.begin() as conn:
+            await conn.run_sync(downgrade_to_0015)
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("slack_installation")}
+            )
+            kept = (await conn.execute(text("SELECT bot_token FROM slack_installation"))).scalar()
+    finally:
+        await engine.dispose()
+    assert "bot_refresh_token" not in columns and "bot_token_expires_at" not in columns
+    assert kept == "xoxb-1"
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD

@@ -55,6 +55,19 @@ async def test_each_problem_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -
     assert "xoxb-check" not in refused.stderr
 
 
+async def test_a_rotating_token_outside_the_oauth_mode_is_a_problem(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """It would work for at most 12 hours: `check` says so and points at the OAuth mode."""
+    env = slack_env(tmp_path, fake_slack) | {"SLACK_BOT_TOKEN": "xoxe.xoxb-1-r0tat1ng"}
+    assert (await asyncio.to_thread(run, env, tmp_path, "db", "upgrade")).returncode == 0
+    result = await asyncio.to_thread(run, env, tmp_path, "check")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "rotating token" in line and "12 hours" in line and "OAuth mode" in line
+    assert "r0tat1ng" not in result.stderr
+
+
 async def test_a_refused_channel_listing_is_said_once_for_all_channels(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:

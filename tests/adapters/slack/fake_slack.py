@@ -20,6 +20,8 @@ __all__ = ["APP_ID", "BOT_USER", "TEAM_ID", "Call", "FakeSlack"]
 TEAM_ID = "T0TEAM001"
 BOT_USER = "U0BOT0001"
 APP_ID = "A0APP0001"
+# A rotating bot token lasts 12 hours (Slack's "Using token rotation").
+TOKEN_SECONDS = 43_200
 
 DEFAULT_CHANNELS = {
     "general": "C0GENERAL",
@@ -97,6 +99,10 @@ class FakeSlack:
         self.oauth_client: tuple[str, str] | None = None
         self.grants: dict[str, dict[str, Any]] = {}
         self.workspaces: dict[str, dict[str, Any]] = {}
+        # Token rotation: each refresh token Slack handed out and not yet spent → the bot token
+        # it was issued with (a refresh spends it and hands out the next pair).
+        self.refresh_tokens: dict[str, str] = {}
+        self._refreshes = itertools.count(1)
         # Bot tokens Slack no longer accepts (uninstalled, revoked, workspace deleted): every
         # call made with one answers ``ok: false`` with this error (HTTP 200, as Slack does).
         self.dead_tokens: dict[str, str] = {}
@@ -137,9 +143,12 @@ class FakeSlack:
         code: str,
         channels: dict[str, str] | None = None,
         bot_user: str = BOT_USER,
+        rotating: bool = False,
     ) -> None:
         """A workspace that installs the app: `code` is what Slack hands the redirect, the grant
-        gives `token`; calls made with that token see the workspace's own channels."""
+        gives `token`; calls made with that token see the workspace's own channels. `rotating`:
+        the app has token rotation on, so the grant also holds a refresh token and the token's
+        12 hours (``expires_in``), as Slack's "Using token rotation" shows."""
         self.workspaces[token] = {
             "team_id": team_id,
             "team": name,
@@ -157,6 +166,10 @@ class FakeSlack:
             "is_enterprise_install": False,
             "authed_user": {"id": installer},
         }
+        if rotating:
+            refresh = f"xoxe-1-{team_id.lower()}-0"
+            self.refresh_tokens[refresh] = token
+            self.grants[code] |= {"refresh_token": refresh, "expires_in": TOKEN_SECONDS}
 
     def issue_trigger(self, trigger_id: str) -> str:
         """A trigger_id as Slack puts it in an interaction payload (its 3 seconds start now)."""
@@ -423,10 +436,34 @@ class FakeSlack:
         return f"1700000000.{next(self._ts):06d}"
 
     def _oauth_v2_access(self, p: dict[str, Any]) -> dict[str, Any]:
-        """Exchanges a one-time code for the workspace's bot token, as Slack documents."""
+        """Exchanges a one-time code for the workspace's bot token, or (token rotation,
+        ``grant_type=refresh_token``) a refresh token for the next bot token and refresh token,
+        as Slack documents: each refresh token works once."""
         client = p.get("_client") or (p.get("client_id"), p.get("client_secret"))
         if self.oauth_client is not None and tuple(client) != self.oauth_client:
             return {"ok": False, "error": "invalid_client_id"}
+        if p.get("grant_type") == "refresh_token":
+            old = self.refresh_tokens.pop(str(p.get("refresh_token", "")), None)
+            if old is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            n = next(self._refreshes)
+            token = f"{old.partition('~')[0]}~{n}"
+            ws = self.workspaces[old]
+            self.workspaces[token] = ws
+            refresh = f"xoxe-1-{ws['team_id'].lower()}-{n}"
+            self.refresh_tokens[refresh] = token
+            return {
+                "access_token": token,
+                "token_type": "bot",
+                "refresh_token": refresh,
+                "expires_in": TOKEN_SECONDS,
+                "scope": "chat:write,commands,users:read",
+                "bot_user_id": ws["bot_user_id"],
+                "app_id": APP_ID,
+                "team": {"id": ws["team_id"], "name": ws["team"]},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
         grant = self.grants.pop(str(p.get("code", "")), None)
         if grant is None:
             return {"ok": False, "error": "invalid_code"}
