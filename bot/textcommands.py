@@ -343,17 +343,52 @@ LIGHTNING_USAGE = (
 )
 
 
+_PRIVATE = {"private", "p"}
+
+
+def _kudos_option(token: str, *, in_front: bool) -> bool | ParseError | None:
+    """A `/kudos` option: True for the private flag (any case, any dash); a refusal for any
+    other dash-word in front, and for a typo of the flag anywhere (a typo must never post in the
+    channel what was meant for one person); None for text."""
+    m = _FLAG.match(token.strip(_AROUND))
+    if m is None:
+        return None
+    word = m[1].lower()
+    if word in _PRIVATE:
+        return True
+    near = process.extractOne(word, ["private"], scorer=fuzz.ratio, score_cutoff=70)
+    if not in_front and near is None:
+        return None  # `thanks for the --dry-run tip`
+    return ParseError(
+        f"I don't know the option `{token}`. Did you mean `--private`? Nothing was sent: e.g. "
+        "`/kudos --private @name thanks for the review`"
+    )
+
+
 def parse_kudos(
     actor: c.Actor, raw: str, *, user_named: UserLookup | None = None
 ) -> c.Command | ParseError:
-    """``[--private] <person> <why>`` → GiveKudos; `user_named` reads the platform's mention."""
-    text = raw.strip()
+    """``[--private] <person> [--private] <why> [--private]`` → GiveKudos; `user_named` reads
+    the platform's mention. The private flag counts in front, after the name or at the end, in
+    any case (`-p` too); any other dash-word in front, a typo of the flag anywhere, and a "name"
+    starting with a dash are refused: a mistyped flag never posts in the channel, nor thanks a
+    made-up person."""
+    tokens = strip_invisible(raw).split()
     private = False
-    for flag in ("--private", "-p"):
-        if text == flag or text.startswith(flag + " "):
-            private, text = True, text[len(flag) :].strip()
-    who, _, why = text.partition(" ")
-    found = user_named(who) if user_named and who else None
+    # (where, how many tokens must stay: the name, and a word of thanks after the name)
+    for at, keep in ((0, 0), (1, 1), (-1, 2)):
+        while len(tokens) > keep and len(tokens) > (at if at >= 0 else 0):
+            option = _kudos_option(tokens[at], in_front=at == 0)
+            if option is None:
+                break
+            if isinstance(option, ParseError):
+                return option
+            private = True
+            del tokens[at]
+    if not tokens or tokens[0][0] in _DASHES:
+        return ParseError(KUDOS_USAGE)
+    who, why = tokens[0], " ".join(tokens[1:])
+    found = user_named(who) if user_named else None
     if found is None or not why.strip():
         return ParseError(KUDOS_USAGE)
     return GiveKudos(actor, found[0], found[1], why.strip(), private)

@@ -53,13 +53,52 @@ def named(raw: str) -> tuple[UserRef, str] | None:
             "--private alice for the quiet help",
             GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the quiet help", True),
         ),
+        (
+            "--PRIVATE alice for the quiet help",
+            GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the quiet help", True),
+        ),
+        (
+            "alice --private for the quiet help",
+            GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the quiet help", True),
+        ),
+        (
+            "alice for the quiet help —private",
+            GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the quiet help", True),
+        ),
+        (
+            "alice for the --dry-run tip",
+            GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the --dry-run tip"),
+        ),
         ("alice", ParseError(KUDOS_USAGE)),
         ("", ParseError(KUDOS_USAGE)),
+        ("--private alice", ParseError(KUDOS_USAGE)),
         ("@@@ for nothing", ParseError(KUDOS_USAGE)),
     ],
 )
 def test_parse_kudos(raw: str, expected: object) -> None:
     assert parse_kudos(ACTOR, raw, user_named=named) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "--privat bob thanks a lot",  # a typo of the flag in front
+        "bob --privte thanks a lot",  # after the name
+        "bob thanks a lot --privat",  # at the end
+        "--quiet bob thanks a lot",  # any other option in front
+        "-- bob thanks a lot",  # a lone dash is not a name
+    ],
+)
+def test_a_mistyped_private_flag_sends_nothing_and_thanks_nobody_made_up(raw: str) -> None:
+    """Typed as a name, `--privat` would post in the channel what was meant for one person,
+    and thank a person called "--privat"."""
+
+    def anyone(word: str) -> tuple[UserRef, str]:  # the console takes any word as a person
+        return UserRef("test", word), word
+
+    refused = parse_kudos(ACTOR, raw, user_named=anyone)
+    assert isinstance(refused, ParseError)
+    assert "Nothing was sent" in refused.message or refused == ParseError(KUDOS_USAGE)
 
 
 @pytest.mark.parametrize(
