@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -163,7 +163,8 @@ def tally_questions(
 class TopicCoverage:
     topic: str
     asked: int
-    mentors: int
+    mentors: int  # active mentors listing the topic itself
+    related: int = 0  # and those listing only a related skill (matching suggests them too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,20 @@ class Digest:
     low_rated: tuple[tuple[str, float, int], ...] = ()
 
 
+def _listing(c: TopicCoverage) -> str:
+    """Who covers a gap: "no mentors", "only 1 mentor", "2 mentors", and the related ones."""
+    said = (
+        "no mentors"
+        if not c.mentors
+        else "only 1 mentor"
+        if c.mentors == 1
+        else (f"{c.mentors} mentors")
+    )
+    if c.related:
+        said += f"; {c.related} more with a related skill"
+    return said
+
+
 def build_digest(
     *,
     workspace: WorkspaceRef,
@@ -196,13 +211,26 @@ def build_digest(
     previous: WeekTally,
     mentors: Sequence[MentorProfile],
     gap_max_mentors: int,
+    related: Mapping[str, Set[str]] | None = None,
     partial: bool = False,
     names: dict[UserRef, str] | None = None,
     low_rated: tuple[tuple[str, float, int], ...] = (),
 ) -> Digest:
-    """Join the tallies with mentor coverage: topics asked against how many mentors list them."""
-    per_skill = Counter(s for m in mentors if m.active for s in set(m.skills))
-    coverage = tuple(TopicCoverage(t, n, per_skill.get(t, 0)) for t, n in this.topics)
+    """Join the tallies with mentor coverage: topics asked against how many mentors list them,
+    and how many more list a related skill (`related`: the taxonomy's, as matching uses it). A
+    gap counts only mentors listing the topic: related ones are said beside it, so a digest does
+    not call "only 1 mentor" what matching offered to three."""
+    active = [set(m.skills) for m in mentors if m.active]
+    per_skill = Counter(s for skills in active for s in skills)
+    near = related or {}
+
+    def related_only(topic: str) -> int:
+        others = near.get(topic, set())
+        return sum(1 for skills in active if topic not in skills and not others.isdisjoint(skills))
+
+    coverage = tuple(
+        TopicCoverage(t, n, per_skill.get(t, 0), related_only(t)) for t, n in this.topics
+    )
     gaps = tuple(
         sorted(
             (c for c in coverage if c.mentors <= gap_max_mentors),
@@ -330,7 +358,12 @@ def digest_message(
                 *[
                     part
                     for i, c in enumerate(shown)
-                    for part in ((", " if i else ""), UserText(c.topic), f" {c.asked}/{c.mentors}")
+                    for part in (
+                        (", " if i else ""),
+                        UserText(c.topic),
+                        f" {c.asked}/{c.mentors}",
+                        f" (+{c.related} related)" if c.related else "",
+                    )
                 ],
             )
         )
@@ -344,7 +377,7 @@ def digest_message(
                     for part in (
                         ", " if i else "",
                         UserText(c.topic),
-                        f" ({c.asked} asked, {'no mentors' if not c.mentors else 'only 1 mentor' if c.mentors == 1 else f'{c.mentors} mentors'})",
+                        f" ({c.asked} asked, {_listing(c)})",
                     )
                 ],
                 " — worth recruiting mentors for.",

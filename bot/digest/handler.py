@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -33,9 +34,16 @@ def workspace_timezone(ws: Workspace, config: Config) -> str:
 
 
 async def load_digest(
-    uow: UnitOfWork, config: Config, ws: Workspace, week: IsoWeek, *, now: datetime
+    uow: UnitOfWork,
+    config: Config,
+    ws: Workspace,
+    week: IsoWeek,
+    *,
+    now: datetime,
+    related: Mapping[str, Set[str]] | None = None,
 ) -> Digest:
-    """Gather the figures of `week` and the week before for one workspace (SQL does the sums)."""
+    """Gather the figures of `week` and the week before for one workspace (SQL does the sums);
+    `related`: the skill taxonomy's related skills, for the mentors who cover a topic."""
     tz = workspace_timezone(ws, config)
     top = config.digest.top_mentors
     start, end = week.bounds(tz)
@@ -53,6 +61,7 @@ async def load_digest(
         previous=previous,
         mentors=mentors,
         gap_max_mentors=config.digest.gap_max_mentors,
+        related=related,
         partial=start <= now < end,
         names={ref: p.name for ref, p in people.items()},
         low_rated=low,
@@ -105,7 +114,9 @@ async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
         raise Refusal(f"{e}. Give the week like `2026-W48`, or nothing for this week.") from None
     if week > current:
         raise Refusal(f"{week.label} hasn't started yet; the latest week is {current.label}.")
-    digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
+    digest = await load_digest(
+        ctx.uow, ctx.config, ws, week, now=cmd.now, related=ctx.services.taxonomy.related
+    )
     message = await render_digest(ctx.services, digest)
     await audit(ctx, cmd.actor, "digest", detail=week.label)
     ctx.outbox.post(ws.admin_channel, message)
@@ -155,7 +166,9 @@ async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
         )
         if week is None or not await ctx.uow.digests.start(ws.ref, week.label, cmd.now):
             continue
-        digest = await load_digest(ctx.uow, ctx.config, ws, week, now=cmd.now)
+        digest = await load_digest(
+            ctx.uow, ctx.config, ws, week, now=cmd.now, related=ctx.services.taxonomy.related
+        )
         if _nothing_happened(digest):
             # A fresh install's first week (or a quiet one): no post of zeros; the week is
             # still marked done, and `/mentoradmin digest` shows it on demand.

@@ -11,6 +11,7 @@ from bot.digest.chart import ChartUnavailable, render_digest_chart
 from bot.digest.figures import IsoWeek, digest_message
 from bot.digest.handler import load_digest, workspace_timezone
 from bot.domain import Workspace
+from bot.matching import build_taxonomy
 from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, WorkspaceRef
 
@@ -38,6 +39,7 @@ async def print_digest(
     workspace: str | None,
 ) -> int:
     """Print the digest of `week` (default: the last full week) for each workspace; 0 on success."""
+    related = build_taxonomy(config.skills).related
     async with uow_factory(read_only=True) as uow:
         workspaces = await uow.workspaces.all()
         if workspace:
@@ -61,7 +63,7 @@ async def print_digest(
             except ValueError as e:
                 print(f"micromentor digest: {e}", file=sys.stderr)
                 return 2
-            digest = await load_digest(uow, config, ws, wanted, now=now)
+            digest = await load_digest(uow, config, ws, wanted, now=now, related=related)
             print(f"== {ws.name or ws.ref.key()} ==")
             print(
                 digest_message(digest, another_week="`micromentor digest --week YYYY-Www`").plain()

@@ -130,6 +130,28 @@ def test_skill_gaps_are_topics_asked_with_few_or_no_mentors_biggest_first() -> N
     assert [c.topic for c in digest.gaps] == ["kubernetes", "pandas", "rust"]
 
 
+def test_mentors_with_a_related_skill_are_said_beside_a_topics_own_mentors() -> None:
+    """Matching offers a question to mentors of a related skill too: the digest says how many,
+    so "only 1 mentor" does not read as the whole story; the gap itself counts the topic's own."""
+    this = WeekTally(asked=1, topics=(("salary negotiation", 1),))
+    digest = _week_digest(
+        this,
+        mentors=[
+            _mentor("bob", "salary negotiation"),
+            _mentor("carol", "career growth", "negotiation"),
+            _mentor("dave", "negotiation"),
+            _mentor("erin", "python"),
+        ],
+        related={"salary negotiation": {"negotiation"}},
+    )
+    [covered] = digest.coverage
+    assert (covered.mentors, covered.related) == (1, 2)
+    assert [c.topic for c in digest.gaps] == ["salary negotiation"]
+    body = digest_message(digest).plain()
+    assert "salary negotiation 1/1 (+2 related)" in body
+    assert "(1 asked, only 1 mentor; 2 more with a related skill)" in body
+
+
 def test_digest_text_shows_change_against_last_week_and_never_names_askers() -> None:
     questions, feedback, points = hand_built_week()
     this = tally_questions(questions, feedback, points, top_mentors=5)
