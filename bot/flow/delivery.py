@@ -12,7 +12,7 @@ from functools import partial
 
 from bot.domain import Question
 from bot.flow.group import GroupWriter
-from bot.flow.outbox import Delivery, Op, OutboxItem
+from bot.flow.outbox import Delivery, Op, OutboxItem, fallback_key
 from bot.messages import ChatMessage
 from bot.ports import ChatGateway, Clock, DeliveryRefused, UnitOfWork, UnitOfWorkFactory
 from bot.refs import MessageRef, ThreadRef
@@ -124,7 +124,12 @@ class Deliverer:
             return await self._chat.post_card(d.channel, message, key=row.key, retry=retry)
         if d.op is Op.DM:
             assert d.user is not None
-            return await self._chat.send_dm(d.user, message, key=row.key, retry=retry)
+            try:
+                return await self._chat.send_dm(d.user, message, key=row.key, retry=retry)
+            except DeliveryRefused as refused:
+                if d.fallback is None:
+                    raise
+                return await self._in_thread_instead(d, row, refused, retry=retry)
         if d.op is Op.PRIVATE:
             assert d.user is not None and d.channel is not None
             await self._chat.send_private(
@@ -136,6 +141,27 @@ class Deliverer:
             await self._chat.reply(d.reply_to, message, key=row.key, retry=retry)
             return None
         raise ValueError(f"unknown delivery {d.op!r}")
+
+    async def _in_thread_instead(
+        self, d: Delivery, row: OutboxItem, refused: DeliveryRefused, *, retry: bool
+    ) -> MessageRef:
+        """A DM refused (closed DMs) to a member of a session thread: said there instead (see
+        `Outbox.dm_or_in_thread`). When there is no such thread any more (the session moved on,
+        they are no longer its mentor), the refusal stands: skipped, as any other."""
+        assert d.fallback is not None and d.user is not None
+        thread = d.thread
+        if thread is None and d.fallback_of is not None:
+            async with self._uow_factory(read_only=True) as uow:
+                q = await uow.questions.get(d.fallback_of)
+            if q is not None and q.mentor == d.user:
+                thread = q.thread
+        if thread is None:
+            raise refused
+        sent = await self._chat.post_in_thread(
+            thread, d.fallback, key=fallback_key(row.key), retry=retry
+        )
+        log.info("%s: %s; said in the session thread instead", describe(row), refused)
+        return sent
 
     async def _record(
         self,

@@ -10,6 +10,7 @@ by the question and resolved when the delivery goes out.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -18,10 +19,19 @@ from typing import Any
 
 from bot.domain import Question
 from bot.flow.codec import message_from_json, message_to_json
-from bot.messages import ChatMessage, text
+from bot.messages import ChatMessage, Mention, text
 from bot.refs import ChannelRef, Ref, ThreadRef, UserRef
 
-__all__ = ["SCRUBBED", "Delivery", "Op", "Outbox", "OutboxItem", "ReplyTo", "new_key"]
+__all__ = [
+    "SCRUBBED",
+    "Delivery",
+    "Op",
+    "Outbox",
+    "OutboxItem",
+    "ReplyTo",
+    "fallback_key",
+    "new_key",
+]
 
 SCRUBBED = "[removed once delivered: it held a one-time secret]"
 
@@ -101,6 +111,11 @@ class Delivery:
     # The message carries a secret (a sign-in link, a data export): once it has gone out (or
     # failed for good), the stored row keeps only `scrubbed()`.
     secret: bool = False
+    # A DM to a member of a session thread: when it is refused (closed DMs), `fallback` is said
+    # in `thread` instead, or, without one, in the thread of question `fallback_of` (its id) as
+    # it is then, while `user` is still its mentor. See `Outbox.dm_or_in_thread`.
+    fallback: ChatMessage | None = None
+    fallback_of: int | None = None
 
     def scrubbed(self) -> Delivery:
         """The same delivery without its message: what its row keeps once it is done."""
@@ -126,6 +141,10 @@ class Delivery:
             out["reply_to"] = self.reply_to.to_json()
         if self.secret:
             out["secret"] = True
+        if self.fallback is not None:
+            out["fallback"] = message_to_json(self.fallback)
+        if self.fallback_of is not None:
+            out["fallback_of"] = self.fallback_of
         return out
 
     @classmethod
@@ -143,12 +162,20 @@ class Delivery:
             name=raw.get("name", ""),
             reply_to=ReplyTo.from_json(raw["reply_to"]) if "reply_to" in raw else None,
             secret=bool(raw.get("secret", False)),
+            fallback=message_from_json(raw["fallback"]) if "fallback" in raw else None,
+            fallback_of=raw.get("fallback_of"),
         )
 
 
 def new_key() -> str:
     """An idempotency key: unique, and short enough for a Discord nonce (at most 25 characters)."""
     return "mm" + secrets.token_hex(11)
+
+
+def fallback_key(key: str) -> str:
+    """The key of what a delivery keyed `key` says in a session thread when its DM is refused:
+    its own (a retry looks for it there), the same on every attempt, as short as `new_key`'s."""
+    return "mmf" + hashlib.sha256(f"fallback|{key}".encode()).hexdigest()[:20]
 
 
 @dataclass(slots=True)
@@ -225,6 +252,40 @@ class Outbox:
         """A direct message; `secret` when it carries one (its stored copy is scrubbed once it
         went out)."""
         self._add(Delivery(Op.DM, f"u:{user.key()}", message=message, user=user, secret=secret))
+
+    def dm_or_in_thread(
+        self,
+        user: UserRef,
+        message: ChatMessage,
+        q: Question,
+        *,
+        name: str,
+        thread: ThreadRef | None = None,
+    ) -> None:
+        """A DM to `user`, who is a member of a session thread of `q`: when it is refused
+        (their DMs are closed) it is said in that thread instead, addressed to them by `name`
+        (the mention pings them and nobody else). The thread is `thread` when given (one they
+        were in before a hand-over), else the one `q` has when this goes out, as long as `user`
+        is still its mentor. Only for a thread `user` is in: a mention in a private thread
+        would pull anyone else into it, and with them its (perhaps anonymous) asker."""
+        fallback = ChatMessage(
+            body=text(
+                Mention(user, name), ", I couldn't send you a direct message, so here it is: "
+            )
+            + message.body,
+            question_id=message.question_id,
+        )
+        self._add(
+            Delivery(
+                Op.DM,
+                f"u:{user.key()}",
+                message=message,
+                user=user,
+                thread=thread,
+                fallback=fallback,
+                fallback_of=q.pk,
+            )
+        )
 
     def private(self, user: UserRef, channel: ChannelRef, message: ChatMessage) -> None:
         self._add(

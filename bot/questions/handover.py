@@ -145,16 +145,20 @@ async def _refuse_offer(ctx: Context, q: Question, declined_by: UserRef) -> None
     asked_by = q.handover_by or q.mentor
     if asked_by != q.mentor and not await ctx.uow.people.get_many([asked_by]):
         return  # the admin who asked has been forgotten since: nobody to tell
-    names = await names_for(ctx, [declined_by])
+    names = await names_for(ctx, [declined_by, asked_by])
     stays = "with you" if asked_by == q.mentor else "with its mentor"
-    ctx.outbox.dm(
-        asked_by,
-        ChatMessage(
-            body=text(
-                UserText(names.get(declined_by, "The mentor you asked")),
-                f" can't take over #{q.number}; it stays {stays}. "
-                f"You can ask someone else with `/mentor handover {q.number} @someone`.",
-            ),
-            question_id=q.number,
+    told = ChatMessage(
+        body=text(
+            UserText(names.get(declined_by, "The mentor you asked")),
+            f" can't take over #{q.number}; it stays {stays}. "
+            f"You can ask someone else with `/mentor handover {q.number} @someone`.",
         ),
+        question_id=q.number,
     )
+    if asked_by == q.mentor:
+        # Their DMs closed, the mentor hears it in the session thread they are in.
+        ctx.outbox.dm_or_in_thread(asked_by, told, q, name=names.get(asked_by, "mentor"))
+    else:
+        # An admin is no member of the session thread (a mention would pull them into a
+        # private one): a DM, or nothing when theirs are closed.
+        ctx.outbox.dm(asked_by, told)

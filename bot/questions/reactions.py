@@ -258,17 +258,21 @@ async def handed_over(event: QuestionHandedOver, ctx: Context) -> None:
         question_id=q.number,
     )
     if event.by_admin:  # the mentor did not ask for it: tell them, so they can stop working on it
-        ctx.outbox.dm(
-            event.previous,
-            ChatMessage(
-                body=text(
-                    f"An admin handed your session on #{q.number} over to ",
-                    who(event.mentor, names, mention=False),
-                    ", so it is theirs now and you can stop working on it. Thank you for your help!",
-                ),
-                question_id=q.number,
+        told = ChatMessage(
+            body=text(
+                f"An admin handed your session on #{q.number} over to ",
+                who(event.mentor, names, mention=False),
+                ", so it is theirs now and you can stop working on it. Thank you for your help!",
             ),
+            question_id=q.number,
         )
+        if event.old_thread is not None:
+            # Their DMs closed, they hear it in the session thread they were in (the new
+            # session's may be another, without them).
+            name = names.get(event.previous, "mentor")
+            ctx.outbox.dm_or_in_thread(event.previous, told, q, name=name, thread=event.old_thread)
+        else:
+            ctx.outbox.dm(event.previous, told)
     # The note goes to the thread the question has now, before the new one (if any) opens.
     ctx.outbox.in_thread(note, q, thread=event.old_thread)
     await _open_session(ctx, q, ws)

@@ -9,7 +9,11 @@ import pytest
 
 from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion
 from bot.domain import NudgeKind, NudgeState, QuestionState
+from bot.messages import ChatMessage
+from bot.ports import DeliveryRefused
+from bot.refs import MessageRef, UserRef
 from tests.unit.core_harness import Core, start_core
+from tests.unit.fake_chat import ChatCall, FakeChat
 
 
 @pytest.fixture
@@ -248,3 +252,107 @@ async def test_an_anonymous_asker_who_mentors_is_asked_like_any_mentor_and_canno
     await core.reply(DeclineHandOver(core.actor("dave"), n))
     told = [t for t in core.chat.dms(core.user(by)) if "can't take over" in t]
     assert len(told) == 2 and told[0] == told[1].replace("dave", "alice")
+
+
+class _ClosedDms(FakeChat):
+    """A platform on which some people's DMs are closed to the bot (Discord's 50007)."""
+
+    def __init__(self, *closed: str) -> None:
+        super().__init__(platform="test")
+        self.closed = set(closed)
+
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        if user.id in self.closed:
+            self.calls.append(ChatCall("refused_dm", {"user": user, "message": message}))
+            raise DeliveryRefused("cannot send messages to this user")
+        return await super().send_dm(user, message, key=key, retry=retry)
+
+
+async def closed_dms_core(*closed: str) -> Core:
+    core = await start_core(chat=_ClosedDms(*closed))
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "pandas")
+    return core
+
+
+def _addressed_to(core: Core, n: int, name: str) -> list[ChatMessage]:
+    """What was said in #n's session thread(s) to `name` because their DM was refused."""
+    return [
+        m
+        for m in core.chat.messages("post_in_thread")
+        if m.plain().startswith(f"@{name}, I couldn't send you a direct message")
+    ]
+
+
+async def test_a_decline_reaches_a_mentor_with_closed_dms_in_their_session_thread() -> None:
+    core = await closed_dms_core("bob")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    assert core.chat.messages("send_dm", user=core.user("carol"))  # carol's DMs are open
+    await core.reply(DeclineHandOver(core.actor("carol"), n))
+    [told] = _addressed_to(core, n, "bob")
+    assert told.plain() == (
+        f"@bob, I couldn't send you a direct message, so here it is: carol can't take over "
+        f"#{n}; it stays with you. You can ask someone else with `/mentor handover {n} @someone`."
+    )
+    assert told.mentions() == (core.user("bob"),)  # it pings bob and nobody else
+    assert told in core.chat.messages("post_in_thread", thread=core.chat.thread_of(n))
+    assert core.chat.dms(core.user("bob")) == []
+    rows = [r for r in core.db.tables["outbox"].values() if r.delivery.user == core.user("bob")]
+    assert [r.state for r in rows] == ["sent"]
+
+
+async def test_an_admins_hand_over_reaches_the_mentor_with_closed_dms_in_their_old_thread() -> None:
+    core = await closed_dms_core("bob")
+    n = await core.claimed(asker="alice", mentor="bob")
+    old_thread = core.chat.thread_of(n)
+    await core.reply(hand_over(core, "admin", n, "carol"))
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
+    [told] = _addressed_to(core, n, "bob")
+    assert told.plain().endswith(
+        f"here it is: An admin handed your session on #{n} over to carol, so it is theirs now "
+        "and you can stop working on it. Thank you for your help!"
+    )
+    assert told.mentions() == (core.user("bob"),)
+    assert told in core.chat.messages("post_in_thread", thread=old_thread)
+
+
+async def test_an_admin_with_closed_dms_is_not_told_a_decline_in_the_session_thread() -> None:
+    # The admin is no member of the thread: a mention would pull them into a private one.
+    core = await closed_dms_core("admin")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "admin", n, "carol"))
+    await core.reply(DeclineHandOver(core.actor("carol"), n))
+    assert not any("can't take over" in m.plain() for m in core.chat.messages("post_in_thread"))
+    assert [c.args["user"] for c in core.chat.calls if c.method == "refused_dm"] == [
+        core.user("admin")
+    ]
+
+
+@pytest.mark.parametrize("by", ["alice", "dave"])
+async def test_an_anonymous_sessions_decline_for_a_mentor_with_closed_dms_names_only_them(
+    by: str,
+) -> None:
+    # The asker of an anonymous question (asked as any mentor) or another mentor declines:
+    # bob hears it in the private session thread, which mentions him alone.
+    core = await closed_dms_core("bob")
+    await core.join("alice", "pandas")
+    await core.join("dave", "pandas")
+    n = await anonymous_claimed(core)
+    await core.reply(hand_over(core, "bob", n, by))
+    if by == "alice":
+        await core.reply(AcceptHandOver(core.actor("alice"), n))  # her own: a "can't"
+    else:
+        await core.reply(DeclineHandOver(core.actor("dave"), n))
+    [told] = _addressed_to(core, n, "bob")
+    assert f"{by} can't take over #{n}; it stays with you." in told.plain()
+    assert told.mentions() == (core.user("bob"),)
+    [opened] = core.chat.of("open_thread")
+    assert opened.args["private"] is True
+    assert told in core.chat.messages("post_in_thread", thread=opened.result)
+    # Nowhere public names the asker.
+    public = [*core.chat.messages("post_card"), *core.chat.messages("update_card")]
+    assert all(core.user("alice") not in m.mentions() for m in public)
+    assert all("alice" not in m.plain() for m in public)

@@ -81,6 +81,87 @@ async def test_closed_dms_of_one_member_hold_up_neither_claim_nor_release_nor_ot
     assert carols_dm not in logged
 
 
+async def _hand_over(harness: Harness, by: str, to: str) -> None:
+    """`by` runs /mentor handover 1 <to>; `to` is offered it by DM."""
+    fake = harness.fake
+    options = [
+        {
+            "name": "handover",
+            "type": 1,
+            "options": [
+                {"name": "question", "type": 4, "value": 1},
+                {"name": "to", "type": 6, "value": fake.users[to]["id"]},
+            ],
+        }
+    ]
+    await fake.followups(await fake.slash(by, "mentor", options, mentioning=(to,)))
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+async def test_a_decline_reaches_a_mentor_whose_dms_are_closed_in_their_session_thread(
+    harness: Harness, caplog: pytest.LogCaptureFixture, anonymous: bool
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    await _join(harness, "bob", "carol")
+    card = await harness.ask("alice", QUESTION, anonymous=anonymous)
+    intro = await harness.claim("bob", card)
+    thread = intro["channel_id"]  # the card's thread, or the anonymous session's private one
+    fake.close_dms("bob")
+    await _hand_over(harness, "bob", "carol")
+    offer = await harness.message_with("mm:decline:1")  # carol's DMs are open
+    decline = next(c for c in custom_ids(offer) if c.startswith("mm:decline:1"))
+    await fake.followups(await fake.click("carol", decline, offer["id"]))
+
+    bob, alice = fake.users["bob"]["id"], fake.users["alice"]["id"]
+
+    def told() -> list[dict[str, object]]:
+        return [
+            m
+            for m in fake.channel_messages(thread)
+            if "can't take over #1" in str(m.get("content"))
+        ]
+
+    await fake.wait_until(lambda: bool(told()))
+    (said,) = told()
+    assert str(said["content"]).startswith(f"<@{bob}>, I couldn't send you a direct message")
+    assert "it stays with you" in str(said["content"])
+    # It pings bob alone: never the asker (anonymous or not), nor everyone.
+    allowed = said["allowed_mentions"]
+    assert isinstance(allowed, dict)
+    assert [str(u) for u in allowed["users"]] == [bob]
+    assert allowed["parse"] == []
+    assert alice not in str(said["content"])
+    assert fake.users["bob"]["id"] in fake.thread_members[thread]
+    (refused,) = [status for status, body in _dm_posts(harness, "bob") if "take over" in body]
+    assert refused == 403
+    await _logged(caplog, "said in the session thread instead")
+    # Nothing about it in the channel, where everyone reads.
+    assert not any("take over" in str(m) for m in fake.channel_messages(fake.mentoring_id))
+
+
+async def test_a_claim_by_reaction_with_closed_dms_is_confirmed_by_the_intros_ping(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The ✋ claim's confirmation goes by DM (a reaction has no interaction to answer), which
+    # Discord refuses; the session's intro, in the thread the claimer was added to, pings them.
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    await _join(harness, "carol")
+    fake.close_dms("carol")
+    card = await harness.ask("alice", QUESTION)
+    await fake.react("carol", fake.mentoring_id, card["id"])
+    intro = await harness.message_with("mm:resolve:1")
+    carol = fake.users["carol"]["id"]
+    assert carol in fake.thread_members[card["id"]]
+    assert f"<@{carol}>" in intro["content"] and "question #1" in intro["content"]
+    assert carol in [str(u) for u in intro["allowed_mentions"]["users"]]
+    await _logged(caplog, "(50007: the user does not accept DMs from the bot)")
+    refused = _dm_posts(harness, "carol")
+    assert refused and all(status == 403 for status, _ in refused)
+    assert any("You claimed #1" in body for _, body in refused)
+
+
 async def test_a_long_rate_limit_on_the_card_is_retried_when_it_ends_not_waited_out(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
