@@ -297,11 +297,18 @@ async def verify_faq(ctx: Context, nudge: Nudge, now: datetime) -> None:
     if admins is None:
         await wait_for_working_hours(ctx, nudge, nudge.target, now)
     ws = entry.workspace.id  # sent by DM: the buttons name their workspace
+    # What last vouched for the answer: writing it, an update, or a confirmation.
+    if entry.verified_at == entry.created_at:
+        done, was_done = "wrote it", "was written"
+    elif entry.updated_at == entry.verified_at:
+        done, was_done = "last updated it", "was last updated"
+    else:
+        done, was_done = "last confirmed it", "was last confirmed"
     ask = (
-        f"Is FAQ {n} still accurate? You wrote it {cfg.verify_days}+ days ago{asked}."
+        f"Is FAQ {n} still accurate? You {done} {cfg.verify_days}+ days ago{asked}."
         if admins is None
-        else f"Is FAQ {n} still accurate? It was written {cfg.verify_days}+ days ago{asked} by "
-        "someone who no longer mentors here — could an admin check it?"
+        else f"Is FAQ {n} still accurate? It {was_done} {cfg.verify_days}+ days ago{asked}, and "
+        "its author no longer mentors here — could an admin check it?"
     )
     message = ChatMessage(
         body=lines(

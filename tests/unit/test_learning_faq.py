@@ -187,6 +187,19 @@ async def test_yes_keeps_it_shown_for_another_period_and_asks_again_then(core: C
     await core.tick()
     asked = [m for m in core.chat.dms(core.user("bob")) if "still accurate" in m]
     assert len(asked) == 2
+    # Each check says what last vouched for the answer: writing it, then the confirmation.
+    assert "You wrote it 90+ days ago" in asked[0]
+    assert "You last confirmed it 90+ days ago" in asked[1]
+
+
+async def test_the_check_after_an_update_says_when_it_was_updated(core: Core) -> None:
+    n = await saved(core)
+    core.clock.advance(timedelta(days=10))
+    await core.reply(SaveFaq(core.actor("bob"), n, ANSWER + " Add .reset_index() for a frame."))
+    core.clock.advance(timedelta(days=90))
+    await core.tick()
+    [asked] = [m for m in core.chat.dms(core.user("bob")) if "still accurate" in m]
+    assert "You last updated it 90+ days ago" in asked
 
 
 async def test_retire_hides_the_entry_at_once(core: Core) -> None:
