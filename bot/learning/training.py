@@ -227,13 +227,19 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
 async def stop_learning(cmd: StopLearning, ctx: Context) -> None:
     """No more lessons (pending lesson nudges find the course stopped and do nothing)."""
     stopped = 0
-    for e in await ctx.uow.learning.for_user(cmd.actor.user):
+    enrolled = await ctx.uow.learning.for_user(cmd.actor.user)
+    for e in enrolled:
         if e.active:
             e.stopped_at = ctx.clock.now()
             await ctx.uow.learning.save(e)
             stopped += 1
     if not stopped:
-        ctx.reply("You have no lessons running. `/mentor learn` starts them again any time.")
+        if enrolled and all(e.completed_at is not None for e in enrolled):
+            ctx.reply("You have no lessons running: you finished them all. Well done!")
+        elif enrolled:
+            ctx.reply("You have no lessons running. `/mentor learn` starts them again any time.")
+        else:
+            ctx.reply("You have no lessons running. `/mentor learn` starts them any time.")
         return
     ctx.reply("Done: no more lessons. `/mentor learn` picks up where you stopped, any time.")
 

@@ -202,6 +202,9 @@ async def test_learn_on_a_complete_course_says_so_and_offers_no_stop(core: Core)
     assert "Asking well: complete (5 of 5 lessons, no quick checks answered yet)" in said
     assert "stop" not in said
     assert len(lessons_to(core, core.user("alice"))) == 5
+    # Stopping then says the course is done, not that `/mentor learn` starts it again.
+    stopped = await core.reply(StopLearning(core.actor("alice")))
+    assert stopped == "You have no lessons running: you finished them all. Well done!"
 
 
 async def test_learn_after_stopping_picks_up_where_it_stopped(core: Core) -> None:
