@@ -108,7 +108,11 @@ async def comment_on_session(cmd: CommentOnSession, ctx: Context) -> None:
     comment = _clean_comment(cmd.comment)
     if not comment:
         raise Refusal("The comment is empty; write a sentence or two.")
-    if not await ctx.uow.feedback.set_comment(q.pk, cmd.actor.user, role, comment):
+    rated = await ctx.uow.feedback.get(q.pk, cmd.actor.user, role)
+    if rated is None or not await ctx.uow.feedback.set_comment(q.pk, cmd.actor.user, role, comment):
         raise Refusal(f"Rate #{q.number} first (1–5), then add your comment.")
-    ctx.reply(f"Thanks, your comment on #{q.number} is saved.")
+    if rated.comment:
+        ctx.reply(f"Thanks, your comment on #{q.number} is saved; it replaces your earlier one.")
+    else:
+        ctx.reply(f"Thanks, your comment on #{q.number} is saved.")
     ctx.emit(SessionCommented(q.pk, cmd.actor.user, role))

@@ -129,6 +129,11 @@ async def test_comment_is_added_to_the_raters_own_rating(core: Core) -> None:
     assert said == f"Thanks, your comment on #{n} is saved."
     [fb] = core.db.rows("feedback")
     assert fb.comment == "Quick and clear."
+    # A second comment replaces the first, and says so.
+    again = await core.reply(CommentOnSession(core.actor("alice"), n, "Quick, clear and kind."))
+    assert again == f"Thanks, your comment on #{n} is saved; it replaces your earlier one."
+    [fb] = core.db.rows("feedback")
+    assert fb.comment == "Quick, clear and kind."
 
 
 async def test_comment_before_rating_asks_for_the_rating_first(core: Core) -> None:
