@@ -483,7 +483,7 @@ async def move_lightning(cmd: MoveLightning, ctx: Context) -> None:
                 body=text(
                     f"Lightning session #{s.number} ",
                     named(s),
-                    f" has moved to {when_text(starts, reads_in)} ({_by(s, cmd.actor)} moved it)."
+                    f" has moved to {when_text(starts, reads_in)}; {_by(s, cmd.actor)} moved it."
                     + (
                         " You're still signed up; the reminders follow the new time."
                         if user != moved.speaker

@@ -136,7 +136,8 @@ async def test_only_the_speaker_or_an_admin_changes_a_session(core: Core) -> Non
     said = await core.reply(MoveLightning(core.actor("admin"), n, LATER))
     assert said.startswith(f"Moved lightning session #{n}")
     [speaker] = told(core, "bob", "has moved to")
-    assert "an admin moved it" in speaker and "still signed up" not in speaker
+    assert "; an admin moved it." in speaker and "still signed up" not in speaker
+    assert ") (" not in speaker  # not after the time's own "(15:00 Europe/Berlin)"
     said = await core.reply(CancelLightning(core.actor("admin"), n))
     assert said.startswith(f"Cancelled lightning session #{n}")
     assert told(core, "bob", "An admin cancelled your lightning session")
