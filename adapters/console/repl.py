@@ -159,12 +159,22 @@ class ConsoleSession:
                 )
                 self._tell([said], self.actor.name)
                 return
+            thread = self.gateway.threads.get(meta.question_id)
+            if thread is not None and thread.id.startswith("private-"):
+                # As on Slack and Discord, only its members write in a private thread: the
+                # asker and the mentor (the platforms add nobody else to it).
+                async with self.app.uow_factory(read_only=True) as uow:
+                    q = await uow.questions.get_by_number(WORKSPACE, meta.question_id)
+                if q is not None and self.actor.user not in (q.asker, q.mentor):
+                    n = meta.question_id
+                    said = f"Thread #{n} is private to its asker and mentor; only they write in it."
+                    self._tell([said], self.actor.name)
+                    return
             self.write(f"[{label}] {self.actor.name}: {meta.text}")
             await self._run(c.RecordThreadActivity(self.actor, question_id=meta.question_id))
             card = self.gateway.cards.get(meta.question_id)
             if meta.text.strip() in ("✅", ":white_check_mark:") and card is not None:
                 # In the console a ✅ said in the thread stands for the reaction.
-                thread = self.gateway.threads.get(meta.question_id)
                 await self._run(c.HandleReaction(self.actor, card, "✅", thread))
 
 

@@ -209,6 +209,23 @@ async def test_anonymous_question_gets_a_private_thread_naming_the_asker_to_the_
     assert intro.lines[0] == "@alice meet @bob: a 20-minute session on question #1."
 
 
+async def test_only_the_asker_and_the_mentor_write_in_a_private_thread(
+    console: ConsoleDriver,
+) -> None:
+    """As on Slack and Discord, where nobody else is a member of it."""
+    await console(
+        "as bob", "/mentor join pandas", "as alice", f"/askmentor --anonymous {QUESTION}",
+        "as bob", "react ✋ 1",
+    )  # fmt: skip
+    out = await console("as dan", "say 1 hello, who is this?")
+    assert out.to("thread #1") == []
+    assert out.one("only dan sees").text == (
+        "Thread #1 is private to its asker and mentor; only they write in it."
+    )
+    out = await console("as alice", "say 1 thanks bob", "as bob", "say 1 you're welcome")
+    assert [s.text for s in out.to("thread #1")] == ["alice: thanks bob", "bob: you're welcome"]
+
+
 @pytest.mark.parametrize("line", ["react ✋🏽 1", "react :raising_hand::skin-tone-2: 1"])
 async def test_a_claim_reaction_with_a_skin_tone_claims_too(
     asked: ConsoleDriver, line: str
