@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from tests.adapters.slack.slack_limits import message_problems, view_problems
+
 __all__ = ["APP_ID", "BOT_USER", "TEAM_ID", "Call", "FakeSlack"]
 
 TEAM_ID = "T0TEAM001"
@@ -116,6 +118,9 @@ class FakeSlack:
         # The token's scopes, sent as Slack does on every Web API answer (`X-OAuth-Scopes`);
         # None sends no header.
         self.scopes: set[str] | None = None
+        # Payloads outside Slack's documented limits (`slack_limits`): refused as Slack does,
+        # and asserted empty when the fake stops.
+        self.violations: list[str] = []
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -222,6 +227,10 @@ class FakeSlack:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+        # A payload real Slack would have refused fails the test that sent it, even when the
+        # app coped (e.g. by sending text alone): the app should not have sent it.
+        breaches, self.violations = self.violations, []
+        assert not breaches, f"payloads Slack's limits refuse: {breaches}"
 
     # --- queries for tests --------------------------------------------------------------------
 
@@ -351,6 +360,11 @@ class FakeSlack:
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()
         self._record("response_url", {"key": request.match_info["key"], **body})
+        breach = message_problems(body)
+        if breach:
+            self.violations.append(f"response_url: {'; '.join(breach)}")
+            self.calls[-1].failed = True
+            return web.Response(status=400, text="invalid_blocks")
         if self.refuse_blocks and _blocks(body.get("blocks")):
             self.calls[-1].failed = True  # as Slack answers a response_url: 400 and the error
             return web.Response(status=400, text=self.refuse_blocks)
@@ -414,6 +428,18 @@ class FakeSlack:
             self.calls[-1].failed = True
             return web.json_response({"ok": False, "error": "not_in_channel"})
         chat = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+        breach = (
+            message_problems(params)
+            if method in chat
+            else view_problems(params.get("view") or {})
+            if method.startswith("views.")
+            else []
+        )
+        if breach:  # what real Slack would refuse: answered so, and remembered (`stop`)
+            self.violations.append(f"{method}: {'; '.join(breach)}")
+            self.calls[-1].failed = True
+            error = "invalid_blocks" if method in chat else "invalid_arguments"
+            return web.json_response({"ok": False, "error": error})
         if method in chat and self.refuse_blocks and _blocks(params.get("blocks")):
             self.calls[-1].failed = True
             return web.json_response({"ok": False, "error": self.refuse_blocks})

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+
+import pytest
 
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
+from tests.adapters.slack.slack_limits import limit_problems
 from tests.adapters.slack.test_slack_flows import intro
 
 UNIT = "How do I use pandas groupby & <merge> *with* `x` _y_ ~z~ @everyone <!channel> > ünï 🐍 "
@@ -14,30 +16,6 @@ UNIT = "How do I use pandas groupby & <merge> *with* `x` _y_ ~z~ @everyone <!cha
 
 def nasty(length: int) -> str:
     return (UNIT * (length // len(UNIT) + 1))[:length]
-
-
-def limit_problems(blocks: list[dict[str, Any]], *, max_blocks: int) -> list[str]:
-    """What breaks Slack's block limits (https://api.slack.com/reference/block-kit/blocks)."""
-    problems = [f"{len(blocks)} blocks"] if len(blocks) > max_blocks else []
-    block_ids = [b["block_id"] for b in blocks if "block_id" in b]
-    if len(set(block_ids)) != len(block_ids) or any(len(i) > 255 for i in block_ids):
-        problems.append(f"block ids {block_ids}")
-    for b in blocks:
-        texts = [b["text"]["text"]] if "text" in b else []
-        if b["type"] == "section" and any(len(t) > 3000 or not t.strip() for t in texts):
-            problems.append("section text empty or over 3000")
-        fields = b.get("fields", [])
-        if len(fields) > 10 or any(len(f["text"]) > 2000 for f in fields):
-            problems.append("fields")
-        if b["type"] == "context" and len(b["elements"]) > 10:
-            problems.append("context elements")
-        if b["type"] == "actions":
-            ids = [e["action_id"] for e in b["elements"]]
-            if len(ids) > 25 or len(set(ids)) != len(ids) or any(len(i) > 255 for i in ids):
-                problems.append(f"action ids {ids}")
-            if any(len(e["text"]["text"]) > 75 for e in b["elements"]):
-                problems.append("button text over 75")
-    return problems
 
 
 async def test_a_2000_character_question_keeps_every_payload_within_the_limits(
@@ -83,3 +61,35 @@ async def test_url_verification_answers_the_challenge(slack: SlackHarness) -> No
     response = await slack.post(body, content_type="application/json")
     assert response.status_code == 200
     assert response.json() == {"challenge": challenge}
+
+
+async def test_the_fake_refuses_what_slack_refuses_and_remembers_it() -> None:
+    """The net under every Slack test: a payload outside the limits is answered as Slack
+    answers it (so the app's handling is exercised) and recorded (so the test fails)."""
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from tests.adapters.slack.fake_slack import FakeSlack
+
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
+        section = {"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}
+        await client.chat_postMessage(channel=MENTORING, text="ok", blocks=[section] * 50)
+        with pytest.raises(SlackApiError) as refused:
+            await client.chat_postMessage(channel=MENTORING, text="no", blocks=[section] * 51)
+        assert refused.value.response["error"] == "invalid_blocks"
+        title = {"type": "plain_text", "text": "A title longer than 24 chars"}
+        with pytest.raises(SlackApiError) as refused:
+            await client.views_open(
+                trigger_id="t.1", view={"type": "modal", "title": title, "blocks": []}
+            )
+        assert refused.value.response["error"] == "invalid_arguments"
+        assert fake.violations == [
+            "chat.postMessage: 51 blocks",
+            "views.open: modal title empty or over 24",
+        ]
+        fake.violations.clear()  # seen: the fake's own check at stop has nothing left to say
+    finally:
+        await fake.stop()

@@ -15,7 +15,8 @@ from bot.refs import UserRef, WorkspaceRef
 from storage.repositories.queues import INBOX
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
 from tests.adapters.slack.fake_slack import TEAM_ID
-from tests.adapters.slack.test_slack_limits import limit_problems, nasty
+from tests.adapters.slack.slack_limits import limit_problems
+from tests.adapters.slack.test_slack_limits import nasty
 
 
 @pytest.fixture
