@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
+    CHOICE_LIMIT,
     complete_skills,
     complete_timezone,
     handover_command,
@@ -32,7 +33,8 @@ STAGE_CHOICES = [app_commands.Choice(name=s.capitalize(), value=s) for s in STAG
 
 
 def _choices(values: list[str]) -> Choices:
-    return [app_commands.Choice(name=v[:100], value=v[:100]) for v in values]
+    """Only values Discord takes whole: a cut one is a value nobody typed or picked."""
+    return [app_commands.Choice(name=v, value=v) for v in values if 1 <= len(v) <= CHOICE_LIMIT]
 
 
 class MentorCommands(commands.Cog):

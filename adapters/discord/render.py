@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,10 +51,37 @@ BLURPLE = 0x5865F2
 GREY = 0x4F545C
 
 
+# One pass over untrusted text. Bare web addresses stay as typed (a backslash would become part
+# of the link), apart from brackets. Every other Markdown character, every ``[`` (a masked
+# link ``[label](url)`` needs one) and every ``<`` (channel links ``<#id>``, timestamps
+# ``<t:…>``, command mentions ``</cmd:id>``, emoji) gets a backslash, which Discord shows as
+# the character itself. At a line's start, so do headings and subtext (``#``, ``-#``), quotes
+# and list items (``>``, ``-``, ``1.``).
+_USER_TEXT = re.compile(
+    r"(?P<url>https?://[^\s<]+[^<.,:;\"')\]\s])"
+    r"|(?P<char>[\\*_~|`\[\]<])"
+    r"|^(?P<indent>[ \t]*)(?:(?P<start>[#>+-])|(?P<number>\d+)\.)",
+    re.MULTILINE,
+)
+
+
+def _escape_match(m: re.Match[str]) -> str:
+    if url := m["url"]:
+        # Percent-encoded brackets are the same address and cannot open a masked link.
+        return url.replace("[", "%5B").replace("]", "%5D")
+    if char := m["char"]:
+        return "\\" + char
+    if start := m["start"]:
+        return m["indent"] + "\\" + start
+    return f"{m['indent']}{m['number']}\\."
+
+
 def escape_user_text(raw: str) -> str:
-    """Untrusted text: no pings (@everyone, @here, <@id>, <@&role>), no formatting, no hidden or
-    reordering characters."""
-    return escape_markdown(escape_mentions(strip_invisible(raw)))
+    """Untrusted text: no pings (@everyone, @here, <@id>, <@&role>), no formatting, no links
+    with a label of its own, no Discord tags, no hidden or reordering characters. Not
+    discord.py's ``escape_markdown``: it escapes only the first ``[`` of a line and leaves the
+    text up to the line's last ``)`` as typed, so a second masked link stayed live."""
+    return _USER_TEXT.sub(_escape_match, escape_mentions(strip_invisible(raw)))
 
 
 def jump_url(target: MessageRef | ThreadRef, guild_id: int | None) -> str:
@@ -119,6 +147,30 @@ def _cut(s: str, limit: int) -> str:
     return s[: limit - 1] + "…" if limit > 0 else ""
 
 
+def _cut_lines(s: str, limit: int) -> str:
+    """A long list ends after its last whole line that fits and says how many lines it leaves
+    out, not mid-word under a title that promises them all. A first line too long alone is cut
+    like any text."""
+    if len(s) <= limit:
+        return s
+    lines = s.split("\n")
+    left = [0] * (len(lines) + 1)  # the non-blank lines after each
+    for i in range(len(lines) - 1, -1, -1):
+        left[i] = left[i + 1] + bool(lines[i].strip())
+    kept, size = 0, -1
+    for i, line in enumerate(lines):
+        size += 1 + len(line)
+        if size + (len(f"\n… and {left[i + 1]} more") if left[i + 1] else 0) > limit:
+            break
+        kept = i + 1
+    while kept and not lines[kept - 1].strip():
+        kept -= 1
+    if not kept:
+        return _cut(s, limit)
+    head = "\n".join(lines[:kept])
+    return f"{head}\n… and {left[kept]} more" if left[kept] else head
+
+
 @dataclass
 class RenderedMessage:
     """What to send or edit: content and/or an embed, buttons to attach, mentions, a file."""
@@ -130,7 +182,9 @@ class RenderedMessage:
     file: discord.File | None = None
 
 
-def _embed(message: ChatMessage, body: str, *, guild_of: GuildOf) -> discord.Embed:
+def _embed(
+    message: ChatMessage, body: str, *, guild_of: GuildOf, whole_lines: bool = False
+) -> discord.Embed:
     title = (
         _cut(render_text(message.title, guild_of=guild_of, bold=False), TITLE_LIMIT)
         if message.title
@@ -148,9 +202,10 @@ def _embed(message: ChatMessage, body: str, *, guild_of: GuildOf) -> discord.Emb
     while fields and sum(len(n) + len(v) for n, v in fields) > room:
         fields.pop()
     room -= sum(len(n) + len(v) for n, v in fields)
+    cut = _cut_lines if whole_lines else _cut
     embed = discord.Embed(
         title=title or None,
-        description=_cut(body, min(DESCRIPTION_LIMIT, room)) or None,
+        description=cut(body, min(DESCRIPTION_LIMIT, room)) or None,
         colour=BLURPLE if message.actions else GREY,
     )
     for name, value in fields:
@@ -193,7 +248,8 @@ def render_message(message: ChatMessage, *, guild_of: GuildOf) -> RenderedMessag
         content = _content(message, guild_of=guild_of)
         embed = None
         if len(content) > CONTENT_LIMIT:
-            embed = _embed(message, body, guild_of=guild_of)
+            # Long notices are lists (mentors, the audit trail): cut between their lines.
+            embed = _embed(message, body, guild_of=guild_of, whole_lines=True)
             content = pings or None
     return RenderedMessage(
         content=content,

@@ -28,6 +28,7 @@ from bot.textcommands import (
 
 __all__ = [
     "ADMINISTRATOR",
+    "CHOICE_LIMIT",
     "MANAGE_GUILD",
     "PLATFORM",
     "CommentRequest",
@@ -63,6 +64,7 @@ __all__ = [
 PLATFORM = "discord"
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
+CHOICE_LIMIT = 100  # an autocomplete choice's name and value: 1-100 characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +343,11 @@ def complete_timezone(typed: str, zones: Iterable[str], *, limit: int = 25) -> l
 
 
 def complete_skills(typed: str, terms: Iterable[str], *, limit: int = 25) -> list[str]:
-    """Complete the last skill of a comma-separated list, keeping the ones already typed."""
+    """Complete the last skill of a comma-separated list, keeping the ones already typed.
+    Picking a choice replaces the whole option with it, and a choice is at most
+    CHOICE_LIMIT characters: only completions that fit whole are offered. Past that
+    (a long list) there are none, and what was typed is sent as typed; a shortened
+    choice would silently drop skills."""
     head, sep, last = typed.rpartition(",")
     keep = f"{head.strip()}, " if sep else ""
     needle = last.strip().lower()
@@ -349,7 +355,8 @@ def complete_skills(typed: str, terms: Iterable[str], *, limit: int = 25) -> lis
     names = sorted({t for t in terms if t not in chosen})
     prefix = [t for t in names if t.startswith(needle)]
     inside = [t for t in names if needle and needle in t and t not in prefix]
-    return [(keep + t)[:100] for t in (prefix + inside)[:limit]]
+    whole = [keep + t for t in prefix + inside]
+    return [v for v in whole if len(v) <= CHOICE_LIMIT][:limit]
 
 
 def member_left(*, user_id: int | str, guild_id: int | str) -> PersonLeft:

@@ -43,6 +43,18 @@ async def test_skills_autocomplete_completes_the_last_skill_from_the_taxonomy(
     assert any("kube" in v for v in values)
 
 
+async def test_skills_autocomplete_never_offers_a_list_cut_short(harness: Harness) -> None:
+    typed = (
+        "python, pandas, sql, docker, terraform, aws, gcp, azure, react, typescript, java, rust, "
+    )
+    typed += "kotlin, kuber"  # "…, kubernetes" would be 104 characters
+    options = sub("join", ("skills", 3, typed))
+    options[0]["options"][0]["focused"] = True  # type: ignore[index]
+    token = await harness.fake.slash("bob", "mentor", options, autocomplete=True)
+    (callback,) = await harness.fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    assert callback.json()["data"]["choices"] == []  # none fits whole: the list is sent as typed
+
+
 async def test_mentoradmin_stats_answers_a_member_with_manage_server(harness: Harness) -> None:
     token = await harness.fake.slash("admin", "mentoradmin", sub("stats"))
     (reply,) = await harness.fake.followups(token)

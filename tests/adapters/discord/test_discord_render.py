@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
+import pytest
+
 from adapters.discord import render as r
 from adapters.discord.translate import message_ref, thread_ref
-from bot.messages import Action, Bold, ChatMessage, Jump, Mention, UserText, text
+from bot.messages import Action, Bold, ChatMessage, Jump, Mention, UserText, When, lines, text
 from bot.refs import UserRef
 
 
@@ -59,3 +64,107 @@ def test_cards_are_embeds_with_their_fields_and_actions() -> None:
 def test_long_notices_fall_back_to_an_embed() -> None:
     rendered = r.render_message(ChatMessage(body=text("x" * 2500)), guild_of=guild_of)
     assert rendered.embed is not None and rendered.content is None
+
+
+def shown(markdown: str) -> str:
+    """What Discord shows for escaped text: a backslash before a symbol shows the symbol."""
+    return re.sub(r"\\([^0-9A-Za-z\s])", r"\1", markdown)
+
+
+def live(markdown: str, symbol: str) -> bool:
+    """Whether `symbol` appears without a backslash of its own (so Discord parses it)."""
+    return re.search(r"(?<!\\)(?:\\\\)*" + re.escape(symbol), markdown) is not None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "see [docs](https://evil.example/login) please",
+        "[a](http://x.y) then [Reset password](https://evil.example/login)",
+        "[ [Reset password](https://evil.example/login)",
+        "[x] [Reset](https://evil.example)",
+        "look: [1] and [Reset](https://evil.example)",
+        "[Reset](https://evil.example)\n[Two](https://evil2.example)",
+        "[**bold** ||spoiler||](https://evil.example) (see `here`)",
+        "https://ok.example/[Reset](https://evil.example)",
+    ],
+)
+def test_user_text_cannot_make_a_masked_link(typed: str) -> None:
+    # discord.py's escape_markdown escaped only a line's first "[", and nothing after it up to
+    # the line's last ")": a second [label](url) stayed a live link with the sender's label.
+    out = r.escape_user_text(typed)
+    assert not live(out, "[")
+    for symbol in "*|`":
+        assert not live(out, symbol)
+    if "https://ok" not in typed:
+        assert shown(out) == typed  # still reads as typed
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "see <#1180000000000000002>",
+        "at <t:0:R>",
+        "run </mentor join:1180000000000000003>",
+        "look <:pepe:1180000000000000004>",
+        "ask <id:customize>",
+    ],
+)
+def test_user_text_cannot_make_discord_tags(typed: str) -> None:
+    out = r.escape_user_text(typed)
+    assert not live(out, "<")
+    assert shown(out) == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "symbol"),
+    [
+        ("intro\n1. first", "1."),
+        ("intro\n  12. first", "12."),
+        ("intro\n-# small print", "-"),
+        ("intro\n# Heading", "#"),
+        ("intro\n## Heading", "#"),
+        ("  ### Heading", "#"),
+        ("intro\n  > quoted", ">"),
+        ("intro\n>>> quoted", ">"),
+        ("intro\n- item", "-"),
+    ],
+)
+def test_user_text_cannot_start_a_block_on_any_line(typed: str, symbol: str) -> None:
+    out = r.escape_user_text(typed)
+    last = out.split("\n")[-1].lstrip()
+    assert not last.startswith(symbol)
+    assert shown(out) == typed
+
+
+def test_user_text_keeps_web_addresses_working() -> None:
+    assert r.escape_user_text("https://example.com/a_b_c") == "https://example.com/a_b_c"
+    # Brackets are percent-encoded: the same address, and no "[" to start a masked link.
+    out = r.escape_user_text("see https://api.example/x?f[0]=1")
+    assert out == "see https://api.example/x?f%5B0%5D=1"
+
+
+def test_the_bots_own_text_keeps_its_discord_syntax() -> None:
+    at = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+    out = r.render_text(text("1. Pick a skill\n", When(at, "x", True)), guild_of=guild_of)
+    assert out == f"1. Pick a skill\n<t:{int(at.timestamp())}:f>"
+
+
+def test_a_long_notice_ends_at_a_whole_line_and_says_how_many_more() -> None:
+    skills = ", ".join(["python", "pandas", "sql", "docker", "kubernetes", "terraform"] * 8)
+    rows = [text("• ", UserText(f"Mentor {i:02d}"), ": ", UserText(skills)) for i in range(50)]
+    notice = ChatMessage(body=lines([text(Bold("Mentors")), *rows]))
+    rendered = r.render_message(notice, guild_of=guild_of)
+    assert rendered.embed is not None and rendered.embed.description is not None
+    description = rendered.embed.description
+    *listed, more = description.split("\n")
+    assert len(description) <= r.DESCRIPTION_LIMIT
+    assert all(line.endswith(", terraform") for line in listed[1:])  # none cut mid-word
+    hidden = re.fullmatch(r"… and (\d+) more", more)
+    assert hidden is not None and len(listed) - 1 + int(hidden[1]) == 50
+
+
+def test_a_long_notice_of_one_line_is_still_cut_to_fit() -> None:
+    rendered = r.render_message(ChatMessage(body=text("x" * 5000)), guild_of=guild_of)
+    assert rendered.embed is not None and rendered.embed.description is not None
+    assert rendered.embed.description == "x" * (r.DESCRIPTION_LIMIT - 1) + "…"

@@ -87,6 +87,15 @@ def test_skill_completion_keeps_what_was_typed_and_skips_chosen_skills() -> None
     assert t.complete_skills("p", terms) == ["pandas", "postgres", "python"]
 
 
+def test_skill_completion_offers_only_lists_that_fit_a_choice_whole() -> None:
+    # Picking a choice replaces the whole option: one cut to Discord's 100 characters would
+    # drop skills. Past that, nothing is offered and the list is sent as typed.
+    typed = "python, pandas, sql, docker, terraform, aws, gcp, azure, react, typescript, java, sw"
+    terms = ["swift", "swiftui-and-combine-for-ios"]
+    assert t.complete_skills(typed, terms) == [typed[:-2] + "swift"]
+    assert t.complete_skills(typed + "ift, rust, kotlin, scala, go, ku", ["kubernetes"]) == []
+
+
 def test_inbox_keys_are_discords_own_identity_of_each_input() -> None:
     assert t.interaction_key(1180000000000000042) == "discord:ia:1180000000000000042"
     assert t.thread_message_key("77") == "discord:msg:77"
