@@ -70,6 +70,9 @@ class FakeDiscord(FakeRestApi, Faults):
         self.acknowledged: set[str] = set()
         self.modal_messages: dict[str, dict[str, Any] | None] = {}
         self.tokens_expired = False
+        # Payloads outside Discord's documented limits (`discord_limits`): refused as Discord
+        # does (400, 50035), and asserted empty when the fake stops.
+        self.violations: list[str] = []
         self.dispatched: list[tuple[str, dict[str, Any]]] = []
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -93,6 +96,9 @@ class FakeDiscord(FakeRestApi, Faults):
             await self._ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
+        # A payload real Discord would have refused fails the test that sent it.
+        breaches, self.violations = self.violations, []
+        assert not breaches, f"payloads Discord's limits refuse: {breaches}"
 
     @property
     def api_url(self) -> str:

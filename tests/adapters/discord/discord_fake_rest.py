@@ -11,6 +11,7 @@ from typing import Any
 
 import discord_payloads as p
 from aiohttp import web
+from discord_limits import message_problems, modal_problems
 
 __all__ = [
     "NONCE_MINUTES",
@@ -45,6 +46,15 @@ class FakeRestApi:
     dispatched: list[tuple[str, dict[str, Any]]]  # gateway events sent, in order
     modal_messages: dict[str, dict[str, Any] | None]  # modal custom id -> message it came from
     tokens_expired: bool
+    violations: list[str]  # payloads refused for breaking Discord's limits
+
+    def _over_limits(self, what: str, problems: list[str]) -> tuple[int, Any] | None:
+        """Discord's answer to a payload breaking its limits (400, Invalid Form Body), kept for
+        the test to fail on; None when there is nothing to say."""
+        if not problems:
+            return None
+        self.violations.append(f"{what}: {'; '.join(problems)}")
+        return 400, {"message": "Invalid Form Body", "code": 50035}
 
     @property
     def gateway_url(self) -> str:
@@ -126,6 +136,14 @@ class FakeRestApi:
         return 200, out
 
     def _create_message(self, channel_id: str, body: Any, *, flags: int = 0) -> tuple[int, Any]:
+        problems = message_problems(body)
+        if len(str(body.get("nonce") or "")) > 25:
+            problems.append("nonce over 25 characters")
+        if len((body.get("allowed_mentions") or {}).get("users") or []) > 100:
+            problems.append("more than 100 allowed mention users")
+        refused = self._over_limits("message", problems)
+        if refused is not None:
+            return refused
         if self.dm_channels.get(channel_id) in self.closed_dms:
             return 403, {"message": "Cannot send messages to this user", "code": 50007}
         if self.dm_channels.get(channel_id) in self.strangers:
@@ -165,6 +183,11 @@ class FakeRestApi:
         msg = self.messages.get(message_id)
         if msg is None:
             return 404, {"message": "Unknown Message", "code": 10008}
+        edited = {k: msg.get(k) for k in ("content", "embeds", "components", "attachments")}
+        edited |= {k: v for k, v in body.items() if k in edited}
+        refused = self._over_limits("edit", message_problems(edited))
+        if refused is not None:
+            return refused
         for key in ("content", "embeds", "components", "allowed_mentions"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
@@ -234,6 +257,18 @@ class FakeRestApi:
             # interactions": a slash command, or a form it opened, has no message to update.
             # (Discord documents the rule, not its error: this answer is the fake's own.)
             return 400, {"message": "Interaction has no message to update", "code": 50035}
+        data = body.get("data") or {}
+        if body["type"] == 9:
+            refused = self._over_limits("modal", modal_problems(data))
+        elif body["type"] in (4, 7) and data:
+            problems = message_problems(data)
+            if body["type"] == 7:  # an update may change only some parts of the message
+                problems = [x for x in problems if x != "empty message"]
+            refused = self._over_limits("interaction response", problems)
+        else:
+            refused = None
+        if refused is not None:
+            return refused
         if body["type"] == 9:  # a form: its submission comes with the message, if there is one
             self.modal_messages[body["data"]["custom_id"]] = interaction.get("message")
         self.acknowledged.add(interaction_id)

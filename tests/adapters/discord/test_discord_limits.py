@@ -114,3 +114,21 @@ def test_forms_stay_within_discords_modal_limits(modal: Any) -> None:
 def test_a_question_longer_than_the_form_allows_opens_cut_with_an_ellipsis() -> None:
     modal = f.NewAskModal(question="q" * 6000, anonymous=False, stage=None, max_length=2000)
     assert modal.question.default == "q" * 1999 + "…"
+
+
+def test_the_fake_refuses_what_discord_refuses_and_remembers_it() -> None:
+    """The net under every Discord test: a payload outside the limits is answered as Discord
+    answers it (400, Invalid Form Body) and recorded, so the test that sent it fails."""
+    from discord_fake import FakeDiscord
+
+    fake = FakeDiscord()
+    channel = fake.mentoring_id
+    assert fake._create_message(channel, {"content": "x" * 2000})[0] == 200
+    status, answer = fake._create_message(channel, {"content": "x" * 2001, "nonce": "n" * 26})
+    assert (status, answer["code"]) == (400, 50035)
+    form = {"title": "t" * 46, "custom_id": "ask", "components": []}
+    assert fake._callback("1", {"type": 9, "data": form})[0] == 400
+    assert fake.violations == [
+        "message: content: 2001 > 2000; nonce over 25 characters",
+        "modal: modal title: 46 not in 1..45; text inputs: 0 not in 1..5",
+    ]
