@@ -73,6 +73,11 @@ TOKEN_GONE = frozenset(
 # A rotating token used past its expiry (the app rotates its tokens): retried, as the OAuth mode
 # trades the token before the retry (`TokenKeeper`); never an uninstall.
 TOKEN_EXPIRED = "token_expired"
+# The top-level ``text`` (chat.postMessage's docs: "By default, URLs will be hyperlinked. Set
+# parse to none to remove the hyperlinks"): a URL in user text stays text there too, as in the
+# blocks (`render._mrkdwn`'s verbatim); the bot's own ``<url|label>`` and ``<@U…>`` still work.
+# (``link_names`` is never sent: names are not linked without it.)
+_NO_AUTOLINKS: dict[str, Any] = {"parse": "none"}
 # The event_type of the message metadata that carries a delivery's idempotency key.
 OUTBOX_EVENT = "micromentor_outbox"
 # A retry looks for its earlier attempt this deep (pages of conversations.history/replies;
@@ -189,6 +194,7 @@ class SlackGateway:
         return {
             "blocks": blocks_for(message, permalink=link),
             "text": fallback_text(message, permalink=link),
+            **_NO_AUTOLINKS,
         }
 
     async def _send(
@@ -207,7 +213,9 @@ class SlackGateway:
         said = text_only(
             message, permalink=partial(permalink_for, workspace_url=self.workspace_url)
         )
-        return await call(**args, text=said, **({"blocks": []} if clear_blocks else {}))
+        return await call(
+            **args, text=said, **_NO_AUTOLINKS, **({"blocks": []} if clear_blocks else {})
+        )
 
     async def _post(
         self,

@@ -70,8 +70,10 @@ _BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 # mrkdwn has no escape character; a zero-width space next to a control character stops Slack
 # from pairing it into bold/italic/strike/code while the text still reads the same. Slack only
 # formats at word edges, so characters inside a word (snake_case_names, a*b) are left alone and
-# code pasted into a question copies back out unchanged.
-_MRKDWN_CONTROL = re.compile(r"((?<!\w)[*_~`]|[*_~`](?!\w))")
+# code pasted into a question copies back out unchanged. A word edge is a letter or digit, not
+# `\w`: `_` is a word character there, and the inner pair of `__init__` (after a zero-width
+# space, like after a space) would be left to make an italic `_init_`.
+_MRKDWN_CONTROL = re.compile(r"((?<![^\W_])[*_~`]|[*_~`](?![^\W_]))")
 _QUOTE_AT_LINE_START = re.compile(r"^(&gt;)", re.MULTILINE)
 
 
@@ -177,8 +179,11 @@ def _cut(s: str, limit: int) -> str:
     return s[: _cut_at(s, limit - 1, not_before=limit // 2)].rstrip() + "…"
 
 
-def _mrkdwn(s: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": s}
+def _mrkdwn(s: str) -> dict[str, Any]:
+    # verbatim: Slack does not turn a bare URL or a #channel-name in the text into a link (user
+    # text is shown as typed, a model's URL is never clickable); the bot's own `<url|label>`,
+    # `<@U…>` and `<!date^…>` are still parsed.
+    return {"type": "mrkdwn", "text": s, "verbatim": True}
 
 
 def _plain(s: str, limit: int = BUTTON_LABEL_LIMIT) -> dict[str, Any]:

@@ -34,10 +34,10 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
         parts.append(text("None. Ask with `/askmentor <question>`."))
     for q in mine[:HOME_QUESTIONS]:
         role = "you asked" if q.asker == cmd.actor.user else "you're mentoring"
-        state = q.state.value
+        state = text(q.state.value)
         if q.state is QuestionState.CLAIMED and q.asker == cmd.actor.user and q.mentor:
-            state += " by " + names.get(q.mentor, q.mentor.id)
-        parts.append(text(f"• #{q.number} ({role}, {state}): ", UserText(q.text[:120])))
+            state += text(" by ", UserText(names.get(q.mentor, q.mentor.id)))
+        parts.append(text(f"• #{q.number} ({role}, ", state, "): ", UserText(q.text[:120])))
     if len(mine) > HOME_QUESTIONS:
         parts.append(text(f"… and {len(mine) - HOME_QUESTIONS} more."))
     profile = await ctx.uow.mentors.get(cmd.actor.user, cmd.actor.workspace)

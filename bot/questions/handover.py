@@ -32,13 +32,16 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     names = await names_for(ctx, [cmd.to])
     target = names.get(cmd.to, cmd.to.id)
     not_a_mentor = Refusal(
-        f"A session can only go to an active mentor of this workspace, and {target} isn't "
-        "one. `/mentor list` shows who mentors what."
+        text(
+            "A session can only go to an active mentor of this workspace, and ",
+            UserText(target),
+            " isn't one. `/mentor list` shows who mentors what.",
+        )
     )
     if cmd.to == q.asker and not q.anonymous:
         raise Refusal(f"The asker of #{q.number} can't mentor their own question.")
     if cmd.to == q.mentor:
-        raise Refusal(f"{target} already has #{q.number}.")
+        raise Refusal(text(UserText(target), f" already has #{q.number}."))
     # An anonymous asker must not be found by trying names one by one: they are treated as
     # anyone else here (no mentor: refused; a mentor: asked, and their Accept turns into a
     # "can't", which the one who asked hears as any other).
@@ -48,7 +51,9 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     await require_workspace(ctx, cmd.actor)
     await ensure_person(ctx, cmd.actor)  # whoever asked is told if it is declined
     if q.handover_to == cmd.to:
-        raise Refusal(f"{target} has been asked already; #{q.number} moves when they accept.")
+        raise Refusal(
+            text(UserText(target), f" has been asked already; #{q.number} moves when they accept.")
+        )
     asking = replace(q, handover_to=cmd.to, handover_by=cmd.actor.user)
     if not await ctx.uow.questions.update(asking, expected_state=QuestionState.CLAIMED):
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")

@@ -36,7 +36,7 @@ from bot.events import (
 )
 from bot.flow.worker import NotYet
 from bot.messagebus import Context, Refusal
-from bot.messages import ChatMessage, text
+from bot.messages import ChatMessage, Text, UserText, text
 from bot.privacy.audit import audit
 from bot.questions.cards import TIMED_OUT_ADVICE
 from bot.questions.ranking import rank_for
@@ -79,9 +79,12 @@ def _changed_meanwhile(q: Question) -> Refusal:
     return Refusal(f"Question #{q.number} changed just now; have a look and try again.")
 
 
-async def _who_won(ctx: Context, q: Question) -> str:
+async def _who_won(ctx: Context, q: Question) -> Text:
+    """The mentor who has `q` by name (untrusted, as everywhere), else "someone else"."""
+    if q.mentor is None:
+        return text("someone else")
     names = await names_for(ctx, [q.mentor])
-    return names.get(q.mentor, "someone else") if q.mentor else "someone else"
+    return text(UserText(names[q.mentor])) if q.mentor in names else text("someone else")
 
 
 async def claim_question(cmd: ClaimQuestion, ctx: Context) -> None:
@@ -95,7 +98,9 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
     if q.state is QuestionState.CLAIMED:
         if q.mentor == actor.user:
             raise Refusal(f"You already have #{q.number}; the session thread is open.")
-        raise Refusal(f"{await _who_won(ctx, q)} claimed #{q.number} first. Thanks for jumping in!")
+        raise Refusal(
+            text(await _who_won(ctx, q), f" claimed #{q.number} first. Thanks for jumping in!")
+        )
     if q.state is not QuestionState.OPEN:
         raise _refuse_move(q, "claimed")
     if actor.user in q.released_by:
@@ -132,8 +137,8 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
     )
     if not await ctx.uow.questions.update(claimed, expected_state=QuestionState.OPEN):
         winner = await ctx.uow.questions.get(q.pk)
-        name = await _who_won(ctx, winner) if winner else "someone else"
-        raise Refusal(f"{name} claimed #{q.number} first. Thanks for jumping in!")
+        name = await _who_won(ctx, winner) if winner else text("someone else")
+        raise Refusal(text(name, f" claimed #{q.number} first. Thanks for jumping in!"))
     await ctx.uow.rate_events.record(q.workspace, actor.user, "claim", now)
     reply = text(
         f"You claimed #{claimed.number}. I'm opening your session thread with the asker — "

@@ -214,3 +214,48 @@ async def test_edits_deletions_and_bot_messages_in_a_thread_are_acknowledged_and
         response = await slack.event(event)
         assert response.status_code == 200
     assert await stored() == before  # acknowledged, and nothing kept to act on
+
+
+def _mrkdwn_objects(node: object) -> list[dict[str, object]]:
+    """Every ``mrkdwn`` text object in a Block Kit payload."""
+    if isinstance(node, list):
+        return [o for item in node for o in _mrkdwn_objects(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node] if node.get("type") == "mrkdwn" else []
+    return found + [o for v in node.values() for o in _mrkdwn_objects(v)]
+
+
+LINKY = QUESTION + " I read https://evil.example/login?next=/pandas and asked in #general."
+
+
+async def test_no_url_or_channel_name_a_person_typed_becomes_a_link(slack: SlackHarness) -> None:
+    """docs.slack.dev/reference/block-kit/composition-objects/text-object: without ``verbatim``
+    "URLs will be auto-converted into links, conversation names will be link-ified";
+    chat.postMessage: "By default, URLs will be hyperlinked. Set parse to none to remove the
+    hyperlinks" (the top-level text)."""
+    await slack.join("bob", "python, pandas")
+    await slack.command("alice", "/askmentor", LINKY)
+    card = await slack.card_of(1)
+    assert "https://evil.example" in card.text()
+    blocks = card.params["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    texts = _mrkdwn_objects(blocks)
+    assert texts and all(t.get("verbatim") is True for t in texts), texts
+    assert card.params.get("parse") == "none"
+
+
+async def test_a_card_sent_as_text_alone_links_no_typed_url_either(slack: SlackHarness) -> None:
+    await slack.join("bob", "python, pandas")
+    slack.fake.refuse_blocks = "invalid_blocks"
+    await slack.command("alice", "/askmentor", LINKY)
+    [posted] = await slack.fake.wait_for(
+        lambda: [
+            c
+            for c in slack.fake.to("chat.postMessage", channel=MENTORING)
+            if not c.failed and "#1" in c.text()
+        ],
+        what="the card as text",
+    )
+    assert not posted.params.get("blocks") and "https://evil.example" in posted.params["text"]
+    assert posted.params.get("parse") == "none"

@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 
 from adapters.slack.render import (
+    ZWSP,
     ask_modal,
     blocks_for,
     comment_modal,
     escape_user_text,
     fallback_text,
     faq_modal,
+    home_view,
     join_modal,
     lightning_modal,
     permalink_for,
@@ -24,7 +26,18 @@ from bot.hours import known_timezones
 from bot.learning.faq import MAX_ANSWER
 from bot.mentors.career import MAX_REGION
 from bot.mentors.profile import ABOUT_MAX
-from bot.messages import Action, Bold, ChatMessage, Jump, Link, Mention, Plain, UserText, text
+from bot.messages import (
+    Action,
+    Attachment,
+    Bold,
+    ChatMessage,
+    Jump,
+    Link,
+    Mention,
+    Plain,
+    UserText,
+    text,
+)
 from bot.refs import MessageRef, ThreadRef, UserRef
 
 URL = "https://fake-team.slack.com/"
@@ -284,3 +297,64 @@ def test_sections_are_never_split_inside_a_link() -> None:
     sections = [b["text"]["text"] for b in blocks_for(msg)]
     assert all(len(s) <= 3000 and s.count("<") == s.count(">") for s in sections)
     assert sections[-1] == "<https://example.com/docs|the docs page for this topic>"
+
+
+def test_every_mrkdwn_text_is_verbatim_so_slack_links_nothing_on_its_own() -> None:
+    # Slack's text object: without verbatim, "URLs will be auto-converted into links,
+    # conversation names will be link-ified"; the bot's own <url|label> still works with it.
+    typed = text(UserText("see https://evil.example/login and #general"))
+    msg = ChatMessage(
+        title=text(Bold("Question #3")),
+        body=text(typed, " ", Link("https://example.com/docs", "docs")),
+        fields=(("Asked by", typed),),
+        footer=typed,
+        attachment=Attachment("chart.png", b"png"),
+        kind="card",
+        question_id=3,
+    )
+    for blocks in (blocks_for(msg), home_view(msg)["blocks"]):
+        texts = [
+            o
+            for b in blocks
+            for o in [b.get("text"), *b.get("fields", []), *b.get("elements", [])]
+            if isinstance(o, dict) and o.get("type") == "mrkdwn"
+        ]
+        assert len(texts) == 5  # title, body, the field, the chart's note, the footer
+        assert all(o["verbatim"] is True for o in texts)
+    assert "<https://example.com/docs|docs>" in blocks_for(msg)[1]["text"]["text"]
+
+
+def _controls_left_live(escaped: str) -> list[str]:
+    """Formatting characters that are neither wrapped in zero-width spaces nor inside a word
+    (a letter or digit on both sides): the ones Slack could pair into formatting."""
+    live = []
+    for i, c in enumerate(escaped):
+        if c not in "*_~`":
+            continue
+        before = escaped[i - 1] if i else ""
+        after = escaped[i + 1] if i + 1 < len(escaped) else ""
+        wrapped = before == ZWSP and after == ZWSP
+        in_word = before.isalnum() and after.isalnum()
+        if not (wrapped or in_word):
+            live.append(escaped[max(0, i - 3) : i + 4])
+    return live
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "use __init__ here",
+        "a __bold__ word",
+        "__x__",
+        "__init__.py and __main__",
+        "_*both*_ and *_both_*",
+        "~~gone~~ and ``tick``",
+        "a _b_c_ d",
+    ],
+)
+def test_no_formatting_character_is_left_to_pair_up_next_to_another(typed: str) -> None:
+    # `_` is a word character to a regex, not to Slack: in `__init__` the inner `_init_` sat
+    # after a zero-width space (as after a space) and was left an italic pair.
+    escaped = escape_user_text(typed)
+    assert escaped.replace(ZWSP, "") == typed
+    assert _controls_left_live(escaped) == []
