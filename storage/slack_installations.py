@@ -5,8 +5,8 @@ are the adapter's bookkeeping, not the core's."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ class SlackInstallation:
     # Token rotation: the refresh token (a secret too) and when the bot token expires.
     bot_refresh_token: str | None = field(default=None, repr=False)
     bot_token_expires_at: datetime | None = None
+    bot_token_trading_until: datetime | None = None  # a replica's claim on trading it
     enterprise_id: str | None = None
     app_id: str | None = None
     team_name: str = ""
@@ -84,41 +85,54 @@ class SlackInstallations:
             ).first()
         return _installation(row._mapping) if row is not None else None
 
-    async def rotate(
-        self,
-        team_id: str,
-        due: Callable[[SlackInstallation], bool],
-        refresh: Callable[[SlackInstallation], Awaitable[Rotated]],
-    ) -> SlackInstallation | None:
-        """Trade the workspace's bot token for the next one when `due` says so, holding the row
-        meanwhile: each refresh token works once, so of two replicas (or two tasks) finding the
-        token due together, one refreshes and the other reads what it stored. `refresh` calls
-        Slack; what it raises leaves the row as it was. The installation as it is afterwards."""
+    async def claim_trade(
+        self, team_id: str, token: str, *, now: datetime, until: datetime
+    ) -> bool:
+        """Take the trade of the workspace's bot token `token` for the next one, until `until`:
+        True when this caller has it. Each refresh token works once, so of replicas (or tasks)
+        finding the token due together only one trades it; the others go on with the token
+        they have (still good for a while) or the one the trade stored. No transaction stays
+        open while Slack is asked: the claim is a row of its own."""
         t = installation_table
-        # PostgreSQL: the row is locked until commit (SQLite: BEGIN IMMEDIATE, the database).
-        async with self.engine.begin() as conn:
-            row = (
-                await conn.execute(sa.select(t).where(t.c.team_id == team_id).with_for_update())
-            ).first()
-            found = _installation(row._mapping) if row is not None else None
-            if found is None or not found.active or not found.bot_token or not due(found):
-                return found
-            new = await refresh(found)
-            await conn.execute(
-                sa.update(t)
-                .where(t.c.team_id == team_id)
-                .values(
-                    bot_token=new.bot_token,
-                    bot_refresh_token=new.refresh_token,
-                    bot_token_expires_at=new.expires_at,
-                )
+        stmt = (
+            sa.update(t)
+            .where(
+                t.c.team_id == team_id,
+                t.c.active.is_(True),
+                t.c.bot_token == token,
+                sa.or_(t.c.bot_token_trading_until.is_(None), t.c.bot_token_trading_until < now),
             )
-        return replace(
-            found,
-            bot_token=new.bot_token,
-            bot_refresh_token=new.refresh_token,
-            bot_token_expires_at=new.expires_at,
+            .values(bot_token_trading_until=until)
         )
+        async with self.engine.begin() as conn:
+            done = await conn.execute(stmt)
+        return bool(done.rowcount)
+
+    async def traded(self, team_id: str, spent: str, new: Rotated) -> bool:
+        """Store the pair traded for the refresh token `spent`, ending the claim; False when
+        the row no longer holds `spent` (reinstalled or uninstalled meanwhile)."""
+        t = installation_table
+        stmt = (
+            sa.update(t)
+            .where(t.c.team_id == team_id, t.c.bot_refresh_token == spent)
+            .values(
+                bot_token=new.bot_token,
+                bot_refresh_token=new.refresh_token,
+                bot_token_expires_at=new.expires_at,
+                bot_token_trading_until=None,
+            )
+        )
+        async with self.engine.begin() as conn:
+            done = await conn.execute(stmt)
+        return bool(done.rowcount)
+
+    async def release_trade(self, team_id: str) -> None:
+        """A trade that failed: the claim ends at once (nothing was spent)."""
+        t = installation_table
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                sa.update(t).where(t.c.team_id == team_id).values(bot_token_trading_until=None)
+            )
 
     async def deactivate(self, team_id: str, *, token: str | None = None) -> bool:
         """Uninstalled or tokens revoked: forget the token, keep the row as inactive. With
@@ -168,6 +182,7 @@ def _installation(m: RowMapping) -> SlackInstallation:
         bot_token=m["bot_token"],
         bot_refresh_token=m["bot_refresh_token"],
         bot_token_expires_at=m["bot_token_expires_at"],
+        bot_token_trading_until=m["bot_token_trading_until"],
         enterprise_id=m["enterprise_id"],
         app_id=m["app_id"],
         team_name=str(m["team_name"]),

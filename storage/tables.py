@@ -568,9 +568,11 @@ class SlackInstallationRow(SQLModel, table=True):
     team_name: str = ""
     bot_token: str | None = Field(default=None, repr=False)
     # Token rotation (migration 0016): the token that trades the bot token for the next one,
-    # and when the bot token expires; both None when the app does not rotate its tokens.
+    # and when the bot token expires (both None when the app does not rotate its tokens); until
+    # when a replica has the trade in hand (a claim: no other spends the refresh token too).
     bot_refresh_token: str | None = Field(default=None, repr=False)
     bot_token_expires_at: datetime | None = _dt()
+    bot_token_trading_until: datetime | None = _dt()
     bot_id: str | None = None
     bot_user_id: str | None = None
     bot_scopes: str = ""

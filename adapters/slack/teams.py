@@ -102,8 +102,10 @@ class Teams:
 
     async def get(self, team_id: str, *, quick: bool = False) -> Team | None:
         """The workspace's gateway, or None when it is not (or no longer) installed. `quick`
-        (before an acknowledgement): no Slack call; the workspace's URL, for permalinks, is
-        read afterwards when not known yet."""
+        (before an acknowledgement): no Slack call, but the trade of a rotating token that is
+        due (`TokenKeeper`: once in some ten hours, and Bolt's authorization of the same request
+        needs it anyway); the workspace's URL, for permalinks, is read afterwards when not known
+        yet."""
         now = time.monotonic()
         hit = self._teams.get(team_id)
         if hit is not None and hit.expires > now:

@@ -1,20 +1,24 @@
 """Slack token rotation in the OAuth mode. An app with rotation turned on gets, per workspace, a
 bot token that lasts 12 hours and a refresh token that trades it for the next pair once (Slack's
-"Using token rotation"). `TokenKeeper` trades a token before it is used in its last two hours,
-for Bolt's authorization of a request and for every delivery alike, one trade at a time per
-workspace across replicas (the row is held meanwhile: `SlackInstallations.rotate`). Bolt's own
-rotation is not used: it would trade beside this one, and the loser's refresh token would
-already be spent."""
+"Using token rotation": the refresh token is then revoked). `TokenKeeper` trades a token before
+it is used in its last two hours, for Bolt's authorization of a request and for every delivery
+alike: one trade at a time per workspace across replicas (a claim on its row:
+`SlackInstallations.claim_trade`), no transaction open while Slack is asked, and a trade once
+begun is seen through to its write even when whoever needed the token stops waiting (a spent
+refresh token not replaced by the new one would lose the workspace). Bolt's own rotation is not
+used: it would trade beside this one."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.slack.gateway import api_error
 from bot.ports import Clock
@@ -30,6 +34,9 @@ MARGIN = timedelta(hours=2)
 # After a failed trade, the workspace's token is not offered for trading again for this long
 # (Bolt asks for it on every request).
 PAUSE_AFTER_FAILURE = timedelta(minutes=1)
+# How long a replica's claim on a trade lasts: the refresh call's own time-out (30 s) and more.
+# A replica that died holding it leaves the trade to another one after that.
+CLAIM = timedelta(minutes=2)
 # oauth.v2.access refusing the refresh token itself: it was revoked or already spent, and no
 # later attempt will do better.
 REFRESH_REFUSED = frozenset({"invalid_refresh_token", "invalid_grant", "token_revoked"})
@@ -58,8 +65,11 @@ class TokenKeeper:
         self._client_id = client_id
         self._client_secret = client_secret
         self.clock = clock
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._paused: dict[str, datetime] = {}  # team → the time before which no trade is tried
+        self._trading: dict[str, asyncio.Task[SlackInstallation]] = {}  # team → its trade
+        self._paused: dict[str, datetime] = {}  # team → no trade tried before
+        # team → (the refresh token spent, the pair it bought) whose write failed: stored
+        # before anything else is tried, and used meanwhile.
+        self._unsaved: dict[str, tuple[str, Rotated]] = {}
 
     def due(self, found: SlackInstallation) -> bool:
         """The token expires and is in its last `MARGIN` (a token that does not expire never)."""
@@ -74,31 +84,72 @@ class TokenKeeper:
         """`found`, its token traded first when it is due (or Slack called it expired:
         `expired`). A trade that fails leaves `found` as it is (logged), except that a refresh
         token Slack refuses, with the bot token already expired, is as good as an uninstall."""
+        team = found.team_id
+        if team in self._unsaved:
+            return await self._store_unsaved(found)
         if not found.bot_refresh_token or not (expired or self.due(found)):
             return found
         now = self.clock.now()
-        if self._paused.get(found.team_id, now) > now:
+        if self._paused.get(team, now) > now:
             return found
-        token = found.bot_token
+        task = self._trading.get(team)
+        if task is None:
+            task = asyncio.create_task(self._trade_once(found, expired=expired))
+            self._trading[team] = task
+            task.add_done_callback(lambda _: self._trading.pop(team, None))
+        # Shielded: a caller that stops waiting (a delivery's deadline, a shutdown) leaves the
+        # trade to finish and store what Slack handed out.
+        return await asyncio.shield(task)
 
-        def still_due(current: SlackInstallation) -> bool:
-            # Another replica (or task) may have traded it meanwhile: then it is not this one.
-            return current.bot_token == token and (expired or self.due(current))
+    async def _trade_once(self, found: SlackInstallation, *, expired: bool) -> SlackInstallation:
+        team, now = found.team_id, self.clock.now()
+        assert found.bot_token is not None and found.bot_refresh_token is not None
+        if not await self.installations.claim_trade(
+            team, found.bot_token, now=now, until=now + CLAIM
+        ):
+            # Traded by another replica meanwhile (its token is stored), or being traded there
+            # (this token is still good for a while).
+            return await self.installations.find(team) or found
+        try:
+            new = await self._trade(found)
+        except RefreshFailed as e:
+            await self.installations.release_trade(team)
+            self._paused[team] = now + PAUSE_AFTER_FAILURE
+            await self._failed(found, e.code, expired=expired)
+            return await self.installations.find(team) or found
+        self._paused.pop(team, None)
+        self._unsaved[team] = (found.bot_refresh_token, new)
+        log.info("Slack: workspace %s's bot token traded for the next one", team)
+        return await self._store_unsaved(found)
 
-        lock = self._locks.setdefault(found.team_id, asyncio.Lock())
-        async with lock:
-            try:
-                current = await self.installations.rotate(found.team_id, still_due, self._trade)
-            except RefreshFailed as e:
-                self._paused[found.team_id] = now + PAUSE_AFTER_FAILURE
-                await self._failed(found, e.code, expired=expired)
+    async def _store_unsaved(self, found: SlackInstallation) -> SlackInstallation:
+        """Store the pair a trade bought (again, when storing it failed before); `found` with
+        it either way: the new token works at once, the spent refresh token never again."""
+        spent, new = self._unsaved[found.team_id]
+        try:
+            if not await self.installations.traded(found.team_id, spent, new):
+                log.warning(
+                    "Slack: workspace %s was reinstalled or removed while its token was traded; "
+                    "the traded token is not kept",
+                    found.team_id,
+                )
+                del self._unsaved[found.team_id]
                 return found
-        if current is None:
-            return found
-        if current.bot_token != token:
-            self._paused.pop(found.team_id, None)
-            log.info("Slack: workspace %s's bot token traded for the next one", found.team_id)
-        return current
+        except (SQLAlchemyError, OSError) as e:
+            log.error(
+                "Slack: could not store workspace %s's traded token (%s); using it and storing "
+                "it again on its next use",
+                found.team_id,
+                type(e).__name__,
+            )
+        else:
+            del self._unsaved[found.team_id]
+        return replace(
+            found,
+            bot_token=new.bot_token,
+            bot_refresh_token=new.refresh_token,
+            bot_token_expires_at=new.expires_at,
+        )
 
     async def _trade(self, found: SlackInstallation) -> Rotated:
         """Slack's refresh: the refresh token for a new bot token and refresh token."""

@@ -190,50 +190,129 @@ async def test_a_refused_refresh_is_tried_again_later_until_the_token_has_expire
     assert not gone.active and gone.bot_token is None and gone.bot_refresh_token is None
 
 
-async def test_two_replicas_finding_the_token_due_together_trade_it_once(
-    db_engine: AsyncEngine,
-) -> None:
-    """Each refresh token works once: the second replica waits for the first one's trade and
-    takes the token it stored, instead of spending the spent refresh token."""
+@pytest.fixture
+async def due(db_engine: AsyncEngine) -> AsyncIterator[tuple[FakeSlack, SlackInstallations, str]]:
+    """Alpha's rotating token, in its last half hour, stored as the trade found it; the fake
+    Slack holding its refresh token."""
     fake = FakeSlack()
     await fake.start()
-    try:
-        fake.oauth_client = CLIENT
-        fake.add_workspace(
-            ALPHA.team, ALPHA.name, token=ALPHA.token, installer=ALPHA.installer,
-            code=ALPHA.code, rotating=True,
-        )  # fmt: skip
-        [refresh] = fake.refresh_tokens
-        clock = ManualClock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
-        installations = SlackInstallations(db_engine)
-        await installations.save(
-            SlackInstallation(
-                team_id=ALPHA.team,
-                bot_token=ALPHA.token,
-                bot_refresh_token=refresh,
-                bot_token_expires_at=clock.now() + timedelta(minutes=30),
-                installed_at=clock.now() - timedelta(hours=11, minutes=30),
-            )
+    fake.oauth_client = CLIENT
+    fake.add_workspace(
+        ALPHA.team, ALPHA.name, token=ALPHA.token, installer=ALPHA.installer, code=ALPHA.code,
+        rotating=True,
+    )  # fmt: skip
+    [refresh] = fake.refresh_tokens
+    installations = SlackInstallations(db_engine)
+    await installations.save(
+        SlackInstallation(
+            team_id=ALPHA.team,
+            bot_token=ALPHA.token,
+            bot_refresh_token=refresh,
+            bot_token_expires_at=NOON + timedelta(minutes=30),
+            installed_at=NOON - timedelta(hours=11, minutes=30),
         )
-        fake.delay["oauth.v2.access"] = 0.3  # the first trade is still out when the second asks
-        replicas = [
-            TokenKeeper(
-                SlackInstallations(db_engine),
-                client=AsyncWebClient(base_url=fake.api_url),
-                client_id=CLIENT[0],
-                client_secret=CLIENT[1],
-                clock=clock,
-            )
-            for _ in range(2)
-        ]
-        found = await installations.find(ALPHA.team)
-        assert found is not None
-        first, second = await asyncio.gather(*(r.fresh(found) for r in replicas))
-
-        assert len(fake.to("oauth.v2.access", **REFRESHES)) == 1
-        assert first.bot_token == second.bot_token != ALPHA.token
-        stored = await installations.find(ALPHA.team)
-        assert stored is not None and stored.bot_token == first.bot_token and stored.active
-        assert stored.bot_refresh_token in fake.refresh_tokens  # the unspent one is kept
+    )
+    try:
+        yield fake, installations, refresh
     finally:
         await fake.stop()
+
+
+NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def _keeper(fake: FakeSlack, installations: SlackInstallations) -> TokenKeeper:
+    return TokenKeeper(
+        installations,
+        client=AsyncWebClient(base_url=fake.api_url),
+        client_id=CLIENT[0],
+        client_secret=CLIENT[1],
+        clock=ManualClock(NOON),
+    )
+
+
+async def test_two_replicas_finding_the_token_due_together_trade_it_once(
+    due: tuple[FakeSlack, SlackInstallations, str], db_engine: AsyncEngine
+) -> None:
+    """Each refresh token works once: the replica that claims the trade spends it; the other
+    goes on with the token it has (good for another half hour) and finds the new one stored."""
+    fake, installations, _ = due
+    fake.delay["oauth.v2.access"] = 0.3  # the first trade is still out when the second asks
+    replicas = [_keeper(fake, SlackInstallations(db_engine)) for _ in range(2)]
+    found = await installations.find(ALPHA.team)
+    assert found is not None
+    results = await asyncio.gather(*(r.fresh(found) for r in replicas))
+
+    assert len(fake.to("oauth.v2.access", **REFRESHES)) == 1
+    stored = await installations.find(ALPHA.team)
+    assert stored is not None and stored.active and stored.bot_token != ALPHA.token
+    assert stored.bot_refresh_token in fake.refresh_tokens  # the unspent one is kept
+    assert stored.bot_token_trading_until is None  # the claim ended with the trade
+    assert {r.bot_token for r in results} <= {ALPHA.token, stored.bot_token}
+    assert stored.bot_token in {r.bot_token for r in results}
+    again = await replicas[1].fresh(stored)
+    assert again.bot_token == stored.bot_token  # not due: used as it is
+    assert len(fake.to("oauth.v2.access", **REFRESHES)) == 1
+
+
+async def test_no_transaction_stays_open_while_slack_is_asked(
+    due: tuple[FakeSlack, SlackInstallations, str],
+) -> None:
+    """Another writer (storing an input before its acknowledgement, say) is never held up by a
+    trade: SQLite has one writer at a time."""
+    fake, installations, _ = due
+    fake.delay["oauth.v2.access"] = 1.0
+    found = await installations.find(ALPHA.team)
+    assert found is not None
+    trade = asyncio.create_task(_keeper(fake, installations).fresh(found))
+    await fake.wait_for(lambda: fake.to("oauth.v2.access", **REFRESHES), what="the trade")
+    await installations.remember({"C0ELSEWHERE": ALPHA.team})  # a write meanwhile
+    assert not trade.done()  # it went through while Slack was still answering the trade
+    assert (await trade).bot_token != ALPHA.token
+
+
+async def test_a_trade_is_stored_even_when_whoever_needed_the_token_stops_waiting(
+    due: tuple[FakeSlack, SlackInstallations, str],
+) -> None:
+    """Slack spends the refresh token as it answers: a delivery whose deadline runs out meanwhile
+    must not leave the spent one stored, or the workspace is lost at the next trade."""
+    fake, installations, spent = due
+    fake.delay["oauth.v2.access"] = 0.3
+    keeper = _keeper(fake, installations)
+    found = await installations.find(ALPHA.team)
+    assert found is not None
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.05):
+            await keeper.fresh(found)
+    await fake.wait_for(lambda: fake.to("oauth.v2.access", **REFRESHES), what="the trade")
+    for _ in range(100):  # the trade goes on by itself
+        stored = await installations.find(ALPHA.team)
+        assert stored is not None
+        if stored.bot_refresh_token != spent:
+            break
+        await asyncio.sleep(0.02)
+    assert stored.bot_refresh_token in fake.refresh_tokens and stored.bot_token != ALPHA.token
+
+
+async def test_a_traded_pair_that_could_not_be_stored_is_used_and_stored_at_the_next_use(
+    due: tuple[FakeSlack, SlackInstallations, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, installations, _ = due
+    keeper = _keeper(fake, installations)
+    store = installations.traded
+
+    async def fails(*args: object, **kwargs: object) -> bool:
+        raise OSError("the database went away")
+
+    monkeypatch.setattr(installations, "traded", fails)
+    found = await installations.find(ALPHA.team)
+    assert found is not None
+    first = await keeper.fresh(found)
+    assert first.bot_token != ALPHA.token  # used at once
+    still = await installations.find(ALPHA.team)
+    assert still is not None and still.bot_token == ALPHA.token  # not stored yet
+    monkeypatch.setattr(installations, "traded", store)
+    second = await keeper.fresh(still)  # the row still looks due: the pair is stored, not traded
+    stored = await installations.find(ALPHA.team)
+    assert stored is not None and stored.bot_token == first.bot_token == second.bot_token
+    assert len(fake.to("oauth.v2.access", **REFRESHES)) == 1
