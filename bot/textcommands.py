@@ -370,24 +370,43 @@ def parse_kudos(
 ) -> c.Command | ParseError:
     """``[--private] <person> [--private] <why> [--private]`` → GiveKudos; `user_named` reads
     the platform's mention. The private flag counts in front, after the name or at the end, in
-    any case (`-p` too); any other dash-word in front, a typo of the flag anywhere, and a "name"
-    starting with a dash are refused: a mistyped flag never posts in the channel, nor thanks a
-    made-up person."""
-    tokens = strip_invisible(raw).split()
+    any case (`-p` too); any other dash-word in front, a typo of the flag anywhere, the flag
+    spelled out in the middle of the thanks, and a "name" starting with a dash are refused: a
+    mistyped flag never posts in the channel, nor thanks a made-up person. The thanks keeps its
+    line breaks and spacing."""
+    said = strip_invisible(raw)
+    words = list(re.finditer(r"\S+", said))
+    first, last = 0, len(words)  # words[first:last] are still to read
     private = False
-    # (where, how many tokens must stay: the name, and a word of thanks after the name)
-    for at, keep in ((0, 0), (1, 1), (-1, 2)):
-        while len(tokens) > keep and len(tokens) > (at if at >= 0 else 0):
-            option = _kudos_option(tokens[at], in_front=at == 0)
-            if option is None:
-                break
-            if isinstance(option, ParseError):
-                return option
-            private = True
-            del tokens[at]
-    if not tokens or tokens[0][0] in _DASHES:
+
+    def flag(at: int, *, in_front: bool) -> bool | ParseError:
+        option = _kudos_option(words[at][0], in_front=in_front)
+        return False if option is None else option
+
+    while first < last and (option := flag(first, in_front=True)):  # in front
+        if isinstance(option, ParseError):
+            return option
+        private, first = True, first + 1
+    if first == last or words[first][0][0] in _DASHES:
         return ParseError(KUDOS_USAGE)
-    who, why = tokens[0], " ".join(tokens[1:])
+    who = words[first][0]
+    first += 1
+    while first < last and (option := flag(first, in_front=False)):  # after the name
+        if isinstance(option, ParseError):
+            return option
+        private, first = True, first + 1
+    while last > first + 1 and (option := flag(last - 1, in_front=False)):  # at the end
+        if isinstance(option, ParseError):
+            return option
+        private, last = True, last - 1
+    for word in words[first:last]:
+        m = _FLAG.match(word[0].strip(_AROUND))
+        if m is not None and m[1].lower() == "private":
+            return ParseError(
+                "Put `--private` before the name (or at the very end). Nothing was sent: e.g. "
+                "`/kudos --private @name thanks for the review`"
+            )
+    why = said[words[first].start() : words[last - 1].end()] if first < last else ""
     found = user_named(who) if user_named else None
     if found is None or not why.strip():
         return ParseError(KUDOS_USAGE)

@@ -69,6 +69,12 @@ def named(raw: str) -> tuple[UserRef, str] | None:
             "alice for the --dry-run tip",
             GiveKudos(ACTOR, UserRef("test", "alice"), "alice", "for the --dry-run tip"),
         ),
+        (
+            "alice thanks!\n- for the review\n- for `a  b`",
+            GiveKudos(
+                ACTOR, UserRef("test", "alice"), "alice", "thanks!\n- for the review\n- for `a  b`"
+            ),
+        ),
         ("alice", ParseError(KUDOS_USAGE)),
         ("", ParseError(KUDOS_USAGE)),
         ("--private alice", ParseError(KUDOS_USAGE)),
@@ -87,6 +93,7 @@ def test_parse_kudos(raw: str, expected: object) -> None:
         "bob thanks a lot --privat",  # at the end
         "--quiet bob thanks a lot",  # any other option in front
         "-- bob thanks a lot",  # a lone dash is not a name
+        "bob thanks --private for all of it",  # the flag in the middle of the thanks
     ],
 )
 def test_a_mistyped_private_flag_sends_nothing_and_thanks_nobody_made_up(raw: str) -> None:
@@ -99,6 +106,7 @@ def test_a_mistyped_private_flag_sends_nothing_and_thanks_nobody_made_up(raw: st
     refused = parse_kudos(ACTOR, raw, user_named=anyone)
     assert isinstance(refused, ParseError)
     assert "Nothing was sent" in refused.message or refused == ParseError(KUDOS_USAGE)
+    assert "bob" not in refused.message
 
 
 @pytest.mark.parametrize(
