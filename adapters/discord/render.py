@@ -52,13 +52,15 @@ GREY = 0x4F545C
 
 
 # One pass over untrusted text. Bare web addresses stay as typed (a backslash would become part
-# of the link), apart from brackets. Every other Markdown character, every ``[`` (a masked
-# link ``[label](url)`` needs one) and every ``<`` (channel links ``<#id>``, timestamps
-# ``<t:…>``, command mentions ``</cmd:id>``, emoji) gets a backslash, which Discord shows as
-# the character itself. At a line's start, so do headings and subtext (``#``, ``-#``), quotes
+# of the link), apart from brackets; so do a channel link ``<#id>`` and a custom emoji
+# ``<:name:id>``, which Discord itself writes for a "#channel" or an emoji picked in a slash
+# command's option (neither pings). Every other Markdown character, every ``[`` (a masked link
+# ``[label](url)`` needs one) and every other ``<`` (timestamps ``<t:…>``, command mentions
+# ``</cmd:id>``) gets a backslash, which Discord shows as the character itself. At a line's start, so do headings and subtext (``#``, ``-#``), quotes
 # and list items (``>``, ``-``, ``1.``).
 _USER_TEXT = re.compile(
     r"(?P<url>https?://[^\s<]+[^<.,:;\"')\]\s])"
+    r"|(?P<tag><#\d+>|<a?:\w+:\d+>)"
     r"|(?P<char>[\\*_~|`\[\]<])"
     r"|^(?P<indent>[ \t]*)(?:(?P<start>[#>+-])|(?P<number>\d+)\.)",
     re.MULTILINE,
@@ -69,6 +71,8 @@ def _escape_match(m: re.Match[str]) -> str:
     if url := m["url"]:
         # Percent-encoded brackets are the same address and cannot open a masked link.
         return url.replace("[", "%5B").replace("]", "%5D")
+    if tag := m["tag"]:
+        return tag  # a channel link or a custom emoji Discord put in for what was typed
     if char := m["char"]:
         return "\\" + char
     if start := m["start"]:

@@ -103,17 +103,30 @@ def test_user_text_cannot_make_a_masked_link(typed: str) -> None:
 @pytest.mark.parametrize(
     "typed",
     [
-        "see <#1180000000000000002>",
         "at <t:0:R>",
         "run </mentor join:1180000000000000003>",
-        "look <:pepe:1180000000000000004>",
         "ask <id:customize>",
+        "see <#1180000000000000002 >",
     ],
 )
 def test_user_text_cannot_make_discord_tags(typed: str) -> None:
     out = r.escape_user_text(typed)
     assert not live(out, "<")
     assert shown(out) == typed
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ask in <#1180000000000000002> too",
+        "thanks <:blob_cat:1180000000000000004>",
+        "yay <a:party_parrot:1180000000000000005>!",
+    ],
+)
+def test_what_discord_writes_for_a_typed_channel_or_emoji_stays_as_it_is(typed: str) -> None:
+    """Discord turns "#python-help" or an emoji picked in a command's option into these tags;
+    neither pings, so they are shown as Discord shows them, not as tag text."""
+    assert r.escape_user_text(typed) == typed
 
 
 @pytest.mark.parametrize(
