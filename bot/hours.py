@@ -132,6 +132,44 @@ class WeeklyHours:
                 break
         return min(found).astimezone(when.tzinfo) if found else when
 
+    @property
+    def around_the_clock(self) -> bool:
+        """Whether every minute of the week is working time (``Mon-Sun 00:00-24:00``)."""
+        covered = {d: 0 for d in range(7)}
+        for d, s, e in _merged_days(self.windows):
+            covered[d] += e - s
+        return all(m == 24 * 60 for m in covered.values())
+
+    def spans(self, start: datetime, end: datetime, tz: str) -> list[tuple[datetime, datetime]]:
+        """The working time between the aware `start` and `end`, as (from, to) instants in UTC,
+        in order; each window's ends are found as :meth:`next_start` finds its start."""
+        zone = ZoneInfo(tz)
+        out: list[tuple[datetime, datetime]] = []
+        day = start.astimezone(zone).date() - timedelta(days=1)
+        last = end.astimezone(zone).date() + timedelta(days=1)
+        while day <= last:
+            midnight = datetime.combine(day, time())
+            for d, s, e in self.windows:
+                if d != day.weekday():
+                    continue
+                begin = max(_instants(midnight + timedelta(minutes=s), zone)[0], start)
+                finish = min(_instants(midnight + timedelta(minutes=e), zone)[-1], end)
+                if begin < finish:
+                    out.append((begin.astimezone(UTC), finish.astimezone(UTC)))
+            day += timedelta(days=1)
+        return sorted(out)
+
+
+def _merged_days(windows: tuple[tuple[int, int, int], ...]) -> list[tuple[int, int, int]]:
+    """Each day's windows with overlaps merged (``Mon 09:00-12:00, Mon 10:00-13:00``)."""
+    out: list[tuple[int, int, int]] = []
+    for d, s, e in sorted(windows):
+        if out and out[-1][0] == d and s <= out[-1][2]:
+            out[-1] = (d, out[-1][1], max(out[-1][2], e))
+        else:
+            out.append((d, s, e))
+    return out
+
 
 def first_instant_at(wall: datetime, tz: str) -> datetime:
     """The first real instant (aware, UTC) at which clocks in `tz` read the naive `wall` or

@@ -11,6 +11,7 @@ from bot.domain import Nudge, NudgeKind, Question, QuestionState, Transition, Wo
 from bot.events import QuestionUnanswered
 from bot.messagebus import Context
 from bot.messages import Action, ChatMessage, Jump, Mention, Text, UserText, text
+from bot.nudges.coverage import step_due_times
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
 from bot.questions.ranking import rank_for
 from bot.refs import UserRef
@@ -46,8 +47,15 @@ async def escalate(ctx: Context, nudge: Nudge, now: datetime) -> None:
     if q is None or q.state is not QuestionState.OPEN or nudge.step >= len(ladder):
         return
     rung = ladder[nudge.step]
+    # The mentors who fit may have changed their hours, paused or left since the step was
+    # scheduled: it waits until they have had its working time (counted from the question's
+    # posting; a released question's steps were counted from the release when scheduled).
+    due = await step_due_times(ctx, q, q.created_at)
+    if due[nudge.step] > now:
+        raise Later(due[nudge.step])
     later = await _later_rungs(ctx, nudge)
-    if rung.action != "give_up" and any(n.due_at <= now for n in later):
+    overtaken = [n for n in later if n.due_at <= now and n.step < len(due) and due[n.step] <= now]
+    if rung.action != "give_up" and overtaken:
         # Overdue after downtime: a later step is due too, so this one is skipped, not spammed.
         log.info("escalation step %d of #%s overtaken by a later step", nudge.step, q.number)
         return

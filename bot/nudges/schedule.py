@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.domain import Nudge, NudgeKind, Question
 from bot.messagebus import Context
+from bot.nudges.coverage import step_due_times
 from bot.refs import UserRef
 
 __all__ = [
@@ -23,11 +24,13 @@ SESSION_KINDS = (NudgeKind.WRAP_UP, NudgeKind.EXPIRE, NudgeKind.STALE)
 
 
 async def schedule_escalation(ctx: Context, q: Question, *, base: datetime, step: int = 0) -> None:
-    """Add the ladder from `step` on, each due `after_minutes` after `base` (when q became open).
+    """Add the ladder from `step` on, each due `after_minutes` of the fitting mentors' working
+    time after `base` (when q became open; see :mod:`bot.nudges.coverage`).
 
     Every step is its own row with a fixed due time, so a retried or quiet-hours-delayed step
     never shifts the later ones; a claim cancels them all.
     """
+    due = await step_due_times(ctx, q, base)
     await ctx.uow.nudges.add_many(
         [
             Nudge(
@@ -35,9 +38,9 @@ async def schedule_escalation(ctx: Context, q: Question, *, base: datetime, step
                 workspace=q.workspace,
                 question_id=q.pk,
                 step=i,
-                due_at=base + timedelta(minutes=rung.after_minutes),
+                due_at=due[i],
             )
-            for i, rung in enumerate(ctx.config.nudges.escalation[step:], start=step)
+            for i in range(step, len(due))
         ]
     )
 

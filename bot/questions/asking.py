@@ -22,7 +22,7 @@ from bot.matching.perspectives import STAGES
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines
-from bot.questions.ranking import away_for, rank_for, read_question
+from bot.questions.ranking import away_for, back_at_work, rank_for, read_question
 from bot.questions.topic_choice import topic_buttons
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import duration_text
@@ -144,11 +144,20 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     similar = await similar_resolved(ctx, draft)
     waited = await _median_minutes_to_claim(ctx, ws.ref)
     away = [] if ranked else await away_for(ctx, workspace=ws.ref, topics=topics, asker=actor.user)
+    back = await back_at_work(
+        ctx,
+        workspace=ws.ref,
+        mentors=draft.suggested,
+        names=names,
+        tz=(actor.timezone, ws.timezone),
+    )
     await ensure_person(ctx, actor)
     await ctx.close_reads()  # nothing more to read: let its connection go before writing
     q = await ctx.uow.questions.add(draft)
     await ctx.uow.rate_events.record(ws.ref, actor.user, "ask", now)
-    ctx.reply(_confirmation(q, ranked, names, similar, waited, reading, ctx, faq, away=away))
+    ctx.reply(
+        _confirmation(q, ranked, names, similar, waited, reading, ctx, faq, away=away, back=back)
+    )
     ctx.emit(QuestionAsked(q.pk))
 
 
@@ -222,6 +231,7 @@ def _confirmation(
     faq: list[FaqEntry],
     *,
     away: Sequence[UserRef] = (),
+    back: Text | None = None,
 ) -> ChatMessage:
     parts: list[Text] = [
         text(
@@ -249,6 +259,8 @@ def _confirmation(
     if ranked:
         who_ = ", ".join(names.get(r.ref, r.ref.id) for r in ranked)
         parts.append(text("Suggested mentors: ", UserText(who_), "."))
+        if back is not None:  # none of them is at work now: when the first one is
+            parts.append(back)
     elif not q.topics:
         parts.append(text("It's posted for every mentor in the mentoring channel."))
     elif away:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot.actors import start_of_week
 from bot.domain import MentorProfile
@@ -20,9 +22,10 @@ from bot.matching import (
 from bot.matching.perspectives import AskerView
 from bot.mentors.roster_cache import RosterSnapshot
 from bot.messagebus import Context
+from bot.messages import Text, UserText, When, text
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["rank_for", "read_question"]
+__all__ = ["away_for", "back_at_work", "rank_for", "read_question"]
 
 _YIELD_EVERY = 1000  # mentors looked at between two turns of the event loop
 
@@ -149,6 +152,48 @@ async def away_for(
     roster = await ctx.services.roster.snapshot(await ctx.reads(), workspace)
     profiles = roster.for_topics(dict.fromkeys(topics, 1.0), ctx.services.taxonomy.related)
     return [p.ref for p in profiles if p.is_paused(now) and p.ref != asker]
+
+
+async def back_at_work(
+    ctx: Context,
+    *,
+    workspace: WorkspaceRef,
+    mentors: Sequence[UserRef],
+    names: Mapping[UserRef, str],
+    tz: tuple[str | None, str],
+) -> Text | None:
+    """When none of `mentors` is inside their working hours now, a line saying so and when the
+    first of them starts work again; None when one of them is at work, or none is a mentor here.
+    Platforms show the time in each reader's own zone; elsewhere it is in the first known zone
+    of `tz` (the asker's, as their platform reports it, then the workspace's)."""
+    now = ctx.clock.now()
+    roster = await ctx.services.roster.snapshot(await ctx.reads(), workspace)
+    order = {ref: i for i, ref in enumerate(mentors)}  # a tie goes to the better suggestion
+    starts = [
+        (p.hours.next_start(now, p.timezone), order[p.ref], p.ref)
+        for p in roster.profiles
+        if p.ref in order
+    ]
+    if not starts or any(at <= now for at, _, _ in starts):
+        return None
+    at, _, ref = min(starts)
+    local = at.astimezone(_zone(*tz))
+    return text(
+        "No mentor for this is at work right now; ",
+        UserText(names.get(ref, ref.id)),
+        " is back ",
+        When(at, f"{local:%a %H:%M %Z}", with_date=True),
+        ".",
+    )
+
+
+def _zone(own: str | None, default: str) -> ZoneInfo:
+    if own:
+        try:
+            return ZoneInfo(own)
+        except (ValueError, KeyError):
+            pass
+    return ZoneInfo(default)
 
 
 async def _asker_view(

@@ -43,6 +43,32 @@ async def test_clock_shows_the_escalation_ladder_step_by_step(console: ConsoleDr
     assert "please ask again" in out.one("DM alice", "no mentor could take")
 
 
+async def test_a_question_asked_after_hours_waits_for_its_mentors_working_time(
+    console: ConsoleDriver,
+) -> None:
+    """bob, the only mentor for it, works Mon-Fri 09:00-17:00; alice asks on Friday evening.
+    She is told nobody is at work, and the ladder runs on bob's working time: nothing over the
+    weekend, his Monday morning for the bump and the admins, given up after a day of his work."""
+    await console("as bob", "/mentor join python, pandas", "/mentor hours Mon-Fri 09:00-17:00")
+    await console("clock +104h")  # Fri 2026-11-27 18:00
+    out = await console("as alice", ASK)
+    reply = out.one("only alice sees", "Thanks!")
+    assert "Suggested mentors: bob." in reply
+    assert "No mentor for this is at work right now; bob is back " in reply
+    out = await console("clock +30m", "clock +2h", "clock +1d", "clock +1d")  # Sun 20:30
+    assert out.to("#mentoring") == [] and out.to("#mentor-admins") == []
+    assert "no mentor could take" not in out.text
+    out = await console("clock +780m")  # Mon 09:30: bob's 30th minute at work
+    assert "Calling @bob" in out.one("#mentoring", "Still open")
+    out = await console("clock +90m")  # Mon 11:00
+    assert "has had no mentor for" in out.one("#mentor-admins", "Heads-up")
+    out = await console("clock +3239m")  # Wed 16:59
+    assert "no mentor could take" not in out.text
+    out = await console("clock +1m")  # Wed 17:00: a day (24 h) of bob's working time
+    assert "Closed" in out.one("#mentoring", "card updated")
+    assert "please ask again" in out.one("DM alice", "no mentor could take")
+
+
 async def test_clock_shows_the_wrap_up_and_then_the_expiry(console: ConsoleDriver) -> None:
     await session(console)
     out = await console("clock +20m")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from bot.app import App
 from bot.clock import ManualClock
-from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace
+from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace, SetMentorHours
 from bot.config import Config
 from bot.domain import MentorProfile, Nudge, NudgeKind, NudgeState, Person
 from bot.hours import WeeklyHours
@@ -200,6 +200,32 @@ async def test_a_process_started_later_sends_the_due_nudge_exactly_once(sqlite_u
     escalations = [m for m in chat.messages("send_dm") if "still waiting for a mentor" in m.plain()]
     assert len(escalations) == 1  # bob was suggested on the card; carol gets the DM
     assert chat3.messages("send_dm") == []
+
+
+async def test_an_escalation_step_waits_on_disk_for_the_fitting_mentors_working_time(
+    sqlite_url: str,
+) -> None:
+    """Asked on Friday evening while bob was around the clock; he then keeps Mon-Fri office
+    hours. The give-up due on Saturday is not sent: its row waits for a day of his working
+    time (Wednesday 17:00), pending, with no attempt spent; nothing else about it changes."""
+    friday = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
+    clock = ManualClock(friday)
+    app, chat = await start_app(sqlite_url, clock)
+    await app.bus.handle(
+        RegisterMentor(actor("bob"), ("python", "pandas"), hours="Mon-Sun 00:00-24:00")
+    )
+    await app.bus.handle(
+        AskQuestion(actor("alice"), "How do I group a pandas DataFrame by two columns?", False)
+    )
+    await app.bus.handle(SetMentorHours(actor("bob"), "Mon-Fri 09:00-17:00"))
+    clock.set(friday + timedelta(days=1))
+    await app.runtime.drain()
+    await stop(app)
+    steps = [r for r in await nudges_in(sqlite_url) if r.kind == NudgeKind.ESCALATE.value]
+    assert [(r.step, r.state, r.attempts) for r in steps] == [(i, "pending", 0) for i in range(4)]
+    assert steps[-1].due_at.replace(tzinfo=UTC) == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+    assert [m for m in chat.messages("post_card") if m.kind != "card"] == []
+    assert not any("no mentor could take" in m.plain() for m in chat.messages("send_dm"))
 
 
 # --- two sweepers on one database ---------------------------------------------------------------

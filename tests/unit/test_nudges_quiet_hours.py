@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.commands import Actor, AskQuestion, PauseMentor, SetMentorTimezone
+from bot.commands import Actor, AskQuestion, PauseMentor, SetMentorHours, SetMentorTimezone
 from bot.config import Config
-from bot.domain import NudgeKind, NudgeState, QuestionState
+from bot.domain import MentorProfile, NudgeKind, NudgeState, QuestionState
 from bot.hours import WeeklyHours
-from tests.unit.core_harness import WORKSPACE, Core, start_core
+from bot.nudges.coverage import LATEST_AFTER, ladder_due
+from bot.refs import UserRef
+from tests.unit.core_harness import QUESTION, WORKSPACE, Core, start_core
 
 
 async def tick(core: Core, **delta: float) -> None:
@@ -201,3 +203,147 @@ def test_next_working_start_skips_the_missing_hour_of_a_spring_forward_night() -
     assert hours.next_start(inside, "Europe/Berlin") == inside
     before = datetime(2026, 3, 28, 23, 0, tzinfo=UTC)  # 00:00 CET
     assert hours.next_start(before, "Europe/Berlin") == datetime(2026, 3, 29, 0, 0, tzinfo=UTC)
+
+
+# --- the unclaimed ladder counts the working time of the mentors who fit ----------------------
+
+FRIDAY_EVENING = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
+MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+OFFICE = "Mon-Fri 09:00-17:00"
+
+
+def ladder(core: Core) -> list[datetime]:
+    rows = sorted((n for n in core.db.rows("nudges") if n.kind is NudgeKind.ESCALATE), key=_step)
+    return [n.due_at for n in rows]
+
+
+def _step(n: object) -> int:
+    return n.step  # type: ignore[attr-defined,no-any-return]
+
+
+async def office_mentors_on_friday_evening(*names: str) -> Core:
+    core = await start_core()
+    core.clock.set(FRIDAY_EVENING)
+    for name in names or ("bob",):
+        await core.join(name, "python", "pandas", hours=OFFICE)
+    return core
+
+
+async def test_asked_when_no_suggested_mentor_is_at_work_the_reply_says_when_one_is_back() -> None:
+    core = await office_mentors_on_friday_evening()
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, False))
+    assert "Suggested mentors: bob." in said
+    assert "No mentor for this is at work right now; bob is back Mon 09:00 UTC." in said
+
+
+async def test_the_reply_names_the_first_mentor_back_in_the_askers_own_timezone() -> None:
+    core = await start_core()
+    core.clock.set(datetime(2026, 11, 29, 10, 0, tzinfo=UTC))  # a Sunday morning
+    await core.join("bob", "python", "pandas", hours=OFFICE)
+    await core.join("kenji", "pandas", hours=OFFICE)
+    await core.reply(SetMentorTimezone(core.actor("kenji"), "Asia/Tokyo"))  # Mon 00:00 UTC
+    actor = Actor(core.user("alice"), "alice", WORKSPACE, timezone="Europe/Berlin")
+    said = await core.reply(AskQuestion(actor, QUESTION, False))
+    assert "No mentor for this is at work right now; kenji is back Mon 01:00 CET." in said
+
+
+@pytest.mark.parametrize("hours", [OFFICE, None])  # at work now; no hours: around the clock
+async def test_no_word_about_working_hours_while_a_suggested_mentor_is_at_work(
+    hours: str | None,
+) -> None:
+    core = await start_core()  # Monday 10:00
+    if hours is None:
+        core.clock.set(FRIDAY_EVENING)
+        await core.join("bob", "python", "pandas")
+    else:
+        await core.join("bob", "python", "pandas", hours=hours)
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, False))
+    assert "Suggested mentors: bob." in said and "at work" not in said
+
+
+async def test_the_ladder_counts_only_time_in_which_a_fitting_mentor_is_at_work() -> None:
+    core = await office_mentors_on_friday_evening()
+    n = await core.ask("alice")
+    minute = timedelta(minutes=1)
+    # 10 and 30 minutes and 2 hours of bob's Monday; a day of his working time by Wednesday.
+    assert ladder(core) == [
+        MONDAY_9 + 10 * minute,
+        MONDAY_9 + 30 * minute,
+        MONDAY_9 + 120 * minute,
+        datetime(2026, 12, 2, 17, 0, tzinfo=UTC),
+    ]
+    for at in ("2026-11-27T18:30", "2026-11-27T20:30", "2026-11-28T20:30", "2026-11-30T08:59"):
+        await sweep_at(core, datetime.fromisoformat(at).replace(tzinfo=UTC))
+    assert core.question(n).state is QuestionState.OPEN
+    assert [m for m in core.chat.messages("post_card") if m.kind != "card"] == []
+    await sweep_at(core, datetime(2026, 12, 2, 16, 59, tzinfo=UTC))
+    assert core.question(n).state is QuestionState.OPEN
+    await sweep_at(core, datetime(2026, 12, 2, 17, 0, tzinfo=UTC))
+    assert core.question(n).state is QuestionState.UNANSWERED
+
+
+async def test_the_channel_bump_comes_when_the_mentors_who_fit_are_at_work() -> None:
+    core = await office_mentors_on_friday_evening("bob", "carol")
+    n = await core.ask("alice")
+    await sweep_at(core, MONDAY_9 + timedelta(minutes=29))
+    assert [m for m in core.chat.messages("post_card") if m.kind != "card"] == []
+    await sweep_at(core, MONDAY_9 + timedelta(minutes=30))
+    [bump] = [m for m in core.chat.messages("post_card") if m.kind != "card"]
+    assert f"#{n}" in bump.plain()
+    assert set(bump.mentions()) == {core.user("bob"), core.user("carol")}
+
+
+async def test_one_fitting_mentor_without_hours_keeps_the_ladder_on_plain_time() -> None:
+    core = await office_mentors_on_friday_evening()
+    await core.join("carol", "pandas")  # no hours set: around the clock
+    await core.ask("alice")
+    assert ladder(core) == [FRIDAY_EVENING + timedelta(minutes=m) for m in (10, 30, 120, 1440)]
+
+
+async def test_a_mentor_who_set_hours_after_the_ask_is_waited_for_when_the_step_is_due() -> None:
+    core = await start_core()
+    core.clock.set(FRIDAY_EVENING)
+    await core.join("bob", "python", "pandas")  # around the clock when alice asks
+    n = await core.ask("alice")
+    await core.reply(SetMentorHours(core.actor("bob"), OFFICE))  # ...then only Mon-Fri
+    await sweep_at(core, FRIDAY_EVENING + timedelta(days=1))
+    assert core.question(n).state is QuestionState.OPEN
+    give_up = max((n for n in core.db.rows("nudges") if n.kind is NudgeKind.ESCALATE), key=_step)
+    assert give_up.due_at == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+    assert give_up.attempts == 0  # waiting is not a failed attempt
+
+
+async def test_without_quiet_hours_the_ladder_runs_on_plain_time() -> None:
+    core = await start_core(Config.model_validate({"nudges": {"quiet_hours": False}}))
+    core.clock.set(FRIDAY_EVENING)
+    await core.join("bob", "python", "pandas", hours=OFFICE)
+    await core.ask("alice")
+    assert ladder(core) == [FRIDAY_EVENING + timedelta(minutes=m) for m in (10, 30, 120, 1440)]
+
+
+def mentor(hours: str, *, tz: str = "UTC", paused_until: datetime | None = None) -> MentorProfile:
+    return MentorProfile(
+        ref=UserRef("test", "m"),
+        workspace=WORKSPACE,
+        skills=("pandas",),
+        timezone=tz,
+        hours=WeeklyHours.parse(hours),
+        paused_until=paused_until,
+    )
+
+
+def test_a_paused_mentor_counts_from_the_end_of_the_pause() -> None:
+    [due] = ladder_due([mentor("Mon-Sun 00:00-24:00", paused_until=MONDAY_9)], FRIDAY_EVENING, [10])
+    assert due == MONDAY_9 + timedelta(minutes=10)
+
+
+def test_working_time_in_the_mentors_own_timezone_and_across_a_dst_change() -> None:
+    # Sat 2026-03-28 18:00 UTC; Berlin's clocks go forward on Sunday: Monday 09:00 is 07:00 UTC.
+    asked = datetime(2026, 3, 28, 18, 0, tzinfo=UTC)
+    [due] = ladder_due([mentor(OFFICE, tz="Europe/Berlin")], asked, [30])
+    assert due == datetime(2026, 3, 30, 7, 30, tzinfo=UTC)
+
+
+def test_a_mentor_who_hardly_works_keeps_no_step_waiting_more_than_a_week_extra() -> None:
+    [due] = ladder_due([mentor("Sat 10:00-10:30")], FRIDAY_EVENING, [1440])
+    assert due == FRIDAY_EVENING + timedelta(minutes=1440) + LATEST_AFTER
