@@ -249,7 +249,7 @@ def _confirmation(
             else "none I'm sure of — a mentor will still see it.",
         ),
     ]
-    if q.wanted_stage:
+    if q.wanted_stage and ranked:  # with nobody suggested, there is nobody to put first
         parts.append(
             text(
                 f"You asked to hear from someone at the {q.wanted_stage} career stage or beyond; "

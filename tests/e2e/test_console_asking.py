@@ -107,6 +107,17 @@ async def test_asking_for_a_career_stage_is_acknowledged_in_the_confirmation(
     )
 
 
+async def test_a_career_stage_is_not_promised_when_no_mentor_is_suggested(
+    console: ConsoleDriver,
+) -> None:
+    out = await console(
+        "as alice", "/askmentor --senior How do I speed up a slow SQL query on a big table?"
+    )
+    confirmation = out.one("only alice sees", "Your question is #1")
+    assert "career stage" not in confirmation
+    assert "No mentor lists these topics yet" in confirmation
+
+
 async def test_a_plain_question_says_nothing_about_career_stages(
     with_mentors: ConsoleDriver,
 ) -> None:
