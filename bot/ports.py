@@ -482,6 +482,10 @@ class NotMyAreaRepository(Protocol):
 
     async def said_for(self, mentor: UserRef, question_id: int) -> bool: ...
 
+    async def said_by(self, question_id: int) -> set[UserRef]:
+        """Every mentor who said "not my area" to this question (never suggested it again)."""
+        ...
+
 
 class RateEventRepository(Protocol):
     """Actions limited per person and time window (``[limits]``): asks, claims."""

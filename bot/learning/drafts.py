@@ -141,21 +141,21 @@ async def post_draft(cmd: PostDraft, ctx: Context) -> None:
 
 
 async def edit_draft(cmd: EditDraft, ctx: Context) -> None:
-    """[Edit] where no form opens: the text comes back, to change and send again (once: a draft
-    posted as it was meanwhile says where it is instead)."""
+    """[Edit] where no form opens: the text comes back, to change and send again (a draft
+    posted as it was meanwhile says where it is instead). As when [Edit] opens a form, the
+    draft stays pending: nothing was sent yet, so [Post as is] still posts it (the asker
+    changed their mind), once."""
     draft = await ctx.uow.drafts.get(cmd.draft_id)
     if draft is not None and draft.asker == cmd.actor.user and draft.state is DraftState.POSTED:
         raise Refusal(await _not_posted_again(ctx, draft.number, edited=False))
     draft = await _own_pending(ctx, cmd.draft_id, cmd)
-    if not await ctx.uow.drafts.close(draft.number, DraftState.EDITED):
-        raise Refusal(await _not_posted_again(ctx, draft.number, edited=False))
     flags = ("--anonymous " if draft.anonymous else "") + (
         f"--{draft.stage} " if draft.stage else ""
     )
     ctx.reply(
         text(
             f"Here is draft {draft.number} to edit. Change it and send it again with "
-            f"`/askmentor {flags}<question>`:\n",
+            f"`/askmentor {flags}<question>` (or press Post as is to ask it as it was):\n",
             UserText(draft.text),
         )
     )

@@ -41,6 +41,8 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     if cmd.to == q.asker and not q.anonymous:
         raise Refusal(f"The asker of #{q.number} can't mentor their own question.")
     if cmd.to == q.mentor:
+        if cmd.to == cmd.actor.user:
+            raise Refusal(f"You already have #{q.number}.")
         raise Refusal(text(UserText(target), f" already has #{q.number}."))
     # An anonymous asker must not be found by trying names one by one: they are treated as
     # anyone else here (no mentor: refused; a mentor: asked, and their Accept turns into a
@@ -48,6 +50,14 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     profile = await ctx.uow.mentors.get(cmd.to, q.workspace)
     if profile is None or not profile.active:
         raise not_a_mentor
+    if profile.is_paused(ctx.clock.now()):
+        raise Refusal(
+            text(
+                UserText(target),
+                f" is away (paused as a mentor), so they can't take over #{q.number} now. "
+                "Ask another mentor: `/mentor list` shows who mentors what.",
+            )
+        )
     await require_workspace(ctx, cmd.actor)
     await ensure_person(ctx, cmd.actor)  # whoever asked is told if it is declined
     if q.handover_to == cmd.to:
@@ -74,11 +84,20 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
             question_id=q.number,
         ),
     )
+    if cmd.actor.user == q.mentor:
+        stays = text("It stays with you until ")
+    else:
+        assert q.mentor is not None  # _running
+        mentor = (await names_for(ctx, [q.mentor])).get(q.mentor, "its mentor")
+        stays = text("It stays with ", UserText(mentor), " until ")
     ctx.reply(
         text(
             "Asked ",
             UserText(target),
-            f" to take over #{q.number}. The session stays with its mentor until they accept.",
+            f" to take over #{q.number}. ",
+            stays,
+            UserText(target),
+            " accepts.",
         )
     )
 
@@ -86,6 +105,8 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
 async def _offered_to_me(cmd: AcceptHandOver | DeclineHandOver, ctx: Context) -> Question:
     q = await load_question(ctx, cmd.actor, cmd.question_id)
     if q.handover_to != cmd.actor.user:
+        if q.mentor == cmd.actor.user and q.state is QuestionState.CLAIMED:
+            raise Refusal(f"#{q.number} is already yours.")
         raise Refusal(f"There's no hand-over of #{q.number} waiting for you.")
     return q
 
@@ -111,6 +132,11 @@ async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
     profile = await ctx.uow.mentors.get(cmd.actor.user, q.workspace)
     if profile is None or not profile.active:
         raise Refusal(f"Only active mentors can take over a session; #{q.number} stays put.")
+    if profile.is_paused(ctx.clock.now()):
+        raise Refusal(
+            f"You're paused as a mentor, so #{q.number} stays with its mentor for now: "
+            "`/mentor resume` first, then accept (or decline)."
+        )
     now = ctx.clock.now()
     previous = q.mentor
     handed = replace(

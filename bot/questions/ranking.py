@@ -25,7 +25,7 @@ from bot.messagebus import Context
 from bot.messages import Text, UserText, When, text
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["away_for", "back_at_work", "rank_for", "read_question"]
+__all__ = ["away_for", "back_at_work", "listing_mentors", "rank_for", "read_question"]
 
 _YIELD_EVERY = 1000  # mentors looked at between two turns of the event loop
 
@@ -67,7 +67,8 @@ async def rank_for(
     """Rank the workspace's available mentors right now for a question: its `topics` (each
     weighing 1) and, given its `text`, every guess of its reading, the mentors' own words and
     who helped with similar questions (the question itself, `question_id`, left out); with the
-    `asker` (and the `stage` they asked for) the perspective factors apply too."""
+    `asker` (and the `stage` they asked for) the perspective factors apply too. A mentor who
+    said "not my area" to the question `question_id` is never suggested for it again."""
     now = ctx.clock.now()
     taxonomy = ctx.services.taxonomy
     weights: dict[str, float] = {}
@@ -85,6 +86,8 @@ async def rank_for(
     profiles = roster.for_topics(weights, taxonomy.related, also=own.keys() | helped.keys())
     if not profiles:
         return []
+    if question_id is not None:
+        exclude = exclude | await reads.not_my_area.said_by(question_id)
     week = start_of_week(now)
     load = await ctx.services.figures.get(
         ("load", workspace, week), lambda: reads.questions.mentor_load(workspace, week)
@@ -140,6 +143,18 @@ async def rank_for(
         helped=helped,
         asker=view,
     )
+
+
+async def listing_mentors(
+    ctx: Context, *, workspace: WorkspaceRef, topics: list[str] | tuple[str, ...], asker: UserRef
+) -> list[UserRef]:
+    """Mentors who list one of `topics` (or a related one), whether free for it now or not
+    (paused, released it, said "not my area"); never its `asker`."""
+    if not topics:
+        return []
+    roster = await ctx.services.roster.snapshot(await ctx.reads(), workspace)
+    profiles = roster.for_topics(dict.fromkeys(topics, 1.0), ctx.services.taxonomy.related)
+    return [p.ref for p in profiles if p.ref != asker]
 
 
 async def away_for(

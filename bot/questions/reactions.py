@@ -34,6 +34,7 @@ from bot.questions.cards import (
     similar_lines,
     who,
 )
+from bot.questions.ranking import listing_mentors
 from bot.recognition.model import GOOD_RATING
 from bot.recognition.points import award_points, take_back_points
 from bot.refs import UserRef
@@ -127,42 +128,58 @@ async def _open_session(ctx: Context, q: Question, ws: Workspace) -> None:
 async def released(event: QuestionReleased, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
     _load_changed(ctx, q)
+    # An admin let the session go (neither its asker nor its mentor): said so to everyone.
+    by_admin = event.by not in (q.asker, event.mentor)
     # Nobody else fits (q.suggested is the new ranking): say so rather than promise others.
     queue = (
         "it's back in the queue and other mentors are being asked."
         if q.suggested
         else "it's back in the queue, open to every mentor in the mentoring channel."
     )
-    _note(
-        ctx,
-        q,
-        text(
-            who(event.by, {event.by: event.by_name}, mention=False),
-            f" released #{q.number}; {queue}",
-        ),
-    )
+    by = who(event.by, {event.by: event.by_name}, mention=False)
+    if by_admin:
+        by = by + " (an admin)"
+    _note(ctx, q, text(by, f" released #{q.number}; {queue}"))
     _show_card(ctx, q, ws)
     again = text(
         f"Question #{q.number} is looking for a mentor again and fits your skills: ",
         UserText(q.text[:200]),
     )
     _invite(ctx, q, event.notify, again)
+    if by_admin:
+        ctx.outbox.dm(
+            event.mentor,
+            ChatMessage(
+                body=text(
+                    f"An admin released your session on #{q.number}: it is back in the queue "
+                    "for another mentor, so you can stop working on it. Thank you for your help!"
+                ),
+                question_id=q.number,
+            ),
+        )
     if event.by != q.asker:
+        if q.suggested:
+            others = "Other mentors are being asked now"
+        elif await listing_mentors(ctx, workspace=q.workspace, topics=q.topics, asker=q.asker):
+            others = (
+                "No other mentor who fits is free to take it right now, but every mentor in "
+                "the mentoring channel can still take it"
+            )
+        else:
+            others = (
+                "No other mentor lists its topics, but every mentor in the mentoring channel "
+                "can still take it"
+            )
+        said = (
+            f"An admin put your question #{q.number} back in the queue"
+            if by_admin
+            else f"Your question #{q.number} is back in the queue: your mentor "
+            + (event.why or "had to let it go")
+        )
         ctx.outbox.dm(
             q.asker,
             ChatMessage(
-                body=text(
-                    f"Your question #{q.number} is back in the queue: your mentor "
-                    + (event.why or "had to let it go")
-                    + ". "
-                    + (
-                        "Other mentors are being asked now"
-                        if q.suggested
-                        else "No other mentor lists its topics, but every mentor in the "
-                        "mentoring channel can still take it"
-                    )
-                    + "; there's nothing you need to do."
-                ),
+                body=text(f"{said}. {others}; there's nothing you need to do."),
                 question_id=q.number,
             ),
         )

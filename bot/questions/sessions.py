@@ -192,9 +192,20 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
     released.notified = (*q.notified, *fresh)
     if not await ctx.uow.questions.update(released, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
-    if cmd.actor.user not in (q.asker, q.mentor):
+    by_admin = cmd.actor.user not in (q.asker, q.mentor)
+    if by_admin:
         await audit(ctx, cmd.actor, "release", subject=f"#{q.number}")
-    if cmd.actor.user == q.asker:  # the asker let their mentor go: it's their question again
+        mentor_name = (await names_for(ctx, [q.mentor])).get(q.mentor, "its mentor")
+        ctx.reply(
+            text(
+                f"Released #{q.number} from ",
+                UserText(mentor_name),
+                "'s session; ",
+                UserText(mentor_name),
+                " and the asker are told.",
+            )
+        )
+    elif cmd.actor.user == q.asker:  # the asker let their mentor go: it's their question again
         others = (
             "other mentors who fit are being asked"
             if fresh or released.suggested
@@ -235,6 +246,18 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
     q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=False):
         raise Refusal(f"Only the asker of #{q.number} (or an admin) can cancel it.")
+    if cmd.actor.user == q.asker and q.state is QuestionState.CLAIMED and q.mentor is not None:
+        # The asker cancels a question still looking for a mentor; a running session is
+        # someone's time: it ends with a resolve (or goes back with a release).
+        mentor = UserText((await names_for(ctx, [q.mentor])).get(q.mentor, "your mentor"))
+        raise Refusal(
+            text(
+                f"#{q.number} is in a session with ",
+                mentor,
+                ": resolve it when you're done (or release it if you'd rather have another "
+                "mentor).",
+            )
+        )
     now = ctx.clock.now()
     try:
         cancelled = q.moved(Transition.CANCEL, closed_at=now, resolved_by=cmd.actor.user)

@@ -42,6 +42,16 @@ async def pick_topic(cmd: PickTopic, ctx: Context) -> None:
     if cmd.actor.user != q.asker and not is_admin(cmd.actor, ctx.config):
         raise Refusal(f"Only the person who asked #{q.number} can say what it's about.")
     topic = cmd.topic.strip().lower()
+    # The first answer wins: the card, its suggestions and what matching learned follow it, so a
+    # second press (another topic, or "something else" after a topic) changes nothing.
+    chosen = await ctx.uow.topic_choices.chosen_topic(q.pk)
+    if chosen is not None:
+        if chosen:
+            raise Refusal(text(f"#{q.number} is already about ", UserText(chosen), "."))
+        raise Refusal(
+            f"You said #{q.number} is about something else already: mentors read it as you "
+            "wrote it."
+        )
     if topic == OTHER:
         await ctx.uow.topic_choices.choose_topic(
             workspace=q.workspace, question_id=q.pk, topic="", at=ctx.clock.now()
@@ -62,7 +72,7 @@ async def pick_topic(cmd: PickTopic, ctx: Context) -> None:
             workspace=q.workspace,
             topics=q.topics,
             text=q.text,
-            exclude={q.asker},
+            exclude={q.asker, *q.released_by},
             limit=ctx.config.matching.suggest,
             seed=q.text,
             question_id=q.id,

@@ -224,6 +224,12 @@ class SqlNotMyAreaRepository(Repository):
         )
         return found is not None
 
+    async def said_by(self, question_id: int) -> set[UserRef]:
+        rows = await self._session.execute(
+            sa.select(NOT_MY_AREA.c.mentor).where(NOT_MY_AREA.c.question_id == question_id)
+        )
+        return {UserRef.from_key(mentor) for (mentor,) in rows}
+
 
 class SqlRateEventRepository(Repository):
     """`bot.ports.RateEventRepository`: one row per limited action (an ask, a claim)."""

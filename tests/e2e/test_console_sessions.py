@@ -147,9 +147,64 @@ async def test_asker_cancels_an_open_question(asked: ConsoleDriver) -> None:
     assert out.one("only alice sees").text == "#1 is cancelled. Ask again any time."
 
 
-async def test_cancelling_a_claimed_question_tells_the_thread(claimed: ConsoleDriver) -> None:
-    out = await claimed("as alice", "click cancel 1")
-    assert out.one("thread #1").text == "The asker cancelled #1. Thanks for your time!"
+@pytest.mark.parametrize("how", ["click cancel 1", "/askmentor cancel 1"])
+async def test_the_asker_cannot_cancel_a_running_session(claimed: ConsoleDriver, how: str) -> None:
+    out = await claimed("as alice", how)
+    assert [s.where for s in out] == ["console", "only alice sees"]
+    assert out.one("only alice sees").text == (
+        "#1 is in a session with bob: resolve it when you're done (or release it if you'd "
+        "rather have another mentor)."
+    )
+    out = await claimed("click rate:5 1")  # still a session: nothing was cancelled
+    assert "isn't finished yet" in out.one("only alice sees").text
+
+
+async def test_cancelling_after_a_release_tells_the_thread(claimed: ConsoleDriver) -> None:
+    out = await claimed("click release 1", "as alice", "click cancel 1")
+    assert out.to("thread #1")[-1].text == "The asker cancelled #1. Thanks for your time!"
+
+
+async def test_not_my_area_is_remembered_when_the_question_is_released(
+    asked: ConsoleDriver,
+) -> None:
+    await asked("as carol", "click notmine 1")
+    out = await asked("as bob", "click claim 1", "click release 1")
+    assert out.to("DM carol") == []
+    assert "@carol" not in out.to("#mentoring")[-1].text
+    out = await asked("as carol", "click claim 1", "click release 1")
+    told = out.one("DM alice").text
+    assert "No other mentor who fits is free to take it right now" in told, told
+
+
+async def test_an_admin_releasing_a_session_tells_the_mentor_and_the_asker(
+    claimed: ConsoleDriver,
+) -> None:
+    out = await claimed("as admin", "click release 1")
+    assert out.one("only admin sees").text == (
+        "Released #1 from bob's session; bob and the asker are told."
+    )
+    assert out.one("thread #1").text.startswith("admin (an admin) released #1;")
+    assert out.one("DM bob").text.startswith("An admin released your session on #1")
+    assert out.one("DM alice").text.startswith("An admin put your question #1 back in the queue.")
+
+
+async def test_hand_over_replies_say_who_has_the_session(claimed: ConsoleDriver) -> None:
+    await claimed("as dave", "/mentor join pandas", "/mentor pause 7d")
+    out = await claimed("as bob", "/mentor handover 1 bob")
+    assert out.one("only bob sees").text == "You already have #1."
+    out = await claimed("/mentor handover 1 dave")
+    assert out.one("only bob sees").text.startswith("dave is away (paused as a mentor)")
+    assert out.to("DM dave") == []
+    out = await claimed("/mentor handover 1 carol")
+    assert out.one("only bob sees").text == (
+        "Asked carol to take over #1. It stays with you until carol accepts."
+    )
+    out = await claimed("as carol", "click accept 1", "click accept 1")
+    assert out.to("only carol sees")[-1].text == "#1 is already yours."
+    out = await claimed("as admin", "/mentor handover 1 bob")
+    assert out.one("only admin sees").text == (
+        "Asked bob to take over #1. It stays with carol until bob accepts."
+    )
 
 
 async def test_extend_adds_ten_minutes(claimed: ConsoleDriver) -> None:
@@ -238,7 +293,7 @@ async def test_a_mentor_hands_the_session_over_in_the_same_thread(claimed: Conso
     await claimed("as carol", "/mentor join pandas")
     out = await claimed("as bob", "/mentor handover 1 @carol")
     assert out.one("only bob sees").text == (
-        "Asked carol to take over #1. The session stays with its mentor until they accept."
+        "Asked carol to take over #1. It stays with you until carol accepts."
     )
     assert out.one("DM carol").lines[-1] == "[Accept] [Decline]"
     out = await claimed("as carol", "click accept 1")

@@ -30,3 +30,13 @@ async def test_a_supported_loose_word_is_a_topic_without_asking(console: Console
     confirmation = out.one("only bob sees")
     assert "Topics I found: account management" in confirmation.lines
     assert UNSURE_PROMPT not in confirmation.lines
+
+
+async def test_the_first_topic_picked_wins(console: ConsoleDriver) -> None:
+    await console("as ana", "/mentor join account management")
+    await console("as bob", f"/askmentor {LOOSE}", "click topic:account management 1")
+    out = await console("click topic:other 1")
+    assert out.one("only bob sees").text == "#1 is already about account management."
+    assert out.to("#mentoring") == []
+    out = await console("as ana", "/mentor why 1")
+    assert "topics: account management" in out.one("only ana sees").text

@@ -718,6 +718,9 @@ class FakeNotMyAreaRepository(_Repository):
             r.mentor == mentor and r.question_id == question_id for r in self._rows().values()
         )
 
+    async def said_by(self, question_id: int) -> set[UserRef]:
+        return {r.mentor for r in self._rows().values() if r.question_id == question_id}
+
 
 @dataclass(frozen=True, slots=True)
 class TopicChoice:

@@ -7,7 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion
+from bot.commands import (
+    AcceptHandOver,
+    DeclineHandOver,
+    HandOverQuestion,
+    PauseMentor,
+    ResumeMentor,
+)
 from bot.domain import NudgeKind, NudgeState, QuestionState
 from bot.messages import ChatMessage
 from bot.ports import DeliveryRefused
@@ -31,9 +37,7 @@ def hand_over(core: Core, by: str, n: int, to: str) -> HandOverQuestion:
 async def test_the_session_moves_only_when_the_other_mentor_accepts(core: Core) -> None:
     n = await core.claimed(asker="alice", mentor="bob")
     said = await core.reply(hand_over(core, "bob", n, "carol"))
-    assert said == (
-        f"Asked carol to take over #{n}. The session stays with its mentor until they accept."
-    )
+    assert said == f"Asked carol to take over #{n}. It stays with you until carol accepts."
     assert core.question(n).mentor == core.user("bob")
     [offer] = core.chat.messages("send_dm", user=core.user("carol"))
     assert [a.id for a in offer.actions] == ["accept", "decline"]
@@ -64,6 +68,47 @@ async def test_a_decline_leaves_the_session_and_tells_its_mentor(core: Core) -> 
     assert core.question(n).mentor == core.user("bob")
 
 
+async def test_an_admins_hand_over_says_whom_the_session_stays_with(core: Core) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    said = await core.reply(hand_over(core, "admin", n, "carol"))
+    assert said == f"Asked carol to take over #{n}. It stays with bob until carol accepts."
+
+
+async def test_accepting_twice_says_the_session_is_yours_already(core: Core) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
+    before = core.db.snapshot()
+    assert await core.reply(AcceptHandOver(core.actor("carol"), n)) == f"#{n} is already yours."
+    assert core.db.snapshot() == before
+
+
+async def test_a_paused_mentor_is_not_offered_a_hand_over(core: Core) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(PauseMentor(core.actor("carol"), timedelta(days=7)))
+    before = core.db.snapshot()
+    said = await core.reply(hand_over(core, "bob", n, "carol"))
+    assert said == (
+        f"carol is away (paused as a mentor), so they can't take over #{n} now. "
+        "Ask another mentor: `/mentor list` shows who mentors what."
+    )
+    assert core.db.snapshot() == before
+    assert core.chat.dms(core.user("carol")) == []
+
+
+async def test_a_mentor_who_paused_after_the_offer_cannot_accept_until_back(core: Core) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    await core.reply(PauseMentor(core.actor("carol"), None))
+    said = await core.reply(AcceptHandOver(core.actor("carol"), n))
+    assert said.startswith(f"You're paused as a mentor, so #{n} stays with its mentor")
+    assert core.question(n).mentor == core.user("bob")
+    await core.reply(ResumeMentor(core.actor("carol")))
+    assert (await core.reply(AcceptHandOver(core.actor("carol"), n))).startswith(
+        f"#{n} is now yours"
+    )
+
+
 async def test_only_the_person_asked_can_accept(core: Core) -> None:
     await core.join("dave", "python")
     n = await core.claimed(asker="alice", mentor="bob")
@@ -91,7 +136,8 @@ async def test_the_wrap_up_is_rescheduled_for_the_new_mentor(core: Core) -> None
         ("carol", "carol", "Only the mentor of #{n} (or an admin) can hand it over."),
         ("alice", "carol", "Only the mentor of #{n} (or an admin) can hand it over."),
         ("bob", "alice", "The asker of #{n} can't mentor their own question."),
-        ("bob", "bob", "bob already has #{n}."),
+        ("bob", "bob", "You already have #{n}."),
+        ("admin", "bob", "bob already has #{n}."),
         (
             "bob",
             "zed",  # never seen: not a mentor, and shown by id, never by a typed name

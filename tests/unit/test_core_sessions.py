@@ -86,6 +86,41 @@ async def test_release_swaps_session_reminders_for_escalation(core: Core) -> Non
     assert pending(core, n) == {NudgeKind.ESCALATE}
 
 
+async def test_an_admin_releasing_tells_the_mentor_and_the_asker_who_did_it(core: Core) -> None:
+    n = await core.claimed(asker="alice", mentor="bob")
+    said = await core.reply(ReleaseQuestion(core.actor("admin"), n))
+    assert said == f"Released #{n} from bob's session; bob and the asker are told."
+    assert core.chat.in_thread(n)[-1].startswith(f"admin (an admin) released #{n}; ")
+    [to_bob] = core.chat.dms(core.user("bob"))
+    assert to_bob.startswith(f"An admin released your session on #{n}")
+    assert "stop working on it" in to_bob
+    to_alice = core.chat.dms(core.user("alice"))[-1]
+    assert to_alice.startswith(f"An admin put your question #{n} back in the queue.")
+    assert "your mentor had to let it go" not in to_alice
+
+
+async def test_a_mentor_who_said_not_my_area_is_not_asked_again_on_release(core: Core) -> None:
+    n = await core.ask("alice")
+    await core.reply(MarkNotMyArea(core.actor("carol"), n))
+    await core.claim("bob", n)
+    await core.reply(ReleaseQuestion(core.actor("bob"), n))
+    assert core.user("carol") not in core.question(n).suggested
+    assert "@carol" not in core.chat.card(n).plain()
+    assert core.chat.dms(core.user("carol")) == []
+    # Nobody else is suggested, though bob and carol list pandas: the asker hears the truth.
+    told = core.chat.dms(core.user("alice"))[-1]
+    assert "No other mentor who fits is free to take it right now" in told
+    assert "lists its topics" not in told
+
+
+async def test_released_with_no_mentor_listing_its_topics_says_so(core: Core) -> None:
+    n = await core.ask("alice", "How do I negotiate a raise with my manager next week?")
+    await core.claim("dave", n)
+    await core.reply(ReleaseQuestion(core.actor("dave"), n))
+    assert core.question(n).suggested == ()
+    assert "No other mentor lists its topics" in core.chat.dms(core.user("alice"))[-1]
+
+
 async def test_released_question_can_be_claimed_by_another_mentor(core: Core) -> None:
     n = await core.claimed(mentor="bob")
     await core.reply(ReleaseQuestion(core.actor("bob"), n))
@@ -199,9 +234,28 @@ async def test_an_admin_cancelling_an_open_question_tells_its_asker_and_the_card
     assert "`/askmentor` again" in told
 
 
-async def test_cancelling_a_claimed_question_tells_the_thread(core: Core) -> None:
+async def test_the_asker_cannot_cancel_a_running_session_and_is_told_what_works(
+    core: Core,
+) -> None:
+    # CANCELLED comes only from OPEN for the asker: a session ends with a resolve or a release.
+    n = await core.claimed(asker="alice", mentor="bob")
+    before = core.db.snapshot()
+    said = await core.reply(CancelQuestion(core.actor("alice"), n))
+    assert said == (
+        f"#{n} is in a session with bob: resolve it when you're done (or release it if you'd "
+        "rather have another mentor)."
+    )
+    assert core.db.snapshot() == before
+    assert core.question(n).state is QuestionState.CLAIMED
+
+
+async def test_cancelling_a_question_released_from_its_session_tells_the_thread(
+    core: Core,
+) -> None:
     n = await core.claimed()
+    await core.reply(ReleaseQuestion(core.actor("bob"), n))
     await core.reply(CancelQuestion(core.actor("alice"), n))
+    assert core.question(n).state is QuestionState.CANCELLED
     assert core.chat.in_thread(n)[-1] == f"The asker cancelled #{n}. Thanks for your time!"
 
 

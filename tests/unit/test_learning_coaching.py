@@ -168,7 +168,18 @@ async def test_edit_in_the_console_hands_the_text_back_to_send_again(core: Core)
     await core.handle(AskQuestion(core.actor("alice"), VAGUE, anonymous=True))
     said = await core.reply(EditDraft(core.actor("alice"), 1))
     assert "`/askmentor --anonymous <question>`" in said and said.endswith(VAGUE)
-    assert core.db.tables["drafts"][1].state is DraftState.EDITED
+    # Nothing was sent yet (as when [Edit] opens a form): the draft waits for either.
+    assert core.db.tables["drafts"][1].state is DraftState.PENDING
+
+
+async def test_post_as_is_after_edit_in_the_console_posts_the_draft_once(core: Core) -> None:
+    # [Edit] pressed, then the asker changed their mind: [Post as is] posts it as it was.
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE))
+    await core.reply(EditDraft(core.actor("alice"), 1))
+    assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith("Thanks! Your")
+    assert core.question(1).text == VAGUE
+    assert await core.reply(PostDraft(core.actor("alice"), 1)) == "Draft 1 was posted already."
+    assert len(core.db.tables["questions"]) == 1
 
 
 async def test_an_edited_question_from_the_form_replaces_its_draft(core: Core) -> None:

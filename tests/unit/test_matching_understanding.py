@@ -220,6 +220,30 @@ async def test_only_the_asker_picks_the_topic() -> None:
     assert "Only the person who asked" in reply
 
 
+async def test_the_first_topic_picked_wins() -> None:
+    # The card, its suggestions and the learned lesson follow the first pick: a second press
+    # ("something else", or another topic) changes nothing and says what stands.
+    core = await start_core(NO_COACHING)
+    n = await core.ask("alice", "Everything feels like a lot lately and I do not know what to do")
+    await core.reply(PickTopic(core.actor("alice"), n, "debugging"))
+    before = core.db.snapshot()
+    for again in ("other", "boundaries"):
+        reply = await core.reply(PickTopic(core.actor("alice"), n, again))
+        assert reply == f"#{n} is already about debugging."
+    assert core.db.snapshot() == before
+    assert core.question(n).topics[0] == "debugging"
+
+
+async def test_something_else_first_keeps_the_question_as_written() -> None:
+    core = await start_core(NO_COACHING)
+    n = await core.ask("alice", "Everything feels like a lot lately and I do not know what to do")
+    topics = core.question(n).topics
+    await core.reply(PickTopic(core.actor("alice"), n, "other"))
+    reply = await core.reply(PickTopic(core.actor("alice"), n, "debugging"))
+    assert reply.startswith(f"You said #{n} is about something else already")
+    assert core.question(n).topics == topics
+
+
 async def test_mentor_about_is_stored_and_shown_on_the_profile() -> None:
     core = await start_core(NO_COACHING)
     await core.join("maya", "salary negotiation")
