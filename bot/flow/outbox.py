@@ -261,18 +261,22 @@ class Outbox:
         *,
         name: str,
         thread: ThreadRef | None = None,
+        in_thread: ChatMessage | None = None,
     ) -> None:
         """A DM to `user`, who is a member of a session thread of `q`: when it is refused
-        (their DMs are closed) it is said in that thread instead, addressed to them by `name`
-        (the mention pings them and nobody else). The thread is `thread` when given (one they
-        were in before a hand-over), else the one `q` has when this goes out, as long as `user`
-        is still its mentor. Only for a thread `user` is in: a mention in a private thread
-        would pull anyone else into it, and with them its (perhaps anonymous) asker."""
+        (their DMs are closed) it is said in that thread instead (`in_thread`, when what the
+        thread's other readers may see differs from the DM; else the DM's text), addressed to
+        them by `name` (the mention pings them and nobody else). The thread is `thread` when
+        given (one they were in before a hand-over), else the one `q` has when this goes out,
+        as long as `user` is still its mentor. Only for a thread `user` is in: a mention in a
+        private thread would pull anyone else into it, and with them its (perhaps anonymous)
+        asker."""
+        said = in_thread or message
         fallback = ChatMessage(
             body=text(
                 Mention(user, name), ", I couldn't send you a direct message, so here it is: "
             )
-            + message.body,
+            + said.body,
             question_id=message.question_id,
         )
         self._add(

@@ -187,8 +187,17 @@ async def _refuse_offer(ctx: Context, q: Question, declined_by: UserRef) -> None
         question_id=q.number,
     )
     if asked_by == q.mentor:
-        # Their DMs closed, the mentor hears it in the session thread they are in.
-        ctx.outbox.dm_or_in_thread(asked_by, told, q, name=names.get(asked_by, "mentor"))
+        # Their DMs closed, the mentor hears it in the session thread they are in, which the
+        # asker (and, in a public thread, the channel) reads too: without whom they asked.
+        in_thread = ChatMessage(
+            body=text(
+                f"the mentor you asked can't take over #{q.number}; it stays {stays}. "
+                f"You can ask someone else with `/mentor handover {q.number} @someone`."
+            ),
+            question_id=q.number,
+        )
+        name = names.get(asked_by, "mentor")
+        ctx.outbox.dm_or_in_thread(asked_by, told, q, name=name, in_thread=in_thread)
     else:
         # An admin is no member of the session thread (a mention would pull them into a
         # private one): a DM, or nothing when theirs are closed.

@@ -340,9 +340,10 @@ async def test_a_decline_reaches_a_mentor_with_closed_dms_in_their_session_threa
     await core.reply(DeclineHandOver(core.actor("carol"), n))
     [told] = _addressed_to(core, n, "bob")
     assert told.plain() == (
-        f"@bob, I couldn't send you a direct message, so here it is: carol can't take over "
-        f"#{n}; it stays with you. You can ask someone else with `/mentor handover {n} @someone`."
-    )
+        f"@bob, I couldn't send you a direct message, so here it is: the mentor you asked "
+        f"can't take over #{n}; it stays with you. You can ask someone else with "
+        f"`/mentor handover {n} @someone`."
+    )  # the thread's other readers (the asker; in a public one, the channel) learn no name
     assert told.mentions() == (core.user("bob"),)  # it pings bob and nobody else
     assert told in core.chat.messages("post_in_thread", thread=core.chat.thread_of(n))
     assert core.chat.dms(core.user("bob")) == []
@@ -393,7 +394,8 @@ async def test_an_anonymous_sessions_decline_for_a_mentor_with_closed_dms_names_
     else:
         await core.reply(DeclineHandOver(core.actor("dave"), n))
     [told] = _addressed_to(core, n, "bob")
-    assert f"{by} can't take over #{n}; it stays with you." in told.plain()
+    assert f"the mentor you asked can't take over #{n}; it stays with you." in told.plain()
+    assert by not in told.plain().removeprefix("@bob")
     assert told.mentions() == (core.user("bob"),)
     [opened] = core.chat.of("open_thread")
     assert opened.args["private"] is True
