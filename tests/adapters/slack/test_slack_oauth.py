@@ -5,6 +5,7 @@ token, the installer made admin and welcomed, and an uninstall that stops delive
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -29,6 +30,7 @@ from bot.flow.outbox import Delivery, Op, OutboxItem, new_key
 from bot.main import build_app
 from bot.messages import ChatMessage, text
 from bot.platforms import configured, credential_problems
+from bot.ports import Clock
 from bot.refs import UserRef
 from storage.slack_installations import SlackInstallations
 from tests.adapters.slack.conftest import SECRET, signed_headers, slack_config
@@ -145,7 +147,15 @@ async def oauth(sqlite_url: str) -> AsyncIterator[OAuthHarness]:
             channels={"general": f"C0{ws.team[2:6]}GEN", "mentoring": ws.mentoring,
                       "mentor-admins": ws.admins},
         )  # fmt: skip
-    app = await build_app(slack_config(), clock=SystemClock(), database_url=sqlite_url)
+    async with running(fake, sqlite_url, SystemClock()) as harness:
+        yield harness
+
+
+@contextlib.asynccontextmanager
+async def running(fake: FakeSlack, sqlite_url: str, clock: Clock) -> AsyncIterator[OAuthHarness]:
+    """The OAuth mode's app on `fake` (started, its OAuth client set), served in process; all
+    stopped afterwards, `fake` too."""
+    app = await build_app(slack_config(), clock=clock, database_url=sqlite_url)
     env = OAuthEnv(
         client_id=CLIENT[0],
         client_secret=CLIENT[1],

@@ -11,22 +11,23 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.applications import Starlette
 
-from adapters.slack.oauth import OAuthEnv, connect_oauth, oauth_routes
-from adapters.slack.server import slack_routes
 from adapters.slack.token_rotation import TokenKeeper
 from bot.clock import ManualClock
-from bot.main import build_app
 from bot.refs import UserRef
 from storage.slack_installations import SlackInstallation, SlackInstallations
-from tests.adapters.slack.conftest import SECRET, slack_config
 from tests.adapters.slack.fake_slack import TOKEN_SECONDS, FakeSlack
-from tests.adapters.slack.test_slack_oauth import ALPHA, CLIENT, QUESTION, OAuthHarness, _dm
+from tests.adapters.slack.test_slack_oauth import (
+    ALPHA,
+    CLIENT,
+    QUESTION,
+    OAuthHarness,
+    _dm,
+    running,
+)
 
 REFRESHES = {"grant_type": "refresh_token"}
 SECOND = "How do I read only two columns of a parquet file into a pandas DataFrame?"
@@ -49,29 +50,10 @@ async def rotating(sqlite_url: str) -> AsyncIterator[tuple[OAuthHarness, ManualC
         rotating=True,
     )
     clock = ManualClock(datetime.now(UTC))  # Bolt dates the install's expiry by the wall clock
-    app = await build_app(slack_config(), clock=clock, database_url=sqlite_url)
-    env = OAuthEnv(
-        client_id=CLIENT[0],
-        client_secret=CLIENT[1],
-        state_secret="state-secret-value",
-        signing_secret=SECRET,
-        api_url=fake.api_url,
-    )
-    bolt = await connect_oauth(app, env)
-    app.runtime.start()
-    web = Starlette(routes=[*slack_routes(bolt), *oauth_routes(bolt)])
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://slack.test")
-    harness = OAuthHarness(app, fake, http)
-    try:
+    async with running(fake, sqlite_url, clock) as harness:
         assert (await harness.install(ALPHA)).status_code == 200
         await harness.settled()
         yield harness, clock
-    finally:
-        await http.aclose()
-        await app.runtime.shutdown(grace=2)
-        await app.chat.aclose()
-        await app.dispose()
-        await fake.stop()
 
 
 async def _installed(harness: OAuthHarness) -> SlackInstallation:
