@@ -241,6 +241,18 @@ async def cancelled(event: QuestionCancelled, ctx: Context) -> None:
                 question_id=q.number,
             ),
         )
+    # A session under way: its mentor hears it where they will look, not only in the thread.
+    if event.by_admin and q.mentor is not None and q.mentor != event.by:
+        ctx.outbox.dm(
+            q.mentor,
+            ChatMessage(
+                body=text(
+                    f"An admin cancelled #{q.number}, the question of your session, so you can "
+                    "stop working on it. Thank you for your help!"
+                ),
+                question_id=q.number,
+            ),
+        )
     await schedule.on_close(ctx, q)
 
 

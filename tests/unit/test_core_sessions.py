@@ -348,6 +348,19 @@ async def test_an_admin_cancelling_is_named_in_the_thread_not_blamed_on_the_aske
     n = await core.claimed()
     await core.reply(CancelQuestion(core.actor("admin"), n))
     assert core.chat.in_thread(n)[-1] == f"admin (an admin) cancelled #{n}. Thanks for your time!"
+    # The mentor of the session under way is told where they will look, too.
+    [told] = [m for m in core.chat.dms(core.user("bob")) if "An admin cancelled" in m]
+    assert told == (
+        f"An admin cancelled #{n}, the question of your session, so you can stop working on it. "
+        "Thank you for your help!"
+    )
+
+
+async def test_an_admin_cancelling_an_open_question_tells_no_mentor(core: Core) -> None:
+    await core.join("bob", "python", "pandas")  # suggested, but in no session
+    n = await core.ask("alice")
+    await core.reply(CancelQuestion(core.actor("admin"), n))
+    assert not [m for m in core.chat.dms(core.user("bob")) if "An admin cancelled" in m]
 
 
 async def test_the_follow_up_reads_as_one_sentence(core: Core) -> None:
