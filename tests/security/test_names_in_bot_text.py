@@ -95,10 +95,11 @@ async def test_refused_hand_overs_name_the_mentor_asked_as_untrusted_text() -> N
     n = await core.ask("alice")
     await core.handle(ClaimQuestion(as_named(core, "bob"), n))
 
-    def hand_over(to: str) -> HandOverQuestion:
-        return HandOverQuestion(as_named(core, "bob"), n, core.user(to))
+    def hand_over(to: str, by: str = "bob") -> HandOverQuestion:
+        return HandOverQuestion(as_named(core, by), n, core.user(to))
 
-    [already_has] = await core.handle(hand_over("bob"))
+    # An admin naming the session's own mentor (the mentor hears "You already have #n").
+    [already_has] = await core.handle(hand_over("bob", by="admin"))
     assert already_has.plain() == f"{NAME} already has #{n}."
     [not_a_mentor] = await core.handle(hand_over("dave"))
     assert "isn't one" in not_a_mentor.plain()
