@@ -1,6 +1,6 @@
 """Bolt's installation store on the bot's database: an installation saved at the end of the
 install flow, the bot token Bolt authorizes each request with (traded for the next one first
-when the app rotates its tokens and this one is about to expire: `TokenKeeper`), and the
+when the app rotates its tokens and this one is about to expire: `Teams.installation`), and the
 workspace marked uninstalled when the app is removed there (bot tokens only; no per-user
 installs)."""
 
@@ -16,7 +16,6 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from adapters.slack.teams import Teams
-from adapters.slack.token_rotation import TokenKeeper
 from storage.slack_installations import SlackInstallation, SlackInstallations
 
 __all__ = ["DbInstallationStore"]
@@ -27,16 +26,9 @@ log = logging.getLogger(__name__)
 class DbInstallationStore(AsyncInstallationStore):
     """Bolt's installation store on the bot's database (bot tokens only)."""
 
-    def __init__(
-        self,
-        installations: SlackInstallations,
-        teams: Teams | None = None,
-        *,
-        keeper: TokenKeeper | None = None,
-    ) -> None:
+    def __init__(self, installations: SlackInstallations, teams: Teams | None = None) -> None:
         self.installations = installations
         self.teams = teams
-        self.keeper = keeper
 
     @property
     def logger(self) -> Logger:
@@ -78,12 +70,10 @@ class DbInstallationStore(AsyncInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        found = await self.installations.find(team_id or "")
-        if found is not None and self.keeper is not None:
-            token = found.bot_token
-            found = await self.keeper.fresh(found)
-            if found.bot_token != token and self.teams is not None:
-                self.teams.forget(found.team_id)  # its deliveries take the new token too
+        if self.teams is not None:  # traded first when due (token rotation)
+            found = await self.teams.installation(team_id or "")
+        else:
+            found = await self.installations.find(team_id or "")
         if found is None or not found.active or not found.bot_token:
             return None
         # Without its refresh token: Bolt rotates a bot that has one, beside the keeper.

@@ -137,7 +137,7 @@ async def connect_oauth(
         background=background,
         keeper=keeper,
     )
-    store = DbInstallationStore(installations, teams, keeper=keeper)
+    store = DbInstallationStore(installations, teams)
     gateway = TeamGateway(teams, session=session)
     app.chat.add(tr.PLATFORM, gateway)
 

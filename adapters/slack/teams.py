@@ -21,7 +21,7 @@ from adapters.slack.inbox import user_id
 from adapters.slack.runtime import SlackSettings, web_client
 from adapters.slack.token_rotation import TokenKeeper
 from adapters.slack.users import SlackDirectory
-from storage.slack_installations import SlackInstallations
+from storage.slack_installations import SlackInstallation, SlackInstallations
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -100,6 +100,21 @@ class Teams:
                 code,
             )
 
+    async def installation(self, team_id: str) -> SlackInstallation | None:
+        """The workspace's installation as stored, its token traded first when it is due (or
+        Slack called it expired: `token_expired`); the one look-up of a token, for Bolt's
+        authorization of a request (`DbInstallationStore`) and for deliveries (`get`) alike,
+        so a trade by either reaches both."""
+        found = await self.installations.find(team_id)
+        if found is None or self.keeper is None:
+            return found
+        token = found.bot_token
+        expired = self._expired.pop(team_id, None)
+        found = await self.keeper.fresh(found, expired=expired is not None and expired == token)
+        if found.bot_token != token:
+            self.forget(team_id)  # a cached gateway still holds the old token
+        return found
+
     async def get(self, team_id: str, *, quick: bool = False) -> Team | None:
         """The workspace's gateway, or None when it is not (or no longer) installed. `quick`
         (before an acknowledgement): no Slack call, but the trade of a rotating token that is
@@ -110,10 +125,7 @@ class Teams:
         hit = self._teams.get(team_id)
         if hit is not None and hit.expires > now:
             return hit
-        found = await self.installations.find(team_id)
-        if found is not None and self.keeper is not None:
-            expired = self._expired.pop(team_id, None)
-            found = await self.keeper.fresh(found, expired=expired == found.bot_token)
+        found = await self.installation(team_id)
         if found is None or not found.active or not found.bot_token:
             self._teams.pop(team_id, None)
             return None
