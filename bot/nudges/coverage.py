@@ -28,10 +28,13 @@ async def fitting_mentors(ctx: Context, q: Question) -> list[MentorProfile]:
     a mentor who released it."""
     roster = await ctx.services.roster.snapshot(await ctx.reads(), q.workspace)
     barred = {q.asker, *q.released_by}
-    able = [p for p in roster.profiles if p.ref not in barred]
-    topics = set(q.topics)
-    fit = [p for p in able if p.ref in q.suggested or topics & set(p.skills)]
-    return fit or able
+    # Run for every question posted: the roster's skill index, not a pass over every mentor
+    # (only a suggested mentor listing none of the topics, found by own words, needs one).
+    fit = {p.ref: p for t in q.topics for p in roster.by_skill.get(t, ())}
+    if not set(q.suggested) <= fit.keys():
+        fit |= {p.ref: p for p in roster.profiles if p.ref in q.suggested}
+    found = [p for ref, p in fit.items() if ref not in barred]
+    return found or [p for p in roster.profiles if p.ref not in barred]
 
 
 def ladder_due(
