@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, pool, text
 from sqlalchemy.engine import make_url
@@ -23,6 +25,17 @@ from storage.tables import metadata
 from storage.uow import make_uow_factory
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _downgrade_to(revision: str) -> Callable[[sa.Connection], None]:
+    """What `run_sync` runs to take a database down to `revision` on its own connection."""
+
+    def downgrade(connection: sa.Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    return downgrade
 
 
 async def _schema(url: str) -> tuple[set[str], str | None]:
@@ -370,15 +383,6 @@ async def test_0015_goes_back_keeping_the_hand_over_and_sqlites_autoincrement(
 ) -> None:
     """Down to 0014 and up again: the waiting hand-over stays, and on SQLite the rebuilt
     question table still never hands an id out twice."""
-    from alembic import command
-
-    from storage.migrate import alembic_config
-
-    def downgrade_to_0014(connection: sa.Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0014")
-
     await upgrade(empty_url)
     engine = create_engine(empty_url, poolclass=pool.NullPool)
     try:
@@ -393,7 +397,7 @@ async def test_0015_goes_back_keeping_the_hand_over_and_sqlites_autoincrement(
                 )
             )
         async with engine.begin() as conn:
-            await conn.run_sync(downgrade_to_0014)
+            await conn.run_sync(_downgrade_to("0014"))
         async with engine.connect() as conn:
             columns = await conn.run_sync(
                 lambda c: {col["name"] for col in inspect(c).get_columns("question")}
@@ -422,15 +426,7 @@ async def test_0016_keeps_installations_whose_tokens_do_not_expire_and_goes_back
 ) -> None:
     """An installation from before token rotation keeps its token and is read as one that never
     expires; down to 0015 the rotation columns go and the installation stays."""
-    from alembic import command
-
-    from storage.migrate import alembic_config
     from storage.slack_installations import SlackInstallations
-
-    def downgrade_to_0015(connection: sa.Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0015")
 
     await upgrade(empty_url, "0015")
     insert = text(
@@ -447,7 +443,7 @@ async def test_0016_keeps_installations_whose_tokens_do_not_expire_and_goes_back
         assert found is not None and found.active and found.bot_token == "xoxb-1"
         assert found.bot_refresh_token is None and found.bot_token_expires_at is None
         async with engine.begin() as conn:
-            await conn.run_sync(downgrade_to_0015)
+            await conn.run_sync(_downgrade_to("0015"))
         async with engine.connect() as conn:
             columns = await conn.run_sync(
                 lambda c: {col["name"] for col in inspect(c).get_columns("slack_installation")}
