@@ -264,7 +264,10 @@ class NudgeRow(SQLModel, table=True):
 
 class NotMyAreaRow(SQLModel, table=True):
     __tablename__ = "not_my_area"
-    __table_args__ = (sa.Index("ix_not_my_area_mentor_question", "mentor", "question_id"),)
+    __table_args__ = (
+        sa.Index("ix_not_my_area_mentor_question", "mentor", "question_id"),
+        sa.Index("ix_not_my_area_question_id", "question_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     mentor: str

@@ -456,3 +456,32 @@ async def test_0016_keeps_installations_whose_tokens_do_not_expire_and_goes_back
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD
+
+
+async def test_0017_indexes_not_my_area_by_question_and_goes_back(empty_url: str) -> None:
+    """Re-ranking reads "Not my area" by question: 0017 adds that index, and going down to
+    0016 takes only it away."""
+
+    def indexes(c: sa.Connection) -> set[str]:
+        return {str(ix["name"]) for ix in inspect(c).get_indexes("not_my_area")}
+
+    await upgrade(empty_url, "0016")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as conn:
+            before = await conn.run_sync(indexes)
+        await upgrade(empty_url)
+        async with engine.connect() as conn:
+            after = await conn.run_sync(indexes)
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade_to("0016"))
+        async with engine.connect() as conn:
+            down = await conn.run_sync(indexes)
+    finally:
+        await engine.dispose()
+    assert "ix_not_my_area_question_id" not in before
+    assert after == before | {"ix_not_my_area_question_id"}
+    assert down == before
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD
