@@ -20,6 +20,7 @@ __all__ = [
     "ExplainMatch",
     "ExtendTimebox",
     "HandOverQuestion",
+    "HandOverUnreachable",
     "HandleReaction",
     "ListMentors",
     "MarkNotMyArea",
@@ -143,6 +144,15 @@ class AcceptHandOver(Command):
 class DeclineHandOver(Command):
     actor: Actor
     question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class HandOverUnreachable(Command):
+    """The bot's own: the offer to take over question `question_id` (its internal id) could not
+    be sent to `user` (their direct messages are closed), so they will never answer it."""
+
+    question_id: int
+    user: UserRef
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,12 @@ from bot.mentors.profile import (
 from bot.messagebus import EventHandler, Handler
 from bot.privacy.wiring import PRIVACY_COMMANDS, PRIVACY_REACTIONS
 from bot.questions.asking import ask_question
-from bot.questions.handover import accept_hand_over, decline_hand_over, hand_over_question
+from bot.questions.handover import (
+    accept_hand_over,
+    decline_hand_over,
+    hand_over_question,
+    hand_over_unreachable,
+)
 from bot.questions.reactions import QUESTION_REACTIONS
 from bot.questions.sessions import (
     cancel_question,
@@ -53,6 +58,7 @@ _CORE: dict[type[c.Command], Handler] = {
     c.HandOverQuestion: hand_over_question,
     c.AcceptHandOver: accept_hand_over,
     c.DeclineHandOver: decline_hand_over,
+    c.HandOverUnreachable: hand_over_unreachable,
     c.MarkNotMyArea: mark_not_my_area,
     c.RateSession: rate_session,
     c.CommentOnSession: comment_on_session,

@@ -184,6 +184,7 @@ def build_runtime(
         chat=chat,
         clock=clock,
         card_view=lambda uow, q: card_view(uow, q, config),
+        refused=lambda command, key: inbox.receive_command(command, key=key),
         # A send ends this long before its lease would run out (see Deliverer._time_left).
         lease_margin=timedelta(seconds=flow.lease_seconds / 10),
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from bot.commands import Command
 from bot.domain import Question
 from bot.flow.group import GroupWriter
 from bot.flow.outbox import Delivery, Op, OutboxItem, fallback_key
@@ -17,12 +18,25 @@ from bot.messages import ChatMessage
 from bot.ports import ChatGateway, Clock, DeliveryRefused, UnitOfWork, UnitOfWorkFactory
 from bot.refs import MessageRef, ThreadRef
 
-__all__ = ["CardView", "Deliverer", "describe"]
+__all__ = ["CardView", "Deliverer", "Refused", "describe", "refused_key"]
 
 log = logging.getLogger(__name__)
 
 CardView = Callable[[UnitOfWork, Question], Awaitable[ChatMessage]]
 """Renders a question's card from what the database says now."""
+
+Refused = Callable[[Command, str], Awaitable[object]]
+"""Takes a delivery's `if_refused` command in (with a key of its own) when it can't go out."""
+
+
+async def _nobody_told(command: Command, key: str) -> None:
+    return None
+
+
+def refused_key(key: str) -> str:
+    """The inbox key of what a refusal of the delivery keyed `key` reports: the same on every
+    attempt, so it is taken in once."""
+    return f"refused:{key}"
 
 
 class Deliverer:
@@ -36,9 +50,11 @@ class Deliverer:
         chat: ChatGateway,
         clock: Clock,
         card_view: CardView,
+        refused: Refused | None = None,
         lease_margin: timedelta = timedelta(seconds=2),
     ) -> None:
         self._uow_factory = uow_factory
+        self._refused = refused or _nobody_told
         self._chat = chat
         self._clock = clock
         self._card_view = card_view
@@ -62,8 +78,15 @@ class Deliverer:
                     message = await self._card_view(uow, question)
             if question is None:
                 raise DeliveryRefused(f"question {d.question_id} no longer exists")
-        async with asyncio.timeout(self._time_left(row)):
-            result, records = await self._send(row, d, question, message, retry=retry)
+        try:
+            async with asyncio.timeout(self._time_left(row)):
+                result, records = await self._send(row, d, question, message, retry=retry)
+        except DeliveryRefused:
+            if d.if_refused is not None:
+                # Reported before the row is settled: a crash in between refuses and reports
+                # again, and the inbox drops the second report by its key.
+                await self._refused(d.if_refused, refused_key(row.key))
+            raise
         await self._record(row, d, result, records)
 
     def _time_left(self, row: OutboxItem) -> float | None:

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.commands import Command
 from bot.domain import Question
-from bot.flow.codec import message_from_json, message_to_json
+from bot.flow.codec import command_from_json, command_to_json, message_from_json, message_to_json
 from bot.messages import ChatMessage, Mention, text
 from bot.refs import ChannelRef, Ref, ThreadRef, UserRef
 
@@ -116,6 +117,9 @@ class Delivery:
     # it is then, while `user` is still its mentor. See `Outbox.dm_or_in_thread`.
     fallback: ChatMessage | None = None
     fallback_of: int | None = None
+    # A DM that asks something of `user` (a hand-over offer): when it is refused for good,
+    # this command goes to the inbox, so the core hears they will never answer.
+    if_refused: Command | None = None
 
     def scrubbed(self) -> Delivery:
         """The same delivery without its message: what its row keeps once it is done."""
@@ -145,6 +149,8 @@ class Delivery:
             out["fallback"] = message_to_json(self.fallback)
         if self.fallback_of is not None:
             out["fallback_of"] = self.fallback_of
+        if self.if_refused is not None:
+            out["if_refused"] = command_to_json(self.if_refused)
         return out
 
     @classmethod
@@ -164,6 +170,7 @@ class Delivery:
             secret=bool(raw.get("secret", False)),
             fallback=message_from_json(raw["fallback"]) if "fallback" in raw else None,
             fallback_of=raw.get("fallback_of"),
+            if_refused=command_from_json(raw["if_refused"]) if "if_refused" in raw else None,
         )
 
 
@@ -248,10 +255,27 @@ class Outbox:
             )
         )
 
-    def dm(self, user: UserRef, message: ChatMessage, *, secret: bool = False) -> None:
+    def dm(
+        self,
+        user: UserRef,
+        message: ChatMessage,
+        *,
+        secret: bool = False,
+        if_refused: Command | None = None,
+    ) -> None:
         """A direct message; `secret` when it carries one (its stored copy is scrubbed once it
-        went out)."""
-        self._add(Delivery(Op.DM, f"u:{user.key()}", message=message, user=user, secret=secret))
+        went out); `if_refused`, a command the core runs when it can't reach `user` (closed
+        DMs): for a DM whose answer someone waits for."""
+        self._add(
+            Delivery(
+                Op.DM,
+                f"u:{user.key()}",
+                message=message,
+                user=user,
+                secret=secret,
+                if_refused=if_refused,
+            )
+        )
 
     def dm_or_in_thread(
         self,

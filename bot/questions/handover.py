@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.actors import ensure_person, is_admin, load_question, names_for, require_workspace
-from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion
+from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion, HandOverUnreachable
 from bot.domain import Question, QuestionState
 from bot.events import QuestionHandedOver
 from bot.messagebus import Context, Refusal
@@ -15,7 +15,12 @@ from bot.messages import Action, ChatMessage, UserText, text
 from bot.privacy.audit import audit
 from bot.refs import UserRef
 
-__all__ = ["accept_hand_over", "decline_hand_over", "hand_over_question"]
+__all__ = [
+    "accept_hand_over",
+    "decline_hand_over",
+    "hand_over_question",
+    "hand_over_unreachable",
+]
 
 
 def _running(q: Question) -> None:
@@ -69,6 +74,8 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
     if cmd.actor.user != q.mentor:
         await audit(ctx, cmd.actor, "handover", subject=f"#{q.number}", detail=f"to {cmd.to.key()}")
+    if q.handover_to is not None:
+        await _withdraw_earlier(ctx, q, cmd.actor.user)
     ctx.outbox.dm(
         cmd.to,
         ChatMessage(
@@ -83,6 +90,8 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
             ),
             question_id=q.number,
         ),
+        # Their DMs closed, they never see it: whoever asked hears so instead of waiting.
+        if_refused=HandOverUnreachable(q.pk, cmd.to),
     )
     if cmd.actor.user == q.mentor:
         stays = text("It stays with you until ")
@@ -90,15 +99,52 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
         assert q.mentor is not None  # _running
         mentor = (await names_for(ctx, [q.mentor])).get(q.mentor, "its mentor")
         stays = text("It stays with ", UserText(mentor), " until ")
+    instead = text()
+    if q.handover_to is not None:
+        earlier = (await names_for(ctx, [q.handover_to])).get(q.handover_to, "the one asked")
+        instead = text(" (the request to ", UserText(earlier), " is withdrawn)")
     ctx.reply(
-        text(
-            "Asked ",
-            UserText(target),
-            f" to take over #{q.number}. ",
-            stays,
+        text("Asked ", UserText(target), f" to take over #{q.number}")
+        + instead
+        + text(". ")
+        + stays
+        + text(
             UserText(target),
             " accepts.",
         )
+    )
+
+
+async def _withdraw_earlier(ctx: Context, q: Question, by: UserRef) -> None:
+    """A new hand-over of `q` replaces the one waiting: its mentor (asked, with buttons that
+    would now do nothing) is told it is withdrawn, and so is whoever asked for it when that was
+    someone else (an admin, whose request the mentor replaced)."""
+    earlier, asked_by = q.handover_to, q.handover_by or q.mentor
+    assert earlier is not None
+    ctx.outbox.dm(
+        earlier,
+        ChatMessage(
+            body=text(
+                f"The request to take over #{q.number} is withdrawn (it went to someone "
+                "else), so there's nothing for you to do. Thank you all the same!"
+            ),
+            question_id=q.number,
+        ),
+    )
+    if asked_by is None or asked_by == by or not await ctx.uow.people.get_many([asked_by]):
+        return
+    names = await names_for(ctx, [by, earlier])
+    ctx.outbox.dm(
+        asked_by,
+        ChatMessage(
+            body=text(
+                UserText(names.get(by, "Someone")),
+                f" asked another mentor to take over #{q.number}, in place of ",
+                UserText(names.get(earlier, "the one you asked")),
+                ", who is told it's withdrawn.",
+            ),
+            question_id=q.number,
+        ),
     )
 
 
@@ -165,9 +211,20 @@ async def decline_hand_over(cmd: DeclineHandOver, ctx: Context) -> None:
     ctx.reply(f"No problem — #{q.number} stays with its mentor.")
 
 
-async def _refuse_offer(ctx: Context, q: Question, declined_by: UserRef) -> None:
+async def hand_over_unreachable(cmd: HandOverUnreachable, ctx: Context) -> None:
+    """The offer never reached the mentor asked (closed DMs): withdrawn, and whoever asked is
+    told, unless it was answered, replaced or the session moved on meanwhile."""
+    q = await ctx.uow.questions.get(cmd.question_id)
+    if q is None or q.handover_to != cmd.user or q.state is not QuestionState.CLAIMED:
+        return
+    await _refuse_offer(ctx, q, cmd.user, unreachable=True)
+
+
+async def _refuse_offer(
+    ctx: Context, q: Question, declined_by: UserRef, *, unreachable: bool = False
+) -> None:
     """Withdraw the hand-over waiting on `q` and tell whoever asked for it (the mentor, or the
-    admin who did) that `declined_by` can't take it."""
+    admin who did) that `declined_by` can't take it (or, `unreachable`, never got the offer)."""
     withdrawn = replace(q, handover_to=None, handover_by=None)
     if not await ctx.uow.questions.update(withdrawn, expected_state=q.state):
         raise Refusal(f"Question #{q.number} changed just now; have a look and try again.")
@@ -178,24 +235,29 @@ async def _refuse_offer(ctx: Context, q: Question, declined_by: UserRef) -> None
         return  # the admin who asked has been forgotten since: nobody to tell
     names = await names_for(ctx, [declined_by, asked_by])
     stays = "with you" if asked_by == q.mentor else "with its mentor"
-    told = ChatMessage(
-        body=text(
-            UserText(names.get(declined_by, "The mentor you asked")),
-            f" can't take over #{q.number}; it stays {stays}. "
-            f"You can ask someone else with `/mentor handover {q.number} @someone`.",
-        ),
-        question_id=q.number,
-    )
+    again = f"You can ask someone else with `/mentor handover {q.number} @someone`."
+    who = UserText(names.get(declined_by, "The mentor you asked"))
+    if unreachable:
+        said = text(
+            "I couldn't reach ",
+            who,
+            " (their direct messages are closed to me), so they never saw your request to "
+            f"take over #{q.number}; it stays {stays}. {again}",
+        )
+        said_in_thread = text(
+            "I couldn't reach the mentor you asked (their direct messages are closed to me), "
+            f"so #{q.number} stays {stays}. {again}"
+        )
+    else:
+        said = text(who, f" can't take over #{q.number}; it stays {stays}. {again}")
+        said_in_thread = text(
+            f"the mentor you asked can't take over #{q.number}; it stays {stays}. {again}"
+        )
+    told = ChatMessage(body=said, question_id=q.number)
     if asked_by == q.mentor:
         # Their DMs closed, the mentor hears it in the session thread they are in, which the
         # asker (and, in a public thread, the channel) reads too: without whom they asked.
-        in_thread = ChatMessage(
-            body=text(
-                f"the mentor you asked can't take over #{q.number}; it stays {stays}. "
-                f"You can ask someone else with `/mentor handover {q.number} @someone`."
-            ),
-            question_id=q.number,
-        )
+        in_thread = ChatMessage(body=said_in_thread, question_id=q.number)
         name = names.get(asked_by, "mentor")
         ctx.outbox.dm_or_in_thread(asked_by, told, q, name=name, in_thread=in_thread)
     else:

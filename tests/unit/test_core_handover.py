@@ -11,6 +11,7 @@ from bot.commands import (
     AcceptHandOver,
     DeclineHandOver,
     HandOverQuestion,
+    HandOverUnreachable,
     PauseMentor,
     ResumeMentor,
 )
@@ -404,3 +405,91 @@ async def test_an_anonymous_sessions_decline_for_a_mentor_with_closed_dms_names_
     public = [*core.chat.messages("post_card"), *core.chat.messages("update_card")]
     assert all(core.user("alice") not in m.mentions() for m in public)
     assert all("alice" not in m.plain() for m in public)
+
+
+@pytest.mark.parametrize("by", ["bob", "admin"])
+async def test_an_offer_that_cannot_reach_the_mentor_asked_is_withdrawn_and_whoever_asked_told(
+    by: str,
+) -> None:
+    core = await closed_dms_core("carol")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, by, n, "carol"))
+    assert core.question(n).handover_to == core.user("carol")  # not heard back yet
+    await core.tick()  # the refusal, taken in as an input, is decided
+    q = core.question(n)
+    assert (q.mentor, q.handover_to, q.handover_by) == (core.user("bob"), None, None)
+    stays = "with you" if by == "bob" else "with its mentor"
+    [told] = [d for d in core.chat.dms(core.user(by)) if "couldn't reach" in d]
+    assert told == (
+        "I couldn't reach carol (their direct messages are closed to me), so they never saw "
+        f"your request to take over #{n}; it stays {stays}. You can ask someone else with "
+        f"`/mentor handover {n} @someone`."
+    )
+    # Asked again once their DMs are open, carol can take it.
+    core.chat.closed.clear()
+    await core.reply(hand_over(core, by, n, "carol"))
+    await core.reply(AcceptHandOver(core.actor("carol"), n))
+    assert core.question(n).mentor == core.user("carol")
+
+
+async def test_an_unreachable_offer_already_replaced_or_answered_changes_nothing() -> None:
+    core = await closed_dms_core("carol")
+    await core.join("dave", "pandas")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    await core.reply(hand_over(core, "bob", n, "dave"))  # before the refusal is decided
+    await core.tick()
+    q = core.question(n)
+    assert (q.mentor, q.handover_to) == (core.user("bob"), core.user("dave"))
+    assert not any("couldn't reach" in d for d in core.chat.dms(core.user("bob")))
+    await core.reply(AcceptHandOver(core.actor("dave"), n))
+    await core.reply(HandOverUnreachable(q.pk, core.user("dave")))  # a late report, say
+    assert core.question(n).mentor == core.user("dave")
+    assert not any("couldn't reach" in d for d in core.chat.dms(core.user("bob")))
+
+
+async def test_the_refusal_is_taken_in_once_however_often_the_delivery_is_tried() -> None:
+    core = await closed_dms_core("carol")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    [row] = [r for r in core.db.tables["outbox"].values() if r.delivery.if_refused is not None]
+    assert row.state == "failed"
+    # A crash between the report and the row's settling: the delivery is tried again.
+    row.state, row.lease_until, row.due_at = "pending", None, core.clock.now()
+    await core.tick()
+    reports = [r for r in core.db.tables["inbox"].values() if r.key == f"refused:{row.key}"]
+    assert len(reports) == 1 and reports[0].state == "done"
+    assert len([d for d in core.chat.dms(core.user("bob")) if "couldn't reach" in d]) == 1
+
+
+async def test_a_second_hand_over_withdraws_the_first_and_tells_the_mentor_first_asked(
+    core: Core,
+) -> None:
+    await core.join("dave", "pandas")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    said = await core.reply(hand_over(core, "bob", n, "dave"))
+    assert said == (
+        f"Asked dave to take over #{n} (the request to carol is withdrawn). "
+        "It stays with you until dave accepts."
+    )
+    withdrawn = core.chat.dms(core.user("carol"))[-1]
+    assert withdrawn.startswith(f"The request to take over #{n} is withdrawn")
+    said = await core.reply(AcceptHandOver(core.actor("carol"), n))  # her old button
+    assert said == f"There's no hand-over of #{n} waiting for you."
+    assert core.chat.dms(core.user("bob")) == []  # he replaced his own request: nothing to tell
+    await core.reply(AcceptHandOver(core.actor("dave"), n))
+    assert core.question(n).mentor == core.user("dave")
+
+
+async def test_a_mentor_replacing_an_admins_hand_over_tells_the_admin(core: Core) -> None:
+    await core.join("dave", "pandas")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "admin", n, "carol"))
+    await core.reply(hand_over(core, "bob", n, "dave"))
+    [told] = core.chat.dms(core.user("admin"))
+    assert told == (
+        f"bob asked another mentor to take over #{n}, in place of carol, who is told it's "
+        "withdrawn."
+    )
+    assert core.chat.dms(core.user("carol"))[-1].startswith(f"The request to take over #{n}")

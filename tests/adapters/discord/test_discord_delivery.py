@@ -140,6 +140,29 @@ async def test_a_decline_reaches_a_mentor_whose_dms_are_closed_in_their_session_
     assert not any("take over" in str(m) for m in fake.channel_messages(fake.mentoring_id))
 
 
+async def test_a_hand_over_to_a_member_whose_dms_are_closed_comes_back_as_not_reached(
+    harness: Harness,
+) -> None:
+    """Discord refuses the offer (50007): the mentor who asked hears so by DM, instead of
+    waiting for an answer that can never come, and the session stays theirs."""
+    fake = harness.fake
+    await _join(harness, "bob", "carol")
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    fake.close_dms("carol")
+    await _hand_over(harness, "bob", "carol")
+    await fake.wait_until(
+        lambda: any("couldn't reach" in body for _, body in _dm_posts(harness, "bob"))
+    )
+    [(status, body)] = [p for p in _dm_posts(harness, "bob") if "couldn't reach" in p[1]]
+    assert status == 200 and "never saw your request to take over #1" in body
+    assert [status for status, body in _dm_posts(harness, "carol")] == [403]
+    async with harness.app.uow_factory() as uow:
+        question = await uow.questions.get(1)
+    assert question is not None and question.handover_to is None
+    assert question.mentor == user_ref(fake.users["bob"]["id"])
+
+
 async def test_a_claim_by_reaction_with_closed_dms_is_confirmed_by_the_intros_ping(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
