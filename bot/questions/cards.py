@@ -71,10 +71,10 @@ def question_card(
     *,
     names: dict[UserRef, str],
     config: Config,
-    rating: int | None = None,
     cross_region: frozenset[UserRef] = frozenset(),
 ) -> ChatMessage:
-    """The card in the mentoring channel; never shows an anonymous asker. Suggested mentors in
+    """The card in the mentoring channel; never shows an anonymous asker, nor how the help was
+    rated (that is the mentor's own feedback, `/mentor feedback`). Suggested mentors in
     `cross_region` are marked so ("a view from another region")."""
     n = q.number
     asker = text(ANONYMOUS) if q.anonymous else who(q.asker, names, mention=False)
@@ -107,8 +107,6 @@ def question_card(
         status = text("Claimed by ") + who(q.mentor, names, mention=False)
     elif q.mentor is not None and q.state is QuestionState.RESOLVED:
         status = status + " · helped by " + who(q.mentor, names, mention=False)
-        if rating is not None:
-            status = status + f" · rated {rating}/5"
     fields.append(("Status", status))
     footer = text(
         "Tip for askers: say what you tried and what you expected. "
@@ -135,14 +133,10 @@ async def card_view(uow: UnitOfWork, q: Question, config: Config) -> ChatMessage
         if ref is not None and ref not in people:
             names[ref] = FORGOTTEN_NAME
     q = replace(q, suggested=tuple(r for r in q.suggested if r in people))
-    rating = None
-    if q.state is QuestionState.RESOLVED:
-        rated = await uow.feedback.get(q.pk, q.asker, "asker")
-        rating = rated.score if rated is not None else None
     cross: frozenset[UserRef] = frozenset()
     if q.state is QuestionState.OPEN:
         cross = await cross_region_mentors(uow, q, at=q.created_at, people=people)
-    return question_card(q, names=names, config=config, rating=rating, cross_region=cross)
+    return question_card(q, names=names, config=config, cross_region=cross)
 
 
 def session_controls(q: Question, config: Config) -> tuple[Action, ...]:

@@ -381,7 +381,7 @@ async def unanswered(event: QuestionUnanswered, ctx: Context) -> None:
 async def rated(event: SessionRated, ctx: Context) -> None:
     if event.role != "asker":
         return
-    q, ws = await _question(ctx, event.question_id)
+    q, _ = await _question(ctx, event.question_id)
     await ctx.uow.nudges.cancel(q.pk, [NudgeKind.FEEDBACK])
     if (
         event.previous is None
@@ -409,7 +409,8 @@ async def rated(event: SessionRated, ctx: Context) -> None:
             )
         elif not good and held > 0:
             await take_back_points(ctx, user=q.mentor, question=q, reason="good rating")
-    _show_card(ctx, q, ws)
+    # The card does not change: a rating is between the asker, the mentor (`/mentor feedback`)
+    # and, when low, the admins — never shown to the channel.
 
 
 QUESTION_REACTIONS: dict[type[Event], list[EventHandler]] = {

@@ -30,7 +30,7 @@ def test_demo_tours_every_flow_without_errors(tmp_path: Path) -> None:
         "[#mentoring] Question #1",
         "[thread #1] @alice meet @bob",
         "[only carol sees] bob claimed #1 first",
-        "rated 5/5",
+        "You rated the help on #1 5/5",
         "[thread #2] @alice meet @carol",
         "Status: Cancelled",
         "time's up on #3",

@@ -213,10 +213,11 @@ async def test_extend_adds_ten_minutes(claimed: ConsoleDriver) -> None:
     assert out.one("only bob sees").text == "Extended #1 by 10 minutes."
 
 
-async def test_rate_updates_the_card_and_thanks_the_asker(claimed: ConsoleDriver) -> None:
-    await claimed("as alice", "click resolve 1")
+async def test_rate_thanks_the_asker_and_leaves_the_card_alone(claimed: ConsoleDriver) -> None:
+    out = await claimed("as alice", "click resolve 1")
+    assert "Status: Resolved ✅ · helped by bob" in out.one("#mentoring").lines
     out = await claimed("click rate:5 1")
-    assert "Status: Resolved ✅ · helped by bob · rated 5/5" in out.one("#mentoring")
+    assert not out.to("#mentoring")
     assert out.one("only alice sees").text.startswith("Thanks! You rated the help on #1 5/5.")
 
 

@@ -17,13 +17,20 @@ async def core() -> Core:
     return await start_core()
 
 
-async def test_asker_rates_the_help_and_the_card_shows_it(core: Core) -> None:
+@pytest.mark.parametrize("score", [1, 5])
+async def test_asker_rates_the_help_and_the_channel_never_sees_the_score(
+    core: Core, score: int
+) -> None:
     n = await core.resolved()
-    said = await core.reply(RateSession(core.actor("alice"), n, 5))
-    assert said.startswith(f"Thanks! You rated the help on #{n} 5/5.")
+    cards = len(core.chat.messages("update_card"))
+    said = await core.reply(RateSession(core.actor("alice"), n, score))
+    assert said.startswith(f"Thanks! You rated the help on #{n} {score}/5.")
     [fb] = core.db.rows("feedback")
-    assert (fb.rater, fb.role, fb.score) == (core.user("alice"), "asker", 5)
-    assert "rated 5/5" in core.chat.card(n).plain()
+    assert (fb.rater, fb.role, fb.score) == (core.user("alice"), "asker", score)
+    # The card in the channel stays as it was: resolved, helped by bob, no score.
+    assert len(core.chat.messages("update_card")) == cards
+    card = core.chat.card(n).plain()
+    assert "helped by bob" in card and "/5" not in card and "rated" not in card
 
 
 async def test_mentor_rating_is_recorded_as_question_clarity(core: Core) -> None:
@@ -42,7 +49,6 @@ async def test_a_rating_can_be_changed_within_ten_minutes(core: Core) -> None:
     assert said.startswith(f"Changed: you rated the help on #{n} 5/5 (was 1/5).")
     [fb] = core.db.rows("feedback")
     assert fb.score == 5
-    assert "rated 5/5" in core.chat.card(n).plain()
 
 
 async def test_a_rating_is_final_after_ten_minutes(core: Core) -> None:
