@@ -6,7 +6,7 @@ from bot.actors import is_admin, load_question, names_for
 from bot.commands import ExplainMatch, ListMentors, ShowLeaderboard
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, UserText, lines, text
-from bot.questions.ranking import rank_for
+from bot.questions.ranking import perspective_of, rank_for
 from bot.recognition.points import PERIODS, leaderboard_text
 
 __all__ = ["explain_match", "list_mentors", "show_leaderboard"]
@@ -71,8 +71,7 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
         exclude={q.asker, *q.released_by},
         limit=max(ctx.config.matching.suggest, 5),
         seed=q.text,  # as when it was asked: equal scores fall the same way
-        # "Someone new to the asker" says whom an anonymous asker has met: not for them.
-        asker=None if q.anonymous else q.asker,
+        asker=perspective_of(q.asker, anonymous=q.anonymous),
         stage=q.wanted_stage,
     )
     # The card's order first (it was decided when the card was posted), then the rest.

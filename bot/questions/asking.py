@@ -22,7 +22,7 @@ from bot.matching.perspectives import STAGES
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines
-from bot.questions.ranking import away_for, back_at_work, rank_for, read_question
+from bot.questions.ranking import away_for, back_at_work, perspective_of, rank_for, read_question
 from bot.questions.topic_choice import topic_buttons
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import duration_text
@@ -123,7 +123,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         seed=body,
         text=body,
         reading=reading,
-        asker=actor.user,
+        asker=perspective_of(actor.user, anonymous=cmd.anonymous),
         stage=cmd.stage,
     )
     draft = Question(

@@ -25,7 +25,14 @@ from bot.messagebus import Context
 from bot.messages import Text, UserText, When, text
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["away_for", "back_at_work", "listing_mentors", "rank_for", "read_question"]
+__all__ = [
+    "away_for",
+    "back_at_work",
+    "listing_mentors",
+    "perspective_of",
+    "rank_for",
+    "read_question",
+]
 
 _YIELD_EVERY = 1000  # mentors looked at between two turns of the event loop
 
@@ -48,6 +55,13 @@ async def read_question(
         sure=cfg.sure_weight,
         close=cfg.unsure_margin,
     )
+
+
+def perspective_of(asker: UserRef, *, anonymous: bool) -> UserRef | None:
+    """Whose history the ranking may weigh (the `asker` of `rank_for`): nobody's for an
+    anonymous question — who is suggested (and told of it) would hint at whom its asker met,
+    and `/mentor why` could not explain the order without saying so."""
+    return None if anonymous else asker
 
 
 async def rank_for(

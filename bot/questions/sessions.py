@@ -39,7 +39,7 @@ from bot.messagebus import Context, Refusal
 from bot.messages import ChatMessage, Text, UserText, text
 from bot.privacy.audit import audit
 from bot.questions.cards import TIMED_OUT_ADVICE
-from bot.questions.ranking import rank_for
+from bot.questions.ranking import perspective_of, rank_for
 from bot.refs import UserRef
 
 __all__ = [
@@ -183,7 +183,7 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
             question_id=q.id,
             exclude={q.asker, *released.released_by},
             limit=ctx.config.matching.suggest,
-            asker=q.asker,
+            asker=perspective_of(q.asker, anonymous=q.anonymous),
             stage=q.wanted_stage,
         )
     )
@@ -319,7 +319,7 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
             question_id=q.id,
             exclude={q.asker, cmd.actor.user},
             limit=ctx.config.matching.suggest,
-            asker=q.asker,
+            asker=perspective_of(q.asker, anonymous=q.anonymous),
             stage=q.wanted_stage,
         )
         q.suggested = tuple(r.ref for r in ranked)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.commands import AskQuestion, ExplainMatch, RegisterMentor
+from bot.commands import AskQuestion, CancelQuestion, ExplainMatch, RegisterMentor
 from bot.learning.commands import SetMentorRegion, SetMentorStage
 from bot.matching import MentorCandidate, rank_mentors
 from bot.matching.perspectives import AskerView, Place, cross_region, stage_points
@@ -190,3 +190,23 @@ async def test_an_anonymous_card_never_says_cross_region(core: Core) -> None:
     )
     await core.ask("alice", anonymous=True)
     assert "cross-region" not in core.chat.card(1).plain()
+
+
+async def test_an_anonymous_question_is_ranked_without_whom_its_asker_met(core: Core) -> None:
+    # Named, a frequent asker is offered carol first (someone new); asked anonymously, the
+    # order is what anyone's would be: whom the asker met shapes nothing others see.
+    await core.join("bob", "pandas")
+    await core.join("carol", "pandas")
+    for asker, mentor in (("alice", "bob"), ("dave", "carol")):  # both as busy
+        for _ in range(3):
+            n = await core.ask(asker)
+            await core.claim(mentor, n)
+            await core.resolve(asker, n)
+    text = QUESTION + " Once more."
+    named = await core.ask("alice", text)
+    await core.reply(CancelQuestion(core.actor("alice"), named))  # else "asked already"
+    anonymous = await core.ask("alice", text, anonymous=True)
+    anyone = await core.ask("zoe", text)
+    bob, carol = core.user("bob"), core.user("carol")
+    assert core.question(named).suggested == (carol, bob)
+    assert core.question(anonymous).suggested == core.question(anyone).suggested == (bob, carol)
