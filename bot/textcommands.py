@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -74,13 +75,30 @@ class ParseError:
 
 
 # A dash-word: `--word`, or `-word`, with the dashes a phone or a word processor makes of `--`
-# (— em dash, – en dash, ‐ hyphen, − minus) counted as dashes too.
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+# (— em dash, – en dash, ‐ hyphen, − minus, ー the katakana long-vowel mark a Japanese keyboard
+# gives) counted as dashes too. Tokens are NFKC-normalised before they are read, so full-width
+# `－－ａｎｏｎｙｍｏｕｓ` and the small and half-width forms count as well.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\u30fc\ufe63\uff0d"
 _FLAG = re.compile(rf"^[{_DASHES}]{{1,3}}([A-Za-z][A-Za-z-]*)$")
 _ONLY_DASHES = re.compile(rf"^[{_DASHES}]{{1,3}}$")
+# A dash-word anywhere in a token: `raise?--anonymous`, `--anonymous🙂`.
+_DASH_WORD = re.compile(rf"([{_DASHES}]+)([^\W\d_]+)")
+# The one dash that joins a word to the one before it (`semi-anonymous`), not a flag.
+_HYPHENS = "-\u2010\u2011"
 _ANONYMOUS = {"anonymous", "anon", "a", "anonymously"}
-# What a flag picks up in a sentence: `(--anonymous)`, `--anonymous:`, `… --anonymous.`
-_AROUND = "()[]{}<>.,:;!?\"'“”‘’"
+# What a flag picks up in a sentence or a chat: `(--anonymous)`, `--anonymous:`,
+# `… --anonymous…`, markdown (`` `--anonymous` ``, `*…*`, `_…_`, `~…~`), guillemets.
+_AROUND = "()[]{}<>.,:;!?\"'“”‘’„‚`*_~«»‹›…「」『』【】"
+_ONE_STAGE = "Ask for one career stage at most, e.g. `--senior`."
+_INSIDE = (
+    "I found `--anonymous` inside your question, so I posted nothing: put it at the start, "
+    "e.g. `/askmentor --anonymous How do I ask for a raise?`"
+)
+
+
+def _read(token: str) -> str:
+    """`token` as it is read for flags (NFKC: full-width letters and dashes become plain ones)."""
+    return unicodedata.normalize("NFKC", token)
 
 
 def _near_anonymous(word: str) -> bool:
@@ -91,42 +109,73 @@ def _near_anonymous(word: str) -> bool:
 
 def _spelled_out(token: str) -> bool:
     """`anonymous` or `anon` as a word of its own (after a lone `--`)."""
-    return token.strip(_AROUND).lower() in _ANONYMOUS - {"a"}
+    return _read(token).strip(_AROUND).lower() in _ANONYMOUS - {"a"}
 
 
 def _flag(token: str) -> str | None:
     """The word of a dash-word token (lower case), else None. The anonymous flag (or a typo of
-    it) counts in brackets or with punctuation too; other options (and `ls -a?`) stay text."""
+    it) and a career stage count in brackets, markdown or with punctuation too (`—anonymous—`);
+    other options (and `ls -a?`) stay text."""
+    token = _read(token)
     m = _FLAG.match(token)
     if m is None:
-        m = _FLAG.match(token.strip(_AROUND))
-        if m is None or not _near_anonymous(m[1].lower()):
+        m = _FLAG.match(token.lstrip(_AROUND).rstrip(_AROUND + _DASHES))
+        if m is None or not (_near_anonymous(m[1].lower()) or m[1].lower() in STAGES):
             return None
     return m[1].lower()
 
 
-def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
-    """``[--anonymous] [--senior] <question> [--anonymous]`` → (anonymous, career stage asked
-    for, question).
+def _joined(dashes: str, token: str) -> str | None:
+    """`-- anonymous` (the space a phone puts after a dash) or `-- -anonymous` as one flag, else
+    None."""
+    if not _ONLY_DASHES.match(_read(dashes)):
+        return None
+    if _spelled_out(token):
+        return dashes + token
+    word = _flag(token)
+    return token if word is not None and (_near_anonymous(word) or word in STAGES) else None
 
-    The anonymous flag is recognised in front or at the end, in any case, with any dash
-    (`—anonymous` from a phone too, `-- anonymous`, `--anonymous:`); a stage flag is any of
-    `STAGES`, in front. Any other dash-word in front, and a typo of the flag at the end, is
-    refused — a typo must never post a question under the asker's name that was meant to be
-    anonymous."""
+
+def _anonymous_inside(tokens: Sequence[str]) -> bool:
+    """Whether the question's text holds the anonymous flag (or a typo of it) away from its
+    ends: `-- anonymous`, `--anonymous please`, `raise?--anonymous` — but not a plain
+    `anonymous`, nor `semi-anonymous`."""
+    for i, token in enumerate(tokens):
+        read = _read(token).lower()
+        if i + 1 < len(tokens) and _ONLY_DASHES.match(read) and _spelled_out(tokens[i + 1]):
+            return True
+        for m in _DASH_WORD.finditer(read):
+            hyphen = len(m[1]) == 1 and m[1] in _HYPHENS
+            joins = hyphen and m.start() > 0 and read[m.start() - 1].isalnum()
+            if not joins and _near_anonymous(m[2]):
+                return True
+    return False
+
+
+def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
+    """``[--anonymous] [--senior] <question> [--anonymous] [--senior]`` → (anonymous, career
+    stage asked for, question).
+
+    The flags are read in a run in front and in a run at the end, in any order and case, with
+    any dash (`—anonymous` from a phone, `ーーanonymous`, full-width `－－ａｎｏｎｙｍｏｕｓ`,
+    `-- anonymous`), in brackets, markdown or with punctuation (`--anonymous:`, `` `--anonymous` ``,
+    `«--anonymous»`); a stage flag is any of `STAGES`. Any other dash-word in front, a typo of
+    the anonymous flag at the end, and the anonymous flag (or a typo of it) anywhere else in the
+    text (`--anonymous please`, `raise?--anonymous`) are refused — a typo must never post a
+    question under the asker's name that was meant to be anonymous. The question is the text as
+    typed, without its flags."""
     tokens = strip_invisible(raw).split()
-    # `-- anonymous`: the space a phone puts after a dash.
-    if len(tokens) > 1 and _ONLY_DASHES.match(tokens[0]) and _spelled_out(tokens[1]):
-        tokens[:2] = [tokens[0] + tokens[1]]
-    if len(tokens) > 1 and _ONLY_DASHES.match(tokens[-2]) and _spelled_out(tokens[-1]):
-        tokens[-2:] = [tokens[-2] + tokens[-1]]
     anonymous, stage = False, None
-    while tokens and (word := _flag(tokens[0])) is not None:
+    while tokens:
+        if len(tokens) > 1 and (joined := _joined(tokens[0], tokens[1])) is not None:
+            tokens[:2] = [joined]
+        if (word := _flag(tokens[0])) is None:
+            break
         if word in _ANONYMOUS:
             anonymous = True
         elif word in STAGES:
             if stage is not None:
-                return ParseError("Ask for one career stage at most, e.g. `--senior`.")
+                return ParseError(_ONE_STAGE)
             stage = word
         else:
             known = ["anonymous", *STAGES]
@@ -137,15 +186,27 @@ def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
                 "e.g. `/askmentor --anonymous How do I ask for a raise?`"
             )
         tokens = tokens[1:]
-    if tokens and (word := _flag(tokens[-1])) is not None:
+    while tokens:
+        if len(tokens) > 1 and (joined := _joined(tokens[-2], tokens[-1])) is not None:
+            tokens[-2:] = [joined]
+        if (word := _flag(tokens[-1])) is None:
+            break
         if word in _ANONYMOUS:
             anonymous = True
-            tokens = tokens[:-1]
+        elif word in STAGES:
+            if stage is not None:
+                return ParseError(_ONE_STAGE)
+            stage = word
         elif _near_anonymous(word):
             return ParseError(
                 f"I don't know the option `{tokens[-1]}`. Did you mean `--anonymous`? Nothing "
                 "was posted: e.g. `/askmentor How do I ask for a raise? --anonymous`"
             )
+        else:
+            break  # `git commit --amend`: an option the question is about
+        tokens = tokens[:-1]
+    if _anonymous_inside(tokens):
+        return ParseError(_INSIDE)
     return anonymous, stage, " ".join(tokens)
 
 

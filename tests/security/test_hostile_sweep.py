@@ -130,7 +130,9 @@ def test_ten_thousand_hostile_inputs_render_without_a_crash_a_ping_or_an_invisib
         if len(problems) > 20:
             break
     assert problems == []
-    assert cards > SWEEP // 2  # most inputs made it to a card
+    # Most inputs made it to a card; of the rest, many plant `--anonymous` amid the text, which
+    # is refused (nothing posted under the asker's name) rather than posted.
+    assert cards > SWEEP * 2 // 5
 
 
 CORE_SAMPLE = 120
