@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 60.0
 # Added to a request's body: the team whose installation authorized it.
-AUTHORIZED_TEAM = "micromentor_team_id"
+AUTHORIZED_TEAM = tr.AUTHORIZED_TEAM
 
 
 @dataclass(slots=True)

@@ -26,6 +26,7 @@ from bot.textcommands import (
 )
 
 __all__ = [
+    "AUTHORIZED_TEAM",
     "FORM_BUTTONS",
     "PLATFORM",
     "OpenModal",
@@ -287,6 +288,10 @@ def user_left(body: Mapping[str, Any]) -> PersonLeft | None:
     return change if isinstance(change, PersonLeft) else None
 
 
+AUTHORIZED_TEAM = "micromentor_team_id"
+"""Where the OAuth mode puts the workspace Bolt authorised a request for, in its body."""
+
+
 def user_change(body: Mapping[str, Any]) -> PersonLeft | PersonBack | None:
     """What a ``user_change`` event says about a person: deactivated (``deleted``: they left the
     company) or active (back, if they had left; most are mere profile edits, which the listener
@@ -299,7 +304,9 @@ def user_change(body: Mapping[str, Any]) -> PersonLeft | PersonBack | None:
     uid = str(user.get("id") or "")
     if not uid or user.get("is_bot") or uid == "USLACKBOT":
         return None
-    team = str(user.get("team_id") or body.get("team_id") or "")
+    # The workspace the event came from (the one the app is installed in): the user object's
+    # `team_id` is their home team, another one for a Slack Connect or Enterprise Grid member.
+    team = str(body.get(AUTHORIZED_TEAM) or body.get("team_id") or user.get("team_id") or "")
     if user.get("deleted"):
         return PersonLeft(user_ref(uid), workspace_ref(team))
     return PersonBack(user_ref(uid), workspace_ref(team))

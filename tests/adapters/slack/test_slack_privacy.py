@@ -137,6 +137,29 @@ async def test_a_deactivated_user_is_offboarded(slack: SlackHarness) -> None:
     assert q is not None and q.mentor is None and q.state.value == "open"
 
 
+async def test_a_deactivated_member_from_another_team_is_offboarded_where_the_event_came_from(
+    slack: SlackHarness,
+) -> None:
+    # Slack's own user_change example: the user's team_id is their home team (Enterprise Grid,
+    # Slack Connect), the event's is the workspace the app is installed in.
+    await slack.join("bob", "pandas")
+    user = {"id": USERS["bob"], "team_id": "T0HOMETEAM", "name": "bob", "deleted": True}
+    response = await slack.event({"type": "user_change", "user": user, "event_ts": "9.9"})
+    assert response.status_code == 200
+    bob, here = UserRef("slack", USERS["bob"]), WorkspaceRef("slack", TEAM_ID)
+
+    async def stepped_down() -> bool:
+        await slack.app.runtime.drain()
+        async with slack.app.uow_factory(read_only=True) as uow:
+            profile = await uow.mentors.get(bob, here)
+        return profile is not None and not profile.active
+
+    for _ in range(200):
+        if await stepped_down():
+            break
+    assert await stepped_down()
+
+
 async def test_a_deactivation_is_stored_even_when_the_user_cache_cannot_take_it(
     slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
