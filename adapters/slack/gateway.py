@@ -461,10 +461,15 @@ class SlackGateway:
             await self._via_response_url(response_url, ChatMessage(body=text(said)))
 
     async def thread_of(self, channel: str, ts: str) -> ThreadRef:
-        """The conversation a message belongs to: its reply thread, else the whole channel (group DM)."""
+        """The conversation a message belongs to: its reply thread, else the whole channel (group
+        DM). A rate limit or Slack's passing trouble is raised (the input waits and is tried
+        again: a guess would lose the asker's ✅); when the message can't be looked at (gone, a
+        channel the app is not in), it is taken as a thread's first message."""
         try:
             resp = await self.client.conversations_replies(channel=channel, ts=ts, limit=1)
         except SlackApiError as e:
+            if not _cannot_look(e):
+                raise classify(e) from e
             log.info("conversations.replies failed: %s", api_error(e))
             return thread_ref(channel, ts)
         messages = resp.get("messages") or []

@@ -306,6 +306,45 @@ async def test_asker_checkmark_in_the_thread_resolves(slack: SlackHarness) -> No
     assert await state_of(slack, 1) is QuestionState.RESOLVED
 
 
+@pytest.mark.parametrize(("status", "retry_after"), [(429, "3"), (500, None)])
+async def test_a_checkmark_on_a_reply_waits_out_slacks_trouble_looking_up_its_thread(
+    slack: SlackHarness, status: int, retry_after: str | None
+) -> None:
+    """conversations.replies (Tier 3) may answer 429 or a 5xx: the ✅ is kept and tried
+    again, not taken as a reaction on a thread of its own and dropped."""
+    ts = await claimed(slack)
+    reply = next(  # the intro, a reply in the session thread
+        t for (_, t), m in slack.fake.messages.items() if m.get("thread_ts") == ts and t != ts
+    )
+    headers = {"Retry-After": retry_after} if retry_after else {"Content-Type": "text/plain"}
+    for _ in range(3):  # beyond the web client's own retry
+        slack.fake.fail_next("conversations.replies", status=status, headers=headers)
+    await slack.react("alice", MENTORING, reply, "white_check_mark")
+    await slack.fake.wait_for(
+        lambda: card_updates(slack, ts, "Resolved"), what="card resolved", within=30
+    )
+    assert await state_of(slack, 1) is QuestionState.RESOLVED
+
+
+async def test_a_heavy_check_mark_typed_by_the_asker_in_the_thread_resolves(
+    slack: SlackHarness,
+) -> None:
+    ts = await claimed(slack)
+    await slack.event(
+        {
+            "type": "message",
+            "channel": MENTORING,
+            "user": USERS["alice"],
+            "text": ":heavy_check_mark:",
+            "ts": "1700000999.000100",
+            "thread_ts": ts,
+            "channel_type": "channel",
+        }
+    )
+    await slack.fake.wait_for(lambda: card_updates(slack, ts, "Resolved"), what="card resolved")
+    assert await state_of(slack, 1) is QuestionState.RESOLVED
+
+
 async def test_admin_commands_follow_workspace_admins_and_bot_toml(slack: SlackHarness) -> None:
     slack.fake.add_user(USERS["dave"], "dave", admin=True)
     await slack.command("root", "/mentoradmin", "stats")
