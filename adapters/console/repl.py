@@ -16,6 +16,7 @@ from adapters.console.translate import HELP, Meta, translate
 from bot import commands as c
 from bot.app import App
 from bot.clock import ManualClock
+from bot.emoji import canonical_emoji, emoji_set
 from bot.errors import StartupError
 from bot.flow.outbox import ReplyTo
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
@@ -173,9 +174,11 @@ class ConsoleSession:
             self.write(f"[{label}] {self.actor.name}: {meta.text}")
             await self._run(c.RecordThreadActivity(self.actor, question_id=meta.question_id))
             card = self.gateway.cards.get(meta.question_id)
-            if meta.text.strip() in ("✅", ":white_check_mark:") and card is not None:
-                # In the console a ✅ said in the thread stands for the reaction.
-                await self._run(c.HandleReaction(self.actor, card, "✅", thread))
+            said = meta.text.strip()
+            resolving = emoji_set(self.bus.config.claim.resolve_emoji)
+            if said and canonical_emoji(said) in resolving and card is not None:
+                # In the console a resolve emoji said in the thread stands for the reaction.
+                await self._run(c.HandleReaction(self.actor, card, said, thread))
 
 
 async def run_console(

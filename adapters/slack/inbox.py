@@ -163,9 +163,11 @@ class SlackPreparer:
             thread = tr.thread_of_message(event)
             if thread is None:
                 return None
-            if (event.get("text") or "").strip() in ("✅", ":white_check_mark:"):
+            said = (event.get("text") or "").strip()
+            # A resolve emoji said on its own stands for the reaction (`[claim] resolve_emoji`).
+            if said and canonical_emoji(said) in emoji_set(self.config.claim.resolve_emoji):
                 card = tr.message_ref(event["channel"], event.get("thread_ts") or event["ts"])
-                return c.HandleReaction(actor, card, "white_check_mark", thread)
+                return c.HandleReaction(actor, card, said, thread)
             return c.RecordThreadActivity(actor, thread=thread)
         return None
 

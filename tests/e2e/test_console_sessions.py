@@ -128,6 +128,14 @@ async def test_check_mark_from_the_asker_in_the_thread_resolves(claimed: Console
     assert out.one("only alice sees").text == "#1 is marked resolved."
 
 
+@pytest.mark.parametrize("mark", ["✔️", ":heavy_check_mark:", ":white_check_mark:"])
+async def test_any_resolve_emoji_said_by_the_asker_resolves(
+    claimed: ConsoleDriver, mark: str
+) -> None:
+    out = await claimed("as alice", f"say 1 {mark}")
+    assert out.one("only alice sees").text == "#1 is marked resolved."
+
+
 async def test_check_mark_from_the_mentor_is_just_a_message(claimed: ConsoleDriver) -> None:
     out = await claimed("say 1 ✅")
     assert [s.text for s in out] == ["bob: ✅"]
