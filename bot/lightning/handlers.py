@@ -128,9 +128,13 @@ async def _schedule(ctx: Context, s: Lightning, tz: str) -> None:
     )
 
 
-async def _announce(ctx: Context, s: Lightning, ws: Workspace, *, speaker: str, tz: str) -> int:
+async def _announce(
+    ctx: Context, s: Lightning, ws: Workspace, *, speaker: str, tz: str
+) -> int | None:
     """The card, reminders (`tz`: the zone the speaker gave the time in), and a personal
-    invitation to whoever asked about the topic."""
+    invitation to whoever asked about the topic; how many were invited, or None for "some"
+    when one asked anonymously (beside the named askers on the cards, a head count would
+    tell whether the anonymous one is among them)."""
     show_card(ctx, s, ws)
     await _schedule(ctx, s, tz)
     since = ctx.clock.now() - timedelta(days=ctx.config.lightning.window_days)
@@ -142,10 +146,12 @@ async def _announce(ctx: Context, s: Lightning, ws: Workspace, *, speaker: str, 
     for user in invited:
         reads_in = await reader_timezone(ctx, user, s.workspace)
         ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=reads_in))
+    if any(q.anonymous and q.asker in invited for q in asked):
+        return None
     return len(invited)
 
 
-def _scheduled_reply(s: Lightning, tz: str, invited: int) -> Text:
+def _scheduled_reply(s: Lightning, tz: str, invited: int | None) -> Text:
     assert s.starts_at is not None
     return text(
         "Thank you! ",
@@ -153,7 +159,9 @@ def _scheduled_reply(s: Lightning, tz: str, invited: int) -> Text:
         f" is on {when_text(s.starts_at, tz)} for {s.minutes} minutes. I've announced it in "
         "the mentoring channel"
         + (
-            " and invited the person who asked about it."
+            " and invited the people who asked about it."
+            if invited is None
+            else " and invited the person who asked about it."
             if invited == 1
             else f" and invited the {invited} people who asked about it."
             if invited

@@ -289,6 +289,20 @@ async def test_anyone_may_propose_a_session_and_askers_of_the_topic_are_invited(
     assert "You asked about pandas recently" in invite.plain()
 
 
+async def test_the_speaker_is_not_told_a_head_count_that_would_place_an_anonymous_asker(
+    core: Core,
+) -> None:
+    # Two named cards on pandas and one anonymous: "invited 2" or "3" would say whether the
+    # anonymous asker is one of the two.
+    await core.ask("asker1", QUESTION)
+    await core.ask("asker2", QUESTION + " With a twist.")
+    await core.ask("asker1", QUESTION + " Asked anonymously.", anonymous=True)
+    said = await core.reply(ProposeLightning(core.actor("dave"), "Pandas", AT, "pivot tables"))
+    assert "and invited the people who asked about it." in said
+    for name in ("asker1", "asker2"):
+        assert [m for m in dms(core, name) if m.actions and m.actions[0].id == "join"]
+
+
 async def test_list_shows_what_is_coming_with_sign_ups(core: Core) -> None:
     n = await scheduled(core)
     await core.reply(JoinLightning(core.actor("asker1"), n))
@@ -541,9 +555,12 @@ async def test_not_now_from_someone_who_had_not_joined_changes_nothing(core: Cor
         (0, "announced it in the mentoring channel. You'll"),
         (1, "and invited the person who asked about it."),
         (3, "and invited the 3 people who asked about it."),
+        (None, "and invited the people who asked about it."),
     ],
 )
-def test_the_speakers_answer_counts_whom_it_invited_in_words(invited: int, said: str) -> None:
+def test_the_speakers_answer_counts_whom_it_invited_in_words(
+    invited: int | None, said: str
+) -> None:
     from bot.lightning.handlers import _scheduled_reply
     from bot.lightning.model import Lightning, LightningState
     from bot.refs import WorkspaceRef
