@@ -211,6 +211,16 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
             )
         )
         return
+    # What an admin's export would have shown them (never the anonymous questions): what they
+    # hear back may not tell more, or forgetting would say whether someone asked anonymously.
+    shown = (
+        cmd.everywhere
+        or (
+            await ctx.uow.privacy.person_data(
+                cmd.person, workspace=cmd.actor.workspace, anonymous=False
+            )
+        ).found()
+    )
     await step_down(
         ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here", everywhere=True
     )
@@ -228,11 +238,12 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     changed = await ctx.uow.privacy.forget(cmd.person, tombstone=tombstone, removed=FORGOTTEN)
     ctx.services.roster.invalidate(cmd.actor.workspace)
     ctx.after_commit.append(lambda: _forget_in_memory(ctx.services, cmd.person, asked))
-    await audit(ctx, cmd.actor, "forget", subject=tombstone.key(), detail=f"{changed} rows")
-    if not changed:  # forgotten before, or never used the bot here
+    counted = f" ({changed} records changed)" if cmd.everywhere else ""
+    await audit(ctx, cmd.actor, "forget", subject=tombstone.key(), detail=counted.strip(" ()"))
+    if not changed or not shown:  # forgotten before, or never used the bot here (as they see)
         ctx.reply(text("There was nothing of ", UserText(name), " left to erase."))
         return
-    ctx.reply(text("Done: ", UserText(name), f" is forgotten ({changed} records changed)."))
+    ctx.reply(text("Done: ", UserText(name), f" is forgotten{counted}."))
 
 
 async def _only_here(ctx: Context, cmd: ForgetPerson, name: str) -> None:

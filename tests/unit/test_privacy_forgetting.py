@@ -8,6 +8,7 @@ import pytest
 
 from bot.commands import Actor, MarkNotMyArea, RateSession, RegisterMentor, RegisterWorkspace
 from bot.privacy.commands import (
+    ExportPerson,
     ForgetPerson,
     LeaveProgramme,
     ManageMentor,
@@ -59,6 +60,23 @@ async def test_the_warning_names_what_forgetting_ends_and_a_second_forget_finds_
     assert first.startswith("Done:"), first
     again = await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
     assert again.startswith("There was nothing of ") and again.endswith(" left to erase."), again
+
+
+async def test_forgetting_someone_who_only_asked_anonymously_tells_the_admin_nothing_new(
+    core: Core,
+) -> None:
+    # The admin's export of carol says "nothing stored" (her anonymous questions stay hers):
+    # forgetting her reads as forgetting anyone with nothing stored, and says no count.
+    await core.join("bob", "pandas")
+    await core.ask("carol", QUESTION, anonymous=True)
+    export = await core.reply(ExportPerson(core.actor("admin"), core.user("carol")))
+    assert export.startswith("I have nothing stored about ")
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("carol"), confirmed=True))
+    nobody = await core.reply(ForgetPerson(core.actor("admin"), core.user("zed"), confirmed=True))
+    assert said == nobody.replace("zed", "carol")
+    assert all(q.asker != core.user("carol") for q in core.db.rows("questions"))  # erased
+    named = await core.reply(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    assert named == "Done: bob is forgotten."
 
 
 async def test_forgetting_a_mentor_drops_the_seconds_old_figures_that_name_them(
