@@ -349,13 +349,13 @@ class SlackGateway:
                 filename=file.filename,
                 title=file.filename,
             )
+        # Logged by its type only: a file name (a data export's holds a user id) and a DM's
+        # channel say whom it was for.
         except SlackApiError as e:
             hint = " (invite the app to the channel)" if api_error(e) == "not_in_channel" else ""
-            log.warning(
-                "uploading %s to %s failed: %s%s", file.filename, channel, api_error(e), hint
-            )
-        except Exception:  # the upload URL refused the bytes, a timeout, a dropped connection
-            log.warning("uploading %s to %s failed", file.filename, channel, exc_info=True)
+            log.warning("uploading an attachment (%s) failed: %s%s", file.mime, api_error(e), hint)
+        except Exception as e:  # the upload URL refused the bytes, a timeout, a dropped connection
+            log.warning("uploading an attachment (%s) failed: %s", file.mime, type(e).__name__)
 
     async def post_card(
         self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False

@@ -71,7 +71,8 @@ async def test_a_failed_chart_upload_still_posts_the_digest_text(
         assert slack.fake.to("upload", failed=True) and not slack.fake.uploads
         assert not slack.fake.to("files.completeUploadExternal")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any(m.startswith("uploading digest-") for m in warnings), warnings
+    assert any(m.startswith("uploading an attachment (image/png) failed") for m in warnings)
+    assert not any("digest-" in m or ADMINS in m for m in warnings), warnings
 
 
 async def test_an_attachment_in_a_thread_is_uploaded_into_that_thread(
