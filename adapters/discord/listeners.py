@@ -200,13 +200,16 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
     async def on_message(self, message: discord.Message) -> None:
         """A member wrote in a thread: record the time only (no message content is read). Bots,
         webhooks and Discord's own notes (a pin, someone added, the thread renamed) are not a
-        person's activity."""
+        person's activity. A thread discord.py does not hold (archived since, which drops it
+        from its cache, or one it was not told of after a restart) comes as a
+        `PartialMessageable`: taken too (every channel of a server is cached, so it is a
+        thread), and the core ignores any that is no session's."""
         if (
             message.guild is None
             or message.author.bot
             or message.webhook_id is not None
             or message.is_system()
-            or not isinstance(message.channel, discord.Thread)
+            or not isinstance(message.channel, discord.Thread | discord.PartialMessageable)
         ):
             return
         author: Any = message.author

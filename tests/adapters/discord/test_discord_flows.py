@@ -212,6 +212,30 @@ async def test_message_in_the_session_thread_counts_as_activity(harness: Harness
     await eventually(touched)
 
 
+async def test_a_message_in_a_thread_discord_py_has_not_cached_still_counts(
+    harness: Harness,
+) -> None:
+    """An archived thread leaves discord.py's cache (and one from before a restart may not be
+    in it): a message there arrives on a PartialMessageable, and still counts."""
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    guild = harness.adapter.bot.get_guild(int(fake.guild_id))
+    assert guild is not None
+    thread = guild.get_thread(int(card["id"]))
+    assert thread is not None
+    guild._remove_thread(thread)  # as when it was archived
+    later = harness.clock.advance(timedelta(minutes=7))
+    await fake.say("alice", card["id"])
+
+    async def touched() -> bool:
+        async with harness.app.uow_factory() as uow:
+            q = await uow.questions.get(1)
+        return q is not None and q.last_activity_at == later
+
+    await eventually(touched)
+
+
 async def test_asker_check_mark_in_the_thread_resolves(harness: Harness) -> None:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)
