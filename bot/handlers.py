@@ -10,6 +10,7 @@ from bot.digest.handler import send_digest
 from bot.events import Event
 from bot.feedback.ratings import comment_on_session, rate_session
 from bot.learning.wiring import LEARNING_COMMANDS, LEARNING_REACTIONS
+from bot.lightning.wiring import LIGHTNING_REACTIONS
 from bot.mentors.directory import explain_match, list_mentors, show_leaderboard
 from bot.mentors.profile import (
     pause_mentor,
@@ -85,6 +86,7 @@ _FEATURES: list[tuple[dict[type[c.Command], Handler], dict[type[Event], list[Eve
     (_CORE, QUESTION_REACTIONS),
     (TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS),
     (COMMUNITY_COMMANDS, COMMUNITY_REACTIONS),
+    ({}, LIGHTNING_REACTIONS),
     (LEARNING_COMMANDS, LEARNING_REACTIONS),
     (PRIVACY_COMMANDS, PRIVACY_REACTIONS),
 ]

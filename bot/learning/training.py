@@ -13,9 +13,10 @@ from bot.domain import Nudge, NudgeKind
 from bot.learning.commands import AnswerCheck, ShowLearning, StopLearning
 from bot.learning.courses import Course, course, lesson_message
 from bot.learning.model import Enrollment, Track
+from bot.lightning.times import in_zone, reader_timezone
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, Text, lines, text, when
-from bot.nudges.quiet_hours import wait_for_working_hours
+from bot.nudges.quiet_hours import wait_for_working_hours, working_hours
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
@@ -109,14 +110,21 @@ async def send_lesson(ctx: Context, nudge: Nudge, now: datetime) -> None:
     await _deliver(ctx, e, course(track, ctx.config))
 
 
+async def _not_mentoring(ctx: Context, e: Enrollment) -> bool:
+    """A mentors'-course learner with no active mentor profile in the course's workspace (they
+    ran `/mentor leave`, were taken off the list, or left)."""
+    if e.track is not Track.MENTOR:
+        return False
+    profile = await ctx.uow.mentors.get(e.user, e.workspace)
+    return profile is None or not profile.active
+
+
 async def _gone(ctx: Context, e: Enrollment) -> bool:
     """Whether the learner is no longer someone to teach: a mentor-course learner with no
     active mentor profile in the course's workspace (they ran `/mentor leave`, or left), or
     anyone who left after the course began (offboarding marks it)."""
-    if e.track is Track.MENTOR:
-        profile = await ctx.uow.mentors.get(e.user, e.workspace)
-        if profile is None or not profile.active:
-            return True
+    if await _not_mentoring(ctx, e):
+        return True
     left = await ctx.uow.privacy.left_at(e.user)
     return left is not None and left >= e.started_at
 
@@ -160,6 +168,19 @@ async def _next_due(ctx: Context, e: Enrollment, pending: dict[int, Nudge]) -> d
     return due
 
 
+async def _arrives(ctx: Context, e: Enrollment, due: datetime) -> datetime:
+    """When a lesson due at `due` reaches the learner: its nudge waits for their working time
+    (`wait_for_working_hours`, the rule `send_lesson` follows)."""
+    if not ctx.config.nudges.quiet_hours:
+        return due
+    nudge = Nudge(kind=NudgeKind.LESSON, workspace=e.workspace, target=e.user, due_at=due)
+    known = await working_hours(ctx, e.user, nudge)
+    if known is None:
+        return due
+    hours, tz = known
+    return max(due, hours.next_start(due, tz))
+
+
 async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
     """Where someone is in each course, without sending a lesson before its day: someone with
     no course starts the askers' one (and the mentors' one if they mentor) with lesson 1; a
@@ -179,6 +200,7 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
             mine[Track.MENTOR] = Enrollment(user, ws.ref, Track.MENTOR, started_at=now)
     courses = {track: course(track, ctx.config) for track in mine}
     pending = {n.step: n for n in await ctx.uow.nudges.pending_of_kind(NudgeKind.LESSON, user)}
+    reads_in = await reader_timezone(ctx, user, ws.ref)
     summary: list[Text] = []
     now_due: list[Enrollment] = []
     for e in mine.values():
@@ -190,6 +212,21 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
             if e.stopped_at is not None:
                 e.stopped_at = None
                 await ctx.uow.learning.save(e)
+            continue
+        if await _not_mentoring(ctx, e):
+            # No lessons for someone off the mentor list (`send_lesson` would stop it again):
+            # it waits, stopped, for them to come back.
+            if e.stopped_at is None:
+                e.stopped_at = now
+                await ctx.uow.learning.save(e)
+            had = min(e.next_lesson - 1, len(c))
+            summary.append(
+                text(
+                    *head,
+                    f"paused after {had} of {len(c)} lessons: you left the mentor list. "
+                    "Join again (`/mentor join <skills>`) and `/mentor learn` picks it up.",
+                )
+            )
             continue
         if e.stopped_at is not None:
             where = f"stopped after {min(e.next_lesson - 1, len(c))} of {len(c)} lessons"
@@ -203,16 +240,18 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
             now_due.append(e)
             summary.append(text(*head, where, again, f"; lesson {e.next_lesson} is below"))
         else:
+            arrives = await _arrives(ctx, e, due)
             summary.append(
                 text(
                     *head,
                     where,
                     again,
                     f"; lesson {e.next_lesson} comes by DM from ",
-                    when(due, with_date=True),
+                    when(arrives, with_date=True),
+                    in_zone(arrives, reads_in),
                 )
             )
-    running = any(e.completed_at is None for e in mine.values())
+    running = any(e.completed_at is None and e.stopped_at is None for e in mine.values())
     ctx.reply(
         ChatMessage(
             title=text(Bold("Your lessons")),

@@ -44,11 +44,17 @@ def _title(s: Lightning) -> Text:
 
 
 def lightning_card(
-    s: Lightning, *, speaker: str, rsvps: Sequence[Rsvp], tz: str | None
+    s: Lightning,
+    *,
+    speaker: str,
+    rsvps: Sequence[Rsvp],
+    tz: str | None,
+    going: int | None = None,
 ) -> ChatMessage:
-    """The card in the mentoring channel: what, when, who, how many are going; [I'll join]."""
+    """The card in the mentoring channel: what, when, who, how many are going (`going`, else
+    every sign-up in `rsvps`); [I'll join]."""
     assert s.starts_at is not None
-    going = len(rsvps)
+    going = len(rsvps) if going is None else going
     scores = [r.score for r in rsvps if r.score is not None]
     fields: list[tuple[str, Text]] = [
         ("Topic", text(UserText(s.topic))),
@@ -180,8 +186,14 @@ async def lightning_card_view(uow: UnitOfWork, lightning_id: int) -> ChatMessage
     if s is None or s.starts_at is None:
         return None
     rsvps = await uow.lightning.rsvps(s.number)
+    # A forgotten person's sign-up stays under a tombstone ref: nobody going (its rating, a
+    # figure, still counts).
+    known = await uow.people.get_many([r.user for r in rsvps])
+    going = [r for r in rsvps if r.user in known]
     person = await uow.people.get(s.speaker) if s.speaker is not None else None
     # A forgotten speaker's ref is a tombstone with no person behind it: never show its id.
     speaker = person.name if person is not None else FORGOTTEN_NAME
     ws = await uow.workspaces.get(s.workspace)
-    return lightning_card(s, speaker=speaker, rsvps=rsvps, tz=ws.timezone if ws else None)
+    return lightning_card(
+        s, speaker=speaker, rsvps=rsvps, going=len(going), tz=ws.timezone if ws else None
+    )

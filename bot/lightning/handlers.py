@@ -37,6 +37,7 @@ __all__ = [
     "cancel_lightning",
     "cancel_speaker_sessions",
     "decline_lightning",
+    "gets_day_reminder",
     "join_lightning",
     "leave_lightning",
     "list_lightning",
@@ -151,8 +152,18 @@ async def _announce(
     return len(invited)
 
 
-def _scheduled_reply(s: Lightning, tz: str, invited: int | None) -> Text:
+def _scheduled_reply(s: Lightning, tz: str, invited: int | None, now: datetime) -> Text:
     assert s.starts_at is not None
+    # The reminders `_schedule` stored: the day one only when its time is still ahead.
+    ahead = [
+        label
+        for label, due in (
+            ("a day", day_before(s.starts_at, tz)),
+            ("15 minutes", s.starts_at - timedelta(minutes=15)),
+        )
+        if due > now
+    ]
+    reminders = f" You'll get reminders {' and '.join(ahead)} before." if ahead else ""
     return text(
         "Thank you! ",
         named(s, number=f"Lightning session #{s.number}"),
@@ -167,7 +178,8 @@ def _scheduled_reply(s: Lightning, tz: str, invited: int | None) -> Text:
             if invited
             else "."
         )
-        + " You'll get reminders a day and 15 minutes before. Plans change? "
+        + reminders
+        + " Plans change? "
         f"`/lightning move {s.number} <YYYY-MM-DD HH:MM>` or `/lightning cancel {s.number}`.",
     )
 
@@ -197,7 +209,7 @@ async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
     )
     assert s is not None
     invited = await _announce(ctx, s, ws, speaker=cmd.actor.name, tz=tz)
-    ctx.reply(_scheduled_reply(s, tz, invited))
+    ctx.reply(_scheduled_reply(s, tz, invited, ctx.clock.now()))
 
 
 async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
@@ -237,7 +249,7 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
             "Propose another with `/lightning propose`."
         )
     invited = await _announce(ctx, s, ws, speaker=cmd.actor.name, tz=tz)
-    ctx.reply(_scheduled_reply(s, tz, invited))
+    ctx.reply(_scheduled_reply(s, tz, invited, ctx.clock.now()))
 
 
 async def decline_lightning(cmd: DeclineLightning, ctx: Context) -> None:
@@ -319,6 +331,15 @@ async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     )
 
 
+def gets_day_reminder(s: Lightning, signed_up_at: datetime) -> bool:
+    """Whether a sign-up made at `signed_up_at` gets the day-before reminder: made a full day
+    before the start. The one rule for what a sign-up is promised and what the day reminder's
+    nudge sends (it is due at the same local time the day before in the speaker's zone, which
+    across a DST change is not exactly 24 hours: a later sign-up hears only the 15-minute one)."""
+    assert s.starts_at is not None
+    return signed_up_at < s.starts_at - timedelta(days=1)
+
+
 def _what_comes(s: Lightning, now: datetime, tz: str | None) -> str:
     """What a sign-up will hear of the session: only the reminders still ahead of it (a late
     sign-up is reminded of nothing already past; one while it runs is asked to rate it)."""
@@ -328,11 +349,11 @@ def _what_comes(s: Lightning, now: datetime, tz: str | None) -> str:
         return f" started at {when} — join now! I'll ask you to rate it afterwards."
     ahead = [
         label
-        for label, due in (
-            ("a day", s.starts_at - timedelta(days=1)),
-            ("15 minutes", s.starts_at - timedelta(minutes=15)),
+        for label, comes in (
+            ("a day", gets_day_reminder(s, now)),
+            ("15 minutes", s.starts_at - timedelta(minutes=15) > now),
         )
-        if due > now
+        if comes
     ]
     if not ahead:
         return f" is on {when} — it starts in a few minutes."
@@ -532,8 +553,16 @@ async def upcoming_text(ctx: Context, ws: Workspace, viewer: UserRef) -> ChatMes
     out: list[Text] = [text(Bold("Coming up: lightning sessions"))]
     for s in upcoming[:20]:
         assert s.starts_at is not None and s.speaker is not None
-        going = len(await ctx.uow.lightning.rsvps(s.number))
+        # A forgotten person's sign-up is a tombstone: nobody going.
+        rsvps = await present(ctx, await ctx.uow.lightning.rsvps(s.number))
+        going = len(rsvps)
         mine = " (you're speaking)" if s.speaker == viewer else ""
+        if mine:
+            act = ""  # the speaker has nothing to sign up for
+        elif any(r.user == viewer for r in rsvps):
+            act = f" (you're going) · `/lightning leave {s.number}`"
+        else:
+            act = f" · `/lightning join {s.number}`"
         out.append(
             text(
                 f"#{s.number} ",
@@ -541,8 +570,7 @@ async def upcoming_text(ctx: Context, ws: Workspace, viewer: UserRef) -> ChatMes
                 " by ",
                 UserText(names.get(s.speaker, s.speaker.id)),
                 f"{mine} — {when_text(s.starts_at, tz)}, {s.minutes} min, {going} going",
-                # the speaker has nothing to sign up for
-                "" if mine else f" · `/lightning join {s.number}`",
+                act,
             )
         )
     return ChatMessage(body=lines(out))

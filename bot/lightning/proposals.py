@@ -9,9 +9,16 @@ and every input waiting to be stored (and acknowledged) behind it, for as long a
 
 A topic in demand that nobody can teach (no mentor holds it, or only its askers do) is left
 alone for `UNTAUGHT_RECHECK`, or until a mentor profile of the workspace changes (a join, new
-skills, a pause or return: `MentorRoster.changes`): otherwise every further ask on it would count its questions, load them and rank
-the whole roster again, only to find nobody again. The digest's skill gaps show it meanwhile.
-This memory is the process's own and lost on restart: it only saves work."""
+skills, a pause or return: `MentorRoster.changes`): otherwise every further ask on it would count
+its questions, load them and rank the whole roster again, only to find nobody again. The digest's
+skill gaps show it meanwhile. This memory is the process's own and lost on restart: it only
+saves work.
+
+Nobody has to ask again for the topic to be looked at again: finding nobody stores a check due
+`UNTAUGHT_RECHECK` later (a nudge, so it survives a restart; again and again while the demand
+lasts), and a mentor who joins or comes back (`MentorRegistered`, `MentorResumed`) has every
+topic remembered as untaught in their workspace checked at once (`recheck_untaught`). New skills
+(`/mentor skills`) and the end of a timed pause announce no event: the hourly check finds them."""
 
 from __future__ import annotations
 
@@ -19,7 +26,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.domain import Nudge, NudgeKind, Question
-from bot.events import QuestionAsked
+from bot.events import MentorRegistered, MentorResumed, QuestionAsked
 from bot.lightning.cards import proposal_prompt
 from bot.lightning.demand import demand_period, find_demand
 from bot.lightning.model import Lightning, LightningState
@@ -32,6 +39,7 @@ __all__ = [
     "UNTAUGHT_RECHECK",
     "check_demand",
     "invite_next_mentors",
+    "recheck_untaught",
     "schedule_demand_check",
 ]
 
@@ -113,11 +121,23 @@ async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question])
         ctx, workspace=q.workspace, topics=(topic,), exclude=askers, limit=cfg.propose_to
     )
     now = ctx.clock.now()
-    if not ranked:  # nobody to teach it yet: the digest's skill gaps show it; ask again later
-        ctx.services.untaught[(q.workspace.key(), topic)] = (
-            now + UNTAUGHT_RECHECK,
-            ctx.services.roster.changes(q.workspace),
-        )
+    if not ranked:  # nobody to teach it yet: the digest's skill gaps show it; look again later
+        key = (q.workspace.key(), topic)
+        before = ctx.services.untaught.get(key)
+        # A check still to come (stored when nobody was found before, the roster changed since)
+        # is the one to wait for: one hourly check per topic, not one more per finding.
+        waiting = before is not None and before[0] > now
+        until = before[0] if before is not None and waiting else now + UNTAUGHT_RECHECK
+        ctx.services.untaught[key] = (until, ctx.services.roster.changes(q.workspace))
+        if not waiting:
+            await ctx.uow.nudges.add(
+                Nudge(
+                    kind=NudgeKind.LIGHTNING_DEMAND,
+                    workspace=q.workspace,
+                    question_id=q.pk,
+                    due_at=until,
+                )
+            )
         return
     s = await ctx.uow.lightning.add(
         Lightning(
@@ -135,6 +155,40 @@ async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question])
         return  # proposed by a question asked at the same moment
     for mentor in s.invited:
         ctx.outbox.dm(mentor, proposal_prompt(s, asked=len(asked), window_days=cfg.window_days))
+
+
+async def recheck_untaught(event: MentorRegistered | MentorResumed, ctx: Context) -> None:
+    """A mentor joined (or updated their profile with `/mentor join`) or came back: check the
+    demand at once for the topics of their workspace remembered as untaught, each through its
+    latest question in the window (the check looks at that question's topics)."""
+    if event.workspace is not None:
+        workspaces = [event.workspace]
+    else:  # a resume from before pauses had a workspace: each of the mentor's
+        workspaces = [p.workspace for p in await ctx.uow.mentors.of_person(event.mentor)]
+    now = ctx.clock.now()
+    since = now - timedelta(days=ctx.config.lightning.window_days)
+    reads = await ctx.reads()
+    queued: set[int] = set()
+    for workspace in workspaces:
+        topics = [t for (ws, t) in ctx.services.untaught if ws == workspace.key()]
+        for topic in topics:
+            asked = await reads.lightning.topic_demand(workspace, topic, since)
+            if not asked:
+                continue
+            latest = max(asked, key=lambda a: (a.created_at, a.pk))
+            if latest.pk in queued:
+                continue
+            queued.add(latest.pk)
+            await ctx.uow.nudges.add(
+                Nudge(
+                    kind=NudgeKind.LIGHTNING_DEMAND,
+                    workspace=workspace,
+                    question_id=latest.pk,
+                    due_at=now,
+                )
+            )
+    if queued:
+        ctx.nudge_now = True
 
 
 async def invite_next_mentors(ctx: Context, s: Lightning) -> None:

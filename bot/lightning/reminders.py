@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.actors import names_for, workspace_of
 from bot.domain import Nudge
 from bot.lightning.cards import named, rating_prompt, reminder
-from bot.lightning.handlers import REMIND, present, show_card
+from bot.lightning.handlers import REMIND, gets_day_reminder, present, show_card
 from bot.lightning.model import LightningState
 from bot.lightning.times import reader_timezone
 from bot.messagebus import Context
@@ -31,6 +31,9 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
         if now >= s.starts_at or (nudge.step == REMIND["day"] and now >= soon_due):
             return  # overtaken (the process was down): the next one or the end still comes
         call = ctx.config.session.call_link
+        if nudge.step == REMIND["day"]:
+            # Who signed up later was told of the 15-minute reminder only: the same rule.
+            rsvps = [r for r in rsvps if gets_day_reminder(s, r.at)]
         for user in [*(r.user for r in rsvps), *([s.speaker] if s.speaker else [])]:
             tz = await reader_timezone(ctx, user, s.workspace)
             ctx.outbox.dm(
@@ -57,7 +60,7 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
         ctx.outbox.dm(r.user, rating_prompt(s))
     if s.speaker is not None:
         names = await names_for(ctx, [s.speaker])
-        going = len(await ctx.uow.lightning.rsvps(s.number))
+        going = len(rsvps)  # those asked to rate it: a forgotten sign-up is nobody
         ctx.outbox.dm(
             s.speaker,
             ChatMessage(

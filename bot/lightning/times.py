@@ -15,6 +15,7 @@ __all__ = [
     "actor_timezone",
     "day_before",
     "day_word",
+    "in_zone",
     "reader_timezone",
     "to_utc",
     "when_text",
@@ -35,13 +36,18 @@ def when_text(when: datetime, tz: str | None) -> str:
     not UTC (``Tue 2026-12-01 14:00 UTC (15:00 Europe/Berlin)``). Every lightning time the bot
     shows goes through here, so a per-reader rendering can replace it in one place."""
     utc = when.astimezone(UTC)
-    shown = f"{utc:%a %Y-%m-%d %H:%M} UTC"
+    return f"{utc:%a %Y-%m-%d %H:%M} UTC{in_zone(when, tz)}"
+
+
+def in_zone(when: datetime, tz: str | None) -> str:
+    """What follows a UTC time for a reader whose zone is known and not UTC: `` (15:00
+    Europe/Berlin)``, with the weekday when the local day differs; "" otherwise."""
     zone = _zone(tz)
     if zone is None or tz == "UTC":
-        return shown
+        return ""
     local = when.astimezone(zone)
-    day = "" if local.date() == utc.date() else f"{local:%a} "
-    return f"{shown} ({day}{local:%H:%M} {tz})"
+    day = "" if local.date() == when.astimezone(UTC).date() else f"{local:%a} "
+    return f" ({day}{local:%H:%M} {tz})"
 
 
 def day_word(when: datetime, now: datetime, tz: str | None) -> str:

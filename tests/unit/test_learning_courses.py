@@ -329,3 +329,52 @@ async def test_lessons_switched_off_send_nothing() -> None:
     await core.ask("alice")
     assert lessons_to(core, core.user("alice")) == lessons_to(core, core.user("bob")) == []
     assert START == core.clock.now()
+
+
+async def test_learn_after_leaving_mentoring_says_the_mentors_course_waits_and_promises_none(
+    core: Core,
+) -> None:
+    """The review's case: `/mentor leave`, then `/mentor learn` promised lesson 2 by DM, which
+    never came (the lesson's nudge stopped the course again)."""
+    await core.join("bob", "pandas")
+    await core.ask("bob")  # the askers' course too
+    await core.handle(StopLearning(core.actor("bob")))
+    await core.handle(LeaveProgramme(core.actor("bob")))
+    for _ in range(2):
+        said = await core.reply(ShowLearning(core.actor("bob")))
+        assert (
+            "Running a short session: paused after 1 of 5 lessons: you left the mentor list. "
+            "Join again (`/mentor join <skills>`) and `/mentor learn` picks it up." in said
+        ), said
+        # only the askers' course promises a lesson
+        assert said.count("comes by DM") + said.count("is below") == 1, said
+        assert "`/mentor learn stop` ends the lessons" in said
+        core.clock.advance(timedelta(days=1))
+        await core.tick()
+    running = [t for t in titles(core, core.user("bob")) if t.startswith("Running")]
+    assert len(running) == 1, running
+    assert any("Asking well · lesson 2 of 5" in t for t in titles(core, core.user("bob")))
+    # Back on the list, `/mentor learn` picks the mentors' course up again.
+    await core.join("bob", "pandas")
+    said = await core.reply(ShowLearning(core.actor("bob")))
+    assert "Running a short session: stopped after 1 of 5 lessons — picking up again" in said
+
+
+async def test_the_next_lessons_time_follows_the_learners_working_hours_in_their_zone(
+    core: Core,
+) -> None:
+    """Lesson 2 is due a day after lesson 1, at night in New York: its nudge waits for the
+    learner's working morning, and `/mentor learn` says so, in their zone too."""
+    from bot.commands import SetMentorTimezone
+
+    await core.join("bob", "pandas", hours="Mon-Fri 09:00-17:00")
+    await core.handle(SetMentorTimezone(core.actor("bob"), "America/New_York"))
+    said = await core.reply(ShowLearning(core.actor("bob")))
+    # due Tue 10:00 UTC (05:00 in New York): it comes at 09:00 there, 14:00 UTC
+    assert "lesson 2 comes by DM from 2026-11-24 14:00 UTC (09:00 America/New_York)" in said, said
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert len(lessons_to(core, core.user("bob"))) == 1
+    core.clock.advance(timedelta(hours=4))
+    await core.tick()
+    assert titles(core, core.user("bob"))[1].startswith("Running a short session · lesson 2 of 5")

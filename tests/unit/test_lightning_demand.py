@@ -3,11 +3,11 @@ topic; and the proposal it turns into after a question is asked."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-from bot.commands import UpdateMentorSkills
+from bot.commands import PauseMentor, ResumeMentor, UpdateMentorSkills
 from bot.config import Config
 from bot.domain import NudgeKind, NudgeState, Question, QuestionState
 from bot.lightning.demand import demand_period, find_demand
@@ -187,12 +187,73 @@ async def test_a_topic_nobody_can_teach_is_not_checked_again_on_every_ask() -> N
     check (each would count, load and rank again only to find nobody)."""
     core = await start_core()
     await ask_times(core, 5)  # one check each: the fifth finds the demand, and nobody to teach
-    assert demand_checks(core) == 5 and core.db.rows("lightning") == []
-    await ask_times(core, 3, first=6)
-    assert demand_checks(core) == 5
-    core.clock.advance(UNTAUGHT_RECHECK + timedelta(minutes=1))
-    await ask_times(core, 1, first=9)
+    # ... and stores the hourly check: nobody has to ask again for it to be looked at again
     assert demand_checks(core) == 6 and core.db.rows("lightning") == []
+    assert pending_checks(core) == [START + UNTAUGHT_RECHECK]
+    await ask_times(core, 3, first=6)
+    assert demand_checks(core) == 6
+    core.clock.advance(UNTAUGHT_RECHECK + timedelta(minutes=1))
+    await core.tick()  # the hourly check: still nobody, the next one an hour later
+    assert demand_checks(core) == 7 and core.db.rows("lightning") == []
+    assert pending_checks(core) == [START + 2 * UNTAUGHT_RECHECK + timedelta(minutes=1)]
+    await ask_times(core, 1, first=9)
+    assert demand_checks(core) == 7
+
+
+def pending_checks(core: Core) -> list[datetime]:
+    return sorted(
+        n.due_at
+        for n in core.db.rows("nudges")
+        if n.kind is NudgeKind.LIGHTNING_DEMAND and n.state is NudgeState.PENDING
+    )
+
+
+async def test_an_untaught_topic_is_proposed_when_a_mentor_joins_without_another_ask() -> None:
+    """The review's case: five questions on pandas and no mentor; bob joins with pandas two
+    hours later; nobody asks again: bob gets the proposal at once."""
+    core = await start_core()
+    await ask_times(core, 5)
+    core.clock.advance(timedelta(hours=2))
+    await core.tick()
+    assert core.db.rows("lightning") == []
+    await core.join("bob", "python", "pandas")
+    [s] = core.db.rows("lightning")
+    assert (s.topic, s.invited) == ("pandas", (BOB,))
+    assert len(proposals(core)) == 1
+
+
+async def test_an_untaught_topic_is_proposed_when_a_paused_mentor_resumes() -> None:
+    core = await start_core()
+    await core.join("bob", "pandas")
+    await core.handle(PauseMentor(core.actor("bob"), None))
+    await ask_times(core, 5)
+    assert core.db.rows("lightning") == []
+    await core.handle(ResumeMentor(core.actor("bob")))
+    [s] = core.db.rows("lightning")
+    assert (s.topic, s.invited) == ("pandas", (BOB,))
+
+
+async def test_an_untaught_topic_is_looked_at_again_within_the_hour_after_a_pause_ends() -> None:
+    """The end of a timed pause (and `/mentor skills`) announces no event: the hourly check
+    finds the mentor back."""
+    core = await start_core()
+    await core.join("bob", "pandas")
+    await core.handle(PauseMentor(core.actor("bob"), timedelta(hours=3)))
+    await ask_times(core, 5)
+    assert core.db.rows("lightning") == []
+    for _ in range(4):
+        core.clock.advance(UNTAUGHT_RECHECK)
+        await core.tick()
+    [s] = core.db.rows("lightning")
+    assert (s.topic, s.invited) == ("pandas", (BOB,))
+
+
+async def test_the_hourly_check_stops_once_the_demand_has_left_the_window() -> None:
+    core = await start_core()
+    await ask_times(core, 5)
+    core.clock.advance(timedelta(days=29))
+    await core.tick()
+    assert pending_checks(core) == []
 
 
 async def test_a_mentor_joining_makes_an_untaught_topic_checked_again() -> None:

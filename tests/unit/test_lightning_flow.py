@@ -448,8 +448,8 @@ async def test_a_forgotten_attendee_gets_no_reminders_nor_rating_prompt(core: Co
     assert len(reminders(core, "cat")) == 2  # the others are reminded as before
     assert any("How was" in m.plain() for m in dms(core, "cat"))
     assert tombstone_dms(core) == [] and len(dms(core, "ann")) == before
-    # The speaker's thanks still counts everyone who signed up (a figure, naming nobody).
-    assert any("2 people signed up" in m.plain() for m in dms(core, "bob"))
+    # The speaker's thanks counts those asked to rate it: a forgotten sign-up is nobody.
+    assert any("! 1 person signed up. I've asked them" in m.plain() for m in dms(core, "bob"))
 
 
 async def test_a_forgotten_asker_of_the_topic_is_not_invited(core: Core) -> None:
@@ -565,8 +565,72 @@ def test_the_speakers_answer_counts_whom_it_invited_in_words(
     from bot.lightning.model import Lightning, LightningState
     from bot.refs import WorkspaceRef
 
+    starts = AT.replace(tzinfo=START.tzinfo)
     s = Lightning(
-        WorkspaceRef("test", "T1"), "pandas", AT, state=LightningState.SCHEDULED, starts_at=AT
+        WorkspaceRef("test", "T1"),
+        "pandas",
+        starts,
+        state=LightningState.SCHEDULED,
+        starts_at=starts,
     )
     s.id = 3
-    assert said in _scheduled_reply(s, "UTC", invited).plain()
+    assert said in _scheduled_reply(s, "UTC", invited, starts - timedelta(days=2)).plain()
+
+
+async def test_list_offers_leave_to_someone_already_going(core: Core) -> None:
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    said = await core.reply(ListLightning(core.actor("asker1")))
+    assert said.splitlines()[1] == (
+        f"#{n} “{TITLE}” by bob — Wed 2026-11-25 15:00 UTC, 15 min, 1 going"
+        f" (you're going) · `/lightning leave {n}`"
+    )
+
+
+async def test_a_sign_up_told_of_the_15_minute_reminder_only_gets_no_day_reminder(
+    core: Core,
+) -> None:
+    """The review's case: Sunday 15:00 in Berlin the day DST begins (13:00 UTC); its day
+    reminder is Saturday 15:00 there (14:00 UTC), 23 hours before. Joining at 13:10 UTC, less
+    than a day before, promises the 15-minute reminder only: no "is tomorrow" comes."""
+    starts = datetime(2027, 3, 28, 15, 0)
+    core.profile("bob").timezone = "Europe/Berlin"
+    await at(core, starts - timedelta(days=5))
+    said = await core.reply(ProposeLightning(core.actor("bob"), "pandas", starts, TITLE))
+    assert "You'll get reminders a day and 15 minutes before." in said, said
+    [s] = core.db.rows("lightning")
+    await at(core, datetime(2027, 3, 27, 13, 10))
+    said = await core.reply(JoinLightning(core.actor("ann"), s.number))
+    assert said.endswith("I'll remind you 15 minutes before."), said
+    await at(core, datetime(2027, 3, 27, 14, 10))
+    assert reminders(core, "ann") == [] and len(reminders(core, "bob")) == 1
+    await at(core, datetime(2027, 3, 28, 12, 46))
+    [soon] = reminders(core, "ann")
+    assert "starts in 15 minutes" in soon
+
+
+async def test_the_speaker_of_a_session_within_a_day_is_promised_the_15_minute_reminder_only(
+    core: Core,
+) -> None:
+    said = await core.reply(
+        ProposeLightning(
+            core.actor("bob"), "pandas", START.replace(tzinfo=None).replace(hour=18), TITLE
+        )
+    )
+    assert "You'll get reminders 15 minutes before." in said and "a day" not in said, said
+
+
+async def test_a_forgotten_persons_sign_up_is_nobody_going_nor_asked_to_rate(core: Core) -> None:
+    """The review's case: the only sign-up is forgotten; the list said "1 going" and the
+    speaker's thanks said it had asked them to rate it, though no prompt went to anyone."""
+    from bot.privacy.commands import ForgetPerson
+
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("ann"), n))
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("ann"), confirmed=True))
+    said = await core.reply(ListLightning(core.actor("carol")))
+    assert ", 0 going · `/lightning join" in said, said
+    await at(core, AT + timedelta(hours=1))
+    assert field(card_versions(core)[-1], "Held").startswith("0 signed up")
+    [thanks] = [m.plain() for m in dms(core, "bob") if m.plain().startswith("Thank you for")]
+    assert "asked them to rate" not in thanks and "Nobody signed up" in thanks, thanks
