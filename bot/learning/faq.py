@@ -20,6 +20,7 @@ from bot.learning.model import FaqEntry, FaqState
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
 from bot.nudges.quiet_hours import wait_for_working_hours
+from bot.recognition.badges import faq_answer_written
 from bot.refs import WorkspaceRef
 
 __all__ = [
@@ -207,6 +208,8 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
         said = f"FAQ {entry.number} is updated."
     await _schedule_check(ctx, entry)
     _forget(ctx, q.workspace)
+    # Its author may earn the FAQ author badge (stored once: an update gives nothing more).
+    await faq_answer_written(ctx, entry.author, q.workspace, writer=actor)
     days = ctx.config.faq.verify_days
     ctx.reply(f"{said} In {days} days I'll ask you whether it's still accurate.")
 

@@ -1,5 +1,11 @@
 """Earning badges: which rules to look at after what happened, storing a badge once, and one DM
-a day at most that names the new ones."""
+a day at most that names the new ones.
+
+A badge is stored once and never taken back (the DM may have named it already), so a badge that
+rests on an asker's rating is looked at only once that rating can no longer be corrected: a BADGES
+nudge about the question (its `subject_id`) is due when the rating's correction window closes, and
+the review then sees the rating as it stands. A BADGES nudge without a subject is the next day's
+badge DM."""
 
 from __future__ import annotations
 
@@ -7,7 +13,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.actors import ensure_person
+from bot.commands import Actor
 from bot.domain import Nudge, NudgeKind, Person
+from bot.feedback.ratings import CHANGE_MINUTES
 from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Text, lines, text
 from bot.nudges.quiet_hours import wait_for_working_hours
@@ -19,7 +28,7 @@ from bot.recognition.catalogue import (
     badge_label,
     earned_badges,
 )
-from bot.recognition.model import EarnedBadge, HelpedSession
+from bot.recognition.model import GOOD_RATING, EarnedBadge, HelpedSession
 from bot.recognition.streaks import helped_sessions, streak_of
 from bot.refs import UserRef, WorkspaceRef
 
@@ -28,6 +37,7 @@ __all__ = [
     "badges_text",
     "cross_timezone_sessions",
     "faq_answer_written",
+    "review_after_rating",
     "review_badges",
     "send_badge_note",
 ]
@@ -90,7 +100,7 @@ async def _facts(
     if "helping_streak" in wanted:
         facts["longest_streak"] = (await streak_of(ctx, user)).best
     if "faq_author" in wanted:
-        facts["faq_entries"] = await uow.badges.faq_entries_by(user)
+        facts["faq_entries"] = await uow.faq.count_by_author(workspace, user)
     if "lightning_speaker" in wanted:
         facts["lightning_given"] = await uow.lightning.given_by(user)
     return BadgeFacts(**facts)
@@ -128,7 +138,9 @@ async def _announce_or_wait(
     if last is None or last < _day_start(now):
         await _announce(ctx, user, workspace, now)
         return
-    if await ctx.uow.nudges.pending_of_kind(NudgeKind.BADGES, user):
+    if any(
+        n.subject_id is None for n in await ctx.uow.nudges.pending_of_kind(NudgeKind.BADGES, user)
+    ):
         return  # tomorrow's will name this one too
     await ctx.uow.nudges.add(
         Nudge(
@@ -178,9 +190,13 @@ async def _announce(ctx: Context, user: UserRef, workspace: WorkspaceRef, now: d
 
 
 async def send_badge_note(ctx: Context, nudge: Nudge, now: datetime) -> None:
-    """The next day's badge DM (in the person's working hours when we know them)."""
+    """The next day's badge DM (in the person's working hours when we know them); or, for a
+    nudge about a question, the look at the badges its rating earns once it can't change."""
     user = nudge.target
     if user is None:
+        return
+    if nudge.subject_id is not None:
+        await _review_rated(ctx, user, nudge.subject_id)
         return
     last = await ctx.uow.badges.last_announced(user)
     if last is not None and last >= _day_start(now):
@@ -206,6 +222,63 @@ def badges_text(badges: Sequence[EarnedBadge]) -> Text:
     return text(" · ".join(badge_label(b.badge) for b in badges))
 
 
-async def faq_answer_written(ctx: Context, author: UserRef, workspace: WorkspaceRef) -> None:
-    """Call when someone saves an FAQ answer: it may earn them the FAQ author badge."""
+# A rating's badges are looked at this long after it was given: its correction window, closed.
+RATING_SETTLED = timedelta(minutes=CHANGE_MINUTES + 1)
+
+
+def _rating_badges(score: int | None, *, self_resolved: bool) -> set[str]:
+    """What an asker's rating of `score` may earn the mentor: Five stars for a 5, and, for a
+    session its mentor closed themselves (it counts once rated well), the session's badges."""
+    if score is None or score < GOOD_RATING:
+        return set()
+    among = {"five_stars"} if score == 5 else set()
+    return (among | MENTOR_BADGES) if self_resolved else among
+
+
+async def review_after_rating(ctx: Context, question_id: int, rater: UserRef, score: int) -> None:
+    """After an asker rated (or corrected their rating of) a session: look at the badges it may
+    earn the mentor once the rating can no longer be corrected, so they follow the rating as it
+    stands (a 5 corrected to 1 within the window earns nothing). One look per question."""
+    q = await ctx.uow.questions.get(question_id)
+    if q is None or q.mentor is None:
+        return
+    if not _rating_badges(score, self_resolved=q.resolved_by == q.mentor):
+        return
+    pending = await ctx.uow.nudges.pending_of_kind(NudgeKind.BADGES, q.mentor)
+    if any(n.subject_id == q.pk for n in pending):
+        return  # a correction within the window: the look already due sees it
+    rating = await ctx.uow.feedback.get(q.pk, rater, "asker")
+    given = rating.created_at if rating is not None else ctx.clock.now()
+    await ctx.uow.nudges.add(
+        Nudge(
+            kind=NudgeKind.BADGES,
+            workspace=q.workspace,
+            target=q.mentor,
+            due_at=given + RATING_SETTLED,
+            subject_id=q.pk,
+        )
+    )
+
+
+async def _review_rated(ctx: Context, mentor: UserRef, question_id: int) -> None:
+    q = await ctx.uow.questions.get(question_id)
+    if q is None or q.mentor != mentor:
+        return
+    rating = await ctx.uow.feedback.get(q.pk, q.asker, "asker")
+    among = _rating_badges(
+        rating.score if rating is not None else None, self_resolved=q.resolved_by == q.mentor
+    )
+    if among:
+        await review_badges(ctx, mentor, q.workspace, among=among)
+
+
+async def faq_answer_written(
+    ctx: Context, author: UserRef, workspace: WorkspaceRef, *, writer: Actor | None = None
+) -> None:
+    """Call when someone saves an FAQ answer: it may earn its author the FAQ author badge (once:
+    a badge is stored once per person, so saving again or updating gives nothing more).
+    `writer`, who saved it: when it is the author, their person record is made sure of, so an
+    admin who never asked nor mentored is someone the badge DM can reach."""
+    if writer is not None and writer.user == author:
+        await ensure_person(ctx, writer)
     await review_badges(ctx, author, workspace, among={"faq_author"})

@@ -32,7 +32,7 @@ class Badge:
     id: str
     name: str
     emoji: str
-    rule: str  # shown to people: how it is earned
+    rule: str  # shown to people after "you": how it is earned, a past-tense verb first
     earned: Callable[[BadgeFacts], bool]
 
 
@@ -62,7 +62,7 @@ BADGES: tuple[Badge, ...] = (
         "five_stars",
         "Five stars",
         "⭐",
-        f"{FIVE_STARS_NEEDED} sessions rated 5/5 by their askers",
+        f"had {FIVE_STARS_NEEDED} sessions rated 5/5 by their askers",
         lambda f: f.five_star_ratings >= FIVE_STARS_NEEDED,
     ),
     Badge(
@@ -76,7 +76,8 @@ BADGES: tuple[Badge, ...] = (
         "cross_timezone",
         "Across time zones",
         "🌍",
-        f"{CROSS_TIMEZONE_SESSIONS} sessions with askers {CROSS_TIMEZONE_HOURS}+ hours away",
+        f"helped in {CROSS_TIMEZONE_SESSIONS} sessions with askers "
+        f"{CROSS_TIMEZONE_HOURS}+ hours away",
         lambda f: f.cross_timezone_sessions >= CROSS_TIMEZONE_SESSIONS,
     ),
     Badge(

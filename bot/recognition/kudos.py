@@ -18,6 +18,13 @@ __all__ = ["clean_reason", "give_kudos"]
 _MIN_WORDS = 2
 
 
+def _people(n: int, *, more: bool = False) -> str:
+    """``one person`` / ``3 people`` (``one more person`` / ``3 more people``): counts of kudos
+    are said in people thanked, which never reads "1 kudos"."""
+    extra = "more " if more else ""
+    return f"one {extra}person" if n == 1 else f"{n} {extra}people"
+
+
 def clean_reason(raw: str, *, max_length: int) -> str:
     """The reason with control and invisible formatting characters gone and spaces collapsed,
     or a :class:`Refusal` saying what to change (like a question's hygiene)."""
@@ -67,12 +74,14 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
             text(
                 "You've thanked ",
                 UserText(name),
-                " today already; one kudos per person a day keeps them special.",
+                " today already; thanking each person once a day keeps kudos special.",
             )
         )
     limit = ctx.config.kudos.daily_limit
     if len(today) >= limit:
-        raise Refusal(f"That's your {limit} kudos for today — more tomorrow!")
+        raise Refusal(
+            f"You've thanked {_people(limit)} today, as many as a day allows — more tomorrow!"
+        )
     await ensure_person(ctx, actor)
     if receiver is None:
         await ctx.uow.people.upsert(Person(ref=cmd.to, name=name))
@@ -101,6 +110,8 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
             "Thanks sent to ",
             UserText(name),
             f" {where}. ",
-            f"You have {left} kudos left today." if left else "That was your last kudos today.",
+            f"You can thank {_people(left, more=True)} today."
+            if left
+            else "That was your last kudos for today.",
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.events import QuestionAsked, QuestionResolved, SessionRated
 from bot.messagebus import Context
-from bot.recognition.badges import MENTOR_BADGES, review_badges
+from bot.recognition.badges import MENTOR_BADGES, review_after_rating, review_badges
 from bot.recognition.model import GOOD_RATING
 from bot.recognition.streaks import schedule_streak_check
 
@@ -27,14 +27,8 @@ async def question_resolved(event: QuestionResolved, ctx: Context) -> None:
 
 
 async def session_rated(event: SessionRated, ctx: Context) -> None:
+    """A good rating may earn the mentor badges: looked at once it can't be corrected any more
+    (see `review_after_rating`), so the badges follow the rating as corrected."""
     if event.role != "asker" or event.score < GOOD_RATING:
-        return
-    q = await ctx.uow.questions.get(event.question_id)
-    if q is None or q.mentor is None:
-        return
-    among = {"five_stars"} if event.score == 5 else set()
-    if q.resolved_by == q.mentor:
-        # A session its mentor closed themselves counts once the asker rates it well.
-        among |= MENTOR_BADGES
-    if among:
-        await review_badges(ctx, q.mentor, q.workspace, among=among)
+        return  # a good rating corrected down: the look it scheduled sees the new one
+    await review_after_rating(ctx, event.question_id, event.rater, event.score)

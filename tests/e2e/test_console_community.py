@@ -187,7 +187,7 @@ async def test_kudos_and_their_limits_on_the_console(console: ConsoleDriver) -> 
         out.one("#mentoring").text == "🙌 Kudos to @bob from ann: for explaining merges so clearly"
     )
     assert out.one("only ann sees").text == (
-        "Thanks sent to bob in the mentoring channel. You have 4 kudos left today."
+        "Thanks sent to bob in the mentoring channel. You can thank 4 more people today."
     )
     out = await console("/kudos bob for the SQL tip as well")
     assert "You've thanked bob today already" in out.one("only ann sees").text

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 
 from bot.commands import RateSession, ShowHome, ShowMentorProfile
-from bot.domain import Person
+from bot.domain import NudgeKind, Person
+from bot.learning.commands import SaveFaq
 from bot.recognition.badges import cross_timezone_sessions
-from bot.recognition.catalogue import BADGES, BadgeFacts, earned_badges
+from bot.recognition.catalogue import BADGE_BY_ID, BADGES, Badge, BadgeFacts, earned_badges
 from bot.recognition.model import HelpedSession
 from tests.unit.core_harness import START, Core, start_core
 
@@ -44,6 +45,18 @@ def test_each_badge_is_earned_exactly_at_its_edge(
 def test_every_badge_has_a_rule_in_words() -> None:
     assert len({b.id for b in BADGES}) == len(BADGES) == 8
     assert all(b.rule and b.emoji and b.name for b in BADGES)
+
+
+@pytest.mark.parametrize("badge", BADGES, ids=lambda b: b.id)
+def test_every_badge_rule_reads_as_a_sentence_after_you(badge: Badge) -> None:
+    """The DM says "• ⭐ Five stars — you <rule>": the rule starts with what they did."""
+    verb = badge.rule.split()[0]
+    assert verb in {"asked", "resolved", "had", "helped", "wrote", "gave"}, badge.rule
+
+
+def test_the_rules_the_review_found_verbless_now_have_a_verb() -> None:
+    assert BADGE_BY_ID["five_stars"].rule == "had 5 sessions rated 5/5 by their askers"
+    assert BADGE_BY_ID["cross_timezone"].rule == "helped in 5 sessions with askers 4+ hours away"
 
 
 def helped(asker: str, hour: int = 12) -> HelpedSession:
@@ -126,6 +139,7 @@ async def test_at_most_one_badge_dm_a_day_and_the_next_day_names_the_rest(core: 
     core.clock.advance(timedelta(minutes=3))
     first = await core.resolved()
     await core.reply(RateSession(core.actor("alice"), first, 5))  # the fifth 5/5: five stars
+    await settle(core)
     assert len(badge_dms(core, "bob")) == 1
     assert {b.badge for b in core.db.rows("badges") if b.user == core.user("bob")} == {
         "first_session",
@@ -134,7 +148,9 @@ async def test_at_most_one_badge_dm_a_day_and_the_next_day_names_the_rest(core: 
     core.clock.advance(timedelta(days=1))
     await core.tick()
     dms = badge_dms(core, "bob")
-    assert len(dms) == 2 and "⭐ Five stars" in dms[1]
+    assert (
+        len(dms) == 2 and "• ⭐ Five stars — you had 5 sessions rated 5/5 by their askers" in dms[1]
+    )
 
 
 async def test_the_cross_timezone_badge_after_five_far_away_askers(core: Core) -> None:
@@ -144,10 +160,45 @@ async def test_the_cross_timezone_badge_after_five_far_away_askers(core: Core) -
     assert "cross_timezone" in {b.badge for b in core.db.rows("badges")}
 
 
-async def test_the_faq_author_badge_counts_faq_answers_by_author(core: Core) -> None:
-    core.db.faq_entries[core.user("bob")] = 1
-    await core.resolved()
-    assert "faq_author" in {b.badge for b in core.db.rows("badges") if b.user == core.user("bob")}
+FAQ_ANSWER = "Use df.groupby(['a', 'b'])['c'].sum(), then reset_index() for a flat frame."
+
+
+def bob_badges(core: Core) -> set[str]:
+    return {b.badge for b in core.db.rows("badges") if b.user == core.user("bob")}
+
+
+async def test_saving_an_faq_answer_earns_the_faq_author_badge_at_once(core: Core) -> None:
+    n = await core.resolved()  # bob: first session, announced at once
+    said = await core.reply(SaveFaq(core.actor("bob"), n, FAQ_ANSWER))
+    assert said.startswith("Saved as FAQ 1"), said
+    assert "faq_author" in bob_badges(core)
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    dms = badge_dms(core, "bob")
+    assert len(dms) == 2 and "• 📚 FAQ author — you wrote an FAQ answer" in dms[1]
+
+
+async def test_updating_the_faq_answer_does_not_award_the_badge_again(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(SaveFaq(core.actor("bob"), n, FAQ_ANSWER))
+    said = await core.reply(SaveFaq(core.actor("bob"), n, FAQ_ANSWER + " Or use pivot_table."))
+    assert said.startswith("FAQ 1 is updated"), said
+    assert [b.badge for b in core.db.rows("badges")].count("faq_author") == 1
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert sum("📚 FAQ author" in dm for dm in badge_dms(core, "bob")) == 1
+
+
+async def test_an_admin_who_writes_an_faq_answer_earns_the_badge(core: Core) -> None:
+    n = await core.resolved()
+    said = await core.reply(SaveFaq(core.actor("admin"), n, FAQ_ANSWER))
+    assert said.startswith("Saved as FAQ 1"), said
+    # The admin resolves no sessions: the save itself is what earns it.
+    admin = core.user("admin")
+    assert {b.badge for b in core.db.rows("badges") if b.user == admin} == {"faq_author"}
+    assert "faq_author" not in bob_badges(core)
+    [dm] = badge_dms(core, "admin")
+    assert "• 📚 FAQ author — you wrote an FAQ answer" in dm
 
 
 async def test_profile_and_home_show_the_badges(core: Core) -> None:
@@ -166,7 +217,40 @@ async def test_a_session_its_mentor_resolved_earns_no_badge_until_the_asker_rate
     await core.reply(RateSession(core.actor("alice"), n, 3))
     assert "first_session" not in {b.badge for b in core.db.rows("badges")}
     await core.reply(RateSession(core.actor("alice"), n, 4))  # corrected within the window
+    await settle(core)
     assert "first_session" in {b.badge for b in core.db.rows("badges")}
+
+
+async def settle(core: Core) -> None:
+    """Let the ratings' correction window close: the badges they earn are looked at then."""
+    core.clock.advance(timedelta(minutes=11))
+    await core.tick()
+
+
+async def test_a_good_rating_corrected_down_within_its_window_earns_no_badge(core: Core) -> None:
+    n = await core.claimed()
+    await core.resolve("bob", n)  # the mentor closed it: it counts once rated well
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    core.clock.advance(timedelta(minutes=5))
+    said = await core.reply(RateSession(core.actor("alice"), n, 1))  # corrected
+    assert said.startswith("Changed:"), said
+    await settle(core)
+    assert "first_session" not in bob_badges(core)
+    assert badge_dms(core, "bob") == []
+    assert bob_badges(core) == set()
+
+
+async def test_a_good_rating_earns_its_badge_once_its_window_closes(core: Core) -> None:
+    n = await core.claimed()
+    await core.resolve("bob", n)
+    await core.reply(RateSession(core.actor("alice"), n, 5))
+    assert "first_session" not in bob_badges(core)  # it may still be corrected
+    [look] = [x for x in core.db.rows("nudges") if x.kind is NudgeKind.BADGES]
+    assert look.subject_id is not None
+    await settle(core)
+    assert "first_session" in bob_badges(core)
+    [dm] = badge_dms(core, "bob")
+    assert "🤝 First session" in dm
 
 
 async def earn_two_badges_in_a_day(core: Core) -> None:
@@ -176,6 +260,7 @@ async def earn_two_badges_in_a_day(core: Core) -> None:
         core.clock.advance(timedelta(minutes=3))
         n = await core.resolved()
         await core.reply(RateSession(core.actor("alice"), n, 5))
+    await settle(core)
     assert len(badge_dms(core, "bob")) == 1
     assert "five_stars" in {b.badge for b in core.db.rows("badges") if b.user == core.user("bob")}
 

@@ -36,7 +36,7 @@ def points_of(core: Core, name: str) -> int:
 
 async def test_kudos_are_posted_in_the_mentoring_channel_and_give_a_point(core: Core) -> None:
     said = await core.reply(kudos(core, "alice", "bob"))
-    assert said == "Thanks sent to bob in the mentoring channel. You have 2 kudos left today."
+    assert said == "Thanks sent to bob in the mentoring channel. You can thank 2 more people today."
     [post] = core.chat.of("post_card")
     assert post.args["channel"] == MENTORING
     assert post.message is not None
@@ -71,7 +71,7 @@ async def test_a_giver_has_daily_limit_kudos_a_day(core: Core) -> None:
     for name in ("bob", "carol", "dave"):
         await core.reply(kudos(core, "alice", name))
     said = await core.reply(kudos(core, "alice", "erin"))
-    assert said == "That's your 3 kudos for today — more tomorrow!"
+    assert said == "You've thanked 3 people today, as many as a day allows — more tomorrow!"
     assert len(core.db.rows("kudos")) == 3
     core.clock.advance(timedelta(days=1))
     assert (await core.reply(kudos(core, "alice", "erin"))).startswith("Thanks sent")
@@ -133,3 +133,18 @@ async def test_kudos_to_someone_who_left_are_refused_and_earn_nothing(core: Core
     assert said.startswith("carol has left, so kudos can't reach them"), said
     assert points_of(core, "carol") == 1  # bob's, from before she left
     assert len(core.db.rows("kudos")) == 1
+
+
+async def test_kudos_counts_never_read_one_kudos() -> None:
+    """Counts are said in people thanked: "one more person", never "1 kudos"."""
+    core = await start_core(Config.model_validate({"kudos": {"daily_limit": 2}}))
+    said = await core.reply(kudos(core, "alice", "bob"))
+    assert said.endswith("You can thank one more person today."), said
+    said = await core.reply(kudos(core, "alice", "carol"))
+    assert said.endswith("That was your last kudos for today."), said
+    one = await start_core(Config.model_validate({"kudos": {"daily_limit": 1}}))
+    await one.reply(kudos(one, "alice", "bob"))
+    said = await one.reply(kudos(one, "alice", "carol"))
+    assert said == "You've thanked one person today, as many as a day allows — more tomorrow!"
+    said = await one.reply(kudos(one, "alice", "bob", "and for the SQL tip"))
+    assert "1 kudos" not in said and "one kudos" not in said, said
