@@ -629,10 +629,6 @@ class BadgeRepository(Protocol):
         self, workspace: WorkspaceRef, start: datetime, end: datetime
     ) -> list[EarnedBadge]: ...
 
-    async def faq_entries_by(self, user: UserRef) -> int:
-        """How many FAQ answers this person wrote (0 where there is no FAQ)."""
-        ...
-
 
 class StreakRepository(Protocol):
     async def sessions_of(self, mentor: UserRef, *, since: datetime | None) -> list[HelpedSession]:

@@ -142,11 +142,6 @@ class SqlBadgeRepository(Repository):
         )
         return [_badge(row) for row in rows]
 
-    async def faq_entries_by(self, user: UserRef) -> int:
-        # There is no FAQ table on this branch yet: nobody has written an FAQ answer. Once the
-        # FAQ lands, this counts its entries by author.
-        return 0
-
 
 class SqlStreakRepository(Repository):
     """`bot.ports.StreakRepository` over SQL."""

@@ -234,7 +234,6 @@ async def test_badges_are_stored_once_and_announced_together(uow_factory: UowFac
         assert await uow.badges.announce(BOB, T0 + timedelta(hours=3)) == []
         assert await uow.badges.last_announced(BOB) == T0 + timedelta(hours=2)
         earned = await uow.badges.earned_between(WS, T0, T0 + timedelta(minutes=30))
-        assert await uow.badges.faq_entries_by(BOB) == 0
     assert [b.badge for b in earned] == ["first_session"]
 
 

@@ -97,8 +97,6 @@ class FakeDatabase:
     """The committed rows, table by table (key -> row), and the row locks of open transactions."""
 
     tables: dict[str, dict[Any, Any]] = field(default_factory=lambda: {t: {} for t in TABLES})
-    # FAQ answers per author: there is no FAQ on this branch; tests set it for the badge rule.
-    faq_entries: dict[UserRef, int] = field(default_factory=dict)
     commits: int = 0
     rollbacks: int = 0
     _ids: dict[str, Iterator[int]] = field(default_factory=dict)
@@ -1157,9 +1155,6 @@ class FakeBadgeRepository(_Repository):
             if b.workspace == workspace and start <= b.earned_at < end
         ]
         return _copy(sorted(found, key=lambda b: b.earned_at))
-
-    async def faq_entries_by(self, user: UserRef) -> int:
-        return self._uow.db.faq_entries.get(user, 0)
 
 
 class FakeStreakRepository(_Repository):
