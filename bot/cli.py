@@ -34,7 +34,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from bot.clock import ManualClock, SystemClock
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, defaults_note, load_config
 from bot.errors import StartupError
 from bot.logs import PAYLOAD_LOGGERS, configure_logging, quiet_for_console
 from bot.main import build_app, console_config, listen_address, run, run_console
@@ -157,12 +157,16 @@ def _root(
         _state.config_path = config_file
 
 
-def config() -> Config:
-    """The configuration (loaded once, checked, logging set up): for commands."""
+def config(*, warn_defaults: bool = True) -> Config:
+    """The configuration (loaded once, checked, logging set up): for commands. Without a
+    bot.toml, a warning says the built-in defaults are used (`check` lists it as a note)."""
     if _state.config is None:
         loaded = load_config(_state.config_path)
         _parsable(loaded.database_url())  # DATABASE_URL is checked here, before anything opens it
         configure_logging(loaded)
+        note = defaults_note(loaded)
+        if note and warn_defaults:
+            log.warning("%s", note)
         _state.config = loaded
     return _state.config
 
@@ -280,7 +284,7 @@ def check_command() -> int:
     """Check the configuration, the platform tokens and scopes, the channels, the database and
     the optional language model: one line per problem; exit 1 when there is any. Changes
     nothing."""
-    return run_async(_check(config()))
+    return run_async(_check(config(warn_defaults=False)))
 
 
 async def _check(cfg: Config) -> int:
@@ -312,6 +316,9 @@ async def _check(cfg: Config) -> int:
             problems.append(str(e))
     model_problems = await check_llm()
     problems += model_problems
+    note = defaults_note(cfg)
+    if note:  # not a problem: a first try runs without a bot.toml
+        typer.echo(f"micromentor check: note: {note}")
     for p in problems:
         typer.echo(f"micromentor check: {p}", err=True)
     if not model_problems:  # optional, so its state is said either way
@@ -455,7 +462,10 @@ async def _mentors_export(cfg: Config, *, workspace: str | None) -> int:
 @cli_app.command("dashboard", cls=_Command)
 def dashboard_command(
     port: Annotated[
-        int, typer.Option(metavar="PORT", help="HTTP port of the dashboard (0: any free port).")
+        int,
+        typer.Option(
+            metavar="PORT", min=0, max=65535, help="HTTP port of the dashboard (0: any free port)."
+        ),
     ] = 3001,
     link: Annotated[
         str | None,

@@ -17,6 +17,7 @@ from pydantic import (
     field_validator,
 )
 
+from bot.emoji import KNOWN_NAMES, canonical_emoji
 from bot.hours import HoursError, WeeklyHours, check_timezone
 
 __all__ = [
@@ -26,8 +27,16 @@ __all__ = [
     "Lesson",
     "LessonCheck",
     "ResourceLink",
+    "defaults_note",
     "load_config",
 ]
+
+
+def _emoji_key(name: str) -> str:
+    return re.sub(r"[\s_-]", "", name.lower())
+
+
+_EMOJI_NAMES = {_emoji_key(name): name for name in KNOWN_NAMES}
 
 
 class _Section(BaseModel):
@@ -64,6 +73,14 @@ def _asyncpg_url(url: str) -> str:
 def _database_url_problem(url: str) -> str | None:
     """Why `url` can't be used (None if it can); never repeats the URL, which may hold a password."""
     if url.startswith(_DATABASE_SCHEMES):
+        authority = url.partition("://")[2].partition("/")[0]
+        if authority.count("@") > 1:
+            # The URL's parser splits at the first `@`: the rest of the password would be
+            # shown as the host. Say so without any of it.
+            return (
+                "the part between `://` and the host holds more than one `@`: percent-encode "
+                "`@` in the password as %40 (e.g. `postgresql://user:pa%40ss@host/db`)"
+            )
         return None
     scheme = url.partition("://")[0] if "://" in url else url[:20]
     return (
@@ -87,6 +104,14 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 _LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)
 
 
+def _iana_timezone(v: str) -> str:
+    """`v` as the IANA name it is (a ValueError with a suggestion when it is none)."""
+    try:
+        return check_timezone(v)
+    except HoursError as e:
+        raise ValueError(str(e)) from None
+
+
 class BotSection(_Section):
     database_url: str = "sqlite+aiosqlite:///micromentor.db"
     # Platform ids only; workspace admins/owners (Slack) and Manage Server (Discord) count too.
@@ -105,10 +130,7 @@ class BotSection(_Section):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:
-        try:
-            return check_timezone(v)
-        except HoursError as e:
-            raise ValueError(str(e)) from None
+        return _iana_timezone(v)
 
     @field_validator("admins")
     @classmethod
@@ -123,6 +145,19 @@ class ChannelsSection(_Section):
     mentoring: str = "mentoring"
     admin: str = "mentor-admins"
     escalation: str = ""
+
+    @field_validator("mentoring", "admin", "escalation")
+    @classmethod
+    def _channel(cls, v: str, info: ValidationInfo) -> str:
+        v = v.strip()
+        if v.lstrip("#").strip():
+            return v
+        if not v and info.field_name == "escalation":
+            return v  # no escalation channel
+        raise ValueError(
+            "expected a channel name like `mentoring` (the `#` is optional)"
+            + ("; leave it empty for none" if info.field_name == "escalation" else "")
+        )
 
 
 class AskSection(_Section):
@@ -144,6 +179,24 @@ class ClaimSection(_Section):
     resolve_emoji: Annotated[list[str], Field(min_length=1)] = Field(
         default_factory=lambda: ["white_check_mark", "heavy_check_mark", "✅", "✔️"]
     )
+
+    @field_validator("emoji", "resolve_emoji")
+    @classmethod
+    def _emoji(cls, v: list[str]) -> list[str]:
+        for entry in v:
+            name = entry.strip().strip(":")
+            if not name:
+                raise ValueError(
+                    f"{entry!r} is blank: give an emoji (✋) or its Slack name (raised_hand)"
+                )
+            if canonical_emoji(name) != name:
+                continue  # a name the bot knows
+            # Slack has thousands of names (and custom emoji): another name is allowed, unless
+            # it is a known one misspelt (`raisedhand`, `Raised-Hand`), which nobody could use.
+            near = _EMOJI_NAMES.get(_emoji_key(name))
+            if near is not None:
+                raise ValueError(f"{entry!r} is not an emoji name; did you mean {near!r}?")
+        return v
 
 
 class LimitsSection(_Section):
@@ -301,6 +354,11 @@ class MentorsSection(_Section):
     default_timezone: str = "UTC"
     default_capacity_per_week: Annotated[int, Field(ge=1, le=100)] = 3
 
+    @field_validator("default_timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        return _iana_timezone(v)
+
     @field_validator("default_hours")
     @classmethod
     def _hours(cls, v: str) -> str:
@@ -419,6 +477,15 @@ class DashboardSection(_Section):
     link_minutes: Annotated[int, Field(ge=1, le=60)] = 10
     session_hours: Annotated[float, Field(gt=0, le=24)] = 8.0
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, v: str) -> str:
+        v = v.strip()
+        scheme, sep, rest = v.partition("://")
+        if v and not (sep and scheme in ("http", "https") and rest.strip("/")):
+            raise ValueError("expected an absolute http(s) URL like https://mentor.example.com")
+        return v
+
 
 class DiscordSection(_Section):
     thread_mode: Literal["public", "private"] = "public"
@@ -490,6 +557,17 @@ class Config(_Section):
 
 class ConfigError(Exception):
     """The configuration could not be loaded; the message says where and how to fix it."""
+
+
+def defaults_note(config: Config) -> str | None:
+    """One line when `config` is the built-in defaults because ``./bot.toml`` was not there
+    (not an error: a first try works without one), naming the path looked for; else None."""
+    if config.path is None or config.path.exists():
+        return None
+    return (
+        f"no configuration file at {config.path}: using the built-in defaults "
+        "(copy the shipped bot.toml there, or give --config FILE or MICROMENTOR_CONFIG)"
+    )
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["canonical_emoji", "emoji_set", "shown_emoji"]
+__all__ = ["KNOWN_NAMES", "canonical_emoji", "emoji_set", "shown_emoji"]
 
 # Slack's names for the emoji the bot reacts to, and the Unicode every platform shows. Slack
 # names a gendered emoji on its own (🙋‍♀️ is ``woman-raising-hand``, not ``raising_hand`` with a
@@ -20,6 +20,8 @@ _NAMED = {
     "heavy_check_mark": "✔",
     "ballot_box_with_check": "☑",
 }
+KNOWN_NAMES = frozenset(_NAMED)
+"""The emoji names the bot knows the Unicode of (a name close to one is likely a typo of it)."""
 # Skin tones, the emoji variation selector and gendered ZWJ tails: 🙋🏽‍♀️ claims like 🙋.
 _MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]|\u200d[\u2640\u2642]")
 # Slack adds a skin tone to the name (one per person shown: ``::skin-tone-2::skin-tone-5``).

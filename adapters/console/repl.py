@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
 import re
+import stat
 import sys
+import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TextIO
 
 from adapters.console.gateway import PLATFORM, ConsoleGateway
@@ -184,14 +187,22 @@ class ConsoleSession:
 async def run_console(
     session: ConsoleSession, lines: TextIO | None = None, *, interactive: bool = False
 ) -> None:
-    """Read lines from `lines` (a script) or standard input until the end or ``quit``."""
+    """Read lines from `lines` (a script) or standard input until the end or ``quit``.
+
+    A pipe or a terminal is read by a daemon thread (see :class:`_InputThread`): the event loop
+    never blocks on it, so Ctrl-C stops the console at once, with the input still open."""
     await session.setup()
     source = lines or sys.stdin
+    reader = _InputThread.of(source)
     if interactive:
         session.write("Micromentor console. Type `help` for the grammar, `as alice` to start.")
-        await _read_terminal(session, source)
+        try:
+            await _read_terminal(session, source, reader)
+        except asyncio.CancelledError:  # Ctrl-C: end the prompt's line before the shell's
+            print(flush=True)
+            raise
     else:
-        for line in _script_lines(source):
+        async for line in _script_lines_of(source, reader):
             await session.feed(line)
             if not session.running:
                 break
@@ -199,12 +210,72 @@ async def run_console(
         session.write("[console] Bye!")
 
 
-async def _read_terminal(session: ConsoleSession, source: TextIO) -> None:
+class _InputThread:
+    """Standard input (a pipe or a terminal) read by a daemon thread into a queue, a line at a
+    time. Reading it in the event loop, or in the loop's executor, held Ctrl-C up until the
+    input ended: the loop (or its shutdown, waiting for the executor) was stuck in ``read``.
+    A daemon thread stuck there is left behind at exit. It reads the file descriptor with
+    ``os.read``, never the buffered ``sys.stdin``, whose lock it would hold at exit."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._loop = asyncio.get_running_loop()
+        self._lines: asyncio.Queue[bytes] = asyncio.Queue()
+        threading.Thread(target=self._read, name="console-input", daemon=True).start()
+
+    @classmethod
+    def of(cls, source: TextIO) -> _InputThread | None:
+        """A reader for `source` when it is a pipe, socket or terminal (None: read it as is)."""
+        try:
+            fd = source.fileno()
+            mode = os.fstat(fd).st_mode
+        except (AttributeError, OSError, ValueError):
+            return None  # a StringIO, or a stand-in without a descriptor
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
+            return None  # a regular file never keeps a reader waiting
+        return cls(fd)
+
+    def _put(self, line: bytes) -> bool:
+        try:
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+        except RuntimeError:  # the loop is closed: nobody reads any more
+            return False
+        return True
+
+    def _read(self) -> None:
+        pending = b""
+        while True:
+            try:
+                chunk = os.read(self._fd, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                if pending:
+                    self._put(pending)
+                self._put(b"")
+                return
+            pending += chunk
+            while (end := pending.find(b"\n")) >= 0:
+                if not self._put(pending[: end + 1]):
+                    return
+                pending = pending[end + 1 :]
+
+    async def readline(self) -> bytes:
+        """The next line with its end (b"": the input ended)."""
+        return await self._lines.get()
+
+
+async def _read_terminal(
+    session: ConsoleSession, source: TextIO, reader: _InputThread | None
+) -> None:
     loop = asyncio.get_running_loop()
     while session.running:
         print("> ", end="", flush=True)
         try:
-            line = await loop.run_in_executor(None, source.readline)
+            if reader is not None:
+                line = (await reader.readline()).decode("utf-8")
+            else:
+                line = await loop.run_in_executor(None, source.readline)
             line.encode("utf-8")  # a C/POSIX locale's stdin turns bad bytes into surrogates
         except UnicodeError:
             session.write("[console] That line is not UTF-8 text; please type it again.")
@@ -212,6 +283,20 @@ async def _read_terminal(session: ConsoleSession, source: TextIO) -> None:
         if not line:
             return
         await session.feed(line.rstrip("\r\n"))
+
+
+async def _script_lines_of(source: TextIO, reader: _InputThread | None) -> AsyncIterator[str]:
+    """:func:`_script_lines`, from the input thread when there is one."""
+    if reader is None:
+        for line in _script_lines(source):
+            yield line
+        return
+    number = 0
+    while read := await reader.readline():
+        lines = _decoded(read, source, number)
+        number += len(lines)
+        for line in lines:
+            yield line
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -228,18 +313,23 @@ def _script_lines(source: TextIO) -> Iterator[str]:
     )
     number = 0
     for read in reads:
-        try:
-            text = read.decode("utf-8") if isinstance(read, bytes) else read
-            text.encode("utf-8")  # a C/POSIX locale's stdin turns bad bytes into surrogates
-        except UnicodeError:
-            raise StartupError(
-                f"{_source_name(source)}: line {number + 1} is not UTF-8 text; "
-                "save the script as UTF-8",
-                code=1,
-            ) from None
-        for line in _LINE_END.split(text.removesuffix("\r\n").removesuffix("\n")):
-            number += 1
-            yield line
+        lines = _decoded(read, source, number)
+        number += len(lines)
+        yield from lines
+
+
+def _decoded(read: bytes | str, source: TextIO, number: int) -> list[str]:
+    """The lines of one read (after line `number` of `source`); StartupError if not UTF-8."""
+    try:
+        text = read.decode("utf-8") if isinstance(read, bytes) else read
+        text.encode("utf-8")  # a C/POSIX locale's stdin turns bad bytes into surrogates
+    except UnicodeError:
+        raise StartupError(
+            f"{_source_name(source)}: line {number + 1} is not UTF-8 text; "
+            "save the script as UTF-8",
+            code=1,
+        ) from None
+    return _LINE_END.split(text.removesuffix("\r\n").removesuffix("\n"))
 
 
 def _source_name(source: TextIO) -> str:

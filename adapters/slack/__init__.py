@@ -53,7 +53,9 @@ async def start_slack(app: App) -> None:
         # HTTP mode: Slack's URL joins the bot's HTTP port (served by `micromentor run`).
         app.web.add_routes(*slack_routes(bolt, app.inbox.intake))
         app.web.connection(PLATFORM_NAME, lambda: True)
-        log.info("Slack: ready for requests at /slack/events on port %d", settings.port)
+        # PORT=0: the port the system chose, as `run` bound it (None: nothing bound it yet).
+        port = app.bus.services.web_port or settings.port
+        log.info("Slack: ready for requests at /slack/events on port %d", port)
         public = (
             os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or "https://<your-public-host>"
         )

@@ -7,6 +7,7 @@ applies every row or none, with a progress bar, and is recorded in the audit tra
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -58,8 +59,11 @@ def _row_problems(row: dict[str, str]) -> list[str]:
         problems.append("`name` is empty")
     if email and "@" not in email:
         problems.append(f"`{email}` is not an e-mail address")
-    if (user and ":" not in user) or ":" not in (row.get("workspace") or ""):
+    workspace = (row.get("workspace") or "").strip()
+    if (user and ":" not in user) or ":" not in workspace:
         problems.append("`user` and `workspace` are keys like `slack:U123` and `slack:T123`")
+    elif user:
+        problems += _user_problems(user, workspace.partition(":")[0])
     paused = (row.get("paused") or "").strip().lower()
     if paused not in _YES + _NO:
         problems.append(f"`paused` is yes or no, not `{paused}`")
@@ -82,6 +86,27 @@ def _row_problems(row: dict[str, str]) -> list[str]:
     if len((row.get("region") or "").strip()) > MAX_REGION:
         problems.append(f"`region` is at most {MAX_REGION} characters")
     return problems
+
+
+# What a user id looks like on each platform (any other platform: anything not empty).
+_USER_IDS = {
+    "slack": (re.compile(r"[UW][A-Z0-9]{2,}"), "a Slack member id like `slack:U0123ABCD`"),
+    "discord": (re.compile(r"\d{17,20}"), "a Discord user id like `discord:123456789012345678`"),
+}
+
+
+def _user_problems(user: str, platform: str) -> list[str]:
+    """A `user` of the workspace's platform, written as that platform's ids are (by id, never
+    a name: `slack:alice` would register a mentor nobody can be)."""
+    own, _, uid = user.partition(":")
+    if own != platform:
+        why = "write it in lower case" if own.lower() == platform else "the `workspace` is"
+        return [f"`user` {user} is not a {platform} user ({why} `{platform}:…`)"]
+    shape = _USER_IDS.get(platform)
+    if not uid.strip() or (shape is not None and not shape[0].fullmatch(uid)):
+        expected = shape[1] if shape is not None else f"an id like `{platform}:alice`"
+        return [f"`user` {user} is not {expected}"]
+    return []
 
 
 _DELIMITERS = (",", ";", "\t")

@@ -4,9 +4,13 @@ input, or on `quit`, it stops the ticks in flight cleanly — no traceback, only
 from __future__ import annotations
 
 import os
+import selectors
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -88,3 +92,65 @@ def test_run_as_a_service_without_credentials_says_why_it_ends(
     assert "DISCORD_TOKEN" in done.stderr
     assert "Traceback" not in done.stderr
     assert (database.read_bytes() if database.exists() else None) == before
+
+
+def _wait_for(stream: IO[str], text: str, timeout: float) -> str:
+    """What `stream` printed up to and including the line with `text` (fails after `timeout`)."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if not selector.select(timeout=deadline - time.monotonic()):
+                break
+            line = stream.readline()
+            if not line:
+                break
+            seen.append(line)
+            if text in line:
+                return "".join(seen)
+    raise AssertionError(f"{text!r} never came; saw {''.join(seen)!r}")
+
+
+@pytest.mark.parametrize("command", ["run", "console"])
+def test_ctrl_c_stops_the_console_at_once_while_its_input_is_still_open(
+    sqlite_url: str, tmp_path: Path, command: str
+) -> None:
+    """Ctrl-C while the console waits for a line (a terminal, or a pipe nobody has closed):
+    it stops within seconds with status 130 and no traceback, not when the input ends."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(PLATFORM_VARIABLES) and k != "MICROMENTOR_LOG_LEVEL"
+    }
+    env |= {"DATABASE_URL": sqlite_url, "MICROMENTOR_CONFIG": "", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("as bob\n")
+        proc.stdin.flush()
+        before = _wait_for(proc.stdout, "you are now bob", timeout=60)
+        time.sleep(0.5)  # the console is waiting for the next line
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=8)  # not communicate(): that would close the input
+        except subprocess.TimeoutExpired:
+            raise AssertionError("Ctrl-C did not stop the console") from None
+        assert proc.stderr is not None
+        out, err = proc.stdout.read(), proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+    assert proc.returncode == 130, (before + out, err)
+    for output in (before + out, err):
+        assert "Traceback" not in output and "ERROR" not in output, output

@@ -111,6 +111,80 @@ async def test_an_unknown_email_imports_nothing(sqlite_url: str, tmp_path: Path)
         await app.dispose()
 
 
+async def test_a_user_of_another_platform_or_not_shaped_as_its_ids_imports_nothing(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """Each wrong `user` is named with its line; the good row is not imported either."""
+    app = await _app(sqlite_url)
+    try:
+        csv = tmp_path / "roster.csv"
+        csv.write_text(
+            HEADER
+            + "slack:T1,slack:U0CAROL,,Carol,sql,no\n"  # line 2: fine
+            + "slack:T1,discord:123456789012345678,,Dan,go,\n"
+            + "slack:T1,slack:alice,,Alice,go,\n"
+            + "slack:T1,slack:u0lower,,Lower,go,\n"
+            + "slack:T1,SLACK:U0UPPER,,Upper,go,\n"
+            + "slack:T1,slack:,,Nobody,go,\n"
+        )
+        said: list[str] = []
+        code = await import_roster(app.bus, app.uow_factory, csv, out=said.append)
+        text = "\n".join(said)
+        assert code == 2, text
+        assert "roster.csv:2:" not in text
+        assert "roster.csv:3: `user` discord:123456789012345678 is not a slack user" in text
+        for line, user in [(4, "slack:alice"), (5, "slack:u0lower"), (7, "slack:")]:
+            assert f"roster.csv:{line}: `user` {user} is not a Slack member id" in text, text
+        assert "roster.csv:6: `user` SLACK:U0UPPER is not a slack user" in text
+        async with app.uow_factory() as uow:
+            assert await uow.mentors.get(UserRef("slack", "U0CAROL"), WS) is None
+        local = WorkspaceRef("console", "local")
+        await app.bus.handle(
+            RegisterWorkspace(local, ChannelRef("console", "m"), ChannelRef("console", "a"))
+        )
+        csv.write_text(
+            HEADER
+            + "console:local,slack:U999,,Sam,go,\n"
+            + "console:local,CONSOLE:gus,,Gus,go,\n"
+            + "console:local,console:gus,,Gus,go,\n"
+        )
+        said.clear()
+        assert await import_roster(app.bus, app.uow_factory, csv, out=said.append) == 2
+        text = "\n".join(said)
+        assert "roster.csv:2: `user` slack:U999 is not a console user" in text, text
+        assert "roster.csv:3: `user` CONSOLE:gus is not a console user" in text, text
+        assert "roster.csv:4:" not in text, text
+    finally:
+        await app.dispose()
+
+
+@pytest.mark.parametrize(
+    ("user", "good"),
+    [
+        ("discord:123456789012345678", True),
+        ("discord:1234", False),
+        ("discord:12345678901234567x", False),
+        ("slack:U0123ABCD", False),
+    ],
+)
+async def test_a_discord_user_is_a_snowflake(
+    sqlite_url: str, tmp_path: Path, user: str, good: bool
+) -> None:
+    app = await _app(sqlite_url)
+    try:
+        guild = WorkspaceRef("discord", "987654321098765432")
+        await app.bus.handle(
+            RegisterWorkspace(guild, ChannelRef("discord", "1"), ChannelRef("discord", "2"))
+        )
+        csv = tmp_path / "roster.csv"
+        csv.write_text(HEADER + f"discord:987654321098765432,{user},,Dee,go,\n")
+        said: list[str] = []
+        code = await import_roster(app.bus, app.uow_factory, csv, out=said.append)
+        assert (code == 0) is good, said
+    finally:
+        await app.dispose()
+
+
 @pytest.fixture
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
@@ -258,3 +332,15 @@ async def test_the_operators_delete_cancels_their_talks_and_questions_in_every_w
                 )
     finally:
         await app.dispose()
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536"])
+def test_a_dashboard_port_out_of_range_is_a_usage_error_not_a_traceback(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], port: str
+) -> None:
+    from bot.cli import main
+
+    assert main(["dashboard", f"--port={port}"]) == 2
+    err = capsys.readouterr().err
+    assert "Invalid value for '--port'" in err, err
+    assert "Traceback" not in err and "OverflowError" not in err

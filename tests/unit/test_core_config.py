@@ -93,6 +93,25 @@ def test_invalid_toml_names_the_file_and_the_line(tmp_path: Path) -> None:
             "[nudges.escalation.0.action] Input should be 'dm_next', 'channel_bump'",
         ),
         ("[slack]\nthread_mode = 'dm'\n", "[slack.thread_mode] Input should be 'thread' or"),
+        (
+            "[mentors]\ndefault_timezone = 'PST'\n",
+            "[mentors.default_timezone] `PST` is not a timezone I know",
+        ),
+        ("[channels]\nmentoring = ''\n", "[channels.mentoring] expected a channel name"),
+        ("[channels]\nmentoring = ' # '\n", "[channels.mentoring] expected a channel name"),
+        ("[channels]\nadmin = '#'\n", "[channels.admin] expected a channel name"),
+        ("[channels]\nescalation = '#'\n", "[channels.escalation] expected a channel name"),
+        ("[claim]\nemoji = ['']\n", "[claim.emoji] '' is blank"),
+        ("[claim]\nresolve_emoji = ['  ']\n", "[claim.resolve_emoji] '  ' is blank"),
+        (
+            "[claim]\nemoji = ['raisedhand']\n",
+            "[claim.emoji] 'raisedhand' is not an emoji name; did you mean 'raised_hand'?",
+        ),
+        (
+            "[dashboard]\npublic_url = 'mentor.example.com'\n",
+            "[dashboard.public_url] expected an absolute http(s) URL",
+        ),
+        ("[dashboard]\npublic_url = 'https://'\n", "[dashboard.public_url] expected"),
     ],
     ids=[
         "too-small",
@@ -106,6 +125,16 @@ def test_invalid_toml_names_the_file_and_the_line(tmp_path: Path) -> None:
         "unordered-ladder",
         "bad-ladder-action",
         "bad-thread-mode",
+        "bad-mentor-timezone",
+        "empty-channel",
+        "hash-only-channel",
+        "hash-only-admin-channel",
+        "hash-only-escalation-channel",
+        "blank-claim-emoji",
+        "blank-resolve-emoji",
+        "misspelt-emoji-name",
+        "relative-public-url",
+        "hostless-public-url",
     ],
 )
 def test_a_bad_value_names_the_file_the_key_and_what_is_expected(
@@ -213,3 +242,43 @@ def test_admins_given_by_platform_id_load(tmp_path: Path, admin_id: str) -> None
 
 def test_there_is_no_default_admin() -> None:
     assert Config().bot.admins == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[channels]\nescalation = ''\nmentoring = '#help'\n",
+        "[claim]\nemoji = ['raised_hands', ':hand:', '🙌']\n",
+        "[dashboard]\npublic_url = 'http://10.0.0.5:3000'\n",
+        "[mentors]\ndefault_timezone = 'America/Los_Angeles'\n",
+    ],
+)
+def test_good_values_near_the_refused_ones_load(tmp_path: Path, body: str) -> None:
+    load_config(write(tmp_path, body))
+
+
+def test_a_password_with_an_unencoded_at_sign_is_refused_without_any_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres:Pa@ssW0rdX@127.0.0.1:5432/x")
+    with pytest.raises(ConfigError) as error:
+        Config().database_url()
+    message = str(error.value)
+    assert "percent-encode `@` in the password as %40" in message
+    for part in ("Pa", "ssW0rdX", "127.0.0.1", "postgres:"):
+        assert part not in message, message
+
+
+def test_without_a_bot_toml_a_note_names_the_path_and_says_defaults_are_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.config import defaults_note
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
+    note = defaults_note(load_config())
+    assert note is not None
+    assert str(tmp_path / "bot.toml") in note and "built-in defaults" in note
+    assert defaults_note(load_config(ROOT / "bot.toml")) is None
+    monkeypatch.chdir(ROOT)
+    assert defaults_note(load_config()) is None
