@@ -90,8 +90,11 @@ def _row_problems(row: dict[str, str]) -> list[str]:
 
 # What a user id looks like on each platform (any other platform: anything not empty).
 _USER_IDS = {
-    "slack": (re.compile(r"[UW][A-Z0-9]{2,}"), "a Slack member id like `slack:U0123ABCD`"),
-    "discord": (re.compile(r"\d{17,20}"), "a Discord user id like `discord:123456789012345678`"),
+    "slack": (re.compile(r"[UW][A-Z0-9]+"), "a Slack member id like `slack:U0123ABCD`"),
+    "discord": (
+        re.compile(r"[1-9]\d{0,19}"),
+        "a Discord user id like `discord:123456789012345678`",
+    ),
 }
 
 

@@ -162,8 +162,10 @@ async def test_a_user_of_another_platform_or_not_shaped_as_its_ids_imports_nothi
     ("user", "good"),
     [
         ("discord:123456789012345678", True),
-        ("discord:1234", False),
+        ("discord:1234", True),  # a snowflake of the early days, or a test server's
+        ("discord:0123", False),
         ("discord:12345678901234567x", False),
+        ("discord:dee", False),
         ("slack:U0123ABCD", False),
     ],
 )
