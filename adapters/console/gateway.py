@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
@@ -30,6 +31,7 @@ class ConsoleGateway:
         self.threads: dict[int, ThreadRef] = {}
         self._thread_names: dict[ThreadRef, str] = {}
         self._where: dict[MessageRef, str] = {}
+        self._exports: Path | None = None  # where this run writes data exports
 
     def _next(self, prefix: str) -> str:
         self._seq += 1
@@ -38,11 +40,15 @@ class ConsoleGateway:
     def emit(self, where: str, message: ChatMessage, *, note: str = "") -> None:
         lines = render_message(message)
         if message.attachment is not None and message.attachment.mime == "application/json":
-            # A data export: written to a file whose path is printed (the JSON may be long).
-            folder = Path(tempfile.gettempdir()) / "micromentor-exports"
-            folder.mkdir(exist_ok=True)
-            path = folder / message.attachment.filename
-            path.write_bytes(message.attachment.data)
+            # A data export: written to a file whose path is printed (the JSON may be long),
+            # readable by this user only, in a folder of this run's own (made private by
+            # mkdtemp: nobody else on the machine can read it or put a file in its place).
+            if self._exports is None:
+                self._exports = Path(tempfile.mkdtemp(prefix="micromentor-exports-"))
+            path = self._exports / Path(message.attachment.filename).name
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(message.attachment.data)
             lines.append(f"(saved to {path})")
         head = f"[{where}]" + (f" {note}" if note else "")
         if not lines:

@@ -26,7 +26,10 @@ def _exported(said: str) -> dict[str, Any]:
     """The JSON file the console saved a DM'd export to."""
     found = re.search(r"saved to (\S+)\)", said)
     assert found is not None
-    data: dict[str, Any] = json.loads(Path(found[1]).read_text())
+    path = Path(found[1])
+    # Personal data: readable by this user alone, in a folder nobody else may enter.
+    assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0
+    data: dict[str, Any] = json.loads(path.read_text())
     return data
 
 
