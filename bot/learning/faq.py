@@ -202,10 +202,16 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
             f"Saved as FAQ {entry.number}: people asking something like #{q.number} see it first."
         )
     else:
+        retired = entry.state is not FaqState.ACTIVE
         entry.answer, entry.updated_at, entry.verified_at = answer, now, now
         entry.state = FaqState.ACTIVE
         await ctx.uow.faq.update(entry)
-        said = f"FAQ {entry.number} is updated."
+        said = (
+            f"FAQ {entry.number} is updated and back in use: people asking something like "
+            f"#{q.number} see it first again."
+            if retired
+            else f"FAQ {entry.number} is updated."
+        )
     await _schedule_check(ctx, entry)
     _forget(ctx, q.workspace)
     # Its author may earn the FAQ author badge (stored once: an update gives nothing more).

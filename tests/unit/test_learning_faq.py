@@ -212,6 +212,16 @@ async def test_retire_hides_the_entry_at_once(core: Core) -> None:
     assert not [m for m in core.chat.dms(core.user("bob")) if "still accurate" in m]
 
 
+async def test_saving_a_retired_entry_again_says_it_is_back_in_use(core: Core) -> None:
+    n = await saved(core)
+    await core.reply(RetireFaq(core.actor("bob"), 1))
+    said = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER + " Still true."))
+    assert said.startswith("FAQ 1 is updated and back in use:"), said
+    assert not (await core.reply(SearchFaq(core.actor("dave"), "groupby"))).startswith("Nothing")
+    again = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER))
+    assert again.startswith("FAQ 1 is updated. In "), again
+
+
 async def test_update_says_how_to_write_the_new_answer(core: Core) -> None:
     n = await saved(core)
     said = await core.reply(UpdateFaq(core.actor("bob"), 1))
