@@ -229,10 +229,14 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
             )
             continue
         if e.stopped_at is not None:
-            where = f"stopped after {min(e.next_lesson - 1, len(c))} of {len(c)} lessons"
+            had = min(e.next_lesson - 1, len(c))
+            if had:
+                where = f"stopped after {had} of {len(c)} lessons"
+                again = " — picking up again"
+            else:  # stopped before it began (`/mentor learn stop` before any lesson)
+                where, again = f"{len(c)} lessons", " — starting now"
             e.stopped_at = None
             await ctx.uow.learning.save(e)
-            again = " — picking up again"
         else:
             where, again = _where(e, c), ""
         due = await _next_due(ctx, e, pending)
@@ -264,21 +268,32 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
 
 
 async def stop_learning(cmd: StopLearning, ctx: Context) -> None:
-    """No more lessons (pending lesson nudges find the course stopped and do nothing)."""
+    """No more lessons (pending lesson nudges find the course stopped and do nothing). A course
+    not started yet is recorded as stopped too, so that it does not start by itself later (at a
+    first question, a first session)."""
     stopped = 0
+    now = ctx.clock.now()
     enrolled = await ctx.uow.learning.for_user(cmd.actor.user)
     for e in enrolled:
         if e.active:
-            e.stopped_at = ctx.clock.now()
+            e.stopped_at = now
             await ctx.uow.learning.save(e)
             stopped += 1
+    started = {e.track for e in enrolled}
+    profile = await ctx.uow.mentors.get(cmd.actor.user, cmd.actor.workspace)
+    could_start = [Track.MENTEE] + ([Track.MENTOR] if profile and profile.active else [])
+    for track in could_start:
+        if track not in started:
+            e = Enrollment(cmd.actor.user, cmd.actor.workspace, track, now, stopped_at=now)
+            await ctx.uow.learning.save(e)
+    if not enrolled:
+        ctx.reply("Done: no lessons will come. `/mentor learn` starts them any time.")
+        return
     if not stopped:
         if enrolled and all(e.completed_at is not None for e in enrolled):
             ctx.reply("You have no lessons running: you finished them all. Well done!")
-        elif enrolled:
-            ctx.reply("You have no lessons running. `/mentor learn` starts them again any time.")
         else:
-            ctx.reply("You have no lessons running. `/mentor learn` starts them any time.")
+            ctx.reply("You have no lessons running. `/mentor learn` starts them again any time.")
         return
     ctx.reply("Done: no more lessons. `/mentor learn` picks up where you stopped, any time.")
 

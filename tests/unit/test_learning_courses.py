@@ -163,9 +163,18 @@ async def test_someone_who_left_the_workspace_gets_no_more_lessons(core: Core) -
     assert len(lessons_to(core, core.user("alice"))) == 1
 
 
-async def test_stopping_with_nothing_running_says_so(core: Core) -> None:
+async def test_stopping_before_any_lesson_keeps_the_course_from_starting_later(
+    core: Core,
+) -> None:
     said = await core.reply(StopLearning(core.actor("zed")))
-    assert said.startswith("You have no lessons running.")
+    assert said == "Done: no lessons will come. `/mentor learn` starts them any time."
+    await core.ask("zed")  # a first question starts the askers' course for anyone else
+    core.clock.advance(timedelta(days=3))
+    await core.tick()
+    assert lessons_to(core, core.user("zed")) == []
+    shown = await core.reply(ShowLearning(core.actor("zed")))  # asked for: it starts
+    assert "5 lessons — starting now; lesson 1 is below" in shown, shown
+    assert "Running a short session" not in shown  # zed mentors nobody: no mentors' course
 
 
 async def test_learn_shows_where_you_are_and_never_sends_a_lesson_early(core: Core) -> None:
