@@ -144,6 +144,13 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     similar = await similar_resolved(ctx, draft)
     waited = await _median_minutes_to_claim(ctx, ws.ref)
     away = [] if ranked else await away_for(ctx, workspace=ws.ref, topics=topics, asker=actor.user)
+    only_you = False
+    if not ranked and not away and topics:
+        # A mentor asking about their own topic, with nobody else for it: "no mentor lists
+        # these topics" would not be true for them.
+        profile = await ctx.uow.mentors.get(actor.user, ws.ref)
+        mine = {s.lower() for s in profile.skills} if profile and profile.active else set()
+        only_you = bool(mine & {t.lower() for t in topics})
     back = await back_at_work(
         ctx,
         workspace=ws.ref,
@@ -156,7 +163,19 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     q = await ctx.uow.questions.add(draft)
     await ctx.uow.rate_events.record(ws.ref, actor.user, "ask", now)
     ctx.reply(
-        _confirmation(q, ranked, names, similar, waited, reading, ctx, faq, away=away, back=back)
+        _confirmation(
+            q,
+            ranked,
+            names,
+            similar,
+            waited,
+            reading,
+            ctx,
+            faq,
+            away=away,
+            back=back,
+            only_you=only_you,
+        )
     )
     ctx.emit(QuestionAsked(q.pk))
 
@@ -232,6 +251,7 @@ def _confirmation(
     *,
     away: Sequence[UserRef] = (),
     back: Text | None = None,
+    only_you: bool = False,
 ) -> ChatMessage:
     parts: list[Text] = [
         text(
@@ -263,6 +283,13 @@ def _confirmation(
             parts.append(back)
     elif not q.topics:
         parts.append(text("It's posted for every mentor in the mentoring channel."))
+    elif only_you:
+        parts.append(
+            text(
+                "You're the only mentor who lists these topics; it's posted for every mentor in "
+                "the mentoring channel."
+            )
+        )
     elif away:
         parts.append(
             text(

@@ -84,6 +84,15 @@ async def test_asker_is_never_suggested_for_their_own_question(core: Core) -> No
     assert core.question(n).suggested == ()
 
 
+async def test_a_mentor_asking_about_their_own_topic_is_not_told_nobody_lists_it(
+    core: Core,
+) -> None:
+    await core.join("bob", "pandas")
+    said = await core.reply(AskQuestion(core.actor("bob"), QUESTION))
+    assert "You're the only mentor who lists these topics;" in said
+    assert "No mentor lists these topics yet" not in said
+
+
 async def test_without_matching_mentors_the_asker_learns_it_goes_to_everyone(core: Core) -> None:
     said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
     assert "No mentor lists these topics yet" in said
