@@ -137,17 +137,26 @@ def _joined(dashes: str, token: str) -> str | None:
 
 
 def _anonymous_inside(tokens: Sequence[str]) -> bool:
-    """Whether the question's text holds the anonymous flag (or a typo of it) away from its
-    ends: `-- anonymous`, `--anonymous please`, `raise?--anonymous` — but not a plain
-    `anonymous`, nor `semi-anonymous`."""
+    """Whether the question's text holds the anonymous flag away from its ends: `--anonymous
+    please`, `raise?--anonymous`, `—anon`, a typo after two dashes (`--anonymus`), `-- anonymous`
+    — but not prose: a plain `anonymous`, `semi-anonymous`, a dash before a word that merely
+    looks alike (`on call—anyone?`, `final—non-negotiable`), `— anonymous —` set off by
+    spaced dashes."""
     for i, token in enumerate(tokens):
         read = _read(token).lower()
-        if i + 1 < len(tokens) and _ONLY_DASHES.match(read) and _spelled_out(tokens[i + 1]):
+        if (
+            i + 1 < len(tokens)
+            and _ONLY_DASHES.match(read)
+            and len(read) >= 2
+            and _spelled_out(tokens[i + 1])
+        ):
             return True
         for m in _DASH_WORD.finditer(read):
             hyphen = len(m[1]) == 1 and m[1] in _HYPHENS
             joins = hyphen and m.start() > 0 and read[m.start() - 1].isalnum()
-            if not joins and _near_anonymous(m[2]):
+            if joins:
+                continue
+            if m[2] in _ANONYMOUS - {"a"} or (len(m[1]) >= 2 and _near_anonymous(m[2])):
                 return True
     return False
 

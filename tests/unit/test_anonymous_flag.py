@@ -137,6 +137,12 @@ def test_a_misspelt_flag_at_the_end_is_refused(raw: str) -> None:
         "- a list item?",
         "Is an anonymous-ish survey okay? --force",
         "How do I fix this \u2014 the build fails",
+        # A dash straight before a word that merely looks like the flag is typography.
+        "I keep burning out on call\u2014anyone dealt with this?",
+        "the salary is final\u2014non-negotiable. How do I push back?",
+        "I asked my lead\u2014Ann\u2014about a promotion",
+        "Our survey \u2014 anonymous, of course \u2014 showed burnout. What now?",
+        "What's the difference between --force and --force-with-lease?",
     ],
 )
 def test_text_that_only_looks_like_a_flag_stays_text(raw: str) -> None:
