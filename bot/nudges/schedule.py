@@ -92,9 +92,15 @@ async def after_release(ctx: Context, q: Question) -> None:
     await schedule_escalation(ctx, q, base=ctx.clock.now())
 
 
+# What is due about a question's own life. A lightning demand check only starts from a question:
+# it is about the question's topics (how many asked about them), and goes on once that
+# question is closed (the hourly look at a topic nobody can teach, `bot.lightning.proposals`).
+_ITS_OWN = tuple(k for k in NudgeKind if k is not NudgeKind.LIGHTNING_DEMAND)
+
+
 async def after_resolve(ctx: Context, q: Question) -> None:
     """Resolved: only the rating request and the follow-up check-in remain."""
-    await ctx.uow.nudges.cancel(q.pk)
+    await ctx.uow.nudges.cancel(q.pk, _ITS_OWN)
     now = ctx.clock.now()
     nudges = ctx.config.nudges
     await ctx.uow.nudges.add(
@@ -119,7 +125,7 @@ async def after_resolve(ctx: Context, q: Question) -> None:
 
 async def on_close(ctx: Context, q: Question) -> None:
     """Cancelled, expired or unanswered: nothing about this question is due any more."""
-    await ctx.uow.nudges.cancel(q.pk)
+    await ctx.uow.nudges.cancel(q.pk, _ITS_OWN)
 
 
 async def forget_target(ctx: Context, user: UserRef) -> None:

@@ -248,6 +248,22 @@ async def test_an_untaught_topic_is_looked_at_again_within_the_hour_after_a_paus
     assert (s.topic, s.invited) == ("pandas", (BOB,))
 
 
+async def test_the_hourly_check_goes_on_when_the_question_it_started_from_is_resolved() -> None:
+    core = await start_core()
+    await core.join("bob", "negotiation")
+    await ask_times(core, 5)
+    assert pending_checks(core) == [START + UNTAUGHT_RECHECK]
+    await core.claim("bob", 5)  # the question it hangs on is answered and resolved
+    await core.resolve("asker5", 5)
+    core.clock.advance(timedelta(minutes=5))
+    await core.reply(UpdateMentorSkills(core.actor("bob"), ("negotiation", "pandas")))
+    for _ in range(2):
+        core.clock.advance(UNTAUGHT_RECHECK)
+        await core.tick()
+    [s] = core.db.rows("lightning")
+    assert (s.topic, s.invited) == ("pandas", (BOB,))
+
+
 async def test_the_hourly_check_stops_once_the_demand_has_left_the_window() -> None:
     core = await start_core()
     await ask_times(core, 5)
