@@ -482,7 +482,7 @@ class DashboardSection(_Section):
     def _public_url(cls, v: str) -> str:
         v = v.strip()
         scheme, sep, rest = v.partition("://")
-        if v and not (sep and scheme in ("http", "https") and rest.strip("/")):
+        if v and not (sep and scheme.lower() in ("http", "https") and rest.strip("/")):
             raise ValueError("expected an absolute http(s) URL like https://mentor.example.com")
         return v
 

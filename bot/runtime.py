@@ -202,6 +202,7 @@ def build_runtime(
             retry_base_seconds=flow.retry_base_seconds,
             retry_max_seconds=flow.retry_max_seconds,
         ),
+        on_give_up=deliverer.gave_up,
         describe=delivery.describe,
         turn=turn,
     )

@@ -89,6 +89,12 @@ class Deliverer:
             raise
         await self._record(row, d, result, records)
 
+    async def gave_up(self, row: OutboxItem, error: str) -> None:
+        """The outbox worker's `on_give_up`: a delivery someone waits on that failed on every
+        attempt is reported as one refused (`if_refused`), so that they are not left waiting."""
+        if row.delivery.if_refused is not None:
+            await self._refused(row.delivery.if_refused, refused_key(row.key))
+
     def _time_left(self, row: OutboxItem) -> float | None:
         """How long a send may take: it must end while the lease is ours (a margin before it
         runs out), or another worker could take the row and send it while ours still goes.

@@ -241,11 +241,11 @@ async def _refuse_offer(
         said = text(
             "I couldn't reach ",
             who,
-            " (their direct messages are closed to me), so they never saw your request to "
+            " by direct message, so they never saw your request to "
             f"take over #{q.number}; it stays {stays}. {again}",
         )
         said_in_thread = text(
-            "I couldn't reach the mentor you asked (their direct messages are closed to me), "
+            "I couldn't reach the mentor you asked by direct message, "
             f"so #{q.number} stays {stays}. {again}"
         )
     else:

@@ -250,6 +250,7 @@ def test_there_is_no_default_admin() -> None:
         "[channels]\nescalation = ''\nmentoring = '#help'\n",
         "[claim]\nemoji = ['raised_hands', ':hand:', '🙌']\n",
         "[dashboard]\npublic_url = 'http://10.0.0.5:3000'\n",
+        "[dashboard]\npublic_url = 'HTTPS://Mentor.Example.com'\n",
         "[mentors]\ndefault_timezone = 'America/Los_Angeles'\n",
     ],
 )

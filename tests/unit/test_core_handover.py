@@ -421,7 +421,7 @@ async def test_an_offer_that_cannot_reach_the_mentor_asked_is_withdrawn_and_whoe
     stays = "with you" if by == "bob" else "with its mentor"
     [told] = [d for d in core.chat.dms(core.user(by)) if "couldn't reach" in d]
     assert told == (
-        "I couldn't reach carol (their direct messages are closed to me), so they never saw "
+        "I couldn't reach carol by direct message, so they never saw "
         f"your request to take over #{n}; it stays {stays}. You can ask someone else with "
         f"`/mentor handover {n} @someone`."
     )
@@ -493,3 +493,32 @@ async def test_a_mentor_replacing_an_admins_hand_over_tells_the_admin(core: Core
         "withdrawn."
     )
     assert core.chat.dms(core.user("carol"))[-1].startswith(f"The request to take over #{n}")
+
+
+class _Unreachable(FakeChat):
+    """A platform whose every attempt to DM some people fails (a 5xx, a timeout)."""
+
+    def __init__(self, *failing: str) -> None:
+        super().__init__(platform="test")
+        self.failing = set(failing)
+
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        if user.id in self.failing:
+            raise ConnectionError("server error")
+        return await super().send_dm(user, message, key=key, retry=retry)
+
+
+async def test_an_offer_that_fails_on_every_attempt_is_reported_once_it_is_given_up() -> None:
+    core = await start_core(chat=_Unreachable("carol"))
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "pandas")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    for _ in range(10):  # every retry, with its back-off, until the outbox gives up
+        core.clock.advance(timedelta(minutes=1))
+        await core.tick()
+    [told] = [d for d in core.chat.dms(core.user("bob")) if "couldn't reach" in d]
+    assert told.startswith("I couldn't reach carol by direct message, so they never saw")
+    assert core.question(n).handover_to is None
