@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 from discord_harness import Harness
 from discord_helpers import custom_ids, eventually
@@ -197,12 +198,10 @@ async def test_comment_button_opens_a_modal_whose_submission_is_saved(harness: H
     assert any("Quick and clear." in (f.comment or "") for f in feedback)
 
 
-async def test_message_in_the_session_thread_counts_as_activity(harness: Harness) -> None:
-    fake = harness.fake
-    card = await harness.ask("alice", QUESTION)
-    await harness.claim("bob", card)
+async def _alice_says_and_it_counts(harness: Harness, card: dict[str, Any]) -> None:
+    """Seven minutes on, alice writes in #1's thread: until its last activity is then."""
     later = harness.clock.advance(timedelta(minutes=7))
-    await fake.say("alice", card["id"])
+    await harness.fake.say("alice", card["id"])
 
     async def touched() -> bool:
         async with harness.app.uow_factory() as uow:
@@ -210,6 +209,12 @@ async def test_message_in_the_session_thread_counts_as_activity(harness: Harness
         return q is not None and q.last_activity_at == later
 
     await eventually(touched)
+
+
+async def test_message_in_the_session_thread_counts_as_activity(harness: Harness) -> None:
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    await _alice_says_and_it_counts(harness, card)
 
 
 async def test_a_message_in_a_thread_discord_py_has_not_cached_still_counts(
@@ -225,15 +230,7 @@ async def test_a_message_in_a_thread_discord_py_has_not_cached_still_counts(
     thread = guild.get_thread(int(card["id"]))
     assert thread is not None
     guild._remove_thread(thread)  # as when it was archived
-    later = harness.clock.advance(timedelta(minutes=7))
-    await fake.say("alice", card["id"])
-
-    async def touched() -> bool:
-        async with harness.app.uow_factory() as uow:
-            q = await uow.questions.get(1)
-        return q is not None and q.last_activity_at == later
-
-    await eventually(touched)
+    await _alice_says_and_it_counts(harness, card)
 
 
 async def test_asker_check_mark_in_the_thread_resolves(harness: Harness) -> None:
