@@ -124,8 +124,14 @@ def test_ctrl_c_stops_the_console_at_once_while_its_input_is_still_open(
         if not k.startswith(PLATFORM_VARIABLES) and k != "MICROMENTOR_LOG_LEVEL"
     }
     env |= {"DATABASE_URL": sqlite_url, "MICROMENTOR_CONFIG": "", "PYTHONUNBUFFERED": "1"}
+    # As in a terminal, Ctrl-C interrupts: a shell that started this run in the background
+    # (CI, `make test &`) had SIGINT ignored, and its children inherit that.
+    as_in_a_terminal = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        f"sys.argv = ['micromentor', {command!r}]; runpy.run_module('bot', run_name='__main__')"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", command],
+        [sys.executable, "-c", as_in_a_terminal],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
