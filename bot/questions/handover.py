@@ -34,7 +34,10 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
         raise Refusal(f"Only the mentor of #{q.number} (or an admin) can hand it over.")
     _running(q)
     # Names come from what the bot knows about each person, never from what was typed.
-    names = await names_for(ctx, [cmd.to])
+    # Everyone this may name, read once: the one asked, the mentor, whoever was asked before.
+    names = await names_for(
+        ctx, [r for r in (cmd.to, q.mentor, q.handover_to, cmd.actor.user) if r is not None]
+    )
     target = names.get(cmd.to, cmd.to.id)
     not_a_mentor = Refusal(
         text(
@@ -75,7 +78,7 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     if cmd.actor.user != q.mentor:
         await audit(ctx, cmd.actor, "handover", subject=f"#{q.number}", detail=f"to {cmd.to.key()}")
     if q.handover_to is not None:
-        await _withdraw_earlier(ctx, q, cmd.actor.user)
+        await _withdraw_earlier(ctx, q, cmd.actor.user, names)
     ctx.outbox.dm(
         cmd.to,
         ChatMessage(
@@ -97,11 +100,11 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
         stays = text("It stays with you until ")
     else:
         assert q.mentor is not None  # _running
-        mentor = (await names_for(ctx, [q.mentor])).get(q.mentor, "its mentor")
+        mentor = names.get(q.mentor, "its mentor")
         stays = text("It stays with ", UserText(mentor), " until ")
     instead = text()
     if q.handover_to is not None:
-        earlier = (await names_for(ctx, [q.handover_to])).get(q.handover_to, "the one asked")
+        earlier = names.get(q.handover_to, "the one asked")
         instead = text(" (the request to ", UserText(earlier), " is withdrawn)")
     ctx.reply(
         text("Asked ", UserText(target), f" to take over #{q.number}")
@@ -115,7 +118,9 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     )
 
 
-async def _withdraw_earlier(ctx: Context, q: Question, by: UserRef) -> None:
+async def _withdraw_earlier(
+    ctx: Context, q: Question, by: UserRef, names: dict[UserRef, str]
+) -> None:
     """A new hand-over of `q` replaces the one waiting: its mentor (asked, with buttons that
     would now do nothing) is told it is withdrawn, and so is whoever asked for it when that was
     someone else (an admin, whose request the mentor replaced)."""
@@ -133,7 +138,6 @@ async def _withdraw_earlier(ctx: Context, q: Question, by: UserRef) -> None:
     )
     if asked_by is None or asked_by == by or not await ctx.uow.people.get_many([asked_by]):
         return
-    names = await names_for(ctx, [by, earlier])
     ctx.outbox.dm(
         asked_by,
         ChatMessage(

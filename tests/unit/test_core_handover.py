@@ -302,15 +302,19 @@ async def test_an_anonymous_asker_who_mentors_is_asked_like_any_mentor_and_canno
 
 
 class _ClosedDms(FakeChat):
-    """A platform on which some people's DMs are closed to the bot (Discord's 50007)."""
+    """A platform on which some people's DMs are closed to the bot (Discord's 50007), or, with
+    `failing`, on which every attempt to DM them fails (a 5xx, a timeout)."""
 
-    def __init__(self, *closed: str) -> None:
+    def __init__(self, *closed: str, failing: bool = False) -> None:
         super().__init__(platform="test")
         self.closed = set(closed)
+        self.failing = failing
 
     async def send_dm(
         self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
+        if user.id in self.closed and self.failing:
+            raise ConnectionError("server error")
         if user.id in self.closed:
             self.calls.append(ChatCall("refused_dm", {"user": user, "message": message}))
             raise DeliveryRefused("cannot send messages to this user")
@@ -495,23 +499,8 @@ async def test_a_mentor_replacing_an_admins_hand_over_tells_the_admin(core: Core
     assert core.chat.dms(core.user("carol"))[-1].startswith(f"The request to take over #{n}")
 
 
-class _Unreachable(FakeChat):
-    """A platform whose every attempt to DM some people fails (a 5xx, a timeout)."""
-
-    def __init__(self, *failing: str) -> None:
-        super().__init__(platform="test")
-        self.failing = set(failing)
-
-    async def send_dm(
-        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
-    ) -> MessageRef:
-        if user.id in self.failing:
-            raise ConnectionError("server error")
-        return await super().send_dm(user, message, key=key, retry=retry)
-
-
 async def test_an_offer_that_fails_on_every_attempt_is_reported_once_it_is_given_up() -> None:
-    core = await start_core(chat=_Unreachable("carol"))
+    core = await start_core(chat=_ClosedDms("carol", failing=True))
     await core.join("bob", "python", "pandas")
     await core.join("carol", "pandas")
     n = await core.claimed(asker="alice", mentor="bob")
