@@ -45,6 +45,7 @@ __all__ = [
     "present",
     "propose_lightning",
     "rate_lightning",
+    "redraw_signed_up",
     "show_card",
 ]
 
@@ -405,6 +406,19 @@ async def cancel_speaker_sessions(ctx: Context, speaker: UserRef, workspace: Wor
         if await _call_off(ctx, s, ws, why="its speaker can't give it any more") is not None:
             cancelled += 1
     return cancelled
+
+
+async def redraw_signed_up(ctx: Context, person: UserRef, workspace: WorkspaceRef) -> None:
+    """The coming sessions `person` signed up for, whose cards count them as going: redrawn
+    once this commits (a forget, after which their sign-up is nobody's)."""
+    ws = await workspace_of(ctx, workspace)
+    if ws is None:
+        return
+    for s in await ctx.uow.lightning.upcoming(workspace, ctx.clock.now()):
+        if s.speaker != person and any(
+            r.user == person for r in await ctx.uow.lightning.rsvps(s.number)
+        ):
+            show_card(ctx, s, ws)
 
 
 async def _call_off(ctx: Context, s: Lightning, ws: Workspace | None, *, why: str) -> int | None:

@@ -13,7 +13,7 @@ from bot.actors import names_for, require_admin, save_mentor
 from bot.commands import Actor, ReleaseQuestion
 from bot.domain import IllegalTransition, QuestionState, Transition
 from bot.events import QuestionCancelled
-from bot.lightning.handlers import cancel_speaker_sessions
+from bot.lightning.handlers import cancel_speaker_sessions, redraw_signed_up
 from bot.messagebus import Context, Refusal, Services
 from bot.messages import Attachment, Bold, ChatMessage, Text, UserText, text
 from bot.nudges.schedule import forget_target
@@ -225,13 +225,16 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
         ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here", everywhere=True
     )
     await _cancel_open_questions(ctx, cmd)
-    # Their coming talks in every workspace they have records in (only the admin's own, unless
-    # the operator forgets everywhere: an admin is refused when there are records elsewhere).
+    # Their coming talks (called off) and the cards of the talks they signed up for (redrawn:
+    # their sign-up is nobody's now), in every workspace they have records in (only the
+    # admin's own, unless the operator forgets everywhere: an admin is refused when there are
+    # records elsewhere).
     for workspace in sorted(
         {cmd.actor.workspace} | await ctx.uow.privacy.workspaces_of(cmd.person),
         key=WorkspaceRef.key,
     ):
         await cancel_speaker_sessions(ctx, cmd.person, workspace)
+        await redraw_signed_up(ctx, cmd.person, workspace)
     await forget_target(ctx, cmd.person)
     asked = await ctx.uow.privacy.asked_by(cmd.person)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")

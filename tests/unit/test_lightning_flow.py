@@ -634,3 +634,16 @@ async def test_a_forgotten_persons_sign_up_is_nobody_going_nor_asked_to_rate(cor
     assert field(card_versions(core)[-1], "Held").startswith("0 signed up")
     [thanks] = [m.plain() for m in dms(core, "bob") if m.plain().startswith("Thank you for")]
     assert "asked them to rate" not in thanks and "Nobody signed up" in thanks, thanks
+
+
+async def test_the_card_stops_counting_a_forgotten_sign_up_at_once(core: Core) -> None:
+    """The card said "1 signed up" until its next update (someone else joining, the session
+    being held): forgetting the one going redraws it."""
+    from bot.privacy.commands import ForgetPerson
+
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("ann"), n))
+    await core.handle(JoinLightning(core.actor("carol"), n))
+    assert field(card_versions(core)[-1], "Going") == "2 signed up"
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("ann"), confirmed=True))
+    assert field(card_versions(core)[-1], "Going") == "1 signed up"
