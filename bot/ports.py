@@ -417,6 +417,10 @@ class NudgeRepository(LeasedQueue[Nudge], Protocol):
 
     async def pending_of_kind(self, kind: NudgeKind, target: UserRef) -> list[Nudge]: ...
 
+    async def pending_about(self, kind: NudgeKind, subject_id: int) -> list[Nudge]:
+        """The pending nudges of `kind` about a subject (see `cancel_subject`), soonest first."""
+        ...
+
 
 class InboxRepository(LeasedQueue[InboxItem], Protocol):
     async def add(self, item: InboxItem, *, renew_before: datetime | None = None) -> bool:

@@ -324,24 +324,32 @@ async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     ws = await workspace_of(ctx, s.workspace)
     assert ws is not None
     show_card(ctx, s, ws)
+    day = await _day_reminder_due(ctx, s)
     ctx.reply(
         ChatMessage(
-            body=text("You're in! ", named(s, number=f"#{s.number}"), _what_comes(s, now, tz)),
+            body=text("You're in! ", named(s, number=f"#{s.number}"), _what_comes(s, now, tz, day)),
             actions=(leave_button(s),),
         )
     )
 
 
-def gets_day_reminder(s: Lightning, signed_up_at: datetime) -> bool:
-    """Whether a sign-up made at `signed_up_at` gets the day-before reminder: made a full day
-    before the start. The one rule for what a sign-up is promised and what the day reminder's
-    nudge sends (it is due at the same local time the day before in the speaker's zone, which
-    across a DST change is not exactly 24 hours: a later sign-up hears only the 15-minute one)."""
-    assert s.starts_at is not None
-    return signed_up_at < s.starts_at - timedelta(days=1)
+async def _day_reminder_due(ctx: Context, s: Lightning) -> datetime | None:
+    """When the session's day-before reminder is due (the same local time the day before in the
+    zone its time was given in: across a DST change not 24 hours); None when none is to come."""
+    for nudge in await ctx.uow.nudges.pending_about(NudgeKind.LIGHTNING, s.number):
+        if nudge.step == REMIND["day"]:
+            return nudge.due_at
+    return None
 
 
-def _what_comes(s: Lightning, now: datetime, tz: str | None) -> str:
+def gets_day_reminder(day_due: datetime | None, signed_up_at: datetime) -> bool:
+    """Whether a sign-up made at `signed_up_at` gets the day-before reminder due at `day_due`:
+    made before it. The one rule for what a sign-up is promised and what the day reminder's
+    nudge sends (a later sign-up hears only the 15-minute one)."""
+    return day_due is not None and signed_up_at < day_due
+
+
+def _what_comes(s: Lightning, now: datetime, tz: str | None, day_due: datetime | None) -> str:
     """What a sign-up will hear of the session: only the reminders still ahead of it (a late
     sign-up is reminded of nothing already past; one while it runs is asked to rate it)."""
     assert s.starts_at is not None
@@ -351,7 +359,7 @@ def _what_comes(s: Lightning, now: datetime, tz: str | None) -> str:
     ahead = [
         label
         for label, comes in (
-            ("a day", gets_day_reminder(s, now)),
+            ("a day", gets_day_reminder(day_due, now)),
             ("15 minutes", s.starts_at - timedelta(minutes=15) > now),
         )
         if comes

@@ -33,7 +33,7 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
         call = ctx.config.session.call_link
         if nudge.step == REMIND["day"]:
             # Who signed up later was told of the 15-minute reminder only: the same rule.
-            rsvps = [r for r in rsvps if gets_day_reminder(s, r.at)]
+            rsvps = [r for r in rsvps if gets_day_reminder(nudge.due_at, r.at)]
         for user in [*(r.user for r in rsvps), *([s.speaker] if s.speaker else [])]:
             tz = await reader_timezone(ctx, user, s.workspace)
             ctx.outbox.dm(

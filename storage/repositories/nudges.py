@@ -107,3 +107,11 @@ class SqlNudgeRepository(LeasedQueueOps, Repository):
             .order_by(T.c.due_at, T.c.id)
         )
         return [_nudge(row) for row in rows]
+
+    async def pending_about(self, kind: NudgeKind, subject_id: int) -> list[Nudge]:
+        rows = await self._session.execute(
+            sa.select(T)
+            .where(T.c.kind == kind.value, T.c.subject_id == subject_id, T.c.state == _PENDING)
+            .order_by(T.c.due_at, T.c.id)
+        )
+        return [_nudge(row) for row in rows]

@@ -692,6 +692,9 @@ class FakeNudgeRepository(_FakeLeased):
     async def pending_of_kind(self, kind: NudgeKind, target: UserRef) -> list[Nudge]:
         return self._pending(lambda n: n.kind is kind and n.target == target)
 
+    async def pending_about(self, kind: NudgeKind, subject_id: int) -> list[Nudge]:
+        return self._pending(lambda n: n.kind is kind and n.subject_id == subject_id)
+
 
 class FakeNotMyAreaRepository(_Repository):
     table = "not_my_area"

@@ -587,12 +587,13 @@ async def test_list_offers_leave_to_someone_already_going(core: Core) -> None:
     )
 
 
-async def test_a_sign_up_told_of_the_15_minute_reminder_only_gets_no_day_reminder(
+async def test_a_sign_up_is_promised_the_day_reminder_while_it_is_still_to_come(
     core: Core,
 ) -> None:
-    """The review's case: Sunday 15:00 in Berlin the day DST begins (13:00 UTC); its day
-    reminder is Saturday 15:00 there (14:00 UTC), 23 hours before. Joining at 13:10 UTC, less
-    than a day before, promises the 15-minute reminder only: no "is tomorrow" comes."""
+    """Sunday 15:00 in Berlin the day DST begins (13:00 UTC); its day reminder is Saturday
+    15:00 there (14:00 UTC), 23 hours before. Joining at 13:10 UTC, less than 24 hours before
+    but ahead of that reminder, is promised it and gets it (a sign-up after it went hears only
+    the 15-minute one: the next test); the one rule is the reminder's own time."""
     starts = datetime(2027, 3, 28, 15, 0)
     core.profile("bob").timezone = "Europe/Berlin"
     await at(core, starts - timedelta(days=5))
@@ -601,12 +602,33 @@ async def test_a_sign_up_told_of_the_15_minute_reminder_only_gets_no_day_reminde
     [s] = core.db.rows("lightning")
     await at(core, datetime(2027, 3, 27, 13, 10))
     said = await core.reply(JoinLightning(core.actor("ann"), s.number))
-    assert said.endswith("I'll remind you 15 minutes before."), said
+    assert said.endswith("I'll remind you a day and 15 minutes before."), said
     await at(core, datetime(2027, 3, 27, 14, 10))
-    assert reminders(core, "ann") == [] and len(reminders(core, "bob")) == 1
+    assert len(reminders(core, "ann")) == 1 and len(reminders(core, "bob")) == 1
+    said = await core.reply(JoinLightning(core.actor("carol"), s.number))
+    assert said.endswith("I'll remind you 15 minutes before."), said
     await at(core, datetime(2027, 3, 28, 12, 46))
-    [soon] = reminders(core, "ann")
-    assert "starts in 15 minutes" in soon
+    [_, soon] = reminders(core, "ann")
+    [carols] = reminders(core, "carol")
+    assert "starts in 15 minutes" in soon and "starts in 15 minutes" in carols
+
+
+async def test_a_sign_up_after_the_day_reminder_went_is_not_promised_it(core: Core) -> None:
+    """Across the autumn change the day reminder is 25 hours before: Sunday 10:00 in New York
+    (15:00 UTC, EST) is reminded Saturday 10:00 there (14:00 UTC, EDT). Joining at 14:30 UTC,
+    more than 24 hours before, was promised "a day and 15 minutes before", and the day one had
+    gone out half an hour earlier."""
+    starts = datetime(2026, 11, 1, 10, 0)
+    core.profile("bob").timezone = "America/New_York"
+    await at(core, datetime(2026, 10, 28, 12, 0))
+    await core.reply(ProposeLightning(core.actor("bob"), "pandas", starts, TITLE))
+    [s] = core.db.rows("lightning")
+    await core.reply(JoinLightning(core.actor("carol"), s.number))
+    await at(core, datetime(2026, 10, 31, 14, 0))
+    assert len(reminders(core, "carol")) == 1
+    await at(core, datetime(2026, 10, 31, 14, 30))
+    said = await core.reply(JoinLightning(core.actor("ann"), s.number))
+    assert said.endswith("I'll remind you 15 minutes before."), said
 
 
 async def test_the_speaker_of_a_session_within_a_day_is_promised_the_15_minute_reminder_only(
