@@ -324,7 +324,10 @@ class FeedbackRepository(Protocol):
 class PointsRepository(Protocol):
     async def add(self, entry: PointsEntry) -> None: ...
 
-    async def total_since(self, user: UserRef, since: datetime) -> int: ...
+    async def total_since(self, user: UserRef, since: datetime, workspace: WorkspaceRef) -> int:
+        """The points `user` was given in `workspace` since `since` (the daily cap's count:
+        help in one workspace does not use up another's)."""
+        ...
 
     async def given_for(self, user: UserRef, question_id: int, reason: str) -> bool:
         """Whether `user` had points for `reason` on this question already."""
@@ -605,7 +608,9 @@ class LightningRepository(Protocol):
 class KudosRepository(Protocol):
     async def add(self, kudos: Kudos) -> None: ...
 
-    async def given_since(self, giver: UserRef, since: datetime) -> list[Kudos]:
+    async def given_since(
+        self, giver: UserRef, since: datetime, workspace: WorkspaceRef
+    ) -> list[Kudos]:
         """Kudos `giver` gave since `since`, oldest first."""
         ...
 

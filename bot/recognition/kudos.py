@@ -57,7 +57,7 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
     why = clean_reason(cmd.why, max_length=ctx.config.kudos.max_length)
     now = ctx.clock.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    today = await ctx.uow.kudos.given_since(actor.user, day_start)
+    today = await ctx.uow.kudos.given_since(actor.user, day_start, ws.ref)
     receiver = await (await ctx.reads()).people.get(cmd.to)
     known = receiver.name if receiver is not None and receiver.name != cmd.to.id else None
     name = known or cmd.to_name or cmd.to.id

@@ -36,7 +36,7 @@ async def award_points(
     assert where is not None, "points belong to a workspace"
     now = ctx.clock.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    already = await ctx.uow.points.total_since(user, day_start)
+    already = await ctx.uow.points.total_since(user, day_start, where)
     granted = max(0, min(points, ctx.config.points.daily_cap - already))
     if granted:
         await ctx.uow.points.add(

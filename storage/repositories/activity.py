@@ -136,10 +136,12 @@ class SqlPointsRepository(Repository):
             )
         )
 
-    async def total_since(self, user: UserRef, since: datetime) -> int:
+    async def total_since(self, user: UserRef, since: datetime, workspace: WorkspaceRef) -> int:
         total = await self._session.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(POINTS.c.points), 0)).where(
-                POINTS.c.user == user.key(), POINTS.c.at >= since
+                POINTS.c.user == user.key(),
+                POINTS.c.at >= since,
+                POINTS.c.workspace == workspace.key(),
             )
         )
         return int(total or 0)

@@ -57,10 +57,16 @@ class SqlKudosRepository(Repository):
             )
         )
 
-    async def given_since(self, giver: UserRef, since: datetime) -> list[Kudos]:
+    async def given_since(
+        self, giver: UserRef, since: datetime, workspace: WorkspaceRef
+    ) -> list[Kudos]:
         rows = await self._session.execute(
             sa.select(KUDOS)
-            .where(KUDOS.c.giver == giver.key(), KUDOS.c.at >= since)
+            .where(
+                KUDOS.c.giver == giver.key(),
+                KUDOS.c.at >= since,
+                KUDOS.c.workspace == workspace.key(),
+            )
             .order_by(KUDOS.c.at, KUDOS.c.id)
         )
         return [_kudos(row) for row in rows]

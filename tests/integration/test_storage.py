@@ -290,8 +290,9 @@ async def test_points_total_and_leaderboard_rank_highest_first(uow_factory: UowF
         )
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.points.total_since(MENTOR, T0 + timedelta(days=1)) == 2
-        assert await uow.points.total_since(ASKER, T0) == 0
+        assert await uow.points.total_since(MENTOR, T0 + timedelta(days=1), WS) == 2
+        assert await uow.points.total_since(ASKER, T0, WS) == 0
+        assert await uow.points.total_since(OTHER, T0, WS) == 4  # not T2's 50
         assert await uow.points.leaderboard(WS, since=None, limit=10) == [
             (MENTOR, 5),
             (OTHER, 4),

@@ -213,9 +213,11 @@ async def test_kudos_by_giver_and_in_a_period(uow_factory: UowFactory) -> None:
         await uow.kudos.add(Kudos(WS, ALICE, BOB, "for the help", T0))
         await uow.kudos.add(Kudos(WS, ALICE, CAROL, "for the tip", T0 + timedelta(hours=1), True))
         await uow.kudos.add(Kudos(WS, BOB, ALICE, "back at you", T0 - timedelta(days=1)))
+        elsewhere = WorkspaceRef(WS.platform, "T-other")
+        await uow.kudos.add(Kudos(elsewhere, ALICE, BOB, "over there", T0))
         await uow.commit()
     async with uow_factory() as uow:
-        given = await uow.kudos.given_since(ALICE, T0)
+        given = await uow.kudos.given_since(ALICE, T0, WS)
         count = await uow.kudos.count_between(WS, T0 - timedelta(days=2), T0 + timedelta(hours=1))
     assert [(k.receiver, k.private) for k in given] == [(BOB, False), (CAROL, True)]
     assert count == 2

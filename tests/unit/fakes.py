@@ -529,8 +529,12 @@ class FakePointsRepository(_Repository):
     async def add(self, entry: PointsEntry) -> None:
         self._uow.put(self.table, self._uow.db.next_id(self.table), entry)
 
-    async def total_since(self, user: UserRef, since: datetime) -> int:
-        return sum(e.points for e in self._rows().values() if e.user == user and e.at >= since)
+    async def total_since(self, user: UserRef, since: datetime, workspace: WorkspaceRef) -> int:
+        return sum(
+            e.points
+            for e in self._rows().values()
+            if e.user == user and e.at >= since and e.workspace == workspace
+        )
 
     async def given_for(self, user: UserRef, question_id: int, reason: str) -> bool:
         return any(
@@ -1108,8 +1112,14 @@ class FakeKudosRepository(_Repository):
     async def add(self, kudos: Kudos) -> None:
         self._uow.put(self.table, self._uow.db.next_id(self.table), kudos)
 
-    async def given_since(self, giver: UserRef, since: datetime) -> list[Kudos]:
-        found = [k for k in self._rows().values() if k.giver == giver and k.at >= since]
+    async def given_since(
+        self, giver: UserRef, since: datetime, workspace: WorkspaceRef
+    ) -> list[Kudos]:
+        found = [
+            k
+            for k in self._rows().values()
+            if k.giver == giver and k.at >= since and k.workspace == workspace
+        ]
         return _copy(sorted(found, key=lambda k: k.at))
 
     async def count_between(self, workspace: WorkspaceRef, start: datetime, end: datetime) -> int:

@@ -148,3 +148,18 @@ async def test_kudos_counts_never_read_one_kudos() -> None:
     assert said == "You've thanked one person today, as many as a day allows — more tomorrow!"
     said = await one.reply(kudos(one, "alice", "bob", "and for the SQL tip"))
     assert "1 kudos" not in said and "one kudos" not in said, said
+
+
+async def test_the_daily_limit_is_counted_in_each_workspace() -> None:
+    """Thanking three people in one server left none for the other one's helpers that day."""
+    from tests.unit.core_harness import SECOND_WORKSPACE, start_core_in_two_workspaces
+
+    core = await start_core_in_two_workspaces()
+    for name in ("fred", "gina"):
+        await core.reply(kudos(core, "alice", name))
+    for name in ("bob", "carol", "dave"):
+        await core.reply(kudos(core, "alice", name))
+    there = GiveKudos(
+        core.actor("alice", workspace=SECOND_WORKSPACE), core.user("erin"), "erin", "for the demo"
+    )
+    assert (await core.reply(there)).startswith("Thanks sent"), core.db.rows("kudos")

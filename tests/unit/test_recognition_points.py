@@ -11,6 +11,7 @@ from bot.commands import (
     ClaimQuestion,
     RateSession,
     ReleaseQuestion,
+    ResolveQuestion,
     ShowHome,
     ShowLeaderboard,
 )
@@ -252,3 +253,29 @@ async def test_the_digest_ranks_ties_among_the_top_mentors_and_most_helpful_as_t
     assert "thank-you): 1. carol (6 points), 2. bob (3 points), 2. dave (3 points)" in digest, (
         digest
     )
+
+
+async def test_the_daily_cap_is_counted_in_each_workspace() -> None:
+    """A Discord user is the same person in every server: helping four askers in one server
+    used up the day's cap, and the session they resolved in the other earned nothing there
+    (its leaderboard said "No points this month")."""
+    from bot.commands import AskQuestion, RegisterMentor
+    from tests.unit.core_harness import ALWAYS, QUESTION, start_core_in_two_workspaces
+    from tests.unit.core_harness import SECOND_WORKSPACE as B
+
+    core = await start_core_in_two_workspaces()
+    await core.join("bob", "python", "pandas")
+    await core.reply(RegisterMentor(core.actor("bob", workspace=B), ("pandas",), hours=ALWAYS))
+    for asker in ("a1", "a2", "a3", "a4"):
+        n = await core.ask(asker, f"{QUESTION} ({asker})")
+        await core.reply(ClaimQuestion(core.actor("bob"), n))
+        await core.reply(ResolveQuestion(core.actor(asker), n))
+    assert points_of(core, "bob") == 10  # the day's cap, reached here
+    said = await core.reply(AskQuestion(core.actor("b1", workspace=B), QUESTION))
+    n = int(said.split("#")[1].split()[0].rstrip(".:"))
+    await core.reply(ClaimQuestion(core.actor("bob", workspace=B), n))
+    await core.reply(ResolveQuestion(core.actor("b1", workspace=B), n))
+    here = [p for p in core.db.rows("points") if p.workspace == B]
+    assert [p.points for p in here] == [3]
+    board = await core.reply(ShowLeaderboard(core.actor("b1", workspace=B)))
+    assert "bob" in board, board
