@@ -51,7 +51,7 @@ async def test_twenty_concurrent_read_then_write_transactions_all_commit(
 
     async def thank(n: int) -> None:
         async with uow_factory() as uow:
-            await uow.points.total_since(user, T0)
+            await uow.points.total_since(user, T0, WS)
             await uow.points.add(
                 PointsEntry(workspace=WS, user=user, points=1, reason=f"{n}", at=T0)
             )
@@ -60,7 +60,7 @@ async def test_twenty_concurrent_read_then_write_transactions_all_commit(
     await asyncio.gather(*(thank(n) for n in range(20)))
 
     async with uow_factory() as uow:
-        assert await uow.points.total_since(user, T0) == 20
+        assert await uow.points.total_since(user, T0, WS) == 20
 
 
 async def test_two_concurrent_sweepers_lease_each_due_nudge_exactly_once(
