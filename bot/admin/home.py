@@ -27,7 +27,13 @@ HOME_QUESTIONS = 15
 async def show_home(cmd: ShowHome, ctx: Context) -> None:
     """The user's own overview: open questions, mentor profile, leaderboard."""
     now = ctx.clock.now()
-    mine = await ctx.uow.questions.open_for(cmd.actor.user)
+    # Question numbers are per workspace: another one's "#3" is not this one's (a Discord user is
+    # the same person in every server the bot serves).
+    mine = [
+        q
+        for q in await ctx.uow.questions.open_for(cmd.actor.user)
+        if q.workspace == cmd.actor.workspace
+    ]
     names = await names_for(ctx, [q.mentor for q in mine])
     parts: list[Text] = [text(Bold("Your open questions"))]
     if not mine:

@@ -158,3 +158,13 @@ async def test_an_admins_export_shows_their_profile_only_and_the_operator_forget
     assert said.startswith("Done:"), said
     assert core.db.tables["mentors"] == {}
     assert await suggested(core, in_b(core, "erin"), KUBERNETES_QUESTION) == ()
+
+
+async def test_the_home_view_lists_the_open_questions_of_its_own_workspace(core: Core) -> None:
+    """Numbers are per workspace: B's home listed A's "#1" beside B's own "#1"."""
+    from bot.commands import ShowHome
+
+    await core.reply(AskQuestion(core.actor("alice"), KUBERNETES_QUESTION))
+    await core.reply(AskQuestion(in_b(core, "alice"), PYTHON_QUESTION))
+    home = await core.reply(ShowHome(in_b(core, "alice")))
+    assert "pandas" in home and "kubernetes" not in home, home
