@@ -386,14 +386,16 @@ _PERSON_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
 
 def thread_of_message(event: Mapping[str, Any]) -> ThreadRef | None:
-    """Where a human wrote (for session activity): a reply thread, or a group DM; else None."""
+    """Where a human wrote (for session activity): a reply thread, or a group DM (a private
+    session's thread is the whole group DM: a reply in a thread inside it counts for it too);
+    else None."""
     if event.get("bot_id") or event.get("subtype") not in _PERSON_SUBTYPES or not event.get("user"):
         return None
     channel = event.get("channel")
     if not channel:
         return None
-    if event.get("thread_ts"):
-        return thread_ref(channel, event["thread_ts"])
     if event.get("channel_type") == "mpim":
         return thread_ref(channel)
+    if event.get("thread_ts"):
+        return thread_ref(channel, event["thread_ts"])
     return None

@@ -85,6 +85,17 @@ def test_thread_message_names_its_thread() -> None:
             {"channel": "G0GROUP01", "channel_type": "mpim", "user": "U1", "ts": "1.2"},
             ThreadRef("slack", "G0GROUP01"),
         ),
+        # a reply in a thread of a group DM (Slack threads any conversation): still its session
+        (
+            {
+                "channel": "G0GROUP01",
+                "channel_type": "mpim",
+                "user": "U1",
+                "ts": "1.3",
+                "thread_ts": "1.2",
+            },
+            ThreadRef("slack", "G0GROUP01"),
+        ),
         ({"channel": "C0MENTOR1", "channel_type": "channel", "user": "U1", "ts": "1.2"}, None),
         ({"channel": "C1", "thread_ts": "1.1", "bot_id": "B1", "user": "U1"}, None),
         ({"channel": "C1", "thread_ts": "1.1", "subtype": "message_changed"}, None),
