@@ -78,9 +78,13 @@ _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 
 def _plain_link(m: re.Match[str]) -> str:
     target, label = m.group(1), m.group(2)
+    if target.startswith("!date^"):  # <!date^1392734382^{date}|Feb 18, 2014>: its fallback
+        return label or "a date"
+    if target.startswith("!subteam^") and not label:  # a user group Slack sent unlabelled
+        return "@a group"
     if target.startswith(("@", "#", "!")):  # <@U1>, <#C1|name>, <!here>: never a ping again
         sigil = "#" if target.startswith("#") else "@"
-        return f"{sigil}{label or target.lstrip('@#!')}"
+        return f"{sigil}{(label or target).lstrip('@#!')}"
     return f"{label} ({target})" if label and label != target else target
 
 

@@ -112,6 +112,19 @@ async def test_a_private_channel_the_app_is_not_in_is_named_for_the_operator(
     assert not [c for c in slack.fake.to("chat.postMessage", channel=MENTORING) if not c.failed]
 
 
+@pytest.mark.parametrize(
+    ("said", "quoted"),
+    [
+        # Slack's date formatting: the fallback text is what a reader without it sees
+        ("standup <!date^1392734382^{date_short}|Feb 18, 2014> ok", "> standup Feb 18, 2014 ok"),
+        ("ask <!subteam^S0614TZR7> please", "> ask @a group please"),
+        ("ask <!subteam^S0614TZR7|@platform> please", "> ask @platform please"),
+    ],
+)
+def test_a_quote_reads_dates_and_groups_as_slack_shows_them(said: str, quoted: str) -> None:
+    assert quoted_for_ask(said) == quoted + "\n\n"
+
+
 def test_a_quote_of_many_short_lines_stays_within_its_share_of_the_question() -> None:
     quoted = quoted_for_ask("\n".join("ok" for _ in range(1000)))
     assert quoted.startswith("> ok\n> ok") and len(quoted) <= 1200 + 2
