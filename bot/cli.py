@@ -437,7 +437,7 @@ async def _mentors_import(cfg: Config, file: Path) -> int:
             file,
             out=print,
             err=lambda s: print(s, file=sys.stderr),
-            by_email=_slack_email_lookup(),
+            by_email=_slack_email_lookup(app.engine),
             progress=sys.stderr.isatty(),
         )
     finally:
@@ -562,17 +562,25 @@ async def _people(cfg: Config, *, action: str, person: str, yes: bool) -> int:
         await app.dispose()
 
 
-def _slack_email_lookup() -> EmailLookup | None:
-    """users.lookupByEmail for roster rows with an e-mail, when a Slack bot token is set."""
-    token = os.environ.get("SLACK_BOT_TOKEN")
-    if not token:
-        return None
-    from slack_sdk.web.async_client import AsyncWebClient
+def _slack_email_lookup(engine: Any) -> EmailLookup:
+    """users.lookupByEmail for roster rows with an e-mail, with the token of the row's workspace
+    (its installation's in the OAuth mode, else `SLACK_BOT_TOKEN`)."""
+    from adapters.slack.users import workspace_email_lookup
+    from storage.slack_installations import SlackInstallations
 
-    from adapters.slack.users import email_lookup
+    installations = SlackInstallations(engine) if engine is not None else None
 
-    base = os.environ.get("SLACK_API_URL") or "https://slack.com/api/"
-    return email_lookup(AsyncWebClient(token=token, base_url=base))
+    async def token_of(team_id: str) -> str | None:
+        if installations is None:
+            return None
+        inst = await installations.find(team_id)
+        return inst.bot_token if inst is not None and inst.active else None
+
+    return workspace_email_lookup(
+        token_of,
+        base_url=os.environ.get("SLACK_API_URL") or "https://slack.com/api/",
+        token=os.environ.get("SLACK_BOT_TOKEN") or None,
+    )
 
 
 async def _demo(cfg: Config) -> int:

@@ -18,7 +18,14 @@ from bot.commands import Actor
 from bot.ports import RetryAfter
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["SLACKBOT", "SlackDirectory", "SlackUser", "email_lookup", "slack_user"]
+__all__ = [
+    "SLACKBOT",
+    "SlackDirectory",
+    "SlackUser",
+    "email_lookup",
+    "slack_user",
+    "workspace_email_lookup",
+]
 
 log = logging.getLogger(__name__)
 
@@ -204,5 +211,32 @@ def email_lookup(
         profile = info.get("profile") or {}
         name = profile.get("display_name") or profile.get("real_name") or info.get("name") or ""
         return user_ref(str(info["id"])), str(name or info["id"])
+
+    return lookup
+
+
+def workspace_email_lookup(
+    token_of: Callable[[str], Awaitable[str | None]], *, base_url: str, token: str | None
+) -> Callable[[WorkspaceRef, str], Awaitable[tuple[UserRef, str] | str | None]]:
+    """users.lookupByEmail in the row's own workspace: with the bot token its installation holds
+    (`token_of(team_id)`, the OAuth mode's, looked up once per workspace), else with `token`
+    (``SLACK_BOT_TOKEN``); a lookup with another workspace's token would find someone else's
+    account, or nobody. What to say instead when there is no token for the workspace."""
+    lookups: dict[str, Callable[[WorkspaceRef, str], Awaitable[tuple[UserRef, str] | None]]] = {}
+
+    async def lookup(workspace: WorkspaceRef, email: str) -> tuple[UserRef, str] | str | None:
+        if workspace.platform != "slack":
+            return "only Slack looks people up by e-mail: give their id in the `user` column"
+        found = lookups.get(workspace.id)
+        if found is None:
+            own = await token_of(workspace.id)
+            if own is None and token is None:
+                return (
+                    f"look-up by e-mail needs the app installed in {workspace.key()} "
+                    "(or SLACK_BOT_TOKEN)"
+                )
+            found = email_lookup(AsyncWebClient(token=own or token, base_url=base_url))
+            lookups[workspace.id] = found
+        return await found(workspace, email)
 
     return lookup

@@ -28,7 +28,9 @@ from bot.textcommands import split_skills
 __all__ = ["COLUMNS", "EmailLookup", "export_roster", "import_roster", "safe_cell"]
 
 # (workspace, e-mail) → (the user, their name), or None when nobody has that address.
-EmailLookup = Callable[[WorkspaceRef, str], Awaitable[tuple[UserRef, str] | None]]
+# Who has an e-mail address in a workspace: (their id, name), None for nobody, or what to say
+# instead when it can't be looked up there.
+EmailLookup = Callable[[WorkspaceRef, str], Awaitable[tuple[UserRef, str] | str | None]]
 
 COLUMNS = [
     "workspace",
@@ -312,8 +314,8 @@ async def _actor(
         return Actor(UserRef.from_key(user), row["name"].strip(), workspace)
     email = (row.get("email") or "").strip()
     found = await by_email(workspace, email) if by_email is not None else None
-    if found is None:
-        why = "nobody has that address" if by_email else "look-up by e-mail needs Slack"
+    if found is None or isinstance(found, str):
+        why = found or ("nobody has that address" if by_email else "look-up by e-mail needs Slack")
         problems.append(f"{file}:{line}: `{email}`: {why}")
         return None
     return Actor(found[0], (row.get("name") or "").strip() or found[1], workspace)

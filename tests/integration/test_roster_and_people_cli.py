@@ -346,3 +346,50 @@ def test_a_dashboard_port_out_of_range_is_a_usage_error_not_a_traceback(
     err = capsys.readouterr().err
     assert "Invalid value for '--port'" in err, err
     assert "Traceback" not in err and "OverflowError" not in err
+
+
+async def test_email_rows_are_looked_up_with_their_own_workspaces_token(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed in two workspaces (OAuth: no SLACK_BOT_TOKEN), every e-mail row was refused
+    as "look-up by e-mail needs Slack"; with a SLACK_BOT_TOKEN, T2's rows were looked up in the
+    token's workspace. Each row is looked up with its own workspace's installation token."""
+    from bot.cli import _slack_email_lookup
+    from storage.slack_installations import SlackInstallation, SlackInstallations
+    from tests.adapters.slack.fake_slack import FakeSlack
+
+    fake = FakeSlack()
+    for team, token in (("T1", "xoxb-one"), ("T2", "xoxb-two")):
+        fake.add_workspace(team, team, token=token, installer="U0ADMIN", code=team)
+    fake.add_user("U0BOB", "bob", email="bob@example.com", team_id="T1")
+    fake.add_user("U0ANN", "ann", email="ann@example.com", team_id="T2")
+    await fake.start()
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+    app = await _app_in_two_workspaces(sqlite_url)
+    try:
+        installations = SlackInstallations(app.engine)
+        await installations.save(SlackInstallation("T1", bot_token="xoxb-one"))
+        await installations.save(SlackInstallation("T2", bot_token="xoxb-two"))
+        csv = tmp_path / "roster.csv"
+        csv.write_text(
+            HEADER + "slack:T1,,bob@example.com,,python,no\nslack:T2,,ann@example.com,,sql,no\n"
+        )
+        said: list[str] = []
+        lookup = _slack_email_lookup(app.engine)
+        code = await import_roster(app.bus, app.uow_factory, csv, out=said.append, by_email=lookup)
+        assert code == 0, said
+        async with app.uow_factory() as uow:
+            assert await uow.mentors.get(UserRef("slack", "U0BOB"), WS) is not None
+            assert await uow.mentors.get(UserRef("slack", "U0ANN"), OTHER) is not None
+        tokens = {c.params["email"]: fake.token_of(c) for c in fake.to("users.lookupByEmail")}
+        assert tokens == {"bob@example.com": "xoxb-one", "ann@example.com": "xoxb-two"}
+        said.clear()
+        await installations.deactivate("T2")  # uninstalled there since
+        csv.write_text(HEADER + "slack:T2,,ann@example.com,,go,no\n")
+        lookup = _slack_email_lookup(app.engine)
+        assert await import_roster(app.bus, app.uow_factory, csv, out=said.append, by_email=lookup)
+        assert "needs the app installed in slack:T2" in "\n".join(said), said
+    finally:
+        await app.dispose()
+        await fake.stop()

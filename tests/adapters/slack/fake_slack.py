@@ -125,17 +125,24 @@ class FakeSlack:
     # --- set-up -----------------------------------------------------------------------------
 
     def add_user(
-        self, user_id: str, name: str, *, admin: bool = False, tz: str = "Europe/Berlin"
+        self,
+        user_id: str,
+        name: str,
+        *,
+        admin: bool = False,
+        tz: str = "Europe/Berlin",
+        email: str = "",
+        team_id: str = TEAM_ID,
     ) -> None:
         self.users[user_id] = {
             "id": user_id,
-            "team_id": TEAM_ID,
+            "team_id": team_id,
             "name": name,
             "real_name": name.title(),
             "tz": tz,
             "is_admin": admin,
             "is_owner": False,
-            "profile": {"display_name": name, "real_name": name.title()},
+            "profile": {"display_name": name, "real_name": name.title(), "email": email},
         }
 
     def add_workspace(
@@ -548,6 +555,14 @@ class FakeSlack:
             return {"ok": False, "error": "user_not_found"}
         user = self.users.get(uid) or {"id": uid, "name": uid.lower(), "profile": {}, "tz": "UTC"}
         return {"user": user}
+
+    def _users_lookupByEmail(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Someone of the calling token's workspace with that address (``users_not_found``)."""
+        team = self.workspaces.get(str(p.get("_token", "")), {}).get("team_id", TEAM_ID)
+        for user in self.users.values():
+            if user["profile"].get("email") == p.get("email") and user["team_id"] == team:
+                return {"user": user}
+        return {"ok": False, "error": "users_not_found"}
 
     def _chat_postMessage(self, p: dict[str, Any]) -> dict[str, Any]:
         channel = p["channel"]
