@@ -132,8 +132,7 @@ async def seed(url: str, *, mentors: int, questions: int) -> None:
     rng = random.Random(7)
     now = datetime.now(UTC)
     people = [
-        {"key": f"slack:UM{i:07d}", "name": f"mentor{i}", "timezone": "UTC", "is_admin": False}
-        for i in range(mentors)
+        {"key": f"slack:UM{i:07d}", "name": f"mentor{i}", "timezone": "UTC"} for i in range(mentors)
     ]
     profiles = [
         {

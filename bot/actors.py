@@ -30,7 +30,7 @@ __all__ = [
 def is_admin(actor: Actor, config: Config) -> bool:
     """Workspace admins/owners as the platform says, plus the users listed by platform id in
     ``[bot] admins``. Never by name: anyone can rename themselves "admin"."""
-    return actor.platform_admin or actor.user.key() in config.bot.admins
+    return actor.platform_admin is True or actor.user.key() in config.bot.admins
 
 
 def require_admin(actor: Actor, config: Config, what: str) -> None:
@@ -43,26 +43,31 @@ def require_admin(actor: Actor, config: Config, what: str) -> None:
 async def ensure_person(ctx: Context, actor: Actor) -> Person:
     """Create or refresh the person record of whoever issued a command (written only when
     something changed, so a known person costs no write). Someone recorded as having left the
-    workspace who acts in one is here again: their `left_at` is cleared."""
-    person = await (await ctx.reads()).people.get(actor.user)
-    admin = is_admin(actor, ctx.config)
+    workspace who acts in one is here again: their `left_at` is cleared.
+
+    Whether they are an admin is recorded per workspace, for the command's workspace only (a
+    Discord or Enterprise Grid user id is the same person in every workspace the bot serves,
+    and an admin of one is nobody in another), from the platform's reading alone: ``[bot]
+    admins`` count everywhere by the configuration itself, so removing someone from it takes
+    effect at once. An input without a reading (a Discord DM) leaves the record as it was."""
+    reads = await ctx.reads()
+    person = await reads.people.get(actor.user)
     name = clean_line(actor.name)
     if not has_visible_text(name) or name == actor.user.id:
         # No name (blanks or combining marks; or the platform's look-up failed and the adapter
         # could only give the id): the name we know stays.
         name = person.name if person is not None else actor.user.id
     if person is None:
-        person = Person(ref=actor.user, name=name, timezone=actor.timezone, is_admin=admin)
+        person = Person(ref=actor.user, name=name, timezone=actor.timezone)
         await ctx.uow.people.upsert(person)
-    elif (
-        person.name != name
-        or person.is_admin != admin
-        or (actor.timezone and person.timezone != actor.timezone)
-    ):
+    elif person.name != name or (actor.timezone and person.timezone != actor.timezone):
         person.name = name
-        person.is_admin = admin
         person.timezone = actor.timezone or person.timezone
         await ctx.uow.people.upsert(person)
+    if actor.platform_admin is not None:
+        admin = actor.platform_admin
+        if (actor.workspace in await reads.people.admin_of(actor.user)) != admin:
+            await ctx.uow.people.set_admin(actor.user, actor.workspace, admin)
     if person.left_at is not None:
         await ctx.uow.privacy.mark_back(actor.user)
         person.left_at = None

@@ -53,7 +53,10 @@ class Actor:
     user: UserRef
     name: str
     workspace: WorkspaceRef
-    platform_admin: bool = False
+    # The platform's admin role in `workspace`, as the input read it; None when the input
+    # carries no reading for it (a Discord DM: no server, no permissions), so what the bot
+    # knows of them there stays as it is.
+    platform_admin: bool | None = False
     timezone: str | None = None
 
 

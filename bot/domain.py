@@ -141,12 +141,12 @@ class Question:
 
 @dataclass(slots=True)
 class Person:
-    """Anyone the bot has seen: asker, mentor or admin."""
+    """Anyone the bot has seen: asker, mentor or admin. Whether they are an admin is per
+    workspace, not theirs: `PersonRepository.admin_of`."""
 
     ref: UserRef
     name: str
     timezone: str | None = None
-    is_admin: bool = False
     # When the platform said they left the workspace (offboarding); None while they are here.
     # Only storage sets it (`PrivacyRepository.mark_left`/`mark_back`): saving a person never
     # changes it.

@@ -253,6 +253,16 @@ class PersonRepository(Protocol):
 
     async def upsert(self, person: Person) -> None: ...
 
+    async def admin_of(self, ref: UserRef) -> set[WorkspaceRef]:
+        """The workspaces whose admin `ref` was when the platform last said (a Discord or
+        Enterprise Grid user id is the same person in every workspace; admin of one is nobody
+        in another). ``[bot] admins`` are not recorded here: they count everywhere by config."""
+        ...
+
+    async def set_admin(self, ref: UserRef, workspace: WorkspaceRef, admin: bool) -> None:
+        """Record whether `ref` is an admin of `workspace` (the other workspaces stay)."""
+        ...
+
     async def seen_in(
         self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0
     ) -> tuple[list[tuple[UserRef, str, bool, datetime | None]], int]:

@@ -106,8 +106,18 @@ class PersonRow(SQLModel, table=True):
     key: str = Field(primary_key=True)
     name: str
     timezone: str | None = None
-    is_admin: bool = False
     left_at: datetime | None = _dt()  # left the workspace (offboarding); not leaving mentoring
+
+
+class WorkspaceAdminRow(SQLModel, table=True):
+    """Who is an admin of which workspace, as the platform last said there (a row while they
+    are). Per workspace: a Discord or Enterprise Grid user id is the same person in every
+    workspace the bot serves, and an admin of one is nobody in another."""
+
+    __tablename__ = "workspace_admin"
+
+    person: str = Field(primary_key=True)
+    workspace: str = Field(primary_key=True)
 
 
 class MentorProfileRow(SQLModel, table=True):

@@ -40,7 +40,7 @@ async def print_signin_link(
     """Print a one-time sign-in link for `admin_id` (``slack:U…``, ``discord:…``), an admin of
     ``[bot] admins``: it covers every workspace of their platform. A workspace's own admin (the
     platform's admin role) gets a link for that workspace only, from ``/mentoradmin dashboard``
-    there: the bot knows they are an admin, not of which workspace."""
+    there."""
     if ":" not in admin_id:
         out(f"micromentor: {admin_id!r} is not a platform id like slack:U0123ABCD")
         return 2
@@ -48,7 +48,7 @@ async def print_signin_link(
     async with app.uow_factory() as uow:
         person = await uow.people.get(admin)
         if admin_id not in app.config.bot.admins:
-            if person is not None and person.is_admin:
+            if await uow.people.admin_of(admin):
                 out(
                     f"micromentor: {admin_id} is a workspace admin, not one of [bot] admins in "
                     "bot.toml: their link comes from `/mentoradmin dashboard` in their "

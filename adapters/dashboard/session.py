@@ -30,6 +30,8 @@ class Signed:
     token: str
     grant: DashboardGrant
     workspace: WorkspaceRef
+    # Recorded as an admin of `workspace` by the platform (not only by ``[bot] admins``).
+    platform_admin: bool = True
 
     @property
     def csrf(self) -> str:
@@ -47,28 +49,30 @@ class Signed:
 
     def actor(self) -> Actor:
         """The admin as the bus sees them (an admin when the link was issued, and still by the
-        bot's record: see `signed_in`)."""
+        bot's record or ``[bot] admins``: see `signed_in`). The platform's role is what the bot
+        recorded, repeated, not a new reading: one of ``[bot] admins`` alone carries none
+        (None), so acting here never records them as the workspace's own admin."""
         return Actor(
             user=self.grant.admin,
             name=self.grant.admin_name or self.grant.admin.id,
             workspace=self.workspace,
-            platform_admin=True,
+            platform_admin=True if self.platform_admin else None,
         )
 
 
 async def signed_in(app: App, request: Request) -> Signed | None:
     """The request's session, or None (no cookie, unknown, expired, a workspace not its own, or
-    an admin no longer: neither in ``[bot] admins`` nor recorded as one, e.g. forgotten, or seen
-    without the platform's admin rights since)."""
+    an admin no longer of the workspace shown: neither in ``[bot] admins`` nor recorded as that
+    workspace's admin, e.g. forgotten, or seen there without the platform's admin rights since).
+    Per workspace: being an admin of another workspace (a Discord or Enterprise Grid id is the
+    same person in all) says nothing about this one."""
     token = request.cookies.get(COOKIE, "")
     if not token:
         return None
     async with app.uow_factory(read_only=True) as uow:
         grant = await uow.privacy.use_grant(token_hash(token), "session", app.clock.now())
-        person = await uow.people.get(grant.admin) if grant is not None else None
+        admin_of = await uow.people.admin_of(grant.admin) if grant is not None else set()
     if grant is None or not grant.workspaces:
-        return None
-    if grant.admin.key() not in app.config.bot.admins and not (person and person.is_admin):
         return None
     wanted = request.query_params.get("ws", "")
     if not wanted and request.method == "POST":
@@ -79,7 +83,10 @@ async def signed_in(app: App, request: Request) -> Signed | None:
         if chosen not in grant.workspaces:
             return None  # per workspace: never another workspace's data
         workspace = chosen
-    return Signed(token=token, grant=grant, workspace=workspace)
+    recorded = workspace in admin_of
+    if grant.admin.key() not in app.config.bot.admins and not recorded:
+        return None
+    return Signed(token=token, grant=grant, workspace=workspace, platform_admin=recorded)
 
 
 async def check_csrf(request: Request, signed: Signed) -> bool:

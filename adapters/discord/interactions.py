@@ -48,11 +48,13 @@ def interaction_actor(
     interaction: discord.Interaction[Any], *, home_guild: int | None, named: str | None = None
 ) -> c.Actor:
     """The member who acts. A DM belongs to no server: there the server `named` by the button
-    (its custom id carries it) is the workspace, and only failing that the bot's home guild."""
+    (its custom id carries it) is the workspace, and only failing that the bot's home guild.
+    A DM carries no server permissions either: whether they are that server's admin is not
+    known there (None), neither granted nor taken away by pressing a button in a DM."""
     user = interaction.user
     guild_id = interaction.guild_id or (int(named) if named and named.isdigit() else None)
     guild_id = guild_id or home_guild or 0
-    permissions = interaction.permissions.value if interaction.guild_id else 0
+    permissions = interaction.permissions.value if interaction.guild_id else None
     return actor_for(
         user_id=user.id, name=user.display_name, guild_id=guild_id, permissions=permissions
     )

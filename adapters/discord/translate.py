@@ -129,14 +129,17 @@ def snowflake(ref: Ref) -> int:
 
 
 def actor_for(
-    *, user_id: int | str, name: str, guild_id: int | str, permissions: int = 0
+    *, user_id: int | str, name: str, guild_id: int | str, permissions: int | None = 0
 ) -> c.Actor:
-    """Who acts; a member with Manage Server or Administrator is a platform admin."""
+    """Who acts; a member with Manage Server or Administrator is a platform admin. No
+    `permissions` (None: a DM, which has none) is no reading of the role at all."""
     return c.Actor(
         user=user_ref(user_id),
         name=name,
         workspace=workspace_ref(guild_id),
-        platform_admin=bool(permissions & (MANAGE_GUILD | ADMINISTRATOR)),
+        platform_admin=(
+            None if permissions is None else bool(permissions & (MANAGE_GUILD | ADMINISTRATOR))
+        ),
     )
 
 

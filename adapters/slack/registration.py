@@ -243,8 +243,9 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
         person = await uow.people.get(user)
         if person is None:
             person = Person(ref=user, name=who.name, timezone=who.timezone)
-        person.is_admin = True
-        await uow.people.upsert(person)
+            await uow.people.upsert(person)
+        # Admin of this workspace (an Enterprise Grid id is the same person in all of them).
+        await uow.people.set_admin(user, tr.workspace_ref(team_id), True)
         await uow.outbox.add_many(
             [
                 OutboxItem(

@@ -13,7 +13,14 @@ from bot.domain import MentorProfile, Person, Workspace
 from bot.hours import WeeklyHours
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from storage.repositories._base import Repository
-from storage.tables import MentorProfileRow, PersonRow, QuestionRow, WorkspaceRow, table_of
+from storage.tables import (
+    MentorProfileRow,
+    PersonRow,
+    QuestionRow,
+    WorkspaceAdminRow,
+    WorkspaceRow,
+    table_of,
+)
 
 __all__ = [
     "SqlMentorRepository",
@@ -25,6 +32,7 @@ PERSON = table_of(PersonRow)
 MENTOR = table_of(MentorProfileRow)
 WORKSPACE = table_of(WorkspaceRow)
 QUESTION = table_of(QuestionRow)
+ADMIN = table_of(WorkspaceAdminRow)
 
 
 _PAGE = 500  # mentor profiles read per statement (see in_workspace)
@@ -35,7 +43,6 @@ def _person(row: sa.Row[Any]) -> Person:
         ref=UserRef.from_key(row.key),
         name=row.name,
         timezone=row.timezone,
-        is_admin=row.is_admin,
         left_at=row.left_at,
     )
 
@@ -77,9 +84,25 @@ class SqlPersonRepository(Repository):
             "key": person.ref.key(),
             "name": person.name,
             "timezone": person.timezone,
-            "is_admin": person.is_admin,
         }
         await self._upsert(PERSON, values, keys=["key"])
+
+    async def admin_of(self, ref: UserRef) -> set[WorkspaceRef]:
+        rows = await self._session.execute(
+            sa.select(ADMIN.c.workspace).where(ADMIN.c.person == ref.key())
+        )
+        return {WorkspaceRef.from_key(ws) for (ws,) in rows}
+
+    async def set_admin(self, ref: UserRef, workspace: WorkspaceRef, admin: bool) -> None:
+        values = {"person": ref.key(), "workspace": workspace.key()}
+        if admin:
+            await self._insert_once(ADMIN, values)
+        else:
+            await self._session.execute(
+                sa.delete(ADMIN).where(
+                    ADMIN.c.person == values["person"], ADMIN.c.workspace == values["workspace"]
+                )
+            )
 
     async def seen_in(
         self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0

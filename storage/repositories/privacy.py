@@ -34,6 +34,7 @@ from storage.tables import (
     RateEventRow,
     RecognitionNoteRow,
     SummaryShareRow,
+    WorkspaceAdminRow,
     table_of,
 )
 
@@ -77,6 +78,7 @@ _PERSON_COLUMNS: tuple[tuple[sa.Table, str, str], ...] = (
     (DRAFT, "asker", "delete"),
     (MENTOR, "user", "delete"),
     (TOKEN, "admin", "delete"),
+    (table_of(WorkspaceAdminRow), "person", "delete"),
     (PERSON, "key", "delete"),
 )
 
@@ -415,6 +417,8 @@ class SqlPrivacyRepository(Repository):
         ]
         for table, column in (
             (MENTOR, "user"),
+            # Admin of a workspace: a record of it (erasing them would end their role there).
+            (table_of(WorkspaceAdminRow), "person"),
             (table_of(PointsRow), "user"),
             (table_of(KudosRow), "giver"),
             (table_of(KudosRow), "receiver"),

@@ -144,14 +144,12 @@ async def test_question_queries_filter_and_order(uow_factory: UowFactory) -> Non
 async def test_person_upsert_inserts_then_updates(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         await uow.people.upsert(Person(ref=ASKER, name="Ada"))
-        await uow.people.upsert(
-            Person(ref=ASKER, name="Ada L.", timezone="Europe/London", is_admin=True)
-        )
+        await uow.people.upsert(Person(ref=ASKER, name="Ada L.", timezone="Europe/London"))
         await uow.people.upsert(Person(ref=MENTOR, name="Grace"))
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.people.get(ASKER) == Person(
-            ref=ASKER, name="Ada L.", timezone="Europe/London", is_admin=True
+            ref=ASKER, name="Ada L.", timezone="Europe/London"
         )
         many = await uow.people.get_many([ASKER, MENTOR, OTHER])
         assert await uow.people.get(OTHER) is None

@@ -485,3 +485,74 @@ async def test_0017_indexes_not_my_area_by_question_and_goes_back(empty_url: str
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD
+
+
+async def test_0018_keeps_an_admin_flag_only_where_it_names_one_workspace_and_goes_back(
+    empty_url: str,
+) -> None:
+    """`person.is_admin` said "admin of the workspace of their latest command", which was not
+    stored: 0018 keeps it as admin of that workspace only when the database serves exactly one
+    workspace of the person's platform; among several it guesses none (they are recorded again
+    when they next act). Going down to 0017, admin of any workspace is the flag again."""
+    await upgrade(empty_url, "0017")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    workspaces = [
+        ("slack:T1", "slack:C1", "slack:C2"),
+        ("discord:1", "discord:11", "discord:12"),
+        ("discord:2", "discord:21", "discord:22"),
+    ]
+    people = [
+        ("slack:U1", "Sam", True),  # the only Slack workspace: its admin
+        ("slack:U2", "Sue", False),
+        ("discord:7", "Dee", True),  # two Discord servers: which one is not known
+        ("console:admin", "admin", True),  # no console workspace: none
+    ]
+    try:
+        async with engine.begin() as conn:
+            for key, mentoring, admin in workspaces:
+                await conn.execute(
+                    text(
+                        "INSERT INTO workspace (key, mentoring_channel, admin_channel, timezone, "
+                        "name, last_number) VALUES (:k, :m, :a, 'UTC', '', 0)"
+                    ),
+                    {"k": key, "m": mentoring, "a": admin},
+                )
+            for key, name, admin in people:
+                await conn.execute(
+                    text("INSERT INTO person (key, name, is_admin) VALUES (:k, :n, :a)"),
+                    {"k": key, "n": name, "a": admin},
+                )
+        await upgrade(empty_url, "0018")
+        async with engine.connect() as conn:
+            rows = set(
+                (await conn.execute(text("SELECT person, workspace FROM workspace_admin"))).all()
+            )
+            columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("person")}
+            )
+            names = set((await conn.execute(text("SELECT key, name FROM person"))).all())
+        assert rows == {("slack:U1", "slack:T1")}
+        assert "is_admin" not in columns
+        assert names == {(key, name) for key, name, _ in people}
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO workspace_admin (person, workspace) VALUES ('discord:7', 'discord:2')"
+                )
+            )
+            await conn.run_sync(_downgrade_to("0017"))
+        async with engine.connect() as conn:
+            flags = dict((await conn.execute(text("SELECT key, is_admin FROM person"))).all())
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    finally:
+        await engine.dispose()
+    assert {k: bool(v) for k, v in flags.items()} == {
+        "slack:U1": True,
+        "slack:U2": False,
+        "discord:7": True,
+        "console:admin": False,
+    }
+    assert "workspace_admin" not in tables
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD

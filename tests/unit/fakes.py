@@ -57,6 +57,7 @@ TABLES = (
     "grants",
     "questions",
     "people",
+    "admins",
     "mentors",
     "feedback",
     "points",
@@ -425,6 +426,18 @@ class FakePersonRepository(_Repository):
         await self._uow.lock(self.table, person.ref)
         # Saving a person never changes `left_at` (as the SQL upsert leaves the column alone).
         self._uow.put(self.table, person.ref, replace(person, left_at=None))
+
+    async def admin_of(self, ref: UserRef) -> set[WorkspaceRef]:
+        # Keyed by (person, workspace), as the SQL `workspace_admin`: a row while they are one.
+        return {ws for (user, ws) in self._uow.rows("admins") if user == ref}
+
+    async def set_admin(self, ref: UserRef, workspace: WorkspaceRef, admin: bool) -> None:
+        key = (ref, workspace)
+        await self._uow.lock("admins", key)
+        if admin:
+            self._uow.put("admins", key, True)
+        elif key in self._uow.rows("admins"):
+            self._uow.put("admins", key, _DELETED)
 
     async def seen_in(
         self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0
@@ -1424,6 +1437,7 @@ class FakePrivacyRepository(_Repository):
             "speaker", "proposed_by", "author",
         )  # fmt: skip
         found = {ws for ref, ws in self._uow.rows("mentors") if ref == user}
+        found |= {ws for ref, ws in self._uow.rows("admins") if ref == user}
         tables = ("questions", "points", "kudos", "badges", "lightning", "learning")
         for table in (*tables, "drafts", "faq"):
             for row in self._uow.rows(table).values():
@@ -1441,9 +1455,10 @@ class FakePrivacyRepository(_Repository):
         if user in self._uow.rows("people"):
             self._uow.put("people", user, _DELETED)
             changed += 1
-        for key in [k for k in self._uow.rows("mentors") if k[0] == user]:
-            self._uow.put("mentors", key, _DELETED)
-            changed += 1
+        for table in ("mentors", "admins"):
+            for key in [k for k in self._uow.rows(table) if k[0] == user]:
+                self._uow.put(table, key, _DELETED)
+                changed += 1
         return changed
 
     async def asked_by(self, user: UserRef) -> list[tuple[WorkspaceRef, int]]:

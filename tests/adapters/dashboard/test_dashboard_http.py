@@ -238,8 +238,8 @@ async def test_a_session_ends_when_its_admin_is_seen_without_admin_rights(served
 async def test_a_workspace_admins_link_comes_from_chat_not_the_operators_command(
     served: Served,
 ) -> None:
-    # The bot knows Pat is an admin (the platform's role), not of which workspace: the
-    # operator's link covers every workspace of the platform, so it is for [bot] admins only.
+    # Pat is an admin of one workspace (the platform's role there): the operator's link
+    # covers every workspace of the platform, so it is for [bot] admins only.
     pat = Actor(UserRef("test", "P1"), "Pat", WS, platform_admin=True)
     await served.app.bus.handle(OpenDashboard(pat))  # known to the bot as an admin now
     printed: list[str] = []

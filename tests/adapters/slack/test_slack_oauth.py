@@ -193,8 +193,9 @@ async def test_two_workspaces_each_answered_with_its_own_token(oauth: OAuthHarne
         assert "first Micromentor admin" in dm.text()
         async with oauth.app.uow_factory(read_only=True) as uow:
             person = await uow.people.get(UserRef("slack", ws.installer))
+            admin_of = await uow.people.admin_of(UserRef("slack", ws.installer))
             workspace = await uow.workspaces.get(workspace_ref(ws.team))
-        assert person is not None and person.is_admin
+        assert person is not None and admin_of == {workspace_ref(ws.team)}
         assert workspace is not None and workspace.mentoring_channel.id == ws.mentoring
 
     # A command from each workspace: the card goes to that workspace's channel, with its token.
