@@ -181,7 +181,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             user_id=payload.user_id,
             name=member.display_name if member else str(payload.user_id),
             guild_id=payload.guild_id,
-            permissions=member.guild_permissions.value if member else 0,
+            permissions=member.guild_permissions.value if member else None,
         )
         command = reaction_command(
             actor, channel_id=payload.channel_id, message_id=payload.message_id, emoji=emoji
@@ -213,7 +213,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         ):
             return
         author: Any = message.author
-        permissions = author.guild_permissions.value if isinstance(author, discord.Member) else 0
+        permissions = author.guild_permissions.value if isinstance(author, discord.Member) else None
         actor = actor_for(
             user_id=author.id,
             name=author.display_name,
