@@ -135,6 +135,29 @@ Handler = Callable[[Any, Context], Awaitable[None]]
 EventHandler = Callable[[Any, Context], Awaitable[None]]
 
 
+def workspace_of(command: Command) -> WorkspaceRef | None:
+    """The workspace a command is issued in: its actor's, else the one it names (a scheduled
+    command's); None when it names none (what it says then names its own)."""
+    actor = getattr(command, "actor", None)
+    found = getattr(actor, "workspace", None) if actor is not None else None
+    if found is None:
+        found = getattr(command, "workspace", None)
+    return found if isinstance(found, WorkspaceRef) else None
+
+
+async def _workspace_of_event(event: Event, ctx: Context) -> WorkspaceRef | None:
+    found = getattr(event, "workspace", None)
+    if isinstance(found, WorkspaceRef):
+        return found
+    question_id = getattr(event, "question_id", None)
+    if isinstance(question_id, int):
+        # Read where the handlers read it: the question the decision wrote is known already.
+        q = await ctx.uow.questions.get(question_id)
+        if q is not None:
+            return q.workspace
+    return None
+
+
 def describe(command: Command | Event) -> str:
     """A log-safe description: the type and ids, never user text or anonymous identities."""
     ids = {k: getattr(command, k) for k in ("question_id",) if hasattr(command, k)}
@@ -176,16 +199,22 @@ class MessageBus:
         self.nudged: Callable[[], Awaitable[None]] = _nothing
 
     async def decide(
-        self, work: Callable[[Context], Awaitable[None]], *, inbox: InboxItem | None = None
+        self,
+        work: Callable[[Context], Awaitable[None]],
+        *,
+        inbox: InboxItem | None = None,
+        workspace: WorkspaceRef | None = None,
     ) -> Context:
         """Run `work`, then the handlers of the events it emits, in one transaction that also
-        stores the deliveries they recorded (and marks `inbox` processed); commit."""
+        stores the deliveries they recorded (and marks `inbox` processed); commit. What is said
+        is said for `workspace` (the input's) unless a handler names another (see `Outbox`)."""
         uow = self.uow_factory()
         ctx = Context(
             uow=uow,
             clock=self.clock,
             config=self.config,
             services=self.services,
+            outbox=Outbox(workspace),
             read_factory=self.uow_factory,
         )
         try:
@@ -225,8 +254,14 @@ class MessageBus:
         while done < len(ctx.events):
             event = ctx.events[done]
             done += 1
-            for handler in self._event_handlers.get(type(event), ()):
-                await handler(event, ctx)
+            handlers = self._event_handlers.get(type(event), ())
+            if not handlers:
+                continue
+            # What a reaction says is said for the event's workspace: its question's (a forget
+            # cancels sessions in several workspaces in one decision), else the one it names.
+            with ctx.outbox.speaking_for(await _workspace_of_event(event, ctx)):
+                for handler in handlers:
+                    await handler(event, ctx)
 
     async def handle(
         self,
@@ -252,11 +287,13 @@ class MessageBus:
 
         try:
             with command_context(command):
-                ctx = await self.decide(work, inbox=inbox)
+                ctx = await self.decide(work, inbox=inbox, workspace=workspace_of(command))
         except Refusal as refusal:
             said = ChatMessage(body=refusal.text)
             if reply_to is not None or inbox is not None:
-                await self.answer(said, reply_to=reply_to, inbox=inbox)
+                await self.answer(
+                    said, reply_to=reply_to, inbox=inbox, workspace=workspace_of(command)
+                )
             return [said]
         except LeaseLost:
             raise
@@ -294,7 +331,8 @@ class MessageBus:
         async def work(ctx: Context) -> None:
             for command in commands:
                 try:
-                    await self._handlers[type(command)](command, ctx)
+                    with ctx.outbox.speaking_for(workspace_of(command)):
+                        await self._handlers[type(command)](command, ctx)
                 except Refusal as refusal:
                     refusals.append(refusal.text)
                 else:
@@ -312,11 +350,13 @@ class MessageBus:
         *,
         reply_to: ReplyTo | None,
         inbox: InboxItem | None = None,
+        workspace: WorkspaceRef | None = None,
     ) -> None:
-        """Say `message` to `reply_to` (if any) and mark `inbox` processed, in one transaction."""
+        """Say `message` to `reply_to` (if any) and mark `inbox` processed, in one transaction;
+        said for `workspace` (the input's, when known)."""
 
         async def work(ctx: Context) -> None:
             if reply_to is not None and message is not None:
                 ctx.outbox.reply(reply_to, message)
 
-        await self.decide(work, inbox=inbox)
+        await self.decide(work, inbox=inbox, workspace=workspace)

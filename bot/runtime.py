@@ -20,7 +20,7 @@ from bot.flow import inbox as inbox_flow
 from bot.flow.delivery import Deliverer
 from bot.flow.inbox import Inbox, InboxItem, InboxProcessor
 from bot.flow.intake import Intake
-from bot.flow.outbox import OutboxItem
+from bot.flow.outbox import OutboxItem, routed
 from bot.flow.worker import LeasedWorker, WorkerSettings
 from bot.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
 from bot.messagebus import EventHandler, Handler, MessageBus, Services
@@ -192,7 +192,8 @@ def build_runtime(
         name="outbox",
         uow_factory=uow_factory,
         queue=_outbox,
-        process=deliverer,
+        # Each row's workspace is known to the gateway while it is sent (`routed`).
+        process=routed(deliverer),
         clock=clock,
         settings=WorkerSettings(
             lease_seconds=flow.lease_seconds,

@@ -148,16 +148,24 @@ class SlackInstallations:
             )
         return bool(done.rowcount)
 
-    async def remember(self, ids: Mapping[str, str]) -> None:
-        """Record which workspace (team id) each Slack id belongs to (first sighting wins)."""
+    async def remember(self, ids: Mapping[str, str]) -> dict[str, str]:
+        """Record which workspace (team id) each Slack id belongs to; the first sighting wins
+        (an id in two workspaces, an Enterprise Grid user or a Slack Connect channel, keeps the
+        one it was first seen in). Returns what is recorded for these ids now (another
+        replica's earlier sighting, perhaps), so that a cache holds the same answer."""
         rows = [{"slack_id": k, "team_id": v} for k, v in ids.items() if k and v]
         if not rows:
-            return
+            return {}
+        t = object_table
         async with self.engine.begin() as conn:
             for row in rows:
-                await conn.execute(
-                    self._insert(object_table).values(**row).on_conflict_do_nothing()
+                await conn.execute(self._insert(t).values(**row).on_conflict_do_nothing())
+            found = await conn.execute(
+                sa.select(t.c.slack_id, t.c.team_id).where(
+                    t.c.slack_id.in_([row["slack_id"] for row in rows])
                 )
+            )
+            return {str(slack_id): str(team_id) for slack_id, team_id in found}
 
     async def team_of(self, slack_id: str) -> str | None:
         async with self.engine.connect() as conn:

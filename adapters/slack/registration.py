@@ -249,7 +249,13 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
         await uow.outbox.add_many(
             [
                 OutboxItem(
-                    Delivery(op=Op.DM, lane=f"u:{user.key()}", message=message, user=user),
+                    Delivery(
+                        op=Op.DM,
+                        lane=f"u:{user.key()}",
+                        message=message,
+                        user=user,
+                        workspace=tr.workspace_ref(team_id),  # theirs, wherever else they are
+                    ),
                     key=new_key(),
                     due_at=app.clock.now(),
                 )

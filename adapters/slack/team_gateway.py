@@ -1,6 +1,6 @@
 """`TeamGateway`: the `bot.ports.ChatGateway` of the OAuth mode, sending each delivery with the
-token of the workspace its channel or user belongs to, and marking a workspace uninstalled when
-Slack refuses its token."""
+token of the workspace it is said for (else of the one its channel or user was seen in), and
+marking a workspace uninstalled when Slack refuses its token."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from adapters.slack.gateway import (
     api_error,
 )
 from adapters.slack.teams import Team, Teams
-from bot.flow.outbox import ReplyTo
+from bot.flow.outbox import ReplyTo, sending_for
 from bot.messages import ChatMessage
 from bot.ports import DeliveryRefused
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
@@ -28,9 +28,18 @@ from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
 __all__ = ["TeamGateway"]
 
 
+def _team_sent_for() -> str | None:
+    """The team id of the workspace the delivery being sent is for, when it names one."""
+    workspace = sending_for()
+    if workspace is None or workspace.platform != tr.PLATFORM or not workspace.id:
+        return None
+    return workspace.id
+
+
 class TeamGateway:
     """`bot.ports.ChatGateway` for many workspaces: each call goes through the gateway (the
-    token) of the workspace its channel or user belongs to."""
+    token) of the workspace the delivery is for (`Delivery.workspace`), or, for a delivery that
+    names none, of the one its channel or user was seen in."""
 
     def __init__(self, teams: Teams, *, session: aiohttp.ClientSession | None) -> None:
         self.teams = teams
@@ -47,8 +56,11 @@ class TeamGateway:
             await self._session.close()
 
     async def _team(self, ref: Ref) -> Team:
-        slack_id = tr.split_ref(ref.id)[0]
-        team_id = await self.teams.team_of(slack_id)
+        """The workspace the delivery being sent is for (`sending_for`): one Slack id can be
+        in several installed workspaces (an Enterprise Grid user, a Slack Connect channel), and
+        only the decision knows which one it speaks for. Rows stored before deliveries named
+        their workspace (and calls outside a delivery) go by where `ref` was seen."""
+        team_id = _team_sent_for() or await self.teams.team_of(tr.split_ref(ref.id)[0])
         if team_id is None:
             raise DeliveryRefused("Slack: no installed workspace is known for this conversation")
         team = await self.teams.get(team_id)
@@ -79,7 +91,8 @@ class TeamGateway:
         await self.teams.remember(team.team_id, [tr.split_ref(ref.id)[0]])
 
     def permalink(self, ref: Ref) -> str | None:
-        team_id = self.teams.cached_team_of(tr.split_ref(ref.id)[0])
+        # A link in what is said for a workspace is that workspace's.
+        team_id = _team_sent_for() or self.teams.cached_team_of(tr.split_ref(ref.id)[0])
         team = self.teams.cached(team_id) if team_id else None
         return team.gateway.permalink(ref) if team else None
 

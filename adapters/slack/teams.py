@@ -180,11 +180,13 @@ class Teams:
                 known.gateway.workspace_url = url
 
     async def remember(self, team_id: str, ids: Sequence[str]) -> None:
-        new = {i: team_id for i in ids if i and self._ids.get(i) != team_id}
+        """Note that `ids` were seen in `team_id`'s workspace. The first sighting wins, here as
+        in the database (which this then reads back: another replica may have seen them
+        first), so every replica, before and after a restart, has the same answer."""
+        new = {i: team_id for i in ids if i and i not in self._ids}
         if not new:
             return
-        await self.installations.remember(new)
-        self._ids.update(new)
+        self._ids.update(await self.installations.remember(new))
 
     async def team_of(self, slack_id: str) -> str | None:
         found = self._ids.get(slack_id)

@@ -119,7 +119,7 @@ async def _on_demand(cmd: SendDigest, ctx: Context) -> None:
     )
     message = await render_digest(ctx.services, digest)
     await audit(ctx, cmd.actor, "digest", detail=week.label)
-    ctx.outbox.post(ws.admin_channel, message)
+    ctx.outbox.post(ws.admin_channel, message, workspace=ws.ref)
     # The admin reads it there: one copy, and a word on where it went.
     so_far = " (this week so far)" if week == current else ""
     ctx.reply(
@@ -174,5 +174,8 @@ async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
             # still marked done, and `/mentoradmin digest` shows it on demand.
             log.info("weekly digest %s skipped for %s: nothing happened", week.label, ws.ref)
             continue
-        ctx.outbox.post(ws.admin_channel, await render_digest(ctx.services, digest))
+        # One decision for every workspace: each post names its own.
+        ctx.outbox.post(
+            ws.admin_channel, await render_digest(ctx.services, digest), workspace=ws.ref
+        )
         log.info("weekly digest %s decided for %s", week.label, ws.ref)

@@ -10,8 +10,11 @@ by the question and resolved when the delivery goes out.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,7 +24,7 @@ from bot.commands import Command
 from bot.domain import Question
 from bot.flow.codec import command_from_json, command_to_json, message_from_json, message_to_json
 from bot.messages import ChatMessage, Mention, text
-from bot.refs import ChannelRef, Ref, ThreadRef, UserRef
+from bot.refs import ChannelRef, Ref, ThreadRef, UserRef, WorkspaceRef
 
 __all__ = [
     "SCRUBBED",
@@ -32,6 +35,8 @@ __all__ = [
     "ReplyTo",
     "fallback_key",
     "new_key",
+    "routed",
+    "sending_for",
 ]
 
 SCRUBBED = "[removed once delivered: it held a one-time secret]"
@@ -120,6 +125,11 @@ class Delivery:
     # A DM that asks something of `user` (a hand-over offer): when it is refused for good,
     # this command goes to the inbox, so the core hears they will never answer.
     if_refused: Command | None = None
+    # The workspace this is said for: a gateway serving several (Slack's OAuth mode) sends it
+    # with that workspace's token. One Slack id can be in two workspaces (an Enterprise Grid
+    # user, a Slack Connect channel), so the recipient alone does not say which. None: rows
+    # stored before deliveries named it (the gateway goes by where the recipient was seen).
+    workspace: WorkspaceRef | None = None
 
     def scrubbed(self) -> Delivery:
         """The same delivery without its message: what its row keeps once it is done."""
@@ -151,6 +161,8 @@ class Delivery:
             out["fallback_of"] = self.fallback_of
         if self.if_refused is not None:
             out["if_refused"] = command_to_json(self.if_refused)
+        if self.workspace is not None:
+            out["workspace"] = self.workspace.key()
         return out
 
     @classmethod
@@ -171,6 +183,7 @@ class Delivery:
             fallback=message_from_json(raw["fallback"]) if "fallback" in raw else None,
             fallback_of=raw.get("fallback_of"),
             if_refused=command_from_json(raw["if_refused"]) if "if_refused" in raw else None,
+            workspace=WorkspaceRef.from_key(raw["workspace"]) if raw.get("workspace") else None,
         )
 
 
@@ -205,23 +218,88 @@ def question_lane(question_id: int) -> str:
     return f"q:{question_id}"
 
 
+_SENDING_FOR: ContextVar[WorkspaceRef | None] = ContextVar("sending_for", default=None)
+
+
+def sending_for() -> WorkspaceRef | None:
+    """The workspace of the delivery being sent (see `routed`), for a gateway that serves
+    several; None outside a delivery, or for a row stored before deliveries named theirs."""
+    return _SENDING_FOR.get()
+
+
+def routed(
+    process: Callable[[OutboxItem], Awaitable[None]],
+) -> Callable[[OutboxItem], Awaitable[None]]:
+    """`process` (the deliverer) with each row's workspace known to the gateway while it is
+    sent (`sending_for`): the gateway's calls take no workspace, and a Slack id alone does not
+    say which workspace's token to use."""
+
+    async def send(row: OutboxItem) -> None:
+        token = _SENDING_FOR.set(row.delivery.workspace)
+        try:
+            await process(row)
+        finally:
+            _SENDING_FOR.reset(token)
+
+    return send
+
+
 class Outbox:
     """What one transaction will say, in order. Handlers call these; nothing is sent here.
-    Deliveries about a question refer to it by its internal id (`Delivery.question_id`)."""
+    Deliveries about a question refer to it by its internal id (`Delivery.question_id`).
 
-    def __init__(self) -> None:
+    Each delivery names the workspace it is said for: the question's for what is about one (its
+    card, its thread), else the `workspace` given, else the decision's (`workspace`: the bus sets
+    it to the input's — a command's actor's workspace, a nudge's, the question of an event).
+    A handler that speaks for another workspace says so (`workspace=`, or `speaking_for`)."""
+
+    def __init__(self, workspace: WorkspaceRef | None = None) -> None:
         self.deliveries: list[Delivery] = []
+        self.workspace = workspace
+
+    @contextlib.contextmanager
+    def speaking_for(self, workspace: WorkspaceRef | None) -> Iterator[None]:
+        """What is recorded inside is said for `workspace` (None: leave the default as is)."""
+        if workspace is None:
+            yield
+            return
+        before, self.workspace = self.workspace, workspace
+        try:
+            yield
+        finally:
+            self.workspace = before
 
     def _add(self, delivery: Delivery) -> None:
         self.deliveries.append(delivery)
 
-    def post(self, channel: ChannelRef, message: ChatMessage) -> None:
+    def _for(self, workspace: WorkspaceRef | None) -> WorkspaceRef | None:
+        return workspace if workspace is not None else self.workspace
+
+    def post(
+        self, channel: ChannelRef, message: ChatMessage, *, workspace: WorkspaceRef | None = None
+    ) -> None:
         """A message in a channel (digest, escalation bump, a heads-up to admins)."""
-        self._add(Delivery(Op.POST, f"ch:{channel.key()}", message=message, channel=channel))
+        self._add(
+            Delivery(
+                Op.POST,
+                f"ch:{channel.key()}",
+                message=message,
+                channel=channel,
+                workspace=self._for(workspace),
+            )
+        )
 
     def card(self, q: Question, *, channel: ChannelRef) -> None:
         """Show `q`'s card as the question stands when it goes out."""
-        self._add(Delivery(Op.CARD, question_lane(q.pk), channel=channel, question_id=q.pk))
+        self._add(
+            Delivery(
+                Op.CARD,
+                question_lane(q.pk),
+                channel=channel,
+                question_id=q.pk,
+                workspace=q.workspace,
+            )
+        )
 
     def open_thread(
         self,
@@ -241,6 +319,7 @@ class Outbox:
                 members=members,
                 private=private,
                 name=f"Question #{q.number}",
+                workspace=q.workspace,
             )
         )
 
@@ -251,7 +330,12 @@ class Outbox:
         (a thread the question had before a hand-over)."""
         self._add(
             Delivery(
-                Op.THREAD, question_lane(q.pk), message=message, thread=thread, question_id=q.pk
+                Op.THREAD,
+                question_lane(q.pk),
+                message=message,
+                thread=thread,
+                question_id=q.pk,
+                workspace=q.workspace,
             )
         )
 
@@ -262,6 +346,7 @@ class Outbox:
         *,
         secret: bool = False,
         if_refused: Command | None = None,
+        workspace: WorkspaceRef | None = None,
     ) -> None:
         """A direct message; `secret` when it carries one (its stored copy is scrubbed once it
         went out); `if_refused`, a command the core runs when it can't reach `user` (closed
@@ -274,6 +359,7 @@ class Outbox:
                 user=user,
                 secret=secret,
                 if_refused=if_refused,
+                workspace=self._for(workspace),
             )
         )
 
@@ -294,7 +380,7 @@ class Outbox:
         given (one they were in before a hand-over), else the one `q` has when this goes out,
         as long as `user` is still its mentor. Only for a thread `user` is in: a mention in a
         private thread would pull anyone else into it, and with them its (perhaps anonymous)
-        asker."""
+        asker. Said for `q`'s workspace."""
         said = in_thread or message
         fallback = ChatMessage(
             body=text(
@@ -312,13 +398,38 @@ class Outbox:
                 thread=thread,
                 fallback=fallback,
                 fallback_of=q.pk,
+                workspace=q.workspace,
             )
         )
 
-    def private(self, user: UserRef, channel: ChannelRef, message: ChatMessage) -> None:
+    def private(
+        self,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        *,
+        workspace: WorkspaceRef | None = None,
+    ) -> None:
         self._add(
-            Delivery(Op.PRIVATE, f"u:{user.key()}", message=message, user=user, channel=channel)
+            Delivery(
+                Op.PRIVATE,
+                f"u:{user.key()}",
+                message=message,
+                user=user,
+                channel=channel,
+                workspace=self._for(workspace),
+            )
         )
 
-    def reply(self, to: ReplyTo, message: ChatMessage) -> None:
-        self._add(Delivery(Op.REPLY, f"r:{to.user.key()}", message=message, reply_to=to))
+    def reply(
+        self, to: ReplyTo, message: ChatMessage, *, workspace: WorkspaceRef | None = None
+    ) -> None:
+        self._add(
+            Delivery(
+                Op.REPLY,
+                f"r:{to.user.key()}",
+                message=message,
+                reply_to=to,
+                workspace=self._for(workspace),
+            )
+        )

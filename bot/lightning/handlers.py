@@ -102,7 +102,7 @@ async def present(ctx: Context, rsvps: list[Rsvp]) -> list[Rsvp]:
 
 def show_card(ctx: Context, s: Lightning, ws: Workspace) -> None:
     """Post the session's card, or bring the posted one up to date."""
-    ctx.outbox.post(ws.mentoring_channel, card_placeholder(s))
+    ctx.outbox.post(ws.mentoring_channel, card_placeholder(s), workspace=s.workspace)
 
 
 async def _schedule(ctx: Context, s: Lightning, tz: str) -> None:
@@ -147,7 +147,7 @@ async def _announce(
     invited = [u for u in askers if u in known]
     for user in invited:
         reads_in = await reader_timezone(ctx, user, s.workspace)
-        ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=reads_in))
+        ctx.outbox.dm(user, invitation(s, speaker=speaker, tz=reads_in), workspace=s.workspace)
     if any(q.anonymous and q.asker in invited for q in asked):
         return None
     return len(invited)
@@ -449,6 +449,7 @@ async def _call_off(ctx: Context, s: Lightning, ws: Workspace | None, *, why: st
                     f" is cancelled: {why}. Sorry! `/lightning list` shows what else is coming.",
                 )
             ),
+            workspace=s.workspace,
         )
     return len(told)
 
@@ -501,6 +502,7 @@ async def cancel_lightning(cmd: CancelLightning, ctx: Context) -> None:
                     ". Thank you for offering it!",
                 )
             ),
+            workspace=s.workspace,
         )
     ctx.reply(text(f"Cancelled lightning session #{s.number} ", named(s), ". ", _told(told)))
 
@@ -542,6 +544,7 @@ async def move_lightning(cmd: MoveLightning, ctx: Context) -> None:
                     ),
                 )
             ),
+            workspace=s.workspace,
         )
     ctx.reply(
         text(

@@ -154,7 +154,11 @@ async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question])
     if s is None:
         return  # proposed by a question asked at the same moment
     for mentor in s.invited:
-        ctx.outbox.dm(mentor, proposal_prompt(s, asked=len(asked), window_days=cfg.window_days))
+        ctx.outbox.dm(
+            mentor,
+            proposal_prompt(s, asked=len(asked), window_days=cfg.window_days),
+            workspace=s.workspace,
+        )
 
 
 async def recheck_untaught(event: MentorRegistered | MentorResumed, ctx: Context) -> None:
@@ -215,4 +219,5 @@ async def invite_next_mentors(ctx: Context, s: Lightning) -> None:
             proposal_prompt(
                 s, asked=len(asked) or len(s.question_ids), window_days=cfg.window_days
             ),
+            workspace=s.workspace,
         )

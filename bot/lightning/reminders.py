@@ -46,6 +46,7 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
                     speaking=user == s.speaker,
                     now=now,
                 ),
+                workspace=s.workspace,
             )
         return
     if nudge.step != REMIND["done"]:
@@ -57,7 +58,7 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
     if ws is not None:
         show_card(ctx, s, ws)
     for r in rsvps:
-        ctx.outbox.dm(r.user, rating_prompt(s))
+        ctx.outbox.dm(r.user, rating_prompt(s), workspace=s.workspace)
     if s.speaker is not None:
         names = await names_for(ctx, [s.speaker])
         going = len(rsvps)  # those asked to rate it: a forgotten sign-up is nobody
@@ -77,4 +78,5 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
                     ),
                 )
             ),
+            workspace=s.workspace,
         )

@@ -46,7 +46,9 @@ class NudgeSweep:
             await ctx.uow.nudges.mark_sent(nudge_id, now)
 
         try:
-            await self._bus.decide(decide)
+            # What it says is said for the nudge's workspace (a mentor in two workspaces hears
+            # each one's nudges from that workspace).
+            await self._bus.decide(decide, workspace=nudge.workspace)
         except Later as later:
             async with self._bus.uow_factory() as uow:
                 await uow.nudges.postpone(nudge_id, due_at=later.when, lease_until=lease_until)

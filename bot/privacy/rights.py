@@ -70,8 +70,10 @@ async def step_down(
         if not everywhere and q.workspace != workspace:
             continue
         actor = Actor(user=user, name=name, workspace=q.workspace)
-        # One DM tells the asker (the release's own, saying why).
-        await release_question(ReleaseQuestion(actor, q.number, why=why), ctx)
+        # One DM tells the asker (the release's own, saying why), for the question's workspace
+        # (a forget releases sessions in every workspace).
+        with ctx.outbox.speaking_for(q.workspace):
+            await release_question(ReleaseQuestion(actor, q.number, why=why), ctx)
         released += 1
     del ctx.replies[replies:]  # "you released #n" is not what a leaver needs to read
     return released
@@ -233,8 +235,9 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
         {cmd.actor.workspace} | await ctx.uow.privacy.workspaces_of(cmd.person),
         key=WorkspaceRef.key,
     ):
-        await cancel_speaker_sessions(ctx, cmd.person, workspace)
-        await redraw_signed_up(ctx, cmd.person, workspace)
+        with ctx.outbox.speaking_for(workspace):
+            await cancel_speaker_sessions(ctx, cmd.person, workspace)
+            await redraw_signed_up(ctx, cmd.person, workspace)
     await forget_target(ctx, cmd.person)
     asked = await ctx.uow.privacy.asked_by(cmd.person)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")

@@ -186,7 +186,7 @@ async def _announce(ctx: Context, user: UserRef, workspace: WorkspaceRef, now: d
         body.append(text("Thank you! Your badges are in `/mentor me` and on your home view."))
     else:
         body.append(text("Thank you! Your badges are on your home view (`/mentor home`)."))
-    ctx.outbox.dm(user, ChatMessage(body=lines(body)))
+    ctx.outbox.dm(user, ChatMessage(body=lines(body)), workspace=workspace)
 
 
 async def send_badge_note(ctx: Context, nudge: Nudge, now: datetime) -> None:
