@@ -121,6 +121,9 @@ class Question:
     handover_by: UserRef | None = None  # who asked for it: the mentor or an admin
     # The career stage the asker asked for (`/askmentor --senior`), if any.
     wanted_stage: str | None = None
+    # The stored row's version, for optimistic concurrency: an update writes only over the
+    # version it read (else it is refused, as when the state moved on), and bumps it.
+    version: int = 0
 
     def moved(self, move: Transition, **changes: Any) -> Question:
         """A copy in the state after `move` (raises :class:`IllegalTransition`)."""

@@ -90,6 +90,12 @@ _PERSON_LISTS: tuple[tuple[sa.Table, tuple[str, ...]], ...] = (
 )
 
 
+def _bumped(table: sa.Table) -> dict[str, Any]:
+    """A question row rewritten here gets a new version: a decision that read it before must
+    not write the old words or people back (`SqlQuestionRepository.update`)."""
+    return {"version": table.c.version + 1} if table is QUESTION else {}
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -205,7 +211,14 @@ class SqlPrivacyRepository(Repository):
                 {**row, "resolved_by": _resolver(row, key)}
                 for row in await self._rows(
                     sa.select(q).where(q.c.asker == key, here, shown).order_by(q.c.id),
-                    drop=("suggested", "notified", "released_by", "handover_to", "handover_by"),
+                    drop=(
+                        "suggested",
+                        "notified",
+                        "released_by",
+                        "handover_to",
+                        "handover_by",
+                        "version",  # bookkeeping, nothing about them
+                    ),
                 )
             ],
             # Sessions they mentored: not the asker's words, only what they did.
@@ -312,12 +325,14 @@ class SqlPrivacyRepository(Repository):
     async def forget(self, user: UserRef, *, tombstone: UserRef, removed: str) -> int:
         key, nobody = user.key(), tombstone.key()
         changed = await self._rowcount(
-            sa.update(QUESTION).where(QUESTION.c.asker == key).values(text=removed)
+            sa.update(QUESTION)
+            .where(QUESTION.c.asker == key)
+            .values(text=removed, **_bumped(QUESTION))
         )
         changed += await self._rowcount(
             sa.update(QUESTION)
             .where(QUESTION.c.handover_to == key)
-            .values(handover_to=None, handover_by=None)
+            .values(handover_to=None, handover_by=None, **_bumped(QUESTION))
         )
         changed += await self._rowcount(
             sa.update(FEEDBACK)
@@ -354,7 +369,7 @@ class SqlPrivacyRepository(Repository):
                 changed += await self._rowcount(sa.delete(table).where(col == key))
             else:
                 changed += await self._rowcount(
-                    sa.update(table).where(col == key).values({column: nobody})
+                    sa.update(table).where(col == key).values({column: nobody, **_bumped(table)})
                 )
         return changed
 
@@ -381,7 +396,9 @@ class SqlPrivacyRepository(Repository):
                 }
                 if values:
                     changed += await self._rowcount(
-                        sa.update(table).where(table.c.id == row.id).values(values)
+                        sa.update(table)
+                        .where(table.c.id == row.id)
+                        .values({**values, **_bumped(table)})
                     )
         return changed
 
@@ -465,7 +482,7 @@ class SqlPrivacyRepository(Repository):
         texts = await self._rowcount(
             sa.update(QUESTION)
             .where(QUESTION.c.created_at < before, ~QUESTION.c.text.startswith("[removed"))
-            .values(text=removed)
+            .values(text=removed, **_bumped(QUESTION))
         )
         texts += await self._rowcount(
             sa.update(DRAFT)

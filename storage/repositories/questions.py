@@ -1,4 +1,8 @@
-"""Questions: storage, lookups and the conditional UPDATE that makes claims race-safe."""
+"""Questions: storage, lookups and the conditional UPDATE that makes claims race-safe.
+
+An update is optimistic: it writes only over the version of the row it read (and the state it
+expects), and bumps the version, so two concurrent decisions on one question cannot undo each
+other; the later one is refused as if the state had moved on."""
 
 from __future__ import annotations
 
@@ -48,6 +52,7 @@ def _values(q: Question) -> dict[str, Any]:
         "handover_to": key_or_none(q.handover_to),
         "handover_by": key_or_none(q.handover_by),
         "wanted_stage": q.wanted_stage,
+        "version": q.version,
     }
 
 
@@ -56,6 +61,7 @@ def _changeable(q: Question) -> dict[str, Any]:
     records (a handler that read the question before the card went out must not erase it)."""
     values = _values(q)
     del values["card"], values["thread"], values["number"], values["workspace"]
+    del values["version"]  # the update's own: the one read, plus one
     return values
 
 
@@ -87,6 +93,7 @@ def _question(row: sa.Row[Any]) -> Question:
         handover_to=ref_or_none(UserRef, row.handover_to),
         handover_by=ref_or_none(UserRef, row.handover_by),
         wanted_stage=row.wanted_stage,
+        version=row.version,
     )
 
 
@@ -118,6 +125,7 @@ class SqlQuestionRepository(Repository):
             )
             number = found.scalar_one()
         question.local_number = number
+        question.version = 0
         result = await self._session.execute(
             sa.insert(T).values(**_values(question)).returning(T.c.id)
         )
@@ -157,22 +165,47 @@ class SqlQuestionRepository(Repository):
         return await self._one(T.c.thread == thread.key())
 
     async def update(self, question: Question, *, expected_state: QuestionState) -> bool:
+        """Write `question` over the row if it is still in `expected_state` at the version it
+        was read at; False (nothing written) otherwise. On success `question` carries the new
+        version, so the decision may update it again."""
         if question.id is None:
             raise ValueError("cannot update a question that was never stored")
-        changed = await self._rowcount(
-            sa.update(T)
-            .where(T.c.id == question.id, T.c.state == expected_state.value)
-            .values(**_changeable(question))
-        )
-        if changed == 1:
-            current = self._written.get(question.id)
-            # card and thread are the deliverer's: keep what was read, not what was passed
-            self._written[question.id] = replace(
-                question,
-                card=current.card if current else question.card,
-                thread=current.thread if current else question.thread,
+        values = _changeable(question)
+        values["version"] = question.version + 1
+        if question.last_activity_at is None:
+            del values["last_activity_at"]
+        else:
+            # `touch` records activity without a version (a message in the thread must not
+            # refuse the extend clicked meanwhile): never write an older time over it.
+            at = sa.literal(question.last_activity_at, T.c.last_activity_at.type)
+            values["last_activity_at"] = sa.case(
+                (T.c.last_activity_at.is_(None), at),
+                (T.c.last_activity_at < at, at),
+                else_=T.c.last_activity_at,
             )
-        return changed == 1
+        found = await self._session.execute(
+            sa.update(T)
+            .where(
+                T.c.id == question.id,
+                T.c.state == expected_state.value,
+                T.c.version == question.version,
+            )
+            .values(**values)
+            .returning(T.c.last_activity_at)
+        )
+        row = found.first()
+        if row is None:
+            return False
+        question.version += 1
+        question.last_activity_at = row.last_activity_at
+        current = self._written.get(question.id)
+        # card and thread are the deliverer's: keep what was read, not what was passed
+        self._written[question.id] = replace(
+            question,
+            card=current.card if current else question.card,
+            thread=current.thread if current else question.thread,
+        )
+        return True
 
     async def touch(self, question_id: int, at: datetime) -> None:
         self._written.pop(question_id, None)

@@ -17,7 +17,7 @@ from sqlalchemy import inspect, pool, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain import Question
+from bot.domain import Question, QuestionState
 from bot.refs import UserRef, WorkspaceRef
 from storage.engine import create_engine
 from storage.migrate import alembic_config, upgrade
@@ -553,6 +553,55 @@ async def test_0018_keeps_an_admin_flag_only_where_it_names_one_workspace_and_go
         "console:admin": False,
     }
     assert "workspace_admin" not in tables
+
+
+async def test_0019_versions_existing_questions_from_0_and_goes_back(empty_url: str) -> None:
+    """Questions asked before 0019 start at version 0 (and can be updated: an update of what
+    was read at 0 writes 1); down to 0018 the column goes, the question and SQLite's
+    AUTOINCREMENT stay."""
+    await upgrade(empty_url, "0018")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO question (id, workspace, asker, text, created_at, anonymous, "
+                    "topics, state, suggested, extensions, claims, number, released_by, "
+                    "notified, mentor) VALUES (1, 'slack:T1', 'slack:U1', 'How do I ...?', "
+                    "'2026-11-20 09:00:00', false, '[]', 'claimed', '[]', 0, 1, 1, '[]', '[]', "
+                    "'slack:UM')"
+                )
+            )
+        await upgrade(empty_url)
+        async with make_uow_factory(engine)() as uow:
+            q = await uow.questions.get(1)
+            assert q is not None and q.version == 0
+            extended = replace(q, extensions=1)
+            assert await uow.questions.update(extended, expected_state=QuestionState.CLAIMED)
+            await uow.commit()
+        async with make_uow_factory(engine)(read_only=True) as uow:
+            q = await uow.questions.get(1)
+        assert q is not None and (q.version, q.extensions) == (1, 1)
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade_to("0018"))
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("question")}
+            )
+            kept = (await conn.execute(text("SELECT extensions FROM question"))).scalar()
+            ddl = (
+                (
+                    await conn.execute(
+                        text("SELECT sql FROM sqlite_master WHERE name = 'question'")
+                    )
+                ).scalar()
+                if conn.dialect.name == "sqlite"
+                else "AUTOINCREMENT"
+            )
+    finally:
+        await engine.dispose()
+    assert "version" not in columns and kept == 1
+    assert "AUTOINCREMENT" in str(ddl)
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD

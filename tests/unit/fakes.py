@@ -264,6 +264,7 @@ class FakeQuestionRepository(_Repository):
             (q.number for q in self._rows().values() if q.workspace == question.workspace),
             default=0,
         )
+        question.version = 0
         self._uow.put(self.table, question.id, question)
         await self._uow.lock(self.table, question.id)
         return question
@@ -292,8 +293,19 @@ class FakeQuestionRepository(_Repository):
             raise ValueError("cannot update a question that was never stored")
         await self._uow.lock(self.table, question.id)
         current = self._rows().get(question.id)
-        if current is None or current.state is not expected_state:
+        if (
+            current is None
+            or current.state is not expected_state
+            or current.version != question.version
+        ):
             return False
+        question.version += 1
+        # Activity recorded by `touch` (no version) is never set back, as in SQL.
+        if current.last_activity_at is not None and (
+            question.last_activity_at is None
+            or question.last_activity_at < current.last_activity_at
+        ):
+            question.last_activity_at = current.last_activity_at
         # Where the card and thread are is the deliverer's to record, as in SQL.
         self._uow.put(
             self.table, question.id, replace(question, card=current.card, thread=current.thread)
