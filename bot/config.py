@@ -298,6 +298,10 @@ class FlowSection(_Section):
     max_attempts: Annotated[int, Field(ge=1, le=50)] = 8
     retry_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 2.0
     retry_max_seconds: Annotated[float, Field(gt=0, le=86_400)] = 300.0
+    # A platform that is down or out of reach (a 5xx, a dropped connection, a timeout) is
+    # retried this long (at most `retry_max_seconds` apart) before a delivery is given up;
+    # other failures give it up after `max_attempts`.
+    give_up_after_minutes: Annotated[float, Field(ge=1, le=10_080)] = 240.0
     inbox_attempts: Annotated[int, Field(ge=1, le=20)] = 3
     # Messages sent at once (network-bound: many in flight keep delivery lag low).
     concurrency: Annotated[int, Field(ge=1, le=256)] = 16

@@ -10,6 +10,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, Literal
 
+import aiohttp
 import discord
 
 from adapters.discord.components import view_for
@@ -18,6 +19,7 @@ from adapters.discord.render import RenderedMessage, render_message
 from adapters.discord.thread_refused import notice_key, refused_by_dm, refused_in_channel
 from adapters.discord.translate import PLATFORM, message_ids, message_ref, snowflake, thread_ref
 from bot.flow.outbox import ReplyTo
+from bot.flow.worker import Unavailable
 from bot.messages import ChatMessage
 from bot.ports import Clock, DeliveryRefused, RetryAfter
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
@@ -81,7 +83,9 @@ class MissingPermission(DeliveryRefused):
 async def _delivering(*, dm: bool = False, needs: str = "") -> AsyncIterator[None]:
     """Translate Discord's failures into the port's. Messages carry codes, never ids (the
     deliverer logs them, and a recipient may be an anonymous asker). `needs` names the
-    permissions the call takes, for the operator when Discord says the bot lacks one."""
+    permissions the call takes, for the operator when Discord says the bot lacks one.
+    Discord down or out of reach (a 5xx, a connection that failed, no answer in time) is
+    `Unavailable`: the deliverer waits the outage out instead of counting attempts."""
     try:
         yield
     except discord.RateLimited as e:  # longer than the client may wait inside a call
@@ -89,12 +93,16 @@ async def _delivering(*, dm: bool = False, needs: str = "") -> AsyncIterator[Non
     except discord.HTTPException as e:
         if e.status == 429:  # not Discord's (discord.py handles those): Cloudflare, a proxy
             raise RetryAfter(retry_after_seconds(e)) from e
+        if e.status >= 500:  # discord.py has tried it again a few times already
+            raise Unavailable(f"Discord is unavailable ({e.status})") from e
         if e.code in UNREACHABLE or (dm and e.code == MISSING_ACCESS):
             reason = UNREACHABLE.get(e.code, "missing access")
             raise DeliveryRefused(f"Discord refused it ({e.code}: {reason})") from e
         if e.code in FORBIDDEN and not dm:
             raise MissingPermission(e.code, needs=needs) from e
         raise
+    except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, OSError, TimeoutError) as e:
+        raise Unavailable(f"Discord could not be reached ({type(e).__name__})") from e
 
 
 class DiscordGateway:
@@ -301,7 +309,7 @@ class DiscordGateway:
                 continue
             except DeliveryRefused:
                 pass  # closed DMs: say it in the channel instead
-            except (RetryAfter, discord.HTTPException) as e:
+            except (RetryAfter, Unavailable, discord.HTTPException) as e:
                 log.warning("could not tell a member their session thread was refused: %s", e)
                 continue
             if private:
@@ -315,7 +323,7 @@ class DiscordGateway:
             said = refused_in_channel(user=person, grant=grant)
             try:
                 await self.post_card(channel, said, key=key("channel"))
-            except (DeliveryRefused, RetryAfter, discord.HTTPException) as e:
+            except (DeliveryRefused, RetryAfter, Unavailable, discord.HTTPException) as e:
                 log.warning("could not tell a member their session thread was refused: %s", e)
 
     async def _channel_thread(

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -18,6 +19,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for, text_only
 from adapters.slack.translate import message_ref, split_ref, thread_ref
 from bot.flow.outbox import ReplyTo
+from bot.flow.worker import Unavailable
 from bot.messages import Attachment, ChatMessage, text
 from bot.ports import Clock, DeliveryRefused, RetryAfter
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
@@ -27,6 +29,7 @@ __all__ = [
     "TOKEN_EXPIRED",
     "TOKEN_GONE",
     "SlackGateway",
+    "SlackUnavailable",
     "TokenRefused",
     "api_error",
     "classify",
@@ -130,9 +133,22 @@ class TokenRefused(DeliveryRefused):
         self.code = code
 
 
+class SlackUnavailable(SlackApiError, Unavailable):
+    """Slack is down or in trouble (a 5xx, or its passing trouble, `_TRANSIENT`): the
+    deliverer waits it out (`[flow] give_up_after_minutes`) instead of counting attempts. Still
+    a `SlackApiError` (with Slack's response) for whoever looks at the code."""
+
+    def __init__(self, e: SlackApiError) -> None:
+        super().__init__(f"Slack: {api_error(e)}", e.response)  # type: ignore[no-untyped-call]
+
+    def __str__(self) -> str:
+        return f"Slack: {api_error(self)} (Slack is unavailable)"
+
+
 def classify(e: SlackApiError) -> Exception:
     """What the deliverer should do about a Web API error: wait (rate limit), skip (this
-    recipient can't be reached), or retry (anything else, e.g. a 5xx).
+    recipient can't be reached), wait out an outage (a 5xx or Slack's passing trouble:
+    `SlackUnavailable`), or retry a few times (anything else).
 
     A dead token is `TokenRefused` for ``account_inactive`` (skipped, as always) and left to
     retry otherwise: with one workspace the token is the environment's and an operator may put
@@ -144,7 +160,38 @@ def classify(e: SlackApiError) -> Exception:
         return TokenRefused(code)
     if code in _REFUSED:
         return DeliveryRefused(f"Slack: {code}")
+    if e.response.status_code >= 500 or code in _TRANSIENT:
+        return SlackUnavailable(e)
     return e
+
+
+# A connection that could not be made or broke, an answer that never came or came cut short:
+# Slack (or the way to it) is unavailable.
+_UNREACHABLE = (
+    aiohttp.ClientConnectionError,
+    aiohttp.ClientPayloadError,
+    ConnectionError,
+    TimeoutError,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reaching(
+    call: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    """`Unavailable` for a failure to reach Slack at all (`_UNREACHABLE`), so the deliverer
+    waits the outage out rather than counting attempts."""
+
+    @functools.wraps(call)
+    async def reaching(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await call(*args, **kwargs)
+        except _UNREACHABLE as e:
+            raise Unavailable(f"Slack could not be reached ({type(e).__name__})") from e
+
+    return reaching
 
 
 def _cannot_look(e: SlackApiError) -> bool:
@@ -357,11 +404,13 @@ class SlackGateway:
         except Exception as e:  # the upload URL refused the bytes, a timeout, a dropped connection
             log.warning("uploading an attachment (%s) failed: %s", file.mime, type(e).__name__)
 
+    @_reaching
     async def post_card(
         self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
         return await self._post(channel.id, message, key=key, retry=retry)
 
+    @_reaching
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
         channel, ts = split_ref(card.id)
         try:
@@ -375,6 +424,7 @@ class SlackGateway:
         except SlackApiError as e:
             raise classify(e) from None
 
+    @_reaching
     async def open_thread(
         self,
         *,
@@ -398,18 +448,21 @@ class SlackGateway:
             raise classify(e) from None
         return thread_ref(str(resp["channel"]["id"]))
 
+    @_reaching
     async def post_in_thread(
         self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
         channel, thread_ts = split_ref(thread.id)
         return await self._post(channel, message, thread_ts=thread_ts, key=key, retry=retry)
 
+    @_reaching
     async def send_dm(
         self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
         # Posting to a user id delivers to the app's Messages tab with that user.
         return await self._post(user.id, message, key=key, retry=retry)
 
+    @_reaching
     async def send_private(
         self,
         *,
@@ -430,6 +483,7 @@ class SlackGateway:
             log.info("ephemeral not possible (%s); sending a DM instead", api_error(e))
             await self.send_dm(user, message, key=key, retry=retry)
 
+    @_reaching
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> None:
@@ -460,6 +514,7 @@ class SlackGateway:
         if response_url:
             await self._via_response_url(response_url, ChatMessage(body=text(said)))
 
+    @_reaching
     async def thread_of(self, channel: str, ts: str) -> ThreadRef:
         """The conversation a message belongs to: its reply thread, else the whole channel (group
         DM). A rate limit or Slack's passing trouble is raised (the input waits and is tried

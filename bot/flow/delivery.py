@@ -13,7 +13,9 @@ from functools import partial
 from bot.commands import Command
 from bot.domain import Question
 from bot.flow.group import GroupWriter
+from bot.flow.inbox import InboxClosed
 from bot.flow.outbox import Delivery, Op, OutboxItem, fallback_key
+from bot.flow.worker import NotMine
 from bot.messages import ChatMessage
 from bot.ports import ChatGateway, Clock, DeliveryRefused, UnitOfWork, UnitOfWorkFactory
 from bot.refs import MessageRef, ThreadRef
@@ -85,15 +87,27 @@ class Deliverer:
             if d.if_refused is not None:
                 # Reported before the row is settled: a crash in between refuses and reports
                 # again, and the inbox drops the second report by its key.
-                await self._refused(d.if_refused, refused_key(row.key))
+                await self._report(row)
             raise
         await self._record(row, d, result, records)
 
     async def gave_up(self, row: OutboxItem, error: str) -> None:
         """The outbox worker's `on_give_up`: a delivery someone waits on that failed on every
-        attempt is reported as one refused (`if_refused`), so that they are not left waiting."""
+        attempt is reported as one refused (`if_refused`), so that they are not left waiting.
+        The worker settles the row only once this returned: if it raises, the row stays
+        pending and a later attempt reports again."""
         if row.delivery.if_refused is not None:
+            await self._report(row)
+
+    async def _report(self, row: OutboxItem) -> None:
+        assert row.delivery.if_refused is not None
+        try:
             await self._refused(row.delivery.if_refused, refused_key(row.key))
+        except InboxClosed:
+            # A shutdown closed the inbox while the outbox drains: the row is handed back,
+            # uncounted, and the attempt after the restart (here or at another replica)
+            # reports it.
+            raise NotMine("the inbox is closed for a shutdown: reported after it") from None
 
     def _time_left(self, row: OutboxItem) -> float | None:
         """How long a send may take: it must end while the lease is ours (a margin before it

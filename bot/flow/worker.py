@@ -12,7 +12,7 @@ from typing import Generic, Protocol, TypeVar
 
 from bot.ports import Clock, DeliveryRefused, LeasedQueue, RetryAfter, UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["LeaseLost", "LeasedWorker", "NotMine", "NotYet", "WorkerSettings"]
+__all__ = ["LeaseLost", "LeasedWorker", "NotMine", "NotYet", "Unavailable", "WorkerSettings"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,22 @@ class NotYet(Exception):
     ATTEMPTS = 5
 
 
+class Unavailable(Exception):
+    """The platform is down or out of reach (an HTTP 5xx, its own "internal error", a dropped
+    or refused connection, no answer in time): nothing is wrong with the row. Retried with
+    back-off for `WorkerSettings.give_up_after_seconds`, not just `max_attempts` times, so an
+    outage of a few hours delays what the bot says instead of losing it. (A `TimeoutError`
+    counts as one too: the deliverer cuts a send that outlasts its lease.)"""
+
+
+def _unavailable(e: BaseException) -> bool:
+    return isinstance(e, Unavailable | TimeoutError)
+
+
+# How long a row that meets nothing but `Unavailable` is retried ([flow] give_up_after_minutes).
+GIVE_UP_AFTER_SECONDS = 4 * 3600.0
+
+
 @dataclass(frozen=True, slots=True)
 class WorkerSettings:
     lease_seconds: float = 60.0
@@ -53,10 +69,31 @@ class WorkerSettings:
     max_attempts: int = 5
     retry_base_seconds: float = 2.0
     retry_max_seconds: float = 600.0
+    # A platform that is unavailable (`Unavailable`) is waited for this long (at least
+    # `max_attempts` times); any other failure gives the row up after `max_attempts`.
+    give_up_after_seconds: float = GIVE_UP_AFTER_SECONDS
 
     def backoff(self, attempts: int) -> timedelta:
         seconds = self.retry_base_seconds * 2 ** max(attempts - 1, 0)
         return timedelta(seconds=min(seconds, self.retry_max_seconds))
+
+    def waited(self, attempts: int) -> timedelta:
+        """The back-off between `attempts` attempts in a row (the time a row that failed on
+        each of them has been retried for, at least: no clock or restart shortens it)."""
+        total = timedelta()
+        for n in range(1, attempts):
+            total += self.backoff(n)
+            if total.total_seconds() >= self.give_up_after_seconds:
+                break  # enough to know: the sum only grows
+        return total
+
+    def spent(self, attempts: int, *, unavailable: bool) -> bool:
+        """Whether a row that just failed its `attempts`-th attempt is given up."""
+        if attempts < self.max_attempts:
+            return False
+        return not unavailable or (
+            self.waited(attempts).total_seconds() >= self.give_up_after_seconds
+        )
 
 
 async def _no_wait() -> None:
@@ -176,11 +213,17 @@ class LeasedWorker(Generic[T]):
     async def _fresh(self, item: T) -> bool:
         """Renew the lease of a row that waited its turn (late in a batch) until less than half
         of it is left, so no other worker takes it while it is processed; False if it is lost."""
-        assert item.id is not None
         now = self._clock.now()
         if item.lease_until is None or item.lease_until - now >= self.lease / 2:
             return True
-        until = now + self.lease
+        return await self._hold(item)
+
+    async def _hold(self, item: T) -> bool:
+        """Renew the row's lease to a whole one from now; False if another worker has it."""
+        assert item.id is not None
+        if item.lease_until is None:
+            return True
+        until = self._clock.now() + self.lease
         async with self._uow_factory() as uow:
             held = await self._queue(uow).hold(item.id, lease_until=item.lease_until, until=until)
             await uow.commit()
@@ -230,19 +273,9 @@ class LeasedWorker(Generic[T]):
             raise
         except Exception as e:
             error = _error(e)
-            if item.attempts >= self.settings.max_attempts:
-                if not await self._settle(item, retry_at=None, error=error):
-                    return  # another worker holds it now: theirs to finish (or give up)
-                log.error(
-                    "%s %s gave up after %d attempts: %s",
-                    self.name,
-                    self._describe(item),
-                    item.attempts,
-                    error,
-                    exc_info=not isinstance(e, ConnectionError | TimeoutError | OSError),
-                )
-                if self._on_give_up is not None:
-                    await self._on_give_up(item, error)
+            unavailable = _unavailable(e)
+            if self.settings.spent(item.attempts, unavailable=unavailable):
+                await self._give_up(item, e, unavailable=unavailable)
                 return
             backoff = self.settings.backoff(item.attempts)
             log.warning(
@@ -254,6 +287,47 @@ class LeasedWorker(Generic[T]):
                 error,
             )
             await self._settle(item, retry_at=self._clock.now() + backoff, error=error)
+
+    async def _give_up(self, item: T, e: Exception, *, unavailable: bool) -> None:
+        """Fail the row for good — after `on_give_up` reported it (a delivery someone waits on
+        is reported as refused): reported first and settled second, like a refusal, so that a
+        crash in between, or a report that fails (the inbox closed by a shutdown, a database
+        error), leaves the row pending and its next attempt reports again (the report is
+        idempotent: its inbox key is the row's)."""
+        error = _error(e)
+        if self._on_give_up is not None:
+            if not await self._hold(item):  # ours still? (else theirs to finish or give up)
+                log.info("%s %s: lease lost, left to the worker that holds it", self.name, item.id)
+                return
+            try:
+                await self._on_give_up(item, error)
+            except asyncio.CancelledError:
+                raise
+            except Exception as report:
+                backoff = self.settings.backoff(item.attempts)
+                log.warning(
+                    "%s %s: giving up after %d attempts, but reporting it failed (%s); "
+                    "trying again in %ds",
+                    self.name,
+                    self._describe(item),
+                    item.attempts,
+                    _error(report),
+                    backoff.total_seconds(),
+                )
+                await self._settle(item, retry_at=self._clock.now() + backoff, error=error)
+                return
+        if not await self._settle(item, retry_at=None, error=error):
+            return  # another worker holds it now: theirs to finish (or give up)
+        waited = self.settings.waited(item.attempts)
+        log.error(
+            "%s %s gave up after %d attempts%s: %s",
+            self.name,
+            self._describe(item),
+            item.attempts,
+            f" over {waited} of the platform being unavailable" if unavailable else "",
+            error,
+            exc_info=None if unavailable or isinstance(e, ConnectionError | OSError) else e,
+        )
 
     async def _settle(self, item: T, *, retry_at: datetime | None, error: str) -> bool:
         """End the attempt with a retry at `retry_at` (None: failed for good) — while the lease
