@@ -202,6 +202,7 @@ def build_runtime(
             max_attempts=flow.max_attempts,
             retry_base_seconds=flow.retry_base_seconds,
             retry_max_seconds=flow.retry_max_seconds,
+            give_up_after_seconds=flow.give_up_after_minutes * 60,
         ),
         on_give_up=deliverer.gave_up,
         describe=delivery.describe,

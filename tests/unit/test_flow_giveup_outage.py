@@ -35,9 +35,11 @@ class _Outage(FakeChat):
         return await super()._record(method, result, **args)
 
 
-async def _core_in_outage(until: datetime, **kwargs: Any) -> tuple[Core, _Outage]:
+async def _core_in_outage(
+    until: datetime, config: Config | None = None, **kwargs: Any
+) -> tuple[Core, _Outage]:
     chat = _Outage(until, **kwargs)
-    core = await start_core(chat=chat)
+    core = await start_core(config, chat=chat)
     await core.join("bob", "python", "pandas")
     await core.join("carol", "pandas")
     chat.core = core  # the outage starts now
@@ -103,6 +105,18 @@ async def test_an_outage_longer_than_give_up_after_minutes_gives_up_then_not_bef
     assert offer.state == "failed"
     reported = [r for r in core.db.tables["inbox"].values() if r.key == f"refused:{offer.key}"]
     assert [r.state for r in reported] == ["done"]
+
+
+async def test_give_up_after_minutes_is_the_outbox_workers() -> None:
+    """The setting reaches the outbox worker: with 30 minutes, an outage's delivery is given
+    up after about 30 minutes, not the default's hours."""
+    config = Config.model_validate({"flow": {"give_up_after_minutes": 30}})
+    core, _ = await _core_in_outage(START + timedelta(days=1), config)
+    await core.ask("alice")
+    await _ticks(core, minutes=25, every=timedelta(minutes=1))
+    assert not _failed(core)
+    await _ticks(core, minutes=15, every=timedelta(minutes=1))
+    assert _failed(core)
 
 
 async def test_other_failures_still_give_up_after_max_attempts() -> None:
