@@ -21,7 +21,7 @@ from bot.logs import command_context
 from bot.matching import LearnedExpertise, SimilarIndexes, Taxonomy, TopicClassifier
 from bot.mentors.roster_cache import MentorRoster
 from bot.messages import ChatMessage, Text, text
-from bot.ports import Clock, Suggester, UnitOfWork, UnitOfWorkFactory
+from bot.ports import Clock, StaleWrite, Suggester, UnitOfWork, UnitOfWorkFactory
 from bot.refs import WorkspaceRef
 
 if TYPE_CHECKING:
@@ -38,6 +38,10 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# How often a decision is made again when a question it read changed meanwhile (`StaleWrite`):
+# each retry reads what the other decision committed, so a third clash is a storm of them.
+_DECIDE_ATTEMPTS = 3
 
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side and that did not go through. "
@@ -207,7 +211,28 @@ class MessageBus:
     ) -> Context:
         """Run `work`, then the handlers of the events it emits, in one transaction that also
         stores the deliveries they recorded (and marks `inbox` processed); commit. What is said
-        is said for `workspace` (the input's) unless a handler names another (see `Outbox`)."""
+        is said for `workspace` (the input's) unless a handler names another (see `Outbox`).
+
+        Two decisions about one question may run at once (the inbox decides several inputs
+        together, by person): when another one changed the question after this one read it, its
+        write is refused (`StaleWrite`), this transaction is dropped, and `work` runs again on
+        what is stored now, as if it had come a moment later."""
+        for attempt in range(1, _DECIDE_ATTEMPTS + 1):
+            try:
+                return await self._decide_once(work, inbox=inbox, workspace=workspace)
+            except StaleWrite:
+                if attempt == _DECIDE_ATTEMPTS:
+                    raise
+                log.info("a question changed under a decision; deciding again (%d)", attempt)
+        raise AssertionError("unreachable")
+
+    async def _decide_once(
+        self,
+        work: Callable[[Context], Awaitable[None]],
+        *,
+        inbox: InboxItem | None,
+        workspace: WorkspaceRef | None,
+    ) -> Context:
         uow = self.uow_factory()
         ctx = Context(
             uow=uow,

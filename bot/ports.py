@@ -83,6 +83,12 @@ class DeliveryRefused(Exception):
     channel): the delivery is skipped, not retried, and nobody else is held up."""
 
 
+class StaleWrite(Exception):
+    """A row this decision read was changed by another decision since (a question's version
+    moved on while its state stayed): nothing of this decision is kept, and the bus decides it
+    again from what is stored now (`MessageBus.decide`)."""
+
+
 class RetryAfter(Exception):
     """The platform asked us to wait (a rate limit): try this delivery again after `seconds`."""
 
@@ -175,10 +181,13 @@ class QuestionRepository(Protocol):
     async def get_by_thread(self, thread: ThreadRef) -> Question | None: ...
 
     async def update(self, question: Question, *, expected_state: QuestionState) -> bool:
-        """Write every field of `question` only if the stored state is still `expected_state`.
+        """Write every field of `question` only if the stored state is still `expected_state`
+        and its version the one `question` was read at (then `question` carries the new one).
 
         A single conditional UPDATE: of any number of concurrent callers expecting the same state,
-        exactly one gets True.
+        exactly one gets True. False when the state has moved on; `StaleWrite` when the state is
+        the same but another decision changed the question since it was read (the bus decides
+        again, so no change is written over another).
         """
         ...
 

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.domain import Question, QuestionState
+from bot.ports import StaleWrite
 from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
 from storage.repositories._base import DbSession, Repository, key_or_none, ref_or_none
 from storage.tables import QuestionRow, WorkspaceRow, table_of
@@ -166,8 +167,10 @@ class SqlQuestionRepository(Repository):
 
     async def update(self, question: Question, *, expected_state: QuestionState) -> bool:
         """Write `question` over the row if it is still in `expected_state` at the version it
-        was read at; False (nothing written) otherwise. On success `question` carries the new
-        version, so the decision may update it again."""
+        was read at; False (nothing written) when it has left that state, `StaleWrite` when it
+        is in it at another version (changed by another decision since it was read: the bus
+        decides again). On success `question` carries the new version, so the decision may
+        update it again."""
         if question.id is None:
             raise ValueError("cannot update a question that was never stored")
         values = _changeable(question)
@@ -195,6 +198,9 @@ class SqlQuestionRepository(Repository):
         )
         row = found.first()
         if row is None:
+            state = await self._session.scalar(sa.select(T.c.state).where(T.c.id == question.id))
+            if state == expected_state.value:  # the same state, changed meanwhile: decide again
+                raise StaleWrite(f"question {question.id} changed since it was read")
             return False
         question.version += 1
         question.last_activity_at = row.last_activity_at

@@ -1,4 +1,4 @@
-"""Optimistic concurrency on questions (migration 0018): an update writes only over the version
+"""Optimistic concurrency on questions (migration 0019): an update writes only over the version
 it read, so two decisions on one question that stays claimed cannot undo each other."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bot.lightning.card_gateway import LightningCardGateway
 from bot.matching import SimilarIndexes, build_taxonomy
 from bot.mentors.roster_cache import MentorRoster
 from bot.messagebus import Services
+from bot.ports import StaleWrite
 from bot.refs import UserRef, WorkspaceRef
 from bot.runtime import build_runtime
 from storage.engine import create_engine
@@ -67,7 +68,7 @@ async def test_a_write_over_a_version_another_decision_replaced_is_refused(
     uow_factory: UowFactory,
 ) -> None:
     """Both read #1 claimed by bob; carol's accept commits first; the extend that read before it
-    is refused (as a state change would be) instead of putting bob back."""
+    is refused (`StaleWrite`: the bus decides it again) instead of putting bob back."""
     q = await _claimed(uow_factory)
     extending = await _read(uow_factory, q.pk)
     accepting = await _read(uow_factory, q.pk)
@@ -80,8 +81,8 @@ async def test_a_write_over_a_version_another_decision_replaced_is_refused(
     assert handed.version == 2
     async with uow_factory() as uow:
         extending.extensions += 1
-        assert not await uow.questions.update(extending, expected_state=QuestionState.CLAIMED)
-        await uow.commit()
+        with pytest.raises(StaleWrite):
+            await uow.questions.update(extending, expected_state=QuestionState.CLAIMED)
 
     stored = await _read(uow_factory, q.pk)
     assert (stored.mentor, stored.extensions, stored.version) == (CAROL, 0, 2)
@@ -91,7 +92,7 @@ async def test_an_update_waiting_on_the_row_lock_sees_the_new_version(
     uow_factory: UowFactory,
 ) -> None:
     """Read committed: the extend's UPDATE waits for the accept's row lock and then finds a
-    newer version than it read: nothing written."""
+    newer version than it read: nothing written (`StaleWrite`)."""
     q = await _claimed(uow_factory)
     extending = await _read(uow_factory, q.pk)
     extending.extensions += 1
@@ -104,9 +105,12 @@ async def test_an_update_waiting_on_the_row_lock_sees_the_new_version(
 
         async def extend() -> bool:
             async with uow_factory() as uow:
-                done = await uow.questions.update(extending, expected_state=QuestionState.CLAIMED)
-                await uow.commit()
-                return done
+                try:
+                    return await uow.questions.update(
+                        extending, expected_state=QuestionState.CLAIMED
+                    )
+                except StaleWrite:
+                    return False
 
         waiting = asyncio.create_task(extend())
         await asyncio.sleep(0.3)  # the extend is blocked on the row (or the write lock)
@@ -131,8 +135,10 @@ async def test_a_decision_may_update_what_it_updated_and_reads_the_new_version(
         assert again is not None and again.version == 2
         again.extensions += 1
         assert await uow.questions.update(again, expected_state=QuestionState.CLAIMED)
-        assert not await uow.questions.update(current, expected_state=QuestionState.CLAIMED)
         await uow.commit()
+    async with uow_factory() as uow:
+        with pytest.raises(StaleWrite):  # what was read before both
+            await uow.questions.update(current, expected_state=QuestionState.CLAIMED)
     stored = await _read(uow_factory, q.pk)
     assert (stored.handover_to, stored.extensions, stored.version) == (CAROL, 1, 3)
 
@@ -165,8 +171,8 @@ async def test_forgetting_the_asker_refuses_a_decision_that_read_their_words(
         await uow.commit()
     async with uow_factory() as uow:
         extending.extensions += 1
-        assert not await uow.questions.update(extending, expected_state=QuestionState.CLAIMED)
-        await uow.commit()
+        with pytest.raises(StaleWrite):
+            await uow.questions.update(extending, expected_state=QuestionState.CLAIMED)
     stored = await _read(uow_factory, q.pk)
     assert (stored.text, stored.asker, stored.extensions) == (
         "[removed]",
@@ -220,7 +226,8 @@ async def test_an_accepted_hand_over_is_not_undone_by_an_extend_that_read_before
     core: Core, pg_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The reviewer's race: alice's Extend read #n (mentor bob) when carol's Accept committed.
-    Carol is told it is hers, and the database says so; alice is asked to look again."""
+    Carol is told it is hers, and the database says so; alice's extend is decided again on
+    what is stored now (carol's session, extended)."""
     await core.join("bob", "python", "pandas")
     await core.join("carol", "pandas")
     n = await core.ask("alice")
@@ -246,5 +253,5 @@ async def test_an_accepted_hand_over_is_not_undone_by_an_extend_that_read_before
         q = await uow.questions.get_by_number(WORKSPACE, n)
     assert q is not None
     assert said_carol.startswith(f"#{n} is now yours"), said_carol
-    assert (q.mentor, q.handover_to, q.extensions) == (core.user("carol"), None, 0)
-    assert "changed just now" in said_alice, said_alice
+    assert (q.mentor, q.handover_to, q.extensions) == (core.user("carol"), None, 1)
+    assert said_alice.startswith(f"Extended #{n}"), said_alice

@@ -293,12 +293,10 @@ class FakeQuestionRepository(_Repository):
             raise ValueError("cannot update a question that was never stored")
         await self._uow.lock(self.table, question.id)
         current = self._rows().get(question.id)
-        if (
-            current is None
-            or current.state is not expected_state
-            or current.version != question.version
-        ):
+        if current is None or current.state is not expected_state:
             return False
+        if current.version != question.version:
+            raise ports.StaleWrite(f"question {question.id} changed since it was read")
         question.version += 1
         # Activity recorded by `touch` (no version) is never set back, as in SQL.
         if current.last_activity_at is not None and (

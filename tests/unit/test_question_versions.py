@@ -1,5 +1,6 @@
-"""The fakes keep questions' versions as SQL does (migration 0018): a decision that read a
-question before another one changed it is refused, not written over the change."""
+"""The fakes keep questions' versions as SQL does (migration 0019): a decision that read a
+question before another one changed it is refused (`StaleWrite`), not written over the change,
+and the bus decides it again on what is stored now."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.commands import AcceptHandOver, ExtendTimebox, HandOverQuestion
 from bot.domain import Question, QuestionState
+from bot.ports import StaleWrite
 from tests.unit.core_harness import WORKSPACE, start_core
 from tests.unit.fakes import FakeQuestionRepository
 
@@ -41,8 +43,8 @@ async def test_an_accepted_hand_over_is_not_undone_by_an_extend_that_read_before
 
     q = next(q for q in core.db.tables["questions"].values() if q.number == n)
     assert said_carol.startswith(f"#{n} is now yours"), said_carol
-    assert (q.mentor, q.handover_to, q.extensions) == (core.user("carol"), None, 0)
-    assert "changed just now" in said_alice, said_alice
+    assert (q.mentor, q.handover_to, q.extensions) == (core.user("carol"), None, 1)
+    assert said_alice.startswith(f"Extended #{n}"), said_alice
 
 
 async def test_versions_start_at_0_and_each_update_bumps_the_one_it_was_given() -> None:
@@ -54,7 +56,8 @@ async def test_versions_start_at_0_and_each_update_bumps_the_one_it_was_given() 
         extended = replace(q, extensions=1)
         assert await uow.questions.update(extended, expected_state=QuestionState.CLAIMED)
         assert extended.version == 2
-        assert not await uow.questions.update(q, expected_state=QuestionState.CLAIMED)
+        with pytest.raises(StaleWrite):
+            await uow.questions.update(q, expected_state=QuestionState.CLAIMED)
         assert await uow.questions.update(extended, expected_state=QuestionState.CLAIMED)
         await uow.commit()
     assert core.db.question(q.pk).version == 3
