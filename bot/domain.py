@@ -126,8 +126,11 @@ class Question:
     version: int = 0
 
     def moved(self, move: Transition, **changes: Any) -> Question:
-        """A copy in the state after `move` (raises :class:`IllegalTransition`)."""
-        return replace(self, state=next_state(self.state, move), **changes)
+        """A copy in the state after `move` (raises :class:`IllegalTransition`). A hand-over
+        offer is about the session it was made in: any move ends it (an Accept after a release
+        and someone else's claim would take their session)."""
+        ended = {"handover_to": None, "handover_by": None}
+        return replace(self, state=next_state(self.state, move), **(ended | changes))
 
     @property
     def pk(self) -> int:

@@ -511,3 +511,19 @@ async def test_an_offer_that_fails_on_every_attempt_is_reported_once_it_is_given
     [told] = [d for d in core.chat.dms(core.user("bob")) if "couldn't reach" in d]
     assert told.startswith("I couldn't reach carol by direct message, so they never saw")
     assert core.question(n).handover_to is None
+
+
+async def test_an_offer_ends_with_the_session_it_was_about(core: Core) -> None:
+    """bob offered #n to carol, then released it; dave claimed it. carol's Accept on the old
+    offer took dave's session from him, though nobody had asked her."""
+    from bot.commands import ClaimQuestion, ReleaseQuestion
+
+    await core.join("dave", "pandas")
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    await core.reply(ReleaseQuestion(core.actor("bob"), n))
+    assert core.question(n).handover_to is None
+    assert (await core.reply(ClaimQuestion(core.actor("dave"), n))).startswith("You claimed")
+    said = await core.reply(AcceptHandOver(core.actor("carol"), n))
+    assert said == f"There's no hand-over of #{n} waiting for you.", said
+    assert core.question(n).mentor == core.user("dave")
