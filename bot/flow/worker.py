@@ -57,10 +57,6 @@ def _unavailable(e: BaseException) -> bool:
     return isinstance(e, Unavailable | TimeoutError)
 
 
-# How long a row that meets nothing but `Unavailable` is retried ([flow] give_up_after_minutes).
-GIVE_UP_AFTER_SECONDS = 4 * 3600.0
-
-
 @dataclass(frozen=True, slots=True)
 class WorkerSettings:
     lease_seconds: float = 60.0
@@ -70,8 +66,10 @@ class WorkerSettings:
     retry_base_seconds: float = 2.0
     retry_max_seconds: float = 600.0
     # A platform that is unavailable (`Unavailable`) is waited for this long (at least
-    # `max_attempts` times); any other failure gives the row up after `max_attempts`.
-    give_up_after_seconds: float = GIVE_UP_AFTER_SECONDS
+    # `max_attempts` times); any other failure gives the row up after `max_attempts`. Only the
+    # outbox waits an outage out ([flow] give_up_after_minutes): an input or a nudge that meets
+    # one is someone waiting for an answer, told after its attempts as before.
+    give_up_after_seconds: float = 0.0
 
     def backoff(self, attempts: int) -> timedelta:
         seconds = self.retry_base_seconds * 2 ** max(attempts - 1, 0)

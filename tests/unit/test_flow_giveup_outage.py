@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from bot.commands import HandOverQuestion
 from bot.config import Config
-from bot.flow.worker import GIVE_UP_AFTER_SECONDS, Unavailable, WorkerSettings
+from bot.flow.worker import Unavailable, WorkerSettings
 from tests.unit.core_harness import START, Core, start_core
 from tests.unit.fake_chat import FakeChat
 
@@ -148,7 +148,7 @@ def test_the_time_waited_out_is_bounded_by_give_up_after_not_by_attempts() -> No
 
 
 def test_give_up_after_minutes_is_a_validated_flow_setting() -> None:
-    assert Config().flow.give_up_after_minutes * 60 == GIVE_UP_AFTER_SECONDS
+    assert Config().flow.give_up_after_minutes == 240
     assert (
         Config.model_validate({"flow": {"give_up_after_minutes": 600}}).flow.give_up_after_minutes
         == 600
@@ -156,3 +156,17 @@ def test_give_up_after_minutes_is_a_validated_flow_setting() -> None:
     for wrong in (0, -5, 10**6, "soon"):
         with pytest.raises(ValidationError):
             Config.model_validate({"flow": {"give_up_after_minutes": wrong}})
+
+
+async def test_only_the_outbox_waits_an_outage_out() -> None:
+    """An input that meets an outage (a Slack look-up while it is prepared) is someone waiting
+    for an answer: it is given up after `[flow] inbox_attempts` and they are told, as before,
+    not four hours later behind everything else they sent."""
+    core = await start_core()
+    flow = core.config.flow
+    assert core.runtime.outbox_worker.settings.give_up_after_seconds == (
+        flow.give_up_after_minutes * 60
+    )
+    for worker in (core.runtime.inbox_worker, core.runtime.nudge_worker):
+        attempts = worker.settings.max_attempts
+        assert worker.settings.spent(attempts, unavailable=True), worker.name
