@@ -54,9 +54,9 @@ class Actor:
     name: str
     workspace: WorkspaceRef
     # The platform's admin role in `workspace`, as the input read it; None when the input
-    # carries no reading for it (a Discord DM: no server, no permissions), so what the bot
-    # knows of them there stays as it is.
-    platform_admin: bool | None = False
+    # carries no reading for it (a Discord DM: no server, no permissions; a roster row; a
+    # Slack look-up that failed), so what the bot knows of them there stays as it is.
+    platform_admin: bool | None = None
     timezone: str | None = None
 
 

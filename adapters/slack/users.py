@@ -40,7 +40,7 @@ SLACKBOT = "USLACKBOT"
 class SlackUser:
     id: str
     name: str
-    admin: bool = False
+    admin: bool | None = None  # None: not known (the stand-in when users.info fails)
     timezone: str | None = None
     bot: bool = False  # a bot user (an app's, or Slackbot)
     # Slack says there is no such user here (user_not_found) or they were deactivated; False
@@ -131,7 +131,7 @@ class SlackDirectory:
             user=user_ref(user_id),
             name=u.name,
             workspace=self.workspace,
-            platform_admin=u.admin or user_id in self.admins,
+            platform_admin=True if user_id in self.admins else u.admin,
             timezone=u.timezone,
         )
 
@@ -223,6 +223,17 @@ def workspace_email_lookup(
     (``SLACK_BOT_TOKEN``); a lookup with another workspace's token would find someone else's
     account, or nobody. What to say instead when there is no token for the workspace."""
     lookups: dict[str, Callable[[WorkspaceRef, str], Awaitable[tuple[UserRef, str] | None]]] = {}
+    shared = AsyncWebClient(token=token, base_url=base_url) if token else None
+    shared_team: list[str] = []  # the workspace `token` is for (auth.test, asked once)
+
+    async def token_team() -> str:
+        if shared is not None and not shared_team:
+            try:
+                shared_team.append(str((await shared.auth_test()).get("team_id") or ""))
+            except SlackApiError as e:
+                log.warning("auth.test failed for SLACK_BOT_TOKEN: %s", api_error(e))
+                shared_team.append("")
+        return shared_team[0] if shared_team else ""
 
     async def lookup(workspace: WorkspaceRef, email: str) -> tuple[UserRef, str] | str | None:
         if workspace.platform != "slack":
@@ -230,12 +241,17 @@ def workspace_email_lookup(
         found = lookups.get(workspace.id)
         if found is None:
             own = await token_of(workspace.id)
-            if own is None and token is None:
+            if own is not None:
+                found = email_lookup(AsyncWebClient(token=own, base_url=base_url))
+            elif shared is not None and await token_team() == workspace.id:
+                found = email_lookup(shared)
+            else:
                 return (
                     f"look-up by e-mail needs the app installed in {workspace.key()} "
-                    "(or SLACK_BOT_TOKEN)"
+                    "(SLACK_BOT_TOKEN is another workspace's)"
+                    if shared is not None
+                    else f"look-up by e-mail needs the app installed in {workspace.key()}"
                 )
-            found = email_lookup(AsyncWebClient(token=own or token, base_url=base_url))
             lookups[workspace.id] = found
         return await found(workspace, email)
 

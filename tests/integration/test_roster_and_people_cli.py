@@ -390,6 +390,38 @@ async def test_email_rows_are_looked_up_with_their_own_workspaces_token(
         lookup = _slack_email_lookup(app.engine)
         assert await import_roster(app.bus, app.uow_factory, csv, out=said.append, by_email=lookup)
         assert "needs the app installed in slack:T2" in "\n".join(said), said
+        # A bot token of another workspace in the environment is not used for T2's rows.
+        said.clear()
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-one")
+        lookup = _slack_email_lookup(app.engine)
+        assert await import_roster(app.bus, app.uow_factory, csv, out=said.append, by_email=lookup)
+        assert "(SLACK_BOT_TOKEN is another workspace's)" in "\n".join(said), said
+        assert [fake.token_of(c) for c in fake.to("users.lookupByEmail")] == [
+            "xoxb-one",
+            "xoxb-two",
+        ]
     finally:
         await app.dispose()
         await fake.stop()
+
+
+async def test_importing_an_admin_as_a_mentor_keeps_them_admin(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """A roster row carries no reading of the admin role: importing the workspace's admin as a
+    mentor recorded them as no admin, and signed them out of the dashboard."""
+    app = await _app(sqlite_url)
+    try:
+        admin = UserRef("slack", "U0ADMIN")
+        async with app.uow_factory() as uow:
+            await uow.people.set_admin(admin, WS, True)
+            await uow.commit()
+        csv = tmp_path / "roster.csv"
+        csv.write_text(HEADER + "slack:T1,slack:U0ADMIN,,Ada,python,no\n")
+        said: list[str] = []
+        assert await import_roster(app.bus, app.uow_factory, csv, out=said.append) == 0, said
+        async with app.uow_factory() as uow:
+            assert await uow.mentors.get(admin, WS) is not None
+            assert WS in await uow.people.admin_of(admin)
+    finally:
+        await app.dispose()
