@@ -354,6 +354,7 @@ class MessageBus:
         refusals: list[Text | None] = []
 
         async def work(ctx: Context) -> None:
+            refusals.clear()  # a decision made again (`StaleWrite`) starts over
             for command in commands:
                 try:
                     with ctx.outbox.speaking_for(workspace_of(command)):

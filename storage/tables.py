@@ -181,7 +181,7 @@ class QuestionRow(SQLModel, table=True):
     notified: list[str] = _json()
     handover_to: str | None = None
     handover_by: str | None = None
-    # Bumped by every update of what a handler may change (migration 0018): a decision writes
+    # Bumped by every update of what a handler may change (migration 0019): a decision writes
     # only over the version it read, so two concurrent ones cannot undo each other.
     version: int = Field(
         default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")

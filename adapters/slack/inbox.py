@@ -122,7 +122,9 @@ class SlackPreparer:
         actor = await self.directory.actor(uid, fallback_name=fallback)
         built = await self._command(kind, body, actor)
         if isinstance(built, ParseError):
-            return Prepared(None, reply_to, ChatMessage(body=text(built.message)))
+            return Prepared(
+                None, reply_to, ChatMessage(body=text(built.message)), workspace=actor.workspace
+            )
         return Prepared(built, reply_to)
 
     async def _command(

@@ -104,9 +104,9 @@ class Deliverer:
         try:
             await self._refused(row.delivery.if_refused, refused_key(row.key))
         except InboxClosed:
-            # A shutdown closed the inbox while the outbox drains: the row is handed back,
-            # uncounted, and the attempt after the restart (here or at another replica)
-            # reports it.
+            # A shutdown closed the inbox while the outbox drains: the row is not settled, and
+            # an attempt after the restart (here or at another replica) reports it — handed
+            # back uncounted after a refusal, retried after its back-off after a give-up.
             raise NotMine("the inbox is closed for a shutdown: reported after it") from None
 
     def _time_left(self, row: OutboxItem) -> float | None:

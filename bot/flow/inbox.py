@@ -27,6 +27,7 @@ from bot.flow.worker import NotMine
 from bot.messagebus import SOMETHING_WENT_WRONG, MessageBus
 from bot.messages import ChatMessage, text
 from bot.ports import Clock, UnitOfWorkFactory
+from bot.refs import WorkspaceRef
 
 __all__ = [
     "COMMAND",
@@ -51,6 +52,9 @@ class Prepared:
     command: Command | None
     reply_to: ReplyTo | None = None
     problem: ChatMessage | None = None
+    # The workspace the input came from, for a `problem` (a command names its own): what is
+    # said is said for it (a gateway serving several sends it with that workspace's token).
+    workspace: WorkspaceRef | None = None
 
 
 class Preparer(Protocol):
@@ -189,7 +193,9 @@ class InboxProcessor:
         prepared = await preparer.prepare(item)
         reply_to = _issued(prepared.reply_to, item)
         if prepared.command is None:
-            await self._bus.answer(prepared.problem, reply_to=reply_to, inbox=item)
+            await self._bus.answer(
+                prepared.problem, reply_to=reply_to, inbox=item, workspace=prepared.workspace
+            )
             return
         await self._bus.handle(prepared.command, reply_to=reply_to, inbox=item)
 
