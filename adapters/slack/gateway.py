@@ -104,6 +104,10 @@ _BAD_CONTENT = frozenset(
 _TRANSIENT = frozenset(
     {"fatal_error", "internal_error", "ratelimited", "request_timeout", "service_unavailable"}
 )
+# Of those, the ones that say Slack itself is down, waited out for hours like a 5xx. Its
+# `internal_error`/`fatal_error` answered with HTTP 200 may be about this one request (a payload
+# Slack trips over every time): they count attempts, or the row would hold its lane for hours.
+_OUTAGE = frozenset({"request_timeout", "service_unavailable"})
 
 
 def api_error(e: SlackApiError) -> str:
@@ -134,7 +138,7 @@ class TokenRefused(DeliveryRefused):
 
 
 class SlackUnavailable(SlackApiError, Unavailable):
-    """Slack is down or in trouble (a 5xx, or its passing trouble, `_TRANSIENT`): the
+    """Slack is down or in trouble (a 5xx, or an `_OUTAGE` error): the
     deliverer waits it out (`[flow] give_up_after_minutes`) instead of counting attempts. Still
     a `SlackApiError` (with Slack's response) for whoever looks at the code."""
 
@@ -160,7 +164,7 @@ def classify(e: SlackApiError) -> Exception:
         return TokenRefused(code)
     if code in _REFUSED:
         return DeliveryRefused(f"Slack: {code}")
-    if e.response.status_code >= 500 or code in _TRANSIENT:
+    if e.response.status_code >= 500 or code in _OUTAGE:
         return SlackUnavailable(e)
     return e
 
