@@ -32,7 +32,8 @@ async def test_an_admin_demoted_here_gets_no_session_back_by_being_admin_elsewhe
     async with _signed_in(served, pat) as client:
         assert (await client.get("/admin/queue")).status_code == 200
         # WS takes Pat's admin role away; the bot sees it.
-        await served.app.bus.handle(RegisterMentor(Actor(PAT, "Pat", WS), ("python",)))
+        demoted = Actor(PAT, "Pat", WS, platform_admin=False)
+        await served.app.bus.handle(RegisterMentor(demoted, ("python",)))
         assert (await client.get("/admin/queue")).status_code == 401
         # Pat is (legitimately) an admin of the OTHER workspace and acts there.
         admin_there = Actor(PAT, "Pat", OTHER, platform_admin=True)
