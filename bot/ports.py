@@ -63,9 +63,11 @@ __all__ = [
     "QuestionRepository",
     "RateEventRepository",
     "RetryAfter",
+    "StaleWrite",
     "StreakRepository",
     "Suggester",
     "TopicChoiceRepository",
+    "Unavailable",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "WorkspaceRepository",
@@ -81,6 +83,13 @@ class Clock(Protocol):
 class DeliveryRefused(Exception):
     """This one recipient or place can't be reached (closed DMs, a user who left, an archived
     channel): the delivery is skipped, not retried, and nobody else is held up."""
+
+
+class Unavailable(Exception):
+    """The platform is down or out of reach (an HTTP 5xx, a dropped or refused connection, no
+    answer in time): nothing is wrong with the delivery. The outbox retries it with back-off for
+    `[flow] give_up_after_minutes`, not just `max_attempts` times, so an outage of a few hours
+    delays what the bot says instead of losing it."""
 
 
 class StaleWrite(Exception):

@@ -19,9 +19,8 @@ from adapters.discord.render import RenderedMessage, render_message
 from adapters.discord.thread_refused import notice_key, refused_by_dm, refused_in_channel
 from adapters.discord.translate import PLATFORM, message_ids, message_ref, snowflake, thread_ref
 from bot.flow.outbox import ReplyTo
-from bot.flow.worker import Unavailable
 from bot.messages import ChatMessage
-from bot.ports import Clock, DeliveryRefused, RetryAfter
+from bot.ports import Clock, DeliveryRefused, RetryAfter, Unavailable
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 
 __all__ = ["DiscordGateway"]

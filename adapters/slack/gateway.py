@@ -19,9 +19,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for, text_only
 from adapters.slack.translate import message_ref, split_ref, thread_ref
 from bot.flow.outbox import ReplyTo
-from bot.flow.worker import Unavailable
 from bot.messages import Attachment, ChatMessage, text
-from bot.ports import Clock, DeliveryRefused, RetryAfter
+from bot.ports import Clock, DeliveryRefused, RetryAfter, Unavailable
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
 
 __all__ = [

@@ -10,9 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
-from bot.ports import Clock, DeliveryRefused, LeasedQueue, RetryAfter, UnitOfWork, UnitOfWorkFactory
+from bot.ports import (
+    Clock,
+    DeliveryRefused,
+    LeasedQueue,
+    RetryAfter,
+    Unavailable,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
-__all__ = ["LeaseLost", "LeasedWorker", "NotMine", "NotYet", "Unavailable", "WorkerSettings"]
+__all__ = ["LeaseLost", "LeasedWorker", "NotMine", "NotYet", "WorkerSettings"]
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +53,8 @@ class NotYet(Exception):
     ATTEMPTS = 5
 
 
-class Unavailable(Exception):
-    """The platform is down or out of reach (an HTTP 5xx, its own "internal error", a dropped
-    or refused connection, no answer in time): nothing is wrong with the row. Retried with
-    back-off for `WorkerSettings.give_up_after_seconds`, not just `max_attempts` times, so an
-    outage of a few hours delays what the bot says instead of losing it. (A `TimeoutError`
-    counts as one too: the deliverer cuts a send that outlasts its lease.)"""
-
-
 def _unavailable(e: BaseException) -> bool:
+    # A `TimeoutError` counts too: the deliverer cuts a send that outlasts its lease.
     return isinstance(e, Unavailable | TimeoutError)
 
 
@@ -290,8 +291,9 @@ class LeasedWorker(Generic[T]):
         """Fail the row for good — after `on_give_up` reported it (a delivery someone waits on
         is reported as refused): reported first and settled second, like a refusal, so that a
         crash in between, or a report that fails (the inbox closed by a shutdown, a database
-        error), leaves the row pending and its next attempt reports again (the report is
-        idempotent: its inbox key is the row's)."""
+        error), leaves the row pending and its next attempt reports again. The outbox's report
+        is idempotent (its inbox key is the row's); the inbox's apology is not, so a crash in
+        that moment can apologise twice."""
         error = _error(e)
         if self._on_give_up is not None:
             if not await self._hold(item):  # ours still? (else theirs to finish or give up)

@@ -2,7 +2,7 @@
 
 An update is optimistic: it writes only over the version of the row it read (and the state it
 expects), and bumps the version, so two concurrent decisions on one question cannot undo each
-other; the later one is refused as if the state had moved on."""
+other: the later one gets `StaleWrite` and is decided again (`MessageBus.decide`)."""
 
 from __future__ import annotations
 

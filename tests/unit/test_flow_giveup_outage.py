@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from bot.commands import HandOverQuestion
 from bot.config import Config
-from bot.flow.worker import Unavailable, WorkerSettings
+from bot.flow.worker import WorkerSettings
+from bot.ports import Unavailable
 from tests.unit.core_harness import START, Core, start_core
 from tests.unit.fake_chat import FakeChat
 

@@ -4,23 +4,9 @@ session for a workspace lasts while its admin is one there (or is one of ``[bot]
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.commands import Actor, RegisterMentor
 from bot.refs import UserRef
-from tests.adapters.dashboard.test_dashboard_http import OTHER, WS, Served, _serve, _signed_in
-
-
-@pytest.fixture
-async def served(sqlite_url: str) -> AsyncIterator[Served]:
-    s = await _serve(sqlite_url)
-    try:
-        yield s
-    finally:
-        await s.app.dispose()
-
+from tests.adapters.dashboard.test_dashboard_http import OTHER, WS, Served, _signed_in
 
 PAT = UserRef("test", "P1")  # not in [bot] admins
 

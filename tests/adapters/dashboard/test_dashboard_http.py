@@ -70,15 +70,6 @@ async def _serve(database_url: str) -> Served:
     return Served(app, chat)
 
 
-@pytest.fixture
-async def served(sqlite_url: str) -> AsyncIterator[Served]:
-    s = await _serve(sqlite_url)
-    try:
-        yield s
-    finally:
-        await s.app.dispose()
-
-
 def _client(served: Served) -> httpx.AsyncClient:
     transport = httpx.ASGITransport(app=dashboard_app(served.app), raise_app_exceptions=False)
     return httpx.AsyncClient(transport=transport, base_url=BASE)

@@ -12,8 +12,7 @@ import discord
 import pytest
 
 from adapters.discord.gateway import _delivering
-from bot.flow.worker import Unavailable
-from bot.ports import DeliveryRefused, RetryAfter
+from bot.ports import DeliveryRefused, RetryAfter, Unavailable
 
 
 def _http_error(status: int, code: int = 0) -> discord.HTTPException:

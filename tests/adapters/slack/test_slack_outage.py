@@ -13,9 +13,8 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack.gateway import SlackGateway, SlackUnavailable
 from adapters.slack.runtime import SlackSettings, web_client
 from adapters.slack.translate import channel_ref, message_ref, user_ref
-from bot.flow.worker import Unavailable
 from bot.messages import ChatMessage, text
-from bot.ports import DeliveryRefused
+from bot.ports import DeliveryRefused, Unavailable
 from tests.adapters.slack.conftest import MENTORING
 from tests.adapters.slack.fake_slack import FakeSlack
 
