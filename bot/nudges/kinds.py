@@ -18,6 +18,7 @@ from bot.messages import Action, ChatMessage, Jump, Text, text
 from bot.nudges.escalation import escalate
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
 from bot.questions.cards import session_controls, who
+from bot.questions.handover import offer_ended
 from bot.recognition.wiring import COMMUNITY_SENDERS
 
 __all__ = ["PREPARERS", "SENDERS"]
@@ -87,6 +88,7 @@ async def _expire(ctx: Context, nudge: Nudge, now: datetime) -> None:
         return
     expired = q.moved(Transition.EXPIRE, closed_at=now)
     if await ctx.uow.questions.update(expired, expected_state=QuestionState.CLAIMED):
+        offer_ended(ctx, q, "its session ended", by=None)
         ctx.emit(QuestionExpired(q.pk, still_talking=talking))
 
 

@@ -27,6 +27,7 @@ from bot.privacy.commands import (
     PersonLeft,
 )
 from bot.privacy.model import PersonData
+from bot.questions.handover import offer_ended
 from bot.questions.sessions import release_question
 from bot.refs import UserRef, WorkspaceRef
 
@@ -299,4 +300,5 @@ async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> None:
         except IllegalTransition:
             continue
         if await ctx.uow.questions.update(cancelled, expected_state=q.state):
+            offer_ended(ctx, q, "the question was withdrawn", by=cmd.actor.user)
             ctx.emit(QuestionCancelled(q.pk, cmd.actor.user, cmd.actor.name, by_admin=True))

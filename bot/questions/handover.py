@@ -20,6 +20,7 @@ __all__ = [
     "decline_hand_over",
     "hand_over_question",
     "hand_over_unreachable",
+    "offer_ended",
 ]
 
 
@@ -115,6 +116,24 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
             UserText(target),
             " accepts.",
         )
+    )
+
+
+def offer_ended(ctx: Context, q: Question, why: str, *, by: UserRef | None) -> None:
+    """`q` (as read before its move) was released, resolved, cancelled or expired while a
+    hand-over offer waited: the mentor asked, whose Accept would now do nothing, is told it is
+    withdrawn and `why` (unless they made the move themselves)."""
+    if q.handover_to is None or q.handover_to == by:
+        return
+    ctx.outbox.dm(
+        q.handover_to,
+        ChatMessage(
+            body=text(
+                f"The request to take over #{q.number} is withdrawn: {why}. There's nothing "
+                "for you to do. Thank you all the same!"
+            ),
+            question_id=q.number,
+        ),
     )
 
 

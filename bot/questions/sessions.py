@@ -39,6 +39,7 @@ from bot.messagebus import Context, Refusal
 from bot.messages import ChatMessage, Text, UserText, text
 from bot.privacy.audit import audit
 from bot.questions.cards import TIMED_OUT_ADVICE
+from bot.questions.handover import offer_ended
 from bot.questions.ranking import perspective_of, rank_for
 from bot.refs import UserRef
 
@@ -192,6 +193,7 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
     released.notified = (*q.notified, *fresh)
     if not await ctx.uow.questions.update(released, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
+    offer_ended(ctx, q, "it went back to the queue", by=cmd.actor.user)
     by_admin = cmd.actor.user not in (q.asker, q.mentor)
     if by_admin:
         await audit(ctx, cmd.actor, "release", subject=f"#{q.number}")
@@ -236,6 +238,7 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
         raise _refuse_move(q, "resolved") from None
     if not await ctx.uow.questions.update(resolved, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
+    offer_ended(ctx, q, "its session is resolved", by=cmd.actor.user)
     if cmd.actor.user not in (q.asker, q.mentor):
         await audit(ctx, cmd.actor, "resolve", subject=f"#{q.number}")
     ctx.reply(f"#{q.number} is marked resolved.")
@@ -265,6 +268,7 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
         raise _refuse_move(q, "cancelled") from None
     if not await ctx.uow.questions.update(cancelled, expected_state=q.state):
         raise _changed_meanwhile(q)
+    offer_ended(ctx, q, "the question was cancelled", by=cmd.actor.user)
     if cmd.actor.user != q.asker:
         await audit(ctx, cmd.actor, "cancel", subject=f"#{q.number}")
         ctx.reply(f"#{q.number} is cancelled; its asker is told.")

@@ -527,3 +527,54 @@ async def test_an_offer_ends_with_the_session_it_was_about(core: Core) -> None:
     said = await core.reply(AcceptHandOver(core.actor("carol"), n))
     assert said == f"There's no hand-over of #{n} waiting for you.", said
     assert core.question(n).mentor == core.user("dave")
+
+
+@pytest.mark.parametrize(
+    ("ending", "why"),
+    [
+        ("release", "it went back to the queue"),
+        ("resolve", "its session is resolved"),
+        ("cancel", "the question was cancelled"),
+        ("expire", "its session ended"),
+        ("forget", "the question was withdrawn"),
+    ],
+)
+async def test_an_offer_ended_with_its_session_is_withdrawn_and_the_mentor_asked_told(
+    core: Core, ending: str, why: str
+) -> None:
+    """The offer ends with any move of its question; carol, asked with buttons that would now
+    do nothing, heard nothing until she pressed Accept."""
+    from bot.commands import CancelQuestion, ReleaseQuestion, ResolveQuestion
+    from bot.privacy.commands import ForgetPerson
+
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.reply(hand_over(core, "bob", n, "carol"))
+    offered = len(core.chat.dms(core.user("carol")))
+    if ending == "release":
+        await core.handle(ReleaseQuestion(core.actor("bob"), n))
+    elif ending == "resolve":
+        await core.handle(ResolveQuestion(core.actor("alice"), n))
+    elif ending == "cancel":
+        await core.handle(CancelQuestion(core.actor("admin"), n))
+    elif ending == "forget":
+        await core.handle(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    else:
+        for minutes in (20, 10):  # the wrap-up, then its grace with no answer
+            core.clock.advance(timedelta(minutes=minutes))
+            await core.tick()
+        assert core.question(n).state is QuestionState.EXPIRED
+    withdrawn = [d for d in core.chat.dms(core.user("carol"))[offered:] if "take over" in d]
+    assert withdrawn == [
+        f"The request to take over #{n} is withdrawn: {why}. There's nothing for you to do. "
+        "Thank you all the same!"
+    ]
+    said = await core.reply(AcceptHandOver(core.actor("carol"), n))
+    assert said == f"There's no hand-over of #{n} waiting for you."
+
+
+async def test_a_session_ended_without_an_offer_tells_no_other_mentor(core: Core) -> None:
+    from bot.commands import ResolveQuestion
+
+    n = await core.claimed(asker="alice", mentor="bob")
+    await core.handle(ResolveQuestion(core.actor("alice"), n))
+    assert [d for d in core.chat.dms(core.user("carol")) if "take over" in d] == []
