@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.interactions import InteractionRunner
-from adapters.discord.translate import admin_command
+from adapters.discord.translate import account_name, admin_command
 from bot.messagebus import MessageBus
 
 __all__ = ["AdminCommands"]
@@ -62,7 +62,7 @@ class AdminCommands(commands.Cog):
     @mentoradmin.command(name="export", description="Everything stored about someone, as JSON")
     async def export(self, interaction: Interaction, member: discord.User) -> None:
         now = self.bus.clock.now()
-        options = {"member_id": member.id, "member_name": member.display_name}
+        options = {"member_id": member.id, "member_name": account_name(member)}
         await self.runner.run(interaction, lambda a: admin_command(a, "export", options, now=now))
 
     @mentoradmin.command(name="forget", description="Erase someone's name, texts and comments")
@@ -71,5 +71,5 @@ class AdminCommands(commands.Cog):
         self, interaction: Interaction, member: discord.User, confirm: bool = False
     ) -> None:
         now = self.bus.clock.now()
-        options = {"member_id": member.id, "member_name": member.display_name, "confirm": confirm}
+        options = {"member_id": member.id, "member_name": account_name(member), "confirm": confirm}
         await self.runner.run(interaction, lambda a: admin_command(a, "forget", options, now=now))

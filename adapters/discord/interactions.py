@@ -16,6 +16,7 @@ from adapters.discord.translate import (
     CommentRequest,
     FormRequest,
     TeachRequest,
+    account_name,
     actor_for,
     interaction_key,
     interaction_reply_to,
@@ -56,7 +57,7 @@ def interaction_actor(
     guild_id = guild_id or home_guild or 0
     permissions = interaction.permissions.value if interaction.guild_id else None
     return actor_for(
-        user_id=user.id, name=user.display_name, guild_id=guild_id, permissions=permissions
+        user_id=user.id, name=account_name(user), guild_id=guild_id, permissions=permissions
     )
 
 

@@ -16,6 +16,7 @@ from discord.ext import commands
 from adapters.discord.guilds import MissingChannel, register_guild
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
+    account_name,
     actor_for,
     member_left,
     reaction_command,
@@ -179,7 +180,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         emoji = payload.emoji.name or ""
         actor = actor_for(
             user_id=payload.user_id,
-            name=member.display_name if member else str(payload.user_id),
+            name=account_name(member) if member else str(payload.user_id),
             guild_id=payload.guild_id,
             permissions=member.guild_permissions.value if member else None,
         )
@@ -216,7 +217,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         permissions = author.guild_permissions.value if isinstance(author, discord.Member) else None
         actor = actor_for(
             user_id=author.id,
-            name=author.display_name,
+            name=account_name(author),
             guild_id=message.guild.id,
             permissions=permissions,
         )

@@ -15,7 +15,12 @@ from discord.ext import commands
 from adapters.discord.components import NewAskModal
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.mentor_commands import STAGE_CHOICES
-from adapters.discord.translate import ask_command, kudos_command, lightning_command
+from adapters.discord.translate import (
+    account_name,
+    ask_command,
+    kudos_command,
+    lightning_command,
+)
 from bot.messagebus import MessageBus
 
 __all__ = ["LONG_QUESTION", "MemberCommands"]
@@ -85,7 +90,7 @@ class MemberCommands(commands.Cog):
             lambda a: kudos_command(
                 a,
                 to_id=member.id,
-                to_name=member.display_name,
+                to_name=account_name(member),
                 why=why,
                 private=private,
                 to_bot=member.bot,

@@ -128,6 +128,13 @@ def snowflake(ref: Ref) -> int:
     return int(ref.id)
 
 
+def account_name(user: Any) -> str:
+    """The name someone goes by on Discord as a whole (their display name, else their
+    username), never a server nickname: one person is one record across the servers the bot
+    serves, and a nickname chosen for one server is not shown to another's members."""
+    return str(getattr(user, "global_name", None) or getattr(user, "name", None) or user.id)
+
+
 def actor_for(
     *, user_id: int | str, name: str, guild_id: int | str, permissions: int | None = 0
 ) -> c.Actor:

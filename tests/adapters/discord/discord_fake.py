@@ -55,6 +55,7 @@ class FakeDiscord(FakeRestApi, Faults):
         self.mentoring_id = new()
         self.admin_id = new()
         self.users = {name: p.user(new(), name) for name in ("alice", "bob", "carol", "admin")}
+        self.nicks: dict[str, str] = {}  # a server nickname (Discord's per-server name)
         self.channel_names = {self.mentoring_id: "mentoring", self.admin_id: "mentor-admins"}
         self.threads: dict[str, dict[str, Any]] = {}
         self.thread_members: dict[str, list[str]] = {}
@@ -228,7 +229,7 @@ class FakeDiscord(FakeRestApi, Faults):
 
     def member(self, name: str) -> dict[str, Any]:
         perms = p.ADMIN_PERMISSIONS if name == "admin" else p.MEMBER_PERMISSIONS
-        return p.member(self.users[name], permissions=perms)
+        return p.member(self.users[name], permissions=perms, nick=self.nicks.get(name))
 
     def _common(self, name: str, channel_id: str | None = None) -> dict[str, Any]:
         return {
@@ -324,7 +325,7 @@ class FakeDiscord(FakeRestApi, Faults):
                 channel_id=channel_id,
                 message_id=message_id,
                 emoji=emoji,
-                who=p.member(user),
+                who=p.member(user, nick=self.nicks.get(name)),
             ),
         )
 

@@ -49,10 +49,12 @@ def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
     }
 
 
-def member(u: dict[str, Any], *, permissions: str | None = None) -> dict[str, Any]:
+def member(
+    u: dict[str, Any], *, permissions: str | None = None, nick: str | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "user": u,
-        "nick": None,
+        "nick": nick,
         "roles": [],
         "joined_at": NOW,
         "deaf": False,

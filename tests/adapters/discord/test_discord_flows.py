@@ -330,3 +330,18 @@ async def test_mentor_handover_passes_the_session_when_the_chosen_member_accepts
         q = await uow.questions.get(1)
     assert q is not None and q.mentor is not None and q.mentor.id == carol
     await fake.wait_until(lambda: carol in fake.thread_members[card["id"]])
+
+
+async def test_a_server_nickname_is_not_the_name_the_bot_keeps(harness: Harness) -> None:
+    """One person is one record across the servers the bot serves: a nickname chosen for one
+    server would show to another's members. The bot keeps the account's display name."""
+    fake = harness.fake
+    fake.nicks.update(alice="Ali (Acme ops)", bob="Bobby (Acme only)")
+    card = await harness.ask("alice", QUESTION)
+    await fake.react("bob", fake.mentoring_id, card["id"])
+    (edit,) = await fake.wait_request(
+        "PATCH", rf"/channels/{fake.mentoring_id}/messages/{card['id']}"
+    )
+    status = {f["name"]: f["value"] for f in edit.json()["embeds"][0]["fields"]}["Status"]
+    assert "Bob" in status and "Bobby" not in status, status
+    assert "Acme" not in str(edit.json()) and "Acme" not in str(card)
