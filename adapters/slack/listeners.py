@@ -1,14 +1,16 @@
-"""Bolt listeners: each stores its input in the inbox, then acknowledges; the work happens from
-the inbox (`adapters.slack.inbox`). Forms are opened here, right after the acknowledgement,
+"""Bolt listeners: each stores its input in the inbox, then acknowledges (a slash command slow
+to store is acknowledged meanwhile: `STORE_BEFORE_ACK_SECONDS`); the work happens from the
+inbox (`adapters.slack.inbox`). Forms are opened here, right after the acknowledgement,
 since a trigger lasts 3 seconds."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
@@ -31,7 +33,15 @@ from bot.ports import UnitOfWorkFactory
 from bot.privacy.commands import PersonBack, PersonLeft
 from bot.refs import WorkspaceRef
 
-__all__ = ["NOT_NOW", "SLASH_COMMANDS", "SlackBot", "register_listeners"]
+__all__ = [
+    "ARRIVED",
+    "NOT_NOW",
+    "SLASH_COMMANDS",
+    "STORE_BEFORE_ACK_SECONDS",
+    "WORKING_ON_IT",
+    "SlackBot",
+    "register_listeners",
+]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +53,16 @@ FORM_FAILED = "Sorry, Slack didn't let me open that form in time. Please try aga
 # The slash commands the app answers (both manifests declare each of them).
 SLASH_COMMANDS = ("/askmentor", "/mentor", "/mentoradmin", "/kudos", "/lightning")
 _ACK_TEXT = {"/askmentor": "Got it — one moment…"}  # it may come back as a draft to improve
+# Slack wants a slash command's response (the HTTP response, or the Socket Mode envelope's ack)
+# within 3 seconds of sending it, else the person sees "operation_timeout" (though the command
+# still runs). A store still running after this long (a slow or locked database) is acknowledged
+# meanwhile with WORKING_ON_IT and finishes on its own; one that then fails is told on the
+# response_url, as the answer would have been. Counted from the request's arrival when the HTTP
+# route says when (ARRIVED in the Bolt context: its middleware spends the same budget), else
+# from the listener's start (Socket Mode).
+STORE_BEFORE_ACK_SECONDS = 2.5
+WORKING_ON_IT = "Got it — working on it…"
+ARRIVED = "micromentor_arrived"  # the Bolt context's key for the event loop's time of arrival
 
 
 class NotStored(Exception):
@@ -62,6 +82,8 @@ class SlackBot:
     uow_factory: UnitOfWorkFactory | None = None
     # Forms opened (and filled in) after the acknowledgement.
     background: Background = field(default_factory=Background, repr=False)
+    # How long after a slash command arrived its acknowledgement may wait for the store.
+    answer_within: ClassVar[float] = STORE_BEFORE_ACK_SECONDS
 
     async def receive(self, kind: str, body: Body) -> bool:
         """Store an input; False for one seen before (a retry). Raises NotStored."""
@@ -78,6 +100,27 @@ class SlackBot:
         except Exception as e:
             log.exception("could not store a Slack %s; it is not acknowledged", kind)
             raise NotStored(kind) from e
+
+    async def stored_in_time(self, storing: asyncio.Future[bool], *, since: float) -> bool:
+        """Whether `storing` ended (stored, seen before, or NotStored) within what is left of
+        the acknowledgement's budget of an input that arrived at `since` (the loop's time)."""
+        left = max(since + self.answer_within - asyncio.get_running_loop().time(), 0.0)
+        done, _ = await asyncio.wait([storing], timeout=left)
+        return bool(done)
+
+    def finish_storing(self, storing: asyncio.Future[bool], body: Body) -> None:
+        """A slash command acknowledged before its store ended: the store goes on by itself,
+        and when it fails the person is told on the response_url (nothing is stored, so
+        nothing else will answer). Shutting down (the wait cancelled) does not stop the store."""
+        log.warning("storing a Slack command is slow; acknowledged meanwhile")
+
+        async def finish() -> None:
+            try:
+                await asyncio.shield(storing)
+            except NotStored:
+                await self.gateway.tell(body.get("response_url"), NOT_NOW)
+
+        self.background.start(finish(), what="storing a slow Slack command")
 
     async def news(self, change: PersonLeft | PersonBack) -> bool:
         """Whether a ``user_change`` changes anything, read before storing it: Slack sends one
@@ -258,14 +301,21 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         )
         return BoltResponse(status=200, body="")
 
-    async def on_command(ack: Ack, body: Body) -> None:
+    async def on_command(ack: Ack, body: Body, context: Body) -> None:
+        arrived = context.get(ARRIVED)
+        since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
         modal = tr.modal_for(body["command"], body.get("text", ""))
         if modal is not None:
             await ack()
             bot.open_soon(modal, body=body, channel=body.get("channel_id"))
             return
+        storing = asyncio.ensure_future(bot.receive("command", body))
+        if not await bot.stored_in_time(storing, since=since):
+            await ack(text=WORKING_ON_IT, response_type="ephemeral")
+            bot.finish_storing(storing, body)
+            return
         try:
-            await bot.receive("command", body)
+            storing.result()
         except NotStored:
             await ack(text=NOT_NOW)
             return

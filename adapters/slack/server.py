@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Message
 
 from adapters.slack.gateway import api_error
+from adapters.slack.listeners import ARRIVED
 from bot.flow.intake import Intake
 
 __all__ = ["MAX_BODY", "bounded", "http_app", "serve_socket_mode", "slack_routes"]
@@ -56,17 +57,19 @@ async def bounded(request: Request, limit: int = MAX_BODY) -> Request | None:
 
 def slack_routes(bolt: AsyncApp, intake: Intake | None = None) -> list[BaseRoute]:
     """Slash commands, events and interactivity on one URL; Bolt verifies every signature.
-    Each request counts as an input being taken in (`intake`) from its arrival to its answer."""
+    Each request counts as an input being taken in (`intake`) from its arrival to its answer;
+    its time of arrival is in the Bolt context (`ARRIVED`: a slash command's guard counts from it)."""
     handler = AsyncSlackRequestHandler(bolt)
     taking = intake or Intake()
 
     async def events(request: Request) -> Response:
+        arrived = asyncio.get_running_loop().time()
         with taking.taking_in():
             whole = await bounded(request)
             if whole is None:
                 log.warning("Slack: refused a request body over %d bytes", MAX_BODY)
                 return TOO_LARGE
-            return await handler.handle(whole)
+            return await handler.handle(whole, addition_context_properties={ARRIVED: arrived})
 
     return [Route("/slack/events", events, methods=["POST"])]
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from adapters.slack import start_slack
+from adapters.slack.listeners import WORKING_ON_IT, SlackBot
 from adapters.slack.translate import user_ref, workspace_ref
 from bot.app import App
 from bot.clock import SystemClock
@@ -194,6 +195,34 @@ async def test_askmentor_posts_a_card_and_a_reaction_from_a_mentor_claims_it(
     await fake.wait_for(lambda: claims_shown(socket_slack, ts), what="card marked claimed")
     assert len(intro) == 1
     assert await state_of(socket_slack, 1) is QuestionState.CLAIMED
+
+
+async def test_a_slash_command_slow_to_store_is_acked_in_time_with_a_polite_text(
+    socket_slack: SocketHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As over HTTP: the envelope's ack carries the response, which Slack wants within 3 s."""
+    monkeypatch.setattr(SlackBot, "answer_within", 0.05)
+    inbox = socket_slack.app.inbox
+    receive = inbox.receive
+    stored = asyncio.Event()  # the store is held back until this is set
+
+    async def slow(**kwargs: Any) -> bool:
+        if kwargs.get("kind") == "slack":
+            await stored.wait()
+        return await receive(**kwargs)
+
+    monkeypatch.setattr(inbox, "receive", slow)
+    envelope_id = await socket_slack.send_command("bob", "/mentor", "join python")
+    ack = await socket_slack.fake.ack_of(envelope_id, within=2.0)
+    assert ack.params == {
+        "envelope_id": envelope_id,
+        "payload": {"text": WORKING_ON_IT, "response_type": "ephemeral"},
+    }
+    stored.set()
+    await socket_slack.replies_to("bob", "python")
+    async with socket_slack.app.uow_factory() as uow:
+        mentor = await uow.mentors.get(user_ref(USERS["bob"]), workspace_ref(TEAM_ID))
+    assert mentor is not None and "python" in mentor.skills
 
 
 async def test_an_event_delivered_again_as_a_retry_claims_once(

@@ -1,0 +1,144 @@
+"""A slash command whose input is slow to store: Slack wants its HTTP response within 3 seconds
+(else the person sees "operation_timeout"), so past the guard it is acknowledged with a short
+ephemeral text while the store finishes; the input is still stored and answered once, a store
+that then fails is told on the response_url, and a fast store is acknowledged as before."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from adapters.slack.listeners import NOT_NOW, WORKING_ON_IT, SlackBot
+from tests.adapters.slack.conftest import MENTORING, SlackHarness
+from tests.adapters.slack.fake_slack import Call
+
+QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
+GUARD = 0.05  # the guard the tests run with (STORE_BEFORE_ACK_SECONDS in production)
+# Long enough for an acknowledgement that does not wait for the store; without the guard the
+# response waits for the gate, which opens only after this.
+PROMPT = 2.0
+# Only the person who typed the command sees it.
+ACK = {"text": WORKING_ON_IT, "response_type": "ephemeral"}
+
+
+@pytest.fixture(autouse=True)
+def short_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SlackBot, "answer_within", GUARD)
+
+
+class Gate:
+    """The inbox's store held back until `open()`: a database that is slow (or locked)."""
+
+    def __init__(self, slack: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.opened = asyncio.Event()
+        self.waiting = 0
+        self.failure: Exception | None = None
+        inbox = slack.app.inbox
+        receive: Callable[..., Awaitable[bool]] = inbox.receive
+
+        async def slow(**kwargs: Any) -> bool:
+            if kwargs.get("kind") == "slack":  # Slack's inputs, not the bot's own
+                self.waiting += 1
+                await self.opened.wait()
+                if self.failure is not None:
+                    raise self.failure
+            return await receive(**kwargs)
+
+        monkeypatch.setattr(inbox, "receive", slow)
+
+    def open(self, *, failing: Exception | None = None) -> None:
+        self.failure = failing
+        self.opened.set()
+
+
+async def answered_promptly(sending: Awaitable[httpx.Response]) -> httpx.Response:
+    return await asyncio.wait_for(sending, timeout=PROMPT)
+
+
+async def inbox_rows(slack: SlackHarness, key_like: str) -> int:
+    async with slack.app.engine.connect() as conn:
+        query = sa.text("SELECT count(*) FROM inbox WHERE key LIKE :key")
+        return int((await conn.execute(query, {"key": key_like})).scalar_one())
+
+
+def told(slack: SlackHarness, needle: str) -> list[Call]:
+    """What was said on a response_url containing `needle` (text or blocks, any case)."""
+    said = [(c, json.dumps(c.params, ensure_ascii=False)) for c in slack.fake.to("response_url")]
+    return [c for c, shown in said if needle.lower() in shown.lower()]
+
+
+async def test_a_slow_store_is_acknowledged_within_the_guard_with_a_polite_text(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await slack.join("bob", "python, pandas")
+    gate = Gate(slack, monkeypatch)
+    loop = asyncio.get_running_loop()
+    sent = loop.time()
+    response = await answered_promptly(slack.command("alice", "/askmentor", QUESTION))
+    took = loop.time() - sent
+    assert response.status_code == 200
+    assert response.json() == ACK
+    assert GUARD <= took < PROMPT
+    assert gate.waiting == 1 and not gate.opened.is_set()  # acknowledged before it was stored
+    gate.open()
+    await slack.card_of(1)
+    await slack.replies_to("alice", "your question is #1")
+
+
+async def test_a_slowly_stored_command_is_stored_and_answered_exactly_once(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await slack.join("bob", "python, pandas")
+    gate = Gate(slack, monkeypatch)
+    body = slack.command_body("alice", "/askmentor", QUESTION)
+    form = "application/x-www-form-urlencoded"
+    first = await answered_promptly(slack.post(body, content_type=form))
+    # The same request again (its trigger_id is the inbox key), while the first is being stored.
+    again = await answered_promptly(slack.post(body, content_type=form))
+    assert first.json() == again.json() == ACK
+    gate.open()
+    await slack.card_of(1)
+    await slack.replies_to("alice", "your question is #1")
+    await slack.settled()
+    assert await inbox_rows(slack, "slack:command:%") == 3  # bob's two, alice's one
+    cards = [
+        c for c in slack.fake.to("chat.postMessage", channel=MENTORING) if "Question #" in c.text()
+    ]
+    assert len(cards) == 1
+    assert len(told(slack, "your question is #1")) == 1
+    assert not told(slack, NOT_NOW) and not told(slack, WORKING_ON_IT)
+
+
+async def test_a_store_that_fails_after_the_polite_ack_is_told_on_the_response_url(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = Gate(slack, monkeypatch)
+    response = await answered_promptly(slack.command("alice", "/askmentor", QUESTION))
+    assert response.json() == ACK
+    gate.open(failing=RuntimeError("database is locked"))
+    [sorry] = await slack.fake.wait_for(lambda: told(slack, NOT_NOW), what="the apology")
+    assert sorry.params["response_type"] == "ephemeral"
+    assert sorry.params["key"].startswith("cmd")  # the command's own response_url
+    await slack.settled()
+    assert await inbox_rows(slack, "slack:command:%") == 0
+    assert not [c for c in slack.fake.to("chat.postMessage") if "Question #" in c.text()]
+
+
+async def test_a_fast_store_is_acknowledged_as_before_with_no_extra_message(
+    slack: SlackHarness,
+) -> None:
+    await slack.join("bob", "python, pandas")
+    asked = await slack.command("alice", "/askmentor", QUESTION)
+    assert asked.status_code == 200 and asked.text == "Got it — one moment…"
+    listed = await slack.command("bob", "/mentor", "hours Mon-Fri 09:00-17:00")
+    assert listed.status_code == 200 and listed.text == ""
+    await slack.replies_to("alice", "your question is #1")
+    await slack.replies_to("bob", "09:00")
+    await slack.settled()
+    assert not told(slack, WORKING_ON_IT) and not told(slack, NOT_NOW)
