@@ -83,10 +83,12 @@ async def test_a_hand_over_offer_hit_by_an_outage_reaches_the_mentor_afterwards(
     chat.core = core
     await core.reply(HandOverQuestion(core.actor("bob"), n, core.user("carol")))
     await _ticks(core, minutes=120, every=timedelta(minutes=1))
-    [offer] = chat.messages("send_dm", user=core.user("carol"))
+    offer, withdrawn = chat.messages("send_dm", user=core.user("carol"))
     assert [a.id for a in offer.actions] == ["accept", "decline"]
     assert not [d for d in chat.dms(core.user("bob")) if "couldn't reach" in d]
-    # Never reported refused (the session has since ended at its time box, and the offer with it).
+    # Never reported refused (the session has since ended at its time box, and the offer with
+    # it: carol is told so).
+    assert "is withdrawn: its session ended" in withdrawn.plain()
     assert not [r for r in core.db.tables["inbox"].values() if r.key.startswith("refused:")]
     assert not _failed(core)
 
