@@ -15,7 +15,7 @@ from bot.commands import Command, ShowHome
 from bot.config import Config
 from bot.events import Event
 from bot.flow.inbox_item import InboxItem
-from bot.flow.outbox import Outbox, OutboxItem, ReplyTo, new_key
+from bot.flow.outbox import Outbox, OutboxItem, ReplyTo
 from bot.flow.worker import LeaseLost, NotYet
 from bot.logs import command_context
 from bot.matching import LearnedExpertise, SimilarIndexes, Taxonomy, TopicClassifier
@@ -250,8 +250,8 @@ class MessageBus:
                     now = self.clock.now()
                     await uow.outbox.add_many(
                         [
-                            OutboxItem(delivery=d, key=new_key(), due_at=now)
-                            for d in ctx.outbox.deliveries
+                            OutboxItem(delivery=d, key=ctx.outbox.key_of(i), due_at=now)
+                            for i, d in enumerate(ctx.outbox.deliveries)
                         ]
                     )
                 if inbox is not None:
@@ -377,12 +377,14 @@ class MessageBus:
         reply_to: ReplyTo | None,
         inbox: InboxItem | None = None,
         workspace: WorkspaceRef | None = None,
+        key: str | None = None,
     ) -> None:
         """Say `message` to `reply_to` (if any) and mark `inbox` processed, in one transaction;
-        said for `workspace` (the input's, when known)."""
+        said for `workspace` (the input's, when known). With `key`, the answer's outbox key:
+        an answer decided again under the same key is not stored again (see `Outbox.reply`)."""
 
         async def work(ctx: Context) -> None:
             if reply_to is not None and message is not None:
-                ctx.outbox.reply(reply_to, message)
+                ctx.outbox.reply(reply_to, message, key=key)
 
         await self.decide(work, inbox=inbox, workspace=workspace)

@@ -481,7 +481,8 @@ class InboxRepository(LeasedQueue[InboxItem], Protocol):
 class OutboxRepository(LeasedQueue[OutboxItem], Protocol):
     async def add_many(self, rows: Sequence[OutboxItem]) -> None:
         """Store deliveries in this order (a lane's rows go out in it); their ids are not
-        read back (leasing returns them)."""
+        read back (leasing returns them). A row whose key is stored already is skipped (a
+        delivery decided again under the same key is stored once)."""
         ...
 
     async def sent(self, item_id: int, *, at: datetime, result: str | None) -> None:

@@ -19,6 +19,7 @@ from bot.flow.outbox import ReplyTo
 from bot.messages import ChatMessage, text
 from bot.ports import Clock
 from bot.recognition.commands import GiveKudos
+from bot.refs import WorkspaceRef
 from bot.textcommands import ParseError
 
 __all__ = ["KIND", "SlackPreparer", "input_key", "stored_payload"]
@@ -108,6 +109,10 @@ class SlackPreparer:
             return None  # nobody to answer: the person has left (or is back, unaware of it)
         channel = (event.get("item") or {}).get("channel") or event.get("channel")
         return ReplyTo(user, _channel(channel))
+
+    def workspace(self, item: InboxItem) -> WorkspaceRef | None:
+        # The workspace this gateway serves (`prepare` makes every actor one of it).
+        return self.directory.workspace
 
     async def prepare(self, item: InboxItem) -> Prepared:
         kind, body = item.payload["type"], item.payload["body"]

@@ -29,7 +29,7 @@ from bot.flow.inbox import Prepared
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Delivery, Op, OutboxItem, ReplyTo, new_key
 from bot.messages import Bold, ChatMessage, Mention, text
-from bot.refs import UserRef
+from bot.refs import UserRef, WorkspaceRef
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -74,6 +74,11 @@ class TeamPreparer:
             config=self.app.config,
         )
         return preparer.reply_to(item)
+
+    def workspace(self, item: InboxItem) -> WorkspaceRef | None:
+        # The team the request came from (`prepare` answers for that team's workspace).
+        team_id = team_of_body(item.payload["body"])
+        return tr.workspace_ref(team_id) if team_id else None
 
     async def prepare(self, item: InboxItem) -> Prepared:
         team_id = team_of_body(item.payload["body"])

@@ -10,6 +10,7 @@ replica; the key drops retries and replays.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -24,7 +25,7 @@ from bot.flow.inbox_item import InboxItem
 from bot.flow.intake import Intake
 from bot.flow.outbox import ReplyTo
 from bot.flow.worker import NotMine
-from bot.messagebus import SOMETHING_WENT_WRONG, MessageBus
+from bot.messagebus import SOMETHING_WENT_WRONG, MessageBus, workspace_of
 from bot.messages import ChatMessage, text
 from bot.ports import Clock, UnitOfWorkFactory
 from bot.refs import WorkspaceRef
@@ -37,6 +38,7 @@ __all__ = [
     "InboxProcessor",
     "Prepared",
     "Preparer",
+    "giveup_key",
 ]
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,11 @@ class Preparer(Protocol):
         """Where to answer this input, without a network call (to apologise if it fails)."""
         ...
 
+    def workspace(self, item: InboxItem) -> WorkspaceRef | None:
+        """The workspace this input came from, without a network call (what an apology for
+        it is said for); None when the stored input does not say."""
+        ...
+
 
 class CommandPreparer:
     """Rows that hold a command already (the console, Discord)."""
@@ -76,6 +83,9 @@ class CommandPreparer:
     def reply_to(self, item: InboxItem) -> ReplyTo | None:
         raw = item.payload.get("reply_to")
         return ReplyTo.from_json(raw) if raw else None
+
+    def workspace(self, item: InboxItem) -> WorkspaceRef | None:
+        return workspace_of(command_from_json(item.payload["command"]))
 
 
 def lane_of(command: Command) -> str:
@@ -200,12 +210,34 @@ class InboxProcessor:
         await self._bus.handle(prepared.command, reply_to=reply_to, inbox=item)
 
     async def give_up(self, item: InboxItem, error: str) -> None:
-        """The input could not be processed after every attempt: its issuer is told."""
+        """The input could not be processed after every attempt: its issuer is told, for the
+        workspace it came from. The worker settles the row only after this returned, so a crash
+        in between gives it up again: the apology's key is the row's (`giveup_key`), and the
+        outbox stores it once."""
         preparer = self._preparers.get(item.kind)
-        reply_to = _issued(preparer.reply_to(item) if preparer is not None else None, item)
+        if preparer is None:
+            return
+        reply_to = _issued(preparer.reply_to(item), item)
         if reply_to is None:
             return
-        await self._bus.answer(ChatMessage(body=text(SOMETHING_WENT_WRONG)), reply_to=reply_to)
+        try:
+            workspace = preparer.workspace(item)
+        except Exception:  # an input that can't be read (perhaps why it failed): said anyway
+            workspace = None
+        await self._bus.answer(
+            ChatMessage(body=text(SOMETHING_WENT_WRONG)),
+            reply_to=reply_to,
+            workspace=workspace,
+            key=giveup_key(item),
+        )
+
+
+def giveup_key(item: InboxItem) -> str:
+    """The outbox key of the apology for giving `item` up: the same on every give-up of that
+    row (a crash between the apology and settling the row, or another worker after the lease
+    ran out), so it is stored once; another input (another row) has its own. As short as
+    `new_key`'s (it is a Discord nonce)."""
+    return "mmg" + hashlib.sha256(f"giveup|{item.id}|{item.key}".encode()).hexdigest()[:20]
 
 
 def _issued(reply_to: ReplyTo | None, item: InboxItem) -> ReplyTo | None:

@@ -256,6 +256,9 @@ class Outbox:
     def __init__(self, workspace: WorkspaceRef | None = None) -> None:
         self.deliveries: list[Delivery] = []
         self.workspace = workspace
+        # The idempotency keys some deliveries were given (by their place in `deliveries`);
+        # the others get a `new_key` when they are stored.
+        self.keys: dict[int, str] = {}
 
     @contextlib.contextmanager
     def speaking_for(self, workspace: WorkspaceRef | None) -> Iterator[None]:
@@ -269,8 +272,14 @@ class Outbox:
         finally:
             self.workspace = before
 
-    def _add(self, delivery: Delivery) -> None:
+    def _add(self, delivery: Delivery, *, key: str | None = None) -> None:
+        if key is not None:
+            self.keys[len(self.deliveries)] = key
         self.deliveries.append(delivery)
+
+    def key_of(self, index: int) -> str:
+        """The outbox key of the delivery at `index`: the one it was given, else a new one."""
+        return self.keys.get(index) or new_key()
 
     def _for(self, workspace: WorkspaceRef | None) -> WorkspaceRef | None:
         return workspace if workspace is not None else self.workspace
@@ -422,8 +431,15 @@ class Outbox:
         )
 
     def reply(
-        self, to: ReplyTo, message: ChatMessage, *, workspace: WorkspaceRef | None = None
+        self,
+        to: ReplyTo,
+        message: ChatMessage,
+        *,
+        workspace: WorkspaceRef | None = None,
+        key: str | None = None,
     ) -> None:
+        """The answer to `to`'s input; `key`, its outbox key when the same answer may be decided
+        again (a give-up repeated after a crash): stored once, however often it is decided."""
         self._add(
             Delivery(
                 Op.REPLY,
@@ -431,5 +447,6 @@ class Outbox:
                 message=message,
                 reply_to=to,
                 workspace=self._for(workspace),
-            )
+            ),
+            key=key,
         )

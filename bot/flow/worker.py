@@ -291,9 +291,9 @@ class LeasedWorker(Generic[T]):
         """Fail the row for good — after `on_give_up` reported it (a delivery someone waits on
         is reported as refused): reported first and settled second, like a refusal, so that a
         crash in between, or a report that fails (the inbox closed by a shutdown, a database
-        error), leaves the row pending and its next attempt reports again. The outbox's report
-        is idempotent (its inbox key is the row's); the inbox's apology is not, so a crash in
-        that moment can apologise twice."""
+        error), leaves the row pending and its next attempt reports again. Both reports are
+        idempotent: the outbox's by its inbox key (`refused_key`), the inbox's apology by its
+        outbox key (`giveup_key`): each is stored once however often it is made."""
         error = _error(e)
         if self._on_give_up is not None:
             if not await self._hold(item):  # ours still? (else theirs to finish or give up)

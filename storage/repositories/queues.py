@@ -146,9 +146,11 @@ class SqlOutboxRepository(_Queue):
             return
         # One executemany, in order (ids, and so each lane's order, follow it); no RETURNING:
         # SQLite can't say which id went to which row in one statement, so asking for them
-        # made SQLAlchemy send one INSERT per row. Nobody reads them before leasing.
+        # made SQLAlchemy send one INSERT per row. Nobody reads them before leasing. A key
+        # stored already is skipped: a delivery decided again under its key (a give-up's
+        # apology repeated after a crash) is stored once.
         await self._session.execute(
-            sa.insert(OUTBOX),
+            self._insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"]),
             [
                 {
                     "key": r.key,

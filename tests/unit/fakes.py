@@ -896,6 +896,9 @@ class FakeOutboxRepository(_FakeQueue):
 
     async def add_many(self, rows: Sequence[OutboxItem]) -> None:
         for row in rows:
+            await self._uow.lock(self.table, ("key", row.key))  # the unique key makes others wait
+            if any(r.key == row.key for r in self._rows().values()):
+                continue  # stored already (as the SQL repository's ON CONFLICT DO NOTHING)
             row.id = self._uow.db.next_id(self.table)
             self._uow.put(self.table, row.id, row)
             await self._uow.lock(self.table, row.id)
