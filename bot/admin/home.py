@@ -17,6 +17,7 @@ from bot.ports import UnitOfWork
 from bot.recognition.points import leaderboard_text
 from bot.recognition.profile import recognition_fields
 from bot.refs import WorkspaceRef
+from bot.wording import duration_text
 
 __all__ = ["HOME_QUESTIONS", "queue_summary", "show_home"]
 
@@ -85,13 +86,14 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
 
 
 async def queue_summary(uow: UnitOfWork, workspace: WorkspaceRef, now: datetime) -> Text:
-    """``3 open (oldest waiting 2 h), 1 in a session``."""
+    """``3 open (oldest waiting 2 h), 1 in a session``; a wait reads as every duration does
+    (``under a minute``, ``12 min``, ``2 h 5 min``)."""
     waiting = await uow.questions.with_state(workspace, [QuestionState.OPEN])
     running = await uow.questions.with_state(workspace, [QuestionState.CLAIMED])
     if not waiting and not running:
         return text("Nothing waiting.")
     oldest = ""
     if waiting:
-        minutes = int((now - min(q.created_at for q in waiting)).total_seconds() // 60)
-        oldest = f" (oldest waiting {minutes // 60} h {minutes % 60} min)"
+        minutes = (now - min(q.created_at for q in waiting)).total_seconds() // 60
+        oldest = f" (oldest waiting {duration_text(minutes)})"
     return text(f"{len(waiting)} open{oldest}, {len(running)} in a session.")
