@@ -177,14 +177,13 @@ async def _pause_end(ctx: Context, nudge: Nudge, now: datetime) -> None:
     await wait_for_working_hours(ctx, nudge, nudge.target, now)
     profile.paused_until = None
     await save_mentor(ctx, profile)
-    names = await names_for(ctx, [nudge.target])
+    # A DM: it speaks to its reader, with no @mention of them.
     ctx.outbox.dm(
         nudge.target,
         ChatMessage(
             body=text(
-                who(nudge.target, names),
-                ", welcome back! Your pause is over and questions in your areas will be "
-                "suggested to you again. `/mentor pause` any time.",
+                "Your pause is over: welcome back! Questions in your areas will be suggested "
+                "to you again. `/mentor pause` any time."
             )
         ),
     )

@@ -257,7 +257,8 @@ async def test_follow_up_asks_the_asker_whether_it_worked(core: Core) -> None:
 async def test_a_mentor_whose_pause_ended_is_told_they_are_back(core: Core) -> None:
     await core.reply(PauseMentor(core.actor("bob"), timedelta(days=2)))
     await tick(core, days=2)
-    assert any("welcome back" in m for m in core.chat.dms(core.user("bob")))
+    [back] = [m for m in core.chat.dms(core.user("bob")) if "welcome back" in m]
+    assert back.startswith("Your pause is over: welcome back!"), back  # a DM: no @bob
     assert core.profile("bob").paused_until is None
 
 
