@@ -16,7 +16,21 @@ __all__ = ["CHANGE_MINUTES", "COMMENT_MAX", "comment_on_session", "rate_session"
 
 COMMENT_MAX = 1000  # a comment's first characters kept
 
-_RATEABLE = (QuestionState.RESOLVED, QuestionState.EXPIRED)
+# Only a resolved session is rated: that is when both are asked to (the rating prompts and
+# reminder follow a resolve only), and a good rating earns its mentor points. A session closed
+# without being resolved (time box run out, cancelled, given up) is not rated.
+_RATEABLE = (QuestionState.RESOLVED,)
+# Why there is nothing to rate, by the state a question closed in without being resolved.
+_NOTHING_TO_RATE = {
+    QuestionState.CANCELLED: "#{n} was cancelled, so there's nothing to rate.",
+    QuestionState.EXPIRED: (
+        "The session on #{n} closed when its time ran out, before it was resolved, so "
+        "there's nothing to rate. Thank you all the same!"
+    ),
+    QuestionState.UNANSWERED: (
+        "#{n} closed without a mentor taking it, so there's nothing to rate."
+    ),
+}
 # A wrong click can be corrected for this long after the first one.
 CHANGE_MINUTES = 10
 
@@ -57,6 +71,9 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
             f"Yours are on the prompt addressed to you ({yours})."
         )
     if q.state not in _RATEABLE:
+        closed = _NOTHING_TO_RATE.get(q.state)
+        if closed is not None:
+            raise Refusal(closed.format(n=q.number))
         raise Refusal(f"#{q.number} isn't finished yet; you can rate it once it's resolved.")
     comment = _clean_comment(cmd.comment)
     now = ctx.clock.now()

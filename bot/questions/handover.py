@@ -213,7 +213,8 @@ async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
         mentor=cmd.actor.user,
         handover_to=None,
         handover_by=None,
-        claimed_at=now,
+        # claimed_at stays the question's first claim (time to claim, in stats and what askers
+        # are told); the new mentor's session gets its own time box and activity clock.
         timebox_ends_at=now + timedelta(minutes=ctx.config.session.timebox_minutes),
         last_activity_at=now,
         extensions=0,

@@ -399,7 +399,8 @@ async def rated(event: SessionRated, ctx: Context) -> None:
     was_good = event.previous is not None and event.previous >= GOOD_RATING
     if q.mentor is not None and (event.previous is None or good != was_good):
         held = await ctx.uow.points.held_for(q.mentor, q.pk, "good rating")
-        if good and held <= 0:
+        # Only a resolved session earns them (ratings are taken for nothing else).
+        if good and held <= 0 and q.state is QuestionState.RESOLVED:
             await award_points(
                 ctx,
                 user=q.mentor,

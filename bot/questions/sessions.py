@@ -329,13 +329,20 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
         q.suggested = tuple(r.ref for r in ranked)
         if await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN):
             ctx.emit(SuggestionsChanged(q.pk))
-    ctx.reply(
-        f"Thanks — I'll suggest #{q.number} to others and ask you less about {', '.join(q.topics) or 'this'}."
-    )
+    less = f"ask you less about {', '.join(q.topics) or 'this'}"
+    if any(r != cmd.actor.user for r in q.suggested):
+        ctx.reply(f"Thanks — I'll suggest #{q.number} to others and {less}.")
+    else:
+        # Nobody else fits: nobody is suggested, and the card is there for every mentor.
+        ctx.reply(
+            f"Thanks — I have no other mentor to suggest for #{q.number}, so it stays open for "
+            f"everyone in the mentoring channel. I'll {less}."
+        )
 
 
 async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
-    """✋ on a card claims; ✅ from the asker in the session thread resolves; anything else is ignored."""
+    """✋ on a card claims; ✅ from the asker in the session thread resolves (on the card of a
+    question not claimed yet, they are told how to cancel it); anything else is ignored."""
     cfg = ctx.config.claim
     emoji = canonical_emoji(cmd.emoji)
     if emoji in emoji_set(cfg.emoji):
@@ -347,14 +354,34 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
             raise NotYet("a claim reaction on a message that is not a known card")
         await _claim(ctx, cmd.actor, q)
         return
-    if emoji in emoji_set(cfg.resolve_emoji) and cmd.thread is not None:
-        q = await ctx.uow.questions.get_by_thread(cmd.thread)
-        if q is None or q.state is not QuestionState.CLAIMED or q.workspace != cmd.actor.workspace:
+    if emoji in emoji_set(cfg.resolve_emoji):
+        q = await ctx.uow.questions.get_by_thread(cmd.thread) if cmd.thread is not None else None
+        if q is None or q.state is QuestionState.OPEN:
+            await _resolve_on_an_open_card(ctx, cmd)
+            return
+        if q.state is not QuestionState.CLAIMED or q.workspace != cmd.actor.workspace:
             return
         if cmd.actor.user == q.asker:
             await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
         elif cmd.actor.user == q.mentor:  # the mentor's ✅ is activity, not a resolve
             await ctx.uow.questions.touch(q.pk, ctx.clock.now())
+
+
+async def _resolve_on_an_open_card(ctx: Context, cmd: HandleReaction) -> None:
+    """The asker's ✅ on the card of a question no mentor has claimed: there is no session to
+    resolve, so tell them (only them) how to withdraw it instead. Anyone else's is ignored."""
+    q = await ctx.uow.questions.get_by_card(cmd.message)
+    if (
+        q is None
+        or q.workspace != cmd.actor.workspace
+        or q.state is not QuestionState.OPEN
+        or cmd.actor.user != q.asker
+    ):
+        return
+    ctx.reply(
+        f"#{q.number} has no session yet; cancel it with `/askmentor cancel {q.number}` if you "
+        "don't need help any more."
+    )
 
 
 async def record_thread_activity(cmd: RecordThreadActivity, ctx: Context) -> None:
