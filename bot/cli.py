@@ -353,8 +353,12 @@ async def _db_upgrade(cfg: Config) -> int:
     from storage.migrate import upgrade
 
     with progress("Migrating the database…"):
-        await upgrade(cfg.database_url())
-    print(f"database is up to date: {safe_url(cfg.database_url())}")
+        before, after = await upgrade(cfg.database_url())
+    where = safe_url(cfg.database_url())
+    if before == after:
+        print(f"database is up to date: {where}")
+    else:
+        print(f"database upgraded {before or 'empty'} → {after}: {where}")
     return 0
 
 
@@ -377,7 +381,21 @@ def digest_command(
     ] = None,
 ) -> int:
     """Print a weekly digest (read-only: never migrates the database)."""
-    return run_async(_digest(config(), week=week, png=png, workspace=workspace))
+    cfg = config()
+    # The arguments first: a wrong week or chart folder is said before any work is done.
+    if week is not None:
+        from bot.digest.figures import IsoWeek
+
+        try:
+            IsoWeek.parse(week)
+        except ValueError as e:
+            raise _fail(f"digest: {e}", EXIT_USAGE) from None
+    if png is not None:
+        folder = Path(png).parent
+        if not folder.is_dir():
+            why = "Not a directory" if folder.exists() else "No such file or directory"
+            raise _fail(f"{png}: {why}", EXIT_FAILURE)
+    return run_async(_digest(cfg, week=week, png=png, workspace=workspace))
 
 
 async def _digest(cfg: Config, *, week: str | None, png: str | None, workspace: str | None) -> int:
@@ -492,7 +510,8 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
                 "dashboard listens on (or set [dashboard] public_url)",
                 EXIT_USAGE,
             )
-        app = await build_app(cfg, clock=SystemClock(), load_similar=False)
+        # Never migrates (as `digest`): a database that is missing or behind is refused.
+        app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
         try:
             return await print_signin_link(app, link, port=port)
         finally:
@@ -500,7 +519,7 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
     # A busy port stops start-up before the database is opened.
     sock = bind("0.0.0.0", port, setting="use --port")
     try:
-        app = await build_app(cfg, clock=SystemClock(), load_similar=False)
+        app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
     except BaseException:
         sock.close()
         raise
@@ -549,7 +568,8 @@ async def _people(cfg: Config, *, action: str, person: str, yes: bool) -> int:
             EXIT_USAGE,
         )
     require_database(cfg.database_url())  # a person is looked up, never a database created
-    app = await build_app(cfg, clock=SystemClock(), load_similar=False)
+    # Never migrates: a schema that is behind is refused (`micromentor db upgrade` first).
+    app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
     try:
         if action == "export":
             return await export_person(app, person)
@@ -646,7 +666,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = command.main(args=args, prog_name="micromentor", standalone_mode=False)
     except ConfigError as e:
-        print(f"micromentor: configuration error\n{e}", file=sys.stderr)
+        # One line per problem, each naming its file or variable and key: no generic header.
+        for problem in str(e).splitlines() or ["configuration error"]:
+            print(problem, file=sys.stderr)
         return EXIT_USAGE
     except typer.Exit as e:
         return e.exit_code

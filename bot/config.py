@@ -15,6 +15,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from bot.emoji import KNOWN_NAMES, canonical_emoji
@@ -168,6 +169,17 @@ class AskSection(_Section):
     similar_shown: Annotated[int, Field(ge=0, le=10)] = 3
     # "suggest": a question that misses what mentors need gets a private preview with tips first.
     coaching: Literal["suggest", "off"] = "suggest"
+
+    @model_validator(mode="after")
+    def _lengths(self) -> AskSection:
+        # Else every question would be refused: too short or too long, whatever its length.
+        if self.min_length > self.max_length:
+            raise ValueError(
+                f"min_length ({self.min_length}) is greater than max_length "
+                f"({self.max_length}): no question could be asked; make min_length at most "
+                "max_length"
+            )
+        return self
 
 
 class ClaimSection(_Section):

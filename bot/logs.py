@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 
 __all__ = [
     "PAYLOAD_LOGGERS",
@@ -130,11 +130,16 @@ def quiet_for_console(config: Config) -> None:
 
 
 def configure_logging(config: Config) -> None:
-    """Level from MICROMENTOR_LOG_LEVEL (else bot.toml; a wrong one raises ConfigError), format
-    from MICROMENTOR_LOG_FORMAT (``text`` or ``json``), on standard error; libraries held at
-    WARNING."""
+    """Level from MICROMENTOR_LOG_LEVEL (else bot.toml), format from MICROMENTOR_LOG_FORMAT
+    (``text`` or ``json``; a wrong level or format raises ConfigError), on standard error;
+    libraries held at WARNING."""
     level = config.log_level()  # before anything changes: a wrong level stops start-up
     fmt = os.environ.get("MICROMENTOR_LOG_FORMAT", "").strip().lower()
+    if fmt and fmt not in ("text", "json"):  # as a wrong level: a configuration error
+        raise ConfigError(
+            f"MICROMENTOR_LOG_FORMAT: {os.environ['MICROMENTOR_LOG_FORMAT'].strip()!r} is not "
+            "one of text, json"
+        )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter()
@@ -149,8 +154,6 @@ def configure_logging(config: Config) -> None:
     if not root.handlers:  # as logging.basicConfig: a host's handlers (pytest's) stay alone
         root.addHandler(handler)
     root.setLevel(level)
-    if fmt and fmt not in ("text", "json"):
-        log.warning("MICROMENTOR_LOG_FORMAT=%r is not text or json; using text", fmt)
     for noisy in (*_NOISY, *PAYLOAD_LOGGERS):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for name, phrases in _STARTUP_NOISE.items():

@@ -75,15 +75,21 @@ def _refuse_newer(connection: Connection) -> None:
         raise StartupError(problem, code=2)
 
 
-def _upgrade_on(connection: Connection, revision: str) -> None:
+def _upgrade_on(connection: Connection, revision: str) -> tuple[str | None, str | None]:
     _refuse_newer(connection)
+    before = _current(connection)
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+    return before, _current(connection)
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` to `revision`; a no-op when it is there already."""
+async def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the database at `url` to `revision`; a no-op when it is there already. Returns the
+    revisions before and after (None: no tables); equal when nothing was applied.
+
+    Logged at INFO only when migrations were applied; "already at head" is DEBUG (every
+    one-shot command opens the database, and its result is the line an operator reads)."""
     _check_sqlite_folder(url)
     database = make_url(url).database
     if make_url(url).get_backend_name() == "sqlite" and database and database != ":memory:":
@@ -91,12 +97,16 @@ async def upgrade(url: str, revision: str = "head") -> None:
         # would deadlock), so starts on one file take turns on a lock file beside it.
         lock = await asyncio.to_thread(_lock_file, Path(database + ".migrate-lock"))
         try:
-            await _upgrade(url, revision)
+            before, after = await _upgrade(url, revision)
         finally:
             lock.close()
     else:
-        await _upgrade(url, revision)
-    log.info("database schema is at %s (%s)", revision, safe_url(url))
+        before, after = await _upgrade(url, revision)
+    if before != after:
+        log.info("database schema upgraded %s → %s (%s)", before or "empty", after, safe_url(url))
+    else:
+        log.debug("database schema is at %s (%s)", revision, safe_url(url))
+    return before, after
 
 
 async def _reachable(engine: AsyncEngine, url: str) -> None:
@@ -171,7 +181,7 @@ def _lock_file(path: Path) -> IO[bytes]:
     return handle
 
 
-async def _upgrade(url: str, revision: str) -> None:
+async def _upgrade(url: str, revision: str) -> tuple[str | None, str | None]:
     engine = create_engine(url, poolclass=pool.NullPool, foreign_keys=False)
     try:
         await _reachable(engine, url)
@@ -181,7 +191,7 @@ async def _upgrade(url: str, revision: str) -> None:
                 await connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}
                 )
-            await connection.run_sync(_upgrade_on, revision)
+            before, after = await connection.run_sync(_upgrade_on, revision)
             if connection.dialect.name == "sqlite":
                 # References were not enforced while tables were rebuilt: check them now.
                 broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
@@ -189,6 +199,7 @@ async def _upgrade(url: str, revision: str) -> None:
                     raise RuntimeError(f"migration left {len(broken)} broken references")
     finally:
         await engine.dispose()
+    return before, after
 
 
 async def schema_behind(url: str) -> str | None:

@@ -143,8 +143,13 @@ def _read_rows(file: Path) -> str | tuple[list[str], list[tuple[int, dict[str, s
         # The header's separator is the file's: a header cell never holds `,`, `;` or a tab.
         delimiter = max(_DELIMITERS, key=first.count)
         fh.seek(0)
-        reader = csv.reader(fh, delimiter=delimiter)
-        header = next(reader, [])
+        # strict: a quote that is never closed is an error at the end of the file, not a last
+        # cell that swallowed every row after it.
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        try:
+            header = next(reader, [])
+        except csv.Error as e:
+            return _unparsable(file, 1, e)
         names = [_column(h) for h in header]
         doubled = sorted({n for n in names if n and names.count(n) > 1})
         if doubled:
@@ -153,6 +158,8 @@ def _read_rows(file: Path) -> str | tuple[list[str], list[tuple[int, dict[str, s
         missing = {"workspace", "skills"} - columns
         if not columns & {"user", "email"}:
             missing |= {"user"}
+        if "user" in columns and "name" not in columns:
+            missing |= {"name"}  # else every row would fail with "`name` is empty"
         if missing:
             return (
                 f"{file}: missing column(s) {', '.join(sorted(missing))}; "
@@ -161,8 +168,15 @@ def _read_rows(file: Path) -> str | tuple[list[str], list[tuple[int, dict[str, s
         ignored = [h.strip() for h, n in zip(header, names, strict=True) if n and n not in _KNOWN]
         rows: list[tuple[int, dict[str, str]]] = []
         line = reader.line_num + 1
-        for cells in reader:
-            start, line = line, reader.line_num + 1
+        while True:
+            start = line
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                return _unparsable(file, start, e)
+            line = reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
             row = {n: _unquoted(c) for n, c in zip(names, cells, strict=False) if n}
@@ -171,6 +185,16 @@ def _read_rows(file: Path) -> str | tuple[list[str], list[tuple[int, dict[str, s
                 row[_EXTRA] = f"{len(cells)} cells under a header of {len(names)} columns"
             rows.append((start, row))
     return ignored, rows
+
+
+def _unparsable(file: Path, line: int, e: csv.Error) -> str:
+    """What is wrong at `line`, the line the row that could not be read starts on."""
+    if "unexpected end of data" in str(e):
+        return (
+            f"{file}:{line}: a quote opened here is never closed; nothing was imported "
+            '(close it, e.g. "python, go")'
+        )
+    return f"{file}:{line}: not readable as CSV ({e}); nothing was imported"
 
 
 _KNOWN = {*COLUMNS, "email"}

@@ -180,6 +180,8 @@ def test_a_busy_dashboard_port_is_one_line_and_exit_1(tmp_path: Path) -> None:
 def test_the_dashboard_serves_on_its_port(tmp_path: Path) -> None:
     port = free_port()
     env = clean_env(tmp_path)
+    # The dashboard never creates or migrates the database: `db upgrade` makes it first.
+    assert run(env, tmp_path, "db", "upgrade").returncode == 0
     with subprocess.Popen(
         [*MICROMENTOR, "dashboard", "--port", str(port)],
         env=env,
@@ -204,6 +206,8 @@ def test_the_dashboard_serves_on_its_port(tmp_path: Path) -> None:
 
 
 def test_the_dashboard_on_port_0_says_the_port_it_was_given(tmp_path: Path) -> None:
+    # The dashboard never creates or migrates the database: `db upgrade` makes it first.
+    assert run(clean_env(tmp_path), tmp_path, "db", "upgrade").returncode == 0
     with subprocess.Popen(
         [*MICROMENTOR, "dashboard", "--port", "0"],
         env=clean_env(tmp_path),
