@@ -33,7 +33,7 @@ from bot.matching import (
 from bot.mentors.roster_cache import MentorRoster, RosterSnapshot
 from bot.messagebus import EventHandler, Services
 from bot.metrics import Metrics, NullMetrics, metric_handlers
-from bot.platforms import configured, credential_problems
+from bot.platforms import Platform, configured, credential_problems
 from bot.ports import ChatGateway, Clock, Suggester, UnitOfWorkFactory
 from bot.refs import WorkspaceRef
 from bot.routing import RoutingGateway
@@ -316,7 +316,7 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
     taking input first, then lets work in flight finish for ``[flow] shutdown_seconds`` and
     hands the rest back (its leases released) for the next start; exit status 0.
     """
-    import os
+    from storage.process_lock import hold_database
 
     problems = credential_problems()
     if problems:
@@ -327,6 +327,23 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
             "console."
         )
     platforms = configured()
+    # One `run` per SQLite file, held until this process ends (the OS releases it on a crash);
+    # a console refused below for want of input holds nothing.
+    held = None
+    if platforms:
+        held = hold_database(config.database_url())
+    elif not _input_is_nothing():
+        held = hold_database(console_database_url(config))
+    try:
+        return await _run(config, platforms, web_routes=web_routes)
+    finally:
+        if held is not None:
+            held.close()
+
+
+async def _run(config: Config, platforms: list[Platform], *, web_routes: Sequence[str]) -> int:
+    import os
+
     if not platforms:
         if _input_is_nothing():
             # A service (Docker, systemd) with its .env forgotten: a console would read nothing,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
+import re
 import socket
 from pathlib import Path
 from typing import IO
@@ -12,7 +13,7 @@ from typing import IO
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import pool, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine, safe_url
@@ -244,26 +245,99 @@ async def check_database(url: str) -> list[str]:
 
 
 def unreachable(url: str, e: BaseException) -> str:
-    """The line for a database that could not be reached: a host name that does not resolve is
-    named with what to check; other failures give the driver's reason. Never the password."""
+    """The line for a database that could not be used: a host name that does not resolve, a
+    database or role the server says does not exist, a password it refused, a file that is not
+    SQLite are each named with what to do; a server that did not answer (refused, timed out)
+    gives the driver's reason. Never the password."""
+    parsed = make_url(url)
     if _caused_by(e, socket.gaierror):
-        host = make_url(url).host or "localhost"
+        host = parsed.host or "localhost"
         return (
             f"database host {host} was not found (its name does not resolve); check the host "
             "in DATABASE_URL (or [bot] database_url) and this machine's DNS and network"
         )
+    answered = _server_said(parsed, e)
+    if answered:
+        return answered
     return f"database {safe_url(url)} does not answer: {describe_connect_error(e)}"
 
 
-def _caused_by(e: BaseException, kind: type[BaseException]) -> bool:
+# PostgreSQL's SQLSTATEs for the refusals a server gives a connection it did answer.
+_NO_DATABASE = "3D000"  # invalid_catalog_name
+_NO_ROLE = "28000"  # invalid_authorization_specification
+_WRONG_PASSWORD = "28P01"  # invalid_password
+
+
+def _server_said(parsed: URL, e: BaseException) -> str | None:
+    """What a server (or SQLite file) that answered refused, in the operator's terms; None when
+    it did not answer at all."""
+    if parsed.get_backend_name() == "sqlite":
+        reason = _reason(e)
+        if "file is not a database" in reason:
+            return (
+                f"{parsed.database} is not a SQLite database (some other file is there); point "
+                "DATABASE_URL (or [bot] database_url) at the bot's database file, or at a new one"
+            )
+        return None
+    state = _sqlstate(e)
+    if state is None:
+        return None
+    host, port = parsed.host or "localhost", parsed.port or 5432
+    where = f"{host}:{port}"
+    # The names as the server saw them (a URL without them gets the driver's defaults).
+    named = re.search(r'"([^"]*)"', _reason(e))
+    as_user = f" -U {parsed.username}" if parsed.username else ""
+    if state == _NO_DATABASE:
+        name = named.group(1) if named else parsed.database
+        return (
+            f'database "{name}" does not exist on {where}; create it (createdb -h {host} -p '
+            f"{port}{as_user} {name}) or fix the database name in DATABASE_URL (or [bot] "
+            "database_url)"
+        )
+    if state == _NO_ROLE and "does not exist" in _reason(e):
+        name = named.group(1) if named else parsed.username
+        return (
+            f'role "{name}" does not exist on {where}; create it (createuser -h {host} -p {port} '
+            f"--pwprompt {name}, as a superuser) or fix the user in DATABASE_URL (or [bot] "
+            "database_url)"
+        )
+    if state == _WRONG_PASSWORD:
+        return (
+            f'the password for role "{parsed.username}" was refused by {where}; check the password in '
+            "DATABASE_URL (or [bot] database_url)"
+        )
+    return f"database {parsed.render_as_string(hide_password=True)} refused the connection: " + (
+        describe_connect_error(e)
+    )
+
+
+def _sqlstate(e: BaseException) -> str | None:
+    """The SQLSTATE a PostgreSQL server answered with, found along the exception's causes."""
+    for found in _chain(e):
+        state = getattr(found, "sqlstate", None)
+        if isinstance(state, str) and state:
+            return state
+    return None
+
+
+def _reason(e: BaseException) -> str:
+    reason = str(getattr(e, "orig", None) or e).strip().splitlines()
+    return reason[0] if reason else ""
+
+
+def _chain(e: BaseException) -> list[BaseException]:
     seen: set[int] = set()
+    chain: list[BaseException] = []
     found: BaseException | None = e
     while found is not None and id(found) not in seen:
-        if isinstance(found, kind):
-            return True
+        chain.append(found)
         seen.add(id(found))
         found = getattr(found, "orig", None) or found.__cause__ or found.__context__
-    return False
+    return chain
+
+
+def _caused_by(e: BaseException, kind: type[BaseException]) -> bool:
+    return any(isinstance(found, kind) for found in _chain(e))
 
 
 def describe_connect_error(e: BaseException) -> str:

@@ -51,6 +51,13 @@ class DiscordSettings:
         token = env.get("DISCORD_TOKEN", "").strip()
         if not token:
             raise StartupError("DISCORD_TOKEN is not set")
+        if token.strip("\"'").lower().startswith("xox"):
+            # Said before Discord refuses it with a bare 401; never the token itself.
+            raise StartupError(
+                "DISCORD_TOKEN looks like a Slack token (xox…); set it to the bot token from "
+                "the Discord Developer Portal (your application → Bot → Reset Token), and put "
+                "Slack tokens in SLACK_BOT_TOKEN"
+            )
         return cls(
             token=token,
             api_base_url=(env.get("DISCORD_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/"),

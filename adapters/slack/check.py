@@ -3,8 +3,6 @@ scopes, the app-level token opens Socket Mode, and the configured channels exist
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -21,31 +19,12 @@ from adapters.slack.runtime import (
     unreachable,
     web_client,
 )
+from adapters.slack.scopes import MANIFEST, manifest_scopes, missing_scopes
 from adapters.slack.translate import channel_of
 from bot.config import Config
 from bot.errors import StartupError
 
 __all__ = ["check_slack", "check_slack_oauth", "manifest_scopes"]
-
-MANIFEST = Path(__file__).with_name("manifest.yml")
-
-
-def manifest_scopes(manifest: Path = MANIFEST) -> set[str]:
-    """The bot scopes listed under ``oauth_config: scopes: bot:`` (read without a YAML parser:
-    the shipped manifest is ours and simple)."""
-    scopes: set[str] = set()
-    inside = False
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        stripped = line.strip()
-        if stripped == "bot:":
-            inside = True
-            continue
-        if inside:
-            if stripped.startswith("- "):
-                scopes.add(stripped[2:].strip())
-            elif stripped and not stripped.startswith("#"):
-                break
-    return scopes
 
 
 async def check_slack(config: Config) -> list[str]:
@@ -62,19 +41,9 @@ async def check_slack(config: Config) -> list[str]:
             return [unreachable(settings.api_url, e)]
         if settings.rotating:
             problems.append(ROTATING_TOKEN)
-        granted = {s.strip() for s in str(auth.headers.get("x-oauth-scopes", "")).split(",")}
-        granted.discard("")
-        if granted:
-            needed = manifest_scopes()
-            if not config.slack.mentor_group:
-                needed.discard("usergroups:read")  # only `[slack] mentor_group` reads groups
-            missing = sorted(needed - granted)
-            if missing:
-                problems.append(
-                    "Slack: the bot token lacks scope(s) "
-                    + ", ".join(missing)
-                    + " from adapters/slack/manifest.yml; add them and reinstall the app"
-                )
+        scopes = missing_scopes(auth.headers, config)
+        if scopes:
+            problems.append(scopes)
         if settings.app_token:
             try:
                 await client.apps_connections_open(app_token=settings.app_token)

@@ -29,6 +29,7 @@ from adapters.slack.background import Background
 from adapters.slack.gateway import SlackGateway, api_error, classify
 from adapters.slack.inbox import KIND, SlackPreparer
 from adapters.slack.listeners import SlackBot, register_listeners
+from adapters.slack.scopes import missing_scopes
 from adapters.slack.translate import PLATFORM, channel_of, channel_ref, workspace_ref
 from adapters.slack.users import SlackDirectory
 from bot.commands import RegisterWorkspace
@@ -457,6 +458,10 @@ async def _connect(
     team_id = str(auth["team_id"])
     if settings.rotating:
         log.warning(ROTATING_TOKEN)
+    # The line `micromentor check` gives: run goes on (what lacks a scope fails when used).
+    scopes = missing_scopes(auth.headers, app.config)
+    if scopes:
+        log.warning("%s", scopes)
     mentoring, admin, wider = await resolve_channels(client, app.config.channels)
     for channel_id in dict.fromkeys(c for c in (mentoring, admin, wider) if c):
         await join_channel(client, channel_id)
