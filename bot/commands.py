@@ -223,7 +223,7 @@ class UpdateMentorSkills(Command):
 
 @dataclass(frozen=True, slots=True)
 class SetMentorAbout(Command):
-    """The mentor's own words: "I can help with…" (empty clears them)."""
+    """The mentor's own words: "I can help with…" (``clear`` clears them; empty is refused)."""
 
     actor: Actor
     text: str

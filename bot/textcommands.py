@@ -36,6 +36,8 @@ __all__ = [
     "ASK_USAGE",
     "KUDOS_USAGE",
     "LIGHTNING_USAGE",
+    "MENTOR_ABOUT_USAGE",
+    "MENTOR_REGION_USAGE",
     "MENTOR_USAGE",
     "ParseError",
     "parse_admin",
@@ -59,6 +61,14 @@ MENTOR_USAGE = (
     "`/mentor handover <n> @someone` · `/mentor stage senior` · `/mentor region Europe` · "
     "`/mentor learn [stop]` · `/mentor feedback` · `/mentor home` · `/mentor leave` · "
     "`/mentor mydata`"
+)
+MENTOR_ABOUT_USAGE = (
+    "Say what you can help with in your own words: `/mentor about I can help with pandas and "
+    "code reviews`. `/mentor about clear` removes them."
+)
+MENTOR_REGION_USAGE = (
+    "Set where you work like `/mentor region Europe` or `US East`. `/mentor region clear` "
+    "removes it."
 )
 ADMIN_USAGE = (
     "Admin commands: `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats` · "
@@ -301,6 +311,8 @@ def parse_mentor(
     if sub == "skills":
         return c.UpdateMentorSkills(actor, split_skills(rest))
     if sub == "about":
+        if not rest:  # a forgotten argument must not erase the words: clearing is `clear`
+            return ParseError(MENTOR_ABOUT_USAGE)
         return c.SetMentorAbout(actor, rest)
     if sub == "hours":
         return c.SetMentorHours(actor, rest)
@@ -339,6 +351,8 @@ def parse_mentor(
             )
         return lc.SetMentorStage(actor, rest)
     if sub == "region":
+        if not rest:  # as for `about`: only `/mentor region clear` clears it
+            return ParseError(MENTOR_REGION_USAGE)
         return lc.SetMentorRegion(actor, rest)
     if sub in ("learn", "lessons", "training"):
         if not rest:

@@ -110,6 +110,7 @@ def view_for(actions: Sequence[Action]) -> discord.ui.View | None:
 COMMENT_FORM = "mmform:comment:"
 LIGHTNING_FORM = "mmform:lightning:"
 FAQ_FORM = "mmform:faq:"
+FAQ_UPDATE_FORM = "mmform:faqup:"  # [Update] of an entry: its answer replaces the one saved
 ASK_FORM = "mmform:ask:"
 NEW_ASK_FORM = "mmform:newask:"
 
@@ -230,14 +231,23 @@ class LightningModal(discord.ui.Modal):
 
 
 class FaqModal(discord.ui.Modal):
-    """ "Save as FAQ" (or [Update] an entry) → the short answer. Handled from the raw
-    interaction by :func:`form_submission` with `FAQ_FORM`, like the comment form."""
+    """ "Save as FAQ" (or [Update] an entry: `update`) → the short answer. Handled from the raw
+    interaction by :func:`form_submission` with `FAQ_FORM` (`FAQ_UPDATE_FORM`), like the
+    comment form."""
 
-    def __init__(self, question_id: int, *, answer: str = "", workspace: str | None = None) -> None:
+    def __init__(
+        self,
+        question_id: int,
+        *,
+        answer: str = "",
+        workspace: str | None = None,
+        update: bool = False,
+    ) -> None:
         at = f"@{workspace}" if workspace else ""
+        prefix = FAQ_UPDATE_FORM if update else FAQ_FORM
         super().__init__(
             title=f"Save question #{question_id} as FAQ",
-            custom_id=f"{FAQ_FORM}{question_id}{at}",
+            custom_id=f"{prefix}{question_id}{at}",
         )
         self.answer: discord.ui.TextInput[Self] = discord.ui.TextInput(
             label="A short answer for the next person who asks",

@@ -63,7 +63,9 @@ async def open_form(
         # The entry knows its server; a DM button from before DM buttons named theirs
         # does not, and the home server's guess would save over another question.
         await interaction.response.send_modal(
-            FaqModal(entry.question_id, answer=entry.answer, workspace=entry.workspace.id)
+            FaqModal(
+                entry.question_id, answer=entry.answer, workspace=entry.workspace.id, update=True
+            )
         )
         return
     draft = await runner.in_time(

@@ -85,7 +85,9 @@ class MentorCommands(commands.Cog):
     async def stage(self, interaction: Interaction, stage: app_commands.Choice[str]) -> None:
         await self._mentor(interaction, "stage", stage=stage.value)
 
-    @mentor.command(name="region", description="Where you work, e.g. Europe (empty clears it)")
+    @mentor.command(
+        name="region", description="Where you work, e.g. Europe (type clear to clear it)"
+    )
     async def region(self, interaction: Interaction, region: str | None = None) -> None:
         await self._mentor(interaction, "region", region=region)
 

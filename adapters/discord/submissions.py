@@ -15,6 +15,7 @@ import discord
 from adapters.discord.buttons import OLDER_VERSION
 from adapters.discord.components import (
     FAQ_FORM,
+    FAQ_UPDATE_FORM,
     NEW_ASK_FORM,
     ask_form_choices,
     ask_form_submission,
@@ -51,12 +52,14 @@ async def take_submission(
             named=named,
         )
         return
-    faq = form_submission(interaction.data, FAQ_FORM)
+    saved = form_submission(interaction.data, FAQ_FORM)
+    updated = form_submission(interaction.data, FAQ_UPDATE_FORM)
+    faq = saved or updated
     if faq is not None:
         question_id, answer, named = faq
         await runner.run(
             interaction,
-            lambda a: lc.SaveFaq(a, question_id, answer),
+            lambda a: lc.SaveFaq(a, question_id, answer, replace=updated is not None),
             thinking=False,
             named=named,
         )

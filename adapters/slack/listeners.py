@@ -274,7 +274,8 @@ class SlackBot:
         if isinstance(entry, str):
             return entry
         return faq_modal(
-            {**meta, "question_id": entry.question_id},
+            # `replace`: an [Update]'s answer takes the place of the one saved.
+            {**meta, "question_id": entry.question_id, "replace": True},
             question_id=entry.question_id,
             initial=entry.answer,
         )

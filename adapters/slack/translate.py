@@ -379,7 +379,10 @@ def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | N
     if callback == "mm_comment":
         return c.CommentOnSession(actor, question_id, _value(values, "comment"))
     if callback == "mm_faq":
-        return lc.SaveFaq(actor, question_id, _value(values, "answer"))
+        # [Update]'s form says so; "Save as FAQ" never replaces an answer saved already.
+        return lc.SaveFaq(
+            actor, question_id, _value(values, "answer"), replace=meta.get("replace") is True
+        )
     return None
 
 

@@ -70,11 +70,14 @@ class EditDraft(Command):
 
 @dataclass(frozen=True, slots=True)
 class SaveFaq(Command):
-    """The mentor's short answer to a resolved question, saved (or updated) as an FAQ entry."""
+    """The mentor's short answer to a resolved question, saved as an FAQ entry. A question that
+    has an entry already keeps its answer unless the update is explicit: `replace` (a form opened
+    by [Update]), or the typed answer starting with the word ``update``."""
 
     actor: Actor
     question_id: int
     answer: str
+    replace: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,7 @@ class SetMentorStage(Command):
 
 @dataclass(frozen=True, slots=True)
 class SetMentorRegion(Command):
-    """`/mentor region <text>`; empty clears it (handled in `bot.mentors.career`)."""
+    """`/mentor region <text>`; ``clear`` (or ``none``, ``-``) clears it, empty is refused (handled in `bot.mentors.career`)."""
 
     actor: Actor
     region: str

@@ -180,11 +180,27 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
         raise Refusal(f"Only the mentor of #{q.number} (or an admin) can save it as an FAQ entry.")
     if q.state is not QuestionState.RESOLVED:
         raise Refusal(f"#{q.number} isn't resolved, so there's no answer to save yet.")
-    answer = _clean_answer(cmd.answer)
     now = ctx.clock.now()
     entry = await ctx.uow.faq.for_question(q.pk)
     if entry is not None and entry.author != actor.user and not is_admin(actor, ctx.config):
         raise Refusal(f"#{q.number} is FAQ {entry.number} already, written by someone else.")
+    explicit, typed = cmd.replace, cmd.answer
+    if entry is not None:
+        word, _, rest = " ".join(typed.split()).partition(" ")
+        if word.lower().rstrip(":") == "update" and rest:
+            explicit, typed = True, rest
+    answer = _clean_answer(typed)
+    if entry is not None and not explicit and answer != entry.answer:
+        # `faq <n>` names a question, and FAQ entries have numbers of their own: a number
+        # mixed up must not put an unrelated answer in place of one people rely on.
+        raise Refusal(
+            text(
+                f"Question #{q.number} has an FAQ answer already (FAQ {entry.number}): “",
+                UserText(_short(entry.answer, 200)),
+                f"”. Nothing changed. To replace it, start the new answer with the word "
+                f"`update`: `faq {q.number} update <the new answer>`.",
+            )
+        )
     if entry is None:
         entry = await ctx.uow.faq.add(
             FaqEntry(
@@ -268,9 +284,12 @@ async def update_faq(cmd: UpdateFaq, ctx: Context) -> None:
     """[Update] where no form opens: say how to write the new answer."""
     entry = await _entry_for(ctx, cmd.entry_id, cmd.actor)
     q = await ctx.uow.questions.get(entry.question_id)
-    number = q.number if q is not None else "<n>"
+    if q is None:
+        raise Refusal(f"The question of FAQ {entry.number} is gone; retire the entry instead.")
+    # One numbering in what to type: `faq` takes the question's number, never the entry's.
     ctx.reply(
-        f"Write the new answer of FAQ {entry.number} as a line: `faq {number} <the new answer>`."
+        f"FAQ {entry.number} answers question #{q.number}. Write its new answer as a line "
+        f"with the question's number: `faq {q.number} update <the new answer>`."
     )
 
 

@@ -81,6 +81,11 @@ async def set_mentor_region(cmd: SetMentorRegion, ctx: Context) -> None:
     from bot.mentors.profile import profile_card, with_intro
 
     profile = await require_mentor(ctx, cmd.actor)
+    if not cmd.region.strip():  # a missing argument never clears it: `clear` does
+        raise Refusal(
+            "Set where you work like `/mentor region Europe` or `US East`. "
+            "`/mentor region clear` removes it."
+        )
     profile.region = clean_region(cmd.region)
     await save_mentor(ctx, profile)
     card = profile_card(profile, cmd.actor.name, ctx.clock.now())

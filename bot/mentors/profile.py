@@ -27,6 +27,7 @@ from bot.recognition.profile import recognition_fields
 
 __all__ = [
     "ABOUT_MAX",
+    "CLEAR_WORDS",
     "clean_about",
     "pause_mentor",
     "profile_card",
@@ -111,7 +112,7 @@ def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
 
 async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
     ws = await require_workspace(ctx, cmd.actor)
-    await ensure_person(ctx, cmd.actor)
+    person = await ensure_person(ctx, cmd.actor)
     skills = _skills(ctx, cmd.skills)
     mc = ctx.config.mentors
     hours = _hours(cmd.hours) if cmd.hours else None
@@ -140,7 +141,8 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
             ref=cmd.actor.user,
             workspace=ws.ref,
             skills=skills,
-            timezone=tz or cmd.actor.timezone or mc.default_timezone,
+            # A zone set with `/mentor tz` before joining (kept on the person) carries over.
+            timezone=tz or cmd.actor.timezone or person.timezone or mc.default_timezone,
             hours=hours or WeeklyHours.parse(mc.default_hours),
             capacity_per_week=cmd.capacity_per_week or mc.default_capacity_per_week,
             joined_at=now,
@@ -168,9 +170,19 @@ def clean_about(raw: str) -> str:
     return " ".join(raw.split())[:ABOUT_MAX]
 
 
+# The words that clear a mentor's own words or region: a missing argument never does.
+CLEAR_WORDS = frozenset({"clear", "none", "-"})
+
+
 async def set_mentor_about(cmd: SetMentorAbout, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
-    profile.about = clean_about(cmd.text)
+    about = clean_about(cmd.text)
+    if not about:
+        raise Refusal(
+            "Say what you can help with in your own words: `/mentor about I can help with "
+            "pandas and code reviews`. `/mentor about clear` removes them."
+        )
+    profile.about = "" if about.lower() in CLEAR_WORDS else about
     await save_mentor(ctx, profile)
     intro = (
         "Thanks — questions described in words like yours will find you too."
@@ -197,12 +209,33 @@ async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:
 
 
 async def set_mentor_timezone(cmd: SetMentorTimezone, ctx: Context) -> None:
-    profile = await require_mentor(ctx, cmd.actor)
-    profile.timezone = _tz(cmd.timezone)
-    await save_mentor(ctx, profile)
-    ctx.reply(
-        with_intro("Timezone updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
+    """Anyone's timezone: times they type (`/lightning propose`) and read are in it. One place
+    holds it, the one `bot.lightning.times.reader_timezone` reads first: a mentor's profile in
+    this workspace (with their hours), else the person record."""
+    tz = _tz(cmd.timezone)
+    profile = await ctx.uow.mentors.get(cmd.actor.user, cmd.actor.workspace)
+    if profile is not None and profile.active:
+        profile.timezone = tz
+        await save_mentor(ctx, profile)
+        ctx.reply(
+            with_intro("Timezone updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
+        )
+        return
+    person = await ensure_person(ctx, cmd.actor)
+    if person.timezone != tz:
+        person.timezone = tz
+        await ctx.uow.people.upsert(person)
+    said = (
+        f"Thanks — your timezone is {tz}: times you type, e.g. in `/lightning propose`, "
+        "are read in it."
     )
+    if cmd.actor.timezone and cmd.actor.timezone != tz:
+        # The platform's zone (Slack's profile) comes with every command and is read first.
+        said += (
+            f" Your chat app's own setting ({cmd.actor.timezone}) still goes first while it "
+            "gives one: change it there too."
+        )
+    ctx.reply(said)
 
 
 async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:

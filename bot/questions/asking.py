@@ -215,7 +215,9 @@ async def _within_limits(ctx: Context, asker: UserRef, body: str, ws: WorkspaceR
 
 
 async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
-    """Resolved questions like `q` (knowledge reuse), best first."""
+    """Resolved questions like `q` (knowledge reuse), best first. Someone else's anonymous
+    question is never one of them: its text was personal enough to hide a name, and its
+    thread is private to its asker and mentor (a link the reader could not open)."""
     wanted = ctx.config.ask.similar_shown
     if not wanted:
         return []
@@ -232,6 +234,7 @@ async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
             and other.workspace == q.workspace
             and other.state is QuestionState.RESOLVED
             and other.id != q.id
+            and (not other.anonymous or other.asker == q.asker)
         ):
             found.append(other)
             if len(found) == wanted:

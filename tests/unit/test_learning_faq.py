@@ -91,7 +91,7 @@ async def test_saving_again_updates_the_entry(core: Core) -> None:
     n = await saved(core)
     core.clock.advance(timedelta(days=10))
     said = await core.reply(
-        SaveFaq(core.actor("bob"), n, ANSWER + " Add .reset_index() for a frame.")
+        SaveFaq(core.actor("bob"), n, ANSWER + " Add .reset_index() for a frame.", replace=True)
     )
     assert said.startswith("FAQ 1 is updated.")
     [e] = core.db.rows("faq")
@@ -103,7 +103,7 @@ async def test_saving_again_replaces_the_scheduled_check_so_the_author_is_asked_
 ) -> None:
     n = await saved(core)
     said = await core.reply(
-        SaveFaq(core.actor("bob"), n, ANSWER + " Add .reset_index() for a frame.")
+        SaveFaq(core.actor("bob"), n, ANSWER + " Add .reset_index() for a frame.", replace=True)
     )
     assert said.startswith("FAQ 1 is updated.")
     pending = [
@@ -195,7 +195,9 @@ async def test_yes_keeps_it_shown_for_another_period_and_asks_again_then(core: C
 async def test_the_check_after_an_update_says_when_it_was_updated(core: Core) -> None:
     n = await saved(core)
     core.clock.advance(timedelta(days=10))
-    await core.reply(SaveFaq(core.actor("bob"), n, ANSWER + " Add .reset_index() for a frame."))
+    await core.reply(
+        SaveFaq(core.actor("bob"), n, ANSWER + " Add .reset_index() for a frame.", replace=True)
+    )
     core.clock.advance(timedelta(days=90))
     await core.tick()
     [asked] = [m for m in core.chat.dms(core.user("bob")) if "still accurate" in m]
@@ -215,17 +217,20 @@ async def test_retire_hides_the_entry_at_once(core: Core) -> None:
 async def test_saving_a_retired_entry_again_says_it_is_back_in_use(core: Core) -> None:
     n = await saved(core)
     await core.reply(RetireFaq(core.actor("bob"), 1))
-    said = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER + " Still true."))
+    said = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER + " Still true.", replace=True))
     assert said.startswith("FAQ 1 is updated and back in use:"), said
     assert not (await core.reply(SearchFaq(core.actor("dave"), "groupby"))).startswith("Nothing")
-    again = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER))
+    again = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER, replace=True))
     assert again.startswith("FAQ 1 is updated. In "), again
 
 
 async def test_update_says_how_to_write_the_new_answer(core: Core) -> None:
     n = await saved(core)
     said = await core.reply(UpdateFaq(core.actor("bob"), 1))
-    assert said == f"Write the new answer of FAQ 1 as a line: `faq {n} <the new answer>`."
+    assert said == (
+        f"FAQ 1 answers question #{n}. Write its new answer as a line with the question's "
+        f"number: `faq {n} update <the new answer>`."
+    )
 
 
 async def test_only_the_author_or_an_admin_may_confirm_update_or_retire(core: Core) -> None:

@@ -59,7 +59,7 @@ def test_askmentor_mistakes_say_what_to_type(raw: str, message: str) -> None:
     [
         ("stage senior", lc.SetMentorStage(ACTOR, "senior")),
         ("region US East", lc.SetMentorRegion(ACTOR, "US East")),
-        ("region", lc.SetMentorRegion(ACTOR, "")),
+        ("region clear", lc.SetMentorRegion(ACTOR, "clear")),
         ("learn", lc.ShowLearning(ACTOR)),
         ("learn stop", lc.StopLearning(ACTOR)),
         ("feedback", lc.ShowMentorFeedback(ACTOR)),
@@ -67,6 +67,11 @@ def test_askmentor_mistakes_say_what_to_type(raw: str, message: str) -> None:
 )
 def test_mentor_subcommands_of_the_learning_feature(raw: str, expected: object) -> None:
     assert parse_mentor(ACTOR, raw) == expected
+
+
+def test_mentor_region_without_a_region_shows_how_and_how_to_clear() -> None:
+    said = parse_mentor(ACTOR, "region")
+    assert isinstance(said, ParseError) and "`/mentor region clear`" in said.message
 
 
 def test_mentor_stage_without_a_stage_lists_them() -> None:

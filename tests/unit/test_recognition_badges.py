@@ -181,7 +181,9 @@ async def test_saving_an_faq_answer_earns_the_faq_author_badge_at_once(core: Cor
 async def test_updating_the_faq_answer_does_not_award_the_badge_again(core: Core) -> None:
     n = await core.resolved()
     await core.reply(SaveFaq(core.actor("bob"), n, FAQ_ANSWER))
-    said = await core.reply(SaveFaq(core.actor("bob"), n, FAQ_ANSWER + " Or use pivot_table."))
+    said = await core.reply(
+        SaveFaq(core.actor("bob"), n, FAQ_ANSWER + " Or use pivot_table.", replace=True)
+    )
     assert said.startswith("FAQ 1 is updated"), said
     assert [b.badge for b in core.db.rows("badges")].count("faq_author") == 1
     core.clock.advance(timedelta(days=1))

@@ -89,7 +89,7 @@ async def test_update_on_a_dm_button_naming_no_server_updates_the_entry_s_own_se
     token = await fake.click("bob", "mm:faqupdate:1", str(asked["id"]))
     (callback,) = await fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
     modal = callback.json()["data"]
-    assert modal["custom_id"] == f"mmform:faq:1@{fake.guild_id}"
+    assert modal["custom_id"] == f"mmform:faqup:1@{fake.guild_id}"  # [Update]: replaces
     better = ANSWER + " Add .reset_index() for a DataFrame."
     submit = await fake.submit_modal("bob", modal, better, channel_id=asked["channel_id"])
     (reply,) = await fake.followups(submit)

@@ -161,6 +161,16 @@ async def test_save_as_faq_opens_a_form_whose_answer_is_saved_and_update_reopens
     await slack.click("bob", "mm:faqupdate:1", channel=MENTORING, ts=ts)
     again = await opened_view(slack, "mm_faq")
     assert block(again, "answer")["element"]["initial_value"] == ANSWER
+    better = ANSWER + " Add .reset_index() for a DataFrame."
+    await slack.submit(  # [Update]'s form replaces the answer ("Save as FAQ" would not)
+        "bob",
+        {
+            "callback_id": "mm_faq",
+            "private_metadata": again["private_metadata"],
+            "state": {"values": {"answer": {"value": {"value": better}}}},
+        },
+    )
+    await slack.replies_to("bob", "FAQ 1 is updated")
 
 
 async def test_update_on_an_faq_entry_of_another_workspace_opens_no_form(
