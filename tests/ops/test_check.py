@@ -4,7 +4,6 @@ token and a missing channel are one line each, exit 1; nothing is changed."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,6 @@ from tests.ops.process import clean_env
 from tests.ops.test_startup_failures import run
 
 pytestmark = pytest.mark.timeout(90)
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 def slack_env(tmp: Path, fake: FakeSlack) -> dict[str, str]:

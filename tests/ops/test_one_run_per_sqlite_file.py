@@ -5,7 +5,6 @@ a bot killed with SIGKILL never blocks the next start."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,6 @@ from tests.ops.process import Running, clean_env
 from tests.ops.test_startup_failures import one_line, run
 
 pytestmark = pytest.mark.timeout(180)
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def test_a_second_run_on_one_sqlite_file_is_refused_until_the_first_is_killed(

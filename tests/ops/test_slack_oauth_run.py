@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import re
 import subprocess
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -24,14 +23,6 @@ OAUTH = {
     "SLACK_STATE_SECRET": "state-secret-value",
     "SLACK_SIGNING_SECRET": "signing-secret-value",
 }
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def test_run_installs_a_workspace_through_the_oauth_flow(

@@ -3,7 +3,6 @@ needs them fails when used) but says so at start, in the line `micromentor check
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,6 @@ LACKS = (
     "Slack: the bot token lacks scope(s) files:write, users:read.email from "
     "adapters/slack/manifest.yml; add them and reinstall the app"
 )
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def _started_log(tmp_path: Path, fake: FakeSlack) -> str:

@@ -41,14 +41,6 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
 def test_partial_slack_credentials(tmp_path: Path) -> None:
     result = run(clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-123-secret"), tmp_path)
     assert result.returncode == 2
