@@ -14,6 +14,7 @@ from bot.matching.perspectives import STAGES, Place, cross_region
 from bot.messagebus import Context, Refusal
 from bot.ports import UnitOfWork
 from bot.refs import UserRef
+from bot.textcommands import MENTOR_REGION_USAGE
 
 __all__ = [
     "MAX_REGION",
@@ -82,10 +83,7 @@ async def set_mentor_region(cmd: SetMentorRegion, ctx: Context) -> None:
 
     profile = await require_mentor(ctx, cmd.actor)
     if not cmd.region.strip():  # a missing argument never clears it: `clear` does
-        raise Refusal(
-            "Set where you work like `/mentor region Europe` or `US East`. "
-            "`/mentor region clear` removes it."
-        )
+        raise Refusal(MENTOR_REGION_USAGE)
     profile.region = clean_region(cmd.region)
     await save_mentor(ctx, profile)
     card = profile_card(profile, cmd.actor.name, ctx.clock.now())

@@ -24,6 +24,7 @@ from bot.mentors.career import clean_region, parse_stage, stage_problem
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, Text, UserText, text, when
 from bot.recognition.profile import recognition_fields
+from bot.textcommands import MENTOR_ABOUT_USAGE
 
 __all__ = [
     "ABOUT_MAX",
@@ -178,10 +179,7 @@ async def set_mentor_about(cmd: SetMentorAbout, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     about = clean_about(cmd.text)
     if not about:
-        raise Refusal(
-            "Say what you can help with in your own words: `/mentor about I can help with "
-            "pandas and code reviews`. `/mentor about clear` removes them."
-        )
+        raise Refusal(MENTOR_ABOUT_USAGE)
     profile.about = "" if about.lower() in CLEAR_WORDS else about
     await save_mentor(ctx, profile)
     intro = (
