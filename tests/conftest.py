@@ -140,3 +140,17 @@ async def db_engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 def uow_factory(db_engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
     """Units of work on `db_url` (a `bot.ports.UnitOfWorkFactory`)."""
     return make_uow_factory(db_engine)
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, pytest.CaptureFixture[str]]:
+    """`micromentor` run in-process (`bot.cli.main`) in a working directory of its own: its own
+    SQLite database (not created yet), no bot.toml, logs at WARNING in the text format."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'mm.db'}")
+    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "WARNING")
+    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
+    monkeypatch.delenv("MICROMENTOR_LOG_FORMAT", raising=False)
+    return tmp_path, capsys

@@ -24,7 +24,7 @@ from adapters.slack.translate import channel_of
 from bot.config import Config
 from bot.errors import StartupError
 
-__all__ = ["check_slack", "check_slack_oauth", "manifest_scopes"]
+__all__ = ["check_slack", "check_slack_oauth"]
 
 
 async def check_slack(config: Config) -> list[str]:

@@ -37,7 +37,6 @@ from starlette.routing import BaseRoute, Route
 
 from adapters.slack import translate as tr
 from adapters.slack.background import Background
-from adapters.slack.check import manifest_scopes
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND
 from adapters.slack.installation_store import DbInstallationStore
@@ -45,6 +44,7 @@ from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.oauth_state import SignedStateStore
 from adapters.slack.registration import TeamPreparer, on_installed, register_soon
 from adapters.slack.runtime import BOLT_NAME, DEFAULT_API_URL, SlackSettings
+from adapters.slack.scopes import manifest_scopes
 from adapters.slack.team_gateway import TeamGateway
 from adapters.slack.teams import AUTHORIZED_TEAM, Team, Teams, ids_of_body, team_of_body
 from adapters.slack.token_rotation import TokenKeeper

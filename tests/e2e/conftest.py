@@ -7,7 +7,6 @@ at :data:`~tests.e2e.console_driver.START` (a Monday, 10:00 UTC).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -37,15 +36,3 @@ async def console(sqlite_url: str) -> AsyncIterator[ConsoleDriver]:
         yield ConsoleDriver(session, printed, app)
     finally:
         await app.dispose()
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[Path, pytest.CaptureFixture[str]]:
-    """A working directory with its own SQLite database and no bot.toml."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'mm.db'}")
-    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "WARNING")
-    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
-    return tmp_path, capsys

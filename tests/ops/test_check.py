@@ -74,7 +74,7 @@ async def test_a_refused_channel_listing_is_said_once_for_all_channels(
 async def test_the_mentor_group_scope_is_asked_for_only_when_the_group_is_used(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
-    from adapters.slack.check import manifest_scopes
+    from adapters.slack.scopes import manifest_scopes
 
     fake_slack.scopes = manifest_scopes() - {"usergroups:read"}
     env = slack_env(tmp_path, fake_slack)

@@ -25,19 +25,6 @@ BEHIND = (
 )
 
 
-@pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[Path, pytest.CaptureFixture[str]]:
-    """A working directory with its own SQLite database (not created yet) and no bot.toml."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'mm.db'}")
-    monkeypatch.setenv("MICROMENTOR_LOG_LEVEL", "WARNING")
-    monkeypatch.delenv("MICROMENTOR_CONFIG", raising=False)
-    monkeypatch.delenv("MICROMENTOR_LOG_FORMAT", raising=False)
-    return tmp_path, capsys
-
-
 def _with_console_workspace(tmp: Path) -> None:
     (tmp / "s.txt").write_text("as alice\n")  # registers the console workspace
     assert main(["console", "--script", str(tmp / "s.txt")]) == 0
