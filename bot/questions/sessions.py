@@ -341,8 +341,10 @@ async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
 
 
 async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
-    """✋ on a card claims; ✅ from the asker in the session thread resolves (on the card of a
-    question not claimed yet, they are told how to cancel it); anything else is ignored."""
+    """✋ on a card claims; ✅ from the asker in the session thread or on the card resolves
+    (on every platform: a Slack card heads its thread, a Discord card does not); on a question
+    with no session (not claimed yet, or released back to the queue) the asker is told how to
+    cancel it instead; anything else is ignored."""
     cfg = ctx.config.claim
     emoji = canonical_emoji(cmd.emoji)
     if emoji in emoji_set(cfg.emoji):
@@ -354,34 +356,28 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
             raise NotYet("a claim reaction on a message that is not a known card")
         await _claim(ctx, cmd.actor, q)
         return
-    if emoji in emoji_set(cfg.resolve_emoji):
-        q = await ctx.uow.questions.get_by_thread(cmd.thread) if cmd.thread is not None else None
-        if q is None or q.state is QuestionState.OPEN:
-            await _resolve_on_an_open_card(ctx, cmd)
-            return
-        if q.state is not QuestionState.CLAIMED or q.workspace != cmd.actor.workspace:
-            return
-        if cmd.actor.user == q.asker:
-            await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
-        elif cmd.actor.user == q.mentor:  # the mentor's ✅ is activity, not a resolve
-            await ctx.uow.questions.touch(q.pk, ctx.clock.now())
-
-
-async def _resolve_on_an_open_card(ctx: Context, cmd: HandleReaction) -> None:
-    """The asker's ✅ on the card of a question no mentor has claimed: there is no session to
-    resolve, so tell them (only them) how to withdraw it instead. Anyone else's is ignored."""
-    q = await ctx.uow.questions.get_by_card(cmd.message)
-    if (
-        q is None
-        or q.workspace != cmd.actor.workspace
-        or q.state is not QuestionState.OPEN
-        or cmd.actor.user != q.asker
-    ):
+    if emoji not in emoji_set(cfg.resolve_emoji):
         return
-    ctx.reply(
-        f"#{q.number} has no session yet; cancel it with `/askmentor cancel {q.number}` if you "
-        "don't need help any more."
-    )
+    q = await ctx.uow.questions.get_by_thread(cmd.thread) if cmd.thread is not None else None
+    if q is None:
+        q = await ctx.uow.questions.get_by_card(cmd.message)
+    if q is None or q.workspace != cmd.actor.workspace:
+        return
+    if q.state is QuestionState.OPEN:
+        if cmd.actor.user == q.asker:
+            ctx.reply(
+                f"#{q.number} has no session "
+                + ("any more" if q.claims else "yet")
+                + f"; cancel it with `/askmentor cancel {q.number}` if you don't need help any "
+                "more."
+            )
+        return
+    if q.state is not QuestionState.CLAIMED:
+        return
+    if cmd.actor.user == q.asker:
+        await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
+    elif cmd.actor.user == q.mentor:  # the mentor's ✅ is activity, not a resolve
+        await ctx.uow.questions.touch(q.pk, ctx.clock.now())
 
 
 async def record_thread_activity(cmd: RecordThreadActivity, ctx: Context) -> None:

@@ -17,6 +17,7 @@ from bot.commands import (
     ReleaseQuestion,
 )
 from bot.domain import NudgeKind, NudgeState, QuestionState
+from bot.refs import MessageRef
 from tests.unit.core_harness import QUESTION, Core, start_core
 
 
@@ -200,11 +201,13 @@ async def test_check_mark_by_anyone_but_the_asker_does_nothing(core: Core, who: 
     assert core.question(n).state is QuestionState.CLAIMED
 
 
-async def test_check_mark_outside_a_thread_does_nothing(core: Core) -> None:
+async def test_check_mark_outside_its_thread_and_card_does_nothing(core: Core) -> None:
+    # (✅ on the card itself resolves: test_core_sessions_feedback_fixes.py.)
     n = await core.claimed()
     q = core.question(n)
     assert q.card is not None
-    assert await core.handle(HandleReaction(core.actor("alice"), q.card, "✅", None)) == []
+    elsewhere = MessageRef(q.card.platform, "some-other-message")
+    assert await core.handle(HandleReaction(core.actor("alice"), elsewhere, "✅", None)) == []
     assert core.question(n).state is QuestionState.CLAIMED
 
 

@@ -16,9 +16,11 @@ from bot.commands import (
     HandOverQuestion,
     MarkNotMyArea,
     RateSession,
+    ReleaseQuestion,
     ShowStats,
 )
 from bot.domain import QuestionState
+from bot.refs import MessageRef, ThreadRef
 from tests.unit.core_harness import START, Core, start_core
 
 
@@ -170,4 +172,46 @@ async def test_someone_elses_tick_on_an_open_card_stays_ignored(core: Core, who:
     card = core.question(n).card
     assert card is not None
     assert await core.reply(HandleReaction(core.actor(who), card, "white_check_mark")) == ""
+    assert core.question(n).state is QuestionState.OPEN
+
+
+# --- 6. ✅ on the card of a session, and in a released session's old thread --------------------
+
+
+async def test_the_askers_tick_on_the_card_of_a_session_resolves_it(core: Core) -> None:
+    # A Discord card is not in its session's thread (a Slack card heads it): the ✅ comes with the
+    # mentoring channel as its "thread", or none, and still resolves, as it does on Slack.
+    n = await core.claimed()
+    q = core.question(n)
+    assert q.card is not None and q.thread is not None
+    channel = ThreadRef(q.card.platform, "mentoring-channel")
+    await core.handle(HandleReaction(core.actor("alice"), q.card, "white_check_mark", channel))
+    assert core.question(n).state is QuestionState.RESOLVED
+
+
+async def test_the_mentors_or_a_bystanders_tick_on_the_card_does_not_resolve(core: Core) -> None:
+    n = await core.claimed()
+    card = core.question(n).card
+    assert card is not None
+    for name in ("bob", "zed"):
+        assert await core.reply(HandleReaction(core.actor(name), card, "white_check_mark")) == ""
+    assert core.question(n).state is QuestionState.CLAIMED
+
+
+async def test_the_askers_tick_in_a_released_sessions_thread_says_how_to_cancel(
+    core: Core,
+) -> None:
+    n = await core.claimed()
+    thread = core.question(n).thread
+    assert thread is not None
+    await core.handle(ReleaseQuestion(core.actor("bob"), n))
+    assert core.question(n).state is QuestionState.OPEN
+    message = MessageRef(thread.platform, f"{thread.id}/a-reply")
+    said = await core.reply(
+        HandleReaction(core.actor("alice"), message, "white_check_mark", thread)
+    )
+    assert said == (
+        f"#{n} has no session any more; cancel it with `/askmentor cancel {n}` if you don't "
+        "need help any more."
+    )
     assert core.question(n).state is QuestionState.OPEN

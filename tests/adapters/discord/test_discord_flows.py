@@ -245,6 +245,19 @@ async def test_asker_check_mark_in_the_thread_resolves(harness: Harness) -> None
     assert status.startswith("Resolved")
 
 
+async def test_asker_check_mark_on_the_card_resolves_as_on_slack(harness: Harness) -> None:
+    # A Discord card is not inside its thread (a Slack card heads its thread): ✅ on it counts.
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    await fake.react("alice", fake.mentoring_id, card["id"], "✅")
+    edits = await fake.wait_request(
+        "PATCH", rf"/channels/{fake.mentoring_id}/messages/{card['id']}", count=2
+    )
+    status = {f["name"]: f["value"] for f in edits[-1].json()["embeds"][0]["fields"]}["Status"]
+    assert status.startswith("Resolved")
+
+
 async def test_a_comment_form_opened_before_a_restart_is_still_saved(harness: Harness) -> None:
     fake = harness.fake
     prompt = await _resolved(harness)
