@@ -503,6 +503,10 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
     from adapters.web import bind
 
     if link:
+        from bot.privacy.people_cli import person_ref
+
+        if isinstance(admin := person_ref(link), str):  # before the database: the real mistake
+            raise _fail(f"dashboard --link: {admin}", EXIT_USAGE)
         if port == 0 and not cfg.dashboard.public_url:
             # Nothing listens here: the link is to a dashboard served elsewhere, on its port.
             raise _fail(
@@ -513,7 +517,7 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
         # Never migrates (as `digest`): a database that is missing or behind is refused.
         app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
         try:
-            return await print_signin_link(app, link, port=port)
+            return await print_signin_link(app, admin.key(), port=port)
         finally:
             await app.dispose()
     # A busy port stops start-up before the database is opened.

@@ -425,3 +425,34 @@ async def test_importing_an_admin_as_a_mentor_keeps_them_admin(
             assert WS in await uow.people.admin_of(admin)
     finally:
         await app.dispose()
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("U0123ABCD", "'U0123ABCD' has no platform; did you mean slack:U0123ABCD?"),
+        ("123456789012345678", "did you mean discord:123456789012345678?"),
+        ("alice", "Copy member ID"),
+        ("teams:U1", "it starts with one of slack:, discord:, console:"),
+    ],
+)
+def test_a_dashboard_link_for_an_id_in_the_wrong_form_says_what_was_meant(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], given: str, said: str
+) -> None:
+    """The same checks and hints as `people export` (a bare Slack id, a Discord snowflake),
+    on stderr and before the database (there is none here)."""
+    from bot.cli import main
+
+    assert main(["dashboard", "--link", given, "--port", "3999"]) == 2
+    assert said in capsys.readouterr().err
+
+
+def test_a_dashboard_link_takes_the_platform_in_any_case(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    assert main(["console", "--script", "s.txt"]) == 0
+    capsys.readouterr()
+    assert main(["dashboard", "--link", "Console:admin", "--port", "3999"]) == 0
+    assert capsys.readouterr().out.startswith("http://localhost:3999/admin/signin?token=")
