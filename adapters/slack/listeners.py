@@ -1,7 +1,7 @@
-"""Bolt listeners: each stores its input in the inbox, then acknowledges (a slash command slow
-to store is acknowledged meanwhile: `STORE_BEFORE_ACK_SECONDS`); the work happens from the
-inbox (`adapters.slack.inbox`). Forms are opened here, right after the acknowledgement,
-since a trigger lasts 3 seconds."""
+"""Bolt listeners: each stores its input in the inbox, then acknowledges (a slash command or a
+button press slow to store is acknowledged meanwhile: `STORE_BEFORE_ACK_SECONDS`); the work
+happens from the inbox (`adapters.slack.inbox`). Forms are opened here, right after the
+acknowledgement, since a trigger lasts 3 seconds."""
 
 from __future__ import annotations
 
@@ -55,9 +55,11 @@ SLASH_COMMANDS = ("/askmentor", "/mentor", "/mentoradmin", "/kudos", "/lightning
 _ACK_TEXT = {"/askmentor": "Got it — one moment…"}  # it may come back as a draft to improve
 # Slack wants a slash command's response (the HTTP response, or the Socket Mode envelope's ack)
 # within 3 seconds of sending it, else the person sees "operation_timeout" (though the command
-# still runs). A store still running after this long (a slow or locked database) is acknowledged
-# meanwhile with WORKING_ON_IT and finishes on its own; one that then fails is told on the
-# response_url, as the answer would have been. Counted from the request's arrival when the HTTP
+# still runs); a button press's (block_actions) likewise, else Slack shows an error by the
+# button. A store still running after this long (a slow or locked database) is acknowledged
+# meanwhile (a command with WORKING_ON_IT, a button press with nothing) and finishes on its own;
+# one that then fails is told on the response_url, as the answer would have been (a button on
+# the App Home tab has none: it is logged). Counted from the request's arrival when the HTTP
 # route says when (ARRIVED in the Bolt context: its middleware spends the same budget), else
 # from the listener's start (Socket Mode).
 STORE_BEFORE_ACK_SECONDS = 2.5
@@ -82,7 +84,7 @@ class SlackBot:
     uow_factory: UnitOfWorkFactory | None = None
     # Forms opened (and filled in) after the acknowledgement.
     background: Background = field(default_factory=Background, repr=False)
-    # How long after a slash command arrived its acknowledgement may wait for the store.
+    # How long after a slash command (a button press) arrived its ack may wait for the store.
     answer_within: ClassVar[float] = STORE_BEFORE_ACK_SECONDS
 
     async def receive(self, kind: str, body: Body) -> bool:
@@ -108,19 +110,23 @@ class SlackBot:
         done, _ = await asyncio.wait([storing], timeout=left)
         return bool(done)
 
-    def finish_storing(self, storing: asyncio.Future[bool], body: Body) -> None:
-        """A slash command acknowledged before its store ended: the store goes on by itself,
-        and when it fails the person is told on the response_url (nothing is stored, so
-        nothing else will answer). Shutting down (the wait cancelled) does not stop the store."""
-        log.warning("storing a Slack command is slow; acknowledged meanwhile")
+    def finish_storing(self, storing: asyncio.Future[bool], body: Body, *, what: str) -> None:
+        """An input (`what`: "command", "button press") acknowledged before its store ended:
+        the store goes on by itself, and when it fails the person is told on the response_url
+        (nothing is stored, so nothing else will answer); without one (a button on the App Home
+        tab) it can only be logged. Shutting down (the wait cancelled) does not stop the store."""
+        log.warning("storing a Slack %s is slow; acknowledged meanwhile", what)
 
         async def finish() -> None:
             try:
                 await asyncio.shield(storing)
             except NotStored:
-                await self.gateway.tell(body.get("response_url"), NOT_NOW)
+                url = body.get("response_url")
+                if not url:
+                    log.warning("a slow Slack %s was not stored; nobody can be told", what)
+                await self.gateway.tell(url, NOT_NOW)
 
-        self.background.start(finish(), what="storing a slow Slack command")
+        self.background.start(finish(), what=f"storing a slow Slack {what}")
 
     async def news(self, change: PersonLeft | PersonBack) -> bool:
         """Whether a ``user_change`` changes anything, read before storing it: Slack sends one
@@ -153,6 +159,25 @@ class SlackBot:
         is the input), so Slack's HTTP response need not wait for views.open or for the reads
         that build the form; the trigger's 3 seconds are still ahead."""
         self.background.start(self._open(modal, body=body, channel=channel), what="opening a form")
+
+    def ask_about_soon(self, body: Body, *, since: float) -> None:
+        """The message shortcut "Ask a mentor about this", once acknowledged: the ask form with
+        the message quoted, its mentions by name (looked up for at most `NAMES_WITHIN` seconds
+        after the shortcut arrived at `since`: the trigger's 3 seconds must leave time to open
+        the form)."""
+        self.background.start(self._ask_about(body, since=since), what="opening a form")
+
+    async def _ask_about(self, body: Body, *, since: float) -> None:
+        said = str((body.get("message") or {}).get("text") or "")
+        left = since + NAMES_WITHIN - asyncio.get_running_loop().time()
+        try:
+            names = await _names(self.directory, tr.mentioned_users(said), within=left)
+        except Exception:  # a name is a nicety: the form opens anyway
+            log.warning("the names in a quoted Slack message were not looked up", exc_info=True)
+            names = {}
+        quoted = tr.quoted_for_ask(said, max_length=self.config.ask.max_length, names=names)
+        channel = (body.get("channel") or {}).get("id")
+        await self._open(tr.OpenModal("ask", initial=quoted), body=body, channel=channel)
 
     async def _open(self, modal: tr.OpenModal, *, body: Body, channel: str | None) -> None:
         try:
@@ -283,6 +308,40 @@ class SlackBot:
 
 _GONE = {"faqupdate": FAQ_GONE}
 
+# The message shortcut's quote names the people it mentions: users.info for those the directory
+# does not know yet, at most this long after the shortcut arrived (its trigger_id lasts 3 s and
+# views.open comes after), and for at most this many people (the rest: "@someone").
+NAMES_WITHIN = 1.0
+NAMES_AT_MOST = 10
+
+
+async def _names(directory: SlackDirectory, users: list[str], *, within: float) -> dict[str, str]:
+    """The names of `users` (ids) that can be told within `within` seconds: what the directory
+    knows already, then users.info for the rest, all at once; one not found (or a look-up that
+    failed or is late) is left out."""
+    found: dict[str, SlackUser] = {}
+    asking: list[str] = []
+    for uid in users:
+        who = directory.known(uid)
+        if who is not None:
+            found[uid] = who
+        elif len(asking) < NAMES_AT_MOST:
+            asking.append(uid)
+    if asking and within > 0:
+        lookups = {uid: asyncio.ensure_future(directory.user(uid)) for uid in asking}
+        _, late = await asyncio.wait(lookups.values(), timeout=within)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*lookups.values(), return_exceptions=True)
+        for uid, task in lookups.items():
+            if task.done() and not task.cancelled() and task.exception() is None:
+                found[uid] = task.result()
+    return {
+        uid: who.name
+        for uid, who in found.items()
+        if who.name and who.name != uid and not who.missing  # not the stand-in (the id)
+    }
+
 
 def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
     """Wire every listener; each is a few lines: store, then acknowledge."""
@@ -313,7 +372,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         storing = asyncio.ensure_future(bot.receive("command", body))
         if not await bot.stored_in_time(storing, since=since):
             await ack(text=WORKING_ON_IT, response_type="ephemeral")
-            bot.finish_storing(storing, body)
+            bot.finish_storing(storing, body, what="command")
             return
         try:
             storing.result()
@@ -364,15 +423,24 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         await ack()
 
     @bolt.action(re.compile(r"^mm:"))
-    async def on_button(ack: Ack, body: Body, action: Body) -> None:
+    async def on_button(ack: Ack, body: Body, action: Body, context: Body) -> None:
+        arrived = context.get(ARRIVED)
+        since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
         form = tr.form_for_button(action.get("action_id", ""))
         if form is not None:  # a form opens first; its submission is the input
             await ack()
             channel = (body.get("channel") or {}).get("id")
             bot.open_soon(form, body=body, channel=channel)
             return
+        # Slack wants block_actions acknowledged within 3 seconds too (else the person sees an
+        # error by the button): a slow store is acknowledged meanwhile, with nothing to say.
+        storing = asyncio.ensure_future(bot.receive("action", body))
+        if not await bot.stored_in_time(storing, since=since):
+            await ack()
+            bot.finish_storing(storing, body, what="button press")
+            return
         try:
-            await bot.receive("action", body)
+            storing.result()
         except NotStored:
             log.warning("a button press could not be stored; the person is asked to retry")
             await ack()
@@ -381,14 +449,12 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         await ack()
 
     @bolt.message_shortcut(tr.ASK_ABOUT_SHORTCUT)
-    async def on_ask_about(ack: Ack, body: Body) -> None:
+    async def on_ask_about(ack: Ack, body: Body, context: Body) -> None:
         # "Ask a mentor about this" on a message: the ask form, the message quoted in it.
+        arrived = context.get(ARRIVED)
+        since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
         await ack()
-        quoted = tr.quoted_for_ask(
-            (body.get("message") or {}).get("text", ""), max_length=bot.config.ask.max_length
-        )
-        channel = (body.get("channel") or {}).get("id")
-        bot.open_soon(tr.OpenModal("ask", initial=quoted), body=body, channel=channel)
+        bot.ask_about_soon(body, since=since)
 
     @bolt.view(re.compile(r"^mm_"))
     async def on_view(ack: Ack, body: Body, view: Body) -> None:

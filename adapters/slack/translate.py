@@ -36,6 +36,7 @@ __all__ = [
     "emoji_name",
     "form_for_button",
     "mentioned_user",
+    "mentioned_users",
     "message_ref",
     "metadata_of",
     "modal_for",
@@ -74,24 +75,43 @@ ASK_ABOUT_SHORTCUT = "mm_ask_about"
 # of the 2000 a question may have (of a shorter limit, as much less): room for the person's words
 _QUOTE_LIMIT = 1200
 _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_MENTIONS = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 
 
-def _plain_link(m: re.Match[str]) -> str:
-    target, label = m.group(1), m.group(2)
+def mentioned_users(message_text: str) -> list[str]:
+    """The user ids a Slack message mentions (``<@U…>``), each once, in order."""
+    return list(dict.fromkeys(_MENTIONS.findall(message_text or "")))
+
+
+def _plain_link(m: re.Match[str], names: Mapping[str, str]) -> str:
+    """One of Slack's ``<…>`` as plain words (https://api.slack.com/reference/surfaces/
+    formatting#retrieving-messages); nothing of it may ping once the text is posted again."""
+    target, label = m.group(1), (m.group(2) or "").strip()
+    if target.startswith("@"):  # <@U1> or <@U1|bob>: the person's name, as Slack shows it
+        name = names.get(target[1:]) or label.lstrip("@")
+        return f"@{name}" if name else "@someone"
+    if target.startswith("#"):  # <#C1|general>, or <#C1> (Slack now leaves the name out)
+        return f"#{label.lstrip('#') or 'channel'}"
     if target.startswith("!date^"):  # <!date^1392734382^{date}|Feb 18, 2014>: its fallback
         return label or "a date"
-    if target.startswith("!subteam^") and not label:  # a user group Slack sent unlabelled
-        return "@a group"
-    if target.startswith(("@", "#", "!")):  # <@U1>, <#C1|name>, <!here>: never a ping again
-        sigil = "#" if target.startswith("#") else "@"
-        return f"{sigil}{(label or target).lstrip('@#!')}"
+    if target.startswith("!subteam^"):  # <!subteam^S1|@platform>: a user group, by its handle
+        return f"@{label.lstrip('@')}" if label.lstrip("@") else "@a group"
+    if target.startswith("!"):  # <!here>, <!channel>, <!everyone> (a label, when any, alike)
+        return f"@{(label or target).lstrip('@!')}"
+    if target.startswith("mailto:") and label:
+        return label
     return f"{label} ({target})" if label and label != target else target
 
 
-def quoted_for_ask(message_text: str, *, max_length: int = 2000) -> str:
+def quoted_for_ask(
+    message_text: str, *, max_length: int = 2000, names: Mapping[str, str] | None = None
+) -> str:
     """The ask form's start from a message shortcut: the message quoted (``> ``), mentions and
-    links as plain words, then an empty line for the question (`max_length`: a question's)."""
-    plain = unescape(_SLACK_LINK.sub(_plain_link, message_text or "")).strip()
+    links as plain words (a mentioned user by `names`: user id → name), then an empty line for
+    the question (`max_length`: a question's)."""
+    known = names or {}
+    plain = unescape(_SLACK_LINK.sub(lambda m: _plain_link(m, known), message_text or ""))
+    plain = plain.strip()
     quoted = "\n".join(f"> {line}" if line else ">" for line in plain.splitlines())
     limit = min(_QUOTE_LIMIT, max_length * _QUOTE_LIMIT // 2000)
     if len(quoted) > limit:  # the ``> `` of many short lines counts too

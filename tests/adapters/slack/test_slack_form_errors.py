@@ -125,7 +125,7 @@ async def test_the_message_shortcut_opens_the_ask_form_with_the_message_quoted(
     assert view["callback_id"] == "mm_ask"
     question = next(b for b in view["blocks"] if b["block_id"] == "question")
     assert question["element"]["initial_value"] == (
-        "> Deploys fail with <timeout> since @U0BOB0001 changed it\n> see @here\n\n"
+        "> Deploys fail with <timeout> since @bob changed it\n> see @here\n\n"
     )
 
 

@@ -1,12 +1,20 @@
 """A slash command whose input is slow to store: Slack wants its HTTP response within 3 seconds
 (else the person sees "operation_timeout"), so past the guard it is acknowledged with a short
 ephemeral text while the store finishes; the input is still stored and answered once, a store
-that then fails is told on the response_url, and a fast store is acknowledged as before."""
+that then fails is told on the response_url, and a fast store is acknowledged as before.
+
+A button press (block_actions) likewise: Slack wants it acknowledged within 3 seconds (else it
+shows an error by the button); past the guard it is acknowledged with no body, stored once, and
+a store that then fails is told on the response_url (a message's button) or logged (a button on
+the App Home tab, whose payload has no response_url)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import time
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,8 +23,8 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.slack.listeners import NOT_NOW, WORKING_ON_IT, SlackBot
-from tests.adapters.slack.conftest import MENTORING, SlackHarness
-from tests.adapters.slack.fake_slack import Call
+from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
+from tests.adapters.slack.fake_slack import TEAM_ID, Call
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
 GUARD = 0.05  # the guard the tests run with (STORE_BEFORE_ACK_SECONDS in production)
@@ -142,3 +150,125 @@ async def test_a_fast_store_is_acknowledged_as_before_with_no_extra_message(
     await slack.replies_to("bob", "09:00")
     await slack.settled()
     assert not told(slack, WORKING_ON_IT) and not told(slack, NOT_NOW)
+
+
+# --- button presses (block_actions) -----------------------------------------------------------
+
+
+async def asked(slack: SlackHarness) -> str:
+    """bob mentors, alice asked #1: the ts of its card (where [Claim] is pressed)."""
+    await slack.join("bob", "python, pandas")
+    await slack.command("alice", "/askmentor", QUESTION)
+    await slack.card_of(1)
+    await slack.replies_to("alice", "your question is #1")
+    await slack.settled()
+    return slack.card_ts(1)
+
+
+def press_body(slack: SlackHarness, user: str, action_id: str, *, ts: str, key: str) -> str:
+    """block_actions for a button on a message in the mentoring channel, as Slack sends it (its
+    trigger_id makes the inbox key: the same body again is the same press)."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": USERS[user], "username": user, "team_id": TEAM_ID},
+        "api_app_id": "A0APP0001",
+        "token": "legacy",
+        "trigger_id": slack.fake.issue_trigger(f"trigger.{key}"),
+        "team": {"id": TEAM_ID, "domain": "fake-team"},
+        "container": {"type": "message", "message_ts": ts, "channel_id": MENTORING},
+        "channel": {"id": MENTORING, "name": "mentoring"},
+        "message": {"type": "message", "ts": ts, "text": "card"},
+        "response_url": slack.fake.response_url(key),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "mm",
+                "value": action_id,
+                "text": {"type": "plain_text", "text": "Claim"},
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+async def test_a_slow_button_press_is_acknowledged_within_the_guard_then_stored_and_handled(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ts = await asked(slack)
+    gate = Gate(slack, monkeypatch)
+    loop = asyncio.get_running_loop()
+    sent = loop.time()
+    response = await answered_promptly(
+        slack.post(press_body(slack, "bob", "mm:claim:1", ts=ts, key="act1"), content_type=FORM)
+    )
+    took = loop.time() - sent
+    assert response.status_code == 200 and not response.content  # a button needs no text
+    assert GUARD <= took < PROMPT
+    assert gate.waiting == 1 and not gate.opened.is_set()  # acknowledged before it was stored
+    gate.open()
+    await slack.replies_to("bob", "you claimed #1")
+    await slack.settled()
+    assert await inbox_rows(slack, "slack:action:%") == 1
+    assert not told(slack, NOT_NOW)
+
+
+async def test_a_button_press_delivered_twice_while_slow_is_stored_and_handled_once(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ts = await asked(slack)
+    gate = Gate(slack, monkeypatch)
+    body = press_body(slack, "bob", "mm:claim:1", ts=ts, key="act1")
+    first = await answered_promptly(slack.post(body, content_type=FORM))
+    again = await answered_promptly(slack.post(body, content_type=FORM))
+    assert first.status_code == again.status_code == 200
+    assert gate.waiting == 2
+    gate.open()
+    await slack.replies_to("bob", "you claimed #1")
+    await slack.settled()
+    assert await inbox_rows(slack, "slack:action:%") == 1
+    assert len(told(slack, "you claimed #1")) == 1
+    assert not told(slack, NOT_NOW)
+
+
+async def test_a_slow_button_press_that_then_fails_is_told_on_its_response_url(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ts = await asked(slack)
+    gate = Gate(slack, monkeypatch)
+    response = await answered_promptly(
+        slack.post(press_body(slack, "bob", "mm:claim:1", ts=ts, key="act1"), content_type=FORM)
+    )
+    assert response.status_code == 200 and not response.content
+    gate.open(failing=RuntimeError("database is locked"))
+    [sorry] = await slack.fake.wait_for(lambda: told(slack, NOT_NOW), what="the apology")
+    assert sorry.params["key"] == "act1"  # the press's own response_url
+    await slack.settled()
+    assert await inbox_rows(slack, "slack:action:%") == 0
+    assert not told(slack, "you claimed")
+
+
+async def test_a_slow_home_tab_button_press_that_then_fails_is_logged_without_a_response_url(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    gate = Gate(slack, monkeypatch)
+    with caplog.at_level(logging.WARNING):
+        # Any button that stores an input (not one that opens a form); the App Home's payload
+        # has a view container and no channel or response_url.
+        response = await answered_promptly(slack.click_in_home("bob", "mm:claim:1"))
+        assert response.status_code == 200 and not response.content
+        gate.open(failing=RuntimeError("database is locked"))
+        await slack.fake.wait_for(
+            lambda: [r for r in caplog.records if "nobody can be told" in r.getMessage()],
+            what="the failure logged",
+        )
+        await slack.settled()
+    said = [r.getMessage() for r in caplog.records]
+    assert any("storing a Slack button press is slow" in m for m in said), said
+    assert not any("storing a slow Slack button press failed" in m for m in said), said
+    assert not slack.fake.to("response_url")
+    assert await inbox_rows(slack, "slack:action:%") == 0
