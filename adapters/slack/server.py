@@ -58,7 +58,8 @@ async def bounded(request: Request, limit: int = MAX_BODY) -> Request | None:
 def slack_routes(bolt: AsyncApp, intake: Intake | None = None) -> list[BaseRoute]:
     """Slash commands, events and interactivity on one URL; Bolt verifies every signature.
     Each request counts as an input being taken in (`intake`) from its arrival to its answer;
-    its time of arrival is in the Bolt context (`ARRIVED`: a slash command's guard counts from it)."""
+    its time of arrival is in the Bolt context (`ARRIVED`: the acknowledgement guards of slash
+    commands and button presses, and the message shortcut's name look-ups, count from it)."""
     handler = AsyncSlackRequestHandler(bolt)
     taking = intake or Intake()
 
