@@ -217,7 +217,11 @@ class InboxProcessor:
         preparer = self._preparers.get(item.kind)
         if preparer is None:
             return
-        reply_to = _issued(preparer.reply_to(item), item)
+        try:
+            reply_to = _issued(preparer.reply_to(item), item)
+        except Exception:  # who sent it can't be read (perhaps why it failed): nobody to tell
+            log.warning("inbox %s: who sent it can't be read; the give-up is not told", item.id)
+            return
         if reply_to is None:
             return
         try:

@@ -110,3 +110,15 @@ async def test_another_input_given_up_gets_its_own_apology() -> None:
     assert len(_apologies(core)) == 2
     said = [m.plain() for m in core.chat.messages("reply", user=core.user("alice"))]
     assert said == [SOMETHING_WENT_WRONG, SOMETHING_WENT_WRONG]
+
+
+async def test_an_input_whose_sender_cant_be_read_is_given_up_not_retried_for_ever() -> None:
+    """A row whose `reply_to` is unreadable fails every attempt (reading it is part of each) and
+    its give-up has nobody to tell: it is settled as failed, not reported again and again."""
+    core = await start_core()
+    await _failing_input(core)
+    row = _the_input(core)
+    row.payload["reply_to"] = {"user": None}  # as an old or damaged row might hold
+    await core.tick()
+    assert _the_input(core).state == "failed"
+    assert _apologies(core) == []
