@@ -36,29 +36,76 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# chat.postEphemeral fails like this when the user can't see the channel: fall back to a DM.
-_NOT_VISIBLE = {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived"}
+# A channel whose settings (an admin's) refuse the app's message: read-only (only admins post),
+# thread-only (no top-level message), without threads (no reply in one), or a thread locked. No
+# retry changes them; the operator is told what to change (`_warn_restricted`).
+_RESTRICTED_CHANNEL = {
+    "restricted_action_read_only_channel": (
+        "is read-only: let the app post there (the channel's posting permissions) or "
+        "configure another channel"
+    ),
+    "restricted_action_thread_only_channel": (
+        "only takes replies in threads: allow top-level messages there (the app posts a card "
+        "for each question) or configure another channel"
+    ),
+    "restricted_action_non_threadable_channel": (
+        "does not take replies in threads: allow threads there, or set [slack] thread_mode = "
+        '"group_dm" to hold sessions in group DMs'
+    ),
+    "restricted_action_thread_locked": (
+        "has a locked thread the app was to reply in: unlock it for the session to go on there"
+    ),
+}
+# chat.postEphemeral fails like this when the user can't see the channel (or no one can post in
+# it any more: archived, inactive; or not the app: `_RESTRICTED_CHANNEL`): fall back to a DM.
+_NOT_VISIBLE = {
+    "user_not_in_channel",
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "is_inactive",
+    *_RESTRICTED_CHANNEL,
+}
 # Errors that no retry will change, for this one recipient or place (Slack's error codes). From
 # conversations.open (a group DM or a DM's channel) too: a user the app may not see (a guest, an
 # external or restricted account), people Slack won't put in one conversation, a list too short
-# or too long for a group DM (2 to 8 people), a bot, a user deactivated or unknown.
+# or too long for a group DM (2 to 8 people), a bot, a user deactivated or unknown. From
+# chat.postMessage / chat.update / chat.postEphemeral: a channel an admin closed to the app
+# (`_RESTRICTED_CHANNEL`) or to everyone (`ekm_access_denied`: posting suspended), a message
+# Slack will not take as it is (no text, metadata it refuses, a reply to a message that can't
+# have one, a file link Slack Connect blocks), an edit Slack no longer allows (its window closed,
+# the channel inactive). Not `message_limit_exceeded` ("members on this team are sending too
+# many messages": a usage limit, which eases with time).
 _REFUSED = {
+    "as_user_not_supported",
     "cannot_dm_bot",
+    "cannot_reply_to_message",
     "cant_update_message",
     "channel_not_found",
+    "edit_window_closed",
+    "ekm_access_denied",
     "invalid_blocks",
     "invalid_blocks_format",
+    "invalid_metadata_format",
+    "invalid_metadata_schema",
     "invalid_user_combination",
     "is_archived",
+    "is_inactive",
     "message_not_found",
     "messages_tab_disabled",
+    "metadata_too_large",
     "method_not_supported_for_channel_type",
     "msg_blocks_too_long",
     "msg_too_long",
     "no_permission",
+    "no_text",
     "not_enough_users",
     "not_in_channel",
     "restricted_action",
+    *_RESTRICTED_CHANNEL,
+    "slack_connect_canvas_sharing_blocked",
+    "slack_connect_file_link_sharing_blocked",
+    "slack_connect_lists_sharing_blocked",
     "team_access_not_granted",
     "too_many_users",
     "user_disabled",
@@ -146,6 +193,17 @@ class SlackUnavailable(SlackApiError, Unavailable):
 
     def __str__(self) -> str:
         return f"Slack: {api_error(self)} (Slack is unavailable)"
+
+
+def _warn_restricted(e: SlackApiError, channel: str) -> None:
+    """One line for the operator when a channel's settings refused the app's message
+    (`_RESTRICTED_CHANNEL`): which channel, and what to change there. (A person's id, the
+    target of a DM, is not logged: a DM has none of these settings.)"""
+    advice = _RESTRICTED_CHANNEL.get(api_error(e))
+    if advice is not None and channel.startswith(("C", "G")):  # never a DM's user id
+        log.warning(
+            "Slack: channel %s refused the app's message (%s): it %s", channel, api_error(e), advice
+        )
 
 
 def classify(e: SlackApiError) -> Exception:
@@ -309,6 +367,7 @@ class SlackGateway:
                     raise
                 resp = await post()
         except SlackApiError as e:
+            _warn_restricted(e, channel)
             raise classify(e) from None
         posted = message_ref(str(resp["channel"]), str(resp["ts"]))
         if message.attachment is not None:
@@ -425,6 +484,7 @@ class SlackGateway:
                 ts=ts or "",
             )
         except SlackApiError as e:
+            _warn_restricted(e, channel)
             raise classify(e) from None
 
     @_reaching
@@ -476,11 +536,28 @@ class SlackGateway:
         retry: bool = False,
     ) -> None:
         """Ephemeral in `channel`; a DM when the user can't see the channel."""
+        await self._ephemeral(user, channel, message, key=key, retry=retry)
+
+    async def _ephemeral(
+        self,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        *,
+        key: str,
+        retry: bool,
+        thread_ts: str | None = None,
+    ) -> None:
+        """chat.postEphemeral, in the thread `thread_ts` when given (an answer to something said
+        in a thread shows there, where its reader is, not in the channel); a DM when the user
+        can't see the channel or the channel takes no message from the app."""
+        where: dict[str, Any] = {"channel": channel.id, "user": user.id}
+        if thread_ts:
+            where["thread_ts"] = thread_ts
         try:
-            await self._send(
-                self.client.chat_postEphemeral, message, channel=channel.id, user=user.id
-            )
+            await self._send(self.client.chat_postEphemeral, message, **where)
         except SlackApiError as e:
+            _warn_restricted(e, channel.id)
             if api_error(e) not in _NOT_VISIBLE:
                 raise classify(e) from None
             log.info("ephemeral not possible (%s); sending a DM instead", api_error(e))
@@ -505,8 +582,8 @@ class SlackGateway:
         elif to.token and await self._via_response_url(to.token, message):
             return
         if to.channel is not None:
-            await self.send_private(
-                user=to.user, channel=to.channel, message=message, key=key, retry=retry
+            await self._ephemeral(
+                to.user, to.channel, message, key=key, retry=retry, thread_ts=to.thread
             )
         else:
             await self.send_dm(to.user, message, key=key, retry=retry)

@@ -108,7 +108,11 @@ class SlackPreparer:
         if event.get("type") == "user_change":
             return None  # nobody to answer: the person has left (or is back, unaware of it)
         channel = (event.get("item") or {}).get("channel") or event.get("channel")
-        return ReplyTo(user, _channel(channel))
+        # Said in a thread: a private answer shows in that thread (chat.postEphemeral's
+        # thread_ts), not in the channel the reader is not looking at. (A reaction's event does
+        # not say; `prepare` adds the thread when it looked it up.)
+        thread = event.get("thread_ts") if event.get("type") == "message" else None
+        return ReplyTo(user, _channel(channel), thread=thread or None)
 
     def workspace(self, item: InboxItem) -> WorkspaceRef | None:
         # The workspace this gateway serves (`prepare` makes every actor one of it).
@@ -126,6 +130,8 @@ class SlackPreparer:
         fallback = str(body.get("user_name") or "")
         actor = await self.directory.actor(uid, fallback_name=fallback)
         built = await self._command(kind, body, actor)
+        if reply_to is not None and isinstance(built, c.HandleReaction):
+            reply_to = _in_thread(reply_to, built)
         if isinstance(built, ParseError):
             return Prepared(
                 None, reply_to, ChatMessage(body=text(built.message)), workspace=actor.workspace
@@ -177,6 +183,21 @@ class SlackPreparer:
                 return c.HandleReaction(actor, card, said, thread)
             return c.RecordThreadActivity(actor, thread=thread)
         return None
+
+
+def _in_thread(reply_to: ReplyTo, reaction: c.HandleReaction) -> ReplyTo:
+    """A reaction to a reply inside a thread (its thread looked up for a resolve emoji): the
+    private answer shows in that thread too. A reaction to the thread's first message (a card in
+    the channel) is answered in the channel, where that message shows."""
+    if reaction.thread is None:
+        return reply_to
+    channel, thread_ts = tr.split_ref(reaction.thread.id)
+    _, ts = tr.split_ref(reaction.message.id)
+    if not thread_ts or thread_ts == ts or reply_to.channel is None:
+        return reply_to
+    if tr.channel_ref(channel) != reply_to.channel:
+        return reply_to
+    return replace(reply_to, thread=thread_ts)
 
 
 def _channel(channel_id: object) -> Any:

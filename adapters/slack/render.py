@@ -203,25 +203,44 @@ def _button(action: Action) -> Block:
     return button
 
 
-def blocks_for(msg: ChatMessage, *, permalink: Permalink | None = None) -> list[Block]:
-    """A message as Block Kit blocks (sections, fields, context, buttons)."""
-    blocks: list[Block] = []
+MESSAGE_BLOCKS = 50  # Slack's most blocks in a message
+VIEW_BLOCKS = 100  # ...and in a modal or the Home tab
+
+
+def _more(n: int) -> Block:
+    """The last section of a message cut to fit Slack's block limit: says what is left out."""
+    said = f"… and {n} more part{'s' if n != 1 else ''}, too long to show here"
+    return {"type": "section", "text": _mrkdwn(escape(said))}
+
+
+def blocks_for(
+    msg: ChatMessage, *, permalink: Permalink | None = None, max_blocks: int = MESSAGE_BLOCKS
+) -> list[Block]:
+    """A message as Block Kit blocks (sections, fields, context, buttons), at most `max_blocks`
+    of them (Slack refuses more: 50 in a message, 100 in a modal or the Home tab). A message too
+    long for them keeps its footer and buttons: its body is cut short, with a last section
+    saying how much is left out (the fields, e.g. a card's suggested mentors, are cut only when
+    they alone do not fit)."""
+    head: list[Block] = []
     # Slack refuses an empty text object, and a title or footer over its limit (invalid_blocks).
     title = _cut(render_text(msg.title, permalink=permalink), SECTION_LIMIT) if msg.title else ""
     if title.strip():
-        blocks.append({"type": "section", "text": _mrkdwn(title)})
-    body = render_text(msg.body, permalink=permalink)
-    for piece in _chunks(body, SECTION_LIMIT):
+        head.append({"type": "section", "text": _mrkdwn(title)})
+    body: list[Block] = []
+    for piece in _chunks(render_text(msg.body, permalink=permalink), SECTION_LIMIT):
         if piece.strip():
-            blocks.append({"type": "section", "text": _mrkdwn(piece)})
+            body.append({"type": "section", "text": _mrkdwn(piece)})
     fields = [
         _mrkdwn(_cut(f"*{escape(name)}*\n{render_text(value, permalink=permalink)}", FIELD_LIMIT))
         for name, value in msg.fields
     ]
-    for i in range(0, len(fields), FIELDS_PER_SECTION):
-        blocks.append({"type": "section", "fields": fields[i : i + FIELDS_PER_SECTION]})
+    field_blocks: list[Block] = [
+        {"type": "section", "fields": fields[i : i + FIELDS_PER_SECTION]}
+        for i in range(0, len(fields), FIELDS_PER_SECTION)
+    ]
+    tail: list[Block] = []
     if msg.attachment:
-        blocks.append(
+        tail.append(
             {
                 "type": "context",
                 "elements": [
@@ -233,16 +252,24 @@ def blocks_for(msg: ChatMessage, *, permalink: Permalink | None = None) -> list[
         )
     footer = _cut(render_text(msg.footer, permalink=permalink), SECTION_LIMIT) if msg.footer else ""
     if footer.strip():
-        blocks.append({"type": "context", "elements": [_mrkdwn(footer)]})
+        tail.append({"type": "context", "elements": [_mrkdwn(footer)]})
     if msg.actions:
-        blocks.append(
+        tail.append(
             {
                 "type": "actions",
                 "block_id": f"mm:{msg.question_id or 0}:{msg.kind}",
                 "elements": [_button(a) for a in msg.actions[:25]],
             }
         )
-    return blocks[:50]
+    room = max_blocks - len(tail)  # the footer and the buttons first
+    content = head + body + field_blocks
+    if len(content) > room:
+        kept_body = room - 1 - len(head) - len(field_blocks)
+        if kept_body >= 0:
+            content = [*head, *body[:kept_body], _more(len(body) - kept_body), *field_blocks]
+        else:
+            content = [*content[: room - 1], _more(len(content) - (room - 1))]
+    return content + tail
 
 
 def fallback_text(msg: ChatMessage, *, permalink: Permalink | None = None) -> str:
@@ -276,7 +303,7 @@ def text_only(msg: ChatMessage, *, permalink: Permalink | None = None) -> str:
 
 def home_view(msg: ChatMessage, *, permalink: Permalink | None = None) -> dict[str, Any]:
     """The App Home tab built from ShowHome's reply."""
-    return {"type": "home", "blocks": blocks_for(msg, permalink=permalink)[:100]}
+    return {"type": "home", "blocks": blocks_for(msg, permalink=permalink, max_blocks=VIEW_BLOCKS)}
 
 
 def _input(

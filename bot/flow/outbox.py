@@ -69,6 +69,10 @@ class ReplyTo:
     # interaction's after 15 minutes, a Slack response_url's after 30). None: not known (rows
     # stored before this was recorded), and the token is tried.
     issued_at: datetime | None = None
+    # The thread the input was said in, as the platform names it (Slack: its thread_ts): a
+    # private answer shows in that thread, where its reader is. None: not in a thread (or rows
+    # stored before this was recorded).
+    thread: str | None = None
 
     def token_outlived(self, lifetime: timedelta, *, now: datetime) -> bool:
         """Whether the token is known to be older than `lifetime`: using it would only be
@@ -84,6 +88,7 @@ class ReplyTo:
             "app_id": self.app_id,
             "from_home": self.from_home,
             "issued_at": self.issued_at.isoformat() if self.issued_at else None,
+            "thread": self.thread,
         }
 
     @classmethod
@@ -96,6 +101,7 @@ class ReplyTo:
             app_id=raw.get("app_id"),
             from_home=bool(raw.get("from_home", False)),
             issued_at=datetime.fromisoformat(raw["issued_at"]) if raw.get("issued_at") else None,
+            thread=raw.get("thread"),
         )
 
 

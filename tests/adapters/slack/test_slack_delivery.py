@@ -11,8 +11,9 @@ import time
 
 import pytest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_slack_response import AsyncSlackResponse as SlackResponse
 
-from adapters.slack.gateway import OUTBOX_EVENT, SlackGateway
+from adapters.slack.gateway import OUTBOX_EVENT, SlackGateway, classify
 from adapters.slack.runtime import SlackSettings, web_client
 from adapters.slack.translate import channel_ref, user_ref
 from bot.domain import QuestionState
@@ -281,3 +282,85 @@ async def test_a_group_dm_slack_will_not_open_for_these_people_is_refused_at_onc
             card=None, channel=channel_ref(MENTORING), members=members, private=True, name="s"
         )
     assert len(fake_slack.to("conversations.open", failed=True)) == 1
+
+
+# Slack's documented errors of chat.postMessage / chat.update / chat.postEphemeral that no retry
+# changes: each is a refusal (skipped), never a retry that scans the channel's history again.
+PERMANENT = [
+    "restricted_action_read_only_channel",
+    "restricted_action_thread_only_channel",
+    "restricted_action_non_threadable_channel",
+    "restricted_action_thread_locked",
+    "ekm_access_denied",
+    "invalid_metadata_format",
+    "invalid_metadata_schema",
+    "metadata_too_large",
+    "no_text",
+    "edit_window_closed",
+    "is_inactive",
+    "as_user_not_supported",
+    "cannot_reply_to_message",
+    "slack_connect_file_link_sharing_blocked",
+    "slack_connect_canvas_sharing_blocked",
+    "slack_connect_lists_sharing_blocked",
+]
+
+
+def _slack_error(code: str, status: int = 200) -> SlackApiError:
+    response = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="https://slack.com/api/chat.postMessage",
+        req_args={},
+        data={"ok": False, "error": code},
+        headers={},
+        status_code=status,
+    )
+    return SlackApiError(code, response)
+
+
+@pytest.mark.parametrize("code", PERMANENT)
+def test_a_permanent_error_is_a_refusal(code: str) -> None:
+    refused = classify(_slack_error(code))
+    assert isinstance(refused, DeliveryRefused) and code in str(refused)
+
+
+@pytest.mark.parametrize("code", ["ratelimited", "message_limit_exceeded", "internal_error"])
+def test_a_passing_error_is_still_retried(code: str) -> None:
+    assert not isinstance(classify(_slack_error(code)), DeliveryRefused)
+
+
+async def test_a_card_a_read_only_channel_refuses_is_skipped_and_the_operator_told(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await slack.join("bob", "python, pandas")
+    slack.fake.refuse[MENTORING] = "restricted_action_read_only_channel"
+    with caplog.at_level(logging.INFO):
+        await slack.command("alice", "/askmentor", QUESTION)
+        await slack.replies_to("alice", "your question is #1")
+        await slack.settled(within=20)
+    cards_tried = [
+        c
+        for c in slack.fake.to("chat.postMessage", channel=MENTORING, failed=True)
+        if "Question #1*" in c.text()
+    ]
+    assert len(cards_tried) == 1  # refused once, not tried again (`[flow] max_attempts`)
+    assert not slack.fake.to("conversations.history")
+    async with slack.app.uow_factory() as uow:
+        assert await uow.outbox.pending() == 0
+    [warning] = [
+        r
+        for r in caplog.records
+        if r.name == "adapters.slack.gateway"
+        and r.levelno == logging.WARNING
+        and "restricted_action_read_only_channel" in r.getMessage()
+    ]
+    assert MENTORING in warning.getMessage() and "read-only" in warning.getMessage()
+
+
+async def test_an_ephemeral_a_read_only_channel_refuses_goes_by_dm(fake_slack: FakeSlack) -> None:
+    fake_slack.errors["chat.postEphemeral"] = "restricted_action_read_only_channel"
+    await _gateway(fake_slack).send_private(
+        user=user_ref(USERS["alice"]), channel=channel_ref(MENTORING), message=CARD, key="k1"
+    )
+    assert fake_slack.to("chat.postMessage", channel=USERS["alice"])

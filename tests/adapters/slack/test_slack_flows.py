@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
+from adapters.slack.translate import channel_ref, user_ref
 from bot.domain import QuestionState
+from bot.flow.outbox import ReplyTo
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
 from tests.adapters.slack.fake_slack import Call
 
@@ -343,6 +345,65 @@ async def test_a_heavy_check_mark_typed_by_the_asker_in_the_thread_resolves(
     )
     await slack.fake.wait_for(lambda: card_updates(slack, ts, "Resolved"), what="card resolved")
     assert await state_of(slack, 1) is QuestionState.RESOLVED
+
+
+def ephemerals_to(slack: SlackHarness, user: str, needle: str) -> list[Call]:
+    return [c for c in slack.fake.to("chat.postEphemeral", user=USERS[user]) if needle in c.text()]
+
+
+async def test_a_private_answer_to_a_checkmark_typed_in_the_thread_shows_in_that_thread(
+    slack: SlackHarness,
+) -> None:
+    """chat.postEphemeral's thread_ts: the asker reads the thread, not the channel."""
+    ts = await claimed(slack)
+    await slack.event(
+        {
+            "type": "message",
+            "channel": MENTORING,
+            "user": USERS["alice"],
+            "text": "✅",
+            "ts": "1700000999.000100",
+            "thread_ts": ts,
+            "channel_type": "channel",
+        }
+    )
+    [said] = await slack.fake.wait_for(
+        lambda: ephemerals_to(slack, "alice", "is marked resolved"), what="the private answer"
+    )
+    assert said.params["channel"] == MENTORING
+    assert said.params.get("thread_ts") == ts
+
+
+async def test_a_private_answer_to_a_checkmark_on_a_reply_in_the_thread_shows_there(
+    slack: SlackHarness,
+) -> None:
+    ts = await claimed(slack)
+    reply = next(  # the intro, a reply in the session thread
+        t for (_, t), m in slack.fake.messages.items() if m.get("thread_ts") == ts and t != ts
+    )
+    await slack.react("alice", MENTORING, reply, "white_check_mark")
+    [said] = await slack.fake.wait_for(
+        lambda: ephemerals_to(slack, "alice", "is marked resolved"), what="the private answer"
+    )
+    assert said.params.get("thread_ts") == ts
+
+
+async def test_a_private_answer_to_a_checkmark_on_the_card_shows_in_the_channel(
+    slack: SlackHarness,
+) -> None:
+    ts = await claimed(slack)
+    await slack.react("alice", MENTORING, ts, "white_check_mark")
+    [said] = await slack.fake.wait_for(
+        lambda: ephemerals_to(slack, "alice", "is marked resolved"), what="the private answer"
+    )
+    assert said.params["channel"] == MENTORING and "thread_ts" not in said.params
+
+
+def test_the_thread_to_answer_in_is_stored_with_the_input_and_absent_in_older_rows() -> None:
+    to = ReplyTo(user_ref(USERS["alice"]), channel_ref(MENTORING), thread="1700000000.000100")
+    assert ReplyTo.from_json(to.to_json()) == to
+    older = {k: v for k, v in to.to_json().items() if k != "thread"}
+    assert ReplyTo.from_json(older).thread is None
 
 
 async def test_admin_commands_follow_workspace_admins_and_bot_toml(slack: SlackHarness) -> None:

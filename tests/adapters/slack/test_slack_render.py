@@ -39,6 +39,7 @@ from bot.messages import (
     text,
 )
 from bot.refs import MessageRef, ThreadRef, UserRef
+from tests.adapters.slack.slack_limits import limit_problems
 
 URL = "https://fake-team.slack.com/"
 
@@ -129,6 +130,45 @@ def test_long_bodies_are_split_into_sections_under_the_limit() -> None:
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks)
     joined = "".join(b["text"]["text"] for b in blocks)
     assert "&amp" in joined and "&am\n" not in joined
+
+
+def _sections(n: int) -> str:
+    """A body that renders as `n` sections (one line of 2,000 characters each)."""
+    return "\n".join(f"part {i} " + "x" * 1990 for i in range(n))
+
+
+def test_a_body_too_long_for_one_message_keeps_its_footer_and_buttons() -> None:
+    # Slack refuses more than 50 blocks in a message: the body is cut, never the buttons.
+    msg = ChatMessage(
+        title=text(Bold("Question #3")),
+        body=text(_sections(60)),
+        fields=(("Asked by", text(UserText("alice"))),),
+        actions=(Action("claim", 3, "Claim", "primary"), Action("resolve", 3, "Resolve")),
+        footer=text("tip"),
+        kind="card",
+        question_id=3,
+    )
+    blocks = blocks_for(msg)
+    assert len(blocks) == 50
+    assert not limit_problems(blocks, max_blocks=50)
+    assert [b["type"] for b in blocks[-2:]] == ["context", "actions"]
+    assert [e["action_id"] for e in blocks[-1]["elements"]] == ["mm:claim:3", "mm:resolve:3"]
+    assert blocks[0]["text"]["text"] == "*Question #3*"
+    assert blocks[-3]["fields"][0]["text"].startswith("*Asked by*")
+    # 50 blocks: title, 45 parts of the body, "… and 15 more", the field, footer, buttons.
+    assert blocks[-4]["text"]["text"] == "… and 15 more parts, too long to show here"
+    assert blocks[45]["text"]["text"].startswith("part 44 ")
+
+
+def test_the_home_tab_holds_up_to_100_blocks() -> None:
+    msg = ChatMessage(body=text(_sections(98)), actions=(Action("ask", 0, "Ask"),))
+    blocks = home_view(msg)["blocks"]
+    assert len(blocks) == 99 and blocks[-1]["type"] == "actions"
+    longer = home_view(ChatMessage(body=text(_sections(150)), actions=(Action("ask", 0, "Ask"),)))
+    blocks = longer["blocks"]
+    assert len(blocks) == 100 and blocks[-1]["type"] == "actions"
+    assert not limit_problems(blocks, max_blocks=100)
+    assert blocks[-2]["text"]["text"] == "… and 52 more parts, too long to show here"
 
 
 def test_plain_bot_text_keeps_backticks() -> None:
