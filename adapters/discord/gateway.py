@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import aiohttp
 import discord
+from discord.http import Route, handle_message_parameters
 
 from adapters.discord.components import view_for
 from adapters.discord.ratelimits import retry_after_seconds
@@ -60,13 +61,23 @@ EDIT = "edit its card"
 PUBLIC_THREAD = "open a session thread"
 PRIVATE_THREAD = "open a private session thread"
 THREAD_POST = "post in a session thread"
+ADD_MEMBERS = "add the asker and mentor to a private session thread"
 _PERMISSIONS = {
     POST: "View Channel, Send Messages, Embed Links and Attach Files",
     EDIT: "View Channel",
     PUBLIC_THREAD: "Create Public Threads and Send Messages in Threads",
     PRIVATE_THREAD: "Create Private Threads and Send Messages in Threads",
     THREAD_POST: "Send Messages in Threads",
+    # The thread is invitable until they are in, so a non-moderator may add them: it takes
+    # what Add Thread Member takes ("the ability to send messages in the thread").
+    ADD_MEMBERS: "View Channel and Send Messages in Threads",
 }
+# Told once per server when a private session thread stays invitable (see `_lock`).
+UNLOCKED_PRIVATE_THREADS = (
+    "Discord server %s: private session threads stay open to invitations by their members, "
+    "as the bot lacks Manage Threads there; granting Manage Threads keeps other members from "
+    "being invited to private session threads (sessions work either way)."
+)
 
 
 class MissingPermission(DeliveryRefused):
@@ -132,6 +143,8 @@ class DiscordGateway:
         self._gone: dict[int, frozenset[int]] = {}
         # The permission problems the operator was told about: (channel, what the bot needs).
         self._told: set[tuple[int, str]] = set()
+        # The servers whose operator was told private session threads stay invitable.
+        self._told_unlocked: set[int] = set()
 
     def guild_gone(self, guild: discord.Guild) -> None:
         """The bot was removed from `guild`: its channels are refused without asking Discord."""
@@ -258,6 +271,7 @@ class DiscordGateway:
         # A public thread takes Create Public Threads with or without the card to start from.
         needs = PRIVATE_THREAD if private else PUBLIC_THREAD
         refused: DeliveryRefused
+        thread: discord.Thread | None = None
         try:
             async with self._in(snowflake(channel), needs=needs):
                 parent = await self._text_channel(snowflake(channel))
@@ -268,6 +282,8 @@ class DiscordGateway:
                 else:
                     thread = await self._card_thread(parent, message_ids(card)[1], name=name)
                 await self._add_members(thread, members, private=private)
+            if private:
+                await self._lock(thread)
         except DeliveryRefused as e:
             refused = e
         except discord.HTTPException as e:
@@ -278,7 +294,9 @@ class DiscordGateway:
         else:
             self._unfinished.pop((parent.id, name), None)
             return thread_ref(thread.id)
-        grant = _PERMISSIONS[needs] if isinstance(refused, MissingPermission) else None
+        if private and thread is not None:
+            await self._drop_empty(thread, key=(parent.id, name))
+        grant = _PERMISSIONS[refused.needs] if isinstance(refused, MissingPermission) else None
         await self._tell_thread_refused(
             channel=channel, members=members, name=name, private=private, grant=grant
         )
@@ -340,8 +358,10 @@ class DiscordGateway:
             except discord.NotFound:
                 pass  # deleted meanwhile: open a new one
         kind = discord.ChannelType.private_thread if private else discord.ChannelType.public_thread
+        # Invitable while the asker and mentor are added: of a private thread that is not,
+        # only moderators (Manage Threads) may add anyone. `_lock` closes it afterwards.
         thread = await parent.create_thread(
-            name=name, type=kind, invitable=False, auto_archive_duration=ARCHIVE_AFTER_MINUTES
+            name=name, type=kind, invitable=True, auto_archive_duration=ARCHIVE_AFTER_MINUTES
         )
         self._unfinished[(parent.id, name)] = thread.id
         return thread
@@ -369,11 +389,55 @@ class DiscordGateway:
             try:
                 await thread.add_user(discord.Object(snowflake(member)))
             except discord.HTTPException as e:
+                if private and e.code in FORBIDDEN:
+                    # Not Create Private Threads (it made the thread): adding takes its own.
+                    raise MissingPermission(e.code, needs=ADD_MEMBERS) from e
                 if private and e.code not in UNREACHABLE:
                     raise  # nobody could reach a private thread they are not in: try again
                 # Someone who left can't be added; a public thread is open to all, and the
                 # intro's mention pulls them in anyway.
                 log.warning("could not add a member to a session thread: %s", e.status)
+
+    async def _lock(self, thread: discord.Thread) -> None:
+        """Keep the other members of a private session thread from inviting anyone: Discord's
+        ``invitable`` false. Changing it takes Manage Threads, which the invite link does not
+        grant; without it the thread stays invitable (its members may add others) and the
+        operator is told once per server. The session works either way. Not asked when the
+        bot's cached permissions say it would be refused (each refusal counts against the bot's
+        invalid-request limit)."""
+        me, parent = thread.guild.me, thread.parent
+        if me is not None and parent is not None and not parent.permissions_for(me).manage_threads:
+            self._tell_unlocked(thread.guild)
+            return
+        try:
+            await thread.edit(invitable=False)
+        except discord.HTTPException as e:
+            if e.code not in FORBIDDEN:
+                log.warning("could not close a private session thread to invitations: %s", e.status)
+                return
+            self._tell_unlocked(thread.guild)
+        except (discord.RateLimited, aiohttp.ClientError, OSError, TimeoutError) as e:
+            log.warning(
+                "could not close a private session thread to invitations: %s", type(e).__name__
+            )
+
+    def _tell_unlocked(self, guild: discord.Guild) -> None:
+        if guild.id not in self._told_unlocked:
+            self._told_unlocked.add(guild.id)
+            log.warning(UNLOCKED_PRIVATE_THREADS, guild.name)
+
+    async def _drop_empty(self, thread: discord.Thread, *, key: tuple[int, str]) -> None:
+        """A private thread whose session was refused after it was made: deleted, so no empty
+        thread is left behind. Deleting takes Manage Threads; without it the thread stays, and a
+        retry of the same session takes it instead of making another (`_unfinished`)."""
+        try:
+            await thread.delete()
+        except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError) as e:
+            # OSError takes TimeoutError in too.
+            status = getattr(e, "status", type(e).__name__)
+            log.warning("could not delete an empty private session thread: %s", status)
+            return
+        self._unfinished.pop(key, None)
 
     async def _existing_thread(self, thread_id: int) -> discord.Thread:
         found = self._client.get_channel(thread_id) or await self._client.fetch_channel(thread_id)
@@ -437,16 +501,34 @@ class DiscordGateway:
         if to.token and to.token_outlived(FOLLOWUP_LIFETIME, now=self._clock.now()):
             log.info("an interaction token is too old for a follow-up; answering by DM instead")
         elif to.token and to.app_id:
-            followup = discord.Webhook.from_state(
-                {"id": int(to.app_id), "type": 3, "token": to.token},
-                state=self._client._connection,
-            )
             try:
                 async with _delivering():
-                    await followup.send(ephemeral=True, **self.send_kwargs(message))
+                    await self._followup(int(to.app_id), to.token, message)
                 return
             except discord.HTTPException as e:
                 if e.status not in TOKEN_GONE:
                     raise
                 log.info("an interaction token had expired; answering by DM instead")
         await self.send_dm(to.user, message, key=key, retry=retry)
+
+    async def _followup(self, app_id: int, token: str, message: ChatMessage) -> None:
+        """An ephemeral follow-up (Create Followup Message) through the client's own HTTP, so
+        its rate limit handling applies: a 429 longer than ``max_ratelimit_timeout`` raises
+        :class:`discord.RateLimited` instead of being slept out inside the delivery (discord.py's
+        webhook adapter waits every one out). Its buttons are dynamic items: a press is
+        dispatched by its custom id, so no view is stored."""
+        kwargs = self.send_kwargs(message)
+        route = Route(
+            "POST", "/webhooks/{webhook_id}/{webhook_token}", webhook_id=app_id, webhook_token=token
+        )
+        query = {"wait": "true", "with_components": "true" if "view" in kwargs else "false"}
+        with handle_message_parameters(
+            flags=discord.MessageFlags(ephemeral=True),
+            previous_allowed_mentions=self._client.allowed_mentions,
+            **kwargs,
+        ) as params:
+            http = self._client.http
+            if params.files:
+                await http.request(route, files=params.files, form=params.multipart, params=query)
+            else:
+                await http.request(route, json=params.payload, params=query)

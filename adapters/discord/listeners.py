@@ -58,6 +58,8 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self._emoji = emoji_set(claim.emoji) | emoji_set(claim.resolve_emoji)
         # How often each reaction was taken back: given again, it is a new input, not a replay.
         self._removals: dict[str, int] = {}
+        # `on_ready` has run: a server that becomes available from then on is set up on arrival.
+        self._ready_seen = False
 
     async def _register(self, guild: discord.Guild) -> bool:
         try:
@@ -93,27 +95,57 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        guilds = list(self.bot.guilds)
-        problems = [g for g in guilds if not await self._register(g)]
+        """Set up every server Discord has sent. One still unavailable (its GUILD_CREATE comes
+        later: a large bot's lazy loading, or an outage at start-up) is set up when it arrives
+        (`on_guild_available`), not taken for a server without its channels."""
+        self._ready_seen = True
+        for guild in self.bot.guilds:
+            if guild.unavailable:
+                log.info(
+                    "Discord server %s is unavailable; it is set up when Discord sends it",
+                    guild.id,
+                )
+            else:
+                await self._register(guild)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Resolve `registered` once start-up's outcome is known: a server set up; or every
+        server Discord has sent lacks its channels (start-up fails); or no server at all. While
+        only unavailable servers are left it waits for them."""
         if self.registered.done():
             return
-        if guilds and len(problems) == len(guilds):
+        guilds = list(self.bot.guilds)
+        if self.workspaces:
+            self.registered.set_result(list(self.workspaces.values()))
+        elif any(not g.unavailable for g in guilds):
             self.registered.set_exception(
                 StartupError(
                     "Discord: no server could be set up because a configured channel is missing "
                     "(see the error above)."
                 )
             )
-            return
-        if not guilds:
+        elif not guilds:
             log.warning(
                 "the Discord bot is in no server yet: invite it (see README, 'Run it in Discord')"
             )
-        self.registered.set_result(list(self.workspaces.values()))
+            self.registered.set_result([])
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
+        """The bot was invited to a server while running."""
         await self._register(guild)
+        self._settle()
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """A server Discord sent after start-up: one unavailable at READY, or back after an
+        outage. discord.py also dispatches this for each server before ``on_ready``, which
+        sets them up itself; and one already set up (back after an outage) is left as it is."""
+        if not self._ready_seen or guild.id in self.workspaces:
+            return
+        await self._register(guild)
+        self._settle()
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

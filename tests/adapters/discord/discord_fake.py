@@ -67,6 +67,15 @@ class FakeDiscord(FakeRestApi, Faults):
         self.closed_dms: set[str] = set()
         self.strangers: set[str] = set()
         self.privileged_intents = 0  # those switched on in the Developer Portal
+        # The bot's own role, with the permissions README's invite link grants (`grant_bot`).
+        self.bot_role_id = new()
+        self.bot_permissions = p.INVITE_PERMISSIONS
+        # Seconds between READY and the guild's GUILD_CREATE (Discord backfills unavailable
+        # guilds "lazily"): longer than the bot's guild_ready_timeout, it comes after on_ready.
+        self.guild_create_delay = 0.0
+        # False: the bot is in no server when it connects (READY lists none) until `invited`.
+        self.member_at_ready = True
+        self._later: set[asyncio.Task[None]] = set()
         self.nonces: dict[str, tuple[str, float]] = {}
         self.acknowledged: set[str] = set()
         self.modal_messages: dict[str, dict[str, Any] | None] = {}
@@ -93,6 +102,8 @@ class FakeDiscord(FakeRestApi, Faults):
 
     async def stop(self) -> None:
         self.release_holds()
+        for task in list(self._later):
+            task.cancel()
         if self._ws is not None:
             await self._ws.close()
         if self._runner is not None:
@@ -188,7 +199,9 @@ class FakeDiscord(FakeRestApi, Faults):
             {
                 "v": 10,
                 "user": self.bot_user,
-                "guilds": [{"id": self.guild_id, "unavailable": True}],
+                "guilds": [{"id": self.guild_id, "unavailable": True}]
+                if self.member_at_ready
+                else [],
                 "session_id": "fake-session",
                 "resume_gateway_url": self.gateway_url,
                 "shard": [0, 1],
@@ -198,6 +211,34 @@ class FakeDiscord(FakeRestApi, Faults):
                 "user_settings": {},
             },
         )
+        if not self.member_at_ready:
+            return
+        if not self.guild_create_delay:
+            await self.dispatch("GUILD_CREATE", self.guild_payload())
+            return
+
+        async def later() -> None:
+            await asyncio.sleep(self.guild_create_delay)
+            await self.dispatch("GUILD_CREATE", self.guild_payload())
+
+        task = asyncio.create_task(later())
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)
+
+    async def invited(self) -> None:
+        """Someone invites the running bot to the server: its GUILD_CREATE (a join: without
+        `unavailable`, which marks a guild becoming available, GUILD_CREATE's other cases)."""
+        self.member_at_ready = True
+        payload = self.guild_payload()
+        del payload["unavailable"]
+        await self.dispatch("GUILD_CREATE", payload)
+
+    async def guild_outage(self) -> None:
+        """The guild becomes unavailable (a Discord outage): GUILD_DELETE, unavailable true."""
+        await self.dispatch("GUILD_DELETE", {"id": self.guild_id, "unavailable": True})
+
+    async def guild_returns(self) -> None:
+        """ "when a Guild becomes available again": its GUILD_CREATE."""
         await self.dispatch("GUILD_CREATE", self.guild_payload())
 
     def guild_payload(self) -> dict[str, Any]:
@@ -205,13 +246,25 @@ class FakeDiscord(FakeRestApi, Faults):
             p.channel(cid, name, guild_id=self.guild_id, position=i)
             for i, (cid, name) in enumerate(self.channel_names.items())
         ]
-        members = [p.member(self.bot_user)] + [p.member(u) for u in self.users.values()]
+        me = p.member(self.bot_user, roles=[self.bot_role_id])
+        members = [me] + [p.member(u) for u in self.users.values()]
         return p.guild_create(
             self.guild_id,
             "Acme",
             owner_id=self.users["admin"]["id"],
             channels=channels,
             members=members,
+            roles=[self._bot_role()],
+        )
+
+    def _bot_role(self) -> dict[str, Any]:
+        return p.role(self.bot_role_id, "Micromentor", permissions=self.bot_permissions)
+
+    async def grant_bot(self, permissions: int) -> None:
+        """A server admin gives the bot's role more permissions; Discord tells the bot."""
+        self.bot_permissions |= permissions
+        await self.dispatch(
+            "GUILD_ROLE_UPDATE", {"guild_id": self.guild_id, "role": self._bot_role()}
         )
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ class FakeRestApi:
     ids: p.Snowflakes
     application_id: str
     bot_user: dict[str, Any]
+    bot_permissions: int  # the bot's role's, on top of @everyone's
     guild_id: str
     users: dict[str, dict[str, Any]]
     messages: dict[str, dict[str, Any]]
@@ -90,6 +91,7 @@ class FakeRestApi:
             ("POST", r"/channels/(\d+)/threads", lambda c: self._thread(c, None, body)),
             ("GET", r"/channels/(\d+)", self._get_channel),
             ("PATCH", r"/channels/(\d+)", lambda c: self._edit_thread(c, body)),
+            ("DELETE", r"/channels/(\d+)", self._delete_thread),
             ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_thread_member),
             ("POST", r"/users/@me/channels", lambda: self._dm(body)),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda i, t: self._callback(i, body)),
@@ -201,14 +203,36 @@ class FakeRestApi:
             return 200, self.threads[channel_id]
         return 404, {"message": "Unknown Channel", "code": 10003}
 
+    def _bot_moderates(self) -> bool:
+        """Discord's thread moderator: a member with Manage Threads (or Administrator)."""
+        allowed = self.bot_permissions | int(p.MEMBER_PERMISSIONS)
+        return bool(allowed & (p.MANAGE_THREADS | p.ADMINISTRATOR))
+
     def _edit_thread(self, channel_id: str, body: Any) -> tuple[int, Any]:
         thread = self.threads.get(channel_id)
         if thread is None:
             return 404, {"message": "Unknown Channel", "code": 10003}
+        # Modify Channel on a thread: "When setting archived to false, when locked is also
+        # false, only the SEND_MESSAGES permission is required. Otherwise, requires the
+        # MANAGE_THREADS permission."
+        unarchiving = body == {"archived": False}
+        if not unarchiving and not self._bot_moderates():
+            return 403, {"message": "Missing Permissions", "code": 50013}
         meta = thread["thread_metadata"]
-        for key in ("archived", "locked"):
+        for key in ("archived", "locked", "invitable"):
             if key in body:
                 meta[key] = bool(body[key])
+        return 200, thread
+
+    def _delete_thread(self, channel_id: str) -> tuple[int, Any]:
+        """Delete Channel: "MANAGE_THREADS if the channel is a thread"."""
+        thread = self.threads.get(channel_id)
+        if thread is None:
+            return 404, {"message": "Unknown Channel", "code": 10003}
+        if not self._bot_moderates():
+            return 403, {"message": "Missing Permissions", "code": 50013}
+        del self.threads[channel_id]
+        self.thread_members.pop(channel_id, None)
         return 200, thread
 
     def _thread(self, channel_id: str, message_id: str | None, body: Any) -> tuple[int, Any]:
@@ -227,12 +251,22 @@ class FakeRestApi:
             parent_id=channel_id,
             owner_id=self.application_id,
             private=private,
+            # "whether non-moderators can add other non-moderators to a thread; only
+            # available when creating a private thread" (true unless it says otherwise)
+            invitable=bool(body.get("invitable", True)) if private else True,
         )
         self.threads[thread_id] = thread
         self.thread_members[thread_id] = []
         return 201, thread
 
     def _add_thread_member(self, thread_id: str, user_id: str) -> tuple[int, Any]:
+        thread = self.threads.get(thread_id)
+        if thread is None:
+            return 404, {"message": "Unknown Channel", "code": 10003}
+        invitable = thread["thread_metadata"].get("invitable", True)
+        if thread["type"] == 12 and not invitable and not self._bot_moderates():
+            # Of a private thread that is not invitable only moderators may add anyone.
+            return 403, {"message": "Missing Permissions", "code": 50013}
         self.thread_members.setdefault(thread_id, []).append(user_id)
         return 204, None
 

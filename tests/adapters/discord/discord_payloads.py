@@ -7,6 +7,8 @@ from typing import Any
 
 __all__ = [
     "ADMIN_PERMISSIONS",
+    "INVITE_PERMISSIONS",
+    "MANAGE_THREADS",
     "MEMBER_PERMISSIONS",
     "Snowflakes",
     "channel",
@@ -16,6 +18,7 @@ __all__ = [
     "message",
     "modal_submit",
     "reaction_add",
+    "role",
     "slash_interaction",
     "thread_channel",
     "user",
@@ -25,6 +28,10 @@ NOW = "2026-11-23T10:00:00.000000+00:00"
 # View channel, send messages, read history, add reactions, use application commands, threads.
 MEMBER_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 16) | (1 << 6) | (1 << 31) | (1 << 38))
 ADMIN_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | (1 << 5))  # + Manage Server
+# The bot's role, as README's invite link grants it (no Manage Threads).
+INVITE_PERMISSIONS = 377957239872
+MANAGE_THREADS = 1 << 34
+ADMINISTRATOR = 1 << 3
 
 
 class Snowflakes:
@@ -49,13 +56,32 @@ def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
     }
 
 
+def role(role_id: str, name: str, *, permissions: int, position: int = 1) -> dict[str, Any]:
+    """A role, as GUILD_CREATE and GUILD_ROLE_UPDATE carry it (a bot's own is ``managed``)."""
+    return {
+        "id": role_id,
+        "name": name,
+        "permissions": str(permissions),
+        "position": position,
+        "color": 0,
+        "hoist": False,
+        "managed": True,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
 def member(
-    u: dict[str, Any], *, permissions: str | None = None, nick: str | None = None
+    u: dict[str, Any],
+    *,
+    permissions: str | None = None,
+    nick: str | None = None,
+    roles: list[str] | None = None,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "user": u,
         "nick": nick,
-        "roles": [],
+        "roles": roles or [],
         "joined_at": NOW,
         "deaf": False,
         "mute": False,
@@ -85,7 +111,14 @@ def channel(channel_id: str, name: str, *, guild_id: str, position: int = 0) -> 
 
 
 def thread_channel(
-    thread_id: str, name: str, *, guild_id: str, parent_id: str, owner_id: str, private: bool
+    thread_id: str,
+    name: str,
+    *,
+    guild_id: str,
+    parent_id: str,
+    owner_id: str,
+    private: bool,
+    invitable: bool = True,
 ) -> dict[str, Any]:
     return {
         "id": thread_id,
@@ -105,7 +138,7 @@ def thread_channel(
             "auto_archive_duration": 1440,
             "archive_timestamp": NOW,
             "locked": False,
-            "invitable": False,
+            "invitable": invitable,
             "create_timestamp": NOW,
         },
     }
@@ -118,6 +151,7 @@ def guild_create(
     owner_id: str,
     channels: list[dict[str, Any]],
     members: list[dict[str, Any]],
+    roles: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     everyone = {
         "id": guild_id,
@@ -139,7 +173,7 @@ def guild_create(
         "verification_level": 0,
         "default_message_notifications": 0,
         "explicit_content_filter": 0,
-        "roles": [everyone],
+        "roles": [everyone, *(roles or [])],
         "emojis": [],
         "stickers": [],
         "features": [],

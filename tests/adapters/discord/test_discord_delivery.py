@@ -206,6 +206,31 @@ async def test_a_long_rate_limit_on_the_card_is_retried_when_it_ends_not_waited_
     assert time.monotonic() - started < 10  # Discord's 60 s were never waited out in a call
 
 
+async def test_a_long_rate_limit_on_a_follow_up_is_retried_when_it_ends_not_waited_out(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # discord.py's webhook adapter sleeps out every 429 (up to 5 times): the answer on the
+    # interaction's token goes through the client's HTTP, which raises past its limit.
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    fake.rate_limit_next("POST", r"/webhooks/\d+/[^/]+", retry_after=60)
+    started = time.monotonic()
+    options = [{"name": "question", "type": 3, "value": "How do I rebase onto main safely?"}]
+    token = await fake.slash("alice", "askmentor", options)
+    (limited,) = await fake.followups(token)
+    assert limited.status == 429
+    await _logged(caplog, "rate limited, retrying in 60.0 s")
+    assert time.monotonic() - started < 5  # the delivery gave up its turn at once
+    await fake.wait_until(lambda: bool(fake.channel_messages(fake.mentoring_id)))  # not held
+
+    harness.later(61)
+    _, sent = await fake.followups(token, count=2)
+    assert sent.status == 200 and sent.json() == limited.json()
+    assert "#1" in sent.content() and sent.json()["flags"] & 64  # still ephemeral
+    assert sent.json()["allowed_mentions"]["parse"] == []
+    assert time.monotonic() - started < 10  # Discord's 60 s were never waited out in a call
+
+
 async def test_a_thread_post_answered_500_after_it_was_made_shows_once(harness: Harness) -> None:
     fake = harness.fake
     card = await harness.ask("alice", QUESTION)

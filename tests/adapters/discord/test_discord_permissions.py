@@ -8,6 +8,7 @@ import asyncio
 import logging
 from typing import Any
 
+import discord_payloads as p
 import pytest
 from discord_fake import FakeDiscord
 from discord_harness import Harness, discord_config, start_bot, stop_bot
@@ -272,3 +273,37 @@ async def _a_refused_thread_without_a_card(harness: Harness, *, private: bool) -
             private=private,
             name="Question #1",
         )
+
+
+@pytest.mark.parametrize("thread_mode", ["private"])
+@pytest.mark.parametrize("manage_threads", [False, True], ids=["invite link", "Manage Threads"])
+async def test_members_refused_from_a_private_thread_name_what_adding_takes(
+    harness: Harness, caplog: pytest.LogCaptureFixture, manage_threads: bool
+) -> None:
+    # The thread was made (Create Private Threads is there): adding people to it is what
+    # Discord refused, and that takes Send Messages in Threads. The empty thread is deleted
+    # when the bot may (Manage Threads); else it stays, for a retry to take.
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    if manage_threads:
+        await fake.grant_bot(p.MANAGE_THREADS)
+    card = await harness.ask("alice", QUESTION)
+    fake.refuse(
+        "PUT", r"/channels/\d+/thread-members/\d+", code=50013, message="Missing Permissions"
+    )
+    (reply,) = await fake.followups(await fake.click("bob", "mm:claim:1", card["id"]))
+    assert "You claimed #1" in reply.content()
+    await fake.wait_until(lambda: bool(_dms_to(fake, "alice") and _dms_to(fake, "bob")))
+    await _settled(harness)
+    (line,) = [r.getMessage() for r in caplog.records if "may not" in r.getMessage()]
+    assert "add the asker and mentor to a private session thread" in line
+    assert "Send Messages in Threads" in line and "Create Private Threads" not in line
+    for name in ("alice", "bob"):
+        (told,) = [t for t in _dms_to(fake, name) if "couldn't open" in t]
+        assert "Send Messages in Threads" in told and "Create Private Threads" not in told
+    (delete,) = [r for r in fake.requests if r.method == "DELETE"]
+    if manage_threads:
+        assert delete.status == 200 and not fake.threads
+    else:
+        assert delete.status == 403 and len(fake.threads) == 1
+    assert len([r for r in fake.requests if r.path.endswith("/threads")]) == 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import discord_payloads as p
 import pytest
 from discord_harness import Harness
 
@@ -48,8 +51,16 @@ async def test_rate_limited_card_post_is_retried_after_retry_after(harness: Harn
     assert len(fake.channel_messages(fake.mentoring_id)) == 1
 
 
-async def test_anonymous_question_gets_a_private_thread_with_both_added(harness: Harness) -> None:
+@pytest.mark.parametrize("manage_threads", [False, True], ids=["invite link", "Manage Threads"])
+async def test_anonymous_question_gets_a_private_thread_with_both_added(
+    harness: Harness, caplog: pytest.LogCaptureFixture, manage_threads: bool
+) -> None:
+    # Of a private thread that is not invitable only moderators (Manage Threads) may add anyone:
+    # it is made invitable, both are added, then it is closed to invitations if the bot may.
+    caplog.set_level(logging.INFO)
     fake = harness.fake
+    if manage_threads:
+        await fake.grant_bot(p.MANAGE_THREADS)
     card = await harness.ask(
         "alice", "How should I prepare for a salary talk next week?", anonymous=True
     )
@@ -57,11 +68,58 @@ async def test_anonymous_question_gets_a_private_thread_with_both_added(harness:
     await harness.join("bob")  # only mentors may claim an anonymous question
     await harness.claim("bob", card)
     (create,) = await fake.wait_request("POST", rf"/channels/{fake.mentoring_id}/threads")
-    assert create.json()["type"] == 12 and create.json()["invitable"] is False
-    thread_id = next(iter(fake.threads))
+    assert create.json()["type"] == 12 and create.json()["invitable"] is True
+    (thread_id,) = fake.threads
     assert sorted(fake.thread_members[thread_id]) == sorted(
         [fake.users["alice"]["id"], fake.users["bob"]["id"]]
     )
+    if manage_threads:
+        (lock,) = await fake.wait_request("PATCH", rf"/channels/{thread_id}")
+        assert lock.json() == {"invitable": False} and lock.status == 200
+    else:
+        # The session works either way; the operator hears once what Manage Threads adds, and
+        # the bot does not ask for what its permissions say Discord would refuse.
+        await fake.wait_request("POST", rf"/channels/{thread_id}/messages")  # the intro
+    invitable = fake.threads[thread_id]["thread_metadata"]["invitable"]
+    told = [r for r in caplog.records if "granting Manage Threads" in r.getMessage()]
+    if manage_threads:
+        assert invitable is False and not told
+    else:
+        assert invitable is True
+        assert not [r for r in fake.requests if r.method == "PATCH" and thread_id in r.path]
+        assert len(told) == 1 and told[0].levelno == logging.WARNING
+        assert "Acme" in told[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+async def test_private_threads_left_invitable_are_told_once_per_server(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    await harness.join("bob")
+    for n, question in enumerate(
+        (
+            "How should I prepare for a salary talk next week?",
+            "How do I tell my manager I am burning out?",
+        ),
+        start=1,
+    ):
+        card = await harness.ask("alice", question, anonymous=True)
+        await harness.claim("bob", card)
+        # The session's intro in its new thread: the members are added before it.
+        await fake.wait_for(
+            lambda r, n=n: (
+                r.method == "POST"
+                and any(r.path == f"/channels/{t}/messages" for t in fake.threads)
+            ),
+            count=n,
+        )
+    assert len(fake.threads) == 2
+    for members in fake.thread_members.values():
+        assert len(members) == 2
+    told = [r for r in caplog.records if "granting Manage Threads" in r.getMessage()]
+    assert len(told) == 1
 
 
 @pytest.mark.parametrize("thread_mode", ["private"])

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
 
 import pytest
 from discord.ext import commands
 from discord_fake import FakeDiscord
-from discord_harness import Harness, start_bot, stop_bot, wait_started
+from discord_harness import Harness, discord_config, start_bot, stop_bot, wait_started
 
 from adapters.discord.translate import workspace_ref
 from bot.config import Config
@@ -198,3 +200,73 @@ def test_settings_never_show_the_token() -> None:
     from adapters.discord.startup import DiscordSettings
 
     assert "sekrit" not in repr(DiscordSettings.from_env({"DISCORD_TOKEN": "sekrit"}))
+
+
+async def test_a_server_discord_sends_after_ready_is_set_up_when_it_arrives(
+    fake_discord: FakeDiscord, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # READY lists the server as unavailable; its GUILD_CREATE comes after discord.py's
+    # guild_ready_timeout (lazy backfill, or an outage at start-up): not a missing channel.
+    caplog.set_level(logging.INFO)
+    fake = fake_discord
+    fake.guild_create_delay = 0.5
+    config = discord_config(guild_ids=[int(fake.guild_id)])
+    app, adapter, task, _ = await start_bot(fake, config, sqlite_url)
+    try:
+        await wait_started(adapter, task)
+        assert adapter.events.workspaces == {int(fake.guild_id): workspace_ref(fake.guild_id)}
+        async with app.uow_factory() as uow:
+            ws = await uow.workspaces.get(workspace_ref(fake.guild_id))
+        assert ws is not None and ws.mentoring_channel.id == fake.mentoring_id
+        assert "has no text channel" not in caplog.text
+        assert f"server {fake.guild_id} is unavailable" in caplog.text
+        assert not task.done()
+    finally:
+        await stop_bot(app, task)
+
+
+async def test_a_server_back_from_an_outage_is_not_set_up_again(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # discord.py dispatches guild_available for it, as for a server sent late at start-up.
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    fake = harness.fake
+    guild = harness.adapter.bot.get_guild(int(fake.guild_id))
+    assert guild is not None
+    await fake.guild_outage()
+    await _until(lambda: guild.unavailable)
+    await fake.guild_returns()
+    await _until(lambda: not guild.unavailable)
+    await asyncio.sleep(0.2)
+    assert "is ready" not in caplog.text and "has no text channel" not in caplog.text
+    assert list(harness.adapter.events.workspaces) == [int(fake.guild_id)]
+
+
+async def _until(check: Callable[[], bool]) -> None:
+    """Until discord.py's cache shows it (a gateway event: no request to wait for)."""
+    async with asyncio.timeout(5):
+        while not check():  # noqa: ASYNC110 - the cache, not an event
+            await asyncio.sleep(0.02)
+
+
+async def test_a_server_that_invites_the_running_bot_is_set_up(
+    fake_discord: FakeDiscord, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # In no server at start-up (README: invite it), then invited: discord.py's guild_join.
+    caplog.set_level(logging.INFO)
+    fake = fake_discord
+    fake.member_at_ready = False
+    config = discord_config(guild_ids=[int(fake.guild_id)])
+    app, adapter, task, _ = await start_bot(fake, config, sqlite_url)
+    try:
+        await wait_started(adapter, task)
+        assert adapter.events.workspaces == {}
+        await fake.invited()
+        await _until(lambda: int(fake.guild_id) in adapter.events.workspaces)
+        async with app.uow_factory() as uow:
+            ws = await uow.workspaces.get(workspace_ref(fake.guild_id))
+        assert ws is not None and ws.mentoring_channel.id == fake.mentoring_id
+        assert not task.done()
+    finally:
+        await stop_bot(app, task)
