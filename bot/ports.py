@@ -341,11 +341,12 @@ class FeedbackRepository(Protocol):
     async def for_questions(self, question_ids: Sequence[int]) -> list[Feedback]: ...
 
     async def for_mentor(self, mentor: UserRef) -> list[Feedback]:
-        """Asker ratings of sessions this mentor claimed."""
+        """Asker ratings of the sessions this mentor resolved (only a resolved session is rated;
+        a rating stored earlier of an expired or cancelled one does not count)."""
         ...
 
     async def mentor_ratings(self, workspace: WorkspaceRef) -> dict[UserRef, float]:
-        """Per mentor, the average asker rating of their sessions in the workspace."""
+        """Per mentor, the average asker rating of their resolved sessions in the workspace."""
         ...
 
 
@@ -630,7 +631,9 @@ class LightningRepository(Protocol):
     async def held_between(
         self, workspace: WorkspaceRef, start: datetime, end: datetime
     ) -> list[HeldSession]:
-        """Sessions that took place in ``[start, end)``, with sign-ups and ratings."""
+        """Sessions that took place in ``[start, end)``, with sign-ups and ratings: `attendees`
+        counts the sign-ups of people still known (a forgotten person's, kept under a
+        tombstone, is nobody's), the ratings are every rating given (figures)."""
         ...
 
 
@@ -768,7 +771,8 @@ class FollowUpRepository(Protocol):
     async def topic_ratings(
         self, workspace: WorkspaceRef, start: datetime, end: datetime
     ) -> list[tuple[str, float, int]]:
-        """(topic, average asker rating, ratings) of the questions created in ``[start, end)``."""
+        """(topic, average asker rating, ratings) of the questions created in ``[start, end)``
+        and resolved (only a resolved session is rated)."""
         ...
 
 

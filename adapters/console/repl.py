@@ -22,6 +22,7 @@ from bot.clock import ManualClock
 from bot.emoji import canonical_emoji, emoji_set
 from bot.errors import StartupError
 from bot.flow.outbox import ReplyTo
+from bot.recognition.commands import GiveKudos
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from bot.textcommands import ParseError
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 WORKSPACE = WorkspaceRef(PLATFORM, "local")
 _NUMBER = re.compile(r"(?<![\w.:+-])#?(\d{1,9})\b")
+_NAMES_SHOWN = 10  # a refused kudos names at most this many of the people here
 
 
 def channel(name: str) -> ChannelRef:
@@ -60,6 +62,9 @@ class ConsoleSession:
         self.running = True
         self._session = uuid.uuid4().hex[:12]
         self._lines = itertools.count(1)
+        # Who `as` made a user of this console (a person exists on a platform before the bot
+        # records them; here, once someone has been them).
+        self._met: dict[UserRef, str] = {}
 
     async def setup(self) -> None:
         cfg = self.bus.config
@@ -122,7 +127,34 @@ class ConsoleSession:
         if isinstance(parsed, Meta):
             await self._meta(parsed)
             return
+        if isinstance(parsed, GiveKudos) and not await self._is_someone(parsed):
+            return
         await self._run(parsed)
+
+    async def _is_someone(self, kudos: GiveKudos) -> bool:
+        """Slack and Discord take a real member; a console name is typed: kudos go only to a
+        user of this console (someone `as` made, or the bot has recorded), never to a made-up
+        name that would get points. Else the giver is told who is here; False."""
+        if kudos.to in self._met:
+            return True
+        async with self.app.uow_factory(read_only=True) as uow:
+            if await uow.people.get(kudos.to) is not None:
+                return True
+            seen, total = await uow.people.seen_in(WORKSPACE, "", limit=_NAMES_SHOWN)
+        others = [*self._met.values(), *(name for _, name, _, _ in seen)]
+        names = [n for n in dict.fromkeys(others) if n != kudos.actor.name]
+        cut = len(names) > _NAMES_SHOWN or total > len(seen)
+        shown = ", ".join(names[:_NAMES_SHOWN]) + (", …" if cut else "")
+        here = f"People here: {shown}." if names else "Nobody else is here yet."
+        self._tell(
+            [
+                f"I don't know anyone called {kudos.to_name} in this console, so no kudos were "
+                f"sent. {here} Someone new? `as {kudos.to_name}` brings them in; then thank "
+                "them again.",
+            ],
+            kudos.actor.name,
+        )
+        return False
 
     async def _run(self, command: c.Command) -> None:
         reply_to = None
@@ -141,6 +173,7 @@ class ConsoleSession:
             self.actor = c.Actor(
                 user=UserRef(PLATFORM, meta.name), name=meta.name, workspace=WORKSPACE
             )
+            self._met[self.actor.user] = meta.name
             self._tell([f"you are now {meta.name}"])
         elif meta.kind == "clock":
             assert meta.delta is not None

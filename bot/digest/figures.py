@@ -116,14 +116,15 @@ def tally_questions(
 ) -> WeekTally:
     """The tally in plain Python (the SQL repositories compute the same in the database)."""
     states = Counter(q.state for q in questions)
-    ids = {q.id for q in questions}
     to_claim = [_minutes(q.claimed_at, q.created_at) for q in questions if q.claimed_at]
     to_resolve = [
         _minutes(q.resolved_at, q.created_at)
         for q in questions
         if q.resolved_at and q.state is QuestionState.RESOLVED
     ]
-    mine = [f for f in feedback if f.question_id in ids]
+    # Only a resolved session is rated now; older ratings of others don't count.
+    rated = {q.id for q in questions if q.state is QuestionState.RESOLVED}
+    mine = [f for f in feedback if f.question_id in rated]
     helpful = [f.score for f in mine if f.role == "asker"]
     clarity = [f.score for f in mine if f.role == "mentor"]
     topics = Counter(t for q in questions for t in q.topics)

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import datetime
 
 from bot.actors import names_for, workspace_of
-from bot.domain import Feedback, Question
+from bot.domain import Feedback, Question, QuestionState
 from bot.events import SessionCommented, SessionRated
 from bot.learning.commands import ShowMentorFeedback
 from bot.messagebus import Context
@@ -84,7 +84,9 @@ async def low_comment_to_admins(event: SessionCommented, ctx: Context) -> None:
     if feedback is None or feedback.score > LOW or not feedback.comment:
         return
     q = await ctx.uow.questions.get(event.question_id)  # events carry the internal id
-    if q is None:
+    # A rating stored before only resolved sessions could be rated (an expired one) counts for
+    # nothing now: a comment added to it alerts nobody.
+    if q is None or q.state is not QuestionState.RESOLVED:
         return
     ws = await workspace_of(ctx, q.workspace)
     if ws is None:

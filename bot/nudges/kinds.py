@@ -107,19 +107,44 @@ async def _stale(ctx: Context, nudge: Nudge, now: datetime) -> None:
             raise Later(again)
         return
     await wait_for_working_hours(ctx, nudge, q.mentor, now)
-    names = await names_for(ctx, [q.mentor])
     ctx.outbox.in_thread(
         ChatMessage(
-            body=text(
-                who(q.mentor, names),
-                f", the thread on #{q.number} has been quiet for a while. Still on it? "
-                "Release it if you can't continue.",
-            ),
+            body=await _stale_note(ctx, q),
             actions=session_controls(q, ctx.config),
             question_id=q.number,
         ),
         q,
     )
+
+
+async def _stale_note(ctx: Context, q: Question) -> Text:
+    """Activity is kept per question (a message from either side moves `last_activity_at`),
+    so a quiet thread is quiet from both sides: both hear it, each with their next step.
+    Someone forgotten meanwhile is neither mentioned nor asked anything."""
+    assert q.mentor is not None
+    known = await ctx.uow.people.get_many([q.asker, q.mentor])
+    names = await names_for(ctx, [q.asker, q.mentor])
+    asker = q.asker if q.asker in known else None
+    mentor = q.mentor if q.mentor in known else None
+    quiet = f"the thread on #{q.number} has been quiet for a while."
+    ask_asker = " Is this still needed? Resolve it ✅ if you're sorted, or say what's left."
+    ask_mentor = " Still on it? Carry on, or release it if you can't continue."
+    if asker is not None and mentor is not None:
+        return text(
+            who(asker, names),
+            " ",
+            who(mentor, names),
+            f", {quiet} ",
+            who(asker, names, mention=False),
+            ", is this still needed? Resolve it ✅ if you're sorted, or say what's left. ",
+            who(mentor, names, mention=False),
+            ", still on it? Carry on, or release it if you can't continue.",
+        )
+    if mentor is not None:
+        return text(who(mentor, names), f", {quiet}" + ask_mentor)
+    if asker is not None:
+        return text(who(asker, names), f", {quiet}" + ask_asker)
+    return text(quiet[0].upper() + quiet[1:])
 
 
 async def _feedback(ctx: Context, nudge: Nudge, now: datetime) -> None:

@@ -136,9 +136,10 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
         if q.suggested
         else "it's back in the queue, open to every mentor in the mentoring channel."
     )
-    by = who(event.by, {event.by: event.by_name}, mention=False)
     if by_admin:
-        by = by + " (an admin)"
+        by = text("An admin, ", UserText(event.by_name or event.by.id), ",")
+    else:
+        by = who(event.by, {event.by: event.by_name}, mention=False)
     _note(ctx, q, text(by, f" released #{q.number}; {queue}"))
     _show_card(ctx, q, ws)
     again = text(
@@ -217,17 +218,24 @@ async def resolved(event: QuestionResolved, ctx: Context) -> None:
     ctx.after_commit.append(lambda: similar.of(q.workspace).add(q.pk, q.text, q.topics))
 
 
+def _cancel_note(event: QuestionCancelled, q: Question) -> Text:
+    """The session thread hears who cancelled; its mentor is thanked only while there is one
+    (after a release the question was back in the queue: nobody to thank)."""
+    admin = event.by_admin and event.by != q.asker
+    name = UserText(event.by_name or event.by.id)
+    if q.mentor is not None:
+        by = text("An admin, ", name, ",") if admin else text("The asker")
+        return by + f" cancelled #{q.number}. Thanks for your time!"
+    by = text("an admin, ", name, ".") if admin else text("the asker.")
+    return text(f"#{q.number} was cancelled by ", by)
+
+
 async def cancelled(event: QuestionCancelled, ctx: Context) -> None:
     q, ws = await _question(ctx, event.question_id)
     _load_changed(ctx, q)
     _show_card(ctx, q, ws)
     if q.claims:  # a session conversation was opened at some point
-        by = (
-            who(event.by, {event.by: event.by_name}, mention=False) + " (an admin)"
-            if event.by_admin
-            else text("The asker")
-        )
-        _note(ctx, q, by + f" cancelled #{q.number}. Thanks for your time!")
+        _note(ctx, q, _cancel_note(event, q))
     # The asker did not do it: tell them (someone forgotten meanwhile is nobody to tell).
     if event.by_admin and event.by != q.asker and await ctx.uow.people.get_many([q.asker]):
         ctx.outbox.dm(

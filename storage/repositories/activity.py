@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.domain import Feedback, PointsEntry
+from bot.domain import Feedback, PointsEntry, QuestionState
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import Repository
 from storage.tables import (
@@ -101,7 +101,12 @@ class SqlFeedbackRepository(Repository):
         rows = await self._session.execute(
             sa.select(FEEDBACK)
             .join(QUESTION, QUESTION.c.id == FEEDBACK.c.question_id)
-            .where(QUESTION.c.mentor == mentor.key(), FEEDBACK.c.role == "asker")
+            .where(
+                QUESTION.c.mentor == mentor.key(),
+                FEEDBACK.c.role == "asker",
+                # Only a resolved session is rated now; older ratings of others don't count.
+                QUESTION.c.state == QuestionState.RESOLVED.value,
+            )
             .order_by(FEEDBACK.c.created_at, FEEDBACK.c.id)
         )
         return [_feedback(row) for row in rows]
@@ -114,6 +119,7 @@ class SqlFeedbackRepository(Repository):
                 QUESTION.c.workspace == workspace.key(),
                 QUESTION.c.mentor.is_not(None),
                 FEEDBACK.c.role == "asker",
+                QUESTION.c.state == QuestionState.RESOLVED.value,
             )
             .group_by(QUESTION.c.mentor)
         )

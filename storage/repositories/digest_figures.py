@@ -104,7 +104,8 @@ async def week_tally(
         for role, avg, n in await session.execute(
             sa.select(F.c.role, sa.func.avg(F.c.score), sa.func.count())
             .select_from(F.join(Q, Q.c.id == F.c.question_id))
-            .where(cohort)
+            # Only a resolved session is rated now; older ratings of others don't count.
+            .where(cohort, state == QuestionState.RESOLVED.value)
             .group_by(F.c.role)
         )
     }

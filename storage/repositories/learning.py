@@ -280,6 +280,8 @@ class SqlFollowUpRepository(Repository):
                 QUESTION.c.created_at >= start,
                 QUESTION.c.created_at < end,
                 FEEDBACK.c.role == "asker",
+                # Only a resolved session is rated now; older ratings of others don't count.
+                QUESTION.c.state == QuestionState.RESOLVED.value,
             )
         )
         scores: dict[str, list[int]] = defaultdict(list)

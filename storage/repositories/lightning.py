@@ -14,12 +14,13 @@ from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.refs import MessageRef, UserRef, WorkspaceRef
 from storage.repositories._base import Repository, key_or_none, ref_or_none
 from storage.repositories.questions import _question
-from storage.tables import LightningRow, LightningRsvpRow, QuestionRow, table_of
+from storage.tables import LightningRow, LightningRsvpRow, PersonRow, QuestionRow, table_of
 
 __all__ = ["SqlLightningRepository", "like_json_element"]
 
 T = table_of(LightningRow)
 RSVP = table_of(LightningRsvpRow)
+PERSON = table_of(PersonRow)
 QUESTION = table_of(QuestionRow)
 _LONGEST = timedelta(hours=2)  # [lightning] minutes is at most 120
 
@@ -230,15 +231,18 @@ class SqlLightningRepository(Repository):
         sessions = [_session(row) for row in rows]
         if not sessions:
             return []
+        # A forgotten person's sign-up stays under a tombstone with no person behind it: nobody
+        # attended (as the card counts it); its rating, a figure, still counts.
         signed = await self._session.execute(
-            sa.select(RSVP.c.lightning_id, RSVP.c.score).where(
-                RSVP.c.lightning_id.in_([s.number for s in sessions])
-            )
+            sa.select(RSVP.c.lightning_id, RSVP.c.score, PERSON.c.key.is_not(None))
+            .select_from(RSVP.outerjoin(PERSON, PERSON.c.key == RSVP.c.user))
+            .where(RSVP.c.lightning_id.in_([s.number for s in sessions]))
         )
         attendees: dict[int, int] = {}
         scores: dict[int, list[int]] = {}
-        for lightning_id, score in signed:
-            attendees[lightning_id] = attendees.get(lightning_id, 0) + 1
+        for lightning_id, score, known in signed:
+            if known:
+                attendees[lightning_id] = attendees.get(lightning_id, 0) + 1
             if score is not None:
                 scores.setdefault(lightning_id, []).append(score)
         return [

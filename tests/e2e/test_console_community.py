@@ -182,7 +182,7 @@ async def test_teach_is_a_form_on_the_platforms_and_a_line_in_the_console(
 
 
 async def test_kudos_and_their_limits_on_the_console(console: ConsoleDriver) -> None:
-    out = await console("as ann", "/kudos bob for explaining merges so clearly")
+    out = await console("as bob", "as cat", "as ann", "/kudos bob for explaining merges so clearly")
     assert (
         out.one("#mentoring").text == "🙌 Kudos to @bob from ann: for explaining merges so clearly"
     )
@@ -196,6 +196,24 @@ async def test_kudos_and_their_limits_on_the_console(console: ConsoleDriver) -> 
     out = await console("/kudos --private cat for the quiet help")
     assert out.one("DM cat").text == "🙌 Kudos to @cat from ann: for the quiet help"
     assert not out.to("#mentoring")
+
+
+async def test_console_kudos_to_a_made_up_name_are_refused_and_give_no_points(
+    console: ConsoleDriver,
+) -> None:
+    """Slack and Discord take a real member; a console name is typed: a name nobody has been
+    (`as`) nor the bot has recorded is nobody, and gets neither kudos nor points."""
+    await console("as bob", "/mentor join pandas", "as cat")
+    out = await console("as ann", "/kudos nobody for the great tip")
+    assert out.one("only ann sees").text == (
+        "I don't know anyone called nobody in this console, so no kudos were sent. People "
+        "here: bob, cat. Someone new? `as nobody` brings them in; then thank them again."
+    )
+    assert not out.to("#mentoring")
+    out = await console("/mentor leaderboard all")
+    assert "nobody" not in out.text
+    out = await console("/kudos cat for the quiet help")  # someone met: as before
+    assert out.one("#mentoring").text == "🙌 Kudos to @cat from ann: for the quiet help"
 
 
 async def test_badges_streak_and_leaderboard_for_a_helping_mentor(console: ConsoleDriver) -> None:

@@ -250,6 +250,9 @@ async def test_feedback_is_stored_once_per_question_rater_and_role(uow_factory: 
     )
     async with uow_factory() as uow:
         assert await uow.questions.update(claimed, expected_state=QuestionState.OPEN)
+        # Only a resolved session is rated (and only its ratings count for the mentor).
+        resolved = claimed.moved(Transition.RESOLVE, resolved_at=T0, resolved_by=ASKER)
+        assert await uow.questions.update(resolved, expected_state=QuestionState.CLAIMED)
         assert await uow.feedback.add(rating)
         assert not await uow.feedback.add(rating)
         assert await uow.feedback.add(

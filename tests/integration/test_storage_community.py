@@ -11,7 +11,15 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import pool, text
 
-from bot.domain import Feedback, Nudge, NudgeKind, PointsEntry, Question, QuestionState
+from bot.domain import (
+    Feedback,
+    Nudge,
+    NudgeKind,
+    Person,
+    PointsEntry,
+    Question,
+    QuestionState,
+)
 from bot.lightning.model import Lightning, LightningState, Rsvp
 from bot.recognition.model import EarnedBadge, Kudos, PausePeriod
 from bot.refs import MessageRef, UserRef, WorkspaceRef
@@ -167,6 +175,8 @@ async def test_upcoming_lists_scheduled_sessions_until_they_end(uow_factory: Uow
 
 async def test_sign_ups_count_once_and_rate_once(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
+        for ref in (ALICE, CAROL):  # whoever signs up is a known person
+            await uow.people.upsert(Person(ref, ref.id))
         s = await uow.lightning.add(
             _session(state=LightningState.HELD, speaker=BOB, held_at=T0, starts_at=T0)
         )
@@ -186,6 +196,30 @@ async def test_sign_ups_count_once_and_rate_once(uow_factory: UowFactory) -> Non
         assert await uow.lightning.given_by(BOB) == 1
     assert [(r.user, r.score) for r in rsvps] == [(ALICE, 5), (CAROL, None)]
     assert (held.attendees, held.ratings) == (2, (5,))
+
+
+async def test_a_forgotten_persons_sign_up_is_no_attendance_but_its_rating_counts(
+    uow_factory: UowFactory,
+) -> None:
+    """Forgetting hands a sign-up to a tombstone with no person behind it: the held session's
+    attendance leaves it out (as its card does), its rating (a figure) stays."""
+    async with uow_factory() as uow:
+        for ref in (ALICE, CAROL):
+            await uow.people.upsert(Person(ref, ref.id))
+        s = await uow.lightning.add(
+            _session(state=LightningState.HELD, speaker=BOB, held_at=T0, starts_at=T0)
+        )
+        assert s is not None
+        for ref, score in ((ALICE, 5), (CAROL, 3)):
+            assert await uow.lightning.add_rsvp(Rsvp(s.number, ref, T0))
+            assert await uow.lightning.rate(s.number, ref, score, T0)
+        await uow.privacy.forget(
+            CAROL, tombstone=UserRef("slack", "forgotten-1"), removed="[removed]"
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        [held] = await uow.lightning.held_between(WS, T0, T0 + timedelta(days=1))
+    assert (held.attendees, sorted(held.ratings)) == (1, [3, 5])
 
 
 async def test_a_sign_up_taken_back_is_gone_and_may_come_again(uow_factory: UowFactory) -> None:

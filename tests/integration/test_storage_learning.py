@@ -31,7 +31,11 @@ OTHER = UserRef("slack", "U-OTH")
 
 
 async def _question(
-    uow_factory: UowFactory, *, topics: tuple[str, ...] = ("pandas",), mentor: UserRef | None = None
+    uow_factory: UowFactory,
+    *,
+    topics: tuple[str, ...] = ("pandas",),
+    mentor: UserRef | None = None,
+    resolved: bool = False,
 ) -> Question:
     async with uow_factory() as uow:
         q = await uow.questions.add(
@@ -48,6 +52,10 @@ async def _question(
             claimed = q.moved(Transition.CLAIM, mentor=mentor, claimed_at=T0 + timedelta(minutes=3))
             await uow.questions.update(claimed, expected_state=QuestionState.OPEN)
             q = claimed
+        if mentor is not None and resolved:  # only a resolved session is rated
+            done = q.moved(Transition.RESOLVE, resolved_at=T0 + timedelta(minutes=20))
+            await uow.questions.update(done, expected_state=QuestionState.CLAIMED)
+            q = done
         await uow.commit()
     return q
 
@@ -143,8 +151,8 @@ async def test_share_consents_are_kept_once_per_person(uow_factory: UowFactory) 
 async def test_past_sessions_give_topics_asked_mentors_met_and_topic_ratings(
     uow_factory: UowFactory,
 ) -> None:
-    a = await _question(uow_factory, topics=("pandas", "python"), mentor=MENTOR)
-    b = await _question(uow_factory, topics=("pandas",), mentor=OTHER)
+    a = await _question(uow_factory, topics=("pandas", "python"), mentor=MENTOR, resolved=True)
+    b = await _question(uow_factory, topics=("pandas",), mentor=OTHER, resolved=True)
     await _question(uow_factory, topics=("sql",))
     async with uow_factory() as uow:
         await uow.feedback.add(Feedback(a.number, ASKER, "asker", 2, T0))

@@ -605,3 +605,52 @@ async def test_0019_versions_existing_questions_from_0_and_goes_back(empty_url: 
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD
+
+
+async def test_0020_deletes_rating_points_of_sessions_that_did_not_resolve(
+    empty_url: str,
+) -> None:
+    """Only a resolved session earns rating points: 0020 deletes the "good rating" points (given
+    and taken back alike) of expired and cancelled questions, so every reader of the ledger
+    (leaderboards, the digest, the daily cap, exports) agrees; the rest of the ledger stays."""
+    await upgrade(empty_url, "0019")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    questions = {1: "resolved", 2: "expired", 3: "cancelled"}
+    ledger = [
+        (1, "good rating", 2),
+        (1, "resolve", 5),
+        (2, "good rating", 2),
+        (2, "good rating", -2),  # a corrected rating: given, then taken back
+        (2, "good rating", 2),
+        (3, "good rating", 2),
+        (None, "kudos", 1),
+    ]
+    try:
+        async with engine.begin() as conn:
+            for qid, state in questions.items():
+                await conn.execute(
+                    text(
+                        "INSERT INTO question (id, workspace, asker, text, created_at, anonymous, "
+                        "topics, state, suggested, extensions, claims, number, released_by, "
+                        "notified, mentor, version) VALUES (:id, 'slack:T1', 'slack:U1', 'How?', "
+                        "'2026-11-20 09:00:00', false, '[]', :state, '[]', 0, 1, :id, '[]', "
+                        "'[]', 'slack:UM', 0)"
+                    ),
+                    {"id": qid, "state": state},
+                )
+            for qid, reason, points in ledger:
+                await conn.execute(
+                    text(
+                        'INSERT INTO points_ledger (workspace, "user", points, reason, at, '
+                        "question_id) VALUES ('slack:T1', 'slack:UM', :p, :r, "
+                        "'2026-11-20 10:00:00', :q)"
+                    ),
+                    {"p": points, "r": reason, "q": qid},
+                )
+        await upgrade(empty_url)
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT question_id, reason, points FROM points_ledger"))
+            kept = sorted((tuple(row) for row in rows), key=repr)
+    finally:
+        await engine.dispose()
+    assert kept == sorted([(1, "good rating", 2), (1, "resolve", 5), (None, "kudos", 1)], key=repr)

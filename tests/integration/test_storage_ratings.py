@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.domain import Feedback, PointsEntry, Question
+from bot.domain import Feedback, PointsEntry, Question, QuestionState
 from bot.refs import UserRef, WorkspaceRef
 from storage.uow import SqlUnitOfWork
 
@@ -48,3 +48,42 @@ async def test_points_given_for_a_reason_on_a_question_are_found(uow_factory: Uo
         assert await uow.points.given_for(MENTOR, q.pk, "good rating")
         assert not await uow.points.given_for(MENTOR, q.pk, "resolve")
         assert not await uow.points.given_for(ASKER, q.pk, "good rating")
+
+
+async def test_only_ratings_of_resolved_sessions_count_in_averages(
+    uow_factory: UowFactory,
+) -> None:
+    """Only a resolved session is rated now; a rating stored before of an expired or cancelled
+    session stays (the asker's words) but counts in no average: the mentor's own feedback, the
+    ranking's ratings, the week's figures and the low-rated topics."""
+    scores = {QuestionState.RESOLVED: 5, QuestionState.EXPIRED: 1, QuestionState.CANCELLED: 1}
+    async with uow_factory() as uow:
+        ids = {}
+        for state, score in scores.items():
+            q = await uow.questions.add(
+                Question(
+                    workspace=WS,
+                    asker=ASKER,
+                    text=f"How do I test ({state.value})?",
+                    created_at=T0,
+                    topics=("testing",),
+                    state=state,
+                    mentor=MENTOR,
+                    claimed_at=T0,
+                    resolved_at=T0 + timedelta(minutes=20),
+                )
+            )
+            ids[state] = q.pk
+            await uow.feedback.add(Feedback(q.pk, ASKER, "asker", score, T0, comment="meh"))
+            await uow.feedback.add(Feedback(q.pk, MENTOR, "mentor", score, T0))
+        await uow.commit()
+    async with uow_factory() as uow:
+        mine = await uow.feedback.for_mentor(MENTOR)
+        assert [(f.question_id, f.score) for f in mine] == [(ids[QuestionState.RESOLVED], 5)]
+        assert await uow.feedback.mentor_ratings(WS) == {MENTOR: 5.0}
+        topics = await uow.followups.topic_ratings(WS, T0, T0 + timedelta(days=7))
+        assert topics == [("testing", 5.0, 1)]
+        tally = await uow.digests.tally(WS, T0, T0 + timedelta(days=7), top_mentors=3)
+        assert (tally.average_rating, tally.ratings, tally.average_clarity) == (5.0, 1, 5.0)
+        # The ratings themselves are kept.
+        assert await uow.feedback.get(ids[QuestionState.EXPIRED], ASKER, "asker") is not None

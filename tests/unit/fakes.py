@@ -533,6 +533,7 @@ class FakeFeedbackRepository(_Repository):
             if f.role == "asker"
             and f.question_id in questions
             and questions[f.question_id].mentor == mentor
+            and questions[f.question_id].state is QuestionState.RESOLVED
         ]
         return _copy(sorted(found, key=lambda f: f.created_at))
 
@@ -541,7 +542,13 @@ class FakeFeedbackRepository(_Repository):
         scores: dict[UserRef, list[int]] = {}
         for f in self._rows().values():
             q = questions.get(f.question_id)
-            if f.role == "asker" and q is not None and q.workspace == workspace and q.mentor:
+            if (
+                f.role == "asker"
+                and q is not None
+                and q.workspace == workspace
+                and q.mentor
+                and q.state is QuestionState.RESOLVED
+            ):
                 scores.setdefault(q.mentor, []).append(f.score)
         return {mentor: sum(s) / len(s) for mentor, s in scores.items()}
 
@@ -1111,6 +1118,7 @@ class FakeLightningRepository(_Repository):
         self, workspace: WorkspaceRef, start: datetime, end: datetime
     ) -> list[HeldSession]:
         rsvps = list(self._uow.rows("rsvps").values())
+        people = self._uow.rows("people")
         held = sorted(
             (
                 s
@@ -1125,7 +1133,7 @@ class FakeLightningRepository(_Repository):
         return [
             HeldSession(
                 _copy(s),
-                sum(r.lightning_id == s.id for r in rsvps),
+                sum(r.lightning_id == s.id and r.user in people for r in rsvps),
                 tuple(r.score for r in rsvps if r.lightning_id == s.id and r.score is not None),
             )
             for s in held
@@ -1378,7 +1386,7 @@ class FakeFollowUpRepository(_Repository):
             q = questions.get(f.question_id)
             if f.role != "asker" or q is None or q.workspace != workspace:
                 continue
-            if start <= q.created_at < end:
+            if start <= q.created_at < end and q.state is QuestionState.RESOLVED:
                 for t in q.topics:
                     scores.setdefault(t, []).append(f.score)
         return sorted(

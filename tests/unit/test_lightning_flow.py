@@ -333,6 +333,21 @@ async def test_the_digest_reports_held_sessions_and_attendance(core: Core) -> No
     assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points)" in said
 
 
+async def test_the_digests_attendance_leaves_out_a_forgotten_sign_up(core: Core) -> None:
+    """A forgotten person's sign-up stays under a tombstone (its rating, a figure, counts) but
+    nobody attended: the digest counts as the card does."""
+    from bot.privacy.commands import ForgetPerson
+
+    n = await scheduled(core)
+    await core.reply(JoinLightning(core.actor("asker1"), n))
+    await core.reply(JoinLightning(core.actor("ann"), n))
+    await at(core, AT + timedelta(minutes=15))
+    await core.reply(RateLightning(core.actor("ann"), n, 4))
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("ann"), confirmed=True))
+    said = await core.digest()
+    assert f"“{TITLE}” by bob (1 signed up, rated 4.0/5 by 1)" in said, said
+
+
 async def test_the_digest_names_a_forgotten_speaker_as_forgotten_never_by_their_tombstone(
     core: Core,
 ) -> None:

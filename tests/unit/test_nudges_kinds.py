@@ -206,13 +206,31 @@ async def test_extending_during_the_grace_period_keeps_the_session_open(core: Co
     assert sum("time's up" in m for m in core.chat.in_thread(n)) == 2
 
 
-async def test_a_quiet_thread_nudges_the_mentor_once(core: Core) -> None:
+async def test_a_quiet_thread_nudges_the_asker_and_the_mentor_once(core: Core) -> None:
     n = await core.claimed()
     await tick(core, minutes=15)
-    stale = [m for m in core.chat.in_thread(n) if "has been quiet for a while" in m]
-    assert len(stale) == 1 and stale[0].startswith("@bob,")
+    [stale] = [m for m in core.chat.messages("post_in_thread") if "quiet for a while" in m.plain()]
+    # Activity is kept per question: quiet means neither side wrote, so both hear their step.
+    assert stale.plain() == (
+        f"@alice @bob, the thread on #{n} has been quiet for a while. "
+        "alice, is this still needed? Resolve it ✅ if you're sorted, or say what's left. "
+        "bob, still on it? Carry on, or release it if you can't continue."
+    )
+    assert [a.id for a in stale.actions] == ["resolve", "release", "extend"]
     await tick(core, minutes=4)
     assert sum("quiet for a while" in m for m in core.chat.in_thread(n)) == 1
+
+
+async def test_the_quiet_thread_nudge_mentions_nobody_forgotten(core: Core) -> None:
+    n = await core.claimed()
+    # The asker's person row is gone (forgotten) while the session row still names them.
+    core.db.tables["people"].pop(core.user("alice"))
+    await tick(core, minutes=15)
+    [stale] = [m for m in core.chat.in_thread(n) if "quiet for a while" in m]
+    assert stale == (
+        f"@bob, the thread on #{n} has been quiet for a while. Still on it? Carry on, or "
+        "release it if you can't continue."
+    )
 
 
 async def test_activity_moves_the_stale_check_to_when_the_thread_went_quiet() -> None:

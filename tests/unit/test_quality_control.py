@@ -8,8 +8,16 @@ from datetime import timedelta
 
 import pytest
 
-from bot.commands import Actor, AskQuestion, CommentOnSession, RateSession, RegisterWorkspace
+from bot.commands import (
+    Actor,
+    AskQuestion,
+    CommentOnSession,
+    RateSession,
+    RegisterWorkspace,
+    ShowStats,
+)
 from bot.config import Config, SessionSection
+from bot.domain import Feedback, QuestionState
 from bot.learning.commands import ShowMentorFeedback
 from bot.refs import ChannelRef, WorkspaceRef
 from tests.unit.core_harness import ADMIN_CHANNEL, WORKSPACE, Core, start_core
@@ -148,3 +156,31 @@ async def test_low_rated_topics_are_counted_in_the_week_asked() -> None:
     assert "Low-rated topics" not in said  # this week's questions had none
     last_week = await core.digest("2026-W48")
     assert "Low-rated topics: pandas 1.0/5" in last_week
+
+
+async def test_ratings_stored_of_an_expired_session_count_nowhere(core: Core) -> None:
+    """Only a resolved session is rated now; ratings stored before of an expired one (kept: the
+    asker's words) count in no average, and a comment added to one alerts nobody."""
+    resolved = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), resolved, 5, comment="Spot on."))
+    await core.handle(RateSession(core.actor("bob"), resolved, 4))
+    expired = await core.claimed(asker="dave")
+    for minutes in (20, 10):
+        core.clock.advance(timedelta(minutes=minutes))
+        await core.tick()
+    q = core.question(expired)
+    assert q.state is QuestionState.EXPIRED
+    at = core.clock.now()
+    core.db.tables["feedback"][q.pk, core.user("dave"), "asker"] = Feedback(
+        q.pk, core.user("dave"), "asker", 1, at
+    )
+    core.db.tables["feedback"][q.pk, core.user("bob"), "mentor"] = Feedback(
+        q.pk, core.user("bob"), "mentor", 1, at
+    )
+    said = await core.reply(ShowMentorFeedback(core.actor("bob")))
+    assert said.startswith("Your feedback as a mentor\n1 rating, average 5.0/5 · 5★ ×1")
+    stats = await core.reply(ShowStats(core.actor("admin")))
+    assert "Average rating: 5.0/5 (1 rating); question clarity: 4.0/5" in stats
+    before = to_admins(core)
+    await core.handle(CommentOnSession(core.actor("dave"), expired, "Never showed up."))
+    assert to_admins(core) == before
