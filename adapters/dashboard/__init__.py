@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -95,6 +95,10 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
                 if mine is not None:
                     here = request.url.path.removeprefix("/admin/").split(".")[0]
                     return page("refused.html", status=403, **common(mine, here, why=_NOT_YOURS))
+                if request.cookies.get(COOKIE):  # a session that has ended (or was ended)
+                    response = refused(401, _ENDED)
+                    response.delete_cookie(COOKIE, path="/admin")
+                    return response
                 return refused(401, _SIGN_IN)
             if form and not await check_csrf(request, signed):
                 return refused(403, _EXPIRED)
@@ -107,7 +111,8 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             "signed": signed,
             "here": here,
             "ws": signed.workspace.key(),
-            "workspaces": [w.key() for w in signed.grant.workspaces],
+            "ws_name": signed.workspace_name(),
+            "workspaces": [(w.key(), signed.workspace_name(w)) for w in signed.grant.workspaces],
             "said": more.pop("said", ""),
             **more,
         }
@@ -171,11 +176,13 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
 
     async def signout(request: Request) -> Response:
         signed = await session_or_none(request)
-        if signed is None or not await check_csrf(request, signed):
-            return refused(403, _EXPIRED)
-        async with app.uow_factory() as uow:
-            await uow.privacy.end_grant(token_hash(signed.token))
-            await uow.commit()
+        if signed is not None:
+            if not await check_csrf(request, signed):
+                return refused(403, _EXPIRED)
+            async with app.uow_factory() as uow:
+                await uow.privacy.end_grant(token_hash(signed.token))
+                await uow.commit()
+        # With no session (it ended, or was ended elsewhere) signing out is done already.
         response = page("refused.html", why="You are signed out.")
         response.delete_cookie(COOKIE, path="/admin")
         return response
@@ -199,7 +206,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         return Response(
             views.trends_csv(data),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"', **_PAGE_HEADERS},
+            headers={"Content-Disposition": _attachment(name), **_PAGE_HEADERS},
         )
 
     async def week_chart(request: Request, signed: Signed) -> Response:
@@ -254,23 +261,26 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             data = await uow.privacy.person_data(
                 person, workspace=signed.workspace, anonymous=False
             )
+            # The response is whole before the audit says it was sent (a failure building it
+            # records no export that never happened).
+            name = f"micromentor-export-{person.id}-{now:%Y%m%d}.json"
+            response = Response(
+                export_json(data, now=now),
+                media_type="application/json",
+                headers={"Content-Disposition": _attachment(name), **_PAGE_HEADERS},
+            )
             await uow.audit.add(
                 AuditEntry(
                     workspace=signed.workspace,
                     actor=signed.grant.admin,
-                    actor_name=signed.grant.admin_name,
+                    actor_name=signed.admin_name,
                     action="export",
                     subject=person.key(),
                     at=now,
                 )
             )
             await uow.commit()
-        name = f"micromentor-export-{person.id}-{now:%Y%m%d}.json"
-        return Response(
-            export_json(data, now=now),
-            media_type="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{name}"', **_PAGE_HEADERS},
-        )
+        return response
 
     async def people_delete(request: Request, signed: Signed) -> Response:
         form = await request.form()
@@ -326,8 +336,20 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     ]
 
 
+def _attachment(name: str) -> str:
+    """A ``Content-Disposition`` for a download named `name`, which may hold any letters (ids
+    are people's and workspaces' own): an ASCII fallback, and the name itself in RFC 5987's
+    ``filename*`` (headers are Latin-1; RFC 6266)."""
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 _SIGN_IN = (
     "Please sign in: type /mentoradmin dashboard in Slack or Discord and open the link I DM you."
+)
+_ENDED = (
+    "Your session has ended. For a new sign-in link, type /mentoradmin dashboard in Slack or "
+    "Discord and open the link I DM you."
 )
 _EXPIRED = "This form has expired. Reload the page and try again."
 _NOT_YOURS = "That isn't one of your workspaces."

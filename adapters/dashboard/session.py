@@ -32,6 +32,14 @@ class Signed:
     workspace: WorkspaceRef
     # Recorded as an admin of `workspace` by the platform (not only by ``[bot] admins``).
     platform_admin: bool = True
+    # What the header shows: each workspace's own name, and the admin's (their id when unknown).
+    workspace_names: tuple[tuple[WorkspaceRef, str], ...] = ()
+    admin_name: str = ""
+
+    def workspace_name(self, ref: WorkspaceRef | None = None) -> str:
+        """The name of workspace `ref` (the one shown when None), or its id when it has none."""
+        ref = ref or self.workspace
+        return dict(self.workspace_names).get(ref, "") or ref.id
 
     @property
     def csrf(self) -> str:
@@ -54,7 +62,7 @@ class Signed:
         (None), so acting here never records them as the workspace's own admin."""
         return Actor(
             user=self.grant.admin,
-            name=self.grant.admin_name or self.grant.admin.id,
+            name=self.admin_name or self.grant.admin_name or self.grant.admin.id,
             workspace=self.workspace,
             platform_admin=True if self.platform_admin else None,
         )
@@ -72,6 +80,8 @@ async def signed_in(app: App, request: Request) -> Signed | None:
     async with app.uow_factory(read_only=True) as uow:
         grant = await uow.privacy.use_grant(token_hash(token), "session", app.clock.now())
         admin_of = await uow.people.admin_of(grant.admin) if grant is not None else set()
+        named = {w.ref: w.name for w in await uow.workspaces.all()} if grant else {}
+        person = await uow.people.get(grant.admin) if grant is not None else None
     if grant is None or not grant.workspaces:
         return None
     wanted = request.query_params.get("ws", "")
@@ -86,7 +96,15 @@ async def signed_in(app: App, request: Request) -> Signed | None:
     recorded = workspace in admin_of
     if grant.admin.key() not in app.config.bot.admins and not recorded:
         return None
-    return Signed(token=token, grant=grant, workspace=workspace, platform_admin=recorded)
+    known = person.name if person is not None and person.name != grant.admin.id else ""
+    return Signed(
+        token=token,
+        grant=grant,
+        workspace=workspace,
+        platform_admin=recorded,
+        workspace_names=tuple((w, named.get(w, "")) for w in grant.workspaces),
+        admin_name=known or grant.admin_name or grant.admin.id,
+    )
 
 
 async def check_csrf(request: Request, signed: Signed) -> bool:

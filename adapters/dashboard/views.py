@@ -14,10 +14,13 @@ from typing import Any
 from bot.app import App
 from bot.digest.figures import Digest, IsoWeek, minutes_text
 from bot.digest.handler import load_digest, workspace_timezone
+from bot.digest.tally import WeekTally
 from bot.domain import QuestionState
 from bot.mentors.roster_csv import safe_cell
-from bot.privacy.model import AuditEntry
+from bot.recognition.digest import community_lines
+from bot.recognition.model import FORGOTTEN_NAME, places
 from bot.refs import UserRef, WorkspaceRef
+from bot.wording import duration_text, plural
 
 __all__ = [
     "PAGE_SIZE",
@@ -38,12 +41,8 @@ PAGE_SIZE = 100
 
 
 def _waited(now: datetime, since: datetime) -> str:
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h {minutes % 60:02d} min"
-    return f"{minutes // 1440} days"
+    """How long since `since`, worded as the bot words every duration ("under a minute")."""
+    return duration_text(max(0.0, (now - since).total_seconds() / 60))
 
 
 async def _names(app: App, refs: Sequence[UserRef | None]) -> dict[UserRef, str]:
@@ -110,7 +109,12 @@ async def queue_page(app: App, ws: WorkspaceRef, page: str = "") -> dict[str, An
                 "asker": "anonymous" if q.anonymous else names.get(q.asker, q.asker.id),
                 "state": q.state.value,
                 "mentor": names.get(q.mentor, "") if q.mentor else "",
-                "waiting": _waited(now, q.created_at),
+                # Open: how long the asker has waited; claimed: how long the session has run.
+                "waiting": (
+                    f"in session {_waited(now, q.claimed_at)}"
+                    if q.state is QuestionState.CLAIMED and q.claimed_at is not None
+                    else f"waiting {_waited(now, q.created_at)}"
+                ),
                 "topics": ", ".join(q.topics),
             }
         )
@@ -165,7 +169,7 @@ async def _trends(app: App, ws: WorkspaceRef) -> list[TrendRow]:
                     unanswered=t.unanswered,
                     median_claim=minutes_text(t.median_minutes_to_claim),
                     median_resolve=minutes_text(t.median_minutes_to_resolve),
-                    rating=f"{t.average_rating:.1f}" if t.average_rating else "",
+                    rating=f"{t.average_rating:.1f}" if t.average_rating else "n/a",
                     claim_minutes=t.median_minutes_to_claim,
                     resolve_minutes=t.median_minutes_to_resolve,
                 )
@@ -185,7 +189,7 @@ async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
         ("Claimed", this.claimed, before.claimed),
         ("Resolved", this.resolved, before.resolved),
         ("Unanswered", this.unanswered, before.unanswered),
-        ("Still open", this.still_open, before.still_open),
+        ("Open or claimed", this.still_open, before.still_open),
         (
             "Median time to claim",
             minutes_text(this.median_minutes_to_claim),
@@ -196,21 +200,44 @@ async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
             minutes_text(this.median_minutes_to_resolve),
             minutes_text(before.median_minutes_to_resolve),
         ),
-        (
-            "Average rating",
-            f"{this.average_rating:.1f}/5" if this.average_rating else "n/a",
-            f"{before.average_rating:.1f}/5" if before.average_rating else "n/a",
-        ),
+        ("Average rating", _rating(this), _rating(before)),
     ]
+    monday = digest.week.monday()
+    sunday = monday + timedelta(days=6)
+    same = monday.month == sunday.month
+    span = f"{monday:%b} {monday.day}–{'' if same else f'{sunday:%b} '}{sunday.day}"
     return {
         "digest": digest,
         "week": digest.week.label,
+        "span": span + (", so far" if digest.partial else ""),
         "asked_this_week": this.asked,
+        # What the chat digest says besides the figures, from the same digest, in its words.
+        "thanked": [
+            (rank, digest.names.get(ref, FORGOTTEN_NAME), plural(points, "point"))
+            for rank, (ref, points) in zip(
+                places(p for _, p in this.top_mentors), this.top_mentors, strict=True
+            )
+        ],
+        "low_rated": [
+            (topic, f"{avg:.1f}/5", plural(n, "rating")) for topic, avg, n in digest.low_rated
+        ],
+        "community": (
+            [line.plain() for line in community_lines(digest.community)]
+            if digest.community is not None
+            else []
+        ),
         "figures": figures,
         "gaps": [(g.topic, g.asked, g.mentors) for g in digest.gaps],
         "uncovered": [(f"{h:%a %H:00}", n) for h, n in digest.uncovered],
         "trends": trends,
     }
+
+
+def _rating(t: WeekTally) -> str:
+    """The average rating and how many gave it, as the digest says it."""
+    if not t.ratings or t.average_rating is None:
+        return "n/a"
+    return f"{t.average_rating:.1f}/5 from {plural(t.ratings, 'rating')}"
 
 
 def trends_csv(page: dict[str, Any]) -> str:
@@ -276,7 +303,7 @@ async def mentors_page(app: App, ws: WorkspaceRef) -> list[dict[str, Any]]:
                 "hours": str(p.hours),
                 "timezone": p.timezone,
                 "capacity": p.capacity_per_week,
-                "load": f"{this_week} this week, {open_now} open",
+                "load": f"{this_week} in the last 7 days, {open_now} open",
                 "paused": paused,
                 "paused_until": (
                     f"{p.paused_until:%Y-%m-%d}"
@@ -322,6 +349,35 @@ async def is_seen_in(app: App, ws: WorkspaceRef, person: UserRef) -> bool:
         return await uow.people.is_seen_in(ws, person)
 
 
-async def audit_page(app: App, ws: WorkspaceRef) -> list[AuditEntry]:
+async def audit_page(app: App, ws: WorkspaceRef) -> list[dict[str, Any]]:
+    """The latest admin actions, with people's names where they are known (ids in small type)."""
     async with app.uow_factory(read_only=True) as uow:
-        return await uow.audit.recent([ws], limit=200)
+        entries = await uow.audit.recent([ws], limit=200)
+    subjects = {e.subject: _person_ref(e.subject) for e in entries}
+    names = await _names(app, [e.actor for e in entries] + list(subjects.values()))
+    rows = []
+    for e in entries:
+        subject = subjects[e.subject]
+        actor_name = names.get(e.actor, e.actor.id)
+        rows.append(
+            {
+                "at": e.at,
+                "actor": actor_name if actor_name != e.actor.id else e.actor_name or e.actor.id,
+                "actor_key": e.actor.key(),
+                "action": e.action,
+                "subject": names.get(subject, "") if subject else e.subject,
+                "subject_key": e.subject if subject else "",
+                "detail": e.detail,
+            }
+        )
+    return rows
+
+
+def _person_ref(subject: str) -> UserRef | None:
+    """The person an audit entry is about (``slack:U…``), or None (a question, ``#3``, or none)."""
+    if ":" not in subject or subject.startswith("#"):
+        return None
+    try:
+        return UserRef.from_key(subject)
+    except ValueError:
+        return None

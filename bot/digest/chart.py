@@ -95,6 +95,12 @@ def draw_digest_chart(digest: Digest) -> Figure:
     else:
         topics.text(0.5, 0.5, "no topics asked", ha="center", va="center")
         topics.set_axis_off()
-    topics.set_title("Topics: questions asked and mentors who list them")
+    # Only the most asked fit: the title says so when some are left out.
+    most = (
+        f"Top {len(shown)} of {len(digest.coverage)} topics"
+        if len(digest.coverage) > 8
+        else "Topics"
+    )
+    topics.set_title(f"{most}: questions asked and mentors who list them")
     fig.suptitle(f"Micromentor {digest.week.label}")
     return fig

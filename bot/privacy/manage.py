@@ -12,6 +12,7 @@ from bot.messages import UserText, text
 from bot.privacy.audit import audit
 from bot.privacy.commands import ManageMentor
 from bot.privacy.rights import step_down
+from bot.wording import plural
 
 __all__ = ["MAX_CAPACITY", "manage_mentor"]
 
@@ -55,7 +56,8 @@ async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
         released = await step_down(
             ctx, profile.ref, profile.workspace, name=name, why="was taken off the mentor list"
         )
-        said = f"is off the mentor list ({released} session(s) released)"
+        freed = f" ({plural(released, 'claimed session')} released)" if released else ""
+        said = f"is off the mentor list{freed}"
     elif cmd.action == "capacity":
         if cmd.capacity is None or not 1 <= cmd.capacity <= MAX_CAPACITY:
             raise Refusal(f"Capacity is a number of sessions a week, 1 to {MAX_CAPACITY}.")

@@ -135,7 +135,8 @@ class SqlPersonRepository(Repository):
         rows = await self._session.execute(
             sa.select(PERSON.c.key, PERSON.c.name, PERSON.c.left_at, mentoring.label("active"))
             .where(*where)
-            .order_by(PERSON.c.name, PERSON.c.key)
+            # By name as people read it ("alice" before "Zoë"), on SQLite and PostgreSQL alike.
+            .order_by(sa.func.lower(PERSON.c.name), PERSON.c.key)
             .limit(limit)
             .offset(offset)
         )

@@ -3,6 +3,7 @@ topic nobody mentors still shows a bar, and counts are ticked in whole numbers."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,12 @@ def test_when_every_topic_is_a_skill_gap_the_legend_names_no_unused_colour(
     }
     assert set(entries) == {"asked", "mentors: skill gap"}
     assert set(entries.values()) <= bar_colours, (entries, bar_colours)
+
+
+def test_the_topics_title_says_only_the_most_asked_are_shown(digest: Digest) -> None:
+    many = tuple(TopicCoverage(f"topic{i}", 10 - i, 1) for i in range(10))
+    fig = draw_digest_chart(replace(digest, coverage=many, gaps=()))
+    titles = [ax.get_title() for ax in fig.axes]
+    assert any(t.startswith("Top 8 of 10 topics") for t in titles), titles
+    few = draw_digest_chart(digest)
+    assert not any(t.startswith("Top 8") for t in (ax.get_title() for ax in few.axes))

@@ -304,3 +304,24 @@ async def test_no_page_scrolls_sideways_on_a_laptop_or_a_phone_even_with_long_wo
         chart = await page.locator(".chart img").bounding_box()
         assert chart is not None and chart["width"] >= min(width, 1000) - 100
     await context.close()
+
+
+async def test_on_a_phone_a_table_wider_than_the_screen_says_it_scrolls_sideways(
+    served: Served, browser: Browser, screens: Path
+) -> None:
+    link = await _link(served)
+    context = await browser.new_context(viewport={"width": 390, "height": 800})
+    page = await context.new_page()
+    await page.goto(link)
+    await page.click("text=Sign in to the dashboard")
+    await page.wait_for_url(re.compile(r"/admin/queue"))
+    for path in ("queue", "mentors"):
+        await page.goto(f"{served.base}/admin/{path}")
+        await page.screenshot(path=screens / f"phone-{path}.png", full_page=True)
+        box = page.locator(".scroll").first
+        assert await box.evaluate("box => box.scrollWidth > box.clientWidth")  # it is wider
+        assert await page.locator("text=Scroll the table sideways").is_visible(), path
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    await page.goto(f"{served.base}/admin/mentors")
+    assert not await page.locator("text=Scroll the table sideways").is_visible()
+    await context.close()
