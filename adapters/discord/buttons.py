@@ -39,6 +39,10 @@ async def take_click(
     """A click on an :class:`ActionButton`: open its form, or run its command."""
     since = runner.arrived()
     named = custom_id_workspace(custom_id)
+    gone = runner.gone(interaction, named)
+    if gone is not None:  # a DM's button of a server that removed the bot: nothing opens or runs
+        await runner.answer_now(interaction, gone)
+        return
     built = button_command(runner.actor(interaction, named=named), custom_id)
     if isinstance(built, CommentRequest):
         await interaction.response.send_modal(CommentModal(built.question_id, named))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import timedelta
 from functools import partial
 from typing import Any, Literal
@@ -19,7 +19,8 @@ from adapters.discord.ratelimits import retry_after_seconds
 from adapters.discord.render import RenderedMessage, render_message
 from adapters.discord.thread_refused import notice_key, refused_by_dm, refused_in_channel
 from adapters.discord.translate import PLATFORM, message_ids, message_ref, snowflake, thread_ref
-from bot.flow.outbox import ReplyTo
+from bot.flow.outbox import ReplyTo, sending_for
+from bot.flow.worker import NotMine
 from bot.messages import ChatMessage
 from bot.ports import Clock, DeliveryRefused, RetryAfter, Unavailable
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
@@ -48,6 +49,8 @@ MISSING_ACCESS = 50001  # on a DM: the user shares no server with the bot any mo
 # admin can change that, and Discord counts every repeated 403 towards a temporary IP ban.
 FORBIDDEN = {MISSING_ACCESS: "missing access", 50013: "missing permissions"}
 ARCHIVED_THREAD = 50083
+# What a delivery for a server that removed the bot is refused with (never asked of Discord).
+GONE = "the bot is no longer in that Discord server"
 # An interaction token lasts 15 minutes; after that its webhook answers 401 (or 404).
 TOKEN_GONE = {401, 404}
 # An interaction token takes follow-ups for 15 minutes; past that each try is a 401, and 401s
@@ -139,28 +142,58 @@ class DiscordGateway:
         # Private threads created by an attempt that failed afterwards (a member could not be
         # added): its retry reuses the thread instead of opening a second one.
         self._unfinished: dict[tuple[int, str], int] = {}
-        # The channels and threads of servers that removed the bot, by server.
-        self._gone: dict[int, frozenset[int]] = {}
+        # The servers that removed the bot (by id): their name, and the channels and threads
+        # known of them (for a delivery that does not name its workspace).
+        self._gone: dict[int, tuple[str, frozenset[int]]] = {}
+        # Set once the servers the bot is in are known (`servers_known`): until then nobody can
+        # tell a removed server's delivery, so none is sent (handed back for a few seconds).
+        self._servers_known = False
         # The permission problems the operator was told about: (channel, what the bot needs).
         self._told: set[tuple[int, str]] = set()
         # The servers whose operator was told private session threads stay invitable.
         self._told_unlocked: set[int] = set()
 
-    def guild_gone(self, guild: discord.Guild) -> None:
-        """The bot was removed from `guild`: its channels are refused without asking Discord."""
-        places = [*guild.channels, *guild.threads]
-        self._gone[guild.id] = frozenset(p.id for p in places)
+    def guild_gone(self, guild_id: int, *, name: str, places: Iterable[int] = ()) -> bool:
+        """The bot was removed from server `guild_id`: every delivery for it (its channels and
+        threads, DMs said for it) is refused without asking Discord. False if it was already."""
+        known = guild_id in self._gone
+        before = self._gone.get(guild_id, ("", frozenset()))[1]
+        self._gone[guild_id] = (name, before | frozenset(places))
+        return not known
 
     def guild_back(self, guild_id: int) -> None:
+        """The bot is in server `guild_id` (again): its deliveries go out."""
         self._gone.pop(guild_id, None)
+
+    def gone(self, guild_id: int) -> str | None:
+        """The name of server `guild_id` if it removed the bot, else None."""
+        found = self._gone.get(guild_id)
+        return found[0] if found is not None else None
+
+    def servers_known(self) -> None:
+        """The servers the bot is in are known (READY), and those that removed it are marked
+        (`guild_gone`): deliveries go out from now on."""
+        self._servers_known = True
+
+    def _refuse_if_gone(self, channel_id: int | None = None) -> None:
+        """Before any call: held back (`NotMine`, not counted as an attempt) while the servers
+        the bot is in are not known yet; refused when the delivery is said for a server that
+        removed the bot (`sending_for`), or goes to one of its channels or threads."""
+        if not self._servers_known:
+            raise NotMine("the Discord servers the bot is in are not known yet")
+        workspace = sending_for()
+        if workspace is not None and workspace.platform == PLATFORM and workspace.id.isdigit():
+            if int(workspace.id) in self._gone:
+                raise DeliveryRefused(GONE)
+        if channel_id is not None and any(channel_id in p for _, p in self._gone.values()):
+            raise DeliveryRefused(GONE)
 
     @contextlib.asynccontextmanager
     async def _in(self, channel_id: int, *, needs: str) -> AsyncIterator[None]:
-        """Delivering in a server's channel or thread: refused at once in a server the bot was
+        """Delivering in a server's channel or thread: refused at once for a server the bot was
         removed from; a permission Discord says it lacks is logged once per channel (a thread's
         are its channel's), for the operator, with what to grant."""
-        if any(channel_id in places for places in self._gone.values()):
-            raise DeliveryRefused("the bot is no longer in that Discord server")
+        self._refuse_if_gone(channel_id)
         try:
             async with _delivering(needs=needs):
                 yield
@@ -267,6 +300,8 @@ class DiscordGateway:
     ) -> ThreadRef:
         """A public thread from the card, or a private thread in the channel (configured, or
         always for anonymous questions); the asker and mentor are added."""
+        # A server that removed the bot: refused before anything, nobody told (by DM or there).
+        self._refuse_if_gone(snowflake(channel))
         private = private or self._thread_mode == "private"
         # A public thread takes Create Public Threads with or without the card to start from.
         needs = PRIVATE_THREAD if private else PUBLIC_THREAD
@@ -475,6 +510,9 @@ class DiscordGateway:
     async def send_dm(
         self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
+        # A DM said for a server that removed the bot is refused too: its members may share
+        # another server with the bot, and would still get that server's nudges and buttons.
+        self._refuse_if_gone()
         async with _delivering(dm=True):
             dm = await self._client.create_dm(discord.Object(snowflake(user)))
             sent = await self._send(dm, message, key=key)
@@ -498,6 +536,7 @@ class DiscordGateway:
     ) -> None:
         """An ephemeral follow-up on the interaction's token; a DM when there is no token (a
         reaction) or it expired (known to be too old: not even tried)."""
+        self._refuse_if_gone()  # said for a server that removed the bot: not even on its token
         if to.token and to.token_outlived(FOLLOWUP_LIFETIME, now=self._clock.now()):
             log.info("an interaction token is too old for a follow-up; answering by DM instead")
         elif to.token and to.app_id:

@@ -23,10 +23,10 @@ from adapters.discord.translate import (
 )
 from bot import commands as c
 from bot.app import App
-from bot.messages import ChatMessage, text
+from bot.messages import ChatMessage, Text, UserText, text
 from bot.textcommands import ParseError
 
-__all__ = ["NOT_NOW", "InteractionRunner", "interaction_actor"]
+__all__ = ["NOT_NOW", "SERVER_GONE", "InteractionRunner", "interaction_actor"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,11 @@ T = TypeVar("T")
 Built = c.Command | ParseError | CommentRequest | TeachRequest | FormRequest | None
 
 NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minute."
+# A button or form in a DM that names a server which removed the bot: nothing is done for it.
+SERVER_GONE = (
+    "Micromentor is no longer in the Discord server {name}, so this can't be done any more. "
+    "If the server invites it again, this works again."
+)
 # Discord error code: "Interaction has already been acknowledged" (the same one delivered twice).
 ALREADY_ACKNOWLEDGED = 40060
 # Discord wants the initial response within 3 seconds of the event, else the token is void and
@@ -89,6 +94,17 @@ class InteractionRunner:
         if pending:
             await asyncio.wait(pending, timeout=within)
 
+    def gone(self, interaction: discord.Interaction[Any], named: str | None) -> Text | None:
+        """What to answer a button or form pressed in a DM that names (`named`, its custom id's
+        server) a server which removed the bot; None for any other."""
+        if interaction.guild_id is not None or not named or not named.isdigit():
+            return None
+        name = self.gateway.gone(int(named))
+        if name is None:
+            return None
+        before, _, after = SERVER_GONE.partition("{name}")
+        return text(before, UserText(name), after)  # a server's name is its admins' to choose
+
     def actor(self, interaction: discord.Interaction[Any], *, named: str | None = None) -> c.Actor:
         return interaction_actor(interaction, home_guild=self.home_guild, named=named)
 
@@ -122,9 +138,14 @@ class InteractionRunner:
         """Inbox first, then the acknowledgement (slash commands show "thinking…", buttons and
         forms opened from a message just acknowledge). A typo is answered at once; it changes
         nothing, so it needs no inbox.
-        `named` is the workspace a button or form names, for clicks in DMs; `since` when the
+        `named` is the workspace a button or form names, for clicks in DMs (one of a server
+        that removed the bot is answered so, and not stored); `since` when the
         interaction arrived (:meth:`arrived`), when something was read for it before."""
         since = self.arrived() if since is None else since
+        gone = self.gone(interaction, named)
+        if gone is not None:  # its question, session or form is that server's: not taken
+            await self.answer_now(interaction, gone)
+            return
         with self.taking_in():
             actor = self.actor(interaction, named=named)
             await self._take(interaction, build(actor), thinking=thinking, since=since)
@@ -182,7 +203,7 @@ class InteractionRunner:
             else:
                 log.warning("could not acknowledge a Discord interaction: %s %s", e.status, e.code)
 
-    async def answer_now(self, interaction: discord.Interaction[Any], said: str) -> None:
+    async def answer_now(self, interaction: discord.Interaction[Any], said: str | Text) -> None:
         """An ephemeral answer as the interaction's response (nothing was stored); a follow-up
         on its token when it was acknowledged already."""
         kwargs = self.gateway.send_kwargs(ChatMessage(body=text(said)))

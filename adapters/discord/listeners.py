@@ -16,11 +16,13 @@ from discord.ext import commands
 from adapters.discord.guilds import MissingChannel, register_guild
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
+    PLATFORM,
     account_name,
     actor_for,
     member_left,
     reaction_command,
     reaction_key,
+    snowflake,
     thread_message_key,
     thread_ref,
     user_ref,
@@ -62,6 +64,8 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self._ready_seen = False
 
     async def _register(self, guild: discord.Guild) -> bool:
+        # In the server (again), whether or not its channels are found: nothing refused unasked.
+        self.runner.gateway.guild_back(guild.id)
         try:
             self.workspaces[guild.id] = await register_guild(self.app.bus, self.config, guild)
         except MissingChannel as e:
@@ -69,7 +73,6 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             return False
         if self.runner.home_guild is None:
             self.runner.home_guild = guild.id
-        self.runner.gateway.guild_back(guild.id)
         return True
 
     async def _receive(
@@ -97,8 +100,11 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
     async def on_ready(self) -> None:
         """Set up every server Discord has sent. One still unavailable (its GUILD_CREATE comes
         later: a large bot's lazy loading, or an outage at start-up) is set up when it arrives
-        (`on_guild_available`), not taken for a server without its channels."""
+        (`on_guild_available`), not taken for a server without its channels. READY lists every
+        server the bot is in, available or not: a registered one it does not list removed the
+        bot while it was not running (`_removed_meanwhile`)."""
         self._ready_seen = True
+        await self._removed_meanwhile()
         for guild in self.bot.guilds:
             if guild.unavailable:
                 log.info(
@@ -108,6 +114,42 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             else:
                 await self._register(guild)
         self._settle()
+
+    async def _removed_meanwhile(self) -> None:
+        """Every Discord workspace in the database whose server is not among the bot's is
+        marked removed (the gateway refuses its deliveries unasked, DMs included), each named
+        once; then the gateway sends. A database that can't be read leaves nothing marked."""
+        gateway = self.runner.gateway
+        try:
+            present = {guild.id for guild in self.bot.guilds}
+            for guild_id in present:  # back while the connection was down (a new session)
+                gateway.guild_back(guild_id)
+            async with self.app.uow_factory(read_only=True) as uow:
+                registered = await uow.workspaces.all()
+            for ws in registered:
+                if ws.ref.platform != PLATFORM or not ws.ref.id.isdigit():
+                    continue
+                guild_id = int(ws.ref.id)
+                if guild_id in present:
+                    continue
+                channels = (ws.mentoring_channel, ws.admin_channel, ws.escalation_channel)
+                places = [snowflake(ch) for ch in channels if ch is not None and ch.id.isdigit()]
+                name = ws.name or str(guild_id)
+                if gateway.guild_gone(guild_id, name=name, places=places):
+                    log.info(
+                        "Discord server %s (%s) no longer has the bot: nothing is sent there "
+                        "until it is invited again",
+                        name,
+                        guild_id,
+                    )
+        except Exception:
+            log.error(
+                "could not read the registered Discord servers; those that removed the bot "
+                "while it was not running are tried as usual",
+                exc_info=True,
+            )
+        finally:
+            gateway.servers_known()
 
     def _settle(self) -> None:
         """Resolve `registered` once start-up's outcome is known: a server set up; or every
@@ -150,14 +192,16 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """The bot was kicked or the server deleted (not an outage: that is `guild_unavailable`):
-        nothing more is sent there, instead of Discord answering 403 to every retry."""
-        self.runner.gateway.guild_gone(guild)
+        nothing more is sent for it (its channels, threads, and DMs said for it), instead of
+        Discord answering 403 to every retry."""
+        places = [*guild.channels, *guild.threads]
+        self.runner.gateway.guild_gone(guild.id, name=guild.name, places=[p.id for p in places])
         self.workspaces.pop(guild.id, None)
         if self.runner.home_guild == guild.id:
             self.runner.home_guild = next(iter(self.workspaces), None)
         log.warning(
-            "the bot was removed from Discord server %s (%s): nothing more is posted there until "
-            "it is invited again",
+            "the bot was removed from Discord server %s (%s): nothing more is sent there (nor "
+            "DMs about it) until it is invited again",
             guild.name,
             guild.id,
         )
