@@ -340,9 +340,12 @@ class FeedbackRepository(Protocol):
 
     async def for_questions(self, question_ids: Sequence[int]) -> list[Feedback]: ...
 
-    async def for_mentor(self, mentor: UserRef) -> list[Feedback]:
-        """Asker ratings of the sessions this mentor resolved (only a resolved session is rated;
-        a rating stored earlier of an expired or cancelled one does not count)."""
+    async def for_mentor(
+        self, mentor: UserRef, *, workspace: WorkspaceRef | None
+    ) -> list[Feedback]:
+        """Asker ratings of the sessions this mentor resolved in `workspace` (None: in every
+        workspace) — only a resolved session is rated; a rating stored earlier of an expired or
+        cancelled one does not count."""
         ...
 
     async def mentor_ratings(self, workspace: WorkspaceRef) -> dict[UserRef, float]:
@@ -531,7 +534,12 @@ class RateEventRepository(Protocol):
         self, workspace: WorkspaceRef, user: UserRef, kind: str, at: datetime
     ) -> None: ...
 
-    async def count_since(self, user: UserRef, kind: str, since: datetime) -> int: ...
+    async def count_since(
+        self, workspace: WorkspaceRef, user: UserRef, kind: str, since: datetime
+    ) -> int:
+        """How many `kind` actions this person took in `workspace` at or after `since` (limits
+        are per workspace: what they do in another one is not counted here)."""
+        ...
 
     async def prune(self, before: datetime) -> int:
         """Forget actions older than `before`; how many."""

@@ -85,6 +85,17 @@ class SlackInstallations:
             ).first()
         return _installation(row._mapping) if row is not None else None
 
+    async def active_teams(self) -> list[str]:
+        """The team ids of the workspaces the app is installed in now (active, with a token)."""
+        t = installation_table
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(t.c.team_id)
+                .where(t.c.active.is_(True), t.c.bot_token.is_not(None))
+                .order_by(t.c.team_id)
+            )
+            return [str(team) for (team,) in rows]
+
     async def claim_trade(
         self, team_id: str, token: str, *, now: datetime, until: datetime
     ) -> bool:

@@ -8,9 +8,11 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
     from bot.app import App
 
-__all__ = ["start_slack", "start_slack_oauth"]
+__all__ = ["start_slack", "start_slack_oauth", "sync_mentor_groups"]
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +95,54 @@ async def start_slack_oauth(app: App) -> None:
         public,
         public,
     )
+    group = None
+    if app.config.slack.mentor_group:
+        group = asyncio.create_task(_keep_mentor_groups(app, bolt), name="mentor-group")
     try:
         await asyncio.Event().wait()
     finally:
+        if group is not None:
+            group.cancel()
         await background.drain(within=BACKGROUND_GRACE_SECONDS)
+
+
+async def sync_mentor_groups(app: App, bolt: AsyncApp) -> int:
+    """OAuth mode's `[slack] mentor_group`: the group of every workspace the app is installed in
+    and set up for (registered), read with that workspace's own token; how many were synced. A
+    workspace without the group, or whose install lacks ``usergroups:read`` (installed before
+    the app asked for it), is said in the log and left as it is."""
+    from adapters.slack.installation_store import DbInstallationStore
+    from adapters.slack.mentor_group import group_members
+    from adapters.slack.translate import user_ref, workspace_ref
+    from bot.privacy.commands import SyncMentorGroup
+
+    store = bolt.installation_store
+    assert isinstance(store, DbInstallationStore) and store.teams is not None
+    teams, name = store.teams, app.config.slack.mentor_group
+    synced = 0
+    for team_id in await store.installations.active_teams():
+        try:
+            workspace = workspace_ref(team_id)
+            async with app.uow_factory(read_only=True) as uow:
+                registered = await uow.workspaces.get(workspace) is not None
+            team = await teams.get(team_id) if registered else None
+            if team is None:
+                continue  # not set up yet (its channels missing): its members aren't invited
+            members = await group_members(team.gateway.client, name)
+            if members is None:
+                continue
+            refs = tuple(user_ref(m) for m in members)
+            await app.bus.handle(SyncMentorGroup(workspace, refs, group=name))
+            synced += 1
+        except Exception:
+            log.exception("Slack: the mentor group of workspace %s could not be synced", team_id)
+    return synced
+
+
+async def _keep_mentor_groups(app: App, bolt: AsyncApp) -> None:
+    """`sync_mentor_groups` now and every hour until cancelled."""
+    from adapters.slack.mentor_group import SYNC_SECONDS
+
+    while True:
+        await sync_mentor_groups(app, bolt)
+        await asyncio.sleep(SYNC_SECONDS)

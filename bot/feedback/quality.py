@@ -131,7 +131,9 @@ def _feedback_summary(ratings: list[Feedback], numbers: dict[int, int]) -> ChatM
 
 async def show_mentor_feedback(cmd: ShowMentorFeedback, ctx: Context) -> None:
     """Only the mentor sees it: the ratings of the help they gave, and the comments."""
-    ratings = await ctx.uow.feedback.for_mentor(cmd.actor.user)
+    # Only this workspace's: a rating given elsewhere is not this workspace's to show (and its
+    # question number would read as one of here).
+    ratings = await ctx.uow.feedback.for_mentor(cmd.actor.user, workspace=cmd.actor.workspace)
     if not ratings:
         ctx.reply("No ratings yet. They appear here after askers rate your sessions.")
         return

@@ -205,7 +205,7 @@ async def _within_limits(ctx: Context, asker: UserRef, body: str, ws: WorkspaceR
                 )
     if limits.asks:
         window = timedelta(minutes=limits.ask_window_minutes)
-        asked = await reads.rate_events.count_since(asker, "ask", ctx.clock.now() - window)
+        asked = await reads.rate_events.count_since(ws, asker, "ask", ctx.clock.now() - window)
         if asked >= limits.asks:
             raise Refusal(
                 f"You've asked {asked} questions in the last {limits.ask_window_minutes} minutes, "

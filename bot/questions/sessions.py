@@ -121,7 +121,9 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
     limits = ctx.config.limits
     if limits.claims:
         since = now - timedelta(minutes=limits.claim_window_minutes)
-        claimed_lately = await ctx.uow.rate_events.count_since(actor.user, "claim", since)
+        claimed_lately = await ctx.uow.rate_events.count_since(
+            q.workspace, actor.user, "claim", since
+        )
         if claimed_lately >= limits.claims:
             raise Refusal(
                 f"You've claimed {claimed_lately} questions in the last "
@@ -404,7 +406,7 @@ async def _tell_thread_ended(ctx: Context, q: Question, user: UserRef) -> None:
     """Someone wrote in the thread of a session closed when its time ran out: nobody watches it
     any more (their words reach the other person only if they look), so say so, once."""
     kind, now = f"thread_ended:{q.pk}", ctx.clock.now()
-    if await ctx.uow.rate_events.count_since(user, kind, q.closed_at or q.created_at):
+    if await ctx.uow.rate_events.count_since(q.workspace, user, kind, q.closed_at or q.created_at):
         return
     await ctx.uow.rate_events.record(q.workspace, user, kind, now)
     advice = TIMED_OUT_ADVICE["asker" if user == q.asker else "mentor"]

@@ -95,7 +95,9 @@ async def _facts(
                 asker_tz={ref: p.timezone for ref, p in people.items()},
             )
     if "five_stars" in wanted:
-        ratings = await uow.feedback.for_mentor(user)
+        # Every workspace's, like the sessions and streak above: a badge is earned once per
+        # person, not per workspace (nothing of a rating shows, only the badge).
+        ratings = await uow.feedback.for_mentor(user, workspace=None)
         facts["five_star_ratings"] = sum(1 for f in ratings if f.score == 5)
     if "helping_streak" in wanted:
         facts["longest_streak"] = (await streak_of(ctx, user)).best

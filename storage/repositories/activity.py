@@ -97,8 +97,10 @@ class SqlFeedbackRepository(Repository):
         )
         return [_feedback(row) for row in rows]
 
-    async def for_mentor(self, mentor: UserRef) -> list[Feedback]:
-        rows = await self._session.execute(
+    async def for_mentor(
+        self, mentor: UserRef, *, workspace: WorkspaceRef | None
+    ) -> list[Feedback]:
+        stmt = (
             sa.select(FEEDBACK)
             .join(QUESTION, QUESTION.c.id == FEEDBACK.c.question_id)
             .where(
@@ -109,6 +111,9 @@ class SqlFeedbackRepository(Repository):
             )
             .order_by(FEEDBACK.c.created_at, FEEDBACK.c.id)
         )
+        if workspace is not None:
+            stmt = stmt.where(QUESTION.c.workspace == workspace.key())
+        rows = await self._session.execute(stmt)
         return [_feedback(row) for row in rows]
 
     async def mentor_ratings(self, workspace: WorkspaceRef) -> dict[UserRef, float]:
@@ -249,9 +254,14 @@ class SqlRateEventRepository(Repository):
             )
         )
 
-    async def count_since(self, user: UserRef, kind: str, since: datetime) -> int:
+    async def count_since(
+        self, workspace: WorkspaceRef, user: UserRef, kind: str, since: datetime
+    ) -> int:
         stmt = sa.select(sa.func.count()).where(
-            RATE_EVENT.c.user == user.key(), RATE_EVENT.c.kind == kind, RATE_EVENT.c.at >= since
+            RATE_EVENT.c.workspace == workspace.key(),
+            RATE_EVENT.c.user == user.key(),
+            RATE_EVENT.c.kind == kind,
+            RATE_EVENT.c.at >= since,
         )
         return int(await self._session.scalar(stmt) or 0)
 

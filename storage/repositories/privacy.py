@@ -432,6 +432,21 @@ class SqlPrivacyRepository(Repository):
             .where(rsvp.c.user == key),
             sa.select(AUDIT.c.workspace).where(AUDIT.c.actor == key),
         ]
+        # Rows that list them (a question they released — they may not claim it again —, were
+        # suggested or DM'd about; a lightning talk they were invited to or declined): forget
+        # rewrites these too (`_replace_in_lists`, the same JSON-contains test).
+        quoted = json.dumps(key)
+        for table, names in _PERSON_LISTS:
+            parts.append(
+                sa.select(table.c.workspace).where(
+                    sa.or_(
+                        *(
+                            sa.cast(table.c[name], sa.Text).contains(quoted, autoescape=True)
+                            for name in names
+                        )
+                    )
+                )
+            )
         for table, column in (
             (MENTOR, "user"),
             # Admin of a workspace: a record of it (erasing them would end their role there).
@@ -443,6 +458,8 @@ class SqlPrivacyRepository(Repository):
             (table_of(LearningEnrollmentRow), "user"),
             (DRAFT, "asker"),
             (table_of(FaqEntryRow), "author"),
+            # Their asks and claims of the last `[limits]` window (deleted on forget).
+            (table_of(RateEventRow), "user"),
         ):
             parts.append(sa.select(table.c.workspace).where(table.c[column] == key))
         for table, column in (

@@ -266,7 +266,7 @@ async def test_feedback_is_stored_once_per_question_rater_and_role(uow_factory: 
     async with uow_factory() as uow:
         loaded = await uow.feedback.get(question.number, ASKER, "asker")
         both = await uow.feedback.for_questions([question.number])
-        for_mentor = await uow.feedback.for_mentor(MENTOR)
+        for_mentor = await uow.feedback.for_mentor(MENTOR, workspace=WS)
         assert await uow.feedback.for_questions([]) == []
     assert loaded is not None and loaded.comment == "thanks!"
     assert {(f.rater, f.role) for f in both} == {(ASKER, "asker"), (MENTOR, "mentor")}

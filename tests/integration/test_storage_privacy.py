@@ -28,7 +28,7 @@ from bot.commands import (
     ResolveQuestion,
 )
 from bot.config import Config
-from bot.domain import PointsEntry
+from bot.domain import PointsEntry, Question
 from bot.flow.outbox import SCRUBBED, Delivery, Op, OutboxItem
 from bot.learning.commands import SaveFaq
 from bot.lightning.model import Lightning, Rsvp
@@ -558,3 +558,39 @@ async def test_a_sign_in_link_leaves_the_outbox_once_sent_or_failed_on_the_real_
         secrets = [(state, str(spec)) for state, spec in rows if "secret" in str(spec)]
         assert sorted(state for state, _ in secrets) == ["failed", "sent"]
         assert all("token=" not in spec and SCRUBBED in spec for _, spec in secrets)
+
+
+async def test_workspaces_of_counts_the_lists_naming_someone_and_their_recent_actions(
+    uow_factory: UowFactory,
+) -> None:
+    """A question someone released (they may not claim it again), was suggested or DM'd about,
+    a lightning talk they were invited to or declined, and their asks and claims of the `[limits]`
+    window: forget rewrites or deletes them all, so they are records of that workspace (an admin
+    of another may not erase them). The same JSON-contains test as forget's, on either database;
+    an id that only starts the same is not them."""
+    other = WorkspaceRef("test", "T2")
+    carol, dan, erin, fay = (UserRef("test", n) for n in ("carol", "dan", "erin", "fay"))
+    async with uow_factory() as uow:
+        await uow.questions.add(
+            Question(workspace=WS, asker=ADMIN, text="How?", created_at=T0, released_by=(carol,))
+        )
+        await uow.questions.add(
+            Question(
+                workspace=other,
+                asker=ADMIN,
+                text="Why?",
+                created_at=T0,
+                suggested=(dan,),
+                notified=(dan, erin),
+            )
+        )
+        talk = await uow.lightning.add(Lightning(other, "sql", T0, declined=(fay,)))
+        assert talk is not None
+        await uow.rate_events.record(WS, fay, "claim", T0)
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.privacy.workspaces_of(carol) == {WS}
+        assert await uow.privacy.workspaces_of(dan) == {other}
+        assert await uow.privacy.workspaces_of(erin) == {other}
+        assert await uow.privacy.workspaces_of(fay) == {WS, other}
+        assert await uow.privacy.workspaces_of(UserRef("test", "car")) == set()

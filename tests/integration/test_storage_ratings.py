@@ -78,7 +78,7 @@ async def test_only_ratings_of_resolved_sessions_count_in_averages(
             await uow.feedback.add(Feedback(q.pk, MENTOR, "mentor", score, T0))
         await uow.commit()
     async with uow_factory() as uow:
-        mine = await uow.feedback.for_mentor(MENTOR)
+        mine = await uow.feedback.for_mentor(MENTOR, workspace=WS)
         assert [(f.question_id, f.score) for f in mine] == [(ids[QuestionState.RESOLVED], 5)]
         assert await uow.feedback.mentor_ratings(WS) == {MENTOR: 5.0}
         topics = await uow.followups.topic_ratings(WS, T0, T0 + timedelta(days=7))
@@ -87,3 +87,46 @@ async def test_only_ratings_of_resolved_sessions_count_in_averages(
         assert (tally.average_rating, tally.ratings, tally.average_clarity) == (5.0, 1, 5.0)
         # The ratings themselves are kept.
         assert await uow.feedback.get(ids[QuestionState.EXPIRED], ASKER, "asker") is not None
+
+
+async def test_a_mentors_ratings_and_a_persons_limits_are_per_workspace(
+    uow_factory: UowFactory,
+) -> None:
+    """`/mentor feedback` shows one workspace's ratings and the ask and claim limits count one
+    workspace's actions: someone in two workspaces is two people to each (badges, earned once per
+    person, ask for every workspace's ratings with None)."""
+    other = WorkspaceRef("slack", "T2")
+    async with uow_factory() as uow:
+        ids = {}
+        for ws, score in ((WS, 2), (other, 5)):
+            q = await uow.questions.add(
+                Question(
+                    workspace=ws,
+                    asker=ASKER,
+                    text="How do I test?",
+                    created_at=T0,
+                    state=QuestionState.RESOLVED,
+                    mentor=MENTOR,
+                    claimed_at=T0,
+                    resolved_at=T0 + timedelta(minutes=20),
+                )
+            )
+            ids[ws] = q.pk
+            await uow.feedback.add(Feedback(q.pk, ASKER, "asker", score, T0, comment="hm"))
+        for _ in range(3):
+            await uow.rate_events.record(WS, ASKER, "ask", T0)
+        await uow.rate_events.record(other, ASKER, "ask", T0)
+        await uow.rate_events.record(other, ASKER, "claim", T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        here = await uow.feedback.for_mentor(MENTOR, workspace=WS)
+        there = await uow.feedback.for_mentor(MENTOR, workspace=other)
+        everywhere = await uow.feedback.for_mentor(MENTOR, workspace=None)
+        assert [(f.question_id, f.score) for f in here] == [(ids[WS], 2)]
+        assert [(f.question_id, f.score) for f in there] == [(ids[other], 5)]
+        assert sorted(f.question_id for f in everywhere) == sorted(ids.values())
+        assert await uow.rate_events.count_since(WS, ASKER, "ask", T0) == 3
+        assert await uow.rate_events.count_since(other, ASKER, "ask", T0) == 1
+        assert await uow.rate_events.count_since(WS, ASKER, "claim", T0) == 0
+        assert await uow.rate_events.count_since(other, ASKER, "claim", T0) == 1
+        assert await uow.rate_events.count_since(other, ASKER, "ask", T0 + timedelta(1)) == 0

@@ -525,7 +525,9 @@ class FakeFeedbackRepository(_Repository):
         found = [f for f in self._rows().values() if f.question_id in wanted]
         return _copy(sorted(found, key=lambda f: f.created_at))
 
-    async def for_mentor(self, mentor: UserRef) -> list[Feedback]:
+    async def for_mentor(
+        self, mentor: UserRef, *, workspace: WorkspaceRef | None
+    ) -> list[Feedback]:
         questions = self._uow.rows("questions")
         found = [
             f
@@ -534,6 +536,7 @@ class FakeFeedbackRepository(_Repository):
             and f.question_id in questions
             and questions[f.question_id].mentor == mentor
             and questions[f.question_id].state is QuestionState.RESOLVED
+            and (workspace is None or questions[f.question_id].workspace == workspace)
         ]
         return _copy(sorted(found, key=lambda f: f.created_at))
 
@@ -965,9 +968,12 @@ class FakeRateEventRepository(_Repository):
         key = self._uow.db.next_id(self.table)
         self._uow.put(self.table, key, RateEvent(workspace, user, kind, at))
 
-    async def count_since(self, user: UserRef, kind: str, since: datetime) -> int:
+    async def count_since(
+        self, workspace: WorkspaceRef, user: UserRef, kind: str, since: datetime
+    ) -> int:
         return sum(
-            e.user == user and e.kind == kind and e.at >= since for e in self._rows().values()
+            e.workspace == workspace and e.user == user and e.kind == kind and e.at >= since
+            for e in self._rows().values()
         )
 
     async def prune(self, before: datetime) -> int:
@@ -1459,11 +1465,17 @@ class FakePrivacyRepository(_Repository):
         )  # fmt: skip
         found = {ws for ref, ws in self._uow.rows("mentors") if ref == user}
         found |= {ws for ref, ws in self._uow.rows("admins") if ref == user}
+        # ... or lists them (like the SQL one's JSON lists: released, suggested, notified; invited,
+        # declined), and their asks and claims of the `[limits]` window.
+        lists = ("released_by", "suggested", "notified", "invited", "declined")
         tables = ("questions", "points", "kudos", "badges", "lightning", "learning")
-        for table in (*tables, "drafts", "faq"):
+        for table in (*tables, "drafts", "faq", "rate_events"):
             for row in self._uow.rows(table).values():
                 ws = getattr(row, "workspace", None)
-                if ws is not None and any(getattr(row, a, None) == user for a in people):
+                if ws is not None and (
+                    any(getattr(row, a, None) == user for a in people)
+                    or any(user in getattr(row, a, ()) for a in lists)
+                ):
                     found.add(ws)
         return found
 

@@ -11,16 +11,27 @@ import pytest
 from bot.commands import (
     Actor,
     AskQuestion,
+    ClaimQuestion,
     ListMentors,
     PauseMentor,
+    RateSession,
     RegisterMentor,
+    RegisterWorkspace,
     ShowMentorProfile,
     UpdateMentorSkills,
 )
+from bot.config import AskSection, Config, LimitsSection
 from bot.hours import WeeklyHours
+from bot.learning.commands import ShowMentorFeedback
 from bot.privacy.commands import ExportPerson, ForgetPerson, LeaveProgramme
-from bot.refs import UserRef
-from tests.unit.core_harness import SECOND_WORKSPACE, WORKSPACE, Core, start_core_in_two_workspaces
+from bot.refs import ChannelRef, UserRef
+from tests.unit.core_harness import (
+    SECOND_WORKSPACE,
+    WORKSPACE,
+    Core,
+    start_core,
+    start_core_in_two_workspaces,
+)
 
 A = WORKSPACE
 B = SECOND_WORKSPACE
@@ -168,3 +179,48 @@ async def test_the_home_view_lists_the_open_questions_of_its_own_workspace(core:
     await core.reply(AskQuestion(in_b(core, "alice"), PYTHON_QUESTION))
     home = await core.reply(ShowHome(in_b(core, "alice")))
     assert "pandas" in home and "kubernetes" not in home, home
+
+
+async def test_mentor_feedback_shows_the_ratings_of_its_own_workspace_only(core: Core) -> None:
+    """B's `/mentor feedback` showed A's rating and comment, "on #1" as if B's own #1."""
+    await two_profiles(core)
+    n = await core.resolved(asker="alice", mentor="bob")
+    said = await core.reply(RateSession(core.actor("alice"), n, 2, comment="Not helpful in A"))
+    assert "Thanks" in said, said
+    in_a = await core.reply(ShowMentorFeedback(core.actor("bob")))
+    assert f"2/5 on #{n}: Not helpful in A" in in_a, in_a
+    in_b_said = await core.reply(ShowMentorFeedback(in_b(core, "bob")))
+    assert in_b_said.startswith("No ratings yet."), in_b_said
+
+
+async def limited_core(**limits: int) -> Core:
+    """Two workspaces, coaching off (asks are posted at once), the given `[limits]`."""
+    config = Config(ask=AskSection(coaching="off"), limits=LimitsSection(**limits))
+    core = await start_core(config)
+    await core.handle(
+        RegisterWorkspace(B, ChannelRef(B.platform, "m2"), ChannelRef(B.platform, "a2"))
+    )
+    return core
+
+
+async def test_the_ask_limit_counts_the_asks_of_its_own_workspace_only() -> None:
+    core = await limited_core(asks=2)
+    for text in (PYTHON_QUESTION, KUBERNETES_QUESTION):
+        assert (await core.reply(AskQuestion(core.actor("alice"), text))).startswith("Thanks!")
+    said = await core.reply(AskQuestion(core.actor("alice"), "How do I profile a slow function?"))
+    assert "You've asked 2 questions in the last 10 minutes" in said, said
+    said = await core.reply(AskQuestion(in_b(core, "alice"), PYTHON_QUESTION))
+    assert said.startswith("Thanks!"), said
+
+
+async def test_the_claim_limit_counts_the_claims_of_its_own_workspace_only() -> None:
+    core = await limited_core(claims=1)
+    await two_profiles(core)
+    first = await core.ask("alice", PYTHON_QUESTION)
+    assert (await core.claim("bob", first)).startswith(f"You claimed #{first}")
+    second = await core.ask("carol", "How do I profile a slow Python function properly?")
+    assert "You've claimed 1 questions" in await core.claim("bob", second)
+    said = await core.reply(AskQuestion(in_b(core, "erin"), KUBERNETES_QUESTION))
+    assert said.startswith("Thanks! Your question is #1."), said
+    said = await core.reply(ClaimQuestion(in_b(core, "bob"), 1))
+    assert said.startswith("You claimed #1"), said

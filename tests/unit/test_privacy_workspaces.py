@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from bot.commands import Actor, AskQuestion, RegisterMentor
+from bot.commands import Actor, AskQuestion, ClaimQuestion, RegisterMentor, ReleaseQuestion
 from bot.learning.commands import PostDraft
 from bot.privacy.commands import ExportPerson, ForgetPerson
 from bot.textcommands import parse_mentor
@@ -91,6 +91,37 @@ async def test_an_admin_cannot_forget_someone_with_records_in_another_workspace(
         assert "micromentor people delete test:dave" in said and "Remove" in said, said
     texts = {q.text for q in core.db.tables["questions"].values()}
     assert {IN_A, IN_B} <= texts  # nothing erased, here or there
+
+
+async def test_an_admin_cannot_forget_someone_who_released_a_claim_in_another_workspace(
+    core: Core,
+) -> None:
+    """carol (no profile in A) claimed and released A's question: A keeps her id so she can't
+    claim it again. B's admin erased her (tombstoning it) as if B were all she was in."""
+    n = await core.ask("alice", IN_A)
+    assert (await core.claim("carol", n)).startswith(f"You claimed #{n}")
+    said = await core.reply(ReleaseQuestion(core.actor("carol"), n))
+    assert core.question(n).released_by == (core.user("carol"),), said
+    core.db.tables["rate_events"].clear()  # her claim's window long over (pruned)
+    await asks_in_b(core, "carol")
+    said = await core.reply(ForgetPerson(b_admin(core), core.user("carol"), "carol", True))
+    assert "records in another workspace" in said, said
+    assert core.question(n).released_by == (core.user("carol"),)
+    said = await core.reply(ClaimQuestion(core.actor("carol"), n))
+    assert "was released from your session earlier" in said, said
+
+
+async def test_an_admin_cannot_forget_someone_whose_recent_actions_were_elsewhere(
+    core: Core,
+) -> None:
+    """Forget deletes someone's asks and claims of the `[limits]` window: those in A are A's
+    (here one alone, as a claim of a question since gone)."""
+    async with core.db.uow_factory()() as uow:
+        await uow.rate_events.record(A, core.user("carol"), "claim", core.clock.now())
+        await uow.commit()
+    await asks_in_b(core, "carol")
+    said = await core.reply(ForgetPerson(b_admin(core), core.user("carol"), "carol", True))
+    assert "records in another workspace" in said, said
 
 
 async def test_an_admin_cannot_end_mentoring_elsewhere_by_forgetting(core: Core) -> None:

@@ -16,8 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
+from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 
+from adapters.slack import start_slack_oauth, sync_mentor_groups
 from adapters.slack.background import Background
 from adapters.slack.oauth import OAuthEnv, connect_oauth, oauth_routes
 from adapters.slack.oauth_state import SignedStateStore
@@ -26,13 +28,14 @@ from adapters.slack.teams import Teams
 from adapters.slack.translate import workspace_ref
 from bot.app import App
 from bot.clock import SystemClock
+from bot.commands import RegisterWorkspace
 from bot.flow.outbox import Delivery, Op, OutboxItem, new_key
 from bot.main import build_app
 from bot.messages import ChatMessage, text
 from bot.platforms import configured, credential_problems
 from bot.ports import Clock
-from bot.refs import UserRef
-from storage.slack_installations import SlackInstallations
+from bot.refs import ChannelRef, UserRef
+from storage.slack_installations import SlackInstallation, SlackInstallations
 from tests.adapters.slack.conftest import SECRET, signed_headers, slack_config
 from tests.adapters.slack.fake_slack import APP_ID, Call, FakeSlack
 
@@ -63,10 +66,13 @@ BETA = Ws(
 
 
 class OAuthHarness:
-    def __init__(self, app: App, fake: FakeSlack, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self, app: App, fake: FakeSlack, http: httpx.AsyncClient, bolt: AsyncApp | None = None
+    ) -> None:
         self.app = app
         self.fake = fake
         self.http = http
+        self.bolt = bolt
         self._n = 0
 
     async def install(self, ws: Ws) -> httpx.Response:
@@ -168,7 +174,7 @@ async def running(fake: FakeSlack, sqlite_url: str, clock: Clock) -> AsyncIterat
     web = Starlette(routes=[*slack_routes(bolt), *oauth_routes(bolt)])
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://slack.test")
     try:
-        yield OAuthHarness(app, fake, http)
+        yield OAuthHarness(app, fake, http, bolt)
     finally:
         await http.aclose()
         await app.runtime.shutdown(grace=2)
@@ -514,3 +520,85 @@ async def test_draining_at_shutdown_lets_quick_work_end_and_cancels_what_hangs()
     assert 0.25 <= took < 1.0
     assert background.start(quick(), what="again", key="register:T1")  # its key was freed
     await background.drain(within=1.0)
+
+
+async def test_each_installed_workspaces_mentor_group_is_synced_with_its_own_token(
+    oauth: OAuthHarness,
+) -> None:
+    """`[slack] mentor_group` in the OAuth mode: every workspace set up is read with its own
+    token and its members invited there (a DM with that workspace's token, to someone who never
+    wrote to the bot: the delivery names its workspace); one not set up yet (no mentoring
+    channels) is left alone."""
+    for ws in (ALPHA, BETA):
+        assert (await oauth.install(ws)).status_code == 200
+    gamma = await install_without_channels(oauth)
+    members = {ALPHA.token: ["U0ANEW001"], BETA.token: ["U0BNEW001"], gamma.token: ["U0GNEW001"]}
+
+    def usergroups(p: dict[str, Any]) -> dict[str, Any]:
+        users = members[str(p.get("_token"))]
+        return {"usergroups": [{"id": "S0M", "handle": "mentors", "users": users}]}
+
+    oauth.fake._usergroups_list = usergroups  # type: ignore[attr-defined]
+    app = oauth.app
+    app.config = app.config.model_copy(
+        update={"slack": app.config.slack.model_copy(update={"mentor_group": "@mentors"})}
+    )
+    assert oauth.bolt is not None
+    assert await sync_mentor_groups(app, oauth.bolt) == 2
+    for ws, user in ((ALPHA, "U0ANEW001"), (BETA, "U0BNEW001")):
+        [invited] = await oauth.fake.wait_for(
+            lambda ws=ws, user=user: oauth.with_token("chat.postMessage", ws.token, channel=user),
+            what=f"the invitation in {ws.name}",
+        )
+        assert "mentors group" in json.dumps(invited.params.get("blocks")), invited
+    assert oauth.with_token("usergroups.list", gamma.token) == []
+    assert oauth.fake.to("chat.postMessage", channel="U0GNEW001") == []
+
+
+async def test_the_oauth_mode_syncs_the_mentor_group_of_each_installation_at_start(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`start_slack_oauth` reads every installed workspace's group at start (it did not: the
+    setting was silently ignored in the OAuth mode), with that workspace's token; an uninstalled
+    workspace is not read."""
+    fake = FakeSlack()
+    await fake.start()
+    for ws in (ALPHA, BETA):
+        fake.add_workspace(ws.team, ws.name, token=ws.token, installer=ws.installer, code=ws.code)
+    fake._usergroups_list = lambda p: {"usergroups": []}  # type: ignore[attr-defined]
+    config = slack_config()
+    config = config.model_copy(
+        update={"slack": config.slack.model_copy(update={"mentor_group": "mentors"})}
+    )
+    app = await build_app(config, clock=SystemClock(), database_url=sqlite_url)
+    installs = SlackInstallations(app.engine)
+    for ws in (ALPHA, BETA):
+        await installs.save(SlackInstallation(ws.team, bot_token=ws.token, team_name=ws.name))
+        await app.bus.handle(
+            RegisterWorkspace(
+                workspace_ref(ws.team),
+                ChannelRef("slack", ws.mentoring),
+                ChannelRef("slack", ws.admins),
+            )
+        )
+    assert await installs.deactivate(BETA.team)
+    assert await installs.active_teams() == [ALPHA.team]
+    for name, value in (
+        ("SLACK_CLIENT_ID", CLIENT[0]),
+        ("SLACK_CLIENT_SECRET", CLIENT[1]),
+        ("SLACK_STATE_SECRET", "state-secret-value"),
+        ("SLACK_SIGNING_SECRET", SECRET),
+        ("SLACK_API_URL", fake.api_url),
+    ):
+        monkeypatch.setenv(name, value)
+    task = asyncio.create_task(start_slack_oauth(app))
+    try:
+        await fake.wait_for(lambda: fake.to("usergroups.list"), what="the group read")
+        [read] = fake.to("usergroups.list")
+        assert fake.token_of(read) == ALPHA.token
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await app.chat.aclose()
+        await app.dispose()
+        await fake.stop()
