@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.app import App
-from bot.digest.figures import Digest, IsoWeek, minutes_text
+from bot.digest.figures import Digest, IsoWeek, minutes_text, most_thanked
 from bot.digest.handler import load_digest, workspace_timezone
 from bot.digest.tally import WeekTally
 from bot.domain import QuestionState
 from bot.mentors.roster_csv import safe_cell
 from bot.recognition.digest import community_lines
-from bot.recognition.model import FORGOTTEN_NAME, places
+from bot.recognition.model import FORGOTTEN_NAME
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import duration_text, plural
 
@@ -213,10 +213,8 @@ async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
         "asked_this_week": this.asked,
         # What the chat digest says besides the figures, from the same digest, in its words.
         "thanked": [
-            (rank, digest.names.get(ref, FORGOTTEN_NAME), plural(points, "point"))
-            for rank, (ref, points) in zip(
-                places(p for _, p in this.top_mentors), this.top_mentors, strict=True
-            )
+            (rank, FORGOTTEN_NAME if name is None else name, plural(points, "point"))
+            for rank, name, points in most_thanked(digest)
         ],
         "low_rated": [
             (topic, f"{avg:.1f}/5", plural(n, "rating")) for topic, avg, n in digest.low_rated

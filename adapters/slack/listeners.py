@@ -124,6 +124,7 @@ class SlackBot:
                 url = body.get("response_url")
                 if not url:
                     log.warning("a slow Slack %s was not stored; nobody can be told", what)
+                    return
                 await self.gateway.tell(url, NOT_NOW)
 
         self.background.start(finish(), what=f"storing a slow Slack {what}")

@@ -26,6 +26,7 @@ __all__ = [
     "build_digest",
     "digest_message",
     "minutes_text",
+    "most_thanked",
     "scheduled_week",
     "tally_questions",
     "uncovered_hours",
@@ -295,6 +296,14 @@ def _rating_text(value: float | None) -> str:
 ANOTHER_WEEK = "`/mentoradmin digest YYYY-Www`"  # how a reader of the digest asks for another
 
 
+def most_thanked(digest: Digest) -> list[tuple[int, str | None, int]]:
+    """The week's most helpful people as the digest ranks them: (place, name — None for someone
+    forgotten —, points); equal points, equal place ("1, 1, 3"), as on the leaderboard."""
+    top = digest.this.top_mentors
+    ranks = places(pts for _, pts in top)
+    return [(rank, digest.names.get(ref), pts) for rank, (ref, pts) in zip(ranks, top, strict=True)]
+
+
 def digest_message(
     digest: Digest,
     *,
@@ -339,12 +348,9 @@ def digest_message(
     ]
     if t.top_mentors:
         thanks: list[str | UserText] = []
-        # Equal points, equal place ("1, 1, 3"), as on the leaderboard.
-        ranks = places(pts for _, pts in t.top_mentors)
-        for i, (rank, (ref, pts)) in enumerate(zip(ranks, t.top_mentors, strict=True)):
+        for i, (rank, name, pts) in enumerate(most_thanked(digest)):
             # A forgotten person (no name left) is named as everywhere else: never their
             # tombstone id.
-            name = digest.names.get(ref)
             named: str | UserText = UserText(name) if name is not None else FORGOTTEN_NAME
             thanks += [f"{', ' if i else ''}{rank}. ", named]
             thanks.append(f" ({plural(pts, 'point')})")

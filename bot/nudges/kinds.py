@@ -127,8 +127,8 @@ async def _stale_note(ctx: Context, q: Question) -> Text:
     asker = q.asker if q.asker in known else None
     mentor = q.mentor if q.mentor in known else None
     quiet = f"the thread on #{q.number} has been quiet for a while."
-    ask_asker = " Is this still needed? Resolve it ✅ if you're sorted, or say what's left."
-    ask_mentor = " Still on it? Carry on, or release it if you can't continue."
+    ask_asker = "is this still needed? Resolve it ✅ if you're sorted, or say what's left."
+    ask_mentor = "still on it? Carry on, or release it if you can't continue."
     if asker is not None and mentor is not None:
         return text(
             who(asker, names),
@@ -136,15 +136,19 @@ async def _stale_note(ctx: Context, q: Question) -> Text:
             who(mentor, names),
             f", {quiet} ",
             who(asker, names, mention=False),
-            ", is this still needed? Resolve it ✅ if you're sorted, or say what's left. ",
+            f", {ask_asker} ",
             who(mentor, names, mention=False),
-            ", still on it? Carry on, or release it if you can't continue.",
+            f", {ask_mentor}",
         )
     if mentor is not None:
-        return text(who(mentor, names), f", {quiet}" + ask_mentor)
+        return text(who(mentor, names), f", {quiet} {_capitalised(ask_mentor)}")
     if asker is not None:
-        return text(who(asker, names), f", {quiet}" + ask_asker)
-    return text(quiet[0].upper() + quiet[1:])
+        return text(who(asker, names), f", {quiet} {_capitalised(ask_asker)}")
+    return text(_capitalised(quiet))
+
+
+def _capitalised(said: str) -> str:
+    return said[:1].upper() + said[1:]
 
 
 async def _feedback(ctx: Context, nudge: Nudge, now: datetime) -> None:
