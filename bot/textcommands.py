@@ -100,10 +100,29 @@ _ANONYMOUS = {"anonymous", "anon", "a", "anonymously"}
 # `… --anonymous…`, markdown (`` `--anonymous` ``, `*…*`, `_…_`, `~…~`), guillemets.
 _AROUND = "()[]{}<>.,:;!?\"'“”‘’„‚`*_~«»‹›…「」『』【】"
 _ONE_STAGE = "Ask for one career stage at most, e.g. `--senior`."
+# What ends a sentence, and what may close one after it (`raise?)`, `raise?"`).
+_SENTENCE_ENDS = (".", "?", "!", "\u2026", "\u3002", "\uff1f", "\uff01")
+_CLOSING = ")]}>\"'\u201d\u2019\u00bb\u203a`*_~"
+_SHORT_AT_END = (
+    "Your question ends with `-a`: is it part of what you're asking about, or did you mean to ask "
+    "anonymously? Nothing was posted. To ask anonymously, start with `--anonymous`; to keep `-a` "
+    "in the question, end it with a question mark (`… -a?`)."
+)
 _INSIDE = (
     "I found `--anonymous` inside your question, so I posted nothing: put it at the start, "
     "e.g. `/askmentor --anonymous How do I ask for a raise?`"
 )
+
+
+def _option_of(flag: str, before: str) -> bool:
+    """Whether a short `-a` at the end may be an option of the command the question is about
+    (`… hidden files with ls -a`, `docker ps -a`): one dash, after a word that ends no sentence
+    and is no flag itself. Read either way it could post a mangled question, or one meant to be
+    anonymous under the asker's name, so it is asked about instead."""
+    if not re.fullmatch(rf"[{_DASHES}]a", _read(flag), flags=re.IGNORECASE):
+        return False
+    word = _read(before).rstrip(_CLOSING)
+    return not word.endswith(_SENTENCE_ENDS) and _flag(before) is None
 
 
 def _read(token: str) -> str:
@@ -171,7 +190,7 @@ def _anonymous_inside(tokens: Sequence[str]) -> bool:
     return False
 
 
-def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
+def parse_flags(raw: str, *, anonymous: bool = False) -> tuple[bool, str | None, str] | ParseError:
     """``[--anonymous] [--senior] <question> [--anonymous] [--senior]`` → (anonymous, career
     stage asked for, question).
 
@@ -182,9 +201,12 @@ def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
     the anonymous flag at the end, and the anonymous flag (or a typo of it) anywhere else in the
     text (`--anonymous please`, `raise?--anonymous`) are refused — a typo must never post a
     question under the asker's name that was meant to be anonymous. The question is the text as
-    typed, without its flags."""
+    typed, without its flags. A short `-a` at the end after an unfinished sentence (`… ls -a`)
+    is asked about, unless `anonymous` was chosen elsewhere (a form's checkbox): then it is text.
+    """
+    chosen = anonymous
     tokens = strip_invisible(raw).split()
-    anonymous, stage = False, None
+    anonymous, stage = chosen, None
     while tokens:
         if len(tokens) > 1 and (joined := _joined(tokens[0], tokens[1])) is not None:
             tokens[:2] = [joined]
@@ -210,6 +232,10 @@ def parse_flags(raw: str) -> tuple[bool, str | None, str] | ParseError:
             tokens[-2:] = [joined]
         if (word := _flag(tokens[-1])) is None:
             break
+        if word == "a" and len(tokens) > 1 and _option_of(tokens[-1], tokens[-2]):
+            if chosen:
+                break
+            return ParseError(_SHORT_AT_END)
         if word in _ANONYMOUS:
             anonymous = True
         elif word in STAGES:
@@ -273,11 +299,11 @@ def parse_ask_command(
         if len(words) == 1:
             return ParseError("Search the FAQ like `/askmentor faq pandas groupby`.")
         return lc.SearchFaq(actor, " ".join(words[1:]))
-    parsed = parse_flags(raw)
+    parsed = parse_flags(raw, anonymous=anonymous)
     if isinstance(parsed, ParseError):
         return parsed
     flagged, stage, question = parsed
-    return c.AskQuestion(actor, question, anonymous or flagged, stage=stage)
+    return c.AskQuestion(actor, question, flagged, stage=stage)
 
 
 def split_skills(raw: str) -> tuple[str, ...]:

@@ -153,3 +153,50 @@ def test_two_stages_one_in_front_and_one_at_the_end_are_refused() -> None:
     refused = parse_flags(f"--senior {Q} --lead")
     assert isinstance(refused, ParseError)
     assert refused.message.startswith("Ask for one career stage at most")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "How do I see hidden files with ls -a",
+        "how do I see stopped containers with docker ps -a",
+        "How do I ask for a raise -a",
+        "How do I ask for a raise -A --senior",
+    ],
+)
+def test_a_short_flag_after_an_unfinished_sentence_is_asked_about(raw: str) -> None:
+    """`… ls -a` may be the option asked about or the anonymous flag: neither reading is taken
+    (one would mangle the question, the other post it under the asker's name)."""
+    refused = parse_flags(raw)
+    assert isinstance(refused, ParseError)
+    assert "Nothing was posted" in refused.message
+    assert "start with `--anonymous`" in refused.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "How do I see hidden files with ls -a?",
+            (False, None, "How do I see hidden files with ls -a?"),
+        ),
+        (f"{Q} -a", (True, None, Q)),
+        (f"{Q} --senior -a", (True, "senior", Q)),
+        ('Is "ls -a" enough?" -a', (True, None, 'Is "ls -a" enough?"')),
+        (
+            "-a How do I list hidden files with ls",
+            (True, None, "How do I list hidden files with ls"),
+        ),
+    ],
+)
+def test_a_short_flag_after_a_finished_sentence_or_a_flag_counts(
+    raw: str, expected: tuple[bool, str | None, str]
+) -> None:
+    assert parse_flags(raw) == expected
+
+
+def test_a_short_flag_at_the_end_stays_text_when_anonymity_was_chosen_in_the_form() -> None:
+    """The form's checkbox already says anonymous: `… ls -a` is then the question's own text."""
+    raw = "How do I see hidden files with ls -a"
+    assert parse_flags(raw, anonymous=True) == (True, None, raw)
+    assert parse_flags(f"{raw}?") == (False, None, f"{raw}?")
