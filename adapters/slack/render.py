@@ -28,6 +28,7 @@ from bot.messages import (
     When,
 )
 from bot.refs import Ref
+from bot.wording import plural
 
 __all__ = [
     "Permalink",
@@ -209,7 +210,7 @@ VIEW_BLOCKS = 100  # ...and in a modal or the Home tab
 
 def _more(n: int) -> Block:
     """The last section of a message cut to fit Slack's block limit: says what is left out."""
-    said = f"… and {n} more part{'s' if n != 1 else ''}, too long to show here"
+    said = f"… and {plural(n, 'more part')}, too long to show here"
     return {"type": "section", "text": _mrkdwn(escape(said))}
 
 

@@ -64,7 +64,7 @@ async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
         detail = f"{profile.capacity_per_week} → {cmd.capacity} a week"
         profile.capacity_per_week = cmd.capacity
         await save_mentor(ctx, profile)
-        said = f"now takes {cmd.capacity} session(s) a week"
+        said = f"now takes {plural(cmd.capacity, 'session')} a week"
     else:
         raise Refusal(f"I don't know how to {cmd.action} a mentor.")
     await audit(ctx, cmd.actor, f"mentor {cmd.action}", subject=profile.ref.key(), detail=detail)

@@ -11,6 +11,7 @@ from bot.messages import ChatMessage, text
 from bot.privacy.audit import OPERATOR, audit
 from bot.privacy.commands import SyncMentorGroup
 from bot.privacy.rights import step_down
+from bot.wording import plural
 
 __all__ = ["sync_mentor_group"]
 
@@ -33,7 +34,7 @@ async def sync_mentor_group(cmd: SyncMentorGroup, ctx: Context) -> None:
             operator,
             "roster remove",
             subject=profile.ref.key(),
-            detail=f"not in the group; {released} session(s) released",
+            detail=f"not in the group; {plural(released, 'session')} released",
         )
     known = await ctx.uow.people.get_many(sorted(members, key=lambda r: r.key()))
     for member in sorted(members - set(known), key=lambda r: r.key()):

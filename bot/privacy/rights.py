@@ -30,6 +30,7 @@ from bot.privacy.model import PersonData
 from bot.questions.handover import offer_ended
 from bot.questions.sessions import release_question
 from bot.refs import UserRef, WorkspaceRef
+from bot.wording import plural
 
 __all__ = [
     "FORGOTTEN",
@@ -91,7 +92,12 @@ async def leave_programme(cmd: LeaveProgramme, ctx: Context) -> None:
     released = await step_down(
         ctx, cmd.actor.user, cmd.actor.workspace, name=cmd.actor.name, why="has left mentoring"
     )
-    also = f" {released} session(s) you had claimed are open again for others." if released else ""
+    also = (
+        f" {plural(released, 'session')} you had claimed "
+        f"{'is' if released == 1 else 'are'} open again for others."
+        if released
+        else ""
+    )
     ctx.reply(
         "You have left the mentor list: you won't be suggested or asked any more." + also + " "
         "Thank you for helping! Come back any time with `/mentor join <skills>`."

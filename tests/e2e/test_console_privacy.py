@@ -58,7 +58,9 @@ async def test_leaving_releases_claims_and_stops_suggestions(console: ConsoleDri
         "react ✋ 1",
     )
     out = await console("/mentor leave")
-    assert "You have left the mentor list" in out.one("only bob sees").text
+    said = out.one("only bob sees").text
+    assert "You have left the mentor list" in said
+    assert "1 session you had claimed is open again for others." in said
     told = out.one("DM alice", "has left mentoring").text  # one DM, saying why
     assert "back in the queue" in told
     assert len(out.to("DM alice")) == 1, out

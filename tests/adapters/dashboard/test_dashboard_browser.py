@@ -194,7 +194,7 @@ async def test_an_admin_signs_in_sees_the_queue_pauses_a_mentor_and_downloads_th
     # Edit a capacity.
     await page.fill("input[aria-label='Capacity of Bob Builder']", "5")
     await page.click("input[aria-label='Capacity of Bob Builder'] ~ button")
-    await page.wait_for_selector("text=now takes 5 session(s) a week")
+    await page.wait_for_selector("text=now takes 5 sessions a week")
 
     # This week: figures, chart, and the CSV.
     await page.click("nav >> text=This week")
