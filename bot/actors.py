@@ -89,7 +89,9 @@ async def workspace_of(ctx: Context, ref: WorkspaceRef) -> Workspace | None:
     async def load() -> Workspace | None:
         return await (await ctx.reads()).workspaces.get(ref)
 
-    found: Workspace | None = await ctx.services.figures.get(("workspace", ref), load)
+    found: Workspace | None = await ctx.services.figures.get(
+        ("workspace", ref), load, now=ctx.clock.now()
+    )
     return found
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Hashable
+from datetime import datetime, timedelta
 from typing import Any
 
 __all__ = ["Memo"]
@@ -14,28 +15,44 @@ __all__ = ["Memo"]
 
 class Memo:
     """Values by key, kept for `ttl_seconds`; one load at a time per key; `forget` after a local
-    write that changes them (other replicas see it once the ttl passed)."""
+    write that changes them (other replicas see it once the ttl passed).
+
+    A value is kept for `ttl_seconds` of the process's own time *and* of the business clock
+    (`now`, the injected clock the figures are about): a clock moved on — the console's
+    `clock +15d`, a test's — loads them again, as the real passing of those days would."""
 
     def __init__(
         self, *, ttl_seconds: float, monotonic: Callable[[], float] = time.monotonic
     ) -> None:
         self._ttl = ttl_seconds
         self._monotonic = monotonic
-        self._kept: dict[Hashable, tuple[float, Any]] = {}
+        self._kept: dict[Hashable, tuple[float, datetime | None, Any]] = {}
         self._loading: dict[Hashable, asyncio.Lock] = {}
 
-    async def get(self, key: Hashable, load: Callable[[], Awaitable[Any]]) -> Any:
+    def _hit(self, key: Hashable, now: datetime | None) -> tuple[bool, Any]:
+        found = self._kept.get(key)
+        if found is None or found[0] <= self._monotonic():
+            return False, None
+        loaded_at = found[1]
+        if now is not None and loaded_at is not None:
+            if not loaded_at <= now < loaded_at + timedelta(seconds=self._ttl):
+                return False, None
+        return True, found[2]
+
+    async def get(
+        self, key: Hashable, load: Callable[[], Awaitable[Any]], *, now: datetime | None = None
+    ) -> Any:
         if self._ttl <= 0:
             return await load()
-        hit = self._kept.get(key)
-        if hit is not None and hit[0] > self._monotonic():
-            return hit[1]
+        hit, value = self._hit(key, now)
+        if hit:
+            return value
         async with self._loading.setdefault(key, asyncio.Lock()):
-            hit = self._kept.get(key)
-            if hit is not None and hit[0] > self._monotonic():
-                return hit[1]
+            hit, value = self._hit(key, now)
+            if hit:
+                return value
             value = await load()
-            self._kept[key] = (self._monotonic() + self._ttl, value)
+            self._kept[key] = (self._monotonic() + self._ttl, now, value)
             return value
 
     def forget(self, match: Callable[[Hashable], bool] | None = None) -> None:

@@ -101,7 +101,9 @@ async def visible_faq(ctx: Context, workspace: WorkspaceRef) -> list[FaqEntry]:
         reads = await ctx.reads()
         return await reads.faq.visible(workspace, verified_since=_cutoff(ctx))
 
-    found: list[FaqEntry] = await ctx.services.figures.get(("faq", workspace), load)
+    found: list[FaqEntry] = await ctx.services.figures.get(
+        ("faq", workspace), load, now=ctx.clock.now()
+    )
     return found
 
 

@@ -89,7 +89,9 @@ async def _median_minutes_to_claim(ctx: Context, workspace: WorkspaceRef) -> flo
         )
         return statistics.median(waits) if waits else None
 
-    median: float | None = await ctx.services.figures.get(("claim_wait", workspace), load)
+    median: float | None = await ctx.services.figures.get(
+        ("claim_wait", workspace), load, now=ctx.clock.now()
+    )
     return median
 
 

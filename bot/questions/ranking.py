@@ -104,13 +104,14 @@ async def rank_for(
         exclude = exclude | await reads.not_my_area.said_by(question_id)
     week = start_of_week(now)
     load = await ctx.services.figures.get(
-        ("load", workspace, week), lambda: reads.questions.mentor_load(workspace, week)
+        ("load", workspace, week), lambda: reads.questions.mentor_load(workspace, week), now=now
     )
     days = ctx.config.matching.not_my_area_days
     declined: dict[UserRef, list[str]] = (
         await ctx.services.figures.get(
             ("not_my_area", workspace),
             lambda: reads.not_my_area.since(workspace, now - timedelta(days=days)),
+            now=now,
         )
         if days
         else {}

@@ -336,3 +336,17 @@ def test_the_roster_csv_carries_career_stage_and_region(
     exported = capsys.readouterr().out.splitlines()
     assert exported[0] == header.strip() + ",paused"  # the export adds whether they are paused
     assert exported[1].endswith(",senior,EMEA,no")
+
+
+async def test_an_faq_entry_nobody_confirms_is_hidden_once_the_clock_passes_its_deadline(
+    console: ConsoleDriver,
+) -> None:
+    """The shown entries are kept a few seconds; a clock moved on by days reads them again, so
+    the console's walk-through hides an unconfirmed entry as README says (14 days after asking)."""
+    await console(*SESSION, "as alice", "click resolve 1", "as bob", f"faq 1 {ANSWER}")
+    out = await console("as dave", "/askmentor faq groupby")
+    assert "FAQ 1" in out.one("only dave sees", "From the FAQ")
+    out = await console("clock +90d")
+    assert "within 14 days" in out.one("DM bob", "still accurate").text
+    out = await console("clock +15d", "as dave", "/askmentor faq groupby")
+    assert out.one("only dave sees").text.startswith("Nothing in the FAQ matches")

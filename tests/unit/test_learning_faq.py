@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.caching import Memo
 from bot.commands import AskQuestion
 from bot.config import Config, FaqSection
 from bot.domain import NudgeKind, NudgeState
@@ -328,3 +329,20 @@ async def test_the_update_form_opens_only_for_an_entry_of_the_clicker_s_workspac
     assert isinstance(await faq_form(uows, 1, workspace=None, user=bob), FaqForm)
     assert await faq_form(uows, 1, workspace=None, user=carol) == FAQ_NOT_HERE
     assert await faq_form(uows, 2, workspace=WORKSPACE, user=bob) == FAQ_GONE
+
+
+async def test_memo_values_expire_with_the_business_clock_as_well() -> None:
+    """A value kept for 5 s of process time is read again when the injected clock moved on (a
+    console `clock +15d`) or back, though no process time passed."""
+    loads: list[int] = []
+
+    async def load() -> int:
+        loads.append(1)
+        return len(loads)
+
+    memo = Memo(ttl_seconds=5.0, monotonic=lambda: 0.0)
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    assert await memo.get("k", load, now=at) == 1
+    assert await memo.get("k", load, now=at + timedelta(seconds=4)) == 1
+    assert await memo.get("k", load, now=at + timedelta(days=15)) == 2
+    assert await memo.get("k", load, now=at) == 3
