@@ -192,7 +192,9 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
         if word.lower().rstrip(":") == "update" and rest:
             explicit, typed = True, rest
     answer = _clean_answer(typed)
-    if entry is not None and not explicit and answer != entry.answer:
+    # A retired entry's answer is no one's to keep: writing one brings it back.
+    retired = entry is not None and entry.state is not FaqState.ACTIVE
+    if entry is not None and not explicit and not retired and answer != entry.answer:
         # `faq <n>` names a question, and FAQ entries have numbers of their own: a number
         # mixed up must not put an unrelated answer in place of one people rely on.
         raise Refusal(
@@ -220,7 +222,6 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
             f"Saved as FAQ {entry.number}: people asking something like #{q.number} see it first."
         )
     else:
-        retired = entry.state is not FaqState.ACTIVE
         entry.answer, entry.updated_at, entry.verified_at = answer, now, now
         entry.state = FaqState.ACTIVE
         await ctx.uow.faq.update(entry)
@@ -273,7 +274,10 @@ async def _entry_for(ctx: Context, entry_id: int, actor: Actor) -> FaqEntry:
 async def confirm_faq(cmd: ConfirmFaq, ctx: Context) -> None:
     entry = await _entry_for(ctx, cmd.entry_id, cmd.actor)
     if entry.state is FaqState.RETIRED:
-        raise Refusal(f"FAQ {entry.number} is retired; save the answer again to bring it back.")
+        raise Refusal(
+            f"FAQ {entry.number} is retired, so there's nothing to confirm. To bring it back, "
+            "press Update and write its answer again."
+        )
     entry.verified_at = ctx.clock.now()
     await ctx.uow.faq.update(entry)
     await _schedule_check(ctx, entry)

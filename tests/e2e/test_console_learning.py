@@ -350,3 +350,19 @@ async def test_an_faq_entry_nobody_confirms_is_hidden_once_the_clock_passes_its_
     assert "within 14 days" in out.one("DM bob", "still accurate").text
     out = await console("clock +15d", "as dave", "/askmentor faq groupby")
     assert out.one("only dave sees").text.startswith("Nothing in the FAQ matches")
+
+
+async def test_a_retired_faq_entry_comes_back_with_a_new_answer_written_plainly(
+    console: ConsoleDriver,
+) -> None:
+    await console(*SESSION, "as alice", "click resolve 1", "as bob", f"faq 1 {ANSWER}")
+    out = await console("click faqretire 1", "click faqok 1")
+    said = out.one("only bob sees", "nothing to confirm").text
+    assert said == (
+        "FAQ 1 is retired, so there's nothing to confirm. To bring it back, press Update and "
+        "write its answer again."
+    )
+    out = await console("faq 1 Use df.groupby(['a', 'b'])['c'].sum(), then reset_index().")
+    assert out.one("only bob sees").text.startswith("FAQ 1 is updated and back in use")
+    out = await console("as dave", "/askmentor faq groupby")
+    assert "reset_index" in out.one("only dave sees", "From the FAQ").text
