@@ -401,6 +401,8 @@ def parse_mentor(
         return c.ExplainMatch(actor, int(number))
     if not sub or sub == "help":
         return ParseError(MENTOR_USAGE)
+    if sub in _MENTOR_MEANT:
+        return ParseError(f"I don't know `/mentor {sub}`. {_MENTOR_MEANT[sub]}")
     return _unknown("/mentor", sub, _MENTOR_WORDS, MENTOR_USAGE)
 
 
@@ -634,6 +636,22 @@ _MENTOR_WORDS = (
     "leaderboard", "list", "directory", "handover", "stage", "region", "learn", "feedback",
     "leave", "home", "why", "mydata",
 )  # fmt: skip
+# What people type for a `/mentor` command that has another name, and where to look instead.
+_YOUR_DATA = "`/mentor mydata` sends you everything stored about you, by DM."
+_ERASED = (
+    "To have what is stored about you erased, ask an admin of this workspace "
+    "(`/mentoradmin forget`); " + _YOUR_DATA
+)
+_MENTOR_MEANT = {
+    "export": _YOUR_DATA,
+    "data": _YOUR_DATA,
+    "download": _YOUR_DATA,
+    "forget": _ERASED,
+    "delete": _ERASED,
+    "erase": _ERASED,
+    "stats": "Your own figures are in `/mentor me`; the workspace's are for admins: "
+    "`/mentoradmin stats`.",
+}
 _ADMIN_WORDS = ("digest", "stats", "audit", "dashboard", "export", "forget")
 _LIGHTNING_WORDS = ("propose", "accept", "list", "join", "leave", "rate", "move", "cancel")
 

@@ -185,7 +185,11 @@ async def _announce(ctx: Context, user: UserRef, workspace: WorkspaceRef, now: d
         body.append(text("• ", Bold(badge_label(b.badge)), rule))
     profile = await ctx.uow.mentors.get(user, workspace)
     if profile is not None and profile.active:
-        body.append(text("Thank you! Your badges are in `/mentor me` and on your home view."))
+        body.append(
+            text(
+                "Thank you! Your badges are in `/mentor me` and on your home view (`/mentor home`)."
+            )
+        )
     else:
         body.append(text("Thank you! Your badges are on your home view (`/mentor home`)."))
     ctx.outbox.dm(user, ChatMessage(body=lines(body)), workspace=workspace)

@@ -217,3 +217,24 @@ def test_handover_names_a_user_through_the_platforms_lookup() -> None:
     )
     assert isinstance(parse_mentor(ACTOR, "handover 3 nobody", user_named=lookup), ParseError)
     assert isinstance(parse_mentor(ACTOR, "handover 3 <@U-CAROL|carol>"), ParseError)
+
+
+@pytest.mark.parametrize(
+    ("sub", "pointed_to"),
+    [
+        ("export", "`/mentor mydata`"),
+        ("data", "`/mentor mydata`"),
+        ("forget", "ask an admin of this workspace (`/mentoradmin forget`)"),
+        ("delete", "`/mentor mydata`"),
+        ("stats", "`/mentoradmin stats`"),
+    ],
+)
+def test_a_mentor_command_under_another_name_points_to_the_right_one(
+    sub: str, pointed_to: str
+) -> None:
+    """`/mentor export` is what a newcomer types for their data: say where it is."""
+    said = parse_mentor(ACTOR, sub)
+    assert isinstance(said, ParseError)
+    assert said.message.startswith(f"I don't know `/mentor {sub}`. ")
+    assert pointed_to in said.message
+    assert MENTOR_USAGE not in said.message  # the one answer, not the whole list to search

@@ -110,7 +110,7 @@ async def test_the_badge_dm_points_a_non_mentor_only_at_what_answers_them(core: 
 async def test_the_badge_dm_points_a_mentor_at_mentor_me_too(core: Core) -> None:
     await core.resolved()
     [dm] = badge_dms(core, "bob")
-    assert "Your badges are in `/mentor me` and on your home view." in dm
+    assert "Your badges are in `/mentor me` and on your home view (`/mentor home`)." in dm
 
 
 async def test_a_mentor_who_stopped_is_not_sent_to_mentor_me(core: Core) -> None:
