@@ -771,9 +771,10 @@ class FollowUpRepository(Protocol):
         ...
 
     async def mentors_met(
-        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+        self, workspace: WorkspaceRef, asker: UserRef, since: datetime, *, anonymous: bool = False
     ) -> dict[UserRef, int]:
-        """Per mentor, how many sessions `asker` had with them since `since`."""
+        """Per mentor, how many sessions `asker` had with them since `since` (`anonymous`: on
+        the questions `asker` asked anonymously only)."""
         ...
 
     async def topic_ratings(

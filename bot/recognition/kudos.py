@@ -4,6 +4,7 @@ per giver and receiver a day, never to oneself, and the text cleaned like a ques
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 
 from bot.actors import ensure_person, require_workspace
 from bot.domain import Person
@@ -16,6 +17,8 @@ from bot.recognition.points import award_points
 __all__ = ["clean_reason", "give_kudos"]
 
 _MIN_WORDS = 2
+# How long a mentor's public thanks to the asker of an anonymous question they took is refused.
+_ANONYMOUS_LATELY = timedelta(days=30)
 
 
 def _people(n: int, *, more: bool = False) -> str:
@@ -69,6 +72,20 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
                 "Thank someone who's still here, or tell the team in the channel.",
             )
         )
+    if not cmd.private:
+        since = now - _ANONYMOUS_LATELY
+        met = await (await ctx.reads()).followups.mentors_met(ws.ref, cmd.to, since, anonymous=True)
+        if actor.user in met:
+            # Only their mentor knows whose an anonymous question was: a public thank-you
+            # from that mentor, days after a session on it, could tell everyone.
+            raise Refusal(
+                text(
+                    UserText(name),
+                    " asked you a question anonymously lately, so thanking them in public "
+                    "could tell others whose it was. Nothing was posted: thank them privately "
+                    "with `/kudos --private`.",
+                )
+            )
     if any(k.receiver == cmd.to for k in today):
         raise Refusal(
             text(

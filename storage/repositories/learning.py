@@ -253,7 +253,7 @@ class SqlFollowUpRepository(Repository):
         return [tuple(topics) for (topics,) in rows]
 
     async def mentors_met(
-        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+        self, workspace: WorkspaceRef, asker: UserRef, since: datetime, *, anonymous: bool = False
     ) -> dict[UserRef, int]:
         rows = await self._session.execute(
             sa.select(QUESTION.c.mentor, sa.func.count())
@@ -262,6 +262,7 @@ class SqlFollowUpRepository(Repository):
                 QUESTION.c.workspace == workspace.key(),
                 QUESTION.c.mentor.is_not(None),
                 QUESTION.c.claimed_at >= since,
+                *([QUESTION.c.anonymous == sa.true()] if anonymous else []),
             )
             .group_by(QUESTION.c.mentor)
         )

@@ -235,3 +235,37 @@ async def test_badges_streak_and_leaderboard_for_a_helping_mentor(console: Conso
     assert every.lines == ("Leaderboard — all time (thank-you points)", "1. bob — 3")
     out = await console("/mentor leaderboard forever")
     assert "month" in out.one("only bob sees").text
+
+
+async def test_a_mentor_thanks_the_asker_of_an_anonymous_question_privately_only(
+    console: ConsoleDriver,
+) -> None:
+    """Only its mentor knows whose an anonymous question was: their public kudos to the asker
+    would tell the channel. Refused, nothing posted, no points; privately it goes; a mentor who
+    never took one of cat's anonymous questions thanks cat in public as before."""
+    await console(
+        "as bob",
+        "/mentor join pandas",
+        "as dan",
+        "/mentor join pandas",
+        "as cat",
+        "/askmentor --anonymous How do I pivot a pandas DataFrame with two index columns?",
+        "as bob",
+        "click claim 1",
+        "as cat",
+        "click resolve 1",
+        "clock +1d",
+    )
+    out = await console("as bob", "/kudos cat thanks for a well-posed question")
+    assert out.one("only bob sees").text == (
+        "cat asked you a question anonymously lately, so thanking them in public could tell "
+        "others whose it was. Nothing was posted: thank them privately with `/kudos --private`."
+    )
+    assert not out.to("#mentoring")
+    out = await console("/kudos --private cat thanks for a well-posed question")
+    assert out.one("DM cat").text == "🙌 Kudos to @cat from bob: thanks for a well-posed question"
+    assert not out.to("#mentoring")
+    out = await console("as dan", "/kudos cat for the great lightning notes")
+    assert out.one("#mentoring").text == "🙌 Kudos to @cat from dan: for the great lightning notes"
+    out = await console("clock +31d", "as bob", "/kudos cat for the great lightning notes")
+    assert out.one("#mentoring").text == "🙌 Kudos to @cat from bob: for the great lightning notes"

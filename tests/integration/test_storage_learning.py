@@ -36,6 +36,7 @@ async def _question(
     topics: tuple[str, ...] = ("pandas",),
     mentor: UserRef | None = None,
     resolved: bool = False,
+    anonymous: bool = False,
 ) -> Question:
     async with uow_factory() as uow:
         q = await uow.questions.add(
@@ -46,6 +47,7 @@ async def _question(
                 created_at=T0,
                 topics=topics,
                 wanted_stage="senior",
+                anonymous=anonymous,
             )
         )
         if mentor is not None:
@@ -169,6 +171,17 @@ async def test_past_sessions_give_topics_asked_mentors_met_and_topic_ratings(
     assert met == {MENTOR: 1, OTHER: 1} and none_met == {}
     assert ratings == [("python", 2.0, 1), ("pandas", 3.0, 2)]
     assert q is not None and q.wanted_stage == "senior"
+
+
+async def test_mentors_met_on_anonymous_questions_only(uow_factory: UowFactory) -> None:
+    """Who took the asker's anonymous questions: the mentors a public kudos would give away."""
+    await _question(uow_factory, mentor=MENTOR, resolved=True)
+    await _question(uow_factory, mentor=OTHER, anonymous=True)
+    async with uow_factory() as uow:
+        everyone = await uow.followups.mentors_met(WS, ASKER, T0)
+        anonymously = await uow.followups.mentors_met(WS, ASKER, T0, anonymous=True)
+    assert everyone == {MENTOR: 1, OTHER: 1}
+    assert anonymously == {OTHER: 1}
 
 
 async def test_mentors_met_reads_the_askers_questions_not_the_workspaces_claims(

@@ -1375,10 +1375,12 @@ class FakeFollowUpRepository(_Repository):
         ]
 
     async def mentors_met(
-        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+        self, workspace: WorkspaceRef, asker: UserRef, since: datetime, *, anonymous: bool = False
     ) -> dict[UserRef, int]:
         met: dict[UserRef, int] = {}
         for q in self._asked(workspace, asker):
+            if anonymous and not q.anonymous:
+                continue
             if q.mentor is not None and q.claimed_at is not None and q.claimed_at >= since:
                 met[q.mentor] = met.get(q.mentor, 0) + 1
         return met
