@@ -51,6 +51,8 @@ FORBIDDEN = {MISSING_ACCESS: "missing access", 50013: "missing permissions"}
 ARCHIVED_THREAD = 50083
 # What a delivery for a server that removed the bot is refused with (never asked of Discord).
 GONE = "the bot is no longer in that Discord server"
+# What a delivery to a channel deleted while the bot ran is refused with (never asked of Discord).
+DELETED = "that Discord channel was deleted"
 # An interaction token lasts 15 minutes; after that its webhook answers 401 (or 404).
 TOKEN_GONE = {401, 404}
 # An interaction token takes follow-ups for 15 minutes; past that each try is a 401, and 401s
@@ -145,6 +147,12 @@ class DiscordGateway:
         # The servers that removed the bot (by id): their name, and the channels and threads
         # known of them (for a delivery that does not name its workspace).
         self._gone: dict[int, tuple[str, frozenset[int]]] = {}
+        # Channels of a set-up server deleted while the bot ran (by id): nothing is asked of
+        # Discord for them any more (each ask would be a 404, counted as an invalid request).
+        self._deleted: set[int] = set()
+        # The servers whose mentoring channel is missing (deleted, or not found when set up):
+        # their questions are not taken. Server id -> what `[channels] mentoring` says.
+        self._no_mentoring: dict[int, str] = {}
         # Set once the servers the bot is in are known (`servers_known`): until then nobody can
         # tell a removed server's delivery, so none is sent (handed back for a few seconds).
         self._servers_known = False
@@ -170,6 +178,25 @@ class DiscordGateway:
         found = self._gone.get(guild_id)
         return found[0] if found is not None else None
 
+    def channel_deleted(self, channel_id: int) -> None:
+        """A channel of a set-up server was deleted: deliveries to it are refused unasked."""
+        self._deleted.add(channel_id)
+
+    def no_mentoring(self, guild_id: int, *, wanted: str) -> bool:
+        """Server `guild_id` has no mentoring channel (`wanted` is what the configuration names):
+        questions asked there are not taken. False if that was known already."""
+        known = self._no_mentoring.get(guild_id) == wanted
+        self._no_mentoring[guild_id] = wanted
+        return not known
+
+    def mentoring_back(self, guild_id: int) -> bool:
+        """Server `guild_id` has a mentoring channel (again); True if it had none before."""
+        return self._no_mentoring.pop(guild_id, None) is not None
+
+    def mentoring_missing(self, guild_id: int) -> str | None:
+        """What `[channels] mentoring` names if server `guild_id` has no such channel, else None."""
+        return self._no_mentoring.get(guild_id)
+
     def servers_known(self) -> None:
         """The servers the bot is in are known (READY), and those that removed it are marked
         (`guild_gone`): deliveries go out from now on."""
@@ -192,8 +219,11 @@ class DiscordGateway:
     async def _in(self, channel_id: int, *, needs: str) -> AsyncIterator[None]:
         """Delivering in a server's channel or thread: refused at once for a server the bot was
         removed from; a permission Discord says it lacks is logged once per channel (a thread's
-        are its channel's), for the operator, with what to grant."""
+        are its channel's), for the operator, with what to grant. A channel deleted while the
+        bot ran is refused unasked too."""
         self._refuse_if_gone(channel_id)
+        if channel_id in self._deleted:
+            raise DeliveryRefused(DELETED)
         try:
             async with _delivering(needs=needs):
                 yield

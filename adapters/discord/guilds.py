@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import discord
 
@@ -12,13 +13,46 @@ from bot.config import Config
 from bot.messagebus import MessageBus
 from bot.refs import WorkspaceRef
 
-__all__ = ["MissingChannel", "find_channel", "register_guild"]
+__all__ = ["MissingChannel", "RegisteredGuild", "find_channel", "register_guild"]
 
 log = logging.getLogger(__name__)
 
 
 class MissingChannel(LookupError):
-    """A configured channel does not exist in a guild."""
+    """A configured channel does not exist in a guild: `key` is its ``[channels]`` setting,
+    `wanted` what that setting says."""
+
+    def __init__(self, guild: discord.Guild, wanted: str, key: str) -> None:
+        super().__init__(
+            f"Discord server {guild.name!r} ({guild.id}) has no text channel {wanted!r} "
+            f"([channels] {key} in bot.toml): {fix_channel(wanted, key)}"
+        )
+        self.key = key
+        self.wanted = wanted
+
+
+def fix_channel(wanted: str, key: str) -> str:
+    """How a server admin or the operator gives a server its `key` channel again (README, 'Create
+    the channels'). A channel set by id can't be made again: a new channel has a new id."""
+    bare = wanted.strip().removeprefix("<#").removesuffix(">").lstrip("#")
+    if bare.isdigit():
+        return (
+            f"set [channels] {key} in bot.toml to the name or id of an existing text channel and "
+            "restart (a new channel has a new id); make sure the bot can see it."
+        )
+    return (
+        f"create a text channel named {bare!r} (the bot takes it at once), or set [channels] "
+        f"{key} in bot.toml to another channel's name or id and restart; make sure the bot can "
+        "see it."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredGuild:
+    """A server set up: its workspace, and the ids of its channels by ``[channels]`` key."""
+
+    workspace: WorkspaceRef
+    channels: dict[str, int]
 
 
 def find_channel(guild: discord.Guild, wanted: str) -> discord.TextChannel | None:
@@ -37,15 +71,11 @@ def find_channel(guild: discord.Guild, wanted: str) -> discord.TextChannel | Non
 def _require(guild: discord.Guild, wanted: str, key: str) -> discord.TextChannel:
     found = find_channel(guild, wanted)
     if found is None:
-        raise MissingChannel(
-            f"Discord server {guild.name!r} ({guild.id}) has no text channel {wanted!r} "
-            f"([channels] {key} in bot.toml): create it, or set {key} to an existing channel's "
-            "name or id, and make sure the bot can see it."
-        )
+        raise MissingChannel(guild, wanted, key)
     return found
 
 
-async def register_guild(bus: MessageBus, config: Config, guild: discord.Guild) -> WorkspaceRef:
+async def register_guild(bus: MessageBus, config: Config, guild: discord.Guild) -> RegisteredGuild:
     """Resolve the channels and send RegisterWorkspace; raises :class:`MissingChannel`."""
     mentoring = _require(guild, config.channels.mentoring, "mentoring")
     admin = _require(guild, config.channels.admin, "admin")
@@ -68,4 +98,7 @@ async def register_guild(bus: MessageBus, config: Config, guild: discord.Guild) 
     log.info(
         "Discord server %s (%s) is ready: cards go to #%s", guild.name, guild.id, mentoring.name
     )
-    return workspace
+    channels = {"mentoring": mentoring.id, "admin": admin.id}
+    if wider is not None:
+        channels["escalation"] = wider.id
+    return RegisteredGuild(workspace, channels)

@@ -23,10 +23,11 @@ from adapters.discord.translate import (
 )
 from bot import commands as c
 from bot.app import App
+from bot.learning import commands as lc
 from bot.messages import ChatMessage, Text, UserText, text
 from bot.textcommands import ParseError
 
-__all__ = ["NOT_NOW", "SERVER_GONE", "InteractionRunner", "interaction_actor"]
+__all__ = ["NOT_NOW", "SERVER_GONE", "InteractionRunner", "interaction_actor", "no_mentoring"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,13 @@ NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minut
 SERVER_GONE = (
     "Micromentor is no longer in the Discord server {name}, so this can't be done any more. "
     "If the server invites it again, this works again."
+)
+# A question asked in a server whose mentoring channel is missing: not taken (it could not be
+# posted; a member told "taken" would wait for mentors who never see it).
+NO_MENTORING = (
+    "Sorry, questions can't be posted in this server right now: its mentoring channel is gone, "
+    "so your question was not saved. A server admin needs to set a new mentoring channel "
+    "({how}); please ask again once that is done."
 )
 # Discord error code: "Interaction has already been acknowledged" (the same one delivered twice).
 ALREADY_ACKNOWLEDGED = 40060
@@ -64,6 +72,17 @@ def interaction_actor(
     return actor_for(
         user_id=user.id, name=account_name(user), guild_id=guild_id, permissions=permissions
     )
+
+
+def no_mentoring(wanted: str) -> str:
+    """What a member asking in a server without its mentoring channel is told; `wanted` is what
+    ``[channels] mentoring`` names."""
+    bare = wanted.strip().removeprefix("<#").removesuffix(">").lstrip("#")
+    if bare.isdigit():  # a new channel has a new id: only the bot's operator can point to it
+        how = "the person who runs Micromentor sets it in its configuration"
+    else:
+        how = f"create a text channel named #{bare}, or ask whoever runs Micromentor to set another one"
+    return NO_MENTORING.format(how=how)
 
 
 class InteractionRunner:
@@ -104,6 +123,14 @@ class InteractionRunner:
             return None
         before, _, after = SERVER_GONE.partition("{name}")
         return text(before, UserText(name), after)  # a server's name is its admins' to choose
+
+    def cannot_ask(self, guild_id: int | str | None) -> str | None:
+        """What to answer a question asked for server `guild_id` when it has no mentoring channel
+        (deleted, or not found when it was set up); None when questions are taken there."""
+        if guild_id is None or not str(guild_id).isdigit():
+            return None
+        wanted = self.gateway.mentoring_missing(int(guild_id))
+        return no_mentoring(wanted) if wanted is not None else None
 
     def actor(self, interaction: discord.Interaction[Any], *, named: str | None = None) -> c.Actor:
         return interaction_actor(interaction, home_guild=self.home_guild, named=named)
@@ -148,7 +175,13 @@ class InteractionRunner:
             return
         with self.taking_in():
             actor = self.actor(interaction, named=named)
-            await self._take(interaction, build(actor), thinking=thinking, since=since)
+            built = build(actor)
+            if isinstance(built, c.AskQuestion | lc.PostDraft):
+                unposted = self.cannot_ask(actor.workspace.id)
+                if unposted is not None:  # its card could go nowhere: not stored, and said so
+                    await self.answer_now(interaction, unposted)
+                    return
+            await self._take(interaction, built, thinking=thinking, since=since)
 
     async def _take(
         self, interaction: discord.Interaction[Any], built: Built, *, thinking: bool, since: float

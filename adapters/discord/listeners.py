@@ -1,4 +1,5 @@
-"""Gateway listeners: guilds becoming ready (registration) or removing the bot, ✋/✅ reactions,
+"""Gateway listeners: guilds becoming ready (registration) or removing the bot, their configured
+channels deleted or made again, ✋/✅ reactions,
 members who leave and thread activity. Reactions and thread messages are stored in the inbox
 (keyed by what identifies them on Discord, so a replayed event has one effect); a leased worker
 runs them."""
@@ -13,7 +14,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from adapters.discord.guilds import MissingChannel, register_guild
+from adapters.discord.guilds import MissingChannel, fix_channel, register_guild
 from adapters.discord.interactions import InteractionRunner
 from adapters.discord.translate import (
     PLATFORM,
@@ -44,6 +45,18 @@ REACTION_REPLAY_WINDOW = timedelta(minutes=10)
 REMEMBERED_REMOVALS = 10_000
 
 
+# What a server missing a configured channel does until it has it: [mentoring channel?].
+_UNTIL = (
+    "This server is not set up until then.",
+    "This server is not set up until then, and /askmentor there is answered that questions "
+    "can't be posted.",
+)
+_DELETED = (
+    "What goes there (digests, escalations, ratings) is skipped",
+    "Questions asked there are answered that they can't be posted, and not taken,",
+)
+
+
 class EventsCog(commands.Cog, name="MicromentorEvents"):
     """Listeners; `registered` resolves once the guilds present at start-up are set up."""
 
@@ -53,6 +66,11 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self.config = app.config
         self.runner = runner
         self.workspaces: dict[int, WorkspaceRef] = {}
+        # The channels each set-up server's workspace was registered with, by [channels] key.
+        self.channels: dict[int, dict[str, int]] = {}
+        # The servers missing a configured channel, and what the operator was told of it (so
+        # that each new problem is logged once, not at every channel event).
+        self._missing: dict[int, str] = {}
         self.registered: asyncio.Future[list[WorkspaceRef]] = (
             asyncio.get_running_loop().create_future()
         )
@@ -63,17 +81,49 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         # `on_ready` has run: a server that becomes available from then on is set up on arrival.
         self._ready_seen = False
 
-    async def _register(self, guild: discord.Guild) -> bool:
+    async def _register(self, guild: discord.Guild, *, why: str = "") -> bool:
+        """Find the server's configured channels and register it. A missing one is logged once
+        (`why` says what happened to it); without its mentoring channel, questions asked there
+        are answered that they can't be posted, and not taken."""
+        gateway = self.runner.gateway
         # In the server (again), whether or not its channels are found: nothing refused unasked.
-        self.runner.gateway.guild_back(guild.id)
+        gateway.guild_back(guild.id)
         try:
-            self.workspaces[guild.id] = await register_guild(self.app.bus, self.config, guild)
+            registered = await register_guild(self.app.bus, self.config, guild)
         except MissingChannel as e:
-            log.error("%s This server is not set up until then.", e)
+            if e.key == "mentoring":
+                gateway.no_mentoring(guild.id, wanted=e.wanted)
+            if self._missing.get(guild.id) != e.key:  # each problem told once
+                self._missing[guild.id] = e.key
+                log.error("%s", why or f"{e} {_UNTIL[e.key == 'mentoring']}")
             return False
+        self.workspaces[guild.id] = registered.workspace
+        self.channels[guild.id] = registered.channels
+        self._missing.pop(guild.id, None)
+        if gateway.mentoring_back(guild.id):
+            log.info("Discord server %s (%s) takes questions again", guild.name, guild.id)
         if self.runner.home_guild is None:
             self.runner.home_guild = guild.id
         return True
+
+    async def _lost(self, guild: discord.Guild, channel_id: int, *, name: str) -> None:
+        """A channel `guild` was set up with is gone (`name` as the operator knows it): nothing
+        more is asked of Discord for it, and the server is set up again from the configuration
+        (another channel of that name, if there is one); else the operator is told once."""
+        key = next((k for k, c in self.channels.get(guild.id, {}).items() if c == channel_id), None)
+        if key is None:
+            return
+        self.runner.gateway.channel_deleted(channel_id)
+        effect = _DELETED[key == "mentoring"]
+        fix = fix_channel(getattr(self.config.channels, key), key)
+        why = (
+            f"Discord server {guild.name!r} ({guild.id}): its {key} channel {name} was deleted. "
+            f"{effect} until it has one again: {fix}"
+        )
+        self.workspaces.pop(guild.id, None)
+        if self.runner.home_guild == guild.id:
+            self.runner.home_guild = next(iter(self.workspaces), None)
+        await self._register(guild, why=why)
 
     async def _receive(
         self,
@@ -205,6 +255,25 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             guild.name,
             guild.id,
         )
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """CHANNEL_DELETE: perhaps one of the channels a server was set up with."""
+        await self._lost(channel.guild, channel.id, name=f"#{channel.name}")
+
+    @commands.Cog.listener()
+    async def on_guild_channel_create(self, channel: discord.abc.GuildChannel) -> None:
+        """CHANNEL_CREATE: in a server missing a configured channel, perhaps the one it names."""
+        if channel.guild.id in self._missing:
+            await self._register(channel.guild)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        """CHANNEL_UPDATE: a channel renamed to the name a missing configured channel has."""
+        if after.guild.id in self._missing and before.name != after.name:
+            await self._register(after.guild)
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

@@ -62,6 +62,10 @@ class MemberCommands(commands.Cog):
         wanted = stage.value if stage is not None else None
         typed = (question or "").strip()
         if not typed or len(typed) > LONG_QUESTION:
+            unposted = self.runner.cannot_ask(interaction.guild_id)
+            if unposted is not None:  # no form to fill in for a question that can't be posted
+                await self.runner.answer_now(interaction, unposted)
+                return
             # The option is one line: no text, or a long question, gets a paragraph field
             # (the long one already in it, to break into lines), as the Slack form does.
             limit = self.bus.config.ask.max_length

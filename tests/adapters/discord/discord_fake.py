@@ -58,6 +58,7 @@ class FakeDiscord(FakeRestApi, Faults):
         self.nicks: dict[str, str] = {}  # a server nickname (Discord's per-server name)
         self.channel_names = {self.mentoring_id: "mentoring", self.admin_id: "mentor-admins"}
         self.threads: dict[str, dict[str, Any]] = {}
+        self.deleted_channels: set[str] = set()
         self.thread_members: dict[str, list[str]] = {}
         self.dm_channels: dict[str, str] = {}  # dm channel id -> user id
         self._changed = asyncio.Condition()
@@ -167,6 +168,35 @@ class FakeDiscord(FakeRestApi, Faults):
         meta = self.threads[thread_id]["thread_metadata"]
         meta.update(archived=True, locked=locked)
         await self.dispatch("THREAD_UPDATE", self.threads[thread_id])
+
+    def _channel_payload(self, channel_id: str) -> dict[str, Any]:
+        position = list(self.channel_names).index(channel_id)
+        name = self.channel_names[channel_id]
+        return p.channel(channel_id, name, guild_id=self.guild_id, position=position)
+
+    async def delete_channel(self, channel_id: str, *, tell: bool = True) -> None:
+        """A server admin deletes a channel: its messages and threads go with it, and Discord
+        sends CHANNEL_DELETE (a channel object) — unless `tell` is false (the bot was not
+        connected to hear it)."""
+        payload = self._channel_payload(channel_id)
+        del self.channel_names[channel_id]
+        self.deleted_channels.add(channel_id)
+        for thread_id, thread in list(self.threads.items()):
+            if thread["parent_id"] == channel_id:
+                del self.threads[thread_id]
+                self.deleted_channels.add(thread_id)
+        for message_id, message in list(self.messages.items()):
+            if message["channel_id"] in self.deleted_channels:
+                del self.messages[message_id]
+        if tell:
+            await self.dispatch("CHANNEL_DELETE", payload)
+
+    async def create_channel(self, name: str) -> str:
+        """A server admin creates a text channel: CHANNEL_CREATE; returns its id."""
+        channel_id = self.ids()
+        self.channel_names[channel_id] = name
+        await self.dispatch("CHANNEL_CREATE", self._channel_payload(channel_id))
+        return channel_id
 
     def expire_interaction_tokens(self) -> None:
         """From now on follow-ups answer 401, as for tokens older than 15 minutes."""
@@ -301,9 +331,11 @@ class FakeDiscord(FakeRestApi, Faults):
         *,
         autocomplete: bool = False,
         mentioning: tuple[str, ...] = (),
+        channel_id: str | None = None,
     ) -> str:
-        """Run a slash command (or its autocomplete) as user `name`; returns the interaction token.
-        `mentioning` names the users that USER options refer to (sent as ``data.resolved``)."""
+        """Run a slash command (or its autocomplete) as user `name`, in #mentoring or the server's
+        channel `channel_id`; returns the interaction token. `mentioning` names the users that
+        USER options refer to (sent as ``data.resolved``)."""
         resolved = None
         if mentioning:
             users = {self.users[n]["id"]: self.users[n] for n in mentioning}
@@ -314,7 +346,11 @@ class FakeDiscord(FakeRestApi, Faults):
                 members[uid] = m
             resolved = {"users": users, "members": members}
         payload = p.slash_interaction(
-            command, options, command_id=self.ids(), resolved=resolved, **self._common(name)
+            command,
+            options,
+            command_id=self.ids(),
+            resolved=resolved,
+            **self._common(name, channel_id),
         )
         if autocomplete:
             payload["type"] = 4

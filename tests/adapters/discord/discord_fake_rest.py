@@ -48,6 +48,7 @@ class FakeRestApi:
     modal_messages: dict[str, dict[str, Any] | None]  # modal custom id -> message it came from
     tokens_expired: bool
     violations: list[str]  # payloads refused for breaking Discord's limits
+    deleted_channels: set[str]  # a server's channels (and their threads) deleted
 
     def _over_limits(self, what: str, problems: list[str]) -> tuple[int, Any] | None:
         """Discord's answer to a payload breaking its limits (400, Invalid Form Body), kept for
@@ -97,6 +98,9 @@ class FakeRestApi:
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda i, t: self._callback(i, body)),
             ("POST", r"/webhooks/(\d+)/([^/]+)", lambda a, t: self._followup(body)),
         ]
+        at = re.match(r"/channels/(\d+)", path)
+        if at is not None and at.group(1) in self.deleted_channels:
+            return 404, {"message": "Unknown Channel", "code": 10003}
         for want_method, pattern, handler in routes:
             m = re.fullmatch(pattern, path)
             if m and method == want_method:
