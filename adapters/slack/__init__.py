@@ -128,7 +128,7 @@ async def sync_mentor_groups(app: App, bolt: AsyncApp) -> int:
             team = await teams.get(team_id) if registered else None
             if team is None:
                 continue  # not set up yet (its channels missing): its members aren't invited
-            members = await group_members(team.gateway.client, name)
+            members = await group_members(team.gateway.client, name, team=team_id)
             if members is None:
                 continue
             refs = tuple(user_ref(m) for m in members)

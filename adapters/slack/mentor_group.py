@@ -23,25 +23,47 @@ log = logging.getLogger(__name__)
 SYNC_SECONDS = 3600.0
 
 
-async def group_members(client: AsyncWebClient, group: str) -> list[str] | None:
+# The problem last told per workspace (team id): the hourly sync says each once, not every hour
+# (an install that lacks ``usergroups:read`` stays so until it is installed again).
+_told: dict[str, str] = {}
+
+
+def _tell(team: str, problem: str) -> None:
+    if _told.get(team) == problem:
+        log.debug("%s (told before)", problem)
+        return
+    _told[team] = problem
+    log.warning("%s", problem)
+
+
+async def group_members(client: AsyncWebClient, group: str, *, team: str = "") -> list[str] | None:
     """The user ids of the group named by its handle (``mentors``, ``@mentors``) or id; None
-    when there is no such group or it can't be read (then nothing changes)."""
+    when there is no such group or it can't be read (then nothing changes). Each problem is
+    logged once per workspace `team` until it is solved."""
     wanted = group.strip().lstrip("@")
+    where = f" in workspace {team}" if team else ""
     try:
         resp = await client.usergroups_list(include_users=True)
     except SlackApiError as e:
-        log.warning("Slack: usergroups.list failed (%s); mentor group not synced", api_error(e))
+        code = api_error(e)
+        fix = (
+            ": the app's install lacks usergroups:read; install it again (Add to Slack) to grant it"
+            if "missing_scope" in code
+            else ""
+        )
+        _tell(team, f"Slack: usergroups.list failed{where} ({code}){fix}; mentor group not synced")
         return None
     for g in resp.get("usergroups") or []:
         if wanted in (g.get("handle"), g.get("id")) and not g.get("date_delete"):
+            _told.pop(team, None)
             return [str(u) for u in g.get("users") or []]
-    log.warning("Slack: no user group %r; mentor group not synced", group)
+    _tell(team, f"Slack: no user group {group!r}{where}; mentor group not synced")
     return None
 
 
 async def sync_once(app: App, client: AsyncWebClient, workspace: WorkspaceRef) -> bool:
     group = app.config.slack.mentor_group
-    members = await group_members(client, group)
+    members = await group_members(client, group, team=workspace.id)
     if members is None:
         return False
     await app.bus.handle(

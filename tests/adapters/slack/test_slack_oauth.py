@@ -555,6 +555,44 @@ async def test_each_installed_workspaces_mentor_group_is_synced_with_its_own_tok
     assert oauth.fake.to("chat.postMessage", channel="U0GNEW001") == []
 
 
+async def test_an_install_without_usergroups_read_is_told_once_with_the_fix_not_every_hour(
+    oauth: OAuthHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A workspace installed before the app asked for ``usergroups:read`` answers
+    ``missing_scope`` to every hourly read: the operator reads it once, with what to do; the
+    other workspace syncs; once the scope is granted and lost again, it is told again."""
+    for ws in (ALPHA, BETA):
+        assert (await oauth.install(ws)).status_code == 200
+    granted = {ALPHA.token}
+
+    def usergroups(p: dict[str, Any]) -> dict[str, Any]:
+        if str(p.get("_token")) not in granted:
+            return {"ok": False, "error": "missing_scope", "needed": "usergroups:read"}
+        return {"usergroups": [{"id": "S0M", "handle": "mentors", "users": ["U0ANEW001"]}]}
+
+    oauth.fake._usergroups_list = usergroups  # type: ignore[attr-defined]
+    app = oauth.app
+    app.config = app.config.model_copy(
+        update={"slack": app.config.slack.model_copy(update={"mentor_group": "mentors"})}
+    )
+    assert oauth.bolt is not None
+
+    def told() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+
+    with caplog.at_level("DEBUG", logger="adapters.slack"):
+        for _ in range(3):  # three hours
+            assert await sync_mentor_groups(app, oauth.bolt) == 1
+        [line] = [m for m in told() if "usergroups.list failed" in m]
+        assert BETA.team in line and "missing_scope" in line
+        assert "install it again (Add to Slack) to grant it" in line
+        granted.add(BETA.token)
+        assert await sync_mentor_groups(app, oauth.bolt) == 2
+        granted.discard(BETA.token)
+        assert await sync_mentor_groups(app, oauth.bolt) == 1
+        assert len([m for m in told() if "usergroups.list failed" in m]) == 2
+
+
 async def test_the_oauth_mode_syncs_the_mentor_group_of_each_installation_at_start(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
