@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -22,6 +22,9 @@ from bot.flow.outbox import ReplyTo
 from bot.messages import Attachment, ChatMessage, text
 from bot.ports import Clock, DeliveryRefused, RetryAfter, Unavailable
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
+
+if TYPE_CHECKING:
+    from adapters.slack.channels import ChannelWatch
 
 __all__ = [
     "OUTBOX_EVENT",
@@ -280,6 +283,8 @@ class SlackGateway:
         workspace_url: str = "",
         session: aiohttp.ClientSession | None = None,
         clock: Clock | None = None,
+        watch: ChannelWatch | None = None,
+        team_id: str = "",
     ) -> None:
         self.client = client
         self.thread_mode = thread_mode
@@ -287,6 +292,17 @@ class SlackGateway:
         self._session = session  # shared by the Web API client and response_url answers
         # Without a clock a response_url's age is not known: it is tried, however old.
         self._clock = clock
+        # The workspace's configured channels (`team_id`'s): a delivery Slack refuses as
+        # archived or not found makes one unusable, one it takes makes it usable again.
+        self.watch = watch
+        self.team_id = team_id
+
+    def _refused(self, e: SlackApiError, channel: str) -> None:
+        """What the operator is told of a refused delivery: a channel's settings that refuse the
+        app, or a configured channel archived or gone (once, not for each row)."""
+        _warn_restricted(e, channel)
+        if self.watch is not None:
+            self.watch.refused(self.team_id or None, channel, api_error(e))
 
     async def aclose(self) -> None:
         """Close the connections (after the last delivery)."""
@@ -367,8 +383,10 @@ class SlackGateway:
                     raise
                 resp = await post()
         except SlackApiError as e:
-            _warn_restricted(e, channel)
+            self._refused(e, channel)
             raise classify(e) from None
+        if self.watch is not None:
+            self.watch.delivered(self.team_id or None, channel)
         posted = message_ref(str(resp["channel"]), str(resp["ts"]))
         if message.attachment is not None:
             await self._upload(
@@ -484,7 +502,7 @@ class SlackGateway:
                 ts=ts or "",
             )
         except SlackApiError as e:
-            _warn_restricted(e, channel)
+            self._refused(e, channel)
             raise classify(e) from None
 
     @_reaching

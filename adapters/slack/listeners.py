@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate as tr
 from adapters.slack.background import Background
+from adapters.slack.channels import ARCHIVED, DELETED
 from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
 from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
@@ -29,12 +30,18 @@ from bot.emoji import canonical_emoji, emoji_set
 from bot.flow.inbox import Inbox, InboxClosed
 from bot.forms import form_problems
 from bot.learning.forms import FAQ_GONE, draft_form, faq_form
+from bot.messages import parse_custom_id
 from bot.ports import UnitOfWorkFactory
 from bot.privacy.commands import PersonBack, PersonLeft
 from bot.refs import WorkspaceRef
+from bot.textcommands import parse_ask_command
+
+if TYPE_CHECKING:
+    from adapters.slack.channels import ChannelWatch
 
 __all__ = [
     "ARRIVED",
+    "CHANNEL_EVENTS",
     "NOT_NOW",
     "SLASH_COMMANDS",
     "STORE_BEFORE_ACK_SECONDS",
@@ -50,6 +57,17 @@ Body = dict[str, Any]
 
 NOT_NOW = "Sorry, I couldn't take that right now — please try again in a minute."
 FORM_FAILED = "Sorry, Slack didn't let me open that form in time. Please try again."
+# The channel events the app subscribes to (both manifests), about its configured channels.
+CHANNEL_EVENTS = (
+    "channel_archive",
+    "channel_unarchive",
+    "channel_deleted",
+    "channel_rename",
+    "group_archive",
+    "group_unarchive",
+    "group_deleted",
+    "group_rename",
+)
 # The slash commands the app answers (both manifests declare each of them).
 SLASH_COMMANDS = ("/askmentor", "/mentor", "/mentoradmin", "/kudos", "/lightning")
 _ACK_TEXT = {"/askmentor": "Got it — one moment…"}  # it may come back as a draft to improve
@@ -84,8 +102,45 @@ class SlackBot:
     uow_factory: UnitOfWorkFactory | None = None
     # Forms opened (and filled in) after the acknowledgement.
     background: Background = field(default_factory=Background, repr=False)
+    # Each workspace's configured channels: without a usable mentoring channel (archived,
+    # deleted), a question is answered that it can't be posted, and not stored.
+    watch: ChannelWatch | None = None
     # How long after a slash command (a button press) arrived its ack may wait for the store.
     answer_within: ClassVar[float] = STORE_BEFORE_ACK_SECONDS
+
+    def team(self, body: Body) -> str:
+        """The workspace (team id) an input is for: the one this gateway serves (the OAuth
+        mode's: the request's authorizing one), else what the body says."""
+        from adapters.slack.teams import team_of_body  # teams imports this module (runtime)
+
+        try:
+            team = str(getattr(self.gateway, "team_id", "") or "")
+        except LookupError:  # the OAuth mode, for a workspace not installed
+            team = ""
+        return team or team_of_body(body)
+
+    def cannot_ask(self, body: Body) -> str | None:
+        """What to answer instead of taking a question when the input's workspace has no usable
+        mentoring channel (archived, deleted); None when questions are taken there. In memory:
+        asked before the acknowledgement, so it never calls Slack."""
+        if self.watch is None:
+            return None
+        return self.watch.cannot_ask(self.team(body))
+
+    def unposted_question(self, body: Body) -> str | None:
+        """`cannot_ask` for a slash command that asks a question (`/askmentor` with a question,
+        or alone: its form); None for any other (`/askmentor cancel 3`, `faq …` still work)."""
+        if str(body.get("command") or "").lstrip("/").lower() != "askmentor":
+            return None
+        said = self.cannot_ask(body)
+        if said is None:
+            return None
+        raw = str(body.get("text") or "")
+        if tr.modal_for("/askmentor", raw) is not None:
+            return said
+        actor = c.Actor(tr.user_ref(user_id(body)), "", tr.workspace_ref(self.team(body)))
+        asked = parse_ask_command(actor, tr.unescape(raw).strip())
+        return said if isinstance(asked, c.AskQuestion) else None
 
     async def receive(self, kind: str, body: Body) -> bool:
         """Store an input; False for one seen before (a retry). Raises NotStored."""
@@ -191,6 +246,11 @@ class SlackBot:
         """Open a form on the input's trigger_id, which Slack accepts for 3 seconds: nothing that
         may be slow (a Web API call) comes before views.open; what only Slack knows (the
         person's timezone) is filled in afterwards with views.update."""
+        if modal.kind in ("ask", "edit") and body.get("response_url"):
+            unposted = self.cannot_ask(body)
+            if unposted is not None:  # no form to fill in for a question that can't be posted
+                await self.gateway.tell(body.get("response_url"), unposted)
+                return
         meta: dict[str, Any] = {"channel": channel, "response_url": body.get("response_url")}
         if (body.get("view") or {}).get("type") == "home":
             meta["home"] = True  # its submission shows the App Home again (see SlackPreparer)
@@ -365,6 +425,10 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
     async def on_command(ack: Ack, body: Body, context: Body) -> None:
         arrived = context.get(ARRIVED)
         since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
+        unposted = bot.unposted_question(body)
+        if unposted is not None:  # its card could go nowhere: not stored, and said so
+            await ack(text=unposted, response_type="ephemeral")
+            return
         modal = tr.modal_for(body["command"], body.get("text", ""))
         if modal is not None:
             await ack()
@@ -423,6 +487,32 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             await bot.receive("event", body)
         await ack()
 
+    async def on_channel(ack: Ack, body: Body, event: Body) -> None:
+        # A channel archived, unarchived, deleted or renamed (public ones: channel_*; private
+        # ones the app is in: group_*). Nothing is stored: for a configured channel, whether
+        # questions are taken (and what the operator is told) changes at once.
+        await ack()
+        if bot.watch is None:
+            return
+        kind = str(event.get("type") or "")
+        channel = event.get("channel")
+        team = bot.team(body)
+        if kind.endswith("_rename"):
+            if isinstance(channel, dict) and channel.get("id"):
+                bot.watch.renamed(team, str(channel["id"]), str(channel.get("name") or ""))
+            return
+        if not isinstance(channel, str) or not channel:
+            return
+        if kind.endswith("_unarchive"):
+            bot.watch.back(team, channel)
+        elif kind.endswith("_archive"):
+            bot.watch.lost(team, channel, ARCHIVED)
+        elif kind.endswith("_deleted"):
+            bot.watch.lost(team, channel, DELETED)
+
+    for name in CHANNEL_EVENTS:
+        bolt.event(name)(on_channel)
+
     @bolt.action(re.compile(r"^mm:"))
     async def on_button(ack: Ack, body: Body, action: Body, context: Body) -> None:
         arrived = context.get(ARRIVED)
@@ -433,6 +523,12 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             channel = (body.get("channel") or {}).get("id")
             bot.open_soon(form, body=body, channel=channel)
             return
+        if (parse_custom_id(action.get("action_id", "")) or ("",))[0] == "post":
+            unposted = bot.cannot_ask(body)
+            if unposted is not None:  # a coached draft's [Post]: it could go nowhere
+                await ack()
+                await bot.gateway.tell(body.get("response_url"), unposted)
+                return
         # Slack wants block_actions acknowledged within 3 seconds too (else the person sees an
         # error by the button): a slow store is acknowledged meanwhile, with nothing to say.
         storing = asyncio.ensure_future(bot.receive("action", body))
@@ -465,6 +561,11 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         if problems:
             await ack(response_action="errors", errors=problems)
             return
+        if view.get("callback_id") == "mm_ask":
+            unposted = bot.cannot_ask(body)
+            if unposted is not None:  # kept open, the question in it, with why under it
+                await ack(response_action="errors", errors=_form_error(view, unposted))
+                return
         try:
             await bot.receive("view", body)
         except NotStored:
@@ -473,8 +574,8 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         await ack()
 
 
-def _form_error(view: Body) -> dict[str, str]:
+def _form_error(view: Body, said: str = NOT_NOW) -> dict[str, str]:
     """Slack shows a form's errors under its inputs: put the apology under the first one."""
     blocks = [b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"]
     first = next((b for b in blocks if b), "question")
-    return {first: NOT_NOW}
+    return {first: said}

@@ -205,6 +205,7 @@ async def connect_oauth(
         config=app.config,
         uow_factory=app.uow_factory,
         background=background,
+        watch=teams.watch,
     )
     register_listeners(bolt, bot)
     return bolt

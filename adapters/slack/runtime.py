@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.background import Background
+from adapters.slack.channels import ChannelWatch
 from adapters.slack.gateway import SlackGateway, api_error, classify
 from adapters.slack.inbox import KIND, SlackPreparer
 from adapters.slack.listeners import SlackBot, register_listeners
@@ -298,6 +299,8 @@ class ListingPatience:
     waited: float = 0.0
     seen: dict[str, str] = field(default_factory=dict)
     cursor: str | None = None
+    # Archived channels by name: one configured by name is said to be archived, not missing.
+    archived: dict[str, str] = field(default_factory=dict)
 
     async def wait_out(self, e: SlackApiError, *, name: str) -> None:
         """Wait what a rate limit asks; ChannelListRefused when that would go past `seconds`."""
@@ -335,7 +338,9 @@ async def resolve_channel(
         try:
             resp = await client.conversations_list(
                 types="public_channel,private_channel",
-                exclude_archived=True,
+                # Archived ones too: a configured one is then said to be archived (Slack keeps
+                # its name taken), not missing.
+                exclude_archived=False,
                 limit=1000,
                 cursor=listing.cursor or "",
             )
@@ -348,10 +353,16 @@ async def resolve_channel(
             await listing.wait_out(e, name=name)
             continue  # the same page again
         for ch in resp.get("channels") or []:
-            listing.seen.setdefault(str(ch.get("name", "")).lower(), str(ch["id"]))
+            found = listing.archived if ch.get("is_archived") else listing.seen
+            found.setdefault(str(ch.get("name", "")).lower(), str(ch["id"]))
         listing.cursor = ((resp.get("response_metadata") or {}).get("next_cursor")) or ""
     if name in listing.seen:
         return listing.seen[name]
+    if name in listing.archived:
+        raise StartupError(
+            f"Slack channel #{name} ({listing.archived[name]}, bot.toml [channels] {key}) is "
+            f"archived; unarchive it, or set [channels] {key} to another channel name or id."
+        )
     raise StartupError(
         f"Slack channel #{name} (bot.toml [channels] {key}) does not exist or the bot cannot see it. "
         f"Create #{name} (for a private channel, invite the app), or set [channels] {key} "
@@ -465,12 +476,24 @@ async def _connect(
     mentoring, admin, wider = await resolve_channels(client, app.config.channels)
     for channel_id in dict.fromkeys(c for c in (mentoring, admin, wider) if c):
         await join_channel(client, channel_id)
+    # The configured channels, watched: archived or deleted, questions are not taken.
+    watch = ChannelWatch()
+    watch.watch(
+        team_id,
+        app.config.channels,
+        name=str(auth.get("team") or team_id),
+        mentoring=mentoring,
+        admin=admin,
+        escalation=wider,
+    )
     gateway = SlackGateway(
         client,
         thread_mode=app.config.slack.thread_mode,
         workspace_url=str(auth.get("url") or ""),
         session=session,
         clock=app.clock,
+        watch=watch,
+        team_id=team_id,
     )
     app.chat.add(PLATFORM, gateway)
     workspace = workspace_ref(team_id)
@@ -506,6 +529,7 @@ async def _connect(
         config=app.config,
         uow_factory=app.uow_factory,
         background=background,
+        watch=watch,
     )
     register_listeners(bolt, bot)
     _note_uninstall(bolt)

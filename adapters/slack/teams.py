@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate as tr
 from adapters.slack.background import Background
+from adapters.slack.channels import ChannelWatch
 from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import user_id
 from adapters.slack.runtime import SlackSettings, web_client
@@ -73,6 +74,8 @@ class Teams:
         # Slack calls a request's workspace may need (registering it, its URL), made after
         # the acknowledgement.
         self.background = background or Background()
+        # Each workspace's configured channels, and which are unusable (archived, deleted).
+        self.watch = ChannelWatch()
 
     def forget(self, team_id: str) -> None:
         self._teams.pop(team_id, None)
@@ -148,6 +151,8 @@ class Teams:
                 workspace_url=url or "",
                 session=self.session,
                 clock=self.app.clock,
+                watch=self.watch,
+                team_id=team_id,
             ),
             kept
             or SlackDirectory(
@@ -225,7 +230,15 @@ def ids_of_body(body: Mapping[str, Any]) -> list[str]:
         user_id(body),
         str(body.get("channel_id") or ""),
         str(channel.get("id") or ""),
-        str(event.get("channel") or ""),
+        # A string: channel_rename's ``channel`` is an object (its id is of this workspace).
+        _id_of(event.get("channel")),
         str(item.get("channel") or ""),
     ]
     return [i for i in dict.fromkeys(found) if i]
+
+
+def _id_of(channel: object) -> str:
+    """An event's ``channel``: its id, or the id of the object a rename carries."""
+    if isinstance(channel, dict):
+        return str(channel.get("id") or "")
+    return str(channel or "")

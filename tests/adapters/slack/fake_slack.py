@@ -74,6 +74,8 @@ class FakeSlack:
         # until conversations.join succeeds, which it does not for the `private` ones
         # (`method_not_supported_for_channel_type`, as Slack answers for a private channel).
         self.not_member: set[str] = set()
+        # Archived channels: listed with ``is_archived`` (left out with exclude_archived).
+        self.archived: set[str] = set()
         self.private: set[str] = set()
         # Blocks Slack refuses: chat.postMessage/update/postEphemeral with non-empty blocks answer
         # this error (e.g. ``invalid_blocks``, ``msg_blocks_too_long``); text alone is accepted.
@@ -540,7 +542,11 @@ class FakeSlack:
     def _conversations_list(self, p: dict[str, Any]) -> dict[str, Any]:
         ws = self.workspaces.get(str(p.get("_token", "")))
         channels = ws["channels"] if ws is not None else self.channels
-        items = [{"id": cid, "name": name, "is_channel": True} for name, cid in channels.items()]
+        items = [
+            {"id": cid, "name": name, "is_channel": True, "is_archived": cid in self.archived}
+            for name, cid in channels.items()
+            if not (cid in self.archived and p.get("exclude_archived") in (True, "true", "1"))
+        ]
         start = int(p.get("cursor") or 0)
         page = items[start : start + self.page_size]
         nxt = start + self.page_size

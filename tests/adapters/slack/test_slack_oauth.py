@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 
 from adapters.slack import start_slack_oauth, sync_mentor_groups
 from adapters.slack.background import Background
+from adapters.slack.installation_store import DbInstallationStore
 from adapters.slack.oauth import OAuthEnv, connect_oauth, oauth_routes
 from adapters.slack.oauth_state import SignedStateStore
 from adapters.slack.server import slack_routes
@@ -640,3 +641,69 @@ async def test_the_oauth_mode_syncs_the_mentor_group_of_each_installation_at_sta
         await app.chat.aclose()
         await app.dispose()
         await fake.stop()
+
+
+def _ack_text(response: httpx.Response) -> str:
+    """What an acknowledgement says: Bolt sends text alone as is, with options as JSON."""
+    assert response.status_code == 200
+    if not response.text.startswith("{"):
+        return response.text
+    return str(json.loads(response.text).get("text") or "")
+
+
+async def test_an_archived_mentoring_channel_stops_questions_in_that_workspace_only(
+    oauth: OAuthHarness,
+) -> None:
+    fake = oauth.fake
+    cant = "questions can't be posted right now"
+    for ws in (ALPHA, BETA):
+        assert (await oauth.install(ws)).status_code == 200
+    await oauth.settled()
+
+    # Beta's channel is archived (its event): Beta's question is refused, nothing stored.
+    await oauth.event(BETA, {"type": "channel_archive", "channel": BETA.mentoring, "user": "U0X"})
+    assert cant in _ack_text(await oauth.command(BETA, BETA.asker, "/askmentor", QUESTION))
+    # Alpha's goes on; then Slack refuses its card (the archive event missed): marked too.
+    assert cant not in _ack_text(await oauth.command(ALPHA, ALPHA.asker, "/askmentor", QUESTION))
+    await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", ALPHA.token, channel=ALPHA.mentoring),
+        what="card in Alpha",
+    )
+    fake.refuse[ALPHA.mentoring] = "is_archived"
+    other = "How do I sum one column of a pandas DataFrame by group?"
+    assert cant not in _ack_text(await oauth.command(ALPHA, ALPHA.asker, "/askmentor", other))
+    await oauth.settled()
+    third = "Which pandas method pivots a long table into a wide one?"
+    assert cant in _ack_text(await oauth.command(ALPHA, ALPHA.asker, "/askmentor", third))
+    await oauth.settled()
+    async with oauth.app.uow_factory(read_only=True) as uow:
+        assert await uow.questions.get_by_number(workspace_ref(BETA.team), 1) is None
+        assert await uow.questions.get_by_number(workspace_ref(ALPHA.team), 3) is None
+
+    # Beta's channel unarchived: its question is taken and posted; Alpha's still refused.
+    await oauth.event(BETA, {"type": "channel_unarchive", "channel": BETA.mentoring})
+    assert cant not in _ack_text(await oauth.command(BETA, BETA.asker, "/askmentor", QUESTION))
+    await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", BETA.token, channel=BETA.mentoring),
+        what="card in Beta",
+    )
+    assert cant in _ack_text(await oauth.command(ALPHA, ALPHA.asker, "/askmentor", third))
+
+
+async def test_after_a_restart_a_registered_workspace_s_channel_is_watched_again(
+    oauth: OAuthHarness,
+) -> None:
+    cant = "questions can't be posted right now"
+    assert (await oauth.install(ALPHA)).status_code == 200
+    await oauth.settled()
+    # What a new process knows: the workspace's row, no channels watched yet.
+    assert oauth.bolt is not None
+    store = oauth.bolt.installation_store
+    assert isinstance(store, DbInstallationStore) and store.teams is not None
+    store.teams.registered.clear()
+    store.teams.watch._teams.clear()
+    # Its first request registers it again from the stored row (after the acknowledgement).
+    await oauth.command(ALPHA, ALPHA.asker, "/askmentor", "faq pandas")
+    await store.teams.background.finished(f"register:{ALPHA.team}", within=5)
+    await oauth.event(ALPHA, {"type": "channel_archive", "channel": ALPHA.mentoring})
+    assert cant in _ack_text(await oauth.command(ALPHA, ALPHA.asker, "/askmentor", QUESTION))

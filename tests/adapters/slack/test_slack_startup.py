@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from adapters.slack.listeners import CHANNEL_EVENTS
 from adapters.slack.runtime import (
     ChannelListRefused,
     ListingPatience,
@@ -146,6 +147,21 @@ async def test_a_missing_channel_stops_start_up_with_a_clear_message(
         await app.dispose()
 
 
+async def test_an_archived_channel_configured_by_name_is_said_to_be_archived(
+    fake_slack: FakeSlack,
+) -> None:
+    # Slack keeps an archived channel's name: "does not exist" would send the operator looking
+    # for a channel that is there.
+    fake_slack.archived.add("C0MENTOR1")
+    client = web_client(settings(fake_slack))
+    with pytest.raises(StartupError, match=r"#mentoring \(C0MENTOR1.*is archived; unarchive it"):
+        await resolve_channel(client, "#mentoring", key="mentoring")
+    # An active channel of that name (after a rename of the archived one) is the one taken.
+    fake_slack.channels["mentoring-old"] = "C0MENTOR1"
+    fake_slack.channels["mentoring"] = "C0MENTOR2"
+    assert await resolve_channel(client, "mentoring", key="mentoring") == "C0MENTOR2"
+
+
 async def test_start_up_registers_the_workspace_with_resolved_channels(
     fake_slack: FakeSlack, sqlite_url: str
 ) -> None:
@@ -258,6 +274,18 @@ def test_manifest_subscribes_to_uninstall_and_token_revocation(name: str) -> Non
     events = manifest.split("    bot_events:\n", 1)[1].split("  interactivity:", 1)[0]
     assert "      - app_uninstalled\n" in events
     assert "      - tokens_revoked\n" in events
+
+
+@pytest.mark.parametrize("name", ["manifest.yml", "manifest-socket.yml"])
+def test_manifest_subscribes_to_the_channel_events_the_app_listens_to(name: str) -> None:
+    # A mentoring channel archived or deleted stops questions: Slack sends these only to an
+    # app subscribed to them (with channels:read / groups:read, both asked for).
+    manifest = (MANIFESTS / name).read_text()
+    events = manifest.split("    bot_events:\n", 1)[1].split("  interactivity:", 1)[0]
+    for event in CHANNEL_EVENTS:
+        assert f"      - {event}\n" in events
+    scopes = manifest.split("    bot:\n", 1)[1].split("settings:", 1)[0]
+    assert "      - channels:read\n" in scopes and "      - groups:read\n" in scopes
 
 
 @pytest.mark.parametrize(
