@@ -27,6 +27,14 @@ _HOW = (
 )
 
 
+# What each platform's user ids look like (and the ids a forget leaves in their place).
+_SHAPES = {
+    "slack": r"[UW][A-Z0-9]{2,}|forgotten-[0-9a-f]{8}",
+    "discord": r"[0-9]{5,25}|forgotten-[0-9a-f]{8}",
+    "console": r"\S{1,40}",
+}
+
+
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr)
 
@@ -50,6 +58,13 @@ def person_ref(text: str) -> UserRef | str:
             f"{key!r} is not {_EXAMPLE}: it starts with one of "
             f"{', '.join(p + ':' for p in PLATFORM_NAMES)}"
         )
+    mention = re.fullmatch(r"<?@!?([^<>@\s]+)>?", ident)
+    if mention is not None and mention[0] != mention[1]:  # <@U0123>, @U0123, <@!1234>: pasted
+        return f"{key!r} is a mention; did you mean {platform}:{mention[1]}?"
+    if not re.fullmatch(_SHAPES[platform], ident):
+        if re.fullmatch(_SHAPES[platform], ident.upper()):
+            return f"{key!r} is not an id Slack gives; did you mean {platform}:{ident.upper()}?"
+        return f"{key!r} is not {_EXAMPLE} ({_HOW})"
     return UserRef(platform, ident)
 
 
@@ -61,13 +76,13 @@ def _user(person_id: str, err: Callable[[str], None]) -> UserRef | None:
     return found
 
 
-async def _workspace(app: App, user: UserRef) -> WorkspaceRef:
-    """Where the operator's action is recorded: the first workspace of the person's platform."""
+async def _workspaces(app: App, user: UserRef) -> list[WorkspaceRef]:
+    """Where the operator's action on `user` is recorded: the workspaces that hold their records
+    (whose admins may see what was done with their member's data), else the operator's own
+    place — never a workspace the person has nothing in, whose admins would learn of them."""
     async with app.uow_factory(read_only=True) as uow:
-        for ws in await uow.workspaces.all():
-            if ws.ref.platform == user.platform:
-                return ws.ref
-    return WorkspaceRef(user.platform, "cli")
+        theirs = await uow.privacy.workspaces_of(user)
+    return sorted(theirs, key=lambda w: w.key()) or [WorkspaceRef(user.platform, "cli")]
 
 
 async def export_person(
@@ -83,23 +98,24 @@ async def export_person(
     if user is None:
         return 2
     person_id = user.key()
-    workspace = await _workspace(app, user)
+    workspaces = await _workspaces(app, user)
     now = app.clock.now()
     async with app.uow_factory() as uow:
         data = await uow.privacy.person_data(user)
         if not data.found():
             err(f"micromentor: nothing is stored about {person_id}")
             return 1
-        await uow.audit.add(
-            AuditEntry(
-                workspace=workspace,
-                actor=UserRef("cli", "operator"),
-                actor_name=OPERATOR,
-                action="export",
-                subject=user.key(),
-                at=now,
+        for workspace in workspaces:
+            await uow.audit.add(
+                AuditEntry(
+                    workspace=workspace,
+                    actor=UserRef("cli", "operator"),
+                    actor_name=OPERATOR,
+                    action="export",
+                    subject=user.key(),
+                    at=now,
+                )
             )
-        )
         await uow.commit()
     out(export_json(data, now=now).decode("utf-8"))
     return 0
@@ -133,7 +149,7 @@ async def delete_person(
     operator = Actor(
         user=UserRef("cli", "operator"),
         name=OPERATOR,
-        workspace=await _workspace(app, user),
+        workspace=(await _workspaces(app, user))[0],
         platform_admin=True,
     )
     # The same command as `/mentoradmin forget`; the operator acts on any platform, and in

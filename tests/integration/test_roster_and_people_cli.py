@@ -285,6 +285,29 @@ async def test_the_operators_export_and_delete_cover_every_workspace(sqlite_url:
         await app.dispose()
 
 
+async def test_the_operators_export_is_audited_where_the_person_has_records_only(
+    sqlite_url: str,
+) -> None:
+    """An admin of a workspace the person has nothing in must not learn from its audit trail
+    that the operator exported them (nor whom): the export is recorded in the person's
+    workspaces, each of them."""
+    from bot.commands import Actor, RegisterMentor
+    from bot.privacy.people_cli import export_person
+
+    zed = UserRef("slack", "U0ZED")
+    app = await _app_in_two_workspaces(sqlite_url)
+    try:
+        await app.bus.handle(RegisterMentor(Actor(zed, "Zed Secret", OTHER), ("kubernetes",)))
+        assert await export_person(app, zed.key(), out=lambda _: None) == 0
+        async with app.uow_factory(read_only=True) as uow:
+            here = await uow.audit.recent([WS], limit=10, action="export")
+            there = await uow.audit.recent([OTHER], limit=10, action="export")
+        assert here == []
+        assert [(e.subject, e.actor_name) for e in there] == [(zed.key(), "operator (CLI)")]
+    finally:
+        await app.dispose()
+
+
 async def test_the_operators_delete_cancels_their_talks_and_questions_in_every_workspace(
     sqlite_url: str,
 ) -> None:
@@ -434,6 +457,10 @@ async def test_importing_an_admin_as_a_mentor_keeps_them_admin(
         ("123456789012345678", "did you mean discord:123456789012345678?"),
         ("alice", "Copy member ID"),
         ("teams:U1", "it starts with one of slack:, discord:, console:"),
+        ("slack:<@U0123ABCD>", "is a mention; did you mean slack:U0123ABCD?"),
+        ("discord:<@!123456789012345678>", "did you mean discord:123456789012345678?"),
+        ("slack:u0123abcd", "did you mean slack:U0123ABCD?"),
+        ("discord:abc", "Copy User ID"),
     ],
 )
 def test_a_dashboard_link_for_an_id_in_the_wrong_form_says_what_was_meant(
