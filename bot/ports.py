@@ -804,9 +804,15 @@ class AuditRepository(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
 
     async def recent(
-        self, workspaces: Sequence[WorkspaceRef], *, limit: int, action: str = ""
+        self,
+        workspaces: Sequence[WorkspaceRef],
+        *,
+        limit: int,
+        action: str = "",
+        actor: UserRef | None = None,
     ) -> list[AuditEntry]:
-        """The latest entries of these workspaces (of one action when given), newest first."""
+        """The latest entries of these workspaces (of one action, by one admin, when given),
+        newest first."""
         ...
 
 

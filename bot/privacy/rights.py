@@ -229,6 +229,8 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
                 cmd.person, workspace=cmd.actor.workspace, anonymous=False
             )
         ).found()
+        # Admin actions they took: every admin of the workspace reads them in the audit trail.
+        or bool(await ctx.uow.audit.recent([cmd.actor.workspace], limit=1, actor=cmd.person))
     )
     await step_down(
         ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here", everywhere=True

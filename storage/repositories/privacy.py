@@ -150,11 +150,18 @@ class SqlAuditRepository(Repository):
         )
 
     async def recent(
-        self, workspaces: Sequence[WorkspaceRef], *, limit: int, action: str = ""
+        self,
+        workspaces: Sequence[WorkspaceRef],
+        *,
+        limit: int,
+        action: str = "",
+        actor: UserRef | None = None,
     ) -> list[AuditEntry]:
         stmt = sa.select(AUDIT).where(AUDIT.c.workspace.in_([w.key() for w in workspaces]))
         if action:
             stmt = stmt.where(AUDIT.c.action == action)
+        if actor is not None:
+            stmt = stmt.where(AUDIT.c.actor == actor.key())
         rows = await self._session.execute(
             stmt.order_by(AUDIT.c.at.desc(), AUDIT.c.id.desc()).limit(limit)
         )

@@ -239,3 +239,16 @@ async def test_retention_removes_old_texts_and_comments_on_the_clock(
         == 0
     )
     assert await _count(sqlite_url, "outbox") > 0  # what is younger stays
+
+
+async def test_forgetting_someone_whose_only_records_are_admin_actions_says_it_was_done(
+    console: ConsoleDriver,
+) -> None:
+    """Their actions in the audit trail (which every admin reads) are rewritten to nobody: that
+    is something erased, not "nothing left to erase"."""
+    await console("as admin", "/mentoradmin stats")
+    out = await console("/mentoradmin forget admin confirm")
+    assert out.one("only admin sees").text.startswith("Done: admin is forgotten")
+    out = await console("/mentoradmin audit")
+    [stats] = [line for line in out.one("only admin sees").lines if line.endswith(" · stats")]
+    assert "· forgotten-" in stats and "admin" not in stats

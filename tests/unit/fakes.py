@@ -1411,12 +1411,19 @@ class FakeAuditRepository(_Repository):
         self._uow.put(self.table, key, replace(entry, id=key))
 
     async def recent(
-        self, workspaces: Sequence[WorkspaceRef], *, limit: int, action: str = ""
+        self,
+        workspaces: Sequence[WorkspaceRef],
+        *,
+        limit: int,
+        action: str = "",
+        actor: UserRef | None = None,
     ) -> list[AuditEntry]:
         found = [
             e
             for e in self._rows().values()
-            if e.workspace in workspaces and (not action or e.action == action)
+            if e.workspace in workspaces
+            and (not action or e.action == action)
+            and (actor is None or e.actor == actor)
         ]
         return sorted(found, key=lambda e: (e.at, e.id), reverse=True)[:limit]
 
