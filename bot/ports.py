@@ -585,11 +585,17 @@ class DigestRunRepository(Protocol):
 
 class LightningRepository(Protocol):
     async def add(self, session: Lightning) -> Lightning | None:
-        """Store a new session with its id; None when a demand proposal for the same workspace,
-        topic and period exists already (two questions asked at once propose once)."""
+        """Store a new session with its id and the next number of its workspace (never one
+        taken there, even by a session added at the same time); None when a demand proposal
+        for the same workspace, topic and period exists already (two questions asked at once
+        propose once)."""
         ...
 
     async def get(self, lightning_id: int) -> Lightning | None: ...
+
+    async def get_by_number(self, workspace: WorkspaceRef, number: int) -> Lightning | None:
+        """The session `number` of `workspace` (what people see and type)."""
+        ...
 
     async def save(self, session: Lightning, *, expected_state: LightningState) -> bool:
         """Write every field of a stored session (the card ref aside: the deliverer's) only if

@@ -448,9 +448,9 @@ KUDOS_USAGE = (
 )
 LIGHTNING_USAGE = (
     "Lightning sessions: `/lightning propose <topic> <YYYY-MM-DD HH:MM> <title>` · "
-    "`/lightning accept <id> <YYYY-MM-DD HH:MM> <title>` · `/lightning list` · "
-    "`/lightning join <id>` · `/lightning leave <id>` · `/lightning rate <id> <1-5>` · "
-    "your own session: `/lightning move <id> <YYYY-MM-DD HH:MM>` · `/lightning cancel <id>` "
+    "`/lightning accept <n> <YYYY-MM-DD HH:MM> <title>` · `/lightning list` · "
+    "`/lightning join <n>` · `/lightning leave <n>` · `/lightning rate <n> <1-5>` · "
+    "your own session: `/lightning move <n> <YYYY-MM-DD HH:MM>` · `/lightning cancel <n>` "
     "(times in your own timezone)"
 )
 

@@ -98,6 +98,10 @@ class WorkspaceRow(SQLModel, table=True):
     name: str = ""
     escalation_channel: str | None = None
     last_number: int = 0  # the highest question number handed out in this workspace
+    # The highest lightning session number handed out in this workspace (migration 0021).
+    last_lightning_number: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
+    )
 
 
 class PersonRow(SQLModel, table=True):
@@ -373,11 +377,15 @@ class LightningRow(SQLModel, table=True):
         ),
         sa.Index("ix_lightning_workspace_topic_created_at", "workspace", "topic", "created_at"),
         sa.Index("ix_lightning_workspace_state_starts_at", "workspace", "state", "starts_at"),
+        # Numbered per workspace like questions (migration 0021): `/lightning join 1` names
+        # this workspace's #1, whatever other workspaces hold.
+        sa.Index("uq_lightning_workspace_number", "workspace", "number", unique=True),
         {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace: str
+    number: int
     topic: str
     state: str
     minutes: int = 15

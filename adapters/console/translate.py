@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from adapters.console.gateway import PLATFORM
 from bot import commands as c
 from bot.learning import commands as lc
+from bot.lightning.commands import typed
 from bot.refs import MessageRef, ThreadRef, UserRef
 from bot.textcommands import (
     ParseError,
@@ -46,12 +47,12 @@ Lines you can type:
   /kudos [--private] <name> <why>          thank someone (--private: only they see it)
   /lightning propose <topic> <YYYY-MM-DD HH:MM> <title>
                                            offer a 15-minute lightning session
-  /lightning accept <id> <YYYY-MM-DD HH:MM> <title>
+  /lightning accept <n> <YYYY-MM-DD HH:MM> <title>
                                            teach a session proposed to you
-  /lightning list | join <id> | leave <id> | rate <id> <1-5>
+  /lightning list | join <n> | leave <n> | rate <n> <1-5>
                                            what's coming; sign up; take yourself off its
                                            list; rate it afterwards
-  /lightning move <id> <YYYY-MM-DD HH:MM> | cancel <id>
+  /lightning move <n> <YYYY-MM-DD HH:MM> | cancel <n>
                                            the speaker (or an admin) moves or calls off a
                                            session; who signed up is told
   react <emoji> <n>                        react to question n's card: ✋ or 🙋 claims, the
@@ -247,7 +248,8 @@ def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
         )
     command = c.button_command(actor, action, n)
     if command is not None:
-        return command
+        # A lightning session is clicked by the number shown on it, as typed commands name it.
+        return typed(command)
     return ParseError(
         f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
         "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, post, edit, "

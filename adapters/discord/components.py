@@ -224,7 +224,8 @@ class LightningModal(discord.ui.Modal):
     def __init__(self, lightning_id: int, workspace: str | None = None) -> None:
         at = f"@{workspace}" if workspace else ""
         super().__init__(
-            title=f"Teach lightning session #{lightning_id}",
+            # The button's internal id: the form's title never shows it.
+            title="Teach this lightning session",
             custom_id=f"{LIGHTNING_FORM}{lightning_id}{at}",
         )
         self.lightning_id = lightning_id

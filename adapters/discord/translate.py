@@ -337,9 +337,11 @@ def lightning_form_command(
         problem = when_problem(when) or f"I couldn't read `{when.strip()}` as a time."
         return ParseError(
             f"{problem} Use `YYYY-MM-DD HH:MM`, e.g. `2026-12-03 15:00`, or "
-            f"`/lightning accept {lightning_id} 2026-12-03 15:00 <title>`."
+            "`/lightning accept <number> 2026-12-03 15:00 <title>` with the number on the "
+            "proposal."
         )
-    return AcceptLightning(actor, lightning_id, starts_at, title)
+    # The form came from a button: the session's internal id (never shown).
+    return AcceptLightning(actor, lightning_id, starts_at, title, by_id=True)
 
 
 def complete_timezone(typed: str, zones: Iterable[str], *, limit: int = 25) -> list[str]:

@@ -499,7 +499,8 @@ def lightning_modal(metadata: dict[str, Any], *, lightning_id: int) -> dict[str,
     """ "I'll teach it": the session's title and its start (Slack's date-time picker shows and
     returns it in the person's own timezone as a Unix time)."""
     blocks = [
-        _input("title", f"Title of your lightning session #{lightning_id}", max_length=TITLE_MAX),
+        # `lightning_id` is the button's internal id (in the metadata): never shown.
+        _input("title", "Title of your lightning session", max_length=TITLE_MAX),
         {
             "type": "input",
             "block_id": "starts_at",

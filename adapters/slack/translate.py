@@ -393,7 +393,8 @@ def view_submission(view: Mapping[str, Any], *, actor: c.Actor) -> c.Command | N
         if not isinstance(lightning_id, int) or not isinstance(picked, int):
             return None
         starts_at = datetime.fromtimestamp(picked, tz=UTC)
-        return AcceptLightning(actor, lightning_id, starts_at, _value(values, "title"))
+        # The form came from a button: the session's internal id.
+        return AcceptLightning(actor, lightning_id, starts_at, _value(values, "title"), by_id=True)
     if not isinstance(question_id, int):
         return None
     if callback == "mm_comment":

@@ -41,7 +41,7 @@ class LightningCardGateway:
             return session.card
         card = await self._inner.post_card(channel, fresh, key=key, retry=retry)
         async with self._uow_factory() as uow:
-            await uow.lightning.set_card(session.number, card)
+            await uow.lightning.set_card(session.stored_id, card)
             await uow.commit()
         return card
 

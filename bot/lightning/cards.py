@@ -70,7 +70,7 @@ def lightning_card(
             " from someone who knows it. Press I'll join for reminders (a day and 15 minutes "
             f"before), or `/lightning join {s.number}`.",
         )
-        actions = (Action("join", s.number, "I'll join", "primary"),)
+        actions = (Action("join", s.stored_id, "I'll join", "primary"),)
     elif s.state is LightningState.HELD:
         rated = f"; rated {statistics.fmean(scores):.1f}/5 by {len(scores)}" if scores else ""
         fields.append(("Held", text(f"{going} signed up{rated}")))
@@ -83,14 +83,14 @@ def lightning_card(
         fields=tuple(fields),
         actions=actions,
         kind=CARD_KIND,
-        question_id=s.number,  # the card's subject: this session's number
+        question_id=s.stored_id,  # the card's subject: this session (its internal id)
     )
 
 
 def card_placeholder(s: Lightning) -> ChatMessage:
     """What the outbox stores for the card: it is rendered afresh when it goes out (see
     `bot.lightning.card_gateway`), so the count on it is the one at delivery."""
-    return ChatMessage(title=_title(s), body=text(), kind=CARD_KIND, question_id=s.number)
+    return ChatMessage(title=_title(s), body=text(), kind=CARD_KIND, question_id=s.stored_id)
 
 
 def _call(call_link: str) -> Text:
@@ -118,8 +118,9 @@ def proposal_prompt(s: Lightning, *, asked: int, window_days: int) -> ChatMessag
         ),
         actions=(
             # Sent by DM: the buttons name their workspace (a Discord DM is in no server).
-            Action("teach", s.number, "I'll teach it", "primary", s.workspace.id),
-            Action("notnow", s.number, "Not now", "default", s.workspace.id),
+            # Buttons carry the internal id (people never see it); the text, the number.
+            Action("teach", s.stored_id, "I'll teach it", "primary", s.workspace.id),
+            Action("notnow", s.stored_id, "Not now", "default", s.workspace.id),
         ),
     )
 
@@ -137,14 +138,14 @@ def invitation(s: Lightning, *, speaker: str, tz: str | None) -> ChatMessage:
             named(s),
             f", {when_text(s.starts_at, tz)}. Want to join?",
         ),
-        actions=(Action("join", s.number, "I'll join", "primary", s.workspace.id),),
+        actions=(Action("join", s.stored_id, "I'll join", "primary", s.workspace.id),),
     )
 
 
 def leave_button(s: Lightning) -> Action:
     """[Leave] for someone signed up: off the list, no reminders nor rating prompt."""
     # Sent by DM too: the button names its workspace (a Discord DM is in no server).
-    return Action("leave", s.number, "Leave", "default", s.workspace.id)
+    return Action("leave", s.stored_id, "Leave", "default", s.workspace.id)
 
 
 def reminder(
@@ -175,7 +176,8 @@ def rating_prompt(s: Lightning) -> ChatMessage:
             f"(or `/lightning rate {s.number} <1-5>`).",
         ),
         actions=tuple(
-            Action(f"lrate:{i}", s.number, str(i), "default", s.workspace.id) for i in range(1, 6)
+            Action(f"lrate:{i}", s.stored_id, str(i), "default", s.workspace.id)
+            for i in range(1, 6)
         ),
     )
 
@@ -185,7 +187,7 @@ async def lightning_card_view(uow: UnitOfWork, lightning_id: int) -> ChatMessage
     s = await uow.lightning.get(lightning_id)
     if s is None or s.starts_at is None:
         return None
-    rsvps = await uow.lightning.rsvps(s.number)
+    rsvps = await uow.lightning.rsvps(s.stored_id)
     # A forgotten person's sign-up stays under a tombstone ref: nobody going (its rating, a
     # figure, still counts).
     known = await uow.people.get_many([r.user for r in rsvps])

@@ -1,9 +1,13 @@
 """Lightning commands: propose, accept (with a title and a time), decline, join, leave, rate, list,
-and the speaker's (or an admin's) cancel and move."""
+and the speaker's (or an admin's) cancel and move.
+
+A session is named by its number in the actor's workspace (`number`: what people see and type);
+a button names it by its internal id instead (`by_id`: the ids on buttons already posted stay
+valid), and a session of another workspace is refused either way."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.commands import Actor, Command
@@ -19,6 +23,7 @@ __all__ = [
     "ProposeLightning",
     "RateLightning",
     "lightning_button",
+    "typed",
 ]
 
 
@@ -40,9 +45,10 @@ class AcceptLightning(Command):
     """A mentor takes a proposed session ("I'll teach it"): its title and time (as above)."""
 
     actor: Actor
-    lightning_id: int
+    number: int
     starts_at: datetime
     title: str
+    by_id: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +56,8 @@ class DeclineLightning(Command):
     """ "Not now" on a proposal."""
 
     actor: Actor
-    lightning_id: int
+    number: int
+    by_id: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +65,8 @@ class JoinLightning(Command):
     """ "I'll join": sign up for reminders (and to rate it afterwards)."""
 
     actor: Actor
-    lightning_id: int
+    number: int
+    by_id: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +74,16 @@ class LeaveLightning(Command):
     """ "Leave": off the list of a coming session (no reminders, no rating prompt)."""
 
     actor: Actor
-    lightning_id: int
+    number: int
+    by_id: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class RateLightning(Command):
     actor: Actor
-    lightning_id: int
+    number: int
     score: int
+    by_id: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +91,8 @@ class CancelLightning(Command):
     """The speaker (or an admin) calls off a scheduled session that has not started."""
 
     actor: Actor
-    lightning_id: int
+    number: int
+    by_id: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +100,9 @@ class MoveLightning(Command):
     """The speaker (or an admin) gives a scheduled session a new time (as for accept)."""
 
     actor: Actor
-    lightning_id: int
+    number: int
     starts_at: datetime
+    by_id: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,15 +113,34 @@ class ListLightning(Command):
 
 
 def lightning_button(actor: Actor, action: str, lightning_id: int) -> Command | None:
-    """The lightning buttons: ``join``, ``leave``, ``notnow``, ``lrate:1``..``lrate:5``; None
-    otherwise (``teach`` opens a form first)."""
+    """The lightning buttons: ``join``, ``leave``, ``notnow``, ``lrate:1``..``lrate:5``, on the
+    session's internal id; None otherwise (``teach`` opens a form first)."""
     if action == "join":
-        return JoinLightning(actor, lightning_id)
+        return JoinLightning(actor, lightning_id, by_id=True)
     if action == "leave":
-        return LeaveLightning(actor, lightning_id)
+        return LeaveLightning(actor, lightning_id, by_id=True)
     if action == "notnow":
-        return DeclineLightning(actor, lightning_id)
+        return DeclineLightning(actor, lightning_id, by_id=True)
     kind, _, score = action.partition(":")
     if kind == "lrate" and score.isdigit():
-        return RateLightning(actor, lightning_id, int(score))
+        return RateLightning(actor, lightning_id, int(score), by_id=True)
     return None
+
+
+_NAMED = (
+    AcceptLightning,
+    DeclineLightning,
+    JoinLightning,
+    LeaveLightning,
+    RateLightning,
+    CancelLightning,
+    MoveLightning,
+)
+
+
+def typed(command: Command) -> Command:
+    """A button's lightning command as if typed: the number is the one the person read on the
+    session (the console, where a click is typed as `click join 1`)."""
+    if isinstance(command, _NAMED) and command.by_id:
+        return replace(command, by_id=False)
+    return command

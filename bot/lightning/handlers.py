@@ -56,12 +56,31 @@ _SOONEST = timedelta(minutes=20)  # far enough ahead for the 15-minute reminder 
 _LATEST = timedelta(days=90)
 
 
-async def _session(ctx: Context, actor: Actor, lightning_id: int) -> Lightning:
-    """A session of the actor's workspace, or a polite refusal."""
-    s = await ctx.uow.lightning.get(lightning_id)
-    if s is None or s.workspace != actor.workspace:
+_NamesOne = (
+    AcceptLightning
+    | CancelLightning
+    | DeclineLightning
+    | JoinLightning
+    | LeaveLightning
+    | MoveLightning
+    | RateLightning
+)
+
+
+async def _session(ctx: Context, actor: Actor, cmd: _NamesOne) -> Lightning:
+    """The session `cmd` names in the actor's workspace (by its number there, or a button's
+    internal id), or a polite refusal: never a session of another workspace."""
+    if cmd.by_id:
+        s = await ctx.uow.lightning.get(cmd.number)
+        if s is None or s.workspace != actor.workspace:
+            raise Refusal(
+                "I can't find that lightning session here. `/lightning list` shows what's coming."
+            )
+        return s
+    s = await ctx.uow.lightning.get_by_number(actor.workspace, cmd.number)
+    if s is None:
         raise Refusal(
-            f"There is no lightning session #{lightning_id}. `/lightning list` shows what's coming."
+            f"There is no lightning session #{cmd.number}. `/lightning list` shows what's coming."
         )
     return s
 
@@ -122,7 +141,7 @@ async def _schedule(ctx: Context, s: Lightning, tz: str) -> None:
                 workspace=s.workspace,
                 due_at=when,
                 step=step,
-                subject_id=s.number,
+                subject_id=s.stored_id,
             )
             for step, when in due.items()
             if when > now
@@ -215,7 +234,7 @@ async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
 
 async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
     """ "I'll teach it": the first mentor to give a title and a time gets the session."""
-    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    s = await _session(ctx, cmd.actor, cmd)
     ws = await require_workspace(ctx, cmd.actor)
     if s.state is not LightningState.PROPOSED:
         if s.speaker == cmd.actor.user:
@@ -256,7 +275,7 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
 async def decline_lightning(cmd: DeclineLightning, ctx: Context) -> None:
     """ "Not now": a mentor asked to teach a proposed session passes it on; someone signed up
     for a coming session is taken off its list (no reminders, no rating prompt)."""
-    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    s = await _session(ctx, cmd.actor, cmd)
     if await _leave(ctx, cmd.actor, s):
         return
     if s.state is not LightningState.PROPOSED or cmd.actor.user not in s.invited:
@@ -276,7 +295,7 @@ async def _leave(ctx: Context, actor: Actor, s: Lightning) -> bool:
     now = ctx.clock.now()
     if s.state is not LightningState.SCHEDULED or s.ends_at is None or s.ends_at <= now:
         return False
-    if not await ctx.uow.lightning.remove_rsvp(s.number, actor.user):
+    if not await ctx.uow.lightning.remove_rsvp(s.stored_id, actor.user):
         return False
     ws = await workspace_of(ctx, s.workspace)
     if ws is not None:
@@ -292,9 +311,9 @@ async def _leave(ctx: Context, actor: Actor, s: Lightning) -> bool:
 
 
 async def leave_lightning(cmd: LeaveLightning, ctx: Context) -> None:
-    """``/lightning leave <id>`` or Leave on a reminder: off the list of a session that has not
+    """``/lightning leave <n>`` or Leave on a reminder: off the list of a session that has not
     ended."""
-    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    s = await _session(ctx, cmd.actor, cmd)
     if s.state is LightningState.CANCELLED:
         raise Refusal(f"Lightning session #{s.number} is cancelled already: nothing to leave.")
     if s.state is LightningState.HELD or (s.ends_at is not None and s.ends_at <= ctx.clock.now()):
@@ -309,7 +328,7 @@ async def leave_lightning(cmd: LeaveLightning, ctx: Context) -> None:
 
 
 async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
-    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    s = await _session(ctx, cmd.actor, cmd)
     now = ctx.clock.now()
     if s.state is not LightningState.SCHEDULED or s.ends_at is None or s.ends_at <= now:
         raise Refusal(f"Lightning session #{s.number} isn't taking sign-ups any more.")
@@ -318,7 +337,7 @@ async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     await ensure_person(ctx, cmd.actor)
     tz = await reader_timezone(ctx, cmd.actor.user, cmd.actor.workspace)
     assert s.starts_at is not None
-    if not await ctx.uow.lightning.add_rsvp(Rsvp(s.number, cmd.actor.user, now)):
+    if not await ctx.uow.lightning.add_rsvp(Rsvp(s.stored_id, cmd.actor.user, now)):
         ctx.reply(text(f"You're already signed up for #{s.number}: {when_text(s.starts_at, tz)}."))
         return
     ws = await workspace_of(ctx, s.workspace)
@@ -336,7 +355,7 @@ async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
 async def _day_reminder_due(ctx: Context, s: Lightning) -> datetime | None:
     """When the session's day-before reminder is due (the same local time the day before in the
     zone its time was given in: across a DST change not 24 hours); None when none is to come."""
-    for nudge in await ctx.uow.nudges.pending_about(NudgeKind.LIGHTNING, s.number):
+    for nudge in await ctx.uow.nudges.pending_about(NudgeKind.LIGHTNING, s.stored_id):
         if nudge.step == REMIND["day"]:
             return nudge.due_at
     return None
@@ -371,7 +390,7 @@ def _what_comes(s: Lightning, now: datetime, tz: str | None, day_due: datetime |
 
 async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
     """Attendees rate once; the first rating gives the speaker their points (within the cap)."""
-    s = await _session(ctx, cmd.actor, cmd.lightning_id)
+    s = await _session(ctx, cmd.actor, cmd)
     if not 1 <= cmd.score <= 5:
         raise Refusal("Rate from 1 to 5.")
     if s.state is not LightningState.HELD:
@@ -379,8 +398,8 @@ async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
     if s.speaker == cmd.actor.user:
         raise Refusal("Speakers don't rate their own session — the attendees' ratings are yours.")
     now = ctx.clock.now()
-    if not await ctx.uow.lightning.rate(s.number, cmd.actor.user, cmd.score, now):
-        signed = {r.user for r in await ctx.uow.lightning.rsvps(s.number)}
+    if not await ctx.uow.lightning.rate(s.stored_id, cmd.actor.user, cmd.score, now):
+        signed = {r.user for r in await ctx.uow.lightning.rsvps(s.stored_id)}
         if cmd.actor.user in signed:
             raise Refusal(f"You've rated #{s.number} already. Thank you!")
         raise Refusal(f"Only the people who signed up for #{s.number} rate it.")
@@ -389,7 +408,7 @@ async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
     assert ws is not None and speaker is not None
     # A speaker forgotten since it was held is a tombstone ref: no points, no badge DM to it.
     known = await ctx.uow.people.get(speaker) is not None
-    if known and await ctx.uow.lightning.mark_rewarded(s.number, now):
+    if known and await ctx.uow.lightning.mark_rewarded(s.stored_id, now):
         await award_points(
             ctx,
             user=speaker,
@@ -424,7 +443,7 @@ async def redraw_signed_up(ctx: Context, person: UserRef, workspace: WorkspaceRe
         return
     for s in await ctx.uow.lightning.upcoming(workspace, ctx.clock.now()):
         if s.speaker != person and any(
-            r.user == person for r in await ctx.uow.lightning.rsvps(s.number)
+            r.user == person for r in await ctx.uow.lightning.rsvps(s.stored_id)
         ):
             show_card(ctx, s, ws)
 
@@ -435,10 +454,10 @@ async def _call_off(ctx: Context, s: Lightning, ws: Workspace | None, *, why: st
     gone = replace(s, state=LightningState.CANCELLED)
     if not await ctx.uow.lightning.save(gone, expected_state=LightningState.SCHEDULED):
         return None
-    await ctx.uow.nudges.cancel_subject(NudgeKind.LIGHTNING, s.number)
+    await ctx.uow.nudges.cancel_subject(NudgeKind.LIGHTNING, s.stored_id)
     if ws is not None:
         show_card(ctx, gone, ws)
-    told = await present(ctx, await ctx.uow.lightning.rsvps(s.number))
+    told = await present(ctx, await ctx.uow.lightning.rsvps(s.stored_id))
     for r in told:
         ctx.outbox.dm(
             r.user,
@@ -454,10 +473,12 @@ async def _call_off(ctx: Context, s: Lightning, ws: Workspace | None, *, why: st
     return len(told)
 
 
-async def _speakers_session(ctx: Context, actor: Actor, lightning_id: int, verb: str) -> Lightning:
+async def _speakers_session(
+    ctx: Context, actor: Actor, cmd: CancelLightning | MoveLightning, verb: str
+) -> Lightning:
     """A scheduled session that has not started, which the actor may change: its speaker's, or
     any of the workspace's for an admin."""
-    s = await _session(ctx, actor, lightning_id)
+    s = await _session(ctx, actor, cmd)
     if s.speaker != actor.user and not is_admin(actor, ctx.config):
         raise Refusal(
             f"Sorry, only the speaker of lightning session #{s.number} (or an admin) can {verb} it. "
@@ -486,8 +507,8 @@ def _told(n: int) -> str:
 
 
 async def cancel_lightning(cmd: CancelLightning, ctx: Context) -> None:
-    """``/lightning cancel <id>``: the speaker (or an admin) calls a coming session off."""
-    s = await _speakers_session(ctx, cmd.actor, cmd.lightning_id, "cancel")
+    """``/lightning cancel <n>``: the speaker (or an admin) calls a coming session off."""
+    s = await _speakers_session(ctx, cmd.actor, cmd, "cancel")
     ws = await workspace_of(ctx, s.workspace)
     told = await _call_off(ctx, s, ws, why=f"{_by(s, cmd.actor)} called it off")
     if told is None:
@@ -508,9 +529,9 @@ async def cancel_lightning(cmd: CancelLightning, ctx: Context) -> None:
 
 
 async def move_lightning(cmd: MoveLightning, ctx: Context) -> None:
-    """``/lightning move <id> <YYYY-MM-DD HH:MM>``: a new time (in the actor's zone); the card
+    """``/lightning move <n> <YYYY-MM-DD HH:MM>``: a new time (in the actor's zone); the card
     shows it, the reminders follow it, and whoever signed up is told in their own zone."""
-    s = await _speakers_session(ctx, cmd.actor, cmd.lightning_id, "move")
+    s = await _speakers_session(ctx, cmd.actor, cmd, "move")
     starts, tz = await _start(ctx, cmd.actor, cmd)
     assert s.starts_at is not None
     if starts == s.starts_at:
@@ -519,12 +540,12 @@ async def move_lightning(cmd: MoveLightning, ctx: Context) -> None:
     moved = replace(s, starts_at=starts)
     if not await ctx.uow.lightning.save(moved, expected_state=LightningState.SCHEDULED):
         raise Refusal(f"Lightning session #{s.number} changed a moment ago; have another look.")
-    await ctx.uow.nudges.cancel_subject(NudgeKind.LIGHTNING, s.number)
+    await ctx.uow.nudges.cancel_subject(NudgeKind.LIGHTNING, s.stored_id)
     await _schedule(ctx, moved, tz)
     ws = await workspace_of(ctx, s.workspace)
     if ws is not None:
         show_card(ctx, moved, ws)
-    told = await present(ctx, await ctx.uow.lightning.rsvps(s.number))
+    told = await present(ctx, await ctx.uow.lightning.rsvps(s.stored_id))
     audience = [r.user for r in told]
     if moved.speaker is not None and moved.speaker != cmd.actor.user:
         audience.append(moved.speaker)
@@ -579,7 +600,7 @@ async def upcoming_text(ctx: Context, ws: Workspace, viewer: UserRef) -> ChatMes
     for s in upcoming[:20]:
         assert s.starts_at is not None and s.speaker is not None
         # A forgotten person's sign-up is a tombstone: nobody going.
-        rsvps = await present(ctx, await ctx.uow.lightning.rsvps(s.number))
+        rsvps = await present(ctx, await ctx.uow.lightning.rsvps(s.stored_id))
         going = len(rsvps)
         mine = " (you're speaking)" if s.speaker == viewer else ""
         if mine:

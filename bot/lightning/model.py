@@ -41,10 +41,20 @@ class Lightning:
     card: MessageRef | None = None
     held_at: datetime | None = None
     rewarded_at: datetime | None = None  # the speaker's points, given once
+    # Its number in its workspace (1, 2, 3 … per workspace: migration 0021), given when stored:
+    # what people see and type. The id is the bot's own (sign-ups, reminders, buttons).
+    local_number: int | None = None
     id: int | None = None
 
     @property
     def number(self) -> int:
+        """The session's number in its workspace (shown, typed)."""
+        assert self.local_number is not None, "lightning session not stored yet"
+        return self.local_number
+
+    @property
+    def stored_id(self) -> int:
+        """The session's internal id (never shown): its sign-ups, nudges and buttons use it."""
         assert self.id is not None, "lightning session not stored yet"
         return self.id
 

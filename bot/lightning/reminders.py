@@ -25,7 +25,7 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
         return
     # A forgotten attendee's sign-up stays (the count is a figure) under a tombstone ref,
     # which is nobody to remind or ask for a rating.
-    rsvps = await present(ctx, await ctx.uow.lightning.rsvps(s.number))
+    rsvps = await present(ctx, await ctx.uow.lightning.rsvps(s.stored_id))
     if nudge.step in (REMIND["day"], REMIND["soon"]):
         soon_due = s.starts_at - timedelta(minutes=15)
         if now >= s.starts_at or (nudge.step == REMIND["day"] and now >= soon_due):

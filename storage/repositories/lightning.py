@@ -14,7 +14,14 @@ from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.refs import MessageRef, UserRef, WorkspaceRef
 from storage.repositories._base import Repository, key_or_none, ref_or_none
 from storage.repositories.questions import _question
-from storage.tables import LightningRow, LightningRsvpRow, PersonRow, QuestionRow, table_of
+from storage.tables import (
+    LightningRow,
+    LightningRsvpRow,
+    PersonRow,
+    QuestionRow,
+    WorkspaceRow,
+    table_of,
+)
 
 __all__ = ["SqlLightningRepository", "like_json_element"]
 
@@ -22,6 +29,7 @@ T = table_of(LightningRow)
 RSVP = table_of(LightningRsvpRow)
 PERSON = table_of(PersonRow)
 QUESTION = table_of(QuestionRow)
+WORKSPACE = table_of(WorkspaceRow)
 _LONGEST = timedelta(hours=2)  # [lightning] minutes is at most 120
 
 
@@ -48,6 +56,7 @@ def _session(row: sa.Row[Any]) -> Lightning:
         created_at=row.created_at,
         held_at=row.held_at,
         rewarded_at=row.rewarded_at,
+        local_number=row.number,
     )
 
 
@@ -91,11 +100,34 @@ def like_json_element(column: sa.ColumnElement[Any], value: str) -> sa.ColumnEle
 class SqlLightningRepository(Repository):
     """`bot.ports.LightningRepository` over SQL."""
 
+    async def _next_number(self, workspace: WorkspaceRef) -> tuple[int, bool]:
+        """The workspace's next session number, and whether its counter handed it out. The
+        counter's row lock (as for question numbers) keeps two sessions created at once in one
+        workspace from taking the same number, on SQLite and PostgreSQL alike."""
+        numbered = await self._session.execute(
+            sa.update(WORKSPACE)
+            .where(WORKSPACE.c.key == workspace.key())
+            .values(last_lightning_number=WORKSPACE.c.last_lightning_number + 1)
+            .returning(WORKSPACE.c.last_lightning_number)
+        )
+        number = numbered.scalar_one_or_none()
+        if number is not None:
+            return number, True
+        # A workspace without its row (imports, tests): the next free one.
+        found = await self._session.execute(
+            sa.select(sa.func.coalesce(sa.func.max(T.c.number), 0) + 1).where(
+                T.c.workspace == workspace.key()
+            )
+        )
+        return found.scalar_one(), False
+
     async def add(self, session: Lightning) -> Lightning | None:
-        values = _values(session)
+        number, counted = await self._next_number(session.workspace)
+        values = {**_values(session), "number": number}
         if session.demand_period is None:
             result = await self._session.execute(sa.insert(T).values(**values).returning(T.c.id))
             session.id = result.scalar_one()
+            session.local_number = number
             return session
         stmt = (
             self._insert(T)
@@ -105,12 +137,32 @@ class SqlLightningRepository(Repository):
         )
         found = (await self._session.execute(stmt)).first()
         if found is None:
+            if counted:
+                # Proposed already: give the number back (this transaction holds the counter's
+                # row, so nobody took a later one), or the numbers shown would skip one.
+                await self._session.execute(
+                    sa.update(WORKSPACE)
+                    .where(
+                        WORKSPACE.c.key == session.workspace.key(),
+                        WORKSPACE.c.last_lightning_number == number,
+                    )
+                    .values(last_lightning_number=number - 1)
+                )
             return None
         session.id = found[0]
+        session.local_number = number
         return session
 
     async def get(self, lightning_id: int) -> Lightning | None:
         row = (await self._session.execute(sa.select(T).where(T.c.id == lightning_id))).first()
+        return None if row is None else _session(row)
+
+    async def get_by_number(self, workspace: WorkspaceRef, number: int) -> Lightning | None:
+        row = (
+            await self._session.execute(
+                sa.select(T).where(T.c.workspace == workspace.key(), T.c.number == number)
+            )
+        ).first()
         return None if row is None else _session(row)
 
     async def save(self, session: Lightning, *, expected_state: LightningState) -> bool:
@@ -236,7 +288,7 @@ class SqlLightningRepository(Repository):
         signed = await self._session.execute(
             sa.select(RSVP.c.lightning_id, RSVP.c.score, PERSON.c.key.is_not(None))
             .select_from(RSVP.outerjoin(PERSON, PERSON.c.key == RSVP.c.user))
-            .where(RSVP.c.lightning_id.in_([s.number for s in sessions]))
+            .where(RSVP.c.lightning_id.in_([s.stored_id for s in sessions]))
         )
         attendees: dict[int, int] = {}
         scores: dict[int, list[int]] = {}
@@ -246,6 +298,6 @@ class SqlLightningRepository(Repository):
             if score is not None:
                 scores.setdefault(lightning_id, []).append(score)
         return [
-            HeldSession(s, attendees.get(s.number, 0), tuple(scores.get(s.number, ())))
+            HeldSession(s, attendees.get(s.stored_id, 0), tuple(scores.get(s.stored_id, ())))
             for s in sessions
         ]

@@ -147,7 +147,7 @@ DOCUMENTED = [
     "dashboard",
     "/kudos",
     "/lightning propose <topic> <YYYY-MM-DD HH:MM> <title>",
-    "/lightning accept <id> <YYYY-MM-DD HH:MM> <title>",
+    "/lightning accept <n> <YYYY-MM-DD HH:MM> <title>",
     "list",
     "faq <n> <text>",
     "comment <n> <text>",

@@ -69,13 +69,15 @@ async def test_a_session_round_trips_every_field(uow_factory: UowFactory) -> Non
     async with uow_factory() as uow:
         stored = await uow.lightning.add(session)
         assert stored is not None
-        await uow.lightning.set_card(stored.number, MessageRef("slack", "C1:1.2"))
+        await uow.lightning.set_card(stored.stored_id, MessageRef("slack", "C1:1.2"))
         await uow.commit()
     async with uow_factory() as uow:
-        back = await uow.lightning.get(stored.number)
+        back = await uow.lightning.get(stored.stored_id)
     assert back is not None
     assert back.card == MessageRef("slack", "C1:1.2")
-    assert back == Lightning(**{**vars_of(session), "id": stored.number, "card": back.card})
+    assert back == Lightning(
+        **{**vars_of(session), "id": stored.stored_id, "local_number": 1, "card": back.card}
+    )
 
 
 def vars_of(s: Lightning) -> dict[str, object]:
@@ -102,7 +104,7 @@ async def test_saving_a_session_checks_the_state_it_was_read_in(uow_factory: Uow
         assert not await uow.lightning.save(s, expected_state=LightningState.PROPOSED)
         await uow.commit()
     async with uow_factory() as uow:
-        back = await uow.lightning.get(s.number)
+        back = await uow.lightning.get(s.stored_id)
     assert back is not None and (back.state, back.speaker) == (LightningState.SCHEDULED, BOB)
 
 
@@ -181,17 +183,17 @@ async def test_sign_ups_count_once_and_rate_once(uow_factory: UowFactory) -> Non
             _session(state=LightningState.HELD, speaker=BOB, held_at=T0, starts_at=T0)
         )
         assert s is not None
-        assert await uow.lightning.add_rsvp(Rsvp(s.number, ALICE, T0))
-        assert not await uow.lightning.add_rsvp(Rsvp(s.number, ALICE, T0))
-        assert await uow.lightning.add_rsvp(Rsvp(s.number, CAROL, T0))
-        assert await uow.lightning.rate(s.number, ALICE, 5, T0)
-        assert not await uow.lightning.rate(s.number, ALICE, 1, T0)
-        assert not await uow.lightning.rate(s.number, BOB, 5, T0)  # never signed up
-        assert await uow.lightning.mark_rewarded(s.number, T0)
-        assert not await uow.lightning.mark_rewarded(s.number, T0)
+        assert await uow.lightning.add_rsvp(Rsvp(s.stored_id, ALICE, T0))
+        assert not await uow.lightning.add_rsvp(Rsvp(s.stored_id, ALICE, T0))
+        assert await uow.lightning.add_rsvp(Rsvp(s.stored_id, CAROL, T0))
+        assert await uow.lightning.rate(s.stored_id, ALICE, 5, T0)
+        assert not await uow.lightning.rate(s.stored_id, ALICE, 1, T0)
+        assert not await uow.lightning.rate(s.stored_id, BOB, 5, T0)  # never signed up
+        assert await uow.lightning.mark_rewarded(s.stored_id, T0)
+        assert not await uow.lightning.mark_rewarded(s.stored_id, T0)
         await uow.commit()
     async with uow_factory() as uow:
-        rsvps = await uow.lightning.rsvps(s.number)
+        rsvps = await uow.lightning.rsvps(s.stored_id)
         [held] = await uow.lightning.held_between(WS, T0, T0 + timedelta(days=1))
         assert await uow.lightning.given_by(BOB) == 1
     assert [(r.user, r.score) for r in rsvps] == [(ALICE, 5), (CAROL, None)]
@@ -211,8 +213,8 @@ async def test_a_forgotten_persons_sign_up_is_no_attendance_but_its_rating_count
         )
         assert s is not None
         for ref, score in ((ALICE, 5), (CAROL, 3)):
-            assert await uow.lightning.add_rsvp(Rsvp(s.number, ref, T0))
-            assert await uow.lightning.rate(s.number, ref, score, T0)
+            assert await uow.lightning.add_rsvp(Rsvp(s.stored_id, ref, T0))
+            assert await uow.lightning.rate(s.stored_id, ref, score, T0)
         await uow.privacy.forget(
             CAROL, tombstone=UserRef("slack", "forgotten-1"), removed="[removed]"
         )
@@ -228,17 +230,17 @@ async def test_a_sign_up_taken_back_is_gone_and_may_come_again(uow_factory: UowF
             _session(state=LightningState.SCHEDULED, speaker=BOB, starts_at=T0)
         )
         assert s is not None
-        assert await uow.lightning.add_rsvp(Rsvp(s.number, ALICE, T0))
-        assert await uow.lightning.add_rsvp(Rsvp(s.number, CAROL, T0))
+        assert await uow.lightning.add_rsvp(Rsvp(s.stored_id, ALICE, T0))
+        assert await uow.lightning.add_rsvp(Rsvp(s.stored_id, CAROL, T0))
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.lightning.remove_rsvp(s.number, ALICE)
-        assert not await uow.lightning.remove_rsvp(s.number, ALICE)
-        assert not await uow.lightning.remove_rsvp(s.number, BOB)  # never signed up
+        assert await uow.lightning.remove_rsvp(s.stored_id, ALICE)
+        assert not await uow.lightning.remove_rsvp(s.stored_id, ALICE)
+        assert not await uow.lightning.remove_rsvp(s.stored_id, BOB)  # never signed up
         await uow.commit()
     async with uow_factory() as uow:
-        assert [r.user for r in await uow.lightning.rsvps(s.number)] == [CAROL]
-        assert await uow.lightning.add_rsvp(Rsvp(s.number, ALICE, T0))
+        assert [r.user for r in await uow.lightning.rsvps(s.stored_id)] == [CAROL]
+        assert await uow.lightning.add_rsvp(Rsvp(s.stored_id, ALICE, T0))
         await uow.commit()
 
 

@@ -654,3 +654,83 @@ async def test_0020_deletes_rating_points_of_sessions_that_did_not_resolve(
     finally:
         await engine.dispose()
     assert kept == sorted([(1, "good rating", 2), (1, "resolve", 5), (None, "kudos", 1)], key=repr)
+
+
+async def test_0021_numbers_lightning_sessions_per_workspace_and_goes_back(
+    empty_url: str,
+) -> None:
+    """Sessions stored before 0021 are numbered 1, 2, 3 … in each workspace in id order, each
+    workspace's counter continues from its highest (a third workspace without sessions at 0),
+    and the next session of a workspace takes the next number there; down to 0020 the number
+    and the counter go, the sessions and SQLite's AUTOINCREMENT stay."""
+    await upgrade(empty_url, "0020")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    a, b = "slack:TA", "slack:TB"
+    try:
+        async with engine.begin() as conn:
+            for key in (a, b, "slack:TC"):
+                await conn.execute(
+                    text(
+                        "INSERT INTO workspace (key, mentoring_channel, admin_channel, timezone, "
+                        "name, last_number) VALUES (:k, 'C1', 'C2', 'UTC', '', 0)"
+                    ),
+                    {"k": key},
+                )
+            # ids (given in order) interleave the workspaces: A 1, B 2, A 3, B 4, B 5
+            for ws in (a, b, a, b, b):
+                await conn.execute(
+                    text(
+                        "INSERT INTO lightning (workspace, topic, state, minutes, title, "
+                        "question_ids, invited, declined, created_at) VALUES (:ws, "
+                        "'pandas', 'proposed', 15, '', '[]', '[]', '[]', '2026-11-20 09:00:00')"
+                    ),
+                    {"ws": ws},
+                )
+        await upgrade(empty_url)
+        async with engine.connect() as conn:
+            numbers = {
+                tuple(r)
+                for r in await conn.execute(text("SELECT id, workspace, number FROM lightning"))
+            }
+            counters = dict(
+                tuple(r)  # type: ignore[misc]
+                for r in await conn.execute(
+                    text("SELECT key, last_lightning_number FROM workspace")
+                )
+            )
+        assert numbers == {(1, a, 1), (3, a, 2), (2, b, 1), (4, b, 2), (5, b, 3)}
+        assert counters == {a: 2, b: 3, "slack:TC": 0}
+        async with make_uow_factory(engine)() as uow:
+            from bot.lightning.model import Lightning
+
+            added = await uow.lightning.add(
+                Lightning(WorkspaceRef("slack", "TA"), "sql", datetime(2026, 11, 21, tzinfo=UTC))
+            )
+            await uow.commit()
+        assert added is not None and (added.stored_id, added.number) == (6, 3)
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade_to("0020"))
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("lightning")}
+            )
+            ws_columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("workspace")}
+            )
+            kept = (await conn.execute(text("SELECT COUNT(*) FROM lightning"))).scalar()
+            ddl = (
+                (
+                    await conn.execute(
+                        text("SELECT sql FROM sqlite_master WHERE name = 'lightning'")
+                    )
+                ).scalar()
+                if conn.dialect.name == "sqlite"
+                else "AUTOINCREMENT"
+            )
+    finally:
+        await engine.dispose()
+    assert "number" not in columns and "last_lightning_number" not in ws_columns
+    assert kept == 6 and "AUTOINCREMENT" in str(ddl)
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD

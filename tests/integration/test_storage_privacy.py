@@ -219,7 +219,7 @@ async def test_forgetting_reaches_the_lists_that_name_someone_and_the_faqs_copy(
             q1 = await uow.questions.get_by_number(WS, 1)
             q2 = await uow.questions.get_by_number(WS, 2)
             faq = await uow.faq.for_question(1)
-            session = await uow.lightning.get(talk.number)
+            session = await uow.lightning.get(talk.stored_id)
         assert session is not None and bob.user not in {*session.invited, *session.declined}
         assert cleo.user in session.invited and len(session.declined) == 1
         assert q1 is not None and q2 is not None
@@ -456,8 +456,8 @@ async def test_one_workspaces_data_holds_only_its_rows_and_workspaces_of_names_e
                 await uow.not_my_area.add(mentor=bob, question_id=q1.pk, topics=[skill], at=T0)
                 talk = await uow.lightning.add(Lightning(ws, skill, T0, speaker=cleo))
                 assert talk is not None
-                talks[ws] = talk.number
-                await uow.lightning.add_rsvp(Rsvp(talk.number, bob, T0))
+                talks[ws] = talk.stored_id  # the export names the internal id
+                await uow.lightning.add_rsvp(Rsvp(talk.stored_id, bob, T0))
                 await uow.commit()
         async with app.uow_factory() as uow:
             await uow.streaks.add_pause(PausePeriod(bob, T0, T0 + timedelta(days=7)))

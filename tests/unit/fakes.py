@@ -1022,13 +1022,24 @@ class FakeLightningRepository(_Repository):
                 (s.workspace, s.topic, s.demand_period) == key[1:] for s in self._rows().values()
             ):
                 return None
+        await self._uow.lock("workspaces", session.workspace)  # the counter's row
         session.id = self._uow.db.next_id(self.table)
+        session.local_number = 1 + max(
+            (s.number for s in self._rows().values() if s.workspace == session.workspace),
+            default=0,
+        )
         self._uow.put(self.table, session.id, session)
         await self._uow.lock(self.table, session.id)
         return session
 
     async def get(self, lightning_id: int) -> Lightning | None:
         return _copy(self._rows().get(lightning_id))
+
+    async def get_by_number(self, workspace: WorkspaceRef, number: int) -> Lightning | None:
+        for s in self._rows().values():
+            if s.workspace == workspace and s.number == number:
+                return _copy(s)
+        return None
 
     async def save(self, session: Lightning, *, expected_state: LightningState) -> bool:
         assert session.id is not None

@@ -211,10 +211,10 @@ def test_times_are_read_as_wall_times() -> None:
 @pytest.mark.parametrize(
     ("action", "expected"),
     [
-        ("join", JoinLightning(ACTOR, 4)),
-        ("notnow", DeclineLightning(ACTOR, 4)),
-        ("leave", LeaveLightning(ACTOR, 4)),
-        ("lrate:3", RateLightning(ACTOR, 4, 3)),
+        ("join", JoinLightning(ACTOR, 4, by_id=True)),
+        ("notnow", DeclineLightning(ACTOR, 4, by_id=True)),
+        ("leave", LeaveLightning(ACTOR, 4, by_id=True)),
+        ("lrate:3", RateLightning(ACTOR, 4, 3, by_id=True)),
         ("teach", None),
         ("lrate:x", None),
     ],

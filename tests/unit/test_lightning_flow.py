@@ -587,6 +587,7 @@ def test_the_speakers_answer_counts_whom_it_invited_in_words(
         starts,
         state=LightningState.SCHEDULED,
         starts_at=starts,
+        local_number=3,
     )
     s.id = 3
     assert said in _scheduled_reply(s, "UTC", invited, starts - timedelta(days=2)).plain()

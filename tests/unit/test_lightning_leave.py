@@ -1,4 +1,4 @@
-"""Leaving a lightning session one signed up for: `/lightning leave <id>` or Leave on the "You're
+"""Leaving a lightning session one signed up for: `/lightning leave <n>` or Leave on the "You're
 in!" answer and on each reminder; afterwards no reminders nor rating prompt. Someone not signed
 up, a session that ended or was cancelled, and the speaker are each told what is true."""
 
@@ -66,7 +66,8 @@ async def test_leave_on_a_reminder_takes_them_off_the_list(core: Core) -> None:
     [leave] = reminder.actions
     assert (leave.id, leave.label, leave.workspace) == ("leave", "Leave", WORKSPACE.id)
     pressed = c.button_command(core.actor("dan"), leave.id, leave.question_id)
-    assert pressed == LeaveLightning(core.actor("dan"), n)
+    [session] = core.db.rows("lightning")
+    assert pressed == LeaveLightning(core.actor("dan"), session.stored_id, by_id=True)
     said = await core.reply(pressed)
     assert said == OFF_THE_LIST.format(n=n, title=TITLE), said
     assert core.db.rows("rsvps") == []

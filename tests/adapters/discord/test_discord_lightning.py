@@ -271,9 +271,10 @@ ACTOR = actor_for(user_id=7, name="bob", guild_id=1)
 
 def test_the_teach_button_asks_for_the_form() -> None:
     assert button_command(ACTOR, "mm:teach:4") == TeachRequest(ACTOR, 4)
-    assert button_command(ACTOR, "mm:lrate:5:4") == RateLightning(ACTOR, 4, 5)
-    assert button_command(ACTOR, "mm:notnow:4") == DeclineLightning(ACTOR, 4)
-    assert button_command(ACTOR, "mm:leave:4@77") == LeaveLightning(ACTOR, 4)
+    # Buttons carry the session's internal id, never typed: by_id.
+    assert button_command(ACTOR, "mm:lrate:5:4") == RateLightning(ACTOR, 4, 5, by_id=True)
+    assert button_command(ACTOR, "mm:notnow:4") == DeclineLightning(ACTOR, 4, by_id=True)
+    assert button_command(ACTOR, "mm:leave:4@77") == LeaveLightning(ACTOR, 4, by_id=True)
 
 
 def test_the_lightning_form_is_read_from_the_raw_payload() -> None:
@@ -297,7 +298,7 @@ def test_the_lightning_form_is_read_from_the_raw_payload() -> None:
     )
     assert lightning_form_submission({"custom_id": "mmform:comment:4"}) is None
     assert lightning_form_command(ACTOR, 4, title="groupby", when="2026-12-03 15:00") == (
-        AcceptLightning(ACTOR, 4, datetime(2026, 12, 3, 15, 0), "groupby")
+        AcceptLightning(ACTOR, 4, datetime(2026, 12, 3, 15, 0), "groupby", by_id=True)
     )
 
 
@@ -329,7 +330,9 @@ def test_an_impossible_time_in_the_teach_form_names_what_is_wrong(typed: str, na
     assert isinstance(refused, ParseError)
     assert named in refused.message
     assert "couldn't read" not in refused.message
-    assert "`/lightning accept 4 2026-12-03 15:00 <title>`" in refused.message
+    # The form knows the session's internal id only: the shape, with the number to look up.
+    assert "`/lightning accept <number> 2026-12-03 15:00 <title>`" in refused.message
+    assert "accept 4 " not in refused.message
 
 
 def test_an_unreadable_time_in_the_teach_form_still_shows_the_shape_to_use() -> None:

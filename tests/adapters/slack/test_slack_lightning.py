@@ -292,7 +292,8 @@ def test_the_teach_button_opens_the_lightning_form_and_comment_its_own() -> None
     assert tr.form_for_button("mm:teach:4") == tr.OpenModal("lightning", 4)
     assert tr.form_for_button("mm:comment:2") == tr.OpenModal("comment", 2)
     assert tr.form_for_button("mm:join:4") is None
-    assert tr.block_action("mm:join:4", actor=_actor()) == JoinLightning(_actor(), 4)
+    # The button carries the session's internal id: by_id.
+    assert tr.block_action("mm:join:4", actor=_actor()) == JoinLightning(_actor(), 4, by_id=True)
 
 
 def test_the_submitted_lightning_form_carries_the_pickers_exact_time() -> None:
@@ -310,7 +311,7 @@ def test_the_submitted_lightning_form_carries_the_pickers_exact_time() -> None:
     }
     command = tr.view_submission(view, actor=_actor())
     assert command == AcceptLightning(
-        _actor(), 4, datetime(2025, 11, 25, 15, 0, tzinfo=UTC), "groupby"
+        _actor(), 4, datetime(2025, 11, 25, 15, 0, tzinfo=UTC), "groupby", by_id=True
     )
 
 
