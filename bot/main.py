@@ -245,6 +245,22 @@ def console_database_url(config: Config) -> str:
     return f"sqlite+aiosqlite:///{file}"
 
 
+async def _not_a_served_database(app: App, console: str) -> None:
+    """The console plays made-up people in a workspace of its own: on a database that serves
+    Slack or Discord workspaces (`DATABASE_URL` left set to production's) they would join the
+    real ones' figures and its workspace get a weekly digest. Refused, before anything is
+    written (the schema aside, which `run` would upgrade too)."""
+    async with app.uow_factory(read_only=True) as uow:
+        served = sorted({ws.ref.platform for ws in await uow.workspaces.all()} - {console})
+    if served:
+        raise StartupError(
+            f"the console won't run on this database: it serves {' and '.join(p.title() for p in served)} "
+            "workspaces (DATABASE_URL is set to it), and the console's made-up people and "
+            "questions would join theirs. Unset DATABASE_URL to play on console.db beside "
+            "bot.toml, or set it to a database of its own."
+        )
+
+
 async def run_console(
     config: Config,
     *,
@@ -267,6 +283,11 @@ async def run_console(
         database_url=database_url or console_database_url(config),
         deliver_now=True,
     )
+    try:
+        await _not_a_served_database(app, PLATFORM)
+    except StartupError:
+        await app.dispose()
+        raise
     session = ConsoleSession(app=app, gateway=gateway, clock=clock, write=write)
     scheduler = None
     try:

@@ -3,8 +3,10 @@ operator's `micromentor people export|delete` and `dashboard --link`."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -483,3 +485,47 @@ def test_a_dashboard_link_takes_the_platform_in_any_case(
     capsys.readouterr()
     assert main(["dashboard", "--link", "Console:admin", "--port", "3999"]) == 0
     assert capsys.readouterr().out.startswith("http://localhost:3999/admin/signin?token=")
+
+
+def test_the_console_refuses_a_database_that_serves_slack_or_discord(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`DATABASE_URL` left set to production's: the console's made-up people would join the real
+    workspaces' figures (and its workspace get a weekly digest there). One line, exit 2, and
+    no console workspace, person or question added."""
+    from bot.cli import main
+
+    async def serve_slack() -> None:
+        app = await build_app(
+            Config(),
+            clock=ManualClock(datetime(2026, 11, 23, tzinfo=UTC)),
+            database_url=os.environ["DATABASE_URL"],
+        )
+        try:
+            await app.bus.handle(
+                RegisterWorkspace(WS, ChannelRef("slack", "C1"), ChannelRef("slack", "C2"))
+            )
+        finally:
+            await app.dispose()
+
+    asyncio.run(serve_slack())
+    assert main(["console", "--script", "s.txt"]) == 2
+    err = capsys.readouterr().err
+    assert "the console won't run on this database: it serves Slack workspaces" in err
+    assert "Unset DATABASE_URL to play on console.db" in err
+
+    async def stored() -> tuple[list[str], int]:
+        app = await build_app(
+            Config(),
+            clock=ManualClock(datetime(2026, 11, 23, tzinfo=UTC)),
+            database_url=os.environ["DATABASE_URL"],
+        )
+        try:
+            async with app.uow_factory(read_only=True) as uow:
+                spaces = [ws.ref.key() for ws in await uow.workspaces.all()]
+                asked = len(await uow.questions.created_between(WS, None, None))
+            return spaces, asked
+        finally:
+            await app.dispose()
+
+    assert asyncio.run(stored()) == (["slack:T1"], 0)
