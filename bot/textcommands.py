@@ -594,7 +594,10 @@ def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
         number, _, tail = rest.partition(" ")
         n = number.lstrip("#")
         if not n.isdigit():
-            return ParseError(f"Which session? `/lightning {sub} 3 ...` — {LIGHTNING_USAGE}")
+            return ParseError(
+                f"Which session? `/lightning {sub} <n> …`, with the number on its card "
+                f"(`/lightning list` shows them) — {LIGHTNING_USAGE}"
+            )
         if sub == "join":
             return JoinLightning(actor, int(n))
         if sub == "leave":

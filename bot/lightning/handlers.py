@@ -213,6 +213,17 @@ async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
     topic = ctx.services.taxonomy.canonical(topic) or topic.lower()
     title = _clean_title(cmd.title)
     starts, tz = await _start(ctx, cmd.actor, cmd)
+    for coming in await ctx.uow.lightning.upcoming(ws.ref, ctx.clock.now()):
+        if (coming.speaker, coming.topic, coming.starts_at) == (cmd.actor.user, topic, starts):
+            # The same talk sent twice (a retyped command): one session, not two cards.
+            raise Refusal(
+                text(
+                    f"You proposed this already: lightning session #{coming.number}, ",
+                    named(coming),
+                    f", {when_text(starts, tz)}. Nothing new was posted; "
+                    f"`/lightning move {coming.number} <YYYY-MM-DD HH:MM>` changes its time.",
+                )
+            )
     await ensure_person(ctx, cmd.actor)
     s = await ctx.uow.lightning.add(
         Lightning(
@@ -330,6 +341,13 @@ async def leave_lightning(cmd: LeaveLightning, ctx: Context) -> None:
 async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     s = await _session(ctx, cmd.actor, cmd)
     now = ctx.clock.now()
+    if s.state is LightningState.PROPOSED:
+        raise Refusal(
+            f"Nobody has taken lightning session #{s.number} yet, so there's nothing to join; "
+            "`/lightning list` shows the sessions coming."
+        )
+    if s.state is LightningState.CANCELLED:
+        raise Refusal(f"Lightning session #{s.number} was called off, so there's nothing to join.")
     if s.state is not LightningState.SCHEDULED or s.ends_at is None or s.ends_at <= now:
         raise Refusal(f"Lightning session #{s.number} isn't taking sign-ups any more.")
     if s.speaker == cmd.actor.user:
@@ -393,6 +411,10 @@ async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
     s = await _session(ctx, cmd.actor, cmd)
     if not 1 <= cmd.score <= 5:
         raise Refusal("Rate from 1 to 5.")
+    if s.state is LightningState.PROPOSED:
+        raise Refusal(f"Nobody gave lightning session #{s.number}, so there's nothing to rate.")
+    if s.state is LightningState.CANCELLED:
+        raise Refusal(f"Lightning session #{s.number} was called off, so there's nothing to rate.")
     if s.state is not LightningState.HELD:
         raise Refusal(f"Lightning session #{s.number} hasn't taken place yet; rate it afterwards.")
     if s.speaker == cmd.actor.user:
@@ -489,7 +511,9 @@ async def _speakers_session(
     if s.state is LightningState.HELD:
         raise Refusal(f"Lightning session #{s.number} has taken place already.")
     if s.state is not LightningState.SCHEDULED:
-        raise Refusal(f"Lightning session #{s.number} is cancelled already.")
+        if verb == "cancel":
+            raise Refusal(f"Lightning session #{s.number} is cancelled already.")
+        raise Refusal(f"Lightning session #{s.number} was cancelled, so it can't be {verb}d.")
     assert s.starts_at is not None
     if s.starts_at <= ctx.clock.now():
         raise Refusal(f"Lightning session #{s.number} has started; it ends on its own.")

@@ -172,3 +172,36 @@ async def test_a_new_time_too_soon_or_the_same_changes_nothing(core: Core) -> No
 async def test_another_workspaces_session_is_not_found(core: Core) -> None:
     said = await core.reply(CancelLightning(core.actor("bob"), 99))
     assert said.startswith("There is no lightning session #99.")
+
+
+async def test_a_cancelled_session_cant_be_moved_and_says_so(core: Core) -> None:
+    n = await scheduled_with_one_sign_up(core)
+    await core.reply(CancelLightning(core.actor("bob"), n))
+    said = await core.reply(MoveLightning(core.actor("bob"), n, LATER))
+    assert said == f"Lightning session #{n} was cancelled, so it can't be moved."
+
+
+async def test_a_proposal_nobody_took_cant_be_joined_or_rated(core: Core) -> None:
+    """A demand proposal never takes place until someone gives it: joining or rating it says
+    that, not "hasn't taken place yet; rate it afterwards"."""
+    n = await proposed(core)
+    joined = await core.reply(JoinLightning(core.actor("asker1"), n))
+    assert joined.startswith(f"Nobody has taken lightning session #{n} yet")
+    rated = await core.reply(RateLightning(core.actor("asker1"), n, 5))
+    assert rated == f"Nobody gave lightning session #{n}, so there's nothing to rate."
+
+
+async def test_the_same_talk_proposed_twice_is_one_session(core: Core) -> None:
+    from bot.lightning.commands import ProposeLightning
+
+    first = await core.reply(ProposeLightning(core.actor("bob"), "pandas", LATER, TITLE))
+    assert first.startswith("Thank you!"), first
+    again = await core.reply(ProposeLightning(core.actor("bob"), "pandas", LATER, TITLE))
+    [s] = core.db.rows("lightning")
+    assert again.startswith(f"You proposed this already: lightning session #{s.number}")
+    assert "Nothing new was posted" in again
+    other = await core.reply(
+        ProposeLightning(core.actor("bob"), "pandas", LATER + timedelta(days=1), TITLE)
+    )
+    assert other.startswith("Thank you!"), other
+    assert len(core.db.rows("lightning")) == 2
