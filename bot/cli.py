@@ -56,6 +56,7 @@ except ImportError:  # pragma: no cover - an older Typer on plain Click
 log = logging.getLogger("micromentor")
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE: what a Unix tool killed by it ends with (`| head -1`)
 
 
 # Typer's help prints each parameter's Python type as a placeholder: `--yes <bool>`,
@@ -64,6 +65,13 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 class _NamedArgument(TyperArgument):
     def display_type_rich(self, ctx: _ClickContext) -> str | None:
         return None
+
+    def _usage_display_name(self) -> str:
+        """The usage line as Click writes it: `ID` when required (Typer 0.2x writes `{ID}`),
+        `[ID]` when optional, `FILE...` for several."""
+        name = self.metavar or (self.name or "").upper()
+        name = name if self.required else f"[{name}]"
+        return f"{name}..." if self.nargs != 1 else name
 
 
 def _without_type_placeholders(params: list[_Parameter]) -> list[_Parameter]:
@@ -191,6 +199,34 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _stdout_closed() -> bool:
+    """Whether the reader of standard output has gone (`micromentor digest | head -1`), as
+    opposed to a broken connection elsewhere (a database's socket)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (tests capture it)
+        return False
+    try:
+        import select
+
+        poller = select.poll()
+    except (ImportError, AttributeError):  # pragma: no cover - no poll() (Windows)
+        return True
+    poller.register(fd, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, as Python's docs advise on SIGPIPE, so that
+    what is still buffered is dropped at exit instead of failing a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - stdout is not a file
+        pass
+
+
 def run_async(work: Coroutine[Any, Any, int]) -> int:
     """Run `work`; its result is the exit code. Known failures become one line on stderr."""
     try:
@@ -199,6 +235,11 @@ def run_async(work: Coroutine[Any, Any, int]) -> int:
         return 130
     except StartupError as e:
         raise _fail(str(e), e.code) from None
+    except BrokenPipeError as e:
+        if _stdout_closed():  # the reader had all it wanted: end quietly
+            _quiet_stdout()
+            return EXIT_PIPE_CLOSED
+        raise _fail(f"could not connect: {e.strerror or e}", EXIT_FAILURE) from None
     except OSError as e:
         # A file that can't be read or written (--script, the CSV, --png), a database that
         # doesn't answer: one clear line, not a traceback.
@@ -521,7 +562,7 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
         finally:
             await app.dispose()
     # A busy port stops start-up before the database is opened.
-    sock = bind("0.0.0.0", port, setting="use --port")
+    sock = bind("0.0.0.0", port, setting="set --port")
     try:
         app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
     except BaseException:
@@ -687,4 +728,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cli() -> None:
     """Entry point of the `micromentor` console script."""
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()  # what is still buffered, while a closed pipe can still be told
+    except BrokenPipeError:
+        _quiet_stdout()
+        code = EXIT_PIPE_CLOSED
+    sys.exit(code)

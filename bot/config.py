@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -19,7 +20,7 @@ from pydantic import (
 )
 
 from bot.emoji import KNOWN_NAMES, canonical_emoji
-from bot.hours import HoursError, WeeklyHours, check_timezone
+from bot.hours import HoursError, WeeklyHours, check_timezone, known_timezones
 
 __all__ = [
     "Config",
@@ -110,7 +111,14 @@ def _iana_timezone(v: str) -> str:
     try:
         return check_timezone(v)
     except HoursError as e:
-        raise ValueError(str(e)) from None
+        message = str(e)
+        close = difflib.get_close_matches(v.strip(), known_timezones(), n=2, cutoff=0.85)
+        if close and "Did you mean" not in message:  # a typo: `Europe/Pariss`
+            message = message.replace(
+                "Use an IANA name like `Europe/Berlin`.",
+                f"Did you mean {' or '.join(f'`{z}`' for z in close)}?",
+            )
+        raise ValueError(message) from None
 
 
 class BotSection(_Section):
@@ -136,9 +144,14 @@ class BotSection(_Section):
     @field_validator("admins")
     @classmethod
     def _admin_ids(cls, v: list[str]) -> list[str]:
-        for entry in v:
-            if not _ADMIN_ID.match(entry.strip()):
-                raise ValueError(f"{entry!r} {_ADMIN_HINT}")
+        wrong = [entry for entry in v if not _ADMIN_ID.match(entry.strip())]
+        if len(wrong) == 1:
+            raise ValueError(f"{wrong[0]!r} {_ADMIN_HINT}")
+        if wrong:  # each one named: fixing the first would only show the next
+            named = ", ".join(repr(entry) for entry in wrong)
+            raise ValueError(
+                f"{named} {_ADMIN_HINT.replace('is not a platform user id', 'are not platform user ids', 1)}"
+            )
         return [entry.strip() for entry in v]
 
 
@@ -299,7 +312,11 @@ class NudgesSection(_Section):
     def _ordered(cls, v: list[EscalationStep]) -> list[EscalationStep]:
         minutes = [s.after_minutes for s in v]
         if minutes != sorted(minutes) or len(set(minutes)) != len(minutes):
-            raise ValueError("escalation steps must have strictly increasing after_minutes")
+            raise ValueError(
+                "each escalation step's after_minutes must be larger than the one before; they "
+                f"are {', '.join(str(m) for m in minutes)} in the order given (list the steps "
+                "from the earliest)"
+            )
         return v
 
 
@@ -612,17 +629,50 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     except ValidationError as e:
         problems = []
         for err in e.errors():
-            key = ".".join(str(p) for p in err["loc"])
+            loc = [str(p) for p in err["loc"]]
+            key = ".".join(loc)
             what = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                what = "unknown key (check the spelling; see the comments in the shipped bot.toml)"
             got = err.get("input")
-            # A database URL may hold a password: its message shows the scheme only.
+            if err["type"] == "extra_forbidden":
+                problems.append(f"{file}: {_unknown(loc, got)}")
+                continue
+            # A database URL may hold a password: its message shows the scheme only. A value
+            # the message names already, or a table, is not repeated (raw dicts read badly).
             secret = key == "bot.database_url"
             shown = (
-                f" (got {got!r})"
-                if got is not None and err["type"] != "extra_forbidden" and not secret
-                else ""
+                f" (got {got!r})" if got is not None and not secret and not _said(got, what) else ""
             )
             problems.append(f"{file}: [{key}] {what}{shown}")
         raise ConfigError("\n".join(problems)) from None
+
+
+_SPELLING = "check the spelling; see the comments in the shipped bot.toml"
+
+
+def _unknown(loc: list[str], got: object) -> str:
+    """An unknown section (a table at the top) or key, with the nearest known name."""
+    if len(loc) == 1 and isinstance(got, dict):
+        known = [name for name in Config.model_fields if name != "path"]
+        close = difflib.get_close_matches(loc[0], known, n=1, cutoff=0.6)
+        hint = f"; did you mean [{close[0]}]?" if close else f" ({_SPELLING})"
+        return f"unknown section [{loc[0]}]{hint}"
+    model: type[BaseModel] | None = Config
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if model is not None else None
+        kind = field.annotation if field is not None else None
+        model = kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+    known = list(model.model_fields) if model is not None else []
+    close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else f" ({_SPELLING})"
+    return f"[{'.'.join(loc)}] unknown key{hint}"
+
+
+def _said(got: object, message: str) -> bool:
+    """Whether `message` names `got` already, or `got` is a table or list of tables."""
+    if isinstance(got, dict) or (
+        isinstance(got, list) and any(isinstance(item, dict | list) for item in got)
+    ):
+        return True
+    if isinstance(got, list):
+        return bool(got) and all(str(item) in message for item in got)
+    return str(got).strip() in message if isinstance(got, str) and got.strip() else False

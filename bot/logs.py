@@ -43,6 +43,10 @@ _NOISY = (
     "uvicorn.error",
     "websockets",
     "aiohttp.access",
+    # At DEBUG, matplotlib (the digest chart) logs every font it scores (~270 lines) and PIL
+    # every image plugin it loads.
+    "matplotlib",
+    "PIL",
 )
 
 # Warnings every start prints that say nothing to fix: the bot never joins voice channels.

@@ -111,11 +111,33 @@ def _malformed(env: Mapping[str, str]) -> list[str]:
             "slack: SLACK_APP_TOKEN is not an app-level token (xapp-…); generate one with the "
             "connections:write scope under Basic Information → App-Level Tokens"
         )
+    signing = env.get("SLACK_SIGNING_SECRET", "").strip().strip("\"'")
+    if signing.startswith(("xox", "xapp-")):
+        kind = (
+            "an app-level token (xapp-…)"
+            if signing.startswith("xapp-")
+            else "a bot token (xoxb-…)"
+            if signing.startswith("xoxb-")
+            else "a Slack token (xox…)"
+        )
+        goes = "SLACK_APP_TOKEN" if signing.startswith("xapp-") else "SLACK_BOT_TOKEN"
+        problems.append(
+            f"slack: SLACK_SIGNING_SECRET looks like {kind}, not a signing secret; that one "
+            f"goes in {goes}, and the Signing Secret is on the app's Basic Information page "
+            "(App Credentials)"
+        )
     discord = env.get("DISCORD_TOKEN", "").strip().strip("\"'")
     if discord.lower().startswith("bot "):
         problems.append(
             'discord: DISCORD_TOKEN starts with "Bot "; set the token alone (the bot adds '
             '"Bot " itself)'
+        )
+    elif discord.lower().startswith("xox"):
+        # Said before Discord refuses it with a bare 401 (and before anything starts).
+        problems.append(
+            "discord: DISCORD_TOKEN looks like a Slack token (xox…); set it to the bot token "
+            "from the Discord Developer Portal (your application → Bot → Reset Token), and put "
+            "Slack tokens in SLACK_BOT_TOKEN"
         )
     return problems
 

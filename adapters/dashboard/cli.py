@@ -34,6 +34,14 @@ def dashboard_app(app: App) -> Starlette:
     return Starlette(routes=[Route("/", root), Route("/healthz", healthz), *dashboard_routes(app)])
 
 
+def _config_named(app: App) -> str:
+    """The configuration file in use, or the built-in defaults when there is none."""
+    path = app.config.path
+    if path is None or not path.exists():
+        return "the configuration (the built-in defaults: no bot.toml was found)"
+    return str(path)
+
+
 async def print_signin_link(
     app: App, admin_id: str, *, port: int = DEFAULT_PORT, out: Callable[[str], None] = print
 ) -> int:
@@ -48,14 +56,15 @@ async def print_signin_link(
     async with app.uow_factory() as uow:
         person = await uow.people.get(admin)
         if admin_id not in app.config.bot.admins:
+            where = _config_named(app)
             if await uow.people.admin_of(admin):
                 out(
                     f"micromentor: {admin_id} is a workspace admin, not one of [bot] admins in "
-                    "bot.toml: their link comes from `/mentoradmin dashboard` in their "
+                    f"{where}: their link comes from `/mentoradmin dashboard` in their "
                     "workspace (it covers that workspace only)"
                 )
             else:
-                out(f"micromentor: {admin_id} is not an admin ([bot] admins in bot.toml)")
+                out(f"micromentor: {admin_id} is not an admin ([bot] admins in {where})")
             return 2
         workspaces: tuple[WorkspaceRef, ...] = tuple(
             w.ref for w in await uow.workspaces.all() if w.ref.platform == admin.platform

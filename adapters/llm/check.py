@@ -38,6 +38,13 @@ def _setting_problems(env: Mapping[str, str]) -> list[str]:
             "language model: MICROMENTOR_LLM_URL is not an http(s) URL; expected e.g. "
             "https://api.openai.com/v1 or http://localhost:11434"
         )
+    elif (url.user or url.password) and settings.api_key:
+        # Both would be an Authorization header: the request cannot be made at all.
+        problems.append(
+            "language model: MICROMENTOR_LLM_URL has a user name and password in it and "
+            "MICROMENTOR_LLM_API_KEY is set too; only one of them can be sent: remove "
+            "user:password@ from the URL, or unset the key"
+        )
     return problems
 
 

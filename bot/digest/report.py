@@ -29,6 +29,16 @@ def _chart_path(png: Path, workspace_id: str, several: bool) -> Path:
     return png.with_name(f"{png.stem}-{workspace_id}{png.suffix or '.png'}") if several else png
 
 
+def _not_found(wanted: str, workspaces: list[Workspace]) -> str:
+    """No workspace has that key, id or name: say which there are."""
+    if not workspaces:
+        return f"no workspace named {wanted!r} (no workspace has been set up yet)"
+    there = ", ".join(
+        f"{ws.name} ({ws.ref.key()})" if ws.name else ws.ref.key() for ws in workspaces
+    )
+    return f"no workspace named {wanted!r}; give one of: {there}"
+
+
 async def print_digest(
     *,
     uow_factory: UnitOfWorkFactory,
@@ -41,14 +51,13 @@ async def print_digest(
     """Print the digest of `week` (default: the last full week) for each workspace; 0 on success."""
     related = build_taxonomy(config.skills).related
     async with uow_factory(read_only=True) as uow:
-        workspaces = await uow.workspaces.all()
+        every = await uow.workspaces.all()
+        workspaces = every
         if workspace:
-            workspaces = [
-                ws for ws in workspaces if workspace in (ws.ref.key(), ws.ref.id, ws.name)
-            ]
-        if not workspaces and workspace:
-            print(f"micromentor digest: no workspace named {workspace!r}", file=sys.stderr)
-            return 1
+            workspaces = [ws for ws in every if workspace in (ws.ref.key(), ws.ref.id, ws.name)]
+        if not workspaces and workspace:  # a usage error, as a wrong --week
+            print(f"micromentor digest: {_not_found(workspace, every)}", file=sys.stderr)
+            return 2
         if not workspaces:
             # Nothing set up yet: an honest, empty digest rather than an error.
             print(
@@ -56,13 +65,23 @@ async def print_digest(
                 file=sys.stderr,
             )
             workspaces = [_NOBODY_YET]
-        for ws in workspaces:
-            tz = workspace_timezone(ws, config)
+        weeks: list[IsoWeek] = []
+        for ws in workspaces:  # every week checked before any digest is printed
+            current = IsoWeek.containing(now, workspace_timezone(ws, config))
             try:
-                wanted = IsoWeek.parse(week) if week else IsoWeek.containing(now, tz).previous()
+                wanted = IsoWeek.parse(week) if week else current.previous()
             except ValueError as e:
                 print(f"micromentor digest: {e}", file=sys.stderr)
                 return 2
+            if wanted > current:  # as `/mentoradmin digest` says it in chat
+                print(
+                    f"micromentor digest: {wanted.label} hasn't started yet; the latest week is "
+                    f"{current.label}",
+                    file=sys.stderr,
+                )
+                return 2
+            weeks.append(wanted)
+        for ws, wanted in zip(workspaces, weeks, strict=True):
             digest = await load_digest(uow, config, ws, wanted, now=now, related=related)
             print(f"== {ws.name or ws.ref.key()} ==")
             print(

@@ -55,9 +55,12 @@ async def test_run_refuses_a_slack_token_without_asking_discord(
     result = await asyncio.to_thread(run, env, tmp_path, "run")
     assert result.returncode == 2
     line = one_line(result)
-    assert line.startswith(f"micromentor: {SAID}"), line
+    assert line.startswith("micromentor: platform credentials to fix: discord: "), line
+    assert SAID in line, line
     assert "1111-abc" not in result.stderr + result.stdout
     assert asked == []
+    # Refused before anything started: no database created, nothing migrated.
+    assert not (tmp_path / "mm.db").exists()
 
 
 async def test_check_refuses_a_slack_token_without_asking_discord(
@@ -68,6 +71,6 @@ async def test_check_refuses_a_slack_token_without_asking_discord(
     assert (await asyncio.to_thread(run, env, tmp_path, "db", "upgrade")).returncode == 0
     result = await asyncio.to_thread(run, env, tmp_path, "check")
     assert result.returncode == 1
-    assert f"micromentor check: {SAID}" in result.stderr
+    assert f"micromentor check: credentials: discord: {SAID}" in result.stderr
     assert "1111-abc" not in result.stderr + result.stdout
     assert asked == []

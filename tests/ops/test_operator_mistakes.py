@@ -173,7 +173,9 @@ def test_a_busy_dashboard_port_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert result.returncode == 1
     line = one_line(result)
     assert f"port {port} on 0.0.0.0 is already in use" in line
-    assert "use --port" in line and "PORT" not in line  # how the dashboard's port is chosen
+    assert (
+        "or set --port to a free port" in line and "PORT" not in line
+    )  # how the dashboard's port is chosen
     assert not (tmp_path / "mm.db").exists()  # stopped before the database was opened
 
 

@@ -76,7 +76,7 @@ def test_invalid_toml_names_the_file_and_the_line(tmp_path: Path) -> None:
         ),
         (
             "[sesion]\ntimebox_minutes = 20\n",
-            "[sesion] unknown key (check the spelling; see the comments in the shipped bot.toml)",
+            "unknown section [sesion]; did you mean [session]?",
         ),
         ("[ask]\nmax_len = 10\n", "[ask.max_len] unknown key"),
         ("[bot]\ntimezone = 'Mars/Base'\n", "[bot.timezone] `Mars/Base` is not a timezone I know"),
@@ -86,7 +86,8 @@ def test_invalid_toml_names_the_file_and_the_line(tmp_path: Path) -> None:
         (
             "[[nudges.escalation]]\nafter_minutes = 30\naction = 'dm_next'\n"
             "[[nudges.escalation]]\nafter_minutes = 10\naction = 'admins'\n",
-            "[nudges.escalation] escalation steps must have strictly increasing after_minutes",
+            "[nudges.escalation] each escalation step's after_minutes must be larger than the one "
+            "before; they are 30, 10",
         ),
         (
             "[[nudges.escalation]]\nafter_minutes = 10\naction = 'shout'\n",
