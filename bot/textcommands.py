@@ -233,7 +233,7 @@ def parse_flags(raw: str, *, anonymous: bool = False) -> tuple[bool, str | None,
         if (word := _flag(tokens[-1])) is None:
             break
         if word == "a" and len(tokens) > 1 and _option_of(tokens[-1], tokens[-2]):
-            if chosen:
+            if anonymous:  # asked anonymously already (a form, `--anonymous`): `-a` is text
                 break
             return ParseError(_SHORT_AT_END)
         if word in _ANONYMOUS:

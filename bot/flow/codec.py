@@ -178,7 +178,31 @@ def command_to_json(command: c.Command) -> dict[str, Any]:
     return {"type": name, "data": _adapter(type(command)).dump_python(command, mode="json")}
 
 
+# Lightning commands stored before sessions were numbered per workspace (migration 0021) named
+# the session by its internal id; a row still waiting in the inbox across the upgrade (or
+# written by a replica not upgraded yet) is read as such: by id, which is what it meant.
+_LIGHTNING_BY_ID = frozenset(
+    {
+        "AcceptLightning",
+        "DeclineLightning",
+        "JoinLightning",
+        "LeaveLightning",
+        "RateLightning",
+        "CancelLightning",
+        "MoveLightning",
+    }
+)
+
+
+def _upgraded(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    if kind in _LIGHTNING_BY_ID and "lightning_id" in data and "number" not in data:
+        rest = {k: v for k, v in data.items() if k != "lightning_id"}
+        return {**rest, "number": data["lightning_id"], "by_id": True}
+    return data
+
+
 def command_from_json(raw: dict[str, Any]) -> c.Command:
     cls = _command_types()[raw["type"]]
-    command: c.Command = _adapter(cls).validate_python(raw["data"])
+    data = _upgraded(raw["type"], raw["data"])
+    command: c.Command = _adapter(cls).validate_python(data)
     return command

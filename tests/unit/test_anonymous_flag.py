@@ -200,3 +200,15 @@ def test_a_short_flag_at_the_end_stays_text_when_anonymity_was_chosen_in_the_for
     raw = "How do I see hidden files with ls -a"
     assert parse_flags(raw, anonymous=True) == (True, None, raw)
     assert parse_flags(f"{raw}?") == (False, None, f"{raw}?")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "--anonymous How do I list hidden files with ls -a",
+        "How do I list hidden files with ls -a --anonymous",
+    ],
+)
+def test_a_short_flag_at_the_end_stays_text_when_the_flag_already_says_anonymous(raw: str) -> None:
+    anonymous, stage, question = parse_flags(raw)  # type: ignore[misc]
+    assert (anonymous, stage, question) == (True, None, "How do I list hidden files with ls -a")

@@ -241,3 +241,16 @@ def test_community_commands_survive_the_inbox(command: c.Command) -> None:
     starts = getattr(command, "starts_at", None)
     if starts is not None:  # a naive time stays naive: it is read in the actor's zone
         assert again.starts_at.tzinfo == starts.tzinfo  # type: ignore[attr-defined]
+
+
+def test_a_lightning_press_stored_before_numbers_per_workspace_is_read_by_its_id() -> None:
+    """An inbox row written before migration 0021 (or by a replica not upgraded yet) named the
+    session by its internal id: it is not lost across the deploy, and means that session."""
+    stored = command_to_json(JoinLightning(ACTOR, 5, by_id=True))
+    data = {k: v for k, v in stored["data"].items() if k not in ("number", "by_id")}
+    old = {"type": "JoinLightning", "data": {**data, "lightning_id": 5}}
+    assert command_from_json(old) == JoinLightning(ACTOR, 5, by_id=True)
+    rated = command_to_json(RateLightning(ACTOR, 7, 4))
+    rest = {k: v for k, v in rated["data"].items() if k not in ("number", "by_id")}
+    old_rating = {"type": "RateLightning", "data": {**rest, "lightning_id": 7}}
+    assert command_from_json(old_rating) == RateLightning(ACTOR, 7, 4, by_id=True)
