@@ -245,19 +245,44 @@ def console_database_url(config: Config) -> str:
     return f"sqlite+aiosqlite:///{file}"
 
 
-async def _not_a_served_database(app: App, console: str) -> None:
+async def _not_a_served_database(url: str, console: str) -> None:
     """The console plays made-up people in a workspace of its own: on a database that serves
     Slack or Discord workspaces (`DATABASE_URL` left set to production's) they would join the
-    real ones' figures and its workspace get a weekly digest. Refused, before anything is
-    written (the schema aside, which `run` would upgrade too)."""
-    async with app.uow_factory(read_only=True) as uow:
-        served = sorted({ws.ref.platform for ws in await uow.workspaces.all()} - {console})
+    real ones' figures and its workspace get a weekly digest. Refused before anything is
+    written, the schema too (an upgrade there would be production's, at a try-out's moment)."""
+    import os
+
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    from storage.engine import create_engine
+
+    parsed = make_url(url)
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and not await asyncio.to_thread(os.path.isfile, parsed.database or ""):
+        return  # a new file (console.db's first run): nothing served there
+    engine = create_engine(url)
+
+    def keys(sync: sa.Connection) -> list[str]:
+        if not sa.inspect(sync).has_table("workspace"):
+            return []
+        return [str(k) for (k,) in sync.execute(sa.text("SELECT key FROM workspace"))]
+
+    try:
+        async with engine.connect() as conn:
+            found = await conn.run_sync(keys)
+    except Exception:  # a database that can't be read: `build_app` says why, in its words
+        return
+    finally:
+        await engine.dispose()
+    served = sorted({key.partition(":")[0] for key in found} - {console})
     if served:
         raise StartupError(
-            f"the console won't run on this database: it serves {' and '.join(p.title() for p in served)} "
-            "workspaces (DATABASE_URL is set to it), and the console's made-up people and "
-            "questions would join theirs. Unset DATABASE_URL to play on console.db beside "
-            "bot.toml, or set it to a database of its own."
+            "the console won't run on this database: it serves "
+            f"{' and '.join(p.title() for p in served)} workspaces (DATABASE_URL is set to it), "
+            "and the console's made-up people and questions would join theirs. Unset "
+            "DATABASE_URL to play on console.db beside bot.toml, or set it to a database of "
+            "its own."
         )
 
 
@@ -276,18 +301,15 @@ async def run_console(
 
     clock: ManualClock = ManualClock(now) if now else OffsetClock()
     gateway = ConsoleGateway(write)
+    url = database_url or console_database_url(config)
+    await _not_a_served_database(url, PLATFORM)
     app = await build_app(
         console_config(config),
         clock=clock,
         gateways={PLATFORM: gateway},
-        database_url=database_url or console_database_url(config),
+        database_url=url,
         deliver_now=True,
     )
-    try:
-        await _not_a_served_database(app, PLATFORM)
-    except StartupError:
-        await app.dispose()
-        raise
     session = ConsoleSession(app=app, gateway=gateway, clock=clock, write=write)
     scheduler = None
     try:

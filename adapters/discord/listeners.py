@@ -120,9 +120,8 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             f"Discord server {guild.name!r} ({guild.id}): its {key} channel {name} was deleted. "
             f"{effect} until it has one again: {fix}"
         )
+        # The bot is still in the server: it stays the home of DMs that name no server.
         self.workspaces.pop(guild.id, None)
-        if self.runner.home_guild == guild.id:
-            self.runner.home_guild = next(iter(self.workspaces), None)
         await self._register(guild, why=why)
 
     async def _receive(

@@ -69,8 +69,11 @@ async def test_mentoring_channel_deleted_questions_are_refused_until_a_new_one_i
     caplog.set_level(logging.INFO)
     fake = harness.fake
     old = fake.mentoring_id
+    home = harness.adapter.runner.home_guild
     await fake.delete_channel(old)
     await _logged(caplog, "its mentoring channel #mentoring was deleted")
+    # The bot is still in the server: DMs that name no server stay its own.
+    assert harness.adapter.runner.home_guild == home == int(fake.guild_id)
     assert [(r.levelno, r.getMessage()) for r in _told(caplog)] == [
         (
             logging.ERROR,
