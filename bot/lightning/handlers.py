@@ -214,7 +214,8 @@ async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
     title = _clean_title(cmd.title)
     starts, tz = await _start(ctx, cmd.actor, cmd)
     for coming in await ctx.uow.lightning.upcoming(ws.ref, ctx.clock.now()):
-        if (coming.speaker, coming.topic, coming.starts_at) == (cmd.actor.user, topic, starts):
+        same = (coming.speaker, coming.topic, coming.starts_at, coming.title)
+        if same == (cmd.actor.user, topic, starts, title):
             # The same talk sent twice (a retyped command): one session, not two cards.
             raise Refusal(
                 text(

@@ -333,7 +333,7 @@ async def test_micromentor_digest_prints_the_week_and_writes_the_chart(
         assert "/mentoradmin" not in out
         assert png.read_bytes().startswith(b"\x89PNG")
         assert await report(week="2026-W99", png=None, workspace=None) == 2
-        assert await report(week=None, png=None, workspace="nope") == 1
+        assert await report(week=None, png=None, workspace="nope") == 2
     finally:
         await stop(app)
 

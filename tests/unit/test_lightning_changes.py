@@ -204,4 +204,8 @@ async def test_the_same_talk_proposed_twice_is_one_session(core: Core) -> None:
         ProposeLightning(core.actor("bob"), "pandas", LATER + timedelta(days=1), TITLE)
     )
     assert other.startswith("Thank you!"), other
-    assert len(core.db.rows("lightning")) == 2
+    another_talk = await core.reply(
+        ProposeLightning(core.actor("bob"), "pandas", LATER, "Merging frames, step by step")
+    )
+    assert another_talk.startswith("Thank you!"), another_talk
+    assert len(core.db.rows("lightning")) == 3
