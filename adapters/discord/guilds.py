@@ -13,7 +13,7 @@ from bot.config import Config
 from bot.messagebus import MessageBus
 from bot.refs import WorkspaceRef
 
-__all__ = ["MissingChannel", "RegisteredGuild", "find_channel", "register_guild"]
+__all__ = ["MissingChannel", "RegisteredGuild", "channel_key", "find_channel", "register_guild"]
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class MissingChannel(LookupError):
 def fix_channel(wanted: str, key: str) -> str:
     """How a server admin or the operator gives a server its `key` channel again (README, 'Create
     the channels'). A channel set by id can't be made again: a new channel has a new id."""
-    bare = wanted.strip().removeprefix("<#").removesuffix(">").lstrip("#")
+    bare = channel_key(wanted)
     if bare.isdigit():
         return (
             f"set [channels] {key} in bot.toml to the name or id of an existing text channel and "
@@ -55,9 +55,14 @@ class RegisteredGuild:
     channels: dict[str, int]
 
 
+def channel_key(wanted: str) -> str:
+    """What a ``[channels]`` setting names: an id (from ``<#id>`` too) or a name without ``#``."""
+    return wanted.strip().removeprefix("<#").removesuffix(">").lstrip("#")
+
+
 def find_channel(guild: discord.Guild, wanted: str) -> discord.TextChannel | None:
     """A text channel by id, ``<#id>`` or name (``mentoring`` or ``#mentoring``)."""
-    key = wanted.strip().removeprefix("<#").removesuffix(">").lstrip("#")
+    key = channel_key(wanted)
     if key.isdigit():
         by_id = guild.get_channel(int(key))
         if isinstance(by_id, discord.TextChannel):

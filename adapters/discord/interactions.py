@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import discord
 
 from adapters.discord.gateway import DiscordGateway
+from adapters.discord.guilds import channel_key
 from adapters.discord.translate import (
     CommentRequest,
     FormRequest,
@@ -77,7 +78,7 @@ def interaction_actor(
 def no_mentoring(wanted: str) -> str:
     """What a member asking in a server without its mentoring channel is told; `wanted` is what
     ``[channels] mentoring`` names."""
-    bare = wanted.strip().removeprefix("<#").removesuffix(">").lstrip("#")
+    bare = channel_key(wanted)
     if bare.isdigit():  # a new channel has a new id: only the bot's operator can point to it
         how = "the person who runs Micromentor sets it in its configuration"
     else:

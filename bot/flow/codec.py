@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "command_to_json",
     "message_from_json",
     "message_to_json",
+    "read_older",
     "ref_from_json",
     "ref_to_json",
 ]
@@ -178,31 +180,20 @@ def command_to_json(command: c.Command) -> dict[str, Any]:
     return {"type": name, "data": _adapter(type(command)).dump_python(command, mode="json")}
 
 
-# Lightning commands stored before sessions were numbered per workspace (migration 0021) named
-# the session by its internal id; a row still waiting in the inbox across the upgrade (or
-# written by a replica not upgraded yet) is read as such: by id, which is what it meant.
-_LIGHTNING_BY_ID = frozenset(
-    {
-        "AcceptLightning",
-        "DeclineLightning",
-        "JoinLightning",
-        "LeaveLightning",
-        "RateLightning",
-        "CancelLightning",
-        "MoveLightning",
-    }
-)
+# What an older release stored for a command whose fields changed since: the command's class
+# name -> a function reading such data as today's (registered by the feature that changed them).
+_OLDER: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
-def _upgraded(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    if kind in _LIGHTNING_BY_ID and "lightning_id" in data and "number" not in data:
-        rest = {k: v for k, v in data.items() if k != "lightning_id"}
-        return {**rest, "number": data["lightning_id"], "by_id": True}
-    return data
+def read_older(cls: type[c.Command], upgrade: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """`cls` commands stored by an older release (still waiting in the inbox across an upgrade,
+    or written by a replica not upgraded yet) are read through `upgrade` first."""
+    _OLDER[cls.__name__] = upgrade
 
 
 def command_from_json(raw: dict[str, Any]) -> c.Command:
     cls = _command_types()[raw["type"]]
-    data = _upgraded(raw["type"], raw["data"])
+    upgrade = _OLDER.get(raw["type"])
+    data = upgrade(raw["data"]) if upgrade is not None else raw["data"]
     command: c.Command = _adapter(cls).validate_python(data)
     return command

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, TypeAlias, get_args
 
 from bot.commands import Actor, Command
+from bot.flow.codec import read_older
 
 __all__ = [
     "AcceptLightning",
@@ -22,6 +24,7 @@ __all__ = [
     "MoveLightning",
     "ProposeLightning",
     "RateLightning",
+    "SessionCommand",
     "lightning_button",
     "typed",
 ]
@@ -127,20 +130,35 @@ def lightning_button(actor: Actor, action: str, lightning_id: int) -> Command | 
     return None
 
 
-_NAMED = (
-    AcceptLightning,
-    DeclineLightning,
-    JoinLightning,
-    LeaveLightning,
-    RateLightning,
-    CancelLightning,
-    MoveLightning,
+# The commands that name one session (`number`, `by_id`).
+SessionCommand: TypeAlias = (
+    AcceptLightning
+    | CancelLightning
+    | DeclineLightning
+    | JoinLightning
+    | LeaveLightning
+    | MoveLightning
+    | RateLightning
 )
 
 
 def typed(command: Command) -> Command:
     """A button's lightning command as if typed: the number is the one the person read on the
     session (the console, where a click is typed as `click join 1`)."""
-    if isinstance(command, _NAMED) and command.by_id:
+    if isinstance(command, SessionCommand) and command.by_id:
         return replace(command, by_id=False)
     return command
+
+
+def _by_id_before_0021(data: dict[str, Any]) -> dict[str, Any]:
+    """Stored before sessions were numbered per workspace (migration 0021), a command named its
+    session by the internal id (`lightning_id`): a row still waiting in the inbox across the
+    upgrade (or written by a replica not upgraded yet) is read so, by id."""
+    if "lightning_id" not in data or "number" in data:
+        return data
+    rest = {k: v for k, v in data.items() if k != "lightning_id"}
+    return {**rest, "number": data["lightning_id"], "by_id": True}
+
+
+for _named in get_args(SessionCommand):
+    read_older(_named, _by_id_before_0021)

@@ -20,6 +20,7 @@ from bot.lightning.commands import (
     MoveLightning,
     ProposeLightning,
     RateLightning,
+    SessionCommand,
 )
 from bot.lightning.model import Lightning, LightningState, Rsvp
 from bot.lightning.proposals import invite_next_mentors
@@ -56,18 +57,7 @@ _SOONEST = timedelta(minutes=20)  # far enough ahead for the 15-minute reminder 
 _LATEST = timedelta(days=90)
 
 
-_NamesOne = (
-    AcceptLightning
-    | CancelLightning
-    | DeclineLightning
-    | JoinLightning
-    | LeaveLightning
-    | MoveLightning
-    | RateLightning
-)
-
-
-async def _session(ctx: Context, actor: Actor, cmd: _NamesOne) -> Lightning:
+async def _session(ctx: Context, actor: Actor, cmd: SessionCommand) -> Lightning:
     """The session `cmd` names in the actor's workspace (by its number there, or a button's
     internal id), or a polite refusal: never a session of another workspace."""
     if cmd.by_id:
