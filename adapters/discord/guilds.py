@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import discord
@@ -49,10 +50,12 @@ def fix_channel(wanted: str, key: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RegisteredGuild:
-    """A server set up: its workspace, and the ids of its channels by ``[channels]`` key."""
+    """A server set up: its workspace, the ids of its channels by ``[channels]`` key, and the
+    configured channels it still lacks (`missing`: each one's error, told to the operator)."""
 
     workspace: WorkspaceRef
     channels: dict[str, int]
+    missing: tuple[MissingChannel, ...] = ()
 
 
 def channel_key(wanted: str) -> str:
@@ -80,30 +83,48 @@ def _require(guild: discord.Guild, wanted: str, key: str) -> discord.TextChannel
     return found
 
 
-async def register_guild(bus: MessageBus, config: Config, guild: discord.Guild) -> RegisteredGuild:
-    """Resolve the channels and send RegisterWorkspace; raises :class:`MissingChannel`."""
+async def register_guild(
+    bus: MessageBus,
+    config: Config,
+    guild: discord.Guild,
+    *,
+    known: Mapping[str, int] | None = None,
+) -> RegisteredGuild:
+    """Resolve the channels and send RegisterWorkspace; raises :class:`MissingChannel`.
+
+    `known`: the channels the server was set up with before, by key. An admin or escalation
+    channel deleted since keeps its old id (what goes there is skipped, unasked) rather than
+    stopping the set-up, so that a new mentoring channel is taken although the admin channel
+    is gone too; the result's `missing` says what is still lacking."""
     mentoring = _require(guild, config.channels.mentoring, "mentoring")
-    admin = _require(guild, config.channels.admin, "admin")
-    wider = (
-        _require(guild, config.channels.escalation, "escalation")
-        if config.channels.escalation
-        else None
-    )
+    missing: list[MissingChannel] = []
+
+    def other(wanted: str, key: str) -> int:
+        found = find_channel(guild, wanted)
+        if found is not None:
+            return found.id
+        if known is None or key not in known:
+            raise MissingChannel(guild, wanted, key)
+        missing.append(MissingChannel(guild, wanted, key))
+        return known[key]
+
+    admin = other(config.channels.admin, "admin")
+    wider = other(config.channels.escalation, "escalation") if config.channels.escalation else None
     workspace = workspace_ref(guild.id)
     await bus.handle(
         RegisterWorkspace(
             workspace,
             channel_ref(mentoring.id),
-            channel_ref(admin.id),
+            channel_ref(admin),
             timezone=config.bot.timezone,
             name=guild.name,
-            escalation_channel=channel_ref(wider.id) if wider is not None else None,
+            escalation_channel=channel_ref(wider) if wider is not None else None,
         )
     )
     log.info(
         "Discord server %s (%s) is ready: cards go to #%s", guild.name, guild.id, mentoring.name
     )
-    channels = {"mentoring": mentoring.id, "admin": admin.id}
+    channels = {"mentoring": mentoring.id, "admin": admin}
     if wider is not None:
-        channels["escalation"] = wider.id
-    return RegisteredGuild(workspace, channels)
+        channels["escalation"] = wider
+    return RegisteredGuild(workspace, channels, tuple(missing))

@@ -51,6 +51,7 @@ _UNTIL = (
     "This server is not set up until then, and /askmentor there is answered that questions "
     "can't be posted.",
 )
+_SKIPPED = "What goes there (digests, escalations, ratings) is skipped until then."
 _DELETED = (
     "What goes there (digests, escalations, ratings) is skipped",
     "Questions asked there are answered that they can't be posted, and not taken,",
@@ -68,9 +69,9 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self.workspaces: dict[int, WorkspaceRef] = {}
         # The channels each set-up server's workspace was registered with, by [channels] key.
         self.channels: dict[int, dict[str, int]] = {}
-        # The servers missing a configured channel, and what the operator was told of it (so
-        # that each new problem is logged once, not at every channel event).
-        self._missing: dict[int, str] = {}
+        # The servers missing configured channels: the keys the operator was told of (so that
+        # each new problem is logged once, not at every channel event).
+        self._missing: dict[int, set[str]] = {}
         self.registered: asyncio.Future[list[WorkspaceRef]] = (
             asyncio.get_running_loop().create_future()
         )
@@ -81,25 +82,31 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         # `on_ready` has run: a server that becomes available from then on is set up on arrival.
         self._ready_seen = False
 
-    async def _register(self, guild: discord.Guild, *, why: str = "") -> bool:
-        """Find the server's configured channels and register it. A missing one is logged once
-        (`why` says what happened to it); without its mentoring channel, questions asked there
-        are answered that they can't be posted, and not taken."""
+    async def _register(self, guild: discord.Guild) -> bool:
+        """Find the server's configured channels and register it. A missing one is logged once;
+        without its mentoring channel, questions asked there are answered that they can't be
+        posted, and not taken. An admin or escalation channel deleted while the bot runs keeps
+        its old id (what goes there is skipped) so that the server is set up all the same."""
         gateway = self.runner.gateway
         # In the server (again), whether or not its channels are found: nothing refused unasked.
         gateway.guild_back(guild.id)
         try:
-            registered = await register_guild(self.app.bus, self.config, guild)
+            registered = await register_guild(
+                self.app.bus, self.config, guild, known=self.channels.get(guild.id)
+            )
         except MissingChannel as e:
             if e.key == "mentoring":
                 gateway.no_mentoring(guild.id, wanted=e.wanted)
-            if self._missing.get(guild.id) != e.key:  # each problem told once
-                self._missing[guild.id] = e.key
-                log.error("%s", why or f"{e} {_UNTIL[e.key == 'mentoring']}")
+            self._tell(guild, e.key, f"{e} {_UNTIL[e.key == 'mentoring']}")
             return False
         self.workspaces[guild.id] = registered.workspace
         self.channels[guild.id] = registered.channels
-        self._missing.pop(guild.id, None)
+        told = self._missing.pop(guild.id, set())
+        for lack in registered.missing:  # set up with a deleted admin/escalation channel's old id
+            if lack.key in told:
+                self._missing.setdefault(guild.id, set()).add(lack.key)
+            else:
+                self._tell(guild, lack.key, f"{lack} {_SKIPPED}")
         if gateway.mentoring_back(guild.id):
             log.info("Discord server %s (%s) takes questions again", guild.name, guild.id)
         if self.runner.home_guild is None:
@@ -122,7 +129,15 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         )
         # The bot is still in the server: it stays the home of DMs that name no server.
         self.workspaces.pop(guild.id, None)
-        await self._register(guild, why=why)
+        self._tell(guild, key, why)
+        await self._register(guild)
+
+    def _tell(self, guild: discord.Guild, key: str, what: str) -> None:
+        """Tell the operator of the server's missing `key` channel, once while it is missing."""
+        told = self._missing.setdefault(guild.id, set())
+        if key not in told:
+            told.add(key)
+            log.error("%s", what)
 
     async def _receive(
         self,
@@ -263,7 +278,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
     @commands.Cog.listener()
     async def on_guild_channel_create(self, channel: discord.abc.GuildChannel) -> None:
         """CHANNEL_CREATE: in a server missing a configured channel, perhaps the one it names."""
-        if channel.guild.id in self._missing:
+        if self._missing.get(channel.guild.id):
             await self._register(channel.guild)
 
     @commands.Cog.listener()
@@ -271,7 +286,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
     ) -> None:
         """CHANNEL_UPDATE: a channel renamed to the name a missing configured channel has."""
-        if after.guild.id in self._missing and before.name != after.name:
+        if self._missing.get(after.guild.id) and before.name != after.name:
             await self._register(after.guild)
 
     @commands.Cog.listener()

@@ -146,3 +146,40 @@ async def test_admin_channel_deleted_the_digest_is_skipped_unasked_and_questions
     assert _to(fake.requests[asked:], admin) == []
     assert caplog.text.count(DELETED_SKIP) == 1
     assert len(_told(caplog)) == 1
+
+
+async def test_both_channels_deleted_a_new_mentoring_channel_takes_questions_again(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The admin channel gone as well does not keep the server unset-up once a new mentoring
+    channel is made: questions are taken there, the admin posts are still skipped, unasked, and
+    a new admin channel is taken too."""
+    caplog.set_level(logging.INFO)
+    fake = harness.fake
+    old_admin, old_mentoring = fake.admin_id, fake.mentoring_id
+    await fake.delete_channel(old_admin)
+    await _logged(caplog, "its admin channel #mentor-admins was deleted")
+    await fake.delete_channel(old_mentoring)
+    await _logged(caplog, "its mentoring channel #mentoring was deleted")
+    assert len(_told(caplog)) == 2  # each told once, the admin one too
+    token = await _ask_in_general(harness, QUESTION)
+    assert CANT_POST in await _answered(harness, token)
+    asked = len(fake.requests)
+
+    new = await fake.create_channel("mentoring")
+    await _logged(caplog, "takes questions again")
+    token = await _ask_in_general(harness, QUESTION)
+    said = await fake.followups(token)
+    assert CANT_POST not in str(said)
+    await fake.wait_until(lambda: len(fake.channel_messages(new)) == 1)
+    token = await fake.slash("admin", "mentoradmin", sub("digest"), channel_id=new)
+    await fake.followups(token)
+    await _logged(caplog, DELETED_SKIP)
+    assert _to(fake.requests[asked:], old_admin) == []
+    assert _to(fake.requests[asked:], old_mentoring) == []
+    assert len(_told(caplog)) == 2  # the admin channel still missing is not told again
+
+    admin = await fake.create_channel("mentor-admins")
+    token = await fake.slash("admin", "mentoradmin", sub("digest"), channel_id=new)
+    await fake.followups(token)
+    await fake.wait_until(lambda: len(fake.channel_messages(admin)) >= 1)

@@ -40,6 +40,7 @@ async def running_bot(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterato
         MICROMENTOR_CONFIG=str(config),
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'micromentor.db'}",
         MICROMENTOR_LOG_LEVEL="INFO",
+        PORT="0",  # the dashboard on any free port: 3000 may be taken on this machine
         # This checkout first, whatever an older editable install recorded.
         PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(
             os.pathsep
