@@ -45,6 +45,10 @@ def create_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Asyn
     return create_async_engine(url, **kwargs)
 
 
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> AsyncEngine:
     # Every worker may hold a read snapshot while it waits for its turn to write: the pool must
     # outnumber them, or the writer whose turn it is could wait for a connection forever.
@@ -69,6 +73,9 @@ def _sqlite_engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> AsyncEngin
         # lose the last commits (FULL would fsync every one of them). See README, Performance.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds ASCII only ("Émile" stays "Émile"): Python's folds every
+        # letter, as PostgreSQL's does, so a search for "émile" finds Émile on both.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -382,6 +382,20 @@ async def test_a_search_for_people_takes_percent_and_underscore_as_typed(db_url:
     assert found == {"%": set(), "_": {"ann_lee"}, "n_l": {"ann_lee"}, "": {"bob", "ann_lee"}}
 
 
+async def test_a_search_for_people_folds_every_letter_not_only_ascii(db_url: str) -> None:
+    """ "émile" finds Émile, and names sort as read ("Zoë" after "Émile" after "bob"), on
+    SQLite as on PostgreSQL (SQLite's own lower() leaves É as it is)."""
+    async with _admins_app(db_url) as app:
+        for key, name in (("emile", "Émile"), ("zoe", "Zoë"), ("bob", "bob"), ("oscar", "ÖSCAR")):
+            await app.bus.handle(RegisterMentor(Actor(UserRef("test", key), name, WS), ("pandas",)))
+        async with app.uow_factory(read_only=True) as uow:
+            found = {
+                typed: {r[0].id for r in (await uow.people.seen_in(WS, typed, limit=10))[0]}
+                for typed in ("émile", "ÉMILE", "zoë", "öscar")
+            }
+    assert found == {"émile": {"emile"}, "ÉMILE": {"emile"}, "zoë": {"zoe"}, "öscar": {"oscar"}}
+
+
 async def test_a_mentor_of_two_workspaces_is_exported_listed_once_and_forgotten_in_both(
     db_url: str,
 ) -> None:
