@@ -570,6 +570,21 @@ class WorkspaceRepository(Protocol):
 
     async def all(self) -> list[Workspace]: ...
 
+    async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
+        """The workspace's channels the platform called unusable (archived, deleted …), with
+        why: what every replica knows, whichever one heard it."""
+        ...
+
+    async def mark_unusable(
+        self, ref: WorkspaceRef, channel: ChannelRef, why: str, at: datetime
+    ) -> None:
+        """Record that `channel` is unusable (`why`, replacing an earlier reason)."""
+        ...
+
+    async def mark_usable(self, ref: WorkspaceRef, channel: ChannelRef) -> bool:
+        """`channel` is usable again; whether it was recorded unusable."""
+        ...
+
 
 class DigestRunRepository(Protocol):
     async def start(self, workspace: WorkspaceRef, period: str, at: datetime) -> bool:

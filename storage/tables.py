@@ -104,6 +104,19 @@ class WorkspaceRow(SQLModel, table=True):
     )
 
 
+class UnusableChannelRow(SQLModel, table=True):
+    """A workspace's channel the platform called unusable (archived, deleted, not found by the
+    app), whichever replica heard it (migration 0022): a row while it is, so every replica
+    refuses questions for a lost mentoring channel and takes them again once it is back."""
+
+    __tablename__ = "unusable_channel"
+
+    workspace: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    why: str
+    since: datetime = _dt(nullable=False)
+
+
 class PersonRow(SQLModel, table=True):
     __tablename__ = "person"
 

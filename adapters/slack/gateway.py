@@ -297,12 +297,12 @@ class SlackGateway:
         self.watch = watch
         self.team_id = team_id
 
-    def _refused(self, e: SlackApiError, channel: str) -> None:
+    async def _refused(self, e: SlackApiError, channel: str) -> None:
         """What the operator is told of a refused delivery: a channel's settings that refuse the
         app, or a configured channel archived or gone (once, not for each row)."""
         _warn_restricted(e, channel)
         if self.watch is not None:
-            self.watch.refused(self.team_id or None, channel, api_error(e))
+            await self.watch.refused(self.team_id or None, channel, api_error(e))
 
     async def aclose(self) -> None:
         """Close the connections (after the last delivery)."""
@@ -383,10 +383,10 @@ class SlackGateway:
                     raise
                 resp = await post()
         except SlackApiError as e:
-            self._refused(e, channel)
+            await self._refused(e, channel)
             raise classify(e) from None
         if self.watch is not None:
-            self.watch.delivered(self.team_id or None, channel)
+            await self.watch.delivered(self.team_id or None, channel)
         posted = message_ref(str(resp["channel"]), str(resp["ts"]))
         if message.attachment is not None:
             await self._upload(
@@ -502,7 +502,7 @@ class SlackGateway:
                 ts=ts or "",
             )
         except SlackApiError as e:
-            self._refused(e, channel)
+            await self._refused(e, channel)
             raise classify(e) from None
 
     @_reaching

@@ -119,28 +119,28 @@ class SlackBot:
             team = ""
         return team or team_of_body(body)
 
-    def cannot_ask(self, body: Body) -> str | None:
+    async def cannot_ask(self, body: Body) -> str | None:
         """What to answer instead of taking a question when the input's workspace has no usable
-        mentoring channel (archived, deleted); None when questions are taken there. In memory:
-        asked before the acknowledgement, so it never calls Slack."""
+        mentoring channel (archived, deleted; heard by any replica); None when questions are
+        taken there. Asked before the acknowledgement: never a Slack call, and the database at
+        most once every few seconds per workspace (`ChannelWatch`)."""
         if self.watch is None:
             return None
-        return self.watch.cannot_ask(self.team(body))
+        return await self.watch.cannot_ask(self.team(body))
 
-    def unposted_question(self, body: Body) -> str | None:
+    async def unposted_question(self, body: Body) -> str | None:
         """`cannot_ask` for a slash command that asks a question (`/askmentor` with a question,
         or alone: its form); None for any other (`/askmentor cancel 3`, `faq …` still work)."""
+        if self.watch is None:
+            return None
         if str(body.get("command") or "").lstrip("/").lower() != "askmentor":
             return None
-        said = self.cannot_ask(body)
-        if said is None:
-            return None
         raw = str(body.get("text") or "")
-        if tr.modal_for("/askmentor", raw) is not None:
-            return said
-        actor = c.Actor(tr.user_ref(user_id(body)), "", tr.workspace_ref(self.team(body)))
-        asked = parse_ask_command(actor, tr.unescape(raw).strip())
-        return said if isinstance(asked, c.AskQuestion) else None
+        if tr.modal_for("/askmentor", raw) is None:
+            actor = c.Actor(tr.user_ref(user_id(body)), "", tr.workspace_ref(self.team(body)))
+            if not isinstance(parse_ask_command(actor, tr.unescape(raw).strip()), c.AskQuestion):
+                return None
+        return await self.cannot_ask(body)
 
     async def receive(self, kind: str, body: Body) -> bool:
         """Store an input; False for one seen before (a retry). Raises NotStored."""
@@ -247,7 +247,7 @@ class SlackBot:
         may be slow (a Web API call) comes before views.open; what only Slack knows (the
         person's timezone) is filled in afterwards with views.update."""
         if modal.kind in ("ask", "edit") and body.get("response_url"):
-            unposted = self.cannot_ask(body)
+            unposted = await self.cannot_ask(body)
             if unposted is not None:  # no form to fill in for a question that can't be posted
                 await self.gateway.tell(body.get("response_url"), unposted)
                 return
@@ -425,7 +425,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
     async def on_command(ack: Ack, body: Body, context: Body) -> None:
         arrived = context.get(ARRIVED)
         since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
-        unposted = bot.unposted_question(body)
+        unposted = await bot.unposted_question(body)
         if unposted is not None:  # its card could go nowhere: not stored, and said so
             await ack(text=unposted, response_type="ephemeral")
             return
@@ -489,8 +489,8 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
 
     async def on_channel(ack: Ack, body: Body, event: Body) -> None:
         # A channel archived, unarchived, deleted or renamed (public ones: channel_*; private
-        # ones the app is in: group_*). Nothing is stored: for a configured channel, whether
-        # questions are taken (and what the operator is told) changes at once.
+        # ones the app is in: group_*). For a configured channel, whether questions are taken
+        # (and what the operator is told) changes at once, and is stored for every replica.
         await ack()
         if bot.watch is None:
             return
@@ -504,11 +504,11 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         if not isinstance(channel, str) or not channel:
             return
         if kind.endswith("_unarchive"):
-            bot.watch.back(team, channel)
+            await bot.watch.back(team, channel)
         elif kind.endswith("_archive"):
-            bot.watch.lost(team, channel, ARCHIVED)
+            await bot.watch.lost(team, channel, ARCHIVED)
         elif kind.endswith("_deleted"):
-            bot.watch.lost(team, channel, DELETED)
+            await bot.watch.lost(team, channel, DELETED)
 
     for name in CHANNEL_EVENTS:
         bolt.event(name)(on_channel)
@@ -524,7 +524,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             bot.open_soon(form, body=body, channel=channel)
             return
         if (parse_custom_id(action.get("action_id", "")) or ("",))[0] == "post":
-            unposted = bot.cannot_ask(body)
+            unposted = await bot.cannot_ask(body)
             if unposted is not None:  # a coached draft's [Post]: it could go nowhere
                 await ack()
                 await bot.gateway.tell(body.get("response_url"), unposted)
@@ -562,7 +562,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             await ack(response_action="errors", errors=problems)
             return
         if view.get("callback_id") == "mm_ask":
-            unposted = bot.cannot_ask(body)
+            unposted = await bot.cannot_ask(body)
             if unposted is not None:  # kept open, the question in it, with why under it
                 await ack(response_action="errors", errors=_form_error(view, unposted))
                 return

@@ -165,7 +165,7 @@ async def register(
         log.info("Slack: workspace %s needs its channels set up: %s", team.team_id, e)
         return "missing"
     found = [c for c in (mentoring, admin, wider) if c]
-    teams.watch.watch(
+    await teams.watch.watch(
         team.team_id,
         app.config.channels,
         name=name or team.team_id,
@@ -198,14 +198,16 @@ async def ensure_registered(app: App, teams: Teams, team: Team) -> None:
     async with app.uow_factory(read_only=True) as uow:
         known = await uow.workspaces.get(tr.workspace_ref(team.team_id))
     if known is not None:
-        # Set up before (this process started since): its channels are watched from now on.
-        teams.watch.watch(
+        # Set up before (this process started since): its channels are watched from now on;
+        # what other replicas stored of them (archived …) holds, as nothing was checked here.
+        await teams.watch.watch(
             team.team_id,
             app.config.channels,
             name=known.name or team.team_id,
             mentoring=known.mentoring_channel.id,
             admin=known.admin_channel.id,
             escalation=known.escalation_channel.id if known.escalation_channel else None,
+            checked=False,
         )
         teams.registered.add(team.team_id)
         return

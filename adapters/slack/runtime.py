@@ -477,8 +477,8 @@ async def _connect(
     for channel_id in dict.fromkeys(c for c in (mentoring, admin, wider) if c):
         await join_channel(client, channel_id)
     # The configured channels, watched: archived or deleted, questions are not taken.
-    watch = ChannelWatch()
-    watch.watch(
+    watch = ChannelWatch(app.uow_factory, clock=app.clock)
+    await watch.watch(
         team_id,
         app.config.channels,
         name=str(auth.get("team") or team_id),

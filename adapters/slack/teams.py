@@ -75,7 +75,8 @@ class Teams:
         # the acknowledgement.
         self.background = background or Background()
         # Each workspace's configured channels, and which are unusable (archived, deleted).
-        self.watch = ChannelWatch()
+        # Stored for every replica (`ChannelWatch`).
+        self.watch = ChannelWatch(app.uow_factory, clock=app.clock)
 
     def forget(self, team_id: str) -> None:
         self._teams.pop(team_id, None)

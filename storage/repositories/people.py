@@ -17,6 +17,7 @@ from storage.tables import (
     MentorProfileRow,
     PersonRow,
     QuestionRow,
+    UnusableChannelRow,
     WorkspaceAdminRow,
     WorkspaceRow,
     table_of,
@@ -33,6 +34,7 @@ MENTOR = table_of(MentorProfileRow)
 WORKSPACE = table_of(WorkspaceRow)
 QUESTION = table_of(QuestionRow)
 ADMIN = table_of(WorkspaceAdminRow)
+UNUSABLE = table_of(UnusableChannelRow)
 
 
 _PAGE = 500  # mentor profiles read per statement (see in_workspace)
@@ -273,3 +275,22 @@ class SqlWorkspaceRepository(Repository):
     async def all(self) -> list[Workspace]:
         rows = await self._session.execute(sa.select(WORKSPACE).order_by(WORKSPACE.c.key))
         return [_workspace(row) for row in rows]
+
+    async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
+        stmt = sa.select(UNUSABLE.c.channel, UNUSABLE.c.why).where(
+            UNUSABLE.c.workspace == ref.key()
+        )
+        rows = await self._session.execute(stmt)
+        return {ChannelRef.from_key(row.channel): row.why for row in rows}
+
+    async def mark_unusable(
+        self, ref: WorkspaceRef, channel: ChannelRef, why: str, at: datetime
+    ) -> None:
+        values = {"workspace": ref.key(), "channel": channel.key(), "why": why, "since": at}
+        await self._upsert(UNUSABLE, values, keys=["workspace", "channel"])
+
+    async def mark_usable(self, ref: WorkspaceRef, channel: ChannelRef) -> bool:
+        stmt = sa.delete(UNUSABLE).where(
+            UNUSABLE.c.workspace == ref.key(), UNUSABLE.c.channel == channel.key()
+        )
+        return await self._rowcount(stmt) > 0

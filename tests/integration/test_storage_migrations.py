@@ -734,3 +734,66 @@ async def test_0021_numbers_lightning_sessions_per_workspace_and_goes_back(
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD
+
+
+async def test_0022_stores_unusable_channels_for_every_replica_and_goes_back(
+    empty_url: str,
+) -> None:
+    """0022 adds `unusable_channel` (empty: nothing was stored before, the workspaces stay): a
+    channel marked unusable is read by any unit of work, marked again it takes the newer reason,
+    cleared it is gone; down to 0021 the table goes and the workspaces stay."""
+    from bot.refs import ChannelRef
+
+    await upgrade(empty_url, "0021")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    ws = WorkspaceRef("slack", "TA")
+    archived_at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO workspace (key, mentoring_channel, admin_channel, timezone, "
+                    "name, last_number, last_lightning_number) "
+                    "VALUES ('slack:TA', 'slack:C1', 'slack:C2', 'UTC', '', 0, 0)"
+                )
+            )
+        await upgrade(empty_url)
+        uows = make_uow_factory(engine)
+        async with uows() as uow:
+            assert await uow.workspaces.unusable_channels(ws) == {}
+            await uow.workspaces.mark_unusable(
+                ws, ChannelRef("slack", "C1"), "archived", archived_at
+            )
+            await uow.workspaces.mark_unusable(
+                ws, ChannelRef("slack", "C2"), "not_found", archived_at
+            )
+            await uow.workspaces.mark_unusable(
+                ws, ChannelRef("slack", "C2"), "deleted", archived_at
+            )
+            await uow.commit()
+        async with uows(read_only=True) as uow:
+            marked = await uow.workspaces.unusable_channels(ws)
+            elsewhere = await uow.workspaces.unusable_channels(WorkspaceRef("slack", "TB"))
+        assert marked == {
+            ChannelRef("slack", "C1"): "archived",
+            ChannelRef("slack", "C2"): "deleted",
+        }
+        assert elsewhere == {}
+        async with uows() as uow:
+            assert await uow.workspaces.mark_usable(ws, ChannelRef("slack", "C1"))
+            assert not await uow.workspaces.mark_usable(ws, ChannelRef("slack", "C1"))
+            await uow.commit()
+        async with uows(read_only=True) as uow:
+            left = await uow.workspaces.unusable_channels(ws)
+        assert left == {ChannelRef("slack", "C2"): "deleted"}
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade_to("0021"))
+        async with engine.connect() as conn:
+            tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+            kept = (await conn.execute(text("SELECT COUNT(*) FROM workspace"))).scalar()
+    finally:
+        await engine.dispose()
+    assert "unusable_channel" not in tables and kept == 1
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD

@@ -39,7 +39,7 @@ from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
 from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
 from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
-from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
+from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 from tests.unit.fake_chat import ChatCall, ChatFailure, FakeChat
 
 __all__ = [
@@ -67,6 +67,7 @@ TABLES = (
     "inbox",
     "outbox",
     "workspaces",
+    "unusable_channels",
     "digests",
     "rate_events",
     "lightning",
@@ -951,6 +952,25 @@ class FakeWorkspaceRepository(_Repository):
 
     async def all(self) -> list[Workspace]:
         return _copy(sorted(self._rows().values(), key=lambda w: w.ref.key()))
+
+    # Keyed by (workspace, channel), as the SQL `unusable_channel`: a row while it is.
+    async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
+        rows = self._uow.rows("unusable_channels")
+        return {channel: why for (ws, channel), why in rows.items() if ws == ref}
+
+    async def mark_unusable(
+        self, ref: WorkspaceRef, channel: ChannelRef, why: str, at: datetime
+    ) -> None:
+        await self._uow.lock("unusable_channels", (ref, channel))
+        self._uow.put("unusable_channels", (ref, channel), why)
+
+    async def mark_usable(self, ref: WorkspaceRef, channel: ChannelRef) -> bool:
+        key = (ref, channel)
+        await self._uow.lock("unusable_channels", key)
+        if key not in self._uow.rows("unusable_channels"):
+            return False
+        self._uow.put("unusable_channels", key, _DELETED)
+        return True
 
 
 @dataclass(frozen=True, slots=True)
