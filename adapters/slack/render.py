@@ -206,6 +206,10 @@ def _button(action: Action) -> Block:
 
 MESSAGE_BLOCKS = 50  # Slack's most blocks in a message
 VIEW_BLOCKS = 100  # ...and in a modal or the Home tab
+# The text a message's blocks may hold in all: Slack refuses more with msg_blocks_too_long. Its
+# documentation names 12,000 characters for a markdown block only; Slack's engineers gave it
+# as the budget of a message's blocks "with a buffer for block containers" (bolt-js #2509).
+MESSAGE_CHARS = 11_000
 
 
 def _more(n: int) -> Block:
@@ -215,13 +219,18 @@ def _more(n: int) -> Block:
 
 
 def blocks_for(
-    msg: ChatMessage, *, permalink: Permalink | None = None, max_blocks: int = MESSAGE_BLOCKS
+    msg: ChatMessage,
+    *,
+    permalink: Permalink | None = None,
+    max_blocks: int = MESSAGE_BLOCKS,
+    max_chars: int | None = MESSAGE_CHARS,
 ) -> list[Block]:
     """A message as Block Kit blocks (sections, fields, context, buttons), at most `max_blocks`
-    of them (Slack refuses more: 50 in a message, 100 in a modal or the Home tab). A message too
-    long for them keeps its footer and buttons: its body is cut short, with a last section
-    saying how much is left out (the fields, e.g. a card's suggested mentors, are cut only when
-    they alone do not fit)."""
+    of them (Slack refuses more: 50 in a message, 100 in a modal or the Home tab) holding at
+    most `max_chars` of text (a message's blocks over ~12,000 characters in all are refused,
+    `msg_blocks_too_long`). A message too long for them keeps its footer and buttons: its body
+    is cut short, with a last section saying how much is left out (the fields, e.g. a card's
+    suggested mentors, are cut only when they alone do not fit)."""
     head: list[Block] = []
     # Slack refuses an empty text object, and a title or footer over its limit (invalid_blocks).
     title = _cut(render_text(msg.title, permalink=permalink), SECTION_LIMIT) if msg.title else ""
@@ -266,11 +275,40 @@ def blocks_for(
     content = head + body + field_blocks
     if len(content) > room:
         kept_body = room - 1 - len(head) - len(field_blocks)
-        if kept_body >= 0:
-            content = [*head, *body[:kept_body], _more(len(body) - kept_body), *field_blocks]
-        else:
-            content = [*content[: room - 1], _more(len(content) - (room - 1))]
+        if kept_body < 0:
+            return [*content[: room - 1], _more(len(content) - (room - 1)), *tail]
+    else:
+        kept_body = len(body)
+    if max_chars is not None:  # and within Slack's text budget, the buttons kept all the same
+        left = max_chars - _chars([*head, *field_blocks, *tail, _more(len(body))])
+        fits = 0
+        for part in body[:kept_body]:
+            left -= _chars([part])
+            if left < 0:
+                break
+            fits += 1
+        kept_body = fits
+    if kept_body < len(body):
+        content = [*head, *body[:kept_body], _more(len(body) - kept_body), *field_blocks]
     return content + tail
+
+
+def _chars(blocks: list[Block]) -> int:
+    """The text in `blocks`, as Slack counts it against a message's budget (all its strings)."""
+    return sum(_text_length(b) for b in blocks)
+
+
+_TEXT_KEYS = frozenset({"text", "fields", "elements"})
+
+
+def _text_length(value: object) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_text_length(v) for k, v in value.items() if k in _TEXT_KEYS)
+    if isinstance(value, list):
+        return sum(_text_length(v) for v in value)
+    return 0
 
 
 def fallback_text(msg: ChatMessage, *, permalink: Permalink | None = None) -> str:
@@ -304,7 +342,8 @@ def text_only(msg: ChatMessage, *, permalink: Permalink | None = None) -> str:
 
 def home_view(msg: ChatMessage, *, permalink: Permalink | None = None) -> dict[str, Any]:
     """The App Home tab built from ShowHome's reply."""
-    return {"type": "home", "blocks": blocks_for(msg, permalink=permalink, max_blocks=VIEW_BLOCKS)}
+    blocks = blocks_for(msg, permalink=permalink, max_blocks=VIEW_BLOCKS, max_chars=None)
+    return {"type": "home", "blocks": blocks}
 
 
 def _input(

@@ -139,6 +139,7 @@ def _sections(n: int) -> str:
 
 def test_a_body_too_long_for_one_message_keeps_its_footer_and_buttons() -> None:
     # Slack refuses more than 50 blocks in a message: the body is cut, never the buttons.
+    # (Counted in blocks only here; a message's text budget is tested below.)
     msg = ChatMessage(
         title=text(Bold("Question #3")),
         body=text(_sections(60)),
@@ -148,7 +149,7 @@ def test_a_body_too_long_for_one_message_keeps_its_footer_and_buttons() -> None:
         kind="card",
         question_id=3,
     )
-    blocks = blocks_for(msg)
+    blocks = blocks_for(msg, max_chars=None)
     assert len(blocks) == 50
     assert not limit_problems(blocks, max_blocks=50)
     assert [b["type"] for b in blocks[-2:]] == ["context", "actions"]
@@ -398,3 +399,40 @@ def test_no_formatting_character_is_left_to_pair_up_next_to_another(typed: str) 
     escaped = escape_user_text(typed)
     assert escaped.replace(ZWSP, "") == typed
     assert _controls_left_live(escaped) == []
+
+
+def _text_in(blocks: list[dict[str, Any]]) -> int:
+    """Every string a text object holds, as Slack counts a message's blocks."""
+    total = 0
+    for b in blocks:
+        for obj in [b.get("text"), *b.get("fields", []), *b.get("elements", [])]:
+            if isinstance(obj, dict):
+                inner = obj.get("text")
+                total += len(inner["text"] if isinstance(inner, dict) else inner or "")
+    return total
+
+
+def test_a_card_within_the_block_count_is_cut_to_slacks_text_budget() -> None:
+    """A 3,000-character question of `&` renders to ~15,000 characters (`&amp;`): 4 sections,
+    well under 50 blocks, but over the ~12,000 characters of text Slack takes in a message's
+    blocks (msg_blocks_too_long, which would cost the card its buttons). The body is cut, the
+    field, footer and buttons are kept, and what was left out is said."""
+    msg = ChatMessage(
+        title=text(Bold("Question #3")),
+        body=text(UserText("&" * 3000)),
+        fields=(("Asked by", text(UserText("alice"))),),
+        actions=(Action("claim", 3, "Claim", "primary"), Action("notmine", 3, "Not my area")),
+        footer=text("tip"),
+        kind="card",
+        question_id=3,
+    )
+    uncut = blocks_for(msg, max_chars=None)
+    assert _text_in(uncut) > 12_000
+    blocks = blocks_for(msg)
+    assert _text_in(blocks) <= 11_000
+    assert [b["type"] for b in blocks[-2:]] == ["context", "actions"]
+    assert blocks[-3]["fields"][0]["text"].startswith("*Asked by*")
+    assert "more part" in blocks[-4]["text"]["text"]
+    assert blocks[1]["text"]["text"] == uncut[1]["text"]["text"]  # cut between parts, not inside
+    short = ChatMessage(body=text(UserText("How do I pivot? " * 100)), kind="card")
+    assert blocks_for(short) == blocks_for(short, max_chars=None)  # a usual message: untouched
