@@ -7,6 +7,8 @@ from __future__ import annotations
 from bot.commands import AskQuestion, Command, RegisterMentor
 from bot.config import Config
 from bot.hours import HoursError, WeeklyHours, check_timezone
+from bot.learning.commands import SaveFaq
+from bot.learning.faq import answer_problem
 from bot.questions.asking import question_problem
 
 __all__ = ["form_problems"]
@@ -15,12 +17,15 @@ _SKILL_MAX = 60
 
 
 def form_problems(command: Command, config: Config) -> dict[str, str]:
-    """``{field: what to change}`` for an ask or join form; empty when it can go in."""
+    """``{field: what to change}`` for an ask, join or FAQ form; empty when it can go in."""
     if isinstance(command, AskQuestion):
         problem = question_problem(command.text, config.ask, in_form=True)
         return {"question": problem} if problem else {}
     if isinstance(command, RegisterMentor):
         return _join_problems(command)
+    if isinstance(command, SaveFaq):
+        problem = answer_problem(command.answer)
+        return {"answer": problem} if problem else {}
     return {}
 
 

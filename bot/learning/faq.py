@@ -147,16 +147,25 @@ def faq_lines(entries: Sequence[FaqEntry], *, answer_chars: int = 300) -> list[T
     ]
 
 
-def _clean_answer(raw: str) -> str:
+def answer_problem(raw: str) -> str | None:
+    """What to change in an FAQ answer as typed (spaces run together count once); None when
+    it can be saved. Also told under a form's field, so plain text."""
     answer = " ".join(raw.split())
     if len(answer) < MIN_ANSWER:
-        raise Refusal(
+        return (
             "Write the answer in a sentence or two, so the next person can use it "
             "without the thread."
         )
     if len(answer) > MAX_ANSWER:
-        raise Refusal(f"Keep it short: at most {MAX_ANSWER} characters (yours has {len(answer)}).")
-    return answer
+        return f"Keep it short: at most {MAX_ANSWER} characters (yours has {len(answer)})."
+    return None
+
+
+def _clean_answer(raw: str) -> str:
+    problem = answer_problem(raw)
+    if problem is not None:
+        raise Refusal(problem)
+    return " ".join(raw.split())
 
 
 async def _schedule_check(ctx: Context, entry: FaqEntry) -> None:

@@ -173,6 +173,33 @@ async def test_save_as_faq_opens_a_form_whose_answer_is_saved_and_update_reopens
     await slack.replies_to("bob", "FAQ 1 is updated")
 
 
+async def test_a_too_short_faq_answer_keeps_the_form_open_with_the_reason(
+    slack: SlackHarness,
+) -> None:
+    """Spaces run together count once, as when it is saved: "a        b" is refused in the
+    form, with the answer kept, rather than after the form closed."""
+    ts = await claimed(slack)
+    await slack.click("alice", "mm:resolve:1", channel=MENTORING, ts=ts)
+    assert await eventually(lambda: _is(state_of(slack, 1), "resolved"))
+    await slack.click("bob", "mm:faq:1", channel=MENTORING, ts=ts)
+    view = await opened_view(slack, "mm_faq")
+    response = await slack.submit(
+        "bob",
+        {
+            "callback_id": "mm_faq",
+            "private_metadata": view["private_metadata"],
+            "state": {"values": {"answer": {"value": {"value": "a        b"}}}},
+        },
+    )
+    body = json.loads(response.text)
+    assert body["response_action"] == "errors"
+    assert list(body["errors"]) == ["answer"]
+    assert body["errors"]["answer"].startswith("Write the answer in a sentence or two")
+    await slack.settled()
+    async with slack.app.uow_factory(read_only=True) as uow:
+        assert await uow.faq.for_question(1) is None
+
+
 async def test_update_on_an_faq_entry_of_another_workspace_opens_no_form(
     slack: SlackHarness,
 ) -> None:
