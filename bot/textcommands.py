@@ -663,4 +663,8 @@ def _unknown(command: str, sub: str, known: Sequence[str], usage: str) -> ParseE
     """An unknown subcommand: the likeliest one it was meant to be (a typo), then the usage."""
     close = process.extractOne(sub, known, scorer=fuzz.ratio, score_cutoff=70)
     guess = f" Did you mean `{command} {close[0]}`?" if close else ""
-    return ParseError(f"I don't know `{command} {sub}`.{guess} {usage}")
+    # What was typed is shown in a code span: a backtick of theirs would end it (and let the
+    # rest be read as formatting), a very long word fill the answer.
+    typed = sub.replace("`", "'")
+    typed = typed if len(typed) <= 40 else typed[:39] + "…"
+    return ParseError(f"I don't know `{command} {typed}`.{guess} {usage}")

@@ -170,6 +170,9 @@ def test_parse_mentor_builds_the_command(raw: str, expected: c.Command) -> None:
             f"I don't know `/mentor jion`. Did you mean `/mentor join`? {MENTOR_USAGE}",
         ),
         ("resum", f"I don't know `/mentor resum`. Did you mean `/mentor resume`? {MENTOR_USAGE}"),
+        # What they typed can't end the code span it is shown in, nor fill the answer.
+        ("da`*nce*`", f"I don't know `/mentor da'*nce*'`. {MENTOR_USAGE}"),
+        ("x" * 60, f"I don't know `/mentor {'x' * 39}…`. {MENTOR_USAGE}"),
     ],
 )
 def test_parse_mentor_explains_what_to_type(raw: str, message: str) -> None:
