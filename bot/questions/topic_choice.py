@@ -23,17 +23,21 @@ __all__ = [
 
 OTHER = "other"
 UNSURE_PROMPT = "I'm not sure which area this is — pick one, and I'll suggest mentors for it."
-# Discord allows 100 characters in a button's custom id (``mm:topic:<name>:<n>``).
+# Discord allows 100 characters in a button's custom id (``mm:topic:<name>:<n>@<ws>``).
 _MAX_ID = 100
 
 
 def topic_buttons(q: Question, reading: Reading) -> tuple[Text, tuple[Action, ...]]:
     """The question to the asker and its buttons: the best guesses plus "something else"."""
-    choices = [
-        t for t in reading.choices if len(f"mm:topic:{t}:{q.number}") <= _MAX_ID and t != OTHER
-    ]
-    actions = tuple(Action(f"topic:{t}", q.number, t) for t in choices)
-    actions += (Action(f"topic:{OTHER}", q.number, "Something else"),)
+    # Each names its workspace: the question may reach the asker by DM (a reply that could not
+    # be shown where they asked), and a Discord DM is shared by every server.
+    ws = q.workspace.id
+    actions = tuple(
+        Action(f"topic:{t}", q.number, t, "default", ws)
+        for t in reading.choices
+        if t != OTHER and len(Action(f"topic:{t}", q.number, t, "default", ws).custom_id) <= _MAX_ID
+    )
+    actions += (Action(f"topic:{OTHER}", q.number, "Something else", "default", ws),)
     return text(UNSURE_PROMPT), actions
 
 

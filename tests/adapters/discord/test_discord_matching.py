@@ -32,13 +32,15 @@ async def test_a_close_call_shows_topic_buttons_and_a_click_sets_the_topic(
     (reply,) = await fake.followups(token)
     *ids, cancel = custom_ids(reply.json())
     assert cancel == f"mm:cancel:1@{fake.guild_id}"
-    assert ids[-1] == "mm:topic:other:1"
-    assert "mm:topic:boundaries:1" in ids and all(i.startswith("mm:topic:") for i in ids)
+    # Each names the server: the answer may reach the asker by DM, shared by every server.
+    g = fake.guild_id
+    assert ids[-1] == f"mm:topic:other:1@{g}"
+    assert f"mm:topic:boundaries:1@{g}" in ids and all(i.startswith("mm:topic:") for i in ids)
     # the buttons are on the ephemeral answer, which Discord sends along with the click
-    answer = await harness.message_with("mm:topic:other:1")
+    answer = await harness.message_with(f"mm:topic:other:1@{g}")
     # Discord puts an ephemeral answer in the channel the command was used in (the fake: "0")
     answer["channel_id"] = fake.mentoring_id
-    token = await fake.click("alice", "mm:topic:boundaries:1", answer["id"])
+    token = await fake.click("alice", f"mm:topic:boundaries:1@{g}", answer["id"])
     (picked,) = await fake.followups(token)
     assert "#1 is about boundaries now" in picked.json()["content"]
     bob = user_ref(fake.users["bob"]["id"])

@@ -22,9 +22,10 @@ async def test_a_loosely_named_question_shows_pick_one_buttons(harness: Harness)
     assert "none I'm sure of" in body["content"]
     *ids, cancel = custom_ids(body)
     assert cancel == f"mm:cancel:1@{fake.guild_id}"
-    assert ids[0] == "mm:topic:account management:1" and ids[-1] == "mm:topic:other:1"
-    answer = await harness.message_with("mm:topic:other:1")
+    g = fake.guild_id
+    assert ids[0] == f"mm:topic:account management:1@{g}" and ids[-1] == f"mm:topic:other:1@{g}"
+    answer = await harness.message_with(f"mm:topic:other:1@{g}")
     answer["channel_id"] = fake.mentoring_id
-    token = await fake.click("alice", "mm:topic:account management:1", answer["id"])
+    token = await fake.click("alice", f"mm:topic:account management:1@{g}", answer["id"])
     (picked,) = await fake.followups(token)
     assert "#1 is about account management now" in picked.json()["content"]
