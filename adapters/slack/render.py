@@ -153,11 +153,27 @@ def _cut_at(s: str, limit: int, *, not_before: int = 0) -> int:
         amp = s.rfind("&", 0, cut)
         if amp > 0 and s.find(";", amp) >= cut:
             cut = amp
+        # Nor between a formatting character (or a quote's `&gt;`) and the zero-width space
+        # that keeps it literal: the next piece would start with a bare `*` or `>`.
+        cut = next((i for i in range(cut, not_before, -1) if _unglued(s, i)), cut)
     # Only the bot writes `<` (user text arrives escaped), and it always closes it.
     lt = s.rfind("<", 0, cut)
     if lt > 0 and s.find(">", lt) >= cut:
         cut = lt
     return cut
+
+
+_FORMATTING = frozenset("*_~`")
+
+
+def _unglued(s: str, i: int) -> bool:
+    """Whether cutting `s` at `i` leaves every zero-width guard with what it guards."""
+    before, after = s[i - 1], s[i : i + 1]
+    return not (
+        (after and after in _FORMATTING)
+        or (before in _FORMATTING and after == ZWSP)
+        or (before == ZWSP and s.startswith("&gt;", i))
+    )
 
 
 def _chunks(s: str, limit: int) -> list[str]:

@@ -436,3 +436,21 @@ def test_a_card_within_the_block_count_is_cut_to_slacks_text_budget() -> None:
     assert blocks[1]["text"]["text"] == uncut[1]["text"]["text"]  # cut between parts, not inside
     short = ChatMessage(body=text(UserText("How do I pivot? " * 100)), kind="card")
     assert blocks_for(short) == blocks_for(short, max_chars=None)  # a usual message: untouched
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["ab" + "*" * 2000, "a" * 2998 + "**b", "x" * 1000 + "_" * 900, "y" * 2995 + "\n>quote"],
+)
+def test_a_long_body_without_spaces_is_never_cut_away_from_a_formatting_guard(typed: str) -> None:
+    """Each `*` of user text sits between zero-width spaces (a `>` at a line start after one):
+    a cut between one and its guard would start the next section with a bare `*` or `>`, or
+    end one with a bare `*` (bold or italic, or a quote, leaking into user text)."""
+    pieces = [b["text"]["text"] for b in blocks_for(ChatMessage(body=text(UserText(typed))))]
+    assert len(pieces) > 1
+    for piece in pieces:
+        assert piece[0] not in "*_~`" and not piece.startswith("&gt;")
+        assert piece[-1] not in "*_~`"
+    assert "".join(pieces).replace(ZWSP, "").replace("\n", "") == (
+        typed.replace(">", "&gt;").replace("\n", "")
+    )
