@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self, cast
 import discord
 from discord.ext import commands
 
+from bot.learning.faq import MAX_ANSWER, MIN_ANSWER
 from bot.matching.perspectives import STAGES
 from bot.messages import Action
 
@@ -253,9 +254,9 @@ class FaqModal(discord.ui.Modal):
         self.answer: discord.ui.TextInput[Self] = discord.ui.TextInput(
             label="A short answer for the next person who asks",
             style=discord.TextStyle.paragraph,
-            min_length=10,
-            max_length=1000,
-            default=answer or None,
+            min_length=MIN_ANSWER,
+            max_length=MAX_ANSWER,
+            default=_prefilled(answer, MAX_ANSWER) or None,
         )
         self.add_item(self.answer)
 

@@ -103,6 +103,7 @@ def test_a_full_embed_cuts_its_description_with_an_ellipsis_and_keeps_the_fields
             id="/askmentor with 6,000 characters",
         ),
         pytest.param(f.FaqModal(10**12, answer="a" * 1000, workspace=GUILD), id="FAQ"),
+        pytest.param(f.FaqModal(1, answer="a" * 1200, workspace=GUILD), id="FAQ, longer"),
         pytest.param(f.CommentModal(10**12, GUILD), id="comment"),
         pytest.param(f.LightningModal(10**12, GUILD), id="teach"),
     ],
