@@ -76,6 +76,14 @@ class RegisterWorkspace(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class RemoveWorkspace(Command):
+    """The app was removed from `workspace` (uninstalled from Slack, removed from a Discord
+    server): its nudges wait and no digest is made until it is registered again."""
+
+    workspace: WorkspaceRef
+
+
+@dataclass(frozen=True, slots=True)
 class AskQuestion(Command):
     actor: Actor
     text: str

@@ -191,6 +191,9 @@ class Workspace:
     timezone: str = "UTC"
     name: str = ""
     escalation_channel: ChannelRef | None = None
+    # When the app was removed from it (uninstalled from Slack, removed from a Discord server);
+    # None while it is there. A registration (installed again) clears it.
+    removed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

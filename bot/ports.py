@@ -570,6 +570,11 @@ class WorkspaceRepository(Protocol):
 
     async def all(self) -> list[Workspace]: ...
 
+    async def mark_removed(self, ref: WorkspaceRef, at: datetime) -> bool:
+        """The app was removed from the workspace at `at` (kept as it is when it was already);
+        whether this changed it. A later `save` (a registration) clears it."""
+        ...
+
     async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
         """The workspace's channels the platform called unusable (archived, deleted …), with
         why: what every replica knows, whichever one heard it."""

@@ -102,6 +102,8 @@ class WorkspaceRow(SQLModel, table=True):
     last_lightning_number: int = Field(
         default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
     )
+    # When the app was removed from it (uninstalled, kicked; migration 0023); None while there.
+    removed_at: datetime | None = _dt()
 
 
 class UnusableChannelRow(SQLModel, table=True):

@@ -27,6 +27,7 @@ from adapters.discord.translate import (
     thread_message_key,
     thread_ref,
     user_ref,
+    workspace_ref,
 )
 from bot import commands as c
 from bot.app import App
@@ -206,6 +207,8 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
                         name,
                         guild_id,
                     )
+                if ws.removed_at is None:  # its reminders and digests wait for its return
+                    await self.app.bus.handle(c.RemoveWorkspace(ws.ref))
         except Exception:
             log.error(
                 "could not read the registered Discord servers; those that removed the bot "
@@ -261,6 +264,13 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         places = [*guild.channels, *guild.threads]
         self.runner.gateway.guild_gone(guild.id, name=guild.name, places=[p.id for p in places])
         self.workspaces.pop(guild.id, None)
+        # Every replica's core holds its reminders and digests until it is invited again.
+        await self._receive(
+            c.RemoveWorkspace(workspace_ref(guild.id)),
+            key=f"discord:removed:{guild.id}",
+            reply_to=None,
+            dedupe_for=REACTION_REPLAY_WINDOW,
+        )
         if self.runner.home_guild == guild.id:
             self.runner.home_guild = next(iter(self.workspaces), None)
         log.warning(

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from bot.commands import RegisterWorkspace
+import logging
+
+from bot.commands import RegisterWorkspace, RemoveWorkspace
 from bot.domain import Workspace
 from bot.messagebus import Context
 
-__all__ = ["register_workspace"]
+__all__ = ["register_workspace", "remove_workspace"]
+
+log = logging.getLogger(__name__)
 
 
 async def register_workspace(cmd: RegisterWorkspace, ctx: Context) -> None:
+    """Where its cards go; a workspace the app was removed from is taken up again (its
+    nudges that waited are sent at their next turn, its digests made again)."""
+    known = await ctx.uow.workspaces.get(cmd.workspace)
+    if known is not None and known.removed_at is not None:
+        log.info("workspace %s is back: its reminders and digests go on", cmd.workspace)
     await ctx.uow.workspaces.save(
         Workspace(
             ref=cmd.workspace,
@@ -20,5 +29,18 @@ async def register_workspace(cmd: RegisterWorkspace, ctx: Context) -> None:
             escalation_channel=cmd.escalation_channel,
         )
     )
+    figures = ctx.services.figures
+    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", cmd.workspace)))
+
+
+async def remove_workspace(cmd: RemoveWorkspace, ctx: Context) -> None:
+    """Its questions, people and history stay (the app may be installed again; the retention
+    rules still apply); what the bot would say there waits: nobody could be told."""
+    if await ctx.uow.workspaces.mark_removed(cmd.workspace, ctx.clock.now()):
+        log.info(
+            "workspace %s: the app was removed; its reminders wait and no digest is made "
+            "until it is installed again",
+            cmd.workspace,
+        )
     figures = ctx.services.figures
     ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", cmd.workspace)))

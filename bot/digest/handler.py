@@ -158,6 +158,8 @@ async def _on_the_clock(cmd: SendDigest, ctx: Context) -> None:
     for ws in await ctx.uow.workspaces.all():
         if cmd.workspace is not None and ws.ref != cmd.workspace:
             continue
+        if ws.removed_at is not None:  # the app was removed there: nobody to post it to
+            continue
         tz = workspace_timezone(ws, ctx.config)
         week = (
             IsoWeek.parse(cmd.week)

@@ -4,7 +4,7 @@ lease first), which also marks it sent; quiet hours move it instead."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.domain import Nudge
 from bot.flow.worker import LeaseLost
@@ -15,6 +15,9 @@ from bot.nudges.quiet_hours import Later
 __all__ = ["NudgeSweep", "describe"]
 
 log = logging.getLogger(__name__)
+
+# How often a nudge of a workspace the app was removed from looks again whether it is back.
+REMOVED_WAIT = timedelta(hours=1)
 
 
 class NudgeSweep:
@@ -28,6 +31,10 @@ class NudgeSweep:
         assert nudge.id is not None and nudge.lease_until is not None
         now = self._bus.clock.now()
         lease_until, nudge_id = nudge.lease_until, nudge.id
+        if await self._removed(nudge):  # nobody there to tell: it waits for the app's return
+            await self._postpone(nudge_id, now + REMOVED_WAIT, lease_until)
+            log.debug("nudge %s (%s) waits: the app was removed there", nudge_id, nudge.kind)
+            return
         # Slow I/O (a language model) happens here, with no transaction open.
         prepare = PREPARERS.get(nudge.kind)
         prepared = await prepare(self._bus, nudge, now) if prepare is not None else None
@@ -50,10 +57,19 @@ class NudgeSweep:
             # each one's nudges from that workspace).
             await self._bus.decide(decide, workspace=nudge.workspace)
         except Later as later:
-            async with self._bus.uow_factory() as uow:
-                await uow.nudges.postpone(nudge_id, due_at=later.when, lease_until=lease_until)
-                await uow.commit()
+            await self._postpone(nudge_id, later.when, lease_until)
             log.debug("nudge %s (%s) waits for working hours: %s", nudge_id, nudge.kind, later.when)
+
+    async def _removed(self, nudge: Nudge) -> bool:
+        """Whether the app was removed from the nudge's workspace (uninstalled, kicked)."""
+        async with self._bus.uow_factory(read_only=True) as uow:
+            ws = await uow.workspaces.get(nudge.workspace)
+        return ws is not None and ws.removed_at is not None
+
+    async def _postpone(self, nudge_id: int, due: datetime, lease_until: datetime) -> None:
+        async with self._bus.uow_factory() as uow:
+            await uow.nudges.postpone(nudge_id, due_at=due, lease_until=lease_until)
+            await uow.commit()
 
 
 def describe(nudge: Nudge) -> str:

@@ -248,6 +248,7 @@ def _workspace(row: sa.Row[Any]) -> Workspace:
         escalation_channel=(
             ChannelRef.from_key(row.escalation_channel) if row.escalation_channel else None
         ),
+        removed_at=row.removed_at,
     )
 
 
@@ -269,8 +270,17 @@ class SqlWorkspaceRepository(Repository):
             "escalation_channel": (
                 workspace.escalation_channel.key() if workspace.escalation_channel else None
             ),
+            "removed_at": workspace.removed_at,
         }
         await self._upsert(WORKSPACE, values, keys=["key"])
+
+    async def mark_removed(self, ref: WorkspaceRef, at: datetime) -> bool:
+        stmt = (
+            sa.update(WORKSPACE)
+            .where(WORKSPACE.c.key == ref.key(), WORKSPACE.c.removed_at.is_(None))
+            .values(removed_at=at)
+        )
+        return await self._rowcount(stmt) > 0
 
     async def all(self) -> list[Workspace]:
         rows = await self._session.execute(sa.select(WORKSPACE).order_by(WORKSPACE.c.key))

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from sqlalchemy import inspect, pool, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain import Question, QuestionState
+from bot.domain import Question, QuestionState, Workspace
 from bot.refs import UserRef, WorkspaceRef
 from storage.engine import create_engine
 from storage.migrate import alembic_config, upgrade
@@ -794,6 +794,65 @@ async def test_0022_stores_unusable_channels_for_every_replica_and_goes_back(
     finally:
         await engine.dispose()
     assert "unusable_channel" not in tables and kept == 1
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD
+
+
+async def test_0023_records_a_workspace_the_app_was_removed_from_and_goes_back(
+    empty_url: str,
+) -> None:
+    """0023 adds `workspace.removed_at` (every existing workspace present): marked once, the
+    first time stays; registering it again (a save) clears it; down to 0022 the column goes and
+    the workspace stays."""
+    from bot.refs import ChannelRef
+
+    await upgrade(empty_url, "0022")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    ws = WorkspaceRef("slack", "TA")
+    gone_at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO workspace (key, mentoring_channel, admin_channel, timezone, "
+                    "name, last_number, last_lightning_number) "
+                    "VALUES ('slack:TA', 'slack:C1', 'slack:C2', 'Europe/Berlin', 'Acme', 4, 2)"
+                )
+            )
+        await upgrade(empty_url)
+        uows = make_uow_factory(engine)
+        async with uows() as uow:
+            before = await uow.workspaces.get(ws)
+            assert await uow.workspaces.mark_removed(ws, gone_at)
+            assert not await uow.workspaces.mark_removed(ws, gone_at + timedelta(days=1))
+            assert not await uow.workspaces.mark_removed(WorkspaceRef("slack", "TB"), gone_at)
+            await uow.commit()
+        assert before is not None and before.removed_at is None
+        async with uows(read_only=True) as uow:
+            removed = await uow.workspaces.get(ws)
+        assert removed is not None and removed.removed_at == gone_at
+        assert removed.timezone == "Europe/Berlin" and removed.name == "Acme"
+        async with uows() as uow:  # installed again: registered anew
+            await uow.workspaces.save(
+                Workspace(ws, ChannelRef("slack", "C1"), ChannelRef("slack", "C2"), name="Acme")
+            )
+            await uow.commit()
+        async with uows(read_only=True) as uow:
+            back = await uow.workspaces.get(ws)
+        assert back is not None and back.removed_at is None
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade_to("0022"))
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("workspace")}
+            )
+            numbers = (
+                await conn.execute(text("SELECT last_number, last_lightning_number FROM workspace"))
+            ).one()
+    finally:
+        await engine.dispose()
+    assert "removed_at" not in columns and tuple(numbers) == (4, 2)
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD

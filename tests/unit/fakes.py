@@ -953,6 +953,14 @@ class FakeWorkspaceRepository(_Repository):
     async def all(self) -> list[Workspace]:
         return _copy(sorted(self._rows().values(), key=lambda w: w.ref.key()))
 
+    async def mark_removed(self, ref: WorkspaceRef, at: datetime) -> bool:
+        await self._uow.lock(self.table, ref)
+        ws = self._rows().get(ref)
+        if ws is None or ws.removed_at is not None:
+            return False
+        self._uow.put(self.table, ref, replace(ws, removed_at=at))
+        return True
+
     # Keyed by (workspace, channel), as the SQL `unusable_channel`: a row while it is.
     async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
         rows = self._uow.rows("unusable_channels")

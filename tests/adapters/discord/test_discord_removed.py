@@ -79,24 +79,36 @@ async def test_removed_while_running_the_ladder_dms_nobody_and_invited_again_it_
     await _removed(harness, caplog)
     asked = len(fake.requests)
 
-    harness.later(11 * 60)  # the ladder's first step: a DM to the mentor not suggested yet
+    async def removed() -> bool:
+        async with harness.app.uow_factory(read_only=True) as uow:
+            ws = await uow.workspaces.get(workspace_ref(fake.guild_id))
+        return ws is not None and ws.removed_at is not None
+
+    await eventually(removed)  # stored, for every replica: not only this process's gateway
+    harness.later(11 * 60)  # the ladder's first step (a DM to the other mentor) is due...
 
     async def notified() -> bool:
         async with harness.app.uow_factory(read_only=True) as uow:
             q = await uow.questions.get(1)
         return q is not None and bool(q.notified)
 
-    await eventually(notified)
+    async def waiting() -> bool:
+        async with harness.app.uow_factory(read_only=True) as uow:
+            due = await uow.nudges.pending_for(1)
+        return bool(due) and all(n.due_at > harness.clock.now() for n in due)
+
+    await eventually(waiting)  # ...and waits, undecided: nobody there could be told
+    assert not await notified()
     await _drained(harness.app)
-    # Not asked of Discord at all: no DM opened, no message, nothing in the server's channels.
     assert _sent(fake.requests[asked:]) == []
-    await _logged(caplog, GONE)
     assert "Give its role" not in caplog.text
 
-    # Invited again: the ladder's next step (the channel bump at 30 minutes) is posted.
+    # Invited again: the ladder goes on (the DM, then the channel bump), within the hour.
     await fake.invited()
     await _logged(caplog, "is ready: cards go to")
-    harness.later(20 * 60)
+    assert not await removed()
+    harness.later(60 * 60)
+    await eventually(notified)
     bumps = await fake.wait_request("POST", rf"/channels/{fake.mentoring_id}/messages")
     assert bumps[0].status == 200
 
