@@ -723,6 +723,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except typer.Abort:
         print("micromentor: aborted", file=sys.stderr)
         return 130
+    except SystemExit as e:
+        # Help and usage written to a closed standard output (`--help | head -1`) end with
+        # exit 1 in Rich (which points stdout at the null device, during the BrokenPipeError)
+        # or Click (after it): like every other command, they end quietly with 141.
+        if e.code == 1 and (isinstance(e.__context__, BrokenPipeError) or _stdout_closed()):
+            _quiet_stdout()
+            return EXIT_PIPE_CLOSED
+        raise
     return result if isinstance(result, int) else EXIT_OK
 
 

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from bot.emoji import KNOWN_NAMES, canonical_emoji
-from bot.hours import HoursError, WeeklyHours, check_timezone, known_timezones
+from bot.hours import HoursError, WeeklyHours, check_timezone
 
 __all__ = [
     "Config",
@@ -111,14 +111,7 @@ def _iana_timezone(v: str) -> str:
     try:
         return check_timezone(v)
     except HoursError as e:
-        message = str(e)
-        close = difflib.get_close_matches(v.strip(), known_timezones(), n=2, cutoff=0.85)
-        if close and "Did you mean" not in message:  # a typo: `Europe/Pariss`
-            message = message.replace(
-                "Use an IANA name like `Europe/Berlin`.",
-                f"Did you mean {' or '.join(f'`{z}`' for z in close)}?",
-            )
-        raise ValueError(message) from None
+        raise ValueError(str(e)) from None
 
 
 class BotSection(_Section):

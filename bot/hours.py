@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass
@@ -215,6 +216,9 @@ def check_timezone(name: str) -> str:
         if name.lower() in lowered:
             return lowered[name.lower()]
         hint = [z for z in known_timezones() if name.lower() in z.lower()][:3]
+        # Else a typo (`Europe/Pariss`): the close spellings, the same in the config file
+        # check, the chat command, the forms and the roster.
+        hint = hint or difflib.get_close_matches(name, known_timezones(), n=2, cutoff=0.85)
         advice = (
             f"Did you mean {', '.join(f'`{h}`' for h in hint)}?"
             if hint

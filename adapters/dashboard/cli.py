@@ -5,6 +5,7 @@ operator. Functions take a built app and plain arguments and return an exit stat
 from __future__ import annotations
 
 import socket
+import sys
 from collections.abc import Callable
 
 from starlette.applications import Starlette
@@ -42,15 +43,25 @@ def _config_named(app: App) -> str:
     return str(path)
 
 
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 async def print_signin_link(
-    app: App, admin_id: str, *, port: int = DEFAULT_PORT, out: Callable[[str], None] = print
+    app: App,
+    admin_id: str,
+    *,
+    port: int = DEFAULT_PORT,
+    out: Callable[[str], None] = print,
+    err: Callable[[str], None] = _stderr,
 ) -> int:
     """Print a one-time sign-in link for `admin_id` (``slack:U…``, ``discord:…``), an admin of
     ``[bot] admins``: it covers every workspace of their platform. A workspace's own admin (the
     platform's admin role) gets a link for that workspace only, from ``/mentoradmin dashboard``
-    there."""
+    there. The link goes to `out` (standard output); a refusal to `err` (standard error), with
+    exit status 2, so `> link.txt` never holds one."""
     if ":" not in admin_id:
-        out(f"micromentor: {admin_id!r} is not a platform id like slack:U0123ABCD")
+        err(f"micromentor: {admin_id!r} is not a platform id like slack:U0123ABCD")
         return 2
     admin = UserRef.from_key(admin_id)
     async with app.uow_factory() as uow:
@@ -58,19 +69,19 @@ async def print_signin_link(
         if admin_id not in app.config.bot.admins:
             where = _config_named(app)
             if await uow.people.admin_of(admin):
-                out(
+                err(
                     f"micromentor: {admin_id} is a workspace admin, not one of [bot] admins in "
                     f"{where}: their link comes from `/mentoradmin dashboard` in their "
                     "workspace (it covers that workspace only)"
                 )
             else:
-                out(f"micromentor: {admin_id} is not an admin ([bot] admins in {where})")
+                err(f"micromentor: {admin_id} is not an admin ([bot] admins in {where})")
             return 2
         workspaces: tuple[WorkspaceRef, ...] = tuple(
             w.ref for w in await uow.workspaces.all() if w.ref.platform == admin.platform
         )
         if not workspaces:
-            out(f"micromentor: no {admin.platform} workspace is set up in this database yet")
+            err(f"micromentor: no {admin.platform} workspace is set up in this database yet")
             return 2
         token = await issue_link(
             uow,

@@ -335,10 +335,11 @@ def lightning_form_command(
     if starts_at is None:
         # A real-looking but impossible time (2026-02-30, 24:30) is named, not "unreadable".
         problem = when_problem(when) or f"I couldn't read `{when.strip()}` as a time."
+        # Said under the form just sent (a Discord form can't stay open to be corrected): what
+        # to do in the form again, not a command with a number the form never showed.
         return ParseError(
-            f"{problem} Use `YYYY-MM-DD HH:MM`, e.g. `2026-12-03 15:00`, or "
-            "`/lightning accept <number> 2026-12-03 15:00 <title>` with the number on the "
-            "proposal."
+            f"{problem} Press **I'll teach it** again and type the start as "
+            "`YYYY-MM-DD HH:MM`, e.g. `2026-12-03 15:00` (in your own timezone)."
         )
     # The form came from a button: the session's internal id (never shown).
     return AcceptLightning(actor, lightning_id, starts_at, title, by_id=True)

@@ -207,6 +207,8 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     name = cmd.name or (await names_for(ctx, [cmd.person])).get(cmd.person, cmd.person.id)
     if not cmd.everywhere:
         await _only_here(ctx, cmd, name)
+    # Computed before the erasing below: the workspaces that hold the person's records.
+    theirs = await ctx.uow.privacy.workspaces_of(cmd.person)
     if not cmd.confirmed:
         mentoring = any(p.active for p in await ctx.uow.mentors.of_person(cmd.person))
         ctx.reply(
@@ -240,10 +242,7 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     # their sign-up is nobody's now), in every workspace they have records in (only the
     # admin's own, unless the operator forgets everywhere: an admin is refused when there are
     # records elsewhere).
-    for workspace in sorted(
-        {cmd.actor.workspace} | await ctx.uow.privacy.workspaces_of(cmd.person),
-        key=WorkspaceRef.key,
-    ):
+    for workspace in sorted({cmd.actor.workspace} | theirs, key=WorkspaceRef.key):
         with ctx.outbox.speaking_for(workspace):
             await cancel_speaker_sessions(ctx, cmd.person, workspace)
             await redraw_signed_up(ctx, cmd.person, workspace)
@@ -254,7 +253,20 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     ctx.services.roster.invalidate(cmd.actor.workspace)
     ctx.after_commit.append(lambda: _forget_in_memory(ctx.services, cmd.person, asked))
     counted = f" ({changed} records changed)" if cmd.everywhere else ""
-    await audit(ctx, cmd.actor, "forget", subject=tombstone.key(), detail=counted.strip(" ()"))
+    # The operator's erasure is recorded in each workspace that held the person's records
+    # (whose admins may see what was done with their member's data), else in the operator's
+    # own place; an admin's, in the admin's workspace.
+    recorded_in = (sorted(theirs, key=WorkspaceRef.key) if cmd.everywhere else []) or [
+        cmd.actor.workspace
+    ]
+    for workspace in recorded_in:
+        await audit(
+            ctx,
+            replace(cmd.actor, workspace=workspace),
+            "forget",
+            subject=tombstone.key(),
+            detail=counted.strip(" ()"),
+        )
     if not changed or not shown:  # forgotten before, or never used the bot here (as they see)
         ctx.reply(text("There was nothing of ", UserText(name), " left to erase."))
         return

@@ -255,6 +255,8 @@ class SqlFollowUpRepository(Repository):
     async def mentors_met(
         self, workspace: WorkspaceRef, asker: UserRef, since: datetime, *, anonymous: bool = False
     ) -> dict[UserRef, int]:
+        if anonymous:
+            return await self._knew_anonymous(workspace, asker, since)
         rows = await self._session.execute(
             sa.select(QUESTION.c.mentor, sa.func.count())
             .where(
@@ -267,6 +269,37 @@ class SqlFollowUpRepository(Repository):
             .group_by(QUESTION.c.mentor)
         )
         return {UserRef.from_key(mentor): int(n) for mentor, n in rows}
+
+    async def _knew_anonymous(
+        self, workspace: WorkspaceRef, asker: UserRef, since: datetime
+    ) -> dict[UserRef, int]:
+        """The mentors who claimed one of the asker's anonymous questions since `since`: its
+        mentor now, and those who released it (`released_by`). A release clears `claimed_at`
+        and keeps no date of its own; every claim sets `last_activity_at`, so a question whose
+        last activity is before `since` was claimed by nobody since (else its releasers count,
+        erring on the side of the asker). (A mentor who handed the session over is on the row
+        no more: nothing stores who had a session before its hand-over.)"""
+        claimed_lately = QUESTION.c.claimed_at >= since
+        rows = await self._session.execute(
+            sa.select(QUESTION.c.mentor, claimed_lately, QUESTION.c.released_by).where(
+                QUESTION.c.asker == asker.key(),
+                QUESTION.c.workspace == workspace.key(),
+                QUESTION.c.anonymous == sa.true(),
+                sa.or_(
+                    claimed_lately,
+                    QUESTION.c.last_activity_at >= since,
+                    QUESTION.c.created_at >= since,
+                ),
+            )
+        )
+        met: dict[UserRef, int] = defaultdict(int)
+        for mentor, lately, released_by in rows:
+            if mentor is not None and lately:
+                met[UserRef.from_key(mentor)] += 1
+            for released in dict.fromkeys(released_by or ()):
+                if released != mentor or not lately:
+                    met[UserRef.from_key(released)] += 1
+        return dict(met)
 
     async def topic_ratings(
         self, workspace: WorkspaceRef, start: datetime, end: datetime

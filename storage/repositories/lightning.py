@@ -103,12 +103,24 @@ class SqlLightningRepository(Repository):
     async def _next_number(self, workspace: WorkspaceRef) -> tuple[int, bool]:
         """The workspace's next session number, and whether its counter handed it out. The
         counter's row lock (as for question numbers) keeps two sessions created at once in one
-        workspace from taking the same number, on SQLite and PostgreSQL alike."""
+        workspace from taking the same number, on SQLite and PostgreSQL alike.
+
+        A counter behind the workspace's sessions (a workspace row created after them: imported
+        data, a row made again) goes on from their highest number instead, in the same
+        statement: the unique (workspace, number) index would refuse the counter's next one.
+        (On PostgreSQL a create waiting for the row lock may read the sessions as they were
+        before the holder's; the holder raised the counter past them, which it then reads.)"""
+        counter = WORKSPACE.c.last_lightning_number
+        highest = (
+            sa.select(sa.func.coalesce(sa.func.max(T.c.number), 0))
+            .where(T.c.workspace == workspace.key())
+            .scalar_subquery()
+        )
         numbered = await self._session.execute(
             sa.update(WORKSPACE)
             .where(WORKSPACE.c.key == workspace.key())
-            .values(last_lightning_number=WORKSPACE.c.last_lightning_number + 1)
-            .returning(WORKSPACE.c.last_lightning_number)
+            .values(last_lightning_number=sa.case((counter >= highest, counter), else_=highest) + 1)
+            .returning(counter)
         )
         number = numbered.scalar_one_or_none()
         if number is not None:

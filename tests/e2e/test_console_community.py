@@ -269,3 +269,33 @@ async def test_a_mentor_thanks_the_asker_of_an_anonymous_question_privately_only
     assert out.one("#mentoring").text == "🙌 Kudos to @cat from dan: for the great lightning notes"
     out = await console("clock +31d", "as bob", "/kudos cat for the great lightning notes")
     assert out.one("#mentoring").text == "🙌 Kudos to @cat from bob: for the great lightning notes"
+
+
+async def test_a_mentor_who_released_an_anonymous_question_thanks_its_asker_privately_only(
+    console: ConsoleDriver,
+) -> None:
+    """A mentor who claimed an anonymous question and released it knows whose it was as well
+    as the mentor who took it after them: their public kudos to the asker is refused too."""
+    await console(
+        "as bob",
+        "/mentor join pandas",
+        "as dan",
+        "/mentor join pandas",
+        "as cat",
+        "/askmentor --anonymous How do I pivot a pandas DataFrame with two index columns?",
+        "as bob",
+        "click claim 1",
+        "click release 1",
+        "as dan",
+        "click claim 1",
+        "as cat",
+        "click resolve 1",
+        "clock +1d",
+    )
+    out = await console("as bob", "/kudos cat thanks for a well-posed question")
+    assert out.one("only bob sees").text.startswith(
+        "cat asked you a question anonymously lately, so thanking them in public"
+    )
+    assert not out.to("#mentoring")
+    out = await console("clock +31d", "as bob", "/kudos cat for the great lightning notes")
+    assert out.one("#mentoring").text == "🙌 Kudos to @cat from bob: for the great lightning notes"

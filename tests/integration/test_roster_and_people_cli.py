@@ -238,7 +238,9 @@ def test_dashboard_link_is_printed_for_an_admin_only(
     printed = capsys.readouterr().out
     assert printed.startswith("http://localhost:3999/admin/signin?token=")
     assert main(["dashboard", "--link", "console:alice"]) == 2
-    assert "not an admin" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert out == ""  # a refusal goes to standard error, as the CLI's other ones do
+    assert "micromentor: console:alice is not an admin" in err
 
 
 def test_a_dashboard_link_to_port_0_is_refused_unless_a_public_url_is_set(
@@ -306,6 +308,31 @@ async def test_the_operators_export_is_audited_where_the_person_has_records_only
             there = await uow.audit.recent([OTHER], limit=10, action="export")
         assert here == []
         assert [(e.subject, e.actor_name) for e in there] == [(zed.key(), "operator (CLI)")]
+    finally:
+        await app.dispose()
+
+
+async def test_the_operators_delete_is_audited_in_each_workspace_of_the_person(
+    sqlite_url: str,
+) -> None:
+    """Like export, `people delete` is recorded in every workspace that held the person's
+    records (computed before they are erased), not only in the first of them."""
+    from bot.commands import Actor, AskQuestion, RegisterMentor
+    from bot.privacy.people_cli import delete_person
+
+    bob = UserRef("slack", "U0BOB")
+    app = await _app_in_two_workspaces(sqlite_url)
+    try:
+        await app.bus.handle(RegisterMentor(Actor(bob, "bob", WS), ("pandas",)))
+        await app.bus.handle(
+            AskQuestion(Actor(bob, "bob", OTHER), "How do I roll back a kubernetes deployment?")
+        )
+        assert await delete_person(app, bob.key(), confirm=lambda _: True, out=lambda _: None) == 0
+        async with app.uow_factory(read_only=True) as uow:
+            for ws in (WS, OTHER):
+                entries = await uow.audit.recent([ws], limit=10, action="forget")
+                assert [e.actor_name for e in entries] == ["operator (CLI)"], ws
+                assert entries[0].subject.startswith("slack:forgotten-"), entries
     finally:
         await app.dispose()
 

@@ -94,6 +94,70 @@ async def test_one_demand_proposal_per_workspace_topic_and_period(uow_factory: U
         await uow.commit()
 
 
+async def test_a_workspace_counter_behind_its_sessions_goes_on_from_their_highest_number(
+    uow_factory: UowFactory,
+) -> None:
+    """A workspace row created after sessions exist for it (imported data, a row made again)
+    starts its counter at 0: the next session still takes the next free number, and the one
+    after it too, not one the unique (workspace, number) index refuses."""
+    from bot.domain import Workspace
+    from bot.refs import ChannelRef
+
+    async with uow_factory() as uow:
+        numbers = [(await uow.lightning.add(_session())) for _ in range(3)]
+        await uow.commit()
+    assert [s.local_number for s in numbers if s is not None] == [1, 2, 3]
+    async with uow_factory() as uow:
+        await uow.workspaces.save(
+            Workspace(WS, ChannelRef("slack", "C1"), ChannelRef("slack", "C2"))
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        fourth = await uow.lightning.add(_session())
+        fifth = await uow.lightning.add(_session())
+        await uow.commit()
+    assert fourth is not None and fourth.local_number == 4
+    assert fifth is not None and fifth.local_number == 5
+    async with uow_factory() as uow:
+        assert (await uow.lightning.get_by_number(WS, 5)) is not None
+
+
+async def test_two_sessions_created_at_once_behind_the_counter_take_two_numbers(
+    uow_factory: UowFactory,
+) -> None:
+    """The catching-up counter keeps its row lock: a create waiting for it takes the number
+    after the one the holder took (on PostgreSQL it may read the sessions as they were before
+    the holder's, but reads the counter the holder raised)."""
+    import asyncio
+
+    from bot.domain import Workspace
+    from bot.refs import ChannelRef
+
+    async with uow_factory() as uow:
+        for _ in range(3):
+            await uow.lightning.add(_session())
+        await uow.workspaces.save(
+            Workspace(WS, ChannelRef("slack", "C1"), ChannelRef("slack", "C2"))
+        )
+        await uow.commit()
+    first = uow_factory()
+    second = uow_factory()
+    async with first as one, second as two:
+        a = await one.lightning.add(_session())
+
+        async def then() -> Lightning | None:
+            made = await two.lightning.add(_session())
+            await two.commit()
+            return made
+
+        waiting = asyncio.create_task(then())
+        await asyncio.sleep(0.2)
+        await one.commit()
+        b = await waiting
+    assert a is not None and b is not None
+    assert sorted([a.local_number, b.local_number]) == [4, 5]
+
+
 async def test_saving_a_session_checks_the_state_it_was_read_in(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         s = await uow.lightning.add(_session())

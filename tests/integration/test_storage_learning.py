@@ -184,6 +184,35 @@ async def test_mentors_met_on_anonymous_questions_only(uow_factory: UowFactory) 
     assert anonymously == {OTHER: 1}
 
 
+async def test_mentors_met_anonymously_counts_who_released_the_question(
+    uow_factory: UowFactory,
+) -> None:
+    """A mentor who claimed an anonymous question and released it knows whose it was: they
+    count among the mentors met anonymously (while the question was active in the window), not
+    among those met (the ranking's variety, as before)."""
+    q = await _question(uow_factory, mentor=MENTOR, anonymous=True)
+    async with uow_factory() as uow:
+        released = q.moved(
+            Transition.RELEASE,
+            mentor=None,
+            claimed_at=None,
+            timebox_ends_at=None,
+            last_activity_at=T0 + timedelta(minutes=3),
+            released_by=(MENTOR,),
+        )
+        await uow.questions.update(released, expected_state=QuestionState.CLAIMED)
+        again = released.moved(Transition.CLAIM, mentor=OTHER, claimed_at=T0 + timedelta(hours=1))
+        await uow.questions.update(again, expected_state=QuestionState.OPEN)
+        await uow.commit()
+    async with uow_factory() as uow:
+        anonymously = await uow.followups.mentors_met(WS, ASKER, T0, anonymous=True)
+        later = await uow.followups.mentors_met(WS, ASKER, T0 + timedelta(days=1), anonymous=True)
+        everyone = await uow.followups.mentors_met(WS, ASKER, T0)
+    assert anonymously == {MENTOR: 1, OTHER: 1}
+    assert later == {}
+    assert everyone == {OTHER: 1}
+
+
 async def test_mentors_met_reads_the_askers_questions_not_the_workspaces_claims(
     sqlite_url: str,
 ) -> None:

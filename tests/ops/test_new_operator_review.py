@@ -93,6 +93,31 @@ def test_a_closed_stdout_ends_the_digest_quietly(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
 
 
+@pytest.mark.parametrize("args", [["--help"], [], ["people", "--help"]], ids=str)
+def test_help_and_usage_to_a_closed_stdout_end_quietly_too(tmp_path: Path, args: list[str]) -> None:
+    """`micromentor --help | head -1` ends as every other command does on a closed stdout
+    (141, nothing said), not with exit 1."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(
+            [*MICROMENTOR, *args],
+            env=clean_env(tmp_path),
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == EXIT_PIPE_CLOSED, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert "Broken pipe" not in result.stderr
+
+
 def test_a_broken_connection_elsewhere_is_still_said() -> None:
     async def lost() -> int:
         raise BrokenPipeError(errno.EPIPE, "Broken pipe")
@@ -125,7 +150,8 @@ def test_a_link_without_a_config_file_says_the_built_in_defaults(
     assert main(["db", "upgrade"]) == 0
     capsys.readouterr()
     assert main(["dashboard", "--link", "slack:U0999ZZZZ"]) == 2
-    said = capsys.readouterr().out
+    out, said = capsys.readouterr()  # a refusal: standard error, as the CLI's others
+    assert out == ""
     assert "is not an admin ([bot] admins in the configuration (the built-in defaults" in said
 
 

@@ -1420,8 +1420,19 @@ class FakeFollowUpRepository(_Repository):
         for q in self._asked(workspace, asker):
             if anonymous and not q.anonymous:
                 continue
-            if q.mentor is not None and q.claimed_at is not None and q.claimed_at >= since:
+            lately = q.mentor is not None and q.claimed_at is not None and q.claimed_at >= since
+            if lately:
+                assert q.mentor is not None
                 met[q.mentor] = met.get(q.mentor, 0) + 1
+            # As the SQL one: on anonymous questions, those who released it count too when it
+            # may have been claimed since `since` (every claim sets `last_activity_at`).
+            maybe = lately or any(
+                t is not None and t >= since for t in (q.last_activity_at, q.created_at)
+            )
+            if anonymous and maybe:
+                for released in dict.fromkeys(q.released_by):
+                    if released != q.mentor or not lately:
+                        met[released] = met.get(released, 0) + 1
         return met
 
     async def topic_ratings(

@@ -205,6 +205,8 @@ def test_check_timezone_accepts_iana_names_in_any_case(raw: str, expected: str) 
     [
         ("", "Give a timezone like `Europe/Berlin` or `America/New_York`."),
         ("Berlin", "`Berlin` is not a timezone I know. Did you mean `Europe/Berlin`?"),
+        # A typo: the close spelling, as the config file check says it.
+        ("Europe/Pariss", "`Europe/Pariss` is not a timezone I know. Did you mean `Europe/Paris`?"),
         ("Atlantis/Capital", "`Atlantis/Capital` is not a timezone I know. Use an IANA name"),
     ],
 )

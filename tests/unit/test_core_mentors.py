@@ -130,8 +130,12 @@ async def test_timezone_is_set_by_its_iana_name(core: Core) -> None:
         ),
         ("Mars/Olympus", "`Mars/Olympus` is not a timezone I know."),
         ("", "Give a timezone like `Europe/Berlin`"),
+        (
+            "Europe/Pariss",
+            "`Europe/Pariss` is not a timezone I know. Did you mean `Europe/Paris`?",
+        ),
     ],
-    ids=["city-only", "unknown", "empty"],
+    ids=["city-only", "unknown", "empty", "misspelt"],
 )
 async def test_unknown_timezone_is_refused_with_a_suggestion(
     core: Core, tz: str, hint: str
@@ -317,3 +321,16 @@ async def test_a_name_the_platform_could_not_look_up_keeps_the_known_one(core: C
     assert core.db.tables["people"][bob.user].name == "bob"
     await core.reply(RegisterMentor(Actor(bob.user, "Bob B.", bob.workspace), ("python",)))
     assert core.db.tables["people"][bob.user].name == "Bob B."  # a real new name is taken
+
+
+def test_the_join_forms_misspelt_timezone_gets_the_close_spelling() -> None:
+    """The Slack and Discord join forms check the timezone field as the chat command does."""
+    from bot.config import Config
+    from bot.forms import form_problems
+    from bot.refs import WorkspaceRef
+
+    actor = Actor(UserRef("slack", "U1"), "bob", WorkspaceRef("slack", "T1"))
+    problems = form_problems(RegisterMentor(actor, ("python",), timezone="Europe/Pariss"), Config())
+    assert problems == {
+        "timezone": "`Europe/Pariss` is not a timezone I know. Did you mean `Europe/Paris`?"
+    }

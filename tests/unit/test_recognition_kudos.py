@@ -163,3 +163,24 @@ async def test_the_daily_limit_is_counted_in_each_workspace() -> None:
         core.actor("alice", workspace=SECOND_WORKSPACE), core.user("erin"), "erin", "for the demo"
     )
     assert (await core.reply(there)).startswith("Thanks sent"), core.db.rows("kudos")
+
+
+async def test_a_mentor_who_released_an_anonymous_question_thanks_its_asker_privately_only(
+    core: Core,
+) -> None:
+    """A mentor who claimed an anonymous question and released it knows whose it was, as its
+    mentor does: their public kudos to the asker is refused (the fakes read it as SQL does)."""
+    from bot.commands import ReleaseQuestion
+
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "python", "pandas")
+    n = await core.ask("alice", anonymous=True)
+    assert (await core.claim("bob", n)).startswith(f"You claimed #{n}")
+    await core.reply(ReleaseQuestion(core.actor("bob"), n))
+    assert (await core.claim("carol", n)).startswith(f"You claimed #{n}")
+    core.clock.advance(timedelta(days=1))
+    said = await core.reply(kudos(core, "bob", "alice"))
+    assert "asked you a question anonymously lately" in said, said
+    assert core.db.rows("kudos") == []
+    core.clock.advance(timedelta(days=31))
+    assert (await core.reply(kudos(core, "bob", "alice"))).startswith("Thanks sent")

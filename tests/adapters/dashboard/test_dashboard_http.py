@@ -234,8 +234,13 @@ async def test_a_workspace_admins_link_comes_from_chat_not_the_operators_command
     pat = Actor(UserRef("test", "P1"), "Pat", WS, platform_admin=True)
     await served.app.bus.handle(OpenDashboard(pat))  # known to the bot as an admin now
     printed: list[str] = []
-    assert await print_signin_link(served.app, pat.user.key(), out=printed.append) == 2
-    [said] = printed
+    refused: list[str] = []
+    assert (
+        await print_signin_link(served.app, pat.user.key(), out=printed.append, err=refused.append)
+        == 2
+    )
+    assert printed == []  # standard output stays clean: `> link.txt` never holds a refusal
+    [said] = refused
     assert "not one of [bot] admins" in said and "`/mentoradmin dashboard`" in said
     async with _signed_in(served, pat) as client:  # the chat link: this workspace only
         page = await client.get("/admin/queue")

@@ -198,7 +198,11 @@ async def test_a_teach_form_with_an_unreadable_time_is_answered_at_once(harness:
     submit = await fake.submit_modal("bob", modal, {"title": "groupby", "when": "next tuesday"})
     await fake.wait_until(lambda: bool(fake.interaction_callbacks(submit)))
     (answer,) = fake.interaction_callbacks(submit)
-    assert "couldn't read `next tuesday` as a time" in answer.json()["data"]["content"]
+    said = answer.json()["data"]["content"]
+    assert "couldn't read `next tuesday` as a time" in said
+    # What to do in the form (pressed again), not a command with a number it never showed.
+    assert "Press **I'll teach it** again" in said and "`YYYY-MM-DD HH:MM`" in said
+    assert "<number>" not in said and "/lightning accept" not in said
 
 
 async def test_lightning_propose_list_and_join_slash_commands(harness: Harness) -> None:
@@ -330,9 +334,11 @@ def test_an_impossible_time_in_the_teach_form_names_what_is_wrong(typed: str, na
     assert isinstance(refused, ParseError)
     assert named in refused.message
     assert "couldn't read" not in refused.message
-    # The form knows the session's internal id only: the shape, with the number to look up.
-    assert "`/lightning accept <number> 2026-12-03 15:00 <title>`" in refused.message
-    assert "accept 4 " not in refused.message
+    # Said under the form: what to do in it again (a form shows no session number), never
+    # the session's internal id.
+    assert "Press **I'll teach it** again" in refused.message
+    assert "<number>" not in refused.message and "/lightning accept" not in refused.message
+    assert "#4" not in refused.message
 
 
 def test_an_unreadable_time_in_the_teach_form_still_shows_the_shape_to_use() -> None:
