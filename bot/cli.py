@@ -331,7 +331,7 @@ def check_command() -> int:
 async def _check(cfg: Config) -> int:
     """Each part checks itself (storage, every configured platform's adapter, the model)."""
     from adapters.llm.check import check_llm, llm_state
-    from bot.platforms import configured, credential_problems
+    from bot.platforms import NOTE, configured, credential_problems
     from storage.migrate import check_database
 
     problems = [f"credentials: {p}" for p in credential_problems()]
@@ -360,6 +360,9 @@ async def _check(cfg: Config) -> int:
     note = defaults_note(cfg)
     if note:  # not a problem: a first try runs without a bot.toml
         typer.echo(f"micromentor check: note: {note}")
+    for warning in [p for p in problems if p.startswith(NOTE)]:  # said, not failing
+        typer.echo(f"micromentor check: {warning}", err=True)
+    problems = [p for p in problems if not p.startswith(NOTE)]
     for p in problems:
         typer.echo(f"micromentor check: {p}", err=True)
     if not model_problems:  # optional, so its state is said either way

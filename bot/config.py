@@ -506,11 +506,16 @@ class DashboardSection(_Section):
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, v: str) -> str:
-        v = v.strip()
-        scheme, sep, rest = v.partition("://")
-        if v and not (sep and scheme.lower() in ("http", "https") and rest.strip("/")):
-            raise ValueError("expected an absolute http(s) URL like https://mentor.example.com")
-        return v
+        return _absolute_url(v)
+
+
+def _absolute_url(v: str) -> str:
+    """`v` stripped, when empty or an absolute http(s) URL; else ValueError."""
+    v = v.strip()
+    scheme, sep, rest = v.partition("://")
+    if v and not (sep and scheme.lower() in ("http", "https") and rest.strip("/")):
+        raise ValueError("expected an absolute http(s) URL like https://mentor.example.com")
+    return v
 
 
 class DiscordSection(_Section):
@@ -566,6 +571,19 @@ class Config(_Section):
             if rest and not rest.startswith("/") and not rest.startswith(":memory:"):
                 url = prefix + str((self.path.parent / rest).resolve())
         return url
+
+    def dashboard_url(self) -> str:
+        """Where admins reach the dashboard, for its sign-in links (no trailing slash):
+        `[dashboard] public_url`, else the ``PUBLIC_URL`` environment variable (the public
+        address the Slack steps set, served by the same `run`); empty when neither is set or
+        ``PUBLIC_URL`` is not an absolute http(s) URL."""
+        if self.dashboard.public_url:
+            return self.dashboard.public_url.rstrip("/")
+        env = os.environ.get("PUBLIC_URL", "").strip()
+        try:
+            return _absolute_url(env).rstrip("/")
+        except ValueError:
+            return ""
 
     def log_level(self) -> LogLevel:
         """`MICROMENTOR_LOG_LEVEL` (any case) wins over `[bot] log_level`. Raises ConfigError

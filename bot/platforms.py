@@ -7,14 +7,18 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["PLATFORMS", "Platform", "configured", "credential_problems"]
+__all__ = ["NOTE", "PLATFORMS", "Platform", "configured", "credential_problems"]
+
+# A line of a platform's check that starts with this is a warning: said, but not a problem.
+NOTE = "note: "
 
 
 @dataclass(frozen=True, slots=True)
 class Platform:
     """`needs`: variables that must all be set; `one_of`: at least one of them too.
     `start`: ``module:function`` of the adapter's ``async def start(app)``; `check`: of its
-    ``async def check(config) -> list[str]`` (`micromentor check`: one line per problem)."""
+    ``async def check(config) -> list[str]`` (`micromentor check`: one line per problem; a line
+    starting with `NOTE` is a warning, said without failing the check)."""
 
     name: str
     needs: tuple[str, ...]

@@ -36,6 +36,8 @@ class SlackInstallation:
     bot_id: str | None = None
     bot_user_id: str | None = None
     bot_scopes: str = ""
+    # Who installed the app first (a reinstall keeps it): the workspace's admin by installing,
+    # whatever Slack says of their role (`SlackInstallations.save`).
     installer_user_id: str | None = None
     installed_at: datetime | None = None
     active: bool = True
@@ -53,7 +55,9 @@ class SlackInstallations:
         return sqlite.insert(table)
 
     async def save(self, inst: SlackInstallation) -> None:
-        """Insert or replace the workspace's installation (a reinstall reactivates it)."""
+        """Insert or replace the workspace's installation (a reinstall reactivates it). The
+        installer recorded is the first one: whoever installs the app again (any member may run
+        "Add to Slack") does not become the one its installing made an admin."""
         values = {
             "team_id": inst.team_id,
             "enterprise_id": inst.enterprise_id,
@@ -70,8 +74,14 @@ class SlackInstallations:
             "active": True,
         }
         stmt = self._insert(installation_table).values(**values)
+        kept = {
+            "installer_user_id": sa.func.coalesce(
+                installation_table.c.installer_user_id, stmt.excluded.installer_user_id
+            )
+        }
         stmt = stmt.on_conflict_do_update(
-            index_elements=["team_id"], set_={k: v for k, v in values.items() if k != "team_id"}
+            index_elements=["team_id"],
+            set_={k: v for k, v in values.items() if k != "team_id"} | kept,
         )
         async with self.engine.begin() as conn:
             await conn.execute(stmt)

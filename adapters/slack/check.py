@@ -23,6 +23,7 @@ from adapters.slack.scopes import MANIFEST, manifest_scopes, missing_scopes
 from adapters.slack.translate import channel_of
 from bot.config import Config
 from bot.errors import StartupError
+from bot.platforms import NOTE
 
 __all__ = ["check_slack", "check_slack_oauth"]
 
@@ -104,7 +105,8 @@ async def _usable(client: AsyncWebClient, channel_id: str, *, key: str) -> list[
 
 async def check_slack_oauth(config: Config) -> list[str]:
     """OAuth mode: the credentials are present (each workspace's token is checked as it is
-    installed); the bot scopes asked for come from the manifest."""
+    installed); the bot scopes asked for come from the manifest; and (a warning, `NOTE`) the
+    dashboard's sign-in links have a public address to lead to."""
     import os
 
     problems: list[str] = []
@@ -112,4 +114,10 @@ async def check_slack_oauth(config: Config) -> list[str]:
         problems.append("Slack (OAuth): SLACK_SIGNING_SECRET is missing (Basic Information page)")
     if not manifest_scopes():
         problems.append(f"Slack (OAuth): no bot scopes found in {MANIFEST}")
+    if not config.dashboard_url():  # a warning: Slack works without it
+        problems.append(
+            f"{NOTE}Slack (OAuth): neither PUBLIC_URL nor [dashboard] public_url is set (or "
+            "PUBLIC_URL is not an http(s) URL): dashboard sign-in links would lead to "
+            "http://localhost"
+        )
     return problems

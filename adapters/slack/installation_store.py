@@ -7,6 +7,7 @@ installs)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from logging import Logger
 
@@ -18,9 +19,18 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from adapters.slack.teams import Teams
 from storage.slack_installations import SlackInstallation, SlackInstallations
 
-__all__ = ["DbInstallationStore"]
+__all__ = ["DbInstallationStore", "InstallRefused"]
 
 log = logging.getLogger(__name__)
+
+
+class InstallRefused(BoltError):
+    """An installation the app does not take (Bolt answers its failure handler with it, as
+    ``storage_error``): `why` is for the installer's page and the log."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
 
 
 class DbInstallationStore(AsyncInstallationStore):
@@ -36,8 +46,9 @@ class DbInstallationStore(AsyncInstallationStore):
 
     async def async_save(self, installation: Installation) -> None:
         if not installation.team_id:
-            raise BoltError(  # Bolt answers its failure page (storage_error)
-                "Slack: organisation-wide (Enterprise Grid) installs are not supported"
+            raise InstallRefused(  # Bolt calls the failure handler (storage_error)
+                "Organisation-wide (Enterprise Grid) installs are not supported: Micromentor "
+                "is installed in one workspace at a time."
             )
         scopes = installation.bot_scopes
         expires = installation.bot_token_expires_at  # seconds since the epoch, with rotation
@@ -125,10 +136,47 @@ class DbInstallationStore(AsyncInstallationStore):
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self._remove(team_id)
 
-    async def _remove(self, team_id: str | None) -> None:
+    async def uninstalled(
+        self, team_id: str, *, event_time: float | None, bot_users: Sequence[str] | None = None
+    ) -> None:
+        """``app_uninstalled`` or ``tokens_revoked`` (its bot user ids: `bot_users`) for the
+        workspace: its installation marked uninstalled, unless the event is older than the
+        installation (Slack retries an event for minutes and sends ``tokens_revoked`` after
+        ``app_uninstalled`` or before, so one may arrive after the app was installed there
+        again) or names another bot user. The installation's token is checked again in the
+        update: a reinstall meanwhile brought a new one."""
+        found = await self.installations.find(team_id)
+        if found is None or not found.active:
+            return
+        installed = found.installed_at
+        if installed is not None and installed.tzinfo is None:
+            installed = installed.replace(tzinfo=UTC)  # stored as UTC (SQLite keeps no zone)
+        # Whole seconds, as Slack's event_time: an uninstall in the second of the install counts.
+        if (
+            event_time is not None
+            and installed is not None
+            and event_time < int(installed.timestamp())
+        ):
+            log.info(
+                "Slack: an uninstall of workspace %s from before its current installation "
+                "(a late or retried event) is ignored",
+                team_id,
+            )
+            return
+        if bot_users is not None and found.bot_user_id and found.bot_user_id not in bot_users:
+            log.info(
+                "Slack: revoked tokens of workspace %s are not its current bot's; ignored",
+                team_id,
+            )
+            return
+        await self._remove(team_id, token=found.bot_token)
+
+    async def _remove(self, team_id: str | None, *, token: str | None = None) -> None:
         if not team_id:
             return
-        await self.installations.deactivate(team_id)
+        if not await self.installations.deactivate(team_id, token=token) and token is not None:
+            return  # installed again meanwhile (a new token), or already uninstalled
         if self.teams is not None:
             self.teams.forget(team_id)
+            await self.teams.removed(team_id)
         log.info("Slack: workspace %s uninstalled; nothing more is delivered there", team_id)

@@ -13,8 +13,10 @@ This module wires the OAuth mode (`connect_oauth`) and its routes; the parts liv
 from __future__ import annotations
 
 import contextvars
+import html
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -39,7 +41,7 @@ from adapters.slack import translate as tr
 from adapters.slack.background import Background
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND
-from adapters.slack.installation_store import DbInstallationStore
+from adapters.slack.installation_store import DbInstallationStore, InstallRefused
 from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.oauth_state import SignedStateStore
 from adapters.slack.registration import TeamPreparer, on_installed, register_soon
@@ -54,11 +56,40 @@ from storage.slack_installations import SlackInstallations
 if TYPE_CHECKING:
     from bot.app import App
 
-__all__ = ["OAuthEnv", "connect_oauth", "oauth_routes"]
+__all__ = ["OAuthEnv", "RedactSecrets", "connect_oauth", "oauth_routes", "redacted"]
 
 log = logging.getLogger(__name__)
 
 OAUTH_VARS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
+
+# What a log line must not carry: the install's one-time OAuth code (Bolt logs a failed
+# exchange as "... with code: <code> - error: ...") and Slack tokens.
+_SECRETS = re.compile(r"(\bcode\s*[:=]\s*)[^\s&,;]+|\bxox[a-z]-[A-Za-z0-9-]+|\bxoxe[.-][\w.-]+")
+
+
+def redacted(message: str) -> str:
+    """`message` without OAuth codes or tokens."""
+    return _SECRETS.sub(
+        lambda m: f"{m.group(1)}[redacted]" if m.group(1) else "[redacted]", message
+    )
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrites a record's message without OAuth codes or tokens (on the OAuth flow's logger:
+    its warning of a failed code exchange names the code)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redacted(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+# The OAuth flow's logger (Bolt's own name for it), given to the flow explicitly.
+FLOW_LOG = logging.getLogger("slack_bolt.oauth.async_oauth_flow")
+if not any(isinstance(f, RedactSecrets) for f in FLOW_LOG.filters):
+    FLOW_LOG.addFilter(RedactSecrets())
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +180,17 @@ async def connect_oauth(
         return await args.default.success(args)
 
     async def failure(args: AsyncFailureArgs) -> BoltResponse:
-        log.warning("Slack: an installation failed (%s)", args.reason)
+        error = args.error
+        if error is None:
+            log.warning("Slack: an installation failed (%s)", args.reason)
+        else:
+            log.warning(
+                "Slack: an installation failed (%s): %s",
+                args.reason,
+                redacted(str(error)) or type(error).__name__,
+            )
+        if isinstance(error, InstallRefused):  # why, in words for the installer
+            return refused_page(args, error.why)
         return await args.default.failure(args)
 
     settings = AsyncOAuthSettings(
@@ -167,7 +208,7 @@ async def connect_oauth(
         client=client,
         signing_secret=env.signing_secret,
         installation_store=store,
-        oauth_flow=AsyncOAuthFlow(client=client, settings=settings),
+        oauth_flow=AsyncOAuthFlow(client=client, settings=settings, logger=FLOW_LOG),
         process_before_response=True,
     )
 
@@ -190,9 +231,20 @@ async def connect_oauth(
 
     async def removed(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
-        if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
-            return  # only user tokens: the bot is still installed
-        await store.async_delete_bot(enterprise_id=None, team_id=team_of_body(body))
+        bots = None
+        if event.get("type") == "tokens_revoked":
+            bots = [str(b) for b in (event.get("tokens") or {}).get("bot") or ()]
+            if not bots:
+                return  # only user tokens: the bot is still installed
+        team_id = team_of_body(body)
+        if not team_id:
+            return
+        when = body.get("event_time")  # the envelope's: seconds since the epoch
+        await store.uninstalled(
+            team_id,
+            event_time=float(when) if isinstance(when, int | float) else None,
+            bot_users=bots,
+        )
 
     bolt.event("app_uninstalled")(removed)
     bolt.event("tokens_revoked")(removed)
@@ -209,6 +261,26 @@ async def connect_oauth(
     )
     register_listeners(bolt, bot)
     return bolt
+
+
+def refused_page(args: AsyncFailureArgs, why: str) -> BoltResponse:
+    """The installer's page when the app refused the installation: what went wrong, in words."""
+    install = html.escape(args.settings.install_path)
+    body = (
+        '<html><head><meta charset="utf-8"><title>Micromentor was not installed</title>'
+        "<style>body { padding: 10px 15px; font-family: verdana; text-align: center; }</style>"
+        "</head><body><h2>Micromentor was not installed</h2>"
+        f"<p>{html.escape(why)}</p>"
+        f'<p>To try again, start from <a href="{install}">here</a>.</p></body></html>'
+    )
+    return BoltResponse(
+        status=args.suggested_status_code,
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "Set-Cookie": args.settings.state_utils.build_set_cookie_for_deletion(),
+        },
+        body=body,
+    )
 
 
 def oauth_routes(bolt: AsyncApp) -> list[BaseRoute]:

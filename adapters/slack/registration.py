@@ -98,8 +98,10 @@ def welcome(
     mentoring: str,
     admin: str,
     missing: Literal["missing", "later"] | None,
+    first: bool = True,
 ) -> ChatMessage:
-    """The installer's DM: they are the first admin, and what to do next."""
+    """The installer's DM: they are the first admin (or, installing again, an admin as the
+    workspace's admin or owner), and what to do next."""
     if missing == "later":
         channels = (
             f"• Slack would not let me look at the channels just now; I'll find #{mentoring} "
@@ -122,7 +124,9 @@ def welcome(
         body=text(
             "Thanks for installing Micromentor, ",
             Mention(installer, name),
-            "! You are this workspace's first Micromentor admin.\n\n",
+            "! You are this workspace's first Micromentor admin.\n\n"
+            if first
+            else "! As an admin of this workspace, you are a Micromentor admin here.\n\n",
             Bold("Next steps"),
             "\n" + channels + "\n",
             "• Invite the people who can help: they join as mentors with "
@@ -235,7 +239,11 @@ def _registering(team_id: str) -> str:
 
 
 async def on_installed(app: App, teams: Teams, installation: Installation) -> None:
-    """A settings row for the new workspace, its installer made admin, and a welcome DM."""
+    """A settings row for the new workspace and, for its first installer, admin rights and a
+    welcome DM. Any member may run "Add to Slack" in a workspace the app is installed in: a
+    reinstall makes its installer an admin only when Slack says they are a workspace admin or
+    owner (users.info); the first installer is the one the installation keeps
+    (`SlackInstallations.save`), and the directory counts them as admin (`Teams.get`)."""
     team_id = str(installation.team_id or "")
     installer = str(installation.user_id or "")
     teams.forget(team_id)
@@ -255,6 +263,14 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
     if not installer:
         return
     who = await team.directory.user(installer)
+    first = installer in team.directory.admins  # the installer the installation keeps
+    if not first and who.admin is not True:
+        log.info(
+            "Slack: installed again in workspace %s by a member who is not one of its admins; "
+            "no admin rights given",
+            team_id,
+        )
+        return
     user = tr.user_ref(installer)
     message = welcome(
         user,
@@ -262,6 +278,7 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
         mentoring=channels.mentoring.lstrip("#"),
         admin=channels.admin.lstrip("#"),
         missing=missing,
+        first=first,
     )
     async with app.uow_factory() as uow:
         person = await uow.people.get(user)
@@ -287,4 +304,7 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
         )
         await uow.commit()
     app.runtime.wake()  # deliver the welcome now
-    log.info("Slack: installed in workspace %s; the installer is its first admin", team_id)
+    if first:
+        log.info("Slack: installed in workspace %s; the installer is its first admin", team_id)
+    else:
+        log.info("Slack: installed again in workspace %s by one of its admins", team_id)

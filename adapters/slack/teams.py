@@ -22,6 +22,7 @@ from adapters.slack.inbox import user_id
 from adapters.slack.runtime import SlackSettings, web_client
 from adapters.slack.token_rotation import TokenKeeper
 from adapters.slack.users import SlackDirectory
+from bot.commands import RemoveWorkspace
 from storage.slack_installations import SlackInstallation, SlackInstallations
 
 if TYPE_CHECKING:
@@ -103,6 +104,16 @@ class Teams:
                 team.team_id,
                 code,
             )
+            await self.removed(team.team_id)
+
+    async def removed(self, team_id: str) -> None:
+        """The app is uninstalled from the workspace: the core holds its reminders and digests
+        until it is installed again (a registration takes it up again). A failure is logged:
+        the installation is marked uninstalled all the same, deliveries refused unasked."""
+        try:
+            await self.app.bus.handle(RemoveWorkspace(tr.workspace_ref(team_id)))
+        except Exception:
+            log.exception("Slack: workspace %s: could not record that the app was removed", team_id)
 
     async def installation(self, team_id: str) -> SlackInstallation | None:
         """The workspace's installation as stored, its token traded first when it is due (or
@@ -159,6 +170,8 @@ class Teams:
             or SlackDirectory(
                 client,
                 workspace=tr.workspace_ref(team_id),
+                # The first installer (a reinstall keeps them: `SlackInstallations.save`), not
+                # whoever ran "Add to Slack" last.
                 admins=frozenset({found.installer_user_id} if found.installer_user_id else ()),
             ),
             now + CACHE_SECONDS,

@@ -61,7 +61,7 @@ class SlackDirectory:
     ) -> None:
         self.client = client
         self.workspace = workspace
-        self.admins = admins  # user ids that are admins here besides Slack's (the installer)
+        self.admins = admins  # admins here besides Slack's (the first installer)
         self.ttl = ttl_seconds
         self._cache: dict[str, tuple[float, SlackUser]] = {}
         # The user object's `updated` (Slack's time of its last change) behind a cached entry: a

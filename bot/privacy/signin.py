@@ -41,9 +41,10 @@ def csrf_token(session_token: str) -> str:
 
 
 def dashboard_base_url(config: Config, *, port: int | None = None) -> str:
-    """Where admins open the dashboard: [dashboard] public_url, else this machine on `port`
-    (the HTTP port `run` serves; 3000, its default, when unknown)."""
-    return config.dashboard.public_url.rstrip("/") or f"http://localhost:{port or 3000}"
+    """Where admins open the dashboard: [dashboard] public_url, else ``PUBLIC_URL``
+    (`Config.dashboard_url`), else this machine on `port` (the HTTP port `run` serves; 3000,
+    its default, when unknown)."""
+    return config.dashboard_url() or f"http://localhost:{port or 3000}"
 
 
 def signin_url(base: str, token: str) -> str:

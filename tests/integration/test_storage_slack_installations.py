@@ -20,10 +20,12 @@ async def test_installations_and_the_id_map(db_engine: AsyncEngine) -> None:
     gone = await store.find("T1")
     assert gone is not None and not gone.active and gone.bot_token is None
 
+    # Reinstalled by someone else: the new token, but the installer kept is the first one (the
+    # one installing made an admin; anyone may run "Add to Slack" again).
     await store.save(SlackInstallation("T1", bot_token="xoxb-2", installer_user_id="U2"))
     again = await store.find("T1")
     assert again is not None and again.active and again.bot_token == "xoxb-2"
-    assert again.installer_user_id == "U2"
+    assert again.installer_user_id == "U1"
 
     await store.remember({"C1": "T1", "U1": "T1"})
     await store.remember({"C1": "T2", "C2": "T2"})  # the first sighting stays
@@ -46,3 +48,13 @@ async def test_a_dead_token_deactivates_only_while_it_is_still_the_installed_one
     assert not await store.deactivate("T1", token="xoxb-new")  # said once: already inactive
     gone = await store.find("T1")
     assert gone is not None and not gone.active and gone.bot_token is None
+
+
+async def test_an_installation_without_an_installer_takes_the_next_ones(
+    db_engine: AsyncEngine,
+) -> None:
+    store = SlackInstallations(db_engine)
+    await store.save(SlackInstallation("T1", bot_token="xoxb-1"))
+    await store.save(SlackInstallation("T1", bot_token="xoxb-2", installer_user_id="U2"))
+    found = await store.find("T1")
+    assert found is not None and found.installer_user_id == "U2"

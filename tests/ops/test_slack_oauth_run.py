@@ -80,6 +80,8 @@ async def test_run_installs_a_workspace_through_the_oauth_flow(
     )
     _, err = await asyncio.wait_for(check.communicate(), 60)
     assert check.returncode == 0, err.decode()
+    # Without PUBLIC_URL (or [dashboard] public_url) it warns that sign-in links lead nowhere.
+    assert "note: Slack (OAuth): neither PUBLIC_URL" in err.decode()
     logged = running.log.read_text()
     assert "/slack/install" in logged
     for secret in ("xoxb-gamma-secret", *OAUTH.values()):

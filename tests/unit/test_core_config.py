@@ -284,3 +284,19 @@ def test_without_a_bot_toml_a_note_names_the_path_and_says_defaults_are_used(
     assert defaults_note(load_config(ROOT / "bot.toml")) is None
     monkeypatch.chdir(ROOT)
     assert defaults_note(load_config()) is None
+
+
+def test_dashboard_links_lead_to_public_url_then_public_url_env_then_localhost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.privacy.signin import dashboard_base_url
+
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    plain = Config()
+    assert dashboard_base_url(plain, port=3001) == "http://localhost:3001"
+    monkeypatch.setenv("PUBLIC_URL", " https://mentor.example.com/ ")
+    assert dashboard_base_url(plain, port=3001) == "https://mentor.example.com"
+    configured = Config.model_validate({"dashboard": {"public_url": "https://admin.example.org/"}})
+    assert dashboard_base_url(configured) == "https://admin.example.org"  # bot.toml wins
+    monkeypatch.setenv("PUBLIC_URL", "mentor.example.com")  # not a URL: not a link either
+    assert dashboard_base_url(plain) == "http://localhost:3000"

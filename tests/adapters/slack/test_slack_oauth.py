@@ -6,21 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import re
 import time
 import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 
 from adapters.slack import start_slack_oauth, sync_mentor_groups
 from adapters.slack.background import Background
+from adapters.slack.check import check_slack_oauth
 from adapters.slack.installation_store import DbInstallationStore
 from adapters.slack.oauth import OAuthEnv, connect_oauth, oauth_routes
 from adapters.slack.oauth_state import SignedStateStore
@@ -33,12 +37,13 @@ from bot.commands import RegisterWorkspace
 from bot.flow.outbox import Delivery, Op, OutboxItem, new_key
 from bot.main import build_app
 from bot.messages import ChatMessage, text
-from bot.platforms import configured, credential_problems
+from bot.platforms import NOTE, configured, credential_problems
 from bot.ports import Clock
 from bot.refs import ChannelRef, UserRef
 from storage.slack_installations import SlackInstallation, SlackInstallations
+from storage.tables import SlackInstallationRow, table_of
 from tests.adapters.slack.conftest import SECRET, signed_headers, slack_config
-from tests.adapters.slack.fake_slack import APP_ID, Call, FakeSlack
+from tests.adapters.slack.fake_slack import APP_ID, BOT_USER, Call, FakeSlack
 
 CLIENT = ("1111.2222", "client-secret-value")
 QUESTION = "How do I group a pandas DataFrame by two columns and sum?"
@@ -111,7 +116,9 @@ class OAuthHarness:
         }
         return await self.post(urllib.parse.urlencode(body), "application/x-www-form-urlencoded")
 
-    async def event(self, ws: Ws, event: dict[str, Any]) -> httpx.Response:
+    async def event(
+        self, ws: Ws, event: dict[str, Any], *, event_time: int | None = None
+    ) -> httpx.Response:
         self._n += 1
         body = {
             "token": "legacy",
@@ -119,7 +126,7 @@ class OAuthHarness:
             "api_app_id": APP_ID,
             "type": "event_callback",
             "event_id": f"Ev{self._n:08d}",
-            "event_time": int(time.time()),
+            "event_time": int(time.time()) if event_time is None else event_time,
             "event": event,
             "authorizations": [{"team_id": ws.team, "user_id": "U0BOT0001", "is_bot": True}],
         }
@@ -137,6 +144,18 @@ class OAuthHarness:
 
     def with_token(self, method: str, token: str, **where: Any) -> list[Call]:
         return [c for c in self.fake.to(method, **where) if self.fake.token_of(c) == token]
+
+    async def replied(self, ws: Ws, user: str, command: str, said: str) -> str:
+        """A command's answer: its acknowledgement and what reached its response_url or came
+        as an ephemeral message, together."""
+        before = len(self.fake.calls)
+        ack = await self.command(ws, user, command, said)
+        assert ack.status_code == 200, ack.text
+        await self.settled()
+        later = self.fake.calls[before:]
+        return ack.text + "".join(
+            c.text() for c in later if c.method in ("response_url", "chat.postEphemeral")
+        )
 
 
 @pytest.fixture
@@ -236,6 +255,14 @@ async def test_two_workspaces_each_answered_with_its_own_token(oauth: OAuthHarne
     assert found is not None and ALPHA.token not in repr(found)
 
 
+async def _removed_at(oauth: OAuthHarness, ws: Any) -> datetime | None:
+    """When the core was told the app was removed from `ws` (None: it is there)."""
+    async with oauth.app.uow_factory(read_only=True) as uow:
+        found = await uow.workspaces.get(workspace_ref(ws.team))
+    assert found is not None
+    return found.removed_at
+
+
 async def test_uninstall_stops_deliveries_to_that_workspace(oauth: OAuthHarness) -> None:
     fake = oauth.fake
     for ws in (ALPHA, BETA):
@@ -246,6 +273,9 @@ async def test_uninstall_stops_deliveries_to_that_workspace(oauth: OAuthHarness)
     assert gone.status_code == 200
     found = await SlackInstallations(oauth.app.engine).find(BETA.team)
     assert found is not None and not found.active and found.bot_token is None
+    # The core knows too (every replica): Beta's reminders wait and it gets no digest.
+    assert await _removed_at(oauth, BETA) is not None
+    assert await _removed_at(oauth, ALPHA) is None
     calls_before = len(oauth.with_token("chat.postMessage", BETA.token))
 
     # A request from the uninstalled workspace is not taken, and a message already decided for
@@ -707,3 +737,207 @@ async def test_after_a_restart_a_registered_workspace_s_channel_is_watched_again
     await store.teams.background.finished(f"register:{ALPHA.team}", within=5)
     await oauth.event(ALPHA, {"type": "channel_archive", "channel": ALPHA.mentoring})
     assert cant in _ack_text(await oauth.command(ALPHA, ALPHA.asker, "/askmentor", QUESTION))
+
+
+# --- who installing makes an admin ---------------------------------------------------------------
+
+MEMBER = "U0AMEMB01"
+
+
+def _reinstall_grant(fake: FakeSlack, ws: Ws, code: str, installer: str) -> Ws:
+    """Another run of "Add to Slack" in `ws` by `installer`: Slack hands the redirect `code`."""
+    fake.grants[code] = dict(fake.grants[ws.code]) | {"authed_user": {"id": installer}}
+    return dataclasses.replace(ws, code=code)
+
+
+async def test_a_reinstall_by_a_plain_member_makes_them_no_admin(oauth: OAuthHarness) -> None:
+    fake = oauth.fake
+    # Neither is a workspace admin: the first installer is an admin by installing first.
+    fake.add_user(ALPHA.installer, "first", admin=False, team_id=ALPHA.team)
+    fake.add_user(MEMBER, "member", admin=False, team_id=ALPHA.team)
+    again = _reinstall_grant(fake, ALPHA, "code-alpha-2", MEMBER)
+    assert (await oauth.install(ALPHA)).status_code == 200
+    await oauth.settled()
+    assert (await oauth.install(again)).status_code == 200
+    await oauth.settled()
+
+    member, first = UserRef("slack", MEMBER), UserRef("slack", ALPHA.installer)
+    async with oauth.app.uow_factory(read_only=True) as uow:
+        assert await uow.people.admin_of(member) == set()
+        assert await uow.people.admin_of(first) == {workspace_ref(ALPHA.team)}
+    assert not fake.to("chat.postMessage", channel=MEMBER)  # no "first admin" welcome
+    found = await SlackInstallations(oauth.app.engine).find(ALPHA.team)
+    assert found is not None and found.installer_user_id == ALPHA.installer
+
+    # The member's admin commands are refused; the first installer's still work (and their
+    # recorded role is not undone by the reinstall).
+    assert "is for admins" in await oauth.replied(ALPHA, MEMBER, "/mentoradmin", "stats")
+    assert "is for admins" not in await oauth.replied(
+        ALPHA, ALPHA.installer, "/mentoradmin", "stats"
+    )
+    async with oauth.app.uow_factory(read_only=True) as uow:
+        assert await uow.people.admin_of(member) == set()
+        assert await uow.people.admin_of(first) == {workspace_ref(ALPHA.team)}
+
+
+async def test_a_reinstall_by_a_workspace_admin_makes_them_an_admin(oauth: OAuthHarness) -> None:
+    fake = oauth.fake
+    fake.add_user(MEMBER, "owner", admin=True, team_id=ALPHA.team)  # users.info: is_admin
+    again = _reinstall_grant(fake, ALPHA, "code-alpha-2", MEMBER)
+    assert (await oauth.install(ALPHA)).status_code == 200
+    await oauth.settled()
+    assert (await oauth.install(again)).status_code == 200
+
+    [dm] = await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", ALPHA.token, channel=MEMBER),
+        what="welcome DM of the workspace admin",
+    )
+    assert "first Micromentor admin" not in dm.text() and "Micromentor admin here" in dm.text()
+    async with oauth.app.uow_factory(read_only=True) as uow:
+        assert await uow.people.admin_of(UserRef("slack", MEMBER)) == {workspace_ref(ALPHA.team)}
+    found = await SlackInstallations(oauth.app.engine).find(ALPHA.team)
+    assert found is not None and found.installer_user_id == ALPHA.installer
+
+
+# --- uninstall events that arrive late -----------------------------------------------------------
+
+
+async def test_a_late_uninstall_event_does_not_switch_off_a_reinstall(
+    oauth: OAuthHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = oauth.fake
+    assert (await oauth.install(ALPHA)).status_code == 200
+    await oauth.settled()
+    # Installed an hour ago, uninstalled a minute ago (Slack's event_time: whole seconds).
+    t = table_of(SlackInstallationRow)
+    async with oauth.app.engine.begin() as conn:
+        hour_ago = datetime.now(UTC) - timedelta(hours=1)
+        await conn.execute(sa.update(t).values(installed_at=hour_ago))
+    uninstalled_at = int(time.time()) - 60
+    gone = await oauth.event(ALPHA, {"type": "app_uninstalled"}, event_time=uninstalled_at)
+    assert gone.status_code == 200
+    found = await SlackInstallations(oauth.app.engine).find(ALPHA.team)
+    assert found is not None and not found.active
+    # As Slack does: the old token is revoked, and the reinstall brings a new one.
+    fake.dead_tokens[ALPHA.token] = "token_revoked"
+    fresh = dataclasses.replace(ALPHA, token="xoxb-alpha-token-2", code="code-alpha-2")
+    fake.add_workspace(
+        ALPHA.team, ALPHA.name, token=fresh.token, installer=ALPHA.installer, code=fresh.code,
+        channels={"mentoring": ALPHA.mentoring, "mentor-admins": ALPHA.admins},
+    )  # fmt: skip
+    assert (await oauth.install(fresh)).status_code == 200
+    await oauth.settled()
+
+    # tokens_revoked of the uninstall, after it (Slack does not keep their order), and a retry
+    # of app_uninstalled: both from before the reinstall.
+    with caplog.at_level("INFO", logger="adapters.slack"):
+        late = {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT0001"]}}
+        assert (await oauth.event(ALPHA, late, event_time=uninstalled_at)).status_code == 200
+        retried = {"type": "app_uninstalled"}
+        assert (await oauth.event(ALPHA, retried, event_time=uninstalled_at)).status_code == 200
+    found = await SlackInstallations(oauth.app.engine).find(ALPHA.team)
+    assert found is not None and found.active and found.bot_token == fresh.token
+    assert await _removed_at(oauth, ALPHA) is None  # taken up again by the reinstall, and kept
+    ignored = [r for r in caplog.records if "is ignored" in r.getMessage()]
+    assert len(ignored) == 2 and all(r.levelname == "INFO" for r in ignored)
+
+    # Still delivering, with the new token.
+    await oauth.command(fresh, fresh.asker, "/askmentor", QUESTION)
+    await fake.wait_for(
+        lambda: oauth.with_token("chat.postMessage", fresh.token, channel=fresh.mentoring),
+        what="card after the reinstall",
+    )
+    # An uninstall of this installation (after it) still switches it off.
+    now = int(time.time()) + 1
+    assert (await oauth.event(ALPHA, {"type": "app_uninstalled"}, event_time=now)).status_code
+    found = await SlackInstallations(oauth.app.engine).find(ALPHA.team)
+    assert found is not None and not found.active and found.bot_token is None
+
+
+async def test_tokens_revoked_of_another_bot_user_is_ignored(oauth: OAuthHarness) -> None:
+    assert (await oauth.install(ALPHA)).status_code == 200
+    await oauth.settled()
+    other = {"type": "tokens_revoked", "tokens": {"bot": ["U0OTHERBOT"]}}
+    assert (await oauth.event(ALPHA, other)).status_code == 200
+    found = await SlackInstallations(oauth.app.engine).find(ALPHA.team)
+    assert found is not None and found.active
+    ours = {"type": "tokens_revoked", "tokens": {"bot": [BOT_USER]}}
+    assert (await oauth.event(ALPHA, ours)).status_code == 200
+    found = await SlackInstallations(oauth.app.engine).find(ALPHA.team)
+    assert found is not None and not found.active
+
+
+# --- what a failed install logs and shows ----------------------------------------------------------
+
+
+async def test_a_failed_code_exchange_does_not_log_the_code(
+    oauth: OAuthHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    wrong = dataclasses.replace(ALPHA, code="code-never-granted-7f3a")
+    with caplog.at_level("WARNING"):  # what gets through (`bot.logs` holds the rest back)
+        done = await oauth.install(wrong)
+    assert done.status_code == 401
+    assert "code-never-granted-7f3a" not in caplog.text
+    said = [r.getMessage() for r in caplog.records]
+    assert any("oauth.v2.access" in m and "[redacted]" in m for m in said)
+    assert any("installation failed (invalid_code)" in m for m in said)
+
+
+async def test_an_organisation_wide_install_is_refused_with_the_reason_shown_and_logged(
+    oauth: OAuthHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = oauth.fake
+    fake.grants["code-grid"] = dict(fake.grants[ALPHA.code]) | {
+        "team": None,
+        "enterprise": {"id": "E0GRID001", "name": "Grid"},
+        "is_enterprise_install": True,
+    }
+    with caplog.at_level("WARNING", logger="adapters.slack"):
+        page = await oauth.install(dataclasses.replace(ALPHA, code="code-grid"))
+    assert page.status_code == 500
+    assert "Organisation-wide (Enterprise Grid) installs are not supported" in page.text
+    assert "/slack/install" in page.text
+    [line] = [r.getMessage() for r in caplog.records if "installation failed" in r.getMessage()]
+    assert "storage_error" in line and "Organisation-wide" in line and ALPHA.token not in line
+    assert await SlackInstallations(oauth.app.engine).find(ALPHA.team) is None
+
+
+# --- dashboard links -------------------------------------------------------------------------------
+
+
+async def test_dashboard_links_lead_to_public_url_without_a_dashboard_public_url(
+    oauth: OAuthHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUBLIC_URL", "https://mentor.example.com/")
+    assert (await oauth.install(ALPHA)).status_code == 200
+    await oauth.settled()
+    await oauth.command(ALPHA, ALPHA.installer, "/mentoradmin", "dashboard")
+    [dm] = await oauth.fake.wait_for(
+        lambda: [
+            c
+            for c in oauth.with_token("chat.postMessage", ALPHA.token, channel=ALPHA.installer)
+            if "signin?token=" in c.text()
+        ],
+        what="the sign-in link",
+    )
+    assert "https://mentor.example.com/admin/signin?token=" in dm.text()
+    assert "localhost" not in dm.text()
+
+
+async def test_check_says_when_oauth_mode_has_no_public_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    config = slack_config()
+    assert not config.dashboard.public_url
+    [warning] = await check_slack_oauth(config)  # a warning: `check` still passes
+    assert warning.startswith(NOTE)
+    assert "PUBLIC_URL" in warning and "[dashboard] public_url" in warning
+    monkeypatch.setenv("PUBLIC_URL", "https://mentor.example.com")
+    assert await check_slack_oauth(config) == []
+    monkeypatch.delenv("PUBLIC_URL")
+    set_url = config.model_copy(
+        update={"dashboard": config.dashboard.model_copy(update={"public_url": "https://a.b"})}
+    )
+    assert await check_slack_oauth(set_url) == []
