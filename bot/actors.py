@@ -14,8 +14,10 @@ from bot.messagebus import Context, Refusal
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
+    "CONSOLE_ADMIN",
     "ensure_person",
     "is_admin",
+    "listed_admin",
     "load_question",
     "names_for",
     "require_admin",
@@ -27,10 +29,21 @@ __all__ = [
 ]
 
 
+# The console's own admin: its user `admin` (a console id, so no Slack or Discord member's).
+CONSOLE_ADMIN = UserRef("console", "admin")
+
+
+def listed_admin(user: UserRef, config: Config) -> bool:
+    """An admin by the configuration: listed by platform id in ``[bot] admins``, or the
+    console's admin. The same answer in every process (the console, the dashboard serving its
+    database, `micromentor dashboard --link`), so a link the chat gave also works."""
+    return user.key() in config.bot.admins or user == CONSOLE_ADMIN
+
+
 def is_admin(actor: Actor, config: Config) -> bool:
-    """Workspace admins/owners as the platform says, plus the users listed by platform id in
-    ``[bot] admins``. Never by name: anyone can rename themselves "admin"."""
-    return actor.platform_admin is True or actor.user.key() in config.bot.admins
+    """Workspace admins/owners as the platform says, plus those of `listed_admin` (platform
+    ids). Never by name: anyone can rename themselves "admin"."""
+    return actor.platform_admin is True or listed_admin(actor.user, config)
 
 
 def require_admin(actor: Actor, config: Config, what: str) -> None:

@@ -211,11 +211,10 @@ ALWAYS = "Mon-Sun 00:00-24:00"
 
 def console_config(config: Config) -> Config:
     """The console plays people with no platform profile: its mentors are available around
-    the clock until they set `/mentor hours`, so a script does the same at any time of day; the
-    console user `admin` is the console's admin."""
+    the clock until they set `/mentor hours`, so a script does the same at any time of day. (The
+    console user `admin` is the console's admin in every process: `bot.actors.listed_admin`.)"""
     mentors = config.mentors.model_copy(update={"default_hours": ALWAYS})
-    bot = config.bot.model_copy(update={"admins": [*config.bot.admins, "console:admin"]})
-    return config.model_copy(update={"mentors": mentors, "bot": bot})
+    return config.model_copy(update={"mentors": mentors})
 
 
 def _input_is_nothing() -> bool:

@@ -284,8 +284,9 @@ class PersonRepository(Protocol):
     async def seen_in(
         self, workspace: WorkspaceRef, query: str, *, limit: int, offset: int = 0
     ) -> tuple[list[tuple[UserRef, str, bool, datetime | None]], int]:
-        """A page of the people seen in a workspace (asked, mentored or signed up to mentor)
-        whose name or id contains `query`, by name: (ref, name, is a mentor, left at) after
+        """A page of the people seen in a workspace (asked by name, mentored or signed up to
+        mentor, gave or got kudos, spoke at or signed up for a lightning session, its admins;
+        never someone only by an anonymous question) whose name or id contains `query`, by name: (ref, name, is a mentor, left at) after
         `offset`, at most `limit`; and how many match in all."""
         ...
 
@@ -600,6 +601,11 @@ class DigestRunRepository(Protocol):
         self, workspace: WorkspaceRef, start: datetime, end: datetime, *, top_mentors: int
     ) -> WeekTally:
         """Figures of the questions created in ``[start, end)`` and the points earned then."""
+        ...
+
+    async def first_activity(self, workspace: WorkspaceRef) -> datetime | None:
+        """When the workspace was first used (its first question, mentor, kudos or admin
+        action), or None: figures of weeks before it are no figures at all, not zeros."""
         ...
 
 

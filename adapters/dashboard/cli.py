@@ -14,6 +14,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from adapters.dashboard import dashboard_routes
+from bot.actors import listed_admin
 from bot.app import App
 from bot.privacy.signin import dashboard_base_url, issue_link, signin_url
 from bot.refs import UserRef, WorkspaceRef
@@ -66,7 +67,7 @@ async def print_signin_link(
     admin = UserRef.from_key(admin_id)
     async with app.uow_factory() as uow:
         person = await uow.people.get(admin)
-        if admin_id not in app.config.bot.admins:
+        if not listed_admin(admin, app.config):
             where = _config_named(app)
             if await uow.people.admin_of(admin):
                 err(

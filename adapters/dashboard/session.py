@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from bot.actors import listed_admin
 from bot.app import App
 from bot.commands import Actor
 from bot.privacy.model import DashboardGrant
@@ -70,8 +71,9 @@ class Signed:
 
 async def signed_in(app: App, request: Request) -> Signed | None:
     """The request's session, or None (no cookie, unknown, expired, a workspace not its own, or
-    an admin no longer of the workspace shown: neither in ``[bot] admins`` nor recorded as that
-    workspace's admin, e.g. forgotten, or seen there without the platform's admin rights since).
+    an admin no longer of the workspace shown: neither an admin by the configuration
+    (`listed_admin`: ``[bot] admins``, the console's admin) nor recorded as that workspace's
+    admin, e.g. forgotten, or seen there without the platform's admin rights since).
     Per workspace: being an admin of another workspace (a Discord or Enterprise Grid id is the
     same person in all) says nothing about this one."""
     token = request.cookies.get(COOKIE, "")
@@ -94,7 +96,7 @@ async def signed_in(app: App, request: Request) -> Signed | None:
             return None  # per workspace: never another workspace's data
         workspace = chosen
     recorded = workspace in admin_of
-    if grant.admin.key() not in app.config.bot.admins and not recorded:
+    if not listed_admin(grant.admin, app.config) and not recorded:
         return None
     known = person.name if person is not None and person.name != grant.admin.id else ""
     return Signed(

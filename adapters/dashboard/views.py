@@ -143,6 +143,10 @@ class TrendRow:
     rating: str
     claim_minutes: float | None = None
     resolve_minutes: float | None = None
+    expired: int = 0
+    cancelled: int = 0
+    still_open: int = 0
+    average_rating: float | None = None
 
 
 def _num(value: float | None) -> str:
@@ -156,8 +160,13 @@ async def _trends(app: App, ws: WorkspaceRef) -> list[TrendRow]:
             return []
         tz = workspace_timezone(workspace, app.config)
         week = IsoWeek.containing(app.clock.now(), tz)
+        # From the workspace's first week on: weeks before it had nothing to count, not zeros.
+        first = await uow.digests.first_activity(ws)
+        first_week = IsoWeek.containing(first, tz) if first is not None else week
         rows = []
         for _ in range(TREND_WEEKS):
+            if week < first_week:
+                break
             start, end = week.bounds(tz)
             t = await uow.digests.tally(ws, start, end, top_mentors=0)
             rows.append(
@@ -172,6 +181,10 @@ async def _trends(app: App, ws: WorkspaceRef) -> list[TrendRow]:
                     rating=f"{t.average_rating:.1f}" if t.average_rating else "n/a",
                     claim_minutes=t.median_minutes_to_claim,
                     resolve_minutes=t.median_minutes_to_resolve,
+                    expired=t.expired,
+                    cancelled=t.cancelled,
+                    still_open=t.still_open,
+                    average_rating=t.average_rating,
                 )
             )
             week = week.previous()
@@ -184,11 +197,14 @@ async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
     if digest is None:
         return {"digest": None, "trends": trends}
     this, before = digest.this, digest.previous
-    figures = [
+    figures: list[tuple[str, object, object]] = [
         ("Questions asked", this.asked, before.asked),
         ("Claimed", this.claimed, before.claimed),
         ("Resolved", this.resolved, before.resolved),
+        # With these, what became of every question asked adds up to the questions asked.
         ("Unanswered", this.unanswered, before.unanswered),
+        ("Expired", this.expired, before.expired),
+        ("Cancelled", this.cancelled, before.cancelled),
         ("Open or claimed", this.still_open, before.still_open),
         (
             "Median time to claim",
@@ -202,10 +218,14 @@ async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
         ),
         ("Average rating", _rating(this), _rating(before)),
     ]
+    if not digest.previous_known:  # before the workspace's first use: nothing, not zeros
+        figures = [(label, now, "—") for label, now, _ in figures]
     monday = digest.week.monday()
     sunday = monday + timedelta(days=6)
     same = monday.month == sunday.month
     span = f"{monday:%b} {monday.day}–{'' if same else f'{sunday:%b} '}{sunday.day}"
+    if monday.year != sunday.year:  # week 1 starting in December: both years said
+        span = f"{monday:%b} {monday.day}, {monday.year}–{sunday:%b} {sunday.day}, {sunday.year}"
     return {
         "digest": digest,
         "week": digest.week.label,
@@ -219,8 +239,9 @@ async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
         "low_rated": [
             (topic, f"{avg:.1f}/5", plural(n, "rating")) for topic, avg, n in digest.low_rated
         ],
+        # The card is headed "Community" already: its first line doesn't say it again.
         "community": (
-            [line.plain() for line in community_lines(digest.community)]
+            [line.plain().removeprefix("Community: ") for line in community_lines(digest.community)]
             if digest.community is not None
             else []
         ),
@@ -257,6 +278,9 @@ def trends_csv(page: dict[str, Any]) -> str:
             "median_minutes_to_claim",
             "median_minutes_to_resolve",
             "average_rating",
+            "expired",
+            "cancelled",
+            "open_or_claimed",
         ]
     )
     for r in page["trends"]:
@@ -269,7 +293,10 @@ def trends_csv(page: dict[str, Any]) -> str:
                 r.unanswered,
                 _num(r.claim_minutes),
                 _num(r.resolve_minutes),
-                r.rating,
+                _num(r.average_rating),  # empty when there is none, as the medians
+                r.expired,
+                r.cancelled,
+                r.still_open,
             ]
         )
     row([])

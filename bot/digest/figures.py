@@ -188,6 +188,8 @@ class Digest:
     community: CommunityWeek | None = None
     # (topic, average asker rating, ratings) of the week's topics rated low, lowest first.
     low_rated: tuple[tuple[str, float, int], ...] = ()
+    # False when the week before came before the workspace's first use: no "vs last week".
+    previous_known: bool = True
 
 
 def _listing(c: TopicCoverage) -> str:
@@ -315,34 +317,49 @@ def digest_message(
     says how to see `another_week` (in chat the command, at the terminal the CLI's option)."""
     t, p = digest.this, digest.previous
     monday = digest.week.monday()
-    span = f"{monday:%b %d}–{(monday + timedelta(days=6)):%b %d}"
+    sunday = monday + timedelta(days=6)
+    # Week 1 may start in December: then each end says its year ("Dec 29, 2025–Jan 04, 2026").
+    span = (
+        f"{monday:%b %d}–{sunday:%b %d}"
+        if monday.year == sunday.year
+        else f"{monday:%b %d, %Y}–{sunday:%b %d, %Y}"
+    )
     title = f"Micromentor weekly digest — {digest.week.label} ({span}{', so far' if digest.partial else ''})"
+    # The week before the workspace's first use has no figures to compare with (not zeros).
+    known = digest.previous_known
+
+    def vs(now: int, before: int, said: str = "") -> str:
+        return f" ({_delta(now, before)}{said})" if known else ""
+
+    def last_week(said: str) -> str:
+        return f" (last week {said})" if known else ""
+
     parts: list[Text] = [
         text(
             Bold("Questions: "),
-            f"{t.asked} asked ({_delta(t.asked, p.asked)} vs last week) · "
-            f"{t.claimed} claimed ({_delta(t.claimed, p.claimed)}) · "
-            f"{t.resolved} resolved ({_delta(t.resolved, p.resolved)}) · "
-            f"{t.unanswered} unanswered ({_delta(t.unanswered, p.unanswered)})"
+            f"{t.asked} asked{vs(t.asked, p.asked, ' vs last week')} · "
+            f"{t.claimed} claimed{vs(t.claimed, p.claimed)} · "
+            f"{t.resolved} resolved{vs(t.resolved, p.resolved)} · "
+            f"{t.unanswered} unanswered{vs(t.unanswered, p.unanswered)}"
             + (f" · {t.expired} expired" if t.expired else "")
             + (f" · {t.cancelled} cancelled" if t.cancelled else "")
             + (f" · {t.still_open} still open" if t.still_open else ""),
         ),
         text(
             Bold("Median time: "),
-            f"to claim {minutes_text(t.median_minutes_to_claim)} "
-            f"(last week {minutes_text(p.median_minutes_to_claim)}) · "
-            f"to resolve {minutes_text(t.median_minutes_to_resolve)} "
-            f"(last week {minutes_text(p.median_minutes_to_resolve)})",
+            f"to claim {minutes_text(t.median_minutes_to_claim)}"
+            f"{last_week(minutes_text(p.median_minutes_to_claim))} · "
+            f"to resolve {minutes_text(t.median_minutes_to_resolve)}"
+            f"{last_week(minutes_text(p.median_minutes_to_resolve))}",
         ),
         text(
             Bold("Ratings: "),
             (
-                f"helpfulness {_rating_text(t.average_rating)} from {plural(t.ratings, 'rating')} "
+                f"helpfulness {_rating_text(t.average_rating)} from {plural(t.ratings, 'rating')}"
                 if t.ratings
-                else "helpfulness: no ratings this week "
+                else "helpfulness: no ratings this week"
             )
-            + f"(last week {_rating_text(p.average_rating)}) · "
+            + f"{last_week(_rating_text(p.average_rating))} · "
             f"question clarity {_rating_text(t.average_clarity)}",
         ),
     ]

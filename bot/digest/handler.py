@@ -50,6 +50,7 @@ async def load_digest(
     this = await uow.digests.tally(ws.ref, start, end, top_mentors=top)
     p_start, p_end = week.previous().bounds(tz)
     previous = await uow.digests.tally(ws.ref, p_start, p_end, top_mentors=top)
+    first = await uow.digests.first_activity(ws.ref)
     mentors = await uow.mentors.in_workspace(ws.ref)
     people = await uow.people.get_many([ref for ref, _ in this.top_mentors])
     low = await low_rated_topics(uow, ws.ref, start, end, at_most=config.digest.low_rating)
@@ -77,7 +78,9 @@ async def load_digest(
         month=f"{last_day.astimezone(ZoneInfo(tz)):%B %Y}",
         top=top,
     )
-    return replace(digest, community=community)
+    # Before the workspace's first use there was nothing to count: no comparison with it.
+    known = first is not None and first < p_end
+    return replace(digest, community=community, previous_known=known)
 
 
 async def render_digest(services: Services, digest: Digest) -> ChatMessage:

@@ -154,7 +154,17 @@ async def export_person(cmd: ExportPerson, ctx: Context) -> None:
     )
     name = cmd.name or (await names_for(ctx, [cmd.person])).get(cmd.person, cmd.person.id)
     if not data.found():
-        raise Refusal(text("I have nothing stored about ", UserText(name), " in this workspace."))
+        # The same words for someone unknown and for someone whose only traces here follow
+        # from asking anonymously (their person row, a badge, a course): true of both, and
+        # telling them apart would tell the admin that someone asked anonymously.
+        raise Refusal(
+            text(
+                "Nothing I can show you about ",
+                UserText(name),
+                " here; they can get all of their data with `/mentor mydata`, or whoever runs "
+                "Micromentor with `micromentor people export`.",
+            )
+        )
     _send_export(
         ctx,
         cmd.actor.user,

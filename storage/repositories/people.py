@@ -14,6 +14,10 @@ from bot.hours import WeeklyHours
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from storage.repositories._base import Repository
 from storage.tables import (
+    AuditRow,
+    KudosRow,
+    LightningRow,
+    LightningRsvpRow,
     MentorProfileRow,
     PersonRow,
     QuestionRow,
@@ -35,6 +39,10 @@ WORKSPACE = table_of(WorkspaceRow)
 QUESTION = table_of(QuestionRow)
 ADMIN = table_of(WorkspaceAdminRow)
 UNUSABLE = table_of(UnusableChannelRow)
+KUDOS = table_of(KudosRow)
+LIGHTNING = table_of(LightningRow)
+RSVP = table_of(LightningRsvpRow)
+AUDIT = table_of(AuditRow)
 
 
 _PAGE = 500  # mentor profiles read per statement (see in_workspace)
@@ -51,8 +59,12 @@ def _person(row: sa.Row[Any]) -> Person:
 
 def _seen_in(ws: str) -> sa.Subquery:
     """Who an admin of workspace `ws` may find (column ``k``): who asked there by name,
-    mentored there, or has a mentor profile there. Someone who only asked anonymously is not
-    among them: their appearing would point at the anonymous question asked then."""
+    mentored there or has a mentor profile there, gave or received kudos there, spoke at,
+    proposed or signed up for a lightning session there, and its admins (recorded as one, or
+    seen acting as one in its audit trail: ``[bot] admins`` too). Someone who only asked
+    anonymously is not among them: their appearing would point at the anonymous question
+    asked then. So nothing that follows from asking alone counts (badges, the askers' course,
+    drafts); each of these is something they did, or were thanked for, in the open."""
     return sa.union(
         sa.select(QUESTION.c.asker.label("k")).where(
             QUESTION.c.workspace == ws, QUESTION.c.anonymous == sa.false()
@@ -61,6 +73,19 @@ def _seen_in(ws: str) -> sa.Subquery:
             QUESTION.c.workspace == ws, QUESTION.c.mentor.is_not(None)
         ),
         sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace == ws),
+        sa.select(KUDOS.c.giver.label("k")).where(KUDOS.c.workspace == ws),
+        sa.select(KUDOS.c.receiver.label("k")).where(KUDOS.c.workspace == ws),
+        sa.select(LIGHTNING.c.speaker.label("k")).where(
+            LIGHTNING.c.workspace == ws, LIGHTNING.c.speaker.is_not(None)
+        ),
+        sa.select(LIGHTNING.c.proposed_by.label("k")).where(
+            LIGHTNING.c.workspace == ws, LIGHTNING.c.proposed_by.is_not(None)
+        ),
+        sa.select(RSVP.c.user.label("k"))
+        .join(LIGHTNING, LIGHTNING.c.id == RSVP.c.lightning_id)
+        .where(LIGHTNING.c.workspace == ws),
+        sa.select(ADMIN.c.person.label("k")).where(ADMIN.c.workspace == ws),
+        sa.select(AUDIT.c.actor.label("k")).where(AUDIT.c.workspace == ws),
     ).subquery()
 
 

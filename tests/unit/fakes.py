@@ -1038,6 +1038,17 @@ class FakeDigestRunRepository(_Repository):
         feedback = list(self._uow.rows("feedback").values())
         return tally_questions(questions, feedback, points, top_mentors=top_mentors)
 
+    async def first_activity(self, workspace: WorkspaceRef) -> datetime | None:
+        questions = self._uow.rows("questions").values()
+        found = [q.created_at for q in questions if q.workspace == workspace]
+        found += [
+            p.joined_at
+            for (_, ws), p in self._uow.rows("mentors").items()
+            if ws == workspace and p.joined_at is not None
+        ]
+        found += [k.at for k in self._uow.rows("kudos").values() if k.workspace == workspace]
+        return min(found, default=None)
+
 
 class FakeLightningRepository(_Repository):
     table = "lightning"

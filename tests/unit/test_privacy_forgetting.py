@@ -65,12 +65,12 @@ async def test_the_warning_names_what_forgetting_ends_and_a_second_forget_finds_
 async def test_forgetting_someone_who_only_asked_anonymously_tells_the_admin_nothing_new(
     core: Core,
 ) -> None:
-    # The admin's export of carol says "nothing stored" (her anonymous questions stay hers):
+    # The admin's export of carol shows nothing (her anonymous questions stay hers):
     # forgetting her reads as forgetting anyone with nothing stored, and says no count.
     await core.join("bob", "pandas")
     await core.ask("carol", QUESTION, anonymous=True)
     export = await core.reply(ExportPerson(core.actor("admin"), core.user("carol")))
-    assert export.startswith("I have nothing stored about ")
+    assert export.startswith("Nothing I can show you about ")
     said = await core.reply(ForgetPerson(core.actor("admin"), core.user("carol"), confirmed=True))
     nobody = await core.reply(ForgetPerson(core.actor("admin"), core.user("zed"), confirmed=True))
     assert said == nobody.replace("zed", "carol")
@@ -193,3 +193,21 @@ async def test_someone_the_platform_says_is_back_is_no_longer_recorded_as_left(c
     assert await _left_at(core, "bob") is None
     await core.handle(PersonBack(core.user("alice"), WORKSPACE))  # never left: nothing to do
     assert await _left_at(core, "alice") is None
+
+
+async def test_the_export_of_an_anonymous_asker_is_true_and_reads_as_for_someone_unknown(
+    core: Core,
+) -> None:
+    """carol's person row (and her first-question badge) exist: "nothing stored" would be
+    false. What the admin reads instead is true of anyone, and the same for zed, whom the bot
+    never met: different words would tell the admin that carol asked anonymously."""
+    await core.join("bob", "pandas")
+    await core.ask("carol", QUESTION, anonymous=True)
+    carol = await core.reply(ExportPerson(core.actor("admin"), core.user("carol")))
+    zed = await core.reply(ExportPerson(core.actor("admin"), core.user("zed")))
+    assert carol == zed.replace("zed", "carol")
+    assert "nothing stored" not in carol.lower()
+    assert carol == (
+        "Nothing I can show you about carol here; they can get all of their data with "
+        "`/mentor mydata`, or whoever runs Micromentor with `micromentor people export`."
+    )

@@ -1,6 +1,7 @@
 """The admin dashboard in a real browser (Debian's chromium driven by Playwright): sign in with a
 one-time link, see the queue, pause a mentor, download the CSV; a reused link, a page without a
-session and a form without its CSRF token are refused. Screenshots go to a folder it prints."""
+session and a form without its CSRF token are refused; the week's figures add up and each reads
+once, wide tables and the chart on a phone. Screenshots go to a folder it prints."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import uvicorn
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Page, async_playwright
 
 from adapters.dashboard.cli import dashboard_app
 from bot.app import App
@@ -25,13 +27,16 @@ from bot.clock import ManualClock
 from bot.commands import (
     Actor,
     AskQuestion,
+    CancelQuestion,
     ClaimQuestion,
     RegisterMentor,
     RegisterWorkspace,
+    ResolveQuestion,
 )
 from bot.config import Config
 from bot.main import build_app
 from bot.privacy.commands import OpenDashboard
+from bot.recognition.commands import GiveKudos
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from tests.unit.fake_chat import FakeChat
 
@@ -325,3 +330,130 @@ async def test_on_a_phone_a_table_wider_than_the_screen_says_it_scrolls_sideways
     await page.goto(f"{served.base}/admin/mentors")
     assert not await page.locator("text=Scroll the table sideways").is_visible()
     await context.close()
+
+
+# -- what a reviewer saw in chromium: the week adds up and reads once; wide tables and the
+# chart on a phone; a readable workspace id. ------------------------------------------------
+
+
+async def _week_of_every_outcome(served: Served) -> None:
+    """#1 resolved by bob, #2 (anonymous) expired, #3 cancelled by its asker; ann thanks bob.
+    The workspace has a name (the header shows it, its id beside it)."""
+    bus = served.app.bus
+    await bus.handle(
+        RegisterWorkspace(
+            WS, ChannelRef("test", "mentoring"), ChannelRef("test", "admins"), name="Acme"
+        )
+    )
+    bob = Actor(UserRef("test", "bob"), "Bob Builder", WS)
+    alice = Actor(UserRef("test", "alice"), "Alice", WS)
+    await bus.handle(ResolveQuestion(bob, 1))
+    await bus.handle(CancelQuestion(alice, 3))
+    async with served.app.engine.begin() as conn:
+        await conn.execute(sa.text("UPDATE question SET state = 'expired' WHERE id = 2"))
+    ann = Actor(UserRef("test", "ann"), "Ann", WS)
+    await bus.handle(GiveKudos(ann, bob.user, "Bob Builder", "explaining merges so clearly"))
+
+
+async def _signed_in_at(served: Served, browser: Browser, width: int) -> Page:
+    link = await _link(served)
+    context = await browser.new_context(
+        viewport={"width": width, "height": 900}, accept_downloads=True
+    )
+    page = await context.new_page()
+    await page.goto(link)
+    await page.click("text=Sign in to the dashboard")
+    await page.wait_for_url(re.compile(r"/admin/queue"))
+    return page
+
+
+async def test_the_weeks_figures_add_up_and_read_once_each(
+    served: Served, browser: Browser, screens: Path
+) -> None:
+    await _week_of_every_outcome(served)
+    page = await _signed_in_at(served, browser, 1280)
+    await page.goto(f"{served.base}/admin/week")
+    await page.wait_for_function("document.querySelector('.chart img').complete")
+    await page.screenshot(path=screens / "review-week-desk.png", full_page=True)
+    cells = await page.locator("section:has(h2:text-is('Figures')) tbody tr").all_inner_texts()
+    figures = {row.split("\t")[0]: row.split("\t")[1] for row in cells}
+    assert figures["Expired"] == "1" and figures["Cancelled"] == "1", figures
+    outcomes = ("Resolved", "Unanswered", "Expired", "Cancelled", "Open or claimed")
+    assert sum(int(figures[o]) for o in outcomes) == int(figures["Questions asked"]) == 3
+
+    # Most thanked: the text numbers the places ("1. Bob Builder"); the list adds no marker.
+    thanked = page.locator("section:has(h2:text-is('Most thanked')) li").first
+    assert (await thanked.inner_text()).startswith("1. Bob Builder")
+    assert await thanked.evaluate("li => getComputedStyle(li).listStyleType") == "none"
+    # The Community card is headed once.
+    community = page.locator("section:has(h2:text-is('Community')) p").first
+    said = await community.inner_text()
+    assert not said.startswith("Community") and said.startswith("1 kudos given"), said
+
+    # Trends begin with the workspace's first week: this one.
+    trends = page.locator("section:has(h2:has-text('Trends')) tbody tr")
+    assert await trends.count() == 1
+    assert "Trends this week" in await page.locator("h2:has-text('Trends')").inner_text()
+
+    # The workspace's id in the header: at least 12px, dark enough on white (WCAG AA).
+    ws_id = page.locator("header .ws code")
+    assert await ws_id.inner_text() == "test:T1"  # beside the name, Acme
+    style = await ws_id.evaluate("e => [getComputedStyle(e).fontSize, getComputedStyle(e).color]")
+    assert float(style[0].removesuffix("px")) >= 12, style
+    rgb = [int(n) for n in re.findall(r"\d+", style[1])[:3]]
+    assert _contrast_on_white(rgb) >= 4.5, style
+
+    # The CSV: one week, and an empty cell for a rating nobody gave (as for the medians).
+    async with page.expect_download() as waiting:
+        await page.click("text=Download CSV")
+    saved = screens / "review-week.csv"
+    await (await waiting.value).save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_text())))
+    head, first, blank = rows[0], rows[1], rows[2]
+    assert blank == []  # one week of trends only
+    line = dict(zip(head, first, strict=True))
+    assert line["average_rating"] == "" and line["median_minutes_to_claim"] == "0.0"
+    assert (line["asked"], line["expired"], line["cancelled"], line["open_or_claimed"]) == (
+        "3",
+        "1",
+        "1",
+        "0",
+    )
+    await page.context.close()
+
+
+def _contrast_on_white(rgb: list[int]) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+    return 1.05 / (lum + 0.05)
+
+
+async def test_on_a_phone_every_wide_table_says_it_scrolls_and_the_chart_opens_full_size(
+    served: Served, browser: Browser, screens: Path
+) -> None:
+    await _week_of_every_outcome(served)
+    page = await _signed_in_at(served, browser, 390)
+    for path in ("people", "audit", "week"):
+        await page.goto(f"{served.base}/admin/{path}")
+        await page.screenshot(path=screens / f"review-phone-{path}.png", full_page=True)
+        scrolling = page.locator(".scroll").filter(
+            has=page.locator("th", has_text=re.compile("^(Name|When|Week)"))
+        )
+        box = scrolling.first
+        assert await box.evaluate("box => box.scrollWidth > box.clientWidth"), path
+        hint = page.locator(".swipe:has-text('Scroll the table sideways')")
+        assert await hint.first.is_visible(), path
+        # The hint sits right above the table that scrolls.
+        above = await box.evaluate("box => box.previousElementSibling.className")
+        assert above == "swipe", (path, above)
+    full = page.locator("a:has-text('Open the chart full size')")
+    assert await full.is_visible()
+    assert (await full.get_attribute("href") or "").startswith("/admin/week.png?ws=")
+    opened = await page.request.get(f"{served.base}{await full.get_attribute('href')}")
+    assert opened.status == 200 and opened.headers["content-type"] == "image/png"
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    assert not await full.is_visible()  # on a laptop the chart is full size already
+    await page.context.close()

@@ -367,10 +367,10 @@ async def test_people_are_paged_with_how_many_in_all_and_links_keeping_the_searc
 ) -> None:
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     await _ask_more(served, 5)  # Users 00 to 04, Alice, Bob Builder: 7 people here
-    async with _signed_in(served) as client:
+    async with _signed_in(served) as client:  # and Ada Admin, its admin: 8
         everyone = await client.get("/admin/people")
         users = await client.get("/admin/people", params={"q": "user", "page": "3"})
-    assert "Showing 1–2 of 7 people" in everyone.text and "Alice" in everyone.text
+    assert "Showing 1–2 of 8 people" in everyone.text and "Ada Admin" in everyone.text
     assert "Zed" not in everyone.text  # another workspace's person
     assert "Showing 5–5 of 5 people" in users.text and "User 04" in users.text
     assert "User 00" not in users.text and "Alice" not in users.text

@@ -201,5 +201,7 @@ async def test_the_week_page_reads_as_the_digest_does(served: Served) -> None:
     assert "Low-rated topics" in text and "pandas 2.0/5 1 rating" in text
     assert "Lightning sessions held: none this week" in text
     trends = text[text.index("Trends") :]
-    assert "2026-W47 0 0 0 0 n/a n/a n/a" in trends
+    # The workspace began this week: no week of zeros from before it.
+    assert "2026-W48 1 1 1 0 0 0 0 under a minute under a minute 2.0" in trends
+    assert "2026-W47" not in trends and "Trends this week" in trends
     assert "in the last 7 days" in mentors.text and "this week," not in mentors.text
