@@ -211,6 +211,9 @@ async def accept_hand_over(cmd: AcceptHandOver, ctx: Context) -> None:
     handed = replace(
         q,
         mentor=cmd.actor.user,
+        # The mentor who handed it over let it go, as one who released it: they are not asked
+        # to claim it again, and they know who asked (a public kudos could tell, see kudos).
+        released_by=tuple(dict.fromkeys([*q.released_by, previous])),
         handover_to=None,
         handover_by=None,
         # claimed_at stays the question's first claim (time to claim, in stats and what askers

@@ -184,3 +184,25 @@ async def test_a_mentor_who_released_an_anonymous_question_thanks_its_asker_priv
     assert core.db.rows("kudos") == []
     core.clock.advance(timedelta(days=31))
     assert (await core.reply(kudos(core, "bob", "alice"))).startswith("Thanks sent")
+
+
+async def test_a_mentor_who_handed_an_anonymous_question_over_thanks_its_asker_privately_only(
+    core: Core,
+) -> None:
+    """Handing a session over is letting it go, as a release is: the mentor who had it knows
+    whose it was, and is not asked to claim it again."""
+    from bot.commands import AcceptHandOver, HandOverQuestion
+
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "python", "pandas")
+    n = await core.ask("alice", anonymous=True)
+    assert (await core.claim("bob", n)).startswith(f"You claimed #{n}")
+    await core.reply(HandOverQuestion(core.actor("bob"), n, core.user("carol")))
+    assert "now yours" in await core.reply(AcceptHandOver(core.actor("carol"), n))
+    q = core.question(n)
+    assert q.mentor == core.user("carol")
+    assert core.user("bob") in q.released_by
+    core.clock.advance(timedelta(days=1))
+    said = await core.reply(kudos(core, "bob", "alice"))
+    assert "asked you a question anonymously lately" in said, said
+    assert core.db.rows("kudos") == []
