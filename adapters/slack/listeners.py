@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate as tr
 from adapters.slack.background import Background
-from adapters.slack.channels import ARCHIVED, DELETED
+from adapters.slack.channels import ARCHIVED, DELETED, NOT_FOUND
 from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
 from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
@@ -512,6 +512,27 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
 
     for name in CHANNEL_EVENTS:
         bolt.event(name)(on_channel)
+
+    @bolt.event("group_left")
+    async def on_removed_from_private(ack: Ack, body: Body, event: Body) -> None:
+        # The app was removed from a private channel: for a configured one, learned now rather
+        # than at the first card Slack refuses (channel_not_found).
+        await ack()
+        channel = event.get("channel")
+        if bot.watch is not None and isinstance(channel, str) and channel:
+            await bot.watch.lost(bot.team(body), channel, NOT_FOUND)
+
+    @bolt.event("member_joined_channel")
+    async def on_joined(ack: Ack, body: Body, event: Body, context: Body) -> None:
+        # The app invited (back) into a channel: a configured one it could not reach is usable
+        # again at once, on every replica (no restart needed). Anyone else joining: nothing.
+        await ack()
+        me = context.get("bot_user_id")
+        channel = event.get("channel")
+        if bot.watch is None or not me or event.get("user") != me:
+            return
+        if isinstance(channel, str) and channel:
+            await bot.watch.back(bot.team(body), channel)
 
     @bolt.action(re.compile(r"^mm:"))
     async def on_button(ack: Ack, body: Body, action: Body, context: Body) -> None:

@@ -18,6 +18,7 @@ from bot.messages import ChatMessage, text
 from bot.ports import DeliveryRefused
 from bot.refs import ChannelRef
 from tests.adapters.slack.conftest import MENTORING, TEAM_ID, USERS, SlackHarness
+from tests.adapters.slack.fake_slack import BOT_USER
 from tests.adapters.slack.test_slack_ask_about import message_action
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one of them?"
@@ -190,3 +191,28 @@ async def test_a_renamed_channel_configured_by_name_is_a_warning_for_the_next_st
     assert "[channels] mentoring" in warned and MENTORING in warned
     assert CANT not in ack_text(await ask(slack))  # still posted there, by id
     await slack.card_of(1)
+
+
+async def test_removed_from_a_private_mentoring_channel_then_invited_back_needs_no_restart(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`group_left` (the app removed from a private channel) stops questions at once, before a
+    card is lost; `member_joined_channel` for the app itself brings the channel back (the
+    README's "invite it back"); someone else joining changes nothing."""
+    bot_user = BOT_USER  # auth.test's user_id: Bolt's context["bot_user_id"]
+    with caplog.at_level(logging.INFO, logger="adapters.slack"):
+        assert (await slack.event({"type": "group_left", "channel": MENTORING})).status_code == 200
+        said = ack_text(await ask(slack))
+        assert CANT in said and "not saved" in said
+        [lost] = said_to_operator(caplog, "mentoring channel", "can't be found by the app")
+        assert "/invite @Micromentor" in lost
+
+        joined = {"type": "member_joined_channel", "channel": MENTORING, "channel_type": "G"}
+        await slack.event({**joined, "user": USERS["alice"]})
+        assert CANT in ack_text(await ask(slack))  # not the app: still unusable
+        await slack.event({**joined, "user": bot_user, "inviter": USERS["alice"]})
+        assert CANT not in ack_text(await ask(slack))
+        await slack.card_of(1)
+        [back] = said_to_operator(caplog, "is usable again")
+        assert MENTORING in back
+    assert not await stored(slack, 2)
