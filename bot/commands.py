@@ -84,6 +84,14 @@ class RemoveWorkspace(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class RestoreWorkspace(Command):
+    """The app is back in `workspace` (installed again, invited again), whether or not its
+    channels are found yet: what waited goes on. (A registration does it too.)"""
+
+    workspace: WorkspaceRef
+
+
+@dataclass(frozen=True, slots=True)
 class AskQuestion(Command):
     actor: Actor
     text: str

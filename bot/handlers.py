@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import commands as c
 from bot.admin.home import show_home
 from bot.admin.stats import show_stats
-from bot.admin.workspace import register_workspace, remove_workspace
+from bot.admin.workspace import register_workspace, remove_workspace, restore_workspace
 from bot.digest.handler import send_digest
 from bot.events import Event
 from bot.feedback.ratings import comment_on_session, rate_session
@@ -50,6 +50,7 @@ __all__ = ["COMMAND_HANDLERS", "EVENT_HANDLERS"]
 _CORE: dict[type[c.Command], Handler] = {
     c.RegisterWorkspace: register_workspace,
     c.RemoveWorkspace: remove_workspace,
+    c.RestoreWorkspace: restore_workspace,
     c.AskQuestion: ask_question,
     c.ClaimQuestion: claim_question,
     c.HandleReaction: handle_reaction,

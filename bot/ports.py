@@ -576,6 +576,10 @@ class WorkspaceRepository(Protocol):
         whether this changed it. A later `save` (a registration) clears it."""
         ...
 
+    async def restore(self, ref: WorkspaceRef) -> bool:
+        """The app is back in the workspace; whether it was marked removed."""
+        ...
+
     async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
         """The workspace's channels the platform called unusable (archived, deleted …), with
         why: what every replica knows, whichever one heard it."""

@@ -242,7 +242,9 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        """The bot was invited to a server while running."""
+        """The bot was invited to a server while running: what waited since it was removed
+        goes on, whether or not its channels are found yet."""
+        await self.app.bus.handle(c.RestoreWorkspace(workspace_ref(guild.id)))
         await self._register(guild)
         self._settle()
 
@@ -265,12 +267,8 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self.runner.gateway.guild_gone(guild.id, name=guild.name, places=[p.id for p in places])
         self.workspaces.pop(guild.id, None)
         # Every replica's core holds its reminders and digests until it is invited again.
-        await self._receive(
-            c.RemoveWorkspace(workspace_ref(guild.id)),
-            key=f"discord:removed:{guild.id}",
-            reply_to=None,
-            dedupe_for=REACTION_REPLAY_WINDOW,
-        )
+        # Handled at once, as the invitation is (`on_guild_join`), so the two stay in order.
+        await self.app.bus.handle(c.RemoveWorkspace(workspace_ref(guild.id)))
         if self.runner.home_guild == guild.id:
             self.runner.home_guild = next(iter(self.workspaces), None)
         log.warning(

@@ -12,6 +12,7 @@ again."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["ARCHIVED", "DELETED", "NOT_FOUND", "SHARED_SECONDS", "ChannelWatch", "no_mentoring"]
 
 log = logging.getLogger(__name__)
+
+# How long an ask waits for the stored state of its workspace's channels (then goes by memory).
+READ_WITHIN = 0.5
 
 # How long what the database says of a workspace's channels is kept before it is read again: an
 # archive or unarchive heard by another replica is taken up here within this many seconds.
@@ -188,7 +192,8 @@ class ChannelWatch:
         except Exception:
             log.warning(
                 "Slack: workspace %s: whether its channels are usable could not be stored; "
-                "this replica goes by what it knows, other replicas by what they know",
+                "other replicas don't know it, and this one only until it reads the stored "
+                "state again (a few seconds): the next event or refused post tells it again",
                 team_id,
                 exc_info=True,
             )
@@ -202,8 +207,20 @@ class ChannelWatch:
         ws = self._teams.get(team_id)
         if ws is None or self._uow_factory is None:
             return
+        # Asked before a slash command's 3-second acknowledgement: a slow database does not
+        # hold it up (the read goes on, and the next ask finds what it read).
+        reading = asyncio.ensure_future(self._shared.get(team_id, lambda: self._load(team_id)))
+        reading.add_done_callback(lambda t: t.cancelled() or t.exception())
         try:
-            shared: dict[str, str] = await self._shared.get(team_id, lambda: self._load(team_id))
+            shared: dict[str, str] = await asyncio.wait_for(asyncio.shield(reading), READ_WITHIN)
+        except TimeoutError:
+            log.warning(
+                "Slack: workspace %s: the stored state of its channels took over %.1f s to "
+                "read; this ask goes by what this replica knows",
+                team_id,
+                READ_WITHIN,
+            )
+            return
         except Exception:  # the database is down: this replica's memory still answers
             log.warning(
                 "Slack: workspace %s: the stored state of its channels could not be read",

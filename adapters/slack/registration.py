@@ -23,7 +23,7 @@ from adapters.slack.runtime import (
 )
 from adapters.slack.teams import CACHE_SECONDS, Team, Teams, team_of_body
 from adapters.slack.users import SlackDirectory
-from bot.commands import RegisterWorkspace
+from bot.commands import RegisterWorkspace, RestoreWorkspace
 from bot.domain import Person
 from bot.flow.inbox import Prepared
 from bot.flow.inbox_item import InboxItem
@@ -252,6 +252,8 @@ async def on_installed(app: App, teams: Teams, installation: Installation) -> No
         log.warning("Slack: workspace %s was installed but its token cannot be read", team_id)
         return
     await teams.remember(team_id, [installer])
+    # Installed (again): what waited since an uninstall goes on, channels found or not yet.
+    await app.bus.handle(RestoreWorkspace(tr.workspace_ref(team_id)))
     missing = await register(
         app,
         teams,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.commands import RegisterWorkspace, RemoveWorkspace
+from bot.commands import RegisterWorkspace, RemoveWorkspace, RestoreWorkspace
 from bot.domain import Workspace
 from bot.messagebus import Context
 
-__all__ = ["register_workspace", "remove_workspace"]
+__all__ = ["register_workspace", "remove_workspace", "restore_workspace"]
 
 log = logging.getLogger(__name__)
 
@@ -42,5 +42,15 @@ async def remove_workspace(cmd: RemoveWorkspace, ctx: Context) -> None:
             "until it is installed again",
             cmd.workspace,
         )
+    figures = ctx.services.figures
+    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", cmd.workspace)))
+
+
+async def restore_workspace(cmd: RestoreWorkspace, ctx: Context) -> None:
+    """The app is back (the installation, the invitation, is proof of it): its nudges that
+    waited are sent at their next turn, its digests made again, even while its channels are
+    still to be found."""
+    if await ctx.uow.workspaces.restore(cmd.workspace):
+        log.info("workspace %s is back: its reminders and digests go on", cmd.workspace)
     figures = ctx.services.figures
     ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", cmd.workspace)))

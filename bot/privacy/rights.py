@@ -244,6 +244,7 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
         # Admin actions they took: every admin of the workspace reads them in the audit trail.
         or bool(await ctx.uow.audit.recent([cmd.actor.workspace], limit=1, actor=cmd.person))
     )
+    seen = {ws for ws in theirs if await ctx.uow.people.is_seen_in(ws, cmd.person)}
     await step_down(
         ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here", everywhere=True
     )
@@ -263,10 +264,11 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     ctx.services.roster.invalidate(cmd.actor.workspace)
     ctx.after_commit.append(lambda: _forget_in_memory(ctx.services, cmd.person, asked))
     counted = f" ({changed} records changed)" if cmd.everywhere else ""
-    # The operator's erasure is recorded in each workspace that held the person's records
-    # (whose admins may see what was done with their member's data), else in the operator's
-    # own place; an admin's, in the admin's workspace.
-    recorded_in = (sorted(theirs, key=WorkspaceRef.key) if cmd.everywhere else []) or [
+    # The operator's erasure is recorded in each workspace whose admins could see the person
+    # (`seen`: not one where they only asked anonymously, whose admins would read that a
+    # hidden member was erased then), else in the operator's own place; an admin's, in the
+    # admin's workspace.
+    recorded_in = (sorted(seen, key=WorkspaceRef.key) if cmd.everywhere else []) or [
         cmd.actor.workspace
     ]
     for workspace in recorded_in:

@@ -279,7 +279,10 @@ class SqlFollowUpRepository(Repository):
         last activity is before `since` was claimed by nobody since (else its releasers count,
         erring on the side of the asker). (A mentor who handed the session over is on the row
         no more: nothing stores who had a session before its hand-over.)"""
-        claimed_lately = QUESTION.c.claimed_at >= since
+        # Its mentor now: claimed in the window, or a session still going on in it.
+        claimed_lately = sa.or_(
+            QUESTION.c.claimed_at >= since, QUESTION.c.last_activity_at >= since
+        )
         rows = await self._session.execute(
             sa.select(QUESTION.c.mentor, claimed_lately, QUESTION.c.released_by).where(
                 QUESTION.c.asker == asker.key(),

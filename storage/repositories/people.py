@@ -59,7 +59,7 @@ def _person(row: sa.Row[Any]) -> Person:
 
 def _seen_in(ws: str) -> sa.Subquery:
     """Who an admin of workspace `ws` may find (column ``k``): who asked there by name,
-    mentored there or has a mentor profile there, gave or received kudos there, spoke at,
+    mentored there or has a mentor profile there, gave or received public kudos there, spoke at,
     proposed or signed up for a lightning session there, and its admins (recorded as one, or
     seen acting as one in its audit trail: ``[bot] admins`` too). Someone who only asked
     anonymously is not among them: their appearing would point at the anonymous question
@@ -73,8 +73,15 @@ def _seen_in(ws: str) -> sa.Subquery:
             QUESTION.c.workspace == ws, QUESTION.c.mentor.is_not(None)
         ),
         sa.select(MENTOR.c.user.label("k")).where(MENTOR.c.workspace == ws),
-        sa.select(KUDOS.c.giver.label("k")).where(KUDOS.c.workspace == ws),
-        sa.select(KUDOS.c.receiver.label("k")).where(KUDOS.c.workspace == ws),
+        # Public kudos only: a private one is between two people (and the mentor of an
+        # anonymous question is pointed to thank its asker privately: their appearing here
+        # then would tell whose it was).
+        sa.select(KUDOS.c.giver.label("k")).where(
+            KUDOS.c.workspace == ws, KUDOS.c.private == sa.false()
+        ),
+        sa.select(KUDOS.c.receiver.label("k")).where(
+            KUDOS.c.workspace == ws, KUDOS.c.private == sa.false()
+        ),
         sa.select(LIGHTNING.c.speaker.label("k")).where(
             LIGHTNING.c.workspace == ws, LIGHTNING.c.speaker.is_not(None)
         ),
@@ -304,6 +311,14 @@ class SqlWorkspaceRepository(Repository):
             sa.update(WORKSPACE)
             .where(WORKSPACE.c.key == ref.key(), WORKSPACE.c.removed_at.is_(None))
             .values(removed_at=at)
+        )
+        return await self._rowcount(stmt) > 0
+
+    async def restore(self, ref: WorkspaceRef) -> bool:
+        stmt = (
+            sa.update(WORKSPACE)
+            .where(WORKSPACE.c.key == ref.key(), WORKSPACE.c.removed_at.is_not(None))
+            .values(removed_at=None)
         )
         return await self._rowcount(stmt) > 0
 

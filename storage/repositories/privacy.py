@@ -314,6 +314,12 @@ class SqlPrivacyRepository(Repository):
                 for c in sections["courses"]
                 if not (c["track"] == "mentee" and c["workspace"] in first)
             ]
+            # A private thank-you is between two people, and the mentor of an anonymous
+            # question is pointed to thank its asker privately: one's date and giver would
+            # point at the anonymous session. The person gets them in their own copy.
+            for name in ("kudos_given", "kudos_received"):
+                if name in sections:
+                    sections[name] = [k for k in sections[name] if not k.get("private")]
         return PersonData(user=user, sections=sections, workspace=workspace)
 
     async def _first_asked_anonymously(self, key: str, here: Any) -> set[str]:

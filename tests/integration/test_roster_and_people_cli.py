@@ -337,6 +337,35 @@ async def test_the_operators_delete_is_audited_in_each_workspace_of_the_person(
         await app.dispose()
 
 
+async def test_the_operators_delete_is_not_audited_where_the_person_only_asked_anonymously(
+    sqlite_url: str,
+) -> None:
+    """A workspace whose admins never could see the person (one anonymous question) is not told
+    that a member was erased then: that would point at the hidden asker."""
+    from bot.commands import Actor, AskQuestion, RegisterMentor
+    from bot.privacy.people_cli import delete_person
+
+    bob = UserRef("slack", "U0BOB")
+    app = await _app_in_two_workspaces(sqlite_url)
+    try:
+        await app.bus.handle(RegisterMentor(Actor(bob, "bob", WS), ("pandas",)))
+        await app.bus.handle(
+            AskQuestion(
+                Actor(bob, "bob", OTHER),
+                "How do I roll back a kubernetes deployment?",
+                anonymous=True,
+            )
+        )
+        assert await delete_person(app, bob.key(), confirm=lambda _: True, out=lambda _: None) == 0
+        async with app.uow_factory(read_only=True) as uow:
+            here = await uow.audit.recent([WS], limit=10, action="forget")
+            there = await uow.audit.recent([OTHER], limit=10, action="forget")
+        assert [e.actor_name for e in here] == ["operator (CLI)"]
+        assert there == []
+    finally:
+        await app.dispose()
+
+
 async def test_the_operators_delete_cancels_their_talks_and_questions_in_every_workspace(
     sqlite_url: str,
 ) -> None:

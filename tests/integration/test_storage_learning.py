@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -211,6 +212,26 @@ async def test_mentors_met_anonymously_counts_who_released_the_question(
     assert anonymously == {MENTOR: 1, OTHER: 1}
     assert later == {}
     assert everyone == {OTHER: 1}
+
+
+async def test_mentors_met_anonymously_counts_the_mentor_of_a_session_still_going_on(
+    uow_factory: UowFactory,
+) -> None:
+    """Claimed before the window but active in it (a long session): its mentor knows whose
+    anonymous question it is as much as one who claimed it lately."""
+    q = await _question(uow_factory, mentor=MENTOR, anonymous=True)
+    async with uow_factory() as uow:
+        going = replace(q, last_activity_at=T0 + timedelta(days=40))
+        await uow.questions.update(going, expected_state=QuestionState.CLAIMED)
+        await uow.commit()
+    async with uow_factory() as uow:
+        window = T0 + timedelta(days=35)
+        anonymously = await uow.followups.mentors_met(WS, ASKER, window, anonymous=True)
+        everyone = await uow.followups.mentors_met(WS, ASKER, window)
+        after = await uow.followups.mentors_met(WS, ASKER, T0 + timedelta(days=41), anonymous=True)
+    assert anonymously == {MENTOR: 1}
+    assert everyone == {}  # the ranking's variety goes by claims, as before
+    assert after == {}
 
 
 async def test_mentors_met_reads_the_askers_questions_not_the_workspaces_claims(

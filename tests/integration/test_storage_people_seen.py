@@ -27,7 +27,7 @@ async def test_people_lists_kudos_lightning_and_admins_but_not_an_anonymous_aske
         await bus.handle(
             AskQuestion(_actor("dave"), "How do I pivot a pandas DataFrame wide?", anonymous=True)
         )
-        # Kudos: ann (no mentor) thanks bob; bob thanks dave, the anonymous asker, in private.
+        # Kudos: ann (no mentor) thanks bob; bob thanks erin (neither asked nor mentored).
         await bus.handle(
             GiveKudos(_actor("ann"), UserRef("test", "bob"), "bob", "explaining merges so clearly")
         )
@@ -72,3 +72,58 @@ async def test_kudos_to_an_anonymous_asker_lists_them_as_thanked_not_as_an_asker
         )
         async with app.uow_factory(read_only=True) as uow:
             assert await uow.people.is_seen_in(WS, dave.user)
+
+
+async def test_a_private_thank_you_from_the_mentor_of_an_anonymous_question_lists_nobody(
+    db_url: str,
+) -> None:
+    """The mentor who took an anonymous question is pointed to thank its asker privately: the
+    asker appearing on People then would tell the admin whose question it was. A private
+    thank-you is between two people: neither is listed for it."""
+    from bot.commands import ClaimQuestion
+
+    async with _admins_app(db_url) as app:
+        bus = app.bus
+        await bus.handle(RegisterMentor(_actor("bob"), ("pandas",)))
+        dave = _actor("dave")
+        await bus.handle(
+            AskQuestion(dave, "How do I pivot a pandas DataFrame wide?", anonymous=True)
+        )
+        async with app.uow_factory(read_only=True) as uow:
+            q = await uow.questions.get_by_number(WS, 1)
+        assert q is not None and q.id is not None
+        await bus.handle(ClaimQuestion(_actor("bob"), q.number))
+        said = await bus.handle(GiveKudos(_actor("bob"), dave.user, "dave", "a good question"))
+        assert "privately" in " ".join(m.body.plain() for m in said)
+        sent = await bus.handle(
+            GiveKudos(_actor("bob"), dave.user, "dave", "a good question", private=True)
+        )
+        assert "Thanks sent" in " ".join(m.body.plain() for m in sent)
+        await bus.handle(
+            GiveKudos(_actor("zoe"), UserRef("test", "yan"), "yan", "thanks", private=True)
+        )
+        async with app.uow_factory(read_only=True) as uow:
+            seen = {
+                n: await uow.people.is_seen_in(WS, UserRef("test", n))
+                for n in ("dave", "zoe", "yan")
+            }
+    assert seen == {"dave": False, "zoe": False, "yan": False}
+
+
+async def test_an_admins_export_leaves_out_private_kudos_the_persons_own_copy_has_them(
+    db_url: str,
+) -> None:
+    async with _admins_app(db_url) as app:
+        bus = app.bus
+        await bus.handle(RegisterMentor(_actor("bob"), ("pandas",)))
+        await bus.handle(
+            AskQuestion(_actor("dave"), "How do I group a pandas DataFrame by two keys?")
+        )
+        dave = UserRef("test", "dave")
+        await bus.handle(GiveKudos(_actor("bob"), dave, "dave", "thanks, in private", private=True))
+        await bus.handle(GiveKudos(_actor("ann"), dave, "dave", "thanks, for everyone"))
+        async with app.uow_factory(read_only=True) as uow:
+            admins = await uow.privacy.person_data(dave, workspace=WS, anonymous=False)
+            own = await uow.privacy.person_data(dave)
+    assert [k["text"] for k in admins.sections["kudos_received"]] == ["thanks, for everyone"]
+    assert len(own.sections["kudos_received"]) == 2

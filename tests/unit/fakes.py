@@ -961,6 +961,14 @@ class FakeWorkspaceRepository(_Repository):
         self._uow.put(self.table, ref, replace(ws, removed_at=at))
         return True
 
+    async def restore(self, ref: WorkspaceRef) -> bool:
+        await self._uow.lock(self.table, ref)
+        ws = self._rows().get(ref)
+        if ws is None or ws.removed_at is None:
+            return False
+        self._uow.put(self.table, ref, replace(ws, removed_at=None))
+        return True
+
     # Keyed by (workspace, channel), as the SQL `unusable_channel`: a row while it is.
     async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
         rows = self._uow.rows("unusable_channels")
@@ -1431,7 +1439,10 @@ class FakeFollowUpRepository(_Repository):
         for q in self._asked(workspace, asker):
             if anonymous and not q.anonymous:
                 continue
-            lately = q.mentor is not None and q.claimed_at is not None and q.claimed_at >= since
+            claimed = q.claimed_at is not None and q.claimed_at >= since
+            # On anonymous questions its mentor counts too while the session went on since.
+            going = anonymous and q.last_activity_at is not None and q.last_activity_at >= since
+            lately = q.mentor is not None and (claimed or going)
             if lately:
                 assert q.mentor is not None
                 met[q.mentor] = met.get(q.mentor, 0) + 1

@@ -111,6 +111,9 @@ async def test_removed_while_running_the_ladder_dms_nobody_and_invited_again_it_
     await eventually(notified)
     bumps = await fake.wait_request("POST", rf"/channels/{fake.mentoring_id}/messages")
     assert bumps[0].status == 200
+    # Removed again minutes later: stored again (not taken for a replay of the first removal).
+    await fake.dispatch("GUILD_DELETE", {"id": fake.guild_id})
+    await eventually(removed)
 
 
 async def test_a_claim_in_a_dm_naming_a_server_that_removed_the_bot_is_answered_not_taken(

@@ -941,3 +941,25 @@ async def test_check_says_when_oauth_mode_has_no_public_address(
         update={"dashboard": config.dashboard.model_copy(update={"public_url": "https://a.b"})}
     )
     assert await check_slack_oauth(set_url) == []
+
+
+async def test_a_reinstall_that_cannot_find_its_channels_yet_still_takes_the_workspace_up(
+    oauth: OAuthHarness,
+) -> None:
+    """Installed again while its mentoring channel is gone (deleted meanwhile): no registration
+    yet, but the installation is proof the app is back, so what waited since the uninstall
+    (reminders, digests) goes on, not only once the channels are found."""
+    fake = oauth.fake
+    assert (await oauth.install(ALPHA)).status_code == 200
+    await oauth.settled()
+    assert (await oauth.event(ALPHA, {"type": "app_uninstalled"})).status_code == 200
+    assert await _removed_at(oauth, ALPHA) is not None
+    fake.dead_tokens[ALPHA.token] = "token_revoked"
+    fresh = dataclasses.replace(ALPHA, token="xoxb-alpha-token-2", code="code-alpha-2")
+    fake.add_workspace(
+        ALPHA.team, ALPHA.name, token=fresh.token, installer=ALPHA.installer, code=fresh.code,
+        channels={"general": "C0ALPHGEN", "mentor-admins": ALPHA.admins},
+    )  # fmt: skip
+    assert (await oauth.install(fresh)).status_code == 200
+    await oauth.settled()
+    assert await _removed_at(oauth, ALPHA) is None
