@@ -74,7 +74,8 @@ def _sqlite_engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> AsyncEngin
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
         # SQLite's own lower() folds ASCII only ("Émile" stays "Émile"): Python's folds every
-        # letter, as PostgreSQL's does, so a search for "émile" finds Émile on both.
+        # letter, as PostgreSQL's does under a usual (not "C") collation, so a search for
+        # "émile" finds Émile on both.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")

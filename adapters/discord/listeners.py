@@ -93,7 +93,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         gateway.guild_back(guild.id)
         try:
             registered = await register_guild(
-                self.app.bus, self.config, guild, known=self.channels.get(guild.id)
+                self.app.bus, self.config, guild, known=await self._known(guild.id)
             )
         except MissingChannel as e:
             if e.key == "mentoring":
@@ -113,6 +113,26 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         if self.runner.home_guild is None:
             self.runner.home_guild = guild.id
         return True
+
+    async def _known(self, guild_id: int) -> dict[str, int] | None:
+        """The channels the server was set up with: this process's, else the stored ones (set
+        up before a restart), so an admin channel deleted meanwhile does not stop the set-up."""
+        if guild_id in self.channels:
+            return self.channels[guild_id]
+        try:
+            async with self.app.uow_factory(read_only=True) as uow:
+                ws = await uow.workspaces.get(workspace_ref(guild_id))
+        except Exception:  # a database that can't be read: set up from Discord's alone
+            log.warning("could not read how Discord server %s was set up", guild_id, exc_info=True)
+            return None
+        if ws is None:
+            return None
+        stored = {
+            "mentoring": ws.mentoring_channel,
+            "admin": ws.admin_channel,
+            "escalation": ws.escalation_channel,
+        }
+        return {k: int(c.id) for k, c in stored.items() if c is not None and c.id.isdigit()}
 
     async def _lost(self, guild: discord.Guild, channel_id: int, *, name: str) -> None:
         """A channel `guild` was set up with is gone (`name` as the operator knows it): nothing

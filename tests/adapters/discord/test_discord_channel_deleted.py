@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from discord_fake import Recorded
-from discord_harness import Harness
+from discord_fake import FakeDiscord, Recorded
+from discord_harness import Harness, discord_config, start_bot, stop_bot, wait_started
 from discord_helpers import eventually, sub
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
@@ -183,3 +183,29 @@ async def test_both_channels_deleted_a_new_mentoring_channel_takes_questions_aga
     token = await fake.slash("admin", "mentoradmin", sub("digest"), channel_id=new)
     await fake.followups(token)
     await fake.wait_until(lambda: len(fake.channel_messages(admin)) >= 1)
+
+
+async def test_an_admin_channel_deleted_while_stopped_does_not_stop_the_next_start(
+    fake_discord: FakeDiscord, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Set up before, the server's stored channels stand in for the deleted admin one (its
+    posts are skipped, the operator told once): questions are taken after the restart as they
+    were before it, not a start-up that fails for want of an admin channel."""
+    caplog.set_level(logging.INFO)
+    fake = fake_discord
+    config = discord_config(guild_ids=[int(fake.guild_id)])
+    app, adapter, task, _ = await start_bot(fake, config, sqlite_url)
+    try:
+        await wait_started(adapter, task)
+    finally:
+        await stop_bot(app, task)
+    await fake.delete_channel(fake.admin_id, tell=False)  # not connected to hear it
+    app, adapter, task, clock = await start_bot(fake, config, sqlite_url)
+    try:
+        await wait_started(adapter, task)
+        assert "has no text channel 'mentor-admins'" in caplog.text
+        harness = Harness(fake, app, adapter, clock)
+        await harness.ask("alice", QUESTION)
+        await fake.wait_until(lambda: len(fake.channel_messages(fake.mentoring_id)) >= 1)
+    finally:
+        await stop_bot(app, task)
