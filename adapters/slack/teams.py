@@ -108,12 +108,10 @@ class Teams:
 
     async def removed(self, team_id: str) -> None:
         """The app is uninstalled from the workspace: the core holds its reminders and digests
-        until it is installed again (a registration takes it up again). A failure is logged:
-        the installation is marked uninstalled all the same, deliveries refused unasked."""
-        try:
-            await self.app.bus.handle(RemoveWorkspace(tr.workspace_ref(team_id)))
-        except Exception:
-            log.exception("Slack: workspace %s: could not record that the app was removed", team_id)
+        until it is installed again (an installation takes it up again). A failure is logged by
+        the bus; the installation is marked uninstalled all the same (deliveries refused
+        unasked, reminders decided for nobody as before)."""
+        await self.app.bus.handle(RemoveWorkspace(tr.workspace_ref(team_id)))
 
     async def installation(self, team_id: str) -> SlackInstallation | None:
         """The workspace's installation as stored, its token traded first when it is due (or
