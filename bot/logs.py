@@ -29,7 +29,15 @@ log = logging.getLogger("micromentor")
 
 # These print request and response bodies at DEBUG (question text, an anonymous asker's id):
 # they stay at WARNING whatever MICROMENTOR_LOG_LEVEL says.
-PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt", "discord.http", "discord.client", "discord.webhook")
+# discord.gateway logs every event it receives at DEBUG (a message's or a form's text).
+PAYLOAD_LOGGERS = (
+    "slack_sdk",
+    "slack_bolt",
+    "discord.http",
+    "discord.client",
+    "discord.webhook",
+    "discord.gateway",
+)
 # Start-up chatter that says nothing an operator acts on (the bot logs its own summary).
 _NOISY = (
     "alembic",
@@ -37,7 +45,6 @@ _NOISY = (
     "asyncio",
     "sqlalchemy.engine",
     "apscheduler",
-    "discord.gateway",
     "discord.ext.commands",
     "uvicorn",
     "uvicorn.error",

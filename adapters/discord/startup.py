@@ -104,6 +104,28 @@ def _make_bot(
     http_trace: aiohttp.TraceConfig,
 ) -> commands.Bot | commands.AutoShardedBot:
     """A plain bot, or an auto-sharded one for large installs (``[discord] shard_count``)."""
+    bot = _new_bot(
+        shard_count=shard_count,
+        guild_ready_timeout=guild_ready_timeout,
+        members=members,
+        http_trace=http_trace,
+    )
+
+    async def on_message(message: discord.Message) -> None:
+        """No text commands: a member's "@Micromentor help" is not taken for one (discord.py
+        would log each as an error, with what they wrote). The cogs' listeners still hear it."""
+
+    bot.event(on_message)
+    return bot
+
+
+def _new_bot(
+    *,
+    shard_count: int,
+    guild_ready_timeout: float,
+    members: bool,
+    http_trace: aiohttp.TraceConfig,
+) -> commands.Bot | commands.AutoShardedBot:
     if shard_count:
         return commands.AutoShardedBot(
             command_prefix=commands.when_mentioned,

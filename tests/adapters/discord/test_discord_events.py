@@ -15,6 +15,7 @@ from discord_helpers import eventually
 from adapters.discord.translate import channel_ref, thread_ref, user_ref, workspace_ref
 from bot import commands as c
 from bot.flow.inbox import Inbox
+from bot.logs import PAYLOAD_LOGGERS
 from bot.messages import ChatMessage, text
 from bot.ports import DeliveryRefused
 
@@ -205,3 +206,36 @@ async def test_a_server_that_is_only_unavailable_is_still_served(harness: Harnes
         channel_ref(fake.mentoring_id), ChatMessage(body=text("Digest"))
     )
     assert sent.id.startswith(f"{fake.mentoring_id}:")
+
+
+async def test_a_message_mentioning_the_bot_is_not_taken_for_a_text_command(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord sends the content of a message that mentions the bot, Message Content intent or
+    not: "@Micromentor help" is no command (there are none) — no error logged, and nothing of
+    what the member wrote in the log."""
+    import discord_payloads as p
+
+    fake = harness.fake
+    caplog.set_level(logging.DEBUG)
+    user = fake.users["alice"]
+    bot_id = fake.bot_user["id"]
+    said = f"<@{bot_id}> help me with my secret project"
+    msg = p.message(
+        fake.ids(),
+        channel_id=fake.mentoring_id,
+        author=user,
+        body={"content": said},
+        guild_id=fake.guild_id,
+    )
+    msg["mentions"] = [fake.bot_user]
+    msg["member"] = {k: v for k, v in p.member(user).items() if k != "user"}
+    await fake.dispatch("MESSAGE_CREATE", msg)
+    await harness.ask("alice", "How do I group a pandas DataFrame by two columns and sum one?")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "CommandNotFound" not in caplog.text
+    # Only discord.py's gateway DEBUG lines carry the payload, and those are held back from
+    # every handler the bot configures (`bot.logs.PAYLOAD_LOGGERS`).
+    told = [r.name for r in caplog.records if "secret project" in r.getMessage()]
+    assert set(told) <= {"discord.gateway"}
+    assert "discord.gateway" in PAYLOAD_LOGGERS
