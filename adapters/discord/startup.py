@@ -65,6 +65,23 @@ class DiscordSettings:
         )
 
 
+# The gateway's close codes Discord says not to reconnect after, and what the operator does
+# (4014, a privileged intent not enabled, has its own message: PRIVILEGED_INTENT_OFF).
+_CLOSED = {
+    4004: (
+        "DISCORD_TOKEN was refused; copy the bot token again from the Developer Portal "
+        "(Bot → Reset Token)"
+    ),
+    4010: "an invalid shard was sent; check [discord] shard_count",
+    4011: (
+        "the bot is in too many servers for one connection; set [discord] shard_count "
+        "(e.g. to the number of servers / 1000, rounded up)"
+    ),
+    4012: "an invalid gateway API version was asked for; upgrade Micromentor",
+    4013: "invalid intents were asked for; upgrade Micromentor or report it",
+}
+
+
 def intents(*, members: bool = False) -> discord.Intents:
     """Only what the bot needs; no privileged intents (message content is never read). The
     members intent (privileged: switched on in the Developer Portal too) only with
@@ -228,7 +245,20 @@ class DiscordAdapter:
             ) from None
         gateway = self.settings.gateway_url
         if gateway is None:
-            _, gateway, _ = await self.bot.http.get_bot_gateway()
+            try:
+                _, gateway, _ = await self.bot.http.get_bot_gateway()
+            except (discord.GatewayNotFound, discord.HTTPException) as e:
+                raise StartupError(
+                    "Discord: could not find its gateway (GET /gateway/bot: "
+                    f"{getattr(e, 'status', '') or type(e).__name__}); Discord may be having "
+                    "trouble (https://discordstatus.com): try again in a few minutes",
+                    code=1,
+                ) from None
+            except aiohttp.ClientError as e:
+                raise StartupError(
+                    f"Discord: cannot reach {self.settings.api_base_url} ({type(e).__name__})",
+                    code=1,
+                ) from None
         # discord.py connects to this class attribute (and falls back to it after an invalid
         # session), so it is the one hook that moves the gateway for the whole client.
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
@@ -323,6 +353,13 @@ class DiscordAdapter:
                     await connection
                 except discord.PrivilegedIntentsRequired:
                     raise StartupError(PRIVILEGED_INTENT_OFF) from None
+                except discord.ConnectionClosed as e:
+                    problem = _CLOSED.get(e.code or 0)
+                    if problem is None:
+                        raise
+                    raise StartupError(
+                        f"Discord closed the gateway connection ({e.code}): {problem}"
+                    ) from None
                 except asyncio.CancelledError:
                     shutting_down = True
                     raise

@@ -68,6 +68,8 @@ class FakeDiscord(FakeRestApi, Faults):
         self.closed_dms: set[str] = set()
         self.strangers: set[str] = set()
         self.privileged_intents = 0  # those switched on in the Developer Portal
+        # A close code Discord answers IDENTIFY with (4004 a bad token, 4011 sharding needed …).
+        self.close_at_identify: int | None = None
         # The bot's own role, with the permissions README's invite link grants (`grant_bot`).
         self.bot_role_id = new()
         self.bot_permissions = p.INVITE_PERMISSIONS
@@ -217,6 +219,9 @@ class FakeDiscord(FakeRestApi, Faults):
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif frame["op"] == 2:
                 self.identify = frame["d"]
+                if self.close_at_identify is not None:
+                    await ws.close(code=self.close_at_identify, message=b"Closed.")
+                    break
                 if frame["d"]["intents"] & PRIVILEGED_INTENTS & ~self.privileged_intents:
                     await ws.close(code=4014, message=b"Disallowed intent(s).")
                     break

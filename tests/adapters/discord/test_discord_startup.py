@@ -270,3 +270,45 @@ async def test_a_server_that_invites_the_running_bot_is_set_up(
         assert not task.done()
     finally:
         await stop_bot(app, task)
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        (4004, "copy the bot token again"),
+        (4011, "set [discord] shard_count"),
+        (4013, "invalid intents"),
+    ],
+)
+async def test_a_gateway_close_discord_says_not_to_retry_is_one_clear_line(
+    fake_discord: FakeDiscord, sqlite_url: str, code: int, said: str
+) -> None:
+    """Discord's close codes that must not be reconnected after end `run` with what to do, as
+    4014 does, rather than discord.py's traceback."""
+    fake_discord.close_at_identify = code
+    config = discord_config(guild_ids=[int(fake_discord.guild_id)])
+    app, _, task, _ = await start_bot(fake_discord, config, sqlite_url)
+    try:
+        with pytest.raises(StartupError) as raised:
+            async with asyncio.timeout(10):
+                await task
+        assert f"({code})" in str(raised.value) and said in str(raised.value)
+    finally:
+        await stop_bot(app, task)
+
+
+async def test_discord_unable_to_give_its_gateway_at_start_is_one_clear_line(
+    fake_discord: FakeDiscord, sqlite_url: str
+) -> None:
+    fake_discord.fail_next(
+        "GET", "/gateway/bot", status=503, message="Service Unavailable", effect=False
+    )
+    config = discord_config(guild_ids=[int(fake_discord.guild_id)])
+    app, _, task, _ = await start_bot(fake_discord, config, sqlite_url)
+    try:
+        with pytest.raises(StartupError, match="could not find its gateway") as raised:
+            async with asyncio.timeout(10):
+                await task
+        assert raised.value.code == 1  # Discord's trouble, not the configuration's
+    finally:
+        await stop_bot(app, task)
