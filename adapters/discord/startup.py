@@ -165,6 +165,9 @@ def _new_bot(
     )
 
 
+_INTERACTION_PATHS = ("/interactions/", "/webhooks/")
+
+
 def _measure_requests(
     bot: commands.Bot | commands.AutoShardedBot, app: App, *, global_limit: GlobalLimit
 ) -> None:
@@ -173,7 +176,10 @@ def _measure_requests(
     original = bot.http.request
 
     async def measured(route: Route, **kwargs: Any) -> Any:
-        await global_limit.before_request()
+        # "Interaction endpoints are not bound to the bot's Global Rate Limit" (Discord, Rate
+        # Limits): an interaction's response and its follow-ups (its webhook) are not held.
+        if not route.path.startswith(_INTERACTION_PATHS):
+            await global_limit.before_request()
         started = time.monotonic()
         status = 0
         try:

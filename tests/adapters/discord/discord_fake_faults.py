@@ -59,8 +59,8 @@ class Faults:
 
     def rate_limit_globally(self, seconds: float) -> None:
         """The bot's global rate limit is hit: for `seconds`, every request is answered with a
-        global 429 (interactions aside: "Interaction endpoints are not bound to the bot's
-        Global Rate Limit")."""
+        global 429 (interactions and their follow-up webhooks aside: "Interaction endpoints are
+        not bound to the bot's Global Rate Limit")."""
         self._global_until = time.monotonic() + seconds
 
     def cloudflare_ban_next(self, method: str, pattern: str, *, retry_after: int | None) -> None:
@@ -110,7 +110,7 @@ class Faults:
     def fault(self, method: str, path: str) -> Fault | None:
         """How this request goes wrong, if it does (a one-shot fault is used up)."""
         left = self._global_until - time.monotonic()
-        if left > 0 and not path.startswith("/interactions/"):
+        if left > 0 and not path.startswith(("/interactions/", "/webhooks/")):
             return Fault(429, lambda: global_too_many_requests(left))
         rule = self._first(self._faults, method, path)
         return rule.fault if rule is not None else None

@@ -403,3 +403,17 @@ async def test_a_429_that_is_not_discords_waits_its_retry_after_else_briefly(
             channel_ref(fake.mentoring_id), ChatMessage(body=text("Digest"))
         )
     assert told.value.seconds == waits  # not a blind minute
+
+
+async def test_an_interactions_answer_is_not_held_by_a_global_rate_limit(harness: Harness) -> None:
+    """Discord: "Interaction endpoints are not bound to the bot's Global Rate Limit": the
+    follow-up answering a command goes at once, not after the minute's global wait."""
+    fake = harness.fake
+    fake.rate_limit_globally(60)
+    with pytest.raises(RetryAfter):
+        await harness.adapter.gateway.post_card(
+            channel_ref(fake.mentoring_id), ChatMessage(body=text("Digest"))
+        )
+    token = await fake.slash("alice", "mentor", sub("me"))
+    (answer,) = await fake.followups(token)
+    assert answer.status == 200
