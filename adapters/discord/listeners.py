@@ -265,6 +265,15 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         """The bot was invited to a server while running: what waited since it was removed
         goes on, whether or not its channels are found yet."""
         await self.app.bus.handle(c.RestoreWorkspace(workspace_ref(guild.id)))
+        listed = self.config.discord.guild_ids
+        if listed and guild.id not in listed:
+            log.warning(
+                "Discord server %s (%s) invited the bot, but [discord] guild_ids does not list "
+                "it: its slash commands are not there (buttons and reactions work); add its id "
+                "to guild_ids and restart",
+                guild.name,
+                guild.id,
+            )
         await self._register(guild)
         self._settle()
 

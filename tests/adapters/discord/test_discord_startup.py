@@ -10,6 +10,7 @@ import pytest
 from discord.ext import commands
 from discord_fake import FakeDiscord
 from discord_harness import Harness, discord_config, start_bot, stop_bot, wait_started
+from discord_helpers import eventually
 
 from adapters.discord.translate import workspace_ref
 from bot.config import Config
@@ -310,5 +311,29 @@ async def test_discord_unable_to_give_its_gateway_at_start_is_one_clear_line(
             async with asyncio.timeout(10):
                 await task
         assert raised.value.code == 1  # Discord's trouble, not the configuration's
+    finally:
+        await stop_bot(app, task)
+
+
+async def test_a_server_inviting_the_bot_outside_guild_ids_is_named_to_the_operator(
+    fake_discord: FakeDiscord, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With `[discord] guild_ids`, commands go only to the servers it lists: a server that
+    invites the running bot gets none, and the operator is told which one and what to do."""
+    fake = fake_discord
+    listed = int(fake.guild_id) + 7
+    config = discord_config(guild_ids=[listed])
+    app, adapter, task, _ = await start_bot(fake, config, sqlite_url)
+    try:
+        await wait_started(adapter, task)
+        await fake.dispatch("GUILD_DELETE", {"id": fake.guild_id})
+        await fake.invited()
+
+        async def told() -> bool:
+            return "does not list it" in caplog.text
+
+        await eventually(told)
+        (line,) = [r for r in caplog.records if "does not list it" in r.getMessage()]
+        assert line.levelno == logging.WARNING and fake.guild_id in line.getMessage()
     finally:
         await stop_bot(app, task)
