@@ -55,6 +55,10 @@ class Memo:
             self._kept[key] = (self._monotonic() + self._ttl, now, value)
             return value
 
+    def peek(self, key: Hashable, *, now: datetime | None = None) -> tuple[bool, Any]:
+        """(kept, value) without loading: whether `key`'s value is still kept, and it."""
+        return self._hit(key, now) if self._ttl > 0 else (False, None)
+
     def forget(self, match: Callable[[Hashable], bool] | None = None) -> None:
         """Drop every value (or those whose key matches)."""
         if match is None:

@@ -103,7 +103,9 @@ async def register_guild(
         found = find_channel(guild, wanted)
         if found is not None:
             return found.id
-        if known is None or key not in known:
+        if known is None or key not in known or guild.get_channel(known[key]) is not None:
+            # Never set up, or its old channel is still there under another name than the
+            # configuration's (renamed, or the setting changed): a configuration to mend.
             raise MissingChannel(guild, wanted, key)
         missing.append(MissingChannel(guild, wanted, key))
         return known[key]

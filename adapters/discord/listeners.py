@@ -104,6 +104,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self.channels[guild.id] = registered.channels
         told = self._missing.pop(guild.id, set())
         for lack in registered.missing:  # set up with a deleted admin/escalation channel's old id
+            gateway.channel_deleted(registered.channels[lack.key])  # its posts skipped, unasked
             if lack.key in told:
                 self._missing.setdefault(guild.id, set()).add(lack.key)
             else:
@@ -216,6 +217,8 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
                     continue
                 guild_id = int(ws.ref.id)
                 if guild_id in present:
+                    if ws.removed_at is not None:  # invited again while the bot was stopped
+                        await self.app.bus.handle(c.RestoreWorkspace(ws.ref))
                     continue
                 channels = (ws.mentoring_channel, ws.admin_channel, ws.escalation_channel)
                 places = [snowflake(ch) for ch in channels if ch is not None and ch.id.isdigit()]
@@ -296,7 +299,8 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self.runner.gateway.guild_gone(guild.id, name=guild.name, places=[p.id for p in places])
         self.workspaces.pop(guild.id, None)
         # Every replica's core holds its reminders and digests until it is invited again.
-        # Handled at once, as the invitation is (`on_guild_join`), so the two stay in order.
+        # Handled at once, as the invitation is (`on_guild_join`): no inbox key to take a second
+        # removal for a replay of the first, nor a queue to put it behind a later invitation.
         await self.app.bus.handle(c.RemoveWorkspace(workspace_ref(guild.id)))
         if self.runner.home_guild == guild.id:
             self.runner.home_guild = next(iter(self.workspaces), None)

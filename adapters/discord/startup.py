@@ -165,7 +165,8 @@ def _new_bot(
     )
 
 
-_INTERACTION_PATHS = ("/interactions/", "/webhooks/")
+# An interaction's response and its follow-ups (the interaction's webhook, by its token).
+_INTERACTION_PATHS = ("/interactions/", "/webhooks/{webhook_id}/{webhook_token}")
 
 
 def _measure_requests(
@@ -253,14 +254,22 @@ class DiscordAdapter:
         if gateway is None:
             try:
                 _, gateway, _ = await self.bot.http.get_bot_gateway()
-            except (discord.GatewayNotFound, discord.HTTPException) as e:
+            except (discord.GatewayNotFound, discord.HTTPException, discord.RateLimited) as e:
+                # discord.py turns any HTTP error here into GatewayNotFound: the cause says it.
+                cause = e.__cause__ if isinstance(e.__cause__, discord.HTTPException) else e
+                status = getattr(cause, "status", None)
+                if status == 401:
+                    raise StartupError(
+                        "Discord: DISCORD_TOKEN was refused (401 Unauthorized); copy the bot "
+                        "token again from the Developer Portal (Bot → Reset Token)"
+                    ) from None
                 raise StartupError(
-                    "Discord: could not find its gateway (GET /gateway/bot: "
-                    f"{getattr(e, 'status', '') or type(e).__name__}); Discord may be having "
-                    "trouble (https://discordstatus.com): try again in a few minutes",
+                    f"Discord: could not find its gateway (GET /gateway/bot: "
+                    f"{status or type(cause).__name__}); Discord may be having trouble "
+                    "(https://discordstatus.com): try again in a few minutes",
                     code=1,
                 ) from None
-            except aiohttp.ClientError as e:
+            except (aiohttp.ClientError, TimeoutError) as e:
                 raise StartupError(
                     f"Discord: cannot reach {self.settings.api_base_url} ({type(e).__name__})",
                     code=1,

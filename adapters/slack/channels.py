@@ -16,7 +16,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adapters.slack.translate import channel_of, channel_ref, workspace_ref
 from bot.caching import Memo
@@ -57,7 +57,7 @@ _FIX = {
     ),
     DELETED: "set [channels] {key} in bot.toml to another channel's name or id and restart",
     NOT_FOUND: (
-        "for a private channel, invite the app back (/invite @Micromentor) and restart; else "
+        "for a private channel, invite the app back (/invite @Micromentor: taken at once); else "
         "set [channels] {key} in bot.toml to another channel's name or id and restart"
     ),
 }
@@ -127,6 +127,9 @@ class ChannelWatch:
         self._clock = clock
         ttl = SHARED_SECONDS if ttl_seconds is None else ttl_seconds
         self._shared = Memo(ttl_seconds=ttl)
+        # The read of the stored state in flight, per workspace (held: a task nobody holds may
+        # be collected before it ends).
+        self._reading: dict[str, asyncio.Task[Any]] = {}
 
     async def watch(
         self,
@@ -208,11 +211,19 @@ class ChannelWatch:
         if ws is None or self._uow_factory is None:
             return
         # Asked before a slash command's 3-second acknowledgement: a slow database does not
-        # hold it up (the read goes on, and the next ask finds what it read).
-        reading = asyncio.ensure_future(self._shared.get(team_id, lambda: self._load(team_id)))
-        reading.add_done_callback(lambda t: t.cancelled() or t.exception())
+        # hold it up (the one read in flight per workspace goes on, and a later ask finds what
+        # it read). A value still kept costs no task at all.
+        kept, shared = self._shared.peek(team_id)
         try:
-            shared: dict[str, str] = await asyncio.wait_for(asyncio.shield(reading), READ_WITHIN)
+            if not kept:
+                reading = self._reading.get(team_id)
+                if reading is None or reading.done():
+                    reading = asyncio.ensure_future(
+                        self._shared.get(team_id, lambda: self._load(team_id))
+                    )
+                    reading.add_done_callback(lambda t: t.cancelled() or t.exception())
+                    self._reading[team_id] = reading
+                shared = await asyncio.wait_for(asyncio.shield(reading), READ_WITHIN)
         except TimeoutError:
             log.warning(
                 "Slack: workspace %s: the stored state of its channels took over %.1f s to "

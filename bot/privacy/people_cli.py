@@ -77,12 +77,14 @@ def _user(person_id: str, err: Callable[[str], None]) -> UserRef | None:
 
 
 async def _workspaces(app: App, user: UserRef) -> list[WorkspaceRef]:
-    """Where the operator's action on `user` is recorded: the workspaces that hold their records
-    (whose admins may see what was done with their member's data), else the operator's own
-    place — never a workspace the person has nothing in, whose admins would learn of them."""
+    """Where the operator's action on `user` is recorded: the workspaces whose admins could see
+    them (who may see what was done with their member's data), else the operator's own place —
+    never a workspace the person has nothing in, nor one where they only asked anonymously,
+    whose admins would learn of a hidden member."""
     async with app.uow_factory(read_only=True) as uow:
         theirs = await uow.privacy.workspaces_of(user)
-    return sorted(theirs, key=lambda w: w.key()) or [WorkspaceRef(user.platform, "cli")]
+        seen = [ws for ws in theirs if await uow.people.is_seen_in(ws, user)]
+    return sorted(seen, key=lambda w: w.key()) or [WorkspaceRef(user.platform, "cli")]
 
 
 async def export_person(

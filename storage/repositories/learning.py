@@ -277,8 +277,8 @@ class SqlFollowUpRepository(Repository):
         mentor now, and those who released it (`released_by`). A release clears `claimed_at`
         and keeps no date of its own; every claim sets `last_activity_at`, so a question whose
         last activity is before `since` was claimed by nobody since (else its releasers count,
-        erring on the side of the asker). (A mentor who handed the session over is on the row
-        no more: nothing stores who had a session before its hand-over.)"""
+        erring on the side of the asker). A mentor who handed the session over is among those
+        who released it (`accept_hand_over`)."""
         # Its mentor now: claimed in the window, or a session still going on in it.
         claimed_lately = sa.or_(
             QUESTION.c.claimed_at >= since, QUESTION.c.last_activity_at >= since

@@ -317,9 +317,21 @@ class SqlPrivacyRepository(Repository):
             # A private thank-you is between two people, and the mentor of an anonymous
             # question is pointed to thank its asker privately: one's date and giver would
             # point at the anonymous session. The person gets them in their own copy.
+            private_at = {
+                (k["workspace"], k["at"])
+                for k in sections.get("kudos_received", [])
+                if k.get("private")
+            }
             for name in ("kudos_given", "kudos_received"):
                 if name in sections:
                     sections[name] = [k for k in sections[name] if not k.get("private")]
+            # ...nor the points a private thank-you gave (stored in the same decision, so
+            # at the same instant): their date would tell as much.
+            sections["points"] = [
+                p
+                for p in sections["points"]
+                if not (p["reason"] == "kudos" and (p["workspace"], p["at"]) in private_at)
+            ]
         return PersonData(user=user, sections=sections, workspace=workspace)
 
     async def _first_asked_anonymously(self, key: str, here: Any) -> set[str]:

@@ -366,6 +366,36 @@ async def test_the_operators_delete_is_not_audited_where_the_person_only_asked_a
         await app.dispose()
 
 
+async def test_the_operators_export_and_delete_of_an_anonymous_asker_tell_no_workspace(
+    sqlite_url: str,
+) -> None:
+    """Someone whose only trace is an anonymous question: neither the operator's export nor
+    their erasure appears in that workspace's audit trail (its admins would learn that a hidden
+    member was looked at, or erased); both are recorded in the operator's own place."""
+    from bot.commands import Actor, AskQuestion
+    from bot.privacy.people_cli import delete_person, export_person
+
+    dave = UserRef("slack", "U0DAVE")
+    app = await _app_in_two_workspaces(sqlite_url)
+    try:
+        await app.bus.handle(
+            AskQuestion(
+                Actor(dave, "dave", OTHER),
+                "How do I roll back a kubernetes deployment?",
+                anonymous=True,
+            )
+        )
+        assert await export_person(app, dave.key(), out=lambda _: None) == 0
+        assert await delete_person(app, dave.key(), confirm=lambda _: True, out=lambda _: None) == 0
+        async with app.uow_factory(read_only=True) as uow:
+            there = await uow.audit.recent([WS, OTHER], limit=10)
+            own = await uow.audit.recent([WorkspaceRef("slack", "cli")], limit=10)
+        assert there == []
+        assert sorted(e.action for e in own) == ["export", "forget"]
+    finally:
+        await app.dispose()
+
+
 async def test_the_operators_delete_cancels_their_talks_and_questions_in_every_workspace(
     sqlite_url: str,
 ) -> None:

@@ -121,9 +121,14 @@ async def test_an_admins_export_leaves_out_private_kudos_the_persons_own_copy_ha
         )
         dave = UserRef("test", "dave")
         await bus.handle(GiveKudos(_actor("bob"), dave, "dave", "thanks, in private", private=True))
+        app.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
         await bus.handle(GiveKudos(_actor("ann"), dave, "dave", "thanks, for everyone"))
         async with app.uow_factory(read_only=True) as uow:
             admins = await uow.privacy.person_data(dave, workspace=WS, anonymous=False)
             own = await uow.privacy.person_data(dave)
     assert [k["text"] for k in admins.sections["kudos_received"]] == ["thanks, for everyone"]
     assert len(own.sections["kudos_received"]) == 2
+    # The private one's points (same instant) go with it; the public one's stay.
+    kudos_points = [p for p in admins.sections["points"] if p["reason"] == "kudos"]
+    assert len(kudos_points) == 1
+    assert len([p for p in own.sections["points"] if p["reason"] == "kudos"]) == 2

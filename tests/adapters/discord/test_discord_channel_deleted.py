@@ -5,12 +5,15 @@ again (cards already there, the digest); a new channel of the configured name re
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
 from discord_fake import FakeDiscord, Recorded
 from discord_harness import Harness, discord_config, start_bot, stop_bot, wait_started
 from discord_helpers import eventually, sub
+
+from bot.errors import StartupError
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
 CANT_POST = "questions can't be posted in this server right now"
@@ -207,5 +210,34 @@ async def test_an_admin_channel_deleted_while_stopped_does_not_stop_the_next_sta
         harness = Harness(fake, app, adapter, clock)
         await harness.ask("alice", QUESTION)
         await fake.wait_until(lambda: len(fake.channel_messages(fake.mentoring_id)) >= 1)
+        asked = len(fake.requests)
+        token = await fake.slash("admin", "mentoradmin", sub("digest"))
+        await fake.followups(token)
+        await _logged(caplog, DELETED_SKIP)  # skipped unasked, as while running
+        assert _to(fake.requests[asked:], fake.admin_id) == []
+    finally:
+        await stop_bot(app, task)
+
+
+async def test_an_admin_channel_renamed_while_stopped_is_still_a_configuration_to_mend(
+    fake_discord: FakeDiscord, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The stored channel stands in only for one that is gone: one still there under another
+    name than bot.toml's is not posted to behind the operator's back (the only server: start-up
+    stops, saying which channel is missing, as before)."""
+    fake = fake_discord
+    config = discord_config(guild_ids=[int(fake.guild_id)])
+    app, adapter, task, _ = await start_bot(fake, config, sqlite_url)
+    try:
+        await wait_started(adapter, task)
+    finally:
+        await stop_bot(app, task)
+    fake.channel_names[fake.admin_id] = "old-admins"  # renamed while the bot was stopped
+    app, _, task, _ = await start_bot(fake, config, sqlite_url)
+    try:
+        with pytest.raises(StartupError):
+            async with asyncio.timeout(10):
+                await task
+        assert "has no text channel 'mentor-admins'" in caplog.text
     finally:
         await stop_bot(app, task)

@@ -311,6 +311,7 @@ async def test_discord_unable_to_give_its_gateway_at_start_is_one_clear_line(
             async with asyncio.timeout(10):
                 await task
         assert raised.value.code == 1  # Discord's trouble, not the configuration's
+        assert "GET /gateway/bot: 503" in str(raised.value)
     finally:
         await stop_bot(app, task)
 
