@@ -432,6 +432,9 @@ class LeasedQueue(Protocol[T]):
 
 
 class NudgeRepository(LeasedQueue[Nudge], Protocol):
+    """Leased as any queue, except that the nudges of a workspace the app was removed from
+    (`Workspace.removed_at`) are not leased until it is back."""
+
     async def add(self, nudge: Nudge) -> Nudge: ...
 
     async def add_many(self, nudges: Sequence[Nudge]) -> None:

@@ -16,7 +16,9 @@ __all__ = ["NudgeSweep", "describe"]
 
 log = logging.getLogger(__name__)
 
-# How often a nudge of a workspace the app was removed from looks again whether it is back.
+# A nudge of a workspace the app was removed from is not leased at all (`NudgeRepository.lease`);
+# one leased in the instant before the removal is put back by this long (it is not leased again
+# until the workspace is back).
 REMOVED_WAIT = timedelta(hours=1)
 
 

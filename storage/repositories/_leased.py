@@ -9,7 +9,7 @@ lane, so a lane's rows go out one at a time, in order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,10 +40,20 @@ class LeasedRows:
             sa.or_(t.c.lease_until.is_(None), t.c.lease_until < now),
         )
 
-    async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[sa.Row[Any]]:
+    async def lease(
+        self,
+        now: datetime,
+        *,
+        lease: timedelta,
+        limit: int,
+        only: Callable[[Any], sa.ColumnElement[bool]] | None = None,
+    ) -> list[sa.Row[Any]]:
+        """Lease up to `limit` due rows (`only`: a further condition on the picked row)."""
         t = self._t
         picked = t.alias("picked")
         where = [self._due(now, picked)]
+        if only is not None:
+            where.append(only(picked))
         if self._laned:
             earlier = t.alias("earlier")
             where.append(

@@ -12,11 +12,12 @@ from bot.domain import Nudge, NudgeKind, NudgeState
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import DbSession, Repository, key_or_none, ref_or_none
 from storage.repositories._leased import LeasedQueueOps, LeasedRows
-from storage.tables import NudgeRow, table_of
+from storage.tables import NudgeRow, WorkspaceRow, table_of
 
 __all__ = ["SqlNudgeRepository"]
 
 T = table_of(NudgeRow)
+WORKSPACE = table_of(WorkspaceRow)
 _PENDING = NudgeState.PENDING.value
 
 
@@ -87,7 +88,15 @@ class SqlNudgeRepository(LeasedQueueOps, Repository):
         )
 
     async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
-        return [_nudge(row) for row in await self._rows.lease(now, lease=lease, limit=limit)]
+        # A workspace the app was removed from: its nudges wait, not leased (nor looked at)
+        # until it is back (migration 0023).
+        def present(picked: Any) -> sa.ColumnElement[bool]:
+            return ~sa.exists().where(
+                WORKSPACE.c.key == picked.c.workspace, WORKSPACE.c.removed_at.is_not(None)
+            )
+
+        rows = await self._rows.lease(now, lease=lease, limit=limit, only=present)
+        return [_nudge(row) for row in rows]
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None:
         await self._rows.finish(nudge_id, state=NudgeState.SENT.value, sent_at=at)

@@ -304,6 +304,39 @@ async def test_points_total_and_leaderboard_rank_highest_first(uow_factory: UowF
         ]
 
 
+async def test_nudges_of_a_workspace_the_app_was_removed_from_are_not_leased_until_it_is_back(
+    uow_factory: UowFactory,
+) -> None:
+    """Not leased (nor looked at every hour) while removed; due as they were once it is back."""
+    other = WorkspaceRef("slack", "T2")
+    async with uow_factory() as uow:
+        for ws in (WS, other):
+            await uow.workspaces.save(
+                Workspace(ws, ChannelRef("slack", "C1"), ChannelRef("slack", "C2"))
+            )
+        here = await uow.nudges.add(
+            Nudge(kind=NudgeKind.PAUSE_END, workspace=WS, due_at=T0, target=MENTOR)
+        )
+        there = await uow.nudges.add(
+            Nudge(kind=NudgeKind.PAUSE_END, workspace=other, due_at=T0, target=MENTOR)
+        )
+        assert await uow.workspaces.mark_removed(other, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        leased = await uow.nudges.lease(T0, lease=timedelta(minutes=5), limit=10)
+        await uow.commit()
+    assert [n.id for n in leased] == [here.id]
+    async with uow_factory() as uow:
+        assert await uow.workspaces.restore(other)
+        await uow.commit()
+    async with uow_factory() as uow:
+        back = await uow.nudges.lease(
+            T0 + timedelta(minutes=1), lease=timedelta(minutes=5), limit=10
+        )
+        await uow.commit()
+    assert [n.id for n in back] == [there.id]
+
+
 async def test_nudge_lifecycle_from_pending_to_sent_retry_failed_and_cancelled(
     uow_factory: UowFactory,
 ) -> None:

@@ -715,7 +715,16 @@ class FakeNudgeRepository(_FakeLeased):
         )
 
     async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
-        return await _lease(self, now, lease=lease, limit=limit, laned=False)
+        workspaces = self._uow.rows("workspaces")
+        removed = {ref for ref, ws in workspaces.items() if ws.removed_at is not None}
+        return await _lease(
+            self,
+            now,
+            lease=lease,
+            limit=limit,
+            laned=False,
+            only=lambda n: n.workspace not in removed,
+        )
 
     async def mark_sent(self, nudge_id: int, at: datetime) -> None:
         await self._change(nudge_id, state=NudgeState.SENT, sent_at=at, lease_until=None)
@@ -810,7 +819,13 @@ class FakeTopicChoiceRepository(_Repository):
 
 
 async def _lease(
-    repo: Any, now: datetime, *, lease: timedelta, limit: int, laned: bool
+    repo: Any,
+    now: datetime,
+    *,
+    lease: timedelta,
+    limit: int,
+    laned: bool,
+    only: Callable[[Any], bool] | None = None,
 ) -> list[Any]:
     """Leasing as in SQL: due, unleased, not locked by another open transaction (SKIP LOCKED),
     and in laned queues only the first pending row of each lane."""
@@ -827,6 +842,7 @@ async def _lease(
             if r.due_at <= now
             and (r.lease_until is None or r.lease_until < now)
             and (not laned or first_of_lane[_lane(r)] == r.id)
+            and (only is None or only(r))
         ),
         key=lambda r: (r.due_at, r.id),
     )
