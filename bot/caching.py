@@ -28,6 +28,9 @@ class Memo:
         self._monotonic = monotonic
         self._kept: dict[Hashable, tuple[float, datetime | None, Any]] = {}
         self._loading: dict[Hashable, asyncio.Lock] = {}
+        # Loads going on in the background for `get(..., within=)` (held: a task nobody holds
+        # may be collected before it ends).
+        self._background: dict[Hashable, asyncio.Task[Any]] = {}
 
     def _hit(self, key: Hashable, now: datetime | None) -> tuple[bool, Any]:
         found = self._kept.get(key)
@@ -40,7 +43,36 @@ class Memo:
         return True, found[2]
 
     async def get(
-        self, key: Hashable, load: Callable[[], Awaitable[Any]], *, now: datetime | None = None
+        self,
+        key: Hashable,
+        load: Callable[[], Awaitable[Any]],
+        *,
+        now: datetime | None = None,
+        within: float | None = None,
+    ) -> Any:
+        """`key`'s value, loaded when not kept. With `within`: waits at most that many seconds
+        (else `TimeoutError`) for a load that goes on in the background, one per key, and that a
+        later call finds; a value still kept costs no task at all."""
+        if within is None:
+            return await self._get(key, load, now)
+        hit, value = self.peek(key, now=now)
+        if hit:
+            return value
+        loading = self._background.get(key)
+        if loading is None:
+            loading = asyncio.ensure_future(self._get(key, load, now))
+            self._background[key] = loading
+            loading.add_done_callback(lambda done: self._loaded(key, done))
+        return await asyncio.wait_for(asyncio.shield(loading), within)
+
+    def _loaded(self, key: Hashable, done: asyncio.Task[Any]) -> None:
+        if self._background.get(key) is done:
+            del self._background[key]
+        if not done.cancelled():
+            done.exception()  # retrieved: a failure nobody waited for is not logged as lost
+
+    async def _get(
+        self, key: Hashable, load: Callable[[], Awaitable[Any]], now: datetime | None
     ) -> Any:
         if self._ttl <= 0:
             return await load()

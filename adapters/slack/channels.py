@@ -12,11 +12,10 @@ again."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from adapters.slack.translate import channel_of, channel_ref, workspace_ref
 from bot.caching import Memo
@@ -127,9 +126,6 @@ class ChannelWatch:
         self._clock = clock
         ttl = SHARED_SECONDS if ttl_seconds is None else ttl_seconds
         self._shared = Memo(ttl_seconds=ttl)
-        # The read of the stored state in flight, per workspace (held: a task nobody holds may
-        # be collected before it ends).
-        self._reading: dict[str, asyncio.Task[Any]] = {}
 
     async def watch(
         self,
@@ -211,19 +207,11 @@ class ChannelWatch:
         if ws is None or self._uow_factory is None:
             return
         # Asked before a slash command's 3-second acknowledgement: a slow database does not
-        # hold it up (the one read in flight per workspace goes on, and a later ask finds what
-        # it read). A value still kept costs no task at all.
-        kept, shared = self._shared.peek(team_id)
+        # hold it up (the read goes on, and a later ask finds what it read).
         try:
-            if not kept:
-                reading = self._reading.get(team_id)
-                if reading is None or reading.done():
-                    reading = asyncio.ensure_future(
-                        self._shared.get(team_id, lambda: self._load(team_id))
-                    )
-                    reading.add_done_callback(lambda t: t.cancelled() or t.exception())
-                    self._reading[team_id] = reading
-                shared = await asyncio.wait_for(asyncio.shield(reading), READ_WITHIN)
+            shared = await self._shared.get(
+                team_id, lambda: self._load(team_id), within=READ_WITHIN
+            )
         except TimeoutError:
             log.warning(
                 "Slack: workspace %s: the stored state of its channels took over %.1f s to "

@@ -7,6 +7,7 @@ import logging
 from bot.commands import RegisterWorkspace, RemoveWorkspace, RestoreWorkspace
 from bot.domain import Workspace
 from bot.messagebus import Context
+from bot.refs import WorkspaceRef
 
 __all__ = ["register_workspace", "remove_workspace", "restore_workspace"]
 
@@ -29,8 +30,7 @@ async def register_workspace(cmd: RegisterWorkspace, ctx: Context) -> None:
             escalation_channel=cmd.escalation_channel,
         )
     )
-    figures = ctx.services.figures
-    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", cmd.workspace)))
+    _forget_settings(ctx, cmd.workspace)
 
 
 async def remove_workspace(cmd: RemoveWorkspace, ctx: Context) -> None:
@@ -42,8 +42,7 @@ async def remove_workspace(cmd: RemoveWorkspace, ctx: Context) -> None:
             "until it is installed again",
             cmd.workspace,
         )
-    figures = ctx.services.figures
-    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", cmd.workspace)))
+    _forget_settings(ctx, cmd.workspace)
 
 
 async def restore_workspace(cmd: RestoreWorkspace, ctx: Context) -> None:
@@ -52,5 +51,11 @@ async def restore_workspace(cmd: RestoreWorkspace, ctx: Context) -> None:
     still to be found."""
     if await ctx.uow.workspaces.restore(cmd.workspace):
         log.info("workspace %s is back: its reminders and digests go on", cmd.workspace)
+    _forget_settings(ctx, cmd.workspace)
+
+
+def _forget_settings(ctx: Context, ref: WorkspaceRef) -> None:
+    """This process's memo of the workspace's settings (`bot.actors.workspace_of`) is read
+    again once the change is committed."""
     figures = ctx.services.figures
-    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", cmd.workspace)))
+    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", ref)))

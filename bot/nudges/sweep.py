@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.actors import workspace_of
 from bot.domain import Nudge
 from bot.flow.worker import LeaseLost
 from bot.messagebus import Context, MessageBus
@@ -33,15 +34,14 @@ class NudgeSweep:
         assert nudge.id is not None and nudge.lease_until is not None
         now = self._bus.clock.now()
         lease_until, nudge_id = nudge.lease_until, nudge.id
-        if await self._removed(nudge):  # nobody there to tell: it waits for the app's return
-            await self._postpone(nudge_id, now + REMOVED_WAIT, lease_until)
-            log.debug("nudge %s (%s) waits: the app was removed there", nudge_id, nudge.kind)
-            return
         # Slow I/O (a language model) happens here, with no transaction open.
         prepare = PREPARERS.get(nudge.kind)
         prepared = await prepare(self._bus, nudge, now) if prepare is not None else None
 
         async def decide(ctx: Context) -> None:
+            ws = await workspace_of(ctx, nudge.workspace)
+            if ws is not None and ws.removed_at is not None:
+                raise Later(now + REMOVED_WAIT)  # nobody there to tell: it waits for the return
             if prepared is not None:
                 await prepared(ctx)
             else:
@@ -60,13 +60,7 @@ class NudgeSweep:
             await self._bus.decide(decide, workspace=nudge.workspace)
         except Later as later:
             await self._postpone(nudge_id, later.when, lease_until)
-            log.debug("nudge %s (%s) waits for working hours: %s", nudge_id, nudge.kind, later.when)
-
-    async def _removed(self, nudge: Nudge) -> bool:
-        """Whether the app was removed from the nudge's workspace (uninstalled, kicked)."""
-        async with self._bus.uow_factory(read_only=True) as uow:
-            ws = await uow.workspaces.get(nudge.workspace)
-        return ws is not None and ws.removed_at is not None
+            log.debug("nudge %s (%s) waits until %s", nudge_id, nudge.kind, later.when)
 
     async def _postpone(self, nudge_id: int, due: datetime, lease_until: datetime) -> None:
         async with self._bus.uow_factory() as uow:

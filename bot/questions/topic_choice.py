@@ -32,11 +32,8 @@ def topic_buttons(q: Question, reading: Reading) -> tuple[Text, tuple[Action, ..
     # Each names its workspace: the question may reach the asker by DM (a reply that could not
     # be shown where they asked), and a Discord DM is shared by every server.
     ws = q.workspace.id
-    actions = tuple(
-        Action(f"topic:{t}", q.number, t, "default", ws)
-        for t in reading.choices
-        if t != OTHER and len(Action(f"topic:{t}", q.number, t, "default", ws).custom_id) <= _MAX_ID
-    )
+    guesses = (Action(f"topic:{t}", q.number, t, "default", ws) for t in reading.choices)
+    actions = tuple(a for a in guesses if a.id != f"topic:{OTHER}" and len(a.custom_id) <= _MAX_ID)
     actions += (Action(f"topic:{OTHER}", q.number, "Something else", "default", ws),)
     return text(UNSURE_PROMPT), actions
 

@@ -174,6 +174,29 @@ async def test_a_sweeper_that_lost_its_lease_hands_nothing_back_until_working_ho
         await stop(app)
 
 
+async def test_a_nudge_leased_just_before_the_app_was_removed_waits_and_says_nothing(
+    db_url: str,
+) -> None:
+    from bot.nudges.sweep import REMOVED_WAIT, NudgeSweep
+
+    app, chat = await start_app(db_url, ManualClock(START))
+    try:
+        await paused_mentors(app, 1, ended_at=START)
+        async with app.uow_factory() as uow:
+            [leased] = await uow.nudges.lease(START, lease=LEASE, limit=1)
+            await uow.commit()
+        async with app.uow_factory() as uow:
+            assert await uow.workspaces.mark_removed(WS, START)
+            await uow.commit()
+        await NudgeSweep(app.bus, lease=LEASE)(leased)
+        await app.runtime.drain()
+        [row] = await nudges_in(db_url)
+        assert (row.state, row.due_at, row.attempts) == ("pending", START + REMOVED_WAIT, 0)
+        assert chat.messages("send_dm") == []
+    finally:
+        await stop(app)
+
+
 # --- restarts ---------------------------------------------------------------------------------
 
 
