@@ -13,6 +13,7 @@ from bot.domain import Question, QuestionState
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.refs import MessageRef, UserRef, WorkspaceRef
 from storage.repositories._base import Repository, key_or_none, ref_or_none
+from storage.repositories._numbers import next_number
 from storage.repositories.questions import _question
 from storage.tables import (
     LightningRow,
@@ -100,41 +101,10 @@ def like_json_element(column: sa.ColumnElement[Any], value: str) -> sa.ColumnEle
 class SqlLightningRepository(Repository):
     """`bot.ports.LightningRepository` over SQL."""
 
-    async def _next_number(self, workspace: WorkspaceRef) -> tuple[int, bool]:
-        """The workspace's next session number, and whether its counter handed it out. The
-        counter's row lock (as for question numbers) keeps two sessions created at once in one
-        workspace from taking the same number, on SQLite and PostgreSQL alike.
-
-        A counter behind the workspace's sessions (a workspace row created after them: imported
-        data, a row made again) goes on from their highest number instead, in the same
-        statement: the unique (workspace, number) index would refuse the counter's next one.
-        (On PostgreSQL a create waiting for the row lock may read the sessions as they were
-        before the holder's; the holder raised the counter past them, which it then reads.)"""
-        counter = WORKSPACE.c.last_lightning_number
-        highest = (
-            sa.select(sa.func.coalesce(sa.func.max(T.c.number), 0))
-            .where(T.c.workspace == workspace.key())
-            .scalar_subquery()
-        )
-        numbered = await self._session.execute(
-            sa.update(WORKSPACE)
-            .where(WORKSPACE.c.key == workspace.key())
-            .values(last_lightning_number=sa.case((counter >= highest, counter), else_=highest) + 1)
-            .returning(counter)
-        )
-        number = numbered.scalar_one_or_none()
-        if number is not None:
-            return number, True
-        # A workspace without its row (imports, tests): the next free one.
-        found = await self._session.execute(
-            sa.select(sa.func.coalesce(sa.func.max(T.c.number), 0) + 1).where(
-                T.c.workspace == workspace.key()
-            )
-        )
-        return found.scalar_one(), False
-
     async def add(self, session: Lightning) -> Lightning | None:
-        number, counted = await self._next_number(session.workspace)
+        number, counted = await next_number(
+            self._session, WORKSPACE.c.last_lightning_number, T, session.workspace
+        )
         values = {**_values(session), "number": number}
         if session.demand_period is None:
             result = await self._session.execute(sa.insert(T).values(**values).returning(T.c.id))

@@ -17,6 +17,7 @@ from bot.domain import Question, QuestionState
 from bot.ports import StaleWrite
 from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
 from storage.repositories._base import DbSession, Repository, key_or_none, ref_or_none
+from storage.repositories._numbers import next_number
 from storage.tables import QuestionRow, WorkspaceRow, table_of
 
 __all__ = ["SqlQuestionRepository"]
@@ -109,22 +110,7 @@ class SqlQuestionRepository(Repository):
         self._written: dict[int, Question] = {}
 
     async def add(self, question: Question) -> Question:
-        # The workspace's counter hands out the next number; its row lock keeps two
-        # concurrent asks in one workspace from taking the same one.
-        numbered = await self._session.execute(
-            sa.update(WORKSPACE)
-            .where(WORKSPACE.c.key == question.workspace.key())
-            .values(last_number=WORKSPACE.c.last_number + 1)
-            .returning(WORKSPACE.c.last_number)
-        )
-        number = numbered.scalar_one_or_none()
-        if number is None:  # a workspace without its row (imports, tests): the next free one
-            found = await self._session.execute(
-                sa.select(sa.func.coalesce(sa.func.max(T.c.number), 0) + 1).where(
-                    T.c.workspace == question.workspace.key()
-                )
-            )
-            number = found.scalar_one()
+        number, _ = await next_number(self._session, WORKSPACE.c.last_number, T, question.workspace)
         question.local_number = number
         question.version = 0
         result = await self._session.execute(

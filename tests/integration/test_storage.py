@@ -141,6 +141,22 @@ async def test_question_queries_filter_and_order(uow_factory: UowFactory) -> Non
     assert load == {MENTOR: (1, 1)}
 
 
+async def test_a_workspace_counter_behind_its_questions_goes_on_from_their_highest_number(
+    uow_factory: UowFactory,
+) -> None:
+    """Questions stored before their workspace's row (imported data, a row made again): the
+    counter starts at 0, yet the next questions take the next free numbers, not one the unique
+    (workspace, number) index refuses."""
+    first = [await _stored(uow_factory, _question()) for _ in range(2)]
+    async with uow_factory() as uow:
+        await uow.workspaces.save(
+            Workspace(WS, ChannelRef("slack", "C1"), ChannelRef("slack", "C2"))
+        )
+        await uow.commit()
+    later = [await _stored(uow_factory, _question()) for _ in range(2)]
+    assert [q.local_number for q in first + later] == [1, 2, 3, 4]
+
+
 async def test_person_upsert_inserts_then_updates(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         await uow.people.upsert(Person(ref=ASKER, name="Ada"))
