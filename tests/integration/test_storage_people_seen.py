@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.commands import Actor, AskQuestion, RegisterMentor
 from bot.lightning.commands import JoinLightning, ProposeLightning
+from bot.messagebus import MessageBus
 from bot.privacy.commands import OpenDashboard
 from bot.recognition.commands import GiveKudos
 from bot.refs import UserRef
@@ -18,15 +19,20 @@ def _actor(name: str, *, platform_admin: bool | None = None) -> Actor:
     return Actor(UserRef("test", name), name, WS, platform_admin=platform_admin)
 
 
+async def _mentor_and_anonymous_asker(bus: MessageBus) -> Actor:
+    """bob mentors pandas; dave asks him #1 anonymously (dave is returned)."""
+    await bus.handle(RegisterMentor(_actor("bob"), ("pandas",)))
+    dave = _actor("dave")
+    await bus.handle(AskQuestion(dave, "How do I pivot a pandas DataFrame wide?", anonymous=True))
+    return dave
+
+
 async def test_people_lists_kudos_lightning_and_admins_but_not_an_anonymous_asker(
     db_url: str,
 ) -> None:
     async with _admins_app(db_url) as app:
         bus = app.bus
-        await bus.handle(RegisterMentor(_actor("bob"), ("pandas",)))
-        await bus.handle(
-            AskQuestion(_actor("dave"), "How do I pivot a pandas DataFrame wide?", anonymous=True)
-        )
+        await _mentor_and_anonymous_asker(bus)
         # Kudos: ann (no mentor) thanks bob; bob thanks erin (neither asked nor mentored).
         await bus.handle(
             GiveKudos(_actor("ann"), UserRef("test", "bob"), "bob", "explaining merges so clearly")
@@ -60,11 +66,7 @@ async def test_kudos_to_an_anonymous_asker_lists_them_as_thanked_not_as_an_asker
     makes them so, whatever follows from it (a badge, the askers' course)."""
     async with _admins_app(db_url) as app:
         bus = app.bus
-        await bus.handle(RegisterMentor(_actor("bob"), ("pandas",)))
-        dave = _actor("dave")
-        await bus.handle(
-            AskQuestion(dave, "How do I pivot a pandas DataFrame wide?", anonymous=True)
-        )
+        dave = await _mentor_and_anonymous_asker(bus)
         async with app.uow_factory(read_only=True) as uow:
             assert not await uow.people.is_seen_in(WS, dave.user)
         await bus.handle(
@@ -84,11 +86,7 @@ async def test_a_private_thank_you_from_the_mentor_of_an_anonymous_question_list
 
     async with _admins_app(db_url) as app:
         bus = app.bus
-        await bus.handle(RegisterMentor(_actor("bob"), ("pandas",)))
-        dave = _actor("dave")
-        await bus.handle(
-            AskQuestion(dave, "How do I pivot a pandas DataFrame wide?", anonymous=True)
-        )
+        dave = await _mentor_and_anonymous_asker(bus)
         async with app.uow_factory(read_only=True) as uow:
             q = await uow.questions.get_by_number(WS, 1)
         assert q is not None and q.id is not None

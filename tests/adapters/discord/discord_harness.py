@@ -140,6 +140,16 @@ async def stop_bot(app: App, task: asyncio.Task[None]) -> None:
     await app.dispose()
 
 
+async def run_once(fake: FakeDiscord, config: Config, database_url: str) -> None:
+    """Starts the bot, waits until it is ready and stops it: a database it set up, as the
+    first run of a restart test leaves it."""
+    app, adapter, task, _ = await start_bot(fake, config, database_url)
+    try:
+        await wait_started(adapter, task)
+    finally:
+        await stop_bot(app, task)
+
+
 async def wait_started(adapter: DiscordAdapter, task: asyncio.Task[None]) -> None:
     """Until the guild is registered; fails at once if the bot stopped instead."""
     registered = asyncio.ensure_future(adapter.wait_registered())

@@ -10,7 +10,7 @@ import logging
 
 import pytest
 from discord_fake import FakeDiscord, Recorded
-from discord_harness import Harness, discord_config, start_bot, stop_bot, wait_started
+from discord_harness import Harness, discord_config, run_once, start_bot, stop_bot, wait_started
 from discord_helpers import eventually, sub
 
 from bot.errors import StartupError
@@ -197,11 +197,7 @@ async def test_an_admin_channel_deleted_while_stopped_does_not_stop_the_next_sta
     caplog.set_level(logging.INFO)
     fake = fake_discord
     config = discord_config(guild_ids=[int(fake.guild_id)])
-    app, adapter, task, _ = await start_bot(fake, config, sqlite_url)
-    try:
-        await wait_started(adapter, task)
-    finally:
-        await stop_bot(app, task)
+    await run_once(fake, config, sqlite_url)
     await fake.delete_channel(fake.admin_id, tell=False)  # not connected to hear it
     app, adapter, task, clock = await start_bot(fake, config, sqlite_url)
     try:
@@ -227,11 +223,7 @@ async def test_an_admin_channel_renamed_while_stopped_is_still_a_configuration_t
     stops, saying which channel is missing, as before)."""
     fake = fake_discord
     config = discord_config(guild_ids=[int(fake.guild_id)])
-    app, adapter, task, _ = await start_bot(fake, config, sqlite_url)
-    try:
-        await wait_started(adapter, task)
-    finally:
-        await stop_bot(app, task)
+    await run_once(fake, config, sqlite_url)
     fake.channel_names[fake.admin_id] = "old-admins"  # renamed while the bot was stopped
     app, _, task, _ = await start_bot(fake, config, sqlite_url)
     try:

@@ -9,7 +9,15 @@ from typing import Any
 
 import pytest
 from discord_fake import FakeDiscord, Recorded
-from discord_harness import START, Harness, discord_config, start_bot, stop_bot, wait_started
+from discord_harness import (
+    START,
+    Harness,
+    discord_config,
+    run_once,
+    start_bot,
+    stop_bot,
+    wait_started,
+)
 from discord_helpers import eventually
 
 from adapters.discord.translate import channel_ref, user_ref, workspace_ref
@@ -158,11 +166,7 @@ async def test_after_a_restart_a_server_missing_from_ready_is_not_sent_to_until_
     caplog.set_level(logging.INFO)
     fake = fake_discord
     config = discord_config(guild_ids=[int(fake.guild_id)])
-    app, adapter, task, _ = await start_bot(fake, config, sqlite_url)
-    try:
-        await wait_started(adapter, task)
-    finally:
-        await stop_bot(app, task)
+    await run_once(fake, config, sqlite_url)
     guild = workspace_ref(fake.guild_id)
     bob = user_ref(fake.users["bob"]["id"])
     digest = Delivery(
