@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.actors import workspace_of
-from bot.domain import Nudge
+from bot.domain import Nudge, NudgeKind
 from bot.flow.worker import LeaseLost
 from bot.messagebus import Context, MessageBus
 from bot.nudges.kinds import PREPARERS, SENDERS
@@ -22,6 +22,14 @@ log = logging.getLogger(__name__)
 # until the workspace is back).
 REMOVED_WAIT = timedelta(hours=1)
 
+# A session's after-care ("how helpful was it?", "did it work?", next steps) is not sent this
+# long after it was due (the bot was down, the app removed from the workspace for weeks): by
+# then it reads as a bot gone wrong. What changes state (escalation, wrap-up, expiry, a pause's
+# end) always runs; lightning reminders and streak notes skip themselves once their moment
+# has passed; a lesson or a badge is still worth its DM late.
+TOO_LATE = timedelta(days=7)
+AFTER_CARE = frozenset({NudgeKind.FEEDBACK, NudgeKind.FOLLOW_UP, NudgeKind.NEXT_STEPS})
+
 
 class NudgeSweep:
     """`process` of the nudge worker."""
@@ -34,15 +42,20 @@ class NudgeSweep:
         assert nudge.id is not None and nudge.lease_until is not None
         now = self._bus.clock.now()
         lease_until, nudge_id = nudge.lease_until, nudge.id
+        too_late = nudge.kind in AFTER_CARE and now - nudge.due_at > TOO_LATE
         # Slow I/O (a language model) happens here, with no transaction open.
         prepare = PREPARERS.get(nudge.kind)
-        prepared = await prepare(self._bus, nudge, now) if prepare is not None else None
+        prepared = (
+            await prepare(self._bus, nudge, now) if prepare is not None and not too_late else None
+        )
 
         async def decide(ctx: Context) -> None:
             ws = await workspace_of(ctx, nudge.workspace)
             if ws is not None and ws.removed_at is not None:
                 raise Later(now + REMOVED_WAIT)  # nobody there to tell: it waits for the return
-            if prepared is not None:
+            if too_late:
+                log.info("%s was due %s: too late to send, dropped", describe(nudge), nudge.due_at)
+            elif prepared is not None:
                 await prepared(ctx)
             else:
                 await SENDERS[nudge.kind](ctx, nudge, now)

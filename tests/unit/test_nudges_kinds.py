@@ -272,6 +272,22 @@ async def test_follow_up_asks_the_asker_whether_it_worked(core: Core) -> None:
     assert f"#{n}" in check and "did it work?" in check and "/askmentor" in check
 
 
+async def test_after_care_more_than_a_week_late_is_dropped_not_sent(core: Core) -> None:
+    """The bot was down (or the app removed) for weeks: "how helpful was it?" and "did it
+    work?" about a session long gone are not sent; a pause's end still is."""
+    await core.resolved()
+    await core.reply(PauseMentor(core.actor("bob"), timedelta(days=2)))
+    before = len(core.chat.dms(core.user("alice")))
+    await tick(core, days=12)
+    said = core.chat.dms(core.user("alice"))[before:]
+    assert not any("How helpful" in m or "Checking in" in m for m in said), said
+    after_care = [
+        n for n in core.db.rows("nudges") if n.kind in (NudgeKind.FEEDBACK, NudgeKind.FOLLOW_UP)
+    ]
+    assert {n.state for n in after_care} == {NudgeState.SENT}  # done with: not tried again
+    assert any("welcome back" in m for m in core.chat.dms(core.user("bob")))
+
+
 async def test_a_mentor_whose_pause_ended_is_told_they_are_back(core: Core) -> None:
     await core.reply(PauseMentor(core.actor("bob"), timedelta(days=2)))
     await tick(core, days=2)
