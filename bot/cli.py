@@ -39,6 +39,7 @@ from bot.errors import StartupError
 from bot.logs import PAYLOAD_LOGGERS, configure_logging, quiet_for_console
 from bot.main import build_app, console_config, listen_address, run, run_console
 from bot.mentors.roster_csv import EmailLookup
+from bot.privacy.signin import DASHBOARD_PORT
 
 __all__ = ["PAYLOAD_LOGGERS", "cli", "cli_app", "config", "main", "progress", "run_async"]
 
@@ -528,7 +529,7 @@ def dashboard_command(
         typer.Option(
             metavar="PORT", min=0, max=65535, help="HTTP port of the dashboard (0: any free port)."
         ),
-    ] = 3001,
+    ] = DASHBOARD_PORT,
     link: Annotated[
         str | None,
         typer.Option(

@@ -397,8 +397,11 @@ async def _run(config: Config, platforms: list[Platform], *, web_routes: Sequenc
                 "to read. Set the platform's variables (README: Run it in Slack / Discord), or "
                 "run `micromentor run` in a terminal to try the console."
             )
-        where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "its own console.db"
-        log.info("no platform credentials set: starting the console (%s)", where)
+        where = "the one DATABASE_URL names" if os.environ.get("DATABASE_URL") else "console.db"
+        log.info(
+            "no Slack or Discord credentials set: starting the local console (database: %s)",
+            where,
+        )
         from bot.logs import quiet_for_console
 
         quiet_for_console(config)

@@ -16,12 +16,12 @@ from starlette.routing import Route
 from adapters.dashboard import dashboard_routes
 from bot.actors import listed_admin
 from bot.app import App
-from bot.privacy.signin import dashboard_base_url, issue_link, signin_url
+from bot.privacy.signin import DASHBOARD_PORT, dashboard_base_url, issue_link, signin_url
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["DEFAULT_PORT", "dashboard_app", "print_signin_link", "serve_dashboard"]
 
-DEFAULT_PORT = 3001
+DEFAULT_PORT = DASHBOARD_PORT
 
 
 def dashboard_app(app: App) -> Starlette:

@@ -21,6 +21,7 @@ from bot.privacy.model import AuditEntry, DashboardGrant
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
+    "DASHBOARD_PORT",
     "csrf_token",
     "dashboard_base_url",
     "issue_link",
@@ -40,11 +41,15 @@ def csrf_token(session_token: str) -> str:
     return hmac.new(session_token.encode("utf-8"), b"csrf", hashlib.sha256).hexdigest()
 
 
+# Where `micromentor dashboard` serves unless told otherwise (`--port`).
+DASHBOARD_PORT = 3001
+
+
 def dashboard_base_url(config: Config, *, port: int | None = None) -> str:
     """Where admins open the dashboard: [dashboard] public_url, else ``PUBLIC_URL``
-    (`Config.dashboard_url`), else this machine on `port` (the HTTP port `run` serves; 3000,
-    its default, when unknown)."""
-    return config.dashboard_url() or f"http://localhost:{port or 3000}"
+    (`Config.dashboard_url`), else this machine on `port` (the HTTP port `run` serves it on;
+    without one — the console serves none — `micromentor dashboard`'s default port)."""
+    return config.dashboard_url() or f"http://localhost:{port or DASHBOARD_PORT}"
 
 
 def signin_url(base: str, token: str) -> str:
@@ -110,6 +115,8 @@ async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
     )
     url = signin_url(dashboard_base_url(ctx.config, port=ctx.services.web_port), token)
     minutes = ctx.config.dashboard.link_minutes
+    # This process serves no dashboard (the console): say what does, or the link leads nowhere.
+    served_elsewhere = ctx.services.web_port is None and not ctx.config.dashboard_url()
     ctx.outbox.dm(
         cmd.actor.user,
         ChatMessage(
@@ -117,6 +124,14 @@ async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
             body=text(
                 Link(url, "Sign in to the dashboard"),
                 f" — this link works once, for {minutes} minutes. Don't forward it.",
+                *(
+                    (
+                        " It opens while `micromentor dashboard` runs on this machine, "
+                        "on the same database.",
+                    )
+                    if served_elsewhere
+                    else ()
+                ),
             ),
         ),
         secret=True,  # the stored copy loses the link once it went out

@@ -70,7 +70,7 @@ def test_the_console_shows_the_conversation_not_the_operators_info_lines(
     assert quiet.returncode == 0, quiet.stderr
     assert "Your question is #1" in quiet.stdout
     info = [line for line in quiet.stderr.splitlines() if " INFO " in line]
-    assert len(info) == 1 and "starting the console" in info[0], quiet.stderr
+    assert len(info) == 1 and "starting the local console" in info[0], quiet.stderr
     chosen = run(script, database_url=sqlite_url, cwd=tmp_path, level="INFO")
     assert chosen.returncode == 0, chosen.stderr
     # More INFO lines than the one that says why ("schema already at head" is DEBUG now).

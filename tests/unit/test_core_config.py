@@ -299,4 +299,4 @@ def test_dashboard_links_lead_to_public_url_then_public_url_env_then_localhost(
     configured = Config.model_validate({"dashboard": {"public_url": "https://admin.example.org/"}})
     assert dashboard_base_url(configured) == "https://admin.example.org"  # bot.toml wins
     monkeypatch.setenv("PUBLIC_URL", "mentor.example.com")  # not a URL: not a link either
-    assert dashboard_base_url(plain) == "http://localhost:3000"
+    assert dashboard_base_url(plain) == "http://localhost:3001"  # `micromentor dashboard`

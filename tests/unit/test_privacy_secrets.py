@@ -44,6 +44,23 @@ async def test_a_delivered_sign_in_link_is_no_longer_in_its_outbox_row(core: Cor
     assert link.delivery.message is not None and link.delivery.message.plain() == SCRUBBED
 
 
+async def test_a_link_from_a_process_serving_no_dashboard_says_what_serves_it(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console serves no dashboard: its link leads to `micromentor dashboard`'s port and
+    says to run it; a process serving one (its HTTP port known) needs no such line."""
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    await core.handle(OpenDashboard(core.actor("admin")))
+    [console] = core.chat.messages("send_dm", user=core.user("admin"))
+    assert "http://localhost:3001/admin/signin?token=" in repr(console)
+    assert "`micromentor dashboard` runs on this machine" in console.plain()
+    core.bus.services.web_port = 8080
+    await core.handle(OpenDashboard(core.actor("admin")))
+    [_, served] = core.chat.messages("send_dm", user=core.user("admin"))
+    assert "http://localhost:8080/admin/signin?token=" in repr(served)
+    assert "micromentor dashboard" not in served.plain()
+
+
 async def test_a_delivered_data_export_is_no_longer_in_its_outbox_row(core: Core) -> None:
     await core.ask("alice", "How do I tell my manager I'm burning out?")
     await core.handle(ExportPerson(core.actor("admin"), core.user("alice")))
