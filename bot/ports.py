@@ -657,6 +657,13 @@ class LightningRepository(Protocol):
         """Scheduled sessions that have not ended yet, soonest first."""
         ...
 
+    async def waiting_for_speaker(
+        self, workspace: WorkspaceRef, since: datetime
+    ) -> list[Lightning]:
+        """Proposals from demand that nobody has taken yet, made at or after `since`, oldest
+        first."""
+        ...
+
     async def given_by(self, speaker: UserRef) -> int:
         """How many sessions this speaker gave that attendees rated (the speaker's points given)."""
         ...

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from adapters.dashboard import views
+from adapters.dashboard.lightning import coming_lightning
 from adapters.dashboard.session import COOKIE, Signed, check_csrf, form_too_large, signed_in
 from bot.app import App
 from bot.privacy.commands import ForgetPerson, ManageMentor
@@ -198,7 +199,8 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
 
     async def week(request: Request, signed: Signed) -> Response:
         data = await views.week_page(app, signed.workspace)
-        return page("week.html", **common(signed, "week", **data))
+        coming = await coming_lightning(app, signed.workspace)
+        return page("week.html", **common(signed, "week", lightning=coming, **data))
 
     async def week_csv(request: Request, signed: Signed) -> Response:
         data = await views.week_page(app, signed.workspace)

@@ -211,6 +211,20 @@ class SqlLightningRepository(Repository):
         found = [_session(row) for row in rows]
         return [s for s in found if s.ends_at is not None and s.ends_at > now]
 
+    async def waiting_for_speaker(
+        self, workspace: WorkspaceRef, since: datetime
+    ) -> list[Lightning]:
+        rows = await self._session.execute(
+            sa.select(T)
+            .where(
+                T.c.workspace == workspace.key(),
+                T.c.state == LightningState.PROPOSED.value,
+                T.c.created_at >= since,
+            )
+            .order_by(T.c.created_at, T.c.id)
+        )
+        return [_session(row) for row in rows]
+
     async def given_by(self, speaker: UserRef) -> int:
         count = await self._session.scalar(
             sa.select(sa.func.count())

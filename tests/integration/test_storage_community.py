@@ -94,6 +94,25 @@ async def test_one_demand_proposal_per_workspace_topic_and_period(uow_factory: U
         await uow.commit()
 
 
+async def test_proposals_waiting_for_a_speaker_are_this_workspaces_recent_ones_oldest_first(
+    uow_factory: UowFactory,
+) -> None:
+    other = WorkspaceRef("slack", "T-OTHER")
+    async with uow_factory() as uow:
+        for made in (
+            _session(demand_period=1, created_at=T0 - timedelta(days=40)),  # too old
+            _session(demand_period=3, topic="git", created_at=T0 + timedelta(hours=2)),
+            _session(demand_period=2, created_at=T0),
+            _session(demand_period=4, state=LightningState.SCHEDULED, created_at=T0),  # taken
+            _session(demand_period=5, workspace=other, created_at=T0),
+        ):
+            await uow.lightning.add(made)
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        waiting = await uow.lightning.waiting_for_speaker(WS, T0 - timedelta(days=14))
+    assert [(s.topic, s.demand_period) for s in waiting] == [("pandas", 2), ("git", 3)]
+
+
 async def test_a_workspace_counter_behind_its_sessions_goes_on_from_their_highest_number(
     uow_factory: UowFactory,
 ) -> None:

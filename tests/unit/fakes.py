@@ -1160,6 +1160,18 @@ class FakeLightningRepository(_Repository):
         ]
         return _copy(sorted(found, key=lambda s: (s.starts_at, s.id)))
 
+    async def waiting_for_speaker(
+        self, workspace: WorkspaceRef, since: datetime
+    ) -> list[Lightning]:
+        found = [
+            s
+            for s in self._rows().values()
+            if s.workspace == workspace
+            and s.state is LightningState.PROPOSED
+            and s.created_at >= since
+        ]
+        return _copy(sorted(found, key=lambda s: (s.created_at, s.id)))
+
     async def given_by(self, speaker: UserRef) -> int:
         return sum(
             s.speaker == speaker and s.rewarded_at is not None for s in self._rows().values()

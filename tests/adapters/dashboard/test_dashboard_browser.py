@@ -34,6 +34,8 @@ from bot.commands import (
     ResolveQuestion,
 )
 from bot.config import Config
+from bot.lightning.commands import JoinLightning, ProposeLightning
+from bot.lightning.model import Lightning
 from bot.main import build_app
 from bot.privacy.commands import OpenDashboard
 from bot.recognition.commands import GiveKudos
@@ -456,4 +458,62 @@ async def test_on_a_phone_every_wide_table_says_it_scrolls_and_the_chart_opens_f
     assert opened.status == 200 and opened.headers["content-type"] == "image/png"
     await page.set_viewport_size({"width": 1280, "height": 900})
     assert not await full.is_visible()  # on a laptop the chart is full size already
+    await page.context.close()
+
+
+# -- lightning sessions coming up -------------------------------------------------------------
+
+
+async def _lightning_planned(served: Served) -> None:
+    """Bob's talk (two sign-ups), Carol's next year with a title that is markup and one long
+    word, and a proposal from demand nobody has taken."""
+    bus = served.app.bus
+    bob = Actor(UserRef("test", "bob"), "Bob Builder", WS)
+    carol = Actor(UserRef("test", "carol"), "Carol <b>Danvers</b>", WS)
+    await bus.handle(
+        ProposeLightning(bob, "pandas", datetime(2026, 12, 3, 14, 0, tzinfo=UTC), "groupby in 15")
+    )
+    for name in ("alice", "dave"):
+        await bus.handle(JoinLightning(Actor(UserRef("test", name), name.title(), WS), 1))
+    await bus.handle(
+        ProposeLightning(
+            carol,
+            "docker",
+            datetime(2027, 1, 5, 9, 30, tzinfo=UTC),
+            "<script>alert(1)</script> Layers: " + "Dockerfile" * 6,
+        )
+    )
+    async with served.app.uow_factory() as uow:
+        await uow.lightning.add(
+            Lightning(
+                workspace=WS,
+                topic="kubernetes",
+                created_at=T0,
+                question_ids=(1, 2, 3, 4, 5),
+                invited=(bob.user, carol.user),
+                declined=(carol.user,),
+            )
+        )
+        await uow.commit()
+
+
+async def test_the_coming_lightning_sessions_card_reads_well_on_a_laptop_and_a_phone(
+    served: Served, browser: Browser, screens: Path
+) -> None:
+    await _lightning_planned(served)
+    page = await _signed_in_at(served, browser, 1280)
+    card = page.locator("section:has(h2:has-text('Lightning sessions coming up'))")
+    for width in (1280, 390):
+        await page.set_viewport_size({"width": width, "height": 900})
+        await page.goto(f"{served.base}/admin/week")
+        await card.screenshot(path=screens / f"lightning-{width}.png")
+        await page.screenshot(path=screens / f"lightning-week-{width}.png", full_page=True)
+        said = await card.inner_text()
+        assert "“groupby in 15”" in said and "by Bob Builder" in said and "2 signed up" in said
+        assert "<script>alert(1)</script>" in said  # shown as text, never run
+        assert "by Carol <b>Danvers</b>" in said and "Tue Jan 5, 2027 · 09:30" in said
+        assert "Waiting for a speaker" in said and "kubernetes" in said
+        # The long title wraps inside the card: neither the card nor the page scrolls sideways.
+        assert await card.evaluate("c => c.scrollWidth <= c.clientWidth"), width
+        assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await page.context.close()
