@@ -48,13 +48,27 @@ async def read_question(
     )
     guesses = await classifier.classify(text)
     learned = ctx.services.learned.topics(workspace, text, exclude=question_id)
+    roster: RosterSnapshot = await ctx.services.roster.snapshot(await ctx.reads(), workspace)
     return merge_guesses(
         [g for g in guesses if g.skill in ctx.services.taxonomy],
         learned=learned,
-        fallback=skill_words(ctx.services.taxonomy, text),
+        fallback=_mentored_choices(ctx, roster, text),
         sure=cfg.sure_weight,
         close=cfg.unsure_margin,
     )
+
+
+def _mentored_choices(ctx: Context, roster: RosterSnapshot, text: str) -> list[str]:
+    """What to offer an asker whose question names nothing the bot can tell: the skills of
+    this workspace's mentors whose words the question shares most, then the skills most of them
+    list (a topic nobody here mentors routes to nobody). Without mentors: any skill's words."""
+    taxonomy = ctx.services.taxonomy
+    if not roster.by_skill:
+        return skill_words(taxonomy, text)
+    listed = [s for s in roster.by_skill if s in taxonomy]
+    fitting = [s for s in skill_words(taxonomy, text, limit=len(taxonomy)) if s in roster.by_skill]
+    most = sorted(listed, key=lambda s: (-len(roster.by_skill[s]), s))
+    return list(dict.fromkeys([*fitting, *most]))[:3]
 
 
 def perspective_of(asker: UserRef, *, anonymous: bool) -> UserRef | None:

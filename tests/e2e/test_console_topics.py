@@ -40,3 +40,27 @@ async def test_the_first_topic_picked_wins(console: ConsoleDriver) -> None:
     assert out.to("#mentoring") == []
     out = await console("as ana", "/mentor why 1")
     assert "topics: account management" in out.one("only ana sees").text
+
+
+async def test_a_question_naming_nothing_offers_the_areas_this_workspaces_mentors_cover(
+    console: ConsoleDriver,
+) -> None:
+    """No guess at all: the buttons are skills mentors here list (the one whose words the
+    question shares first), never an area nobody here mentors."""
+    await console(
+        "as ana",
+        "/mentor join python, pandas, git",
+        "as cy",
+        "/mentor join git, career growth",
+    )
+    await console("as bob", "/askmentor I'm stuck with my thing, can someone help me grow?")
+    out = await console("click post 1")  # coached first: posted as is
+    confirmation = out.one("only bob sees")
+    assert UNSURE_PROMPT in confirmation.lines
+    buttons = confirmation.lines[-1]
+    offered = (
+        buttons.removesuffix(" [Something else] [Cancel my question]").strip("[]").split("] [")
+    )
+    assert offered[0] == "career growth", buttons
+    assert set(offered) <= {"python", "pandas", "git", "career growth"}, buttons
+    assert len(offered) == 3
