@@ -584,18 +584,20 @@ class WorkspaceRepository(Protocol):
         ...
 
     async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
-        """The workspace's channels the platform called unusable (archived, deleted …), with
-        why: what every replica knows, whichever one heard it."""
+        """The workspace's channels the platform called unusable (archived, deleted …) and not
+        usable again since, with why: what every replica knows, whichever one heard it."""
         ...
 
     async def mark_unusable(
         self, ref: WorkspaceRef, channel: ChannelRef, why: str, at: datetime
-    ) -> None:
-        """Record that `channel` is unusable (`why`, replacing an earlier reason)."""
+    ) -> bool:
+        """Record that `channel` was unusable at `at` (`why`), unless what is recorded of it is
+        as new or newer (news arrive out of order); whether it was recorded."""
         ...
 
-    async def mark_usable(self, ref: WorkspaceRef, channel: ChannelRef) -> bool:
-        """`channel` is usable again; whether it was recorded unusable."""
+    async def mark_usable(self, ref: WorkspaceRef, channel: ChannelRef, at: datetime) -> bool:
+        """Record that `channel` was usable at `at`, unless what is recorded of it is newer (at
+        the same time, usable wins); whether it was recorded."""
         ...
 
 

@@ -107,15 +107,18 @@ class WorkspaceRow(SQLModel, table=True):
 
 
 class UnusableChannelRow(SQLModel, table=True):
-    """A workspace's channel the platform called unusable (archived, deleted, not found by the
-    app), whichever replica heard it (migration 0022): a row while it is, so every replica
-    refuses questions for a lost mentoring channel and takes them again once it is back."""
+    """Whether a workspace's channel is usable, as the platform last said (archived, deleted,
+    not found by the app; or back), whichever replica heard it (migration 0022): every replica
+    refuses questions for a lost mentoring channel and takes them again once it is back. The
+    row stays once it is usable again (`why` None, migration 0024), so that news older than
+    `since` (a retried event, a post made before it) can be told apart and left out."""
 
     __tablename__ = "unusable_channel"
 
     workspace: str = Field(primary_key=True)
     channel: str = Field(primary_key=True)
-    why: str
+    why: str | None = None  # None: usable
+    # When it was so: the platform's time of the event, or when the call that showed it began.
     since: datetime = _dt(nullable=False)
 
 

@@ -8,11 +8,17 @@ stored (`WorkspaceRepository.mark_unusable`) and read by every replica through a
 seconds (`SHARED_SECONDS`), so an archive (or an unarchive) heard by one replica reaches the
 others within that, at one database read per workspace every few seconds at most. The operator is told once (by each
 replica that learns it) when a configured channel becomes unusable, and once when it is usable
-again."""
+again.
+
+News arrive out of order (Slack retries an event; a post's answer comes after an event sent
+meanwhile; replicas hear different ones), so each carries when it was so: an event's time, or
+when the call that showed it began. What is stored, and what each replica applied, is only
+replaced by newer news."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -101,12 +107,22 @@ def no_mentoring(why: str) -> str:
 @dataclass(slots=True)
 class _Workspace:
     """One workspace's configured channels (``[channels]`` key → id), how each was configured
-    (for the log), and those unusable now (key → why)."""
+    (for the log), those unusable now (key → why), and as of when this replica knows each
+    (channel id → the time of the news it applied last)."""
 
     name: str
     channels: dict[str, str]
     configured: dict[str, str]
     unusable: dict[str, str] = field(default_factory=dict)
+    as_of: dict[str, datetime] = field(default_factory=dict)
+
+    def outdated(self, channel_id: str, at: datetime, *, usable: bool) -> bool:
+        """Whether news of `channel_id` as of `at` is older than what this replica applied (at
+        the same time, usable wins, as in the database)."""
+        applied = self.as_of.get(channel_id)
+        if applied is None:
+            return False
+        return at < applied if usable else at <= applied
 
 
 class ChannelWatch:
@@ -136,20 +152,23 @@ class ChannelWatch:
         mentoring: str,
         admin: str,
         escalation: str | None,
-        checked: bool = True,
+        checked_at: datetime | None,
     ) -> None:
-        """The workspace was set up with these channel ids. `checked`: Slack found them usable
-        (at start-up or its registration), so any earlier unusable state is gone, for every
-        replica; else (a process taking up a workspace registered before) what is stored holds."""
+        """The workspace was set up with these channel ids. `checked_at`: when Slack was asked
+        and found them usable (at start-up or its registration), so any earlier unusable state
+        is gone, for every replica; None (a process taking up a workspace registered before):
+        what is stored holds."""
         ids = {"mentoring": mentoring, "admin": admin}
         configured = {"mentoring": channels.mentoring, "admin": channels.admin}
         if escalation:
             ids["escalation"] = escalation
             configured["escalation"] = channels.escalation or escalation
         before = self._teams.get(team_id)
-        self._teams[team_id] = _Workspace(name or team_id, ids, configured)
-        if checked:
-            await self._store(team_id, dict.fromkeys(ids.values()))
+        ws = _Workspace(name or team_id, ids, configured)
+        self._teams[team_id] = ws
+        if checked_at is not None:
+            ws.as_of = dict.fromkeys(ids.values(), checked_at)
+            await self._store(team_id, ws.as_of, None, at=checked_at)
         if before is not None and before.unusable:
             log.info(
                 "Slack: workspace %s (%s) is set up again with usable channels",
@@ -173,20 +192,28 @@ class ChannelWatch:
             found = await uow.workspaces.unusable_channels(workspace_ref(team_id))
         return {channel.id: why for channel, why in found.items()}
 
-    async def _store(self, team_id: str, changes: dict[str, str | None]) -> None:
-        """Store what changed (channel id → why, None: usable again) for every replica to read.
-        A database that fails leaves this replica's memory as the only record (said)."""
-        if self._uow_factory is None or not changes:
-            return
-        now = self._clock.now() if self._clock is not None else datetime.now(UTC)
+    def now(self) -> datetime:
+        """This replica's clock: when a call to Slack begins, for the news its answer brings."""
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
+
+    async def _store(
+        self, team_id: str, channel_ids: Iterable[str], why: str | None, *, at: datetime
+    ) -> bool:
+        """Store that the channels were unusable (`why`; None: usable) at `at`, for every replica
+        to read; False when newer news of one of them is stored (another replica's). A database
+        that fails leaves this replica's memory as the only record (said): True."""
+        if self._uow_factory is None:
+            return True
         ref = workspace_ref(team_id)
+        taken = []
         try:
             async with self._uow_factory() as uow:
-                for channel_id, why in changes.items():
+                for channel_id in channel_ids:
+                    channel = channel_ref(channel_id)
                     if why is None:
-                        await uow.workspaces.mark_usable(ref, channel_ref(channel_id))
+                        taken.append(await uow.workspaces.mark_usable(ref, channel, at))
                     else:
-                        await uow.workspaces.mark_unusable(ref, channel_ref(channel_id), why, now)
+                        taken.append(await uow.workspaces.mark_unusable(ref, channel, why, at))
                 await uow.commit()
         except Exception:
             log.warning(
@@ -196,8 +223,10 @@ class ChannelWatch:
                 team_id,
                 exc_info=True,
             )
+            return True
         finally:
             self._shared.forget(lambda key: key == team_id)
+        return all(taken)
 
     async def _sync(self, team_id: str, *, quiet: bool = False) -> None:
         """Take up what is stored of the workspace's channels (another replica's news), read at
@@ -264,62 +293,79 @@ class ChannelWatch:
         )
 
     async def lost(
-        self, team_id: str, channel_id: str, why: str, *, news_only: bool = False
+        self, team_id: str, channel_id: str, why: str, *, at: datetime, news_only: bool = False
     ) -> None:
-        """A channel of workspace `team_id` is unusable (`why`: `ARCHIVED`, `DELETED`,
+        """A channel of workspace `team_id` was unusable at `at` (`why`: `ARCHIVED`, `DELETED`,
         `NOT_FOUND`); for a configured one the operator is told once, with what to do, and every
-        replica learns it. With `news_only`, a channel already known unusable (for any reason,
-        by any replica) is left as it is."""
+        replica learns it, unless newer news of it came first (to any replica). With
+        `news_only` (a refused post, frequent), a channel already known unusable (for any
+        reason, by this replica) is left as it is, and nothing is stored."""
         ws = self._teams.get(team_id)
         if ws is None or not self._keys(ws, channel_id):
             return
         await self._sync(team_id, quiet=True)
-        changed = False
-        for key in self._keys(ws, channel_id):
-            known = ws.unusable.get(key)
-            if known == why or known == DELETED or (news_only and known is not None):
-                continue  # told already (a deleted channel stays deleted)
+        keys = self._keys(ws, channel_id)
+        if ws.outdated(channel_id, at, usable=False) or any(
+            ws.unusable.get(key) == DELETED
+            for key in keys  # a deleted channel stays deleted
+        ):
+            return
+        told = [key for key in keys if ws.unusable.get(key) != why]
+        if news_only:
+            told = [key for key in told if key not in ws.unusable]
+            if not told:
+                return
+        if not await self._store(team_id, [channel_id], why, at=at):
+            return  # newer news stored: read at the next ask
+        ws.as_of[channel_id] = at
+        for key in told:
             ws.unusable[key] = why
-            changed = True
             self._said_lost(ws, team_id, key, why)
-        if changed:
-            await self._store(team_id, {channel_id: why})
 
-    async def refused(self, team_id: str | None, channel_id: str, code: str) -> None:
-        """Slack refused a delivery to `channel_id` with `code`: ``is_archived`` or
-        ``channel_not_found`` for a configured channel makes it unusable (the event about it
+    async def refused(
+        self, team_id: str | None, channel_id: str, code: str, *, at: datetime
+    ) -> None:
+        """Slack refused a delivery to `channel_id`, begun at `at`, with `code`: ``is_archived``
+        or ``channel_not_found`` for a configured channel makes it unusable (the event about it
         may have been missed). `team_id` None: whichever workspace was set up with it."""
         why = _REFUSALS.get(code)
         if why is None:
             return
         for team in self._teams_of(team_id, channel_id):
-            await self.lost(team, channel_id, why, news_only=True)  # each row after: nothing said
+            await self.lost(team, channel_id, why, at=at, news_only=True)
 
-    async def delivered(self, team_id: str | None, channel_id: str) -> None:
-        """Slack took a delivery to `channel_id`: usable, whatever was thought (an unarchive
-        missed), here or by another replica."""
+    async def delivered(self, team_id: str | None, channel_id: str, *, at: datetime) -> None:
+        """Slack took a delivery to `channel_id`, begun at `at`: usable, whatever was thought
+        before then (an unarchive missed), here or by another replica."""
         for team in self._teams_of(team_id, channel_id):
-            await self.back(team, channel_id)
+            await self.back(team, channel_id, at=at, news_only=True)
 
     def _teams_of(self, team_id: str | None, channel_id: str) -> list[str]:
         teams = [team_id] if team_id else list(self._teams)
         return [t for t in teams if t in self._teams and self._keys(self._teams[t], channel_id)]
 
-    async def back(self, team_id: str, channel_id: str) -> None:
-        """A channel of workspace `team_id` is usable again (unarchived): said once, and every
-        replica takes questions again."""
+    async def back(
+        self, team_id: str, channel_id: str, *, at: datetime, news_only: bool = False
+    ) -> None:
+        """A channel of workspace `team_id` was usable again at `at` (unarchived): said once,
+        and every replica takes questions again, unless newer news of it came first. With
+        `news_only` (a delivered post, frequent), nothing is stored unless this replica thought
+        it unusable."""
         ws = self._teams.get(team_id)
         if ws is None or not self._keys(ws, channel_id):
             return
         await self._sync(team_id, quiet=True)
-        changed = False
-        for key in self._keys(ws, channel_id):
-            if ws.unusable.pop(key, None) is None:
-                continue
-            changed = True
+        if ws.outdated(channel_id, at, usable=True):
+            return
+        told = [key for key in self._keys(ws, channel_id) if key in ws.unusable]
+        if news_only and not told:
+            return
+        if not await self._store(team_id, [channel_id], None, at=at):
+            return  # newer news stored: read at the next ask
+        ws.as_of[channel_id] = at
+        for key in told:
+            del ws.unusable[key]
             self._said_back(ws, team_id, key)
-        if changed:
-            await self._store(team_id, {channel_id: None})
 
     def renamed(self, team_id: str, channel_id: str, name: str) -> None:
         """A configured channel was renamed: the app goes on posting there (by id), but a

@@ -7,7 +7,7 @@ import functools
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -297,12 +297,17 @@ class SlackGateway:
         self.watch = watch
         self.team_id = team_id
 
-    async def _refused(self, e: SlackApiError, channel: str) -> None:
-        """What the operator is told of a refused delivery: a channel's settings that refuse the
-        app, or a configured channel archived or gone (once, not for each row)."""
+    def _began(self) -> datetime:
+        """Now, as a call that tells of a channel's state begins: what its answer says was so
+        from then on (the channel watch's clock)."""
+        return self.watch.now() if self.watch is not None else datetime.now(UTC)
+
+    async def _refused(self, e: SlackApiError, channel: str, *, at: datetime) -> None:
+        """What the operator is told of a refused delivery (begun at `at`): a channel's settings
+        that refuse the app, or a configured channel archived or gone (once, not for each row)."""
         _warn_restricted(e, channel)
         if self.watch is not None:
-            await self.watch.refused(self.team_id or None, channel, api_error(e))
+            await self.watch.refused(self.team_id or None, channel, api_error(e), at=at)
 
     async def aclose(self) -> None:
         """Close the connections (after the last delivery)."""
@@ -373,6 +378,7 @@ class SlackGateway:
             thread_ts=thread_ts,
             **extra,
         )
+        began = self._began()
         try:
             try:
                 resp = await post()
@@ -383,10 +389,10 @@ class SlackGateway:
                     raise
                 resp = await post()
         except SlackApiError as e:
-            await self._refused(e, channel)
+            await self._refused(e, channel, at=began)
             raise classify(e) from None
         if self.watch is not None:
-            await self.watch.delivered(self.team_id or None, channel)
+            await self.watch.delivered(self.team_id or None, channel, at=began)
         posted = message_ref(str(resp["channel"]), str(resp["ts"]))
         if message.attachment is not None:
             await self._upload(
@@ -493,6 +499,7 @@ class SlackGateway:
     @_reaching
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
         channel, ts = split_ref(card.id)
+        began = self._began()
         try:
             await self._send(
                 self.client.chat_update,
@@ -502,7 +509,7 @@ class SlackGateway:
                 ts=ts or "",
             )
         except SlackApiError as e:
-            await self._refused(e, channel)
+            await self._refused(e, channel, at=began)
             raise classify(e) from None
 
     @_reaching

@@ -37,6 +37,8 @@ from bot.refs import WorkspaceRef
 from bot.textcommands import parse_ask_command
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from adapters.slack.channels import ChannelWatch
 
 __all__ = [
@@ -404,6 +406,11 @@ async def _names(directory: SlackDirectory, users: list[str], *, within: float) 
     }
 
 
+def _happened_by(body: Body, watch: ChannelWatch) -> datetime:
+    """When a channel event had happened by: its envelope's time (a retry keeps it), else now."""
+    return tr.event_happened_by(body) or watch.now()
+
+
 def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
     """Wire every listener; each is a few lines: store, then acknowledge."""
 
@@ -503,12 +510,13 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             return
         if not isinstance(channel, str) or not channel:
             return
+        at = _happened_by(body, bot.watch)
         if kind.endswith("_unarchive"):
-            await bot.watch.back(team, channel)
+            await bot.watch.back(team, channel, at=at)
         elif kind.endswith("_archive"):
-            await bot.watch.lost(team, channel, ARCHIVED)
+            await bot.watch.lost(team, channel, ARCHIVED, at=at)
         elif kind.endswith("_deleted"):
-            await bot.watch.lost(team, channel, DELETED)
+            await bot.watch.lost(team, channel, DELETED, at=at)
 
     for name in CHANNEL_EVENTS:
         bolt.event(name)(on_channel)
@@ -520,7 +528,8 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         await ack()
         channel = event.get("channel")
         if bot.watch is not None and isinstance(channel, str) and channel:
-            await bot.watch.lost(bot.team(body), channel, NOT_FOUND)
+            at = _happened_by(body, bot.watch)
+            await bot.watch.lost(bot.team(body), channel, NOT_FOUND, at=at)
 
     @bolt.event("member_joined_channel")
     async def on_joined(ack: Ack, body: Body, event: Body, context: Body) -> None:
@@ -532,7 +541,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         if bot.watch is None or not me or event.get("user") != me:
             return
         if isinstance(channel, str) and channel:
-            await bot.watch.back(bot.team(body), channel)
+            await bot.watch.back(bot.team(body), channel, at=_happened_by(body, bot.watch))
 
     @bolt.action(re.compile(r"^mm:"))
     async def on_button(ack: Ack, body: Body, action: Body, context: Body) -> None:

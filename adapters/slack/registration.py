@@ -156,6 +156,7 @@ async def register(
     from bot.errors import StartupError
 
     client = team.gateway.client
+    checked_at = app.clock.now()
     try:
         mentoring, admin, wider = await resolve_channels(
             client, app.config.channels, patience=patience
@@ -176,6 +177,7 @@ async def register(
         mentoring=mentoring,
         admin=admin,
         escalation=wider,
+        checked_at=checked_at,
     )
     await teams.remember(team.team_id, found)
     for channel_id in dict.fromkeys(found):
@@ -211,7 +213,7 @@ async def ensure_registered(app: App, teams: Teams, team: Team) -> None:
             mentoring=known.mentoring_channel.id,
             admin=known.admin_channel.id,
             escalation=known.escalation_channel.id if known.escalation_channel else None,
-            checked=False,
+            checked_at=None,
         )
         teams.registered.add(team.team_id)
         return

@@ -473,6 +473,7 @@ async def _connect(
     scopes = missing_scopes(auth.headers, app.config)
     if scopes:
         log.warning("%s", scopes)
+    checked_at = app.clock.now()
     mentoring, admin, wider = await resolve_channels(client, app.config.channels)
     for channel_id in dict.fromkeys(c for c in (mentoring, admin, wider) if c):
         await join_channel(client, channel_id)
@@ -485,6 +486,7 @@ async def _connect(
         mentoring=mentoring,
         admin=admin,
         escalation=wider,
+        checked_at=checked_at,
     )
     gateway = SlackGateway(
         client,

@@ -34,6 +34,7 @@ __all__ = [
     "channel_of",
     "channel_ref",
     "emoji_name",
+    "event_happened_by",
     "form_for_button",
     "mentioned_user",
     "mentioned_users",
@@ -334,6 +335,16 @@ def user_change(body: Mapping[str, Any]) -> PersonLeft | PersonBack | None:
     if user.get("deleted"):
         return PersonLeft(user_ref(uid), workspace_ref(team))
     return PersonBack(user_ref(uid), workspace_ref(team))
+
+
+def event_happened_by(body: Mapping[str, Any]) -> datetime | None:
+    """When what an Events API envelope tells of had happened by: the end of the whole second
+    of its ``event_time`` (Slack dispatched it in that second; a retry keeps it), so a call
+    begun within that second counts as before it. None without one."""
+    when = body.get("event_time")
+    if not isinstance(when, int | float) or isinstance(when, bool):
+        return None
+    return datetime.fromtimestamp(int(when) + 1, UTC)
 
 
 def metadata_of(view: Mapping[str, Any]) -> dict[str, Any]:

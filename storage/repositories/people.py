@@ -328,19 +328,31 @@ class SqlWorkspaceRepository(Repository):
 
     async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
         stmt = sa.select(UNUSABLE.c.channel, UNUSABLE.c.why).where(
-            UNUSABLE.c.workspace == ref.key()
+            UNUSABLE.c.workspace == ref.key(), UNUSABLE.c.why.is_not(None)
         )
         rows = await self._session.execute(stmt)
         return {ChannelRef.from_key(row.channel): row.why for row in rows}
 
     async def mark_unusable(
         self, ref: WorkspaceRef, channel: ChannelRef, why: str, at: datetime
-    ) -> None:
-        values = {"workspace": ref.key(), "channel": channel.key(), "why": why, "since": at}
-        await self._upsert(UNUSABLE, values, keys=["workspace", "channel"])
+    ) -> bool:
+        return await self._channel_state(ref, channel, why, at)
 
-    async def mark_usable(self, ref: WorkspaceRef, channel: ChannelRef) -> bool:
-        stmt = sa.delete(UNUSABLE).where(
-            UNUSABLE.c.workspace == ref.key(), UNUSABLE.c.channel == channel.key()
-        )
-        return await self._rowcount(stmt) > 0
+    async def mark_usable(self, ref: WorkspaceRef, channel: ChannelRef, at: datetime) -> bool:
+        return await self._channel_state(ref, channel, None, at)
+
+    async def _channel_state(
+        self, ref: WorkspaceRef, channel: ChannelRef, why: str | None, at: datetime
+    ) -> bool:
+        """One statement, so two replicas storing at once can't undo the newer: the state as of
+        `at` replaces a stored one only when newer (at the same time, usable wins)."""
+        values = {"workspace": ref.key(), "channel": channel.key(), "why": why, "since": at}
+        stmt = self._insert(UNUSABLE).values(**values)
+        stored, given = UNUSABLE.c.since, stmt.excluded.since
+        newer = stored <= given if why is None else stored < given
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["workspace", "channel"],
+            set_={"why": stmt.excluded.why, "since": given},
+            where=newer,
+        ).returning(UNUSABLE.c.channel)
+        return (await self._session.execute(stmt)).first() is not None

@@ -258,6 +258,42 @@ async def test_workspace_save_is_an_upsert(uow_factory: UowFactory) -> None:
         assert await uow.workspaces.all() == [renamed]
 
 
+CHANNEL = ChannelRef("slack", "C1")
+
+
+async def test_an_older_mark_after_a_newer_clear_is_left_out(uow_factory: UowFactory) -> None:
+    """A retried ``channel_archive`` (of 9:00) stored after the ``channel_unarchive`` (of 9:05)
+    leaves the channel usable; a later archive still marks it."""
+    async with uow_factory() as uow:
+        assert await uow.workspaces.mark_unusable(WS, CHANNEL, "archived", T0)
+        assert await uow.workspaces.mark_usable(WS, CHANNEL, T0 + timedelta(minutes=5))
+        assert not await uow.workspaces.mark_unusable(WS, CHANNEL, "archived", T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.workspaces.unusable_channels(WS) == {}
+        assert await uow.workspaces.mark_unusable(WS, CHANNEL, "deleted", T0 + timedelta(hours=1))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.workspaces.unusable_channels(WS) == {CHANNEL: "deleted"}
+
+
+async def test_an_older_clear_after_a_newer_mark_is_left_out(uow_factory: UowFactory) -> None:
+    """A post begun at 9:00 that Slack took, told after the archive of 9:05 was stored, leaves
+    the channel archived; at the same time as a mark, usable wins."""
+    archived_at = T0 + timedelta(minutes=5)
+    async with uow_factory() as uow:
+        assert await uow.workspaces.mark_unusable(WS, CHANNEL, "archived", archived_at)
+        assert not await uow.workspaces.mark_usable(WS, CHANNEL, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.workspaces.unusable_channels(WS) == {CHANNEL: "archived"}
+        assert await uow.workspaces.unusable_channels(OTHER_WS) == {}
+        assert await uow.workspaces.mark_usable(WS, CHANNEL, archived_at)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.workspaces.unusable_channels(WS) == {}
+
+
 async def test_feedback_is_stored_once_per_question_rater_and_role(uow_factory: UowFactory) -> None:
     question = await _stored(uow_factory, _question())
     claimed = question.moved(Transition.CLAIM, mentor=MENTOR, claimed_at=T0)

@@ -740,8 +740,8 @@ async def test_0022_stores_unusable_channels_for_every_replica_and_goes_back(
     empty_url: str,
 ) -> None:
     """0022 adds `unusable_channel` (empty: nothing was stored before, the workspaces stay): a
-    channel marked unusable is read by any unit of work, marked again it takes the newer reason,
-    cleared it is gone; down to 0021 the table goes and the workspaces stay."""
+    channel marked unusable is read by any unit of work, marked again later it takes the newer
+    reason, cleared it is no longer read; down to 0021 the table goes and the workspaces stay."""
     from bot.refs import ChannelRef
 
     await upgrade(empty_url, "0021")
@@ -768,7 +768,7 @@ async def test_0022_stores_unusable_channels_for_every_replica_and_goes_back(
                 ws, ChannelRef("slack", "C2"), "not_found", archived_at
             )
             await uow.workspaces.mark_unusable(
-                ws, ChannelRef("slack", "C2"), "deleted", archived_at
+                ws, ChannelRef("slack", "C2"), "deleted", archived_at + timedelta(minutes=1)
             )
             await uow.commit()
         async with uows(read_only=True) as uow:
@@ -780,8 +780,8 @@ async def test_0022_stores_unusable_channels_for_every_replica_and_goes_back(
         }
         assert elsewhere == {}
         async with uows() as uow:
-            assert await uow.workspaces.mark_usable(ws, ChannelRef("slack", "C1"))
-            assert not await uow.workspaces.mark_usable(ws, ChannelRef("slack", "C1"))
+            back_at = archived_at + timedelta(hours=1)
+            assert await uow.workspaces.mark_usable(ws, ChannelRef("slack", "C1"), back_at)
             await uow.commit()
         async with uows(read_only=True) as uow:
             left = await uow.workspaces.unusable_channels(ws)
@@ -853,6 +853,62 @@ async def test_0023_records_a_workspace_the_app_was_removed_from_and_goes_back(
     finally:
         await engine.dispose()
     assert "removed_at" not in columns and tuple(numbers) == (4, 2)
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD
+
+
+async def test_0024_keeps_a_usable_again_channel_so_older_news_is_left_out_and_goes_back(
+    empty_url: str,
+) -> None:
+    """0024 lets `unusable_channel.why` be NULL (usable since `since`): a channel stored
+    unusable before stays so, as of when it was stored (older news is left out); one usable
+    again keeps its row, read as usable; down to 0023 those rows go, the unusable ones stay,
+    and `why` is required again."""
+    from bot.refs import ChannelRef
+
+    await upgrade(empty_url, "0023")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    ws = WorkspaceRef("slack", "TA")
+    c1, c2 = ChannelRef("slack", "C1"), ChannelRef("slack", "C2")
+    stored_at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    try:
+        async with engine.begin() as conn:
+            # As 0022 to 0023 stored them (the table's types bind the times the same way).
+            await conn.execute(
+                sa.insert(metadata.tables["unusable_channel"]),
+                [
+                    {"workspace": "slack:TA", "channel": c.key(), "why": why, "since": stored_at}
+                    for c, why in ((c1, "archived"), (c2, "not_found"))
+                ],
+            )
+        await upgrade(empty_url)
+        uows = make_uow_factory(engine)
+        async with uows() as uow:
+            assert not await uow.workspaces.mark_usable(ws, c1, stored_at - timedelta(minutes=1))
+            assert await uow.workspaces.mark_usable(ws, c2, stored_at + timedelta(minutes=1))
+            await uow.commit()
+        async with uows(read_only=True) as uow:
+            marked = await uow.workspaces.unusable_channels(ws)
+        assert marked == {c1: "archived"}
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT COUNT(*) FROM unusable_channel"))).scalar()
+        assert rows == 2
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade_to("0023"))
+        async with engine.connect() as conn:
+            kept = (await conn.execute(text("SELECT channel, why FROM unusable_channel"))).all()
+            why = await conn.run_sync(
+                lambda c: next(
+                    col
+                    for col in inspect(c).get_columns("unusable_channel")
+                    if col["name"] == "why"
+                )
+            )
+    finally:
+        await engine.dispose()
+    assert [tuple(row) for row in kept] == [("slack:C1", "archived")]
+    assert why["nullable"] is False
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD

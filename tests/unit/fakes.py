@@ -985,23 +985,33 @@ class FakeWorkspaceRepository(_Repository):
         self._uow.put(self.table, ref, replace(ws, removed_at=None))
         return True
 
-    # Keyed by (workspace, channel), as the SQL `unusable_channel`: a row while it is.
+    # Keyed by (workspace, channel), as the SQL `unusable_channel`: (why, since), why None once
+    # usable again.
     async def unusable_channels(self, ref: WorkspaceRef) -> dict[ChannelRef, str]:
         rows = self._uow.rows("unusable_channels")
-        return {channel: why for (ws, channel), why in rows.items() if ws == ref}
+        return {
+            channel: why
+            for (ws, channel), (why, _) in rows.items()
+            if ws == ref and why is not None
+        }
 
     async def mark_unusable(
         self, ref: WorkspaceRef, channel: ChannelRef, why: str, at: datetime
-    ) -> None:
-        await self._uow.lock("unusable_channels", (ref, channel))
-        self._uow.put("unusable_channels", (ref, channel), why)
+    ) -> bool:
+        return await self._channel_state(ref, channel, why, at)
 
-    async def mark_usable(self, ref: WorkspaceRef, channel: ChannelRef) -> bool:
+    async def mark_usable(self, ref: WorkspaceRef, channel: ChannelRef, at: datetime) -> bool:
+        return await self._channel_state(ref, channel, None, at)
+
+    async def _channel_state(
+        self, ref: WorkspaceRef, channel: ChannelRef, why: str | None, at: datetime
+    ) -> bool:
         key = (ref, channel)
         await self._uow.lock("unusable_channels", key)
-        if key not in self._uow.rows("unusable_channels"):
+        stored = self._uow.rows("unusable_channels").get(key)
+        if stored is not None and (at < stored[1] or (at == stored[1] and why is not None)):
             return False
-        self._uow.put("unusable_channels", key, _DELETED)
+        self._uow.put("unusable_channels", key, (why, at))
         return True
 
 

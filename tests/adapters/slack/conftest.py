@@ -93,29 +93,37 @@ class SlackHarness:
         return await self.post(body, content_type="application/x-www-form-urlencoded")
 
     def event_payload(
-        self, event: dict[str, Any], *, event_id: str | None = None
+        self, event: dict[str, Any], *, event_id: str | None = None, event_time: int | None = None
     ) -> dict[str, Any]:
-        """An Events API callback (the HTTP body, or an events_api envelope's payload)."""
+        """An Events API callback (the HTTP body, or an events_api envelope's payload); sent
+        now unless `event_time` (seconds since the epoch) says when Slack dispatched it."""
         return {
             "token": "legacy",
             "team_id": TEAM_ID,
             "api_app_id": APP_ID,
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(self._ids):08d}",
-            "event_time": int(time.time()),
+            "event_time": int(time.time()) if event_time is None else event_time,
             "event": event,
         }
 
-    def event_body(self, event: dict[str, Any], *, event_id: str | None = None) -> str:
-        return json.dumps(self.event_payload(event, event_id=event_id))
+    def event_body(
+        self, event: dict[str, Any], *, event_id: str | None = None, event_time: int | None = None
+    ) -> str:
+        return json.dumps(self.event_payload(event, event_id=event_id, event_time=event_time))
 
     async def event(
-        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        event_time: int | None = None,
+        retry: int | None = None,
     ) -> httpx.Response:
         headers = {}
         if retry:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
-        body = self.event_body(event, event_id=event_id)
+        body = self.event_body(event, event_id=event_id, event_time=event_time)
         return await self.post(body, content_type="application/json", headers=headers)
 
     @staticmethod

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -108,6 +110,23 @@ async def test_a_card_refused_as_archived_marks_the_channel_too(
         await slack.event({"type": "channel_unarchive", "channel": MENTORING})
         assert CANT not in ack_text(await ask(slack, "Which pandas method pivots a long table?"))
         await slack.card_of(2)
+
+
+async def test_a_retried_archive_older_than_the_unarchive_leaves_questions_taken(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack retries an event, keeping its ``event_time``: the archive (of second 100) arriving
+    again after the unarchive (of second 200) is older news and changes nothing."""
+    at = int(time.time()) + 100  # after the start-up check found the channel usable
+    archived = {"type": "channel_archive", "channel": MENTORING, "user": USERS["root"]}
+    await slack.event(archived, event_id="Ev0ARCHIVE", event_time=at)
+    assert CANT in ack_text(await ask(slack))
+    await slack.event({"type": "channel_unarchive", "channel": MENTORING}, event_time=at + 100)
+    retried = await slack.event(archived, event_id="Ev0ARCHIVE", event_time=at, retry=1)
+    assert retried.status_code == 200
+    assert CANT not in ack_text(await ask(slack))
+    await slack.card_of(1)
+    assert len(said_to_operator(caplog, "is archived")) == 1  # the first delivery's, alone
 
 
 @pytest.mark.parametrize(
@@ -216,3 +235,23 @@ async def test_removed_from_a_private_mentoring_channel_then_invited_back_needs_
         [back] = said_to_operator(caplog, "is usable again")
         assert MENTORING in back
     assert not await stored(slack, 2)
+
+
+async def test_a_watch_without_a_database_leaves_out_news_older_than_what_it_applied() -> None:
+    """Memory alone (no database) keeps Slack's order too: an archive older than the unarchive
+    it applied, or a post begun before the archive, changes nothing."""
+    from adapters.slack import channels
+    from bot.config import ChannelsSection
+
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    watch = channels.ChannelWatch()
+    await watch.watch(
+        TEAM_ID, ChannelsSection(), name="Acme", mentoring=MENTORING, admin=ADMINS,
+        escalation=None, checked_at=start,
+    )  # fmt: skip
+    await watch.back(TEAM_ID, MENTORING, at=start + timedelta(seconds=200))
+    await watch.lost(TEAM_ID, MENTORING, channels.ARCHIVED, at=start + timedelta(seconds=100))
+    assert await watch.cannot_ask(TEAM_ID) is None
+    await watch.lost(TEAM_ID, MENTORING, channels.ARCHIVED, at=start + timedelta(seconds=300))
+    await watch.delivered(TEAM_ID, MENTORING, at=start + timedelta(seconds=250))
+    assert await watch.unusable(TEAM_ID) == channels.ARCHIVED

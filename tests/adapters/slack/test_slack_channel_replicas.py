@@ -9,7 +9,9 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -35,6 +37,8 @@ from tests.adapters.slack.test_slack_channel_archived import (
 
 SECOND = "How do I sum one column of a pandas DataFrame by group?"
 THIRD = "Which pandas method pivots a long table into a wide one?"
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # when the watches found the channels usable
+MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture
@@ -133,6 +137,26 @@ async def test_a_card_refused_on_one_replica_stops_questions_on_the_other(
     assert await questions(two) == 2
 
 
+async def test_a_retried_archive_older_than_the_unarchive_another_replica_stored_is_left_out(
+    replicas: tuple[SlackHarness, SlackHarness],
+) -> None:
+    """The archive (of second 100) was not taken in time by the replica it was sent to, and
+    Slack retries it after the other replica stored the unarchive (of second 200): the retry is
+    older news for both, and both go on taking questions."""
+    one, two = replicas
+    at = int(time.time()) + 100  # after the start-up checks found the channel usable
+    await two.event({"type": "channel_unarchive", "channel": MENTORING}, event_time=at + 100)
+    archived = {"type": "channel_archive", "channel": MENTORING, "user": USERS["root"]}
+    retried = await one.event(archived, event_id="Ev0ARCHIVE", event_time=at, retry=1)
+    assert retried.status_code == 200
+    await _stale()
+    assert CANT not in ack_text(await ask(one))
+    assert CANT not in ack_text(await ask(two, SECOND))
+    await one.card_of(1)
+    await one.card_of(2)
+    assert await questions(one) == 2
+
+
 async def _stale() -> None:
     """Longer than the replicas keep what they read of the database (`SHARED_SECONDS`)."""
     await asyncio.sleep(0.15)
@@ -178,10 +202,11 @@ async def test_the_ask_reads_the_database_once_per_few_seconds_and_says_it_once(
             mentoring=MENTORING,
             admin="C0ADMINS1",
             escalation=None,
+            checked_at=START,
         )
     reads = 0
     with caplog.at_level(logging.INFO, logger="adapters.slack"):
-        await hearing.lost(TEAM_ID, MENTORING, channels.ARCHIVED)
+        await hearing.lost(TEAM_ID, MENTORING, channels.ARCHIVED, at=START + MINUTE)
         for _ in range(50):
             assert await other.cannot_ask(TEAM_ID) is not None
         assert reads == 1
@@ -190,7 +215,7 @@ async def test_the_ask_reads_the_database_once_per_few_seconds_and_says_it_once(
             assert await other.cannot_ask(TEAM_ID) is not None
         assert reads == 6
         assert len(said_to_operator(caplog, "mentoring channel", "is archived")) == 2
-        await hearing.back(TEAM_ID, MENTORING)
+        await hearing.back(TEAM_ID, MENTORING, at=START + 2 * MINUTE)
         ticks.now += channels.SHARED_SECONDS + 1
         assert await other.cannot_ask(TEAM_ID) is None
         assert await other.cannot_ask(TEAM_ID) is None
@@ -223,9 +248,9 @@ async def test_a_slow_read_of_the_stored_state_does_not_hold_up_the_ask(
     for watch in (hearing, other):
         await watch.watch(
             TEAM_ID, ChannelsSection(), name="Acme", mentoring=MENTORING, admin="C0ADMINS1",
-            escalation=None,
+            escalation=None, checked_at=START,
         )  # fmt: skip
-    await hearing.lost(TEAM_ID, MENTORING, channels.ARCHIVED)
+    await hearing.lost(TEAM_ID, MENTORING, channels.ARCHIVED, at=START + MINUTE)
     slow = True
     assert await other.cannot_ask(TEAM_ID) is None  # what it knew (nothing), not held up
     assert not release.is_set()
