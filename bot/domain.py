@@ -121,6 +121,9 @@ class Question:
     handover_by: UserRef | None = None  # who asked for it: the mentor or an admin
     # The career stage the asker asked for (`/askmentor --senior`), if any.
     wanted_stage: str | None = None
+    # Whether any mentor of the workspace was in working hours when it was asked (the digest's
+    # coverage by hour); None for questions asked before this was recorded.
+    mentor_at_work: bool | None = None
     # The stored row's version, for optimistic concurrency: an update writes only over the
     # version it read (else it is refused, as when the state moved on), and bumps it.
     version: int = 0

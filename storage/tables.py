@@ -203,6 +203,9 @@ class QuestionRow(SQLModel, table=True):
     notified: list[str] = _json()
     handover_to: str | None = None
     handover_by: str | None = None
+    # Whether any mentor here was in working hours when it was asked (migration 0025; NULL:
+    # asked before, judged by the mentors as they are now).
+    mentor_at_work: bool | None = None
     # Bumped by every update of what a handler may change (migration 0019): a decision writes
     # only over the version it read, so two concurrent ones cannot undo each other.
     version: int = Field(

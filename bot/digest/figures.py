@@ -130,7 +130,8 @@ def tally_questions(
     clarity = [f.score for f in mine if f.role == "mentor"]
     topics = Counter(t for q in questions for t in q.topics)
     by_minute = Counter(
-        q.created_at.astimezone(UTC).replace(second=0, microsecond=0) for q in questions
+        (q.created_at.astimezone(UTC).replace(second=0, microsecond=0), q.mentor_at_work)
+        for q in questions
     )
     earned: Counter[UserRef] = Counter()
     for p in points:
@@ -157,7 +158,10 @@ def tally_questions(
                 key=lambda kv: (-kv[1], kv[0].key()),
             )
         )[:top_mentors],
-        asked_by_minute=tuple(sorted(by_minute.items())),
+        asked_by_minute=tuple(
+            (minute, at_work, n)
+            for (minute, at_work), n in sorted(by_minute.items(), key=_by_minute_order)
+        ),
     )
 
 
@@ -256,21 +260,33 @@ def build_digest(
     )
 
 
+def _by_minute_order(item: tuple[tuple[datetime, bool | None], int]) -> tuple[datetime, int]:
+    (minute, at_work), _ = item
+    return minute, {None: 0, False: 1, True: 2}[at_work]
+
+
 def uncovered_hours(
-    asked_by_minute: Iterable[tuple[datetime, int]], mentors: Sequence[MentorProfile], *, tz: str
+    asked_by_minute: Iterable[tuple[datetime, bool | None, int]],
+    mentors: Sequence[MentorProfile],
+    *,
+    tz: str,
 ) -> tuple[tuple[datetime, int], ...]:
     """The local hours with questions asked while no mentor was in working hours, busiest first.
 
-    Each question is judged at its own minute and listed under its local hour, so timezones 30 or
-    45 minutes off UTC come out right. Mentors share a few schedules, so each distinct
-    (hours, timezone) is checked once a minute with questions.
+    Whether a mentor was at work is what was recorded when each was asked; a question asked
+    before that was recorded (None) is judged by `mentors` as they are now. Each is judged at
+    its own minute and listed under its local hour, so timezones 30 or 45 minutes off UTC come
+    out right. Mentors share a few schedules, so each distinct (hours, timezone) is checked
+    once a minute with such questions.
     """
     schedules = {(m.hours, m.timezone) for m in mentors if m.active}
     zone = ZoneInfo(tz)
     # Keyed by local hour and UTC offset: a DST fall-back's two 01:00 hours stay apart.
     missed: dict[tuple[datetime, timedelta | None], tuple[datetime, datetime, int]] = {}
-    for minute, asked in asked_by_minute:
-        if any(h.contains(minute, z) for h, z in schedules):
+    for minute, at_work, asked in asked_by_minute:
+        if at_work is None:
+            at_work = any(h.contains(minute, z) for h, z in schedules)
+        if at_work:
             continue
         local = minute.astimezone(zone)
         hour = local.replace(minute=0, second=0, microsecond=0)

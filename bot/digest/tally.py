@@ -30,6 +30,7 @@ class WeekTally:
     average_clarity: float | None = None
     topics: tuple[tuple[str, int], ...] = ()
     top_mentors: tuple[tuple[UserRef, int], ...] = ()
-    # Questions asked per minute (the minute's start, UTC), for coverage by local time of day:
-    # a minute, unlike an hour, stays whole in every timezone (+05:30, +05:45, −03:30 too).
-    asked_by_minute: tuple[tuple[datetime, int], ...] = ()
+    # Questions asked per minute (the minute's start, UTC) and whether a mentor was at work
+    # then (None: not recorded, asked before migration 0025), for coverage by local time of
+    # day: a minute, unlike an hour, stays whole in every timezone (+05:30, +05:45, −03:30 too).
+    asked_by_minute: tuple[tuple[datetime, bool | None, int], ...] = ()

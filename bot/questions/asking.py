@@ -22,7 +22,14 @@ from bot.matching.perspectives import STAGES
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, Text, UserText, lines, text
 from bot.questions.cards import similar_lines
-from bot.questions.ranking import away_for, back_at_work, perspective_of, rank_for, read_question
+from bot.questions.ranking import (
+    away_for,
+    back_at_work,
+    mentor_at_work,
+    perspective_of,
+    rank_for,
+    read_question,
+)
 from bot.questions.topic_choice import topic_buttons
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import duration_text
@@ -137,6 +144,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         topics=tuple(topics),
         suggested=tuple(r.ref for r in ranked),
         wanted_stage=cmd.stage,
+        mentor_at_work=await mentor_at_work(ctx, ws.ref),
     )
     if draft.anonymous:  # the card names nobody: the suggested mentors are told by DM
         draft.notified = draft.suggested

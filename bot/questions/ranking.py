@@ -29,6 +29,7 @@ __all__ = [
     "away_for",
     "back_at_work",
     "listing_mentors",
+    "mentor_at_work",
     "perspective_of",
     "rank_for",
     "read_question",
@@ -229,6 +230,15 @@ async def back_at_work(
         When(at, f"{local:%a %H:%M %Z}", with_date=True),
         ".",
     )
+
+
+async def mentor_at_work(ctx: Context, workspace: WorkspaceRef) -> bool:
+    """Whether any mentor of the workspace is inside their working hours now (a pause aside,
+    as the digest's coverage by hour counts them), each distinct schedule checked once."""
+    now = ctx.clock.now()
+    roster = await ctx.services.roster.snapshot(await ctx.reads(), workspace)
+    schedules = {(p.hours, p.timezone) for p in roster.profiles}
+    return any(hours.contains(now, tz) for hours, tz in schedules)
 
 
 def _zone(own: str | None, default: str) -> ZoneInfo:

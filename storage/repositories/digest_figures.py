@@ -133,8 +133,12 @@ async def week_tally(
         minute: Any = sa.func.date_trunc("minute", sa.func.timezone("UTC", Q.c.created_at))
     else:
         minute = sa.func.strftime("%Y-%m-%d %H:%M:00", Q.c.created_at)
+    at_work = Q.c.mentor_at_work
     minute_rows = await session.execute(
-        sa.select(minute, sa.func.count()).where(cohort).group_by(minute).order_by(minute)
+        sa.select(minute, at_work, sa.func.count())
+        .where(cohort)
+        .group_by(minute, at_work)
+        .order_by(minute, sa.case((at_work.is_(None), 0), (at_work.is_(False), 1), else_=2))
     )
     helpful = ratings.get("asker")
     clarity = ratings.get("mentor")
@@ -154,7 +158,9 @@ async def week_tally(
         average_clarity=clarity[0] if clarity else None,
         topics=tuple(topics),
         top_mentors=tuple((UserRef.from_key(u), int(n)) for u, n in board),
-        asked_by_minute=tuple((_utc_minute(m), int(n)) for m, n in minute_rows),
+        asked_by_minute=tuple(
+            (_utc_minute(m), None if w is None else bool(w), int(n)) for m, w, n in minute_rows
+        ),
     )
 
 

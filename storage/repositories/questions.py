@@ -54,6 +54,7 @@ def _values(q: Question) -> dict[str, Any]:
         "handover_to": key_or_none(q.handover_to),
         "handover_by": key_or_none(q.handover_by),
         "wanted_stage": q.wanted_stage,
+        "mentor_at_work": q.mentor_at_work,
         "version": q.version,
     }
 
@@ -95,6 +96,7 @@ def _question(row: sa.Row[Any]) -> Question:
         handover_to=ref_or_none(UserRef, row.handover_to),
         handover_by=ref_or_none(UserRef, row.handover_by),
         wanted_stage=row.wanted_stage,
+        mentor_at_work=row.mentor_at_work,
         version=row.version,
     )
 

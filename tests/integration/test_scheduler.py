@@ -305,7 +305,7 @@ async def test_sql_figures_match_a_hand_built_week(db_url: str) -> None:
         expected = tally_questions(week, feedback, in_week_points, top_mentors=2)
         assert got.topics == expected.topics and got.top_mentors == expected.top_mentors
         assert got.asked_by_minute == expected.asked_by_minute
-        assert sum(n for _, n in got.asked_by_minute) == 7
+        assert sum(n for _, _, n in got.asked_by_minute) == 7
     finally:
         await stop(app)
 

@@ -912,3 +912,55 @@ async def test_0024_keeps_a_usable_again_channel_so_older_news_is_left_out_and_g
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD
+
+
+async def test_0025_leaves_older_questions_coverage_unrecorded_and_goes_back(
+    empty_url: str,
+) -> None:
+    """0025 adds `question.mentor_at_work`: questions already stored read None (judged by the
+    mentors as they are now), a new one keeps what was recorded; down to 0024 the column goes
+    and the questions stay."""
+    await upgrade(empty_url, "0024")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    ws = WorkspaceRef("slack", "T1")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO question (workspace, asker, text, created_at, anonymous, "
+                    "topics, state, suggested, extensions, claims, number, released_by, "
+                    "notified) VALUES ('slack:T1', 'slack:U1', 'How do I ...?', "
+                    "'2026-11-20 09:00:00', false, '[]', 'open', '[]', 0, 0, 1, '[]', '[]')"
+                )
+            )
+        await upgrade(empty_url)
+        uows = make_uow_factory(engine)
+        async with uows() as uow:
+            older = await uow.questions.get_by_number(ws, 1)
+            await uow.questions.add(
+                Question(
+                    workspace=ws,
+                    asker=UserRef("slack", "U2"),
+                    text="How do I rebase?",
+                    created_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+                    mentor_at_work=False,
+                )
+            )
+            await uow.commit()
+        async with uows(read_only=True) as uow:
+            newer = await uow.questions.get_by_number(ws, 2)
+        assert older is not None and older.mentor_at_work is None
+        assert newer is not None and newer.mentor_at_work is False
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade_to("0024"))
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("question")}
+            )
+            count = (await conn.execute(text("SELECT COUNT(*) FROM question"))).scalar()
+    finally:
+        await engine.dispose()
+    assert "mentor_at_work" not in columns and count == 2
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD

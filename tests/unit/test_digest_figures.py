@@ -252,10 +252,10 @@ def test_hours_with_questions_and_no_mentor_at_work_are_reported_in_local_time()
         timezone="Europe/Berlin",
         hours=WeeklyHours.parse("Mon-Fri 09:00-17:00"),
     )
-    asked = [
-        (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), 4),  # Mon 10:00 in Berlin: bob is at work
-        (datetime(2026, 11, 23, 19, 0, tzinfo=UTC), 2),  # Mon 20:00 in Berlin: nobody
-        (datetime(2026, 11, 28, 10, 0, tzinfo=UTC), 3),  # Saturday: nobody
+    asked: list[tuple[datetime, bool | None, int]] = [
+        (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), None, 4),  # Mon 10:00 in Berlin: bob works
+        (datetime(2026, 11, 23, 19, 0, tzinfo=UTC), None, 2),  # Mon 20:00 in Berlin: nobody
+        (datetime(2026, 11, 28, 10, 0, tzinfo=UTC), None, 3),  # Saturday: nobody
     ]
     uncovered = uncovered_hours(asked, [berlin], tz="Europe/Berlin")
     assert [(f"{h:%a %H:%M}", n) for h, n in uncovered] == [("Sat 11:00", 3), ("Mon 20:00", 2)]
@@ -304,6 +304,27 @@ async def test_coverage_in_a_half_hour_timezone_goes_by_each_question_s_local_ti
         tally = await uow.digests.tally(WS, start, end, top_mentors=1)
     uncovered = uncovered_hours(tally.asked_by_minute, [mentor], tz="Asia/Kolkata")
     assert [(f"{h:%a %H:00}", n) for h, n in uncovered] == expected
+
+
+def test_coverage_goes_by_whether_a_mentor_was_at_work_when_each_question_came() -> None:
+    """Recorded when asked, it stands whatever the mentors' hours are now; a question from
+    before it was recorded is judged by today's hours."""
+    night_owl = MentorProfile(
+        ref=user("bob"),
+        workspace=WS,
+        skills=("python",),
+        timezone="UTC",
+        hours=WeeklyHours.parse("Mon-Sun 20:00-23:00"),  # changed since: at work at none below
+    )
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    asked = [
+        (monday, True, 2),  # someone was at work then
+        (monday + timedelta(hours=1), False, 1),  # nobody was
+        (monday + timedelta(hours=2), None, 3),  # not recorded: by today's hours, nobody
+        (monday + timedelta(hours=10), None, 4),  # not recorded: bob works at 20:00 now
+    ]
+    uncovered = uncovered_hours(asked, [night_owl], tz="UTC")
+    assert [(f"{h:%H:%M}", n) for h, n in uncovered] == [("12:00", 3), ("11:00", 1)]
 
 
 def test_a_mentor_whose_points_of_the_week_come_to_nothing_is_no_top_mentor() -> None:
