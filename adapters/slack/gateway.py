@@ -136,6 +136,8 @@ OUTBOX_EVENT = "micromentor_outbox"
 # Slack advises at most 200 a page): 1,000 messages posted meanwhile.
 _LOOKBACK_PAGE = 200
 _LOOKBACK_PAGES = 5
+# conversations.members' largest page (Slack: at most 1,000).
+_MEMBERS_PAGE = 1000
 # A response_url takes answers for 30 minutes (at most five): a minute short of it, as the
 # input was stored a moment after Slack issued it.
 RESPONSE_URL_LIFETIME = timedelta(minutes=29)
@@ -296,6 +298,7 @@ class SlackGateway:
         # archived or not found makes one unusable, one it takes makes it usable again.
         self.watch = watch
         self.team_id = team_id
+        self._membership_warned = False  # `_all_in_channel` could not read a channel's members
 
     def _began(self) -> datetime:
         """Now, as a call that tells of a channel's state begins: what its answer says was so
@@ -523,18 +526,55 @@ class SlackGateway:
         name: str,
         retry: bool = False,
     ) -> ThreadRef:
-        """A reply thread under the card; a group DM (members + the bot) when private or
-        configured. Both are idempotent: the thread is the card's, conversations.open returns the
+        """A reply thread under the card; a group DM (members + the bot) when private,
+        configured, or when a member is not in the card's channel (they would never see the
+        thread). Both are idempotent: the thread is the card's, conversations.open returns the
         existing group DM."""
         if card is not None and not private and self.thread_mode == "thread":
             card_channel, ts = split_ref(card.id)
-            return thread_ref(card_channel, ts)
+            if await self._all_in_channel(card_channel, members):
+                return thread_ref(card_channel, ts)
+            log.info("a session's member is not in the mentoring channel; opening a group DM")
         users = ",".join(dict.fromkeys(m.id for m in members))
         try:
             resp = await self.client.conversations_open(users=users)
         except SlackApiError as e:
             raise classify(e) from None
         return thread_ref(str(resp["channel"]["id"]))
+
+    async def _all_in_channel(self, channel: str, members: Sequence[UserRef]) -> bool:
+        """Whether every member is in `channel`, from conversations.members (one call per 1,000
+        of the channel's members, for all of `members` at once; users.conversations would page
+        through each member's channels). When that can't be read (a scope missing: channels:read,
+        groups:read), the thread is kept, as before, and the operator told once."""
+        wanted = {m.id for m in members}
+        cursor: str | None = None
+        try:
+            while wanted:
+                resp = await self.client.conversations_members(
+                    channel=channel, limit=_MEMBERS_PAGE, cursor=cursor
+                )
+                wanted -= {str(m) for m in resp.get("members") or []}
+                cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    break
+        except SlackApiError as e:
+            if not _cannot_look(e):
+                raise classify(e) from None
+            self._membership_unknown(e)
+            return True
+        return not wanted
+
+    def _membership_unknown(self, e: SlackApiError) -> None:
+        if self._membership_warned:
+            return
+        self._membership_warned = True
+        log.warning(
+            "Slack: could not read who is in the mentoring channel (%s); sessions open in a "
+            "thread there without checking the asker and mentor can see it (add the scopes "
+            "channels:read and groups:read and reinstall the app)",
+            api_error(e),
+        )
 
     @_reaching
     async def post_in_thread(
@@ -592,8 +632,9 @@ class SlackGateway:
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> None:
-        """To the issuer only: the App Home tab, else the command's response_url (valid 30
-        minutes), else ephemeral in the channel, else a DM."""
+        """To the issuer only: the App Home tab, else ephemeral in the thread the input came
+        from (a response_url's answer would show at the channel's root), else the command's
+        response_url (valid 30 minutes), else ephemeral in the channel, else a DM."""
         if to.surface == "home":
             try:
                 await self.client.views_publish(
@@ -602,7 +643,9 @@ class SlackGateway:
             except SlackApiError as e:
                 raise classify(e) from None
             return
-        if to.token and self._outlived(to):
+        if to.thread and to.channel is not None:
+            pass  # chat.postEphemeral with its thread_ts, below
+        elif to.token and self._outlived(to):
             log.info("a response_url is too old to answer on; answering another way")
         elif to.token and await self._via_response_url(to.token, message):
             return

@@ -3,6 +3,7 @@ becomes a command (looking the user up with users.info, outside any transaction)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -22,12 +23,15 @@ from bot.recognition.commands import GiveKudos
 from bot.refs import WorkspaceRef
 from bot.textcommands import ParseError
 
-__all__ = ["KIND", "SlackPreparer", "input_key", "stored_payload"]
+__all__ = ["KIND", "ONLY_MEMBERS", "SlackPreparer", "input_key", "stored_payload"]
+
+log = logging.getLogger(__name__)
 
 KIND = "slack"
 
 Body = Mapping[str, Any]
 
+ONLY_MEMBERS = "Sorry, only members of this workspace can take questions."
 NO_SUCH_PERSON = "I can't find that person in this workspace; mention them with @ to thank them."
 
 # Fields of a payload that are credentials of sorts or of no use later: never stored.
@@ -94,7 +98,9 @@ class SlackPreparer:
                 # tab is published again (see MessageBus.handle).
                 return ReplyTo(user, from_home=True)
             channel = (body.get("channel") or {}).get("id")
-            return ReplyTo(user, _channel(channel), token=body.get("response_url"))
+            return ReplyTo(
+                user, _channel(channel), token=body.get("response_url"), thread=_pressed_in(body)
+            )
         if kind == "view":
             meta = tr.metadata_of(body.get("view") or {})
             if meta.get("home"):
@@ -128,15 +134,30 @@ class SlackPreparer:
         if change is not None:  # no look-up: a deactivated user can't be read any more
             return Prepared(change)
         fallback = str(body.get("user_name") or "")
+        who = await self.directory.user(uid, fallback_name=fallback)
+        if who.bot:  # an app's bot user (or Slackbot) neither asks nor mentors
+            log.debug("a Slack %s from a bot user is ignored", kind)
+            return Prepared(None)
         actor = await self.directory.actor(uid, fallback_name=fallback)
         built = await self._command(kind, body, actor)
         if reply_to is not None and isinstance(built, c.HandleReaction):
             reply_to = _in_thread(reply_to, built)
+        if who.outsider and self._claims(built):
+            # Someone of another organisation (a Slack Connect channel) would meet the asker,
+            # an anonymous one too.
+            said = ChatMessage(body=text(ONLY_MEMBERS))
+            return Prepared(None, reply_to, said, workspace=actor.workspace)
         if isinstance(built, ParseError):
             return Prepared(
                 None, reply_to, ChatMessage(body=text(built.message)), workspace=actor.workspace
             )
         return Prepared(built, reply_to)
+
+    def _claims(self, built: c.Command | ParseError | None) -> bool:
+        """Whether a command takes a question: the claim button or a claim emoji."""
+        if isinstance(built, c.HandleReaction):
+            return canonical_emoji(built.emoji) in emoji_set(self.config.claim.emoji)
+        return isinstance(built, c.ClaimQuestion)
 
     async def _command(
         self, kind: str, body: Body, actor: c.Actor
@@ -198,6 +219,17 @@ def _in_thread(reply_to: ReplyTo, reaction: c.HandleReaction) -> ReplyTo:
     if tr.channel_ref(channel) != reply_to.channel:
         return reply_to
     return replace(reply_to, thread=thread_ts)
+
+
+def _pressed_in(body: Body) -> str | None:
+    """The thread (its thread_ts) of the message whose button was pressed: the container's,
+    else the message's; None for a message at the channel's root (a thread's first message
+    carries its own ts as thread_ts)."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    thread = container.get("thread_ts") or message.get("thread_ts")
+    pressed = container.get("message_ts") or message.get("ts")
+    return str(thread) if thread and thread != pressed else None
 
 
 def _channel(channel_id: object) -> Any:

@@ -1,6 +1,6 @@
-"""Bolt listeners: each stores its input in the inbox, then acknowledges (a slash command or a
-button press slow to store is acknowledged meanwhile: `STORE_BEFORE_ACK_SECONDS`); the work
-happens from the inbox (`adapters.slack.inbox`). Forms are opened here, right after the
+"""Bolt listeners: each stores its input in the inbox, then acknowledges (a slash command, a
+button press or a form slow to store is acknowledged meanwhile: `STORE_BEFORE_ACK_SECONDS`); the
+work happens from the inbox (`adapters.slack.inbox`). Forms are opened here, right after the
 acknowledgement, since a trigger lasts 3 seconds."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from bot.emoji import canonical_emoji, emoji_set
 from bot.flow.inbox import Inbox, InboxClosed
 from bot.forms import form_problems
 from bot.learning.forms import FAQ_GONE, draft_form, faq_form
-from bot.messages import parse_custom_id
+from bot.messages import ChatMessage, parse_custom_id, text
 from bot.ports import UnitOfWorkFactory
 from bot.privacy.commands import PersonBack, PersonLeft
 from bot.refs import WorkspaceRef
@@ -75,10 +75,11 @@ SLASH_COMMANDS = ("/askmentor", "/mentor", "/mentoradmin", "/kudos", "/lightning
 _ACK_TEXT = {"/askmentor": "Got it — one moment…"}  # it may come back as a draft to improve
 # Slack wants a slash command's response (the HTTP response, or the Socket Mode envelope's ack)
 # within 3 seconds of sending it, else the person sees "operation_timeout" (though the command
-# still runs); a button press's (block_actions) likewise, else Slack shows an error by the
-# button. A store still running after this long (a slow or locked database) is acknowledged
-# meanwhile (a command with WORKING_ON_IT, a button press with nothing) and finishes on its own;
-# one that then fails is told on the response_url, as the answer would have been (a button on
+# still runs); a button press's (block_actions) and a form's (view_submission) likewise, else
+# Slack shows an error by the button or in the form. A store still running after this long (a
+# slow or locked database) is acknowledged meanwhile (a command with WORKING_ON_IT, a button press
+# with nothing, a form closed) and finishes on its own; one that then fails is told on the
+# response_url, as the answer would have been (a form's submitter by DM without one; a button on
 # the App Home tab has none: it is logged). Counted from the request's arrival when the HTTP
 # route says when (ARRIVED in the Bolt context: its middleware spends the same budget), else
 # from the listener's start (Socket Mode).
@@ -168,23 +169,32 @@ class SlackBot:
         return bool(done)
 
     def finish_storing(self, storing: asyncio.Future[bool], body: Body, *, what: str) -> None:
-        """An input (`what`: "command", "button press") acknowledged before its store ended:
-        the store goes on by itself, and when it fails the person is told on the response_url
-        (nothing is stored, so nothing else will answer); without one (a button on the App Home
-        tab) it can only be logged. Shutting down (the wait cancelled) does not stop the store."""
+        """An input (`what`: "command", "button press", "form") acknowledged before its store
+        ended: the store goes on by itself, and when it fails the person is told on the
+        response_url (nothing is stored, so nothing else will answer), a form's submitter by DM
+        without one; a button on the App Home tab can only be logged. Shutting down (the wait
+        cancelled) does not stop the store."""
         log.warning("storing a Slack %s is slow; acknowledged meanwhile", what)
 
         async def finish() -> None:
             try:
                 await asyncio.shield(storing)
             except NotStored:
-                url = body.get("response_url")
-                if not url:
-                    log.warning("a slow Slack %s was not stored; nobody can be told", what)
-                    return
-                await self.gateway.tell(url, NOT_NOW)
+                await self._not_stored(body, what=what)
 
         self.background.start(finish(), what=f"storing a slow Slack {what}")
+
+    async def _not_stored(self, body: Body, *, what: str) -> None:
+        """Tell the person an input acknowledged meanwhile was not taken: on its response_url
+        (a form's is in its private_metadata), else a form's submitter by DM."""
+        form = body.get("view") if body.get("type") == "view_submission" else None
+        url = body.get("response_url") or tr.metadata_of(form or {}).get("response_url")
+        if url:
+            await self.gateway.tell(url, NOT_NOW)
+        elif form is not None and user_id(body):
+            await self.gateway.send_dm(tr.user_ref(user_id(body)), ChatMessage(body=text(NOT_NOW)))
+        else:
+            log.warning("a slow Slack %s was not stored; nobody can be told", what)
 
     async def news(self, change: PersonLeft | PersonBack) -> bool:
         """Whether a ``user_change`` changes anything, read before storing it: Slack sends one
@@ -412,7 +422,9 @@ def _happened_by(body: Body, watch: ChannelWatch) -> datetime:
 
 
 def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
-    """Wire every listener; each is a few lines: store, then acknowledge."""
+    """Wire every listener; each is a few lines: store, then acknowledge. Called after any
+    other listener is registered: the last one acknowledges every event left (Bolt runs the
+    first listener that matches)."""
 
     @bolt.middleware
     async def on_app_rate_limited(body: Body, next: Callable[[], Awaitable[Any]]) -> Any:
@@ -584,7 +596,9 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         bot.ask_about_soon(body, since=since)
 
     @bolt.view(re.compile(r"^mm_"))
-    async def on_view(ack: Ack, body: Body, view: Body) -> None:
+    async def on_view(ack: Ack, body: Body, view: Body, context: Body) -> None:
+        arrived = context.get(ARRIVED)
+        since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
         # Mistakes the person can fix in the form keep it open, their text kept, the message
         # under the field (Slack: `response_action: "errors"` in the ack).
         problems = bot.form_problems(body, view)
@@ -596,12 +610,32 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             if unposted is not None:  # kept open, the question in it, with why under it
                 await ack(response_action="errors", errors=_form_error(view, unposted))
                 return
+        # A submission too must be acknowledged within 3 seconds (else Slack shows an error in
+        # the form): a slow store closes the form meanwhile, and its outcome is said later.
+        storing = asyncio.ensure_future(bot.receive("view", body))
+        if not await bot.stored_in_time(storing, since=since):
+            await ack()
+            bot.finish_storing(storing, body, what="form")
+            return
         try:
-            await bot.receive("view", body)
+            storing.result()
         except NotStored:
             await ack(response_action="errors", errors=_form_error(view))
             return
         await ack()
+
+    _acknowledge_other_events(bolt)
+
+
+def _acknowledge_other_events(bolt: AsyncApp) -> None:
+    """Any event no listener above takes (one subscribed to by an older manifest, one Slack
+    added) is acknowledged: unhandled, Bolt answers 404, Slack sends it again, and an app
+    failing over 5% of its deliveries has its event subscriptions turned off."""
+
+    @bolt.event(re.compile(".*"))
+    async def on_other_event(ack: Ack, event: Body) -> None:
+        await ack()
+        log.debug("a Slack %s event is not for the app; acknowledged", event.get("type"))
 
 
 def _form_error(view: Body, said: str = NOT_NOW) -> dict[str, str]:

@@ -259,7 +259,7 @@ async def connect_oauth(
         background=background,
         watch=teams.watch,
     )
-    register_listeners(bolt, bot)
+    register_listeners(bolt, bot)  # last: it ends with the listener for every other event
     return bolt
 
 

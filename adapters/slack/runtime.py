@@ -533,8 +533,8 @@ async def _connect(
         background=background,
         watch=watch,
     )
-    register_listeners(bolt, bot)
     _note_uninstall(bolt)
+    register_listeners(bolt, bot)  # last: it ends with the listener for every other event
     return bolt
 
 

@@ -46,6 +46,9 @@ class SlackUser:
     # Slack says there is no such user here (user_not_found) or they were deactivated; False
     # when that is merely unknown (a look-up failed: the stand-in is used).
     missing: bool = False
+    # Not a member of this workspace: someone from another organisation in a Slack Connect
+    # channel (a guest of this workspace is a member of it).
+    outsider: bool = False
 
 
 class SlackDirectory:
@@ -167,6 +170,7 @@ def slack_user(
         timezone=info.get("tz") or None,
         bot=bool(info.get("is_bot")) or user_id == SLACKBOT,
         missing=bool(info.get("deleted")),
+        outsider=team is not None and not _member_of(info, team),
     )
 
 

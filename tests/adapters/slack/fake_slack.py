@@ -77,6 +77,11 @@ class FakeSlack:
         # Archived channels: listed with ``is_archived`` (left out with exclude_archived).
         self.archived: set[str] = set()
         self.private: set[str] = set()
+        # Who is in a channel (conversations.members): every user added and the bot, except the
+        # ones listed here for a channel (channel id → user ids not in it). `members_page`: at
+        # most this many a page (Slack may answer fewer than the `limit` asked for).
+        self.not_in: dict[str, set[str]] = {}
+        self.members_page: int | None = None
         # Blocks Slack refuses: chat.postMessage/update/postEphemeral with non-empty blocks answer
         # this error (e.g. ``invalid_blocks``, ``msg_blocks_too_long``); text alone is accepted.
         self.refuse_blocks: str | None = None
@@ -135,10 +140,18 @@ class FakeSlack:
         tz: str = "Europe/Berlin",
         email: str = "",
         team_id: str = TEAM_ID,
+        bot: bool = False,
+        guest: bool = False,
     ) -> None:
+        """A user as users.info shows them: `team_id` their home workspace (another one's for
+        someone in a Slack Connect channel), `bot` an app's bot user, `guest` a single-channel
+        guest (``is_restricted`` and ``is_ultra_restricted``)."""
         self.users[user_id] = {
             "id": user_id,
             "team_id": team_id,
+            "is_bot": bot,
+            "is_restricted": guest,
+            "is_ultra_restricted": guest,
             "name": name,
             "real_name": name.title(),
             "tz": tz,
@@ -553,6 +566,23 @@ class FakeSlack:
         return {
             "channels": page,
             "response_metadata": {"next_cursor": str(nxt) if nxt < len(items) else ""},
+        }
+
+    def _conversations_members(self, p: dict[str, Any]) -> dict[str, Any]:
+        """A channel's member ids, with cursor pagination as Slack documents it (`limit`, at most
+        1,000; `response_metadata.next_cursor`, empty at the end)."""
+        channel = str(p.get("channel", ""))
+        ws = self.workspaces.get(str(p.get("_token", "")))
+        if channel not in (ws["channels"] if ws is not None else self.channels).values():
+            return {"ok": False, "error": "channel_not_found"}
+        outside = self.not_in.get(channel, set())
+        members = [u for u in [*self.users, BOT_USER] if u not in outside]
+        limit = min(int(p.get("limit") or 100), 1000, self.members_page or 1000)
+        start = int(p.get("cursor") or 0)
+        end = start + limit
+        return {
+            "members": members[start:end],
+            "response_metadata": {"next_cursor": str(end) if end < len(members) else ""},
         }
 
     def _users_info(self, p: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,11 @@ that then fails is told on the response_url, and a fast store is acknowledged as
 A button press (block_actions) likewise: Slack wants it acknowledged within 3 seconds (else it
 shows an error by the button); past the guard it is acknowledged with no body, stored once, and
 a store that then fails is told on the response_url (a message's button) or logged (a button on
-the App Home tab, whose payload has no response_url)."""
+the App Home tab, whose payload has no response_url).
+
+A form's submission (view_submission) likewise: past the guard the form is closed (an empty ack),
+and a store that then fails is told on the response_url it was opened with (its
+private_metadata), else by DM."""
 
 from __future__ import annotations
 
@@ -272,3 +276,65 @@ async def test_a_slow_home_tab_button_press_that_then_fails_is_logged_without_a_
     assert not any("storing a slow Slack button press failed" in m for m in said), said
     assert not slack.fake.to("response_url")
     assert await inbox_rows(slack, "slack:action:%") == 0
+
+
+# --- form submissions (view_submission) -------------------------------------------------------
+
+
+def ask_form(slack: SlackHarness, *, response_url: str | None) -> dict[str, Any]:
+    """The ask form as submitted, with the private_metadata the app put in it when opening."""
+    meta = {"channel": MENTORING, "response_url": response_url}
+    return {
+        "callback_id": "mm_ask",
+        "private_metadata": json.dumps(meta),
+        "state": {
+            "values": {"question": {"value": {"type": "plain_text_input", "value": QUESTION}}}
+        },
+    }
+
+
+async def test_a_slow_form_submission_closes_the_form_within_the_guard_then_is_stored(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await slack.join("bob", "python, pandas")
+    gate = Gate(slack, monkeypatch)
+    loop = asyncio.get_running_loop()
+    sent = loop.time()
+    form = ask_form(slack, response_url=slack.fake.response_url("form1"))
+    response = await answered_promptly(slack.submit("alice", form))
+    took = loop.time() - sent
+    assert response.status_code == 200 and not response.content  # an empty ack closes the form
+    assert GUARD <= took < PROMPT
+    assert gate.waiting == 1 and not gate.opened.is_set()  # acknowledged before it was stored
+    gate.open()
+    await slack.card_of(1)
+    await slack.replies_to("alice", "your question is #1")
+    await slack.settled()
+    assert await inbox_rows(slack, "slack:view:%") == 1
+    assert not told(slack, NOT_NOW)
+
+
+async def test_a_slow_form_that_then_fails_is_told_on_the_response_url_it_was_opened_with(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = Gate(slack, monkeypatch)
+    form = ask_form(slack, response_url=slack.fake.response_url("form1"))
+    response = await answered_promptly(slack.submit("alice", form))
+    assert response.status_code == 200 and not response.content
+    gate.open(failing=RuntimeError("database is locked"))
+    [sorry] = await slack.fake.wait_for(lambda: told(slack, NOT_NOW), what="the apology")
+    assert sorry.params["key"] == "form1"
+    await slack.settled()
+    assert await inbox_rows(slack, "slack:view:%") == 0
+
+
+async def test_a_slow_form_without_a_response_url_that_then_fails_is_told_by_dm(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = Gate(slack, monkeypatch)
+    response = await answered_promptly(slack.submit("alice", ask_form(slack, response_url=None)))
+    assert response.status_code == 200 and not response.content
+    gate.open(failing=RuntimeError("database is locked"))
+    await slack.replies_to("alice", "couldn.t take that right now")
+    assert slack.fake.to("chat.postMessage", channel=USERS["alice"])
+    assert not slack.fake.to("response_url")

@@ -330,3 +330,10 @@ async def test_a_token_that_is_not_an_app_token_stops_start_up(
         await asyncio.wait_for(start_slack(slack_app), timeout=10)
     assert tasks_running(CLIENT_LOOPS) == []
     assert not fake_slack.to("socket.open")
+
+
+async def test_an_event_no_listener_takes_is_acknowledged_over_the_socket(
+    socket_slack: SocketHarness,
+) -> None:
+    sent = await socket_slack.send_event({"type": "team_join", "user": {"id": "U0NEW0001"}})
+    assert not (await socket_slack.fake.ack_of(sent)).failed

@@ -24,7 +24,7 @@ from adapters.slack.translate import ASK_ABOUT_SHORTCUT, workspace_ref
 from bot.clock import SystemClock
 from bot.errors import StartupError
 from bot.main import build_app
-from tests.adapters.slack.conftest import SECRET, SlackHarness, slack_config
+from tests.adapters.slack.conftest import MENTORING, SECRET, USERS, SlackHarness, slack_config
 from tests.adapters.slack.fake_slack import TEAM_ID, FakeSlack
 
 MANIFESTS = Path(__file__).parents[3] / "adapters" / "slack"
@@ -346,3 +346,24 @@ async def test_a_refused_token_says_where_to_copy_it_again(
             await connect(app, settings(fake_slack))
     finally:
         await app.dispose()
+
+
+OTHER_EVENTS = [
+    {"type": "team_join", "user": {"id": "U0NEW0001", "name": "new"}},
+    {
+        "type": "reaction_removed",
+        "user": USERS["bob"],
+        "reaction": "raising_hand",
+        "item": {"type": "message", "channel": MENTORING, "ts": "1700000000.000001"},
+        "event_ts": "1700000000.000002",
+    },
+    {"type": "member_left_channel", "user": USERS["bob"], "channel": MENTORING, "team": TEAM_ID},
+]
+
+
+@pytest.mark.parametrize("event", OTHER_EVENTS, ids=lambda e: e["type"])
+async def test_an_event_no_listener_takes_is_acknowledged(
+    slack: SlackHarness, event: dict[str, Any]
+) -> None:
+    response = await slack.event(event)
+    assert response.status_code == 200  # Bolt's 404 would have Slack send it again

@@ -1,0 +1,65 @@
+"""Where a session opens with `[slack] thread_mode = "thread"`: under the card only when asker and
+mentor are both members of the mentoring channel (conversations.members), else in a group DM, as
+someone outside the channel (a private channel, a guest, a public channel never joined) would
+never see a thread there; when membership can't be read, in the thread as before."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
+from tests.adapters.slack.test_slack_flows import asked, claimed, intro
+
+
+async def group_dm_intro(slack: SlackHarness) -> str:
+    opened = await slack.fake.wait_for(lambda: slack.fake.to("conversations.open"), what="group DM")
+    assert set(opened[0].params["users"].split(",")) == {USERS["alice"], USERS["bob"]}
+    group = await slack.fake.wait_for(
+        lambda: next(
+            (c for c in slack.fake.to("chat.postMessage") if str(c.params["channel"])[0] == "G"),
+            None,
+        ),
+        what="intro in the group DM",
+    )
+    return str(group.params["channel"])
+
+
+@pytest.mark.parametrize("outside", ["alice", "bob"])
+async def test_a_session_member_outside_the_mentoring_channel_gets_a_group_dm(
+    slack: SlackHarness, outside: str
+) -> None:
+    slack.fake.not_in[MENTORING] = {USERS[outside]}
+    ts = await asked(slack)
+    await slack.click("bob", "mm:claim:1", channel=MENTORING, ts=ts)
+    await group_dm_intro(slack)
+    await slack.settled()
+    assert not slack.fake.to("chat.postMessage", thread_ts=ts)
+
+
+async def test_members_are_read_page_by_page_and_a_session_of_members_stays_in_the_thread(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.members_page = 1  # the asker and mentor on different pages
+    ts = await claimed(slack)
+    pages = slack.fake.to("conversations.members", channel=MENTORING)
+    assert len(pages) >= 2
+    assert not slack.fake.to("conversations.open")
+    assert (await intro(slack, ts)).params["channel"] == MENTORING
+
+
+async def test_a_failed_membership_look_up_keeps_the_thread_and_warns_once(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.fake.errors["conversations.members"] = "missing_scope"
+    with caplog.at_level(logging.WARNING, logger="adapters.slack.gateway"):
+        ts = await claimed(slack)
+        await slack.command("carol", "/askmentor", "How do I pivot a pandas DataFrame by date?")
+        await slack.card_of(2)
+        await slack.click("bob", "mm:claim:2", channel=MENTORING, ts=slack.card_ts(2))
+        await intro(slack, slack.card_ts(2))
+    assert (await intro(slack, ts)).params["channel"] == MENTORING
+    warned = [r for r in caplog.records if "who is in the mentoring channel" in r.getMessage()]
+    assert len(warned) == 1
+    assert "missing_scope" in warned[0].getMessage()
