@@ -194,13 +194,33 @@ def _scheduled_reply(s: Lightning, tz: str, invited: int | None, now: datetime) 
     )
 
 
+_QUOTES = "\"'“”‘’"
+
+
 async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
     """Anyone offers a talk: it is scheduled at once, with them as the speaker."""
     ws = await require_workspace(ctx, cmd.actor)
     topic = " ".join(cmd.topic.split()).strip("#")
+    as_typed = len(topic) > 2 and topic[0] in _QUOTES and topic[-1] in _QUOTES
+    if as_typed:
+        topic = topic[1:-1].strip()
     if not topic or len(topic) > 60:
         raise Refusal("Name the topic in a word or two, e.g. `/lightning propose pandas ...`.")
-    topic = ctx.services.taxonomy.canonical(topic) or topic.lower()
+    taxonomy = ctx.services.taxonomy
+    canon = taxonomy.canonical(topic)
+    near = None if canon is not None or as_typed else taxonomy.close_to(topic)
+    if near is not None:  # the card shows it to everyone: a typo is asked about first
+        raise Refusal(
+            text(
+                "“",
+                UserText(topic),
+                f"” isn't a topic I know — did you mean {near}? Nothing was posted: propose "
+                f"again with `{near}`, or put the topic in quotes (",
+                UserText(f'"{topic}"'),
+                ") to use it as you typed it.",
+            )
+        )
+    topic = canon or topic.lower()
     title = _clean_title(cmd.title)
     starts, tz = await _start(ctx, cmd.actor, cmd)
     for coming in await ctx.uow.lightning.upcoming(ws.ref, ctx.clock.now()):

@@ -456,6 +456,16 @@ class Taxonomy:
             hit = self.lookup_fuzzy(words, threshold=threshold)
         return hit
 
+    def close_to(self, word: str) -> str | None:
+        """The skill a short unknown word is one edit away from ("gti" → git): a likely typo,
+        worth asking about where the word would be shown to everyone (`canonical` reads typos
+        only in longer words). None for a known term or nothing that close."""
+        key = _norm(word)
+        if len(key) < 3 or " " in key or key in self._exact:
+            return None
+        found = process.extractOne(key, list(self._exact), scorer=OSA.distance, score_cutoff=1)
+        return self._exact[found[0]] if found else None
+
     def normalize(self, skills: Iterable[str], *, threshold: float = 85.0) -> tuple[str, ...]:
         """Map free-text skills onto the taxonomy; unknown ones are kept and learned. A learned
         one-word skill that is an everyday English word is kept quiet: on the mentor's profile,

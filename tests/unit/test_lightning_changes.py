@@ -209,3 +209,20 @@ async def test_the_same_talk_proposed_twice_is_one_session(core: Core) -> None:
     )
     assert another_talk.startswith("Thank you!"), another_talk
     assert len(core.db.rows("lightning")) == 3
+
+
+async def test_a_topic_one_letter_off_a_known_one_is_asked_about_before_anyone_sees_it(
+    core: Core,
+) -> None:
+    """ "gti" is shown on a card to everyone: "did you mean git?" first; quoted, it is taken as
+    typed; a longer typo is read as its skill, as everywhere."""
+    from bot.lightning.commands import ProposeLightning
+
+    typo = await core.reply(ProposeLightning(core.actor("bob"), "gti", LATER, TITLE))
+    assert "did you mean git?" in typo and "Nothing was posted" in typo
+    assert core.db.rows("lightning") == []
+    as_typed = await core.reply(ProposeLightning(core.actor("bob"), '"gti"', LATER, TITLE))
+    assert as_typed.startswith("Thank you!"), as_typed
+    longer = await core.reply(ProposeLightning(core.actor("bob"), "kubernets", LATER, TITLE))
+    assert longer.startswith("Thank you!"), longer
+    assert sorted(s.topic for s in core.db.rows("lightning")) == ["gti", "kubernetes"]
