@@ -56,10 +56,14 @@ def draw_digest_chart(digest: Digest) -> Figure:
     now = [t.asked, t.claimed, t.resolved, t.unanswered]
     before = [p.asked, p.claimed, p.resolved, p.unanswered]
     xs = range(len(labels))
-    counts.bar(
-        [x - 0.2 for x in xs], before, 0.4, label=digest.week.previous().label, color=_BEFORE
-    )
-    bars = counts.bar([x + 0.2 for x in xs], now, 0.4, label=digest.week.label, color=_THIS)
+    if digest.previous_known:
+        counts.bar(
+            [x - 0.2 for x in xs], before, 0.4, label=digest.week.previous().label, color=_BEFORE
+        )
+        bars = counts.bar([x + 0.2 for x in xs], now, 0.4, label=digest.week.label, color=_THIS)
+    else:  # the workspace's first week: no week before it to compare with
+        before = []
+        bars = counts.bar(list(xs), now, 0.6, label=digest.week.label, color=_THIS)
     counts.bar_label(bars, fontsize=8)
     counts.set_xticks(list(xs), labels)
     counts.yaxis.set_major_locator(MaxNLocator(integer=True))  # questions come whole

@@ -117,3 +117,10 @@ def test_the_topics_title_says_only_the_most_asked_are_shown(digest: Digest) -> 
     assert any(t.startswith("Top 8 of 10 topics") for t in titles), titles
     few = draw_digest_chart(digest)
     assert not any(t.startswith("Top 8") for t in (ax.get_title() for ax in few.axes))
+
+
+def test_a_workspaces_first_week_is_charted_without_a_week_before_it(digest: Digest) -> None:
+    first = replace(digest, previous=WeekTally(), previous_known=False)
+    counts = draw_digest_chart(first).axes[0]
+    assert [t.get_text() for t in counts.get_legend().get_texts()] == ["2026-W48"]
+    assert len(_bars(counts)) == 4  # asked, claimed, resolved, unanswered: this week's only
