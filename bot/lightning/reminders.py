@@ -51,7 +51,10 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
         return
     if nudge.step != REMIND["done"]:
         return
-    s = replace(s, state=LightningState.HELD, held_at=now)
+    # Held when it ended, not when this ran (later, if the process was down then): the digest
+    # counts it in the week it took place.
+    ended = s.ends_at if s.ends_at is not None and s.ends_at < now else now
+    s = replace(s, state=LightningState.HELD, held_at=ended)
     if not await ctx.uow.lightning.save(s, expected_state=LightningState.SCHEDULED):
         return
     ws = await workspace_of(ctx, s.workspace)

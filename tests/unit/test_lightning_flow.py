@@ -225,6 +225,18 @@ async def test_after_the_session_attendees_rate_it_and_the_speaker_gets_points_a
     assert len(badge) == 1
 
 
+async def test_a_session_noticed_late_is_held_when_it_ended_for_the_digests_week(
+    core: Core,
+) -> None:
+    """The process was down over the weekend: the session of Wednesday 15:00 counts as held
+    on Wednesday 15:15 (its week's digest lists it), not when the bot came back."""
+    await scheduled(core)
+    await at(core, AT + timedelta(days=6))
+    [s] = core.db.rows("lightning")
+    assert s.state is LightningState.HELD and s.ends_at is not None
+    assert s.held_at == s.ends_at
+
+
 async def test_only_people_who_signed_up_rate_and_only_once(core: Core) -> None:
     n = await scheduled(core)
     await core.reply(JoinLightning(core.actor("asker1"), n))
