@@ -59,7 +59,7 @@ MENTOR_USAGE = (
     "`/mentor resume` · `/mentor me` · `/mentor list [skill]` · `/mentor leaderboard [month|all]` · "
     "`/mentor why <n>` · "
     "`/mentor handover <n> @someone` · `/mentor stage senior` · `/mentor region Europe` · "
-    "`/mentor learn [stop]` · `/mentor feedback` · `/mentor home` · `/mentor leave` · "
+    "`/mentor learn [start|stop]` · `/mentor feedback` · `/mentor home` · `/mentor leave` · "
     "`/mentor mydata`"
 )
 MENTOR_ABOUT_USAGE = (
@@ -385,7 +385,12 @@ def parse_mentor(
             return lc.ShowLearning(actor)
         if rest.lower() == "stop":
             return lc.StopLearning(actor)
-        return ParseError("`/mentor learn` shows your lessons; `/mentor learn stop` ends them.")
+        if rest.lower() in ("start", "resume"):
+            return lc.ShowLearning(actor, start=True)
+        return ParseError(
+            "`/mentor learn` shows your lessons; `/mentor learn start` picks stopped ones up "
+            "again; `/mentor learn stop` ends them."
+        )
     if sub == "feedback":
         return lc.ShowMentorFeedback(actor)
     if sub == "leave":

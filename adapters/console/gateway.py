@@ -10,12 +10,13 @@ from pathlib import Path
 
 from adapters.console.render import render_message
 from bot.flow.outbox import ReplyTo
-from bot.messages import ChatMessage
+from bot.messages import Action, ChatMessage
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 
 __all__ = ["PLATFORM", "ConsoleGateway"]
 
 PLATFORM = "console"
+_BUTTON_MESSAGES_KEPT = 5
 
 
 class ConsoleGateway:
@@ -32,12 +33,18 @@ class ConsoleGateway:
         self._thread_names: dict[ThreadRef, str] = {}
         self._where: dict[MessageRef, str] = {}
         self._exports: Path | None = None  # where this run writes data exports
+        # The buttons printed on each number (a question, lesson, draft…), latest message first,
+        # each with the one person who saw it (None: a channel or thread, everyone).
+        self._buttons: dict[int, list[tuple[UserRef | None, tuple[Action, ...]]]] = {}
 
     def _next(self, prefix: str) -> str:
         self._seq += 1
         return f"{prefix}/{self._run}.{self._seq}"
 
-    def emit(self, where: str, message: ChatMessage, *, note: str = "") -> None:
+    def emit(
+        self, where: str, message: ChatMessage, *, note: str = "", seen_by: UserRef | None = None
+    ) -> None:
+        self._remember_buttons(message.actions, seen_by)
         lines = render_message(message)
         if message.attachment is not None and message.attachment.mime == "application/json":
             # A data export: written to a file whose path is printed (the JSON may be long),
@@ -104,7 +111,7 @@ class ConsoleGateway:
     async def send_dm(
         self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
-        self.emit(f"DM {user.id}", message)
+        self.emit(f"DM {user.id}", message, seen_by=user)
         return MessageRef(PLATFORM, self._next(f"dm-{user.id}"))
 
     async def send_private(
@@ -116,12 +123,32 @@ class ConsoleGateway:
         key: str = "",
         retry: bool = False,
     ) -> None:
-        self.emit(f"only {user.id} sees", message)
+        self.emit(f"only {user.id} sees", message, seen_by=user)
 
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> None:
-        self.emit(f"only {to.user.id} sees", message)
+        self.emit(f"only {to.user.id} sees", message, seen_by=to.user)
+
+    def _remember_buttons(self, actions: Sequence[Action], seen_by: UserRef | None) -> None:
+        for n in dict.fromkeys(a.question_id for a in actions):
+            mine = tuple(a for a in actions if a.question_id == n)
+            same = (seen_by, {a.id for a in mine})
+            earlier = [
+                (who, b) for who, b in self._buttons.get(n, []) if (who, {a.id for a in b}) != same
+            ]
+            self._buttons[n] = [(seen_by, mine), *earlier][:_BUTTON_MESSAGES_KEPT]
+
+    def buttons_on(self, number: int, action: str, *, user: UserRef | None) -> tuple[Action, ...]:
+        """The buttons `user` saw printed on `number` that a mistyped `action` was likely meant
+        for: the latest message with a button of its kind (``mentor:…``), else all of them."""
+        printed = [b for who, b in self._buttons.get(number, []) if who in (None, user)]
+        kind, colon, _ = action.partition(":")
+        for buttons in printed if colon else ():
+            if any(a.id.startswith(f"{kind}:") for a in buttons):
+                return buttons
+        every = {a.id: a for buttons in reversed(printed) for a in buttons}
+        return tuple(every.values())
 
     def thread_label(self, number: int) -> str | None:
         ref = self.threads.get(number)

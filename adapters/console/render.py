@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 from bot.hygiene import strip_invisible
-from bot.messages import Bold, ChatMessage, Jump, Link, Mention, Plain, Text, UserText, When
+from bot.messages import (
+    Action,
+    Bold,
+    ChatMessage,
+    Jump,
+    Link,
+    Mention,
+    Plain,
+    Text,
+    UserText,
+    When,
+)
 from bot.refs import ThreadRef
 
-__all__ = ["render_message", "render_text"]
+__all__ = ["how_to_press", "render_button", "render_message", "render_text"]
+
+# Buttons that open a form on the platforms (or carry no number): what to type here instead.
+_TYPED_INSTEAD = {
+    "comment": "comment {n} <text>",
+    "faq": "faq {n} <text>",
+    "teach": "/lightning accept {n} <YYYY-MM-DD HH:MM> <title>",
+    "ask": "/askmentor <question>",
+    "skills": "/mentor skills <skill, ...>",
+    "pause": "/mentor pause [7d]",
+    "resume": "/mentor resume",
+    "dashboard": "/mentoradmin dashboard",
+}
 
 
 def render_text(t: Text) -> str:
@@ -47,5 +70,19 @@ def render_message(msg: ChatMessage) -> list[str]:
     if msg.attachment:
         lines.append(f"(attachment: {msg.attachment.filename}, {len(msg.attachment.data)} bytes)")
     if msg.actions:
-        lines.append(" ".join(f"[{a.label}]" for a in msg.actions))
+        lines.append(" ".join(render_button(a) for a in msg.actions))
     return lines
+
+
+def how_to_press(action: Action) -> str:
+    """The console line that presses `action`: ``click mentor:2 1``, or the line a form's
+    button stands for (``comment 3 <text>``)."""
+    typed = _TYPED_INSTEAD.get(action.id)
+    if typed is not None:
+        return typed.format(n=action.question_id)
+    return f"click {action.id} {action.question_id}"
+
+
+def render_button(action: Action) -> str:
+    """``[Release it → click mentor:2 1]``: the label and what to type for it."""
+    return f"[{action.label} → {how_to_press(action)}]"

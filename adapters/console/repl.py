@@ -22,6 +22,7 @@ from bot.clock import ManualClock
 from bot.emoji import canonical_emoji, emoji_set
 from bot.errors import StartupError
 from bot.flow.outbox import ReplyTo
+from bot.messages import Action
 from bot.recognition.commands import GiveKudos
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from bot.textcommands import ParseError
@@ -114,6 +115,7 @@ class ConsoleSession:
             now=self.clock.now(),
             card_of=self.gateway.cards.get,
             thread_of=self.gateway.threads.get,
+            buttons_on=self._buttons_seen,
         )
         if parsed is None:
             return
@@ -130,6 +132,10 @@ class ConsoleSession:
         if isinstance(parsed, GiveKudos) and not await self._is_someone(parsed):
             return
         await self._run(parsed)
+
+    def _buttons_seen(self, number: int, action: str) -> tuple[Action, ...]:
+        user = self.actor.user if self.actor else None
+        return self.gateway.buttons_on(number, action, user=user)
 
     async def _is_someone(self, kudos: GiveKudos) -> bool:
         """Slack and Discord take a real member; a console name is typed: kudos go only to a

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz, process
 
 from adapters.console.gateway import PLATFORM
+from adapters.console.render import how_to_press
 from bot import commands as c
 from bot.learning import commands as lc
 from bot.lightning.commands import typed
+from bot.messages import Action
 from bot.refs import MessageRef, ThreadRef, UserRef
 from bot.textcommands import (
     ParseError,
@@ -40,7 +42,7 @@ Lines you can type:
                                            leaderboard [month|all], why <n>, handover <n> <name>
   /mentor stage <early|mid|senior|lead|executive>
                                            your career stage; also /mentor region <text>,
-                                           learn [stop], feedback, home, leave, mydata
+                                           learn [start|stop], feedback, home, leave, mydata
   /mentoradmin digest [YYYY-Www]           admin commands (user `admin` is an admin); also
                                            stats, audit, dashboard, export <name>,
                                            forget <name> [confirm]
@@ -65,7 +67,9 @@ Lines you can type:
                                            session n: join, leave, notnow, lrate:1..lrate:5; on a
                                            coached draft n: post, edit; on FAQ entry n: faqok,
                                            faqupdate, faqretire; a lesson's quick check:
-                                           mentee:<option> or mentor:<option> <lesson>
+                                           mentee:<option> or mentor:<option> <lesson>.
+                                           Every printed button shows the line that presses
+                                           it: [Say nothing → click mentor:3 1]
   faq <n> <text>                           save resolved question n as an FAQ answer
   comment <n> <text>                       add a comment to your rating of question n
   say <n> <text>                           write in the thread of question n (✅ resolves)
@@ -131,6 +135,7 @@ def translate(
     now: datetime,
     card_of: Callable[[int], MessageRef | None],
     thread_of: Callable[[int], ThreadRef | None],
+    buttons_on: Callable[[int, str], Sequence[Action]] = lambda n, action: (),
 ) -> c.Command | Meta | ParseError | None:
     """One console line → a command, a console instruction, a parse error, or None (blank)."""
     # A script saved as "UTF-8 with BOM" (Windows Notepad) starts with U+FEFF: not part of the line.
@@ -201,7 +206,7 @@ def translate(
         n = _number(parts[-1]) if len(parts) == 2 else None
         if n is None or (" " in parts[0] and not parts[0].lower().startswith("topic:")):
             return ParseError("Click like `click claim 3` or `click rate:5 3`.")
-        return _click(actor, " ".join(parts[0].lower().split()), n)
+        return _click(actor, " ".join(parts[0].lower().split()), n, buttons_on)
     return _not_understood(word)
 
 
@@ -232,7 +237,9 @@ def _not_understood(word: str) -> ParseError:
     return ParseError(f"I don't understand `{word}`.{guess}")
 
 
-def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
+def _click(
+    actor: c.Actor, action: str, n: int, buttons_on: Callable[[int, str], Sequence[Action]]
+) -> c.Command | ParseError:
     if action == "comment":  # a form on the platforms; a line of its own here
         return ParseError(
             f"In the console, write your comment as a line: `comment {n} Very clear, thanks!`"
@@ -250,6 +257,13 @@ def _click(actor: c.Actor, action: str, n: int) -> c.Command | ParseError:
     if command is not None:
         # A lightning session is clicked by the number shown on it, as typed commands name it.
         return typed(command)
+    printed = buttons_on(n, action)
+    if printed:
+        return ParseError(
+            f"There's no `{action}` button on {n}. Its buttons: "
+            + " · ".join(f"{how_to_press(a)} ({a.label})" for a in printed)
+            + "."
+        )
     return ParseError(
         f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
         "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, post, edit, "

@@ -92,9 +92,11 @@ class MentorCommands(commands.Cog):
         await self._mentor(interaction, "region", region=region)
 
     @mentor.command(name="learn", description="Your short lessons: progress and the next one")
-    @app_commands.describe(stop="Stop the lessons")
-    async def learn(self, interaction: Interaction, stop: bool = False) -> None:
-        await self._mentor(interaction, "learn", stop=stop)
+    @app_commands.describe(stop="Stop the lessons", start="Pick stopped lessons up again")
+    async def learn(
+        self, interaction: Interaction, stop: bool = False, start: bool = False
+    ) -> None:
+        await self._mentor(interaction, "learn", stop=stop, start=start)
 
     @mentor.command(name="feedback", description="Your ratings and comments as a mentor")
     async def feedback(self, interaction: Interaction) -> None:

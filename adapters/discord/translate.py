@@ -253,6 +253,8 @@ def mentor_command(
     rest = _option_text(options, argument) if argument else ""
     if subcommand == "learn" and options.get("stop"):
         return lc.StopLearning(actor)
+    if subcommand == "learn" and options.get("start"):
+        return lc.ShowLearning(actor, start=True)
     parsed = parse_mentor(actor, f"{subcommand} {rest}".strip())
     if subcommand == "join" and isinstance(parsed, c.RegisterMentor):
         parsed = replace(

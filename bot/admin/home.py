@@ -74,6 +74,8 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
         parts += [text(""), (await upcoming_text(ctx, ws, cmd.actor.user)).body]
     if ctx.config.points.leaderboard:
         parts += [text(""), await leaderboard_text(ctx, cmd.actor.workspace)]
+    if fields:  # they follow the body: a heading of their own, apart from the leaderboard
+        parts += [text(""), text(Bold("Your mentor profile" if mentor else "Your profile"))]
     ctx.reply(
         ChatMessage(
             title=text(Bold("Micromentor")),

@@ -371,12 +371,13 @@ def digest_message(
         text(
             Bold("Ratings: "),
             (
-                f"helpfulness {_rating_text(t.average_rating)} from {plural(t.ratings, 'rating')}"
+                f"helpfulness: {_rating_text(t.average_rating)} from {plural(t.ratings, 'rating')}"
                 if t.ratings
                 else "helpfulness: no ratings this week"
             )
             + f"{last_week(_rating_text(p.average_rating))} · "
-            f"question clarity {_rating_text(t.average_clarity)}",
+            "clarity: "
+            + ("no ratings" if t.average_clarity is None else _rating_text(t.average_clarity)),
         ),
     ]
     if t.top_mentors:

@@ -30,9 +30,11 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ShowLearning(Command):
-    """`/mentor learn`: progress in each course and the next lesson (starting one if none)."""
+    """`/mentor learn`: progress in each course and the next lesson (starting one if none);
+    `/mentor learn start` (`start`) picks a stopped course up again as well."""
 
     actor: Actor
+    start: bool = False
 
 
 @dataclass(frozen=True, slots=True)

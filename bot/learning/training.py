@@ -2,7 +2,7 @@
 (the askers' course) or `/mentor join` (the mentors' course); the next ones come as nudges every
 ``[learning] every_days``, at the start of the learner's working time (quiet hours); `/mentor
 learn` shows where they are and when the next lesson comes (never sending it before its day);
-`/mentor learn stop` ends it; quick checks are buttons."""
+`/mentor learn stop` ends it, `/mentor learn start` picks it up again; quick checks are buttons."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _from_step(step: int) -> tuple[Track, int]:
 
 async def enroll(ctx: Context, *, user: UserRef, workspace: WorkspaceRef, track: Track) -> None:
     """Start `track` for `user` the first time only (a course once stopped stays stopped until
-    they ask for it with `/mentor learn`)."""
+    they ask for it with `/mentor learn start`)."""
     if not ctx.config.learning.enabled:
         return
     if await ctx.uow.learning.get(user, track) is not None:
@@ -102,7 +102,7 @@ async def send_lesson(ctx: Context, nudge: Nudge, now: datetime) -> None:
         return
     if await _gone(ctx, e):
         # Left mentoring (the mentors' course) or the workspace: no more lessons. The course
-        # counts as stopped, so `/mentor learn` picks it up again should they come back.
+        # counts as stopped, so `/mentor learn start` picks it up again should they come back.
         e.stopped_at = now
         await ctx.uow.learning.save(e)
         return
@@ -184,8 +184,9 @@ async def _arrives(ctx: Context, e: Enrollment, due: datetime) -> datetime:
 async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
     """Where someone is in each course, without sending a lesson before its day: someone with
     no course starts the askers' one (and the mentors' one if they mentor) with lesson 1; a
-    stopped course picks up again (its next lesson at once if its day has come, else by DM on
-    its day); a running one says when its next lesson comes."""
+    stopped course says how to pick it up, and with `start` picks up again (its next lesson at
+    once if its day has come, else by DM on its day); a running one says when its next lesson
+    comes."""
     if not ctx.config.learning.enabled:
         raise Refusal("Lessons are switched off here.")
     ws = await require_workspace(ctx, cmd.actor)
@@ -224,9 +225,12 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
                 text(
                     *head,
                     f"paused after {had} of {len(c)} lessons: you left the mentor list. "
-                    "Join again (`/mentor join <skills>`) and `/mentor learn` picks it up.",
+                    "Join again (`/mentor join <skills>`) and `/mentor learn start` picks it up.",
                 )
             )
+            continue
+        if e.stopped_at is not None and not cmd.start:
+            summary.append(text(*head, _stopped(e, c)))
             continue
         if e.stopped_at is not None:
             had = min(e.next_lesson - 1, len(c))
@@ -267,6 +271,14 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
         await _deliver(ctx, e, courses[e.track], as_reply=True)
 
 
+def _stopped(e: Enrollment, c: Course) -> str:
+    """A stopped course's line in `/mentor learn`, with the command that picks it up."""
+    had = min(e.next_lesson - 1, len(c))
+    if had:
+        return f"stopped after {had} of {len(c)} lessons — `/mentor learn start` picks it up again"
+    return f"stopped before lesson 1 of {len(c)} — `/mentor learn start` starts it"
+
+
 async def stop_learning(cmd: StopLearning, ctx: Context) -> None:
     """No more lessons (pending lesson nudges find the course stopped and do nothing). A course
     not started yet is recorded as stopped too, so that it does not start by itself later (at a
@@ -287,15 +299,20 @@ async def stop_learning(cmd: StopLearning, ctx: Context) -> None:
             e = Enrollment(cmd.actor.user, cmd.actor.workspace, track, now, stopped_at=now)
             await ctx.uow.learning.save(e)
     if not enrolled:
-        ctx.reply("Done: no lessons will come. `/mentor learn` starts them any time.")
+        ctx.reply("Done: no lessons will come. `/mentor learn start` starts them any time.")
         return
     if not stopped:
         if enrolled and all(e.completed_at is not None for e in enrolled):
             ctx.reply("You have no lessons running: you finished them all. Well done!")
         else:
-            ctx.reply("You have no lessons running. `/mentor learn` starts them again any time.")
+            ctx.reply(
+                "You have no lessons running. `/mentor learn start` starts them again any time."
+            )
         return
-    ctx.reply("Done: no more lessons. `/mentor learn` picks up where you stopped, any time.")
+    ctx.reply(
+        "Done: no more lessons. `/mentor learn` shows where you stopped; `/mentor learn start` "
+        "picks up there, any time."
+    )
 
 
 async def answer_check(cmd: AnswerCheck, ctx: Context) -> None:

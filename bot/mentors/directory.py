@@ -87,6 +87,13 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
     ]
     if not ranked:
         out.append(text("No mentor has a skill that fits these topics."))
+    else:
+        out.append(
+            text(
+                "Scores are as of now (recomputed for this answer); the numbers are the card's "
+                "order, decided when it was posted, so the two may differ."
+            )
+        )
     if q.anonymous and admin and cmd.actor.user not in q.suggested:
         # Whoever fits but is missing from the ranking (or from the card) would be the asker.
         out.append(
@@ -106,10 +113,13 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
         place = on_card.get(r.ref)
         head = f"{place + 1}. " if place is not None else "• "
         why = text(f" — score {r.score:.0f}")
-        if r.matched_topics:
-            why = why + text("; skills: ", UserText(", ".join(r.matched_topics)))
-        if r.related_topics:
-            why = why + text("; related skills cover: ", UserText(", ".join(r.related_topics)))
+        matched = [t for t in r.matched_topics if t in q.topics]
+        related = [t for t in r.related_topics if t in q.topics]
+        if matched:
+            why = why + text("; skills: ", UserText(", ".join(matched)))
+        if related:
+            # Only the question's own topics: the ranking also weighs the areas around them.
+            why = why + text("; related skills cover: ", UserText(", ".join(related)))
         factors = ", ".join(_factor(k, v) for k, v in r.factors.items() if round(v))
         out.append(
             text(

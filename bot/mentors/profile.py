@@ -75,7 +75,22 @@ def _hours(raw: str) -> WeeklyHours:
     try:
         return WeeklyHours.parse(raw)
     except HoursError as e:
-        raise Refusal(str(e)) from None
+        raise Refusal(_with_timezone_hint(raw) or str(e)) from None
+
+
+def _with_timezone_hint(raw: str) -> str | None:
+    """`Mon-Fri 09:00-17:00 Europe/Berlin`: hours that end in a timezone. The zone is set on its
+    own (`/mentor tz`), once for hours, quiet hours and the times people type."""
+    hours, _, zone = raw.strip().rpartition(" ")
+    try:
+        WeeklyHours.parse(hours)
+        tz = check_timezone(zone)
+    except HoursError:
+        return None
+    return (
+        f"Working hours take no timezone: set it on its own with `/mentor tz {tz}`, then "
+        f"`/mentor hours {hours}`."
+    )
 
 
 def _tz(raw: str) -> str:
@@ -128,6 +143,7 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
     # The profile of this workspace only: one elsewhere is another one, left as it is.
     existing = await ctx.uow.mentors.get(cmd.actor.user, ws.ref)
     if existing is not None and existing.active:
+        intro = _updated_intro(before=existing.skills, after=skills)
         existing.skills = skills
         existing.hours = hours or existing.hours
         existing.timezone = tz or existing.timezone
@@ -136,7 +152,6 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
         existing.stage = stage or existing.stage
         existing.region = existing.region if region is None else region
         profile = existing
-        intro = "Your mentor profile is updated."
     else:
         profile = MentorProfile(
             ref=cmd.actor.user,
@@ -151,7 +166,7 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
             stage=stage,
             region=region or "",
         )
-        intro = (
+        intro = text(
             "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you."
         )
     await save_mentor(ctx, profile)
@@ -159,7 +174,25 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
     ctx.emit(MentorRegistered(cmd.actor.user, ws.ref))
 
 
-def with_intro(intro: str, card: ChatMessage) -> ChatMessage:
+def _updated_intro(*, before: tuple[str, ...], after: tuple[str, ...]) -> Text:
+    """`/mentor join` on a profile replaces its skills: name the ones it dropped, and how to keep
+    them (`/mentor skills` with the whole list)."""
+    dropped = [s for s in before if s not in after]
+    if not dropped:
+        return text("Your mentor profile is updated.")
+    everything = ", ".join((*dropped, *after))
+    return text(
+        "Your mentor profile is updated. Skills now: ",
+        UserText(", ".join(after)),
+        " (before: ",
+        UserText(", ".join(before)),
+        ") — to keep them all, list them: `/mentor skills ",
+        UserText(everything),
+        "`.",
+    )
+
+
+def with_intro(intro: str | Text, card: ChatMessage) -> ChatMessage:
     return ChatMessage(title=card.title, body=text(intro), fields=card.fields, kind=card.kind)
 
 
@@ -241,6 +274,10 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
     now = ctx.clock.now()
     if cmd.duration is not None and cmd.duration <= timedelta(0):
         raise Refusal("Pause for a positive time, e.g. `/mentor pause 7d` or `/mentor pause 12h`.")
+    was = profile.paused_until if profile.is_paused(now) else None
+    if was is not None and cmd.duration is None and _open_ended(was, now):
+        ctx.reply("You're already paused until you `/mentor resume`.")
+        return
     profile.paused_until = now + (cmd.duration or _INDEFINITE)
     await save_mentor(ctx, profile)
     ctx.emit(
@@ -261,11 +298,31 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
             text(
                 "Paused until ",
                 when(profile.paused_until, profile.timezone, with_date=True),
+                *_instead_of(was, profile, now),
                 ". Enjoy the break — I won't suggest you meanwhile.",
             )
         )
     else:
-        ctx.reply("Paused until you `/mentor resume`. I won't suggest you meanwhile.")
+        ctx.reply(
+            text(
+                "Paused until you `/mentor resume`",
+                *_instead_of(was, profile, now),
+                ". I won't suggest you meanwhile.",
+            )
+        )
+
+
+def _open_ended(until: datetime, now: datetime) -> bool:
+    return until - now > _INDEFINITE / 2
+
+
+def _instead_of(was: datetime | None, profile: MentorProfile, now: datetime) -> tuple[Text, ...]:
+    """What a pause given while paused replaced ("instead of until …")."""
+    if was is None:
+        return ()
+    if _open_ended(was, now):
+        return (text(" (instead of until you resume)"),)
+    return (text(" (instead of until ", when(was, profile.timezone, with_date=True), ")"),)
 
 
 async def resume_mentor(cmd: ResumeMentor, ctx: Context) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 
 from rapidfuzz import fuzz
@@ -151,7 +151,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     names = await names_for(ctx, draft.suggested)
     names[actor.user] = actor.name
     faq = await answered_before(ctx, ws.ref, body, topics)
-    similar = await similar_resolved(ctx, draft)
+    similar = await similar_resolved(ctx, draft, covered={e.question_id for e in faq})
     waited = await _median_minutes_to_claim(ctx, ws.ref)
     away = [] if ranked else await away_for(ctx, workspace=ws.ref, topics=topics, asker=actor.user)
     only_you = False
@@ -224,10 +224,14 @@ async def _within_limits(ctx: Context, asker: UserRef, body: str, ws: WorkspaceR
             )
 
 
-async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
+async def similar_resolved(
+    ctx: Context, q: Question, *, covered: Collection[int] = ()
+) -> list[Question]:
     """Resolved questions like `q` (knowledge reuse), best first. Someone else's anonymous
     question is never one of them: its text was personal enough to hide a name, and its
-    thread is private to its asker and mentor (a link the reader could not open)."""
+    thread is private to its asker and mentor (a link the reader could not open). Questions
+    in `covered` (the ids of those an FAQ entry shown alongside was saved from) are left out:
+    the reader would see the same answer twice."""
     wanted = ctx.config.ask.similar_shown
     if not wanted:
         return []
@@ -244,6 +248,7 @@ async def similar_resolved(ctx: Context, q: Question) -> list[Question]:
             and other.workspace == q.workspace
             and other.state is QuestionState.RESOLVED
             and other.id != q.id
+            and other.pk not in covered
             and (not other.anonymous or other.asker == q.asker)
         ):
             found.append(other)

@@ -17,6 +17,8 @@ from bot.recognition.points import award_points
 __all__ = ["clean_reason", "give_kudos"]
 
 _MIN_WORDS = 2
+# Longer is no word but a run of characters that would stretch the card (a long link fits).
+_LONGEST_WORD = 100
 # How long a mentor's public thanks to the asker of an anonymous question they took is refused.
 _ANONYMOUS_LATELY = timedelta(days=30)
 
@@ -37,15 +39,22 @@ def clean_reason(raw: str, *, max_length: int) -> str:
         if unicodedata.category(ch) != "Cf"
     )
     cleaned = " ".join(visible.split())
-    if len(cleaned.split()) < _MIN_WORDS:
-        raise Refusal(
-            "Say what you're thanking them for, e.g. "
-            "`/kudos @bob for untangling my pandas groupby`."
-        )
     if len(cleaned) > max_length:
         raise Refusal(
             f"That's {len(cleaned)} characters; kudos are at most {max_length}. Keep it short "
             "and sweet."
+        )
+    longest = max(cleaned.split(), key=len, default="")
+    if len(longest) > _LONGEST_WORD:
+        raise Refusal(
+            f"One word of your thanks is {len(longest)} characters long; a word (a link too) is "
+            f"at most {_LONGEST_WORD}. Say it in words, e.g. "
+            "`/kudos @bob for untangling my pandas groupby`."
+        )
+    if len(cleaned.split()) < _MIN_WORDS:
+        raise Refusal(
+            "Say what you're thanking them for, e.g. "
+            "`/kudos @bob for untangling my pandas groupby`."
         )
     return cleaned
 

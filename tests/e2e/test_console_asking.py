@@ -23,7 +23,9 @@ async def test_ask_posts_a_card_in_mentoring_with_the_question_and_how_to_claim(
     assert card.lines[:3] == ("Question #1", QUESTION, "Asked by: alice")
     assert "Topics: pandas" in card.lines
     assert "How to claim: press Claim or react with ✋" in card.lines
-    assert card.lines[-1] == "[Claim] [Not my area] [Cancel (asker)]"
+    assert card.lines[-1] == (
+        "[Claim → click claim 1] [Not my area → click notmine 1] [Cancel (asker) → click cancel 1]"
+    )
 
 
 async def test_the_card_suggests_the_mentors_whose_skills_fit(with_mentors: ConsoleDriver) -> None:

@@ -73,7 +73,10 @@ async def test_clock_shows_the_wrap_up_and_then_the_expiry(console: ConsoleDrive
     await session(console)
     out = await console("clock +20m")
     wrap = out.one("thread #1", "time's up")
-    assert "Resolved? Need +10 min? Or need a longer chat" in wrap and "[Resolve]" in wrap
+    assert (
+        "Resolved? Need +10 min? Or need a longer chat" in wrap
+        and "[Resolve → click resolve 1]" in wrap
+    )
     out = await console("clock +10m")
     assert "its time box ran out" in out.one("thread #1")
     assert "was closed because its time box ran out" in out.one("DM alice")

@@ -36,7 +36,10 @@ async def test_the_fifth_question_proposes_a_session_to_bob(console: ConsoleDriv
     out = await console("as eve", f"/askmentor {QUESTIONS[4]}")
     proposal = out.one("DM bob")
     assert proposal.lines[0].startswith("⚡ 5 questions about pandas came up in the last 28 days.")
-    assert proposal.lines[-1] == "[I'll teach it] [Not now]"
+    assert proposal.lines[-1] == (
+        "[I'll teach it → /lightning accept 1 <YYYY-MM-DD HH:MM> <title>] "
+        "[Not now → click notnow 1]"
+    )
 
 
 async def test_the_whole_lightning_flow_on_the_console(demand: ConsoleDriver) -> None:
@@ -44,7 +47,7 @@ async def test_the_whole_lightning_flow_on_the_console(demand: ConsoleDriver) ->
     card = out.one("#mentoring")
     assert card.lines[0] == f"⚡ Lightning session #1: {TITLE}"
     assert "When: Wed 2026-11-25 15:00 UTC · 15 min" in card.lines
-    assert "Going: 0 signed up" in card.lines and card.lines[-1] == "[I'll join]"
+    assert "Going: 0 signed up" in card.lines and card.lines[-1] == "[I'll join → click join 1]"
     for name in ("ann", "ben", "cat", "dan", "eve"):
         assert out.one(f"DM {name}", "You asked about pandas recently")
     assert "is on Wed 2026-11-25 15:00 UTC" in out.one("only bob sees").text
@@ -64,7 +67,9 @@ async def test_the_whole_lightning_flow_on_the_console(demand: ConsoleDriver) ->
     out = await demand("clock +30m")  # it has ended
     held = out.one("#mentoring")
     assert "Held: 2 signed up" in held.lines
-    assert out.one("DM ann", "How was the lightning session").lines[-1] == ("[1] [2] [3] [4] [5]")
+    assert out.one("DM ann", "How was the lightning session").lines[-1] == (
+        " ".join(f"[{i} → click lrate:{i} 1]" for i in range(1, 6))
+    )
     assert "2 people signed up" in out.one("DM bob", "Thank you for teaching").text
 
     out = await demand("as ann", "click lrate:5 1", "as ben", "/lightning rate 1 4")
@@ -145,12 +150,12 @@ async def test_leave_from_a_reminder_or_as_a_command_takes_you_off_the_list(
         "as ann", "/mentor join pandas", f"/lightning propose pandas 2026-11-25 15:00 {TITLE}"
     )
     out = await console("as dan", "click join 1")
-    assert out.one("only dan sees").lines[-1] == "[Leave]"
+    assert out.one("only dan sees").lines[-1] == "[Leave → click leave 1]"
     out = await console("as eve", "click join 1", "as cat", "/lightning leave 1")
     assert out.one("only cat sees").text == "You're not signed up for #1."
     out = await console("clock +1d", "clock +5h")  # Tuesday 15:00: a day before
-    assert out.one("DM dan", "⏰").lines[-1] == "[Leave]"
-    assert "[Leave]" not in out.one("DM ann", "⏰").text  # the speaker cancels instead
+    assert out.one("DM dan", "⏰").lines[-1] == "[Leave → click leave 1]"
+    assert "[Leave" not in out.one("DM ann", "⏰").text  # the speaker cancels instead
     out = await console("as dan", "click leave 1", "as eve", "/lightning leave 1")
     off = f"You're off the list for #1 “{TITLE}”; join again any time before it starts."
     assert out.one("only dan sees").text == off and out.one("only eve sees").text == off

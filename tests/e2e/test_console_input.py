@@ -135,7 +135,7 @@ DOCUMENTED = [
     "handover <n> <name>",
     "stage <early|mid|senior|lead|executive>",
     "region <text>",
-    "learn [stop]",
+    "learn [start|stop]",
     "feedback",
     "leave",
     "home",

@@ -96,6 +96,38 @@ async def test_a_quick_check_learn_and_stop_in_the_console(console: ConsoleDrive
     assert lessons(out, "bob") == []
 
 
+async def test_a_lessons_quick_check_buttons_show_what_to_type(console: ConsoleDriver) -> None:
+    out = await console("as bob", "/mentor join pandas")
+    lesson = out.one("DM bob", "lesson 1 of 5")
+    assert lesson.lines[-1] == (
+        "[Answer tomorrow → click mentor:1 1] "
+        "[Release it so others can pick it up → click mentor:2 1] "
+        "[Say nothing → click mentor:3 1]"
+    )
+
+
+async def test_a_wrong_click_on_a_lesson_lists_that_lessons_buttons(
+    console: ConsoleDriver,
+) -> None:
+    await console("as alice", ASK, "as bob", "/mentor join pandas")
+    out = await console("click mentor:release 1")
+    assert out.one("only bob sees").text == (
+        "There's no `mentor:release` button on 1. Its buttons: "
+        "click mentor:1 1 (Answer tomorrow) · "
+        "click mentor:2 1 (Release it so others can pick it up) · "
+        "click mentor:3 1 (Say nothing)."
+    )
+
+
+async def test_a_wrong_click_lists_only_buttons_the_clicker_was_shown(
+    console: ConsoleDriver,
+) -> None:
+    await console("as bob", "/mentor join pandas", "as alice", ASK)
+    said = (await console("click relase 1")).one("only alice sees").text
+    assert "click claim 1 (Claim)" in said and "click mentee:2 1" in said
+    assert "mentor:" not in said  # bob's lesson, which alice never saw
+
+
 # --- coaching ------------------------------------------------------------------------------
 
 
@@ -105,7 +137,7 @@ async def test_a_vague_question_is_coached_then_posted_as_is(console: ConsoleDri
     )
     preview = out.one("only alice sees", "Before I post it")
     assert "Draft 1 (only you see it): Can someone help me with pandas?" in preview
-    assert preview.lines[-1] == "[Post as is] [Edit]"
+    assert preview.lines[-1] == "[Post as is → click post 1] [Edit → click edit 1]"
     assert out.to("#mentoring") == []
     out = await console("click post 1")
     assert "Thanks! Your question is #1." in out.one("only alice sees").text
@@ -181,7 +213,10 @@ async def test_the_faq_answers_a_repeat_question_and_stays_verified(console: Con
     assert "FAQ 1" in out.one("only dave sees", "From the FAQ")
     out = await console("clock +90d")
     asked = out.one("DM bob", "still accurate")
-    assert asked.lines[-1] == "[Yes, still accurate] [Update] [Retire]"
+    assert asked.lines[-1] == (
+        "[Yes, still accurate → click faqok 1] [Update → click faqupdate 1] "
+        "[Retire → click faqretire 1]"
+    )
     out = await console("as bob", "click faqok 1")
     assert out.one("only bob sees").text.startswith("Thanks! FAQ 1 stays up")
     out = await console("click faqretire 1", "as erin", "/askmentor faq groupby")
@@ -275,7 +310,9 @@ async def test_next_steps_from_a_model_see_the_question_and_shared_summary_never
     secret = "THREAD-ONLY: our customer Acme's API key is in vault path kv/acme"
     async with console_with(sqlite_url, Config()) as console:
         await console(*SESSION, f"say 1 {secret}", "as alice", "click resolve 1")
-        prompts = [s for s in console.all.to("thread #1") if "[Share summary]" in s.text]
+        prompts = [
+            s for s in console.all.to("thread #1") if "[Share summary → click share 1]" in s.text
+        ]
         assert len(prompts) == 2  # both the asker's and the mentor's prompt offer it
         await console("click share 1", "as bob", "click share 1", f"faq 1 {ANSWER}")
         out = await console("clock +5m")

@@ -30,11 +30,13 @@ async def test_an_unsure_ask_offers_topic_buttons_and_a_click_resuggests(
     await console("as aisha", "/mentor join workplace wellbeing")
     out = await console("as bob", f"/askmentor {VAGUE}")
     # No goal, no context: coaching offers a preview first; posting it as is goes on as before.
-    assert out.one("only bob sees").lines[-1] == "[Post as is] [Edit]"
+    assert out.one("only bob sees").lines[-1] == "[Post as is → click post 1] [Edit → click edit 1]"
     out = await console("click post 1")
     confirmation = out.one("only bob sees")
     assert UNSURE_PROMPT in confirmation.lines
-    assert confirmation.lines[-1].endswith("[Something else] [Cancel my question]")
+    assert confirmation.lines[-1].endswith(
+        "[Something else → click topic:other 1] [Cancel my question → click cancel 1]"
+    )
     out = await console("click topic:workplace wellbeing 1")
     assert "aisha" in out.one("only bob sees")
     assert "Suggested: @aisha" in out.one("#mentoring").lines

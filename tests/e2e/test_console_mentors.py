@@ -142,7 +142,8 @@ async def test_why_explains_the_suggestion_to_the_suggested_mentor(bob: ConsoleD
     out = await bob("as bob", "/mentor why 1")
     said = out.one("only bob sees")
     assert said.lines[0] == "Why these mentors for #1 — topics: pandas"
-    assert said.lines[1].startswith("1. bob — score")
+    assert said.lines[1].startswith("Scores are as of now")
+    assert said.lines[2].startswith("1. bob — score")
 
 
 async def test_why_without_a_number_asks_which(bob: ConsoleDriver) -> None:

@@ -118,7 +118,7 @@ async def test_the_intro_and_button_name_the_configured_extension(
     await console("as bob", "/mentor join python, pandas", "as alice", ASK)
     out = await console("as bob", "react ✋ 1")
     intro = out.one("thread #1", "meet")
-    assert "+15 min if you need it" in intro and "[+15 min]" in intro
+    assert "+15 min if you need it" in intro and "[+15 min → click extend 1]" in intro
     assert "10 min" not in intro
 
 

@@ -50,7 +50,9 @@ async def test_thread_intro_names_asker_and_mentor(asked: ConsoleDriver) -> None
     assert intro.lines[0] == "@alice meet @bob: a 20-minute session on question #1."
     assert f"Question: {QUESTION}" in intro.lines
     assert "Time box: until 10:20 UTC; +10 min if you need it." in intro.lines
-    assert intro.lines[-1] == "[Resolve] [Release] [+10 min]"
+    assert intro.lines[-1] == (
+        "[Resolve → click resolve 1] [Release → click release 1] [+10 min → click extend 1]"
+    )
 
 
 async def test_the_loser_of_a_claim_is_told_who_won_and_nothing_else_happens(
@@ -94,7 +96,7 @@ async def test_release_reopens_the_card_and_re_notifies_other_mentors(
     assert "Suggested: @carol" in card.lines
     assert list(out.one("DM carol").lines) == [
         "Question #1 is looking for a mentor again and fits your skills: " + QUESTION,
-        "[Claim]",
+        "[Claim → click claim 1]",
     ]
     assert out.to("DM bob") == []
     assert out.one("only bob sees").text == "You released #1. Thanks for letting others pick it up."
@@ -246,7 +248,7 @@ async def test_mentor_rates_the_questions_clarity(claimed: ConsoleDriver) -> Non
     await claimed("as alice", "click resolve 1")
     out = await claimed("as bob", "click clarity:4 1")
     assert out.one("only bob sees").text == (
-        "Thanks! You rated how clear #1 was 4/5. Anything to add?\n[Add a comment]"
+        "Thanks! You rated how clear #1 was 4/5. Anything to add?\n[Add a comment → comment 1 <text>]"
     )
 
 
@@ -304,7 +306,7 @@ async def test_a_mentor_hands_the_session_over_in_the_same_thread(claimed: Conso
     assert out.one("only bob sees").text == (
         "Asked carol to take over #1. It stays with you until carol accepts."
     )
-    assert out.one("DM carol").lines[-1] == "[Accept] [Decline]"
+    assert out.one("DM carol").lines[-1] == "[Accept → click accept 1] [Decline → click decline 1]"
     out = await claimed("as carol", "click accept 1")
     assert out.one("thread #1", "handed").text == "bob handed #1 over to @carol. Thanks both!"
     assert out.one("thread #1", "meet").lines[0].startswith("@alice meet @carol")

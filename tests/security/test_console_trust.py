@@ -222,7 +222,7 @@ async def test_a_hand_over_that_does_not_fit_is_refused_and_moves_nothing(
 async def test_a_hand_over_moves_the_session_only_on_accept(console: ConsoleDriver) -> None:
     await console(*MENTORS, "as alice", f"/askmentor {PANDAS}", "as bob", "click claim 1")
     asked = await console("/mentor handover 1 carol")
-    assert "[Accept] [Decline]" in asked.one("DM carol").text
+    assert "[Accept → click accept 1] [Decline → click decline 1]" in asked.one("DM carol").text
     await console("as carol", "click decline 1")
     still = await console("as bob", "click resolve 1")
     assert "resolved" in still.text.lower()

@@ -15,6 +15,7 @@ from bot.commands import (
     ResumeMentor,
     SetMentorHours,
     SetMentorTimezone,
+    ShowHome,
     ShowMentorProfile,
     UpdateMentorSkills,
 )
@@ -45,6 +46,25 @@ async def test_joining_again_updates_the_profile(core: Core) -> None:
     said = await core.reply(RegisterMentor(core.actor("bob"), ("sql",)))
     assert "Your mentor profile is updated." in said
     assert core.profile("bob").skills == ("sql",)
+
+
+async def test_joining_again_with_other_skills_names_the_replaced_ones_and_how_to_keep_them(
+    core: Core,
+) -> None:
+    await core.join("bob", "git", "docker")
+    said = await core.reply(RegisterMentor(core.actor("bob"), ("python",)))
+    assert said.splitlines()[1] == (
+        "Your mentor profile is updated. Skills now: python (before: git, docker) — to keep them "
+        "all, list them: `/mentor skills git, docker, python`."
+    )
+
+
+async def test_joining_again_with_more_skills_drops_none_and_says_only_updated(
+    core: Core,
+) -> None:
+    await core.join("bob", "git")
+    said = await core.reply(RegisterMentor(core.actor("bob"), ("git", "docker")))
+    assert said.splitlines()[1] == "Your mentor profile is updated."
 
 
 @pytest.mark.parametrize("skills", [(), ("",), (" ", "  ")], ids=["none", "empty", "blank"])
@@ -104,8 +124,22 @@ async def test_hours_are_set_from_text(core: Core) -> None:
         ("Mon-Fri 17:00-09:00", "the end time must be after the start time"),
         ("Mon 25:00-26:00", "has a time that does not exist on a clock"),
         ("Xyz 09:00-10:00", "names a day I don't know"),
+        (
+            "Mon-Fri 10:00-18:00 europe/berlin",
+            "Working hours take no timezone: set it on its own with `/mentor tz Europe/Berlin`, "
+            "then `/mentor hours Mon-Fri 10:00-18:00`.",
+        ),
+        ("Mon-Fri 10:00-18:00 Mars/Base", "I could not read `Mon-Fri 10:00-18:00 Mars/Base`"),
     ],
-    ids=["empty", "unreadable", "backwards", "no-such-time", "no-such-day"],
+    ids=[
+        "empty",
+        "unreadable",
+        "backwards",
+        "no-such-time",
+        "no-such-day",
+        "with-a-timezone",
+        "with-no-timezone-known",
+    ],
 )
 async def test_bad_hours_are_refused_with_an_example(core: Core, hours: str, hint: str) -> None:
     await core.join("bob", "python", hours="Mon-Fri 09:00-17:00")
@@ -193,6 +227,44 @@ async def test_paused_mentor_is_not_suggested(core: Core) -> None:
     assert core.question(n).suggested == ()
 
 
+async def test_pausing_again_open_ended_says_you_are_already_paused(core: Core) -> None:
+    await core.join("bob", "pandas")
+    await core.reply(PauseMentor(core.actor("bob"), None))
+    until = core.profile("bob").paused_until
+    again = await core.reply(PauseMentor(core.actor("bob"), None))
+    assert again == "You're already paused until you `/mentor resume`."
+    assert core.profile("bob").paused_until == until
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said"),
+    [
+        (
+            timedelta(days=7),
+            timedelta(days=14),
+            "Paused until 2026-12-07 11:00 UTC (instead of until 2026-11-30 10:00 UTC).",
+        ),
+        (
+            timedelta(days=7),
+            None,
+            "Paused until you `/mentor resume` (instead of until 2026-11-30 10:00 UTC).",
+        ),
+        (None, timedelta(days=2), "Paused until 2026-11-25 11:00 UTC (instead of until you "),
+    ],
+    ids=["longer", "then-open-ended", "open-ended-then-timed"],
+)
+async def test_pausing_again_changes_the_pause_and_says_what_it_replaced(
+    core: Core, first: timedelta | None, second: timedelta | None, said: str
+) -> None:
+    await core.join("bob", "pandas")
+    await core.reply(PauseMentor(core.actor("bob"), first))
+    core.clock.advance(timedelta(hours=1))
+    again = await core.reply(PauseMentor(core.actor("bob"), second))
+    assert again.startswith(said), again
+    ends = core.profile("bob").paused_until
+    assert ends is not None and (second is None or ends == core.clock.now() + second)
+
+
 async def test_resumed_mentor_is_suggested_again(core: Core) -> None:
     await core.join("bob", "pandas")
     await core.reply(PauseMentor(core.actor("bob"), None))
@@ -274,7 +346,7 @@ async def test_why_lists_the_mentors_in_the_cards_order_in_words(
         await core.join(name, "pandas")
     n = await core.ask("alice")
     said = await core.reply(ExplainMatch(core.actor("admin"), n))
-    listed = [line.split(" — ")[0].split(". ", 1)[1] for line in said.splitlines()[1:]]
+    listed = [line.split(" — ")[0].split(". ", 1)[1] for line in said.splitlines()[2:]]
     card = [ref.id for ref in core.question(n).suggested]  # the harness's ids are names
     assert listed == card
     assert "skill_fit" not in said and "skill fit +100" in said
@@ -287,6 +359,32 @@ async def test_why_leaves_out_the_skills_part_when_only_a_related_skill_fits(cor
     said = await core.reply(ExplainMatch(core.actor("admin"), n))
     assert "1. bob — score" in said and "related skills cover: pandas" in said
     assert "matched" not in said and "skills: ;" not in said
+
+
+async def test_why_names_only_the_questions_own_topics_as_covered(core: Core) -> None:
+    """The ranking weighs the areas around a question's topics too (data analysis, around
+    pandas): they are not the question's, so `why` does not list them as covered."""
+    await core.join("bob", "python", "pandas")
+    n = await core.ask(
+        "alice",
+        "How do I merge two pandas DataFrames on a column and keep rows that don't match in python?",
+    )
+    said = await core.reply(ExplainMatch(core.actor("bob"), n))
+    topics = core.question(n).topics
+    assert said.startswith(f"Why these mentors for #{n} — topics: {', '.join(topics)}\n")
+    assert "data analysis" not in topics and "data analysis" not in said, said
+
+
+async def test_why_says_the_scores_are_as_of_now_and_may_differ_from_the_cards_order(
+    core: Core,
+) -> None:
+    await core.join("bob", "pandas")
+    n = await core.ask("alice")
+    said = await core.reply(ExplainMatch(core.actor("bob"), n))
+    assert said.splitlines()[1] == (
+        "Scores are as of now (recomputed for this answer); the numbers are the card's order, "
+        "decided when it was posted, so the two may differ."
+    )
 
 
 async def test_why_of_an_anonymous_question_lists_no_mentor_for_an_admin(core: Core) -> None:
@@ -334,3 +432,19 @@ def test_the_join_forms_misspelt_timezone_gets_the_close_spelling() -> None:
     assert problems == {
         "timezone": "`Europe/Pariss` is not a timezone I know. Did you mean `Europe/Paris`?"
     }
+
+
+@pytest.mark.parametrize(
+    ("joins", "heading", "first_field"),
+    [(True, "Your mentor profile", "Skills: pandas"), (False, "Your profile", "Badges: ")],
+    ids=["mentor", "not-a-mentor"],
+)
+async def test_home_puts_the_profile_under_its_own_heading_after_the_leaderboard(
+    core: Core, joins: bool, heading: str, first_field: str
+) -> None:
+    if joins:
+        await core.join("bob", "pandas")
+    said = (await core.reply(ShowHome(core.actor("bob")))).splitlines()
+    at = said.index(heading)
+    assert said[at - 1] == "" and "points" in said[at - 2], said
+    assert said[at + 1].startswith(first_field), said

@@ -173,7 +173,7 @@ def test_digest_text_shows_change_against_last_week_and_never_names_askers() -> 
         "7 asked (−2 vs last week) · 4 claimed (±0) · 3 resolved (+2) · 1 unanswered (±0)" in body
     )
     assert "to claim 8 min (last week n/a)" in body
-    assert "helpfulness 4.0/5 from 3 ratings (last week 3.5/5)" in body
+    assert "helpfulness: 4.0/5 from 3 ratings (last week 3.5/5)" in body
     assert "1. Bob B (5 points), 2. Carol C (4 points)" in body
     assert "Skill gaps: kubernetes (3 asked, no mentors), pandas (1 asked, no mentors), " in body
     assert "python (2 asked, only 1 mentor)" in body  # a gap with a mentor says why it is one
@@ -193,8 +193,16 @@ def _week_digest(this: WeekTally, **given: Any) -> Digest:
 def test_a_week_without_ratings_says_so_instead_of_n_a_from_0() -> None:
     digest = _week_digest(WeekTally(asked=1))
     body = digest_message(digest).plain()
-    assert "helpfulness: no ratings this week (last week n/a)" in body
+    assert (
+        "Ratings: helpfulness: no ratings this week (last week n/a) · clarity: no ratings" in body
+    )
     assert "from 0" not in body
+
+
+def test_ratings_name_helpfulness_and_clarity_the_same_way() -> None:
+    digest = _week_digest(WeekTally(asked=2, average_rating=4.0, ratings=2, average_clarity=3.5))
+    body = digest_message(digest).plain()
+    assert "Ratings: helpfulness: 4.0/5 from 2 ratings (last week n/a) · clarity: 3.5/5" in body
 
 
 @pytest.mark.parametrize(

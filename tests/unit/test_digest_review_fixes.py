@@ -38,7 +38,7 @@ def test_the_first_week_of_a_workspace_compares_with_nothing() -> None:
     first = _body(IsoWeek(2026, 48), this, known=False)
     assert "3 asked · 2 claimed · 1 resolved · 0 unanswered · 2 still open" in first
     assert "vs last week" not in first and "last week" not in first
-    assert "helpfulness 4.0/5 from 1 rating · question clarity n/a" in first
+    assert "helpfulness: 4.0/5 from 1 rating · clarity: no ratings" in first
     later = _body(IsoWeek(2026, 48), this)
     assert "3 asked (+3 vs last week) · 2 claimed (+2)" in later
     assert "(last week n/a)" in later

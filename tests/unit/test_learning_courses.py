@@ -137,7 +137,7 @@ async def test_a_mentor_who_left_mentoring_gets_no_more_mentor_lessons(core: Cor
     core.clock.advance(timedelta(days=7))
     await core.tick()
     assert len(lessons_to(core, core.user("bob"))) == 1
-    # Should they come back, `/mentor learn` picks up where it stopped.
+    # Should they come back, `/mentor learn start` picks up where it stopped.
     await core.join("bob", "pandas")
     said = await core.reply(ShowLearning(core.actor("bob")))
     assert "stopped after 1 of 5 lessons" in said
@@ -167,12 +167,14 @@ async def test_stopping_before_any_lesson_keeps_the_course_from_starting_later(
     core: Core,
 ) -> None:
     said = await core.reply(StopLearning(core.actor("zed")))
-    assert said == "Done: no lessons will come. `/mentor learn` starts them any time."
+    assert said == "Done: no lessons will come. `/mentor learn start` starts them any time."
     await core.ask("zed")  # a first question starts the askers' course for anyone else
     core.clock.advance(timedelta(days=3))
     await core.tick()
     assert lessons_to(core, core.user("zed")) == []
-    shown = await core.reply(ShowLearning(core.actor("zed")))  # asked for: it starts
+    shown = await core.reply(ShowLearning(core.actor("zed")))
+    assert "Asking well: stopped before lesson 1 of 5 — `/mentor learn start` starts it" in shown
+    shown = await core.reply(ShowLearning(core.actor("zed"), start=True))  # asked for: it starts
     assert "5 lessons — starting now; lesson 1 is below" in shown, shown
     assert "Running a short session" not in shown  # zed mentors nobody: no mentors' course
 
@@ -216,12 +218,28 @@ async def test_learn_on_a_complete_course_says_so_and_offers_no_stop(core: Core)
     assert stopped == "You have no lessons running: you finished them all. Well done!"
 
 
-async def test_learn_after_stopping_picks_up_where_it_stopped(core: Core) -> None:
+async def test_learn_on_a_stopped_course_shows_it_stopped_and_how_to_pick_it_up(
+    core: Core,
+) -> None:
+    await core.ask("alice")
+    await core.handle(StopLearning(core.actor("alice")))
+    core.clock.advance(timedelta(days=2))
+    await core.tick()
+    said = await core.reply(ShowLearning(core.actor("alice")))
+    assert said == (
+        "Your lessons\n"
+        "• Asking well: stopped after 1 of 5 lessons — `/mentor learn start` picks it up again"
+    )
+    assert len(lessons_to(core, core.user("alice"))) == 1
+    assert core.db.rows("learning")[0].stopped_at is not None
+
+
+async def test_learn_start_after_stopping_picks_up_where_it_stopped(core: Core) -> None:
     await core.ask("alice")
     await core.handle(StopLearning(core.actor("alice")))
     core.clock.advance(timedelta(days=2))
     await core.tick()  # the lesson nudge finds the course stopped
-    said = await core.reply(ShowLearning(core.actor("alice")))
+    said = await core.reply(ShowLearning(core.actor("alice"), start=True))
     # lesson 2's day has come: it comes at once
     assert "stopped after 1 of 5 lessons — picking up again" in said and "lesson 2 of 5" in said
     core.clock.advance(timedelta(days=1))
@@ -229,11 +247,13 @@ async def test_learn_after_stopping_picks_up_where_it_stopped(core: Core) -> Non
     assert "lesson 3 of 5" in lessons_to(core, core.user("alice"))[-1]
 
 
-async def test_learn_right_after_stopping_picks_up_on_the_next_lessons_day(core: Core) -> None:
+async def test_learn_start_right_after_stopping_picks_up_on_the_next_lessons_day(
+    core: Core,
+) -> None:
     await core.ask("alice")
     await core.handle(StopLearning(core.actor("alice")))
     core.clock.advance(timedelta(hours=2))
-    said = await core.reply(ShowLearning(core.actor("alice")))
+    said = await core.reply(ShowLearning(core.actor("alice"), start=True))
     assert "stopped after 1 of 5 lessons — picking up again" in said
     assert "lesson 2 comes by DM from 2026-11-24 10:00 UTC" in said
     assert "· lesson 2 of 5" not in said
@@ -343,17 +363,17 @@ async def test_lessons_switched_off_send_nothing() -> None:
 async def test_learn_after_leaving_mentoring_says_the_mentors_course_waits_and_promises_none(
     core: Core,
 ) -> None:
-    """The review's case: `/mentor leave`, then `/mentor learn` promised lesson 2 by DM, which
+    """The review's case: `/mentor leave`, then `/mentor learn start` promised lesson 2 by DM, which
     never came (the lesson's nudge stopped the course again)."""
     await core.join("bob", "pandas")
     await core.ask("bob")  # the askers' course too
     await core.handle(StopLearning(core.actor("bob")))
     await core.handle(LeaveProgramme(core.actor("bob")))
     for _ in range(2):
-        said = await core.reply(ShowLearning(core.actor("bob")))
+        said = await core.reply(ShowLearning(core.actor("bob"), start=True))
         assert (
             "Running a short session: paused after 1 of 5 lessons: you left the mentor list. "
-            "Join again (`/mentor join <skills>`) and `/mentor learn` picks it up." in said
+            "Join again (`/mentor join <skills>`) and `/mentor learn start` picks it up." in said
         ), said
         # only the askers' course promises a lesson
         assert said.count("comes by DM") + said.count("is below") == 1, said
@@ -363,9 +383,9 @@ async def test_learn_after_leaving_mentoring_says_the_mentors_course_waits_and_p
     running = [t for t in titles(core, core.user("bob")) if t.startswith("Running")]
     assert len(running) == 1, running
     assert any("Asking well · lesson 2 of 5" in t for t in titles(core, core.user("bob")))
-    # Back on the list, `/mentor learn` picks the mentors' course up again.
+    # Back on the list, `/mentor learn start` picks the mentors' course up again.
     await core.join("bob", "pandas")
-    said = await core.reply(ShowLearning(core.actor("bob")))
+    said = await core.reply(ShowLearning(core.actor("bob"), start=True))
     assert "Running a short session: stopped after 1 of 5 lessons — picking up again" in said
 
 

@@ -131,10 +131,22 @@ async def test_a_retired_entry_has_no_check_pending(core: Core) -> None:
 
 async def test_entries_are_shown_first_when_someone_asks_something_like_it(core: Core) -> None:
     await saved(core)
+    await core.resolved(asker="erin")
     said = await core.reply(AskQuestion(core.actor("dave"), LATER))
     answered = said.index("Answered before:")
     assert said.index("FAQ 1 How do I group a pandas DataFrame") > answered
     assert said.index("Already answered, maybe useful meanwhile:") > answered
+
+
+async def test_a_question_shown_as_an_faq_entry_is_not_listed_again_as_similar(
+    core: Core,
+) -> None:
+    first = await saved(core)
+    second = await core.resolved(asker="erin")
+    said = await core.reply(AskQuestion(core.actor("dave"), LATER))
+    similar = said[said.index("Already answered, maybe useful meanwhile:") :]
+    assert f"• #{second} " in similar
+    assert f"• #{first} " not in similar
 
 
 async def test_the_faq_is_searched_with_askmentor_faq(core: Core) -> None:

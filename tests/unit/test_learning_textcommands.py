@@ -1,5 +1,5 @@
 """The learning feature's slash-command text: `/askmentor [--anonymous] [--senior] …`,
-`/askmentor faq <words>`, `/mentor stage|region|learn [stop]|feedback` (the console's own lines
+`/askmentor faq <words>`, `/mentor stage|region|learn [start|stop]|feedback` (the console's own lines
 are tested through the console, in tests/e2e)."""
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ def test_askmentor_mistakes_say_what_to_type(raw: str, message: str) -> None:
         ("region clear", lc.SetMentorRegion(ACTOR, "clear")),
         ("learn", lc.ShowLearning(ACTOR)),
         ("learn stop", lc.StopLearning(ACTOR)),
+        ("learn start", lc.ShowLearning(ACTOR, start=True)),
         ("feedback", lc.ShowMentorFeedback(ACTOR)),
     ],
 )

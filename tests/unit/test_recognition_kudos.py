@@ -84,6 +84,21 @@ async def test_a_giver_has_daily_limit_kudos_a_day(core: Core) -> None:
         ("thanks", "Say what you're thanking them for"),
         ("\u200b\u200b \u2060", "Say what you're thanking them for"),
         ("x " * 300, "kudos are at most 500"),
+        ("x" * 600, "That's 600 characters; kudos are at most 500."),
+        (
+            "x" * 400,
+            "One word of your thanks is 400 characters long; a word (a link too) is at most 100.",
+        ),
+        ("thanks " + "x" * 400, "One word of your thanks is 400 characters long"),
+    ],
+    ids=[
+        "empty",
+        "one-word",
+        "invisible",
+        "too-long",
+        "one-overlong-word",
+        "one-long-word",
+        "a-long-word",
     ],
 )
 async def test_empty_or_overlong_reasons_are_refused(core: Core, why: str, problem: str) -> None:

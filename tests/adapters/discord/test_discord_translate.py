@@ -10,6 +10,7 @@ import pytest
 
 from adapters.discord import translate as t
 from bot import commands as c
+from bot.learning import commands as lc
 from bot.textcommands import ParseError
 
 ACTOR = t.actor_for(user_id=5, name="Bob", guild_id=1)
@@ -67,6 +68,20 @@ def test_mentor_options_go_through_the_shared_grammar() -> None:
     )
     assert t.mentor_command(ACTOR, "why", {"question": 4}) == c.ExplainMatch(ACTOR, 4)
     assert isinstance(t.mentor_command(ACTOR, "pause", {"duration": "soon"}), ParseError)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({}, lc.ShowLearning(ACTOR)),
+        ({"stop": True}, lc.StopLearning(ACTOR)),
+        ({"start": True}, lc.ShowLearning(ACTOR, start=True)),
+    ],
+)
+def test_learn_options_show_stop_or_pick_up_the_lessons(
+    options: dict[str, bool], expected: c.Command
+) -> None:
+    assert t.mentor_command(ACTOR, "learn", options) == expected
 
 
 def test_admin_digest_carries_the_week() -> None:
