@@ -39,11 +39,14 @@ async def take_click(
     """A click on an :class:`ActionButton`: open its form, or run its command."""
     since = runner.arrived()
     named = custom_id_workspace(custom_id)
-    gone = runner.gone(interaction, named)
-    if gone is not None:  # a DM's button of a server that removed the bot: nothing opens or runs
-        await runner.answer_now(interaction, gone)
-        return
     built = button_command(runner.actor(interaction, named=named), custom_id)
+    if isinstance(built, CommentRequest | TeachRequest | FormRequest):
+        # A DM's button of a server that removed the bot, or that its presser is no member of:
+        # no form opens (a command is refused by `runner.run`).
+        refused = await runner.refused(interaction, named, since=since)
+        if refused is not None:
+            await runner.answer_now(interaction, refused)
+            return
     if isinstance(built, CommentRequest):
         await interaction.response.send_modal(CommentModal(built.question_id, named))
         return
@@ -59,4 +62,4 @@ async def take_click(
     if built is None:  # the template's shape, but an action this version does not have
         await runner.answer_now(interaction, OLDER_VERSION)
         return
-    await runner.run(interaction, lambda _: built, thinking=False, named=named)
+    await runner.run(interaction, lambda _: built, thinking=False, named=named, since=since)

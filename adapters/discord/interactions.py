@@ -11,6 +11,13 @@ from typing import Any, TypeVar
 
 import discord
 
+from adapters.discord.access import (
+    ASKER_CANNOT_SEE,
+    MENTOR_CANNOT_SEE,
+    cannot_see,
+    hidden_mentoring,
+    not_a_member,
+)
 from adapters.discord.gateway import DiscordGateway
 from adapters.discord.guilds import channel_key
 from adapters.discord.translate import (
@@ -93,6 +100,8 @@ class InteractionRunner:
         self.app = app
         self.gateway = gateway
         self.home_guild: int | None = None
+        # Each set-up server's mentoring channel (server id -> channel id), where sessions open.
+        self.mentoring: dict[int, int] = {}
         # How long after an interaction arrived its first response may wait for the database.
         self.answer_within = STORE_BEFORE_ACK_SECONDS
         self._taking_in: set[asyncio.Task[Any]] = set()
@@ -125,6 +134,47 @@ class InteractionRunner:
         before, _, after = SERVER_GONE.partition("{name}")
         return text(before, UserText(name), after)  # a server's name is its admins' to choose
 
+    async def refused(
+        self,
+        interaction: discord.Interaction[Any],
+        named: str | None,
+        *,
+        since: float,
+        joins_session: bool = False,
+    ) -> Text | None:
+        """What to answer a button or form pressed in a DM for server `named` (its custom id's)
+        that can't act there: the server removed the bot, or the presser is not its member, or
+        (`joins_session`: a claim) can't see its mentoring channel; None for any other, and when
+        that can't be read in time."""
+        return self.gone(interaction, named) or await self._outsider(
+            interaction, named, since=since, joins_session=joins_session
+        )
+
+    async def _outsider(
+        self,
+        interaction: discord.Interaction[Any],
+        named: str | None,
+        *,
+        since: float,
+        joins_session: bool,
+    ) -> Text | None:
+        """Asks Discord for the DM's presser as a member of server `named` (Get Guild Member:
+        their roles, 404 when they are none; no privileged intent needed, unlike the cache)."""
+        if interaction.guild_id is not None or not named or not named.isdigit():
+            return None
+        guild = interaction.client.get_guild(int(named))
+        if guild is None:
+            return None
+        try:
+            member = await self.in_time(guild.fetch_member(interaction.user.id), since=since)
+        except discord.NotFound:
+            return not_a_member(guild)
+        except (discord.HTTPException, discord.RateLimited, TimeoutError) as e:
+            log.info("could not tell whether a DM's presser is a server member: %s", e)
+            return None
+        hidden = hidden_mentoring(guild, member, self.mentoring.get(guild.id))
+        return cannot_see(MENTOR_CANNOT_SEE, hidden) if joins_session and hidden else None
+
     def cannot_ask(self, guild_id: int | str | None) -> str | None:
         """What to answer a question asked for server `guild_id` when it has no mentoring channel
         (deleted, or not found when it was set up); None when questions are taken there."""
@@ -132,6 +182,23 @@ class InteractionRunner:
             return None
         wanted = self.gateway.mentoring_missing(int(guild_id))
         return no_mentoring(wanted) if wanted is not None else None
+
+    def cannot_see_sessions(self, interaction: discord.Interaction[Any]) -> Text | None:
+        """What to answer a member asking who may not see the server's mentoring channel (its
+        roles and overwrites are cached with the guilds intent, the member's roles come with the
+        interaction); None when they may, or when it is not known (a DM carries no roles)."""
+        guild, member = interaction.guild, interaction.user
+        if guild is None or not isinstance(member, discord.Member):
+            return None
+        hidden = hidden_mentoring(guild, member, self.mentoring.get(guild.id))
+        return cannot_see(ASKER_CANNOT_SEE, hidden) if hidden is not None else None
+
+    def cannot_ask_here(
+        self, interaction: discord.Interaction[Any], guild_id: int | str | None
+    ) -> str | Text | None:
+        """Why a question asked for server `guild_id` is not taken (no mentoring channel, or
+        the asker can't see it), else None."""
+        return self.cannot_ask(guild_id) or self.cannot_see_sessions(interaction)
 
     def actor(self, interaction: discord.Interaction[Any], *, named: str | None = None) -> c.Actor:
         return interaction_actor(interaction, home_guild=self.home_guild, named=named)
@@ -167,18 +234,20 @@ class InteractionRunner:
         forms opened from a message just acknowledge). A typo is answered at once; it changes
         nothing, so it needs no inbox.
         `named` is the workspace a button or form names, for clicks in DMs (one of a server
-        that removed the bot is answered so, and not stored); `since` when the
+        that removed the bot, or whose presser is not its member, or a claim by someone who
+        can't see its mentoring channel, is answered so, and not stored); `since` when the
         interaction arrived (:meth:`arrived`), when something was read for it before."""
         since = self.arrived() if since is None else since
-        gone = self.gone(interaction, named)
-        if gone is not None:  # its question, session or form is that server's: not taken
-            await self.answer_now(interaction, gone)
+        actor = self.actor(interaction, named=named)
+        built = build(actor)
+        joins = isinstance(built, c.ClaimQuestion | c.AcceptHandOver)
+        refused = await self.refused(interaction, named, since=since, joins_session=joins)
+        if refused is not None:  # its question, session or form is that server's: not taken
+            await self.answer_now(interaction, refused)
             return
         with self.taking_in():
-            actor = self.actor(interaction, named=named)
-            built = build(actor)
             if isinstance(built, c.AskQuestion | lc.PostDraft):
-                unposted = self.cannot_ask(actor.workspace.id)
+                unposted = self.cannot_ask_here(interaction, actor.workspace.id)
                 if unposted is not None:  # its card could go nowhere: not stored, and said so
                     await self.answer_now(interaction, unposted)
                     return

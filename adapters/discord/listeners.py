@@ -102,6 +102,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             return False
         self.workspaces[guild.id] = registered.workspace
         self.channels[guild.id] = registered.channels
+        self.runner.mentoring[guild.id] = registered.channels["mentoring"]
         told = self._missing.pop(guild.id, set())
         for lack in registered.missing:  # set up with a deleted admin/escalation channel's old id
             gateway.channel_deleted(registered.channels[lack.key])  # its posts skipped, unasked

@@ -62,7 +62,7 @@ class MemberCommands(commands.Cog):
         wanted = stage.value if stage is not None else None
         typed = (question or "").strip()
         if not typed or len(typed) > LONG_QUESTION:
-            unposted = self.runner.cannot_ask(interaction.guild_id)
+            unposted = self.runner.cannot_ask_here(interaction, interaction.guild_id)
             if unposted is not None:  # no form to fill in for a question that can't be posted
                 await self.runner.answer_now(interaction, unposted)
                 return

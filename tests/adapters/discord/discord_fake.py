@@ -56,6 +56,11 @@ class FakeDiscord(FakeRestApi, Faults):
         self.admin_id = new()
         self.users = {name: p.user(new(), name) for name in ("alice", "bob", "carol", "admin")}
         self.nicks: dict[str, str] = {}  # a server nickname (Discord's per-server name)
+        # Roles a server admin made (`restrict_channel`), each member's, and each channel's
+        # permission overwrites, as Discord documents them.
+        self.roles: list[dict[str, Any]] = []
+        self.member_roles: dict[str, list[str]] = {}
+        self.overwrites: dict[str, list[dict[str, Any]]] = {}
         self.channel_names = {self.mentoring_id: "mentoring", self.admin_id: "mentor-admins"}
         self.threads: dict[str, dict[str, Any]] = {}
         self.deleted_channels: set[str] = set()
@@ -174,7 +179,38 @@ class FakeDiscord(FakeRestApi, Faults):
     def _channel_payload(self, channel_id: str) -> dict[str, Any]:
         position = list(self.channel_names).index(channel_id)
         name = self.channel_names[channel_id]
-        return p.channel(channel_id, name, guild_id=self.guild_id, position=position)
+        return p.channel(
+            channel_id,
+            name,
+            guild_id=self.guild_id,
+            position=position,
+            overwrites=self.overwrites.get(channel_id),
+        )
+
+    async def restrict_channel(
+        self, channel_id: str, *, seen_by: tuple[str, ...], what: int = p.VIEW_CHANNEL
+    ) -> None:
+        """A server admin takes `what` (View Channel by default) away from @everyone in a
+        channel and gives it back to a new role, which `seen_by` and the bot's role get:
+        Discord sends GUILD_ROLE_CREATE and CHANNEL_UPDATE."""
+        role = p.role(self.ids(), "Mentoring", permissions=0, managed=False)
+        self.roles.append(role)
+        for name in seen_by:
+            self.member_roles.setdefault(name, []).append(role["id"])
+        await self.dispatch("GUILD_ROLE_CREATE", {"guild_id": self.guild_id, "role": role})
+        await self.set_overwrites(
+            channel_id,
+            [
+                p.overwrite(self.guild_id, deny=what),
+                p.overwrite(role["id"], allow=what),
+                p.overwrite(self.bot_role_id, allow=what),
+            ],
+        )
+
+    async def set_overwrites(self, channel_id: str, overwrites: list[dict[str, Any]]) -> None:
+        """A channel's permission overwrites change: Discord sends CHANNEL_UPDATE."""
+        self.overwrites[channel_id] = overwrites
+        await self.dispatch("CHANNEL_UPDATE", self._channel_payload(channel_id))
 
     async def delete_channel(self, channel_id: str, *, tell: bool = True) -> None:
         """A server admin deletes a channel: its messages and threads go with it, and Discord
@@ -277,19 +313,18 @@ class FakeDiscord(FakeRestApi, Faults):
         await self.dispatch("GUILD_CREATE", self.guild_payload())
 
     def guild_payload(self) -> dict[str, Any]:
-        channels = [
-            p.channel(cid, name, guild_id=self.guild_id, position=i)
-            for i, (cid, name) in enumerate(self.channel_names.items())
-        ]
+        channels = [self._channel_payload(cid) for cid in self.channel_names]
         me = p.member(self.bot_user, roles=[self.bot_role_id])
-        members = [me] + [p.member(u) for u in self.users.values()]
+        members = [me] + [
+            p.member(u, roles=self.member_roles.get(n)) for n, u in self.users.items()
+        ]
         return p.guild_create(
             self.guild_id,
             "Acme",
             owner_id=self.users["admin"]["id"],
             channels=channels,
             members=members,
-            roles=[self._bot_role()],
+            roles=[self._bot_role(), *self.roles],
         )
 
     def _bot_role(self) -> dict[str, Any]:
@@ -317,7 +352,12 @@ class FakeDiscord(FakeRestApi, Faults):
 
     def member(self, name: str) -> dict[str, Any]:
         perms = p.ADMIN_PERMISSIONS if name == "admin" else p.MEMBER_PERMISSIONS
-        return p.member(self.users[name], permissions=perms, nick=self.nicks.get(name))
+        return p.member(
+            self.users[name],
+            permissions=perms,
+            nick=self.nicks.get(name),
+            roles=self.member_roles.get(name),
+        )
 
     def _common(self, name: str, channel_id: str | None = None) -> dict[str, Any]:
         return {

@@ -36,6 +36,7 @@ class FakeRestApi:
     bot_permissions: int  # the bot's role's, on top of @everyone's
     guild_id: str
     users: dict[str, dict[str, Any]]
+    member_roles: dict[str, list[str]]  # user name -> the ids of their roles
     messages: dict[str, dict[str, Any]]
     threads: dict[str, dict[str, Any]]
     thread_members: dict[str, list[str]]
@@ -95,6 +96,7 @@ class FakeRestApi:
             ("DELETE", r"/channels/(\d+)", self._delete_thread),
             ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_thread_member),
             ("POST", r"/users/@me/channels", lambda: self._dm(body)),
+            ("GET", r"/guilds/(\d+)/members/(\d+)", self._guild_member),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda i, t: self._callback(i, body)),
             ("POST", r"/webhooks/(\d+)/([^/]+)", lambda a, t: self._followup(body)),
         ]
@@ -280,6 +282,13 @@ class FakeRestApi:
         self.dm_channels[dm_id] = user_id
         recipient = next(u for u in self.users.values() if u["id"] == user_id)
         return 200, {"id": dm_id, "type": 1, "last_message_id": None, "recipients": [recipient]}
+
+    def _guild_member(self, guild_id: str, user_id: str) -> tuple[int, Any]:
+        """Get Guild Member: 404 Unknown Member for someone not (any more) in the server."""
+        name = next((n for n, u in self.users.items() if u["id"] == user_id), None)
+        if guild_id != self.guild_id or name is None or user_id in self.strangers:
+            return 404, {"message": "Unknown Member", "code": 10007}
+        return 200, p.member(self.users[name], roles=self.member_roles.get(name))
 
     def _interaction(self, interaction_id: str) -> dict[str, Any]:
         """The interaction the fake sent with this id ({} for one it did not send)."""

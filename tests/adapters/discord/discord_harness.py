@@ -12,10 +12,13 @@ from discord_fake import FakeDiscord
 from discord_helpers import custom_ids, eventually, sub
 
 from adapters.discord.startup import DiscordAdapter, DiscordSettings
+from adapters.discord.translate import user_ref, workspace_ref
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Config
+from bot.flow.outbox import Delivery, Op, OutboxItem, new_key
 from bot.main import build_app
+from bot.messages import ChatMessage, text
 
 START = datetime.fromisoformat("2026-11-23T10:00:00+00:00")
 
@@ -81,6 +84,31 @@ class Harness:
 
         await self.fake.wait_until(lambda: bool(found()))
         return found()[0]
+
+    async def dm_to(self, who: str) -> str:
+        """A DM from the bot to `who` said for the server, to press buttons on (Discord sends
+        a press there as a DM interaction); its message id."""
+        fake = self.fake
+        to = user_ref(fake.users[who]["id"])
+        delivery = Delivery(
+            Op.DM,
+            f"u:{to.key()}",
+            message=ChatMessage(body=text("Hello")),
+            user=to,
+            workspace=workspace_ref(fake.guild_id),
+        )
+        async with self.app.uow_factory() as uow:
+            await uow.outbox.add_many(
+                [OutboxItem(delivery, key=new_key(), due_at=self.clock.now())]
+            )
+            await uow.commit()
+        self.app.runtime.wake()
+
+        def dms() -> list[dict[str, Any]]:
+            return [m for m in fake.messages.values() if m["channel_id"] in fake.dm_channels]
+
+        await fake.wait_until(lambda: bool(dms()))
+        return str(dms()[0]["id"])
 
     def later(self, seconds: float) -> None:
         """Move the clock on and wake the workers, as the scheduler's tick does: deliveries

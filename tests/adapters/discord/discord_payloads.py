@@ -17,6 +17,7 @@ __all__ = [
     "member",
     "message",
     "modal_submit",
+    "overwrite",
     "reaction_add",
     "role",
     "slash_interaction",
@@ -32,6 +33,8 @@ ADMIN_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | (1 << 5))  # + Manage Server
 INVITE_PERMISSIONS = 377957239872
 MANAGE_THREADS = 1 << 34
 ADMINISTRATOR = 1 << 3
+VIEW_CHANNEL = 1 << 10
+READ_MESSAGE_HISTORY = 1 << 16
 
 
 class Snowflakes:
@@ -56,7 +59,9 @@ def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
     }
 
 
-def role(role_id: str, name: str, *, permissions: int, position: int = 1) -> dict[str, Any]:
+def role(
+    role_id: str, name: str, *, permissions: int, position: int = 1, managed: bool = True
+) -> dict[str, Any]:
     """A role, as GUILD_CREATE and GUILD_ROLE_UPDATE carry it (a bot's own is ``managed``)."""
     return {
         "id": role_id,
@@ -65,10 +70,18 @@ def role(role_id: str, name: str, *, permissions: int, position: int = 1) -> dic
         "position": position,
         "color": 0,
         "hoist": False,
-        "managed": True,
+        "managed": managed,
         "mentionable": False,
         "flags": 0,
     }
+
+
+def overwrite(
+    target_id: str, *, member: bool = False, allow: int = 0, deny: int = 0
+) -> dict[str, Any]:
+    """A channel's permission overwrite for a role (type 0; the server's id is @everyone) or a
+    member (type 1), as Discord documents it."""
+    return {"id": target_id, "type": int(member), "allow": str(allow), "deny": str(deny)}
 
 
 def member(
@@ -93,14 +106,21 @@ def member(
     return data
 
 
-def channel(channel_id: str, name: str, *, guild_id: str, position: int = 0) -> dict[str, Any]:
+def channel(
+    channel_id: str,
+    name: str,
+    *,
+    guild_id: str,
+    position: int = 0,
+    overwrites: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     return {
         "id": channel_id,
         "type": 0,
         "guild_id": guild_id,
         "name": name,
         "position": position,
-        "permission_overwrites": [],
+        "permission_overwrites": overwrites or [],
         "nsfw": False,
         "topic": None,
         "last_message_id": None,
