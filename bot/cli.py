@@ -398,13 +398,51 @@ async def _db_upgrade(cfg: Config) -> int:
     from storage.migrate import upgrade
 
     with progress("Migrating the database…"):
-        before, after = await upgrade(cfg.database_url())
+        before, after = await upgrade(cfg.database_url(), announce=False)  # said below
     where = safe_url(cfg.database_url())
     if before == after:
         print(f"database is up to date: {where}")
     else:
         print(f"database upgraded {before or 'empty'} → {after}: {where}")
     return 0
+
+
+@db_app.command("downgrade", cls=_Command)
+def db_downgrade_command(
+    revision: Annotated[
+        str, typer.Argument(metavar="REVISION", help="The revision to go back to, e.g. 0023.")
+    ],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> int:
+    """Undo the migrations newer than REVISION (to run an older release): lists what each one
+    undoes and asks first; what they added (columns, tables, rows) is dropped. Back up first."""
+    return run_async(_db_downgrade(config(), revision=revision, yes=yes))
+
+
+async def _db_downgrade(cfg: Config, *, revision: str, yes: bool) -> int:
+    from storage.engine import safe_url
+    from storage.migrate import downgrade, downgrade_plan
+
+    url = cfg.database_url()
+    at, undo = await downgrade_plan(url, revision)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise _fail(
+                "db downgrade: no terminal to confirm on; add --yes to downgrade without asking",
+                EXIT_USAGE,
+            )
+        print(f"Going back from {at} to {revision} undoes these migrations, newest first:")
+        for migration in undo:
+            print(f"  {migration.revision}  {migration.about}")
+        question = "What they added (columns, tables, rows) is dropped. Downgrade? [y/N] "
+        answer = await asyncio.to_thread(input, question)
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return EXIT_FAILURE
+    with progress("Downgrading the database…"):
+        after = await downgrade(url, at=at, undo=undo)
+    print(f"database downgraded {at} → {after}: {safe_url(url)}")
+    return EXIT_OK
 
 
 # --- digest ------------------------------------------------------------------------------------

@@ -51,11 +51,25 @@ _DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 _SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 
+# URLs as hosting platforms and SQLAlchemy's docs write them, and the async driver each means.
+_PLAIN_SCHEMES = {
+    "sqlite://": "sqlite+aiosqlite://",
+    "postgres://": "postgresql+asyncpg://",
+    "postgresql://": "postgresql+asyncpg://",
+}
+
+
+def _with_async_driver(url: str) -> str:
+    """`url` with a scheme that names no driver given the async one (see Config.database_url)."""
+    for plain, driver in _PLAIN_SCHEMES.items():
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
 def _asyncpg_url(url: str) -> str:
     """A libpq-style PostgreSQL URL in the form asyncpg takes (see Config.database_url)."""
-    for plain in ("postgres://", "postgresql://"):
-        if url.startswith(plain):
-            url = "postgresql+asyncpg://" + url[len(plain) :]
+    url = _with_async_driver(url)
     if not url.startswith("postgresql+asyncpg://") or "?" not in url:
         return url
     base, _, query = url.partition("?")
@@ -124,7 +138,7 @@ class BotSection(_Section):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, v: str) -> str:
-        problem = _database_url_problem(v)
+        problem = _database_url_problem(_with_async_driver(v))
         if problem:
             raise ValueError(problem)
         return v
@@ -558,8 +572,8 @@ class Config(_Section):
     def database_url(self) -> str:
         """`DATABASE_URL` wins; a relative SQLite path is taken next to the config file.
 
-        ``postgres://`` and ``postgresql://`` (as hosting platforms give them) mean asyncpg;
-        libpq's ``sslmode=`` becomes asyncpg's ``ssl=`` with the same value.
+        ``postgres://`` and ``postgresql://`` (as hosting platforms give them) mean asyncpg,
+        ``sqlite:///`` (as SQLAlchemy's docs write it) means aiosqlite; libpq's ``sslmode=`` becomes asyncpg's ``ssl=`` with the same value.
         Raises ConfigError when `DATABASE_URL` names a database this bot can't use."""
         url = _asyncpg_url(os.environ.get("DATABASE_URL") or self.bot.database_url)
         problem = _database_url_problem(url)

@@ -5,23 +5,29 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
-import re
-import socket
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import Script, ScriptDirectory
 from sqlalchemy import pool, text
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.connect_problems import database_said, misconfigured, unreachable
 from storage.engine import create_engine, safe_url
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "Migration",
     "alembic_config",
     "check_database",
+    "downgrade",
+    "downgrade_plan",
     "require_database",
     "schema_behind",
     "upgrade",
@@ -32,6 +38,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant bigint: replicas starting together queue on it instead of racing the DDL.
 _PG_LOCK_KEY = 0x6D6D5F6D69677261  # "mm_migra"
+_T = TypeVar("_T")
 
 
 def alembic_config() -> Config:
@@ -51,12 +58,11 @@ def _newer_than_code(at: str | None) -> str | None:
     """What to do when the database is at a revision this release does not know: one written
     by a newer release (the code was rolled back). Alembic would only say it can't locate it;
     `db upgrade` can't help, so the advice is the newer release or a backup."""
-    from alembic.script import ScriptDirectory
     from alembic.util.exc import CommandError
 
     if at is None:
         return None
-    script = ScriptDirectory.from_config(alembic_config())
+    script = _script_directory()
     try:
         script.get_revision(at)
     except CommandError:
@@ -76,21 +82,166 @@ def _refuse_newer(connection: Connection) -> None:
         raise StartupError(problem, code=2)
 
 
+@dataclass(frozen=True)
+class Migration:
+    """One migration as an operator sees it: its revision, file name and one-line docstring."""
+
+    revision: str
+    name: str
+    about: str
+    down_revision: str | None
+
+    @classmethod
+    def of(cls, script: Script) -> Migration:
+        down = script.down_revision
+        return cls(
+            revision=script.revision,
+            name=Path(script.path).stem,
+            about=textwrap.shorten(script.doc or "", width=100, placeholder=" …"),
+            down_revision=down if isinstance(down, str) or down is None else down[0],
+        )
+
+
+def _script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def _migrations() -> list[Migration]:
+    """Every migration of this release, oldest first."""
+    return [Migration.of(s) for s in reversed(list(_script_directory().walk_revisions()))]
+
+
+class _MigrationFailed(Exception):
+    """A migration raised: which one, going which way, and what the database said."""
+
+    def __init__(self, migration: Migration, direction: str, cause: BaseException) -> None:
+        super().__init__(migration.name)
+        self.migration = migration
+        self.direction = direction
+        self.cause = cause
+
+    def line(self, at: str | None) -> str:
+        """One line for the operator; `at` is the revision the transaction leaves in place."""
+        step = "" if self.direction == "upgrade" else "the downgrade of "
+        return (
+            f"{step}migration {self.migration.name} failed: {database_said(self.cause)}; "
+            f"nothing was changed (the migrations run in one transaction): the database is "
+            f"still at revision {at or 'empty (no tables)'}"
+        )
+
+
+def _step(connection: Connection, migration: Migration, direction: str) -> None:
+    """Apply one migration (`upgrade`) or undo it (`downgrade`) on `connection`'s transaction."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    try:
+        if direction == "upgrade":
+            command.upgrade(config, migration.revision)
+        else:
+            command.downgrade(config, migration.down_revision or "base")
+    except Exception as e:
+        log.debug("migration %s (%s) failed", migration.name, direction, exc_info=True)
+        raise _MigrationFailed(migration, direction, e) from e
+
+
 def _upgrade_on(connection: Connection, revision: str) -> tuple[str | None, str | None]:
     _refuse_newer(connection)
     before = _current(connection)
-    config = alembic_config()
-    config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+    target = _script_directory().get_revision(revision)
+    assert target is not None  # "head" or a revision of this release
+    known = _migrations()
+    revisions = [m.revision for m in known]
+    start = revisions.index(before) + 1 if before is not None else 0
+    # One migration at a time, so that a failure can name the one that failed.
+    for migration in known[start : revisions.index(target.revision) + 1]:
+        _step(connection, migration, "upgrade")
     return before, _current(connection)
 
 
-async def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
+async def upgrade(
+    url: str, revision: str = "head", *, announce: bool = True
+) -> tuple[str | None, str | None]:
     """Bring the database at `url` to `revision`; a no-op when it is there already. Returns the
     revisions before and after (None: no tables); equal when nothing was applied.
 
-    Logged at INFO only when migrations were applied; "already at head" is DEBUG (every
-    one-shot command opens the database, and its result is the line an operator reads)."""
+    Logged at INFO only when migrations were applied and `announce` (`db upgrade` prints its
+    own line instead); "already at head" is DEBUG (every one-shot command opens the database,
+    and its result is the line an operator reads). All migrations run in one transaction: a
+    failing one is a StartupError (exit 1) naming it, and the database stays where it was."""
+    before, after = await _migrate(url, lambda c: _upgrade_on(c, revision))
+    if before != after:
+        log.log(
+            logging.INFO if announce else logging.DEBUG,
+            "database schema upgraded %s → %s (%s)",
+            before or "empty",
+            after,
+            safe_url(url),
+        )
+    else:
+        log.debug("database schema is at %s (%s)", revision, safe_url(url))
+    return before, after
+
+
+async def downgrade_plan(url: str, revision: str) -> tuple[str, list[Migration]]:
+    """The database's revision and the migrations `db downgrade` would undo to reach
+    `revision`, newest first; a StartupError (exit 2) when there is nothing it can do: not a
+    revision, not older than the database's, no database, a database newer than the code."""
+    from bot.errors import StartupError
+
+    known = _migrations()
+    revisions = [m.revision for m in known]
+    if revision not in revisions:
+        raise StartupError(
+            f"{revision!r} is not a revision of this release (they are {revisions[0]} … "
+            f"{revisions[-1]}; `micromentor db downgrade 0023` goes back to 0023)",
+            code=2,
+        )
+    require_database(url)
+    at = await _read_revision(url)
+    newer = _newer_than_code(at)
+    if newer:
+        raise StartupError(newer, code=2)
+    if at is None:
+        raise StartupError("the database has no tables yet: there is nothing to undo", code=2)
+    if revision == at:
+        raise StartupError(
+            f"the database is at revision {at} already: there is nothing to undo", code=2
+        )
+    if revisions.index(revision) > revisions.index(at):
+        raise StartupError(
+            f"revision {revision} is not older than the database's ({at}): `db downgrade` only "
+            "goes back (`micromentor db upgrade` goes forward)",
+            code=2,
+        )
+    undone = known[revisions.index(revision) + 1 : revisions.index(at) + 1]
+    return at, list(reversed(undone))
+
+
+def _downgrade_on(connection: Connection, *, at: str, undo: list[Migration]) -> str | None:
+    from bot.errors import StartupError
+
+    now = _current(connection)
+    if now != at:  # another process moved it while the operator was asked
+        raise StartupError(
+            f"the database moved from revision {at} to {now} meanwhile; nothing was changed: "
+            "run the command again",
+            code=1,
+        )
+    for migration in undo:
+        _step(connection, migration, "downgrade")
+    return _current(connection)
+
+
+async def downgrade(url: str, *, at: str, undo: list[Migration]) -> str | None:
+    """Undo the migrations of :func:`downgrade_plan` (the database still at `at`), in one
+    transaction; returns the revision reached. Logged at DEBUG (the CLI prints the result)."""
+    after = await _migrate(url, lambda c: _downgrade_on(c, at=at, undo=undo))
+    log.debug("database schema downgraded %s → %s (%s)", at, after, safe_url(url))
+    return after
+
+
+async def _migrate(url: str, work: Callable[[Connection], _T]) -> _T:
+    """Run `work` on a connection in one transaction, taking turns with other processes."""
     _check_sqlite_folder(url)
     database = make_url(url).database
     if make_url(url).get_backend_name() == "sqlite" and database and database != ":memory:":
@@ -98,16 +249,10 @@ async def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | N
         # would deadlock), so starts on one file take turns on a lock file beside it.
         lock = await asyncio.to_thread(_lock_file, Path(database + ".migrate-lock"))
         try:
-            before, after = await _upgrade(url, revision)
+            return await _in_one_transaction(url, work)
         finally:
             lock.close()
-    else:
-        before, after = await _upgrade(url, revision)
-    if before != after:
-        log.info("database schema upgraded %s → %s (%s)", before or "empty", after, safe_url(url))
-    else:
-        log.debug("database schema is at %s (%s)", revision, safe_url(url))
-    return before, after
+    return await _in_one_transaction(url, work)
 
 
 async def _reachable(engine: AsyncEngine, url: str) -> None:
@@ -118,7 +263,8 @@ async def _reachable(engine: AsyncEngine, url: str) -> None:
         async with engine.connect():
             pass
     except Exception as e:
-        raise StartupError(unreachable(url, e), code=1) from None
+        code = 2 if misconfigured(make_url(url), e) else 1
+        raise StartupError(unreachable(url, e), code=code) from None
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -156,7 +302,7 @@ def _check_sqlite_folder(url: str) -> None:
 
     problem = _sqlite_folder_problem(url)
     if problem:
-        raise StartupError(f"database: {problem}", code=1)
+        raise StartupError(f"database: {problem}", code=2)
 
 
 def require_database(url: str) -> None:
@@ -182,8 +328,13 @@ def _lock_file(path: Path) -> IO[bytes]:
     return handle
 
 
-async def _upgrade(url: str, revision: str) -> tuple[str | None, str | None]:
+async def _in_one_transaction(url: str, work: Callable[[Connection], _T]) -> _T:
+    """`work` in one transaction: on SQLite and PostgreSQL DDL is transactional, so a migration
+    that fails leaves the database as it was before the first one of this run."""
+    from bot.errors import StartupError
+
     engine = create_engine(url, poolclass=pool.NullPool, foreign_keys=False)
+    at: str | None = None
     try:
         await _reachable(engine, url)
         async with engine.begin() as connection:
@@ -192,15 +343,32 @@ async def _upgrade(url: str, revision: str) -> tuple[str | None, str | None]:
                 await connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}
                 )
-            before, after = await connection.run_sync(_upgrade_on, revision)
+            at = await connection.run_sync(_current)
+            done = await connection.run_sync(work)
             if connection.dialect.name == "sqlite":
                 # References were not enforced while tables were rebuilt: check them now.
                 broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
                 if broken:
-                    raise RuntimeError(f"migration left {len(broken)} broken references")
+                    raise StartupError(
+                        f"the migrations left {len(broken)} broken references; nothing was "
+                        f"changed: the database is still at revision {at}",
+                        code=1,
+                    )
+    except _MigrationFailed as failed:
+        raise StartupError(failed.line(at), code=1) from None
     finally:
         await engine.dispose()
-    return before, after
+    return done
+
+
+async def _read_revision(url: str) -> str | None:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        await _reachable(engine, url)
+        async with engine.connect() as connection:
+            return await connection.run_sync(_current)
+    finally:
+        await engine.dispose()
 
 
 async def schema_behind(url: str) -> str | None:
@@ -208,20 +376,12 @@ async def schema_behind(url: str) -> str | None:
 
     For read-only commands (`digest`, `mentors export`, `check`): they never migrate. A missing
     SQLite file or a revision newer than the code is a StartupError (exit 2)."""
-    from alembic.script import ScriptDirectory
-
     from bot.errors import StartupError
 
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _script_directory().get_current_head()
 
     require_database(url)
-    engine = create_engine(url, poolclass=pool.NullPool)
-    try:
-        await _reachable(engine, url)
-        async with engine.connect() as connection:
-            at = await connection.run_sync(_current)
-    finally:
-        await engine.dispose()
+    at = await _read_revision(url)
     if at == head:
         return None
     newer = _newer_than_code(at)
@@ -242,105 +402,3 @@ async def check_database(url: str) -> list[str]:
     except Exception as e:  # any driver error: it does not answer
         return [unreachable(url, e)]
     return [behind] if behind else []
-
-
-def unreachable(url: str, e: BaseException) -> str:
-    """The line for a database that could not be used: a host name that does not resolve, a
-    database or role the server says does not exist, a password it refused, a file that is not
-    SQLite are each named with what to do; a server that did not answer (refused, timed out)
-    gives the driver's reason. Never the password."""
-    parsed = make_url(url)
-    if _caused_by(e, socket.gaierror):
-        host = parsed.host or "localhost"
-        return (
-            f"database host {host} was not found (its name does not resolve); check the host "
-            "in DATABASE_URL (or [bot] database_url) and this machine's DNS and network"
-        )
-    answered = _server_said(parsed, e)
-    if answered:
-        return answered
-    return f"database {safe_url(url)} does not answer: {describe_connect_error(e)}"
-
-
-# PostgreSQL's SQLSTATEs for the refusals a server gives a connection it did answer.
-_NO_DATABASE = "3D000"  # invalid_catalog_name
-_NO_ROLE = "28000"  # invalid_authorization_specification
-_WRONG_PASSWORD = "28P01"  # invalid_password
-
-
-def _server_said(parsed: URL, e: BaseException) -> str | None:
-    """What a server (or SQLite file) that answered refused, in the operator's terms; None when
-    it did not answer at all."""
-    if parsed.get_backend_name() == "sqlite":
-        reason = _reason(e)
-        if "file is not a database" in reason:
-            return (
-                f"{parsed.database} is not a SQLite database (some other file is there); point "
-                "DATABASE_URL (or [bot] database_url) at the bot's database file, or at a new one"
-            )
-        return None
-    state = _sqlstate(e)
-    if state is None:
-        return None
-    host, port = parsed.host or "localhost", parsed.port or 5432
-    where = f"{host}:{port}"
-    # The names as the server saw them (a URL without them gets the driver's defaults).
-    named = re.search(r'"([^"]*)"', _reason(e))
-    as_user = f" -U {parsed.username}" if parsed.username else ""
-    if state == _NO_DATABASE:
-        name = named.group(1) if named else parsed.database
-        return (
-            f'database "{name}" does not exist on {where}; create it (createdb -h {host} -p '
-            f"{port}{as_user} {name}) or fix the database name in DATABASE_URL (or [bot] "
-            "database_url)"
-        )
-    if state == _NO_ROLE and "does not exist" in _reason(e):
-        name = named.group(1) if named else parsed.username
-        return (
-            f'role "{name}" does not exist on {where}; create it (createuser -h {host} -p {port} '
-            f"--pwprompt {name}, as a superuser) or fix the user in DATABASE_URL (or [bot] "
-            "database_url)"
-        )
-    if state == _WRONG_PASSWORD:
-        return (
-            f'the password for role "{parsed.username}" was refused by {where}; check the password in '
-            "DATABASE_URL (or [bot] database_url)"
-        )
-    return f"database {parsed.render_as_string(hide_password=True)} refused the connection: " + (
-        describe_connect_error(e)
-    )
-
-
-def _sqlstate(e: BaseException) -> str | None:
-    """The SQLSTATE a PostgreSQL server answered with, found along the exception's causes."""
-    for found in _chain(e):
-        state = getattr(found, "sqlstate", None)
-        if isinstance(state, str) and state:
-            return state
-    return None
-
-
-def _reason(e: BaseException) -> str:
-    reason = str(getattr(e, "orig", None) or e).strip().splitlines()
-    return reason[0] if reason else ""
-
-
-def _chain(e: BaseException) -> list[BaseException]:
-    seen: set[int] = set()
-    chain: list[BaseException] = []
-    found: BaseException | None = e
-    while found is not None and id(found) not in seen:
-        chain.append(found)
-        seen.add(id(found))
-        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
-    return chain
-
-
-def _caused_by(e: BaseException, kind: type[BaseException]) -> bool:
-    return any(isinstance(found, kind) for found in _chain(e))
-
-
-def describe_connect_error(e: BaseException) -> str:
-    """A driver's failure to connect as one line, without a password."""
-    reason = str(getattr(e, "orig", None) or e).strip().splitlines()
-    return f"{type(e).__name__}: {reason[0]}" if reason and reason[0] else type(e).__name__

@@ -58,7 +58,7 @@ async def test_run_says_the_database_does_not_exist(tmp_path: Path, postgres_url
     env = clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", PORT="0")
     env["DATABASE_URL"] = url
     result = await asyncio.to_thread(run, env, tmp_path, "run")
-    assert result.returncode == 1
+    assert result.returncode == 2  # a configuration mistake: restarting will not mend it
     line = one_line(result)
     assert line.startswith(f'micromentor: database "{name}" does not exist on {where}; create it')
     assert "s3cret" not in result.stderr
