@@ -31,6 +31,13 @@ class Memo:
         # Loads going on in the background for `get(..., within=)` (held: a task nobody holds
         # may be collected before it ends).
         self._background: dict[Hashable, asyncio.Task[Any]] = {}
+        # Bumped by `forget` (per key; `_epoch` for all): a load that began before is returned
+        # to its caller but not kept, since it may have read what the forgotten write changed.
+        self._generation: dict[Hashable, int] = {}
+        self._epoch = 0
+
+    def _version(self, key: Hashable) -> tuple[int, int]:
+        return self._epoch, self._generation.get(key, 0)
 
     def _hit(self, key: Hashable, now: datetime | None) -> tuple[bool, Any]:
         found = self._kept.get(key)
@@ -83,8 +90,10 @@ class Memo:
             hit, value = self._hit(key, now)
             if hit:
                 return value
+            began = self._version(key)
             value = await load()
-            self._kept[key] = (self._monotonic() + self._ttl, now, value)
+            if self._version(key) == began:
+                self._kept[key] = (self._monotonic() + self._ttl, now, value)
             return value
 
     def peek(self, key: Hashable, *, now: datetime | None = None) -> tuple[bool, Any]:
@@ -92,9 +101,14 @@ class Memo:
         return self._hit(key, now) if self._ttl > 0 else (False, None)
 
     def forget(self, match: Callable[[Hashable], bool] | None = None) -> None:
-        """Drop every value (or those whose key matches)."""
+        """Drop every value (or those whose key matches), and what loads begun before this
+        would keep: the next `get` reads again."""
         if match is None:
+            self._epoch += 1
             self._kept.clear()
-        else:
-            for key in [k for k in self._kept if match(k)]:
-                del self._kept[key]
+            self._background.clear()
+            return
+        for key in [k for k in {*self._kept, *self._loading} if match(k)]:
+            self._generation[key] = self._generation.get(key, 0) + 1
+            self._kept.pop(key, None)
+            self._background.pop(key, None)

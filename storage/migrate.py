@@ -193,7 +193,8 @@ async def downgrade_plan(url: str, revision: str) -> tuple[str, list[Migration]]
     if revision not in revisions:
         raise StartupError(
             f"{revision!r} is not a revision of this release (they are {revisions[0]} … "
-            f"{revisions[-1]}; `micromentor db downgrade 0023` goes back to 0023)",
+            f"{revisions[-1]}; e.g. `micromentor db downgrade {revisions[-2]}` goes back to "
+            f"{revisions[-2]})",
             code=2,
         )
     require_database(url)

@@ -528,8 +528,9 @@ class SlackGateway:
     ) -> ThreadRef:
         """A reply thread under the card; a group DM (members + the bot) when private,
         configured, or when a member is not in the card's channel (they would never see the
-        thread). Both are idempotent: the thread is the card's, conversations.open returns the
-        existing group DM."""
+        thread). Each is idempotent: the thread is the card's, conversations.open returns the
+        existing group DM; but a retry may choose the other (the asker joined the channel
+        meanwhile), leaving the first attempt's group DM empty."""
         if card is not None and not private and self.thread_mode == "thread":
             card_channel, ts = split_ref(card.id)
             if await self._all_in_channel(card_channel, members):

@@ -154,10 +154,11 @@ class SlackPreparer:
         return Prepared(built, reply_to)
 
     def _claims(self, built: c.Command | ParseError | None) -> bool:
-        """Whether a command takes a question: the claim button or a claim emoji."""
+        """Whether a command takes a question: the claim button, a claim emoji, or accepting a
+        hand-over (either way its taker meets the asker)."""
         if isinstance(built, c.HandleReaction):
             return canonical_emoji(built.emoji) in emoji_set(self.config.claim.emoji)
-        return isinstance(built, c.ClaimQuestion)
+        return isinstance(built, c.ClaimQuestion | c.AcceptHandOver)
 
     async def _command(
         self, kind: str, body: Body, actor: c.Actor

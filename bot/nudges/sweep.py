@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.actors import workspace_of
-from bot.domain import Nudge, NudgeKind
+from bot.domain import Nudge, NudgeKind, Workspace
 from bot.flow.worker import LeaseLost
 from bot.messagebus import Context, MessageBus
 from bot.nudges.kinds import PREPARERS, SENDERS
@@ -18,9 +17,8 @@ __all__ = ["NudgeSweep", "describe"]
 log = logging.getLogger(__name__)
 
 # A nudge of a workspace the app was removed from is not leased at all (`NudgeRepository.lease`);
-# one leased in the instant before the removal is put back by this long (it is not leased again
-# until the workspace is back).
-REMOVED_WAIT = timedelta(hours=1)
+# one leased in the instant before the removal is handed back as it was (its due time kept, so
+# that its lateness is judged from it once the workspace is back).
 
 # A session's after-care ("how helpful was it?", "did it work?", next steps) is not sent this
 # long after it was due (the bot was down, the app removed from the workspace for weeks): by
@@ -42,6 +40,10 @@ class NudgeSweep:
         assert nudge.id is not None and nudge.lease_until is not None
         now = self._bus.clock.now()
         lease_until, nudge_id = nudge.lease_until, nudge.id
+        if await self._removed(nudge):  # nobody there to tell: it waits for the app's return
+            await self._postpone(nudge_id, nudge.due_at, lease_until)
+            log.debug("%s waits: the app was removed from its workspace", describe(nudge))
+            return
         too_late = nudge.kind in AFTER_CARE and now - nudge.due_at > TOO_LATE
         # Slow I/O (a language model) happens here, with no transaction open.
         prepare = PREPARERS.get(nudge.kind)
@@ -50,9 +52,6 @@ class NudgeSweep:
         )
 
         async def decide(ctx: Context) -> None:
-            ws = await workspace_of(ctx, nudge.workspace)
-            if ws is not None and ws.removed_at is not None:
-                raise Later(now + REMOVED_WAIT)  # nobody there to tell: it waits for the return
             if too_late:
                 log.info("%s was due %s: too late to send, dropped", describe(nudge), nudge.due_at)
             elif prepared is not None:
@@ -74,6 +73,19 @@ class NudgeSweep:
         except Later as later:
             await self._postpone(nudge_id, later.when, lease_until)
             log.debug("nudge %s (%s) waits until %s", nudge_id, nudge.kind, later.when)
+
+    async def _removed(self, nudge: Nudge) -> bool:
+        """Whether the app was removed from the nudge's workspace, from the settings memo that
+        `bot.actors.workspace_of` keeps (no read of its own while it is fresh): asked before a
+        preparer's language model is, and before anything is decided."""
+
+        async def load() -> Workspace | None:
+            async with self._bus.uow_factory(read_only=True) as uow:
+                return await uow.workspaces.get(nudge.workspace)
+
+        key = ("workspace", nudge.workspace)
+        ws = await self._bus.services.figures.get(key, load, now=self._bus.clock.now())
+        return ws is not None and ws.removed_at is not None
 
     async def _postpone(self, nudge_id: int, due: datetime, lease_until: datetime) -> None:
         async with self._bus.uow_factory() as uow:

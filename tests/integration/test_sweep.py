@@ -177,7 +177,7 @@ async def test_a_sweeper_that_lost_its_lease_hands_nothing_back_until_working_ho
 async def test_a_nudge_leased_just_before_the_app_was_removed_waits_and_says_nothing(
     db_url: str,
 ) -> None:
-    from bot.nudges.sweep import REMOVED_WAIT, NudgeSweep
+    from bot.nudges.sweep import NudgeSweep
 
     app, chat = await start_app(db_url, ManualClock(START))
     try:
@@ -191,7 +191,11 @@ async def test_a_nudge_leased_just_before_the_app_was_removed_waits_and_says_not
         await NudgeSweep(app.bus, lease=LEASE)(leased)
         await app.runtime.drain()
         [row] = await nudges_in(db_url)
-        assert (row.state, row.due_at, row.attempts) == ("pending", START + REMOVED_WAIT, 0)
+        # Handed back as it was: its due time kept (its lateness is judged from it once the
+        # workspace is back), and not leased again meanwhile.
+        assert (row.state, row.due_at, row.attempts, row.lease_until) == ("pending", START, 0, None)
+        async with app.uow_factory() as uow:
+            assert await uow.nudges.lease(START + timedelta(hours=2), lease=LEASE, limit=5) == []
         assert chat.messages("send_dm") == []
     finally:
         await stop(app)

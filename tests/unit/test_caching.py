@@ -45,3 +45,25 @@ async def test_a_failed_background_load_is_tried_again_by_the_next_call() -> Non
         await memo.get("team", load, within=1)
     assert await memo.get("team", load, within=1) == "stored"
     assert outcomes == []
+
+
+async def test_a_load_begun_before_a_forget_is_not_kept() -> None:
+    """A write forgets the key while an older read is still loading: that read's value goes to
+    its caller, but the next call reads again instead of keeping the state from before the
+    write."""
+    memo = Memo(ttl_seconds=60)
+    release = asyncio.Event()
+    stored = ["before the write"]
+
+    async def load() -> str:
+        value = stored[0]
+        await release.wait()
+        return value
+
+    with pytest.raises(TimeoutError):
+        await memo.get("team", load, within=0.01)
+    stored[0] = "after the write"
+    memo.forget(lambda key: key == "team")
+    release.set()
+    await asyncio.sleep(0)
+    assert await memo.get("team", load, within=1) == "after the write"

@@ -288,6 +288,24 @@ async def test_after_care_more_than_a_week_late_is_dropped_not_sent(core: Core) 
     assert any("welcome back" in m for m in core.chat.dms(core.user("bob")))
 
 
+async def test_after_care_that_waited_weeks_for_the_app_to_come_back_is_dropped(
+    core: Core,
+) -> None:
+    """The app removed from the workspace right after a session, installed again three weeks
+    later: no "how helpful was it?" about a session that old."""
+    from bot.commands import RemoveWorkspace, RestoreWorkspace
+
+    await core.resolved()
+    before = len(core.chat.dms(core.user("alice")))
+    await core.handle(RemoveWorkspace(WORKSPACE))
+    for _ in range(21):
+        await tick(core, days=1)
+    await core.handle(RestoreWorkspace(WORKSPACE))
+    await tick(core, minutes=1)
+    said = core.chat.dms(core.user("alice"))[before:]
+    assert not any("How helpful" in m or "Checking in" in m for m in said), said
+
+
 async def test_a_mentor_whose_pause_ended_is_told_they_are_back(core: Core) -> None:
     await core.reply(PauseMentor(core.actor("bob"), timedelta(days=2)))
     await tick(core, days=2)

@@ -69,11 +69,14 @@ async def test_a_reaction_from_another_organisation_is_refused_politely(
     assert await state_of(slack, 1) is QuestionState.OPEN
 
 
+@pytest.mark.parametrize("button", ["mm:claim:1", "mm:accept:1"])
 async def test_a_claim_button_from_another_organisation_is_refused_politely(
-    slack: SlackHarness,
+    slack: SlackHarness, button: str
 ) -> None:
+    """Claiming, or accepting a hand-over offered to them: either way they would meet the
+    asker."""
     ts = await asked(slack)
-    await slack.click("outsider", "mm:claim:1", channel=MENTORING, ts=ts)
+    await slack.click("outsider", button, channel=MENTORING, ts=ts)
     [told] = await slack.replies_to("outsider", ONLY_MEMBERS)
     assert told.method == "response_url"
     await slack.settled()
