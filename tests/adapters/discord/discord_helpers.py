@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-__all__ = ["custom_ids", "eventually", "sub"]
+__all__ = ["custom_ids", "ephemeral_answer", "eventually", "sub"]
 
 
 def sub(name: str, *options: tuple[str, int, object]) -> list[dict[str, object]]:
@@ -35,3 +35,12 @@ async def eventually(check: Callable[[], Awaitable[bool]], *, within: float = 5.
     async with asyncio.timeout(within):
         while not await check():  # noqa: ASYNC110 - the effect is a database row, not an event
             await asyncio.sleep(0.02)
+
+
+async def ephemeral_answer(harness: Any, token: str) -> str:
+    """The interaction's own response (type 4, ephemeral): its text."""
+    (callback,) = await harness.fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
+    body = callback.json()
+    assert body["type"] == 4, body
+    assert body["data"]["flags"] & 64  # ephemeral
+    return str(body["data"]["content"])

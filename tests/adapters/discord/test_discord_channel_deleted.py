@@ -11,7 +11,7 @@ import logging
 import pytest
 from discord_fake import FakeDiscord, Recorded
 from discord_harness import Harness, discord_config, run_once, start_bot, stop_bot, wait_started
-from discord_helpers import eventually, sub
+from discord_helpers import ephemeral_answer, eventually, sub
 
 from bot.errors import StartupError
 
@@ -57,15 +57,6 @@ async def _stored(harness: Harness) -> tuple[int, int]:
     return len(questions), pending
 
 
-async def _answered(harness: Harness, token: str) -> str:
-    """The interaction's own response (type 4, ephemeral): its text."""
-    (callback,) = await harness.fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
-    body = callback.json()
-    assert body["type"] == 4, body
-    assert body["data"]["flags"] & 64  # ephemeral
-    return str(body["data"]["content"])
-
-
 async def test_mentoring_channel_deleted_questions_are_refused_until_a_new_one_is_made(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -91,10 +82,10 @@ async def test_mentoring_channel_deleted_questions_are_refused_until_a_new_one_i
 
     # A question typed in the option, and one that would open the form: answered, not taken.
     token = await _ask_in_general(harness, QUESTION)
-    said = await _answered(harness, token)
+    said = await ephemeral_answer(harness, token)
     assert CANT_POST in said and "not saved" in said and "#mentoring" in said
     token = await _ask_in_general(harness, None)
-    assert CANT_POST in await _answered(harness, token)  # no form to fill in for nothing
+    assert CANT_POST in await ephemeral_answer(harness, token)  # no form to fill in for nothing
     assert await _stored(harness) == (0, 0)
     assert _to(fake.requests[asked:], old) == []
 
@@ -166,7 +157,7 @@ async def test_both_channels_deleted_a_new_mentoring_channel_takes_questions_aga
     await _logged(caplog, "its mentoring channel #mentoring was deleted")
     assert len(_told(caplog)) == 2  # each told once, the admin one too
     token = await _ask_in_general(harness, QUESTION)
-    assert CANT_POST in await _answered(harness, token)
+    assert CANT_POST in await ephemeral_answer(harness, token)
     asked = len(fake.requests)
 
     new = await fake.create_channel("mentoring")

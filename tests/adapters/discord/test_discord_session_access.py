@@ -7,6 +7,7 @@ from __future__ import annotations
 import discord_payloads as p
 import pytest
 from discord_harness import Harness
+from discord_helpers import ephemeral_answer
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
 CANNOT_SEE = "you can't see that channel"
@@ -17,15 +18,6 @@ async def _ask_in_general(harness: Harness, who: str, question: str | None = QUE
     general = await harness.fake.create_channel("general")
     options = [] if question is None else [{"name": "question", "type": 3, "value": question}]
     return await harness.fake.slash(who, "askmentor", options, channel_id=general)
-
-
-async def _answered(harness: Harness, token: str) -> str:
-    """The interaction's own response (type 4, ephemeral): its text."""
-    (callback,) = await harness.fake.wait_request("POST", rf"/interactions/\d+/{token}/callback")
-    body = callback.json()
-    assert body["type"] == 4, body
-    assert body["data"]["flags"] & 64  # ephemeral
-    return str(body["data"]["content"])
 
 
 async def _questions(harness: Harness) -> int:
@@ -39,7 +31,7 @@ async def test_a_member_who_cant_view_the_mentoring_channel_is_told_and_nothing_
 ) -> None:
     fake = harness.fake
     await fake.restrict_channel(fake.mentoring_id, seen_by=("bob",))
-    said = await _answered(harness, await _ask_in_general(harness, "alice", question))
+    said = await ephemeral_answer(harness, await _ask_in_general(harness, "alice", question))
     assert CANNOT_SEE in said and "#mentoring" in said
     assert await _questions(harness) == 0
     assert not fake.channel_messages(fake.mentoring_id)
@@ -53,7 +45,7 @@ async def test_a_member_denied_the_mentoring_channels_history_is_told_too(
     await fake.set_overwrites(
         fake.mentoring_id, [p.overwrite(alice, member=True, deny=p.READ_MESSAGE_HISTORY)]
     )
-    said = await _answered(harness, await _ask_in_general(harness, "alice"))
+    said = await ephemeral_answer(harness, await _ask_in_general(harness, "alice"))
     assert CANNOT_SEE in said
     assert await _questions(harness) == 0
 
