@@ -84,6 +84,16 @@ class TwoGuilds(FakeDiscord):
             self.users[name], permissions=p.ADMIN_PERMISSIONS if admin else p.MEMBER_PERMISSIONS
         )
 
+    def _guild_member(self, guild_id: str, user_id: str) -> tuple[int, Any]:
+        """Get Guild Member in either server: A holds everyone but B's own, B its own and bob."""
+        name = next((n for n, u in self.users.items() if u["id"] == user_id), None)
+        in_b = name in (*self.b_users, "bob")
+        in_a = name is not None and name not in self.b_users
+        if (guild_id == self.guild_a and in_a) or (guild_id == self.guild_b and in_b):
+            assert name is not None
+            return 200, self.member(name)
+        return 404, {"message": "Unknown Member", "code": 10007}
+
     async def _ready(self) -> None:
         await super()._ready()  # READY (listing server A) and A's GUILD_CREATE
         await self.dispatch("GUILD_CREATE", self.guild_b_payload())

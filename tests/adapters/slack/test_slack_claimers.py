@@ -5,7 +5,6 @@ not this workspace's) is told only members can, and a guest of this workspace ma
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
@@ -25,8 +24,9 @@ def people(slack: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
     slack.fake.add_user(ROBOT, "autobot", bot=True)
     slack.fake.add_user(OUTSIDER, "outsider", team_id=OTHER_ORG)
     slack.fake.add_user("U0GUEST01", "guest", guest=True)
-    # The harness's own USERS (pytest may load conftest under another module name).
-    names = sys.modules[type(slack).__module__].USERS
+    # The harness's own USERS (pytest may load conftest under another module name, and
+    # another folder's conftest may hold that name in sys.modules): the one its methods read.
+    names = type(slack).react.__globals__["USERS"]
     for name, uid in (("robot", ROBOT), ("outsider", OUTSIDER), ("guest", "U0GUEST01")):
         monkeypatch.setitem(names, name, uid)
         monkeypatch.setitem(USERS, name, uid)
