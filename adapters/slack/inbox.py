@@ -138,7 +138,7 @@ class SlackPreparer:
         if who.bot:  # an app's bot user (or Slackbot) neither asks nor mentors
             log.debug("a Slack %s from a bot user is ignored", kind)
             return Prepared(None)
-        actor = await self.directory.actor(uid, fallback_name=fallback)
+        actor = self.directory.actor_of(who)
         built = await self._command(kind, body, actor)
         if reply_to is not None and isinstance(built, c.HandleReaction):
             reply_to = _in_thread(reply_to, built)

@@ -129,12 +129,15 @@ class SlackDirectory:
             self._updated[user_id] = max(stamp, self._updated.get(user_id, stamp))
 
     async def actor(self, user_id: str, *, fallback_name: str = "") -> Actor:
-        u = await self.user(user_id, fallback_name=fallback_name)
+        return self.actor_of(await self.user(user_id, fallback_name=fallback_name))
+
+    def actor_of(self, u: SlackUser) -> Actor:
+        """The actor of someone already looked up (no second look-up)."""
         return Actor(
-            user=user_ref(user_id),
+            user=user_ref(u.id),
             name=u.name,
             workspace=self.workspace,
-            platform_admin=True if user_id in self.admins else u.admin,
+            platform_admin=True if u.id in self.admins else u.admin,
             timezone=u.timezone,
         )
 

@@ -22,7 +22,7 @@ the asker still has something to pick.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.matching._text import known_word
@@ -58,11 +58,13 @@ def merge_guesses(
     guesses: Iterable[TopicGuess],
     *,
     learned: Mapping[str, float] | None = None,
-    fallback: Iterable[str] = (),
+    fallback: Iterable[str] | Callable[[], Iterable[str]] = (),
     sure: float = SURE,
     close: float = CLOSE,
 ) -> Reading:
-    """The reading of a question from its classifier's guesses and what was learned."""
+    """The reading of a question from its classifier's guesses and what was learned; the
+    `fallback` choices (or the function that finds them, called only when they are needed) pad
+    the areas offered to an unsure asker."""
     named: dict[str, float] = {}
     other: dict[str, float] = {}
     for g in guesses:
@@ -83,7 +85,8 @@ def merge_guesses(
     unsure = not topics or (len(ordered) > 1 and other[ordered[0]] - other[ordered[1]] < close)
     choices = tuple(ordered[:3])
     if len(choices) < 3:
-        choices += tuple(t for t in fallback if t not in choices)[: 3 - len(choices)]
+        more = fallback() if callable(fallback) else fallback
+        choices += tuple(t for t in more if t not in choices)[: 3 - len(choices)]
     return Reading(topics, other, choices, unsure)
 
 

@@ -53,7 +53,7 @@ async def read_question(
     return merge_guesses(
         [g for g in guesses if g.skill in ctx.services.taxonomy],
         learned=learned,
-        fallback=_mentored_choices(ctx, roster, text),
+        fallback=lambda: _mentored_choices(ctx, roster, text),
         sure=cfg.sure_weight,
         close=cfg.unsure_margin,
     )

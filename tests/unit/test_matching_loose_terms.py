@@ -236,3 +236,20 @@ def test_conflicts_alone_are_loose_a_merge_is_not_a_quarrel(tax: Taxonomy) -> No
     assert "conflict resolution" in unsure_topics(text, tax)
     supported = "team conflicts keep coming up in my one-on-ones"
     assert "conflict resolution" in extract_topics(supported, tax)
+
+
+def test_the_fallback_choices_are_looked_for_only_when_the_reading_needs_them(
+    tax: Taxonomy,
+) -> None:
+    asked: list[str] = []
+
+    def fallback() -> list[str]:
+        asked.append("looked")
+        return ["career growth", "python"]
+
+    guesses = OfflineClassifier(tax).guesses
+    named = merge_guesses(guesses("How do I write a Python decorator?"), fallback=fallback)
+    assert named.topics == ("python",) and asked == []
+    unsure = merge_guesses(guesses("how do I deal with the renewal"), fallback=fallback)
+    assert asked == ["looked"]
+    assert unsure.choices[0] == "account management" and "career growth" in unsure.choices
