@@ -3,9 +3,10 @@ a mentor profile by id (refusing politely when there is none), names for display
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
+from bot.caching import Memo
 from bot.commands import Actor
 from bot.config import Config
 from bot.domain import MentorProfile, Person, Question, Workspace
@@ -102,10 +103,29 @@ async def workspace_of(ctx: Context, ref: WorkspaceRef) -> Workspace | None:
     async def load() -> Workspace | None:
         return await (await ctx.reads()).workspaces.get(ref)
 
-    found: Workspace | None = await ctx.services.figures.get(
-        ("workspace", ref), load, now=ctx.clock.now()
-    )
+    return await remembered_workspace(ctx.services.figures, ref, load, now=ctx.clock.now())
+
+
+async def remembered_workspace(
+    figures: Memo,
+    ref: WorkspaceRef,
+    load: Callable[[], Awaitable[Workspace | None]],
+    *,
+    now: datetime,
+) -> Workspace | None:
+    """A workspace's settings from the figures memo (one key for every reader, so a
+    registration's `forget` reaches them all), `load`ed when not fresh."""
+    found: Workspace | None = await figures.get(_settings_key(ref), load, now=now)
     return found
+
+
+def forget_workspace(figures: Memo, ref: WorkspaceRef) -> None:
+    """Read a workspace's settings again at the next `remembered_workspace`."""
+    figures.forget(lambda k: k == _settings_key(ref))
+
+
+def _settings_key(ref: WorkspaceRef) -> tuple[str, WorkspaceRef]:
+    return ("workspace", ref)
 
 
 async def require_workspace(ctx: Context, actor: Actor) -> Workspace:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.actors import forget_workspace
 from bot.commands import RegisterWorkspace, RemoveWorkspace, RestoreWorkspace
 from bot.domain import Workspace
 from bot.messagebus import Context
@@ -58,4 +59,4 @@ def _forget_settings(ctx: Context, ref: WorkspaceRef) -> None:
     """This process's memo of the workspace's settings (`bot.actors.workspace_of`) is read
     again once the change is committed."""
     figures = ctx.services.figures
-    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("workspace", ref)))
+    ctx.after_commit.append(lambda: forget_workspace(figures, ref))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.actors import remembered_workspace
 from bot.domain import Nudge, NudgeKind, Workspace
 from bot.flow.worker import LeaseLost
 from bot.messagebus import Context, MessageBus
@@ -83,8 +84,8 @@ class NudgeSweep:
             async with self._bus.uow_factory(read_only=True) as uow:
                 return await uow.workspaces.get(nudge.workspace)
 
-        key = ("workspace", nudge.workspace)
-        ws = await self._bus.services.figures.get(key, load, now=self._bus.clock.now())
+        figures, now = self._bus.services.figures, self._bus.clock.now()
+        ws = await remembered_workspace(figures, nudge.workspace, load, now=now)
         return ws is not None and ws.removed_at is not None
 
     async def _postpone(self, nudge_id: int, due: datetime, lease_until: datetime) -> None:
