@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ __all__ = [
     "UserText",
     "When",
     "custom_id_workspace",
+    "filled",
     "lines",
     "parse_custom_id",
     "text",
@@ -147,6 +149,13 @@ def text(*parts: Text | Span | str) -> Text:
     for p in parts:
         spans += _as_spans(p)
     return Text(spans)
+
+
+def filled(template: str, **names: str) -> Text:
+    """The bot's own `template` with each ``{key}`` in it replaced by ``names[key]`` as untrusted
+    text (a channel's or a server's name is its admins' to choose, never markup)."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return text(*(UserText(names[p]) if i % 2 else p for i, p in enumerate(parts)))
 
 
 def lines(parts: Iterable[Text]) -> Text:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.messages import Text, UserText, text
+from bot.messages import Text, filled
 
 __all__ = [
     "ASKER_CANNOT_SEE",
@@ -58,12 +58,9 @@ def hidden_mentoring(
 
 def cannot_see(said: str, channel: discord.TextChannel) -> Text:
     """`said` (ASKER_CANNOT_SEE or MENTOR_CANNOT_SEE) naming `channel`."""
-    name = UserText(channel.name)  # a channel's name is its admins' to choose
-    first, second, last = said.split("{channel}")
-    return text(first, name, second, name, last)
+    return filled(said, channel=channel.name)
 
 
 def not_a_member(guild: discord.Guild) -> Text:
     """NOT_A_MEMBER naming `guild`."""
-    before, _, after = NOT_A_MEMBER.partition("{name}")
-    return text(before, UserText(guild.name), after)  # a server's name is its admins' to choose
+    return filled(NOT_A_MEMBER, name=guild.name)

@@ -32,7 +32,7 @@ from adapters.discord.translate import (
 from bot import commands as c
 from bot.app import App
 from bot.learning import commands as lc
-from bot.messages import ChatMessage, Text, UserText, text
+from bot.messages import ChatMessage, Text, filled, text
 from bot.textcommands import ParseError
 
 __all__ = ["NOT_NOW", "SERVER_GONE", "InteractionRunner", "interaction_actor", "no_mentoring"]
@@ -131,8 +131,7 @@ class InteractionRunner:
         name = self.gateway.gone(int(named))
         if name is None:
             return None
-        before, _, after = SERVER_GONE.partition("{name}")
-        return text(before, UserText(name), after)  # a server's name is its admins' to choose
+        return filled(SERVER_GONE, name=name)
 
     async def refused(
         self,

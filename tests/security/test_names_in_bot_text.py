@@ -15,7 +15,7 @@ from bot.commands import (
     RegisterMentor,
     ShowHome,
 )
-from bot.messages import ChatMessage, Plain, Text, UserText
+from bot.messages import ChatMessage, Plain, Text, UserText, filled
 from tests.unit.core_harness import ALWAYS, WORKSPACE, Core, start_core
 from tests.unit.fake_chat import FakeChat
 
@@ -108,3 +108,11 @@ async def test_refused_hand_overs_name_the_mentor_asked_as_untrusted_text() -> N
     assert asked_already.plain().startswith(f"{NAME} has been asked already")
     for refusal in (already_has, not_a_mentor, asked_already):
         assert_named_as_user_text(refusal)
+
+
+def test_a_template_filled_with_a_name_keeps_the_name_untrusted_at_each_place() -> None:
+    said = filled("In #{channel}, ask an admin of #{channel} ({who}).", channel=NAME, who="x*y")
+    trusted, untrusted = spans(said)
+    assert untrusted == [NAME, NAME, "x*y"]
+    assert trusted == ["In #", ", ask an admin of #", " (", ")."]
+    assert said.plain() == f"In #{NAME}, ask an admin of #{NAME} (x*y)."
