@@ -680,6 +680,11 @@ class LightningRepository(Protocol):
 
     async def rsvps(self, lightning_id: int) -> list[Rsvp]: ...
 
+    async def rsvps_for(self, lightning_ids: Sequence[int]) -> dict[int, list[Rsvp]]:
+        """The sign-ups of several sessions in one read, each session's in the order of
+        `rsvps` (a session nobody signed up for maps to an empty list)."""
+        ...
+
     async def rate(self, lightning_id: int, user: UserRef, score: int, at: datetime) -> bool:
         """Record a signed-up person's rating once; False if not signed up or rated already."""
         ...

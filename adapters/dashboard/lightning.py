@@ -82,7 +82,7 @@ async def coming_lightning(app: App, ws: WorkspaceRef) -> LightningComing:
             return LightningComing()
         upcoming = await uow.lightning.upcoming(ws, now)
         shown = upcoming[:SHOWN]
-        signed = {s.stored_id: await uow.lightning.rsvps(s.stored_id) for s in shown}
+        signed = await uow.lightning.rsvps_for([s.stored_id for s in shown])
         waiting = await uow.lightning.waiting_for_speaker(ws, since)
         # A forgotten person is a tombstone ref with no person behind it: no name, not going.
         refs: list[UserRef] = [s.speaker for s in shown if s.speaker is not None]

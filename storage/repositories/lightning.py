@@ -251,6 +251,20 @@ class SqlLightningRepository(Repository):
         )
         return [_rsvp(row) for row in rows]
 
+    async def rsvps_for(self, lightning_ids: Sequence[int]) -> dict[int, list[Rsvp]]:
+        found: dict[int, list[Rsvp]] = {i: [] for i in lightning_ids}
+        if not found:
+            return found
+        rows = await self._session.execute(
+            sa.select(RSVP)
+            .where(RSVP.c.lightning_id.in_(list(found)))
+            .order_by(RSVP.c.at, RSVP.c.id)
+        )
+        for row in rows:
+            rsvp = _rsvp(row)
+            found[rsvp.lightning_id].append(rsvp)
+        return found
+
     async def rate(self, lightning_id: int, user: UserRef, score: int, at: datetime) -> bool:
         changed = await self._rowcount(
             sa.update(RSVP)

@@ -283,6 +283,35 @@ async def test_sign_ups_count_once_and_rate_once(uow_factory: UowFactory) -> Non
     assert (held.attendees, held.ratings) == (2, (5,))
 
 
+async def test_sign_ups_of_several_sessions_are_read_at_once_each_in_order(
+    uow_factory: UowFactory,
+) -> None:
+    async with uow_factory() as uow:
+        first = await uow.lightning.add(
+            _session(state=LightningState.SCHEDULED, speaker=BOB, starts_at=T0)
+        )
+        second = await uow.lightning.add(
+            _session(state=LightningState.SCHEDULED, speaker=ALICE, starts_at=T0)
+        )
+        empty = await uow.lightning.add(
+            _session(state=LightningState.SCHEDULED, speaker=CAROL, starts_at=T0)
+        )
+        assert first is not None and second is not None and empty is not None
+        later = T0 + timedelta(minutes=5)
+        assert await uow.lightning.add_rsvp(Rsvp(first.stored_id, CAROL, later))
+        assert await uow.lightning.add_rsvp(Rsvp(first.stored_id, ALICE, T0))
+        assert await uow.lightning.add_rsvp(Rsvp(second.stored_id, BOB, T0))
+        await uow.commit()
+    async with uow_factory() as uow:
+        ids = [first.stored_id, second.stored_id, empty.stored_id]
+        found = await uow.lightning.rsvps_for(ids)
+        one_by_one = {i: await uow.lightning.rsvps(i) for i in ids}
+        assert await uow.lightning.rsvps_for([]) == {}
+    assert found == one_by_one
+    assert [r.user for r in found[first.stored_id]] == [ALICE, CAROL]
+    assert [r.user for r in found[second.stored_id]] == [BOB] and found[empty.stored_id] == []
+
+
 async def test_a_forgotten_persons_sign_up_is_no_attendance_but_its_rating_counts(
     uow_factory: UowFactory,
 ) -> None:

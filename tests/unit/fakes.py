@@ -1207,6 +1207,9 @@ class FakeLightningRepository(_Repository):
         found = [r for r in self._uow.rows("rsvps").values() if r.lightning_id == lightning_id]
         return _copy(sorted(found, key=lambda r: r.at))
 
+    async def rsvps_for(self, lightning_ids: Sequence[int]) -> dict[int, list[Rsvp]]:
+        return {i: await self.rsvps(i) for i in lightning_ids}
+
     async def rate(self, lightning_id: int, user: UserRef, score: int, at: datetime) -> bool:
         key = (lightning_id, user)
         await self._uow.lock("rsvps", key)
