@@ -220,12 +220,7 @@ async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
     ]
     if not digest.previous_known:  # before the workspace's first use: nothing, not zeros
         figures = [(label, now, "—") for label, now, _ in figures]
-    monday = digest.week.monday()
-    sunday = monday + timedelta(days=6)
-    same = monday.month == sunday.month
-    span = f"{monday:%b} {monday.day}–{'' if same else f'{sunday:%b} '}{sunday.day}"
-    if monday.year != sunday.year:  # week 1 starting in December: both years said
-        span = f"{monday:%b} {monday.day}, {monday.year}–{sunday:%b} {sunday.day}, {sunday.year}"
+    span = digest.week.span
     return {
         "digest": digest,
         "week": digest.week.label,

@@ -78,6 +78,19 @@ class IsoWeek:
         iso = (self.monday() - timedelta(days=7)).isocalendar()
         return IsoWeek(iso.year, iso.week)
 
+    @property
+    def span(self) -> str:
+        """Its dates, as the digest and the dashboard both say them: "Nov 23–29",
+        "Nov 30–Dec 6"; week 1 starting in December says each end's year."""
+        monday = self.monday()
+        sunday = monday + timedelta(days=6)
+        if monday.year != sunday.year:
+            return (
+                f"{monday:%b} {monday.day}, {monday.year}–{sunday:%b} {sunday.day}, {sunday.year}"
+            )
+        same = monday.month == sunday.month
+        return f"{monday:%b} {monday.day}–{'' if same else f'{sunday:%b} '}{sunday.day}"
+
 
 LATE_GRACE = timedelta(days=1)  # a digest missed at its slot is still sent this long after it
 
@@ -332,14 +345,7 @@ def digest_message(
     """The digest as one message (the chart attached where the platform allows); its footer
     says how to see `another_week` (in chat the command, at the terminal the CLI's option)."""
     t, p = digest.this, digest.previous
-    monday = digest.week.monday()
-    sunday = monday + timedelta(days=6)
-    # Week 1 may start in December: then each end says its year ("Dec 29, 2025–Jan 04, 2026").
-    span = (
-        f"{monday:%b %d}–{sunday:%b %d}"
-        if monday.year == sunday.year
-        else f"{monday:%b %d, %Y}–{sunday:%b %d, %Y}"
-    )
+    span = digest.week.span
     title = f"Micromentor weekly digest — {digest.week.label} ({span}{', so far' if digest.partial else ''})"
     # The week before the workspace's first use has no figures to compare with (not zeros).
     known = digest.previous_known

@@ -135,7 +135,7 @@ async def test_the_weekly_digest_is_posted_once_when_the_clock_passes_its_time(
     assert out.to("#mentor-admins") == []
     out = await console("clock +1h")  # 09:00
     digest = out.one("#mentor-admins")
-    assert digest.lines[0] == "Micromentor weekly digest — 2026-W48 (Nov 23–Nov 29)"
+    assert digest.lines[0] == "Micromentor weekly digest — 2026-W48 (Nov 23–29)"
     assert "1 resolved" in digest.text
     out = await console("clock +1d")
     assert out.to("#mentor-admins") == []

@@ -168,7 +168,7 @@ def test_digest_text_shows_change_against_last_week_and_never_names_askers() -> 
     )
     msg = digest_message(digest, chart=b"\x89PNG fake")
     body = msg.plain()
-    assert "2026-W48 (Nov 23–Nov 29)" in body
+    assert "2026-W48 (Nov 23–29)" in body
     assert (
         "7 asked (−2 vs last week) · 4 claimed (±0) · 3 resolved (+2) · 1 unanswered (±0)" in body
     )

@@ -29,8 +29,10 @@ def _body(week: IsoWeek, this: WeekTally, *, known: bool = True) -> str:
 
 def test_a_week_across_new_year_says_each_ends_year() -> None:
     body = _body(IsoWeek(2026, 1), WeekTally(asked=1))
-    assert "2026-W01 (Dec 29, 2025–Jan 04, 2026)" in body
-    assert "2026-W48 (Nov 23–Nov 29)" in _body(IsoWeek(2026, 48), WeekTally())
+    assert "2026-W01 (Dec 29, 2025–Jan 4, 2026)" in body
+    assert "2026-W48 (Nov 23–29)" in _body(IsoWeek(2026, 48), WeekTally())
+    # Across two months: the second month said, no leading zero (as the dashboard says it).
+    assert "2026-W49 (Nov 30–Dec 6)" in _body(IsoWeek(2026, 49), WeekTally())
 
 
 def test_the_first_week_of_a_workspace_compares_with_nothing() -> None:
