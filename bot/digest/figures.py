@@ -163,6 +163,7 @@ def tally_questions(
         average_rating=statistics.fmean(helpful) if helpful else None,
         ratings=len(helpful),
         average_clarity=statistics.fmean(clarity) if clarity else None,
+        clarity_ratings=len(clarity),
         topics=tuple(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))),
         # Points given and taken back (a corrected rating) come to nothing: nobody to thank.
         top_mentors=tuple(
@@ -383,7 +384,11 @@ def digest_message(
             )
             + f"{last_week(_rating_text(p.average_rating))} · "
             "clarity: "
-            + ("no ratings" if t.average_clarity is None else _rating_text(t.average_clarity)),
+            + (
+                "no ratings"
+                if t.average_clarity is None
+                else f"{_rating_text(t.average_clarity)} from {plural(t.clarity_ratings, 'rating')}"
+            ),
         ),
     ]
     if t.top_mentors:
@@ -457,7 +462,8 @@ def digest_message(
             )
         )
     if digest.community is not None:
-        parts += community_lines(digest.community)
+        week_thanked = [(name, pts) for _, name, pts in most_thanked(digest)]
+        parts += community_lines(digest.community, week_thanked=week_thanked)
     if note:
         parts.append(text(note))
     attachment = (

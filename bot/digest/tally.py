@@ -28,6 +28,7 @@ class WeekTally:
     average_rating: float | None = None
     ratings: int = 0
     average_clarity: float | None = None
+    clarity_ratings: int = 0
     topics: tuple[tuple[str, int], ...] = ()
     top_mentors: tuple[tuple[UserRef, int], ...] = ()
     # Questions asked per minute (the minute's start, UTC) and whether a mentor was at work

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -86,8 +87,12 @@ async def community_week(
     )
 
 
-def community_lines(c: CommunityWeek) -> list[Text]:
-    """The digest's lines for `c` (askers are never named: badges are counted, not listed)."""
+def community_lines(
+    c: CommunityWeek, *, week_thanked: Sequence[tuple[str | None, int]] = ()
+) -> list[Text]:
+    """The digest's lines for `c` (askers are never named: badges are counted, not listed);
+    the month's most helpful are not listed again when they are `week_thanked`, the week's
+    most thanked (names, points) said just before (early in a month, often)."""
     badges = ", ".join(f"{n}× {badge_label(b)}" for b, n in c.badges) or "none"
     out = [text(Bold("Community: "), f"{c.kudos} kudos given · badges earned: {badges}")]
     if c.lightning:
@@ -109,7 +114,11 @@ def community_lines(c: CommunityWeek) -> list[Text]:
         out.append(text(Bold(f"Lightning sessions held: {len(c.lightning)} — "), *parts))
     else:
         out.append(text(Bold("Lightning sessions held: "), "none this week"))
-    if c.helpers:
+    if c.helpers and list(c.helpers) == list(week_thanked):
+        out.append(
+            text(Bold(f"Most helpful in {c.month}: "), "the same as this week's most thanked.")
+        )
+    elif c.helpers:
         thanks: list[str | UserText] = []
         # Equal points, equal place ("1, 1, 3"), as on the leaderboard.
         ranks = places(pts for _, pts in c.helpers)

@@ -156,6 +156,7 @@ async def week_tally(
         average_rating=helpful[0] if helpful else None,
         ratings=helpful[1] if helpful else 0,
         average_clarity=clarity[0] if clarity else None,
+        clarity_ratings=clarity[1] if clarity else 0,
         topics=tuple(topics),
         top_mentors=tuple((UserRef.from_key(u), int(n)) for u, n in board),
         asked_by_minute=tuple(

@@ -82,7 +82,9 @@ async def test_the_whole_lightning_flow_on_the_console(demand: ConsoleDriver) ->
     assert (
         f"Lightning sessions held: 1 — “{TITLE}” by bob (2 signed up, rated 4.5/5 by 2)" in digest
     )
-    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points)" in digest
+    # The month so far is the week: its most helpful are not listed twice.
+    assert "Most thanked: 1. bob (5 points)" in digest
+    assert "Most helpful in November 2026: the same as this week's most thanked." in digest
 
 
 async def test_a_lightning_session_anyone_proposes(console: ConsoleDriver) -> None:

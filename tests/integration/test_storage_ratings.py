@@ -85,6 +85,7 @@ async def test_only_ratings_of_resolved_sessions_count_in_averages(
         assert topics == [("testing", 5.0, 1)]
         tally = await uow.digests.tally(WS, T0, T0 + timedelta(days=7), top_mentors=3)
         assert (tally.average_rating, tally.ratings, tally.average_clarity) == (5.0, 1, 5.0)
+        assert tally.clarity_ratings == 1
         # The ratings themselves are kept.
         assert await uow.feedback.get(ids[QuestionState.EXPIRED], ASKER, "asker") is not None
 

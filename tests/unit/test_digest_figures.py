@@ -101,6 +101,7 @@ def test_tally_counts_medians_ratings_topics_and_top_mentors_of_a_hand_built_wee
     assert t.median_minutes_to_claim == 8.0  # 4, 6, 10, 20
     assert t.median_minutes_to_resolve == 40.0  # 30, 40, 50
     assert (t.average_rating, t.ratings, t.average_clarity) == (4.0, 3, 4.0)
+    assert t.clarity_ratings == 1
     assert t.topics == (("kubernetes", 3), ("python", 2), ("pandas", 1), ("rust", 1))
     assert t.top_mentors == ((user("bob"), 5), (user("carol"), 4))
 
@@ -200,9 +201,13 @@ def test_a_week_without_ratings_says_so_instead_of_n_a_from_0() -> None:
 
 
 def test_ratings_name_helpfulness_and_clarity_the_same_way() -> None:
-    digest = _week_digest(WeekTally(asked=2, average_rating=4.0, ratings=2, average_clarity=3.5))
+    digest = _week_digest(
+        WeekTally(asked=2, average_rating=4.0, ratings=2, average_clarity=3.5, clarity_ratings=1)
+    )
     body = digest_message(digest).plain()
-    assert "Ratings: helpfulness: 4.0/5 from 2 ratings (last week n/a) · clarity: 3.5/5" in body
+    assert (
+        "Ratings: helpfulness: 4.0/5 from 2 ratings (last week n/a) · clarity: 3.5/5 from 1 rating"
+    ) in body
 
 
 @pytest.mark.parametrize(
@@ -388,3 +393,13 @@ def test_the_most_helpful_of_the_month_share_places_as_on_the_leaderboard() -> N
         "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points), "
         "1. carol (5 points), 1. dave (5 points), 4. erin (2 points)"
     ) in said
+
+
+def test_the_months_most_helpful_are_not_listed_again_when_they_are_the_weeks() -> None:
+    week = CommunityWeek(month="November 2026", helpers=(("bob", 5), ("carol", 2)))
+    same = [line.plain() for line in community_lines(week, week_thanked=[("bob", 5), ("carol", 2)])]
+    assert "Most helpful in November 2026: the same as this week's most thanked." in same
+    other = [line.plain() for line in community_lines(week, week_thanked=[("bob", 5)])]
+    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points), 2. carol" in (
+        "\n".join(other)
+    )

@@ -342,7 +342,9 @@ async def test_the_digest_reports_held_sessions_and_attendance(core: Core) -> No
     await core.reply(RateLightning(core.actor("asker1"), n, 4))
     said = await core.digest()
     assert f"Lightning sessions held: 1 — “{TITLE}” by bob (1 signed up, rated 4.0/5 by 1)" in said
-    assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points)" in said
+    # The month so far is the week: its most helpful are not listed twice.
+    assert "Most thanked: 1. bob (5 points)" in said
+    assert "Most helpful in November 2026: the same as this week's most thanked." in said
 
 
 async def test_the_digests_attendance_leaves_out_a_forgotten_sign_up(core: Core) -> None:
