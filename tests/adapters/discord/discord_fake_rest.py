@@ -34,6 +34,7 @@ class FakeRestApi:
     application_id: str
     bot_user: dict[str, Any]
     bot_permissions: int  # the bot's role's, on top of @everyone's
+    member_at_ready: bool  # whether the bot is in the server
     guild_id: str
     users: dict[str, dict[str, Any]]
     member_roles: dict[str, list[str]]  # user name -> the ids of their roles
@@ -96,6 +97,7 @@ class FakeRestApi:
             ("DELETE", r"/channels/(\d+)", self._delete_thread),
             ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_thread_member),
             ("POST", r"/users/@me/channels", lambda: self._dm(body)),
+            ("GET", r"/users/@me/guilds", self._my_guilds),
             ("GET", r"/guilds/(\d+)/members/(\d+)", self._guild_member),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda i, t: self._callback(i, body)),
             ("POST", r"/webhooks/(\d+)/([^/]+)", lambda a, t: self._followup(body)),
@@ -122,6 +124,22 @@ class FakeRestApi:
             "flags": 0,
             "team": None,
         }
+
+    def _my_guilds(self) -> tuple[int, Any]:
+        """Partial guilds with the bot's permissions there (its roles', without overwrites)."""
+        if not self.member_at_ready:
+            return 200, []
+        granted = int(p.MEMBER_PERMISSIONS) | self.bot_permissions
+        return 200, [
+            {
+                "id": self.guild_id,
+                "name": "Acme",
+                "icon": None,
+                "owner": False,
+                "permissions": str(granted),
+                "features": [],
+            }
+        ]
 
     def _gateway_bot(self) -> tuple[int, Any]:
         limit = {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}
