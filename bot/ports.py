@@ -903,6 +903,11 @@ class PrivacyRepository(Protocol):
         may hold of theirs."""
         ...
 
+    async def resolved_cards_of(self, user: UserRef) -> list[int]:
+        """Ids of the resolved questions `user` mentored whose card the bot posted (the card
+        says "helped by" them): redrawn when they are forgotten."""
+        ...
+
     async def mark_left(self, user: UserRef, at: datetime) -> None:
         """Record that someone left the workspace (the platform's offboarding signal), unless
         it is recorded already. Leaving mentoring is not leaving: that is the mentor profile."""

@@ -23,6 +23,7 @@ __all__ = [
     "ShowLearning",
     "ShowMentorFeedback",
     "StopLearning",
+    "UnquoteFaq",
     "UpdateFaq",
     "learning_button",
 ]
@@ -115,6 +116,15 @@ class RetireFaq(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class UnquoteFaq(Command):
+    """[Take my words out]: the asker of an FAQ entry's question has its question put in
+    neutral words (its topics)."""
+
+    actor: Actor
+    entry_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ShareSummary(Command):
     """[Share summary]: consent that the mentor's short answer shapes the next-steps suggestions."""
 
@@ -152,6 +162,7 @@ _BUTTONS: dict[str, Callable[[Actor, int], Command]] = {
     "faqok": ConfirmFaq,
     "faqupdate": UpdateFaq,
     "faqretire": RetireFaq,
+    "faqunquote": UnquoteFaq,
     "share": ShareSummary,
 }
 

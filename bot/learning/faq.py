@@ -1,8 +1,14 @@
 """An FAQ that stays true: a mentor saves a resolved session's short answer ("Save as FAQ",
 `faq <n> <text>`); entries are searched at ask time and shown first ("Answered before"), and by
-`/askmentor faq <words>`; ``[faq] verify_days`` after it was last verified the author is asked
-"still accurate?" [Yes] [Update] [Retire], and an entry left unverified ``hide_after_days`` more
-is hidden."""
+`/askmentor faq <words>`; ``[faq] verify_days`` after it was last verified whoever last wrote
+or confirmed the answer is asked "still accurate?" [Yes] [Update] [Retire], and an entry left
+unverified ``hide_after_days`` more is hidden.
+
+An entry's question is its own published text, copied from the session's question when it is
+saved (not the asker's record: retention and forgetting leave it, as they leave the answer). The
+asker is told so privately and may take their words out ([Take my words out]: the question then
+reads as its topics); forgetting a named asker does that for them, an anonymous asker's entry is
+left as it is (changing it would tell who asked)."""
 
 from __future__ import annotations
 
@@ -12,16 +18,23 @@ from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from bot.actors import is_admin, load_question, require_workspace, workspace_of
+from bot.actors import ensure_person, is_admin, load_question, require_workspace, workspace_of
 from bot.commands import Actor
 from bot.domain import Nudge, NudgeKind, QuestionState
-from bot.learning.commands import ConfirmFaq, RetireFaq, SaveFaq, SearchFaq, UpdateFaq
-from bot.learning.model import FaqEntry, FaqState
+from bot.learning.commands import (
+    ConfirmFaq,
+    RetireFaq,
+    SaveFaq,
+    SearchFaq,
+    UnquoteFaq,
+    UpdateFaq,
+)
+from bot.learning.model import FaqEntry, FaqState, neutral_faq_question
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
 from bot.nudges.quiet_hours import wait_for_working_hours
 from bot.recognition.badges import faq_answer_written
-from bot.refs import WorkspaceRef
+from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
     "answered_before",
@@ -31,6 +44,7 @@ __all__ = [
     "retire_faq",
     "save_faq",
     "search_faq",
+    "unquote_faq",
     "update_faq",
     "verify_faq",
     "visible_faq",
@@ -79,14 +93,19 @@ def rank_faq(
         if not hits:
             continue
         cover = 100.0 * hits / total
-        similar = fuzz.token_set_ratio(
-            " ".join(sorted(wanted)), " ".join(sorted(_terms(e.question)))
-        )
+        similar = fuzz.token_set_ratio(" ".join(sorted(wanted)), " ".join(sorted(_asked(e))))
         score = 0.5 * cover + 0.5 * similar
         if score >= min_score:
             scored.append((score, e.number, e))
     scored.sort(key=lambda s: (-s[0], -s[1]))
     return [e for _, _, e in scored[:limit]]
+
+
+def _asked(e: FaqEntry) -> set[str]:
+    """What an entry is about, to compare a question with: its question, or its answer once the
+    asker's words were taken out (its question then says no more than its topics)."""
+    neutral = _removed(e.question) or e.question == neutral_faq_question(e.topics)
+    return _terms(e.answer if neutral else e.question)
 
 
 def _cutoff(ctx: Context) -> datetime:
@@ -168,14 +187,16 @@ def _clean_answer(raw: str) -> str:
     return " ".join(raw.split())
 
 
-async def _schedule_check(ctx: Context, entry: FaqEntry) -> None:
-    """One pending check per entry: a new one (saved again, confirmed) replaces the one due."""
+async def _schedule_check(ctx: Context, entry: FaqEntry, writer: UserRef) -> None:
+    """One pending check per entry: a new one (saved again, confirmed) replaces the one due. It
+    goes to `writer`, who last wrote or confirmed the answer (the author, or an admin who
+    changed it): they vouched for it, so they are asked."""
     await ctx.uow.nudges.cancel_subject(NudgeKind.FAQ_VERIFY, entry.number)
     await ctx.uow.nudges.add(
         Nudge(
             kind=NudgeKind.FAQ_VERIFY,
             workspace=entry.workspace,
-            target=entry.author,
+            target=writer,
             step=entry.number,
             subject_id=entry.number,
             due_at=entry.verified_at + timedelta(days=ctx.config.faq.verify_days),
@@ -230,22 +251,93 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
         said = (
             f"Saved as FAQ {entry.number}: people asking something like #{q.number} see it first."
         )
+        if q.asker != actor.user and not _removed(q.text):
+            _tell_asker(ctx, entry, q.asker, q.number)
     else:
         entry.answer, entry.updated_at, entry.verified_at = answer, now, now
         entry.state = FaqState.ACTIVE
         await ctx.uow.faq.update(entry)
+        if entry.author != actor.user:
+            _tell_author(ctx, entry, actor, "updated", answer)
         said = (
             f"FAQ {entry.number} is updated and back in use: people asking something like "
             f"#{q.number} see it first again."
             if retired
             else f"FAQ {entry.number} is updated."
         )
-    await _schedule_check(ctx, entry)
+    if actor.user != entry.author:
+        await ensure_person(ctx, actor)  # asked in `verify_faq`: known, so it tells who left
+    await _schedule_check(ctx, entry, actor.user)
     _forget(ctx, q.workspace)
     # Its author may earn the FAQ author badge (stored once: an update gives nothing more).
     await faq_answer_written(ctx, entry.author, q.workspace, writer=actor)
     days = ctx.config.faq.verify_days
     ctx.reply(f"{said} In {days} days I'll ask you whether it's still accurate.")
+
+
+def _tell_asker(ctx: Context, entry: FaqEntry, asker: UserRef, number: int) -> None:
+    """The asker hears, privately, that their question's words are now the FAQ's question
+    (shown to anyone the entry is offered to), and how to take them out. The mentor is not told
+    of this message: an anonymous asker stays anonymous."""
+    ctx.outbox.dm(
+        asker,
+        ChatMessage(
+            body=lines(
+                [
+                    text(
+                        f"Your question #{number} was saved as FAQ {entry.number}, so people "
+                        "asking something like it see its answer first. Its question is shown "
+                        "with it, in your words (never your name):"
+                    ),
+                    text("“", UserText(_short(entry.question, 300)), "”"),
+                    text(
+                        "Rather not? Take your words out and it reads “",
+                        UserText(neutral_faq_question(entry.topics)),
+                        "” instead.",
+                    ),
+                ]
+            ),
+            actions=(
+                Action(
+                    "faqunquote", entry.number, "Take my words out", "default", entry.workspace.id
+                ),
+            ),
+        ),
+    )
+
+
+def _tell_author(ctx: Context, entry: FaqEntry, actor: Actor, did: str, answer: str) -> None:
+    """The author of an entry someone else (an admin) changed hears what was done to it, and
+    that the accuracy checks now go to whoever changed it."""
+    said: list[Text] = [
+        text(UserText(actor.name or "An admin"), f" {did} your answer in FAQ {entry.number}.")
+    ]
+    if answer:
+        said += [
+            text("It now reads: “", UserText(_short(answer, 600)), "”"),
+            text("From now on I'll ask them, not you, whether it's still accurate."),
+        ]
+    ctx.outbox.dm(entry.author, ChatMessage(body=lines(said)))
+
+
+async def unquote_faq(cmd: UnquoteFaq, ctx: Context) -> None:
+    """[Take my words out]: the asker of an entry's question puts it in neutral words."""
+    entry = await ctx.uow.faq.get(cmd.entry_id)
+    q = None if entry is None else await ctx.uow.questions.get(entry.question_id)
+    if entry is None or q is None or q.asker != cmd.actor.user:
+        raise Refusal(f"FAQ {cmd.entry_id} isn't from a question of yours.")
+    neutral = neutral_faq_question(entry.topics)
+    if entry.question != neutral:
+        entry.question = neutral
+        await ctx.uow.faq.update(entry)
+        _forget(ctx, entry.workspace)
+    ctx.reply(
+        text(
+            f"Done: FAQ {entry.number}'s question now reads “",
+            UserText(neutral),
+            "”. Your words are not shown with it any more.",
+        )
+    )
 
 
 async def search_faq(cmd: SearchFaq, ctx: Context) -> None:
@@ -289,7 +381,9 @@ async def confirm_faq(cmd: ConfirmFaq, ctx: Context) -> None:
         )
     entry.verified_at = ctx.clock.now()
     await ctx.uow.faq.update(entry)
-    await _schedule_check(ctx, entry)
+    if cmd.actor.user != entry.author:
+        await ensure_person(ctx, cmd.actor)  # asked in `verify_faq`: known, so it tells who left
+    await _schedule_check(ctx, entry, cmd.actor.user)
     _forget(ctx, entry.workspace)
     days = ctx.config.faq.verify_days
     ctx.reply(f"Thanks! FAQ {entry.number} stays up; I'll check with you again in {days} days.")
@@ -317,6 +411,8 @@ async def retire_faq(cmd: RetireFaq, ctx: Context) -> None:
     await ctx.uow.faq.update(entry)
     await ctx.uow.nudges.cancel_subject(NudgeKind.FAQ_VERIFY, entry.number)
     _forget(ctx, entry.workspace)
+    if entry.author != cmd.actor.user:
+        _tell_author(ctx, entry, cmd.actor, "retired", "")
     ctx.reply(f"FAQ {entry.number} is retired and no longer shown. Thanks for keeping it true!")
 
 
@@ -331,27 +427,35 @@ async def verify_faq(ctx: Context, nudge: Nudge, now: datetime) -> None:
     n = entry.number
     q = await ctx.uow.questions.get(entry.question_id)
     asked = f" (from question #{q.number})" if q is not None else ""
-    # An author who left mentoring (or was forgotten) is asked nothing any more: the admins
+    # Who last wrote or confirmed the answer is asked (`_schedule_check`). An author who left
+    # mentoring, or anyone who left or was forgotten, is asked nothing any more: the admins
     # keep the entry true instead, in their channel (they may confirm, update or retire it).
-    author = await ctx.uow.mentors.get(nudge.target, entry.workspace)
-    admins = None
-    if author is None or not author.active:
+    if nudge.target == entry.author:
+        author = await ctx.uow.mentors.get(nudge.target, entry.workspace)
+        gone = author is None or not author.active
+    else:
+        person = await ctx.uow.people.get(nudge.target)
+        gone = person is None or person.left_at is not None
+    admins, who = None, "its author no longer mentors here"
+    if nudge.target != entry.author:
+        who = "whoever did so is no longer here"
+    if gone:
         admins = await workspace_of(ctx, entry.workspace)
     if admins is None:
         await wait_for_working_hours(ctx, nudge, nudge.target, now)
     ws = entry.workspace.id  # sent by DM: the buttons name their workspace
     # What last vouched for the answer: writing it, an update, or a confirmation.
-    if entry.verified_at == entry.created_at:
-        done, was_done = "wrote it", "was written"
-    elif entry.updated_at == entry.verified_at:
+    if entry.updated_at == entry.verified_at:
         done, was_done = "last updated it", "was last updated"
+    elif entry.verified_at == entry.created_at:
+        done, was_done = "wrote it", "was written"
     else:
         done, was_done = "last confirmed it", "was last confirmed"
     ask = (
         f"Is FAQ {n} still accurate? You {done} {cfg.verify_days}+ days ago{asked}."
         if admins is None
         else f"Is FAQ {n} still accurate? It {was_done} {cfg.verify_days}+ days ago{asked}, and "
-        "its author no longer mentors here — could an admin check it?"
+        f"{who} — could an admin check it?"
     )
     message = ChatMessage(
         body=lines(

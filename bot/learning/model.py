@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -18,6 +19,7 @@ __all__ = [
     "Resource",
     "SuggestionRequest",
     "Track",
+    "neutral_faq_question",
 ]
 
 
@@ -98,6 +100,12 @@ class FaqEntry:
     def number(self) -> int:
         assert self.id is not None, "FAQ entry not stored yet"
         return self.id
+
+
+def neutral_faq_question(topics: Sequence[str]) -> str:
+    """An FAQ entry's question in nobody's words: what its asker gets when they take their
+    words out, and what forgetting a (named) asker leaves. Its topics still find it."""
+    return f"A question about {', '.join(topics)}" if topics else "A question from a session"
 
 
 @dataclass(frozen=True, slots=True)

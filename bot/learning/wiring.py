@@ -15,7 +15,14 @@ from bot.events import (
 from bot.feedback.quality import low_comment_to_admins, low_rating_to_admins, show_mentor_feedback
 from bot.learning import commands as lc
 from bot.learning.drafts import edit_draft, post_draft
-from bot.learning.faq import confirm_faq, retire_faq, save_faq, search_faq, update_faq
+from bot.learning.faq import (
+    confirm_faq,
+    retire_faq,
+    save_faq,
+    search_faq,
+    unquote_faq,
+    update_faq,
+)
 from bot.learning.followup import schedule_next_steps, share_summary
 from bot.learning.model import Track
 from bot.learning.training import answer_check, enroll, show_learning, stop_learning
@@ -50,6 +57,7 @@ LEARNING_COMMANDS: dict[type[Command], Handler] = {
     lc.ConfirmFaq: confirm_faq,
     lc.UpdateFaq: update_faq,
     lc.RetireFaq: retire_faq,
+    lc.UnquoteFaq: unquote_faq,
     lc.ShareSummary: share_summary,
     lc.SetMentorStage: set_mentor_stage,
     lc.SetMentorRegion: set_mentor_region,

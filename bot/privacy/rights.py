@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.actors import names_for, require_admin, save_mentor
+from bot.actors import names_for, require_admin, save_mentor, workspace_of
 from bot.commands import Actor, ReleaseQuestion
 from bot.domain import IllegalTransition, QuestionState, Transition
 from bot.events import QuestionCancelled
@@ -259,8 +259,10 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
             await redraw_signed_up(ctx, cmd.person, workspace)
     await forget_target(ctx, cmd.person)
     asked = await ctx.uow.privacy.asked_by(cmd.person)
+    helped = await ctx.uow.privacy.resolved_cards_of(cmd.person)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")
     changed = await ctx.uow.privacy.forget(cmd.person, tombstone=tombstone, removed=FORGOTTEN)
+    await _redraw_helped(ctx, helped)
     ctx.services.roster.invalidate(cmd.actor.workspace)
     ctx.after_commit.append(lambda: _forget_in_memory(ctx.services, cmd.person, asked))
     counted = f" ({changed} records changed)" if cmd.everywhere else ""
@@ -317,6 +319,16 @@ def _forget_in_memory(
         services.learned.forget(workspace, question_id)
     services.learned.forget_mentor(person)
     services.figures.forget()
+
+
+async def _redraw_helped(ctx: Context, question_ids: list[int]) -> None:
+    """The resolved cards that said "helped by" a forgotten mentor are redrawn once this
+    commits (drawn from the rows as they are then: helped by someone forgotten)."""
+    for qid in question_ids:
+        q = await ctx.uow.questions.get(qid)
+        ws = None if q is None else await workspace_of(ctx, q.workspace)
+        if q is not None and ws is not None:
+            ctx.outbox.card(q, channel=ws.mentoring_channel)
 
 
 async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bot.domain import QuestionState
+from bot.learning.model import neutral_faq_question
 from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import Repository
@@ -373,13 +375,7 @@ class SqlPrivacyRepository(Repository):
         changed += await self._rowcount(
             sa.update(AUDIT).where(AUDIT.c.actor == key).values(actor_name="")
         )
-        # An FAQ entry keeps a copy of the question it answers: the asker's words go too.
-        faq = table_of(FaqEntryRow)
-        changed += await self._rowcount(
-            sa.update(faq)
-            .where(faq.c.question_id.in_(sa.select(QUESTION.c.id).where(QUESTION.c.asker == key)))
-            .values(question=removed)
-        )
+        changed += await self._unquote_faq(key)
         changed += await self._replace_in_lists(key, nobody)
         # What they typed waits in processed inputs until those are pruned: drop theirs now.
         inbox = table_of(InboxRow)
@@ -395,6 +391,26 @@ class SqlPrivacyRepository(Repository):
             else:
                 changed += await self._rowcount(
                     sa.update(table).where(col == key).values({column: nobody, **_bumped(table)})
+                )
+        return changed
+
+    async def _unquote_faq(self, key: str) -> int:
+        """An FAQ entry's question, copied from a named question of theirs, reads as its topics
+        (the entry stays findable). One from an anonymous question is left as it is: changing
+        it would tell that they asked it (they were told of the copy and could take it out)."""
+        faq = table_of(FaqEntryRow)
+        named = sa.select(QUESTION.c.id).where(
+            QUESTION.c.asker == key, QUESTION.c.anonymous == sa.false()
+        )
+        rows = await self._session.execute(
+            sa.select(faq.c.id, faq.c.question, faq.c.topics).where(faq.c.question_id.in_(named))
+        )
+        changed = 0
+        for row in rows.all():
+            neutral = neutral_faq_question(row.topics or ())
+            if row.question != neutral:
+                changed += await self._rowcount(
+                    sa.update(faq).where(faq.c.id == row.id).values(question=neutral)
                 )
         return changed
 
@@ -434,6 +450,18 @@ class SqlPrivacyRepository(Repository):
             .order_by(QUESTION.c.id)
         )
         return [(WorkspaceRef.from_key(ws), qid) for ws, qid in rows]
+
+    async def resolved_cards_of(self, user: UserRef) -> list[int]:
+        rows = await self._session.execute(
+            sa.select(QUESTION.c.id)
+            .where(
+                QUESTION.c.mentor == user.key(),
+                QUESTION.c.card.is_not(None),
+                QUESTION.c.state == QuestionState.RESOLVED.value,
+            )
+            .order_by(QUESTION.c.id)
+        )
+        return [qid for (qid,) in rows]
 
     async def workspaces_of(self, user: UserRef) -> set[WorkspaceRef]:
         key = user.key()
@@ -531,6 +559,8 @@ class SqlPrivacyRepository(Repository):
             .where(DRAFT.c.created_at < before, ~DRAFT.c.text.startswith("[removed"))
             .values(text=removed)
         )
+        # An FAQ entry's question is not redacted: it is the entry's own published text, like
+        # its answer (its asker was told of it and may take their words out, `unquote_faq`).
         comments = await self._rowcount(
             sa.update(FEEDBACK)
             .where(

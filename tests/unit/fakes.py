@@ -1620,6 +1620,13 @@ class FakePrivacyRepository(_Repository):
         asked = [q for q in self._uow.rows("questions").values() if q.asker == user]
         return [(q.workspace, q.pk) for q in sorted(asked, key=lambda q: q.pk)]
 
+    async def resolved_cards_of(self, user: UserRef) -> list[int]:
+        return sorted(
+            q.pk
+            for q in self._uow.rows("questions").values()
+            if q.mentor == user and q.card is not None and q.state is QuestionState.RESOLVED
+        )
+
     async def mark_left(self, user: UserRef, at: datetime) -> None:
         if user not in self._rows():
             self._uow.put(self.table, user, at)

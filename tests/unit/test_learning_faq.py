@@ -358,3 +358,70 @@ async def test_memo_values_expire_with_the_business_clock_as_well() -> None:
     assert await memo.get("k", load, now=at + timedelta(seconds=4)) == 1
     assert await memo.get("k", load, now=at + timedelta(days=15)) == 2
     assert await memo.get("k", load, now=at) == 3
+
+
+async def test_the_asker_alone_is_told_their_words_are_the_entry_s_question(core: Core) -> None:
+    await saved(core)
+    [told] = [m for m in core.chat.dms(core.user("alice")) if "saved as FAQ 1" in m]
+    assert "in your words (never your name)" in told
+    assert not [m for m in core.chat.dms(core.user("bob")) if "saved as FAQ 1" in m]
+    [dm] = [
+        m
+        for m in core.chat.messages("send_dm", user=core.user("alice"))
+        if "saved as FAQ 1" in m.plain()
+    ]
+    assert [a.custom_id for a in dm.actions] == ["mm:faqunquote:1@T1"]
+
+
+async def test_the_asker_may_take_their_words_out_of_the_entry(core: Core) -> None:
+    from bot.learning.commands import UnquoteFaq
+
+    await saved(core)
+    said = await core.reply(UnquoteFaq(core.actor("bob"), 1))
+    assert said == "FAQ 1 isn't from a question of yours."
+    said = await core.reply(UnquoteFaq(core.actor("alice"), 1))
+    assert said.startswith("Done: FAQ 1's question now reads “A question about pandas”.")
+    [e] = core.db.rows("faq")
+    assert e.question == "A question about pandas" and e.answer == ANSWER
+    found = await core.reply(SearchFaq(core.actor("dave"), "groupby sum"))
+    assert "FAQ 1 A question about pandas — " in found
+
+
+async def test_an_admin_s_update_is_told_to_the_author_and_checked_with_the_admin(
+    core: Core,
+) -> None:
+    n = await saved(core)
+    core.clock.advance(timedelta(days=10))
+    said = await core.reply(
+        SaveFaq(core.actor("admin"), n, "update " + ANSWER + " Or use pivot_table.")
+    )
+    assert said.startswith("FAQ 1 is updated. In 90 days I'll ask you whether")
+    [told] = [m for m in core.chat.dms(core.user("bob")) if "your answer in FAQ 1" in m]
+    assert "updated your answer in FAQ 1" in told and "Or use pivot_table." in told
+    assert "I'll ask them, not you" in told
+    core.clock.advance(timedelta(days=90))
+    await core.tick()
+    assert not [m for m in core.chat.dms(core.user("bob")) if "Is FAQ 1 still accurate" in m]
+    [asked] = [m for m in core.chat.dms(core.user("admin")) if "Is FAQ 1 still accurate" in m]
+    assert "You last updated it 90+ days ago" in asked
+
+
+async def test_an_admin_s_confirmation_makes_the_next_check_theirs(core: Core) -> None:
+    await saved(core)
+    core.clock.advance(timedelta(days=90))
+    await core.tick()
+    await core.reply(ConfirmFaq(core.actor("admin"), 1))
+    core.clock.advance(timedelta(days=90))
+    await core.tick()
+    assert len([m for m in core.chat.dms(core.user("bob")) if "Is FAQ 1 still accurate" in m]) == 1
+    [asked] = [m for m in core.chat.dms(core.user("admin")) if "Is FAQ 1 still accurate" in m]
+    assert "You last confirmed it 90+ days ago" in asked
+
+
+async def test_an_admin_retiring_an_entry_tells_its_author(core: Core) -> None:
+    await saved(core)
+    await core.reply(RetireFaq(core.actor("admin"), 1))
+    assert [m for m in core.chat.dms(core.user("bob")) if "retired your answer in FAQ 1" in m]
+    await core.reply(SaveFaq(core.actor("bob"), 1, ANSWER + " Still true.", replace=True))
+    await core.reply(RetireFaq(core.actor("bob"), 1))
+    assert len([m for m in core.chat.dms(core.user("bob")) if "your answer in FAQ" in m]) == 1
