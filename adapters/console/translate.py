@@ -66,7 +66,7 @@ Lines you can type:
                                            decline (a hand-over offered to you); on lightning
                                            session n: join, leave, notnow, lrate:1..lrate:5; on a
                                            coached draft n: post, edit; on FAQ entry n: faqok,
-                                           faqupdate, faqretire; a lesson's quick check:
+                                           faqupdate, faqretire, faqunquote; a lesson's quick check:
                                            mentee:<option> or mentor:<option> <lesson>.
                                            Every printed button shows the line that presses
                                            it: [Say nothing → click mentor:3 1]
@@ -267,6 +267,6 @@ def _click(
     return ParseError(
         f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
         "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, post, edit, "
-        "faqok, faqupdate, faqretire, mentee:<option>, mentor:<option>; on a lightning session: "
+        "faqok, faqupdate, faqretire, faqunquote, mentee:<option>, mentor:<option>; on a lightning session: "
         "join, leave, notnow, lrate:1..lrate:5."
     )

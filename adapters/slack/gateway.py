@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for, text_only
-from adapters.slack.translate import message_ref, split_ref, thread_ref
+from adapters.slack.translate import message_ref, reacted_message, split_ref, thread_ref
 from bot.flow.outbox import ReplyTo
 from bot.messages import Attachment, ChatMessage, text
 from bot.ports import Clock, DeliveryRefused, RetryAfter, Unavailable
@@ -529,19 +529,40 @@ class SlackGateway:
         """A reply thread under the card; a group DM (members + the bot) when private,
         configured, or when a member is not in the card's channel (they would never see the
         thread). Each is idempotent: the thread is the card's, conversations.open returns the
-        existing group DM; but a retry may choose the other (the asker joined the channel
-        meanwhile), leaving the first attempt's group DM empty."""
+        existing group DM. A retry that would choose the thread (the asker joined the channel
+        meanwhile) takes the group DM of the same people when it exists already: the earlier
+        attempt may have opened it and failed after, and the session goes on there rather than
+        leave it empty."""
+        users = ",".join(dict.fromkeys(m.id for m in members))
         if card is not None and not private and self.thread_mode == "thread":
             card_channel, ts = split_ref(card.id)
             if await self._all_in_channel(card_channel, members):
-                return thread_ref(card_channel, ts)
+                earlier = await self._existing_group_dm(users) if retry else None
+                if earlier is None:
+                    return thread_ref(card_channel, ts)
+                log.info("a session's group DM was opened by an earlier attempt; kept")
+                return thread_ref(earlier)
             log.info("a session's member is not in the mentoring channel; opening a group DM")
-        users = ",".join(dict.fromkeys(m.id for m in members))
         try:
             resp = await self.client.conversations_open(users=users)
         except SlackApiError as e:
             raise classify(e) from None
         return thread_ref(str(resp["channel"]["id"]))
+
+    async def _existing_group_dm(self, users: str) -> str | None:
+        """The group DM of `users` (and the bot) when it exists, without creating it
+        (conversations.open's ``prevent_creation``, documented "to see if there is an existing
+        dm or mpdm"); None when there is none or it can't be told (a DM of one is never one)."""
+        if "," not in users:
+            return None
+        try:
+            resp = await self.client.conversations_open(users=users, prevent_creation=True)
+        except SlackApiError as e:
+            if not _cannot_look(e):
+                raise classify(e) from None
+            return None
+        found = (resp.get("channel") or {}).get("id")
+        return str(found) if found else None
 
     async def _all_in_channel(self, channel: str, members: Sequence[UserRef]) -> bool:
         """Whether every member is in `channel`, from conversations.members (one call per 1,000
@@ -644,6 +665,9 @@ class SlackGateway:
             except SlackApiError as e:
                 raise classify(e) from None
             return
+        reacted = reacted_message(to.thread)
+        if reacted is not None and to.channel is not None:
+            to = replace(to, thread=await self._thread_ts_of(to.channel.id, reacted))
         if to.thread and to.channel is not None:
             pass  # chat.postEphemeral with its thread_ts, below
         elif to.token and self._outlived(to):
@@ -679,6 +703,12 @@ class SlackGateway:
         messages = resp.get("messages") or []
         thread_ts = messages[0].get("thread_ts") if messages else None
         return thread_ref(channel, thread_ts)
+
+    async def _thread_ts_of(self, channel: str, ts: str) -> str | None:
+        """The thread_ts of the thread message `ts` is a reply in; None for a message at the
+        channel's root (a thread's first message carries its own ts as thread_ts)."""
+        _, thread_ts = split_ref((await self.thread_of(channel, ts)).id)
+        return thread_ts if thread_ts and thread_ts != ts else None
 
     def _outlived(self, to: ReplyTo) -> bool:
         if self._clock is None:

@@ -113,10 +113,14 @@ class SlackPreparer:
             return ReplyTo(user, surface="home")
         if event.get("type") == "user_change":
             return None  # nobody to answer: the person has left (or is back, unaware of it)
-        channel = (event.get("item") or {}).get("channel") or event.get("channel")
+        reacted = event.get("item") or {}
+        channel = reacted.get("channel") or event.get("channel")
         # Said in a thread: a private answer shows in that thread (chat.postEphemeral's
-        # thread_ts), not in the channel the reader is not looking at. (A reaction's event does
-        # not say; `prepare` adds the thread when it looked it up.)
+        # thread_ts), not in the channel the reader is not looking at. A reaction's event does
+        # not say which thread its message is in: looked up when the answer is sent (for an
+        # apology too), unless `prepare` already did.
+        if event.get("type") == "reaction_added" and reacted.get("ts"):
+            return ReplyTo(user, _channel(channel), thread=tr.reacted_thread(str(reacted["ts"])))
         thread = event.get("thread_ts") if event.get("type") == "message" else None
         return ReplyTo(user, _channel(channel), thread=thread or None)
 
@@ -208,18 +212,19 @@ class SlackPreparer:
 
 
 def _in_thread(reply_to: ReplyTo, reaction: c.HandleReaction) -> ReplyTo:
-    """A reaction to a reply inside a thread (its thread looked up for a resolve emoji): the
-    private answer shows in that thread too. A reaction to the thread's first message (a card in
-    the channel) is answered in the channel, where that message shows."""
-    if reaction.thread is None:
+    """A reaction whose thread was looked up (for a resolve emoji): its private answer shows in
+    that thread when the message is a reply inside it; a reaction to the thread's first message
+    (a card in the channel) is answered in the channel, where that message shows. Otherwise
+    the thread is looked up when the answer is sent (`SlackGateway.reply`). (A resolve emoji
+    typed in a thread is answered in the thread it was typed in.)"""
+    if reaction.thread is None or reply_to.channel is None:
+        return reply_to
+    if tr.reacted_message(reply_to.thread) is None:
         return reply_to
     channel, thread_ts = tr.split_ref(reaction.thread.id)
     _, ts = tr.split_ref(reaction.message.id)
-    if not thread_ts or thread_ts == ts or reply_to.channel is None:
-        return reply_to
-    if tr.channel_ref(channel) != reply_to.channel:
-        return reply_to
-    return replace(reply_to, thread=thread_ts)
+    inside = thread_ts and thread_ts != ts and tr.channel_ref(channel) == reply_to.channel
+    return replace(reply_to, thread=thread_ts if inside else None)
 
 
 def _pressed_in(body: Body) -> str | None:

@@ -7,7 +7,6 @@ installs)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from logging import Logger
 
@@ -17,6 +16,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from adapters.slack.teams import Teams
+from adapters.slack.uninstall import Uninstall
 from storage.slack_installations import SlackInstallation, SlackInstallations
 
 __all__ = ["DbInstallationStore", "InstallRefused"]
@@ -136,34 +136,24 @@ class DbInstallationStore(AsyncInstallationStore):
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self._remove(team_id)
 
-    async def uninstalled(
-        self, team_id: str, *, event_time: float | None, bot_users: Sequence[str] | None = None
-    ) -> None:
-        """``app_uninstalled`` or ``tokens_revoked`` (its bot user ids: `bot_users`) for the
-        workspace: its installation marked uninstalled, unless the event is older than the
-        installation (Slack retries an event for minutes and sends ``tokens_revoked`` after
-        ``app_uninstalled`` or before, so one may arrive after the app was installed there
-        again) or names another bot user. The installation's token is checked again in the
-        update: a reinstall meanwhile brought a new one."""
+    async def uninstalled(self, uninstall: Uninstall) -> None:
+        """``app_uninstalled`` or ``tokens_revoked`` for the workspace: its installation marked
+        uninstalled, unless the event is older than the installation (`Uninstall.older_than`:
+        one may arrive after the app was installed there again) or names another bot user.
+        The installation's token is checked again in the update: a reinstall meanwhile brought
+        a new one."""
+        team_id = uninstall.team_id
         found = await self.installations.find(team_id)
         if found is None or not found.active:
             return
-        installed = found.installed_at
-        if installed is not None and installed.tzinfo is None:
-            installed = installed.replace(tzinfo=UTC)  # stored as UTC (SQLite keeps no zone)
-        # Whole seconds, as Slack's event_time: an uninstall in the second of the install counts.
-        if (
-            event_time is not None
-            and installed is not None
-            and event_time < int(installed.timestamp())
-        ):
+        if uninstall.older_than(found.installed_at):
             log.info(
                 "Slack: an uninstall of workspace %s from before its current installation "
                 "(a late or retried event) is ignored",
                 team_id,
             )
             return
-        if bot_users is not None and found.bot_user_id and found.bot_user_id not in bot_users:
+        if uninstall.spares(found.bot_user_id):
             log.info(
                 "Slack: revoked tokens of workspace %s are not its current bot's; ignored",
                 team_id,

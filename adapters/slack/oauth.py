@@ -50,6 +50,7 @@ from adapters.slack.scopes import manifest_scopes
 from adapters.slack.team_gateway import TeamGateway
 from adapters.slack.teams import AUTHORIZED_TEAM, Team, Teams, ids_of_body, team_of_body
 from adapters.slack.token_rotation import TokenKeeper
+from adapters.slack.uninstall import listen_for_uninstall
 from adapters.slack.users import SlackDirectory
 from storage.slack_installations import SlackInstallations
 
@@ -229,25 +230,7 @@ async def connect_oauth(
             _current.set(team)
         return await next()
 
-    async def removed(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
-        await ack()
-        bots = None
-        if event.get("type") == "tokens_revoked":
-            bots = [str(b) for b in (event.get("tokens") or {}).get("bot") or ()]
-            if not bots:
-                return  # only user tokens: the bot is still installed
-        team_id = team_of_body(body)
-        if not team_id:
-            return
-        when = body.get("event_time")  # the envelope's: seconds since the epoch
-        await store.uninstalled(
-            team_id,
-            event_time=float(when) if isinstance(when, int | float) else None,
-            bot_users=bots,
-        )
-
-    bolt.event("app_uninstalled")(removed)
-    bolt.event("tokens_revoked")(removed)
+    listen_for_uninstall(bolt, store.uninstalled)
 
     app.runtime.processor.add(KIND, TeamPreparer(teams, app))
     bot = SlackBot(

@@ -9,6 +9,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -32,6 +33,7 @@ from adapters.slack.inbox import KIND, SlackPreparer
 from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.scopes import missing_scopes
 from adapters.slack.translate import PLATFORM, channel_of, channel_ref, workspace_ref
+from adapters.slack.uninstall import Uninstall, listen_for_uninstall, record_removal
 from adapters.slack.users import SlackDirectory
 from bot.commands import RegisterWorkspace
 from bot.errors import StartupError
@@ -533,25 +535,37 @@ async def _connect(
         background=background,
         watch=watch,
     )
-    _note_uninstall(bolt)
+    _note_uninstall(
+        bolt, app, team_id=team_id, bot_user=str(auth.get("user_id") or ""), since=checked_at
+    )
     register_listeners(bolt, bot)  # last: it ends with the listener for every other event
     return bolt
 
 
-def _note_uninstall(bolt: AsyncApp) -> None:
-    """The manifest subscribes to `app_uninstalled` and `tokens_revoked` (the OAuth mode forgets
-    the workspace's token on them). With one workspace the token is the environment's: the event
-    is acknowledged (unhandled, Slack would send it again) and said loudly."""
+def _note_uninstall(
+    bolt: AsyncApp, app: App, *, team_id: str, bot_user: str, since: datetime
+) -> None:
+    """The manifest subscribes to `app_uninstalled` and `tokens_revoked`: as in the OAuth mode,
+    the workspace is recorded as removed (its nudges wait, no digest is made) unless the event
+    is from before `since`, when its token was proven good at start (a late or retried one), or
+    names another bot user. The token is the environment's: said loudly, since nothing reaches
+    Slack until a new one is set; the start with it takes the workspace up again
+    (RegisterWorkspace)."""
 
-    async def gone(ack: Any, event: dict[str, Any]) -> None:
-        await ack()
-        if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
-            return  # only user tokens: the bot's is still good
+    async def removed(uninstall: Uninstall) -> None:
+        if uninstall.team_id != team_id or uninstall.spares(bot_user):
+            return
+        if uninstall.older_than(since):
+            log.info(
+                "Slack: an uninstall of workspace %s from before this start (a late or retried "
+                "event) is ignored",
+                team_id,
+            )
+            return
         log.error(
-            "Slack: the app was uninstalled or its bot token revoked (%s); nothing reaches Slack "
-            "until it is reinstalled and SLACK_BOT_TOKEN is set to the new token",
-            event.get("type"),
+            "Slack: the app was uninstalled or its bot token revoked; nothing reaches Slack "
+            "until it is reinstalled and SLACK_BOT_TOKEN is set to the new token"
         )
+        await record_removal(app.bus, team_id)
 
-    bolt.event("app_uninstalled")(gone)
-    bolt.event("tokens_revoked")(gone)
+    listen_for_uninstall(bolt, removed)

@@ -21,8 +21,8 @@ from adapters.slack.gateway import SlackGateway, api_error
 from adapters.slack.inbox import user_id
 from adapters.slack.runtime import SlackSettings, web_client
 from adapters.slack.token_rotation import TokenKeeper
+from adapters.slack.uninstall import record_removal
 from adapters.slack.users import SlackDirectory
-from bot.commands import RemoveWorkspace
 from storage.slack_installations import SlackInstallation, SlackInstallations
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class Teams:
         until it is installed again (an installation takes it up again). A failure is logged by
         the bus; the installation is marked uninstalled all the same (deliveries refused
         unasked, reminders decided for nobody as before)."""
-        await self.app.bus.handle(RemoveWorkspace(tr.workspace_ref(team_id)))
+        await record_removal(self.app.bus, team_id)
 
     async def installation(self, team_id: str) -> SlackInstallation | None:
         """The workspace's installation as stored, its token traded first when it is due (or

@@ -41,6 +41,8 @@ __all__ = [
     "message_ref",
     "metadata_of",
     "modal_for",
+    "reacted_message",
+    "reacted_thread",
     "reaction",
     "slash_command",
     "split_ref",
@@ -159,6 +161,25 @@ def split_ref(ref_id: str) -> tuple[str, str | None]:
     """Inverse of :func:`message_ref` / :func:`thread_ref`: (channel, ts or None)."""
     channel, _, ts = ref_id.partition(":")
     return channel, ts or None
+
+
+# Where an answer to a reaction goes: the thread of the message reacted to, which reaction_added
+# does not name (its item carries the message's ts only, Slack's docs). The answer's thread is
+# "the thread of message <ts>" (`ReplyTo.thread`), looked up when it is sent
+# (`SlackGateway.reply`), as the input's give-up apology is said without a look-up.
+_REACTED = "of:"
+
+
+def reacted_thread(ts: str) -> str:
+    """`ReplyTo.thread` for an answer to a reaction on message `ts`: its thread, to look up."""
+    return f"{_REACTED}{ts}"
+
+
+def reacted_message(thread: str | None) -> str | None:
+    """The ts of the message reacted to when `thread` is a `reacted_thread`, else None."""
+    if thread and thread.startswith(_REACTED):
+        return thread.removeprefix(_REACTED) or None
+    return None
 
 
 def channel_of(name_or_id: str) -> str | None:

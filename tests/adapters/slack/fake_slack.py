@@ -82,6 +82,8 @@ class FakeSlack:
         # most this many a page (Slack may answer fewer than the `limit` asked for).
         self.not_in: dict[str, set[str]] = {}
         self.members_page: int | None = None
+        # Group DMs conversations.open created (it returns the existing one for the same people).
+        self.group_dms: set[str] = set()
         # Blocks Slack refuses: chat.postMessage/update/postEphemeral with non-empty blocks answer
         # this error (e.g. ``invalid_blocks``, ``msg_blocks_too_long``); text alone is accepted.
         self.refuse_blocks: str | None = None
@@ -629,10 +631,18 @@ class FakeSlack:
         return {"message_ts": self._next_ts()}
 
     def _conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
+        """The IM or group DM of `users` (created unless it exists). ``prevent_creation``
+        ("used to see if there is an existing dm or mpdm", Slack's docs): an existing group DM,
+        else no channel (what Slack answers then is not documented: ``ok`` with ``no_op``)."""
         users = sorted(str(p.get("users", "")).split(","))
         if len(users) == 1 and users[0].startswith("U"):  # an IM with the bot
             return {"channel": {"id": "D" + users[0][1:]}}
-        return {"channel": {"id": "G" + "".join(u[-3:] for u in users).upper()}}
+        group = "G" + "".join(u[-3:] for u in users).upper()
+        if group not in self.group_dms:
+            if str(p.get("prevent_creation", "")).lower() in ("1", "true"):
+                return {"no_op": True, "already_open": False}
+            self.group_dms.add(group)
+        return {"channel": {"id": group}}
 
     @staticmethod
     def _shown(msg: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from adapters.slack.inbox import ONLY_MEMBERS
 from bot.domain import QuestionState
 from tests.adapters.slack.conftest import MENTORING, USERS, SlackHarness
 from tests.adapters.slack.fake_slack import Call
-from tests.adapters.slack.test_slack_flows import asked, state_of
+from tests.adapters.slack.test_slack_flows import asked, claimed, state_of
 
 ROBOT = "U0ROBOT01"
 OUTSIDER = "U0EXTERN1"
@@ -88,3 +88,27 @@ async def test_a_guest_of_the_workspace_may_claim(slack: SlackHarness) -> None:
     await slack.react("guest", MENTORING, ts)
     await slack.settled()
     assert await state_of(slack, 1) is QuestionState.CLAIMED
+
+
+async def test_a_claim_by_reaction_on_a_reply_in_a_thread_is_refused_in_that_thread(
+    slack: SlackHarness,
+) -> None:
+    """reaction_added names the message, not its thread (Slack's docs): the refusal goes to
+    the thread the message is in (chat.postEphemeral's thread_ts is its parent's ts)."""
+    ts = await claimed(slack)
+    reply = next(  # the intro, a reply in the session thread
+        t for (_, t), m in slack.fake.messages.items() if m.get("thread_ts") == ts and t != ts
+    )
+    await react_from_another_org(slack, reply)
+    [told] = await slack.replies_to("outsider", ONLY_MEMBERS)
+    assert told.method == "chat.postEphemeral" and told.params["channel"] == MENTORING
+    assert told.params.get("thread_ts") == ts
+
+
+async def test_a_claim_by_reaction_on_a_card_is_refused_in_the_channel(
+    slack: SlackHarness,
+) -> None:
+    ts = await asked(slack)
+    await react_from_another_org(slack, ts)
+    [told] = await slack.replies_to("outsider", ONLY_MEMBERS)
+    assert told.method == "chat.postEphemeral" and "thread_ts" not in told.params

@@ -6,6 +6,7 @@ never see a thread there; when membership can't be read, in the thread as before
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 
@@ -63,3 +64,48 @@ async def test_a_failed_membership_look_up_keeps_the_thread_and_warns_once(
     warned = [r for r in caplog.records if "who is in the mentoring channel" in r.getMessage()]
     assert len(warned) == 1
     assert "missing_scope" in warned[0].getMessage()
+
+
+async def test_a_retried_opening_keeps_the_group_dm_an_earlier_attempt_opened(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first attempt opens the group DM (the asker is not in the channel) and its answer is
+    lost; the asker joins the channel meanwhile. The retry keeps the group DM rather than
+    choose the card's thread and leave an empty group DM behind."""
+    slack.fake.not_in[MENTORING] = {USERS["alice"]}
+    slack.fake.fail_after_apply["conversations.open"] = 500  # opened; the answer lost
+    opening = slack.fake._conversations_open
+
+    def then_the_asker_joins(p: dict[str, Any]) -> dict[str, Any]:
+        result = opening(p)
+        if MENTORING in slack.fake.not_in:
+            slack.fake.not_in.pop(MENTORING)
+            for _ in range(2):  # the web client's own retries fail too: the attempt fails
+                slack.fake.fail_next("conversations.open", status=500)
+        return result
+
+    monkeypatch.setattr(slack.fake, "_conversations_open", then_the_asker_joins)
+    ts = await asked(slack)
+    await slack.click("bob", "mm:claim:1", channel=MENTORING, ts=ts)
+    group = await group_dm_intro(slack)
+    await slack.settled()
+    assert slack.fake.group_dms == {group}
+    assert not slack.fake.to("chat.postMessage", thread_ts=ts)  # the thread stays unused
+    # Every group DM opened holds the session.
+    used = {str(c.params["channel"]) for c in slack.fake.to("chat.postMessage")}
+    assert slack.fake.group_dms <= used
+
+
+async def test_a_retried_opening_never_opened_before_stays_in_the_thread(
+    slack: SlackHarness,
+) -> None:
+    """The first attempt failed before choosing (conversations.members answered a 5xx): the
+    retry finds no group DM of theirs and, all being members, opens the session under the
+    card, creating none."""
+    for _ in range(3):  # beyond the web client's own retries
+        slack.fake.fail_next("conversations.members", status=500)
+    ts = await claimed(slack)
+    assert (await intro(slack, ts)).params["channel"] == MENTORING
+    [looked] = slack.fake.to("conversations.open")  # whether an earlier attempt opened one
+    assert looked.params.get("prevent_creation") in ("1", "true", True)
+    assert not slack.fake.group_dms
