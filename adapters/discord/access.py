@@ -5,17 +5,24 @@ is told instead."""
 
 from __future__ import annotations
 
+import hashlib
+
 import discord
 
 from bot.messages import Text, filled
+from bot.refs import UserRef
 
 __all__ = [
     "ASKER_CANNOT_SEE",
     "MENTOR_CANNOT_SEE",
+    "MENTOR_JOINS_UNSEEN",
     "NOT_A_MEMBER",
+    "SESSION_UNSEEN",
     "cannot_see",
     "hidden_mentoring",
     "not_a_member",
+    "session_unseen",
+    "unseen_key",
 ]
 
 # A question asked (from another channel) by a member who may not see the mentoring channel:
@@ -32,6 +39,22 @@ MENTOR_CANNOT_SEE = (
     "Sorry, you can't take this one: its session would be a thread in #{channel}, and you can't "
     "see that channel (or read its messages) in this server. Ask a server admin to let you view "
     "#{channel} and read its message history; meanwhile the question stays open for others."
+)
+# Added to the answer to `/mentor join` by a member who may not see the mentoring channel: they
+# join all the same (their choice; a server admin may let them in later), knowing why no card
+# would reach them until then.
+MENTOR_JOINS_UNSEEN = (
+    "Heads-up: question cards are posted in #{channel}, and you can't see that channel (or "
+    "read its messages) in this server, so you won't see the questions you could take, nor "
+    "join their sessions. Ask a server admin to let you view #{channel} and read its message "
+    "history."
+)
+# By DM, to someone a post in their session's thread mentions who may not see its channel (or
+# read its history) any more: the thread, its wrap-up and its buttons no longer reach them.
+SESSION_UNSEEN = (
+    "You can't see #{channel} in the Discord server {server} any more (or read its messages), "
+    "so the thread of your mentoring session {session} there no longer reaches you. Ask a "
+    "server admin to let you view #{channel} and read its message history again."
 )
 # A button or form in a DM that names a server its presser is not a member of (any more): their
 # DMs outlive their membership, and nothing of that server is theirs to claim, rate or answer.
@@ -57,8 +80,25 @@ def hidden_mentoring(
 
 
 def cannot_see(said: str, channel: discord.TextChannel) -> Text:
-    """`said` (ASKER_CANNOT_SEE or MENTOR_CANNOT_SEE) naming `channel`."""
+    """`said` (ASKER_CANNOT_SEE, MENTOR_CANNOT_SEE or MENTOR_JOINS_UNSEEN) naming `channel`."""
     return filled(said, channel=channel.name)
+
+
+def session_unseen(channel: discord.TextChannel, question_id: int | None) -> Text:
+    """SESSION_UNSEEN naming `channel`, its server and the session (question `question_id`)."""
+    session = f"#{question_id}" if question_id is not None else "(its thread)"
+    return filled(
+        SESSION_UNSEEN.replace("{session}", session),
+        channel=channel.name,
+        server=channel.guild.name,
+    )
+
+
+def unseen_key(thread_id: int, user: UserRef) -> str:
+    """A nonce (at most 25 characters) for the DM telling `user` that they can't see session
+    thread `thread_id` any more: a second try shows it once."""
+    raw = f"{thread_id}|{user.key()}"
+    return "mmu" + hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 
 def not_a_member(guild: discord.Guild) -> Text:

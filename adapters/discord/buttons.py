@@ -11,7 +11,7 @@ import discord
 
 from adapters.discord.components import ActionButton, CommentModal, LightningModal
 from adapters.discord.forms import open_form
-from adapters.discord.interactions import NOT_NOW, InteractionRunner
+from adapters.discord.interactions import NOT_NOW, InteractionRunner, unseen_by
 from adapters.discord.translate import CommentRequest, FormRequest, TeachRequest, button_command
 from bot.messagebus import MessageBus
 from bot.messages import custom_id_workspace
@@ -41,9 +41,10 @@ async def take_click(
     named = custom_id_workspace(custom_id)
     built = button_command(runner.actor(interaction, named=named), custom_id)
     if isinstance(built, CommentRequest | TeachRequest | FormRequest):
-        # A DM's button of a server that removed the bot, or that its presser is no member of:
-        # no form opens (a command is refused by `runner.run`).
-        refused = await runner.refused(interaction, named, since=since)
+        # A DM's button of a server that removed the bot, or that its presser is no member of,
+        # or an ask form of one whose mentoring channel they can't see: no form opens (a
+        # command is refused by `runner.run`).
+        refused = await runner.refused(interaction, named, since=since, unseen=unseen_by(built))
         if refused is not None:
             await runner.answer_now(interaction, refused)
             return

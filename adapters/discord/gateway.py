@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Literal
 
@@ -14,6 +15,7 @@ import aiohttp
 import discord
 from discord.http import Route, handle_message_parameters
 
+from adapters.discord.access import hidden_mentoring, session_unseen, unseen_key
 from adapters.discord.components import view_for
 from adapters.discord.ratelimits import retry_after_seconds
 from adapters.discord.render import RenderedMessage, render_message
@@ -21,7 +23,7 @@ from adapters.discord.thread_refused import notice_key, refused_by_dm, refused_i
 from adapters.discord.translate import PLATFORM, message_ids, message_ref, snowflake, thread_ref
 from bot.flow.outbox import ReplyTo, sending_for
 from bot.flow.worker import NotMine
-from bot.messages import ChatMessage
+from bot.messages import ChatMessage, Text, text
 from bot.ports import Clock, DeliveryRefused, RetryAfter, Unavailable
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 
@@ -160,6 +162,10 @@ class DiscordGateway:
         self._told: set[tuple[int, str]] = set()
         # The servers whose operator was told private session threads stay invitable.
         self._told_unlocked: set[int] = set()
+        # (thread, user) told by DM that they can't see the session thread any more.
+        self._told_unseen: set[tuple[int, str]] = set()
+        # What to add to the answer on an interaction's token (`note_on_reply`), with when.
+        self._notes: dict[str, tuple[Text, datetime]] = {}
 
     def guild_gone(self, guild_id: int, *, name: str, places: Iterable[int] = ()) -> bool:
         """The bot was removed from server `guild_id`: every delivery for it (its channels and
@@ -196,6 +202,21 @@ class DiscordGateway:
     def mentoring_missing(self, guild_id: int) -> str | None:
         """What `[channels] mentoring` names if server `guild_id` has no such channel, else None."""
         return self._no_mentoring.get(guild_id)
+
+    def note_on_reply(self, token: str, note: Text) -> None:
+        """`note` is added to the answer on interaction `token` (what the adapter knew when the
+        input came in, and the core doesn't: a member's permissions). Kept in memory only:
+        one whose answer outlives a restart, or the token, goes without it."""
+        now = self._clock.now()
+        self._notes = {k: v for k, v in self._notes.items() if now - v[1] <= FOLLOWUP_LIFETIME}
+        self._notes[token] = (note, now)
+
+    def _noted(self, to: ReplyTo, message: ChatMessage) -> ChatMessage:
+        """`message` with the note for its token (`note_on_reply`), if any, after its body."""
+        noted = self._notes.get(to.token) if to.token else None
+        if noted is None:
+            return message
+        return replace(message, body=text(message.body, "\n\n", noted[0]))
 
     def servers_known(self) -> None:
         """The servers the bot is in are known (READY), and those that removed it are marked
@@ -535,7 +556,43 @@ class DiscordGateway:
                 # Sending reopens an archived thread, yet Discord has refused one: reopen it
                 # (unless a moderator locked it) and send once more.
                 sent = await self._send(await self._existing_thread(thread_id), message, key=key)
+        await self._tell_unseen(thread_id, message)
         return message_ref(sent.channel.id, sent.id)
+
+    async def _tell_unseen(self, thread_id: int, message: ChatMessage) -> None:
+        """Someone a post in a session thread mentions (a wrap-up, a nudge: the asker and the
+        mentor) who may no longer view its channel or read its history (a role or overwrite
+        changed since the thread opened) hears it by DM, once per thread: else they'd wait
+        for a session that no longer reaches them. Asked of Discord (Get Guild Member: their
+        roles now; the member cache needs a privileged intent); best effort."""
+        thread = self._client.get_channel(thread_id)
+        parent = thread.parent if isinstance(thread, discord.Thread) else None
+        if not isinstance(parent, discord.TextChannel):
+            return
+        for person in message.mentions():
+            if person.platform != PLATFORM or (thread_id, person.id) in self._told_unseen:
+                continue
+            try:
+                member = await parent.guild.fetch_member(snowflake(person))
+            except discord.NotFound:
+                continue  # no longer in the server: that is told otherwise
+            except (
+                discord.HTTPException,
+                discord.RateLimited,
+                aiohttp.ClientError,
+                TimeoutError,
+            ) as e:
+                # The post went out: a failure here must not make it be tried again.
+                log.info("could not tell whether a session's member still sees it: %s", e)
+                continue
+            if hidden_mentoring(parent.guild, member, parent.id) is None:
+                continue
+            self._told_unseen.add((thread_id, person.id))
+            told = ChatMessage(body=session_unseen(parent, message.question_id))
+            try:
+                await self.send_dm(person, told, key=unseen_key(thread_id, person))
+            except (DeliveryRefused, RetryAfter, Unavailable, discord.HTTPException) as e:
+                log.warning("could not tell a member their session thread is out of sight: %s", e)
 
     async def send_dm(
         self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
@@ -567,6 +624,12 @@ class DiscordGateway:
         """An ephemeral follow-up on the interaction's token; a DM when there is no token (a
         reaction) or it expired (known to be too old: not even tried)."""
         self._refuse_if_gone()  # said for a server that removed the bot: not even on its token
+        message = self._noted(to, message)
+        await self._reply(to, message, key=key, retry=retry)
+        if to.token:  # said once it went out (a failed try is retried with it)
+            self._notes.pop(to.token, None)
+
+    async def _reply(self, to: ReplyTo, message: ChatMessage, *, key: str, retry: bool) -> None:
         if to.token and to.token_outlived(FOLLOWUP_LIFETIME, now=self._clock.now()):
             log.info("an interaction token is too old for a follow-up; answering by DM instead")
         elif to.token and to.app_id:

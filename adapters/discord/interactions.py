@@ -14,6 +14,7 @@ import discord
 from adapters.discord.access import (
     ASKER_CANNOT_SEE,
     MENTOR_CANNOT_SEE,
+    MENTOR_JOINS_UNSEEN,
     cannot_see,
     hidden_mentoring,
     not_a_member,
@@ -35,7 +36,14 @@ from bot.learning import commands as lc
 from bot.messages import ChatMessage, Text, filled, text
 from bot.textcommands import ParseError
 
-__all__ = ["NOT_NOW", "SERVER_GONE", "InteractionRunner", "interaction_actor", "no_mentoring"]
+__all__ = [
+    "NOT_NOW",
+    "SERVER_GONE",
+    "InteractionRunner",
+    "interaction_actor",
+    "no_mentoring",
+    "unseen_by",
+]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +64,12 @@ NO_MENTORING = (
     "so your question was not saved. A server admin needs to set a new mentoring channel "
     "({how}); please ask again once that is done."
 )
+# Added to the answer to any command of a server admin (Manage Server or Manage Channels) in a
+# server whose mentoring channel is missing: they are the ones who can make a new one.
+SET_MENTORING = (
+    "Note for admins: this server's mentoring channel is gone, so questions can't be posted "
+    "here. To take them again, {how}."
+)
 # Discord error code: "Interaction has already been acknowledged" (the same one delivered twice).
 ALREADY_ACKNOWLEDGED = 40060
 # Discord wants the initial response within 3 seconds of the event, else the token is void and
@@ -64,6 +78,9 @@ ALREADY_ACKNOWLEDGED = 40060
 # a store that then fails is told on the token, as the answer would have been. A look-up before
 # the response (what a form opens with) spends the same budget: a form can't be deferred.
 STORE_BEFORE_ACK_SECONDS = 2.0
+# The forms a button opens whose submission asks a question: [Edit] on a coached draft, and the
+# home view's [Ask a question].
+ASK_FORMS = frozenset({"edit", "ask"})
 
 
 def interaction_actor(
@@ -82,15 +99,33 @@ def interaction_actor(
     )
 
 
+def unseen_by(built: Built) -> str | None:
+    """What someone who can't see the mentoring channel is told for `built` (a command, or a
+    form a button opens): a claim or a question leads into a session there; None for the rest,
+    which doesn't need the channel."""
+    if isinstance(built, c.ClaimQuestion | c.AcceptHandOver):
+        return MENTOR_CANNOT_SEE
+    if isinstance(built, c.AskQuestion | lc.PostDraft):
+        return ASKER_CANNOT_SEE
+    if isinstance(built, FormRequest) and built.kind in ASK_FORMS:
+        return ASKER_CANNOT_SEE
+    return None
+
+
 def no_mentoring(wanted: str) -> str:
     """What a member asking in a server without its mentoring channel is told; `wanted` is what
     ``[channels] mentoring`` names."""
+    return NO_MENTORING.format(how=_how_to_set(wanted))
+
+
+def _how_to_set(wanted: str) -> str:
+    """How a server gets the mentoring channel `wanted` (``[channels] mentoring``) again."""
     bare = channel_key(wanted)
     if bare.isdigit():  # a new channel has a new id: only the bot's operator can point to it
-        how = "the person who runs Micromentor sets it in its configuration"
-    else:
-        how = f"create a text channel named #{bare}, or ask whoever runs Micromentor to set another one"
-    return NO_MENTORING.format(how=how)
+        return "the person who runs Micromentor sets it in its configuration"
+    return (
+        f"create a text channel named #{bare}, or ask whoever runs Micromentor to set another one"
+    )
 
 
 class InteractionRunner:
@@ -139,14 +174,15 @@ class InteractionRunner:
         named: str | None,
         *,
         since: float,
-        joins_session: bool = False,
+        unseen: str | None = None,
     ) -> Text | None:
         """What to answer a button or form pressed in a DM for server `named` (its custom id's)
         that can't act there: the server removed the bot, or the presser is not its member, or
-        (`joins_session`: a claim) can't see its mentoring channel; None for any other, and when
-        that can't be read in time."""
+        can't see its mentoring channel when what they press needs it (`unseen`: what they are
+        told then, MENTOR_CANNOT_SEE for a claim, ASKER_CANNOT_SEE for a question); None for
+        any other, and when that can't be read in time."""
         return self.gone(interaction, named) or await self._outsider(
-            interaction, named, since=since, joins_session=joins_session
+            interaction, named, since=since, unseen=unseen
         )
 
     async def _outsider(
@@ -155,7 +191,7 @@ class InteractionRunner:
         named: str | None,
         *,
         since: float,
-        joins_session: bool,
+        unseen: str | None,
     ) -> Text | None:
         """Asks Discord for the DM's presser as a member of server `named` (Get Guild Member:
         their roles, 404 when they are none; no privileged intent needed, unlike the cache)."""
@@ -171,8 +207,10 @@ class InteractionRunner:
         except (discord.HTTPException, discord.RateLimited, TimeoutError) as e:
             log.info("could not tell whether a DM's presser is a server member: %s", e)
             return None
+        if unseen is None:
+            return None
         hidden = hidden_mentoring(guild, member, self.mentoring.get(guild.id))
-        return cannot_see(MENTOR_CANNOT_SEE, hidden) if joins_session and hidden else None
+        return cannot_see(unseen, hidden) if hidden is not None else None
 
     def cannot_ask(self, guild_id: int | str | None) -> str | None:
         """What to answer a question asked for server `guild_id` when it has no mentoring channel
@@ -183,14 +221,43 @@ class InteractionRunner:
         return no_mentoring(wanted) if wanted is not None else None
 
     def cannot_see_sessions(self, interaction: discord.Interaction[Any]) -> Text | None:
-        """What to answer a member asking who may not see the server's mentoring channel (its
-        roles and overwrites are cached with the guilds intent, the member's roles come with the
+        """What to answer a member asking who may not see the server's mentoring channel; None
+        when they may, or when it is not known."""
+        hidden = self._hidden_from(interaction)
+        return cannot_see(ASKER_CANNOT_SEE, hidden) if hidden is not None else None
+
+    def _hidden_from(self, interaction: discord.Interaction[Any]) -> discord.TextChannel | None:
+        """The server's mentoring channel when the member who acts may not see it (its roles
+        and overwrites are cached with the guilds intent, the member's roles come with the
         interaction); None when they may, or when it is not known (a DM carries no roles)."""
         guild, member = interaction.guild, interaction.user
         if guild is None or not isinstance(member, discord.Member):
             return None
-        hidden = hidden_mentoring(guild, member, self.mentoring.get(guild.id))
-        return cannot_see(ASKER_CANNOT_SEE, hidden) if hidden is not None else None
+        return hidden_mentoring(guild, member, self.mentoring.get(guild.id))
+
+    def _note(self, interaction: discord.Interaction[Any], command: c.Command) -> None:
+        """What the adapter knows and the core doesn't, added to `command`'s answer: a server
+        admin is told their server's mentoring channel is missing; a member joining as a
+        mentor, that they can't see it (they join all the same: their choice, but no card
+        would reach them). Noted before the command is stored, so its answer can't go first."""
+        note: str | Text | None = self._set_mentoring(interaction)
+        if note is None and isinstance(command, c.RegisterMentor):
+            hidden = self._hidden_from(interaction)
+            note = cannot_see(MENTOR_JOINS_UNSEEN, hidden) if hidden is not None else None
+        if note is not None:
+            self.gateway.note_on_reply(interaction.token, text(note))
+
+    def _set_mentoring(self, interaction: discord.Interaction[Any]) -> str | None:
+        """SET_MENTORING for a server admin in a server without its mentoring channel."""
+        if interaction.guild_id is None:
+            return None
+        wanted = self.gateway.mentoring_missing(interaction.guild_id)
+        allowed = interaction.permissions  # theirs where the command ran, as Discord sends it
+        if wanted is None or not (
+            allowed.administrator or allowed.manage_guild or allowed.manage_channels
+        ):
+            return None
+        return SET_MENTORING.format(how=_how_to_set(wanted))
 
     def cannot_ask_here(
         self, interaction: discord.Interaction[Any], guild_id: int | str | None
@@ -233,14 +300,13 @@ class InteractionRunner:
         forms opened from a message just acknowledge). A typo is answered at once; it changes
         nothing, so it needs no inbox.
         `named` is the workspace a button or form names, for clicks in DMs (one of a server
-        that removed the bot, or whose presser is not its member, or a claim by someone who
-        can't see its mentoring channel, is answered so, and not stored); `since` when the
-        interaction arrived (:meth:`arrived`), when something was read for it before."""
+        that removed the bot, or whose presser is not its member, or a claim or question by
+        someone who can't see its mentoring channel, is answered so, and not stored); `since`
+        when the interaction arrived (:meth:`arrived`), when something was read for it before."""
         since = self.arrived() if since is None else since
         actor = self.actor(interaction, named=named)
         built = build(actor)
-        joins = isinstance(built, c.ClaimQuestion | c.AcceptHandOver)
-        refused = await self.refused(interaction, named, since=since, joins_session=joins)
+        refused = await self.refused(interaction, named, since=since, unseen=unseen_by(built))
         if refused is not None:  # its question, session or form is that server's: not taken
             await self.answer_now(interaction, refused)
             return
@@ -250,6 +316,8 @@ class InteractionRunner:
                 if unposted is not None:  # its card could go nowhere: not stored, and said so
                     await self.answer_now(interaction, unposted)
                     return
+            if isinstance(built, c.Command):
+                self._note(interaction, built)
             await self._take(interaction, built, thinking=thinking, since=since)
 
     async def _take(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -57,6 +58,16 @@ _DELETED = (
     "What goes there (digests, escalations, ratings) is skipped",
     "Questions asked there are answered that they can't be posted, and not taken,",
 )
+# A server set up before whose mentoring channel was deleted while the bot was not running.
+_DELETED_STOPPED = (
+    "It was set up before, and that channel was deleted since: questions asked there are "
+    "answered that they can't be posted, and not taken, until it has one again; the rest goes on."
+)
+
+
+def _deleted(guild: discord.Guild, known: Mapping[str, int], key: str) -> bool:
+    """Whether the server was set up with a `key` channel (`known`) that it no longer has."""
+    return key in known and guild.get_channel(known[key]) is None
 
 
 class EventsCog(commands.Cog, name="MicromentorEvents"):
@@ -80,6 +91,8 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self._emoji = emoji_set(claim.emoji) | emoji_set(claim.resolve_emoji)
         # How often each reaction was taken back: given again, it is a new input, not a replay.
         self._removals: dict[str, int] = {}
+        # The servers set up before whose mentoring channel is gone: present all the same.
+        self._without_mentoring: set[int] = set()
         # `on_ready` has run: a server that becomes available from then on is set up on arrival.
         self._ready_seen = False
 
@@ -91,15 +104,18 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         gateway = self.runner.gateway
         # In the server (again), whether or not its channels are found: nothing refused unasked.
         gateway.guild_back(guild.id)
+        known = await self._known(guild.id)
         try:
-            registered = await register_guild(
-                self.app.bus, self.config, guild, known=await self._known(guild.id)
-            )
+            registered = await register_guild(self.app.bus, self.config, guild, known=known)
         except MissingChannel as e:
+            until = _UNTIL[e.key == "mentoring"]
             if e.key == "mentoring":
                 gateway.no_mentoring(guild.id, wanted=e.wanted)
-            self._tell(guild, e.key, f"{e} {_UNTIL[e.key == 'mentoring']}")
+                if known is not None and _deleted(guild, known, "mentoring"):
+                    until = self._present_without_mentoring(guild, known)
+            self._tell(guild, e.key, f"{e} {until}")
             return False
+        self._without_mentoring.discard(guild.id)
         self.workspaces[guild.id] = registered.workspace
         self.channels[guild.id] = registered.channels
         self.runner.mentoring[guild.id] = registered.channels["mentoring"]
@@ -115,6 +131,17 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         if self.runner.home_guild is None:
             self.runner.home_guild = guild.id
         return True
+
+    def _present_without_mentoring(self, guild: discord.Guild, known: Mapping[str, int]) -> str:
+        """A server set up before whose mentoring channel was deleted since (while the bot was
+        stopped, or removed and invited again): present, as while it runs (`_lost`), not a
+        start-up that fails; nothing is asked of Discord for the old channel. What the
+        operator is told."""
+        self._without_mentoring.add(guild.id)
+        self.runner.gateway.channel_deleted(known["mentoring"])
+        if self.runner.home_guild is None:
+            self.runner.home_guild = guild.id
+        return _DELETED_STOPPED
 
     async def _known(self, guild_id: int) -> dict[str, int] | None:
         """The channels the server was set up with: this process's, else the stored ones (set
@@ -249,8 +276,9 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         if self.registered.done():
             return
         guilds = list(self.bot.guilds)
-        if self.workspaces:
-            self.registered.set_result(list(self.workspaces.values()))
+        present = [*self.workspaces.values(), *map(workspace_ref, self._without_mentoring)]
+        if present:
+            self.registered.set_result(present)
         elif any(not g.unavailable for g in guilds):
             self.registered.set_exception(
                 StartupError(

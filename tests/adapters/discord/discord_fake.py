@@ -296,6 +296,14 @@ class FakeDiscord(FakeRestApi, Faults):
         self._later.add(task)
         task.add_done_callback(self._later.discard)
 
+    def reinvite_while_stopped(self) -> None:
+        """While the bot is not connected, the server removes it and invites it again: the
+        bot's role is made anew (a new id; what was granted to the old one is gone), and
+        READY lists the server as ever (the bot was not connected to hear either)."""
+        self.bot_role_id = self.ids()
+        self.bot_permissions = p.INVITE_PERMISSIONS
+        self.member_at_ready = True
+
     async def invited(self) -> None:
         """Someone invites the running bot to the server: its GUILD_CREATE (a join: without
         `unavailable`, which marks a guild becoming available, GUILD_CREATE's other cases)."""

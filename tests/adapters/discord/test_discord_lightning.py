@@ -150,7 +150,7 @@ async def test_the_whole_lightning_flow_on_discord(harness: Harness) -> None:
     token = await fake.click("alice", f"mm:lrate:5:1@{harness.fake.guild_id}", prompt["id"])
     (rated,) = await fake.followups(token)
     assert "Thanks for rating #1 5/5" in rated.json()["content"]
-    await fake.wait_until(lambda: "rated 5.0/5 by 1" in str(fake.messages[card["id"]]["embeds"]))
+    await fake.wait_until(lambda: "rated by 1" in str(fake.messages[card["id"]]["embeds"]))
 
 
 async def test_leave_on_the_youre_in_answer_and_a_reminder_dm_on_discord(harness: Harness) -> None:

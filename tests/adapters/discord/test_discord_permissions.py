@@ -112,7 +112,10 @@ async def test_a_locked_session_thread_is_skipped_not_reopened(harness: Harness)
         await harness.adapter.gateway.post_in_thread(
             thread_ref(card["id"]), ChatMessage(body=text("How did it go?"))
         )
-    assert [r.method for r in fake.requests[before:]] == ["POST"]
+    # (Get Guild Member look-ups after the intro's post, whether its people still see the
+    # thread, may land meanwhile: not asks about this thread.)
+    asked = [r.method for r in fake.requests[before:] if "/members/" not in r.path]
+    assert asked == ["POST"]
     assert fake.threads[card["id"]]["thread_metadata"]["archived"]
 
 
