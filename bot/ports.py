@@ -781,6 +781,12 @@ class DraftRepository(Protocol):
         [Post as is] exactly one posts; False when it was no longer pending."""
         ...
 
+    async def close_pending(
+        self, workspace: WorkspaceRef, asker: UserRef, state: DraftState
+    ) -> list[int]:
+        """Move every pending draft of `asker` in `workspace` to `state`; returns their ids."""
+        ...
+
 
 class FaqRepository(Protocol):
     """FAQ entries (`bot.learning.faq`)."""

@@ -12,9 +12,21 @@ from bot.config import Config, Lesson
 from bot.learning.model import Track
 from bot.messages import Action, Bold, ChatMessage, Text, lines, text
 
-__all__ = ["Course", "check_action", "course", "lesson_message", "parse_check_action"]
+__all__ = [
+    "COMPLETE",
+    "Course",
+    "check_action",
+    "course",
+    "lesson_message",
+    "parse_check_action",
+    "quoted",
+]
 
-_LAST = "That was the last lesson: course complete. Thank you! 🎓"
+# The last lesson's footer: the course is complete once its quick check is answered (`COMPLETE`
+# is then said), not while those buttons still wait above it.
+_LAST = "That was the last lesson: answer its quick check above to complete the course."
+COMPLETE = "Course complete. Thank you! 🎓"
+_QUOTES = "\"'“”‘’"
 _TITLES = {Track.MENTEE: "Asking well", Track.MENTOR: "Running a short session"}
 
 
@@ -61,9 +73,19 @@ def parse_check_action(action: str) -> tuple[Track, int] | None:
     return Track(kind), int(option)
 
 
+def quoted(option: str) -> str:
+    """A quick check's option in curly quotes, once: an option that is itself a quotation (a
+    thing someone says) keeps its words, not its own quote marks."""
+    inner = option
+    if len(option) >= 2 and option[0] in _QUOTES and option[-1] in _QUOTES:
+        inner = option[1:-1]
+    return f"“{inner}”"
+
+
 def lesson_message(c: Course, number: int, *, intro: str = "") -> ChatMessage:
-    """Lesson `number` with its quick check as buttons; the last one ends with the course's
-    completion (after its quick check, and with no `/mentor learn stop` to offer)."""
+    """Lesson `number` with its quick check as buttons; the last one ends saying it was the
+    last (after its quick check, and with no `/mentor learn stop` to offer): the course is
+    complete once that check is answered."""
     lesson = c.lesson(number)
     assert lesson is not None, f"{c.track.value} lesson {number} does not exist"
     body: list[Text] = []

@@ -28,12 +28,17 @@ async def hold_for_coaching(
 
     A question sent from an edited draft's form replaces that draft either way, but only while
     it is pending: a draft is posted once, so the edit of a draft already posted as it was (or
-    already replaced by another edit) posts nothing and says what to do instead."""
+    already replaced by another edit) posts nothing and says what to do instead.
+
+    Any other draft of the asker's still waiting in the workspace is retired (replaced): where
+    no form carries the draft's number (the console's `click edit`, or a new `/askmentor`), the
+    question asked after it is the one meant, and the old [Post as is] must not post it too."""
     if cmd.draft_id is not None:
         old = await ctx.uow.drafts.get(cmd.draft_id)
         if old is not None and old.asker == cmd.actor.user:
             if not await ctx.uow.drafts.close(old.number, DraftState.EDITED):
                 raise Refusal(await _not_posted_again(ctx, old.number))
+    await ctx.uow.drafts.close_pending(ws.ref, cmd.actor.user, DraftState.REPLACED)
     if ctx.config.ask.coaching == "off" or cmd.coached:
         return False
     verdict = coach(body, topics)
@@ -144,7 +149,7 @@ async def edit_draft(cmd: EditDraft, ctx: Context) -> None:
     """[Edit] where no form opens: the text comes back, to change and send again (a draft
     posted as it was meanwhile says where it is instead). As when [Edit] opens a form, the
     draft stays pending: nothing was sent yet, so [Post as is] still posts it (the asker
-    changed their mind), once."""
+    changed their mind), once, until the asker asks again (which replaces it)."""
     draft = await ctx.uow.drafts.get(cmd.draft_id)
     if draft is not None and draft.asker == cmd.actor.user and draft.state is DraftState.POSTED:
         raise Refusal(await _not_posted_again(ctx, draft.number, edited=False))

@@ -162,11 +162,24 @@ def _ordinal(n: int) -> str:
 
 async def _longer_chat(ctx: Context, q: Question) -> Text | None:
     """The guard against quick fixes: the `repeat_count`-th question on one topic lately —
-    counted up to this question (a later one, asked before these next steps went out, is not
-    part of "this was your n-th")."""
+    counted up to and including this question (a later one, asked before these next steps went
+    out, is not part of "this was your n-th"; one asked at the same instant counts only if its
+    number is lower)."""
     cfg = ctx.config.followup
     since = q.created_at - timedelta(days=cfg.repeat_days)
-    asked = await ctx.uow.followups.asked_topics(q.workspace, q.asker, since, until=q.created_at)
+    tick = timedelta(microseconds=1)  # the finest time stored
+    asked = await ctx.uow.followups.asked_topics(
+        q.workspace, q.asker, since, until=q.created_at - tick
+    )
+    asked += [
+        other.topics
+        for other in await ctx.uow.questions.created_between(
+            q.workspace, q.created_at, q.created_at + tick
+        )
+        if other.asker == q.asker
+        and other.number <= q.number
+        and other.state is not QuestionState.CANCELLED
+    ]
     counts = Counter(t for topics in asked for t in set(topics))
     repeated = [t for t in q.topics if counts[t] >= cfg.repeat_count]
     if not repeated:

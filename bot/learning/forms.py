@@ -48,7 +48,12 @@ def no_draft(draft_id: int) -> str:
 
 
 def draft_done(draft_id: int, state: DraftState) -> str:
-    """What someone is told for their draft posted or edited already."""
+    """What someone is told for their draft posted, edited or replaced already."""
+    if state is DraftState.REPLACED:
+        return (
+            f"Draft {draft_id} was replaced by the question you asked after it, so I haven't "
+            "posted it. To ask it as well, use `/askmentor <question>`."
+        )
     done = "posted" if state is DraftState.POSTED else "replaced by an edit"
     return f"Draft {draft_id} was {done} already."
 

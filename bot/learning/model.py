@@ -54,6 +54,7 @@ class DraftState(StrEnum):
     PENDING = "pending"  # shown to the asker with [Post as is] [Edit]
     POSTED = "posted"
     EDITED = "edited"  # replaced by an edited question (or handed back to edit)
+    REPLACED = "replaced"  # its asker asked again in the workspace while it waited
 
 
 @dataclass(slots=True)

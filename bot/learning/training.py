@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from bot.actors import ensure_person, require_workspace
 from bot.domain import Nudge, NudgeKind
 from bot.learning.commands import AnswerCheck, ShowLearning, StopLearning
-from bot.learning.courses import Course, course, lesson_message
+from bot.learning.courses import COMPLETE, Course, course, lesson_message, quoted
 from bot.learning.model import Enrollment, Track
 from bot.lightning.times import in_zone, reader_timezone
 from bot.messagebus import Context, Refusal
@@ -209,7 +209,14 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
         head: tuple[Bold | str, ...] = ("• ", Bold(c.title), ": ")
         if e.completed_at is not None:
             done = min(e.next_lesson - 1, len(c))
-            summary.append(text(*head, f"complete ({done} of {len(c)} lessons, {_checks(e)})"))
+            if len(c) in e.checks_answered:
+                line = f"complete ({done} of {len(c)} lessons, {_checks(e)})"
+            else:  # every lesson had; complete once the last one's quick check is answered
+                line = (
+                    f"all {len(c)} lessons had; the last one's quick check is not answered yet "
+                    "(the buttons are on the lesson)"
+                )
+            summary.append(text(*head, line))
             if e.stopped_at is not None:
                 e.stopped_at = None
                 await ctx.uow.learning.save(e)
@@ -328,7 +335,8 @@ async def answer_check(cmd: AnswerCheck, ctx: Context) -> None:
     if not 1 <= cmd.option <= len(lesson.check.options):
         raise Refusal("That answer isn't one of the options.")
     right = cmd.option == lesson.check.answer
-    if cmd.lesson in e.checks_answered:
+    first = cmd.lesson not in e.checks_answered
+    if not first:
         verdict = "You answered this one already."
     else:
         e.checks_answered = (*e.checks_answered, cmd.lesson)
@@ -336,7 +344,9 @@ async def answer_check(cmd: AnswerCheck, ctx: Context) -> None:
         await ctx.uow.learning.save(e)
         verdict = "Right!" if right else "Not quite."
     correct = lesson.check.options[lesson.check.answer - 1]
-    said = f"{verdict} The answer is “{correct}”."
+    said = f"{verdict} The answer is {quoted(correct)}."
     if lesson.check.explain:
         said += " " + lesson.check.explain
+    if first and cmd.lesson == len(c):
+        said += " " + COMPLETE  # the last lesson's check: the course is complete now
     ctx.reply(said)

@@ -4,6 +4,7 @@ invitations, reminders and the rating prompt."""
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from datetime import datetime
@@ -28,6 +29,10 @@ __all__ = [
 ]
 
 CARD_KIND = "lightning"
+# The card in the channel shows how many rated a session, and their average only from this many
+# ratings on, to the nearest half point: an average of one or two ratings, or one that moves by a
+# tenth with each new rating, would tell everyone how each attendee rated it.
+AVERAGE_FROM = 3
 
 
 def named(s: Lightning, *, number: str = "") -> Text:
@@ -72,8 +77,7 @@ def lightning_card(
         )
         actions = (Action("join", s.stored_id, "I'll join", "primary"),)
     elif s.state is LightningState.HELD:
-        rated = f"; rated {statistics.fmean(scores):.1f}/5 by {len(scores)}" if scores else ""
-        fields.append(("Held", text(f"{going} signed up{rated}")))
+        fields.append(("Held", text(f"{going} signed up{_rated(scores)}")))
         body = text("This session took place. Thank you, ", UserText(speaker), "!")
     else:
         body = text("This session was cancelled.")
@@ -85,6 +89,17 @@ def lightning_card(
         kind=CARD_KIND,
         question_id=s.stored_id,  # the card's subject: this session (its internal id)
     )
+
+
+def _rated(scores: Sequence[int]) -> str:
+    """The card's rating: how many rated it, and from `AVERAGE_FROM` ratings their average to
+    the nearest half point (the digest, for admins, has the exact figure)."""
+    if not scores:
+        return ""
+    if len(scores) < AVERAGE_FROM:
+        return f"; rated by {len(scores)}"
+    half_points = math.floor(statistics.fmean(scores) * 2 + 0.5) / 2
+    return f"; rated about {half_points:.1f}/5 by {len(scores)}"
 
 
 def card_placeholder(s: Lightning) -> ChatMessage:

@@ -18,7 +18,12 @@ Nobody has to ask again for the topic to be looked at again: finding nobody stor
 `UNTAUGHT_RECHECK` later (a nudge, so it survives a restart; again and again while the demand
 lasts), and a mentor who joins or comes back (`MentorRegistered`, `MentorResumed`) has every
 topic remembered as untaught in their workspace checked at once (`recheck_untaught`). New skills
-(`/mentor skills`) and the end of a timed pause announce no event: the hourly check finds them."""
+(`/mentor skills`) and the end of a timed pause announce no event: the hourly check finds them.
+
+A proposal every asked mentor said "not now" to, with nobody next best left to ask
+(`invite_next_mentors`), waits the same way: its topic is remembered as untaught, checked again
+hourly while the proposal is in the window, and at once when a mentor joins or comes back; each
+check asks the next best mentors then (`_ask_next_again`)."""
 
 from __future__ import annotations
 
@@ -98,7 +103,10 @@ async def check_demand(ctx: Context, nudge: Nudge, now: datetime) -> None:
     cfg = ctx.config.lightning
     since = now - timedelta(days=cfg.window_days)
     for topic in q.topics:
-        if await _settled(ctx, reads, q.workspace, topic, since):
+        if _untaught(ctx, q.workspace, topic):
+            continue
+        if await reads.lightning.proposed_since(q.workspace, topic, since):
+            await _ask_next_again(ctx, q.workspace, topic, since)
             continue
         asked = await reads.lightning.topic_demand(
             q.workspace, topic, since, at_least=cfg.min_questions
@@ -122,22 +130,7 @@ async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question])
     )
     now = ctx.clock.now()
     if not ranked:  # nobody to teach it yet: the digest's skill gaps show it; look again later
-        key = (q.workspace.key(), topic)
-        before = ctx.services.untaught.get(key)
-        # A check still to come (stored when nobody was found before, the roster changed since)
-        # is the one to wait for: one hourly check per topic, not one more per finding.
-        waiting = before is not None and before[0] > now
-        until = before[0] if before is not None and waiting else now + UNTAUGHT_RECHECK
-        ctx.services.untaught[key] = (until, ctx.services.roster.changes(q.workspace))
-        if not waiting:
-            await ctx.uow.nudges.add(
-                Nudge(
-                    kind=NudgeKind.LIGHTNING_DEMAND,
-                    workspace=q.workspace,
-                    question_id=q.pk,
-                    due_at=until,
-                )
-            )
+        await _look_again_later(ctx, q.workspace, topic, q.pk)
         return
     s = await ctx.uow.lightning.add(
         Lightning(
@@ -161,6 +154,44 @@ async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question])
         )
 
 
+async def _look_again_later(
+    ctx: Context, workspace: WorkspaceRef, topic: str, question_id: int
+) -> None:
+    """Nobody can teach `topic` now: remember it as untaught and check it again (through the
+    question `question_id`) in `UNTAUGHT_RECHECK`, or at once when a mentor joins."""
+    now = ctx.clock.now()
+    key = (workspace.key(), topic)
+    before = ctx.services.untaught.get(key)
+    # A check still to come (stored when nobody was found before, the roster changed since)
+    # is the one to wait for: one hourly check per topic, not one more per finding.
+    waiting = before is not None and before[0] > now
+    until = before[0] if before is not None and waiting else now + UNTAUGHT_RECHECK
+    ctx.services.untaught[key] = (until, ctx.services.roster.changes(workspace))
+    if not waiting:
+        await ctx.uow.nudges.add(
+            Nudge(
+                kind=NudgeKind.LIGHTNING_DEMAND,
+                workspace=workspace,
+                question_id=question_id,
+                due_at=until,
+            )
+        )
+
+
+def _all_declined(s: Lightning) -> bool:
+    return set(s.invited) <= set(s.declined)
+
+
+async def _ask_next_again(
+    ctx: Context, workspace: WorkspaceRef, topic: str, since: datetime
+) -> None:
+    """The proposals on `topic` from the window that every mentor asked declined: ask the next
+    best mentors now (someone may have joined or taken up the topic since)."""
+    for s in await ctx.uow.lightning.waiting_for_speaker(workspace, since):
+        if s.topic == topic and _all_declined(s):
+            await invite_next_mentors(ctx, s)
+
+
 async def recheck_untaught(event: MentorRegistered | MentorResumed, ctx: Context) -> None:
     """A mentor joined (or updated their profile with `/mentor join`) or came back: check the
     demand at once for the topics of their workspace remembered as untaught, each through its
@@ -175,6 +206,9 @@ async def recheck_untaught(event: MentorRegistered | MentorResumed, ctx: Context
     queued: set[int] = set()
     for workspace in workspaces:
         topics = [t for (ws, t) in ctx.services.untaught if ws == workspace.key()]
+        # Proposals everyone asked declined (remembered above, unless the process restarted).
+        waiting = await reads.lightning.waiting_for_speaker(workspace, since)
+        topics += [s.topic for s in waiting if _all_declined(s) and s.topic not in topics]
         for topic in topics:
             asked = await reads.lightning.topic_demand(workspace, topic, since)
             if not asked:
@@ -196,7 +230,8 @@ async def recheck_untaught(event: MentorRegistered | MentorResumed, ctx: Context
 
 
 async def invite_next_mentors(ctx: Context, s: Lightning) -> None:
-    """Everyone asked said "not now": ask the next best mentors, if there are any."""
+    """Everyone asked said "not now": ask the next best mentors, if there are any (if not,
+    look again later, as for a topic nobody can teach)."""
     cfg = ctx.config.lightning
     asked = await ctx.uow.lightning.topic_demand(
         s.workspace, s.topic, ctx.clock.now() - timedelta(days=cfg.window_days)
@@ -209,6 +244,9 @@ async def invite_next_mentors(ctx: Context, s: Lightning) -> None:
         limit=cfg.propose_to,
     )
     if not ranked:
+        latest = max(asked, key=lambda a: (a.created_at, a.pk), default=None)
+        if latest is not None:
+            await _look_again_later(ctx, s.workspace, s.topic, latest.pk)
         return
     s = replace(s, invited=(*s.invited, *(r.ref for r in ranked)))
     if not await ctx.uow.lightning.save(s, expected_state=LightningState.PROPOSED):

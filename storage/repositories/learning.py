@@ -133,6 +133,21 @@ class SqlDraftRepository(Repository):
         )
         return changed == 1
 
+    async def close_pending(
+        self, workspace: WorkspaceRef, asker: UserRef, state: DraftState
+    ) -> list[int]:
+        result = await self._session.execute(
+            sa.update(DRAFT)
+            .where(
+                DRAFT.c.workspace == workspace.key(),
+                DRAFT.c.asker == asker.key(),
+                DRAFT.c.state == DraftState.PENDING.value,
+            )
+            .values(state=state.value)
+            .returning(DRAFT.c.id)
+        )
+        return sorted(result.scalars().all())
+
 
 def _faq(row: sa.Row[Any]) -> FaqEntry:
     return FaqEntry(

@@ -42,6 +42,34 @@ async def test_the_fifth_question_proposes_a_session_to_bob(console: ConsoleDriv
     )
 
 
+async def test_a_mentor_who_joins_after_everyone_said_not_now_is_asked(
+    demand: ConsoleDriver,
+) -> None:
+    out = await demand("as bob", "click notnow 1")  # the only mentor asked; nobody next
+    assert not [dm for dm in out.to("DM bob") if "⚡" in dm.text]
+    out = await demand("as carol", "/mentor join pandas")
+    proposal = out.one("DM carol", "⚡")
+    assert proposal.lines[0].startswith("⚡ 5 questions about pandas came up in the last 28 days.")
+    assert proposal.lines[-1].endswith("[Not now → click notnow 1]")
+    out = await demand("as dave", "/mentor join rust")  # can't teach it: not asked
+    assert not [dm for dm in out.to("DM dave") if "⚡" in dm.text]
+    out = await demand("as carol", "/lightning accept 1 2026-11-30 10:00 Pandas basics")
+    assert "Lightning session #1: Pandas basics" in out.one("#mentoring").text
+
+
+async def test_new_skills_after_everyone_said_not_now_are_found_within_the_hour(
+    demand: ConsoleDriver,
+) -> None:
+    out = await demand("as carol", "/mentor join rust", "as bob", "click notnow 1")
+    assert not [dm for dm in out.to("DM carol") if "⚡" in dm.text]  # rust: not asked
+    out = await demand("as carol", "/mentor skills rust, pandas")  # no event: the hour finds it
+    assert not [dm for dm in out.to("DM carol") if "⚡" in dm.text]
+    out = await demand("clock +1h")
+    assert out.one("DM carol", "⚡").lines[-1].endswith("[Not now → click notnow 1]")
+    out = await demand("click notnow 1", "clock +1h", "clock +1d")  # nobody left: nothing more
+    assert not [dm for dm in out.to("DM bob") + out.to("DM carol") if "⚡" in dm.text]
+
+
 async def test_the_whole_lightning_flow_on_the_console(demand: ConsoleDriver) -> None:
     out = await demand("as bob", f"/lightning accept 1 2026-11-25 15:00 {TITLE}")
     card = out.one("#mentoring")
@@ -74,7 +102,7 @@ async def test_the_whole_lightning_flow_on_the_console(demand: ConsoleDriver) ->
 
     out = await demand("as ann", "click lrate:5 1", "as ben", "/lightning rate 1 4")
     assert out.one("only ann sees").text.startswith("Thanks for rating #1 5/5")
-    assert "Held: 2 signed up; rated 4.5/5 by 2" in out.to("#mentoring")[-1].lines
+    assert "Held: 2 signed up; rated by 2" in out.to("#mentoring")[-1].lines
     assert "⚡ Lightning speaker" in out.one("DM bob", "new badge").text
 
     out = await demand("as admin", "/mentoradmin digest")

@@ -42,7 +42,7 @@ def test_demo_tours_every_flow_without_errors(tmp_path: Path) -> None:
         "[#mentoring] ⚡ Lightning session #1: groupby, pivot and merge in 15 minutes",
         "Going: 2 signed up",
         "is tomorrow: Wed 2026-11-25 15:00 UTC",
-        "Held: 2 signed up; rated 4.5/5 by 2",
+        "Held: 2 signed up; rated by 2",
         "[#mentoring] 🙌 Kudos to @bob from alice",
         "⚡ Lightning speaker",
         "Leaderboard — all time (thank-you points)",

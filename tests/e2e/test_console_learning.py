@@ -69,9 +69,20 @@ async def test_a_new_mentee_and_a_new_mentor_are_walked_through_their_first_week
     ]
     assert len(lessons(week, "bob")) == 4
     last = week.one("DM bob", "lesson 5 of 5").text
-    # The completion line comes last, after the quick check; nothing to stop any more.
-    assert last.index("Quick check:") < last.index("course complete")
-    assert "/mentor learn stop" not in last
+    # The last lesson says so after its quick check; nothing to stop any more. The course is
+    # complete only once that check is answered.
+    assert last.index("Quick check:") < last.index("That was the last lesson")
+    assert "course complete" not in last.lower() and "/mentor learn stop" not in last
+    out = await console("as bob", "/mentor learn")
+    assert "the last one's quick check is not answered yet" in out.one("only bob sees").text
+    out = await console("click mentor:2 5")
+    said = out.one("only bob sees").text
+    assert said.startswith(
+        "Right! The answer is “Adding the error message would have saved us 5 minutes”."
+    )
+    assert said.endswith("Course complete. Thank you! 🎓")
+    out = await console("/mentor learn")
+    assert "Running a short session: complete (5 of 5 lessons" in out.one("only bob sees").text
 
 
 async def test_a_quick_check_learn_and_stop_in_the_console(console: ConsoleDriver) -> None:
@@ -154,6 +165,35 @@ async def test_edit_hands_the_draft_back_to_improve(console: ConsoleDriver) -> N
     # Nothing sent as an edit: the asker changed their mind, and Post as is posts it as it was.
     out = await console("click post 1")
     assert out.one("only alice sees").text.startswith("Thanks! Your question is #1 (posted anon")
+    assert "Can someone help me with pandas?" in out.one("#mentoring")
+
+
+async def test_asking_again_after_edit_retires_the_old_draft(console: ConsoleDriver) -> None:
+    better = (
+        "/askmentor My SQL report query takes 30s on Postgres 15; how do I find which join is "
+        "slow? I tried EXPLAIN."
+    )
+    await console("as bob", "/mentor join sql", "as eve", "/askmentor SQL query is slow")
+    await console("click edit 1")
+    out = await console(better)
+    assert "Thanks! Your question is #1." in out.one("only eve sees").text
+    out = await console("click post 1")  # the old draft's button
+    assert out.one("only eve sees").text.startswith(
+        "Draft 1 was replaced by the question you asked after it, so I haven't posted it."
+    )
+    assert out.to("#mentoring") == []
+    out = await console("click edit 1")
+    assert out.one("only eve sees").text.startswith("Draft 1 was replaced by the question")
+
+
+async def test_a_new_draft_replaces_the_one_waiting(console: ConsoleDriver) -> None:
+    await console(
+        "as eve", "/askmentor SQL query is slow", "/askmentor Can someone help me with pandas?"
+    )
+    out = await console("click post 1")
+    assert out.one("only eve sees").text.startswith("Draft 1 was replaced by the question")
+    out = await console("click post 2")
+    assert "Thanks! Your question is #1." in out.one("only eve sees").text
     assert "Can someone help me with pandas?" in out.one("#mentoring")
 
 

@@ -1394,6 +1394,16 @@ class FakeDraftRepository(_Repository):
         self._uow.put(self.table, draft_id, replace(current, state=state))
         return True
 
+    async def close_pending(
+        self, workspace: WorkspaceRef, asker: UserRef, state: DraftState
+    ) -> list[int]:
+        waiting = [
+            d.number
+            for d in self._rows().values()
+            if d.workspace == workspace and d.asker == asker and d.state is DraftState.PENDING
+        ]
+        return [n for n in sorted(waiting) if await self.close(n, state)]
+
 
 class FakeFaqRepository(_Repository):
     table = "faq"

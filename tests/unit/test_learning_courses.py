@@ -92,10 +92,12 @@ async def test_the_next_lessons_come_one_a_day_until_the_course_is_complete(core
         await core.tick()
         assert len(lessons_to(core, core.user("alice"))) == day
     last = lessons_to(core, core.user("alice"))[-1]
-    assert "lesson 5 of 5" in last and "course complete" in last
-    # The completion comes after the quick check, and a complete course offers no `stop`.
-    assert last.index("Quick check:") < last.index("course complete")
-    assert last.rstrip().endswith("That was the last lesson: course complete. Thank you! 🎓")
+    assert "lesson 5 of 5" in last and "complete" not in last.replace("to complete the", "")
+    # The last lesson says so after its quick check, which completes the course (no `stop`).
+    assert last.index("Quick check:") < last.index("That was the last lesson")
+    assert last.rstrip().endswith(
+        "That was the last lesson: answer its quick check above to complete the course."
+    )
     assert "/mentor learn stop" not in last
     assert "/mentor learn stop" in lessons_to(core, core.user("alice"))[-2]
     core.clock.advance(timedelta(days=10))
@@ -210,12 +212,33 @@ async def test_learn_on_a_complete_course_says_so_and_offers_no_stop(core: Core)
         core.clock.advance(timedelta(days=1))
         await core.tick()
     said = await core.reply(ShowLearning(core.actor("alice")))
-    assert "Asking well: complete (5 of 5 lessons, no quick checks answered yet)" in said
+    assert (
+        "Asking well: all 5 lessons had; the last one's quick check is not answered yet "
+        "(the buttons are on the lesson)"
+    ) in said
     assert "stop" not in said
     assert len(lessons_to(core, core.user("alice"))) == 5
     # Stopping then says the course is done, not that `/mentor learn` starts it again.
     stopped = await core.reply(StopLearning(core.actor("alice")))
     assert stopped == "You have no lessons running: you finished them all. Well done!"
+
+
+async def test_answering_the_last_quick_check_completes_the_course(core: Core) -> None:
+    await core.ask("alice")
+    for _ in range(4):
+        core.clock.advance(timedelta(days=1))
+        await core.tick()
+    alice = core.actor("alice")
+    said = await core.reply(AnswerCheck(alice, "mentee", 4, 2))
+    assert said.startswith("Right! The answer is “I expected 3 rows, got 0”.")  # quoted once
+    assert "complete" not in said
+    said = await core.reply(AnswerCheck(alice, "mentee", 5, 2))
+    assert said.startswith("Right! The answer is “Suggest a longer mentoring chat”.")
+    assert said.endswith("Course complete. Thank you! 🎓")
+    again = await core.reply(AnswerCheck(alice, "mentee", 5, 2))
+    assert again.startswith("You answered this one already.") and "complete" not in again
+    shown = await core.reply(ShowLearning(alice))
+    assert "Asking well: complete (5 of 5 lessons, quick checks 2/2 right)" in shown
 
 
 async def test_learn_on_a_stopped_course_shows_it_stopped_and_how_to_pick_it_up(

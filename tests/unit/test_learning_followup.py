@@ -220,6 +220,19 @@ async def test_only_the_third_question_is_called_the_third_even_when_next_steps_
     assert ["longer mentoring chat" in s for s in said] == [False, False, True]
 
 
+async def test_questions_asked_at_the_same_moment_are_counted_in_the_order_asked() -> None:
+    # The console's clock stands still between lines: three questions asked at one instant are
+    # still the first, second and third (counted as of each question, by its number).
+    core = await core_with(None, Config(followup=FollowUpSection(after_minutes=60)))
+    for _ in range(3):
+        await core.resolved()
+    core.clock.advance(timedelta(minutes=60))
+    await core.tick()
+    said = next_steps(core)
+    assert len(said) == 3
+    assert ["longer mentoring chat" in s for s in said] == [False, False, True]
+
+
 async def test_the_longer_chat_never_names_a_mentor_who_has_left_mentoring() -> None:
     core = await core_with(None)
     await core.join("carol", "pandas")

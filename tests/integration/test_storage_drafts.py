@@ -1,0 +1,46 @@
+"""Coached drafts on SQLite and PostgreSQL: asking again retires every draft still waiting of
+that asker in that workspace, and only those."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot.learning.model import Draft, DraftState
+from bot.refs import UserRef, WorkspaceRef
+from storage.uow import SqlUnitOfWork
+
+UowFactory = Callable[[], SqlUnitOfWork]
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+WS = WorkspaceRef("slack", "T1")
+ELSEWHERE = WorkspaceRef("slack", "T2")
+ASKER = UserRef("slack", "U-ASK")
+OTHER = UserRef("slack", "U-OTH")
+
+
+async def test_close_pending_retires_only_the_askers_waiting_drafts_here(
+    uow_factory: UowFactory,
+) -> None:
+    async with uow_factory() as uow:
+        posted = await uow.drafts.add(Draft(WS, ASKER, "Posted", T0, state=DraftState.POSTED))
+        first = await uow.drafts.add(Draft(WS, ASKER, "Help?", T0))
+        second = await uow.drafts.add(Draft(WS, ASKER, "Help again?", T0))
+        theirs = await uow.drafts.add(Draft(WS, OTHER, "Mine?", T0))
+        there = await uow.drafts.add(Draft(ELSEWHERE, ASKER, "There?", T0))
+        await uow.commit()
+    async with uow_factory() as uow:
+        closed = await uow.drafts.close_pending(WS, ASKER, DraftState.REPLACED)
+        await uow.commit()
+    assert closed == [first.number, second.number]
+    async with uow_factory() as uow:
+        now = [await uow.drafts.get(d.number) for d in (posted, first, second, theirs, there)]
+    assert [d.state if d else None for d in now] == [
+        DraftState.POSTED,
+        DraftState.REPLACED,
+        DraftState.REPLACED,
+        DraftState.PENDING,
+        DraftState.PENDING,
+    ]
+    async with uow_factory() as uow:
+        assert await uow.drafts.close_pending(WS, ASKER, DraftState.REPLACED) == []
