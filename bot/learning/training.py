@@ -62,11 +62,10 @@ async def enroll(ctx: Context, *, user: UserRef, workspace: WorkspaceRef, track:
     await _deliver(ctx, enrollment, course(track, ctx.config), intro=_WELCOME[track])
 
 
-async def _deliver(
-    ctx: Context, e: Enrollment, c: Course, *, intro: str = "", as_reply: bool = False
-) -> None:
-    """Send lesson `e.next_lesson` (by DM, or as the answer to `/mentor learn` when it is due),
-    advance, and schedule the next one (or finish the course)."""
+async def _deliver(ctx: Context, e: Enrollment, c: Course, *, intro: str = "") -> None:
+    """Send lesson `e.next_lesson` by DM (also when `/mentor learn` finds it due: a DM stays,
+    where an answer only its asker sees may be gone with its quick check's buttons), advance,
+    and schedule the next one (or finish the course)."""
     now = ctx.clock.now()
     number = e.next_lesson
     message = lesson_message(c, number, intro=intro)
@@ -75,10 +74,7 @@ async def _deliver(
     if number >= len(c):
         e.completed_at = now  # the lesson's footer says so
     await ctx.uow.learning.save(e)
-    if as_reply:
-        ctx.reply(message)
-    else:
-        ctx.outbox.dm(e.user, message)
+    ctx.outbox.dm(e.user, message)
     if e.completed_at is None:
         await ctx.uow.nudges.add(
             Nudge(
@@ -253,7 +249,9 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
         due = await _next_due(ctx, e, pending)
         if due is None:
             now_due.append(e)
-            summary.append(text(*head, where, again, f"; lesson {e.next_lesson} is below"))
+            summary.append(
+                text(*head, where, again, f"; lesson {e.next_lesson} is in your DMs now")
+            )
         else:
             arrives = await _arrives(ctx, e, due)
             summary.append(
@@ -275,7 +273,7 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
         )
     )
     for e in now_due:
-        await _deliver(ctx, e, courses[e.track], as_reply=True)
+        await _deliver(ctx, e, courses[e.track])
 
 
 def _stopped(e: Enrollment, c: Course) -> str:
