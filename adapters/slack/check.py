@@ -7,7 +7,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.gateway import api_error
+from adapters.slack.errors import api_error
 from adapters.slack.runtime import (
     ROTATING_TOKEN,
     ChannelListRefused,

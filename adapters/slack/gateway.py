@@ -1,130 +1,42 @@
 """The Slack ChatGateway: cards, threads, group DMs, DMs, ephemerals, answers and file uploads
-(Web API), with Slack's errors sorted into skip / wait / retry for the deliverer."""
+(Web API); Slack's errors are sorted for the deliverer in `adapters.slack.errors`."""
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack.errors import (
+    NOT_VISIBLE,
+    RESTRICTED_CHANNEL,
+    api_error,
+    cannot_look,
+    classify,
+    reaching,
+)
 from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for, text_only
 from adapters.slack.translate import message_ref, reacted_message, split_ref, thread_ref
 from bot.flow.outbox import ReplyTo
 from bot.messages import Attachment, ChatMessage, text
-from bot.ports import Clock, DeliveryRefused, RetryAfter, Unavailable
+from bot.ports import Clock
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef
 
 if TYPE_CHECKING:
     from adapters.slack.channels import ChannelWatch
 
-__all__ = [
-    "OUTBOX_EVENT",
-    "TOKEN_EXPIRED",
-    "TOKEN_GONE",
-    "SlackGateway",
-    "SlackUnavailable",
-    "TokenRefused",
-    "api_error",
-    "classify",
-]
+__all__ = ["OUTBOX_EVENT", "SlackGateway"]
 
 log = logging.getLogger(__name__)
 
-# A channel whose settings (an admin's) refuse the app's message: read-only (only admins post),
-# thread-only (no top-level message), without threads (no reply in one), or a thread locked. No
-# retry changes them; the operator is told what to change (`_warn_restricted`).
-_RESTRICTED_CHANNEL = {
-    "restricted_action_read_only_channel": (
-        "is read-only: let the app post there (the channel's posting permissions) or "
-        "configure another channel"
-    ),
-    "restricted_action_thread_only_channel": (
-        "only takes replies in threads: allow top-level messages there (the app posts a card "
-        "for each question) or configure another channel"
-    ),
-    "restricted_action_non_threadable_channel": (
-        "does not take replies in threads: allow threads there, or set [slack] thread_mode = "
-        '"group_dm" to hold sessions in group DMs'
-    ),
-    "restricted_action_thread_locked": (
-        "has a locked thread the app was to reply in: unlock it for the session to go on there"
-    ),
-}
-# chat.postEphemeral fails like this when the user can't see the channel (or no one can post in
-# it any more: archived, inactive; or not the app: `_RESTRICTED_CHANNEL`): fall back to a DM.
-_NOT_VISIBLE = {
-    "user_not_in_channel",
-    "channel_not_found",
-    "not_in_channel",
-    "is_archived",
-    "is_inactive",
-    *_RESTRICTED_CHANNEL,
-}
-# Errors that no retry will change, for this one recipient or place (Slack's error codes). From
-# conversations.open (a group DM or a DM's channel) too: a user the app may not see (a guest, an
-# external or restricted account), people Slack won't put in one conversation, a list too short
-# or too long for a group DM (2 to 8 people), a bot, a user deactivated or unknown. From
-# chat.postMessage / chat.update / chat.postEphemeral: a channel an admin closed to the app
-# (`_RESTRICTED_CHANNEL`) or to everyone (`ekm_access_denied`: posting suspended), a message
-# Slack will not take as it is (no text, metadata it refuses, a reply to a message that can't
-# have one, a file link Slack Connect blocks), an edit Slack no longer allows (its window closed,
-# the channel inactive). Not `message_limit_exceeded` ("members on this team are sending too
-# many messages": a usage limit, which eases with time).
-_REFUSED = {
-    "as_user_not_supported",
-    "cannot_dm_bot",
-    "cannot_reply_to_message",
-    "cant_update_message",
-    "channel_not_found",
-    "edit_window_closed",
-    "ekm_access_denied",
-    "invalid_blocks",
-    "invalid_blocks_format",
-    "invalid_metadata_format",
-    "invalid_metadata_schema",
-    "invalid_user_combination",
-    "is_archived",
-    "is_inactive",
-    "message_not_found",
-    "messages_tab_disabled",
-    "metadata_too_large",
-    "method_not_supported_for_channel_type",
-    "msg_blocks_too_long",
-    "msg_too_long",
-    "no_permission",
-    "no_text",
-    "not_enough_users",
-    "not_in_channel",
-    "restricted_action",
-    *_RESTRICTED_CHANNEL,
-    "slack_connect_canvas_sharing_blocked",
-    "slack_connect_file_link_sharing_blocked",
-    "slack_connect_lists_sharing_blocked",
-    "team_access_not_granted",
-    "too_many_users",
-    "user_disabled",
-    "user_not_found",
-    "user_not_in_channel",
-    "user_not_visible",
-    "users_list_not_supplied",
-}
-# Errors about the token itself, whatever the call (Slack's docs: the app was uninstalled, its
-# token revoked, or the workspace or bot user deactivated): no call with it will work again.
-TOKEN_GONE = frozenset(
-    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "team_not_found"}
-)
-# A rotating token used past its expiry (the app rotates its tokens): retried, as the OAuth mode
-# trades the token before the retry (`TokenKeeper`); never an uninstall.
-TOKEN_EXPIRED = "token_expired"
 # The top-level ``text`` (chat.postMessage's docs: "By default, URLs will be hyperlinked. Set
 # parse to none to remove the hyperlinks"): a URL in user text stays text there too, as in the
 # blocks (`render._mrkdwn`'s verbatim); the bot's own ``<url|label>`` and ``<@U…>`` still work.
@@ -150,128 +62,15 @@ _BAD_CONTENT = frozenset(
 )
 
 
-# Slack's own passing trouble (its docs: retry later), besides a 429 or a 5xx: the look for an
-# earlier attempt that meets one is tried again later rather than posting blind (`_cannot_look`).
-_TRANSIENT = frozenset(
-    {"fatal_error", "internal_error", "ratelimited", "request_timeout", "service_unavailable"}
-)
-# Of those, the ones that say Slack itself is down, waited out for hours like a 5xx. Its
-# `internal_error`/`fatal_error` answered with HTTP 200 may be about this one request (a payload
-# Slack trips over every time): they count attempts, or the row would hold its lane for hours.
-_OUTAGE = frozenset({"request_timeout", "service_unavailable"})
-
-
-def api_error(e: SlackApiError) -> str:
-    """Slack's error code (``channel_not_found``), or the HTTP status when the body wasn't JSON."""
-    data = e.response.data
-    if isinstance(data, dict):
-        return str(data.get("error") or "unknown_error")
-    return f"HTTP {e.response.status_code}"
-
-
-def _retry_after(e: SlackApiError) -> float:
-    for name, value in (e.response.headers or {}).items():
-        if name.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list) else value
-            try:
-                return max(float(raw), 0.0)
-            except (TypeError, ValueError):
-                break
-    return 1.0
-
-
-class TokenRefused(DeliveryRefused):
-    """Slack refused the token itself (`TOKEN_GONE`): the workspace's installation is gone."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(f"Slack: {code} (the workspace's token is gone)")
-        self.code = code
-
-
-class SlackUnavailable(SlackApiError, Unavailable):
-    """Slack is down or in trouble (a 5xx, or an `_OUTAGE` error): the
-    deliverer waits it out (`[flow] give_up_after_minutes`) instead of counting attempts. Still
-    a `SlackApiError` (with Slack's response) for whoever looks at the code."""
-
-    def __init__(self, e: SlackApiError) -> None:
-        super().__init__(f"Slack: {api_error(e)}", e.response)  # type: ignore[no-untyped-call]
-
-    def __str__(self) -> str:
-        return f"Slack: {api_error(self)} (Slack is unavailable)"
-
-
 def _warn_restricted(e: SlackApiError, channel: str) -> None:
     """One line for the operator when a channel's settings refused the app's message
-    (`_RESTRICTED_CHANNEL`): which channel, and what to change there. (A person's id, the
+    (`RESTRICTED_CHANNEL`): which channel, and what to change there. (A person's id, the
     target of a DM, is not logged: a DM has none of these settings.)"""
-    advice = _RESTRICTED_CHANNEL.get(api_error(e))
+    advice = RESTRICTED_CHANNEL.get(api_error(e))
     if advice is not None and channel.startswith(("C", "G")):  # never a DM's user id
         log.warning(
             "Slack: channel %s refused the app's message (%s): it %s", channel, api_error(e), advice
         )
-
-
-def classify(e: SlackApiError) -> Exception:
-    """What the deliverer should do about a Web API error: wait (rate limit), skip (this
-    recipient can't be reached), wait out an outage (a 5xx or Slack's passing trouble:
-    `SlackUnavailable`), or retry a few times (anything else).
-
-    A dead token is `TokenRefused` for ``account_inactive`` (skipped, as always) and left to
-    retry otherwise: with one workspace the token is the environment's and an operator may put
-    a new one in place; the OAuth mode turns every `TOKEN_GONE` code into an uninstall."""
-    code = api_error(e)
-    if e.response.status_code == 429 or code == "ratelimited":
-        return RetryAfter(_retry_after(e))
-    if code == "account_inactive":
-        return TokenRefused(code)
-    if code in _REFUSED:
-        return DeliveryRefused(f"Slack: {code}")
-    if e.response.status_code >= 500 or code in _OUTAGE:
-        return SlackUnavailable(e)
-    return e
-
-
-# A connection that could not be made or broke, an answer that never came or came cut short:
-# Slack (or the way to it) is unavailable.
-_UNREACHABLE = (
-    aiohttp.ClientConnectionError,
-    aiohttp.ClientPayloadError,
-    ConnectionError,
-    TimeoutError,
-)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _reaching(
-    call: Callable[P, Coroutine[Any, Any, R]],
-) -> Callable[P, Coroutine[Any, Any, R]]:
-    """`Unavailable` for a failure to reach Slack at all (`_UNREACHABLE`), so the deliverer
-    waits the outage out rather than counting attempts."""
-
-    @functools.wraps(call)
-    async def reaching(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return await call(*args, **kwargs)
-        except _UNREACHABLE as e:
-            raise Unavailable(f"Slack could not be reached ({type(e).__name__})") from e
-
-    return reaching
-
-
-def _cannot_look(e: SlackApiError) -> bool:
-    """A look-up failure that waiting will not change, so posting again is the only way forward
-    (a scope the app lacks, e.g. an installation from before the history scopes; a channel it
-    is not in or that is gone; a thread deleted since; any error Slack does not call passing).
-    A rate limit, a 5xx or Slack's passing trouble (`_TRANSIENT`) is waited out: the earlier
-    attempt may be there all the same; so is a dead token (`TOKEN_GONE`), which no post gets
-    past (and which the OAuth mode turns into an uninstall), and an expired one, which it
-    trades before the retry."""
-    code = api_error(e)
-    status = e.response.status_code
-    waits = code in _TRANSIENT or code in TOKEN_GONE or code == TOKEN_EXPIRED
-    return not (status == 429 or status >= 500 or waits)
 
 
 class SlackGateway:
@@ -460,7 +259,7 @@ class SlackGateway:
                 if not cursor:
                     break
         except SlackApiError as e:
-            if not _cannot_look(e):
+            if not cannot_look(e):
                 # A rate limit, a 5xx, Slack's internal_error: the earlier attempt may be there
                 # all the same; posting now could post it twice. The delivery is tried again
                 # later (after Retry-After for a rate limit), looking first again.
@@ -493,13 +292,13 @@ class SlackGateway:
         except Exception as e:  # the upload URL refused the bytes, a timeout, a dropped connection
             log.warning("uploading an attachment (%s) failed: %s", file.mime, type(e).__name__)
 
-    @_reaching
+    @reaching
     async def post_card(
         self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
         return await self._post(channel.id, message, key=key, retry=retry)
 
-    @_reaching
+    @reaching
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
         channel, ts = split_ref(card.id)
         began = self._began()
@@ -515,7 +314,7 @@ class SlackGateway:
             await self._refused(e, channel, at=began)
             raise classify(e) from None
 
-    @_reaching
+    @reaching
     async def open_thread(
         self,
         *,
@@ -558,7 +357,7 @@ class SlackGateway:
         try:
             resp = await self.client.conversations_open(users=users, prevent_creation=True)
         except SlackApiError as e:
-            if not _cannot_look(e):
+            if not cannot_look(e):
                 raise classify(e) from None
             return None
         found = (resp.get("channel") or {}).get("id")
@@ -581,7 +380,7 @@ class SlackGateway:
                 if not cursor:
                     break
         except SlackApiError as e:
-            if not _cannot_look(e):
+            if not cannot_look(e):
                 raise classify(e) from None
             self._membership_unknown(e)
             return True
@@ -598,21 +397,21 @@ class SlackGateway:
             api_error(e),
         )
 
-    @_reaching
+    @reaching
     async def post_in_thread(
         self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
         channel, thread_ts = split_ref(thread.id)
         return await self._post(channel, message, thread_ts=thread_ts, key=key, retry=retry)
 
-    @_reaching
+    @reaching
     async def send_dm(
         self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> MessageRef:
         # Posting to a user id delivers to the app's Messages tab with that user.
         return await self._post(user.id, message, key=key, retry=retry)
 
-    @_reaching
+    @reaching
     async def send_private(
         self,
         *,
@@ -645,12 +444,12 @@ class SlackGateway:
             await self._send(self.client.chat_postEphemeral, message, **where)
         except SlackApiError as e:
             _warn_restricted(e, channel.id)
-            if api_error(e) not in _NOT_VISIBLE:
+            if api_error(e) not in NOT_VISIBLE:
                 raise classify(e) from None
             log.info("ephemeral not possible (%s); sending a DM instead", api_error(e))
             await self.send_dm(user, message, key=key, retry=retry)
 
-    @_reaching
+    @reaching
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> None:
@@ -687,7 +486,7 @@ class SlackGateway:
         if response_url:
             await self._via_response_url(response_url, ChatMessage(body=text(said)))
 
-    @_reaching
+    @reaching
     async def thread_of(self, channel: str, ts: str) -> ThreadRef:
         """The conversation a message belongs to: its reply thread, else the whole channel (group
         DM). A rate limit or Slack's passing trouble is raised (the input waits and is tried
@@ -696,7 +495,7 @@ class SlackGateway:
         try:
             resp = await self.client.conversations_replies(channel=channel, ts=ts, limit=1)
         except SlackApiError as e:
-            if not _cannot_look(e):
+            if not cannot_look(e):
                 raise classify(e) from e
             log.info("conversations.replies failed: %s", api_error(e))
             return thread_ref(channel, ts)

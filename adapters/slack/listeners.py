@@ -20,7 +20,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import translate as tr
 from adapters.slack.background import Background
 from adapters.slack.channels import ARCHIVED, DELETED, NOT_FOUND
-from adapters.slack.gateway import SlackGateway, api_error
+from adapters.slack.errors import api_error
+from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
 from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
 from adapters.slack.users import SlackDirectory, SlackUser

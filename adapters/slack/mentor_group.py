@@ -10,7 +10,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.gateway import api_error
+from adapters.slack.errors import api_error
 from adapters.slack.translate import user_ref
 from bot.app import App
 from bot.privacy.commands import SyncMentorGroup

@@ -28,7 +28,8 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.background import Background
 from adapters.slack.channels import ChannelWatch
-from adapters.slack.gateway import SlackGateway, api_error, classify
+from adapters.slack.errors import api_error, classify
+from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND, SlackPreparer
 from adapters.slack.listeners import SlackBot, register_listeners
 from adapters.slack.scopes import missing_scopes

@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Message
 
-from adapters.slack.gateway import api_error
+from adapters.slack.errors import api_error
 from adapters.slack.listeners import ARRIVED
 from bot.flow.intake import Intake
 

@@ -12,13 +12,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate as tr
-from adapters.slack.gateway import (
-    TOKEN_EXPIRED,
-    TOKEN_GONE,
-    SlackGateway,
-    TokenRefused,
-    api_error,
-)
+from adapters.slack.errors import TOKEN_EXPIRED, TOKEN_GONE, TokenRefused, api_error
+from adapters.slack.gateway import SlackGateway
 from adapters.slack.teams import Team, Teams
 from bot.flow.outbox import ReplyTo, sending_for
 from bot.messages import ChatMessage

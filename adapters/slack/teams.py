@@ -17,7 +17,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import translate as tr
 from adapters.slack.background import Background
 from adapters.slack.channels import ChannelWatch
-from adapters.slack.gateway import SlackGateway, api_error
+from adapters.slack.errors import api_error
+from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import user_id
 from adapters.slack.runtime import SlackSettings, web_client
 from adapters.slack.token_rotation import TokenKeeper

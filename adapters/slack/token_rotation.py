@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from adapters.slack.gateway import api_error
+from adapters.slack.errors import api_error
 from bot.ports import Clock
 from storage.slack_installations import Rotated, SlackInstallation, SlackInstallations
 

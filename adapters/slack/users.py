@@ -12,7 +12,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.gateway import api_error, classify
+from adapters.slack.errors import api_error, classify
 from adapters.slack.translate import user_ref
 from bot.commands import Actor
 from bot.ports import RetryAfter

@@ -13,7 +13,8 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse as SlackResponse
 
-from adapters.slack.gateway import OUTBOX_EVENT, SlackGateway, classify
+from adapters.slack.errors import classify
+from adapters.slack.gateway import OUTBOX_EVENT, SlackGateway
 from adapters.slack.runtime import SlackSettings, web_client
 from adapters.slack.translate import channel_ref, user_ref
 from bot.domain import QuestionState

@@ -10,7 +10,8 @@ import socket
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from adapters.slack.gateway import SlackGateway, SlackUnavailable
+from adapters.slack.errors import SlackUnavailable
+from adapters.slack.gateway import SlackGateway
 from adapters.slack.runtime import SlackSettings, web_client
 from adapters.slack.translate import channel_ref, message_ref, user_ref
 from bot.messages import ChatMessage, text
