@@ -33,7 +33,7 @@ from bot.learning.model import (
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
 from bot.messages import ChatMessage
-from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
+from bot.privacy.model import AuditEntry, DashboardGrant, PastCards, PersonData
 from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 
@@ -909,9 +909,11 @@ class PrivacyRepository(Protocol):
         may hold of theirs."""
         ...
 
-    async def resolved_cards_of(self, user: UserRef) -> list[int]:
-        """Ids of the resolved questions `user` mentored whose card the bot posted (the card
-        says "helped by" them): redrawn when they are forgotten."""
+    async def past_cards_of(self, user: UserRef) -> PastCards:
+        """The posted cards that name `user` on what is over: resolved questions they mentored
+        (the card says "helped by" them), held or cancelled lightning sessions they gave (the
+        card names the speaker); each kind by id, in id order. Redrawn when they are
+        forgotten."""
         ...
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:

@@ -307,8 +307,8 @@ async def stop_learning(cmd: StopLearning, ctx: Context) -> None:
         ctx.reply("Done: no lessons will come. `/mentor learn start` starts them any time.")
         return
     if not stopped:
-        if enrolled and all(e.completed_at is not None for e in enrolled):
-            ctx.reply("You have no lessons running: you finished them all. Well done!")
+        if all(e.completed_at is not None for e in enrolled):
+            ctx.reply(_all_had(enrolled, ctx))
         else:
             ctx.reply(
                 "You have no lessons running. `/mentor learn start` starts them again any time."
@@ -317,6 +317,23 @@ async def stop_learning(cmd: StopLearning, ctx: Context) -> None:
     ctx.reply(
         "Done: no more lessons. `/mentor learn` shows where you stopped; `/mentor learn start` "
         "picks up there, any time."
+    )
+
+
+def _all_had(enrolled: list[Enrollment], ctx: Context) -> str:
+    """`/mentor learn stop` once every lesson was had: finished, or (as `/mentor learn` says)
+    with the last lesson's quick check still to answer."""
+    last_open = [e for e in enrolled if len(course(e.track, ctx.config)) not in e.checks_answered]
+    if not last_open:
+        return "You have no lessons running: you finished them all. Well done!"
+    if len(last_open) == 1:
+        return (
+            "That was the last lesson; its quick check is still open (the buttons are on the "
+            "lesson, in your DMs) — nothing more will come."
+        )
+    return (
+        "You had the last lesson of each course; their quick checks are still open (the "
+        "buttons are on the lessons, in your DMs) — nothing more will come."
     )
 
 

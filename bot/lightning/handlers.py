@@ -3,6 +3,7 @@ now", sign up (and leave), rate it afterwards, see what's coming."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -46,6 +47,7 @@ __all__ = [
     "present",
     "propose_lightning",
     "rate_lightning",
+    "redraw_sessions",
     "redraw_signed_up",
     "show_card",
 ]
@@ -478,6 +480,16 @@ async def redraw_signed_up(ctx: Context, person: UserRef, workspace: WorkspaceRe
         if s.speaker != person and any(
             r.user == person for r in await ctx.uow.lightning.rsvps(s.stored_id)
         ):
+            show_card(ctx, s, ws)
+
+
+async def redraw_sessions(ctx: Context, lightning_ids: Sequence[int]) -> None:
+    """These sessions' cards, redrawn once this commits (a forget's: the held or cancelled
+    sessions its person gave, whose cards name their speaker)."""
+    for lightning_id in lightning_ids:
+        s = await ctx.uow.lightning.get(lightning_id)
+        ws = None if s is None else await workspace_of(ctx, s.workspace)
+        if s is not None and ws is not None:
             show_card(ctx, s, ws)
 
 

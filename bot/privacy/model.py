@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["AuditEntry", "DashboardGrant", "PersonData", "RetentionResult"]
+__all__ = ["AuditEntry", "DashboardGrant", "PastCards", "PersonData", "RetentionResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,15 @@ class PersonData:
         return any(
             bool(v) for k, v in self.sections.items() if self.workspace is None or k != "person"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PastCards:
+    """The cards the bot posted that name someone on what is over (nothing redraws them on its
+    own): redrawn when that someone is forgotten."""
+
+    questions: tuple[int, ...] = ()  # resolved questions they mentored: "helped by" them
+    lightning: tuple[int, ...] = ()  # held or cancelled sessions they gave: "Speaker", "Thank you"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from bot.actors import names_for, require_admin, save_mentor, workspace_of
 from bot.commands import Actor, ReleaseQuestion
 from bot.domain import IllegalTransition, QuestionState, Transition
 from bot.events import QuestionCancelled
-from bot.lightning.handlers import cancel_speaker_sessions, redraw_signed_up
+from bot.lightning.handlers import cancel_speaker_sessions, redraw_sessions, redraw_signed_up
 from bot.messagebus import Context, Refusal, Services
 from bot.messages import Attachment, Bold, ChatMessage, Text, UserText, text
 from bot.nudges.schedule import forget_target
@@ -26,7 +26,7 @@ from bot.privacy.commands import (
     PersonBack,
     PersonLeft,
 )
-from bot.privacy.model import PersonData
+from bot.privacy.model import PastCards, PersonData
 from bot.questions.handover import offer_ended
 from bot.questions.sessions import release_question
 from bot.refs import UserRef, WorkspaceRef
@@ -249,6 +249,9 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
         ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here", everywhere=True
     )
     await _cancel_open_questions(ctx, cmd)
+    # Read before their coming talks are called off below (whose cards that redraws) and before
+    # the erasing (after which no row names them).
+    past = await ctx.uow.privacy.past_cards_of(cmd.person)
     # Their coming talks (called off) and the cards of the talks they signed up for (redrawn:
     # their sign-up is nobody's now), in every workspace they have records in (only the
     # admin's own, unless the operator forgets everywhere: an admin is refused when there are
@@ -259,10 +262,9 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
             await redraw_signed_up(ctx, cmd.person, workspace)
     await forget_target(ctx, cmd.person)
     asked = await ctx.uow.privacy.asked_by(cmd.person)
-    helped = await ctx.uow.privacy.resolved_cards_of(cmd.person)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")
     changed = await ctx.uow.privacy.forget(cmd.person, tombstone=tombstone, removed=FORGOTTEN)
-    await _redraw_helped(ctx, helped)
+    await _redraw_past(ctx, past)
     ctx.services.roster.invalidate(cmd.actor.workspace)
     ctx.after_commit.append(lambda: _forget_in_memory(ctx.services, cmd.person, asked))
     counted = f" ({changed} records changed)" if cmd.everywhere else ""
@@ -321,14 +323,16 @@ def _forget_in_memory(
     services.figures.forget()
 
 
-async def _redraw_helped(ctx: Context, question_ids: list[int]) -> None:
-    """The resolved cards that said "helped by" a forgotten mentor are redrawn once this
-    commits (drawn from the rows as they are then: helped by someone forgotten)."""
-    for qid in question_ids:
+async def _redraw_past(ctx: Context, past: PastCards) -> None:
+    """The cards that named a forgotten person on what is over (resolved questions "helped by"
+    them, lightning sessions they gave) are redrawn once this commits, drawn from the rows as
+    they are then: someone forgotten."""
+    for qid in past.questions:
         q = await ctx.uow.questions.get(qid)
         ws = None if q is None else await workspace_of(ctx, q.workspace)
         if q is not None and ws is not None:
             ctx.outbox.card(q, channel=ws.mentoring_channel)
+    await redraw_sessions(ctx, past.lightning)
 
 
 async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> None:

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from bot.domain import QuestionState
 from bot.learning.model import neutral_faq_question
-from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
+from bot.lightning.model import LightningState
+from bot.privacy.model import AuditEntry, DashboardGrant, PastCards, PersonData
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import Repository
 from storage.tables import (
@@ -451,17 +452,31 @@ class SqlPrivacyRepository(Repository):
         )
         return [(WorkspaceRef.from_key(ws), qid) for ws, qid in rows]
 
-    async def resolved_cards_of(self, user: UserRef) -> list[int]:
-        rows = await self._session.execute(
+    async def past_cards_of(self, user: UserRef) -> PastCards:
+        key = user.key()
+        lightning = table_of(LightningRow)
+        questions = await self._session.execute(
             sa.select(QUESTION.c.id)
             .where(
-                QUESTION.c.mentor == user.key(),
+                QUESTION.c.mentor == key,
                 QUESTION.c.card.is_not(None),
                 QUESTION.c.state == QuestionState.RESOLVED.value,
             )
             .order_by(QUESTION.c.id)
         )
-        return [qid for (qid,) in rows]
+        sessions = await self._session.execute(
+            sa.select(lightning.c.id)
+            .where(
+                lightning.c.speaker == key,
+                lightning.c.card.is_not(None),
+                lightning.c.state.in_((LightningState.HELD.value, LightningState.CANCELLED.value)),
+            )
+            .order_by(lightning.c.id)
+        )
+        return PastCards(
+            questions=tuple(qid for (qid,) in questions),
+            lightning=tuple(lid for (lid,) in sessions),
+        )
 
     async def workspaces_of(self, user: UserRef) -> set[WorkspaceRef]:
         key = user.key()

@@ -28,17 +28,17 @@ from bot.commands import (
     ResolveQuestion,
 )
 from bot.config import Config
-from bot.domain import PointsEntry, Question
+from bot.domain import PointsEntry, Question, QuestionState
 from bot.flow.outbox import SCRUBBED, Delivery, Op, OutboxItem
 from bot.learning.commands import SaveFaq
-from bot.lightning.model import Lightning, Rsvp
+from bot.lightning.model import Lightning, LightningState, Rsvp
 from bot.main import build_app
 from bot.messages import ChatMessage, text
 from bot.privacy.commands import ForgetPerson, OpenDashboard, PersonLeft
-from bot.privacy.model import PersonData
+from bot.privacy.model import PastCards, PersonData
 from bot.privacy.signin import issue_link, sign_in, token_hash
 from bot.recognition.model import Kudos, PausePeriod
-from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from bot.refs import ChannelRef, MessageRef, UserRef, WorkspaceRef
 from schedules import queue_retention
 from storage.uow import SqlUnitOfWork
 from tests.unit.fake_chat import FakeChat
@@ -609,3 +609,55 @@ async def test_workspaces_of_counts_the_lists_naming_someone_and_their_recent_ac
         assert await uow.privacy.workspaces_of(erin) == {other}
         assert await uow.privacy.workspaces_of(fay) == {WS, other}
         assert await uow.privacy.workspaces_of(UserRef("test", "car")) == set()
+
+
+async def test_past_cards_of_are_the_posted_cards_naming_someone_on_what_is_over(
+    uow_factory: UowFactory,
+) -> None:
+    """What a forget redraws: the resolved questions they mentored and the held or cancelled
+    lightning sessions they gave, each with a posted card; not a card still changing (an open
+    question, a coming session), nor what the bot never posted, nor someone else's."""
+    bob, cleo = UserRef("test", "bob"), UserRef("test", "cleo")
+    card = MessageRef("test", "m1")
+    async with uow_factory() as uow:
+        questions: dict[str, int] = {}
+        for name, state, mentor, posted in (
+            ("resolved", QuestionState.RESOLVED, bob, True),
+            ("unposted", QuestionState.RESOLVED, bob, False),
+            ("claimed", QuestionState.CLAIMED, bob, True),
+            ("cleos", QuestionState.RESOLVED, cleo, True),
+        ):
+            q = await uow.questions.add(
+                Question(
+                    workspace=WS,
+                    asker=ADMIN,
+                    text="How?",
+                    created_at=T0,
+                    state=state,
+                    mentor=mentor,
+                )
+            )
+            questions[name] = q.pk
+            if posted:
+                await uow.questions.set_card(q.pk, card)
+        talks: dict[str, int] = {}
+        for name, lstate, speaker, posted in (
+            ("held", LightningState.HELD, bob, True),
+            ("cancelled", LightningState.CANCELLED, bob, True),
+            ("coming", LightningState.SCHEDULED, bob, True),
+            ("unposted", LightningState.HELD, bob, False),
+            ("cleos", LightningState.HELD, cleo, True),
+        ):
+            talk = await uow.lightning.add(
+                Lightning(WS, "sql", T0, state=lstate, speaker=speaker, starts_at=T0)
+            )
+            assert talk is not None
+            talks[name] = talk.stored_id
+            if posted:
+                await uow.lightning.set_card(talk.stored_id, card)
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.privacy.past_cards_of(bob) == PastCards(
+            questions=(questions["resolved"],),
+            lightning=(talks["held"], talks["cancelled"]),
+        )

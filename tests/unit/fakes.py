@@ -37,7 +37,7 @@ from bot.flow.outbox import Delivery, OutboxItem
 from bot.learning.model import Draft, DraftState, Enrollment, FaqEntry, FaqState, Track
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
-from bot.privacy.model import AuditEntry, DashboardGrant, PersonData
+from bot.privacy.model import AuditEntry, DashboardGrant, PastCards, PersonData
 from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 from tests.unit.fake_chat import ChatCall, ChatFailure, FakeChat
@@ -1630,11 +1630,23 @@ class FakePrivacyRepository(_Repository):
         asked = [q for q in self._uow.rows("questions").values() if q.asker == user]
         return [(q.workspace, q.pk) for q in sorted(asked, key=lambda q: q.pk)]
 
-    async def resolved_cards_of(self, user: UserRef) -> list[int]:
-        return sorted(
-            q.pk
-            for q in self._uow.rows("questions").values()
-            if q.mentor == user and q.card is not None and q.state is QuestionState.RESOLVED
+    async def past_cards_of(self, user: UserRef) -> PastCards:
+        over = (LightningState.HELD, LightningState.CANCELLED)
+        return PastCards(
+            questions=tuple(
+                sorted(
+                    q.pk
+                    for q in self._uow.rows("questions").values()
+                    if q.mentor == user and q.card is not None and q.state is QuestionState.RESOLVED
+                )
+            ),
+            lightning=tuple(
+                sorted(
+                    s.stored_id
+                    for s in self._uow.rows("lightning").values()
+                    if s.speaker == user and s.card is not None and s.state in over
+                )
+            ),
         )
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:

@@ -223,7 +223,15 @@ async def test_learn_on_a_complete_course_says_so_and_offers_no_stop(core: Core)
     ) in said
     assert "stop" not in said
     assert len(lessons_to(core, core.user("alice"))) == 5
-    # Stopping then says the course is done, not that `/mentor learn` starts it again.
+    # Stopping then says, as `/mentor learn` does, that the last quick check is still open,
+    # not that the course is done nor that `/mentor learn start` starts it again.
+    stopped = await core.reply(StopLearning(core.actor("alice")))
+    assert stopped == (
+        "That was the last lesson; its quick check is still open (the buttons are on the "
+        "lesson, in your DMs) — nothing more will come."
+    )
+    # Once it is answered, the course is finished.
+    await core.handle(AnswerCheck(core.actor("alice"), "mentee", 5, 2))
     stopped = await core.reply(StopLearning(core.actor("alice")))
     assert stopped == "You have no lessons running: you finished them all. Well done!"
 

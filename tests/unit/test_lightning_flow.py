@@ -512,6 +512,38 @@ async def test_a_speaker_forgotten_after_the_session_earns_no_points_nor_badge_d
     assert field(card_versions(core)[-1], "Speaker") == "someone forgotten"
 
 
+async def test_forgetting_a_speaker_redraws_the_card_of_a_session_they_gave(core: Core) -> None:
+    from bot.privacy.commands import ForgetPerson
+
+    n = await scheduled(core)
+    await core.handle(JoinLightning(core.actor("ann"), n))
+    await at(core, AT + timedelta(hours=1))
+    assert "Thank you, bob!" in card_versions(core)[-1].plain()
+    before = len(card_versions(core))
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    assert said.startswith("Done"), said
+    [card] = card_versions(core)[before:]  # redrawn once, without anyone rating it
+    assert "took place" in card.plain() and "bob" not in card.plain(), card.plain()
+    assert field(card, "Speaker") == "someone forgotten"
+    assert "forgotten-" not in card.plain()
+
+
+async def test_forgetting_a_speaker_redraws_the_card_of_a_session_they_cancelled(
+    core: Core,
+) -> None:
+    from bot.lightning.commands import CancelLightning
+    from bot.privacy.commands import ForgetPerson
+
+    n = await scheduled(core)
+    await core.handle(CancelLightning(core.actor("bob"), n))
+    assert field(card_versions(core)[-1], "Speaker") == "bob"
+    before = len(card_versions(core))
+    await core.handle(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    [card] = card_versions(core)[before:]
+    assert "cancelled" in card.plain()
+    assert field(card, "Speaker") == "someone forgotten"
+
+
 async def test_a_late_sign_up_is_promised_only_the_reminders_still_ahead(core: Core) -> None:
     n = await scheduled(core)
     said = await core.reply(JoinLightning(core.actor("ann"), n))
