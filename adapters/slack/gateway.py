@@ -329,9 +329,9 @@ class SlackGateway:
         configured, or when a member is not in the card's channel (they would never see the
         thread). Each is idempotent: the thread is the card's, conversations.open returns the
         existing group DM. A retry that would choose the thread (the asker joined the channel
-        meanwhile) takes the group DM of the same people when it exists already: the earlier
-        attempt may have opened it and failed after, and the session goes on there rather than
-        leave it empty."""
+        meanwhile) takes the group DM of the same people when it exists and is empty: the earlier
+        attempt opened it and failed after, and the session goes on there rather than leave it
+        empty (one holding messages is an earlier session's: the thread is taken)."""
         users = ",".join(dict.fromkeys(m.id for m in members))
         if card is not None and not private and self.thread_mode == "thread":
             card_channel, ts = split_ref(card.id)
@@ -349,19 +349,25 @@ class SlackGateway:
         return thread_ref(str(resp["channel"]["id"]))
 
     async def _existing_group_dm(self, users: str) -> str | None:
-        """The group DM of `users` (and the bot) when it exists, without creating it
-        (conversations.open's ``prevent_creation``, documented "to see if there is an existing
-        dm or mpdm"); None when there is none or it can't be told (a DM of one is never one)."""
+        """The group DM of `users` (and the bot) when an earlier attempt opened it and left it
+        empty: conversations.open's ``prevent_creation`` (documented "to see if there is an
+        existing dm or mpdm") finds it without creating one, and its history must hold no
+        message — Slack gives the same people the same group DM, so one holding anything is an
+        earlier session's, not this attempt's. None when there is none, it holds messages, or
+        it can't be told (a DM of one is never one)."""
         if "," not in users:
             return None
         try:
             resp = await self.client.conversations_open(users=users, prevent_creation=True)
+            found = (resp.get("channel") or {}).get("id")
+            if not found:
+                return None
+            history = await self.client.conversations_history(channel=str(found), limit=1)
         except SlackApiError as e:
             if not cannot_look(e):
                 raise classify(e) from None
             return None
-        found = (resp.get("channel") or {}).get("id")
-        return str(found) if found else None
+        return None if history.get("messages") else str(found)
 
     async def _all_in_channel(self, channel: str, members: Sequence[UserRef]) -> bool:
         """Whether every member is in `channel`, from conversations.members (one call per 1,000

@@ -146,6 +146,11 @@ class SlackPreparer:
         built = await self._command(kind, body, actor)
         if reply_to is not None and isinstance(built, c.HandleReaction):
             reply_to = _in_thread(reply_to, built)
+            if self._claims(built) and tr.reacted_message(reply_to.thread) is not None:
+                # A claim is made on a card, at the channel's root: answered there, with no
+                # conversations.replies look-up per claim (Slack rate-limits that method hard
+                # for apps outside the Marketplace).
+                reply_to = replace(reply_to, thread=None)
         if who.outsider and self._claims(built):
             # Someone of another organisation (a Slack Connect channel) would meet the asker,
             # an anonymous one too.

@@ -90,19 +90,22 @@ async def test_a_guest_of_the_workspace_may_claim(slack: SlackHarness) -> None:
     assert await state_of(slack, 1) is QuestionState.CLAIMED
 
 
-async def test_a_claim_by_reaction_on_a_reply_in_a_thread_is_refused_in_that_thread(
+async def test_a_claim_by_reaction_on_a_reply_is_refused_at_the_root_without_a_look_up(
     slack: SlackHarness,
 ) -> None:
-    """reaction_added names the message, not its thread (Slack's docs): the refusal goes to
-    the thread the message is in (chat.postEphemeral's thread_ts is its parent's ts)."""
+    """reaction_added names the message, not its thread (Slack's docs). A claim is made on a
+    card, at the channel's root: its answer goes there with no conversations.replies call (a
+    method Slack rate-limits hard for apps outside the Marketplace), even for a reply."""
     ts = await claimed(slack)
     reply = next(  # the intro, a reply in the session thread
         t for (_, t), m in slack.fake.messages.items() if m.get("thread_ts") == ts and t != ts
     )
+    looked = len(slack.fake.to("conversations.replies"))
     await react_from_another_org(slack, reply)
     [told] = await slack.replies_to("outsider", ONLY_MEMBERS)
     assert told.method == "chat.postEphemeral" and told.params["channel"] == MENTORING
-    assert told.params.get("thread_ts") == ts
+    assert "thread_ts" not in told.params
+    assert len(slack.fake.to("conversations.replies")) == looked
 
 
 async def test_a_claim_by_reaction_on_a_card_is_refused_in_the_channel(

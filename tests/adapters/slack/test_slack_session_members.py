@@ -109,3 +109,26 @@ async def test_a_retried_opening_never_opened_before_stays_in_the_thread(
     [looked] = slack.fake.to("conversations.open")  # whether an earlier attempt opened one
     assert looked.params.get("prevent_creation") in ("1", "true", True)
     assert not slack.fake.group_dms
+
+
+async def test_a_retried_opening_leaves_an_earlier_sessions_group_dm_alone(
+    slack: SlackHarness,
+) -> None:
+    """Slack gives the same people the same group DM: the one of an earlier session (it holds
+    messages) is not this attempt's, so the retry opens the session under its card."""
+    slack.fake.not_in[MENTORING] = {USERS["alice"]}  # session 1 in a group DM
+    ts = await asked(slack)
+    await slack.click("bob", "mm:claim:1", channel=MENTORING, ts=ts)
+    earlier = await group_dm_intro(slack)
+    await slack.settled()
+    slack.fake.not_in.pop(MENTORING)  # alice joins; session 2 belongs under its card
+    await slack.command("alice", "/askmentor", "How do I merge two pandas DataFrames on a date?")
+    await slack.card_of(2)
+    for _ in range(3):  # its first opening fails before choosing (beyond the client's retries)
+        slack.fake.fail_next("conversations.members", status=500)
+    before = len([c for c in slack.fake.to("chat.postMessage") if c.params["channel"] == earlier])
+    await slack.click("bob", "mm:claim:2", channel=MENTORING, ts=slack.card_ts(2))
+    assert (await intro(slack, slack.card_ts(2))).params["channel"] == MENTORING
+    await slack.settled()
+    after = len([c for c in slack.fake.to("chat.postMessage") if c.params["channel"] == earlier])
+    assert after == before

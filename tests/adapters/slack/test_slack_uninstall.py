@@ -4,6 +4,7 @@ working token."""
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime
 from typing import Any
@@ -52,14 +53,21 @@ async def test_revoked_tokens_that_are_not_the_bots_leave_the_workspace(
 ) -> None:
     assert (await slack.event(event)).status_code == 200
     assert await _removed_at(slack) is None
+    # The same listener records our bot's own uninstall: it ran, and spared the workspace.
+    assert (await slack.event({"type": "app_uninstalled"})).status_code == 200
+    assert await _removed_at(slack) is not None
 
 
-async def test_an_uninstall_from_before_the_start_is_ignored(slack: SlackHarness) -> None:
+async def test_an_uninstall_from_before_the_start_is_ignored(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
     # A late retry of the uninstall that the new token (this start's) came after.
     an_hour_ago = int(time.time()) - 3600
-    late = await slack.event({"type": "app_uninstalled"}, event_time=an_hour_ago)
+    with caplog.at_level(logging.INFO, logger="adapters.slack.runtime"):
+        late = await slack.event({"type": "app_uninstalled"}, event_time=an_hour_ago)
     assert late.status_code == 200
     assert await _removed_at(slack) is None
+    assert any("from before this start" in r.getMessage() for r in caplog.records)
 
 
 async def test_the_start_with_a_working_token_takes_the_workspace_up_again(
