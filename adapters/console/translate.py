@@ -65,8 +65,9 @@ Lines you can type:
                                            (e.g. `click topic:git 3`), topic:other; accept,
                                            decline (a hand-over offered to you); on lightning
                                            session n: join, leave, notnow, lrate:1..lrate:5; on a
-                                           coached draft n: post, edit; on FAQ entry n: faqok,
-                                           faqupdate, faqretire, faqunquote; a lesson's quick check:
+                                           held draft n: post, edit, answered (the FAQ shown
+                                           answered it); on FAQ entry n: faqok, faqupdate,
+                                           faqretire, faqunquote; a lesson's quick check:
                                            mentee:<option> or mentor:<option> <lesson>.
                                            Every printed button shows the line that presses
                                            it: [Say nothing → click mentor:3 1]
@@ -267,6 +268,7 @@ def _click(
     return ParseError(
         f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
         "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, post, edit, "
+        "answered, "
         "faqok, faqupdate, faqretire, faqunquote, mentee:<option>, mentor:<option>; on a lightning session: "
         "join, leave, notnow, lrate:1..lrate:5."
     )

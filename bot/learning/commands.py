@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from bot.commands import Actor, Command
 from bot.learning.courses import parse_check_action
+from bot.refs import UserRef
 
 __all__ = [
     "AnswerCheck",
+    "AnsweredByFaq",
     "ConfirmFaq",
     "EditDraft",
+    "LessonUnreachable",
     "PostDraft",
     "RetireFaq",
     "SaveFaq",
@@ -56,8 +59,26 @@ class AnswerCheck(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class LessonUnreachable(Command):
+    """The bot's own: lesson `lesson` of course `track` could not be sent to `user` (their
+    direct messages are closed), so it is not counted as had."""
+
+    user: UserRef
+    track: str
+    lesson: int
+
+
+@dataclass(frozen=True, slots=True)
 class PostDraft(Command):
     """[Post as is] on a coached draft."""
+
+    actor: Actor
+    draft_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredByFaq(Command):
+    """[That answers it] on a draft held for the FAQ entries offered with it: nothing is posted."""
 
     actor: Actor
     draft_id: int
@@ -159,6 +180,7 @@ class ShowMentorFeedback(Command):
 _BUTTONS: dict[str, Callable[[Actor, int], Command]] = {
     "post": PostDraft,
     "edit": EditDraft,
+    "answered": AnsweredByFaq,
     "faqok": ConfirmFaq,
     "faqupdate": UpdateFaq,
     "faqretire": RetireFaq,

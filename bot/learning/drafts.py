@@ -1,7 +1,10 @@
-"""Question coaching before posting: a question that misses what mentors need is kept as a
-draft only its asker sees, with one or two suggestions and [Post as is] [Edit] (Slack and
-Discord reopen the ask form with the text; the console answers `click edit <draft>` with the
-text to send again). ``[ask] coaching = "off"`` posts every question at once."""
+"""Drafts before posting: a question that misses what mentors need is kept as a draft only its
+asker sees, with one or two suggestions and [Post as is] [Edit] (Slack and Discord reopen the
+ask form with the text; the console answers `click edit <draft>` with the text to send again).
+A question an FAQ entry likely answers is held the same way, the entry's answer offered first
+with [That answers it] (closed, nothing posted) [Post my question anyway]; a question that needs
+both is held once, in one message. ``[ask] coaching = "off"`` leaves out the coaching, ``[faq]
+shown = 0`` the FAQ; with both off every question is posted at once."""
 
 from __future__ import annotations
 
@@ -11,20 +14,22 @@ from dataclasses import replace
 from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState, Workspace
 from bot.learning.coaching import coach
-from bot.learning.commands import EditDraft, PostDraft
-from bot.learning.faq import answered_before, faq_lines
+from bot.learning.commands import AnsweredByFaq, EditDraft, PostDraft
+from bot.learning.faq import answered_before, answers_it, faq_lines
 from bot.learning.forms import draft_done, no_draft
-from bot.learning.model import Draft, DraftState
+from bot.learning.model import Draft, DraftState, FaqEntry
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
+from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["edit_draft", "hold_for_coaching", "post_draft"]
+__all__ = ["close_answered", "edit_draft", "hold_as_draft", "post_draft", "retire_waiting"]
 
 
-async def hold_for_coaching(
+async def hold_as_draft(
     cmd: AskQuestion, body: str, topics: Sequence[str], ws: Workspace, ctx: Context
 ) -> bool:
-    """Keep the question as a draft when it needs coaching (True: the preview is the reply).
+    """Keep the question as a draft when it needs coaching or an FAQ entry likely answers it
+    (True: the preview is the reply). A draft posted as is (`cmd.coached`) is held no more.
 
     A question sent from an edited draft's form replaces that draft either way, but only while
     it is pending: a draft is posted once, so the edit of a draft already posted as it was (or
@@ -38,12 +43,13 @@ async def hold_for_coaching(
         if old is not None and old.asker == cmd.actor.user:
             if not await ctx.uow.drafts.close(old.number, DraftState.EDITED):
                 raise Refusal(await _not_posted_again(ctx, old.number))
-    await ctx.uow.drafts.close_pending(ws.ref, cmd.actor.user, DraftState.REPLACED)
-    if ctx.config.ask.coaching == "off" or cmd.coached:
+    if cmd.coached:
         return False
-    verdict = coach(body, topics)
-    if not verdict.needed:
-        return False
+    suggestions = () if ctx.config.ask.coaching == "off" else coach(body, topics).suggestions
+    sure = await answers_it(ctx, ws.ref, body, topics)
+    if not suggestions and not sure:
+        return False  # the question is posted: `retire_waiting` at its write
+    await retire_waiting(ctx, ws.ref, cmd.actor.user)
     draft = await ctx.uow.drafts.add(
         Draft(
             workspace=ws.ref,
@@ -54,9 +60,19 @@ async def hold_for_coaching(
             stage=cmd.stage,
         )
     )
-    faq = await answered_before(ctx, ws.ref, body, topics)
-    ctx.reply(_preview(draft, verdict.suggestions, faq_lines(faq)))
+    if not suggestions:
+        ctx.reply(_faq_first(draft, sure))
+        return True
+    faq = sure or await answered_before(ctx, ws.ref, body, topics)
+    ctx.reply(_preview(draft, suggestions, faq_lines(faq), answered=bool(sure)))
     return True
+
+
+async def retire_waiting(ctx: Context, workspace: WorkspaceRef, asker: UserRef) -> None:
+    """The asker's drafts still waiting in `workspace` are replaced by what they asked now.
+    A write: called where the ask writes (after its reads, so SQLite's write lock is not held
+    through the ranking)."""
+    await ctx.uow.drafts.close_pending(workspace, asker, DraftState.REPLACED)
 
 
 async def _not_posted_again(ctx: Context, draft_id: int, *, edited: bool = True) -> str:
@@ -102,7 +118,33 @@ async def _posted_from(ctx: Context, draft: Draft) -> Question | None:
     return next((q for q in since if q.asker == draft.asker and q.text == draft.text), None)
 
 
-def _preview(draft: Draft, suggestions: Sequence[str], faq: list[Text]) -> ChatMessage:
+def _faq_first(draft: Draft, entries: Sequence[FaqEntry]) -> ChatMessage:
+    """The held question and the FAQ entries that likely answer it, before any mentor hears."""
+    n = draft.number
+    found = "This was answered before" if len(entries) == 1 else "These were answered before"
+    return ChatMessage(
+        body=lines(
+            [
+                text(
+                    f"{found} — maybe it's what you need. I've held your question back, so no "
+                    "mentor has been pinged yet:"
+                ),
+                *faq_lines(entries, answer_chars=600),
+                text(Bold(f"Draft {n}"), " (only you see it): ", UserText(draft.text)),
+            ]
+        ),
+        actions=(
+            Action("answered", n, "That answers it", "primary"),
+            Action("post", n, "Post my question anyway"),
+        ),
+    )
+
+
+def _preview(
+    draft: Draft, suggestions: Sequence[str], faq: list[Text], *, answered: bool = False
+) -> ChatMessage:
+    """The coaching preview (`answered`: the FAQ entries in it likely answer the question, so
+    [That answers it] is offered too)."""
     n = draft.number
     parts: list[Text] = [
         text(
@@ -115,13 +157,18 @@ def _preview(draft: Draft, suggestions: Sequence[str], faq: list[Text]) -> ChatM
     ]
     if faq:
         parts += [text("Answered before, maybe it's already here:"), *faq]
-    return ChatMessage(
-        body=lines(parts),
-        actions=(Action("post", n, "Post as is"), Action("edit", n, "Edit", "primary")),
+    actions: tuple[Action, ...] = (
+        Action("post", n, "Post as is"),
+        Action("edit", n, "Edit", "primary"),
     )
+    if answered:
+        actions = (Action("answered", n, "That answers it"), *actions)
+    return ChatMessage(body=lines(parts), actions=actions)
 
 
-async def _own_pending(ctx: Context, draft_id: int, cmd: PostDraft | EditDraft) -> Draft:
+async def _own_pending(
+    ctx: Context, draft_id: int, cmd: PostDraft | EditDraft | AnsweredByFaq
+) -> Draft:
     draft = await ctx.uow.drafts.get(draft_id)
     if draft is None or draft.asker != cmd.actor.user:
         raise Refusal(no_draft(draft_id))
@@ -142,6 +189,18 @@ async def post_draft(cmd: PostDraft, ctx: Context) -> None:
     asker = replace(cmd.actor, workspace=draft.workspace)
     await ask_question(
         AskQuestion(asker, draft.text, draft.anonymous, stage=draft.stage, coached=True), ctx
+    )
+
+
+async def close_answered(cmd: AnsweredByFaq, ctx: Context) -> None:
+    """[That answers it]: the FAQ answered the held question; it is closed, nothing is posted.
+    Closed drafts in this state count how often the FAQ spared a question."""
+    draft = await _own_pending(ctx, cmd.draft_id, cmd)
+    if not await ctx.uow.drafts.close(draft.number, DraftState.ANSWERED):
+        raise Refusal(f"Draft {draft.number} was closed already.")
+    ctx.reply(
+        f"Glad it helped! Draft {draft.number} is closed: nothing was posted and no mentor was "
+        "pinged. If it turns out you need more, ask with `/askmentor <question>`."
     )
 
 

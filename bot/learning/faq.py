@@ -1,8 +1,9 @@
 """An FAQ that stays true: a mentor saves a resolved session's short answer ("Save as FAQ",
-`faq <n> <text>`); entries are searched at ask time and shown first ("Answered before"), and by
-`/askmentor faq <words>`; ``[faq] verify_days`` after it was last verified whoever last wrote
-or confirmed the answer is asked "still accurate?" [Yes] [Update] [Retire], and an entry left
-unverified ``hide_after_days`` more is hidden.
+`faq <n> <text>`); entries are searched at ask time (one that matches closely holds the question
+back as a draft, offered before any mentor is pinged; weaker ones are shown with the posted
+question, "Answered before") and by `/askmentor faq <words>`; ``[faq] verify_days`` after it was
+last verified whoever last wrote or confirmed the answer is asked "still accurate?" [Yes]
+[Update] [Retire], and an entry left unverified ``hide_after_days`` more is hidden.
 
 An entry's question is its own published text, copied from the session's question when it is
 saved (not the asker's record: retention and forgetting leave it, as they leave the answer). The
@@ -38,6 +39,7 @@ from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
     "answered_before",
+    "answers_it",
     "confirm_faq",
     "faq_lines",
     "rank_faq",
@@ -58,6 +60,10 @@ _IGNORE = frozenset(
     the to we what when where which who why with you your faq please help""".split()
 )
 _AT_ASK = 55.0  # an entry must score this much to be shown when someone asks
+# ...and this much to hold the question back, offering the entry before any mentor is pinged.
+# Measured on the console's pandas examples: rewordings of an entry's question score 76-92, a
+# different question on the same topic 45-71 (a pivot against a groupby entry: 70.6).
+_HOLD = 75.0
 _SEARCH = 30.0  # ...and this much for `/askmentor faq <words>`
 
 
@@ -142,6 +148,18 @@ async def answered_before(
     return rank_faq(entries, question, topics, limit=shown, min_score=_AT_ASK)
 
 
+async def answers_it(
+    ctx: Context, workspace: WorkspaceRef, question: str, topics: Sequence[str]
+) -> list[FaqEntry]:
+    """FAQ entries so like `question` that they likely answer it: the question is held as a
+    draft and they are offered first (`bot.learning.drafts`). Off with ``[faq] shown = 0``."""
+    shown = ctx.config.faq.shown
+    if not shown:
+        return []
+    entries = await visible_faq(ctx, workspace)
+    return rank_faq(entries, question, topics, limit=shown, min_score=_HOLD)
+
+
 def _short(s: str, n: int) -> str:
     s = " ".join(s.split())
     return s if len(s) <= n else s[: n - 1] + "…"
@@ -187,16 +205,19 @@ def _clean_answer(raw: str) -> str:
     return " ".join(raw.split())
 
 
-async def _schedule_check(ctx: Context, entry: FaqEntry, writer: UserRef) -> None:
+async def _schedule_check(ctx: Context, entry: FaqEntry, writer: Actor) -> None:
     """One pending check per entry: a new one (saved again, confirmed) replaces the one due. It
     goes to `writer`, who last wrote or confirmed the answer (the author, or an admin who
-    changed it): they vouched for it, so they are asked."""
+    changed it): they vouched for it, so they are asked. Someone other than the author is
+    stored as a person: `verify_faq` then tells whether they left."""
+    if writer.user != entry.author:
+        await ensure_person(ctx, writer)
     await ctx.uow.nudges.cancel_subject(NudgeKind.FAQ_VERIFY, entry.number)
     await ctx.uow.nudges.add(
         Nudge(
             kind=NudgeKind.FAQ_VERIFY,
             workspace=entry.workspace,
-            target=writer,
+            target=writer.user,
             step=entry.number,
             subject_id=entry.number,
             due_at=entry.verified_at + timedelta(days=ctx.config.faq.verify_days),
@@ -265,9 +286,7 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
             if retired
             else f"FAQ {entry.number} is updated."
         )
-    if actor.user != entry.author:
-        await ensure_person(ctx, actor)  # asked in `verify_faq`: known, so it tells who left
-    await _schedule_check(ctx, entry, actor.user)
+    await _schedule_check(ctx, entry, actor)
     _forget(ctx, q.workspace)
     # Its author may earn the FAQ author badge (stored once: an update gives nothing more).
     await faq_answer_written(ctx, entry.author, q.workspace, writer=actor)
@@ -381,9 +400,7 @@ async def confirm_faq(cmd: ConfirmFaq, ctx: Context) -> None:
         )
     entry.verified_at = ctx.clock.now()
     await ctx.uow.faq.update(entry)
-    if cmd.actor.user != entry.author:
-        await ensure_person(ctx, cmd.actor)  # asked in `verify_faq`: known, so it tells who left
-    await _schedule_check(ctx, entry, cmd.actor.user)
+    await _schedule_check(ctx, entry, cmd.actor)
     _forget(ctx, entry.workspace)
     days = ctx.config.faq.verify_days
     ctx.reply(f"Thanks! FAQ {entry.number} stays up; I'll check with you again in {days} days.")

@@ -48,11 +48,16 @@ def no_draft(draft_id: int) -> str:
 
 
 def draft_done(draft_id: int, state: DraftState) -> str:
-    """What someone is told for their draft posted, edited or replaced already."""
+    """What someone is told for their draft posted, edited, replaced or answered already."""
     if state is DraftState.REPLACED:
         return (
             f"Draft {draft_id} was replaced by the question you asked after it, so I haven't "
             "posted it. To ask it as well, use `/askmentor <question>`."
+        )
+    if state is DraftState.ANSWERED:
+        return (
+            f"Draft {draft_id} was closed: you said the FAQ answered it, so I haven't posted "
+            "it. To ask it after all, use `/askmentor <question>`."
         )
     done = "posted" if state is DraftState.POSTED else "replaced by an edit"
     return f"Draft {draft_id} was {done} already."

@@ -51,15 +51,17 @@ class Enrollment:
 
 
 class DraftState(StrEnum):
-    PENDING = "pending"  # shown to the asker with [Post as is] [Edit]
+    PENDING = "pending"  # shown to the asker with [Post as is] [Edit] (or [That answers it])
     POSTED = "posted"
     EDITED = "edited"  # replaced by an edited question (or handed back to edit)
     REPLACED = "replaced"  # its asker asked again in the workspace while it waited
+    ANSWERED = "answered"  # [That answers it]: an FAQ entry offered with it answered it
 
 
 @dataclass(slots=True)
 class Draft:
-    """A question held back for coaching: only its asker sees it until posted."""
+    """A question held back for coaching, or for an FAQ entry that likely answers it: only its
+    asker sees it until posted."""
 
     workspace: WorkspaceRef
     asker: UserRef

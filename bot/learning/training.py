@@ -6,11 +6,12 @@ learn` shows where they are and when the next lesson comes (never sending it bef
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from bot.actors import ensure_person, require_workspace
 from bot.domain import Nudge, NudgeKind
-from bot.learning.commands import AnswerCheck, ShowLearning, StopLearning
+from bot.learning.commands import AnswerCheck, LessonUnreachable, ShowLearning, StopLearning
 from bot.learning.courses import COMPLETE, Course, course, lesson_message, quoted
 from bot.learning.model import Enrollment, Track
 from bot.lightning.times import in_zone, reader_timezone
@@ -19,10 +20,13 @@ from bot.messages import Bold, ChatMessage, Text, lines, text, when
 from bot.nudges.quiet_hours import wait_for_working_hours, working_hours
 from bot.refs import UserRef, WorkspaceRef
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "answer_check",
     "enroll",
     "lesson_step",
+    "lesson_unreachable",
     "send_lesson",
     "show_learning",
     "stop_learning",
@@ -74,7 +78,8 @@ async def _deliver(ctx: Context, e: Enrollment, c: Course, *, intro: str = "") -
     if number >= len(c):
         e.completed_at = now  # the lesson's footer says so
     await ctx.uow.learning.save(e)
-    ctx.outbox.dm(e.user, message)
+    # Refused (DMs closed): the lesson is not counted as had (`lesson_unreachable`).
+    ctx.outbox.dm(e.user, message, if_refused=LessonUnreachable(e.user, e.track.value, number))
     if e.completed_at is None:
         await ctx.uow.nudges.add(
             Nudge(
@@ -365,3 +370,16 @@ async def answer_check(cmd: AnswerCheck, ctx: Context) -> None:
     if first and cmd.lesson == len(c):
         said += " " + COMPLETE  # the last lesson's check: the course is complete now
     ctx.reply(said)
+
+
+async def lesson_unreachable(cmd: LessonUnreachable, ctx: Context) -> None:
+    """A lesson the learner's closed DMs refused goes back to being the next one: the course
+    waits there (a later lesson's nudge finds it is not next and sends nothing), and
+    `/mentor learn` sends it again once their DMs are open."""
+    e = await ctx.uow.learning.get(cmd.user, Track(cmd.track))
+    if e is None or e.next_lesson != cmd.lesson + 1:
+        return  # answered already, or the course moved on (stopped and started again)
+    e.next_lesson = cmd.lesson
+    e.completed_at = None
+    await ctx.uow.learning.save(e)
+    log.info("a lesson could not be sent (direct messages closed); it waits for /mentor learn")

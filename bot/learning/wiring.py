@@ -14,7 +14,7 @@ from bot.events import (
 )
 from bot.feedback.quality import low_comment_to_admins, low_rating_to_admins, show_mentor_feedback
 from bot.learning import commands as lc
-from bot.learning.drafts import edit_draft, post_draft
+from bot.learning.drafts import close_answered, edit_draft, post_draft
 from bot.learning.faq import (
     confirm_faq,
     retire_faq,
@@ -25,7 +25,13 @@ from bot.learning.faq import (
 )
 from bot.learning.followup import schedule_next_steps, share_summary
 from bot.learning.model import Track
-from bot.learning.training import answer_check, enroll, show_learning, stop_learning
+from bot.learning.training import (
+    answer_check,
+    enroll,
+    lesson_unreachable,
+    show_learning,
+    stop_learning,
+)
 from bot.mentors.career import set_mentor_region, set_mentor_stage
 from bot.messagebus import Context, EventHandler, Handler
 
@@ -50,8 +56,10 @@ LEARNING_COMMANDS: dict[type[Command], Handler] = {
     lc.ShowLearning: show_learning,
     lc.StopLearning: stop_learning,
     lc.AnswerCheck: answer_check,
+    lc.LessonUnreachable: lesson_unreachable,
     lc.PostDraft: post_draft,
     lc.EditDraft: edit_draft,
+    lc.AnsweredByFaq: close_answered,
     lc.SaveFaq: save_faq,
     lc.SearchFaq: search_faq,
     lc.ConfirmFaq: confirm_faq,

@@ -14,7 +14,7 @@ from bot.config import AskSection
 from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.hygiene import has_visible_text, strip_invisible
-from bot.learning.drafts import hold_for_coaching
+from bot.learning.drafts import hold_as_draft, retire_waiting
 from bot.learning.faq import answered_before, faq_lines
 from bot.learning.model import FaqEntry
 from bot.matching import RankedMentor, Reading
@@ -121,7 +121,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     await _within_limits(ctx, actor.user, body, ws.ref)
     reading = await read_question(ctx, ws.ref, body)
     topics = list(reading.topics)
-    if await hold_for_coaching(cmd, body, topics, ws, ctx):
+    if await hold_as_draft(cmd, body, topics, ws, ctx):
         return
     ranked = await rank_for(
         ctx,
@@ -170,6 +170,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     )
     await ensure_person(ctx, actor)
     await ctx.close_reads()  # nothing more to read: let its connection go before writing
+    await retire_waiting(ctx, ws.ref, actor.user)  # the question asked now is the one meant
     q = await ctx.uow.questions.add(draft)
     await ctx.uow.rate_events.record(ws.ref, actor.user, "ask", now)
     ctx.reply(

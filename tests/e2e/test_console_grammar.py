@@ -21,7 +21,7 @@ async def test_help_lists_share_with_a_questions_buttons_where_it_works(
     out = await console("help")
     said = " ".join(out.one("console").text.split())
     assert "share (a resolved question's summary)" in said
-    lightning = said[said.index("on lightning session n:") : said.index("on a coached draft")]
+    lightning = said[said.index("on lightning session n:") : said.index("on a held draft")]
     assert "share" not in lightning  # `click share <n>` shares question n's summary
 
 

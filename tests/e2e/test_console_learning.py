@@ -246,7 +246,9 @@ async def test_the_faq_answers_a_repeat_question_and_stays_verified(console: Con
     )
     out = await console(f"faq 1 {ANSWER}")
     assert out.one("only bob sees").text.startswith("Saved as FAQ 1")
-    out = await console("as dave", LIKE_IT)
+    out = await console("as dave", LIKE_IT)  # so like it that it is offered before posting
+    assert "FAQ 1 How do I group" in out.one("only dave sees", "I've held your question back")
+    out = await console("click post 1")
     said = out.one("only dave sees", "Thanks!").text
     assert said.index("Answered before:") < said.index("FAQ 1 How do I group")
     out = await console("/askmentor faq groupby")
@@ -261,6 +263,78 @@ async def test_the_faq_answers_a_repeat_question_and_stays_verified(console: Con
     assert out.one("only bob sees").text.startswith("Thanks! FAQ 1 stays up")
     out = await console("click faqretire 1", "as erin", "/askmentor faq groupby")
     assert out.one("only erin sees").text.startswith("Nothing in the FAQ matches")
+
+
+HUGE_CSV = (
+    "as bob",
+    "/mentor join python, pandas",
+    "as dan",
+    "/askmentor How do I read a huge CSV in pandas without running out of memory? I tried "
+    "chunksize.",
+    "as bob",
+    "click claim 1",
+    "as dan",
+    "click resolve 1",
+    "as bob",
+    "faq 1 Use usecols and dtype to cut memory; read in chunks with chunksize.",
+)
+BIG_CSV = "How do I read a big CSV in pandas when my laptop runs out of memory? I tried dtype."
+
+
+async def test_a_question_the_faq_answers_is_held_and_closed_when_it_answers_it(
+    console: ConsoleDriver,
+) -> None:
+    await console(*HUGE_CSV)
+    out = await console("as gus", f"/askmentor {BIG_CSV}")
+    held = out.one("only gus sees")
+    assert "I've held your question back, so no mentor has been pinged yet" in held
+    assert "FAQ 1" in held and "Use usecols and dtype to cut memory" in held
+    assert f"Draft 1 (only you see it): {BIG_CSV}" in held
+    assert held.lines[-1] == (
+        "[That answers it → click answered 1] [Post my question anyway → click post 1]"
+    )
+    assert out.to("#mentoring") == [] and out.to("DM bob") == []
+    out = await console("click answered 1")
+    assert out.one("only gus sees").text.startswith("Glad it helped! Draft 1 is closed")
+    assert out.to("#mentoring") == [] and out.to("DM bob") == []
+    out = await console("click post 1")
+    assert out.one("only gus sees").text.startswith("Draft 1 was closed: you said the FAQ")
+    assert out.to("#mentoring") == []
+
+
+async def test_post_my_question_anyway_posts_the_held_question_for_mentors(
+    console: ConsoleDriver,
+) -> None:
+    await console(*HUGE_CSV)
+    await console("as gus", f"/askmentor {BIG_CSV}")
+    out = await console("click post 1")
+    assert "Thanks! Your question is #2." in out.one("only gus sees").text
+    assert BIG_CSV in out.one("#mentoring")
+    assert "bob" in out.one("only gus sees", "Suggested mentors").text
+
+
+async def test_an_anonymous_question_stays_anonymous_through_the_faq_draft(
+    console: ConsoleDriver,
+) -> None:
+    await console(*HUGE_CSV)
+    out = await console("as gus", f"/askmentor --anonymous {BIG_CSV}")
+    assert "I've held your question back" in out.one("only gus sees")
+    out = await console("click post 1")
+    assert out.one("only gus sees").text.startswith("Thanks! Your question is #2 (posted anon")
+    card = out.one("#mentoring")
+    assert BIG_CSV in card and "gus" not in card.text
+
+
+async def test_a_weak_faq_match_posts_at_once_and_shows_it_after(console: ConsoleDriver) -> None:
+    await console(*HUGE_CSV)
+    out = await console(
+        "as gus",
+        "/askmentor Why does my pandas read_csv parse dates wrong? I tried parse_dates=True.",
+    )
+    said = out.one("only gus sees").text
+    assert said.startswith("Thanks! Your question is #2.")
+    assert said.index("Answered before:") < said.index("FAQ 1")
+    assert "parse dates wrong" in out.one("#mentoring")
 
 
 # --- experience, place, calls and quality --------------------------------------------------

@@ -247,3 +247,32 @@ async def test_coaching_off_posts_vague_questions_at_once() -> None:
     core = await start_core(Config(ask=AskSection(coaching="off")))
     said = await core.reply(AskQuestion(core.actor("alice"), VAGUE))
     assert said.startswith("Thanks! Your question is #1")
+
+
+async def test_an_ask_retires_waiting_drafts_at_its_write_after_ranking(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retiring the asker's waiting drafts is a write: it comes after the reads (ranking among
+    them), so SQLite's write lock is not held through them."""
+    import bot.questions.asking as asking
+    from tests.unit import fakes
+
+    done: list[str] = []
+    ranking, retiring = asking.rank_for, fakes.FakeDraftRepository.close_pending
+
+    async def rank(*args: object, **kwargs: object) -> object:
+        done.append("rank")
+        return await ranking(*args, **kwargs)  # type: ignore[arg-type]
+
+    async def retire(self: fakes.FakeDraftRepository, *args: object) -> list[int]:
+        done.append("retire")
+        return await retiring(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(asking, "rank_for", rank)
+    monkeypatch.setattr(fakes.FakeDraftRepository, "close_pending", retire)
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE))  # held: a draft waits
+    assert done == ["retire"]  # held before any ranking: retired where the draft is written
+    done.clear()
+    await core.ask("alice", QUESTION)
+    assert done == ["rank", "retire"]
+    assert core.db.tables["drafts"][1].state is DraftState.REPLACED

@@ -448,3 +448,24 @@ async def test_the_next_lessons_time_follows_the_learners_working_hours_in_their
     core.clock.advance(timedelta(hours=4))
     await core.tick()
     assert titles(core, core.user("bob"))[1].startswith("Running a short session · lesson 2 of 5")
+
+
+async def test_a_lesson_closed_dms_refuse_waits_for_mentor_learn() -> None:
+    """A lesson refused by closed DMs is not counted as had: the course waits at it (nothing
+    further comes on its own) and `/mentor learn` sends it again once the DMs are open."""
+    from tests.unit.test_core_handover import _ClosedDms
+
+    chat = _ClosedDms("zed")
+    core = await start_core(chat=chat, learning=True)
+    said = await core.reply(ShowLearning(core.actor("zed")))
+    assert "lesson 1 is in your DMs now" in said
+    await core.tick()
+    assert len([c for c in chat.calls if c.method == "refused_dm"]) == 1
+    core.clock.advance(timedelta(days=8))  # the next lesson's day passes: it is not sent
+    await core.tick()
+    assert len([c for c in chat.calls if c.method == "refused_dm"]) == 1
+    chat.closed.clear()  # zed opens their DMs
+    said = await core.reply(ShowLearning(core.actor("zed")))
+    assert "lesson 1 is in your DMs now" in said, said
+    await core.tick()
+    assert titles(core, core.user("zed"))[-1].startswith("Asking well · lesson 1 of 5")

@@ -11,7 +11,15 @@ from bot.caching import Memo
 from bot.commands import AskQuestion
 from bot.config import Config, FaqSection
 from bot.domain import NudgeKind, NudgeState
-from bot.learning.commands import ConfirmFaq, RetireFaq, SaveFaq, SearchFaq, UpdateFaq
+from bot.learning.commands import (
+    AnsweredByFaq,
+    ConfirmFaq,
+    PostDraft,
+    RetireFaq,
+    SaveFaq,
+    SearchFaq,
+    UpdateFaq,
+)
 from bot.learning.faq import rank_faq
 from bot.learning.forms import FAQ_GONE, FAQ_NOT_HERE, FaqForm, faq_form
 from bot.learning.model import FaqEntry, FaqState
@@ -130,20 +138,55 @@ async def test_a_retired_entry_has_no_check_pending(core: Core) -> None:
 
 
 async def test_entries_are_shown_first_when_someone_asks_something_like_it(core: Core) -> None:
-    await saved(core)
-    await core.resolved(asker="erin")
-    said = await core.reply(AskQuestion(core.actor("dave"), LATER))
+    first = await core.resolved()
+    await core.resolved(asker="erin")  # before the entry: asked after, it would be held too
+    await core.handle(SaveFaq(core.actor("bob"), first, ANSWER))
+    held = await core.reply(AskQuestion(core.actor("dave"), LATER))
+    assert "I've held your question back" in held and "FAQ 1 How do I group" in held
+    said = await core.reply(PostDraft(core.actor("dave"), 1))  # [Post my question anyway]
     answered = said.index("Answered before:")
     assert said.index("FAQ 1 How do I group a pandas DataFrame") > answered
     assert said.index("Already answered, maybe useful meanwhile:") > answered
 
 
+async def test_that_answers_it_closes_the_held_draft_and_posts_nothing(core: Core) -> None:
+    await saved(core)
+    questions = len(core.db.rows("questions"))
+    held = await core.reply(AskQuestion(core.actor("dave"), LATER))
+    assert held.startswith("This was answered before")
+    said = await core.reply(AnsweredByFaq(core.actor("erin"), 1))
+    assert said.startswith("There is no draft 1 of yours.")
+    said = await core.reply(AnsweredByFaq(core.actor("dave"), 1))
+    assert said.startswith("Glad it helped! Draft 1 is closed")
+    assert [d.state.value for d in core.db.rows("drafts")] == ["answered"]
+    assert len(core.db.rows("questions")) == questions
+    said = await core.reply(PostDraft(core.actor("dave"), 1))
+    assert said.startswith("Draft 1 was closed: you said the FAQ answered it")
+    assert len(core.db.rows("questions")) == questions
+
+
+async def test_a_question_needing_coaching_and_answered_by_the_faq_is_held_once(
+    core: Core,
+) -> None:
+    await saved(core)
+    held = await core.reply(
+        AskQuestion(core.actor("dave"), "group a pandas DataFrame by two columns and sum one")
+    )
+    assert held.startswith("Before I post it:")
+    assert "FAQ 1 How do I group" in held
+    assert len(core.db.rows("drafts")) == 1
+    said = await core.reply(AnsweredByFaq(core.actor("dave"), 1))
+    assert said.startswith("Glad it helped! Draft 1 is closed")
+
+
 async def test_a_question_shown_as_an_faq_entry_is_not_listed_again_as_similar(
     core: Core,
 ) -> None:
-    first = await saved(core)
+    first = await core.resolved()
     second = await core.resolved(asker="erin")
-    said = await core.reply(AskQuestion(core.actor("dave"), LATER))
+    await core.handle(SaveFaq(core.actor("bob"), first, ANSWER))
+    await core.reply(AskQuestion(core.actor("dave"), LATER))  # held: the FAQ answers it
+    said = await core.reply(PostDraft(core.actor("dave"), 1))
     similar = said[said.index("Already answered, maybe useful meanwhile:") :]
     assert f"• #{second} " in similar
     assert f"• #{first} " not in similar

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from bot.commands import AskQuestion
-from bot.config import Config, FollowUpSection, LearningSection, ResourceLink
-from bot.learning.commands import SaveFaq, ShareSummary
+from bot.config import Config, FaqSection, FollowUpSection, LearningSection, ResourceLink
+from bot.learning.commands import PostDraft, SaveFaq, ShareSummary
 from bot.learning.model import NextSteps, Resource, SuggestionRequest
 from bot.learning.suggestions import (
     LlmSuggester,
@@ -155,7 +155,8 @@ async def test_next_steps_include_faq_entries_of_other_sessions() -> None:
         AskQuestion(
             core.actor("dave"), "How can I group a pandas DataFrame by two columns and get the sum?"
         )
-    )
+    )  # held, FAQ 1 offered: dave posts it anyway
+    await core.handle(PostDraft(core.actor("dave"), 1))
     await core.claim("bob", 2)
     await core.resolve("dave", 2)
     core.clock.advance(timedelta(minutes=5))
@@ -334,7 +335,9 @@ async def test_share_summary_buttons_show_only_when_a_model_is_configured() -> N
 
 async def test_the_summary_goes_to_the_model_only_when_both_pressed_share() -> None:
     model = FakeModel()
-    core = await core_with(model, Config(followup=FollowUpSection(after_minutes=30)))
+    # No FAQ offered at ask time: the same question is asked again after its entry is saved.
+    config = Config(followup=FollowUpSection(after_minutes=30), faq=FaqSection(shown=0))
+    core = await core_with(model, config)
     n = await core.resolved()
     await core.handle(SaveFaq(core.actor("bob"), n, ANSWER))
     said = await core.reply(ShareSummary(core.actor("alice"), n))
