@@ -904,16 +904,23 @@ class PrivacyRepository(Protocol):
         what stays for the figures to `tombstone`; how many rows changed."""
         ...
 
+    async def unquote_faq(self, user: UserRef) -> int:
+        """Every FAQ entry's question copied from a question `user` asked, anonymous ones too,
+        reads as its topics (`neutral_faq_question`: the entry stays findable); how many
+        changed. Erasure takes a person's words out, even where the change is seen; called before
+        `forget`, while their questions still name them."""
+        ...
+
     async def asked_by(self, user: UserRef) -> list[tuple[WorkspaceRef, int]]:
         """(workspace, question id) of every question `user` asked: what the in-memory indexes
         may hold of theirs."""
         ...
 
-    async def past_cards_of(self, user: UserRef) -> PastCards:
+    async def past_cards_of(self, user: UserRef, *, limit: int) -> PastCards:
         """The posted cards that name `user` on what is over: resolved questions they mentored
         (the card says "helped by" them), held or cancelled lightning sessions they gave (the
-        card names the speaker); each kind by id, in id order. Redrawn when they are
-        forgotten."""
+        card names the speaker); of each kind the newest `limit` by id, newest first. Redrawn
+        when they are forgotten."""
         ...
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:

@@ -58,8 +58,9 @@ async def check_discord(config: Config) -> list[str]:
 
 def _server_problems(servers: list[Any], *, application_id: int | None) -> list[str]:
     """In no server: a warning with the invite link (`run` works, and serves a server once it
-    is invited). In one whose roles lack a permission of the invite link: a problem naming it
-    (an invite link typed by hand, or a role changed since)."""
+    is invited). In one whose roles lack a permission of the invite link: a warning naming it
+    (an invite link typed by hand, or a role changed since), not a failure: many servers grant
+    those on the mentoring channel's overwrites only, which `run` checks and accepts."""
     if not servers:
         link = (
             f"https://discord.com/oauth2/authorize?client_id={application_id or 'APPLICATION_ID'}"
@@ -79,9 +80,10 @@ def _server_problems(servers: list[Any], *, application_id: int | None) -> list[
         if missing:
             said = ", ".join(_label(m) for m in missing)
             problems.append(
-                f"Discord: in the server {server.get('name')!r} (id {server.get('id')}) the bot's "
-                f"roles lack {said}; a server admin grants them to its role (Server Settings → "
-                "Roles), or invites it again with README's link"
+                f"{NOTE}Discord: in the server {server.get('name')!r} (id {server.get('id')}) the "
+                f"bot's roles lack {said} (unless granted on the channels themselves); a server "
+                "admin grants them to its role (Server Settings → Roles), or invites it again "
+                "with README's link"
             )
     return problems
 

@@ -3,6 +3,7 @@ interaction follow-ups; Discord's errors become the port's (refused, rate limite
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -164,6 +165,11 @@ class DiscordGateway:
         self._told_unlocked: set[int] = set()
         # (thread, user) told by DM that they can't see the session thread any more.
         self._told_unseen: set[tuple[int, str]] = set()
+        # The checks of who can't see a session thread any more, run apart from the post's
+        # delivery (kept here so they are not garbage-collected; cancelled by `aclose`).
+        self._unseen_checks: set[asyncio.Task[None]] = set()
+        # (thread, user) being told right now: a second post's check does not tell them too.
+        self._telling_unseen: set[tuple[int, str]] = set()
         # What to add to the answer on an interaction's token (`note_on_reply`), with when.
         self._notes: dict[str, tuple[Text, datetime]] = {}
 
@@ -556,8 +562,25 @@ class DiscordGateway:
                 # Sending reopens an archived thread, yet Discord has refused one: reopen it
                 # (unless a moderator locked it) and send once more.
                 sent = await self._send(await self._existing_thread(thread_id), message, key=key)
-        await self._tell_unseen(thread_id, message)
+        if message.mentions():
+            # Not awaited: a Get Guild Member per mention (and discord.py sleeping through a 429)
+            # could make a delivered post outlive its lease and be posted twice.
+            check = asyncio.create_task(self._tell_unseen(thread_id, message))
+            self._unseen_checks.add(check)
+            check.add_done_callback(self._unseen_checks.discard)
         return message_ref(sent.channel.id, sent.id)
+
+    async def unseen_checks_done(self) -> None:
+        """Until the checks begun by posts in session threads have ended (for tests)."""
+        while self._unseen_checks:
+            await asyncio.gather(*self._unseen_checks, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        """Cancel the checks still running (after the last delivery)."""
+        checks = list(self._unseen_checks)
+        for check in checks:
+            check.cancel()
+        await asyncio.gather(*checks, return_exceptions=True)
 
     async def _tell_unseen(self, thread_id: int, message: ChatMessage) -> None:
         """Someone a post in a session thread mentions (a wrap-up, a nudge: the asker and the
@@ -570,29 +593,56 @@ class DiscordGateway:
         if not isinstance(parent, discord.TextChannel):
             return
         for person in message.mentions():
-            if person.platform != PLATFORM or (thread_id, person.id) in self._told_unseen:
+            who = (thread_id, person.id)
+            if person.platform != PLATFORM or who in self._told_unseen | self._telling_unseen:
                 continue
+            self._telling_unseen.add(who)
             try:
-                member = await parent.guild.fetch_member(snowflake(person))
-            except discord.NotFound:
-                continue  # no longer in the server: that is told otherwise
-            except (
-                discord.HTTPException,
-                discord.RateLimited,
-                aiohttp.ClientError,
-                TimeoutError,
-            ) as e:
-                # The post went out: a failure here must not make it be tried again.
-                log.info("could not tell whether a session's member still sees it: %s", e)
-                continue
-            if hidden_mentoring(parent.guild, member, parent.id) is None:
-                continue
-            self._told_unseen.add((thread_id, person.id))
-            told = ChatMessage(body=session_unseen(parent, message.question_id))
-            try:
-                await self.send_dm(person, told, key=unseen_key(thread_id, person))
-            except (DeliveryRefused, RetryAfter, Unavailable, discord.HTTPException) as e:
-                log.warning("could not tell a member their session thread is out of sight: %s", e)
+                await self._tell_if_unseen(parent, person, thread_id=thread_id, message=message)
+            finally:
+                self._telling_unseen.discard(who)
+
+    async def _tell_if_unseen(
+        self,
+        parent: discord.TextChannel,
+        person: UserRef,
+        *,
+        thread_id: int,
+        message: ChatMessage,
+    ) -> None:
+        """Tells `person` by DM if they can't see `parent` any more; marks them told once the
+        DM went out (a failed one is tried again at the thread's next post)."""
+        try:
+            member = await parent.guild.fetch_member(snowflake(person))
+        except discord.NotFound:
+            return  # no longer in the server: that is told otherwise
+        except (
+            discord.HTTPException,
+            discord.RateLimited,
+            aiohttp.ClientError,
+            TimeoutError,
+        ) as e:
+            # Apart from the post: it went out whatever happens here.
+            log.info("could not tell whether a session's member still sees it: %s", e)
+            return
+        if hidden_mentoring(parent.guild, member, parent.id) is None:
+            return
+        told = ChatMessage(body=session_unseen(parent, message.question_id))
+        try:
+            await self.send_dm(person, told, key=unseen_key(thread_id, person))
+        except (
+            DeliveryRefused,
+            RetryAfter,
+            Unavailable,
+            discord.HTTPException,
+            discord.RateLimited,
+            aiohttp.ClientError,
+            TimeoutError,
+        ) as e:
+            # Not marked told: the next post in the thread tries again.
+            log.warning("could not tell a member their session thread is out of sight: %s", e)
+            return
+        self._told_unseen.add((thread_id, person.id))
 
     async def send_dm(
         self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False

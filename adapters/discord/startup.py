@@ -396,6 +396,7 @@ class DiscordAdapter:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.app.config.flow.shutdown_seconds + 5):
                     await asyncio.shield(self.app.runtime.stopped.wait())
+        await self.gateway.aclose()  # its background checks need the client: before it closes
         await self.bot.close()
         connection.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -6,10 +6,10 @@ last verified whoever last wrote or confirmed the answer is asked "still accurat
 [Update] [Retire], and an entry left unverified ``hide_after_days`` more is hidden.
 
 An entry's question is its own published text, copied from the session's question when it is
-saved (not the asker's record: retention and forgetting leave it, as they leave the answer). The
-asker is told so privately and may take their words out ([Take my words out]: the question then
-reads as its topics); forgetting a named asker does that for them, an anonymous asker's entry is
-left as it is (changing it would tell who asked)."""
+saved (retention leaves it, as it leaves the answer). The asker is told so privately and may
+take their words out ([Take my words out]: the question then reads as its topics); forgetting
+the asker does that for them, for an anonymous question too (erasure takes their words out,
+even though the change may tell an admin who asked)."""
 
 from __future__ import annotations
 

@@ -107,7 +107,7 @@ class FaqEntry:
 
 def neutral_faq_question(topics: Sequence[str]) -> str:
     """An FAQ entry's question in nobody's words: what its asker gets when they take their
-    words out, and what forgetting a (named) asker leaves. Its topics still find it."""
+    words out, and what forgetting an asker leaves. Its topics still find it."""
     return f"A question about {', '.join(topics)}" if topics else "A question from a session"
 
 

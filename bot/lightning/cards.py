@@ -4,8 +4,6 @@ invitations, reminders and the rating prompt."""
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -29,10 +27,6 @@ __all__ = [
 ]
 
 CARD_KIND = "lightning"
-# The card in the channel shows how many rated a session, and their average only from this many
-# ratings on, to the nearest half point: an average of one or two ratings, or one that moves by a
-# tenth with each new rating, would tell everyone how each attendee rated it.
-AVERAGE_FROM = 3
 
 
 def named(s: Lightning, *, number: str = "") -> Text:
@@ -92,14 +86,10 @@ def lightning_card(
 
 
 def _rated(scores: Sequence[int]) -> str:
-    """The card's rating: how many rated it, and from `AVERAGE_FROM` ratings their average to
-    the nearest half point (the digest, for admins, has the exact figure)."""
-    if not scores:
-        return ""
-    if len(scores) < AVERAGE_FROM:
-        return f"; rated by {len(scores)}"
-    half_points = math.floor(statistics.fmean(scores) * 2 + 0.5) / 2
-    return f"; rated about {half_points:.1f}/5 by {len(scores)}"
+    """The card's rating: how many rated it, never their average. Any average on a public card,
+    rounded or not, moves with each new rating, so those watching it could tell how each
+    attendee rated; the digest gives admins the exact figure."""
+    return f"; rated by {len(scores)}" if scores else ""
 
 
 def card_placeholder(s: Lightning) -> ChatMessage:

@@ -45,6 +45,10 @@ __all__ = [
 ]
 
 FORGOTTEN = "[removed on request]"
+# Forgetting a long-time mentor or speaker redraws at most this many of their past cards of each
+# kind, the newest (the ones still read): hundreds of card updates at once would run into the
+# platforms' rate limits (Slack's chat.update); older cards keep the name they showed.
+PAST_CARDS_REDRAWN = 50
 
 
 async def step_down(
@@ -251,7 +255,7 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     await _cancel_open_questions(ctx, cmd)
     # Read before their coming talks are called off below (whose cards that redraws) and before
     # the erasing (after which no row names them).
-    past = await ctx.uow.privacy.past_cards_of(cmd.person)
+    past = await ctx.uow.privacy.past_cards_of(cmd.person, limit=PAST_CARDS_REDRAWN)
     # Their coming talks (called off) and the cards of the talks they signed up for (redrawn:
     # their sign-up is nobody's now), in every workspace they have records in (only the
     # admin's own, unless the operator forgets everywhere: an admin is refused when there are
@@ -263,7 +267,13 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     await forget_target(ctx, cmd.person)
     asked = await ctx.uow.privacy.asked_by(cmd.person)
     tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")
-    changed = await ctx.uow.privacy.forget(cmd.person, tombstone=tombstone, removed=FORGOTTEN)
+    # Their words leave the FAQ too, copied from an anonymous question or not: erasure must
+    # take them out, though an admin who watches the entries may then tell who asked it (as
+    # with an open anonymous card, redrawn without its text above).
+    unquoted = await ctx.uow.privacy.unquote_faq(cmd.person)
+    changed = unquoted + await ctx.uow.privacy.forget(
+        cmd.person, tombstone=tombstone, removed=FORGOTTEN
+    )
     await _redraw_past(ctx, past)
     ctx.services.roster.invalidate(cmd.actor.workspace)
     ctx.after_commit.append(lambda: _forget_in_memory(ctx.services, cmd.person, asked))
@@ -283,7 +293,9 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
             subject=tombstone.key(),
             detail=counted.strip(" ()"),
         )
-    if not changed or not shown:  # forgotten before, or never used the bot here (as they see)
+    # Forgotten before, or never used the bot here as the admin sees it; an FAQ entry changed
+    # is seen, so it is not "nothing".
+    if not changed or not (shown or unquoted):
         ctx.reply(text("There was nothing of ", UserText(name), " left to erase."))
         return
     ctx.reply(text("Done: ", UserText(name), f" is forgotten{counted}."))
@@ -326,7 +338,8 @@ def _forget_in_memory(
 async def _redraw_past(ctx: Context, past: PastCards) -> None:
     """The cards that named a forgotten person on what is over (resolved questions "helped by"
     them, lightning sessions they gave) are redrawn once this commits, drawn from the rows as
-    they are then: someone forgotten."""
+    they are then: someone forgotten. Only the newest `PAST_CARDS_REDRAWN` of each kind (see
+    there): the older ones keep the name."""
     for qid in past.questions:
         q = await ctx.uow.questions.get(qid)
         ws = None if q is None else await workspace_of(ctx, q.workspace)

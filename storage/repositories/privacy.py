@@ -376,7 +376,6 @@ class SqlPrivacyRepository(Repository):
         changed += await self._rowcount(
             sa.update(AUDIT).where(AUDIT.c.actor == key).values(actor_name="")
         )
-        changed += await self._unquote_faq(key)
         changed += await self._replace_in_lists(key, nobody)
         # What they typed waits in processed inputs until those are pruned: drop theirs now.
         inbox = table_of(InboxRow)
@@ -395,16 +394,11 @@ class SqlPrivacyRepository(Repository):
                 )
         return changed
 
-    async def _unquote_faq(self, key: str) -> int:
-        """An FAQ entry's question, copied from a named question of theirs, reads as its topics
-        (the entry stays findable). One from an anonymous question is left as it is: changing
-        it would tell that they asked it (they were told of the copy and could take it out)."""
+    async def unquote_faq(self, user: UserRef) -> int:
         faq = table_of(FaqEntryRow)
-        named = sa.select(QUESTION.c.id).where(
-            QUESTION.c.asker == key, QUESTION.c.anonymous == sa.false()
-        )
+        asked = sa.select(QUESTION.c.id).where(QUESTION.c.asker == user.key())
         rows = await self._session.execute(
-            sa.select(faq.c.id, faq.c.question, faq.c.topics).where(faq.c.question_id.in_(named))
+            sa.select(faq.c.id, faq.c.question, faq.c.topics).where(faq.c.question_id.in_(asked))
         )
         changed = 0
         for row in rows.all():
@@ -452,7 +446,7 @@ class SqlPrivacyRepository(Repository):
         )
         return [(WorkspaceRef.from_key(ws), qid) for ws, qid in rows]
 
-    async def past_cards_of(self, user: UserRef) -> PastCards:
+    async def past_cards_of(self, user: UserRef, *, limit: int) -> PastCards:
         key = user.key()
         lightning = table_of(LightningRow)
         questions = await self._session.execute(
@@ -462,7 +456,8 @@ class SqlPrivacyRepository(Repository):
                 QUESTION.c.card.is_not(None),
                 QUESTION.c.state == QuestionState.RESOLVED.value,
             )
-            .order_by(QUESTION.c.id)
+            .order_by(QUESTION.c.id.desc())
+            .limit(limit)
         )
         sessions = await self._session.execute(
             sa.select(lightning.c.id)
@@ -471,7 +466,8 @@ class SqlPrivacyRepository(Repository):
                 lightning.c.card.is_not(None),
                 lightning.c.state.in_((LightningState.HELD.value, LightningState.CANCELLED.value)),
             )
-            .order_by(lightning.c.id)
+            .order_by(lightning.c.id.desc())
+            .limit(limit)
         )
         return PastCards(
             questions=tuple(qid for (qid,) in questions),

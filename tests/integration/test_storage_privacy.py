@@ -657,7 +657,42 @@ async def test_past_cards_of_are_the_posted_cards_naming_someone_on_what_is_over
                 await uow.lightning.set_card(talk.stored_id, card)
         await uow.commit()
     async with uow_factory(read_only=True) as uow:
-        assert await uow.privacy.past_cards_of(bob) == PastCards(
+        assert await uow.privacy.past_cards_of(bob, limit=50) == PastCards(
             questions=(questions["resolved"],),
-            lightning=(talks["held"], talks["cancelled"]),
+            lightning=(talks["cancelled"], talks["held"]),  # newest first
+        )
+
+
+async def test_past_cards_of_are_the_newest_few_of_each_kind(uow_factory: UowFactory) -> None:
+    """A forget redraws a long-time mentor's newest cards only, not hundreds at once (each a
+    chat.update against the platform's rate limits)."""
+    bob = UserRef("test", "bob")
+    card = MessageRef("test", "m1")
+    async with uow_factory() as uow:
+        questions = []
+        for _ in range(3):
+            q = await uow.questions.add(
+                Question(
+                    workspace=WS,
+                    asker=ADMIN,
+                    text="How?",
+                    created_at=T0,
+                    state=QuestionState.RESOLVED,
+                    mentor=bob,
+                )
+            )
+            await uow.questions.set_card(q.pk, card)
+            questions.append(q.pk)
+        talks = []
+        for _ in range(3):
+            talk = await uow.lightning.add(
+                Lightning(WS, "sql", T0, state=LightningState.HELD, speaker=bob, starts_at=T0)
+            )
+            assert talk is not None
+            await uow.lightning.set_card(talk.stored_id, card)
+            talks.append(talk.stored_id)
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.privacy.past_cards_of(bob, limit=2) == PastCards(
+            questions=(questions[2], questions[1]), lightning=(talks[2], talks[1])
         )

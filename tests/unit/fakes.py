@@ -34,7 +34,15 @@ from bot.domain import (
 )
 from bot.flow.inbox_item import InboxItem
 from bot.flow.outbox import Delivery, OutboxItem
-from bot.learning.model import Draft, DraftState, Enrollment, FaqEntry, FaqState, Track
+from bot.learning.model import (
+    Draft,
+    DraftState,
+    Enrollment,
+    FaqEntry,
+    FaqState,
+    Track,
+    neutral_faq_question,
+)
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
 from bot.privacy.model import AuditEntry, DashboardGrant, PastCards, PersonData
@@ -1626,28 +1634,39 @@ class FakePrivacyRepository(_Repository):
                 changed += 1
         return changed
 
+    async def unquote_faq(self, user: UserRef) -> int:
+        asked = {q.pk for q in self._uow.rows("questions").values() if q.asker == user}
+        changed = 0
+        for key, entry in self._uow.rows("faq").items():
+            neutral = neutral_faq_question(entry.topics)
+            if entry.question_id in asked and entry.question != neutral:
+                self._uow.put("faq", key, replace(entry, question=neutral))
+                changed += 1
+        return changed
+
     async def asked_by(self, user: UserRef) -> list[tuple[WorkspaceRef, int]]:
         asked = [q for q in self._uow.rows("questions").values() if q.asker == user]
         return [(q.workspace, q.pk) for q in sorted(asked, key=lambda q: q.pk)]
 
-    async def past_cards_of(self, user: UserRef) -> PastCards:
+    async def past_cards_of(self, user: UserRef, *, limit: int) -> PastCards:
         over = (LightningState.HELD, LightningState.CANCELLED)
-        return PastCards(
-            questions=tuple(
-                sorted(
-                    q.pk
-                    for q in self._uow.rows("questions").values()
-                    if q.mentor == user and q.card is not None and q.state is QuestionState.RESOLVED
-                )
+        questions = sorted(
+            (
+                q.pk
+                for q in self._uow.rows("questions").values()
+                if q.mentor == user and q.card is not None and q.state is QuestionState.RESOLVED
             ),
-            lightning=tuple(
-                sorted(
-                    s.stored_id
-                    for s in self._uow.rows("lightning").values()
-                    if s.speaker == user and s.card is not None and s.state in over
-                )
-            ),
+            reverse=True,
         )
+        sessions = sorted(
+            (
+                s.stored_id
+                for s in self._uow.rows("lightning").values()
+                if s.speaker == user and s.card is not None and s.state in over
+            ),
+            reverse=True,
+        )
+        return PastCards(questions=tuple(questions[:limit]), lightning=tuple(sessions[:limit]))
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:
         if user not in self._rows():

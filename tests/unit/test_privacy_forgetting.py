@@ -211,3 +211,18 @@ async def test_the_export_of_an_anonymous_asker_is_true_and_reads_as_for_someone
         "Nothing I can show you about carol here; they can get all of their data with "
         "`/mentor mydata`, or whoever runs Micromentor with `micromentor people export`."
     )
+
+
+async def test_forgetting_a_mentor_redraws_only_their_newest_past_cards(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not hundreds of card updates at once for a long-time mentor: the newest few."""
+    monkeypatch.setattr("bot.privacy.rights.PAST_CARDS_REDRAWN", 1)
+    older = await core.resolved(asker="alice", mentor="bob")
+    newer = await core.resolved(asker="alice", mentor="bob")
+    before = len(core.chat.of("update_card"))
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    assert said.startswith("Done:"), said
+    redrawn = [c.message.plain() for c in core.chat.of("update_card")[before:] if c.message]
+    assert any(f"#{newer}" in m and "someone forgotten" in m for m in redrawn), redrawn
+    assert not any(f"#{older}" in m for m in redrawn), redrawn

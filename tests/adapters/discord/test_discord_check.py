@@ -36,11 +36,11 @@ async def test_a_bot_in_no_server_yet_is_told_the_invite_link_without_failing(
     assert "scope=bot%20applications.commands&permissions=377957239872" in said
 
 
-async def test_a_role_without_an_invite_permission_is_named_with_its_server(
+async def test_a_role_without_an_invite_permission_is_named_with_its_server_as_a_warning(
     discord_env: FakeDiscord,
 ) -> None:
+    # Not a failure: the mentoring channel's overwrites may grant it (`run` checks those).
     discord_env.bot_permissions &= ~(CREATE_PUBLIC_THREADS | ATTACH_FILES)
     [said] = await check_discord(Config())
-    assert said.startswith(f"Discord: in the server 'Acme' (id {discord_env.guild_id})")
-    assert "lack Attach Files, Create Public Threads;" in said
-    assert not said.startswith(NOTE)
+    assert said.startswith(f"{NOTE}Discord: in the server 'Acme' (id {discord_env.guild_id})")
+    assert "lack Attach Files, Create Public Threads (unless granted on the channels" in said

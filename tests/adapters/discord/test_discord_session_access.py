@@ -4,13 +4,18 @@ answered at once and not taken, since its session thread would be invisible to t
 
 from __future__ import annotations
 
+import asyncio
+import re
+from typing import Any
+
 import discord_payloads as p
 import pytest
 from discord_harness import Harness
-from discord_helpers import ephemeral_answer, sub
+from discord_helpers import ephemeral_answer, eventually, sub
 
-from adapters.discord.translate import user_ref, workspace_ref
+from adapters.discord.translate import thread_ref, user_ref, workspace_ref
 from bot.learning.model import DraftState
+from bot.messages import ChatMessage, Mention, text
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?"
 CANNOT_SEE = "you can't see that channel"
@@ -214,3 +219,101 @@ async def test_an_asker_who_lost_sight_of_the_mentoring_channel_hears_by_dm_at_t
     (told,) = [d for d in _dms_to(harness, "alice") if "can't see" in d]
     assert "#mentoring" in told and "#1" in told and "Acme" in told
     assert not [d for d in _dms_to(harness, "bob") if "can't see" in d]  # bob still sees it
+
+
+async def _out_of_sight(harness: Harness, *, dm_fails: bool = False) -> None:
+    """Bob's session with alice, who then loses sight of #mentoring (the next DM to her
+    refused, with `dm_fails`)."""
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    asked = _members_asked(harness)
+    await harness.claim("bob", card)
+    # The session's intro mentions them: its check (in the background) sees them both in sight.
+    await fake.wait_request("GET", MEMBER, count=asked + 1)
+    await harness.adapter.gateway.unseen_checks_done()
+    await fake.restrict_channel(fake.mentoring_id, seen_by=("bob",))
+    if dm_fails:
+        (dm,) = [d for d, u in fake.dm_channels.items() if u == fake.users["alice"]["id"]]
+        fake.fail_next("POST", rf"/channels/{dm}/messages", status=403, code=50007, effect=False)
+
+
+async def _wrapped_up(harness: Harness) -> dict[str, Any]:
+    """The session is up: its wrap-up, posted in its thread."""
+    fake = harness.fake
+    harness.later(21 * 60)
+    await harness.app.runtime.nudge_worker.drain()
+    await fake.wait_until(
+        lambda: any("time's up" in str(m.get("content")) for m in fake.messages.values())
+    )
+    (wrap_up,) = [m for m in fake.messages.values() if "time's up" in str(m.get("content"))]
+    return wrap_up
+
+
+MEMBER = r"/guilds/\d+/members/\d+"
+
+
+def _members_asked(harness: Harness) -> int:
+    return len(
+        [r for r in harness.fake.requests if r.method == "GET" and re.fullmatch(MEMBER, r.path)]
+    )
+
+
+async def test_the_post_is_delivered_without_waiting_for_the_check_of_who_can_still_see_it(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+
+    async def delivered() -> bool:
+        async with harness.app.uow_factory() as uow:
+            return await uow.outbox.pending() == 0
+
+    # Get Guild Member answers slowly (or discord.py sleeps through a 429): the wrap-up's
+    # delivery ends all the same, so its lease can't run out and have it posted twice.
+    await _out_of_sight(harness)
+    member = fake.hold_next("GET", MEMBER)
+    try:
+        await _wrapped_up(harness)
+        await eventually(delivered)
+        assert not [d for d in _dms_to(harness, "alice") if "can't see" in d]
+    finally:
+        member.set()
+        fake.release_holds()
+    await fake.wait_until(lambda: any("can't see" in d for d in _dms_to(harness, "alice")))
+
+
+async def test_a_member_whose_out_of_sight_dm_failed_is_told_at_the_threads_next_post(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    gateway = harness.adapter.gateway
+    await _out_of_sight(harness, dm_fails=True)
+    wrap_up = await _wrapped_up(harness)
+    await gateway.unseen_checks_done()
+    assert not [d for d in _dms_to(harness, "alice") if "can't see" in d]
+
+    alice = user_ref(fake.users["alice"]["id"])
+    thread = thread_ref(int(wrap_up["channel_id"]))
+    again = ChatMessage(body=text("Still there, ", Mention(alice, "alice"), "?"), question_id=1)
+    for _ in range(2):  # told once per thread
+        await gateway.post_in_thread(thread, again)
+        await gateway.unseen_checks_done()
+    assert len([d for d in _dms_to(harness, "alice") if "can't see" in d]) == 1
+
+
+async def test_a_check_still_running_when_the_gateway_closes_is_cancelled(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    gateway = harness.adapter.gateway
+    await _out_of_sight(harness)
+    asked = _members_asked(harness)
+    member = fake.hold_next("GET", MEMBER)
+    try:
+        await _wrapped_up(harness)
+        await fake.wait_request("GET", MEMBER, count=asked + 1)  # the check is under way
+        await gateway.aclose()
+        async with asyncio.timeout(5):  # none left running, though Discord hasn't answered
+            await gateway.unseen_checks_done()
+    finally:
+        member.set()
+    assert not [d for d in _dms_to(harness, "alice") if "can't see" in d]
