@@ -40,7 +40,10 @@ async def check_discord(config: Config) -> list[str]:
             flags = (await client.application_info()).flags
             if not (flags.gateway_guild_members or flags.gateway_guild_members_limited):
                 return [PRIVILEGED_INTENT_OFF]
-        servers = await client.http.get_guilds(_LISTED, with_counts=False)
+        try:
+            servers = await client.http.get_guilds(_LISTED, with_counts=False)
+        except discord.HTTPException as e:
+            return [f"Discord: listing the bot's servers failed ({e.status}); try again"]
         return _server_problems(servers, application_id=client.application_id)
     except discord.LoginFailure:
         return ["Discord: DISCORD_TOKEN was refused (401); copy the bot token again"]

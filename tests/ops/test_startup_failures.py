@@ -159,9 +159,18 @@ async def _accepting_discord(*, flags: int) -> AsyncIterator[str]:
     async def app_info(_: web.Request) -> web.Response:
         return answer(application)
 
+    async def servers(_: web.Request) -> web.Response:
+        # One server whose roles grant the invite link's permissions (a partial guild).
+        server = {"id": "3000", "name": "Acme", "icon": None, "owner": False, "features": []}
+        return web.Response(
+            body=json.dumps([server | {"permissions": "377957239872"}]).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+
     app = web.Application()
     app.router.add_get("/api/v10/users/@me", me)
     app.router.add_get("/api/v10/oauth2/applications/@me", app_info)
+    app.router.add_get("/api/v10/users/@me/guilds", servers)
     async with _serving(app) as base:
         yield base
 
