@@ -138,26 +138,28 @@ def _forget(ctx: Context, workspace: WorkspaceRef) -> None:
 
 
 async def answered_before(
-    ctx: Context, workspace: WorkspaceRef, question: str, topics: Sequence[str]
+    ctx: Context,
+    workspace: WorkspaceRef,
+    question: str,
+    topics: Sequence[str],
+    *,
+    min_score: float = _AT_ASK,
 ) -> list[FaqEntry]:
-    """FAQ entries that may answer `question` (shown before similar questions)."""
+    """FAQ entries that may answer `question` (shown before similar questions); none with
+    ``[faq] shown = 0``."""
     shown = ctx.config.faq.shown
     if not shown:
         return []
     entries = await visible_faq(ctx, workspace)
-    return rank_faq(entries, question, topics, limit=shown, min_score=_AT_ASK)
+    return rank_faq(entries, question, topics, limit=shown, min_score=min_score)
 
 
 async def answers_it(
     ctx: Context, workspace: WorkspaceRef, question: str, topics: Sequence[str]
 ) -> list[FaqEntry]:
     """FAQ entries so like `question` that they likely answer it: the question is held as a
-    draft and they are offered first (`bot.learning.drafts`). Off with ``[faq] shown = 0``."""
-    shown = ctx.config.faq.shown
-    if not shown:
-        return []
-    entries = await visible_faq(ctx, workspace)
-    return rank_faq(entries, question, topics, limit=shown, min_score=_HOLD)
+    draft and they are offered first (`bot.learning.drafts`)."""
+    return await answered_before(ctx, workspace, question, topics, min_score=_HOLD)
 
 
 def _short(s: str, n: int) -> str:
