@@ -465,7 +465,7 @@ async def test_email_rows_are_looked_up_with_their_own_workspaces_token(
     """Installed in two workspaces (OAuth: no SLACK_BOT_TOKEN), every e-mail row was refused
     as "look-up by e-mail needs Slack"; with a SLACK_BOT_TOKEN, T2's rows were looked up in the
     token's workspace. Each row is looked up with its own workspace's installation token."""
-    from bot.cli import _slack_email_lookup
+    from bot.cli.data_commands import slack_email_lookup
     from storage.slack_installations import SlackInstallation, SlackInstallations
     from tests.adapters.slack.fake_slack import FakeSlack
 
@@ -487,7 +487,7 @@ async def test_email_rows_are_looked_up_with_their_own_workspaces_token(
             HEADER + "slack:T1,,bob@example.com,,python,no\nslack:T2,,ann@example.com,,sql,no\n"
         )
         said: list[str] = []
-        lookup = _slack_email_lookup(app.engine)
+        lookup = slack_email_lookup(app.engine)
         code = await import_roster(app.bus, app.uow_factory, csv, out=said.append, by_email=lookup)
         assert code == 0, said
         async with app.uow_factory() as uow:
@@ -498,13 +498,13 @@ async def test_email_rows_are_looked_up_with_their_own_workspaces_token(
         said.clear()
         await installations.deactivate("T2")  # uninstalled there since
         csv.write_text(HEADER + "slack:T2,,ann@example.com,,go,no\n")
-        lookup = _slack_email_lookup(app.engine)
+        lookup = slack_email_lookup(app.engine)
         assert await import_roster(app.bus, app.uow_factory, csv, out=said.append, by_email=lookup)
         assert "needs the app installed in slack:T2" in "\n".join(said), said
         # A bot token of another workspace in the environment is not used for T2's rows.
         said.clear()
         monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-one")
-        lookup = _slack_email_lookup(app.engine)
+        lookup = slack_email_lookup(app.engine)
         assert await import_roster(app.bus, app.uow_factory, csv, out=said.append, by_email=lookup)
         assert "(SLACK_BOT_TOKEN is another workspace's)" in "\n".join(said), said
         assert [fake.token_of(c) for c in fake.to("users.lookupByEmail")] == [
