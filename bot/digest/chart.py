@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 from bot.digest.figures import Digest
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 CHART_HINT = (
@@ -28,6 +32,7 @@ _MENTORS = "#4a6fa5"  # topics: mentors who list it
 _GAP = "#d9534f"  # topics: mentors, where that is a skill gap
 # A topic nobody mentors still gets a visible bar this long (labelled 0), not an invisible one.
 GAP_STUB = 0.12
+_TITLE_PAD = 20  # points: room for the legend's one row under each title
 
 
 def render_digest_chart(digest: Digest) -> bytes:
@@ -68,8 +73,8 @@ def draw_digest_chart(digest: Digest) -> Figure:
     counts.set_xticks(list(xs), labels)
     counts.yaxis.set_major_locator(MaxNLocator(integer=True))  # questions come whole
     counts.set_ylim(bottom=0, top=max(1, *now, *before) * 1.15)
-    counts.set_title("Questions")
-    counts.legend(frameon=False, fontsize=8)
+    counts.set_title("Questions", pad=_TITLE_PAD)
+    _legend_under_title(counts, counts.get_legend_handles_labels()[0])
     shown = list(digest.coverage[:8])[::-1]
     if shown:
         ys = range(len(shown))
@@ -95,16 +100,31 @@ def draw_digest_chart(digest: Digest) -> Figure:
             handles.append(Patch(color=_MENTORS, label="mentors"))
         if gaps & set(shown):
             handles.append(Patch(color=_GAP, label="mentors: skill gap"))
-        topics.legend(handles=handles, frameon=False, fontsize=8, loc="lower right")
+        _legend_under_title(topics, handles)
     else:
         topics.text(0.5, 0.5, "no topics asked", ha="center", va="center")
         topics.set_axis_off()
-    # Only the most asked fit: the title says so when some are left out.
+    # Only the most asked fit: the title says so when some are left out (the legend says
+    # what the bars are; a title long enough to say it too ran off the figure).
     most = (
         f"Top {len(shown)} of {len(digest.coverage)} topics"
         if len(digest.coverage) > 8
         else "Topics"
     )
-    topics.set_title(f"{most}: questions asked and mentors who list them")
+    topics.set_title(f"{most} asked, and who mentors them", pad=_TITLE_PAD)
     fig.suptitle(f"Micromentor {digest.week.label}")
     return fig
+
+
+def _legend_under_title(ax: Axes, handles: Sequence[Artist]) -> None:
+    """The legend in one row between the title and the plot: inside the plot it sat on bars
+    (the longest ones are at the top or the right, where a corner legend goes)."""
+    ax.legend(
+        handles=handles,
+        frameon=False,
+        fontsize=8,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=max(1, len(handles)),
+        borderaxespad=0.2,
+    )

@@ -124,3 +124,21 @@ def test_a_workspaces_first_week_is_charted_without_a_week_before_it(digest: Dig
     counts = draw_digest_chart(first).axes[0]
     assert [t.get_text() for t in counts.get_legend().get_texts()] == ["2026-W48"]
     assert len(_bars(counts)) == 4  # asked, claimed, resolved, unanswered: this week's only
+
+
+def test_with_many_topics_the_title_fits_and_the_legend_covers_no_bar(digest: Digest) -> None:
+    """Seen in a real digest: 18 topics clipped the title at the figure's edge and the legend,
+    in the corner of the axes, sat on the last topic's bars."""
+    names = ["python packaging", "career growth", "kubernetes", "concurrency"]
+    many = tuple(TopicCoverage(f"{names[i % 4]} {i}", 19 - i, i % 2) for i in range(18))
+    fig = draw_digest_chart(replace(digest, coverage=many, gaps=many[1::2]))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    edge = fig.bbox
+    for ax in fig.axes:
+        title = ax.title.get_window_extent(renderer)
+        assert edge.x0 <= title.x0 and title.x1 <= edge.x1, (ax.get_title(), title, edge)
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert edge.x0 <= legend.x0 and legend.x1 <= edge.x1 and legend.y0 >= edge.y0
+        covered = [b for b in _bars(ax) if b.get_window_extent(renderer).overlaps(legend)]
+        assert covered == [], ax.get_title()
