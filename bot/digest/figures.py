@@ -414,7 +414,7 @@ def digest_message(
                         (", " if i else ""),
                         UserText(c.topic),
                         f" {c.asked}/{c.mentors}",
-                        f" (+{c.related} related)" if c.related else "",
+                        f" (+{c.related} with a related skill)" if c.related else "",
                     )
                 ],
             )

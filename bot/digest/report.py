@@ -81,6 +81,15 @@ async def print_digest(
                 )
                 return 2
             weeks.append(wanted)
+        if not week and workspaces[0] is not _NOBODY_YET:
+            # Chat's `/mentoradmin digest` and the dashboard show this week so far: an admin
+            # comparing them is told why these figures differ, and how to see that week here.
+            this_week = IsoWeek.containing(now, workspace_timezone(workspaces[0], config))
+            print(
+                f"micromentor digest: the last full week, {weeks[0].label}, as the weekly post "
+                f"has it; `--week {this_week.label}` for this week so far",
+                file=sys.stderr,
+            )
         for ws, wanted in zip(workspaces, weeks, strict=True):
             digest = await load_digest(uow, config, ws, wanted, now=now, related=related)
             print(f"== {ws.name or ws.ref.key()} ==")

@@ -318,3 +318,25 @@ def test_debug_logging_keeps_the_chart_libraries_quiet(monkeypatch: pytest.Monke
             assert logging.getLogger(name).isEnabledFor(logging.WARNING), name
     finally:
         root.setLevel(before)
+
+
+def test_a_digest_without_a_week_says_which_week_it_is_and_how_to_see_this_one(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    """Chat's `/mentoradmin digest` and the dashboard show this week so far; the command line,
+    the last full week: an admin who compared them saw zeros here and no reason why."""
+    from datetime import UTC, datetime, timedelta
+
+    tmp, capsys = cli
+    _with_console_workspace(tmp)
+    capsys.readouterr()
+    assert main(["digest"]) == 0
+    out, err = capsys.readouterr()
+    now = datetime.now(UTC)
+    year, week, _ = now.isocalendar()
+    last_year, last_week, _ = (now - timedelta(days=7)).isocalendar()
+    assert f"the last full week, {last_year}-W{last_week:02d}," in err, err
+    assert f"`--week {year}-W{week:02d}` for this week so far" in err, err
+    assert f"{last_year}-W{last_week:02d}" in out
+    assert main(["digest", "--week", f"{year}-W{week:02d}"]) == 0
+    assert "last full week" not in capsys.readouterr().err

@@ -149,7 +149,7 @@ def test_mentors_with_a_related_skill_are_said_beside_a_topics_own_mentors() -> 
     assert (covered.mentors, covered.related) == (1, 2)
     assert [c.topic for c in digest.gaps] == ["salary negotiation"]
     body = digest_message(digest).plain()
-    assert "salary negotiation 1/1 (+2 related)" in body
+    assert "salary negotiation 1/1 (+2 with a related skill)" in body
     assert "(1 asked, only 1 mentor; 2 more with a related skill)" in body
 
 
