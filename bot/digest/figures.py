@@ -366,7 +366,7 @@ def digest_message(
             f"{t.unanswered} unanswered{vs(t.unanswered, p.unanswered)}"
             + (f" · {t.expired} expired" if t.expired else "")
             + (f" · {t.cancelled} cancelled" if t.cancelled else "")
-            + (f" · {t.still_open} still open" if t.still_open else ""),
+            + (f" · {t.still_open} not resolved yet" if t.still_open else ""),
         ),
         text(
             Bold("Median time: "),

@@ -38,7 +38,7 @@ def test_a_week_across_new_year_says_each_ends_year() -> None:
 def test_the_first_week_of_a_workspace_compares_with_nothing() -> None:
     this = WeekTally(asked=3, claimed=2, resolved=1, still_open=2, average_rating=4.0, ratings=1)
     first = _body(IsoWeek(2026, 48), this, known=False)
-    assert "3 asked · 2 claimed · 1 resolved · 0 unanswered · 2 still open" in first
+    assert "3 asked · 2 claimed · 1 resolved · 0 unanswered · 2 not resolved yet" in first
     assert "vs last week" not in first and "last week" not in first
     assert "helpfulness: 4.0/5 from 1 rating · clarity: no ratings" in first
     later = _body(IsoWeek(2026, 48), this)
@@ -49,6 +49,8 @@ def test_the_first_week_of_a_workspace_compares_with_nothing() -> None:
 def test_expired_and_cancelled_questions_are_counted_so_the_figures_add_up() -> None:
     this = WeekTally(asked=7, claimed=6, resolved=1, expired=1, cancelled=1, still_open=4)
     body = _body(IsoWeek(2026, 48), this)
-    assert "1 resolved (+1) · 0 unanswered (±0) · 1 expired · 1 cancelled · 4 still open" in body
+    assert (
+        "1 resolved (+1) · 0 unanswered (±0) · 1 expired · 1 cancelled · 4 not resolved yet" in body
+    )
     quiet = _body(IsoWeek(2026, 48), WeekTally(asked=1, resolved=1))
     assert "expired" not in quiet and "cancelled" not in quiet  # only when there are some
