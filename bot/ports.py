@@ -787,6 +787,13 @@ class DraftRepository(Protocol):
         """Move every pending draft of `asker` in `workspace` to `state`; returns their ids."""
         ...
 
+    async def count_answered(
+        self, workspace: WorkspaceRef, since: datetime, until: datetime
+    ) -> int:
+        """How many drafts held in `[since, until)` their asker closed with [That answers it]:
+        questions the FAQ answered before they were posted."""
+        ...
+
 
 class FaqRepository(Protocol):
     """FAQ entries (`bot.learning.faq`)."""
@@ -823,10 +830,12 @@ class FollowUpRepository(Protocol):
         asker: UserRef,
         since: datetime,
         *,
-        until: datetime | None = None,
+        up_to: tuple[datetime, int] | None = None,
     ) -> list[tuple[str, ...]]:
-        """The topics of each question `asker` asked since `since` (and up to `until`, when
-        given; cancelled ones left out)."""
+        """The topics of each question `asker` asked since `since` (cancelled ones left out),
+        and with `up_to=(at, number)` asked up to that question: before `at`, or at `at` with a
+        number up to `number` (questions asked at the same instant, in the order they got
+        their numbers)."""
         ...
 
     async def mentors_met(

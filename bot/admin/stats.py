@@ -39,6 +39,8 @@ async def show_stats(cmd: ShowStats, ctx: Context) -> None:
         else "n/a"
     )
     clarity = f"{f.average_clarity:.1f}/5" if f.average_clarity else "n/a"
+    # Held as drafts and closed with [That answers it]: no mentor was pinged for them.
+    spared = await ctx.uow.drafts.count_answered(cmd.actor.workspace, _BEGINNING, end)
     roster = await ctx.services.roster.snapshot(ctx.uow, cmd.actor.workspace)
     await audit(ctx, cmd.actor, "stats")
     ctx.reply(
@@ -52,6 +54,10 @@ async def show_stats(cmd: ShowStats, ctx: Context) -> None:
                         f"to resolve: {minutes_text(f.median_minutes_to_resolve)}"
                     ),
                     text(f"Average rating: {rating}; question clarity: {clarity}"),
+                    text(
+                        f"FAQ: {spared} question{'s' if spared != 1 else ''} answered before "
+                        "they were posted"
+                    ),
                     text(f"Mentors: {len(roster.profiles)}"),
                 ]
             ),

@@ -15,7 +15,7 @@ from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState, Workspace
 from bot.learning.coaching import coach
 from bot.learning.commands import AnsweredByFaq, EditDraft, PostDraft
-from bot.learning.faq import answered_before, answers_it, faq_lines
+from bot.learning.faq import FaqMatch, faq_lines
 from bot.learning.forms import draft_done, no_draft
 from bot.learning.model import Draft, DraftState, FaqEntry
 from bot.messagebus import Context, Refusal
@@ -26,10 +26,17 @@ __all__ = ["close_answered", "edit_draft", "hold_as_draft", "post_draft", "retir
 
 
 async def hold_as_draft(
-    cmd: AskQuestion, body: str, topics: Sequence[str], ws: Workspace, ctx: Context
+    cmd: AskQuestion,
+    body: str,
+    topics: Sequence[str],
+    ws: Workspace,
+    ctx: Context,
+    *,
+    faq: FaqMatch,
 ) -> bool:
     """Keep the question as a draft when it needs coaching or an FAQ entry likely answers it
-    (True: the preview is the reply). A draft posted as is (`cmd.coached`) is held no more.
+    (`faq`, ranked once by the ask; True: the preview is the reply). A draft posted as is
+    (`cmd.coached`) is held no more.
 
     A question sent from an edited draft's form replaces that draft either way, but only while
     it is pending: a draft is posted once, so the edit of a draft already posted as it was (or
@@ -46,7 +53,7 @@ async def hold_as_draft(
     if cmd.coached:
         return False
     suggestions = () if ctx.config.ask.coaching == "off" else coach(body, topics).suggestions
-    sure = await answers_it(ctx, ws.ref, body, topics)
+    sure = faq.holding
     if not suggestions and not sure:
         return False  # the question is posted: `retire_waiting` at its write
     await retire_waiting(ctx, ws.ref, cmd.actor.user)
@@ -63,8 +70,7 @@ async def hold_as_draft(
     if not suggestions:
         ctx.reply(_faq_first(draft, sure))
         return True
-    faq = sure or await answered_before(ctx, ws.ref, body, topics)
-    ctx.reply(_preview(draft, suggestions, faq_lines(faq), answered=bool(sure)))
+    ctx.reply(_preview(draft, suggestions, faq_lines(faq.on_draft), answered=bool(sure)))
     return True
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
@@ -38,10 +39,11 @@ from bot.recognition.badges import faq_answer_written
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
+    "FaqMatch",
     "answered_before",
-    "answers_it",
     "confirm_faq",
     "faq_lines",
+    "match_faq",
     "rank_faq",
     "retire_faq",
     "save_faq",
@@ -85,8 +87,21 @@ def rank_faq(
     limit: int,
     min_score: float,
 ) -> list[FaqEntry]:
-    """The entries most like `query` (0–100: half the share of its words and topics an entry
-    holds, topics counting double; half fuzzy similarity with the entry's question)."""
+    """The entries most like `query`, best first (`_scored`)."""
+    return [e for _, e in _scored(entries, query, topics, limit=limit, min_score=min_score)]
+
+
+def _scored(
+    entries: Sequence[FaqEntry],
+    query: str,
+    topics: Sequence[str],
+    *,
+    limit: int,
+    min_score: float,
+) -> list[tuple[float, FaqEntry]]:
+    """The entries most like `query` with their scores (0–100: half the share of its words and
+    topics an entry holds, topics counting double; half fuzzy similarity with the entry's
+    question), best first."""
     wanted = _terms(query)
     wanted_topics = set(topics)
     if not (wanted or wanted_topics) or limit <= 0:
@@ -104,7 +119,7 @@ def rank_faq(
         if score >= min_score:
             scored.append((score, e.number, e))
     scored.sort(key=lambda s: (-s[0], -s[1]))
-    return [e for _, _, e in scored[:limit]]
+    return [(score, e) for score, _, e in scored[:limit]]
 
 
 def _asked(e: FaqEntry) -> set[str]:
@@ -137,29 +152,44 @@ def _forget(ctx: Context, workspace: WorkspaceRef) -> None:
     ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("faq", workspace)))
 
 
-async def answered_before(
-    ctx: Context,
-    workspace: WorkspaceRef,
-    question: str,
-    topics: Sequence[str],
-    *,
-    min_score: float = _AT_ASK,
-) -> list[FaqEntry]:
-    """FAQ entries that may answer `question` (shown before similar questions); none with
-    ``[faq] shown = 0``."""
+@dataclass(frozen=True, slots=True)
+class FaqMatch:
+    """The FAQ ranked once for one question: what is shown with it and what holds it."""
+
+    shown: tuple[FaqEntry, ...] = ()  # "Answered before" when it is posted (`_AT_ASK`)
+    # So like the question that they likely answer it (`_HOLD`): it is held as a draft and
+    # they are offered first (`bot.learning.drafts`). The best of `shown`, as ranked alone.
+    holding: tuple[FaqEntry, ...] = ()
+
+    @property
+    def on_draft(self) -> tuple[FaqEntry, ...]:
+        """What a held draft shows: the entries that hold it, else those that would be shown."""
+        return self.holding or self.shown
+
+
+async def match_faq(
+    ctx: Context, workspace: WorkspaceRef, question: str, topics: Sequence[str]
+) -> FaqMatch:
+    """The FAQ entries that may answer `question` (shown before similar questions), and those
+    that likely do; none with ``[faq] shown = 0``. One ranking serves both: the entries scoring
+    `_HOLD` come first among those scoring `_AT_ASK`, so the first `shown` of the one are the
+    first `shown` of the other."""
     shown = ctx.config.faq.shown
     if not shown:
-        return []
+        return FaqMatch()
     entries = await visible_faq(ctx, workspace)
-    return rank_faq(entries, question, topics, limit=shown, min_score=min_score)
+    scored = _scored(entries, question, topics, limit=shown, min_score=_AT_ASK)
+    return FaqMatch(
+        shown=tuple(e for _, e in scored),
+        holding=tuple(e for score, e in scored if score >= _HOLD),
+    )
 
 
-async def answers_it(
+async def answered_before(
     ctx: Context, workspace: WorkspaceRef, question: str, topics: Sequence[str]
 ) -> list[FaqEntry]:
-    """FAQ entries so like `question` that they likely answer it: the question is held as a
-    draft and they are offered first (`bot.learning.drafts`)."""
-    return await answered_before(ctx, workspace, question, topics, min_score=_HOLD)
+    """FAQ entries that may answer `question` (`match_faq`'s shown ones)."""
+    return list((await match_faq(ctx, workspace, question, topics)).shown)
 
 
 def _short(s: str, n: int) -> str:
@@ -281,7 +311,7 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
         entry.state = FaqState.ACTIVE
         await ctx.uow.faq.update(entry)
         if entry.author != actor.user:
-            _tell_author(ctx, entry, actor, "updated", answer)
+            await _tell_author(ctx, entry, actor, "updated", answer)
         said = (
             f"FAQ {entry.number} is updated and back in use: people asking something like "
             f"#{q.number} see it first again."
@@ -327,9 +357,12 @@ def _tell_asker(ctx: Context, entry: FaqEntry, asker: UserRef, number: int) -> N
     )
 
 
-def _tell_author(ctx: Context, entry: FaqEntry, actor: Actor, did: str, answer: str) -> None:
+async def _tell_author(ctx: Context, entry: FaqEntry, actor: Actor, did: str, answer: str) -> None:
     """The author of an entry someone else (an admin) changed hears what was done to it, and
-    that the accuracy checks now go to whoever changed it."""
+    that the accuracy checks now go to whoever changed it. A forgotten author is told nothing:
+    the entry's author is then a tombstone with no person behind it."""
+    if await ctx.uow.people.get(entry.author) is None:
+        return
     said: list[Text] = [
         text(UserText(actor.name or "An admin"), f" {did} your answer in FAQ {entry.number}.")
     ]
@@ -431,7 +464,7 @@ async def retire_faq(cmd: RetireFaq, ctx: Context) -> None:
     await ctx.uow.nudges.cancel_subject(NudgeKind.FAQ_VERIFY, entry.number)
     _forget(ctx, entry.workspace)
     if entry.author != cmd.actor.user:
-        _tell_author(ctx, entry, cmd.actor, "retired", "")
+        await _tell_author(ctx, entry, cmd.actor, "retired", "")
     ctx.reply(f"FAQ {entry.number} is retired and no longer shown. Thanks for keeping it true!")
 
 

@@ -167,19 +167,9 @@ async def _longer_chat(ctx: Context, q: Question) -> Text | None:
     number is lower)."""
     cfg = ctx.config.followup
     since = q.created_at - timedelta(days=cfg.repeat_days)
-    tick = timedelta(microseconds=1)  # the finest time stored
     asked = await ctx.uow.followups.asked_topics(
-        q.workspace, q.asker, since, until=q.created_at - tick
+        q.workspace, q.asker, since, up_to=(q.created_at, q.number)
     )
-    asked += [
-        other.topics
-        for other in await ctx.uow.questions.created_between(
-            q.workspace, q.created_at, q.created_at + tick
-        )
-        if other.asker == q.asker
-        and other.number <= q.number
-        and other.state is not QuestionState.CANCELLED
-    ]
     counts = Counter(t for topics in asked for t in set(topics))
     repeated = [t for t in q.topics if counts[t] >= cfg.repeat_count]
     if not repeated:

@@ -40,6 +40,8 @@ class Enrollment:
     started_at: datetime
     next_lesson: int = 1  # the lesson (1-based) that comes next
     last_sent_at: datetime | None = None
+    # When the last lesson was sent: no lesson is to come. The course is complete only once
+    # that lesson's quick check is answered too (its number in `checks_answered`).
     completed_at: datetime | None = None
     stopped_at: datetime | None = None
     checks_right: int = 0

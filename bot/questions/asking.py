@@ -15,7 +15,7 @@ from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.hygiene import has_visible_text, strip_invisible
 from bot.learning.drafts import hold_as_draft, retire_waiting
-from bot.learning.faq import answered_before, faq_lines
+from bot.learning.faq import FaqMatch, faq_lines, match_faq
 from bot.learning.model import FaqEntry
 from bot.matching import RankedMentor, Reading
 from bot.matching.perspectives import STAGES
@@ -121,7 +121,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     await _within_limits(ctx, actor.user, body, ws.ref)
     reading = await read_question(ctx, ws.ref, body)
     topics = list(reading.topics)
-    if await hold_as_draft(cmd, body, topics, ws, ctx):
+    faq = await match_faq(ctx, ws.ref, body, topics)  # once: for holding it and for showing
+    if await hold_as_draft(cmd, body, topics, ws, ctx, faq=faq):
         return
     ranked = await rank_for(
         ctx,
@@ -150,8 +151,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         draft.notified = draft.suggested
     names = await names_for(ctx, draft.suggested)
     names[actor.user] = actor.name
-    faq = await answered_before(ctx, ws.ref, body, topics)
-    similar = await similar_resolved(ctx, draft, covered={e.question_id for e in faq})
+    similar = await similar_resolved(ctx, draft, covered={e.question_id for e in faq.shown})
     waited = await _median_minutes_to_claim(ctx, ws.ref)
     away = [] if ranked else await away_for(ctx, workspace=ws.ref, topics=topics, asker=actor.user)
     only_you = False
@@ -182,7 +182,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
             waited,
             reading,
             ctx,
-            faq,
+            _not_seen(faq, posted_from_draft=cmd.coached),
             away=away,
             back=back,
             only_you=only_you,
@@ -256,6 +256,14 @@ async def similar_resolved(
             if len(found) == wanted:
                 break
     return found
+
+
+def _not_seen(faq: FaqMatch, *, posted_from_draft: bool) -> list[FaqEntry]:
+    """The "Answered before" entries to list with the posted question: none the asker was just
+    shown on the draft they posted it from ([Post as is], [Post my question anyway]), where the
+    question was offered its entries the same way (`FaqMatch.on_draft`)."""
+    seen = {e.number for e in faq.on_draft} if posted_from_draft else set()
+    return [e for e in faq.shown if e.number not in seen]
 
 
 def _confirmation(

@@ -148,6 +148,19 @@ class SqlDraftRepository(Repository):
         )
         return sorted(result.scalars().all())
 
+    async def count_answered(
+        self, workspace: WorkspaceRef, since: datetime, until: datetime
+    ) -> int:
+        count = await self._session.scalar(
+            sa.select(sa.func.count()).where(
+                DRAFT.c.workspace == workspace.key(),
+                DRAFT.c.state == DraftState.ANSWERED.value,
+                DRAFT.c.created_at >= since,
+                DRAFT.c.created_at < until,
+            )
+        )
+        return int(count or 0)
+
 
 def _faq(row: sa.Row[Any]) -> FaqEntry:
     return FaqEntry(
@@ -254,7 +267,7 @@ class SqlFollowUpRepository(Repository):
         asker: UserRef,
         since: datetime,
         *,
-        until: datetime | None = None,
+        up_to: tuple[datetime, int] | None = None,
     ) -> list[tuple[str, ...]]:
         query = sa.select(QUESTION.c.topics).where(
             QUESTION.c.asker == asker.key(),
@@ -262,8 +275,14 @@ class SqlFollowUpRepository(Repository):
             QUESTION.c.created_at >= since,
             QUESTION.c.state != QuestionState.CANCELLED.value,
         )
-        if until is not None:
-            query = query.where(QUESTION.c.created_at <= until)
+        if up_to is not None:
+            at, number = up_to  # numbers are the workspace's, as is every question here
+            query = query.where(
+                sa.or_(
+                    QUESTION.c.created_at < at,
+                    sa.and_(QUESTION.c.created_at == at, QUESTION.c.number <= number),
+                )
+            )
         rows = await self._session.execute(query)
         return [tuple(topics) for (topics,) in rows]
 

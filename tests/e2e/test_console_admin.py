@@ -30,6 +30,7 @@ async def test_stats_show_counts_times_and_ratings(console: ConsoleDriver) -> No
         "Questions: 2 — open 1, claimed 0, resolved 1, expired 0, cancelled 0, unanswered 0",
         "Median time to claim: 6 min; to resolve: 16 min",
         "Average rating: 4.0/5 (1 rating); question clarity: n/a",
+        "FAQ: 0 questions answered before they were posted",
         "Mentors: 1",
     )
 

@@ -4,7 +4,7 @@ that asker in that workspace, and only those."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.learning.model import Draft, DraftState
 from bot.refs import UserRef, WorkspaceRef
@@ -44,3 +44,24 @@ async def test_close_pending_retires_only_the_askers_waiting_drafts_here(
     ]
     async with uow_factory() as uow:
         assert await uow.drafts.close_pending(WS, ASKER, DraftState.REPLACED) == []
+
+
+async def test_drafts_the_faq_answered_are_counted_per_workspace_and_period(
+    uow_factory: UowFactory,
+) -> None:
+    later = T0 + timedelta(days=7)
+    async with uow_factory() as uow:
+        for ws, state, at in [
+            (WS, DraftState.ANSWERED, T0),
+            (WS, DraftState.ANSWERED, T0 + timedelta(days=1)),
+            (WS, DraftState.ANSWERED, later),  # the period is [since, until)
+            (WS, DraftState.POSTED, T0),
+            (WS, DraftState.PENDING, T0),
+            (ELSEWHERE, DraftState.ANSWERED, T0),
+        ]:
+            await uow.drafts.add(Draft(ws, ASKER, "Help?", at, state=state))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.drafts.count_answered(WS, T0, later) == 2
+        assert await uow.drafts.count_answered(WS, T0, later + timedelta(days=1)) == 3
+        assert await uow.drafts.count_answered(ELSEWHERE, T0, later) == 1

@@ -174,6 +174,34 @@ async def test_past_sessions_give_topics_asked_mentors_met_and_topic_ratings(
     assert q is not None and q.wanted_stage == "senior"
 
 
+async def test_topics_asked_up_to_a_question_count_those_at_its_instant_by_number(
+    uow_factory: UowFactory,
+) -> None:
+    """`up_to=(at, number)`: every question before `at`, and those at `at` numbered up to
+    `number` (asked at one instant, they count in the order they got their numbers)."""
+    asked: list[Question] = []
+    async with uow_factory() as uow:
+        for topic, at in [
+            ("earlier", T0 - timedelta(minutes=1)),
+            ("first", T0),
+            ("cancelled", T0),
+            ("second", T0),
+            ("third", T0),
+            ("later", T0 + timedelta(microseconds=1)),
+        ]:
+            q = Question(workspace=WS, asker=ASKER, text="Help?", created_at=at, topics=(topic,))
+            asked.append(await uow.questions.add(q))
+        cancelled = asked[2].moved(Transition.CANCEL)
+        await uow.questions.update(cancelled, expected_state=QuestionState.OPEN)
+        await uow.commit()
+    second = asked[3]
+    async with uow_factory() as uow:
+        topics = await uow.followups.asked_topics(
+            WS, ASKER, T0 - timedelta(days=1), up_to=(T0, second.number)
+        )
+    assert sorted(topics) == [("earlier",), ("first",), ("second",)]
+
+
 async def test_mentors_met_on_anonymous_questions_only(uow_factory: UowFactory) -> None:
     """Who took the asker's anonymous questions: the mentors a public kudos would give away."""
     await _question(uow_factory, mentor=MENTOR, resolved=True)

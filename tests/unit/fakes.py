@@ -1412,6 +1412,17 @@ class FakeDraftRepository(_Repository):
         ]
         return [n for n in sorted(waiting) if await self.close(n, state)]
 
+    async def count_answered(
+        self, workspace: WorkspaceRef, since: datetime, until: datetime
+    ) -> int:
+        return sum(
+            1
+            for d in self._rows().values()
+            if d.workspace == workspace
+            and d.state is DraftState.ANSWERED
+            and since <= d.created_at < until
+        )
+
 
 class FakeFaqRepository(_Repository):
     table = "faq"
@@ -1481,13 +1492,13 @@ class FakeFollowUpRepository(_Repository):
         asker: UserRef,
         since: datetime,
         *,
-        until: datetime | None = None,
+        up_to: tuple[datetime, int] | None = None,
     ) -> list[tuple[str, ...]]:
         return [
             q.topics
             for q in self._asked(workspace, asker)
             if q.created_at >= since
-            and (until is None or q.created_at <= until)
+            and (up_to is None or (q.created_at, q.number) <= up_to)
             and q.state is not QuestionState.CANCELLED
         ]
 

@@ -33,6 +33,7 @@ async def test_stats_with_no_questions_show_zeros_and_no_times(core: Core) -> No
         "Questions: 0 — open 0, claimed 0, resolved 0, expired 0, cancelled 0, unanswered 0",
         "Median time to claim: n/a; to resolve: n/a",
         "Average rating: n/a; question clarity: n/a",
+        "FAQ: 0 questions answered before they were posted",
         "Mentors: 1",
     ]
 
