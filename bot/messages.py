@@ -27,6 +27,7 @@ __all__ = [
     "filled",
     "lines",
     "parse_custom_id",
+    "shortened",
     "text",
     "when",
 ]
@@ -156,6 +157,13 @@ def filled(template: str, **names: str) -> Text:
     text (a channel's or a server's name is its admins' to choose, never markup)."""
     parts = re.split(r"\{(\w+)\}", template)
     return text(*(UserText(names[p]) if i % 2 else p for i, p in enumerate(parts)))
+
+
+def shortened(s: str, n: int) -> str:
+    """`s` on one line (its runs of spaces and line breaks as one space), cut with "…" to at
+    most `n` characters: a quote of what someone wrote, in a line of the bot's."""
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def lines(parts: Iterable[Text]) -> Text:

@@ -15,7 +15,7 @@ from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState, Workspace
 from bot.learning.coaching import coach
 from bot.learning.commands import AnsweredByFaq, EditDraft, PostDraft
-from bot.learning.faq import FaqMatch, faq_lines
+from bot.learning.faq_match import FaqMatch, faq_lines
 from bot.learning.forms import draft_done, no_draft
 from bot.learning.model import Draft, DraftState, FaqEntry
 from bot.messagebus import Context, Refusal

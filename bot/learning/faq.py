@@ -13,12 +13,7 @@ even though the change may tell an admin who asked)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from rapidfuzz import fuzz
 
 from bot.actors import ensure_person, is_admin, load_question, require_workspace, workspace_of
 from bot.commands import Actor
@@ -31,189 +26,37 @@ from bot.learning.commands import (
     UnquoteFaq,
     UpdateFaq,
 )
+from bot.learning.faq_match import (
+    SEARCH_SCORE,
+    faq_lines,
+    forget_visible,
+    rank_faq,
+    search_terms,
+    visible_faq,
+    words_removed,
+)
 from bot.learning.model import FaqEntry, FaqState, neutral_faq_question
 from bot.messagebus import Context, Refusal
-from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
+from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, shortened, text
 from bot.nudges.quiet_hours import wait_for_working_hours
 from bot.recognition.badges import faq_answer_written
-from bot.refs import UserRef, WorkspaceRef
+from bot.refs import UserRef
 
 __all__ = [
-    "FaqMatch",
-    "answered_before",
+    "MAX_ANSWER",
+    "MIN_ANSWER",
+    "answer_problem",
     "confirm_faq",
-    "faq_lines",
-    "match_faq",
-    "rank_faq",
     "retire_faq",
     "save_faq",
     "search_faq",
     "unquote_faq",
     "update_faq",
     "verify_faq",
-    "visible_faq",
 ]
 
 MIN_ANSWER = 10
 MAX_ANSWER = 1000
-_WORDS = re.compile(r"[a-z0-9][a-z0-9+#]*")
-_IGNORE = frozenset(
-    """a an and are as at be by can do does for from how i in is it me my of on or our should
-    the to we what when where which who why with you your faq please help""".split()
-)
-_AT_ASK = 55.0  # an entry must score this much to be shown when someone asks
-# ...and this much to hold the question back, offering the entry before any mentor is pinged.
-# Measured on the console's pandas examples: rewordings of an entry's question score 76-92, a
-# different question on the same topic 45-71 (a pivot against a groupby entry: 70.6).
-_HOLD = 75.0
-_SEARCH = 30.0  # ...and this much for `/askmentor faq <words>`
-
-
-def _terms(s: str) -> set[str]:
-    """Lower-case words without filler; a trailing plural "s" dropped, so "columns" meets "column"."""
-    out: set[str] = set()
-    for w in _WORDS.findall(s.lower()):
-        if w in _IGNORE or len(w) < 2:
-            continue
-        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
-    return out
-
-
-def rank_faq(
-    entries: Sequence[FaqEntry],
-    query: str,
-    topics: Sequence[str] = (),
-    *,
-    limit: int,
-    min_score: float,
-) -> list[FaqEntry]:
-    """The entries most like `query`, best first (`_scored`)."""
-    return [e for _, e in _scored(entries, query, topics, limit=limit, min_score=min_score)]
-
-
-def _scored(
-    entries: Sequence[FaqEntry],
-    query: str,
-    topics: Sequence[str],
-    *,
-    limit: int,
-    min_score: float,
-) -> list[tuple[float, FaqEntry]]:
-    """The entries most like `query` with their scores (0–100: half the share of its words and
-    topics an entry holds, topics counting double; half fuzzy similarity with the entry's
-    question), best first."""
-    wanted = _terms(query)
-    wanted_topics = set(topics)
-    if not (wanted or wanted_topics) or limit <= 0:
-        return []
-    total = len(wanted) + 2 * len(wanted_topics)
-    scored: list[tuple[float, int, FaqEntry]] = []
-    for e in entries:
-        held = _terms(f"{e.question} {e.answer} {' '.join(e.topics)}")
-        hits = len(wanted & held) + 2 * len(wanted_topics & set(e.topics))
-        if not hits:
-            continue
-        cover = 100.0 * hits / total
-        similar = fuzz.token_set_ratio(" ".join(sorted(wanted)), " ".join(sorted(_asked(e))))
-        score = 0.5 * cover + 0.5 * similar
-        if score >= min_score:
-            scored.append((score, e.number, e))
-    scored.sort(key=lambda s: (-s[0], -s[1]))
-    return [(score, e) for score, _, e in scored[:limit]]
-
-
-def _asked(e: FaqEntry) -> set[str]:
-    """What an entry is about, to compare a question with: its question, or its answer once the
-    asker's words were taken out (its question then says no more than its topics)."""
-    neutral = _removed(e.question) or e.question == neutral_faq_question(e.topics)
-    return _terms(e.answer if neutral else e.question)
-
-
-def _cutoff(ctx: Context) -> datetime:
-    cfg = ctx.config.faq
-    return ctx.clock.now() - timedelta(days=cfg.verify_days + cfg.hide_after_days)
-
-
-async def visible_faq(ctx: Context, workspace: WorkspaceRef) -> list[FaqEntry]:
-    """The workspace's shown entries (kept a few seconds, like other figures)."""
-
-    async def load() -> list[FaqEntry]:
-        reads = await ctx.reads()
-        return await reads.faq.visible(workspace, verified_since=_cutoff(ctx))
-
-    found: list[FaqEntry] = await ctx.services.figures.get(
-        ("faq", workspace), load, now=ctx.clock.now()
-    )
-    return found
-
-
-def _forget(ctx: Context, workspace: WorkspaceRef) -> None:
-    figures = ctx.services.figures
-    ctx.after_commit.append(lambda: figures.forget(lambda k: k == ("faq", workspace)))
-
-
-@dataclass(frozen=True, slots=True)
-class FaqMatch:
-    """The FAQ ranked once for one question: what is shown with it and what holds it."""
-
-    shown: tuple[FaqEntry, ...] = ()  # "Answered before" when it is posted (`_AT_ASK`)
-    # So like the question that they likely answer it (`_HOLD`): it is held as a draft and
-    # they are offered first (`bot.learning.drafts`). The best of `shown`, as ranked alone.
-    holding: tuple[FaqEntry, ...] = ()
-
-    @property
-    def on_draft(self) -> tuple[FaqEntry, ...]:
-        """What a held draft shows: the entries that hold it, else those that would be shown."""
-        return self.holding or self.shown
-
-
-async def match_faq(
-    ctx: Context, workspace: WorkspaceRef, question: str, topics: Sequence[str]
-) -> FaqMatch:
-    """The FAQ entries that may answer `question` (shown before similar questions), and those
-    that likely do; none with ``[faq] shown = 0``. One ranking serves both: the entries scoring
-    `_HOLD` come first among those scoring `_AT_ASK`, so the first `shown` of the one are the
-    first `shown` of the other."""
-    shown = ctx.config.faq.shown
-    if not shown:
-        return FaqMatch()
-    entries = await visible_faq(ctx, workspace)
-    scored = _scored(entries, question, topics, limit=shown, min_score=_AT_ASK)
-    return FaqMatch(
-        shown=tuple(e for _, e in scored),
-        holding=tuple(e for score, e in scored if score >= _HOLD),
-    )
-
-
-async def answered_before(
-    ctx: Context, workspace: WorkspaceRef, question: str, topics: Sequence[str]
-) -> list[FaqEntry]:
-    """FAQ entries that may answer `question` (`match_faq`'s shown ones)."""
-    return list((await match_faq(ctx, workspace, question, topics)).shown)
-
-
-def _short(s: str, n: int) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def _removed(question: str) -> bool:
-    """The asker was forgotten: their words were replaced by the privacy marker."""
-    return not question.strip() or question.startswith("[removed")
-
-
-def faq_lines(entries: Sequence[FaqEntry], *, answer_chars: int = 300) -> list[Text]:
-    """One line per entry: its number, the question, the short answer."""
-    return [
-        text(
-            "• ",
-            Bold(f"FAQ {e.number}"),
-            *(() if _removed(e.question) else (" ", UserText(_short(e.question, 100)))),
-            " — ",
-            UserText(_short(e.answer, answer_chars)),
-        )
-        for e in entries
-    ]
 
 
 def answer_problem(raw: str) -> str | None:
@@ -283,7 +126,7 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
         raise Refusal(
             text(
                 f"Question #{q.number} has an FAQ answer already (FAQ {entry.number}): “",
-                UserText(_short(entry.answer, 200)),
+                UserText(shortened(entry.answer, 200)),
                 f"”. Nothing changed. To replace it, start the new answer with the word "
                 f"`update`: `faq {q.number} update <the new answer>`.",
             )
@@ -304,7 +147,7 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
         said = (
             f"Saved as FAQ {entry.number}: people asking something like #{q.number} see it first."
         )
-        if q.asker != actor.user and not _removed(q.text):
+        if q.asker != actor.user and not words_removed(q.text):
             _tell_asker(ctx, entry, q.asker, q.number)
     else:
         entry.answer, entry.updated_at, entry.verified_at = answer, now, now
@@ -319,7 +162,7 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
             else f"FAQ {entry.number} is updated."
         )
     await _schedule_check(ctx, entry, actor)
-    _forget(ctx, q.workspace)
+    forget_visible(ctx, q.workspace)
     # Its author may earn the FAQ author badge (stored once: an update gives nothing more).
     await faq_answer_written(ctx, entry.author, q.workspace, writer=actor)
     days = ctx.config.faq.verify_days
@@ -340,7 +183,7 @@ def _tell_asker(ctx: Context, entry: FaqEntry, asker: UserRef, number: int) -> N
                         "asking something like it see its answer first. Its question is shown "
                         "with it, in your words (never your name):"
                     ),
-                    text("“", UserText(_short(entry.question, 300)), "”"),
+                    text("“", UserText(shortened(entry.question, 300)), "”"),
                     text(
                         "Rather not? Take your words out and it reads “",
                         UserText(neutral_faq_question(entry.topics)),
@@ -368,7 +211,7 @@ async def _tell_author(ctx: Context, entry: FaqEntry, actor: Actor, did: str, an
     ]
     if answer:
         said += [
-            text("It now reads: “", UserText(_short(answer, 600)), "”"),
+            text("It now reads: “", UserText(shortened(answer, 600)), "”"),
             text("From now on I'll ask them, not you, whether it's still accurate."),
         ]
     ctx.outbox.dm(entry.author, ChatMessage(body=lines(said)))
@@ -384,7 +227,7 @@ async def unquote_faq(cmd: UnquoteFaq, ctx: Context) -> None:
     if entry.question != neutral:
         entry.question = neutral
         await ctx.uow.faq.update(entry)
-        _forget(ctx, entry.workspace)
+        forget_visible(ctx, entry.workspace)
     ctx.reply(
         text(
             f"Done: FAQ {entry.number}'s question now reads “",
@@ -397,21 +240,21 @@ async def unquote_faq(cmd: UnquoteFaq, ctx: Context) -> None:
 async def search_faq(cmd: SearchFaq, ctx: Context) -> None:
     ws = await require_workspace(ctx, cmd.actor)
     words = " ".join(cmd.words.split())
-    if not _terms(words):
+    if not search_terms(words):
         raise Refusal("Search the FAQ with a few words, e.g. `/askmentor faq pandas groupby`.")
-    found = rank_faq(await visible_faq(ctx, ws.ref), words, limit=5, min_score=_SEARCH)
+    found = rank_faq(await visible_faq(ctx, ws.ref), words, limit=5, min_score=SEARCH_SCORE)
     if not found:
         ctx.reply(
             text(
                 "Nothing in the FAQ matches “",
-                UserText(_short(words, 80)),
+                UserText(shortened(words, 80)),
                 "”. Ask a mentor with `/askmentor <question>`.",
             )
         )
         return
     ctx.reply(
         ChatMessage(
-            title=text(Bold("From the FAQ"), " (“", UserText(_short(words, 80)), "”)"),
+            title=text(Bold("From the FAQ"), " (“", UserText(shortened(words, 80)), "”)"),
             body=lines(faq_lines(found, answer_chars=600)),
         )
     )
@@ -436,7 +279,7 @@ async def confirm_faq(cmd: ConfirmFaq, ctx: Context) -> None:
     entry.verified_at = ctx.clock.now()
     await ctx.uow.faq.update(entry)
     await _schedule_check(ctx, entry, cmd.actor)
-    _forget(ctx, entry.workspace)
+    forget_visible(ctx, entry.workspace)
     days = ctx.config.faq.verify_days
     ctx.reply(f"Thanks! FAQ {entry.number} stays up; I'll check with you again in {days} days.")
 
@@ -462,7 +305,7 @@ async def retire_faq(cmd: RetireFaq, ctx: Context) -> None:
     entry.updated_at = ctx.clock.now()
     await ctx.uow.faq.update(entry)
     await ctx.uow.nudges.cancel_subject(NudgeKind.FAQ_VERIFY, entry.number)
-    _forget(ctx, entry.workspace)
+    forget_visible(ctx, entry.workspace)
     if entry.author != cmd.actor.user:
         await _tell_author(ctx, entry, cmd.actor, "retired", "")
     ctx.reply(f"FAQ {entry.number} is retired and no longer shown. Thanks for keeping it true!")

@@ -16,7 +16,7 @@ from bot.actors import load_question, names_for
 from bot.domain import Nudge, NudgeKind, Question, QuestionState
 from bot.events import QuestionResolved
 from bot.learning.commands import ShareSummary
-from bot.learning.faq import answered_before, faq_lines
+from bot.learning.faq_match import answered_before, faq_lines
 from bot.learning.model import NextSteps, SuggestionRequest
 from bot.learning.suggestions import suggest_next_steps
 from bot.messagebus import Context, MessageBus, Refusal

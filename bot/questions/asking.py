@@ -15,7 +15,7 @@ from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.hygiene import has_visible_text, strip_invisible
 from bot.learning.drafts import hold_as_draft, retire_waiting
-from bot.learning.faq import FaqMatch, faq_lines, match_faq
+from bot.learning.faq_match import FaqMatch, faq_lines, match_faq
 from bot.learning.model import FaqEntry
 from bot.matching import RankedMentor, Reading
 from bot.matching.perspectives import STAGES

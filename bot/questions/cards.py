@@ -20,6 +20,7 @@ from bot.messages import (
     Text,
     UserText,
     lines,
+    shortened,
     text,
     when,
 )
@@ -230,10 +231,5 @@ def similar_lines(similar: Sequence[Question]) -> list[Text]:
         target = s.thread or s.card
         label = f"#{s.number}"
         head = text(Jump(target, label)) if target is not None else text(label)
-        out.append(text("• ", head, " ", UserText(_shorten(s.text, 90))))
+        out.append(text("• ", head, " ", UserText(shortened(s.text, 90))))
     return out
-
-
-def _shorten(s: str, n: int) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= n else s[: n - 1] + "…"

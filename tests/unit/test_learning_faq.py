@@ -20,7 +20,7 @@ from bot.learning.commands import (
     SearchFaq,
     UpdateFaq,
 )
-from bot.learning.faq import rank_faq
+from bot.learning.faq_match import rank_faq
 from bot.learning.forms import FAQ_GONE, FAQ_NOT_HERE, FaqForm, faq_form
 from bot.learning.model import FaqEntry, FaqState
 from tests.unit.core_harness import (
@@ -352,7 +352,7 @@ async def test_a_mentor_who_left_is_not_asked_the_admins_are(core: Core) -> None
 
 def test_an_entry_whose_askers_words_were_removed_shows_no_removed_marker() -> None:
     # Forgetting the asker replaces the entry's copy of the question with the privacy marker.
-    from bot.learning.faq import faq_lines
+    from bot.learning.faq_match import faq_lines
 
     [line] = faq_lines([entry(1, "[removed on request]", ANSWER)])
     assert line.plain() == "• FAQ 1 — " + ANSWER

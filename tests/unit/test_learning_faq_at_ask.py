@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-import bot.learning.faq as faq
+import bot.learning.faq_match as faq
 from bot.commands import AskQuestion, ShowStats
 from bot.learning.commands import AnsweredByFaq, PostDraft, RetireFaq, SaveFaq
 from bot.learning.model import FaqEntry
