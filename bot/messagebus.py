@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -305,8 +305,9 @@ class MessageBus:
         async def work(ctx: Context) -> None:
             await handler(command, ctx)
             if reply_to is not None:
-                for message in ctx.replies:
-                    ctx.outbox.reply(reply_to, message)
+                for i, message in enumerate(ctx.replies):
+                    # The adapter's note (`ReplyTo.note`) is said once, after the first answer.
+                    ctx.outbox.reply(reply_to if i == 0 else replace(reply_to, note=None), message)
                 if reply_to.from_home:
                     await self._show_home_again(command, reply_to, ctx)
 

@@ -8,7 +8,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import Any, Literal
 
@@ -24,7 +24,7 @@ from adapters.discord.thread_refused import notice_key, refused_by_dm, refused_i
 from adapters.discord.translate import PLATFORM, message_ids, message_ref, snowflake, thread_ref
 from bot.flow.outbox import ReplyTo, sending_for
 from bot.flow.worker import NotMine
-from bot.messages import ChatMessage, Text, text
+from bot.messages import ChatMessage, text
 from bot.ports import Clock, DeliveryRefused, RetryAfter, Unavailable
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 
@@ -170,8 +170,6 @@ class DiscordGateway:
         self._unseen_checks: set[asyncio.Task[None]] = set()
         # (thread, user) being told right now: a second post's check does not tell them too.
         self._telling_unseen: set[tuple[int, str]] = set()
-        # What to add to the answer on an interaction's token (`note_on_reply`), with when.
-        self._notes: dict[str, tuple[Text, datetime]] = {}
 
     def guild_gone(self, guild_id: int, *, name: str, places: Iterable[int] = ()) -> bool:
         """The bot was removed from server `guild_id`: every delivery for it (its channels and
@@ -208,21 +206,6 @@ class DiscordGateway:
     def mentoring_missing(self, guild_id: int) -> str | None:
         """What `[channels] mentoring` names if server `guild_id` has no such channel, else None."""
         return self._no_mentoring.get(guild_id)
-
-    def note_on_reply(self, token: str, note: Text) -> None:
-        """`note` is added to the answer on interaction `token` (what the adapter knew when the
-        input came in, and the core doesn't: a member's permissions). Kept in memory only:
-        one whose answer outlives a restart, or the token, goes without it."""
-        now = self._clock.now()
-        self._notes = {k: v for k, v in self._notes.items() if now - v[1] <= FOLLOWUP_LIFETIME}
-        self._notes[token] = (note, now)
-
-    def _noted(self, to: ReplyTo, message: ChatMessage) -> ChatMessage:
-        """`message` with the note for its token (`note_on_reply`), if any, after its body."""
-        noted = self._notes.get(to.token) if to.token else None
-        if noted is None:
-            return message
-        return replace(message, body=text(message.body, "\n\n", noted[0]))
 
     def servers_known(self) -> None:
         """The servers the bot is in are known (READY), and those that removed it are marked
@@ -674,10 +657,9 @@ class DiscordGateway:
         """An ephemeral follow-up on the interaction's token; a DM when there is no token (a
         reaction) or it expired (known to be too old: not even tried)."""
         self._refuse_if_gone()  # said for a server that removed the bot: not even on its token
-        message = self._noted(to, message)
+        if to.note:  # what the adapter knew when the input came in (`ReplyTo.note`)
+            message = replace(message, body=text(message.body, "\n\n", to.note))
         await self._reply(to, message, key=key, retry=retry)
-        if to.token:  # said once it went out (a failed try is retried with it)
-            self._notes.pop(to.token, None)
 
     async def _reply(self, to: ReplyTo, message: ChatMessage, *, key: str, retry: bool) -> None:
         if to.token and to.token_outlived(FOLLOWUP_LIFETIME, now=self._clock.now()):

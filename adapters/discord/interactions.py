@@ -235,17 +235,17 @@ class InteractionRunner:
             return None
         return hidden_mentoring(guild, member, self.mentoring.get(guild.id))
 
-    def _note(self, interaction: discord.Interaction[Any], command: c.Command) -> None:
-        """What the adapter knows and the core doesn't, added to `command`'s answer: a server
+    def _note(self, interaction: discord.Interaction[Any], command: c.Command) -> Text | None:
+        """What the adapter knows and the core doesn't, added to a command's answer: a server
         admin is told their server's mentoring channel is missing; a member joining as a
         mentor, that they can't see it (they join all the same: their choice, but no card
-        would reach them). Noted before the command is stored, so its answer can't go first."""
+        would reach them). Stored with the command (`ReplyTo.note`), so its answer carries it
+        whichever replica sends it, and after a restart."""
         note: str | Text | None = self._set_mentoring(interaction)
         if note is None and isinstance(command, c.RegisterMentor):
             hidden = self._hidden_from(interaction)
             note = cannot_see(MENTOR_JOINS_UNSEEN, hidden) if hidden is not None else None
-        if note is not None:
-            self.gateway.note_on_reply(interaction.token, text(note))
+        return text(note) if note is not None else None
 
     def _set_mentoring(self, interaction: discord.Interaction[Any]) -> str | None:
         """SET_MENTORING for a server admin in a server without its mentoring channel."""
@@ -316,8 +316,6 @@ class InteractionRunner:
                 if unposted is not None:  # its card could go nowhere: not stored, and said so
                     await self.answer_now(interaction, unposted)
                     return
-            if isinstance(built, c.Command):
-                self._note(interaction, built)
             await self._take(interaction, built, thinking=thinking, since=since)
 
     async def _take(
@@ -334,6 +332,7 @@ class InteractionRunner:
                 channel_id=interaction.channel_id,
                 token=interaction.token,
                 application_id=interaction.application_id,
+                note=self._note(interaction, built),
             )
             storing = asyncio.ensure_future(
                 self.app.inbox.receive_command(

@@ -12,7 +12,7 @@ from bot import commands as c
 from bot.flow.outbox import ReplyTo
 from bot.learning import commands as lc
 from bot.lightning.commands import AcceptLightning
-from bot.messages import parse_custom_id
+from bot.messages import Text, parse_custom_id
 from bot.privacy.commands import ExportPerson, ForgetPerson, PersonLeft
 from bot.recognition.commands import GiveKudos
 from bot.refs import ChannelRef, MessageRef, Ref, ThreadRef, UserRef, WorkspaceRef
@@ -175,13 +175,16 @@ def interaction_reply_to(
     channel_id: int | str | None,
     token: str,
     application_id: int | str,
+    note: Text | None = None,
 ) -> ReplyTo:
-    """Answers to an interaction go out later as ephemeral follow-ups on its token."""
+    """Answers to an interaction go out later as ephemeral follow-ups on its token; `note`,
+    what the adapter adds to the first of them (see `ReplyTo.note`)."""
     return ReplyTo(
         user_ref(user_id),
         channel=channel_ref(channel_id) if channel_id is not None else None,
         token=token,
         app_id=str(application_id),
+        note=note,
     )
 
 

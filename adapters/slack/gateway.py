@@ -470,9 +470,10 @@ class SlackGateway:
             except SlackApiError as e:
                 raise classify(e) from None
             return
-        reacted = reacted_message(to.thread)
+        reacted = reacted_message(to)
         if reacted is not None and to.channel is not None:
-            to = replace(to, thread=await self._thread_ts_of(to.channel.id, reacted))
+            thread = await self._thread_ts_of(to.channel.id, reacted)
+            to = replace(to, thread=thread, reacted=None)
         if to.thread and to.channel is not None:
             pass  # chat.postEphemeral with its thread_ts, below
         elif to.token and self._outlived(to):

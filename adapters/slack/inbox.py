@@ -120,7 +120,7 @@ class SlackPreparer:
         # not say which thread its message is in: looked up when the answer is sent (for an
         # apology too), unless `prepare` already did.
         if event.get("type") == "reaction_added" and reacted.get("ts"):
-            return ReplyTo(user, _channel(channel), thread=tr.reacted_thread(str(reacted["ts"])))
+            return ReplyTo(user, _channel(channel), reacted=str(reacted["ts"]))
         thread = event.get("thread_ts") if event.get("type") == "message" else None
         return ReplyTo(user, _channel(channel), thread=thread or None)
 
@@ -146,11 +146,11 @@ class SlackPreparer:
         built = await self._command(kind, body, actor)
         if reply_to is not None and isinstance(built, c.HandleReaction):
             reply_to = _in_thread(reply_to, built)
-            if self._claims(built) and tr.reacted_message(reply_to.thread) is not None:
+            if self._claims(built) and reply_to.reacted is not None:
                 # A claim is made on a card, at the channel's root: answered there, with no
                 # conversations.replies look-up per claim (Slack rate-limits that method hard
                 # for apps outside the Marketplace).
-                reply_to = replace(reply_to, thread=None)
+                reply_to = replace(reply_to, reacted=None)
         if who.outsider and self._claims(built):
             # Someone of another organisation (a Slack Connect channel) would meet the asker,
             # an anonymous one too.
@@ -224,12 +224,12 @@ def _in_thread(reply_to: ReplyTo, reaction: c.HandleReaction) -> ReplyTo:
     typed in a thread is answered in the thread it was typed in.)"""
     if reaction.thread is None or reply_to.channel is None:
         return reply_to
-    if tr.reacted_message(reply_to.thread) is None:
+    if reply_to.reacted is None:
         return reply_to
     channel, thread_ts = tr.split_ref(reaction.thread.id)
     _, ts = tr.split_ref(reaction.message.id)
     inside = thread_ts and thread_ts != ts and tr.channel_ref(channel) == reply_to.channel
-    return replace(reply_to, thread=thread_ts if inside else None)
+    return replace(reply_to, thread=thread_ts if inside else None, reacted=None)
 
 
 def _pressed_in(body: Body) -> str | None:

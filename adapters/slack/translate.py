@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import commands as c
+from bot.flow.outbox import ReplyTo
 from bot.learning import commands as lc
 from bot.lightning.commands import AcceptLightning
 from bot.messages import parse_custom_id
@@ -42,7 +43,6 @@ __all__ = [
     "metadata_of",
     "modal_for",
     "reacted_message",
-    "reacted_thread",
     "reaction",
     "slash_command",
     "split_ref",
@@ -163,22 +163,19 @@ def split_ref(ref_id: str) -> tuple[str, str | None]:
     return channel, ts or None
 
 
-# Where an answer to a reaction goes: the thread of the message reacted to, which reaction_added
-# does not name (its item carries the message's ts only, Slack's docs). The answer's thread is
-# "the thread of message <ts>" (`ReplyTo.thread`), looked up when it is sent
-# (`SlackGateway.reply`), as the input's give-up apology is said without a look-up.
+# Rows stored by a release before `ReplyTo.reacted` name the message a reaction was on in
+# `ReplyTo.thread`, as "of:<ts>"; they are read so. (Nothing writes it any more: a release that
+# knew no better took it for a thread_ts.)
 _REACTED = "of:"
 
 
-def reacted_thread(ts: str) -> str:
-    """`ReplyTo.thread` for an answer to a reaction on message `ts`: its thread, to look up."""
-    return f"{_REACTED}{ts}"
-
-
-def reacted_message(thread: str | None) -> str | None:
-    """The ts of the message reacted to when `thread` is a `reacted_thread`, else None."""
-    if thread and thread.startswith(_REACTED):
-        return thread.removeprefix(_REACTED) or None
+def reacted_message(to: ReplyTo) -> str | None:
+    """The ts of the message `to`'s input reacted to, whose thread its answer goes to (a
+    reaction_added event does not name it: looked up when the answer is sent), else None."""
+    if to.reacted:
+        return to.reacted
+    if to.thread and to.thread.startswith(_REACTED):
+        return to.thread.removeprefix(_REACTED) or None
     return None
 
 

@@ -36,6 +36,8 @@ __all__ = [
     "read_older",
     "ref_from_json",
     "ref_to_json",
+    "text_from_json",
+    "text_to_json",
 ]
 
 _REF_KINDS: dict[str, type[Ref]] = {
@@ -97,27 +99,29 @@ def _span_from_json(raw: list[Any]) -> Span:
     raise ValueError(f"unknown span tag {tag!r}")
 
 
-def _text_to_json(t: Text | None) -> list[Any] | None:
+def text_to_json(t: Text | None) -> list[Any] | None:
+    """Its spans, each tagged with its kind (a user's text stays a user's text)."""
     return None if t is None else [_span_to_json(s) for s in t.spans]
 
 
-def _text_from_json(raw: list[Any] | None) -> Text | None:
+def text_from_json(raw: list[Any] | None) -> Text | None:
+    """Inverse of :func:`text_to_json`."""
     return None if raw is None else Text(tuple(_span_from_json(s) for s in raw))
 
 
 def message_to_json(m: ChatMessage) -> dict[str, Any]:
-    out: dict[str, Any] = {"body": _text_to_json(m.body), "kind": m.kind}
+    out: dict[str, Any] = {"body": text_to_json(m.body), "kind": m.kind}
     if m.title is not None:
-        out["title"] = _text_to_json(m.title)
+        out["title"] = text_to_json(m.title)
     if m.fields:
-        out["fields"] = [[name, _text_to_json(value)] for name, value in m.fields]
+        out["fields"] = [[name, text_to_json(value)] for name, value in m.fields]
     if m.actions:
         out["actions"] = [
             [a.id, a.question_id, a.label, a.style, *([a.workspace] if a.workspace else [])]
             for a in m.actions
         ]
     if m.footer is not None:
-        out["footer"] = _text_to_json(m.footer)
+        out["footer"] = text_to_json(m.footer)
     if m.attachment is not None:
         a = m.attachment
         out["attachment"] = [a.filename, base64.b64encode(a.data).decode("ascii"), a.mime]
@@ -127,15 +131,15 @@ def message_to_json(m: ChatMessage) -> dict[str, Any]:
 
 
 def message_from_json(raw: dict[str, Any]) -> ChatMessage:
-    body = _text_from_json(raw["body"])
+    body = text_from_json(raw["body"])
     assert body is not None
     attachment = raw.get("attachment")
     return ChatMessage(
         body=body,
-        title=_text_from_json(raw.get("title")),
-        fields=tuple((name, _text_from_json(v) or Text()) for name, v in raw.get("fields", ())),
+        title=text_from_json(raw.get("title")),
+        fields=tuple((name, text_from_json(v) or Text()) for name, v in raw.get("fields", ())),
         actions=tuple(Action(*a) for a in raw.get("actions", ())),
-        footer=_text_from_json(raw.get("footer")),
+        footer=text_from_json(raw.get("footer")),
         attachment=(
             Attachment(attachment[0], base64.b64decode(attachment[1]), attachment[2])
             if attachment

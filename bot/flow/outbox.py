@@ -22,8 +22,15 @@ from typing import Any
 
 from bot.commands import Command
 from bot.domain import Question
-from bot.flow.codec import command_from_json, command_to_json, message_from_json, message_to_json
-from bot.messages import ChatMessage, Mention, text
+from bot.flow.codec import (
+    command_from_json,
+    command_to_json,
+    message_from_json,
+    message_to_json,
+    text_from_json,
+    text_to_json,
+)
+from bot.messages import ChatMessage, Mention, Text, text
 from bot.refs import ChannelRef, Ref, ThreadRef, UserRef, WorkspaceRef
 
 __all__ = [
@@ -73,6 +80,15 @@ class ReplyTo:
     # private answer shows in that thread, where its reader is. None: not in a thread (or rows
     # stored before this was recorded).
     thread: str | None = None
+    # The message the input reacted to, as the platform names it (Slack: its ts; a reaction's
+    # event does not say which thread that message is in): the answer shows in its thread,
+    # looked up when it is sent. Kept apart from `thread`, which is always the platform's own
+    # handle: a replica that knows nothing of this reads it as no thread, never a bad one.
+    reacted: str | None = None
+    # What the adapter knew when the input came in and the core doesn't (a member's
+    # permissions, a server's missing channel): the gateway adds it after the answer. Stored
+    # with the answer, so it goes out however late, from whichever replica.
+    note: Text | None = None
 
     def token_outlived(self, lifetime: timedelta, *, now: datetime) -> bool:
         """Whether the token is known to be older than `lifetime`: using it would only be
@@ -89,6 +105,8 @@ class ReplyTo:
             "from_home": self.from_home,
             "issued_at": self.issued_at.isoformat() if self.issued_at else None,
             "thread": self.thread,
+            "reacted": self.reacted,
+            "note": text_to_json(self.note),
         }
 
     @classmethod
@@ -102,6 +120,8 @@ class ReplyTo:
             from_home=bool(raw.get("from_home", False)),
             issued_at=datetime.fromisoformat(raw["issued_at"]) if raw.get("issued_at") else None,
             thread=raw.get("thread"),
+            reacted=raw.get("reacted"),
+            note=text_from_json(raw.get("note")),
         )
 
 
