@@ -927,9 +927,10 @@ class PrivacyRepository(Protocol):
 
     async def past_cards_of(self, user: UserRef, *, limit: int) -> PastCards:
         """The posted cards that name `user` on what is over: resolved questions they mentored
-        (the card says "helped by" them), held or cancelled lightning sessions they gave (the
-        card names the speaker); of each kind the newest `limit` by id, newest first. Redrawn
-        when they are forgotten."""
+        (the card says "helped by" them) and closed questions they asked, not anonymously
+        ("Asked by" them), held or cancelled lightning sessions they gave (the card names the
+        speaker); of each kind the newest `limit` by id, newest first. Redrawn when they are
+        forgotten."""
         ...
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:

@@ -57,7 +57,9 @@ class PastCards:
     """The cards the bot posted that name someone on what is over (nothing redraws them on its
     own): redrawn when that someone is forgotten."""
 
-    questions: tuple[int, ...] = ()  # resolved questions they mentored: "helped by" them
+    # Resolved questions they mentored ("helped by" them) and closed ones they asked by name
+    # ("Asked by" them).
+    questions: tuple[int, ...] = ()
     lightning: tuple[int, ...] = ()  # held or cancelled sessions they gave: "Speaker", "Thank you"
 
 

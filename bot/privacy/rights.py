@@ -252,10 +252,10 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     await step_down(
         ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here", everywhere=True
     )
-    await _cancel_open_questions(ctx, cmd)
-    # Read before their coming talks are called off below (whose cards that redraws) and before
-    # the erasing (after which no row names them).
+    # Read before their open questions and coming talks are called off below (whose cards
+    # that redraws) and before the erasing (after which no row names them).
     past = await ctx.uow.privacy.past_cards_of(cmd.person, limit=PAST_CARDS_REDRAWN)
+    withdrawn = await _cancel_open_questions(ctx, cmd)
     # Their coming talks (called off) and the cards of the talks they signed up for (redrawn:
     # their sign-up is nobody's now), in every workspace they have records in (only the
     # admin's own, unless the operator forgets everywhere: an admin is refused when there are
@@ -294,11 +294,22 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
             detail=counted.strip(" ()"),
         )
     # Forgotten before, or never used the bot here as the admin sees it; an FAQ entry changed
-    # is seen, so it is not "nothing".
-    if not changed or not (shown or unquoted):
+    # is seen, and so is an open card withdrawn (anonymous or not: erasure wins over what the
+    # channel may infer), so neither is "nothing".
+    if not changed or not (shown or unquoted or withdrawn):
         ctx.reply(text("There was nothing of ", UserText(name), " left to erase."))
         return
-    ctx.reply(text("Done: ", UserText(name), f" is forgotten{counted}."))
+    ctx.reply(text("Done: ", UserText(name), f" is forgotten{counted}.", _withdrawn(withdrawn)))
+
+
+def _withdrawn(numbers: list[int]) -> str:
+    """What forgetting took out of the channel: the open questions it withdrew."""
+    if not numbers:
+        return ""
+    listed = ", ".join(f"#{n}" for n in numbers)
+    if len(numbers) == 1:
+        return f" Their open question {listed} is withdrawn: its card no longer shows the text."
+    return f" Their open questions {listed} are withdrawn: their cards no longer show the text."
 
 
 async def _only_here(ctx: Context, cmd: ForgetPerson, name: str) -> None:
@@ -337,9 +348,9 @@ def _forget_in_memory(
 
 async def _redraw_past(ctx: Context, past: PastCards) -> None:
     """The cards that named a forgotten person on what is over (resolved questions "helped by"
-    them, lightning sessions they gave) are redrawn once this commits, drawn from the rows as
-    they are then: someone forgotten. Only the newest `PAST_CARDS_REDRAWN` of each kind (see
-    there): the older ones keep the name."""
+    them, closed questions they asked by name, lightning sessions they gave) are redrawn once
+    this commits, drawn from the rows as they are then: someone forgotten. Only the newest
+    `PAST_CARDS_REDRAWN` of each kind (see there): the older ones keep the name."""
     for qid in past.questions:
         q = await ctx.uow.questions.get(qid)
         ws = None if q is None else await workspace_of(ctx, q.workspace)
@@ -348,11 +359,12 @@ async def _redraw_past(ctx: Context, past: PastCards) -> None:
     await redraw_sessions(ctx, past.lightning)
 
 
-async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> None:
+async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> list[int]:
     """A forgotten person's questions still waiting or in a session end (cancelled by the
     admin): nobody is asked about them any more, and their cards, redrawn once this commits,
-    show neither the text nor the name."""
+    show neither the text nor the name. Their numbers, for the admin's answer."""
     now = ctx.clock.now()
+    withdrawn: list[int] = []
     for q in await ctx.uow.questions.open_for(cmd.person):
         if q.asker != cmd.person:
             continue
@@ -363,3 +375,5 @@ async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> None:
         if await ctx.uow.questions.update(cancelled, expected_state=q.state):
             offer_ended(ctx, q, "the question was withdrawn", by=cmd.actor.user)
             ctx.emit(QuestionCancelled(q.pk, cmd.actor.user, cmd.actor.name, by_admin=True))
+            withdrawn.append(q.number)
+    return withdrawn

@@ -1665,7 +1665,11 @@ class FakePrivacyRepository(_Repository):
             (
                 q.pk
                 for q in self._uow.rows("questions").values()
-                if q.mentor == user and q.card is not None and q.state is QuestionState.RESOLVED
+                if q.card is not None
+                and (
+                    (q.mentor == user and q.state is QuestionState.RESOLVED)
+                    or (q.asker == user and not q.anonymous and q.state.is_final)
+                )
             ),
             reverse=True,
         )

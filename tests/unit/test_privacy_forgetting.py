@@ -65,13 +65,17 @@ async def test_the_warning_names_what_forgetting_ends_and_a_second_forget_finds_
 async def test_forgetting_someone_who_only_asked_anonymously_tells_the_admin_nothing_new(
     core: Core,
 ) -> None:
-    # The admin's export of carol shows nothing (her anonymous questions stay hers):
+    # The admin's export of carol shows nothing (her anonymous question, over, stays hers):
     # forgetting her reads as forgetting anyone with nothing stored, and says no count.
     await core.join("bob", "pandas")
-    await core.ask("carol", QUESTION, anonymous=True)
+    n = await core.ask("carol", QUESTION, anonymous=True)
+    assert (await core.claim("bob", n)).startswith(f"You claimed #{n}")
+    assert await core.resolve("carol", n) == f"#{n} is marked resolved."
     export = await core.reply(ExportPerson(core.actor("admin"), core.user("carol")))
     assert export.startswith("Nothing I can show you about ")
+    before = len(core.chat.of("update_card"))
     said = await core.reply(ForgetPerson(core.actor("admin"), core.user("carol"), confirmed=True))
+    assert core.chat.of("update_card")[before:] == []  # her anonymous card is not pointed at
     nobody = await core.reply(ForgetPerson(core.actor("admin"), core.user("zed"), confirmed=True))
     assert said == nobody.replace("zed", "carol")
     assert all(q.asker != core.user("carol") for q in core.db.rows("questions"))  # erased
@@ -226,3 +230,39 @@ async def test_forgetting_a_mentor_redraws_only_their_newest_past_cards(
     redrawn = [c.message.plain() for c in core.chat.of("update_card")[before:] if c.message]
     assert any(f"#{newer}" in m and "someone forgotten" in m for m in redrawn), redrawn
     assert not any(f"#{older}" in m for m in redrawn), redrawn
+
+
+async def test_forgetting_someone_whose_only_trace_is_an_open_anonymous_question_says_so(
+    core: Core,
+) -> None:
+    """Her open card is withdrawn and redrawn without its text: the channel sees it, so the
+    admin is told what was taken out, not "nothing left to erase" (erasure wins)."""
+    await core.join("bob", "pandas")
+    n = await core.ask("carol", QUESTION, anonymous=True)
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("carol"), confirmed=True))
+    assert said == (
+        f"Done: carol is forgotten. Their open question #{n} is withdrawn: its card no longer "
+        "shows the text."
+    ), said
+    assert core.question(n).state.value == "cancelled"
+
+
+async def test_forgetting_a_named_asker_redraws_their_closed_cards_without_the_name(
+    core: Core,
+) -> None:
+    """Their name and words leave every card over that showed them; their anonymous card,
+    which never named them, is left alone (redrawing it would point at them)."""
+    named = await core.resolved(asker="alice", mentor="bob")
+    hidden = await core.ask(
+        "alice", "How do I ask my manager for a raise politely?", anonymous=True
+    )
+    assert (await core.claim("bob", hidden)).startswith(f"You claimed #{hidden}")
+    assert await core.resolve("alice", hidden) == f"#{hidden} is marked resolved."
+    before = len(core.chat.of("update_card"))
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    assert said == "Done: alice is forgotten.", said
+    redrawn = [c.message.plain() for c in core.chat.of("update_card")[before:] if c.message]
+    [card] = [m for m in redrawn if f"#{named}" in m]
+    assert "alice" not in card and QUESTION not in card, card
+    assert "Asked by: someone forgotten" in card and "helped by bob" in card, card
+    assert not any(f"#{hidden}" in m for m in redrawn), redrawn
