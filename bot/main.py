@@ -309,6 +309,8 @@ async def run_console(
         database_url=url,
         deliver_now=True,
     )
+    # Sign-in links are checked by `micromentor dashboard` on real time, not the console's.
+    app.bus.services.credential_clock = SystemClock()
     session = ConsoleSession(app=app, gateway=gateway, clock=clock, write=write)
     scheduler = None
     try:

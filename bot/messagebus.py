@@ -81,6 +81,10 @@ class Services:
     # The HTTP port `run` serves (the dashboard's too, for sign-in links when [dashboard]
     # public_url is empty); None where nothing is served.
     web_port: int | None = None
+    # What dashboard links are stamped with when the bot's clock is simulated (the console's
+    # `--now` and `clock +2d`): another process checks them against real time. None: the
+    # bot's clock, which in production is the system clock.
+    credential_clock: Clock | None = None
 
 
 @dataclass

@@ -965,6 +965,11 @@ class PrivacyRepository(Protocol):
         None when unknown or expired."""
         ...
 
+    async def peek_grant(self, token_hash: str, kind: str, at: datetime) -> DashboardGrant | None:
+        """What `use_grant` would take, read without taking it (a link stays unused); None
+        when unknown, expired, or a link used already."""
+        ...
+
     async def end_grant(self, token_hash: str) -> None: ...
 
 

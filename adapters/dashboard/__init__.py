@@ -22,9 +22,18 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from adapters.dashboard import views
 from adapters.dashboard.lightning import coming_lightning
-from adapters.dashboard.session import COOKIE, Signed, check_csrf, form_too_large, signed_in
+from adapters.dashboard.session import (
+    COOKIE,
+    Signed,
+    asked_workspace,
+    check_csrf,
+    form_too_large,
+    signed_in,
+)
+from adapters.dashboard.week import WeekChoice, choose_week, trends_csv, week_digest, week_page
 from bot.app import App
 from bot.privacy.commands import ForgetPerson, ManageMentor
+from bot.privacy.manage import MAX_CAPACITY
 from bot.privacy.model import AuditEntry
 from bot.privacy.rights import export_json
 from bot.privacy.signin import sign_in, token_hash
@@ -66,11 +75,11 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         return await signed_in(app, request)
 
     async def elsewhere(request: Request) -> Signed | None:
-        """The session of a page asked for with ``?ws=`` of a workspace not the admin's own (or
-        no workspace at all): then it is refused with the admin's own header."""
-        if request.method != "GET" or "ws" not in request.query_params:
+        """The session of a page (``?ws=``) or form (its ``ws``) asking for a workspace not the
+        admin's own: then it is refused with the admin's own header, and the session stays."""
+        if not await asked_workspace(request):
             return None
-        return await signed_in(app, Request({**request.scope, "query_string": b""}))
+        return await signed_in(app, request, ws="")
 
     def bounded(
         handler: Callable[[Request], Awaitable[Response]],
@@ -94,7 +103,8 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             if signed is None:
                 mine = await elsewhere(request)
                 if mine is not None:
-                    here = request.url.path.removeprefix("/admin/").split(".")[0]
+                    # The page (a form's own page) whose header links to the same place.
+                    here = request.url.path.removeprefix("/admin/").split("/")[0].split(".")[0]
                     return page("refused.html", status=403, **common(mine, here, why=_NOT_YOURS))
                 if request.cookies.get(COOKIE):  # a session that has ended (or was ended)
                     response = refused(401, _ENDED)
@@ -115,41 +125,59 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             "ws_name": signed.workspace_name(),
             "workspaces": [(w.key(), signed.workspace_name(w)) for w in signed.grant.workspaces],
             "said": more.pop("said", ""),
+            "refused": more.pop("refused", False),
             **more,
         }
 
-    def back(path: str, signed: Signed, *, said: str, **keep: str) -> RedirectResponse:
+    def back(
+        path: str, signed: Signed, *, said: str, refused: bool = False, **keep: str
+    ) -> RedirectResponse:
+        """Back to `path` after a form, saying what it did (or, `refused`, why it did nothing)."""
         query = {"ws": signed.workspace.key(), **{k: v for k, v in keep.items() if v}}
         if said:
             at = app.clock.now().isoformat()
-            query |= {"said": said, "at": at, "seal": signed.seal(f"{at} {said}")}
+            kind = "no" if refused else "ok"
+            query |= {"said": said, "at": at, "kind": kind}
+            query["seal"] = signed.seal(f"{at} {kind} {said}")
         return RedirectResponse(f"/admin/{path}?{urlencode(query)}", status_code=303)
 
-    async def outcome(request: Request, signed: Signed) -> str:
-        """What the last form did, shown only when this session's redirect said it (a link
-        can't put words of its own into the dashboard), and only while it is news: for
-        `_SAID_FOR` after, and not once a later admin action in this workspace made it stale
-        (Back to a "paused" page after Resume, or a reload much later, shows no banner)."""
+    async def outcome(request: Request, signed: Signed) -> dict[str, Any]:
+        """What the last form did (`said`, and `refused` when it did nothing), shown only when
+        this session's redirect said it (a link can't put words of its own into the dashboard),
+        and only while it is news: for `_SAID_FOR` after, and not once a later admin action in
+        this workspace made it stale (Back to a "paused" page after Resume, or a reload much
+        later, shows no banner)."""
         said = request.query_params.get("said", "")
         at = request.query_params.get("at", "")
-        if not said or not signed.sealed(f"{at} {said}", request.query_params.get("seal", "")):
-            return ""
+        kind = request.query_params.get("kind", "")
+        seal = request.query_params.get("seal", "")
+        if not said or not signed.sealed(f"{at} {kind} {said}", seal):
+            return {}
         when = datetime.fromisoformat(at)  # sealed: written by `back`
         now = app.clock.now()
         if not now - _SAID_FOR <= when <= now + timedelta(seconds=5):
-            return ""
+            return {}
         async with app.uow_factory(read_only=True) as uow:
             latest = await uow.audit.recent([signed.workspace], limit=1)
-        return "" if latest and latest[0].at > when else said
+        if latest and latest[0].at > when:
+            return {}
+        return {"said": said, "refused": kind == "no"}
 
     # -- sign-in ----------------------------------------------------------------------------
 
     async def signin_form(request: Request) -> Response:
         # A GET never uses the link (link previews and scanners fetch it): a button POSTs it.
+        # It only reads whether the link would still work, so a dead one says so at once.
         token = request.query_params.get("token", "")
         if not token:
-            return refused(401, "This sign-in link is incomplete.")
-        return page("signin.html", token=token)
+            return refused(401, "This sign-in link is incomplete. " + _NEW_LINK)
+        async with app.uow_factory(read_only=True) as uow:
+            live = await uow.privacy.peek_grant(token_hash(token), "link", app.clock.now())
+        if live is not None:
+            return page("signin.html", token=token)
+        if await session_or_none(request) is not None:  # signed in with it already: carry on
+            return RedirectResponse("/admin/queue", status_code=303)
+        return refused(401, _DEAD_LINK)
 
     async def signin(request: Request) -> Response:
         token = str((await request.form()).get("token", ""))
@@ -157,11 +185,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             started = await sign_in(uow, token, now=app.clock.now(), config=app.config)
             await uow.commit()
         if started is None:
-            return refused(
-                401,
-                "This sign-in link was used already or has expired. "
-                "Ask for a new one with /mentoradmin dashboard.",
-            )
+            return refused(401, _DEAD_LINK)
         session, _ = started
         response = RedirectResponse("/admin/queue", status_code=303)
         response.set_cookie(
@@ -184,7 +208,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
                 await uow.privacy.end_grant(token_hash(signed.token))
                 await uow.commit()
         # With no session (it ended, or was ended elsewhere) signing out is done already.
-        response = page("refused.html", why="You are signed out.")
+        response = page("refused.html", why="You are signed out. " + _NEW_LINK)
         response.delete_cookie(COOKIE, path="/admin")
         return response
 
@@ -197,22 +221,41 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         data = await views.queue_page(app, signed.workspace, request.query_params.get("page", ""))
         return page("queue.html", **common(signed, "queue", **data))
 
+    async def chosen_week(request: Request, signed: Signed) -> WeekChoice | Response:
+        """The week ``?week=`` asks for, or the page saying why there is none to show."""
+        chosen = await choose_week(app, signed.workspace, request.query_params.get("week", ""))
+        if chosen is None:
+            return Response(status_code=404)
+        if isinstance(chosen, str):
+            return page("refused.html", status=400, **common(signed, "week", why=chosen))
+        return chosen
+
     async def week(request: Request, signed: Signed) -> Response:
-        data = await views.week_page(app, signed.workspace)
-        coming = await coming_lightning(app, signed.workspace)
+        chosen = await chosen_week(request, signed)
+        if isinstance(chosen, Response):
+            return chosen
+        data = await week_page(app, signed.workspace, chosen)
+        # What is coming up is news of this week only.
+        coming = await coming_lightning(app, signed.workspace) if chosen.is_current else None
         return page("week.html", **common(signed, "week", lightning=coming, **data))
 
     async def week_csv(request: Request, signed: Signed) -> Response:
-        data = await views.week_page(app, signed.workspace)
+        chosen = await chosen_week(request, signed)
+        if isinstance(chosen, Response):
+            return chosen
+        data = await week_page(app, signed.workspace, chosen)
         name = f"micromentor-{signed.workspace.id}-{data.get('week', 'trends')}.csv"
         return Response(
-            views.trends_csv(data),
+            trends_csv(data),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": _attachment(name), **_PAGE_HEADERS},
         )
 
     async def week_chart(request: Request, signed: Signed) -> Response:
-        digest = await views.week_digest(app, signed.workspace)
+        chosen = await chosen_week(request, signed)
+        if isinstance(chosen, Response):
+            return chosen
+        digest = await week_digest(app, signed.workspace, chosen.week)
         services = app.bus.services
         if digest is None or services.chart is None:
             return Response(status_code=404)
@@ -222,7 +265,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     async def mentors(request: Request, signed: Signed) -> Response:
         rows = await views.mentors_page(app, signed.workspace)
         said = await outcome(request, signed)
-        return page("mentors.html", **common(signed, "mentors", rows=rows, said=said))
+        return page("mentors.html", **common(signed, "mentors", rows=rows, **said))
 
     async def mentor_action(request: Request, signed: Signed) -> Response:
         form = await request.form()
@@ -231,15 +274,15 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         if action not in _ACTIONS:
             return refused(400, "Unknown action.")
         if action == "remove" and form.get("confirm") != "yes":
-            return back("mentors", signed, said="Tick the box to confirm the removal.")
+            return back("mentors", signed, said=_TICK_REMOVE, refused=True)
+        # ASCII digits only: "²" is a digit to isdigit() but not to int().
+        ok = capacity.isascii() and capacity.isdigit() and len(capacity) < 4
+        number = int(capacity) if ok else 0
+        if action == "capacity" and not 1 <= number <= MAX_CAPACITY:
+            # The bus refuses it too, in the same words; said here, it is shown as a refusal.
+            return back("mentors", signed, said=_CAPACITY, refused=True)
         command = ManageMentor(
-            signed.actor(),
-            UserRef.from_key(str(form.get("mentor", ""))),
-            action,
-            # ASCII digits only: "²" is a digit to isdigit() but not to int().
-            int(capacity)
-            if capacity.isascii() and capacity.isdigit() and len(capacity) < 4
-            else None,
+            signed.actor(), UserRef.from_key(str(form.get("mentor", ""))), action, number or None
         )
         replies = await app.bus.handle(command)
         said = " ".join(r.body.plain() for r in replies)
@@ -251,7 +294,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
             app, signed.workspace, query, request.query_params.get("page", "")
         )
         said = await outcome(request, signed)
-        return page("people.html", **common(signed, "people", q=query, said=said, **data))
+        return page("people.html", **common(signed, "people", q=query, **said, **data))
 
     async def people_export(request: Request, signed: Signed) -> Response:
         person = UserRef.from_key(str((await request.form()).get("person", "")))
@@ -289,7 +332,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         person = UserRef.from_key(str(form.get("person", "")))
         q = str(form.get("q", ""))[:200]
         if form.get("confirm") != "yes":
-            return back("people", signed, said="Tick the box to confirm the erasure.", q=q)
+            return back("people", signed, said=_TICK_ERASE, refused=True, q=q)
         if not await views.is_seen_in(app, signed.workspace, person):
             return refused(404, "That person is not in this workspace.")
         replies = await app.bus.handle(ForgetPerson(signed.actor(), person, confirmed=True))
@@ -346,6 +389,13 @@ def _attachment(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
+# Where a new sign-in link comes from: what every dead end of signing in says.
+_ASK_AGAIN = (
+    "with /mentoradmin dashboard in Slack or Discord "
+    "(or micromentor dashboard --link ADMIN_ID on the server)."
+)
+_NEW_LINK = "For a new sign-in link, ask " + _ASK_AGAIN
+_DEAD_LINK = "This link has expired or was used — ask for a new one " + _ASK_AGAIN
 _SIGN_IN = (
     "Please sign in: type /mentoradmin dashboard in Slack or Discord and open the link I DM you."
 )
@@ -353,6 +403,9 @@ _ENDED = (
     "Your session has ended. For a new sign-in link, type /mentoradmin dashboard in Slack or "
     "Discord and open the link I DM you."
 )
+_TICK_REMOVE = "Tick the box to confirm the removal."
+_TICK_ERASE = "Tick the box to confirm the erasure."
+_CAPACITY = f"Capacity is a number of sessions a week, 1 to {MAX_CAPACITY}."
 _EXPIRED = "This form has expired. Reload the page and try again."
 _NOT_YOURS = "That isn't one of your workspaces."
 # How long after a form its outcome is shown on the page it leads back to (a reload then, or

@@ -16,6 +16,8 @@ from starlette.routing import Route
 from adapters.dashboard import dashboard_routes
 from bot.actors import listed_admin
 from bot.app import App
+from bot.privacy.audit import OPERATOR
+from bot.privacy.model import AuditEntry
 from bot.privacy.signin import DASHBOARD_PORT, dashboard_base_url, issue_link, signin_url
 from bot.refs import UserRef, WorkspaceRef
 
@@ -84,14 +86,26 @@ async def print_signin_link(
         if not workspaces:
             err(f"micromentor: no {admin.platform} workspace is set up in this database yet")
             return 2
+        now = app.clock.now()
         token = await issue_link(
             uow,
             admin=admin,
             name=person.name if person else admin.id,
             workspaces=workspaces,
-            now=app.clock.now(),
+            now=now,
             config=app.config,
         )
+        for ws in workspaces:  # as a link from chat is: who issued it, for whom
+            await uow.audit.add(
+                AuditEntry(
+                    workspace=ws,
+                    actor=OPERATOR.user,
+                    actor_name=OPERATOR.name,
+                    action="dashboard link",
+                    subject=admin.key(),
+                    at=now,
+                )
+            )
         await uow.commit()
     minutes = app.config.dashboard.link_minutes
     out(signin_url(dashboard_base_url(app.config, port=port), token))

@@ -16,7 +16,15 @@ from bot.privacy.model import DashboardGrant
 from bot.privacy.signin import csrf_token, token_hash
 from bot.refs import WorkspaceRef
 
-__all__ = ["COOKIE", "MAX_FORM", "Signed", "check_csrf", "form_too_large", "signed_in"]
+__all__ = [
+    "COOKIE",
+    "MAX_FORM",
+    "Signed",
+    "asked_workspace",
+    "check_csrf",
+    "form_too_large",
+    "signed_in",
+]
 
 COOKIE = "mm_session"
 # The dashboard's forms are a few hundred bytes; a bigger body is refused unread (the sign-in
@@ -69,13 +77,14 @@ class Signed:
         )
 
 
-async def signed_in(app: App, request: Request) -> Signed | None:
+async def signed_in(app: App, request: Request, *, ws: str | None = None) -> Signed | None:
     """The request's session, or None (no cookie, unknown, expired, a workspace not its own, or
     an admin no longer of the workspace shown: neither an admin by the configuration
     (`listed_admin`: ``[bot] admins``, the console's admin) nor recorded as that workspace's
     admin, e.g. forgotten, or seen there without the platform's admin rights since).
     Per workspace: being an admin of another workspace (a Discord or Enterprise Grid id is the
-    same person in all) says nothing about this one."""
+    same person in all) says nothing about this one. `ws`: the workspace asked for, instead of
+    the request's ``ws`` ("": the admin's first)."""
     token = request.cookies.get(COOKIE, "")
     if not token:
         return None
@@ -86,9 +95,7 @@ async def signed_in(app: App, request: Request) -> Signed | None:
         person = await uow.people.get(grant.admin) if grant is not None else None
     if grant is None or not grant.workspaces:
         return None
-    wanted = request.query_params.get("ws", "")
-    if not wanted and request.method == "POST":
-        wanted = str((await request.form()).get("ws", ""))
+    wanted = await asked_workspace(request) if ws is None else ws
     workspace = grant.workspaces[0]
     if wanted:
         chosen = WorkspaceRef.from_key(wanted)
@@ -107,6 +114,14 @@ async def signed_in(app: App, request: Request) -> Signed | None:
         workspace_names=tuple((w, named.get(w, "")) for w in grant.workspaces),
         admin_name=known or grant.admin_name or grant.admin.id,
     )
+
+
+async def asked_workspace(request: Request) -> str:
+    """The workspace a page (``?ws=``) or a form (its ``ws`` field) asks for; "" for none."""
+    wanted = request.query_params.get("ws", "")
+    if not wanted and request.method == "POST":
+        wanted = str((await request.form()).get("ws", ""))
+    return wanted
 
 
 async def check_csrf(request: Request, signed: Signed) -> bool:

@@ -1,10 +1,8 @@
-"""What each dashboard page shows, read from the database for one workspace (plain dicts and
-rows for the templates; the templates escape every value)."""
+"""What each dashboard page but the week's shows (that is `week`), read from the database for
+one workspace (plain dicts and rows for the templates; the templates escape every value)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,31 +10,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.app import App
-from bot.digest.figures import Digest, IsoWeek, minutes_text, most_thanked
-from bot.digest.handler import load_digest, workspace_timezone
-from bot.digest.tally import WeekTally
 from bot.domain import QuestionState
-from bot.mentors.roster_csv import safe_cell
-from bot.recognition.digest import community_lines
-from bot.recognition.model import FORGOTTEN_NAME
 from bot.refs import UserRef, WorkspaceRef
-from bot.wording import duration_text, plural
+from bot.wording import duration_text
 
 __all__ = [
     "PAGE_SIZE",
-    "TREND_WEEKS",
     "Paging",
     "audit_page",
     "is_seen_in",
     "mentors_page",
     "people_listing",
     "queue_page",
-    "trends_csv",
-    "week_digest",
-    "week_page",
 ]
 
-TREND_WEEKS = 8
 PAGE_SIZE = 100
 
 
@@ -119,190 +106,6 @@ async def queue_page(app: App, ws: WorkspaceRef, page: str = "") -> dict[str, An
             }
         )
     return {"rows": rows, "paging": paging}
-
-
-async def week_digest(app: App, ws: WorkspaceRef, week: IsoWeek | None = None) -> Digest | None:
-    async with app.uow_factory(read_only=True) as uow:
-        workspace = await uow.workspaces.get(ws)
-        if workspace is None:
-            return None
-        now = app.clock.now()
-        week = week or IsoWeek.containing(now, workspace_timezone(workspace, app.config))
-        return await load_digest(uow, app.config, workspace, week, now=now)
-
-
-@dataclass(frozen=True, slots=True)
-class TrendRow:
-    week: str
-    asked: int
-    claimed: int
-    resolved: int
-    unanswered: int
-    median_claim: str
-    median_resolve: str
-    rating: str
-    claim_minutes: float | None = None
-    resolve_minutes: float | None = None
-    expired: int = 0
-    cancelled: int = 0
-    still_open: int = 0
-    average_rating: float | None = None
-
-
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
-
-
-async def _trends(app: App, ws: WorkspaceRef) -> list[TrendRow]:
-    async with app.uow_factory(read_only=True) as uow:
-        workspace = await uow.workspaces.get(ws)
-        if workspace is None:
-            return []
-        tz = workspace_timezone(workspace, app.config)
-        week = IsoWeek.containing(app.clock.now(), tz)
-        # From the workspace's first week on: weeks before it had nothing to count, not zeros.
-        first = await uow.digests.first_activity(ws)
-        first_week = IsoWeek.containing(first, tz) if first is not None else week
-        rows = []
-        for _ in range(TREND_WEEKS):
-            if week < first_week:
-                break
-            start, end = week.bounds(tz)
-            t = await uow.digests.tally(ws, start, end, top_mentors=0)
-            rows.append(
-                TrendRow(
-                    week=week.label,
-                    asked=t.asked,
-                    claimed=t.claimed,
-                    resolved=t.resolved,
-                    unanswered=t.unanswered,
-                    median_claim=minutes_text(t.median_minutes_to_claim),
-                    median_resolve=minutes_text(t.median_minutes_to_resolve),
-                    rating=f"{t.average_rating:.1f}" if t.average_rating else "n/a",
-                    claim_minutes=t.median_minutes_to_claim,
-                    resolve_minutes=t.median_minutes_to_resolve,
-                    expired=t.expired,
-                    cancelled=t.cancelled,
-                    still_open=t.still_open,
-                    average_rating=t.average_rating,
-                )
-            )
-            week = week.previous()
-    return rows
-
-
-async def week_page(app: App, ws: WorkspaceRef) -> dict[str, Any]:
-    digest = await week_digest(app, ws)
-    trends = await _trends(app, ws)
-    if digest is None:
-        return {"digest": None, "trends": trends}
-    this, before = digest.this, digest.previous
-    figures: list[tuple[str, object, object]] = [
-        ("Questions asked", this.asked, before.asked),
-        ("Claimed", this.claimed, before.claimed),
-        ("Resolved", this.resolved, before.resolved),
-        # With these, what became of every question asked adds up to the questions asked.
-        ("Unanswered", this.unanswered, before.unanswered),
-        ("Expired", this.expired, before.expired),
-        ("Cancelled", this.cancelled, before.cancelled),
-        ("Open or claimed", this.still_open, before.still_open),
-        (
-            "Median time to claim",
-            minutes_text(this.median_minutes_to_claim),
-            minutes_text(before.median_minutes_to_claim),
-        ),
-        (
-            "Median time to resolve",
-            minutes_text(this.median_minutes_to_resolve),
-            minutes_text(before.median_minutes_to_resolve),
-        ),
-        ("Average rating", _rating(this), _rating(before)),
-    ]
-    if not digest.previous_known:  # before the workspace's first use: nothing, not zeros
-        figures = [(label, now, "—") for label, now, _ in figures]
-    span = digest.week.span
-    return {
-        "digest": digest,
-        "week": digest.week.label,
-        "span": span + (", so far" if digest.partial else ""),
-        "asked_this_week": this.asked,
-        # What the chat digest says besides the figures, from the same digest, in its words.
-        "thanked": [
-            (rank, FORGOTTEN_NAME if name is None else name, plural(points, "point"))
-            for rank, name, points in most_thanked(digest)
-        ],
-        "low_rated": [
-            (topic, f"{avg:.1f}/5", plural(n, "rating")) for topic, avg, n in digest.low_rated
-        ],
-        # The card is headed "Community" already: its first line doesn't say it again.
-        "community": (
-            [line.plain().removeprefix("Community: ") for line in community_lines(digest.community)]
-            if digest.community is not None
-            else []
-        ),
-        "figures": figures,
-        "gaps": [(g.topic, g.asked, g.mentors) for g in digest.gaps],
-        "uncovered": [(f"{h:%a %H:00}", n) for h, n in digest.uncovered],
-        "trends": trends,
-    }
-
-
-def _rating(t: WeekTally) -> str:
-    """The average rating and how many gave it, as the digest says it."""
-    if not t.ratings or t.average_rating is None:
-        return "n/a"
-    return f"{t.average_rating:.1f}/5 from {plural(t.ratings, 'rating')}"
-
-
-def trends_csv(page: dict[str, Any]) -> str:
-    """The week page as CSV: the weekly trend, then skill gaps and uncovered hours. Topics are
-    mentors' own words, so no cell may start a spreadsheet formula."""
-    out = io.StringIO()
-    w = csv.writer(out)
-
-    def row(cells: Sequence[object]) -> None:
-        w.writerow([safe_cell(c) for c in cells])
-
-    row(
-        [
-            "week",
-            "asked",
-            "claimed",
-            "resolved",
-            "unanswered",
-            "median_minutes_to_claim",
-            "median_minutes_to_resolve",
-            "average_rating",
-            "expired",
-            "cancelled",
-            "open_or_claimed",
-        ]
-    )
-    for r in page["trends"]:
-        row(
-            [
-                r.week,
-                r.asked,
-                r.claimed,
-                r.resolved,
-                r.unanswered,
-                _num(r.claim_minutes),
-                _num(r.resolve_minutes),
-                _num(r.average_rating),  # empty when there is none, as the medians
-                r.expired,
-                r.cancelled,
-                r.still_open,
-            ]
-        )
-    row([])
-    row(["skill_gap_topic", "asked", "mentors"])
-    for gap in page.get("gaps", []):
-        row(gap)
-    row([])
-    row(["uncovered_hour", "asked"])
-    for hour in page.get("uncovered", []):
-        row(hour)
-    return out.getvalue()
 
 
 async def mentors_page(app: App, ws: WorkspaceRef) -> list[dict[str, Any]]:

@@ -15,7 +15,6 @@ from bot.config import Config
 from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Link, text
 from bot.ports import UnitOfWork
-from bot.privacy.audit import audit
 from bot.privacy.commands import OpenDashboard
 from bot.privacy.model import AuditEntry, DashboardGrant
 from bot.refs import UserRef, WorkspaceRef
@@ -104,7 +103,8 @@ async def sign_in(
 async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
     require_admin(cmd.actor, ctx.config, "the dashboard")
     await ensure_person(ctx, cmd.actor)  # the dashboard's sessions last while this says admin
-    now = ctx.clock.now()
+    # The dashboard checks the link on real time: a simulated clock (the console) doesn't count.
+    now = (ctx.services.credential_clock or ctx.clock).now()
     token = await issue_link(
         ctx.uow,
         admin=cmd.actor.user,
@@ -136,5 +136,14 @@ async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
         ),
         secret=True,  # the stored copy loses the link once it went out
     )
-    await audit(ctx, cmd.actor, "dashboard link")
+    # Stamped as the link is, so the sign-in that follows it (the dashboard's) comes after it.
+    await ctx.uow.audit.add(
+        AuditEntry(
+            workspace=cmd.actor.workspace,
+            actor=cmd.actor.user,
+            actor_name=cmd.actor.name,
+            action="dashboard link",
+            at=now,
+        )
+    )
     ctx.reply("I sent you a sign-in link for the dashboard by DM.")

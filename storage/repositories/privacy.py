@@ -5,6 +5,7 @@ left here (who left, retention, sign-in grants); the audit trail is `privacy_aud
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -31,6 +32,15 @@ QUESTION = table_of(QuestionRow)
 FEEDBACK = table_of(FeedbackRow)
 DRAFT = table_of(QuestionDraftRow)
 NUDGE = table_of(NudgeRow)
+
+
+def _grant(row: sa.Row[Any]) -> DashboardGrant:
+    return DashboardGrant(
+        admin=UserRef.from_key(row.admin),
+        admin_name=row.admin_name,
+        workspaces=tuple(WorkspaceRef.from_key(w) for w in row.workspaces),
+        expires_at=row.expires_at,
+    )
 
 
 class SqlPrivacyRepository(PersonExport, Erasure):
@@ -115,14 +125,14 @@ class SqlPrivacyRepository(PersonExport, Erasure):
             if not taken:
                 return None
         row = (await self._session.execute(sa.select(TOKEN).where(*live))).first()
-        if row is None:
-            return None
-        return DashboardGrant(
-            admin=UserRef.from_key(row.admin),
-            admin_name=row.admin_name,
-            workspaces=tuple(WorkspaceRef.from_key(w) for w in row.workspaces),
-            expires_at=row.expires_at,
-        )
+        return None if row is None else _grant(row)
+
+    async def peek_grant(self, token_hash: str, kind: str, at: datetime) -> DashboardGrant | None:
+        live = (TOKEN.c.token_hash == token_hash, TOKEN.c.kind == kind, TOKEN.c.expires_at > at)
+        row = (
+            await self._session.execute(sa.select(TOKEN).where(*live, TOKEN.c.used_at.is_(None)))
+        ).first()
+        return None if row is None else _grant(row)
 
     async def end_grant(self, token_hash: str) -> None:
         await self._session.execute(sa.delete(TOKEN).where(TOKEN.c.token_hash == token_hash))

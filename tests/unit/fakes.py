@@ -1722,5 +1722,12 @@ class FakePrivacyRepository(_Repository):
         grant: DashboardGrant = found[1]
         return grant
 
+    async def peek_grant(self, token_hash: str, kind: str, at: datetime) -> DashboardGrant | None:
+        found = self._uow.rows("grants").get(token_hash)
+        if found is None or found[0] != kind or found[1].expires_at <= at or found[2] is not None:
+            return None
+        grant: DashboardGrant = found[1]
+        return grant
+
     async def end_grant(self, token_hash: str) -> None:
         self._uow.put("grants", token_hash, _DELETED)

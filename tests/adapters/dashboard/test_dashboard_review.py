@@ -73,10 +73,12 @@ async def test_the_workspaces_and_the_admin_are_shown_by_name_with_ids_in_small_
     chooser = page.text[page.text.index('<select name="ws"') :]
     chooser = chooser[: chooser.index("</select>")]
     assert ">Acme Data Guild (test:T1)</option>" in chooser and ">Zeta Labs (test:T2)<" in chooser
-    assert "Ada Admin <small><code>test:A1</code></small>" in page.text
+    assert '<span class="name">Ada Admin</span> <small><code>test:A1</code></small>' in page.text
     async with _signed_in(served) as one:  # the chat link: one workspace, its name shown
         page = await one.get("/admin/queue")
-    assert "Acme Data Guild <small><code>test:T1</code></small>" in page.text
+    assert (
+        '<span class="name">Acme Data Guild</span> <small><code>test:T1</code></small>' in page.text
+    )
 
 
 async def test_the_audit_shows_the_names_of_admins_and_people_with_ids_in_small_print(
