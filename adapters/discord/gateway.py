@@ -17,6 +17,7 @@ import discord
 from discord.http import Route, handle_message_parameters
 
 from adapters.discord.access import hidden_mentoring, session_unseen, unseen_key
+from adapters.discord.acknowledgements import Acknowledgements
 from adapters.discord.components import view_for
 from adapters.discord.ratelimits import retry_after_seconds
 from adapters.discord.render import RenderedMessage, render_message
@@ -56,8 +57,20 @@ ARCHIVED_THREAD = 50083
 GONE = "the bot is no longer in that Discord server"
 # What a delivery to a channel deleted while the bot ran is refused with (never asked of Discord).
 DELETED = "that Discord channel was deleted"
-# An interaction token lasts 15 minutes; after that its webhook answers 401 (or 404).
+# What a follow-up on an interaction token is refused with when the token takes none: 401 once
+# it expired (15 minutes), 404 when Discord does not know it (10015 Unknown Webhook: the token
+# expired, or its response never came), or the deferred "thinking…" message it would replace
+# was dismissed (10008 Unknown Message). Its answer goes by DM instead.
 TOKEN_GONE = {401, 404}
+UNKNOWN_WEBHOOK = 10015
+# Discord takes follow-ups only after the interaction's response, and may refuse them with
+# 10015 for a few seconds even after a response it took (discord-api-docs#7220): while the token
+# is this young, that is tried again shortly instead of answered by DM.
+YOUNG_TOKEN = timedelta(seconds=60)
+UNKNOWN_WEBHOOK_RETRY_SECONDS = 2.0
+# How long a follow-up waits for its interaction's response, when this process is sending it
+# (Discord wants the response within 3 seconds of the interaction).
+RESPONSE_WAIT_SECONDS = 3.0
 # An interaction token takes follow-ups for 15 minutes; past that each try is a 401, and 401s
 # count toward Discord's limit on invalid requests, past which it bars the bot's IP for a while.
 # A minute short of the 15: the token was issued a moment before the input was stored.
@@ -170,6 +183,8 @@ class DiscordGateway:
         self._unseen_checks: set[asyncio.Task[None]] = set()
         # (thread, user) being told right now: a second post's check does not tell them too.
         self._telling_unseen: set[tuple[int, str]] = set()
+        # The interactions being acknowledged now (`InteractionRunner`): their answers wait.
+        self.acknowledgements = Acknowledgements()
 
     def guild_gone(self, guild_id: int, *, name: str, places: Iterable[int] = ()) -> bool:
         """The bot was removed from server `guild_id`: every delivery for it (its channels and
@@ -654,26 +669,55 @@ class DiscordGateway:
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
     ) -> None:
-        """An ephemeral follow-up on the interaction's token; a DM when there is no token (a
-        reaction) or it expired (known to be too old: not even tried)."""
+        """An ephemeral follow-up on the interaction's token, once the interaction's response
+        is sent; a DM when there is no token (a reaction), or it takes no follow-up (known to
+        be too old, or its response refused: not even tried; or its webhook refused it)."""
         self._refuse_if_gone()  # said for a server that removed the bot: not even on its token
         if to.note:  # what the adapter knew when the input came in (`ReplyTo.note`)
             message = replace(message, body=text(message.body, "\n\n", to.note))
         await self._reply(to, message, key=key, retry=retry)
 
     async def _reply(self, to: ReplyTo, message: ChatMessage, *, key: str, retry: bool) -> None:
-        if to.token and to.token_outlived(FOLLOWUP_LIFETIME, now=self._clock.now()):
-            log.info("an interaction token is too old for a follow-up; answering by DM instead")
-        elif to.token and to.app_id:
-            try:
-                async with _delivering():
-                    await self._followup(int(to.app_id), to.token, message)
-                return
-            except discord.HTTPException as e:
-                if e.status not in TOKEN_GONE:
-                    raise
-                log.info("an interaction token had expired; answering by DM instead")
+        if to.token and to.app_id and await self._token_takes(to, to.token):
+            async with _delivering():
+                if await self._followed_up(to, int(to.app_id), to.token, message):
+                    return
         await self.send_dm(to.user, message, key=key, retry=retry)
+
+    async def _token_takes(self, to: ReplyTo, token: str) -> bool:
+        """Whether to try a follow-up on `token`: not when it is known to be too old, nor when
+        Discord refused its interaction's response. While this process is still sending that
+        response, waits for it: a follow-up before it is refused."""
+        if to.token_outlived(FOLLOWUP_LIFETIME, now=self._clock.now()):
+            log.info("an interaction token is too old for a follow-up; answering by DM instead")
+            return False
+        if not await self.acknowledgements.settled(token, within=RESPONSE_WAIT_SECONDS):
+            log.info("Discord refused an interaction's response; answering by DM instead")
+            return False
+        return True
+
+    async def _followed_up(
+        self, to: ReplyTo, app_id: int, token: str, message: ChatMessage
+    ) -> bool:
+        """Sends the follow-up; False when the token's webhook refused it (`TOKEN_GONE`), for a
+        DM instead. Unknown Webhook on a young token is tried again shortly (`RetryAfter`: not
+        counted as an attempt, and nothing was sent)."""
+        try:
+            await self._followup(app_id, token, message)
+        except discord.HTTPException as e:
+            if e.status not in TOKEN_GONE:
+                raise
+            young = to.issued_at is not None and self._clock.now() - to.issued_at < YOUNG_TOKEN
+            if e.code == UNKNOWN_WEBHOOK and young:
+                raise RetryAfter(UNKNOWN_WEBHOOK_RETRY_SECONDS) from e
+            log.info(
+                "Discord refused a follow-up on an interaction token (%s: %s); answering by DM "
+                "instead",
+                e.status,
+                e.code,
+            )
+            return False
+        return True
 
     async def _followup(self, app_id: int, token: str, message: ChatMessage) -> None:
         """An ephemeral follow-up (Create Followup Message) through the client's own HTTP, so

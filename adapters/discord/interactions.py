@@ -310,7 +310,8 @@ class InteractionRunner:
         if refused is not None:  # its question, session or form is that server's: not taken
             await self.answer_now(interaction, refused)
             return
-        with self.taking_in():
+        acknowledging = self.gateway.acknowledgements.responding(interaction.token)
+        with self.taking_in(), acknowledging:  # its answer, decided meanwhile, waits for this
             if isinstance(built, c.AskQuestion | lc.PostDraft):
                 unposted = self.cannot_ask_here(interaction, actor.workspace.id)
                 if unposted is not None:  # its card could go nowhere: not stored, and said so
@@ -369,8 +370,10 @@ class InteractionRunner:
             # Stored already, so nothing is lost: its answer falls back to a DM if need be.
             if e.code == ALREADY_ACKNOWLEDGED:
                 log.debug("a Discord interaction was acknowledged already")
-            else:
-                log.warning("could not acknowledge a Discord interaction: %s %s", e.status, e.code)
+                return
+            log.warning("could not acknowledge a Discord interaction: %s %s", e.status, e.code)
+            if e.status < 500:  # refused (too late, unknown): its token takes no follow-up
+                self.gateway.acknowledgements.refused(interaction.token)
 
     async def answer_now(self, interaction: discord.Interaction[Any], said: str | Text) -> None:
         """An ephemeral answer as the interaction's response (nothing was stored); a follow-up

@@ -17,6 +17,7 @@ from discord_fake_rest import FakeRestApi, json_response, ratelimit_headers, rea
 __all__ = ["FakeDiscord", "Recorded"]
 
 API = "/api/v10"
+CALLBACK = re.compile(r"/interactions/\d+/[^/]+/callback")
 # Gateway intents Discord calls privileged: Server Members, Presences, Message Content.
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
 
@@ -88,6 +89,9 @@ class FakeDiscord(FakeRestApi, Faults):
         self.acknowledged: set[str] = set()
         self.modal_messages: dict[str, dict[str, Any] | None] = {}
         self.tokens_expired = False
+        # Seconds Discord takes to process an interaction's response (the callback) before it
+        # takes effect and is answered: its follow-ups are refused until then.
+        self.callback_delay = 0.0
         # Payloads outside Discord's documented limits (`discord_limits`): refused as Discord
         # does (400, 50035), and asserted empty when the fake stops.
         self.violations: list[str] = []
@@ -235,6 +239,18 @@ class FakeDiscord(FakeRestApi, Faults):
         self.channel_names[channel_id] = name
         await self.dispatch("CHANNEL_CREATE", self._channel_payload(channel_id))
         return channel_id
+
+    def dismiss_thinking(self, token: str) -> None:
+        """The member dismisses the ephemeral "thinking…" message of interaction `token`: the
+        follow-up that would have replaced it is answered 404 Unknown Message (10008)."""
+        self.fail_next(
+            "POST",
+            rf"/webhooks/\d+/{re.escape(token)}",
+            status=404,
+            code=10008,
+            message="Unknown Message",
+            effect=False,
+        )
 
     def expire_interaction_tokens(self) -> None:
         """From now on follow-ups answer 401, as for tokens older than 15 minutes."""
@@ -546,6 +562,8 @@ class FakeDiscord(FakeRestApi, Faults):
 
     async def _do(self, method: str, path: str, body: Any) -> tuple[int, Any]:
         """What the request asks for, with the gateway event Discord sends about it."""
+        if self.callback_delay and method == "POST" and CALLBACK.fullmatch(path):
+            await asyncio.sleep(self.callback_delay)  # Discord at work: nothing taken yet
         status, data = self._answer(method, path, body)
         if path.startswith("/channels/") and path.endswith("/threads") and status == 201:
             await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})

@@ -100,7 +100,7 @@ class FakeRestApi:
             ("GET", r"/users/@me/guilds", self._my_guilds),
             ("GET", r"/guilds/(\d+)/members/(\d+)", self._guild_member),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda i, t: self._callback(i, body)),
-            ("POST", r"/webhooks/(\d+)/([^/]+)", lambda a, t: self._followup(body)),
+            ("POST", r"/webhooks/(\d+)/([^/]+)", lambda a, t: self._followup(t, body)),
         ]
         at = re.match(r"/channels/(\d+)", path)
         if at is not None and at.group(1) in self.deleted_channels:
@@ -348,9 +348,16 @@ class FakeRestApi:
             "resource": {"type": body["type"]},
         }
 
-    def _followup(self, body: Any) -> tuple[int, Any]:
+    def _followup(self, token: str, body: Any) -> tuple[int, Any]:
         if self.tokens_expired:  # an interaction token lives 15 minutes
             return 401, {"message": "Invalid Webhook Token", "code": 50027}
+        sent = (d for e, d in reversed(self.dispatched) if e == "INTERACTION_CREATE")
+        interaction = next((d for d in sent if d.get("token") == token), None)
+        if interaction is not None and interaction["id"] not in self.acknowledged:
+            # Follow-ups are "sent after responding to an interaction"; before, the token's
+            # webhook is unknown (tokens the fake did not issue are taken, for tests that
+            # store answers on made-up ones).
+            return 404, {"message": "Unknown Webhook", "code": 10015}
         status, msg = self._create_message("0", body, flags=(body.get("flags") or 0))
         return status, msg
 
