@@ -202,20 +202,19 @@ class Erasure(Repository):
         lightning = table_of(LightningRow)
         q = QUESTION
         closed = [s.value for s in QuestionState if s.is_final]
-        questions = await self._session.execute(
-            sa.select(q.c.id)
-            .where(
-                q.c.card.is_not(None),
-                sa.or_(
-                    sa.and_(q.c.mentor == key, q.c.state == QuestionState.RESOLVED.value),
-                    # "Asked by" them, above their words; an anonymous card names nobody (and
-                    # redrawing it would point at them).
-                    sa.and_(q.c.asker == key, q.c.anonymous == sa.false(), q.c.state.in_(closed)),
-                ),
-            )
-            .order_by(q.c.id.desc())
-            .limit(limit)
+        # The newest `limit` of each kind: a long-time asker's closed cards don't crowd out
+        # the "helped by" ones (nor those theirs).
+        kinds = (
+            sa.and_(q.c.mentor == key, q.c.state == QuestionState.RESOLVED.value),
+            # "Asked by" them, above their words; an anonymous card names nobody (and
+            # redrawing it would point at them).
+            sa.and_(q.c.asker == key, q.c.anonymous == sa.false(), q.c.state.in_(closed)),
         )
+        found: set[int] = set()
+        for kind in kinds:
+            newest = sa.select(q.c.id).where(q.c.card.is_not(None), kind)
+            rows = await self._session.execute(newest.order_by(q.c.id.desc()).limit(limit))
+            found.update(qid for (qid,) in rows)
         sessions = await self._session.execute(
             sa.select(lightning.c.id)
             .where(
@@ -227,7 +226,7 @@ class Erasure(Repository):
             .limit(limit)
         )
         return PastCards(
-            questions=tuple(qid for (qid,) in questions),
+            questions=tuple(sorted(found, reverse=True)),
             lightning=tuple(lid for (lid,) in sessions),
         )
 

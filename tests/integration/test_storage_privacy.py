@@ -696,3 +696,31 @@ async def test_past_cards_of_are_the_newest_few_of_each_kind(uow_factory: UowFac
         assert await uow.privacy.past_cards_of(bob, limit=2) == PastCards(
             questions=(questions[2], questions[1]), lightning=(talks[2], talks[1])
         )
+
+
+async def test_past_cards_of_keep_the_newest_few_of_each_kind_of_question_card(
+    uow_factory: UowFactory,
+) -> None:
+    """Someone who mentored, then asked a lot: their newest "Asked by" cards do not crowd out
+    the "helped by" ones (the limit is per kind, as README says)."""
+    bob = UserRef("test", "bob")
+    card = MessageRef("test", "m1")
+    async with uow_factory() as uow:
+        helped, asked = [], []
+        for by_bob in (False, False, True, True, True):  # two mentored, then three asked
+            q = await uow.questions.add(
+                Question(
+                    workspace=WS,
+                    asker=bob if by_bob else ADMIN,
+                    text="How?",
+                    created_at=T0,
+                    state=QuestionState.RESOLVED,
+                    mentor=ADMIN if by_bob else bob,
+                )
+            )
+            await uow.questions.set_card(q.pk, card)
+            (asked if by_bob else helped).append(q.pk)
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        past = await uow.privacy.past_cards_of(bob, limit=2)
+    assert past.questions == (asked[2], asked[1], helped[1], helped[0])

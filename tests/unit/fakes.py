@@ -1661,18 +1661,16 @@ class FakePrivacyRepository(_Repository):
 
     async def past_cards_of(self, user: UserRef, *, limit: int) -> PastCards:
         over = (LightningState.HELD, LightningState.CANCELLED)
-        questions = sorted(
-            (
-                q.pk
-                for q in self._uow.rows("questions").values()
-                if q.card is not None
-                and (
-                    (q.mentor == user and q.state is QuestionState.RESOLVED)
-                    or (q.asker == user and not q.anonymous and q.state.is_final)
-                )
-            ),
+        carded = [q for q in self._uow.rows("questions").values() if q.card is not None]
+        helped = sorted(
+            (q.pk for q in carded if q.mentor == user and q.state is QuestionState.RESOLVED),
             reverse=True,
-        )
+        )[:limit]
+        asked = sorted(
+            (q.pk for q in carded if q.asker == user and not q.anonymous and q.state.is_final),
+            reverse=True,
+        )[:limit]
+        questions = sorted({*helped, *asked}, reverse=True)
         sessions = sorted(
             (
                 s.stored_id
@@ -1681,7 +1679,7 @@ class FakePrivacyRepository(_Repository):
             ),
             reverse=True,
         )
-        return PastCards(questions=tuple(questions[:limit]), lightning=tuple(sessions[:limit]))
+        return PastCards(questions=tuple(questions), lightning=tuple(sessions[:limit]))
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:
         if user not in self._rows():
