@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.domain import QuestionState
-from bot.learning.model import neutral_faq_question
+from bot.learning.model import DraftState, neutral_faq_question
 from bot.lightning.model import LightningState
 from bot.privacy.model import PastCards
 from bot.refs import UserRef, WorkspaceRef
@@ -134,6 +134,13 @@ class Erasure(Repository):
             sa.delete(inbox).where(
                 inbox.c.lane == f"u:{key}", inbox.c.state.in_(("done", "failed"))
             )
+        )
+        # A question the FAQ answered before it was posted is a figure (`count_answered`):
+        # its draft is kept, as nobody's and without the words; their other drafts go below.
+        changed += await self._rowcount(
+            sa.update(DRAFT)
+            .where(DRAFT.c.asker == key, DRAFT.c.state == DraftState.ANSWERED.value)
+            .values(asker=nobody, text=removed)
         )
         for table, column, what in _PERSON_COLUMNS:
             col = table.c[column]

@@ -65,3 +65,26 @@ async def test_drafts_the_faq_answered_are_counted_per_workspace_and_period(
         assert await uow.drafts.count_answered(WS, T0, later) == 2
         assert await uow.drafts.count_answered(WS, T0, later + timedelta(days=1)) == 3
         assert await uow.drafts.count_answered(ELSEWHERE, T0, later) == 1
+
+
+async def test_forgetting_an_asker_keeps_the_count_of_drafts_the_faq_answered(
+    uow_factory: UowFactory,
+) -> None:
+    """The figures stay when someone is forgotten, attributed to nobody: a question the FAQ
+    answered before it was posted still counts, without its words or its asker."""
+    nobody = UserRef("slack", "forgotten-1a2b3c4d")
+    async with uow_factory() as uow:
+        answered = await uow.drafts.add(
+            Draft(WS, ASKER, "How do I pivot?", T0, state=DraftState.ANSWERED)
+        )
+        pending = await uow.drafts.add(Draft(WS, ASKER, "Mine only", T0))
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.privacy.forget(ASKER, tombstone=nobody, removed="[removed on request]")
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.drafts.count_answered(WS, T0, T0 + timedelta(days=1)) == 1
+        assert await uow.drafts.get(pending.number) is None  # only theirs: deleted
+        kept = await uow.drafts.get(answered.number)
+    assert kept is not None
+    assert (kept.asker, kept.text) == (nobody, "[removed on request]")
