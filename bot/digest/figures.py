@@ -36,6 +36,9 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+FIRST_YEAR = 2000  # the earliest week anyone can ask for
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class IsoWeek:
     """An ISO week such as ``2026-W48``: Monday 00:00 to the next Monday 00:00, local time."""
@@ -49,6 +52,8 @@ class IsoWeek:
         if not m:
             raise ValueError(f"`{label}` is not a week like `2026-W48`")
         year, week = int(m[1]), int(m[2])
+        if year < FIRST_YEAR:  # nothing was asked then (and the week before year 1 is no date)
+            raise ValueError(f"`{label.strip()}` is before {FIRST_YEAR}: no question is that old")
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:

@@ -403,3 +403,10 @@ def test_the_months_most_helpful_are_not_listed_again_when_they_are_the_weeks() 
     assert "Most helpful in November 2026 (worth a thank-you): 1. bob (5 points), 2. carol" in (
         "\n".join(other)
     )
+
+
+def test_a_week_before_2000_is_refused_not_a_crash() -> None:
+    """`?week=0001-W01` on the dashboard answered 500: the week before it is no date."""
+    with pytest.raises(ValueError, match="is before 2000"):
+        IsoWeek.parse("0001-W01")
+    assert IsoWeek.parse("2000-W02").previous() == IsoWeek(2000, 1)
