@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.actors import names_for, require_admin, save_mentor, workspace_of
 from bot.commands import Actor, ReleaseQuestion
-from bot.domain import IllegalTransition, QuestionState, Transition
+from bot.domain import IllegalTransition, Question, QuestionState, Transition
 from bot.events import QuestionCancelled
 from bot.lightning.handlers import cancel_speaker_sessions, redraw_sessions, redraw_signed_up
 from bot.messagebus import Context, Refusal, Services
@@ -302,14 +302,28 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     ctx.reply(text("Done: ", UserText(name), f" is forgotten{counted}.", _withdrawn(withdrawn)))
 
 
-def _withdrawn(numbers: list[int]) -> str:
-    """What forgetting took out of the channel: the open questions it withdrew."""
-    if not numbers:
-        return ""
-    listed = ", ".join(f"#{n}" for n in numbers)
-    if len(numbers) == 1:
-        return f" Their open question {listed} is withdrawn: its card no longer shows the text."
-    return f" Their open questions {listed} are withdrawn: their cards no longer show the text."
+def _withdrawn(questions: list[Question]) -> str:
+    """What forgetting took out of the channel: the open questions it withdrew. An anonymous
+    one is counted, never numbered: the admin's answer does not tie its card to the person
+    (as their export of the person leaves it out)."""
+    named = [f"#{q.number}" for q in questions if not q.anonymous]
+    unnamed = sum(q.anonymous for q in questions)
+    said = ""
+    if len(named) == 1:
+        said += f" Their open question {named[0]} is withdrawn: its card no longer shows the text."
+    elif named:
+        listed = ", ".join(named)
+        said += (
+            f" Their open questions {listed} are withdrawn: their cards no longer show the text."
+        )
+    too = " too" if named else ""
+    if unnamed == 1:
+        said += f" An open question they asked anonymously is withdrawn{too}, its text removed."
+    elif unnamed:
+        said += (
+            f" {unnamed} open questions they asked anonymously are withdrawn{too}, texts removed."
+        )
+    return said
 
 
 async def _only_here(ctx: Context, cmd: ForgetPerson, name: str) -> None:
@@ -359,12 +373,12 @@ async def _redraw_past(ctx: Context, past: PastCards) -> None:
     await redraw_sessions(ctx, past.lightning)
 
 
-async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> list[int]:
+async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> list[Question]:
     """A forgotten person's questions still waiting or in a session end (cancelled by the
     admin): nobody is asked about them any more, and their cards, redrawn once this commits,
-    show neither the text nor the name. Their numbers, for the admin's answer."""
+    show neither the text nor the name. Those withdrawn, for the admin's answer."""
     now = ctx.clock.now()
-    withdrawn: list[int] = []
+    withdrawn: list[Question] = []
     for q in await ctx.uow.questions.open_for(cmd.person):
         if q.asker != cmd.person:
             continue
@@ -375,5 +389,5 @@ async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> list[int]:
         if await ctx.uow.questions.update(cancelled, expected_state=q.state):
             offer_ended(ctx, q, "the question was withdrawn", by=cmd.actor.user)
             ctx.emit(QuestionCancelled(q.pk, cmd.actor.user, cmd.actor.name, by_admin=True))
-            withdrawn.append(q.number)
+            withdrawn.append(q)
     return withdrawn

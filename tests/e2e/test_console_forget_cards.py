@@ -17,8 +17,8 @@ async def test_forgetting_an_asker_of_an_open_anonymous_question_says_what_was_t
     out = await console("as admin", "/mentoradmin forget carol confirm")
     said = out.one("only admin sees").text
     assert said == (
-        "Done: carol is forgotten. Their open question #1 is withdrawn: its card no longer "
-        "shows the text."
+        "Done: carol is forgotten. An open question they asked anonymously is withdrawn, its "
+        "text removed."
     ), out
     [card] = out.to("#mentoring")
     assert QUESTION not in card.text and "Asked by: anonymous" in card.text, card

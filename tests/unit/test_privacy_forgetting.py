@@ -241,10 +241,24 @@ async def test_forgetting_someone_whose_only_trace_is_an_open_anonymous_question
     n = await core.ask("carol", QUESTION, anonymous=True)
     said = await core.reply(ForgetPerson(core.actor("admin"), core.user("carol"), confirmed=True))
     assert said == (
-        f"Done: carol is forgotten. Their open question #{n} is withdrawn: its card no longer "
-        "shows the text."
-    ), said
+        "Done: carol is forgotten. An open question they asked anonymously is withdrawn, its "
+        "text removed."
+    ), said  # counted, not numbered: the admin's answer doesn't tie the card to her
     assert core.question(n).state.value == "cancelled"
+
+
+async def test_forgetting_someone_with_named_and_anonymous_open_questions_numbers_the_named(
+    core: Core,
+) -> None:
+    await core.join("bob", "pandas")
+    named = await core.ask("carol", QUESTION)
+    await core.ask("carol", QUESTION + " (and with dates?)", anonymous=True)
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("carol"), confirmed=True))
+    assert said == (
+        f"Done: carol is forgotten. Their open question #{named} is withdrawn: its card no longer "
+        "shows the text. An open question they asked anonymously is withdrawn too, its text "
+        "removed."
+    ), said
 
 
 async def test_forgetting_a_named_asker_redraws_their_closed_cards_without_the_name(
