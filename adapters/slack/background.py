@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine
 from typing import Any
 
 __all__ = ["Background"]
@@ -34,6 +34,18 @@ class Background:
             self._keyed[key] = task
             task.add_done_callback(lambda _: self._keyed.pop(key, None))
         return True
+
+    async def first(self, work: Awaitable[None], *, within: float, what: str) -> None:
+        """`work` awaited for at most `within` seconds, its failure raised (a write Slack must
+        send again if it fails: not acknowledged); still running then, it goes on by itself (as
+        `start`; the shutdown's `drain` does not stop it) and the caller may acknowledge."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=max(within, 0.0))
+        if done:
+            task.result()
+            return
+        log.warning("Slack: %s is slow; acknowledged meanwhile", what)
+        self.start(_shielded(task), what=what)
 
     async def finished(self, key: str, *, within: float) -> None:
         """Until the task with `key` (if one runs) has ended, for at most `within` seconds."""
@@ -65,3 +77,7 @@ class Background:
             raise
         except Exception as e:
             log.error("Slack: %s failed (%s)", what, type(e).__name__)
+
+
+async def _shielded(task: asyncio.Future[None]) -> None:
+    await asyncio.shield(task)

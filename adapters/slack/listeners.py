@@ -1,7 +1,8 @@
 """Bolt listeners: each stores its input in the inbox, then acknowledges (a slash command, a
 button press or a form slow to store is acknowledged meanwhile: `STORE_BEFORE_ACK_SECONDS`); the
-work happens from the inbox (`adapters.slack.inbox`). Forms are opened here, right after the
-acknowledgement, since a trigger lasts 3 seconds."""
+work happens from the inbox (`adapters.slack.inbox`). Bolt answers Slack only once a listener
+returned (`process_before_response`), so nothing comes after `ack()` but work started in the
+background: forms opened (a trigger lasts 3 seconds), apologies on a response_url."""
 
 from __future__ import annotations
 
@@ -168,6 +169,21 @@ class SlackBot:
         left = max(since + self.answer_within - asyncio.get_running_loop().time(), 0.0)
         done, _ = await asyncio.wait([storing], timeout=left)
         return bool(done)
+
+    async def before_ack(self, work: Awaitable[None], *, context: Body, what: str) -> None:
+        """A write an event brings that Slack will not send again once acknowledged (a
+        configured channel lost or back, the app uninstalled): done before the acknowledgement
+        while its budget lasts (`answer_within` from the arrival), its failure raised (not
+        acknowledged: Slack retries); one slower goes on by itself, acknowledged meanwhile."""
+        left = _arrival(context) + self.answer_within - asyncio.get_running_loop().time()
+        await self.background.first(work, within=left, what=what)
+
+    def tell_soon(self, body: Body, said: str) -> None:
+        """`said` on the input's response_url once Slack has the acknowledgement (Bolt answers
+        only when the listener returns; the response_url takes 30 minutes)."""
+        url = body.get("response_url")
+        if url:
+            self.background.start(self.gateway.tell(url, said), what="answering on a response_url")
 
     def finish_storing(self, storing: asyncio.Future[bool], body: Body, *, what: str) -> None:
         """An input (`what`: "command", "button press", "form") acknowledged before its store
@@ -417,6 +433,13 @@ async def _names(directory: SlackDirectory, users: list[str], *, within: float) 
     }
 
 
+def _arrival(context: Body) -> float:
+    """When an input arrived (the event loop's time): as the HTTP route says (`ARRIVED`), else
+    now (Socket Mode)."""
+    arrived = context.get(ARRIVED)
+    return arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
+
+
 def _happened_by(body: Body, watch: ChannelWatch) -> datetime:
     """When a channel event had happened by: its envelope's time (a retry keeps it), else now."""
     return tr.event_happened_by(body) or watch.now()
@@ -443,8 +466,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         return BoltResponse(status=200, body="")
 
     async def on_command(ack: Ack, body: Body, context: Body) -> None:
-        arrived = context.get(ARRIVED)
-        since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
+        since = _arrival(context)
         unposted = await bot.unposted_question(body)
         if unposted is not None:  # its card could go nowhere: not stored, and said so
             await ack(text=unposted, response_type="ephemeral")
@@ -507,59 +529,55 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             await bot.receive("event", body)
         await ack()
 
-    async def on_channel(ack: Ack, body: Body, event: Body) -> None:
+    async def on_channel(ack: Ack, body: Body, event: Body, context: Body) -> None:
         # A channel archived, unarchived, deleted or renamed (public ones: channel_*; private
         # ones the app is in: group_*). For a configured channel, whether questions are taken
         # (and what the operator is told) changes at once, and is stored for every replica.
-        await ack()
-        if bot.watch is None:
-            return
         kind = str(event.get("type") or "")
         channel = event.get("channel")
-        team = bot.team(body)
-        if kind.endswith("_rename"):
+        if bot.watch is not None and kind.endswith("_rename"):
             if isinstance(channel, dict) and channel.get("id"):
-                bot.watch.renamed(team, str(channel["id"]), str(channel.get("name") or ""))
-            return
-        if not isinstance(channel, str) or not channel:
-            return
-        at = _happened_by(body, bot.watch)
-        if kind.endswith("_unarchive"):
-            await bot.watch.back(team, channel, at=at)
-        elif kind.endswith("_archive"):
-            await bot.watch.lost(team, channel, ARCHIVED, at=at)
-        elif kind.endswith("_deleted"):
-            await bot.watch.lost(team, channel, DELETED, at=at)
+                bot.watch.renamed(
+                    bot.team(body), str(channel["id"]), str(channel.get("name") or "")
+                )
+        elif bot.watch is not None and isinstance(channel, str) and channel:
+            change = _channel_change(
+                bot.watch, kind, team=bot.team(body), channel=channel, body=body
+            )
+            if change is not None:
+                await bot.before_ack(change, context=context, what="storing a channel's change")
+        await ack()
 
     for name in CHANNEL_EVENTS:
         bolt.event(name)(on_channel)
 
     @bolt.event("group_left")
-    async def on_removed_from_private(ack: Ack, body: Body, event: Body) -> None:
+    async def on_removed_from_private(ack: Ack, body: Body, event: Body, context: Body) -> None:
         # The app was removed from a private channel: for a configured one, learned now rather
         # than at the first card Slack refuses (channel_not_found).
-        await ack()
         channel = event.get("channel")
         if bot.watch is not None and isinstance(channel, str) and channel:
             at = _happened_by(body, bot.watch)
-            await bot.watch.lost(bot.team(body), channel, NOT_FOUND, at=at)
+            lost = bot.watch.lost(bot.team(body), channel, NOT_FOUND, at=at)
+            await bot.before_ack(lost, context=context, what="storing a channel's change")
+        await ack()
 
     @bolt.event("member_joined_channel")
     async def on_joined(ack: Ack, body: Body, event: Body, context: Body) -> None:
         # The app invited (back) into a channel: a configured one it could not reach is usable
         # again at once, on every replica (no restart needed). Anyone else joining: nothing.
-        await ack()
         me = context.get("bot_user_id")
         channel = event.get("channel")
-        if bot.watch is None or not me or event.get("user") != me:
-            return
-        if isinstance(channel, str) and channel:
-            await bot.watch.back(bot.team(body), channel, at=_happened_by(body, bot.watch))
+        if bot.watch is not None and me and event.get("user") == me:
+            if isinstance(channel, str) and channel:
+                at = _happened_by(body, bot.watch)
+                back = bot.watch.back(bot.team(body), channel, at=at)
+                await bot.before_ack(back, context=context, what="storing a channel's change")
+        await ack()
 
     @bolt.action(re.compile(r"^mm:"))
     async def on_button(ack: Ack, body: Body, action: Body, context: Body) -> None:
-        arrived = context.get(ARRIVED)
-        since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
+        since = _arrival(context)
         form = tr.form_for_button(action.get("action_id", ""))
         if form is not None:  # a form opens first; its submission is the input
             await ack()
@@ -570,7 +588,7 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
             unposted = await bot.cannot_ask(body)
             if unposted is not None:  # a coached draft's [Post]: it could go nowhere
                 await ack()
-                await bot.gateway.tell(body.get("response_url"), unposted)
+                bot.tell_soon(body, unposted)
                 return
         # Slack wants block_actions acknowledged within 3 seconds too (else the person sees an
         # error by the button): a slow store is acknowledged meanwhile, with nothing to say.
@@ -584,22 +602,20 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         except NotStored:
             log.warning("a button press could not be stored; the person is asked to retry")
             await ack()
-            await bot.gateway.tell(body.get("response_url"), NOT_NOW)
+            bot.tell_soon(body, NOT_NOW)
             return
         await ack()
 
     @bolt.message_shortcut(tr.ASK_ABOUT_SHORTCUT)
     async def on_ask_about(ack: Ack, body: Body, context: Body) -> None:
         # "Ask a mentor about this" on a message: the ask form, the message quoted in it.
-        arrived = context.get(ARRIVED)
-        since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
+        since = _arrival(context)
         await ack()
         bot.ask_about_soon(body, since=since)
 
     @bolt.view(re.compile(r"^mm_"))
     async def on_view(ack: Ack, body: Body, view: Body, context: Body) -> None:
-        arrived = context.get(ARRIVED)
-        since = arrived if isinstance(arrived, float) else asyncio.get_running_loop().time()
+        since = _arrival(context)
         # Mistakes the person can fix in the form keep it open, their text kept, the message
         # under the field (Slack: `response_action: "errors"` in the ack).
         problems = bot.form_problems(body, view)
@@ -626,6 +642,20 @@ def register_listeners(bolt: AsyncApp, bot: SlackBot) -> None:
         await ack()
 
     _acknowledge_other_events(bolt)
+
+
+def _channel_change(
+    watch: ChannelWatch, kind: str, *, team: str, channel: str, body: Body
+) -> Awaitable[None] | None:
+    """What a channel event (`kind`) changes for `channel`, to await; None for no change."""
+    at = _happened_by(body, watch)
+    if kind.endswith("_unarchive"):
+        return watch.back(team, channel, at=at)
+    if kind.endswith("_archive"):
+        return watch.lost(team, channel, ARCHIVED, at=at)
+    if kind.endswith("_deleted"):
+        return watch.lost(team, channel, DELETED, at=at)
+    return None
 
 
 def _acknowledge_other_events(bolt: AsyncApp) -> None:

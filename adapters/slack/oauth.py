@@ -230,8 +230,6 @@ async def connect_oauth(
             _current.set(team)
         return await next()
 
-    listen_for_uninstall(bolt, store.uninstalled)
-
     app.runtime.processor.add(KIND, TeamPreparer(teams, app))
     bot = SlackBot(
         inbox=app.inbox,
@@ -242,6 +240,7 @@ async def connect_oauth(
         background=background,
         watch=teams.watch,
     )
+    listen_for_uninstall(bolt, store.uninstalled, bot=bot)
     register_listeners(bolt, bot)  # last: it ends with the listener for every other event
     return bolt
 

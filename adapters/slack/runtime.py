@@ -537,14 +537,14 @@ async def _connect(
         watch=watch,
     )
     _note_uninstall(
-        bolt, app, team_id=team_id, bot_user=str(auth.get("user_id") or ""), since=checked_at
+        bolt, app, bot, team_id=team_id, bot_user=str(auth.get("user_id") or ""), since=checked_at
     )
     register_listeners(bolt, bot)  # last: it ends with the listener for every other event
     return bolt
 
 
 def _note_uninstall(
-    bolt: AsyncApp, app: App, *, team_id: str, bot_user: str, since: datetime
+    bolt: AsyncApp, app: App, bot: SlackBot, *, team_id: str, bot_user: str, since: datetime
 ) -> None:
     """The manifest subscribes to `app_uninstalled` and `tokens_revoked`: as in the OAuth mode,
     the workspace is recorded as removed (its nudges wait, no digest is made) unless the event
@@ -569,4 +569,4 @@ def _note_uninstall(
         )
         await record_removal(app.bus, team_id)
 
-    listen_for_uninstall(bolt, removed)
+    listen_for_uninstall(bolt, removed, bot=bot)

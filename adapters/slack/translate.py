@@ -106,15 +106,22 @@ def _plain_link(m: re.Match[str], names: Mapping[str, str]) -> str:
     return f"{label} ({target})" if label and label != target else target
 
 
+def _plain_words(slack_text: str, names: Mapping[str, str] | None = None) -> str:
+    """Text as Slack sends it (a message, a slash command's), as the person wrote it: Slack's
+    markup (``<@U1|bob>``, ``<#C1|general>``, ``<https://…|label>``, ``<!here>``) as plain
+    words (a mentioned user by `names`: user id → name), ``&lt;`` ``&gt;`` ``&amp;`` as typed.
+    Renderers escape it again: nothing of it pings once posted."""
+    known = names or {}
+    return unescape(_SLACK_LINK.sub(lambda m: _plain_link(m, known), slack_text or ""))
+
+
 def quoted_for_ask(
     message_text: str, *, max_length: int = 2000, names: Mapping[str, str] | None = None
 ) -> str:
     """The ask form's start from a message shortcut: the message quoted (``> ``), mentions and
     links as plain words (a mentioned user by `names`: user id → name), then an empty line for
     the question (`max_length`: a question's)."""
-    known = names or {}
-    plain = unescape(_SLACK_LINK.sub(lambda m: _plain_link(m, known), message_text or ""))
-    plain = plain.strip()
+    plain = _plain_words(message_text, names).strip()
     quoted = "\n".join(f"> {line}" if line else ">" for line in plain.splitlines())
     limit = min(_QUOTE_LIMIT, max_length * _QUOTE_LIMIT // 2000)
     if len(quoted) > limit:  # the ``> `` of many short lines counts too
@@ -241,7 +248,7 @@ _NAMES_A_PERSON = frozenset({"mentor", "mentoradmin", "kudos"})
 def _slash_command(
     name: str, raw_text: str, *, actor: c.Actor, now: datetime
 ) -> c.Command | ParseError:
-    body = unescape(raw_text).strip()
+    body = _slash_text(name, raw_text)
     if name == "askmentor":
         return parse_ask_command(actor, body)
     if name == "mentor":
@@ -275,6 +282,32 @@ def _slash_command(
     if name == "lightning":
         return parse_lightning(actor, body)
     return ParseError(f"I don't know the command `/{name}`.")
+
+
+def _slash_text(name: str, raw_text: str) -> str:
+    """A slash command's text for the core: the words that may name a person (`_person_words`)
+    as typed, the rest (a thanks, an about text, a question) as plain words. Slack sends
+    ``<@U…|name>``, ``<#C…|name>``, ``<https://…>`` for a command with ``should_escape`` (and
+    ``&lt;`` ``&gt;`` ``&amp;`` for what was typed, either way): stored as is, they would be shown
+    escaped, literally."""
+    head = re.match(rf"\s*(?:\S+(?:\s+|$)){{0,{_person_words(name, raw_text)}}}", raw_text)
+    end = head.end() if head else 0
+    return (unescape(raw_text[:end]) + _plain_words(raw_text[end:])).strip()
+
+
+def _person_words(name: str, raw_text: str) -> int:
+    """How many of a command's first words are read as Slack sent them (a mention there names
+    someone): ``/kudos [--private] <person>``, ``/mentor handover <n> <person>``,
+    ``/mentoradmin export|forget <person> [confirm]``, else the subcommand's word at most."""
+    words = raw_text.split()
+    sub = words[0].lower() if words else ""
+    if name == "kudos":  # through the first mention Slack sent (none: the thanks fails)
+        return next((i + 1 for i, word in enumerate(words) if word.startswith("<@")), 0)
+    if name == "mentor":
+        return 3 if sub == "handover" else 1
+    if name == "mentoradmin":
+        return len(words) if sub in ("export", "forget") else 1
+    return 0
 
 
 _USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")

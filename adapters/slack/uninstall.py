@@ -15,6 +15,7 @@ from bot.commands import RemoveWorkspace
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
+    from adapters.slack.listeners import SlackBot
     from bot.messagebus import MessageBus
 
 __all__ = ["Uninstall", "listen_for_uninstall", "record_removal"]
@@ -61,14 +62,18 @@ class Uninstall:
         return self.bot_users is not None and bool(bot_user) and bot_user not in self.bot_users
 
 
-def listen_for_uninstall(bolt: AsyncApp, removed: Callable[[Uninstall], Awaitable[None]]) -> None:
-    """Both events acknowledged (unhandled, Slack would send them again), then `removed`."""
+def listen_for_uninstall(
+    bolt: AsyncApp, removed: Callable[[Uninstall], Awaitable[None]], *, bot: SlackBot
+) -> None:
+    """Both events: `removed`, then acknowledged (unhandled, Slack would send them again); a
+    removal slow to record is acknowledged meanwhile and recorded on its own
+    (`SlackBot.before_ack`)."""
 
-    async def gone(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
-        await ack()
+    async def gone(ack: Any, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
         uninstall = Uninstall.of(body, event)
         if uninstall is not None:
-            await removed(uninstall)
+            await bot.before_ack(removed(uninstall), context=context, what="recording an uninstall")
+        await ack()
 
     bolt.event("app_uninstalled")(gone)
     bolt.event("tokens_revoked")(gone)

@@ -40,6 +40,7 @@ class Call:
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
     failed: bool = False
+    answered: bool = False  # a response_url's POST: the fake has answered it (see `delay`)
 
     def text(self) -> str:
         """Everything the call would show: fallback text plus blocks, as one JSON string."""
@@ -90,7 +91,7 @@ class FakeSlack:
         # Methods whose next call is applied but answered with this status (an outcome unknown
         # to the client: the message exists, the client sees a failure).
         self.fail_after_apply: dict[str, int] = {}
-        # Seconds to wait before answering a method (a slow Slack).
+        # Seconds to wait before answering a method (a slow Slack); "response_url" too.
         self.delay: dict[str, float] = {}
         self._failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
         self._ts = itertools.count(1)
@@ -392,6 +393,9 @@ class FakeSlack:
         if self.refuse_blocks and _blocks(body.get("blocks")):
             self.calls[-1].failed = True  # as Slack answers a response_url: 400 and the error
             return web.Response(status=400, text=self.refuse_blocks)
+        call = self.calls[-1]
+        await asyncio.sleep(self.delay.get("response_url", 0.0))
+        call.answered = True
         return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:

@@ -204,10 +204,17 @@ async def test_lightning_slash_commands_propose_and_list(slack: SlackHarness) ->
     await slack.replies_to("alice", "I don't know `/lightning dance`")
 
 
+@pytest.mark.parametrize(
+    ("channel", "shown"),
+    [
+        ("&lt;!channel&gt;", "&lt;!channel&gt;"),  # typed as is: shown as typed, no ping
+        ("<!channel>", "@\u2060channel"),  # Slack's @channel (should_escape): words, no ping
+    ],
+)
 async def test_kudos_with_a_slack_mention_thanks_them_in_the_channel_escaped(
-    slack: SlackHarness,
+    slack: SlackHarness, channel: str, shown: str
 ) -> None:
-    hostile = f"<@{USERS['bob']}|bob> for the help &lt;!channel&gt; @here *bold*"
+    hostile = f"<@{USERS['bob']}|bob> for the help {channel} @here *bold*"
     await slack.command("alice", "/kudos", hostile)
     await slack.replies_to("alice", "Thanks sent to bob in the mentoring channel")
     post = await slack.fake.wait_for(
@@ -223,7 +230,8 @@ async def test_kudos_with_a_slack_mention_thanks_them_in_the_channel_escaped(
     )
     text = post.text()
     assert f"<@{USERS['bob']}>" in text
-    assert "<!channel>" not in text and not re.search(r"(?<!\u2060)@here", text)
+    assert "<!channel>" not in text and not re.search(r"(?<!\u2060)@(here|channel)", text)
+    assert shown in json.dumps(post.params.get("blocks"), ensure_ascii=False)
 
 
 async def test_kudos_to_oneself_is_refused_on_slack(slack: SlackHarness) -> None:

@@ -12,6 +12,8 @@ import pytest
 
 from adapters.slack import translate as tr
 from bot import commands as c
+from bot.privacy.commands import ForgetPerson
+from bot.recognition.commands import GiveKudos
 from bot.refs import MessageRef, ThreadRef, UserRef, WorkspaceRef
 from bot.textcommands import ParseError
 
@@ -203,3 +205,50 @@ def test_user_change_says_left_when_deactivated_and_back_when_active() -> None:
 def test_user_change_of_a_bot_user_or_without_an_id_says_nothing(user: dict[str, Any]) -> None:
     assert tr.user_change(_user_change(**user)) is None
     assert tr.user_left(_user_change(**user)) is None
+
+
+BOB, CAROL = UserRef("slack", "U0BOB0001"), UserRef("slack", "U0CAROL01")
+MARKUP = "in <#C0PYTHON1|python> and <#C0GENERAL>, see <https://x.example/a> or <https://x.example/b|the runbook> with <@U0CAROL01|carol> <!here>"
+PLAIN = "in #python and #channel, see https://x.example/a or the runbook (https://x.example/b) with @carol @here"
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "expected"),
+    [
+        # should_escape: Slack's markup, the free text as plain words
+        ("/askmentor", f"How do I test {MARKUP}?", c.AskQuestion(ALICE, f"How do I test {PLAIN}?")),
+        ("/mentor", f"about pandas, {MARKUP}", c.SetMentorAbout(ALICE, f"pandas, {PLAIN}")),
+        (
+            "/kudos",
+            f"<@U0BOB0001|bob> for the help {MARKUP}",
+            GiveKudos(ALICE, BOB, "bob", f"for the help {PLAIN}"),
+        ),
+        (
+            "/kudos",
+            f"--private <@U0BOB0001|bob> --private for   the\nhelp {MARKUP}",
+            GiveKudos(ALICE, BOB, "bob", f"for   the\nhelp {PLAIN}", private=True),
+        ),
+        # the person still read from the mention Slack sent
+        ("/mentor", "handover #3 <@U0CAROL01|carol>", c.HandOverQuestion(ALICE, 3, CAROL)),
+        (
+            "/mentoradmin",
+            "forget <@U0CAROL01|carol> confirm",
+            ForgetPerson(ALICE, CAROL, "carol", confirmed=True),
+        ),
+        # should_escape off (the manifests' /askmentor): as typed, a typed "<" stays
+        (
+            "/askmentor",
+            "Why does @carol say a &lt;b&gt; in #python?",
+            c.AskQuestion(ALICE, "Why does @carol say a <b> in #python?"),
+        ),
+    ],
+)
+def test_slash_command_text_has_slacks_markup_as_plain_words(
+    command: str, text: str, expected: object
+) -> None:
+    assert tr.slash_command(command, text, actor=ALICE, now=NOW) == expected
+
+
+def test_a_typed_look_alike_of_a_mention_still_names_nobody() -> None:
+    typed = tr.slash_command("/kudos", "&lt;@U0BOB0001|bob&gt; for the help", actor=ALICE, now=NOW)
+    assert isinstance(typed, ParseError)
