@@ -36,7 +36,7 @@ from bot.cli.base import (
     use_config_file,
 )
 from bot.config import ConfigError
-from bot.logs import PAYLOAD_LOGGERS, configure_logging
+from bot.logs import PAYLOAD_LOGGERS
 
 __all__ = [
     "EXIT_PIPE_CLOSED",
@@ -49,7 +49,6 @@ __all__ = [
     "run_async",
 ]
 
-_configure_logging = configure_logging  # the name tests/security knows
 
 try:  # Typer 0.2x carries its own Click
     from typer._click import exceptions as _click_errors

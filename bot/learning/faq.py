@@ -39,6 +39,7 @@ from bot.learning.model import FaqEntry, FaqState, neutral_faq_question
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, shortened, text
 from bot.nudges.quiet_hours import wait_for_working_hours
+from bot.privacy.model import is_tombstone
 from bot.recognition.badges import faq_answer_written
 from bot.refs import UserRef
 
@@ -204,7 +205,7 @@ async def _tell_author(ctx: Context, entry: FaqEntry, actor: Actor, did: str, an
     """The author of an entry someone else (an admin) changed hears what was done to it, and
     that the accuracy checks now go to whoever changed it. A forgotten author is told nothing:
     the entry's author is then a tombstone with no person behind it."""
-    if await ctx.uow.people.get(entry.author) is None:
+    if is_tombstone(entry.author):
         return
     said: list[Text] = [
         text(UserText(actor.name or "An admin"), f" {did} your answer in FAQ {entry.number}.")

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["AuditEntry", "DashboardGrant", "PastCards", "PersonData", "RetentionResult"]
+__all__ = [
+    "AuditEntry",
+    "DashboardGrant",
+    "PastCards",
+    "PersonData",
+    "RetentionResult",
+    "is_tombstone",
+    "new_tombstone",
+]
+
+# The id forgetting gives someone's kept rows (`slack:forgotten-1a2b3c4d`): the core makes it,
+# so the core may read it back (no platform id starts so).
+_TOMBSTONE = "forgotten-"
+
+
+def new_tombstone(platform: str) -> UserRef:
+    """A new anonymous id for what a forgotten person leaves (figures, attributed to nobody)."""
+    return UserRef(platform, f"{_TOMBSTONE}{secrets.token_hex(4)}")
+
+
+def is_tombstone(user: UserRef) -> bool:
+    """Whether `user` is what is left of someone forgotten: nobody to tell anything."""
+    return user.id.startswith(_TOMBSTONE)
 
 
 @dataclass(frozen=True, slots=True)

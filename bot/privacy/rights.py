@@ -4,7 +4,6 @@ company, export (`/mentoradmin export`) and forget (`/mentoradmin forget`)."""
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -26,7 +25,7 @@ from bot.privacy.commands import (
     PersonBack,
     PersonLeft,
 )
-from bot.privacy.model import PastCards, PersonData
+from bot.privacy.model import PastCards, PersonData, new_tombstone
 from bot.questions.handover import offer_ended
 from bot.questions.sessions import release_question
 from bot.refs import UserRef, WorkspaceRef
@@ -266,7 +265,7 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
             await redraw_signed_up(ctx, cmd.person, workspace)
     await forget_target(ctx, cmd.person)
     asked = await ctx.uow.privacy.asked_by(cmd.person)
-    tombstone = UserRef(cmd.person.platform, f"forgotten-{secrets.token_hex(4)}")
+    tombstone = new_tombstone(cmd.person.platform)
     # Their words leave the FAQ too, copied from an anonymous question or not: erasure must
     # take them out, though an admin who watches the entries may then tell who asked it (as
     # with an open anonymous card, redrawn without its text above).

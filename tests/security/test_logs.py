@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import PAYLOAD_LOGGERS, _configure_logging
+from bot.cli import PAYLOAD_LOGGERS
 from bot.config import Config
+from bot.logs import configure_logging as _configure_logging
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.e2e.slack_process import MENTORING, BotProcess, SlackClient
 

@@ -1636,6 +1636,10 @@ class FakePrivacyRepository(_Repository):
             if q.asker == user:
                 self._uow.put("questions", key, replace(q, text=removed, asker=tombstone))
                 changed += 1
+        for key, entry in self._uow.rows("faq").items():  # kept, as the tombstone's
+            if entry.author == user:
+                self._uow.put("faq", key, replace(entry, author=tombstone))
+                changed += 1
         if user in self._uow.rows("people"):
             self._uow.put("people", user, _DELETED)
             changed += 1
