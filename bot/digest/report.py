@@ -84,10 +84,8 @@ async def print_digest(
         if not week and workspaces[0] is not _NOBODY_YET:
             # Chat's `/mentoradmin digest` and the dashboard show this week so far: an admin
             # comparing them is told why these figures differ, and how to see that week here.
-            this_week = IsoWeek.containing(now, workspace_timezone(workspaces[0], config))
             print(
-                f"micromentor digest: the last full week, {weeks[0].label}, as the weekly post "
-                f"has it; `--week {this_week.label}` for this week so far",
+                f"micromentor digest: {_which_week(weeks, now, workspaces, config)}",
                 file=sys.stderr,
             )
         for ws, wanted in zip(workspaces, weeks, strict=True):
@@ -106,3 +104,21 @@ async def print_digest(
                 path.write_bytes(drawn)
                 print(f"chart written to {path}")
     return 0
+
+
+def _which_week(
+    weeks: list[IsoWeek], now: datetime, workspaces: list[Workspace], config: Config
+) -> str:
+    """Which week a digest without ``--week`` shows: each workspace's last full week, in its
+    own timezone (near Monday's midnight, two workspaces may be a week apart)."""
+    labels = sorted({w.label for w in weeks})
+    if len(labels) > 1:
+        return (
+            f"each workspace's last full week in its timezone ({' or '.join(labels)}), as the "
+            "weekly post has it; `--week YYYY-Www` for another"
+        )
+    this_week = IsoWeek.containing(now, workspace_timezone(workspaces[0], config))
+    return (
+        f"the last full week, {labels[0]}, as the weekly post has it; `--week {this_week.label}` "
+        "for this week so far"
+    )

@@ -410,3 +410,24 @@ def test_a_week_before_2000_is_refused_not_a_crash() -> None:
     with pytest.raises(ValueError, match="is before 2000"):
         IsoWeek.parse("0001-W01")
     assert IsoWeek.parse("2000-W02").previous() == IsoWeek(2000, 1)
+
+
+def test_the_command_lines_week_note_names_each_workspaces_week_when_they_differ() -> None:
+    """Near Monday's midnight a workspace in Tokyo is a week ahead of one in Los Angeles: the
+    note on standard error names both weeks instead of the first workspace's alone."""
+    from datetime import UTC, datetime
+
+    from bot.config import Config
+    from bot.digest.report import _which_week
+    from bot.domain import Workspace
+    from bot.refs import ChannelRef
+
+    now = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday in Tokyo, Sunday in Los Angeles
+    here = ChannelRef("slack", "C1")
+    tokyo = Workspace(WorkspaceRef("slack", "T1"), here, here, timezone="Asia/Tokyo")
+    la = Workspace(WorkspaceRef("slack", "T2"), here, here, timezone="America/Los_Angeles")
+    weeks = [IsoWeek(2026, 48), IsoWeek(2026, 47)]
+    said = _which_week(weeks, now, [tokyo, la], Config())
+    assert "2026-W47 or 2026-W48" in said and "`--week YYYY-Www` for another" in said
+    one = _which_week([IsoWeek(2026, 48)], now, [tokyo], Config())
+    assert one.startswith("the last full week, 2026-W48,") and "`--week 2026-W49`" in one
