@@ -17,7 +17,6 @@ from adapters.dashboard import dashboard_routes
 from bot.actors import listed_admin
 from bot.app import App
 from bot.privacy.audit import OPERATOR
-from bot.privacy.model import AuditEntry
 from bot.privacy.signin import DASHBOARD_PORT, dashboard_base_url, issue_link, signin_url
 from bot.refs import UserRef, WorkspaceRef
 
@@ -94,18 +93,8 @@ async def print_signin_link(
             workspaces=workspaces,
             now=now,
             config=app.config,
+            issued_by=OPERATOR,  # audited as a link from chat is: who issued it, for whom
         )
-        for ws in workspaces:  # as a link from chat is: who issued it, for whom
-            await uow.audit.add(
-                AuditEntry(
-                    workspace=ws,
-                    actor=OPERATOR.user,
-                    actor_name=OPERATOR.name,
-                    action="dashboard link",
-                    subject=admin.key(),
-                    at=now,
-                )
-            )
         await uow.commit()
     minutes = app.config.dashboard.link_minutes
     out(signin_url(dashboard_base_url(app.config, port=port), token))

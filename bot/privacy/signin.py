@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.actors import ensure_person, require_admin
+from bot.commands import Actor
 from bot.config import Config
 from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Link, text
@@ -63,8 +64,11 @@ async def issue_link(
     workspaces: tuple[WorkspaceRef, ...],
     now: datetime,
     config: Config,
+    issued_by: Actor | None = None,
 ) -> str:
-    """Store a new one-time link for `admin`; returns its token (stored hashed only)."""
+    """Store a new one-time link for `admin`; returns its token (stored hashed only). With
+    `issued_by`, the audit trail of each of its workspaces says who issued it (for someone
+    else: for whom), stamped as the link is, so the sign-in that follows comes after it."""
     token = secrets.token_urlsafe(32)
     grant = DashboardGrant(
         admin=admin,
@@ -73,6 +77,19 @@ async def issue_link(
         expires_at=now + timedelta(minutes=config.dashboard.link_minutes),
     )
     await uow.privacy.add_grant(token_hash(token), "link", grant, now)
+    if issued_by is None:
+        return token
+    for ws in workspaces:
+        await uow.audit.add(
+            AuditEntry(
+                workspace=ws,
+                actor=issued_by.user,
+                actor_name=issued_by.name,
+                action="dashboard link",
+                subject="" if issued_by.user == admin else admin.key(),
+                at=now,
+            )
+        )
     return token
 
 
@@ -112,6 +129,7 @@ async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
         workspaces=(cmd.actor.workspace,),
         now=now,
         config=ctx.config,
+        issued_by=cmd.actor,
     )
     url = signin_url(dashboard_base_url(ctx.config, port=ctx.services.web_port), token)
     minutes = ctx.config.dashboard.link_minutes
@@ -135,15 +153,5 @@ async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
             ),
         ),
         secret=True,  # the stored copy loses the link once it went out
-    )
-    # Stamped as the link is, so the sign-in that follows it (the dashboard's) comes after it.
-    await ctx.uow.audit.add(
-        AuditEntry(
-            workspace=cmd.actor.workspace,
-            actor=cmd.actor.user,
-            actor_name=cmd.actor.name,
-            action="dashboard link",
-            at=now,
-        )
     )
     ctx.reply("I sent you a sign-in link for the dashboard by DM.")
