@@ -20,7 +20,7 @@ from bot.flow.worker import LeaseLost, NotYet
 from bot.logs import command_context
 from bot.matching import LearnedExpertise, SimilarIndexes, Taxonomy, TopicClassifier
 from bot.mentors.roster_cache import MentorRoster
-from bot.messages import ChatMessage, Text, text
+from bot.messages import REFUSAL, ChatMessage, Text, text
 from bot.ports import Clock, StaleWrite, Suggester, UnitOfWork, UnitOfWorkFactory
 from bot.refs import WorkspaceRef
 
@@ -319,7 +319,7 @@ class MessageBus:
             with command_context(command):
                 ctx = await self.decide(work, inbox=inbox, workspace=workspace_of(command))
         except Refusal as refusal:
-            said = ChatMessage(body=refusal.text)
+            said = ChatMessage(body=refusal.text, kind=REFUSAL)
             if reply_to is not None or inbox is not None:
                 await self.answer(
                     said, reply_to=reply_to, inbox=inbox, workspace=workspace_of(command)

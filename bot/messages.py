@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.refs import Ref, UserRef
 
 __all__ = [
+    "REFUSAL",
     "Action",
     "Attachment",
     "Bold",
@@ -159,6 +160,9 @@ def filled(template: str, **names: str) -> Text:
     return text(*(UserText(names[p]) if i % 2 else p for i, p in enumerate(parts)))
 
 
+REFUSAL = "refusal"  # the kind of what the bus says when it refused a command (nothing changed)
+
+
 def shortened(s: str, n: int) -> str:
     """`s` on one line (its runs of spaces and line breaks as one space), cut with "…" to at
     most `n` characters: a quote of what someone wrote, in a line of the bot's."""
@@ -213,7 +217,7 @@ class ChatMessage:
     actions: tuple[Action, ...] = ()
     footer: Text | None = None
     attachment: Attachment | None = None
-    kind: str = "notice"  # notice | card | intro | digest | home | profile
+    kind: str = "notice"  # notice | card | intro | digest | home | profile | refusal (`REFUSAL`)
     question_id: int | None = None
 
     def plain(self) -> str:

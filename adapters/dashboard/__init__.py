@@ -32,6 +32,7 @@ from adapters.dashboard.session import (
 )
 from adapters.dashboard.week import WeekChoice, choose_week, trends_csv, week_digest, week_page
 from bot.app import App
+from bot.messages import REFUSAL, ChatMessage
 from bot.privacy.commands import ForgetPerson, ManageMentor
 from bot.privacy.manage import MAX_CAPACITY
 from bot.privacy.model import AuditEntry
@@ -286,7 +287,7 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         )
         replies = await app.bus.handle(command)
         said = " ".join(r.body.plain() for r in replies)
-        return back("mentors", signed, said=said)
+        return back("mentors", signed, said=said, refused=_refused(replies))
 
     async def people(request: Request, signed: Signed) -> Response:
         query = request.query_params.get("q", "")
@@ -336,7 +337,8 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         if not await views.is_seen_in(app, signed.workspace, person):
             return refused(404, "That person is not in this workspace.")
         replies = await app.bus.handle(ForgetPerson(signed.actor(), person, confirmed=True))
-        return back("people", signed, said=" ".join(r.body.plain() for r in replies), q=q)
+        said = " ".join(r.body.plain() for r in replies)
+        return back("people", signed, said=said, refused=_refused(replies), q=q)
 
     async def audit(request: Request, signed: Signed) -> Response:
         entries = await views.audit_page(app, signed.workspace)
@@ -423,3 +425,8 @@ _PAGE_HEADERS = {
         "frame-ancestors 'none'; base-uri 'none'"
     ),
 }
+
+
+def _refused(replies: list[ChatMessage]) -> bool:
+    """Whether the bus refused the form's command (nothing changed): said as a refusal."""
+    return any(r.kind == REFUSAL for r in replies)

@@ -78,8 +78,14 @@ async def test_a_link_from_a_console_on_a_simulated_clock_works_for_ten_real_min
         ("/admin/mentors", {"action": "capacity", "capacity": "0"}, "Capacity is a number"),
         ("/admin/mentors", {"action": "remove"}, "Tick the box to confirm the removal."),
         ("/admin/people/delete", {"person": "test:bob"}, "Tick the box to confirm the erasure."),
+        # Refused by the bus itself, not by the dashboard's own checks of the form.
+        (
+            "/admin/mentors",
+            {"action": "pause", "mentor": "test:nobody"},
+            "That mentor is not on this workspace&#39;s list.",  # as the page escapes it
+        ),
     ],
-    ids=["capacity abc", "capacity 0", "remove unticked", "erase unticked"],
+    ids=["capacity abc", "capacity 0", "remove unticked", "erase unticked", "refused by the bot"],
 )
 async def test_a_refused_form_is_shown_as_an_alert_not_as_done(
     served: Served, path: str, form: dict[str, str], said: str
