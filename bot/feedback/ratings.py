@@ -102,10 +102,21 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
                 f"within {CHANGE_MINUTES} minutes of giving it. Thank you!"
             )
         previous = before.score
+        # A comment was written for the old score: it goes with it (or the one given now
+        # stands), so nobody reads "Brilliant!" under a 1/5.
+        set_aside = bool(before.comment) and not comment
+        if set_aside or comment:
+            await ctx.uow.feedback.set_comment(q.pk, cmd.actor.user, role, comment)
+    else:
+        set_aside = False
     what = "the help on" if role == "asker" else "how clear"
     if previous is not None:
         said = f"the help on #{q.number}" if role == "asker" else f"how clear #{q.number} was"
         thanks = f"Changed: you rated {said} {cmd.score}/5 (was {previous}/5)."
+        if set_aside:
+            thanks += (
+                f" Your comment was for {previous}/5, so it's set aside: add one for this score?"
+            )
     elif role == "asker":
         thanks = f"Thanks! You rated {what} #{q.number} {cmd.score}/5. Want to add a comment?"
     else:

@@ -184,3 +184,20 @@ async def test_ratings_stored_of_an_expired_session_count_nowhere(core: Core) ->
     before = to_admins(core)
     await core.handle(CommentOnSession(core.actor("dave"), expired, "Never showed up."))
     assert to_admins(core) == before
+
+
+async def test_a_rating_changed_sets_aside_the_comment_written_for_the_old_score(
+    core: Core,
+) -> None:
+    """Seen in a console walk: 5/5 with "Brilliant", then changed to 1/5, and the admins' alert
+    quoted "Brilliant" under the 1/5."""
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 5))
+    await core.handle(CommentOnSession(core.actor("alice"), n, "Brilliant, solved in two minutes!"))
+    said = await core.reply(RateSession(core.actor("alice"), n, 1))
+    assert said.startswith(f"Changed: you rated the help on #{n} 1/5 (was 5/5).")
+    assert "Your comment was for 5/5, so it's set aside: add one for this score?" in said
+    [post] = to_admins(core)
+    assert "Brilliant" not in post and "Comment:" not in post
+    [fb] = core.db.rows("feedback")
+    assert (fb.score, fb.comment) == (1, "")
