@@ -465,7 +465,7 @@ async def test_email_rows_are_looked_up_with_their_own_workspaces_token(
     """Installed in two workspaces (OAuth: no SLACK_BOT_TOKEN), every e-mail row was refused
     as "look-up by e-mail needs Slack"; with a SLACK_BOT_TOKEN, T2's rows were looked up in the
     token's workspace. Each row is looked up with its own workspace's installation token."""
-    from bot.cli.data_commands import slack_email_lookup
+    from bot.cli import _slack_email_lookup as slack_email_lookup
     from storage.slack_installations import SlackInstallation, SlackInstallations
     from tests.adapters.slack.fake_slack import FakeSlack
 
