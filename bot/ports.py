@@ -99,11 +99,13 @@ class StaleWrite(Exception):
 
 
 class RetryAfter(Exception):
-    """The platform asked us to wait (a rate limit): try this delivery again after `seconds`."""
+    """The platform asked us to wait (a rate limit, or `reason`): try this delivery again after
+    `seconds`."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, reason: str = "rate limited") -> None:
         super().__init__(f"retry after {seconds:g} s")
         self.seconds = seconds
+        self.reason = reason
 
 
 class ChatGateway(Protocol):

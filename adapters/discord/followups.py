@@ -101,7 +101,10 @@ class FollowUps(ServerBook):
                 raise
             young = to.issued_at is not None and self._clock.now() - to.issued_at < YOUNG_TOKEN
             if e.code == UNKNOWN_WEBHOOK and young:
-                raise RetryAfter(UNKNOWN_WEBHOOK_RETRY_SECONDS) from e
+                raise RetryAfter(
+                    UNKNOWN_WEBHOOK_RETRY_SECONDS,
+                    reason="Discord has not taken the interaction's response yet",
+                ) from e
             log.info(
                 "Discord refused a follow-up on an interaction token (%s: %s); answering by DM "
                 "instead",

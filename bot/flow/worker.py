@@ -261,7 +261,7 @@ class LeasedWorker(Generic[T]):
                 timedelta(seconds=e.seconds), self.settings.backoff(1) / 2
             )
             await self._postpone(item, due, error=_error(e))
-            log.info("%s %s: rate limited, retrying in %.1f s", self.name, item.id, e.seconds)
+            log.info("%s %s: %s, retrying in %.1f s", self.name, item.id, e.reason, e.seconds)
             return
         except DeliveryRefused as e:
             # One recipient that can't be reached: skipped, logged without ids, nobody held up.

@@ -42,10 +42,13 @@ def _unknown_webhook_next(harness: Harness) -> None:
 
 
 async def _postponed(caplog: pytest.LogCaptureFixture) -> None:
-    """Until the outbox has handed the answer back for a retry (not counted as an attempt)."""
+    """Until the outbox has handed the answer back for a retry (not counted as an attempt); the
+    log says why, not "rate limited" (Discord did not limit anything)."""
 
     async def logged() -> bool:
-        return "outbox 1: rate limited, retrying" in caplog.text
+        return "outbox 1: Discord has not taken the interaction's response yet, retrying" in (
+            caplog.text
+        )
 
     await eventually(logged)
 
