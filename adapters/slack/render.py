@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -234,6 +235,17 @@ def _more(n: int) -> Block:
     return {"type": "section", "text": _mrkdwn(escape(said))}
 
 
+def _actions_block_id(msg: ChatMessage, content: list[Any]) -> str:
+    """The buttons' block_id: new for each version of a message, as Slack asks of a message
+    that is updated (https://api.slack.com/reference/block-kit/blocks#actions: "If a message is
+    updated, use a new block_id"), yet the same for the same content, so a delivery tried again
+    renders the same blocks."""
+    version = hashlib.blake2b(
+        json.dumps(content, sort_keys=True, ensure_ascii=False).encode(), digest_size=6
+    ).hexdigest()
+    return f"mm:{msg.question_id or 0}:{msg.kind}:{version}"
+
+
 def blocks_for(
     msg: ChatMessage,
     *,
@@ -280,11 +292,12 @@ def blocks_for(
     if footer.strip():
         tail.append({"type": "context", "elements": [_mrkdwn(footer)]})
     if msg.actions:
+        buttons = [_button(a) for a in msg.actions[:25]]
         tail.append(
             {
                 "type": "actions",
-                "block_id": f"mm:{msg.question_id or 0}:{msg.kind}",
-                "elements": [_button(a) for a in msg.actions[:25]],
+                "block_id": _actions_block_id(msg, [*head, *body, *fields, *tail, *buttons]),
+                "elements": buttons,
             }
         )
     room = max_blocks - len(tail)  # the footer and the buttons first

@@ -123,6 +123,32 @@ def test_card_blocks_have_fields_footer_and_buttons() -> None:
     assert fallback_text(msg).startswith("*Question #3*")
 
 
+def test_an_updated_card_gets_a_new_block_id_for_its_buttons() -> None:
+    """Slack: "If a message is updated, use a new block_id" (the actions block's reference);
+    the same content renders the same id, so a delivery tried again sends the same blocks."""
+
+    def card(status: str, *actions: Action) -> ChatMessage:
+        return ChatMessage(
+            title=text(Bold("Question #3")),
+            body=text(UserText("Why?")),
+            fields=(("Status", text(status)),),
+            actions=actions,
+            kind="card",
+            question_id=3,
+        )
+
+    def block_id(msg: ChatMessage) -> str:
+        return next(b["block_id"] for b in blocks_for(msg) if b["type"] == "actions")
+
+    waiting = card("waiting", Action("claim", 3, "Claim", "primary"))
+    claimed = card("claimed by bob", Action("release", 3, "Release"))
+    assert block_id(waiting) == block_id(card("waiting", Action("claim", 3, "Claim", "primary")))
+    assert block_id(waiting) != block_id(claimed)
+    assert block_id(waiting) != block_id(card("claimed by bob", Action("claim", 3, "Claim")))
+    assert all(block_id(m).startswith("mm:3:card:") for m in (waiting, claimed))
+    assert len(block_id(claimed)) <= 255
+
+
 def test_long_bodies_are_split_into_sections_under_the_limit() -> None:
     msg = ChatMessage(body=text(UserText("word & " * 1500)))
     blocks = blocks_for(msg)
