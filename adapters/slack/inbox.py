@@ -10,6 +10,7 @@ from typing import Any
 
 from adapters.slack import translate as tr
 from adapters.slack.gateway import SlackGateway
+from adapters.slack.quoted_names import NAMES_WITHIN, names_within
 from adapters.slack.users import SlackDirectory
 from bot import commands as c
 from bot.config import Config
@@ -173,8 +174,13 @@ class SlackPreparer:
         self, kind: str, body: Body, actor: c.Actor
     ) -> c.Command | ParseError | None:
         if kind == "command":
+            said = body.get("text", "")
+            unnamed = tr.unnamed_mentions(said)
+            # Slack may send a mention as ``<@U1>`` alone: its name, looked up (briefly), so
+            # the question reads "@bob", not "@someone".
+            names = await self._names(unnamed) if unnamed else {}
             typed = tr.slash_command(
-                body["command"], body.get("text", ""), actor=actor, now=self.clock.now()
+                body["command"], said, actor=actor, now=self.clock.now(), names=names
             )
             if isinstance(typed, GiveKudos) and not typed.to_bot:
                 # As on Discord: kudos are for people, never a bot (nor Slackbot), and for
@@ -191,6 +197,13 @@ class SlackPreparer:
         if kind == "view":
             return tr.view_submission(body.get("view") or {}, actor=actor)
         return await self._event(body.get("event") or {}, actor)
+
+    async def _names(self, users: list[str]) -> dict[str, str]:
+        try:
+            return await names_within(self.directory, users, within=NAMES_WITHIN)
+        except Exception:  # a name is a nicety: the command goes on with "@someone"
+            log.warning("the names a Slack command mentions were not looked up", exc_info=True)
+            return {}
 
     async def _event(self, event: Body, actor: c.Actor) -> c.Command | None:
         kind = event.get("type")

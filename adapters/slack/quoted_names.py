@@ -7,16 +7,20 @@ import asyncio
 
 from adapters.slack.users import SlackDirectory, SlackUser
 
-__all__ = ["NAMES_AT_MOST", "NAMES_WITHIN"]
+__all__ = ["NAMES_AT_MOST", "NAMES_WITHIN", "names_within"]
 
 # The message shortcut's quote names the people it mentions: users.info for those the directory
 # does not know yet, at most this long after the shortcut arrived (its trigger_id lasts 3 s and
-# views.open comes after), and for at most this many people (the rest: "@someone").
+# views.open comes after), and for at most this many people (the rest: "@someone"). A slash
+# command's text, read after its acknowledgement, is given as long for mentions Slack sent
+# without a name.
 NAMES_WITHIN = 1.0
 NAMES_AT_MOST = 10
 
 
-async def _names(directory: SlackDirectory, users: list[str], *, within: float) -> dict[str, str]:
+async def names_within(
+    directory: SlackDirectory, users: list[str], *, within: float
+) -> dict[str, str]:
     """The names of `users` (ids) that can be told within `within` seconds: what the directory
     knows already, then users.info for the rest, all at once; one not found (or a look-up that
     failed or is late) is left out."""

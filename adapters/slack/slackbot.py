@@ -17,7 +17,7 @@ from adapters.slack.background import Background
 from adapters.slack.errors import api_error
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND, input_key, lane, stored_payload, user_id
-from adapters.slack.quoted_names import NAMES_WITHIN, _names
+from adapters.slack.quoted_names import NAMES_WITHIN, names_within
 from adapters.slack.render import ask_modal, comment_modal, faq_modal, join_modal, lightning_modal
 from adapters.slack.users import SlackDirectory, SlackUser
 from bot import commands as c
@@ -231,7 +231,7 @@ class SlackBot:
         said = str((body.get("message") or {}).get("text") or "")
         left = since + NAMES_WITHIN - asyncio.get_running_loop().time()
         try:
-            names = await _names(self.directory, tr.mentioned_users(said), within=left)
+            names = await names_within(self.directory, tr.mentioned_users(said), within=left)
         except Exception:  # a name is a nicety: the form opens anyway
             log.warning("the names in a quoted Slack message were not looked up", exc_info=True)
             names = {}

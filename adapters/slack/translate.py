@@ -86,6 +86,15 @@ def mentioned_users(message_text: str) -> list[str]:
     return list(dict.fromkeys(_MENTIONS.findall(message_text or "")))
 
 
+_UNNAMED_MENTIONS = re.compile(r"<@([UW][A-Z0-9]+)>")
+
+
+def unnamed_mentions(slack_text: str) -> list[str]:
+    """The user ids a text mentions without their name (``<@U…>``, no ``|name``), each once:
+    Slack leaves the name out of a slash command's mentions more and more."""
+    return list(dict.fromkeys(_UNNAMED_MENTIONS.findall(slack_text or "")))
+
+
 def _plain_link(m: re.Match[str], names: Mapping[str, str]) -> str:
     """One of Slack's ``<…>`` as plain words (https://api.slack.com/reference/surfaces/
     formatting#retrieving-messages); nothing of it may ping once the text is posted again."""
@@ -216,15 +225,21 @@ def modal_for(command: str, raw_text: str) -> OpenModal | None:
 
 
 def slash_command(
-    command: str, raw_text: str, *, actor: c.Actor, now: datetime
+    command: str,
+    raw_text: str,
+    *,
+    actor: c.Actor,
+    now: datetime,
+    names: Mapping[str, str] | None = None,
 ) -> c.Command | ParseError | OpenModal:
     """``/askmentor``, ``/mentor``, ``/mentoradmin``, ``/kudos``, ``/lightning`` and their text →
-    a command or a form."""
+    a command or a form; a mention without its name (``<@U1>``) is written with `names` (user
+    id → name), else "@someone"."""
     modal = modal_for(command, raw_text)
     if modal is not None:
         return modal
     name = command.lstrip("/").lower()
-    parsed = _slash_command(name, raw_text, actor=actor, now=now)
+    parsed = _slash_command(name, raw_text, actor=actor, now=now, names=names)
     if (
         isinstance(parsed, ParseError)
         and name in _NAMES_A_PERSON
@@ -246,9 +261,14 @@ _NAMES_A_PERSON = frozenset({"mentor", "mentoradmin", "kudos"})
 
 
 def _slash_command(
-    name: str, raw_text: str, *, actor: c.Actor, now: datetime
+    name: str,
+    raw_text: str,
+    *,
+    actor: c.Actor,
+    now: datetime,
+    names: Mapping[str, str] | None = None,
 ) -> c.Command | ParseError:
-    body = _slash_text(name, raw_text)
+    body = _slash_text(name, raw_text, names)
     if name == "askmentor":
         return parse_ask_command(actor, body)
     if name == "mentor":
@@ -284,7 +304,7 @@ def _slash_command(
     return ParseError(f"I don't know the command `/{name}`.")
 
 
-def _slash_text(name: str, raw_text: str) -> str:
+def _slash_text(name: str, raw_text: str, names: Mapping[str, str] | None = None) -> str:
     """A slash command's text for the core: the words that may name a person (`_person_words`)
     as typed, the rest (a thanks, an about text, a question) as plain words. Slack sends
     ``<@U…|name>``, ``<#C…|name>``, ``<https://…>`` for a command with ``should_escape`` (and
@@ -292,7 +312,7 @@ def _slash_text(name: str, raw_text: str) -> str:
     escaped, literally."""
     head = re.match(rf"\s*(?:\S+(?:\s+|$)){{0,{_person_words(name, raw_text)}}}", raw_text)
     end = head.end() if head else 0
-    return (unescape(raw_text[:end]) + _plain_words(raw_text[end:])).strip()
+    return (unescape(raw_text[:end]) + _plain_words(raw_text[end:], names)).strip()
 
 
 def _person_words(name: str, raw_text: str) -> int:

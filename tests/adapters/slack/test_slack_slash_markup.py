@@ -60,3 +60,17 @@ async def test_a_mentor_about_text_shows_slacks_markup_as_plain_words(slack: Sla
     profile = [shown(c) for c in slack.fake.to("response_url") if "I can help with" in shown(c)]
     assert profile
     as_written(profile[-1])
+
+
+async def test_a_mention_slack_sent_without_its_name_is_shown_by_name(slack: SlackHarness) -> None:
+    """Slack may send a slash command's mention as ``<@U…>`` alone (no ``|name``): the person is
+    looked up (users.info) and named, not shown as "@someone"."""
+    await slack.join("bob", "python")
+    await slack.command("bob", "/mentor", f"about pairing with <@{USERS['carol']}> on pandas")
+    await slack.settled()
+    await slack.command("bob", "/mentor", "me")
+    await slack.settled()
+    profile = [shown(c) for c in slack.fake.to("response_url") if "I can help with" in shown(c)]
+    assert profile
+    assert "pairing with @carol on pandas" in profile[-1]
+    assert "@someone" not in profile[-1] and f"<@{USERS['carol']}" not in profile[-1]
