@@ -27,6 +27,7 @@ from storage.tables import (
     PointsRow,
     QuestionDraftRow,
     QuestionRow,
+    SummaryShareRow,
     table_of,
 )
 
@@ -164,6 +165,7 @@ class PersonExport(Repository):
         lightning = table_of(LightningRow)
         rsvp = table_of(LightningRsvpRow)
         not_mine = table_of(NotMyAreaRow)
+        shares = table_of(SummaryShareRow)
         for name, table, column, where in (
             ("points", table_of(PointsRow), "user", None),
             ("kudos_given", table_of(KudosRow), "giver", None),
@@ -173,6 +175,8 @@ class PersonExport(Repository):
             ("drafts", DRAFT, "asker", None),
             ("faq_entries", table_of(FaqEntryRow), "author", None),
             ("not_my_area", not_mine, "mentor", not_mine.c.question_id.in_(in_here)),
+            # "Share summary" consents: the session's short answer shapes next-steps advice.
+            ("summary_shares", shares, "user", shares.c.question_id.in_(in_here)),
             ("pauses", table_of(MentorPauseRow), "user", None),
             ("lightning_given", lightning, "speaker", None),
             (

@@ -469,6 +469,7 @@ async def test_one_workspaces_data_holds_only_its_rows_and_workspaces_of_names_e
                 await uow.kudos.add(Kudos(ws, bob, cleo, f"thanks back in {ws.id}", T0))
                 await uow.points.add(PointsEntry(ws, bob, 3, "test", T0, q2.pk))
                 await uow.not_my_area.add(mentor=bob, question_id=q1.pk, topics=[skill], at=T0)
+                assert await uow.followups.share(q1.pk, bob, T0)  # "Share summary" consent
                 talk = await uow.lightning.add(Lightning(ws, skill, T0, speaker=cleo))
                 assert talk is not None
                 talks[ws] = talk.stored_id  # the export names the internal id
@@ -507,6 +508,7 @@ async def test_one_workspaces_data_holds_only_its_rows_and_workspaces_of_names_e
             "kudos_given",
             "kudos_received",
             "not_my_area",
+            "summary_shares",
             "lightning_signups",
         ):
             assert here.sections[name] and there.sections[name], name
@@ -514,6 +516,7 @@ async def test_one_workspaces_data_holds_only_its_rows_and_workspaces_of_names_e
         assert json.dumps(there.sections).count("pandas") == 0
         assert [r["question_id"] for r in here.sections["ratings_given"]] == [ids[WS]]
         assert [r["question_id"] for r in there.sections["not_my_area"]] == [ids[other]]
+        assert [r["question_id"] for r in there.sections["summary_shares"]] == [ids[other]]
         assert [r["lightning_id"] for r in there.sections["lightning_signups"]] == [talks[other]]
         for rows in (here.sections["questions_asked"], here.sections["mentor_profile"]):
             assert [r["workspace"] for r in rows] == [WS.key()]
