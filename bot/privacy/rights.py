@@ -305,7 +305,13 @@ def _withdrawn(questions: list[Question]) -> str:
     """What forgetting took out of the channel: the open questions it withdrew. An anonymous
     one is counted, never numbered: the admin's answer does not tie its card to the person
     (as their export of the person leaves it out)."""
-    named = [f"#{q.number}" for q in questions if not q.anonymous]
+    # The operator's forget spans workspaces, whose numbers repeat: each named by its own.
+    several = len({q.workspace for q in questions}) > 1
+    named = [
+        f"#{q.number} ({q.workspace.key()})" if several else f"#{q.number}"
+        for q in sorted(questions, key=lambda q: (q.workspace.key(), q.number))
+        if not q.anonymous
+    ]
     unnamed = sum(q.anonymous for q in questions)
     said = ""
     if len(named) == 1:

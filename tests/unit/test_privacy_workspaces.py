@@ -155,6 +155,8 @@ async def test_the_operator_forgets_everywhere(core: Core) -> None:
         ForgetPerson(operator, core.user("dave"), "dave", confirmed=True, everywhere=True)
     )
     assert said.startswith("Done:"), said
+    # Both numbered #1: each said with its workspace, so the operator knows which cards changed.
+    assert f"#1 ({A.key()}), #1 ({B.key()}) are withdrawn" in said, said
     texts = {q.text for q in core.db.tables["questions"].values()}
     assert IN_A not in texts and IN_B not in texts
     assert core.db.tables["mentors"] == {}
