@@ -73,6 +73,7 @@ from bot.matching import OfflineClassifier, build_taxonomy, merge_guesses, skill
 
 EVAL = Path(__file__).resolve().parent.parent / "data" / "matching_eval.jsonl"
 HOLDOUT3 = EVAL.with_name("matching_eval_holdout3.jsonl")
+HOLDOUT4 = EVAL.with_name("matching_eval_holdout4.jsonl")
 TUNING2 = EVAL.with_name("matching_eval_tuning2.jsonl")
 TUNING3 = EVAL.with_name("matching_eval_tuning3.jsonl")
 TUNING4 = EVAL.with_name("matching_eval_tuning4.jsonl")
@@ -159,6 +160,22 @@ def test_holdout3_is_large_mostly_outside_software_and_uses_canonical_names() ->
     assert sum(r["area"] not in technical for r in rows) >= len(rows) / 2
     assert sum(1 for r in rows if not r["topics"]) >= 10
     assert not {r["id"] for r in rows} & {r["id"] for r in _rows()}
+    for r in rows:
+        for topic in r["topics"]:  # type: ignore[attr-defined]
+            assert topic in tax, (r["id"], topic)
+
+
+def test_holdout4_is_large_mostly_outside_software_varied_and_uses_canonical_names() -> None:
+    rows = _rows(HOLDOUT4)
+    tax = build_taxonomy()
+    assert len(rows) >= 200 and {r["split"] for r in rows} == {"holdout4"}
+    technical = {"software", "data", "infra", "noisy", "none"}
+    assert sum(r["area"] not in technical for r in rows) >= len(rows) / 2
+    assert sum(1 for r in rows if not r["topics"]) >= 10
+    assert len({t for r in rows for t in r["topics"]}) >= 150  # type: ignore[attr-defined]
+    ids = {r["id"] for r in rows}
+    assert len(ids) == len(rows)
+    assert not ids & ({r["id"] for r in _rows()} | {r["id"] for r in _rows(HOLDOUT3)})
     for r in rows:
         for topic in r["topics"]:  # type: ignore[attr-defined]
             assert topic in tax, (r["id"], topic)
