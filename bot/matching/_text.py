@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -14,6 +15,7 @@ __all__ = [
     "FUNCTION_WORDS",
     "STOP_WORDS",
     "Token",
+    "blank_tokens",
     "common_words",
     "content_terms",
     "everyday_words",
@@ -108,6 +110,24 @@ def _tokens(text: str) -> tuple[Token, ...]:
         hyphen = text[m.end() : m.end() + 1] == "-" or text[m.start() - 1 : m.start()] == "-"
         tokens.append(Token(raw.lower(), raw, tag, start, hyphen))
     return tuple(tokens)
+
+
+def blank_tokens(text: str, positions: Set[int], blank: str) -> str:
+    """`text` with the tokens at `positions` (as `tokenize` counts them) replaced by `blank`, one
+    for one: the rest of the text, its punctuation and sentence ends are kept as they were."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+    out: list[str] = []
+    at = index = 0
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        if not _clean(raw[1:] if raw.startswith("#") else raw):
+            continue
+        if index in positions:
+            end = m.start() + len(raw.rstrip(_TRAILING))
+            out += [text[at : m.start()], blank]
+            at = end
+        index += 1
+    return "".join([*out, text[at:]])
 
 
 def term_tokens(term: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from bot.matching._text import tokenize
+from bot.matching.senses import blank_everyday
 from bot.matching.situations import (
     PEOPLE_HEADS,
     SOFTWARE_HEADS,
@@ -44,7 +45,8 @@ class OfflineClassifier:
     `_passing_as_loose`) or inside a phrase naming a person ("my tech lead": `_roles_as_loose`),
     and so is a topic named only in the story a long question tells before what it asks
     (`_backstory_as_loose`). It reads the message as `plain_question` leaves it: no Slack
-    markup, nothing it says it is not about ("not a tech question, but …")."""
+    markup, nothing it says it is not about ("not a tech question, but …"), no word used in its
+    everyday sense and no phrase naming no topic (`bot.matching.senses`)."""
 
     def __init__(
         self,
@@ -58,7 +60,11 @@ class OfflineClassifier:
         self.threshold = threshold
 
     def guesses(self, text: str) -> list[TopicGuess]:
-        text = plain_question(text)
+        # words in their everyday sense, and phrases naming no topic, evoke no situation either
+        ignored, width = self.taxonomy.ignored_phrases()
+        text = blank_everyday(
+            plain_question(text), self.taxonomy.senses, ignored=ignored, width=width
+        )
         matches = find_topics(text, self.taxonomy, threshold=self.threshold)
         matches = _passing_as_loose(matches, text, self.taxonomy)
         matches = _roles_as_loose(matches, self.situations.roles_at(text))

@@ -34,6 +34,8 @@ kinds of term keep precision up while the vocabulary grows:
 - *roots*: a term of two or more words also meets its words' derivational roots (Snowball), and a
   two-word term ending in an action noun meets verb + object, also across a possessive or pronoun
   ("manage *my* stakeholders" is stakeholder management, "plan capacity" capacity planning);
+- *everyday senses* (``[senses]``): a word with an everyday sense beside the words that show it
+  ("python" beside "snake" or "zoo") names nothing (see `bot.matching.senses`);
 - *patterns* (``[patterns]``) are phrases with slots ("{level} to {level}") expanded into every
   alias their slot words make ("junior to senior", "mid-level to staff" …).
 """
@@ -42,7 +44,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -60,6 +62,7 @@ from bot.matching._text import (
     stem,
     term_tokens,
 )
+from bot.matching.senses import EverydaySenses
 
 __all__ = [
     "AmbiguousForm",
@@ -163,6 +166,9 @@ class Taxonomy:
         # month-end close (process improvement)
         self._cued_kinds: dict[str, dict[bool, str]] = {}
         self._ignored: set[str] = set()
+        self._ignored_width = 0
+        # words with an everyday sense and the words that show it (``[senses]``)
+        self.senses = EverydaySenses()
         self._weak: dict[str, set[str]] = {}
         self._yields: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self._loose: set[tuple[str, str]] = set()
@@ -242,7 +248,13 @@ class Taxonomy:
             words = term_tokens(_norm(phrase))
             if words:
                 self.max_words = max(self.max_words, len(words))
+                self._ignored_width = max(self._ignored_width, len(words))
                 self._ignored.add(" ".join(words))
+
+    def ignored_phrases(self) -> tuple[Set[str], int]:
+        """The phrases that name no topic (lower-case words joined by spaces), and the most words
+        one has."""
+        return self._ignored, self._ignored_width
 
     def relate(self, canon: str, others: Iterable[str]) -> None:
         """Mark skills as related, both ways."""
@@ -498,7 +510,7 @@ def _everyday(key: str) -> bool:
 def _parse(data: dict[str, Any]) -> list[SkillEntry]:
     entries: list[SkillEntry] = []
     for area, table in data.items():
-        if area in ("ignore", "patterns", "loose", "context", "backdrop"):
+        if area in ("ignore", "patterns", "loose", "context", "backdrop", "senses"):
             continue
         for canon, spec in table.items():
             entries.append(
@@ -568,6 +580,12 @@ def default_patterns() -> dict[str, list[str]]:
 
 
 @cache
+def default_senses() -> dict[str, tuple[str, ...]]:
+    """The shipped everyday senses (``[senses]`` in ``skills.toml``): word -> words showing it."""
+    return {k: tuple(v) for k, v in _shipped().get("senses", {}).items()}
+
+
+@cache
 def default_ignored() -> tuple[str, ...]:
     """The shipped phrases that name no topic (``[ignore]`` in ``skills.toml``)."""
     return tuple(_shipped().get("ignore", {}).get("phrases", ()))
@@ -608,6 +626,8 @@ def build_taxonomy(
         for area, words in default_context().items():
             tax.add_context(area, words)
         tax.ignore(default_ignored())
+        for phrase, shown_by in default_senses().items():
+            tax.senses.add(phrase, shown_by)
     for canon, aliases in (configured or {}).items():
         tax.add(canon, aliases)
     return tax

@@ -73,6 +73,7 @@ from bot.matching._text import (
     stem,
     tokenize,
 )
+from bot.matching.senses import blank_everyday
 from bot.matching.taxonomy import AmbiguousForm, Taxonomy
 
 __all__ = ["TopicMatch", "extract_topics", "find_topics", "unsure_topics"]
@@ -250,8 +251,9 @@ def _fuzzy_allowed(words: tuple[str, ...]) -> bool:
 
 
 def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> list[TopicMatch]:
-    """Every skill mention in `text`, in order (a skill may appear more than once)."""
-    tokens = tokenize(text)
+    """Every skill mention in `text`, in order (a skill may appear more than once); words used
+    in their everyday sense ("a python at the zoo": `bot.matching.senses`) name none."""
+    tokens = tokenize(blank_everyday(text, taxonomy.senses))
     n = len(tokens)
     matches: list[TopicMatch] = []
     consumed = [False] * n
