@@ -54,15 +54,42 @@ async def escalate(ctx: Context, nudge: Nudge, now: datetime) -> None:
     if due[nudge.step] > now:
         raise Later(due[nudge.step])
     later = await _later_rungs(ctx, nudge)
-    overtaken = [n for n in later if n.due_at <= now and n.step < len(due) and due[n.step] <= now]
-    if rung.action != "give_up" and overtaken:
-        # Overdue after downtime: a later step is due too, so this one is skipped, not spammed.
+    also_due: list[str] = [
+        ladder[n.step].action
+        for n in later
+        if n.due_at <= now and n.step < len(due) and due[n.step] <= now
+    ]
+    if _overtaken(rung.action, also_due):
+        # Overdue after downtime: a later step that is due too says it, so this one is skipped,
+        # not spammed.
         log.info("escalation step %d of #%s overtaken by a later step", nudge.step, q.number)
         return
     ws = await ctx.uow.workspaces.get(q.workspace)
     if ws is None:
         return
     await _ACTIONS[rung.action](ctx, q, ws, nudge, now, later)
+
+
+# Whom each step asks for help, and which later steps reach them as widely or wider: the
+# channel re-post calls the mentors who fit where every mentor sees it, so it does what a DM to
+# the next-best ones would; telling the admins asks nobody among the mentors.
+_COVERED_BY: dict[str, frozenset[str]] = {
+    "dm_next": frozenset({"dm_next", "channel_bump"}),
+    "channel_bump": frozenset({"channel_bump"}),
+    "admins": frozenset({"admins"}),
+}
+
+
+def _overtaken(action: str, also_due: list[str]) -> bool:
+    """Whether a step is skipped because later steps are due at once (the clock jumped, the
+    process was down): each audience hears once, by the latest, widest step due for it, so the
+    mentors get one re-post in the channel (not a DM, then the re-post) and the admins one
+    heads-up; a re-post is not lost to a later step that only tells the admins. A due give-up
+    overtakes every earlier step (re-posting a question as it is closed helps nobody) and is
+    itself never skipped."""
+    if action == "give_up" or not also_due:
+        return False
+    return "give_up" in also_due or not _COVERED_BY.get(action, {action}).isdisjoint(also_due)
 
 
 async def _dm_next(

@@ -43,6 +43,21 @@ async def test_clock_shows_the_escalation_ladder_step_by_step(console: ConsoleDr
     assert "please ask again" in out.one("DM alice", "no mentor could take")
 
 
+async def test_a_clock_jump_past_the_re_post_still_re_posts_the_question_once(
+    console: ConsoleDriver,
+) -> None:
+    """`clock +3h` passes the DM, the re-post and the admins' step at once: the channel sees the
+    question again (once), the admins are told (once), and no DM comes before the re-post."""
+    await four_pandas_mentors(console)
+    await console("as alice", ASK)
+    out = await console("clock +3h")
+    assert "needs a mentor. Can anyone help?" in out.one("#mentoring", "Still open")
+    assert "has had no mentor for 3 h" in out.one("#mentor-admins", "Heads-up")
+    assert "still waiting for a mentor" not in out.text
+    out = await console("clock +3h")
+    assert out.to("#mentoring") == [] and out.to("#mentor-admins") == []
+
+
 async def test_a_question_asked_after_hours_waits_for_its_mentors_working_time(
     console: ConsoleDriver,
 ) -> None:

@@ -229,6 +229,44 @@ async def test_a_process_started_later_sends_the_due_nudge_exactly_once(sqlite_u
     assert chat3.messages("send_dm") == []
 
 
+async def test_a_process_down_past_the_re_post_re_posts_once_at_start_up(sqlite_url: str) -> None:
+    """Down from the ask until three hours later: at start-up the overdue ladder re-posts the
+    question in the channel once and tells the admins once; the DM the re-post overtook is not
+    sent, and a process started after it sends none of it again."""
+    first, _ = await start_app(sqlite_url, ManualClock(START), ONE_SUGGESTED)
+    for name, skills in (("bob", ("python", "pandas")), ("carol", ("pandas",))):
+        await first.bus.handle(RegisterMentor(actor(name), skills, hours="Mon-Sun 00:00-24:00"))
+    await first.bus.handle(
+        AskQuestion(actor("alice"), "How do I group a pandas DataFrame by two columns?", False)
+    )
+    await stop(first)
+
+    later = ManualClock(START + timedelta(hours=3))
+    second, chat = await start_app(sqlite_url, later, ONE_SUGGESTED)
+    await second.runtime.drain()
+    await stop(second)
+    third, chat3 = await start_app(sqlite_url, later, ONE_SUGGESTED)
+    await third.runtime.drain()
+    await stop(third)
+
+    def said(chat: FakeChat, channel: str) -> list[str]:
+        ref = ChannelRef("test", channel)
+        return [m.plain() for m in chat.messages("post_card", channel=ref) if m.kind != "card"]
+
+    [bump] = said(chat, "mentoring")
+    assert "#1" in bump and "needs a mentor" in bump
+    assert len(said(chat, "admins")) == 1
+    assert not any("still waiting for a mentor" in m.plain() for m in chat.messages("send_dm"))
+    assert said(chat3, "mentoring") == [] and said(chat3, "admins") == []
+    steps = [r for r in await nudges_in(sqlite_url) if r.kind == NudgeKind.ESCALATE.value]
+    assert [(r.step, r.state) for r in steps] == [
+        (0, "sent"),
+        (1, "sent"),
+        (2, "sent"),
+        (3, "pending"),
+    ]
+
+
 async def test_an_escalation_step_waits_on_disk_for_the_fitting_mentors_working_time(
     sqlite_url: str,
 ) -> None:

@@ -133,13 +133,78 @@ async def test_the_give_up_message_lists_similar_resolved_questions(core: Core) 
     assert core.question(n).state is QuestionState.UNANSWERED
 
 
-async def test_overdue_steps_after_downtime_send_only_the_latest_one(core: Core) -> None:
-    await core.ask("alice")
-    before = len(core.chat.of("send_dm"))  # alice's first-question badge
-    await tick(core, hours=3)  # down through the DM, bump and admin steps
-    assert core.chat.of("send_dm")[before:] == []
-    assert channel_posts(core, MENTORING) == []
+def escalation_dms(core: Core) -> list[str]:
+    sent = [m.plain() for m in core.chat.messages("send_dm")]
+    return [m for m in sent if "still waiting for a mentor" in m]
+
+
+async def test_a_jump_past_the_re_post_still_re_posts_once_then_tells_the_admins(
+    core: Core,
+) -> None:
+    """Down (or the console's clock moved) through the DM, the re-post and the admins' step:
+    the mentors hear once, by the widest step (the channel re-post, not a DM before it), and
+    the admins get their heads-up; the re-post is not lost to the later admins' step."""
+    n = await core.ask("alice")
+    await tick(core, hours=3)
+    [bump] = channel_posts(core, MENTORING)
+    assert f"#{n}" in bump and "needs a mentor" in bump
+    assert escalation_dms(core) == []
+    [note] = channel_posts(core, ADMIN_CHANNEL)
+    assert note.startswith(f"Heads-up: question #{n} has had no mentor for 3 h.")
+    for _ in range(3):  # nothing of it comes again later
+        await tick(core, hours=3)
+    assert len(channel_posts(core, MENTORING)) == 1
     assert len(channel_posts(core, ADMIN_CHANNEL)) == 1
+    assert escalation_dms(core) == []
+
+
+async def test_after_the_dm_a_jump_past_the_re_post_sends_the_re_post_and_the_heads_up(
+    core: Core,
+) -> None:
+    n = await core.ask("alice")
+    await tick(core, minutes=10)
+    assert len(escalation_dms(core)) == 1
+    await tick(core, hours=3)
+    assert len(channel_posts(core, MENTORING)) == 1
+    assert len(channel_posts(core, ADMIN_CHANNEL)) == 1
+    assert len(escalation_dms(core)) == 1
+    assert core.question(n).state is QuestionState.OPEN
+
+
+async def test_a_jump_past_the_dm_to_the_re_post_sends_only_the_re_post(core: Core) -> None:
+    await core.ask("alice")
+    await tick(core, minutes=40)
+    assert len(channel_posts(core, MENTORING)) == 1
+    assert escalation_dms(core) == []
+    assert channel_posts(core, ADMIN_CHANNEL) == []
+
+
+async def test_a_jump_past_the_give_up_only_closes_the_question(core: Core) -> None:
+    n = await core.ask("alice")
+    await tick(core, days=2)
+    assert core.question(n).state is QuestionState.UNANSWERED
+    assert channel_posts(core, MENTORING) == [] and channel_posts(core, ADMIN_CHANNEL) == []
+    assert escalation_dms(core) == []
+
+
+async def test_a_dm_overtaken_only_by_the_admins_step_is_still_sent() -> None:
+    """A ladder without a re-post: the DM is the only step asking mentors, so a jump past it
+    and the admins' step sends both, once each."""
+    ladder = [
+        {"after_minutes": 10, "action": "dm_next"},
+        {"after_minutes": 20, "action": "admins"},
+        {"after_minutes": 1440, "action": "give_up"},
+    ]
+    core = await start_core(
+        Config.model_validate({"matching": {"suggest": 1}, "nudges": {"escalation": ladder}})
+    )
+    await core.join("bob", "python", "pandas")
+    await core.join("carol", "pandas")
+    n = await core.ask("alice")
+    await tick(core, minutes=45)
+    assert len(core.chat.dms(core.user(not_suggested(core, n)))) == 1
+    assert len(channel_posts(core, ADMIN_CHANNEL)) == 1
+    assert channel_posts(core, MENTORING) == []
 
 
 async def test_each_ladder_step_is_sent_exactly_once(core: Core) -> None:
