@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/matching_quality.py [--misses]
 
 *Precision/recall* are micro-averaged over ``tests/data/matching_eval.jsonl``,
-``tests/data/matching_eval_holdout3.jsonl``, ``tests/data/matching_eval_tuning2.jsonl``,
+``tests/data/matching_eval_holdout3.jsonl``, ``tests/data/matching_eval_holdout4.jsonl``, ``tests/data/matching_eval_tuning2.jsonl``,
 ``tests/data/matching_eval_tuning3.jsonl``, ``tests/data/matching_eval_tuning4.jsonl`` and
 ``tests/data/matching_eval_tuning5.jsonl``, ``tests/data/matching_eval_tuning6.jsonl`` and
 ``tests/data/matching_eval_tuning7.jsonl`` (every labelled topic of every question; questions labelled with no topic count their false positives),
@@ -19,10 +19,11 @@ outside software, 227 distinct skills, written the same way for the revision aft
 (161 more, 83 outside software, 16 with no topic, written to catch false positives: skill words
 in their everyday sense, topics named only as context) and ``tuning7`` (160 more, 100 outside
 software, 10 with no topic, 150 distinct skills, each topic said in everyday words rather than
-the skill's name). The unseen ones: ``holdout``, ``holdout2`` and ``holdout3``
+the skill's name). The unseen ones: ``holdout``, ``holdout2``, ``holdout3`` and ``holdout4``
 (written afterwards, labelled by what the question is about and never tuned for: the honest
 figures; ``holdout3`` is 200 questions, most outside software, written before the issue-15
-revision of the extractor). ``--misses`` lists the wrong questions of ``tuning`` (``--misses-split
+revision of the extractor; ``holdout4`` is 200 more, 117 outside software, written from the
+skills' names alone, in everyday words, without reading the aliases). ``--misses`` lists the wrong questions of ``tuning`` (``--misses-split
 tuning2`` to ``tuning7`` picks another tuning split; an unseen split is refused), so the holdouts stay unseen
 while tuning. Each line also says how many questions the bot is unsure about (the asker gets
 "pick one" buttons instead of a topic; `bot.matching.understanding`) and for how many of those a
