@@ -6,6 +6,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.console.render import render_message
@@ -16,7 +17,7 @@ from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
 __all__ = ["PLATFORM", "ConsoleGateway"]
 
 PLATFORM = "console"
-_BUTTON_MESSAGES_KEPT = 5
+_BUTTON_MESSAGES_KEPT = 8
 
 
 class ConsoleGateway:
@@ -34,17 +35,24 @@ class ConsoleGateway:
         self._where: dict[MessageRef, str] = {}
         self._exports: Path | None = None  # where this run writes data exports
         # The buttons printed on each number (a question, lesson, draft…), latest message first,
-        # each with the one person who saw it (None: a channel or thread, everyone).
-        self._buttons: dict[int, list[tuple[UserRef | None, tuple[Action, ...]]]] = {}
+        # each with the one person who saw it (None: a channel or thread, everyone) and the card
+        # they are on (its update replaces them).
+        self._buttons: dict[int, list[_Printed]] = {}
 
     def _next(self, prefix: str) -> str:
         self._seq += 1
         return f"{prefix}/{self._run}.{self._seq}"
 
     def emit(
-        self, where: str, message: ChatMessage, *, note: str = "", seen_by: UserRef | None = None
+        self,
+        where: str,
+        message: ChatMessage,
+        *,
+        note: str = "",
+        seen_by: UserRef | None = None,
+        card: MessageRef | None = None,
     ) -> None:
-        self._remember_buttons(message.actions, seen_by)
+        self._remember_buttons(message.actions, seen_by, card)
         lines = render_message(message)
         if message.attachment is not None and message.attachment.mime == "application/json":
             # A data export: written to a file whose path is printed (the JSON may be long),
@@ -71,11 +79,14 @@ class ConsoleGateway:
         if message.question_id is not None and message.kind == "card":
             self.cards[message.question_id] = ref
         self._where[ref] = f"#{channel.id}"
-        self.emit(f"#{channel.id}", message)
+        self.emit(f"#{channel.id}", message, card=ref)
         return ref
 
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
-        self.emit(self._where.get(card) or _card_where(card), message, note="(card updated)")
+        for n, printed in self._buttons.items():  # the card's old buttons are gone with it
+            self._buttons[n] = [p for p in printed if p.card != card]
+        where = self._where.get(card) or _card_where(card)
+        self.emit(where, message, note="(card updated)", card=card)
 
     async def open_thread(
         self,
@@ -130,29 +141,39 @@ class ConsoleGateway:
     ) -> None:
         self.emit(f"only {to.user.id} sees", message, seen_by=to.user)
 
-    def _remember_buttons(self, actions: Sequence[Action], seen_by: UserRef | None) -> None:
+    def _remember_buttons(
+        self, actions: Sequence[Action], seen_by: UserRef | None, card: MessageRef | None
+    ) -> None:
         for n in dict.fromkeys(a.question_id for a in actions):
-            mine = tuple(a for a in actions if a.question_id == n)
-            same = (seen_by, {a.id for a in mine})
-            earlier = [
-                (who, b) for who, b in self._buttons.get(n, []) if (who, {a.id for a in b}) != same
-            ]
-            self._buttons[n] = [(seen_by, mine), *earlier][:_BUTTON_MESSAGES_KEPT]
+            new = _Printed(seen_by, tuple(a for a in actions if a.question_id == n), card)
+            earlier = [p for p in self._buttons.get(n, []) if p.key != new.key]
+            self._buttons[n] = [new, *earlier][:_BUTTON_MESSAGES_KEPT]
 
-    def buttons_on(self, number: int, action: str, *, user: UserRef | None) -> tuple[Action, ...]:
-        """The buttons `user` saw printed on `number` that a mistyped `action` was likely meant
-        for: the latest message with a button of its kind (``mentor:…``), else all of them."""
-        printed = [b for who, b in self._buttons.get(number, []) if who in (None, user)]
-        kind, colon, _ = action.partition(":")
-        for buttons in printed if colon else ():
-            if any(a.id.startswith(f"{kind}:") for a in buttons):
-                return buttons
-        every = {a.id: a for buttons in reversed(printed) for a in buttons}
-        return tuple(every.values())
+    def buttons_on(self, number: int, *, user: UserRef | None) -> list[tuple[Action, ...]] | None:
+        """The buttons `user` saw printed on `number`, a tuple a message, the latest first (a
+        card as it is now); None when nothing with buttons on `number` was printed here."""
+        printed = self._buttons.get(number)
+        if printed is None:
+            return None
+        return [p.actions for p in printed if p.seen_by in (None, user)]
 
     def thread_label(self, number: int) -> str | None:
         ref = self.threads.get(number)
         return (self._thread_names.get(ref) or _thread_label(ref)) if ref else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Printed:
+    """The buttons of one printed message on one number."""
+
+    seen_by: UserRef | None
+    actions: tuple[Action, ...]
+    card: MessageRef | None = None
+
+    @property
+    def key(self) -> object:
+        """One card is one message; the same buttons printed again to the same people, too."""
+        return self.card or (self.seen_by, frozenset(a.id for a in self.actions))
 
 
 def _thread_label(ref: ThreadRef) -> str:

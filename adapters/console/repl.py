@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TextIO
 
+from adapters.console.buttons import Standing, offered, standing
 from adapters.console.gateway import PLATFORM, ConsoleGateway
 from adapters.console.translate import HELP, Meta, translate
 from bot import commands as c
@@ -66,6 +67,8 @@ class ConsoleSession:
         # Who `as` made a user of this console (a person exists on a platform before the bot
         # records them; here, once someone has been them).
         self._met: dict[UserRef, str] = {}
+        # For a `click` line: what the database says of its number for the one clicking.
+        self._standing: Standing | None = None
 
     async def setup(self) -> None:
         cfg = self.bus.config
@@ -107,8 +110,20 @@ class ConsoleSession:
                 if q is not None:
                     self.gateway.remember(n, card=q.card, thread=q.thread)
 
+    async def _look_up(self, line: str) -> None:
+        """Before a `click` line: its number's question (and the clicker's part in it) and the
+        clicker's courses, so that a mistyped button lists only those that make sense now."""
+        self._standing = None
+        word, _, rest = line.strip().lstrip("\ufeff").partition(" ")
+        number = rest.rsplit(maxsplit=1)[-1].lstrip("#") if rest.strip() else ""
+        if word.lower() != "click" or self.actor is None or not _NUMBER.fullmatch(number):
+            return
+        async with self.app.uow_factory(read_only=True) as uow:
+            self._standing = await standing(uow, self.actor.user, WORKSPACE, int(number))
+
     async def _feed(self, line: str) -> None:
         await self._recall(line)
+        await self._look_up(line)
         parsed = translate(
             line,
             actor=self.actor,
@@ -133,9 +148,12 @@ class ConsoleSession:
             return
         await self._run(parsed)
 
-    def _buttons_seen(self, number: int, action: str) -> tuple[Action, ...]:
+    def _buttons_seen(self, number: int, action: str) -> tuple[Action, ...] | None:
+        """The buttons on `number` a mistyped `action` may have meant, that make sense now for
+        the one clicking; None when nothing with buttons on `number` was printed here."""
         user = self.actor.user if self.actor else None
-        return self.gateway.buttons_on(number, action, user=user)
+        groups = self.gateway.buttons_on(number, user=user)
+        return None if groups is None else offered(groups, action, self._standing)
 
     async def _is_someone(self, kudos: GiveKudos) -> bool:
         """Slack and Discord take a real member; a console name is typed: kudos go only to a

@@ -136,7 +136,7 @@ def translate(
     now: datetime,
     card_of: Callable[[int], MessageRef | None],
     thread_of: Callable[[int], ThreadRef | None],
-    buttons_on: Callable[[int, str], Sequence[Action]] = lambda n, action: (),
+    buttons_on: Callable[[int, str], Sequence[Action] | None] = lambda n, action: None,
 ) -> c.Command | Meta | ParseError | None:
     """One console line → a command, a console instruction, a parse error, or None (blank)."""
     # A script saved as "UTF-8 with BOM" (Windows Notepad) starts with U+FEFF: not part of the line.
@@ -198,8 +198,8 @@ def translate(
         if n is None:
             return ParseError("React like `react ✋ 3`.")
         card = card_of(n)
-        if card is None:
-            return ParseError(f"There is no card for question #{n} in this console session.")
+        if card is None:  # the console knows (or recalls) every question's card: no such question
+            return ParseError(f"There is no question #{n}. Check the number and try again.")
         return c.HandleReaction(actor, card, _emoji(parts[0]), thread_of(n))
     if low == "click":
         # a topic's name may have spaces: `click topic:salary negotiation 3`
@@ -239,8 +239,13 @@ def _not_understood(word: str) -> ParseError:
 
 
 def _click(
-    actor: c.Actor, action: str, n: int, buttons_on: Callable[[int, str], Sequence[Action]]
+    actor: c.Actor,
+    action: str,
+    n: int,
+    buttons_on: Callable[[int, str], Sequence[Action] | None],
 ) -> c.Command | ParseError:
+    """A button's command; or, for a button not there, the ones `buttons_on` says make sense
+    on `n` now (None: nothing with buttons on `n` was printed in this console)."""
     if action == "comment":  # a form on the platforms; a line of its own here
         return ParseError(
             f"In the console, write your comment as a line: `comment {n} Very clear, thanks!`"
@@ -259,16 +264,19 @@ def _click(
         # A lightning session is clicked by the number shown on it, as typed commands name it.
         return typed(command)
     printed = buttons_on(n, action)
-    if printed:
+    if printed is None:  # nothing with buttons was printed on n here: what buttons there are
         return ParseError(
-            f"There's no `{action}` button on {n}. Its buttons: "
-            + " · ".join(f"{how_to_press(a)} ({a.label})" for a in printed)
-            + "."
+            f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
+            "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, post, edit, "
+            "answered, faqok, faqupdate, faqretire, faqunquote, mentee:<option>, "
+            "mentor:<option>; on a lightning session: join, leave, notnow, lrate:1..lrate:5."
+        )
+    if not printed:
+        return ParseError(
+            f"Sorry, there's no `{action}` button on {n}, and nothing there for you to press now."
         )
     return ParseError(
-        f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
-        "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, post, edit, "
-        "answered, "
-        "faqok, faqupdate, faqretire, faqunquote, mentee:<option>, mentor:<option>; on a lightning session: "
-        "join, leave, notnow, lrate:1..lrate:5."
+        f"Sorry, there's no `{action}` button on {n}. What you can press there now: "
+        + " · ".join(f"{how_to_press(a)} ({a.label})" for a in printed)
+        + "."
     )

@@ -45,7 +45,10 @@ __all__ = [
 _INDEFINITE = timedelta(days=3650)
 
 
-def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[str, ...]:
+def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[tuple[str, ...], Text]:
+    """The skills as the taxonomy names them, and a sentence naming those it renamed (``k8s`` is
+    listed as ``kubernetes``; empty when none was): a mentor sees what was made of their words.
+    """
     # Skills are shown on profiles and cards and learned as topics: hidden and reordering
     # characters go first, and a skill with nothing visible left is no skill.
     cleaned = tuple(c for c in (clean_line(s, limit=len(s)) for s in raw) if has_visible_text(c))
@@ -67,8 +70,32 @@ def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[str, ...]:
                 "`python, sql, public speaking`.",
             )
         )
-    normalized: tuple[str, ...] = ctx.services.taxonomy.normalize(cleaned)
-    return normalized
+    # One at a time (as `normalize` maps a list), to know what each typed skill became.
+    named = [(s, ctx.services.taxonomy.normalize((s,))) for s in cleaned]
+    skills = tuple(dict.fromkeys(canon for _, one in named for canon in one))
+    renamed = [(s, one[0]) for s, one in named if one and _plain(s) != _plain(one[0])]
+    return skills, _renamed_note(renamed)
+
+
+def _plain(skill: str) -> str:
+    """A skill without what only spells it differently: case, ``_`` for a space, a ``#``."""
+    return " ".join(skill.casefold().replace("_", " ").split()).strip("#,;:!?\"' ")
+
+
+def _renamed_note(renamed: list[tuple[str, str]]) -> Text:
+    """``I've listed “career” as “career growth” and “k8s” as “kubernetes”.``"""
+    if not renamed:
+        return Text()
+    parts: list[Text] = [text("“", UserText(s), "” as “", UserText(c), "”") for s, c in renamed]
+    joined = parts[0]
+    for i, part in enumerate(parts[1:], start=2):
+        joined = joined + (" and " if i == len(parts) else ", ") + part
+    return text("I've listed ", joined, ".")
+
+
+def _noting(intro: str | Text, note: Text) -> Text:
+    """`intro`, then the renamed skills' `note` (if any) on a line of its own."""
+    return text(intro, "\n", note) if note else text(intro)
 
 
 def _hours(raw: str) -> WeeklyHours:
@@ -129,7 +156,7 @@ def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
 async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
     ws = await require_workspace(ctx, cmd.actor)
     person = await ensure_person(ctx, cmd.actor)
-    skills = _skills(ctx, cmd.skills)
+    skills, renamed = _skills(ctx, cmd.skills)
     mc = ctx.config.mentors
     hours = _hours(cmd.hours) if cmd.hours else None
     tz = _tz(cmd.timezone) if cmd.timezone else None
@@ -170,7 +197,7 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
             "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you."
         )
     await save_mentor(ctx, profile)
-    ctx.reply(with_intro(intro, profile_card(profile, cmd.actor.name, now)))
+    ctx.reply(with_intro(_noting(intro, renamed), profile_card(profile, cmd.actor.name, now)))
     ctx.emit(MentorRegistered(cmd.actor.user, ws.ref))
 
 
@@ -225,9 +252,10 @@ async def set_mentor_about(cmd: SetMentorAbout, ctx: Context) -> None:
 
 async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
-    profile.skills = _skills(ctx, cmd.skills)
+    profile.skills, renamed = _skills(ctx, cmd.skills)
     await save_mentor(ctx, profile)
-    ctx.reply(with_intro("Skills updated.", profile_card(profile, cmd.actor.name, ctx.clock.now())))
+    intro = _noting("Skills updated.", renamed)
+    ctx.reply(with_intro(intro, profile_card(profile, cmd.actor.name, ctx.clock.now())))
 
 
 async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:

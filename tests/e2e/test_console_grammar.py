@@ -93,7 +93,7 @@ async def test_bad_console_instructions_explain_the_syntax(
     ("line", "message"),
     [
         ("react ✋", "React like `react ✋ 3`."),
-        ("react ✋ 7", "There is no card for question #7 in this console session."),
+        ("react ✋ 7", "There is no question #7. Check the number and try again."),
         ("click claim", "Click like `click claim 3` or `click rate:5 3`."),
         ("click dance 1", "There's no `dance` button. Buttons: claim, release, resolve"),
         ("say 1", "Write in a thread like `say 3 Have you tried ...?`"),
@@ -108,6 +108,14 @@ async def test_bad_input_gets_a_message_saying_what_to_type(
     out = await console("as alice", line)
     assert out.one("only alice sees").text.startswith(message)
     assert "Traceback" not in out.text
+
+
+async def test_a_reaction_to_a_missing_question_says_what_the_bot_says_of_it_elsewhere(
+    console: ConsoleDriver,
+) -> None:
+    out = await console("as alice", "react ✋ 99", "click claim 99", "/askmentor cancel 99")
+    said = [s.text for s in out.to("only alice sees")]
+    assert said == ["There is no question #99. Check the number and try again."] * 3
 
 
 async def test_blank_lines_and_comments_print_nothing(console: ConsoleDriver) -> None:

@@ -123,7 +123,7 @@ async def test_a_wrong_click_on_a_lesson_lists_that_lessons_buttons(
     await console("as alice", ASK, "as bob", "/mentor join pandas")
     out = await console("click mentor:release 1")
     assert out.one("only bob sees").text == (
-        "There's no `mentor:release` button on 1. Its buttons: "
+        "Sorry, there's no `mentor:release` button on 1. What you can press there now: "
         "click mentor:1 1 (Answer tomorrow) · "
         "click mentor:2 1 (Release it so others can pick it up) · "
         "click mentor:3 1 (Say nothing)."
@@ -135,7 +135,11 @@ async def test_a_wrong_click_lists_only_buttons_the_clicker_was_shown(
 ) -> None:
     await console("as bob", "/mentor join pandas", "as alice", ASK)
     said = (await console("click relase 1")).one("only alice sees").text
-    assert "click claim 1 (Claim)" in said and "click mentee:2 1" in said
+    # Her Cancel; not the card's Claim (she asked it), nor her lesson's quick check (also on 1).
+    assert said == (
+        "Sorry, there's no `relase` button on 1. What you can press there now: "
+        "click cancel 1 (Cancel (asker))."
+    )
     assert "mentor:" not in said  # bob's lesson, which alice never saw
 
 

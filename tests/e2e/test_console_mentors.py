@@ -44,6 +44,18 @@ async def test_skills_replace_the_list(bob: ConsoleDriver) -> None:
     assert "Skills: sql, rust" in said.lines
 
 
+async def test_join_and_skills_say_which_skills_were_listed_under_another_name(
+    console: ConsoleDriver,
+) -> None:
+    said = (await console("as bob", "/mentor join python, career, k8s")).one("only bob sees")
+    assert said.lines[2:4] == (
+        "I've listed “career” as “career growth” and “k8s” as “kubernetes”.",
+        "Skills: python, career growth, kubernetes",
+    )
+    said = (await console("/mentor skills Python, K8s")).one("only bob sees")
+    assert said.lines[1:3] == ("Skills updated.", "I've listed “K8s” as “kubernetes”.")
+
+
 async def test_hours_are_shown_back_in_the_profile(bob: ConsoleDriver) -> None:
     out = await bob("/mentor hours Mon 10:00-12:00, Wed 14:00-18:00")
     said = out.one("only bob sees")

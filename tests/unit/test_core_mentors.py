@@ -102,6 +102,27 @@ async def test_skills_replaces_the_list(core: Core) -> None:
     assert core.profile("bob").skills == ("pandas", "sql")
 
 
+async def test_join_says_which_typed_skills_it_listed_under_another_name(core: Core) -> None:
+    said = await core.reply(RegisterMentor(core.actor("bob"), ("Python", "career", "k8s")))
+    assert (
+        said.splitlines()[2] == "I've listed “career” as “career growth” and “k8s” as “kubernetes”."
+    )
+    assert core.profile("bob").skills == ("python", "career growth", "kubernetes")
+
+
+async def test_join_with_skills_kept_as_typed_says_nothing_of_renaming(core: Core) -> None:
+    said = await core.reply(RegisterMentor(core.actor("bob"), ("Python", "#git", "Pandas")))
+    assert "I've listed" not in said  # only the case or a `#` differs
+
+
+async def test_skills_says_which_typed_skills_it_listed_under_another_name(core: Core) -> None:
+    await core.join("bob", "python")
+    said = await core.reply(UpdateMentorSkills(core.actor("bob"), ("sql", "ML")))
+    assert said.splitlines()[1:3] == ["Skills updated.", "I've listed “ML” as “machine learning”."]
+    said = await core.reply(RegisterMentor(core.actor("bob"), ("sql", "career")))
+    assert said.splitlines()[2] == "I've listed “career” as “career growth”."
+
+
 async def test_skills_with_an_empty_list_is_refused(core: Core) -> None:
     await core.join("bob", "python")
     said = await core.reply(UpdateMentorSkills(core.actor("bob"), ()))
