@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from bot.domain import MentorProfile, Nudge, NudgeKind
 from bot.events import MentorPaused, MentorRegistered, MentorResumed
 from bot.hours import HoursError, WeeklyHours, check_timezone
 from bot.hygiene import clean_line, has_visible_text
+from bot.matching import Taxonomy
 from bot.mentors.career import clean_region, parse_stage, stage_problem
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, Text, UserText, text, when
@@ -33,6 +35,7 @@ __all__ = [
     "pause_mentor",
     "profile_card",
     "register_mentor",
+    "renamed_skills",
     "resume_mentor",
     "set_mentor_about",
     "set_mentor_hours",
@@ -70,11 +73,16 @@ def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[tuple[str, ...], Text]:
                 "`python, sql, public speaking`.",
             )
         )
+    skills: tuple[str, ...] = ctx.services.taxonomy.normalize(cleaned)
+    return skills, _renamed_note(renamed_skills(ctx.services.taxonomy, cleaned))
+
+
+def renamed_skills(taxonomy: Taxonomy, typed: Iterable[str]) -> list[tuple[str, str]]:
+    """The typed skills the taxonomy lists under another name (``k8s`` → ``kubernetes``), as
+    (typed, listed) pairs; a change of case, ``_`` or ``#`` only is no renaming."""
     # One at a time (as `normalize` maps a list), to know what each typed skill became.
-    named = [(s, ctx.services.taxonomy.normalize((s,))) for s in cleaned]
-    skills = tuple(dict.fromkeys(canon for _, one in named for canon in one))
-    renamed = [(s, one[0]) for s, one in named if one and _plain(s) != _plain(one[0])]
-    return skills, _renamed_note(renamed)
+    named = [(s, taxonomy.normalize((s,))) for s in typed]
+    return [(s, one[0]) for s, one in named if one and _plain(s) != _plain(one[0])]
 
 
 def _plain(skill: str) -> str:

@@ -19,6 +19,7 @@ from rich.progress import Progress
 from bot.commands import Actor, Command, PauseMentor, RegisterMentor
 from bot.hours import HoursError, WeeklyHours, check_timezone
 from bot.mentors.career import MAX_REGION, parse_stage, stage_problem
+from bot.mentors.profile import renamed_skills
 from bot.messagebus import MessageBus
 from bot.ports import UnitOfWorkFactory
 from bot.privacy.commands import AuditRosterImport
@@ -320,6 +321,10 @@ async def import_roster(
             out(f"  {p}")
         return 2
     ok(f"Imported {len(rows)} mentor(s).")
+    # As `/mentor join` says it: a typed skill the taxonomy lists under another name.
+    for row, line in zip(rows, lines, strict=True):
+        for typed, listed in renamed_skills(bus.services.taxonomy, split_skills(row["skills"])):
+            ok(f"  {file}:{line}: “{typed}” is listed as “{listed}”")
     return 0
 
 

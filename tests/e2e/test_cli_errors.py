@@ -37,6 +37,22 @@ def test_a_csv_with_a_byte_order_mark_imports(
     assert "Imported 1 mentor(s)." in capsys.readouterr().out
 
 
+def test_an_import_says_which_skills_it_listed_under_another_name(
+    cli: tuple[Path, pytest.CaptureFixture[str]],
+) -> None:
+    """As `/mentor join` says it: the operator sees what was made of the sheet's words."""
+    tmp, capsys = cli
+    (tmp / "s.txt").write_text("as alice\n")  # registers the console workspace
+    assert main(["console", "--script", str(tmp / "s.txt")]) == 0
+    rows = 'console:local,console:bob,Bob,"k8s, Python",,,\nconsole:local,console:cy,Cy,sql,,,\n'
+    (tmp / "team.csv").write_text(HEADER + rows)
+    assert main(["mentors", "import", "team.csv"]) == 0
+    out = capsys.readouterr().out
+    assert "Imported 2 mentor(s)." in out
+    assert "team.csv:2: “k8s” is listed as “kubernetes”" in out
+    assert "Python" not in out and ":3:" not in out  # case alone is no renaming
+
+
 def test_a_csv_that_is_not_utf8_imports_nothing_and_says_why(
     cli: tuple[Path, pytest.CaptureFixture[str]],
 ) -> None:
