@@ -16,6 +16,10 @@ Mentors need three things, and the rules look for each in the text:
 
 A question that misses any of them, or leans on words that name nothing ("it", "this",
 "something") without details, gets one or two concrete suggestions before it is posted. The
+suggestions fit the kind of question (`coach`'s ``kind``, from
+`bot.matching.question_kind`): a technical one is asked for the tool, the version and the exact
+error message; one about people, a career or wellbeing for the asker's role and situation and
+what they have considered or tried, never for an error message. The
 rules are measured on a labelled set: ``python benchmarks/coaching_quality.py``.
 """
 
@@ -180,8 +184,29 @@ def _specificity(text: str, topics: Sequence[str]) -> tuple[float, int]:
     return score, concretes + quoted + len(set(topics))
 
 
-def coach(text: str, topics: Sequence[str] = ()) -> Coaching:
-    """Check one question (already validated for length) against the rules above."""
+# What to add, by the kind of question ("technical", "people", or "" when it cannot be told).
+_CONTEXT = {
+    "technical": "what you're working on, the tool or setup and any constraint (version, "
+    "deadline, team size).",
+    "people": "your role and situation, who else is involved and any constraint (timing, "
+    "what has been said or decided so far).",
+    "": "what you're working on, the tool or situation and any constraint (version, deadline, "
+    "team size).",
+}
+_ATTEMPT_TIP = {
+    "technical": "Say what you tried and what happened — paste the exact error message — and "
+    "what you expected instead.",
+    "people": "Say what your role is and what you've considered or tried so far, and how it went.",
+    "": "Say what you tried and what happened (the exact error message, if there is one) and "
+    "what you expected instead.",
+}
+
+
+def coach(text: str, topics: Sequence[str] = (), *, kind: str = "") -> Coaching:
+    """Check one question (already validated for length) against the rules above; `kind` says
+    whether it is ``"technical"`` or about ``"people"`` (``""``: cannot tell), for advice that
+    fits it."""
+    kind = kind if kind in _CONTEXT else ""
     goal = _has_goal(text)
     specificity, concrete = _specificity(text, topics)
     problem = bool(_PROBLEM.search(text))
@@ -197,15 +222,9 @@ def coach(text: str, topics: Sequence[str] = ()) -> Coaching:
             "e.g. “How do I …?” or “Which would you pick: … or …?”"
         )
     if thin or vague:
-        suggestions.append(
-            f"Add a sentence of context{subject}: what you're working on, the tool or "
-            "situation and any constraint (version, deadline, team size)."
-        )
+        suggestions.append(f"Add a sentence of context{subject}: {_CONTEXT[kind]}")
     if untried:
-        suggestions.append(
-            "Say what you tried and what happened — paste the exact error message — "
-            "and what you expected instead."
-        )
+        suggestions.append(_ATTEMPT_TIP[kind])
     return Coaching(
         goal=goal,
         specificity=specificity,

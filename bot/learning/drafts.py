@@ -18,6 +18,7 @@ from bot.learning.commands import AnsweredByFaq, EditDraft, PostDraft
 from bot.learning.faq_match import FaqMatch, faq_lines
 from bot.learning.forms import draft_done, no_draft
 from bot.learning.model import Draft, DraftState, FaqEntry
+from bot.matching import question_kind
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
 from bot.refs import UserRef, WorkspaceRef
@@ -52,7 +53,10 @@ async def hold_as_draft(
                 raise Refusal(await _not_posted_again(ctx, old.number))
     if cmd.coached:
         return False
-    suggestions = () if ctx.config.ask.coaching == "off" else coach(body, topics).suggestions
+    suggestions: tuple[str, ...] = ()
+    if ctx.config.ask.coaching != "off":
+        kind = question_kind(ctx.services.taxonomy, body, topics)
+        suggestions = coach(body, topics, kind=kind).suggestions
     sure = faq.holding
     if not suggestions and not sure:
         return False  # the question is posted: `retire_waiting` at its write

@@ -15,7 +15,13 @@ from bot.matching.similar import SimilarIndex, SimilarIndexes, SimilarQuestion
 from bot.matching.situations import SituationBook, TopicGuess, default_situations
 from bot.matching.taxonomy import Taxonomy, build_taxonomy, default_skills
 from bot.matching.topics import TopicMatch, extract_topics, find_topics, unsure_topics
-from bot.matching.understanding import Reading, merge_guesses, skill_words, warm_up
+from bot.matching.understanding import (
+    Reading,
+    merge_guesses,
+    question_kind,
+    skill_words,
+    warm_up,
+)
 
 __all__ = [
     "FACTORS",
@@ -43,6 +49,7 @@ __all__ = [
     "extract_topics",
     "find_topics",
     "merge_guesses",
+    "question_kind",
     "rank_mentors",
     "skill_words",
     "unsure_topics",

@@ -61,15 +61,14 @@ async def read_question(
 
 def _mentored_choices(ctx: Context, roster: RosterSnapshot, text: str) -> list[str]:
     """What to offer an asker whose question names nothing the bot can tell: the skills of
-    this workspace's mentors whose words the question shares most, then the skills most of them
-    list (a topic nobody here mentors routes to nobody). Without mentors: any skill's words."""
+    this workspace's mentors whose words the question shares most (a topic nobody here mentors
+    routes to nobody). Without mentors: any skill's words. Never a skill that shares no word
+    with the question: picking it would only ping mentors of something else."""
     taxonomy = ctx.services.taxonomy
     if not roster.by_skill:
         return skill_words(taxonomy, text)
-    listed = [s for s in roster.by_skill if s in taxonomy]
     fitting = [s for s in skill_words(taxonomy, text, limit=len(taxonomy)) if s in roster.by_skill]
-    most = sorted(listed, key=lambda s: (-len(roster.by_skill[s]), s))
-    return list(dict.fromkeys([*fitting, *most]))[:3]
+    return fitting[:3]
 
 
 def perspective_of(asker: UserRef, *, anonymous: bool) -> UserRef | None:

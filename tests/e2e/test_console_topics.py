@@ -49,8 +49,9 @@ async def test_the_first_topic_picked_wins(console: ConsoleDriver) -> None:
 async def test_a_question_naming_nothing_offers_the_areas_this_workspaces_mentors_cover(
     console: ConsoleDriver,
 ) -> None:
-    """No guess at all: the buttons are skills mentors here list (the one whose words the
-    question shares first), never an area nobody here mentors."""
+    """No plausible guess: the buttons are skills mentors here list whose words the question
+    shares, never an area nobody here mentors, and never one that shares no word with it (the
+    row is not filled up with unrelated skills)."""
     await console(
         "as ana",
         "/mentor join python, pandas, git",
@@ -64,6 +65,4 @@ async def test_a_question_naming_nothing_offers_the_areas_this_workspaces_mentor
     buttons = confirmation.lines[-1]
     labels = [b.split(" → ")[0] for b in buttons.strip("[]").split("] [")]
     offered = labels[: -len(["Something else", "Cancel my question"])]
-    assert offered[0] == "career growth", buttons
-    assert set(offered) <= {"python", "pandas", "git", "career growth"}, buttons
-    assert len(offered) == 3
+    assert offered == ["career growth"], buttons
