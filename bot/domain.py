@@ -68,6 +68,10 @@ _MOVES: dict[tuple[QuestionState, Transition], QuestionState] = {
     (QuestionState.CLAIMED, Transition.RESOLVE): QuestionState.RESOLVED,
     (QuestionState.CLAIMED, Transition.EXPIRE): QuestionState.EXPIRED,
     (QuestionState.CLAIMED, Transition.CANCEL): QuestionState.CANCELLED,
+    # A session closed by its time box may still have helped: its asker or mentor can mark it
+    # resolved for a while afterwards (`bot.questions.sessions.LATE_RESOLVE`), so the mentor
+    # gets the credit and the asker can rate it. The only move out of a final state.
+    (QuestionState.EXPIRED, Transition.RESOLVE): QuestionState.RESOLVED,
 }
 
 

@@ -35,13 +35,12 @@ from bot.questions.reactions import QUESTION_REACTIONS
 from bot.questions.sessions import (
     cancel_question,
     claim_question,
-    extend_timebox,
     handle_reaction,
     mark_not_my_area,
-    record_thread_activity,
     release_question,
     resolve_question,
 )
+from bot.questions.timebox import extend_timebox, record_thread_activity
 from bot.questions.topic_choice import TOPIC_CHOICE_COMMANDS, TOPIC_CHOICE_REACTIONS
 from bot.recognition.wiring import COMMUNITY_COMMANDS, COMMUNITY_REACTIONS
 

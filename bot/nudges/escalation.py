@@ -151,16 +151,24 @@ async def _channel_bump(
     ctx: Context, q: Question, ws: Workspace, nudge: Nudge, now: datetime, later: list[Nudge]
 ) -> None:
     topics = set(q.topics)
-    group = [
-        p.ref
-        for p in await ctx.uow.mentors.in_workspace(q.workspace)
+    mentors = {p.ref: p for p in await ctx.uow.mentors.in_workspace(q.workspace)}
+    available = {
+        ref
+        for ref, p in mentors.items()
         if p.active
         and not p.is_paused(now)
-        and p.ref != q.asker
-        and p.ref not in q.released_by
-        and topics & set(p.skills)
+        and ref != q.asker
+        and ref not in q.released_by
         and p.hours.contains(now, p.timezone)
-    ][:_GROUP_MENTIONS]
+    }
+    # The mentors the card suggests first (the ranking's pick, related skills included), then
+    # whoever else lists one of its topics; a suggested mentor away now is said, not called.
+    suggested = [r for r in q.suggested if r in available]
+    away = [
+        r for r in q.suggested if r not in available and r != q.asker and r not in q.released_by
+    ]
+    others = [r for r, p in mentors.items() if r in available and topics & set(p.skills)]
+    group = list(dict.fromkeys([*suggested, *others]))[:_GROUP_MENTIONS]
     if q.anonymous:
         # Naming who is called would point at the asker by who is missing: the bump names
         # nobody, and the mentors who fit hear of it by DM.
@@ -178,11 +186,18 @@ async def _channel_bump(
                 UserText(", ".join(q.topics) or "no topic recognised"),
                 ") needs a mentor. Can anyone help?",
                 *((" Calling", *calling) if group else ()),
+                *((_away_note(len(away)),) if away and not q.anonymous else ()),
             ),
             actions=_claim(q),
             question_id=q.number,
         ),
     )
+
+
+def _away_note(away: int) -> str:
+    if away == 1:
+        return " (1 suggested mentor is not available right now.)"
+    return f" ({away} suggested mentors are not available right now.)"
 
 
 async def _admins(

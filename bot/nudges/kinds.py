@@ -17,7 +17,7 @@ from bot.messagebus import Context, MessageBus
 from bot.messages import Action, ChatMessage, Jump, Text, text
 from bot.nudges.escalation import escalate
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
-from bot.questions.cards import session_controls, who
+from bot.questions.cards import can_extend, session_controls, who
 from bot.questions.handover import offer_ended
 from bot.recognition.wiring import COMMUNITY_SENDERS
 
@@ -41,15 +41,20 @@ async def _wrap_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
     names = await names_for(ctx, [q.asker, q.mentor])
     grace = ctx.config.session.wrap_up_grace_minutes
     extend = ctx.config.session.extend_minutes
+    # With every extension used, +N min is neither offered nor asked about (it'd be refused).
+    more = (
+        f"Need +{extend} min? Or need a longer chat"
+        if can_extend(q, ctx.config)
+        else "No extensions are left; need a longer chat"
+    )
     ctx.outbox.in_thread(
         ChatMessage(
             body=text(
                 who(q.asker, names),
                 " ",
                 who(q.mentor, names),
-                f": time's up on #{q.number}. Resolved? Need +{extend} min? Or need a longer "
-                "chat — agree on a call, then resolve this one. "
-                f"If I hear nothing in {grace} min I'll close the session.",
+                f": time's up on #{q.number}. Resolved? {more} — agree on a call, then resolve "
+                f"this one. If I hear nothing in {grace} min I'll close the session.",
             ),
             actions=session_controls(q, ctx.config),
             question_id=q.number,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 from urllib.parse import quote
 
 from bot.config import Config
@@ -30,8 +31,10 @@ from bot.refs import UserRef
 
 __all__ = [
     "ANONYMOUS",
+    "LATE_RESOLVE",
     "TIMED_OUT_ADVICE",
     "call_link",
+    "can_extend",
     "card_view",
     "feedback_prompt",
     "question_card",
@@ -46,6 +49,10 @@ TIMED_OUT_ADVICE = {
     "asker": "If it isn't settled, `/askmentor` again with where you got to.",
     "mentor": "If you agreed to carry on, a DM or a call works.",
 }
+
+# How long after its time box closed a session can still be marked resolved by its asker or
+# mentor (it may well have helped: the mentor gets the credit, the asker can rate it).
+LATE_RESOLVE = timedelta(hours=24)
 
 ANONYMOUS = "anonymous"
 
@@ -141,13 +148,20 @@ async def card_view(uow: UnitOfWork, q: Question, config: Config) -> ChatMessage
 
 
 def session_controls(q: Question, config: Config) -> tuple[Action, ...]:
-    """Resolve, Release and +N min (``[session] extend_minutes``)."""
+    """Resolve, Release and +N min (``[session] extend_minutes``); no +N min once every
+    extension (``[session] max_extensions``) is used: the press would only be refused."""
     n = q.number
-    return (
-        Action("resolve", n, "Resolve", "primary"),
-        Action("release", n, "Release"),
-        Action("extend", n, f"+{config.session.extend_minutes} min"),
+    extend = (
+        (Action("extend", n, f"+{config.session.extend_minutes} min"),)
+        if can_extend(q, config)
+        else ()
     )
+    return (Action("resolve", n, "Resolve", "primary"), Action("release", n, "Release"), *extend)
+
+
+def can_extend(q: Question, config: Config) -> bool:
+    """Whether the session of `q` has an extension left."""
+    return q.extensions < config.session.max_extensions
 
 
 def session_intro(

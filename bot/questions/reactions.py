@@ -28,6 +28,7 @@ from bot.messages import Action, ChatMessage, Jump, Text, UserText, lines, text,
 from bot.nudges import schedule
 from bot.questions.asking import similar_resolved
 from bot.questions.cards import (
+    LATE_RESOLVE,
     TIMED_OUT_ADVICE,
     feedback_prompt,
     session_intro,
@@ -61,8 +62,8 @@ def _show_card(ctx: Context, q: Question, ws: Workspace) -> None:
     ctx.outbox.card(q, channel=ws.mentoring_channel)
 
 
-def _note(ctx: Context, q: Question, body: Text) -> None:
-    ctx.outbox.in_thread(ChatMessage(body=body, question_id=q.number), q)
+def _note(ctx: Context, q: Question, body: Text, actions: tuple[Action, ...] = ()) -> None:
+    ctx.outbox.in_thread(ChatMessage(body=body, actions=actions, question_id=q.number), q)
 
 
 def _in_thread(q: Question) -> Text:
@@ -342,8 +343,10 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
                 if event.still_talking
                 else "its time box ran out with no answer to the wrap-up. "
             )
-            + "Thanks both! Ask again any time with `/askmentor`."
+            + "Thanks both! If it did help, either of you can still press Resolve within "
+            f"{_late_hours()} hours. Ask again any time with `/askmentor`."
         ),
+        actions=(Action("resolve", q.number, "Resolve", "primary"),),
     )
     names = await names_for(ctx, [q.asker, q.mentor])
     advice = {
@@ -361,10 +364,17 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
                         _in_thread(q),
                         " was closed because its time box ran out. ",
                         advice[user],
+                        " If it got sorted, Resolve still marks it resolved within "
+                        f"{_late_hours()} hours.",
                     ),
+                    actions=(Action("resolve", q.number, "Resolve", "primary", q.workspace.id),),
                     question_id=q.number,
                 ),
             )
+
+
+def _late_hours() -> int:
+    return round(LATE_RESOLVE.total_seconds() / 3600)
 
 
 async def unanswered(event: QuestionUnanswered, ctx: Context) -> None:

@@ -17,10 +17,8 @@ from bot.commands import (
     Actor,
     CancelQuestion,
     ClaimQuestion,
-    ExtendTimebox,
     HandleReaction,
     MarkNotMyArea,
-    RecordThreadActivity,
     ReleaseQuestion,
     ResolveQuestion,
 )
@@ -32,24 +30,20 @@ from bot.events import (
     QuestionReleased,
     QuestionResolved,
     SuggestionsChanged,
-    TimeboxExtended,
 )
 from bot.flow.worker import NotYet
 from bot.messagebus import Context, Refusal
-from bot.messages import ChatMessage, Text, UserText, text
+from bot.messages import Text, UserText, text
 from bot.privacy.audit import audit
-from bot.questions.cards import TIMED_OUT_ADVICE
+from bot.questions.cards import LATE_RESOLVE
 from bot.questions.handover import offer_ended
-from bot.questions.ranking import perspective_of, rank_for
-from bot.refs import UserRef
+from bot.questions.ranking import listing_mentors, perspective_of, rank_for
 
 __all__ = [
     "cancel_question",
     "claim_question",
-    "extend_timebox",
     "handle_reaction",
     "mark_not_my_area",
-    "record_thread_activity",
     "release_question",
     "resolve_question",
 ]
@@ -105,8 +99,9 @@ async def _claim(ctx: Context, actor: Actor, q: Question) -> None:
     if q.state is not QuestionState.OPEN:
         raise _refuse_move(q, "claimed")
     if actor.user in q.released_by:
+        # Whoever ended it (they, the asker, an admin, a hand-over), it goes to someone new.
         raise Refusal(
-            f"#{q.number} was released from your session earlier, so it goes to another mentor "
+            f"#{q.number} has had a session with you already, so it goes to another mentor "
             "now. Thanks for giving it a try!"
         )
     mentor_profile = await ctx.uow.mentors.get(actor.user, q.workspace)
@@ -210,16 +205,30 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
             )
         )
     elif cmd.actor.user == q.asker:  # the asker let their mentor go: it's their question again
-        others = (
-            "other mentors who fit are being asked"
-            if fresh or released.suggested
-            else "every mentor in the mentoring channel can pick it up"
-        )
-        ctx.reply(f"#{q.number} is back in the queue: {others}.")
+        ctx.reply(f"#{q.number} is back in the queue: {await _who_else(ctx, released)}.")
     else:
         ctx.reply(f"You released #{q.number}. Thanks for letting others pick it up.")
     ctx.emit(
         QuestionReleased(q.pk, q.mentor, cmd.actor.user, cmd.actor.name, notify=fresh, why=cmd.why)
+    )
+
+
+async def _who_else(ctx: Context, q: Question) -> str:
+    """Who may take `q` after its asker released its mentor (who isn't offered it again)."""
+    if q.suggested:
+        return "other mentors who fit are being asked"
+    listing = await listing_mentors(ctx, workspace=q.workspace, topics=q.topics, asker=q.asker)
+    if any(r not in q.released_by for r in listing):
+        return (
+            "no other mentor who fits is free for it right now, but every mentor in the "
+            "mentoring channel can pick it up"
+        )
+    # Said now, not only when it closes unanswered a day later: the only mentors who fit are
+    # the ones they let go.
+    return (
+        "no other mentor lists its topics (the mentor you released isn't offered it again), "
+        "but every mentor in the mentoring channel can still pick it up. If nobody does, I'll "
+        "tell you when it closes"
     )
 
 
@@ -232,13 +241,23 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
             f"#{q.number} has not been claimed yet. If you don't need help any more, cancel it instead."
         )
     now = ctx.clock.now()
+    late = q.state is QuestionState.EXPIRED
+    if late and (q.closed_at is None or now - q.closed_at > LATE_RESOLVE):
+        raise Refusal(
+            f"Question #{q.number} closed when its time box ran out over "
+            f"{LATE_RESOLVE.total_seconds() / 3600:.0f} hours ago, so it can't be resolved any more."
+        )
     try:
         resolved = q.moved(
-            Transition.RESOLVE, resolved_at=now, closed_at=now, resolved_by=cmd.actor.user
+            Transition.RESOLVE,
+            resolved_at=now,
+            # A late resolve keeps when the session closed (its time box ran out then).
+            closed_at=q.closed_at if late else now,
+            resolved_by=cmd.actor.user,
         )
     except IllegalTransition:
         raise _refuse_move(q, "resolved") from None
-    if not await ctx.uow.questions.update(resolved, expected_state=QuestionState.CLAIMED):
+    if not await ctx.uow.questions.update(resolved, expected_state=q.state):
         raise _changed_meanwhile(q)
     offer_ended(ctx, q, "its session is resolved", by=cmd.actor.user)
     if cmd.actor.user not in (q.asker, q.mentor):
@@ -279,27 +298,6 @@ async def cancel_question(cmd: CancelQuestion, ctx: Context) -> None:
     ctx.emit(
         QuestionCancelled(q.pk, cmd.actor.user, cmd.actor.name, by_admin=cmd.actor.user != q.asker)
     )
-
-
-async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
-    q = await load_question(ctx, cmd.actor, cmd.question_id)
-    if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=True):
-        raise Refusal(f"Only the asker or mentor of #{q.number} can extend its session.")
-    if q.state is not QuestionState.CLAIMED or q.timebox_ends_at is None:
-        raise _refuse_move(q, "extended")
-    session = ctx.config.session
-    if q.extensions >= session.max_extensions:
-        raise Refusal(
-            f"#{q.number} has been extended {q.extensions} times already. "
-            "If you need longer, agree on a proper meeting and resolve this one."
-        )
-    now = ctx.clock.now()
-    q.timebox_ends_at = max(q.timebox_ends_at, now) + timedelta(minutes=session.extend_minutes)
-    q.extensions += 1
-    if not await ctx.uow.questions.update(q, expected_state=QuestionState.CLAIMED):
-        raise _changed_meanwhile(q)
-    ctx.reply(f"Extended #{q.number} by {session.extend_minutes} minutes.")
-    ctx.emit(TimeboxExtended(q.pk))
 
 
 async def mark_not_my_area(cmd: MarkNotMyArea, ctx: Context) -> None:
@@ -374,50 +372,14 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
                 "more."
             )
         return
+    if q.state is QuestionState.EXPIRED and cmd.actor.user == q.asker:
+        # A late ✅ of the asker on a timed-out session: resolved, if still in time.
+        if q.closed_at is not None and ctx.clock.now() - q.closed_at <= LATE_RESOLVE:
+            await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
+        return
     if q.state is not QuestionState.CLAIMED:
         return
     if cmd.actor.user == q.asker:
         await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
     elif cmd.actor.user == q.mentor:  # the mentor's ✅ is activity, not a resolve
         await ctx.uow.questions.touch(q.pk, ctx.clock.now())
-
-
-async def record_thread_activity(cmd: RecordThreadActivity, ctx: Context) -> None:
-    q = None
-    if cmd.question_id is not None:
-        q = await ctx.uow.questions.get_by_number(cmd.actor.workspace, cmd.question_id)
-    elif cmd.thread is not None:
-        q = await ctx.uow.questions.get_by_thread(cmd.thread)
-    if (
-        q is None
-        or q.workspace != cmd.actor.workspace
-        # The session is the asker's and the mentor's: a bystander writing in a public thread
-        # neither keeps it alive nor answers its wrap-up.
-        or cmd.actor.user not in (q.asker, q.mentor)
-    ):
-        return
-    if q.state is QuestionState.CLAIMED:
-        await ctx.uow.questions.touch(q.pk, ctx.clock.now())
-    elif q.state is QuestionState.EXPIRED:
-        await _tell_thread_ended(ctx, q, cmd.actor.user)
-
-
-async def _tell_thread_ended(ctx: Context, q: Question, user: UserRef) -> None:
-    """Someone wrote in the thread of a session closed when its time ran out: nobody watches it
-    any more (their words reach the other person only if they look), so say so, once."""
-    kind, now = f"thread_ended:{q.pk}", ctx.clock.now()
-    if await ctx.uow.rate_events.count_since(q.workspace, user, kind, q.closed_at or q.created_at):
-        return
-    await ctx.uow.rate_events.record(q.workspace, user, kind, now)
-    advice = TIMED_OUT_ADVICE["asker" if user == q.asker else "mentor"]
-    ctx.outbox.dm(
-        user,
-        ChatMessage(
-            body=text(
-                f"The session on #{q.number} closed when its time ran out, so the bot no longer "
-                "follows its thread: a message there may go unread. ",
-                advice,
-            ),
-            question_id=q.number,
-        ),
-    )

@@ -106,6 +106,29 @@ async def test_extending_at_the_wrap_up_keeps_the_session(console: ConsoleDriver
     assert "time's up" in out.one("thread #1")  # the new end of the time box
 
 
+async def test_after_the_last_extension_the_session_can_still_be_resolved(
+    console: ConsoleDriver,
+) -> None:
+    """The newcomer's walk: every extension used, the wrap-up offers none; a press of +10 min
+    anyway (refused) still answers it; once the time box closed, the mentor's Resolve counts and
+    the asker can rate."""
+    await session(console)
+    await console("as bob", "click extend 1", "click extend 1", "click extend 1")
+    out = await console("clock +50m")
+    wrap = out.one("thread #1", "time's up")
+    assert "No extensions are left" in wrap and "click extend 1" not in wrap
+    out = await console("click extend 1")
+    assert "extended 3 times already" in out.one("only bob sees")
+    out = await console("clock +11m")
+    assert "its time box and every extension ran out" in out.one("thread #1", "has closed")
+    out = await console("click resolve 1")
+    assert out.one("only bob sees").text == "#1 is marked resolved."
+    assert "Resolved ✅ · helped by bob" in out.one("#mentoring", "card updated")
+    out = await console("as alice", "click rate:5 1")
+    assert "nothing to rate" not in out.text
+    assert "Thank" in out.one("only alice sees")
+
+
 async def test_clock_shows_the_stale_thread_nudge(console: ConsoleDriver) -> None:
     await session(console)
     out = await console("clock +15m")

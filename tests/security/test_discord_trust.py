@@ -142,7 +142,7 @@ async def test_who_released_cannot_claim_again(discord: Harness) -> None:
     # the card offers Claim again
     await fake.wait_until(lambda: "mm:claim:1" in custom_ids(fake.messages[card["id"]]))
     told = await answer(fake, await fake.click("bob", "mm:claim:1", card["id"]))
-    assert "released from your session earlier" in told
+    assert "has had a session with you already" in told
 
 
 # --- 3. the flag ----------------------------------------------------------------------------

@@ -108,7 +108,7 @@ async def test_who_released_cannot_claim_again_and_the_asker_is_told(slack: Slac
     await slack.click("bob", "mm:release:1", channel=MENTORING, ts=ts)
     await slack.replies_to("alice", "back in the queue")
     await slack.click("bob", "mm:claim:1", channel=MENTORING, ts=ts)
-    await slack.replies_to("bob", "released from your session earlier")
+    await slack.replies_to("bob", "has had a session with you already")
 
 
 # --- 3. the flag ----------------------------------------------------------------------------

@@ -56,7 +56,7 @@ async def test_the_asker_letting_their_mentor_go_is_told_what_happens_next_and_n
     assert said == f"#{n} is back in the queue: other mentors who fit are being asked."
     # bob did not release it himself; he is told it moved on, not that he let it go
     again = await core.claim("bob", n)
-    assert again.startswith(f"#{n} was released from your session earlier"), again
+    assert again.startswith(f"#{n} has had a session with you already"), again
     assert "You released" not in again
 
 

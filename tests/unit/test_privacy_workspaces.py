@@ -108,7 +108,7 @@ async def test_an_admin_cannot_forget_someone_who_released_a_claim_in_another_wo
     assert "records in another workspace" in said, said
     assert core.question(n).released_by == (core.user("carol"),)
     said = await core.reply(ClaimQuestion(core.actor("carol"), n))
-    assert "was released from your session earlier" in said, said
+    assert "has had a session with you already" in said, said
 
 
 async def test_an_admin_cannot_forget_someone_whose_recent_actions_were_elsewhere(
