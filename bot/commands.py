@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 
 __all__ = [
+    "MAX_CAPACITY_PER_WEEK",
     "AcceptHandOver",
     "Actor",
     "AskQuestion",
@@ -35,6 +36,7 @@ __all__ = [
     "ResumeMentor",
     "SendDigest",
     "SetMentorAbout",
+    "SetMentorCapacity",
     "SetMentorHours",
     "SetMentorTimezone",
     "ShowHome",
@@ -219,6 +221,10 @@ class RecordThreadActivity(Command):
     question_id: int | None = None
 
 
+# The most sessions a week a mentor may take (`/mentor capacity`, `/mentor join`, a roster sheet).
+MAX_CAPACITY_PER_WEEK = 100
+
+
 @dataclass(frozen=True, slots=True)
 class RegisterMentor(Command):
     actor: Actor
@@ -249,6 +255,14 @@ class SetMentorAbout(Command):
 class SetMentorHours(Command):
     actor: Actor
     hours: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetMentorCapacity(Command):
+    """How many sessions a week the mentor takes (`/mentor capacity 5`)."""
+
+    actor: Actor
+    capacity_per_week: int
 
 
 @dataclass(frozen=True, slots=True)

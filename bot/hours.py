@@ -22,7 +22,7 @@ DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_INDEX = {d.lower(): i for i, d in enumerate(DAYS)}
 _SEGMENT = re.compile(
     r"^\s*(?P<d1>[A-Za-z]{3})[a-z]*\s*(?:-\s*(?P<d2>[A-Za-z]{3})[a-z]*)?\s+"
-    r"(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*-\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})\s*$"
+    r"(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s*-\s*(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?\s*$"
 )
 
 
@@ -61,10 +61,19 @@ class WeeklyHours:
                 raise HoursError(
                     f"`{part.strip()}` names a day I don't know. Use Mon, Tue, Wed, Thu, Fri, Sat, Sun."
                 )
-            h1, m1, h2, m2 = int(m["h1"]), int(m["m1"]), int(m["h2"]), int(m["m2"])
+            # Whole hours may go without minutes: `9-17` is 09:00-17:00.
+            h1, m1, h2, m2 = (int(m[g] or 0) for g in ("h1", "m1", "h2", "m2"))
             if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59 or (h1 == 24 and m1) or (h2 == 24 and m2):
                 raise HoursError(f"`{part.strip()}` has a time that does not exist on a clock.")
             start, end = h1 * 60 + m1, h2 * 60 + m2
+            twelve_hour = h1 <= 12 and 1 <= h2 < 12 and h2 + 12 > h1
+            if end <= start and not m["m1"] and not m["m2"] and twelve_hour:
+                # `9-5`: office hours written the 12-hour way, or 09:00 to 05:00? Not guessed.
+                raise HoursError(
+                    f"In `{part.strip()}` the end time must be after the start time: hours are "
+                    f"24-hour times, so for {h1}am to {h2}pm write "
+                    f"`{m['d1']}{'-' + m['d2'] if m['d2'] else ''} {h1:02}:00-{h2 + 12:02}:00`."
+                )
             if end <= start:
                 raise HoursError(
                     f"In `{part.strip()}` the end time must be after the start time "

@@ -55,7 +55,8 @@ __all__ = [
 
 MENTOR_USAGE = (
     "Mentor commands: `/mentor join <skill, skill, ...>` · `/mentor skills <skill, ...>` · "
-    "`/mentor hours Mon-Fri 09:00-17:00` · `/mentor tz Europe/Berlin` · `/mentor pause [7d]` · "
+    "`/mentor hours Mon-Fri 09:00-17:00` · `/mentor tz Europe/Berlin` · `/mentor capacity 3` · "
+    "`/mentor pause [7d]` · "
     "`/mentor resume` · `/mentor me` · `/mentor list [skill]` · `/mentor leaderboard [month|all]` · "
     "`/mentor why <n>` · "
     "`/mentor handover <n> @someone` · `/mentor stage senior` · `/mentor region Europe` · "
@@ -221,10 +222,10 @@ def parse_flags(raw: str, *, anonymous: bool = False) -> tuple[bool, str | None,
         else:
             known = ["anonymous", *STAGES]
             close = process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=70)
+            meant = close[0] if close else "anonymous"
             return ParseError(
-                f"I don't know the option `{tokens[0]}`. "
-                f"Did you mean `--{close[0] if close else 'anonymous'}`? Nothing was posted: "
-                "e.g. `/askmentor --anonymous How do I ask for a raise?`"
+                f"I don't know the option `{tokens[0]}`. Did you mean `--{meant}`? Nothing was "
+                f"posted: e.g. `/askmentor --{meant} How do I ask for a raise?`"
             )
         tokens = tokens[1:]
     while tokens:
@@ -291,6 +292,10 @@ def parse_ask_command(
             return c.CancelQuestion(actor, int(number))
         if len(words) <= 2:
             return ParseError("Cancel like `/askmentor cancel 3` (the number of your question).")
+        numbers = [w.strip(",").lstrip("#") for w in words[1:]]
+        if all(n.isdigit() for n in numbers if n) and any(numbers):
+            each = ", then ".join(f"`/askmentor cancel {n}`" for n in numbers if n)
+            return ParseError(f"Cancel one question at a time: {each}.")
     elif len(words) == 2 and words[1].lstrip("#").isdigit() and fuzz.ratio(head, "cancel") >= 70:
         # `cancle 3` is no question anyone asks: a typo of `cancel 3`, not "too short".
         n = words[1].lstrip("#")
@@ -344,6 +349,13 @@ def parse_mentor(
         return c.SetMentorHours(actor, rest)
     if sub in ("tz", "timezone"):
         return c.SetMentorTimezone(actor, rest)
+    if sub == "capacity":
+        if not rest.isdigit():
+            return ParseError(
+                "Say how many sessions a week you take, from 1 to "
+                f"{c.MAX_CAPACITY_PER_WEEK}: `/mentor capacity 5`."
+            )
+        return c.SetMentorCapacity(actor, int(rest))
     if sub == "pause":
         if not rest:
             return c.PauseMentor(actor, None)
@@ -640,8 +652,8 @@ def parse_lightning(actor: c.Actor, raw: str) -> c.Command | ParseError:
 
 
 _MENTOR_WORDS = (
-    "join", "skills", "about", "hours", "tz", "timezone", "pause", "resume", "me", "profile",
-    "leaderboard", "list", "directory", "handover", "stage", "region", "learn", "feedback",
+    "join", "skills", "about", "hours", "tz", "timezone", "capacity", "pause", "resume", "me",
+    "profile", "leaderboard", "list", "directory", "handover", "stage", "region", "learn", "feedback",
     "leave", "home", "why", "mydata",
 )  # fmt: skip
 # What people type for a `/mentor` command that has another name, and where to look instead.

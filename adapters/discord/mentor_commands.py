@@ -1,5 +1,5 @@
-"""The ``/mentor …`` slash commands: a mentor's own profile (join, skills, hours, timezone, pause,
-leave and the rest), the mentor directory and leaderboard, and handing a running session over.
+"""The ``/mentor …`` slash commands: a mentor's own profile (join, skills, hours, capacity,
+timezone, pause, leave and the rest), the mentor directory and leaderboard, and handing a running session over.
 Each builds a mentor command from its options and hands it to the interaction runner; the skill
 and timezone options autocomplete from the taxonomy and the known timezones. A mixin of
 :class:`adapters.discord.cog.MentoringCog`, which discord.py collects the group from."""
@@ -20,6 +20,7 @@ from adapters.discord.translate import (
     handover_command,
     mentor_command,
 )
+from bot.commands import MAX_CAPACITY_PER_WEEK
 from bot.hours import known_timezones
 from bot.matching.perspectives import STAGES
 from bot.messagebus import MessageBus
@@ -110,6 +111,13 @@ class MentorCommands(commands.Cog):
     @mentor.command(name="hours", description="Your working hours, e.g. Mon-Fri 09:00-17:00")
     async def hours(self, interaction: Interaction, hours: str) -> None:
         await self._mentor(interaction, "hours", hours=hours)
+
+    @mentor.command(name="capacity", description="How many sessions a week you take")
+    @app_commands.describe(sessions="Sessions a week, e.g. 5")
+    async def capacity(
+        self, interaction: Interaction, sessions: app_commands.Range[int, 1, MAX_CAPACITY_PER_WEEK]
+    ) -> None:
+        await self._mentor(interaction, "capacity", sessions=sessions)
 
     @mentor.command(name="tz", description="Your timezone, e.g. Europe/Berlin")
     async def tz(self, interaction: Interaction, timezone: str) -> None:

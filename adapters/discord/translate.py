@@ -245,6 +245,7 @@ def mentor_command(
         "join": "skills",
         "skills": "skills",
         "hours": "hours",
+        "capacity": "sessions",
         "tz": "timezone",
         "pause": "duration",
         "list": "skill",

@@ -56,7 +56,7 @@ async def show_stats(cmd: ShowStats, ctx: Context) -> None:
                     text(f"Average rating: {rating}; question clarity: {clarity}"),
                     text(
                         f"FAQ: {spared} question{'s' if spared != 1 else ''} answered before "
-                        "they were posted"
+                        + ("it was posted" if spared == 1 else "they were posted")
                     ),
                     text(f"Mentors: {len(roster.profiles)}"),
                 ]

@@ -205,6 +205,10 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
     reads_in = await reader_timezone(ctx, user, ws.ref)
     summary: list[Text] = []
     now_due: list[Enrollment] = []
+    picking_up = cmd.start and any(
+        e.stopped_at is not None and e.completed_at is None and not _never_begun(e)
+        for e in mine.values()
+    )
     for e in mine.values():
         c = courses[e.track]
         head: tuple[Bold | str, ...] = ("• ", Bold(c.title), ": ")
@@ -239,6 +243,16 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
             continue
         if e.stopped_at is not None and not cmd.start:
             summary.append(text(*head, _stopped(e, c)))
+            continue
+        if e.stopped_at is not None and _never_begun(e) and picking_up:
+            # `/mentor learn stop` recorded it so it would not start by itself: `start` picks
+            # up the courses they had lessons of, not one they never had (a mentor who never
+            # asked gets no askers' course with their own).
+            summary.append(
+                text(
+                    *head, f"not started ({len(c)} lessons) — `/mentor learn start` again starts it"
+                )
+            )
             continue
         if e.stopped_at is not None:
             had = min(e.next_lesson - 1, len(c))
@@ -279,6 +293,11 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
     )
     for e in now_due:
         await _deliver(ctx, e, courses[e.track])
+
+
+def _never_begun(e: Enrollment) -> bool:
+    """A course recorded as stopped before any lesson of it was sent."""
+    return e.next_lesson == 1 and e.last_sent_at is None
 
 
 def _stopped(e: Enrollment, c: Course) -> str:

@@ -71,7 +71,8 @@ def lightning_card(
         )
         actions = (Action("join", s.stored_id, "I'll join", "primary"),)
     elif s.state is LightningState.HELD:
-        fields.append(("Held", text(f"{going} signed up{_rated(scores)}")))
+        signed_up = f"{going} signed up" if going else "nobody signed up"
+        fields.append(("Held", text(f"{signed_up}{_rated(scores)}")))
         body = text("This session took place. Thank you, ", UserText(speaker), "!")
     else:
         body = text("This session was cancelled.")

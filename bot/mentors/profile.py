@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.actors import ensure_person, require_mentor, require_workspace, save_mentor
 from bot.commands import (
+    MAX_CAPACITY_PER_WEEK,
     PauseMentor,
     RegisterMentor,
     ResumeMentor,
     SetMentorAbout,
+    SetMentorCapacity,
     SetMentorHours,
     SetMentorTimezone,
     ShowMentorProfile,
@@ -20,9 +21,8 @@ from bot.commands import (
 from bot.domain import MentorProfile, Nudge, NudgeKind
 from bot.events import MentorPaused, MentorRegistered, MentorResumed
 from bot.hours import HoursError, WeeklyHours, check_timezone
-from bot.hygiene import clean_line, has_visible_text
-from bot.matching import Taxonomy
 from bot.mentors.career import clean_region, parse_stage, stage_problem
+from bot.mentors.skills import read_skills
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, Text, UserText, text, when
 from bot.recognition.profile import recognition_fields
@@ -35,9 +35,9 @@ __all__ = [
     "pause_mentor",
     "profile_card",
     "register_mentor",
-    "renamed_skills",
     "resume_mentor",
     "set_mentor_about",
+    "set_mentor_capacity",
     "set_mentor_hours",
     "set_mentor_timezone",
     "show_mentor_profile",
@@ -46,59 +46,6 @@ __all__ = [
 ]
 
 _INDEFINITE = timedelta(days=3650)
-
-
-def _skills(ctx: Context, raw: tuple[str, ...]) -> tuple[tuple[str, ...], Text]:
-    """The skills as the taxonomy names them, and a sentence naming those it renamed (``k8s`` is
-    listed as ``kubernetes``; empty when none was): a mentor sees what was made of their words.
-    """
-    # Skills are shown on profiles and cards and learned as topics: hidden and reordering
-    # characters go first, and a skill with nothing visible left is no skill.
-    cleaned = tuple(c for c in (clean_line(s, limit=len(s)) for s in raw) if has_visible_text(c))
-    if not cleaned:
-        raise Refusal(
-            "Tell me at least one skill, separated by commas: `/mentor join python, sql, public speaking`."
-        )
-    too_long = [s for s in cleaned if len(s) > 60]
-    if too_long:
-        raise Refusal("A skill is at most 60 characters; separate skills with commas.")
-    # A mention (`@everyone`, `<@&123>`, Slack's `<!here>`) or a link is no skill: it would
-    # only sit on profiles and in `/mentor list` looking like one.
-    odd = [s for s in cleaned if s.startswith("@") or "<" in s or ">" in s or "://" in s]
-    if odd:
-        raise Refusal(
-            text(
-                UserText(odd[0]),
-                " doesn't look like a skill (a mention or a link?). Skills are words like "
-                "`python, sql, public speaking`.",
-            )
-        )
-    skills: tuple[str, ...] = ctx.services.taxonomy.normalize(cleaned)
-    return skills, _renamed_note(renamed_skills(ctx.services.taxonomy, cleaned))
-
-
-def renamed_skills(taxonomy: Taxonomy, typed: Iterable[str]) -> list[tuple[str, str]]:
-    """The typed skills the taxonomy lists under another name (``k8s`` → ``kubernetes``), as
-    (typed, listed) pairs; a change of case, ``_`` or ``#`` only is no renaming."""
-    # One at a time (as `normalize` maps a list), to know what each typed skill became.
-    named = [(s, taxonomy.normalize((s,))) for s in typed]
-    return [(s, one[0]) for s, one in named if one and _plain(s) != _plain(one[0])]
-
-
-def _plain(skill: str) -> str:
-    """A skill without what only spells it differently: case, ``_`` for a space, a ``#``."""
-    return " ".join(skill.casefold().replace("_", " ").split()).strip("#,;:!?\"' ")
-
-
-def _renamed_note(renamed: list[tuple[str, str]]) -> Text:
-    """``I've listed “career” as “career growth” and “k8s” as “kubernetes”.``"""
-    if not renamed:
-        return Text()
-    parts: list[Text] = [text("“", UserText(s), "” as “", UserText(c), "”") for s, c in renamed]
-    joined = parts[0]
-    for i, part in enumerate(parts[1:], start=2):
-        joined = joined + (" and " if i == len(parts) else ", ") + part
-    return text("I've listed ", joined, ".")
 
 
 def _noting(intro: str | Text, note: Text) -> Text:
@@ -164,12 +111,12 @@ def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
 async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
     ws = await require_workspace(ctx, cmd.actor)
     person = await ensure_person(ctx, cmd.actor)
-    skills, renamed = _skills(ctx, cmd.skills)
+    skills, renamed = read_skills(ctx, cmd.skills)
     mc = ctx.config.mentors
     hours = _hours(cmd.hours) if cmd.hours else None
     tz = _tz(cmd.timezone) if cmd.timezone else None
-    if cmd.capacity_per_week is not None and not 1 <= cmd.capacity_per_week <= 100:
-        raise Refusal("Weekly capacity is a number of sessions from 1 to 100.")
+    if cmd.capacity_per_week is not None:
+        _check_capacity(cmd.capacity_per_week)
     stage = parse_stage(cmd.stage) if cmd.stage else None
     if cmd.stage and stage is None:
         raise Refusal(stage_problem(cmd.stage))
@@ -260,7 +207,7 @@ async def set_mentor_about(cmd: SetMentorAbout, ctx: Context) -> None:
 
 async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
-    profile.skills, renamed = _skills(ctx, cmd.skills)
+    profile.skills, renamed = read_skills(ctx, cmd.skills)
     await save_mentor(ctx, profile)
     intro = _noting("Skills updated.", renamed)
     ctx.reply(with_intro(intro, profile_card(profile, cmd.actor.name, ctx.clock.now())))
@@ -272,6 +219,25 @@ async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:
     await save_mentor(ctx, profile)
     ctx.reply(
         with_intro("Working hours updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
+    )
+
+
+def _check_capacity(capacity: int) -> None:
+    if not 1 <= capacity <= MAX_CAPACITY_PER_WEEK:
+        raise Refusal(
+            f"Weekly capacity is a number of sessions from 1 to {MAX_CAPACITY_PER_WEEK}, "
+            "e.g. `/mentor capacity 5`."
+        )
+
+
+async def set_mentor_capacity(cmd: SetMentorCapacity, ctx: Context) -> None:
+    """How many sessions a week the mentor takes (what their profile shows as Capacity)."""
+    profile = await require_mentor(ctx, cmd.actor)
+    _check_capacity(cmd.capacity_per_week)
+    profile.capacity_per_week = cmd.capacity_per_week
+    await save_mentor(ctx, profile)
+    ctx.reply(
+        with_intro("Capacity updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
     )
 
 
@@ -373,7 +339,32 @@ async def resume_mentor(cmd: ResumeMentor, ctx: Context) -> None:
 
 
 async def show_mentor_profile(cmd: ShowMentorProfile, ctx: Context) -> None:
-    profile = await require_mentor(ctx, cmd.actor)
+    """A mentor's card with their streak and badges; someone who is no mentor (or left the list)
+    sees their badges and points, and how to join."""
+    profile = await ctx.uow.mentors.get(cmd.actor.user, cmd.actor.workspace)
+    if profile is None or not profile.active:
+        ctx.reply(await _not_a_mentor_card(cmd, ctx, left=profile is not None))
+        return
     card = profile_card(profile, cmd.actor.name, ctx.clock.now())
     extra = await recognition_fields(ctx, cmd.actor.user, mentor=True)
     ctx.reply(replace(card, fields=card.fields + extra))
+
+
+async def _not_a_mentor_card(cmd: ShowMentorProfile, ctx: Context, *, left: bool) -> ChatMessage:
+    hint = (
+        "You left the mentor list. `/mentor join <skill, skill, ...>` brings you back."
+        if left
+        else "You are not a mentor yet. Join with `/mentor join <skill, skill, ...>`, "
+        "e.g. `/mentor join python, sql`."
+    )
+    points = await ctx.uow.points.total_since(cmd.actor.user, _EVER, cmd.actor.workspace)
+    badges = await recognition_fields(ctx, cmd.actor.user, mentor=False)
+    return ChatMessage(
+        title=text(Bold("Your profile")),
+        body=text(hint, " `/mentor home` shows your questions and sessions."),
+        fields=(*badges, ("Points", text(f"{points} (thank-you points, all time)"))),
+        kind="profile",
+    )
+
+
+_EVER = datetime(2000, 1, 1, tzinfo=UTC)

@@ -19,7 +19,7 @@ from rich.progress import Progress
 from bot.commands import Actor, Command, PauseMentor, RegisterMentor
 from bot.hours import HoursError, WeeklyHours, check_timezone
 from bot.mentors.career import MAX_REGION, parse_stage, stage_problem
-from bot.mentors.profile import renamed_skills
+from bot.mentors.skills import renamed_skills
 from bot.messagebus import MessageBus
 from bot.ports import UnitOfWorkFactory
 from bot.privacy.commands import AuditRosterImport

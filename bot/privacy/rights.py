@@ -284,6 +284,8 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     recorded_in = (sorted(seen, key=WorkspaceRef.key) if cmd.everywhere else []) or [
         cmd.actor.workspace
     ]
+    if not changed and not withdrawn:
+        recorded_in = []  # nothing erased (forgotten before): no erasure, nor its tombstone, to record
     for workspace in recorded_in:
         await audit(
             ctx,

@@ -225,9 +225,9 @@ def _cancel_note(event: QuestionCancelled, q: Question) -> Text:
     admin = event.by_admin and event.by != q.asker
     name = UserText(event.by_name or event.by.id)
     if q.mentor is not None:
-        by = text("An admin, ", name, ",") if admin else text("The asker")
+        by = text("An admin (", name, ")") if admin else text("The asker")
         return by + f" cancelled #{q.number}. Thanks for your time!"
-    by = text("an admin, ", name, ".") if admin else text("the asker.")
+    by = text("an admin (", name, ").") if admin else text("the asker.")
     return text(f"#{q.number} was cancelled by ", by)
 
 

@@ -191,7 +191,7 @@ async def test_leave_from_a_reminder_or_as_a_command_takes_you_off_the_list(
     assert out.one("only dan sees").text == off and out.one("only eve sees").text == off
     out = await console("clock +23h", "clock +45m", "clock +30m")
     assert out.to("DM dan") == [] and out.to("DM eve") == []  # no reminder, no rating prompt
-    assert "Held: 0 signed up" in out.to("#mentoring")[-1].lines
+    assert "Held: nobody signed up" in out.to("#mentoring")[-1].lines
 
 
 async def test_the_speaker_sees_their_own_session_listed_without_a_join_hint(

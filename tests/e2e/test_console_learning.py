@@ -305,7 +305,7 @@ async def test_a_question_the_faq_answers_is_held_and_closed_when_it_answers_it(
     assert out.one("only gus sees").text.startswith("Draft 1 was closed: you said the FAQ")
     assert out.to("#mentoring") == []
     out = await console("as admin", "/mentoradmin stats")
-    assert "FAQ: 1 question answered before they were posted" in out.one("only admin sees").lines
+    assert "FAQ: 1 question answered before it was posted" in out.one("only admin sees").lines
 
 
 async def test_post_my_question_anyway_posts_the_held_question_for_mentors(

@@ -100,8 +100,13 @@ async def test_me_shows_the_profile(bob: ConsoleDriver) -> None:
 
 
 async def test_mentor_commands_before_joining_say_how_to_join(console: ConsoleDriver) -> None:
-    out = await console("as zed", "/mentor me")
+    out = await console("as zed", "/mentor pause")
     assert out.one("only zed sees").text.startswith("You are not a mentor yet. Join with")
+    # `/mentor me` shows someone who is no mentor their badges and points, and how to join.
+    out = await console("/mentor me")
+    shown = out.one("only zed sees")
+    assert "You are not a mentor yet. Join with" in shown.text
+    assert "Points: 0 (thank-you points, all time)" in shown.lines
 
 
 async def test_paused_mentor_is_not_suggested_and_resumed_one_is(bob: ConsoleDriver) -> None:

@@ -174,6 +174,9 @@ async def test_every_admin_action_is_in_the_audit_trail(console: ConsoleDriver) 
         "/mentor handover 2 carol",
         "click resolve 2",
         "click cancel 3",
+        # Someone with something to erase: forgetting nobody (`dave`) erases nothing, records
+        # nothing.
+        "/mentoradmin forget carol confirm",
         "/mentoradmin forget dave confirm",
     )
     async with console.app.uow_factory() as uow:

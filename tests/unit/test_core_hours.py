@@ -25,8 +25,20 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
         ("Sat-Mon 10:00-11:00", ((0, 600, 660), (5, 600, 660), (6, 600, 660))),
         ("Sun 00:00-24:00", ((6, 0, 1440),)),
         ("Mon 22:00-24:00, Tue 00:00-06:00", ((0, 1320, 1440), (1, 0, 360))),
+        ("Mon-Tue 9-17", ((0, 540, 1020), (1, 540, 1020))),
+        ("Mon 9-17:30", ((0, 540, 1050),)),
     ],
-    ids=["one-day", "range", "long-names", "semicolon", "wraps-weekend", "whole-day", "overnight"],
+    ids=[
+        "one-day",
+        "range",
+        "long-names",
+        "semicolon",
+        "wraps-weekend",
+        "whole-day",
+        "overnight",
+        "whole-hours",
+        "whole-hour-start",
+    ],
 )
 def test_parse_reads_days_ranges_and_times(
     raw: str, windows: tuple[tuple[int, int, int], ...]
@@ -54,6 +66,13 @@ def test_hours_print_as_text_that_parses_back_to_the_same_hours(raw: str) -> Non
         ("Mon 24:30-24:45", "has a time that does not exist on a clock"),
         ("Mon 17:00-09:00", "In `Mon 17:00-09:00` the end time must be after the start time"),
         ("Mon 09:00-09:00", "the end time must be after the start time"),
+        # `9-5` may be office hours written the 12-hour way: asked about, not guessed.
+        (
+            "Mon-Fri 9-5",
+            "In `Mon-Fri 9-5` the end time must be after the start time: hours are 24-hour "
+            "times, so for 9am to 5pm write `Mon-Fri 09:00-17:00`.",
+        ),
+        ("Mon 17-9", "In `Mon 17-9` the end time must be after the start time (overnight"),
     ],
 )
 def test_bad_hours_are_rejected_with_a_message_saying_how_to_write_them(

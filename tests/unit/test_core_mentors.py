@@ -13,6 +13,7 @@ from bot.commands import (
     PauseMentor,
     RegisterMentor,
     ResumeMentor,
+    SetMentorCapacity,
     SetMentorHours,
     SetMentorTimezone,
     ShowHome,
@@ -110,6 +111,26 @@ async def test_join_says_which_typed_skills_it_listed_under_another_name(core: C
     assert core.profile("bob").skills == ("python", "career growth", "kubernetes")
 
 
+async def test_join_says_which_everyday_words_are_not_read_into_questions(core: Core) -> None:
+    said = await core.reply(
+        RegisterMentor(core.actor("bob"), ("python", "year", "meetings", "coffee"))
+    )
+    assert said.splitlines()[2] == (
+        "“year” and “coffee” are everyday words: questions won't be matched to them unless an "
+        "admin lists them under `[skills]`."
+    )
+
+
+async def test_skills_says_which_everyday_word_is_not_read_into_questions(core: Core) -> None:
+    await core.join("bob", "python")
+    said = await core.reply(UpdateMentorSkills(core.actor("bob"), ("ML", "coffee")))
+    assert said.splitlines()[1:3] == [
+        "Skills updated.",
+        "I've listed “ML” as “machine learning”. “coffee” is an everyday word: questions won't "
+        "be matched to it unless an admin lists it under `[skills]`.",
+    ]
+
+
 async def test_join_with_skills_kept_as_typed_says_nothing_of_renaming(core: Core) -> None:
     said = await core.reply(RegisterMentor(core.actor("bob"), ("Python", "#git", "Pandas")))
     assert "I've listed" not in said  # only the case or a `#` differs
@@ -141,7 +162,7 @@ async def test_hours_are_set_from_text(core: Core) -> None:
     ("hours", "hint"),
     [
         ("", "Working hours are empty. Write them like `Mon-Fri 09:00-17:00`."),
-        ("weekdays 9-5", "I could not read `weekdays 9-5` as working hours."),
+        ("weekdays 9 to 5", "I could not read `weekdays 9 to 5` as working hours."),
         ("Mon-Fri 17:00-09:00", "the end time must be after the start time"),
         ("Mon 25:00-26:00", "has a time that does not exist on a clock"),
         ("Xyz 09:00-10:00", "names a day I don't know"),
@@ -167,6 +188,22 @@ async def test_bad_hours_are_refused_with_an_example(core: Core, hours: str, hin
     said = await core.reply(SetMentorHours(core.actor("bob"), hours))
     assert hint in said
     assert core.profile("bob").hours == WeeklyHours.parse("Mon-Fri 09:00-17:00")
+
+
+async def test_capacity_is_set_and_shown_on_the_profile(core: Core) -> None:
+    await core.join("bob", "python")
+    [card] = await core.handle(SetMentorCapacity(core.actor("bob"), 5))
+    assert card.body.plain() == "Capacity updated."
+    assert dict((k, v.plain()) for k, v in card.fields)["Capacity"] == "5 sessions a week"
+    assert core.profile("bob").capacity_per_week == 5
+
+
+@pytest.mark.parametrize("capacity", [0, 101])
+async def test_capacity_out_of_bounds_is_refused(core: Core, capacity: int) -> None:
+    await core.join("bob", "python")
+    said = await core.reply(SetMentorCapacity(core.actor("bob"), capacity))
+    assert "Weekly capacity is a number of sessions from 1 to 100" in said
+    assert core.profile("bob").capacity_per_week == 3
 
 
 async def test_timezone_is_set_by_its_iana_name(core: Core) -> None:
@@ -206,11 +243,11 @@ async def test_unknown_timezone_is_refused_with_a_suggestion(
     [
         lambda a: UpdateMentorSkills(a, ("sql",)),
         lambda a: SetMentorHours(a, "Mon-Fri 09:00-17:00"),
+        lambda a: SetMentorCapacity(a, 5),
         lambda a: PauseMentor(a, None),
         ResumeMentor,
-        ShowMentorProfile,
     ],
-    ids=["skills", "hours", "pause", "resume", "me"],  # `tz` is for anyone
+    ids=["skills", "hours", "capacity", "pause", "resume"],  # `tz` is for anyone
 )
 async def test_mentor_commands_before_joining_say_how_to_join(core: Core, command) -> None:  # type: ignore[no-untyped-def]
     said = await core.reply(command(core.actor("zed")))
@@ -221,7 +258,21 @@ async def test_mentor_commands_after_leaving_say_how_to_come_back(core: Core) ->
     await core.join("zed", "python")
     await core.reply(LeaveProgramme(core.actor("zed")))
     said = await core.reply(ShowMentorProfile(core.actor("zed")))
-    assert said.startswith("You left the mentor list. `/mentor join <skill, skill, ...>`"), said
+    assert "You left the mentor list. `/mentor join <skill, skill, ...>`" in said, said
+    assert "Badges: " in said
+
+
+async def test_me_before_joining_shows_badges_and_points_and_how_to_join(core: Core) -> None:
+    [card] = await core.handle(ShowMentorProfile(core.actor("zed")))
+    assert card.kind == "profile"
+    assert card.body.plain().startswith(
+        "You are not a mentor yet. Join with `/mentor join <skill, skill, ...>`"
+    )
+    assert "`/mentor home`" in card.body.plain()
+    assert dict((k, v.plain()) for k, v in card.fields) == {
+        "Badges": "none yet — help someone, ask a question or give a lightning talk",
+        "Points": "0 (thank-you points, all time)",
+    }
 
 
 async def test_me_shows_the_profile_card(core: Core) -> None:

@@ -267,7 +267,7 @@ async def test_an_admin_cancelling_a_released_question_thanks_nobody(core: Core)
     n = await core.claimed()
     await core.reply(ReleaseQuestion(core.actor("bob"), n))
     await core.reply(CancelQuestion(core.actor("admin"), n))
-    assert core.chat.in_thread(n)[-1] == f"#{n} was cancelled by an admin, admin."
+    assert core.chat.in_thread(n)[-1] == f"#{n} was cancelled by an admin (admin)."
     assert not [m for m in core.chat.dms(core.user("bob")) if "cancelled" in m]
 
 
@@ -359,7 +359,7 @@ async def test_an_admin_cancelling_is_named_in_the_thread_not_blamed_on_the_aske
 ) -> None:
     n = await core.claimed()
     await core.reply(CancelQuestion(core.actor("admin"), n))
-    assert core.chat.in_thread(n)[-1] == (f"An admin, admin, cancelled #{n}. Thanks for your time!")
+    assert core.chat.in_thread(n)[-1] == (f"An admin (admin) cancelled #{n}. Thanks for your time!")
     # The mentor of the session under way is told where they will look, too.
     [told] = [m for m in core.chat.dms(core.user("bob")) if "An admin cancelled" in m]
     assert told == (

@@ -14,6 +14,7 @@ from bot.textcommands import (
     ParseError,
     parse_admin,
     parse_ask,
+    parse_ask_command,
     parse_duration,
     parse_mentor,
     split_skills,
@@ -94,6 +95,33 @@ def test_an_unknown_option_in_front_or_a_misspelt_flag_last_is_refused(raw: str)
 
 
 @pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            "--seniour How do I grow?",
+            "I don't know the option `--seniour`. Did you mean `--senior`? Nothing was posted: "
+            "e.g. `/askmentor --senior How do I ask for a raise?`",
+        ),
+        (
+            "--anonymos How do I grow?",
+            "I don't know the option `--anonymos`. Did you mean `--anonymous`? Nothing was "
+            "posted: e.g. `/askmentor --anonymous How do I ask for a raise?`",
+        ),
+        (
+            "cancel 1 2",
+            "Cancel one question at a time: `/askmentor cancel 1`, then `/askmentor cancel 2`.",
+        ),
+        (
+            "cancel #1, #2",
+            "Cancel one question at a time: `/askmentor cancel 1`, then `/askmentor cancel 2`.",
+        ),
+    ],
+)
+def test_askmentor_help_matches_what_was_typed(raw: str, message: str) -> None:
+    assert parse_ask_command(ACTOR, raw) == ParseError(message)
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         ("python, pandas", ("python", "pandas")),
@@ -136,6 +164,7 @@ def test_parse_duration(raw: str, expected: timedelta | None) -> None:
         ("skills sql; rust", c.UpdateMentorSkills(ACTOR, ("sql", "rust"))),
         ("hours Mon-Fri 09:00-17:00", c.SetMentorHours(ACTOR, "Mon-Fri 09:00-17:00")),
         ("tz Europe/Berlin", c.SetMentorTimezone(ACTOR, "Europe/Berlin")),
+        ("capacity 5", c.SetMentorCapacity(ACTOR, 5)),
         ("timezone Europe/Berlin", c.SetMentorTimezone(ACTOR, "Europe/Berlin")),
         ("pause", c.PauseMentor(ACTOR, None)),
         ("pause 7d", c.PauseMentor(ACTOR, timedelta(days=7))),
@@ -161,6 +190,10 @@ def test_parse_mentor_builds_the_command(raw: str, expected: c.Command) -> None:
             "I couldn't read `soon` as a duration. Try `/mentor pause 7d`, `12h` or `2w`.",
         ),
         ("why", "Which question? `/mentor why 3`"),
+        (
+            "capacity lots",
+            "Say how many sessions a week you take, from 1 to 100: `/mentor capacity 5`.",
+        ),
         ("why three", "Which question? `/mentor why 3`"),
         ("", MENTOR_USAGE),
         ("help", MENTOR_USAGE),

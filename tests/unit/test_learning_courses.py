@@ -469,3 +469,21 @@ async def test_a_lesson_closed_dms_refuse_waits_for_mentor_learn() -> None:
     assert "lesson 1 is in your DMs now" in said, said
     await core.tick()
     assert titles(core, core.user("zed"))[-1].startswith("Asking well · lesson 1 of 5")
+
+
+async def test_learn_start_after_stopping_picks_up_only_the_courses_that_had_begun(
+    core: Core,
+) -> None:
+    """A mentor who never asked: `stop` records the askers' course as stopped (so it does not
+    start by itself), and `start` picks up the mentors' course only."""
+    await core.join("bob", "pandas")
+    await core.handle(StopLearning(core.actor("bob")))
+    core.clock.advance(timedelta(days=2))
+    await core.tick()
+    said = await core.reply(ShowLearning(core.actor("bob"), start=True))
+    assert "Running a short session: stopped after 1 of 5 lessons — picking up again" in said
+    assert "Asking well: not started (5 lessons) — `/mentor learn start` again starts it" in said
+    assert not any(t.startswith("Asking well") for t in titles(core, core.user("bob")))
+    # Asked for again, nothing else being picked up, it starts.
+    said = await core.reply(ShowLearning(core.actor("bob"), start=True))
+    assert "Asking well: 5 lessons — starting now" in said, said

@@ -93,7 +93,7 @@ async def test_questions_the_faq_answered_before_posting_are_counted_in_the_stat
     await core.reply(AnsweredByFaq(core.actor("dave"), 1))
     await core.reply(AskQuestion(core.actor("erin"), LIKE_IT))  # draft 2, posted anyway
     await core.reply(PostDraft(core.actor("erin"), 2))
-    assert await spared() == "FAQ: 1 question answered before they were posted"
+    assert await spared() == "FAQ: 1 question answered before it was posted"
 
 
 async def test_a_forgotten_author_is_not_told_of_an_admin_s_changes(core: Core) -> None:

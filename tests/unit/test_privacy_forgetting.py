@@ -62,6 +62,14 @@ async def test_the_warning_names_what_forgetting_ends_and_a_second_forget_finds_
     assert again.startswith("There was nothing of ") and again.endswith(" left to erase."), again
 
 
+async def test_a_second_forget_that_erases_nothing_records_no_erasure(core: Core) -> None:
+    await _rated(core)
+    await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    forgets = [e for e in core.db.rows("audit") if e.action == "forget"]
+    assert len(forgets) == 1, forgets  # one erasure, one tombstone in the trail
+
+
 async def test_forgetting_someone_who_only_asked_anonymously_tells_the_admin_nothing_new(
     core: Core,
 ) -> None:

@@ -54,6 +54,7 @@ async def test_commands_are_synced_to_the_configured_guild(harness: Harness) -> 
         "skills",
         "about",
         "hours",
+        "capacity",
         "tz",
         "pause",
         "resume",

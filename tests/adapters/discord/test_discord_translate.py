@@ -67,6 +67,7 @@ def test_mentor_options_go_through_the_shared_grammar() -> None:
         ACTOR, ("python", "sql")
     )
     assert t.mentor_command(ACTOR, "why", {"question": 4}) == c.ExplainMatch(ACTOR, 4)
+    assert t.mentor_command(ACTOR, "capacity", {"sessions": 5}) == c.SetMentorCapacity(ACTOR, 5)
     assert isinstance(t.mentor_command(ACTOR, "pause", {"duration": "soon"}), ParseError)
 
 
