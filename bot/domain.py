@@ -243,6 +243,9 @@ class NudgeKind(StrEnum):
     LESSON = "lesson"  # the next lesson of a course (target: the learner; step: which)
     NEXT_STEPS = "next_steps"  # follow-up suggestions after a resolved session
     FAQ_VERIFY = "faq_verify"  # "still accurate?" to an FAQ entry's author (step: the entry)
+    # Whether a rating is low, once it can no longer be changed (target: the rater; step: 0 for
+    # the asker's rating, 1 for the mentor's)
+    LOW_RATING = "low_rating"
 
 
 class NudgeState(StrEnum):

@@ -184,7 +184,9 @@ def translate(
         num, _, said = rest.partition(" ")
         n = _number(num)
         if n is None or not said.strip():
-            return ParseError("Save an FAQ answer like `faq 3 Use df.groupby([...]).sum()`.")
+            return ParseError(
+                f"Save an FAQ answer like `faq {n or 3} Use df.groupby([...]).sum()`."
+            )
         return lc.SaveFaq(actor, n, said.strip())
     if low == "comment":
         num, _, said = rest.partition(" ")

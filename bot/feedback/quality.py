@@ -1,15 +1,16 @@
 """Quality control: ratings of ``LOW`` or less, and the comments on them, reach the workspace
-admins (an anonymous asker stays anonymous); each mentor sees their own feedback with `/mentor
+admins once the rating can no longer be changed (an anonymous asker stays anonymous); each mentor sees their own feedback with `/mentor
 feedback`; the digest lists topics with low average ratings (`low_rated_topics`)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.actors import names_for, workspace_of
-from bot.domain import Feedback, Question, QuestionState
+from bot.domain import Feedback, Nudge, NudgeKind, Question, QuestionState
 from bot.events import SessionCommented, SessionRated
+from bot.feedback.ratings import CHANGE_MINUTES
 from bot.learning.commands import ShowMentorFeedback
 from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Jump, Text, UserText, lines, text
@@ -19,6 +20,7 @@ from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
     "LOW",
+    "hold_low_rating",
     "low_comment_to_admins",
     "low_rated_topics",
     "low_rating_to_admins",
@@ -38,22 +40,54 @@ def _where(q: Question) -> Text:
     return text(Jump(target, f"#{q.number}")) if target is not None else text(f"#{q.number}")
 
 
-async def low_rating_to_admins(event: SessionRated, ctx: Context) -> None:
-    if event.score > LOW or (event.previous is not None and event.previous <= LOW):
-        return  # not low, or the admins heard about it already
-    q = await ctx.uow.questions.get(event.question_id)  # events carry the internal id
-    if q is None:
+# The nudge's step: whose rating it looks at.
+_ROLES = ("asker", "mentor")
+
+
+async def hold_low_rating(event: SessionRated, ctx: Context) -> None:
+    """A low rating given (or a rating changed to one): whether it is still low is judged once it
+    can no longer be changed (a nudge due when its change window closes, `low_rating_to_admins`),
+    so a wrong click put right in time alerts nobody. One nudge per rating: a change finding
+    one pending adds none."""
+    if event.score > LOW or await _alert_pending(ctx, event.question_id, event.rater, event.role):
         return
+    q = await ctx.uow.questions.get(event.question_id)  # events carry the internal id
+    feedback = await ctx.uow.feedback.get(event.question_id, event.rater, event.role)
+    if q is None or feedback is None:
+        return
+    await ctx.uow.nudges.add(
+        Nudge(
+            kind=NudgeKind.LOW_RATING,
+            workspace=q.workspace,
+            question_id=q.pk,
+            target=event.rater,
+            step=_ROLES.index(event.role),
+            due_at=feedback.created_at + timedelta(minutes=CHANGE_MINUTES),
+        )
+    )
+
+
+async def low_rating_to_admins(ctx: Context, nudge: Nudge, now: datetime) -> None:
+    """The `LOW_RATING` nudge: a rating still ``LOW`` or less when its change window has closed
+    reaches the admins, with the comment it has then (a comment added later follows on its own,
+    `low_comment_to_admins`)."""
+    q = await ctx.uow.questions.get(nudge.question_id) if nudge.question_id else None
+    if q is None or q.state is not QuestionState.RESOLVED or nudge.target is None:
+        return
+    role = _ROLES[nudge.step]
+    feedback = await ctx.uow.feedback.get(q.pk, nudge.target, role)
+    if feedback is None or feedback.score > LOW:
+        return  # changed to a fair one meanwhile (or forgotten)
     ws = await workspace_of(ctx, q.workspace)
     if ws is None:
         return
     names = await names_for(ctx, [q.asker, q.mentor])
-    if event.role == "asker":
+    if role == "asker":
         head = text(
             Bold("Low rating: "),
             "the help on ",
             _where(q),
-            f" was rated {event.score}/5 by its asker (",
+            f" was rated {feedback.score}/5 by its asker (",
             _asker(q, names),
             ") — mentor ",
             who(q.mentor, names, mention=False),
@@ -66,20 +100,27 @@ async def low_rating_to_admins(event: SessionRated, ctx: Context) -> None:
             who(q.mentor, names, mention=False),
             " rated the clarity of ",
             _where(q),
-            f" {event.score}/5 (asker: ",
+            f" {feedback.score}/5 (asker: ",
             _asker(q, names),
             ").",
         )
-    feedback = await ctx.uow.feedback.get(q.pk, event.rater, event.role)
     body = [head]
-    if feedback is not None and feedback.comment:
+    if feedback.comment:
         body.append(text("Comment: ", UserText(feedback.comment)))
     body.append(text("Worth a kind word with them, or a look at what got in the way."))
     ctx.outbox.post(ws.admin_channel, ChatMessage(body=lines(body), question_id=q.number))
 
 
+async def _alert_pending(ctx: Context, question_id: int, rater: UserRef, role: str) -> bool:
+    return any(
+        n.kind is NudgeKind.LOW_RATING and n.target == rater and n.step == _ROLES.index(role)
+        for n in await ctx.uow.nudges.pending_for(question_id)
+    )
+
+
 async def low_comment_to_admins(event: SessionCommented, ctx: Context) -> None:
-    """A comment added to a low rating after the rating itself."""
+    """A comment added to a low rating after the admins heard of it (one added before goes with
+    the alert itself)."""
     feedback = await ctx.uow.feedback.get(event.question_id, event.rater, event.role)
     if feedback is None or feedback.score > LOW or not feedback.comment:
         return
@@ -88,6 +129,8 @@ async def low_comment_to_admins(event: SessionCommented, ctx: Context) -> None:
     # nothing now: a comment added to it alerts nobody.
     if q is None or q.state is not QuestionState.RESOLVED:
         return
+    if await _alert_pending(ctx, q.pk, event.rater, event.role):
+        return  # the alert, still to come, carries it
     ws = await workspace_of(ctx, q.workspace)
     if ws is None:
         return

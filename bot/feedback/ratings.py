@@ -31,7 +31,8 @@ _NOTHING_TO_RATE = {
         "#{n} closed without a mentor taking it, so there's nothing to rate."
     ),
 }
-# A wrong click can be corrected for this long after the first one.
+# A wrong click can be corrected for this long after the first one (a low rating reaches the
+# admins when it is over).
 CHANGE_MINUTES = 10
 
 
@@ -91,11 +92,13 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
     if not added:
         before = await ctx.uow.feedback.get(q.pk, cmd.actor.user, role)
         assert before is not None
-        window = timedelta(minutes=CHANGE_MINUTES)
         if before.score == cmd.score:
             raise Refusal(f"You rated #{q.number} {cmd.score}/5 already. Thank you!")
+        # Up to the end of the window, not at it: that is when a low rating is judged (its
+        # alert's nudge is due then, `bot.feedback.quality`), and no change may slip in after.
+        since = now - timedelta(minutes=CHANGE_MINUTES) + timedelta(microseconds=1)
         if not await ctx.uow.feedback.change_score(
-            q.pk, cmd.actor.user, role, cmd.score, given_since=now - window
+            q.pk, cmd.actor.user, role, cmd.score, given_since=since
         ):
             raise Refusal(
                 f"You rated #{q.number} {before.score}/5 already; a rating can be changed "

@@ -74,7 +74,7 @@ async def hold_as_draft(
     if not suggestions:
         ctx.reply(_faq_first(draft, sure))
         return True
-    ctx.reply(_preview(draft, suggestions, faq_lines(faq.on_draft), answered=bool(sure)))
+    ctx.reply(_preview(draft, suggestions, faq_lines(faq.on_draft)))
     return True
 
 
@@ -150,11 +150,9 @@ def _faq_first(draft: Draft, entries: Sequence[FaqEntry]) -> ChatMessage:
     )
 
 
-def _preview(
-    draft: Draft, suggestions: Sequence[str], faq: list[Text], *, answered: bool = False
-) -> ChatMessage:
-    """The coaching preview (`answered`: the FAQ entries in it likely answer the question, so
-    [That answers it] is offered too)."""
+def _preview(draft: Draft, suggestions: Sequence[str], faq: list[Text]) -> ChatMessage:
+    """The coaching preview; with FAQ entries listed in it, [That answers it] is offered too
+    (one of them may be all the asker needed, whether it held the question or not)."""
     n = draft.number
     parts: list[Text] = [
         text(
@@ -171,7 +169,7 @@ def _preview(
         Action("post", n, "Post as is"),
         Action("edit", n, "Edit", "primary"),
     )
-    if answered:
+    if faq:
         actions = (Action("answered", n, "That answers it"), *actions)
     return ChatMessage(body=lines(parts), actions=actions)
 

@@ -105,10 +105,21 @@ async def save_faq(cmd: SaveFaq, ctx: Context) -> None:
     """The mentor (or an admin) saves a resolved question's short answer; saving again updates it."""
     q = await load_question(ctx, cmd.actor, cmd.question_id)
     actor = cmd.actor
+    if q.state.is_final and q.state is not QuestionState.RESOLVED:
+        raise Refusal(
+            f"#{q.number} closed without being resolved, so there's no answer to save as an "
+            "FAQ entry."
+        )
+    not_yet = (
+        f"#{q.number} isn't resolved yet: save it as an FAQ entry once the session is resolved."
+    )
+    # Before it is claimed nobody is its mentor yet: whoever will be is told when to save it.
+    if q.state is not QuestionState.RESOLVED and q.mentor is None:
+        raise Refusal(not_yet)
     if actor.user != q.mentor and not is_admin(actor, ctx.config):
         raise Refusal(f"Only the mentor of #{q.number} (or an admin) can save it as an FAQ entry.")
     if q.state is not QuestionState.RESOLVED:
-        raise Refusal(f"#{q.number} isn't resolved, so there's no answer to save yet.")
+        raise Refusal(not_yet)
     now = ctx.clock.now()
     entry = await ctx.uow.faq.for_question(q.pk)
     if entry is not None and entry.author != actor.user and not is_admin(actor, ctx.config):

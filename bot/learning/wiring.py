@@ -12,7 +12,7 @@ from bot.events import (
     SessionCommented,
     SessionRated,
 )
-from bot.feedback.quality import low_comment_to_admins, low_rating_to_admins, show_mentor_feedback
+from bot.feedback.quality import hold_low_rating, low_comment_to_admins, show_mentor_feedback
 from bot.learning import commands as lc
 from bot.learning.drafts import close_answered, edit_draft, post_draft
 from bot.learning.faq import (
@@ -76,6 +76,6 @@ LEARNING_REACTIONS: dict[type[Event], list[EventHandler]] = {
     QuestionAsked: [_first_question],
     MentorRegistered: [_new_mentor],
     QuestionResolved: [schedule_next_steps],
-    SessionRated: [low_rating_to_admins],
+    SessionRated: [hold_low_rating],
     SessionCommented: [low_comment_to_admins],
 }

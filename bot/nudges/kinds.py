@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot.actors import names_for, save_mentor
 from bot.domain import Nudge, NudgeKind, Question, QuestionState, Transition
 from bot.events import QuestionExpired, TimeboxExtended
+from bot.feedback.quality import low_rating_to_admins
 from bot.learning.faq import verify_faq
 from bot.learning.followup import prepare_next_steps, send_next_steps
 from bot.learning.training import send_lesson
@@ -235,6 +236,7 @@ SENDERS: dict[NudgeKind, Callable[[Context, Nudge, datetime], Awaitable[None]]] 
     NudgeKind.LESSON: send_lesson,
     NudgeKind.NEXT_STEPS: send_next_steps,
     NudgeKind.FAQ_VERIFY: verify_faq,
+    NudgeKind.LOW_RATING: low_rating_to_admins,
 }
 
 # Kinds that need slow I/O (a language model) first: run before the deciding transaction

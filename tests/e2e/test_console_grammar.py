@@ -99,6 +99,8 @@ async def test_bad_console_instructions_explain_the_syntax(
         ("say 1", "Write in a thread like `say 3 Have you tried ...?`"),
         ("say one hello", "Write in a thread like `say 3 Have you tried ...?`"),
         ("comment x", "Comment like `comment 3 Very clear, thanks!`"),
+        ("faq 1", "Save an FAQ answer like `faq 1 Use df.groupby([...]).sum()`."),  # as typed
+        ("faq x Use groupby", "Save an FAQ answer like `faq 3 Use df.groupby([...]).sum()`."),
         ("click claim 7", "There is no question #7. Check the number and try again."),
     ],
 )

@@ -387,14 +387,17 @@ async def test_a_low_rating_reaches_the_admins_and_the_mentor_sees_their_feedbac
 ) -> None:
     await console(*SESSION, "as alice", "click resolve 1")
     out = await console("click rate:2 1", "comment 1 It went too fast for me.")
+    assert not out.to("#mentor-admins")  # not while it can still be changed
+    out = await console("clock +10m", "comment 1 Far too fast.")
     [low, comment] = out.to("#mentor-admins")
     assert low.text.startswith(
         "Low rating: the help on #1 (thread) was rated 2/5 by its asker (alice)"
     )
-    assert comment.text.endswith("It went too fast for me.")
+    assert "Comment: It went too fast for me." in low.text
+    assert comment.text.endswith("Far too fast.")
     out = await console("as bob", "/mentor feedback")
     feedback = out.one("only bob sees").text
-    assert "1 rating, average 2.0/5" in feedback and "It went too fast for me." in feedback
+    assert "1 rating, average 2.0/5" in feedback and "Far too fast." in feedback
     out = await console("as admin", "/mentoradmin digest")
     assert "Low-rated topics: pandas 2.0/5 (1 rating)" in out.one("#mentor-admins").text
 

@@ -13,7 +13,17 @@ import sqlalchemy as sa
 
 from bot.app import App
 from bot.clock import ManualClock
-from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace, SetMentorHours
+from bot.commands import (
+    Actor,
+    AskQuestion,
+    ClaimQuestion,
+    CommentOnSession,
+    RateSession,
+    RegisterMentor,
+    RegisterWorkspace,
+    ResolveQuestion,
+    SetMentorHours,
+)
 from bot.config import Config
 from bot.domain import MentorProfile, Nudge, NudgeKind, NudgeState, Person
 from bot.hours import WeeklyHours
@@ -227,6 +237,40 @@ async def test_a_process_started_later_sends_the_due_nudge_exactly_once(sqlite_u
     escalations = [m for m in chat.messages("send_dm") if "still waiting for a mentor" in m.plain()]
     assert len(escalations) == 1  # bob was suggested on the card; carol gets the DM
     assert chat3.messages("send_dm") == []
+
+
+async def test_a_low_rating_is_judged_from_disk_after_a_restart_and_alerts_once(
+    sqlite_url: str,
+) -> None:
+    """The low-rating alert waits for the rating's change window as a nudge row: a process
+    started after the window posts it once, with the rating and comment as they stand."""
+    first, _ = await start_app(sqlite_url, ManualClock(START))
+    await first.bus.handle(RegisterMentor(actor("bob"), ("pandas",), hours="Mon-Sun 00:00-24:00"))
+    await first.bus.handle(
+        AskQuestion(actor("alice"), "How do I group a pandas DataFrame by two columns?", False)
+    )
+    await first.bus.handle(ClaimQuestion(actor("bob"), 1))
+    await first.bus.handle(ResolveQuestion(actor("alice"), 1))
+    await first.bus.handle(RateSession(actor("alice"), 1, 1))
+    await first.bus.handle(RateSession(actor("alice"), 1, 2))  # changed within the window
+    await first.bus.handle(CommentOnSession(actor("alice"), 1, "No answer at all."))
+    await stop(first)  # down before the window closes
+
+    later = ManualClock(START + timedelta(minutes=10))
+    admins = ChannelRef("test", "admins")
+    second, chat = await start_app(sqlite_url, later)
+    await second.runtime.drain()
+    await second.runtime.drain()
+    await stop(second)
+    third, chat3 = await start_app(sqlite_url, later)
+    await third.runtime.drain()
+    await stop(third)
+
+    [alert] = [m.plain() for m in chat.messages("post_card", channel=admins)]
+    assert "was rated 2/5 by its asker" in alert and "Comment: No answer at all." in alert
+    assert chat3.messages("post_card", channel=admins) == []
+    [row] = [r for r in await nudges_in(sqlite_url) if r.kind == NudgeKind.LOW_RATING.value]
+    assert row.state == NudgeState.SENT.value
 
 
 async def test_a_process_down_past_the_re_post_re_posts_once_at_start_up(sqlite_url: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.caching import Memo
 from bot.commands import AskQuestion
 from bot.config import Config, FaqSection
-from bot.domain import NudgeKind, NudgeState
+from bot.domain import NudgeKind, NudgeState, QuestionState
 from bot.learning.commands import (
     AnsweredByFaq,
     ConfirmFaq,
@@ -87,7 +87,30 @@ async def test_only_the_mentor_or_an_admin_may_save_it(core: Core) -> None:
 async def test_an_unresolved_question_has_no_answer_to_save(core: Core) -> None:
     n = await core.claimed()
     said = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER))
-    assert said == f"#{n} isn't resolved, so there's no answer to save yet."
+    assert said == f"#{n} isn't resolved yet: save it as an FAQ entry once the session is resolved."
+    said = await core.reply(SaveFaq(core.actor("carol"), n, ANSWER))  # someone else's session
+    assert said == f"Only the mentor of #{n} (or an admin) can save it as an FAQ entry."
+
+
+async def test_a_question_not_claimed_yet_is_not_said_to_be_someone_elses(core: Core) -> None:
+    """Seen in a console walk: `faq 1 …` on a question still open told the mentor about to take
+    it "Only the mentor of #1 (or an admin) can save it"."""
+    await core.join("bob", "python", "pandas")
+    n = await core.ask("alice")
+    said = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER))
+    assert said == f"#{n} isn't resolved yet: save it as an FAQ entry once the session is resolved."
+
+
+async def test_a_session_closed_unresolved_has_no_answer_to_save(core: Core) -> None:
+    n = await core.claimed()
+    for minutes in (20, 10):  # the time box runs out, then the wrap-up's grace
+        core.clock.advance(timedelta(minutes=minutes))
+        await core.tick()
+    assert core.question(n).state is QuestionState.EXPIRED
+    said = await core.reply(SaveFaq(core.actor("bob"), n, ANSWER))
+    assert said == (
+        f"#{n} closed without being resolved, so there's no answer to save as an FAQ entry."
+    )
 
 
 async def test_a_one_word_answer_is_refused(core: Core) -> None:

@@ -107,3 +107,31 @@ async def test_a_forgotten_author_is_not_told_of_an_admin_s_changes(core: Core) 
     assert said.startswith("FAQ 1 is retired")
     told = [m.plain() for m in core.chat.messages("send_dm")[before:]]
     assert not [m for m in told if "your answer in FAQ 1" in m]
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+async def test_a_coaching_preview_listing_faq_entries_offers_that_answers_it(
+    core: Core, anonymous: bool
+) -> None:
+    """Seen in a console walk: the preview listed the entry under "Answered before" with only
+    [Post as is] [Edit], though `click answered` worked."""
+    [preview] = await core.handle(
+        AskQuestion(core.actor("dave"), "Can someone help me with pandas grouping?", anonymous)
+    )
+    said = preview.plain()
+    assert said.startswith("Before I post it:") and "FAQ 1 How do I group" in said
+    assert "Answered before, maybe it's already here:" in said
+    assert [a.id for a in preview.actions] == ["answered", "post", "edit"]
+    said = await core.reply(AnsweredByFaq(core.actor("dave"), 1))
+    assert said.startswith("Glad it helped! Draft 1 is closed")
+
+
+async def test_a_coaching_preview_without_faq_entries_offers_no_that_answers_it(
+    core: Core,
+) -> None:
+    [preview] = await core.handle(
+        AskQuestion(core.actor("dave"), "Can someone help me with a git rebase that went wrong?")
+    )
+    assert preview.plain().startswith("Before I post it:")
+    assert "Answered before" not in preview.plain()
+    assert [a.id for a in preview.actions] == ["post", "edit"]

@@ -17,7 +17,8 @@ from bot.commands import (
     ShowStats,
 )
 from bot.config import Config, SessionSection
-from bot.domain import Feedback, QuestionState
+from bot.domain import Feedback, NudgeKind, NudgeState, QuestionState
+from bot.feedback.ratings import CHANGE_MINUTES
 from bot.learning.commands import ShowMentorFeedback
 from bot.refs import ChannelRef, WorkspaceRef
 from tests.unit.core_harness import ADMIN_CHANNEL, WORKSPACE, Core, start_core
@@ -32,9 +33,16 @@ def to_admins(core: Core) -> list[str]:
     return [m.plain() for m in core.chat.messages("post_card", channel=ADMIN_CHANNEL)]
 
 
+async def window_closes(core: Core) -> None:
+    """The rating's change window is over: a low rating is judged (its alert's nudge is due)."""
+    core.clock.advance(timedelta(minutes=CHANGE_MINUTES))
+    await core.tick()
+
+
 async def test_a_rating_of_two_or_less_reaches_the_admins_with_its_comment(core: Core) -> None:
     n = await core.resolved()
     await core.handle(RateSession(core.actor("alice"), n, 2, comment="Felt rushed."))
+    await window_closes(core)
     [post] = to_admins(core)
     assert post.startswith(
         f"Low rating: the help on #{n} was rated 2/5 by its asker (alice) — mentor bob."
@@ -45,6 +53,7 @@ async def test_a_rating_of_two_or_less_reaches_the_admins_with_its_comment(core:
 async def test_a_rating_of_three_stays_between_the_two(core: Core) -> None:
     n = await core.resolved()
     await core.handle(RateSession(core.actor("alice"), n, 3))
+    await window_closes(core)
     assert to_admins(core) == []
 
 
@@ -54,6 +63,7 @@ async def test_an_anonymous_askers_low_rating_keeps_them_anonymous(core: Core) -
     await core.claim("bob", n)
     await core.resolve("alice", n)
     await core.handle(RateSession(core.actor("alice"), n, 1))
+    await window_closes(core)
     await core.handle(CommentOnSession(core.actor("alice"), n, "Not what I needed."))
     posts = to_admins(core)
     assert "by its asker (anonymous asker)" in posts[0]
@@ -64,6 +74,7 @@ async def test_an_anonymous_askers_low_rating_keeps_them_anonymous(core: Core) -
 async def test_a_mentors_low_clarity_rating_reaches_the_admins_too(core: Core) -> None:
     n = await core.resolved()
     await core.handle(RateSession(core.actor("bob"), n, 1))
+    await window_closes(core)
     [post] = to_admins(core)
     assert post.startswith(f"Low rating: mentor bob rated the clarity of #{n} 1/5 (asker: alice).")
 
@@ -72,6 +83,7 @@ async def test_a_comment_on_a_good_rating_stays_between_the_two(core: Core) -> N
     n = await core.resolved()
     await core.handle(RateSession(core.actor("alice"), n, 5))
     await core.handle(CommentOnSession(core.actor("alice"), n, "Great!"))
+    await window_closes(core)
     assert to_admins(core) == []
 
 
@@ -197,7 +209,68 @@ async def test_a_rating_changed_sets_aside_the_comment_written_for_the_old_score
     said = await core.reply(RateSession(core.actor("alice"), n, 1))
     assert said.startswith(f"Changed: you rated the help on #{n} 1/5 (was 5/5).")
     assert "Your comment was for 5/5, so it's set aside: add one for this score?" in said
+    await window_closes(core)
     [post] = to_admins(core)
     assert "Brilliant" not in post and "Comment:" not in post
     [fb] = core.db.rows("feedback")
     assert (fb.score, fb.comment) == (1, "")
+
+
+def low_rating_nudges(core: Core) -> list[NudgeState]:
+    return [n.state for n in core.db.rows("nudges") if n.kind is NudgeKind.LOW_RATING]
+
+
+async def test_a_low_rating_reaches_the_admins_only_once_it_can_no_longer_be_changed(
+    core: Core,
+) -> None:
+    """Seen in a console walk: a 1/5 and its comment reached the admins at once, and stood
+    after the asker corrected the click to 3/5 a moment later."""
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 1))
+    await core.handle(CommentOnSession(core.actor("alice"), n, "He just closed it."))
+    core.clock.advance(timedelta(minutes=CHANGE_MINUTES - 1))
+    await core.tick()
+    assert to_admins(core) == []
+    core.clock.advance(timedelta(minutes=1))
+    await core.tick()
+    [post] = to_admins(core)  # the comment goes with it, not on its own
+    assert post.startswith(f"Low rating: the help on #{n} was rated 1/5 by its asker (alice)")
+    assert "Comment: He just closed it." in post
+
+
+async def test_a_low_rating_changed_within_the_window_alerts_nobody(core: Core) -> None:
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 1))
+    await core.handle(CommentOnSession(core.actor("alice"), n, "He just closed it."))
+    core.clock.advance(timedelta(minutes=2))
+    said = await core.reply(RateSession(core.actor("alice"), n, 3))
+    assert said.startswith(f"Changed: you rated the help on #{n} 3/5 (was 1/5).")
+    await window_closes(core)
+    core.clock.advance(timedelta(days=1))
+    await core.tick()
+    assert to_admins(core) == []
+    assert low_rating_nudges(core) == [NudgeState.SENT]
+
+
+async def test_the_alert_tells_the_score_and_comment_as_they_are_when_the_window_closes(
+    core: Core,
+) -> None:
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 4))
+    await core.handle(RateSession(core.actor("alice"), n, 1, comment="Rushed."))
+    await core.handle(RateSession(core.actor("alice"), n, 2))
+    await core.handle(CommentOnSession(core.actor("alice"), n, "Rushed, and no answer."))
+    await window_closes(core)
+    await window_closes(core)
+    [post] = to_admins(core)  # one alert for the rating, however often it changed
+    assert f"#{n} was rated 2/5" in post and "Comment: Rushed, and no answer." in post
+    assert low_rating_nudges(core) == [NudgeState.SENT]
+
+
+async def test_the_change_window_ends_when_the_rating_is_judged(core: Core) -> None:
+    """At the very minute the alert is due the rating is final: no change slips in after it."""
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 1))
+    core.clock.advance(timedelta(minutes=CHANGE_MINUTES))
+    said = await core.reply(RateSession(core.actor("alice"), n, 3))
+    assert said.startswith(f"You rated #{n} 1/5 already; a rating can be changed within")
