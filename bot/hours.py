@@ -71,7 +71,7 @@ class WeeklyHours:
                 # `9-5`: office hours written the 12-hour way, or 09:00 to 05:00? Not guessed.
                 raise HoursError(
                     f"In `{part.strip()}` the end time must be after the start time: hours are "
-                    f"24-hour times, so for {h1}am to {h2}pm write "
+                    f"24-hour times, so for {'noon' if h1 == 12 else f'{h1}am'} to {h2}pm write "
                     f"`{m['d1']}{'-' + m['d2'] if m['d2'] else ''} {h1:02}:00-{h2 + 12:02}:00`."
                 )
             if end <= start:

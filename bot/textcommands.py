@@ -350,7 +350,8 @@ def parse_mentor(
     if sub in ("tz", "timezone"):
         return c.SetMentorTimezone(actor, rest)
     if sub == "capacity":
-        if not rest.isdigit():
+        # ASCII digits only: "²" is a digit to `isdigit`, not to `int`.
+        if not re.fullmatch(r"[0-9]{1,4}", rest):
             return ParseError(
                 "Say how many sessions a week you take, from 1 to "
                 f"{c.MAX_CAPACITY_PER_WEEK}: `/mentor capacity 5`."

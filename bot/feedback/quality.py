@@ -15,6 +15,7 @@ from bot.learning.commands import ShowMentorFeedback
 from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Jump, Text, UserText, lines, text
 from bot.ports import UnitOfWork
+from bot.privacy.model import is_tombstone
 from bot.questions.cards import ANONYMOUS, who
 from bot.refs import UserRef, WorkspaceRef
 
@@ -78,6 +79,8 @@ async def low_rating_to_admins(ctx: Context, nudge: Nudge, now: datetime) -> Non
     feedback = await ctx.uow.feedback.get(q.pk, nudge.target, role)
     if feedback is None or feedback.score > LOW:
         return  # changed to a fair one meanwhile (or forgotten)
+    if any(is_tombstone(who) for who in (q.asker, q.mentor) if who is not None):
+        return  # someone of the session was forgotten meanwhile: nobody left to report on
     ws = await workspace_of(ctx, q.workspace)
     if ws is None:
         return

@@ -152,6 +152,8 @@ async def _channel_bump(
 ) -> None:
     topics = set(q.topics)
     mentors = {p.ref: p for p in await ctx.uow.mentors.in_workspace(q.workspace)}
+    # Who said "not my area" on this question is not called about it again (nor counted away).
+    not_theirs = set(await ctx.uow.not_my_area.said_by(q.pk))
     available = {
         ref
         for ref, p in mentors.items()
@@ -159,13 +161,20 @@ async def _channel_bump(
         and not p.is_paused(now)
         and ref != q.asker
         and ref not in q.released_by
+        and ref not in not_theirs
         and p.hours.contains(now, p.timezone)
     }
     # The mentors the card suggests first (the ranking's pick, related skills included), then
     # whoever else lists one of its topics; a suggested mentor away now is said, not called.
     suggested = [r for r in q.suggested if r in available]
     away = [
-        r for r in q.suggested if r not in available and r != q.asker and r not in q.released_by
+        r
+        for r in q.suggested
+        if r not in available
+        and r in mentors
+        and r != q.asker
+        and r not in q.released_by
+        and r not in not_theirs
     ]
     others = [r for r, p in mentors.items() if r in available and topics & set(p.skills)]
     group = list(dict.fromkeys([*suggested, *others]))[:_GROUP_MENTIONS]

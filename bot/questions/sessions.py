@@ -35,6 +35,7 @@ from bot.flow.worker import NotYet
 from bot.messagebus import Context, Refusal
 from bot.messages import Text, UserText, text
 from bot.privacy.audit import audit
+from bot.privacy.model import is_tombstone
 from bot.questions.cards import LATE_RESOLVE
 from bot.questions.handover import offer_ended
 from bot.questions.ranking import listing_mentors, perspective_of, rank_for
@@ -242,6 +243,10 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
         )
     now = ctx.clock.now()
     late = q.state is QuestionState.EXPIRED
+    if late and any(is_tombstone(who) for who in (q.asker, q.mentor) if who is not None):
+        # Someone of that session was forgotten since: what is left of them is nobody to tell,
+        # rate or credit, and their question stays as the erasure left it.
+        raise Refusal(f"Question #{q.number} is closed, so it can't be resolved any more.")
     if late and (q.closed_at is None or now - q.closed_at > LATE_RESOLVE):
         raise Refusal(
             f"Question #{q.number} closed when its time box ran out over "

@@ -1634,7 +1634,11 @@ class FakePrivacyRepository(_Repository):
         changed = 0
         for key, q in self._uow.rows("questions").items():
             if q.asker == user:
-                self._uow.put("questions", key, replace(q, text=removed, asker=tombstone))
+                q = replace(q, text=removed, asker=tombstone)
+                self._uow.put("questions", key, q)
+                changed += 1
+            if q.mentor == user:  # as the SQL one: the session stays, the tombstone's
+                self._uow.put("questions", key, replace(q, mentor=tombstone))
                 changed += 1
         for key, entry in self._uow.rows("faq").items():  # kept, as the tombstone's
             if entry.author == user:

@@ -72,6 +72,7 @@ def test_hours_print_as_text_that_parses_back_to_the_same_hours(raw: str) -> Non
             "In `Mon-Fri 9-5` the end time must be after the start time: hours are 24-hour "
             "times, so for 9am to 5pm write `Mon-Fri 09:00-17:00`.",
         ),
+        ("Mon 12-1", "so for noon to 1pm write `Mon 12:00-13:00`."),
         ("Mon 17-9", "In `Mon 17-9` the end time must be after the start time (overnight"),
     ],
 )

@@ -194,6 +194,10 @@ def test_parse_mentor_builds_the_command(raw: str, expected: c.Command) -> None:
             "capacity lots",
             "Say how many sessions a week you take, from 1 to 100: `/mentor capacity 5`.",
         ),
+        (  # a digit to `str.isdigit`, not to `int`
+            "capacity \u00b2",
+            "Say how many sessions a week you take, from 1 to 100: `/mentor capacity 5`.",
+        ),
         ("why three", "Which question? `/mentor why 3`"),
         ("", MENTOR_USAGE),
         ("help", MENTOR_USAGE),

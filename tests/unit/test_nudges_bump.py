@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.commands import MarkNotMyArea
 from tests.unit.core_harness import MENTORING, Core, start_core
 
 
@@ -38,3 +39,14 @@ async def test_the_re_post_says_a_suggested_mentor_away_now_is_not_called() -> N
     bump = await _bump(core)
     assert "@carol" not in bump and "Calling @bob" in bump, bump
     assert "(1 suggested mentor is not available right now.)" in bump
+
+
+async def test_the_re_post_does_not_call_a_mentor_who_said_not_my_area() -> None:
+    core = await start_core()
+    await core.join("bob", "pandas")
+    await core.join("carol", "pandas")
+    n = await core.ask("ann")
+    await core.handle(MarkNotMyArea(core.actor("carol"), n))
+    bump = await _bump(core)
+    assert "@carol" not in bump and "Calling @bob" in bump, bump
+    assert "not available" not in bump

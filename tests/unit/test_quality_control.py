@@ -20,6 +20,7 @@ from bot.config import Config, SessionSection
 from bot.domain import Feedback, NudgeKind, NudgeState, QuestionState
 from bot.feedback.ratings import CHANGE_MINUTES
 from bot.learning.commands import ShowMentorFeedback
+from bot.privacy.commands import ForgetPerson
 from bot.refs import ChannelRef, WorkspaceRef
 from tests.unit.core_harness import ADMIN_CHANNEL, WORKSPACE, Core, start_core
 
@@ -48,6 +49,19 @@ async def test_a_rating_of_two_or_less_reaches_the_admins_with_its_comment(core:
         f"Low rating: the help on #{n} was rated 2/5 by its asker (alice) — mentor bob."
     )
     assert "Comment: Felt rushed." in post
+
+
+async def test_a_low_rating_whose_mentor_was_forgotten_meanwhile_reaches_nobody(
+    core: Core,
+) -> None:
+    """The alert waits for the change window; a mentor forgotten meanwhile is nobody to report
+    on (it would name what is left of them)."""
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 1, comment="No help."))
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
+    assert said.startswith("Done:"), said
+    await window_closes(core)
+    assert [p for p in to_admins(core) if p.startswith("Low rating")] == []
 
 
 async def test_a_rating_of_three_stays_between_the_two(core: Core) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.commands import ExtendTimebox, HandleReaction, RateSession, ReleaseQuestion
 from bot.domain import QuestionState
+from bot.privacy.commands import ForgetPerson
 from tests.unit.core_harness import Core, start_core
 
 
@@ -118,3 +119,16 @@ async def test_the_asker_releasing_the_only_fitting_mentor_is_told_nobody_else_f
     again = await core.claim("bob", n)
     assert again.startswith(f"#{n} has had a session with you already"), again
     assert "released from your session" not in again
+
+
+async def test_a_timed_out_session_of_someone_forgotten_since_stays_closed(core: Core) -> None:
+    """Forgetting the asker leaves their closed question to the erasure: the mentor's Resolve
+    still on a DM must not bring it back (prompts and reminders for a forgotten person)."""
+    n = await core.claimed()
+    await tick(core, minutes=20)
+    await tick(core, minutes=10)
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    assert said.startswith("Done:"), said
+    refused = await core.resolve("bob", n)
+    assert refused == f"Question #{n} is closed, so it can't be resolved any more.", refused
+    assert core.question(n).state is QuestionState.EXPIRED
