@@ -266,7 +266,10 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     async def mentors(request: Request, signed: Signed) -> Response:
         rows = await views.mentors_page(app, signed.workspace)
         said = await outcome(request, signed)
-        return page("mentors.html", **common(signed, "mentors", rows=rows, **said))
+        return page(
+            "mentors.html",
+            **common(signed, "mentors", rows=rows, max_capacity=MAX_CAPACITY, **said),
+        )
 
     async def mentor_action(request: Request, signed: Signed) -> Response:
         form = await request.form()

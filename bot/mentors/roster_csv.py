@@ -16,7 +16,7 @@ from typing import TextIO
 
 from rich.progress import Progress
 
-from bot.commands import Actor, Command, PauseMentor, RegisterMentor
+from bot.commands import MAX_CAPACITY_PER_WEEK, Actor, Command, PauseMentor, RegisterMentor
 from bot.hours import HoursError, WeeklyHours, check_timezone
 from bot.mentors.career import MAX_REGION, parse_stage, stage_problem
 from bot.mentors.skills import renamed_skills
@@ -81,8 +81,8 @@ def _row_problems(row: dict[str, str]) -> list[str]:
         except HoursError as e:
             problems.append(f"`timezone`: {e}")
     cap = (row.get("capacity_per_week") or "").strip()
-    if cap and (not cap.isdigit() or not 1 <= int(cap) <= 100):
-        problems.append("`capacity_per_week` is a whole number from 1 to 100")
+    if cap and (not cap.isdigit() or not 1 <= int(cap) <= MAX_CAPACITY_PER_WEEK):
+        problems.append(f"`capacity_per_week` is a whole number from 1 to {MAX_CAPACITY_PER_WEEK}")
     stage = (row.get("stage") or "").strip()
     if stage and parse_stage(stage) is None:
         problems.append(stage_problem(stage))

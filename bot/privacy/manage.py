@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.actors import is_admin, names_for, save_mentor
+from bot.commands import MAX_CAPACITY_PER_WEEK
 from bot.events import MentorPaused, MentorResumed
 from bot.messagebus import Context, Refusal
 from bot.messages import UserText, text
@@ -16,7 +17,8 @@ from bot.wording import plural
 
 __all__ = ["MAX_CAPACITY", "manage_mentor"]
 
-MAX_CAPACITY = 50
+# One ceiling for every way a capacity is set: the dashboard, `/mentor capacity`, a roster import.
+MAX_CAPACITY = MAX_CAPACITY_PER_WEEK
 _INDEFINITE = timedelta(days=3650)
 
 

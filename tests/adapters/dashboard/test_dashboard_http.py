@@ -21,7 +21,13 @@ from adapters.dashboard.cli import dashboard_app, print_signin_link
 from adapters.dashboard.session import MAX_FORM
 from bot.app import App
 from bot.clock import ManualClock
-from bot.commands import Actor, AskQuestion, RegisterMentor, RegisterWorkspace
+from bot.commands import (
+    MAX_CAPACITY_PER_WEEK,
+    Actor,
+    AskQuestion,
+    RegisterMentor,
+    RegisterWorkspace,
+)
 from bot.config import Config
 from bot.domain import QuestionState
 from bot.main import build_app
@@ -169,6 +175,25 @@ async def test_what_a_form_did_is_shown_on_the_page_it_leads_back_to(served: Ser
         form = {"csrf": await _csrf(client), "mentor": "test:bob", "action": "pause"}
         done = await client.post("/admin/mentors", data=form, follow_redirects=True)
     assert done.status_code == 200 and "Bob Builder is paused until resumed." in done.text
+
+
+async def test_the_dashboard_takes_the_same_capacity_ceiling_as_the_mentor_command(
+    served: Served,
+) -> None:
+    async with _signed_in(served) as client:
+        listing = await client.get("/admin/mentors")
+        form = {
+            "csrf": await _csrf(client),
+            "mentor": "test:bob",
+            "action": "capacity",
+            "capacity": str(MAX_CAPACITY_PER_WEEK),
+        }
+        done = await client.post("/admin/mentors", data=form, follow_redirects=True)
+        form["capacity"] = str(MAX_CAPACITY_PER_WEEK + 1)
+        over = await client.post("/admin/mentors", data=form, follow_redirects=True)
+    assert f'max="{MAX_CAPACITY_PER_WEEK}"' in listing.text
+    assert f"now takes {MAX_CAPACITY_PER_WEEK} sessions a week" in done.text
+    assert f"1 to {MAX_CAPACITY_PER_WEEK}." in over.text
 
 
 # -- malformed and oversized forms -----------------------------------------------------------
