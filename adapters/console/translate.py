@@ -178,7 +178,7 @@ def translate(
         num, _, said = rest.partition(" ")
         n = _number(num)
         if n is None or not said.strip():
-            return ParseError("Write in a thread like `say 3 Have you tried ...?`")
+            return ParseError(f"Write in a thread like `say {n or 3} Have you tried ...?`")
         return Meta("say", question_id=n, text=said.strip())
     if low == "faq":
         num, _, said = rest.partition(" ")

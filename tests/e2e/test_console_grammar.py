@@ -96,7 +96,7 @@ async def test_bad_console_instructions_explain_the_syntax(
         ("react ✋ 7", "There is no question #7. Check the number and try again."),
         ("click claim", "Click like `click claim 3` or `click rate:5 3`."),
         ("click dance 1", "There's no `dance` button. Buttons: claim, release, resolve"),
-        ("say 1", "Write in a thread like `say 3 Have you tried ...?`"),
+        ("say 1", "Write in a thread like `say 1 Have you tried ...?`"),  # as typed
         ("say one hello", "Write in a thread like `say 3 Have you tried ...?`"),
         ("comment x", "Comment like `comment 3 Very clear, thanks!`"),
         ("faq 1", "Save an FAQ answer like `faq 1 Use df.groupby([...]).sum()`."),  # as typed
