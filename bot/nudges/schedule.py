@@ -131,8 +131,17 @@ async def on_close(ctx: Context, q: Question) -> None:
 async def forget_target(ctx: Context, user: UserRef) -> None:
     """A forgotten person is reminded of nothing: their pending question nudges (the rating
     request and follow-up of a resolved question above all) are cancelled before their ref
-    becomes a tombstone, which the senders could not tell from a real person."""
-    for kind in NudgeKind:
-        for nudge in await ctx.uow.nudges.pending_of_kind(kind, user):
-            if nudge.question_id is not None:
-                await ctx.uow.nudges.cancel(nudge.question_id, [kind])
+    becomes a tombstone, which the senders could not tell from a real person.
+
+    Only their own: the other person of the session keeps theirs (the other rater's held
+    low-rating alert, say), which a cancel by question and kind would take too. Their nudges
+    about no question stay: none of them reaches a forgotten person (their lessons, pause and
+    mentor profile are gone; a badge DM skips a tombstone), and an FAQ entry's check must go
+    on, to the admins instead of its forgotten author."""
+    theirs = [
+        nudge.id
+        for kind in NudgeKind
+        for nudge in await ctx.uow.nudges.pending_of_kind(kind, user)
+        if nudge.question_id is not None and nudge.id is not None
+    ]
+    await ctx.uow.nudges.cancel_ids(theirs)

@@ -87,6 +87,15 @@ class SqlNudgeRepository(LeasedQueueOps, Repository):
             .values(state=NudgeState.CANCELLED.value)
         )
 
+    async def cancel_ids(self, ids: Sequence[int]) -> int:
+        if not ids:
+            return 0
+        return await self._rowcount(
+            sa.update(T)
+            .where(T.c.id.in_(list(ids)), T.c.state == _PENDING)
+            .values(state=NudgeState.CANCELLED.value)
+        )
+
     async def lease(self, now: datetime, *, lease: timedelta, limit: int) -> list[Nudge]:
         # A workspace the app was removed from: its nudges wait, not leased (nor looked at)
         # until it is back (migration 0023).

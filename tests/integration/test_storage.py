@@ -456,6 +456,50 @@ async def test_cancel_only_touches_pending_nudges_of_the_given_kinds(
         assert await uow.nudges.pending_for(qid) == []
 
 
+async def test_cancel_ids_cancels_exactly_those_still_pending(uow_factory: UowFactory) -> None:
+    """Two raters' held alerts on one question, of one kind: cancelling one by its id leaves
+    the other (and every other nudge) pending; one already sent stays sent."""
+    question = await _stored(uow_factory, _question())
+    qid = question.number
+
+    def low(target: UserRef, step: int) -> Nudge:
+        return Nudge(
+            kind=NudgeKind.LOW_RATING,
+            workspace=WS,
+            due_at=T0,
+            question_id=qid,
+            target=target,
+            step=step,
+        )
+
+    async with uow_factory() as uow:
+        asker = await uow.nudges.add(low(ASKER, 0))
+        mentor = await uow.nudges.add(low(MENTOR, 1))
+        lesson = await uow.nudges.add(
+            Nudge(kind=NudgeKind.LESSON, workspace=WS, due_at=T0, target=ASKER)
+        )
+        sent = await uow.nudges.add(
+            Nudge(kind=NudgeKind.STREAK, workspace=WS, due_at=T0, target=ASKER)
+        )
+        await uow.commit()
+    assert asker.id is not None and lesson.id is not None and sent.id is not None
+    async with uow_factory() as uow:
+        await uow.nudges.mark_sent(sent.id, T0)
+        assert await uow.nudges.cancel_ids([]) == 0
+        assert await uow.nudges.cancel_ids([asker.id, sent.id]) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [n.id for n in await uow.nudges.pending_for(qid)] == [mentor.id]
+        assert await uow.nudges.pending_of_kind(NudgeKind.LESSON, ASKER) == [lesson]
+        # The asker's is cancelled already: only the lesson counts.
+        assert await uow.nudges.cancel_ids([asker.id, lesson.id]) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.nudges.pending_of_kind(NudgeKind.LESSON, ASKER) == []
+        assert [n.id for n in await uow.nudges.pending_for(qid)] == [mentor.id]
+        assert await uow.nudges.pending_of_kind(NudgeKind.STREAK, ASKER) == []
+
+
 async def test_an_expired_lease_is_claimed_again(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         nudge = await uow.nudges.add(Nudge(kind=NudgeKind.STALE, workspace=WS, due_at=T0))

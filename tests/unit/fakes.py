@@ -714,6 +714,17 @@ class FakeNudgeRepository(_FakeLeased):
                     cancelled += 1
         return cancelled
 
+    async def cancel_ids(self, ids: Sequence[int]) -> int:
+        cancelled = 0
+        for nudge_id in dict.fromkeys(ids):
+            if nudge_id not in self._rows():
+                continue
+            await self._uow.lock(self.table, nudge_id)
+            if self._rows()[nudge_id].state is NudgeState.PENDING:  # re-checked after the lock
+                await self._change(nudge_id, state=NudgeState.CANCELLED)
+                cancelled += 1
+        return cancelled
+
     @staticmethod
     def _due(n: Nudge, now: datetime) -> bool:
         return (

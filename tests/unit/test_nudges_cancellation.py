@@ -134,6 +134,26 @@ async def test_forgetting_the_asker_of_a_resolved_question_cancels_its_feedback_
     assert core.chat.of("send_dm")[before:] == []
 
 
+async def test_forgetting_one_rater_keeps_the_other_raters_held_low_rating_alert(
+    core: Core,
+) -> None:
+    """Both rated low: each has a held alert (target: the rater). Forgetting the asker cancels
+    hers only; a cancel by question and kind would take the mentor's along."""
+    n = await core.resolved()
+    await core.handle(RateSession(core.actor("alice"), n, 1))
+    await core.handle(RateSession(core.actor("bob"), n, 2))
+    held = [x for x in pending(core, n) if x.kind is NudgeKind.LOW_RATING]
+    assert {(x.target, x.step) for x in held} == {(core.user("alice"), 0), (core.user("bob"), 1)}
+    [hers] = [x.id for x in held if x.target == core.user("alice")]
+    [his] = [x.id for x in held if x.target == core.user("bob")]
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("alice"), confirmed=True))
+    assert said.startswith("Done: alice is forgotten"), said
+    states = {x.id: x.state for x in core.db.rows("nudges")}
+    assert states[hers] is NudgeState.CANCELLED
+    assert states[his] is NudgeState.PENDING
+    assert [x.id for x in pending(core, n) if x.kind is NudgeKind.LOW_RATING] == [his]
+
+
 # --- failures -------------------------------------------------------------------------------
 # A nudge is decided once (the pause is over, the welcome-back recorded); sending what it said is
 # the outbox's job, retried there with back-off and given up after [flow] max_attempts.
