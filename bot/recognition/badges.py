@@ -20,6 +20,7 @@ from bot.feedback.ratings import CHANGE_MINUTES
 from bot.messagebus import Context
 from bot.messages import Bold, ChatMessage, Text, lines, text
 from bot.nudges.quiet_hours import wait_for_working_hours
+from bot.privacy.model import is_tombstone
 from bot.questions.cards import who
 from bot.recognition.catalogue import (
     BADGE_BY_ID,
@@ -112,7 +113,10 @@ async def review_badges(
     ctx: Context, user: UserRef, workspace: WorkspaceRef, *, among: Collection[str]
 ) -> list[str]:
     """Give `user` the badges of `among` they now earn and don't have; returns the new ones.
-    New badges are announced by the day's one badge DM."""
+    New badges are announced by the day's one badge DM. A forgotten person earns nothing: what
+    is left of them (a look at a rating still due, a session kept for the figures) is nobody's."""
+    if is_tombstone(user):
+        return []
     owned = {b.badge for b in await ctx.uow.badges.of(user)}
     wanted = set(among) - owned
     if not wanted:

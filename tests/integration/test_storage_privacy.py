@@ -267,6 +267,33 @@ async def test_a_forgotten_admins_hand_over_offer_stands_and_its_decline_tells_n
         assert q is not None and q.mentor == dan.user and q.handover_by is None
 
 
+async def test_a_mentor_forgotten_while_a_rating_settles_earns_no_badge_as_a_tombstone(
+    db_url: str,
+) -> None:
+    """The look at a good rating comes when its change window closes; by then the mentor's
+    nudge, session and all are the tombstone's, which must earn nothing."""
+    async with _admins_app(db_url) as app:
+        bob = Actor(UserRef("test", "bob"), "bob", WS)
+        alice = Actor(UserRef("test", "alice"), "alice", WS)
+        await app.bus.handle(RegisterMentor(bob, ("pandas",)))
+        await app.bus.handle(
+            AskQuestion(alice, "How do I group a pandas DataFrame by two columns?")
+        )
+        await app.bus.handle(ClaimQuestion(bob, 1))
+        await app.bus.handle(ResolveQuestion(bob, 1))
+        await app.bus.handle(RateSession(alice, 1, 5))
+        admin = Actor(ADMIN, "Admin", WS)
+        await app.bus.handle(ForgetPerson(admin, bob.user, confirmed=True))
+        assert isinstance(app.clock, ManualClock)
+        app.clock.advance(timedelta(minutes=11))
+        await app.runtime.drain()
+        async with app.uow_factory() as uow:
+            [q] = [await uow.questions.get_by_number(WS, 1)]
+            assert q is not None and q.mentor is not None
+            assert await uow.badges.of(q.mentor) == []
+            assert [b.badge for b in await uow.badges.of(alice.user)] == ["first_question"]
+
+
 async def test_forget_and_export_on_the_real_database(db_url: str) -> None:
     async with _admins_app(db_url) as app:
         bob = Actor(UserRef("test", "bob"), "bob", WS)

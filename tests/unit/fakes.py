@@ -1655,6 +1655,10 @@ class FakePrivacyRepository(_Repository):
             if entry.author == user:
                 self._uow.put("faq", key, replace(entry, author=tombstone))
                 changed += 1
+        for key, nudge in self._uow.rows("nudges").items():  # kept, as the tombstone's
+            if nudge.target == user:
+                self._uow.put("nudges", key, replace(nudge, target=tombstone))
+                changed += 1
         if user in self._uow.rows("people"):
             self._uow.put("people", user, _DELETED)
             changed += 1
