@@ -2,18 +2,23 @@
 
 A mistyped ``click`` lists the buttons on that number its typist could press now: not a card's
 Claim once the question is claimed, nor a session's Resolve once it is resolved, nor the quick
-check of a lesson already answered, nor another person's buttons."""
+check of a lesson already answered, nor another person's buttons; but a timed-out session's
+late Resolve while it can still be pressed, and what an admin may press on anyone's question."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot.actors import CONSOLE_ADMIN
 from bot.domain import Question, QuestionState
 from bot.learning.courses import parse_check_action
 from bot.learning.model import DraftState, Track
 from bot.messages import Action
 from bot.ports import UnitOfWork
+from bot.privacy.model import is_tombstone
+from bot.questions.cards import LATE_RESOLVE
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["Standing", "fits", "offered", "standing"]
@@ -33,12 +38,22 @@ class Standing:
     draft: bool = False  # their held draft of that number waits to be posted, edited or dropped
     # Per course (``mentee``, ``mentor``): the next lesson, and the lessons whose check is answered.
     courses: dict[str, tuple[int, frozenset[int]]] = field(default_factory=dict)
+    admin: bool = False  # they may release, resolve, extend or cancel anyone's question
+    now: datetime | None = None  # the console's clock (None: not told; a late Resolve is listed)
 
 
 async def standing(
-    uow: UnitOfWork, user: UserRef, workspace: WorkspaceRef, number: int
+    uow: UnitOfWork,
+    user: UserRef,
+    workspace: WorkspaceRef,
+    number: int,
+    *,
+    now: datetime | None = None,
+    admin: bool | None = None,
 ) -> Standing:
-    """What the database says now of `number` (a question's, a lesson's…) for `user`."""
+    """What the database says now of `number` (a question's, a lesson's…) for `user`; `admin`
+    when not told: whether they are the console's admin (its only one unless ``[bot] admins``
+    lists console users)."""
     q = await uow.questions.get_by_number(workspace, number)
     rated: set[str] = set()
     chosen = shared = False
@@ -55,7 +70,9 @@ async def standing(
         e = await uow.learning.get(user, track)
         if e is not None:
             courses[track.value] = (e.next_lesson, frozenset(e.checks_answered))
-    return Standing(user, q, frozenset(rated), chosen, shared, draft, courses)
+    if admin is None:
+        admin = user == CONSOLE_ADMIN
+    return Standing(user, q, frozenset(rated), chosen, shared, draft, courses, admin, now)
 
 
 def _fits_question(action: str, q: Question | None, s: Standing) -> bool | None:
@@ -78,15 +95,34 @@ def _you(q: Question, s: Standing) -> set[str]:
     return roles
 
 
+def _manages(q: Question, s: Standing) -> bool:
+    """Its asker, its mentor, or an admin (`bot.questions.sessions._may_manage`)."""
+    return s.admin or bool(_you(q, s))
+
+
+def _late_resolve(q: Question, s: Standing) -> bool:
+    """A session its time box closed can still be resolved for ``LATE_RESOLVE``, unless its
+    asker or mentor was forgotten since (`bot.questions.sessions.resolve_question`)."""
+    return (
+        q.state is QuestionState.EXPIRED
+        and q.closed_at is not None
+        and (s.now is None or s.now - q.closed_at <= LATE_RESOLVE)
+        and not any(is_tombstone(who) for who in (q.asker, q.mentor) if who is not None)
+    )
+
+
 _OPEN, _CLAIMED, _RESOLVED = QuestionState.OPEN, QuestionState.CLAIMED, QuestionState.RESOLVED
 _QUESTION_RULES: dict[str, Callable[[Question, Standing], bool]] = {
     "claim": lambda q, s: q.state is _OPEN and s.user != q.asker and s.user not in q.released_by,
     "notmine": lambda q, s: q.state is _OPEN and s.user != q.asker,
-    "cancel": lambda q, s: q.state is _OPEN and s.user == q.asker,
+    # The asker calls off a question still waiting; an admin any question not closed yet.
+    "cancel": lambda q, s: (
+        (q.state is _OPEN and s.user == q.asker) or (s.admin and q.state in (_OPEN, _CLAIMED))
+    ),
     "topic": lambda q, s: q.state is _OPEN and s.user == q.asker and not s.topic_chosen,
-    "release": lambda q, s: q.state is _CLAIMED and bool(_you(q, s)),
-    "resolve": lambda q, s: q.state is _CLAIMED and bool(_you(q, s)),
-    "extend": lambda q, s: q.state is _CLAIMED and bool(_you(q, s)),
+    "release": lambda q, s: q.state is _CLAIMED and _manages(q, s),
+    "resolve": lambda q, s: (q.state is _CLAIMED or _late_resolve(q, s)) and _manages(q, s),
+    "extend": lambda q, s: q.state is _CLAIMED and _manages(q, s),
     "accept": lambda q, s: q.state is _CLAIMED and s.user == q.handover_to,
     "decline": lambda q, s: q.state is _CLAIMED and s.user == q.handover_to,
     "rate": lambda q, s: q.state is _RESOLVED and "asker" in _you(q, s) - s.rated,

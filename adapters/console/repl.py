@@ -18,6 +18,7 @@ from adapters.console.buttons import Standing, offered, standing
 from adapters.console.gateway import PLATFORM, ConsoleGateway
 from adapters.console.translate import HELP, Meta, translate
 from bot import commands as c
+from bot.actors import is_admin
 from bot.app import App
 from bot.clock import ManualClock
 from bot.emoji import canonical_emoji, emoji_set
@@ -119,7 +120,14 @@ class ConsoleSession:
         if word.lower() != "click" or self.actor is None or not _NUMBER.fullmatch(number):
             return
         async with self.app.uow_factory(read_only=True) as uow:
-            self._standing = await standing(uow, self.actor.user, WORKSPACE, int(number))
+            self._standing = await standing(
+                uow,
+                self.actor.user,
+                WORKSPACE,
+                int(number),
+                now=self.clock.now(),
+                admin=is_admin(self.actor, self.bus.config),
+            )
 
     async def _feed(self, line: str) -> None:
         await self._recall(line)

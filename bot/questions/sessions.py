@@ -39,6 +39,7 @@ from bot.privacy.model import is_tombstone
 from bot.questions.cards import LATE_RESOLVE
 from bot.questions.handover import offer_ended
 from bot.questions.ranking import listing_mentors, perspective_of, rank_for
+from bot.refs import UserRef
 
 __all__ = [
     "cancel_question",
@@ -59,8 +60,8 @@ _STATE_WORDS = {
 }
 
 
+# (A second resolve is told by whom: `_already_resolved`.)
 _DONE_ALREADY = {
-    (QuestionState.RESOLVED, "resolved"),
     (QuestionState.CANCELLED, "cancelled"),
 }
 
@@ -69,6 +70,23 @@ def _refuse_move(q: Question, move: str) -> Refusal:
     if (q.state, move) in _DONE_ALREADY:
         return Refusal(f"Question #{q.number} is already {move}; nothing more to do.")
     return Refusal(f"Question #{q.number} is {_STATE_WORDS[q.state]}, so it can't be {move}.")
+
+
+def _already_resolved(q: Question, actor: UserRef | None) -> Refusal:
+    """A second Resolve (the asker's and the mentor's late Resolve both pressed, say): said
+    plainly, with who did it by their part in it (`resolved_by` is stored; no name to look up)."""
+    by = q.resolved_by
+    if by is None:
+        whom = ""
+    elif by == actor:
+        whom = " by you"
+    elif by == q.mentor:
+        whom = " by its mentor"
+    elif by == q.asker:
+        whom = " by its asker"
+    else:
+        whom = " by an admin"
+    return Refusal(f"Question #{q.number} is already marked resolved{whom}; nothing more to do.")
 
 
 def _changed_meanwhile(q: Question) -> Refusal:
@@ -241,6 +259,8 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
         raise Refusal(
             f"#{q.number} has not been claimed yet. If you don't need help any more, cancel it instead."
         )
+    if q.state is QuestionState.RESOLVED:
+        raise _already_resolved(q, cmd.actor.user)
     now = ctx.clock.now()
     late = q.state is QuestionState.EXPIRED
     if late and any(is_tombstone(who) for who in (q.asker, q.mentor) if who is not None):
@@ -252,17 +272,24 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
             f"Question #{q.number} closed when its time box ran out over "
             f"{LATE_RESOLVE.total_seconds() / 3600:.0f} hours ago, so it can't be resolved any more."
         )
+    # A late resolve keeps when the session ended: its time box ran out then, so time to
+    # resolve, streaks and badges count the session as it was, not the day after. (What
+    # follows the resolve, the rating request above all, is due from now: `reactions`.)
+    ended = min(now, q.closed_at) if late and q.closed_at is not None else now
     try:
         resolved = q.moved(
             Transition.RESOLVE,
-            resolved_at=now,
-            # A late resolve keeps when the session closed (its time box ran out then).
+            resolved_at=ended,
             closed_at=q.closed_at if late else now,
             resolved_by=cmd.actor.user,
         )
     except IllegalTransition:
         raise _refuse_move(q, "resolved") from None
     if not await ctx.uow.questions.update(resolved, expected_state=q.state):
+        now_q = await ctx.uow.questions.get(q.pk)
+        if now_q is not None and now_q.state is QuestionState.RESOLVED:
+            # The other one's Resolve came first (both pressed the late Resolve, say).
+            raise _already_resolved(now_q, cmd.actor.user)
         raise _changed_meanwhile(q)
     offer_ended(ctx, q, "its session is resolved", by=cmd.actor.user)
     if cmd.actor.user not in (q.asker, q.mentor):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.actors import load_question
+from bot.actors import load_question, workspace_of
 from bot.commands import ExtendTimebox, RecordThreadActivity
 from bot.domain import Question, QuestionState
 from bot.events import TimeboxExtended
 from bot.messagebus import Context, Refusal
-from bot.messages import ChatMessage, text
-from bot.questions.cards import TIMED_OUT_ADVICE
+from bot.messages import Action, ChatMessage, text, when
+from bot.privacy.model import is_tombstone
+from bot.questions.cards import LATE_RESOLVE, TIMED_OUT_ADVICE
 from bot.questions.sessions import _changed_meanwhile, _may_manage, _refuse_move
 from bot.refs import UserRef
 
@@ -66,20 +67,35 @@ async def record_thread_activity(cmd: RecordThreadActivity, ctx: Context) -> Non
 
 async def _tell_thread_ended(ctx: Context, q: Question, user: UserRef) -> None:
     """Someone wrote in the thread of a session closed when its time ran out: nobody watches it
-    any more (their words reach the other person only if they look), so say so, once."""
+    any more (their words reach the other person only if they look), so say so, once; while
+    the late resolve is open (``LATE_RESOLVE`` after it closed), with its Resolve button."""
     kind, now = f"thread_ended:{q.pk}", ctx.clock.now()
     if await ctx.uow.rate_events.count_since(q.workspace, user, kind, q.closed_at or q.created_at):
         return
     await ctx.uow.rate_events.record(q.workspace, user, kind, now)
     advice = TIMED_OUT_ADVICE["asker" if user == q.asker else "mentor"]
-    ctx.outbox.dm(
-        user,
-        ChatMessage(
-            body=text(
-                f"The session on #{q.number} closed when its time ran out, so the bot no longer "
-                "follows its thread: a message there may go unread. ",
-                advice,
-            ),
-            question_id=q.number,
-        ),
+    said = text(
+        f"The session on #{q.number} closed when its time ran out, so the bot no longer "
+        "follows its thread: a message there may go unread. ",
+        advice,
     )
+    actions: tuple[Action, ...] = ()
+    until = q.closed_at + LATE_RESOLVE if q.closed_at is not None else None
+    if until is not None and now <= until and not _someone_forgotten(q):
+        # Still in time for the late resolve (`resolve_question`): its button, here too.
+        ws = await workspace_of(ctx, q.workspace)
+        said = said + text(
+            " If it got sorted, press Resolve to mark it resolved (you can until ",
+            when(until, ws.timezone if ws is not None else "UTC", with_date=True),
+            ").",
+        )
+        actions = (Action("resolve", q.number, "Resolve", "primary", q.workspace.id),)
+    elif until is not None and now > until:
+        hours = round(LATE_RESOLVE.total_seconds() / 3600)
+        said = said + f" It closed over {hours} hours ago, so it can't be marked resolved any more."
+    ctx.outbox.dm(user, ChatMessage(body=said, actions=actions, question_id=q.number))
+
+
+def _someone_forgotten(q: Question) -> bool:
+    """Whether the asker or mentor of `q` was forgotten since (its late resolve is refused)."""
+    return any(is_tombstone(who) for who in (q.asker, q.mentor) if who is not None)

@@ -122,7 +122,7 @@ async def test_moves_from_a_final_state_are_refused_with_the_reason(
     before = core.db.snapshot()
     said = await core.reply(ACTIONS[action](core.actor("admin"), n))
     if action == "resolve":
-        assert said == f"Question #{n} is already resolved; nothing more to do."
+        assert said == f"Question #{n} is already marked resolved by its asker; nothing more to do."
     else:
         assert f"#{n} is {state_words}, so it can't be" in said
     assert core.db.snapshot() == before

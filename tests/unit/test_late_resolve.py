@@ -1,0 +1,180 @@
+"""The late resolve of a session its time box closed (``LATE_RESOLVE``): it counts the session
+as ending when its time ran out (not when Resolve was pressed) while what follows it is due
+from the press; a second late Resolve is told plainly the question is resolved, and by whom;
+writing in the thread of a closed session says Resolve can still be pressed, while it can."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+import bot.questions.sessions as sessions
+from bot.commands import RecordThreadActivity, ResolveQuestion
+from bot.domain import NudgeKind, NudgeState, QuestionState
+from tests.unit.core_harness import START, Core, start_core
+
+
+@pytest.fixture
+async def core() -> Core:
+    core = await start_core()
+    await core.join("bob", "python", "pandas")
+    return core
+
+
+async def tick(core: Core, **delta: float) -> None:
+    core.clock.advance(timedelta(**delta))
+    await core.tick()
+
+
+async def expired(core: Core) -> int:
+    """A question alice asked at START that bob claimed; its time box closed (30 min later)."""
+    n = await core.claimed()
+    await tick(core, minutes=20)  # the wrap-up
+    await tick(core, minutes=10)  # its grace, with no answer
+    assert core.question(n).state is QuestionState.EXPIRED
+    return n
+
+
+# --- 1. a late resolve counts the session as it was --------------------------------------------
+
+
+async def test_a_late_resolve_is_stamped_when_the_session_closed_not_when_pressed(
+    core: Core,
+) -> None:
+    n = await expired(core)
+    closed_at = core.question(n).closed_at
+    assert closed_at is not None
+    await tick(core, hours=20)
+    assert await core.resolve("bob", n) == f"#{n} is marked resolved."
+    q = core.question(n)
+    assert q.state is QuestionState.RESOLVED
+    assert q.resolved_at == closed_at and q.closed_at == closed_at
+    assert q.resolved_by == core.user("bob")
+
+
+async def test_a_late_resolve_counts_in_the_digest_as_the_session_lasted(core: Core) -> None:
+    n = await expired(core)
+    await tick(core, hours=5)
+    await core.resolve("alice", n)
+    digest = await core.digest("2026-W48")
+    # Asked at 10:00, claimed at once, closed at 10:30: 30 min to resolve, not 5 h 30 min.
+    assert "to resolve 30 min" in digest, digest
+
+
+async def test_what_follows_a_late_resolve_is_due_from_the_press_not_from_the_close(
+    core: Core,
+) -> None:
+    n = await expired(core)
+    await tick(core, hours=20)
+    pressed = core.clock.now()
+    await core.resolve("bob", n)
+    due = {
+        nudge.kind: nudge.due_at
+        for nudge in core.db.rows("nudges")
+        if nudge.question_id == core.question(n).pk and nudge.state is NudgeState.PENDING
+    }
+    nudges = core.config.nudges
+    assert due[NudgeKind.FEEDBACK] == pressed + timedelta(minutes=nudges.feedback_after_minutes)
+    assert due[NudgeKind.FOLLOW_UP] == pressed + timedelta(days=nudges.follow_up_days)
+    # Nothing overdue goes out at once: the rating request waits its usual half hour.
+    await core.tick()
+    assert not any("How helpful" in m for m in core.chat.dms(core.user("alice")))
+    await tick(core, minutes=nudges.feedback_after_minutes)
+    assert sum("How helpful" in m for m in core.chat.dms(core.user("alice"))) == 1
+
+
+async def test_a_resolve_in_time_is_still_stamped_when_pressed(core: Core) -> None:
+    n = await core.claimed()
+    await tick(core, minutes=7)
+    await core.resolve("alice", n)
+    q = core.question(n)
+    assert q.resolved_at == q.closed_at == START + timedelta(minutes=7)
+
+
+# --- 2. a second late Resolve ----------------------------------------------------------------
+
+
+async def test_a_second_late_resolve_says_plainly_it_is_resolved_and_by_whom(core: Core) -> None:
+    n = await expired(core)
+    await tick(core, hours=1)
+    assert await core.resolve("alice", n) == f"#{n} is marked resolved."
+    before = core.db.snapshot()
+    assert await core.resolve("bob", n) == (
+        f"Question #{n} is already marked resolved by its asker; nothing more to do."
+    )
+    assert await core.resolve("alice", n) == (
+        f"Question #{n} is already marked resolved by you; nothing more to do."
+    )
+    assert await core.reply(ResolveQuestion(core.actor("admin"), n)) == (
+        f"Question #{n} is already marked resolved by its asker; nothing more to do."
+    )
+    assert core.db.snapshot() == before
+
+
+async def test_the_mentors_resolve_first_is_named_to_the_asker(core: Core) -> None:
+    n = await expired(core)
+    await core.resolve("bob", n)
+    assert await core.resolve("alice", n) == (
+        f"Question #{n} is already marked resolved by its mentor; nothing more to do."
+    )
+
+
+async def test_a_late_resolve_losing_the_race_says_who_won_not_to_try_again(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both pressed the late Resolve at once: the one whose press came second read the question
+    while it was still closed, and its write finds it resolved."""
+    n = await expired(core)
+    stale = core.question(n)
+    await core.resolve("bob", n)
+    real = sessions.load_question
+
+    async def read_before_bob(ctx, actor, number):  # type: ignore[no-untyped-def]
+        found = await real(ctx, actor, number)
+        return replace(stale, version=found.version) if number == n else found
+
+    monkeypatch.setattr(sessions, "load_question", read_before_bob)
+    said = await core.resolve("alice", n)
+    assert said == f"Question #{n} is already marked resolved by its mentor; nothing more to do."
+    assert core.question(n).resolved_by == core.user("bob")
+
+
+# --- 3. writing in the thread of a closed session ----------------------------------------------
+
+
+def _told(core: Core, name: str) -> list:
+    return [
+        m
+        for m in core.chat.messages("send_dm", user=core.user(name))
+        if "no longer follows its thread" in m.plain()
+    ]
+
+
+async def test_writing_in_a_closed_sessions_thread_offers_the_late_resolve(core: Core) -> None:
+    n = await expired(core)
+    await tick(core, hours=3)
+    await core.handle(RecordThreadActivity(core.actor("alice"), question_id=n))
+    [dm] = _told(core, "alice")
+    assert "press Resolve to mark it resolved (you can until 2026-11-24 10:30 UTC)" in dm.plain()
+    assert [(a.id, a.question_id) for a in dm.actions] == [("resolve", n)]
+    # Told once, not at every message.
+    await core.handle(RecordThreadActivity(core.actor("alice"), question_id=n))
+    assert len(_told(core, "alice")) == 1
+    assert await core.resolve("alice", n) == f"#{n} is marked resolved."
+
+
+async def test_writing_in_the_thread_after_the_late_resolve_ran_out_says_it_closed(
+    core: Core,
+) -> None:
+    n = await expired(core)
+    await tick(core, hours=25)
+    await core.handle(RecordThreadActivity(core.actor("bob"), question_id=n))
+    [dm] = _told(core, "bob")
+    assert dm.plain() == (
+        f"The session on #{n} closed when its time ran out, so the bot no longer follows its "
+        "thread: a message there may go unread. If you agreed to carry on, a DM or a call "
+        "works. It closed over 24 hours ago, so it can't be marked resolved any more."
+    )
+    assert dm.actions == ()
