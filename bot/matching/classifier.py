@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from bot.matching._text import tokenize
-from bot.matching.senses import blank_everyday
+from bot.matching._text import Token, tokenize
+from bot.matching.senses import prepare_text
 from bot.matching.situations import (
     PEOPLE_HEADS,
     SOFTWARE_HEADS,
@@ -61,12 +61,14 @@ class OfflineClassifier:
 
     def guesses(self, text: str) -> list[TopicGuess]:
         # words in their everyday sense, and phrases naming no topic, evoke no situation either
+        # (prepared once: the topic finder reads the same blanked text and tokens)
         ignored, width = self.taxonomy.ignored_phrases()
-        text = blank_everyday(
+        read = prepare_text(
             plain_question(text), self.taxonomy.senses, ignored=ignored, width=width
         )
-        matches = find_topics(text, self.taxonomy, threshold=self.threshold)
-        matches = _passing_as_loose(matches, text, self.taxonomy)
+        text = read.text
+        matches = find_topics(read, self.taxonomy, threshold=self.threshold)
+        matches = _passing_as_loose(matches, read.tokens, self.taxonomy)
         matches = _roles_as_loose(matches, self.situations.roles_at(text))
         matches = _backstory_as_loose(matches, asked_sentence(text))
         # Only the setting of another named topic ("from marketing", "behind an api"): a guess.
@@ -94,12 +96,15 @@ def _backstory_as_loose(
     return [replace(m, sure=False) if m.sure and m.skill not in in_question else m for m in matches]
 
 
-def _passing_as_loose(matches: list[TopicMatch], text: str, taxonomy: Taxonomy) -> list[TopicMatch]:
+def _passing_as_loose(
+    matches: list[TopicMatch], tokens: tuple[Token, ...], taxonomy: Taxonomy
+) -> list[TopicMatch]:
     """`matches`, a topic named only as the kind of a thing of the other world made loose (see
-    `bot.matching.situations.PEOPLE_HEADS`): "a cloud company" is no question about the cloud."""
+    `bot.matching.situations.PEOPLE_HEADS`): "a cloud company" is no question about the cloud.
+    `tokens` are the question's (as the topics were found in)."""
     if not matches:
         return matches
-    words = [t.text.lower() for t in tokenize(text)]
+    words = [t.text.lower() for t in tokens]
     out = []
     for m in matches:
         after = m.position + len(tokenize(m.words))

@@ -12,15 +12,20 @@ way for the situation book, which would otherwise read "budget" as money to plan
 
 A blanked word becomes the token ``_``, one token for one, so positions in the question stay as
 they were and the words on either side never meet as one phrase.
+
+A question is blanked (and tokenized) once per reading: `prepare_text` returns the blanked text
+with its tokens (`PreparedText`), which the classifier reads and hands to the topic finder
+(`bot.matching.topics.find_topics`), so the finder does not blank and split the same text again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass
 
-from bot.matching._text import blank_tokens, stem, term_tokens, tokenize
+from bot.matching._text import Token, blank_tokens, stem, term_tokens, tokenize
 
-__all__ = ["EverydaySenses", "blank_everyday"]
+__all__ = ["EverydaySenses", "PreparedText", "blank_everyday", "prepare_text"]
 
 BLANK = "_"
 
@@ -86,3 +91,23 @@ def blank_everyday(
     words = [t.text for t in tokenize(text)]
     at = senses.positions(words) | ignored_positions(words, ignored, width)
     return blank_tokens(text, at, BLANK) if at else text
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """A question's text as the reading sees it, prepared once and shared: the words used in
+    their everyday sense (and, given, ignored phrases) blanked (`blank_everyday`), and the
+    tokens of what is left."""
+
+    text: str
+    tokens: tuple[Token, ...]
+
+
+def prepare_text(
+    text: str, senses: EverydaySenses, *, ignored: Set[str] = frozenset(), width: int = 0
+) -> PreparedText:
+    """`text` blanked as `blank_everyday` blanks it, with its tokens. Blanking again with the
+    same `senses` would change nothing (a blanked word is ``_``, which shows no sense and has
+    none), so a reader given this text reads it as it is."""
+    blanked = blank_everyday(text, senses, ignored=ignored, width=width)
+    return PreparedText(blanked, tuple(tokenize(blanked)))

@@ -71,9 +71,8 @@ from bot.matching._text import (
     common_words,
     known_word,
     stem,
-    tokenize,
 )
-from bot.matching.senses import blank_everyday
+from bot.matching.senses import PreparedText, prepare_text
 from bot.matching.taxonomy import AmbiguousForm, Taxonomy
 
 __all__ = ["TopicMatch", "extract_topics", "find_topics", "unsure_topics"]
@@ -250,10 +249,15 @@ def _fuzzy_allowed(words: tuple[str, ...]) -> bool:
     )
 
 
-def find_topics(text: str, taxonomy: Taxonomy, *, threshold: float = 85.0) -> list[TopicMatch]:
+def find_topics(
+    text: str | PreparedText, taxonomy: Taxonomy, *, threshold: float = 85.0
+) -> list[TopicMatch]:
     """Every skill mention in `text`, in order (a skill may appear more than once); words used
-    in their everyday sense ("a python at the zoo": `bot.matching.senses`) name none."""
-    tokens = tokenize(blank_everyday(text, taxonomy.senses))
+    in their everyday sense ("a python at the zoo": `bot.matching.senses`) name none. A
+    `PreparedText` (prepared with this taxonomy's senses, as the classifier prepares a question)
+    is read as it is: its everyday words are blanked and its tokens split already."""
+    read = text if isinstance(text, PreparedText) else prepare_text(text, taxonomy.senses)
+    tokens = list(read.tokens)
     n = len(tokens)
     matches: list[TopicMatch] = []
     consumed = [False] * n

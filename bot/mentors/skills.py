@@ -56,6 +56,8 @@ def renamed_skills(taxonomy: Taxonomy, typed: Iterable[str]) -> list[tuple[str, 
 
 def _plain(skill: str) -> str:
     """A skill without what only spells it differently: case, ``_`` for a space, a ``#``."""
+    # Not the taxonomy's own key (`bot.matching.taxonomy._norm`): that one keeps a ``#`` at the
+    # end or behind a quote, so "python#" or "'#python" (listed as python) would read as renamed.
     return " ".join(skill.casefold().replace("_", " ").split()).strip("#,;:!?\"' ")
 
 

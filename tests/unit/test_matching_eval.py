@@ -74,6 +74,7 @@ at 0.533 / 0.526.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -83,12 +84,6 @@ from bot.matching import OfflineClassifier, build_taxonomy, merge_guesses, skill
 EVAL = Path(__file__).resolve().parent.parent / "data" / "matching_eval.jsonl"
 HOLDOUT3 = EVAL.with_name("matching_eval_holdout3.jsonl")
 HOLDOUT4 = EVAL.with_name("matching_eval_holdout4.jsonl")
-TUNING2 = EVAL.with_name("matching_eval_tuning2.jsonl")
-TUNING3 = EVAL.with_name("matching_eval_tuning3.jsonl")
-TUNING4 = EVAL.with_name("matching_eval_tuning4.jsonl")
-TUNING5 = EVAL.with_name("matching_eval_tuning5.jsonl")
-TUNING6 = EVAL.with_name("matching_eval_tuning6.jsonl")
-TUNING7 = EVAL.with_name("matching_eval_tuning7.jsonl")
 MIN_PRECISION = 0.90
 MIN_RECALL = 0.84
 # The untuned splits together, so a change that only helps the tuning questions shows.
@@ -100,24 +95,6 @@ MIN_UNSEEN_RECALL = 0.74
 # Every unseen split, holdout4 included (a floor under the figures measured when it was written).
 MIN_ALL_UNSEEN_PRECISION = 0.73
 MIN_ALL_UNSEEN_RECALL = 0.67
-# The second tuning set (split ``tuning2``).
-MIN_TUNING2_PRECISION = 0.90
-MIN_TUNING2_RECALL = 0.84
-# The third tuning set (split ``tuning3``).
-MIN_TUNING3_PRECISION = 0.78
-MIN_TUNING3_RECALL = 0.77
-# The fourth tuning set (split ``tuning4``).
-MIN_TUNING4_PRECISION = 0.81
-MIN_TUNING4_RECALL = 0.77
-# The fifth tuning set (split ``tuning5``).
-MIN_TUNING5_PRECISION = 0.75
-MIN_TUNING5_RECALL = 0.68
-# The sixth tuning set (split ``tuning6``), written to catch false positives.
-MIN_TUNING6_PRECISION = 0.65
-MIN_TUNING6_RECALL = 0.72
-# The seventh tuning set (split ``tuning7``), topics said in everyday words.
-MIN_TUNING7_PRECISION = 0.82
-MIN_TUNING7_RECALL = 0.96
 
 
 def _rows(path: Path = EVAL) -> list[dict[str, object]]:
@@ -164,35 +141,6 @@ def test_topic_extraction_generalises_to_questions_it_was_not_tuned_on() -> None
     assert recall >= MIN_HOLDOUT_RECALL, f"recall {recall:.3f}"
 
 
-def test_holdout3_is_large_mostly_outside_software_and_uses_canonical_names() -> None:
-    rows = _rows(HOLDOUT3)
-    tax = build_taxonomy()
-    assert len(rows) >= 200 and {r["split"] for r in rows} == {"holdout3"}
-    technical = {"software", "data", "infra", "security", "design", "product", "delivery", "legal"}
-    assert sum(r["area"] not in technical for r in rows) >= len(rows) / 2
-    assert sum(1 for r in rows if not r["topics"]) >= 10
-    assert not {r["id"] for r in rows} & {r["id"] for r in _rows()}
-    for r in rows:
-        for topic in r["topics"]:  # type: ignore[attr-defined]
-            assert topic in tax, (r["id"], topic)
-
-
-def test_holdout4_is_large_mostly_outside_software_varied_and_uses_canonical_names() -> None:
-    rows = _rows(HOLDOUT4)
-    tax = build_taxonomy()
-    assert len(rows) >= 200 and {r["split"] for r in rows} == {"holdout4"}
-    technical = {"software", "data", "infra", "noisy", "none"}
-    assert sum(r["area"] not in technical for r in rows) >= len(rows) / 2
-    assert sum(1 for r in rows if not r["topics"]) >= 10
-    assert len({t for r in rows for t in r["topics"]}) >= 150  # type: ignore[attr-defined]
-    ids = {r["id"] for r in rows}
-    assert len(ids) == len(rows)
-    assert not ids & ({r["id"] for r in _rows()} | {r["id"] for r in _rows(HOLDOUT3)})
-    for r in rows:
-        for topic in r["topics"]:  # type: ignore[attr-defined]
-            assert topic in tax, (r["id"], topic)
-
-
 def test_topic_extraction_on_every_unseen_split_together() -> None:
     unseen = [r for r in _rows() if r["split"] != "tuning"] + _rows(HOLDOUT3)
     precision, recall = _quality(unseen)
@@ -207,87 +155,82 @@ def test_topic_extraction_on_every_unseen_split_holdout4_included() -> None:
     assert recall >= MIN_ALL_UNSEEN_RECALL, f"recall {recall:.3f}"
 
 
-def test_tuning2_is_large_mostly_outside_software_and_uses_canonical_names() -> None:
-    rows = _rows(TUNING2)
-    tax = build_taxonomy()
-    assert len(rows) >= 200 and {r["split"] for r in rows} == {"tuning2"}
-    technical = {"software", "data", "infra", "noisy", "none"}
-    assert sum(r["area"] not in technical for r in rows) >= len(rows) / 2
-    assert sum(1 for r in rows if not r["topics"]) >= 10
-    ids = {r["id"] for r in rows}
-    assert len(ids) == len(rows)
-    assert not ids & ({r["id"] for r in _rows()} | {r["id"] for r in _rows(HOLDOUT3)})
-    for r in rows:
-        for topic in r["topics"]:  # type: ignore[attr-defined]
-            assert topic in tax, (r["id"], topic)
+# The areas a split file counts as software's (the rest are outside software).
+TECHNICAL = frozenset({"software", "data", "infra", "noisy", "none"})
 
 
-def test_topic_extraction_on_the_second_tuning_set() -> None:
-    precision, recall = _quality(_rows(TUNING2))
-    assert precision >= MIN_TUNING2_PRECISION, f"precision {precision:.3f}"
-    assert recall >= MIN_TUNING2_RECALL, f"recall {recall:.3f}"
+@dataclass(frozen=True, slots=True)
+class Split:
+    """What a split file (``matching_eval_<split>.jsonl``) must hold: at least `questions`
+    questions, at least `outside` of them outside software (areas not in `technical`), at least
+    `no_topic` with no topic and `skills` distinct labelled skills, and its own ids, the first
+    `first_id`, no other split uses; `fresh`: no question repeated, in it or from another split.
+    A tuning split also has floors under its precision and recall (the unseen ones are measured
+    together, above)."""
+
+    questions: int
+    first_id: int
+    outside: float = 0.5
+    no_topic: int = 10
+    skills: int = 0
+    fresh: bool = True
+    precision: float | None = None
+    recall: float | None = None
+    technical: frozenset[str] = TECHNICAL
 
 
-def test_tuning3_is_large_mostly_outside_software_and_uses_canonical_names() -> None:
-    rows = _rows(TUNING3)
-    tax = build_taxonomy()
-    assert len(rows) >= 150 and {r["split"] for r in rows} == {"tuning3"}
-    technical = {"software", "data", "infra", "noisy", "none"}
-    assert sum(r["area"] not in technical for r in rows) >= len(rows) / 2
-    assert sum(1 for r in rows if not r["topics"]) >= 10
-    ids = {r["id"] for r in rows}
-    assert len(ids) == len(rows) and min(ids) == 3001
-    others = [*_rows(), *_rows(HOLDOUT3), *_rows(TUNING2)]
-    assert not ids & {r["id"] for r in others}
-    for r in rows:
-        for topic in r["topics"]:  # type: ignore[attr-defined]
-            assert topic in tax, (r["id"], topic)
-
-
-def test_topic_extraction_on_the_third_tuning_set() -> None:
-    precision, recall = _quality(_rows(TUNING3))
-    assert precision >= MIN_TUNING3_PRECISION, f"precision {precision:.3f}"
-    assert recall >= MIN_TUNING3_RECALL, f"recall {recall:.3f}"
-
-
-# The later tuning splits, in the order they were written: (file, fewest questions, least share
-# outside software, fewest with no topic, fewest distinct labelled skills, precision and recall
-# floors). Each is checked against every split written before it.
-LATER_TUNING = {
-    "tuning4": (TUNING4, 200, 0.5, 10, 0, MIN_TUNING4_PRECISION, MIN_TUNING4_RECALL),
-    "tuning5": (TUNING5, 200, 0.6, 10, 100, MIN_TUNING5_PRECISION, MIN_TUNING5_RECALL),
-    "tuning6": (TUNING6, 150, 0.5, 15, 0, MIN_TUNING6_PRECISION, MIN_TUNING6_RECALL),
-    "tuning7": (TUNING7, 150, 0.6, 10, 140, MIN_TUNING7_PRECISION, MIN_TUNING7_RECALL),
+# Every split file but the first, in the order written; a new split is one more line.
+SPLITS = {
+    "holdout3": Split(
+        200,
+        609,
+        fresh=False,
+        technical=frozenset(
+            {"software", "data", "infra", "security", "design", "product", "delivery", "legal"}
+        ),
+    ),
+    "holdout4": Split(200, 9001, skills=150),
+    "tuning2": Split(200, 2001, fresh=False, precision=0.90, recall=0.84),
+    "tuning3": Split(150, 3001, fresh=False, precision=0.78, recall=0.77),
+    "tuning4": Split(200, 4001, precision=0.81, recall=0.77),
+    "tuning5": Split(200, 5001, outside=0.6, skills=100, precision=0.75, recall=0.68),
+    # written to catch false positives
+    "tuning6": Split(150, 6001, no_topic=15, precision=0.65, recall=0.72),
+    # topics said in everyday words
+    "tuning7": Split(150, 7001, outside=0.6, skills=140, precision=0.82, recall=0.96),
 }
 
 
-@pytest.mark.parametrize("split", list(LATER_TUNING))
-def test_a_later_tuning_split_is_varied_new_and_uses_canonical_names(split: str) -> None:
-    path, size, outside, no_topic, skills, _, _ = LATER_TUNING[split]
-    rows = _rows(path)
+def _split_rows(split: str) -> list[dict[str, object]]:
+    return _rows(EVAL.with_name(f"matching_eval_{split}.jsonl"))
+
+
+@pytest.mark.parametrize("split", list(SPLITS))
+def test_a_split_file_is_varied_new_and_uses_canonical_names(split: str) -> None:
+    want = SPLITS[split]
+    rows = _split_rows(split)
     tax = build_taxonomy()
-    assert len(rows) >= size and {r["split"] for r in rows} == {split}
-    technical = {"software", "data", "infra", "noisy", "none"}
-    assert sum(r["area"] not in technical for r in rows) >= outside * len(rows)
-    assert sum(1 for r in rows if not r["topics"]) >= no_topic
-    assert len({t for r in rows for t in r["topics"]}) >= skills  # type: ignore[attr-defined]
+    assert len(rows) >= want.questions and {r["split"] for r in rows} == {split}
+    assert sum(r["area"] not in want.technical for r in rows) >= want.outside * len(rows)
+    assert sum(1 for r in rows if not r["topics"]) >= want.no_topic
+    assert len({t for r in rows for t in r["topics"]}) >= want.skills  # type: ignore[attr-defined]
     ids = {r["id"] for r in rows}
-    assert len(ids) == len(rows) and min(ids) == int(split.removeprefix("tuning")) * 1000 + 1
-    earlier = [p for name, (p, *_) in LATER_TUNING.items() if name < split]
-    others = [*_rows(), *_rows(HOLDOUT3), *_rows(TUNING2), *_rows(TUNING3)]
-    others += [r for p in earlier for r in _rows(p)]
+    assert len(ids) == len(rows) and min(ids) == want.first_id  # type: ignore[type-var]
+    others = [*_rows(), *(r for name in SPLITS if name != split for r in _split_rows(name))]
     assert not ids & {r["id"] for r in others}
-    questions = {str(r["question"]).lower() for r in others}
-    own = [str(r["question"]).lower() for r in rows]
-    assert len(set(own)) == len(own) and not set(own) & questions
+    if want.fresh:
+        questions = {str(r["question"]).lower() for r in others}
+        own = [str(r["question"]).lower() for r in rows]
+        assert len(set(own)) == len(own) and not set(own) & questions
     for r in rows:
         for topic in r["topics"]:  # type: ignore[attr-defined]
             assert topic in tax, (r["id"], topic)
 
 
-@pytest.mark.parametrize("split", list(LATER_TUNING))
-def test_topic_extraction_on_a_later_tuning_split(split: str) -> None:
-    path, *_, least_precision, least_recall = LATER_TUNING[split]
-    precision, recall = _quality(_rows(path))
-    assert precision >= least_precision, f"precision {precision:.3f}"
-    assert recall >= least_recall, f"recall {recall:.3f}"
+@pytest.mark.parametrize("split", [name for name, s in SPLITS.items() if s.precision is not None])
+def test_topic_extraction_on_a_tuning_split(split: str) -> None:
+    want = SPLITS[split]
+    assert want.precision is not None and want.recall is not None
+    precision, recall = _quality(_split_rows(split))
+    assert precision >= want.precision, f"precision {precision:.3f}"
+    assert recall >= want.recall, f"recall {recall:.3f}"
