@@ -240,6 +240,17 @@ def _not_understood(word: str) -> ParseError:
     return ParseError(f"I don't understand `{word}`.{guess}")
 
 
+def _a_topic(action: str) -> bool:
+    return action.startswith("topic:")
+
+
+def _not_among_the_topics(action: str, printed: Sequence[Action] | None) -> bool:
+    """A typed ``topic:<name>`` while topic buttons are shown on that number and none is it:
+    a button not there (the platforms show only those), so the ones there are listed."""
+    shown = {a.id for a in printed or ()}
+    return _a_topic(action) and any(map(_a_topic, shown)) and action not in shown
+
+
 def _click(
     actor: c.Actor,
     action: str,
@@ -262,10 +273,10 @@ def _click(
             f"In the console, write the FAQ answer as a line: `faq {n} <your short answer>`"
         )
     command = c.button_command(actor, action, n)
-    if command is not None:
+    printed = buttons_on(n, action) if command is None or _a_topic(action) else None
+    if command is not None and not _not_among_the_topics(action, printed):
         # A lightning session is clicked by the number shown on it, as typed commands name it.
         return typed(command)
-    printed = buttons_on(n, action)
     if printed is None:  # nothing with buttons was printed on n here: what buttons there are
         return ParseError(
             f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "

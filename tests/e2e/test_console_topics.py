@@ -25,6 +25,17 @@ async def test_a_loosely_named_question_offers_pick_one_buttons(console: Console
     assert "mentors will read #1 as you wrote it" in out.one("only bob sees")
 
 
+async def test_a_topic_not_among_the_buttons_lists_the_ones_there(console: ConsoleDriver) -> None:
+    await console("as ana", "/mentor join account management", "as bob", f"/askmentor {LOOSE}")
+    said = (await console("click topic:facilities 1")).one("only bob sees").text
+    assert said.startswith("Sorry, there's no `topic:facilities` button on 1."), said
+    assert "click topic:account management 1 (account management)" in said
+    assert "click topic:other 1 (Something else)" in said
+    # A topic that is there is taken.
+    out = await console("click topic:account management 1")
+    assert "is about account management now" in out.one("only bob sees").text
+
+
 async def test_a_supported_loose_word_is_a_topic_without_asking(console: ConsoleDriver) -> None:
     out = await console(
         "as bob",
