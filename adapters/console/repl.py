@@ -21,7 +21,7 @@ from bot import commands as c
 from bot.actors import is_admin
 from bot.app import App
 from bot.clock import ManualClock
-from bot.emoji import canonical_emoji, emoji_set
+from bot.emoji import canonical_emoji, emoji_set, shown_emoji
 from bot.errors import StartupError
 from bot.flow.outbox import ReplyTo
 from bot.messages import Action
@@ -154,7 +154,27 @@ class ConsoleSession:
             return
         if isinstance(parsed, GiveKudos) and not await self._is_someone(parsed):
             return
+        if isinstance(parsed, c.HandleReaction) and not self._acted_on(parsed):
+            return
         await self._run(parsed)
+
+    def _acted_on(self, reaction: c.HandleReaction) -> bool:
+        """On the platforms any emoji may be added to a card and the bot passes over the ones
+        it does not act on; a console line that does nothing is told so (False)."""
+        claim = self.bus.config.claim
+        if canonical_emoji(reaction.emoji) in emoji_set([*claim.emoji, *claim.resolve_emoji]):
+            return True
+        typed = reaction.emoji
+        typed = f":{typed}:" if typed.isascii() else typed  # a name, as Slack writes it
+        self._tell(
+            [
+                f"{typed} does nothing here: react {shown_emoji(claim.emoji)} on a "
+                f"question to claim it, {shown_emoji(claim.resolve_emoji)} in its thread to "
+                "resolve it."
+            ],
+            reaction.actor.name,
+        )
+        return False
 
     def _buttons_seen(self, number: int, action: str) -> tuple[Action, ...] | None:
         """The buttons on `number` a mistyped `action` may have meant, that make sense now for

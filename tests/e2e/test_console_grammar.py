@@ -120,6 +120,23 @@ async def test_a_reaction_to_a_missing_question_says_what_the_bot_says_of_it_els
     assert said == ["There is no question #99. Check the number and try again."] * 3
 
 
+@pytest.mark.parametrize("emoji", ["👍", ":thumbsup:", "+1"])
+async def test_a_reaction_the_bot_does_not_act_on_says_which_ones_it_does(
+    console: ConsoleDriver, emoji: str
+) -> None:
+    await console("as bob", "/mentor join python, pandas", "as alice")
+    await console("/askmentor How do I group a pandas DataFrame by two columns and sum one?")
+    out = await console("as bob", f"react {emoji} 1")
+    said = out.one("only bob sees").text
+    shown = emoji if not emoji.isascii() else f":{emoji.strip(':')}:"
+    assert said == shown + (
+        " does nothing here: react ✋ on a question to claim it, ✅ in its thread to resolve it."
+    ), said
+    # 🙋 and :raised_hand: are claims as ✋ is: taken, not told off.
+    out = await console("react :raised_hand: 1")
+    assert "does nothing here" not in out.text and "claimed" in out.text, out
+
+
 async def test_blank_lines_and_comments_print_nothing(console: ConsoleDriver) -> None:
     assert await console("", "   ", "# a comment") == []
 
