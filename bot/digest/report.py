@@ -58,12 +58,8 @@ async def print_digest(
         if not workspaces and workspace:  # a usage error, as a wrong --week
             print(f"micromentor digest: {_not_found(workspace, every)}", file=sys.stderr)
             return 2
-        if not workspaces:
-            # Nothing set up yet: an honest, empty digest rather than an error.
-            print(
-                "micromentor digest: no workspace has been set up yet; the digest is empty",
-                file=sys.stderr,
-            )
+        nobody_yet = not workspaces
+        if nobody_yet:  # an honest, empty digest rather than an error (said once --week is good)
             workspaces = [_NOBODY_YET]
         weeks: list[IsoWeek] = []
         for ws in workspaces:  # every week checked before any digest is printed
@@ -81,7 +77,12 @@ async def print_digest(
                 )
                 return 2
             weeks.append(wanted)
-        if not week and workspaces[0] is not _NOBODY_YET:
+        if nobody_yet:
+            print(
+                "micromentor digest: no workspace has been set up yet; the digest is empty",
+                file=sys.stderr,
+            )
+        elif not week:
             # Chat's `/mentoradmin digest` and the dashboard show this week so far: an admin
             # comparing them is told why these figures differ, and how to see that week here.
             print(

@@ -136,6 +136,20 @@ def test_a_digest_before_any_workspace_is_empty_not_an_error(
     assert (tmp / "chart.png").read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.parametrize("week", ["2099-W01", "2026-W99"], ids=["future", "no such week"])
+def test_a_bad_week_before_any_workspace_is_only_the_error(
+    cli: tuple[Path, pytest.CaptureFixture[str]], week: str
+) -> None:
+    """No "the digest is empty" first, as if a digest had been made: only what to change."""
+    _, capsys = cli
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(["digest", "--week", week]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1, err
+    assert "no workspace" not in err and "week" in err.lower(), err
+
+
 def test_partial_slack_credentials_stop_run_with_what_is_missing(
     cli: tuple[Path, pytest.CaptureFixture[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
