@@ -266,6 +266,30 @@ def _not_seen(faq: FaqMatch, *, posted_from_draft: bool) -> list[FaqEntry]:
     return [e for e in faq.shown if e.number not in seen]
 
 
+def _stage_line(wanted: str, ranked: list[RankedMentor], names: dict[UserRef, str]) -> Text:
+    """What the asker hears about the career stage they asked for: whether the suggested
+    mentors are at it (or beyond), as far as their profiles say. The ``stage`` factor is
+    positive exactly for a mentor at the stage asked for or above it; a mentor who gave no
+    stage, or an earlier one, is not counted as one."""
+    asked = f"You asked to hear from someone at the {wanted} career stage or beyond"
+    at_stage = [r for r in ranked if r.factors.get("stage", 0.0) > 0]
+    if len(at_stage) == len(ranked):
+        return text(f"{asked}; I suggest such mentors first.")
+    if not at_stage:
+        return text(
+            f"{asked}, but none of the mentors suggested has given that stage or beyond in "
+            "their profile, so these are the best fits of any stage:"
+        )
+    who = ", ".join(names.get(r.ref, r.ref.id) for r in at_stage)
+    return text(
+        f"{asked}; of the mentors suggested, only ",
+        UserText(who),
+        " "
+        + ("is" if len(at_stage) == 1 else "are")
+        + " — the others are good fits at an earlier stage or one they haven't given.",
+    )
+
+
 def _confirmation(
     q: Question,
     ranked: list[RankedMentor],
@@ -297,12 +321,7 @@ def _confirmation(
         ),
     ]
     if q.wanted_stage and ranked:  # with nobody suggested, there is nobody to put first
-        parts.append(
-            text(
-                f"You asked to hear from someone at the {q.wanted_stage} career stage or beyond; "
-                "I suggest such mentors first."
-            )
-        )
+        parts.append(_stage_line(q.wanted_stage, ranked, names))
     if ranked:
         who_ = ", ".join(names.get(r.ref, r.ref.id) for r in ranked)
         parts.append(text("Suggested mentors: ", UserText(who_), "."))
@@ -331,7 +350,9 @@ def _confirmation(
                 "channel."
             )
         )
-    if waited is not None:
+    # How soon questions are usually claimed says nothing about one no mentor fits, nor about
+    # one whose mentors are all off work until later (`back` says when).
+    if waited is not None and ranked and back is None:
         parts.append(text(f"Questions here are usually claimed in {_about(waited)}."))
     else:
         parts.append(text("You'll get a thread with your mentor as soon as someone claims it."))

@@ -101,12 +101,68 @@ async def test_an_answered_similar_question_is_offered_to_the_next_asker(
 async def test_asking_for_a_career_stage_is_acknowledged_in_the_confirmation(
     with_mentors: ConsoleDriver,
 ) -> None:
+    await with_mentors("as bob", "/mentor stage lead")
     out = await with_mentors("as alice", f"/askmentor --senior {QUESTION}")
     confirmation = out.one("only alice sees", "Your question is #1")
     assert (
         "You asked to hear from someone at the senior career stage or beyond; "
         "I suggest such mentors first." in confirmation
     )
+
+
+async def test_a_career_stage_is_not_promised_for_mentors_who_have_not_given_it(
+    with_mentors: ConsoleDriver,
+) -> None:
+    # bob joined without a career stage: he is the best fit of any stage, not a senior one.
+    out = await with_mentors("as alice", f"/askmentor --senior {QUESTION}")
+    confirmation = out.one("only alice sees", "Your question is #1")
+    assert "I suggest such mentors first" not in confirmation
+    assert confirmation.lines[2:4] == (
+        "You asked to hear from someone at the senior career stage or beyond, but none of the "
+        "mentors suggested has given that stage or beyond in their profile, so these are the "
+        "best fits of any stage:",
+        "Suggested mentors: bob.",
+    )
+
+
+async def test_a_career_stage_names_only_the_suggested_mentors_at_it(
+    console: ConsoleDriver,
+) -> None:
+    await console(
+        "as bob",
+        "/mentor join pandas",
+        "/mentor stage senior",
+        "as carol",
+        "/mentor join pandas",
+        "/mentor stage early",
+    )
+    out = await console("as alice", f"/askmentor --senior {QUESTION}")
+    confirmation = out.one("only alice sees", "Your question is #1")
+    assert "I suggest such mentors first" not in confirmation
+    assert confirmation.lines[2:4] == (
+        "You asked to hear from someone at the senior career stage or beyond; of the mentors "
+        "suggested, only bob is — the others are good fits at an earlier stage or one they "
+        "haven't given.",
+        "Suggested mentors: bob, carol.",
+    )
+
+
+async def test_the_usual_claim_time_is_not_promised_for_a_question_no_mentor_fits(
+    with_mentors: ConsoleDriver,
+) -> None:
+    await with_mentors("as alice", f"/askmentor {QUESTION}", "as bob", "click claim 1")
+    out = await with_mentors(
+        "as frank", "/askmentor How do I write a Terraform module for an S3 bucket?"
+    )
+    confirmation = out.one("only frank sees", "Your question is #2")
+    assert "No mentor lists these topics yet" in confirmation
+    assert "usually claimed" not in confirmation
+    assert "You'll get a thread with your mentor as soon as someone claims it." in confirmation
+    # A question a mentor fits still hears how soon questions are usually claimed.
+    out = await with_mentors(
+        "as dave", "/askmentor How do I pivot a pandas DataFrame so months become columns?"
+    )
+    assert "usually claimed in under a minute" in out.one("only dave sees", "Your question is #3")
 
 
 async def test_a_career_stage_is_not_promised_when_no_mentor_is_suggested(

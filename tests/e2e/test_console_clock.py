@@ -58,6 +58,21 @@ async def test_a_clock_jump_past_the_re_post_still_re_posts_the_question_once(
     assert out.to("#mentoring") == [] and out.to("#mentor-admins") == []
 
 
+async def test_a_question_asked_after_hours_is_not_promised_the_usual_claim_time(
+    console: ConsoleDriver,
+) -> None:
+    await console("as bob", "/mentor join python, pandas", "/mentor hours Mon-Fri 09:00-17:00")
+    await console("as carol", ASK, "as bob", "react ✋ 1")  # Monday, in hours: claimed at once
+    out = await console("as dave", "/askmentor How do I merge two pandas DataFrames on a key?")
+    assert "usually claimed in under a minute" in out.one("only dave sees", "Thanks!")
+    await console("clock +104h")  # Fri 2026-11-27 18:00
+    out = await console("as alice", "/askmentor How do I pivot a pandas DataFrame by month?")
+    reply = out.one("only alice sees", "Thanks!")
+    assert "No mentor for this is at work right now; bob is back " in reply
+    assert "usually claimed" not in reply
+    assert "You'll get a thread with your mentor as soon as someone claims it." in reply
+
+
 async def test_a_question_asked_after_hours_waits_for_its_mentors_working_time(
     console: ConsoleDriver,
 ) -> None:
