@@ -384,9 +384,18 @@ class KudosSection(_Section):
 
 class LightningSection(_Section):
     min_questions: Annotated[int, Field(ge=2, le=1000)] = 5
+    # ... asked by at least this many different people (one person asking again and again is
+    # not demand); never more than min_questions, which caps it (see `min_distinct_askers`).
+    min_askers: Annotated[int, Field(ge=2, le=1000)] = 3
     window_days: Annotated[int, Field(ge=1, le=365)] = 28
     propose_to: Annotated[int, Field(ge=1, le=10)] = 3
     minutes: Annotated[int, Field(ge=5, le=120)] = 15
+
+    @property
+    def min_distinct_askers(self) -> int:
+        """The askers demand needs: `min_askers`, at most `min_questions` (a workspace that
+        lowered the question count to 2 still gets a proposal from 2 people asking)."""
+        return min(self.min_askers, self.min_questions)
 
 
 class MentorsSection(_Section):

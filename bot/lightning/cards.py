@@ -70,10 +70,18 @@ def lightning_card(
             f"before), or `/lightning join {s.number}`.",
         )
         actions = (Action("join", s.stored_id, "I'll join", "primary"),)
-    elif s.state is LightningState.HELD:
-        signed_up = f"{going} signed up" if going else "nobody signed up"
-        fields.append(("Held", text(f"{signed_up}{_rated(scores)}")))
+    elif s.state is LightningState.HELD and (going or scores):
+        fields.append(("Held", text(f"{going} signed up{_rated(scores)}")))
         body = text("This session took place. Thank you, ", UserText(speaker), "!")
+    elif s.state is LightningState.HELD:
+        # Its time passed with nobody signed up: it most likely didn't take place, so no thanks
+        # for a talk and no "held"; a kind word for offering it.
+        fields.append(("Signed up", text("nobody")))
+        body = text(
+            "This session's time has passed with nobody signed up. Thanks for offering it, ",
+            UserText(speaker),
+            " — `/lightning list` shows what's coming next.",
+        )
     else:
         body = text("This session was cancelled.")
     return ChatMessage(
@@ -103,13 +111,17 @@ def _call(call_link: str) -> Text:
     return text(" Join here: ", Link(call_link, call_link), ".") if call_link else text()
 
 
-def proposal_prompt(s: Lightning, *, asked: int, window_days: int) -> ChatMessage:
-    """The DM to a mentor who knows the topic: [I'll teach it] [Not now]."""
+def proposal_prompt(
+    s: Lightning, *, asked: int, askers: int | None, window_days: int
+) -> ChatMessage:
+    """The DM to a mentor who knows the topic: [I'll teach it] [Not now]. `askers`: how many
+    different people asked (None: not known any more)."""
+    people = "" if askers is None else f" from {askers} {'person' if askers == 1 else 'people'}"
     return ChatMessage(
         body=lines(
             [
                 text(
-                    f"⚡ {asked} questions about ",
+                    f"⚡ {asked} questions{people} about ",
                     UserText(s.topic),
                     f" came up in the last {window_days} days. Would you give a "
                     f"{s.minutes}-minute lightning session on it? People learn a lot from a "

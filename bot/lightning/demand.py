@@ -1,5 +1,6 @@
-"""Demand for a lightning session: enough questions on one topic within the window, and no
-session on it proposed in that window yet (pure; the reaction that acts on it is in `proposals`)."""
+"""Demand for a lightning session: enough questions on one topic within the window, from enough
+different people (one person asking again and again is not a crowd), and no session on it
+proposed in that window yet (pure; the reaction that acts on it is in `proposals`)."""
 
 from __future__ import annotations
 
@@ -27,13 +28,15 @@ def find_demand(
     *,
     now: datetime,
     min_questions: int,
+    min_askers: int,
     window_days: int,
     proposed: Collection[str] = (),
     topics: Collection[str] | None = None,
 ) -> list[Demand]:
-    """Topics (of `topics`, or all) with at least `min_questions` questions asked in the
-    `window_days` up to `now`, cancelled ones aside, leaving out topics in `proposed` (a
-    session on them was proposed in the window already). Most asked first."""
+    """Topics (of `topics`, or all) with at least `min_questions` questions asked by at least
+    `min_askers` different people in the `window_days` up to `now`, cancelled ones aside,
+    leaving out topics in `proposed` (a session on them was proposed in the window already).
+    Most asked first."""
     since = now - timedelta(days=window_days)
     per_topic: dict[str, list[Question]] = {}
     for q in questions:
@@ -51,6 +54,7 @@ def find_demand(
         for topic, qs in per_topic.items()
         if len(qs) >= min_questions
     ]
+    found = [d for d in found if len(d.askers) >= min_askers]
     return sorted(found, key=lambda d: (-len(d.question_ids), d.topic))
 
 

@@ -262,7 +262,7 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
     ws = await require_workspace(ctx, cmd.actor)
     if s.state is not LightningState.PROPOSED:
         if s.speaker == cmd.actor.user:
-            raise Refusal(f"Lightning session #{s.number} is yours already — thank you!")
+            raise Refusal(await _yours_already(ctx, cmd, s))
         names = await names_for(ctx, [s.speaker])
         raise Refusal(
             text(
@@ -294,6 +294,36 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
         )
     invited = await _announce(ctx, s, ws, speaker=cmd.actor.name, tz=tz)
     ctx.reply(_scheduled_reply(s, tz, invited, ctx.clock.now()))
+
+
+async def _yours_already(ctx: Context, cmd: AcceptLightning, s: Lightning) -> Text:
+    """The speaker accepts their own session again: what it stands at. A time or title other
+    than the session's is not taken silently: the time changes with `/lightning move`."""
+    if s.state is not LightningState.SCHEDULED or s.starts_at is None:
+        return text(f"Lightning session #{s.number} is yours already — thank you!")
+    tz = await actor_timezone(ctx, cmd.actor)
+    when = when_text(s.starts_at, tz)
+    other_time = to_utc(cmd.starts_at, tz) != s.starts_at
+    other_title = " ".join(cmd.title.split()) != s.title
+    if not (other_time or other_title):
+        return text(
+            "Lightning session ",
+            named(s, number=f"#{s.number}"),
+            f" is yours already, on {when} — thank you!",
+        )
+    changes = (
+        f" To give it a new time: `/lightning move {s.number} <YYYY-MM-DD HH:MM>`."
+        if other_time
+        else ""
+    )
+    if other_title:
+        changes += " Its title stays as announced."
+    return text(
+        "Lightning session ",
+        named(s, number=f"#{s.number}"),
+        f" is yours already and scheduled for {when}: nothing was changed.",
+        changes,
+    )
 
 
 async def decline_lightning(cmd: DeclineLightning, ctx: Context) -> None:
@@ -532,7 +562,8 @@ async def _speakers_session(
     if s.state is LightningState.PROPOSED:
         raise Refusal(f"Nobody has taken lightning session #{s.number} yet: nothing to {verb}.")
     if s.state is LightningState.HELD:
-        raise Refusal(f"Lightning session #{s.number} has taken place already.")
+        # (Not "took place": its time may have passed with nobody signed up.)
+        raise Refusal(f"Lightning session #{s.number} is over already: its time has passed.")
     if s.state is not LightningState.SCHEDULED:
         if verb == "cancel":
             raise Refusal(f"Lightning session #{s.number} is cancelled already.")

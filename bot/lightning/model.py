@@ -14,7 +14,7 @@ __all__ = ["HeldSession", "Lightning", "LightningState", "Rsvp"]
 class LightningState(StrEnum):
     PROPOSED = "proposed"  # the bot asked mentors to teach it; nobody has taken it yet
     SCHEDULED = "scheduled"  # a speaker, a title and a time: announced, taking sign-ups
-    HELD = "held"  # its time has passed: attendees rate it
+    HELD = "held"  # its time has passed: attendees rate it (nobody signed up: not counted held)
     CANCELLED = "cancelled"
 
 

@@ -95,7 +95,8 @@ async def schedule_demand_check(event: QuestionAsked, ctx: Context) -> None:
 
 async def check_demand(ctx: Context, nudge: Nudge, now: datetime) -> None:
     """For each topic of the question with no session proposed in the window, count the
-    window's questions on it; at `min_questions`, propose a session to the best mentors."""
+    window's questions on it; at `min_questions` from `min_askers` different people, propose a
+    session to the best mentors."""
     reads = await ctx.reads()
     q = await reads.questions.get(nudge.question_id) if nudge.question_id else None
     if q is None or not q.topics:
@@ -115,6 +116,7 @@ async def check_demand(ctx: Context, nudge: Nudge, now: datetime) -> None:
             asked,
             now=now,
             min_questions=cfg.min_questions,
+            min_askers=cfg.min_distinct_askers,
             window_days=cfg.window_days,
             topics={topic},
         )
@@ -149,7 +151,7 @@ async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question])
     for mentor in s.invited:
         ctx.outbox.dm(
             mentor,
-            proposal_prompt(s, asked=len(asked), window_days=cfg.window_days),
+            proposal_prompt(s, asked=len(asked), askers=len(askers), window_days=cfg.window_days),
             workspace=s.workspace,
         )
 
@@ -255,7 +257,11 @@ async def invite_next_mentors(ctx: Context, s: Lightning) -> None:
         ctx.outbox.dm(
             r.ref,
             proposal_prompt(
-                s, asked=len(asked) or len(s.question_ids), window_days=cfg.window_days
+                s,
+                asked=len(asked) or len(s.question_ids),
+                # Questions gone from the window since: their askers are not known here.
+                askers=len({a.asker for a in asked}) if asked else None,
+                window_days=cfg.window_days,
             ),
             workspace=s.workspace,
         )

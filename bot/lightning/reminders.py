@@ -1,5 +1,6 @@
 """A scheduled session's nudges: reminders a day and 15 minutes before (with the call link when
-there is one), and at its end: held, thanks to the speaker, a rating prompt to who signed up."""
+there is one), and at its end: held, thanks to the speaker, a rating prompt to who signed up
+(or, when nobody signed up, one kind word to the speaker: no thanks for a talk not given)."""
 
 from __future__ import annotations
 
@@ -62,24 +63,28 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
         show_card(ctx, s, ws)
     for r in rsvps:
         ctx.outbox.dm(r.user, rating_prompt(s), workspace=s.workspace)
-    if s.speaker is not None:
-        names = await names_for(ctx, [s.speaker])
-        going = len(rsvps)  # those asked to rate it: a forgotten sign-up is nobody
-        ctx.outbox.dm(
-            s.speaker,
-            ChatMessage(
-                body=text(
-                    "Thank you for teaching ",
-                    named(s),
-                    ", ",
-                    who(s.speaker, names, mention=False),
-                    f"! {going} {'person' if going == 1 else 'people'} signed up. "
-                    + (
-                        "I've asked them to rate it; your points come with the first rating."
-                        if going
-                        else "Nobody signed up this time — thanks for offering all the same."
-                    ),
-                )
-            ),
-            workspace=s.workspace,
+    if s.speaker is None:
+        return
+    names = await names_for(ctx, [s.speaker])
+    going = len(rsvps)  # those asked to rate it: a forgotten sign-up is nobody
+    if going:
+        said = text(
+            "Thank you for teaching ",
+            named(s),
+            ", ",
+            who(s.speaker, names, mention=False),
+            f"! {going} {'person' if going == 1 else 'people'} signed up. "
+            "I've asked them to rate it; your points come with the first rating.",
         )
+    else:
+        # Nobody to talk to: no thanks for a talk that most likely didn't happen, said once.
+        said = text(
+            "Nobody signed up for ",
+            named(s),
+            " this time, ",
+            who(s.speaker, names, mention=False),
+            " — that happens, and thank you for offering it. Another day or time may suit "
+            "more people: `/lightning propose <topic> <YYYY-MM-DD HH:MM> <title>` offers it "
+            "again.",
+        )
+    ctx.outbox.dm(s.speaker, ChatMessage(body=said), workspace=s.workspace)

@@ -35,7 +35,8 @@ class HeldLine:
 class CommunityWeek:
     kudos: int = 0
     badges: tuple[tuple[str, int], ...] = ()  # (badge id, how many earned it), most first
-    lightning: tuple[HeldLine, ...] = ()
+    lightning: tuple[HeldLine, ...] = ()  # held: someone signed up
+    unattended: int = 0  # sessions whose time passed with nobody signed up (not held)
     month: str = ""  # e.g. "December 2026"
     helpers: tuple[tuple[str, int], ...] = ()  # (name, points this month), most first
 
@@ -53,7 +54,10 @@ async def community_week(
     """The figures of ``[start, end)``; helpers earned their points from `month_start` to `end`."""
     kudos = await uow.kudos.count_between(workspace, start, end)
     earned = Counter(b.badge for b in await uow.badges.earned_between(workspace, start, end))
-    held = await uow.lightning.held_between(workspace, start, end)
+    ended = await uow.lightning.held_between(workspace, start, end)
+    # Nobody signed up (a forgotten one's rating still counts): it most likely didn't take
+    # place, so it is not "held"; counted apart.
+    held = [h for h in ended if h.attendees or h.ratings]
     helpers = await uow.points.leaderboard(workspace, since=month_start, until=end, limit=top)
     people = await uow.people.get_many(
         [h.session.speaker for h in held if h.session.speaker] + [ref for ref, _ in helpers]
@@ -79,6 +83,7 @@ async def community_week(
             )
             for h in held
         ),
+        unattended=len(ended) - len(held),
         month=month,
         # A forgotten person's points stay, attributed to nobody: never their tombstone id.
         helpers=tuple(
@@ -111,9 +116,12 @@ def community_lines(
                 UserText(h.speaker),
                 f" ({h.attendees} signed up{rated})",
             ]
+        if c.unattended:
+            parts.append(f"; {c.unattended} more had nobody signed up")
         out.append(text(Bold(f"Lightning sessions held: {len(c.lightning)} — "), *parts))
     else:
-        out.append(text(Bold("Lightning sessions held: "), "none this week"))
+        nobody = f" ({c.unattended} had nobody signed up)" if c.unattended else ""
+        out.append(text(Bold("Lightning sessions held: "), f"none this week{nobody}"))
     if c.helpers and list(c.helpers) == list(week_thanked):
         out.append(
             text(Bold(f"Most helpful in {c.month}: "), "the same as this week's most thanked.")

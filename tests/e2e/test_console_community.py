@@ -35,7 +35,9 @@ async def test_the_fifth_question_proposes_a_session_to_bob(console: ConsoleDriv
     assert not [dm for dm in out.to("DM bob") if "⚡" in dm.text]  # (lesson 1 came on join)
     out = await console("as eve", f"/askmentor {QUESTIONS[4]}")
     proposal = out.one("DM bob")
-    assert proposal.lines[0].startswith("⚡ 5 questions about pandas came up in the last 28 days.")
+    assert proposal.lines[0].startswith(
+        "⚡ 5 questions from 5 people about pandas came up in the last 28 days."
+    )
     assert proposal.lines[-1] == (
         "[I'll teach it → /lightning accept 1 <YYYY-MM-DD HH:MM> <title>] "
         "[Not now → click notnow 1]"
@@ -49,7 +51,9 @@ async def test_a_mentor_who_joins_after_everyone_said_not_now_is_asked(
     assert not [dm for dm in out.to("DM bob") if "⚡" in dm.text]
     out = await demand("as carol", "/mentor join pandas")
     proposal = out.one("DM carol", "⚡")
-    assert proposal.lines[0].startswith("⚡ 5 questions about pandas came up in the last 28 days.")
+    assert proposal.lines[0].startswith(
+        "⚡ 5 questions from 5 people about pandas came up in the last 28 days."
+    )
     assert proposal.lines[-1].endswith("[Not now → click notnow 1]")
     out = await demand("as dave", "/mentor join rust")  # can't teach it: not asked
     assert not [dm for dm in out.to("DM dave") if "⚡" in dm.text]
@@ -191,7 +195,7 @@ async def test_leave_from_a_reminder_or_as_a_command_takes_you_off_the_list(
     assert out.one("only dan sees").text == off and out.one("only eve sees").text == off
     out = await console("clock +23h", "clock +45m", "clock +30m")
     assert out.to("DM dan") == [] and out.to("DM eve") == []  # no reminder, no rating prompt
-    assert "Held: nobody signed up" in out.to("#mentoring")[-1].lines
+    assert "Signed up: nobody" in out.to("#mentoring")[-1].lines
 
 
 async def test_the_speaker_sees_their_own_session_listed_without_a_join_hint(

@@ -38,7 +38,7 @@ def test_demo_tours_every_flow_without_errors(tmp_path: Path) -> None:
         "Still open",
         "[#mentor-admins] Micromentor weekly digest",
         "[only dave sees] Sorry, `/mentoradmin stats` is for admins.",
-        "[DM bob] ⚡ 5 questions about pandas came up in the last 28 days.",
+        "[DM bob] ⚡ 5 questions from 4 people about pandas came up in the last 28 days.",
         "[#mentoring] ⚡ Lightning session #1: groupby, pivot and merge in 15 minutes",
         "Going: 2 signed up",
         "is tomorrow: Wed 2026-11-25 15:00 UTC",

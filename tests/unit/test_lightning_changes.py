@@ -154,7 +154,7 @@ async def test_a_session_that_has_started_or_is_not_taken_cannot_be_changed(core
     assert said == f"Lightning session #{n} has started; it ends on its own."
     await at(core, AT + timedelta(minutes=15))
     said = await core.reply(CancelLightning(core.actor("bob"), n))
-    assert said == f"Lightning session #{n} has taken place already."
+    assert said == f"Lightning session #{n} is over already: its time has passed."
 
 
 async def test_a_new_time_too_soon_or_the_same_changes_nothing(core: Core) -> None:

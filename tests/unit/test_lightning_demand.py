@@ -35,8 +35,10 @@ def asked(
 def demand(
     questions: list[Question], *, proposed: frozenset[str] = frozenset()
 ) -> list[tuple[str, int]]:
-    """(topic, questions) found with the defaults: 5 questions within 28 days."""
-    found = find_demand(questions, now=START, min_questions=5, window_days=28, proposed=proposed)
+    """(topic, questions) found with the defaults: 5 questions from 3 people within 28 days."""
+    found = find_demand(
+        questions, now=START, min_questions=5, min_askers=3, window_days=28, proposed=proposed
+    )
     return [(d.topic, len(d.question_ids)) for d in found]
 
 
@@ -70,7 +72,7 @@ def test_each_topic_of_a_question_counts_and_the_most_asked_comes_first() -> Non
 
 def test_a_question_listing_a_topic_twice_counts_once_and_askers_are_distinct() -> None:
     qs = [asked(i, "git", "git") for i in range(1, 6)]
-    [found] = find_demand(qs, now=START, min_questions=5, window_days=28)
+    [found] = find_demand(qs, now=START, min_questions=5, min_askers=3, window_days=28)
     assert found.question_ids == (1, 2, 3, 4, 5)
     assert len(found.askers) == 5
 
@@ -115,7 +117,7 @@ async def test_the_fifth_question_on_a_topic_proposes_a_session_to_the_best_ment
     ]
     assert {user for user, _ in sent} == {BOB, Core.user("carol")}
     _, message = sent[0]
-    assert "5 questions about pandas came up in the last 28 days" in message.plain()
+    assert "5 questions from 5 people about pandas came up in the last 28 days" in message.plain()
     assert [a.id for a in message.actions] == ["teach", "notnow"]
     [s] = core.db.rows("lightning")
     assert (s.topic, s.state, len(s.question_ids)) == ("pandas", LightningState.PROPOSED, 5)
