@@ -204,13 +204,18 @@ def _covered_by(c: TopicCoverage) -> str:
     """Who covers a gap, as the chat digest says it: "no mentors", "only 1 mentor", and the
     mentors with a related skill besides."""
     said = (
-        "no mentors"
+        ("no mentor lists it" if c.related else "no mentors")
         if not c.mentors
         else "only 1 mentor"
         if c.mentors == 1
         else (f"{c.mentors} mentors")
     )
-    return f"{said}; {c.related} more with a related skill" if c.related else said
+    if not c.related:
+        return said
+    # "more" only after some who list the topic itself ("no mentors; 1 more" misleads).
+    if c.mentors:
+        return f"{said}; {c.related} more with a related skill"
+    return f"{said}; {c.related} {'has' if c.related == 1 else 'have'} a related skill"
 
 
 def _rating(t: WeekTally) -> str:

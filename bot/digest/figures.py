@@ -218,15 +218,23 @@ class Digest:
 def _listing(c: TopicCoverage) -> str:
     """Who covers a gap: "no mentors", "only 1 mentor", "2 mentors", and the related ones."""
     said = (
-        "no mentors"
+        ("no mentor lists it" if c.related else "no mentors")
         if not c.mentors
         else "only 1 mentor"
         if c.mentors == 1
         else (f"{c.mentors} mentors")
     )
     if c.related:
-        said += f"; {c.related} more with a related skill"
+        said += "; " + _related(c)
     return said
+
+
+def _related(c: TopicCoverage) -> str:
+    """The mentors with a related skill: "more" only after some who list the topic itself
+    ("no mentors; 1 more" would read as if there were one)."""
+    if c.mentors:
+        return f"{c.related} more with a related skill"
+    return f"{c.related} {'has' if c.related == 1 else 'have'} a related skill"
 
 
 def build_digest(

@@ -33,7 +33,8 @@ COMMENTS_SHOWN = 10
 
 
 def _asker(q: Question, names: dict[UserRef, str]) -> Text:
-    return text(ANONYMOUS + " asker") if q.anonymous else who(q.asker, names, mention=False)
+    """After "asker: ": who asked, or that they are anonymous."""
+    return text(ANONYMOUS) if q.anonymous else who(q.asker, names, mention=False)
 
 
 def _where(q: Question) -> Text:
@@ -90,9 +91,13 @@ async def low_rating_to_admins(ctx: Context, nudge: Nudge, now: datetime) -> Non
             Bold("Low rating: "),
             "the help on ",
             _where(q),
-            f" was rated {feedback.score}/5 by its asker (",
-            _asker(q, names),
-            ") — mentor ",
+            # "by its anonymous asker", or "by its asker (alice)": no asker said twice.
+            *(
+                (f" was rated {feedback.score}/5 by its {ANONYMOUS} asker",)
+                if q.anonymous
+                else (f" was rated {feedback.score}/5 by its asker (", _asker(q, names), ")")
+            ),
+            " — mentor ",
             who(q.mentor, names, mention=False),
             ".",
         )

@@ -59,6 +59,13 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
             else "1 (hard to follow) to 5 (very clear)"
         )
         raise Refusal(f"Ratings go from {scale}.")
+    # Before whose buttons they are: there are no prompts to mix up until the session is
+    # resolved, so a click (or a typed one) earlier hears why nothing can be rated yet.
+    if q.state not in _RATEABLE:
+        closed = _NOTHING_TO_RATE.get(q.state)
+        if closed is not None:
+            raise Refusal(closed.format(n=q.number))
+        raise Refusal(f"#{q.number} isn't finished yet; you can rate it once it's resolved.")
     if cmd.role is not None and cmd.role != role:
         # Both prompts sit in the same thread: a click on the other person's is theirs to give.
         theirs = (
@@ -71,11 +78,6 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
             f"Those buttons are for the other person: with them {theirs} on #{q.number}. "
             f"Yours are on the prompt addressed to you ({yours})."
         )
-    if q.state not in _RATEABLE:
-        closed = _NOTHING_TO_RATE.get(q.state)
-        if closed is not None:
-            raise Refusal(closed.format(n=q.number))
-        raise Refusal(f"#{q.number} isn't finished yet; you can rate it once it's resolved.")
     comment = _clean_comment(cmd.comment)
     now = ctx.clock.now()
     added = await ctx.uow.feedback.add(

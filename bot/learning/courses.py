@@ -23,8 +23,12 @@ __all__ = [
 ]
 
 # The last lesson's footer: the course is complete once its quick check is answered (`COMPLETE`
-# is then said), not while those buttons still wait above it.
-_LAST = "That was the last lesson: answer its quick check above to complete the course."
+# is then said), not while its buttons still wait. They come after the footer on every
+# platform (console, Slack's actions block, Discord's components under the embed): below it.
+_LAST = (
+    "That was the last lesson: answer its quick check with the buttons below to complete the "
+    "course."
+)
 COMPLETE = "Course complete. Thank you! 🎓"
 _QUOTES = "\"'“”‘’"
 _TITLES = {Track.MENTEE: "Asking well", Track.MENTOR: "Running a short session"}

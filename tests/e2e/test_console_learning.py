@@ -73,6 +73,9 @@ async def test_a_new_mentee_and_a_new_mentor_are_walked_through_their_first_week
     # complete only once that check is answered.
     assert last.index("Quick check:") < last.index("That was the last lesson")
     assert "course complete" not in last.lower() and "/mentor learn stop" not in last
+    # It points at the check's buttons where they are: printed below it.
+    footer = last.index("answer its quick check with the buttons below")
+    assert footer < last.index("→ click mentor:")
     out = await console("as bob", "/mentor learn")
     assert "the last one's quick check is not answered yet" in out.one("only bob sees").text
     out = await console("click mentor:2 5")

@@ -112,6 +112,17 @@ async def test_export_of_nobody_and_by_a_non_admin_are_refused(console: ConsoleD
     assert "for admins" in out.one("only dave sees").text
 
 
+async def test_forgetting_someone_never_seen_says_so_and_asks_no_confirm(
+    console: ConsoleDriver,
+) -> None:
+    out = await console("as admin", "/mentoradmin forget zed")
+    said = out.one("only admin sees").text
+    assert said.startswith("There's nothing of zed to erase here."), said
+    assert "confirm" not in said and "for good" not in said
+    async with console.app.uow_factory() as uow:
+        assert await uow.audit.recent([WS], limit=5, action="forget") == []
+
+
 async def test_forget_asks_first_then_erases_name_texts_and_comments(
     console: ConsoleDriver,
 ) -> None:

@@ -216,6 +216,18 @@ async def test_the_mentor_pressing_the_askers_rating_is_refused_politely(
     assert "how clear #1 was 4/5" in out.one("only bob sees")
 
 
+async def test_the_other_persons_rating_button_before_the_resolve_says_it_isnt_finished(
+    console: ConsoleDriver,
+) -> None:
+    # No prompt exists yet: nothing "addressed to you" to point at; the same as `rate:` says.
+    await session(console)
+    out = await console("as alice", "click clarity:3 1")
+    said = out.one("only alice sees").text
+    assert said == "#1 isn't finished yet; you can rate it once it's resolved.", said
+    out = await console("click rate:3 1")
+    assert out.one("only alice sees").text == said
+
+
 async def test_the_asker_corrects_a_wrong_click_within_ten_minutes(console: ConsoleDriver) -> None:
     await session(console)
     await console("as alice", "click resolve 1", "click rate:1 1", "clock +5m")

@@ -81,6 +81,17 @@ async def test_a_click_on_the_other_persons_rating_prompt_is_refused(
     assert core.db.rows("feedback") == []
 
 
+@pytest.mark.parametrize(("clicker", "role"), [("alice", "mentor"), ("bob", "asker")])
+async def test_the_other_persons_buttons_before_the_resolve_say_it_isnt_finished(
+    core: Core, clicker: str, role: str
+) -> None:
+    # No prompt exists yet, so there is none "addressed to you" to point at.
+    n = await core.claimed()
+    said = await core.reply(RateSession(core.actor(clicker), n, 3, role=role))
+    assert said == f"#{n} isn't finished yet; you can rate it once it's resolved."
+    assert core.db.rows("feedback") == []
+
+
 async def test_a_wrong_click_corrected_to_five_gives_the_good_rating_points_once(
     core: Core,
 ) -> None:

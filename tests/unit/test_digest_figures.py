@@ -153,6 +153,27 @@ def test_mentors_with_a_related_skill_are_said_beside_a_topics_own_mentors() -> 
     assert "(1 asked, only 1 mentor; 2 more with a related skill)" in body
 
 
+@pytest.mark.parametrize(
+    ("related", "said"),
+    [
+        (["carol"], "(1 asked, no mentor lists it; 1 has a related skill)"),
+        (["carol", "dave"], "(1 asked, no mentor lists it; 2 have a related skill)"),
+    ],
+)
+def test_a_gap_nobody_lists_counts_the_related_mentors_without_saying_more(
+    related: list[str], said: str
+) -> None:
+    # "no mentors; 1 more with a related skill" read as if there were one mentor already.
+    digest = _week_digest(
+        WeekTally(asked=1, topics=(("salary negotiation", 1),)),
+        mentors=[_mentor(name, "negotiation") for name in related],
+        related={"salary negotiation": {"negotiation"}},
+    )
+    body = digest_message(digest).plain()
+    assert said in body, body
+    assert "more with a related skill" not in body
+
+
 def test_digest_text_shows_change_against_last_week_and_never_names_askers() -> None:
     questions, feedback, points = hand_built_week()
     this = tally_questions(questions, feedback, points, top_mentors=5)

@@ -96,7 +96,8 @@ async def test_the_next_lessons_come_one_a_day_until_the_course_is_complete(core
     # The last lesson says so after its quick check, which completes the course (no `stop`).
     assert last.index("Quick check:") < last.index("That was the last lesson")
     assert last.rstrip().endswith(
-        "That was the last lesson: answer its quick check above to complete the course."
+        "That was the last lesson: answer its quick check with the buttons below to complete the "
+        "course."
     )
     assert "/mentor learn stop" not in last
     assert "/mentor learn stop" in lessons_to(core, core.user("alice"))[-2]

@@ -80,9 +80,26 @@ async def test_an_anonymous_askers_low_rating_keeps_them_anonymous(core: Core) -
     await window_closes(core)
     await core.handle(CommentOnSession(core.actor("alice"), n, "Not what I needed."))
     posts = to_admins(core)
-    assert "by its asker (anonymous asker)" in posts[0]
+    assert posts[0].startswith(
+        f"Low rating: the help on #{n} was rated 1/5 by its anonymous asker — mentor bob."
+    ), posts[0]
     assert all("alice" not in p for p in posts)
     assert posts[1] == f"Comment on a low rating of #{n} (1/5, by its asker): Not what I needed."
+
+
+async def test_a_low_clarity_rating_of_an_anonymous_question_says_asker_once(
+    core: Core,
+) -> None:
+    await core.join("bob", "python", "pandas")
+    n = await core.ask("alice", anonymous=True)
+    await core.claim("bob", n)
+    await core.resolve("alice", n)
+    await core.handle(RateSession(core.actor("bob"), n, 1))
+    await window_closes(core)
+    [post] = to_admins(core)
+    assert post.startswith(
+        f"Low rating: mentor bob rated the clarity of #{n} 1/5 (asker: anonymous)."
+    ), post
 
 
 async def test_a_mentors_low_clarity_rating_reaches_the_admins_too(core: Core) -> None:
