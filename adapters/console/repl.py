@@ -25,6 +25,7 @@ from bot.emoji import canonical_emoji, emoji_set, shown_emoji
 from bot.errors import StartupError
 from bot.flow.outbox import ReplyTo
 from bot.messages import Action
+from bot.privacy.commands import ForgetPerson
 from bot.recognition.commands import GiveKudos
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from bot.textcommands import ParseError
@@ -152,7 +153,7 @@ class ConsoleSession:
         if isinstance(parsed, Meta):
             await self._meta(parsed)
             return
-        if isinstance(parsed, GiveKudos) and not await self._is_someone(parsed):
+        if isinstance(parsed, GiveKudos | ForgetPerson) and not await self._is_someone(parsed):
             return
         if isinstance(parsed, c.HandleReaction) and not self._acted_on(parsed):
             return
@@ -169,8 +170,8 @@ class ConsoleSession:
         self._tell(
             [
                 f"{typed} does nothing here: react {shown_emoji(claim.emoji)} on a "
-                f"question to claim it, {shown_emoji(claim.resolve_emoji)} in its thread to "
-                "resolve it."
+                f"question to claim it; its asker's {shown_emoji(claim.resolve_emoji)} in the thread "
+                "or on the question resolves it."
             ],
             reaction.actor.name,
         )
@@ -183,28 +184,35 @@ class ConsoleSession:
         groups = self.gateway.buttons_on(number, user=user)
         return None if groups is None else offered(groups, action, self._standing)
 
-    async def _is_someone(self, kudos: GiveKudos) -> bool:
+    async def _is_someone(self, command: GiveKudos | ForgetPerson) -> bool:
         """Slack and Discord take a real member; a console name is typed: kudos go only to a
         user of this console (someone `as` made, or the bot has recorded), never to a made-up
-        name that would get points. Else the giver is told who is here; False."""
-        if kudos.to in self._met:
+        name that would get points, and a forget names someone this console knows (a typo is
+        not answered as if there were someone to erase). Else the typist is told who is here;
+        False. (Anyone the bot has recorded counts, whatever they did: an anonymous asker is
+        as known as anyone else, so this tells nobody who asked anonymously.)"""
+        if isinstance(command, GiveKudos):
+            who, typed, done = command.to, command.to_name, "no kudos were sent"
+            new = f" Someone new? `as {typed}` brings them in; then thank them again."
+        else:
+            who, typed, done = command.person, command.name, "there's nothing to erase"
+            new = ""
+        if who in self._met:
             return True
         async with self.app.uow_factory(read_only=True) as uow:
-            if await uow.people.get(kudos.to) is not None:
+            if await uow.people.get(who) is not None:
                 return True
             seen, total = await uow.people.seen_in(WORKSPACE, "", limit=_NAMES_SHOWN)
         others = [*self._met.values(), *(name for _, name, _, _ in seen)]
-        names = [n for n in dict.fromkeys(others) if n != kudos.actor.name]
+        names = [n for n in dict.fromkeys(others) if n != command.actor.name]
         cut = len(names) > _NAMES_SHOWN or total > len(seen)
         shown = ", ".join(names[:_NAMES_SHOWN]) + (", …" if cut else "")
         here = f"People here: {shown}." if names else "Nobody else is here yet."
         self._tell(
             [
-                f"I don't know anyone called {kudos.to_name} in this console, so no kudos were "
-                f"sent. {here} Someone new? `as {kudos.to_name}` brings them in; then thank "
-                "them again.",
+                f"I don't know anyone called {typed} in this console, so {done}. {here}{new}",
             ],
-            kudos.actor.name,
+            command.actor.name,
         )
         return False
 

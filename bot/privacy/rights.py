@@ -223,25 +223,6 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     # Computed before the erasing below: the workspaces that hold the person's records.
     theirs = await ctx.uow.privacy.workspaces_of(cmd.person)
     if not cmd.confirmed:
-        if await _nothing_to_erase(ctx, cmd, theirs):
-            # Nothing to confirm. The same words for someone never seen (a name or id nobody
-            # used here) and for someone the admin cannot see (who only asked anonymously):
-            # telling them apart would tell the admin that someone asked anonymously. What is
-            # stored of the latter, `confirm` still erases, and so does the operator.
-            raise Refusal(
-                text(
-                    "There's nothing of ",
-                    UserText(name),
-                    " to erase"
-                    + (
-                        ""
-                        if cmd.everywhere
-                        else " here. Whoever runs Micromentor can erase anything stored about "
-                        f"them with `micromentor people delete {cmd.person.key()}`"
-                    )
-                    + ".",
-                )
-            )
         mentoring = any(p.active for p in await ctx.uow.mentors.of_person(cmd.person))
         ctx.reply(
             text(
@@ -254,7 +235,18 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
             )
         )
         return
-    shown = await _shown(ctx, cmd)
+    # What an admin's export would have shown them (never the anonymous questions): what they
+    # hear back may not tell more, or forgetting would say whether someone asked anonymously.
+    shown = (
+        cmd.everywhere
+        or (
+            await ctx.uow.privacy.person_data(
+                cmd.person, workspace=cmd.actor.workspace, anonymous=False
+            )
+        ).found()
+        # Admin actions they took: every admin of the workspace reads them in the audit trail.
+        or bool(await ctx.uow.audit.recent([cmd.actor.workspace], limit=1, actor=cmd.person))
+    )
     seen = {ws for ws in theirs if await ctx.uow.people.is_seen_in(ws, cmd.person)}
     await step_down(
         ctx, cmd.person, cmd.actor.workspace, name=name, why="is no longer here", everywhere=True
@@ -309,38 +301,6 @@ async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
         ctx.reply(text("There was nothing of ", UserText(name), " left to erase."))
         return
     ctx.reply(text("Done: ", UserText(name), f" is forgotten{counted}.", _withdrawn(withdrawn)))
-
-
-async def _shown(ctx: Context, cmd: ForgetPerson) -> bool:
-    """Whether the person has records the admin may see: what an admin's export would have
-    shown them (never the anonymous questions). What they hear back may not tell more, or
-    forgetting would say whether someone asked anonymously."""
-    return (
-        cmd.everywhere
-        or (
-            await ctx.uow.privacy.person_data(
-                cmd.person, workspace=cmd.actor.workspace, anonymous=False
-            )
-        ).found()
-        # Admin actions they took: every admin of the workspace reads them in the audit trail.
-        or bool(await ctx.uow.audit.recent([cmd.actor.workspace], limit=1, actor=cmd.person))
-    )
-
-
-async def _nothing_to_erase(ctx: Context, cmd: ForgetPerson, theirs: set[WorkspaceRef]) -> bool:
-    """What a confirmed forget would answer "nothing left to erase" to, read before erasing:
-    nothing stored about the person's id (no person row, question, mentor profile, rating…,
-    `forget` would change no row), or nothing the admin may see (`_shown`), no open question
-    of theirs to withdraw and no FAQ entry quoting one of their questions."""
-    stored = bool(theirs) or (await ctx.uow.privacy.person_data(cmd.person)).found()
-    if not stored:
-        return True
-    if await _shown(ctx, cmd) or await _open_asked(ctx, cmd):
-        return False
-    for _, question_id in await ctx.uow.privacy.asked_by(cmd.person):
-        if await ctx.uow.faq.for_question(question_id) is not None:
-            return False
-    return True
 
 
 def _withdrawn(questions: list[Question]) -> str:
@@ -426,25 +386,15 @@ async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> list[Questi
     show neither the text nor the name. Those withdrawn, for the admin's answer."""
     now = ctx.clock.now()
     withdrawn: list[Question] = []
-    for q in await _open_asked(ctx, cmd):
-        cancelled = q.moved(Transition.CANCEL, closed_at=now, resolved_by=cmd.actor.user)
+    for q in await ctx.uow.questions.open_for(cmd.person):
+        if q.asker != cmd.person:
+            continue
+        try:
+            cancelled = q.moved(Transition.CANCEL, closed_at=now, resolved_by=cmd.actor.user)
+        except IllegalTransition:
+            continue
         if await ctx.uow.questions.update(cancelled, expected_state=q.state):
             offer_ended(ctx, q, "the question was withdrawn", by=cmd.actor.user)
             ctx.emit(QuestionCancelled(q.pk, cmd.actor.user, cmd.actor.name, by_admin=True))
             withdrawn.append(q)
     return withdrawn
-
-
-async def _open_asked(ctx: Context, cmd: ForgetPerson) -> list[Question]:
-    """The questions the person asked that are still open and can be withdrawn (cancelled)."""
-    now = ctx.clock.now()
-    found: list[Question] = []
-    for q in await ctx.uow.questions.open_for(cmd.person):
-        if q.asker != cmd.person:
-            continue
-        try:
-            q.moved(Transition.CANCEL, closed_at=now, resolved_by=cmd.actor.user)
-        except IllegalTransition:
-            continue
-        found.append(q)
-    return found

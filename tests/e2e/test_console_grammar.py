@@ -130,7 +130,8 @@ async def test_a_reaction_the_bot_does_not_act_on_says_which_ones_it_does(
     said = out.one("only bob sees").text
     shown = emoji if not emoji.isascii() else f":{emoji.strip(':')}:"
     assert said == shown + (
-        " does nothing here: react ✋ on a question to claim it, ✅ in its thread to resolve it."
+        " does nothing here: react ✋ on a question to claim it; its asker's ✅ in the thread "
+        "or on the question resolves it."
     ), said
     # 🙋 and :raised_hand: are claims as ✋ is: taken, not told off.
     out = await console("react :raised_hand: 1")

@@ -112,15 +112,30 @@ async def test_export_of_nobody_and_by_a_non_admin_are_refused(console: ConsoleD
     assert "for admins" in out.one("only dave sees").text
 
 
-async def test_forgetting_someone_never_seen_says_so_and_asks_no_confirm(
+async def test_forgetting_a_name_nobody_has_in_the_console_says_so_and_asks_no_confirm(
     console: ConsoleDriver,
 ) -> None:
+    await console("as bob", "/mentor join pandas")
     out = await console("as admin", "/mentoradmin forget zed")
     said = out.one("only admin sees").text
-    assert said.startswith("There's nothing of zed to erase here."), said
-    assert "confirm" not in said and "for good" not in said
+    assert said == (
+        "I don't know anyone called zed in this console, so there's nothing to erase. "
+        "People here: bob."
+    ), said
     async with console.app.uow_factory() as uow:
         assert await uow.audit.recent([WS], limit=5, action="forget") == []
+
+
+async def test_forgetting_someone_who_only_asked_anonymously_still_asks_to_confirm(
+    console: ConsoleDriver,
+) -> None:
+    """Known to the bot as anyone who used it is: the first answer is the one everybody gets,
+    so it tells the admin nothing of how carol asked."""
+    await console("as bob", "/mentor join pandas", "as carol")
+    await console("/askmentor --anonymous How do I group a pandas DataFrame by two columns?")
+    out = await console("as admin", "/mentoradmin forget carol")
+    said = out.one("only admin sees").text
+    assert "for good" in said and "confirm" in said, said
 
 
 async def test_forget_asks_first_then_erases_name_texts_and_comments(
