@@ -127,6 +127,12 @@ class Erasure(Repository):
         changed += await self._rowcount(
             sa.update(AUDIT).where(AUDIT.c.actor == key).values(actor_name="")
         )
+        # A hand-over's detail names whom it went to (`bot.questions.handover`): the tombstone.
+        changed += await self._rowcount(
+            sa.update(AUDIT)
+            .where(AUDIT.c.action == "handover", AUDIT.c.detail == f"to {key}")
+            .values(detail=f"to {nobody}")
+        )
         changed += await self._replace_in_lists(key, nobody)
         # What they typed waits in processed inputs until those are pruned: drop theirs now.
         inbox = table_of(InboxRow)

@@ -267,6 +267,30 @@ async def test_a_forgotten_admins_hand_over_offer_stands_and_its_decline_tells_n
         assert q is not None and q.mentor == dan.user and q.handover_by is None
 
 
+async def test_forgetting_someone_an_admin_handed_a_session_to_leaves_no_id_in_the_audit(
+    db_url: str,
+) -> None:
+    """The audit keeps that a hand-over happened, to whom as nobody: not the forgotten
+    person's platform id in its detail."""
+    async with _admins_app(db_url) as app:
+        bob, cleo, dan, alice = (
+            Actor(UserRef("test", n), n, WS) for n in ("bob", "cleo", "dan", "alice")
+        )
+        ada = Actor(ADMIN, "ada", WS)
+        for mentor in (bob, cleo, dan):
+            await app.bus.handle(RegisterMentor(mentor, ("pandas",)))
+        await app.bus.handle(AskQuestion(alice, "How do I group a pandas DataFrame by two keys?"))
+        await app.bus.handle(ClaimQuestion(bob, 1))
+        await app.bus.handle(HandOverQuestion(ada, 1, cleo.user))
+        await app.bus.handle(HandOverQuestion(ada, 1, dan.user))  # not to the one forgotten
+        await app.bus.handle(ForgetPerson(ada, cleo.user, "cleo", confirmed=True))
+        async with app.uow_factory() as uow:
+            trail = await uow.audit.recent([WS], limit=10, action="handover")
+        details = sorted(e.detail for e in trail)
+        assert details[0] == "to test:dan", details
+        assert details[1].startswith("to test:forgotten-"), details
+
+
 async def test_a_mentor_forgotten_while_a_rating_settles_earns_no_badge_as_a_tombstone(
     db_url: str,
 ) -> None:
