@@ -74,7 +74,7 @@ MENTOR_REGION_USAGE = (
 ADMIN_USAGE = (
     "Admin commands: `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats` · "
     "`/mentoradmin audit` · `/mentoradmin dashboard` · `/mentoradmin export @someone` · "
-    "`/mentoradmin forget @someone`"
+    "`/mentoradmin forget @someone` · the mentor list (for everyone): `/mentor list [skill]`"
 )
 
 
@@ -273,19 +273,25 @@ ASK_HELP = (
     "• `--senior` (or " + ", ".join(f"`--{s}`" for s in STAGES if s != "senior") + ") first: "
     "a mentor at that career stage.\n"
     "• `/askmentor faq <words>` searches answers given before.\n"
+    "• `/askmentor mine` shows your open questions (with your overview, `/mentor home`).\n"
     "• `/askmentor cancel <n>` takes your question back."
 )
+# `/askmentor mine` (or `list`, `status`) on its own: the asker's open questions, as the home
+# view lists them. Only as the whole text: `/askmentor mine crafting?` is a question.
+_MINE = ("mine", "list", "status")
 
 
 def parse_ask_command(
     actor: c.Actor, raw: str, *, anonymous: bool = False
 ) -> c.Command | ParseError:
-    """The text of `/askmentor`: ``cancel <n>``, ``faq <words>``, or a question with its flags.
-    `anonymous` is an explicit choice made elsewhere (a form's checkbox, a Discord option)."""
+    """The text of `/askmentor`: ``cancel <n>``, ``faq <words>``, ``mine`` (the asker's open
+    questions, on their home view), or a question with its flags. `anonymous` is an explicit choice made elsewhere (a form's checkbox, a Discord option)."""
     words = raw.split()
     head = words[0].lower() if words else ""
     if len(words) == 1 and head.lstrip("-") in ("help", "h", "?"):
         return ParseError(ASK_HELP)
+    if len(words) == 1 and head in _MINE:
+        return c.ShowHome(actor)
     if head == "cancel":
         number = words[1].lstrip("#") if len(words) == 2 else ""
         if number.isdigit():
@@ -381,7 +387,9 @@ def parse_mentor(
         number, _, who = rest.partition(" ")
         found = user_named(who.strip()) if user_named and who.strip() else None
         if not number.lstrip("#").isdigit() or found is None:
-            return ParseError("Hand a session over like `/mentor handover 3 @carol`.")
+            # The number typed, if any: the example reads as the session they meant.
+            n = number.lstrip("#") if number.lstrip("#").isdigit() else "3"
+            return ParseError(f"Hand a session over like `/mentor handover {n} @carol`.")
         return c.HandOverQuestion(actor, int(number.lstrip("#")), found[0])
     if sub == "stage":
         if not rest:
@@ -457,6 +465,8 @@ def parse_admin(
         return c.SendDigest(now=now, workspace=actor.workspace, actor=actor, week=rest or None)
     if not sub or sub == "help":
         return ParseError(ADMIN_USAGE)
+    if sub in _ADMIN_MEANT:
+        return ParseError(f"I don't know `/mentoradmin {sub}`. {_ADMIN_MEANT[sub]}")
     return _unknown("/mentoradmin", sub, _ADMIN_WORDS, ADMIN_USAGE)
 
 
@@ -674,6 +684,12 @@ _MENTOR_MEANT = {
     "`/mentoradmin stats`.",
 }
 _ADMIN_WORDS = ("digest", "stats", "audit", "dashboard", "export", "forget")
+# What an admin types for something another command shows, and where to look instead.
+_MENTOR_LIST = (
+    "The mentor list is `/mentor list` (or `/mentor list <skill>`), for admins and members "
+    "alike; the dashboard's Mentors page (`/mentoradmin dashboard`) lets you manage them."
+)
+_ADMIN_MEANT = {"mentors": _MENTOR_LIST, "mentor": _MENTOR_LIST, "list": _MENTOR_LIST}
 _LIGHTNING_WORDS = ("propose", "accept", "list", "join", "leave", "rate", "move", "cancel")
 
 

@@ -36,6 +36,7 @@ Lines you can type:
                                            ask a question; prints its number, e.g. #3 (a stage
                                            flag: --early, --mid, --senior, --lead, --executive)
   /askmentor cancel <n> | faq <words>      cancel your question n; search the FAQ
+  /askmentor mine                          your open questions (the /mentor home overview)
   /mentor join <skill, skill, ...>         become a mentor; then /mentor skills <skill, ...>,
                                            about <your own words>, hours <Mon-Fri 09:00-17:00>,
                                            tz <Area/City>, pause [7d], resume, me, list [skill],

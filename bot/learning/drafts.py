@@ -202,7 +202,21 @@ async def post_draft(cmd: PostDraft, ctx: Context) -> None:
 
 async def close_answered(cmd: AnsweredByFaq, ctx: Context) -> None:
     """[That answers it]: the FAQ answered the held question; it is closed, nothing is posted.
-    Closed drafts in this state count how often the FAQ spared a question."""
+    Closed drafts in this state count how often the FAQ spared a question.
+
+    On a draft asked again since (replaced, or replaced by an edit) the asker still said the
+    FAQ answered it: they hear that, and nothing changes — the draft was not posted and stays
+    as it is, and what they asked after it stays too."""
+    old = await ctx.uow.drafts.get(cmd.draft_id)
+    if (
+        old is not None
+        and old.asker == cmd.actor.user
+        and old.state in (DraftState.REPLACED, DraftState.EDITED)
+    ):
+        replaced = DraftState.REPLACED
+        after = "by the question you asked after it" if old.state is replaced else "by your edit"
+        ctx.reply(f"Glad the FAQ answered it. (Draft {old.number} was already replaced {after}.)")
+        return
     draft = await _own_pending(ctx, cmd.draft_id, cmd)
     if not await ctx.uow.drafts.close(draft.number, DraftState.ANSWERED):
         raise Refusal(f"Draft {draft.number} was closed already.")

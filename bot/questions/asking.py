@@ -276,6 +276,11 @@ def _stage_line(wanted: str, ranked: list[RankedMentor], names: dict[UserRef, st
     if len(at_stage) == len(ranked):
         return text(f"{asked}; I suggest such mentors first.")
     if not at_stage:
+        if len(ranked) == 1:
+            return text(
+                f"{asked}, but the mentor suggested hasn't given that stage or beyond in their "
+                "profile, so this is the best fit of any stage:"
+            )
         return text(
             f"{asked}, but none of the mentors suggested has given that stage or beyond in "
             "their profile, so these are the best fits of any stage:"

@@ -118,10 +118,24 @@ async def test_a_career_stage_is_not_promised_for_mentors_who_have_not_given_it(
     confirmation = out.one("only alice sees", "Your question is #1")
     assert "I suggest such mentors first" not in confirmation
     assert confirmation.lines[2:4] == (
+        "You asked to hear from someone at the senior career stage or beyond, but the mentor "
+        "suggested hasn't given that stage or beyond in their profile, so this is the best fit "
+        "of any stage:",
+        "Suggested mentors: bob.",
+    )
+
+
+async def test_mentors_suggested_at_no_career_stage_are_the_best_fits_of_any(
+    console: ConsoleDriver,
+) -> None:
+    await console("as bob", "/mentor join pandas", "as carol", "/mentor join pandas")
+    out = await console("as alice", f"/askmentor --senior {QUESTION}")
+    confirmation = out.one("only alice sees", "Your question is #1")
+    assert confirmation.lines[2:4] == (
         "You asked to hear from someone at the senior career stage or beyond, but none of the "
         "mentors suggested has given that stage or beyond in their profile, so these are the "
         "best fits of any stage:",
-        "Suggested mentors: bob.",
+        "Suggested mentors: bob, carol.",
     )
 
 
@@ -181,3 +195,30 @@ async def test_a_plain_question_says_nothing_about_career_stages(
 ) -> None:
     out = await with_mentors("as alice", f"/askmentor {QUESTION}")
     assert "career stage" not in out.one("only alice sees", "Your question is #1")
+
+
+async def test_askmentor_mine_lists_your_open_questions_anonymous_ones_too(
+    with_mentors: ConsoleDriver,
+) -> None:
+    deploy = "How do I deploy a python app to kubernetes with helm charts?"
+    await with_mentors(
+        "as alice",
+        f"/askmentor {QUESTION}",
+        f"/askmentor --anonymous {deploy}",
+        "as bob",
+        "click claim 1",
+    )
+    for typed in ("/askmentor mine", "/askmentor list", "/askmentor status"):
+        out = await with_mentors("as alice", typed)
+        said = out.one("only alice sees")
+        assert "Your open questions" in said.lines
+        assert f"• #2 (you asked, open): {deploy}" in said.lines
+        assert f"• #1 (you asked, claimed by bob): {QUESTION}" in said.lines
+        assert "a bit short" not in said
+        assert out.to("#mentoring") == []
+    # Someone else's list holds none of them, the anonymous one least of all.
+    out = await with_mentors("as dave", "/askmentor mine")
+    assert deploy not in out.one("only dave sees")
+    # A short question starting with the word is still a question.
+    out = await with_mentors("as alice", "/askmentor mine crafting?")
+    assert "That's a bit short for a mentor to help with." in out.one("only alice sees")

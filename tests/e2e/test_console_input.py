@@ -122,6 +122,7 @@ DOCUMENTED = [
     "/askmentor [--anonymous] [--senior] <question>",
     "cancel <n>",
     "faq <words>",
+    "/askmentor mine",
     "join <skill, skill, ...>",
     "skills <",
     "hours <",

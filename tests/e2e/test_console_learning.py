@@ -311,6 +311,28 @@ async def test_a_question_the_faq_answers_is_held_and_closed_when_it_answers_it(
     assert "FAQ: 1 question answered before it was posted" in out.one("only admin sees").lines
 
 
+async def test_that_answers_it_on_a_draft_asked_again_since_is_taken_as_said(
+    console: ConsoleDriver,
+) -> None:
+    merge = (
+        "How do I merge two pandas DataFrames on a date column with different formats? I tried "
+        "to_datetime."
+    )
+    await console(*HUGE_CSV)
+    await console("as gus", f"/askmentor {BIG_CSV}", f"/askmentor {merge}")  # draft 1, then #2
+    out = await console("click answered 1")
+    assert out.one("only gus sees").text == (
+        "Glad the FAQ answered it. (Draft 1 was already replaced by the question you asked "
+        "after it.)"
+    )
+    assert out.to("#mentoring") == [] and out.to("DM bob") == []
+    # Nothing else changed: the draft is still the replaced one, the question after it is open.
+    out = await console("click post 1")
+    assert out.one("only gus sees").text.startswith("Draft 1 was replaced by the question")
+    out = await console("/mentor home")
+    assert f"• #2 (you asked, open): {merge}" in out.one("only gus sees").lines
+
+
 async def test_post_my_question_anyway_posts_the_held_question_for_mentors(
     console: ConsoleDriver,
 ) -> None:

@@ -278,3 +278,55 @@ def test_a_mentor_command_under_another_name_points_to_the_right_one(
     assert said.message.startswith(f"I don't know `/mentor {sub}`. ")
     assert pointed_to in said.message
     assert MENTOR_USAGE not in said.message  # the one answer, not the whole list to search
+
+
+@pytest.mark.parametrize("raw", ["mine", "list", "status", "Mine", "  STATUS  "])
+def test_askmentor_mine_lists_your_open_questions(raw: str) -> None:
+    """`/askmentor mine` (or `list`, `status`) is no too-short question: it answers with the
+    asker's open questions, as the home view lists them."""
+    assert parse_ask_command(ACTOR, raw) == c.ShowHome(ACTOR)
+
+
+@pytest.mark.parametrize("raw", ["mine crafting?", "list comprehensions?", "status codes in REST"])
+def test_askmentor_mine_in_a_question_is_still_a_question(raw: str) -> None:
+    assert parse_ask_command(ACTOR, raw) == c.AskQuestion(ACTOR, raw, False)
+
+
+def test_askmentor_help_says_how_to_list_your_questions() -> None:
+    said = parse_ask_command(ACTOR, "help")
+    assert isinstance(said, ParseError)
+    assert "`/askmentor mine` shows your open questions" in said.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "example"),
+    [
+        ("handover 1", "`/mentor handover 1 @carol`"),
+        ("handover #2", "`/mentor handover 2 @carol`"),
+        ("handover 1 nobody", "`/mentor handover 1 @carol`"),
+        ("handover", "`/mentor handover 3 @carol`"),
+        ("handover carol", "`/mentor handover 3 @carol`"),
+    ],
+)
+def test_the_handover_hint_uses_the_number_typed(raw: str, example: str) -> None:
+    def lookup(name: str) -> tuple[UserRef, str] | None:
+        return None
+
+    assert parse_mentor(ACTOR, raw, user_named=lookup) == ParseError(
+        f"Hand a session over like {example}."
+    )
+
+
+@pytest.mark.parametrize("sub", ["mentors", "Mentors", "list"])
+def test_mentoradmin_mentors_points_to_the_mentor_list(sub: str) -> None:
+    said = parse_admin(ACTOR, sub, now=START)
+    assert isinstance(said, ParseError)
+    assert said.message.startswith(f"I don't know `/mentoradmin {sub.lower()}`. ")
+    assert "`/mentor list`" in said.message
+    assert ADMIN_USAGE not in said.message  # the one answer, not the whole list to search
+
+
+def test_mentoradmin_help_says_where_the_mentor_list_is() -> None:
+    said = parse_admin(ACTOR, "help", now=START)
+    assert isinstance(said, ParseError)
+    assert "`/mentor list [skill]`" in said.message
