@@ -22,6 +22,7 @@ from bot.learning.suggestions import suggest_next_steps
 from bot.messagebus import Context, MessageBus, Refusal
 from bot.messages import Bold, ChatMessage, Jump, Link, Text, UserText, lines, text
 from bot.nudges.quiet_hours import wait_for_working_hours
+from bot.nudges.schedule import after_resolve_delay, resolve_pressed_at
 from bot.ports import UnitOfWork
 from bot.questions.cards import who
 from bot.questions.ranking import rank_for
@@ -48,7 +49,7 @@ async def schedule_next_steps(event: QuestionResolved, ctx: Context) -> None:
             workspace=q.workspace,
             question_id=q.pk,
             target=q.asker,
-            due_at=ctx.clock.now() + timedelta(minutes=ctx.config.followup.after_minutes),
+            due_at=ctx.clock.now() + after_resolve_delay(NudgeKind.NEXT_STEPS, ctx.config),
         )
     )
 
@@ -110,7 +111,8 @@ async def send_next_steps(
     q = await ctx.uow.questions.get(nudge.question_id) if nudge.question_id else None
     if q is None or q.state is not QuestionState.RESOLVED:
         return
-    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=q.resolved_at)
+    pressed = resolve_pressed_at(nudge, q, ctx.config)
+    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=pressed)
     if steps is None:
         request = await summary_request(ctx.uow, q)
         steps = await suggest_next_steps(request, services=ctx.services, config=ctx.config)

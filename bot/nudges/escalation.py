@@ -129,13 +129,14 @@ async def _tell(ctx: Context, q: Question, mentors: list[UserRef]) -> None:
     if not fresh:
         return
     for ref in fresh:
+        fits = await _how_it_fits(ctx, q, ref)
         ctx.outbox.dm(
             ref,
             ChatMessage(
                 body=text(
                     "Question ",
                     _ref(q),
-                    " is still waiting for a mentor and fits your skills: ",
+                    f" is still waiting for a mentor and {fits}: ",
                     UserText(q.text[:200]),
                     " — claim it if you can help.",
                 ),
@@ -145,6 +146,16 @@ async def _tell(ctx: Context, q: Question, mentors: list[UserRef]) -> None:
         )
     q.notified = (*q.notified, *fresh)
     await ctx.uow.questions.update(q, expected_state=QuestionState.OPEN)
+
+
+async def _how_it_fits(ctx: Context, q: Question, mentor: UserRef) -> str:
+    """Whether the question fits `mentor`'s skills (they list one of its topics) or is only
+    close to them: a mentor ranked for it through a related skill (python for a pandas
+    question) is not told it fits."""
+    profile = await ctx.uow.mentors.get(mentor, q.workspace)
+    if profile is not None and set(q.topics) & set(profile.skills):
+        return "fits your skills"
+    return "is close to your skills"
 
 
 async def _channel_bump(
@@ -194,7 +205,7 @@ async def _channel_bump(
                 f"Still open: question #{q.number} (",
                 UserText(", ".join(q.topics) or "no topic recognised"),
                 ") needs a mentor. Can anyone help?",
-                *((" Calling", *calling) if group else ()),
+                *((" Calling", *calling, ".") if group else ()),
                 *((_away_note(len(away)),) if away and not q.anonymous else ()),
             ),
             actions=_claim(q),

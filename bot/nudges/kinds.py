@@ -18,6 +18,7 @@ from bot.messagebus import Context, MessageBus
 from bot.messages import Action, ChatMessage, Jump, Text, text
 from bot.nudges.escalation import escalate
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
+from bot.nudges.schedule import resolve_pressed_at
 from bot.questions.cards import can_extend, session_controls, who
 from bot.questions.handover import offer_ended
 from bot.recognition.wiring import COMMUNITY_SENDERS
@@ -163,7 +164,8 @@ async def _feedback(ctx: Context, nudge: Nudge, now: datetime) -> None:
         return
     if await ctx.uow.feedback.get(q.pk, q.asker, "asker") is not None:
         return
-    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=q.resolved_at)
+    pressed = resolve_pressed_at(nudge, q, ctx.config)
+    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=pressed)
     ctx.outbox.dm(
         q.asker,
         ChatMessage(
@@ -185,7 +187,8 @@ async def _follow_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
     q = await _question(ctx, nudge)
     if q is None or q.state is not QuestionState.RESOLVED:
         return
-    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=q.resolved_at)
+    pressed = resolve_pressed_at(nudge, q, ctx.config)
+    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=pressed)
     names = await names_for(ctx, [q.mentor])
     ctx.outbox.dm(
         q.asker,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.config import Config
 from bot.domain import Nudge, NudgeKind, Question
 from bot.messagebus import Context
 from bot.nudges.coverage import step_due_times
@@ -15,8 +16,10 @@ __all__ = [
     "after_extend",
     "after_release",
     "after_resolve",
+    "after_resolve_delay",
     "forget_target",
     "on_close",
+    "resolve_pressed_at",
     "schedule_escalation",
 ]
 
@@ -98,29 +101,50 @@ async def after_release(ctx: Context, q: Question) -> None:
 _ITS_OWN = tuple(k for k in NudgeKind if k is not NudgeKind.LIGHTNING_DEMAND)
 
 
+def after_resolve_delay(kind: NudgeKind, config: Config) -> timedelta:
+    """How long after the resolve was pressed an after-care nudge is due: the rating request
+    and the follow-up (`after_resolve`), next steps (`bot.learning.followup`)."""
+    if kind is NudgeKind.FEEDBACK:
+        return timedelta(minutes=config.nudges.feedback_after_minutes)
+    if kind is NudgeKind.FOLLOW_UP:
+        return timedelta(days=config.nudges.follow_up_days)
+    if kind is NudgeKind.NEXT_STEPS:
+        return timedelta(minutes=config.followup.after_minutes)
+    raise ValueError(f"{kind.value} is not due after a resolve")
+
+
+def resolve_pressed_at(nudge: Nudge, q: Question, config: Config) -> datetime:
+    """When the resolve an after-care nudge follows was pressed: what quiet hours take as the
+    asker's last action ("they just acted, send now").
+
+    Not `q.resolved_at`: a late resolve keeps when the time box ran out, hours before the press.
+    The nudge was due `after_resolve_delay` after the press, as long as no failed send moved it
+    on (a quiet-hours wait moves it into working time, where it does not matter): once retried,
+    its due time says nothing of the press, and `resolved_at` stands, as the safe side (quiet
+    hours are kept). Never before `resolved_at` (the press of an on-time resolve)."""
+    pressed = nudge.due_at - after_resolve_delay(nudge.kind, config)
+    if q.resolved_at is None:
+        return pressed
+    if nudge.attempts > 1:  # the lease being sent on counts as one
+        return q.resolved_at
+    return max(q.resolved_at, pressed)
+
+
 async def after_resolve(ctx: Context, q: Question) -> None:
-    """Resolved: only the rating request and the follow-up check-in remain."""
+    """Resolved: only the rating request and the follow-up check-in remain, due from now (the
+    press, also of a late resolve whose `resolved_at` is when its time box ran out)."""
     await ctx.uow.nudges.cancel(q.pk, _ITS_OWN)
     now = ctx.clock.now()
-    nudges = ctx.config.nudges
-    await ctx.uow.nudges.add(
-        Nudge(
-            kind=NudgeKind.FEEDBACK,
-            workspace=q.workspace,
-            question_id=q.pk,
-            target=q.asker,
-            due_at=now + timedelta(minutes=nudges.feedback_after_minutes),
+    for kind in (NudgeKind.FEEDBACK, NudgeKind.FOLLOW_UP):
+        await ctx.uow.nudges.add(
+            Nudge(
+                kind=kind,
+                workspace=q.workspace,
+                question_id=q.pk,
+                target=q.asker,
+                due_at=now + after_resolve_delay(kind, ctx.config),
+            )
         )
-    )
-    await ctx.uow.nudges.add(
-        Nudge(
-            kind=NudgeKind.FOLLOW_UP,
-            workspace=q.workspace,
-            question_id=q.pk,
-            target=q.asker,
-            due_at=now + timedelta(days=nudges.follow_up_days),
-        )
-    )
 
 
 async def on_close(ctx: Context, q: Question) -> None:

@@ -89,7 +89,7 @@ async def test_a_question_asked_after_hours_waits_for_its_mentors_working_time(
     assert out.to("#mentoring") == [] and out.to("#mentor-admins") == []
     assert "no mentor could take" not in out.text
     out = await console("clock +780m")  # Mon 09:30: bob's 30th minute at work
-    assert "Calling @bob" in out.one("#mentoring", "Still open")
+    assert "Calling @bob." in out.one("#mentoring", "Still open")
     out = await console("clock +90m")  # Mon 11:00
     assert "has had no mentor for" in out.one("#mentor-admins", "Heads-up")
     out = await console("clock +3239m")  # Wed 16:59

@@ -11,9 +11,10 @@ from datetime import timedelta
 import pytest
 
 import bot.questions.sessions as sessions
-from bot.commands import RecordThreadActivity, ResolveQuestion
+from bot.commands import Actor, AskQuestion, RecordThreadActivity, ResolveQuestion
+from bot.config import Config, LearningSection
 from bot.domain import NudgeKind, NudgeState, QuestionState
-from tests.unit.core_harness import START, Core, start_core
+from tests.unit.core_harness import QUESTION, START, WORKSPACE, Core, start_core
 
 
 @pytest.fixture
@@ -83,6 +84,65 @@ async def test_what_follows_a_late_resolve_is_due_from_the_press_not_from_the_cl
     assert not any("How helpful" in m for m in core.chat.dms(core.user("alice")))
     await tick(core, minutes=nudges.feedback_after_minutes)
     assert sum("How helpful" in m for m in core.chat.dms(core.user("alice"))) == 1
+
+
+def _in_utc(core: Core, name: str) -> Actor:
+    """`name` as their platform tells it: in UTC, so default working hours (09-17) apply."""
+    return Actor(core.user(name), name, WORKSPACE, timezone="UTC")
+
+
+async def _resolved_in_the_evening(core: Core, *, late: bool) -> int:
+    """alice (in UTC) presses Resolve after her working hours: at 18:30 on a session whose time
+    box ran out at 10:30 (late), or at 18:40 on one she asked at 18:20 (in time)."""
+    if not late:
+        core.clock.set(START.replace(hour=18, minute=20))
+    said = await core.reply(AskQuestion(_in_utc(core, "alice"), QUESTION, False))
+    n = int(said.removeprefix("Thanks! Your question is #").split(maxsplit=1)[0].rstrip("."))
+    await core.claim("bob", n)
+    if late:
+        await tick(core, minutes=20)  # the wrap-up
+        await tick(core, minutes=10)  # its grace, with no answer
+        assert core.question(n).state is QuestionState.EXPIRED
+        core.clock.set(START.replace(hour=18, minute=30))
+    else:
+        core.clock.set(START.replace(hour=18, minute=40))
+    await core.tick()
+    assert await core.reply(ResolveQuestion(_in_utc(core, "alice"), n)) == (
+        f"#{n} is marked resolved."
+    )
+    return n
+
+
+@pytest.mark.parametrize("late", [True, False])
+async def test_the_rating_request_after_an_evening_resolve_goes_at_once_late_or_not(
+    late: bool,
+) -> None:
+    """The asker just pressed Resolve: she is evidently around, so quiet hours do not hold the
+    rating request until her next morning, though a late resolve's `resolved_at` is 10:30."""
+    core = await start_core()
+    await core.join("bob", "python", "pandas")
+    n = await _resolved_in_the_evening(core, late=late)
+    pressed = core.clock.now()
+    await tick(core, minutes=core.config.nudges.feedback_after_minutes)
+    asked = [m for m in core.chat.dms(core.user("alice")) if m.startswith("How helpful")]
+    assert len(asked) == 1, (pressed, core.question(n).resolved_at)
+    # The follow-up three days on is no reply to a press: it waits for her working time.
+    follow_up = core.config.nudges.follow_up_days
+    core.clock.set(pressed + timedelta(days=follow_up))
+    await core.tick()
+    assert not any(m.startswith("Checking in") for m in core.chat.dms(core.user("alice")))
+    core.clock.set((pressed + timedelta(days=follow_up + 1)).replace(hour=9))
+    await core.tick()
+    assert sum(m.startswith("Checking in") for m in core.chat.dms(core.user("alice"))) == 1
+
+
+async def test_next_steps_after_a_late_evening_resolve_go_at_once() -> None:
+    config = Config().model_copy(update={"learning": LearningSection(enabled=False)})
+    core = await start_core(config, learning=True)  # the next steps without the lessons
+    await core.join("bob", "python", "pandas")
+    await _resolved_in_the_evening(core, late=True)
+    await tick(core, minutes=core.config.followup.after_minutes)
+    assert sum(m.startswith("Next steps after") for m in core.chat.dms(core.user("alice"))) == 1
 
 
 async def test_a_resolve_in_time_is_still_stamped_when_pressed(core: Core) -> None:
@@ -178,3 +238,23 @@ async def test_writing_in_the_thread_after_the_late_resolve_ran_out_says_it_clos
         "works. It closed over 24 hours ago, so it can't be marked resolved any more."
     )
     assert dm.actions == ()
+
+
+def test_a_retried_rating_request_takes_the_resolve_not_its_moved_due_time_as_the_press() -> None:
+    """A failed send moves the due time on by its backoff: read back as "the press", that would
+    make a retry at 3 a.m. look like someone who just acted, and skip their quiet hours."""
+    from bot.domain import Nudge, Question
+    from bot.nudges.schedule import resolve_pressed_at
+
+    config = Config()
+    pressed = START + timedelta(hours=8)  # 18:00
+    q = Question(WORKSPACE, Core.user("alice"), QUESTION, created_at=START)
+    q.resolved_at = pressed
+    due = pressed + timedelta(minutes=config.nudges.feedback_after_minutes)
+    fresh = Nudge(NudgeKind.FEEDBACK, WORKSPACE, due_at=due, attempts=1)  # leased to be sent
+    assert resolve_pressed_at(fresh, q, config) == pressed
+    late = replace(q, resolved_at=pressed - timedelta(hours=6))  # a late resolve's stamp
+    assert resolve_pressed_at(fresh, late, config) == pressed
+    retried = Nudge(NudgeKind.FEEDBACK, WORKSPACE, due_at=due + timedelta(hours=9), attempts=3)
+    assert resolve_pressed_at(retried, q, config) == pressed
+    assert resolve_pressed_at(retried, late, config) == late.resolved_at

@@ -61,10 +61,24 @@ async def test_after_ten_minutes_the_next_best_mentor_gets_a_dm_with_a_claim_but
     assert core.chat.dms(core.user(other)) == []
     await tick(core, minutes=1)
     [dm] = core.chat.messages("send_dm", user=core.user(other))
-    assert "still waiting for a mentor" in dm.plain()
+    assert "still waiting for a mentor and fits your skills: " in dm.plain()
     # A DM button names its workspace: a DM is not inside one.
     assert [a.custom_id for a in dm.actions] == [f"mm:claim:{n}@{WORKSPACE.id}"]
     assert core.chat.dms(core.question(n).suggested[0]) == []
+
+
+async def test_a_mentor_of_a_related_skill_only_is_told_the_question_is_close_to_their_skills() -> (
+    None
+):
+    core = await start_core(one_mentor_suggested())
+    await core.join("bob", "pandas")
+    await core.join("carol", "python")  # pandas's related skill: next-best, not a topic match
+    n = await core.ask("alice")
+    assert core.question(n).suggested == (core.user("bob"),)
+    await tick(core, minutes=10)
+    [dm] = core.chat.dms(core.user("carol"))
+    assert f"Question #{n} is still waiting for a mentor and is close to your skills: " in dm
+    assert "fits your skills" not in dm
 
 
 async def test_after_thirty_minutes_the_channel_is_bumped_mentioning_the_mentors_who_fit(
