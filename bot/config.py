@@ -385,8 +385,9 @@ class KudosSection(_Section):
 class LightningSection(_Section):
     min_questions: Annotated[int, Field(ge=2, le=1000)] = 5
     # ... asked by at least this many different people (one person asking again and again is
-    # not demand); never more than min_questions, which caps it (see `min_distinct_askers`).
-    min_askers: Annotated[int, Field(ge=2, le=1000)] = 3
+    # not demand; 1 turns that check off); never more than min_questions, which caps it (see
+    # `min_distinct_askers`).
+    min_askers: Annotated[int, Field(ge=1, le=1000)] = 3
     window_days: Annotated[int, Field(ge=1, le=365)] = 28
     propose_to: Annotated[int, Field(ge=1, le=10)] = 3
     minutes: Annotated[int, Field(ge=5, le=120)] = 15

@@ -393,7 +393,7 @@ def digest_message(
             (
                 f"helpfulness: {_rating_text(t.average_rating)} from {plural(t.ratings, 'rating')}"
                 if t.ratings
-                else "helpfulness: no ratings this week"
+                else "helpfulness: no ratings"
             )
             + f"{last_week(_rating_text(p.average_rating))} · "
             "clarity: "

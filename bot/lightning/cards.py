@@ -115,7 +115,7 @@ def proposal_prompt(
     s: Lightning, *, asked: int, askers: int | None, window_days: int
 ) -> ChatMessage:
     """The DM to a mentor who knows the topic: [I'll teach it] [Not now]. `askers`: how many
-    different people asked (None: not known any more)."""
+    different people asked (None: left out, when not known any more or one asked anonymously)."""
     people = "" if askers is None else f" from {askers} {'person' if askers == 1 else 'people'}"
     return ChatMessage(
         body=lines(

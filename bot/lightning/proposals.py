@@ -151,7 +151,9 @@ async def _propose(ctx: Context, q: Question, topic: str, asked: list[Question])
     for mentor in s.invited:
         ctx.outbox.dm(
             mentor,
-            proposal_prompt(s, asked=len(asked), askers=len(askers), window_days=cfg.window_days),
+            proposal_prompt(
+                s, asked=len(asked), askers=_askers_shown(asked), window_days=cfg.window_days
+            ),
             workspace=s.workspace,
         )
 
@@ -178,6 +180,15 @@ async def _look_again_later(
                 due_at=until,
             )
         )
+
+
+def _askers_shown(asked: list[Question]) -> int | None:
+    """How many different people asked, for the proposal; None (left out) when any of them
+    asked anonymously: beside the named askers on the cards, a head count would tell whether
+    the anonymous one is among them."""
+    if any(a.anonymous for a in asked):
+        return None
+    return len({a.asker for a in asked})
 
 
 def _all_declined(s: Lightning) -> bool:
@@ -260,7 +271,7 @@ async def invite_next_mentors(ctx: Context, s: Lightning) -> None:
                 s,
                 asked=len(asked) or len(s.question_ids),
                 # Questions gone from the window since: their askers are not known here.
-                askers=len({a.asker for a in asked}) if asked else None,
+                askers=_askers_shown(asked) if asked else None,
                 window_days=cfg.window_days,
             ),
             workspace=s.workspace,
