@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.actors import is_admin, load_question, names_for
 from bot.commands import ExplainMatch, ListMentors, ShowLeaderboard
+from bot.domain import MentorProfile, Question
 from bot.messagebus import Context, Refusal
-from bot.messages import Bold, UserText, lines, text
+from bot.messages import Bold, Text, UserText, lines, text
 from bot.questions.ranking import perspective_of, rank_for
 from bot.recognition.points import PERIODS, leaderboard_text
+from bot.refs import UserRef
 
 __all__ = ["explain_match", "list_mentors", "show_leaderboard"]
 
@@ -86,7 +88,7 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
         )
     ]
     if not ranked:
-        out.append(text("No mentor has a skill that fits these topics."))
+        out.append(await _none_ranked(ctx, q, admin=admin, actor=cmd.actor.user))
     else:
         out.append(
             text(
@@ -147,6 +149,58 @@ _FACTOR_WORDS = {
     "stage": "career stage",
     "variety": "someone new to the asker",
 }
+
+
+async def _none_ranked(ctx: Context, q: Question, *, admin: bool, actor: UserRef) -> Text:
+    """Why nobody is ranked for `q`: no mentor lists a skill that fits it, or those who do are
+    left out — they said "not my area" to it, released it, are paused, or asked it. An admin
+    hears who and why; a suggested mentor only about themselves; of an anonymous question nobody
+    hears who (whoever is left out for asking it would be its asker)."""
+    now = ctx.clock.now()
+    reads = await ctx.reads()
+    roster = await ctx.services.roster.snapshot(reads, q.workspace)
+    fitting = roster.for_topics(dict.fromkeys(q.topics, 1.0), ctx.services.taxonomy.related)
+    if q.anonymous:
+        fitting = [p for p in fitting if p.ref != q.asker]
+    if not fitting:
+        return text("No mentor has a skill that fits these topics.")
+    declined = await reads.not_my_area.said_by(q.pk)
+
+    def reason(p: MentorProfile, *, you: bool = False) -> str:
+        if p.ref == q.asker:
+            return "asked it"
+        if p.ref in declined:
+            return "said “not my area” to it"
+        if p.ref in q.released_by:
+            return "released it"
+        if p.is_paused(now):
+            return "are paused" if you else "is paused"
+        return "can't take it now"
+
+    if q.anonymous or not admin:
+        said = text("No mentor whose skills fit these topics can be suggested for it now")
+        mine = next((p for p in fitting if p.ref == actor), None)
+        if not admin and mine is not None:
+            return said + text("; you ", reason(mine, you=True), ".")
+        return said + text(".")
+    names = await names_for(ctx, [p.ref for p in fitting])
+    why = [
+        text(UserText(names.get(p.ref, p.ref.id)), " ", reason(p))
+        for p in sorted(fitting, key=lambda p: names.get(p.ref, "").lower())
+    ]
+    return text(
+        "Mentors whose skills fit these topics can't be suggested for it now: ", *_joined(why), "."
+    )
+
+
+def _joined(parts: list[Text]) -> list[Text | str]:
+    """``a``, ``a and b``, ``a, b and c``."""
+    out: list[Text | str] = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(" and " if i == len(parts) - 1 else ", ")
+        out.append(part)
+    return out
 
 
 def _factor(name: str, value: float) -> str:

@@ -18,7 +18,7 @@ from bot.commands import (
     ShowMentorProfile,
     UpdateMentorSkills,
 )
-from bot.domain import MentorProfile, Nudge, NudgeKind
+from bot.domain import MentorProfile, Nudge, NudgeKind, QuestionState
 from bot.events import MentorPaused, MentorRegistered, MentorResumed
 from bot.hours import HoursError, WeeklyHours, check_timezone
 from bot.mentors.career import clean_region, parse_stage, stage_problem
@@ -27,6 +27,7 @@ from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, Text, UserText, text, when
 from bot.recognition.profile import recognition_fields
 from bot.textcommands import MENTOR_ABOUT_USAGE
+from bot.wording import plural
 
 __all__ = [
     "ABOUT_MAX",
@@ -98,7 +99,7 @@ def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
         fields=(
             ("Skills", text(UserText(", ".join(p.skills)))),
             ("Hours", text(f"{p.hours} ({p.timezone}); in working hours now: {in_hours}")),
-            ("Capacity", text(f"{p.capacity_per_week} sessions a week")),
+            ("Capacity", text(f"{plural(p.capacity_per_week, 'session')} a week")),
             *((("I can help with", text(UserText(p.about))),) if p.about else ()),
             ("Career stage", text(p.stage or "not set (`/mentor stage senior`)")),
             ("Region", text(UserText(p.region)) if p.region else text("not set")),
@@ -302,6 +303,7 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
                 when(profile.paused_until, profile.timezone, with_date=True),
                 *_instead_of(was, profile, now),
                 ". Enjoy the break — I won't suggest you meanwhile.",
+                await _still_yours(ctx, profile),
             )
         )
     else:
@@ -310,8 +312,28 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
                 "Paused until you `/mentor resume`",
                 *_instead_of(was, profile, now),
                 ". I won't suggest you meanwhile.",
+                await _still_yours(ctx, profile),
             )
         )
+
+
+async def _still_yours(ctx: Context, profile: MentorProfile) -> str:
+    """A pause stops new suggestions only: the sessions the mentor holds stay theirs (" Your
+    session #3 stays yours to finish, or release it."), or nothing to say."""
+    held = [
+        q.number
+        for q in await ctx.uow.questions.open_for(profile.ref)
+        if q.workspace == profile.workspace
+        and q.mentor == profile.ref
+        and q.state is QuestionState.CLAIMED
+    ]
+    if not held:
+        return ""
+    numbers = [f"#{n}" for n in sorted(held)]
+    if len(numbers) == 1:
+        return f" Your session {numbers[0]} stays yours to finish (or release it)."
+    listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    return f" Your sessions {listed} stay yours to finish (or release them)."
 
 
 def _open_ended(until: datetime, now: datetime) -> bool:

@@ -173,3 +173,36 @@ async def test_unknown_mentor_subcommand_lists_the_commands(bob: ConsoleDriver) 
     assert out.one("only bob sees").text.startswith(
         "I don't know `/mentor dance`. Mentor commands: `/mentor join"
     )
+
+
+async def test_join_keeps_numpy_beside_pandas(console: ConsoleDriver) -> None:
+    # numpy is a library of its own, not another name for pandas: listing both keeps both.
+    said = (await console("as bob", "/mentor join pandas, numpy")).one("only bob sees")
+    assert not any(line.startswith("I've listed") for line in said.lines)
+    assert "Skills: pandas, numpy" in said.lines
+
+
+async def test_capacity_of_one_is_one_session(bob: ConsoleDriver) -> None:
+    said = (await bob("/mentor capacity 1")).one("only bob sees")
+    assert "Capacity: 1 session a week" in said.lines
+
+
+async def test_pause_says_the_claimed_session_stays_theirs(bob: ConsoleDriver) -> None:
+    await bob("as alice", f"/askmentor {QUESTION}", "as bob", "click claim 1")
+    said = (await bob("/mentor pause 7d")).one("only bob sees")
+    assert said.text.startswith("Paused until 2026-11-30 10:00 UTC.")
+    assert said.text.endswith(
+        "I won't suggest you meanwhile. Your session #1 stays yours to finish (or release it)."
+    )
+
+
+async def test_why_names_the_fitting_mentors_left_out_and_why(bob: ConsoleDriver) -> None:
+    await bob("as carol", "/mentor join pandas")
+    await bob("as alice", f"/askmentor {QUESTION}")
+    await bob("as bob", "click notmine 1", "as carol", "click claim 1", "click release 1")
+    said = (await bob("as admin", "/mentor why 1")).one("only admin sees")
+    assert said.lines == (
+        "Why these mentors for #1 — topics: pandas",
+        "Mentors whose skills fit these topics can't be suggested for it now: bob said "
+        "“not my area” to it and carol released it.",
+    )
