@@ -144,7 +144,7 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
     _note(ctx, q, text(by, f" released #{q.number}; {queue}"))
     _show_card(ctx, q, ws)
     again = text(
-        f"Question #{q.number} is looking for a mentor again and fits your skills: ",
+        f"Question #{q.number} is looking for a mentor again, in your areas: ",
         UserText(q.text[:200]),
     )
     _invite(ctx, q, event.notify, again)

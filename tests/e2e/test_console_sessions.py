@@ -95,7 +95,7 @@ async def test_release_reopens_the_card_and_re_notifies_other_mentors(
     assert "Status: Open: waiting for a mentor" in card.lines
     assert "Suggested: @carol" in card.lines
     assert list(out.one("DM carol").lines) == [
-        "Question #1 is looking for a mentor again and fits your skills: " + QUESTION,
+        "Question #1 is looking for a mentor again, in your areas: " + QUESTION,
         "[Claim → click claim 1]",
     ]
     assert out.to("DM bob") == []

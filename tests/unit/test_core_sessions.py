@@ -66,7 +66,7 @@ async def test_release_re_notifies_other_matching_mentors_but_not_the_releaser(
     n = await core.claimed(mentor="bob")
     await core.reply(ReleaseQuestion(core.actor("bob"), n))
     assert core.chat.dms(core.user("carol")) == [
-        f"Question #{n} is looking for a mentor again and fits your skills: {QUESTION}"
+        f"Question #{n} is looking for a mentor again, in your areas: {QUESTION}"
     ]
     assert core.chat.dms(core.user("bob")) == []
     assert core.question(n).suggested == (core.user("carol"),)
