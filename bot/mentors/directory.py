@@ -87,16 +87,17 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
             UserText(", ".join(q.topics) or "none"),
         )
     ]
-    if not ranked:
+    hidden = q.anonymous and admin and cmd.actor.user not in q.suggested  # said below
+    if not ranked and not hidden:
         out.append(await _none_ranked(ctx, q, admin=admin, actor=cmd.actor.user))
-    else:
+    elif ranked:
         out.append(
             text(
                 "Scores are as of now (recomputed for this answer); the numbers are the card's "
                 "order, decided when it was posted, so the two may differ."
             )
         )
-    if q.anonymous and admin and cmd.actor.user not in q.suggested:
+    if hidden:
         # Whoever fits but is missing from the ranking (or from the card) would be the asker.
         out.append(
             text(
@@ -160,8 +161,8 @@ async def _none_ranked(ctx: Context, q: Question, *, admin: bool, actor: UserRef
     reads = await ctx.reads()
     roster = await ctx.services.roster.snapshot(reads, q.workspace)
     fitting = roster.for_topics(dict.fromkeys(q.topics, 1.0), ctx.services.taxonomy.related)
-    if q.anonymous:
-        fitting = [p for p in fitting if p.ref != q.asker]
+    # Decided with the asker among them: that an anonymous question's asker is the only mentor
+    # who fits it must not turn this into "no mentor has a skill" (the mentor list shows who).
     if not fitting:
         return text("No mentor has a skill that fits these topics.")
     declined = await reads.not_my_area.said_by(q.pk)
@@ -188,9 +189,8 @@ async def _none_ranked(ctx: Context, q: Question, *, admin: bool, actor: UserRef
         text(UserText(names.get(p.ref, p.ref.id)), " ", reason(p))
         for p in sorted(fitting, key=lambda p: names.get(p.ref, "").lower())
     ]
-    return text(
-        "Mentors whose skills fit these topics can't be suggested for it now: ", *_joined(why), "."
-    )
+    whose = "Mentors whose skills fit" if len(why) > 1 else "The mentor whose skills fit"
+    return text(f"{whose} these topics can't be suggested for it now: ", *_joined(why), ".")
 
 
 def _joined(parts: list[Text]) -> list[Text | str]:

@@ -206,3 +206,29 @@ async def test_why_names_the_fitting_mentors_left_out_and_why(bob: ConsoleDriver
         "Mentors whose skills fit these topics can't be suggested for it now: bob said "
         "“not my area” to it and carol released it.",
     )
+
+
+async def test_why_of_an_anonymous_question_does_not_tell_its_asker_was_the_only_fit(
+    console: ConsoleDriver,
+) -> None:
+    """carol is the only pandas mentor: whether she asked it anonymously or is away, an admin's
+    `/mentor why` reads the same (the mentor list shows who fits, so "no mentor has a skill"
+    would name her as its asker)."""
+    await console("as carol", "/mentor join pandas", f"/askmentor --anonymous {QUESTION}")
+    asked = (await console("as admin", "/mentor why 1")).one("only admin sees").lines
+    await console("as carol", "/mentor pause", "as alice", f"/askmentor --anonymous {QUESTION} ok")
+    paused = (await console("as admin", "/mentor why 2")).one("only admin sees").lines
+    assert [line.replace("#2", "#1") for line in paused] == list(asked)
+    assert "No mentor has a skill" not in " ".join(asked)
+
+
+async def test_why_names_the_one_fitting_mentor_left_out_in_the_singular(
+    console: ConsoleDriver,
+) -> None:
+    await console("as carol", "/mentor join pandas", "/mentor pause")
+    await console("as alice", f"/askmentor {QUESTION}")
+    said = (await console("as admin", "/mentor why 1")).one("only admin sees").lines[-1]
+    assert (
+        said
+        == "The mentor whose skills fit these topics can't be suggested for it now: carol is paused."
+    )
