@@ -9,18 +9,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain import Question, QuestionState
-from bot.refs import UserRef
 
 __all__ = ["Demand", "demand_period", "find_demand"]
 
 
 @dataclass(frozen=True, slots=True)
 class Demand:
-    """A topic asked about often enough: which questions, and who asked them."""
+    """A topic asked about often enough: which questions, and by how many people."""
 
     topic: str
     question_ids: tuple[int, ...]
-    askers: tuple[UserRef, ...]
+    # Different named askers, plus each anonymous question as someone of its own: counted by
+    # who asked it, an anonymous question would tell, by a proposal sent or not, whether its
+    # asker is one of the names on the other cards.
+    people: int
 
 
 def find_demand(
@@ -49,12 +51,12 @@ def find_demand(
         Demand(
             topic=topic,
             question_ids=tuple(q.pk for q in sorted(qs, key=lambda q: (q.created_at, q.pk))),
-            askers=tuple(dict.fromkeys(q.asker for q in qs)),
+            people=len({q.asker for q in qs if not q.anonymous}) + sum(q.anonymous for q in qs),
         )
         for topic, qs in per_topic.items()
         if len(qs) >= min_questions
     ]
-    found = [d for d in found if len(d.askers) >= min_askers]
+    found = [d for d in found if d.people >= min_askers]
     return sorted(found, key=lambda d: (-len(d.question_ids), d.topic))
 
 

@@ -74,7 +74,20 @@ def test_a_question_listing_a_topic_twice_counts_once_and_askers_are_distinct() 
     qs = [asked(i, "git", "git") for i in range(1, 6)]
     [found] = find_demand(qs, now=START, min_questions=5, min_askers=3, window_days=28)
     assert found.question_ids == (1, 2, 3, 4, 5)
-    assert len(found.askers) == 5
+    assert found.people == 5
+
+
+def test_an_anonymous_question_counts_as_someone_of_its_own() -> None:
+    """alice and bob by name on four cards, one anonymous question (alice's): whether a session
+    is proposed may not depend on who asked it, or the proposal would tell."""
+    from dataclasses import replace
+
+    named = [replace(asked(i, "pandas"), asker=(ALICE, BOB)[i % 2]) for i in range(1, 5)]
+    for anonymous_asker in (ALICE, Core.user("carl")):
+        hidden = replace(asked(5, "pandas"), asker=anonymous_asker, anonymous=True)
+        assert demand([*named, hidden]) == [("pandas", 5)]
+    # Named, the same five are two people: not demand.
+    assert demand([*named, replace(asked(5, "pandas"), asker=ALICE)]) == []
 
 
 def test_demand_periods_change_every_window() -> None:

@@ -98,7 +98,7 @@ def test_five_questions_from_one_person_are_no_demand() -> None:
 
     def found(questions: list[Question]) -> list[tuple[int, int]]:
         return [
-            (len(d.question_ids), len(d.askers))
+            (len(d.question_ids), d.people)
             for d in find_demand(
                 questions, now=START, min_questions=5, min_askers=3, window_days=28
             )
