@@ -191,6 +191,8 @@ class ConsoleSession:
         not answered as if there were someone to erase). Else the typist is told who is here;
         False. (Anyone the bot has recorded counts, whatever they did: an anonymous asker is
         as known as anyone else, so this tells nobody who asked anonymously.)"""
+        if isinstance(command, ForgetPerson) and not is_admin(command.actor, self.bus.config):
+            return True  # refused as such by the core, before any name matters
         if isinstance(command, GiveKudos):
             who, typed, done = command.to, command.to_name, "no kudos were sent"
             new = f" Someone new? `as {typed}` brings them in; then thank them again."

@@ -222,7 +222,9 @@ async def test_every_admin_action_is_in_the_audit_trail(console: ConsoleDriver) 
     by = {e.action: e for e in entries}
     assert by["export"].subject == "console:alice"
     assert by["resolve"].subject == "#2" and by["cancel"].subject == "#3"
-    assert by["handover"].detail == "to console:carol"
+    # Whom it was handed to is the tombstone now: carol was forgotten above.
+    assert by["handover"].detail.startswith("to console:forgotten-")
+    assert "carol" not in by["handover"].detail
     out = await console("/mentoradmin audit")
     shown = out.one("only admin sees").text
     assert "forget" in shown and "stats" in shown and "#2" in shown
@@ -281,3 +283,10 @@ async def test_forgetting_someone_whose_only_records_are_admin_actions_says_it_w
     out = await console("/mentoradmin audit")
     [stats] = [line for line in out.one("only admin sees").lines if line.endswith(" · stats")]
     assert "· forgotten-" in stats and "admin" not in stats
+
+
+async def test_a_forget_by_someone_who_is_no_admin_is_refused_as_such_whatever_the_name(
+    console: ConsoleDriver,
+) -> None:
+    said = (await console("as dave", "/mentoradmin forget zed")).one("only dave sees").text
+    assert "admin" in said and "I don't know anyone" not in said, said
