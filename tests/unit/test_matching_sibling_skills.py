@@ -44,3 +44,16 @@ def test_a_tool_of_another_kind_is_listed_under_its_discipline(
     taxonomy: Taxonomy, typed: str, listed: str
 ) -> None:
     assert taxonomy.normalize((typed,)) == (listed,)
+
+
+@pytest.mark.parametrize(
+    ("listed_before", "typed"),
+    [("pandas", "seaborn"), ("mongodb", "nosql"), ("jira", "asana")],
+)
+def test_a_mentor_who_listed_a_moved_tool_before_still_fits_it_through_a_related_skill(
+    taxonomy: Taxonomy, listed_before: str, typed: str
+) -> None:
+    """Profiles keep the skill a tool was filed under when they joined (what they typed is not
+    stored): a question naming the tool must still reach them, if lower."""
+    [now_listed] = taxonomy.normalize((typed,))
+    assert now_listed in taxonomy.related_to(listed_before)
