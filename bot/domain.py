@@ -110,6 +110,10 @@ class Question:
     thread: ThreadRef | None = None
     claimed_at: datetime | None = None
     resolved_at: datetime | None = None
+    # When Resolve was pressed: what follows a resolve (the rating request, the follow-up, next
+    # steps) is due from it. Apart from `resolved_at` only for a late resolve, which is stamped
+    # when the time box ran out (`bot.questions.sessions.resolve_question`).
+    resolve_pressed_at: datetime | None = None
     # Who marked it resolved (asker, mentor or an admin), or who cancelled it (asker or admin).
     resolved_by: UserRef | None = None
     closed_at: datetime | None = None

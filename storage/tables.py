@@ -206,6 +206,8 @@ class QuestionRow(SQLModel, table=True):
     # Whether any mentor here was in working hours when it was asked (migration 0025; NULL:
     # asked before, judged by the mentors as they are now).
     mentor_at_work: bool | None = None
+    # When Resolve was pressed (migration 0026; older resolves read their `resolved_at`).
+    resolve_pressed_at: datetime | None = _dt()
     # Bumped by every update of what a handler may change (migration 0019): a decision writes
     # only over the version it read, so two concurrent ones cannot undo each other.
     version: int = Field(

@@ -17,8 +17,7 @@ from bot.learning.courses import parse_check_action
 from bot.learning.model import DraftState, Track
 from bot.messages import Action
 from bot.ports import UnitOfWork
-from bot.privacy.model import is_tombstone
-from bot.questions.cards import LATE_RESOLVE
+from bot.questions.cards import late_resolve_open
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["Standing", "fits", "offered", "standing"]
@@ -101,14 +100,10 @@ def _manages(q: Question, s: Standing) -> bool:
 
 
 def _late_resolve(q: Question, s: Standing) -> bool:
-    """A session its time box closed can still be resolved for ``LATE_RESOLVE``, unless its
-    asker or mentor was forgotten since (`bot.questions.sessions.resolve_question`)."""
-    return (
-        q.state is QuestionState.EXPIRED
-        and q.closed_at is not None
-        and (s.now is None or s.now - q.closed_at <= LATE_RESOLVE)
-        and not any(is_tombstone(who) for who in (q.asker, q.mentor) if who is not None)
-    )
+    """A session its time box closed while its late resolve is open
+    (`bot.questions.cards.late_resolve_open`); without a clock, whatever its age."""
+    now = s.now if s.now is not None else q.closed_at
+    return now is not None and late_resolve_open(q, now)
 
 
 _OPEN, _CLAIMED, _RESOLVED = QuestionState.OPEN, QuestionState.CLAIMED, QuestionState.RESOLVED

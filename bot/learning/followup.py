@@ -111,7 +111,7 @@ async def send_next_steps(
     q = await ctx.uow.questions.get(nudge.question_id) if nudge.question_id else None
     if q is None or q.state is not QuestionState.RESOLVED:
         return
-    pressed = resolve_pressed_at(nudge, q, ctx.config)
+    pressed = resolve_pressed_at(q)
     await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=pressed)
     if steps is None:
         request = await summary_request(ctx.uow, q)

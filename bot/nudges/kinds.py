@@ -164,7 +164,7 @@ async def _feedback(ctx: Context, nudge: Nudge, now: datetime) -> None:
         return
     if await ctx.uow.feedback.get(q.pk, q.asker, "asker") is not None:
         return
-    pressed = resolve_pressed_at(nudge, q, ctx.config)
+    pressed = resolve_pressed_at(q)
     await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=pressed)
     ctx.outbox.dm(
         q.asker,
@@ -187,7 +187,7 @@ async def _follow_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
     q = await _question(ctx, nudge)
     if q is None or q.state is not QuestionState.RESOLVED:
         return
-    pressed = resolve_pressed_at(nudge, q, ctx.config)
+    pressed = resolve_pressed_at(q)
     await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=pressed)
     names = await names_for(ctx, [q.mentor])
     ctx.outbox.dm(

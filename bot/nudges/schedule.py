@@ -113,21 +113,14 @@ def after_resolve_delay(kind: NudgeKind, config: Config) -> timedelta:
     raise ValueError(f"{kind.value} is not due after a resolve")
 
 
-def resolve_pressed_at(nudge: Nudge, q: Question, config: Config) -> datetime:
+def resolve_pressed_at(q: Question) -> datetime | None:
     """When the resolve an after-care nudge follows was pressed: what quiet hours take as the
     asker's last action ("they just acted, send now").
 
-    Not `q.resolved_at`: a late resolve keeps when the time box ran out, hours before the press.
-    The nudge was due `after_resolve_delay` after the press, as long as no failed send moved it
-    on (a quiet-hours wait moves it into working time, where it does not matter): once retried,
-    its due time says nothing of the press, and `resolved_at` stands, as the safe side (quiet
-    hours are kept). Never before `resolved_at` (the press of an on-time resolve)."""
-    pressed = nudge.due_at - after_resolve_delay(nudge.kind, config)
-    if q.resolved_at is None:
-        return pressed
-    if nudge.attempts > 1:  # the lease being sent on counts as one
-        return q.resolved_at
-    return max(q.resolved_at, pressed)
+    Not `q.resolved_at` alone: a late resolve keeps when the time box ran out, hours before the
+    press. A question resolved before the press was recorded (migration 0026) reads its
+    `resolved_at`: for a late resolve that is the safe side (quiet hours are kept)."""
+    return q.resolve_pressed_at or q.resolved_at
 
 
 async def after_resolve(ctx: Context, q: Question) -> None:

@@ -15,6 +15,7 @@ __all__ = [
     "PastCards",
     "PersonData",
     "RetentionResult",
+    "anyone_forgotten",
     "is_tombstone",
     "new_tombstone",
 ]
@@ -32,6 +33,11 @@ def new_tombstone(platform: str) -> UserRef:
 def is_tombstone(user: UserRef) -> bool:
     """Whether `user` is what is left of someone forgotten: nobody to tell anything."""
     return user.id.startswith(_TOMBSTONE)
+
+
+def anyone_forgotten(*people: UserRef | None) -> bool:
+    """Whether any of `people` (a session's asker and mentor, say) was forgotten since."""
+    return any(is_tombstone(who) for who in people if who is not None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from bot.config import Config
@@ -26,6 +26,7 @@ from bot.messages import (
     when,
 )
 from bot.ports import UnitOfWork
+from bot.privacy.model import anyone_forgotten
 from bot.recognition.model import FORGOTTEN_NAME
 from bot.refs import UserRef
 
@@ -37,6 +38,9 @@ __all__ = [
     "can_extend",
     "card_view",
     "feedback_prompt",
+    "late_resolve_hours",
+    "late_resolve_open",
+    "late_resolve_until",
     "question_card",
     "session_controls",
     "session_intro",
@@ -53,6 +57,28 @@ TIMED_OUT_ADVICE = {
 # How long after its time box closed a session can still be marked resolved by its asker or
 # mentor (it may well have helped: the mentor gets the credit, the asker can rate it).
 LATE_RESOLVE = timedelta(hours=24)
+
+
+def late_resolve_until(q: Question) -> datetime | None:
+    """Until when `q`, a session its time box closed, can still be marked resolved; None for a
+    question in any other state."""
+    if q.state is not QuestionState.EXPIRED or q.closed_at is None:
+        return None
+    return q.closed_at + LATE_RESOLVE
+
+
+def late_resolve_open(q: Question, now: datetime) -> bool:
+    """Whether Resolve can still be pressed on `q`, a session its time box closed: within
+    ``LATE_RESOLVE``, and unless its asker or mentor was forgotten since (what is left of them
+    is nobody to tell, rate or credit)."""
+    until = late_resolve_until(q)
+    return until is not None and now <= until and not anyone_forgotten(q.asker, q.mentor)
+
+
+def late_resolve_hours() -> int:
+    """``LATE_RESOLVE`` in whole hours, as people are told it."""
+    return round(LATE_RESOLVE.total_seconds() / 3600)
+
 
 ANONYMOUS = "anonymous"
 

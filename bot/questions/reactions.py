@@ -28,9 +28,9 @@ from bot.messages import Action, ChatMessage, Jump, Text, UserText, lines, text,
 from bot.nudges import schedule
 from bot.questions.asking import similar_resolved
 from bot.questions.cards import (
-    LATE_RESOLVE,
     TIMED_OUT_ADVICE,
     feedback_prompt,
+    late_resolve_hours,
     session_intro,
     similar_lines,
     who,
@@ -344,7 +344,7 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
                 else "its time box ran out with no answer to the wrap-up. "
             )
             + "Thanks both! If it did help, either of you can still press Resolve within "
-            f"{_late_hours()} hours. Ask again any time with `/askmentor`."
+            f"{late_resolve_hours()} hours. Ask again any time with `/askmentor`."
         ),
         actions=(Action("resolve", q.number, "Resolve", "primary"),),
     )
@@ -365,16 +365,12 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
                         " was closed because its time box ran out. ",
                         advice[user],
                         " If it got sorted, Resolve still marks it resolved within "
-                        f"{_late_hours()} hours.",
+                        f"{late_resolve_hours()} hours.",
                     ),
                     actions=(Action("resolve", q.number, "Resolve", "primary", q.workspace.id),),
                     question_id=q.number,
                 ),
             )
-
-
-def _late_hours() -> int:
-    return round(LATE_RESOLVE.total_seconds() / 3600)
 
 
 async def unanswered(event: QuestionUnanswered, ctx: Context) -> None:

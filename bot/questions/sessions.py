@@ -35,8 +35,8 @@ from bot.flow.worker import NotYet
 from bot.messagebus import Context, Refusal
 from bot.messages import Text, UserText, text
 from bot.privacy.audit import audit
-from bot.privacy.model import is_tombstone
-from bot.questions.cards import LATE_RESOLVE
+from bot.privacy.model import anyone_forgotten
+from bot.questions.cards import late_resolve_hours, late_resolve_open, late_resolve_until
 from bot.questions.handover import offer_ended
 from bot.questions.ranking import listing_mentors, perspective_of, rank_for
 from bot.refs import UserRef
@@ -263,14 +263,14 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
         raise _already_resolved(q, cmd.actor.user)
     now = ctx.clock.now()
     late = q.state is QuestionState.EXPIRED
-    if late and any(is_tombstone(who) for who in (q.asker, q.mentor) if who is not None):
-        # Someone of that session was forgotten since: what is left of them is nobody to tell,
-        # rate or credit, and their question stays as the erasure left it.
-        raise Refusal(f"Question #{q.number} is closed, so it can't be resolved any more.")
-    if late and (q.closed_at is None or now - q.closed_at > LATE_RESOLVE):
+    if late and not late_resolve_open(q, now):
+        if anyone_forgotten(q.asker, q.mentor):
+            # Someone of that session was forgotten since: their question stays as the
+            # erasure left it.
+            raise Refusal(f"Question #{q.number} is closed, so it can't be resolved any more.")
         raise Refusal(
             f"Question #{q.number} closed when its time box ran out over "
-            f"{LATE_RESOLVE.total_seconds() / 3600:.0f} hours ago, so it can't be resolved any more."
+            f"{late_resolve_hours()} hours ago, so it can't be resolved any more."
         )
     # A late resolve keeps when the session ended: its time box ran out then, so time to
     # resolve, streaks and badges count the session as it was, not the day after. (What
@@ -280,6 +280,7 @@ async def resolve_question(cmd: ResolveQuestion, ctx: Context) -> None:
         resolved = q.moved(
             Transition.RESOLVE,
             resolved_at=ended,
+            resolve_pressed_at=now,
             closed_at=q.closed_at if late else now,
             resolved_by=cmd.actor.user,
         )
@@ -406,7 +407,8 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
         return
     if q.state is QuestionState.EXPIRED and cmd.actor.user == q.asker:
         # A late ✅ of the asker on a timed-out session: resolved, if still in time.
-        if q.closed_at is not None and ctx.clock.now() - q.closed_at <= LATE_RESOLVE:
+        until = late_resolve_until(q)
+        if until is not None and ctx.clock.now() <= until:  # else its ✅ came too late
             await resolve_question(ResolveQuestion(cmd.actor, q.number), ctx)
         return
     if q.state is not QuestionState.CLAIMED:

@@ -11,8 +11,12 @@ from bot.domain import Question, QuestionState
 from bot.events import TimeboxExtended
 from bot.messagebus import Context, Refusal
 from bot.messages import Action, ChatMessage, text, when
-from bot.privacy.model import is_tombstone
-from bot.questions.cards import LATE_RESOLVE, TIMED_OUT_ADVICE
+from bot.questions.cards import (
+    TIMED_OUT_ADVICE,
+    late_resolve_hours,
+    late_resolve_open,
+    late_resolve_until,
+)
 from bot.questions.sessions import _changed_meanwhile, _may_manage, _refuse_move
 from bot.refs import UserRef
 
@@ -80,8 +84,8 @@ async def _tell_thread_ended(ctx: Context, q: Question, user: UserRef) -> None:
         advice,
     )
     actions: tuple[Action, ...] = ()
-    until = q.closed_at + LATE_RESOLVE if q.closed_at is not None else None
-    if until is not None and now <= until and not _someone_forgotten(q):
+    until = late_resolve_until(q)
+    if until is not None and late_resolve_open(q, now):
         # Still in time for the late resolve (`resolve_question`): its button, here too.
         ws = await workspace_of(ctx, q.workspace)
         said = said + text(
@@ -91,11 +95,8 @@ async def _tell_thread_ended(ctx: Context, q: Question, user: UserRef) -> None:
         )
         actions = (Action("resolve", q.number, "Resolve", "primary", q.workspace.id),)
     elif until is not None and now > until:
-        hours = round(LATE_RESOLVE.total_seconds() / 3600)
-        said = said + f" It closed over {hours} hours ago, so it can't be marked resolved any more."
+        said = said + (
+            f" It closed over {late_resolve_hours()} hours ago, so it can't be marked resolved "
+            "any more."
+        )
     ctx.outbox.dm(user, ChatMessage(body=said, actions=actions, question_id=q.number))
-
-
-def _someone_forgotten(q: Question) -> bool:
-    """Whether the asker or mentor of `q` was forgotten since (its late resolve is refused)."""
-    return any(is_tombstone(who) for who in (q.asker, q.mentor) if who is not None)

@@ -964,3 +964,70 @@ async def test_0025_leaves_older_questions_coverage_unrecorded_and_goes_back(
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD
+
+
+async def test_0026_reads_an_older_resolve_as_pressed_when_resolved_and_goes_back(
+    empty_url: str,
+) -> None:
+    """0026 adds `question.resolve_pressed_at`: a question resolved before takes its
+    `resolved_at` (one still open, none); a new resolve keeps its own press; down to 0025 the
+    column goes and the questions stay."""
+    await upgrade(empty_url, "0025")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    ws = WorkspaceRef("slack", "T1")
+    try:
+        async with engine.begin() as conn:
+            for number, state, resolved in (
+                (1, "resolved", "'2026-11-20 09:40:00'"),
+                (2, "open", "NULL"),
+            ):
+                await conn.execute(
+                    text(
+                        "INSERT INTO question (workspace, asker, text, created_at, anonymous, "
+                        "topics, state, suggested, extensions, claims, number, released_by, "
+                        f"notified, resolved_at) VALUES ('slack:T1', 'slack:U1', 'How do I ...?', "
+                        f"'2026-11-20 09:00:00', false, '[]', '{state}', '[]', 0, 0, {number}, "
+                        f"'[]', '[]', {resolved})"
+                    )
+                )
+        await upgrade(empty_url)
+        uows = make_uow_factory(engine)
+        pressed = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+        async with uows() as uow:
+            resolved = await uow.questions.get_by_number(ws, 1)
+            still_open = await uow.questions.get_by_number(ws, 2)
+            await uow.questions.add(
+                Question(
+                    workspace=ws,
+                    asker=UserRef("slack", "U2"),
+                    text="How do I rebase?",
+                    created_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+                    state=QuestionState.RESOLVED,
+                    resolved_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
+                    resolve_pressed_at=pressed,
+                )
+            )
+            await uow.commit()
+        async with uows(read_only=True) as uow:
+            newer = await uow.questions.get_by_number(ws, 3)
+        assert resolved is not None and still_open is not None and newer is not None
+        assert (
+            resolved.resolve_pressed_at
+            == resolved.resolved_at
+            == datetime(2026, 11, 20, 9, 40, tzinfo=UTC)
+        )
+        assert still_open.resolve_pressed_at is None
+        assert newer.resolve_pressed_at == pressed
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade_to("0025"))
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("question")}
+            )
+            count = (await conn.execute(text("SELECT COUNT(*) FROM question"))).scalar()
+    finally:
+        await engine.dispose()
+    assert "resolve_pressed_at" not in columns and count == 3
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD

@@ -161,7 +161,8 @@ def test_db_downgrade_lists_what_it_undoes_and_asks_first(
     assert main(["db", "downgrade", BACK_TWO]) == code
     out = capsys.readouterr().out
     assert f"Going back from {HEAD} to {BACK_TWO} undoes these migrations, newest first:" in out
-    assert f"  {HEAD}  Whether any mentor of the workspace was in working hours" in out
+    assert f"  {HEAD}  When a question's Resolve was pressed" in out
+    assert f"  {PREVIOUS}  Whether any mentor of the workspace was in working hours" in out
     assert f"  {PREVIOUS}  " in out and f"  {BACK_TWO}  " not in out
     assert "is dropped" in out
     assert ("Nothing was changed." in out) == (code == 1)

@@ -240,21 +240,33 @@ async def test_writing_in_the_thread_after_the_late_resolve_ran_out_says_it_clos
     assert dm.actions == ()
 
 
-def test_a_retried_rating_request_takes_the_resolve_not_its_moved_due_time_as_the_press() -> None:
-    """A failed send moves the due time on by its backoff: read back as "the press", that would
-    make a retry at 3 a.m. look like someone who just acted, and skip their quiet hours."""
-    from bot.domain import Nudge, Question
+async def test_the_press_of_a_late_resolve_is_kept_apart_from_when_the_session_ended(
+    core: Core,
+) -> None:
+    """What follows a resolve is due from the press, and quiet hours take it as the asker's
+    last action: it is stored, not worked out from a nudge's due time (which a failed send
+    moves on)."""
     from bot.nudges.schedule import resolve_pressed_at
 
-    config = Config()
-    pressed = START + timedelta(hours=8)  # 18:00
+    n = await expired(core)
+    await tick(core, hours=6)
+    pressed = core.clock.now()
+    assert await core.resolve("alice", n) == f"#{n} is marked resolved."
+    q = core.question(n)
+    assert q.resolve_pressed_at == pressed and q.resolved_at == q.closed_at != pressed
+    assert resolve_pressed_at(q) == pressed
+    on_time = await core.claimed()
+    await tick(core, minutes=5)
+    assert await core.resolve("alice", on_time) == f"#{on_time} is marked resolved."
+    q = core.question(on_time)
+    assert q.resolve_pressed_at == q.resolved_at == core.clock.now()
+
+
+def test_a_resolve_from_before_the_press_was_recorded_reads_when_it_was_resolved() -> None:
+    from bot.domain import Question
+    from bot.nudges.schedule import resolve_pressed_at
+
     q = Question(WORKSPACE, Core.user("alice"), QUESTION, created_at=START)
-    q.resolved_at = pressed
-    due = pressed + timedelta(minutes=config.nudges.feedback_after_minutes)
-    fresh = Nudge(NudgeKind.FEEDBACK, WORKSPACE, due_at=due, attempts=1)  # leased to be sent
-    assert resolve_pressed_at(fresh, q, config) == pressed
-    late = replace(q, resolved_at=pressed - timedelta(hours=6))  # a late resolve's stamp
-    assert resolve_pressed_at(fresh, late, config) == pressed
-    retried = Nudge(NudgeKind.FEEDBACK, WORKSPACE, due_at=due + timedelta(hours=9), attempts=3)
-    assert resolve_pressed_at(retried, q, config) == pressed
-    assert resolve_pressed_at(retried, late, config) == late.resolved_at
+    q.resolved_at = START + timedelta(hours=8)
+    assert q.resolve_pressed_at is None
+    assert resolve_pressed_at(q) == q.resolved_at
