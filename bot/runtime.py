@@ -52,6 +52,9 @@ class Runtime:
     _task: asyncio.Task[None] | None = None
     # Set once the workers have stopped: platforms close their clients after this.
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    # One drain at a time: a second one finds the rows the first has leased taken and would
+    # return before they are done (the console would read its next line too early).
+    _draining: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def workers(self) -> tuple[LeasedWorker[Any], ...]:
@@ -64,20 +67,23 @@ class Runtime:
             worker.wake()
 
     async def drain(self) -> None:
-        """Process everything due, then deliver everything said (the console and tests)."""
-        while True:
-            taken = await self.inbox_worker.drain()
-            taken += await self.nudge_worker.drain()
-            taken += await self.outbox_worker.drain()
-            if not taken:
-                return
+        """Process everything due, then deliver everything said (the console and tests); after
+        a drain already under way (the scheduler's tick) has ended, so that what it took is
+        done when this returns."""
+        async with self._draining:
+            while True:
+                taken = await self.inbox_worker.drain()
+                taken += await self.nudge_worker.drain()
+                taken += await self.outbox_worker.drain()
+                if not taken:
+                    return
 
     async def tick(self) -> None:
         """The scheduler's tick: wake the workers when they run, else work through what is due
         here (the interactive console has no worker tasks)."""
         if self.running:
             self.wake()
-        else:
+        elif not self._draining.locked():  # else the drain under way does it
             await self.drain()
 
     async def run(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -18,6 +19,7 @@ from bot.clock import ManualClock
 from bot.commands import Actor, ShowLeaderboard
 from bot.config import Config
 from bot.flow.intake import Intake
+from bot.flow.outbox import ReplyTo
 from bot.main import build_app
 from bot.refs import UserRef, WorkspaceRef
 from tests.adapters.slack.conftest import signed_headers
@@ -126,3 +128,53 @@ async def test_a_slack_request_counts_as_taken_in_from_its_arrival_to_its_answer
         )
     assert answer.status_code == 200
     assert seen == [1] and intake.taking == 0
+
+
+class _HeldChat(FakeChat):
+    """Its replies wait until `go` is set: a delivery still being made."""
+
+    def __init__(self) -> None:
+        super().__init__(platform="test")
+        self.entered = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def reply(self, *args: Any, **kwargs: Any) -> Any:
+        self.entered.set()
+        await self.go.wait()
+        return await super().reply(*args, **kwargs)
+
+
+async def test_a_drain_returns_only_after_the_drain_already_under_way_has_ended(
+    sqlite_url: str,
+) -> None:
+    """The console reads its next line when its drain returns. Should the scheduler's tick be
+    draining then, the console's drain finds the rows the tick leased taken: it waits for the
+    tick's drain to end, so the answer to the line before has been given."""
+    chat = _HeldChat()
+    app = await build_app(
+        Config(),
+        clock=ManualClock(datetime(2026, 11, 25, 14, 0, tzinfo=UTC)),
+        gateways={"test": chat},
+        database_url=sqlite_url,
+        deliver_now=True,
+    )
+    ann = Actor(UserRef("test", "U1"), "Ann", WorkspaceRef("test", "W1"))
+    try:
+        await app.inbox.receive_command(
+            ShowLeaderboard(ann), key="board-1", reply_to=ReplyTo(ann.user)
+        )
+        tick = asyncio.create_task(app.runtime.tick())
+        await asyncio.wait_for(chat.entered.wait(), 10)  # the tick is delivering the answer
+        console = asyncio.create_task(app.runtime.drain())
+        await app.runtime.tick()  # another tick meanwhile leaves it to the drain under way
+        # Its database calls go to another thread: time enough for a drain that found nothing
+        # left to lease to return (as it did).
+        done, _ = await asyncio.wait({console}, timeout=1.0)
+        assert not done
+        chat.go.set()
+        await asyncio.wait_for(console, 10)
+        assert tick.done()
+        assert [call.method for call in chat.calls] == ["reply"]
+    finally:
+        chat.go.set()
+        await app.dispose()
