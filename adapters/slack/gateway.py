@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -24,6 +24,7 @@ from adapters.slack.errors import (
     reaching,
 )
 from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for, text_only
+from adapters.slack.thread_memory import ThreadMemory
 from adapters.slack.translate import message_ref, reacted_message, split_ref, thread_ref
 from bot.flow.outbox import ReplyTo
 from bot.messages import Attachment, ChatMessage, text
@@ -86,6 +87,7 @@ class SlackGateway:
         clock: Clock | None = None,
         watch: ChannelWatch | None = None,
         team_id: str = "",
+        threads: ThreadMemory | None = None,
     ) -> None:
         self.client = client
         self.thread_mode = thread_mode
@@ -98,6 +100,10 @@ class SlackGateway:
         self.watch = watch
         self.team_id = team_id
         self._membership_warned = False  # `_all_in_channel` could not read a channel's members
+        # Which thread a message is in, as far as seen (messages received, messages posted,
+        # look-ups made): `thread_of` asks Slack only about others. Gateways rebuilt for the
+        # same workspace may share one (keyed by team id).
+        self.threads = threads if threads is not None else ThreadMemory()
 
     def _began(self) -> datetime:
         """Now, as a call that tells of a channel's state begins: what its answer says was so
@@ -164,6 +170,10 @@ class SlackGateway:
             found = await self._already_posted(channel, key, thread_ts=thread_ts)
             if found is not None:
                 log.info("a delivery was found already posted; not posting it twice")
+                if thread_ts:  # found among the thread's replies (conversations.replies)
+                    found_channel, found_ts = split_ref(found.id)
+                    if found_ts:
+                        self.threads.in_thread(self.team_id, found_channel, found_ts, thread_ts)
                 return found
         # The "use the CLI for the chart" note is only for places a file can't go (ephemerals).
         shown = replace(message, attachment=None) if message.attachment else message
@@ -196,11 +206,26 @@ class SlackGateway:
         if self.watch is not None:
             await self.watch.delivered(self.team_id or None, channel, at=began)
         posted = message_ref(str(resp["channel"]), str(resp["ts"]))
+        if thread_ts:
+            self._posted_in_thread(resp, thread_ts)
         if message.attachment is not None:
             await self._upload(
                 message.attachment, channel=str(resp["channel"]), thread_ts=thread_ts
             )
         return posted
+
+    def _posted_in_thread(self, resp: Any, thread_ts: str) -> None:
+        """A reply the app posted in the thread `thread_ts`: it, and the thread's first message,
+        are remembered as in that thread (the thread Slack says it is in, when it says so)."""
+        said = resp.get("message")
+        in_thread = said.get("thread_ts") if isinstance(said, dict) else None
+        self.threads.in_thread(
+            self.team_id, str(resp["channel"]), str(resp["ts"]), str(in_thread or thread_ts)
+        )
+
+    def learn(self, event: Mapping[str, Any]) -> None:
+        """A message event received (Events API ``message``): the thread of a reply in one."""
+        self.threads.learn(self.team_id, event)
 
     async def _rejoin(self, channel: str) -> bool:
         """Join `channel` after a post was refused with not_in_channel; False (and a line for the
@@ -498,7 +523,12 @@ class SlackGateway:
         """The conversation a message belongs to: its reply thread, else the whole channel (group
         DM). A rate limit or Slack's passing trouble is raised (the input waits and is tried
         again: a guess would lose the asker's ✅); when the message can't be looked at (gone, a
-        channel the app is not in), it is taken as a thread's first message."""
+        channel the app is not in), it is taken as a thread's first message. A message known to
+        be in a thread (`ThreadMemory`: received, posted or looked up before) is not looked up:
+        a reply never moves, and a thread's first message stays one."""
+        known = self.threads.thread_of(self.team_id, channel, ts)
+        if known is not None:
+            return known
         try:
             resp = await self.client.conversations_replies(channel=channel, ts=ts, limit=1)
         except SlackApiError as e:
@@ -508,6 +538,8 @@ class SlackGateway:
             return thread_ref(channel, ts)
         messages = resp.get("messages") or []
         thread_ts = messages[0].get("thread_ts") if messages else None
+        if thread_ts:  # a message at the root without replies may get one: not remembered
+            self.threads.in_thread(self.team_id, channel, ts, str(thread_ts))
         return thread_ref(channel, thread_ts)
 
     async def _thread_ts_of(self, channel: str, ts: str) -> str | None:

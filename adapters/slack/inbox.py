@@ -131,6 +131,10 @@ class SlackPreparer:
 
     async def prepare(self, item: InboxItem) -> Prepared:
         kind, body = item.payload["type"], item.payload["body"]
+        if kind == "event" and isinstance(body.get("event"), Mapping):
+            # A reply's thread, remembered: a reaction on it later needs no look-up (whoever
+            # wrote it, and whatever comes of it).
+            self.gateway.learn(body["event"])
         reply_to = self.reply_to(item)
         uid = user_id(body)
         if not uid:

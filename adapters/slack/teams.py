@@ -21,6 +21,7 @@ from adapters.slack.errors import api_error
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import user_id
 from adapters.slack.runtime import SlackSettings, web_client
+from adapters.slack.thread_memory import ThreadMemory
 from adapters.slack.token_rotation import TokenKeeper
 from adapters.slack.uninstall import record_removal
 from adapters.slack.users import SlackDirectory
@@ -79,6 +80,9 @@ class Teams:
         # Each workspace's configured channels, and which are unusable (archived, deleted).
         # Stored for every replica (`ChannelWatch`).
         self.watch = ChannelWatch(app.uow_factory, clock=app.clock)
+        # Which thread a message is in (keyed by team): one for every workspace, outliving the
+        # gateways rebuilt each minute.
+        self.threads = ThreadMemory()
 
     def forget(self, team_id: str) -> None:
         self._teams.pop(team_id, None)
@@ -164,6 +168,7 @@ class Teams:
                 clock=self.app.clock,
                 watch=self.watch,
                 team_id=team_id,
+                threads=self.threads,
             ),
             kept
             or SlackDirectory(

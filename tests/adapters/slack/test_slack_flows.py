@@ -315,9 +315,10 @@ async def test_a_checkmark_on_a_reply_waits_out_slacks_trouble_looking_up_its_th
     """conversations.replies (Tier 3) may answer 429 or a 5xx: the ✅ is kept and tried
     again, not taken as a reaction on a thread of its own and dropped."""
     ts = await claimed(slack)
-    reply = next(  # the intro, a reply in the session thread
-        t for (_, t), m in slack.fake.messages.items() if m.get("thread_ts") == ts and t != ts
-    )
+    # A person's reply in the session thread whose message event the bot never received: its
+    # thread is not known (`ThreadMemory`), so it is looked up.
+    reply = slack.fake._next_ts()
+    slack.fake.messages[(MENTORING, reply)] = {"type": "message", "ts": reply, "thread_ts": ts}
     headers = {"Retry-After": retry_after} if retry_after else {"Content-Type": "text/plain"}
     for _ in range(3):  # beyond the web client's own retry
         slack.fake.fail_next("conversations.replies", status=status, headers=headers)
@@ -326,6 +327,7 @@ async def test_a_checkmark_on_a_reply_waits_out_slacks_trouble_looking_up_its_th
         lambda: card_updates(slack, ts, "Resolved"), what="card resolved", within=30
     )
     assert await state_of(slack, 1) is QuestionState.RESOLVED
+    assert slack.fake.to("conversations.replies", ts=reply, failed=True)
 
 
 async def test_a_heavy_check_mark_typed_by_the_asker_in_the_thread_resolves(

@@ -421,6 +421,28 @@ async def test_a_workspaces_user_look_ups_stay_cached_past_its_token_check(
     assert len(oauth.fake.to("users.info", user=ALPHA.asker)) == 1
 
 
+async def test_which_thread_a_message_is_in_outlives_the_gateway_rebuilt_each_minute(
+    oauth: OAuthHarness,
+) -> None:
+    """A ✅ on a reply the bot saw needs no conversations.replies call (`ThreadMemory`), also
+    after the installation was read again and the workspace's gateway rebuilt."""
+    assert (await oauth.install(ALPHA)).status_code == 200
+    teams = Teams(
+        oauth.app, SlackInstallations(oauth.app.engine), api_url=oauth.fake.api_url, session=None
+    )
+    first = await teams.get(ALPHA.team)
+    assert first is not None
+    first.gateway.learn(
+        {"type": "message", "channel": "C1", "ts": "2.000200", "thread_ts": "1.000100"}
+    )
+    first.expires = 0.0
+    again = await teams.get(ALPHA.team)
+    assert again is not None and again.gateway is not first.gateway
+    thread = await again.gateway.thread_of("C1", "2.000200")
+    assert thread == await first.gateway.thread_of("C1", "1.000100")
+    assert oauth.fake.to("conversations.replies") == []
+
+
 def _dm(user: UserRef, said: str) -> OutboxItem:
     return OutboxItem(
         Delivery(op=Op.DM, lane=f"u:{user.key()}", message=ChatMessage(body=text(said)), user=user),

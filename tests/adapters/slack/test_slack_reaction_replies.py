@@ -27,10 +27,11 @@ def slack_settings() -> dict[str, Any]:
 
 
 def _a_reply_in(slack: SlackHarness, ts: str) -> str:
-    """The ts of a reply in thread `ts` (the intro, in a session thread)."""
-    return next(
-        t for (_, t), m in slack.fake.messages.items() if m.get("thread_ts") == ts and t != ts
-    )
+    """The ts of a person's reply in thread `ts` whose message event the bot never received:
+    its thread is not known (`ThreadMemory`), so a reaction on it is looked up."""
+    reply = slack.fake._next_ts()
+    slack.fake.messages[(MENTORING, reply)] = {"type": "message", "ts": reply, "thread_ts": ts}
+    return reply
 
 
 async def _stored_reply_tos(slack: SlackHarness) -> list[dict[str, Any]]:
