@@ -23,7 +23,27 @@ _MENTOR_LIST = (
     "The mentor list is `/mentor list` (or `/mentor list <skill>`), for admins and members "
     "alike; the dashboard's Mentors page (`/mentoradmin dashboard`) lets you manage them."
 )
-_ADMIN_MEANT = {"mentors": _MENTOR_LIST, "mentor": _MENTOR_LIST, "list": _MENTOR_LIST}
+_HANDOVER = (
+    "A session is handed over with `/mentor handover <n> @someone`: its mentor's, and any "
+    "session's for an admin."
+)
+_ROSTER = (
+    "A roster is imported by whoever runs the bot (`micromentor mentors import FILE.csv`); the "
+    "dashboard's Mentors page (`/mentoradmin dashboard`) manages mentors one by one."
+)
+_ADMIN_MEANT = {
+    "mentors": _MENTOR_LIST,
+    "mentor": _MENTOR_LIST,
+    "list": _MENTOR_LIST,
+    "handover": _HANDOVER,
+    "hand-over": _HANDOVER,
+    "reassign": _HANDOVER,
+    "import": _ROSTER,
+    "roster": _ROSTER,
+}
+# The commands that take nothing after them: words there are a mistake, not ignored (`audit 50`
+# does not show 50 entries).
+_BARE = {"stats": c.ShowStats, "audit": pc.ShowAudit, "dashboard": pc.OpenDashboard}
 
 _WEEK = re.compile(r"^\d{4}-W\d{2}$")
 
@@ -35,12 +55,13 @@ def parse_admin(
     reads the person of ``export`` and ``forget``."""
     sub, _, rest = raw.strip().partition(" ")
     sub, rest = sub.lower(), rest.strip()
-    if sub == "stats":
-        return c.ShowStats(actor)
-    if sub == "audit":
-        return pc.ShowAudit(actor)
-    if sub == "dashboard":
-        return pc.OpenDashboard(actor)
+    if sub in _BARE:
+        if rest:
+            return ParseError(
+                f"`/mentoradmin {sub}` takes nothing after it, so I didn't run it: type "
+                f"`/mentoradmin {sub}` on its own."
+            )
+        return _BARE[sub](actor)
     if sub in ("export", "forget"):
         who, confirm = rest, False
         if sub == "forget" and rest.lower().endswith(" confirm"):

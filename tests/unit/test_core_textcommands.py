@@ -330,3 +330,30 @@ def test_mentoradmin_help_says_where_the_mentor_list_is() -> None:
     said = parse_admin(ACTOR, "help", now=START)
     assert isinstance(said, ParseError)
     assert "`/mentor list [skill]`" in said.message
+
+
+@pytest.mark.parametrize(
+    ("sub", "meant"),
+    [
+        ("handover", "`/mentor handover <n> @someone`"),
+        ("Reassign", "`/mentor handover <n> @someone`"),
+        ("import", "`micromentor mentors import FILE.csv`"),
+        ("roster", "`micromentor mentors import FILE.csv`"),
+    ],
+)
+def test_mentoradmin_says_where_a_hand_over_and_a_roster_import_are(sub: str, meant: str) -> None:
+    said = parse_admin(ACTOR, f"{sub} 3 @carol", now=START)
+    assert isinstance(said, ParseError)
+    assert said.message.startswith(f"I don't know `/mentoradmin {sub.lower()}`. ")
+    assert meant in said.message
+
+
+@pytest.mark.parametrize("sub", ["stats", "audit", "dashboard"])
+def test_mentoradmin_words_after_a_bare_command_are_not_ignored(sub: str) -> None:
+    said = parse_admin(ACTOR, f"{sub} 50 <!channel>", now=START)
+    assert isinstance(said, ParseError)
+    assert said.message == (
+        f"`/mentoradmin {sub}` takes nothing after it, so I didn't run it: type "
+        f"`/mentoradmin {sub}` on its own."
+    )
+    assert not isinstance(parse_admin(ACTOR, f"  {sub.upper()}  ", now=START), ParseError)
