@@ -267,6 +267,15 @@ def _prefilled(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _least(min_length: int, value: str, limit: int) -> int:
+    """An ask form's least length (``[ask] min_length``): Discord's own client keeps the form
+    open until the question is that long, as a submitted form can't be kept open with an error
+    (the bot still checks: another client may not). Never above the box's `limit`, nor above a
+    shorter text it opens with (one from before the limit was raised), which the form keeps."""
+    least = min(max(min_length, 1), limit)
+    return min(least, len(value)) if value else least
+
+
 def ask_form_options(*, anonymous: bool, stage: str | None) -> int:
     """The ask form's options as the number in its custom id (modals hold only text inputs):
     bit 0 anonymous, the rest the career stage's place in `STAGES` plus one (0: any)."""
@@ -285,17 +294,25 @@ class NewAskModal(discord.ui.Modal):
     form), the command's other options carried in the custom id (`NEW_ASK_FORM` + options)."""
 
     def __init__(
-        self, *, question: str = "", anonymous: bool, stage: str | None, max_length: int
+        self,
+        *,
+        question: str = "",
+        anonymous: bool,
+        stage: str | None,
+        max_length: int,
+        min_length: int = 1,
     ) -> None:
         options = ask_form_options(anonymous=anonymous, stage=stage)
         super().__init__(title="Ask a mentor", custom_id=f"{NEW_ASK_FORM}{options}")
         limit = min(max_length, 4000)
+        value = _prefilled(question, limit)
         self.question: discord.ui.TextInput[Self] = discord.ui.TextInput(
             label="Your question",
             style=discord.TextStyle.paragraph,
             placeholder="What you want to know, what you tried and what you expected",
+            min_length=_least(min_length, value, limit),
             max_length=limit,
-            default=_prefilled(question, limit) or None,
+            default=value or None,
         )
         self.add_item(self.question)
 
@@ -314,6 +331,7 @@ class AskModal(discord.ui.Modal):
         anonymous: bool = False,
         stage: str | None = None,
         workspace: str | None = None,
+        min_length: int = 1,
     ) -> None:
         # Draft 0: a new question (the home view's [Ask a question]).
         title = "Edit your question" if draft_id else "Ask a mentor"
@@ -321,10 +339,12 @@ class AskModal(discord.ui.Modal):
         at = f"@{workspace}" if workspace else ""
         super().__init__(title=title, custom_id=f"{ASK_FORM}{draft_id}:{options}{at}")
         limit = min(max_length, 4000)
+        value = _prefilled(question, limit)
         self.question: discord.ui.TextInput[Self] = discord.ui.TextInput(
             label="Your question (what you tried and expected)",  # Discord: 45 characters
             style=discord.TextStyle.paragraph,
+            min_length=_least(min_length, value, limit),
             max_length=limit,
-            default=_prefilled(question, limit),
+            default=value,
         )
         self.add_item(self.question)

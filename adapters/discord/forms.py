@@ -35,10 +35,16 @@ async def open_form(
     can't be deferred: a read that would miss Discord's 3 seconds raises TimeoutError."""
     uow_factory = runner.app.uow_factory
     if form.kind == "ask":  # the home view's [Ask a question]: an empty ask form
-        limit = bus.config.ask.max_length
+        ask = bus.config.ask
         # In a DM the server the home view was for is only in its button: the form names it.
         await interaction.response.send_modal(
-            AskModal(0, question="", max_length=limit, workspace=named)
+            AskModal(
+                0,
+                question="",
+                max_length=ask.max_length,
+                min_length=ask.min_length,
+                workspace=named,
+            )
         )
         return
     if form.kind == "faq":
@@ -74,12 +80,13 @@ async def open_form(
     if isinstance(draft, str):
         await runner.answer_now(interaction, draft)
         return
-    limit = bus.config.ask.max_length
+    ask = bus.config.ask
     await interaction.response.send_modal(
         AskModal(
             form.n,
             question=draft.text,
-            max_length=limit,
+            max_length=ask.max_length,
+            min_length=ask.min_length,
             anonymous=draft.anonymous,
             stage=draft.stage,
             workspace=draft.workspace.id,  # the draft's server, wherever [Edit] was clicked

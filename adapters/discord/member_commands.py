@@ -68,9 +68,15 @@ class MemberCommands(commands.Cog):
                 return
             # The option is one line: no text, or a long question, gets a paragraph field
             # (the long one already in it, to break into lines), as the Slack form does.
-            limit = self.bus.config.ask.max_length
+            ask = self.bus.config.ask
             await interaction.response.send_modal(
-                NewAskModal(question=typed, anonymous=anonymous, stage=wanted, max_length=limit)
+                NewAskModal(
+                    question=typed,
+                    anonymous=anonymous,
+                    stage=wanted,
+                    max_length=ask.max_length,
+                    min_length=ask.min_length,
+                )
             )
             return
         await self.runner.run(

@@ -339,6 +339,16 @@ def _rating_text(value: float | None) -> str:
 
 
 ANOTHER_WEEK = "`/mentoradmin digest YYYY-Www`"  # how a reader of the digest asks for another
+_TOPICS_SHOWN = 8  # topics on the "Topics asked / mentors" line (and the chart's bars)
+_LISTED = 5  # skill gaps, low-rated topics
+
+
+def _more(total: int, shown: int) -> str:
+    """What a cut list of topics leaves out: `` and 3 more topics`` (nothing when it is all
+    shown), so a list the chart shows more of does not read as the whole of it."""
+    if total <= shown:
+        return ""
+    return f" and {plural(total - shown, 'more topic', 'more topics')}"
 
 
 def most_thanked(digest: Digest) -> list[tuple[int, str | None, int]]:
@@ -416,7 +426,7 @@ def digest_message(
     else:
         parts.append(text(Bold("Most thanked: "), "nobody earned points this week."))
     if digest.coverage:
-        shown = digest.coverage[:8]
+        shown = digest.coverage[:_TOPICS_SHOWN]
         parts.append(
             text(
                 Bold("Topics asked / mentors: "),
@@ -430,6 +440,7 @@ def digest_message(
                         f" (+{c.related} with a related skill)" if c.related else "",
                     )
                 ],
+                _more(len(digest.coverage), len(shown)),
             )
         )
     if digest.gaps:
@@ -438,13 +449,14 @@ def digest_message(
                 Bold("Skill gaps: "),
                 *[
                     part
-                    for i, c in enumerate(digest.gaps[:5])
+                    for i, c in enumerate(digest.gaps[:_LISTED])
                     for part in (
                         ", " if i else "",
                         UserText(c.topic),
                         f" ({c.asked} asked, {_listing(c)})",
                     )
                 ],
+                _more(len(digest.gaps), _LISTED),
                 " — worth recruiting mentors for.",
             )
         )
@@ -454,13 +466,14 @@ def digest_message(
                 Bold("Low-rated topics: "),
                 *[
                     part
-                    for i, (topic, avg, n) in enumerate(digest.low_rated[:5])
+                    for i, (topic, avg, n) in enumerate(digest.low_rated[:_LISTED])
                     for part in (
                         ", " if i else "",
                         UserText(topic),
                         f" {avg:.1f}/5 ({n} rating{'s' if n != 1 else ''})",
                     )
                 ],
+                _more(len(digest.low_rated), _LISTED),
                 " — worth a look at how those sessions go.",
             )
         )

@@ -91,11 +91,13 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
         )
     )
     previous = None
+    # What was rated, as every answer below says it: the mentor rates how clear it was.
+    said = f"the help on #{q.number}" if role == "asker" else f"how clear #{q.number} was"
     if not added:
         before = await ctx.uow.feedback.get(q.pk, cmd.actor.user, role)
         assert before is not None
         if before.score == cmd.score:
-            raise Refusal(f"You rated #{q.number} {cmd.score}/5 already. Thank you!")
+            raise Refusal(f"You rated {said} {cmd.score}/5 already. Thank you!")
         # Up to the end of the window, not at it: that is when a low rating is judged (its
         # alert's nudge is due then, `bot.feedback.quality`), and no change may slip in after.
         since = now - timedelta(minutes=CHANGE_MINUTES) + timedelta(microseconds=1)
@@ -103,7 +105,7 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
             q.pk, cmd.actor.user, role, cmd.score, given_since=since
         ):
             raise Refusal(
-                f"You rated #{q.number} {before.score}/5 already; a rating can be changed "
+                f"You rated {said} {before.score}/5 already; a rating can be changed "
                 f"within {CHANGE_MINUTES} minutes of giving it. Thank you!"
             )
         previous = before.score
@@ -116,7 +118,6 @@ async def rate_session(cmd: RateSession, ctx: Context) -> None:
         set_aside = False
     what = "the help on" if role == "asker" else "how clear"
     if previous is not None:
-        said = f"the help on #{q.number}" if role == "asker" else f"how clear #{q.number} was"
         thanks = f"Changed: you rated {said} {cmd.score}/5 (was {previous}/5)."
         if set_aside:
             thanks += (

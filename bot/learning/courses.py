@@ -1,8 +1,13 @@
 """The two courses as content: the shipped lessons (`bot/learning/courses/*.toml`), or an
-admin's own from ``[learning] mentee`` / ``mentor`` in bot.toml, and how a lesson reads in chat."""
+admin's own from ``[learning] mentee`` / ``mentor`` in bot.toml, and how a lesson reads in chat.
+
+A lesson's text may name the session's figures as ``{timebox_minutes}`` and ``{extend_minutes}``
+(`[session]` in bot.toml): they are filled in when the course is read, so a lesson says the
+time box this workspace has. Any other text in braces stays as written."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +39,10 @@ _QUOTES = "\"'“”‘’"
 _TITLES = {Track.MENTEE: "Asking well", Track.MENTOR: "Running a short session"}
 
 
+# The placeholders a lesson may use; `course` fills them in from `[session]`.
+_PLACEHOLDER = re.compile(r"\{(timebox_minutes|extend_minutes)\}")
+
+
 @dataclass(frozen=True, slots=True)
 class Course:
     track: Track
@@ -57,11 +66,38 @@ def _shipped(track: Track) -> Course:
 
 
 def course(track: Track, config: Config) -> Course:
-    """The course of `track`: the admin's lessons from bot.toml when given, else the shipped."""
+    """The course of `track`: the admin's lessons from bot.toml when given, else the shipped;
+    its placeholders filled in from `config` (`_filled`)."""
     own = config.learning.mentee if track is Track.MENTEE else config.learning.mentor
-    if own:
-        return Course(track, _TITLES[track], tuple(own))
-    return _shipped(track)
+    c = Course(track, _TITLES[track], tuple(own)) if own else _shipped(track)
+    figures = {
+        "timebox_minutes": str(config.session.timebox_minutes),
+        "extend_minutes": str(config.session.extend_minutes),
+    }
+    return Course(c.track, _filled(c.title, figures), tuple(_lesson(x, figures) for x in c.lessons))
+
+
+def _filled(said: str, figures: dict[str, str]) -> str:
+    """`said` with each known placeholder replaced by its figure; other braces kept as they are
+    (a lesson may quote code with braces in it)."""
+    return _PLACEHOLDER.sub(lambda m: figures[m.group(1)], said)
+
+
+def _lesson(lesson: Lesson, figures: dict[str, str]) -> Lesson:
+    check = lesson.check
+    return lesson.model_copy(
+        update={
+            "title": _filled(lesson.title, figures),
+            "body": _filled(lesson.body, figures),
+            "check": check.model_copy(
+                update={
+                    "question": _filled(check.question, figures),
+                    "options": [_filled(option, figures) for option in check.options],
+                    "explain": _filled(check.explain, figures),
+                }
+            ),
+        }
+    )
 
 
 def check_action(track: Track, option: int) -> str:

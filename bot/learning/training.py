@@ -33,16 +33,25 @@ __all__ = [
 ]
 
 _MENTOR_STEP = 100  # a lesson nudge's step: the lesson number, +100 in the mentors' course
+# The first lesson's greeting: `{count}` lessons (the course's own, shipped or an admin's),
+# `{pace}` as `[learning] every_days` sends them.
 _WELCOME = {
     Track.MENTEE: (
-        "Welcome! While you wait for a mentor, here is the first of five short lessons on "
-        "getting the most out of micromentoring — one a day, a minute each."
+        "Welcome! While you wait for a mentor, here is the first of {count} short lessons on "
+        "getting the most out of micromentoring — {pace}, a minute each."
     ),
     Track.MENTOR: (
-        "Thanks for mentoring! Here is the first of five short lessons on running a short "
-        "session — one a day, a minute each."
+        "Thanks for mentoring! Here is the first of {count} short lessons on running a short "
+        "session — {pace}, a minute each."
     ),
 }
+_COUNTS = ("two", "three", "four", "five", "six", "seven", "eight")  # a course's 2 to 8 lessons
+
+
+def _welcome(track: Track, c: Course, every_days: int) -> str:
+    count = _COUNTS[len(c) - 2] if 2 <= len(c) <= 8 else str(len(c))
+    pace = "one a day" if every_days == 1 else f"one every {every_days} days"
+    return _WELCOME[track].format(count=count, pace=pace)
 
 
 def lesson_step(track: Track, number: int) -> int:
@@ -63,7 +72,9 @@ async def enroll(ctx: Context, *, user: UserRef, workspace: WorkspaceRef, track:
     if await ctx.uow.learning.get(user, track) is not None:
         return
     enrollment = Enrollment(user, workspace, track, started_at=ctx.clock.now())
-    await _deliver(ctx, enrollment, course(track, ctx.config), intro=_WELCOME[track])
+    c = course(track, ctx.config)
+    intro = _welcome(track, c, ctx.config.learning.every_days)
+    await _deliver(ctx, enrollment, c, intro=intro)
 
 
 async def _deliver(ctx: Context, e: Enrollment, c: Course, *, intro: str = "") -> None:

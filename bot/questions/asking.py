@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Collection, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
@@ -20,7 +20,7 @@ from bot.learning.model import FaqEntry
 from bot.matching import RankedMentor, Reading
 from bot.matching.perspectives import STAGES
 from bot.messagebus import Context, Refusal
-from bot.messages import Action, ChatMessage, Text, UserText, lines, text
+from bot.messages import Action, ChatMessage, Text, UserText, When, lines, text, when
 from bot.questions.cards import similar_lines
 from bot.questions.ranking import (
     away_for,
@@ -154,6 +154,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     similar = await similar_resolved(ctx, draft, covered={e.question_id for e in faq.shown})
     waited = await _median_minutes_to_claim(ctx, ws.ref)
     away = [] if ranked else await away_for(ctx, workspace=ws.ref, topics=topics, asker=actor.user)
+    away_back = await _first_back(ctx, ws.ref, away)
     only_you = False
     if not ranked and not away and topics:
         # A mentor asking about their own topic, with nobody else for it: "no mentor lists
@@ -184,11 +185,33 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
             ctx,
             _not_seen(faq, posted_from_draft=cmd.coached),
             away=away,
+            away_back=when(away_back, ws.timezone, with_date=True) if away_back else None,
             back=back,
             only_you=only_you,
         )
     )
     ctx.emit(QuestionAsked(q.pk))
+
+
+# A pause longer than this is "until you resume" (`/mentor pause` with no duration pauses for ten
+# years): no known return. The profile card tells the two apart the same way.
+_UNTIL_RESUMED = timedelta(days=1825)
+
+
+async def _first_back(
+    ctx: Context, workspace: WorkspaceRef, away: Sequence[UserRef]
+) -> datetime | None:
+    """When the first of the paused mentors `away` is back, if every one of them is paused until
+    a known time; None when one paused until they resume (nobody can say when)."""
+    if not away:
+        return None
+    now = ctx.clock.now()
+    roster = await ctx.services.roster.snapshot(await ctx.reads(), workspace)
+    wanted = set(away)
+    until = [p.paused_until for p in roster.profiles if p.ref in wanted]
+    if not until or any(u is None or u - now > _UNTIL_RESUMED for u in until):
+        return None
+    return min(u for u in until if u is not None)
 
 
 async def _within_limits(ctx: Context, asker: UserRef, body: str, ws: WorkspaceRef) -> None:
@@ -306,6 +329,7 @@ def _confirmation(
     faq: list[FaqEntry],
     *,
     away: Sequence[UserRef] = (),
+    away_back: When | None = None,
     back: Text | None = None,
     only_you: bool = False,
 ) -> ChatMessage:
@@ -342,10 +366,19 @@ def _confirmation(
             )
         )
     elif away:
+        # No names here: the asker learns when help is back, not who is away.
+        one = len(away) == 1
         parts.append(
             text(
-                "The mentors for these topics are away right now; it's posted for every mentor "
-                "in the mentoring channel meanwhile."
+                "The mentor for these topics is away right now"
+                if one
+                else "The mentors for these topics are away right now",
+                *(
+                    (" (back " if one else " (the first is back ", away_back, ")")
+                    if away_back is not None
+                    else ()
+                ),
+                "; it's posted for every mentor in the mentoring channel meanwhile.",
             )
         )
     else:

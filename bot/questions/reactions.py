@@ -343,8 +343,9 @@ async def expired(event: QuestionExpired, ctx: Context) -> None:
                 if event.still_talking
                 else "its time box ran out with no answer to the wrap-up. "
             )
+            # No "ask again" here: only the asker asks, and each DM below says what next.
             + "Thanks both! If it did help, either of you can still press Resolve within "
-            f"{late_resolve_hours()} hours. Ask again any time with `/askmentor`."
+            f"{late_resolve_hours()} hours."
         ),
         actions=(Action("resolve", q.number, "Resolve", "primary"),),
     )

@@ -102,7 +102,7 @@ async def test_a_quick_check_learn_and_stop_in_the_console(console: ConsoleDrive
         assert lessons(out, "bob") == [] and "lesson 2 of 5" not in out.text
     out = await console("clock +1d")
     assert lessons(out, "bob") == [
-        "Running a short session · lesson 2 of 5: Twenty minutes, one next step"
+        "Running a short session · lesson 2 of 5: 20 minutes, one next step"
     ]
     out = await console("/mentor learn stop")
     assert out.one("only bob sees").text.startswith("Done: no more lessons.")

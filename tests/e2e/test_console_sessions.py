@@ -234,7 +234,7 @@ async def test_rate_thanks_the_asker_and_leaves_the_card_alone(claimed: ConsoleD
 async def test_rating_again_after_ten_minutes_is_refused(claimed: ConsoleDriver) -> None:
     await claimed("as alice", "click resolve 1", "click rate:5 1", "clock +11m")
     out = await claimed("click rate:1 1")
-    assert out.one("only alice sees").text.startswith("You rated #1 5/5 already")
+    assert out.one("only alice sees").text.startswith("You rated the help on #1 5/5 already")
     assert out.to("#mentoring") == []
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from bot.commands import Actor, AskQuestion, MarkNotMyArea
+from bot.commands import Actor, AskQuestion, MarkNotMyArea, PauseMentor, RegisterWorkspace
 from bot.config import AskSection, Config
 from bot.domain import NudgeKind, NudgeState
 from bot.messages import UserText
 from bot.refs import WorkspaceRef
-from tests.unit.core_harness import MENTORING, QUESTION, Core, start_core
+from tests.unit.core_harness import ADMIN_CHANNEL, MENTORING, QUESTION, WORKSPACE, Core, start_core
 
 
 @pytest.fixture
@@ -96,6 +98,50 @@ async def test_a_mentor_asking_about_their_own_topic_is_not_told_nobody_lists_it
 async def test_without_matching_mentors_the_asker_learns_it_goes_to_everyone(core: Core) -> None:
     said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
     assert "No mentor lists these topics yet" in said
+
+
+async def test_the_only_paused_mentor_is_away_in_the_singular_and_back_in_the_workspace_zone(
+    core: Core,
+) -> None:
+    await core.handle(
+        RegisterWorkspace(WORKSPACE, MENTORING, ADMIN_CHANNEL, timezone="Europe/Berlin")
+    )
+    await core.join("bob", "pandas")
+    await core.handle(PauseMentor(core.actor("bob"), timedelta(days=2)))
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
+    assert (
+        "The mentor for these topics is away right now (back 2026-11-25 11:00 CET); it's posted "
+        "for every mentor in the mentoring channel meanwhile."
+    ) in said
+    assert "bob" not in said  # nobody named
+
+
+async def test_paused_mentors_are_away_until_the_first_of_them_is_back(core: Core) -> None:
+    await core.join("bob", "pandas")
+    await core.join("carol", "pandas")
+    await core.handle(PauseMentor(core.actor("bob"), timedelta(days=3)))
+    await core.handle(PauseMentor(core.actor("carol"), timedelta(days=1)))
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
+    assert (
+        "The mentors for these topics are away right now (the first is back 2026-11-24 10:00 "
+        "UTC); it's posted for every mentor in the mentoring channel meanwhile."
+    ) in said
+    assert "bob" not in said and "carol" not in said
+
+
+@pytest.mark.parametrize("others", [0, 1], ids=["alone", "with-one-back-tomorrow"])
+async def test_a_mentor_paused_until_they_resume_gives_no_time_back(
+    core: Core, others: int
+) -> None:
+    await core.join("bob", "pandas")
+    await core.handle(PauseMentor(core.actor("bob"), None))
+    if others:
+        await core.join("carol", "pandas")
+        await core.handle(PauseMentor(core.actor("carol"), timedelta(days=1)))
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
+    away = "The mentors for these topics are" if others else "The mentor for these topics is"
+    assert f"{away} away right now; it's posted for every mentor" in said
+    assert "back" not in said
 
 
 async def test_anonymous_asker_is_not_on_the_card(core: Core) -> None:

@@ -57,8 +57,8 @@ async def test_a_rating_is_final_after_ten_minutes(core: Core) -> None:
     core.clock.advance(timedelta(minutes=11))
     said = await core.reply(RateSession(core.actor("alice"), n, 1))
     assert said == (
-        f"You rated #{n} 5/5 already; a rating can be changed within 10 minutes of giving it. "
-        "Thank you!"
+        f"You rated the help on #{n} 5/5 already; a rating can be changed within 10 minutes of "
+        "giving it. Thank you!"
     )
     [fb] = core.db.rows("feedback")
     assert fb.score == 5
@@ -68,7 +68,19 @@ async def test_the_same_rating_again_changes_nothing(core: Core) -> None:
     n = await core.resolved()
     await core.reply(RateSession(core.actor("alice"), n, 5))
     said = await core.reply(RateSession(core.actor("alice"), n, 5))
-    assert said == f"You rated #{n} 5/5 already. Thank you!"
+    assert said == f"You rated the help on #{n} 5/5 already. Thank you!"
+
+
+async def test_the_mentors_same_rating_again_says_it_rated_how_clear_the_question_was(
+    core: Core,
+) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("bob"), n, 4))
+    said = await core.reply(RateSession(core.actor("bob"), n, 4))
+    assert said == f"You rated how clear #{n} was 4/5 already. Thank you!"
+    core.clock.advance(timedelta(minutes=11))
+    said = await core.reply(RateSession(core.actor("bob"), n, 2))
+    assert said.startswith(f"You rated how clear #{n} was 4/5 already; a rating can be changed")
 
 
 @pytest.mark.parametrize(("clicker", "role"), [("bob", "asker"), ("alice", "mentor")])

@@ -24,7 +24,7 @@ from bot.domain import NudgeKind
 from bot.hours import WeeklyHours
 from bot.privacy.commands import LeaveProgramme
 from bot.refs import UserRef
-from tests.unit.core_harness import Core, start_core
+from tests.unit.core_harness import QUESTION, Core, start_core
 
 
 @pytest.fixture
@@ -423,6 +423,28 @@ async def test_why_lists_the_mentors_in_the_cards_order_in_words(
     assert listed == card
     assert "skill_fit" not in said and "skill fit +100" in said
     assert "." not in said.split(" — score ")[1].split(";")[0]  # whole points
+
+
+async def test_why_keeps_the_cards_order_when_todays_scores_would_order_them_otherwise(
+    core: Core,
+) -> None:
+    for name in ("bob", "carol", "dave"):
+        await core.join(name, "pandas")
+    n = await core.ask("alice")
+    card = [ref.id for ref in core.question(n).suggested]  # the harness's ids are names
+    first = card[0]
+    # After the card went out its first mentor takes on two other questions: busier, so they
+    # score lower today than the others.
+    for asker, extra in (("erin", " Also with a mean."), ("frank", " And a count too.")):
+        other = await core.ask(asker, QUESTION + extra)
+        said = await core.claim(first, other)
+        assert said.startswith(f"You claimed #{other}"), said
+    said = await core.reply(ExplainMatch(core.actor("admin"), n))
+    rows = [line.split(". ", 1)[1] for line in said.splitlines()[2:] if line[:1].isdigit()]
+    listed = [row.split(" — ")[0] for row in rows]
+    scores = {row.split(" — ")[0]: int(row.split(" — score ")[1].split(";")[0]) for row in rows}
+    assert scores[first] < min(scores[name] for name in card[1:]), said  # today's order differs
+    assert listed == card, said  # why still lists them as the card does
 
 
 async def test_why_leaves_out_the_skills_part_when_only_a_related_skill_fits(core: Core) -> None:

@@ -131,6 +131,24 @@ def test_skill_gaps_are_topics_asked_with_few_or_no_mentors_biggest_first() -> N
     assert [c.topic for c in digest.gaps] == ["kubernetes", "pandas", "rust"]
 
 
+def test_cut_topic_lists_say_how_many_more_there_are() -> None:
+    topics = tuple((f"topic{i}", 10 - i) for i in range(9))  # 9 topics, none with a mentor
+    digest = _week_digest(
+        WeekTally(asked=54, topics=topics),
+        low_rated=tuple((f"topic{i}", 2.0, 1) for i in range(7)),
+    )
+    assert len(digest.gaps) == 9
+    body = digest_message(digest).plain()
+    assert "topic4 (6 asked, no mentors) and 4 more topics — worth recruiting mentors for." in body
+    assert "topic7 3/0 and 1 more topic\n" in body  # the chart's 8 topics, in words
+    assert "topic4 2.0/5 (1 rating) and 2 more topics — worth a look" in body
+
+
+def test_a_list_shown_whole_says_no_more() -> None:
+    digest = _week_digest(WeekTally(asked=15, topics=(("a", 5), ("b", 5), ("c", 5))))
+    assert " more topic" not in digest_message(digest).plain()
+
+
 def test_mentors_with_a_related_skill_are_said_beside_a_topics_own_mentors() -> None:
     """Matching offers a question to mentors of a related skill too: the digest says how many,
     so "only 1 mentor" does not read as the whole story; the gap itself counts the topic's own."""

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 
 from bot.commands import Actor, AskQuestion
-from bot.config import Config, LearningSection, Lesson
+from bot.config import Config, LearningSection, Lesson, SessionSection
 from bot.domain import NudgeKind, NudgeState
 from bot.learning.commands import AnswerCheck, ShowLearning, StopLearning
-from bot.learning.courses import course, lesson_message
+from bot.learning.courses import Course, course, lesson_message
 from bot.learning.model import Track
 from bot.privacy.commands import LeaveProgramme, PersonLeft
 from bot.refs import UserRef
@@ -381,6 +381,89 @@ async def test_an_admins_own_lessons_from_bot_toml_replace_the_shipped_course() 
     core = await start_core(Config(learning=LearningSection(mentee=own)), learning=True)
     await core.ask("alice")
     assert titles(core, core.user("alice")) == ["Asking well · lesson 1 of 4: Our way 1"]
+
+
+def _every_text(c: Course) -> list[str]:
+    said = [c.title]
+    for lesson in c.lessons:
+        check = lesson.check
+        said += [lesson.title, lesson.body, check.question, *check.options, check.explain]
+    return said
+
+
+@pytest.mark.parametrize("track", list(Track))
+def test_every_shipped_lesson_renders_without_a_placeholder_left(track: Track) -> None:
+    c = course(track, Config())
+    for said in _every_text(c):
+        assert "{" not in said and "}" not in said, said
+    for number in range(1, len(c) + 1):
+        msg = lesson_message(c, number).plain()
+        assert "{" not in msg and "}" not in msg, msg
+
+
+def test_the_lessons_say_the_workspaces_time_box_and_extension() -> None:
+    config = Config(session=SessionSection(timebox_minutes=30, extend_minutes=15))
+    mentor = course(Track.MENTOR, config)
+    lesson = mentor.lesson(2)
+    assert lesson is not None
+    assert lesson.title == "30 minutes, one next step"
+    assert "Keep an eye on the time box; +15 min is there when you're close." in lesson.body
+    assert "+10 min" not in lesson.body
+    assert "Some questions outgrow 30 minutes:" in str(mentor.lessons[3].body)
+    mentee = course(Track.MENTEE, config)
+    first = lesson_message(mentee, 1).plain()
+    assert "Asking well · lesson 1 of 5: What a 30-minute session can do" in first
+    assert "one question, one mentor, about 30 minutes." in first
+    assert "Which of these fits a 30-minute session best?" in first
+    for track in Track:
+        assert not any("20" in said for said in _every_text(course(track, config)))
+
+
+def test_an_admins_lesson_may_name_the_time_box_and_keeps_its_other_braces() -> None:
+    own = [
+        Lesson.model_validate(
+            {
+                "title": "Our {timebox_minutes} minutes",
+                "body": 'Write {"rows": 3} as JSON; +{extend_minutes} min if needed. {other}',
+                "check": {"question": "Where {first}?", "options": ["#help", "DM"], "answer": 1},
+            }
+        )
+    ] * 2
+    config = Config(
+        learning=LearningSection(mentor=own),
+        session=SessionSection(timebox_minutes=25, extend_minutes=5),
+    )
+    lesson = course(Track.MENTOR, config).lessons[0]
+    assert lesson.title == "Our 25 minutes"
+    assert lesson.body == 'Write {"rows": 3} as JSON; +5 min if needed. {other}'
+    assert lesson.check.question == "Where {first}?"
+
+
+async def test_the_first_lessons_greeting_counts_the_courses_lessons_and_its_pace() -> None:
+    own = [
+        Lesson.model_validate(
+            {
+                "title": f"Our way {i}",
+                "body": "Ask in #help first.",
+                "check": {"question": "Where first?", "options": ["#help", "DM"], "answer": 1},
+            }
+        )
+        for i in range(1, 4)
+    ]
+    config = Config(learning=LearningSection(mentor=own, every_days=2))
+    core = await start_core(config, learning=True)
+    await core.join("bob", "pandas")
+    await core.ask("alice")
+    [bob] = lessons_to(core, core.user("bob"))
+    assert (
+        "Here is the first of three short lessons on running a short session — one every 2 "
+        "days, a minute each." in bob
+    )
+    [alice] = lessons_to(core, core.user("alice"))
+    assert (
+        "here is the first of five short lessons on getting the most out of micromentoring "
+        "— one every 2 days" in alice
+    )
 
 
 def test_a_lesson_whose_answer_is_not_an_option_is_refused_at_start_up() -> None:

@@ -304,4 +304,6 @@ async def test_the_change_window_ends_when_the_rating_is_judged(core: Core) -> N
     await core.handle(RateSession(core.actor("alice"), n, 1))
     core.clock.advance(timedelta(minutes=CHANGE_MINUTES))
     said = await core.reply(RateSession(core.actor("alice"), n, 3))
-    assert said.startswith(f"You rated #{n} 1/5 already; a rating can be changed within")
+    assert said.startswith(
+        f"You rated the help on #{n} 1/5 already; a rating can be changed within"
+    )

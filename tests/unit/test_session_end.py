@@ -75,6 +75,12 @@ async def test_a_timed_out_session_can_still_be_resolved_by_its_mentor(core: Cor
     assert core.question(n).state is QuestionState.EXPIRED
     closed = next(m for m in core.chat.in_thread(n) if "has closed" in m)
     assert "can still press Resolve within 24 hours" in closed
+    # Said to both in the thread: nothing only the asker does (their DM says to ask again).
+    assert closed.rstrip().endswith(
+        "Thanks both! If it did help, either of you can still press Resolve within 24 hours."
+    ), closed
+    assert "/askmentor" not in closed
+    assert "/askmentor" in core.chat.dms(core.user("alice"))[-1]
     await tick(core, hours=5)
     assert await core.resolve("bob", n) == f"#{n} is marked resolved."
     q = core.question(n)

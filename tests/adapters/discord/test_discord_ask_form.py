@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from discord_harness import Harness
 
 QUESTION = "How do I group a pandas DataFrame by two columns and sum one?\nI tried groupby('a')."
@@ -86,3 +87,32 @@ def test_the_question_option_is_optional_and_the_form_keeps_the_other_options() 
         for stage in (None, "early", "senior", "executive"):
             number = ask_form_options(anonymous=anonymous, stage=stage)
             assert ask_form_choices(number) == (anonymous, stage)
+
+
+@pytest.mark.parametrize("bot_settings", [{"ask": {"min_length": 40}}])
+async def test_the_form_asks_discord_to_keep_it_open_until_the_question_is_long_enough(
+    harness: Harness,
+) -> None:
+    # A submitted form can't stay open with an error: Discord's client holds it instead.
+    modal = await opened_form(harness, [])
+    (field,) = text_inputs(modal)
+    assert field["min_length"] == 40  # [ask] min_length
+    # Another client may not hold it: the bot still refuses a question too short.
+    submit = await harness.fake.submit_modal("alice", modal, "How do I group by two cols?")
+    (reply,) = await harness.fake.followups(submit)
+    assert "#1" not in reply.json()["content"]
+
+
+def test_every_ask_form_carries_the_least_length_and_opens_with_a_shorter_old_draft() -> None:
+    from adapters.discord.components import AskModal, NewAskModal
+
+    def least(modal: Any) -> int:
+        (field,) = [c for row in modal.to_dict()["components"] for c in row["components"]]
+        found: int = field["min_length"]
+        return found
+
+    assert least(NewAskModal(anonymous=False, stage=None, max_length=2000, min_length=40)) == 40
+    assert least(AskModal(0, question="", max_length=2000, min_length=40)) == 40
+    # A draft from before the limit was raised opens as it is (the bot says what to add).
+    assert least(AskModal(1, question="Why is pandas slow?", max_length=2000, min_length=40)) == 19
+    assert least(NewAskModal(anonymous=False, stage=None, max_length=30, min_length=40)) == 30

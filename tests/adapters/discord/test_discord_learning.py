@@ -141,6 +141,7 @@ async def test_edit_on_a_coached_draft_reopens_the_ask_form_with_its_text(harnes
     assert modal["custom_id"] == f"mmform:ask:1:{options}@{fake.guild_id}"
     [question] = text_inputs(modal)
     assert question["value"] == VAGUE
+    assert question["min_length"] == 15  # [ask] min_length: Discord holds a shorter one
     await fake.followups(await fake.submit_modal("alice", modal, QUESTION))
     await harness.message_with("mm:claim:1")
     async with harness.app.uow_factory() as uow:
