@@ -467,6 +467,11 @@ class NudgeRepository(LeasedQueue[Nudge], Protocol):
         """The pending nudges of `kind` about a subject (see `cancel_subject`), soonest first."""
         ...
 
+    async def next_due(self, after: datetime, until: datetime) -> datetime | None:
+        """When the soonest pending nudge due after `after`, up to `until`, is due; None when
+        none is (the console's clock stops there on its way: `clock +8h`)."""
+        ...
+
 
 class InboxRepository(LeasedQueue[InboxItem], Protocol):
     async def add(self, item: InboxItem, *, renew_before: datetime | None = None) -> bool:

@@ -12,6 +12,7 @@ import sys
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from adapters.console.buttons import Standing, offered, standing
@@ -226,6 +227,20 @@ class ConsoleSession:
         await self.app.inbox.receive_command(command, key=key, reply_to=reply_to)
         await self.app.runtime.drain()
 
+    async def _pass_time(self, *, until: datetime) -> None:
+        """Move the clock on to `until` as time passes: through each nudge due on the way, at
+        its time, so what it starts is timed from then (the wrap-up's grace, a stale-thread
+        check) as it would be on the real clock, not from the end of the jump."""
+        while True:
+            async with self.app.uow_factory(read_only=True) as uow:
+                due = await uow.nudges.next_due(self.clock.now(), until)
+            if due is None:
+                break
+            self.clock.advance(max(due - self.clock.now(), timedelta()))
+            await self.app.runtime.drain()
+        self.clock.advance(max(until - self.clock.now(), timedelta()))
+        await self.app.runtime.drain()
+
     async def _meta(self, meta: Meta) -> None:
         if meta.kind == "help":
             self._tell(HELP.split("\n"))
@@ -239,9 +254,9 @@ class ConsoleSession:
             self._tell([f"you are now {meta.name}"])
         elif meta.kind == "clock":
             assert meta.delta is not None
-            now = self.clock.advance(meta.delta)
+            now = self.clock.now() + meta.delta
             self._tell([f"clock is now {now:%a %Y-%m-%d %H:%M} UTC"])
-            await self.app.runtime.drain()
+            await self._pass_time(until=now)
             # `run` posts the weekly digest from a cron on the real clock; here it is due on the
             # console's clock like any nudge. Once per week: the digest run row says if it went.
             await self.bus.handle(c.SendDigest(now, workspace=WORKSPACE))

@@ -126,6 +126,15 @@ class SqlNudgeRepository(LeasedQueueOps, Repository):
         )
         return [_nudge(row) for row in rows]
 
+    async def next_due(self, after: datetime, until: datetime) -> datetime | None:
+        found = await self._session.execute(
+            sa.select(sa.func.min(T.c.due_at)).where(
+                T.c.state == _PENDING, T.c.due_at > after, T.c.due_at <= until
+            )
+        )
+        due: datetime | None = found.scalar_one()
+        return due
+
     async def pending_about(self, kind: NudgeKind, subject_id: int) -> list[Nudge]:
         rows = await self._session.execute(
             sa.select(T)

@@ -46,14 +46,19 @@ async def test_clock_shows_the_escalation_ladder_step_by_step(console: ConsoleDr
 async def test_a_clock_jump_past_the_re_post_still_re_posts_the_question_once(
     console: ConsoleDriver,
 ) -> None:
-    """`clock +3h` passes the DM, the re-post and the admins' step at once: the channel sees the
-    question again (once), the admins are told (once), and no DM comes before the re-post."""
+    """`clock +3h` passes the DM, the re-post and the admins' step, each at its time, as on the
+    real clock (not all at the end of the jump): the fitting mentors' DM first, then the
+    channel sees the question again (once), then the admins are told, after 2 h (once)."""
     await four_pandas_mentors(console)
     await console("as alice", ASK)
     out = await console("clock +3h")
-    assert "needs a mentor. Can anyone help?" in out.one("#mentoring", "Still open")
-    assert "has had no mentor for 3 h" in out.one("#mentor-admins", "Heads-up")
-    assert "still waiting for a mentor" not in out.text
+    said = out.text
+    dm = said.index("is still waiting for a mentor and fits your skills")
+    repost = said.index(out.one("#mentoring", "Still open").text)
+    heads_up = said.index(out.one("#mentor-admins", "Heads-up").text)
+    assert dm < repost < heads_up
+    assert "needs a mentor. Can anyone help?" in said[repost:heads_up]
+    assert "has had no mentor for 2 h" in said[heads_up:]
     out = await console("clock +3h")
     assert out.to("#mentoring") == [] and out.to("#mentor-admins") == []
 
@@ -111,6 +116,18 @@ async def test_clock_shows_the_wrap_up_and_then_the_expiry(console: ConsoleDrive
     assert "its time box ran out" in out.one("thread #1")
     assert "was closed because its time box ran out" in out.one("DM alice")
     assert "was closed because its time box ran out" in out.one("DM bob")
+
+
+async def test_one_jump_over_the_wrap_up_and_its_grace_closes_the_session_as_time_would(
+    console: ConsoleDriver,
+) -> None:
+    """`clock +30m` at once is what `clock +20m` then `clock +10m` is: the wrap-up is asked at
+    its time, and its grace counted from then, not from the end of the jump."""
+    await session(console)
+    out = await console("clock +30m")
+    assert "time's up" in out.one("thread #1", "time's up")
+    assert "its time box ran out" in out.one("thread #1", "ran out")
+    assert "was closed because its time box ran out" in out.one("DM alice")
 
 
 async def test_extending_at_the_wrap_up_keeps_the_session(console: ConsoleDriver) -> None:

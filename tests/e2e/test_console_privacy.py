@@ -251,6 +251,7 @@ async def test_retention_removes_old_texts_and_comments_on_the_clock(
         q1 = await uow.questions.get_by_number(WS, 1)
         assert q1 is not None and q1.text == QUESTION  # 89 days: kept
     await console("clock +2d")
+    await console("as alice", "/askmentor mine")  # answered now: a delivery younger than a week
     await bus.handle(ApplyRetention(clock.now()))
     async with console.app.uow_factory() as uow:
         q1 = await uow.questions.get_by_number(WS, 1)

@@ -761,6 +761,10 @@ class FakeNudgeRepository(_FakeLeased):
     async def pending_about(self, kind: NudgeKind, subject_id: int) -> list[Nudge]:
         return self._pending(lambda n: n.kind is kind and n.subject_id == subject_id)
 
+    async def next_due(self, after: datetime, until: datetime) -> datetime | None:
+        due = [n.due_at for n in self._pending(lambda n: after < n.due_at <= until)]
+        return min(due, default=None)
+
 
 class FakeNotMyAreaRepository(_Repository):
     table = "not_my_area"
