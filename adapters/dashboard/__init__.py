@@ -18,7 +18,8 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.types import Receive, Scope, Send
 
 from adapters.dashboard import views
 from adapters.dashboard.lightning import coming_lightning
@@ -347,6 +348,18 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
         entries = await views.audit_page(app, signed.workspace)
         return page("audit.html", **common(signed, "audit", entries=entries))
 
+    async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+        """No page at this /admin address: said in the dashboard's own layout (its header too,
+        when signed in), with the way back; still a 404. The address is not repeated."""
+        if scope["type"] != "http":
+            await Router().not_found(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        signed = await session_or_none(request)
+        context = common(signed, "queue") if signed is not None else {}
+        response = page("notfound.html", status=404, **context)
+        await response(scope, receive, send)
+
     async def style(request: Request) -> Response:
         return Response(
             (_HERE / "style.css").read_text(),
@@ -357,31 +370,36 @@ def dashboard_routes(app: App, *, secure_cookie: bool = False) -> list[BaseRoute
     return [
         Mount(
             "/admin",
-            routes=[
-                Route("/", home),
-                Route("/signin", signin_form, methods=["GET"]),
-                Route("/signin", bounded(signin), methods=["POST"]),
-                Route("/signout", bounded(signout), methods=["POST"]),
-                Route("/queue", signed_only(queue)),
-                Route("/week", signed_only(week)),
-                Route("/week.csv", signed_only(week_csv)),
-                Route("/week.png", signed_only(week_chart)),
-                Route("/mentors", signed_only(mentors), methods=["GET"]),
-                Route("/mentors", bounded(signed_only(mentor_action, form=True)), methods=["POST"]),
-                Route("/people", signed_only(people), methods=["GET"]),
-                Route(
-                    "/people/export",
-                    bounded(signed_only(people_export, form=True)),
-                    methods=["POST"],
-                ),
-                Route(
-                    "/people/delete",
-                    bounded(signed_only(people_delete, form=True)),
-                    methods=["POST"],
-                ),
-                Route("/audit", signed_only(audit)),
-                Route("/style.css", style),
-            ],
+            app=Router(
+                default=not_found,
+                routes=[
+                    Route("/", home),
+                    Route("/signin", signin_form, methods=["GET"]),
+                    Route("/signin", bounded(signin), methods=["POST"]),
+                    Route("/signout", bounded(signout), methods=["POST"]),
+                    Route("/queue", signed_only(queue)),
+                    Route("/week", signed_only(week)),
+                    Route("/week.csv", signed_only(week_csv)),
+                    Route("/week.png", signed_only(week_chart)),
+                    Route("/mentors", signed_only(mentors), methods=["GET"]),
+                    Route(
+                        "/mentors", bounded(signed_only(mentor_action, form=True)), methods=["POST"]
+                    ),
+                    Route("/people", signed_only(people), methods=["GET"]),
+                    Route(
+                        "/people/export",
+                        bounded(signed_only(people_export, form=True)),
+                        methods=["POST"],
+                    ),
+                    Route(
+                        "/people/delete",
+                        bounded(signed_only(people_delete, form=True)),
+                        methods=["POST"],
+                    ),
+                    Route("/audit", signed_only(audit)),
+                    Route("/style.css", style),
+                ],
+            ),
         )
     ]
 

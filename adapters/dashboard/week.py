@@ -27,10 +27,12 @@ TREND_WEEKS = 8
 
 @dataclass(frozen=True, slots=True)
 class WeekChoice:
-    """The week a page shows, and the current one (no page shows a week to come)."""
+    """The week a page shows, the current one (no page shows a week to come) and the
+    workspace's first (nor one before it: there was nothing to count)."""
 
     week: IsoWeek
     current: IsoWeek
+    first: IsoWeek | None = None
 
     @property
     def is_current(self) -> bool:
@@ -43,24 +45,40 @@ class WeekChoice:
         iso = (self.week.monday() + timedelta(days=7)).isocalendar()
         return IsoWeek(iso.year, iso.week)
 
+    @property
+    def previous(self) -> IsoWeek | None:
+        if self.first is not None and self.week <= self.first:
+            return None
+        return self.week.previous()
+
 
 async def choose_week(app: App, ws: WorkspaceRef, asked: str) -> WeekChoice | str | None:
     """The week ``?week=`` names (this week when empty), or why it can't be shown (a sentence
     for the admin); None when the workspace is unknown."""
     async with app.uow_factory(read_only=True) as uow:
         workspace = await uow.workspaces.get(ws)
-    if workspace is None:
-        return None
-    current = IsoWeek.containing(app.clock.now(), workspace_timezone(workspace, app.config))
+        if workspace is None:
+            return None
+        first_at = await uow.digests.first_activity(ws)
+    tz = workspace_timezone(workspace, app.config)
+    current = IsoWeek.containing(app.clock.now(), tz)
+    # The weeks run from the workspace's first on (the digest's "week before" is "—" before
+    # it): one with nothing yet starts this week.
+    first = min(IsoWeek.containing(first_at, tz), current) if first_at is not None else current
     if not asked:
-        return WeekChoice(current, current)
+        return WeekChoice(current, current, first)
     try:
         week = IsoWeek.parse(asked[:20])
     except ValueError as why:
         return f"{str(why).replace('`', '')}: open This week and step back with Previous week."
     if week > current:
         return f"{week.label} is still to come: this week is {current.label}."
-    return WeekChoice(week, current)
+    if week < first:
+        return (
+            f"{week.label} is before this workspace's first week, {first.label}: there is "
+            "nothing to show before it. Open This week and step back with Previous week."
+        )
+    return WeekChoice(week, current, first)
 
 
 async def week_digest(app: App, ws: WorkspaceRef, week: IsoWeek) -> Digest | None:
@@ -141,7 +159,7 @@ async def week_page(app: App, ws: WorkspaceRef, chosen: WeekChoice) -> dict[str,
     trends = await _trends(app, ws, chosen.week)
     moves = {
         "current": chosen.is_current,
-        "previous_week": chosen.week.previous().label,
+        "previous_week": chosen.previous.label if chosen.previous else "",
         "next_week": chosen.next.label if chosen.next else "",
     }
     if digest is None:

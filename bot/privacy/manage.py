@@ -9,7 +9,7 @@ from bot.actors import is_admin, names_for, save_mentor
 from bot.commands import MAX_CAPACITY_PER_WEEK
 from bot.events import MentorPaused, MentorResumed
 from bot.messagebus import Context, Refusal
-from bot.messages import UserText, text
+from bot.messages import ChatMessage, UserText, text
 from bot.privacy.audit import audit
 from bot.privacy.commands import ManageMentor
 from bot.privacy.rights import step_down
@@ -31,6 +31,7 @@ async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
     name = (await names_for(ctx, [cmd.mentor]))[cmd.mentor]
     now = ctx.clock.now()
     detail = ""
+    released = 0
     if cmd.action in ("pause", "resume") and profile.is_paused(now) == (cmd.action == "pause"):
         # Nothing changes: no second audit entry, no second event.
         ctx.reply(
@@ -70,4 +71,40 @@ async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
     else:
         raise Refusal(f"I don't know how to {cmd.action} a mentor.")
     await audit(ctx, cmd.actor, f"mentor {cmd.action}", subject=profile.ref.key(), detail=detail)
+    if profile.ref != cmd.actor.user:
+        # The mentor did not do it: told what an admin did (else their `/mentor me` reads as
+        # their own doing), by the outbox as ever: after the commit, and a closed DM changes
+        # nothing of what was done.
+        ctx.outbox.dm(profile.ref, ChatMessage(body=text(_told(cmd, released))))
     ctx.reply(text(UserText(name), f" {said}."))
+
+
+def _told(cmd: ManageMentor, released: int) -> str:
+    """What the mentor is told an admin did (never which admin: as the hand-over's DMs)."""
+    if cmd.action == "pause":
+        return (
+            "An admin paused you as a mentor until you resume: I won't suggest you for "
+            "questions meanwhile, and the sessions you have stay yours. `/mentor resume` when "
+            "you're ready to take questions again."
+        )
+    if cmd.action == "resume":
+        return (
+            "An admin resumed you as a mentor: you'll be suggested for questions again. "
+            "`/mentor pause` when you need a break."
+        )
+    if cmd.action == "remove":
+        if released == 1:
+            freed = " Your claimed session went back to the queue for another mentor."
+        elif released:
+            freed = f" Your {released} claimed sessions went back to the queue for other mentors."
+        else:
+            freed = ""
+        return (
+            "An admin took you off the mentor list of this workspace: you won't be suggested "
+            f"or asked any more.{freed} `/mentor join <skills>` to come back."
+        )
+    assert cmd.capacity is not None  # checked above
+    return (
+        f"An admin set your capacity to {plural(cmd.capacity, 'session')} a week; "
+        "`/mentor capacity <n>` changes it."
+    )

@@ -160,12 +160,17 @@ async def export_person(cmd: ExportPerson, ctx: Context) -> None:
         # The same words for someone unknown and for someone whose only traces here follow
         # from asking anonymously (their person row, a badge, a course): true of both, and
         # telling them apart would tell the admin that someone asked anonymously.
+        # Nor is someone erased told apart: their id is nowhere any more (an erasure keeps no
+        # list of whom it erased), so the words hold for them too ("nothing is kept"), without
+        # promising data that may not be there.
         raise Refusal(
             text(
                 "Nothing I can show you about ",
                 UserText(name),
-                " here; they can get all of their data with `/mentor mydata`, or whoever runs "
-                "Micromentor with `micromentor people export`.",
+                " here; nothing of theirs in this workspace is kept for an admin to see (of "
+                "someone erased, nothing is kept at all). Anything stored about them, they can "
+                "get with `/mentor mydata`, or whoever runs Micromentor with "
+                "`micromentor people export`.",
             )
         )
     _send_export(
@@ -217,6 +222,15 @@ def _send_export(ctx: Context, to: UserRef, data: PersonData, body: Text) -> Non
 async def forget_person(cmd: ForgetPerson, ctx: Context) -> None:
     require_admin(cmd.actor, ctx.config, "`/mentoradmin forget`")
     _same_platform(cmd.actor, cmd.person)
+    if cmd.person == cmd.actor.user and not cmd.everywhere:
+        # Their own admin actions would lose their name in the audit trail, which every admin
+        # of the workspace reads: not theirs alone to erase. (The operator's is the way.)
+        raise Refusal(
+            "You can't erase yourself as an admin: the admin actions you took would lose "
+            "their name in the audit trail. `/mentor mydata` sends you what is stored about "
+            "you; to be erased, ask another admin of this workspace, or whoever runs "
+            f"Micromentor (`micromentor people delete {cmd.person.key()}`)."
+        )
     name = cmd.name or (await names_for(ctx, [cmd.person])).get(cmd.person, cmd.person.id)
     if not cmd.everywhere:
         await _only_here(ctx, cmd, name)

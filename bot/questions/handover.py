@@ -11,17 +11,29 @@ from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion, Hand
 from bot.domain import Question, QuestionState
 from bot.events import QuestionHandedOver
 from bot.messagebus import Context, Refusal
-from bot.messages import Action, ChatMessage, UserText, text
+from bot.messages import Action, ChatMessage, Text, UserText, text
 from bot.privacy.audit import audit
 from bot.refs import UserRef
 
 __all__ = [
     "accept_hand_over",
+    "an_admin",
     "decline_hand_over",
     "hand_over_question",
     "hand_over_unreachable",
     "offer_ended",
 ]
+
+
+def an_admin(name: str, *, start: bool = True) -> Text:
+    """An admin as every message that names one says it: "An admin (Ada)", or only "An admin"
+    when their name is none or "admin" itself ("An admin (admin)" says nothing twice).
+    `start`: at the start of a sentence ("An admin"), else "an admin"."""
+    said = "An admin" if start else "an admin"
+    shown = name.strip()
+    if not shown or shown.casefold() == "admin":
+        return text(said)
+    return text(said, " (", UserText(shown), ")")
 
 
 def _running(q: Question) -> None:
@@ -68,7 +80,8 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
             )
         )
     await require_workspace(ctx, cmd.actor)
-    await ensure_person(ctx, cmd.actor)  # whoever asked is told if it is declined
+    # Whoever asked is told if it is declined; an admin is named by the name they act under.
+    asker = await ensure_person(ctx, cmd.actor)
     if q.handover_to == cmd.to:
         raise Refusal(
             text(UserText(target), f" has been asked already; #{q.number} moves when they accept.")
@@ -80,11 +93,26 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
         await audit(ctx, cmd.actor, "handover", subject=f"#{q.number}", detail=f"to {cmd.to.key()}")
     if q.handover_to is not None:
         await _withdraw_earlier(ctx, q, cmd.actor.user, names)
+    assert q.mentor is not None  # _running
+    mentor = names.get(q.mentor, "its mentor")
+    by_admin = cmd.actor.user != q.mentor
+    # Whoever asks, said: the mentor themselves, or an admin (by name) for the mentor.
+    if by_admin:
+        asks = an_admin(asker.name) + text(
+            f" asks: could you take over the mentoring session on question #{q.number} from ",
+            UserText(mentor),
+            "? ",
+        )
+    else:
+        asks = text(
+            UserText(mentor),
+            f" asks: could you take over their mentoring session on question #{q.number}? ",
+        )
     ctx.outbox.dm(
         cmd.to,
         ChatMessage(
-            body=text(
-                f"Could you take over the mentoring session on question #{q.number}? ",
+            body=asks
+            + text(
                 UserText(q.text[:300]),
                 " — it moves to you only if you accept.",
             ),
@@ -97,12 +125,23 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
         # Their DMs closed, they never see it: whoever asked hears so instead of waiting.
         if_refused=HandOverUnreachable(q.pk, cmd.to),
     )
-    if cmd.actor.user == q.mentor:
-        stays = text("It stays with you until ")
-    else:
-        assert q.mentor is not None  # _running
-        mentor = names.get(q.mentor, "its mentor")
+    if by_admin:
+        # The mentor did not ask for it: told now, not only once it has moved (their DMs
+        # closed, they hear it then, in the session thread).
+        ctx.outbox.dm(
+            q.mentor,
+            ChatMessage(
+                body=text(
+                    f"An admin offered your session on #{q.number} to ",
+                    UserText(target),
+                    "; it stays yours until they accept, and I'll tell you if they can't.",
+                ),
+                question_id=q.number,
+            ),
+        )
         stays = text("It stays with ", UserText(mentor), " until ")
+    else:
+        stays = text("It stays with you until ")
     instead = text()
     if q.handover_to is not None:
         earlier = names.get(q.handover_to, "the one asked")
@@ -291,3 +330,18 @@ async def _refuse_offer(
         # An admin is no member of the session thread (a mention would pull them into a
         # private one): a DM, or nothing when theirs are closed.
         ctx.outbox.dm(asked_by, told)
+        # The mentor, told of the admin's offer when it was made, hears how it ended.
+        ctx.outbox.dm(
+            q.mentor,
+            ChatMessage(
+                body=text(
+                    "The offer of your session on ",
+                    f"#{q.number} to ",
+                    UserText(names.get(declined_by, "another mentor")),
+                    " is off: "
+                    + ("they couldn't be reached" if unreachable else "they can't take it")
+                    + ", so it stays yours.",
+                ),
+                question_id=q.number,
+            ),
+        )

@@ -35,6 +35,7 @@ from bot.questions.cards import (
     similar_lines,
     who,
 )
+from bot.questions.handover import an_admin
 from bot.questions.ranking import listing_mentors
 from bot.recognition.model import GOOD_RATING
 from bot.recognition.points import award_points, take_back_points
@@ -138,7 +139,7 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
         else "it's back in the queue, open to every mentor in the mentoring channel."
     )
     if by_admin:
-        by = text("An admin, ", UserText(event.by_name or event.by.id), ",")
+        by = an_admin(event.by_name or "")
     else:
         by = who(event.by, {event.by: event.by_name}, mention=False)
     _note(ctx, q, text(by, f" released #{q.number}; {queue}"))
@@ -223,12 +224,10 @@ def _cancel_note(event: QuestionCancelled, q: Question) -> Text:
     """The session thread hears who cancelled; its mentor is thanked only while there is one
     (after a release the question was back in the queue: nobody to thank)."""
     admin = event.by_admin and event.by != q.asker
-    name = UserText(event.by_name or event.by.id)
+    by = an_admin(event.by_name or "") if admin else text("The asker")
     if q.mentor is not None:
-        by = text("An admin (", name, ")") if admin else text("The asker")
         return by + f" cancelled #{q.number}. Thanks for your time!"
-    by = text("an admin (", name, ").") if admin else text("the asker.")
-    return text(f"#{q.number} was cancelled by ", by)
+    return by + f" cancelled #{q.number}."
 
 
 async def cancelled(event: QuestionCancelled, ctx: Context) -> None:

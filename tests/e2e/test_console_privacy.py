@@ -273,17 +273,20 @@ async def test_retention_removes_old_texts_and_comments_on_the_clock(
     assert await _count(sqlite_url, "outbox") > 0  # what is younger stays
 
 
-async def test_forgetting_someone_whose_only_records_are_admin_actions_says_it_was_done(
+async def test_an_admin_forgetting_themselves_is_refused_and_the_audit_keeps_their_name(
     console: ConsoleDriver,
 ) -> None:
-    """Their actions in the audit trail (which every admin reads) are rewritten to nobody: that
-    is something erased, not "nothing left to erase"."""
+    """Their own actions in the audit trail (which every admin reads) would go to nobody: not
+    theirs alone to erase. (Forgetting another admin whose only records are admin actions:
+    test_admin_walk_fixes.)"""
     await console("as admin", "/mentoradmin stats")
     out = await console("/mentoradmin forget admin confirm")
-    assert out.one("only admin sees").text.startswith("Done: admin is forgotten")
+    said = out.one("only admin sees").text
+    assert said.startswith("You can't erase yourself as an admin"), said
+    assert "micromentor people delete console:admin" in said
     out = await console("/mentoradmin audit")
     [stats] = [line for line in out.one("only admin sees").lines if line.endswith(" · stats")]
-    assert "· forgotten-" in stats and "admin" not in stats
+    assert "admin" in stats and "forgotten-" not in stats
 
 
 async def test_a_forget_by_someone_who_is_no_admin_is_refused_as_such_whatever_the_name(

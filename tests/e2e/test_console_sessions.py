@@ -171,7 +171,7 @@ async def test_the_asker_cannot_cancel_a_running_session(claimed: ConsoleDriver,
 
 async def test_cancelling_after_a_release_tells_the_thread(claimed: ConsoleDriver) -> None:
     out = await claimed("click release 1", "as alice", "click cancel 1")
-    assert out.to("thread #1")[-1].text == "#1 was cancelled by the asker."
+    assert out.to("thread #1")[-1].text == "The asker cancelled #1."
 
 
 async def test_not_my_area_is_remembered_when_the_question_is_released(
@@ -193,7 +193,7 @@ async def test_an_admin_releasing_a_session_tells_the_mentor_and_the_asker(
     assert out.one("only admin sees").text == (
         "Released #1 from bob's session; bob and the asker are told."
     )
-    assert out.one("thread #1").text.startswith("An admin, admin, released #1;")
+    assert out.one("thread #1").text.startswith("An admin released #1;")
     assert out.one("DM bob").text.startswith("An admin released your session on #1")
     assert out.one("DM alice").text.startswith("An admin put your question #1 back in the queue.")
 
@@ -337,6 +337,8 @@ async def test_an_admins_hand_over_says_an_admin_did_it_and_tells_the_mentor(
 ) -> None:
     out = await claimed("as admin", "/mentor handover 1 carol", "as carol", "click accept 1")
     assert out.one("thread #1", "handed").text == "An admin handed #1 over to @carol. Thanks both!"
-    told = out.one("DM bob").text
+    offered = out.one("DM bob", "offered").text  # told when it was asked, too
+    assert offered.startswith("An admin offered your session on #1 to carol;")
+    told = out.one("DM bob", "handed").text
     assert told.startswith("An admin handed your session on #1 over to carol")
     assert "stop working on it" in told

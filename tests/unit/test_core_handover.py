@@ -202,13 +202,15 @@ async def test_an_admins_hand_over_is_credited_to_an_admin_and_the_mentor_is_tol
 ) -> None:
     n = await core.claimed(asker="alice", mentor="bob")
     await core.reply(hand_over(core, "admin", n, "carol"))
-    assert core.chat.dms(core.user("bob")) == []  # asking moves nothing yet
+    # Asking moves nothing yet; the mentor is told it was asked (see test_admin_walk_fixes).
+    [offered] = core.chat.dms(core.user("bob"))
+    assert offered.startswith(f"An admin offered your session on #{n} to carol")
     await core.reply(AcceptHandOver(core.actor("carol"), n))
     assert core.question(n).mentor == core.user("carol")
     posted = [m.plain() for m in core.chat.messages("post_in_thread")]
     assert f"An admin handed #{n} over to @carol. Thanks both!" in posted
     assert not any("bob handed" in p for p in posted)
-    [told] = core.chat.dms(core.user("bob"))
+    [_, told] = core.chat.dms(core.user("bob"))
     assert told.startswith(f"An admin handed your session on #{n} over to carol")
     assert "stop working on it" in told
 
@@ -233,7 +235,9 @@ async def test_an_admins_offer_the_mentor_replaced_is_credited_to_the_mentor(cor
     await core.reply(AcceptHandOver(core.actor("carol"), n))
     posted = [m.plain() for m in core.chat.messages("post_in_thread")]
     assert f"bob handed #{n} over to @carol. Thanks both!" in posted
-    assert core.chat.dms(core.user("bob")) == []
+    # Told of the admin's offer when it was made, nothing of his own.
+    [offered] = core.chat.dms(core.user("bob"))
+    assert offered.startswith(f"An admin offered your session on #{n} to dave")
 
 
 async def test_an_admins_earlier_hand_over_does_not_credit_a_later_one(core: Core) -> None:
@@ -265,15 +269,18 @@ async def test_an_admins_declined_offer_does_not_credit_the_mentors_own_later_on
     posted = [m.plain() for m in core.chat.messages("post_in_thread")]
     assert f"bob handed #{n} over to @carol. Thanks both!" in posted
     assert not any(p.startswith("An admin") for p in posted)
-    assert not any(d.startswith("An admin") for d in core.chat.dms(core.user("bob")))
+    assert not any(d.startswith("An admin handed") for d in core.chat.dms(core.user("bob")))
 
 
-async def test_declining_an_admins_offer_is_told_to_the_admin_not_the_mentor(core: Core) -> None:
+async def test_declining_an_admins_offer_is_told_to_the_admin_and_the_mentor(core: Core) -> None:
     n = await core.claimed(asker="alice", mentor="bob")
     await core.reply(hand_over(core, "admin", n, "carol"))
     said = await core.reply(DeclineHandOver(core.actor("carol"), n))
     assert said == f"No problem — #{n} stays with its mentor."
-    assert core.chat.dms(core.user("bob")) == []  # never asked, so nothing to be told
+    # Told of the offer when it was made, the mentor hears that it is off.
+    assert core.chat.dms(core.user("bob"))[-1] == (
+        f"The offer of your session on #{n} to carol is off: they can't take it, so it stays yours."
+    )
     [told] = core.chat.dms(core.user("admin"))
     assert told.startswith(f"carol can't take over #{n}; it stays with its mentor.")
     q = core.question(n)

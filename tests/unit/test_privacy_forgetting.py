@@ -234,8 +234,10 @@ async def test_the_export_of_an_anonymous_asker_is_true_and_reads_as_for_someone
     assert carol == zed.replace("zed", "carol")
     assert "nothing stored" not in carol.lower()
     assert carol == (
-        "Nothing I can show you about carol here; they can get all of their data with "
-        "`/mentor mydata`, or whoever runs Micromentor with `micromentor people export`."
+        "Nothing I can show you about carol here; nothing of theirs in this workspace is kept "
+        "for an admin to see (of someone erased, nothing is kept at all). Anything stored about "
+        "them, they can get with `/mentor mydata`, or whoever runs Micromentor with "
+        "`micromentor people export`."
     )
 
 
