@@ -34,10 +34,17 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from bot.clock import ManualClock, SystemClock
-from bot.config import Config, ConfigError, defaults_note, load_config
+from bot.config import Config, ConfigError, defaults_note, load_config, unknown_variables
 from bot.errors import StartupError
 from bot.logs import PAYLOAD_LOGGERS, configure_logging, quiet_for_console
-from bot.main import build_app, console_config, listen_address, run, run_console
+from bot.main import (
+    build_app,
+    console_config,
+    listen_address,
+    listen_host,
+    run,
+    run_console,
+)
 from bot.mentors.roster_csv import EmailLookup
 from bot.privacy.signin import DASHBOARD_PORT
 
@@ -168,6 +175,9 @@ def config(*, warn_defaults: bool = True) -> Config:
     """The configuration (loaded once, checked, logging set up): for commands. Without a
     bot.toml, a warning says the built-in defaults are used (`check` lists it as a note)."""
     if _state.config is None:
+        # A misspelt MICROMENTOR_ variable would be ignored silently: said once, by name only.
+        for warning in unknown_variables(os.environ):
+            print(f"micromentor: warning: {warning}", file=sys.stderr)
         loaded = load_config(_state.config_path)
         _parsable(loaded.database_url())  # DATABASE_URL is checked here, before anything opens it
         configure_logging(loaded)
@@ -277,7 +287,8 @@ def _iso_time(value: str | None) -> datetime | None:
 @cli_app.command("run", cls=_Command)
 def run_command() -> int:
     """Start every platform with credentials, the workers, the scheduler and the HTTP port
-    (PORT: /healthz, /readyz, /metrics). With no platform variable set at all: the console."""
+    (PORT: /healthz, /readyz, /metrics, the /admin dashboard). With no platform variable set at
+    all: the console."""
     return run_async(run(config()))
 
 
@@ -345,7 +356,8 @@ async def _check(cfg: Config) -> int:
         listen_address(dict(os.environ))
     except StartupError as e:
         problems.append(str(e))
-    problems += await check_database(cfg.database_url())
+    database_problems = await check_database(cfg.database_url())
+    problems += database_problems
     for platform in configured():
         if any(p.startswith(f"credentials: {platform.name}:") for p in problems):
             continue  # said already; its token as set would only be refused
@@ -364,6 +376,10 @@ async def _check(cfg: Config) -> int:
     problems = [p for p in problems if not p.startswith(NOTE)]
     for p in problems:
         typer.echo(f"micromentor check: {p}", err=True)
+    if not database_problems:  # which database was checked (its password masked)
+        from storage.engine import safe_url
+
+        typer.echo(f"micromentor check: database: {safe_url(cfg.database_url())}")
     if not model_problems:  # optional, so its state is said either way
         typer.echo(f"micromentor check: {llm_state()}")
     if not problems:
@@ -573,13 +589,35 @@ def dashboard_command(
             help="Print a one-time sign-in link for this admin (e.g. slack:U0123) and exit.",
         ),
     ] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Address to listen on (default: $HOST, else 0.0.0.0: every interface).",
+        ),
+    ] = None,
 ) -> int:
-    """Serve the admin web dashboard at /admin (for deployments without Slack HTTP mode, whose
-    port serves it already); sign in with a link from /mentoradmin dashboard or --link."""
-    return run_async(_dashboard(config(), port=port, link=link))
+    """Serve the admin web dashboard at /admin, on its own port (`micromentor run` serves it
+    already on its HTTP port, PORT); sign in with a link from /mentoradmin dashboard or
+    --link."""
+    return run_async(_dashboard(config(), port=port, link=link, host=host))
 
 
-async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
+_SIGN_IN = (
+    "sign in with a one-time link from `micromentor dashboard --link <platform:id>` "
+    "(e.g. slack:U0123) or `/mentoradmin dashboard` in chat"
+)
+
+
+def _listening(host: str, port: int) -> str:
+    """The dashboard's start-up line: the address it really listens on, and how to sign in."""
+    shown = f"[{host}]" if ":" in host else host
+    every = host in ("0.0.0.0", "::")
+    where = "every network interface" if every else f"{host} only"
+    return f"dashboard: http://{shown}:{port}/admin (listening on {where}); {_SIGN_IN}"
+
+
+async def _dashboard(cfg: Config, *, port: int, link: str | None, host: str | None = None) -> int:
     from adapters.dashboard.cli import print_signin_link, serve_dashboard
     from adapters.web import bind
 
@@ -602,7 +640,8 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
         finally:
             await app.dispose()
     # A busy port stops start-up before the database is opened.
-    sock = bind("0.0.0.0", port, setting="set --port")
+    address = (host or "").strip() or listen_host(os.environ)
+    sock = bind(address, port, setting="set --port")
     try:
         app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
     except BaseException:
@@ -610,7 +649,7 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None) -> int:
         raise
     try:
         bound = sock.getsockname()[1]  # --port 0: the port the system chose
-        print(f"dashboard: http://localhost:{bound}/admin (sign in with a link)", file=sys.stderr)
+        print(_listening(address, bound), file=sys.stderr)
         return await serve_dashboard(app, sock)
     finally:
         await app.dispose()
@@ -742,6 +781,45 @@ def _take_config(argv: list[str]) -> tuple[list[str], str | None]:
     return rest, found
 
 
+# Options people reach for that are environment variables instead (`run` takes none).
+_SET_BY_ENVIRONMENT = {
+    "--port": "the port is set with the PORT environment variable (e.g. `PORT=3000 micromentor run`)",
+    "--host": "the address is set with the HOST environment variable (e.g. `HOST=127.0.0.1`)",
+    "--database-url": "the database is set with the DATABASE_URL environment variable",
+}
+
+
+def _newest_revisions(count: int = 5) -> str:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    revisions = [s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+    listed = ", ".join(revisions[:count])
+    older = f", … {revisions[-1]}" if len(revisions) > count else ""
+    return (
+        f"Give the revision to go back to: this release's newest are {listed}{older} (e.g. "
+        f"`micromentor db downgrade {revisions[1]}` undoes the newest migration)"
+    )
+
+
+def _with_hint(error: Exception) -> None:
+    """A usage error with what to do instead, where the bare one leaves it a guess."""
+    ctx = getattr(error, "ctx", None)
+    command = ctx.command_path if ctx is not None else ""
+    if isinstance(error, _click_errors.NoSuchOption) and command == "micromentor run":
+        hint = _SET_BY_ENVIRONMENT.get(error.option_name.partition("=")[0])
+        if hint:
+            error.message = f"{error.message}: {hint}"
+    elif (
+        isinstance(error, _click_errors.MissingParameter)
+        and command == "micromentor db downgrade"
+        and not error.message
+    ):
+        with contextlib.suppress(Exception):  # the bare error rather than none
+            error.message = _newest_revisions()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv[1:]); returns the exit code."""
     args, config_path = _take_config(list(sys.argv[1:] if argv is None else argv))
@@ -753,11 +831,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         # One line per problem, each naming its file or variable and key: no generic header.
         for problem in str(e).splitlines() or ["configuration error"]:
-            print(problem, file=sys.stderr)
+            print(f"micromentor: {problem}", file=sys.stderr)
         return EXIT_USAGE
     except typer.Exit as e:
         return e.exit_code
     except _click_errors.ClickException as e:
+        _with_hint(e)
         e.show(file=sys.stderr)
         return e.exit_code
     except typer.Abort:

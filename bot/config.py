@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
@@ -23,6 +24,7 @@ from bot.emoji import KNOWN_NAMES, canonical_emoji
 from bot.hours import HoursError, WeeklyHours, check_timezone
 
 __all__ = [
+    "ENVIRONMENT_VARIABLES",
     "Config",
     "ConfigError",
     "EscalationStep",
@@ -31,6 +33,7 @@ __all__ = [
     "ResourceLink",
     "defaults_note",
     "load_config",
+    "unknown_variables",
 ]
 
 
@@ -97,11 +100,30 @@ def _database_url_problem(url: str) -> str | None:
                 "the part between `://` and the host holds more than one `@`: percent-encode "
                 "`@` in the password as %40 (e.g. `postgresql://user:pa%40ss@host/db`)"
             )
-        return None
+        return _memory_problem(url)
     scheme = url.partition("://")[0] if "://" in url else url[:20]
     return (
         "expected `sqlite+aiosqlite:///file.db` or `postgresql+asyncpg://user@host/db` "
         f"(got {scheme + '://…' if '://' in url else repr(scheme)})"
+    )
+
+
+def _memory_problem(url: str) -> str | None:
+    """A SQLite URL that names no file (``sqlite:///``, ``:memory:``, ``mode=memory``): the
+    database would live in memory and be gone, with everything stored, when the process ends."""
+    prefix = "sqlite+aiosqlite://"
+    if not url.startswith(prefix):
+        return None
+    rest = url[len(prefix) :]
+    path, _, query = rest.removeprefix("/").partition("?")
+    params = {part.partition("=")[0]: part.partition("=")[2] for part in query.split("&")}
+    memory = path.strip() in ("", ":memory:") or path.startswith("file::memory:")
+    if not memory and params.get("mode") != "memory":
+        return None
+    return (
+        "names no database file (an in-memory SQLite database keeps nothing once the process "
+        "ends): give a file path, e.g. `sqlite:///micromentor.db` or "
+        "`sqlite:////var/lib/micromentor/micromentor.db`"
     )
 
 
@@ -585,7 +607,15 @@ class Config(_Section):
         ``postgres://`` and ``postgresql://`` (as hosting platforms give them) mean asyncpg,
         ``sqlite:///`` (as SQLAlchemy's docs write it) means aiosqlite; libpq's ``sslmode=`` becomes asyncpg's ``ssl=`` with the same value.
         Raises ConfigError when `DATABASE_URL` names a database this bot can't use."""
-        url = _asyncpg_url(os.environ.get("DATABASE_URL") or self.bot.database_url)
+        env = os.environ.get("DATABASE_URL")
+        if env is not None and not env.strip():
+            # Set but empty (`DATABASE_URL=` in an env file): not taken as unset, which would
+            # quietly open [bot] database_url instead of the database the operator meant.
+            raise ConfigError(
+                "DATABASE_URL: is set but empty; give a database URL (e.g. "
+                "`sqlite:///micromentor.db`), or unset it to use [bot] database_url"
+            )
+        url = _asyncpg_url(env or self.bot.database_url)
         problem = _database_url_problem(url)
         if problem:
             raise ConfigError(f"DATABASE_URL: {problem}")
@@ -621,6 +651,58 @@ class Config(_Section):
         raise ConfigError(
             f"MICROMENTOR_LOG_LEVEL: {wanted!r} is not one of {', '.join(_LOG_LEVELS)}"
         )
+
+
+# Every environment variable the bot reads (README: Configuration), for the warning about a
+# misspelt one. MICROMENTOR_TEST_* and MICROMENTOR_BENCH_* are the test suite's and the
+# benchmarks', never warned about.
+ENVIRONMENT_VARIABLES = (
+    "MICROMENTOR_CONFIG",
+    "DATABASE_URL",
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_STATE_SECRET",
+    "PORT",
+    "HOST",
+    "PUBLIC_URL",
+    "DISCORD_TOKEN",
+    "DISCORD_API_BASE_URL",
+    "DISCORD_GATEWAY_URL",
+    "MICROMENTOR_LOG_LEVEL",
+    "MICROMENTOR_LOG_FORMAT",
+    "MICROMENTOR_LLM_URL",
+    "MICROMENTOR_LLM_API_KEY",
+    "MICROMENTOR_LLM_MODEL",
+)
+_NOT_THE_BOTS = ("MICROMENTOR_TEST_", "MICROMENTOR_BENCH_")
+
+
+def unknown_variables(env: Mapping[str, str]) -> list[str]:
+    """One warning per variable in `env` that starts with ``MICROMENTOR_`` but is none the bot
+    reads (a misspelling is ignored silently otherwise), with the nearest known name; never
+    its value, which may be a secret."""
+    warnings = []
+    for name in sorted(env):
+        if not name.startswith("MICROMENTOR_") or name in ENVIRONMENT_VARIABLES:
+            continue
+        if name.startswith(_NOT_THE_BOTS):
+            continue
+        # MICROMENTOR_DATABASE_URL means DATABASE_URL: the name without the prefix counts too.
+        # Compared without the prefix, which every MICROMENTOR_ name shares.
+        bare = {known.removeprefix("MICROMENTOR_"): known for known in ENVIRONMENT_VARIABLES}
+        close = [
+            bare[match]
+            for match in difflib.get_close_matches(
+                name.removeprefix("MICROMENTOR_"), bare, n=1, cutoff=0.7
+            )
+        ]
+        hint = f"; did you mean {close[0]}?" if close else " (README: Configuration lists them)"
+        warnings.append(f"{name} is set but micromentor does not read it{hint}")
+    return warnings
 
 
 class ConfigError(Exception):

@@ -10,7 +10,7 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -344,11 +344,17 @@ def _starter(path: str) -> Callable[[App], Any]:
 WEB_ROUTES: list[str] = ["adapters.dashboard:dashboard_routes"]
 
 
+def listen_host(env: Mapping[str, str]) -> str:
+    """The address to listen on: ``HOST``, else every interface (``0.0.0.0``, as a container
+    needs); `run` and `micromentor dashboard` alike."""
+    return (env.get("HOST") or "").strip() or "0.0.0.0"
+
+
 def listen_address(env: dict[str, str]) -> tuple[str, int]:
     raw = (env.get("PORT") or "3000").strip()
     if not raw.isdigit() or not 0 <= int(raw) <= 65535:
         raise StartupError(f"PORT={raw!r} is not a port number (0-65535)")
-    return (env.get("HOST") or "0.0.0.0").strip(), int(raw)
+    return listen_host(env), int(raw)
 
 
 async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:

@@ -52,10 +52,14 @@ def _lower(value: object) -> object:
 def _sqlite_engine(url: str, *, foreign_keys: bool, **kwargs: Any) -> AsyncEngine:
     # Every worker may hold a read snapshot while it waits for its turn to write: the pool must
     # outnumber them, or the writer whose turn it is could wait for a connection forever.
-    if "poolclass" not in kwargs:
+    parsed = make_url(url)
+    # An in-memory database (tests only: the CLI refuses a URL naming no file) lives in one
+    # connection, which SQLAlchemy's StaticPool keeps; that pool takes no sizes.
+    in_memory = parsed.database in (None, "", ":memory:") or (parsed.query.get("mode") == "memory")
+    if "poolclass" not in kwargs and not in_memory:
         kwargs.setdefault("pool_size", 40)
         kwargs.setdefault("max_overflow", 40)
-    if make_url(url).get_driver_name() == "aiosqlite":
+    if parsed.get_driver_name() == "aiosqlite":
         kwargs.setdefault("module", one_trip_dbapi())  # a statement is one trip to its thread
     engine = create_async_engine(url, **kwargs)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
@@ -34,10 +35,17 @@ class ConsoleGateway:
         self._thread_names: dict[ThreadRef, str] = {}
         self._where: dict[MessageRef, str] = {}
         self._exports: Path | None = None  # where this run writes data exports
+        self._exports_home: Path | None = None  # the folder kept beside the database, if any
         # The buttons printed on each number (a question, lesson, draft…), latest message first,
         # each with the one person who saw it (None: a channel or thread, everyone) and the card
         # they are on (its update replaces them).
         self._buttons: dict[int, list[_Printed]] = {}
+
+    def exports_beside(self, database: Path) -> None:
+        """Data exports go to ``<name>-exports/`` beside the SQLite file `database` (e.g.
+        ``console-exports/`` beside ``console.db``): one folder, kept, whatever the number of
+        console runs. Without it (PostgreSQL), each run makes a private temporary folder."""
+        self._exports_home = database.absolute().with_name(f"{database.stem}-exports")
 
     def _next(self, prefix: str) -> str:
         self._seq += 1
@@ -55,14 +63,17 @@ class ConsoleGateway:
         self._remember_buttons(message.actions, seen_by, card)
         lines = render_message(message)
         if message.attachment is not None and message.attachment.mime == "application/json":
-            # A data export: written to a file whose path is printed (the JSON may be long),
-            # readable by this user only, in a folder of this run's own (made private by
-            # mkdtemp: nobody else on the machine can read it or put a file in its place).
+            # A data export: written to a file whose path is printed (the JSON may be long) for
+            # the person to open, then or after the console ends, so it is kept: in one folder
+            # beside the console's database (see exports_beside), readable by this user only.
             if self._exports is None:
-                self._exports = Path(tempfile.mkdtemp(prefix="micromentor-exports-"))
+                self._exports = _exports_folder(self._exports_home)
             path = self._exports / Path(message.attachment.filename).name
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(path, flags, 0o600)
             with os.fdopen(fd, "wb") as out:
+                if hasattr(os, "fchmod"):  # an earlier export's file, made private again
+                    os.fchmod(out.fileno(), 0o600)
                 out.write(message.attachment.data)
             lines.append(f"(saved to {path})")
         head = f"[{where}]" + (f" {note}" if note else "")
@@ -181,6 +192,22 @@ def _thread_label(ref: ThreadRef) -> str:
     documents, for a private thread (an anonymous question's) too."""
     _, _, number = ref.id.rpartition("thread-")
     return f"thread #{number}"
+
+
+def _exports_folder(home: Path | None) -> Path:
+    """`home`, private to this user (made so, or refused if it is not this user's own folder:
+    nobody else may read an export or put a file in its place); else a new temporary folder,
+    private from the start (mkdtemp)."""
+    if home is not None:
+        try:
+            home.mkdir(mode=0o700, exist_ok=True)
+            found = home.lstat()
+            if stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid():
+                home.chmod(0o700)
+                return home
+        except (OSError, AttributeError):  # a read-only folder; no getuid (Windows)
+            pass
+    return Path(tempfile.mkdtemp(prefix="micromentor-exports-"))
 
 
 def _card_where(card: MessageRef) -> str:

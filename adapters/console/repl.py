@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
 from adapters.console.buttons import Standing, offered, standing
@@ -75,6 +76,9 @@ class ConsoleSession:
 
     async def setup(self) -> None:
         cfg = self.bus.config
+        url = getattr(self.app.engine, "url", None)  # exports are kept beside a SQLite file
+        if url is not None and url.get_backend_name() == "sqlite" and url.database:
+            self.gateway.exports_beside(Path(url.database))
         await self.bus.handle(
             c.RegisterWorkspace(
                 WORKSPACE,

@@ -56,7 +56,7 @@ async def print_digest(
         if workspace:
             workspaces = [ws for ws in every if workspace in (ws.ref.key(), ws.ref.id, ws.name)]
         if not workspaces and workspace:  # a usage error, as a wrong --week
-            print(f"micromentor digest: {_not_found(workspace, every)}", file=sys.stderr)
+            print(f"micromentor: digest: {_not_found(workspace, every)}", file=sys.stderr)
             return 2
         nobody_yet = not workspaces
         if nobody_yet:  # an honest, empty digest rather than an error (said once --week is good)
@@ -67,11 +67,11 @@ async def print_digest(
             try:
                 wanted = IsoWeek.parse(week) if week else current.previous()
             except ValueError as e:
-                print(f"micromentor digest: {e}", file=sys.stderr)
+                print(f"micromentor: digest: {e}", file=sys.stderr)
                 return 2
             if wanted > current:  # as `/mentoradmin digest` says it in chat
                 print(
-                    f"micromentor digest: {wanted.label} hasn't started yet; the latest week is "
+                    f"micromentor: digest: {wanted.label} hasn't started yet; the latest week is "
                     f"{current.label}",
                     file=sys.stderr,
                 )
@@ -79,14 +79,14 @@ async def print_digest(
             weeks.append(wanted)
         if nobody_yet:
             print(
-                "micromentor digest: no workspace has been set up yet; the digest is empty",
+                "micromentor: digest: no workspace has been set up yet; the digest is empty",
                 file=sys.stderr,
             )
         elif not week:
             # Chat's `/mentoradmin digest` and the dashboard show this week so far: an admin
             # comparing them is told why these figures differ, and how to see that week here.
             print(
-                f"micromentor digest: {_which_week(weeks, now, workspaces, config)}",
+                f"micromentor: digest: {_which_week(weeks, now, workspaces, config)}",
                 file=sys.stderr,
             )
         for ws, wanted in zip(workspaces, weeks, strict=True):
@@ -100,7 +100,7 @@ async def print_digest(
                 try:
                     drawn = render_digest_chart(digest)
                 except ChartUnavailable as missing:
-                    print(f"micromentor digest: no chart written: {missing}", file=sys.stderr)
+                    print(f"micromentor: digest: no chart written: {missing}", file=sys.stderr)
                     return 1
                 path.write_bytes(drawn)
                 print(f"chart written to {path}")

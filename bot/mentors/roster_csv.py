@@ -373,20 +373,24 @@ async def export_roster(
     workspace: str | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Every mentor as a CSV row (of one workspace, given its key); names and skills people
-    typed can't run as spreadsheet formulas."""
+    """Every mentor as a CSV row (of one workspace, given as `micromentor digest --workspace`
+    takes it: its key, id or name); names and skills people typed can't run as spreadsheet
+    formulas."""
+    from bot.digest.report import _not_found as workspace_not_found  # digest's words
+
     async with uow_factory() as uow:
         workspaces = await uow.workspaces.all()
-    if workspace is not None and workspace not in {ws.ref.key() for ws in workspaces}:
-        known = ", ".join(ws.ref.key() for ws in workspaces) or "none yet"
-        print(f"No workspace {workspace!r}; known: {known}.", file=sys.stderr)
-        return 2
+    if workspace is not None:
+        chosen = [ws for ws in workspaces if workspace in (ws.ref.key(), ws.ref.id, ws.name)]
+        if not chosen:  # a usage error, said as digest says it
+            problem = workspace_not_found(workspace, workspaces)
+            print(f"micromentor: mentors export: {problem}", file=sys.stderr)
+            return 2
+        workspaces = chosen
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     async with uow_factory() as uow:
         for ws in workspaces:
-            if workspace is not None and ws.ref.key() != workspace:
-                continue
             profiles = await uow.mentors.in_workspace(ws.ref)
             people = await uow.people.get_many([p.ref for p in profiles])
             for p in profiles:

@@ -84,7 +84,7 @@ def test_an_unusable_database_url_stops_with_a_config_error(
     monkeypatch.setenv("DATABASE_URL", "mysql://u:s3cret@db/mm")
     assert main(["db", "upgrade"]) == 2
     err = capsys.readouterr().err
-    assert "DATABASE_URL: expected `sqlite+aiosqlite:///file.db`" in err
+    assert "micromentor: DATABASE_URL: expected `sqlite+aiosqlite:///file.db`" in err
     assert "s3cret" not in err
 
 
@@ -173,7 +173,7 @@ def test_a_database_url_that_does_not_parse_is_one_line_without_the_password(
     args = ["db", "upgrade"] if command == "db" else [command]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert "DATABASE_URL: cannot be parsed" in err
+    assert "micromentor: DATABASE_URL: cannot be parsed" in err
     assert "pa55w0rd" not in err and "Traceback" not in err
 
 

@@ -271,7 +271,9 @@ def test_a_wrong_log_format_is_a_configuration_error_like_a_wrong_level(
     monkeypatch.setenv("MICROMENTOR_LOG_FORMAT", "xml")
     assert main(["db", "upgrade"]) == 2
     err = capsys.readouterr().err
-    assert err.splitlines() == ["MICROMENTOR_LOG_FORMAT: 'xml' is not one of text, json"]
+    assert err.splitlines() == [
+        "micromentor: MICROMENTOR_LOG_FORMAT: 'xml' is not one of text, json"
+    ]
     assert not (tmp / "mm.db").exists()  # stopped before the database was opened
 
 

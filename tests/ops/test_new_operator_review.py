@@ -172,7 +172,7 @@ def test_a_digest_of_a_week_not_started_is_refused_as_in_chat(
     assert main(["digest", "--week", "2999-W10"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert "micromentor digest: 2999-W10 hasn't started yet; the latest week is " in err, err
+    assert "micromentor: digest: 2999-W10 hasn't started yet; the latest week is " in err, err
 
 
 def test_a_digest_of_the_week_in_progress_is_still_printed(
@@ -197,7 +197,7 @@ def test_an_unknown_workspace_is_a_usage_error_listing_the_workspaces(
     assert main(["digest", "--workspace", "nope"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert "micromentor digest: no workspace named 'nope'; give one of: " in err, err
+    assert "micromentor: digest: no workspace named 'nope'; give one of: " in err, err
     assert "console:" in err.split("give one of: ")[1], err
 
 

@@ -153,7 +153,7 @@ def test_a_config_file_that_cannot_be_read_is_named(
     result = run(clean_env(tmp_path), tmp_path, "db", "upgrade", "--config", str(config))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith(f"{config}: {says}")
+    assert result.stderr.strip().splitlines()[-1].startswith(f"micromentor: {config}: {says}")
 
 
 def test_a_config_file_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ def test_a_busy_dashboard_port_is_one_line_and_exit_1(tmp_path: Path) -> None:
         result = run(clean_env(tmp_path), tmp_path, "dashboard", "--port", str(port))
     assert result.returncode == 1
     line = one_line(result)
-    assert f"port {port} on 0.0.0.0 is already in use" in line
+    assert f"port {port} on 127.0.0.1 is already in use" in line  # HOST, as clean_env sets it
     assert (
         "or set --port to a free port" in line and "PORT" not in line
     )  # how the dashboard's port is chosen
@@ -221,7 +221,7 @@ def test_the_dashboard_on_port_0_says_the_port_it_was_given(tmp_path: Path) -> N
         try:
             assert proc.stderr is not None
             line = proc.stderr.readline()  # said once the port is bound and the app built
-            found = re.search(r"dashboard: http://localhost:(\d+)/admin", line)
+            found = re.search(r"dashboard: http://127\.0\.0\.1:(\d+)/admin", line)  # HOST
             assert found, line
             port = int(found.group(1))
             assert port != 0

@@ -228,7 +228,7 @@ async def test_a_refused_discord_token(tmp_path: Path, refusing_discord: str) ->
 @pytest.mark.parametrize(
     ("url", "code", "says"),
     [
-        ("mysql://u:s3cret@db/mm", 2, "DATABASE_URL: expected"),
+        ("mysql://u:s3cret@db/mm", 2, "micromentor: DATABASE_URL: expected"),
         ("postgresql://u:s3cret@127.0.0.1:5432/x?sslmode=sometimes", 2, "sslmode='sometimes'"),
         ("postgresql+asyncpg://u:s3cret@127.0.0.1:1/mm?sslmode=require", 1, "does not answer"),
     ],
