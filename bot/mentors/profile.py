@@ -279,7 +279,7 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
         raise Refusal("Pause for a positive time, e.g. `/mentor pause 7d` or `/mentor pause 12h`.")
     was = profile.paused_until if profile.is_paused(now) else None
     if was is not None and cmd.duration is None and _open_ended(was, now):
-        ctx.reply("You're already paused until you `/mentor resume`.")
+        ctx.reply("You're already paused until you resume with `/mentor resume`.")
         return
     profile.paused_until = now + (cmd.duration or _INDEFINITE)
     await save_mentor(ctx, profile)
@@ -309,7 +309,7 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
     else:
         ctx.reply(
             text(
-                "Paused until you `/mentor resume`",
+                "Paused until you resume with `/mentor resume`",
                 *_instead_of(was, profile, now),
                 ". I won't suggest you meanwhile.",
                 await _still_yours(ctx, profile),

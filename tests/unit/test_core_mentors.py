@@ -304,7 +304,7 @@ async def test_pausing_again_open_ended_says_you_are_already_paused(core: Core) 
     await core.reply(PauseMentor(core.actor("bob"), None))
     until = core.profile("bob").paused_until
     again = await core.reply(PauseMentor(core.actor("bob"), None))
-    assert again == "You're already paused until you `/mentor resume`."
+    assert again == "You're already paused until you resume with `/mentor resume`."
     assert core.profile("bob").paused_until == until
 
 
@@ -319,7 +319,7 @@ async def test_pausing_again_open_ended_says_you_are_already_paused(core: Core) 
         (
             timedelta(days=7),
             None,
-            "Paused until you `/mentor resume` (instead of until 2026-11-30 10:00 UTC).",
+            "Paused until you resume with `/mentor resume` (instead of until 2026-11-30 10:00 UTC).",
         ),
         (None, timedelta(days=2), "Paused until 2026-11-25 11:00 UTC (instead of until you "),
     ],
