@@ -19,9 +19,18 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "micromentor_read_only"
 
 
+# Query parameters a driver takes a secret from (asyncpg reads `?password=` as libpq does).
+_SECRET_PARAMS = ("password", "sslpassword", "passfile", "sslkey")
+
+
 def safe_url(url: str) -> str:
-    """The URL with its password masked, for logs and messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL with its password masked, for logs and messages: also one given as a query
+    parameter (``?password=…``)."""
+    parsed = make_url(url)
+    hidden = {k: "***" for k in parsed.query if k.lower() in _SECRET_PARAMS}
+    if hidden:
+        parsed = parsed.update_query_dict(hidden)
+    return parsed.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def create_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:

@@ -64,6 +64,15 @@ async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
     elif cmd.action == "capacity":
         if cmd.capacity is None or not 1 <= cmd.capacity <= MAX_CAPACITY:
             raise Refusal(f"Capacity is a number of sessions a week, 1 to {MAX_CAPACITY}.")
+        if cmd.capacity == profile.capacity_per_week:
+            # Nothing changes: no audit entry, and the mentor is not told of a change.
+            ctx.reply(
+                text(
+                    UserText(name),
+                    f" already takes {plural(cmd.capacity, 'session')} a week.",
+                )
+            )
+            return
         detail = f"{profile.capacity_per_week} → {cmd.capacity} a week"
         profile.capacity_per_week = cmd.capacity
         await save_mentor(ctx, profile)
@@ -80,7 +89,9 @@ async def manage_mentor(cmd: ManageMentor, ctx: Context) -> None:
 
 
 def _told(cmd: ManageMentor, released: int) -> str:
-    """What the mentor is told an admin did (never which admin: as the hand-over's DMs)."""
+    """What the mentor is told an admin did: "An admin", unnamed (what was done is theirs to
+    know, not who clicked; a hand-over offer names the admin to the one asked, who decides on
+    it)."""
     if cmd.action == "pause":
         return (
             "An admin paused you as a mentor until you resume: I won't suggest you for "

@@ -297,9 +297,12 @@ async def _refuse_offer(
     if q.mentor is None or q.state is not QuestionState.CLAIMED:
         return
     asked_by = q.handover_by or q.mentor
-    if asked_by != q.mentor and not await ctx.uow.people.get_many([asked_by]):
-        return  # the admin who asked has been forgotten since: nobody to tell
     names = await names_for(ctx, [declined_by, asked_by])
+    if asked_by != q.mentor:
+        # The mentor, told of the admin's offer when it was made, hears how it ended.
+        _offer_off(ctx, q, UserText(names.get(declined_by, "another mentor")), unreachable)
+        if not await ctx.uow.people.get_many([asked_by]):
+            return  # the admin who asked has been forgotten since: nobody to tell
     stays = "with you" if asked_by == q.mentor else "with its mentor"
     again = f"You can ask someone else with `/mentor handover {q.number} @someone`."
     who = UserText(names.get(declined_by, "The mentor you asked"))
@@ -330,18 +333,23 @@ async def _refuse_offer(
         # An admin is no member of the session thread (a mention would pull them into a
         # private one): a DM, or nothing when theirs are closed.
         ctx.outbox.dm(asked_by, told)
-        # The mentor, told of the admin's offer when it was made, hears how it ended.
-        ctx.outbox.dm(
-            q.mentor,
-            ChatMessage(
-                body=text(
-                    "The offer of your session on ",
-                    f"#{q.number} to ",
-                    UserText(names.get(declined_by, "another mentor")),
-                    " is off: "
-                    + ("they couldn't be reached" if unreachable else "they can't take it")
-                    + ", so it stays yours.",
-                ),
-                question_id=q.number,
+
+
+def _offer_off(ctx: Context, q: Question, to: UserText, unreachable: bool) -> None:
+    """The mentor of `q`, told of an admin's offer of their session when it was made: it is
+    off, and the session stays theirs."""
+    assert q.mentor is not None
+    ctx.outbox.dm(
+        q.mentor,
+        ChatMessage(
+            body=text(
+                "The offer of your session on ",
+                f"#{q.number} to ",
+                to,
+                " is off: "
+                + ("they couldn't be reached" if unreachable else "they can't take it")
+                + ", so it stays yours.",
             ),
-        )
+            question_id=q.number,
+        ),
+    )

@@ -138,6 +138,9 @@ def test_db_upgrade_names_the_url_without_its_password() -> None:
     from storage.engine import safe_url
 
     assert "s3cret" not in safe_url("postgresql+asyncpg://u:s3cret@db/mm")
+    # asyncpg takes a password from the query too, as libpq does.
+    shown = safe_url("postgresql+asyncpg://u@db/mm?password=s3cret&ssl=require")
+    assert shown == "postgresql+asyncpg://u@db/mm?password=***&ssl=require"
 
 
 # 5 ---------------------------------------------------------------------------------------------

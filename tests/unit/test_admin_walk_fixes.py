@@ -99,6 +99,26 @@ async def test_an_admin_can_still_forget_another_admin() -> None:
     assert said.startswith("Done: ada is forgotten"), said
 
 
+async def test_a_capacity_set_to_what_it_is_changes_nothing_and_tells_nobody(core: Core) -> None:
+    assert await core.reply(manage(core, "capacity", 3)) == "bob already takes 3 sessions a week."
+    assert core.chat.dms(core.user("bob")) == []
+
+
+async def test_the_mentor_hears_the_offer_is_off_also_when_the_admin_was_forgotten(
+    core: Core,
+) -> None:
+    core.config.bot.admins.append("test:ada")
+    n = await core.claimed(asker="alice", mentor="bob")
+    ada = Actor(core.user("ada"), "Ada", WORKSPACE)
+    await core.reply(HandOverQuestion(ada, n, core.user("carol")))
+    said = await core.reply(ForgetPerson(core.actor("admin"), core.user("ada"), "Ada", True))
+    assert said.startswith("Done: Ada is forgotten"), said
+    await core.reply(DeclineHandOver(core.actor("carol"), n))
+    assert core.chat.dms(core.user("bob"))[-1] == (
+        f"The offer of your session on #{n} to carol is off: they can't take it, so it stays yours."
+    )
+
+
 # -- 3. the export of someone erased -----------------------------------------------------------
 
 
