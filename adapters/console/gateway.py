@@ -25,7 +25,9 @@ class ConsoleGateway:
     """Prints ``[#channel]``, ``[thread #3]``, ``[DM alice]``, ``[only alice sees]`` lines."""
 
     def __init__(self, write: Callable[[str], None]) -> None:
-        self._write = write
+        self._sink = write
+        # A line printed before the next message, if any comes (`heading`).
+        self._heading: str | None = None
         self._seq = 0
         # Message ids are unique across console runs on one database (a card of an earlier run
         # keeps its own id): ``mentoring/<run>.<n>``.
@@ -40,6 +42,17 @@ class ConsoleGateway:
         # each with the one person who saw it (None: a channel or thread, everyone) and the card
         # they are on (its update replaces them).
         self._buttons: dict[int, list[_Printed]] = {}
+
+    def heading(self, line: str | None) -> None:
+        """Print `line` before the next message printed, if one is, and only then (None: no
+        heading): when a `clock` jump's messages of each moment were sent."""
+        self._heading = line
+
+    def _write(self, line: str) -> None:
+        if self._heading is not None:
+            heading, self._heading = self._heading, None
+            self._sink(heading)
+        self._sink(line)
 
     def exports_beside(self, database: Path) -> None:
         """Data exports go to ``<name>-exports/`` beside the SQLite file `database` (e.g.

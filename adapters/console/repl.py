@@ -241,9 +241,13 @@ class ConsoleSession:
             if due is None:
                 break
             self.clock.advance(max(due - self.clock.now(), timedelta()))
+            # What this moment sends is headed by when it was (only if it sends anything).
+            self.gateway.heading(f"[console] … {due:%a %Y-%m-%d %H:%M} UTC")
             await self.app.runtime.drain()
         self.clock.advance(max(until - self.clock.now(), timedelta()))
+        self.gateway.heading(f"[console] … {until:%a %Y-%m-%d %H:%M} UTC")
         await self.app.runtime.drain()
+        self.gateway.heading(None)
 
     async def _meta(self, meta: Meta) -> None:
         if meta.kind == "help":
@@ -259,8 +263,8 @@ class ConsoleSession:
         elif meta.kind == "clock":
             assert meta.delta is not None
             now = self.clock.now() + meta.delta
-            self._tell([f"clock is now {now:%a %Y-%m-%d %H:%M} UTC"])
             await self._pass_time(until=now)
+            self._tell([f"clock is now {now:%a %Y-%m-%d %H:%M} UTC"])
             # `run` posts the weekly digest from a cron on the real clock; here it is due on the
             # console's clock like any nudge. Once per week: the digest run row says if it went.
             await self.bus.handle(c.SendDigest(now, workspace=WORKSPACE))

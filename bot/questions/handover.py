@@ -158,19 +158,24 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
     )
 
 
-def offer_ended(ctx: Context, q: Question, why: str, *, by: UserRef | None) -> None:
+def offer_ended(
+    ctx: Context, q: Question, why: str, *, by: UserRef | None, open_again: bool = False
+) -> None:
     """`q` (as read before its move) was released, resolved, cancelled or expired while a
     hand-over offer waited: the mentor asked, whose Accept would now do nothing, is told it is
-    withdrawn and `why` (unless they made the move themselves)."""
+    withdrawn and `why` (unless they made the move themselves). `open_again`: it is back in the
+    queue, where they may still claim it (not "nothing for you to do")."""
     if q.handover_to is None or q.handover_to == by:
         return
+    then = (
+        "You can still claim it there if you'd like to take it."
+        if open_again
+        else "There's nothing for you to do. Thank you all the same!"
+    )
     ctx.outbox.dm(
         q.handover_to,
         ChatMessage(
-            body=text(
-                f"The request to take over #{q.number} is withdrawn: {why}. There's nothing "
-                "for you to do. Thank you all the same!"
-            ),
+            body=text(f"The request to take over #{q.number} is withdrawn: {why}. {then}"),
             question_id=q.number,
         ),
     )

@@ -153,8 +153,9 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
         ctx.outbox.dm(
             event.mentor,
             ChatMessage(
-                body=text(
-                    f"An admin released your session on #{q.number}: it is back in the queue "
+                body=an_admin(event.by_name or "")
+                + text(
+                    f" released your session on #{q.number}: it is back in the queue "
                     "for another mentor, so you can stop working on it. Thank you for your help!"
                 ),
                 question_id=q.number,
@@ -174,15 +175,17 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
                 "can still take it"
             )
         said = (
-            f"An admin put your question #{q.number} back in the queue"
+            an_admin(event.by_name or "") + f" put your question #{q.number} back in the queue"
             if by_admin
-            else f"Your question #{q.number} is back in the queue: your mentor "
-            + (event.why or "had to let it go")
+            else text(
+                f"Your question #{q.number} is back in the queue: your mentor "
+                + (event.why or "had to let it go")
+            )
         )
         ctx.outbox.dm(
             q.asker,
             ChatMessage(
-                body=text(f"{said}. {others}; there's nothing you need to do."),
+                body=text(said, f". {others}; there's nothing you need to do."),
                 question_id=q.number,
             ),
         )
@@ -242,7 +245,8 @@ async def cancelled(event: QuestionCancelled, ctx: Context) -> None:
             q.asker,
             ChatMessage(
                 body=text(
-                    f"An admin cancelled your question #{q.number}: ",
+                    an_admin(event.by_name or ""),
+                    f" cancelled your question #{q.number}: ",
                     UserText(q.text[:200]),
                     " If you still need help, `/askmentor` again — or ask the admins why.",
                 ),
@@ -255,8 +259,9 @@ async def cancelled(event: QuestionCancelled, ctx: Context) -> None:
             q.mentor,
             ChatMessage(
                 body=text(
-                    f"An admin cancelled #{q.number}, the question of your session, so you can "
-                    "stop working on it. Thank you for your help!"
+                    an_admin(event.by_name or ""),
+                    f" cancelled #{q.number}, the question of your session, so you can "
+                    "stop working on it. Thank you for your help!",
                 ),
                 question_id=q.number,
             ),

@@ -8,12 +8,13 @@ from datetime import datetime
 
 from bot import commands as c
 from bot.privacy import commands as pc
+from bot.privacy.audit import AUDIT_SHOWN
 from bot.textcommands.common import ParseError, UserLookup, _unknown
 
 __all__ = ["ADMIN_USAGE", "parse_admin"]
 
 ADMIN_USAGE = (
-    "Admin commands: `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats` · "
+    "Admin commands (for this workspace's admins): `/mentoradmin digest [YYYY-Www]` · `/mentoradmin stats` · "
     "`/mentoradmin audit` · `/mentoradmin dashboard` · `/mentoradmin export @someone` · "
     "`/mentoradmin forget @someone` · the mentor list (for everyone): `/mentor list [skill]`"
 )
@@ -24,9 +25,14 @@ _MENTOR_LIST = (
     "alike; the dashboard's Mentors page (`/mentoradmin dashboard`) lets you manage them."
 )
 _HANDOVER = (
-    "A session is handed over with `/mentor handover <n> @someone`: its mentor's, and any "
-    "session's for an admin."
+    "Hand a session over with `/mentor handover <n> @someone`: its mentor can, and an admin can "
+    "for any session."
 )
+# What a bare command shows, for the one that seems to want more of it.
+_BARE_SHOWS = {
+    "audit": f"; it shows the latest {AUDIT_SHOWN} entries, and the dashboard's audit page "
+    "(`/mentoradmin dashboard`) the rest",
+}
 _ROSTER = (
     "A roster is imported by whoever runs the bot (`micromentor mentors import FILE.csv`); the "
     "dashboard's Mentors page (`/mentoradmin dashboard`) manages mentors one by one."
@@ -59,7 +65,7 @@ def parse_admin(
         if rest:
             return ParseError(
                 f"`/mentoradmin {sub}` takes nothing after it, so I didn't run it: type "
-                f"`/mentoradmin {sub}` on its own."
+                f"`/mentoradmin {sub}` on its own{_BARE_SHOWS.get(sub, '')}."
             )
         return _BARE[sub](actor)
     if sub in ("export", "forget"):

@@ -130,6 +130,25 @@ async def test_one_jump_over_the_wrap_up_and_its_grace_closes_the_session_as_tim
     assert "was closed because its time box ran out" in out.one("DM alice")
 
 
+async def test_a_jump_heads_what_each_moment_sent_with_its_time(console: ConsoleDriver) -> None:
+    """What fires during `clock +3h` is headed by when it fired, so a reader sees the re-post
+    came after 30 min and the heads-up at 2 h, not at the end of the jump; a moment that sent
+    nothing gets no heading."""
+    await four_pandas_mentors(console)
+    await console("as alice", ASK)
+    out = await console("clock +3h")
+    said = out.text
+    repost = said.index("[#mentoring] Still open")
+    heads_up = said.index("[#mentor-admins] Heads-up")
+    last = said.rindex("[console] … ", 0, repost)
+    assert said[last : said.index("\n", last)] == "[console] … Mon 2026-11-23 10:30 UTC"
+    last = said.rindex("[console] … ", 0, heads_up)
+    assert said[last : said.index("\n", last)] == "[console] … Mon 2026-11-23 12:00 UTC"
+    assert said.endswith("[console] clock is now Mon 2026-11-23 13:00 UTC")
+    headings = [s for s in out.to("console") if s.text.startswith("… ")]
+    assert len(headings) == len({s.text for s in headings})
+
+
 async def test_extending_at_the_wrap_up_keeps_the_session(console: ConsoleDriver) -> None:
     await session(console)
     await console("clock +20m", "as alice", "click extend 1")

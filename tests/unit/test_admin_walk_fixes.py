@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import AcceptHandOver, Actor, DeclineHandOver, HandOverQuestion, ResumeMentor
+from bot.commands import (
+    AcceptHandOver,
+    Actor,
+    DeclineHandOver,
+    HandOverQuestion,
+    ReleaseQuestion,
+    ResumeMentor,
+)
 from bot.privacy.commands import ExportPerson, ForgetPerson, ManageMentor
 from bot.questions.handover import an_admin
 from tests.unit.core_harness import WORKSPACE, Core, start_core
@@ -117,6 +124,28 @@ async def test_the_mentor_hears_the_offer_is_off_also_when_the_admin_was_forgott
     assert core.chat.dms(core.user("bob"))[-1] == (
         f"The offer of your session on #{n} to carol is off: they can't take it, so it stays yours."
     )
+
+
+async def test_an_admins_release_names_them_in_the_dms_as_in_the_thread_and_frees_the_offer(
+    core: Core,
+) -> None:
+    core.config.bot.admins.append("test:ada")
+    n = await core.claimed(asker="alice", mentor="bob")
+    ada = Actor(core.user("ada"), "Ada", WORKSPACE)
+    await core.reply(HandOverQuestion(ada, n, core.user("carol")))
+    await core.reply(ReleaseQuestion(ada, n))
+    assert core.chat.in_thread(n)[-1].startswith(f"An admin (Ada) released #{n}; ")
+    assert core.chat.dms(core.user("bob"))[-1].startswith(
+        f"An admin (Ada) released your session on #{n}: "
+    )
+    assert core.chat.dms(core.user("alice"))[-1].startswith(
+        f"An admin (Ada) put your question #{n} back in the queue. "
+    )
+    withdrawn = [m for m in core.chat.dms(core.user("carol")) if "is withdrawn" in m]
+    assert withdrawn == [
+        f"The request to take over #{n} is withdrawn: it went back to the queue. You can still "
+        "claim it there if you'd like to take it."
+    ]
 
 
 # -- 3. the export of someone erased -----------------------------------------------------------

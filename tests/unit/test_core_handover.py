@@ -571,10 +571,12 @@ async def test_an_offer_ended_with_its_session_is_withdrawn_and_the_mentor_asked
             await core.tick()
         assert core.question(n).state is QuestionState.EXPIRED
     withdrawn = [d for d in core.chat.dms(core.user("carol"))[offered:] if "take over" in d]
-    assert withdrawn == [
-        f"The request to take over #{n} is withdrawn: {why}. There's nothing for you to do. "
-        "Thank you all the same!"
-    ]
+    then = (
+        "You can still claim it there if you'd like to take it."
+        if ending == "release"  # back in the queue
+        else "There's nothing for you to do. Thank you all the same!"
+    )
+    assert withdrawn == [f"The request to take over #{n} is withdrawn: {why}. {then}"]
     said = await core.reply(AcceptHandOver(core.actor("carol"), n))
     assert said == f"There's no hand-over of #{n} waiting for you."
 

@@ -352,8 +352,14 @@ def test_mentoradmin_says_where_a_hand_over_and_a_roster_import_are(sub: str, me
 def test_mentoradmin_words_after_a_bare_command_are_not_ignored(sub: str) -> None:
     said = parse_admin(ACTOR, f"{sub} 50 <!channel>", now=START)
     assert isinstance(said, ParseError)
+    shows = (
+        "; it shows the latest 20 entries, and the dashboard's audit page "
+        "(`/mentoradmin dashboard`) the rest"
+        if sub == "audit"
+        else ""
+    )
     assert said.message == (
         f"`/mentoradmin {sub}` takes nothing after it, so I didn't run it: type "
-        f"`/mentoradmin {sub}` on its own."
+        f"`/mentoradmin {sub}` on its own{shows}."
     )
     assert not isinstance(parse_admin(ACTOR, f"  {sub.upper()}  ", now=START), ParseError)
