@@ -234,11 +234,12 @@ async def test_forgetting_reaches_the_lists_that_name_someone_and_the_faqs_copy(
         assert faq.answer.startswith("df.groupby")  # the mentor's answer is theirs
 
 
-async def test_a_forgotten_admins_hand_over_offer_stands_and_its_decline_tells_nobody(
+async def test_a_forgotten_admins_hand_over_offer_stands_and_its_decline_tells_only_the_mentor(
     db_url: str,
 ) -> None:
     """Who asked for a waiting hand-over becomes the tombstone: the offer stands, and its
-    Decline has nobody to tell (no DM to a tombstone); a later offer replaces it."""
+    Decline tells only the mentor (told of the offer when it was made) that it is off: no DM
+    to a tombstone; a later offer replaces it."""
     other = UserRef("test", "A2")
     async with _admins_app(db_url, other) as app:
         bob, cleo, dan, alice = (
@@ -255,11 +256,17 @@ async def test_a_forgotten_admins_hand_over_offer_stands_and_its_decline_tells_n
             q = await uow.questions.get_by_number(WS, 1)
         assert q is not None and q.handover_to == cleo.user
         assert q.handover_by is not None and q.handover_by.id.startswith("forgotten-")
-        async with app.uow_factory() as uow:
-            waiting = await uow.outbox.pending()
+        async with app.engine.connect() as conn:
+            before = (await conn.execute(sa.text("SELECT max(id) FROM outbox"))).scalar_one()
         await app.bus.handle(DeclineHandOver(cleo, 1))
-        async with app.uow_factory() as uow:
-            assert await uow.outbox.pending() == waiting  # no DM to a tombstone
+        async with app.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.text("SELECT spec FROM outbox WHERE id > :before"), {"before": before}
+            )
+            said = [str(spec) for (spec,) in rows]
+        assert len(said) == 1, said  # no DM to a tombstone
+        assert bob.user.key() in said[0] and "forgotten-" not in said[0]
+        assert "The offer of your session on " in said[0] and " is off: " in said[0]
         await app.bus.handle(HandOverQuestion(olga, 1, dan.user))
         await app.bus.handle(AcceptHandOver(dan, 1))
         async with app.uow_factory() as uow:
