@@ -67,13 +67,22 @@ def _shipped(track: Track) -> Course:
 
 def course(track: Track, config: Config) -> Course:
     """The course of `track`: the admin's lessons from bot.toml when given, else the shipped;
-    its placeholders filled in from `config` (`_filled`)."""
+    its placeholders filled in from `config` (`_filled`). The shipped course is filled once per
+    time box (`_shipped_filled`); an admin's own lessons are few and filled on each read."""
+    timebox, extend = config.session.timebox_minutes, config.session.extend_minutes
     own = config.learning.mentee if track is Track.MENTEE else config.learning.mentor
-    c = Course(track, _TITLES[track], tuple(own)) if own else _shipped(track)
-    figures = {
-        "timebox_minutes": str(config.session.timebox_minutes),
-        "extend_minutes": str(config.session.extend_minutes),
-    }
+    if not own:
+        return _shipped_filled(track, timebox, extend)
+    return _fill_in(Course(track, _TITLES[track], tuple(own)), timebox, extend)
+
+
+@cache
+def _shipped_filled(track: Track, timebox: int, extend: int) -> Course:
+    return _fill_in(_shipped(track), timebox, extend)
+
+
+def _fill_in(c: Course, timebox: int, extend: int) -> Course:
+    figures = {"timebox_minutes": str(timebox), "extend_minutes": str(extend)}
     return Course(c.track, _filled(c.title, figures), tuple(_lesson(x, figures) for x in c.lessons))
 
 

@@ -419,6 +419,17 @@ def test_the_lessons_say_the_workspaces_time_box_and_extension() -> None:
         assert not any("20" in said for said in _every_text(course(track, config)))
 
 
+def test_the_shipped_course_is_filled_once_per_time_box() -> None:
+    """Training reads the course on every lesson, check and `/mentor learn`: the shipped one is
+    filled in once for a workspace's figures, and a different time box gets its own."""
+    twenty, thirty = Config(), Config(session=SessionSection(timebox_minutes=30))
+    for track in Track:
+        assert course(track, twenty) is course(track, Config())
+        assert course(track, thirty) is not course(track, twenty)
+    assert "30 minutes" in (course(Track.MENTOR, thirty).lessons[1].title)
+    assert "20 minutes" in (course(Track.MENTOR, twenty).lessons[1].title)
+
+
 def test_an_admins_lesson_may_name_the_time_box_and_keeps_its_other_braces() -> None:
     own = [
         Lesson.model_validate(
