@@ -34,6 +34,7 @@ __all__ = [
     "ANONYMOUS",
     "LATE_RESOLVE",
     "TIMED_OUT_ADVICE",
+    "an_admin",
     "call_link",
     "can_extend",
     "card_view",
@@ -98,6 +99,17 @@ def who(user: UserRef | None, names: dict[UserRef, str], *, mention: bool = True
         return text("nobody")
     name = names.get(user, user.id)
     return text(Mention(user, name)) if mention else text(UserText(name))
+
+
+def an_admin(name: str, *, start: bool = True) -> Text:
+    """An admin as every message that names one says it: "An admin (Ada)", or only "An admin"
+    when their name is none or "admin" itself ("An admin (admin)" says nothing twice).
+    `start`: at the start of a sentence ("An admin"), else "an admin"."""
+    said = "An admin" if start else "an admin"
+    shown = name.strip()
+    if not shown or shown.casefold() == "admin":
+        return text(said)
+    return text(said, " (", UserText(shown), ")")
 
 
 def question_card(

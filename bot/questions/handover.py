@@ -11,29 +11,18 @@ from bot.commands import AcceptHandOver, DeclineHandOver, HandOverQuestion, Hand
 from bot.domain import Question, QuestionState
 from bot.events import QuestionHandedOver
 from bot.messagebus import Context, Refusal
-from bot.messages import Action, ChatMessage, Text, UserText, text
+from bot.messages import Action, ChatMessage, UserText, text
 from bot.privacy.audit import audit
+from bot.questions.cards import an_admin
 from bot.refs import UserRef
 
 __all__ = [
     "accept_hand_over",
-    "an_admin",
     "decline_hand_over",
     "hand_over_question",
     "hand_over_unreachable",
     "offer_ended",
 ]
-
-
-def an_admin(name: str, *, start: bool = True) -> Text:
-    """An admin as every message that names one says it: "An admin (Ada)", or only "An admin"
-    when their name is none or "admin" itself ("An admin (admin)" says nothing twice).
-    `start`: at the start of a sentence ("An admin"), else "an admin"."""
-    said = "An admin" if start else "an admin"
-    shown = name.strip()
-    if not shown or shown.casefold() == "admin":
-        return text(said)
-    return text(said, " (", UserText(shown), ")")
 
 
 def _running(q: Question) -> None:
@@ -159,19 +148,18 @@ async def hand_over_question(cmd: HandOverQuestion, ctx: Context) -> None:
 
 
 def offer_ended(
-    ctx: Context, q: Question, why: str, *, by: UserRef | None, open_again: bool = False
+    ctx: Context,
+    q: Question,
+    why: str,
+    *,
+    by: UserRef | None,
+    then: str = "There's nothing for you to do. Thank you all the same!",
 ) -> None:
     """`q` (as read before its move) was released, resolved, cancelled or expired while a
     hand-over offer waited: the mentor asked, whose Accept would now do nothing, is told it is
-    withdrawn and `why` (unless they made the move themselves). `open_again`: it is back in the
-    queue, where they may still claim it (not "nothing for you to do")."""
+    withdrawn, `why`, and `then` what is left for them (unless they made the move themselves)."""
     if q.handover_to is None or q.handover_to == by:
         return
-    then = (
-        "You can still claim it there if you'd like to take it."
-        if open_again
-        else "There's nothing for you to do. Thank you all the same!"
-    )
     ctx.outbox.dm(
         q.handover_to,
         ChatMessage(

@@ -29,13 +29,13 @@ from bot.nudges import schedule
 from bot.questions.asking import similar_resolved
 from bot.questions.cards import (
     TIMED_OUT_ADVICE,
+    an_admin,
     feedback_prompt,
     late_resolve_hours,
     session_intro,
     similar_lines,
     who,
 )
-from bot.questions.handover import an_admin
 from bot.questions.ranking import listing_mentors
 from bot.recognition.model import GOOD_RATING
 from bot.recognition.points import award_points, take_back_points

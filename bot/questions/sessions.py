@@ -209,7 +209,13 @@ async def release_question(cmd: ReleaseQuestion, ctx: Context) -> None:
     released.notified = (*q.notified, *fresh)
     if not await ctx.uow.questions.update(released, expected_state=QuestionState.CLAIMED):
         raise _changed_meanwhile(q)
-    offer_ended(ctx, q, "it went back to the queue", by=cmd.actor.user, open_again=True)
+    offer_ended(
+        ctx,
+        q,
+        "it went back to the queue",
+        by=cmd.actor.user,
+        then="You can still claim it there if you'd like to take it.",
+    )
     by_admin = cmd.actor.user not in (q.asker, q.mentor)
     if by_admin:
         await audit(ctx, cmd.actor, "release", subject=f"#{q.number}")

@@ -15,7 +15,7 @@ from bot.commands import (
     ResumeMentor,
 )
 from bot.privacy.commands import ExportPerson, ForgetPerson, ManageMentor
-from bot.questions.handover import an_admin
+from bot.questions.cards import an_admin
 from tests.unit.core_harness import WORKSPACE, Core, start_core
 from tests.unit.test_core_handover import closed_dms_core
 
