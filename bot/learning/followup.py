@@ -22,7 +22,7 @@ from bot.learning.suggestions import suggest_next_steps
 from bot.messagebus import Context, MessageBus, Refusal
 from bot.messages import Bold, ChatMessage, Jump, Link, Text, UserText, lines, text
 from bot.nudges.quiet_hours import wait_for_working_hours
-from bot.nudges.schedule import after_resolve_delay, resolve_pressed_at
+from bot.nudges.schedule import after_resolve_delay
 from bot.ports import UnitOfWork
 from bot.questions.cards import who
 from bot.questions.ranking import rank_for
@@ -111,8 +111,7 @@ async def send_next_steps(
     q = await ctx.uow.questions.get(nudge.question_id) if nudge.question_id else None
     if q is None or q.state is not QuestionState.RESOLVED:
         return
-    pressed = resolve_pressed_at(q)
-    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=pressed)
+    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=q.resolve_pressed_at)
     if steps is None:
         request = await summary_request(ctx.uow, q)
         steps = await suggest_next_steps(request, services=ctx.services, config=ctx.config)

@@ -18,7 +18,6 @@ from bot.messagebus import Context, MessageBus
 from bot.messages import Action, ChatMessage, Jump, Text, text
 from bot.nudges.escalation import escalate
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
-from bot.nudges.schedule import resolve_pressed_at
 from bot.questions.cards import can_extend, session_controls, who
 from bot.questions.handover import offer_ended
 from bot.recognition.wiring import COMMUNITY_SENDERS
@@ -164,8 +163,7 @@ async def _feedback(ctx: Context, nudge: Nudge, now: datetime) -> None:
         return
     if await ctx.uow.feedback.get(q.pk, q.asker, "asker") is not None:
         return
-    pressed = resolve_pressed_at(q)
-    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=pressed)
+    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=q.resolve_pressed_at)
     ctx.outbox.dm(
         q.asker,
         ChatMessage(
@@ -187,8 +185,7 @@ async def _follow_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
     q = await _question(ctx, nudge)
     if q is None or q.state is not QuestionState.RESOLVED:
         return
-    pressed = resolve_pressed_at(q)
-    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=pressed)
+    await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=q.resolve_pressed_at)
     names = await names_for(ctx, [q.mentor])
     ctx.outbox.dm(
         q.asker,

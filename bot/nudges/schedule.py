@@ -19,7 +19,6 @@ __all__ = [
     "after_resolve_delay",
     "forget_target",
     "on_close",
-    "resolve_pressed_at",
     "schedule_escalation",
 ]
 
@@ -111,16 +110,6 @@ def after_resolve_delay(kind: NudgeKind, config: Config) -> timedelta:
     if kind is NudgeKind.NEXT_STEPS:
         return timedelta(minutes=config.followup.after_minutes)
     raise ValueError(f"{kind.value} is not due after a resolve")
-
-
-def resolve_pressed_at(q: Question) -> datetime | None:
-    """When the resolve an after-care nudge follows was pressed: what quiet hours take as the
-    asker's last action ("they just acted, send now").
-
-    Not `q.resolved_at` alone: a late resolve keeps when the time box ran out, hours before the
-    press. A question resolved before the press was recorded (migration 0026) reads its
-    `resolved_at`: for a late resolve that is the safe side (quiet hours are kept)."""
-    return q.resolve_pressed_at or q.resolved_at
 
 
 async def after_resolve(ctx: Context, q: Question) -> None:

@@ -246,27 +246,14 @@ async def test_the_press_of_a_late_resolve_is_kept_apart_from_when_the_session_e
     """What follows a resolve is due from the press, and quiet hours take it as the asker's
     last action: it is stored, not worked out from a nudge's due time (which a failed send
     moves on)."""
-    from bot.nudges.schedule import resolve_pressed_at
-
     n = await expired(core)
     await tick(core, hours=6)
     pressed = core.clock.now()
     assert await core.resolve("alice", n) == f"#{n} is marked resolved."
     q = core.question(n)
     assert q.resolve_pressed_at == pressed and q.resolved_at == q.closed_at != pressed
-    assert resolve_pressed_at(q) == pressed
     on_time = await core.claimed()
     await tick(core, minutes=5)
     assert await core.resolve("alice", on_time) == f"#{on_time} is marked resolved."
     q = core.question(on_time)
     assert q.resolve_pressed_at == q.resolved_at == core.clock.now()
-
-
-def test_a_resolve_from_before_the_press_was_recorded_reads_when_it_was_resolved() -> None:
-    from bot.domain import Question
-    from bot.nudges.schedule import resolve_pressed_at
-
-    q = Question(WORKSPACE, Core.user("alice"), QUESTION, created_at=START)
-    q.resolved_at = START + timedelta(hours=8)
-    assert q.resolve_pressed_at is None
-    assert resolve_pressed_at(q) == q.resolved_at
