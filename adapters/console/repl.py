@@ -235,19 +235,22 @@ class ConsoleSession:
         """Move the clock on to `until` as time passes: through each nudge due on the way, at
         its time, so what it starts is timed from then (the wrap-up's grace, a stale-thread
         check) as it would be on the real clock, not from the end of the jump."""
-        while True:
-            async with self.app.uow_factory(read_only=True) as uow:
-                due = await uow.nudges.next_due(self.clock.now(), until)
-            if due is None:
-                break
-            self.clock.advance(max(due - self.clock.now(), timedelta()))
-            # What this moment sends is headed by when it was (only if it sends anything).
-            self.gateway.heading(f"[console] … {due:%a %Y-%m-%d %H:%M} UTC")
+        try:
+            while True:
+                async with self.app.uow_factory(read_only=True) as uow:
+                    due = await uow.nudges.next_due(self.clock.now(), until)
+                if due is None:
+                    break
+                self.clock.advance(max(due - self.clock.now(), timedelta()))
+                # What this moment sends is headed by when it was (only if it sends anything).
+                self.gateway.heading(f"[console] … {due:%a %Y-%m-%d %H:%M} UTC")
+                await self.app.runtime.drain()
+            self.clock.advance(max(until - self.clock.now(), timedelta()))
+            self.gateway.heading(f"[console] … {until:%a %Y-%m-%d %H:%M} UTC")
             await self.app.runtime.drain()
-        self.clock.advance(max(until - self.clock.now(), timedelta()))
-        self.gateway.heading(f"[console] … {until:%a %Y-%m-%d %H:%M} UTC")
-        await self.app.runtime.drain()
-        self.gateway.heading(None)
+        finally:
+            # A drain that raised must not leave its heading over the next line printed.
+            self.gateway.heading(None)
 
     async def _meta(self, meta: Meta) -> None:
         if meta.kind == "help":

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -145,8 +146,32 @@ async def test_a_jump_heads_what_each_moment_sent_with_its_time(console: Console
     last = said.rindex("[console] … ", 0, heads_up)
     assert said[last : said.index("\n", last)] == "[console] … Mon 2026-11-23 12:00 UTC"
     assert said.endswith("[console] clock is now Mon 2026-11-23 13:00 UTC")
-    headings = [s for s in out.to("console") if s.text.startswith("… ")]
-    assert len(headings) == len({s.text for s in headings})
+    # Each heading heads something the moment sent: never another heading, nor the closing line.
+    for said_now, said_next in pairwise(out):
+        if said_now.where == "console" and said_now.text.startswith("… "):
+            assert said_next.where != "console", (said_now, said_next)
+
+
+async def test_a_jump_that_fails_leaves_no_heading_over_the_next_line(
+    console: ConsoleDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A drain that raises mid-jump is reported as usual, and the moment's heading (set before
+    the drain, printed only if something is sent) does not head the apology or what follows."""
+    await four_pandas_mentors(console)
+    await console("as alice", ASK)
+    runtime = console.app.runtime
+
+    async def broken() -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(runtime, "drain", broken)
+    out = await console("clock +3h")
+    monkeypatch.undo()
+    assert [s.where for s in out] == ["console"]
+    assert out[0].text.startswith("Sorry, something went wrong on my side")
+    out = await console("as bob", "react ✋ 1")  # posts in a thread and DMs: gateway lines
+    assert "claimed" in out.text.lower()
+    assert not any(s.text.startswith("… ") for s in out), out.text
 
 
 async def test_extending_at_the_wrap_up_keeps_the_session(console: ConsoleDriver) -> None:
