@@ -685,15 +685,15 @@ def unknown_variables(env: Mapping[str, str]) -> list[str]:
     """One warning per variable in `env` that starts with ``MICROMENTOR_`` but is none the bot
     reads (a misspelling is ignored silently otherwise), with the nearest known name; never
     its value, which may be a secret."""
+    # MICROMENTOR_DATABASE_URL means DATABASE_URL: the name without the prefix counts too.
+    # Compared without the prefix, which every MICROMENTOR_ name shares.
+    bare = {known.removeprefix("MICROMENTOR_"): known for known in ENVIRONMENT_VARIABLES}
     warnings = []
     for name in sorted(env):
         if not name.startswith("MICROMENTOR_") or name in ENVIRONMENT_VARIABLES:
             continue
         if name.startswith(_NOT_THE_BOTS):
             continue
-        # MICROMENTOR_DATABASE_URL means DATABASE_URL: the name without the prefix counts too.
-        # Compared without the prefix, which every MICROMENTOR_ name shares.
-        bare = {known.removeprefix("MICROMENTOR_"): known for known in ENVIRONMENT_VARIABLES}
         close = [
             bare[match]
             for match in difflib.get_close_matches(
