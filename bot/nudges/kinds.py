@@ -18,6 +18,7 @@ from bot.messagebus import Context, MessageBus
 from bot.messages import Action, ChatMessage, Jump, Text, text
 from bot.nudges.escalation import escalate
 from bot.nudges.quiet_hours import Later, wait_for_working_hours
+from bot.nudges.schedule import stale_check_worth_it
 from bot.questions.cards import can_extend, session_controls, who
 from bot.questions.handover import offer_ended
 from bot.recognition.wiring import COMMUNITY_SENDERS
@@ -102,14 +103,15 @@ async def _stale(ctx: Context, nudge: Nudge, now: datetime) -> None:
     q = await _question(ctx, nudge)
     if q is None or q.state is not QuestionState.CLAIMED or q.mentor is None or q.thread is None:
         return
-    if q.timebox_ends_at is not None and now >= q.timebox_ends_at:
-        return  # time's up: the wrap-up speaks for itself
+    assert q.timebox_ends_at is not None
+    if not stale_check_worth_it(now, q.timebox_ends_at, ctx.config):
+        return  # time's up, or nearly: the wrap-up speaks for itself
     quiet_for = timedelta(minutes=ctx.config.session.stale_after_minutes)
     if q.last_activity_at is not None and now - q.last_activity_at < quiet_for:
         # There was activity: look again once it has been quiet for the full time, while the
-        # session lasts (the wrap-up takes over after that).
+        # session has time left for it (the wrap-up takes over after that).
         again = q.last_activity_at + quiet_for
-        if q.timebox_ends_at is not None and again < q.timebox_ends_at:
+        if stale_check_worth_it(again, q.timebox_ends_at, ctx.config):
             raise Later(again)
         return
     await wait_for_working_hours(ctx, nudge, q.mentor, now)

@@ -20,6 +20,7 @@ __all__ = [
     "forget_target",
     "on_close",
     "schedule_escalation",
+    "stale_check_worth_it",
 ]
 
 SESSION_KINDS = (NudgeKind.WRAP_UP, NudgeKind.EXPIRE, NudgeKind.STALE)
@@ -57,7 +58,7 @@ async def _session_nudges(ctx: Context, q: Question) -> None:
     assert q.timebox_ends_at is not None and q.mentor is not None
     await _wrap_up(ctx, q)
     stale = ctx.clock.now() + timedelta(minutes=ctx.config.session.stale_after_minutes)
-    if stale < q.timebox_ends_at:
+    if stale_check_worth_it(stale, q.timebox_ends_at, ctx.config):
         await ctx.uow.nudges.add(
             Nudge(
                 kind=NudgeKind.STALE,
@@ -67,6 +68,14 @@ async def _session_nudges(ctx: Context, q: Question) -> None:
                 due_at=stale,
             )
         )
+
+
+def stale_check_worth_it(at: datetime, timebox_ends_at: datetime, config: Config) -> bool:
+    """Whether a quiet-thread check at `at` says something the wrap-up won't say soon: it asks
+    the same (resolve, release, extend), so it is left out when the time box ends within half
+    the quiet period (with the defaults, 15 min into a 20-min session: 5 min before time's up)."""
+    quiet = timedelta(minutes=config.session.stale_after_minutes)
+    return timebox_ends_at - at >= quiet / 2
 
 
 async def _wrap_up(ctx: Context, q: Question) -> None:

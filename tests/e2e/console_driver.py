@@ -7,14 +7,23 @@ per printed message (the ``[where]`` head line plus its indented continuation li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from adapters.console import ConsoleSession
 from bot.app import App
 
-__all__ = ["DONE_WHEN_SCRIPT", "START", "ConsoleDriver", "Output", "Said", "group"]
+__all__ = [
+    "DONE_WHEN_SCRIPT",
+    "START",
+    "ConsoleDriver",
+    "ConsoleFactory",
+    "Output",
+    "Said",
+    "group",
+]
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 DONE_WHEN_SCRIPT = """\
@@ -29,6 +38,8 @@ as alice
 click resolve 1
 click rate:5 1
 """
+# The ``configured`` fixture: ``await configured(session={...})`` → a ConsoleDriver.
+ConsoleFactory = Callable[..., Any]
 _HEAD = re.compile(r"^\[(?P<where>[^\]]+)\] ?(?P<first>.*)$")
 
 

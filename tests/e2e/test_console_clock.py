@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.console_driver import START, ConsoleDriver, group
+from tests.e2e.console_driver import START, ConsoleDriver, ConsoleFactory, group
 
 MICROMENTOR = Path(sys.executable).with_name("micromentor")
 ASK = "/askmentor How do I group a pandas DataFrame by two columns and sum one of them?"
@@ -205,7 +205,8 @@ async def test_after_the_last_extension_the_session_can_still_be_resolved(
     assert "Thank" in out.one("only alice sees")
 
 
-async def test_clock_shows_the_stale_thread_nudge(console: ConsoleDriver) -> None:
+async def test_clock_shows_the_stale_thread_nudge(configured: ConsoleFactory) -> None:
+    console = await configured(session={"timebox_minutes": 30})
     await session(console)
     out = await console("clock +15m")
     assert "has been quiet for a while" in out.one("thread #1")

@@ -2,47 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Any
-
-import pytest
-
-from adapters.console import ConsoleSession
-from adapters.console.gateway import PLATFORM, ConsoleGateway
-from bot.clock import ManualClock
-from bot.config import Config
-from bot.main import build_app, console_config
-from tests.e2e.console_driver import START, ConsoleDriver
+from tests.e2e.console_driver import ConsoleDriver, ConsoleFactory
 
 ASK = "/askmentor How do I group a pandas DataFrame by two columns and sum one of them?"
-
-ConsoleFactory = Callable[..., Any]
-
-
-@pytest.fixture
-async def configured(sqlite_url: str) -> AsyncIterator[ConsoleFactory]:
-    """A console with `bot.toml` sections overridden: ``await configured(session={...})``."""
-    apps = []
-
-    async def make(**sections: dict[str, Any]) -> ConsoleDriver:
-        printed: list[str] = []
-        clock = ManualClock(START)
-        gateway = ConsoleGateway(printed.append)
-        app = await build_app(
-            console_config(Config.model_validate(sections)),
-            clock=clock,
-            gateways={PLATFORM: gateway},
-            database_url=sqlite_url,
-            deliver_now=True,
-        )
-        apps.append(app)
-        session = ConsoleSession(app=app, gateway=gateway, clock=clock, write=printed.append)
-        await session.setup()
-        return ConsoleDriver(session, printed, app)
-
-    yield make
-    for app in apps:
-        await app.dispose()
 
 
 async def session(console: ConsoleDriver) -> None:

@@ -285,7 +285,16 @@ async def test_extending_during_the_grace_period_keeps_the_session_open(core: Co
     assert sum("time's up" in m for m in core.chat.in_thread(n)) == 2
 
 
-async def test_a_quiet_thread_nudges_the_asker_and_the_mentor_once(core: Core) -> None:
+@pytest.fixture
+async def half_hour() -> Core:
+    """Sessions of 30 min: a quiet thread is checked at 15, well before the wrap-up."""
+    core = await start_core(Config.model_validate({"session": {"timebox_minutes": 30}}))
+    await core.join("bob", "python", "pandas")
+    return core
+
+
+async def test_a_quiet_thread_nudges_the_asker_and_the_mentor_once(half_hour: Core) -> None:
+    core = half_hour
     n = await core.claimed()
     await tick(core, minutes=15)
     [stale] = [m for m in core.chat.messages("post_in_thread") if "quiet for a while" in m.plain()]
@@ -300,7 +309,8 @@ async def test_a_quiet_thread_nudges_the_asker_and_the_mentor_once(core: Core) -
     assert sum("quiet for a while" in m for m in core.chat.in_thread(n)) == 1
 
 
-async def test_the_quiet_thread_nudge_mentions_nobody_forgotten(core: Core) -> None:
+async def test_the_quiet_thread_nudge_mentions_nobody_forgotten(half_hour: Core) -> None:
+    core = half_hour
     n = await core.claimed()
     # The asker's person row is gone (forgotten) while the session row still names them.
     core.db.tables["people"].pop(core.user("alice"))
@@ -310,6 +320,31 @@ async def test_the_quiet_thread_nudge_mentions_nobody_forgotten(core: Core) -> N
         f"@bob, the thread on #{n} has been quiet for a while. Still on it? Carry on, or "
         "release it if you can't continue."
     )
+
+
+async def test_a_quiet_thread_close_to_its_wrap_up_hears_only_the_wrap_up(core: Core) -> None:
+    """With the defaults (20-min sessions, quiet after 15) a check at 15 min would ask what the
+    wrap-up asks 5 min later: the wrap-up alone speaks. Activity that would move the check
+    past half the quiet period before the end does not bring it back either."""
+    n = await core.claimed()
+    await tick(core, minutes=19)
+    assert not any("quiet for a while" in m for m in core.chat.in_thread(n))
+    await tick(core, minutes=1)
+    assert sum("time's up" in m for m in core.chat.in_thread(n)) == 1
+    await core.reply(ExtendTimebox(core.actor("alice"), n))  # ends at 30: quiet check at 35 is past
+    await tick(core, minutes=12)
+    assert not any("quiet for a while" in m for m in core.chat.in_thread(n))
+
+
+async def test_a_session_extended_far_enough_is_checked_again_when_quiet() -> None:
+    core = await start_core(
+        Config.model_validate({"session": {"timebox_minutes": 20, "extend_minutes": 30}})
+    )
+    await core.join("bob", "python")
+    n = await core.claimed()
+    await core.reply(ExtendTimebox(core.actor("alice"), n))  # ends at 50: checked at 15
+    await tick(core, minutes=15)
+    assert sum("quiet for a while" in m for m in core.chat.in_thread(n)) == 1
 
 
 async def test_activity_moves_the_stale_check_to_when_the_thread_went_quiet() -> None:

@@ -131,13 +131,13 @@ async def test_welcome_back_over_a_dst_weekend_waits_for_monday_morning_local_ti
 
 
 async def test_session_messages_in_the_thread_go_at_once_but_the_stale_nudge_waits() -> None:
-    core = await start_core()
+    core = await start_core(Config.model_validate({"session": {"timebox_minutes": 30}}))
     core.clock.set(datetime(2026, 11, 23, 16, 50, tzinfo=UTC))  # bob works until 17:00 UTC
     await core.join("bob", "python", "pandas", hours="Mon-Fri 09:00-17:00")
     n = await core.claimed()
     await tick(core, minutes=15)  # 17:05: bob is off work
     assert not any("quiet for a while" in m for m in core.chat.in_thread(n))
-    await tick(core, minutes=5)  # 17:10: time's up, said in the thread the two are in
+    await tick(core, minutes=15)  # 17:20: time's up, said in the thread the two are in
     assert any("time's up" in m for m in core.chat.in_thread(n))
     stale = nudge_of(core, NudgeKind.STALE)
     assert stale.state is NudgeState.PENDING  # type: ignore[attr-defined]
