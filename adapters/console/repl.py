@@ -27,9 +27,9 @@ from bot.emoji import canonical_emoji, emoji_set, shown_emoji
 from bot.errors import StartupError
 from bot.flow.outbox import ReplyTo
 from bot.messages import Action
-from bot.privacy.commands import ForgetPerson
+from bot.privacy.commands import ExportPerson, ForgetPerson
 from bot.recognition.commands import GiveKudos
-from bot.refs import ChannelRef, UserRef, WorkspaceRef
+from bot.refs import ChannelRef, MessageRef, UserRef, WorkspaceRef
 from bot.textcommands import ParseError
 
 __all__ = ["WORKSPACE", "ConsoleSession", "run_console"]
@@ -158,7 +158,9 @@ class ConsoleSession:
         if isinstance(parsed, Meta):
             await self._meta(parsed)
             return
-        if isinstance(parsed, GiveKudos | ForgetPerson) and not await self._is_someone(parsed):
+        if isinstance(
+            parsed, GiveKudos | ForgetPerson | ExportPerson
+        ) and not await self._is_someone(parsed):
             return
         if isinstance(parsed, c.HandleReaction) and not self._acted_on(parsed):
             return
@@ -189,21 +191,22 @@ class ConsoleSession:
         groups = self.gateway.buttons_on(number, user=user)
         return None if groups is None else offered(groups, action, self._standing)
 
-    async def _is_someone(self, command: GiveKudos | ForgetPerson) -> bool:
+    async def _is_someone(self, command: GiveKudos | ForgetPerson | ExportPerson) -> bool:
         """Slack and Discord take a real member; a console name is typed: kudos go only to a
         user of this console (someone `as` made, or the bot has recorded), never to a made-up
-        name that would get points, and a forget names someone this console knows (a typo is
-        not answered as if there were someone to erase). Else the typist is told who is here;
+        name that would get points, and a forget or an export names someone this console knows
+        (a typo is not answered as if there were someone to erase or export). Else the typist is told who is here;
         False. (Anyone the bot has recorded counts, whatever they did: an anonymous asker is
         as known as anyone else, so this tells nobody who asked anonymously.)"""
-        if isinstance(command, ForgetPerson) and not is_admin(command.actor, self.bus.config):
+        if not isinstance(command, GiveKudos) and not is_admin(command.actor, self.bus.config):
             return True  # refused as such by the core, before any name matters
         if isinstance(command, GiveKudos):
             who, typed, done = command.to, command.to_name, "no kudos were sent"
             new = f" Someone new? `as {typed}` brings them in; then thank them again."
         else:
-            who, typed, done = command.person, command.name, "there's nothing to erase"
-            new = ""
+            erase = isinstance(command, ForgetPerson)
+            done = "there's nothing to erase" if erase else "there's nothing to export"
+            who, typed, new = command.person, command.name, ""
         if who in self._met:
             return True
         async with self.app.uow_factory(read_only=True) as uow:
@@ -301,8 +304,10 @@ class ConsoleSession:
             said = meta.text.strip()
             resolving = emoji_set(self.bus.config.claim.resolve_emoji)
             if said and canonical_emoji(said) in resolving and card is not None:
-                # In the console a resolve emoji said in the thread stands for the reaction.
-                await self._run(c.HandleReaction(self.actor, card, said, thread))
+                # In the console a resolve emoji said in the thread stands for the reaction, on
+                # a message in the thread (not on the card, where it'd be answered).
+                in_thread = MessageRef(card.platform, f"{card.id}-said")
+                await self._run(c.HandleReaction(self.actor, in_thread, said, thread))
 
 
 async def run_console(

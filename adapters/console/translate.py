@@ -236,9 +236,35 @@ _FIRST_WORDS = (
 def _not_understood(word: str) -> ParseError:
     """An unknown first word: the likeliest one it was meant to be (a typo) when there is one;
     the console prints the whole help only when there is none."""
-    close = process.extractOne(word.lower(), _FIRST_WORDS, scorer=fuzz.ratio, score_cutoff=70)
-    guess = f" Did you mean `{close[0]}`?" if close else ""
+    typed = word.lower()
+    close = process.extractOne(typed, _FIRST_WORDS, scorer=fuzz.ratio, score_cutoff=70)
+    # `/ask` is short for `/askmentor`, not a typo of it: a known word it starts counts too.
+    started = [w for w in _FIRST_WORDS if len(typed) >= 3 and w.startswith(typed)]
+    meant = close[0] if close else started[0] if len(started) == 1 else None
+    guess = f" Did you mean `{meant}`?" if meant else ""
     return ParseError(f"I don't understand `{word}`.{guess}")
+
+
+# The buttons a typo of one may have meant, when nothing with buttons on its number was printed.
+_BUTTONS = (
+    "claim",
+    "release",
+    "resolve",
+    "extend",
+    "cancel",
+    "notmine",
+    "share",
+    "post",
+    "edit",
+    "answered",
+    "faqok",
+    "faqupdate",
+    "faqretire",
+    "faqunquote",
+    "join",
+    "leave",
+    "notnow",
+)
 
 
 def _a_topic(action: str) -> bool:
@@ -278,11 +304,14 @@ def _click(
     if command is not None and not _not_among_the_topics(action, printed):
         # A lightning session is clicked by the number shown on it, as typed commands name it.
         return typed(command)
+    ids = [a.id for a in printed] if printed else _BUTTONS
+    near = process.extractOne(action.lower(), ids, scorer=fuzz.ratio, score_cutoff=80)
+    meant = f" Did you mean `click {near[0]} {n}`?" if near and near[0] != action else ""
     if printed is None:  # nothing with buttons was printed on n here: what buttons there are
         return ParseError(
-            f"There's no `{action}` button. Buttons: claim, release, resolve, extend, cancel, "
-            "notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, post, edit, "
-            "answered, faqok, faqupdate, faqretire, faqunquote, mentee:<option>, "
+            f"There's no `{action}` button.{meant} Buttons: claim, release, resolve, extend, "
+            "cancel, notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, "
+            "post, edit, answered, faqok, faqupdate, faqretire, faqunquote, mentee:<option>, "
             "mentor:<option>; on a lightning session: join, leave, notnow, lrate:1..lrate:5."
         )
     if not printed:
@@ -290,7 +319,7 @@ def _click(
             f"Sorry, there's no `{action}` button on {n}, and nothing there for you to press now."
         )
     return ParseError(
-        f"Sorry, there's no `{action}` button on {n}. What you can press there now: "
+        f"Sorry, there's no `{action}` button on {n}.{meant} What you can press there now: "
         + " · ".join(f"{how_to_press(a)} ({a.label})" for a in printed)
         + "."
     )

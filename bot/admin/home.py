@@ -40,7 +40,9 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
     if not mine:
         parts.append(text("None. Ask with `/askmentor <question>`."))
     for q in mine[:HOME_QUESTIONS]:
-        role = "you asked" if q.asker == cmd.actor.user else "you're mentoring"
+        # Only the asker sees this page's lines about their question: theirs to know.
+        asked = "you asked anonymously" if q.anonymous else "you asked"
+        role = asked if q.asker == cmd.actor.user else "you're mentoring"
         state = text(q.state.value)
         if q.state is QuestionState.CLAIMED and q.asker == cmd.actor.user and q.mentor:
             state += text(" by ", UserText(names.get(q.mentor, q.mentor.id)))

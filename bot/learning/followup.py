@@ -18,7 +18,7 @@ from bot.events import QuestionResolved
 from bot.learning.commands import ShareSummary
 from bot.learning.faq_match import answered_before, faq_lines
 from bot.learning.model import NextSteps, SuggestionRequest
-from bot.learning.suggestions import suggest_next_steps
+from bot.learning.suggestions import configured_suggester, suggest_next_steps
 from bot.messagebus import Context, MessageBus, Refusal
 from bot.messages import Bold, ChatMessage, Jump, Link, Text, UserText, lines, text
 from bot.nudges.quiet_hours import wait_for_working_hours
@@ -60,20 +60,29 @@ async def share_summary(cmd: ShareSummary, ctx: Context) -> None:
         raise Refusal(f"Only the asker and the mentor of #{q.number} can share its summary.")
     if q.state is not QuestionState.RESOLVED:
         raise Refusal(f"#{q.number} isn't resolved yet; share its summary afterwards.")
+    if configured_suggester(ctx.services) is None:
+        # The button is offered only when a language model suggests the next steps: without
+        # one, a summary would shape nothing, so nothing is recorded as agreed.
+        raise Refusal(
+            "There's nothing to share here: next steps in this workspace come from the built-in "
+            "suggester, which reads only the question and its topics."
+        )
     if not await ctx.uow.followups.share(q.pk, cmd.actor.user, ctx.clock.now()):
         raise Refusal(f"You've agreed to share the summary of #{q.number} already. Thanks!")
     both = set(await ctx.uow.followups.shared_by(q.pk)) >= {q.asker, q.mentor}
     # The mentor's short answer is their FAQ entry: the mentor hears of it as theirs to write.
-    answer = (
-        "your short answer (Save as FAQ)"
-        if cmd.actor.user == q.mentor
-        else ("the mentor's short answer")
-    )
+    written = await ctx.uow.faq.for_question(q.pk) is not None
+    if cmd.actor.user == q.mentor:
+        answer = (
+            "your short answer" if written else "your short answer (once you write it: Save as FAQ)"
+        )
+    else:
+        answer = "the mentor's short answer" + ("" if written else " (once they write one)")
     ctx.reply(
         f"Thanks! On #{q.number}, {answer} will shape the next-step suggestions."
         if both
-        else f"Noted. Once the other person of #{q.number} agrees too, {answer} will shape "
-        "the next-step suggestions."
+        else f"Noted. Once the {'asker' if cmd.actor.user == q.mentor else 'mentor'} of "
+        f"#{q.number} agrees too, {answer} will shape the next-step suggestions."
     )
 
 

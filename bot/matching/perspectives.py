@@ -29,6 +29,7 @@ from bot.refs import UserRef
 
 __all__ = [
     "STAGES",
+    "STAGE_ALIASES",
     "AskerView",
     "Place",
     "cross_region",
@@ -38,6 +39,22 @@ __all__ = [
 
 # From the first job to the top.
 STAGES = ("early", "mid", "senior", "lead", "executive")
+# Everyday words for a stage: `/mentor stage junior` and `/askmentor --junior …` mean early.
+STAGE_ALIASES = {
+    "junior": "early",
+    "entry": "early",
+    "graduate": "early",
+    "intermediate": "mid",
+    "middle": "mid",
+    "mid-level": "mid",
+    "experienced": "senior",
+    "staff": "lead",
+    "principal": "lead",
+    "manager": "lead",
+    "exec": "executive",
+    "director": "executive",
+    "vp": "executive",
+}
 
 STAGE_MATCH = 25.0
 STAGE_ABOVE = 15.0

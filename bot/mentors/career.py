@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.actors import require_mentor, save_mentor
 from bot.domain import Person, Question
 from bot.learning.commands import SetMentorRegion, SetMentorStage
-from bot.matching.perspectives import STAGES, Place, cross_region
+from bot.matching.perspectives import STAGE_ALIASES, STAGES, Place, cross_region
 from bot.messagebus import Context, Refusal
 from bot.ports import UnitOfWork
 from bot.refs import UserRef
@@ -27,21 +27,6 @@ __all__ = [
 ]
 
 MAX_REGION = 60
-_ALIASES = {
-    "junior": "early",
-    "entry": "early",
-    "graduate": "early",
-    "intermediate": "mid",
-    "middle": "mid",
-    "mid-level": "mid",
-    "experienced": "senior",
-    "staff": "lead",
-    "principal": "lead",
-    "manager": "lead",
-    "exec": "executive",
-    "director": "executive",
-    "vp": "executive",
-}
 
 
 def parse_stage(raw: str) -> str | None:
@@ -49,7 +34,7 @@ def parse_stage(raw: str) -> str | None:
     word = raw.strip().lower().lstrip("-")
     if word in STAGES:
         return word
-    return _ALIASES.get(word)
+    return STAGE_ALIASES.get(word)
 
 
 def stage_problem(raw: str) -> str:

@@ -45,9 +45,9 @@ async def _wrap_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
     extend = ctx.config.session.extend_minutes
     # With every extension used, +N min is neither offered nor asked about (it'd be refused).
     more = (
-        f"Need +{extend} min? Or need a longer chat"
+        f"Need +{extend} min? Or need a longer chat? Agree on a call"
         if can_extend(q, ctx.config)
-        else "No extensions are left; need a longer chat"
+        else "No extensions are left. Need a longer chat? Agree on a call"
     )
     ctx.outbox.in_thread(
         ChatMessage(
@@ -55,8 +55,8 @@ async def _wrap_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
                 who(q.asker, names),
                 " ",
                 who(q.mentor, names),
-                f": time's up on #{q.number}. Resolved? {more} — agree on a call, then resolve "
-                f"this one. If I hear nothing in {grace} min I'll close the session.",
+                f": time's up on #{q.number}. Resolved? {more}, then resolve this one."
+                f" If I hear nothing in {grace} min I'll close the session.",
             ),
             actions=session_controls(q, ctx.config),
             question_id=q.number,
@@ -197,7 +197,7 @@ async def _follow_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
                 _in_thread(q),
                 " with ",
                 who(q.mentor, names, mention=False),
-                ": did it work? If you're stuck again, ask again with `/askmentor` "
+                ": I hope it worked. If you're stuck again, ask again with `/askmentor` "
                 "and what you tried since.",
             ),
             question_id=q.number,

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 # one leased in the instant before the removal is handed back as it was (its due time kept, so
 # that its lateness is judged from it once the workspace is back).
 
-# A session's after-care ("how helpful was it?", "did it work?", next steps) is not sent this
+# A session's after-care ("how helpful was it?", the check-in, next steps) is not sent this
 # long after it was due (the bot was down, the app removed from the workspace for weeks): by
 # then it reads as a bot gone wrong. What changes state (escalation, wrap-up, expiry, a pause's
 # end) always runs; lightning reminders and streak notes skip themselves once their moment

@@ -227,7 +227,10 @@ def session_intro(
                 "Tips: 1) asker, say what you tried and what you expected; "
                 "2) mentor, aim for the next step, not the whole answer — a longer chat can follow."
             ),
-            text("When you're done, press Resolve (or react ✅)."),
+            text(
+                "When you're done, press Resolve (the asker can also react "
+                f"{shown_emoji(config.claim.resolve_emoji)})."
+            ),
         ]
     )
     return ChatMessage(

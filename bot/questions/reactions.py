@@ -142,7 +142,11 @@ async def released(event: QuestionReleased, ctx: Context) -> None:
         by = an_admin(event.by_name or "")
     else:
         by = who(event.by, {event.by: event.by_name}, mention=False)
-    _note(ctx, q, text(by, f" released #{q.number}; {queue}"))
+    if event.by == q.asker:  # the asker let their mentor go, not their question
+        mentor = who(event.mentor, await names_for(ctx, [event.mentor]), mention=False)
+        _note(ctx, q, text(by, " released ", mentor, f" from #{q.number}; {queue}"))
+    else:
+        _note(ctx, q, text(by, f" released #{q.number}; {queue}"))
     _show_card(ctx, q, ws)
     again = text(
         f"Question #{q.number} is looking for a mentor again, in your areas: ",

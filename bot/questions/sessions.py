@@ -23,7 +23,7 @@ from bot.commands import (
     ResolveQuestion,
 )
 from bot.domain import IllegalTransition, Question, QuestionState, Transition
-from bot.emoji import canonical_emoji, emoji_set
+from bot.emoji import canonical_emoji, emoji_set, shown_emoji
 from bot.events import (
     QuestionCancelled,
     QuestionClaimed,
@@ -250,10 +250,16 @@ async def _who_else(ctx: Context, q: Question) -> str:
         )
     # Said now, not only when it closes unanswered a day later: the only mentors who fit are
     # the ones they let go.
+    had = len(q.released_by)
+    nobody = (
+        "no other mentor lists its topics (the mentor you released isn't offered it again)"
+        if had == 1
+        else f"no mentor who hasn't had it yet lists its topics (the {had} mentors who had it "
+        "aren't offered it again)"
+    )
     return (
-        "no other mentor lists its topics (the mentor you released isn't offered it again), "
-        "but every mentor in the mentoring channel can still pick it up. If nobody does, I'll "
-        "tell you when it closes"
+        f"{nobody}, but every mentor in the mentoring channel can still pick it up. If nobody "
+        "does, I'll tell you when it closes"
     )
 
 
@@ -401,6 +407,17 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
     if q is None:
         q = await ctx.uow.questions.get_by_card(cmd.message)
     if q is None or q.workspace != cmd.actor.workspace:
+        return
+    if cmd.actor.user != q.asker and cmd.message == q.card and q.state is QuestionState.CLAIMED:
+        # On the card (not a message in the thread, where a ✅ may just agree with something):
+        # said, not ignored, since the intro tells the two to press Resolve or react.
+        mine = cmd.actor.user == q.mentor
+        ctx.reply(
+            f"Only the asker's {shown_emoji(cfg.resolve_emoji)} resolves #{q.number}"
+            + ("; press Resolve in its thread if you're done." if mine else ".")
+        )
+        if mine:
+            await ctx.uow.questions.touch(q.pk, ctx.clock.now())
         return
     if q.state is QuestionState.OPEN:
         if cmd.actor.user == q.asker:

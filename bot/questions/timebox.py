@@ -26,7 +26,7 @@ __all__ = ["extend_timebox", "record_thread_activity"]
 async def extend_timebox(cmd: ExtendTimebox, ctx: Context) -> None:
     q = await load_question(ctx, cmd.actor, cmd.question_id)
     if not _may_manage(cmd.actor, q, ctx, asker=True, mentor=True):
-        raise Refusal(f"Only the asker or mentor of #{q.number} can extend its session.")
+        raise Refusal(f"Only the asker or mentor of #{q.number} (or an admin) can extend it.")
     if q.state is not QuestionState.CLAIMED or q.timebox_ends_at is None:
         raise _refuse_move(q, "extended")
     session = ctx.config.session

@@ -37,7 +37,18 @@ _ROSTER = (
     "A roster is imported by whoever runs the bot (`micromentor mentors import FILE.csv`); the "
     "dashboard's Mentors page (`/mentoradmin dashboard`) manages mentors one by one."
 )
+_MANAGE = (
+    "Pausing, resuming, removing a mentor or changing their capacity is done on the dashboard's "
+    "Mentors page (`/mentoradmin dashboard`); the mentor is told. A mentor can pause themselves "
+    "with `/mentor pause`."
+)
 _ADMIN_MEANT = {
+    "pause": _MANAGE,
+    "resume": _MANAGE,
+    "unpause": _MANAGE,
+    "remove": _MANAGE,
+    "kick": _MANAGE,
+    "capacity": _MANAGE,
     "mentors": _MENTOR_LIST,
     "mentor": _MENTOR_LIST,
     "list": _MENTOR_LIST,

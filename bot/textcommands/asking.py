@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from bot import commands as c
 from bot.hygiene import strip_invisible
 from bot.learning import commands as lc
-from bot.matching.perspectives import STAGES
+from bot.matching.perspectives import STAGE_ALIASES, STAGES
 from bot.textcommands.common import _AROUND, _DASHES, _FLAG, ParseError
 
 __all__ = ["ASK_HELP", "ASK_USAGE", "parse_ask", "parse_ask_command", "parse_flags"]
@@ -140,10 +140,10 @@ def parse_flags(raw: str, *, anonymous: bool = False) -> tuple[bool, str | None,
             break
         if word in _ANONYMOUS:
             anonymous = True
-        elif word in STAGES:
+        elif word in STAGES or word in STAGE_ALIASES:  # in front only: `--junior` is early
             if stage is not None:
                 return ParseError(_ONE_STAGE)
-            stage = word
+            stage = STAGE_ALIASES.get(word, word)
         else:
             known = ["anonymous", *STAGES]
             close = process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=70)

@@ -212,7 +212,7 @@ async def test_askmentor_mine_lists_your_open_questions_anonymous_ones_too(
         out = await with_mentors("as alice", typed)
         said = out.one("only alice sees")
         assert "Your open questions" in said.lines
-        assert f"• #2 (you asked, open): {deploy}" in said.lines
+        assert f"• #2 (you asked anonymously, open): {deploy}" in said.lines
         assert f"• #1 (you asked, claimed by bob): {QUESTION}" in said.lines
         assert "a bit short" not in said
         assert out.to("#mentoring") == []

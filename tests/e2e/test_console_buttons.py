@@ -24,8 +24,10 @@ async def test_a_mistyped_click_lists_what_each_person_can_press_on_an_open_ques
         await told(console, "alice", "click clam 1") == NO_CLAM + "click cancel 1 (Cancel (asker))."
     )
     await console("as bob")
+    # Bob can claim it: his typo is named as what he meant (only among what he can press now).
     assert await told(console, "bob", "click clam 1") == (
-        NO_CLAM + "click claim 1 (Claim) · click notmine 1 (Not my area)."
+        "Sorry, there's no `clam` button on 1. Did you mean `click claim 1`? What you can press "
+        "there now: click claim 1 (Claim) · click notmine 1 (Not my area)."
     )
 
 

@@ -110,7 +110,7 @@ async def test_clock_shows_the_wrap_up_and_then_the_expiry(console: ConsoleDrive
     out = await console("clock +20m")
     wrap = out.one("thread #1", "time's up")
     assert (
-        "Resolved? Need +10 min? Or need a longer chat" in wrap
+        "Resolved? Need +10 min? Or need a longer chat? Agree on a call, then" in wrap
         and "[Resolve → click resolve 1]" in wrap
     )
     out = await console("clock +10m")
@@ -219,7 +219,7 @@ async def test_clock_shows_the_feedback_request_and_the_follow_up(console: Conso
     assert "How helpful was your session on #1" in out.one("DM alice", "How helpful")
     out = await console("clock +3d")
     follow_up = out.one("DM alice", "Checking in")
-    assert "did it work?" in follow_up and "/askmentor" in follow_up
+    assert "I hope it worked" in follow_up and "/askmentor" in follow_up
 
 
 async def test_after_a_rating_only_the_follow_up_comes(console: ConsoleDriver) -> None:

@@ -107,7 +107,9 @@ async def test_export_holds_everything_stored_about_the_person(console: ConsoleD
 
 async def test_export_of_nobody_and_by_a_non_admin_are_refused(console: ConsoleDriver) -> None:
     out = await console("as admin", "/mentoradmin export zed")
-    assert out.one("only admin sees").text.startswith("Nothing I can show you about zed here;")
+    assert out.one("only admin sees").text.startswith(
+        "I don't know anyone called zed in this console, so there's nothing to export."
+    )
     out = await console("as dave", "/mentoradmin export alice")
     assert "for admins" in out.one("only dave sees").text
 

@@ -212,3 +212,26 @@ def test_a_short_flag_at_the_end_stays_text_when_anonymity_was_chosen_in_the_for
 def test_a_short_flag_at_the_end_stays_text_when_the_flag_already_says_anonymous(raw: str) -> None:
     anonymous, stage, question = parse_flags(raw)  # type: ignore[misc]
     assert (anonymous, stage, question) == (True, None, "How do I list hidden files with ls -a")
+
+
+@pytest.mark.parametrize(
+    ("raw", "stage"),
+    [
+        ("--junior Should I take the offer?", "early"),
+        ("--Staff How do I grow a team?", "lead"),
+        ("--senior --anonymous How do I ask for a raise?", "senior"),
+    ],
+)
+def test_an_everyday_word_for_a_stage_in_front_is_that_stage(raw: str, stage: str) -> None:
+    parsed = parse_flags(raw)
+    assert not isinstance(parsed, ParseError)
+    assert parsed[1] == stage
+
+
+def test_a_stage_word_at_the_end_stays_part_of_the_question() -> None:
+    """`git rebase --exec` ends a question about git, not a wish to hear from executives."""
+    assert parse_flags("How do I use git rebase --exec") == (
+        False,
+        None,
+        "How do I use git rebase --exec",
+    )

@@ -193,11 +193,17 @@ async def test_check_mark_by_the_asker_in_the_thread_resolves(core: Core, emoji:
 
 
 @pytest.mark.parametrize("who", ["bob", "zed"], ids=["mentor", "bystander"])
-async def test_check_mark_by_anyone_but_the_asker_does_nothing(core: Core, who: str) -> None:
+async def test_check_mark_by_anyone_but_the_asker_does_not_resolve(core: Core, who: str) -> None:
+    """In the thread a ✅ may just agree with a message: nothing said. On the card, where the
+    intro says the asker's ✅ resolves, the one who reacted is told whose it takes."""
     n = await core.claimed()
     q = core.question(n)
     assert q.card is not None
-    assert await core.handle(HandleReaction(core.actor(who), q.card, "✅", q.thread)) == []
+    in_thread = MessageRef(q.card.platform, "a-message-in-the-thread")
+    assert await core.handle(HandleReaction(core.actor(who), in_thread, "✅", q.thread)) == []
+    said = await core.reply(HandleReaction(core.actor(who), q.card, "✅", q.thread))
+    assert said.startswith(f"Only the asker's ✅ resolves #{n}")
+    assert ("press Resolve" in said) is (who == "bob")
     assert core.question(n).state is QuestionState.CLAIMED
 
 
@@ -380,4 +386,4 @@ async def test_the_follow_up_reads_as_one_sentence(core: Core) -> None:
     core.clock.advance(timedelta(days=4))
     await core.tick()
     [check] = [m for m in core.chat.dms(core.user("alice")) if m.startswith("Checking in on")]
-    assert check.startswith(f"Checking in on #{n} with bob: did it work?"), check
+    assert check.startswith(f"Checking in on #{n} with bob: I hope it worked."), check

@@ -341,8 +341,10 @@ async def test_the_summary_goes_to_the_model_only_when_both_pressed_share() -> N
     n = await core.resolved()
     await core.handle(SaveFaq(core.actor("bob"), n, ANSWER))
     said = await core.reply(ShareSummary(core.actor("alice"), n))
-    assert said.startswith("Noted. Once the other person")
-    assert "the mentor's short answer" in said
+    assert said == (
+        f"Noted. Once the mentor of #{n} agrees too, the mentor's short answer will shape the "
+        "next-step suggestions."
+    )
     core.clock.advance(timedelta(minutes=30))
     await core.tick()
     assert "summary" not in model.sent[-1][1]["content"]
@@ -352,13 +354,32 @@ async def test_the_summary_goes_to_the_model_only_when_both_pressed_share() -> N
     await core.handle(ShareSummary(core.actor("alice"), n))
     said = await core.reply(ShareSummary(core.actor("bob"), n))
     # the mentor is told of the answer as their own to write (the FAQ entry)
-    assert (
-        said
-        == f"Thanks! On #{n}, your short answer (Save as FAQ) will shape the next-step suggestions."
-    )
+    assert said == f"Thanks! On #{n}, your short answer will shape the next-step suggestions."
     core.clock.advance(timedelta(minutes=30))
     await core.tick()
     assert f"Mentor's short summary of the answer: {ANSWER}" in model.sent[-1][1]["content"]
+
+
+async def test_sharing_without_a_model_or_before_the_answer_is_written_says_so() -> None:
+    """The button shows only with a model; pressed anyway (a console `click share`), nothing
+    is agreed to. With a model, a press before the mentor wrote their short answer says the
+    answer is still to come, rather than speak of one that isn't there."""
+    core = await core_with(None)
+    n = await core.resolved()
+    said = await core.reply(ShareSummary(core.actor("alice"), n))
+    assert said.startswith("There's nothing to share here:")
+    core = await core_with(FakeModel())
+    n = await core.resolved()
+    said = await core.reply(ShareSummary(core.actor("bob"), n))
+    assert said == (
+        f"Noted. Once the asker of #{n} agrees too, your short answer (once you write it: Save "
+        "as FAQ) will shape the next-step suggestions."
+    )
+    said = await core.reply(ShareSummary(core.actor("alice"), n))
+    assert said == (
+        f"Thanks! On #{n}, the mentor's short answer (once they write one) will shape the "
+        "next-step suggestions."
+    )
 
 
 async def test_only_the_two_people_of_a_resolved_session_can_share() -> None:

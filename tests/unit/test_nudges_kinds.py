@@ -239,7 +239,10 @@ async def test_time_up_posts_the_wrap_up_in_the_thread_with_resolve_and_extend(c
     assert not any("time's up" in m for m in core.chat.in_thread(n))
     await tick(core, minutes=1)
     [wrap] = [m for m in core.chat.messages("post_in_thread") if "time's up" in m.plain()]
-    assert "Resolved? Need +10 min? Or need a longer chat" in wrap.plain()
+    assert (
+        "Resolved? Need +10 min? Or need a longer chat? Agree on a call, then resolve this one."
+        in wrap.plain()
+    )
     assert {a.id for a in wrap.actions} >= {"resolve", "extend"}
 
 
@@ -383,7 +386,7 @@ async def test_follow_up_asks_the_asker_whether_it_worked(core: Core) -> None:
     n = await core.resolved()
     await tick(core, days=3)
     [check] = [m for m in core.chat.dms(core.user("alice")) if m.startswith("Checking in")]
-    assert f"#{n}" in check and "did it work?" in check and "/askmentor" in check
+    assert f"#{n}" in check and "I hope it worked" in check and "/askmentor" in check
 
 
 async def test_after_care_more_than_a_week_late_is_dropped_not_sent(core: Core) -> None:
