@@ -15,6 +15,7 @@ from bot.ports import DeliveryRefused, RetryAfter, Unavailable
 
 __all__ = [
     "NOT_VISIBLE",
+    "RATE_LIMITED",
     "RESTRICTED_CHANNEL",
     "TOKEN_EXPIRED",
     "TOKEN_GONE",
@@ -23,6 +24,7 @@ __all__ = [
     "api_error",
     "cannot_look",
     "classify",
+    "rate_limited",
     "reaching",
 ]
 
@@ -113,15 +115,27 @@ TOKEN_GONE = frozenset(
 # A rotating token used past its expiry (the app rotates its tokens): retried, as the OAuth mode
 # trades the token before the retry (`TokenKeeper`); never an uninstall.
 TOKEN_EXPIRED = "token_expired"
-# Slack's own passing trouble (its docs: retry later), besides a 429 or a 5xx: the look for an
-# earlier attempt that meets one is tried again later rather than posting blind (`cannot_look`).
+# A rate limit said in the body: ``ratelimited`` (with HTTP 429 and Retry-After), and
+# chat.postMessage / chat.postEphemeral's own ``rate_limited`` ("Application has posted too many
+# messages", with HTTP 200). Waited out (`RetryAfter`), never an attempt counted.
+RATE_LIMITED = frozenset({"ratelimited", "rate_limited"})
+# How long a rate limit without a Retry-After header is waited out: a 429 gets one from Slack
+# (else a second, as before); ``rate_limited`` comes with HTTP 200, and Slack's limits on
+# posting are counted per minute.
+_NO_HEADER_429_SECONDS = 1.0
+_NO_HEADER_RATE_LIMITED_SECONDS = 60.0
+# Slack's own passing trouble (its docs: retry later), besides a 429 or a 5xx, and a request it
+# got cut short (`request_timeout`): the look for an earlier attempt that meets one is tried
+# again later rather than posting blind (`cannot_look`).
 _TRANSIENT = frozenset(
-    {"fatal_error", "internal_error", "ratelimited", "request_timeout", "service_unavailable"}
+    {"fatal_error", "internal_error", *RATE_LIMITED, "request_timeout", "service_unavailable"}
 )
-# Of those, the ones that say Slack itself is down, waited out for hours like a 5xx. Its
+# Of those, the one that says Slack itself is down, waited out for hours like a 5xx. Its
 # `internal_error`/`fatal_error` answered with HTTP 200 may be about this one request (a payload
 # Slack trips over every time): they count attempts, or the row would hold its lane for hours.
-_OUTAGE = frozenset({"request_timeout", "service_unavailable"})
+# So does `request_timeout`, which Slack documents as a bad request ("The method was called via
+# a POST request, but the POST data was either missing or truncated"), not as an outage.
+_OUTAGE = frozenset({"service_unavailable"})
 
 
 def api_error(e: SlackApiError) -> str:
@@ -132,6 +146,11 @@ def api_error(e: SlackApiError) -> str:
     return f"HTTP {e.response.status_code}"
 
 
+def rate_limited(e: SlackApiError) -> bool:
+    """Whether Slack refused the call as over a rate limit (HTTP 429, or `RATE_LIMITED`)."""
+    return e.response.status_code == 429 or api_error(e) in RATE_LIMITED
+
+
 def _retry_after(e: SlackApiError) -> float:
     for name, value in (e.response.headers or {}).items():
         if name.lower() == "retry-after":
@@ -140,7 +159,9 @@ def _retry_after(e: SlackApiError) -> float:
                 return max(float(raw), 0.0)
             except (TypeError, ValueError):
                 break
-    return 1.0
+    if e.response.status_code != 429 and api_error(e) == "rate_limited":
+        return _NO_HEADER_RATE_LIMITED_SECONDS
+    return _NO_HEADER_429_SECONDS
 
 
 class TokenRefused(DeliveryRefused):
@@ -164,15 +185,16 @@ class SlackUnavailable(SlackApiError, Unavailable):
 
 
 def classify(e: SlackApiError) -> Exception:
-    """What the deliverer should do about a Web API error: wait (rate limit), skip (this
-    recipient can't be reached), wait out an outage (a 5xx or Slack's passing trouble:
-    `SlackUnavailable`), or retry a few times (anything else).
+    """What the deliverer should do about a Web API error: wait (a rate limit: a 429, or
+    `RATE_LIMITED` in the body), skip (this recipient can't be reached), wait out an outage (a
+    5xx or Slack's passing trouble: `SlackUnavailable`), or retry a few times (anything else,
+    ``request_timeout`` too).
 
     A dead token is `TokenRefused` for ``account_inactive`` (skipped, as always) and left to
     retry otherwise: with one workspace the token is the environment's and an operator may put
     a new one in place; the OAuth mode turns every `TOKEN_GONE` code into an uninstall."""
     code = api_error(e)
-    if e.response.status_code == 429 or code == "ratelimited":
+    if rate_limited(e):
         return RetryAfter(_retry_after(e))
     if code == "account_inactive":
         return TokenRefused(code)

@@ -21,6 +21,7 @@ from adapters.slack.errors import (
     api_error,
     cannot_look,
     classify,
+    rate_limited,
     reaching,
 )
 from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for, text_only
@@ -46,7 +47,10 @@ _NO_AUTOLINKS: dict[str, Any] = {"parse": "none"}
 # The event_type of the message metadata that carries a delivery's idempotency key.
 OUTBOX_EVENT = "micromentor_outbox"
 # A retry looks for its earlier attempt this deep (pages of conversations.history/replies;
-# Slack advises at most 200 a page): 1,000 messages posted meanwhile.
+# Slack advises at most 200 a page): 1,000 messages posted meanwhile. Since 2025 Slack allows
+# commercially distributed apps outside its Marketplace one call a minute to these methods, and
+# 15 messages a page: a page after the first that is rate limited ends the look
+# (`_already_posted`).
 _LOOKBACK_PAGE = 200
 _LOOKBACK_PAGES = 5
 # conversations.members' largest page (Slack: at most 1,000).
@@ -257,22 +261,23 @@ class SlackGateway:
                 opened = await self.client.conversations_open(users=channel)
                 channel = str(opened["channel"]["id"])
             cursor: str | None = None
-            for _ in range(_LOOKBACK_PAGES):
-                if thread_ts:
-                    resp = await self.client.conversations_replies(
-                        channel=channel,
-                        ts=thread_ts,
-                        include_all_metadata=True,
-                        limit=_LOOKBACK_PAGE,
-                        cursor=cursor,
+            for page in range(_LOOKBACK_PAGES):
+                try:
+                    resp = await self._lookback_page(channel, thread_ts=thread_ts, cursor=cursor)
+                except SlackApiError as e:
+                    if not page or not rate_limited(e):
+                        raise
+                    # The first page was read, the next one is rate limited: waiting would
+                    # start the look over at the first page, to meet the same limit again (Slack
+                    # allows some apps one call a minute to these methods), for ever. What was
+                    # read did not hold it: posted again, as when the look can't be made.
+                    log.warning(
+                        "could not look further back for an earlier attempt (%s after %d "
+                        "page(s)); posting again",
+                        api_error(e),
+                        page,
                     )
-                else:
-                    resp = await self.client.conversations_history(
-                        channel=channel,
-                        include_all_metadata=True,
-                        limit=_LOOKBACK_PAGE,
-                        cursor=cursor,
-                    )
+                    return None
                 for found in resp.get("messages") or []:
                     meta = found.get("metadata") or {}
                     if (
@@ -294,6 +299,23 @@ class SlackGateway:
                 raise classify(e) from None
             log.warning("could not look for an earlier attempt (%s); posting again", api_error(e))
         return None
+
+    async def _lookback_page(
+        self, channel: str, *, thread_ts: str | None, cursor: str | None
+    ) -> Any:
+        """One page of the thread's replies (`thread_ts`), else of the channel's history, with
+        the messages' metadata."""
+        if thread_ts:
+            return await self.client.conversations_replies(
+                channel=channel,
+                ts=thread_ts,
+                include_all_metadata=True,
+                limit=_LOOKBACK_PAGE,
+                cursor=cursor,
+            )
+        return await self.client.conversations_history(
+            channel=channel, include_all_metadata=True, limit=_LOOKBACK_PAGE, cursor=cursor
+        )
 
     async def _upload(self, file: Attachment, *, channel: str, thread_ts: str | None) -> None:
         """files.getUploadURLExternal → POST the bytes → files.completeUploadExternal.

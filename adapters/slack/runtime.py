@@ -32,6 +32,7 @@ from adapters.slack.errors import api_error, classify
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND, SlackPreparer
 from adapters.slack.listeners import SlackBot, register_listeners
+from adapters.slack.one_team import OneTeam, guard_one_team
 from adapters.slack.scopes import missing_scopes
 from adapters.slack.translate import PLATFORM, channel_of, channel_ref, workspace_ref
 from adapters.slack.uninstall import Uninstall, listen_for_uninstall, record_removal
@@ -536,6 +537,8 @@ async def _connect(
         background=background,
         watch=watch,
     )
+    # Another workspace's requests (the app installed there too) are not taken as this one's.
+    guard_one_team(bolt, OneTeam.of_auth(auth.data if isinstance(auth.data, dict) else {}))
     _note_uninstall(
         bolt, app, bot, team_id=team_id, bot_user=str(auth.get("user_id") or ""), since=checked_at
     )

@@ -93,7 +93,7 @@ class FakeSlack:
         self.fail_after_apply: dict[str, int] = {}
         # Seconds to wait before answering a method (a slow Slack); "response_url" too.
         self.delay: dict[str, float] = {}
-        self._failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        self._failures: dict[str, list[list[Any]]] = {}  # [status, headers, calls to let by]
         self._ts = itertools.count(1)
         self._file_ids = itertools.count(1)
         self.pending_files: dict[str, dict[str, Any]] = {}
@@ -216,10 +216,12 @@ class FakeSlack:
         status: int = 429,
         headers: dict[str, str] | None = None,
         channel: str | None = None,
+        after: int = 0,
     ) -> None:
-        """The next call of `method` (to `channel` only, when given) answers an HTTP error."""
+        """The next call of `method` (to `channel` only, when given) answers an HTTP error; with
+        `after`, the call after that many answered ones (a second page: ``after=1``)."""
         key = f"{method}@{channel}" if channel else method
-        self._failures.setdefault(key, []).append((status, headers or {"Retry-After": "1"}))
+        self._failures.setdefault(key, []).append([status, headers or {"Retry-After": "1"}, after])
 
     @property
     def api_url(self) -> str:
@@ -437,8 +439,10 @@ class FakeSlack:
         self._record(method, params)
         target = str(params.get("channel") or params.get("users") or "")
         failures = self._failures.get(f"{method}@{target}") or self._failures.get(method)
-        if failures:
-            status, headers = failures.pop(0)
+        if failures and failures[0][2] > 0:
+            failures[0][2] -= 1  # answered as usual this time
+        elif failures:
+            status, headers, _ = failures.pop(0)
             self.calls[-1].failed = True
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=status, headers=headers

@@ -337,3 +337,21 @@ async def test_an_event_no_listener_takes_is_acknowledged_over_the_socket(
 ) -> None:
     sent = await socket_slack.send_event({"type": "team_join", "user": {"id": "U0NEW0001"}})
     assert not (await socket_slack.fake.ack_of(sent)).failed
+
+
+async def test_a_slash_command_from_another_workspace_is_answered_in_its_ack(
+    socket_slack: SocketHarness,
+) -> None:
+    """The app installed in a second workspace without the OAuth mode: that workspace's
+    command is answered (the ack's payload, ephemeral) and not taken as this one's."""
+    from adapters.slack.one_team import ANOTHER_WORKSPACE
+
+    payload = socket_slack.command_payload("bob", "/mentor", "join python")
+    payload["team_id"] = "T0OTHER01"
+    envelope_id = await socket_slack.fake.push("slash_commands", payload)
+    ack = await socket_slack.fake.ack_of(envelope_id, within=3.0)
+    assert ack.params["payload"] == {"response_type": "ephemeral", "text": ANOTHER_WORKSPACE}
+    await socket_slack.settled()
+    async with socket_slack.app.uow_factory() as uow:
+        mentor = await uow.mentors.get(user_ref(USERS["bob"]), workspace_ref(TEAM_ID))
+    assert mentor is None
