@@ -47,7 +47,9 @@ class MemberCommands(commands.Cog):
     @app_commands.describe(
         question="What you want to know, what you tried and what you expected "
         "(or `faq <words>` to search the FAQ)",
-        anonymous="Hide your name on the card (only the mentor who claims it sees you)",
+        # Discord lets a server's moderators open a private thread too: said, not hidden.
+        anonymous="Hide your name on the card (the mentor who claims it, and moderators, "
+        "can see you)",
         stage="Hear from a mentor at this career stage",
     )
     @app_commands.choices(stage=STAGE_CHOICES)
