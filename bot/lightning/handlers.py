@@ -199,6 +199,37 @@ def _scheduled_reply(s: Lightning, tz: str, invited: int | None, now: datetime) 
 _QUOTES = "\"'“”‘’"
 
 
+async def _not_double_booked(
+    ctx: Context,
+    ws: WorkspaceRef,
+    speaker: UserRef,
+    starts: datetime,
+    tz: str,
+    *,
+    besides: int | None = None,
+    yours: bool = True,
+) -> None:
+    """A speaker gives one talk at a time: a session of theirs that would overlap this one
+    (each lasts `[lightning] minutes`) is named, and nothing is scheduled. `yours`: the one
+    asking is the speaker (else an admin moves someone's talk)."""
+    length = timedelta(minutes=ctx.config.lightning.minutes)
+    for coming in await ctx.uow.lightning.upcoming(ws, ctx.clock.now()):
+        if coming.speaker != speaker or coming.number == besides or coming.starts_at is None:
+            continue
+        theirs = timedelta(minutes=coming.minutes)
+        if starts < coming.starts_at + theirs and coming.starts_at < starts + length:
+            raise Refusal(
+                text(
+                    "You're" if yours else "Its speaker is",
+                    f" speaking then already: lightning session #{coming.number}, ",
+                    named(coming),
+                    f", {when_text(coming.starts_at, tz)}. Nothing was changed: pick a time "
+                    "after it ends, or move that one with "
+                    f"`/lightning move {coming.number} <YYYY-MM-DD HH:MM>`.",
+                )
+            )
+
+
 async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
     """Anyone offers a talk: it is scheduled at once, with them as the speaker."""
     ws = await require_workspace(ctx, cmd.actor)
@@ -237,6 +268,7 @@ async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
                     f"`/lightning move {coming.number} <YYYY-MM-DD HH:MM>` changes its time.",
                 )
             )
+    await _not_double_booked(ctx, ws.ref, cmd.actor.user, starts, tz)
     await ensure_person(ctx, cmd.actor)
     s = await ctx.uow.lightning.add(
         Lightning(
@@ -279,6 +311,7 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
         )
     title = _clean_title(cmd.title)
     starts, tz = await _start(ctx, cmd.actor, cmd)
+    await _not_double_booked(ctx, ws.ref, cmd.actor.user, starts, tz)
     await ensure_person(ctx, cmd.actor)
     s = replace(
         s,
@@ -615,6 +648,16 @@ async def move_lightning(cmd: MoveLightning, ctx: Context) -> None:
     if starts == s.starts_at:
         ctx.reply(text(f"Lightning session #{s.number} is on {when_text(starts, tz)} already."))
         return
+    if s.speaker is not None:
+        await _not_double_booked(
+            ctx,
+            s.workspace,
+            s.speaker,
+            starts,
+            tz,
+            besides=s.number,
+            yours=s.speaker == cmd.actor.user,
+        )
     moved = replace(s, starts_at=starts)
     if not await ctx.uow.lightning.save(moved, expected_state=LightningState.SCHEDULED):
         raise Refusal(f"Lightning session #{s.number} changed a moment ago; have another look.")

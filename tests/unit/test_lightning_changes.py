@@ -16,6 +16,7 @@ from bot.lightning.commands import (
     JoinLightning,
     ListLightning,
     MoveLightning,
+    ProposeLightning,
     RateLightning,
 )
 from bot.lightning.model import LightningState
@@ -205,7 +206,9 @@ async def test_the_same_talk_proposed_twice_is_one_session(core: Core) -> None:
     )
     assert other.startswith("Thank you!"), other
     another_talk = await core.reply(
-        ProposeLightning(core.actor("bob"), "pandas", LATER, "Merging frames, step by step")
+        ProposeLightning(
+            core.actor("bob"), "pandas", LATER + timedelta(hours=1), "Merging frames, step by step"
+        )
     )
     assert another_talk.startswith("Thank you!"), another_talk
     assert len(core.db.rows("lightning")) == 3
@@ -223,6 +226,31 @@ async def test_a_topic_one_letter_off_a_known_one_is_asked_about_before_anyone_s
     assert core.db.rows("lightning") == []
     as_typed = await core.reply(ProposeLightning(core.actor("bob"), '"gti"', LATER, TITLE))
     assert as_typed.startswith("Thank you!"), as_typed
-    longer = await core.reply(ProposeLightning(core.actor("bob"), "kubernets", LATER, TITLE))
+    an_hour_on = LATER + timedelta(hours=1)  # bob gives one talk at a time
+    longer = await core.reply(ProposeLightning(core.actor("bob"), "kubernets", an_hour_on, TITLE))
     assert longer.startswith("Thank you!"), longer
     assert sorted(s.topic for s in core.db.rows("lightning")) == ["gti", "kubernetes"]
+
+
+async def test_a_speaker_is_not_booked_for_two_talks_at_once(core: Core) -> None:
+    """Proposing, accepting or moving a talk into the time of another of the same speaker's is
+    refused with the one it clashes with; right after it ends is fine, and another speaker's
+    talk at the same time is theirs to give."""
+    n = await scheduled_with_one_sign_up(core)  # bob, Wed 15:00-15:15
+    overlapping = ProposeLightning(core.actor("bob"), "git", AT + timedelta(minutes=5), "Rebase")
+    said = await core.reply(overlapping)
+    assert said.startswith(f"You're speaking then already: lightning session #{n}, ")
+    assert f"`/lightning move {n} <YYYY-MM-DD HH:MM>`" in said
+    after = ProposeLightning(core.actor("bob"), "git", AT + timedelta(minutes=15), "Rebase")
+    assert (await core.reply(after)).startswith("Thank you!")
+    other = ProposeLightning(core.actor("carol"), "git", AT, "Bisect")
+    assert (await core.reply(other)).startswith("Thank you!")
+    later = ProposeLightning(core.actor("bob"), "sql", LATER, "Joins")
+    assert (await core.reply(later)).startswith("Thank you!")
+    [joins] = [s for s in core.db.rows("lightning") if s.title == "Joins"]
+    said = await core.reply(MoveLightning(core.actor("bob"), joins.number, AT))
+    assert said.startswith(f"You're speaking then already: lightning session #{n}, ")
+    said = await core.reply(MoveLightning(core.actor("admin"), joins.number, AT))
+    assert said.startswith(f"Its speaker is speaking then already: lightning session #{n}, ")
+    [still] = [s for s in core.db.rows("lightning") if s.title == "Joins"]
+    assert still.starts_at == joins.starts_at

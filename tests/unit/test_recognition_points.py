@@ -72,9 +72,10 @@ async def test_help_of_every_kind_in_one_day_stops_at_the_daily_cap(core: Core) 
 async def test_a_friend_rating_a_session_nobody_else_came_to_earns_the_speaker_points_once(
     core: Core,
 ) -> None:
-    at = datetime(2026, 11, 24, 15, 0)
-    for title in ("one thing", "another thing"):
+    at = datetime(2026, 11, 24, 14, 0)
+    for title in ("one thing", "another thing"):  # one after the other: one talk at a time
         await core.reply(ProposeLightning(core.actor("bob"), "pandas", at, title))
+        at += timedelta(minutes=30)
     for n in (1, 2):
         await core.reply(JoinLightning(core.actor("alice"), n))
     core.clock.set(START.replace(day=24, hour=16))

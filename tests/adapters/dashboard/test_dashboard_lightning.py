@@ -90,12 +90,14 @@ async def test_a_coming_session_is_listed_with_its_speaker_time_and_sign_ups(
 async def test_held_cancelled_past_and_another_workspaces_sessions_are_not_listed(
     served: Served,
 ) -> None:
+    # A speaker gives one talk at a time: each an hour after the one before.
+    hour = timedelta(hours=1)
     await _propose(served, BOB, "Still to come")
-    held = await _propose(served, BOB, "Given already")
+    held = await _propose(served, BOB, "Given already", DEC_3 + hour)
     await _change(served, held, state=LightningState.HELD, held_at=T0)
-    cancelled = await _propose(served, BOB, "Called off")
+    cancelled = await _propose(served, BOB, "Called off", DEC_3 + 2 * hour)
     await served.app.bus.handle(CancelLightning(BOB, cancelled))
-    over = await _propose(served, BOB, "Over yesterday")
+    over = await _propose(served, BOB, "Over yesterday", DEC_3 + 3 * hour)
     await _change(served, over, starts_at=T0 - timedelta(days=1))  # its "held" step not run yet
     await _propose(served, ZED, "Another workspace's talk")
     async with _signed_in(served) as client:
