@@ -1,6 +1,7 @@
-"""Answers on an interaction's token: an ephemeral follow-up once the interaction's response
-is sent, else a DM. A mixin of :class:`adapters.discord.gateway.DiscordGateway`, whose
-constructor sets the state it keeps."""
+"""Answers on an interaction's token once the interaction's response is sent: the first after
+a deferred "thinking…" edits that response, the others are ephemeral follow-ups; else a DM. A
+mixin of :class:`adapters.discord.gateway.DiscordGateway`, whose constructor sets the state it
+keeps."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ UNKNOWN_WEBHOOK = 10015
 # is this young, that is tried again shortly instead of answered by DM.
 YOUNG_TOKEN = timedelta(seconds=60)
 UNKNOWN_WEBHOOK_RETRY_SECONDS = 2.0
+# Discord's message flag of an interaction response still "thinking…" (a deferred type 5).
+LOADING = 1 << 7
 # How long a follow-up waits for its interaction's response, when this process is sending it
 # (Discord wants the response within 3 seconds of the interaction).
 RESPONSE_WAIT_SECONDS = 3.0
@@ -115,23 +118,59 @@ class FollowUps(ServerBook):
         return True
 
     async def _followup(self, app_id: int, token: str, message: ChatMessage) -> None:
-        """An ephemeral follow-up (Create Followup Message) through the client's own HTTP, so
-        its rate limit handling applies: a 429 longer than ``max_ratelimit_timeout`` raises
-        :class:`discord.RateLimited` instead of being slept out inside the delivery (discord.py's
-        webhook adapter waits every one out). Its buttons are dynamic items: a press is
-        dispatched by its custom id, so no view is stored."""
+        """The answer on the token, through the client's own HTTP, so its rate limit handling
+        applies: a 429 longer than ``max_ratelimit_timeout`` raises :class:`discord.RateLimited`
+        instead of being slept out inside the delivery (discord.py's webhook adapter waits every
+        one out). The first answer after a deferred "thinking…" edits it (Edit Original
+        Interaction Response: Discord deprecates a follow-up for that); the others are
+        ephemeral follow-ups (Create Followup Message). Its buttons are dynamic items: a press
+        is dispatched by its custom id, so no view is stored."""
+        original = self.acknowledgements.take_original(token)
+        if original is None:  # its response was not this process's: Discord says if it thinks
+            original = await self._still_thinking(app_id, token)
+        try:
+            await self._answer_on(app_id, token, message, original=original)
+        except BaseException:
+            if original:  # not edited: the next try is the edit again
+                self.acknowledgements.give_back_original(token)
+            raise
+
+    async def _answer_on(
+        self, app_id: int, token: str, message: ChatMessage, *, original: bool
+    ) -> None:
         kwargs = self.send_kwargs(message)
-        route = Route(
-            "POST", "/webhooks/{webhook_id}/{webhook_token}", webhook_id=app_id, webhook_token=token
-        )
-        query = {"wait": "true", "with_components": "true" if "view" in kwargs else "false"}
+        path = "/webhooks/{webhook_id}/{webhook_token}"
+        query = {"with_components": "true" if "view" in kwargs else "false"}
+        flags: dict[str, Any] = {}
+        if original:  # ephemeral already, as the deferral was: an edit sets no such flag
+            route = Route(
+                "PATCH", path + "/messages/@original", webhook_id=app_id, webhook_token=token
+            )
+        else:
+            route = Route("POST", path, webhook_id=app_id, webhook_token=token)
+            flags["flags"] = discord.MessageFlags(ephemeral=True)
+            query = {"wait": "true", **query}
         with handle_message_parameters(
-            flags=discord.MessageFlags(ephemeral=True),
-            previous_allowed_mentions=self._client.allowed_mentions,
-            **kwargs,
+            previous_allowed_mentions=self._client.allowed_mentions, **flags, **kwargs
         ) as params:
             http = self._client.http
             if params.files:
                 await http.request(route, files=params.files, form=params.multipart, params=query)
             else:
                 await http.request(route, json=params.payload, params=query)
+
+    async def _still_thinking(self, app_id: int, token: str) -> bool:
+        """Whether the interaction's response is a deferred "thinking…" not answered yet (Get
+        Original Interaction Response, its LOADING flag), for a token whose response this
+        process did not send; False when Discord does not say (a follow-up, as ever)."""
+        route = Route(
+            "GET",
+            "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+            webhook_id=app_id,
+            webhook_token=token,
+        )
+        try:
+            found = await self._client.http.request(route)
+        except discord.HTTPException:
+            return False
+        return isinstance(found, dict) and bool(int(found.get("flags") or 0) & LOADING)

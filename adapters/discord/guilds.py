@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import discord
 
@@ -14,7 +14,15 @@ from bot.config import Config
 from bot.messagebus import MessageBus
 from bot.refs import WorkspaceRef
 
-__all__ = ["MissingChannel", "RegisteredGuild", "channel_key", "find_channel", "register_guild"]
+__all__ = [
+    "MissingChannel",
+    "RegisteredGuild",
+    "channel_key",
+    "channel_needs",
+    "find_channel",
+    "lacking_permissions",
+    "register_guild",
+]
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +58,81 @@ def fix_channel(wanted: str, key: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RegisteredGuild:
-    """A server set up: its workspace, the ids of its channels by ``[channels]`` key, and the
-    configured channels it still lacks (`missing`: each one's error, told to the operator)."""
+    """A server set up: its workspace, the ids of its channels by ``[channels]`` key, the
+    configured channels it still lacks (`missing`: each one's error, told to the operator), and
+    the permissions the bot lacks in the channels it has (`lacking`: by channel id, what to tell
+    the operator)."""
 
     workspace: WorkspaceRef
     channels: dict[str, int]
     missing: tuple[MissingChannel, ...] = ()
+    lacking: dict[int, str] = field(default_factory=dict)
+
+
+# What the bot does in a configured channel (`channel_needs`), as Discord's channel settings
+# name the permissions each takes: discord.py's attribute -> Discord's name.
+_VIEW = {"view_channel": "View Channel"}
+_POST = {"send_messages": "Send Messages", "embed_links": "Embed Links"}  # cards, digests: embeds
+_MENTORING = {
+    "add_reactions": "Add Reactions",  # the claim emoji under each card
+    "read_message_history": "Read Message History",  # reacting to, and threads from, its cards
+    "send_messages_in_threads": "Send Messages in Threads",  # the session threads
+}
+_PUBLIC_THREADS = {"create_public_threads": "Create Public Threads"}
+_PRIVATE_THREADS = {"create_private_threads": "Create Private Threads"}
+_ATTACH = {"attach_files": "Attach Files"}  # the digest's chart
+# What goes wrong without them, for the operator.
+_EFFECT = {
+    "mentoring": "question cards, claims and session threads there fail",
+    "admin": "digests and admin notices there fail",
+    "escalation": "escalations there fail",
+}
+
+
+def channel_needs(config: Config, key: str) -> dict[str, str]:
+    """The permissions the bot needs in its `key` channel (``[channels]``), by discord.py's name,
+    with Discord's. Manage Threads is not among them: without it a private session thread just
+    stays open to invitations (told when it happens)."""
+    if key == "mentoring":
+        # Private threads: every session's (thread_mode "private"), else anonymous questions'.
+        private = config.discord.thread_mode == "private"
+        threads = {} if private else _PUBLIC_THREADS
+        if private or config.ask.allow_anonymous:
+            threads = {**threads, **_PRIVATE_THREADS}
+        return {**_VIEW, **_POST, **_MENTORING, **threads}
+    if key == "admin":
+        return {**_VIEW, **_POST, **_ATTACH}
+    return {**_VIEW, **_POST}
+
+
+def lacking_permissions(
+    guild: discord.Guild, channel: discord.abc.GuildChannel, keys: Sequence[str], config: Config
+) -> str | None:
+    """What to tell the operator when the bot's own permissions in `channel` (its roles' and
+    the channel's overwrites, as Discord computes them) lack some the bot needs there as its
+    `keys` channel (one channel may be several: admin and escalation); None
+    when it has them all (or Discord did not send the bot's own member)."""
+    me = guild.me
+    if me is None:
+        return None
+    allowed = channel.permissions_for(me)
+    needs = {attr: name for key in keys for attr, name in channel_needs(config, key).items()}
+    if not allowed.view_channel:
+        # Discord denies every other channel permission with it: granting it may be enough.
+        missing = [_VIEW["view_channel"]]
+    else:
+        missing = [name for attr, name in needs.items() if not getattr(allowed, attr)]
+    if not missing:
+        return None
+    said = ", ".join(missing)
+    settings = ", ".join(f"[channels] {key}" for key in keys)
+    effect = "; ".join(_EFFECT[key] for key in keys)
+    return (
+        f"Discord server {guild.name!r} ({guild.id}): the bot lacks {said} in #{channel.name} "
+        f"({settings}), so {effect} (skipped, not retried). A server admin grants "
+        f"them to the bot's role in #{channel.name}'s settings (Edit Channel → Permissions) "
+        "or in Server Settings → Roles; no restart is needed."
+    )
 
 
 def channel_key(wanted: str) -> str:
@@ -129,4 +206,12 @@ async def register_guild(
     channels = {"mentoring": mentoring.id, "admin": admin}
     if wider is not None:
         channels["escalation"] = wider
-    return RegisteredGuild(workspace, channels, tuple(missing))
+    lacking: dict[int, str] = {}
+    for channel_id in dict.fromkeys(channels.values()):
+        channel = guild.get_channel(channel_id)
+        keys = [key for key, c in channels.items() if c == channel_id]
+        if isinstance(channel, discord.TextChannel):
+            said = lacking_permissions(guild, channel, keys, config)
+            if said is not None:
+                lacking[channel_id] = said
+    return RegisteredGuild(workspace, channels, tuple(missing), lacking)

@@ -366,6 +366,8 @@ class InteractionRunner:
         thinking = thinking or interaction.message is None
         try:
             await interaction.response.defer(ephemeral=True, thinking=thinking)
+            # Its first answer edits the "thinking…" response; a type 6 takes follow-ups only.
+            self.gateway.acknowledgements.responded(interaction.token, thinking=thinking)
         except discord.HTTPException as e:
             # Stored already, so nothing is lost: its answer falls back to a DM if need be.
             if e.code == ALREADY_ACKNOWLEDGED:
@@ -376,11 +378,15 @@ class InteractionRunner:
                 self.gateway.acknowledgements.refused(interaction.token)
 
     async def answer_now(self, interaction: discord.Interaction[Any], said: str | Text) -> None:
-        """An ephemeral answer as the interaction's response (nothing was stored); a follow-up
-        on its token when it was acknowledged already."""
+        """An ephemeral answer as the interaction's response (nothing was stored); when it was
+        acknowledged already, the "thinking…" response edited into it (Discord deprecates a
+        follow-up for that), else a follow-up on its token."""
         kwargs = self.gateway.send_kwargs(ChatMessage(body=text(said)))
         try:
             if interaction.response.is_done():
+                if self.gateway.acknowledgements.take_original(interaction.token):
+                    await interaction.edit_original_response(**kwargs)
+                    return
                 await interaction.followup.send(ephemeral=True, **kwargs)
                 return
             await interaction.response.send_message(ephemeral=True, **kwargs)

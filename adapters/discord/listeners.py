@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -95,6 +95,9 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         self._without_mentoring: set[int] = set()
         # `on_ready` has run: a server that becomes available from then on is set up on arrival.
         self._ready_seen = False
+        # What the operator was told of the bot's missing permissions, by channel id: told
+        # again only when that changes (each set-up checks them).
+        self._lacking: dict[int, str] = {}
 
     async def _register(self, guild: discord.Guild) -> bool:
         """Find the server's configured channels and register it. A missing one is logged once;
@@ -128,9 +131,21 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
                 self._tell(guild, lack.key, f"{lack} {_SKIPPED}")
         if gateway.mentoring_back(guild.id):
             log.info("Discord server %s (%s) takes questions again", guild.name, guild.id)
+        self._tell_lacking(registered.channels.values(), registered.lacking)
         if self.runner.home_guild is None:
             self.runner.home_guild = guild.id
         return True
+
+    def _tell_lacking(self, channels: Iterable[int], lacking: Mapping[int, str]) -> None:
+        """Warn of the permissions the bot lacks in a server's channels (the server is set up
+        all the same: what needs them is skipped), once for each channel while it is so."""
+        for channel_id in channels:
+            said = lacking.get(channel_id)
+            if said is None:
+                self._lacking.pop(channel_id, None)
+            elif self._lacking.get(channel_id) != said:
+                self._lacking[channel_id] = said
+                log.warning("%s", said)
 
     def _present_without_mentoring(self, guild: discord.Guild, known: Mapping[str, int]) -> str:
         """A server set up before whose mentoring channel was deleted since (while the bot was
@@ -433,13 +448,19 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         person's activity. A thread discord.py does not hold (archived since, which drops it
         from its cache, or one it was not told of after a restart) comes as a
         `PartialMessageable`: taken too (every channel of a server is cached, so it is a
-        thread), and the core ignores any that is no session's."""
+        thread), and the core ignores any that is no session's. A thread discord.py holds
+        whose channel is not the server's registered mentoring channel is no session's: it is
+        dropped here, before anything is stored."""
         if (
             message.guild is None
             or message.author.bot
             or message.webhook_id is not None
             or message.is_system()
             or not isinstance(message.channel, discord.Thread | discord.PartialMessageable)
+        ):
+            return
+        if isinstance(message.channel, discord.Thread) and (
+            message.channel.parent_id != self.channels.get(message.guild.id, {}).get("mentoring")
         ):
             return
         author: Any = message.author

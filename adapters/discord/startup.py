@@ -204,6 +204,28 @@ def _measure_requests(
     bot.http.request = measured  # type: ignore[method-assign]
 
 
+def _sync_fix(e: discord.HTTPException, guild: discord.Object | None) -> str:
+    """What the operator can do about a refused command sync. The bot scope of an invitation
+    includes applications.commands, so a server's 403 (50001 Missing Access) is almost always
+    a server the bot is not in: a wrong id in ``[discord] guild_ids``, or not invited (yet)."""
+    if e.status == 403 and guild is not None:
+        return (
+            f"The bot is not in server {guild.id}: check that id in [discord] guild_ids in "
+            "bot.toml (with Developer Mode on, right-click the server's icon → Copy Server ID) "
+            "and invite the bot there (README, 'Run it in Discord'), or take it out of "
+            "guild_ids; then restart."
+        )
+    if e.status == 403:
+        return (
+            "Discord refused the application's own commands: check that DISCORD_TOKEN is the "
+            "bot token of this application, and in the Developer Portal that the application "
+            "is not limited by Discord; then restart."
+        )
+    if e.status == 400:
+        return "Discord refused a command's definition: a bug to report, with this line."
+    return "The next start syncs them again."
+
+
 class DiscordAdapter:
     """One Discord bot wired to the app: ``await adapter.run()`` until cancelled."""
 
@@ -310,15 +332,7 @@ class DiscordAdapter:
     ) -> None:
         """One sync: a server's commands (`guild`), or the global ones; a failure logged with
         what the operator can do about it."""
-        if guild is None:
-            where = "globally"
-            fix = "Check that the bot was invited with the applications.commands scope."
-        else:
-            where = f"to server {guild.id}"
-            fix = (
-                f"Re-invite the bot to server {guild.id} with the applications.commands scope, "
-                "or remove the server from [discord] guild_ids."
-            )
+        where = "globally" if guild is None else f"to server {guild.id}"
         try:
             synced = await tree.sync(guild=guild)
         except discord.HTTPException as e:
@@ -328,7 +342,7 @@ class DiscordAdapter:
                 where,
                 e.status,
                 e.text or e.__class__.__name__,
-                fix,
+                _sync_fix(e, guild),
             )
             return
         except discord.RateLimited as e:

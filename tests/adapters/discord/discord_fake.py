@@ -87,6 +87,8 @@ class FakeDiscord(FakeRestApi, Faults):
         self._later: set[asyncio.Task[None]] = set()
         self.nonces: dict[str, tuple[str, float]] = {}
         self.acknowledged: set[str] = set()
+        self.originals: dict[str, str] = {}
+        self.dismissed: set[str] = set()
         self.modal_messages: dict[str, dict[str, Any] | None] = {}
         self.tokens_expired = False
         # Seconds Discord takes to process an interaction's response (the callback) before it
@@ -242,15 +244,9 @@ class FakeDiscord(FakeRestApi, Faults):
 
     def dismiss_thinking(self, token: str) -> None:
         """The member dismisses the ephemeral "thinking…" message of interaction `token`: the
-        follow-up that would have replaced it is answered 404 Unknown Message (10008)."""
-        self.fail_next(
-            "POST",
-            rf"/webhooks/\d+/{re.escape(token)}",
-            status=404,
-            code=10008,
-            message="Unknown Message",
-            effect=False,
-        )
+        edit that would have replaced it (or a follow-up, which Discord takes for that edit) is
+        answered 404 Unknown Message (10008)."""
+        self.dismissed.add(token)
 
     def expire_interaction_tokens(self) -> None:
         """From now on follow-ups answer 401, as for tokens older than 15 minutes."""
@@ -533,9 +529,29 @@ class FakeDiscord(FakeRestApi, Faults):
     async def followups(
         self, token: str, *, count: int = 1, within: float = 10.0
     ) -> list[Recorded]:
-        return await self.wait_request(
-            "POST", rf"/webhooks/\d+/{token}", count=count, within=within
-        )
+        """The answers on interaction `token`, in order: the edit of its "thinking…" response
+        (Edit Original Interaction Response) and follow-ups (Create Followup Message)."""
+        return await self.wait_for(lambda r: self.answered_on(token, r), count=count, within=within)
+
+    def answered_on(self, token: str, r: Recorded) -> bool:
+        """Whether `r` answers on interaction `token` (an edit of its original or a follow-up)."""
+        if r.method == "POST":
+            return re.fullmatch(rf"/webhooks/\d+/{re.escape(token)}", r.path) is not None
+        original = rf"/webhooks/\d+/{re.escape(token)}/messages/@original"
+        return r.method == "PATCH" and re.fullmatch(original, r.path) is not None
+
+    def is_ephemeral(self, r: Recorded) -> bool:
+        """Whether answer `r` shows to its member only: a follow-up by its flags, the edit of a
+        "thinking…" by the deferral's (an edit sets none)."""
+        at = re.fullmatch(r"/webhooks/\d+/([^/]+)/messages/@original", r.path)
+        if r.method == "PATCH" and at is not None:
+            original = self.messages.get(self.originals.get(at.group(1), ""))
+            return original is not None and bool(original["flags"] & 64)
+        return isinstance(r.body, dict) and bool(int(r.body.get("flags") or 0) & 64)
+
+    def edited_original(self, token: str) -> list[Recorded]:
+        """The edits of interaction `token`'s original response (its "thinking…")."""
+        return [r for r in self.requests if r.method == "PATCH" and self.answered_on(token, r)]
 
     # --- REST --------------------------------------------------------------------------------------
 

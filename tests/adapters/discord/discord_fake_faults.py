@@ -76,8 +76,8 @@ class Faults:
     def refuse(
         self, method: str, pattern: str, *, code: int = 50001, message: str = "Missing Access"
     ) -> None:
-        """Answer matching requests with 403: Missing Access (50001), as Discord does without the
-        scope or a channel the bot can't see, or Missing Permissions (50013)."""
+        """Answer matching requests with 403: Missing Access (50001), as Discord does for a server
+        the bot is not in or a channel it can't see, or Missing Permissions (50013)."""
         fault = Fault(403, lambda: _error(403, code, message))
         self._faults.append(_Rule(method, re.compile(pattern), once=False, fault=fault))
 

@@ -25,6 +25,8 @@ __all__ = [
 ]
 
 NONCE_MINUTES = 5  # Discord: a nonce is unique "in the past few minutes"
+LOADING = 1 << 7  # message flag: "an Interaction Response and the bot is 'thinking'"
+UNKNOWN_MESSAGE = (404, {"message": "Unknown Message", "code": 10008})
 
 
 class FakeRestApi:
@@ -51,6 +53,10 @@ class FakeRestApi:
     tokens_expired: bool
     violations: list[str]  # payloads refused for breaking Discord's limits
     deleted_channels: set[str]  # a server's channels (and their threads) deleted
+    # Interaction token -> the id of its original response's message: the "thinking…" of a
+    # deferred type 5 (or a type 4's message), or the message a component's type 6/7 updates.
+    originals: dict[str, str]
+    dismissed: set[str]  # tokens whose ephemeral "thinking…" the member dismissed
 
     def _over_limits(self, what: str, problems: list[str]) -> tuple[int, Any] | None:
         """Discord's answer to a payload breaking its limits (400, Invalid Form Body), kept for
@@ -99,8 +105,22 @@ class FakeRestApi:
             ("POST", r"/users/@me/channels", lambda: self._dm(body)),
             ("GET", r"/users/@me/guilds", self._my_guilds),
             ("GET", r"/guilds/(\d+)/members/(\d+)", self._guild_member),
-            ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda i, t: self._callback(i, body)),
+            (
+                "POST",
+                r"/interactions/(\d+)/([^/]+)/callback",
+                lambda i, t: self._callback(i, body, token=t),
+            ),
             ("POST", r"/webhooks/(\d+)/([^/]+)", lambda a, t: self._followup(t, body)),
+            (
+                "GET",
+                r"/webhooks/(\d+)/([^/]+)/messages/@original",
+                lambda a, t: self._original(t),
+            ),
+            (
+                "PATCH",
+                r"/webhooks/(\d+)/([^/]+)/messages/@original",
+                lambda a, t: self._edit_original(t, body),
+            ),
         ]
         at = re.match(r"/channels/(\d+)", path)
         if at is not None and at.group(1) in self.deleted_channels:
@@ -313,7 +333,7 @@ class FakeRestApi:
         sent = (d for e, d in reversed(self.dispatched) if e == "INTERACTION_CREATE")
         return next((d for d in sent if d.get("id") == interaction_id), {})
 
-    def _callback(self, interaction_id: str, body: Any) -> tuple[int, Any]:
+    def _callback(self, interaction_id: str, body: Any, *, token: str) -> tuple[int, Any]:
         if interaction_id in self.acknowledged:
             return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
         interaction = self._interaction(interaction_id)
@@ -338,6 +358,15 @@ class FakeRestApi:
             self.modal_messages[body["data"]["custom_id"]] = interaction.get("message")
         self.acknowledged.add(interaction_id)
         flags = (body.get("data") or {}).get("flags", 0)
+        if body["type"] in (4, 5):  # a message of its own: "thinking…" (LOADING) until edited
+            loading = LOADING if body["type"] == 5 else 0
+            original = p.message(
+                self.ids(), channel_id="0", author=self.bot_user, body=data, flags=flags | loading
+            )
+            self.messages[original["id"]] = original
+            self.originals[token] = original["id"]
+        elif body["type"] in (6, 7) and "message" in interaction:
+            self.originals[token] = interaction["message"]["id"]
         return 200, {
             "interaction": {
                 "id": interaction_id,
@@ -348,7 +377,8 @@ class FakeRestApi:
             "resource": {"type": body["type"]},
         }
 
-    def _followup(self, token: str, body: Any) -> tuple[int, Any]:
+    def _token_refused(self, token: str) -> tuple[int, Any] | None:
+        """Why the token's webhook takes nothing now, if it does not."""
         if self.tokens_expired:  # an interaction token lives 15 minutes
             return 401, {"message": "Invalid Webhook Token", "code": 50027}
         sent = (d for e, d in reversed(self.dispatched) if e == "INTERACTION_CREATE")
@@ -358,8 +388,47 @@ class FakeRestApi:
             # webhook is unknown (tokens the fake did not issue are taken, for tests that
             # store answers on made-up ones).
             return 404, {"message": "Unknown Webhook", "code": 10015}
+        return None
+
+    def _thinking(self, token: str) -> dict[str, Any] | None:
+        """The token's deferred "thinking…" response while it is not answered yet."""
+        msg = self.messages.get(self.originals.get(token, ""))
+        return msg if msg is not None and msg["flags"] & LOADING else None
+
+    def _followup(self, token: str, body: Any) -> tuple[int, Any]:
+        refused = self._token_refused(token)
+        if refused is not None:
+            return refused
+        if token in self.dismissed:
+            return UNKNOWN_MESSAGE  # the "thinking…" it would replace is gone
+        if self._thinking(token) is not None:
+            # "When using this endpoint directly after responding to an interaction with
+            # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, this endpoint will function as Edit
+            # Original Interaction Response for backwards compatibility" (deprecated).
+            return self._edit_original(token, body)
         status, msg = self._create_message("0", body, flags=(body.get("flags") or 0))
         return status, msg
+
+    def _original(self, token: str) -> tuple[int, Any]:
+        """Get Original Interaction Response."""
+        refused = self._token_refused(token)
+        if refused is not None:
+            return refused
+        msg = self.messages.get(self.originals.get(token, ""))
+        if msg is None or token in self.dismissed:
+            return UNKNOWN_MESSAGE
+        return 200, msg
+
+    def _edit_original(self, token: str, body: Any) -> tuple[int, Any]:
+        """Edit Original Interaction Response: the "thinking…" becomes the answer (no longer
+        LOADING; its ephemerality is the deferral's), or the response's message is edited."""
+        status, msg = self._original(token)
+        if status != 200:
+            return status, msg
+        status, edited = self._edit_message(msg["channel_id"], msg["id"], body)
+        if status == 200:
+            edited["flags"] &= ~LOADING
+        return status, edited
 
 
 async def read_body(request: web.Request) -> Any:

@@ -17,7 +17,7 @@ async def test_askmentor_mine_shows_your_open_questions(harness: Harness) -> Non
     token = await harness.fake.slash("alice", "askmentor", options)
     (reply,) = await harness.fake.followups(token)
     body = reply.json()
-    assert body["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
     said = json.dumps(body, ensure_ascii=False)
     assert "Your open questions" in said and "#1 (you asked, open)" in said and QUESTION in said
     assert "a bit short" not in said

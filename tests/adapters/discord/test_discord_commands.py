@@ -11,7 +11,7 @@ EPHEMERAL = 64
 async def test_mentor_join_registers_skills_and_replies_ephemerally(harness: Harness) -> None:
     token = await harness.fake.slash("bob", "mentor", sub("join", ("skills", 3, "python, pandas")))
     (reply,) = await harness.fake.followups(token)
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
     async with harness.app.uow_factory() as uow:
         translate = __import__("adapters.discord.translate").discord.translate
         profile = await uow.mentors.get(
@@ -58,7 +58,7 @@ async def test_skills_autocomplete_never_offers_a_list_cut_short(harness: Harnes
 async def test_mentoradmin_stats_answers_a_member_with_manage_server(harness: Harness) -> None:
     token = await harness.fake.slash("admin", "mentoradmin", sub("stats"))
     (reply,) = await harness.fake.followups(token)
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
     assert "stats" in str(reply.json()).lower()
 
 

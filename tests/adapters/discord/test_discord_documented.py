@@ -46,7 +46,7 @@ async def test_an_admin_can_forget_someone_who_has_left_the_server(harness: Harn
         fake, "admin", "mentoradmin", sub("forget", ("member", 6, "0"))
     )
     (reply,) = await fake.followups(token)
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
 
 
 async def test_kudos_for_someone_not_in_the_server_is_answered_not_left_failing(

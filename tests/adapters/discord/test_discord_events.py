@@ -239,3 +239,30 @@ async def test_a_message_mentioning_the_bot_is_not_taken_for_a_text_command(
     told = [r.name for r in caplog.records if "secret project" in r.getMessage()]
     assert set(told) <= {"discord.gateway"}
     assert "discord.gateway" in PAYLOAD_LOGGERS
+
+
+async def test_a_message_in_a_thread_of_another_channel_is_not_stored(harness: Harness) -> None:
+    """Only threads of the server's mentoring channel can be sessions: a member writing in a
+    thread of #mentor-admins (or of any other channel) stores nothing in the inbox."""
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    recorded = _recorded(harness)
+    elsewhere = fake.ids()
+    await fake.dispatch(
+        "THREAD_CREATE",
+        p.thread_channel(
+            elsewhere,
+            "release plans",
+            guild_id=fake.guild_id,
+            parent_id=fake.admin_id,
+            owner_id=fake.users["admin"]["id"],
+            private=False,
+        )
+        | {"newly_created": True},
+    )
+    await fake.say("carol", elsewhere)
+    await fake.say("alice", card["id"])  # then someone writes in the session thread
+    (activity,) = await _stored(recorded, c.RecordThreadActivity)
+    assert activity.thread == thread_ref(card["id"])
+    assert activity.actor.user == user_ref(fake.users["alice"]["id"])

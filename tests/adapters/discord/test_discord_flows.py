@@ -30,7 +30,7 @@ async def test_ask_is_answered_ephemerally_within_the_interaction(harness: Harne
     (callback,) = fake.interaction_callbacks(token)
     assert callback.json()["type"] == 5  # deferred "thinking…"
     assert callback.json()["data"]["flags"] & EPHEMERAL
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
     assert "#1" in reply.json()["content"]
 
 
@@ -84,7 +84,7 @@ async def test_claim_by_button_acknowledges_and_tells_the_mentor_ephemerally(
     (reply,) = await fake.followups(token)
     (callback,) = fake.interaction_callbacks(token)
     assert callback.json()["type"] == 6  # deferred update: the card itself changes
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
     assert "You claimed #1" in reply.json()["content"]
     await fake.wait_request("POST", rf"/channels/\d+/messages/{card['id']}/threads")
     assert card["id"] in fake.threads
@@ -121,7 +121,7 @@ async def test_reaction_and_button_race_has_exactly_one_winner_and_the_loser_is_
         assert "Carol" in told[0].json()["content"]
     else:
         assert "Bob claimed #1 first" in button_reply.json()["content"]
-        assert button_reply.json()["flags"] & EPHEMERAL
+        assert harness.fake.is_ephemeral(button_reply)
     threads = [r for r in fake.requests if r.path.endswith("/threads")]
     assert len(threads) == 1
 
@@ -142,7 +142,7 @@ async def test_a_click_on_a_card_that_lost_its_buttons_meanwhile_is_still_answer
     late = await fake.click("carol", "mm:claim:1", card["id"])
     (reply,) = await fake.followups(late)
     assert "Bob claimed #1 first" in reply.json()["content"]
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
 
 
 async def test_resolve_edits_the_card_and_posts_rating_buttons(harness: Harness) -> None:
@@ -176,7 +176,7 @@ async def test_rating_button_records_the_score(harness: Harness) -> None:
     prompt = await _resolved(harness)
     token = await harness.fake.click("alice", "mm:rate:5:1", str(prompt["id"]))
     (reply,) = await harness.fake.followups(token)
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
     async with harness.app.uow_factory() as uow:
         feedback = await uow.feedback.for_questions([1])
     assert [f.score for f in feedback] == [5]
@@ -192,7 +192,7 @@ async def test_comment_button_opens_a_modal_whose_submission_is_saved(harness: H
     modal = callback.json()["data"]
     submit = await fake.submit_modal("alice", modal, "Quick and clear.")
     (reply,) = await fake.followups(submit)
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
     async with harness.app.uow_factory() as uow:
         feedback = await uow.feedback.for_questions([1])
     assert any("Quick and clear." in (f.comment or "") for f in feedback)
@@ -271,7 +271,7 @@ async def test_a_comment_form_opened_before_a_restart_is_still_saved(harness: Ha
     }
     submit = await fake.submit_modal("alice", form, "Still useful after a restart.")
     (reply,) = await fake.followups(submit)
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
     async with harness.app.uow_factory() as uow:
         feedback = await uow.feedback.for_questions([1])
     assert any(f.comment == "Still useful after a restart." for f in feedback)
@@ -331,7 +331,7 @@ async def test_mentor_handover_passes_the_session_when_the_chosen_member_accepts
     ]
     token = await fake.slash("bob", "mentor", options, mentioning=("carol",))
     (reply,) = await fake.followups(token)
-    assert reply.json()["flags"] & EPHEMERAL
+    assert harness.fake.is_ephemeral(reply)
     assert "to take over #1" in reply.json()["content"]
     # carol is asked by DM, with Accept and Decline; the session moves when she accepts.
     # The buttons name the server: a DM is shared by every server the bot and carol are in.

@@ -129,7 +129,7 @@ async def test_the_whole_lightning_flow_on_discord(harness: Harness) -> None:
 
     token = await fake.click("alice", "mm:join:1", card["id"])
     (joined,) = await fake.followups(token)
-    assert joined.json()["flags"] & EPHEMERAL and "You're in!" in joined.json()["content"]
+    assert harness.fake.is_ephemeral(joined) and "You're in!" in joined.json()["content"]
     (edit,) = await fake.wait_request(
         "PATCH", rf"/channels/{fake.mentoring_id}/messages/{card['id']}"
     )

@@ -128,7 +128,7 @@ def test_the_fake_refuses_what_discord_refuses_and_remembers_it() -> None:
     status, answer = fake._create_message(channel, {"content": "x" * 2001, "nonce": "n" * 26})
     assert (status, answer["code"]) == (400, 50035)
     form = {"title": "t" * 46, "custom_id": "ask", "components": []}
-    assert fake._callback("1", {"type": 9, "data": form})[0] == 400
+    assert fake._callback("1", {"type": 9, "data": form}, token="t")[0] == 400
     assert fake.violations == [
         "message: content: 2001 > 2000; nonce over 25 characters",
         "modal: modal title: 46 not in 1..45; text inputs: 0 not in 1..5",

@@ -33,8 +33,10 @@ async def test_a_join_warning_still_comes_with_an_answer_sent_after_a_restart(
         await fake.restrict_channel(fake.mentoring_id, seen_by=("bob",))
         general = await fake.create_channel("general")
         # The answer's first try fails; the bot stops before its retry is due.
+        # (The edit of its "thinking…": after the restart Discord's original response says it
+        # is still thinking, so the retry edits it too.)
         fake.fail_next(
-            "POST", r"/webhooks/\d+/.+", status=400, code=50035, message="Invalid Form Body"
+            "PATCH", r"/webhooks/\d+/.+", status=400, code=50035, message="Invalid Form Body"
         )
         skills = sub("join", ("skills", 3, "python, pandas"))
         token = await fake.slash("alice", "mentor", skills, channel_id=general)

@@ -4,7 +4,6 @@ request, and enough of those bar the bot's IP for a while)."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -30,14 +29,8 @@ def _dm_posts(harness: Harness, name: str) -> list[str]:
 
 
 def _followups(harness: Harness, token: str) -> int:
-    """How many follow-ups were tried on `token` (``POST /webhooks/<application>/<token>``)."""
-    return len(
-        [
-            r
-            for r in harness.fake.requests
-            if r.method == "POST" and re.fullmatch(rf"/webhooks/\d+/{token}", r.path)
-        ]
-    )
+    """How many answers were tried on `token`: edits of its "thinking…" and follow-ups."""
+    return len([r for r in harness.fake.requests if harness.fake.answered_on(token, r)])
 
 
 async def _answer(harness: Harness, token: str, *, issued_at: datetime | None) -> None:
@@ -94,7 +87,9 @@ async def test_an_answer_held_up_past_15_minutes_after_the_command_comes_by_dm(
     """The answer's first try fails; its retry comes after the token lapsed: straight to a DM.
     (The token's age is the interaction's receipt, recorded with the answer.)"""
     fake = harness.fake
-    fake.fail_next("POST", r"/webhooks/\d+/.+", status=400, code=50035, message="Invalid Form Body")
+    fake.fail_next(
+        "PATCH", r"/webhooks/\d+/.+", status=400, code=50035, message="Invalid Form Body"
+    )
     token = await fake.slash("bob", "mentor", sub("join", ("skills", 3, "python, pandas")))
     (refused,) = await fake.followups(token)
     assert refused.status == 400

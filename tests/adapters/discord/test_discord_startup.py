@@ -148,8 +148,8 @@ async def test_with_guild_ids_the_commands_go_to_those_servers_and_none_stay_glo
 async def test_a_server_that_refuses_its_commands_does_not_stop_the_others(
     fake_discord: FakeDiscord, sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Missing Access (50001) on one server's commands: the bot was added there without the
-    # applications.commands scope. The next server and the global clear-out still go ahead.
+    # Missing Access (50001) on one server's commands: the bot is not in that server (a wrong
+    # id in guild_ids, or not invited). The next server and the global clear-out still go ahead.
     app_id, refusing, other = fake_discord.application_id, fake_discord.guild_id, "4242"
     fake_discord.refuse("PUT", rf"/applications/{app_id}/guilds/{refusing}/commands")
     config = Config.model_validate({"discord": {"guild_ids": [int(refusing), int(other)]}})
@@ -163,7 +163,10 @@ async def test_a_server_that_refuses_its_commands_does_not_stop_the_others(
         (everywhere,) = await fake_discord.wait_request("PUT", rf"/applications/{app_id}/commands")
         assert everywhere.body == []
         (line,) = [r.getMessage() for r in caplog.records if "could not sync" in r.getMessage()]
-        assert f"server {refusing} (403" in line and "applications.commands" in line
+        assert f"server {refusing} (403" in line
+        assert f"The bot is not in server {refusing}: check that id in [discord] guild_ids" in line
+        # The bot scope includes applications.commands: re-inviting for that scope is no fix.
+        assert "applications.commands" not in line
         assert other not in line
     finally:
         await stop_bot(app, task)
@@ -193,7 +196,10 @@ async def test_a_refused_command_sync_is_logged_and_the_bot_still_starts(
         async with app.uow_factory() as uow:
             ws = await uow.workspaces.get(workspace_ref(fake_discord.guild_id))
         assert ws is not None
-        assert "could not sync the slash commands globally (403" in caplog.text
+        (line,) = [r.getMessage() for r in caplog.records if "could not sync" in r.getMessage()]
+        assert "could not sync the slash commands globally (403" in line
+        assert "check that DISCORD_TOKEN is the bot token of this application" in line
+        assert "applications.commands" not in line and "guild_ids" not in line
     finally:
         await stop_bot(app, task)
 
