@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources as package_files
+from itertools import zip_longest
 from typing import Any
 
 from bot.config import Config
@@ -88,7 +89,8 @@ def curated_resources(config: Config, taxonomy: Taxonomy) -> dict[str, tuple[Res
 
 class OfflineSuggester:
     """Related skills to explore next (the ones most of the question's topics point to), and
-    resources for the topics first, then for those related skills."""
+    resources for the question's topics (for the likeliest related skill only when they have
+    none)."""
 
     shares_text = False
 
@@ -102,9 +104,16 @@ class OfflineSuggester:
         for topic in request.topics:
             related.update(r for r in self._taxonomy.related_to(topic) if r not in own)
         explore = sorted(related, key=lambda s: (-related[s], s not in self._resources, s))
-        picked: list[Resource] = []
-        for skill in (*request.topics, *explore):
-            picked.extend(_distinct(self._resources.get(skill, ()))[:2])
+        # The question's own topics' resources, in turns (each topic's first, then each one's
+        # second, …): a related skill's practice idea reads as advice on the question asked,
+        # so one is offered only when the topics themselves have none.
+        own_lists = [_distinct(self._resources.get(t, ())) for t in request.topics]
+        picked = [r for turn in zip_longest(*own_lists) for r in turn if r is not None]
+        if not picked:
+            for skill in explore:
+                if found := _distinct(self._resources.get(skill, ())):
+                    picked = list(found[:2])
+                    break
         return NextSteps(
             topics=tuple(explore[:MAX_TOPICS]),
             resources=_distinct(picked)[:MAX_RESOURCES],

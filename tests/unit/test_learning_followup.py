@@ -92,6 +92,29 @@ async def test_offline_suggestions_are_related_skills_and_curated_resources() ->
     assert len(steps.resources) <= 3
 
 
+async def test_offline_resources_are_the_questions_own_topics_not_a_related_skills() -> None:
+    """A groupby question gets pandas' resources, not the practice idea of a related skill
+    (data visualization's "redo one chart…") as if it were advice on what was asked; only a
+    topic with no resources of its own borrows the likeliest related skill's."""
+    taxonomy = build_taxonomy()
+    resources = curated_resources(Config(), taxonomy)
+    suggester = OfflineSuggester(taxonomy, resources)
+    steps = await suggester.suggest(SuggestionRequest("How do I group?", ("pandas",)))
+    assert steps.resources == resources["pandas"][:3]
+    both = await suggester.suggest(SuggestionRequest("Read a CSV?", ("python", "pandas")))
+    assert [r.title for r in both.resources] == [
+        resources["python"][0].title,
+        resources["pandas"][0].title,
+        resources["python"][1].title,
+    ]
+    bare = {k: v for k, v in resources.items() if k != "pandas"}
+    borrowed = await OfflineSuggester(taxonomy, bare).suggest(
+        SuggestionRequest("How do I group?", ("pandas",))
+    )
+    assert borrowed.resources
+    assert {r for r in borrowed.resources} <= {r for k in borrowed.topics[:1] for r in bare[k]}
+
+
 async def test_admins_resources_come_before_the_shipped_ones() -> None:
     taxonomy = build_taxonomy()
     config = Config(resources={"Pandas": [ResourceLink(title="Our wiki", url="https://wiki/pd")]})
