@@ -221,6 +221,12 @@ def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
+        offset = _offset_minutes(name)
+        if offset is not None:
+            # `+2`, `UTC+2`, `GMT+2`, `UTC+05:30`: an offset, not a name (a typed IANA name
+            # such as `Etc/GMT+2` or `GMT+0` is read above, as IANA defines it). Never matched as
+            # a substring: `+2` is in `Etc/GMT+2`, which is UTC−2 (the POSIX sign).
+            raise HoursError(f"`{name}` is not a timezone name. {_offset_advice(offset)}") from None
         lowered = {z.lower(): z for z in known_timezones()}
         if name.lower() in lowered:
             return lowered[name.lower()]
@@ -235,6 +241,63 @@ def check_timezone(name: str) -> str:
         )
         raise HoursError(f"`{name}` is not a timezone I know. {advice}") from None
     return name
+
+
+# `+2`, `-3`, `UTC+2`, `GMT +2`, `UTC+05:30`, `+0530`: a UTC offset as people write one.
+_OFFSET = re.compile(
+    r"^(?:UTC|GMT|Z)?\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.IGNORECASE
+)
+# Offsets that are not whole hours have no `Etc/` zone: a city that keeps each one.
+_PART_HOUR_CITIES = {
+    -570: "Pacific/Marquesas",
+    -210: "America/St_Johns",
+    210: "Asia/Tehran",
+    270: "Asia/Kabul",
+    330: "Asia/Kolkata",
+    345: "Asia/Kathmandu",
+    390: "Asia/Yangon",
+    525: "Australia/Eucla",
+    570: "Australia/Darwin",
+    630: "Australia/Lord_Howe",
+    765: "Pacific/Chatham",
+}
+_DST_NOTE = "A city name like `Europe/Berlin` follows daylight saving; a fixed offset does not."
+
+
+def _offset_minutes(name: str) -> int | None:
+    """The UTC offset `name` writes (``UTC+05:30`` → 330), or None if it is no offset."""
+    m = _OFFSET.match(name)
+    if m is None:
+        return None
+    hours, minutes = int(m["h"]), int(m["m"] or 0)
+    if minutes > 59:
+        return None
+    total = hours * 60 + minutes
+    return -total if m["sign"] in "-−" else total
+
+
+def _offset_advice(minutes: int) -> str:
+    """What to write instead of an offset: the fixed `Etc/` zone (its sign is POSIX's, the other
+    way round: UTC+2 is `Etc/GMT-2`), or for a part-hour offset a city that keeps it."""
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    shown = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    if minutes == 0:
+        return f"For UTC itself write `UTC`. {_DST_NOTE}"
+    if rest:
+        city = _PART_HOUR_CITIES.get(minutes)
+        if city is None:
+            return f"No timezone keeps {shown}. Use an IANA name like `Europe/Berlin`."
+        return (
+            f"There is no fixed zone for {shown}: use the city whose clock you keep, e.g. `{city}`."
+        )
+    if not -12 * 60 <= minutes <= 14 * 60:
+        return f"No timezone keeps {shown}. Use an IANA name like `Europe/Berlin`."
+    zone = f"Etc/GMT{'-' if minutes > 0 else '+'}{hours}"
+    return (
+        f"For {shown} all year, use `{zone}` (IANA writes the sign the other way round). "
+        + _DST_NOTE
+    )
 
 
 _ZONES: list[str] = []

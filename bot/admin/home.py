@@ -68,7 +68,7 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
     fields: tuple[tuple[str, Text], ...] = ()
     mentor = profile is not None and profile.active
     if profile is not None and mentor:
-        card = profile_card(profile, cmd.actor.name, now)
+        card = profile_card(profile, cmd.actor.name, now, quiet=ctx.services.taxonomy.quiet)
         fields = card.fields
     fields += await recognition_fields(ctx, cmd.actor.user, mentor=mentor)
     ws = await workspace_of(ctx, cmd.actor.workspace)

@@ -259,36 +259,35 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
             # `/mentor learn stop` recorded it so it would not start by itself: `start` picks
             # up the courses they had lessons of, not one they never had (a mentor who never
             # asked gets no askers' course with their own).
+            # Not told to type the `start` they just typed: `/mentor learn` says how later.
             summary.append(
                 text(
-                    *head, f"not started ({len(c)} lessons) — `/mentor learn start` again starts it"
+                    *head,
+                    f"not started ({len(c)} lessons) — you stopped it before its first lesson, "
+                    "so it stays off",
                 )
             )
             continue
         if e.stopped_at is not None:
             had = min(e.next_lesson - 1, len(c))
             if had:
-                where = f"stopped after {had} of {len(c)} lessons"
-                again = " — picking up again"
+                where = f"restarted after lesson {had} of {len(c)}"
             else:  # stopped before it began (`/mentor learn stop` before any lesson)
-                where, again = f"{len(c)} lessons", " — starting now"
+                where = f"started ({len(c)} lessons)"
             e.stopped_at = None
             await ctx.uow.learning.save(e)
         else:
-            where, again = _where(e, c), ""
+            where = _where(e, c)
         due = await _next_due(ctx, e, pending)
         if due is None:
             now_due.append(e)
-            summary.append(
-                text(*head, where, again, f"; lesson {e.next_lesson} is in your DMs now")
-            )
+            summary.append(text(*head, where, f"; lesson {e.next_lesson} is in your DMs now"))
         else:
             arrives = await _arrives(ctx, e, due)
             summary.append(
                 text(
                     *head,
                     where,
-                    again,
                     f"; lesson {e.next_lesson} comes by DM from ",
                     when(arrives, with_date=True),
                     in_zone(arrives, reads_in),

@@ -178,7 +178,7 @@ def reminder(
         body=text(
             "⏰ Lightning session ",
             named(s, number=f"#{s.number}"),
-            f" {when}: {when_text(s.starts_at, tz)} ({role}).",
+            f" {when}: {when_text(s.starts_at, tz)}; {role}.",
             _call(call_link),
         ),
         actions=() if speaking else (leave_button(s),),

@@ -50,7 +50,7 @@ async def set_mentor_stage(cmd: SetMentorStage, ctx: Context) -> None:
         raise Refusal(stage_problem(cmd.stage))
     profile.stage = stage
     await save_mentor(ctx, profile)
-    card = profile_card(profile, cmd.actor.name, ctx.clock.now())
+    card = profile_card(profile, cmd.actor.name, ctx.clock.now(), quiet=ctx.services.taxonomy.quiet)
     ctx.reply(with_intro(f"Career stage set to {stage}.", card))
 
 
@@ -71,7 +71,7 @@ async def set_mentor_region(cmd: SetMentorRegion, ctx: Context) -> None:
         raise Refusal(MENTOR_REGION_USAGE)
     profile.region = clean_region(cmd.region)
     await save_mentor(ctx, profile)
-    card = profile_card(profile, cmd.actor.name, ctx.clock.now())
+    card = profile_card(profile, cmd.actor.name, ctx.clock.now(), quiet=ctx.services.taxonomy.quiet)
     said = f"Region set to {profile.region}." if profile.region else "Region cleared."
     ctx.reply(with_intro(said, card))
 

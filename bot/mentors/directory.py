@@ -29,16 +29,19 @@ async def list_mentors(cmd: ListMentors, ctx: Context) -> None:
     profiles = await ctx.uow.mentors.in_workspace(cmd.actor.workspace)
     now = ctx.clock.now()
     skill = cmd.skill.strip()
+    shown = text()
     if skill:
-        canon = ctx.services.taxonomy.canonical(skill) or skill.lower()
+        canon = _listed_skill(ctx, skill, profiles)
         profiles = [p for p in profiles if canon in p.skills]
+        shown = text(UserText(canon))
+        if canon != " ".join(skill.lower().split()):
+            # Read as another skill (a typo, `k8s`): say which, as `/lightning propose` asks.
+            shown = shown + text(" (you typed ", UserText(skill), ")")
     if not profiles:
-        ctx.reply(
-            text("No mentors for ", UserText(skill), " yet.") if skill else text("No mentors yet.")
-        )
+        ctx.reply(text("No mentors for ", shown, " yet.") if skill else text("No mentors yet."))
         return
     names = await names_for(ctx, [p.ref for p in profiles])
-    out = [text(Bold("Mentors for "), UserText(skill)) if skill else text(Bold("Mentors"))]
+    out = [text(Bold("Mentors for "), shown) if skill else text(Bold("Mentors"))]
     for p in sorted(profiles, key=lambda p: names.get(p.ref, "").lower())[:50]:
         flag = (
             " (paused)"
@@ -55,6 +58,20 @@ async def list_mentors(cmd: ListMentors, ctx: Context) -> None:
             )
         )
     ctx.reply(lines(out))
+
+
+def _listed_skill(ctx: Context, skill: str, profiles: list[MentorProfile]) -> str:
+    """The skill `/mentor list <skill>` means: the taxonomy's name for it (typos in longer
+    words, `k8s`), a skill a mentor lists as typed, else a known skill one edit away (`pyton`
+    → python, `gti` → git), else the words as typed."""
+    taxonomy = ctx.services.taxonomy
+    canon = taxonomy.canonical(skill)
+    if canon is not None:
+        return canon
+    typed = " ".join(skill.lower().split())
+    if any(typed in p.skills for p in profiles):
+        return typed
+    return taxonomy.close_to(skill) or typed
 
 
 async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
@@ -90,7 +107,7 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
     hidden = q.anonymous and admin and cmd.actor.user not in q.suggested  # said below
     if not ranked and not hidden:
         out.append(await _none_ranked(ctx, q, admin=admin, actor=cmd.actor.user))
-    elif ranked:
+    elif ranked and not hidden:  # nothing is shown of an anonymous question's ranking
         out.append(
             text(
                 "Scores are as of now (recomputed for this answer); the numbers are the card's "
@@ -115,7 +132,7 @@ async def explain_match(cmd: ExplainMatch, ctx: Context) -> None:
     for r in ranked:
         place = on_card.get(r.ref)
         head = f"{place + 1}. " if place is not None else "• "
-        why = text(f" — score {r.score:.0f}")
+        why = text(f" — score {_signed(r.score, plus=False)}")
         matched = [t for t in r.matched_topics if t in q.topics]
         related = [t for t in r.related_topics if t in q.topics]
         if matched:
@@ -205,5 +222,15 @@ def _joined(parts: list[Text]) -> list[Text | str]:
 
 def _factor(name: str, value: float) -> str:
     """``skill fit +100``, ``busy this week −5``."""
-    sign = "+" if value > 0 else "−"
-    return f"{_FACTOR_WORDS.get(name, name.replace('_', ' '))} {sign}{abs(value):.0f}"
+    return f"{_FACTOR_WORDS.get(name, name.replace('_', ' '))} {_signed(value)}"
+
+
+def _signed(value: float, *, plus: bool = True) -> str:
+    """``+100``, ``−5`` (the minus sign, as in every number of `/mentor why`), ``0``; a score
+    goes without its plus (``score 12``, ``score −4``)."""
+    shown = f"{abs(value):.0f}"
+    if shown == "0":
+        return shown
+    if value < 0:
+        return f"−{shown}"
+    return f"+{shown}" if plus else shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -21,10 +22,11 @@ from bot.commands import (
 from bot.domain import MentorProfile, Nudge, NudgeKind, QuestionState
 from bot.events import MentorPaused, MentorRegistered, MentorResumed
 from bot.hours import HoursError, WeeklyHours, check_timezone
+from bot.lightning.times import when_text
 from bot.mentors.career import clean_region, parse_stage, stage_problem
 from bot.mentors.skills import read_skills
 from bot.messagebus import Context, Refusal
-from bot.messages import Bold, ChatMessage, Text, UserText, text, when
+from bot.messages import Bold, ChatMessage, Text, UserText, text
 from bot.recognition.profile import recognition_fields
 from bot.textcommands import MENTOR_ABOUT_USAGE
 from bot.wording import plural
@@ -83,21 +85,25 @@ def _tz(raw: str) -> str:
         raise Refusal(str(e)) from None
 
 
-def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
+def profile_card(
+    p: MentorProfile, name: str, now: datetime, *, quiet: Collection[str] = ()
+) -> ChatMessage:
+    """A mentor's card; skills in `quiet` (everyday words questions are not matched to, the
+    taxonomy's `quiet`) are marked, so that none sits there looking like it finds questions."""
     status: str | Text = "active"
     if p.is_paused(now):
         assert p.paused_until is not None
         status = (
             "paused until you resume"
             if p.paused_until - now > _INDEFINITE / 2
-            else text("paused until ", when(p.paused_until, p.timezone, with_date=True))
+            else text("paused until ", when_text(p.paused_until, p.timezone))
         )
     in_hours = "yes" if p.hours.contains(now, p.timezone) else "no"
     return ChatMessage(
         title=text(Bold("Mentor "), UserText(name)),
         body=text(),
         fields=(
-            ("Skills", text(UserText(", ".join(p.skills)))),
+            ("Skills", _skills_text(p.skills, quiet)),
             ("Hours", text(f"{p.hours} ({p.timezone}); in working hours now: {in_hours}")),
             ("Capacity", text(f"{plural(p.capacity_per_week, 'session')} a week")),
             *((("I can help with", text(UserText(p.about))),) if p.about else ()),
@@ -107,6 +113,21 @@ def profile_card(p: MentorProfile, name: str, now: datetime) -> ChatMessage:
         ),
         kind="profile",
     )
+
+
+def _skills_text(skills: tuple[str, ...], quiet: Collection[str]) -> Text:
+    """``python, management (not matched)``."""
+    parts: list[Text | UserText | str] = []
+    for i, skill in enumerate(skills):
+        parts += [", " if i else "", UserText(skill)]
+        if skill in quiet:
+            parts.append(" (not matched)")
+    return text(*parts)
+
+
+def _card(ctx: Context, p: MentorProfile, name: str) -> ChatMessage:
+    """`profile_card` for the mentor's own replies, their everyday-word skills marked."""
+    return profile_card(p, name, ctx.clock.now(), quiet=ctx.services.taxonomy.quiet)
 
 
 async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
@@ -153,7 +174,7 @@ async def register_mentor(cmd: RegisterMentor, ctx: Context) -> None:
             "Welcome aboard! You're a mentor now. Questions in your areas will be suggested to you."
         )
     await save_mentor(ctx, profile)
-    ctx.reply(with_intro(_noting(intro, renamed), profile_card(profile, cmd.actor.name, now)))
+    ctx.reply(with_intro(_noting(intro, renamed), _card(ctx, profile, cmd.actor.name)))
     ctx.emit(MentorRegistered(cmd.actor.user, ws.ref))
 
 
@@ -203,7 +224,7 @@ async def set_mentor_about(cmd: SetMentorAbout, ctx: Context) -> None:
         if profile.about
         else "Your own words are cleared; matching uses your skills only."
     )
-    ctx.reply(with_intro(intro, profile_card(profile, cmd.actor.name, ctx.clock.now())))
+    ctx.reply(with_intro(intro, _card(ctx, profile, cmd.actor.name)))
 
 
 async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:
@@ -211,16 +232,14 @@ async def update_mentor_skills(cmd: UpdateMentorSkills, ctx: Context) -> None:
     profile.skills, renamed = read_skills(ctx, cmd.skills)
     await save_mentor(ctx, profile)
     intro = _noting("Skills updated.", renamed)
-    ctx.reply(with_intro(intro, profile_card(profile, cmd.actor.name, ctx.clock.now())))
+    ctx.reply(with_intro(intro, _card(ctx, profile, cmd.actor.name)))
 
 
 async def set_mentor_hours(cmd: SetMentorHours, ctx: Context) -> None:
     profile = await require_mentor(ctx, cmd.actor)
     profile.hours = _hours(cmd.hours)
     await save_mentor(ctx, profile)
-    ctx.reply(
-        with_intro("Working hours updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
-    )
+    ctx.reply(with_intro("Working hours updated.", _card(ctx, profile, cmd.actor.name)))
 
 
 def _check_capacity(capacity: int) -> None:
@@ -237,9 +256,7 @@ async def set_mentor_capacity(cmd: SetMentorCapacity, ctx: Context) -> None:
     _check_capacity(cmd.capacity_per_week)
     profile.capacity_per_week = cmd.capacity_per_week
     await save_mentor(ctx, profile)
-    ctx.reply(
-        with_intro("Capacity updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
-    )
+    ctx.reply(with_intro("Capacity updated.", _card(ctx, profile, cmd.actor.name)))
 
 
 async def set_mentor_timezone(cmd: SetMentorTimezone, ctx: Context) -> None:
@@ -251,9 +268,7 @@ async def set_mentor_timezone(cmd: SetMentorTimezone, ctx: Context) -> None:
     if profile is not None and profile.active:
         profile.timezone = tz
         await save_mentor(ctx, profile)
-        ctx.reply(
-            with_intro("Timezone updated.", profile_card(profile, cmd.actor.name, ctx.clock.now()))
-        )
+        ctx.reply(with_intro("Timezone updated.", _card(ctx, profile, cmd.actor.name)))
         return
     person = await ensure_person(ctx, cmd.actor)
     if person.timezone != tz:
@@ -300,7 +315,7 @@ async def pause_mentor(cmd: PauseMentor, ctx: Context) -> None:
         ctx.reply(
             text(
                 "Paused until ",
-                when(profile.paused_until, profile.timezone, with_date=True),
+                when_text(profile.paused_until, profile.timezone),
                 *_instead_of(was, profile, now),
                 ". Enjoy the break — I won't suggest you meanwhile.",
                 await _still_yours(ctx, profile),
@@ -344,9 +359,10 @@ def _instead_of(was: datetime | None, profile: MentorProfile, now: datetime) -> 
     """What a pause given while paused replaced ("instead of until …")."""
     if was is None:
         return ()
+    # After a comma: the time before it may end in its own parentheses (the local time).
     if _open_ended(was, now):
-        return (text(" (instead of until you resume)"),)
-    return (text(" (instead of until ", when(was, profile.timezone, with_date=True), ")"),)
+        return (text(", instead of until you resume"),)
+    return (text(", instead of until ", when_text(was, profile.timezone)),)
 
 
 async def resume_mentor(cmd: ResumeMentor, ctx: Context) -> None:
@@ -367,9 +383,15 @@ async def show_mentor_profile(cmd: ShowMentorProfile, ctx: Context) -> None:
     if profile is None or not profile.active:
         ctx.reply(await _not_a_mentor_card(cmd, ctx, left=profile is not None))
         return
-    card = profile_card(profile, cmd.actor.name, ctx.clock.now())
+    card = _card(ctx, profile, cmd.actor.name)
     extra = await recognition_fields(ctx, cmd.actor.user, mentor=True)
-    ctx.reply(replace(card, fields=card.fields + extra))
+    ctx.reply(replace(card, fields=(*card.fields, *extra, await _points_field(cmd, ctx))))
+
+
+async def _points_field(cmd: ShowMentorProfile, ctx: Context) -> tuple[str, Text]:
+    """("Points", "12 (thank-you points, all time)"): on a mentor's card and anyone else's."""
+    points = await ctx.uow.points.total_since(cmd.actor.user, _EVER, cmd.actor.workspace)
+    return ("Points", text(f"{points} (thank-you points, all time)"))
 
 
 async def _not_a_mentor_card(cmd: ShowMentorProfile, ctx: Context, *, left: bool) -> ChatMessage:
@@ -379,12 +401,11 @@ async def _not_a_mentor_card(cmd: ShowMentorProfile, ctx: Context, *, left: bool
         else "You are not a mentor yet. Join with `/mentor join <skill, skill, ...>`, "
         "e.g. `/mentor join python, sql`."
     )
-    points = await ctx.uow.points.total_since(cmd.actor.user, _EVER, cmd.actor.workspace)
     badges = await recognition_fields(ctx, cmd.actor.user, mentor=False)
     return ChatMessage(
         title=text(Bold("Your profile")),
         body=text(hint, " `/mentor home` shows your questions and sessions."),
-        fields=(*badges, ("Points", text(f"{points} (thank-you points, all time)"))),
+        fields=(*badges, await _points_field(cmd, ctx)),
         kind="profile",
     )
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from bot.hygiene import clean_line, has_visible_text
 from bot.matching import Taxonomy
+from bot.matching._text import common_words
 from bot.messagebus import Context, Refusal
 from bot.messages import Text, UserText, text
 
@@ -40,10 +41,53 @@ def read_skills(ctx: Context, raw: tuple[str, ...]) -> tuple[tuple[str, ...], Te
             )
         )
     taxonomy = ctx.services.taxonomy
+    _ask_about_typos(taxonomy, cleaned)
     skills: tuple[str, ...] = taxonomy.normalize(cleaned)
     note = _renamed_note(renamed_skills(taxonomy, cleaned))
     everyday = _everyday_note([s for s in skills if s in taxonomy.quiet])
     return skills, text(note, " ", everyday) if note and everyday else note or everyday
+
+
+def _ask_about_typos(taxonomy: Taxonomy, typed: tuple[str, ...]) -> None:
+    """A short unknown skill one edit away from a known one (``gti`` → git) is asked about
+    before anything is saved, as `/lightning propose` asks: stored as typed it would match no
+    question, and stored as the guess it would be a skill the mentor never named. In quotes
+    (``"gti"``), or with other signs than letters, a skill is kept as typed."""
+    typos = [
+        (s, near)
+        for s in typed
+        # Letters only: `r&d`, `c#` are one edit from an alias (`l&d`) but no typo of it; and
+        # an English word (`test`) is none either, as `Taxonomy.canonical` reads typos.
+        if s.isalpha()
+        and s.casefold() not in common_words()
+        and taxonomy.canonical(s) is None
+        and (near := taxonomy.close_to(s)) is not None
+    ]
+    if not typos:
+        return
+    if len(typos) == 1:
+        ((typo, near),) = typos
+        raise Refusal(
+            text(
+                "“",
+                UserText(typo),
+                f"” isn't a skill I know — did you mean {near}? Nothing was saved: send the list "
+                f"again with {near}, or put the skill in quotes (",
+                UserText(f'"{typo}"'),
+                ") to keep it as you typed it.",
+            )
+        )
+    asked = _and([text("“", UserText(s), f"” ({near}?)") for s, near in typos])
+    raise Refusal(
+        text(
+            asked,
+            " aren't skills I know. Nothing was saved: send the list again with ",
+            _and([text(near) for _, near in typos]),
+            ", or put each in quotes (",
+            UserText(f'"{typos[0][0]}"'),
+            ") to keep it as you typed it.",
+        )
+    )
 
 
 def renamed_skills(taxonomy: Taxonomy, typed: Iterable[str]) -> list[tuple[str, str]]:
@@ -71,7 +115,7 @@ def _renamed_note(renamed: list[tuple[str, str]]) -> Text:
 
 def _everyday_note(quiet: list[str]) -> Text:
     """``“year” and “coffee” are everyday words: questions won't be matched to them unless an
-    admin lists them under [skills].`` (the skills kept on the profile but not read into
+    admin adds them to the workspace's skill list. …`` (the skills kept on the profile but not read into
     questions: everyday words the taxonomy does not list)."""
     if not quiet:
         return Text()
@@ -81,9 +125,16 @@ def _everyday_note(quiet: list[str]) -> Text:
         " is an everyday word" if one else " are everyday words",
         ": questions won't be matched to ",
         "it" if one else "them",
-        " unless an admin lists ",
+        " unless an admin adds ",
         "it" if one else "them",
-        " under `[skills]`.",
+        " to the workspace's skill list. ",
+        "It stays" if one else "They stay",
+        " on your profile for people to read (marked “not matched”); `/mentor skills` "
+        "with your list without ",
+        "it" if one else "them",
+        " takes ",
+        "it" if one else "them",
+        " off.",
     )
 
 

@@ -115,8 +115,14 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
     await award_points(
         ctx, user=cmd.to, workspace=ws.ref, points=ctx.config.points.kudos, reason="kudos"
     )
-    said = ChatMessage(
-        body=text(
+    if cmd.private:
+        # In the receiver's own DM: to them, not about them in the third person.
+        ctx.outbox.dm(
+            cmd.to,
+            ChatMessage(body=text("🙌 Kudos from ", UserText(actor.name), ": ", UserText(why))),
+        )
+    else:
+        said = text(
             "🙌 Kudos to ",
             Mention(cmd.to, name),
             " from ",
@@ -124,11 +130,7 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
             ": ",
             UserText(why),
         )
-    )
-    if cmd.private:
-        ctx.outbox.dm(cmd.to, said)
-    else:
-        ctx.outbox.post(ws.mentoring_channel, said)
+        ctx.outbox.post(ws.mentoring_channel, ChatMessage(body=said))
     left = limit - len(today) - 1
     where = "privately" if cmd.private else "in the mentoring channel"
     ctx.reply(

@@ -233,7 +233,7 @@ async def test_kudos_and_their_limits_on_the_console(console: ConsoleDriver) -> 
     out = await console("/kudos ann for being me")
     assert out.one("only ann sees").text.startswith("Kudos are for thanking someone else")
     out = await console("/kudos --private cat for the quiet help")
-    assert out.one("DM cat").text == "🙌 Kudos to @cat from ann: for the quiet help"
+    assert out.one("DM cat").text == "🙌 Kudos from ann: for the quiet help"
     assert not out.to("#mentoring")
 
 
@@ -302,7 +302,7 @@ async def test_a_mentor_thanks_the_asker_of_an_anonymous_question_privately_only
     )
     assert not out.to("#mentoring")
     out = await console("/kudos --private cat thanks for a well-posed question")
-    assert out.one("DM cat").text == "🙌 Kudos to @cat from bob: thanks for a well-posed question"
+    assert out.one("DM cat").text == "🙌 Kudos from bob: thanks for a well-posed question"
     assert not out.to("#mentoring")
     out = await console("as dan", "/kudos cat for the great lightning notes")
     assert out.one("#mentoring").text == "🙌 Kudos to @cat from dan: for the great lightning notes"

@@ -111,7 +111,7 @@ async def test_mentor_commands_before_joining_say_how_to_join(console: ConsoleDr
 
 async def test_paused_mentor_is_not_suggested_and_resumed_one_is(bob: ConsoleDriver) -> None:
     out = await bob("/mentor pause 7d")
-    assert out.one("only bob sees").text.startswith("Paused until 2026-11-30 10:00 UTC.")
+    assert out.one("only bob sees").text.startswith("Paused until Mon 2026-11-30 10:00 UTC.")
     out = await bob("as alice", f"/askmentor {QUESTION}")
     assert "@bob" not in out.one("#mentoring")
     out = await bob("as bob", "/mentor resume")
@@ -190,7 +190,7 @@ async def test_capacity_of_one_is_one_session(bob: ConsoleDriver) -> None:
 async def test_pause_says_the_claimed_session_stays_theirs(bob: ConsoleDriver) -> None:
     await bob("as alice", f"/askmentor {QUESTION}", "as bob", "click claim 1")
     said = (await bob("/mentor pause 7d")).one("only bob sees")
-    assert said.text.startswith("Paused until 2026-11-30 10:00 UTC.")
+    assert said.text.startswith("Paused until Mon 2026-11-30 10:00 UTC.")
     assert said.text.endswith(
         "I won't suggest you meanwhile. Your session #1 stays yours to finish (or release it)."
     )

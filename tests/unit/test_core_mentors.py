@@ -117,7 +117,8 @@ async def test_join_says_which_everyday_words_are_not_read_into_questions(core: 
     )
     assert said.splitlines()[2] == (
         "“year” and “coffee” are everyday words: questions won't be matched to them unless an "
-        "admin lists them under `[skills]`."
+        "admin adds them to the workspace's skill list. They stay on your profile for people to "
+        "read (marked “not matched”); `/mentor skills` with your list without them takes them off."
     )
 
 
@@ -127,7 +128,9 @@ async def test_skills_says_which_everyday_word_is_not_read_into_questions(core: 
     assert said.splitlines()[1:3] == [
         "Skills updated.",
         "I've listed “ML” as “machine learning”. “coffee” is an everyday word: questions won't "
-        "be matched to it unless an admin lists it under `[skills]`.",
+        "be matched to it unless an admin adds it to the workspace's skill list. It stays on your "
+        "profile for people to read (marked “not matched”); `/mentor skills` with your list "
+        "without it takes it off.",
     ]
 
 
@@ -288,13 +291,14 @@ async def test_me_shows_the_profile_card(core: Core) -> None:
         "Status": "active",
         "Helping streak": ("no current streak — a week counts when you resolve a session"),
         "Badges": "none yet — help someone, ask a question or give a lightning talk",
+        "Points": "0 (thank-you points, all time)",
     }
 
 
 async def test_paused_mentor_is_not_suggested(core: Core) -> None:
     await core.join("bob", "pandas")
     said = await core.reply(PauseMentor(core.actor("bob"), timedelta(days=7)))
-    assert said.startswith("Paused until 2026-11-30 10:00 UTC.")
+    assert said.startswith("Paused until Mon 2026-11-30 10:00 UTC.")
     n = await core.ask("alice")
     assert core.question(n).suggested == ()
 
@@ -314,14 +318,15 @@ async def test_pausing_again_open_ended_says_you_are_already_paused(core: Core) 
         (
             timedelta(days=7),
             timedelta(days=14),
-            "Paused until 2026-12-07 11:00 UTC (instead of until 2026-11-30 10:00 UTC).",
+            "Paused until Mon 2026-12-07 11:00 UTC, instead of until Mon 2026-11-30 10:00 UTC.",
         ),
         (
             timedelta(days=7),
             None,
-            "Paused until you resume with `/mentor resume` (instead of until 2026-11-30 10:00 UTC).",
+            "Paused until you resume with `/mentor resume`, instead of until Mon 2026-11-30 "
+            "10:00 UTC.",
         ),
-        (None, timedelta(days=2), "Paused until 2026-11-25 11:00 UTC (instead of until you "),
+        (None, timedelta(days=2), "Paused until Wed 2026-11-25 11:00 UTC, instead of until you "),
     ],
     ids=["longer", "then-open-ended", "open-ended-then-timed"],
 )

@@ -178,7 +178,7 @@ async def test_stopping_before_any_lesson_keeps_the_course_from_starting_later(
     shown = await core.reply(ShowLearning(core.actor("zed")))
     assert "Asking well: stopped before lesson 1 of 5 — `/mentor learn start` starts it" in shown
     shown = await core.reply(ShowLearning(core.actor("zed"), start=True))  # asked for: it starts
-    assert "5 lessons — starting now; lesson 1 is in your DMs now" in shown, shown
+    assert "Asking well: started (5 lessons); lesson 1 is in your DMs now" in shown, shown
     # By DM, where its quick check's buttons stay (not in an answer only zed sees for a while).
     assert [t.split(":")[0] for t in titles(core, core.user("zed"))] == [
         "Asking well · lesson 1 of 5"
@@ -278,7 +278,7 @@ async def test_learn_start_after_stopping_picks_up_where_it_stopped(core: Core) 
     await core.tick()  # the lesson nudge finds the course stopped
     said = await core.reply(ShowLearning(core.actor("alice"), start=True))
     # lesson 2's day has come: it comes at once
-    assert "stopped after 1 of 5 lessons — picking up again" in said
+    assert "restarted after lesson 1 of 5; lesson 2" in said
     assert "lesson 2 of 5" in titles(core, core.user("alice"))[-1]
     core.clock.advance(timedelta(days=1))
     await core.tick()
@@ -292,7 +292,7 @@ async def test_learn_start_right_after_stopping_picks_up_on_the_next_lessons_day
     await core.handle(StopLearning(core.actor("alice")))
     core.clock.advance(timedelta(hours=2))
     said = await core.reply(ShowLearning(core.actor("alice"), start=True))
-    assert "stopped after 1 of 5 lessons — picking up again" in said
+    assert "restarted after lesson 1 of 5; lesson 2" in said
     assert "lesson 2 comes by DM from 2026-11-24 10:00 UTC" in said
     assert "· lesson 2 of 5" not in said
     core.clock.advance(timedelta(hours=22))
@@ -522,7 +522,7 @@ async def test_learn_after_leaving_mentoring_says_the_mentors_course_waits_and_p
     # Back on the list, `/mentor learn start` picks the mentors' course up again.
     await core.join("bob", "pandas")
     said = await core.reply(ShowLearning(core.actor("bob"), start=True))
-    assert "Running a short session: stopped after 1 of 5 lessons — picking up again" in said
+    assert "Running a short session: restarted after lesson 1 of 5; lesson 2" in said
 
 
 async def test_the_next_lessons_time_follows_the_learners_working_hours_in_their_zone(
@@ -576,9 +576,12 @@ async def test_learn_start_after_stopping_picks_up_only_the_courses_that_had_beg
     core.clock.advance(timedelta(days=2))
     await core.tick()
     said = await core.reply(ShowLearning(core.actor("bob"), start=True))
-    assert "Running a short session: stopped after 1 of 5 lessons — picking up again" in said
-    assert "Asking well: not started (5 lessons) — `/mentor learn start` again starts it" in said
+    assert "Running a short session: restarted after lesson 1 of 5; lesson 2" in said
+    assert (
+        "Asking well: not started (5 lessons) — you stopped it before its first lesson, so it "
+        "stays off" in said
+    )
     assert not any(t.startswith("Asking well") for t in titles(core, core.user("bob")))
     # Asked for again, nothing else being picked up, it starts.
     said = await core.reply(ShowLearning(core.actor("bob"), start=True))
-    assert "Asking well: 5 lessons — starting now" in said, said
+    assert "Asking well: started (5 lessons)" in said, said

@@ -78,6 +78,8 @@ async def test_the_speakers_reminders_have_no_leave_button(core: Core) -> None:
     await at(core, AT - timedelta(days=1))
     [reminder] = [m for m in dms(core, "bob") if m.plain().startswith("⏰")]
     assert "you're speaking" in reminder.plain() and reminder.actions == ()
+    # After a time in two zones, one parenthesis at a time: "UTC (16:00 Europe/Paris); you're …"
+    assert "UTC; you're speaking." in reminder.plain(), reminder.plain()
 
 
 async def test_after_leaving_no_reminders_nor_rating_prompt(core: Core) -> None:

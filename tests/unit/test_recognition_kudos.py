@@ -49,7 +49,7 @@ async def test_private_kudos_go_to_the_receiver_only(core: Core) -> None:
     assert said.startswith("Thanks sent to bob privately.")
     assert core.chat.of("post_card") == []
     [dm] = core.chat.dms(core.user("bob"))
-    assert dm == "🙌 Kudos to @bob from alice: for the pandas help"
+    assert dm == "🙌 Kudos from alice: for the pandas help"
 
 
 async def test_kudos_to_oneself_are_refused_and_earn_nothing(core: Core) -> None:

@@ -257,7 +257,7 @@ async def test_private_kudos_go_by_dm_on_discord(harness: Harness) -> None:
     token = await fake.slash("alice", "kudos", options, mentioning=("bob",))
     (reply,) = await fake.followups(token)
     assert "privately" in reply.json()["content"]
-    await dm_to(harness, "bob", "Kudos to")
+    await dm_to(harness, "bob", "Kudos from")
     assert not any(
         "Kudos" in str(m.get("content")) for m in fake.channel_messages(fake.mentoring_id)
     )
