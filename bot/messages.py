@@ -93,7 +93,7 @@ class When:
 def when(at: datetime, tz: str = "UTC", *, with_date: bool = False) -> When:
     """`at` for each reader's own zone; the fallback in `tz` (``10:20 CET``)."""
     local = at.astimezone(ZoneInfo(tz))
-    shown = f"{local:%Y-%m-%d %H:%M %Z}" if with_date else f"{local:%H:%M %Z}"
+    shown = f"{local:%a %Y-%m-%d %H:%M %Z}" if with_date else f"{local:%H:%M %Z}"
     return When(at, shown, with_date)
 
 

@@ -52,7 +52,7 @@ def render_text(t: Text) -> str:
             case When(at=at, with_date=with_date):
                 # The viewer's timezone: the machine's (or $TZ).
                 local = at.astimezone()
-                out.append(f"{local:%Y-%m-%d %H:%M %Z}" if with_date else f"{local:%H:%M %Z}")
+                out.append(f"{local:%a %Y-%m-%d %H:%M %Z}" if with_date else f"{local:%H:%M %Z}")
     return "".join(out)
 
 

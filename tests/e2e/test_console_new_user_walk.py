@@ -93,3 +93,17 @@ async def test_a_short_form_of_a_command_is_named_as_the_one_meant(
 ) -> None:
     out = await console("as alice", "/ask How do I pivot a pandas DataFrame?")
     assert "I don't understand `/ask`. Did you mean `/askmentor`?" in out.text
+
+
+def test_a_date_and_time_says_its_weekday_in_the_console_and_the_fallback() -> None:
+    """ "bob is back 2026-11-30 14:00 UTC" left the reader to work out it is a Monday."""
+    from datetime import UTC, datetime
+
+    from adapters.console.render import render_text
+    from bot.messages import text, when
+
+    monday = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+    dated = when(monday, "UTC", with_date=True)
+    assert dated.fallback == "Mon 2026-11-30 14:00 UTC"
+    assert render_text(text(dated)).startswith(f"{monday.astimezone():%a %Y-%m-%d}")
+    assert when(monday, "UTC").fallback == "14:00 UTC"

@@ -110,7 +110,7 @@ async def test_the_only_paused_mentor_is_away_in_the_singular_and_back_in_the_wo
     await core.handle(PauseMentor(core.actor("bob"), timedelta(days=2)))
     said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
     assert (
-        "The mentor for these topics is away right now (back 2026-11-25 11:00 CET); it's posted "
+        "The mentor for these topics is away right now (back Wed 2026-11-25 11:00 CET); it's posted "
         "for every mentor in the mentoring channel meanwhile."
     ) in said
     assert "bob" not in said  # nobody named
@@ -123,7 +123,7 @@ async def test_paused_mentors_are_away_until_the_first_of_them_is_back(core: Cor
     await core.handle(PauseMentor(core.actor("carol"), timedelta(days=1)))
     said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
     assert (
-        "The mentors for these topics are away right now (the first is back 2026-11-24 10:00 "
+        "The mentors for these topics are away right now (the first is back Tue 2026-11-24 10:00 "
         "UTC); it's posted for every mentor in the mentoring channel meanwhile."
     ) in said
     assert "bob" not in said and "carol" not in said

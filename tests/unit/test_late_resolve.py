@@ -217,7 +217,9 @@ async def test_writing_in_a_closed_sessions_thread_offers_the_late_resolve(core:
     await tick(core, hours=3)
     await core.handle(RecordThreadActivity(core.actor("alice"), question_id=n))
     [dm] = _told(core, "alice")
-    assert "press Resolve to mark it resolved (you can until 2026-11-24 10:30 UTC)" in dm.plain()
+    assert (
+        "press Resolve to mark it resolved (you can until Tue 2026-11-24 10:30 UTC)" in dm.plain()
+    )
     assert [(a.id, a.question_id) for a in dm.actions] == [("resolve", n)]
     # Told once, not at every message.
     await core.handle(RecordThreadActivity(core.actor("alice"), question_id=n))

@@ -193,7 +193,7 @@ async def test_learn_shows_where_you_are_and_never_sends_a_lesson_early(core: Co
     for _ in range(3):  # checking where you are, again and again, moves nothing forward
         said = await core.reply(ShowLearning(alice))
         assert "Asking well: lesson 1 of 5, its quick check not answered yet" in said, said
-        assert "lesson 2 comes by DM from 2026-11-24 10:00 UTC" in said
+        assert "lesson 2 comes by DM from Tue 2026-11-24 10:00 UTC" in said
         assert "`/mentor learn stop` ends the lessons" in said
         assert "· lesson 2 of 5" not in said
     assert len(lessons_to(core, alice.user)) == 1
@@ -209,7 +209,7 @@ async def test_learn_shows_where_you_are_and_never_sends_a_lesson_early(core: Co
     assert titles(core, alice.user)[1:] == ["Asking well · lesson 2 of 5: Give context"]
     said = await core.reply(ShowLearning(alice))
     assert "lesson 2 of 5, its quick check not answered yet" in said
-    assert "lesson 3 comes by DM from 2026-11-25 10:00 UTC" in said
+    assert "lesson 3 comes by DM from Wed 2026-11-25 10:00 UTC" in said
 
 
 async def test_learn_on_a_complete_course_says_so_and_offers_no_stop(core: Core) -> None:
@@ -293,7 +293,7 @@ async def test_learn_start_right_after_stopping_picks_up_on_the_next_lessons_day
     core.clock.advance(timedelta(hours=2))
     said = await core.reply(ShowLearning(core.actor("alice"), start=True))
     assert "restarted after lesson 1 of 5; lesson 2" in said
-    assert "lesson 2 comes by DM from 2026-11-24 10:00 UTC" in said
+    assert "lesson 2 comes by DM from Tue 2026-11-24 10:00 UTC" in said
     assert "· lesson 2 of 5" not in said
     core.clock.advance(timedelta(hours=22))
     await core.tick()
@@ -304,7 +304,7 @@ async def test_learn_schedules_a_next_lesson_that_went_missing(core: Core) -> No
     await core.ask("alice")
     core.db.tables["nudges"].clear()  # as if the lesson's nudge were lost
     said = await core.reply(ShowLearning(core.actor("alice")))
-    assert "lesson 2 comes by DM from 2026-11-24 10:00 UTC" in said
+    assert "lesson 2 comes by DM from Tue 2026-11-24 10:00 UTC" in said
     assert pending_lessons(core, core.user("alice")) == [2]
     core.clock.advance(timedelta(days=1))
     await core.tick()
@@ -536,7 +536,9 @@ async def test_the_next_lessons_time_follows_the_learners_working_hours_in_their
     await core.handle(SetMentorTimezone(core.actor("bob"), "America/New_York"))
     said = await core.reply(ShowLearning(core.actor("bob")))
     # due Tue 10:00 UTC (05:00 in New York): it comes at 09:00 there, 14:00 UTC
-    assert "lesson 2 comes by DM from 2026-11-24 14:00 UTC (09:00 America/New_York)" in said, said
+    assert "lesson 2 comes by DM from Tue 2026-11-24 14:00 UTC (09:00 America/New_York)" in said, (
+        said
+    )
     core.clock.advance(timedelta(days=1))
     await core.tick()
     assert len(lessons_to(core, core.user("bob"))) == 1
