@@ -227,8 +227,10 @@ class SlackPreparer:
             said = (event.get("text") or "").strip()
             # A resolve emoji said on its own stands for the reaction (`[claim] resolve_emoji`).
             if said and canonical_emoji(said) in emoji_set(self.config.claim.resolve_emoji):
-                card = tr.message_ref(event["channel"], event.get("thread_ts") or event["ts"])
-                return c.HandleReaction(actor, card, said, thread)
+                # On the message typed (the question is found by its thread), not on the card
+                # that heads the thread: a ✅ said there is not a reaction to the card.
+                typed = tr.message_ref(event["channel"], event["ts"])
+                return c.HandleReaction(actor, typed, said, thread)
             return c.RecordThreadActivity(actor, thread=thread)
         return None
 

@@ -376,6 +376,34 @@ async def test_a_private_answer_to_a_checkmark_typed_in_the_thread_shows_in_that
     assert said.params.get("thread_ts") == ts
 
 
+async def test_a_checkmark_the_mentor_types_in_the_thread_is_a_message_not_a_claim_to_resolve(
+    slack: SlackHarness,
+) -> None:
+    """A ✅ typed in the thread is on that message, not on the card heading the thread: the
+    mentor agreeing with something hears nothing back, and the session goes on; the same
+    reaction on the card itself is answered with whose ✅ resolves."""
+    ts = await claimed(slack)
+    await slack.event(
+        {
+            "type": "message",
+            "channel": MENTORING,
+            "user": USERS["bob"],
+            "text": "✅",
+            "ts": "1700000999.000200",
+            "thread_ts": ts,
+            "channel_type": "channel",
+        }
+    )
+    await slack.react("bob", MENTORING, ts, "white_check_mark")
+    [said] = await slack.fake.wait_for(
+        lambda: ephemerals_to(slack, "bob", "resolves #1"), what="the answer to the card's ✅"
+    )
+    assert said.params["text"].startswith("Only the asker's ✅ resolves #1")
+    assert said.params.get("thread_ts") is None  # on the card, in the channel
+    assert len(ephemerals_to(slack, "bob", "resolves #1")) == 1  # none for the typed one
+    assert await state_of(slack, 1) is QuestionState.CLAIMED
+
+
 async def test_a_private_answer_to_a_checkmark_on_a_reply_in_the_thread_shows_there(
     slack: SlackHarness,
 ) -> None:
