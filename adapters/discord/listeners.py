@@ -450,7 +450,7 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
         `PartialMessageable`: taken too (every channel of a server is cached, so it is a
         thread), and the core ignores any that is no session's. A thread discord.py holds
         whose channel is not the server's registered mentoring channel is no session's: it is
-        dropped here, before anything is stored."""
+        dropped here, before anything is stored (once the server is set up)."""
         if (
             message.guild is None
             or message.author.bot
@@ -459,8 +459,13 @@ class EventsCog(commands.Cog, name="MicromentorEvents"):
             or not isinstance(message.channel, discord.Thread | discord.PartialMessageable)
         ):
             return
-        if isinstance(message.channel, discord.Thread) and (
-            message.channel.parent_id != self.channels.get(message.guild.id, {}).get("mentoring")
+        # Only once the server is set up (its mentoring channel known): before, a session's
+        # thread is not to be told from another, and its messages keep the session going.
+        mentoring = self.channels.get(message.guild.id, {}).get("mentoring")
+        if (
+            isinstance(message.channel, discord.Thread)
+            and mentoring is not None
+            and message.channel.parent_id != mentoring
         ):
             return
         author: Any = message.author

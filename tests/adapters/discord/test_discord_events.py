@@ -266,3 +266,23 @@ async def test_a_message_in_a_thread_of_another_channel_is_not_stored(harness: H
     (activity,) = await _stored(recorded, c.RecordThreadActivity)
     assert activity.thread == thread_ref(card["id"])
     assert activity.actor.user == user_ref(fake.users["alice"]["id"])
+
+
+async def test_a_session_threads_message_before_its_server_is_set_up_is_still_stored(
+    harness: Harness,
+) -> None:
+    """Until the server's channels are known (connecting, before set-up finishes) a thread is
+    not told apart by its channel: its messages are stored as ever and the core reads them
+    by thread, so a session being talked in is not taken for quiet."""
+    fake = harness.fake
+    card = await harness.ask("alice", QUESTION)
+    await harness.claim("bob", card)
+    recorded = _recorded(harness)
+    channels = harness.adapter.events.channels
+    known = channels.pop(int(fake.guild_id))
+    try:
+        await fake.say("alice", card["id"])
+        (activity,) = await _stored(recorded, c.RecordThreadActivity)
+    finally:
+        channels[int(fake.guild_id)] = known
+    assert activity.thread == thread_ref(card["id"])
