@@ -385,7 +385,12 @@ class InteractionRunner:
         try:
             if interaction.response.is_done():
                 if self.gateway.acknowledgements.take_original(interaction.token):
-                    await interaction.edit_original_response(**kwargs)
+                    try:
+                        await interaction.edit_original_response(**kwargs)
+                    except discord.HTTPException:
+                        # Still "thinking…": a later answer on the token edits it instead.
+                        self.gateway.acknowledgements.give_back_original(interaction.token)
+                        raise
                     return
                 await interaction.followup.send(ephemeral=True, **kwargs)
                 return
