@@ -206,13 +206,15 @@ async def _not_double_booked(
     starts: datetime,
     tz: str,
     *,
+    minutes: int | None = None,
     besides: int | None = None,
     yours: bool = True,
 ) -> None:
     """A speaker gives one talk at a time: a session of theirs that would overlap this one
-    (each lasts `[lightning] minutes`) is named, and nothing is scheduled. `yours`: the one
-    asking is the speaker (else an admin moves someone's talk)."""
-    length = timedelta(minutes=ctx.config.lightning.minutes)
+    (`minutes` long: a session's own length, `[lightning] minutes` for a new one) is named, and
+    nothing is scheduled. `yours`: the one asking is the speaker (else an admin moves someone's
+    talk)."""
+    length = timedelta(minutes=minutes or ctx.config.lightning.minutes)
     for coming in await ctx.uow.lightning.upcoming(ws, ctx.clock.now()):
         if coming.speaker != speaker or coming.number == besides or coming.starts_at is None:
             continue
@@ -311,7 +313,7 @@ async def accept_lightning(cmd: AcceptLightning, ctx: Context) -> None:
         )
     title = _clean_title(cmd.title)
     starts, tz = await _start(ctx, cmd.actor, cmd)
-    await _not_double_booked(ctx, ws.ref, cmd.actor.user, starts, tz)
+    await _not_double_booked(ctx, ws.ref, cmd.actor.user, starts, tz, minutes=s.minutes)
     await ensure_person(ctx, cmd.actor)
     s = replace(
         s,
@@ -655,6 +657,7 @@ async def move_lightning(cmd: MoveLightning, ctx: Context) -> None:
             s.speaker,
             starts,
             tz,
+            minutes=s.minutes,
             besides=s.number,
             yours=s.speaker == cmd.actor.user,
         )

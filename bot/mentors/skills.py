@@ -114,9 +114,10 @@ def _renamed_note(renamed: list[tuple[str, str]]) -> Text:
 
 
 def _everyday_note(quiet: list[str]) -> Text:
-    """``“year” and “coffee” are everyday words: questions won't be matched to them unless an
-    admin adds them to the workspace's skill list. …`` (the skills kept on the profile but not read into
-    questions: everyday words the taxonomy does not list)."""
+    """``“year” and “coffee” are everyday words: questions won't be matched to them unless
+    whoever runs Micromentor adds them to its skill list. …`` (the skills kept on the profile
+    but not read into questions: everyday words the taxonomy does not list, which `[skills]` in
+    bot.toml, the operator's, can add; there is no such list per workspace)."""
     if not quiet:
         return Text()
     one = len(quiet) == 1
@@ -125,9 +126,9 @@ def _everyday_note(quiet: list[str]) -> Text:
         " is an everyday word" if one else " are everyday words",
         ": questions won't be matched to ",
         "it" if one else "them",
-        " unless an admin adds ",
+        " unless whoever runs Micromentor adds ",
         "it" if one else "them",
-        " to the workspace's skill list. ",
+        " to its skill list. ",
         "It stays" if one else "They stay",
         " on your profile for people to read (marked “not matched”); `/mentor skills` "
         "with your list without ",

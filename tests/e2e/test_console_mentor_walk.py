@@ -41,7 +41,7 @@ async def test_join_with_a_typo_and_an_everyday_word(console: ConsoleDriver) -> 
     card = out.one("only bob sees")
     assert "Skills: python, pandas, kubernetes, git, management (not matched)" in card.lines
     assert "[skills]" not in card.text
-    assert "unless an admin adds it to the workspace's skill list" in card.text
+    assert "unless whoever runs Micromentor adds it to its skill list" in card.text
 
 
 async def test_list_with_a_typo_finds_the_skill(console: ConsoleDriver) -> None:

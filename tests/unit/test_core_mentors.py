@@ -116,9 +116,10 @@ async def test_join_says_which_everyday_words_are_not_read_into_questions(core: 
         RegisterMentor(core.actor("bob"), ("python", "year", "meetings", "coffee"))
     )
     assert said.splitlines()[2] == (
-        "“year” and “coffee” are everyday words: questions won't be matched to them unless an "
-        "admin adds them to the workspace's skill list. They stay on your profile for people to "
-        "read (marked “not matched”); `/mentor skills` with your list without them takes them off."
+        "“year” and “coffee” are everyday words: questions won't be matched to them unless "
+        "whoever runs Micromentor adds them to its skill list. They stay on your profile for "
+        "people to read (marked “not matched”); `/mentor skills` with your list without them "
+        "takes them off."
     )
 
 
@@ -128,8 +129,8 @@ async def test_skills_says_which_everyday_word_is_not_read_into_questions(core: 
     assert said.splitlines()[1:3] == [
         "Skills updated.",
         "I've listed “ML” as “machine learning”. “coffee” is an everyday word: questions won't "
-        "be matched to it unless an admin adds it to the workspace's skill list. It stays on your "
-        "profile for people to read (marked “not matched”); `/mentor skills` with your list "
+        "be matched to it unless whoever runs Micromentor adds it to its skill list. It stays on "
+        "your profile for people to read (marked “not matched”); `/mentor skills` with your list "
         "without it takes it off.",
     ]
 

@@ -4,6 +4,7 @@ time: card, reminders and the end follow it; sign-ups are told in their own zone
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -254,3 +255,19 @@ async def test_a_speaker_is_not_booked_for_two_talks_at_once(core: Core) -> None
     assert said.startswith(f"Its speaker is speaking then already: lightning session #{n}, ")
     [still] = [s for s in core.db.rows("lightning") if s.title == "Joins"]
     assert still.starts_at == joins.starts_at
+
+
+async def test_a_moved_talk_is_as_long_as_it_was_announced(core: Core) -> None:
+    """A session keeps the length it was announced with (`[lightning] minutes` may have changed
+    since): moving a 5-minute talk to start 5 minutes before another of the speaker's is no
+    clash, though a new talk (15 minutes now) would be one."""
+    n = await scheduled_with_one_sign_up(core)  # bob, Wed 15:00-15:15
+    later = ProposeLightning(core.actor("bob"), "sql", LATER, "Joins")
+    assert (await core.reply(later)).startswith("Thank you!")
+    [(key, joins)] = [(k, v) for k, v in core.db.tables["lightning"].items() if v.title == "Joins"]
+    core.db.tables["lightning"][key] = replace(joins, minutes=5)  # announced when talks were 5
+    just_before = AT - timedelta(minutes=5)
+    said = await core.reply(MoveLightning(core.actor("bob"), joins.number, just_before))
+    assert said.startswith(f"Moved lightning session #{joins.number} "), said
+    clash = ProposeLightning(core.actor("bob"), "git", just_before, "Rebase")
+    assert (await core.reply(clash)).startswith("You're speaking then already: lightning session")

@@ -139,8 +139,8 @@ async def test_an_everyday_word_skill_is_explained_without_config_names(core: Co
     said = await core.reply(RegisterMentor(core.actor("bob"), ("python", "management")))
     assert "[skills]" not in said and "`[" not in said, said
     assert (
-        "“management” is an everyday word: questions won't be matched to it unless an admin "
-        "adds it to the workspace's skill list." in said
+        "“management” is an everyday word: questions won't be matched to it unless whoever "
+        "runs Micromentor adds it to its skill list." in said
     ), said
     # Kept on the profile, but not looking like a skill that finds questions.
     assert "Skills: python, management (not matched)" in said, said
