@@ -247,19 +247,22 @@ def check_timezone(name: str) -> str:
 _OFFSET = re.compile(
     r"^(?:UTC|GMT|Z)?\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.IGNORECASE
 )
-# Offsets that are not whole hours have no `Etc/` zone: a city that keeps each one.
+# Offsets that are not whole hours have no `Etc/` zone: the cities whose clock shows each one,
+# in standard time or in summer (UTC+10:30 is Adelaide in summer and Lord Howe in winter).
 _PART_HOUR_CITIES = {
-    -570: "Pacific/Marquesas",
-    -210: "America/St_Johns",
-    210: "Asia/Tehran",
-    270: "Asia/Kabul",
-    330: "Asia/Kolkata",
-    345: "Asia/Kathmandu",
-    390: "Asia/Yangon",
-    525: "Australia/Eucla",
-    570: "Australia/Darwin",
-    630: "Australia/Lord_Howe",
-    765: "Pacific/Chatham",
+    -570: ("Pacific/Marquesas",),
+    -210: ("America/St_Johns",),
+    -150: ("America/St_Johns",),
+    210: ("Asia/Tehran",),
+    270: ("Asia/Kabul",),
+    330: ("Asia/Kolkata", "Asia/Colombo"),
+    345: ("Asia/Kathmandu",),
+    390: ("Asia/Yangon",),
+    525: ("Australia/Eucla",),
+    570: ("Australia/Darwin", "Australia/Adelaide"),
+    630: ("Australia/Adelaide", "Australia/Lord_Howe"),
+    765: ("Pacific/Chatham",),
+    825: ("Pacific/Chatham",),
 }
 _DST_NOTE = "A city name like `Europe/Berlin` follows daylight saving; a fixed offset does not."
 
@@ -285,11 +288,12 @@ def _offset_advice(minutes: int) -> str:
     if minutes == 0:
         return f"For UTC itself write `UTC`. {_DST_NOTE}"
     if rest:
-        city = _PART_HOUR_CITIES.get(minutes)
-        if city is None:
-            return f"No timezone keeps {shown}. Use an IANA name like `Europe/Berlin`."
+        cities = _PART_HOUR_CITIES.get(minutes)
+        if cities is None:
+            return f"No timezone I know keeps {shown}. Use your city's IANA name, like `Europe/Berlin`."
+        named = " or ".join(f"`{c}`" for c in cities)
         return (
-            f"There is no fixed zone for {shown}: use the city whose clock you keep, e.g. `{city}`."
+            f"There is no fixed zone for {shown}: use the city whose clock you keep, e.g. {named}."
         )
     if not -12 * 60 <= minutes <= 14 * 60:
         return f"No timezone keeps {shown}. Use an IANA name like `Europe/Berlin`."

@@ -261,7 +261,7 @@ async def test_a_moved_talk_is_as_long_as_it_was_announced(core: Core) -> None:
     """A session keeps the length it was announced with (`[lightning] minutes` may have changed
     since): moving a 5-minute talk to start 5 minutes before another of the speaker's is no
     clash, though a new talk (15 minutes now) would be one."""
-    n = await scheduled_with_one_sign_up(core)  # bob, Wed 15:00-15:15
+    await scheduled_with_one_sign_up(core)  # bob, Wed 15:00-15:15
     later = ProposeLightning(core.actor("bob"), "sql", LATER, "Joins")
     assert (await core.reply(later)).startswith("Thank you!")
     [(key, joins)] = [(k, v) for k, v in core.db.tables["lightning"].items() if v.title == "Joins"]

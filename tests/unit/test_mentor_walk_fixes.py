@@ -53,13 +53,26 @@ def test_an_offset_west_of_utc_suggests_the_etc_zone_with_the_posix_sign(typed: 
 
 
 @pytest.mark.parametrize(
-    ("typed", "city"), [("UTC+05:30", "Asia/Kolkata"), ("+0545", "Asia/Kathmandu")]
+    ("typed", "city"),
+    [
+        ("UTC+05:30", "Asia/Kolkata"),
+        ("+0545", "Asia/Kathmandu"),
+        # Offsets some cities keep only in summer: still a city, never "no timezone keeps it".
+        ("-2:30", "America/St_Johns"),
+        ("+13:45", "Pacific/Chatham"),
+        ("+10:30", "Australia/Adelaide"),
+    ],
 )
 def test_a_part_hour_offset_has_no_etc_zone_and_suggests_a_city(typed: str, city: str) -> None:
     with pytest.raises(HoursError) as e:
         check_timezone(typed)
     assert "no fixed zone" in str(e.value) and f"`{city}`" in str(e.value)
     assert "Etc/" not in str(e.value)
+
+
+def test_a_part_hour_offset_no_city_keeps_says_to_use_the_citys_name() -> None:
+    with pytest.raises(HoursError, match=r"No timezone I know keeps UTC\+4:15\. Use your city"):
+        check_timezone("+4:15")
 
 
 def test_an_iana_etc_name_typed_as_such_stays_valid_as_iana_defines_it() -> None:
