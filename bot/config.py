@@ -273,7 +273,7 @@ class SessionSection(_Section):
     extend_minutes: Annotated[int, Field(ge=1, le=240)] = 10
     max_extensions: Annotated[int, Field(ge=0, le=20)] = 3
     wrap_up_grace_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
-    stale_after_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    stale_after_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
     # A video call link for session intros and lightning reminders (empty: none).
     call_link: str = ""
 

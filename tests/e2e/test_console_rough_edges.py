@@ -57,7 +57,9 @@ async def test_a_session_still_talking_when_every_extension_is_used_says_so(
 async def test_the_stale_thread_check_moves_with_an_extension(
     configured: ConsoleFactory,
 ) -> None:
-    console = await configured(session={"timebox_minutes": 20, "extend_minutes": 30})
+    console = await configured(
+        session={"timebox_minutes": 20, "extend_minutes": 30, "stale_after_minutes": 15}
+    )
     await session(console)
     await console("as alice", "click extend 1")  # ends at 10:50 now
     out = await console("clock +15m")

@@ -60,19 +60,20 @@ async def test_asking_schedules_the_whole_ladder_at_fixed_times(core: Core) -> N
     ]
 
 
-async def test_claim_cancels_the_ladder_and_schedules_wrap_up_and_stale_check() -> None:
-    core = await start_core(Config.model_validate({"session": {"timebox_minutes": 30}}))
-    await core.join("bob", "python", "pandas")
+async def test_claim_cancels_the_ladder_and_schedules_wrap_up_and_stale_check(core: Core) -> None:
     n = await core.claimed()
     assert [(x.kind, x.due_at) for x in pending(core, n)] == [
-        (NudgeKind.STALE, START + timedelta(minutes=15)),
-        (NudgeKind.WRAP_UP, START + timedelta(minutes=30)),
+        (NudgeKind.STALE, START + timedelta(minutes=10)),
+        (NudgeKind.WRAP_UP, START + timedelta(minutes=20)),
     ]
 
 
-async def test_a_claim_schedules_no_stale_check_just_before_the_wrap_up(core: Core) -> None:
-    """The defaults: quiet after 15 min of a 20-min session is 5 min before time's up, less
-    than half the quiet period: the wrap-up alone asks."""
+async def test_a_claim_schedules_no_stale_check_just_before_the_wrap_up() -> None:
+    """Quiet after 15 min of a 20-min session is 5 min before time's up, less than half the
+    quiet period: the wrap-up alone asks."""
+    config = {"session": {"timebox_minutes": 20, "stale_after_minutes": 15}}
+    core = await start_core(Config.model_validate(config))
+    await core.join("bob", "python", "pandas")
     n = await core.claimed()
     assert [(x.kind, x.due_at) for x in pending(core, n)] == [
         (NudgeKind.WRAP_UP, START + timedelta(minutes=20)),

@@ -325,18 +325,35 @@ async def test_the_quiet_thread_nudge_mentions_nobody_forgotten(half_hour: Core)
     )
 
 
-async def test_a_quiet_thread_close_to_its_wrap_up_hears_only_the_wrap_up(core: Core) -> None:
-    """With the defaults (20-min sessions, quiet after 15) a check at 15 min would ask what the
-    wrap-up asks 5 min later: the wrap-up alone speaks. Activity that would move the check
-    past half the quiet period before the end does not bring it back either."""
+async def test_a_quiet_thread_close_to_its_wrap_up_hears_only_the_wrap_up() -> None:
+    """Quiet after 15 min of a 20-min session: a check then would ask what the wrap-up asks 5
+    min later, so the wrap-up alone speaks; after an extension to 30 min, a check at 35 would
+    come after it, so none comes either. (Each minute is swept, as the scheduler does.)"""
+    config = {"session": {"timebox_minutes": 20, "stale_after_minutes": 15}}
+    core = await start_core(Config.model_validate(config))
+    await core.join("bob", "python", "pandas")
     n = await core.claimed()
-    await tick(core, minutes=19)
+    for _ in range(19):
+        await tick(core, minutes=1)
     assert not any("quiet for a while" in m for m in core.chat.in_thread(n))
     await tick(core, minutes=1)
     assert sum("time's up" in m for m in core.chat.in_thread(n)) == 1
     await core.reply(ExtendTimebox(core.actor("alice"), n))  # ends at 30: quiet check at 35 is past
-    await tick(core, minutes=12)
+    for _ in range(12):
+        await tick(core, minutes=1)
     assert not any("quiet for a while" in m for m in core.chat.in_thread(n))
+
+
+async def test_with_the_defaults_a_quiet_thread_is_checked_halfway_through() -> None:
+    """The shipped `[session]`: a 20-minute session quiet for 10 minutes hears it then, 10
+    minutes before its wrap-up."""
+    core = await start_core()
+    await core.join("bob", "python", "pandas")
+    n = await core.claimed()
+    await tick(core, minutes=9)
+    assert not any("quiet for a while" in m for m in core.chat.in_thread(n))
+    await tick(core, minutes=1)
+    assert sum("quiet for a while" in m for m in core.chat.in_thread(n)) == 1
 
 
 async def test_a_session_extended_far_enough_is_checked_again_when_quiet() -> None:
@@ -351,7 +368,8 @@ async def test_a_session_extended_far_enough_is_checked_again_when_quiet() -> No
 
 
 async def test_activity_moves_the_stale_check_to_when_the_thread_went_quiet() -> None:
-    core = await start_core(Config.model_validate({"session": {"timebox_minutes": 60}}))
+    config = {"session": {"timebox_minutes": 60, "stale_after_minutes": 15}}
+    core = await start_core(Config.model_validate(config))
     n = await core.claimed()
     await tick(core, minutes=10)
     await core.handle(RecordThreadActivity(core.actor("alice"), question_id=n))
