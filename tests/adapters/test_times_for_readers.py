@@ -24,7 +24,7 @@ def test_slack_shows_each_reader_their_own_time() -> None:
 
 def test_slack_dates_carry_the_day_too() -> None:
     rendered = slack_text(text(when(ENDS, "UTC", with_date=True)))
-    assert rendered == f"<!date^{EPOCH}^{{date_short_pretty}} {{time}}|2026-11-23 10:20 UTC>"
+    assert rendered == f"<!date^{EPOCH}^{{date_short_pretty}} {{time}}|Mon 2026-11-23 10:20 UTC>"
 
 
 def test_discord_shows_each_reader_their_own_time() -> None:

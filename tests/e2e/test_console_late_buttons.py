@@ -52,7 +52,8 @@ async def test_a_mistyped_click_stops_listing_the_late_resolve_a_day_after_it_cl
 async def test_a_mistyped_click_lists_what_an_admin_may_press(console: ConsoleDriver) -> None:
     await console("as bob", "/mentor join python, pandas", "as alice", ASK, "as admin")
     assert await told(console, "admin", "click clam 1") == (
-        NO_CLAM + "click claim 1 (Claim) · click notmine 1 (Not my area) · "
+        "Sorry, there's no `clam` button on 1. Did you mean `click claim 1`? What you can press "
+        "there now: click claim 1 (Claim) · click notmine 1 (Not my area) · "
         "click cancel 1 (Cancel (asker))."
     )
     await console("as bob", "react ✋ 1", "as admin")
