@@ -193,8 +193,10 @@ async def test_the_mentors_or_a_bystanders_tick_on_the_card_does_not_resolve(cor
     n = await core.claimed()
     card = core.question(n).card
     assert card is not None
+    # Not silently: the intro says the asker's ✅ resolves, so they are told whose it takes.
     for name in ("bob", "zed"):
-        assert await core.reply(HandleReaction(core.actor(name), card, "white_check_mark")) == ""
+        said = await core.reply(HandleReaction(core.actor(name), card, "white_check_mark"))
+        assert said.startswith(f"Only the asker's ✅ resolves #{n}"), said
     assert core.question(n).state is QuestionState.CLAIMED
 
 
