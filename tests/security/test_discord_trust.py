@@ -36,7 +36,10 @@ async def answer(fake: TwoGuilds, token: str) -> str:
     def told(r: Recorded) -> bool:
         if r.path.endswith(f"/{token}/callback"):
             return bool((r.json().get("data") or {}).get("content"))
-        return re.fullmatch(rf"/webhooks/\d+/{token}", r.path) is not None
+        # The first answer after "thinking…" edits it (PATCH …/messages/@original); later ones
+        # are follow-ups (POST).
+        answered = re.fullmatch(rf"/webhooks/\d+/{token}(/messages/@original)?", r.path)
+        return answered is not None and r.method in ("POST", "PATCH")
 
     (r,) = await fake.wait_for(told)
     body = r.json()
