@@ -19,5 +19,9 @@ async def test_askmentor_mine_shows_your_open_questions(harness: Harness) -> Non
     body = reply.json()
     assert harness.fake.is_ephemeral(reply)
     said = json.dumps(body, ensure_ascii=False)
-    assert "Your open questions" in said and "#1 (you asked anonymously, open)" in said and QUESTION in said
+    assert (
+        "Your open questions" in said
+        and "#1 (you asked anonymously, open)" in said
+        and QUESTION in said
+    )
     assert "a bit short" not in said
