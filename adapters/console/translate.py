@@ -245,15 +245,22 @@ def _not_understood(word: str) -> ParseError:
     return ParseError(f"I don't understand `{word}`.{guess}")
 
 
-# The buttons a typo of one may have meant, when nothing with buttons on its number was printed.
-_BUTTONS = (
+# The buttons there are, as "Buttons: ..." lists them when nothing with buttons on a number was
+# printed; the plain names among them are what a typo of one may have meant.
+_CARD_BUTTONS = (
     "claim",
     "release",
     "resolve",
     "extend",
     "cancel",
     "notmine",
+    "accept",
+    "decline",
+    "rate:1..rate:5",
+    "clarity:1..clarity:5",
+    "topic:<name>",
     "share",
+    "faq",
     "post",
     "edit",
     "answered",
@@ -261,10 +268,11 @@ _BUTTONS = (
     "faqupdate",
     "faqretire",
     "faqunquote",
-    "join",
-    "leave",
-    "notnow",
+    "mentee:<option>",
+    "mentor:<option>",
 )
+_LIGHTNING_BUTTONS = ("join", "leave", "notnow", "lrate:1..lrate:5")
+_BUTTONS = tuple(b for b in _CARD_BUTTONS + _LIGHTNING_BUTTONS if ":" not in b)
 
 
 def _a_topic(action: str) -> bool:
@@ -309,10 +317,8 @@ def _click(
     meant = f" Did you mean `click {near[0]} {n}`?" if near and near[0] != action else ""
     if printed is None:  # nothing with buttons was printed on n here: what buttons there are
         return ParseError(
-            f"There's no `{action}` button.{meant} Buttons: claim, release, resolve, extend, "
-            "cancel, notmine, rate:1..rate:5, clarity:1..clarity:5, topic:<name>, share, faq, "
-            "post, edit, answered, faqok, faqupdate, faqretire, faqunquote, mentee:<option>, "
-            "mentor:<option>; on a lightning session: join, leave, notnow, lrate:1..lrate:5."
+            f"There's no `{action}` button.{meant} Buttons: {', '.join(_CARD_BUTTONS)}; "
+            f"on a lightning session: {', '.join(_LIGHTNING_BUTTONS)}."
         )
     if not printed:
         return ParseError(

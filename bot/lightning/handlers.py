@@ -209,13 +209,16 @@ async def _not_double_booked(
     minutes: int | None = None,
     besides: int | None = None,
     yours: bool = True,
+    upcoming: Sequence[Lightning] | None = None,
 ) -> None:
     """A speaker gives one talk at a time: a session of theirs that would overlap this one
     (`minutes` long: a session's own length, `[lightning] minutes` for a new one) is named, and
     nothing is scheduled. `yours`: the one asking is the speaker (else an admin moves someone's
-    talk)."""
+    talk). `upcoming`: the workspace's upcoming sessions, when the caller has read them."""
     length = timedelta(minutes=minutes or ctx.config.lightning.minutes)
-    for coming in await ctx.uow.lightning.upcoming(ws, ctx.clock.now()):
+    if upcoming is None:
+        upcoming = await ctx.uow.lightning.upcoming(ws, ctx.clock.now())
+    for coming in upcoming:
         if coming.speaker != speaker or coming.number == besides or coming.starts_at is None:
             continue
         theirs = timedelta(minutes=coming.minutes)
@@ -258,7 +261,8 @@ async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
     topic = canon or topic.lower()
     title = _clean_title(cmd.title)
     starts, tz = await _start(ctx, cmd.actor, cmd)
-    for coming in await ctx.uow.lightning.upcoming(ws.ref, ctx.clock.now()):
+    upcoming = await ctx.uow.lightning.upcoming(ws.ref, ctx.clock.now())
+    for coming in upcoming:
         same = (coming.speaker, coming.topic, coming.starts_at, coming.title)
         if same == (cmd.actor.user, topic, starts, title):
             # The same talk sent twice (a retyped command): one session, not two cards.
@@ -270,7 +274,7 @@ async def propose_lightning(cmd: ProposeLightning, ctx: Context) -> None:
                     f"`/lightning move {coming.number} <YYYY-MM-DD HH:MM>` changes its time.",
                 )
             )
-    await _not_double_booked(ctx, ws.ref, cmd.actor.user, starts, tz)
+    await _not_double_booked(ctx, ws.ref, cmd.actor.user, starts, tz, upcoming=upcoming)
     await ensure_person(ctx, cmd.actor)
     s = await ctx.uow.lightning.add(
         Lightning(

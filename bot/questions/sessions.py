@@ -416,9 +416,8 @@ async def handle_reaction(cmd: HandleReaction, ctx: Context) -> None:
             f"Only the asker's {shown_emoji(cfg.resolve_emoji)} resolves #{q.number}"
             + ("; press Resolve in its thread if you're done." if mine else ".")
         )
-        if mine:
-            await ctx.uow.questions.touch(q.pk, ctx.clock.now())
-        return
+        if not mine:
+            return  # the mentor's goes on: activity, as in the thread
     if q.state is QuestionState.OPEN:
         if cmd.actor.user == q.asker:
             ctx.reply(

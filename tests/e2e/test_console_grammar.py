@@ -112,6 +112,23 @@ async def test_bad_input_gets_a_message_saying_what_to_type(
     assert "Traceback" not in out.text
 
 
+def test_every_button_the_console_lists_is_one_a_click_presses() -> None:
+    from adapters.console import translate
+    from bot.commands import Actor, button_command
+    from bot.refs import UserRef, WorkspaceRef
+
+    actor = Actor(UserRef("console", "alice"), "alice", WorkspaceRef("console", "local"))
+    forms = {"comment", "teach", "faq"}  # a line of their own in the console
+    example = {"rate:1..rate:5": "rate:5", "clarity:1..clarity:5": "clarity:5"}
+    example |= {"topic:<name>": "topic:git", "lrate:1..lrate:5": "lrate:5"}
+    example |= {"mentee:<option>": "mentee:1", "mentor:<option>": "mentor:1"}
+    listed = translate._CARD_BUTTONS + translate._LIGHTNING_BUTTONS
+    dead = [b for b in listed if b not in forms and not button_command(actor, example.get(b, b), 1)]
+    assert dead == []
+    said = translate._click(actor, "dance", 1, lambda n, action: None)
+    assert all(b in str(said) for b in listed)
+
+
 async def test_a_reaction_to_a_missing_question_says_what_the_bot_says_of_it_elsewhere(
     console: ConsoleDriver,
 ) -> None:
