@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.refs import Ref, UserRef
 
@@ -26,11 +26,14 @@ __all__ = [
     "When",
     "custom_id_workspace",
     "filled",
+    "in_zone",
+    "known_zone",
     "lines",
     "parse_custom_id",
     "shortened",
     "text",
     "when",
+    "when_text",
 ]
 
 
@@ -95,6 +98,35 @@ def when(at: datetime, tz: str = "UTC", *, with_date: bool = False) -> When:
     local = at.astimezone(ZoneInfo(tz))
     shown = f"{local:%a %Y-%m-%d %H:%M %Z}" if with_date else f"{local:%H:%M %Z}"
     return When(at, shown, with_date)
+
+
+def known_zone(name: str | None) -> ZoneInfo | None:
+    """The zone named `name`; None for none or an unknown name."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def when_text(when: datetime, tz: str | None) -> str:
+    """A time as every reader sees it: UTC, plus the reader's own zone when it is known and
+    not UTC (``Tue 2026-12-01 14:00 UTC (15:00 Europe/Berlin)``): lightning sessions', pauses'
+    and lessons' times, so a per-reader rendering can replace it in one place."""
+    utc = when.astimezone(UTC)
+    return f"{utc:%a %Y-%m-%d %H:%M} UTC{in_zone(when, tz)}"
+
+
+def in_zone(when: datetime, tz: str | None) -> str:
+    """What follows a UTC time for a reader whose zone is known and not UTC: `` (15:00
+    Europe/Berlin)``, with the weekday when the local day differs; "" otherwise."""
+    zone = known_zone(tz)
+    if zone is None or tz == "UTC":
+        return ""
+    local = when.astimezone(zone)
+    day = "" if local.date() == when.astimezone(UTC).date() else f"{local:%a} "
+    return f" ({day}{local:%H:%M} {tz})"
 
 
 Span = Plain | Bold | UserText | Mention | Link | Jump | When

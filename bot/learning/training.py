@@ -14,9 +14,9 @@ from bot.domain import Nudge, NudgeKind
 from bot.learning.commands import AnswerCheck, LessonUnreachable, ShowLearning, StopLearning
 from bot.learning.courses import COMPLETE, Course, course, lesson_message, quoted
 from bot.learning.model import Enrollment, Track
-from bot.lightning.times import in_zone, reader_timezone
+from bot.lightning.times import reader_timezone
 from bot.messagebus import Context, Refusal
-from bot.messages import Bold, ChatMessage, Text, lines, text, when
+from bot.messages import Bold, ChatMessage, Text, in_zone, lines, text, when
 from bot.nudges.quiet_hours import wait_for_working_hours, working_hours
 from bot.refs import UserRef, WorkspaceRef
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.lightning.model import Lightning, LightningState, Rsvp
-from bot.lightning.times import day_word, when_text
-from bot.messages import Action, Bold, ChatMessage, Link, Text, UserText, lines, text
+from bot.lightning.times import day_word
+from bot.messages import Action, Bold, ChatMessage, Link, Text, UserText, lines, text, when_text
 from bot.ports import UnitOfWork
 from bot.recognition.model import FORGOTTEN_NAME
 

@@ -25,9 +25,9 @@ from bot.lightning.commands import (
 )
 from bot.lightning.model import Lightning, LightningState, Rsvp
 from bot.lightning.proposals import invite_next_mentors
-from bot.lightning.times import actor_timezone, day_before, reader_timezone, to_utc, when_text
+from bot.lightning.times import actor_timezone, day_before, reader_timezone, to_utc
 from bot.messagebus import Context, Refusal
-from bot.messages import Bold, ChatMessage, Text, UserText, lines, text
+from bot.messages import Bold, ChatMessage, Text, UserText, lines, text, when_text
 from bot.recognition.badges import review_badges
 from bot.recognition.points import award_points
 from bot.refs import UserRef, WorkspaceRef

@@ -4,50 +4,20 @@ someone typed is in."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import Actor
 from bot.hours import first_instant_at
 from bot.messagebus import Context
+from bot.messages import known_zone as _zone
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
     "actor_timezone",
     "day_before",
     "day_word",
-    "in_zone",
     "reader_timezone",
     "to_utc",
-    "when_text",
 ]
-
-
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def when_text(when: datetime, tz: str | None) -> str:
-    """A time as every reader sees it: UTC, plus the reader's own zone when it is known and
-    not UTC (``Tue 2026-12-01 14:00 UTC (15:00 Europe/Berlin)``). Every lightning time the bot
-    shows goes through here, so a per-reader rendering can replace it in one place."""
-    utc = when.astimezone(UTC)
-    return f"{utc:%a %Y-%m-%d %H:%M} UTC{in_zone(when, tz)}"
-
-
-def in_zone(when: datetime, tz: str | None) -> str:
-    """What follows a UTC time for a reader whose zone is known and not UTC: `` (15:00
-    Europe/Berlin)``, with the weekday when the local day differs; "" otherwise."""
-    zone = _zone(tz)
-    if zone is None or tz == "UTC":
-        return ""
-    local = when.astimezone(zone)
-    day = "" if local.date() == when.astimezone(UTC).date() else f"{local:%a} "
-    return f" ({day}{local:%H:%M} {tz})"
 
 
 def day_word(when: datetime, now: datetime, tz: str | None) -> str:

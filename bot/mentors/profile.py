@@ -22,11 +22,10 @@ from bot.commands import (
 from bot.domain import MentorProfile, Nudge, NudgeKind, QuestionState
 from bot.events import MentorPaused, MentorRegistered, MentorResumed
 from bot.hours import HoursError, WeeklyHours, check_timezone
-from bot.lightning.times import when_text
 from bot.mentors.career import clean_region, parse_stage, stage_problem
 from bot.mentors.skills import read_skills
 from bot.messagebus import Context, Refusal
-from bot.messages import Bold, ChatMessage, Text, UserText, text
+from bot.messages import Bold, ChatMessage, Text, UserText, text, when_text
 from bot.recognition.profile import recognition_fields
 from bot.textcommands import MENTOR_ABOUT_USAGE
 from bot.wording import plural

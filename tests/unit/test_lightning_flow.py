@@ -20,8 +20,7 @@ from bot.lightning.commands import (
     RateLightning,
 )
 from bot.lightning.model import LightningState
-from bot.lightning.times import when_text
-from bot.messages import Bold, ChatMessage, UserText
+from bot.messages import Bold, ChatMessage, UserText, when_text
 from tests.unit.core_harness import MENTORING, QUESTION, START, Core, start_core
 
 CALL = "https://meet.example.com/lightning"
