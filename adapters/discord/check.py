@@ -11,15 +11,15 @@ import aiohttp
 import discord
 from discord.http import Route
 
+from adapters.discord.permissions import INVITE_PERMISSIONS, NAMES
 from adapters.discord.startup import PRIVILEGED_INTENT_OFF, DiscordSettings
 from bot.config import Config
 from bot.platforms import NOTE
 
 __all__ = ["INVITE_PERMISSIONS", "check_discord"]
 
-# README's invite link: View Channels, Send Messages, Send Messages in Threads, Create Public and
-# Private Threads, Embed Links, Attach Files, Read Message History and Add Reactions.
-INVITE_PERMISSIONS = discord.Permissions(377957239872)
+# README's invite link (377957239872): every permission the bot may need, from
+# adapters.discord.permissions (re-exported here).
 _LISTED = 200  # GET /users/@me/guilds gives at most 200 a page; more is no first install
 
 
@@ -92,8 +92,10 @@ def _server_problems(servers: list[Any], *, application_id: int | None) -> list[
 
 
 def _label(permission: str) -> str:
-    """discord.py's attribute name as Discord's settings say it: `send_messages_in_threads` →
-    "Send Messages in Threads"; `read_messages` (View Channel's old name) → "View Channels"."""
+    """discord.py's attribute name as a role's settings say it: `send_messages_in_threads` →
+    "Send Messages in Threads"; `read_messages` (View Channel's old name) → "View Channels" (a
+    channel's settings say "View Channel")."""
     if permission in ("read_messages", "view_channel"):
         return "View Channels"
-    return " ".join(w if w == "in" else w.capitalize() for w in permission.split("_"))
+    generic = " ".join(w if w == "in" else w.capitalize() for w in permission.split("_"))
+    return NAMES.get(permission, generic)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import discord
 
+from adapters.discord.permissions import sentence
 from adapters.discord.ratelimits import retry_after_seconds
 from bot.ports import DeliveryRefused, RetryAfter, Unavailable
 
@@ -44,23 +45,26 @@ MISSING_ACCESS = 50001  # on a DM: the user shares no server with the bot any mo
 FORBIDDEN = {MISSING_ACCESS: "missing access", 50013: "missing permissions"}
 ARCHIVED_THREAD = 50083
 
-# What the bot tried, as the operator reads it, and the permissions that takes (Discord's names).
+# What the bot tried, as the operator reads it.
 POST = "post in a channel"
 EDIT = "edit its card"
 PUBLIC_THREAD = "open a session thread"
 PRIVATE_THREAD = "open a private session thread"
 THREAD_POST = "post in a session thread"
 ADD_MEMBERS = "add the asker and mentor to a private session thread"
-_PERMISSIONS = {
-    POST: "View Channel, Send Messages, Embed Links and Attach Files",
-    EDIT: "View Channel",
-    PUBLIC_THREAD: "Create Public Threads and Send Messages in Threads",
-    PRIVATE_THREAD: "Create Private Threads and Send Messages in Threads",
-    THREAD_POST: "Send Messages in Threads",
+# The permissions each takes, by discord.py's attribute (all in adapters.discord.permissions, so
+# in the invite link); `_PERMISSIONS` says them with Discord's names, for the operator.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    POST: ("view_channel", "send_messages", "embed_links", "attach_files"),
+    EDIT: ("view_channel",),
+    PUBLIC_THREAD: ("create_public_threads", "send_messages_in_threads"),
+    PRIVATE_THREAD: ("create_private_threads", "send_messages_in_threads"),
+    THREAD_POST: ("send_messages_in_threads",),
     # The thread is invitable until they are in, so a non-moderator may add them: it takes
     # what Add Thread Member takes ("the ability to send messages in the thread").
-    ADD_MEMBERS: "View Channel and Send Messages in Threads",
+    ADD_MEMBERS: ("view_channel", "send_messages_in_threads"),
 }
+_PERMISSIONS = {action: sentence(*permissions) for action, permissions in _NEEDS.items()}
 
 
 class MissingPermission(DeliveryRefused):

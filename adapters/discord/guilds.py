@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import discord
 
+from adapters.discord.permissions import named
 from adapters.discord.translate import channel_ref, workspace_ref
 from bot.commands import RegisterWorkspace
 from bot.config import Config
@@ -70,17 +71,18 @@ class RegisteredGuild:
 
 
 # What the bot does in a configured channel (`channel_needs`), as Discord's channel settings
-# name the permissions each takes: discord.py's attribute -> Discord's name.
-_VIEW = {"view_channel": "View Channel"}
-_POST = {"send_messages": "Send Messages", "embed_links": "Embed Links"}  # cards, digests: embeds
-_MENTORING = {
-    "add_reactions": "Add Reactions",  # the claim emoji under each card
-    "read_message_history": "Read Message History",  # reacting to, and threads from, its cards
-    "send_messages_in_threads": "Send Messages in Threads",  # the session threads
-}
-_PUBLIC_THREADS = {"create_public_threads": "Create Public Threads"}
-_PRIVATE_THREADS = {"create_private_threads": "Create Private Threads"}
-_ATTACH = {"attach_files": "Attach Files"}  # the digest's chart
+# name the permissions each takes: discord.py's attribute -> Discord's name (all from
+# adapters.discord.permissions, so all in the invite link).
+_VIEW = named("view_channel")
+_POST = named("send_messages", "embed_links")  # cards, digests: embeds
+_MENTORING = named(
+    "add_reactions",  # the claim emoji under each card
+    "read_message_history",  # reacting to, and threads from, its cards
+    "send_messages_in_threads",  # the session threads
+)
+_PUBLIC_THREADS = named("create_public_threads")
+_PRIVATE_THREADS = named("create_private_threads")
+_ATTACH = named("attach_files")  # the digest's chart
 # What goes wrong without them, for the operator.
 _EFFECT = {
     "mentoring": "question cards, claims and session threads there fail",
