@@ -70,7 +70,7 @@ class OfflineClassifier:
         matches = find_topics(read, self.taxonomy, threshold=self.threshold)
         matches = _passing_as_loose(matches, read.tokens, self.taxonomy)
         matches = _roles_as_loose(matches, self.situations.roles_at(text))
-        matches = _backstory_as_loose(matches, asked_sentence(text))
+        matches = _backstory_as_loose(matches, asked_sentence(text), self.taxonomy)
         # Only the setting of another named topic ("from marketing", "behind an api"): a guess.
         matches = [replace(m, sure=False) if m.setting else m for m in matches]
         named = list(dict.fromkeys(m.skill for m in matches if m.sure))
@@ -84,16 +84,25 @@ class OfflineClassifier:
 
 
 def _backstory_as_loose(
-    matches: list[TopicMatch], asked: tuple[int, int] | None
+    matches: list[TopicMatch], asked: tuple[int, int] | None, taxonomy: Taxonomy
 ) -> list[TopicMatch]:
     """`matches`, a topic named only in the story a long question tells before what it asks
     (`asked_sentence`) made loose: "i got promoted three months ago … what should i say to him"
-    is no question about promotions. A topic the asking sentence names stays named."""
+    is no question about promotions. A topic the asking sentence names stays named; when it
+    names none, a technical topic of the story stays named too: it is the setting of what is
+    asked ("my pandas groupby runs out of memory … how can i group across chunks?")."""
     if asked is None:
         return matches
     first, end = asked
     in_question = {m.skill for m in matches if first <= m.position < end}
-    return [replace(m, sure=False) if m.sure and m.skill not in in_question else m for m in matches]
+    setting = not in_question
+
+    def loose(m: TopicMatch) -> bool:
+        if not m.sure or m.skill in in_question:
+            return False
+        return not (setting and taxonomy.technical(m.skill))
+
+    return [replace(m, sure=False) if loose(m) else m for m in matches]
 
 
 def _passing_as_loose(

@@ -43,6 +43,23 @@ def test_a_topic_named_only_in_the_story_is_loose(taxonomy: Taxonomy) -> None:
     }
 
 
+def test_a_technical_topic_the_story_names_leads_when_the_asking_sentence_names_none(
+    taxonomy: Taxonomy,
+) -> None:
+    # The story is the question's setting: "how can i group and sum" is about pandas.
+    story = (
+        "My pandas groupby on a 5 GB CSV runs out of memory on my laptop. I tried "
+        "chunksize=100000 but then I can't group across chunks. How can I group and sum "
+        "across chunks?"
+    )
+    named = {g.skill for g in OfflineClassifier(taxonomy).guesses(story) if g.how == "named"}
+    assert "pandas" in named
+    # the asking sentence names another topic: the story's stays loose
+    other = story.replace("How can I group and sum across chunks?", "How do I learn sql fast?")
+    named = {g.skill for g in OfflineClassifier(taxonomy).guesses(other) if g.how == "named"}
+    assert "pandas" not in named and "sql" in named
+
+
 def test_a_situation_met_only_in_the_story_is_less_sure() -> None:
     book = SituationBook(
         {"money": ["budget"], "speak": ["talk"]},
