@@ -24,7 +24,14 @@ from adapters.slack.errors import (
     rate_limited,
     reaching,
 )
-from adapters.slack.render import blocks_for, fallback_text, home_view, permalink_for, text_only
+from adapters.slack.render import (
+    blocks_for,
+    fallback_text,
+    home_text_view,
+    home_view,
+    permalink_for,
+    text_only,
+)
 from adapters.slack.thread_memory import ThreadMemory
 from adapters.slack.translate import message_ref, reacted_message, split_ref, thread_ref
 from bot.flow.outbox import ReplyTo
@@ -65,6 +72,20 @@ RESPONSE_URL_LIFETIME = timedelta(minutes=29)
 _BAD_CONTENT = frozenset(
     {"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long", "msg_too_long"}
 )
+
+
+def _refused_blocks(e: SlackApiError) -> bool:
+    """Whether Slack refused a call for its blocks: a `_BAD_CONTENT` error, or (as views.*
+    answer) ``invalid_arguments`` naming a block (``[ERROR] must be less than 3001 characters
+    [json-pointer:/view/blocks/3/text/text]``)."""
+    code = api_error(e)
+    if code in _BAD_CONTENT:
+        return True
+    data = e.response.data
+    if code != "invalid_arguments" or not isinstance(data, dict):
+        return False
+    said = (data.get("response_metadata") or {}).get("messages") or []
+    return any("/blocks" in str(m) for m in said)
 
 
 def _warn_restricted(e: SlackApiError, channel: str) -> None:
@@ -502,6 +523,28 @@ class SlackGateway:
             log.info("ephemeral not possible (%s); sending a DM instead", api_error(e))
             await self.send_dm(user, message, key=key, retry=retry)
 
+    async def _publish_home(self, user_id: str, message: ChatMessage) -> None:
+        """views.publish of the App Home tab; when Slack refuses its blocks, published once
+        more as one section of the message's text (`render.home_text_view`) rather than left
+        as it was. Other errors, and a second refusal, are raised classified."""
+        try:
+            await self.client.views_publish(
+                user_id=user_id, view=home_view(message, permalink=self.permalink)
+            )
+            return
+        except SlackApiError as e:
+            if not _refused_blocks(e):
+                raise classify(e) from None
+            log.warning(
+                "Slack refused the Home tab (%s); publishing it as text alone", api_error(e)
+            )
+        try:
+            await self.client.views_publish(
+                user_id=user_id, view=home_text_view(message, permalink=self.permalink)
+            )
+        except SlackApiError as e:
+            raise classify(e) from None
+
     @reaching
     async def reply(
         self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
@@ -510,12 +553,7 @@ class SlackGateway:
         from (a response_url's answer would show at the channel's root), else the command's
         response_url (valid 30 minutes), else ephemeral in the channel, else a DM."""
         if to.surface == "home":
-            try:
-                await self.client.views_publish(
-                    user_id=to.user.id, view=home_view(message, permalink=self.permalink)
-                )
-            except SlackApiError as e:
-                raise classify(e) from None
+            await self._publish_home(to.user.id, message)
             return
         reacted = reacted_message(to)
         if reacted is not None and to.channel is not None:

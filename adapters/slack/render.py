@@ -40,6 +40,7 @@ __all__ = [
     "escape_user_text",
     "fallback_text",
     "faq_modal",
+    "home_text_view",
     "home_view",
     "join_modal",
     "lightning_modal",
@@ -110,40 +111,97 @@ def permalink_for(ref: Ref, *, workspace_url: str) -> str | None:
     return f"{base}/archives/{channel}/p{ts.replace('.', '')}"
 
 
+Keep = tuple[tuple[int, int], ...]
+"""Ranges ``[start, end)`` of the bot's own markup in rendered text (a ``*bold*`` span, a
+`` `code` `` span): a cut inside one would leave its marks unpaired, shown as typed."""
+
+# The bot's own formatting inside its plain text (``"use `/mentor join`"``): a code span, or a
+# bold/italic/strike pair at word edges (user text never reaches this: it is escaped apart).
+_BOT_MARKUP = re.compile(r"`[^`\n]+`|(?<![^\W_])([*_~])[^\s*_~](?:[^\n]*?[^\s])?\1(?![^\W_])")
+
+
 def render_text(t: Text, *, permalink: Permalink | None = None) -> str:
     """Spans → mrkdwn: bot text escaped, user text neutralised, mentions as ``<@U…>``."""
+    return _render(t, permalink=permalink)[0]
+
+
+def _render(t: Text, *, permalink: Permalink | None = None) -> tuple[str, Keep]:
+    """`render_text`, and where the bot's own markup is in it (see `Keep`)."""
     out: list[str] = []
+    keep: list[tuple[int, int]] = []
+    at = 0
     for span in t.spans:
         match span:
             case Plain(text=s):
-                out.append(escape(s))
+                piece = escape(s)
+                keep += [(at + m.start(), at + m.end()) for m in _BOT_MARKUP.finditer(piece)]
             case Bold(text=s):
                 # mrkdwn only bolds `*text*` with no space inside the asterisks.
                 core = s.strip()
                 lead, trail = s[: len(s) - len(s.lstrip())], s[len(s.rstrip()) :]
-                out.append(f"{lead}*{escape(core)}*{trail}" if core else escape(s))
+                bold = f"*{escape(core)}*"
+                piece = f"{lead}{bold}{trail}" if core else escape(s)
+                if core:
+                    keep.append((at + len(lead), at + len(lead) + len(bold)))
             case UserText(text=s):
-                out.append(escape_user_text(s))
+                piece = escape_user_text(s)
             case Mention(user=user, name=name):
                 if user.platform == "slack":
-                    out.append(f"<@{user.id}>")
+                    piece = f"<@{user.id}>"
                 else:
-                    out.append("@" + escape_user_text(name))
+                    piece = "@" + escape_user_text(name)
             case Link(url=url, label=label):
-                out.append(
+                piece = (
                     f"<{_url(url)}|{escape_user_text(label)}>" if url else escape_user_text(label)
                 )
             case Jump(target=target, label=label):
                 where = permalink(target) if permalink else None
-                out.append(f"<{_url(where)}|{escape(label)}>" if where else escape(label))
-            case When(at=at, fallback=fallback, with_date=with_date):
+                piece = f"<{_url(where)}|{escape(label)}>" if where else escape(label)
+            case When(at=when, fallback=fallback, with_date=with_date):
                 # Slack shows it in each reader's own timezone.
                 shape = "{date_short_pretty} {time}" if with_date else "{time}"
-                out.append(f"<!date^{int(at.timestamp())}^{shape}|{escape(fallback)}>")
-    return "".join(out)
+                piece = f"<!date^{int(when.timestamp())}^{shape}|{escape(fallback)}>"
+        out.append(piece)
+        at += len(piece)
+    return "".join(out), tuple(keep)
 
 
-def _cut_at(s: str, limit: int, *, not_before: int = 0) -> int:
+def _joined(parts: list[tuple[str, Keep]], sep: str = "\n") -> tuple[str, Keep]:
+    """Rendered pieces joined by `sep`, their markup ranges moved along."""
+    keep: list[tuple[int, int]] = []
+    at = 0
+    for s, marks in parts:
+        keep += [(a + at, b + at) for a, b in marks]
+        at += len(s) + len(sep)
+    return sep.join(s for s, _ in parts), tuple(keep)
+
+
+def _shifted(keep: Keep, by: int) -> Keep:
+    """`keep` for the text after its first `by` characters are gone."""
+    return tuple((max(a - by, 0), b - by) for a, b in keep if b - by > 0)
+
+
+def _cut_at(s: str, limit: int, *, not_before: int = 0, keep: Keep = ()) -> tuple[int, str]:
+    """Where to cut `s` (see `_text_cut`), and never inside the bot's own markup (`keep`): the
+    cut moves before a ``*bold*`` span it would split. A span that cannot go whole (it starts
+    before `not_before`, or at the very start) is closed and opened again: the formatting
+    character returned (then the cut leaves room for it) goes at the end of the first piece
+    and the start of the next; "" when nothing is to be closed."""
+    cut = _text_cut(s, limit, not_before=not_before)
+    inside = next(((a, b) for a, b in keep if a < cut < b), None)
+    if inside is None:
+        return cut, ""
+    start, end = inside
+    if start > not_before and s[:start].strip():
+        return start, ""
+    mark = s[start]
+    cut = _text_cut(s, limit - 1, not_before=max(not_before, start + 1))
+    if start < cut < end and s[start + 1 : cut].strip() and s[cut : end - 1].strip():
+        return cut, mark
+    return _text_cut(s, limit, not_before=not_before), ""  # nothing better than splitting it
+
+
+def _text_cut(s: str, limit: int, *, not_before: int = 0) -> int:
     """Where to cut `s` to at most `limit`: the last newline, else space, from `not_before` on,
     else at `limit`; never inside an entity (``&amp;``) or a link (``<url|a label>``)."""
     cut = s.rfind("\n", not_before, limit)
@@ -177,24 +235,32 @@ def _unglued(s: str, i: int) -> bool:
     )
 
 
-def _chunks(s: str, limit: int) -> list[str]:
-    """Split at newlines (else spaces) so no piece exceeds `limit` or cuts an entity or link."""
+def _chunks(limit: int, s: str, keep: Keep = ()) -> list[str]:
+    """Split at newlines (else spaces) so no piece exceeds `limit` or cuts an entity, a link or
+    the bot's own markup (`keep`, see `_cut_at`)."""
     pieces: list[str] = []
     while len(s) > limit:
-        cut = _cut_at(s, limit)
-        pieces.append(s[:cut])
-        s = s[cut:].lstrip("\n")
+        cut, mark = _cut_at(s, limit, keep=keep)
+        if mark:
+            pieces.append(s[:cut].rstrip() + mark)
+            rest = mark + s[cut:].lstrip()
+        else:
+            pieces.append(s[:cut])
+            rest = s[cut:].lstrip("\n")
+        keep = _shifted(keep, len(s) - len(rest))
+        s = rest
     if s:
         pieces.append(s)
     return pieces
 
 
-def _cut(s: str, limit: int) -> str:
+def _cut(limit: int, s: str, keep: Keep = ()) -> str:
     """`s` if it fits, else its start and "…" in at most `limit` (cut as `_chunks` would, at a
     line or word end in the second half when there is one)."""
     if len(s) <= limit:
         return s
-    return s[: _cut_at(s, limit - 1, not_before=limit // 2)].rstrip() + "…"
+    cut, mark = _cut_at(s, limit - 1, not_before=limit // 2, keep=keep)
+    return s[:cut].rstrip() + mark + "…"
 
 
 def _mrkdwn(s: str) -> dict[str, Any]:
@@ -257,24 +323,21 @@ def blocks_for(
     of them (Slack refuses more: 50 in a message, 100 in a modal or the Home tab) holding at
     most `max_chars` of text (a message's blocks over ~12,000 characters in all are refused,
     `msg_blocks_too_long`). A message too long for them keeps its footer and buttons: its body
-    is cut short, with a last section saying how much is left out (the fields, e.g. a card's
-    suggested mentors, are cut only when they alone do not fit)."""
+    is cut short, with a section saying how much is left out (the fields, e.g. a card's
+    suggested mentors, are cut from their end only when they do not fit without the body; the
+    note then comes after them)."""
     head: list[Block] = []
     # Slack refuses an empty text object, and a title or footer over its limit (invalid_blocks).
-    title = _cut(render_text(msg.title, permalink=permalink), SECTION_LIMIT) if msg.title else ""
+    title = _cut(SECTION_LIMIT, *_render(msg.title, permalink=permalink)) if msg.title else ""
     if title.strip():
         head.append({"type": "section", "text": _mrkdwn(title)})
     body: list[Block] = []
-    for piece in _chunks(render_text(msg.body, permalink=permalink), SECTION_LIMIT):
+    for piece in _chunks(SECTION_LIMIT, *_render(msg.body, permalink=permalink)):
         if piece.strip():
             body.append({"type": "section", "text": _mrkdwn(piece)})
     fields = [
-        _mrkdwn(_cut(f"*{escape(name)}*\n{render_text(value, permalink=permalink)}", FIELD_LIMIT))
+        _mrkdwn(_cut(FIELD_LIMIT, *_field(name, _render(value, permalink=permalink), "\n")))
         for name, value in msg.fields
-    ]
-    field_blocks: list[Block] = [
-        {"type": "section", "fields": fields[i : i + FIELDS_PER_SECTION]}
-        for i in range(0, len(fields), FIELDS_PER_SECTION)
     ]
     tail: list[Block] = []
     if msg.attachment:
@@ -288,7 +351,7 @@ def blocks_for(
                 ],
             }
         )
-    footer = _cut(render_text(msg.footer, permalink=permalink), SECTION_LIMIT) if msg.footer else ""
+    footer = _cut(SECTION_LIMIT, *_render(msg.footer, permalink=permalink)) if msg.footer else ""
     if footer.strip():
         tail.append({"type": "context", "elements": [_mrkdwn(footer)]})
     if msg.actions:
@@ -301,25 +364,45 @@ def blocks_for(
             }
         )
     room = max_blocks - len(tail)  # the footer and the buttons first
-    content = head + body + field_blocks
-    if len(content) > room:
-        kept_body = room - 1 - len(head) - len(field_blocks)
-        if kept_body < 0:
-            return [*content[: room - 1], _more(len(content) - (room - 1)), *tail]
-    else:
-        kept_body = len(body)
-    if max_chars is not None:  # and within Slack's text budget, the buttons kept all the same
-        left = max_chars - _chars([*head, *field_blocks, *tail, _more(len(body))])
-        fits = 0
-        for part in body[:kept_body]:
-            left -= _chars([part])
-            if left < 0:
-                break
-            fits += 1
-        kept_body = fits
-    if kept_body < len(body):
-        content = [*head, *body[:kept_body], _more(len(body) - kept_body), *field_blocks]
+
+    def shown(kept_body: int, kept_fields: int) -> list[Block]:
+        left_out = len(body) - kept_body + len(fields) - kept_fields
+        note = [_more(left_out)] if left_out else []
+        # The note goes where the cut is: after the body, else after the fields kept.
+        return [
+            *head,
+            *body[:kept_body],
+            *(note if kept_fields == len(fields) else []),
+            *_field_sections(fields[:kept_fields]),
+            *(note if kept_fields < len(fields) else []),
+        ]
+
+    def fits(blocks: list[Block]) -> bool:
+        return len(blocks) <= room and (max_chars is None or _chars([*blocks, *tail]) <= max_chars)
+
+    # Too many blocks or too much text: the body goes first, from its end, then the fields.
+    kept_body, kept_fields = len(body), len(fields)
+    if len(head) + kept_body + len(_field_sections(fields)) > room:
+        kept_body = max(room - 1 - len(head) - len(_field_sections(fields)), 0)
+    while not fits(content := shown(kept_body, kept_fields)) and (kept_body or kept_fields):
+        if kept_body:
+            kept_body -= 1
+        else:
+            kept_fields -= 1
     return content + tail
+
+
+def _field(name: str, value: tuple[str, Keep], between: str) -> tuple[str, Keep]:
+    """A field's ``*name*``, `between`, and its rendered value, as one text."""
+    label = f"*{escape(name)}*"
+    return _joined([(label, ((0, len(label)),)), value], between)
+
+
+def _field_sections(fields: list[dict[str, Any]]) -> list[Block]:
+    return [
+        {"type": "section", "fields": fields[i : i + FIELDS_PER_SECTION]}
+        for i in range(0, len(fields), FIELDS_PER_SECTION)
+    ]
 
 
 def _chars(blocks: list[Block]) -> int:
@@ -342,10 +425,10 @@ def _text_length(value: object) -> int:
 
 def fallback_text(msg: ChatMessage, *, permalink: Permalink | None = None) -> str:
     """The notification / screen-reader text that goes with the blocks."""
-    parts = [render_text(msg.title, permalink=permalink)] if msg.title else []
-    parts.append(render_text(msg.body, permalink=permalink))
+    parts = [_render(msg.title, permalink=permalink)] if msg.title else []
+    parts.append(_render(msg.body, permalink=permalink))
     # A long question is cut (never inside an entity or a link), well under Slack's 40,000...
-    said = _cut("\n".join(p for p in parts if p), SECTION_LIMIT)
+    said = _cut(SECTION_LIMIT, *_joined([p for p in parts if p[0]]))
     # ...and after the cut come everyone the blocks mention (a card's suggested mentors sit in a
     # field): notifications come from this text, so each of them is actually pinged.
     pinged = [f"<@{u.id}>" for u in msg.mentions() if u.platform == "slack"]
@@ -357,22 +440,30 @@ def fallback_text(msg: ChatMessage, *, permalink: Permalink | None = None) -> st
 TEXT_ONLY_LIMIT = 4000
 
 
-def text_only(msg: ChatMessage, *, permalink: Permalink | None = None) -> str:
+def text_only(
+    msg: ChatMessage, *, permalink: Permalink | None = None, limit: int = TEXT_ONLY_LIMIT
+) -> str:
     """The whole message as mrkdwn text, for when Slack refuses its blocks: title, body,
-    fields (``*name*: value``) and footer, within `TEXT_ONLY_LIMIT`; no buttons (a card is
-    still claimed by reaction)."""
-    parts = [render_text(msg.title, permalink=permalink)] if msg.title else []
-    parts.append(render_text(msg.body, permalink=permalink))
-    parts += [f"*{escape(n)}*: {render_text(v, permalink=permalink)}" for n, v in msg.fields]
+    fields (``*name*: value``) and footer, within `limit`; no buttons (a card is still claimed
+    by reaction)."""
+    parts = [_render(msg.title, permalink=permalink)] if msg.title else []
+    parts.append(_render(msg.body, permalink=permalink))
+    parts += [_field(n, _render(v, permalink=permalink), ": ") for n, v in msg.fields]
     if msg.footer:
-        parts.append(render_text(msg.footer, permalink=permalink))
-    return _cut("\n".join(p for p in parts if p.strip()), TEXT_ONLY_LIMIT) or " "
+        parts.append(_render(msg.footer, permalink=permalink))
+    return _cut(limit, *_joined([p for p in parts if p[0].strip()])) or " "
 
 
 def home_view(msg: ChatMessage, *, permalink: Permalink | None = None) -> dict[str, Any]:
     """The App Home tab built from ShowHome's reply."""
     blocks = blocks_for(msg, permalink=permalink, max_blocks=VIEW_BLOCKS, max_chars=None)
     return {"type": "home", "blocks": blocks}
+
+
+def home_text_view(msg: ChatMessage, *, permalink: Permalink | None = None) -> dict[str, Any]:
+    """The App Home tab as one section of `text_only`, for when Slack refuses `home_view`."""
+    said = text_only(msg, permalink=permalink, limit=SECTION_LIMIT)
+    return {"type": "home", "blocks": [{"type": "section", "text": _mrkdwn(said)}]}
 
 
 def _input(

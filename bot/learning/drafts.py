@@ -90,14 +90,14 @@ async def _not_posted_again(ctx: Context, draft_id: int, *, edited: bool = True)
     (`edited`: an edited question was sent; otherwise [Edit] was pressed)."""
     draft = await ctx.uow.drafts.get(draft_id)  # as it is now (a click may have just closed it)
     if (draft is None or draft.state is not DraftState.POSTED) and not edited:
-        return f"Draft {draft_id} was replaced by an edit already."
+        return "This draft was replaced by an edit already."
     if draft is None or draft.state is not DraftState.POSTED:
         return (
-            f"Draft {draft_id} was already replaced by an edit, so I haven't posted this one "
+            "That draft was already replaced by an edit, so I haven't posted this one "
             "too. To ask something else, use `/askmentor <question>`."
         )
     q = await _posted_from(ctx, draft)
-    said = f"Draft {draft_id} was already posted as it was"
+    said = "That draft was already posted as it was"
     not_again = ", so I haven't posted your edit too" if edited else ""
     if q is None:
         return (
@@ -140,7 +140,7 @@ def _faq_first(draft: Draft, entries: Sequence[FaqEntry]) -> ChatMessage:
                     "mentor has been pinged yet:"
                 ),
                 *faq_lines(entries, answer_chars=600),
-                text(Bold(f"Draft {n}"), " (only you see it): ", UserText(draft.text)),
+                text(Bold("Your draft"), " (only you see it): ", UserText(draft.text)),
             ]
         ),
         actions=(
@@ -161,7 +161,7 @@ def _preview(draft: Draft, suggestions: Sequence[str], faq: list[Text]) -> ChatM
             + ("A suggestion:" if len(suggestions) == 1 else "Two suggestions:")
         ),
         *(text("• ", s) for s in suggestions),
-        text(Bold(f"Draft {n}"), " (only you see it): ", UserText(draft.text)),
+        text(Bold("Your draft"), " (only you see it): ", UserText(draft.text)),
     ]
     if faq:
         parts += [text("Answered before, maybe it's already here:"), *faq]
@@ -179,9 +179,9 @@ async def _own_pending(
 ) -> Draft:
     draft = await ctx.uow.drafts.get(draft_id)
     if draft is None or draft.asker != cmd.actor.user:
-        raise Refusal(no_draft(draft_id))
+        raise Refusal(no_draft())
     if draft.state is not DraftState.PENDING:
-        raise Refusal(draft_done(draft_id, draft.state))
+        raise Refusal(draft_done(draft.state))
     return draft
 
 
@@ -191,7 +191,7 @@ async def post_draft(cmd: PostDraft, ctx: Context) -> None:
 
     draft = await _own_pending(ctx, cmd.draft_id, cmd)
     if not await ctx.uow.drafts.close(draft.number, DraftState.POSTED):
-        raise Refusal(f"Draft {draft.number} was posted already.")
+        raise Refusal("This draft was posted already.")
     # Asked where it was drafted: a click in a DM may come with another workspace (a Discord
     # member of two servers whose button named none).
     asker = replace(cmd.actor, workspace=draft.workspace)
@@ -215,13 +215,13 @@ async def close_answered(cmd: AnsweredByFaq, ctx: Context) -> None:
     ):
         replaced = DraftState.REPLACED
         after = "by the question you asked after it" if old.state is replaced else "by your edit"
-        ctx.reply(f"Glad the FAQ answered it. (Draft {old.number} was already replaced {after}.)")
+        ctx.reply(f"Glad the FAQ answered it. (That draft was already replaced {after}.)")
         return
     draft = await _own_pending(ctx, cmd.draft_id, cmd)
     if not await ctx.uow.drafts.close(draft.number, DraftState.ANSWERED):
-        raise Refusal(f"Draft {draft.number} was closed already.")
+        raise Refusal("This draft was closed already.")
     ctx.reply(
-        f"Glad it helped! Draft {draft.number} is closed: nothing was posted and no mentor was "
+        "Glad it helped! Your draft is closed: nothing was posted and no mentor was "
         "pinged. If it turns out you need more, ask with `/askmentor <question>`."
     )
 
@@ -240,7 +240,7 @@ async def edit_draft(cmd: EditDraft, ctx: Context) -> None:
     )
     ctx.reply(
         text(
-            f"Here is draft {draft.number} to edit. Change it and send it again with "
+            "Here is your draft to edit. Change it and send it again with "
             f"`/askmentor {flags}<question>` (or press Post as is to ask it as it was):\n",
             UserText(draft.text),
         )

@@ -39,28 +39,30 @@ class FaqForm:
     workspace: WorkspaceRef  # whose number it is: a form opened from a DM must say so
 
 
-def no_draft(draft_id: int) -> str:
-    """What someone is told for a draft number that is not one of theirs."""
+def no_draft() -> str:
+    """What someone is told for a draft that is not one of theirs (a mistyped console number,
+    someone else's button, a draft gone). Draft numbers are global, so no text shows one: it
+    would tell the asker how many drafts other people have."""
     return (
-        f"There is no draft {draft_id} of yours. Use the number after “Draft” in the message "
-        "that showed your draft, or ask again with `/askmentor <question>`."
+        "That draft isn't one of yours, or it's gone. To ask your question, use "
+        "`/askmentor <question>`."
     )
 
 
-def draft_done(draft_id: int, state: DraftState) -> str:
+def draft_done(state: DraftState) -> str:
     """What someone is told for their draft posted, edited, replaced or answered already."""
     if state is DraftState.REPLACED:
         return (
-            f"Draft {draft_id} was replaced by the question you asked after it, so I haven't "
+            "That draft was replaced by the question you asked after it, so I haven't "
             "posted it. To ask it as well, use `/askmentor <question>`."
         )
     if state is DraftState.ANSWERED:
         return (
-            f"Draft {draft_id} was closed: you said the FAQ answered it, so I haven't posted "
+            "That draft was closed: you said the FAQ answered it, so I haven't posted "
             "it. To ask it after all, use `/askmentor <question>`."
         )
     done = "posted" if state is DraftState.POSTED else "replaced by an edit"
-    return f"Draft {draft_id} was {done} already."
+    return f"This draft was {done} already."
 
 
 async def draft_form(
@@ -71,9 +73,9 @@ async def draft_form(
     async with uow_factory(read_only=True) as uow:
         draft = await uow.drafts.get(draft_id)
     if draft is None or draft.asker != user:
-        return no_draft(draft_id)
+        return no_draft()
     if draft.state is not DraftState.PENDING:
-        return draft_done(draft_id, draft.state)
+        return draft_done(draft.state)
     return DraftForm(draft.number, draft.text, draft.anonymous, draft.stage, draft.workspace)
 
 

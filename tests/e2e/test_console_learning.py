@@ -154,7 +154,7 @@ async def test_a_vague_question_is_coached_then_posted_as_is(console: ConsoleDri
         "as bob", "/mentor join pandas", "as alice", "/askmentor Can someone help me with pandas?"
     )
     preview = out.one("only alice sees", "Before I post it")
-    assert "Draft 1 (only you see it): Can someone help me with pandas?" in preview
+    assert "Your draft (only you see it): Can someone help me with pandas?" in preview
     assert preview.lines[-1] == "[Post as is → click post 1] [Edit → click edit 1]"
     assert out.to("#mentoring") == []
     out = await console("click post 1")
@@ -186,11 +186,11 @@ async def test_asking_again_after_edit_retires_the_old_draft(console: ConsoleDri
     assert "Thanks! Your question is #1." in out.one("only eve sees").text
     out = await console("click post 1")  # the old draft's button
     assert out.one("only eve sees").text.startswith(
-        "Draft 1 was replaced by the question you asked after it, so I haven't posted it."
+        "That draft was replaced by the question you asked after it, so I haven't posted it."
     )
     assert out.to("#mentoring") == []
     out = await console("click edit 1")
-    assert out.one("only eve sees").text.startswith("Draft 1 was replaced by the question")
+    assert out.one("only eve sees").text.startswith("That draft was replaced by the question")
 
 
 async def test_a_new_draft_replaces_the_one_waiting(console: ConsoleDriver) -> None:
@@ -198,7 +198,7 @@ async def test_a_new_draft_replaces_the_one_waiting(console: ConsoleDriver) -> N
         "as eve", "/askmentor SQL query is slow", "/askmentor Can someone help me with pandas?"
     )
     out = await console("click post 1")
-    assert out.one("only eve sees").text.startswith("Draft 1 was replaced by the question")
+    assert out.one("only eve sees").text.startswith("That draft was replaced by the question")
     out = await console("click post 2")
     assert "Thanks! Your question is #1." in out.one("only eve sees").text
     assert "Can someone help me with pandas?" in out.one("#mentoring")
@@ -208,7 +208,7 @@ async def test_edit_after_post_as_is_says_where_the_question_is(console: Console
     await console("as alice", "/askmentor Can someone help me with pandas?", "click post 1")
     out = await console("click edit 1")
     assert out.one("only alice sees").text == (
-        "Draft 1 was already posted as it was, as #1. To change it, cancel it with "
+        "That draft was already posted as it was, as #1. To change it, cancel it with "
         "`/askmentor cancel 1` and ask anew, or add the details in its thread once a mentor "
         "claims it."
     )
@@ -296,16 +296,16 @@ async def test_a_question_the_faq_answers_is_held_and_closed_when_it_answers_it(
     held = out.one("only gus sees")
     assert "I've held your question back, so no mentor has been pinged yet" in held
     assert "FAQ 1" in held and "Use usecols and dtype to cut memory" in held
-    assert f"Draft 1 (only you see it): {BIG_CSV}" in held
+    assert f"Your draft (only you see it): {BIG_CSV}" in held
     assert held.lines[-1] == (
         "[That answers it → click answered 1] [Post my question anyway → click post 1]"
     )
     assert out.to("#mentoring") == [] and out.to("DM bob") == []
     out = await console("click answered 1")
-    assert out.one("only gus sees").text.startswith("Glad it helped! Draft 1 is closed")
+    assert out.one("only gus sees").text.startswith("Glad it helped! Your draft is closed")
     assert out.to("#mentoring") == [] and out.to("DM bob") == []
     out = await console("click post 1")
-    assert out.one("only gus sees").text.startswith("Draft 1 was closed: you said the FAQ")
+    assert out.one("only gus sees").text.startswith("That draft was closed: you said the FAQ")
     assert out.to("#mentoring") == []
     out = await console("as admin", "/mentoradmin stats")
     assert "FAQ: 1 question answered before it was posted" in out.one("only admin sees").lines
@@ -322,13 +322,13 @@ async def test_that_answers_it_on_a_draft_asked_again_since_is_taken_as_said(
     await console("as gus", f"/askmentor {BIG_CSV}", f"/askmentor {merge}")  # draft 1, then #2
     out = await console("click answered 1")
     assert out.one("only gus sees").text == (
-        "Glad the FAQ answered it. (Draft 1 was already replaced by the question you asked "
+        "Glad the FAQ answered it. (That draft was already replaced by the question you asked "
         "after it.)"
     )
     assert out.to("#mentoring") == [] and out.to("DM bob") == []
     # Nothing else changed: the draft is still the replaced one, the question after it is open.
     out = await console("click post 1")
-    assert out.one("only gus sees").text.startswith("Draft 1 was replaced by the question")
+    assert out.one("only gus sees").text.startswith("That draft was replaced by the question")
     out = await console("/mentor home")
     assert f"• #2 (you asked, open): {merge}" in out.one("only gus sees").lines
 

@@ -85,7 +85,7 @@ async def test_junior_asks_to_hear_from_early_career_mentors(console: ConsoleDri
     out = await console("as alice", "/askmentor --junior Should I take the job offer or stay?")
     said = out.one("only alice sees").text
     assert "I don't know the option" not in said
-    assert "Draft 1 (only you see it): Should I take the job offer or stay?" in said
+    assert "Your draft (only you see it): Should I take the job offer or stay?" in said
 
 
 async def test_a_short_form_of_a_command_is_named_as_the_one_meant(

@@ -5,6 +5,7 @@ once; ``[ask] coaching = "off"`` posts everything."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -133,10 +134,37 @@ async def test_a_vague_question_becomes_a_private_draft_with_post_and_edit(core:
     [preview] = await core.handle(AskQuestion(core.actor("alice"), VAGUE))
     said = preview.plain()
     assert said.startswith("Before I post it:")
-    assert "Draft 1 (only you see it): Can someone help me with pandas?" in said
+    assert "Your draft (only you see it): Can someone help me with pandas?" in said
     assert [a.custom_id for a in preview.actions] == ["mm:post:1", "mm:edit:1"]
     assert core.db.tables["questions"] == {}
     assert core.chat.of("post_card") == []
+
+
+async def test_a_second_askers_first_draft_shows_no_draft_number(core: Core) -> None:
+    # Drafts are numbered across everyone: "Draft 2" on erin's first would tell her that
+    # someone else has one. Only the buttons carry the number.
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE))
+    [preview] = await core.handle(AskQuestion(core.actor("erin"), VAGUE))
+    said = preview.plain()
+    assert f"Your draft (only you see it): {VAGUE}" in said
+    assert [a.custom_id for a in preview.actions] == ["mm:post:2", "mm:edit:2"]
+    told = [
+        said,
+        await core.reply(EditDraft(core.actor("erin"), 2)),
+        await core.reply(PostDraft(core.actor("erin"), 1)),  # alice's, not hers
+        await core.reply(PostDraft(core.actor("erin"), 2)),
+        await core.reply(PostDraft(core.actor("erin"), 2)),
+        await core.reply(EditDraft(core.actor("erin"), 2)),
+    ]
+    assert told[1].startswith("Here is your draft to edit.")
+    assert (
+        told[2]
+        == "That draft isn't one of yours, or it's gone. To ask your question, use `/askmentor <question>`."
+    )
+    assert told[4] == "This draft was posted already."
+    assert told[5].startswith("That draft was already posted as it was, as #1.")
+    for t in told:
+        assert "2" not in t and not re.search(r"draft\W*\d", t, re.IGNORECASE), t
 
 
 async def test_post_as_is_posts_the_draft_unchanged(core: Core) -> None:
@@ -152,14 +180,14 @@ async def test_a_draft_posts_once_however_often_post_is_pressed(core: Core) -> N
     await core.handle(AskQuestion(core.actor("alice"), VAGUE))
     await core.handle(PostDraft(core.actor("alice"), 1))
     said = await core.reply(PostDraft(core.actor("alice"), 1))
-    assert said == "Draft 1 was posted already."
+    assert said == "This draft was posted already."
     assert len(core.db.tables["questions"]) == 1
 
 
 async def test_someone_elses_draft_cannot_be_posted(core: Core) -> None:
     await core.handle(AskQuestion(core.actor("alice"), VAGUE))
     said = await core.reply(PostDraft(core.actor("mallory"), 1))
-    assert said.startswith("There is no draft 1 of yours.")
+    assert said.startswith("That draft isn't one of yours, or it's gone.")
     assert "`/askmentor <question>`" in said  # and what to do instead
     assert core.db.tables["questions"] == {}
 
@@ -178,7 +206,7 @@ async def test_post_as_is_after_edit_in_the_console_posts_the_draft_once(core: C
     await core.reply(EditDraft(core.actor("alice"), 1))
     assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith("Thanks! Your")
     assert core.question(1).text == VAGUE
-    assert await core.reply(PostDraft(core.actor("alice"), 1)) == "Draft 1 was posted already."
+    assert await core.reply(PostDraft(core.actor("alice"), 1)) == "This draft was posted already."
     assert len(core.db.tables["questions"]) == 1
 
 
@@ -187,7 +215,9 @@ async def test_an_edited_question_from_the_form_replaces_its_draft(core: Core) -
     said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
     assert said.startswith("Thanks! Your question is #1")
     assert core.db.tables["drafts"][1].state is DraftState.EDITED
-    assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith("Draft 1 was replaced")
+    assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith(
+        "This draft was replaced"
+    )
 
 
 async def test_an_edit_submitted_after_post_as_is_posts_nothing_and_says_where_it_is(
@@ -197,7 +227,7 @@ async def test_an_edit_submitted_after_post_as_is_posts_nothing_and_says_where_i
     await core.handle(AskQuestion(core.actor("alice"), VAGUE))
     assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith("Thanks! Your")
     said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
-    assert said.startswith("Draft 1 was already posted as it was, as #1, so I haven't posted")
+    assert said.startswith("That draft was already posted as it was, as #1, so I haven't posted")
     assert "`/askmentor cancel 1`" in said and "thread once a mentor claims it" in said
     assert len(core.db.tables["questions"]) == 1
     assert core.question(1).text == VAGUE
@@ -213,7 +243,7 @@ async def test_an_edit_of_a_draft_posted_and_cancelled_since_posts_nothing(core:
     await core.handle(PostDraft(core.actor("alice"), 1))
     await core.handle(CancelQuestion(core.actor("alice"), 1))
     said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
-    assert said.startswith("Draft 1 was already posted as it was, as #1 (now cancelled)")
+    assert said.startswith("That draft was already posted as it was, as #1 (now cancelled)")
     assert "`/askmentor <question>`" in said
     assert len(core.db.tables["questions"]) == 1
 
@@ -222,7 +252,9 @@ async def test_a_late_post_as_is_after_the_edit_was_submitted_posts_once(core: C
     await core.handle(AskQuestion(core.actor("alice"), VAGUE))
     said = await core.reply(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
     assert said.startswith("Thanks! Your question is #1")
-    assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith("Draft 1 was replaced")
+    assert (await core.reply(PostDraft(core.actor("alice"), 1))).startswith(
+        "This draft was replaced"
+    )
     assert len(core.db.tables["questions"]) == 1
     assert core.question(1).text == QUESTION
 
@@ -233,7 +265,7 @@ async def test_a_second_edit_form_of_the_same_draft_posts_nothing(core: Core) ->
     await core.handle(AskQuestion(core.actor("alice"), QUESTION, draft_id=1))
     other = "How do I pivot a pandas DataFrame by month? I tried pivot_table but got NaN rows."
     said = await core.reply(AskQuestion(core.actor("alice"), other, draft_id=1))
-    assert said.startswith("Draft 1 was already replaced by an edit, so I haven't posted")
+    assert said.startswith("That draft was already replaced by an edit, so I haven't posted")
     assert len(core.db.tables["questions"]) == 1
 
 

@@ -179,14 +179,27 @@ async def test_that_answers_it_closes_the_held_draft_and_posts_nothing(core: Cor
     held = await core.reply(AskQuestion(core.actor("dave"), LATER))
     assert held.startswith("This was answered before")
     said = await core.reply(AnsweredByFaq(core.actor("erin"), 1))
-    assert said.startswith("There is no draft 1 of yours.")
+    assert said.startswith("That draft isn't one of yours, or it's gone.")
     said = await core.reply(AnsweredByFaq(core.actor("dave"), 1))
-    assert said.startswith("Glad it helped! Draft 1 is closed")
+    assert said.startswith("Glad it helped! Your draft is closed")
     assert [d.state.value for d in core.db.rows("drafts")] == ["answered"]
     assert len(core.db.rows("questions")) == questions
     said = await core.reply(PostDraft(core.actor("dave"), 1))
-    assert said.startswith("Draft 1 was closed: you said the FAQ answered it")
+    assert said.startswith("That draft was closed: you said the FAQ answered it")
     assert len(core.db.rows("questions")) == questions
+
+
+async def test_a_held_draft_shows_its_asker_no_draft_number(core: Core) -> None:
+    # Draft numbers are global: erin's first held draft is draft 2, which she must not see.
+    await saved(core)
+    await core.handle(AskQuestion(core.actor("dave"), LATER))
+    [held] = await core.handle(AskQuestion(core.actor("erin"), LATER))
+    said = held.plain()
+    assert said.startswith("This was answered before")
+    assert f"Your draft (only you see it): {LATER}" in said and "Draft 2" not in said
+    assert [a.custom_id for a in held.actions] == ["mm:answered:2", "mm:post:2"]
+    said = await core.reply(AnsweredByFaq(core.actor("erin"), 2))
+    assert said.startswith("Glad it helped! Your draft is closed") and "2" not in said
 
 
 async def test_a_question_needing_coaching_and_answered_by_the_faq_is_held_once(
@@ -200,7 +213,7 @@ async def test_a_question_needing_coaching_and_answered_by_the_faq_is_held_once(
     assert "FAQ 1 How do I group" in held
     assert len(core.db.rows("drafts")) == 1
     said = await core.reply(AnsweredByFaq(core.actor("dave"), 1))
-    assert said.startswith("Glad it helped! Draft 1 is closed")
+    assert said.startswith("Glad it helped! Your draft is closed")
 
 
 async def test_a_question_shown_as_an_faq_entry_is_not_listed_again_as_similar(

@@ -123,7 +123,7 @@ async def test_a_coaching_preview_listing_faq_entries_offers_that_answers_it(
     assert "Answered before, maybe it's already here:" in said
     assert [a.id for a in preview.actions] == ["answered", "post", "edit"]
     said = await core.reply(AnsweredByFaq(core.actor("dave"), 1))
-    assert said.startswith("Glad it helped! Draft 1 is closed")
+    assert said.startswith("Glad it helped! Your draft is closed")
 
 
 async def test_a_coaching_preview_without_faq_entries_offers_no_that_answers_it(

@@ -164,7 +164,7 @@ async def test_an_edit_form_submitted_after_post_as_is_posts_nothing(harness: Ha
     await fake.followups(await fake.click("alice", "mm:post:1", str(preview["id"])))
     await harness.message_with("mm:claim:1")
     (reply,) = await fake.followups(await fake.submit_modal("alice", modal, QUESTION))
-    assert "Draft 1 was already posted as it was, as #1" in reply.json()["content"]
+    assert "That draft was already posted as it was, as #1" in reply.json()["content"]
     async with harness.app.uow_factory() as uow:
         assert await uow.questions.get(2) is None
         draft = await uow.drafts.get(1)

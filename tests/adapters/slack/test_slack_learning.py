@@ -99,7 +99,7 @@ async def test_edit_on_a_draft_posted_already_says_so(slack: SlackHarness) -> No
     await slack.click("alice", "mm:post:1", channel=MENTORING, ts="1.000")
     await slack.card_of(1)
     await slack.click("alice", "mm:edit:1", channel=MENTORING, ts="1.000")
-    await slack.replies_to("alice", "Draft 1 was posted already.")
+    await slack.replies_to("alice", "This draft was posted already.")
     assert slack.fake.to("views.open") == []
 
 
@@ -107,9 +107,9 @@ async def test_edit_on_a_draft_that_is_not_yours_says_so_as_post_does(
     slack: SlackHarness,
 ) -> None:
     await slack.click("alice", "mm:edit:7", channel=MENTORING, ts="1.000")
-    await slack.replies_to("alice", "There is no draft 7 of yours.")
+    await slack.replies_to("alice", "That draft isn't one of yours, or it's gone.")
     await slack.click("alice", "mm:post:7", channel=MENTORING, ts="1.000")
-    await slack.replies_to("alice", "There is no draft 7 of yours.", count=2)
+    await slack.replies_to("alice", "That draft isn't one of yours, or it's gone.", count=2)
     assert slack.fake.to("views.open") == []
 
 
@@ -130,7 +130,7 @@ async def test_an_edit_form_submitted_after_post_as_is_posts_nothing(slack: Slac
             "state": {"values": values},
         },
     )
-    await slack.replies_to("alice", r"Draft 1 was already posted as it was, as #1")
+    await slack.replies_to("alice", r"That draft was already posted as it was, as #1")
     assert await eventually(lambda: _is(draft_state(slack, 1), DraftState.POSTED))
     async with slack.app.uow_factory() as uow:
         assert await uow.questions.get(2) is None
