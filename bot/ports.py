@@ -788,6 +788,10 @@ class DraftRepository(Protocol):
 
     async def get(self, draft_id: int) -> Draft | None: ...
 
+    async def pending(self, workspace: WorkspaceRef, asker: UserRef) -> list[Draft]:
+        """`asker`'s drafts still waiting in `workspace`, oldest first."""
+        ...
+
     async def close(self, draft_id: int, state: DraftState) -> bool:
         """Move a pending draft to `state`: one conditional UPDATE, so of two clicks on
         [Post as is] exactly one posts; False when it was no longer pending."""

@@ -78,6 +78,12 @@ async def hold_as_draft(
     return True
 
 
+def _shown(draft: Draft) -> Text:
+    """The held question as its asker reads it, saying whether it will be posted anonymously."""
+    how = "only you see it; it will be posted anonymously" if draft.anonymous else "only you see it"
+    return text(Bold("Your draft"), f" ({how}): ", UserText(draft.text))
+
+
 async def retire_waiting(ctx: Context, workspace: WorkspaceRef, asker: UserRef) -> None:
     """The asker's drafts still waiting in `workspace` are replaced by what they asked now.
     A write: called where the ask writes (after its reads, so SQLite's write lock is not held
@@ -140,7 +146,7 @@ def _faq_first(draft: Draft, entries: Sequence[FaqEntry]) -> ChatMessage:
                     "mentor has been pinged yet:"
                 ),
                 *faq_lines(entries, answer_chars=600),
-                text(Bold("Your draft"), " (only you see it): ", UserText(draft.text)),
+                _shown(draft),
             ]
         ),
         actions=(
@@ -161,7 +167,7 @@ def _preview(draft: Draft, suggestions: Sequence[str], faq: list[Text]) -> ChatM
             + ("A suggestion:" if len(suggestions) == 1 else "Two suggestions:")
         ),
         *(text("• ", s) for s in suggestions),
-        text(Bold("Your draft"), " (only you see it): ", UserText(draft.text)),
+        _shown(draft),
     ]
     if faq:
         parts += [text("Answered before, maybe it's already here:"), *faq]

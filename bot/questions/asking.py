@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
@@ -119,6 +120,15 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     ws = await require_workspace(ctx, actor)
     now = ctx.clock.now()
     await _within_limits(ctx, actor.user, body, ws.ref)
+    kept_anonymous = False
+    if not (cmd.anonymous or cmd.coached) and cmd.draft_id is None:
+        # Asked again after an anonymous draft (sent back by Edit, or simply retyped) without
+        # `--anonymous`: a forgotten flag must not put their name on the card. A form carries
+        # the draft's own choice (`draft_id`), so only typed questions are kept anonymous.
+        waiting = await ctx.uow.drafts.pending(ws.ref, actor.user)
+        if ctx.config.ask.allow_anonymous and any(d.anonymous for d in waiting):
+            cmd = replace(cmd, anonymous=True)
+            kept_anonymous = True
     reading = await read_question(ctx, ws.ref, body)
     topics = list(reading.topics)
     faq = await match_faq(ctx, ws.ref, body, topics)  # once: for holding it and for showing
@@ -188,6 +198,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
             away_back=when(away_back, ws.timezone, with_date=True) if away_back else None,
             back=back,
             only_you=only_you,
+            kept_anonymous=kept_anonymous,
         )
     )
     ctx.emit(QuestionAsked(q.pk))
@@ -332,6 +343,7 @@ def _confirmation(
     away_back: When | None = None,
     back: Text | None = None,
     only_you: bool = False,
+    kept_anonymous: bool = False,
 ) -> ChatMessage:
     parts: list[Text] = [
         text(
@@ -340,6 +352,12 @@ def _confirmation(
                 " (posted anonymously: mentors will not see your name on the card)."
                 if q.anonymous
                 else "."
+            )
+            + (
+                " It replaces your anonymous draft, so it stays anonymous; to ask under your "
+                f"name instead, cancel it with `/askmentor cancel {q.number}` and ask again."
+                if kept_anonymous
+                else ""
             )
         ),
         text(

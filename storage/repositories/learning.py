@@ -125,6 +125,18 @@ class SqlDraftRepository(Repository):
         row = (await self._session.execute(sa.select(DRAFT).where(DRAFT.c.id == draft_id))).first()
         return None if row is None else _draft(row)
 
+    async def pending(self, workspace: WorkspaceRef, asker: UserRef) -> list[Draft]:
+        rows = await self._session.execute(
+            sa.select(DRAFT)
+            .where(
+                DRAFT.c.workspace == workspace.key(),
+                DRAFT.c.asker == asker.key(),
+                DRAFT.c.state == DraftState.PENDING.value,
+            )
+            .order_by(DRAFT.c.id)
+        )
+        return [_draft(row) for row in rows]
+
     async def close(self, draft_id: int, state: DraftState) -> bool:
         changed = await self._rowcount(
             sa.update(DRAFT)

@@ -30,6 +30,10 @@ async def test_close_pending_retires_only_the_askers_waiting_drafts_here(
         there = await uow.drafts.add(Draft(ELSEWHERE, ASKER, "There?", T0))
         await uow.commit()
     async with uow_factory() as uow:
+        waiting = await uow.drafts.pending(WS, ASKER)
+    assert [d.number for d in waiting] == [first.number, second.number]
+    assert [d.text for d in waiting] == ["Help?", "Help again?"]
+    async with uow_factory() as uow:
         closed = await uow.drafts.close_pending(WS, ASKER, DraftState.REPLACED)
         await uow.commit()
     assert closed == [first.number, second.number]
@@ -43,6 +47,7 @@ async def test_close_pending_retires_only_the_askers_waiting_drafts_here(
         DraftState.PENDING,
     ]
     async with uow_factory() as uow:
+        assert await uow.drafts.pending(WS, ASKER) == []
         assert await uow.drafts.close_pending(WS, ASKER, DraftState.REPLACED) == []
 
 

@@ -1409,6 +1409,20 @@ class FakeDraftRepository(_Repository):
     async def get(self, draft_id: int) -> Draft | None:
         return _copy(self._rows().get(draft_id))
 
+    async def pending(self, workspace: WorkspaceRef, asker: UserRef) -> list[Draft]:
+        return _copy(
+            sorted(
+                (
+                    d
+                    for d in self._rows().values()
+                    if d.workspace == workspace
+                    and d.asker == asker
+                    and d.state is DraftState.PENDING
+                ),
+                key=lambda d: d.number,
+            )
+        )
+
     async def close(self, draft_id: int, state: DraftState) -> bool:
         await self._uow.lock(self.table, draft_id)  # waits for another click, then re-checks
         current = self._rows().get(draft_id)

@@ -200,6 +200,27 @@ async def test_edit_in_the_console_hands_the_text_back_to_send_again(core: Core)
     assert core.db.tables["drafts"][1].state is DraftState.PENDING
 
 
+async def test_a_question_retyped_after_an_anonymous_draft_without_the_flag_stays_anonymous(
+    core: Core,
+) -> None:
+    [preview] = await core.handle(AskQuestion(core.actor("alice"), VAGUE, anonymous=True))
+    assert "(only you see it; it will be posted anonymously)" in preview.plain()
+    await core.reply(EditDraft(core.actor("alice"), 1))
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))  # forgot --anonymous
+    assert "posted anonymously" in said and "It replaces your anonymous draft" in said
+    assert core.question(1).anonymous
+    assert core.db.tables["drafts"][1].state is DraftState.REPLACED
+    # a form carries the draft's own choice: unticked there, the asker chose their name
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE, anonymous=True))
+    other = "How do I merge two pandas DataFrames on two keys? I tried merge, rows doubled."
+    said = await core.reply(AskQuestion(core.actor("alice"), other, draft_id=2))
+    assert not core.question(2).anonymous and "anonymous" not in said
+    # with no anonymous draft waiting, a question is asked as typed
+    third = "How do I read a 5 GB CSV with pandas in chunks? I tried chunksize, it was slow."
+    said = await core.reply(AskQuestion(core.actor("alice"), third))
+    assert said.startswith("Thanks! Your question is #3.") and not core.question(3).anonymous
+
+
 async def test_post_as_is_after_edit_in_the_console_posts_the_draft_once(core: Core) -> None:
     # [Edit] pressed, then the asker changed their mind: [Post as is] posts it as it was.
     await core.handle(AskQuestion(core.actor("alice"), VAGUE))
