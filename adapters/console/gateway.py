@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 import tempfile
@@ -81,12 +82,8 @@ class ConsoleGateway:
             # beside the console's database (see exports_beside), readable by this user only.
             if self._exports is None:
                 self._exports = _exports_folder(self._exports_home)
-            path = self._exports / Path(message.attachment.filename).name
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(path, flags, 0o600)
+            path, fd = _new_file(self._exports / Path(message.attachment.filename).name)
             with os.fdopen(fd, "wb") as out:
-                if hasattr(os, "fchmod"):  # an earlier export's file, made private again
-                    os.fchmod(out.fileno(), 0o600)
                 out.write(message.attachment.data)
             lines.append(f"(saved to {path})")
         head = f"[{where}]" + (f" {note}" if note else "")
@@ -227,3 +224,16 @@ def _card_where(card: MessageRef) -> str:
     """A card's channel from its ref (``mentoring/7`` was posted in ``#mentoring``)."""
     channel, _, _ = card.id.rpartition("/")
     return f"#{channel}" if channel else "#mentoring"
+
+
+def _new_file(path: Path) -> tuple[Path, int]:
+    """`path` created for writing, readable by this user only; an export already there (an
+    admin's of the same person, the same day) is kept: the new one is ``<name>-2.json``, ..."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for n in itertools.count(1):
+        candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            return candidate, os.open(candidate, flags, 0o600)
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")

@@ -22,6 +22,10 @@ ALICE = UserRef("console", "alice")
 WS = WorkspaceRef("console", "local")
 
 
+def _saved(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
 def _exported(said: str) -> dict[str, Any]:
     """The JSON file the console saved a DM'd export to."""
     found = re.search(r"saved to (\S+)\)", said)
@@ -103,6 +107,24 @@ async def test_export_holds_everything_stored_about_the_person(console: ConsoleD
     [profile] = bob["mentor_profile"]
     assert profile["skills"] == ["pandas"] and profile["active"] is True
     assert any(p["points"] > 0 for p in bob["points"])
+
+
+async def test_an_export_never_overwrites_an_earlier_one_of_the_same_person(
+    console: ConsoleDriver,
+) -> None:
+    # The admin's export of alice, then alice's own (with what she asked anonymously): the
+    # path printed to the admin keeps what the admin was sent.
+    await _session(console)
+    out = await console("as admin", "/mentoradmin export alice")
+    said = out.one("DM admin", "Data export").text
+    admins = re.search(r"saved to (\S+)\)", said)
+    assert admins is not None
+    before = _saved(admins[1])
+    out = await console("as alice", "/mentor mydata")
+    own = re.search(r"saved to (\S+)\)", out.one("DM alice").text)
+    assert own is not None and own[1] != admins[1]
+    assert _saved(admins[1]) == before
+    assert _exported(out.one("DM alice").text)["user"] == "console:alice"
 
 
 async def test_export_of_nobody_and_by_a_non_admin_are_refused(console: ConsoleDriver) -> None:
