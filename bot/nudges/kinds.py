@@ -189,6 +189,14 @@ async def _follow_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
         return
     await wait_for_working_hours(ctx, nudge, q.asker, now, triggered_at=q.resolve_pressed_at)
     names = await names_for(ctx, [q.mentor])
+    rated = await ctx.uow.feedback.get(q.pk, q.asker, "asker")
+    how = (
+        ": sorry it didn't quite help. If you're still stuck, ask again with `/askmentor` and "
+        "what you tried since: another mentor may see it differently."
+        if rated is not None and rated.score <= 2
+        else ": I hope it worked. If you're stuck again, ask again with `/askmentor` "
+        "and what you tried since."
+    )
     ctx.outbox.dm(
         q.asker,
         ChatMessage(
@@ -197,8 +205,7 @@ async def _follow_up(ctx: Context, nudge: Nudge, now: datetime) -> None:
                 _in_thread(q),
                 " with ",
                 who(q.mentor, names, mention=False),
-                ": I hope it worked. If you're stuck again, ask again with `/askmentor` "
-                "and what you tried since.",
+                how,
             ),
             question_id=q.number,
         ),

@@ -407,6 +407,15 @@ async def test_follow_up_asks_the_asker_whether_it_worked(core: Core) -> None:
     assert f"#{n}" in check and "I hope it worked" in check and "/askmentor" in check
 
 
+async def test_follow_up_after_a_low_rating_does_not_hope_it_worked(core: Core) -> None:
+    n = await core.resolved()
+    await core.reply(RateSession(core.actor("alice"), n, 2))
+    await tick(core, days=3)
+    [check] = [m for m in core.chat.dms(core.user("alice")) if m.startswith("Checking in")]
+    assert "I hope it worked" not in check
+    assert "sorry it didn't quite help" in check and "another mentor" in check
+
+
 async def test_after_care_more_than_a_week_late_is_dropped_not_sent(core: Core) -> None:
     """The bot was down (or the app removed) for weeks: "how helpful was it?" and "did it
     work?" about a session long gone are not sent; a pause's end still is."""
