@@ -4,7 +4,7 @@ Dashboard button; profile, badges, lightning sessions coming up, leaderboard."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.actors import is_admin, names_for, workspace_of
 from bot.commands import ShowHome
@@ -25,6 +25,10 @@ __all__ = ["HOME_QUESTIONS", "queue_summary", "show_home"]
 HOME_QUESTIONS = 15
 
 
+# Drafts held this recently are listed on the home view (older ones were likely given up).
+HELD_DRAFTS_SHOWN = timedelta(days=7)
+
+
 async def show_home(cmd: ShowHome, ctx: Context) -> None:
     """The user's own overview: open questions, mentor profile, leaderboard."""
     now = ctx.clock.now()
@@ -36,9 +40,23 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
         if q.workspace == cmd.actor.workspace
     ]
     names = await names_for(ctx, [q.mentor for q in mine])
+    held = [
+        d
+        for d in await ctx.uow.drafts.pending(cmd.actor.workspace, cmd.actor.user)
+        if d.created_at >= now - HELD_DRAFTS_SHOWN
+    ]
     parts: list[Text] = [text(Bold("Your open questions"))]
-    if not mine:
+    if not mine and not held:
         parts.append(text("None. Ask with `/askmentor <question>`."))
+    for d in held:  # held for coaching or an FAQ answer: not posted, no mentor has seen it
+        how = "your draft, not posted yet" + (", anonymous" if d.anonymous else "")
+        parts.append(
+            text(
+                f"• ({how}): ",
+                UserText(d.text[:120]),
+                " — press Post as is or Edit where I showed it, or ask again to replace it.",
+            )
+        )
     for q in mine[:HOME_QUESTIONS]:
         # Only the asker sees this page's lines about their question: theirs to know.
         asked = "you asked anonymously" if q.anonymous else "you asked"

@@ -108,6 +108,10 @@ def _about(minutes: float) -> str:
     return said if said == "under a minute" else f"about {said}"
 
 
+# A question typed this soon after an anonymous draft is taken as that draft asked again.
+_DRAFT_STILL_MEANT = timedelta(days=1)
+
+
 async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     actor = cmd.actor
     body = validate_question(cmd.text, ctx)
@@ -126,7 +130,8 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         # `--anonymous`: a forgotten flag must not put their name on the card. A form carries
         # the draft's own choice (`draft_id`), so only typed questions are kept anonymous.
         waiting = await ctx.uow.drafts.pending(ws.ref, actor.user)
-        if ctx.config.ask.allow_anonymous and any(d.anonymous for d in waiting):
+        recent = [d for d in waiting if d.created_at >= now - _DRAFT_STILL_MEANT]
+        if ctx.config.ask.allow_anonymous and any(d.anonymous for d in recent):
             cmd = replace(cmd, anonymous=True)
             kept_anonymous = True
     reading = await read_question(ctx, ws.ref, body)

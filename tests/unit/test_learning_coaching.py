@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.commands import AskQuestion, CancelQuestion
+from bot.commands import AskQuestion, CancelQuestion, ShowHome
 from bot.config import AskSection, Config
 from bot.domain import QuestionState
 from bot.learning.coaching import coach
@@ -219,6 +220,25 @@ async def test_a_question_retyped_after_an_anonymous_draft_without_the_flag_stay
     third = "How do I read a 5 GB CSV with pandas in chunks? I tried chunksize, it was slow."
     said = await core.reply(AskQuestion(core.actor("alice"), third))
     assert said.startswith("Thanks! Your question is #3.") and not core.question(3).anonymous
+
+
+async def test_an_anonymous_draft_left_for_days_does_not_make_a_new_question_anonymous(
+    core: Core,
+) -> None:
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE, anonymous=True))
+    core.clock.advance(timedelta(days=2))
+    said = await core.reply(AskQuestion(core.actor("alice"), QUESTION))
+    assert not core.question(1).anonymous and "anonymous" not in said
+
+
+async def test_the_home_view_lists_a_held_draft_until_it_is_posted(core: Core) -> None:
+    await core.handle(AskQuestion(core.actor("alice"), VAGUE, anonymous=True))
+    home = await core.reply(ShowHome(core.actor("alice")))
+    assert "(your draft, not posted yet, anonymous): Can someone help me with pandas?" in home
+    assert "None. Ask with" not in home
+    await core.reply(PostDraft(core.actor("alice"), 1))
+    home = await core.reply(ShowHome(core.actor("alice")))
+    assert "your draft" not in home and "#1 (you asked anonymously, open)" in home
 
 
 async def test_post_as_is_after_edit_in_the_console_posts_the_draft_once(core: Core) -> None:
