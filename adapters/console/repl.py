@@ -27,7 +27,7 @@ from bot.emoji import canonical_emoji, emoji_set, shown_emoji
 from bot.errors import StartupError
 from bot.flow.outbox import ReplyTo
 from bot.messages import Action
-from bot.privacy.commands import ExportPerson, ForgetPerson
+from bot.privacy.commands import ApplyRetention, ExportPerson, ForgetPerson
 from bot.recognition.commands import GiveKudos
 from bot.refs import ChannelRef, MessageRef, UserRef, WorkspaceRef
 from bot.textcommands import ParseError
@@ -274,6 +274,8 @@ class ConsoleSession:
             # `run` posts the weekly digest from a cron on the real clock; here it is due on the
             # console's clock like any nudge. Once per week: the digest run row says if it went.
             await self.bus.handle(c.SendDigest(now, workspace=WORKSPACE))
+            # So is the daily retention run (`[privacy]`): texts past their days are removed.
+            await self.bus.handle(ApplyRetention(now))
             await self.app.runtime.drain()
         elif meta.kind == "say":
             assert self.actor is not None

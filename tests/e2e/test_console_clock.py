@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.refs import WorkspaceRef
 from tests.e2e.console_driver import START, ConsoleDriver, ConsoleFactory, group
 
 MICROMENTOR = Path(sys.executable).with_name("micromentor")
@@ -297,3 +298,19 @@ def test_a_console_started_later_sends_the_due_nudge_exactly_once(
     assert sum("still waiting for a mentor" in m for m in second) == 1
     third = run_cli("clock +0m\n", now=later, database_url=sqlite_url, cwd=tmp_path)
     assert "still waiting" not in third
+
+
+async def test_a_clock_jump_past_the_text_retention_removes_the_question_text(
+    console: ConsoleDriver,
+) -> None:
+    # `[privacy] keep_text_days` (90 by default) applies on the console's clock as on `run`'s.
+    await session(console)
+    await console("as alice", "click resolve 1")
+    await console("clock +30d")
+    async with console.app.uow_factory() as uow:
+        q = await uow.questions.get_by_number(WorkspaceRef("console", "local"), 1)
+    assert q is not None and "pandas" in q.text
+    out = await console("clock +61d")
+    async with console.app.uow_factory() as uow:
+        q = await uow.questions.get_by_number(WorkspaceRef("console", "local"), 1)
+    assert q is not None and q.text == "[removed after 90 days]", out
