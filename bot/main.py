@@ -35,6 +35,7 @@ from bot.messagebus import EventHandler, Services
 from bot.metrics import Metrics, NullMetrics, metric_handlers
 from bot.platforms import Platform, configured, credential_problems
 from bot.ports import ChatGateway, Clock, Suggester, UnitOfWorkFactory
+from bot.recognition.kudos_gateway import KudosCardGateway
 from bot.refs import WorkspaceRef
 from bot.routing import RoutingGateway
 from bot.runtime import build_runtime
@@ -116,8 +117,11 @@ async def build_app(
     runtime = build_runtime(
         uow_factory=uow_factory,
         # Lightning cards are edited in place as people sign up (the deliverer edits only
-        # question cards): see bot.lightning.cards.
-        chat=LightningCardGateway(chat, uow_factory=uow_factory),
+        # question cards): see bot.lightning.cards. A public kudos is redrawn in place when its
+        # giver or receiver is forgotten: see bot.recognition.kudos_gateway.
+        chat=KudosCardGateway(
+            LightningCardGateway(chat, uow_factory=uow_factory), uow_factory=uow_factory
+        ),
         clock=clock,
         config=config,
         services=Services(

@@ -711,7 +711,15 @@ class LightningRepository(Protocol):
 
 
 class KudosRepository(Protocol):
-    async def add(self, kudos: Kudos) -> None: ...
+    async def add(self, kudos: Kudos) -> int:
+        """Store a kudos; its id."""
+        ...
+
+    async def get(self, kudos_id: int) -> Kudos | None: ...
+
+    async def set_card(self, kudos_id: int, card: MessageRef) -> None:
+        """Record where its public post went (it is redrawn there when someone is forgotten)."""
+        ...
 
     async def given_since(
         self, giver: UserRef, since: datetime, workspace: WorkspaceRef
@@ -945,8 +953,8 @@ class PrivacyRepository(Protocol):
         """The posted cards that name `user` on what is over: resolved questions they mentored
         (the card says "helped by" them) and closed questions they asked, not anonymously
         ("Asked by" them), held or cancelled lightning sessions they gave (the card names the
-        speaker); of each kind the newest `limit` by id, newest first. Redrawn when they are
-        forgotten."""
+        speaker), public kudos they gave or received whose post's ref is known; of each kind
+        the newest `limit` by id, newest first. Redrawn when they are forgotten."""
         ...
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:

@@ -456,6 +456,9 @@ class KudosRow(SQLModel, table=True):
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     private: bool = False
     at: datetime = _dt(nullable=False)
+    # The public post's ref once it went out (it is redrawn when its giver or receiver is
+    # forgotten); None for a private one, one not out yet, or one posted before 0027.
+    card: str | None = None
 
 
 class BadgeRow(SQLModel, table=True):

@@ -10,6 +10,7 @@ from typing import Any
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
+    "TOMBSTONE_KEYS",
     "AuditEntry",
     "DashboardGrant",
     "PastCards",
@@ -23,6 +24,10 @@ __all__ = [
 # The id forgetting gives someone's kept rows (`slack:forgotten-1a2b3c4d`): the core makes it,
 # so the core may read it back (no platform id starts so).
 _TOMBSTONE = "forgotten-"
+
+
+# The keys of tombstones (`UserRef.key()`), as an SQL LIKE pattern: rankings leave them out.
+TOMBSTONE_KEYS = f"%:{_TOMBSTONE}%"
 
 
 def new_tombstone(platform: str) -> UserRef:
@@ -90,6 +95,7 @@ class PastCards:
     # ("Asked by" them).
     questions: tuple[int, ...] = ()
     lightning: tuple[int, ...] = ()  # held or cancelled sessions they gave: "Speaker", "Thank you"
+    kudos: tuple[int, ...] = ()  # public kudos they gave or received: both named, words quoted
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from bot.privacy.commands import (
 from bot.privacy.model import PastCards, PersonData, new_tombstone
 from bot.questions.handover import offer_ended
 from bot.questions.sessions import release_question
+from bot.recognition.kudos_card import redrawn_kudos
 from bot.refs import UserRef, WorkspaceRef
 from bot.wording import plural
 
@@ -392,6 +393,14 @@ async def _redraw_past(ctx: Context, past: PastCards) -> None:
         if q is not None and ws is not None:
             ctx.outbox.card(q, channel=ws.mentoring_channel)
     await redraw_sessions(ctx, past.lightning)
+    for kudos_id in past.kudos:
+        k = await ctx.uow.kudos.get(kudos_id)
+        ws = None if k is None else await workspace_of(ctx, k.workspace)
+        if k is not None and ws is not None:
+            # Edits the post where it is (see `KudosCardGateway`), its words gone.
+            ctx.outbox.post(
+                ws.mentoring_channel, await redrawn_kudos(ctx.uow, k), workspace=k.workspace
+            )
 
 
 async def _cancel_open_questions(ctx: Context, cmd: ForgetPerson) -> list[Question]:

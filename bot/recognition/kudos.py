@@ -4,13 +4,15 @@ per giver and receiver a day, never to oneself, and the text cleaned like a ques
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.actors import ensure_person, require_workspace
 from bot.domain import Person
 from bot.messagebus import Context, Refusal
-from bot.messages import ChatMessage, Mention, UserText, text
+from bot.messages import ChatMessage, UserText, text
 from bot.recognition.commands import GiveKudos
+from bot.recognition.kudos_card import kudos_post
 from bot.recognition.model import Kudos
 from bot.recognition.points import award_points
 
@@ -19,7 +21,8 @@ __all__ = ["clean_reason", "give_kudos"]
 _MIN_WORDS = 2
 # Longer is no word but a run of characters that would stretch the card (a long link fits).
 _LONGEST_WORD = 100
-# How long a mentor's public thanks to the asker of an anonymous question they took is refused.
+# How long public thanks between the asker of an anonymous question and a mentor who took it
+# are refused (either way round), from the mentor's claim.
 _ANONYMOUS_LATELY = timedelta(days=30)
 
 
@@ -83,7 +86,8 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
         )
     if not cmd.private:
         since = now - _ANONYMOUS_LATELY
-        met = await (await ctx.reads()).followups.mentors_met(ws.ref, cmd.to, since, anonymous=True)
+        reads = await ctx.reads()
+        met = await reads.followups.mentors_met(ws.ref, cmd.to, since, anonymous=True)
         if actor.user in met:
             # Only their mentor knows whose an anonymous question was: a public thank-you
             # from that mentor, days after a session on it, could tell everyone.
@@ -93,6 +97,19 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
                     " asked you a question anonymously lately, so thanking them in public "
                     "could tell others whose it was. Nothing was posted: thank them privately "
                     "with `/kudos --private`.",
+                )
+            )
+        mine = await reads.followups.mentors_met(ws.ref, actor.user, since, anonymous=True)
+        if cmd.to in mine:
+            # The other way round too: everyone knows who mentored a question (its card says),
+            # so the asker's public thanks to that mentor would name the asker.
+            raise Refusal(
+                text(
+                    UserText(name),
+                    f" mentored a question you asked anonymously in the last "
+                    f"{_ANONYMOUS_LATELY.days} days, so thanking them in public could tell "
+                    "others it was yours. Nothing was posted: thank them privately with "
+                    "`/kudos --private`, which only they see.",
                 )
             )
     if any(k.receiver == cmd.to for k in today):
@@ -111,7 +128,8 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
     await ensure_person(ctx, actor)
     if receiver is None:
         await ctx.uow.people.upsert(Person(ref=cmd.to, name=name))
-    await ctx.uow.kudos.add(Kudos(ws.ref, actor.user, cmd.to, why, now, private=cmd.private))
+    given = Kudos(ws.ref, actor.user, cmd.to, why, now, private=cmd.private)
+    given = replace(given, id=await ctx.uow.kudos.add(given))
     await award_points(
         ctx, user=cmd.to, workspace=ws.ref, points=ctx.config.points.kudos, reason="kudos"
     )
@@ -122,15 +140,8 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
             ChatMessage(body=text("🙌 Kudos from ", UserText(actor.name), ": ", UserText(why))),
         )
     else:
-        said = text(
-            "🙌 Kudos to ",
-            Mention(cmd.to, name),
-            " from ",
-            UserText(actor.name),
-            ": ",
-            UserText(why),
-        )
-        ctx.outbox.post(ws.mentoring_channel, ChatMessage(body=said))
+        # Its ref is recorded when it goes out, so that forgetting either of them redraws it.
+        ctx.outbox.post(ws.mentoring_channel, kudos_post(given, receiver=name, giver=actor.name))
     left = limit - len(today) - 1
     where = "privately" if cmd.private else "in the mentoring channel"
     ctx.reply(

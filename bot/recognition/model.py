@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.refs import UserRef, WorkspaceRef
+from bot.refs import MessageRef, UserRef, WorkspaceRef
 
 __all__ = [
     "FORGOTTEN_NAME",
@@ -51,6 +51,8 @@ class Kudos:
     text: str
     at: datetime
     private: bool = False
+    id: int | None = None  # once stored
+    card: MessageRef | None = None  # the public post, once it went out
 
 
 @dataclass(frozen=True, slots=True)

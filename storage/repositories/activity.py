@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.domain import Feedback, PointsEntry, QuestionState
+from bot.privacy.model import TOMBSTONE_KEYS
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import Repository
 from storage.tables import (
@@ -188,7 +189,11 @@ class SqlPointsRepository(Repository):
         until: datetime | None = None,
     ) -> list[tuple[UserRef, int]]:
         total = sa.func.sum(POINTS.c.points).label("total")
-        stmt = sa.select(POINTS.c.user, total).where(POINTS.c.workspace == workspace.key())
+        stmt = sa.select(POINTS.c.user, total).where(
+            POINTS.c.workspace == workspace.key(),
+            # A forgotten person's points stay (figures), attributed to nobody: not ranked.
+            POINTS.c.user.not_like(TOMBSTONE_KEYS),
+        )
         if since is not None:
             stmt = stmt.where(POINTS.c.at >= since)
         if until is not None:

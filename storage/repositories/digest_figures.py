@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from bot.digest.tally import WeekTally
 from bot.domain import QuestionState
+from bot.privacy.model import TOMBSTONE_KEYS
 from bot.refs import UserRef, WorkspaceRef
 from storage.repositories._base import DbSession
 from storage.tables import FeedbackRow, PointsRow, QuestionRow, table_of
@@ -122,7 +123,10 @@ async def week_tally(
     total = sa.func.sum(P.c.points).label("total")
     board = await session.execute(
         sa.select(P.c.user, total)
-        .where(P.c.workspace == ws, P.c.at >= start, P.c.at < end)
+        # A forgotten person's points stay (figures), attributed to nobody: not ranked.
+        .where(
+            P.c.workspace == ws, P.c.at >= start, P.c.at < end, P.c.user.not_like(TOMBSTONE_KEYS)
+        )
         .group_by(P.c.user)
         .having(total > 0)  # points given and taken back (a corrected rating) thank nobody
         .order_by(total.desc(), P.c.user)

@@ -238,9 +238,20 @@ class Erasure(Repository):
             .order_by(lightning.c.id.desc())
             .limit(limit)
         )
+        kudos = table_of(KudosRow)
+        thanks = await self._session.execute(
+            sa.select(kudos.c.id)
+            .where(
+                sa.or_(kudos.c.giver == key, kudos.c.receiver == key),
+                kudos.c.card.is_not(None),
+            )
+            .order_by(kudos.c.id.desc())
+            .limit(limit)
+        )
         return PastCards(
             questions=tuple(sorted(found, reverse=True)),
             lightning=tuple(lid for (lid,) in sessions),
+            kudos=tuple(kid for (kid,) in thanks),
         )
 
     async def workspaces_of(self, user: UserRef) -> set[WorkspaceRef]:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from bot.domain import QuestionState
 from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
-from bot.refs import UserRef, WorkspaceRef
-from storage.repositories._base import Repository
+from bot.refs import MessageRef, UserRef, WorkspaceRef
+from storage.repositories._base import Repository, ref_or_none
 from storage.tables import (
     BadgeRow,
     FeedbackRow,
@@ -39,15 +39,18 @@ def _kudos(row: sa.Row[Any]) -> Kudos:
         text=row.text,
         at=row.at,
         private=row.private,
+        id=row.id,
+        card=ref_or_none(MessageRef, row.card),
     )
 
 
 class SqlKudosRepository(Repository):
     """`bot.ports.KudosRepository` over SQL."""
 
-    async def add(self, kudos: Kudos) -> None:
-        await self._session.execute(
-            sa.insert(KUDOS).values(
+    async def add(self, kudos: Kudos) -> int:
+        added = await self._session.execute(
+            sa.insert(KUDOS)
+            .values(
                 workspace=kudos.workspace.key(),
                 giver=kudos.giver.key(),
                 receiver=kudos.receiver.key(),
@@ -55,6 +58,17 @@ class SqlKudosRepository(Repository):
                 private=kudos.private,
                 at=kudos.at,
             )
+            .returning(KUDOS.c.id)
+        )
+        return int(added.scalar_one())
+
+    async def get(self, kudos_id: int) -> Kudos | None:
+        row = (await self._session.execute(sa.select(KUDOS).where(KUDOS.c.id == kudos_id))).first()
+        return None if row is None else _kudos(row)
+
+    async def set_card(self, kudos_id: int, card: MessageRef) -> None:
+        await self._session.execute(
+            sa.update(KUDOS).where(KUDOS.c.id == kudos_id).values(card=card.key())
         )
 
     async def given_since(

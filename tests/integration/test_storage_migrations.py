@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain import Question, QuestionState, Workspace
-from bot.refs import UserRef, WorkspaceRef
+from bot.recognition.model import Kudos
+from bot.refs import MessageRef, UserRef, WorkspaceRef
 from storage.engine import create_engine
 from storage.migrate import alembic_config, upgrade
 from storage.tables import metadata
@@ -1028,6 +1029,57 @@ async def test_0026_reads_an_older_resolve_as_pressed_when_resolved_and_goes_bac
     finally:
         await engine.dispose()
     assert "resolve_pressed_at" not in columns and count == 3
+    await upgrade(empty_url)
+    _, version = await _schema(empty_url)
+    assert version == HEAD
+
+
+async def test_0027_keeps_older_kudos_without_a_post_ref_and_goes_back(empty_url: str) -> None:
+    """0027 adds `kudos.card` (where a public kudos was posted, redrawn when someone is
+    forgotten): kudos given before read no ref (none was kept), a new one records its own; down
+    to 0026 the column goes and the kudos stay."""
+    await upgrade(empty_url, "0026")
+    engine = create_engine(empty_url, poolclass=pool.NullPool)
+    ws = WorkspaceRef("slack", "T1")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO kudos (workspace, giver, receiver, text, private, at) VALUES "
+                    "('slack:T1', 'slack:U1', 'slack:U2', 'for the groupby tricks', false, "
+                    "'2026-11-20 09:00:00')"
+                )
+            )
+        await upgrade(empty_url)
+        uows = make_uow_factory(engine)
+        posted = MessageRef("slack", "C1:1700000000.000100")
+        async with uows() as uow:
+            older = await uow.kudos.get(1)
+            newer = await uow.kudos.add(
+                Kudos(
+                    ws,
+                    UserRef("slack", "U2"),
+                    UserRef("slack", "U1"),
+                    "for the SQL tip",
+                    datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+                )
+            )
+            await uow.kudos.set_card(newer, posted)
+            await uow.commit()
+        async with uows(read_only=True) as uow:
+            stored = await uow.kudos.get(newer)
+        assert older is not None and older.card is None and older.text == "for the groupby tricks"
+        assert stored is not None and stored.card == posted and newer == 2
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade_to("0026"))
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("kudos")}
+            )
+            count = (await conn.execute(text("SELECT COUNT(*) FROM kudos"))).scalar()
+    finally:
+        await engine.dispose()
+    assert "card" not in columns and count == 2
     await upgrade(empty_url)
     _, version = await _schema(empty_url)
     assert version == HEAD

@@ -23,6 +23,7 @@ from bot.matching import SimilarIndexes, build_taxonomy
 from bot.mentors.roster_cache import MentorRoster
 from bot.messagebus import MessageBus, Services
 from bot.messages import ChatMessage
+from bot.recognition.kudos_gateway import KudosCardGateway
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from bot.runtime import Runtime, build_runtime
 from tests.unit.fake_chat import FakeChat
@@ -159,7 +160,9 @@ async def start_core(
     clock = ManualClock(START)
     runtime = build_runtime(
         uow_factory=db.uow_factory(),
-        chat=LightningCardGateway(chat, uow_factory=db.uow_factory()),
+        chat=KudosCardGateway(
+            LightningCardGateway(chat, uow_factory=db.uow_factory()), uow_factory=db.uow_factory()
+        ),
         clock=clock,
         config=config,
         services=services

@@ -45,7 +45,7 @@ from bot.learning.model import (
 )
 from bot.lightning.model import HeldSession, Lightning, LightningState, Rsvp
 from bot.matching.learned import Lesson
-from bot.privacy.model import AuditEntry, DashboardGrant, PastCards, PersonData
+from bot.privacy.model import AuditEntry, DashboardGrant, PastCards, PersonData, is_tombstone
 from bot.recognition.model import EarnedBadge, HelpedSession, Kudos, PausePeriod
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef, WorkspaceRef
 from tests.unit.fake_chat import ChatCall, ChatFailure, FakeChat
@@ -605,6 +605,7 @@ class FakePointsRepository(_Repository):
                 e.workspace == workspace
                 and (since is None or e.at >= since)
                 and (until is None or e.at < until)
+                and not is_tombstone(e.user)
             ):
                 totals[e.user] = totals.get(e.user, 0) + e.points
         ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0].key()))
@@ -1090,7 +1091,7 @@ class FakeDigestRunRepository(_Repository):
         points = [
             p
             for p in self._uow.rows("points").values()
-            if p.workspace == workspace and start <= p.at < end
+            if p.workspace == workspace and start <= p.at < end and not is_tombstone(p.user)
         ]
         feedback = list(self._uow.rows("feedback").values())
         return tally_questions(questions, feedback, points, top_mentors=top_mentors)
@@ -1271,8 +1272,20 @@ class FakeLightningRepository(_Repository):
 class FakeKudosRepository(_Repository):
     table = "kudos"
 
-    async def add(self, kudos: Kudos) -> None:
-        self._uow.put(self.table, self._uow.db.next_id(self.table), kudos)
+    async def add(self, kudos: Kudos) -> int:
+        kudos_id = self._uow.db.next_id(self.table)
+        self._uow.put(self.table, kudos_id, replace(kudos, id=kudos_id))
+        return kudos_id
+
+    async def get(self, kudos_id: int) -> Kudos | None:
+        found: Kudos | None = self._rows().get(kudos_id)
+        return found
+
+    async def set_card(self, kudos_id: int, card: MessageRef) -> None:
+        await self._uow.lock(self.table, kudos_id)
+        current = self._rows().get(kudos_id)
+        if current is not None:
+            self._uow.put(self.table, kudos_id, replace(current, card=card))
 
     async def given_since(
         self, giver: UserRef, since: datetime, workspace: WorkspaceRef
@@ -1673,6 +1686,23 @@ class FakePrivacyRepository(_Repository):
             if entry.author == user:
                 self._uow.put("faq", key, replace(entry, author=tombstone))
                 changed += 1
+        for key, k in self._uow.rows("kudos").items():  # kept, as the tombstone's, no words
+            if user in (k.giver, k.receiver):
+                self._uow.put(
+                    "kudos",
+                    key,
+                    replace(
+                        k,
+                        text=removed,
+                        giver=tombstone if k.giver == user else k.giver,
+                        receiver=tombstone if k.receiver == user else k.receiver,
+                    ),
+                )
+                changed += 1
+        for key, entry in self._uow.rows("points").items():  # kept, as the tombstone's
+            if entry.user == user:
+                self._uow.put("points", key, replace(entry, user=tombstone))
+                changed += 1
         for key, nudge in self._uow.rows("nudges").items():  # kept, as the tombstone's
             if nudge.target == user:
                 self._uow.put("nudges", key, replace(nudge, target=tombstone))
@@ -1720,7 +1750,19 @@ class FakePrivacyRepository(_Repository):
             ),
             reverse=True,
         )
-        return PastCards(questions=tuple(questions), lightning=tuple(sessions[:limit]))
+        thanks = sorted(
+            (
+                kid
+                for kid, k in self._uow.rows("kudos").items()
+                if user in (k.giver, k.receiver) and k.card is not None
+            ),
+            reverse=True,
+        )
+        return PastCards(
+            questions=tuple(questions),
+            lightning=tuple(sessions[:limit]),
+            kudos=tuple(thanks[:limit]),
+        )
 
     async def mark_left(self, user: UserRef, at: datetime) -> None:
         if user not in self._rows():

@@ -1,0 +1,94 @@
+"""Delivering public kudos posts: their ref is recorded when they go out, and a post sent again
+(a forget redraws it) edits the one posted (wiring around the deliverer, like
+`bot.lightning.card_gateway`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.flow.outbox import ReplyTo
+from bot.messages import ChatMessage
+from bot.ports import ChatGateway, DeliveryRefused, UnitOfWorkFactory
+from bot.privacy.model import anyone_forgotten
+from bot.recognition.kudos_card import KUDOS_KIND, redrawn_kudos
+from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
+
+__all__ = ["KudosCardGateway"]
+
+
+class KudosCardGateway:
+    """A `ChatGateway` in front of the real one that records where a public kudos was posted,
+    and edits that post when it is posted again (a forget redraws it: `redrawn_kudos`). A kudos
+    whose giver or receiver was forgotten before its post went out goes out redrawn already.
+
+    Everything else passes straight through."""
+
+    def __init__(self, inner: ChatGateway, *, uow_factory: UnitOfWorkFactory) -> None:
+        self._inner = inner
+        self._uow_factory = uow_factory
+
+    async def post_card(
+        self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        kudos_id = message.question_id
+        if message.kind != KUDOS_KIND or kudos_id is None:
+            return await self._inner.post_card(channel, message, key=key, retry=retry)
+        async with self._uow_factory(read_only=True) as uow:
+            k = await uow.kudos.get(kudos_id)
+            if k is None:
+                raise DeliveryRefused(f"kudos {kudos_id} no longer exists")
+            if k.card is not None or anyone_forgotten(k.giver, k.receiver):
+                message = await redrawn_kudos(uow, k)
+        if k.card is not None:
+            await self._inner.update_card(k.card, message)
+            return k.card
+        card = await self._inner.post_card(channel, message, key=key, retry=retry)
+        async with self._uow_factory() as uow:
+            await uow.kudos.set_card(kudos_id, card)
+            await uow.commit()
+        return card
+
+    async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
+        await self._inner.update_card(card, message)
+
+    async def open_thread(
+        self,
+        *,
+        card: MessageRef | None,
+        channel: ChannelRef,
+        members: Sequence[UserRef],
+        private: bool,
+        name: str,
+        retry: bool = False,
+    ) -> ThreadRef:
+        return await self._inner.open_thread(
+            card=card, channel=channel, members=members, private=private, name=name, retry=retry
+        )
+
+    async def post_in_thread(
+        self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        return await self._inner.post_in_thread(thread, message, key=key, retry=retry)
+
+    async def send_dm(
+        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> MessageRef:
+        return await self._inner.send_dm(user, message, key=key, retry=retry)
+
+    async def send_private(
+        self,
+        *,
+        user: UserRef,
+        channel: ChannelRef,
+        message: ChatMessage,
+        key: str = "",
+        retry: bool = False,
+    ) -> None:
+        await self._inner.send_private(
+            user=user, channel=channel, message=message, key=key, retry=retry
+        )
+
+    async def reply(
+        self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
+    ) -> None:
+        await self._inner.reply(to, message, key=key, retry=retry)
