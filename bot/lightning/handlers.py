@@ -29,7 +29,7 @@ from bot.lightning.times import actor_timezone, day_before, reader_timezone, to_
 from bot.messagebus import Context, Refusal
 from bot.messages import Bold, ChatMessage, Text, UserText, lines, text, when_text
 from bot.recognition.badges import review_badges
-from bot.recognition.points import award_points
+from bot.recognition.points import award_points, lightning_earns
 from bot.refs import UserRef, WorkspaceRef
 
 __all__ = [
@@ -489,7 +489,8 @@ def _what_comes(s: Lightning, now: datetime, tz: str | None, day_due: datetime |
 
 
 async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
-    """Attendees rate once; the first rating gives the speaker their points (within the cap)."""
+    """Attendees rate once; the first rating of 3 or more, once two people or more signed up,
+    gives the speaker their points (within the cap) and the badge."""
     s = await _session(ctx, cmd.actor, cmd)
     if not 1 <= cmd.score <= 5:
         raise Refusal("Rate from 1 to 5.")
@@ -512,7 +513,10 @@ async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
     assert ws is not None and speaker is not None
     # A speaker forgotten since it was held is a tombstone ref: no points, no badge DM to it.
     known = await ctx.uow.people.get(speaker) is not None
-    if known and await ctx.uow.lightning.mark_rewarded(s.stored_id, now):
+    # Points and the badge come with a good rating of a talk more than one friend signed up for.
+    signed_up = sum(1 for r in await ctx.uow.lightning.rsvps(s.stored_id) if r.user != speaker)
+    earns = lightning_earns(cmd.score, signed_up)
+    if known and earns and await ctx.uow.lightning.mark_rewarded(s.stored_id, now):
         await award_points(
             ctx,
             user=speaker,

@@ -16,6 +16,7 @@ from bot.lightning.times import reader_timezone
 from bot.messagebus import Context
 from bot.messages import ChatMessage, text
 from bot.questions.cards import who
+from bot.recognition.points import LIGHTNING_ATTENDEES, LIGHTNING_GOOD_RATING
 
 __all__ = ["send_lightning_nudge"]
 
@@ -74,7 +75,12 @@ async def send_lightning_nudge(ctx: Context, nudge: Nudge, now: datetime) -> Non
             ", ",
             who(s.speaker, names, mention=False),
             f"! {going} {'person' if going == 1 else 'people'} signed up. "
-            "I've asked them to rate it; your points come with the first rating.",
+            "I've asked them to rate it; "
+            + (
+                f"your points come with the first rating of {LIGHTNING_GOOD_RATING} or more."
+                if going >= LIGHTNING_ATTENDEES
+                else f"points come with talks {LIGHTNING_ATTENDEES} or more people sign up for."
+            ),
         )
     else:
         # Nobody to talk to: no thanks for a talk that most likely didn't happen, said once.

@@ -30,6 +30,7 @@ from bot.recognition.catalogue import (
     earned_badges,
 )
 from bot.recognition.model import GOOD_RATING, EarnedBadge, HelpedSession
+from bot.recognition.points import showed_help
 from bot.recognition.streaks import helped_sessions, streak_of
 from bot.refs import UserRef, WorkspaceRef
 
@@ -98,8 +99,13 @@ async def _facts(
     if "five_stars" in wanted:
         # Every workspace's, like the sessions and streak above: a badge is earned once per
         # person, not per workspace (nothing of a rating shows, only the badge).
-        ratings = await uow.feedback.for_mentor(user, workspace=None)
-        facts["five_star_ratings"] = sum(1 for f in ratings if f.score == 5)
+        # Only sessions that showed real help count, as for points (a friend's 5s on claims
+        # resolved at once earn nothing).
+        fives = [f for f in await uow.feedback.for_mentor(user, workspace=None) if f.score == 5]
+        rated = await uow.questions.get_many([f.question_id for f in fives])
+        facts["five_star_ratings"] = sum(
+            1 for f in fives if f.question_id in rated and showed_help(rated[f.question_id])
+        )
     if "helping_streak" in wanted:
         facts["longest_streak"] = (await streak_of(ctx, user)).best
     if "faq_author" in wanted:

@@ -20,11 +20,11 @@ class BadgeFacts:
 
     questions_asked: int = 0
     sessions_resolved: int = 0  # as the mentor
-    five_star_ratings: int = 0  # asker ratings of 5 on sessions they mentored
+    five_star_ratings: int = 0  # asker ratings of 5 on sessions they mentored that showed help
     longest_streak: int = 0  # weeks in a row with a resolved session
     cross_timezone_sessions: int = 0  # resolved with askers CROSS_TIMEZONE_HOURS+ hours away
     faq_entries: int = 0  # FAQ answers written
-    lightning_given: int = 0  # lightning sessions given that attendees rated
+    lightning_given: int = 0  # lightning talks that earned their speaker points (rated well)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,7 @@ BADGES: tuple[Badge, ...] = (
         "lightning_speaker",
         "Lightning speaker",
         "⚡",
-        "gave a lightning session that attendees rated",
+        "gave a lightning session that attendees rated well",
         lambda f: f.lightning_given >= 1,
     ),
 )

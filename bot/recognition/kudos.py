@@ -1,5 +1,7 @@
 """Kudos: public (or private) thanks that give the receiver a point; a few a day per giver, one
-per giver and receiver a day, never to oneself, and the text cleaned like a question's."""
+per giver and receiver a day, never to oneself, and the text cleaned like a question's. Between
+the same two people (either way) only the week's first kudos earns a point: a pair thanking each
+other daily is thanked, not ranked."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from bot.messages import ChatMessage, UserText, text
 from bot.recognition.commands import GiveKudos
 from bot.recognition.kudos_card import kudos_post
 from bot.recognition.model import Kudos
-from bot.recognition.points import award_points
+from bot.recognition.points import award_points, week_start
+from bot.refs import UserRef, WorkspaceRef
 
 __all__ = ["clean_reason", "give_kudos"]
 
@@ -60,6 +63,18 @@ def clean_reason(raw: str, *, max_length: int) -> str:
             "`/kudos @bob for untangling my pandas groupby`."
         )
     return cleaned
+
+
+async def _thanked_this_week(
+    ctx: Context, one: UserRef, other: UserRef, workspace: WorkspaceRef
+) -> bool:
+    """Whether `one` and `other` gave each other kudos (either way) this week (from Monday,
+    UTC): the points of a pair's kudos count once a week."""
+    since = week_start(ctx.clock.now())
+    mine = await ctx.uow.kudos.given_since(one, since, workspace)
+    if any(k.receiver == other for k in mine):
+        return True
+    return any(k.receiver == one for k in await ctx.uow.kudos.given_since(other, since, workspace))
 
 
 async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
@@ -128,11 +143,14 @@ async def give_kudos(cmd: GiveKudos, ctx: Context) -> None:
     await ensure_person(ctx, actor)
     if receiver is None:
         await ctx.uow.people.upsert(Person(ref=cmd.to, name=name))
+    # Read before this one is stored: the week's kudos between the two, either way.
+    paired = await _thanked_this_week(ctx, actor.user, cmd.to, ws.ref)
     given = Kudos(ws.ref, actor.user, cmd.to, why, now, private=cmd.private)
     given = replace(given, id=await ctx.uow.kudos.add(given))
-    await award_points(
-        ctx, user=cmd.to, workspace=ws.ref, points=ctx.config.points.kudos, reason="kudos"
-    )
+    if not paired:  # held back quietly: the kudos is posted all the same
+        await award_points(
+            ctx, user=cmd.to, workspace=ws.ref, points=ctx.config.points.kudos, reason="kudos"
+        )
     if cmd.private:
         # In the receiver's own DM: to them, not about them in the third person.
         ctx.outbox.dm(

@@ -1,8 +1,19 @@
-"""Thank-you points: given for real help, capped per person per day, shown on the leaderboard."""
+"""Thank-you points: given for real help, capped per person per day, shown on the leaderboard.
+
+What counts as real help, so that a few friends can't farm the board:
+
+- a session earns its mentor points only when its thread was still active `REAL_HELP` after the
+  claim (a claim resolved at once, with no word in the thread, shows no help), and only for the
+  first `PAIR_SESSIONS_A_WEEK` sessions of one asker with one mentor in a week;
+- kudos between the same two people (either way) earn a point once a week (`bot.recognition.kudos`);
+- a lightning talk earns its speaker points (and the ⚡ badge) with a rating of
+  `LIGHTNING_GOOD_RATING` or more once at least `LIGHTNING_ATTENDEES` people signed up.
+
+Points held back are held back quietly: ratings and kudos are recorded and shown as ever."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.actors import workspace_of
@@ -12,9 +23,70 @@ from bot.messages import Bold, Text, UserText, lines, text
 from bot.recognition.model import FORGOTTEN_NAME, places
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["PERIODS", "award_points", "leaderboard_text", "month_start", "take_back_points"]
+__all__ = [
+    "LIGHTNING_ATTENDEES",
+    "LIGHTNING_GOOD_RATING",
+    "PAIR_SESSIONS_A_WEEK",
+    "PERIODS",
+    "REAL_HELP",
+    "award_points",
+    "leaderboard_text",
+    "lightning_earns",
+    "month_start",
+    "showed_help",
+    "take_back_points",
+    "week_start",
+]
 
 PERIODS = ("month", "all")
+
+# A session shows real help when its thread was still active this long after the claim.
+REAL_HELP = timedelta(minutes=3)
+# Sessions of one asker with one mentor that earn the mentor points in a week (ISO, UTC).
+PAIR_SESSIONS_A_WEEK = 2
+# A lightning talk earns its speaker points with a rating this good, once this many signed up.
+LIGHTNING_GOOD_RATING = 3
+LIGHTNING_ATTENDEES = 2
+
+
+def week_start(now: datetime) -> datetime:
+    """Monday 00:00 UTC of `now`'s week: the weekly allowances start then."""
+    day = now.astimezone(UTC).date()
+    return datetime.combine(day - timedelta(days=day.weekday()), time(), tzinfo=UTC)
+
+
+def showed_help(q: Question) -> bool:
+    """Whether a session shows real help: its asker or mentor still wrote in its thread (or the
+    mentor reacted ✅ there) at least `REAL_HELP` after the claim, as `last_activity_at` keeps
+    it. Its asker's rating is kept either way; only the mentor's points wait for this."""
+    return (
+        q.claimed_at is not None
+        and q.last_activity_at is not None
+        and q.last_activity_at - q.claimed_at >= REAL_HELP
+    )
+
+
+def lightning_earns(score: int, signed_up: int) -> bool:
+    """Whether an attendee's rating of `score` earns the speaker their points and badge, with
+    `signed_up` people (the speaker aside) signed up for the talk."""
+    return score >= LIGHTNING_GOOD_RATING and signed_up >= LIGHTNING_ATTENDEES
+
+
+async def _pair_week_full(ctx: Context, q: Question) -> bool:
+    """Whether other sessions of `q`'s asker with its mentor, resolved in the same week, earned
+    the mentor points `PAIR_SESSIONS_A_WEEK` times already."""
+    assert q.mentor is not None
+    start = week_start(q.resolved_at or ctx.clock.now())
+    end = start + timedelta(days=7)
+    scored = 0
+    for s in await ctx.uow.streaks.sessions_of(q.mentor, since=start):
+        if s.asker != q.asker or s.question_id == q.pk or s.resolved_at >= end:
+            continue
+        if await ctx.uow.points.given_for(q.mentor, s.question_id, "resolve") or (
+            await ctx.uow.points.held_for(q.mentor, s.question_id, "good rating") > 0
+        ):
+            scored += 1
+    return scored >= PAIR_SESSIONS_A_WEEK
 
 
 async def award_points(
@@ -26,11 +98,18 @@ async def award_points(
     question: Question | None = None,
     workspace: WorkspaceRef | None = None,
 ) -> int:
-    """Give points within the daily cap; returns what was actually given.
+    """Give points within the daily cap; returns what was actually given (0 when held back:
+    say nothing of points to anyone but from this figure).
 
     Points are for help: a resolved session, a good rating, kudos received, a lightning session
-    given; never for claiming alone. `workspace` defaults to the question's."""
+    given; never for claiming alone. Points on a `question` are its mentor's for the session:
+    given only when it showed real help (`showed_help`) and within the asker and mentor's weekly
+    allowance. `workspace` defaults to the question's."""
     if points <= 0:
+        return 0
+    if question is not None and (
+        question.mentor != user or not showed_help(question) or await _pair_week_full(ctx, question)
+    ):
         return 0
     where = workspace or (question.workspace if question is not None else None)
     assert where is not None, "points belong to a workspace"

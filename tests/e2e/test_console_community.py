@@ -174,7 +174,9 @@ async def test_not_now_after_joining_takes_you_off_the_list(console: ConsoleDriv
     assert out.one("DM eve", "How was the lightning session")
     assert out.to("DM dan") == []  # neither reminder nor rating prompt
     assert "Held: 1 signed up" in out.to("#mentoring")[-1].lines
-    assert "1 person signed up" in out.one("DM ann", "Thank you for teaching").text
+    thanks = out.one("DM ann", "Thank you for teaching").text
+    assert "1 person signed up" in thanks
+    assert "points come with talks 2 or more people sign up for" in thanks  # not this one
 
 
 async def test_leave_from_a_reminder_or_as_a_command_takes_you_off_the_list(
@@ -263,6 +265,8 @@ async def test_badges_streak_and_leaderboard_for_a_helping_mentor(console: Conso
         f"/askmentor {QUESTIONS[0]}",
         "as bob",
         "click claim 1",
+        "clock +4m",  # a session that helped: still talking minutes after the claim
+        "say 1 Have you tried df.groupby(['a', 'b'])['c'].sum()?",
         "as ann",
         "click resolve 1",
     )

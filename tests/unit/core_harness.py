@@ -11,6 +11,7 @@ from bot.commands import (
     AskQuestion,
     ClaimQuestion,
     Command,
+    RecordThreadActivity,
     RegisterMentor,
     RegisterWorkspace,
     ResolveQuestion,
@@ -24,6 +25,7 @@ from bot.mentors.roster_cache import MentorRoster
 from bot.messagebus import MessageBus, Services
 from bot.messages import ChatMessage
 from bot.recognition.kudos_gateway import KudosCardGateway
+from bot.recognition.points import REAL_HELP
 from bot.refs import ChannelRef, UserRef, WorkspaceRef
 from bot.runtime import Runtime, build_runtime
 from tests.unit.fake_chat import FakeChat
@@ -115,6 +117,21 @@ class Core:
 
     async def resolved(self, *, asker: str = "alice", mentor: str = "bob") -> int:
         n = await self.claimed(asker=asker, mentor=mentor)
+        said = await self.resolve(asker, n)
+        assert said == f"#{n} is marked resolved.", said
+        return n
+
+    async def talked(self, question_id: int, *, mentor: str = "bob") -> None:
+        """The mentor writes in the session's thread `REAL_HELP` after now (the claim): a
+        session that shows real help, which earns its mentor points once resolved."""
+        self.clock.advance(REAL_HELP)
+        await self.handle(RecordThreadActivity(self.actor(mentor), question_id=question_id))
+
+    async def helped(self, *, asker: str = "alice", mentor: str = "bob") -> int:
+        """A session that shows real help: claimed, talked in for a few minutes, resolved by
+        its asker (`resolved` is a claim resolved at once, which earns no points)."""
+        n = await self.claimed(asker=asker, mentor=mentor)
+        await self.talked(n, mentor=mentor)
         said = await self.resolve(asker, n)
         assert said == f"#{n} is marked resolved.", said
         return n

@@ -107,7 +107,7 @@ async def test_the_other_persons_buttons_before_the_resolve_say_it_isnt_finished
 async def test_a_wrong_click_corrected_to_five_gives_the_good_rating_points_once(
     core: Core,
 ) -> None:
-    n = await core.resolved()
+    n = await core.helped()
     await core.reply(RateSession(core.actor("alice"), n, 1))
     await core.reply(RateSession(core.actor("alice"), n, 5))
     assert points_of(core, "bob") == 3 + 2
@@ -187,7 +187,7 @@ def points_of(core: Core, name: str) -> int:
 
 
 async def test_mentor_earns_resolve_and_good_rating_points(core: Core) -> None:
-    n = await core.resolved()
+    n = await core.helped()
     assert points_of(core, "bob") == 3
     await core.reply(RateSession(core.actor("alice"), n, 4))
     assert points_of(core, "bob") == 3 + 2
@@ -196,32 +196,32 @@ async def test_mentor_earns_resolve_and_good_rating_points(core: Core) -> None:
 
 @pytest.mark.parametrize("score", [1, 2, 3])
 async def test_ratings_below_four_earn_no_points(core: Core, score: int) -> None:
-    n = await core.resolved()
+    n = await core.helped()
     await core.reply(RateSession(core.actor("alice"), n, score))
     assert points_of(core, "bob") == 3
 
 
 async def test_points_stop_at_the_daily_cap(core: Core) -> None:
-    for _ in range(3):  # 3 x (3 + 2) = 15 points' worth of help
-        n = await core.resolved()
-        await core.reply(RateSession(core.actor("alice"), n, 5))
+    for asker in ("alice", "carol", "dave"):  # 3 x (3 + 2) = 15 points' worth of help
+        n = await core.helped(asker=asker)
+        await core.reply(RateSession(core.actor(asker), n, 5))
     assert points_of(core, "bob") == core.config.points.daily_cap == 10
 
 
 async def test_the_daily_cap_starts_afresh_the_next_day() -> None:
     core = await start_core(Config(points=PointsSection(daily_cap=3)))
-    await core.resolved()
+    await core.helped()
     assert points_of(core, "bob") == 3
     core.clock.advance(timedelta(days=1))
-    await core.resolved()
+    await core.helped()
     assert points_of(core, "bob") == 6
 
 
 async def test_leaderboard_ranks_people_by_points(core: Core) -> None:
-    await core.resolved(mentor="bob")
+    await core.helped(mentor="bob")
     await core.join("carol", "pandas")
-    await core.resolved(mentor="carol")
-    await core.resolved(mentor="carol")
+    await core.helped(mentor="carol")
+    await core.helped(mentor="carol")
     said = await core.reply(ShowLeaderboard(core.actor("alice")))
     assert said.splitlines() == [
         "Leaderboard — November 2026 (thank-you points)",

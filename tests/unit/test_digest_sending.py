@@ -29,7 +29,7 @@ def digests_posted(core: Core) -> list[str]:
 
 async def busy_week(core: Core) -> None:
     await core.join("bob", "python", "pandas")
-    await core.resolved(asker="alice", mentor="bob")
+    await core.helped(asker="alice", mentor="bob")
     await core.ask("secret-sam", anonymous=True)
 
 
@@ -165,6 +165,7 @@ async def test_a_week_with_no_new_question_still_thanks_who_resolved_an_old_one(
     """Points earned for last week's question are this week's news: the digest is posted."""
     core = await start_core()
     n = await core.claimed(asker="alice", mentor="bob")  # asked and claimed in 2026-W48
+    await core.talked(n)
     core.clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # Tuesday of 2026-W49
     await core.resolve("alice", n)
     await core.handle(SendDigest(datetime(2026, 12, 7, 9, 0, tzinfo=UTC)))  # 2026-W49's slot

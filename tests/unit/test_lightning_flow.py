@@ -212,6 +212,7 @@ async def test_after_the_session_attendees_rate_it_and_the_speaker_gets_points_a
     assert [a.id for a in prompt.actions] == [f"lrate:{i}" for i in range(1, 6)]
     thanks = [m.plain() for m in dms(core, "bob") if m.plain().startswith("Thank you for teaching")]
     assert thanks and "2 people signed up" in thanks[0]
+    assert "your points come with the first rating of 3 or more" in thanks[0]
     assert "Held" in dict(card_versions(core)[-1].fields)
     said = await core.reply(RateLightning(core.actor("asker1"), n, 5))
     assert said.startswith(f"Thanks for rating #{n} 5/5")
@@ -337,10 +338,11 @@ async def test_the_home_view_shows_what_is_coming_up(core: Core) -> None:
 async def test_the_digest_reports_held_sessions_and_attendance(core: Core) -> None:
     n = await scheduled(core)
     await core.reply(JoinLightning(core.actor("asker1"), n))
+    await core.reply(JoinLightning(core.actor("asker2"), n))  # two came: the talk earns points
     await at(core, AT + timedelta(minutes=15))
     await core.reply(RateLightning(core.actor("asker1"), n, 4))
     said = await core.digest()
-    assert f"Lightning sessions held: 1 — “{TITLE}” by bob (1 signed up, rated 4.0/5 by 1)" in said
+    assert f"Lightning sessions held: 1 — “{TITLE}” by bob (2 signed up, rated 4.0/5 by 1)" in said
     # The month so far is the week: its most helpful are not listed twice.
     assert "Most thanked: 1. bob (5 points)" in said
     assert "Most helpful in November 2026: the same as this week's most thanked." in said
@@ -502,6 +504,7 @@ async def test_a_speaker_forgotten_after_the_session_earns_no_points_nor_badge_d
 
     n = await scheduled(core)
     await core.handle(JoinLightning(core.actor("ann"), n))
+    await core.handle(JoinLightning(core.actor("asker1"), n))  # a talk that would earn points
     await at(core, AT + timedelta(hours=1))
     await core.handle(ForgetPerson(core.actor("admin"), core.user("bob"), confirmed=True))
     said = await core.reply(RateLightning(core.actor("ann"), n, 5))

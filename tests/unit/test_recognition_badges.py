@@ -134,10 +134,10 @@ async def test_at_most_one_badge_dm_a_day_and_the_next_day_names_the_rest(core: 
     await core.resolved()  # bob: first session, announced at once
     for _ in range(4):
         core.clock.advance(timedelta(minutes=3))  # asks spread out, as [limits] expects
-        n = await core.resolved()
+        n = await core.helped()  # 5/5 of sessions that showed help: Five stars counts them
         await core.reply(RateSession(core.actor("alice"), n, 5))
     core.clock.advance(timedelta(minutes=3))
-    first = await core.resolved()
+    first = await core.helped()
     await core.reply(RateSession(core.actor("alice"), first, 5))  # the fifth 5/5: five stars
     await settle(core)
     assert len(badge_dms(core, "bob")) == 1
@@ -260,7 +260,7 @@ async def earn_two_badges_in_a_day(core: Core) -> None:
     await core.resolved()
     for _ in range(5):
         core.clock.advance(timedelta(minutes=3))
-        n = await core.resolved()
+        n = await core.helped()
         await core.reply(RateSession(core.actor("alice"), n, 5))
     await settle(core)
     assert len(badge_dms(core, "bob")) == 1
