@@ -2,7 +2,8 @@
 (the askers' course) or `/mentor join` (the mentors' course); the next ones come as nudges every
 ``[learning] every_days``, at the start of the learner's working time (quiet hours); `/mentor
 learn` shows where they are and when the next lesson comes (never sending it before its day);
-`/mentor learn stop` ends it, `/mentor learn start` picks it up again; quick checks are buttons."""
+`/mentor learn stop` ends it, `/mentor learn start` picks it up again (or, every course had being
+finished, takes them again); quick checks are buttons."""
 
 from __future__ import annotations
 
@@ -66,11 +67,13 @@ def _from_step(step: int) -> tuple[Track, int]:
 
 async def enroll(ctx: Context, *, user: UserRef, workspace: WorkspaceRef, track: Track) -> None:
     """Start `track` for `user` the first time only (a course once stopped stays stopped until
-    they ask for it with `/mentor learn start`)."""
+    they ask for it with `/mentor learn start`; a mentors' course stopped before they mentored
+    and freed by `start` begins here, at their join)."""
     if not ctx.config.learning.enabled:
         return
-    if await ctx.uow.learning.get(user, track) is not None:
-        return
+    known = await ctx.uow.learning.get(user, track)
+    if known is not None and not (known.stopped_at is None and _never_begun(known)):
+        return  # had, running or stopped; one `start` freed before its first lesson begins
     enrollment = Enrollment(user, workspace, track, started_at=ctx.clock.now())
     c = course(track, ctx.config)
     intro = _welcome(track, c, ctx.config.learning.every_days)
@@ -220,9 +223,24 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
         e.stopped_at is not None and e.completed_at is None and not _never_begun(e)
         for e in mine.values()
     )
+    # Every course had is finished, none part-way: `start` takes the finished ones again.
+    retake = (
+        cmd.start
+        and any(e.completed_at is not None for e in mine.values())
+        and all(e.completed_at is not None or _never_begun(e) for e in mine.values())
+    )
+    waiting: set[Track] = set()  # a mentors' course for someone not mentoring, not begun
     for e in mine.values():
         c = courses[e.track]
         head: tuple[Bold | str, ...] = ("• ", Bold(c.title), ": ")
+        if e.completed_at is not None and retake and not await _not_mentoring(ctx, e):
+            _from_the_start(e, now)
+            await ctx.uow.learning.save(e)
+            now_due.append(e)
+            summary.append(
+                text(*head, f"taking it again ({len(c)} lessons); lesson 1 is in your DMs now")
+            )
+            continue
         if e.completed_at is not None:
             done = min(e.next_lesson - 1, len(c))
             if len(c) in e.checks_answered:
@@ -232,8 +250,21 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
                     f"all {len(c)} lessons had; the last one's quick check is not answered yet "
                     "(the buttons are on the lesson)"
                 )
+            if all(
+                o.completed_at is not None or _never_begun(o) for o in mine.values()
+            ) and not await _not_mentoring(ctx, e):
+                line += " — `/mentor learn start` takes it again"
             summary.append(text(*head, line))
             if e.stopped_at is not None:
+                e.stopped_at = None
+                await ctx.uow.learning.save(e)
+            continue
+        if _never_begun(e) and await _not_mentoring(ctx, e):
+            # `/mentor learn stop` before they mentored: it is not to start when they join
+            # (once they do, it shows stopped before lesson 1). `start` picking nothing else
+            # up lets it begin as they join. Not listed: they don't mentor.
+            waiting.add(e.track)
+            if e.stopped_at is not None and cmd.start and not picking_up:
                 e.stopped_at = None
                 await ctx.uow.learning.save(e)
             continue
@@ -293,7 +324,10 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
                     in_zone(arrives, reads_in),
                 )
             )
-    running = any(e.completed_at is None and e.stopped_at is None for e in mine.values())
+    running = any(
+        e.completed_at is None and e.stopped_at is None and e.track not in waiting
+        for e in mine.values()
+    )
     ctx.reply(
         ChatMessage(
             title=text(Bold("Your lessons")),
@@ -303,6 +337,15 @@ async def show_learning(cmd: ShowLearning, ctx: Context) -> None:
     )
     for e in now_due:
         await _deliver(ctx, e, courses[e.track])
+
+
+def _from_the_start(e: Enrollment, now: datetime) -> None:
+    """A finished course taken again: from lesson 1, its quick checks to answer anew."""
+    e.started_at = now
+    e.next_lesson = 1
+    e.last_sent_at = e.completed_at = e.stopped_at = None
+    e.checks_right = 0
+    e.checks_answered = ()
 
 
 def _never_begun(e: Enrollment) -> bool:
@@ -331,18 +374,22 @@ async def stop_learning(cmd: StopLearning, ctx: Context) -> None:
             await ctx.uow.learning.save(e)
             stopped += 1
     started = {e.track for e in enrolled}
-    profile = await ctx.uow.mentors.get(cmd.actor.user, cmd.actor.workspace)
-    could_start = [Track.MENTEE] + ([Track.MENTOR] if profile and profile.active else [])
-    for track in could_start:
+    # Both courses, the mentors' one too for someone not mentoring (yet): a stop is not undone
+    # by a first question or a `/mentor join` later.
+    for track in Track:
         if track not in started:
             e = Enrollment(cmd.actor.user, cmd.actor.workspace, track, now, stopped_at=now)
             await ctx.uow.learning.save(e)
     if not enrolled:
-        ctx.reply("Done: no lessons will come. `/mentor learn start` starts them any time.")
+        ctx.reply(
+            "Done: no lessons will come — not when you ask, nor if you become a mentor. "
+            "`/mentor learn start` starts them any time."
+        )
         return
     if not stopped:
-        if all(e.completed_at is not None for e in enrolled):
-            ctx.reply(_all_had(enrolled, ctx))
+        had = [e for e in enrolled if not _never_begun(e)]
+        if had and all(e.completed_at is not None for e in had):
+            ctx.reply(_all_had(had, ctx))
         else:
             ctx.reply(
                 "You have no lessons running. `/mentor learn start` starts them again any time."
@@ -359,7 +406,10 @@ def _all_had(enrolled: list[Enrollment], ctx: Context) -> str:
     with the last lesson's quick check still to answer."""
     last_open = [e for e in enrolled if len(course(e.track, ctx.config)) not in e.checks_answered]
     if not last_open:
-        return "You have no lessons running: you finished them all. Well done!"
+        return (
+            "You have no lessons running: you finished them all. Well done! "
+            "`/mentor learn start` takes them again."
+        )
     if len(last_open) == 1:
         return (
             "That was the last lesson; its quick check is still open (the buttons are on the "

@@ -175,7 +175,12 @@ def _scheduled_reply(s: Lightning, tz: str, invited: int | None, now: datetime) 
         )
         if due > now
     ]
-    reminders = f" You'll get reminders {' and '.join(ahead)} before." if ahead else ""
+    reminders = (
+        f" You'll get {'reminders' if len(ahead) > 1 else 'a reminder'} {' and '.join(ahead)} "
+        "before."
+        if ahead
+        else ""
+    )
     return text(
         "Thank you! ",
         named(s, number=f"Lightning session #{s.number}"),
@@ -446,10 +451,42 @@ async def join_lightning(cmd: JoinLightning, ctx: Context) -> None:
     day = await _day_reminder_due(ctx, s)
     ctx.reply(
         ChatMessage(
-            body=text("You're in! ", named(s, number=f"#{s.number}"), _what_comes(s, now, tz, day)),
+            body=text(
+                "You're in! ",
+                named(s, number=f"#{s.number}"),
+                _what_comes(s, now, tz, day),
+                *await _overlaps(ctx, s, cmd.actor.user, tz),
+            ),
             actions=(leave_button(s),),
         )
     )
+
+
+async def _overlaps(ctx: Context, s: Lightning, user: UserRef, tz: str | None) -> list[Text]:
+    """A sign-up is taken even when it clashes (someone may hop between talks), but not
+    silently: each coming session overlapping `s` that `user` gives or signed up for is named,
+    with its time."""
+    assert s.starts_at is not None and s.ends_at is not None
+    notes: list[Text] = []
+    for other in await ctx.uow.lightning.upcoming(s.workspace, ctx.clock.now()):
+        if other.stored_id == s.stored_id or other.starts_at is None or other.ends_at is None:
+            continue
+        if not (other.starts_at < s.ends_at and s.starts_at < other.ends_at):
+            continue
+        if other.speaker == user:
+            yours = "you're giving it"
+        elif any(r.user == user for r in await ctx.uow.lightning.rsvps(other.stored_id)):
+            yours = f"you're signed up for it too (`/lightning leave {other.number}` if not)"
+        else:
+            continue
+        notes.append(
+            text(
+                " Heads-up: it overlaps lightning session ",
+                named(other, number=f"#{other.number}"),
+                f", {when_text(other.starts_at, tz)} — {yours}.",
+            )
+        )
+    return notes
 
 
 async def _day_reminder_due(ctx: Context, s: Lightning) -> datetime | None:

@@ -151,11 +151,11 @@ def parse_mentor(
             return lc.ShowLearning(actor)
         if rest.lower() == "stop":
             return lc.StopLearning(actor)
-        if rest.lower() in ("start", "resume"):
+        if rest.lower() in ("start", "resume", "restart", "again"):
             return lc.ShowLearning(actor, start=True)
         return ParseError(
             "`/mentor learn` shows your lessons; `/mentor learn start` picks stopped ones up "
-            "again; `/mentor learn stop` ends them."
+            "again (or takes finished ones again); `/mentor learn stop` ends them."
         )
     if sub == "feedback":
         return lc.ShowMentorFeedback(actor)

@@ -170,7 +170,10 @@ async def test_stopping_before_any_lesson_keeps_the_course_from_starting_later(
     core: Core,
 ) -> None:
     said = await core.reply(StopLearning(core.actor("zed")))
-    assert said == "Done: no lessons will come. `/mentor learn start` starts them any time."
+    assert said == (
+        "Done: no lessons will come — not when you ask, nor if you become a mentor. "
+        "`/mentor learn start` starts them any time."
+    )
     await core.ask("zed")  # a first question starts the askers' course for anyone else
     core.clock.advance(timedelta(days=3))
     await core.tick()
@@ -234,7 +237,10 @@ async def test_learn_on_a_complete_course_says_so_and_offers_no_stop(core: Core)
     # Once it is answered, the course is finished.
     await core.handle(AnswerCheck(core.actor("alice"), "mentee", 5, 2))
     stopped = await core.reply(StopLearning(core.actor("alice")))
-    assert stopped == "You have no lessons running: you finished them all. Well done!"
+    assert stopped == (
+        "You have no lessons running: you finished them all. Well done! "
+        "`/mentor learn start` takes them again."
+    )
 
 
 async def test_answering_the_last_quick_check_completes_the_course(core: Core) -> None:

@@ -703,7 +703,7 @@ async def test_the_speaker_of_a_session_within_a_day_is_promised_the_15_minute_r
             core.actor("bob"), "pandas", START.replace(tzinfo=None).replace(hour=18), TITLE
         )
     )
-    assert "You'll get reminders 15 minutes before." in said and "a day" not in said, said
+    assert "You'll get a reminder 15 minutes before." in said and "a day" not in said, said
 
 
 async def test_a_forgotten_persons_sign_up_is_nobody_going_nor_asked_to_rate(core: Core) -> None:
