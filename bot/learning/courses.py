@@ -35,6 +35,8 @@ _LAST = (
     "course."
 )
 COMPLETE = "Course complete. Thank you! 🎓"
+# Where each course's own person looks for it: an asker under `/askmentor`, a mentor under theirs.
+_LEARN = {Track.MENTEE: "/askmentor learn", Track.MENTOR: "/mentor learn"}
 _QUOTES = "\"'“”‘’"
 _TITLES = {Track.MENTEE: "Asking well", Track.MENTOR: "Running a short session"}
 
@@ -153,6 +155,6 @@ def lesson_message(c: Course, number: int, *, intro: str = "") -> ChatMessage:
         footer=text(
             _LAST
             if number >= len(c)
-            else "`/mentor learn` shows your progress · `/mentor learn stop` ends the course"
+            else f"`{_LEARN[c.track]}` shows your progress · `{_LEARN[c.track]} stop` ends the course"
         ),
     )

@@ -15,6 +15,7 @@ from bot.hygiene import strip_invisible
 from bot.learning import commands as lc
 from bot.matching.perspectives import STAGE_ALIASES, STAGES
 from bot.textcommands.common import _AROUND, _DASHES, _FLAG, ParseError
+from bot.textcommands.mentor import parse_mentor
 
 __all__ = ["ASK_HELP", "ASK_USAGE", "parse_ask", "parse_ask_command", "parse_flags"]
 
@@ -199,11 +200,16 @@ ASK_HELP = (
     "a mentor at that career stage.\n"
     "• `/askmentor faq <words>` searches answers given before.\n"
     "• `/askmentor mine` shows your open questions (with your overview, `/mentor home`).\n"
+    "• `/askmentor learn` shows your short lessons on asking well (`learn stop` ends them).\n"
     "• `/askmentor cancel <n>` takes your question back."
 )
 # `/askmentor mine` (or `list`, `status`) on its own: the asker's open questions, as the home
 # view lists them. Only as the whole text: `/askmentor mine crafting?` is a question.
 _MINE = ("mine", "list", "status")
+# An asker's own lessons and data live under `/mentor` for everyone; askers find them here too,
+# as the whole text (`/askmentor learn stop`): `/askmentor learn pandas fast?` is a question.
+_ALSO_MENTOR = ("learn", "lessons", "mydata")
+_LEARN_WORDS = ("start", "stop", "restart", "again", "resume")
 
 
 def parse_ask_command(
@@ -217,6 +223,11 @@ def parse_ask_command(
         return ParseError(ASK_HELP)
     if len(words) == 1 and head in _MINE:
         return c.ShowHome(actor)
+    if head in _ALSO_MENTOR and (
+        len(words) == 1
+        or (len(words) == 2 and head != "mydata" and words[1].lower() in _LEARN_WORDS)
+    ):
+        return parse_mentor(actor, raw)
     if head == "cancel":
         number = words[1].lstrip("#") if len(words) == 2 else ""
         if number.isdigit():

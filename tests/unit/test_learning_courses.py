@@ -100,7 +100,7 @@ async def test_the_next_lessons_come_one_a_day_until_the_course_is_complete(core
         "course."
     )
     assert "/mentor learn stop" not in last
-    assert "/mentor learn stop" in lessons_to(core, core.user("alice"))[-2]
+    assert "/askmentor learn stop" in lessons_to(core, core.user("alice"))[-2]
     core.clock.advance(timedelta(days=10))
     await core.tick()
     assert len(lessons_to(core, core.user("alice"))) == 5

@@ -125,3 +125,25 @@ def test_restart_is_read_as_start(word: str) -> None:
 
     actor = Actor(UserRef("test", "bob"), "bob", WorkspaceRef("test", "T1"))
     assert parse_mentor(actor, f"learn {word}") == ShowLearning(actor, start=True)
+
+
+def test_an_asker_finds_their_lessons_and_data_under_askmentor_too() -> None:
+    from bot.commands import Actor, AskQuestion
+    from bot.learning.commands import StopLearning
+    from bot.privacy.commands import ExportMyData
+    from bot.refs import UserRef, WorkspaceRef
+    from bot.textcommands import parse_ask_command
+
+    actor = Actor(UserRef("test", "ann"), "ann", WorkspaceRef("test", "T1"))
+    assert parse_ask_command(actor, "learn") == ShowLearning(actor)
+    assert parse_ask_command(actor, "learn stop") == StopLearning(actor)
+    assert parse_ask_command(actor, "Learn restart") == ShowLearning(actor, start=True)
+    assert parse_ask_command(actor, "mydata") == ExportMyData(actor)
+    asked = parse_ask_command(actor, "learn pandas fast: where do I start?")
+    assert isinstance(asked, AskQuestion)  # a question that starts with "learn"
+
+
+async def test_the_askers_lessons_point_to_askmentor_learn(core: Core) -> None:
+    await core.handle(ShowLearning(core.actor("ann")))
+    [lesson] = lessons_to(core, core.user("ann"))
+    assert "`/askmentor learn stop` ends the course" in lesson
