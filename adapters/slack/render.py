@@ -247,6 +247,8 @@ def _chunks(limit: int, s: str, keep: Keep = ()) -> list[str]:
         else:
             pieces.append(s[:cut])
             rest = s[cut:].lstrip("\n")
+            # A span split anyway (too long to go whole) is markup no more: its marks are text.
+            keep = tuple((a, b) for a, b in keep if not a < cut < b)
         keep = _shifted(keep, len(s) - len(rest))
         s = rest
     if s:

@@ -4,11 +4,12 @@ Dashboard button; profile, badges, lightning sessions coming up, leaderboard."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.actors import is_admin, names_for, workspace_of
 from bot.commands import ShowHome
 from bot.domain import QuestionState
+from bot.learning.drafts import STILL_HELD
 from bot.lightning.handlers import upcoming_text
 from bot.mentors.profile import profile_card
 from bot.messagebus import Context
@@ -25,10 +26,6 @@ __all__ = ["HOME_QUESTIONS", "queue_summary", "show_home"]
 HOME_QUESTIONS = 15
 
 
-# Drafts held this recently are listed on the home view (older ones were likely given up).
-HELD_DRAFTS_SHOWN = timedelta(days=7)
-
-
 async def show_home(cmd: ShowHome, ctx: Context) -> None:
     """The user's own overview: open questions, mentor profile, leaderboard."""
     now = ctx.clock.now()
@@ -43,7 +40,7 @@ async def show_home(cmd: ShowHome, ctx: Context) -> None:
     held = [
         d
         for d in await ctx.uow.drafts.pending(cmd.actor.workspace, cmd.actor.user)
-        if d.created_at >= now - HELD_DRAFTS_SHOWN
+        if d.created_at >= now - STILL_HELD
     ]
     parts: list[Text] = [text(Bold("Your open questions"))]
     if not mine and not held:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.commands import AskQuestion
 from bot.domain import Question, QuestionState, Workspace
@@ -23,7 +24,18 @@ from bot.messagebus import Context, Refusal
 from bot.messages import Action, Bold, ChatMessage, Text, UserText, lines, text
 from bot.refs import UserRef, WorkspaceRef
 
-__all__ = ["close_answered", "edit_draft", "hold_as_draft", "post_draft", "retire_waiting"]
+__all__ = [
+    "STILL_HELD",
+    "close_answered",
+    "edit_draft",
+    "hold_as_draft",
+    "post_draft",
+    "retire_waiting",
+]
+
+# A draft held this recently is still meant: the home view lists it, and a question typed
+# while an anonymous one is held stays anonymous. Older ones were likely given up.
+STILL_HELD = timedelta(days=7)
 
 
 async def hold_as_draft(

@@ -551,7 +551,9 @@ async def rate_lightning(cmd: RateLightning, ctx: Context) -> None:
     # A speaker forgotten since it was held is a tombstone ref: no points, no badge DM to it.
     known = await ctx.uow.people.get(speaker) is not None
     # Points and the badge come with a good rating of a talk more than one friend signed up for.
-    signed_up = sum(1 for r in await ctx.uow.lightning.rsvps(s.stored_id) if r.user != speaker)
+    # (counted as the speaker's thanks counts them: a forgotten sign-up is nobody)
+    going = await present(ctx, await ctx.uow.lightning.rsvps(s.stored_id))
+    signed_up = sum(1 for r in going if r.user != speaker)
     earns = lightning_earns(cmd.score, signed_up)
     if known and earns and await ctx.uow.lightning.mark_rewarded(s.stored_id, now):
         await award_points(

@@ -15,7 +15,7 @@ from bot.config import AskSection
 from bot.domain import Question, QuestionState
 from bot.events import QuestionAsked
 from bot.hygiene import has_visible_text, strip_invisible
-from bot.learning.drafts import hold_as_draft, retire_waiting
+from bot.learning.drafts import STILL_HELD, hold_as_draft, retire_waiting
 from bot.learning.faq_match import FaqMatch, faq_lines, match_faq
 from bot.learning.model import FaqEntry
 from bot.matching import RankedMentor, Reading
@@ -108,10 +108,6 @@ def _about(minutes: float) -> str:
     return said if said == "under a minute" else f"about {said}"
 
 
-# A question typed this soon after an anonymous draft is taken as that draft asked again.
-_DRAFT_STILL_MEANT = timedelta(days=1)
-
-
 async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
     actor = cmd.actor
     body = validate_question(cmd.text, ctx)
@@ -130,7 +126,7 @@ async def ask_question(cmd: AskQuestion, ctx: Context) -> None:
         # `--anonymous`: a forgotten flag must not put their name on the card. A form carries
         # the draft's own choice (`draft_id`), so only typed questions are kept anonymous.
         waiting = await ctx.uow.drafts.pending(ws.ref, actor.user)
-        recent = [d for d in waiting if d.created_at >= now - _DRAFT_STILL_MEANT]
+        recent = [d for d in waiting if d.created_at >= now - STILL_HELD]
         if ctx.config.ask.allow_anonymous and any(d.anonymous for d in recent):
             cmd = replace(cmd, anonymous=True)
             kept_anonymous = True

@@ -45,7 +45,14 @@ class KudosCardGateway:
         card = await self._inner.post_card(channel, message, key=key, retry=retry)
         async with self._uow_factory() as uow:
             await uow.kudos.set_card(kudos_id, card)
+            now = await uow.kudos.get(kudos_id)
+            # Forgotten while it was on its way (its forget found no post to redraw), or
+            # before a retry that found the first attempt's post: redrawn now that it's known.
+            late = now is not None and anyone_forgotten(now.giver, now.receiver)
+            redrawn = await redrawn_kudos(uow, now) if late and now is not None else None
             await uow.commit()
+        if redrawn is not None:
+            await self._inner.update_card(card, redrawn)
         return card
 
     async def update_card(self, card: MessageRef, message: ChatMessage) -> None:

@@ -58,12 +58,14 @@ def week_start(now: datetime) -> datetime:
 def showed_help(q: Question) -> bool:
     """Whether a session shows real help: its asker or mentor still wrote in its thread (or the
     mentor reacted ✅ there) at least `REAL_HELP` after the claim, as `last_activity_at` keeps
-    it. Its asker's rating is kept either way; only the mentor's points wait for this."""
-    return (
-        q.claimed_at is not None
-        and q.last_activity_at is not None
-        and q.last_activity_at - q.claimed_at >= REAL_HELP
-    )
+    it; or the two needed more time (an extension: a session talked through on a call leaves
+    no words in the thread). Its asker's rating is kept either way; only the mentor's points
+    wait for this."""
+    if q.claimed_at is None:
+        return False
+    if q.extensions > 0:
+        return True
+    return q.last_activity_at is not None and q.last_activity_at - q.claimed_at >= REAL_HELP
 
 
 def lightning_earns(score: int, signed_up: int) -> bool:

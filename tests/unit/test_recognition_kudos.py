@@ -221,3 +221,33 @@ async def test_a_mentor_who_handed_an_anonymous_question_over_thanks_its_asker_p
     said = await core.reply(kudos(core, "bob", "alice"))
     assert "asked you a question anonymously lately" in said, said
     assert core.db.rows("kudos") == []
+
+
+async def test_a_kudos_whose_giver_is_forgotten_while_it_is_posted_is_redrawn_at_once() -> None:
+    """The forget committed while the post was on its way found no post to redraw: the gateway,
+    recording where it went, sees the forget and redraws it there."""
+    from dataclasses import replace as changed
+
+    from bot.refs import UserRef
+    from tests.unit.fake_chat import FakeChat
+
+    class ForgetMidPost(FakeChat):
+        core: Core | None = None
+
+        async def post_card(self, channel, message, *, key="", retry=False):  # type: ignore[no-untyped-def]
+            ref = await super().post_card(channel, message, key=key, retry=retry)
+            if message.kind == "kudos" and self.core is not None:
+                table = self.core.db.tables["kudos"]
+                for n, k in table.items():  # alice forgotten: her rows now name her tombstone
+                    table[n] = changed(k, giver=UserRef("test", "forgotten-1"), text="")
+            return ref
+
+    chat = ForgetMidPost(platform="test")
+    core = await start_core(chat=chat)
+    chat.core = core
+    await core.reply(kudos(core, "alice", "bob", "for the great groupby tricks"))
+    [post] = core.chat.of("post_card")
+    [redraw] = core.chat.of("update_card")
+    assert redraw.args["card"] == post.result
+    said = redraw.args["message"].plain()
+    assert "groupby" not in said and "alice" not in said and "someone forgotten" in said

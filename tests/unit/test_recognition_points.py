@@ -9,6 +9,7 @@ import pytest
 
 from bot.commands import (
     ClaimQuestion,
+    ExtendTimebox,
     RateSession,
     RecordThreadActivity,
     ReleaseQuestion,
@@ -296,6 +297,16 @@ def badges_of(core: Core, name: str) -> set[str]:
     return {b.badge for b in core.db.rows("badges") if b.user == core.user(name)}
 
 
+async def test_a_session_that_needed_more_time_earns_though_its_thread_stayed_quiet(
+    core: Core,
+) -> None:
+    # Talked through on a call: no words in the thread, but the two asked for more time.
+    n = await core.claimed()
+    await core.reply(ExtendTimebox(core.actor("alice"), n))
+    await core.resolve("alice", n)
+    assert points_of(core, "bob") > 0
+
+
 async def test_a_claim_resolved_at_once_with_no_word_in_its_thread_earns_no_points(
     core: Core,
 ) -> None:
@@ -368,3 +379,19 @@ async def test_a_lightning_talk_earns_with_two_signed_up_and_a_rating_of_three_o
     await core.reply(RateLightning(core.actor("carol"), 2, 3))
     assert [(p.points, p.reason) for p in core.db.rows("points")] == [(5, "lightning")]
     assert "lightning_speaker" in badges_of(core, "bob")
+
+
+async def test_a_forgotten_sign_up_does_not_count_towards_a_talks_two_people(
+    core: Core,
+) -> None:
+    from bot.privacy.commands import ForgetPerson
+
+    at = datetime(2026, 11, 24, 14, 0)
+    await core.reply(ProposeLightning(core.actor("bob"), "pandas", at, "two, then one"))
+    for name in ("alice", "carol"):
+        await core.reply(JoinLightning(core.actor(name), 1))
+    await core.reply(ForgetPerson(core.actor("admin"), core.user("carol"), "carol", True))
+    core.clock.set(START.replace(day=24, hour=16))
+    await core.tick()
+    await core.reply(RateLightning(core.actor("alice"), 1, 5))
+    assert points_of(core, "bob") == 0  # as the speaker's thanks said: one person came
