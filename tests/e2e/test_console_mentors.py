@@ -129,6 +129,7 @@ async def test_bad_pause_duration_is_explained(bob: ConsoleDriver) -> None:
 
 async def test_leaderboard_lists_points(bob: ConsoleDriver) -> None:
     await bob("as alice", f"/askmentor {QUESTION}", "as bob", "react ✋ 1")
+    await bob("clock +4m", "say 1 Have you tried groupby with two keys?")  # real help
     await bob("as alice", "click resolve 1", "click rate:5 1")
     out = await bob("/mentor leaderboard")
     assert out.one("only alice sees").lines == (

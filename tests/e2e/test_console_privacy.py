@@ -45,6 +45,8 @@ async def _session(console: ConsoleDriver) -> None:
         f"/askmentor {QUESTION}",
         "as bob",
         "react ✋ 1",
+        "clock +4m",
+        "say 1 Have you tried groupby with two keys?",  # a session of real help
         "as alice",
         "click resolve 1",
         "click rate:4 1",

@@ -106,6 +106,7 @@ async def test_a_long_wait_is_said_in_hours(console: ConsoleDriver) -> None:
 
 async def test_points_are_counted_in_words_in_the_digest(console: ConsoleDriver) -> None:
     await console("as bob", "/mentor join pandas", "as alice", ASK, "as bob", "react ✋ 1")
+    await console("clock +4m", "say 1 Have you tried groupby with two keys?")  # real help
     await console("as alice", "click resolve 1")
     out = await console("as admin", "/mentoradmin digest")
     digest = out.to("#mentor-admins")[0]

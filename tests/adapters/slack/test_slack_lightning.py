@@ -133,6 +133,9 @@ async def test_the_whole_lightning_flow_on_slack(slack: SlackHarness, clock: Man
     await slack.settled()
     updates = slack.fake.to("chat.update", channel=MENTORING, ts=card["ts"])
     assert updates and "1 signed up" in updates[-1].text()
+    # A second person: a talk earns its speaker points once two signed up (and rated it well).
+    await slack.click("carol", "mm:join:1", channel=MENTORING, ts=str(card["ts"]))
+    await slack.replies_to("carol", "You're in!")
 
     await later(slack, clock, STARTS - timedelta(days=1))
     day = await dm_to(slack, "alice", "is tomorrow")
