@@ -62,6 +62,9 @@ async def resolved_in_a(h: Harness, question: str = PAYROLL) -> dict[str, Any]:
         await h.join("bob", "python, pandas, postgresql")
         card = await h.ask("alice", question)
         intro = await h.claim("bob", card)
+        # more time asked for: a session of real help, which earns bob his points
+        extend = next(c for c in custom_ids(intro) if c.startswith("mm:extend:"))
+        await f.followups(await f.click("alice", extend, intro["id"]))
         resolve = next(c for c in custom_ids(intro) if c.startswith("mm:resolve:"))
         await f.followups(await f.click("alice", resolve, intro["id"]))
     return card

@@ -197,6 +197,7 @@ async def test_claim_replaces_escalation_with_session_reminders(core: Core) -> N
 async def test_a_claim_earns_points_only_when_the_session_resolves(core: Core) -> None:
     n = await core.ask("alice")
     await core.claim("bob", n)
+    await core.talked(n)
     assert core.db.rows("points") == []
     await core.reply(ResolveQuestion(core.actor("alice"), n))
     got = sorted((e.user, e.points, e.reason) for e in core.db.rows("points"))
