@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import difflib
 import importlib
 import logging
 import os
@@ -435,9 +436,10 @@ def db_downgrade_command(
 
 async def _db_downgrade(cfg: Config, *, revision: str, yes: bool) -> int:
     from storage.engine import safe_url
-    from storage.migrate import downgrade, downgrade_plan
+    from storage.migrate import downgrade, downgrade_plan, revision_named
 
     url = cfg.database_url()
+    revision = revision_named(revision)  # `db downgrade 24` means 0024
     at, undo = await downgrade_plan(url, revision)
     if not yes:
         if not sys.stdin.isatty():
@@ -495,11 +497,32 @@ def digest_command(
     return run_async(_digest(cfg, week=week, png=png, workspace=workspace))
 
 
+def _console_elsewhere(cfg: Config, args: str, *, used: bool = False) -> str | None:
+    """Where the console's workspace is, for a command that found none in its database: the
+    console keeps its own (console.db beside bot.toml) unless DATABASE_URL is set. None when
+    the console uses this very database; with `used`, also when it was never run."""
+    from sqlalchemy.engine import make_url
+
+    from bot.main import console_database_setting, console_database_url
+
+    url = console_database_url(cfg)
+    setting = console_database_setting(cfg, url)
+    if setting is None or (used and not os.path.isfile(make_url(url).database or "")):
+        return None
+    return f"the console keeps its own database: run `{setting} micromentor {args}`"
+
+
 async def _digest(cfg: Config, *, week: str | None, png: str | None, workspace: str | None) -> int:
     from bot.digest.report import print_digest
 
     app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
     try:
+        if not workspace:
+            async with app.uow_factory(read_only=True) as uow:
+                nothing = not await uow.workspaces.all()
+            hint = _console_elsewhere(cfg, "digest", used=True) if nothing else None
+            if hint:  # said before the empty digest's own line
+                print(f"micromentor: digest: {hint}", file=sys.stderr)
         return await print_digest(
             uow_factory=app.uow_factory,
             config=cfg,
@@ -636,7 +659,9 @@ async def _dashboard(cfg: Config, *, port: int, link: str | None, host: str | No
         # Never migrates (as `digest`): a database that is missing or behind is refused.
         app = await build_app(cfg, clock=SystemClock(), load_similar=False, migrate=False)
         try:
-            return await print_signin_link(app, admin.key(), port=port)
+            console = admin.platform == "console"
+            elsewhere = _console_elsewhere(cfg, f"dashboard --link {link}") if console else None
+            return await print_signin_link(app, admin.key(), port=port, elsewhere=elsewhere)
         finally:
             await app.dispose()
     # A busy port stops start-up before the database is opened.
@@ -807,10 +832,15 @@ def _with_hint(error: Exception) -> None:
     """A usage error with what to do instead, where the bare one leaves it a guess."""
     ctx = getattr(error, "ctx", None)
     command = ctx.command_path if ctx is not None else ""
-    if isinstance(error, _click_errors.NoSuchOption) and command == "micromentor run":
-        hint = _SET_BY_ENVIRONMENT.get(error.option_name.partition("=")[0])
+    if isinstance(error, _click_errors.NoSuchOption):
+        name = error.option_name.partition("=")[0]
+        hint = _SET_BY_ENVIRONMENT.get(name) if command == "micromentor run" else None
         if hint:
             error.message = f"{error.message}: {hint}"
+        elif not error.possibilities:
+            # --config is taken before or after any command, so a command's own error doesn't
+            # know it: a misspelling (`run --confg`) gets the suggestion the top level gives.
+            error.possibilities = difflib.get_close_matches(name, ["--config"], n=1)
     elif (
         isinstance(error, _click_errors.MissingParameter)
         and command == "micromentor db downgrade"

@@ -44,6 +44,7 @@ __all__ = [
     "WEB_ROUTES",
     "build_app",
     "console_config",
+    "console_database_setting",
     "console_database_url",
     "llm_suggester",
     "load_similar_index",
@@ -248,6 +249,23 @@ def console_database_url(config: Config) -> str:
     return f"sqlite+aiosqlite:///{file}"
 
 
+def console_database_setting(config: Config, url: str) -> str | None:
+    """``DATABASE_URL=sqlite:///…/console.db``: what points another command at the console's
+    database `url`. None when the other commands open that database by default (DATABASE_URL
+    set for both), or for a server's URL (it may hold a password: not for a chat message)."""
+    import shlex
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    if url == config.database_url():
+        return None
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return "DATABASE_URL=" + shlex.quote(f"sqlite:///{Path(parsed.database).resolve()}")
+
+
 async def _not_a_served_database(url: str, console: str) -> None:
     """The console plays made-up people in a workspace of its own: on a database that serves
     Slack or Discord workspaces (`DATABASE_URL` left set to production's) they would join the
@@ -315,6 +333,9 @@ async def run_console(
     )
     # Sign-in links are checked by `micromentor dashboard` on real time, not the console's.
     app.bus.services.credential_clock = SystemClock()
+    # The console serves no dashboard: its links name the command that does, on its database.
+    setting = console_database_setting(config, url)
+    app.bus.services.dashboard_command = f"{setting} micromentor dashboard" if setting else None
     session = ConsoleSession(app=app, gateway=gateway, clock=clock, write=write)
     scheduler = None
     try:
@@ -381,18 +402,79 @@ async def run(config: Config, *, web_routes: Sequence[str] = ()) -> int:
             "console."
         )
     platforms = configured()
+    if platforms:  # the database is held by `_run` once the tokens are known good
+        return await _run(config, platforms, web_routes=web_routes)
     # One `run` per SQLite file, held until this process ends (the OS releases it on a crash);
     # a console refused below for want of input holds nothing.
-    held = None
-    if platforms:
-        held = hold_database(config.database_url())
-    elif not _input_is_nothing():
-        held = hold_database(console_database_url(config))
+    held = None if _input_is_nothing() else hold_database(console_database_url(config))
     try:
         return await _run(config, platforms, web_routes=web_routes)
     finally:
         if held is not None:
             held.close()
+
+
+async def verify_credentials(platforms: Sequence[Platform]) -> None:
+    """Ask each platform whether it takes its token (Slack's auth.test, Discord's login): a
+    StartupError when one refuses it (exit 2) or can't be reached (exit 1). The adapters ask
+    again when they start; this only moves the refusal before anything else."""
+    for platform in platforms:
+        verify = _VERIFY.get(platform.name)
+        if verify is not None:
+            await verify()
+
+
+async def _verify_slack() -> None:
+    import aiohttp
+    from slack_sdk.errors import SlackApiError
+
+    from adapters.slack.runtime import SlackSettings, refusal, unreachable, web_client
+
+    settings = SlackSettings.from_env()
+    async with aiohttp.ClientSession() as session:
+        try:
+            await web_client(settings, session=session).auth_test()
+        except SlackApiError as e:
+            raise StartupError(f"Slack: SLACK_BOT_TOKEN was refused {refusal(e)}") from None
+        except (aiohttp.ClientError, TimeoutError) as e:
+            raise StartupError(unreachable(settings.api_url, e), code=1) from None
+
+
+async def _verify_discord() -> None:
+    import aiohttp
+    import discord
+    from discord.http import Route
+
+    from adapters.discord.startup import DiscordSettings
+
+    settings = DiscordSettings.from_env()
+    old_base = Route.BASE
+    Route.BASE = settings.api_base_url
+    # A REST login only (GET /users/@me): no gateway connection, so no intents are used.
+    client = discord.Client(intents=discord.Intents(guilds=True))
+    try:
+        await client.login(settings.token)
+    except discord.LoginFailure:
+        raise StartupError(
+            "Discord: DISCORD_TOKEN was refused (401 Unauthorized); copy the bot token "
+            "again from the Developer Portal (Bot → Reset Token)"
+        ) from None
+    except discord.HTTPException as e:
+        raise StartupError(
+            f"Discord: could not log in ({e.status} {e.text or type(e).__name__})", code=1
+        ) from None
+    except (aiohttp.ClientError, TimeoutError) as e:
+        raise StartupError(
+            f"Discord: cannot reach {settings.api_base_url} ({type(e).__name__})", code=1
+        ) from None
+    finally:
+        await client.close()
+        Route.BASE = old_base
+
+
+# The platforms whose token can be asked about before start-up (multi-workspace Slack has
+# none: each installation's token is checked as its workspace is served).
+_VERIFY: dict[str, Callable[[], Any]] = {"slack": _verify_slack, "discord": _verify_discord}
 
 
 async def _run(config: Config, platforms: list[Platform], *, web_routes: Sequence[str]) -> int:
@@ -421,15 +503,30 @@ async def _run(config: Config, platforms: list[Platform], *, web_routes: Sequenc
     from adapters.web import bind, ops_app, serve_web
     from adapters.web.metrics import PrometheusMetrics, Snapshot
     from schedules import start_scheduler
+    from storage.migrate import check_sqlite_folder, database_answers
     from storage.ops import backlog, question_counts
+    from storage.process_lock import hold_database
 
     host, port = listen_address(dict(os.environ))
+    # A SQLite path that can't be used is said first; the file's lock (one `run` per SQLite
+    # file) is taken once the tokens are known good (below).
+    check_sqlite_folder(config.database_url())
     sock = bind(host, port)  # a busy port stops start-up before anything else is opened
     metrics = PrometheusMetrics()
+    held = None
     try:
+        # A database that can't be reached, then a token the platform refuses: said before
+        # the schema is migrated and before any worker or scheduled job runs, so a run that
+        # ends as a configuration error has changed nothing (and left no file beside it).
+        await database_answers(config.database_url())
+        await verify_credentials(platforms)
+        # Held until this process ends (the OS releases it on a crash).
+        held = hold_database(config.database_url())
         app = await build_app(config, clock=SystemClock(), load_similar=False, metrics=metrics)
     except BaseException:
         sock.close()
+        if held is not None:
+            held.close()
         raise
     snapshot = Snapshot()
     metrics.add_snapshot(snapshot)
@@ -504,6 +601,8 @@ async def _run(config: Config, platforms: list[Platform], *, web_routes: Sequenc
         await app.chat.aclose()
         await app.dispose()
         sock.close()
+        if held is not None:
+            held.close()
     log.info("stopped")
     return 0
 

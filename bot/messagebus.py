@@ -85,6 +85,9 @@ class Services:
     # `--now` and `clock +2d`): another process checks them against real time. None: the
     # bot's clock, which in production is the system clock.
     credential_clock: Clock | None = None
+    # The command that serves the dashboard on this process's database, where this process
+    # serves none (the console, on its own console.db); None: `micromentor dashboard`.
+    dashboard_command: str | None = None
 
 
 @dataclass

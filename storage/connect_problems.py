@@ -59,6 +59,13 @@ def misconfigured(parsed: URL, e: BaseException) -> str | None:
     state = _sqlstate(e)
     host, port = parsed.host or "localhost", parsed.port or 5432
     where = f"{host}:{port}"
+    if any("rejected SSL upgrade" in str(found) for found in _chain(e)):
+        # asyncpg's words for sslmode=require (ssl=require) and a server without SSL.
+        return (
+            f"the PostgreSQL server at {where} does not offer SSL, which DATABASE_URL requires "
+            "(sslmode=require); drop sslmode=require from DATABASE_URL (or [bot] database_url), "
+            "or enable SSL on the server (ssl = on in postgresql.conf)"
+        )
     # The names as the server saw them (a URL without them gets the driver's defaults).
     named = re.search(r'"([^"]*)"', _reason(e))
     as_user = f" -U {parsed.username}" if parsed.username else ""

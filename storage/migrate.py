@@ -26,9 +26,12 @@ __all__ = [
     "Migration",
     "alembic_config",
     "check_database",
+    "check_sqlite_folder",
+    "database_answers",
     "downgrade",
     "downgrade_plan",
     "require_database",
+    "revision_named",
     "schema_behind",
     "upgrade",
 ]
@@ -182,6 +185,13 @@ async def upgrade(
     return before, after
 
 
+def revision_named(text: str) -> str:
+    """The revision `text` names: itself, or this release's revision it is without its leading
+    zeros (`24` → `0024`); what is no revision comes back unchanged, to be refused as typed."""
+    padded = text.strip().zfill(4) if text.strip().isdigit() else text
+    return padded if padded in {m.revision for m in _migrations()} else text
+
+
 async def downgrade_plan(url: str, revision: str) -> tuple[str, list[Migration]]:
     """The database's revision and the migrations `db downgrade` would undo to reach
     `revision`, newest first; a StartupError (exit 2) when there is nothing it can do: not a
@@ -243,11 +253,17 @@ async def downgrade(url: str, *, at: str, undo: list[Migration]) -> str | None:
 
 async def _migrate(url: str, work: Callable[[Connection], _T]) -> _T:
     """Run `work` on a connection in one transaction, taking turns with other processes."""
-    _check_sqlite_folder(url)
+    check_sqlite_folder(url)
     database = make_url(url).database
     if make_url(url).get_backend_name() == "sqlite" and database and database != ":memory:":
         # SQLite can refuse two first-time schema changes outright (no waiting when the locks
-        # would deadlock), so starts on one file take turns on a lock file beside it.
+        # would deadlock), so starts on one file take turns on a lock file beside it: taken
+        # once the file opens as a database, so a refused path gets no lock file beside it.
+        probe = create_engine(url, poolclass=pool.NullPool)
+        try:
+            await _reachable(probe, url)
+        finally:
+            await probe.dispose()
         lock = await asyncio.to_thread(_lock_file, Path(database + ".migrate-lock"))
         try:
             return await _in_one_transaction(url, work)
@@ -268,6 +284,20 @@ async def _reachable(engine: AsyncEngine, url: str) -> None:
         raise StartupError(unreachable(url, e), code=code) from None
 
 
+async def database_answers(url: str) -> None:
+    """A StartupError unless the database at `url` can be used, found without changing it: a
+    SQLite file's folder is checked (the file is not opened, so not created); a server must
+    accept a connection."""
+    check_sqlite_folder(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        return
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        await _reachable(engine, url)
+    finally:
+        await engine.dispose()
+
+
 def _sqlite_file(url: str) -> Path | None:
     """The file of a SQLite database at `url` (None for other databases, memory, and SQLite URIs,
     which have their own rules)."""
@@ -281,29 +311,63 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _sqlite_folder_problem(url: str) -> str | None:
-    """Why a SQLite file can't be created where `url` puts it (its folder is missing), in the
-    operator's terms; SQLite itself only says "unable to open database file". The folder is not
-    created for them: a typo in the path would quietly start an empty database elsewhere."""
+    """Why a SQLite file can't be created or used where `url` puts it (its folder is missing or
+    not writable, a folder is at its path), in the operator's terms: SQLite itself only says
+    "unable to open database file". The folder is not created for them: a typo in the path
+    would quietly start an empty database elsewhere."""
     file = _sqlite_file(url)
     if file is None:
         return None
     folder = file.parent
-    if folder.is_dir():
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        return (
+            f"database: the folder {folder} for the SQLite database {file.name} {what}; create "
+            f"it (mkdir -p {folder}) or set DATABASE_URL (or [bot] database_url) to a file in an "
+            "existing folder"
+        )
+    if file.is_dir():
+        return (
+            f"database: {file} is a directory, not a database file; set DATABASE_URL (or [bot] "
+            "database_url) to a file in it (e.g. sqlite:///"
+            f"{file / 'micromentor.db'}) or to another path"
+        )
+    why = _not_writable(folder)
+    if why is None:
         return None
-    what = "is not a folder" if folder.exists() else "does not exist"
+    if file.exists():  # SQLite keeps its -wal and -shm files beside the database
+        return (
+            f"cannot use the SQLite database {file}: its folder {folder} is not writable ({why}), "
+            "and SQLite writes its journal files beside the database; make the folder writable "
+            "or move the database"
+        )
     return (
-        f"the folder {folder} for the SQLite database {file.name} {what}; create it "
-        f"(mkdir -p {folder}) or set DATABASE_URL (or [bot] database_url) to a file in an "
-        "existing folder"
+        f"cannot create the SQLite database {file}: its folder {folder} is not writable ({why}); "
+        "set DATABASE_URL (or [bot] database_url) to a file in a writable folder"
     )
 
 
-def _check_sqlite_folder(url: str) -> None:
+def _not_writable(folder: Path) -> str | None:
+    """Why no file can be created in `folder` (None: it can): tried with a file that vanishes
+    when closed, so nothing is left behind. Permission bits alone don't tell (root ignores them;
+    a read-only mount or /proc refuses anyway)."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".micromentor-probe-"):
+            return None
+    except OSError as e:
+        return e.strerror or type(e).__name__
+
+
+def check_sqlite_folder(url: str) -> None:
+    """A StartupError (exit 2) when a SQLite file can't be created or used where `url` puts it
+    (its folder missing or not writable, a directory at its path); nothing for other databases."""
     from bot.errors import StartupError
 
     problem = _sqlite_folder_problem(url)
     if problem:
-        raise StartupError(f"database: {problem}", code=2)
+        raise StartupError(problem, code=2)
 
 
 def require_database(url: str) -> None:
@@ -314,7 +378,7 @@ def require_database(url: str) -> None:
     "no tables yet". `run`, `console` and `db upgrade` create it by design."""
     from bot.errors import StartupError
 
-    _check_sqlite_folder(url)
+    check_sqlite_folder(url)
     file = _sqlite_file(url)
     if file is not None and not file.exists():
         raise StartupError(

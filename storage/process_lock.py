@@ -31,12 +31,12 @@ def hold_database(url: str) -> IO[bytes] | None:
     Close the returned handle to release it (the OS does at exit anyway). A StartupError (exit
     1) when another process holds it."""
     from bot.errors import StartupError
-    from storage.migrate import _check_sqlite_folder, _sqlite_file
+    from storage.migrate import _sqlite_file, check_sqlite_folder
 
     file = _sqlite_file(url)
     if file is None:
         return None
-    _check_sqlite_folder(url)
+    check_sqlite_folder(url)
     # Beside the real file, so that two spellings of one path (a symlink) share the lock.
     path = Path(os.path.realpath(file))
     lock_path = path.parent / (path.name + RUN_LOCK_SUFFIX)

@@ -4,9 +4,12 @@ operator. Functions take a built app and plain arguments and return an exit stat
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -56,12 +59,14 @@ async def print_signin_link(
     port: int = DEFAULT_PORT,
     out: Callable[[str], None] = print,
     err: Callable[[str], None] = _stderr,
+    elsewhere: str | None = None,
 ) -> int:
     """Print a one-time sign-in link for `admin_id` (``slack:U…``, ``discord:…``), an admin of
     ``[bot] admins``: it covers every workspace of their platform. A workspace's own admin (the
     platform's admin role) gets a link for that workspace only, from ``/mentoradmin dashboard``
     there. The link goes to `out` (standard output); a refusal to `err` (standard error), with
-    exit status 2, so `> link.txt` never holds one."""
+    exit status 2, so `> link.txt` never holds one. `elsewhere`: where its platform's workspace may be instead,
+    said when this database has none (the console keeps its own console.db)."""
     if ":" not in admin_id:
         err(f"micromentor: {admin_id!r} is not a platform id like slack:U0123ABCD")
         return 2
@@ -83,7 +88,8 @@ async def print_signin_link(
             w.ref for w in await uow.workspaces.all() if w.ref.platform == admin.platform
         )
         if not workspaces:
-            err(f"micromentor: no {admin.platform} workspace is set up in this database yet")
+            where = f"; {elsewhere}" if elsewhere else ""
+            err(f"micromentor: no {admin.platform} workspace is set up in this database yet{where}")
             return 2
         now = app.clock.now()
         token = await issue_link(
@@ -103,14 +109,42 @@ async def print_signin_link(
 
 
 async def serve_dashboard(app: App, sock: socket.socket) -> int:
-    """Serve the dashboard on `sock` until interrupted. The socket comes from
-    :func:`adapters.web.bind`, as for `micromentor run`: a busy port is one line and exit 1
-    before the database is opened, not uvicorn's own error and exit 3."""
+    """Serve the dashboard on `sock` until SIGINT (exit status 130, as a Ctrl-C) or SIGTERM (0).
+    The socket comes from :func:`adapters.web.bind`, as for `micromentor run`: a busy port is
+    one line and exit 1 before the database is opened, not uvicorn's own error and exit 3.
+
+    The signals are this function's, not uvicorn's: uvicorn raises a signal it caught again
+    once it stopped, which cancelled the caller while it closed the database's connections
+    (a logged error and a traceback). Here the server stops, and the caller closes them."""
     import uvicorn
 
+    class Server(uvicorn.Server):
+        """uvicorn's server without its own signal handling (the loop's handlers below)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
     config = uvicorn.Config(dashboard_app(app), log_level="warning", access_log=False)
+    server = Server(config)
+    caught: list[int] = []
+
+    def stop(sig: int) -> None:
+        if caught:  # a second Ctrl-C: don't wait for open connections
+            server.force_exit = True
+        caught.append(sig)
+        server.should_exit = True
+
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop, sig)
+            handled.append(sig)
     try:
-        await uvicorn.Server(config).serve(sockets=[sock])
+        await server.serve(sockets=[sock])
     finally:
+        for number in handled:
+            loop.remove_signal_handler(number)
         sock.close()
-    return 0
+    return 130 if signal.SIGINT in caught else 0

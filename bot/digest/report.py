@@ -103,7 +103,8 @@ async def print_digest(
                     print(f"micromentor: digest: no chart written: {missing}", file=sys.stderr)
                     return 1
                 path.write_bytes(drawn)
-                print(f"chart written to {path}")
+                # On stderr: standard output is the digest itself (`> digest.txt`).
+                print(f"micromentor: digest: chart written to {path}", file=sys.stderr)
     return 0
 
 

@@ -117,6 +117,14 @@ async def sign_in(
     return session, grant
 
 
+def _served_by(command: str | None) -> str:
+    """Where the link opens, for a process that serves no dashboard: `command` names the
+    database when it is not the one `micromentor dashboard` opens by default."""
+    if command is None:
+        return " It opens while `micromentor dashboard` runs on this machine, on the same database."
+    return f" It opens while `{command}` runs on this machine: the console keeps its own database."
+
+
 async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
     require_admin(cmd.actor, ctx.config, "the dashboard")
     await ensure_person(ctx, cmd.actor)  # the dashboard's sessions last while this says admin
@@ -142,14 +150,7 @@ async def open_dashboard(cmd: OpenDashboard, ctx: Context) -> None:
             body=text(
                 Link(url, "Sign in to the dashboard"),
                 f" — this link works once, for {minutes} minutes. Don't forward it.",
-                *(
-                    (
-                        " It opens while `micromentor dashboard` runs on this machine, "
-                        "on the same database.",
-                    )
-                    if served_elsewhere
-                    else ()
-                ),
+                *((_served_by(ctx.services.dashboard_command),) if served_elsewhere else ()),
             ),
         ),
         secret=True,  # the stored copy loses the link once it went out

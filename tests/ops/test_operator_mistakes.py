@@ -20,6 +20,7 @@ from sqlalchemy import pool, text
 
 from storage.engine import create_engine
 from storage.migrate import alembic_config, upgrade
+from tests.adapters.slack.fake_slack import FakeSlack
 from tests.conftest import run_sync
 from tests.e2e.slack_process import free_port
 from tests.ops.process import MICROMENTOR, clean_env
@@ -69,11 +70,12 @@ def newer_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     ],
 )
 async def test_a_database_newer_than_the_code_is_one_line_and_exit_2(
-    newer_url: str, tmp_path: Path, args: tuple[str, ...]
+    newer_url: str, tmp_path: Path, args: tuple[str, ...], fake_slack: FakeSlack
 ) -> None:
     env = clean_env(tmp_path, DATABASE_URL=newer_url)
     if args[0] == "run":  # a platform, so that `run` opens the database instead of the console
         env |= {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "0"}
+        env["SLACK_API_URL"] = fake_slack.api_url  # a token Slack takes: checked before
     result = await asyncio.to_thread(run, env, tmp_path, *args)
     assert result.returncode == 2, result.stderr
     assert one_line(result) == f"micromentor: {NEWER}"
