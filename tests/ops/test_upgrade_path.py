@@ -26,8 +26,11 @@ from tests.ops.test_startup_failures import one_line, run
 
 pytestmark = pytest.mark.timeout(180)
 
-REVISIONS = [s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+SCRIPTS = list(ScriptDirectory.from_config(alembic_config()).walk_revisions())
+REVISIONS = [s.revision for s in SCRIPTS]
 HEAD, PREVIOUS, BACK_TWO = REVISIONS[0], REVISIONS[1], REVISIONS[2]
+# Each migration's summary, the first line of its docstring, as `db downgrade` lists it.
+SUMMARY = {s.revision: (s.doc or "").split("\n")[0].split(":")[0].strip() for s in SCRIPTS}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -94,7 +97,7 @@ async def test_db_downgrade_undoes_the_newer_migrations_and_says_so(
     assert result.stdout == f"database downgraded {HEAD} → {BACK_TWO}: {safe_url(empty_url)}\n"
     at, columns, _ = await _state(empty_url)
     assert at == BACK_TWO
-    assert "mentor_at_work" not in columns  # 0025's column, dropped on the way down
+    assert "resolve_pressed_at" not in columns  # 0026's column, dropped on the way down
     again = await asyncio.to_thread(_micromentor, tmp_path, empty_url, "db", "upgrade")
     assert again.stdout == f"database upgraded {BACK_TWO} → {HEAD}: {safe_url(empty_url)}\n"
 
@@ -162,8 +165,8 @@ def test_db_downgrade_lists_what_it_undoes_and_asks_first(
     assert main(["db", "downgrade", BACK_TWO]) == code
     out = capsys.readouterr().out
     assert f"Going back from {HEAD} to {BACK_TWO} undoes these migrations, newest first:" in out
-    assert f"  {HEAD}  When a question's Resolve was pressed" in out
-    assert f"  {PREVIOUS}  Whether any mentor of the workspace was in working hours" in out
+    assert f"  {HEAD}  {SUMMARY[HEAD]}" in out
+    assert f"  {PREVIOUS}  {SUMMARY[PREVIOUS]}" in out
     assert f"  {PREVIOUS}  " in out and f"  {BACK_TWO}  " not in out
     assert "is dropped" in out
     assert ("Nothing was changed." in out) == (code == 1)
