@@ -3,28 +3,22 @@ session when the card goes out (wiring around the deliverer, like `bot.routing`)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bot.flow.outbox import ReplyTo
+from bot.flow.passthrough import PassThroughGateway
 from bot.lightning.cards import CARD_KIND, lightning_card_view
 from bot.messages import ChatMessage
-from bot.ports import ChatGateway, DeliveryRefused, UnitOfWorkFactory
-from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
+from bot.ports import DeliveryRefused
+from bot.refs import ChannelRef, MessageRef
 
 __all__ = ["LightningCardGateway"]
 
 
-class LightningCardGateway:
+class LightningCardGateway(PassThroughGateway):
     """A `ChatGateway` in front of the real one that keeps a lightning session's card in one
     place: its first post is recorded, later posts of the same card edit it, and every post
     shows the session as the database has it when it goes out.
 
     The deliverer does this for question cards only (Op.CARD looks up a question); everything
     else passes straight through."""
-
-    def __init__(self, inner: ChatGateway, *, uow_factory: UnitOfWorkFactory) -> None:
-        self._inner = inner
-        self._uow_factory = uow_factory
 
     async def post_card(
         self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
@@ -44,48 +38,3 @@ class LightningCardGateway:
             await uow.lightning.set_card(session.stored_id, card)
             await uow.commit()
         return card
-
-    async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
-        await self._inner.update_card(card, message)
-
-    async def open_thread(
-        self,
-        *,
-        card: MessageRef | None,
-        channel: ChannelRef,
-        members: Sequence[UserRef],
-        private: bool,
-        name: str,
-        retry: bool = False,
-    ) -> ThreadRef:
-        return await self._inner.open_thread(
-            card=card, channel=channel, members=members, private=private, name=name, retry=retry
-        )
-
-    async def post_in_thread(
-        self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
-    ) -> MessageRef:
-        return await self._inner.post_in_thread(thread, message, key=key, retry=retry)
-
-    async def send_dm(
-        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
-    ) -> MessageRef:
-        return await self._inner.send_dm(user, message, key=key, retry=retry)
-
-    async def send_private(
-        self,
-        *,
-        user: UserRef,
-        channel: ChannelRef,
-        message: ChatMessage,
-        key: str = "",
-        retry: bool = False,
-    ) -> None:
-        await self._inner.send_private(
-            user=user, channel=channel, message=message, key=key, retry=retry
-        )
-
-    async def reply(
-        self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
-    ) -> None:
-        await self._inner.reply(to, message, key=key, retry=retry)

@@ -4,28 +4,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bot.flow.outbox import ReplyTo
+from bot.flow.passthrough import PassThroughGateway
 from bot.messages import ChatMessage
-from bot.ports import ChatGateway, DeliveryRefused, UnitOfWorkFactory
+from bot.ports import DeliveryRefused
 from bot.privacy.model import anyone_forgotten
 from bot.recognition.kudos_card import KUDOS_KIND, redrawn_kudos
-from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
+from bot.refs import ChannelRef, MessageRef
 
 __all__ = ["KudosCardGateway"]
 
 
-class KudosCardGateway:
+class KudosCardGateway(PassThroughGateway):
     """A `ChatGateway` in front of the real one that records where a public kudos was posted,
     and edits that post when it is posted again (a forget redraws it: `redrawn_kudos`). A kudos
     whose giver or receiver was forgotten before its post went out goes out redrawn already.
 
     Everything else passes straight through."""
-
-    def __init__(self, inner: ChatGateway, *, uow_factory: UnitOfWorkFactory) -> None:
-        self._inner = inner
-        self._uow_factory = uow_factory
 
     async def post_card(
         self, channel: ChannelRef, message: ChatMessage, *, key: str = "", retry: bool = False
@@ -54,48 +48,3 @@ class KudosCardGateway:
         if redrawn is not None:
             await self._inner.update_card(card, redrawn)
         return card
-
-    async def update_card(self, card: MessageRef, message: ChatMessage) -> None:
-        await self._inner.update_card(card, message)
-
-    async def open_thread(
-        self,
-        *,
-        card: MessageRef | None,
-        channel: ChannelRef,
-        members: Sequence[UserRef],
-        private: bool,
-        name: str,
-        retry: bool = False,
-    ) -> ThreadRef:
-        return await self._inner.open_thread(
-            card=card, channel=channel, members=members, private=private, name=name, retry=retry
-        )
-
-    async def post_in_thread(
-        self, thread: ThreadRef, message: ChatMessage, *, key: str = "", retry: bool = False
-    ) -> MessageRef:
-        return await self._inner.post_in_thread(thread, message, key=key, retry=retry)
-
-    async def send_dm(
-        self, user: UserRef, message: ChatMessage, *, key: str = "", retry: bool = False
-    ) -> MessageRef:
-        return await self._inner.send_dm(user, message, key=key, retry=retry)
-
-    async def send_private(
-        self,
-        *,
-        user: UserRef,
-        channel: ChannelRef,
-        message: ChatMessage,
-        key: str = "",
-        retry: bool = False,
-    ) -> None:
-        await self._inner.send_private(
-            user=user, channel=channel, message=message, key=key, retry=retry
-        )
-
-    async def reply(
-        self, to: ReplyTo, message: ChatMessage, *, key: str = "", retry: bool = False
-    ) -> None:
-        await self._inner.reply(to, message, key=key, retry=retry)
