@@ -16,6 +16,7 @@ from bot.commands import (
     Actor,
     AskQuestion,
     ClaimQuestion,
+    ExtendTimebox,
     RateSession,
     RegisterWorkspace,
     ResolveQuestion,
@@ -189,6 +190,7 @@ async def test_the_week_page_reads_as_the_digest_does(served: Served) -> None:
     async with served.app.uow_factory(read_only=True) as uow:
         [q] = await uow.questions.with_state(WS, [QuestionState.OPEN], limit=5, offset=0)
     await served.app.bus.handle(ClaimQuestion(bob, q.id or 0))
+    await served.app.bus.handle(ExtendTimebox(bob, q.id or 0))  # a session of real help
     await served.app.bus.handle(ResolveQuestion(bob, q.id or 0))
     await served.app.bus.handle(RateSession(alice, q.id or 0, 2))
     async with _signed_in(served) as client:
