@@ -428,21 +428,19 @@ async def _verify_slack() -> None:
     import aiohttp
     from slack_sdk.errors import SlackApiError
 
-    from adapters.slack.runtime import SlackSettings, refusal, unreachable, web_client
+    from adapters.slack.runtime import SlackSettings, auth_refused, unreachable, web_client
 
     settings = SlackSettings.from_env()
     async with aiohttp.ClientSession() as session:
         try:
             await web_client(settings, session=session).auth_test()
         except SlackApiError as e:
-            raise StartupError(f"Slack: SLACK_BOT_TOKEN was refused {refusal(e)}") from None
+            raise auth_refused(e) from None
         except (aiohttp.ClientError, TimeoutError) as e:
             raise StartupError(unreachable(settings.api_url, e), code=1) from None
 
 
 async def _verify_discord() -> None:
-    import aiohttp
-    import discord
     from discord.http import Route
 
     from adapters.discord.startup import DiscordSettings
@@ -450,10 +448,20 @@ async def _verify_discord() -> None:
     settings = DiscordSettings.from_env()
     old_base = Route.BASE
     Route.BASE = settings.api_base_url
+    try:
+        await _discord_login(settings.token, settings.api_base_url)
+    finally:
+        Route.BASE = old_base
+
+
+async def _discord_login(token: str, api_base_url: str) -> None:
+    import aiohttp
+    import discord
+
     # A REST login only (GET /users/@me): no gateway connection, so no intents are used.
     client = discord.Client(intents=discord.Intents(guilds=True))
     try:
-        await client.login(settings.token)
+        await client.login(token)
     except discord.LoginFailure:
         raise StartupError(
             "Discord: DISCORD_TOKEN was refused (401 Unauthorized); copy the bot token "
@@ -465,11 +473,10 @@ async def _verify_discord() -> None:
         ) from None
     except (aiohttp.ClientError, TimeoutError) as e:
         raise StartupError(
-            f"Discord: cannot reach {settings.api_base_url} ({type(e).__name__})", code=1
+            f"Discord: cannot reach {api_base_url} ({type(e).__name__})", code=1
         ) from None
     finally:
         await client.close()
-        Route.BASE = old_base
 
 
 # The platforms whose token can be asked about before start-up (multi-workspace Slack has

@@ -28,7 +28,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.background import Background
 from adapters.slack.channels import ChannelWatch
-from adapters.slack.errors import api_error, classify
+from adapters.slack.errors import api_error, classify, rate_limited
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.inbox import KIND, SlackPreparer
 from adapters.slack.listeners import SlackBot, register_listeners
@@ -254,6 +254,19 @@ def unreachable(api_url: str, e: BaseException) -> str:
     )
 
 
+def auth_refused(e: SlackApiError) -> StartupError:
+    """What `auth.test` failing at start-up means: a refused token (exit 2: a person must fix
+    it), or Slack down or rate limiting (exit 1: a supervisor's restart later may succeed)."""
+    status = e.response.status_code
+    if status >= 500 or rate_limited(e):
+        return StartupError(
+            f"Slack: auth.test could not be answered now ({api_error(e)}, HTTP {status}); "
+            "Slack is unavailable or rate limiting: try again shortly",
+            code=1,
+        )
+    return StartupError(f"Slack: SLACK_BOT_TOKEN was refused {refusal(e)}")
+
+
 def refusal(e: SlackApiError) -> str:
     """Slack's error code in parentheses, then what to do about it: the scope to add
     (``missing_scope`` names it in `needed`), or where to copy a token again."""
@@ -467,7 +480,7 @@ async def _connect(
     try:
         auth = await client.auth_test()
     except SlackApiError as e:
-        raise StartupError(f"Slack: SLACK_BOT_TOKEN was refused {refusal(e)}") from None
+        raise auth_refused(e) from None
     except (aiohttp.ClientError, TimeoutError) as e:
         raise StartupError(unreachable(settings.api_url, e), code=1) from None
     team_id = str(auth["team_id"])

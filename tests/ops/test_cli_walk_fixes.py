@@ -265,3 +265,25 @@ def test_digest_png_says_its_chart_on_stderr(tmp_path: Path) -> None:
     assert "chart written to" not in result.stdout
     assert f"chart written to {tmp_path / 'chart.png'}" in result.stderr
     assert (tmp_path / "chart.png").exists()
+
+
+@pytest.mark.parametrize("status", [503, 429])
+async def test_slack_down_or_rate_limiting_at_start_up_is_worth_a_restart_not_a_refusal(
+    tmp_path: Path, fake_slack: FakeSlack, status: int
+) -> None:
+    # Exit 2 stops a supervisor from restarting (RestartPreventExitStatus=2): a Slack incident
+    # during a boot must not keep the bot down until someone notices.
+    for _ in range(5):  # more than the client tries
+        fake_slack.fail_next("auth.test", status=status, headers={"Retry-After": "30"})
+    env = clean_env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-good",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=fake_slack.api_url,
+        PORT="0",
+    )
+    result = await asyncio.to_thread(run, env, tmp_path)
+    assert result.returncode == 1, result.stderr
+    said = one_line(result)
+    assert "unavailable or rate limiting" in said and "refused" not in said
+    assert list(_files(tmp_path)) == ["bot.toml"]
